@@ -1,0 +1,149 @@
+/**
+ * @file autolic/db.h
+ * @brief The database handle: open over a storage backend, clock, allocator,
+ *        events, and host batches.
+ */
+#ifndef AUTOLIC_DB_H
+#define AUTOLIC_DB_H
+
+#include "common.h"
+#include "sys/storage.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @brief An open database. Opaque.
+ *
+ * @par Thread-safety
+ * A handle may be used from several threads at once: every call runs as one
+ * transaction and calls are serialised on the handle. A batch opened with
+ * autolic_db_begin() belongs to its thread; calls from other threads wait
+ * until it ends.
+ */
+typedef struct autolic_db autolic_db;
+
+/** Kinds of ::autolic_event. New kinds are only ever appended. */
+typedef enum autolic_event_type {
+	AUTOLIC_EVENT_INVITATION_SENT = 1,   /**< ACCT-3: an invitation was sent to `recipient`. */
+	AUTOLIC_EVENT_INVITATION_RESENT = 2, /**< ACCT-4: an invitation was sent again. */
+	AUTOLIC_EVENT_ROLE_CHANGED = 3,      /**< ROLE-3/ROLE-4: `recipient`'s rights changed. */
+	AUTOLIC_EVENT_ORDER_CONFIRMED = 4,   /**< ROLE-6: order confirmation to the contract manager. */
+	AUTOLIC_EVENT_SEAT_GRANTED = 5,      /**< SEAT-3: `recipient` was granted `product`. */
+	AUTOLIC_EVENT_SEAT_REVOKED = 6,      /**< SEAT-3: `recipient` lost `product`. */
+	AUTOLIC_EVENT_FLEX_ASSIGNED = 7,     /**< FLEX-7: `recipient` may now use Flex products. */
+	AUTOLIC_EVENT_FLEX_LOW_BALANCE = 8,  /**< FLEX-12: the team's balance fell below its threshold. */
+	AUTOLIC_EVENT_FLEX_SESSION_ENDED = 9,/**< FLEX-3/5: a session ended because a window could not be paid. */
+	AUTOLIC_EVENT_OPERATOR_DEACTIVATED = 10, /**< OPS-3/OPS-5: an operator was deactivated (see `text`). */
+	AUTOLIC_EVENT_DOWNLOAD_AVAILABLE = 11,   /**< ROLE-6/8: a new download is offered. */
+	AUTOLIC_EVENT_PAYMENT_LATE = 12,     /**< OPS-6: a payment is late. */
+	AUTOLIC_EVENT_FLEX_LOT_EXPIRED = 13  /**< FLEX-1: what was left of a lot was forfeited. */
+} autolic_event_type;
+
+/** Current version of ::autolic_event. */
+#define AUTOLIC_EVENT_VERSION 1
+
+/**
+ * @brief A notification for the host (to send an e-mail, say).
+ *
+ * Delivered only after the transaction that caused it committed, exactly
+ * once. Pointers are valid only during the handler call.
+ */
+typedef struct autolic_event {
+	unsigned int version;   /**< ::AUTOLIC_EVENT_VERSION. */
+	int type;               /**< An ::autolic_event_type (tolerate unknown values). */
+	autolic_time time;      /**< When it happened. */
+	autolic_id recipient;   /**< Account to notify; 0 when none in particular. */
+	autolic_id team;        /**< Team concerned, or 0. */
+	autolic_id object;      /**< Object concerned (contract, lot, operator...), or 0. */
+	const char *product;    /**< Product code concerned, or NULL. */
+	const char *rule;       /**< The DOMAIN.md rule behind it, e.g. "SEAT-3". */
+	const char *text;       /**< English description. */
+} autolic_event;
+
+/** Event handler. Runs on the thread that made the call, after commit, outside the handle's lock. */
+typedef void (*autolic_event_fn)(const autolic_event *event, void *ctx);
+
+/** Clock: the current UTC time in seconds. */
+typedef autolic_time (*autolic_clock_fn)(void *ctx);
+
+/** Current version of ::autolic_db_options. */
+#define AUTOLIC_DB_OPTIONS_VERSION 1
+/** Static initialiser for ::autolic_db_options. */
+#define AUTOLIC_DB_OPTIONS_INIT { AUTOLIC_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+
+/** @brief Options for autolic_db_open(). Initialise with ::AUTOLIC_DB_OPTIONS_INIT or autolic_db_options_init(). */
+typedef struct autolic_db_options {
+	unsigned int version;              /**< ::AUTOLIC_DB_OPTIONS_VERSION. */
+	const autolic_storage *storage;    /**< Backend; NULL for a new memory store. */
+	autolic_clock_fn clock;            /**< Clock; NULL for the system clock. */
+	void *clock_ctx;                   /**< Passed to `clock`. */
+	const autolic_allocator *allocator;/**< Allocator; NULL for libc. Copied. */
+	autolic_event_fn on_event;         /**< Event handler, or NULL. */
+	void *event_ctx;                   /**< Passed to `on_event`. */
+	unsigned int max_retries;          /**< Retries of a call on ::AUTOLIC_ECONFLICT; 0 for the default (16). */
+} autolic_db_options;
+
+/**
+ * @brief Initialise `opts` to defaults.
+ * @return 0, or ::AUTOLIC_EVERSION when `version` is 0 or newer than this library knows.
+ */
+AUTOLIC_EXTERN int autolic_db_options_init(autolic_db_options *opts, unsigned int version);
+
+/**
+ * @brief Open a database.
+ * @param[out] out the new handle; set to NULL on failure.
+ * @param opts options, or NULL for all defaults (memory store, system clock, libc).
+ * @return 0; ::AUTOLIC_EINVAL (out NULL, incomplete storage vtable);
+ *         ::AUTOLIC_EVERSION (options or storage version unknown); ::AUTOLIC_ENOMEM;
+ *         a storage error.
+ * @par Ownership: on success the handle owns `opts->storage` (the vtable is
+ *      copied and its `free` slot is called by autolic_db_close()); on failure
+ *      the caller keeps it.
+ */
+AUTOLIC_EXTERN int autolic_db_open(autolic_db **out, const autolic_db_options *opts);
+
+/**
+ * @brief Close a handle and free everything it owns. Accepts NULL.
+ *
+ * An open batch is rolled back. No other call may be in progress on the handle.
+ */
+AUTOLIC_EXTERN void autolic_db_close(autolic_db *db);
+
+/**
+ * @brief Start a host batch: the calls made by this thread until
+ *        autolic_db_commit() or autolic_db_rollback() form one transaction.
+ *
+ * A call that fails inside the batch leaves the batch as it was before that
+ * call when the backend has savepoints (the memory and journal stores do);
+ * otherwise the batch is aborted and autolic_db_commit() returns
+ * ::AUTOLIC_EABORTED. Events are delivered after the batch commits.
+ * @return 0; ::AUTOLIC_EBUSY when this thread already has a batch open;
+ *         a storage error.
+ */
+AUTOLIC_EXTERN int autolic_db_begin(autolic_db *db);
+
+/**
+ * @brief Commit the batch of the calling thread.
+ * @return 0; ::AUTOLIC_ESTATE when no batch is open on this thread;
+ *         ::AUTOLIC_EABORTED when a failed call aborted it (it is rolled back);
+ *         a storage error (the batch is rolled back).
+ */
+AUTOLIC_EXTERN int autolic_db_commit(autolic_db *db);
+
+/**
+ * @brief Roll back the batch of the calling thread; its events are dropped.
+ * @return 0; ::AUTOLIC_ESTATE when no batch is open on this thread.
+ */
+AUTOLIC_EXTERN int autolic_db_rollback(autolic_db *db);
+
+/**
+ * @brief The time the handle's clock reads now.
+ */
+AUTOLIC_EXTERN autolic_time autolic_db_now(autolic_db *db);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
