@@ -1,0 +1,1562 @@
+/*
+ * The journal-file store. The live state is an al_map in memory; the file is
+ * an append-only log of framed records (see docs/journal-format.md):
+ *
+ *   header (64 bytes) | record* ;  record = 16-byte frame header | payload
+ *
+ * A write transaction encodes its records into a buffer as it goes; commit
+ * appends the buffer plus a commit record in one write under the transaction
+ * lock, lets the next transaction start, and then waits for an fdatasync that
+ * covers its bytes. The first waiter to find no sync running runs one for
+ * everybody who has appended so far (leader/follower group commit).
+ *
+ * Each commit record states how far the file was already known to be synced
+ * when it was written. On replay, damage at offset X is a torn tail when no
+ * valid later record vouches for X having been synced, and corruption
+ * otherwise: a crash can only tear bytes that were never synced.
+ */
+#define _GNU_SOURCE
+#include "journal.h"
+
+#include "core/crc32c.h"
+#include "map.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- format ------------------------------------------------------------ */
+
+#define FORMAT_VERSION 1u
+#define HDR_SIZE AL_JOURNAL_HEADER_SIZE
+#define FRAME 16u
+#define COMMIT_LEN 24u /* seq u64, synced-to u64, op count u32, reserved u32 */
+#define MARK_LEN 16u   /* seq u64, synced-to u64 */
+#define MAX_PAYLOAD ((uint32_t)1 << 30)
+#define SNAPSHOT_TXN_OPS 65536u
+
+enum { REC_PUT = 1, REC_DEL = 2, REC_COMMIT = 3, REC_MARK = 4 };
+
+static const unsigned char MAGIC[8] = {0x89, 'A', 'L', 'J', 'R', 'N', 'L', '\n'};
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* What a generation contributes to every record frame. */
+typedef struct gen_keys {
+	uint32_t seed;          /* initial CRC value of every record */
+	unsigned char tag[3];   /* frame bytes 5..7: cheap resynchronisation filter */
+} gen_keys;
+
+static gen_keys keys_for(uint64_t generation, uint64_t salt)
+{
+	unsigned char b[16];
+	gen_keys k;
+	put64(b, generation);
+	put64(b + 8, salt);
+	k.seed = al_crc32c(0, b, sizeof b);
+	for (int i = 0; i < 3; i++) {
+		unsigned char t = (unsigned char)(salt >> (8 * i));
+		k.tag[i] = t ? t : 0x5A;
+	}
+	return k;
+}
+
+static void header_encode(unsigned char h[HDR_SIZE], uint64_t generation, uint64_t salt,
+                          uint64_t base_seq)
+{
+	memset(h, 0, HDR_SIZE);
+	memcpy(h, MAGIC, sizeof MAGIC);
+	put32(h + 8, FORMAT_VERSION);
+	put32(h + 12, HDR_SIZE);
+	put64(h + 16, generation);
+	put64(h + 24, salt);
+	put64(h + 32, base_seq);
+	put32(h + 60, al_crc32c(0, h, 60));
+}
+
+/* Frame a record whose payload is the concatenation of up to three pieces. */
+static void frame_encode(unsigned char *dst, int type, const gen_keys *k, const void *a, size_t an,
+                         const void *b, size_t bn, const void *c, size_t cn)
+{
+	unsigned char *pl = dst + FRAME;
+	size_t n = 0;
+	if (an)
+		memcpy(pl, a, an);
+	n += an;
+	if (bn)
+		memcpy(pl + n, b, bn);
+	n += bn;
+	if (cn)
+		memcpy(pl + n, c, cn);
+	n += cn;
+	put32(dst, (uint32_t)n);
+	dst[4] = (unsigned char)type;
+	memcpy(dst + 5, k->tag, 3);
+	put32(dst + 8, al_crc32c(k->seed, pl, n));
+	put32(dst + 12, al_crc32c(k->seed, dst, 12));
+}
+
+static size_t put_size(size_t klen, size_t vlen) { return FRAME + 4 + klen + vlen; }
+
+/* ---- replay ------------------------------------------------------------ */
+
+/* Checks one frame at `pos`; returns 1 when it is whole and its CRCs match. */
+static int frame_valid(const unsigned char *buf, size_t len, size_t pos, const gen_keys *k,
+                       const char **why)
+{
+	if (len - pos < FRAME) {
+		*why = "record header cut short";
+		return 0;
+	}
+	const unsigned char *f = buf + pos;
+	if (memcmp(f + 5, k->tag, 3) != 0 || get32(f + 12) != al_crc32c(k->seed, f, 12)) {
+		*why = "record header checksum mismatch";
+		return 0;
+	}
+	uint32_t n = get32(f);
+	if (f[4] < REC_PUT || f[4] > REC_MARK || n > MAX_PAYLOAD) {
+		*why = "record header invalid";
+		return 0;
+	}
+	if (len - pos - FRAME < n) {
+		*why = "record cut short";
+		return 0;
+	}
+	if (get32(f + 8) != al_crc32c(k->seed, f + FRAME, n)) {
+		*why = "record payload checksum mismatch";
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * After damage at `x`: does any valid commit or mark beyond it vouch that
+ * the bytes at `x` had been synced? Candidates are found by their tag.
+ */
+static int later_claim_covers(const unsigned char *buf, size_t len, size_t x, const gen_keys *k,
+                              uint64_t *claim_at)
+{
+	size_t from = x + 1 + 5;
+	while (from < len) {
+		const unsigned char *hit = memchr(buf + from, k->tag[0], len - from);
+		if (!hit)
+			break;
+		size_t t = (size_t)(hit - buf);
+		from = t + 1;
+		size_t p = t - 5;
+		const char *why;
+		if (p + FRAME > len || buf[p + 6] != k->tag[1] || buf[p + 7] != k->tag[2])
+			continue;
+		int type = buf[p + 4];
+		if ((type != REC_COMMIT && type != REC_MARK) || !frame_valid(buf, len, p, k, &why))
+			continue;
+		uint32_t n = get32(buf + p);
+		if (n != (type == REC_COMMIT ? COMMIT_LEN : MARK_LEN))
+			continue;
+		uint64_t claim = get64(buf + p + FRAME + 8);
+		if (claim > x && claim <= p) {
+			*claim_at = p;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int deliver(const unsigned char *buf, size_t from, size_t to, const al_journal_sink *sink)
+{
+	size_t pos = from;
+	while (pos < to) {
+		uint32_t n = get32(buf + pos);
+		const unsigned char *pl = buf + pos + FRAME;
+		int rc;
+		if (buf[pos + 4] == REC_PUT) {
+			uint32_t kl = get32(pl);
+			rc = sink->put(sink->arg, pl + 4, kl, pl + 4 + kl, n - 4 - kl);
+		} else {
+			rc = sink->del(sink->arg, pl, n);
+		}
+		if (rc)
+			return rc;
+		pos += FRAME + n;
+	}
+	return 0;
+}
+
+int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, const char *name,
+                             const al_journal_sink *sink, al_journal_replay *res)
+{
+	memset(res, 0, sizeof *res);
+	if (!name)
+		name = "(buffer)";
+	if (len < HDR_SIZE) {
+		size_t m = len < sizeof MAGIC ? len : sizeof MAGIC;
+		if (memcmp(buf, MAGIC, m) != 0) {
+			autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)", name);
+			res->corrupt = 1;
+			return AUTOLIC_ECORRUPT;
+		}
+		/* A header is written and synced before any record: a file this
+		 * short never held a commit. */
+		res->uninitialised = 1;
+		return 0;
+	}
+	if (memcmp(buf, MAGIC, sizeof MAGIC) != 0) {
+		autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)", name);
+		res->corrupt = 1;
+		return AUTOLIC_ECORRUPT;
+	}
+	if (get32(buf + 60) != al_crc32c(0, buf, 60) || get32(buf + 12) != HDR_SIZE) {
+		autolic_storage_set_error("journal '%s': file header is damaged (offset 0)", name);
+		res->corrupt = 1;
+		return AUTOLIC_ECORRUPT;
+	}
+	if (get32(buf + 8) != FORMAT_VERSION) {
+		autolic_storage_set_error("journal '%s' has format version %u; this library reads version %u",
+		                          name, (unsigned)get32(buf + 8), FORMAT_VERSION);
+		return AUTOLIC_EVERSION;
+	}
+	res->generation = get64(buf + 16);
+	res->salt = get64(buf + 24);
+	res->base_seq = get64(buf + 32);
+	res->last_seq = res->base_seq;
+	res->claimed = HDR_SIZE;
+	const gen_keys k = keys_for(res->generation, res->salt);
+
+	size_t pos = HDR_SIZE, txn_start = HDR_SIZE, good_end = HDR_SIZE;
+	uint32_t ops = 0;
+	const char *why = NULL;
+	while (pos < len) {
+		if (!frame_valid(buf, len, pos, &k, &why))
+			break;
+		uint32_t n = get32(buf + pos);
+		const unsigned char *pl = buf + pos + FRAME;
+		int type = buf[pos + 4];
+		if (type == REC_PUT) {
+			if (n < 4 || get32(pl) > n - 4) {
+				why = "malformed put record";
+				break;
+			}
+			if (ops == UINT32_MAX) {
+				why = "transaction too long";
+				break;
+			}
+			ops++;
+		} else if (type == REC_DEL) {
+			if (ops == UINT32_MAX) {
+				why = "transaction too long";
+				break;
+			}
+			ops++;
+		} else {
+			uint64_t seq = get64(pl), claim = get64(pl + 8);
+			if (type == REC_COMMIT) {
+				if (n != COMMIT_LEN || seq != res->last_seq + 1 || get32(pl + 16) != ops ||
+				    claim > pos) {
+					why = "commit record does not match its transaction";
+					break;
+				}
+				int rc = deliver(buf, txn_start, pos, sink);
+				if (!rc && sink->commit)
+					rc = sink->commit(sink->arg, seq);
+				if (rc) {
+					if (rc == AUTOLIC_ENOMEM)
+						autolic_storage_set_error("journal '%s': out of memory while replaying", name);
+					return rc;
+				}
+				res->last_seq = seq;
+				res->commits++;
+			} else {
+				if (n != MARK_LEN || ops != 0 || seq != res->last_seq || claim > pos) {
+					why = "sync mark does not match the journal";
+					break;
+				}
+			}
+			if (claim > res->claimed)
+				res->claimed = claim;
+			ops = 0;
+			good_end = txn_start = pos + FRAME + n;
+		}
+		pos += FRAME + n;
+	}
+	res->good_end = good_end;
+	if (pos >= len && ops == 0)
+		return 0;
+	/* Invalid bytes, or whole records of a transaction whose commit is
+	 * missing: the damage starts where the reading stopped. */
+	if (pos >= len) {
+		why = "transaction without a commit record";
+		pos = txn_start;
+	}
+	res->damaged = 1;
+	res->damage_off = pos;
+	snprintf(res->why, sizeof res->why, "%s", why);
+	uint64_t claim_at = 0;
+	if (later_claim_covers(buf, len, pos, &k, &claim_at)) {
+		res->corrupt = 1;
+		if (salvage)
+			return 0;
+		autolic_storage_set_error(
+		    "journal '%s' is damaged at offset %zu (%s) before a durable commit at offset %llu; "
+		    "open it with AUTOLIC_JOURNAL_READONLY_SALVAGE to read the state before offset %zu",
+		    name, pos, why, (unsigned long long)claim_at, good_end);
+		return AUTOLIC_ECORRUPT;
+	}
+	return 0;
+}
+
+/* ---- the store --------------------------------------------------------- */
+
+typedef struct jr_save {
+	size_t len;
+	uint32_t ops;
+} jr_save;
+
+typedef struct jr {
+	autolic_allocator alloc;
+	al_journal_io io;
+	char *path, *dir, *tmp_path;
+	unsigned int flags;
+	unsigned int ratio;
+	uint64_t min_bytes;
+	int readonly;
+	int fd;
+	al_map *map;
+
+	/* format state of the current file */
+	uint64_t generation, salt;
+	gen_keys keys;
+	uint64_t seq;         /* last committed sequence number */
+	uint64_t append_off;  /* end of what has been written */
+	uint64_t durable_off; /* end of what is known synced */
+	uint64_t claimed;     /* largest synced-to value recorded in the file */
+	uint64_t next_auto;   /* no automatic compaction before the file reaches this */
+
+	pthread_mutex_t mu;
+	pthread_cond_t txn_cv;
+	pthread_cond_t sync_cv;
+	int txn_active, txn_write;
+	pthread_t owner;
+	int syncing;
+	int sticky;
+	char sticky_msg[256];
+
+	unsigned char *tx;
+	size_t tx_len, tx_cap;
+	uint32_t tx_ops;
+	jr_save *sp;
+	size_t sp_n, sp_cap;
+
+	uint64_t n_commits, n_syncs, n_compactions;
+} jr;
+
+static int jr_begin(void *ctx, int write);
+
+static void *lc_malloc(size_t n, void *ctx)
+{
+	(void)ctx;
+	return malloc(n);
+}
+static void *lc_realloc(void *p, size_t n, void *ctx)
+{
+	(void)ctx;
+	return realloc(p, n);
+}
+static void lc_free(void *p, void *ctx)
+{
+	(void)ctx;
+	free(p);
+}
+
+static const char *errtext(int e, char *buf, size_t n)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(e, buf, n);
+#else
+	if (strerror_r(e, buf, n) != 0)
+		snprintf(buf, n, "error %d", e);
+	return buf;
+#endif
+}
+
+/* ---- default I/O ---- */
+
+static int sys_open(const char *path, int flags, mode_t mode, void *ctx)
+{
+	(void)ctx;
+	return open(path, flags, mode);
+}
+static ssize_t sys_pread(int fd, void *buf, size_t n, off_t off, void *ctx)
+{
+	(void)ctx;
+	return pread(fd, buf, n, off);
+}
+static ssize_t sys_pwrite(int fd, const void *buf, size_t n, off_t off, void *ctx)
+{
+	(void)ctx;
+	return pwrite(fd, buf, n, off);
+}
+static int sys_fsync(int fd, void *ctx)
+{
+	(void)ctx;
+	return fsync(fd);
+}
+static int sys_fdatasync(int fd, void *ctx)
+{
+	(void)ctx;
+	return fdatasync(fd);
+}
+static int sys_ftruncate(int fd, off_t len, void *ctx)
+{
+	(void)ctx;
+	return ftruncate(fd, len);
+}
+static int sys_rename(const char *from, const char *to, void *ctx)
+{
+	(void)ctx;
+	return rename(from, to);
+}
+static int sys_unlink(const char *path, void *ctx)
+{
+	(void)ctx;
+	return unlink(path);
+}
+static int sys_fsync_dir(const char *dir, void *ctx)
+{
+	(void)ctx;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+static const al_journal_io default_io = {sys_open,   sys_pread,     sys_pwrite,
+                                         sys_fsync,  sys_fdatasync, sys_ftruncate,
+                                         sys_rename, sys_unlink,    sys_fsync_dir,
+                                         NULL};
+
+const al_journal_io *al_journal_default_io(void) { return &default_io; }
+
+static int write_all(jr *j, int fd, const unsigned char *p, size_t n, uint64_t off)
+{
+	while (n) {
+		ssize_t w = j->io.pwrite(fd, p, n, (off_t)off, j->io.ctx);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* ---- locking ---- */
+
+/*
+ * Exclusion uses an open-file-description lock on byte 0 (it conflicts
+ * between handles of one process too, and is released when the descriptor
+ * closes or the process dies). A classic process lock on byte 1 only
+ * advertises the holder's pid, which F_GETLK can report.
+ */
+static int lock_fd(int fd, int exclusive, const char *path)
+{
+	short type = exclusive ? F_WRLCK : F_RDLCK;
+#ifdef F_OFD_SETLK
+	struct flock fl;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0;
+	fl.l_len = 1;
+	if (fcntl(fd, F_OFD_SETLK, &fl) == 0) {
+		struct flock ad;
+		memset(&ad, 0, sizeof ad);
+		ad.l_type = type;
+		ad.l_whence = SEEK_SET;
+		ad.l_start = 1;
+		ad.l_len = 1;
+		(void)fcntl(fd, F_SETLK, &ad); /* advisory pid only */
+		return 0;
+	}
+	int e = errno;
+	if (e == EAGAIN || e == EACCES) {
+		struct flock q;
+		memset(&q, 0, sizeof q);
+		q.l_type = F_WRLCK;
+		q.l_whence = SEEK_SET;
+		q.l_start = 1;
+		q.l_len = 1;
+		if (fcntl(fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK && q.l_pid > 0)
+			autolic_storage_set_error("journal '%s' is locked by process %ld", path,
+			                          (long)q.l_pid);
+		else
+			autolic_storage_set_error("journal '%s' is locked by another open handle "
+			                          "(in this process, or one whose id is unknown)",
+			                          path);
+		return AUTOLIC_ELOCKED;
+	}
+#else
+	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+		return 0;
+	int e = errno;
+	if (e == EWOULDBLOCK) {
+		autolic_storage_set_error("journal '%s' is locked by another open handle", path);
+		return AUTOLIC_ELOCKED;
+	}
+#endif
+	char eb[128];
+	autolic_storage_set_error("journal '%s': cannot lock: %s", path, errtext(e, eb, sizeof eb));
+	return AUTOLIC_ESTORAGE;
+}
+
+/* ---- helpers under the mutex ---- */
+
+static void set_sticky(jr *j, const char *what, int e)
+{
+	char eb[128];
+	if (!j->sticky) {
+		j->sticky = 1;
+		snprintf(j->sticky_msg, sizeof j->sticky_msg,
+		         "journal '%s': %s failed (%s); the store refuses further transactions until "
+		         "it is closed and reopened",
+		         j->path, what, errtext(e, eb, sizeof eb));
+	}
+	autolic_storage_set_error("%s", j->sticky_msg);
+}
+
+static int refuse_sticky(jr *j)
+{
+	autolic_storage_set_error("%s", j->sticky_msg);
+	return AUTOLIC_ESTORAGE;
+}
+
+/* Wait (mutex held) until every byte below `target` is synced, running the
+ * sync ourselves when nobody else is. */
+static int wait_durable(jr *j, uint64_t target)
+{
+	while (j->durable_off < target) {
+		if (j->sticky)
+			return refuse_sticky(j);
+		if (j->syncing) {
+			pthread_cond_wait(&j->sync_cv, &j->mu);
+			continue;
+		}
+		j->syncing = 1;
+		uint64_t upto = j->append_off;
+		int fd = j->fd;
+		pthread_mutex_unlock(&j->mu);
+		int rc = j->io.fdatasync(fd, j->io.ctx);
+		int e = errno;
+		pthread_mutex_lock(&j->mu);
+		j->syncing = 0;
+		j->n_syncs++;
+		if (rc != 0)
+			set_sticky(j, "fdatasync", e);
+		else if (upto > j->durable_off)
+			j->durable_off = upto;
+		pthread_cond_broadcast(&j->sync_cv);
+	}
+	return 0;
+}
+
+static int txn_acquire(jr *j)
+{
+	pthread_t self = pthread_self();
+	if (j->txn_active && pthread_equal(j->owner, self)) {
+		autolic_storage_set_error("journal '%s': this thread already has a transaction open",
+		                          j->path);
+		return AUTOLIC_ESTATE;
+	}
+	while (j->txn_active)
+		pthread_cond_wait(&j->txn_cv, &j->mu);
+	j->txn_active = 1;
+	j->owner = self;
+	j->txn_write = 0;
+	return 0;
+}
+
+static void txn_release(jr *j)
+{
+	j->txn_active = 0;
+	j->tx_len = 0;
+	j->tx_ops = 0;
+	j->sp_n = 0;
+	pthread_cond_broadcast(&j->txn_cv);
+}
+
+/* Is the calling thread the owner of the open transaction? (mutex not held) */
+static int txn_mine(jr *j)
+{
+	pthread_mutex_lock(&j->mu);
+	int ok = j->txn_active && pthread_equal(j->owner, pthread_self());
+	pthread_mutex_unlock(&j->mu);
+	if (!ok)
+		autolic_storage_set_error("journal '%s': no transaction open on this thread", j->path);
+	return ok;
+}
+
+static int tx_reserve(jr *j, size_t extra)
+{
+	if (extra > SIZE_MAX - j->tx_len)
+		return AUTOLIC_ENOMEM;
+	size_t need = j->tx_len + extra;
+	if (need <= j->tx_cap)
+		return 0;
+	size_t cap = j->tx_cap ? j->tx_cap : 4096;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	unsigned char *p = j->alloc.realloc_fn(j->tx, cap, j->alloc.ctx);
+	if (!p) {
+		autolic_storage_set_error("journal '%s': out of memory for the transaction buffer",
+		                          j->path);
+		return AUTOLIC_ENOMEM;
+	}
+	j->tx = p;
+	j->tx_cap = cap;
+	return 0;
+}
+
+static uint64_t live_estimate(const jr *j)
+{
+	uint64_t n = al_map_count(j->map);
+	return HDR_SIZE + n * (FRAME + 4) + al_map_payload(j->map) +
+	       (n / SNAPSHOT_TXN_OPS + 1) * (FRAME + COMMIT_LEN) + FRAME + MARK_LEN;
+}
+
+/* ---- compaction ---- */
+
+typedef struct snap {
+	jr *j;
+	int fd;
+	gen_keys keys;
+	unsigned char *buf;
+	size_t len, cap;
+	uint64_t off;   /* file offset of buf[0] */
+	uint64_t seq;
+	uint32_t ops;
+	int err;        /* errno of a failed write */
+} snap;
+
+static int snap_flush(snap *s)
+{
+	if (!s->len)
+		return 0;
+	if (write_all(s->j, s->fd, s->buf, s->len, s->off) != 0) {
+		s->err = errno;
+		return AUTOLIC_ESTORAGE;
+	}
+	s->off += s->len;
+	s->len = 0;
+	return 0;
+}
+
+static int snap_room(snap *s, size_t n)
+{
+	if (s->len + n <= s->cap)
+		return 0;
+	int rc = snap_flush(s);
+	if (rc)
+		return rc;
+	if (n > s->cap) {
+		unsigned char *p = s->j->alloc.realloc_fn(s->buf, n, s->j->alloc.ctx);
+		if (!p)
+			return AUTOLIC_ENOMEM;
+		s->buf = p;
+		s->cap = n;
+	}
+	return 0;
+}
+
+static int snap_commit(snap *s)
+{
+	int rc = snap_room(s, FRAME + COMMIT_LEN);
+	if (rc)
+		return rc;
+	unsigned char pl[COMMIT_LEN];
+	uint64_t at = s->off + s->len;
+	memset(pl, 0, sizeof pl);
+	put64(pl, ++s->seq);
+	/* The whole file is synced before it replaces the journal. */
+	put64(pl + 8, at);
+	put32(pl + 16, s->ops);
+	frame_encode(s->buf + s->len, REC_COMMIT, &s->keys, pl, sizeof pl, NULL, 0, NULL, 0);
+	s->len += FRAME + COMMIT_LEN;
+	s->ops = 0;
+	return 0;
+}
+
+static int snap_entry(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	snap *s = arg;
+	int rc = snap_room(s, put_size(klen, vlen));
+	if (rc)
+		return rc;
+	unsigned char kl[4];
+	put32(kl, (uint32_t)klen);
+	frame_encode(s->buf + s->len, REC_PUT, &s->keys, kl, 4, key, klen, val, vlen);
+	s->len += put_size(klen, vlen);
+	if (++s->ops == SNAPSHOT_TXN_OPS)
+		return snap_commit(s);
+	return 0;
+}
+
+static uint64_t fresh_salt(uint64_t avoid)
+{
+	uint64_t s = 0;
+	for (int tries = 0; tries < 4; tries++) {
+		if (getrandom(&s, sizeof s, GRND_NONBLOCK) == (ssize_t)sizeof s && s && s != avoid)
+			return s;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)ts.tv_sec ^
+	    (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&s;
+	if (!s || s == avoid)
+		s = avoid + 0x9E3779B97F4A7C15ull;
+	return s;
+}
+
+/*
+ * Write the map as a snapshot into the temporary file, sync it, rename it
+ * over the journal, sync the directory, and switch to it. Called with the
+ * mutex held and the transaction lock owned by this thread, everything
+ * appended already synced.
+ */
+static int compact_locked(jr *j)
+{
+	int rc = wait_durable(j, j->append_off);
+	if (rc)
+		return rc;
+	while (j->syncing)
+		pthread_cond_wait(&j->sync_cv, &j->mu);
+	pthread_mutex_unlock(&j->mu);
+
+	char eb[128];
+	const char *step = NULL;
+	int e = 0;
+	snap s;
+	memset(&s, 0, sizeof s);
+	s.j = j;
+	uint64_t gen = j->generation + 1, salt = fresh_salt(j->salt);
+	s.keys = keys_for(gen, salt);
+	s.seq = j->seq;
+	s.cap = 256 * 1024;
+	s.buf = j->alloc.malloc_fn(s.cap, j->alloc.ctx);
+	s.fd = -1;
+	if (!s.buf) {
+		rc = AUTOLIC_ENOMEM;
+		goto fail;
+	}
+	s.fd = j->io.open(j->tmp_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600, j->io.ctx);
+	if (s.fd < 0) {
+		e = errno;
+		step = "creating the temporary file";
+		rc = AUTOLIC_ESTORAGE;
+		goto fail;
+	}
+	rc = lock_fd(s.fd, 1, j->tmp_path);
+	if (rc)
+		goto fail_quiet;
+	header_encode(s.buf, gen, salt, j->seq);
+	s.len = HDR_SIZE;
+	rc = al_map_scan(j->map, "", 0, NULL, 0, snap_entry, &s);
+	if (!rc && s.ops)
+		rc = snap_commit(&s);
+	if (!rc) {
+		/* A mark vouching for the whole snapshot, so that damage anywhere in
+		 * it reads as corruption, never as a torn tail. */
+		rc = snap_room(&s, FRAME + MARK_LEN);
+		if (!rc) {
+			unsigned char pl[MARK_LEN];
+			uint64_t at = s.off + s.len;
+			put64(pl, s.seq);
+			put64(pl + 8, at);
+			frame_encode(s.buf + s.len, REC_MARK, &s.keys, pl, sizeof pl, NULL, 0, NULL, 0);
+			s.len += FRAME + MARK_LEN;
+			rc = snap_flush(&s);
+		}
+	}
+	if (rc) {
+		e = s.err;
+		step = "writing the snapshot";
+		goto fail;
+	}
+	struct stat st;
+	if (fstat(j->fd, &st) == 0 && (st.st_mode & 07777) != 0600)
+		(void)fchmod(s.fd, st.st_mode & 07777);
+	if (j->io.fsync(s.fd, j->io.ctx) != 0) {
+		e = errno;
+		step = "syncing the snapshot";
+		rc = AUTOLIC_ESTORAGE;
+		goto fail;
+	}
+	if (j->io.rename(j->tmp_path, j->path, j->io.ctx) != 0) {
+		e = errno;
+		step = "renaming the snapshot over the journal";
+		rc = AUTOLIC_ESTORAGE;
+		goto fail;
+	}
+	/* From here the path names the new file: switch to it whatever follows. */
+	int dir_rc = j->io.fsync_dir(j->dir, j->io.ctx);
+	int dir_e = errno;
+	pthread_mutex_lock(&j->mu);
+	close(j->fd);
+	j->fd = s.fd;
+	j->generation = gen;
+	j->salt = salt;
+	j->keys = s.keys;
+	j->seq = s.seq;
+	j->append_off = j->durable_off = j->claimed = s.off;
+	j->n_compactions++;
+	j->alloc.free_fn(s.buf, j->alloc.ctx);
+	if (dir_rc != 0) {
+		set_sticky(j, "syncing the directory after compaction", dir_e);
+		return AUTOLIC_ESTORAGE;
+	}
+	return 0;
+
+fail:
+	if (rc == AUTOLIC_ENOMEM)
+		autolic_storage_set_error("journal '%s': out of memory while compacting", j->path);
+	else if (step)
+		autolic_storage_set_error("journal '%s': compaction failed %s: %s (the journal is "
+		                          "unchanged)",
+		                          j->path, step, errtext(e, eb, sizeof eb));
+fail_quiet:
+	if (s.fd >= 0) {
+		close(s.fd);
+		(void)j->io.unlink(j->tmp_path, j->io.ctx);
+	}
+	j->alloc.free_fn(s.buf, j->alloc.ctx);
+	pthread_mutex_lock(&j->mu);
+	return rc;
+}
+
+/* After a commit (mutex held, no transaction owned): compact when due. */
+static void maybe_auto_compact(jr *j)
+{
+	if ((j->flags & AUTOLIC_JOURNAL_NO_AUTO_COMPACT) || j->readonly || j->sticky ||
+	    j->append_off < j->min_bytes || j->append_off < j->next_auto)
+		return;
+	if (txn_acquire(j) != 0)
+		return;
+	uint64_t live = live_estimate(j);
+	uint64_t due = live + live / 100 * j->ratio + (live % 100) * j->ratio / 100;
+	if (j->append_off > due && !j->sticky) {
+		if (compact_locked(j) != 0 && !j->sticky)
+			j->next_auto = j->append_off * 2; /* back off; the journal is intact */
+	} else {
+		j->next_auto = due > j->min_bytes ? due : j->min_bytes;
+	}
+	txn_release(j);
+}
+
+/* ---- vtable ---- */
+
+static int jr_begin(void *ctx, int write)
+{
+	jr *j = ctx;
+	pthread_mutex_lock(&j->mu);
+	int rc = j->sticky ? refuse_sticky(j) : txn_acquire(j);
+	if (!rc && j->sticky) {
+		txn_release(j);
+		rc = refuse_sticky(j);
+	}
+	if (!rc && !write) {
+		/* A reader must never see a commit that could still fail. */
+		rc = wait_durable(j, j->append_off);
+		if (rc)
+			txn_release(j);
+	}
+	if (!rc) {
+		j->txn_write = write != 0;
+		al_map_txn_begin(j->map);
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+static int jr_get(void *ctx, const void *key, size_t klen, const void **val, size_t *vlen)
+{
+	jr *j = ctx;
+	if (!txn_mine(j))
+		return AUTOLIC_ESTATE;
+	return al_map_get(j->map, key, klen, val, vlen);
+}
+
+static int check_writable(jr *j)
+{
+	if (!txn_mine(j))
+		return AUTOLIC_ESTATE;
+	if (j->readonly) {
+		autolic_storage_set_error("journal '%s' is open read-only", j->path);
+		return AUTOLIC_EREADONLY;
+	}
+	if (!j->txn_write) {
+		autolic_storage_set_error("journal '%s': write inside a read-only transaction",
+		                          j->path);
+		return AUTOLIC_EREADONLY;
+	}
+	return 0;
+}
+
+static int jr_put(void *ctx, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	jr *j = ctx;
+	int rc = check_writable(j);
+	if (rc)
+		return rc;
+	if (klen > MAX_PAYLOAD - 4 || vlen > MAX_PAYLOAD - 4 - klen) {
+		autolic_storage_set_error("journal '%s': key and value too large (%zu + %zu bytes; "
+		                          "at most %u per record)",
+		                          j->path, klen, vlen, (unsigned)(MAX_PAYLOAD - 4));
+		return AUTOLIC_EINVAL;
+	}
+	if (j->tx_ops == UINT32_MAX) {
+		autolic_storage_set_error("journal '%s': too many operations in one transaction",
+		                          j->path);
+		return AUTOLIC_EINVAL;
+	}
+	size_t n = put_size(klen, vlen);
+	rc = tx_reserve(j, n);
+	if (rc)
+		return rc;
+	rc = al_map_put(j->map, key, klen, val, vlen);
+	if (rc) {
+		if (rc == AUTOLIC_ENOMEM)
+			autolic_storage_set_error("journal '%s': out of memory", j->path);
+		return rc;
+	}
+	unsigned char kl[4];
+	put32(kl, (uint32_t)klen);
+	frame_encode(j->tx + j->tx_len, REC_PUT, &j->keys, kl, 4, key, klen, val, vlen);
+	j->tx_len += n;
+	j->tx_ops++;
+	return 0;
+}
+
+static int jr_del(void *ctx, const void *key, size_t klen)
+{
+	jr *j = ctx;
+	int rc = check_writable(j);
+	if (rc)
+		return rc;
+	if (klen > MAX_PAYLOAD || j->tx_ops == UINT32_MAX) {
+		autolic_storage_set_error("journal '%s': key too large or transaction too long",
+		                          j->path);
+		return AUTOLIC_EINVAL;
+	}
+	rc = tx_reserve(j, FRAME + klen);
+	if (rc)
+		return rc;
+	rc = al_map_del(j->map, key, klen);
+	if (rc) {
+		if (rc == AUTOLIC_ENOMEM)
+			autolic_storage_set_error("journal '%s': out of memory", j->path);
+		return rc;
+	}
+	frame_encode(j->tx + j->tx_len, REC_DEL, &j->keys, key, klen, NULL, 0, NULL, 0);
+	j->tx_len += FRAME + klen;
+	j->tx_ops++;
+	return 0;
+}
+
+static int jr_scan(void *ctx, const void *start, size_t slen, const void *end, size_t elen,
+                   autolic_storage_scan_cb cb, void *arg)
+{
+	jr *j = ctx;
+	if (!txn_mine(j))
+		return AUTOLIC_ESTATE;
+	return al_map_scan(j->map, start, slen, end, elen, cb, arg);
+}
+
+static int jr_commit(void *ctx)
+{
+	jr *j = ctx;
+	if (!txn_mine(j))
+		return AUTOLIC_ESTATE;
+	int rc;
+	if (!j->tx_ops) {
+		/* Nothing to write; still answer only for durable state. */
+		pthread_mutex_lock(&j->mu);
+		al_map_txn_commit(j->map);
+		txn_release(j);
+		rc = j->txn_write ? wait_durable(j, j->append_off) : 0;
+		pthread_mutex_unlock(&j->mu);
+		return rc;
+	}
+	rc = tx_reserve(j, FRAME + COMMIT_LEN);
+	if (rc) {
+		pthread_mutex_lock(&j->mu);
+		al_map_txn_rollback(j->map);
+		txn_release(j);
+		pthread_mutex_unlock(&j->mu);
+		return rc;
+	}
+	pthread_mutex_lock(&j->mu);
+	uint64_t off = j->append_off, claim = j->durable_off;
+	int fd = j->fd;
+	pthread_mutex_unlock(&j->mu);
+
+	unsigned char pl[COMMIT_LEN];
+	memset(pl, 0, sizeof pl);
+	put64(pl, j->seq + 1);
+	put64(pl + 8, claim);
+	put32(pl + 16, j->tx_ops);
+	frame_encode(j->tx + j->tx_len, REC_COMMIT, &j->keys, pl, sizeof pl, NULL, 0, NULL, 0);
+	size_t n = j->tx_len + FRAME + COMMIT_LEN;
+	int wrc = write_all(j, fd, j->tx, n, off);
+	int e = errno;
+
+	pthread_mutex_lock(&j->mu);
+	if (wrc != 0) {
+		set_sticky(j, "writing a commit", e);
+		al_map_txn_rollback(j->map);
+		txn_release(j);
+		pthread_mutex_unlock(&j->mu);
+		return AUTOLIC_ESTORAGE;
+	}
+	j->append_off = off + n;
+	if (claim > j->claimed)
+		j->claimed = claim;
+	j->seq++;
+	j->n_commits++;
+	al_map_txn_commit(j->map);
+	uint64_t target = j->append_off;
+	txn_release(j);
+	rc = wait_durable(j, target);
+	if (!rc)
+		maybe_auto_compact(j);
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+static int jr_rollback(void *ctx)
+{
+	jr *j = ctx;
+	pthread_mutex_lock(&j->mu);
+	if (j->txn_active && pthread_equal(j->owner, pthread_self())) {
+		al_map_txn_rollback(j->map);
+		txn_release(j);
+	}
+	pthread_mutex_unlock(&j->mu);
+	return 0;
+}
+
+static int jr_savepoint(void *ctx)
+{
+	jr *j = ctx;
+	if (!txn_mine(j))
+		return AUTOLIC_ESTATE;
+	if (j->sp_n == j->sp_cap) {
+		size_t cap = j->sp_cap ? j->sp_cap * 2 : 8;
+		jr_save *p = j->alloc.realloc_fn(j->sp, cap * sizeof *p, j->alloc.ctx);
+		if (!p) {
+			autolic_storage_set_error("journal '%s': out of memory for a savepoint", j->path);
+			return AUTOLIC_ENOMEM;
+		}
+		j->sp = p;
+		j->sp_cap = cap;
+	}
+	int rc = al_map_savepoint(j->map);
+	if (rc) {
+		if (rc == AUTOLIC_ENOMEM)
+			autolic_storage_set_error("journal '%s': out of memory for a savepoint", j->path);
+		return rc;
+	}
+	j->sp[j->sp_n].len = j->tx_len;
+	j->sp[j->sp_n].ops = j->tx_ops;
+	j->sp_n++;
+	return 0;
+}
+
+static int jr_release(void *ctx)
+{
+	jr *j = ctx;
+	if (!txn_mine(j))
+		return AUTOLIC_ESTATE;
+	if (!j->sp_n || al_map_release(j->map) != 0) {
+		autolic_storage_set_error("journal '%s': no savepoint to release", j->path);
+		return AUTOLIC_ESTATE;
+	}
+	j->sp_n--;
+	return 0;
+}
+
+static int jr_rollback_to(void *ctx)
+{
+	jr *j = ctx;
+	if (!txn_mine(j))
+		return AUTOLIC_ESTATE;
+	if (!j->sp_n || al_map_rollback_to(j->map) != 0) {
+		autolic_storage_set_error("journal '%s': no savepoint to roll back to", j->path);
+		return AUTOLIC_ESTATE;
+	}
+	j->sp_n--;
+	j->tx_len = j->sp[j->sp_n].len;
+	j->tx_ops = j->sp[j->sp_n].ops;
+	return 0;
+}
+
+static void jr_destroy(jr *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	al_map_free(j->map);
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->txn_cv);
+	pthread_cond_destroy(&j->sync_cv);
+	autolic_allocator a = j->alloc;
+	a.free_fn(j->tx, a.ctx);
+	a.free_fn(j->sp, a.ctx);
+	a.free_fn(j->path, a.ctx);
+	a.free_fn(j->dir, a.ctx);
+	a.free_fn(j->tmp_path, a.ctx);
+	a.free_fn(j, a.ctx);
+}
+
+static void jr_free(void *ctx)
+{
+	jr *j = ctx;
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	if (j->txn_active)
+		al_map_txn_rollback(j->map);
+	/* Leave a mark vouching for everything written, so that later damage
+	 * anywhere in the file reads as corruption rather than a torn tail. */
+	if (!j->readonly && !j->sticky && j->fd >= 0 && j->claimed < j->append_off &&
+	    j->durable_off == j->append_off) {
+		unsigned char rec[FRAME + MARK_LEN], pl[MARK_LEN];
+		put64(pl, j->seq);
+		put64(pl + 8, j->append_off);
+		frame_encode(rec, REC_MARK, &j->keys, pl, sizeof pl, NULL, 0, NULL, 0);
+		if (write_all(j, j->fd, rec, sizeof rec, j->append_off) == 0)
+			(void)j->io.fdatasync(j->fd, j->io.ctx);
+	}
+	pthread_mutex_unlock(&j->mu);
+	jr_destroy(j);
+}
+
+/* ---- open ---- */
+
+static char *dup_str(const autolic_allocator *a, const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = suffix ? strlen(suffix) : 0;
+	char *p = a->malloc_fn(n + m + 1, a->ctx);
+	if (p) {
+		memcpy(p, s, n);
+		if (m)
+			memcpy(p + n, suffix, m);
+		p[n + m] = '\0';
+	}
+	return p;
+}
+
+static char *dir_of(const autolic_allocator *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return dup_str(a, ".", NULL);
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	char *p = a->malloc_fn(n + 1, a->ctx);
+	if (p) {
+		memcpy(p, path, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static int open_error(const char *path, const char *what, int e)
+{
+	char eb[128];
+	if (e == EISDIR) {
+		autolic_storage_set_error("journal '%s': path is a directory", path);
+		return AUTOLIC_EINVAL;
+	}
+	if (e == ENOSPC || e == EDQUOT) {
+		autolic_storage_set_error("journal '%s': %s: the disk is full (%s)", path, what,
+		                          errtext(e, eb, sizeof eb));
+		return AUTOLIC_ESTORAGE;
+	}
+	if (e == ENOMEM) {
+		autolic_storage_set_error("journal '%s': %s: out of memory", path, what);
+		return AUTOLIC_ENOMEM;
+	}
+	autolic_storage_set_error("journal '%s': %s: %s", path, what, errtext(e, eb, sizeof eb));
+	return AUTOLIC_ESTORAGE;
+}
+
+static int sink_put(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+	return al_map_put(arg, k, kl, v, vl);
+}
+
+static int sink_del(void *arg, const void *k, size_t kl)
+{
+	int rc = al_map_del(arg, k, kl);
+	return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+}
+
+/* Open and lock the file, retrying when a compaction by another handle
+ * replaced it between our open and our lock. */
+static int open_locked(jr *j, int *created)
+{
+	*created = 0;
+	for (int attempt = 0; attempt < 8; attempt++) {
+		int fd;
+		if (j->readonly) {
+			fd = j->io.open(j->path, O_RDONLY | O_CLOEXEC, 0, j->io.ctx);
+			if (fd < 0 && errno == ENOENT) {
+				autolic_storage_set_error("journal '%s' does not exist (read-only open)",
+				                          j->path);
+				return AUTOLIC_ENOTFOUND;
+			}
+		} else {
+			fd = j->io.open(j->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, j->io.ctx);
+			if (fd >= 0)
+				*created = 1;
+			else if (errno == EEXIST)
+				fd = j->io.open(j->path, O_RDWR | O_CLOEXEC, 0, j->io.ctx);
+			if (fd < 0 && errno == ENOENT && attempt + 1 < 8)
+				continue; /* removed between the two opens */
+		}
+		if (fd < 0)
+			return open_error(j->path, "cannot open", errno);
+		struct stat fst, pst;
+		if (fstat(fd, &fst) != 0) {
+			int e = errno;
+			close(fd);
+			return open_error(j->path, "cannot stat", e);
+		}
+		if (!S_ISREG(fst.st_mode)) {
+			close(fd);
+			autolic_storage_set_error("journal '%s': %s", j->path,
+			                          S_ISDIR(fst.st_mode) ? "path is a directory"
+			                                               : "not a regular file");
+			return AUTOLIC_EINVAL;
+		}
+		int rc = lock_fd(fd, !j->readonly, j->path);
+		if (rc) {
+			close(fd);
+			return rc;
+		}
+		if (stat(j->path, &pst) == 0 && pst.st_dev == fst.st_dev && pst.st_ino == fst.st_ino) {
+			j->fd = fd;
+			return 0;
+		}
+		close(fd);
+		*created = 0;
+	}
+	autolic_storage_set_error("journal '%s' keeps being replaced while opening it", j->path);
+	return AUTOLIC_EBUSY;
+}
+
+static int read_file(jr *j, unsigned char **out, size_t *len)
+{
+	struct stat st;
+	if (fstat(j->fd, &st) != 0)
+		return open_error(j->path, "cannot stat", errno);
+	if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX - 1) {
+		autolic_storage_set_error("journal '%s' is too large to load", j->path);
+		return AUTOLIC_ENOMEM;
+	}
+	size_t n = (size_t)st.st_size;
+	unsigned char *b = j->alloc.malloc_fn(n ? n : 1, j->alloc.ctx);
+	if (!b) {
+		autolic_storage_set_error("journal '%s': out of memory loading %zu bytes", j->path, n);
+		return AUTOLIC_ENOMEM;
+	}
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = j->io.pread(j->fd, b + got, n - got, (off_t)got, j->io.ctx);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			j->alloc.free_fn(b, j->alloc.ctx);
+			return open_error(j->path, "cannot read", e);
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	*out = b;
+	*len = got;
+	return 0;
+}
+
+/* Give an empty (or never initialised) file its header. */
+static int init_file(jr *j, size_t old_len)
+{
+	unsigned char h[HDR_SIZE];
+	j->generation = 1;
+	j->salt = fresh_salt(0);
+	j->seq = 0;
+	j->keys = keys_for(j->generation, j->salt);
+	header_encode(h, j->generation, j->salt, 0);
+	if (old_len && j->io.ftruncate(j->fd, 0, j->io.ctx) != 0)
+		return open_error(j->path, "cannot reset the unfinished header", errno);
+	if (write_all(j, j->fd, h, HDR_SIZE, 0) != 0)
+		return open_error(j->path, "cannot write the header", errno);
+	if (j->io.fsync(j->fd, j->io.ctx) != 0)
+		return open_error(j->path, "cannot sync the new journal", errno);
+	if (j->io.fsync_dir(j->dir, j->io.ctx) != 0)
+		return open_error(j->path, "cannot sync the directory of the new journal", errno);
+	j->append_off = j->durable_off = j->claimed = HDR_SIZE;
+	return 0;
+}
+
+static int load(jr *j)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc = read_file(j, &buf, &len);
+	if (rc)
+		return rc;
+	al_journal_sink sink = {sink_put, sink_del, NULL, j->map};
+	al_journal_replay res;
+	rc = al_journal_replay_buffer(buf, len, (j->flags & AUTOLIC_JOURNAL_READONLY_SALVAGE) != 0,
+	                              j->path, &sink, &res);
+	j->alloc.free_fn(buf, j->alloc.ctx);
+	if (rc)
+		return rc;
+	if (res.uninitialised) {
+		if (j->readonly) {
+			j->append_off = j->durable_off = j->claimed = len;
+			return 0;
+		}
+		return init_file(j, len);
+	}
+	j->generation = res.generation;
+	j->salt = res.salt;
+	j->keys = keys_for(res.generation, res.salt);
+	j->seq = res.last_seq;
+	j->append_off = j->durable_off = res.good_end;
+	j->claimed = res.claimed;
+	if (j->readonly)
+		return 0;
+	if (res.damaged && j->io.ftruncate(j->fd, (off_t)res.good_end, j->io.ctx) != 0)
+		return open_error(j->path, "cannot cut off the torn tail", errno);
+	/* What we replayed may still sit only in the page cache (the previous
+	 * writer may have died before its sync): make it durable before anything
+	 * is built on it. */
+	if (j->io.fsync(j->fd, j->io.ctx) != 0)
+		return open_error(j->path, "cannot sync the journal", errno);
+	if (j->io.unlink(j->tmp_path, j->io.ctx) != 0 && errno != ENOENT)
+		return open_error(j->tmp_path, "cannot remove the stale compaction file", errno);
+	return 0;
+}
+
+int autolic_journal_options_init(autolic_journal_options *opts, unsigned int version)
+{
+	if (!opts) {
+		autolic_storage_set_error("autolic_journal_options_init: opts is NULL");
+		return AUTOLIC_EINVAL;
+	}
+	if (version == 0 || version > AUTOLIC_JOURNAL_OPTIONS_VERSION) {
+		autolic_storage_set_error("autolic_journal_options_init: unknown version %u (this "
+		                          "library knows 1..%u)",
+		                          version, AUTOLIC_JOURNAL_OPTIONS_VERSION);
+		return AUTOLIC_EVERSION;
+	}
+	memset(opts, 0, sizeof *opts);
+	opts->version = version;
+	return 0;
+}
+
+int al_journal_open_io(autolic_storage *out, const char *path, const autolic_journal_options *opts,
+                       const al_journal_io *io)
+{
+	if (!out || !path || !*path) {
+		autolic_storage_set_error("autolic_store_journal_open: %s is %s", !out ? "out" : "path",
+		                          !out || !path ? "NULL" : "empty");
+		return AUTOLIC_EINVAL;
+	}
+	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
+	if (opts) {
+		if (opts->version == 0 || opts->version > AUTOLIC_JOURNAL_OPTIONS_VERSION) {
+			autolic_storage_set_error("autolic_store_journal_open: options version %u unknown "
+			                          "(this library knows 1..%u)",
+			                          opts->version, AUTOLIC_JOURNAL_OPTIONS_VERSION);
+			return AUTOLIC_EVERSION;
+		}
+		o = *opts;
+	}
+	const unsigned int known = AUTOLIC_JOURNAL_READONLY | AUTOLIC_JOURNAL_READONLY_SALVAGE |
+	                           AUTOLIC_JOURNAL_NO_AUTO_COMPACT;
+	if (o.flags & ~known) {
+		autolic_storage_set_error("autolic_store_journal_open: unknown flags 0x%x",
+		                          o.flags & ~known);
+		return AUTOLIC_EINVAL;
+	}
+	autolic_allocator a = {lc_malloc, lc_realloc, lc_free, NULL};
+	if (o.allocator) {
+		if (!o.allocator->malloc_fn || !o.allocator->realloc_fn || !o.allocator->free_fn) {
+			autolic_storage_set_error("autolic_store_journal_open: allocator is incomplete");
+			return AUTOLIC_EINVAL;
+		}
+		a = *o.allocator;
+	}
+	jr *j = a.malloc_fn(sizeof *j, a.ctx);
+	if (!j) {
+		autolic_storage_set_error("journal '%s': out of memory", path);
+		return AUTOLIC_ENOMEM;
+	}
+	memset(j, 0, sizeof *j);
+	j->alloc = a;
+	j->io = io ? *io : default_io;
+	j->fd = -1;
+	j->flags = o.flags;
+	j->readonly = (o.flags & (AUTOLIC_JOURNAL_READONLY | AUTOLIC_JOURNAL_READONLY_SALVAGE)) != 0;
+	j->ratio = o.compact_ratio_percent ? o.compact_ratio_percent : AUTOLIC_JOURNAL_DEFAULT_COMPACT_RATIO;
+	j->min_bytes = o.compact_min_bytes ? o.compact_min_bytes : AUTOLIC_JOURNAL_DEFAULT_COMPACT_MIN;
+	int mu_ok = pthread_mutex_init(&j->mu, NULL) == 0;
+	int c1_ok = pthread_cond_init(&j->txn_cv, NULL) == 0;
+	int c2_ok = pthread_cond_init(&j->sync_cv, NULL) == 0;
+	if (!mu_ok || !c1_ok || !c2_ok) {
+		if (mu_ok)
+			pthread_mutex_destroy(&j->mu);
+		if (c1_ok)
+			pthread_cond_destroy(&j->txn_cv);
+		if (c2_ok)
+			pthread_cond_destroy(&j->sync_cv);
+		a.free_fn(j, a.ctx);
+		autolic_storage_set_error("journal '%s': cannot create its locks", path);
+		return AUTOLIC_ENOMEM;
+	}
+	j->path = dup_str(&a, path, NULL);
+	j->tmp_path = dup_str(&a, path, ".compact");
+	j->dir = dir_of(&a, path);
+	int rc = 0, created = 0;
+	if (!j->path || !j->tmp_path || !j->dir || al_map_new(&j->map, &a) != 0) {
+		autolic_storage_set_error("journal '%s': out of memory", path);
+		rc = AUTOLIC_ENOMEM;
+	}
+	if (!rc)
+		rc = open_locked(j, &created);
+	if (!rc)
+		rc = load(j);
+	if (rc) {
+		if (created && j->fd >= 0)
+			(void)j->io.unlink(j->path, j->io.ctx);
+		jr_destroy(j);
+		return rc;
+	}
+	uint64_t live = live_estimate(j);
+	j->next_auto = live + live / 100 * j->ratio;
+	memset(out, 0, sizeof *out);
+	out->version = AUTOLIC_STORAGE_VERSION;
+	out->ctx = j;
+	out->begin = jr_begin;
+	out->get = jr_get;
+	out->put = jr_put;
+	out->del = jr_del;
+	out->scan = jr_scan;
+	out->commit = jr_commit;
+	out->rollback = jr_rollback;
+	out->free = jr_free;
+	out->savepoint = jr_savepoint;
+	out->release = jr_release;
+	out->rollback_to = jr_rollback_to;
+	return 0;
+}
+
+int autolic_store_journal_open(autolic_storage *out, const char *path,
+                               const autolic_journal_options *opts)
+{
+	return al_journal_open_io(out, path, opts, NULL);
+}
+
+static jr *as_journal(const autolic_storage *st)
+{
+	if (!st || st->begin != jr_begin || !st->ctx) {
+		autolic_storage_set_error("not a journal store");
+		return NULL;
+	}
+	return st->ctx;
+}
+
+int autolic_store_journal_compact(const autolic_storage *st)
+{
+	jr *j = as_journal(st);
+	if (!j)
+		return AUTOLIC_EINVAL;
+	pthread_mutex_lock(&j->mu);
+	int rc = 0;
+	if (j->readonly) {
+		autolic_storage_set_error("journal '%s' is open read-only; it cannot be compacted",
+		                          j->path);
+		rc = AUTOLIC_EREADONLY;
+	} else if (j->sticky) {
+		rc = refuse_sticky(j);
+	} else {
+		rc = txn_acquire(j);
+		if (!rc) {
+			rc = compact_locked(j);
+			txn_release(j);
+		}
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+int al_journal_stats_get(const autolic_storage *st, al_journal_stats *out)
+{
+	jr *j = as_journal(st);
+	if (!j || !out)
+		return AUTOLIC_EINVAL;
+	pthread_mutex_lock(&j->mu);
+	int mine = j->txn_active && pthread_equal(j->owner, pthread_self());
+	if (!mine)
+		(void)txn_acquire(j);
+	out->file_bytes = j->append_off;
+	out->live_bytes = live_estimate(j);
+	out->generation = j->generation;
+	out->commits = j->n_commits;
+	out->syncs = j->n_syncs;
+	out->compactions = j->n_compactions;
+	out->sticky = j->sticky;
+	if (!mine)
+		txn_release(j);
+	pthread_mutex_unlock(&j->mu);
+	return 0;
+}
