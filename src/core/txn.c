@@ -309,6 +309,8 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 			break;
 		backoff(attempt);
 	}
+	if (!rc)
+		al_err_clear(); /* lookups that missed on the way leave no message */
 	if (rc == AUTOLIC_ECONFLICT && !in_batch)
 		al_err_prefix("gave up after %u attempts", db->max_retries);
 	if (!in_batch)
