@@ -17,7 +17,7 @@ typedef struct al_map al_map;
 int al_map_new(al_map **out, const autolic_allocator *alloc);
 void al_map_free(al_map *m);
 
-/* Returns 0 with *val/*vlen pointing into the map (valid until the next
+/* Returns 0 with *val and *vlen pointing into the map (valid until the next
  * change), or AUTOLIC_ENOTFOUND. */
 int al_map_get(const al_map *m, const void *key, size_t klen, const void **val, size_t *vlen);
 /* Copies key and value. 0 or AUTOLIC_ENOMEM (map unchanged). */

@@ -1,0 +1,13 @@
+/**
+ * @file autolic.h
+ * @brief Umbrella header: includes every public libautolic header.
+ */
+#ifndef AUTOLIC_H
+#define AUTOLIC_H
+
+#include "autolic/common.h"
+#include "autolic/sys/storage.h"
+#include "autolic/db.h"
+#include "autolic/account.h"
+
+#endif

@@ -1,0 +1,21 @@
+/* Accounts, for the other nouns: load and check inside a transaction. */
+#ifndef AL_ACCOUNT_H
+#define AL_ACCOUNT_H
+
+#include "autolic/account.h"
+#include "core/txn.h"
+
+/* ACCT-4: invitations last exactly this long. */
+#define AL_INVITATION_PERIOD 604800
+
+/* Load an account; its `state` is derived for time t->now (invited past its
+ * expiry reads EXPIRED). AUTOLIC_ENOTFOUND names the id. */
+int al_account_load(al_txn *t, autolic_id id, autolic_account_info *info);
+/* Store an account record (and its email index when `index_email`). */
+int al_account_store(al_txn *t, const autolic_account_info *info, int index_email);
+/* The state of a stored account at `now` (pure). */
+int al_account_state_at(int stored_state, autolic_time invitation_expires, autolic_time now);
+/* Look up an email (already normalised): 0 and *id, or AUTOLIC_ENOTFOUND. */
+int al_account_by_email(al_txn *t, const char *email, autolic_id *id);
+
+#endif

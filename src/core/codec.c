@@ -1,0 +1,187 @@
+#include "codec.h"
+#include "error.h"
+
+#include <string.h>
+
+void al_buf_init(al_buf *b, const al_alloc *a)
+{
+	memset(b, 0, sizeof(*b));
+	b->a = a;
+}
+
+void al_buf_free(al_buf *b)
+{
+	al_free(b->a, b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+void al_buf_reset(al_buf *b)
+{
+	b->len = 0;
+	b->oom = 0;
+}
+
+void al_buf_put(al_buf *b, const void *p, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n)
+			cap *= 2;
+		unsigned char *q = al_realloc(b->a, b->p, cap);
+		if (!q) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+int al_buf_check(const al_buf *b)
+{
+	return b->oom ? al_err(AUTOLIC_ENOMEM, "out of memory encoding a record") : 0;
+}
+
+void al_rec_begin(al_buf *b, uint8_t tag)
+{
+	al_buf_reset(b);
+	al_enc_u8(b, AL_REC_VERSION);
+	al_enc_u8(b, tag);
+}
+
+void al_enc_u8(al_buf *b, uint8_t v) { al_buf_put(b, &v, 1); }
+
+void al_enc_u32(al_buf *b, uint32_t v)
+{
+	unsigned char x[4];
+	for (int i = 0; i < 4; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	al_buf_put(b, x, 4);
+}
+
+void al_enc_u64(al_buf *b, uint64_t v)
+{
+	unsigned char x[8];
+	for (int i = 0; i < 8; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	al_buf_put(b, x, 8);
+}
+
+void al_enc_i64(al_buf *b, int64_t v) { al_enc_u64(b, (uint64_t)v); }
+
+void al_enc_str(al_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n > 0xffff) {
+		b->oom = 1; /* callers validate lengths long before this */
+		return;
+	}
+	unsigned char x[2] = {(unsigned char)n, (unsigned char)(n >> 8)};
+	al_buf_put(b, x, 2);
+	al_buf_put(b, s, n);
+}
+
+int al_rec_open(al_rd *r, const void *p, size_t len, uint8_t tag)
+{
+	r->p = p;
+	r->len = len;
+	r->pos = 0;
+	r->bad = 0;
+	if (len < 2)
+		return al_err(AUTOLIC_ECORRUPT, "record of %zu bytes is too short", len);
+	if (r->p[0] == 0 || r->p[0] > AL_REC_VERSION)
+		return al_err(AUTOLIC_EVERSION,
+		              "record format %u is not supported (this library reads format %u)",
+		              r->p[0], AL_REC_VERSION);
+	if (r->p[1] != tag)
+		return al_err(AUTOLIC_ECORRUPT, "record tag 0x%02x where 0x%02x was expected",
+		              r->p[1], tag);
+	r->pos = 2;
+	return 0;
+}
+
+static const unsigned char *take(al_rd *r, size_t n)
+{
+	if (r->bad || r->len - r->pos < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const unsigned char *q = r->p + r->pos;
+	r->pos += n;
+	return q;
+}
+
+uint8_t al_dec_u8(al_rd *r)
+{
+	const unsigned char *q = take(r, 1);
+	return q ? q[0] : 0;
+}
+
+uint32_t al_dec_u32(al_rd *r)
+{
+	const unsigned char *q = take(r, 4);
+	uint32_t v = 0;
+	for (int i = 0; q && i < 4; i++)
+		v |= (uint32_t)q[i] << (8 * i);
+	return v;
+}
+
+uint64_t al_dec_u64(al_rd *r)
+{
+	const unsigned char *q = take(r, 8);
+	uint64_t v = 0;
+	for (int i = 0; q && i < 8; i++)
+		v |= (uint64_t)q[i] << (8 * i);
+	return v;
+}
+
+int64_t al_dec_i64(al_rd *r) { return (int64_t)al_dec_u64(r); }
+
+static size_t str_len(al_rd *r)
+{
+	const unsigned char *q = take(r, 2);
+	return q ? (size_t)q[0] | (size_t)q[1] << 8 : 0;
+}
+
+void al_dec_str(al_rd *r, char *dst, size_t cap)
+{
+	size_t n = str_len(r);
+	const unsigned char *q = take(r, n);
+	if (!q || n >= cap || memchr(q, 0, n)) {
+		r->bad = 1;
+		dst[0] = 0;
+		return;
+	}
+	memcpy(dst, q, n);
+	dst[n] = 0;
+}
+
+char *al_dec_strdup(al_rd *r, const al_alloc *a)
+{
+	size_t n = str_len(r);
+	const unsigned char *q = take(r, n);
+	if (!q || memchr(q, 0, n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	char *s = al_malloc(a, n + 1);
+	if (s) {
+		memcpy(s, q, n);
+		s[n] = 0;
+	}
+	return s;
+}
+
+int al_rd_done(const al_rd *r)
+{
+	if (r->bad || r->pos != r->len)
+		return al_err(AUTOLIC_ECORRUPT, "record (tag 0x%02x) is truncated or has trailing bytes",
+		              r->len > 1 ? r->p[1] : 0);
+	return 0;
+}

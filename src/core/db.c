@@ -1,0 +1,191 @@
+#include "db_internal.h"
+#include "error.h"
+
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_RETRIES 16
+
+static autolic_time system_clock(void *ctx)
+{
+	(void)ctx;
+	return (autolic_time)time(NULL);
+}
+
+int autolic_db_options_init(autolic_db_options *opts, unsigned int version)
+{
+	if (!opts)
+		return al_err(AUTOLIC_EINVAL, "opts is NULL");
+	if (version == 0 || version > AUTOLIC_DB_OPTIONS_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_db_options version %u is not supported (1..%u)",
+		              version, AUTOLIC_DB_OPTIONS_VERSION);
+	autolic_db_options def = AUTOLIC_DB_OPTIONS_INIT;
+	*opts = def;
+	return 0;
+}
+
+static int check_storage(const autolic_storage *st)
+{
+	if (st->version == 0 || st->version > AUTOLIC_STORAGE_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_storage version %u is not supported (1..%u)",
+		              st->version, AUTOLIC_STORAGE_VERSION);
+	if (!st->begin || !st->get || !st->put || !st->del || !st->scan || !st->commit || !st->rollback)
+		return al_err(AUTOLIC_EINVAL, "storage vtable is missing a required slot "
+		                              "(begin, get, put, del, scan, commit, rollback)");
+	int sp = !!st->savepoint + !!st->release + !!st->rollback_to;
+	if (sp != 0 && sp != 3)
+		return al_err(AUTOLIC_EINVAL,
+		              "storage vtable sets only some of savepoint, release, rollback_to");
+	return 0;
+}
+
+int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
+{
+	al_err_clear();
+	if (!out)
+		return al_err(AUTOLIC_EINVAL, "out is NULL");
+	*out = NULL;
+	autolic_db_options def = AUTOLIC_DB_OPTIONS_INIT;
+	if (!opts)
+		opts = &def;
+	if (opts->version == 0 || opts->version > AUTOLIC_DB_OPTIONS_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_db_options version %u is not supported (1..%u)",
+		              opts->version, AUTOLIC_DB_OPTIONS_VERSION);
+	if (opts->allocator && !al_alloc_valid(opts->allocator))
+		return al_err(AUTOLIC_EINVAL, "allocator must set malloc_fn, realloc_fn and free_fn");
+	if (opts->storage) {
+		int rc = check_storage(opts->storage);
+		if (rc)
+			return rc;
+	}
+	al_alloc a;
+	al_alloc_init(&a, opts->allocator);
+	autolic_db *db = al_calloc(&a, 1, sizeof(*db));
+	if (!db)
+		return al_err(AUTOLIC_ENOMEM, "out of memory allocating the handle");
+	db->alloc = a;
+	if (pthread_mutex_init(&db->mu, NULL)) {
+		al_free(&a, db);
+		return al_err(AUTOLIC_ENOMEM, "cannot create the handle's mutex");
+	}
+	if (opts->storage) {
+		db->st = *opts->storage;
+	} else {
+		int rc = autolic_store_memory_new(&db->st, opts->allocator);
+		if (rc) {
+			pthread_mutex_destroy(&db->mu);
+			al_free(&a, db);
+			return al_err(rc, "cannot create the memory store");
+		}
+	}
+	db->clock = opts->clock ? opts->clock : system_clock;
+	db->clock_ctx = opts->clock ? opts->clock_ctx : NULL;
+	db->on_event = opts->on_event;
+	db->event_ctx = opts->event_ctx;
+	db->max_retries = opts->max_retries ? opts->max_retries : DEFAULT_RETRIES;
+	*out = db;
+	return 0;
+}
+
+void autolic_db_close(autolic_db *db)
+{
+	if (!db)
+		return;
+	if (db->batch) {
+		db->st.rollback(db->st.ctx);
+		al_evq_clear(&db->batch_events, &db->alloc);
+		db->batch = 0;
+		pthread_mutex_unlock(&db->mu);
+	}
+	al_free(&db->alloc, db->batch_events.v);
+	if (db->st.free)
+		db->st.free(db->st.ctx);
+	pthread_mutex_destroy(&db->mu);
+	al_alloc a = db->alloc;
+	al_free(&a, db);
+}
+
+autolic_time autolic_db_now(autolic_db *db)
+{
+	return db ? db->clock(db->clock_ctx) : 0;
+}
+
+const al_alloc *al_db_alloc(const autolic_db *db) { return &db->alloc; }
+
+static int owns_batch(autolic_db *db)
+{
+	/* batch and batch_owner change only under mu, by the owner itself, so
+	 * a thread that reads batch set with itself as owner reads it right. */
+	return __atomic_load_n(&db->batch, __ATOMIC_ACQUIRE) &&
+	       pthread_equal(db->batch_owner, pthread_self());
+}
+
+int autolic_db_begin(autolic_db *db)
+{
+	al_err_clear();
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (owns_batch(db))
+		return al_err(AUTOLIC_EBUSY, "a batch is already open on this thread");
+	pthread_mutex_lock(&db->mu);
+	int rc = db->st.begin(db->st.ctx, 1);
+	if (rc) {
+		pthread_mutex_unlock(&db->mu);
+		return al_storage_err(rc, "begin of the batch");
+	}
+	db->batch_owner = pthread_self();
+	db->batch_aborted = 0;
+	__atomic_store_n(&db->batch, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void end_batch(autolic_db *db, al_evq *deliver)
+{
+	*deliver = db->batch_events;
+	memset(&db->batch_events, 0, sizeof(db->batch_events));
+	__atomic_store_n(&db->batch, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&db->mu);
+}
+
+int autolic_db_commit(autolic_db *db)
+{
+	al_err_clear();
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!owns_batch(db))
+		return al_err(AUTOLIC_ESTATE, "no batch is open on this thread");
+	int rc;
+	if (db->batch_aborted) {
+		db->st.rollback(db->st.ctx);
+		al_evq_clear(&db->batch_events, &db->alloc);
+		rc = al_err(AUTOLIC_EABORTED,
+		            "the batch was aborted by a failed call and has been rolled back");
+	} else {
+		rc = db->st.commit(db->st.ctx);
+		if (rc) {
+			rc = al_storage_err(rc, "commit of the batch");
+			db->st.rollback(db->st.ctx);
+			al_evq_clear(&db->batch_events, &db->alloc);
+		}
+	}
+	al_evq q;
+	end_batch(db, &q);
+	al_deliver(db, &q);
+	return rc;
+}
+
+int autolic_db_rollback(autolic_db *db)
+{
+	al_err_clear();
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!owns_batch(db))
+		return al_err(AUTOLIC_ESTATE, "no batch is open on this thread");
+	db->st.rollback(db->st.ctx);
+	al_evq_clear(&db->batch_events, &db->alloc);
+	al_evq q;
+	end_batch(db, &q);
+	al_evq_clear(&q, &db->alloc);
+	al_free(&db->alloc, q.v);
+	return 0;
+}

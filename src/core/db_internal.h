@@ -1,0 +1,28 @@
+/* The database handle's insides, for the core only. */
+#ifndef AL_CORE_DB_INTERNAL_H
+#define AL_CORE_DB_INTERNAL_H
+
+#include "txn.h"
+
+#include <pthread.h>
+
+struct autolic_db {
+	al_alloc alloc;
+	autolic_storage st;
+	autolic_clock_fn clock;
+	void *clock_ctx;
+	autolic_event_fn on_event;
+	void *event_ctx;
+	unsigned int max_retries;
+	pthread_mutex_t mu;
+	int batch;            /* a host batch is open (owned by batch_owner) */
+	pthread_t batch_owner;
+	int batch_aborted;
+	al_evq batch_events;
+};
+
+void al_deliver(autolic_db *db, al_evq *q);
+/* Normalise a backend failure and describe it: "storage <op> failed: ...". */
+int al_storage_err(int rc, const char *op);
+
+#endif

@@ -1,0 +1,16 @@
+/* Per-thread detailed error messages. */
+#ifndef AL_CORE_ERROR_H
+#define AL_CORE_ERROR_H
+
+#include "autolic/common.h"
+
+/* Set the calling thread's message and return `code`. */
+int al_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Clear the calling thread's message (a call that succeeds). */
+void al_err_clear(void);
+/* Prefix the current message: "<prefix>: <message>". */
+void al_err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Message a storage backend left with autolic_storage_set_error(), taken once. */
+const char *al_err_take_storage(void);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * Key layout. Every stored record's key starts with one prefix byte naming
+ * its type; integers follow big-endian (signed ones with the sign bit
+ * flipped) so that range scans return them in numeric order; strings end
+ * with a 0 byte so that no key is a prefix of another's string part.
+ *
+ * Prefixes are never reused. Each noun owns one range of 16.
+ */
+#ifndef AL_CORE_KEYS_H
+#define AL_CORE_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum al_prefix {
+	/* 0x01-0x0f core */
+	AL_K_SEQ = 0x01,           /* name -> u64 last id issued */
+	AL_K_SCHEMA = 0x02,        /* -> schema record (format of the whole store) */
+	/* 0x10 accounts */
+	AL_K_ACCOUNT = 0x10,       /* id -> account */
+	AL_K_ACCOUNT_EMAIL = 0x11, /* normalised email -> id */
+	/* 0x20 teams */
+	AL_K_TEAM = 0x20,          /* id -> team */
+	AL_K_TEAM_MEMBER = 0x21,   /* team, account -> member record (role) */
+	AL_K_MEMBER_TEAM = 0x22,   /* account, team -> (empty) */
+	/* 0x30 contracts and roles */
+	AL_K_CONTRACT = 0x30,      /* id -> contract */
+	AL_K_CONTRACT_NUMBER = 0x31, /* number -> id */
+	AL_K_TEAM_CONTRACT = 0x32, /* team, contract -> (empty) */
+	AL_K_SERIAL = 0x33,        /* serial number -> contract id */
+	/* 0x40 seats */
+	AL_K_SEAT = 0x40,          /* contract, product, account -> grant */
+	AL_K_ACCOUNT_SEAT = 0x41,  /* account, contract, product -> (empty) */
+	AL_K_SEAT_COUNT = 0x42,    /* contract, product -> u64 granted */
+	/* 0x50 Flex */
+	AL_K_FLEX_FIRST = 0x50,
+	AL_K_FLEX_LAST = 0x5f,
+	/* 0x60 Fusion Operations */
+	AL_K_OPS_FIRST = 0x60,
+	AL_K_OPS_LAST = 0x6f,
+	/* 0x70 developer hubs */
+	AL_K_HUB_FIRST = 0x70,
+	AL_K_HUB_LAST = 0x7f,
+	/* 0x80 reports and idempotency */
+	AL_K_REPORT_FIRST = 0x80,
+	AL_K_REPORT_LAST = 0x8f
+};
+
+#define AL_KEY_MAX 600
+
+typedef struct al_key {
+	unsigned char b[AL_KEY_MAX];
+	size_t len;
+	int overflow;
+} al_key;
+
+void al_key_init(al_key *k, uint8_t prefix);
+void al_key_u64(al_key *k, uint64_t v);
+void al_key_i64(al_key *k, int64_t v);
+void al_key_str(al_key *k, const char *s);
+/* Smallest key greater than every key that starts with k (for range ends).
+ * 0, or -1 when k is all 0xff bytes (no upper bound). */
+int al_key_prefix_end(const al_key *k, al_key *end);
+/* Read back an integer at byte offset `at` of a key. */
+uint64_t al_key_get_u64(const unsigned char *key, size_t at);
+int64_t al_key_get_i64(const unsigned char *key, size_t at);
+
+#endif

@@ -1,0 +1,320 @@
+#include "db_internal.h"
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int al_storage_err(int rc, const char *op)
+{
+	const char *detail = al_err_take_storage();
+	switch (rc) {
+	case AUTOLIC_ENOMEM:
+	case AUTOLIC_ECONFLICT:
+	case AUTOLIC_ELOCKED:
+	case AUTOLIC_ECORRUPT:
+	case AUTOLIC_EREADONLY:
+	case AUTOLIC_ESTORAGE:
+		break;
+	default:
+		rc = AUTOLIC_ESTORAGE;
+	}
+	return al_err(rc, "storage %s failed: %s", op, *detail ? detail : autolic_strerror(rc));
+}
+
+/* ---- events ---- */
+
+void al_evq_clear(al_evq *q, const al_alloc *a)
+{
+	for (size_t i = 0; i < q->n; i++)
+		al_free(a, q->v[i].strings);
+	q->n = 0;
+}
+
+static int evq_append(al_evq *dst, al_evq *src, const al_alloc *a)
+{
+	if (dst->n + src->n > dst->cap) {
+		size_t cap = dst->cap ? dst->cap : 8;
+		while (cap < dst->n + src->n)
+			cap *= 2;
+		al_event_rec *v = al_realloc(a, dst->v, cap * sizeof(*v));
+		if (!v)
+			return AUTOLIC_ENOMEM;
+		dst->v = v;
+		dst->cap = cap;
+	}
+	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
+	dst->n += src->n;
+	src->n = 0;
+	return 0;
+}
+
+int al_txn_event(al_txn *t, int type, autolic_id recipient, autolic_id team, autolic_id object,
+                 const char *product, const char *rule, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	size_t lp = product ? strlen(product) + 1 : 0, lr = rule ? strlen(rule) + 1 : 0;
+	size_t lt = strlen(text) + 1;
+	al_evq *q = &t->events;
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 4;
+		al_event_rec *v = al_realloc(t->a, q->v, cap * sizeof(*v));
+		if (!v)
+			return al_err(AUTOLIC_ENOMEM, "out of memory queueing an event");
+		q->v = v;
+		q->cap = cap;
+	}
+	char *s = al_malloc(t->a, lp + lr + lt);
+	if (!s)
+		return al_err(AUTOLIC_ENOMEM, "out of memory queueing an event");
+	al_event_rec *r = &q->v[q->n++];
+	memset(r, 0, sizeof(*r));
+	r->strings = s;
+	r->ev.version = AUTOLIC_EVENT_VERSION;
+	r->ev.type = type;
+	r->ev.time = t->now;
+	r->ev.recipient = recipient;
+	r->ev.team = team;
+	r->ev.object = object;
+	if (product) {
+		memcpy(s, product, lp);
+		r->ev.product = s;
+		s += lp;
+	}
+	if (rule) {
+		memcpy(s, rule, lr);
+		r->ev.rule = s;
+		s += lr;
+	}
+	memcpy(s, text, lt);
+	r->ev.text = s;
+	return 0;
+}
+
+void al_deliver(autolic_db *db, al_evq *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		al_event_rec *r = &q->v[i];
+		/* pointers into one allocation: fix them up after any realloc */
+		if (db->on_event)
+			db->on_event(&r->ev, db->event_ctx);
+	}
+	al_evq_clear(q, &db->alloc);
+	al_free(&db->alloc, q->v);
+	q->v = NULL;
+	q->cap = 0;
+}
+
+/* ---- storage access ---- */
+
+static int key_ok(const al_key *k)
+{
+	return k->overflow ? al_err(AUTOLIC_EINVAL, "key longer than %d bytes", AL_KEY_MAX) : 0;
+}
+
+typedef struct {
+	al_buf *out;
+} get_ctx;
+
+int al_txn_get(al_txn *t, const al_key *k, al_buf *out)
+{
+	int rc = key_ok(k);
+	if (rc)
+		return rc;
+	const void *v;
+	size_t vl;
+	autolic_storage *st = &t->db->st;
+	rc = st->get(st->ctx, k->b, k->len, &v, &vl);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_err_take_storage();
+		return rc;
+	}
+	if (rc)
+		return al_storage_err(rc, "get");
+	al_buf_reset(out);
+	al_buf_put(out, v, vl);
+	return al_buf_check(out);
+}
+
+int al_txn_exists(al_txn *t, const al_key *k)
+{
+	int rc = key_ok(k);
+	if (rc)
+		return rc;
+	const void *v;
+	size_t vl;
+	autolic_storage *st = &t->db->st;
+	rc = st->get(st->ctx, k->b, k->len, &v, &vl);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_err_take_storage();
+		return 0;
+	}
+	return rc ? al_storage_err(rc, "get") : 1;
+}
+
+int al_txn_put_raw(al_txn *t, const al_key *k, const void *val, size_t vlen)
+{
+	int rc = key_ok(k);
+	if (rc)
+		return rc;
+	if (!t->write)
+		return al_err(AUTOLIC_EREADONLY, "write inside a read transaction");
+	autolic_storage *st = &t->db->st;
+	rc = st->put(st->ctx, k->b, k->len, val, vlen);
+	return rc ? al_storage_err(rc, "put") : 0;
+}
+
+int al_txn_put(al_txn *t, const al_key *k, const al_buf *val)
+{
+	int rc = al_buf_check(val);
+	return rc ? rc : al_txn_put_raw(t, k, val->p, val->len);
+}
+
+int al_txn_del(al_txn *t, const al_key *k)
+{
+	int rc = key_ok(k);
+	if (rc)
+		return rc;
+	if (!t->write)
+		return al_err(AUTOLIC_EREADONLY, "write inside a read transaction");
+	autolic_storage *st = &t->db->st;
+	rc = st->del(st->ctx, k->b, k->len);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_err_take_storage();
+		return rc;
+	}
+	return rc ? al_storage_err(rc, "delete") : 0;
+}
+
+int al_txn_scan(al_txn *t, const al_key *start, const al_key *end,
+                autolic_storage_scan_cb cb, void *arg)
+{
+	int rc = key_ok(start);
+	if (!rc && end)
+		rc = key_ok(end);
+	if (rc)
+		return rc;
+	autolic_storage *st = &t->db->st;
+	rc = st->scan(st->ctx, start->b, start->len, end ? end->b : NULL, end ? end->len : 0, cb,
+	              arg);
+	/* A negative value may be the callback's own error: pass it through. */
+	if (rc > 0)
+		return rc;
+	return rc;
+}
+
+int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb, void *arg)
+{
+	al_key end;
+	if (al_key_prefix_end(prefix, &end))
+		return al_txn_scan(t, prefix, NULL, cb, arg);
+	return al_txn_scan(t, prefix, &end, cb, arg);
+}
+
+int al_txn_seq_next(al_txn *t, const char *name, autolic_id *out)
+{
+	al_key k;
+	al_key_init(&k, AL_K_SEQ);
+	al_key_str(&k, name);
+	al_buf b;
+	al_buf_init(&b, t->a);
+	uint64_t last = 0;
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == 0) {
+		al_rd r;
+		rc = al_rec_open(&r, b.p, b.len, AL_K_SEQ);
+		if (!rc) {
+			last = al_dec_u64(&r);
+			rc = al_rd_done(&r);
+		}
+	} else if (rc == AUTOLIC_ENOTFOUND) {
+		rc = 0;
+	}
+	if (!rc) {
+		al_rec_begin(&b, AL_K_SEQ);
+		al_enc_u64(&b, last + 1);
+		rc = al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	if (!rc)
+		*out = last + 1;
+	return rc;
+}
+
+/* ---- the runner ---- */
+
+static void backoff(unsigned int attempt)
+{
+	struct timespec ts = {0, (long)(1000L << (attempt < 10 ? attempt : 10))};
+	nanosleep(&ts, NULL);
+}
+
+static int has_savepoints(const autolic_storage *st) { return st->savepoint != NULL; }
+
+int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
+{
+	al_err_clear();
+	int in_batch = __atomic_load_n(&db->batch, __ATOMIC_ACQUIRE) &&
+	               pthread_equal(db->batch_owner, pthread_self());
+	if (in_batch && db->batch_aborted)
+		return al_err(AUTOLIC_EABORTED,
+		              "the batch was aborted by an earlier failed call; roll it back");
+	if (!in_batch)
+		pthread_mutex_lock(&db->mu);
+	autolic_storage *st = &db->st;
+	al_txn t = {db, &db->alloc, 0, write, {NULL, 0, 0}};
+	int rc = 0;
+	for (unsigned int attempt = 0;; attempt++) {
+		t.now = db->clock(db->clock_ctx);
+		if (in_batch)
+			rc = has_savepoints(st) ? st->savepoint(st->ctx) : 0;
+		else
+			rc = st->begin(st->ctx, write);
+		if (rc) {
+			rc = al_storage_err(rc, in_batch ? "savepoint" : "begin");
+			if (in_batch)
+				db->batch_aborted = 1;
+			break;
+		}
+		rc = fn(&t, arg);
+		if (!rc) {
+			if (in_batch) {
+				if (has_savepoints(st) && (rc = st->release(st->ctx)) != 0)
+					rc = al_storage_err(rc, "release");
+				if (!rc && (rc = evq_append(&db->batch_events, &t.events, &db->alloc)) != 0)
+					rc = al_err(AUTOLIC_ENOMEM, "out of memory keeping the batch's events");
+			} else if ((rc = st->commit(st->ctx)) != 0) {
+				rc = al_storage_err(rc, "commit");
+			}
+			if (!rc)
+				break;
+		}
+		/* failure: undo the attempt */
+		al_evq_clear(&t.events, &db->alloc);
+		if (in_batch) {
+			if (has_savepoints(st) && rc != AUTOLIC_ECONFLICT)
+				st->rollback_to(st->ctx);
+			else
+				db->batch_aborted = 1;
+			break;
+		}
+		st->rollback(st->ctx);
+		al_err_take_storage();
+		if (rc != AUTOLIC_ECONFLICT || attempt + 1 >= db->max_retries)
+			break;
+		backoff(attempt);
+	}
+	if (!rc)
+		al_err_clear(); /* lookups that missed on the way leave no message */
+	if (rc == AUTOLIC_ECONFLICT && !in_batch)
+		al_err_prefix("gave up after %u attempts", db->max_retries);
+	if (!in_batch)
+		pthread_mutex_unlock(&db->mu);
+	al_deliver(db, &t.events);
+	return rc;
+}

@@ -1,0 +1,27 @@
+/*
+ * Teams and their administrators (APS-1, ROLE-3), for the other nouns.
+ * Implemented in src/team.c.
+ */
+#ifndef AL_TEAM_H
+#define AL_TEAM_H
+
+#include "core/txn.h"
+
+/* A member's role in a team. */
+enum al_team_role {
+	AL_ROLE_NONE = 0,      /* not a member */
+	AL_ROLE_PRIMARY = 1,   /* primary admin (contract manager) */
+	AL_ROLE_SECONDARY = 2, /* secondary admin (software coordinator) */
+	AL_ROLE_USER = 3       /* user of the team */
+};
+
+/* 0 when the team exists; AUTOLIC_ENOTFOUND naming it otherwise. */
+int al_team_check(al_txn *t, autolic_id team);
+/* The account's role in the team (AL_ROLE_NONE when not a member). */
+int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role);
+/* 0 when `actor` is an active account and a primary or secondary admin of
+ * the team; AUTOLIC_EPERM naming `rule` and `what` otherwise. */
+int al_team_require_admin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                          const char *what);
+
+#endif

@@ -1,0 +1,347 @@
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+autolic_time t_clock_fn(void *ctx) { return ((t_clock *)ctx)->now; }
+
+static void copy(char *dst, size_t cap, const char *s)
+{
+	snprintf(dst, cap, "%s", s ? s : "");
+}
+
+void t_events_fn(const autolic_event *ev, void *ctx)
+{
+	t_events *e = ctx;
+	assert_true(e->n < T_MAX_EVENTS);
+	t_event *r = &e->v[e->n++];
+	r->type = ev->type;
+	r->recipient = ev->recipient;
+	r->team = ev->team;
+	r->object = ev->object;
+	copy(r->product, sizeof r->product, ev->product);
+	copy(r->rule, sizeof r->rule, ev->rule);
+	copy(r->text, sizeof r->text, ev->text);
+}
+
+size_t t_events_count(const t_events *e, int type)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->n; i++)
+		n += e->v[i].type == type;
+	return n;
+}
+
+/* ---- faulty storage ---- */
+
+static int fault(t_faulty *f)
+{
+	f->ops++;
+	if (f->fail_at && (f->ops == f->fail_at || (f->persistent && f->ops > f->fail_at))) {
+		f->fired++;
+		autolic_storage_set_error("injected fault at operation %ld", f->ops);
+		return f->fail_code ? f->fail_code : AUTOLIC_ESTORAGE;
+	}
+	return 0;
+}
+
+static int fy_begin(void *ctx, int w)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	return rc ? rc : f->inner.begin(f->inner.ctx, w);
+}
+
+static int fy_get(void *ctx, const void *k, size_t kl, const void **v, size_t *vl)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	return rc ? rc : f->inner.get(f->inner.ctx, k, kl, v, vl);
+}
+
+static int fy_put(void *ctx, const void *k, size_t kl, const void *v, size_t vl)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	return rc ? rc : f->inner.put(f->inner.ctx, k, kl, v, vl);
+}
+
+static int fy_del(void *ctx, const void *k, size_t kl)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	return rc ? rc : f->inner.del(f->inner.ctx, k, kl);
+}
+
+static int fy_scan(void *ctx, const void *s, size_t sl, const void *e, size_t el,
+                   autolic_storage_scan_cb cb, void *arg)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	return rc ? rc : f->inner.scan(f->inner.ctx, s, sl, e, el, cb, arg);
+}
+
+static int fy_commit(void *ctx)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	if (!rc && f->conflicts > 0) {
+		f->conflicts--;
+		autolic_storage_set_error("injected serialisation conflict");
+		rc = AUTOLIC_ECONFLICT;
+	}
+	if (rc)
+		return rc; /* the library then calls rollback */
+	f->commits++;
+	return f->inner.commit(f->inner.ctx);
+}
+
+static int fy_rollback(void *ctx)
+{
+	t_faulty *f = ctx;
+	f->rollbacks++;
+	return f->inner.rollback(f->inner.ctx);
+}
+
+static int fy_savepoint(void *ctx)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	return rc ? rc : f->inner.savepoint(f->inner.ctx);
+}
+
+static int fy_release(void *ctx)
+{
+	t_faulty *f = ctx;
+	int rc = fault(f);
+	return rc ? rc : f->inner.release(f->inner.ctx);
+}
+
+static int fy_rollback_to(void *ctx)
+{
+	t_faulty *f = ctx;
+	return f->inner.rollback_to(f->inner.ctx);
+}
+
+static void fy_free(void *ctx)
+{
+	t_faulty *f = ctx;
+	if (f->inner.free)
+		f->inner.free(f->inner.ctx);
+}
+
+void t_faulty_wrap(t_faulty *f, const autolic_storage *inner, autolic_storage *out)
+{
+	memset(f, 0, sizeof(*f));
+	f->inner = *inner;
+	autolic_storage st = {
+		.version = AUTOLIC_STORAGE_VERSION,
+		.ctx = f,
+		.begin = fy_begin,
+		.get = fy_get,
+		.put = fy_put,
+		.del = fy_del,
+		.scan = fy_scan,
+		.commit = fy_commit,
+		.rollback = fy_rollback,
+		.free = fy_free,
+		.savepoint = inner->savepoint ? fy_savepoint : NULL,
+		.release = inner->release ? fy_release : NULL,
+		.rollback_to = inner->rollback_to ? fy_rollback_to : NULL,
+	};
+	*out = st;
+}
+
+/* ---- failing allocator ---- */
+
+static int alloc_fault(t_alloc *a)
+{
+	a->count++;
+	if (a->fail_at && (a->count == a->fail_at || (a->persistent && a->count > a->fail_at))) {
+		a->fired++;
+		return 1;
+	}
+	return 0;
+}
+
+static void *ta_malloc(size_t n, void *ctx)
+{
+	t_alloc *a = ctx;
+	if (alloc_fault(a))
+		return NULL;
+	void *p = malloc(n);
+	if (p)
+		a->live++;
+	return p;
+}
+
+static void *ta_realloc(void *p, size_t n, void *ctx)
+{
+	t_alloc *a = ctx;
+	if (alloc_fault(a))
+		return NULL;
+	void *q = realloc(p, n);
+	if (q && !p)
+		a->live++;
+	return q;
+}
+
+static void ta_free(void *p, void *ctx)
+{
+	t_alloc *a = ctx;
+	if (p)
+		a->live--;
+	free(p);
+}
+
+autolic_allocator t_alloc_make(t_alloc *a)
+{
+	autolic_allocator al = {ta_malloc, ta_realloc, ta_free, a};
+	return al;
+}
+
+/* ---- dumps ---- */
+
+static void dump_put(t_dump *d, const void *p, size_t n)
+{
+	if (d->len + n > d->cap) {
+		d->cap = (d->len + n) * 2 + 64;
+		d->p = realloc(d->p, d->cap);
+		assert_non_null(d->p);
+	}
+	memcpy(d->p + d->len, p, n);
+	d->len += n;
+}
+
+static int dump_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	t_dump *d = arg;
+	uint64_t l = kl;
+	dump_put(d, &l, sizeof l);
+	dump_put(d, k, kl);
+	l = vl;
+	dump_put(d, &l, sizeof l);
+	dump_put(d, v, vl);
+	return 0;
+}
+
+void t_dump_store(autolic_storage *st, t_dump *out)
+{
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(st->begin(st->ctx, 0), 0);
+	assert_int_equal(st->scan(st->ctx, "", 0, NULL, 0, dump_cb, out), 0);
+	assert_int_equal(st->rollback(st->ctx), 0);
+}
+
+int t_dump_equal(const t_dump *a, const t_dump *b)
+{
+	return a->len == b->len && (a->len == 0 || memcmp(a->p, b->p, a->len) == 0);
+}
+
+void t_dump_free(t_dump *d)
+{
+	free(d->p);
+	memset(d, 0, sizeof(*d));
+}
+
+autolic_db *t_open(t_faulty *f, t_clock *c, t_events *e, const autolic_allocator *alloc)
+{
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	autolic_storage mem, wrapped;
+	if (f) {
+		assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+		t_faulty_wrap(f, &mem, &wrapped);
+		o.storage = &wrapped;
+	}
+	if (c) {
+		o.clock = t_clock_fn;
+		o.clock_ctx = c;
+	}
+	if (e) {
+		o.on_event = t_events_fn;
+		o.event_ctx = e;
+	}
+	o.allocator = alloc;
+	autolic_db *db = NULL;
+	int rc = autolic_db_open(&db, &o);
+	if (rc)
+		fail_msg("autolic_db_open: %d %s", rc, autolic_errmsg());
+	return db;
+}
+
+autolic_id t_register(autolic_db *db, const char *email, const char *first, const char *last)
+{
+	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+	s.email = email;
+	s.first_name = first;
+	s.last_name = last;
+	autolic_id id = 0;
+	int rc = autolic_account_register(db, &s, &id);
+	if (rc)
+		fail_msg("register %s: %d %s", email, rc, autolic_errmsg());
+	return id;
+}
+
+static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, long n, int *fired)
+{
+	t_faulty f;
+	t_alloc al = {0};
+	autolic_allocator a = t_alloc_make(&al);
+	t_clock clock = {1767225600}; /* 2026-01-01T00:00:00Z */
+	autolic_db *db = t_open(&f, &clock, NULL, &a);
+	if (setup) {
+		int src = setup(db, &clock, ctx);
+		if (src)
+			fail_msg("fault loop setup failed: %d %s", src, autolic_errmsg());
+	}
+	t_dump before, after;
+	t_dump_store(&f.inner, &before);
+	switch (mode) {
+	case 0: case 1:
+		f.fail_at = f.ops + n;
+		f.persistent = mode == 1;
+		break;
+	default:
+		al.fail_at = al.count + n;
+		al.persistent = mode == 3;
+	}
+	int rc = step(db, &clock, ctx);
+	*fired = f.fired > 0 || al.fired > 0;
+	f.fail_at = 0;
+	al.fail_at = 0;
+	if (rc) {
+		if (!*fired)
+			fail_msg("step failed without a fault: %d %s", rc, autolic_errmsg());
+		t_dump_store(&f.inner, &after);
+		if (!t_dump_equal(&before, &after))
+			fail_msg("mode %d N=%ld: failed call (%d: %s) changed the store", mode, n, rc,
+			         autolic_errmsg());
+		t_dump_free(&after);
+		int rc2 = step(db, &clock, ctx);
+		if (rc2)
+			fail_msg("mode %d N=%ld: handle unusable after a fault: %d %s", mode, n, rc2,
+			         autolic_errmsg());
+	}
+	t_dump_free(&before);
+	autolic_db_close(db);
+	if (al.live != 0)
+		fail_msg("mode %d N=%ld: %ld allocations leaked", mode, n, al.live);
+	return rc != 0;
+}
+
+long t_fault_loop(t_setup_fn setup, t_step_fn step, void *ctx)
+{
+	long failed_runs = 0;
+	for (int mode = 0; mode < 4; mode++) {
+		for (long n = 1;; n++) {
+			int fired = 0;
+			failed_runs += fault_run(setup, step, ctx, mode, n, &fired);
+			if (!fired)
+				break;
+			if (n > 100000)
+				fail_msg("fault loop does not terminate");
+		}
+	}
+	return failed_runs;
+}

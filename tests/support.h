@@ -1,0 +1,101 @@
+/* Test support shared by every suite. */
+#ifndef AL_TEST_SUPPORT_H
+#define AL_TEST_SUPPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "autolic.h"
+
+/* A clock the test moves by hand. */
+typedef struct t_clock {
+	autolic_time now;
+} t_clock;
+autolic_time t_clock_fn(void *ctx);
+
+/* Records every delivered event. */
+#define T_MAX_EVENTS 256
+typedef struct t_event {
+	int type;
+	autolic_id recipient, team, object;
+	char product[64], rule[32], text[512];
+} t_event;
+typedef struct t_events {
+	t_event v[T_MAX_EVENTS];
+	size_t n;
+} t_events;
+void t_events_fn(const autolic_event *ev, void *ctx);
+size_t t_events_count(const t_events *e, int type);
+
+/* Storage wrapper that fails the Nth operation (begin, get, put, del, scan,
+ * commit, savepoint, release count; rollback never fails), once or from then
+ * on, or answers AUTOLIC_ECONFLICT for the next `conflicts` commits. */
+typedef struct t_faulty {
+	autolic_storage inner;
+	long ops;          /* operations counted so far */
+	long fail_at;      /* 0: off */
+	int persistent;
+	int fail_code;     /* default AUTOLIC_ESTORAGE */
+	long fired;
+	int conflicts;     /* commits still to answer with ECONFLICT */
+	long commits, rollbacks;
+} t_faulty;
+/* Wrap `inner` (taken over) into `out`; `f` must outlive the store. */
+void t_faulty_wrap(t_faulty *f, const autolic_storage *inner, autolic_storage *out);
+
+/* Allocator that fails the Nth allocation (once or from then on) and counts
+ * live blocks. */
+typedef struct t_alloc {
+	long count, fail_at;
+	int persistent;
+	long fired;
+	long live;
+} t_alloc;
+autolic_allocator t_alloc_make(t_alloc *a);
+
+/* Whole content of a store (committed state), as one comparable byte string. */
+typedef struct t_dump {
+	unsigned char *p;
+	size_t len, cap;
+} t_dump;
+void t_dump_store(autolic_storage *st, t_dump *out);
+int t_dump_equal(const t_dump *a, const t_dump *b);
+void t_dump_free(t_dump *d);
+
+/* Open a db over a memory store wrapped by `f` with clock `c` and events `e`
+ * (any may be NULL). */
+autolic_db *t_open(t_faulty *f, t_clock *c, t_events *e, const autolic_allocator *alloc);
+
+/* Register an account and return its id (asserts success). */
+autolic_id t_register(autolic_db *db, const char *email, const char *first, const char *last);
+
+/* Storage conformance suite: runs every contract check as a cmocka group on a
+ * backend made by `open` (empty after `reset`). `durable` backends must keep
+ * committed state across free + open. Returns the number of failed tests. */
+typedef struct t_backend {
+	const char *name;
+	int (*open)(autolic_storage *out, void *ctx);
+	void (*reset)(void *ctx);
+	int durable;
+	void *ctx;
+} t_backend;
+int t_conformance_run(const t_backend *b);
+
+#endif
+
+/* The fault loop. For each of four modes (the Nth storage operation fails
+ * once / from then on; the Nth allocation fails once / from then on) and
+ * N = 1, 2, ... until no fault fires: open a fresh db over a faulty memory
+ * store with a counting allocator and a fixed clock, run `setup` without
+ * faults, dump the store, arm the fault, run `step`. When `step` fails, the
+ * store must equal the dump and `step` must then succeed unfaulted (the
+ * handle still works); when it succeeds, a fault fired must not have gone
+ * unnoticed... unless it hit a lookup whose miss is expected, so only the
+ * failure path is judged. After close no allocation may be live. Returns
+ * the number of faulted runs. */
+typedef int (*t_setup_fn)(autolic_db *db, t_clock *clock, void *ctx);
+typedef int (*t_step_fn)(autolic_db *db, t_clock *clock, void *ctx);
+long t_fault_loop(t_setup_fn setup, t_step_fn step, void *ctx);
