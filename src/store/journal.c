@@ -15,7 +15,9 @@
  * valid later record vouches for X having been synced, and corruption
  * otherwise: a crash can only tear bytes that were never synced.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "journal.h"
 
 #include "core/crc32c.h"
