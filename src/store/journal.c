@@ -305,6 +305,8 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 				res->claimed = claim;
 			ops = 0;
 			good_end = txn_start = pos + FRAME + n;
+			if (type == REC_MARK)
+				res->mark_end = good_end;
 		}
 		pos += FRAME + n;
 	}
@@ -359,6 +361,7 @@ typedef struct jr {
 	uint64_t append_off;  /* end of what has been written */
 	uint64_t durable_off; /* end of what is known synced */
 	uint64_t claimed;     /* largest synced-to value recorded in the file */
+	uint64_t mark_end;    /* end of the last sync mark */
 	uint64_t next_auto;   /* no automatic compaction before the file reaches this */
 
 	pthread_mutex_t mu;
@@ -846,7 +849,7 @@ static int compact_locked(jr *j)
 	j->salt = salt;
 	j->keys = s.keys;
 	j->seq = s.seq;
-	j->append_off = j->durable_off = j->claimed = s.off;
+	j->append_off = j->durable_off = j->claimed = j->mark_end = s.off;
 	j->n_compactions++;
 	j->alloc.free_fn(s.buf, j->alloc.ctx);
 	if (dir_rc != 0) {
@@ -1166,7 +1169,7 @@ static void jr_free(void *ctx)
 	/* Leave a mark vouching for everything written, so that later damage
 	 * anywhere in the file reads as corruption rather than a torn tail. */
 	if (!j->readonly && !j->sticky && j->fd >= 0 && j->claimed < j->append_off &&
-	    j->durable_off == j->append_off) {
+	    j->mark_end != j->append_off && j->durable_off == j->append_off) {
 		unsigned char rec[FRAME + MARK_LEN], pl[MARK_LEN];
 		put64(pl, j->seq);
 		put64(pl + 8, j->append_off);
@@ -1374,6 +1377,7 @@ static int load(jr *j)
 	j->seq = res.last_seq;
 	j->append_off = j->durable_off = res.good_end;
 	j->claimed = res.claimed;
+	j->mark_end = res.mark_end;
 	if (j->readonly)
 		return 0;
 	if (res.damaged && j->io.ftruncate(j->fd, (off_t)res.good_end, j->io.ctx) != 0)

@@ -59,6 +59,7 @@ typedef struct al_journal_replay {
 	uint64_t commits;      /* commit records replayed */
 	uint64_t good_end;     /* end of the last whole commit (or mark): the valid length */
 	uint64_t claimed;      /* largest offset the file itself vouches was synced */
+	uint64_t mark_end;     /* end of the last sync mark (0: none) */
 	uint64_t damage_off;   /* offset of the first invalid record, when `damaged` */
 	int damaged;           /* an invalid record was found (torn tail or damage) */
 	int corrupt;           /* the damage lies before a durable commit */
