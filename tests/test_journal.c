@@ -19,6 +19,8 @@
 #include "store/journal.h"
 #include "store/map.h"
 
+#include <valgrind/valgrind.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +60,15 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Under valgrind (or AUTOLIC_QUICK_TESTS=1) the exhaustive loops take a
+ * sample: every offset and bit would take hours there. The full loops run in
+ * the plain and sanitizer builds. */
+static int quick_tests(void)
+{
+	const char *e = getenv("AUTOLIC_QUICK_TESTS");
+	return RUNNING_ON_VALGRIND || (e && *e && strcmp(e, "0") != 0);
 }
 
 static int long_tests(void)
@@ -865,7 +876,8 @@ static void t_truncate_every_offset(void **state)
 	int fd = -1;
 	off_t cur = -1; /* length of the file as the last open left it */
 	unsigned long reopened = 0, appended = 0;
-	for (size_t t = 0; t <= b.len; t++) {
+	size_t stride = quick_tests() ? 41 : 1;
+	for (size_t t = 0; t <= b.len; t = t == b.len ? t + 1 : t + stride < b.len ? t + stride : b.len) {
 		if (cur < AL_JOURNAL_HEADER_SIZE || (size_t)cur > t) {
 			write_whole(p, b.img, t);
 		} else {
@@ -909,6 +921,8 @@ static void t_truncate_every_offset(void **state)
 				assert_int_equal(truncate(p, (off_t)want_len), 0);
 				cur = (off_t)want_len;
 			}
+			if (t < AL_JOURNAL_HEADER_SIZE)
+				cur = -1; /* it got a header of its own: not a prefix of the image */
 		}
 		reopened++;
 	}
@@ -932,8 +946,11 @@ typedef struct dsink {
 static int d_put(void *arg, const void *k, size_t kl, const void *v, size_t vl)
 {
 	dsink *d = arg;
-	d->dig = al_crc32c(d->dig ^ (uint32_t)(kl * 131 + vl), k, kl);
-	d->dig = al_crc32c(d->dig, v, vl);
+	d->dig ^= (uint32_t)(kl * 131 + vl);
+	if ((const unsigned char *)k + kl == v) /* one pass when they are adjacent */
+		d->dig = al_crc32c(d->dig, k, kl + vl);
+	else
+		d->dig = al_crc32c(al_crc32c(d->dig, k, kl), v, vl);
 	return 0;
 }
 
@@ -1002,7 +1019,8 @@ static void flip_range(built *b, size_t from, size_t to, size_t tail_from, const
 {
 	dsink *d = malloc(sizeof *d);
 	assert_non_null(d);
-	for (size_t i = from; i < to; i++) {
+	size_t stride = quick_tests() ? 53 : 1;
+	for (size_t i = from; i < to; i += (i < AL_JOURNAL_HEADER_SIZE ? 1 : stride)) {
 		/* the transaction holding byte i: commits before it survive */
 		size_t k = commits_within(b, i);
 		for (int bit = 0; bit < 8; bit++) {
@@ -1099,7 +1117,8 @@ static void t_flip_every_bit(void **state)
 	print_message("bit flips (closed journal, %zu bytes, %zu commits): %lu flips, %lu "
 	              "corruption errors, %lu discarded tails\n",
 	              b.len, b.ntx, flips, corrupt, tails);
-	assert_int_equal(flips, b.len * 8);
+	if (!quick_tests())
+		assert_int_equal(flips, b.len * 8);
 
 	/* Taken before close (as after a crash): the last transaction is not
 	 * vouched for, so damage in it reads as a torn tail. */
@@ -1629,7 +1648,7 @@ static void t_sigkill_random(void **state)
 	char p[300];
 	path_of(p, sizeof p, "kill.journal");
 	unlink(p);
-	int kills = long_tests() ? 5000 : 200;
+	int kills = long_tests() ? 5000 : quick_tests() ? 10 : 200;
 	kmodel m;
 	memset(&m, 0, sizeof m);
 	uint64_t rng = (uint64_t)time(NULL) | 1;
@@ -1696,8 +1715,10 @@ static void t_sigkill_random(void **state)
 
 /* ---- main ------------------------------------------------------------------- */
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]); /* e.g. "t_group_commit" */
 	const char *base = getenv("AUTOLIC_TEST_DIR");
 	if (!base)
 		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";

@@ -87,18 +87,25 @@ static void crc_init(void)
 			crc_table[k][n] = c;
 		}
 	}
-	crc_impl = crc_sw_raw;
+	uint32_t (*impl)(uint32_t, const unsigned char *, size_t) = crc_sw_raw;
 #ifdef AL_CRC32C_HAVE_HW
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("sse4.2"))
-		crc_impl = crc_hw_raw;
+		impl = crc_hw_raw;
 #endif
+	/* published last: a reader that sees it also sees the tables */
+	__atomic_store_n(&crc_impl, impl, __ATOMIC_RELEASE);
 }
 
 uint32_t al_crc32c(uint32_t crc, const void *buf, size_t len)
 {
-	pthread_once(&crc_once, crc_init);
-	return ~crc_impl(~crc, (const unsigned char *)buf, len);
+	uint32_t (*impl)(uint32_t, const unsigned char *, size_t) =
+	    __atomic_load_n(&crc_impl, __ATOMIC_ACQUIRE);
+	if (!impl) {
+		pthread_once(&crc_once, crc_init);
+		impl = crc_impl;
+	}
+	return ~impl(~crc, (const unsigned char *)buf, len);
 }
 
 uint32_t al_crc32c_sw(uint32_t crc, const void *buf, size_t len)
