@@ -5,6 +5,7 @@ cmake_policy(SET CMP0009 NEW)
 # AUTOLIC_EXAMPLES at examples/CMakeLists.txt:2 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/examples/*.c")
 set(OLD_GLOB
+  "/work/main/examples/autolic_demo.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
@@ -48,9 +49,10 @@ if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   file(TOUCH_NOCREATE "/work/main/build/dev/CMakeFiles/cmake.verify_globs")
 endif()
 
-# AUTOLIC_TEST_FRAGMENTS at tests/CMakeLists.txt:24 (file)
+# AUTOLIC_TEST_FRAGMENTS at tests/CMakeLists.txt:34 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/*.cmake")
 set(OLD_GLOB
+  "/work/main/tests/consumer.cmake"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
