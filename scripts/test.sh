@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds libautolic and passes every test: the dev build (warnings are errors)
 # with the full ctest suite (unit suites, storage conformance, fault loops,
-# install + consumer builds, Python binding, docs), then the suite again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and the concurrency suites
+# install + consumer builds, Python binding, docs), the C suites under valgrind
+# memcheck, then the suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and the concurrency suites
 # under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ jobs=$(nproc)
 cmake --preset dev >/dev/null
 cmake --build build/dev -j"$jobs"
 ctest --test-dir build/dev --output-on-failure -j"$jobs"
+# valgrind memcheck over the C suites (errors and definite/indirect leaks fail)
+ctest --test-dir build/dev --output-on-failure -j"$jobs" -LE "nosan|novalgrind" -T memcheck
 
 cmake --preset asan >/dev/null
 cmake --build build/asan -j"$jobs"

@@ -12,7 +12,7 @@ if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   file(TOUCH_NOCREATE "/work/main/build/dev/CMakeFiles/cmake.verify_globs")
 endif()
 
-# AUTOLIC_SOURCES at CMakeLists.txt:30 (file)
+# AUTOLIC_SOURCES at CMakeLists.txt:32 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/*.c")
 set(OLD_GLOB
   "/work/main/src/account.c"
@@ -22,7 +22,7 @@ if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   file(TOUCH_NOCREATE "/work/main/build/dev/CMakeFiles/cmake.verify_globs")
 endif()
 
-# AUTOLIC_SOURCES at CMakeLists.txt:30 (file)
+# AUTOLIC_SOURCES at CMakeLists.txt:32 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/core/*.c")
 set(OLD_GLOB
   "/work/main/src/core/alloc.c"
@@ -38,7 +38,7 @@ if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   file(TOUCH_NOCREATE "/work/main/build/dev/CMakeFiles/cmake.verify_globs")
 endif()
 
-# AUTOLIC_SOURCES at CMakeLists.txt:30 (file)
+# AUTOLIC_SOURCES at CMakeLists.txt:32 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/store/*.c")
 set(OLD_GLOB
   "/work/main/src/store/map.c"
