@@ -1,4 +1,4 @@
 var searchData=
 [
-  ['libautolic_0',['libautolic',['../index.html',1,'']]]
+  ['errors_0',['Errors',['../errors.html',1,'']]]
 ];

@@ -1,6 +1,6 @@
 var indexSectionsWithContent =
 {
-  0: "abcdefgilmoprstv",
+  0: "abcdefgilmoprstvw",
   1: "a",
   2: "acds",
   3: "a",
@@ -9,7 +9,7 @@ var indexSectionsWithContent =
   6: "a",
   7: "a",
   8: "a",
-  9: "l"
+  9: "elstw"
 };
 
 var indexSectionNames =
