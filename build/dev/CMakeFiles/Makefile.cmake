@@ -53,6 +53,7 @@ set(CMAKE_MAKEFILE_DEPENDS
   "/work/main/examples/CMakeLists.txt"
   "/work/main/pkgconfig/autolic.pc.in"
   "/work/main/tests/CMakeLists.txt"
+  "/work/main/tests/abi.cmake"
   "/work/main/tests/consumer.cmake"
   )
 

@@ -52,6 +52,7 @@ endif()
 # AUTOLIC_TEST_FRAGMENTS at tests/CMakeLists.txt:34 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/*.cmake")
 set(OLD_GLOB
+  "/work/main/tests/abi.cmake"
   "/work/main/tests/consumer.cmake"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
