@@ -686,6 +686,289 @@ static void test_ops3_removed_account(void **state)
 	REFUSED(AUTOLIC_ESTATE, "removed", autolic_ops_user_add(X.db, X.tenant, h, X.u2));
 }
 
+/* ---- fault loop ---- */
+
+typedef struct fl {
+	autolic_id tenant, admin, u1, hub, ops[5], uop;
+	uint64_t shop, user;
+} fl;
+
+#define FL_CHECK(call)                    \
+	do {                                  \
+		int rc_ = (call);                 \
+		if (rc_)                          \
+			return rc_;                   \
+	} while (0)
+
+static int fl_accounts(autolic_db *db, fl *x)
+{
+	autolic_account_spec a = AUTOLIC_ACCOUNT_SPEC_INIT;
+	a.email = "tenant@example.com";
+	FL_CHECK(autolic_account_register(db, &a, &x->tenant));
+	a.email = "admin@example.com";
+	FL_CHECK(autolic_account_register(db, &a, &x->admin));
+	a.email = "u1@example.com";
+	a.first_name = "Una";
+	return autolic_account_register(db, &a, &x->u1);
+}
+
+static int fl_buy(autolic_db *db, fl *x, int kind, uint32_t q, uint64_t *n)
+{
+	autolic_ops_subscription_spec s = AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT;
+	s.tenant = x->tenant;
+	s.kind = kind;
+	s.quantity = q;
+	s.end = T0 + 365 * DAY;
+	return autolic_ops_subscription_buy(db, x->tenant, &s, n);
+}
+
+/* Accounts and purchases, no hub. */
+static int setup_purchase(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	FL_CHECK(fl_accounts(db, x));
+	FL_CHECK(fl_buy(db, x, AUTOLIC_OPS_SHOP_FLOOR, 3, &x->shop));
+	return fl_buy(db, x, AUTOLIC_OPS_USER, 2, &x->user);
+}
+
+/* A hub in trial with 5 operators (2 with production) and a user operator. */
+static int setup_trial(autolic_db *db, t_clock *c, void *ctx)
+{
+	fl *x = ctx;
+	FL_CHECK(setup_purchase(db, c, ctx));
+	FL_CHECK(autolic_ops_admin_add(db, x->tenant, x->tenant, x->admin));
+	autolic_ops_hub_spec h = AUTOLIC_OPS_HUB_SPEC_INIT;
+	h.name = "Plant";
+	FL_CHECK(autolic_ops_hub_create(db, x->tenant, &h, &x->hub));
+	const char *nums[5] = {"O1", "O2", "O3", "O4", "O5"};
+	for (int i = 0; i < 5; i++) {
+		autolic_ops_operator_spec o = AUTOLIC_OPS_OPERATOR_SPEC_INIT;
+		o.number = nums[i];
+		o.name = nums[i];
+		FL_CHECK(autolic_ops_operator_add(db, x->tenant, x->hub, &o, &x->ops[i]));
+	}
+	FL_CHECK(autolic_ops_operator_record_production(db, x->tenant, x->ops[3], c->now - 50));
+	FL_CHECK(autolic_ops_operator_record_production(db, x->tenant, x->ops[4], c->now - 10));
+	FL_CHECK(autolic_ops_user_add(db, x->tenant, x->hub, x->u1));
+	return autolic_ops_operator_from_user(db, x->tenant, x->hub, x->u1, "U1", &x->uop);
+}
+
+/* Provisioned with 3 licences (2 operators deactivated), then one freed. */
+static int setup_provisioned(autolic_db *db, t_clock *c, void *ctx)
+{
+	fl *x = ctx;
+	FL_CHECK(setup_trial(db, c, ctx));
+	FL_CHECK(autolic_ops_hub_provision(db, x->tenant, x->hub, NULL));
+	return autolic_ops_operator_deactivate(db, x->tenant, x->ops[4]);
+}
+
+static int step_hub_create(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	autolic_ops_hub_spec h = AUTOLIC_OPS_HUB_SPEC_INIT;
+	h.name = "Plant";
+	return autolic_ops_hub_create(db, x->tenant, &h, NULL);
+}
+
+static int step_provision(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	uint64_t n = 0;
+	int rc = autolic_ops_hub_provision(db, x->admin, x->hub, &n);
+	if (!rc && n != 2)
+		fail_msg("provision deactivated %llu, not 2", (unsigned long long)n);
+	return rc;
+}
+
+static int step_op_add(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	autolic_ops_operator_spec o = AUTOLIC_OPS_OPERATOR_SPEC_INIT;
+	o.number = "N1";
+	o.name = "New";
+	return autolic_ops_operator_add(db, x->admin, x->hub, &o, NULL);
+}
+
+static int step_from_user(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_operator_from_user(db, x->tenant, x->hub, x->u1, "U2", NULL);
+}
+
+static int step_reactivate(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_operator_reactivate(db, x->tenant, x->ops[0]);
+}
+
+static int step_deactivate(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_operator_deactivate(db, x->tenant, x->ops[3]);
+}
+
+static int step_production(autolic_db *db, t_clock *c, void *ctx)
+{
+	fl *x = ctx;
+	return autolic_ops_operator_record_production(db, x->tenant, x->ops[2], c->now);
+}
+
+static int step_transfer(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_operator_transfer(db, x->tenant, x->ops[2], "Someone Else");
+}
+
+static int step_user_deactivate(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_user_deactivate(db, x->tenant, x->hub, x->u1);
+}
+
+static int step_user_add(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_user_add(db, x->tenant, x->hub, x->admin);
+}
+
+static int step_shrink(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	uint64_t n = 0;
+	int rc = autolic_ops_subscription_set_quantity(db, x->tenant, x->shop, 1, &n);
+	if (!rc && n != 1)
+		fail_msg("shrink deactivated %llu, not 1", (unsigned long long)n);
+	return rc;
+}
+
+static int step_sub_end(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_subscription_end(db, x->tenant, x->shop, NULL);
+}
+
+static int step_buy(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	return fl_buy(db, ctx, AUTOLIC_OPS_SHOP_FLOOR, 4, NULL);
+}
+
+static int step_reconcile(autolic_db *db, t_clock *c, void *ctx)
+{
+	fl *x = ctx;
+	c->now = T0 + 365 * DAY; /* every subscription's term is over */
+	return autolic_ops_hub_reconcile(db, x->tenant, x->hub, NULL);
+}
+
+static int setup_late(autolic_db *db, t_clock *c, void *ctx)
+{
+	fl *x = ctx;
+	FL_CHECK(setup_provisioned(db, c, ctx));
+	return autolic_ops_payment_late(db, x->tenant, x->hub, c->now);
+}
+
+static int step_payment(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_payment_record(db, x->tenant, x->hub);
+}
+
+static int step_payment_late(autolic_db *db, t_clock *c, void *ctx)
+{
+	fl *x = ctx;
+	return autolic_ops_payment_late(db, x->tenant, x->hub, c->now);
+}
+
+static int step_admin(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_admin_add(db, x->tenant, x->tenant, x->u1);
+}
+
+static int step_admin_remove(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	return autolic_ops_admin_remove(db, x->tenant, x->tenant, x->admin);
+}
+
+static int step_reads(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	fl *x = ctx;
+	autolic_ops_licence_info li = {.version = AUTOLIC_OPS_LICENCE_INFO_VERSION};
+	autolic_ops_operator_info oi = {.version = AUTOLIC_OPS_OPERATOR_INFO_VERSION};
+	autolic_ops_hub_info hi = {.version = AUTOLIC_OPS_HUB_INFO_VERSION};
+	uint64_t avail;
+	autolic_id id;
+	int rc = autolic_ops_access_check(db, x->hub, x->u1);
+	if (!rc)
+		rc = autolic_ops_licences_get(db, x->hub, &li);
+	if (!rc)
+		rc = autolic_ops_shop_floor_available(db, x->hub, &avail);
+	if (!rc)
+		rc = autolic_ops_operator_get(db, x->uop, &oi);
+	if (!rc)
+		rc = autolic_ops_hub_get(db, x->hub, &hi);
+	if (!rc)
+		rc = autolic_ops_operator_find(db, x->hub, "O2", &id);
+	return rc;
+}
+
+typedef struct fl_case {
+	const char *name;
+	t_setup_fn setup;
+	t_step_fn step;
+} fl_case;
+
+static void test_ops_fault_loop(void **state)
+{
+	(void)state;
+	static const fl_case cases[] = {
+		{"hub_create", setup_purchase, step_hub_create},
+		{"buy", setup_purchase, step_buy},
+		{"provision (OPS-5)", setup_trial, step_provision},
+		{"operator_add", setup_trial, step_op_add},
+		{"from_user", setup_trial, step_from_user},
+		{"transfer", setup_trial, step_transfer},
+		{"production", setup_trial, step_production},
+		{"user_deactivate (OPS-3)", setup_trial, step_user_deactivate},
+		{"user_add", setup_trial, step_user_add},
+		{"admin_add", setup_trial, step_admin},
+		{"admin_remove", setup_trial, step_admin_remove},
+		{"reactivate", setup_provisioned, step_reactivate},
+		{"deactivate", setup_provisioned, step_deactivate},
+		{"shrink (OPS-5)", setup_provisioned, step_shrink},
+		{"subscription_end", setup_provisioned, step_sub_end},
+		{"reconcile", setup_provisioned, step_reconcile},
+		{"payment_record", setup_late, step_payment},
+		{"payment late", setup_provisioned, step_payment_late},
+		{"reads", setup_provisioned, step_reads},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fl x;
+		memset(&x, 0, sizeof x);
+		long runs = t_fault_loop(cases[i].setup, cases[i].step, &x);
+		print_message("fault loop %s: %ld failed runs\n", cases[i].name, runs);
+		if (runs < 4)
+			fail_msg("fault loop '%s' failed only %ld runs", cases[i].name, runs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +986,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ops7_access_without_licence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ops_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ops3_removed_account, setup, teardown),
+		cmocka_unit_test(test_ops_fault_loop),
 	};
 	return cmocka_run_group_tests_name("ops", tests, NULL, NULL);
 }
