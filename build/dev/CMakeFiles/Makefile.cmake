@@ -53,6 +53,8 @@ set(CMAKE_MAKEFILE_DEPENDS
   "/work/main/examples/CMakeLists.txt"
   "/work/main/pkgconfig/autolic.pc.in"
   "/work/main/tests/CMakeLists.txt"
+  "/work/main/tests/abi.cmake"
+  "/work/main/tests/consumer.cmake"
   )
 
 # The corresponding makefile is:
@@ -69,9 +71,9 @@ set(CMAKE_MAKEFILE_PRODUCTS
   "autolic.pc"
   "CMakeFiles/CMakeDirectoryInformation.cmake"
   "examples/CMakeFiles/CMakeDirectoryInformation.cmake"
-  "tests/CMakeFiles/CMakeDirectoryInformation.cmake"
   "docs/Doxyfile"
   "docs/CMakeFiles/CMakeDirectoryInformation.cmake"
+  "tests/CMakeFiles/CMakeDirectoryInformation.cmake"
   )
 
 # Dependency information for all targets:
@@ -107,9 +109,10 @@ set(CMAKE_DEPEND_INFO_FILES
   "CMakeFiles/autolic_objects.dir/DependInfo.cmake"
   "CMakeFiles/autolic.dir/DependInfo.cmake"
   "CMakeFiles/autolic_static.dir/DependInfo.cmake"
+  "examples/CMakeFiles/autolic_demo.dir/DependInfo.cmake"
+  "docs/CMakeFiles/docs.dir/DependInfo.cmake"
   "tests/CMakeFiles/autolic_testsupport.dir/DependInfo.cmake"
   "tests/CMakeFiles/test_conformance_memory.dir/DependInfo.cmake"
   "tests/CMakeFiles/test_db.dir/DependInfo.cmake"
   "tests/CMakeFiles/test_fault_core.dir/DependInfo.cmake"
-  "docs/CMakeFiles/docs.dir/DependInfo.cmake"
   )
