@@ -443,10 +443,8 @@ static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product 
 static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp, autolic_id user,
                      int origin, int notify, int *kept)
 {
-	int rc = fit(t, cp->contract, cp->product, cp->team, cp->quantity, NULL);
 	seat_row cur;
-	if (!rc)
-		rc = seat_get(t, cp->contract, cp->product, user, &cur);
+	int rc = seat_get(t, cp->contract, cp->product, user, &cur);
 	if (rc == 0) {
 		if (kept) {
 			*kept = 1;

@@ -47,8 +47,8 @@ int al_seat_fallback_contract_set(autolic_id contract, autolic_id team, autolic_
 {
 	if (!contract || !product || !*product || strlen(product) >= 64)
 		return al_err(AUTOLIC_EINVAL, "fallback contract: bad contract or product");
-	if (quantity <= 0 || quantity > UINT32_MAX)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity %lld must be 1 or more",
+	if (quantity < 0 || quantity > UINT32_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity %lld is out of range",
 		              (long long)quantity);
 	pthread_mutex_lock(&fb_mu);
 	size_t i = 0;
