@@ -1092,7 +1092,8 @@ static int product_users_fn(al_txn *t, void *arg)
 		rc = scan_rows(t, &k, cb_seat, &rs);
 	if (rc)
 		return rc;
-	qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_asc);
+	if (rs.n > 1)
+		qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_asc);
 	for (size_t i = 0; !rc && i < rs.n; i++)
 		rc = entry_add(la->it, &rs.v[i], cp.active);
 	rows_free(&rs);
