@@ -162,12 +162,14 @@ AUTOLIC_EXTERN int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic
  * @param user the account whose access is edited (active or invited).
  * @param products the product codes to hold; may be NULL when `n` is 0 (revoke all).
  * @param n number of codes; the same code may not appear twice.
- * @param[out] report may be NULL; receives the per-product outcome when the
- *        call returns 0 or an item's error (::AUTOLIC_ENOTFOUND,
- *        ::AUTOLIC_EEXPIRED, ::AUTOLIC_ESTATE, ::AUTOLIC_EEXISTS,
- *        ::AUTOLIC_ENOSEAT), NULL otherwise. The caller frees it with
- *        autolic_seat_report_free(). Products are reported in the order given,
- *        then revoked products in code order.
+ * @param[out] report may be NULL; receives the per-product outcome once the
+ *        products were checked, that is when the call returns 0 or a product's
+ *        refusal (::AUTOLIC_ENOTFOUND, ::AUTOLIC_EEXPIRED, ::AUTOLIC_ESTATE,
+ *        ::AUTOLIC_EEXISTS, ::AUTOLIC_ENOSEAT); NULL when the call failed
+ *        before (bad argument, permission, unknown user) or on a storage or
+ *        memory failure. The caller frees it with autolic_seat_report_free().
+ *        Products are reported in the order given, then revoked products in
+ *        code order.
  * @return 0; ::AUTOLIC_EINVAL (NULL, id 0, malformed or repeated code);
  *         ::AUTOLIC_ENOTFOUND (user unknown, or a product unknown on the
  *         contract); ::AUTOLIC_EPERM; ::AUTOLIC_EEXPIRED; ::AUTOLIC_ESTATE;
