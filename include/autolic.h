@@ -10,5 +10,6 @@
 #include "autolic/db.h"
 #include "autolic/account.h"
 #include "autolic/ops.h"
+#include "autolic/seat.h"
 
 #endif
