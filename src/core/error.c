@@ -1,5 +1,7 @@
 #include "error.h"
 
+#include "autolic/sys/storage.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
