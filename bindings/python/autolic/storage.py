@@ -7,6 +7,7 @@
   by slot, returning the C codes (the conformance checks use it).
 """
 import ctypes
+import weakref
 
 from . import _lib
 from ._api import core as _c
@@ -192,10 +193,28 @@ class RawStorage:
     checks; also the way to drive a native backend from Python.
     """
 
-    def __init__(self, vt, keep=()):
+    def __init__(self, vt, keep=(), owns=True):
         self.vt = vt
         self._keep = list(keep)
-        self._freed = False
+        self._state = {"freed": False}
+        # Released when this object goes away, unless free() ran or the
+        # vtable was handed to a database (detach_finalizer()).
+        self._finalizer = weakref.finalize(self, RawStorage._free_vt, vt, self._state) if owns else None
+
+    @staticmethod
+    def _free_vt(vt, state):
+        if not state["freed"]:
+            state["freed"] = True
+            if vt.free:
+                vt.free(vt.ctx)
+
+    @property
+    def freed(self):
+        return self._state["freed"]
+
+    def detach_finalizer(self):
+        if self._finalizer is not None:
+            self._finalizer.detach()
 
     @property
     def has_savepoints(self):
@@ -253,27 +272,24 @@ class RawStorage:
         return pairs
 
     def free(self):
-        if not self._freed:
-            self._freed = True
-            if self.vt.free:
-                self.vt.free(self.vt.ctx)
-            self._keep = []
+        """Call the vtable's free slot (once)."""
+        self._free_vt(self.vt, self._state)
+        self.detach_finalizer()
+        self._keep = []
 
 
 class MemoryStore:
     """The library's memory store (``autolic_store_memory_new``).
 
     Pass it to :class:`autolic.Database` (which then owns it), or drive it
-    directly through :meth:`raw`. If it never backs a database, release it with
-    :meth:`close` (a finalizer does it otherwise).
+    directly through :meth:`raw`. If it never backs a database it is released
+    with :meth:`close` or when it and its :meth:`raw` view are gone.
     """
 
     def __init__(self):
         vt = _c.autolic_storage()
         C.autolic_store_memory_new(ctypes.byref(vt), None)
         self._raw = RawStorage(vt)
-        import weakref
-        self._finalizer = weakref.finalize(self, self._raw.free)
         self._owner_has_it = False
 
     def raw(self):
@@ -284,17 +300,17 @@ class MemoryStore:
 
     def close(self):
         if not self._owner_has_it:
-            self._finalizer()
+            self._raw.free()
 
     def _vtable(self):
-        if self._owner_has_it or self._raw._freed:
+        if self._owner_has_it or self._raw.freed:
             raise ValueError("this memory store is already in use or closed")
         return self._raw.vt, []
 
     def _owned(self):
         # autolic_db_open copied the vtable; the database calls free on close.
         self._owner_has_it = True
-        self._finalizer.detach()
+        self._raw.detach_finalizer()
 
     def _open_failed(self):
         pass
