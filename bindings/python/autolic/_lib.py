@@ -118,6 +118,10 @@ class _Namespace:
         return "<autolic C functions from %s>" % (library_path,)
 
 
+#: The ctypes function objects themselves (argtypes, restype, errcheck set).
+RAW = _Namespace()
+
+
 def _bind(lib):
     table = _api.collect()
     ns = _Namespace()
@@ -136,8 +140,27 @@ def _bind(lib):
                 f.errcheck = decl[3]
         elif decl[2] is ctypes.c_int:
             f.errcheck = _check_int
-        setattr(ns, name, f)
+        setattr(RAW, name, f)
+        setattr(ns, name, _closed_aware(f))
     return ns, table, missing
+
+
+def _closed_aware(f):
+    """Passing a closed handle makes ctypes raise ArgumentError (from the
+    handle's ``_as_parameter_``); report it as :class:`autolic.Closed`."""
+    from ._handle import Closed, Handle
+
+    def call(*args):
+        try:
+            return f(*args)
+        except ctypes.ArgumentError:
+            for a in args:
+                if isinstance(a, Handle) and a.closed:
+                    raise Closed("%s: %s is closed" % (f.__name__, type(a).__name__)) from None
+            raise
+    call.__name__ = call.__qualname__ = f.__name__
+    call.raw = f
+    return call
 
 
 lib, library_path = load_library()
@@ -166,7 +189,7 @@ def dec(b):
     return None if b is None else b.decode("utf-8", "replace")
 
 
-__all__ = ["C", "TABLE", "MISSING", "lib", "library_path", "candidates", "load_library",
+__all__ = ["C", "RAW", "TABLE", "MISSING", "lib", "library_path", "candidates", "load_library",
            "enc", "dec", "ENV_VAR"]
 if sys.flags.dev_mode and MISSING:
     import warnings
