@@ -54,7 +54,8 @@ def candidates():
         for p in sorted(glob.glob(os.path.join(d, "libautolic.so*"))):
             out.append(("package", p))
     built = []
-    for p in glob.glob(os.path.join(_REPO_ROOT, "build", "*", "libautolic.so")):
+    in_source_tree = os.path.exists(os.path.join(_REPO_ROOT, "include", "autolic", "common.h"))
+    for p in glob.glob(os.path.join(_REPO_ROOT, "build", "*", "libautolic.so")) if in_source_tree else ():
         if not _is_sanitizer_build(os.path.dirname(p)):
             built.append(p)
     built.sort(key=lambda p: os.path.getmtime(p), reverse=True)
