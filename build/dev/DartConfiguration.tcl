@@ -77,7 +77,7 @@ CudaSanitizerCommandOptions:
 MemoryCheckType: 
 MemoryCheckSanitizerOptions: 
 MemoryCheckCommand: /usr/bin/valgrind
-MemoryCheckCommandOptions: 
+MemoryCheckCommandOptions: --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 MemoryCheckSuppressionFile: 
 
 # Coverage

@@ -1,0 +1,4 @@
+var searchData=
+[
+  ['db_2eh_0',['db.h',['../db_8h.html',1,'']]]
+];

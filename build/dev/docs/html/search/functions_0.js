@@ -1,0 +1,20 @@
+var searchData=
+[
+  ['autolic_5faccount_5ffind_0',['autolic_account_find',['../account_8h.html#a4f10463b901ef191638f564aaed191b3',1,'account.h']]],
+  ['autolic_5faccount_5fget_1',['autolic_account_get',['../account_8h.html#a56cc8d176ad0ccc77d540623d21fbc82',1,'account.h']]],
+  ['autolic_5faccount_5fregister_2',['autolic_account_register',['../account_8h.html#a4c65b809b80e485738895c877e9f2113',1,'account.h']]],
+  ['autolic_5fdb_5fbegin_3',['autolic_db_begin',['../db_8h.html#a39e2dd267675e786e30d6ae96f05eb40',1,'db.h']]],
+  ['autolic_5fdb_5fclose_4',['autolic_db_close',['../db_8h.html#aeb281ada4dfbceebe24a59fc02aea3ef',1,'db.h']]],
+  ['autolic_5fdb_5fcommit_5',['autolic_db_commit',['../db_8h.html#a010cb448a847813c2b5e59bd6c993ce1',1,'db.h']]],
+  ['autolic_5fdb_5fnow_6',['autolic_db_now',['../db_8h.html#a34ad2ee394ca262019bc7f57cad2e338',1,'db.h']]],
+  ['autolic_5fdb_5fopen_7',['autolic_db_open',['../db_8h.html#af417b5eae399e76cbd2aecbed06ab897',1,'db.h']]],
+  ['autolic_5fdb_5foptions_5finit_8',['autolic_db_options_init',['../db_8h.html#aec46e867175d1e4f1e774fea544d02b7',1,'db.h']]],
+  ['autolic_5fdb_5frollback_9',['autolic_db_rollback',['../db_8h.html#a49ef69684755cc7ab804b34842bbc638',1,'db.h']]],
+  ['autolic_5femail_5fnormalize_10',['autolic_email_normalize',['../account_8h.html#a0b1d3c2692f7075a68698b6b5095533a',1,'account.h']]],
+  ['autolic_5ferrmsg_11',['autolic_errmsg',['../common_8h.html#aefeb663d98ff92931fb10b3facfbaba1',1,'common.h']]],
+  ['autolic_5fperson_5fparse_12',['autolic_person_parse',['../account_8h.html#a9348bd5288dcacdc350b4a76d9e3a831',1,'account.h']]],
+  ['autolic_5fstorage_5fset_5ferror_13',['autolic_storage_set_error',['../storage_8h.html#af0b3259d5861895efb3d1d31dcbab80e',1,'storage.h']]],
+  ['autolic_5fstore_5fmemory_5fnew_14',['autolic_store_memory_new',['../storage_8h.html#af8adb0a421772a0baaa618643a43e836',1,'storage.h']]],
+  ['autolic_5fstrerror_15',['autolic_strerror',['../common_8h.html#a68ee161a82b379b88660c9cc8ebfb8c4',1,'common.h']]],
+  ['autolic_5fversion_16',['autolic_version',['../common_8h.html#a37b82f76b4bec17d04b564eaeb22bf54',1,'common.h']]]
+];

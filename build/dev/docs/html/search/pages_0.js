@@ -1,0 +1,4 @@
+var searchData=
+[
+  ['errors_0',['Errors',['../errors.html',1,'']]]
+];

@@ -1,0 +1,4 @@
+var searchData=
+[
+  ['libautolic_0',['libautolic',['../index.html',1,'']]]
+];
