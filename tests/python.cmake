@@ -32,4 +32,6 @@ add_test(NAME python_binding
 set_tests_properties(python_binding PROPERTIES
   ENVIRONMENT "${_py_env}"
   FAIL_REGULAR_EXPRESSION "Ran 0 tests"
+  # The interpreter under valgrind is slow and noisy; the C suites cover memcheck.
+  LABELS novalgrind
   TIMEOUT 600)

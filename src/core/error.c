@@ -1,8 +1,6 @@
 #include "error.h"
 #include "autolic/sys/storage.h"
 
-#include "autolic/sys/storage.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
