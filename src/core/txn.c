@@ -34,6 +34,8 @@ void al_evq_clear(al_evq *q, const al_alloc *a)
 
 static int evq_append(al_evq *dst, al_evq *src, const al_alloc *a)
 {
+	if (src->n == 0)
+		return 0;
 	if (dst->n + src->n > dst->cap) {
 		size_t cap = dst->cap ? dst->cap : 8;
 		while (cap < dst->n + src->n)
