@@ -1339,7 +1339,8 @@ static void t_sticky_after_failed_sync_or_write(void **state)
 
 /* ---- fault layer: every step of a workload and of compactions ----------- */
 
-#define WL_TXNS 14
+#define WL_TXNS 30
+static uint64_t g_wl_compactions;
 
 /* Open, run transactions with a host compaction in the middle and automatic
  * ones on the way, close. Returns the number of acknowledged commits; sets
@@ -1347,8 +1348,8 @@ static void t_sticky_after_failed_sync_or_write(void **state)
 static int workload(const char *p, model *states, int *inflight)
 {
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
-	o.compact_min_bytes = 1500;
-	o.compact_ratio_percent = 60;
+	o.compact_min_bytes = 700;
+	o.compact_ratio_percent = 40;
 	autolic_storage st;
 	*inflight = 0;
 	if (al_journal_open_io(&st, p, &o, &fault_io) != 0)
@@ -1358,7 +1359,7 @@ static int workload(const char *p, model *states, int *inflight)
 	memset(&m, 0, sizeof m);
 	int acked = 0;
 	for (int i = 0; acked < WL_TXNS; i++) {
-		if (i == 6) {
+		if (i == 6 || i == 20) {
 			int rc = autolic_store_journal_compact(&st);
 			if (rc) {
 				al_journal_stats s;
@@ -1375,6 +1376,9 @@ static int workload(const char *p, model *states, int *inflight)
 		if (c)
 			states[++acked] = m;
 	}
+	al_journal_stats s;
+	assert_int_equal(al_journal_stats_get(&st, &s), 0);
+	g_wl_compactions = s.compactions;
 	st.free(st.ctx);
 	return acked;
 }
@@ -1389,6 +1393,9 @@ static int workload_states(const char *p, model *states)
 	int n = workload(p, states, &inflight);
 	assert_int_equal(n, WL_TXNS);
 	assert_int_equal(inflight, 0);
+	/* the host's compaction and automatic ones are part of the workload */
+	if (g_wl_compactions < 3)
+		fail_msg("workload made %llu compactions", (unsigned long long)g_wl_compactions);
 	return (int)g_fio.steps;
 }
 
@@ -1486,6 +1493,28 @@ static void *gc_thread(void *p)
 	return NULL;
 }
 
+typedef struct rd_arg {
+	autolic_storage *st;
+	volatile int *stop;
+	long reads, failures;
+} rd_arg;
+
+/* Readers interleave with the writers; each sees only synced commits. */
+static void *rd_thread(void *p)
+{
+	rd_arg *a = p;
+	while (!__atomic_load_n(a->stop, __ATOMIC_ACQUIRE)) {
+		size_t n = 0;
+		if (a->st->begin(a->st->ctx, 0) != 0 ||
+		    a->st->scan(a->st->ctx, "", 0, NULL, 0, count_cb, &n) != 0)
+			a->failures++;
+		a->st->rollback(a->st->ctx);
+		a->reads++;
+		usleep(3000);
+	}
+	return NULL;
+}
+
 static void t_group_commit(void **state)
 {
 	(void)state;
@@ -1507,9 +1536,20 @@ static void t_group_commit(void **state)
 		args[i].failures = 0;
 		assert_int_equal(pthread_create(&th[i], NULL, gc_thread, &args[i]), 0);
 	}
+	volatile int stop = 0;
+	rd_arg ra[2] = {{&st, &stop, 0, 0}, {&st, &stop, 0, 0}};
+	pthread_t rt[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&rt[i], NULL, rd_thread, &ra[i]), 0);
 	for (int i = 0; i < GC_THREADS; i++) {
 		pthread_join(th[i], NULL);
 		assert_int_equal(args[i].failures, 0);
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(rt[i], NULL);
+		assert_int_equal(ra[i].failures, 0);
+		assert_true(ra[i].reads > 0);
 	}
 	long syncs = g_fio.fdatasyncs - before;
 	long commits = GC_THREADS * GC_COMMITS;
@@ -1666,7 +1706,10 @@ static void t_sigkill_random(void **state)
 		}
 		close(pp[1]);
 		/* a random point: during open and replay, commits, compactions */
-		usleep(rnd(&rng) % (it % 4 == 0 ? 3000 : 25000));
+		unsigned span = it % 4 == 0 ? 3000 : 25000;
+		if (quick_tests())
+			span *= 20; /* everything is slower there */
+		usleep(rnd(&rng) % span);
 		kill(pid, SIGKILL);
 		int ws;
 		assert_int_equal(waitpid(pid, &ws, 0), pid);

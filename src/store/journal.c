@@ -904,20 +904,38 @@ static void maybe_auto_compact(jr *j)
 
 /* ---- vtable ---- */
 
+/*
+ * A reader takes the transaction lock only at a moment when everything
+ * appended is synced, so that it never sees a commit that could still fail,
+ * and never holds up writers while it waits for a sync.
+ */
+static int reader_acquire(jr *j)
+{
+	if (j->txn_active && pthread_equal(j->owner, pthread_self()))
+		return txn_acquire(j); /* reports the nesting */
+	for (;;) {
+		int rc = wait_durable(j, j->append_off);
+		if (rc)
+			return rc;
+		if (!j->txn_active && j->durable_off >= j->append_off)
+			return txn_acquire(j);
+		if (j->txn_active)
+			pthread_cond_wait(&j->txn_cv, &j->mu);
+	}
+}
+
 static int jr_begin(void *ctx, int write)
 {
 	jr *j = ctx;
 	pthread_mutex_lock(&j->mu);
-	int rc = j->sticky ? refuse_sticky(j) : txn_acquire(j);
+	int rc;
+	if (j->sticky)
+		rc = refuse_sticky(j);
+	else
+		rc = write ? txn_acquire(j) : reader_acquire(j);
 	if (!rc && j->sticky) {
 		txn_release(j);
 		rc = refuse_sticky(j);
-	}
-	if (!rc && !write) {
-		/* A reader must never see a commit that could still fail. */
-		rc = wait_durable(j, j->append_off);
-		if (rc)
-			txn_release(j);
 	}
 	if (!rc) {
 		j->txn_write = write != 0;
