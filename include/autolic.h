@@ -7,6 +7,7 @@
 
 #include "autolic/common.h"
 #include "autolic/sys/storage.h"
+#include "autolic/sys/journal.h"
 #include "autolic/db.h"
 #include "autolic/account.h"
 #include "autolic/ops.h"
