@@ -1281,6 +1281,22 @@ static void t_compaction_auto_and_host(void **state)
 	assert_int_equal(file_size(tmp), -1);
 	assert_store_is(&st, &m);
 	st.free(st.ctx);
+	/* through a symbolic link: compaction replaces the file, not the link */
+	char link_path[300];
+	path_of(link_path, sizeof link_path, "link.journal");
+	unlink(link_path);
+	assert_int_equal(symlink(p, link_path), 0);
+	assert_int_equal(autolic_store_journal_open(&st, link_path, NULL), 0);
+	assert_int_equal(autolic_store_journal_compact(&st), 0);
+	assert_store_is(&st, &m);
+	st.free(st.ctx);
+	struct stat lsb;
+	assert_int_equal(lstat(link_path, &lsb), 0);
+	assert_true(S_ISLNK(lsb.st_mode));
+	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+	assert_store_is(&st, &m);
+	st.free(st.ctx);
+	unlink(link_path);
 	unlink(p);
 	assert_int_equal(count_fds(), fds);
 }
@@ -1515,6 +1531,19 @@ static void *rd_thread(void *p)
 	return NULL;
 }
 
+/* Host compactions racing with the committers. */
+static void *compactor_thread(void *p)
+{
+	rd_arg *a = p;
+	for (int i = 0; i < 6; i++) {
+		usleep(15000);
+		if (autolic_store_journal_compact(a->st) != 0)
+			a->failures++;
+		a->reads++;
+	}
+	return NULL;
+}
+
 static void t_group_commit(void **state)
 {
 	(void)state;
@@ -1537,20 +1566,24 @@ static void t_group_commit(void **state)
 		assert_int_equal(pthread_create(&th[i], NULL, gc_thread, &args[i]), 0);
 	}
 	volatile int stop = 0;
-	rd_arg ra[2] = {{&st, &stop, 0, 0}, {&st, &stop, 0, 0}};
-	pthread_t rt[2];
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&rt[i], NULL, rd_thread, &ra[i]), 0);
+	rd_arg ra[3] = {{&st, &stop, 0, 0}, {&st, &stop, 0, 0}, {&st, &stop, 0, 0}};
+	pthread_t rt[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&rt[i], NULL, i < 2 ? rd_thread : compactor_thread, &ra[i]),
+		                 0);
 	for (int i = 0; i < GC_THREADS; i++) {
 		pthread_join(th[i], NULL);
 		assert_int_equal(args[i].failures, 0);
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		pthread_join(rt[i], NULL);
 		assert_int_equal(ra[i].failures, 0);
 		assert_true(ra[i].reads > 0);
 	}
+	al_journal_stats gs;
+	assert_int_equal(al_journal_stats_get(&st, &gs), 0);
+	assert_int_equal(gs.compactions, 6);
 	long syncs = g_fio.fdatasyncs - before;
 	long commits = GC_THREADS * GC_COMMITS;
 	print_message("group commit: %ld commits from %d threads shared %ld fdatasyncs (%.1f per "

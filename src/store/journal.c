@@ -585,7 +585,11 @@ static int refuse_sticky(jr *j)
  * sync ourselves when nobody else is. */
 static int wait_durable(jr *j, uint64_t target)
 {
-	while (j->durable_off < target) {
+	/* Offsets belong to one file. A compaction starts only once everything
+	 * is synced, so a target from before it is met whatever the offsets of
+	 * the new file say. */
+	const uint64_t gen = j->generation;
+	while (j->generation == gen && j->durable_off < target) {
 		if (j->sticky)
 			return refuse_sticky(j);
 		if (j->syncing) {
@@ -1495,9 +1499,16 @@ int al_journal_open_io(autolic_storage *out, const char *path, const autolic_jou
 		autolic_storage_set_error("journal '%s': cannot create its locks", path);
 		return AUTOLIC_ENOMEM;
 	}
-	j->path = dup_str(&a, path, NULL);
-	j->tmp_path = dup_str(&a, path, ".compact");
-	j->dir = dir_of(&a, path);
+	/* Compaction renames over the path: through a symbolic link it would
+	 * replace the link, so work on the file the link names. */
+	char *resolved = NULL;
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		resolved = realpath(path, NULL);
+	j->path = dup_str(&a, resolved ? resolved : path, NULL);
+	free(resolved);
+	j->tmp_path = j->path ? dup_str(&a, j->path, ".compact") : NULL;
+	j->dir = j->path ? dir_of(&a, j->path) : NULL;
 	int rc = 0, created = 0;
 	if (!j->path || !j->tmp_path || !j->dir || al_map_new(&j->map, &a) != 0) {
 		autolic_storage_set_error("journal '%s': out of memory", path);
