@@ -117,7 +117,10 @@ static off_t file_size(const char *path)
 	return st.st_size;
 }
 
-static const char *storage_msg(void) { return al_err_take_storage(); }
+static const char *storage_msg(void)
+{
+	return al_err_take_storage();
+}
 
 /* ---- model of the key/value state --------------------------------------- */
 
@@ -132,7 +135,8 @@ typedef struct model {
 static size_t key_of(unsigned id, char *k)
 {
 	/* keys of mixed lengths, not in id order */
-	return (size_t)sprintf(k, "%c%02u%.*s", 'a' + (int)(id * 7 % 26), id, (int)(id % 6), "zzzzzz");
+	return (size_t)sprintf(k, "%c%02u%.*s", 'a' + (int)(id * 7 % 26), id, (int)(id % 6),
+	                       "zzzzzz");
 }
 
 static void value_of(uint32_t vseed, size_t len, unsigned char *v)
@@ -310,11 +314,11 @@ typedef struct fio_file {
 } fio_file;
 
 typedef struct fio {
-	long steps;      /* counted operations */
-	long fail_at;    /* step that fails / crashes; 0 off */
+	long steps;   /* counted operations */
+	long fail_at; /* step that fails / crashes; 0 off */
 	int mode;
-	int err;         /* errno injected (EIO by default) */
-	int dead;        /* crashed: nothing reaches the disk any more */
+	int err;  /* errno injected (EIO by default) */
+	int dead; /* crashed: nothing reaches the disk any more */
 	long fired;
 	long fdatasyncs, fsyncs, dirsyncs, renames, opens;
 	unsigned sync_delay_us;
@@ -324,7 +328,7 @@ typedef struct fio {
 	fio_file files[FIO_FILES];
 	char pend_from[320], pend_to[320]; /* rename not yet made durable */
 	int pend_rename, pend_had_target;
-	char created[320];                 /* file created, directory not synced */
+	char created[320]; /* file created, directory not synced */
 } fio;
 
 static fio g_fio;
@@ -530,9 +534,8 @@ static int f_fsync_dir(const char *dir, void *ctx)
 	return rc;
 }
 
-static const al_journal_io fault_io = {f_open,     f_pread,  f_pwrite,   f_fsync,
-                                       f_fdatasync, f_ftruncate, f_rename, f_unlink,
-                                       f_fsync_dir, NULL};
+static const al_journal_io fault_io = {f_open,      f_pread,  f_pwrite, f_fsync,     f_fdatasync,
+                                       f_ftruncate, f_rename, f_unlink, f_fsync_dir, NULL};
 
 /* Undo what a power cut would have lost: data not synced, a rename or a
  * creation whose directory was not synced. Call after the store is freed. */
@@ -574,7 +577,8 @@ static void t_crc32c(void **state)
 			uint32_t a = al_crc32c(0, b + off, len);
 			assert_int_equal(a, al_crc32c_sw(0, b + off, len));
 			size_t h = len / 3;
-			assert_int_equal(a, al_crc32c(al_crc32c(0, b + off, h), b + off + h, len - h));
+			assert_int_equal(a,
+			                 al_crc32c(al_crc32c(0, b + off, h), b + off + h, len - h));
 		}
 }
 
@@ -683,7 +687,7 @@ static void t_open_errors(void **state)
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
 	assert_non_null(strstr(storage_msg(), "not a libautolic journal"));
 	assert_int_equal(file_size(p), (off_t)strlen(text)); /* untouched */
-	write_whole(p, (const unsigned char *)"PK\3\4", 4);   /* shorter than a header */
+	write_whole(p, (const unsigned char *)"PK\3\4", 4);  /* shorter than a header */
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
 
 	/* a journal of a newer format version */
@@ -797,10 +801,10 @@ static void t_lock_two_processes(void **state)
 typedef struct built {
 	unsigned char *img;
 	size_t len;
-	size_t ntx;          /* committed transactions */
-	uint64_t *end;       /* end[k]: file length after commit k+1 */
-	model *after;        /* after[k]: state after k commits */
-	size_t records;      /* operation records in the file */
+	size_t ntx;     /* committed transactions */
+	uint64_t *end;  /* end[k]: file length after commit k+1 */
+	model *after;   /* after[k]: state after k commits */
+	size_t records; /* operation records in the file */
 } built;
 
 static void built_free(built *b)
@@ -877,13 +881,16 @@ static void t_truncate_every_offset(void **state)
 	off_t cur = -1; /* length of the file as the last open left it */
 	unsigned long reopened = 0, appended = 0;
 	size_t stride = quick_tests() ? 41 : 1;
-	for (size_t t = 0; t <= b.len; t = t == b.len ? t + 1 : t + stride < b.len ? t + stride : b.len) {
+	for (size_t t = 0; t <= b.len; t = t == b.len           ? t + 1
+	                                   : t + stride < b.len ? t + stride
+	                                                        : b.len) {
 		if (cur < AL_JOURNAL_HEADER_SIZE || (size_t)cur > t) {
 			write_whole(p, b.img, t);
 		} else {
 			fd = open(p, O_WRONLY);
 			assert_true(fd >= 0);
-			assert_int_equal(pwrite(fd, b.img + cur, t - (size_t)cur, cur), (ssize_t)(t - (size_t)cur));
+			assert_int_equal(pwrite(fd, b.img + cur, t - (size_t)cur, cur),
+			                 (ssize_t)(t - (size_t)cur));
 			close(fd);
 		}
 		autolic_storage st;
@@ -895,7 +902,8 @@ static void t_truncate_every_offset(void **state)
 		if (why)
 			fail_msg("offset %zu: %s (expected %zu commits)", t, why, k);
 		uint64_t want_len = t < AL_JOURNAL_HEADER_SIZE ? AL_JOURNAL_HEADER_SIZE
-		                    : k ? b.end[k - 1] : AL_JOURNAL_HEADER_SIZE;
+		                    : k                        ? b.end[k - 1]
+		                                               : AL_JOURNAL_HEADER_SIZE;
 		if (t == b.len)
 			want_len = b.len; /* whole file, closing mark included */
 		if (file_bytes(&st) != want_len)
@@ -922,7 +930,8 @@ static void t_truncate_every_offset(void **state)
 				cur = (off_t)want_len;
 			}
 			if (t < AL_JOURNAL_HEADER_SIZE)
-				cur = -1; /* it got a header of its own: not a prefix of the image */
+				cur =
+				    -1; /* it got a header of its own: not a prefix of the image */
 		}
 		reopened++;
 	}
@@ -1033,13 +1042,17 @@ static void flip_range(built *b, size_t from, size_t to, size_t tail_from, const
 			 * the salvage replay only in what it returns at the end) */
 			if (bit == (int)(i % 8)) {
 				memset(d, 0, sizeof *d);
-				rc = al_journal_replay_buffer(b->img, b->len, 0, "flip", &sink, &res);
-				int want_rc = i < AL_JOURNAL_HEADER_SIZE || vouched ? AUTOLIC_ECORRUPT : 0;
+				rc = al_journal_replay_buffer(b->img, b->len, 0, "flip", &sink,
+				                              &res);
+				int want_rc =
+				    i < AL_JOURNAL_HEADER_SIZE || vouched ? AUTOLIC_ECORRUPT : 0;
 				if (rc != want_rc)
-					fail_msg("flip at %zu bit %d: rc %d, expected %d", i, bit, rc, want_rc);
+					fail_msg("flip at %zu bit %d: rc %d, expected %d", i, bit,
+					         rc, want_rc);
 				if (!rc && (d->n != k || d->dig != want[k]))
-					fail_msg("flip at %zu bit %d: %llu commits replayed, expected %zu", i,
-					         bit, (unsigned long long)d->n, k);
+					fail_msg("flip at %zu bit %d: %llu commits replayed, "
+					         "expected %zu",
+					         i, bit, (unsigned long long)d->n, k);
 			}
 			/* the salvage replay: exactly the commits before the damage */
 			memset(d, 0, sizeof *d);
@@ -1051,12 +1064,13 @@ static void flip_range(built *b, size_t from, size_t to, size_t tail_from, const
 				if (rc != 0)
 					fail_msg("flip at %zu bit %d (salvage): rc %d", i, bit, rc);
 				if (!res.damaged || res.corrupt != vouched)
-					fail_msg("flip at %zu bit %d: damaged %d corrupt %d", i, bit,
-					         res.damaged, res.corrupt);
+					fail_msg("flip at %zu bit %d: damaged %d corrupt %d", i,
+					         bit, res.damaged, res.corrupt);
 				if (d->n != k || res.commits != k || d->dig != want[k] ||
 				    res.good_end != (k ? b->end[k - 1] : AL_JOURNAL_HEADER_SIZE))
-					fail_msg("flip at %zu bit %d: %llu commits replayed, expected %zu", i,
-					         bit, (unsigned long long)d->n, k);
+					fail_msg("flip at %zu bit %d: %llu commits replayed, "
+					         "expected %zu",
+					         i, bit, (unsigned long long)d->n, k);
 				if (!vouched)
 					(*tails)++;
 			}
@@ -1161,7 +1175,9 @@ static void t_junk_damage_salvage(void **state)
 		memcpy(img, b.img, b.len);
 		uint64_t s = 99 + (uint64_t)kind;
 		for (size_t i = 0; i < extra; i++)
-			img[b.len + i] = kind == 0 ? 0 : kind == 1 ? (unsigned char)rnd(&s) : b.img[AL_JOURNAL_HEADER_SIZE + i % 300];
+			img[b.len + i] = kind == 0   ? 0
+			                 : kind == 1 ? (unsigned char)rnd(&s)
+			                             : b.img[AL_JOURNAL_HEADER_SIZE + i % 300];
 		write_whole(p, img, b.len + extra);
 		free(img);
 		assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
@@ -1249,7 +1265,8 @@ static void t_compaction_auto_and_host(void **state)
 		if (s.file_bytes > max_len)
 			max_len = s.file_bytes;
 		/* the documented bound: never far past min or (1 + ratio) x live */
-		uint64_t bound = s.live_bytes * 2 > o.compact_min_bytes ? s.live_bytes * 2 : o.compact_min_bytes;
+		uint64_t bound =
+		    s.live_bytes * 2 > o.compact_min_bytes ? s.live_bytes * 2 : o.compact_min_bytes;
 		assert_true(s.file_bytes <= bound + 4096);
 	}
 	al_journal_stats s;
@@ -1324,7 +1341,8 @@ static void t_sticky_after_failed_sync_or_write(void **state)
 		assert_int_equal(st.begin(st.ctx, 1), 0);
 		assert_int_equal(st.put(st.ctx, "b", 1, "2", 1), 0);
 		assert_int_equal(st.commit(st.ctx), AUTOLIC_ESTORAGE);
-		assert_non_null(strstr(storage_msg(), which ? "fdatasync failed" : "writing a commit failed"));
+		assert_non_null(
+		    strstr(storage_msg(), which ? "fdatasync failed" : "writing a commit failed"));
 		assert_int_equal(st.rollback(st.ctx), 0);
 		assert_int_equal(g_fio.fired, 1);
 		/* the I/O works again, the handle still refuses */
@@ -1348,6 +1366,66 @@ static void t_sticky_after_failed_sync_or_write(void **state)
 			assert_int_equal(b, AUTOLIC_ENOTFOUND); /* the write never happened */
 		st.rollback(st.ctx);
 		st.free(st.ctx);
+	}
+	unlink(p);
+	assert_int_equal(count_fds(), fds);
+}
+
+/* ---- allocation failures ------------------------------------------------- */
+
+static void t_alloc_failures(void **state)
+{
+	(void)state;
+	int fds = count_fds();
+	char p[300];
+	path_of(p, sizeof p, "alloc.journal");
+	for (int persistent = 0; persistent < 2; persistent++) {
+		long n;
+		for (n = 1;; n++) {
+			unlink(p);
+			t_alloc ta;
+			memset(&ta, 0, sizeof ta);
+			ta.fail_at = n;
+			ta.persistent = persistent;
+			autolic_allocator al = t_alloc_make(&ta);
+			autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
+			o.allocator = &al;
+			o.compact_min_bytes = 700;
+			o.compact_ratio_percent = 40;
+			model m;
+			memset(&m, 0, sizeof m);
+			autolic_storage st;
+			int rc = autolic_store_journal_open(&st, p, &o);
+			if (rc) {
+				assert_int_equal(rc, AUTOLIC_ENOMEM);
+				assert_non_null(strstr(storage_msg(), "out of memory"));
+			} else {
+				uint64_t rng = 0xA110C;
+				for (int i = 0; i < 20; i++) {
+					if (i == 8) {
+						rc = autolic_store_journal_compact(&st);
+						assert_true(rc == 0 || rc == AUTOLIC_ENOMEM);
+					}
+					int c, ops;
+					rc = random_txn(&st, &rng, &m, &c, &ops);
+					assert_true(rc == 0 || rc == AUTOLIC_ENOMEM);
+				}
+				st.free(st.ctx);
+			}
+			if (ta.live != 0)
+				fail_msg("allocation %ld failing: %ld blocks leaked", n, ta.live);
+			/* what the failures left on disk is exactly what succeeded */
+			assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+			const char *why = store_differs(&st, &m);
+			if (why)
+				fail_msg("allocation %ld failing (persistent %d): %s", n,
+				         persistent, why);
+			st.free(st.ctx);
+			if (!ta.fired)
+				break;
+		}
+		print_message("allocation failures (%s): %ld allocations failed in turn\n",
+		              persistent ? "from then on" : "once", n - 1);
 	}
 	unlink(p);
 	assert_int_equal(count_fds(), fds);
@@ -1427,11 +1505,11 @@ static void t_fault_every_step(void **state)
 		int mode, err, power_cut;
 		const char *name;
 	} modes[] = {
-		{F_ONCE, EIO, 0, "fail once (EIO)"},
-		{F_ONCE, ENOSPC, 0, "fail once (ENOSPC)"},
-		{F_ALWAYS, EIO, 0, "fail from then on"},
-		{F_CRASH, EIO, 0, "crash, page cache kept"},
-		{F_CRASH, EIO, 1, "crash, unsynced data and renames lost"},
+	    {F_ONCE, EIO, 0, "fail once (EIO)"},
+	    {F_ONCE, ENOSPC, 0, "fail once (ENOSPC)"},
+	    {F_ALWAYS, EIO, 0, "fail from then on"},
+	    {F_CRASH, EIO, 0, "crash, page cache kept"},
+	    {F_CRASH, EIO, 1, "crash, unsynced data and renames lost"},
 	};
 	double t0 = now_s();
 	unsigned long runs = 0;
@@ -1457,8 +1535,8 @@ static void t_fault_every_step(void **state)
 			autolic_storage st;
 			int rc = autolic_store_journal_open(&st, p, NULL);
 			if (rc)
-				fail_msg("%s at step %ld: reopen failed %d: %s", modes[mi].name, n, rc,
-				         storage_msg());
+				fail_msg("%s at step %ld: reopen failed %d: %s", modes[mi].name, n,
+				         rc, storage_msg());
 			const char *why = store_differs(&st, &ref[acked]);
 			if (why && inflight && acked < WL_TXNS)
 				why = store_differs(&st, &ref[acked + 1]);
@@ -1569,8 +1647,8 @@ static void t_group_commit(void **state)
 	rd_arg ra[3] = {{&st, &stop, 0, 0}, {&st, &stop, 0, 0}, {&st, &stop, 0, 0}};
 	pthread_t rt[3];
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(pthread_create(&rt[i], NULL, i < 2 ? rd_thread : compactor_thread, &ra[i]),
-		                 0);
+		assert_int_equal(
+		    pthread_create(&rt[i], NULL, i < 2 ? rd_thread : compactor_thread, &ra[i]), 0);
 	for (int i = 0; i < GC_THREADS; i++) {
 		pthread_join(th[i], NULL);
 		assert_int_equal(args[i].failures, 0);
@@ -1747,7 +1825,8 @@ static void t_sigkill_random(void **state)
 		int ws;
 		assert_int_equal(waitpid(pid, &ws, 0), pid);
 		if (!WIFSIGNALED(ws))
-			fail_msg("child exited by itself (status %d) at kill %d", WEXITSTATUS(ws), it);
+			fail_msg("child exited by itself (status %d) at kill %d", WEXITSTATUS(ws),
+			         it);
 		uint64_t a, last = 0;
 		while (read(pp[0], &a, sizeof a) == (ssize_t)sizeof a)
 			last = a;
@@ -1762,9 +1841,10 @@ static void t_sigkill_random(void **state)
 		assert_int_equal(st.begin(st.ctx, 0), 0);
 		uint64_t n = read_n(&st);
 		if (n < max_acked)
-			fail_msg("kill %d (seed %llu): acknowledged commit %llu lost (journal has %llu)",
-			         it, (unsigned long long)seed0, (unsigned long long)max_acked,
-			         (unsigned long long)n);
+			fail_msg(
+			    "kill %d (seed %llu): acknowledged commit %llu lost (journal has %llu)",
+			    it, (unsigned long long)seed0, (unsigned long long)max_acked,
+			    (unsigned long long)n);
 		if (n < m.upto)
 			fail_msg("kill %d: commit %llu was seen before and is gone now (%llu)", it,
 			         (unsigned long long)m.upto, (unsigned long long)n);
@@ -1772,8 +1852,8 @@ static void t_sigkill_random(void **state)
 			kmodel_step(&m, m.upto + 1);
 		const char *why = kill_check(&st, &m);
 		if (why)
-			fail_msg("kill %d (seed %llu): %s at commit %llu", it, (unsigned long long)seed0,
-			         why, (unsigned long long)n);
+			fail_msg("kill %d (seed %llu): %s at commit %llu", it,
+			         (unsigned long long)seed0, why, (unsigned long long)n);
 		st.rollback(st.ctx);
 		st.free(st.ctx);
 	}
@@ -1805,19 +1885,20 @@ int main(int argc, char **argv)
 	}
 	pthread_mutex_init(&g_fio.mu, NULL);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_crc32c),
-		cmocka_unit_test(t_create_mode_reopen_and_db),
-		cmocka_unit_test(t_open_errors),
-		cmocka_unit_test(t_same_process_lock_and_readonly),
-		cmocka_unit_test(t_lock_two_processes),
-		cmocka_unit_test(t_sticky_after_failed_sync_or_write),
-		cmocka_unit_test(t_junk_damage_salvage),
-		cmocka_unit_test(t_compaction_auto_and_host),
-		cmocka_unit_test(t_group_commit),
-		cmocka_unit_test(t_fault_every_step),
-		cmocka_unit_test(t_truncate_every_offset),
-		cmocka_unit_test(t_flip_every_bit),
-		cmocka_unit_test(t_sigkill_random),
+	    cmocka_unit_test(t_crc32c),
+	    cmocka_unit_test(t_create_mode_reopen_and_db),
+	    cmocka_unit_test(t_open_errors),
+	    cmocka_unit_test(t_same_process_lock_and_readonly),
+	    cmocka_unit_test(t_lock_two_processes),
+	    cmocka_unit_test(t_sticky_after_failed_sync_or_write),
+	    cmocka_unit_test(t_junk_damage_salvage),
+	    cmocka_unit_test(t_compaction_auto_and_host),
+	    cmocka_unit_test(t_group_commit),
+	    cmocka_unit_test(t_fault_every_step),
+	    cmocka_unit_test(t_alloc_failures),
+	    cmocka_unit_test(t_truncate_every_offset),
+	    cmocka_unit_test(t_flip_every_bit),
+	    cmocka_unit_test(t_sigkill_random),
 	};
 	int failed = cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 	char cmd[300];

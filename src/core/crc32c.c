@@ -40,8 +40,7 @@ static uint32_t crc_sw_raw(uint32_t crc, const unsigned char *p, size_t len)
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #define AL_CRC32C_HAVE_HW 1
-__attribute__((target("sse4.2"))) static uint32_t crc_hw_raw(uint32_t crc,
-                                                             const unsigned char *p,
+__attribute__((target("sse4.2"))) static uint32_t crc_hw_raw(uint32_t crc, const unsigned char *p,
                                                              size_t len)
 {
 	while (len && ((uintptr_t)p & 7u)) {

@@ -37,12 +37,12 @@
 
 /* ---- format ------------------------------------------------------------ */
 
-#define FORMAT_VERSION 1u
-#define HDR_SIZE AL_JOURNAL_HEADER_SIZE
-#define FRAME 16u
-#define COMMIT_LEN 24u /* seq u64, synced-to u64, op count u32, reserved u32 */
-#define MARK_LEN 16u   /* seq u64, synced-to u64 */
-#define MAX_PAYLOAD ((uint32_t)1 << 30)
+#define FORMAT_VERSION   1u
+#define HDR_SIZE         AL_JOURNAL_HEADER_SIZE
+#define FRAME            16u
+#define COMMIT_LEN       24u /* seq u64, synced-to u64, op count u32, reserved u32 */
+#define MARK_LEN         16u /* seq u64, synced-to u64 */
+#define MAX_PAYLOAD      ((uint32_t)1 << 30)
 #define SNAPSHOT_TXN_OPS 65536u
 
 enum { REC_PUT = 1, REC_DEL = 2, REC_COMMIT = 3, REC_MARK = 4 };
@@ -80,8 +80,8 @@ static uint64_t get64(const unsigned char *p)
 
 /* What a generation contributes to every record frame. */
 typedef struct gen_keys {
-	uint32_t seed;          /* initial CRC value of every record */
-	unsigned char tag[3];   /* frame bytes 5..7: cheap resynchronisation filter */
+	uint32_t seed;        /* initial CRC value of every record */
+	unsigned char tag[3]; /* frame bytes 5..7: cheap resynchronisation filter */
 } gen_keys;
 
 static gen_keys keys_for(uint64_t generation, uint64_t salt)
@@ -133,7 +133,10 @@ static void frame_encode(unsigned char *dst, int type, const gen_keys *k, const 
 	put32(dst + 12, al_crc32c(k->seed, dst, 12));
 }
 
-static size_t put_size(size_t klen, size_t vlen) { return FRAME + 4 + klen + vlen; }
+static size_t put_size(size_t klen, size_t vlen)
+{
+	return FRAME + 4 + klen + vlen;
+}
 
 /* ---- replay ------------------------------------------------------------ */
 
@@ -229,7 +232,8 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 	if (len < HDR_SIZE) {
 		size_t m = len < sizeof MAGIC ? len : sizeof MAGIC;
 		if (memcmp(buf, MAGIC, m) != 0) {
-			autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)", name);
+			autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)",
+			                          name);
 			res->corrupt = 1;
 			return AUTOLIC_ECORRUPT;
 		}
@@ -249,8 +253,9 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 		return AUTOLIC_ECORRUPT;
 	}
 	if (get32(buf + 8) != FORMAT_VERSION) {
-		autolic_storage_set_error("journal '%s' has format version %u; this library reads version %u",
-		                          name, (unsigned)get32(buf + 8), FORMAT_VERSION);
+		autolic_storage_set_error(
+		    "journal '%s' has format version %u; this library reads version %u", name,
+		    (unsigned)get32(buf + 8), FORMAT_VERSION);
 		return AUTOLIC_EVERSION;
 	}
 	res->generation = get64(buf + 16);
@@ -288,8 +293,8 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 		} else {
 			uint64_t seq = get64(pl), claim = get64(pl + 8);
 			if (type == REC_COMMIT) {
-				if (n != COMMIT_LEN || seq != res->last_seq + 1 || get32(pl + 16) != ops ||
-				    claim > pos) {
+				if (n != COMMIT_LEN || seq != res->last_seq + 1 ||
+				    get32(pl + 16) != ops || claim > pos) {
 					why = "commit record does not match its transaction";
 					break;
 				}
@@ -298,13 +303,16 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 					rc = sink->commit(sink->arg, seq);
 				if (rc) {
 					if (rc == AUTOLIC_ENOMEM)
-						autolic_storage_set_error("journal '%s': out of memory while replaying", name);
+						autolic_storage_set_error(
+						    "journal '%s': out of memory while replaying",
+						    name);
 					return rc;
 				}
 				res->last_seq = seq;
 				res->commits++;
 			} else {
-				if (n != MARK_LEN || ops != 0 || seq != res->last_seq || claim > pos) {
+				if (n != MARK_LEN || ops != 0 || seq != res->last_seq ||
+				    claim > pos) {
 					why = "sync mark does not match the journal";
 					break;
 				}
@@ -335,10 +343,11 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 		res->corrupt = 1;
 		if (salvage)
 			return 0;
-		autolic_storage_set_error(
-		    "journal '%s' is damaged at offset %zu (%s) before a durable commit at offset %llu; "
-		    "open it with AUTOLIC_JOURNAL_READONLY_SALVAGE to read the state before offset %zu",
-		    name, pos, why, (unsigned long long)claim_at, good_end);
+		autolic_storage_set_error("journal '%s' is damaged at offset %zu (%s) before a "
+		                          "durable commit at offset %llu; "
+		                          "open it with AUTOLIC_JOURNAL_READONLY_SALVAGE to read "
+		                          "the state before offset %zu",
+		                          name, pos, why, (unsigned long long)claim_at, good_end);
 		return AUTOLIC_ECORRUPT;
 	}
 	return 0;
@@ -474,12 +483,14 @@ static int sys_fsync_dir(const char *dir, void *ctx)
 	return rc;
 }
 
-static const al_journal_io default_io = {sys_open,   sys_pread,     sys_pwrite,
-                                         sys_fsync,  sys_fdatasync, sys_ftruncate,
-                                         sys_rename, sys_unlink,    sys_fsync_dir,
-                                         NULL};
+static const al_journal_io default_io = {sys_open,      sys_pread,     sys_pwrite, sys_fsync,
+                                         sys_fdatasync, sys_ftruncate, sys_rename, sys_unlink,
+                                         sys_fsync_dir, NULL};
 
-const al_journal_io *al_journal_default_io(void) { return &default_io; }
+const al_journal_io *al_journal_default_io(void)
+{
+	return &default_io;
+}
 
 static int write_all(jr *j, int fd, const unsigned char *p, size_t n, uint64_t off)
 {
@@ -567,10 +578,11 @@ static void set_sticky(jr *j, const char *what, int e)
 	char eb[128];
 	if (!j->sticky) {
 		j->sticky = 1;
-		snprintf(j->sticky_msg, sizeof j->sticky_msg,
-		         "journal '%s': %s failed (%s); the store refuses further transactions until "
-		         "it is closed and reopened",
-		         j->path, what, errtext(e, eb, sizeof eb));
+		snprintf(
+		    j->sticky_msg, sizeof j->sticky_msg,
+		    "journal '%s': %s failed (%s); the store refuses further transactions until "
+		    "it is closed and reopened",
+		    j->path, what, errtext(e, eb, sizeof eb));
 	}
 	autolic_storage_set_error("%s", j->sticky_msg);
 }
@@ -618,8 +630,8 @@ static int txn_acquire(jr *j)
 {
 	pthread_t self = pthread_self();
 	if (j->txn_active && pthread_equal(j->owner, self)) {
-		autolic_storage_set_error("journal '%s': this thread already has a transaction open",
-		                          j->path);
+		autolic_storage_set_error(
+		    "journal '%s': this thread already has a transaction open", j->path);
 		return AUTOLIC_ESTATE;
 	}
 	while (j->txn_active)
@@ -646,7 +658,8 @@ static int txn_mine(jr *j)
 	int ok = j->txn_active && pthread_equal(j->owner, pthread_self());
 	pthread_mutex_unlock(&j->mu);
 	if (!ok)
-		autolic_storage_set_error("journal '%s': no transaction open on this thread", j->path);
+		autolic_storage_set_error("journal '%s': no transaction open on this thread",
+		                          j->path);
 	return ok;
 }
 
@@ -686,10 +699,10 @@ typedef struct snap {
 	gen_keys keys;
 	unsigned char *buf;
 	size_t len, cap;
-	uint64_t off;   /* file offset of buf[0] */
+	uint64_t off; /* file offset of buf[0] */
 	uint64_t seq;
 	uint32_t ops;
-	int err;        /* errno of a failed write */
+	int err; /* errno of a failed write */
 } snap;
 
 static int snap_flush(snap *s)
@@ -826,7 +839,8 @@ static int compact_locked(jr *j)
 			uint64_t at = s.off + s.len;
 			put64(pl, s.seq);
 			put64(pl + 8, at);
-			frame_encode(s.buf + s.len, REC_MARK, &s.keys, pl, sizeof pl, NULL, 0, NULL, 0);
+			frame_encode(s.buf + s.len, REC_MARK, &s.keys, pl, sizeof pl, NULL, 0, NULL,
+			             0);
 			s.len += FRAME + MARK_LEN;
 			rc = snap_flush(&s);
 		}
@@ -1125,7 +1139,8 @@ static int jr_savepoint(void *ctx)
 		size_t cap = j->sp_cap ? j->sp_cap * 2 : 8;
 		jr_save *p = j->alloc.realloc_fn(j->sp, cap * sizeof *p, j->alloc.ctx);
 		if (!p) {
-			autolic_storage_set_error("journal '%s': out of memory for a savepoint", j->path);
+			autolic_storage_set_error("journal '%s': out of memory for a savepoint",
+			                          j->path);
 			return AUTOLIC_ENOMEM;
 		}
 		j->sp = p;
@@ -1134,7 +1149,8 @@ static int jr_savepoint(void *ctx)
 	int rc = al_map_savepoint(j->map);
 	if (rc) {
 		if (rc == AUTOLIC_ENOMEM)
-			autolic_storage_set_error("journal '%s': out of memory for a savepoint", j->path);
+			autolic_storage_set_error("journal '%s': out of memory for a savepoint",
+			                          j->path);
 		return rc;
 	}
 	j->sp[j->sp_n].len = j->tx_len;
@@ -1281,12 +1297,13 @@ static int open_locked(jr *j, int *created)
 		if (j->readonly) {
 			fd = j->io.open(j->path, O_RDONLY | O_CLOEXEC, 0, j->io.ctx);
 			if (fd < 0 && errno == ENOENT) {
-				autolic_storage_set_error("journal '%s' does not exist (read-only open)",
-				                          j->path);
+				autolic_storage_set_error(
+				    "journal '%s' does not exist (read-only open)", j->path);
 				return AUTOLIC_ENOTFOUND;
 			}
 		} else {
-			fd = j->io.open(j->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, j->io.ctx);
+			fd = j->io.open(j->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600,
+			                j->io.ctx);
 			if (fd >= 0)
 				*created = 1;
 			else if (errno == EEXIST)
@@ -1314,7 +1331,8 @@ static int open_locked(jr *j, int *created)
 			close(fd);
 			return rc;
 		}
-		if (stat(j->path, &pst) == 0 && pst.st_dev == fst.st_dev && pst.st_ino == fst.st_ino) {
+		if (stat(j->path, &pst) == 0 && pst.st_dev == fst.st_dev &&
+		    pst.st_ino == fst.st_ino) {
 			j->fd = fd;
 			return 0;
 		}
@@ -1337,7 +1355,8 @@ static int read_file(jr *j, unsigned char **out, size_t *len)
 	size_t n = (size_t)st.st_size;
 	unsigned char *b = j->alloc.malloc_fn(n ? n : 1, j->alloc.ctx);
 	if (!b) {
-		autolic_storage_set_error("journal '%s': out of memory loading %zu bytes", j->path, n);
+		autolic_storage_set_error("journal '%s': out of memory loading %zu bytes", j->path,
+		                          n);
 		return AUTOLIC_ENOMEM;
 	}
 	size_t got = 0;
@@ -1443,16 +1462,17 @@ int al_journal_open_io(autolic_storage *out, const char *path, const autolic_jou
                        const al_journal_io *io)
 {
 	if (!out || !path || !*path) {
-		autolic_storage_set_error("autolic_store_journal_open: %s is %s", !out ? "out" : "path",
-		                          !out || !path ? "NULL" : "empty");
+		autolic_storage_set_error("autolic_store_journal_open: %s is %s",
+		                          !out ? "out" : "path", !out || !path ? "NULL" : "empty");
 		return AUTOLIC_EINVAL;
 	}
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	if (opts) {
 		if (opts->version == 0 || opts->version > AUTOLIC_JOURNAL_OPTIONS_VERSION) {
-			autolic_storage_set_error("autolic_store_journal_open: options version %u unknown "
-			                          "(this library knows 1..%u)",
-			                          opts->version, AUTOLIC_JOURNAL_OPTIONS_VERSION);
+			autolic_storage_set_error(
+			    "autolic_store_journal_open: options version %u unknown "
+			    "(this library knows 1..%u)",
+			    opts->version, AUTOLIC_JOURNAL_OPTIONS_VERSION);
 			return AUTOLIC_EVERSION;
 		}
 		o = *opts;
@@ -1467,7 +1487,8 @@ int al_journal_open_io(autolic_storage *out, const char *path, const autolic_jou
 	autolic_allocator a = {lc_malloc, lc_realloc, lc_free, NULL};
 	if (o.allocator) {
 		if (!o.allocator->malloc_fn || !o.allocator->realloc_fn || !o.allocator->free_fn) {
-			autolic_storage_set_error("autolic_store_journal_open: allocator is incomplete");
+			autolic_storage_set_error(
+			    "autolic_store_journal_open: allocator is incomplete");
 			return AUTOLIC_EINVAL;
 		}
 		a = *o.allocator;
@@ -1482,9 +1503,12 @@ int al_journal_open_io(autolic_storage *out, const char *path, const autolic_jou
 	j->io = io ? *io : default_io;
 	j->fd = -1;
 	j->flags = o.flags;
-	j->readonly = (o.flags & (AUTOLIC_JOURNAL_READONLY | AUTOLIC_JOURNAL_READONLY_SALVAGE)) != 0;
-	j->ratio = o.compact_ratio_percent ? o.compact_ratio_percent : AUTOLIC_JOURNAL_DEFAULT_COMPACT_RATIO;
-	j->min_bytes = o.compact_min_bytes ? o.compact_min_bytes : AUTOLIC_JOURNAL_DEFAULT_COMPACT_MIN;
+	j->readonly =
+	    (o.flags & (AUTOLIC_JOURNAL_READONLY | AUTOLIC_JOURNAL_READONLY_SALVAGE)) != 0;
+	j->ratio = o.compact_ratio_percent ? o.compact_ratio_percent
+	                                   : AUTOLIC_JOURNAL_DEFAULT_COMPACT_RATIO;
+	j->min_bytes =
+	    o.compact_min_bytes ? o.compact_min_bytes : AUTOLIC_JOURNAL_DEFAULT_COMPACT_MIN;
 	int mu_ok = pthread_mutex_init(&j->mu, NULL) == 0;
 	int c1_ok = pthread_cond_init(&j->txn_cv, NULL) == 0;
 	int c2_ok = pthread_cond_init(&j->sync_cv, NULL) == 0;

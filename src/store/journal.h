@@ -52,19 +52,19 @@ typedef struct al_journal_sink {
 } al_journal_sink;
 
 typedef struct al_journal_replay {
-	uint64_t generation;   /* from the header */
-	uint64_t salt;         /* from the header */
-	uint64_t base_seq;     /* sequence number before the file's first commit */
-	uint64_t last_seq;     /* sequence number of the last commit replayed */
-	uint64_t commits;      /* commit records replayed */
-	uint64_t good_end;     /* end of the last whole commit (or mark): the valid length */
-	uint64_t claimed;      /* largest offset the file itself vouches was synced */
-	uint64_t mark_end;     /* end of the last sync mark (0: none) */
-	uint64_t damage_off;   /* offset of the first invalid record, when `damaged` */
-	int damaged;           /* an invalid record was found (torn tail or damage) */
-	int corrupt;           /* the damage lies before a durable commit */
-	int uninitialised;     /* file shorter than a header and a prefix of one */
-	char why[160];         /* what was wrong at damage_off */
+	uint64_t generation; /* from the header */
+	uint64_t salt;       /* from the header */
+	uint64_t base_seq;   /* sequence number before the file's first commit */
+	uint64_t last_seq;   /* sequence number of the last commit replayed */
+	uint64_t commits;    /* commit records replayed */
+	uint64_t good_end;   /* end of the last whole commit (or mark): the valid length */
+	uint64_t claimed;    /* largest offset the file itself vouches was synced */
+	uint64_t mark_end;   /* end of the last sync mark (0: none) */
+	uint64_t damage_off; /* offset of the first invalid record, when `damaged` */
+	int damaged;         /* an invalid record was found (torn tail or damage) */
+	int corrupt;         /* the damage lies before a durable commit */
+	int uninitialised;   /* file shorter than a header and a prefix of one */
+	char why[160];       /* what was wrong at damage_off */
 } al_journal_replay;
 
 /* Size of the file header. */
@@ -82,13 +82,13 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 
 /* Counters of one open store, for tests and diagnostics. */
 typedef struct al_journal_stats {
-	uint64_t file_bytes;   /* current length of the journal */
-	uint64_t live_bytes;   /* what a compacted file would take */
+	uint64_t file_bytes; /* current length of the journal */
+	uint64_t live_bytes; /* what a compacted file would take */
 	uint64_t generation;
-	uint64_t commits;      /* transactions appended by this handle */
-	uint64_t syncs;        /* fdatasync calls made for commits */
-	uint64_t compactions;  /* completed compactions */
-	int sticky;            /* a sticky error is set */
+	uint64_t commits;     /* transactions appended by this handle */
+	uint64_t syncs;       /* fdatasync calls made for commits */
+	uint64_t compactions; /* completed compactions */
+	int sticky;           /* a sticky error is set */
 } al_journal_stats;
 
 /* 0, or AUTOLIC_EINVAL when `st` is not a journal store. */

@@ -60,14 +60,19 @@ extern "C" {
 /** @brief Flag: never compact automatically (autolic_store_journal_compact() still works). */
 #define AUTOLIC_JOURNAL_NO_AUTO_COMPACT 0x4u
 
-/** Default of autolic_journal_options::compact_ratio_percent: compact when dead bytes exceed live bytes. */
+/** Default of autolic_journal_options::compact_ratio_percent: compact when dead bytes exceed live
+ * bytes. */
 #define AUTOLIC_JOURNAL_DEFAULT_COMPACT_RATIO 100u
 
-/** Default of autolic_journal_options::compact_min_bytes: never compact a file smaller than 1 MiB automatically. */
+/** Default of autolic_journal_options::compact_min_bytes: never compact a file smaller than 1 MiB
+ * automatically. */
 #define AUTOLIC_JOURNAL_DEFAULT_COMPACT_MIN ((uint64_t)1 << 20)
 
 /** Static initialiser for ::autolic_journal_options: all defaults. */
-#define AUTOLIC_JOURNAL_OPTIONS_INIT { AUTOLIC_JOURNAL_OPTIONS_VERSION, 0u, 0u, 0u, NULL }
+#define AUTOLIC_JOURNAL_OPTIONS_INIT                                                               \
+	{                                                                                          \
+		AUTOLIC_JOURNAL_OPTIONS_VERSION, 0u, 0u, 0u, NULL                                  \
+	}
 
 /**
  * @brief Options for autolic_store_journal_open().
@@ -77,8 +82,8 @@ extern "C" {
  * numeric field means "the default".
  */
 typedef struct autolic_journal_options {
-	unsigned int version;   /**< ::AUTOLIC_JOURNAL_OPTIONS_VERSION. */
-	unsigned int flags;     /**< Bitwise or of AUTOLIC_JOURNAL_* flags; unknown bits are refused. */
+	unsigned int version; /**< ::AUTOLIC_JOURNAL_OPTIONS_VERSION. */
+	unsigned int flags; /**< Bitwise or of AUTOLIC_JOURNAL_* flags; unknown bits are refused. */
 	/**
 	 * Automatic compaction runs after a commit when the file holds more than
 	 * this many dead bytes per hundred live bytes (live bytes: the size the
@@ -86,7 +91,8 @@ typedef struct autolic_journal_options {
 	 * ::AUTOLIC_JOURNAL_DEFAULT_COMPACT_RATIO.
 	 */
 	unsigned int compact_ratio_percent;
-	/** Automatic compaction never runs on a file smaller than this; 0 means ::AUTOLIC_JOURNAL_DEFAULT_COMPACT_MIN. */
+	/** Automatic compaction never runs on a file smaller than this; 0 means
+	 * ::AUTOLIC_JOURNAL_DEFAULT_COMPACT_MIN. */
 	uint64_t compact_min_bytes;
 	/** Allocator for the store's memory, or NULL for libc. Copied. */
 	const autolic_allocator *allocator;
@@ -100,7 +106,8 @@ typedef struct autolic_journal_options {
  *         `version` is 0 or newer than this library knows.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_journal_options_init(autolic_journal_options *opts, unsigned int version);
+AUTOLIC_EXTERN int autolic_journal_options_init(autolic_journal_options *opts,
+                                                unsigned int version);
 
 /**
  * @brief Open (creating it when absent) a journal file as a storage backend.
