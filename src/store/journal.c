@@ -2,7 +2,7 @@
  * The journal-file store. The live state is an al_map in memory; the file is
  * an append-only log of framed records (see docs/journal-format.md):
  *
- *   header (64 bytes) | record* ;  record = 16-byte frame header | payload
+ *   header (64 bytes) | record* ;  record = 12-byte frame | payload
  *
  * A write transaction encodes its records into a buffer as it goes; commit
  * appends the buffer plus a commit record in one write under the transaction
@@ -39,11 +39,15 @@
 
 #define FORMAT_VERSION   1u
 #define HDR_SIZE         AL_JOURNAL_HEADER_SIZE
-#define FRAME            16u
+#define FRAME            12u /* crc u32, length u32, type u8, tag u8[3] */
+#define F_LEN            4u
+#define F_TYPE           8u
+#define F_TAG            9u
 #define COMMIT_LEN       24u /* seq u64, synced-to u64, op count u32, reserved u32 */
 #define MARK_LEN         16u /* seq u64, synced-to u64 */
 #define MAX_PAYLOAD      ((uint32_t)1 << 30)
 #define SNAPSHOT_TXN_OPS 65536u
+_Static_assert(AL_JOURNAL_MARK_SIZE == FRAME + MARK_LEN, "mark size");
 
 enum { REC_PUT = 1, REC_DEL = 2, REC_COMMIT = 3, REC_MARK = 4 };
 
@@ -111,7 +115,9 @@ static void header_encode(unsigned char h[HDR_SIZE], uint64_t generation, uint64
 	put32(h + 60, al_crc32c(0, h, 60));
 }
 
-/* Frame a record whose payload is the concatenation of up to three pieces. */
+/* Frame a record whose payload is the concatenation of up to three pieces.
+ * One CRC covers the frame from its length field on and the payload, which
+ * follow each other, so checking a record costs one pass. */
 static void frame_encode(unsigned char *dst, int type, const gen_keys *k, const void *a, size_t an,
                          const void *b, size_t bn, const void *c, size_t cn)
 {
@@ -126,11 +132,10 @@ static void frame_encode(unsigned char *dst, int type, const gen_keys *k, const 
 	if (cn)
 		memcpy(pl + n, c, cn);
 	n += cn;
-	put32(dst, (uint32_t)n);
-	dst[4] = (unsigned char)type;
-	memcpy(dst + 5, k->tag, 3);
-	put32(dst + 8, al_crc32c(k->seed, pl, n));
-	put32(dst + 12, al_crc32c(k->seed, dst, 12));
+	put32(dst + F_LEN, (uint32_t)n);
+	dst[F_TYPE] = (unsigned char)type;
+	memcpy(dst + F_TAG, k->tag, 3);
+	put32(dst, al_crc32c(k->seed, dst + F_LEN, FRAME - F_LEN + n));
 }
 
 static size_t put_size(size_t klen, size_t vlen)
@@ -140,7 +145,7 @@ static size_t put_size(size_t klen, size_t vlen)
 
 /* ---- replay ------------------------------------------------------------ */
 
-/* Checks one frame at `pos`; returns 1 when it is whole and its CRCs match. */
+/* Checks one frame at `pos`; returns 1 when it is whole and its CRC matches. */
 static int frame_valid(const unsigned char *buf, size_t len, size_t pos, const gen_keys *k,
                        const char **why)
 {
@@ -149,13 +154,9 @@ static int frame_valid(const unsigned char *buf, size_t len, size_t pos, const g
 		return 0;
 	}
 	const unsigned char *f = buf + pos;
-	if (f[5] != k->tag[0] || f[6] != k->tag[1] || f[7] != k->tag[2] ||
-	    get32(f + 12) != al_crc32c(k->seed, f, 12)) {
-		*why = "record header checksum mismatch";
-		return 0;
-	}
-	uint32_t n = get32(f);
-	if (f[4] < REC_PUT || f[4] > REC_MARK || n > MAX_PAYLOAD) {
+	uint32_t n = get32(f + F_LEN);
+	if (f[F_TAG] != k->tag[0] || f[F_TAG + 1] != k->tag[1] || f[F_TAG + 2] != k->tag[2] ||
+	    f[F_TYPE] < REC_PUT || f[F_TYPE] > REC_MARK || n > MAX_PAYLOAD) {
 		*why = "record header invalid";
 		return 0;
 	}
@@ -163,8 +164,8 @@ static int frame_valid(const unsigned char *buf, size_t len, size_t pos, const g
 		*why = "record cut short";
 		return 0;
 	}
-	if (get32(f + 8) != al_crc32c(k->seed, f + FRAME, n)) {
-		*why = "record payload checksum mismatch";
+	if (get32(f) != al_crc32c(k->seed, f + F_LEN, FRAME - F_LEN + n)) {
+		*why = "record checksum mismatch";
 		return 0;
 	}
 	return 1;
@@ -177,22 +178,22 @@ static int frame_valid(const unsigned char *buf, size_t len, size_t pos, const g
 static int later_claim_covers(const unsigned char *buf, size_t len, size_t x, const gen_keys *k,
                               uint64_t *claim_at)
 {
-	size_t from = x + 1 + 5;
+	size_t from = x + 1 + F_TAG;
 	while (from < len) {
 		const unsigned char *hit = memchr(buf + from, k->tag[0], len - from);
 		if (!hit)
 			break;
 		size_t t = (size_t)(hit - buf);
 		from = t + 1;
-		size_t p = t - 5;
+		size_t p = t - F_TAG;
 		const char *why;
-		if (p + FRAME > len || buf[p + 6] != k->tag[1] || buf[p + 7] != k->tag[2])
+		if (p + FRAME > len || buf[t + 1] != k->tag[1] || buf[t + 2] != k->tag[2])
 			continue;
-		int type = buf[p + 4];
-		if ((type != REC_COMMIT && type != REC_MARK) || !frame_valid(buf, len, p, k, &why))
+		int type = buf[p + F_TYPE];
+		uint32_t n = get32(buf + p + F_LEN);
+		if ((type != REC_COMMIT || n != COMMIT_LEN) && (type != REC_MARK || n != MARK_LEN))
 			continue;
-		uint32_t n = get32(buf + p);
-		if (n != (type == REC_COMMIT ? COMMIT_LEN : MARK_LEN))
+		if (!frame_valid(buf, len, p, k, &why))
 			continue;
 		uint64_t claim = get64(buf + p + FRAME + 8);
 		if (claim > x && claim <= p) {
@@ -207,10 +208,10 @@ static int deliver(const unsigned char *buf, size_t from, size_t to, const al_jo
 {
 	size_t pos = from;
 	while (pos < to) {
-		uint32_t n = get32(buf + pos);
+		uint32_t n = get32(buf + pos + F_LEN);
 		const unsigned char *pl = buf + pos + FRAME;
 		int rc;
-		if (buf[pos + 4] == REC_PUT) {
+		if (buf[pos + F_TYPE] == REC_PUT) {
 			uint32_t kl = get32(pl);
 			rc = sink->put(sink->arg, pl + 4, kl, pl + 4 + kl, n - 4 - kl);
 		} else {
@@ -271,9 +272,9 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 	while (pos < len) {
 		if (!frame_valid(buf, len, pos, &k, &why))
 			break;
-		uint32_t n = get32(buf + pos);
+		uint32_t n = get32(buf + pos + F_LEN);
 		const unsigned char *pl = buf + pos + FRAME;
-		int type = buf[pos + 4];
+		int type = buf[pos + F_TYPE];
 		if (type == REC_PUT) {
 			if (n < 4 || get32(pl) > n - 4) {
 				why = "malformed put record";

@@ -67,8 +67,9 @@ typedef struct al_journal_replay {
 	char why[160];       /* what was wrong at damage_off */
 } al_journal_replay;
 
-/* Size of the file header. */
+/* Size of the file header, and of the sync mark a clean close appends. */
 #define AL_JOURNAL_HEADER_SIZE 64u
+#define AL_JOURNAL_MARK_SIZE   28u
 
 /*
  * Replay `len` bytes of a journal image. Returns 0 (check res->damaged for a
