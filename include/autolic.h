@@ -9,5 +9,6 @@
 #include "autolic/sys/storage.h"
 #include "autolic/db.h"
 #include "autolic/account.h"
+#include "autolic/flex.h"
 
 #endif

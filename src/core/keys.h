@@ -32,8 +32,22 @@ enum al_prefix {
 	AL_K_SEAT = 0x40,          /* contract, product, account -> grant */
 	AL_K_ACCOUNT_SEAT = 0x41,  /* account, contract, product -> (empty) */
 	AL_K_SEAT_COUNT = 0x42,    /* contract, product -> u64 granted */
-	/* 0x50 Flex */
+	/* 0x50 Flex (src/flex.c) */
 	AL_K_FLEX_FIRST = 0x50,
+	AL_K_FLEX_PRODUCT = 0x50,  /* code -> catalogue product (name, added, current rate) */
+	AL_K_FLEX_RATE = 0x51,     /* code, i64 effective -> rate (FLEX-3 rate history) */
+	AL_K_FLEX_TEAM = 0x52,     /* team -> policy, overage owed, low flag, defaults (FLEX-5/8/12) */
+	AL_K_FLEX_LOT = 0x53,      /* lot -> lot */
+	AL_K_FLEX_TEAM_LOT = 0x54, /* team, i64 expires, lot -> (empty): unexpired lots by expiry */
+	AL_K_FLEX_TEAM_OLD = 0x55, /* team, lot -> (empty): lots whose expiry was recorded */
+	AL_K_FLEX_LEDGER = 0x56,   /* team, u64 seq -> ledger entry (FLEX-10) */
+	AL_K_FLEX_USER = 0x57,     /* team, account -> Flex assignment (FLEX-7) */
+	AL_K_FLEX_WINDOW = 0x58,   /* account, product, i64 start -> window (FLEX-3) */
+	AL_K_FLEX_SESSION = 0x59,  /* session -> session */
+	AL_K_FLEX_OPEN = 0x5a,     /* account, product, session -> (empty): sessions not closed */
+	AL_K_FLEX_IDEM = 0x5b,     /* idempotency key -> report and first result (FLEX-13) */
+	AL_K_FLEX_USAGE = 0x5c,    /* team, i64 day, window -> usage row (FLEX-11) */
+	AL_K_FLEX_TRIAL = 0x5d,    /* account, product, i64 start -> end (FLEX-6) */
 	AL_K_FLEX_LAST = 0x5f,
 	/* 0x60 Fusion Operations */
 	AL_K_OPS_FIRST = 0x60,
