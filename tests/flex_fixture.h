@@ -100,11 +100,11 @@ static inline void fx_assign_all(fx *x, autolic_id team, autolic_id account)
 }
 
 /* Set up a handle at `now` with an admin, a team and a Flex user with all products. */
-static inline void fx_open(fx *x, autolic_time now)
+static inline void fx_open_with(fx *x, autolic_time now, const autolic_allocator *alloc)
 {
 	memset(x, 0, sizeof(*x));
 	x->clock.now = now;
-	x->db = t_open(&x->f, &x->clock, &x->ev, NULL);
+	x->db = t_open(&x->f, &x->clock, &x->ev, alloc);
 	x->admin = t_register(x->db, "admin@example.com", "Ada", "Admin");
 	x->user = t_register(x->db, "jean.dupont@example.com", "Jean", "Dupont");
 	x->team = fx_team(x->db, x->admin);
@@ -113,6 +113,8 @@ static inline void fx_open(fx *x, autolic_time now)
 	fx_product(x, "maya", 6);
 	fx_assign_all(x, x->team, x->user);
 }
+
+static inline void fx_open(fx *x, autolic_time now) { fx_open_with(x, now, NULL); }
 
 static inline void fx_close(fx *x)
 {
