@@ -800,6 +800,7 @@ static void test_flex7_assignments(void **state)
 	fx_check("no access", fx_launch_in(&x, x.team, bob, "maya", T0, NULL, &r), AUTOLIC_EPERM);
 	assert_non_null(strstr(autolic_errmsg(), "FLEX-7"));
 	autolic_id stranger = t_register(x.db, "stranger@example.com", "S", "T");
+	t_dump_free(&before);
 	dump(&x, &before);
 	fx_check("not a Flex user", fx_launch_in(&x, x.team, stranger, "autocad", T0, NULL, &r),
 	         AUTOLIC_EPERM);
