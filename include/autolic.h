@@ -10,5 +10,7 @@
 #include "autolic/db.h"
 #include "autolic/account.h"
 #include "autolic/flex.h"
+#include "autolic/ops.h"
+#include "autolic/seat.h"
 
 #endif

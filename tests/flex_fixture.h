@@ -3,22 +3,26 @@
 #define FLEX_FIXTURE_H
 
 #include "support.h"
+#include "seat_fixture.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-/* ---- the ONE place that knows how teams, administrators and seats are
- * made. While src/flex_deps_fallback.c provides the team and seat contracts
- * (weakly), a team is any nonzero id, everyone administers it, and seats are
- * recorded in the fallback's table. When teams and seats land on main,
- * switch these helpers to the public API and the tests keep holding. ---- */
+/* ---- the ONE place that knows how teams and administrators are made.
+ * While src/flex_deps_fallback.c provides the team contracts (weakly), a
+ * team is any nonzero id and everyone administers it. When teams land on
+ * main, switch fx_team() to the public API and the tests keep holding.
+ * Seats are real (src/seat.c); their contracts come from the seats suite's
+ * own set-up helper, seat_contract(). ---- */
 
-extern int al_flex_fallback_teams;
-void al_flex_fallback_seat_set(autolic_id account, const char *product, int held);
+extern int al_flex_fallback_teams __attribute__((weak));
 
 /* 1 while teams are the fallback (no unknown team, no non-admin exists). */
-static inline int fx_fallback_teams(void) { return al_flex_fallback_teams; }
+static inline int fx_fallback_teams(void)
+{
+	return &al_flex_fallback_teams != NULL && al_flex_fallback_teams;
+}
 
 /* A new team administered by `admin`. */
 static inline autolic_id fx_team(autolic_db *db, autolic_id admin)
@@ -29,13 +33,17 @@ static inline autolic_id fx_team(autolic_db *db, autolic_id admin)
 	return __atomic_add_fetch(&next, 1, __ATOMIC_RELAXED);
 }
 
-/* Give `account` a single-user seat for `product` (FLEX-6), or take it back. */
-static inline void fx_seat(autolic_db *db, autolic_id admin, autolic_id account,
-                           const char *product, int held)
+/* Give `account` a single-user seat for `product` (FLEX-6) on a new contract
+ * managed by `admin`; returns the contract. */
+static inline autolic_id fx_seat(autolic_db *db, autolic_id admin, autolic_id account,
+                                 const char *product)
 {
-	(void)db;
-	(void)admin;
-	al_flex_fallback_seat_set(account, product, held);
+	int64_t one = 1;
+	autolic_id c = seat_contract(db, admin, 0, &product, &one, 1, 1, INT64_MAX / 2);
+	int rc = autolic_seat_grant(db, admin, c, product, account);
+	if (rc)
+		fail_msg("seat grant: %d %s", rc, autolic_errmsg());
+	return c;
 }
 
 /* ---- everything else goes through the Flex API ---- */

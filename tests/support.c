@@ -282,3 +282,66 @@ autolic_id t_register(autolic_db *db, const char *email, const char *first, cons
 		fail_msg("register %s: %d %s", email, rc, autolic_errmsg());
 	return id;
 }
+
+static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, long n, int *fired)
+{
+	t_faulty f;
+	t_alloc al = {0};
+	autolic_allocator a = t_alloc_make(&al);
+	t_clock clock = {1767225600}; /* 2026-01-01T00:00:00Z */
+	autolic_db *db = t_open(&f, &clock, NULL, &a);
+	if (setup) {
+		int src = setup(db, &clock, ctx);
+		if (src)
+			fail_msg("fault loop setup failed: %d %s", src, autolic_errmsg());
+	}
+	t_dump before, after;
+	t_dump_store(&f.inner, &before);
+	switch (mode) {
+	case 0: case 1:
+		f.fail_at = f.ops + n;
+		f.persistent = mode == 1;
+		break;
+	default:
+		al.fail_at = al.count + n;
+		al.persistent = mode == 3;
+	}
+	int rc = step(db, &clock, ctx);
+	*fired = f.fired > 0 || al.fired > 0;
+	f.fail_at = 0;
+	al.fail_at = 0;
+	if (rc) {
+		if (!*fired)
+			fail_msg("step failed without a fault: %d %s", rc, autolic_errmsg());
+		t_dump_store(&f.inner, &after);
+		if (!t_dump_equal(&before, &after))
+			fail_msg("mode %d N=%ld: failed call (%d: %s) changed the store", mode, n, rc,
+			         autolic_errmsg());
+		t_dump_free(&after);
+		int rc2 = step(db, &clock, ctx);
+		if (rc2)
+			fail_msg("mode %d N=%ld: handle unusable after a fault: %d %s", mode, n, rc2,
+			         autolic_errmsg());
+	}
+	t_dump_free(&before);
+	autolic_db_close(db);
+	if (al.live != 0)
+		fail_msg("mode %d N=%ld: %ld allocations leaked", mode, n, al.live);
+	return rc != 0;
+}
+
+long t_fault_loop(t_setup_fn setup, t_step_fn step, void *ctx)
+{
+	long failed_runs = 0;
+	for (int mode = 0; mode < 4; mode++) {
+		for (long n = 1;; n++) {
+			int fired = 0;
+			failed_runs += fault_run(setup, step, ctx, mode, n, &fired);
+			if (!fired)
+				break;
+			if (n > 100000)
+				fail_msg("fault loop does not terminate");
+		}
+	}
+	return failed_runs;
+}

@@ -85,3 +85,17 @@ typedef struct t_backend {
 int t_conformance_run(const t_backend *b);
 
 #endif
+
+/* The fault loop. For each of four modes (the Nth storage operation fails
+ * once / from then on; the Nth allocation fails once / from then on) and
+ * N = 1, 2, ... until no fault fires: open a fresh db over a faulty memory
+ * store with a counting allocator and a fixed clock, run `setup` without
+ * faults, dump the store, arm the fault, run `step`. When `step` fails, the
+ * store must equal the dump and `step` must then succeed unfaulted (the
+ * handle still works); when it succeeds, a fault fired must not have gone
+ * unnoticed... unless it hit a lookup whose miss is expected, so only the
+ * failure path is judged. After close no allocation may be live. Returns
+ * the number of faulted runs. */
+typedef int (*t_setup_fn)(autolic_db *db, t_clock *clock, void *ctx);
+typedef int (*t_step_fn)(autolic_db *db, t_clock *clock, void *ctx);
+long t_fault_loop(t_setup_fn setup, t_step_fn step, void *ctx);

@@ -670,7 +670,7 @@ static void test_flex6_seat(void **state)
 	fx_buy(&x, 100, T0 - DAY);
 	autolic_id other = t_register(x.db, "other@example.com", "Otto", "Other");
 	fx_assign_all(&x, x.team, other);
-	fx_seat(x.db, x.admin, x.user, "autocad", 1);
+	fx_seat(x.db, x.admin, x.user, "autocad");
 	autolic_flex_result r;
 	fx_check("seat holder", fx_launch(&x, "autocad", T0, &r), 0);
 	assert_int_equal(r.charged, 0);
@@ -679,7 +679,6 @@ static void test_flex6_seat(void **state)
 	assert_int_equal(r.charged, 10);
 	fx_check("other account", fx_launch_in(&x, x.team, other, "autocad", T0, NULL, &r), 0);
 	assert_int_equal(r.charged, 7);
-	fx_seat(x.db, x.admin, x.user, "autocad", 0);
 	autolic_flex_usage_row rows[4];
 	assert_int_equal(usage_rows(&x, x.team, rows, 4), 3);
 	int seen = 0;

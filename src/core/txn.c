@@ -34,6 +34,8 @@ void al_evq_clear(al_evq *q, const al_alloc *a)
 
 static int evq_append(al_evq *dst, al_evq *src, const al_alloc *a)
 {
+	if (src->n == 0)
+		return 0;
 	if (dst->n + src->n > dst->cap) {
 		size_t cap = dst->cap ? dst->cap : 8;
 		while (cap < dst->n + src->n)
@@ -309,6 +311,8 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 			break;
 		backoff(attempt);
 	}
+	if (!rc)
+		al_err_clear(); /* lookups that missed on the way leave no message */
 	if (rc == AUTOLIC_ECONFLICT && !in_batch)
 		al_err_prefix("gave up after %u attempts", db->max_retries);
 	if (!in_batch)

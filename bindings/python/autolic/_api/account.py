@@ -1,0 +1,45 @@
+"""Declarations for autolic/account.h."""
+from ctypes import POINTER, Structure, c_char, c_char_p, c_int, c_size_t, c_uint
+
+from .core import autolic_id, autolic_time, db_p
+
+EMAIL_MAX = 254
+NAME_MAX = 100
+LANGUAGE_MAX = 35
+
+ACCOUNT_SPEC_VERSION = 1
+ACCOUNT_INFO_VERSION = 1
+
+
+class autolic_account_spec(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("email", c_char_p),
+        ("first_name", c_char_p),
+        ("last_name", c_char_p),
+        ("language", c_char_p),
+    ]
+
+
+class autolic_account_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", autolic_id),
+        ("email", c_char * (EMAIL_MAX + 1)),
+        ("first_name", c_char * (NAME_MAX + 1)),
+        ("last_name", c_char * (NAME_MAX + 1)),
+        ("language", c_char * (LANGUAGE_MAX + 1)),
+        ("state", c_int),
+        ("created", autolic_time),
+        ("invitation_expires", autolic_time),
+        ("invited_by", autolic_id),
+    ]
+
+
+DECLS = [
+    ("autolic_email_normalize", [c_char_p, c_char_p, c_size_t], c_int),
+    ("autolic_person_parse", [c_char_p, c_char_p, c_char_p, c_char_p], c_int),
+    ("autolic_account_register", [db_p, POINTER(autolic_account_spec), POINTER(autolic_id)], c_int),
+    ("autolic_account_get", [db_p, autolic_id, POINTER(autolic_account_info)], c_int),
+    ("autolic_account_find", [db_p, c_char_p, POINTER(autolic_id)], c_int),
+]

@@ -1,0 +1,431 @@
+/* The handle, options, errors, the runner, batches and events. */
+#include "support.h"
+#include "core/txn.h"
+#include "core/error.h"
+#include "core/codec.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static void test_version(void **state)
+{
+	(void)state;
+	int ma = -1, mi = -1, pa = -1;
+	const char *v = autolic_version(&ma, &mi, &pa);
+	assert_int_equal(ma, AUTOLIC_VERSION_MAJOR);
+	assert_int_equal(mi, AUTOLIC_VERSION_MINOR);
+	assert_int_equal(pa, AUTOLIC_VERSION_PATCH);
+	char want[32];
+	snprintf(want, sizeof want, "%d.%d.%d", ma, mi, pa);
+	assert_string_equal(v, want);
+	assert_non_null(autolic_version(NULL, NULL, NULL));
+}
+
+static void test_strerror_every_code(void **state)
+{
+	(void)state;
+	for (int c = 0; c >= AUTOLIC_EDUPLICATE; c--) {
+		const char *s = autolic_strerror(c);
+		assert_non_null(s);
+		assert_string_not_equal(s, "unknown error");
+	}
+	assert_string_equal(autolic_strerror(-9999), "unknown error");
+	assert_string_equal(autolic_strerror(AUTOLIC_ENOSEAT), "all seats in use");
+	assert_string_equal(autolic_strerror(AUTOLIC_ENOOPLICENCE), "all licences for operators are in use");
+}
+
+static void test_options(void **state)
+{
+	(void)state;
+	autolic_db_options o;
+	assert_int_equal(autolic_db_options_init(&o, 0), AUTOLIC_EVERSION);
+	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION + 1), AUTOLIC_EVERSION);
+	assert_int_equal(autolic_db_options_init(NULL, 1), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION), 0);
+	assert_int_equal(o.version, AUTOLIC_DB_OPTIONS_VERSION);
+	assert_null(o.storage);
+
+	autolic_db *db = (autolic_db *)&o;
+	assert_int_equal(autolic_db_open(NULL, NULL), AUTOLIC_EINVAL);
+	o.version = 99;
+	assert_int_equal(autolic_db_open(&db, &o), AUTOLIC_EVERSION);
+	assert_null(db);
+	assert_non_null(strstr(autolic_errmsg(), "version 99"));
+
+	/* incomplete storage vtable: refused, and the caller keeps it */
+	autolic_storage st;
+	assert_int_equal(autolic_store_memory_new(&st, NULL), 0);
+	autolic_storage broken = st;
+	broken.scan = NULL;
+	assert_int_equal(autolic_db_options_init(&o, 1), 0);
+	o.storage = &broken;
+	assert_int_equal(autolic_db_open(&db, &o), AUTOLIC_EINVAL);
+	broken = st;
+	broken.release = NULL;
+	assert_int_equal(autolic_db_open(&db, &o), AUTOLIC_EINVAL);
+	broken = st;
+	broken.version = 0;
+	assert_int_equal(autolic_db_open(&db, &o), AUTOLIC_EVERSION);
+	autolic_allocator bad = {NULL, NULL, NULL, NULL};
+	o.storage = NULL;
+	o.allocator = &bad;
+	assert_int_equal(autolic_db_open(&db, &o), AUTOLIC_EINVAL);
+	st.free(st.ctx);
+
+	/* defaults: NULL options */
+	assert_int_equal(autolic_db_open(&db, NULL), 0);
+	assert_true(autolic_db_now(db) > 1600000000);
+	autolic_db_close(db);
+	autolic_db_close(NULL);
+}
+
+static void test_errmsg_cleared_on_success(void **state)
+{
+	(void)state;
+	autolic_db *db = t_open(NULL, NULL, NULL, NULL);
+	autolic_id id;
+	assert_int_equal(autolic_account_find(db, "nobody@example.com", &id), AUTOLIC_ENOTFOUND);
+	assert_non_null(strstr(autolic_errmsg(), "nobody@example.com"));
+	t_register(db, "a@example.com", "A", "B");
+	assert_string_equal(autolic_errmsg(), "");
+	autolic_db_close(db);
+}
+
+/* ---- the runner ---- */
+
+typedef struct {
+	int calls;
+	int fail_with;
+} run_args;
+
+static int write_two(al_txn *t, void *arg)
+{
+	run_args *ra = arg;
+	ra->calls++;
+	al_key k;
+	al_key_init(&k, AL_K_REPORT_FIRST);
+	al_key_str(&k, "one");
+	int rc = al_txn_put_raw(t, &k, "1", 1);
+	if (rc)
+		return rc;
+	rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, 7, 0, 0, "p", "ROLE-3", "changed %d", 1);
+	if (rc)
+		return rc;
+	if (ra->fail_with)
+		return al_err(ra->fail_with, "refused on purpose");
+	al_key_init(&k, AL_K_REPORT_FIRST);
+	al_key_str(&k, "two");
+	return al_txn_put_raw(t, &k, "2", 1);
+}
+
+static int count_report_keys(autolic_db *db, t_faulty *f)
+{
+	(void)db;
+	t_dump d;
+	t_dump_store(&f->inner, &d);
+	int n = 0;
+	for (size_t i = 0; i + 8 < d.len;) {
+		uint64_t kl, vl;
+		memcpy(&kl, d.p + i, 8);
+		if (d.p[i + 8] == AL_K_REPORT_FIRST)
+			n++;
+		i += 8 + kl;
+		memcpy(&vl, d.p + i, 8);
+		i += 8 + vl;
+	}
+	t_dump_free(&d);
+	return n;
+}
+
+static void test_runner_atomic_and_events(void **state)
+{
+	(void)state;
+	t_faulty f;
+	t_events ev = {0};
+	autolic_db *db = t_open(&f, NULL, &ev, NULL);
+	run_args ra = {0, AUTOLIC_ENOSEAT};
+	assert_int_equal(al_run(db, 1, write_two, &ra), AUTOLIC_ENOSEAT);
+	assert_int_equal(count_report_keys(db, &f), 0); /* the first put is gone */
+	assert_int_equal(ev.n, 0);                      /* no event for a failed call */
+	ra.fail_with = 0;
+	assert_int_equal(al_run(db, 1, write_two, &ra), 0);
+	assert_int_equal(count_report_keys(db, &f), 2);
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.v[0].type, AUTOLIC_EVENT_ROLE_CHANGED);
+	assert_string_equal(ev.v[0].rule, "ROLE-3");
+	assert_string_equal(ev.v[0].text, "changed 1");
+	assert_int_equal(ev.v[0].recipient, 7);
+	/* a read transaction may not write */
+	assert_int_equal(al_run(db, 0, write_two, &ra), AUTOLIC_EREADONLY);
+	autolic_db_close(db);
+}
+
+static void test_runner_retries_conflicts(void **state)
+{
+	(void)state;
+	t_faulty f;
+	t_events ev = {0};
+	autolic_db *db = t_open(&f, NULL, &ev, NULL);
+	run_args ra = {0, 0};
+	f.conflicts = 3;
+	assert_int_equal(al_run(db, 1, write_two, &ra), 0);
+	assert_int_equal(ra.calls, 4);
+	assert_int_equal(ev.n, 1); /* exactly once, not once per attempt */
+	assert_int_equal(count_report_keys(db, &f), 2);
+
+	f.conflicts = 1000;
+	ra.calls = 0;
+	assert_int_equal(al_run(db, 1, write_two, &ra), AUTOLIC_ECONFLICT);
+	assert_int_equal(ra.calls, 16);
+	assert_non_null(strstr(autolic_errmsg(), "16 attempts"));
+	assert_int_equal(ev.n, 1);
+	f.conflicts = 0;
+	autolic_db_close(db);
+}
+
+static void test_storage_error_message(void **state)
+{
+	(void)state;
+	t_faulty f;
+	autolic_db *db = t_open(&f, NULL, NULL, NULL);
+	f.fail_at = f.ops + 1;
+	autolic_id id;
+	assert_int_equal(autolic_account_find(db, "x@example.com", &id), AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(autolic_errmsg(), "storage begin failed: injected fault"));
+	f.fail_at = 0;
+	autolic_db_close(db);
+}
+
+/* ---- batches ---- */
+
+static void test_batch_commit_and_rollback(void **state)
+{
+	(void)state;
+	t_faulty f;
+	t_events ev = {0};
+	autolic_db *db = t_open(&f, NULL, &ev, NULL);
+	assert_int_equal(autolic_db_commit(db), AUTOLIC_ESTATE);
+	assert_int_equal(autolic_db_rollback(db), AUTOLIC_ESTATE);
+
+	assert_int_equal(autolic_db_begin(db), 0);
+	assert_int_equal(autolic_db_begin(db), AUTOLIC_EBUSY);
+	autolic_id a = t_register(db, "one@example.com", "One", "");
+	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+	s.email = "ONE@example.com"; /* duplicate: fails, batch goes on */
+	assert_int_equal(autolic_account_register(db, &s, NULL), AUTOLIC_EEXISTS);
+	autolic_id b = t_register(db, "two@example.com", "Two", "");
+	run_args ra = {0, 0};
+	assert_int_equal(al_run(db, 1, write_two, &ra), 0);
+	assert_int_equal(ev.n, 0); /* not before the batch commits */
+	assert_int_equal(autolic_db_rollback(db), 0);
+	assert_int_equal(ev.n, 0);
+	autolic_account_info info = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
+	assert_int_equal(autolic_account_get(db, a, &info), AUTOLIC_ENOTFOUND);
+
+	assert_int_equal(autolic_db_begin(db), 0);
+	a = t_register(db, "one@example.com", "One", "");
+	ra.fail_with = AUTOLIC_EPERM; /* failed call inside: undone to its savepoint */
+	assert_int_equal(al_run(db, 1, write_two, &ra), AUTOLIC_EPERM);
+	ra.fail_with = 0;
+	b = t_register(db, "two@example.com", "Two", "");
+	assert_int_equal(al_run(db, 1, write_two, &ra), 0);
+	assert_int_equal(autolic_db_commit(db), 0);
+	assert_int_equal(ev.n, 1); /* only the successful call's event */
+	assert_int_equal(autolic_account_get(db, a, &info), 0);
+	assert_string_equal(info.email, "one@example.com");
+	assert_int_equal(autolic_account_get(db, b, &info), 0);
+	assert_int_equal(count_report_keys(db, &f), 2);
+	autolic_db_close(db);
+}
+
+static void test_batch_aborts_without_savepoints(void **state)
+{
+	(void)state;
+	t_faulty f;
+	autolic_storage mem, wrapped;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	t_faulty_wrap(&f, &mem, &wrapped);
+	wrapped.savepoint = NULL;
+	wrapped.release = NULL;
+	wrapped.rollback_to = NULL;
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	o.storage = &wrapped;
+	autolic_db *db;
+	assert_int_equal(autolic_db_open(&db, &o), 0);
+	assert_int_equal(autolic_db_begin(db), 0);
+	t_register(db, "one@example.com", "", "");
+	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+	s.email = "one@example.com";
+	assert_int_equal(autolic_account_register(db, &s, NULL), AUTOLIC_EEXISTS);
+	s.email = "two@example.com";
+	assert_int_equal(autolic_account_register(db, &s, NULL), AUTOLIC_EABORTED);
+	assert_int_equal(autolic_db_commit(db), AUTOLIC_EABORTED);
+	autolic_id id;
+	assert_int_equal(autolic_account_find(db, "one@example.com", &id), AUTOLIC_ENOTFOUND);
+	autolic_db_close(db);
+}
+
+static void test_close_rolls_back_open_batch(void **state)
+{
+	(void)state;
+	autolic_db *db = t_open(NULL, NULL, NULL, NULL);
+	assert_int_equal(autolic_db_begin(db), 0);
+	t_register(db, "one@example.com", "", "");
+	autolic_db_close(db); /* no leak, no deadlock */
+}
+
+/* ---- threads ---- */
+
+typedef struct {
+	autolic_db *db;
+	int base, ok;
+} thr_args;
+
+static void *register_many(void *p)
+{
+	thr_args *a = p;
+	char email[64];
+	for (int i = 0; i < 200; i++) {
+		snprintf(email, sizeof email, "u%d-%d@example.com", a->base, i);
+		autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+		s.email = email;
+		if (autolic_account_register(a->db, &s, NULL) == 0)
+			a->ok++;
+		/* a shared address raced by every thread: exactly one wins */
+		s.email = "shared@example.com";
+		if (autolic_account_register(a->db, &s, NULL) == 0)
+			a->ok += 1000;
+	}
+	return NULL;
+}
+
+static void *batch_thread(void *p)
+{
+	thr_args *a = p;
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(autolic_db_begin(a->db), 0);
+		char email[64];
+		snprintf(email, sizeof email, "b%d@example.com", i);
+		autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+		s.email = email;
+		assert_int_equal(autolic_account_register(a->db, &s, NULL), 0);
+		if (i % 2)
+			assert_int_equal(autolic_db_commit(a->db), 0);
+		else
+			assert_int_equal(autolic_db_rollback(a->db), 0);
+	}
+	return NULL;
+}
+
+static void test_threads_share_a_handle(void **state)
+{
+	(void)state;
+	autolic_db *db = t_open(NULL, NULL, NULL, NULL);
+	pthread_t th[5];
+	thr_args args[5];
+	for (int i = 0; i < 4; i++) {
+		args[i] = (thr_args){db, i, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, register_many, &args[i]), 0);
+	}
+	args[4] = (thr_args){db, 4, 0};
+	assert_int_equal(pthread_create(&th[4], NULL, batch_thread, &args[4]), 0);
+	int winners = 0, total = 0;
+	for (int i = 0; i < 5; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 4; i++) {
+		winners += args[i].ok / 1000;
+		total += args[i].ok % 1000;
+	}
+	assert_int_equal(winners, 1);
+	assert_int_equal(total, 800);
+	autolic_id id;
+	assert_int_equal(autolic_account_find(db, "b1@example.com", &id), 0);
+	assert_int_equal(autolic_account_find(db, "b2@example.com", &id), AUTOLIC_ENOTFOUND);
+	autolic_db_close(db);
+}
+
+/* ---- records ---- */
+
+static void test_record_versions(void **state)
+{
+	(void)state;
+	al_alloc a;
+	al_alloc_init(&a, NULL);
+	al_buf b;
+	al_buf_init(&b, &a);
+	al_rec_begin(&b, 0x10);
+	al_enc_u64(&b, 42);
+	al_enc_str(&b, "hello");
+	al_rd r;
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x10), 0);
+	assert_int_equal(al_dec_u64(&r), 42);
+	char s[8];
+	al_dec_str(&r, s, sizeof s);
+	assert_string_equal(s, "hello");
+	assert_int_equal(al_rd_done(&r), 0);
+	/* a shorter destination is corruption, never an overflow */
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x10), 0);
+	al_dec_u64(&r);
+	char tiny[3];
+	al_dec_str(&r, tiny, sizeof tiny);
+	assert_int_equal(al_rd_done(&r), AUTOLIC_ECORRUPT);
+	/* truncated */
+	assert_int_equal(al_rec_open(&r, b.p, b.len - 1, 0x10), 0);
+	al_dec_u64(&r);
+	al_dec_str(&r, s, sizeof s);
+	assert_int_equal(al_rd_done(&r), AUTOLIC_ECORRUPT);
+	/* wrong tag, newer format */
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x11), AUTOLIC_ECORRUPT);
+	b.p[0] = AL_REC_VERSION + 1;
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x10), AUTOLIC_EVERSION);
+	assert_non_null(strstr(autolic_errmsg(), "not supported"));
+	assert_int_equal(al_rec_open(&r, b.p, 1, 0x10), AUTOLIC_ECORRUPT);
+	al_buf_free(&b);
+}
+
+static void test_newer_record_in_store_is_clear_error(void **state)
+{
+	(void)state;
+	t_faulty f;
+	autolic_db *db = t_open(&f, NULL, NULL, NULL);
+	autolic_id id = t_register(db, "a@example.com", "A", "B");
+	/* rewrite the stored account as if a newer library had written it */
+	autolic_storage *st = &f.inner;
+	al_key k;
+	al_key_init(&k, AL_K_ACCOUNT);
+	al_key_u64(&k, id);
+	const void *v;
+	size_t vl;
+	assert_int_equal(st->begin(st->ctx, 1), 0);
+	assert_int_equal(st->get(st->ctx, k.b, k.len, &v, &vl), 0);
+	unsigned char copy[1024];
+	memcpy(copy, v, vl);
+	copy[0] = 9;
+	assert_int_equal(st->put(st->ctx, k.b, k.len, copy, vl), 0);
+	assert_int_equal(st->commit(st->ctx), 0);
+	autolic_account_info info = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
+	assert_int_equal(autolic_account_get(db, id, &info), AUTOLIC_EVERSION);
+	assert_non_null(strstr(autolic_errmsg(), "format 9"));
+	autolic_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_strerror_every_code),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_errmsg_cleared_on_success),
+		cmocka_unit_test(test_runner_atomic_and_events),
+		cmocka_unit_test(test_runner_retries_conflicts),
+		cmocka_unit_test(test_storage_error_message),
+		cmocka_unit_test(test_batch_commit_and_rollback),
+		cmocka_unit_test(test_batch_aborts_without_savepoints),
+		cmocka_unit_test(test_close_rolls_back_open_batch),
+		cmocka_unit_test(test_threads_share_a_handle),
+		cmocka_unit_test(test_record_versions),
+		cmocka_unit_test(test_newer_record_in_store_is_clear_error),
+	};
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}
