@@ -29,7 +29,10 @@ int al_flex_lot_cmp(const al_flex_lot *a, const al_flex_lot *b)
 	return 0;
 }
 
-static int lot_qcmp(const void *a, const void *b) { return al_flex_lot_cmp(a, b); }
+static int lot_qcmp(const void *a, const void *b)
+{
+	return al_flex_lot_cmp(a, b);
+}
 
 void al_flex_lot_sort(al_flex_lot *v, size_t n)
 {
@@ -80,8 +83,9 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 		}
 		if (in->later) {
 			p->rc = AUTOLIC_ESTATE;
-			p->why = "FLEX-3: this launch falls before the latest window of this user and "
-			         "product and inside none; windows are opened in time order";
+			p->why =
+			    "FLEX-3: this launch falls before the latest window of this user and "
+			    "product and inside none; windows are opened in time order";
 			return;
 		}
 		p->open = AL_FO_LAUNCH;
@@ -106,7 +110,8 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 	}
 	if (in->at < in->last) {
 		p->rc = AUTOLIC_ESTATE;
-		p->why = "FLEX-3: out of order: the report is earlier than the session's last report";
+		p->why =
+		    "FLEX-3: out of order: the report is earlier than the session's last report";
 		return;
 	}
 	p->new_state = in->kind == AUTOLIC_FLEX_ACTIVITY ? AL_FS_ACTIVE
@@ -153,10 +158,11 @@ int al_flex_product_norm(const char *in, char *out)
 		char c = in[i];
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c + 32);
-		if (c && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		           c == '-'))
+		if (c && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+		           c == '_' || c == '-'))
 			return al_err(AUTOLIC_EINVAL,
-			              "FLEX-3: product code '%s' may hold only letters, digits, '.', '_' and '-'",
+			              "FLEX-3: product code '%s' may hold only letters, digits, "
+			              "'.', '_' and '-'",
 			              in);
 		out[i] = c;
 	}
@@ -174,8 +180,8 @@ static int check_subscription(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= 0x20 || c == 0x7f)
-			return al_err(AUTOLIC_EINVAL,
-			              "FLEX-1: token subscription ID may not hold spaces or control characters");
+			return al_err(AUTOLIC_EINVAL, "FLEX-1: token subscription ID may not hold "
+			                              "spaces or control characters");
 	}
 	return 0;
 }
@@ -203,7 +209,8 @@ static int norm_list(const char *const *in, size_t n, char (*out)[AUTOLIC_FLEX_P
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out[i], out[j]))
-				return al_err(AUTOLIC_EINVAL, "FLEX-7: product '%s' is listed twice", out[i]);
+				return al_err(AUTOLIC_EINVAL,
+				              "FLEX-7: product '%s' is listed twice", out[i]);
 	}
 	return 0;
 }
@@ -221,7 +228,10 @@ int al_flex_get(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r)
 	return rc;
 }
 
-static int put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
+static int put_empty(al_txn *t, const al_key *k)
+{
+	return al_txn_put_raw(t, k, "", 0);
+}
 
 int al_flex_ids_push(al_flex_ids *v, autolic_id id)
 {
@@ -269,7 +279,8 @@ int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info 
 	al_buf_init(&b, t->a);
 	int rc = al_flex_get(t, &k, AL_K_FLEX_PRODUCT, &b, &r);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: product '%s' is not in the Flex catalogue", code);
+		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: product '%s' is not in the Flex catalogue",
+		            code);
 	if (!rc) {
 		al_dec_str(&r, p->code, sizeof p->code);
 		al_dec_str(&r, p->name, sizeof p->name);
@@ -446,7 +457,8 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	al_buf_init(&b, t->a);
 	int rc = al_flex_get(t, &k, AL_K_FLEX_LOT, &b, &r);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-1: lot %llu does not exist", (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-1: lot %llu does not exist",
+		            (unsigned long long)id);
 	if (!rc) {
 		l->id = al_dec_u64(&r);
 		l->team = al_dec_u64(&r);
@@ -583,13 +595,16 @@ int al_flex_expire_due(al_txn *t, autolic_id team, size_t *count)
 			break;
 		if (l.remaining > 0) {
 			/* dated at the expiry instant, whenever it is noticed */
-			rc = al_flex_ledger_add(t, team, AUTOLIC_FLEX_EXPIRE, l.expires, l.id, -l.remaining, 0,
-			                        0, NULL, l.subscription);
+			rc = al_flex_ledger_add(t, team, AUTOLIC_FLEX_EXPIRE, l.expires, l.id,
+			                        -l.remaining, 0, 0, NULL, l.subscription);
 			if (!rc)
-				rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_LOT_EXPIRED, 0, team, l.id, NULL, "FLEX-1",
-				                  "%lld tokens of lot %llu (subscription %s) expired and were "
-				                  "forfeited",
-				                  (long long)l.remaining, (unsigned long long)l.id, l.subscription);
+				rc = al_txn_event(
+				    t, AUTOLIC_EVENT_FLEX_LOT_EXPIRED, 0, team, l.id, NULL,
+				    "FLEX-1",
+				    "%lld tokens of lot %llu (subscription %s) expired and were "
+				    "forfeited",
+				    (long long)l.remaining, (unsigned long long)l.id,
+				    l.subscription);
 			if (count && !rc)
 				(*count)++;
 		}
@@ -653,11 +668,12 @@ static int low_update(al_txn *t, al_flex_team *tf)
 	int64_t balance = left - tf->owed;
 	int below = al_flex_below(tf, balance, unexpired);
 	if (below && !tf->low)
-		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, 0, tf->id, 0, NULL, "FLEX-12",
-		                  "the Flex balance of team %llu fell to %lld tokens, below its threshold "
-		                  "of %lld",
-		                  (unsigned long long)tf->id, (long long)balance,
-		                  (long long)al_flex_threshold(tf, unexpired));
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, 0, tf->id, 0, NULL, "FLEX-12",
+		    "the Flex balance of team %llu fell to %lld tokens, below its threshold "
+		    "of %lld",
+		    (unsigned long long)tf->id, (long long)balance,
+		    (long long)al_flex_threshold(tf, unexpired));
 	tf->low = below;
 	return rc ? rc : al_flex_team_store(t, tf);
 }
@@ -711,7 +727,8 @@ int autolic_flex_product_set(autolic_db *db, const char *code, const char *name,
 	if (rc)
 		return rc;
 	if (rate < 1)
-		return al_err(AUTOLIC_EINVAL, "FLEX-3: the daily rate of '%s' must be at least 1 token, not %lld",
+		return al_err(AUTOLIC_EINVAL,
+		              "FLEX-3: the daily rate of '%s' must be at least 1 token, not %lld",
 		              a.p.code, (long long)rate);
 	if (name) {
 		size_t n = strlen(name);
@@ -743,7 +760,8 @@ int autolic_flex_product_get(autolic_db *db, const char *code, autolic_flex_prod
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
 	if (info->version == 0 || info->version > AUTOLIC_FLEX_PRODUCT_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_product_info version %u is not supported",
+		return al_err(AUTOLIC_EVERSION,
+		              "autolic_flex_product_info version %u is not supported",
 		              info->version);
 	product_get_args a;
 	int rc = al_flex_product_norm(code, a.code);
@@ -775,9 +793,10 @@ static int policy_set_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (a->p.overage_limit < tf.owed)
-		return al_err(AUTOLIC_ESTATE,
-		              "FLEX-5: team %llu owes %lld overage tokens; the limit cannot go below that",
-		              (unsigned long long)a->team, (long long)tf.owed);
+		return al_err(
+		    AUTOLIC_ESTATE,
+		    "FLEX-5: team %llu owes %lld overage tokens; the limit cannot go below that",
+		    (unsigned long long)a->team, (long long)tf.owed);
 	tf.overage_limit = a->p.overage_limit;
 	tf.low_threshold = a->p.low_threshold;
 	return low_update(t, &tf);
@@ -798,7 +817,8 @@ int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
 	if (policy->overage_limit < 0)
 		return al_err(AUTOLIC_EINVAL, "FLEX-5: the overage limit may not be negative");
 	if (policy->low_threshold < -1)
-		return al_err(AUTOLIC_EINVAL, "FLEX-12: the threshold is -1 (default) or a token count");
+		return al_err(AUTOLIC_EINVAL,
+		              "FLEX-12: the threshold is -1 (default) or a token count");
 	policy_args a = {actor, team, *policy};
 	return al_run(db, 1, policy_set_fn, &a);
 }
@@ -867,18 +887,18 @@ static int buy_fn(al_txn *t, void *arg)
 	l.team = a->team;
 	rc = al_txn_seq_next(t, "flex.lot", &l.id);
 	if (!rc)
-		rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_PURCHASE, l.purchased, l.id, l.quantity,
-		                        a->actor, 0, NULL, l.subscription);
+		rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_PURCHASE, l.purchased, l.id,
+		                        l.quantity, a->actor, 0, NULL, l.subscription);
 	if (!rc && tf.owed > 0) {
 		/* FLEX-5 overage policy: the next purchase repays what is owed first */
 		int64_t m = tf.owed < l.quantity ? tf.owed : l.quantity;
 		l.remaining -= m;
 		tf.owed -= m;
-		rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, l.purchased, l.id, -m, a->actor,
-		                        0, NULL, l.subscription);
+		rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, l.purchased, l.id, -m,
+		                        a->actor, 0, NULL, l.subscription);
 		if (!rc)
-			rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, l.purchased, 0, m, a->actor,
-			                        0, NULL, l.subscription);
+			rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, l.purchased, 0, m,
+			                        a->actor, 0, NULL, l.subscription);
 	}
 	al_key k;
 	team_lot_key(&k, a->team, l.expires, l.id);
@@ -1013,15 +1033,17 @@ static int adjust_fn(al_txn *t, void *arg)
 		return al_err(AUTOLIC_ENOTFOUND, "FLEX-10: lot %llu is not held by team %llu",
 		              (unsigned long long)a->lot, (unsigned long long)a->team);
 	if (l.expired)
-		return al_err(AUTOLIC_EEXPIRED, "FLEX-1: lot %llu has expired", (unsigned long long)a->lot);
+		return al_err(AUTOLIC_EEXPIRED, "FLEX-1: lot %llu has expired",
+		              (unsigned long long)a->lot);
 	if (l.remaining + a->delta < 0 || l.remaining + a->delta > l.quantity)
-		return al_err(AUTOLIC_EINVAL,
-		              "FLEX-10: lot %llu would hold %lld tokens; it must stay within 0..%lld",
-		              (unsigned long long)a->lot, (long long)(l.remaining + a->delta),
-		              (long long)l.quantity);
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "FLEX-10: lot %llu would hold %lld tokens; it must stay within 0..%lld",
+		    (unsigned long long)a->lot, (long long)(l.remaining + a->delta),
+		    (long long)l.quantity);
 	l.remaining += a->delta;
-	rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, t->now, l.id, a->delta, a->actor, 0,
-	                        NULL, l.subscription);
+	rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, t->now, l.id, a->delta, a->actor,
+	                        0, NULL, l.subscription);
 	if (!rc)
 		rc = lot_store(t, &l);
 	return rc ? rc : low_update(t, &tf);
@@ -1036,7 +1058,8 @@ int autolic_flex_adjust(autolic_db *db, autolic_id actor, autolic_id team, autol
 		return rc;
 	if (!lot)
 		return al_err(AUTOLIC_EINVAL, "lot id 0 is not valid");
-	if (delta == 0 || delta < -AUTOLIC_FLEX_LOT_SECONDS * 1000 || delta > AUTOLIC_FLEX_LOT_SECONDS * 1000)
+	if (delta == 0 || delta < -AUTOLIC_FLEX_LOT_SECONDS * 1000 ||
+	    delta > AUTOLIC_FLEX_LOT_SECONDS * 1000)
 		return al_err(AUTOLIC_EINVAL, "FLEX-10: an adjustment must change the balance");
 	adjust_args a = {actor, team, lot, delta};
 	return al_run(db, 1, adjust_fn, &a);
@@ -1056,9 +1079,11 @@ static int move_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = team_begin(t, a->to, &to);
 	if (!rc)
-		rc = al_team_require_admin(t, a->from, a->actor, "FLEX-9", "move Flex tokens out of the team");
+		rc = al_team_require_admin(t, a->from, a->actor, "FLEX-9",
+		                           "move Flex tokens out of the team");
 	if (!rc)
-		rc = al_team_require_admin(t, a->to, a->actor, "FLEX-9", "move Flex tokens into the team");
+		rc = al_team_require_admin(t, a->to, a->actor, "FLEX-9",
+		                           "move Flex tokens into the team");
 	if (rc)
 		return rc;
 	al_flex_lotrec *v;
@@ -1073,11 +1098,12 @@ static int move_fn(al_txn *t, void *arg)
 			continue;
 		moved_lots++;
 		if (l->remaining > 0) {
-			rc = al_flex_ledger_add(t, a->from, AUTOLIC_FLEX_MOVE_OUT, t->now, l->id, -l->remaining,
-			                        a->actor, 0, NULL, l->subscription);
+			rc = al_flex_ledger_add(t, a->from, AUTOLIC_FLEX_MOVE_OUT, t->now, l->id,
+			                        -l->remaining, a->actor, 0, NULL, l->subscription);
 			if (!rc)
-				rc = al_flex_ledger_add(t, a->to, AUTOLIC_FLEX_MOVE_IN, t->now, l->id, l->remaining,
-				                        a->actor, 0, NULL, l->subscription);
+				rc = al_flex_ledger_add(t, a->to, AUTOLIC_FLEX_MOVE_IN, t->now,
+				                        l->id, l->remaining, a->actor, 0, NULL,
+				                        l->subscription);
 		}
 		al_key k;
 		team_lot_key(&k, a->from, l->expires, l->id);
@@ -1115,7 +1141,8 @@ int autolic_flex_move(autolic_db *db, autolic_id actor, autolic_id from, autolic
 	if (rc)
 		return rc;
 	if (from == to)
-		return al_err(AUTOLIC_EINVAL, "FLEX-9: tokens move to another team, not to team %llu itself",
+		return al_err(AUTOLIC_EINVAL,
+		              "FLEX-9: tokens move to another team, not to team %llu itself",
 		              (unsigned long long)from);
 	move_args a = {actor, from, to, subscription, 0};
 	rc = al_run(db, 1, move_fn, &a);
@@ -1166,8 +1193,7 @@ static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u
 }
 
 /* FLEX-7, FLEX-8: the user's access to a product through the team. */
-static int allowed_in(al_txn *t, autolic_id team, autolic_id account, const char *product,
-                      int *ok)
+static int allowed_in(al_txn *t, autolic_id team, autolic_id account, const char *product, int *ok)
 {
 	user_rec u;
 	al_flex_team tf;
@@ -1260,12 +1286,14 @@ static int assign_fn(al_txn *t, void *arg)
 	if (rc || a->by_import)
 		return rc; /* FLEX-7: assignment by import notifies nobody */
 	if (invited)
-		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a->account, a->team, a->account, NULL,
-		                  "ACCT-3", "%s was invited to use Flex products of team %llu", a->email,
-		                  (unsigned long long)a->team);
+		rc =
+		    al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a->account, a->team, a->account,
+		                 NULL, "ACCT-3", "%s was invited to use Flex products of team %llu",
+		                 a->email, (unsigned long long)a->team);
 	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_ASSIGNED, a->account, a->team, a->account, NULL,
-		                  "FLEX-7", "account %llu may now use %s Flex products of team %llu",
+		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_ASSIGNED, a->account, a->team, a->account,
+		                  NULL, "FLEX-7",
+		                  "account %llu may now use %s Flex products of team %llu",
 		                  (unsigned long long)a->account, a->all ? "all" : "the chosen",
 		                  (unsigned long long)a->team);
 	return rc;
@@ -1281,8 +1309,8 @@ int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
 	if (spec->version == 0 || spec->version > AUTOLIC_FLEX_USER_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_user_spec version %u is not supported",
-		              spec->version);
+		return al_err(AUTOLIC_EVERSION,
+		              "autolic_flex_user_spec version %u is not supported", spec->version);
 	assign_args *a = al_calloc(al_db_alloc(db), 1, sizeof(*a));
 	if (!a)
 		return al_err(AUTOLIC_ENOMEM, "out of memory");
@@ -1293,13 +1321,15 @@ int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,
 	a->by_import = !!spec->by_import;
 	if (!spec->account) {
 		if (!spec->person)
-			rc = al_err(AUTOLIC_EINVAL, "FLEX-7: name an account or a person 'First Last <email>'");
+			rc = al_err(AUTOLIC_EINVAL,
+			            "FLEX-7: name an account or a person 'First Last <email>'");
 		else
 			rc = autolic_person_parse(spec->person, a->email, a->first, a->last);
 		a->by_text = 1;
 	}
 	if (!rc && spec->all_products && spec->n_products)
-		rc = al_err(AUTOLIC_EINVAL, "FLEX-7: choose either all products or a list, not both");
+		rc = al_err(AUTOLIC_EINVAL,
+		            "FLEX-7: choose either all products or a list, not both");
 	if (!rc)
 		rc = norm_list(spec->products, spec->n_products, a->u.products);
 	a->u.n = spec->n_products;
@@ -1327,7 +1357,8 @@ static int remove_fn(al_txn *t, void *arg)
 	user_key(&k, a->team, a->account);
 	rc = al_txn_del(t, &k);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-7: account %llu is not a Flex user of team %llu",
+		rc = al_err(AUTOLIC_ENOTFOUND,
+		            "FLEX-7: account %llu is not a Flex user of team %llu",
 		            (unsigned long long)a->account, (unsigned long long)a->team);
 	return rc;
 }
@@ -1384,7 +1415,8 @@ static int defaults_fn(al_txn *t, void *arg)
 	al_flex_team tf;
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-8", "set default assignments");
+		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-8",
+		                           "set default assignments");
 	for (size_t i = 0; !rc && i < a->n; i++) {
 		autolic_flex_product_info p;
 		rc = al_flex_product_load(t, a->products[i], &p);
@@ -1458,9 +1490,10 @@ int autolic_flex_trial_add(autolic_db *db, autolic_id actor, autolic_id account,
 	if (!db || !account)
 		return al_err(AUTOLIC_EINVAL, "db and account are required");
 	if (actor != account)
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-7: a trial is started by the account itself (FLEX-6 applies only to "
-		              "the same account)");
+		return al_err(
+		    AUTOLIC_EPERM,
+		    "ROLE-7: a trial is started by the account itself (FLEX-6 applies only to "
+		    "the same account)");
 	if (end <= start)
 		return al_err(AUTOLIC_EINVAL, "FLEX-6: a trial must end after it starts");
 	trial_args a = {actor, account, {0}, start, end};
@@ -1709,7 +1742,8 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	al_buf_init(&b, t->a);
 	int rc = al_flex_get(t, &k, AL_K_FLEX_SESSION, &b, &r);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: session %llu is unknown", (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: session %llu is unknown",
+		            (unsigned long long)id);
 	if (!rc) {
 		s->id = al_dec_u64(&r);
 		s->team = al_dec_u64(&r);
@@ -1758,8 +1792,7 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 /* Charge `w->rate` for a window opened at w->start: draws in FLEX-2 order,
  * one CONSUME entry per lot; AUTOLIC_ENOTOKENS (nothing written) when the
  * lots usable at that instant plus any overage allowance do not cover it. */
-static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *product,
-                  win_rec *w)
+static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *product, win_rec *w)
 {
 	al_flex_lotrec *v;
 	size_t n;
@@ -1785,12 +1818,13 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	int64_t usable = al_flex_usable(pure, n, w->start);
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {
-		rc = al_err(AUTOLIC_ENOTOKENS,
-		            "FLEX-5: not enough tokens: team %llu has %lld available at %lld and product "
-		            "'%s' needs %lld%s",
-		            (unsigned long long)tf->id, (long long)(usable + headroom), (long long)w->start,
-		            product, (long long)w->rate,
-		            later ? " (lots bought after that instant cannot pay for it, FLEX-1)" : "");
+		rc = al_err(
+		    AUTOLIC_ENOTOKENS,
+		    "FLEX-5: not enough tokens: team %llu has %lld available at %lld and product "
+		    "'%s' needs %lld%s",
+		    (unsigned long long)tf->id, (long long)(usable + headroom), (long long)w->start,
+		    product, (long long)w->rate,
+		    later ? " (lots bought after that instant cannot pay for it, FLEX-1)" : "");
 		goto out;
 	}
 	int64_t shortfall = al_flex_allocate(pure, n, w->start, w->rate, w->draws, &w->n);
@@ -1798,7 +1832,8 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		al_flex_lotrec *l = find_lot(v, n, w->draws[i].lot);
 		l->remaining -= w->draws[i].amount;
 		rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_CONSUME, w->start, l->id,
-		                        -w->draws[i].amount, account, w->id, product, l->subscription);
+		                        -w->draws[i].amount, account, w->id, product,
+		                        l->subscription);
 		if (!rc)
 			rc = lot_store(t, l);
 	}
@@ -1808,8 +1843,8 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		w->draws[w->n].lot = 0;
 		w->draws[w->n].amount = shortfall;
 		w->n++;
-		rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_CONSUME, w->start, 0, -shortfall, account,
-		                        w->id, product, NULL);
+		rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_CONSUME, w->start, 0, -shortfall,
+		                        account, w->id, product, NULL);
 	}
 	w->tokens = w->rate;
 out:
@@ -1822,13 +1857,13 @@ static int refund_lot(al_txn *t, al_flex_lotrec *l, int64_t give, autolic_time a
                       autolic_id account, const win_rec *w, const char *product)
 {
 	l->remaining += give;
-	int rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_REFUND, at, l->id, give, account, w->id,
-	                            product, l->subscription);
+	int rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_REFUND, at, l->id, give, account,
+	                            w->id, product, l->subscription);
 	if (!rc && (l->expired || l->expires <= t->now)) {
 		/* the lot expired meanwhile: what comes back is forfeited at once */
 		l->remaining -= give;
-		rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_EXPIRE, at, l->id, -give, 0, 0, NULL,
-		                        l->subscription);
+		rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_EXPIRE, at, l->id, -give, 0, 0,
+		                        NULL, l->subscription);
 	}
 	return rc ? rc : lot_store(t, l);
 }
@@ -1845,7 +1880,9 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 			al_flex_lotrec l;
 			rc = al_flex_lot_load(t, w->draws[i].lot, &l);
 			if (!rc) {
-				int64_t give = l.quantity - l.remaining < amount ? l.quantity - l.remaining : amount;
+				int64_t give = l.quantity - l.remaining < amount
+				                   ? l.quantity - l.remaining
+				                   : amount;
 				rc = refund_lot(t, &l, give, at, account, w, product);
 			}
 			*refunded += amount;
@@ -1856,8 +1893,8 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		int64_t give = tf->owed < amount ? tf->owed : amount;
 		if (give > 0) {
 			tf->owed -= give;
-			rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_REFUND, at, 0, give, account, w->id,
-			                        product, NULL);
+			rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_REFUND, at, 0, give,
+			                        account, w->id, product, NULL);
 		}
 		int64_t rest = amount - give;
 		al_flex_lotrec *v;
@@ -1995,10 +2032,12 @@ static int idem_check(al_txn *t, report_args *a, int *seen)
 		if (!rc) {
 			*seen = 1;
 			if (f.kind != a->kind || f.at != a->at || f.session != a->session ||
-			    f.team != a->team || f.account != a->account || strcmp(f.product, a->product))
-				rc = al_err(AUTOLIC_EEXISTS,
-				            "FLEX-13: idempotency key '%s' was used for a different report",
-				            a->key);
+			    f.team != a->team || f.account != a->account ||
+			    strcmp(f.product, a->product))
+				rc = al_err(
+				    AUTOLIC_EEXISTS,
+				    "FLEX-13: idempotency key '%s' was used for a different report",
+				    a->key);
 			else
 				a->res = f.res;
 		}
@@ -2049,13 +2088,15 @@ static int launch(al_txn *t, report_args *a)
 	if (acc.state == AUTOLIC_ACCOUNT_EXPIRED || acc.state == AUTOLIC_ACCOUNT_REMOVED)
 		return al_err(AUTOLIC_EPERM, "ACCT-4: account %llu is %s and grants nothing",
 		              (unsigned long long)a->account,
-		              acc.state == AUTOLIC_ACCOUNT_EXPIRED ? "an expired invitation" : "removed");
+		              acc.state == AUTOLIC_ACCOUNT_EXPIRED ? "an expired invitation"
+		                                                   : "removed");
 	if ((rc = allowed_in(t, a->team, a->account, a->product, &ok)) != 0)
 		return rc;
 	if (!ok)
-		return al_err(AUTOLIC_EPERM,
-		              "FLEX-7: account %llu has no Flex access to product '%s' in team %llu",
-		              (unsigned long long)a->account, a->product, (unsigned long long)a->team);
+		return al_err(
+		    AUTOLIC_EPERM,
+		    "FLEX-7: account %llu has no Flex access to product '%s' in team %llu",
+		    (unsigned long long)a->account, a->product, (unsigned long long)a->team);
 	if ((rc = al_flex_expire_due(t, a->team, NULL)) != 0)
 		return rc;
 
@@ -2221,11 +2262,12 @@ static int follow_up(al_txn *t, report_args *a)
 		rc = al_txn_del(t, &k);
 	}
 	if (!rc && res->ended)
-		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_SESSION_ENDED, s.account, s.team, s.id, s.product,
-		                  "FLEX-5",
-		                  "session %llu of '%s' ended at %lld: not enough tokens to open the next "
-		                  "window",
-		                  (unsigned long long)s.id, s.product, (long long)res->ended_at);
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_FLEX_SESSION_ENDED, s.account, s.team, s.id, s.product,
+		    "FLEX-5",
+		    "session %llu of '%s' ended at %lld: not enough tokens to open the next "
+		    "window",
+		    (unsigned long long)s.id, s.product, (long long)res->ended_at);
 	if (!rc)
 		rc = sess_store(t, &s);
 	if (!rc)
@@ -2240,14 +2282,16 @@ static int report_fn(al_txn *t, void *arg)
 	memset(&a->res, 0, sizeof a->res);
 	a->res.version = version;
 	if (a->at > t->now)
-		return al_err(AUTOLIC_EINVAL, "FLEX-3: the report time %lld is after the clock's %lld",
+		return al_err(AUTOLIC_EINVAL,
+		              "FLEX-3: the report time %lld is after the clock's %lld",
 		              (long long)a->at, (long long)t->now);
 	int seen;
 	int rc = idem_check(t, a, &seen);
 	if (rc || seen)
 		return rc ? rc
 		          : al_err(AUTOLIC_EDUPLICATE,
-		                   "FLEX-13: the report with key '%s' was already applied; first result "
+		                   "FLEX-13: the report with key '%s' was already applied; first "
+		                   "result "
 		                   "returned",
 		                   a->key);
 	rc = a->kind == AUTOLIC_FLEX_LAUNCH ? launch(t, a) : follow_up(t, a);
@@ -2261,7 +2305,8 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
 	if (spec->version == 0 || spec->version > AUTOLIC_FLEX_REPORT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_report_spec version %u is not supported",
+		return al_err(AUTOLIC_EVERSION,
+		              "autolic_flex_report_spec version %u is not supported",
 		              spec->version);
 	if (result && (result->version == 0 || result->version > AUTOLIC_FLEX_RESULT_VERSION))
 		return al_err(AUTOLIC_EVERSION, "autolic_flex_result version %u is not supported",
@@ -2274,7 +2319,8 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 	if (spec->kind < AUTOLIC_FLEX_LAUNCH || spec->kind > AUTOLIC_FLEX_CLOSE)
 		rc = al_err(AUTOLIC_EINVAL, "FLEX-3: unknown report kind %d", spec->kind);
 	else if (kl < 1 || kl > AUTOLIC_FLEX_KEY_MAX)
-		rc = al_err(AUTOLIC_EINVAL, "FLEX-13: every report needs an idempotency key of 1 to %d bytes",
+		rc = al_err(AUTOLIC_EINVAL,
+		            "FLEX-13: every report needs an idempotency key of 1 to %d bytes",
 		            AUTOLIC_FLEX_KEY_MAX);
 	else if (spec->time <= 0)
 		rc = al_err(AUTOLIC_EINVAL, "FLEX-3: the report time must be positive");
@@ -2284,7 +2330,8 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		else
 			rc = al_flex_product_norm(spec->product, a->product);
 		if (!rc && spec->session)
-			rc = al_err(AUTOLIC_EINVAL, "FLEX-3: a launch starts a session; session must be 0");
+			rc = al_err(AUTOLIC_EINVAL,
+			            "FLEX-3: a launch starts a session; session must be 0");
 	} else if (!spec->session) {
 		rc = al_err(AUTOLIC_EINVAL, "FLEX-3: activity, idle and close name their session");
 	}

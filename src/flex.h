@@ -45,7 +45,7 @@ enum al_flex_sstate {
 	AL_FS_ACTIVE = 1, /* in use since its last report */
 	AL_FS_IDLE = 2,   /* idle since its last report */
 	AL_FS_CLOSED = 3,
-	AL_FS_ENDED = 4   /* ended because a window could not be paid (FLEX-5) */
+	AL_FS_ENDED = 4 /* ended because a window could not be paid (FLEX-5) */
 };
 
 /* A window of one (user, product). */
@@ -57,36 +57,36 @@ typedef struct al_flex_win {
 } al_flex_win;
 
 typedef struct al_flex_input {
-	int kind;                /* autolic_flex_report_kind */
+	int kind; /* autolic_flex_report_kind */
 	autolic_time at;
 	/* session (not for a launch) */
 	autolic_id session;
-	int state;               /* enum al_flex_sstate */
-	autolic_time last;       /* time of the session's last report */
-	al_flex_win own;         /* the window the session's launch opened or joined */
+	int state;         /* enum al_flex_sstate */
+	autolic_time last; /* time of the session's last report */
+	al_flex_win own;   /* the window the session's launch opened or joined */
 	/* LAUNCH: the latest window starting at or before `at`, and whether a
 	 * window starts after `at`. Other kinds: the latest window. */
 	al_flex_win win;
 	int later;
-	int others_open;         /* other open sessions of this (user, product) */
+	int others_open; /* other open sessions of this (user, product) */
 } al_flex_input;
 
 enum al_flex_open {
 	AL_FO_NONE = 0,
-	AL_FO_LAUNCH = 1,   /* one window at `at`, opened by this session's launch */
-	AL_FO_RESUME = 2,   /* one window at `at` (use resumed after idle) */
-	AL_FO_ROLLOVER = 3  /* n windows back to back from the current window's end */
+	AL_FO_LAUNCH = 1,  /* one window at `at`, opened by this session's launch */
+	AL_FO_RESUME = 2,  /* one window at `at` (use resumed after idle) */
+	AL_FO_ROLLOVER = 3 /* n windows back to back from the current window's end */
 };
 
 typedef struct al_flex_plan {
-	int rc;                 /* 0 or AUTOLIC_ESTATE (why says why) */
+	int rc; /* 0 or AUTOLIC_ESTATE (why says why) */
 	const char *why;
-	int join;               /* LAUNCH inside `win`: nothing charged */
-	int open;               /* enum al_flex_open */
-	autolic_time first;     /* start of the first window to open */
-	uint64_t n_open;        /* windows to open, each AUTOLIC_FLEX_WINDOW_SECONDS after the last */
-	int refund;             /* FLEX-4: refund and discard the session's own window */
-	int new_state;          /* enum al_flex_sstate */
+	int join;           /* LAUNCH inside `win`: nothing charged */
+	int open;           /* enum al_flex_open */
+	autolic_time first; /* start of the first window to open */
+	uint64_t n_open;    /* windows to open, each AUTOLIC_FLEX_WINDOW_SECONDS after the last */
+	int refund;         /* FLEX-4: refund and discard the session's own window */
+	int new_state;      /* enum al_flex_sstate */
 } al_flex_plan;
 
 /* Given the window state and one report, decide what happens (pure). */

@@ -46,8 +46,8 @@ int autolic_flex_team_get(autolic_db *db, autolic_id team, autolic_flex_team_inf
 	if (!db || !team || !info)
 		return al_err(AUTOLIC_EINVAL, "db, team and info are required");
 	if (info->version == 0 || info->version > AUTOLIC_FLEX_TEAM_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_team_info version %u is not supported",
-		              info->version);
+		return al_err(AUTOLIC_EVERSION,
+		              "autolic_flex_team_info version %u is not supported", info->version);
 	team_get_args a;
 	memset(&a, 0, sizeof a);
 	a.team = team;
@@ -353,8 +353,8 @@ int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row 
 	if (!it || !row)
 		return al_err(AUTOLIC_EINVAL, "iterator and row are required");
 	if (row->version == 0 || row->version > AUTOLIC_FLEX_USAGE_ROW_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_usage_row version %u is not supported",
-		              row->version);
+		return al_err(AUTOLIC_EVERSION,
+		              "autolic_flex_usage_row version %u is not supported", row->version);
 	if (it->pos >= it->n)
 		return AUTOLIC_ITEROVER;
 	unsigned int version = row->version;
@@ -395,11 +395,16 @@ static void csv_field(al_buf *b, const char *s)
 static const char *reason_name(int reason)
 {
 	switch (reason) {
-	case AUTOLIC_FLEX_REASON_CHARGED: return "charged";
-	case AUTOLIC_FLEX_REASON_SEAT: return "seat";
-	case AUTOLIC_FLEX_REASON_TRIAL: return "trial";
-	case AUTOLIC_FLEX_REASON_REFUNDED: return "refunded";
-	default: return "other";
+	case AUTOLIC_FLEX_REASON_CHARGED:
+		return "charged";
+	case AUTOLIC_FLEX_REASON_SEAT:
+		return "seat";
+	case AUTOLIC_FLEX_REASON_TRIAL:
+		return "trial";
+	case AUTOLIC_FLEX_REASON_REFUNDED:
+		return "refunded";
+	default:
+		return "other";
 	}
 }
 
@@ -440,7 +445,8 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 		return rc;
 	al_buf b;
 	al_buf_init(&b, &it->a);
-	static const char head[] = "day_used,email,first_name,last_name,product,team,tokens,reason,lots\r\n";
+	static const char head[] =
+	    "day_used,email,first_name,last_name,product,team,tokens,reason,lots\r\n";
 	al_buf_put(&b, head, sizeof head - 1);
 	autolic_flex_usage_row row;
 	row.version = AUTOLIC_FLEX_USAGE_ROW_VERSION;
@@ -539,22 +545,29 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 		al_flex_lotrec *l = &v[i];
 		int64_t s = sum_for(c->v, c->n, l->id);
 		if (l->team != tf->id)
-			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-9: lot %llu is indexed under team %llu but held by %llu",
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "FLEX-9: lot %llu is indexed under team %llu but held by %llu",
 			            (unsigned long long)l->id, (unsigned long long)tf->id,
 			            (unsigned long long)l->team);
 		else if (l->remaining < 0 || l->remaining > l->quantity)
-			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-1: lot %llu holds %lld tokens, outside 0..%lld",
-			            (unsigned long long)l->id, (long long)l->remaining, (long long)l->quantity);
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "FLEX-1: lot %llu holds %lld tokens, outside 0..%lld",
+			            (unsigned long long)l->id, (long long)l->remaining,
+			            (long long)l->quantity);
 		else if (old && (!l->expired || l->remaining))
-			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-1: expired lot %llu still holds %lld tokens",
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "FLEX-1: expired lot %llu still holds %lld tokens",
 			            (unsigned long long)l->id, (long long)l->remaining);
 		else if (!old && l->expired)
-			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-1: lot %llu is marked expired but still indexed",
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "FLEX-1: lot %llu is marked expired but still indexed",
 			            (unsigned long long)l->id);
 		else if (s != l->remaining)
 			rc = al_err(AUTOLIC_ECORRUPT,
-			            "FLEX-10: lot %llu holds %lld tokens but its ledger entries sum to %lld",
-			            (unsigned long long)l->id, (long long)l->remaining, (long long)s);
+			            "FLEX-10: lot %llu holds %lld tokens but its ledger entries "
+			            "sum to %lld",
+			            (unsigned long long)l->id, (long long)l->remaining,
+			            (long long)s);
 		*left += l->remaining;
 	}
 	al_free(t->a, v);
@@ -587,14 +600,17 @@ static int check_fn(al_txn *t, void *arg)
 	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0);
 	if (!rc && (tf.owed < 0 || tf.owed > tf.overage_limit))
 		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu owes %lld tokens, outside 0..%lld",
-		            (unsigned long long)a->team, (long long)tf.owed, (long long)tf.overage_limit);
+		            (unsigned long long)a->team, (long long)tf.owed,
+		            (long long)tf.overage_limit);
 	else if (!rc && owed_sum != tf.owed)
-		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-10: team %llu owes %lld but its overage entries sum to %lld",
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "FLEX-10: team %llu owes %lld but its overage entries sum to %lld",
 		            (unsigned long long)a->team, (long long)tf.owed, (long long)owed_sum);
 	else if (!rc && left - tf.owed != c.total)
 		rc = al_err(AUTOLIC_ECORRUPT,
 		            "FLEX-10: team %llu has a balance of %lld but its ledger sums to %lld",
-		            (unsigned long long)a->team, (long long)(left - tf.owed), (long long)c.total);
+		            (unsigned long long)a->team, (long long)(left - tf.owed),
+		            (long long)c.total);
 	/* entries of lots the team no longer holds (moved away) must cancel out */
 	for (size_t i = 0; !rc && i < c.n;) {
 		size_t j = i;
@@ -606,8 +622,10 @@ static int check_fn(al_txn *t, void *arg)
 			rc = al_flex_lot_load(t, c.v[i].lot, &l);
 			if (!rc && l.team != a->team && s != 0)
 				rc = al_err(AUTOLIC_ECORRUPT,
-				            "FLEX-9: lot %llu left team %llu but its entries there sum to %lld",
-				            (unsigned long long)l.id, (unsigned long long)a->team, (long long)s);
+				            "FLEX-9: lot %llu left team %llu but its entries there "
+				            "sum to %lld",
+				            (unsigned long long)l.id, (unsigned long long)a->team,
+				            (long long)s);
 		}
 		i = j;
 	}

@@ -48,7 +48,7 @@ static inline autolic_id fx_seat(autolic_db *db, autolic_id admin, autolic_id ac
 
 /* ---- everything else goes through the Flex API ---- */
 
-#define DAY 86400LL
+#define DAY  86400LL
 #define HOUR 3600LL
 
 static inline autolic_time fx_date(int y, int m, int d)
@@ -122,7 +122,10 @@ static inline void fx_open_with(fx *x, autolic_time now, const autolic_allocator
 	fx_assign_all(x, x->team, x->user);
 }
 
-static inline void fx_open(fx *x, autolic_time now) { fx_open_with(x, now, NULL); }
+static inline void fx_open(fx *x, autolic_time now)
+{
+	fx_open_with(x, now, NULL);
+}
 
 static inline void fx_close(fx *x)
 {
@@ -180,7 +183,10 @@ static inline int64_t fx_balance_of(fx *x, autolic_id team)
 	return i.balance;
 }
 
-static inline int64_t fx_balance(fx *x) { return fx_balance_of(x, x->team); }
+static inline int64_t fx_balance(fx *x)
+{
+	return fx_balance_of(x, x->team);
+}
 
 static inline int64_t fx_remaining(fx *x, autolic_id lot)
 {

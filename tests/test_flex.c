@@ -8,7 +8,10 @@
 /* 2026-03-05 09:00 UTC, the day of the worked examples */
 #define T0 (fx_date(2026, 3, 5) + 9 * HOUR)
 
-static void dump(fx *x, t_dump *d) { t_dump_store(&x->f.inner, d); }
+static void dump(fx *x, t_dump *d)
+{
+	t_dump_store(&x->f.inner, d);
+}
 
 static void assert_unchanged(fx *x, const t_dump *before)
 {
@@ -77,7 +80,8 @@ static void test_example_continuous_30h(void **state)
 	fx_buy(&x, 100, T0 - DAY);
 	autolic_flex_result r, a;
 	fx_check("launch", fx_launch(&x, "autocad", T0, &r), 0);
-	fx_check("activity", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 30 * HOUR, &a), 0);
+	fx_check("activity", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 30 * HOUR, &a),
+	         0);
 	assert_int_equal(a.windows, 1);
 	assert_int_equal(a.charged, 7);
 	assert_int_equal(a.window_start, T0 + DAY);
@@ -290,13 +294,15 @@ static void test_flex1_expiry(void **state)
 	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOT_EXPIRED), 1);
 	assert_int_equal(x.ev.v[before].object, lot);
 	autolic_flex_ledger_iter *it;
-	fx_check("ledger", autolic_flex_ledger_open(x.db, x.team, INT64_MIN, INT64_MAX,
-	                                            AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_EXPIRE), &it), 0);
+	fx_check("ledger",
+	         autolic_flex_ledger_open(x.db, x.team, INT64_MIN, INT64_MAX,
+	                                  AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_EXPIRE), &it),
+	         0);
 	autolic_flex_entry e;
 	e.version = AUTOLIC_FLEX_ENTRY_VERSION;
 	fx_check("entry", autolic_flex_ledger_next(it, &e), 0);
 	assert_int_equal(e.type, AUTOLIC_FLEX_EXPIRE);
-	assert_int_equal(e.time, exp);          /* dated at the expiry instant */
+	assert_int_equal(e.time, exp);             /* dated at the expiry instant */
 	assert_int_equal(e.recorded, x.clock.now); /* noticed later */
 	assert_int_equal(e.amount, -33);
 	assert_int_equal(autolic_flex_ledger_next(it, &e), AUTOLIC_ITEROVER);
@@ -448,7 +454,8 @@ static void test_flex3_many_windows(void **state)
 	fx_buy(&x, 100, T0 - DAY);
 	autolic_flex_result r, a;
 	fx_check("launch", fx_launch(&x, "maya", T0, &r), 0);
-	fx_check("activity", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 3 * DAY + 5, &a), 0);
+	fx_check("activity", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 3 * DAY + 5, &a),
+	         0);
 	assert_int_equal(a.windows, 3);
 	assert_int_equal(a.charged, 18);
 	assert_int_equal(a.window_start, T0 + 3 * DAY);
@@ -471,7 +478,8 @@ static void test_flex3_out_of_order(void **state)
 	fx_check("activity", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + HOUR, &a), 0);
 	t_dump before;
 	dump(&x, &before);
-	fx_check("earlier", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 10, &a), AUTOLIC_ESTATE);
+	fx_check("earlier", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 10, &a),
+	         AUTOLIC_ESTATE);
 	assert_non_null(strstr(autolic_errmsg(), "out of order"));
 	/* a late launch outside every window but before the latest one */
 	fx_check("gap", fx_launch(&x, "autocad", T0 - 2 * DAY, &a), AUTOLIC_ESTATE);
@@ -575,7 +583,8 @@ static void test_flex5_rollover_unpaid(void **state)
 	autolic_flex_result r, a;
 	fx_check("launch", fx_launch(&x, "autocad", T0, &r), 0);
 	size_t before = t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_SESSION_ENDED);
-	fx_check("activity", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 30 * HOUR, &a), 0);
+	fx_check("activity", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, T0 + 30 * HOUR, &a),
+	         0);
 	assert_int_equal(a.ended, 1);
 	assert_int_equal(a.end_code, AUTOLIC_ENOTOKENS);
 	assert_int_equal(a.ended_at, T0 + DAY);
@@ -705,14 +714,17 @@ static void test_flex6_trial(void **state)
 	assert_int_equal(autolic_flex_trial_add(x.db, x.admin, x.user, "maya", T0 - DAY, end),
 	                 AUTOLIC_EPERM);
 	fx_check("trial", autolic_flex_trial_add(x.db, x.user, x.user, "maya", T0 - DAY, end), 0);
-	assert_int_equal(autolic_flex_trial_add(x.db, x.user, x.user, "maya", end, end), AUTOLIC_EINVAL);
-	assert_int_equal(autolic_flex_trial_add(x.db, x.user, x.user, "nope", T0, end), AUTOLIC_ENOTFOUND);
+	assert_int_equal(autolic_flex_trial_add(x.db, x.user, x.user, "maya", end, end),
+	                 AUTOLIC_EINVAL);
+	assert_int_equal(autolic_flex_trial_add(x.db, x.user, x.user, "nope", T0, end),
+	                 AUTOLIC_ENOTFOUND);
 	autolic_flex_result r, a;
 	fx_check("trial use", fx_launch(&x, "maya", T0, &r), 0);
 	assert_int_equal(r.charged, 0);
 	assert_int_equal(r.reason, AUTOLIC_FLEX_REASON_TRIAL);
 	assert_int_equal(r.window_end, end); /* tokens are used once the trial ends */
-	fx_check("past the trial", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, end + HOUR, &a), 0);
+	fx_check("past the trial", fx_report(&x, AUTOLIC_FLEX_ACTIVITY, r.session, end + HOUR, &a),
+	         0);
 	assert_int_equal(a.charged, 6);
 	assert_int_equal(a.window_start, end);
 	fx_check("other account", fx_launch_in(&x, x.team, other, "maya", T0, NULL, &r), 0);
@@ -780,7 +792,8 @@ static void test_flex7_assignments(void **state)
 	fx_check("import bob", autolic_flex_user_assign(x.db, x.admin, x.team, &im, &again), 0);
 	assert_int_equal(again, bob);
 	s.all_products = 0;
-	fx_check("bob back to a list", autolic_flex_user_assign(x.db, x.admin, x.team, &s, NULL), 0);
+	fx_check("bob back to a list", autolic_flex_user_assign(x.db, x.admin, x.team, &s, NULL),
+	         0);
 
 	int ok;
 	fx_check("allowed", autolic_flex_user_allowed(x.db, x.team, bob, "revit", &ok), 0);
@@ -791,7 +804,7 @@ static void test_flex7_assignments(void **state)
 	fx_check("allowed", autolic_flex_user_allowed(x.db, x.team, bob, "civil3d", &ok), 0);
 	assert_false(ok); /* an explicit list does not grow */
 	fx_check("allowed", autolic_flex_user_allowed(x.db, x.team, claire, "civil3d", &ok), 0);
-	assert_true(ok);  /* "all products" does */
+	assert_true(ok); /* "all products" does */
 
 	autolic_flex_result r;
 	t_dump before;
@@ -819,7 +832,8 @@ static void test_flex7_assignments(void **state)
 	assert_int_equal(autolic_flex_user_assign(x.db, x.admin, x.team, &b, NULL), AUTOLIC_EINVAL);
 	b.person = NULL;
 	b.account = 77777;
-	assert_int_equal(autolic_flex_user_assign(x.db, x.admin, x.team, &b, NULL), AUTOLIC_ENOTFOUND);
+	assert_int_equal(autolic_flex_user_assign(x.db, x.admin, x.team, &b, NULL),
+	                 AUTOLIC_ENOTFOUND);
 	b.account = bob;
 	b.all_products = 1;
 	b.products = list;
@@ -833,7 +847,8 @@ static void test_flex7_assignments(void **state)
 	const char *unknown[] = {"photoshop"};
 	b.products = unknown;
 	b.n_products = 1;
-	assert_int_equal(autolic_flex_user_assign(x.db, x.admin, x.team, &b, NULL), AUTOLIC_ENOTFOUND);
+	assert_int_equal(autolic_flex_user_assign(x.db, x.admin, x.team, &b, NULL),
+	                 AUTOLIC_ENOTFOUND);
 	fx_close(&x);
 }
 
@@ -899,7 +914,8 @@ static void test_flex8_defaults(void **state)
 	fx_check("c", autolic_flex_user_allowed(x.db, x.team, x.user, "civil3d", &ok), 0);
 	assert_true(ok);
 	const char *bad[] = {"photoshop"};
-	assert_int_equal(autolic_flex_defaults_set(x.db, x.admin, x.team, bad, 1), AUTOLIC_ENOTFOUND);
+	assert_int_equal(autolic_flex_defaults_set(x.db, x.admin, x.team, bad, 1),
+	                 AUTOLIC_ENOTFOUND);
 	assert_int_equal(autolic_flex_defaults_set(x.db, x.admin, x.team, NULL, 1), AUTOLIC_EINVAL);
 	fx_close(&x);
 }
@@ -939,7 +955,8 @@ static void test_flex9_move(void **state)
 	assert_int_equal(fx_balance_of(&x, x.team), 40);
 	assert_int_equal(fx_balance_of(&x, team2), 43);
 	int ok;
-	fx_check("assignments stay", autolic_flex_user_allowed(x.db, team2, x.user, "autocad", &ok), 0);
+	fx_check("assignments stay", autolic_flex_user_allowed(x.db, team2, x.user, "autocad", &ok),
+	         0);
 	assert_false(ok);
 	/* balance in the past is unchanged by the move */
 	int64_t past;
@@ -955,7 +972,8 @@ static void test_flex9_move(void **state)
 	fx_invariants(&x, team2);
 	assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, team2, "TS-404", NULL),
 	                 AUTOLIC_ENOTFOUND);
-	assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, x.team, "TS-1", NULL), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, x.team, "TS-1", NULL),
+	                 AUTOLIC_EINVAL);
 	assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, 0, "TS-1", NULL), AUTOLIC_EINVAL);
 	if (!fx_fallback_teams()) {
 		/* FLEX-9: only an administrator of both teams may move */
@@ -990,8 +1008,10 @@ static void test_flex10_ledger_and_check(void **state)
 	fx_check("expire", autolic_flex_expire(x.db, x.team, NULL), 0);
 	fx_check("move", autolic_flex_move(x.db, x.admin, x.team, team2, "TS-1", NULL), 0);
 	autolic_flex_ledger_iter *it;
-	fx_check("ledger", autolic_flex_ledger_open(x.db, x.team, INT64_MIN, INT64_MAX,
-	                                            AUTOLIC_FLEX_MASK_ALL, &it), 0);
+	fx_check("ledger",
+	         autolic_flex_ledger_open(x.db, x.team, INT64_MIN, INT64_MAX, AUTOLIC_FLEX_MASK_ALL,
+	                                  &it),
+	         0);
 	autolic_flex_entry e;
 	e.version = AUTOLIC_FLEX_ENTRY_VERSION;
 	unsigned seen = 0;
@@ -1076,18 +1096,22 @@ static void test_flex11_reports(void **state)
 	fx_check("a", fx_launch(&x, "autocad", T0, &r), 0);
 	fx_check("b", fx_launch_in(&x, x.team, odd, "revit", T0 + HOUR, NULL, &r), 0);
 	char csv[4096] = "";
-	fx_check("csv", autolic_flex_usage_csv(x.db, x.team, INT64_MIN, INT64_MAX, csv_collect, csv), 0);
+	fx_check("csv",
+	         autolic_flex_usage_csv(x.db, x.team, INT64_MIN, INT64_MAX, csv_collect, csv), 0);
 	char want[1024];
 	snprintf(want, sizeof want,
 	         "day_used,email,first_name,last_name,product,team,tokens,reason,lots\r\n"
-	         "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu,7,charged,%llu:7\r\n"
-	         "2026-03-05T10:00:00Z,o@example.com,\"Anne, Marie\",\"O\"\"Neil\",revit,%llu,10,charged,%llu:10\r\n",
+	         "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu,7,charged,%"
+	         "llu:7\r\n"
+	         "2026-03-05T10:00:00Z,o@example.com,\"Anne, "
+	         "Marie\",\"O\"\"Neil\",revit,%llu,10,charged,%llu:10\r\n",
 	         (unsigned long long)x.team, (unsigned long long)l1, (unsigned long long)x.team,
 	         (unsigned long long)l1);
 	assert_string_equal(csv, want);
 	int calls = 0;
-	assert_int_equal(autolic_flex_usage_csv(x.db, x.team, INT64_MIN, INT64_MAX, csv_stop, &calls),
-	                 AUTOLIC_EABORTED);
+	assert_int_equal(
+	    autolic_flex_usage_csv(x.db, x.team, INT64_MIN, INT64_MAX, csv_stop, &calls),
+	    AUTOLIC_EABORTED);
 	/* the period selects rows by day used */
 	autolic_flex_usage_row rows[4];
 	autolic_flex_usage_iter *it;
@@ -1105,9 +1129,11 @@ static void test_flex11_reports(void **state)
 	autolic_flex_usage_free(NULL);
 	/* balance at any instant */
 	int64_t b;
-	fx_check("before purchase", autolic_flex_balance_at(x.db, x.team, fx_date(2026, 1, 9), &b), 0);
+	fx_check("before purchase", autolic_flex_balance_at(x.db, x.team, fx_date(2026, 1, 9), &b),
+	         0);
 	assert_int_equal(b, 0);
-	fx_check("after purchase", autolic_flex_balance_at(x.db, x.team, fx_date(2026, 2, 1), &b), 0);
+	fx_check("after purchase", autolic_flex_balance_at(x.db, x.team, fx_date(2026, 2, 1), &b),
+	         0);
 	assert_int_equal(b, 100);
 	fx_check("after use", autolic_flex_balance_at(x.db, x.team, T0 + HOUR, &b), 0);
 	assert_int_equal(b, 83);
@@ -1117,8 +1143,10 @@ static void test_flex11_reports(void **state)
 	x.clock.now = T0 + 2 * HOUR;
 	fx_buy(&x, 10, T0 + 2 * HOUR);
 	autolic_flex_ledger_iter *li;
-	fx_check("events", autolic_flex_ledger_open(x.db, x.team, fx_date(2026, 3, 1),
-	                                            fx_date(2026, 4, 1), AUTOLIC_FLEX_MASK_EVENTS, &li), 0);
+	fx_check("events",
+	         autolic_flex_ledger_open(x.db, x.team, fx_date(2026, 3, 1), fx_date(2026, 4, 1),
+	                                  AUTOLIC_FLEX_MASK_EVENTS, &li),
+	         0);
 	autolic_flex_entry e;
 	e.version = AUTOLIC_FLEX_ENTRY_VERSION;
 	fx_check("one", autolic_flex_ledger_next(li, &e), 0);
@@ -1159,7 +1187,8 @@ static void test_flex12_low_balance(void **state)
 	for (int i = 0; i < 6; i++) {
 		fx_check("use", fx_launch_in(&x, x.team, users[i], products[i], T0, NULL, &r), 0);
 		assert_int_equal(fx_balance(&x), want[i]);
-		assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), i < 5 ? 0 : 1);
+		assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE),
+		                 i < 5 ? 0 : 1);
 	}
 	t_event *ev = &x.ev.v[x.ev.n - 1];
 	assert_int_equal(ev->type, AUTOLIC_EVENT_FLEX_LOW_BALANCE);
@@ -1205,7 +1234,8 @@ static void test_bad_reports(void **state)
 	t_dump before;
 	dump(&x, &before);
 	autolic_flex_result r;
-	assert_int_equal(fx_launch_in(&x, x.team, 4242, "autocad", T0, NULL, &r), AUTOLIC_ENOTFOUND);
+	assert_int_equal(fx_launch_in(&x, x.team, 4242, "autocad", T0, NULL, &r),
+	                 AUTOLIC_ENOTFOUND);
 	assert_int_equal(fx_launch(&x, "photoshop", T0, &r), AUTOLIC_ENOTFOUND);
 	assert_non_null(strstr(autolic_errmsg(), "photoshop"));
 	assert_int_equal(fx_launch(&x, "bad code!", T0, &r), AUTOLIC_EINVAL);
@@ -1266,37 +1296,37 @@ static void test_bad_reports(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_example_oldest_lot_first),
-		cmocka_unit_test(test_example_relaunches),
-		cmocka_unit_test(test_example_continuous_30h),
-		cmocka_unit_test(test_example_two_products),
-		cmocka_unit_test(test_example_short_session_refunded),
-		cmocka_unit_test(test_example_not_enough_tokens),
-		cmocka_unit_test(test_example_charge_spans_lots),
-		cmocka_unit_test(test_example_duplicate_key),
-		cmocka_unit_test(test_flex1_expiry),
-		cmocka_unit_test(test_flex1_bad_lots),
-		cmocka_unit_test(test_flex2_ties),
-		cmocka_unit_test(test_flex3_rate_change),
-		cmocka_unit_test(test_flex3_idle_is_not_use),
-		cmocka_unit_test(test_flex3_many_windows),
-		cmocka_unit_test(test_flex3_out_of_order),
-		cmocka_unit_test(test_flex4_refund_rules),
-		cmocka_unit_test(test_flex4_refund_to_expired_lot),
-		cmocka_unit_test(test_flex5_rollover_unpaid),
-		cmocka_unit_test(test_flex5_overage_policy),
-		cmocka_unit_test(test_flex5_overage_refund),
-		cmocka_unit_test(test_flex6_seat),
-		cmocka_unit_test(test_flex6_trial),
-		cmocka_unit_test(test_flex7_assignments),
-		cmocka_unit_test(test_acct4_expired_invitation),
-		cmocka_unit_test(test_flex8_defaults),
-		cmocka_unit_test(test_flex9_move),
-		cmocka_unit_test(test_flex10_ledger_and_check),
-		cmocka_unit_test(test_flex10_check_detects),
-		cmocka_unit_test(test_flex11_reports),
-		cmocka_unit_test(test_flex12_low_balance),
-		cmocka_unit_test(test_bad_reports),
+	    cmocka_unit_test(test_example_oldest_lot_first),
+	    cmocka_unit_test(test_example_relaunches),
+	    cmocka_unit_test(test_example_continuous_30h),
+	    cmocka_unit_test(test_example_two_products),
+	    cmocka_unit_test(test_example_short_session_refunded),
+	    cmocka_unit_test(test_example_not_enough_tokens),
+	    cmocka_unit_test(test_example_charge_spans_lots),
+	    cmocka_unit_test(test_example_duplicate_key),
+	    cmocka_unit_test(test_flex1_expiry),
+	    cmocka_unit_test(test_flex1_bad_lots),
+	    cmocka_unit_test(test_flex2_ties),
+	    cmocka_unit_test(test_flex3_rate_change),
+	    cmocka_unit_test(test_flex3_idle_is_not_use),
+	    cmocka_unit_test(test_flex3_many_windows),
+	    cmocka_unit_test(test_flex3_out_of_order),
+	    cmocka_unit_test(test_flex4_refund_rules),
+	    cmocka_unit_test(test_flex4_refund_to_expired_lot),
+	    cmocka_unit_test(test_flex5_rollover_unpaid),
+	    cmocka_unit_test(test_flex5_overage_policy),
+	    cmocka_unit_test(test_flex5_overage_refund),
+	    cmocka_unit_test(test_flex6_seat),
+	    cmocka_unit_test(test_flex6_trial),
+	    cmocka_unit_test(test_flex7_assignments),
+	    cmocka_unit_test(test_acct4_expired_invitation),
+	    cmocka_unit_test(test_flex8_defaults),
+	    cmocka_unit_test(test_flex9_move),
+	    cmocka_unit_test(test_flex10_ledger_and_check),
+	    cmocka_unit_test(test_flex10_check_detects),
+	    cmocka_unit_test(test_flex11_reports),
+	    cmocka_unit_test(test_flex12_low_balance),
+	    cmocka_unit_test(test_bad_reports),
 	};
 	return cmocka_run_group_tests_name("flex", tests, NULL, NULL);
 }

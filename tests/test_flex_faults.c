@@ -59,18 +59,33 @@ static void s_two_lots(fx *x)
 	fx_check("seed", fx_launch(x, "autocad", T0 - 2 * HOUR, &r), 0);
 }
 /* spans two lots and crosses the low-balance threshold */
-static int o_launch_charge(fx *x) { return launch_key(x, "revit", T0, "op"); }
+static int o_launch_charge(fx *x)
+{
+	return launch_key(x, "revit", T0, "op");
+}
 
 static void s_window(fx *x)
 {
 	fx_buy(x, 50, T0 - DAY);
 	start_session(x, T0);
 }
-static int o_launch_join(fx *x) { return launch_key(x, "autocad", T0 + HOUR, "op"); }
-static int o_duplicate(fx *x) { return launch_key(x, "autocad", T0, "k1"); }
+static int o_launch_join(fx *x)
+{
+	return launch_key(x, "autocad", T0 + HOUR, "op");
+}
+static int o_duplicate(fx *x)
+{
+	return launch_key(x, "autocad", T0, "k1");
+}
 
-static int o_rollover(fx *x) { return report_key(x, AUTOLIC_FLEX_ACTIVITY, T0 + 3 * DAY, "op"); }
-static int o_idle(fx *x) { return report_key(x, AUTOLIC_FLEX_IDLE, T0 + 25 * HOUR, "op"); }
+static int o_rollover(fx *x)
+{
+	return report_key(x, AUTOLIC_FLEX_ACTIVITY, T0 + 3 * DAY, "op");
+}
+static int o_idle(fx *x)
+{
+	return report_key(x, AUTOLIC_FLEX_IDLE, T0 + 25 * HOUR, "op");
+}
 
 static void s_short(fx *x)
 {
@@ -79,7 +94,10 @@ static void s_short(fx *x)
 	start_session(x, T0);
 }
 /* refund of lots and of overage owed */
-static int o_close_refund(fx *x) { return report_key(x, AUTOLIC_FLEX_CLOSE, T0 + 60, "op"); }
+static int o_close_refund(fx *x)
+{
+	return report_key(x, AUTOLIC_FLEX_CLOSE, T0 + 60, "op");
+}
 
 static void s_poor(fx *x)
 {
@@ -87,7 +105,10 @@ static void s_poor(fx *x)
 	start_session(x, T0);
 }
 /* the rollover cannot be paid: the session ends and the host is told */
-static int o_rollover_unpaid(fx *x) { return report_key(x, AUTOLIC_FLEX_ACTIVITY, T0 + 2 * DAY, "op"); }
+static int o_rollover_unpaid(fx *x)
+{
+	return report_key(x, AUTOLIC_FLEX_ACTIVITY, T0 + 2 * DAY, "op");
+}
 
 static void s_owed(fx *x)
 {
@@ -112,7 +133,10 @@ static void s_move(fx *x)
 	fx_buy_in(x, x->team, "TS-1", 20, T0 - HOUR);
 	fx_buy_in(x, x->team, "TS-2", 20, T0 - HOUR);
 }
-static int o_move(fx *x) { return autolic_flex_move(x->db, x->admin, x->team, g_team2, "TS-1", NULL); }
+static int o_move(fx *x)
+{
+	return autolic_flex_move(x->db, x->admin, x->team, g_team2, "TS-1", NULL);
+}
 
 static void s_expiring(fx *x)
 {
@@ -120,12 +144,24 @@ static void s_expiring(fx *x)
 	fx_buy(x, 30, T0 - DAY);
 	x->clock.now = T0 + 2 * HOUR;
 }
-static int o_expire(fx *x) { return autolic_flex_expire(x->db, x->team, NULL); }
+static int o_expire(fx *x)
+{
+	return autolic_flex_expire(x->db, x->team, NULL);
+}
 
-static void s_lot(fx *x) { g_lot = fx_buy(x, 30, T0 - DAY); }
-static int o_adjust(fx *x) { return autolic_flex_adjust(x->db, x->admin, x->team, g_lot, -4); }
+static void s_lot(fx *x)
+{
+	g_lot = fx_buy(x, 30, T0 - DAY);
+}
+static int o_adjust(fx *x)
+{
+	return autolic_flex_adjust(x->db, x->admin, x->team, g_lot, -4);
+}
 
-static void s_none(fx *x) { (void)x; }
+static void s_none(fx *x)
+{
+	(void)x;
+}
 static int o_invite(fx *x)
 {
 	autolic_flex_user_spec s = AUTOLIC_FLEX_USER_SPEC_INIT;
@@ -135,7 +171,10 @@ static int o_invite(fx *x)
 	s.n_products = 2;
 	return autolic_flex_user_assign(x->db, x->admin, x->team, &s, NULL);
 }
-static int o_remove(fx *x) { return autolic_flex_user_remove(x->db, x->admin, x->team, x->user); }
+static int o_remove(fx *x)
+{
+	return autolic_flex_user_remove(x->db, x->admin, x->team, x->user);
+}
 static int o_defaults(fx *x)
 {
 	const char *list[] = {"autocad", "revit"};
@@ -148,8 +187,14 @@ static int o_policy(fx *x)
 	p.low_threshold = 100;
 	return autolic_flex_policy_set(x->db, x->admin, x->team, &p);
 }
-static int o_product(fx *x) { return autolic_flex_product_set(x->db, "autocad", "AutoCAD", 8); }
-static int o_trial(fx *x) { return autolic_flex_trial_add(x->db, x->user, x->user, "maya", T0, T0 + DAY); }
+static int o_product(fx *x)
+{
+	return autolic_flex_product_set(x->db, "autocad", "AutoCAD", 8);
+}
+static int o_trial(fx *x)
+{
+	return autolic_flex_trial_add(x->db, x->user, x->user, "maya", T0, T0 + DAY);
+}
 
 /* read calls: failures leak nothing */
 static int o_usage(fx *x)
@@ -162,7 +207,8 @@ static int o_usage(fx *x)
 static int o_ledger(fx *x)
 {
 	autolic_flex_ledger_iter *it;
-	int rc = autolic_flex_ledger_open(x->db, x->team, INT64_MIN, INT64_MAX, AUTOLIC_FLEX_MASK_ALL, &it);
+	int rc = autolic_flex_ledger_open(x->db, x->team, INT64_MIN, INT64_MAX,
+	                                  AUTOLIC_FLEX_MASK_ALL, &it);
 	autolic_flex_ledger_free(it);
 	return rc;
 }
@@ -173,13 +219,19 @@ static int sink(const char *d, size_t n, void *c)
 	(void)c;
 	return 0;
 }
-static int o_csv(fx *x) { return autolic_flex_usage_csv(x->db, x->team, INT64_MIN, INT64_MAX, sink, NULL); }
+static int o_csv(fx *x)
+{
+	return autolic_flex_usage_csv(x->db, x->team, INT64_MIN, INT64_MAX, sink, NULL);
+}
 static int o_balance(fx *x)
 {
 	int64_t b;
 	return autolic_flex_balance_at(x->db, x->team, T0, &b);
 }
-static int o_check(fx *x) { return autolic_flex_check(x->db, x->team); }
+static int o_check(fx *x)
+{
+	return autolic_flex_check(x->db, x->team);
+}
 static int o_team(fx *x)
 {
 	autolic_flex_team_info i;
@@ -188,29 +240,29 @@ static int o_team(fx *x)
 }
 
 static const scen scenarios[] = {
-	{"launch charging two lots", s_two_lots, o_launch_charge},
-	{"launch inside a window", s_window, o_launch_join},
-	{"duplicate key", s_window, o_duplicate},
-	{"rollover of 3 windows", s_window, o_rollover},
-	{"idle after an end", s_window, o_idle},
-	{"close with refund", s_short, o_close_refund},
-	{"rollover unpaid", s_poor, o_rollover_unpaid},
-	{"buy repaying overage", s_owed, o_buy},
-	{"move", s_move, o_move},
-	{"expire", s_expiring, o_expire},
-	{"adjust", s_lot, o_adjust},
-	{"assign an invited person", s_none, o_invite},
-	{"remove a user", s_none, o_remove},
-	{"defaults", s_none, o_defaults},
-	{"policy", s_lot, o_policy},
-	{"product rate", s_none, o_product},
-	{"trial", s_none, o_trial},
-	{"usage iterator", s_window, o_usage},
-	{"ledger iterator", s_window, o_ledger},
-	{"usage csv", s_window, o_csv},
-	{"balance at", s_expiring, o_balance},
-	{"check", s_window, o_check},
-	{"team info", s_window, o_team},
+    {"launch charging two lots", s_two_lots, o_launch_charge},
+    {"launch inside a window", s_window, o_launch_join},
+    {"duplicate key", s_window, o_duplicate},
+    {"rollover of 3 windows", s_window, o_rollover},
+    {"idle after an end", s_window, o_idle},
+    {"close with refund", s_short, o_close_refund},
+    {"rollover unpaid", s_poor, o_rollover_unpaid},
+    {"buy repaying overage", s_owed, o_buy},
+    {"move", s_move, o_move},
+    {"expire", s_expiring, o_expire},
+    {"adjust", s_lot, o_adjust},
+    {"assign an invited person", s_none, o_invite},
+    {"remove a user", s_none, o_remove},
+    {"defaults", s_none, o_defaults},
+    {"policy", s_lot, o_policy},
+    {"product rate", s_none, o_product},
+    {"trial", s_none, o_trial},
+    {"usage iterator", s_window, o_usage},
+    {"ledger iterator", s_window, o_ledger},
+    {"usage csv", s_window, o_csv},
+    {"balance at", s_expiring, o_balance},
+    {"check", s_window, o_check},
+    {"team info", s_window, o_team},
 };
 
 enum { STORAGE_ONCE, STORAGE_ALWAYS, ALLOC_ONCE, ALLOC_ALWAYS, MODES };
@@ -242,19 +294,21 @@ static long run_mode(const scen *sc, int mode)
 		ta.fail_at = 0;
 		if (!fired) {
 			if (rc != 0 && rc != AUTOLIC_EDUPLICATE)
-				fail_msg("%s: unfaulted call failed: %d %s", sc->name, rc, autolic_errmsg());
+				fail_msg("%s: unfaulted call failed: %d %s", sc->name, rc,
+				         autolic_errmsg());
 			fx_close(&x);
 			t_dump_free(&before);
 			assert_int_equal(ta.live, 0);
 			return n;
 		}
 		if (rc == 0)
-			fail_msg("%s mode %d N=%ld: a fault fired but the call succeeded", sc->name, mode, n);
+			fail_msg("%s mode %d N=%ld: a fault fired but the call succeeded", sc->name,
+			         mode, n);
 		t_dump after;
 		t_dump_store(&x.f.inner, &after);
 		if (!t_dump_equal(&before, &after))
-			fail_msg("%s mode %d N=%ld: the store changed on failure (%d %s)", sc->name, mode, n,
-			         rc, autolic_errmsg());
+			fail_msg("%s mode %d N=%ld: the store changed on failure (%d %s)", sc->name,
+			         mode, n, rc, autolic_errmsg());
 		t_dump_free(&after);
 		t_dump_free(&before);
 		assert_int_equal(x.ev.n, events);
@@ -262,7 +316,8 @@ static long run_mode(const scen *sc, int mode)
 		x.clock.now = clock;
 		rc = sc->op(&x);
 		if (rc != 0 && rc != AUTOLIC_EDUPLICATE)
-			fail_msg("%s mode %d N=%ld: retry failed: %d %s", sc->name, mode, n, rc, autolic_errmsg());
+			fail_msg("%s mode %d N=%ld: retry failed: %d %s", sc->name, mode, n, rc,
+			         autolic_errmsg());
 		fx_check("check after retry", autolic_flex_check(x.db, x.team), 0);
 		fx_close(&x);
 		assert_int_equal(ta.live, 0); /* nothing leaked */
@@ -300,8 +355,8 @@ static void test_conflict_retry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fault_loop),
-		cmocka_unit_test(test_conflict_retry),
+	    cmocka_unit_test(test_fault_loop),
+	    cmocka_unit_test(test_conflict_retry),
 	};
 	return cmocka_run_group_tests_name("flex/faults", tests, NULL, NULL);
 }

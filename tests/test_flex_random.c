@@ -8,9 +8,9 @@
 
 #include <stdlib.h>
 
-#define OPS_TOTAL 100000
+#define OPS_TOTAL     100000
 #define OPS_PER_ROUND 200
-#define MAX_SESSIONS 64
+#define MAX_SESSIONS  64
 
 static uint64_t rng;
 
@@ -22,7 +22,10 @@ static uint64_t next(void)
 	return rng;
 }
 
-static int64_t below(int64_t n) { return (int64_t)(next() % (uint64_t)n); }
+static int64_t below(int64_t n)
+{
+	return (int64_t)(next() % (uint64_t)n);
+}
 
 typedef struct {
 	autolic_id id;
@@ -47,7 +50,8 @@ static void check_all(fx *x, autolic_id *teams, const int64_t *limit, long step)
 		ti.version = AUTOLIC_FLEX_TEAM_INFO_VERSION;
 		fx_check("team", autolic_flex_team_get(x->db, teams[i], &ti), 0);
 		int64_t b;
-		fx_check("balance_at", autolic_flex_balance_at(x->db, teams[i], x->clock.now, &b), 0);
+		fx_check("balance_at", autolic_flex_balance_at(x->db, teams[i], x->clock.now, &b),
+		         0);
 		if (b != ti.balance)
 			fail_msg("step %ld: balance %lld now but %lld from the ledger", step,
 			         (long long)ti.balance, (long long)b);
@@ -59,9 +63,9 @@ static void check_all(fx *x, autolic_id *teams, const int64_t *limit, long step)
 
 static int acceptable(int rc)
 {
-	return rc == 0 || rc == AUTOLIC_ENOTOKENS || rc == AUTOLIC_ESTATE || rc == AUTOLIC_EDUPLICATE ||
-	       rc == AUTOLIC_EEXISTS || rc == AUTOLIC_ENOTFOUND || rc == AUTOLIC_EINVAL ||
-	       rc == AUTOLIC_EEXPIRED || rc == AUTOLIC_EPERM;
+	return rc == 0 || rc == AUTOLIC_ENOTOKENS || rc == AUTOLIC_ESTATE ||
+	       rc == AUTOLIC_EDUPLICATE || rc == AUTOLIC_EEXISTS || rc == AUTOLIC_ENOTFOUND ||
+	       rc == AUTOLIC_EINVAL || rc == AUTOLIC_EEXPIRED || rc == AUTOLIC_EPERM;
 }
 
 static void round_run(long *step, long *counts)
@@ -104,8 +108,8 @@ static void round_run(long *step, long *counts)
 			autolic_id u = users[below(4)];
 			const char *key = fx_key(&x);
 			snprintf(last_key, sizeof last_key, "%s", key);
-			rc = fx_launch_in(&x, teams[t], u, products[below(3)], x.clock.now - below(2 * HOUR),
-			                  key, &r);
+			rc = fx_launch_in(&x, teams[t], u, products[below(3)],
+			                  x.clock.now - below(2 * HOUR), key, &r);
 			outcomes[0] += !rc && r.charged > 0;
 			outcomes[3] += rc == AUTOLIC_ENOTOKENS;
 			if (!rc && ns < MAX_SESSIONS) {
@@ -143,12 +147,14 @@ static void round_run(long *step, long *counts)
 			}
 			counts[3]++;
 		} else if (op < 85) { /* time passes */
-			int64_t j = below(20) ? below(3 * HOUR) : below(40) ? below(3 * DAY) : below(60 * DAY);
+			int64_t j = below(20)   ? below(3 * HOUR)
+			            : below(40) ? below(3 * DAY)
+			                        : below(60 * DAY);
 			x.clock.now += j;
 			counts[4]++;
 		} else if (op < 89) { /* move a subscription */
-			rc = autolic_flex_move(x.db, x.admin, teams[t], teams[1 - t], below(2) ? "TS-A" : "TS-B",
-			                       NULL);
+			rc = autolic_flex_move(x.db, x.admin, teams[t], teams[1 - t],
+			                       below(2) ? "TS-A" : "TS-B", NULL);
 			counts[5]++;
 		} else if (op < 93) { /* adjust a lot */
 			if (nl) {
@@ -173,7 +179,8 @@ static void round_run(long *step, long *counts)
 			counts[8]++;
 		}
 		if (!acceptable(rc))
-			fail_msg("step %ld op %d: unexpected %d %s", *step, op, rc, autolic_errmsg());
+			fail_msg("step %ld op %d: unexpected %d %s", *step, op, rc,
+			         autolic_errmsg());
 		check_all(&x, teams, limit, *step);
 	}
 	fx_close(&x);
@@ -191,20 +198,24 @@ static void test_random_100k(void **state)
 	long counts[9] = {0};
 	while (step < OPS_TOTAL)
 		round_run(&step, counts);
-	print_message("%ld steps: buy %ld, launch %ld, duplicate %ld, report %ld, time %ld, move %ld, "
-	              "adjust %ld, policy %ld, expire %ld\n",
-	              step, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
-	              counts[7], counts[8]);
-	print_message("launches charged %ld, refunded %ld, sessions ended unpaid %ld, launches refused "
-	              "%ld\n", outcomes[0], outcomes[1], outcomes[2], outcomes[3]);
+	print_message(
+	    "%ld steps: buy %ld, launch %ld, duplicate %ld, report %ld, time %ld, move %ld, "
+	    "adjust %ld, policy %ld, expire %ld\n",
+	    step, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
+	    counts[7], counts[8]);
+	print_message(
+	    "launches charged %ld, refunded %ld, sessions ended unpaid %ld, launches refused "
+	    "%ld\n",
+	    outcomes[0], outcomes[1], outcomes[2], outcomes[3]);
 	assert_true(step >= OPS_TOTAL);
-	assert_true(outcomes[0] > 1000 && outcomes[1] > 10 && outcomes[2] > 10 && outcomes[3] > 100);
+	assert_true(outcomes[0] > 1000 && outcomes[1] > 10 && outcomes[2] > 10 &&
+	            outcomes[3] > 100);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_random_100k),
+	    cmocka_unit_test(test_random_100k),
 	};
 	return cmocka_run_group_tests_name("flex/random", tests, NULL, NULL);
 }

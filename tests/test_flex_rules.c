@@ -19,11 +19,10 @@ static void test_lot_order(void **state)
 {
 	(void)state;
 	al_flex_lot v[5] = {
-		lot(5, 200, 10), /* later expiry */
-		lot(4, 100, 30), /* same expiry, bigger */
-		lot(3, 100, 10), /* same expiry and remaining as 2: id breaks the tie */
-		lot(2, 100, 10),
-		lot(1, 50, 99),  /* earliest expiry wins whatever its size */
+	    lot(5, 200, 10),                 /* later expiry */
+	    lot(4, 100, 30),                 /* same expiry, bigger */
+	    lot(3, 100, 10),                 /* same expiry and remaining as 2: id breaks the tie */
+	    lot(2, 100, 10), lot(1, 50, 99), /* earliest expiry wins whatever its size */
 	};
 	al_flex_lot_sort(v, 5);
 	autolic_id want[5] = {1, 2, 3, 4, 5};
@@ -57,10 +56,10 @@ static void test_allocate_usable_only(void **state)
 	(void)state;
 	autolic_time at = 500 * D;
 	al_flex_lot v[4] = {
-		lot(1, at - Y, 50),    /* expires exactly at `at`: not usable */
-		lot(2, at + 1, 50),    /* bought after the use */
-		lot(3, at - 10, 0),    /* empty */
-		lot(4, at - Y + 1, 4), /* last second of validity */
+	    lot(1, at - Y, 50),    /* expires exactly at `at`: not usable */
+	    lot(2, at + 1, 50),    /* bought after the use */
+	    lot(3, at - 10, 0),    /* empty */
+	    lot(4, at - Y + 1, 4), /* last second of validity */
 	};
 	assert_true(!al_flex_lot_usable(&v[0], at));
 	assert_true(!al_flex_lot_usable(&v[1], at));
@@ -198,13 +197,13 @@ static void test_step_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lot_order),
-		cmocka_unit_test(test_allocate_spans_lots),
-		cmocka_unit_test(test_allocate_usable_only),
-		cmocka_unit_test(test_step_launch),
-		cmocka_unit_test(test_step_rollover_and_idle),
-		cmocka_unit_test(test_step_refund),
-		cmocka_unit_test(test_step_order),
+	    cmocka_unit_test(test_lot_order),
+	    cmocka_unit_test(test_allocate_spans_lots),
+	    cmocka_unit_test(test_allocate_usable_only),
+	    cmocka_unit_test(test_step_launch),
+	    cmocka_unit_test(test_step_rollover_and_idle),
+	    cmocka_unit_test(test_step_refund),
+	    cmocka_unit_test(test_step_order),
 	};
 	return cmocka_run_group_tests_name("flex/rules", tests, NULL, NULL);
 }

@@ -5,9 +5,9 @@
 
 #include <pthread.h>
 
-#define THREADS 8
+#define THREADS          8
 #define USERS_PER_THREAD 4
-#define ROUNDS 20
+#define ROUNDS           20
 
 #define T0 (fx_date(2026, 3, 5) + 9 * HOUR)
 
@@ -75,7 +75,8 @@ static void test_no_overdraw(void **state)
 			w[t].at = T0;
 			for (int u = 0; u < USERS_PER_THREAD; u++) {
 				char email[64];
-				snprintf(email, sizeof email, "r%d.t%d.u%d@example.com", round, t, u);
+				snprintf(email, sizeof email, "r%d.t%d.u%d@example.com", round, t,
+				         u);
 				w[t].users[u] = t_register(x.db, email, "U", "Ser");
 				fx_assign_all(&x, x.team, w[t].users[u]);
 			}
@@ -142,8 +143,8 @@ static void test_same_key_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_overdraw),
-		cmocka_unit_test(test_same_key_once),
+	    cmocka_unit_test(test_no_overdraw),
+	    cmocka_unit_test(test_same_key_once),
 	};
 	return cmocka_run_group_tests_name("flex/threads", tests, NULL, NULL);
 }

@@ -29,7 +29,8 @@ extern "C" {
 #define AUTOLIC_FLEX_LOT_SECONDS (365LL * 86400)
 /** FLEX-3: length of a usage window. */
 #define AUTOLIC_FLEX_WINDOW_SECONDS 86400
-/** FLEX-4: a session closed within this many seconds of the launch that opened its window is refunded. */
+/** FLEX-4: a session closed within this many seconds of the launch that opened its window is
+ * refunded. */
 #define AUTOLIC_FLEX_REFUND_SECONDS 300
 /** FLEX-12: default low-balance threshold, in percent of the team's unexpired lots' tokens. */
 #define AUTOLIC_FLEX_LOW_DEFAULT_PERCENT 20
@@ -42,7 +43,7 @@ typedef enum autolic_flex_entry_type {
 	AUTOLIC_FLEX_EXPIRE = 4,   /**< FLEX-1: what was left of a lot was forfeited (negative). */
 	AUTOLIC_FLEX_MOVE_OUT = 5, /**< FLEX-9: a lot left the team (negative). */
 	AUTOLIC_FLEX_MOVE_IN = 6,  /**< FLEX-9: a lot arrived in the team (positive). */
-	AUTOLIC_FLEX_ADJUST = 7    /**< An administrator's correction, or an overage repayment pair. */
+	AUTOLIC_FLEX_ADJUST = 7 /**< An administrator's correction, or an overage repayment pair. */
 } autolic_flex_entry_type;
 
 /** Bit for one ::autolic_flex_entry_type in a type mask. */
@@ -50,8 +51,8 @@ typedef enum autolic_flex_entry_type {
 /** Every entry type. */
 #define AUTOLIC_FLEX_MASK_ALL 0xffu
 /** FLEX-11 balance events: purchases, expiries and moves. */
-#define AUTOLIC_FLEX_MASK_EVENTS                                                   \
-	(AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_PURCHASE) | AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_EXPIRE) | \
+#define AUTOLIC_FLEX_MASK_EVENTS                                                                   \
+	(AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_PURCHASE) | AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_EXPIRE) |       \
 	 AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_MOVE_OUT) | AUTOLIC_FLEX_MASK(AUTOLIC_FLEX_MOVE_IN))
 
 /** Kinds of usage report the host sends (FLEX-3, FLEX-4). */
@@ -68,8 +69,9 @@ typedef enum autolic_flex_reason {
 	AUTOLIC_FLEX_REASON_CHARGED = 1,   /**< The window was charged the product's rate. */
 	AUTOLIC_FLEX_REASON_IN_WINDOW = 2, /**< FLEX-3: inside an open window: nothing charged. */
 	AUTOLIC_FLEX_REASON_SEAT = 3,      /**< FLEX-6: the user holds a seat for the product. */
-	AUTOLIC_FLEX_REASON_TRIAL = 4,     /**< FLEX-6: the user is inside a trial of the product. */
-	AUTOLIC_FLEX_REASON_REFUNDED = 5   /**< FLEX-4: closed within 300 s; the charge was refunded. */
+	AUTOLIC_FLEX_REASON_TRIAL = 4, /**< FLEX-6: the user is inside a trial of the product. */
+	AUTOLIC_FLEX_REASON_REFUNDED =
+	    5 /**< FLEX-4: closed within 300 s; the charge was refunded. */
 } autolic_flex_reason;
 
 /* ------------------------------------------------------------------ */
@@ -81,12 +83,12 @@ typedef enum autolic_flex_reason {
 
 /** @brief A product of the Flex catalogue. Set `version` before the call. */
 typedef struct autolic_flex_product_info {
-	unsigned int version;                         /**< ::AUTOLIC_FLEX_PRODUCT_INFO_VERSION. */
-	char code[AUTOLIC_FLEX_PRODUCT_MAX + 1];      /**< Product code. */
-	char name[AUTOLIC_FLEX_NAME_MAX + 1];         /**< Display name. */
-	int64_t rate;                                 /**< Daily rate in tokens now. */
-	autolic_time added;                           /**< When the product joined the catalogue. */
-	autolic_time rate_since;                      /**< When the current rate took effect. */
+	unsigned int version;                    /**< ::AUTOLIC_FLEX_PRODUCT_INFO_VERSION. */
+	char code[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product code. */
+	char name[AUTOLIC_FLEX_NAME_MAX + 1];    /**< Display name. */
+	int64_t rate;                            /**< Daily rate in tokens now. */
+	autolic_time added;                      /**< When the product joined the catalogue. */
+	autolic_time rate_since;                 /**< When the current rate took effect. */
 } autolic_flex_product_info;
 
 /**
@@ -129,13 +131,18 @@ AUTOLIC_EXTERN int autolic_flex_product_get(autolic_db *db, const char *code,
 /** Current version of ::autolic_flex_policy. */
 #define AUTOLIC_FLEX_POLICY_VERSION 1
 /** Static initialiser for ::autolic_flex_policy: no overage, default threshold. */
-#define AUTOLIC_FLEX_POLICY_INIT { AUTOLIC_FLEX_POLICY_VERSION, 0, -1 }
+#define AUTOLIC_FLEX_POLICY_INIT                                                                   \
+	{                                                                                          \
+		AUTOLIC_FLEX_POLICY_VERSION, 0, -1                                                 \
+	}
 
 /** @brief A team's Flex policy (FLEX-5 overage, FLEX-12 threshold). */
 typedef struct autolic_flex_policy {
 	unsigned int version;  /**< ::AUTOLIC_FLEX_POLICY_VERSION. */
-	int64_t overage_limit; /**< FLEX-5: tokens the team may owe; 0 (the default) allows no overage. */
-	int64_t low_threshold; /**< FLEX-12: notify below this many tokens; -1 for 20% of the unexpired lots' tokens. */
+	int64_t overage_limit; /**< FLEX-5: tokens the team may owe; 0 (the default) allows no
+	                          overage. */
+	int64_t low_threshold; /**< FLEX-12: notify below this many tokens; -1 for 20% of the
+	                          unexpired lots' tokens. */
 } autolic_flex_policy;
 
 /**
@@ -173,13 +180,14 @@ AUTOLIC_EXTERN int autolic_flex_policy_get(autolic_db *db, autolic_id team,
 
 /** @brief A team's token position now. Set `version` before the call. */
 typedef struct autolic_flex_team_info {
-	unsigned int version;      /**< ::AUTOLIC_FLEX_TEAM_INFO_VERSION. */
-	int64_t balance;           /**< Tokens left in unexpired lots minus any overage owed (FLEX-10). */
-	int64_t available;         /**< What a launch now may spend: lot tokens plus unused overage allowance (FLEX-5). */
-	int64_t owed;              /**< Overage tokens owed (0 without an overage policy). */
-	int64_t unexpired_tokens;  /**< Quantity bought in the team's unexpired lots. */
-	int64_t threshold;         /**< FLEX-12 threshold in effect. */
-	int low;                   /**< 1 while the balance is below the threshold. */
+	unsigned int version; /**< ::AUTOLIC_FLEX_TEAM_INFO_VERSION. */
+	int64_t balance;   /**< Tokens left in unexpired lots minus any overage owed (FLEX-10). */
+	int64_t available; /**< What a launch now may spend: lot tokens plus unused overage
+	                      allowance (FLEX-5). */
+	int64_t owed;      /**< Overage tokens owed (0 without an overage policy). */
+	int64_t unexpired_tokens; /**< Quantity bought in the team's unexpired lots. */
+	int64_t threshold;        /**< FLEX-12 threshold in effect. */
+	int low;                  /**< 1 while the balance is below the threshold. */
 } autolic_flex_team_info;
 
 /**
@@ -217,14 +225,19 @@ AUTOLIC_EXTERN int autolic_flex_balance_at(autolic_db *db, autolic_id team, auto
 /** Current version of ::autolic_flex_lot_spec. */
 #define AUTOLIC_FLEX_LOT_SPEC_VERSION 1
 /** Static initialiser for ::autolic_flex_lot_spec. */
-#define AUTOLIC_FLEX_LOT_SPEC_INIT { AUTOLIC_FLEX_LOT_SPEC_VERSION, NULL, 0, 0 }
+#define AUTOLIC_FLEX_LOT_SPEC_INIT                                                                 \
+	{                                                                                          \
+		AUTOLIC_FLEX_LOT_SPEC_VERSION, NULL, 0, 0                                          \
+	}
 
 /** @brief A purchase of tokens (FLEX-1). */
 typedef struct autolic_flex_lot_spec {
-	unsigned int version;     /**< ::AUTOLIC_FLEX_LOT_SPEC_VERSION. */
-	const char *subscription; /**< Token subscription ID: 1..::AUTOLIC_FLEX_SUBSCRIPTION_MAX bytes. */
-	int64_t quantity;         /**< Tokens bought; at least 1. */
-	autolic_time purchased;   /**< Purchase time; 0 for the handle's clock time. Not in the future. */
+	unsigned int version; /**< ::AUTOLIC_FLEX_LOT_SPEC_VERSION. */
+	const char
+	    *subscription; /**< Token subscription ID: 1..::AUTOLIC_FLEX_SUBSCRIPTION_MAX bytes. */
+	int64_t quantity;  /**< Tokens bought; at least 1. */
+	autolic_time
+	    purchased; /**< Purchase time; 0 for the handle's clock time. Not in the future. */
 } autolic_flex_lot_spec;
 
 /** Current version of ::autolic_flex_lot_info. */
@@ -232,15 +245,15 @@ typedef struct autolic_flex_lot_spec {
 
 /** @brief A lot. Set `version` before the call. */
 typedef struct autolic_flex_lot_info {
-	unsigned int version;                             /**< ::AUTOLIC_FLEX_LOT_INFO_VERSION. */
-	autolic_id id;                                    /**< The lot. */
-	autolic_id team;                                  /**< The team holding it now. */
+	unsigned int version; /**< ::AUTOLIC_FLEX_LOT_INFO_VERSION. */
+	autolic_id id;        /**< The lot. */
+	autolic_id team;      /**< The team holding it now. */
 	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX + 1]; /**< Token subscription ID. */
-	int64_t quantity;                                 /**< Tokens bought. */
-	int64_t remaining;                                /**< Tokens left, within [0, quantity]. */
-	autolic_time purchased;                           /**< Purchase time. */
-	autolic_time expires;                             /**< purchased + ::AUTOLIC_FLEX_LOT_SECONDS. */
-	int expired;                                      /**< 1 once its expiry has passed (the rest is forfeited). */
+	int64_t quantity;                                     /**< Tokens bought. */
+	int64_t remaining;      /**< Tokens left, within [0, quantity]. */
+	autolic_time purchased; /**< Purchase time. */
+	autolic_time expires;   /**< purchased + ::AUTOLIC_FLEX_LOT_SECONDS. */
+	int expired;            /**< 1 once its expiry has passed (the rest is forfeited). */
 } autolic_flex_lot_info;
 
 /**
@@ -271,7 +284,8 @@ AUTOLIC_EXTERN int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autoli
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND; a storage error.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_flex_lot_get(autolic_db *db, autolic_id lot, autolic_flex_lot_info *info);
+AUTOLIC_EXTERN int autolic_flex_lot_get(autolic_db *db, autolic_id lot,
+                                        autolic_flex_lot_info *info);
 
 /**
  * @brief Record every expiry that is due for a team (FLEX-1).
@@ -295,7 +309,8 @@ AUTOLIC_EXTERN int autolic_flex_expire(autolic_db *db, autolic_id team, size_t *
  * @param actor an administrator of the team (ROLE-7).
  * @param team the team holding the lot.
  * @param lot the lot; it must be unexpired.
- * @param delta tokens to add (negative to remove); not 0; the result must stay within [0, quantity].
+ * @param delta tokens to add (negative to remove); not 0; the result must stay within [0,
+ * quantity].
  * @return 0; ::AUTOLIC_EINVAL (delta 0 or out of range); ::AUTOLIC_ENOTFOUND (lot not in
  *         team); ::AUTOLIC_EEXPIRED; ::AUTOLIC_EPERM; ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
@@ -331,17 +346,21 @@ AUTOLIC_EXTERN int autolic_flex_move(autolic_db *db, autolic_id actor, autolic_i
 /** Current version of ::autolic_flex_user_spec. */
 #define AUTOLIC_FLEX_USER_SPEC_VERSION 1
 /** Static initialiser for ::autolic_flex_user_spec. */
-#define AUTOLIC_FLEX_USER_SPEC_INIT { AUTOLIC_FLEX_USER_SPEC_VERSION, 0, NULL, 0, NULL, 0, 0 }
+#define AUTOLIC_FLEX_USER_SPEC_INIT                                                                \
+	{                                                                                          \
+		AUTOLIC_FLEX_USER_SPEC_VERSION, 0, NULL, 0, NULL, 0, 0                             \
+	}
 
 /** @brief Who to assign to Flex and which products they may use (FLEX-7). */
 typedef struct autolic_flex_user_spec {
-	unsigned int version;          /**< ::AUTOLIC_FLEX_USER_SPEC_VERSION. */
-	autolic_id account;            /**< An existing account, or 0 to name the person in `person`. */
-	const char *person;            /**< `First Last <email>` or an email (ACCT-3); used when `account` is 0. */
-	int all_products;              /**< 1: every Flex product, including products added later. */
-	const char *const *products;   /**< Explicit product codes (when `all_products` is 0). */
-	size_t n_products;             /**< Number of `products`; at most ::AUTOLIC_FLEX_LIST_MAX. */
-	int by_import;                 /**< 1: assignment by import: nobody is notified (FLEX-7). */
+	unsigned int version; /**< ::AUTOLIC_FLEX_USER_SPEC_VERSION. */
+	autolic_id account;   /**< An existing account, or 0 to name the person in `person`. */
+	const char
+	    *person; /**< `First Last <email>` or an email (ACCT-3); used when `account` is 0. */
+	int all_products;            /**< 1: every Flex product, including products added later. */
+	const char *const *products; /**< Explicit product codes (when `all_products` is 0). */
+	size_t n_products;           /**< Number of `products`; at most ::AUTOLIC_FLEX_LIST_MAX. */
+	int by_import;               /**< 1: assignment by import: nobody is notified (FLEX-7). */
 } autolic_flex_user_spec;
 
 /**
@@ -440,18 +459,22 @@ AUTOLIC_EXTERN int autolic_flex_trial_add(autolic_db *db, autolic_id actor, auto
 /** Current version of ::autolic_flex_report_spec. */
 #define AUTOLIC_FLEX_REPORT_SPEC_VERSION 1
 /** Static initialiser for ::autolic_flex_report_spec. */
-#define AUTOLIC_FLEX_REPORT_SPEC_INIT { AUTOLIC_FLEX_REPORT_SPEC_VERSION, 0, NULL, 0, 0, NULL, 0, 0 }
+#define AUTOLIC_FLEX_REPORT_SPEC_INIT                                                              \
+	{                                                                                          \
+		AUTOLIC_FLEX_REPORT_SPEC_VERSION, 0, NULL, 0, 0, NULL, 0, 0                        \
+	}
 
 /** @brief One usage report, as the host observed it. */
 typedef struct autolic_flex_report_spec {
-	unsigned int version;  /**< ::AUTOLIC_FLEX_REPORT_SPEC_VERSION. */
-	int kind;              /**< An ::autolic_flex_report_kind. */
-	const char *key;       /**< FLEX-13 idempotency key: 1..::AUTOLIC_FLEX_KEY_MAX bytes, unique per report. */
-	autolic_time time;     /**< When the host observed it; not after the handle's clock. */
-	autolic_id session;    /**< The session (ACTIVITY, IDLE, CLOSE); 0 for LAUNCH. */
-	const char *product;   /**< LAUNCH: the product code. */
-	autolic_id team;       /**< LAUNCH: the team whose tokens pay. */
-	autolic_id account;    /**< LAUNCH: the user (the acting account, ROLE-7). */
+	unsigned int version; /**< ::AUTOLIC_FLEX_REPORT_SPEC_VERSION. */
+	int kind;             /**< An ::autolic_flex_report_kind. */
+	const char *key;   /**< FLEX-13 idempotency key: 1..::AUTOLIC_FLEX_KEY_MAX bytes, unique per
+	                      report. */
+	autolic_time time; /**< When the host observed it; not after the handle's clock. */
+	autolic_id session;  /**< The session (ACTIVITY, IDLE, CLOSE); 0 for LAUNCH. */
+	const char *product; /**< LAUNCH: the product code. */
+	autolic_id team;     /**< LAUNCH: the team whose tokens pay. */
+	autolic_id account;  /**< LAUNCH: the user (the acting account, ROLE-7). */
 } autolic_flex_report_spec;
 
 /** Current version of ::autolic_flex_result. */
@@ -459,17 +482,17 @@ typedef struct autolic_flex_report_spec {
 
 /** @brief What a usage report did. Set `version` before the call. */
 typedef struct autolic_flex_result {
-	unsigned int version;     /**< ::AUTOLIC_FLEX_RESULT_VERSION. */
-	autolic_id session;       /**< The session (new for a LAUNCH). */
-	int reason;               /**< ::autolic_flex_reason of the last window opened or joined. */
-	int64_t charged;          /**< Tokens charged by this report. */
-	int64_t refunded;         /**< Tokens refunded by this report (FLEX-4). */
-	unsigned int windows;     /**< Windows this report opened. */
-	autolic_time window_start;/**< The session's current window, or 0. */
-	autolic_time window_end;  /**< End of that window, or 0. */
-	int ended;                /**< 1 when the session was ended because a window could not be paid. */
-	int end_code;             /**< Why it ended (::AUTOLIC_ENOTOKENS), or 0. */
-	autolic_time ended_at;    /**< When it ended (the unpaid window's start), or 0. */
+	unsigned int version; /**< ::AUTOLIC_FLEX_RESULT_VERSION. */
+	autolic_id session;   /**< The session (new for a LAUNCH). */
+	int reason;           /**< ::autolic_flex_reason of the last window opened or joined. */
+	int64_t charged;      /**< Tokens charged by this report. */
+	int64_t refunded;     /**< Tokens refunded by this report (FLEX-4). */
+	unsigned int windows; /**< Windows this report opened. */
+	autolic_time window_start; /**< The session's current window, or 0. */
+	autolic_time window_end;   /**< End of that window, or 0. */
+	int ended;    /**< 1 when the session was ended because a window could not be paid. */
+	int end_code; /**< Why it ended (::AUTOLIC_ENOTOKENS), or 0. */
+	autolic_time ended_at; /**< When it ended (the unpaid window's start), or 0. */
 } autolic_flex_result;
 
 /**
@@ -493,7 +516,8 @@ typedef struct autolic_flex_result {
  * Reports of one session must come in time order; they may come late.
  * @param db the database.
  * @param spec the report.
- * @param[out] result filled (also for ::AUTOLIC_EDUPLICATE); its `version` must be set. May be NULL.
+ * @param[out] result filled (also for ::AUTOLIC_EDUPLICATE); its `version` must be set. May be
+ * NULL.
  * @return 0; ::AUTOLIC_EDUPLICATE (FLEX-13: this key was applied before; `result` holds the
  *         first result and nothing changed); ::AUTOLIC_EEXISTS (the key was used for a
  *         different report); ::AUTOLIC_EINVAL (NULL, bad kind, key, product or time,
@@ -518,18 +542,19 @@ AUTOLIC_EXTERN int autolic_flex_report(autolic_db *db, const autolic_flex_report
 
 /** @brief One ledger entry (FLEX-10). Set `version` before the call. */
 typedef struct autolic_flex_entry {
-	unsigned int version;                       /**< ::AUTOLIC_FLEX_ENTRY_VERSION. */
-	uint64_t seq;                               /**< Order of recording (increasing). */
-	int type;                                   /**< An ::autolic_flex_entry_type. */
-	autolic_time time;                          /**< When it took effect. */
-	autolic_time recorded;                      /**< When the library recorded it. */
-	autolic_id team;                            /**< The team whose balance changed. */
-	autolic_id lot;                             /**< The lot, or 0 for overage owed. */
-	int64_t amount;                             /**< Signed change of the balance. */
-	autolic_id account;                         /**< The user (CONSUME, REFUND) or acting account, or 0. */
-	autolic_id window;                          /**< The window (CONSUME, REFUND), or 0. */
+	unsigned int version;  /**< ::AUTOLIC_FLEX_ENTRY_VERSION. */
+	uint64_t seq;          /**< Order of recording (increasing). */
+	int type;              /**< An ::autolic_flex_entry_type. */
+	autolic_time time;     /**< When it took effect. */
+	autolic_time recorded; /**< When the library recorded it. */
+	autolic_id team;       /**< The team whose balance changed. */
+	autolic_id lot;        /**< The lot, or 0 for overage owed. */
+	int64_t amount;        /**< Signed change of the balance. */
+	autolic_id account;    /**< The user (CONSUME, REFUND) or acting account, or 0. */
+	autolic_id window;     /**< The window (CONSUME, REFUND), or 0. */
 	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product (CONSUME, REFUND), or "". */
-	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX + 1]; /**< The lot's token subscription ID, or "". */
+	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX +
+	                  1]; /**< The lot's token subscription ID, or "". */
 } autolic_flex_entry;
 
 /** Ledger iterator. Opaque. */
@@ -559,15 +584,16 @@ AUTOLIC_EXTERN int autolic_flex_ledger_open(autolic_db *db, autolic_id team, aut
  * @param[out] entry filled; its `version` must be set.
  * @return 0; ::AUTOLIC_ITEROVER at the end; ::AUTOLIC_EINVAL; ::AUTOLIC_EVERSION.
  */
-AUTOLIC_EXTERN int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *entry);
+AUTOLIC_EXTERN int autolic_flex_ledger_next(autolic_flex_ledger_iter *it,
+                                            autolic_flex_entry *entry);
 
 /** @brief Free a ledger iterator. Accepts NULL. */
 AUTOLIC_EXTERN void autolic_flex_ledger_free(autolic_flex_ledger_iter *it);
 
 /** One lot's part of a charge. */
 typedef struct autolic_flex_share {
-	autolic_id lot;  /**< The lot, or 0 for overage owed. */
-	int64_t amount;  /**< Tokens drawn from it. */
+	autolic_id lot; /**< The lot, or 0 for overage owed. */
+	int64_t amount; /**< Tokens drawn from it. */
 } autolic_flex_share;
 
 /** Current version of ::autolic_flex_usage_row. */
@@ -585,10 +611,11 @@ typedef struct autolic_flex_usage_row {
 	char last_name[101];                        /**< The user's last name now. */
 	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< The product. */
 	autolic_id team;                            /**< The team whose tokens paid. */
-	int64_t tokens;                             /**< Tokens it cost (0 when refunded, seat or trial). */
-	int reason;                                 /**< ::autolic_flex_reason: CHARGED, SEAT, TRIAL or REFUNDED. */
-	size_t n_lots;                              /**< Number of `lots`. */
-	const autolic_flex_share *lots;             /**< Lots charged; owned by the iterator, valid until the next call. */
+	int64_t tokens; /**< Tokens it cost (0 when refunded, seat or trial). */
+	int reason;     /**< ::autolic_flex_reason: CHARGED, SEAT, TRIAL or REFUNDED. */
+	size_t n_lots;  /**< Number of `lots`. */
+	const autolic_flex_share
+	    *lots; /**< Lots charged; owned by the iterator, valid until the next call. */
 } autolic_flex_usage_row;
 
 /** Usage iterator. Opaque. */
@@ -616,7 +643,8 @@ AUTOLIC_EXTERN int autolic_flex_usage_open(autolic_db *db, autolic_id team, auto
  * @param[out] row filled; its `version` must be set.
  * @return 0; ::AUTOLIC_ITEROVER at the end; ::AUTOLIC_EINVAL; ::AUTOLIC_EVERSION.
  */
-AUTOLIC_EXTERN int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row *row);
+AUTOLIC_EXTERN int autolic_flex_usage_next(autolic_flex_usage_iter *it,
+                                           autolic_flex_usage_row *row);
 
 /** @brief Free a usage iterator. Accepts NULL. */
 AUTOLIC_EXTERN void autolic_flex_usage_free(autolic_flex_usage_iter *it);
@@ -636,7 +664,8 @@ typedef int (*autolic_flex_write_fn)(const char *data, size_t len, void *ctx);
  * @param to end (exclusive).
  * @param write receives the text, one line per call.
  * @param ctx passed to `write`.
- * @return 0; ::AUTOLIC_EABORTED (`write` returned nonzero); the errors of autolic_flex_usage_open().
+ * @return 0; ::AUTOLIC_EABORTED (`write` returned nonzero); the errors of
+ * autolic_flex_usage_open().
  * @par Thread-safety: safe; `write` runs outside the handle's lock.
  */
 AUTOLIC_EXTERN int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from,
