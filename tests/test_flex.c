@@ -1172,7 +1172,7 @@ static void test_flex12_low_balance(void **state)
 	(void)state;
 	fx x;
 	fx_open(&x, T0);
-	fx_buy(&x, 50, T0 - DAY); /* threshold 10 */
+	autolic_id lot = fx_buy(&x, 50, T0 - DAY); /* threshold 10 */
 	autolic_flex_result r;
 	const char *products[] = {"autocad", "revit", "maya", "autocad", "revit", "maya"};
 	autolic_id users[6];
@@ -1199,8 +1199,11 @@ static void test_flex12_low_balance(void **state)
 	fx_check("team", autolic_flex_team_get(x.db, x.team, &ti), 0);
 	assert_true(ti.low);
 	assert_int_equal(ti.threshold, 10);
-	/* still below: no second notice */
+	/* still below: no second notice, also after another change while below */
 	fx_check("more", fx_launch_in(&x, x.team, x.user, "maya", T0, NULL, &r), AUTOLIC_ENOTOKENS);
+	fx_check("adjust", autolic_flex_adjust(x.db, x.admin, x.team, lot, -1), 0);
+	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 1);
+	fx_check("adjust", autolic_flex_adjust(x.db, x.admin, x.team, lot, 1), 0);
 	fx_buy(&x, 10, T0); /* 14 of 60: below 12? no: above -> crossing back up */
 	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 1);
 	fx_check("team", autolic_flex_team_get(x.db, x.team, &ti), 0);
