@@ -9,5 +9,7 @@
 #include "autolic/sys/storage.h"
 #include "autolic/db.h"
 #include "autolic/account.h"
+#include "autolic/team.h"
+#include "autolic/contract.h"
 
 #endif

@@ -27,7 +27,10 @@ enum al_prefix {
 	AL_K_CONTRACT = 0x30,      /* id -> contract */
 	AL_K_CONTRACT_NUMBER = 0x31, /* number -> id */
 	AL_K_TEAM_CONTRACT = 0x32, /* team, contract -> (empty) */
-	AL_K_SERIAL = 0x33,        /* serial number -> contract id */
+	AL_K_SERIAL = 0x33,        /* serial number -> contract id, product code */
+	AL_K_CONTRACT_PRODUCT = 0x34, /* contract, product code -> quantity, serial */
+	AL_K_CONTRACT_OFFER = 0x35,   /* contract, product, update code -> (empty): ROLE-8 offers */
+	AL_K_ACCOUNT_CONTRACT = 0x36, /* account, contract -> role bits (1 manager, 2 coordinator) */
 	/* 0x40 seats */
 	AL_K_SEAT = 0x40,          /* contract, product, account -> grant */
 	AL_K_ACCOUNT_SEAT = 0x41,  /* account, contract, product -> (empty) */
