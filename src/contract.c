@@ -205,7 +205,7 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 }
 
 /* Serial number -> contract and product. */
-__attribute__((unused)) static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product, size_t cap)
+static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product, size_t cap)
 {
 	al_key k;
 	al_buf b;
@@ -268,7 +268,7 @@ static int role_bits_set(al_txn *t, autolic_id account, autolic_id contract, int
 	return rc;
 }
 
-__attribute__((unused)) static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add, int remove)
+static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add, int remove)
 {
 	int bits;
 	int rc = role_bits_get(t, account, contract, &bits);
@@ -708,4 +708,529 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 		memcpy(info->serial, pa.p.serial, sizeof info->serial);
 	}
 	return rc;
+}
+
+/* ---- contract roles (ROLE-2, ROLE-3, ROLE-4) ---- */
+
+static int status_require_active(const contract_rec *r, autolic_time now, const char *rule)
+{
+	int st = al_contract_status_at(r->start, r->end, now);
+	if (st == AUTOLIC_CONTRACT_PENDING)
+		return al_err(AUTOLIC_ESTATE, "%s: the term of contract %s has not started", rule, r->number);
+	if (st == AUTOLIC_CONTRACT_EXPIRED)
+		return al_err(AUTOLIC_EEXPIRED, "%s: contract %s has ended", rule, r->number);
+	return 0;
+}
+
+typedef struct {
+	autolic_id actor, contract, other;
+	int flag;
+	autolic_time when;
+	const char *product, *update;
+} op_args;
+
+static int transfer_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = al_authz_actor(t, oa->actor, NULL);
+	if (rc)
+		return rc;
+	if (oa->actor != r.manager)
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-3: permission denied: only the contract manager of %s (account %llu) may hand it over",
+		              r.number, (unsigned long long)r.manager);
+	if (r.auto_renew)
+		return al_err(AUTOLIC_ESTATE,
+		              "ROLE-3: contract %s is on automatic renewal; it must run to its end and a new contract be taken out",
+		              r.number);
+	autolic_account_info nm;
+	rc = al_account_load(t, oa->other, &nm);
+	if (rc)
+		return rc;
+	if (oa->other == r.manager)
+		return al_err(AUTOLIC_ESTATE, "ROLE-3: account %llu is already the contract manager of %s",
+		              (unsigned long long)oa->other, r.number);
+	int role;
+	rc = al_team_role(t, r.team, oa->other, &role);
+	if (rc)
+		return rc;
+	if (nm.state != AUTOLIC_ACCOUNT_ACTIVE || (role != AL_ROLE_SECONDARY && role != AL_ROLE_PRIMARY))
+		return al_err(AUTOLIC_ESTATE,
+		              "ROLE-3: only an active administrator of team %llu can become contract manager; account %llu is not one",
+		              (unsigned long long)r.team, (unsigned long long)oa->other);
+	autolic_id former = r.manager;
+	r.manager = oa->other;
+	rc = contract_store(t, &r);
+	if (!rc)
+		rc = role_bits_change(t, former, r.id, 0, CR_MANAGER);
+	if (!rc)
+		rc = role_bits_change(t, r.manager, r.id, CR_MANAGER, 0);
+	/* the former manager stays an administrator (secondary in team terms) */
+	if (!rc)
+		rc = al_team_raise_to_admin(t, r.team, former);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, r.manager, r.team, r.id, NULL, "ROLE-3",
+		                  "you are now the contract manager of %s", r.number);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL, "ROLE-3",
+		                  "you are no longer the contract manager of %s", r.number);
+	return rc;
+}
+
+int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_id contract,
+                                      autolic_id new_manager)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!contract || !new_manager)
+		return al_err(AUTOLIC_EINVAL, "contract and new_manager are required");
+	op_args oa = {actor, contract, new_manager, 0, 0, NULL, NULL};
+	return al_run(db, 1, transfer_fn, &oa);
+}
+
+typedef struct {
+	autolic_id actor;
+	const char *serial;
+	char current[AUTOLIC_EMAIL_MAX + 1];
+	char email[AUTOLIC_EMAIL_MAX + 1];
+	char first[AUTOLIC_NAME_MAX + 1], last[AUTOLIC_NAME_MAX + 1];
+} coord_args;
+
+static int coord_fn(al_txn *t, void *arg)
+{
+	coord_args *ca = arg;
+	autolic_id cid;
+	char product[AUTOLIC_PRODUCT_MAX + 1];
+	contract_rec r;
+	int rc = al_contract_by_serial(t, ca->serial, &cid, product, sizeof product);
+	if (rc) {
+		if (rc == AUTOLIC_ENOTFOUND)
+			al_err_prefix("ROLE-4");
+		return rc;
+	}
+	rc = al_contract_load_rec(t, cid, &r);
+	if (!rc)
+		rc = require(t, &r, ca->actor, NULL, AL_FN_ASSIGN_COORDINATOR);
+	if (rc)
+		return rc;
+	autolic_account_info cur;
+	rc = al_account_load(t, r.coordinator, &cur);
+	if (rc)
+		return rc;
+	if (strcmp(cur.email, ca->current) != 0)
+		return al_err(AUTOLIC_EINVAL, "ROLE-4: '%s' is not the current software coordinator of contract %s",
+		              ca->current, r.number);
+	autolic_id nid;
+	int invited;
+	rc = al_account_invite(t, ca->email, ca->first, ca->last, NULL, ca->actor, &nid, &invited);
+	if (rc)
+		return rc;
+	if (nid == r.coordinator)
+		return al_err(AUTOLIC_EEXISTS, "ROLE-4: %s is already the software coordinator of contract %s",
+		              ca->email, r.number);
+	autolic_id former = r.coordinator;
+	r.coordinator = nid;
+	rc = contract_store(t, &r);
+	if (!rc)
+		rc = role_bits_change(t, former, r.id, 0, CR_COORDINATOR);
+	if (!rc)
+		rc = role_bits_change(t, nid, r.id, CR_COORDINATOR, 0);
+	if (!rc)
+		rc = al_team_raise_to_admin(t, r.team, nid);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, nid, r.team, r.id, NULL, "ROLE-4",
+		                  "you are now the software coordinator of contract %s", r.number);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL, "ROLE-4",
+		                  "you are no longer the software coordinator of contract %s", r.number);
+	return rc;
+}
+
+int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const char *serial,
+                                        const char *current_email, const char *new_coordinator)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!serial || !*serial || !current_email || !new_coordinator)
+		return al_err(AUTOLIC_EINVAL,
+		              "ROLE-4: the serial number, the current coordinator's email and the new coordinator are required");
+	if (strlen(serial) > AUTOLIC_SERIAL_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-4: serial number longer than %d bytes", AUTOLIC_SERIAL_MAX);
+	coord_args ca;
+	ca.actor = actor;
+	ca.serial = serial;
+	int rc = autolic_email_normalize(current_email, ca.current, sizeof ca.current);
+	if (!rc)
+		rc = autolic_person_parse(new_coordinator, ca.email, ca.first, ca.last);
+	if (rc)
+		return rc;
+	return al_run(db, 1, coord_fn, &ca);
+}
+
+/* ---- managing the contract (ROLE-6) ---- */
+
+static int renew_flag_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = require(t, &r, oa->actor, NULL, AL_FN_MANAGE_CONTRACT);
+	if (rc)
+		return rc;
+	if (oa->when) {
+		if (oa->when <= r.end)
+			return al_err(AUTOLIC_EINVAL, "ROLE-6: the new end must be after the current end of contract %s",
+			              r.number);
+		r.end = oa->when;
+	} else {
+		if (al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_EXPIRED)
+			return al_err(AUTOLIC_EEXPIRED, "ROLE-6: contract %s has ended; its renewal cannot change",
+			              r.number);
+		r.auto_renew = oa->flag != 0;
+	}
+	return contract_store(t, &r);
+}
+
+int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id contract, int on)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	op_args oa = {actor, contract, 0, on, 0, NULL, NULL};
+	return al_run(db, 1, renew_flag_fn, &oa);
+}
+
+int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract, autolic_time new_end)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (new_end <= 0)
+		return al_err(AUTOLIC_EINVAL, "new_end must be a positive time");
+	op_args oa = {actor, contract, 0, 0, new_end, NULL, NULL};
+	return al_run(db, 1, renew_flag_fn, &oa);
+}
+
+/* ---- downloads and updates (ROLE-6, ROLE-8) ---- */
+
+static void offer_key(al_key *k, autolic_id contract, const char *product, const char *update)
+{
+	al_key_init(k, AL_K_CONTRACT_OFFER);
+	al_key_u64(k, contract);
+	al_key_str(k, product);
+	al_key_str(k, update);
+}
+
+static int access_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	product_rec p;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = product_load(t, oa->contract, oa->product, &p);
+	if (rc)
+		return rc;
+	int fn = oa->flag; /* AL_FN_DOWNLOAD, AL_FN_UPDATES, or -1 for offering */
+	if (fn < 0) {
+		rc = require(t, &r, oa->actor, NULL, AL_FN_MANAGE_USERS);
+		if (rc) {
+			if (rc == AUTOLIC_EPERM)
+				al_err_prefix("ROLE-8");
+			return rc;
+		}
+		rc = status_require_active(&r, t->now, "ROLE-8");
+		if (rc)
+			return rc;
+		al_key k;
+		offer_key(&k, r.id, p.product, oa->update);
+		if (oa->other) {
+			al_buf b;
+			al_buf_init(&b, t->a);
+			al_rec_begin(&b, AL_K_CONTRACT_OFFER);
+			rc = al_txn_put(t, &k, &b);
+			al_buf_free(&b);
+			return rc;
+		}
+		rc = al_txn_del(t, &k);
+		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+	}
+	rc = require(t, &r, oa->actor, p.product, fn);
+	if (!rc)
+		rc = status_require_active(&r, t->now, "ROLE-6");
+	if (rc || fn != AL_FN_UPDATES || oa->actor == r.manager || oa->actor == r.coordinator)
+		return rc;
+	/* ROLE-8: users get only what their administrators offered */
+	al_key k;
+	offer_key(&k, r.id, p.product, oa->update);
+	rc = al_txn_exists(t, &k);
+	if (rc == 0)
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-8: permission denied: update '%s' of '%s' is not offered to the users of contract %s",
+		              oa->update, p.product, r.number);
+	return rc < 0 ? rc : 0;
+}
+
+static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                       const char *update, int fn, int offered)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_product_code_check(product, "product");
+	if (!rc && fn != AL_FN_DOWNLOAD)
+		rc = al_product_code_check(update, "update");
+	if (rc)
+		return rc;
+	op_args oa = {actor, contract, (autolic_id)(offered != 0), fn, 0, product, update};
+	return al_run(db, fn < 0, access_fn, &oa);
+}
+
+int autolic_contract_download_check(autolic_db *db, autolic_id actor, autolic_id contract, const char *product)
+{
+	return access_call(db, actor, contract, product, NULL, AL_FN_DOWNLOAD, 0);
+}
+
+int autolic_contract_update_check(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                                  const char *update)
+{
+	return access_call(db, actor, contract, product, update, AL_FN_UPDATES, 0);
+}
+
+int autolic_contract_update_offer(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                                  const char *update, int offered)
+{
+	return access_call(db, actor, contract, product, update, -1, offered);
+}
+
+static int notify_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	product_rec p;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = product_load(t, oa->contract, oa->product, &p);
+	if (rc)
+		return rc;
+	/* ROLE-6: the coordinator column alone receives new-download notices */
+	al_subject s = {1, 0, 1, 0, 0, 0};
+	if (!al_authz_allowed(AL_FN_DOWNLOAD_NOTICE, &s))
+		return 0;
+	return al_txn_event(t, AUTOLIC_EVENT_DOWNLOAD_AVAILABLE, r.coordinator, r.team, r.id, p.product, "ROLE-6",
+	                    "update '%s' of '%s' is available for contract %s", oa->update, p.product, r.number);
+}
+
+int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const char *product, const char *update)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	int rc = al_product_code_check(product, "product");
+	if (!rc)
+		rc = al_product_code_check(update, "update");
+	if (rc)
+		return rc;
+	op_args oa = {0, contract, 0, 0, 0, product, update};
+	return al_run(db, 0, notify_fn, &oa);
+}
+
+/* ---- iteration (snapshots) ---- */
+
+typedef struct al_snap {
+	al_alloc a;
+	void *v;
+	size_t n, pos;
+} al_snap;
+
+struct autolic_contract_iter {
+	al_snap s; /* of autolic_contract_info */
+};
+
+struct autolic_contract_member_iter {
+	al_snap s; /* of autolic_contract_member */
+};
+
+typedef struct {
+	autolic_id key; /* team (contracts) or contract (members) */
+	const al_alloc *a;
+	void *v;
+	size_t n;
+} csnap_args;
+
+static int contracts_snap_fn(al_txn *t, void *arg)
+{
+	csnap_args *sa = arg;
+	al_free(sa->a, sa->v);
+	sa->v = NULL;
+	sa->n = 0;
+	al_idlist l;
+	al_key k;
+	int rc = 0;
+	if (sa->key) {
+		rc = al_team_check(t, sa->key);
+		al_key_init(&k, AL_K_TEAM_CONTRACT);
+		al_key_u64(&k, sa->key);
+		al_idlist_init(&l, t->a, 9);
+	} else {
+		al_key_init(&k, AL_K_CONTRACT);
+		al_idlist_init(&l, t->a, 1);
+	}
+	if (!rc)
+		rc = al_idlist_scan(t, &k, &l);
+	autolic_contract_info *v = NULL;
+	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu contracts", l.n);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		contract_rec r;
+		rc = al_contract_load_rec(t, l.v[i], &r);
+		if (!rc)
+			al_contract_fill_info(&r, t->now, &v[i]);
+	}
+	if (rc)
+		al_free(sa->a, v);
+	else {
+		sa->v = v;
+		sa->n = l.n;
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
+static int members_snap_fn(al_txn *t, void *arg)
+{
+	csnap_args *sa = arg;
+	al_free(sa->a, sa->v);
+	sa->v = NULL;
+	sa->n = 0;
+	contract_rec r;
+	int rc = al_contract_load_rec(t, sa->key, &r);
+	if (rc)
+		return rc;
+	al_idlist l;
+	al_idlist_init(&l, t->a, 9);
+	rc = al_team_list_members(t, r.team, &l);
+	autolic_contract_member *v = NULL;
+	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu members", l.n);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		autolic_account_info a;
+		v[i].account = l.v[i];
+		v[i].roles = AUTOLIC_CONTRACT_ROLE_USER |
+		             (l.v[i] == r.manager ? AUTOLIC_CONTRACT_ROLE_MANAGER : 0u) |
+		             (l.v[i] == r.coordinator ? AUTOLIC_CONTRACT_ROLE_COORDINATOR : 0u);
+		rc = al_team_role(t, r.team, l.v[i], &v[i].team_role);
+		if (!rc)
+			rc = al_account_load(t, l.v[i], &a);
+		if (!rc)
+			v[i].state = a.state;
+	}
+	if (rc)
+		al_free(sa->a, v);
+	else {
+		sa->v = v;
+		sa->n = l.n;
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
+/* Both iterators start with an al_snap: allocator, array, count, position. */
+static int snap_new(autolic_db *db, autolic_id key, al_txn_fn fn, size_t size, void **out)
+{
+	const al_alloc *a = al_db_alloc(db);
+	al_snap *it = al_calloc(a, 1, size);
+	if (!it)
+		return al_err(AUTOLIC_ENOMEM, "out of memory creating an iterator");
+	it->a = *a;
+	csnap_args sa = {key, &it->a, NULL, 0};
+	int rc = al_run(db, 0, fn, &sa);
+	if (rc) {
+		al_free(&it->a, sa.v);
+		al_free(&it->a, it);
+		return rc;
+	}
+	it->v = sa.v;
+	it->n = sa.n;
+	*out = it;
+	return 0;
+}
+
+int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return al_err(AUTOLIC_EINVAL, "db and out are required");
+	return snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
+}
+
+int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info *info)
+{
+	al_err_clear();
+	if (!it || !info)
+		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
+	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION, "autolic_contract_info");
+	if (rc)
+		return rc;
+	if (it->s.pos >= it->s.n)
+		return AUTOLIC_ITEROVER;
+	unsigned int v = info->version;
+	*info = ((const autolic_contract_info *)it->s.v)[it->s.pos++];
+	info->version = v;
+	return 0;
+}
+
+static void snap_free(al_snap *s)
+{
+	al_alloc a = s->a;
+	al_free(&a, s->v);
+	al_free(&a, s);
+}
+
+void autolic_contract_iter_free(autolic_contract_iter *it)
+{
+	if (it)
+		snap_free(&it->s);
+}
+
+int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract, autolic_contract_member_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return al_err(AUTOLIC_EINVAL, "db and out are required");
+	return snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter), (void **)out);
+}
+
+int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_contract_member *m)
+{
+	al_err_clear();
+	if (!it || !m)
+		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
+	int rc = check_info_version(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION, "autolic_contract_member");
+	if (rc)
+		return rc;
+	if (it->s.pos >= it->s.n)
+		return AUTOLIC_ITEROVER;
+	unsigned int v = m->version;
+	*m = ((const autolic_contract_member *)it->s.v)[it->s.pos++];
+	m->version = v;
+	return 0;
+}
+
+void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
+{
+	if (it)
+		snap_free(&it->s);
 }

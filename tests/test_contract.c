@@ -406,6 +406,278 @@ static void test_fault_loop(void **state)
 	assert_true(t_fault_loop(fl_setup, fl_read, NULL) > 3);
 }
 
+
+/* ROLE-3: only the current manager hands over, never on auto-renew, only
+ * to an administrator; exactly one manager at all times. */
+static void test_transfer_manager(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id team = get(x, c).team;
+	/* not an administrator yet */
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-3", autolic_contract_transfer_manager(x->db, x->ann, c, x->bob)));
+	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->bob));
+	/* only the current manager */
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-3", autolic_contract_transfer_manager(x->db, x->bob, c, x->bob)));
+	/* never while on automatic renewal */
+	T_OK(autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
+	assert_int_equal(get(x, c).auto_renew, 1);
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "automatic renewal", autolic_contract_transfer_manager(x->db, x->ann, c, x->bob)));
+	T_OK(autolic_contract_set_auto_renew(x->db, x->ann, c, 0));
+	T_FAILS(AUTOLIC_ESTATE, "already", autolic_contract_transfer_manager(x->db, x->ann, c, x->ann));
+	x->e.n = 0;
+	T_OK(autolic_contract_transfer_manager(x->db, x->ann, c, x->bob));
+	autolic_contract_info i = get(x, c);
+	assert_int_equal(i.manager, x->bob);
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 2);
+	assert_int_equal(x->e.v[0].recipient, x->bob);
+	assert_int_equal(x->e.v[1].recipient, x->ann);
+	/* the former manager lost the manager's rights, kept admin */
+	T_FAILS(AUTOLIC_EPERM, "ROLE-3", autolic_contract_transfer_manager(x->db, x->ann, c, x->ann));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
+	T_OK(autolic_contract_set_auto_renew(x->db, x->bob, c, 1));
+	int role;
+	T_OK(autolic_team_role_get(x->db, team, x->ann, &role));
+	assert_true(role == AUTOLIC_TEAM_PRIMARY || role == AUTOLIC_TEAM_SECONDARY);
+	/* bad input */
+	T_FAILS(AUTOLIC_EINVAL, "ROLE-7", autolic_contract_transfer_manager(x->db, 0, c, x->ann));
+	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_contract_transfer_manager(x->db, x->bob, c, 0));
+	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_contract_transfer_manager(x->db, x->bob, 99, x->ann));
+	T_OK(autolic_contract_set_auto_renew(x->db, x->bob, c, 0));
+	T_FAILS(AUTOLIC_ENOTFOUND, "account 99", autolic_contract_transfer_manager(x->db, x->bob, c, 99));
+}
+
+/* ROLE-4: serial number + current coordinator's email + new coordinator;
+ * the new coordinator is notified; only the manager assigns. */
+static void test_assign_coordinator(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id team = get(x, c).team;
+	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
+	/* the wrong current coordinator */
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com", "Bob Coordinator <bob@example.com>")));
+	T_FAILS(AUTOLIC_ENOTFOUND, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, "000-0", "ann@example.com", "bob@example.com"));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_assign_coordinator(x->db, x->cat, p.serial, "ann@example.com", "bob@example.com"));
+	x->e.n = 0;
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ANN@example.com", "Bob Coordinator <bob@example.com>"));
+	assert_int_equal(get(x, c).coordinator, x->bob);
+	assert_int_equal(get(x, c).manager, x->ann);
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 2);
+	assert_int_equal(x->e.v[0].recipient, x->bob);
+	assert_string_equal(x->e.v[0].rule, "ROLE-4");
+	int role;
+	T_OK(autolic_team_role_get(x->db, team, x->bob, &role));
+	assert_int_equal(role, AUTOLIC_TEAM_SECONDARY);
+	T_FAILS(AUTOLIC_EEXISTS, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com", "bob@example.com"));
+	/* the coordinator cannot assign the coordinator (ROLE-6) */
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_assign_coordinator(x->db, x->bob, p.serial, "bob@example.com", "cat@example.com"));
+	/* a new person is invited (ACCT-3), and notified */
+	x->e.n = 0;
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com", "Nora New <nora@example.com>"));
+	autolic_id nora;
+	T_OK(autolic_account_find(x->db, "nora@example.com", &nora));
+	assert_int_equal(get(x, c).coordinator, nora);
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_INVITATION_SENT), 1);
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 2);
+	/* a new person without names */
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-3", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora@example.com", "zed@example.com"));
+	T_FAILS(AUTOLIC_EINVAL, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, NULL, "nora@example.com", "zed@example.com"));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-1", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora", "zed@example.com"));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-3", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora@example.com", "Zed <zed@example.com"));
+}
+
+/* ROLE-5: the manager and the coordinator are also users of the team. */
+static void test_admins_are_users(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ann@example.com", "bob@example.com"));
+	autolic_contract_member_iter *it;
+	T_OK(autolic_contract_member_iter_new(x->db, c, &it));
+	autolic_contract_member m = {.version = AUTOLIC_CONTRACT_MEMBER_VERSION};
+	T_OK(autolic_contract_member_iter_next(it, &m));
+	assert_int_equal(m.account, x->ann);
+	assert_int_equal(m.roles, AUTOLIC_CONTRACT_ROLE_MANAGER | AUTOLIC_CONTRACT_ROLE_USER);
+	T_OK(autolic_contract_member_iter_next(it, &m));
+	assert_int_equal(m.account, x->bob);
+	assert_int_equal(m.roles, AUTOLIC_CONTRACT_ROLE_COORDINATOR | AUTOLIC_CONTRACT_ROLE_USER);
+	assert_int_equal(autolic_contract_member_iter_next(it, &m), AUTOLIC_ITEROVER);
+	autolic_contract_member_iter_free(it);
+	/* both may download (ROLE-6, ROLE-5) without holding a seat */
+	T_OK(autolic_contract_download_check(x->db, x->ann, c, "autocad"));
+	T_OK(autolic_contract_download_check(x->db, x->bob, c, "autocad"));
+}
+
+/* ROLE-6 manage contracts and renewal terms. */
+static void test_manage_contract(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	T_OK(autolic_contract_renew(x->db, x->ann, c, T_NOW + 2 * T_YEAR));
+	assert_int_equal(get(x, c).end, T_NOW + 2 * T_YEAR);
+	T_FAILS(AUTOLIC_EINVAL, "after", autolic_contract_renew(x->db, x->ann, c, T_NOW + T_YEAR));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_renew(x->db, x->cat, c, T_NOW + 3 * T_YEAR));
+	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_contract_renew(x->db, x->ann, c, 0));
+	x->c.now = T_NOW + 2 * T_YEAR;
+	T_FAILS(AUTOLIC_EEXPIRED, "ended", autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
+	T_FAILS(AUTOLIC_EEXPIRED, "ended", autolic_contract_download_check(x->db, x->ann, c, "autocad"));
+}
+
+/* ROLE-8: administrators choose the updates offered to users, only while
+ * the contract is active. */
+static void test_update_offers(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id team = get(x, c).team;
+	T_OK(autolic_account_invite_text(x->db, x->ann, team, "cat@example.com", NULL));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-8", autolic_contract_update_offer(x->db, x->cat, c, "autocad", "2027.1", 1));
+	T_OK(autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 1));
+	/* administrators may download any update */
+	T_OK(autolic_contract_update_check(x->db, x->ann, c, "autocad", "2027.2"));
+	T_FAILS(AUTOLIC_ENOTFOUND, "maya", autolic_contract_update_offer(x->db, x->ann, c, "maya", "1", 1));
+	T_FAILS(AUTOLIC_EINVAL, "update", autolic_contract_update_offer(x->db, x->ann, c, "autocad", "bad update", 1));
+	/* withdrawing */
+	T_OK(autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 0));
+	T_OK(autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 0));
+	/* only while active */
+	autolic_id later = t_buy1(x->db, x->ann, team, T_NOW + T_DAY);
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-8", autolic_contract_update_offer(x->db, x->ann, later, "autocad", "2027.1", 1)));
+	x->c.now = T_NOW + T_YEAR;
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXPIRED, "ROLE-8", autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 1)));
+}
+
+/* ROLE-6: new-download notifications go to the software coordinator. */
+static void test_download_notice(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ann@example.com", "bob@example.com"));
+	x->e.n = 0;
+	T_OK(autolic_contract_download_notify(x->db, c, "revit", "2027"));
+	assert_int_equal(x->e.n, 1);
+	assert_int_equal(x->e.v[0].type, AUTOLIC_EVENT_DOWNLOAD_AVAILABLE);
+	assert_int_equal(x->e.v[0].recipient, x->bob);
+	assert_string_equal(x->e.v[0].product, "revit");
+	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_contract_download_notify(x->db, c, "maya", "1"));
+	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_contract_download_notify(x->db, c, "revit", NULL));
+}
+
+/* Contract iterator: stable order by id, a snapshot. */
+static void test_contract_iterator(void **state)
+{
+	fx *x = *state;
+	autolic_id c1 = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id c2 = t_buy1(x->db, x->bob, 0, T_NOW);
+	autolic_id team1 = get(x, c1).team;
+	autolic_contract_iter *all, *one;
+	T_OK(autolic_contract_iter_new(x->db, 0, &all));
+	T_OK(autolic_contract_iter_new(x->db, team1, &one));
+	t_buy1(x->db, x->ann, 0, T_NOW); /* after the snapshot */
+	autolic_contract_info i = {.version = AUTOLIC_CONTRACT_INFO_VERSION};
+	T_OK(autolic_contract_iter_next(all, &i));
+	assert_int_equal(i.id, c1);
+	T_OK(autolic_contract_iter_next(all, &i));
+	assert_int_equal(i.id, c2);
+	assert_int_equal(autolic_contract_iter_next(all, &i), AUTOLIC_ITEROVER);
+	T_OK(autolic_contract_iter_next(one, &i));
+	assert_int_equal(i.id, c1);
+	assert_int_equal(autolic_contract_iter_next(one, &i), AUTOLIC_ITEROVER);
+	autolic_contract_iter_free(all);
+	autolic_contract_iter_free(one);
+	autolic_contract_iter_free(NULL);
+	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_contract_iter_new(x->db, 99, &all));
+	autolic_contract_member_iter *mi;
+	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_contract_member_iter_new(x->db, 99, &mi));
+	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_contract_member_iter_new(x->db, c1, NULL));
+}
+
+/* Fault loops over the role calls. */
+static int fl_setup_roles(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	autolic_id a = t_register(db, "ann@example.com", "Ann", "A");
+	autolic_id b = t_register(db, "bob@example.com", "Bob", "B");
+	t_buy1(db, a, 0, T_NOW);
+	return autolic_team_add_admin(db, a, 1, b);
+}
+
+static int fl_transfer(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	int rc = autolic_contract_transfer_manager(db, 1, 1, 2);
+	if (rc == AUTOLIC_EPERM) /* rerun after success: hand it back first */
+		rc = autolic_contract_transfer_manager(db, 2, 1, 1);
+	return rc;
+}
+
+static int fl_coordinator(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	autolic_contract_info i = {.version = AUTOLIC_CONTRACT_INFO_VERSION};
+	int rc = autolic_contract_get(db, 1, &i);
+	if (rc)
+		return rc;
+	return autolic_contract_assign_coordinator(db, 1, "100-00000001", i.coordinator == 1 ? "ann@example.com" : "nina@example.com",
+	                                           i.coordinator == 1 ? "Nina New <nina@example.com>" : "ann@example.com");
+}
+
+static int fl_offer(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	/* two calls, one host batch: all or nothing */
+	int rc = autolic_db_begin(db);
+	if (rc)
+		return rc;
+	rc = autolic_contract_update_offer(db, 1, 1, "autocad", "u1", 1);
+	if (!rc)
+		rc = autolic_contract_set_auto_renew(db, 1, 1, 1);
+	if (rc) {
+		autolic_db_rollback(db);
+		return rc;
+	}
+	return autolic_db_commit(db);
+}
+
+static int fl_members(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	autolic_contract_member_iter *it;
+	int rc = autolic_contract_member_iter_new(db, 1, &it);
+	if (rc)
+		return rc;
+	autolic_contract_member m = {.version = AUTOLIC_CONTRACT_MEMBER_VERSION};
+	while ((rc = autolic_contract_member_iter_next(it, &m)) == 0)
+		;
+	autolic_contract_member_iter_free(it);
+	autolic_contract_iter *ci;
+	rc = autolic_contract_iter_new(db, 0, &ci);
+	if (rc)
+		return rc;
+	autolic_contract_iter_free(ci);
+	return 0;
+}
+
+static void test_fault_loop_roles(void **state)
+{
+	(void)state;
+	assert_true(t_fault_loop(fl_setup_roles, fl_transfer, NULL) > 5);
+	assert_true(t_fault_loop(fl_setup_roles, fl_coordinator, NULL) > 5);
+	assert_true(t_fault_loop(fl_setup_roles, fl_offer, NULL) > 5);
+	assert_true(t_fault_loop(fl_setup_roles, fl_members, NULL) > 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,7 +690,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buy_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serial_visibility, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transfer_manager, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admins_are_users, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_manage_contract, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_offers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_download_notice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contract_iterator, setup, teardown),
 		cmocka_unit_test(test_fault_loop),
+		cmocka_unit_test(test_fault_loop_roles),
 	};
 	return cmocka_run_group_tests_name("contract", tests, NULL, NULL);
 }

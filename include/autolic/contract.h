@@ -157,6 +157,240 @@ AUTOLIC_EXTERN int autolic_contract_find(autolic_db *db, const char *number, aut
 AUTOLIC_EXTERN int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id contract,
                                                 const char *product, autolic_contract_product_info *info);
 
+/**
+ * @brief Hand the contract over to another contract manager (ROLE-2, ROLE-3).
+ *
+ * Only the current contract manager may do it, and never while automatic
+ * renewal is on (the contract must run to its end and a new one be taken
+ * out). Only an administrator can become contract manager: the new manager
+ * must be an active primary or secondary administrator of the contract's
+ * team. The former manager remains a secondary administrator of the team
+ * (they keep the coordinator role if they held it). Both are notified
+ * (::AUTOLIC_EVENT_ROLE_CHANGED). There is exactly one manager at all times.
+ * @param db the database.
+ * @param actor the current contract manager (ROLE-7).
+ * @param contract the contract.
+ * @param new_manager the new contract manager.
+ * @return 0; ::AUTOLIC_EINVAL (an id is 0); ::AUTOLIC_ENOTFOUND (contract, new manager);
+ *         ::AUTOLIC_EPERM (actor is not the manager: ROLE-3, ROLE-6, ROLE-7);
+ *         ::AUTOLIC_ESTATE (automatic renewal is on; new manager is not an active
+ *         administrator of the team, or already the manager: ROLE-3);
+ *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_id contract,
+                                                     autolic_id new_manager);
+
+/**
+ * @brief Assign the software coordinator of a contract (ROLE-4, ACCT-3).
+ *
+ * The procedure names the serial number of a product of the contract, the
+ * current coordinator's email, then the new coordinator, as
+ * `First Last <email>` or a bare email of an existing account. A person
+ * without an account is invited (ACCT-3, ::AUTOLIC_EVENT_INVITATION_SENT).
+ * The new coordinator becomes a secondary administrator of the team and is
+ * notified (::AUTOLIC_EVENT_ROLE_CHANGED); the former one is notified too and
+ * stays a secondary administrator. Only the contract manager may do it
+ * (ROLE-6).
+ * @param db the database.
+ * @param actor the contract manager (ROLE-7).
+ * @param serial the serial number of one of the contract's products.
+ * @param current_email the current coordinator's email (any case).
+ * @param new_coordinator the new coordinator, `First Last <email>` or an email.
+ * @return 0; ::AUTOLIC_EINVAL (NULL or empty argument, malformed email or text,
+ *         `current_email` is not the current coordinator's: ROLE-4, a new person
+ *         without names: ACCT-3); ::AUTOLIC_ENOTFOUND (serial number);
+ *         ::AUTOLIC_EPERM (ROLE-6, ROLE-7); ::AUTOLIC_EEXISTS (already the coordinator);
+ *         ::AUTOLIC_ESTATE (the new coordinator's account was removed);
+ *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const char *serial,
+                                                       const char *current_email,
+                                                       const char *new_coordinator);
+
+/**
+ * @brief Turn automatic renewal on or off (ROLE-6: manage contracts and renewal terms).
+ * @param db the database.
+ * @param actor the contract manager (ROLE-7).
+ * @param contract the contract.
+ * @param on non-zero to turn it on.
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EPERM (ROLE-6, ROLE-7);
+ *         ::AUTOLIC_EEXPIRED (the contract has ended); ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id contract, int on);
+
+/**
+ * @brief Extend the term of a contract to a later end (ROLE-6: renewal terms).
+ *
+ * Renewal extends the same contract; buying more is a new contract (ROLE-9).
+ * @param db the database.
+ * @param actor the contract manager (ROLE-7).
+ * @param contract the contract.
+ * @param new_end the new end of the term, after the current end.
+ * @return 0; ::AUTOLIC_EINVAL (`new_end` not after the current end);
+ *         ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EPERM (ROLE-6, ROLE-7); ::AUTOLIC_ENOMEM;
+ *         a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract,
+                                          autolic_time new_end);
+
+/**
+ * @brief May the actor download and activate a product of the contract? (ROLE-6)
+ *
+ * Yes for the contract manager and the software coordinator; for a user of
+ * the team only when they hold a seat for the product (U*). The contract
+ * must be active.
+ * @param db the database.
+ * @param actor the account asking.
+ * @param contract the contract.
+ * @param product the product code.
+ * @return 0 when allowed; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (contract, product);
+ *         ::AUTOLIC_EPERM (ROLE-6, ROLE-7); ::AUTOLIC_ESTATE (term not started);
+ *         ::AUTOLIC_EEXPIRED (term ended); a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_download_check(autolic_db *db, autolic_id actor, autolic_id contract,
+                                                   const char *product);
+
+/**
+ * @brief Offer (or withdraw) a product update or extension to the users (ROLE-8).
+ *
+ * Administrators of the contract (manager or coordinator) choose what their
+ * users are offered, and only while the contract is active.
+ * @param db the database.
+ * @param actor the contract manager or software coordinator (ROLE-7).
+ * @param contract the contract.
+ * @param product the product code, on the contract.
+ * @param update the update or extension code ([A-Za-z0-9._-], 1..::AUTOLIC_UPDATE_MAX bytes).
+ * @param offered non-zero to offer, 0 to withdraw (withdrawing what is not offered is a no-op).
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (contract, product);
+ *         ::AUTOLIC_EPERM (ROLE-6, ROLE-7); ::AUTOLIC_ESTATE (term not started: ROLE-8);
+ *         ::AUTOLIC_EEXPIRED (term ended: ROLE-8); ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_update_offer(autolic_db *db, autolic_id actor, autolic_id contract,
+                                                 const char *product, const char *update, int offered);
+
+/**
+ * @brief May the actor download an update of a product? (ROLE-6, ROLE-8)
+ *
+ * The manager and the coordinator may download any update; a user only one
+ * that the administrators offered, for a product they hold a seat for (U*).
+ * The contract must be active.
+ * @param db the database.
+ * @param actor the account asking.
+ * @param contract the contract.
+ * @param product the product code.
+ * @param update the update code.
+ * @return 0 when allowed; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (contract, product);
+ *         ::AUTOLIC_EPERM (ROLE-6, ROLE-7, ROLE-8: not offered); ::AUTOLIC_ESTATE;
+ *         ::AUTOLIC_EEXPIRED; a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_update_check(autolic_db *db, autolic_id actor, autolic_id contract,
+                                                 const char *product, const char *update);
+
+/**
+ * @brief Tell the contract's software coordinator that a new download is
+ *        available (ROLE-6: receive notifications of new downloads).
+ *
+ * Changes nothing stored: queues one ::AUTOLIC_EVENT_DOWNLOAD_AVAILABLE to
+ * the coordinator, delivered at once (or when the host batch commits). No
+ * actor: the host's catalogue publishes downloads.
+ * @param db the database.
+ * @param contract the contract.
+ * @param product the product code, on the contract.
+ * @param update the update code.
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const char *product,
+                                                    const char *update);
+
+/** An iterator over contracts. Opaque. */
+typedef struct autolic_contract_iter autolic_contract_iter;
+
+/**
+ * @brief Start iterating over contracts, ascending by id.
+ *
+ * A snapshot taken in one transaction (statuses as of that instant): later
+ * changes by any thread do not affect it.
+ * @param db the database.
+ * @param team 0 for every contract, else that team's.
+ * @param[out] out the iterator; free it with autolic_contract_iter_free().
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: the iterator belongs to one thread at a time.
+ */
+AUTOLIC_EXTERN int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_iter **out);
+
+/**
+ * @brief The next contract.
+ * @param it the iterator.
+ * @param[out] info filled; its `version` must be set by the caller.
+ * @return 0; ::AUTOLIC_ITEROVER when there are no more; ::AUTOLIC_EINVAL; ::AUTOLIC_EVERSION.
+ */
+AUTOLIC_EXTERN int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info *info);
+
+/**
+ * @brief Free a contract iterator. Accepts NULL.
+ * @param it the iterator.
+ */
+AUTOLIC_EXTERN void autolic_contract_iter_free(autolic_contract_iter *it);
+
+/** Role bit of ::autolic_contract_member: the contract manager (ROLE-2). */
+#define AUTOLIC_CONTRACT_ROLE_MANAGER 1u
+/** Role bit of ::autolic_contract_member: the software coordinator (ROLE-4). */
+#define AUTOLIC_CONTRACT_ROLE_COORDINATOR 2u
+/** Role bit of ::autolic_contract_member: a user (every member; ROLE-5). */
+#define AUTOLIC_CONTRACT_ROLE_USER 4u
+
+/** Current version of ::autolic_contract_member. */
+#define AUTOLIC_CONTRACT_MEMBER_VERSION 1
+
+/** @brief One person of a contract and their roles. Set `version` first. */
+typedef struct autolic_contract_member {
+	unsigned int version; /**< ::AUTOLIC_CONTRACT_MEMBER_VERSION. */
+	autolic_id account;   /**< The account. */
+	unsigned int roles;   /**< AUTOLIC_CONTRACT_ROLE_* bits. */
+	int team_role;        /**< Their ::autolic_team_role in the contract's team. */
+	int state;            /**< Their ::autolic_account_state at the snapshot. */
+} autolic_contract_member;
+
+/** An iterator over a contract's users and roles. Opaque. */
+typedef struct autolic_contract_member_iter autolic_contract_member_iter;
+
+/**
+ * @brief Start iterating over a contract's users and their roles, ascending by account id.
+ *
+ * The users of a contract are the members of its team; the manager and the
+ * coordinator are users too (ROLE-5). A snapshot, as for autolic_contract_iter_new().
+ * @param db the database.
+ * @param contract the contract.
+ * @param[out] out the iterator; free it with autolic_contract_member_iter_free().
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (contract); ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: the iterator belongs to one thread at a time.
+ */
+AUTOLIC_EXTERN int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
+                                                    autolic_contract_member_iter **out);
+
+/**
+ * @brief The next member.
+ * @param it the iterator.
+ * @param[out] member filled; its `version` must be set by the caller.
+ * @return 0; ::AUTOLIC_ITEROVER when there are no more; ::AUTOLIC_EINVAL; ::AUTOLIC_EVERSION.
+ */
+AUTOLIC_EXTERN int autolic_contract_member_iter_next(autolic_contract_member_iter *it,
+                                                     autolic_contract_member *member);
+
+/**
+ * @brief Free a member iterator. Accepts NULL.
+ * @param it the iterator.
+ */
+AUTOLIC_EXTERN void autolic_contract_member_iter_free(autolic_contract_member_iter *it);
+
 #ifdef __cplusplus
 }
 #endif

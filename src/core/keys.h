@@ -41,8 +41,14 @@ enum al_prefix {
 	/* 0x60 Fusion Operations */
 	AL_K_OPS_FIRST = 0x60,
 	AL_K_OPS_LAST = 0x6f,
-	/* 0x70 developer hubs */
+	/* 0x70 developer hubs (APS-2..APS-4) */
 	AL_K_HUB_FIRST = 0x70,
+	AL_K_HUB = 0x70,           /* id -> hub (team, name, created) */
+	AL_K_TEAM_HUB = 0x71,      /* team -> hub id (APS-2: at most one) */
+	AL_K_HUB_APP = 0x72,       /* application id -> (hub, name) */
+	AL_K_HUB_APPS = 0x73,      /* hub, application -> (empty) */
+	AL_K_HUB_ADMIN = 0x74,     /* hub, account -> (empty): appointed hub admins */
+	AL_K_ACCOUNT_HUB = 0x75,   /* account, hub -> (empty): reverse of AL_K_HUB_ADMIN */
 	AL_K_HUB_LAST = 0x7f,
 	/* 0x80 reports and idempotency */
 	AL_K_REPORT_FIRST = 0x80,
