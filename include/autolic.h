@@ -11,5 +11,6 @@
 #include "autolic/account.h"
 #include "autolic/team.h"
 #include "autolic/contract.h"
+#include "autolic/hub.h"
 
 #endif
