@@ -12,5 +12,7 @@
 #include "autolic/team.h"
 #include "autolic/contract.h"
 #include "autolic/hub.h"
+#include "autolic/ops.h"
+#include "autolic/seat.h"
 
 #endif

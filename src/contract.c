@@ -24,7 +24,8 @@ typedef struct contract_rec {
 
 typedef struct product_rec {
 	char product[AUTOLIC_PRODUCT_MAX + 1];
-	uint32_t quantity;
+	uint32_t quantity; /* seats now */
+	uint32_t bought;   /* seats bought: ROLE-9 never raises it */
 	char serial[AUTOLIC_SERIAL_MAX + 1];
 } product_rec;
 
@@ -166,6 +167,7 @@ static int product_store(al_txn *t, autolic_id contract, const product_rec *p)
 	al_rec_begin(&b, AL_K_CONTRACT_PRODUCT);
 	al_enc_str(&b, p->product);
 	al_enc_u32(&b, p->quantity);
+	al_enc_u32(&b, p->bought);
 	al_enc_str(&b, p->serial);
 	product_key(&k, contract, p->product);
 	int rc = al_txn_put(t, &k, &b);
@@ -197,6 +199,7 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 	if (!rc) {
 		al_dec_str(&d, p->product, sizeof p->product);
 		p->quantity = al_dec_u32(&d);
+		p->bought = al_dec_u32(&d);
 		al_dec_str(&d, p->serial, sizeof p->serial);
 		rc = al_rd_done(&d);
 	}
@@ -426,7 +429,7 @@ static int buy_fn(al_txn *t, void *arg)
 		product_rec p;
 		memset(&p, 0, sizeof p);
 		snprintf(p.product, sizeof p.product, "%s", sp->products[i].product);
-		p.quantity = sp->products[i].quantity;
+		p.quantity = p.bought = sp->products[i].quantity;
 		al_key k;
 		if (sp->products[i].serial) {
 			snprintf(p.serial, sizeof p.serial, "%s", sp->products[i].serial);
@@ -451,6 +454,9 @@ static int buy_fn(al_txn *t, void *arg)
 		}
 		if (!rc)
 			rc = product_store(t, r.id, &p);
+		/* the seats noun registers the product for its summaries */
+		if (!rc)
+			rc = al_seat_quantity_changed(t, r.id, p.product, p.quantity, NULL);
 	}
 	if (!rc)
 		rc = contract_store(t, &r);
@@ -705,6 +711,7 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 		info->contract = contract;
 		memcpy(info->product, pa.p.product, sizeof info->product);
 		info->quantity = pa.p.quantity;
+		info->bought = pa.p.bought;
 		memcpy(info->serial, pa.p.serial, sizeof info->serial);
 	}
 	return rc;
@@ -1233,4 +1240,59 @@ void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
 {
 	if (it)
 		snap_free(&it->s);
+}
+
+/* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
+
+typedef struct {
+	autolic_id actor, contract;
+	const char *product;
+	int64_t quantity;
+	uint32_t revoked;
+} qty_args;
+
+static int qty_fn(al_txn *t, void *arg)
+{
+	qty_args *qa = arg;
+	contract_rec r;
+	product_rec p;
+	qa->revoked = 0;
+	int rc = al_contract_load_rec(t, qa->contract, &r);
+	if (!rc)
+		rc = product_load(t, qa->contract, qa->product, &p);
+	if (!rc)
+		rc = require(t, &r, qa->actor, NULL, AL_FN_MANAGE_CONTRACT);
+	if (rc)
+		return rc;
+	if (qa->quantity > (int64_t)p.bought)
+		return al_err(AUTOLIC_EINVAL,
+		              "ROLE-9: contract %s was bought with %u seats of '%s'; more seats need a new contract, not %lld here",
+		              r.number, p.bought, p.product, (long long)qa->quantity);
+	p.quantity = (uint32_t)qa->quantity;
+	rc = product_store(t, r.id, &p);
+	if (!rc)
+		rc = al_seat_quantity_changed(t, r.id, p.product, qa->quantity, &qa->revoked);
+	return rc;
+}
+
+int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                                  int64_t quantity, uint32_t *revoked)
+{
+	if (revoked)
+		*revoked = 0;
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_product_code_check(product, "product");
+	if (rc)
+		return rc;
+	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld", AUTOLIC_SEATS_MAX,
+		              (long long)quantity);
+	qty_args qa = {actor, contract, product, quantity, 0};
+	rc = al_run(db, 1, qty_fn, &qa);
+	if (!rc && revoked)
+		*revoked = qa.revoked;
+	return rc;
 }

@@ -7,9 +7,22 @@
 #include "core/txn.h"
 
 /* *held = 1 when the account holds a seat for the product code on any
- * contract whose term covers t->now (FLEX-6 reads this). */
+ * contract whose term covers t->now (FLEX-6 reads this). An account whose
+ * invitation expired or that was removed holds nothing (ACCT-4). */
 int al_seat_held(al_txn *t, autolic_id account, const char *product, int *held);
-/* Free every seat the account holds, atomically inside t (SEAT-4). */
+/* Free every seat the account holds, atomically inside t (SEAT-4). Emits no
+ * event: the removal that calls it notifies as it sees fit. */
 int al_seat_release_all(al_txn *t, autolic_id account);
+
+/* Added by the seats noun (extension to agree with contracts): the contract
+ * noun calls this inside its transaction whenever a product's seat quantity
+ * is set: at purchase (so that the per-contract summary lists the product)
+ * and when the quantity changes. When fewer seats remain than are granted,
+ * the most recent grants are revoked first until granted == quantity (see
+ * docs/seats.md), each user being notified (AUTOLIC_EVENT_SEAT_REVOKED,
+ * rule SEAT-2). `quantity` < 0 is AUTOLIC_EINVAL. *revoked (may be NULL)
+ * receives the number of grants revoked. */
+int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product,
+                             int64_t quantity, uint32_t *revoked);
 
 #endif

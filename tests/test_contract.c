@@ -678,6 +678,27 @@ static void test_fault_loop_roles(void **state)
 	assert_true(t_fault_loop(fl_setup_roles, fl_members, NULL) > 3);
 }
 
+/* ROLE-9: the seat quantity never goes above what was bought; only the
+ * manager changes it (ROLE-6: renewal terms). */
+static void test_set_quantity(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	uint32_t revoked = 99;
+	T_OK(autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 3, &revoked));
+	assert_int_equal(revoked, 0);
+	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+	T_OK(autolic_contract_product_get(x->db, x->ann, c, "autocad", &p));
+	assert_int_equal(p.quantity, 3);
+	assert_int_equal(p.bought, 5);
+	T_OK(autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 5, NULL));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "ROLE-9", autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 6, NULL)));
+	T_FAILS(AUTOLIC_EINVAL, "quantity", autolic_contract_set_quantity(x->db, x->ann, c, "autocad", -1, NULL));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_set_quantity(x->db, x->bob, c, "autocad", 1, NULL));
+	T_FAILS(AUTOLIC_ENOTFOUND, "maya", autolic_contract_set_quantity(x->db, x->ann, c, "maya", 1, NULL));
+	T_OK(autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 0, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +719,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_download_notice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contract_iterator, setup, teardown),
 		cmocka_unit_test(test_fault_loop),
+		cmocka_unit_test_setup_teardown(test_set_quantity, setup, teardown),
 		cmocka_unit_test(test_fault_loop_roles),
 	};
 	return cmocka_run_group_tests_name("contract", tests, NULL, NULL);

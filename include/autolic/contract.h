@@ -90,8 +90,9 @@ typedef struct autolic_contract_product_info {
 	unsigned int version;                /**< ::AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION. */
 	autolic_id contract;                 /**< The contract. */
 	char product[AUTOLIC_PRODUCT_MAX + 1];/**< Product code. */
-	uint32_t quantity;                   /**< Seats bought. */
+	uint32_t quantity;                   /**< Seats now (see autolic_contract_set_quantity()). */
 	char serial[AUTOLIC_SERIAL_MAX + 1]; /**< Serial number (ROLE-6: see serial numbers). */
+	uint32_t bought;                     /**< Seats bought; the quantity never exceeds it (ROLE-9). */
 } autolic_contract_product_info;
 
 /**
@@ -309,6 +310,28 @@ AUTOLIC_EXTERN int autolic_contract_update_check(autolic_db *db, autolic_id acto
  */
 AUTOLIC_EXTERN int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const char *product,
                                                     const char *update);
+
+/**
+ * @brief Change the seat quantity of a product of the contract (ROLE-6:
+ *        renewal terms; ROLE-9; SEAT-2).
+ *
+ * Only the contract manager may do it. The quantity may go down to 0 and
+ * back up to the number of seats bought, never above: more seats are a new
+ * contract (ROLE-9). When fewer seats remain than are granted, the most
+ * recent grants are revoked first (docs/seats.md), in the same transaction.
+ * @param db the database.
+ * @param actor the contract manager (ROLE-7).
+ * @param contract the contract.
+ * @param product the product code.
+ * @param quantity the new quantity, 0..seats bought.
+ * @param[out] revoked the number of grants revoked (may be NULL).
+ * @return 0; ::AUTOLIC_EINVAL (negative, above ::AUTOLIC_SEATS_MAX or above the seats
+ *         bought: ROLE-9); ::AUTOLIC_ENOTFOUND (contract, product); ::AUTOLIC_EPERM (ROLE-6,
+ *         ROLE-7); ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract,
+                                                 const char *product, int64_t quantity, uint32_t *revoked);
 
 /** An iterator over contracts. Opaque. */
 typedef struct autolic_contract_iter autolic_contract_iter;

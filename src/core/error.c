@@ -1,4 +1,5 @@
 #include "error.h"
+#include "autolic/sys/storage.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -38,8 +38,19 @@ enum al_prefix {
 	/* 0x50 Flex */
 	AL_K_FLEX_FIRST = 0x50,
 	AL_K_FLEX_LAST = 0x5f,
-	/* 0x60 Fusion Operations */
+	/* 0x60 Fusion Operations (src/ops.c) */
 	AL_K_OPS_FIRST = 0x60,
+	AL_K_OPS_HUB = 0x60,        /* hub id -> hub */
+	AL_K_OPS_TENANT_HUB = 0x61, /* tenant account -> hub id (one hub per tenant) */
+	AL_K_OPS_ADMIN = 0x62,      /* tenant, admin account -> (empty) */
+	AL_K_OPS_ADMIN_OF = 0x63,   /* admin account, tenant -> (empty) */
+	AL_K_OPS_SUB = 0x64,        /* tenant, subscription number -> subscription */
+	AL_K_OPS_SUB_NUMBER = 0x65, /* subscription number -> tenant */
+	AL_K_OPS_USER = 0x66,       /* hub, account -> hub user (user licence) */
+	AL_K_OPS_OPERATOR = 0x67,   /* hub, operator id -> operator */
+	AL_K_OPS_OP_NUMBER = 0x68,  /* hub, operator number -> operator id */
+	AL_K_OPS_OP_HUB = 0x69,     /* operator id -> hub id */
+	AL_K_OPS_USER_OP = 0x6a,    /* hub, account, operator id -> (empty): OPS-3 operators */
 	AL_K_OPS_LAST = 0x6f,
 	/* 0x70 developer hubs (APS-2..APS-4) */
 	AL_K_HUB_FIRST = 0x70,

@@ -1,0 +1,140 @@
+"""Declarations for autolic/common.h, autolic/db.h and autolic/sys/storage.h.
+
+Also the shared ctypes aliases that the other fragments import::
+
+    from .core import autolic_id, autolic_time, db_p
+"""
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_size_t,
+                    c_uint, c_uint64, c_void_p)
+
+# ---- common.h ----
+autolic_id = c_uint64
+autolic_time = c_int64
+#: Every opaque handle (autolic_db *, iterators...) is passed as a void pointer.
+#: Python handle classes expose ``_as_parameter_`` so they can be passed directly.
+db_p = c_void_p
+handle_p = c_void_p
+
+OK = 0
+ERROR = -1
+EINVAL = -2
+ENOMEM = -3
+ENOTFOUND = -4
+EEXISTS = -5
+EPERM = -6
+ENOSEAT = -7
+ENOTOKENS = -8
+ENOLICENCE = -9
+ENOOPLICENCE = -10
+EEXPIRED = -11
+ECONFLICT = -12
+ELOCKED = -13
+ECORRUPT = -14
+ESTORAGE = -15
+EABORTED = -16
+EVERSION = -17
+ESTATE = -18
+EREADONLY = -19
+EBUSY = -20
+ITEROVER = -21
+EDUPLICATE = -22
+
+malloc_fn = CFUNCTYPE(c_void_p, c_size_t, c_void_p)
+realloc_fn = CFUNCTYPE(c_void_p, c_void_p, c_size_t, c_void_p)
+free_fn = CFUNCTYPE(None, c_void_p, c_void_p)
+
+
+class autolic_allocator(Structure):
+    _fields_ = [
+        ("malloc_fn", malloc_fn),
+        ("realloc_fn", realloc_fn),
+        ("free_fn", free_fn),
+        ("ctx", c_void_p),
+    ]
+
+
+# ---- sys/storage.h ----
+STORAGE_VERSION = 1
+
+storage_scan_cb = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p, c_size_t, c_void_p)
+storage_begin_fn = CFUNCTYPE(c_int, c_void_p, c_int)
+storage_get_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t))
+storage_put_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_void_p, c_size_t)
+storage_del_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
+storage_scan_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_void_p, c_size_t,
+                            storage_scan_cb, c_void_p)
+storage_ctx_fn = CFUNCTYPE(c_int, c_void_p)  # commit, rollback, savepoint, release, rollback_to
+storage_free_fn = CFUNCTYPE(None, c_void_p)
+
+
+class autolic_storage(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("ctx", c_void_p),
+        ("begin", storage_begin_fn),
+        ("get", storage_get_fn),
+        ("put", storage_put_fn),
+        ("del_", storage_del_fn),  # "del" in C
+        ("scan", storage_scan_fn),
+        ("commit", storage_ctx_fn),
+        ("rollback", storage_ctx_fn),
+        ("free", storage_free_fn),
+        ("savepoint", storage_ctx_fn),
+        ("release", storage_ctx_fn),
+        ("rollback_to", storage_ctx_fn),
+    ]
+
+
+# ---- db.h ----
+EVENT_VERSION = 1
+DB_OPTIONS_VERSION = 1
+
+
+class autolic_event(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("type", c_int),
+        ("time", autolic_time),
+        ("recipient", autolic_id),
+        ("team", autolic_id),
+        ("object", autolic_id),
+        ("product", c_char_p),
+        ("rule", c_char_p),
+        ("text", c_char_p),
+    ]
+
+
+event_fn = CFUNCTYPE(None, POINTER(autolic_event), c_void_p)
+clock_fn = CFUNCTYPE(autolic_time, c_void_p)
+
+
+class autolic_db_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("storage", POINTER(autolic_storage)),
+        ("clock", clock_fn),
+        ("clock_ctx", c_void_p),
+        ("allocator", POINTER(autolic_allocator)),
+        ("on_event", event_fn),
+        ("event_ctx", c_void_p),
+        ("max_retries", c_uint),
+    ]
+
+
+DECLS = [
+    # common.h
+    ("autolic_strerror", [c_int], c_char_p),
+    ("autolic_errmsg", [], c_char_p),
+    ("autolic_version", [POINTER(c_int), POINTER(c_int), POINTER(c_int)], c_char_p),
+    # sys/storage.h (autolic_storage_set_error is variadic: pass b"%s", text)
+    ("autolic_storage_set_error", [c_char_p], None),
+    ("autolic_store_memory_new", [POINTER(autolic_storage), POINTER(autolic_allocator)], c_int),
+    # db.h
+    ("autolic_db_options_init", [POINTER(autolic_db_options), c_uint], c_int),
+    ("autolic_db_open", [POINTER(db_p), POINTER(autolic_db_options)], c_int),
+    ("autolic_db_close", [db_p], None),
+    ("autolic_db_begin", [db_p], c_int),
+    ("autolic_db_commit", [db_p], c_int),
+    ("autolic_db_rollback", [db_p], c_int),
+    ("autolic_db_now", [db_p], autolic_time),
+]

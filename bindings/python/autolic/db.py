@@ -1,0 +1,187 @@
+"""The database handle."""
+import contextlib
+import ctypes
+import enum
+import sys
+import time as _time
+from dataclasses import dataclass
+from typing import Optional
+
+from ._api import core as _c
+from ._handle import Handle
+from ._lib import C, dec
+from ._time import from_time, to_time
+
+
+class EventType(enum.IntEnum):
+    """Kinds of events (``autolic_event_type``); unknown future kinds stay plain ints."""
+    INVITATION_SENT = 1
+    INVITATION_RESENT = 2
+    ROLE_CHANGED = 3
+    ORDER_CONFIRMED = 4
+    SEAT_GRANTED = 5
+    SEAT_REVOKED = 6
+    FLEX_ASSIGNED = 7
+    FLEX_LOW_BALANCE = 8
+    FLEX_SESSION_ENDED = 9
+    OPERATOR_DEACTIVATED = 10
+    DOWNLOAD_AVAILABLE = 11
+    PAYMENT_LATE = 12
+    FLEX_LOT_EXPIRED = 13
+
+
+def _enum_or_int(enum_cls, value):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        return value
+
+
+@dataclass(frozen=True)
+class Event:
+    """A notification delivered after commit (``autolic_event``), copied out."""
+    type: int
+    time: int
+    recipient: int
+    team: int
+    object: int
+    product: Optional[str]
+    rule: Optional[str]
+    text: Optional[str]
+
+    @property
+    def when(self):
+        """:attr:`time` as a UTC datetime."""
+        return from_time(self.time)
+
+    @classmethod
+    def _from_c(cls, ev):
+        return cls(_enum_or_int(EventType, ev.type), ev.time, ev.recipient, ev.team, ev.object,
+                   dec(ev.product), dec(ev.rule), dec(ev.text))
+
+
+def _report_callback_error(what):
+    """Exceptions cannot cross the C boundary: hand them to sys.unraisablehook."""
+    exc = sys.exc_info()[1]
+    hook = getattr(sys, "unraisablehook", None)
+    if hook is None:  # pragma: no cover
+        import traceback
+        traceback.print_exc()
+        return
+    args = type("UnraisableHookArgs", (), {})()
+    args.exc_type, args.exc_value, args.exc_traceback = type(exc), exc, exc.__traceback__
+    args.err_msg, args.object = "Exception ignored in autolic %s" % what, None
+    hook(args)
+
+
+class Database(Handle):
+    """An open libautolic database (``autolic_db``).
+
+    Args:
+        storage: ``None`` for a new memory store, a :class:`autolic.MemoryStore`,
+            or a Python backend (:class:`autolic.Backend` subclass such as
+            :class:`autolic.SqliteBackend`). On success the database owns it and
+            releases it on close.
+        clock: a callable returning the current time as a UTC datetime or int
+            seconds; ``None`` for the system clock. Kept referenced while open.
+        on_event: a callable receiving each :class:`Event` after commit. Kept
+            referenced while open. Exceptions it raises go to
+            ``sys.unraisablehook`` (they cannot cross the C boundary).
+        max_retries: retries of a call on a storage conflict (0: default).
+
+    Close with :meth:`close` or a ``with`` block; a finalizer closes it
+    otherwise. Child handles (iterators...) are closed first.
+    """
+
+    def __init__(self, storage=None, clock=None, on_event=None, max_retries=0):
+        opts = _c.autolic_db_options()
+        C.autolic_db_options_init(ctypes.byref(opts), _c.DB_OPTIONS_VERSION)
+        opts.max_retries = max_retries
+        keep = []
+        self._clock = clock
+        self._on_event = on_event
+        if clock is not None:
+            if not callable(clock):
+                raise TypeError("clock must be callable")
+            cb = _c.clock_fn(self._clock_thunk(clock))
+            opts.clock = cb
+            keep.append(cb)
+        if on_event is not None:
+            if not callable(on_event):
+                raise TypeError("on_event must be callable")
+            cb = _c.event_fn(self._event_thunk(on_event))
+            opts.on_event = cb
+            keep.append(cb)
+        vt = None
+        if storage is not None:
+            vt, storage_keep = storage._vtable()
+            opts.storage = ctypes.pointer(vt)
+            keep.append(vt)
+            keep.extend(storage_keep)
+        out = _c.db_p()
+        try:
+            C.autolic_db_open(ctypes.byref(out), ctypes.byref(opts))
+        except BaseException:
+            if storage is not None:
+                storage._open_failed()
+            raise
+        if storage is not None:
+            storage._owned()
+        self.storage = storage
+        self._adopt(out.value, C.autolic_db_close, keep=keep, name="Database")
+
+    @staticmethod
+    def _clock_thunk(clock):
+        def thunk(_ctx):
+            try:
+                return to_time(clock())
+            except BaseException:
+                _report_callback_error("clock callback (the system time was used)")
+                return int(_time.time())
+        return thunk
+
+    @staticmethod
+    def _event_thunk(handler):
+        def thunk(ev_p, _ctx):
+            try:
+                handler(Event._from_c(ev_p.contents))
+            except BaseException:
+                _report_callback_error("event handler")
+        return thunk
+
+    def now(self):
+        """The handle's clock, as a UTC datetime."""
+        return from_time(C.autolic_db_now(self))
+
+    def now_seconds(self):
+        """The handle's clock, as int UTC seconds."""
+        return C.autolic_db_now(self)
+
+    def begin(self):
+        """Start a host batch on this thread (prefer :meth:`batch`)."""
+        C.autolic_db_begin(self)
+
+    def commit(self):
+        """Commit this thread's batch; raises :class:`autolic.Aborted` if a call aborted it."""
+        C.autolic_db_commit(self)
+
+    def rollback(self):
+        """Roll back this thread's batch; its events are dropped."""
+        C.autolic_db_rollback(self)
+
+    @contextlib.contextmanager
+    def batch(self):
+        """``with db.batch():`` the calls inside form one transaction.
+
+        Committed when the block ends normally, rolled back when it raises.
+        """
+        self.begin()
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def __repr__(self):
+        return "<autolic.Database %s>" % ("closed" if self.closed else "open")

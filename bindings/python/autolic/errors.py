@@ -1,0 +1,133 @@
+"""Exceptions: one subclass of :class:`Error` per libautolic error code."""
+from ._api import core as _c
+
+
+class Error(Exception):
+    """A libautolic call failed.
+
+    Attributes:
+        code: the negative ``AUTOLIC_E*`` code.
+        message: the library's detailed message (``autolic_errmsg()``), which
+            names the argument or the rule at fault, e.g. ``"SEAT-2: ..."``.
+        function: the C function that failed, when known.
+    """
+
+    code = _c.ERROR
+
+    def __init__(self, message="", code=None, function=None, strerror=None):
+        if code is not None:
+            self.code = code
+        self.message = message or ""
+        self.function = function
+        self.strerror = strerror or ""
+        super().__init__(self.message)
+
+    def __str__(self):
+        head = self.strerror or "error %d" % self.code
+        text = "%s: %s" % (head, self.message) if self.message else head
+        return "%s (in %s)" % (text, self.function) if self.function else text
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), self.message, self.code, self.function, self.strerror))
+
+
+def _rebuild(cls, message, code, function, strerror):
+    return cls(message, code, function, strerror)
+
+
+class InvalidArgument(Error, ValueError):
+    code = _c.EINVAL
+
+
+class NoMemory(Error, MemoryError):
+    code = _c.ENOMEM
+
+
+class NotFound(Error):
+    code = _c.ENOTFOUND
+
+
+class Exists(Error):
+    code = _c.EEXISTS
+
+
+class PermissionDenied(Error):
+    code = _c.EPERM
+
+
+class NoSeat(Error):
+    code = _c.ENOSEAT
+
+
+class NotEnoughTokens(Error):
+    code = _c.ENOTOKENS
+
+
+class NoLicence(Error):
+    code = _c.ENOLICENCE
+
+
+class NoOperatorLicence(Error):
+    code = _c.ENOOPLICENCE
+
+
+class Expired(Error):
+    code = _c.EEXPIRED
+
+
+class Conflict(Error):
+    code = _c.ECONFLICT
+
+
+class Locked(Error):
+    code = _c.ELOCKED
+
+
+class Corrupt(Error):
+    code = _c.ECORRUPT
+
+
+class StorageError(Error):
+    code = _c.ESTORAGE
+
+
+class Aborted(Error):
+    code = _c.EABORTED
+
+
+class VersionError(Error):
+    code = _c.EVERSION
+
+
+class StateError(Error):
+    code = _c.ESTATE
+
+
+class ReadOnly(Error):
+    code = _c.EREADONLY
+
+
+class Busy(Error):
+    code = _c.EBUSY
+
+
+class Duplicate(Error):
+    code = _c.EDUPLICATE
+
+
+#: code -> exception class. AUTOLIC_ERROR (-1) and unknown codes map to Error.
+BY_CODE = {cls.code: cls for cls in (
+    InvalidArgument, NoMemory, NotFound, Exists, PermissionDenied, NoSeat, NotEnoughTokens,
+    NoLicence, NoOperatorLicence, Expired, Conflict, Locked, Corrupt, StorageError, Aborted,
+    VersionError, StateError, ReadOnly, Busy, Duplicate)}
+
+
+def error_class(code):
+    """The exception class for `code`; plain :class:`Error` for unknown codes."""
+    return BY_CODE.get(code, Error)
+
+
+def make_error(code, message="", function=None, strerror=None):
+    """Build (not raise) the exception for `code`."""
+    cls = error_class(code)
+    return cls(message, code=code, function=function, strerror=strerror)

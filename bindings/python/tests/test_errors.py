@@ -1,0 +1,80 @@
+"""Exceptions: one subclass per code, the library's message, unknown codes."""
+import ctypes
+import pickle
+import unittest
+
+import helpers  # noqa: F401
+import autolic
+from autolic import errors
+from autolic._api import core as C
+
+
+class TestErrors(unittest.TestCase):
+    def test_one_subclass_per_code(self):
+        names = {
+            C.EINVAL: "InvalidArgument", C.ENOMEM: "NoMemory", C.ENOTFOUND: "NotFound",
+            C.EEXISTS: "Exists", C.EPERM: "PermissionDenied", C.ENOSEAT: "NoSeat",
+            C.ENOTOKENS: "NotEnoughTokens", C.ENOLICENCE: "NoLicence",
+            C.ENOOPLICENCE: "NoOperatorLicence", C.EEXPIRED: "Expired",
+            C.ECONFLICT: "Conflict", C.ELOCKED: "Locked", C.ECORRUPT: "Corrupt",
+            C.ESTORAGE: "StorageError", C.EABORTED: "Aborted", C.EVERSION: "VersionError",
+            C.ESTATE: "StateError", C.EREADONLY: "ReadOnly", C.EBUSY: "Busy",
+            C.EDUPLICATE: "Duplicate",
+        }
+        for code, name in names.items():
+            cls = errors.error_class(code)
+            self.assertEqual(cls.__name__, name)
+            self.assertIs(getattr(autolic, name), cls)
+            self.assertTrue(issubclass(cls, autolic.Error))
+            self.assertEqual(cls.code, code)
+        self.assertEqual(len(set(errors.BY_CODE.values())), len(names))
+
+    def test_generic_and_unknown_codes(self):
+        self.assertIs(errors.error_class(C.ERROR), autolic.Error)
+        e = errors.make_error(-999, "from the future", "autolic_x", autolic.strerror(-999))
+        self.assertIs(type(e), autolic.Error)
+        self.assertEqual(e.code, -999)
+        self.assertIn("from the future", str(e))
+        self.assertEqual(autolic.strerror(-999), "unknown error")
+
+    def test_raised_with_detailed_message(self):
+        with self.assertRaises(autolic.InvalidArgument) as cm:
+            autolic.account.email_normalize("no-at-sign")
+        e = cm.exception
+        self.assertEqual(e.code, C.EINVAL)
+        self.assertIn("ACCT-1", e.message)
+        self.assertEqual(e.function, "autolic_email_normalize")
+        self.assertEqual(e.strerror, "invalid argument")
+        self.assertIn("ACCT-1", str(e))
+        self.assertIsInstance(e, ValueError)
+
+    def test_pickles(self):
+        e = errors.make_error(C.ENOSEAT, "SEAT-2: all seats in use", "autolic_seat_grant", "x")
+        back = pickle.loads(pickle.dumps(e))
+        self.assertIs(type(back), autolic.NoSeat)
+        self.assertEqual((back.message, back.code, back.function), (e.message, e.code, e.function))
+
+    def test_version_error_from_options_init(self):
+        opts = C.autolic_db_options()
+        with self.assertRaises(autolic.VersionError) as cm:
+            autolic.C.autolic_db_options_init(ctypes.byref(opts), 99)
+        self.assertIn("99", cm.exception.message)
+
+    def test_non_int_functions_are_not_checked(self):
+        # autolic_strerror returns a pointer: never raises, whatever the code.
+        self.assertEqual(autolic.C.autolic_strerror(-21), b"no more items")
+        self.assertIsNone(autolic.C.autolic_db_close(None))
+
+    def test_iterover_is_returned_not_raised(self):
+        from autolic._lib import _check_int
+        self.assertEqual(_check_int(C.ITEROVER, autolic.C.autolic_db_begin, ()), C.ITEROVER)
+        self.assertEqual(_check_int(0, autolic.C.autolic_db_begin, ()), 0)
+        with self.assertRaises(autolic.Busy):
+            _check_int(C.EBUSY, autolic.C.autolic_db_begin, ())
+
+    def test_version(self):
+        self.assertEqual(autolic.version(), "%d.%d.%d" % autolic.version_info())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,4 +1,0 @@
-var searchData=
-[
-  ['db_2eh_0',['db.h',['../db_8h.html',1,'']]]
-];

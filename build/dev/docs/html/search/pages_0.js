@@ -1,4 +1,0 @@
-var searchData=
-[
-  ['errors_0',['Errors',['../errors.html',1,'']]]
-];

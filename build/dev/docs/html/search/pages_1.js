@@ -1,4 +1,0 @@
-var searchData=
-[
-  ['libautolic_0',['libautolic',['../index.html',1,'']]]
-];

@@ -1,0 +1,1257 @@
+/* Seats (SEAT-1..SEAT-5). Semantics and decisions: docs/seats.md. */
+#include "seat.h"
+#include "account.h"
+#include "autolic/seat.h"
+#include "contract.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest list autolic_seat_set_access() takes (duplicates are checked pairwise). */
+#define SET_ACCESS_MAX 1024
+
+/* ---- product codes ---- */
+
+static int product_check(const char *p, const char *what)
+{
+	if (!p)
+		return al_err(AUTOLIC_EINVAL, "%s: product code is NULL", what);
+	size_t n = strlen(p);
+	if (n == 0 || n > AUTOLIC_SEAT_PRODUCT_MAX)
+		return al_err(AUTOLIC_EINVAL, "%s: product code must be 1 to %d bytes, not %zu", what,
+		              AUTOLIC_SEAT_PRODUCT_MAX, n);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f)
+			return al_err(AUTOLIC_EINVAL,
+			              "%s: product code '%s' may hold only printable ASCII without spaces",
+			              what, p);
+	return 0;
+}
+
+/* ---- keys ----
+ * AL_K_SEAT         contract u64, product str, account u64 -> grant record
+ * AL_K_ACCOUNT_SEAT account u64, contract u64, product str -> empty record
+ * AL_K_SEAT_COUNT   contract u64, product str -> u64 granted (read and written
+ *                   in the same transaction as every grant: SEAT-5) */
+
+static void seat_prefix(al_key *k, autolic_id contract, const char *product)
+{
+	al_key_init(k, AL_K_SEAT);
+	al_key_u64(k, contract);
+	al_key_str(k, product);
+}
+
+static void seat_key(al_key *k, autolic_id contract, const char *product, autolic_id user)
+{
+	seat_prefix(k, contract, product);
+	al_key_u64(k, user);
+}
+
+static void acct_prefix(al_key *k, autolic_id user)
+{
+	al_key_init(k, AL_K_ACCOUNT_SEAT);
+	al_key_u64(k, user);
+}
+
+static void acct_key(al_key *k, autolic_id user, autolic_id contract, const char *product)
+{
+	acct_prefix(k, user);
+	al_key_u64(k, contract);
+	al_key_str(k, product);
+}
+
+static void count_prefix(al_key *k, autolic_id contract)
+{
+	al_key_init(k, AL_K_SEAT_COUNT);
+	al_key_u64(k, contract);
+}
+
+static void count_key(al_key *k, autolic_id contract, const char *product)
+{
+	count_prefix(k, contract);
+	al_key_str(k, product);
+}
+
+/* ---- rows collected by scans ---- */
+
+typedef struct seat_row {
+	autolic_id contract, user, by;
+	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];
+	uint64_t gid;   /* grant order (a store-wide sequence); the count for count rows */
+	autolic_time at;
+	int origin;
+} seat_row;
+
+typedef struct rows {
+	seat_row *v;
+	size_t n, cap;
+	const al_alloc *a;
+} rows;
+
+static int grow(const al_alloc *a, void **v, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 8;
+	while (c < need)
+		c *= 2;
+	void *p = al_realloc(a, *v, c * elem);
+	if (!p)
+		return al_err(AUTOLIC_ENOMEM, "out of memory listing seats");
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+static seat_row *rows_push(rows *rs)
+{
+	if (grow(rs->a, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v)))
+		return NULL;
+	seat_row *r = &rs->v[rs->n++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static void rows_free(rows *rs)
+{
+	al_free(rs->a, rs->v);
+	rs->v = NULL;
+	rs->n = rs->cap = 0;
+}
+
+static int corrupt_key(const char *what)
+{
+	return al_err(AUTOLIC_ECORRUPT, "malformed %s key in the store", what);
+}
+
+/* Read the NUL-terminated product at `at`; the offset after it in *next. */
+static int key_product(const unsigned char *k, size_t kl, size_t at, char *dst, size_t *next)
+{
+	if (at >= kl)
+		return -1;
+	const unsigned char *z = memchr(k + at, 0, kl - at);
+	if (!z)
+		return -1;
+	size_t n = (size_t)(z - (k + at));
+	if (n == 0 || n > AUTOLIC_SEAT_PRODUCT_MAX)
+		return -1;
+	memcpy(dst, k + at, n + 1);
+	*next = at + n + 1;
+	return 0;
+}
+
+static int grant_decode(const void *v, size_t vl, seat_row *r)
+{
+	al_rd d;
+	int rc = al_rec_open(&d, v, vl, AL_K_SEAT);
+	if (rc)
+		return rc;
+	r->gid = al_dec_u64(&d);
+	r->at = al_dec_i64(&d);
+	r->by = al_dec_u64(&d);
+	r->origin = al_dec_u8(&d);
+	return al_rd_done(&d);
+}
+
+static int cb_seat(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	const unsigned char *k = key;
+	size_t next;
+	seat_row tmp;
+	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next + 8 != kl)
+		return corrupt_key("seat");
+	seat_row *r = rows_push(arg);
+	if (!r)
+		return AUTOLIC_ENOMEM;
+	memcpy(r->product, tmp.product, sizeof r->product);
+	r->contract = al_key_get_u64(k, 1);
+	r->user = al_key_get_u64(k, next);
+	return grant_decode(v, vl, r);
+}
+
+static int cb_acct(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)v;
+	(void)vl;
+	const unsigned char *k = key;
+	size_t next;
+	seat_row tmp;
+	if (kl < 17 || key_product(k, kl, 17, tmp.product, &next) || next != kl)
+		return corrupt_key("account seat");
+	seat_row *r = rows_push(arg);
+	if (!r)
+		return AUTOLIC_ENOMEM;
+	memcpy(r->product, tmp.product, sizeof r->product);
+	r->user = al_key_get_u64(k, 1);
+	r->contract = al_key_get_u64(k, 9);
+	return 0;
+}
+
+static int count_decode(const void *v, size_t vl, uint64_t *n)
+{
+	al_rd d;
+	int rc = al_rec_open(&d, v, vl, AL_K_SEAT_COUNT);
+	if (rc)
+		return rc;
+	*n = al_dec_u64(&d);
+	return al_rd_done(&d);
+}
+
+static int cb_count(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	const unsigned char *k = key;
+	size_t next;
+	seat_row tmp;
+	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next != kl)
+		return corrupt_key("seat count");
+	seat_row *r = rows_push(arg);
+	if (!r)
+		return AUTOLIC_ENOMEM;
+	memcpy(r->product, tmp.product, sizeof r->product);
+	r->contract = al_key_get_u64(k, 1);
+	return count_decode(v, vl, &r->gid);
+}
+
+static int by_gid_desc(const void *a, const void *b)
+{
+	uint64_t x = ((const seat_row *)a)->gid, y = ((const seat_row *)b)->gid;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int by_gid_asc(const void *a, const void *b) { return -by_gid_desc(a, b); }
+
+/* ---- records ---- */
+
+/* The grant of (contract, product, user): 0, or AUTOLIC_ENOTFOUND without message. */
+static int seat_get(al_txn *t, autolic_id contract, const char *product, autolic_id user,
+                    seat_row *r)
+{
+	al_key k;
+	al_buf b;
+	seat_key(&k, contract, product, user);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (!rc) {
+		memset(r, 0, sizeof(*r));
+		r->contract = contract;
+		r->user = user;
+		snprintf(r->product, sizeof r->product, "%s", product);
+		rc = grant_decode(b.p, b.len, r);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* *n = seats granted; *exists = whether the count record is there. */
+static int count_get(al_txn *t, autolic_id contract, const char *product, uint64_t *n,
+                     int *exists)
+{
+	al_key k;
+	al_buf b;
+	count_key(&k, contract, product);
+	al_buf_init(&b, t->a);
+	*n = 0;
+	int rc = al_txn_get(t, &k, &b);
+	if (exists)
+		*exists = rc == 0;
+	if (!rc)
+		rc = count_decode(b.p, b.len, n);
+	else if (rc == AUTOLIC_ENOTFOUND)
+		rc = 0;
+	al_buf_free(&b);
+	return rc;
+}
+
+static int count_put(al_txn *t, autolic_id contract, const char *product, uint64_t n)
+{
+	al_key k;
+	al_buf b;
+	count_key(&k, contract, product);
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_SEAT_COUNT);
+	al_enc_u64(&b, n);
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+/* Write the grant and its index and raise the count (already read as `count`). */
+static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic_id user,
+                    autolic_id actor, int origin, uint64_t count)
+{
+	autolic_id gid;
+	int rc = al_txn_seq_next(t, "seat", &gid);
+	if (rc)
+		return rc;
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_SEAT);
+	al_enc_u64(&b, gid);
+	al_enc_i64(&b, t->now);
+	al_enc_u64(&b, actor);
+	al_enc_u8(&b, (uint8_t)origin);
+	seat_key(&k, contract, product, user);
+	rc = al_txn_put(t, &k, &b);
+	if (!rc) {
+		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
+		acct_key(&k, user, contract, product);
+		rc = al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	return rc ? rc : count_put(t, contract, product, count + 1);
+}
+
+/* Delete the grant and its index and lower the count. */
+static int seat_remove(al_txn *t, autolic_id contract, const char *product, autolic_id user)
+{
+	al_key k;
+	seat_key(&k, contract, product, user);
+	int rc = al_txn_del(t, &k);
+	if (!rc) {
+		acct_key(&k, user, contract, product);
+		rc = al_txn_del(t, &k);
+	}
+	if (rc == AUTOLIC_ENOTFOUND)
+		return al_err(AUTOLIC_ECORRUPT, "seat index of account %llu is inconsistent",
+		              (unsigned long long)user);
+	uint64_t n;
+	if (!rc)
+		rc = count_get(t, contract, product, &n, NULL);
+	if (!rc && n == 0)
+		return al_err(AUTOLIC_ECORRUPT, "seat count of '%s' on contract %llu is inconsistent",
+		              product, (unsigned long long)contract);
+	return rc ? rc : count_put(t, contract, product, n - 1);
+}
+
+static int scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb, rows *out)
+{
+	out->v = NULL;
+	out->n = out->cap = 0;
+	out->a = t->a;
+	int rc = al_txn_scan_prefix(t, prefix, cb, out);
+	if (rc)
+		rows_free(out);
+	return rc;
+}
+
+/* ---- rules ---- */
+
+/* ACCT-4 and removal: may this account receive a seat now? */
+static int user_may_hold(const autolic_account_info *u)
+{
+	if (u->state == AUTOLIC_ACCOUNT_EXPIRED)
+		return al_err(AUTOLIC_EEXPIRED,
+		              "ACCT-4: the invitation of account %llu (%s) expired; an expired "
+		              "invitation grants nothing (resend it first)",
+		              (unsigned long long)u->id, u->email);
+	if (u->state == AUTOLIC_ACCOUNT_REMOVED)
+		return al_err(AUTOLIC_ESTATE, "account %llu (%s) was removed and may hold no seat",
+		              (unsigned long long)u->id, u->email);
+	return 0;
+}
+
+static int contract_may_grant(const al_contract_product *cp, autolic_time now)
+{
+	if (cp->active)
+		return 0;
+	if (now >= cp->end)
+		return al_err(AUTOLIC_EEXPIRED,
+		              "SEAT-1: contract %llu ended at %lld; its seats of '%s' grant nothing",
+		              (unsigned long long)cp->contract, (long long)cp->end, cp->product);
+	return al_err(AUTOLIC_ESTATE, "SEAT-1: contract %llu starts at %lld; no seat of '%s' can be "
+	              "granted before its term", (unsigned long long)cp->contract,
+	              (long long)cp->start, cp->product);
+}
+
+/*
+ * The quantity-reduction rule (docs/seats.md): while more seats are granted
+ * than `quantity`, revoke the most recent grant (highest grant sequence).
+ * The sequence is store-wide and strictly increasing, so the choice is
+ * deterministic whatever the clock says.
+ */
+static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id team,
+               uint64_t quantity, uint32_t *revoked)
+{
+	uint64_t n;
+	int rc = count_get(t, contract, product, &n, NULL);
+	if (rc || n <= quantity)
+		return rc;
+	rows rs;
+	al_key k;
+	seat_prefix(&k, contract, product);
+	rc = scan_rows(t, &k, cb_seat, &rs);
+	if (rc)
+		return rc;
+	if (rs.n != n) {
+		rows_free(&rs);
+		return al_err(AUTOLIC_ECORRUPT, "seat count of '%s' on contract %llu is %llu but %zu "
+		              "grants are stored", product, (unsigned long long)contract,
+		              (unsigned long long)n, rs.n);
+	}
+	qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_desc);
+	uint64_t excess = n - quantity;
+	for (uint64_t i = 0; !rc && i < excess; i++) {
+		seat_row *r = &rs.v[i];
+		rc = seat_remove(t, contract, product, r->user);
+		if (!rc)
+			rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_REVOKED, r->user, team, contract, product,
+			                  "SEAT-2", "the seat of '%s' on contract %llu was withdrawn: "
+			                  "only %llu seats remain",
+			                  product, (unsigned long long)contract,
+			                  (unsigned long long)quantity);
+	}
+	rows_free(&rs);
+	if (!rc && revoked)
+		*revoked = (uint32_t)excess;
+	return rc;
+}
+
+/* SEAT-1 across contracts: does `user` hold `product` on another active contract? */
+static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product *cp)
+{
+	rows rs;
+	al_key k;
+	acct_prefix(&k, user);
+	int rc = scan_rows(t, &k, cb_acct, &rs);
+	for (size_t i = 0; !rc && i < rs.n; i++) {
+		if (rs.v[i].contract == cp->contract || strcmp(rs.v[i].product, cp->product))
+			continue;
+		al_contract_product other;
+		rc = al_contract_product_load(t, rs.v[i].contract, cp->product, &other);
+		if (rc == AUTOLIC_ENOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (!rc && other.active)
+			rc = al_err(AUTOLIC_EEXISTS, "SEAT-1: account %llu already holds a seat of '%s' "
+			            "on contract %llu; a user holds at most one seat per product",
+			            (unsigned long long)user, cp->product,
+			            (unsigned long long)other.contract);
+	}
+	rows_free(&rs);
+	return rc;
+}
+
+/*
+ * Grant one seat (SEAT-1, SEAT-2). The contract product is loaded and
+ * active, the user may hold seats. With `kept` non-NULL, a seat the user
+ * already holds on this contract is reported through it instead of refused.
+ */
+static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp, autolic_id user,
+                     int origin, int notify, int *kept)
+{
+	seat_row cur;
+	int rc = seat_get(t, cp->contract, cp->product, user, &cur);
+	if (rc == 0) {
+		if (kept) {
+			*kept = 1;
+			return 0;
+		}
+		return al_err(AUTOLIC_EEXISTS, "SEAT-1: account %llu already holds a seat of '%s' on "
+		              "contract %llu", (unsigned long long)user, cp->product,
+		              (unsigned long long)cp->contract);
+	}
+	if (rc != AUTOLIC_ENOTFOUND)
+		return rc;
+	if (kept)
+		*kept = 0;
+	rc = held_elsewhere(t, user, cp);
+	if (rc)
+		return rc;
+	uint64_t n;
+	rc = count_get(t, cp->contract, cp->product, &n, NULL);
+	if (rc)
+		return rc;
+	if (cp->quantity == 0)
+		return al_err(AUTOLIC_ENOSEAT, "SEAT-2: product '%s' on contract %llu has no seats "
+		              "(quantity 0)", cp->product, (unsigned long long)cp->contract);
+	if (n >= cp->quantity)
+		return al_err(AUTOLIC_ENOSEAT, "SEAT-2: all seats in use for product '%s' on contract "
+		              "%llu (%llu of %u)", cp->product, (unsigned long long)cp->contract,
+		              (unsigned long long)n, cp->quantity);
+	rc = seat_add(t, cp->contract, cp->product, user, actor, origin, n);
+	if (!rc && notify)
+		rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_GRANTED, user, cp->team, cp->contract,
+		                  cp->product, "SEAT-3", "you were granted access to '%s' on contract %llu",
+		                  cp->product, (unsigned long long)cp->contract);
+	return rc;
+}
+
+static int revoke_one(al_txn *t, const al_contract_product *cp, autolic_id user, int notify)
+{
+	int rc = seat_remove(t, cp->contract, cp->product, user);
+	if (!rc && notify)
+		rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_REVOKED, user, cp->team, cp->contract,
+		                  cp->product, "SEAT-3", "your access to '%s' on contract %llu was revoked",
+		                  cp->product, (unsigned long long)cp->contract);
+	return rc;
+}
+
+/* ---- internal contract for the other nouns (src/seat.h) ---- */
+
+int al_seat_held(al_txn *t, autolic_id account, const char *product, int *held)
+{
+	int rc = product_check(product, "FLEX-6");
+	if (rc)
+		return rc;
+	*held = 0;
+	autolic_account_info u;
+	rc = al_account_load(t, account, &u);
+	if (rc)
+		return rc;
+	if (u.state == AUTOLIC_ACCOUNT_EXPIRED || u.state == AUTOLIC_ACCOUNT_REMOVED)
+		return 0; /* ACCT-4: an expired invitation grants nothing */
+	rows rs;
+	al_key k;
+	acct_prefix(&k, account);
+	rc = scan_rows(t, &k, cb_acct, &rs);
+	for (size_t i = 0; !rc && !*held && i < rs.n; i++) {
+		if (strcmp(rs.v[i].product, product))
+			continue;
+		al_contract_product cp;
+		rc = al_contract_product_load(t, rs.v[i].contract, product, &cp);
+		if (rc == AUTOLIC_ENOTFOUND) {
+			al_err_clear();
+			rc = 0;
+			continue;
+		}
+		if (!rc)
+			*held = cp.active;
+	}
+	rows_free(&rs);
+	return rc;
+}
+
+int al_seat_release_all(al_txn *t, autolic_id account)
+{
+	rows rs;
+	al_key k;
+	acct_prefix(&k, account);
+	int rc = scan_rows(t, &k, cb_acct, &rs);
+	for (size_t i = 0; !rc && i < rs.n; i++)
+		rc = seat_remove(t, rs.v[i].contract, rs.v[i].product, account);
+	rows_free(&rs);
+	return rc;
+}
+
+int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product,
+                             int64_t quantity, uint32_t *revoked)
+{
+	if (revoked)
+		*revoked = 0;
+	if (!contract)
+		return al_err(AUTOLIC_EINVAL, "SEAT-2: contract id is 0");
+	int rc = product_check(product, "SEAT-2");
+	if (rc)
+		return rc;
+	if (quantity < 0 || quantity > (int64_t)UINT32_MAX)
+		return al_err(AUTOLIC_EINVAL, "SEAT-2: seat quantity %lld of '%s' on contract %llu is "
+		              "out of range", (long long)quantity, product,
+		              (unsigned long long)contract);
+	uint64_t n;
+	int exists;
+	rc = count_get(t, contract, product, &n, &exists);
+	if (!rc && !exists)
+		rc = count_put(t, contract, product, 0);
+	if (rc || n <= (uint64_t)quantity)
+		return rc;
+	autolic_id team = 0;
+	al_contract_product cp;
+	rc = al_contract_product_load(t, contract, product, &cp);
+	if (rc == 0)
+		team = cp.team;
+	else if (rc != AUTOLIC_ENOTFOUND)
+		return rc; /* a storage failure is not "no contract" */
+	al_err_clear();
+	return fit(t, contract, product, team, (uint64_t)quantity, revoked);
+}
+
+/* ---- reports ---- */
+
+struct autolic_seat_report {
+	al_alloc a;
+	autolic_seat_result *v;
+	size_t n, cap;
+};
+
+static int report_add(autolic_seat_report *r, autolic_id user, const char *product, int action,
+                      int status)
+{
+	if (grow(&r->a, (void **)&r->v, &r->cap, r->n + 1, sizeof(*r->v)))
+		return AUTOLIC_ENOMEM;
+	autolic_seat_result *x = &r->v[r->n++];
+	memset(x, 0, sizeof(*x));
+	x->version = AUTOLIC_SEAT_RESULT_VERSION;
+	x->user = user;
+	snprintf(x->product, sizeof x->product, "%s", product);
+	x->action = action;
+	x->status = status;
+	if (status)
+		snprintf(x->message, sizeof x->message, "%s", autolic_errmsg());
+	return 0;
+}
+
+static autolic_seat_report *report_new(autolic_db *db)
+{
+	const al_alloc *a = al_db_alloc(db);
+	autolic_seat_report *r = al_malloc(a, sizeof(*r));
+	if (r) {
+		memset(r, 0, sizeof(*r));
+		r->a = *a;
+	}
+	return r;
+}
+
+size_t autolic_seat_report_count(const autolic_seat_report *report)
+{
+	return report ? report->n : 0;
+}
+
+int autolic_seat_report_get(const autolic_seat_report *report, size_t i, autolic_seat_result *out)
+{
+	if (!report || !out)
+		return al_err(AUTOLIC_EINVAL, "report and out are required");
+	if (out->version == 0 || out->version > AUTOLIC_SEAT_RESULT_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_seat_result version %u is not supported",
+		              out->version);
+	if (i >= report->n)
+		return al_err(AUTOLIC_EINVAL, "report item %zu is out of range (%zu items)", i,
+		              report->n);
+	unsigned int v = out->version;
+	*out = report->v[i];
+	out->version = v;
+	return 0;
+}
+
+void autolic_seat_report_free(autolic_seat_report *report)
+{
+	if (!report)
+		return;
+	al_alloc a = report->a;
+	al_free(&a, report->v);
+	al_free(&a, report);
+}
+
+/* An item's refusal goes into the report and the call goes on, so that the
+ * report covers every item; any other failure stops the call. */
+static int item_error(int rc)
+{
+	return rc == AUTOLIC_ENOTFOUND || rc == AUTOLIC_EEXPIRED || rc == AUTOLIC_ESTATE ||
+	       rc == AUTOLIC_EEXISTS || rc == AUTOLIC_ENOSEAT;
+}
+
+typedef struct first_error {
+	int code;
+	char msg[512];
+} first_error;
+
+static void first_error_note(first_error *fe, int rc)
+{
+	if (!fe->code) {
+		fe->code = rc;
+		snprintf(fe->msg, sizeof fe->msg, "%s", autolic_errmsg());
+	}
+}
+
+/* ---- public calls: argument checks ---- */
+
+static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, autolic_id user)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required (id 0)");
+	if (!contract)
+		return al_err(AUTOLIC_EINVAL, "contract id is 0");
+	if (!user)
+		return al_err(AUTOLIC_EINVAL, "user id is 0");
+	return 0;
+}
+
+/* ---- grant and revoke ---- */
+
+typedef struct one_args {
+	autolic_id actor, contract, user;
+	const char *product;
+} one_args;
+
+static int grant_fn(al_txn *t, void *arg)
+{
+	one_args *o = arg;
+	int rc = al_contract_require_user_admin(t, o->contract, o->actor, "grant seats");
+	al_contract_product cp;
+	autolic_account_info u;
+	if (!rc)
+		rc = al_contract_product_load(t, o->contract, o->product, &cp);
+	if (!rc)
+		rc = al_account_load(t, o->user, &u);
+	if (!rc)
+		rc = user_may_hold(&u);
+	if (!rc)
+		rc = contract_may_grant(&cp, t->now);
+	if (!rc)
+		rc = grant_one(t, o->actor, &cp, o->user, AUTOLIC_SEAT_ORIGIN_GRANT, 1, NULL);
+	return rc;
+}
+
+int autolic_seat_grant(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                       autolic_id user)
+{
+	int rc = ids_check(db, actor, contract, user);
+	if (!rc)
+		rc = product_check(product, "SEAT-1");
+	if (rc)
+		return rc;
+	one_args o = {actor, contract, user, product};
+	return al_run(db, 1, grant_fn, &o);
+}
+
+static int revoke_fn(al_txn *t, void *arg)
+{
+	one_args *o = arg;
+	int rc = al_contract_require_user_admin(t, o->contract, o->actor, "revoke seats");
+	al_contract_product cp;
+	seat_row cur;
+	if (!rc)
+		rc = al_contract_product_load(t, o->contract, o->product, &cp);
+	if (rc)
+		return rc;
+	rc = seat_get(t, o->contract, o->product, o->user, &cur);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		autolic_account_info u;
+		rc = al_account_load(t, o->user, &u);
+		if (!rc)
+			rc = al_err(AUTOLIC_ENOTFOUND, "SEAT-1: account %llu holds no seat of '%s' on "
+			            "contract %llu", (unsigned long long)o->user, o->product,
+			            (unsigned long long)o->contract);
+	}
+	if (!rc)
+		rc = revoke_one(t, &cp, o->user, 1);
+	return rc;
+}
+
+int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                        autolic_id user)
+{
+	int rc = ids_check(db, actor, contract, user);
+	if (!rc)
+		rc = product_check(product, "SEAT-1");
+	if (rc)
+		return rc;
+	one_args o = {actor, contract, user, product};
+	return al_run(db, 1, revoke_fn, &o);
+}
+
+/* ---- edit access as a set ---- */
+
+typedef struct set_args {
+	autolic_id actor, contract, user;
+	const char *const *products;
+	size_t n;
+	autolic_seat_report *report;
+	int evaluated;  /* the items were reached: the report is meaningful */
+	first_error fe;
+} set_args;
+
+/* Grant products[i] for set_access / import; *action and item refusals
+ * through the return code. */
+static int try_grant(al_txn *t, autolic_id actor, autolic_id contract, const char *product,
+                     const autolic_account_info *u, int origin, int notify, int *action)
+{
+	al_contract_product cp;
+	int kept = 0;
+	*action = AUTOLIC_SEAT_GRANT;
+	int rc = al_contract_product_load(t, contract, product, &cp);
+	if (!rc)
+		rc = user_may_hold(u);
+	if (!rc)
+		rc = contract_may_grant(&cp, t->now);
+	if (!rc)
+		rc = grant_one(t, actor, &cp, u->id, origin, notify, origin == AUTOLIC_SEAT_ORIGIN_IMPORT
+		               ? &kept : NULL);
+	if (!rc && kept)
+		*action = AUTOLIC_SEAT_KEEP;
+	return rc;
+}
+
+static int set_access_fn(al_txn *t, void *arg)
+{
+	set_args *s = arg;
+	s->report->n = 0;
+	s->evaluated = 0;
+	s->fe.code = 0;
+	int rc = al_contract_require_user_admin(t, s->contract, s->actor, "edit users' access");
+	autolic_account_info u;
+	if (!rc)
+		rc = al_account_load(t, s->user, &u);
+	rows held;
+	al_key k;
+	acct_prefix(&k, s->user);
+	if (!rc)
+		rc = scan_rows(t, &k, cb_acct, &held);
+	if (rc)
+		return rc;
+	s->evaluated = 1;
+	for (size_t i = 0; !rc && i < s->n; i++) {
+		int has = 0;
+		for (size_t j = 0; j < held.n && !has; j++)
+			has = held.v[j].contract == s->contract && !strcmp(held.v[j].product, s->products[i]);
+		int action = AUTOLIC_SEAT_KEEP, status = 0;
+		if (!has) {
+			status = try_grant(t, s->actor, s->contract, s->products[i], &u,
+			                   AUTOLIC_SEAT_ORIGIN_ACCESS, 1, &action);
+			if (status && !item_error(status)) {
+				rc = status;
+				break;
+			}
+			if (status)
+				first_error_note(&s->fe, status);
+		}
+		rc = report_add(s->report, s->user, s->products[i], action, status);
+	}
+	for (size_t j = 0; !rc && j < held.n; j++) {
+		if (held.v[j].contract != s->contract)
+			continue;
+		int listed = 0;
+		for (size_t i = 0; i < s->n && !listed; i++)
+			listed = !strcmp(held.v[j].product, s->products[i]);
+		if (listed)
+			continue;
+		al_contract_product cp;
+		rc = al_contract_product_load(t, s->contract, held.v[j].product, &cp);
+		if (rc == AUTOLIC_ENOTFOUND) {
+			/* the product left the contract: free the seat all the same */
+			memset(&cp, 0, sizeof cp);
+			cp.contract = s->contract;
+			snprintf(cp.product, sizeof cp.product, "%s", held.v[j].product);
+			rc = 0;
+		}
+		if (!rc)
+			rc = revoke_one(t, &cp, s->user, 1);
+		if (!rc)
+			rc = report_add(s->report, s->user, held.v[j].product, AUTOLIC_SEAT_REVOKE, 0);
+	}
+	rows_free(&held);
+	if (rc)
+		return rc;
+	if (s->fe.code)
+		return al_err(s->fe.code, "%s", s->fe.msg);
+	al_err_clear();
+	return 0;
+}
+
+/* Run a set call and hand its report over when it is meaningful. */
+static int run_with_report(autolic_db *db, al_txn_fn fn, set_args *s, autolic_seat_report **report)
+{
+	s->report = report_new(db);
+	if (!s->report)
+		return al_err(AUTOLIC_ENOMEM, "out of memory for the seat report");
+	int rc = al_run(db, 1, fn, s);
+	int keep = rc == 0 || (s->evaluated && rc == s->fe.code);
+	if (report && keep)
+		*report = s->report;
+	else
+		autolic_seat_report_free(s->report);
+	return rc;
+}
+
+int autolic_seat_set_access(autolic_db *db, autolic_id actor, autolic_id contract,
+                            autolic_id user, const char *const *products, size_t n,
+                            autolic_seat_report **report)
+{
+	if (report)
+		*report = NULL;
+	int rc = ids_check(db, actor, contract, user);
+	if (rc)
+		return rc;
+	if (n && !products)
+		return al_err(AUTOLIC_EINVAL, "products is NULL");
+	if (n > SET_ACCESS_MAX)
+		return al_err(AUTOLIC_EINVAL, "at most %d products per call, not %zu", SET_ACCESS_MAX, n);
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = product_check(products[i], "SEAT-1")) != 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(products[i], products[j]))
+				return al_err(AUTOLIC_EINVAL, "SEAT-1: product '%s' is listed twice",
+				              products[i]);
+	}
+	set_args s = {actor, contract, user, products, n, NULL, 0, {0, ""}};
+	return run_with_report(db, set_access_fn, &s, report);
+}
+
+/* ---- import ---- */
+
+typedef struct import_args {
+	set_args s; /* first: run_with_report() sees the shared fields */
+	const autolic_id *users;
+} import_args;
+
+static int import_fn(al_txn *t, void *arg)
+{
+	import_args *ia = arg;
+	set_args *s = &ia->s;
+	s->report->n = 0;
+	s->evaluated = 0;
+	s->fe.code = 0;
+	int rc = al_contract_require_user_admin(t, s->contract, s->actor, "import seats");
+	if (rc)
+		return rc;
+	s->evaluated = 1;
+	for (size_t i = 0; !rc && i < s->n; i++) {
+		autolic_account_info u;
+		int action = AUTOLIC_SEAT_GRANT;
+		int status = al_account_load(t, ia->users[i], &u);
+		if (!status)
+			status = try_grant(t, s->actor, s->contract, s->products[i], &u,
+			                   AUTOLIC_SEAT_ORIGIN_IMPORT, 0, &action);
+		if (status && !item_error(status))
+			return status;
+		if (status) {
+			al_err_prefix("line %zu", i + 1);
+			first_error_note(&s->fe, status);
+		}
+		rc = report_add(s->report, ia->users[i], s->products[i], action, status);
+	}
+	if (rc)
+		return rc;
+	if (s->fe.code)
+		return al_err(s->fe.code, "%s", s->fe.msg);
+	al_err_clear();
+	return 0;
+}
+
+int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
+                        const autolic_id *users, const char *const *products, size_t n,
+                        autolic_seat_report **report)
+{
+	if (report)
+		*report = NULL;
+	int rc = ids_check(db, actor, contract, 1);
+	if (rc)
+		return rc;
+	if (!n || !users || !products)
+		return al_err(AUTOLIC_EINVAL, "ACCT-5: an import needs 1 or more lines of users and "
+		              "products");
+	for (size_t i = 0; i < n; i++) {
+		if (!users[i])
+			return al_err(AUTOLIC_EINVAL, "ACCT-5: line %zu: user id is 0", i + 1);
+		if ((rc = product_check(products[i], "ACCT-5")) != 0) {
+			al_err_prefix("line %zu", i + 1);
+			return rc;
+		}
+	}
+	import_args ia = {{actor, contract, 0, products, n, NULL, 0, {0, ""}}, users};
+	return run_with_report(db, import_fn, &ia.s, report);
+}
+
+/* ---- reads ---- */
+
+struct autolic_seat_iter {
+	al_alloc a;
+	autolic_seat_entry *v;
+	size_t n, cap, pos;
+};
+
+struct autolic_seat_summary_iter {
+	al_alloc a;
+	autolic_seat_summary *v;
+	size_t n, cap, pos;
+};
+
+static void summary_fill(autolic_seat_summary *s, const al_contract_product *cp, uint64_t granted)
+{
+	memset(s, 0, sizeof(*s));
+	s->version = AUTOLIC_SEAT_SUMMARY_VERSION;
+	s->contract = cp->contract;
+	s->team = cp->team;
+	snprintf(s->product, sizeof s->product, "%s", cp->product);
+	s->quantity = cp->quantity;
+	s->granted = granted > UINT32_MAX ? UINT32_MAX : (uint32_t)granted;
+	s->available = s->granted < s->quantity ? s->quantity - s->granted : 0;
+	s->start = cp->start;
+	s->end = cp->end;
+	s->active = cp->active;
+}
+
+typedef struct summary_args {
+	autolic_id contract;
+	const char *product;
+	autolic_seat_summary out;
+} summary_args;
+
+static int summary_fn(al_txn *t, void *arg)
+{
+	summary_args *sa = arg;
+	al_contract_product cp;
+	uint64_t n;
+	int rc = al_contract_product_load(t, sa->contract, sa->product, &cp);
+	if (!rc)
+		rc = count_get(t, sa->contract, sa->product, &n, NULL);
+	if (!rc)
+		summary_fill(&sa->out, &cp, n);
+	return rc;
+}
+
+static int version_check(unsigned int v, unsigned int max, const char *what)
+{
+	if (v == 0 || v > max)
+		return al_err(AUTOLIC_EVERSION, "%s version %u is not supported", what, v);
+	return 0;
+}
+
+int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *product,
+                             autolic_seat_summary *out)
+{
+	if (!db || !out || !contract)
+		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
+	int rc = version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
+	if (!rc)
+		rc = product_check(product, "SEAT-2");
+	if (rc)
+		return rc;
+	summary_args sa = {contract, product, {0}};
+	rc = al_run(db, 0, summary_fn, &sa);
+	if (!rc) {
+		sa.out.version = out->version;
+		*out = sa.out;
+	}
+	return rc;
+}
+
+typedef struct list_args {
+	autolic_id user, contract;
+	const char *product;
+	autolic_seat_iter *it;
+} list_args;
+
+static int entry_add(autolic_seat_iter *it, const seat_row *r, int active)
+{
+	if (grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v)))
+		return AUTOLIC_ENOMEM;
+	autolic_seat_entry *e = &it->v[it->n++];
+	memset(e, 0, sizeof(*e));
+	e->version = AUTOLIC_SEAT_ENTRY_VERSION;
+	e->contract = r->contract;
+	memcpy(e->product, r->product, sizeof e->product);
+	e->user = r->user;
+	e->granted_at = r->at;
+	e->granted_by = r->by;
+	e->origin = r->origin;
+	e->active = active;
+	return 0;
+}
+
+static int user_products_fn(al_txn *t, void *arg)
+{
+	list_args *la = arg;
+	la->it->n = 0;
+	autolic_account_info u;
+	int rc = al_account_load(t, la->user, &u);
+	rows rs;
+	al_key k;
+	acct_prefix(&k, la->user);
+	if (!rc)
+		rc = scan_rows(t, &k, cb_acct, &rs);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < rs.n; i++) {
+		seat_row r;
+		al_contract_product cp;
+		rc = seat_get(t, rs.v[i].contract, rs.v[i].product, la->user, &r);
+		if (rc == AUTOLIC_ENOTFOUND)
+			rc = al_err(AUTOLIC_ECORRUPT, "seat index of account %llu is inconsistent",
+			            (unsigned long long)la->user);
+		if (rc)
+			break;
+		int active = 0;
+		rc = al_contract_product_load(t, r.contract, r.product, &cp);
+		if (!rc)
+			active = cp.active;
+		else if (rc == AUTOLIC_ENOTFOUND)
+			rc = 0;
+		if (!rc)
+			rc = entry_add(la->it, &r, active);
+	}
+	rows_free(&rs);
+	if (!rc)
+		al_err_clear();
+	return rc;
+}
+
+static int product_users_fn(al_txn *t, void *arg)
+{
+	list_args *la = arg;
+	la->it->n = 0;
+	al_contract_product cp;
+	int rc = al_contract_product_load(t, la->contract, la->product, &cp);
+	rows rs;
+	al_key k;
+	seat_prefix(&k, la->contract, la->product);
+	if (!rc)
+		rc = scan_rows(t, &k, cb_seat, &rs);
+	if (rc)
+		return rc;
+	if (rs.n > 1)
+		qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_asc);
+	for (size_t i = 0; !rc && i < rs.n; i++)
+		rc = entry_add(la->it, &rs.v[i], cp.active);
+	rows_free(&rs);
+	return rc;
+}
+
+static int run_list(autolic_db *db, al_txn_fn fn, list_args *la, autolic_seat_iter **out)
+{
+	const al_alloc *a = al_db_alloc(db);
+	autolic_seat_iter *it = al_malloc(a, sizeof(*it));
+	if (!it)
+		return al_err(AUTOLIC_ENOMEM, "out of memory for a seat iterator");
+	memset(it, 0, sizeof(*it));
+	it->a = *a;
+	la->it = it;
+	int rc = al_run(db, 0, fn, la);
+	if (rc) {
+		autolic_seat_iter_free(it);
+		return rc;
+	}
+	*out = it;
+	return 0;
+}
+
+int autolic_seat_user_products(autolic_db *db, autolic_id user, autolic_seat_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out || !user)
+		return al_err(AUTOLIC_EINVAL, "db, user and out are required");
+	list_args la = {user, 0, NULL, NULL};
+	return run_list(db, user_products_fn, &la, out);
+}
+
+int autolic_seat_product_users(autolic_db *db, autolic_id contract, const char *product,
+                               autolic_seat_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out || !contract)
+		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
+	int rc = product_check(product, "SEAT-2");
+	if (rc)
+		return rc;
+	list_args la = {0, contract, product, NULL};
+	return run_list(db, product_users_fn, &la, out);
+}
+
+int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
+{
+	if (!it || !out)
+		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
+	int rc = version_check(out->version, AUTOLIC_SEAT_ENTRY_VERSION, "autolic_seat_entry");
+	if (rc)
+		return rc;
+	if (it->pos >= it->n)
+		return AUTOLIC_ITEROVER;
+	unsigned int v = out->version;
+	*out = it->v[it->pos++];
+	out->version = v;
+	return 0;
+}
+
+void autolic_seat_iter_free(autolic_seat_iter *it)
+{
+	if (!it)
+		return;
+	al_alloc a = it->a;
+	al_free(&a, it->v);
+	al_free(&a, it);
+}
+
+typedef struct contract_summary_args {
+	autolic_id contract;
+	autolic_seat_summary_iter *it;
+} contract_summary_args;
+
+static int contract_summary_fn(al_txn *t, void *arg)
+{
+	contract_summary_args *ca = arg;
+	autolic_seat_summary_iter *it = ca->it;
+	it->n = 0;
+	rows rs;
+	al_key k;
+	count_prefix(&k, ca->contract);
+	int rc = scan_rows(t, &k, cb_count, &rs);
+	if (rc)
+		return rc;
+	if (rs.n == 0)
+		rc = al_err(AUTOLIC_ENOTFOUND, "SEAT-2: contract %llu is unknown to seats",
+		            (unsigned long long)ca->contract);
+	for (size_t i = 0; !rc && i < rs.n; i++) {
+		al_contract_product cp;
+		rc = al_contract_product_load(t, ca->contract, rs.v[i].product, &cp);
+		if (rc == AUTOLIC_ENOTFOUND) {
+			/* the product left the contract: show its grants against 0 seats */
+			memset(&cp, 0, sizeof cp);
+			cp.contract = ca->contract;
+			memcpy(cp.product, rs.v[i].product, sizeof rs.v[i].product);
+			rc = 0;
+		}
+		if (!rc)
+			rc = grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v));
+		if (!rc)
+			summary_fill(&it->v[it->n++], &cp, rs.v[i].gid);
+	}
+	rows_free(&rs);
+	if (!rc)
+		al_err_clear();
+	return rc;
+}
+
+int autolic_seat_contract_summary(autolic_db *db, autolic_id contract,
+                                  autolic_seat_summary_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out || !contract)
+		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
+	const al_alloc *a = al_db_alloc(db);
+	autolic_seat_summary_iter *it = al_malloc(a, sizeof(*it));
+	if (!it)
+		return al_err(AUTOLIC_ENOMEM, "out of memory for a seat summary iterator");
+	memset(it, 0, sizeof(*it));
+	it->a = *a;
+	contract_summary_args ca = {contract, it};
+	int rc = al_run(db, 0, contract_summary_fn, &ca);
+	if (rc) {
+		autolic_seat_summary_iter_free(it);
+		return rc;
+	}
+	*out = it;
+	return 0;
+}
+
+int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_summary *out)
+{
+	if (!it || !out)
+		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
+	int rc = version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
+	if (rc)
+		return rc;
+	if (it->pos >= it->n)
+		return AUTOLIC_ITEROVER;
+	unsigned int v = out->version;
+	*out = it->v[it->pos++];
+	out->version = v;
+	return 0;
+}
+
+void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
+{
+	if (!it)
+		return;
+	al_alloc a = it->a;
+	al_free(&a, it->v);
+	al_free(&a, it);
+}
