@@ -14,7 +14,10 @@
 
 /* ---- pure rules ---- */
 
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
 
 int autolic_email_normalize(const char *email, char *out, size_t outlen)
 {
@@ -31,7 +34,8 @@ int autolic_email_normalize(const char *email, char *out, size_t outlen)
 		return al_err(AUTOLIC_EINVAL, "output buffer of %zu bytes is too small", outlen);
 	const char *at = strchr(email, '@');
 	if (!at || strchr(at + 1, '@'))
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email '%s' must contain exactly one '@'", email);
+		return al_err(AUTOLIC_EINVAL, "ACCT-1: email '%s' must contain exactly one '@'",
+		              email);
 	size_t local = (size_t)(at - email), domain = n - local - 1;
 	if (local < 1 || local > 64)
 		return al_err(AUTOLIC_EINVAL, "ACCT-1: the part before '@' must be 1 to 64 bytes");
@@ -40,17 +44,20 @@ int autolic_email_normalize(const char *email, char *out, size_t outlen)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)email[i];
 		if (c <= 0x20 || c == 0x7f)
-			return al_err(AUTOLIC_EINVAL,
-			              "ACCT-1: email contains a space or control character at byte %zu", i);
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ACCT-1: email contains a space or control character at byte %zu", i);
 		if (strchr("()<>[]\\,;:\"", c))
-			return al_err(AUTOLIC_EINVAL, "ACCT-1: email contains '%c', which is not allowed", c);
+			return al_err(AUTOLIC_EINVAL,
+			              "ACCT-1: email contains '%c', which is not allowed", c);
 	}
 	const char *parts[2] = {email, at + 1};
 	size_t lens[2] = {local, domain};
 	for (int p = 0; p < 2; p++) {
 		const char *s = parts[p];
 		if (s[0] == '.' || s[lens[p] - 1] == '.')
-			return al_err(AUTOLIC_EINVAL, "ACCT-1: email may not have a dot next to '@' or at an end");
+			return al_err(AUTOLIC_EINVAL,
+			              "ACCT-1: email may not have a dot next to '@' or at an end");
 		for (size_t i = 1; i < lens[p]; i++)
 			if (s[i] == '.' && s[i - 1] == '.')
 				return al_err(AUTOLIC_EINVAL, "ACCT-1: email may not contain '..'");
@@ -113,10 +120,12 @@ static int utf8_valid(const unsigned char *s, size_t n)
 static int copy_name(char *dst, const char *s, size_t n, const char *what)
 {
 	if (n > AUTOLIC_NAME_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is longer than %d bytes", what, AUTOLIC_NAME_MAX);
+		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is longer than %d bytes", what,
+		              AUTOLIC_NAME_MAX);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return al_err(AUTOLIC_EINVAL, "ACCT-2: %s contains a control character", what);
+			return al_err(AUTOLIC_EINVAL, "ACCT-2: %s contains a control character",
+			              what);
 	if (!utf8_valid((const unsigned char *)s, n))
 		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is not valid UTF-8", what);
 	memcpy(dst, s, n);
@@ -136,18 +145,21 @@ int autolic_person_parse(const char *text, char *email, char *first, char *last)
 	if (!lt) {
 		size_t n = trim_len(s, strlen(s));
 		if (n > AUTOLIC_EMAIL_MAX)
-			return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes", AUTOLIC_EMAIL_MAX);
+			return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes",
+			              AUTOLIC_EMAIL_MAX);
 		memcpy(addr, s, n);
 		addr[n] = 0;
 		return autolic_email_normalize(addr, email, AUTOLIC_EMAIL_MAX + 1);
 	}
 	const char *gt = strchr(lt, '>');
 	if (!gt || *skip_space(gt + 1))
-		return al_err(AUTOLIC_EINVAL,
-		              "ACCT-3: expected 'First Last <email>', the '<' has no closing '>' at the end");
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "ACCT-3: expected 'First Last <email>', the '<' has no closing '>' at the end");
 	size_t an = (size_t)(gt - lt - 1);
 	if (an > AUTOLIC_EMAIL_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes", AUTOLIC_EMAIL_MAX);
+		return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes",
+		              AUTOLIC_EMAIL_MAX);
 	memcpy(addr, lt + 1, an);
 	addr[an] = 0;
 	int rc = autolic_email_normalize(addr, email, AUTOLIC_EMAIL_MAX + 1);
@@ -221,7 +233,8 @@ int al_account_load(al_txn *t, autolic_id id, autolic_account_info *a)
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "account %llu does not exist", (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "account %llu does not exist",
+		            (unsigned long long)id);
 	if (!rc)
 		rc = al_rec_open(&r, b.p, b.len, AL_K_ACCOUNT);
 	if (!rc) {
@@ -274,7 +287,8 @@ static int register_fn(al_txn *t, void *arg)
 	autolic_id existing;
 	int rc = al_account_by_email(t, ra->info.email, &existing);
 	if (rc == 0)
-		return al_err(AUTOLIC_EEXISTS, "ACCT-1: the email '%s' already belongs to account %llu",
+		return al_err(AUTOLIC_EEXISTS,
+		              "ACCT-1: the email '%s' already belongs to account %llu",
 		              ra->info.email, (unsigned long long)existing);
 	if (rc != AUTOLIC_ENOTFOUND)
 		return rc;
@@ -297,9 +311,11 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 	info->version = AUTOLIC_ACCOUNT_INFO_VERSION;
 	int rc = autolic_email_normalize(spec->email, info->email, sizeof info->email);
 	if (!rc && spec->first_name)
-		rc = copy_name(info->first_name, spec->first_name, strlen(spec->first_name), "first name");
+		rc = copy_name(info->first_name, spec->first_name, strlen(spec->first_name),
+		               "first name");
 	if (!rc && spec->last_name)
-		rc = copy_name(info->last_name, spec->last_name, strlen(spec->last_name), "last name");
+		rc = copy_name(info->last_name, spec->last_name, strlen(spec->last_name),
+		               "last name");
 	if (rc)
 		return rc;
 	const char *lang = spec->language ? spec->language : "en";
@@ -309,8 +325,12 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 		              AUTOLIC_LANGUAGE_MAX);
 	for (size_t i = 0; i < ll; i++) {
 		char c = lang[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
-			return al_err(AUTOLIC_EINVAL, "ACCT-2: language tag '%s' may hold only letters, digits and '-'", lang);
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-'))
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ACCT-2: language tag '%s' may hold only letters, digits and '-'",
+			    lang);
 	}
 	memcpy(info->language, lang, ll + 1);
 	return 0;
@@ -420,7 +440,8 @@ int al_account_invite(al_txn *t, const char *email, const char *first, const cha
 	} else {
 		if (!first || !*first || !last || !*last)
 			return al_err(AUTOLIC_EINVAL,
-			              "ACCT-3: '%s' has no account; a new person needs a first name, a last name and an email",
+			              "ACCT-3: '%s' has no account; a new person needs a first "
+			              "name, a last name and an email",
 			              email);
 		memset(&a, 0, sizeof a);
 		a.version = AUTOLIC_ACCOUNT_INFO_VERSION;
@@ -439,8 +460,8 @@ int al_account_invite(al_txn *t, const char *email, const char *first, const cha
 	rc = al_account_store(t, &a, is_new);
 	if (!rc)
 		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a.id, 0, a.id, NULL, "ACCT-3",
-		                  "%s %s <%s> is invited; the invitation expires in 7 days", a.first_name,
-		                  a.last_name, a.email);
+		                  "%s %s <%s> is invited; the invitation expires in 7 days",
+		                  a.first_name, a.last_name, a.email);
 	if (!rc) {
 		*id = a.id;
 		*invited = 1;
@@ -468,20 +489,22 @@ static int invite_fn(al_txn *t, void *arg)
 		int role;
 		rc = al_team_role(t, ia->team, existing, &role);
 		if (!rc && role != AL_ROLE_NONE)
-			return al_err(AUTOLIC_EEXISTS, "ACCT-3: %s is already a member of team %llu", ia->info.email,
+			return al_err(AUTOLIC_EEXISTS,
+			              "ACCT-3: %s is already a member of team %llu", ia->info.email,
 			              (unsigned long long)ia->team);
 	} else if (rc != AUTOLIC_ENOTFOUND) {
 		return rc;
 	}
 	int invited;
-	rc = al_account_invite(t, ia->info.email, ia->info.first_name, ia->info.last_name, ia->info.language,
-	                       ia->actor, &ia->id, &invited);
+	rc = al_account_invite(t, ia->info.email, ia->info.first_name, ia->info.last_name,
+	                       ia->info.language, ia->actor, &ia->id, &invited);
 	if (!rc)
 		rc = al_team_member_set(t, ia->team, ia->id, AL_ROLE_USER);
 	return rc;
 }
 
-static int invite_common(autolic_db *db, autolic_id actor, autolic_id team, invite_args *ia, autolic_id *id)
+static int invite_common(autolic_db *db, autolic_id actor, autolic_id team, invite_args *ia,
+                         autolic_id *id)
 {
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
@@ -496,8 +519,8 @@ static int invite_common(autolic_db *db, autolic_id actor, autolic_id team, invi
 	return rc;
 }
 
-int autolic_account_invite(autolic_db *db, autolic_id actor, autolic_id team, const autolic_account_spec *spec,
-                           autolic_id *id)
+int autolic_account_invite(autolic_db *db, autolic_id actor, autolic_id team,
+                           const autolic_account_spec *spec, autolic_id *id)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
@@ -506,8 +529,8 @@ int autolic_account_invite(autolic_db *db, autolic_id actor, autolic_id team, co
 	return rc ? rc : invite_common(db, actor, team, &ia, id);
 }
 
-int autolic_account_invite_text(autolic_db *db, autolic_id actor, autolic_id team, const char *person,
-                                autolic_id *id)
+int autolic_account_invite_text(autolic_db *db, autolic_id actor, autolic_id team,
+                                const char *person, autolic_id *id)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
@@ -534,10 +557,13 @@ static int accept_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (a.state == AUTOLIC_ACCOUNT_EXPIRED)
-		return al_err(AUTOLIC_EEXPIRED,
-		              "ACCT-4: the invitation of %s expired; an administrator must resend it", a.email);
+		return al_err(
+		    AUTOLIC_EEXPIRED,
+		    "ACCT-4: the invitation of %s expired; an administrator must resend it",
+		    a.email);
 	if (a.state != AUTOLIC_ACCOUNT_INVITED)
-		return al_err(AUTOLIC_ESTATE, "ACCT-4: account %llu has no pending invitation (it is %s)",
+		return al_err(AUTOLIC_ESTATE,
+		              "ACCT-4: account %llu has no pending invitation (it is %s)",
 		              (unsigned long long)aa->account,
 		              a.state == AUTOLIC_ACCOUNT_ACTIVE ? "already active" : "removed");
 	a.state = AUTOLIC_ACCOUNT_ACTIVE;
@@ -556,7 +582,8 @@ int autolic_account_accept(autolic_db *db, autolic_id account)
 }
 
 /* The actor administers a team the account belongs to (ROLE-6: manage users). */
-static int require_admin_of_member(al_txn *t, autolic_id actor, autolic_id account, const char *what)
+static int require_admin_of_member(al_txn *t, autolic_id actor, autolic_id account,
+                                   const char *what)
 {
 	int rc = al_authz_actor(t, actor, NULL);
 	if (rc)
@@ -575,7 +602,8 @@ static int require_admin_of_member(al_txn *t, autolic_id actor, autolic_id accou
 		return rc;
 	if (!ok)
 		return al_err(AUTOLIC_EPERM,
-		              "ROLE-6: permission denied: %s needs an administrator of a team of account %llu; account %llu is not one",
+		              "ROLE-6: permission denied: %s needs an administrator of a team of "
+		              "account %llu; account %llu is not one",
 		              what, (unsigned long long)account, (unsigned long long)actor);
 	return 0;
 }
@@ -590,7 +618,8 @@ static int resend_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (a.state != AUTOLIC_ACCOUNT_INVITED && a.state != AUTOLIC_ACCOUNT_EXPIRED)
-		return al_err(AUTOLIC_ESTATE, "ACCT-4: account %llu has no invitation to resend (it is %s)",
+		return al_err(AUTOLIC_ESTATE,
+		              "ACCT-4: account %llu has no invitation to resend (it is %s)",
 		              (unsigned long long)aa->account,
 		              a.state == AUTOLIC_ACCOUNT_ACTIVE ? "active" : "removed");
 	a.state = AUTOLIC_ACCOUNT_INVITED;
@@ -599,7 +628,8 @@ static int resend_fn(al_txn *t, void *arg)
 	rc = al_account_store(t, &a, 0);
 	if (!rc)
 		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_RESENT, a.id, 0, a.id, NULL, "ACCT-4",
-		                  "the invitation of %s was sent again; it expires in 7 days", a.email);
+		                  "the invitation of %s was sent again; it expires in 7 days",
+		                  a.email);
 	return rc;
 }
 
@@ -634,7 +664,8 @@ static int update_fn(al_txn *t, void *arg)
 		return rc;
 	al_subject s = {1, 0, 0, 0, 0, ua->actor == ua->account};
 	if (!al_authz_allowed(AL_FN_EDIT_SELF, &s))
-		return al_authz_deny(AL_FN_EDIT_SELF, ua->actor, "only one's own details may be edited (ACCT-2)");
+		return al_authz_deny(AL_FN_EDIT_SELF, ua->actor,
+		                     "only one's own details may be edited (ACCT-2)");
 	const autolic_account_spec *sp = ua->spec;
 	if (sp->first_name)
 		snprintf(a.first_name, sizeof a.first_name, "%s", sp->first_name);
@@ -647,7 +678,8 @@ static int update_fn(al_txn *t, void *arg)
 		autolic_id other;
 		rc = al_account_by_email(t, ua->email, &other);
 		if (!rc)
-			return al_err(AUTOLIC_EEXISTS, "ACCT-1: the email '%s' already belongs to account %llu",
+			return al_err(AUTOLIC_EEXISTS,
+			              "ACCT-1: the email '%s' already belongs to account %llu",
 			              ua->email, (unsigned long long)other);
 		if (rc != AUTOLIC_ENOTFOUND)
 			return rc;
@@ -661,7 +693,8 @@ static int update_fn(al_txn *t, void *arg)
 	return al_account_store(t, &a, new_email);
 }
 
-int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account, const autolic_account_spec *spec)
+int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account,
+                           const autolic_account_spec *spec)
 {
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
@@ -695,7 +728,8 @@ static int remove_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (a.state == AUTOLIC_ACCOUNT_REMOVED)
-		return al_err(AUTOLIC_ESTATE, "account %llu is already removed", (unsigned long long)aa->account);
+		return al_err(AUTOLIC_ESTATE, "account %llu is already removed",
+		              (unsigned long long)aa->account);
 	al_idlist l;
 	al_idlist_init(&l, t->a, 9);
 	rc = al_team_list_of_account(t, aa->account, &l);
@@ -704,26 +738,30 @@ static int remove_fn(al_txn *t, void *arg)
 		rc = al_team_role(t, l.v[i], aa->actor, &role);
 		if (!rc && role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY)
 			rc = al_err(AUTOLIC_EPERM,
-			            "ROLE-6: permission denied: removing account %llu needs an administrator of its team %llu; account %llu is not one",
+			            "ROLE-6: permission denied: removing account %llu needs an "
+			            "administrator of its team %llu; account %llu is not one",
 			            (unsigned long long)aa->account, (unsigned long long)l.v[i],
 			            (unsigned long long)aa->actor);
 		if (!rc)
 			rc = al_team_role(t, l.v[i], aa->account, &role);
 		if (!rc && role == AL_ROLE_PRIMARY)
 			rc = al_err(AUTOLIC_ESTATE,
-			            "ROLE-3: account %llu is the primary administrator of team %llu; hand that over first",
+			            "ROLE-3: account %llu is the primary administrator of team "
+			            "%llu; hand that over first",
 			            (unsigned long long)aa->account, (unsigned long long)l.v[i]);
 	}
 	if (!rc && l.n == 0)
 		rc = al_err(AUTOLIC_EPERM,
-		            "ROLE-6: permission denied: account %llu belongs to no team account %llu administers",
+		            "ROLE-6: permission denied: account %llu belongs to no team account "
+		            "%llu administers",
 		            (unsigned long long)aa->account, (unsigned long long)aa->actor);
 	autolic_id contract = 0;
 	if (!rc)
 		rc = al_contract_admin_any(t, aa->account, &contract);
 	if (!rc && contract)
 		rc = al_err(AUTOLIC_ESTATE,
-		            "ROLE-2/ROLE-4: account %llu manages or coordinates contract %llu; hand that role over first",
+		            "ROLE-2/ROLE-4: account %llu manages or coordinates contract %llu; "
+		            "hand that role over first",
 		            (unsigned long long)aa->account, (unsigned long long)contract);
 	/* SEAT-4: every seat goes with the user, in this same transaction */
 	if (!rc)
@@ -788,7 +826,8 @@ static int snap_fn(al_txn *t, void *arg)
 	if (!rc && l.n) {
 		sa->v = al_calloc(sa->a, l.n, sizeof(*sa->v));
 		if (!sa->v)
-			rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu accounts", l.n);
+			rc = al_err(AUTOLIC_ENOMEM,
+			            "out of memory taking a snapshot of %zu accounts", l.n);
 	}
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		rc = al_account_load(t, l.v[i], &sa->v[i]);
@@ -949,21 +988,23 @@ static int header_col(const char *h)
 	static const struct {
 		const char *name;
 		int col;
-	} names[] = {{"email", COL_EMAIL},       {"e-mail", COL_EMAIL},    {"email address", COL_EMAIL},
-	             {"first_name", COL_FIRST},  {"first name", COL_FIRST}, {"firstname", COL_FIRST},
-	             {"last_name", COL_LAST},    {"last name", COL_LAST},   {"lastname", COL_LAST},
-	             {"language", COL_LANG},     {"lang", COL_LANG}};
+	} names[] = {
+	    {"email", COL_EMAIL},      {"e-mail", COL_EMAIL},     {"email address", COL_EMAIL},
+	    {"first_name", COL_FIRST}, {"first name", COL_FIRST}, {"firstname", COL_FIRST},
+	    {"last_name", COL_LAST},   {"last name", COL_LAST},   {"lastname", COL_LAST},
+	    {"language", COL_LANG},    {"lang", COL_LANG}};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcmp(low, names[i].name))
 			return names[i].col;
 	return COL_OTHER;
 }
 
-#define CSV_MAX_COLS 32
+#define CSV_MAX_COLS  32
 #define CSV_FIELD_MAX 512
 
 /* Validate one record's fields into r (ACCT-1, ACCT-2). */
-static void import_fill(import_rec *r, const char *email, const char *first, const char *last, const char *lang)
+static void import_fill(import_rec *r, const char *email, const char *first, const char *last,
+                        const char *lang)
 {
 	autolic_account_spec sp = AUTOLIC_ACCOUNT_SPEC_INIT;
 	sp.email = email;
@@ -977,7 +1018,8 @@ static void import_fill(import_rec *r, const char *email, const char *first, con
 static int parse_csv(const char *text, import_set *set)
 {
 	const char *p = text;
-	if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf)
+	if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb &&
+	    (unsigned char)p[2] == 0xbf)
 		p += 3;
 	int cols[CSV_MAX_COLS];
 	size_t ncols = 0, line = 1;
@@ -988,17 +1030,23 @@ static int parse_csv(const char *text, import_set *set)
 	/* header */
 	for (;;) {
 		if (ncols == CSV_MAX_COLS) {
-			rc = al_err(AUTOLIC_EINVAL, "ACCT-5: line 1: the CSV header has more than %d columns", CSV_MAX_COLS);
+			rc = al_err(AUTOLIC_EINVAL,
+			            "ACCT-5: line 1: the CSV header has more than %d columns",
+			            CSV_MAX_COLS);
 			break;
 		}
 		if (csv_field(&p, field, CSV_FIELD_MAX, &line) == 1) {
-			rc = al_err(AUTOLIC_EINVAL, "ACCT-5: line 1: unterminated quote in the CSV header");
+			rc = al_err(AUTOLIC_EINVAL,
+			            "ACCT-5: line 1: unterminated quote in the CSV header");
 			break;
 		}
 		cols[ncols] = header_col(field);
 		for (size_t i = 0; i < ncols; i++)
 			if (cols[i] == cols[ncols] && cols[i] != COL_OTHER) {
-				rc = al_err(AUTOLIC_EINVAL, "ACCT-5: line 1: the CSV header names column '%s' twice", field);
+				rc =
+				    al_err(AUTOLIC_EINVAL,
+				           "ACCT-5: line 1: the CSV header names column '%s' twice",
+				           field);
 				break;
 			}
 		if (rc)
@@ -1045,7 +1093,8 @@ static int parse_csv(const char *text, import_set *set)
 		if (*p == '\n')
 			p++, line++;
 		if (set->n >= AUTOLIC_IMPORT_MAX) {
-			rc = al_err(AUTOLIC_EINVAL, "ACCT-5: more than %d records in one import", AUTOLIC_IMPORT_MAX);
+			rc = al_err(AUTOLIC_EINVAL, "ACCT-5: more than %d records in one import",
+			            AUTOLIC_IMPORT_MAX);
 			break;
 		}
 		import_rec *r = import_push(set, start);
@@ -1057,7 +1106,9 @@ static int parse_csv(const char *text, import_set *set)
 			import_reject(r, "ACCT-5: unterminated quoted field");
 		else if (nf != ncols) {
 			char why[96];
-			snprintf(why, sizeof why, "ACCT-5: expected %zu fields as in the header, found %zu", ncols, nf);
+			snprintf(why, sizeof why,
+			         "ACCT-5: expected %zu fields as in the header, found %zu", ncols,
+			         nf);
 			import_reject(r, why);
 		} else if (over)
 			import_reject(r, "ACCT-5: a field is longer than allowed");
@@ -1071,7 +1122,8 @@ static int parse_csv(const char *text, import_set *set)
 static int parse_list(const char *text, import_set *set)
 {
 	const char *p = text;
-	if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf)
+	if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb &&
+	    (unsigned char)p[2] == 0xbf)
 		p += 3;
 	char buf[AUTOLIC_EMAIL_MAX + 2 * AUTOLIC_NAME_MAX + 16];
 	size_t line = 0;
@@ -1090,7 +1142,8 @@ static int parse_list(const char *text, import_set *set)
 			continue;
 		}
 		if (set->n >= AUTOLIC_IMPORT_MAX)
-			return al_err(AUTOLIC_EINVAL, "ACCT-5: more than %d records in one import", AUTOLIC_IMPORT_MAX);
+			return al_err(AUTOLIC_EINVAL, "ACCT-5: more than %d records in one import",
+			              AUTOLIC_IMPORT_MAX);
 		import_rec *r = import_push(set, line);
 		if (!r)
 			return al_err(AUTOLIC_ENOMEM, "out of memory reading the import");
@@ -1099,7 +1152,8 @@ static int parse_list(const char *text, import_set *set)
 		} else {
 			memcpy(buf, p, n);
 			buf[n] = 0;
-			char email[AUTOLIC_EMAIL_MAX + 1], first[AUTOLIC_NAME_MAX + 1], last[AUTOLIC_NAME_MAX + 1];
+			char email[AUTOLIC_EMAIL_MAX + 1], first[AUTOLIC_NAME_MAX + 1],
+			    last[AUTOLIC_NAME_MAX + 1];
 			if (autolic_person_parse(buf, email, first, last))
 				import_reject(r, autolic_errmsg());
 			else
@@ -1136,7 +1190,9 @@ static int import_duplicates(import_set *set)
 			while (j > 0 && !strcmp(idx[j - 1]->info.email, idx[i]->info.email))
 				j--;
 			char why[96];
-			snprintf(why, sizeof why, "ACCT-5: the same person is already listed on line %zu", idx[j]->line);
+			snprintf(why, sizeof why,
+			         "ACCT-5: the same person is already listed on line %zu",
+			         idx[j]->line);
 			import_reject(idx[i], why);
 		}
 	al_free(set->a, idx);
@@ -1146,7 +1202,7 @@ static int import_duplicates(import_set *set)
 typedef struct {
 	autolic_id actor, team;
 	import_set *set;
-	int *bad;     /* per record: rejected inside the transaction */
+	int *bad; /* per record: rejected inside the transaction */
 	size_t rejected, added;
 } import_args;
 
@@ -1187,14 +1243,15 @@ static int import_fn(al_txn *t, void *arg)
 		}
 	}
 	if (ia->rejected)
-		return al_err(AUTOLIC_EINVAL, "ACCT-5: %zu of %zu records rejected; nothing was added", ia->rejected,
-		              set->n);
+		return al_err(AUTOLIC_EINVAL,
+		              "ACCT-5: %zu of %zu records rejected; nothing was added",
+		              ia->rejected, set->n);
 	for (size_t i = 0; !rc && i < set->n; i++) {
 		import_rec *r = &set->v[i];
 		autolic_id id;
 		int invited;
-		rc = al_account_invite(t, r->info.email, r->info.first_name, r->info.last_name, r->info.language,
-		                       ia->actor, &id, &invited);
+		rc = al_account_invite(t, r->info.email, r->info.first_name, r->info.last_name,
+		                       r->info.language, ia->actor, &id, &invited);
 		if (!rc)
 			rc = al_team_member_set(t, ia->team, id, AL_ROLE_USER);
 		if (!rc)
@@ -1203,8 +1260,8 @@ static int import_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, const char *text, int format,
-                           autolic_import_error_fn on_error, void *ctx, size_t *added)
+int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, const char *text,
+                           int format, autolic_import_error_fn on_error, void *ctx, size_t *added)
 {
 	if (added)
 		*added = 0;
@@ -1237,9 +1294,14 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 			if (r->bad)
 				on_error(r->line, r->reason, ctx);
 			else if (bad[i] == 1)
-				on_error(r->line, "ACCT-3: this person has no account; a new person needs a first and a last name", ctx);
+				on_error(r->line,
+				         "ACCT-3: this person has no account; a new person needs a "
+				         "first and a last name",
+				         ctx);
 			else if (bad[i] == 2)
-				on_error(r->line, "ACCT-5: this person is already a member of the team", ctx);
+				on_error(r->line,
+				         "ACCT-5: this person is already a member of the team",
+				         ctx);
 		}
 		al_err(rc, "%s", msg);
 	}

@@ -11,16 +11,16 @@
 
 /* The rows of the ROLE-6 table, in its order. */
 enum al_fn {
-	AL_FN_SUBSCRIBE = 0,       /* subscribe to products and services */
-	AL_FN_ORDER_CONTACT,       /* primary contact, receives order confirmations */
-	AL_FN_MANAGE_CONTRACT,     /* manage contracts and renewal terms */
-	AL_FN_ASSIGN_COORDINATOR,  /* assign the software coordinator */
-	AL_FN_MANAGE_USERS,        /* add, remove and manage users and their access */
-	AL_FN_DOWNLOAD_NOTICE,     /* receive notifications of new downloads */
-	AL_FN_EDIT_SELF,           /* edit own personal details */
-	AL_FN_DOWNLOAD,            /* download and activate products */
-	AL_FN_UPDATES,             /* download updates */
-	AL_FN_SERIALS,             /* see serial numbers */
+	AL_FN_SUBSCRIBE = 0,      /* subscribe to products and services */
+	AL_FN_ORDER_CONTACT,      /* primary contact, receives order confirmations */
+	AL_FN_MANAGE_CONTRACT,    /* manage contracts and renewal terms */
+	AL_FN_ASSIGN_COORDINATOR, /* assign the software coordinator */
+	AL_FN_MANAGE_USERS,       /* add, remove and manage users and their access */
+	AL_FN_DOWNLOAD_NOTICE,    /* receive notifications of new downloads */
+	AL_FN_EDIT_SELF,          /* edit own personal details */
+	AL_FN_DOWNLOAD,           /* download and activate products */
+	AL_FN_UPDATES,            /* download updates */
+	AL_FN_SERIALS,            /* see serial numbers */
 	AL_FN_COUNT
 };
 

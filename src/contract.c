@@ -69,13 +69,16 @@ int al_product_code_check(const char *code, const char *what)
 		return al_err(AUTOLIC_EINVAL, "%s: product code is NULL or empty", what);
 	size_t n = strlen(code);
 	if (n > AUTOLIC_PRODUCT_MAX)
-		return al_err(AUTOLIC_EINVAL, "%s: product code is longer than %d bytes", what, AUTOLIC_PRODUCT_MAX);
+		return al_err(AUTOLIC_EINVAL, "%s: product code is longer than %d bytes", what,
+		              AUTOLIC_PRODUCT_MAX);
 	for (size_t i = 0; i < n; i++) {
 		char c = code[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '_' || c == '.'))
-			return al_err(AUTOLIC_EINVAL, "%s: product code may hold only letters, digits, '.', '-' and '_'",
-			              what);
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "%s: product code may hold only letters, digits, '.', '-' and '_'",
+			    what);
 	}
 	return 0;
 }
@@ -84,10 +87,13 @@ static int serial_check(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > AUTOLIC_SERIAL_MAX)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: serial number must be 1 to %d bytes", AUTOLIC_SERIAL_MAX);
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: serial number must be 1 to %d bytes",
+		              AUTOLIC_SERIAL_MAX);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return al_err(AUTOLIC_EINVAL, "ROLE-1: serial number may hold only printable ASCII without spaces");
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ROLE-1: serial number may hold only printable ASCII without spaces");
 	return 0;
 }
 
@@ -138,7 +144,8 @@ static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu does not exist", (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu does not exist",
+		            (unsigned long long)id);
 	if (!rc)
 		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT);
 	if (!rc) {
@@ -192,8 +199,8 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu has no product '%s'", (unsigned long long)contract,
-		            product);
+		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu has no product '%s'",
+		            (unsigned long long)contract, product);
 	if (!rc)
 		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT_PRODUCT);
 	if (!rc) {
@@ -208,7 +215,8 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 }
 
 /* Serial number -> contract and product. */
-static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product, size_t cap)
+static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product,
+                                 size_t cap)
 {
 	al_key k;
 	al_buf b;
@@ -280,7 +288,8 @@ static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, 
 
 /* ---- the shared contract (src/contract.h) ---- */
 
-int al_contract_product_load(al_txn *t, autolic_id contract, const char *product, al_contract_product *out)
+int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
+                             al_contract_product *out)
 {
 	contract_rec r;
 	product_rec p;
@@ -300,7 +309,8 @@ int al_contract_product_load(al_txn *t, autolic_id contract, const char *product
 	return 0;
 }
 
-int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor, const char *what)
+int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
+                                   const char *what)
 {
 	contract_rec r;
 	int rc = al_contract_load_rec(t, contract, &r);
@@ -312,7 +322,8 @@ int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id ac
 	al_subject s = {1, actor == r.manager, actor == r.coordinator, 0, 0, 0};
 	if (!al_authz_allowed(AL_FN_MANAGE_USERS, &s))
 		return al_err(AUTOLIC_EPERM,
-		              "ROLE-6: permission denied: %s on contract %s needs its contract manager or software coordinator; account %llu is neither",
+		              "ROLE-6: permission denied: %s on contract %s needs its contract "
+		              "manager or software coordinator; account %llu is neither",
 		              what ? what : "managing users", r.number, (unsigned long long)actor);
 	return 0;
 }
@@ -355,7 +366,8 @@ typedef struct {
 } buy_args;
 
 /* APS-1: the team a purchase goes to. */
-static int purchase_team(al_txn *t, buy_args *ba, const autolic_account_info *buyer, autolic_id *team)
+static int purchase_team(al_txn *t, buy_args *ba, const autolic_account_info *buyer,
+                         autolic_id *team)
 {
 	if (ba->spec->team) {
 		int rc = al_team_check(t, ba->spec->team);
@@ -364,10 +376,13 @@ static int purchase_team(al_txn *t, buy_args *ba, const autolic_account_info *bu
 			rc = al_team_role(t, ba->spec->team, ba->actor, &role);
 		if (rc)
 			return rc;
-		al_subject s = {1, role == AL_ROLE_PRIMARY, role == AL_ROLE_SECONDARY, role == AL_ROLE_USER, 0, 0};
+		al_subject s = {
+		    1, role == AL_ROLE_PRIMARY, role == AL_ROLE_SECONDARY, role == AL_ROLE_USER, 0,
+		    0};
 		if (!al_authz_allowed(AL_FN_SUBSCRIBE, &s))
-			return al_authz_deny(AL_FN_SUBSCRIBE, ba->actor,
-			                     "only the team's primary administrator buys for the team");
+			return al_authz_deny(
+			    AL_FN_SUBSCRIBE, ba->actor,
+			    "only the team's primary administrator buys for the team");
 		*team = ba->spec->team;
 		return 0;
 	}
@@ -388,17 +403,18 @@ static int purchase_team(al_txn *t, buy_args *ba, const autolic_account_info *bu
 	if (rc)
 		return rc;
 	if (primaries > 1)
-		return al_err(AUTOLIC_EINVAL,
-		              "APS-1: account %llu administers %zu teams; name the team this purchase is for",
-		              (unsigned long long)ba->actor, primaries);
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "APS-1: account %llu administers %zu teams; name the team this purchase is for",
+		    (unsigned long long)ba->actor, primaries);
 	if (primaries == 1) {
 		*team = only;
 		return 0;
 	}
 	char name[AUTOLIC_EMAIL_MAX + 16];
 	if (buyer->first_name[0] || buyer->last_name[0])
-		snprintf(name, sizeof name, "%s%s%s", buyer->first_name, buyer->first_name[0] ? " " : "",
-		         buyer->last_name);
+		snprintf(name, sizeof name, "%s%s%s", buyer->first_name,
+		         buyer->first_name[0] ? " " : "", buyer->last_name);
 	else
 		snprintf(name, sizeof name, "%s", buyer->email);
 	return al_team_create(t, name, ba->actor, team);
@@ -437,8 +453,10 @@ static int buy_fn(al_txn *t, void *arg)
 			al_key_str(&k, p.serial);
 			rc = al_txn_exists(t, &k);
 			if (rc == 1)
-				rc = al_err(AUTOLIC_EEXISTS, "ROLE-1: serial number '%s' already belongs to a product",
-				            p.serial);
+				rc = al_err(
+				    AUTOLIC_EEXISTS,
+				    "ROLE-1: serial number '%s' already belongs to a product",
+				    p.serial);
 		} else {
 			/* skip any number a host already used as its own serial */
 			do {
@@ -481,8 +499,9 @@ static int buy_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = role_bits_set(t, ba->actor, r.id, CR_MANAGER | CR_COORDINATOR);
 	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ORDER_CONFIRMED, r.manager, r.team, r.id, NULL, "ROLE-6",
-		                  "order confirmation: contract %s with %u product(s)", r.number, r.nproducts);
+		rc = al_txn_event(t, AUTOLIC_EVENT_ORDER_CONFIRMED, r.manager, r.team, r.id, NULL,
+		                  "ROLE-6", "order confirmation: contract %s with %u product(s)",
+		                  r.number, r.nproducts);
 	if (!rc)
 		ba->id = r.id;
 	return rc;
@@ -491,7 +510,8 @@ static int buy_fn(al_txn *t, void *arg)
 static int check_spec(const autolic_contract_spec *sp)
 {
 	if (sp->version == 0 || sp->version > AUTOLIC_CONTRACT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported", sp->version);
+		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported",
+		              sp->version);
 	if (!sp->products || sp->nproducts == 0)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: a contract needs at least one product");
 	if (sp->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
@@ -502,27 +522,34 @@ static int check_spec(const autolic_contract_spec *sp)
 	for (size_t i = 0; i < sp->nproducts; i++) {
 		const autolic_contract_product_spec *p = &sp->products[i];
 		if (p->version == 0 || p->version > AUTOLIC_CONTRACT_PRODUCT_SPEC_VERSION)
-			return al_err(AUTOLIC_EVERSION, "autolic_contract_product_spec version %u is not supported",
+			return al_err(AUTOLIC_EVERSION,
+			              "autolic_contract_product_spec version %u is not supported",
 			              p->version);
 		int rc = al_product_code_check(p->product, "ROLE-1");
 		if (rc)
 			return rc;
 		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
-			return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity of '%s' must be 1 to %u, not %u",
+			return al_err(AUTOLIC_EINVAL,
+			              "ROLE-1: seat quantity of '%s' must be 1 to %u, not %u",
 			              p->product, AUTOLIC_SEATS_MAX, p->quantity);
 		if (p->serial && (rc = serial_check(p->serial)) != 0)
 			return rc;
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(sp->products[j].product, p->product))
-				return al_err(AUTOLIC_EINVAL, "ROLE-1: product '%s' is listed twice", p->product);
-			if (p->serial && sp->products[j].serial && !strcmp(sp->products[j].serial, p->serial))
-				return al_err(AUTOLIC_EINVAL, "ROLE-1: serial number '%s' is listed twice", p->serial);
+				return al_err(AUTOLIC_EINVAL,
+				              "ROLE-1: product '%s' is listed twice", p->product);
+			if (p->serial && sp->products[j].serial &&
+			    !strcmp(sp->products[j].serial, p->serial))
+				return al_err(AUTOLIC_EINVAL,
+				              "ROLE-1: serial number '%s' is listed twice",
+				              p->serial);
 		}
 	}
 	return 0;
 }
 
-int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contract_spec *spec, autolic_id *id)
+int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contract_spec *spec,
+                         autolic_id *id)
 {
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
@@ -540,7 +567,8 @@ int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contrac
 
 /* ---- reading ---- */
 
-static void al_contract_fill_info(const contract_rec *r, autolic_time now, autolic_contract_info *info)
+static void al_contract_fill_info(const contract_rec *r, autolic_time now,
+                                  autolic_contract_info *info)
 {
 	info->id = r->id;
 	memcpy(info->number, r->number, sizeof info->number);
@@ -580,7 +608,8 @@ int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_i
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION, "autolic_contract_info");
+	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
+	                            "autolic_contract_info");
 	if (rc)
 		return rc;
 	cget_args ga;
@@ -622,7 +651,8 @@ int autolic_contract_find(autolic_db *db, const char *number, autolic_id *contra
 		return al_err(AUTOLIC_EINVAL, "db, number and contract are required");
 	size_t n = strlen(number);
 	if (n == 0 || n > AUTOLIC_CONTRACT_NUMBER_MAX)
-		return al_err(AUTOLIC_EINVAL, "contract number must be 1 to %d bytes", AUTOLIC_CONTRACT_NUMBER_MAX);
+		return al_err(AUTOLIC_EINVAL, "contract number must be 1 to %d bytes",
+		              AUTOLIC_CONTRACT_NUMBER_MAX);
 	cfind_args fa = {number, 0};
 	int rc = al_run(db, 0, cfind_fn, &fa);
 	if (!rc)
@@ -632,7 +662,8 @@ int autolic_contract_find(autolic_db *db, const char *number, autolic_id *contra
 
 /* Who the actor is to the contract, for the ROLE-6 matrix; `product` NULL
  * when no particular product is concerned. */
-static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id actor, const char *product, al_subject *s)
+static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id actor,
+                               const char *product, al_subject *s)
 {
 	memset(s, 0, sizeof(*s));
 	autolic_account_info a;
@@ -689,8 +720,8 @@ static int pget_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
-                                 autolic_contract_product_info *info)
+int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id contract,
+                                 const char *product, autolic_contract_product_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
@@ -723,7 +754,8 @@ static int status_require_active(const contract_rec *r, autolic_time now, const 
 {
 	int st = al_contract_status_at(r->start, r->end, now);
 	if (st == AUTOLIC_CONTRACT_PENDING)
-		return al_err(AUTOLIC_ESTATE, "%s: the term of contract %s has not started", rule, r->number);
+		return al_err(AUTOLIC_ESTATE, "%s: the term of contract %s has not started", rule,
+		              r->number);
 	if (st == AUTOLIC_CONTRACT_EXPIRED)
 		return al_err(AUTOLIC_EEXPIRED, "%s: contract %s has ended", rule, r->number);
 	return 0;
@@ -747,26 +779,31 @@ static int transfer_fn(al_txn *t, void *arg)
 		return rc;
 	if (oa->actor != r.manager)
 		return al_err(AUTOLIC_EPERM,
-		              "ROLE-3: permission denied: only the contract manager of %s (account %llu) may hand it over",
+		              "ROLE-3: permission denied: only the contract manager of %s (account "
+		              "%llu) may hand it over",
 		              r.number, (unsigned long long)r.manager);
 	if (r.auto_renew)
 		return al_err(AUTOLIC_ESTATE,
-		              "ROLE-3: contract %s is on automatic renewal; it must run to its end and a new contract be taken out",
+		              "ROLE-3: contract %s is on automatic renewal; it must run to its end "
+		              "and a new contract be taken out",
 		              r.number);
 	autolic_account_info nm;
 	rc = al_account_load(t, oa->other, &nm);
 	if (rc)
 		return rc;
 	if (oa->other == r.manager)
-		return al_err(AUTOLIC_ESTATE, "ROLE-3: account %llu is already the contract manager of %s",
+		return al_err(AUTOLIC_ESTATE,
+		              "ROLE-3: account %llu is already the contract manager of %s",
 		              (unsigned long long)oa->other, r.number);
 	int role;
 	rc = al_team_role(t, r.team, oa->other, &role);
 	if (rc)
 		return rc;
-	if (nm.state != AUTOLIC_ACCOUNT_ACTIVE || (role != AL_ROLE_SECONDARY && role != AL_ROLE_PRIMARY))
+	if (nm.state != AUTOLIC_ACCOUNT_ACTIVE ||
+	    (role != AL_ROLE_SECONDARY && role != AL_ROLE_PRIMARY))
 		return al_err(AUTOLIC_ESTATE,
-		              "ROLE-3: only an active administrator of team %llu can become contract manager; account %llu is not one",
+		              "ROLE-3: only an active administrator of team %llu can become "
+		              "contract manager; account %llu is not one",
 		              (unsigned long long)r.team, (unsigned long long)oa->other);
 	autolic_id former = r.manager;
 	r.manager = oa->other;
@@ -779,11 +816,12 @@ static int transfer_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = al_team_raise_to_admin(t, r.team, former);
 	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, r.manager, r.team, r.id, NULL, "ROLE-3",
-		                  "you are now the contract manager of %s", r.number);
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, r.manager, r.team, r.id, NULL,
+		                  "ROLE-3", "you are now the contract manager of %s", r.number);
 	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL, "ROLE-3",
-		                  "you are no longer the contract manager of %s", r.number);
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL,
+		                  "ROLE-3", "you are no longer the contract manager of %s",
+		                  r.number);
 	return rc;
 }
 
@@ -830,7 +868,8 @@ static int coord_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (strcmp(cur.email, ca->current) != 0)
-		return al_err(AUTOLIC_EINVAL, "ROLE-4: '%s' is not the current software coordinator of contract %s",
+		return al_err(AUTOLIC_EINVAL,
+		              "ROLE-4: '%s' is not the current software coordinator of contract %s",
 		              ca->current, r.number);
 	autolic_id nid;
 	int invited;
@@ -838,7 +877,8 @@ static int coord_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (nid == r.coordinator)
-		return al_err(AUTOLIC_EEXISTS, "ROLE-4: %s is already the software coordinator of contract %s",
+		return al_err(AUTOLIC_EEXISTS,
+		              "ROLE-4: %s is already the software coordinator of contract %s",
 		              ca->email, r.number);
 	autolic_id former = r.coordinator;
 	r.coordinator = nid;
@@ -853,8 +893,9 @@ static int coord_fn(al_txn *t, void *arg)
 		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, nid, r.team, r.id, NULL, "ROLE-4",
 		                  "you are now the software coordinator of contract %s", r.number);
 	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL, "ROLE-4",
-		                  "you are no longer the software coordinator of contract %s", r.number);
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL, "ROLE-4",
+		    "you are no longer the software coordinator of contract %s", r.number);
 	return rc;
 }
 
@@ -867,9 +908,11 @@ int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const 
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
 	if (!serial || !*serial || !current_email || !new_coordinator)
 		return al_err(AUTOLIC_EINVAL,
-		              "ROLE-4: the serial number, the current coordinator's email and the new coordinator are required");
+		              "ROLE-4: the serial number, the current coordinator's email and the "
+		              "new coordinator are required");
 	if (strlen(serial) > AUTOLIC_SERIAL_MAX)
-		return al_err(AUTOLIC_EINVAL, "ROLE-4: serial number longer than %d bytes", AUTOLIC_SERIAL_MAX);
+		return al_err(AUTOLIC_EINVAL, "ROLE-4: serial number longer than %d bytes",
+		              AUTOLIC_SERIAL_MAX);
 	coord_args ca;
 	ca.actor = actor;
 	ca.serial = serial;
@@ -894,12 +937,15 @@ static int renew_flag_fn(al_txn *t, void *arg)
 		return rc;
 	if (oa->when) {
 		if (oa->when <= r.end)
-			return al_err(AUTOLIC_EINVAL, "ROLE-6: the new end must be after the current end of contract %s",
-			              r.number);
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ROLE-6: the new end must be after the current end of contract %s",
+			    r.number);
 		r.end = oa->when;
 	} else {
 		if (al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_EXPIRED)
-			return al_err(AUTOLIC_EEXPIRED, "ROLE-6: contract %s has ended; its renewal cannot change",
+			return al_err(AUTOLIC_EEXPIRED,
+			              "ROLE-6: contract %s has ended; its renewal cannot change",
 			              r.number);
 		r.auto_renew = oa->flag != 0;
 	}
@@ -916,7 +962,8 @@ int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id
 	return al_run(db, 1, renew_flag_fn, &oa);
 }
 
-int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract, autolic_time new_end)
+int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract,
+                           autolic_time new_end)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
@@ -983,7 +1030,8 @@ static int access_fn(al_txn *t, void *arg)
 	rc = al_txn_exists(t, &k);
 	if (rc == 0)
 		return al_err(AUTOLIC_EPERM,
-		              "ROLE-8: permission denied: update '%s' of '%s' is not offered to the users of contract %s",
+		              "ROLE-8: permission denied: update '%s' of '%s' is not offered to "
+		              "the users of contract %s",
 		              oa->update, p.product, r.number);
 	return rc < 0 ? rc : 0;
 }
@@ -1004,19 +1052,20 @@ static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, co
 	return al_run(db, fn < 0, access_fn, &oa);
 }
 
-int autolic_contract_download_check(autolic_db *db, autolic_id actor, autolic_id contract, const char *product)
+int autolic_contract_download_check(autolic_db *db, autolic_id actor, autolic_id contract,
+                                    const char *product)
 {
 	return access_call(db, actor, contract, product, NULL, AL_FN_DOWNLOAD, 0);
 }
 
-int autolic_contract_update_check(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
-                                  const char *update)
+int autolic_contract_update_check(autolic_db *db, autolic_id actor, autolic_id contract,
+                                  const char *product, const char *update)
 {
 	return access_call(db, actor, contract, product, update, AL_FN_UPDATES, 0);
 }
 
-int autolic_contract_update_offer(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
-                                  const char *update, int offered)
+int autolic_contract_update_offer(autolic_db *db, autolic_id actor, autolic_id contract,
+                                  const char *product, const char *update, int offered)
 {
 	return access_call(db, actor, contract, product, update, -1, offered);
 }
@@ -1035,11 +1084,13 @@ static int notify_fn(al_txn *t, void *arg)
 	al_subject s = {1, 0, 1, 0, 0, 0};
 	if (!al_authz_allowed(AL_FN_DOWNLOAD_NOTICE, &s))
 		return 0;
-	return al_txn_event(t, AUTOLIC_EVENT_DOWNLOAD_AVAILABLE, r.coordinator, r.team, r.id, p.product, "ROLE-6",
-	                    "update '%s' of '%s' is available for contract %s", oa->update, p.product, r.number);
+	return al_txn_event(t, AUTOLIC_EVENT_DOWNLOAD_AVAILABLE, r.coordinator, r.team, r.id,
+	                    p.product, "ROLE-6", "update '%s' of '%s' is available for contract %s",
+	                    oa->update, p.product, r.number);
 }
 
-int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const char *product, const char *update)
+int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const char *product,
+                                     const char *update)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
@@ -1097,7 +1148,8 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 		rc = al_idlist_scan(t, &k, &l);
 	autolic_contract_info *v = NULL;
 	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
-		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu contracts", l.n);
+		rc =
+		    al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu contracts", l.n);
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		contract_rec r;
 		rc = al_contract_load_rec(t, l.v[i], &r);
@@ -1187,7 +1239,8 @@ int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info 
 	al_err_clear();
 	if (!it || !info)
 		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION, "autolic_contract_info");
+	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
+	                            "autolic_contract_info");
 	if (rc)
 		return rc;
 	if (it->s.pos >= it->s.n)
@@ -1211,13 +1264,15 @@ void autolic_contract_iter_free(autolic_contract_iter *it)
 		snap_free(&it->s);
 }
 
-int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract, autolic_contract_member_iter **out)
+int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
+                                     autolic_contract_member_iter **out)
 {
 	if (out)
 		*out = NULL;
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
-	return snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter), (void **)out);
+	return snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter),
+	                (void **)out);
 }
 
 int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_contract_member *m)
@@ -1225,7 +1280,8 @@ int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_
 	al_err_clear();
 	if (!it || !m)
 		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
-	int rc = check_info_version(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION, "autolic_contract_member");
+	int rc = check_info_version(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION,
+	                            "autolic_contract_member");
 	if (rc)
 		return rc;
 	if (it->s.pos >= it->s.n)
@@ -1266,7 +1322,8 @@ static int qty_fn(al_txn *t, void *arg)
 		return rc;
 	if (qa->quantity > (int64_t)p.bought)
 		return al_err(AUTOLIC_EINVAL,
-		              "ROLE-9: contract %s was bought with %u seats of '%s'; more seats need a new contract, not %lld here",
+		              "ROLE-9: contract %s was bought with %u seats of '%s'; more seats "
+		              "need a new contract, not %lld here",
 		              r.number, p.bought, p.product, (long long)qa->quantity);
 	p.quantity = (uint32_t)qa->quantity;
 	rc = product_store(t, r.id, &p);
@@ -1275,8 +1332,8 @@ static int qty_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
-                                  int64_t quantity, uint32_t *revoked)
+int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract,
+                                  const char *product, int64_t quantity, uint32_t *revoked)
 {
 	if (revoked)
 		*revoked = 0;
@@ -1288,8 +1345,8 @@ int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id c
 	if (rc)
 		return rc;
 	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld", AUTOLIC_SEATS_MAX,
-		              (long long)quantity);
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld",
+		              AUTOLIC_SEATS_MAX, (long long)quantity);
 	qty_args qa = {actor, contract, product, quantity, 0};
 	rc = al_run(db, 1, qty_fn, &qa);
 	if (!rc && revoked)

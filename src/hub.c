@@ -132,7 +132,8 @@ static int app_load(al_txn *t, autolic_id id, app_rec *a)
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "application %llu does not exist", (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "application %llu does not exist",
+		            (unsigned long long)id);
 	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_HUB_APP))) {
 		a->id = al_dec_u64(&d);
 		a->hub = al_dec_u64(&d);
@@ -159,7 +160,9 @@ static int require_hub_admin(al_txn *t, const hub_rec *h, autolic_id actor, cons
 	pair_key(&k, AL_K_HUB_ADMIN, h->id, actor);
 	rc = al_txn_exists(t, &k);
 	if (rc == 0)
-		return al_err(AUTOLIC_EPERM, "APS-4: permission denied: %s needs an administrator of hub %llu; account %llu is not one",
+		return al_err(AUTOLIC_EPERM,
+		              "APS-4: permission denied: %s needs an administrator of hub %llu; "
+		              "account %llu is not one",
 		              what, (unsigned long long)h->id, (unsigned long long)actor);
 	return rc < 0 ? rc : 0;
 }
@@ -170,7 +173,8 @@ static int check_name(const char *name, const char *what)
 		return al_err(AUTOLIC_EINVAL, "%s is NULL or empty", what);
 	size_t n = strlen(name);
 	if (n > AUTOLIC_HUB_NAME_MAX)
-		return al_err(AUTOLIC_EINVAL, "%s is longer than %d bytes", what, AUTOLIC_HUB_NAME_MAX);
+		return al_err(AUTOLIC_EINVAL, "%s is longer than %d bytes", what,
+		              AUTOLIC_HUB_NAME_MAX);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
 			return al_err(AUTOLIC_EINVAL, "%s contains a control character", what);
@@ -186,7 +190,8 @@ typedef struct {
 static int create_fn(al_txn *t, void *arg)
 {
 	hub_args *ha = arg;
-	int rc = al_team_require_admin(t, ha->a, ha->actor, "APS-3", "creating the team's developer hub");
+	int rc = al_team_require_admin(t, ha->a, ha->actor, "APS-3",
+	                               "creating the team's developer hub");
 	if (rc)
 		return rc;
 	al_key k;
@@ -202,7 +207,8 @@ static int create_fn(al_txn *t, void *arg)
 			rc = al_rd_done(&d);
 		}
 		if (!rc)
-			rc = al_err(AUTOLIC_EEXISTS, "APS-2: team %llu already has developer hub %llu",
+			rc = al_err(AUTOLIC_EEXISTS,
+			            "APS-2: team %llu already has developer hub %llu",
 			            (unsigned long long)ha->a, (unsigned long long)existing);
 	} else if (rc == AUTOLIC_ENOTFOUND) {
 		hub_rec h;
@@ -226,7 +232,8 @@ static int create_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const char *name, autolic_id *id)
+int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const char *name,
+                       autolic_id *id)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
@@ -261,7 +268,8 @@ int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
 	if (info->version == 0 || info->version > AUTOLIC_HUB_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_hub_info version %u is not supported", info->version);
+		return al_err(AUTOLIC_EVERSION, "autolic_hub_info version %u is not supported",
+		              info->version);
 	get_args ga;
 	ga.id = hub;
 	int rc = al_run(db, 0, hget_fn, &ga);
@@ -288,7 +296,8 @@ static int hfind_fn(al_txn *t, void *arg)
 	al_buf_init(&b, t->a);
 	rc = al_txn_get(t, &k, &b);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu has no developer hub", (unsigned long long)ga->id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu has no developer hub",
+		            (unsigned long long)ga->id);
 	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM_HUB))) {
 		ga->h.id = al_dec_u64(&d);
 		rc = al_rd_done(&d);
@@ -315,7 +324,8 @@ static int add_admin_fn(al_txn *t, void *arg)
 	hub_rec h;
 	int rc = hub_load(t, ha->a, &h);
 	if (!rc)
-		rc = al_team_require_admin(t, h.team, ha->actor, "APS-4", "appointing a hub administrator");
+		rc = al_team_require_admin(t, h.team, ha->actor, "APS-4",
+		                           "appointing a hub administrator");
 	if (rc)
 		return rc;
 	autolic_account_info who;
@@ -326,13 +336,15 @@ static int add_admin_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (who.state != AUTOLIC_ACCOUNT_ACTIVE || role == AL_ROLE_NONE)
-		return al_err(AUTOLIC_ESTATE, "APS-4: account %llu is not an active member of team %llu",
+		return al_err(AUTOLIC_ESTATE,
+		              "APS-4: account %llu is not an active member of team %llu",
 		              (unsigned long long)ha->b, (unsigned long long)h.team);
 	al_key fwd, rev;
 	admin_keys(&fwd, &rev, h.id, ha->b);
 	rc = al_txn_exists(t, &fwd);
 	if (rc == 1)
-		return al_err(AUTOLIC_EEXISTS, "APS-4: account %llu is already an administrator of hub %llu",
+		return al_err(AUTOLIC_EEXISTS,
+		              "APS-4: account %llu is already an administrator of hub %llu",
 		              (unsigned long long)ha->b, (unsigned long long)h.id);
 	if (!rc)
 		rc = put_empty(t, &fwd, AL_K_HUB_ADMIN);
@@ -379,7 +391,8 @@ static int app_create_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, const char *name, autolic_id *id)
+int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, const char *name,
+                           autolic_id *id)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
@@ -406,7 +419,8 @@ int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
 	if (info->version == 0 || info->version > AUTOLIC_APP_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_app_info version %u is not supported", info->version);
+		return al_err(AUTOLIC_EVERSION, "autolic_app_info version %u is not supported",
+		              info->version);
 	get_args ga;
 	ga.id = app;
 	int rc = al_run(db, 0, aget_fn, &ga);

@@ -84,7 +84,8 @@ int al_team_check(al_txn *t, autolic_id team)
 	team_key(&k, team);
 	int rc = al_txn_exists(t, &k);
 	if (rc == 0)
-		return al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist", (unsigned long long)team);
+		return al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist",
+		              (unsigned long long)team);
 	return rc < 0 ? rc : 0;
 }
 
@@ -133,9 +134,10 @@ int al_team_require_admin(al_txn *t, autolic_id team, autolic_id actor, const ch
 		return rc;
 	if (role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY)
 		return al_err(AUTOLIC_EPERM,
-		              "%s: permission denied: %s needs an administrator of team %llu; account %llu is not one",
-		              rule ? rule : "ROLE-6", what ? what : "this call", (unsigned long long)team,
-		              (unsigned long long)actor);
+		              "%s: permission denied: %s needs an administrator of team %llu; "
+		              "account %llu is not one",
+		              rule ? rule : "ROLE-6", what ? what : "this call",
+		              (unsigned long long)team, (unsigned long long)actor);
 	return 0;
 }
 
@@ -248,7 +250,8 @@ int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spe
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
 	if (spec->version == 0 || spec->version > AUTOLIC_TEAM_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_team_spec version %u is not supported", spec->version);
+		return al_err(AUTOLIC_EVERSION, "autolic_team_spec version %u is not supported",
+		              spec->version);
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
 	int rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
@@ -277,7 +280,8 @@ int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
 	if (info->version == 0 || info->version > AUTOLIC_TEAM_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_team_info version %u is not supported", info->version);
+		return al_err(AUTOLIC_EVERSION, "autolic_team_info version %u is not supported",
+		              info->version);
 	tget_args ga;
 	ga.id = team;
 	int rc = al_run(db, 0, tget_fn, &ga);
@@ -329,8 +333,10 @@ static int require_primary(al_txn *t, const team_rec *r, autolic_id actor, int f
 	if (r->primary != actor) {
 		if (rule)
 			return al_err(AUTOLIC_EPERM,
-			              "%s: permission denied: only the primary administrator of team %llu (account %llu) may do this",
-			              rule, (unsigned long long)r->id, (unsigned long long)r->primary);
+			              "%s: permission denied: only the primary administrator of "
+			              "team %llu (account %llu) may do this",
+			              rule, (unsigned long long)r->id,
+			              (unsigned long long)r->primary);
 		return al_authz_deny(fn, actor, "not the team's primary administrator");
 	}
 	return 0;
@@ -358,39 +364,51 @@ static int admin_fn(al_txn *t, void *arg)
 	switch (aa->op) {
 	case OP_ADD_ADMIN:
 		if (who.state == AUTOLIC_ACCOUNT_REMOVED)
-			return al_err(AUTOLIC_ESTATE, "ROLE-3: account %llu was removed and cannot be an administrator",
-			              (unsigned long long)aa->account);
+			return al_err(
+			    AUTOLIC_ESTATE,
+			    "ROLE-3: account %llu was removed and cannot be an administrator",
+			    (unsigned long long)aa->account);
 		if (role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
-			return al_err(AUTOLIC_EEXISTS, "ROLE-3: account %llu is already an administrator of team %llu",
-			              (unsigned long long)aa->account, (unsigned long long)aa->team);
+			return al_err(
+			    AUTOLIC_EEXISTS,
+			    "ROLE-3: account %llu is already an administrator of team %llu",
+			    (unsigned long long)aa->account, (unsigned long long)aa->team);
 		rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_SECONDARY);
 		if (!rc)
-			rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
-			                  "ROLE-3", "you are now a secondary administrator of team '%s'", r.name);
+			rc = al_txn_event(
+			    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
+			    "ROLE-3", "you are now a secondary administrator of team '%s'", r.name);
 		return rc;
 	case OP_REMOVE_ADMIN: {
 		if (role != AL_ROLE_SECONDARY)
-			return al_err(AUTOLIC_ESTATE, "ROLE-3: account %llu is not a secondary administrator of team %llu",
-			              (unsigned long long)aa->account, (unsigned long long)aa->team);
+			return al_err(
+			    AUTOLIC_ESTATE,
+			    "ROLE-3: account %llu is not a secondary administrator of team %llu",
+			    (unsigned long long)aa->account, (unsigned long long)aa->team);
 		autolic_id contract = 0;
 		rc = al_contract_admin_in_team(t, aa->team, aa->account, &contract);
 		if (rc)
 			return rc;
 		if (contract)
 			return al_err(AUTOLIC_ESTATE,
-			              "ROLE-2/ROLE-4: account %llu manages or coordinates contract %llu; hand that role over first",
-			              (unsigned long long)aa->account, (unsigned long long)contract);
+			              "ROLE-2/ROLE-4: account %llu manages or coordinates contract "
+			              "%llu; hand that role over first",
+			              (unsigned long long)aa->account,
+			              (unsigned long long)contract);
 		rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_USER);
 		if (!rc)
-			rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
-			                  "ROLE-3", "you are no longer an administrator of team '%s'", r.name);
+			rc = al_txn_event(
+			    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
+			    "ROLE-3", "you are no longer an administrator of team '%s'", r.name);
 		return rc;
 	}
 	default: /* OP_SET_PRIMARY */
 		if (role != AL_ROLE_SECONDARY || who.state != AUTOLIC_ACCOUNT_ACTIVE)
 			return al_err(AUTOLIC_ESTATE,
-			              "ROLE-3: only an active secondary administrator can become primary; account %llu is not one of team %llu",
-			              (unsigned long long)aa->account, (unsigned long long)aa->team);
+			              "ROLE-3: only an active secondary administrator can become "
+			              "primary; account %llu is not one of team %llu",
+			              (unsigned long long)aa->account,
+			              (unsigned long long)aa->team);
 		rc = al_team_member_set(t, aa->team, r.primary, AL_ROLE_SECONDARY);
 		if (!rc)
 			rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_PRIMARY);
@@ -399,11 +417,15 @@ static int admin_fn(al_txn *t, void *arg)
 			r.primary = aa->account;
 			rc = team_store(t, &r);
 			if (!rc)
-				rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
-				                  "ROLE-3", "you are now the primary administrator of team '%s'", r.name);
+				rc = al_txn_event(
+				    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team,
+				    NULL, "ROLE-3",
+				    "you are now the primary administrator of team '%s'", r.name);
 			if (!rc)
-				rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, aa->team, aa->team, NULL, "ROLE-3",
-				                  "you are now a secondary administrator of team '%s'", r.name);
+				rc = al_txn_event(
+				    t, AUTOLIC_EVENT_ROLE_CHANGED, former, aa->team, aa->team, NULL,
+				    "ROLE-3", "you are now a secondary administrator of team '%s'",
+				    r.name);
 		}
 		return rc;
 	}

@@ -55,9 +55,22 @@ static void test_email_rules(void **state)
 	char out[AUTOLIC_EMAIL_MAX + 1];
 	T_OK(autolic_email_normalize("Jo.Doe@Example.COM", out, sizeof out));
 	assert_string_equal(out, "jo.doe@example.com");
-	const char *bad[] = {"", "a@b", "no-at.example.com", "two@@example.com", "a@b@example.com", "sp ace@example.com",
-	                     "tab\t@example.com", "a@example", ".a@example.com", "a.@example.com", "a..b@example.com",
-	                     "a@.example.com", "a@example.com.", "<a>@example.com", "a,b@example.com", "a\x01@example.com"};
+	const char *bad[] = {"",
+	                     "a@b",
+	                     "no-at.example.com",
+	                     "two@@example.com",
+	                     "a@b@example.com",
+	                     "sp ace@example.com",
+	                     "tab\t@example.com",
+	                     "a@example",
+	                     ".a@example.com",
+	                     "a.@example.com",
+	                     "a..b@example.com",
+	                     "a@.example.com",
+	                     "a@example.com.",
+	                     "<a>@example.com",
+	                     "a,b@example.com",
+	                     "a\x01@example.com"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		T_FAILS(AUTOLIC_EINVAL, "ACCT-1", autolic_email_normalize(bad[i], out, sizeof out));
 	char longmail[300];
@@ -89,7 +102,8 @@ static void test_invite(void **state)
 {
 	fx *x = *state;
 	autolic_id id;
-	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <Carl@Example.com>", &id));
+	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <Carl@Example.com>",
+	                                 &id));
 	autolic_account_info i = acct(x, id);
 	assert_string_equal(i.email, "carl@example.com");
 	assert_string_equal(i.first_name, "Carl");
@@ -109,10 +123,14 @@ static void test_invite(void **state)
 	assert_int_equal(acct(x, id).state, AUTOLIC_ACCOUNT_ACTIVE);
 	assert_int_equal(x->e.n, 0);
 	/* duplicate add */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "already a member", autolic_account_invite(x->db, x->ann, x->team, &sp, &id)));
-	T_FAILS(AUTOLIC_EEXISTS, "already a member", autolic_account_invite_text(x->db, x->ann, x->team, "carl@example.com", &id));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "already a member",
+	                           autolic_account_invite(x->db, x->ann, x->team, &sp, &id)));
+	T_FAILS(AUTOLIC_EEXISTS, "already a member",
+	        autolic_account_invite_text(x->db, x->ann, x->team, "carl@example.com", &id));
 	/* ACCT-3: a new person needs names */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "ACCT-3", autolic_account_invite_text(x->db, x->ann, x->team, "new@example.com", &id)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "ACCT-3",
+	                           autolic_account_invite_text(x->db, x->ann, x->team,
+	                                                       "new@example.com", &id)));
 }
 
 static void test_invite_bad_input(void **state)
@@ -142,10 +160,12 @@ static void test_invite_bad_input(void **state)
 	T_FAILS(AUTOLIC_EINVAL, "ACCT-1", autolic_account_invite(x->db, x->ann, x->team, &sp, &id));
 	sp.email = "dan@example.com";
 	sp.language = "x";
-	T_FAILS(AUTOLIC_EINVAL, "language", autolic_account_invite(x->db, x->ann, x->team, &sp, &id));
+	T_FAILS(AUTOLIC_EINVAL, "language",
+	        autolic_account_invite(x->db, x->ann, x->team, &sp, &id));
 	sp.version = 2;
 	T_FAILS(AUTOLIC_EVERSION, NULL, autolic_account_invite(x->db, x->ann, x->team, &sp, &id));
-	T_FAILS(AUTOLIC_EINVAL, "ACCT-3", autolic_account_invite_text(x->db, x->ann, x->team, NULL, &id));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-3",
+	        autolic_account_invite_text(x->db, x->ann, x->team, NULL, &id));
 	t_dump_store(&x->f.inner, &a);
 	assert_true(t_dump_equal(&a, &b));
 	t_dump_free(&a);
@@ -159,7 +179,8 @@ static void test_invitation_expiry(void **state)
 {
 	fx *x = *state;
 	autolic_id id;
-	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <carl@example.com>", &id));
+	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <carl@example.com>",
+	                                 &id));
 	x->c.now = T_NOW + 604800 - 1;
 	assert_int_equal(acct(x, id).state, AUTOLIC_ACCOUNT_INVITED);
 	x->c.now = T_NOW + 604800;
@@ -211,10 +232,12 @@ static void test_self_edit(void **state)
 	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_account_find(x->db, "bob@example.com", &id));
 	/* the old email is free again; a taken one is refused */
 	sp.email = "ann@example.com";
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "ACCT-1", autolic_account_update(x->db, x->bob, x->bob, &sp)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "ACCT-1",
+	                           autolic_account_update(x->db, x->bob, x->bob, &sp)));
 	/* not another's details, even as an administrator */
 	sp.email = NULL;
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_account_update(x->db, x->ann, x->bob, &sp)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	                           autolic_account_update(x->db, x->ann, x->bob, &sp)));
 	sp.email = "bad";
 	T_FAILS(AUTOLIC_EINVAL, "ACCT-1", autolic_account_update(x->db, x->bob, x->bob, &sp));
 	sp.email = NULL;
@@ -234,10 +257,12 @@ static void test_remove(void **state)
 {
 	fx *x = *state;
 	autolic_id carl;
-	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <carl@example.com>", &carl));
+	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <carl@example.com>",
+	                                 &carl));
 	T_OK(autolic_account_accept(x->db, carl));
 	/* a plain user may not remove */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_account_remove(x->db, carl, x->ann)));
+	T_UNCHANGED(&x->f,
+	            T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_account_remove(x->db, carl, x->ann)));
 	/* the primary admin must hand over first */
 	T_OK(autolic_team_add_admin(x->db, x->ann, x->team, x->bob));
 	T_FAILS(AUTOLIC_ESTATE, "ROLE-3", autolic_account_remove(x->db, x->bob, x->ann));
@@ -291,7 +316,8 @@ static void test_import_list(void **state)
 	                   "Émile Zola <emile@example.fr>";
 	size_t added = 0;
 	rejects r = {0};
-	T_OK(autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_LIST, on_reject, &r, &added));
+	T_OK(autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_LIST, on_reject,
+	                            &r, &added));
 	assert_int_equal(added, 3);
 	assert_int_equal(r.n, 0);
 	autolic_id id;
@@ -306,18 +332,20 @@ static void test_import_all_or_nothing(void **state)
 {
 	fx *x = *state;
 	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "bob@example.com", NULL));
-	const char *text = "Carl Clerk <carl@example.com>\n"    /* 1 fine */
-	                   "not an email\n"                      /* 2 ACCT-1 */
-	                   "Dora Doe <dora@example.com\n"        /* 3 no '>' */
-	                   "bob@example.com\n"                   /* 4 already a member */
-	                   "CARL@example.com\n"                  /* 5 duplicate of 1 */
-	                   "nonames@example.com\n";              /* 6 ACCT-3 */
+	const char *text = "Carl Clerk <carl@example.com>\n" /* 1 fine */
+	                   "not an email\n"                  /* 2 ACCT-1 */
+	                   "Dora Doe <dora@example.com\n"    /* 3 no '>' */
+	                   "bob@example.com\n"               /* 4 already a member */
+	                   "CARL@example.com\n"              /* 5 duplicate of 1 */
+	                   "nonames@example.com\n";          /* 6 ACCT-3 */
 	rejects r = {0};
 	size_t added = 99;
 	x->e.n = 0;
 	t_dump b, a;
 	t_dump_store(&x->f.inner, &b);
-	T_FAILS(AUTOLIC_EINVAL, "ACCT-5", autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_LIST, on_reject, &r, &added));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-5",
+	        autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_LIST, on_reject,
+	                               &r, &added));
 	assert_int_equal(added, 0);
 	t_dump_store(&x->f.inner, &a);
 	assert_true(t_dump_equal(&a, &b));
@@ -330,7 +358,8 @@ static void test_import_all_or_nothing(void **state)
 	for (size_t i = 0; i < 5; i++) {
 		assert_int_equal(r.line[i], lines[i]);
 		if (!strstr(r.reason[i], why[i]))
-			fail_msg("line %zu: '%s' does not name '%s'", lines[i], r.reason[i], why[i]);
+			fail_msg("line %zu: '%s' does not name '%s'", lines[i], r.reason[i],
+			         why[i]);
 	}
 	autolic_id id;
 	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_account_find(x->db, "carl@example.com", &id));
@@ -339,13 +368,15 @@ static void test_import_all_or_nothing(void **state)
 static void test_import_csv(void **state)
 {
 	fx *x = *state;
-	const char *text = "\xef\xbb\xbf" "Email,First Name,Last Name,Language,Notes\r\n"
+	const char *text = "\xef\xbb\xbf"
+	                   "Email,First Name,Last Name,Language,Notes\r\n"
 	                   "carl@example.com,Carl,Clerk,de,\"likes, commas\"\r\n"
 	                   "\"dora@example.com\",\"Dora \"\"DD\"\"\",\"Doe\",,\"two\nlines\"\r\n"
 	                   "erin@example.com,Érin,Ödegaard,fr-CH,\r\n";
 	rejects r = {0};
 	size_t added = 0;
-	T_OK(autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_CSV, on_reject, &r, &added));
+	T_OK(autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_CSV, on_reject, &r,
+	                            &added));
 	assert_int_equal(added, 3);
 	autolic_id id;
 	T_OK(autolic_account_find(x->db, "dora@example.com", &id));
@@ -369,7 +400,9 @@ static void test_import_csv_errors(void **state)
 	                   "bad@,X,Y\n"
 	                   "erin@example.com,Erin\n"
 	                   "fay@example.com,\"Fay,Doe\n";
-	T_FAILS(AUTOLIC_EINVAL, "ACCT-5", autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_CSV, on_reject, &r, NULL));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-5",
+	        autolic_account_import(x->db, x->ann, x->team, text, AUTOLIC_IMPORT_CSV, on_reject,
+	                               &r, NULL));
 	assert_int_equal(r.n, 4);
 	assert_int_equal(r.line[0], 3); /* Dora: control character (newline) in the name */
 	assert_non_null(strstr(r.reason[0], "ACCT-2"));
@@ -380,21 +413,37 @@ static void test_import_csv_errors(void **state)
 	assert_int_equal(r.line[3], 7);
 	assert_non_null(strstr(r.reason[3], "unterminated"));
 	/* whole-call errors */
-	T_FAILS(AUTOLIC_EINVAL, "email", autolic_account_import(x->db, x->ann, x->team, "name,first\nx,y\n", AUTOLIC_IMPORT_CSV, NULL, NULL, NULL));
-	T_FAILS(AUTOLIC_EINVAL, "twice", autolic_account_import(x->db, x->ann, x->team, "email,email\n", AUTOLIC_IMPORT_CSV, NULL, NULL, NULL));
-	T_FAILS(AUTOLIC_EINVAL, "no person", autolic_account_import(x->db, x->ann, x->team, "email\n\n", AUTOLIC_IMPORT_CSV, NULL, NULL, NULL));
-	T_FAILS(AUTOLIC_EINVAL, "no person", autolic_account_import(x->db, x->ann, x->team, "", AUTOLIC_IMPORT_LIST, NULL, NULL, NULL));
-	T_FAILS(AUTOLIC_EINVAL, "format", autolic_account_import(x->db, x->ann, x->team, "a@b.c", 9, NULL, NULL, NULL));
-	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_account_import(x->db, x->ann, x->team, NULL, AUTOLIC_IMPORT_LIST, NULL, NULL, NULL));
-	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_account_import(x->db, x->bob, x->team, "carl@example.com", AUTOLIC_IMPORT_LIST, NULL, NULL, NULL));
-	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_account_import(x->db, x->ann, 77, "carl@example.com", AUTOLIC_IMPORT_LIST, NULL, NULL, NULL));
+	T_FAILS(AUTOLIC_EINVAL, "email",
+	        autolic_account_import(x->db, x->ann, x->team, "name,first\nx,y\n",
+	                               AUTOLIC_IMPORT_CSV, NULL, NULL, NULL));
+	T_FAILS(AUTOLIC_EINVAL, "twice",
+	        autolic_account_import(x->db, x->ann, x->team, "email,email\n", AUTOLIC_IMPORT_CSV,
+	                               NULL, NULL, NULL));
+	T_FAILS(AUTOLIC_EINVAL, "no person",
+	        autolic_account_import(x->db, x->ann, x->team, "email\n\n", AUTOLIC_IMPORT_CSV,
+	                               NULL, NULL, NULL));
+	T_FAILS(AUTOLIC_EINVAL, "no person",
+	        autolic_account_import(x->db, x->ann, x->team, "", AUTOLIC_IMPORT_LIST, NULL, NULL,
+	                               NULL));
+	T_FAILS(AUTOLIC_EINVAL, "format",
+	        autolic_account_import(x->db, x->ann, x->team, "a@b.c", 9, NULL, NULL, NULL));
+	T_FAILS(AUTOLIC_EINVAL, NULL,
+	        autolic_account_import(x->db, x->ann, x->team, NULL, AUTOLIC_IMPORT_LIST, NULL,
+	                               NULL, NULL));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	        autolic_account_import(x->db, x->bob, x->team, "carl@example.com",
+	                               AUTOLIC_IMPORT_LIST, NULL, NULL, NULL));
+	T_FAILS(AUTOLIC_ENOTFOUND, NULL,
+	        autolic_account_import(x->db, x->ann, 77, "carl@example.com", AUTOLIC_IMPORT_LIST,
+	                               NULL, NULL, NULL));
 }
 
 /* Iterators: stable order, and a snapshot unaffected by later changes. */
 static void test_iterator(void **state)
 {
 	fx *x = *state;
-	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <carl@example.com>", NULL));
+	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <carl@example.com>",
+	                                 NULL));
 	autolic_account_iter *all = NULL, *team = NULL;
 	T_OK(autolic_account_iter_new(x->db, 0, &all));
 	T_OK(autolic_account_iter_new(x->db, x->team, &team));
@@ -484,8 +533,9 @@ static int fl_import(autolic_db *db, t_clock *c, void *ctx)
 {
 	(void)c;
 	(void)ctx;
-	return autolic_account_import(db, 1, 1, "email,first_name,last_name\nx@example.com,X,Y\nz@example.com,Z,W\n",
-	                              AUTOLIC_IMPORT_CSV, NULL, NULL, NULL);
+	return autolic_account_import(
+	    db, 1, 1, "email,first_name,last_name\nx@example.com,X,Y\nz@example.com,Z,W\n",
+	    AUTOLIC_IMPORT_CSV, NULL, NULL, NULL);
 }
 
 static int fl_iter(autolic_db *db, t_clock *c, void *ctx)
@@ -523,20 +573,20 @@ static void test_fault_loop_resend(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_email_rules),
-		cmocka_unit_test(test_person_parse),
-		cmocka_unit_test_setup_teardown(test_invite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invite_bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invitation_expiry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_self_edit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_csv, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_csv_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),
-		cmocka_unit_test(test_fault_loop),
-		cmocka_unit_test(test_fault_loop_resend),
+	    cmocka_unit_test(test_email_rules),
+	    cmocka_unit_test(test_person_parse),
+	    cmocka_unit_test_setup_teardown(test_invite, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invite_bad_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invitation_expiry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_self_edit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_csv, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_csv_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),
+	    cmocka_unit_test(test_fault_loop),
+	    cmocka_unit_test(test_fault_loop_resend),
 	};
 	return cmocka_run_group_tests_name("account", tests, NULL, NULL);
 }

@@ -52,8 +52,8 @@ static void test_buy(void **state)
 	assert_int_equal(i.id, c);
 	assert_string_equal(i.number, "AL-00000001-8");
 	assert_int_not_equal(i.team, 0);
-	assert_int_equal(i.manager, x->ann);            /* ROLE-2 */
-	assert_int_equal(i.coordinator, x->ann);        /* until one is assigned */
+	assert_int_equal(i.manager, x->ann);     /* ROLE-2 */
+	assert_int_equal(i.coordinator, x->ann); /* until one is assigned */
 	assert_int_equal(i.buyer, x->ann);
 	assert_int_equal(i.start, T_NOW);
 	assert_int_equal(i.end, T_NOW + T_YEAR);
@@ -79,7 +79,8 @@ static void test_buy(void **state)
 	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
 	assert_int_equal(p.quantity, 2);
 	assert_string_equal(p.serial, "100-00000002");
-	T_FAILS(AUTOLIC_ENOTFOUND, "maya", autolic_contract_product_get(x->db, x->ann, c, "maya", &p));
+	T_FAILS(AUTOLIC_ENOTFOUND, "maya",
+	        autolic_contract_product_get(x->db, x->ann, c, "maya", &p));
 }
 
 /* ROLE-9: buying more creates a new contract with a new number; APS-1:
@@ -125,13 +126,15 @@ static void test_buy_several_teams(void **state)
 	cs.nproducts = 1;
 	cs.start = T_NOW;
 	cs.end = T_NOW + T_YEAR;
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "APS-1", autolic_contract_buy(x->db, x->ann, &cs, NULL)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "APS-1",
+	                           autolic_contract_buy(x->db, x->ann, &cs, NULL)));
 	autolic_id c = t_buy(x->db, x->ann, t2, p, q, 1, T_NOW, 0);
 	assert_int_equal(get(x, c).team, t2);
 	/* ROLE-6: only the team's primary admin subscribes for it */
 	T_OK(autolic_team_add_admin(x->db, x->ann, t2, x->bob));
 	cs.team = t2;
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_buy(x->db, x->bob, &cs, NULL)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	                           autolic_contract_buy(x->db, x->bob, &cs, NULL)));
 	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_buy(x->db, x->cat, &cs, NULL));
 	cs.team = 999;
 	T_FAILS(AUTOLIC_ENOTFOUND, "team 999", autolic_contract_buy(x->db, x->ann, &cs, NULL));
@@ -191,7 +194,8 @@ static void test_number_format(void **state)
 static void test_serials(void **state)
 {
 	fx *x = *state;
-	autolic_contract_product_spec ps[2] = {AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT, AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT};
+	autolic_contract_product_spec ps[2] = {AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT,
+	                                       AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT};
 	ps[0].product = "autocad";
 	ps[0].quantity = 3;
 	ps[0].serial = "100-00000001"; /* the first generated one: generation must skip it */
@@ -208,13 +212,15 @@ static void test_serials(void **state)
 	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &pi));
 	assert_string_equal(pi.serial, "100-00000002");
 	ps[1].serial = "XYZ-1";
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "100-00000001", autolic_contract_buy(x->db, x->ann, &cs, &c)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "100-00000001",
+	                           autolic_contract_buy(x->db, x->ann, &cs, &c)));
 }
 
 static void test_buy_bad_input(void **state)
 {
 	fx *x = *state;
-	autolic_contract_product_spec ps[2] = {AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT, AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT};
+	autolic_contract_product_spec ps[2] = {AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT,
+	                                       AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT};
 	ps[0].product = "autocad";
 	ps[0].quantity = 3;
 	ps[1].product = "revit";
@@ -234,7 +240,8 @@ static void test_buy_bad_input(void **state)
 	T_FAILS(AUTOLIC_EVERSION, NULL, autolic_contract_buy(x->db, x->ann, &cs, NULL));
 	cs.version = AUTOLIC_CONTRACT_SPEC_VERSION;
 	cs.nproducts = 0;
-	T_FAILS(AUTOLIC_EINVAL, "at least one product", autolic_contract_buy(x->db, x->ann, &cs, NULL));
+	T_FAILS(AUTOLIC_EINVAL, "at least one product",
+	        autolic_contract_buy(x->db, x->ann, &cs, NULL));
 	cs.nproducts = AUTOLIC_CONTRACT_PRODUCTS_MAX + 1;
 	T_FAILS(AUTOLIC_EINVAL, "at most", autolic_contract_buy(x->db, x->ann, &cs, NULL));
 	cs.nproducts = 2;
@@ -351,11 +358,15 @@ static void test_serial_visibility(void **state)
 	fx *x = *state;
 	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
 	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
-	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_product_get(x->db, x->cat, c, "autocad", &p));
-	T_FAILS(AUTOLIC_EPERM, "ROLE-7", autolic_contract_product_get(x->db, 999, c, "autocad", &p));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	        autolic_contract_product_get(x->db, x->cat, c, "autocad", &p));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-7",
+	        autolic_contract_product_get(x->db, 999, c, "autocad", &p));
 	T_FAILS(AUTOLIC_EINVAL, "ROLE-7", autolic_contract_product_get(x->db, 0, c, "autocad", &p));
-	T_FAILS(AUTOLIC_EINVAL, "product", autolic_contract_product_get(x->db, x->ann, c, NULL, &p));
-	T_FAILS(AUTOLIC_ENOTFOUND, "contract 77", autolic_contract_product_get(x->db, x->ann, 77, "autocad", &p));
+	T_FAILS(AUTOLIC_EINVAL, "product",
+	        autolic_contract_product_get(x->db, x->ann, c, NULL, &p));
+	T_FAILS(AUTOLIC_ENOTFOUND, "contract 77",
+	        autolic_contract_product_get(x->db, x->ann, 77, "autocad", &p));
 }
 
 /* Fault loop over buying. */
@@ -406,7 +417,6 @@ static void test_fault_loop(void **state)
 	assert_true(t_fault_loop(fl_setup, fl_read, NULL) > 3);
 }
 
-
 /* ROLE-3: only the current manager hands over, never on auto-renew, only
  * to an administrator; exactly one manager at all times. */
 static void test_transfer_manager(void **state)
@@ -415,16 +425,20 @@ static void test_transfer_manager(void **state)
 	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
 	autolic_id team = get(x, c).team;
 	/* not an administrator yet */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-3", autolic_contract_transfer_manager(x->db, x->ann, c, x->bob)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-3",
+	                           autolic_contract_transfer_manager(x->db, x->ann, c, x->bob)));
 	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->bob));
 	/* only the current manager */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-3", autolic_contract_transfer_manager(x->db, x->bob, c, x->bob)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-3",
+	                           autolic_contract_transfer_manager(x->db, x->bob, c, x->bob)));
 	/* never while on automatic renewal */
 	T_OK(autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
 	assert_int_equal(get(x, c).auto_renew, 1);
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "automatic renewal", autolic_contract_transfer_manager(x->db, x->ann, c, x->bob)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "automatic renewal",
+	                           autolic_contract_transfer_manager(x->db, x->ann, c, x->bob)));
 	T_OK(autolic_contract_set_auto_renew(x->db, x->ann, c, 0));
-	T_FAILS(AUTOLIC_ESTATE, "already", autolic_contract_transfer_manager(x->db, x->ann, c, x->ann));
+	T_FAILS(AUTOLIC_ESTATE, "already",
+	        autolic_contract_transfer_manager(x->db, x->ann, c, x->ann));
 	x->e.n = 0;
 	T_OK(autolic_contract_transfer_manager(x->db, x->ann, c, x->bob));
 	autolic_contract_info i = get(x, c);
@@ -433,7 +447,8 @@ static void test_transfer_manager(void **state)
 	assert_int_equal(x->e.v[0].recipient, x->bob);
 	assert_int_equal(x->e.v[1].recipient, x->ann);
 	/* the former manager lost the manager's rights, kept admin */
-	T_FAILS(AUTOLIC_EPERM, "ROLE-3", autolic_contract_transfer_manager(x->db, x->ann, c, x->ann));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-3",
+	        autolic_contract_transfer_manager(x->db, x->ann, c, x->ann));
 	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
 	T_OK(autolic_contract_set_auto_renew(x->db, x->bob, c, 1));
 	int role;
@@ -442,9 +457,11 @@ static void test_transfer_manager(void **state)
 	/* bad input */
 	T_FAILS(AUTOLIC_EINVAL, "ROLE-7", autolic_contract_transfer_manager(x->db, 0, c, x->ann));
 	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_contract_transfer_manager(x->db, x->bob, c, 0));
-	T_FAILS(AUTOLIC_ENOTFOUND, NULL, autolic_contract_transfer_manager(x->db, x->bob, 99, x->ann));
+	T_FAILS(AUTOLIC_ENOTFOUND, NULL,
+	        autolic_contract_transfer_manager(x->db, x->bob, 99, x->ann));
 	T_OK(autolic_contract_set_auto_renew(x->db, x->bob, c, 0));
-	T_FAILS(AUTOLIC_ENOTFOUND, "account 99", autolic_contract_transfer_manager(x->db, x->bob, c, 99));
+	T_FAILS(AUTOLIC_ENOTFOUND, "account 99",
+	        autolic_contract_transfer_manager(x->db, x->bob, c, 99));
 }
 
 /* ROLE-4: serial number + current coordinator's email + new coordinator;
@@ -457,11 +474,19 @@ static void test_assign_coordinator(void **state)
 	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
 	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
 	/* the wrong current coordinator */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com", "Bob Coordinator <bob@example.com>")));
-	T_FAILS(AUTOLIC_ENOTFOUND, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, "000-0", "ann@example.com", "bob@example.com"));
-	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_assign_coordinator(x->db, x->cat, p.serial, "ann@example.com", "bob@example.com"));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "ROLE-4",
+	                           autolic_contract_assign_coordinator(
+	                               x->db, x->ann, p.serial, "bob@example.com",
+	                               "Bob Coordinator <bob@example.com>")));
+	T_FAILS(AUTOLIC_ENOTFOUND, "ROLE-4",
+	        autolic_contract_assign_coordinator(x->db, x->ann, "000-0", "ann@example.com",
+	                                            "bob@example.com"));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	        autolic_contract_assign_coordinator(x->db, x->cat, p.serial, "ann@example.com",
+	                                            "bob@example.com"));
 	x->e.n = 0;
-	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ANN@example.com", "Bob Coordinator <bob@example.com>"));
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ANN@example.com",
+	                                         "Bob Coordinator <bob@example.com>"));
 	assert_int_equal(get(x, c).coordinator, x->bob);
 	assert_int_equal(get(x, c).manager, x->ann);
 	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 2);
@@ -470,22 +495,35 @@ static void test_assign_coordinator(void **state)
 	int role;
 	T_OK(autolic_team_role_get(x->db, team, x->bob, &role));
 	assert_int_equal(role, AUTOLIC_TEAM_SECONDARY);
-	T_FAILS(AUTOLIC_EEXISTS, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com", "bob@example.com"));
+	T_FAILS(AUTOLIC_EEXISTS, "ROLE-4",
+	        autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com",
+	                                            "bob@example.com"));
 	/* the coordinator cannot assign the coordinator (ROLE-6) */
-	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_assign_coordinator(x->db, x->bob, p.serial, "bob@example.com", "cat@example.com"));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	        autolic_contract_assign_coordinator(x->db, x->bob, p.serial, "bob@example.com",
+	                                            "cat@example.com"));
 	/* a new person is invited (ACCT-3), and notified */
 	x->e.n = 0;
-	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com", "Nora New <nora@example.com>"));
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "bob@example.com",
+	                                         "Nora New <nora@example.com>"));
 	autolic_id nora;
 	T_OK(autolic_account_find(x->db, "nora@example.com", &nora));
 	assert_int_equal(get(x, c).coordinator, nora);
 	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_INVITATION_SENT), 1);
 	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 2);
 	/* a new person without names */
-	T_FAILS(AUTOLIC_EINVAL, "ACCT-3", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora@example.com", "zed@example.com"));
-	T_FAILS(AUTOLIC_EINVAL, "ROLE-4", autolic_contract_assign_coordinator(x->db, x->ann, NULL, "nora@example.com", "zed@example.com"));
-	T_FAILS(AUTOLIC_EINVAL, "ACCT-1", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora", "zed@example.com"));
-	T_FAILS(AUTOLIC_EINVAL, "ACCT-3", autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora@example.com", "Zed <zed@example.com"));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-3",
+	        autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora@example.com",
+	                                            "zed@example.com"));
+	T_FAILS(AUTOLIC_EINVAL, "ROLE-4",
+	        autolic_contract_assign_coordinator(x->db, x->ann, NULL, "nora@example.com",
+	                                            "zed@example.com"));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-1",
+	        autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora",
+	                                            "zed@example.com"));
+	T_FAILS(AUTOLIC_EINVAL, "ACCT-3",
+	        autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "nora@example.com",
+	                                            "Zed <zed@example.com"));
 }
 
 /* ROLE-5: the manager and the coordinator are also users of the team. */
@@ -495,7 +533,8 @@ static void test_admins_are_users(void **state)
 	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
 	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
 	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
-	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ann@example.com", "bob@example.com"));
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ann@example.com",
+	                                         "bob@example.com"));
 	autolic_contract_member_iter *it;
 	T_OK(autolic_contract_member_iter_new(x->db, c, &it));
 	autolic_contract_member m = {.version = AUTOLIC_CONTRACT_MEMBER_VERSION};
@@ -520,11 +559,13 @@ static void test_manage_contract(void **state)
 	T_OK(autolic_contract_renew(x->db, x->ann, c, T_NOW + 2 * T_YEAR));
 	assert_int_equal(get(x, c).end, T_NOW + 2 * T_YEAR);
 	T_FAILS(AUTOLIC_EINVAL, "after", autolic_contract_renew(x->db, x->ann, c, T_NOW + T_YEAR));
-	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_renew(x->db, x->cat, c, T_NOW + 3 * T_YEAR));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	        autolic_contract_renew(x->db, x->cat, c, T_NOW + 3 * T_YEAR));
 	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_contract_renew(x->db, x->ann, c, 0));
 	x->c.now = T_NOW + 2 * T_YEAR;
 	T_FAILS(AUTOLIC_EEXPIRED, "ended", autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
-	T_FAILS(AUTOLIC_EEXPIRED, "ended", autolic_contract_download_check(x->db, x->ann, c, "autocad"));
+	T_FAILS(AUTOLIC_EEXPIRED, "ended",
+	        autolic_contract_download_check(x->db, x->ann, c, "autocad"));
 }
 
 /* ROLE-8: administrators choose the updates offered to users, only while
@@ -535,20 +576,27 @@ static void test_update_offers(void **state)
 	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
 	autolic_id team = get(x, c).team;
 	T_OK(autolic_account_invite_text(x->db, x->ann, team, "cat@example.com", NULL));
-	T_FAILS(AUTOLIC_EPERM, "ROLE-8", autolic_contract_update_offer(x->db, x->cat, c, "autocad", "2027.1", 1));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-8",
+	        autolic_contract_update_offer(x->db, x->cat, c, "autocad", "2027.1", 1));
 	T_OK(autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 1));
 	/* administrators may download any update */
 	T_OK(autolic_contract_update_check(x->db, x->ann, c, "autocad", "2027.2"));
-	T_FAILS(AUTOLIC_ENOTFOUND, "maya", autolic_contract_update_offer(x->db, x->ann, c, "maya", "1", 1));
-	T_FAILS(AUTOLIC_EINVAL, "update", autolic_contract_update_offer(x->db, x->ann, c, "autocad", "bad update", 1));
+	T_FAILS(AUTOLIC_ENOTFOUND, "maya",
+	        autolic_contract_update_offer(x->db, x->ann, c, "maya", "1", 1));
+	T_FAILS(AUTOLIC_EINVAL, "update",
+	        autolic_contract_update_offer(x->db, x->ann, c, "autocad", "bad update", 1));
 	/* withdrawing */
 	T_OK(autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 0));
 	T_OK(autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 0));
 	/* only while active */
 	autolic_id later = t_buy1(x->db, x->ann, team, T_NOW + T_DAY);
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-8", autolic_contract_update_offer(x->db, x->ann, later, "autocad", "2027.1", 1)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-8",
+	                           autolic_contract_update_offer(x->db, x->ann, later, "autocad",
+	                                                         "2027.1", 1)));
 	x->c.now = T_NOW + T_YEAR;
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXPIRED, "ROLE-8", autolic_contract_update_offer(x->db, x->ann, c, "autocad", "2027.1", 1)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXPIRED, "ROLE-8",
+	                           autolic_contract_update_offer(x->db, x->ann, c, "autocad",
+	                                                         "2027.1", 1)));
 }
 
 /* ROLE-6: new-download notifications go to the software coordinator. */
@@ -558,7 +606,8 @@ static void test_download_notice(void **state)
 	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
 	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
 	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
-	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ann@example.com", "bob@example.com"));
+	T_OK(autolic_contract_assign_coordinator(x->db, x->ann, p.serial, "ann@example.com",
+	                                         "bob@example.com"));
 	x->e.n = 0;
 	T_OK(autolic_contract_download_notify(x->db, c, "revit", "2027"));
 	assert_int_equal(x->e.n, 1);
@@ -627,8 +676,9 @@ static int fl_coordinator(autolic_db *db, t_clock *c, void *ctx)
 	int rc = autolic_contract_get(db, 1, &i);
 	if (rc)
 		return rc;
-	return autolic_contract_assign_coordinator(db, 1, "100-00000001", i.coordinator == 1 ? "ann@example.com" : "nina@example.com",
-	                                           i.coordinator == 1 ? "Nina New <nina@example.com>" : "ann@example.com");
+	return autolic_contract_assign_coordinator(
+	    db, 1, "100-00000001", i.coordinator == 1 ? "ann@example.com" : "nina@example.com",
+	    i.coordinator == 1 ? "Nina New <nina@example.com>" : "ann@example.com");
 }
 
 static int fl_offer(autolic_db *db, t_clock *c, void *ctx)
@@ -692,35 +742,40 @@ static void test_set_quantity(void **state)
 	assert_int_equal(p.quantity, 3);
 	assert_int_equal(p.bought, 5);
 	T_OK(autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 5, NULL));
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "ROLE-9", autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 6, NULL)));
-	T_FAILS(AUTOLIC_EINVAL, "quantity", autolic_contract_set_quantity(x->db, x->ann, c, "autocad", -1, NULL));
-	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_set_quantity(x->db, x->bob, c, "autocad", 1, NULL));
-	T_FAILS(AUTOLIC_ENOTFOUND, "maya", autolic_contract_set_quantity(x->db, x->ann, c, "maya", 1, NULL));
+	T_UNCHANGED(&x->f,
+	            T_FAILS(AUTOLIC_EINVAL, "ROLE-9",
+	                    autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 6, NULL)));
+	T_FAILS(AUTOLIC_EINVAL, "quantity",
+	        autolic_contract_set_quantity(x->db, x->ann, c, "autocad", -1, NULL));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	        autolic_contract_set_quantity(x->db, x->bob, c, "autocad", 1, NULL));
+	T_FAILS(AUTOLIC_ENOTFOUND, "maya",
+	        autolic_contract_set_quantity(x->db, x->ann, c, "maya", 1, NULL));
 	T_OK(autolic_contract_set_quantity(x->db, x->ann, c, "autocad", 0, NULL));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_buy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_buy_more, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_buy_several_teams, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
-		cmocka_unit_test(test_number_format),
-		cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_buy_bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serial_visibility, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transfer_manager, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_admins_are_users, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_manage_contract, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_update_offers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_download_notice, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_contract_iterator, setup, teardown),
-		cmocka_unit_test(test_fault_loop),
-		cmocka_unit_test_setup_teardown(test_set_quantity, setup, teardown),
-		cmocka_unit_test(test_fault_loop_roles),
+	    cmocka_unit_test_setup_teardown(test_buy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_buy_more, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_buy_several_teams, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+	    cmocka_unit_test(test_number_format),
+	    cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_buy_bad_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_serial_visibility, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transfer_manager, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_admins_are_users, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_manage_contract, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_update_offers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_download_notice, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_contract_iterator, setup, teardown),
+	    cmocka_unit_test(test_fault_loop),
+	    cmocka_unit_test_setup_teardown(test_set_quantity, setup, teardown),
+	    cmocka_unit_test(test_fault_loop_roles),
 	};
 	return cmocka_run_group_tests_name("contract", tests, NULL, NULL);
 }

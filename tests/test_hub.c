@@ -43,7 +43,8 @@ static void test_create_by_admin(void **state)
 {
 	fx *x = *state;
 	autolic_id h;
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "APS-3", autolic_hub_create(x->db, x->uma, x->t1, "Hub", &h)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "APS-3",
+	                           autolic_hub_create(x->db, x->uma, x->t1, "Hub", &h)));
 	T_FAILS(AUTOLIC_EPERM, "APS-3", autolic_hub_create(x->db, x->zed, x->t1, "Hub", &h));
 	T_FAILS(AUTOLIC_EPERM, "ROLE-7", autolic_hub_create(x->db, 99, x->t1, "Hub", &h));
 	T_OK(autolic_hub_create(x->db, x->bob, x->t1, "Hub one", &h)); /* a secondary admin may */
@@ -65,7 +66,8 @@ static void test_one_hub_per_team(void **state)
 	fx *x = *state;
 	autolic_id h1, h2;
 	T_OK(autolic_hub_create(x->db, x->ann, x->t1, "Hub one", &h1));
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "APS-2", autolic_hub_create(x->db, x->bob, x->t1, "Another", &h2)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EEXISTS, "APS-2",
+	                           autolic_hub_create(x->db, x->bob, x->t1, "Another", &h2)));
 	T_OK(autolic_hub_create(x->db, x->zed, x->t2, "Hub two", &h2));
 	assert_int_not_equal(h1, h2);
 	autolic_hub_info i = {.version = AUTOLIC_HUB_INFO_VERSION};
@@ -84,7 +86,8 @@ static void test_move_apps(void **state)
 	T_FAILS(AUTOLIC_EPERM, "APS-4", autolic_hub_app_create(x->db, x->uma, h1, "App", &app));
 	T_OK(autolic_hub_app_create(x->db, x->ann, h1, "App", &app));
 	/* ann administers only hub one */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "APS-4", autolic_hub_app_move(x->db, x->ann, app, h2)));
+	T_UNCHANGED(&x->f,
+	            T_FAILS(AUTOLIC_EPERM, "APS-4", autolic_hub_app_move(x->db, x->ann, app, h2)));
 	/* zed administers only hub two */
 	T_FAILS(AUTOLIC_EPERM, "APS-4", autolic_hub_app_move(x->db, x->zed, app, h2));
 	/* appointed hub administrators */
@@ -202,11 +205,11 @@ static void test_fault_loop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_by_admin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_hub_per_team, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_move_apps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
-		cmocka_unit_test(test_fault_loop),
+	    cmocka_unit_test_setup_teardown(test_create_by_admin, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_one_hub_per_team, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_move_apps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+	    cmocka_unit_test(test_fault_loop),
 	};
 	return cmocka_run_group_tests_name("hub", tests, NULL, NULL);
 }

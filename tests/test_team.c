@@ -65,7 +65,8 @@ static void test_create_bad_input(void **state)
 	memset(longname, 'x', sizeof longname - 1);
 	longname[sizeof longname - 1] = 0;
 	autolic_id id = 0;
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "team name", autolic_team_create(x->db, x->ann, &s, &id)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EINVAL, "team name",
+	                           autolic_team_create(x->db, x->ann, &s, &id)));
 	s.name = "";
 	T_FAILS(AUTOLIC_EINVAL, "team name", autolic_team_create(x->db, x->ann, &s, &id));
 	s.name = longname;
@@ -80,7 +81,8 @@ static void test_create_bad_input(void **state)
 	T_FAILS(AUTOLIC_EVERSION, NULL, autolic_team_create(x->db, x->ann, &s, &id));
 	s.version = AUTOLIC_TEAM_SPEC_VERSION;
 	/* ROLE-7: an unknown actor is refused and nothing is created */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-7", autolic_team_create(x->db, 999, &s, &id)));
+	T_UNCHANGED(&x->f,
+	            T_FAILS(AUTOLIC_EPERM, "ROLE-7", autolic_team_create(x->db, 999, &s, &id)));
 	autolic_team_info info = {.version = AUTOLIC_TEAM_INFO_VERSION};
 	T_FAILS(AUTOLIC_ENOTFOUND, "team 77", autolic_team_get(x->db, 77, &info));
 	info.version = 0;
@@ -116,8 +118,10 @@ static void test_add_admin(void **state)
 	T_FAILS(AUTOLIC_EEXISTS, "already", autolic_team_add_admin(x->db, x->ann, x->team, x->bob));
 	/* a secondary admin may not appoint others (ROLE-6: assign the coordinator is CM only) */
 	autolic_id dan = t_register(x->db, "dan@example.com", "Dan", "D");
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_team_add_admin(x->db, x->bob, x->team, dan)));
-	T_FAILS(AUTOLIC_ENOTFOUND, "account 999", autolic_team_add_admin(x->db, x->ann, x->team, 999));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	                           autolic_team_add_admin(x->db, x->bob, x->team, dan)));
+	T_FAILS(AUTOLIC_ENOTFOUND, "account 999",
+	        autolic_team_add_admin(x->db, x->ann, x->team, 999));
 	T_FAILS(AUTOLIC_ENOTFOUND, "team 999", autolic_team_add_admin(x->db, x->ann, 999, dan));
 	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_team_add_admin(x->db, x->ann, x->team, 0));
 	T_FAILS(AUTOLIC_EINVAL, "ROLE-7", autolic_team_add_admin(x->db, 0, x->team, dan));
@@ -129,10 +133,12 @@ static void test_set_primary(void **state)
 {
 	fx *x = *state;
 	/* a non-member, then a plain outsider, cannot become primary */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-3", autolic_team_set_primary(x->db, x->ann, x->team, x->cat)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-3",
+	                           autolic_team_set_primary(x->db, x->ann, x->team, x->cat)));
 	T_OK(autolic_team_add_admin(x->db, x->ann, x->team, x->bob));
 	/* only the current primary may hand over */
-	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-3", autolic_team_set_primary(x->db, x->bob, x->team, x->bob)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-3",
+	                           autolic_team_set_primary(x->db, x->bob, x->team, x->bob)));
 	/* the primary is not a secondary: cannot "become" primary again */
 	T_FAILS(AUTOLIC_ESTATE, "ROLE-3", autolic_team_set_primary(x->db, x->ann, x->team, x->ann));
 	x->e.n = 0;
@@ -161,8 +167,10 @@ static void test_remove_admin(void **state)
 	T_FAILS(AUTOLIC_EPERM, NULL, autolic_team_remove_admin(x->db, x->bob, x->team, x->bob));
 	T_OK(autolic_team_remove_admin(x->db, x->ann, x->team, x->bob));
 	assert_int_equal(role_of(x, x->team, x->bob), AUTOLIC_TEAM_USER);
-	T_FAILS(AUTOLIC_ESTATE, "ROLE-3", autolic_team_remove_admin(x->db, x->ann, x->team, x->bob));
-	T_FAILS(AUTOLIC_ESTATE, "ROLE-3", autolic_team_remove_admin(x->db, x->ann, x->team, x->ann));
+	T_FAILS(AUTOLIC_ESTATE, "ROLE-3",
+	        autolic_team_remove_admin(x->db, x->ann, x->team, x->bob));
+	T_FAILS(AUTOLIC_ESTATE, "ROLE-3",
+	        autolic_team_remove_admin(x->db, x->ann, x->team, x->ann));
 }
 
 /* The internal contract of src/team.h. */
@@ -178,7 +186,8 @@ static int internal_fn(al_txn *t, void *arg)
 	internal_args *a = arg;
 	a->rc_check = al_team_check(t, a->team);
 	a->rc_role = al_team_role(t, a->team, a->account, &a->role);
-	a->rc_admin = al_team_require_admin(t, a->team, a->account, "FLEX-7", "assigning Flex users");
+	a->rc_admin =
+	    al_team_require_admin(t, a->team, a->account, "FLEX-7", "assigning Flex users");
 	snprintf(a->msg, sizeof a->msg, "%s", autolic_errmsg());
 	return 0;
 }
@@ -268,14 +277,14 @@ static void test_fault_loop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_several_teams, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_add_admin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_primary, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remove_admin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
-		cmocka_unit_test(test_fault_loop),
+	    cmocka_unit_test_setup_teardown(test_create, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_create_bad_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_several_teams, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_add_admin, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_set_primary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_admin, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
+	    cmocka_unit_test(test_fault_loop),
 	};
 	return cmocka_run_group_tests_name("team", tests, NULL, NULL);
 }

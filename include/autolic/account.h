@@ -22,14 +22,18 @@ extern "C" {
 typedef enum autolic_account_state {
 	AUTOLIC_ACCOUNT_INVITED = 1, /**< Invited, not yet accepted (ACCT-3). */
 	AUTOLIC_ACCOUNT_ACTIVE = 2,  /**< Signed in at least once / registered. */
-	AUTOLIC_ACCOUNT_EXPIRED = 3, /**< Invitation not accepted within 7 days (ACCT-4); derived from the clock. */
-	AUTOLIC_ACCOUNT_REMOVED = 4  /**< Removed by an administrator; grants nothing. */
+	AUTOLIC_ACCOUNT_EXPIRED =
+	    3, /**< Invitation not accepted within 7 days (ACCT-4); derived from the clock. */
+	AUTOLIC_ACCOUNT_REMOVED = 4 /**< Removed by an administrator; grants nothing. */
 } autolic_account_state;
 
 /** Current version of ::autolic_account_spec. */
 #define AUTOLIC_ACCOUNT_SPEC_VERSION 1
 /** Static initialiser for ::autolic_account_spec. */
-#define AUTOLIC_ACCOUNT_SPEC_INIT { AUTOLIC_ACCOUNT_SPEC_VERSION, NULL, NULL, NULL, NULL }
+#define AUTOLIC_ACCOUNT_SPEC_INIT                                                                  \
+	{                                                                                          \
+		AUTOLIC_ACCOUNT_SPEC_VERSION, NULL, NULL, NULL, NULL                               \
+	}
 
 /** @brief A person to add: email plus personal details (ACCT-2). */
 typedef struct autolic_account_spec {
@@ -45,16 +49,16 @@ typedef struct autolic_account_spec {
 
 /** @brief What is known of an account. Filled by the library; set `version` first. */
 typedef struct autolic_account_info {
-	unsigned int version;                       /**< ::AUTOLIC_ACCOUNT_INFO_VERSION. */
-	autolic_id id;                              /**< The account's id. */
-	char email[AUTOLIC_EMAIL_MAX + 1];          /**< Normalised email. */
-	char first_name[AUTOLIC_NAME_MAX + 1];      /**< First name. */
-	char last_name[AUTOLIC_NAME_MAX + 1];       /**< Last name. */
-	char language[AUTOLIC_LANGUAGE_MAX + 1];    /**< Language tag. */
-	int state;                                  /**< An ::autolic_account_state, as of now. */
-	autolic_time created;                       /**< When the account was created. */
-	autolic_time invitation_expires;            /**< End of the current invitation period, or 0. */
-	autolic_id invited_by;                      /**< Who sent the invitation, or 0. */
+	unsigned int version;                    /**< ::AUTOLIC_ACCOUNT_INFO_VERSION. */
+	autolic_id id;                           /**< The account's id. */
+	char email[AUTOLIC_EMAIL_MAX + 1];       /**< Normalised email. */
+	char first_name[AUTOLIC_NAME_MAX + 1];   /**< First name. */
+	char last_name[AUTOLIC_NAME_MAX + 1];    /**< Last name. */
+	char language[AUTOLIC_LANGUAGE_MAX + 1]; /**< Language tag. */
+	int state;                               /**< An ::autolic_account_state, as of now. */
+	autolic_time created;                    /**< When the account was created. */
+	autolic_time invitation_expires;         /**< End of the current invitation period, or 0. */
+	autolic_id invited_by;                   /**< Who sent the invitation, or 0. */
 } autolic_account_info;
 
 /**
@@ -229,7 +233,8 @@ AUTOLIC_EXTERN int autolic_account_remove(autolic_db *db, autolic_id actor, auto
 /** Formats of autolic_account_import(). */
 typedef enum autolic_import_format {
 	AUTOLIC_IMPORT_LIST = 1, /**< One person per line: `First Last <email>` or an email. */
-	AUTOLIC_IMPORT_CSV = 2   /**< CSV with a header row naming `email`, `first_name`, `last_name`, `language`. */
+	AUTOLIC_IMPORT_CSV =
+	    2 /**< CSV with a header row naming `email`, `first_name`, `last_name`, `language`. */
 } autolic_import_format;
 
 /** Most records in one import. */
@@ -266,8 +271,9 @@ typedef void (*autolic_import_error_fn)(size_t line, const char *reason, void *c
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
  * @par Thread-safety: safe; `on_error` runs on the calling thread.
  */
-AUTOLIC_EXTERN int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, const char *text,
-                                          int format, autolic_import_error_fn on_error, void *ctx,
+AUTOLIC_EXTERN int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team,
+                                          const char *text, int format,
+                                          autolic_import_error_fn on_error, void *ctx,
                                           size_t *added);
 
 /** An iterator over accounts. Opaque. */
@@ -284,7 +290,8 @@ typedef struct autolic_account_iter autolic_account_iter;
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: the iterator belongs to one thread at a time.
  */
-AUTOLIC_EXTERN int autolic_account_iter_new(autolic_db *db, autolic_id team, autolic_account_iter **out);
+AUTOLIC_EXTERN int autolic_account_iter_new(autolic_db *db, autolic_id team,
+                                            autolic_account_iter **out);
 
 /**
  * @brief The next account.

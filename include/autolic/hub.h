@@ -21,12 +21,12 @@ extern "C" {
 
 /** @brief A developer hub. Filled by the library; set `version` first. */
 typedef struct autolic_hub_info {
-	unsigned int version;                 /**< ::AUTOLIC_HUB_INFO_VERSION. */
-	autolic_id id;                        /**< The hub's id. */
-	autolic_id team;                      /**< Its team, for ever (APS-2, APS-4). */
-	char name[AUTOLIC_HUB_NAME_MAX + 1];  /**< Its name. */
-	autolic_time created;                 /**< When it was created. */
-	autolic_id created_by;                /**< The team administrator who created it. */
+	unsigned int version;                /**< ::AUTOLIC_HUB_INFO_VERSION. */
+	autolic_id id;                       /**< The hub's id. */
+	autolic_id team;                     /**< Its team, for ever (APS-2, APS-4). */
+	char name[AUTOLIC_HUB_NAME_MAX + 1]; /**< Its name. */
+	autolic_time created;                /**< When it was created. */
+	autolic_id created_by;               /**< The team administrator who created it. */
 } autolic_hub_info;
 
 /** Current version of ::autolic_app_info. */
@@ -34,11 +34,11 @@ typedef struct autolic_hub_info {
 
 /** @brief An application of a hub. Filled by the library; set `version` first. */
 typedef struct autolic_app_info {
-	unsigned int version;                 /**< ::AUTOLIC_APP_INFO_VERSION. */
-	autolic_id id;                        /**< The application's id. */
-	autolic_id hub;                       /**< The hub it is in now. */
-	char name[AUTOLIC_HUB_NAME_MAX + 1];  /**< Its name. */
-	autolic_time created;                 /**< When it was created. */
+	unsigned int version;                /**< ::AUTOLIC_APP_INFO_VERSION. */
+	autolic_id id;                       /**< The application's id. */
+	autolic_id hub;                      /**< The hub it is in now. */
+	char name[AUTOLIC_HUB_NAME_MAX + 1]; /**< Its name. */
+	autolic_time created;                /**< When it was created. */
 } autolic_app_info;
 
 /**
@@ -56,8 +56,8 @@ typedef struct autolic_app_info {
  *         ::AUTOLIC_EEXISTS (the team has a hub: APS-2); ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const char *name,
-                                      autolic_id *id);
+AUTOLIC_EXTERN int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team,
+                                      const char *name, autolic_id *id);
 
 /**
  * @brief Read a hub.
@@ -74,7 +74,8 @@ AUTOLIC_EXTERN int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_i
  * @param db the database.
  * @param team the team.
  * @param[out] hub its hub's id.
- * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (no such team, or it has no hub); a storage error.
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (no such team, or it has no hub); a storage
+ * error.
  * @par Thread-safety: safe.
  */
 AUTOLIC_EXTERN int autolic_hub_find(autolic_db *db, autolic_id team, autolic_id *hub);
@@ -94,7 +95,8 @@ AUTOLIC_EXTERN int autolic_hub_find(autolic_db *db, autolic_id team, autolic_id 
  *         ::AUTOLIC_EEXISTS (already a hub administrator); ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account);
+AUTOLIC_EXTERN int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autolic_id hub,
+                                         autolic_id account);
 
 /**
  * @brief Create an application in a hub.
@@ -107,8 +109,8 @@ AUTOLIC_EXTERN int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autol
  *         ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, const char *name,
-                                          autolic_id *id);
+AUTOLIC_EXTERN int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub,
+                                          const char *name, autolic_id *id);
 
 /**
  * @brief Read an application.
@@ -134,7 +136,8 @@ AUTOLIC_EXTERN int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_a
  *         ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_hub_app_move(autolic_db *db, autolic_id actor, autolic_id app, autolic_id to_hub);
+AUTOLIC_EXTERN int autolic_hub_app_move(autolic_db *db, autolic_id actor, autolic_id app,
+                                        autolic_id to_hub);
 
 #ifdef __cplusplus
 }

@@ -27,12 +27,15 @@ typedef enum autolic_team_role {
 /** Current version of ::autolic_team_spec. */
 #define AUTOLIC_TEAM_SPEC_VERSION 1
 /** Static initialiser for ::autolic_team_spec. */
-#define AUTOLIC_TEAM_SPEC_INIT { AUTOLIC_TEAM_SPEC_VERSION, NULL }
+#define AUTOLIC_TEAM_SPEC_INIT                                                                     \
+	{                                                                                          \
+		AUTOLIC_TEAM_SPEC_VERSION, NULL                                                    \
+	}
 
 /** @brief A team to create. */
 typedef struct autolic_team_spec {
 	unsigned int version; /**< ::AUTOLIC_TEAM_SPEC_VERSION. */
-	const char *name;     /**< UTF-8, 1..::AUTOLIC_TEAM_NAME_MAX bytes, no control characters. */
+	const char *name; /**< UTF-8, 1..::AUTOLIC_TEAM_NAME_MAX bytes, no control characters. */
 } autolic_team_spec;
 
 /** Current version of ::autolic_team_info. */
@@ -40,11 +43,11 @@ typedef struct autolic_team_spec {
 
 /** @brief What is known of a team. Filled by the library; set `version` first. */
 typedef struct autolic_team_info {
-	unsigned int version;                  /**< ::AUTOLIC_TEAM_INFO_VERSION. */
-	autolic_id id;                         /**< The team's id. */
-	char name[AUTOLIC_TEAM_NAME_MAX + 1];  /**< Its name. */
-	autolic_id primary;                    /**< The primary administrator. */
-	autolic_time created;                  /**< When it was created. */
+	unsigned int version;                 /**< ::AUTOLIC_TEAM_INFO_VERSION. */
+	autolic_id id;                        /**< The team's id. */
+	char name[AUTOLIC_TEAM_NAME_MAX + 1]; /**< Its name. */
+	autolic_id primary;                   /**< The primary administrator. */
+	autolic_time created;                 /**< When it was created. */
 } autolic_team_info;
 
 /**
@@ -59,8 +62,8 @@ typedef struct autolic_team_info {
  *         Nothing changes on failure.
  * @par Thread-safety: safe (one transaction).
  */
-AUTOLIC_EXTERN int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spec *spec,
-                                       autolic_id *id);
+AUTOLIC_EXTERN int autolic_team_create(autolic_db *db, autolic_id actor,
+                                       const autolic_team_spec *spec, autolic_id *id);
 
 /**
  * @brief Read a team.
@@ -81,7 +84,8 @@ AUTOLIC_EXTERN int autolic_team_get(autolic_db *db, autolic_id team, autolic_tea
  * @return 0; ::AUTOLIC_EINVAL (NULL role); ::AUTOLIC_ENOTFOUND (no such team); a storage error.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_team_role_get(autolic_db *db, autolic_id team, autolic_id account, int *role);
+AUTOLIC_EXTERN int autolic_team_role_get(autolic_db *db, autolic_id team, autolic_id account,
+                                         int *role);
 
 /**
  * @brief Make an account a secondary administrator of the team (ROLE-3, ROLE-4, ROLE-6).
