@@ -9,28 +9,21 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- the ONE place that knows how teams and administrators are made.
- * While src/flex_deps_fallback.c provides the team contracts (weakly), a
- * team is any nonzero id and everyone administers it. When teams land on
- * main, switch fx_team() to the public API and the tests keep holding.
- * Seats are real (src/seat.c); their contracts come from the seats suite's
- * own set-up helper, seat_contract(). ---- */
-
-extern int al_flex_fallback_teams __attribute__((weak));
-
-/* 1 while teams are the fallback (no unknown team, no non-admin exists). */
-static inline int fx_fallback_teams(void)
-{
-	return &al_flex_fallback_teams != NULL && al_flex_fallback_teams;
-}
+/* ---- the ONE place that knows how teams and administrators are made:
+ * the public team API (the creator becomes the primary admin). Seats and
+ * their contracts come from the seats suite's set-up helper,
+ * seat_contract(). ---- */
 
 /* A new team administered by `admin`. */
 static inline autolic_id fx_team(autolic_db *db, autolic_id admin)
 {
-	static autolic_id next = 1000;
-	(void)db;
-	(void)admin;
-	return __atomic_add_fetch(&next, 1, __ATOMIC_RELAXED);
+	autolic_team_spec s = AUTOLIC_TEAM_SPEC_INIT;
+	s.name = "Flex team";
+	autolic_id team = 0;
+	int rc = autolic_team_create(db, admin, &s, &team);
+	if (rc)
+		fail_msg("team set-up: %d %s", rc, autolic_errmsg());
+	return team;
 }
 
 /* Give `account` a single-user seat for `product` (FLEX-6) on a new contract

@@ -975,13 +975,18 @@ static void test_flex9_move(void **state)
 	assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, x.team, "TS-1", NULL),
 	                 AUTOLIC_EINVAL);
 	assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, 0, "TS-1", NULL), AUTOLIC_EINVAL);
-	if (!fx_fallback_teams()) {
-		/* FLEX-9: only an administrator of both teams may move */
-		autolic_id other_admin = t_register(x.db, "boss@example.com", "B", "O");
-		autolic_id team3 = fx_team(x.db, other_admin);
-		assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, team3, "TS-1", NULL),
-		                 AUTOLIC_EPERM);
-	}
+	/* FLEX-9: only an administrator of both teams may move */
+	autolic_id other_admin = t_register(x.db, "boss@example.com", "B", "O");
+	autolic_id team3 = fx_team(x.db, other_admin);
+	t_dump before;
+	dump(&x, &before);
+	assert_int_equal(autolic_flex_move(x.db, x.admin, x.team, team3, "TS-1", NULL),
+	                 AUTOLIC_EPERM);
+	assert_non_null(strstr(autolic_errmsg(), "FLEX-9"));
+	assert_int_equal(autolic_flex_move(x.db, other_admin, x.team, team3, "TS-1", NULL),
+	                 AUTOLIC_EPERM);
+	assert_unchanged(&x, &before);
+	t_dump_free(&before);
 	fx_close(&x);
 }
 
@@ -1243,9 +1248,8 @@ static void test_bad_reports(void **state)
 	assert_non_null(strstr(autolic_errmsg(), "photoshop"));
 	assert_int_equal(fx_launch(&x, "bad code!", T0, &r), AUTOLIC_EINVAL);
 	assert_int_equal(fx_launch_in(&x, 0, x.user, "autocad", T0, NULL, &r), AUTOLIC_EINVAL);
-	if (!fx_fallback_teams())
-		assert_int_equal(fx_launch_in(&x, 987654321, x.user, "autocad", T0, NULL, &r),
-		                 AUTOLIC_ENOTFOUND);
+	assert_int_equal(fx_launch_in(&x, 987654321, x.user, "autocad", T0, NULL, &r),
+	                 AUTOLIC_ENOTFOUND);
 	/* a use before the only lot's purchase cannot be paid by it */
 	assert_int_equal(fx_launch(&x, "autocad", T0 - 2 * HOUR, &r), AUTOLIC_ENOTOKENS);
 	assert_non_null(strstr(autolic_errmsg(), "bought after"));
@@ -1296,6 +1300,39 @@ static void test_bad_reports(void **state)
 	fx_close(&x);
 }
 
+/* ROLE-7: every change to a team's tokens or users names an administrator
+ * of the team; anyone else is refused with a permission error. */
+static void test_role7_non_admin(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	autolic_id lot = fx_buy(&x, 50, T0 - DAY);
+	t_dump before;
+	dump(&x, &before);
+	autolic_flex_lot_spec ls = AUTOLIC_FLEX_LOT_SPEC_INIT;
+	ls.subscription = "TS-1";
+	ls.quantity = 10;
+	assert_int_equal(autolic_flex_lot_buy(x.db, x.user, x.team, &ls, NULL), AUTOLIC_EPERM);
+	assert_non_null(strstr(autolic_errmsg(), "FLEX-1"));
+	autolic_flex_policy p = AUTOLIC_FLEX_POLICY_INIT;
+	assert_int_equal(autolic_flex_policy_set(x.db, x.user, x.team, &p), AUTOLIC_EPERM);
+	autolic_flex_user_spec us = AUTOLIC_FLEX_USER_SPEC_INIT;
+	us.account = x.user;
+	us.all_products = 1;
+	assert_int_equal(autolic_flex_user_assign(x.db, x.user, x.team, &us, NULL), AUTOLIC_EPERM);
+	assert_int_equal(autolic_flex_user_remove(x.db, x.user, x.team, x.user), AUTOLIC_EPERM);
+	const char *d[] = {"maya"};
+	assert_int_equal(autolic_flex_defaults_set(x.db, x.user, x.team, d, 1), AUTOLIC_EPERM);
+	assert_int_equal(autolic_flex_adjust(x.db, x.user, x.team, lot, -1), AUTOLIC_EPERM);
+	/* unknown team */
+	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, 987654321, &ls, NULL),
+	                 AUTOLIC_ENOTFOUND);
+	assert_unchanged(&x, &before);
+	t_dump_free(&before);
+	fx_close(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1330,6 +1367,7 @@ int main(void)
 	    cmocka_unit_test(test_flex11_reports),
 	    cmocka_unit_test(test_flex12_low_balance),
 	    cmocka_unit_test(test_bad_reports),
+	    cmocka_unit_test(test_role7_non_admin),
 	};
 	return cmocka_run_group_tests_name("flex", tests, NULL, NULL);
 }

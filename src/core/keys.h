@@ -27,7 +27,10 @@ enum al_prefix {
 	AL_K_CONTRACT = 0x30,      /* id -> contract */
 	AL_K_CONTRACT_NUMBER = 0x31, /* number -> id */
 	AL_K_TEAM_CONTRACT = 0x32, /* team, contract -> (empty) */
-	AL_K_SERIAL = 0x33,        /* serial number -> contract id */
+	AL_K_SERIAL = 0x33,        /* serial number -> contract id, product code */
+	AL_K_CONTRACT_PRODUCT = 0x34, /* contract, product code -> quantity, serial */
+	AL_K_CONTRACT_OFFER = 0x35,   /* contract, product, update code -> (empty): ROLE-8 offers */
+	AL_K_ACCOUNT_CONTRACT = 0x36, /* account, contract -> role bits (1 manager, 2 coordinator) */
 	/* 0x40 seats */
 	AL_K_SEAT = 0x40,          /* contract, product, account -> grant */
 	AL_K_ACCOUNT_SEAT = 0x41,  /* account, contract, product -> (empty) */
@@ -63,8 +66,14 @@ enum al_prefix {
 	AL_K_OPS_OP_HUB = 0x69,     /* operator id -> hub id */
 	AL_K_OPS_USER_OP = 0x6a,    /* hub, account, operator id -> (empty): OPS-3 operators */
 	AL_K_OPS_LAST = 0x6f,
-	/* 0x70 developer hubs */
+	/* 0x70 developer hubs (APS-2..APS-4) */
 	AL_K_HUB_FIRST = 0x70,
+	AL_K_HUB = 0x70,           /* id -> hub (team, name, created) */
+	AL_K_TEAM_HUB = 0x71,      /* team -> hub id (APS-2: at most one) */
+	AL_K_HUB_APP = 0x72,       /* application id -> (hub, name) */
+	AL_K_HUB_APPS = 0x73,      /* hub, application -> (empty) */
+	AL_K_HUB_ADMIN = 0x74,     /* hub, account -> (empty): appointed hub admins */
+	AL_K_ACCOUNT_HUB = 0x75,   /* account, hub -> (empty): reverse of AL_K_HUB_ADMIN */
 	AL_K_HUB_LAST = 0x7f,
 	/* 0x80 reports and idempotency */
 	AL_K_REPORT_FIRST = 0x80,
