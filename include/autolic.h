@@ -10,6 +10,10 @@
 #include "autolic/sys/journal.h"
 #include "autolic/db.h"
 #include "autolic/account.h"
+#include "autolic/team.h"
+#include "autolic/contract.h"
+#include "autolic/hub.h"
+#include "autolic/flex.h"
 #include "autolic/ops.h"
 #include "autolic/seat.h"
 

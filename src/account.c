@@ -1,12 +1,23 @@
 /* Accounts (ACCT-1..ACCT-5). */
 #include "account.h"
+#include "authz.h"
+#include "contract.h"
+#include "hub.h"
+#include "idlist.h"
+#include "seat.h"
+#include "team.h"
 #include "core/error.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- pure rules ---- */
 
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
 
 int autolic_email_normalize(const char *email, char *out, size_t outlen)
 {
@@ -23,7 +34,8 @@ int autolic_email_normalize(const char *email, char *out, size_t outlen)
 		return al_err(AUTOLIC_EINVAL, "output buffer of %zu bytes is too small", outlen);
 	const char *at = strchr(email, '@');
 	if (!at || strchr(at + 1, '@'))
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email '%s' must contain exactly one '@'", email);
+		return al_err(AUTOLIC_EINVAL, "ACCT-1: email '%s' must contain exactly one '@'",
+		              email);
 	size_t local = (size_t)(at - email), domain = n - local - 1;
 	if (local < 1 || local > 64)
 		return al_err(AUTOLIC_EINVAL, "ACCT-1: the part before '@' must be 1 to 64 bytes");
@@ -32,17 +44,20 @@ int autolic_email_normalize(const char *email, char *out, size_t outlen)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)email[i];
 		if (c <= 0x20 || c == 0x7f)
-			return al_err(AUTOLIC_EINVAL,
-			              "ACCT-1: email contains a space or control character at byte %zu", i);
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ACCT-1: email contains a space or control character at byte %zu", i);
 		if (strchr("()<>[]\\,;:\"", c))
-			return al_err(AUTOLIC_EINVAL, "ACCT-1: email contains '%c', which is not allowed", c);
+			return al_err(AUTOLIC_EINVAL,
+			              "ACCT-1: email contains '%c', which is not allowed", c);
 	}
 	const char *parts[2] = {email, at + 1};
 	size_t lens[2] = {local, domain};
 	for (int p = 0; p < 2; p++) {
 		const char *s = parts[p];
 		if (s[0] == '.' || s[lens[p] - 1] == '.')
-			return al_err(AUTOLIC_EINVAL, "ACCT-1: email may not have a dot next to '@' or at an end");
+			return al_err(AUTOLIC_EINVAL,
+			              "ACCT-1: email may not have a dot next to '@' or at an end");
 		for (size_t i = 1; i < lens[p]; i++)
 			if (s[i] == '.' && s[i - 1] == '.')
 				return al_err(AUTOLIC_EINVAL, "ACCT-1: email may not contain '..'");
@@ -68,13 +83,51 @@ static size_t trim_len(const char *s, size_t n)
 	return n;
 }
 
+/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			len = 2, min = 0x80, c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3, min = 0x800, c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4, min = 0x10000, c &= 0x07;
+		} else {
+			return 0;
+		}
+		if (i + len > n)
+			return 0;
+		for (size_t j = 1; j < len; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (s[i + j] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 static int copy_name(char *dst, const char *s, size_t n, const char *what)
 {
 	if (n > AUTOLIC_NAME_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is longer than %d bytes", what, AUTOLIC_NAME_MAX);
+		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is longer than %d bytes", what,
+		              AUTOLIC_NAME_MAX);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return al_err(AUTOLIC_EINVAL, "ACCT-2: %s contains a control character", what);
+			return al_err(AUTOLIC_EINVAL, "ACCT-2: %s contains a control character",
+			              what);
+	if (!utf8_valid((const unsigned char *)s, n))
+		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is not valid UTF-8", what);
 	memcpy(dst, s, n);
 	dst[n] = 0;
 	return 0;
@@ -92,18 +145,21 @@ int autolic_person_parse(const char *text, char *email, char *first, char *last)
 	if (!lt) {
 		size_t n = trim_len(s, strlen(s));
 		if (n > AUTOLIC_EMAIL_MAX)
-			return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes", AUTOLIC_EMAIL_MAX);
+			return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes",
+			              AUTOLIC_EMAIL_MAX);
 		memcpy(addr, s, n);
 		addr[n] = 0;
 		return autolic_email_normalize(addr, email, AUTOLIC_EMAIL_MAX + 1);
 	}
 	const char *gt = strchr(lt, '>');
 	if (!gt || *skip_space(gt + 1))
-		return al_err(AUTOLIC_EINVAL,
-		              "ACCT-3: expected 'First Last <email>', the '<' has no closing '>' at the end");
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "ACCT-3: expected 'First Last <email>', the '<' has no closing '>' at the end");
 	size_t an = (size_t)(gt - lt - 1);
 	if (an > AUTOLIC_EMAIL_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes", AUTOLIC_EMAIL_MAX);
+		return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes",
+		              AUTOLIC_EMAIL_MAX);
 	memcpy(addr, lt + 1, an);
 	addr[an] = 0;
 	int rc = autolic_email_normalize(addr, email, AUTOLIC_EMAIL_MAX + 1);
@@ -177,7 +233,8 @@ int al_account_load(al_txn *t, autolic_id id, autolic_account_info *a)
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "account %llu does not exist", (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "account %llu does not exist",
+		            (unsigned long long)id);
 	if (!rc)
 		rc = al_rec_open(&r, b.p, b.len, AL_K_ACCOUNT);
 	if (!rc) {
@@ -230,7 +287,8 @@ static int register_fn(al_txn *t, void *arg)
 	autolic_id existing;
 	int rc = al_account_by_email(t, ra->info.email, &existing);
 	if (rc == 0)
-		return al_err(AUTOLIC_EEXISTS, "ACCT-1: the email '%s' already belongs to account %llu",
+		return al_err(AUTOLIC_EEXISTS,
+		              "ACCT-1: the email '%s' already belongs to account %llu",
 		              ra->info.email, (unsigned long long)existing);
 	if (rc != AUTOLIC_ENOTFOUND)
 		return rc;
@@ -253,9 +311,11 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 	info->version = AUTOLIC_ACCOUNT_INFO_VERSION;
 	int rc = autolic_email_normalize(spec->email, info->email, sizeof info->email);
 	if (!rc && spec->first_name)
-		rc = copy_name(info->first_name, spec->first_name, strlen(spec->first_name), "first name");
+		rc = copy_name(info->first_name, spec->first_name, strlen(spec->first_name),
+		               "first name");
 	if (!rc && spec->last_name)
-		rc = copy_name(info->last_name, spec->last_name, strlen(spec->last_name), "last name");
+		rc = copy_name(info->last_name, spec->last_name, strlen(spec->last_name),
+		               "last name");
 	if (rc)
 		return rc;
 	const char *lang = spec->language ? spec->language : "en";
@@ -265,8 +325,12 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 		              AUTOLIC_LANGUAGE_MAX);
 	for (size_t i = 0; i < ll; i++) {
 		char c = lang[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
-			return al_err(AUTOLIC_EINVAL, "ACCT-2: language tag '%s' may hold only letters, digits and '-'", lang);
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-'))
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ACCT-2: language tag '%s' may hold only letters, digits and '-'",
+			    lang);
 	}
 	memcpy(info->language, lang, ll + 1);
 	return 0;
@@ -346,5 +410,904 @@ int autolic_account_find(autolic_db *db, const char *email, autolic_id *id)
 	rc = al_run(db, 0, find_fn, &fa);
 	if (!rc)
 		*id = fa.id;
+	return rc;
+}
+
+/* ---- invitations (ACCT-3, ACCT-4) ---- */
+
+int al_account_invite(al_txn *t, const char *email, const char *first, const char *last,
+                      const char *language, autolic_id invited_by, autolic_id *id, int *invited)
+{
+	autolic_account_info a;
+	autolic_id existing;
+	*invited = 0;
+	int rc = al_account_by_email(t, email, &existing);
+	int is_new = rc == AUTOLIC_ENOTFOUND;
+	if (rc && rc != AUTOLIC_ENOTFOUND)
+		return rc;
+	if (!rc) {
+		rc = al_account_load(t, existing, &a);
+		if (rc)
+			return rc;
+		*id = existing;
+		if (a.state != AUTOLIC_ACCOUNT_REMOVED)
+			return 0;
+		/* a removed person added again is invited again */
+		if (first && *first)
+			snprintf(a.first_name, sizeof a.first_name, "%s", first);
+		if (last && *last)
+			snprintf(a.last_name, sizeof a.last_name, "%s", last);
+	} else {
+		if (!first || !*first || !last || !*last)
+			return al_err(AUTOLIC_EINVAL,
+			              "ACCT-3: '%s' has no account; a new person needs a first "
+			              "name, a last name and an email",
+			              email);
+		memset(&a, 0, sizeof a);
+		a.version = AUTOLIC_ACCOUNT_INFO_VERSION;
+		rc = al_txn_seq_next(t, "account", &a.id);
+		if (rc)
+			return rc;
+		snprintf(a.email, sizeof a.email, "%s", email);
+		snprintf(a.first_name, sizeof a.first_name, "%s", first);
+		snprintf(a.last_name, sizeof a.last_name, "%s", last);
+		snprintf(a.language, sizeof a.language, "%s", language ? language : "en");
+		a.created = t->now;
+	}
+	a.state = AUTOLIC_ACCOUNT_INVITED;
+	a.invitation_expires = t->now + AL_INVITATION_PERIOD;
+	a.invited_by = invited_by;
+	rc = al_account_store(t, &a, is_new);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a.id, 0, a.id, NULL, "ACCT-3",
+		                  "%s %s <%s> is invited; the invitation expires in 7 days",
+		                  a.first_name, a.last_name, a.email);
+	if (!rc) {
+		*id = a.id;
+		*invited = 1;
+	}
+	return rc;
+}
+
+/* ---- adding people to a team (ACCT-3, ROLE-6) ---- */
+
+typedef struct {
+	autolic_id actor, team;
+	autolic_account_info info; /* validated person */
+	autolic_id id;
+} invite_args;
+
+static int invite_fn(al_txn *t, void *arg)
+{
+	invite_args *ia = arg;
+	int rc = al_team_require_admin(t, ia->team, ia->actor, "ROLE-6", "adding users");
+	if (rc)
+		return rc;
+	autolic_id existing;
+	rc = al_account_by_email(t, ia->info.email, &existing);
+	if (!rc) {
+		int role;
+		rc = al_team_role(t, ia->team, existing, &role);
+		if (!rc && role != AL_ROLE_NONE)
+			return al_err(AUTOLIC_EEXISTS,
+			              "ACCT-3: %s is already a member of team %llu", ia->info.email,
+			              (unsigned long long)ia->team);
+	} else if (rc != AUTOLIC_ENOTFOUND) {
+		return rc;
+	}
+	int invited;
+	rc = al_account_invite(t, ia->info.email, ia->info.first_name, ia->info.last_name,
+	                       ia->info.language, ia->actor, &ia->id, &invited);
+	if (!rc)
+		rc = al_team_member_set(t, ia->team, ia->id, AL_ROLE_USER);
+	return rc;
+}
+
+static int invite_common(autolic_db *db, autolic_id actor, autolic_id team, invite_args *ia,
+                         autolic_id *id)
+{
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!team)
+		return al_err(AUTOLIC_EINVAL, "team is required");
+	ia->actor = actor;
+	ia->team = team;
+	ia->id = 0;
+	int rc = al_run(db, 1, invite_fn, ia);
+	if (!rc && id)
+		*id = ia->id;
+	return rc;
+}
+
+int autolic_account_invite(autolic_db *db, autolic_id actor, autolic_id team,
+                           const autolic_account_spec *spec, autolic_id *id)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	invite_args ia;
+	int rc = spec_to_info(spec, &ia.info);
+	return rc ? rc : invite_common(db, actor, team, &ia, id);
+}
+
+int autolic_account_invite_text(autolic_db *db, autolic_id actor, autolic_id team,
+                                const char *person, autolic_id *id)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	invite_args ia;
+	memset(&ia, 0, sizeof ia);
+	int rc = autolic_person_parse(person, ia.info.email, ia.info.first_name, ia.info.last_name);
+	if (rc)
+		return rc;
+	snprintf(ia.info.language, sizeof ia.info.language, "en");
+	return invite_common(db, actor, team, &ia, id);
+}
+
+/* ---- accepting and resending (ACCT-4) ---- */
+
+typedef struct {
+	autolic_id actor, account;
+} acc_args;
+
+static int accept_fn(al_txn *t, void *arg)
+{
+	acc_args *aa = arg;
+	autolic_account_info a;
+	int rc = al_account_load(t, aa->account, &a);
+	if (rc)
+		return rc;
+	if (a.state == AUTOLIC_ACCOUNT_EXPIRED)
+		return al_err(
+		    AUTOLIC_EEXPIRED,
+		    "ACCT-4: the invitation of %s expired; an administrator must resend it",
+		    a.email);
+	if (a.state != AUTOLIC_ACCOUNT_INVITED)
+		return al_err(AUTOLIC_ESTATE,
+		              "ACCT-4: account %llu has no pending invitation (it is %s)",
+		              (unsigned long long)aa->account,
+		              a.state == AUTOLIC_ACCOUNT_ACTIVE ? "already active" : "removed");
+	a.state = AUTOLIC_ACCOUNT_ACTIVE;
+	a.invitation_expires = 0;
+	return al_account_store(t, &a, 0);
+}
+
+int autolic_account_accept(autolic_db *db, autolic_id account)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!account)
+		return al_err(AUTOLIC_EINVAL, "account is required");
+	acc_args aa = {account, account};
+	return al_run(db, 1, accept_fn, &aa);
+}
+
+/* The actor administers a team the account belongs to (ROLE-6: manage users). */
+static int require_admin_of_member(al_txn *t, autolic_id actor, autolic_id account,
+                                   const char *what)
+{
+	int rc = al_authz_actor(t, actor, NULL);
+	if (rc)
+		return rc;
+	al_idlist l;
+	al_idlist_init(&l, t->a, 9);
+	rc = al_team_list_of_account(t, account, &l);
+	int ok = 0;
+	for (size_t i = 0; !rc && i < l.n && !ok; i++) {
+		int role;
+		rc = al_team_role(t, l.v[i], actor, &role);
+		ok = !rc && (role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY);
+	}
+	al_idlist_free(&l);
+	if (rc)
+		return rc;
+	if (!ok)
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-6: permission denied: %s needs an administrator of a team of "
+		              "account %llu; account %llu is not one",
+		              what, (unsigned long long)account, (unsigned long long)actor);
+	return 0;
+}
+
+static int resend_fn(al_txn *t, void *arg)
+{
+	acc_args *aa = arg;
+	autolic_account_info a;
+	int rc = al_account_load(t, aa->account, &a);
+	if (!rc)
+		rc = require_admin_of_member(t, aa->actor, aa->account, "resending an invitation");
+	if (rc)
+		return rc;
+	if (a.state != AUTOLIC_ACCOUNT_INVITED && a.state != AUTOLIC_ACCOUNT_EXPIRED)
+		return al_err(AUTOLIC_ESTATE,
+		              "ACCT-4: account %llu has no invitation to resend (it is %s)",
+		              (unsigned long long)aa->account,
+		              a.state == AUTOLIC_ACCOUNT_ACTIVE ? "active" : "removed");
+	a.state = AUTOLIC_ACCOUNT_INVITED;
+	a.invitation_expires = t->now + AL_INVITATION_PERIOD;
+	a.invited_by = aa->actor;
+	rc = al_account_store(t, &a, 0);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_RESENT, a.id, 0, a.id, NULL, "ACCT-4",
+		                  "the invitation of %s was sent again; it expires in 7 days",
+		                  a.email);
+	return rc;
+}
+
+int autolic_account_resend(autolic_db *db, autolic_id actor, autolic_id account)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!account)
+		return al_err(AUTOLIC_EINVAL, "account is required");
+	acc_args aa = {actor, account};
+	return al_run(db, 1, resend_fn, &aa);
+}
+
+/* ---- self-service edit (ACCT-2) ---- */
+
+typedef struct {
+	autolic_id actor, account;
+	const autolic_account_spec *spec;
+	char email[AUTOLIC_EMAIL_MAX + 1];
+} update_args;
+
+static int update_fn(al_txn *t, void *arg)
+{
+	update_args *ua = arg;
+	autolic_account_info a;
+	int rc = al_account_load(t, ua->account, &a);
+	if (!rc)
+		rc = al_authz_actor(t, ua->actor, NULL);
+	if (rc)
+		return rc;
+	al_subject s = {1, 0, 0, 0, 0, ua->actor == ua->account};
+	if (!al_authz_allowed(AL_FN_EDIT_SELF, &s))
+		return al_authz_deny(AL_FN_EDIT_SELF, ua->actor,
+		                     "only one's own details may be edited (ACCT-2)");
+	const autolic_account_spec *sp = ua->spec;
+	if (sp->first_name)
+		snprintf(a.first_name, sizeof a.first_name, "%s", sp->first_name);
+	if (sp->last_name)
+		snprintf(a.last_name, sizeof a.last_name, "%s", sp->last_name);
+	if (sp->language)
+		snprintf(a.language, sizeof a.language, "%s", sp->language);
+	int new_email = sp->email && strcmp(ua->email, a.email) != 0;
+	if (new_email) {
+		autolic_id other;
+		rc = al_account_by_email(t, ua->email, &other);
+		if (!rc)
+			return al_err(AUTOLIC_EEXISTS,
+			              "ACCT-1: the email '%s' already belongs to account %llu",
+			              ua->email, (unsigned long long)other);
+		if (rc != AUTOLIC_ENOTFOUND)
+			return rc;
+		al_key k;
+		email_key(&k, a.email);
+		rc = al_txn_del(t, &k);
+		if (rc)
+			return rc;
+		snprintf(a.email, sizeof a.email, "%s", ua->email);
+	}
+	return al_account_store(t, &a, new_email);
+}
+
+int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account,
+                           const autolic_account_spec *spec)
+{
+	if (!db || !spec)
+		return al_err(AUTOLIC_EINVAL, "db and spec are required");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!account)
+		return al_err(AUTOLIC_EINVAL, "account is required");
+	/* validate every given field the way a new account's would be */
+	autolic_account_spec probe = *spec;
+	if (!probe.email)
+		probe.email = "probe@example.com";
+	autolic_account_info scratch;
+	update_args ua = {actor, account, spec, ""};
+	int rc = spec_to_info(&probe, &scratch);
+	if (rc)
+		return rc;
+	if (spec->email)
+		memcpy(ua.email, scratch.email, sizeof ua.email);
+	return al_run(db, 1, update_fn, &ua);
+}
+
+/* ---- removing a user (ROLE-6, SEAT-4) ---- */
+
+static int remove_fn(al_txn *t, void *arg)
+{
+	acc_args *aa = arg;
+	autolic_account_info a;
+	int rc = al_account_load(t, aa->account, &a);
+	if (!rc)
+		rc = al_authz_actor(t, aa->actor, NULL);
+	if (rc)
+		return rc;
+	if (a.state == AUTOLIC_ACCOUNT_REMOVED)
+		return al_err(AUTOLIC_ESTATE, "account %llu is already removed",
+		              (unsigned long long)aa->account);
+	al_idlist l;
+	al_idlist_init(&l, t->a, 9);
+	rc = al_team_list_of_account(t, aa->account, &l);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		int role;
+		rc = al_team_role(t, l.v[i], aa->actor, &role);
+		if (!rc && role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY)
+			rc = al_err(AUTOLIC_EPERM,
+			            "ROLE-6: permission denied: removing account %llu needs an "
+			            "administrator of its team %llu; account %llu is not one",
+			            (unsigned long long)aa->account, (unsigned long long)l.v[i],
+			            (unsigned long long)aa->actor);
+		if (!rc)
+			rc = al_team_role(t, l.v[i], aa->account, &role);
+		if (!rc && role == AL_ROLE_PRIMARY)
+			rc = al_err(AUTOLIC_ESTATE,
+			            "ROLE-3: account %llu is the primary administrator of team "
+			            "%llu; hand that over first",
+			            (unsigned long long)aa->account, (unsigned long long)l.v[i]);
+	}
+	if (!rc && l.n == 0)
+		rc = al_err(AUTOLIC_EPERM,
+		            "ROLE-6: permission denied: account %llu belongs to no team account "
+		            "%llu administers",
+		            (unsigned long long)aa->account, (unsigned long long)aa->actor);
+	autolic_id contract = 0;
+	if (!rc)
+		rc = al_contract_admin_any(t, aa->account, &contract);
+	if (!rc && contract)
+		rc = al_err(AUTOLIC_ESTATE,
+		            "ROLE-2/ROLE-4: account %llu manages or coordinates contract %llu; "
+		            "hand that role over first",
+		            (unsigned long long)aa->account, (unsigned long long)contract);
+	/* SEAT-4: every seat goes with the user, in this same transaction */
+	if (!rc)
+		rc = al_seat_release_all(t, aa->account);
+	if (!rc)
+		rc = al_hub_forget_account(t, aa->account);
+	for (size_t i = 0; !rc && i < l.n; i++)
+		rc = al_team_member_set(t, l.v[i], aa->account, AL_ROLE_NONE);
+	al_idlist_free(&l);
+	if (rc)
+		return rc;
+	a.state = AUTOLIC_ACCOUNT_REMOVED;
+	a.invitation_expires = 0;
+	return al_account_store(t, &a, 0);
+}
+
+int autolic_account_remove(autolic_db *db, autolic_id actor, autolic_id account)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!account)
+		return al_err(AUTOLIC_EINVAL, "account is required");
+	acc_args aa = {actor, account};
+	return al_run(db, 1, remove_fn, &aa);
+}
+
+/* ---- iteration (snapshots) ---- */
+
+struct autolic_account_iter {
+	al_alloc a;
+	autolic_account_info *v;
+	size_t n, pos;
+};
+
+typedef struct {
+	autolic_id team;
+	const al_alloc *a;
+	autolic_account_info *v;
+	size_t n;
+} snap_args;
+
+static int snap_fn(al_txn *t, void *arg)
+{
+	snap_args *sa = arg;
+	al_free(sa->a, sa->v); /* an earlier attempt's */
+	sa->v = NULL;
+	sa->n = 0;
+	al_idlist l;
+	al_idlist_init(&l, t->a, 1);
+	al_key k;
+	int rc;
+	if (sa->team) {
+		rc = al_team_check(t, sa->team);
+		if (!rc)
+			rc = al_team_list_members(t, sa->team, &l);
+	} else {
+		al_key_init(&k, AL_K_ACCOUNT);
+		rc = al_idlist_scan(t, &k, &l);
+	}
+	if (!rc && l.n) {
+		sa->v = al_calloc(sa->a, l.n, sizeof(*sa->v));
+		if (!sa->v)
+			rc = al_err(AUTOLIC_ENOMEM,
+			            "out of memory taking a snapshot of %zu accounts", l.n);
+	}
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		rc = al_account_load(t, l.v[i], &sa->v[i]);
+		sa->v[i].version = AUTOLIC_ACCOUNT_INFO_VERSION;
+	}
+	if (!rc)
+		sa->n = l.n;
+	al_idlist_free(&l);
+	return rc;
+}
+
+int autolic_account_iter_new(autolic_db *db, autolic_id team, autolic_account_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return al_err(AUTOLIC_EINVAL, "db and out are required");
+	const al_alloc *a = al_db_alloc(db);
+	autolic_account_iter *it = al_calloc(a, 1, sizeof(*it));
+	if (!it)
+		return al_err(AUTOLIC_ENOMEM, "out of memory creating an iterator");
+	it->a = *a;
+	snap_args sa = {team, &it->a, NULL, 0};
+	int rc = al_run(db, 0, snap_fn, &sa);
+	if (rc) {
+		al_free(&it->a, sa.v);
+		al_free(&it->a, it);
+		return rc;
+	}
+	it->v = sa.v;
+	it->n = sa.n;
+	*out = it;
+	return 0;
+}
+
+int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *info)
+{
+	al_err_clear();
+	if (!it)
+		return al_err(AUTOLIC_EINVAL, "iterator is NULL");
+	int rc = check_info(info);
+	if (rc)
+		return rc;
+	if (it->pos >= it->n)
+		return AUTOLIC_ITEROVER;
+	unsigned int v = info->version;
+	*info = it->v[it->pos++];
+	info->version = v;
+	return 0;
+}
+
+void autolic_account_iter_free(autolic_account_iter *it)
+{
+	if (!it)
+		return;
+	al_alloc a = it->a;
+	al_free(&a, it->v);
+	al_free(&a, it);
+}
+
+/* ---- bulk import (ACCT-5) ---- */
+
+typedef struct import_rec {
+	size_t line;
+	autolic_account_info info; /* email, names, language */
+	int bad;                   /* rejected while parsing */
+	char reason[160];
+} import_rec;
+
+typedef struct import_set {
+	const al_alloc *a;
+	import_rec *v;
+	size_t n, cap;
+} import_set;
+
+static import_rec *import_push(import_set *s, size_t line)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		import_rec *v = al_realloc(s->a, s->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	import_rec *r = &s->v[s->n++];
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	r->info.version = AUTOLIC_ACCOUNT_INFO_VERSION;
+	return r;
+}
+
+static void import_reject(import_rec *r, const char *reason)
+{
+	r->bad = 1;
+	snprintf(r->reason, sizeof r->reason, "%s", reason);
+}
+
+/* One CSV field: quoted (RFC 4180) or bare. *p advances past it; returns
+ * the field in dst (truncation is reported by returning 2), 1 on an
+ * unterminated quote, 0 otherwise. Counts newlines inside quotes. */
+static int csv_field(const char **p, char *dst, size_t cap, size_t *line)
+{
+	const char *s = *p;
+	size_t n = 0;
+	int over = 0;
+	if (*s == '"') {
+		s++;
+		for (;;) {
+			if (!*s) {
+				*p = s;
+				dst[n < cap ? n : cap - 1] = 0;
+				return 1;
+			}
+			if (*s == '"') {
+				if (s[1] == '"') {
+					s++;
+				} else {
+					s++;
+					break;
+				}
+			}
+			if (*s == '\n')
+				(*line)++;
+			if (n + 1 < cap)
+				dst[n++] = *s;
+			else
+				over = 1;
+			s++;
+		}
+		/* anything after the closing quote up to the separator is kept */
+	}
+	while (*s && *s != ',' && *s != '\n' && *s != '\r') {
+		if (n + 1 < cap)
+			dst[n++] = *s;
+		else
+			over = 1;
+		s++;
+	}
+	dst[n] = 0;
+	*p = s;
+	return over ? 2 : 0;
+}
+
+enum { COL_EMAIL, COL_FIRST, COL_LAST, COL_LANG, COL_OTHER };
+
+static int header_col(const char *h)
+{
+	char low[32];
+	size_t n = 0;
+	for (; *h == ' '; h++)
+		;
+	for (; *h && n + 1 < sizeof low; h++)
+		low[n++] = (char)lower((unsigned char)*h);
+	while (n && low[n - 1] == ' ')
+		n--;
+	low[n] = 0;
+	static const struct {
+		const char *name;
+		int col;
+	} names[] = {
+	    {"email", COL_EMAIL},      {"e-mail", COL_EMAIL},     {"email address", COL_EMAIL},
+	    {"first_name", COL_FIRST}, {"first name", COL_FIRST}, {"firstname", COL_FIRST},
+	    {"last_name", COL_LAST},   {"last name", COL_LAST},   {"lastname", COL_LAST},
+	    {"language", COL_LANG},    {"lang", COL_LANG}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(low, names[i].name))
+			return names[i].col;
+	return COL_OTHER;
+}
+
+#define CSV_MAX_COLS  32
+#define CSV_FIELD_MAX 512
+
+/* Validate one record's fields into r (ACCT-1, ACCT-2). */
+static void import_fill(import_rec *r, const char *email, const char *first, const char *last,
+                        const char *lang)
+{
+	autolic_account_spec sp = AUTOLIC_ACCOUNT_SPEC_INIT;
+	sp.email = email;
+	sp.first_name = first;
+	sp.last_name = last;
+	sp.language = lang && *lang ? lang : NULL;
+	if (spec_to_info(&sp, &r->info))
+		import_reject(r, autolic_errmsg());
+}
+
+static int parse_csv(const char *text, import_set *set)
+{
+	const char *p = text;
+	if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb &&
+	    (unsigned char)p[2] == 0xbf)
+		p += 3;
+	int cols[CSV_MAX_COLS];
+	size_t ncols = 0, line = 1;
+	char *field = al_malloc(set->a, CSV_FIELD_MAX * 5);
+	if (!field)
+		return al_err(AUTOLIC_ENOMEM, "out of memory reading the import");
+	int rc = 0, have_email = 0;
+	/* header */
+	for (;;) {
+		if (ncols == CSV_MAX_COLS) {
+			rc = al_err(AUTOLIC_EINVAL,
+			            "ACCT-5: line 1: the CSV header has more than %d columns",
+			            CSV_MAX_COLS);
+			break;
+		}
+		if (csv_field(&p, field, CSV_FIELD_MAX, &line) == 1) {
+			rc = al_err(AUTOLIC_EINVAL,
+			            "ACCT-5: line 1: unterminated quote in the CSV header");
+			break;
+		}
+		cols[ncols] = header_col(field);
+		for (size_t i = 0; i < ncols; i++)
+			if (cols[i] == cols[ncols] && cols[i] != COL_OTHER) {
+				rc =
+				    al_err(AUTOLIC_EINVAL,
+				           "ACCT-5: line 1: the CSV header names column '%s' twice",
+				           field);
+				break;
+			}
+		if (rc)
+			break;
+		have_email |= cols[ncols] == COL_EMAIL;
+		ncols++;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	if (!rc && !have_email)
+		rc = al_err(AUTOLIC_EINVAL, "ACCT-5: line 1: the CSV header has no 'email' column");
+	if (*p == '\r')
+		p++;
+	if (*p == '\n')
+		p++, line++;
+	char *f[5];
+	for (int i = 0; i < 5; i++)
+		f[i] = field + i * CSV_FIELD_MAX;
+	while (!rc && *p) {
+		size_t start = line;
+		/* a blank line is skipped */
+		if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
+			p += *p == '\r' ? 2 : 1;
+			line++;
+			continue;
+		}
+		for (int i = 0; i < 5; i++)
+			f[i][0] = 0;
+		size_t nf = 0;
+		int unterminated = 0, over = 0;
+		for (;;) {
+			int slot = nf < ncols ? cols[nf] : COL_OTHER;
+			int r = csv_field(&p, f[slot], CSV_FIELD_MAX, &line);
+			unterminated |= r == 1;
+			over |= r == 2 && slot != COL_OTHER;
+			nf++;
+			if (*p != ',')
+				break;
+			p++;
+		}
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++, line++;
+		if (set->n >= AUTOLIC_IMPORT_MAX) {
+			rc = al_err(AUTOLIC_EINVAL, "ACCT-5: more than %d records in one import",
+			            AUTOLIC_IMPORT_MAX);
+			break;
+		}
+		import_rec *r = import_push(set, start);
+		if (!r) {
+			rc = al_err(AUTOLIC_ENOMEM, "out of memory reading the import");
+			break;
+		}
+		if (unterminated)
+			import_reject(r, "ACCT-5: unterminated quoted field");
+		else if (nf != ncols) {
+			char why[96];
+			snprintf(why, sizeof why,
+			         "ACCT-5: expected %zu fields as in the header, found %zu", ncols,
+			         nf);
+			import_reject(r, why);
+		} else if (over)
+			import_reject(r, "ACCT-5: a field is longer than allowed");
+		else
+			import_fill(r, f[COL_EMAIL], f[COL_FIRST], f[COL_LAST], f[COL_LANG]);
+	}
+	al_free(set->a, field);
+	return rc;
+}
+
+static int parse_list(const char *text, import_set *set)
+{
+	const char *p = text;
+	if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb &&
+	    (unsigned char)p[2] == 0xbf)
+		p += 3;
+	char buf[AUTOLIC_EMAIL_MAX + 2 * AUTOLIC_NAME_MAX + 16];
+	size_t line = 0;
+	while (*p) {
+		line++;
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *next = e ? e + 1 : p + n;
+		if (n && p[n - 1] == '\r')
+			n--;
+		size_t i = 0;
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (i == n) {
+			p = next;
+			continue;
+		}
+		if (set->n >= AUTOLIC_IMPORT_MAX)
+			return al_err(AUTOLIC_EINVAL, "ACCT-5: more than %d records in one import",
+			              AUTOLIC_IMPORT_MAX);
+		import_rec *r = import_push(set, line);
+		if (!r)
+			return al_err(AUTOLIC_ENOMEM, "out of memory reading the import");
+		if (n >= sizeof buf) {
+			import_reject(r, "ACCT-5: the line is too long for a person");
+		} else {
+			memcpy(buf, p, n);
+			buf[n] = 0;
+			char email[AUTOLIC_EMAIL_MAX + 1], first[AUTOLIC_NAME_MAX + 1],
+			    last[AUTOLIC_NAME_MAX + 1];
+			if (autolic_person_parse(buf, email, first, last))
+				import_reject(r, autolic_errmsg());
+			else
+				import_fill(r, email, first, last, NULL);
+		}
+		p = next;
+	}
+	return 0;
+}
+
+static int cmp_email(const void *a, const void *b)
+{
+	const import_rec *const *x = a, *const *y = b;
+	int c = strcmp((*x)->info.email, (*y)->info.email);
+	return c ? c : ((*x)->line > (*y)->line) - ((*x)->line < (*y)->line);
+}
+
+/* ACCT-5: the same person twice in one import is rejected (the later lines). */
+static int import_duplicates(import_set *set)
+{
+	if (set->n < 2)
+		return 0;
+	import_rec **idx = al_malloc(set->a, set->n * sizeof(*idx));
+	if (!idx)
+		return al_err(AUTOLIC_ENOMEM, "out of memory checking the import for duplicates");
+	size_t m = 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (!set->v[i].bad)
+			idx[m++] = &set->v[i];
+	qsort(idx, m, sizeof(*idx), cmp_email);
+	for (size_t i = 1; i < m; i++)
+		if (!strcmp(idx[i]->info.email, idx[i - 1]->info.email)) {
+			size_t j = i - 1;
+			while (j > 0 && !strcmp(idx[j - 1]->info.email, idx[i]->info.email))
+				j--;
+			char why[96];
+			snprintf(why, sizeof why,
+			         "ACCT-5: the same person is already listed on line %zu",
+			         idx[j]->line);
+			import_reject(idx[i], why);
+		}
+	al_free(set->a, idx);
+	return 0;
+}
+
+typedef struct {
+	autolic_id actor, team;
+	import_set *set;
+	int *bad; /* per record: rejected inside the transaction */
+	size_t rejected, added;
+} import_args;
+
+static int import_fn(al_txn *t, void *arg)
+{
+	import_args *ia = arg;
+	import_set *set = ia->set;
+	ia->rejected = ia->added = 0;
+	memset(ia->bad, 0, set->n * sizeof(*ia->bad));
+	int rc = al_team_require_admin(t, ia->team, ia->actor, "ROLE-6", "adding users");
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < set->n; i++) {
+		import_rec *r = &set->v[i];
+		if (r->bad) {
+			ia->rejected++;
+			continue;
+		}
+		autolic_id id;
+		rc = al_account_by_email(t, r->info.email, &id);
+		if (rc == AUTOLIC_ENOTFOUND) {
+			rc = 0;
+			if (!r->info.first_name[0] || !r->info.last_name[0]) {
+				ia->bad[i] = 1; /* ACCT-3 */
+				ia->rejected++;
+			}
+			continue;
+		}
+		if (rc)
+			return rc;
+		int role;
+		rc = al_team_role(t, ia->team, id, &role);
+		if (rc)
+			return rc;
+		if (role != AL_ROLE_NONE) {
+			ia->bad[i] = 2;
+			ia->rejected++;
+		}
+	}
+	if (ia->rejected)
+		return al_err(AUTOLIC_EINVAL,
+		              "ACCT-5: %zu of %zu records rejected; nothing was added",
+		              ia->rejected, set->n);
+	for (size_t i = 0; !rc && i < set->n; i++) {
+		import_rec *r = &set->v[i];
+		autolic_id id;
+		int invited;
+		rc = al_account_invite(t, r->info.email, r->info.first_name, r->info.last_name,
+		                       r->info.language, ia->actor, &id, &invited);
+		if (!rc)
+			rc = al_team_member_set(t, ia->team, id, AL_ROLE_USER);
+		if (!rc)
+			ia->added++;
+	}
+	return rc;
+}
+
+int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, const char *text,
+                           int format, autolic_import_error_fn on_error, void *ctx, size_t *added)
+{
+	if (added)
+		*added = 0;
+	if (!db || !text)
+		return al_err(AUTOLIC_EINVAL, "db and text are required");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!team)
+		return al_err(AUTOLIC_EINVAL, "team is required");
+	if (format != AUTOLIC_IMPORT_LIST && format != AUTOLIC_IMPORT_CSV)
+		return al_err(AUTOLIC_EINVAL, "ACCT-5: unknown import format %d", format);
+	import_set set = {al_db_alloc(db), NULL, 0, 0};
+	int rc = format == AUTOLIC_IMPORT_CSV ? parse_csv(text, &set) : parse_list(text, &set);
+	if (!rc && set.n == 0)
+		rc = al_err(AUTOLIC_EINVAL, "ACCT-5: the import holds no person");
+	if (!rc)
+		rc = import_duplicates(&set);
+	int *bad = NULL;
+	if (!rc && !(bad = al_calloc(set.a, set.n, sizeof(*bad))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory checking the import");
+	import_args ia = {actor, team, &set, bad, 0, 0};
+	if (!rc)
+		rc = al_run(db, 1, import_fn, &ia);
+	if (rc && ia.rejected && on_error) {
+		/* keep the summary message across the callbacks */
+		char msg[160];
+		snprintf(msg, sizeof msg, "%s", autolic_errmsg());
+		for (size_t i = 0; i < set.n; i++) {
+			const import_rec *r = &set.v[i];
+			if (r->bad)
+				on_error(r->line, r->reason, ctx);
+			else if (bad[i] == 1)
+				on_error(r->line,
+				         "ACCT-3: this person has no account; a new person needs a "
+				         "first and a last name",
+				         ctx);
+			else if (bad[i] == 2)
+				on_error(r->line,
+				         "ACCT-5: this person is already a member of the team",
+				         ctx);
+		}
+		al_err(rc, "%s", msg);
+	}
+	if (!rc && added)
+		*added = ia.added;
+	al_free(set.a, bad);
+	al_free(set.a, set.v);
 	return rc;
 }

@@ -26,4 +26,20 @@ int al_contract_product_load(al_txn *t, autolic_id contract, const char *product
 int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
                                    const char *what);
 
+/* ---- beyond the shared contract ---- */
+
+/* ROLE-1: an autolic_contract_status from the term and the clock (pure). */
+int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now);
+/* The printable number of contract `id` (pure; docs/accounts-and-roles.md). */
+void al_contract_number(autolic_id id, char *out, size_t cap);
+/* 0 when `code` is a valid product code; AUTOLIC_EINVAL naming `what` otherwise. */
+int al_product_code_check(const char *code, const char *what);
+
+/* *contract = the first contract of the team that the account manages or
+ * coordinates, or 0 when none. */
+int al_contract_admin_in_team(al_txn *t, autolic_id team, autolic_id account, autolic_id *contract);
+/* *contract = the first contract (any team) the account manages or
+ * coordinates, or 0 when none. */
+int al_contract_admin_any(al_txn *t, autolic_id account, autolic_id *contract);
+
 #endif

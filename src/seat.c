@@ -560,8 +560,11 @@ int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product
 		return rc;
 	autolic_id team = 0;
 	al_contract_product cp;
-	if (al_contract_product_load(t, contract, product, &cp) == 0)
+	rc = al_contract_product_load(t, contract, product, &cp);
+	if (rc == 0)
 		team = cp.team;
+	else if (rc != AUTOLIC_ENOTFOUND)
+		return rc; /* a storage failure is not "no contract" */
 	al_err_clear();
 	return fit(t, contract, product, team, (uint64_t)quantity, revoked);
 }

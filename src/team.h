@@ -24,4 +24,19 @@ int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role);
 int al_team_require_admin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
                           const char *what);
 
+/* ---- beyond the shared contract: used by accounts, contracts and hubs ---- */
+
+/* Create a team whose primary admin is `primary` (already checked). */
+int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *id);
+/* Set the account's role in the team (AL_ROLE_NONE removes the membership).
+ * Does not keep the team record's primary in step: callers do. */
+int al_team_member_set(al_txn *t, autolic_id team, autolic_id account, int role);
+/* Make the account at least a secondary admin (joins the team if needed). */
+int al_team_raise_to_admin(al_txn *t, autolic_id team, autolic_id account);
+/* The teams the account is a member of, ascending. */
+struct al_idlist;
+int al_team_list_of_account(al_txn *t, autolic_id account, struct al_idlist *out);
+/* The members of the team, ascending by account id. */
+int al_team_list_members(al_txn *t, autolic_id team, struct al_idlist *out);
+
 #endif

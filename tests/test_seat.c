@@ -24,7 +24,7 @@ static const int64_t K_QTY[] = {2, 3, 1};
 
 static int setup(void **state)
 {
-	al_seat_fallback_reset();
+	seat_fixture_reset();
 	fx *x = calloc(1, sizeof(*x));
 	assert_non_null(x);
 	x->c.now = T0;
@@ -50,7 +50,7 @@ static int teardown(void **state)
 	autolic_db_close(x->db);
 	assert_int_equal(x->al.live, 0);
 	free(x);
-	al_seat_fallback_reset();
+	seat_fixture_reset();
 	return 0;
 }
 
@@ -183,7 +183,7 @@ static void seat1_grant_takes_revoke_frees(void **state)
 	assert_int_equal(s.granted, 1);
 	assert_int_equal(s.available, 2);
 	assert_int_equal(s.active, 1);
-	assert_int_equal(s.team, 500 + x->k);
+	assert_int_equal(s.team, seat_contract_team(x->db, x->k));
 	OK(autolic_seat_grant(x->db, x->sc, x->k, "revit", x->u[1])); /* the coordinator may too */
 	assert_int_equal(granted(x, x->k, "revit"), 2);
 	OK(autolic_seat_revoke(x->db, x->cm, x->k, "revit", x->u[0]));
@@ -305,7 +305,7 @@ static void seat3_notifications(void **state)
 	assert_int_equal(ev->type, AUTOLIC_EVENT_SEAT_GRANTED);
 	assert_int_equal(ev->recipient, x->u[0]);
 	assert_int_equal(ev->object, x->k);
-	assert_int_equal(ev->team, 500 + x->k);
+	assert_int_equal(ev->team, seat_contract_team(x->db, x->k));
 	assert_string_equal(ev->product, "revit");
 	assert_string_equal(ev->rule, "SEAT-3");
 	OK(autolic_seat_revoke(x->db, x->sc, x->k, "revit", x->u[0]));

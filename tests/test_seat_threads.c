@@ -115,7 +115,7 @@ static uint32_t granted(race *r)
 
 static race *new_race(t_faulty *f, t_clock *c)
 {
-	al_seat_fallback_reset();
+	seat_fixture_reset();
 	race *r = calloc(1, sizeof(*r));
 	assert_non_null(r);
 	c->now = T0;
@@ -130,7 +130,7 @@ static void free_race(race *r)
 {
 	autolic_db_close(r->db);
 	free(r);
-	al_seat_fallback_reset();
+	seat_fixture_reset();
 }
 
 /* SEAT-5: NTHREADS distinct users race for QUANTITY seats: exactly QUANTITY win. */

@@ -22,14 +22,18 @@ extern "C" {
 typedef enum autolic_account_state {
 	AUTOLIC_ACCOUNT_INVITED = 1, /**< Invited, not yet accepted (ACCT-3). */
 	AUTOLIC_ACCOUNT_ACTIVE = 2,  /**< Signed in at least once / registered. */
-	AUTOLIC_ACCOUNT_EXPIRED = 3, /**< Invitation not accepted within 7 days (ACCT-4); derived from the clock. */
-	AUTOLIC_ACCOUNT_REMOVED = 4  /**< Removed by an administrator; grants nothing. */
+	AUTOLIC_ACCOUNT_EXPIRED =
+	    3, /**< Invitation not accepted within 7 days (ACCT-4); derived from the clock. */
+	AUTOLIC_ACCOUNT_REMOVED = 4 /**< Removed by an administrator; grants nothing. */
 } autolic_account_state;
 
 /** Current version of ::autolic_account_spec. */
 #define AUTOLIC_ACCOUNT_SPEC_VERSION 1
 /** Static initialiser for ::autolic_account_spec. */
-#define AUTOLIC_ACCOUNT_SPEC_INIT { AUTOLIC_ACCOUNT_SPEC_VERSION, NULL, NULL, NULL, NULL }
+#define AUTOLIC_ACCOUNT_SPEC_INIT                                                                  \
+	{                                                                                          \
+		AUTOLIC_ACCOUNT_SPEC_VERSION, NULL, NULL, NULL, NULL                               \
+	}
 
 /** @brief A person to add: email plus personal details (ACCT-2). */
 typedef struct autolic_account_spec {
@@ -45,16 +49,16 @@ typedef struct autolic_account_spec {
 
 /** @brief What is known of an account. Filled by the library; set `version` first. */
 typedef struct autolic_account_info {
-	unsigned int version;                       /**< ::AUTOLIC_ACCOUNT_INFO_VERSION. */
-	autolic_id id;                              /**< The account's id. */
-	char email[AUTOLIC_EMAIL_MAX + 1];          /**< Normalised email. */
-	char first_name[AUTOLIC_NAME_MAX + 1];      /**< First name. */
-	char last_name[AUTOLIC_NAME_MAX + 1];       /**< Last name. */
-	char language[AUTOLIC_LANGUAGE_MAX + 1];    /**< Language tag. */
-	int state;                                  /**< An ::autolic_account_state, as of now. */
-	autolic_time created;                       /**< When the account was created. */
-	autolic_time invitation_expires;            /**< End of the current invitation period, or 0. */
-	autolic_id invited_by;                      /**< Who sent the invitation, or 0. */
+	unsigned int version;                    /**< ::AUTOLIC_ACCOUNT_INFO_VERSION. */
+	autolic_id id;                           /**< The account's id. */
+	char email[AUTOLIC_EMAIL_MAX + 1];       /**< Normalised email. */
+	char first_name[AUTOLIC_NAME_MAX + 1];   /**< First name. */
+	char last_name[AUTOLIC_NAME_MAX + 1];    /**< Last name. */
+	char language[AUTOLIC_LANGUAGE_MAX + 1]; /**< Language tag. */
+	int state;                               /**< An ::autolic_account_state, as of now. */
+	autolic_time created;                    /**< When the account was created. */
+	autolic_time invitation_expires;         /**< End of the current invitation period, or 0. */
+	autolic_id invited_by;                   /**< Who sent the invitation, or 0. */
 } autolic_account_info;
 
 /**
@@ -120,6 +124,188 @@ AUTOLIC_EXTERN int autolic_account_get(autolic_db *db, autolic_id id, autolic_ac
  * @return 0; ::AUTOLIC_EINVAL (malformed email); ::AUTOLIC_ENOTFOUND; a storage error.
  */
 AUTOLIC_EXTERN int autolic_account_find(autolic_db *db, const char *email, autolic_id *id);
+
+/**
+ * @brief Add a person to a team as a user (ACCT-3, ACCT-4, ROLE-6, ROLE-7).
+ *
+ * A person with an existing account is added by email (names may be
+ * omitted); an unknown email creates the account in state INVITED, which
+ * needs a first and a last name, valid 7 days by the handle's clock
+ * (::AUTOLIC_EVENT_INVITATION_SENT to the person). A removed account added
+ * again is invited again. Only an administrator of the team may add users.
+ * @param db the database.
+ * @param actor a primary or secondary administrator of the team.
+ * @param team the team.
+ * @param spec the person (email required).
+ * @param[out] id the person's account id (may be NULL).
+ * @return 0; ::AUTOLIC_EINVAL (NULL, actor or team 0, bad email, over-long or
+ *         control-character name, bad language, new person without names);
+ *         ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM (ROLE-6,
+ *         ROLE-7); ::AUTOLIC_EEXISTS (already a member of the team);
+ *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_account_invite(autolic_db *db, autolic_id actor, autolic_id team,
+                                          const autolic_account_spec *spec, autolic_id *id);
+
+/**
+ * @brief autolic_account_invite() with the person as text, `First Last <email>`
+ *        or a bare email (ACCT-3).
+ * @param db the database.
+ * @param actor a primary or secondary administrator of the team.
+ * @param team the team.
+ * @param person the text (see autolic_person_parse()).
+ * @param[out] id the person's account id (may be NULL).
+ * @return as autolic_account_invite().
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_account_invite_text(autolic_db *db, autolic_id actor, autolic_id team,
+                                               const char *person, autolic_id *id);
+
+/**
+ * @brief The invited person accepts the invitation: the account becomes ACTIVE (ACCT-4).
+ *
+ * The host calls it once its identity system has signed the person in. An
+ * expired invitation grants nothing: it must be resent first.
+ * @param db the database.
+ * @param account the invited account (it is also the actor, ROLE-7).
+ * @return 0; ::AUTOLIC_EINVAL (account 0); ::AUTOLIC_ENOTFOUND;
+ *         ::AUTOLIC_EEXPIRED (more than 7 days passed: ACCT-4);
+ *         ::AUTOLIC_ESTATE (not invited: already active, or removed);
+ *         ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_account_accept(autolic_db *db, autolic_id account);
+
+/**
+ * @brief Send an invitation again: a new 7-day period starts now (ACCT-4).
+ *
+ * Allowed to an administrator of a team the invited person was added to.
+ * Queues ::AUTOLIC_EVENT_INVITATION_RESENT.
+ * @param db the database.
+ * @param actor an administrator of one of the person's teams.
+ * @param account the invited (or expired) account.
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EPERM (ROLE-6, ROLE-7);
+ *         ::AUTOLIC_ESTATE (the account is active or removed: nothing to resend);
+ *         ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_account_resend(autolic_db *db, autolic_id actor, autolic_id account);
+
+/**
+ * @brief Edit one's own personal details: name, email, language (ACCT-2, ROLE-6).
+ *
+ * Every active account may edit its own details, and nobody else's. A NULL
+ * field of `spec` keeps the current value (the email too).
+ * @param db the database.
+ * @param actor the acting account; must equal `account`.
+ * @param account the account to edit.
+ * @param spec the new details.
+ * @return 0; ::AUTOLIC_EINVAL (NULL spec, bad email, over-long name, bad language);
+ *         ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EPERM (another's
+ *         details, or an actor that is not active: ROLE-6, ROLE-7);
+ *         ::AUTOLIC_EEXISTS (the new email belongs to another account: ACCT-1);
+ *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account,
+                                          const autolic_account_spec *spec);
+
+/**
+ * @brief Remove a user (ROLE-6, SEAT-4).
+ *
+ * The account leaves every team, every seat it held is freed in the same
+ * transaction, and its state becomes REMOVED: it grants nothing and may not
+ * act. Its email stays reserved; adding the person again invites them
+ * again. The actor must administer every team the account belongs to. A
+ * contract manager, software coordinator or team primary administrator must
+ * hand that role over first.
+ * @param db the database.
+ * @param actor an administrator of all the account's teams.
+ * @param account the user to remove.
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EPERM (ROLE-6, ROLE-7);
+ *         ::AUTOLIC_ESTATE (already removed; holds a role that must be handed over:
+ *         ROLE-2, ROLE-3, ROLE-4); ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: safe.
+ */
+AUTOLIC_EXTERN int autolic_account_remove(autolic_db *db, autolic_id actor, autolic_id account);
+
+/** Formats of autolic_account_import(). */
+typedef enum autolic_import_format {
+	AUTOLIC_IMPORT_LIST = 1, /**< One person per line: `First Last <email>` or an email. */
+	AUTOLIC_IMPORT_CSV =
+	    2 /**< CSV with a header row naming `email`, `first_name`, `last_name`, `language`. */
+} autolic_import_format;
+
+/** Most records in one import. */
+#define AUTOLIC_IMPORT_MAX 10000
+
+/**
+ * @brief Called once for each rejected line of an import, in line order.
+ * @param line the 1-based line number where the record starts.
+ * @param reason English text naming the rule or field at fault.
+ * @param ctx the caller's pointer.
+ */
+typedef void (*autolic_import_error_fn)(size_t line, const char *reason, void *ctx);
+
+/**
+ * @brief Add people to a team in bulk, all or nothing (ACCT-5, ACCT-3).
+ *
+ * Every record is checked; if any is rejected, nothing is added and
+ * `on_error` hears about every rejected line (with its number and reason)
+ * after the call's transaction ended. Blank lines are skipped. A person
+ * listed twice, or already a member of the team, is rejected. New people are
+ * invited (::AUTOLIC_EVENT_INVITATION_SENT). See docs/accounts-and-roles.md
+ * for the CSV dialect (RFC 4180 quoting, UTF-8, optional BOM).
+ * @param db the database.
+ * @param actor an administrator of the team (ROLE-6, ROLE-7).
+ * @param team the team.
+ * @param text the whole list or CSV text, UTF-8.
+ * @param format an ::autolic_import_format.
+ * @param on_error called per rejected line, or NULL.
+ * @param ctx passed to `on_error`.
+ * @param[out] added how many people were added (may be NULL); 0 on failure.
+ * @return 0; ::AUTOLIC_EINVAL (NULL, unknown format, bad header, no records,
+ *         more than ::AUTOLIC_IMPORT_MAX, or any rejected line: ACCT-5);
+ *         ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM (ROLE-6, ROLE-7);
+ *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
+ * @par Thread-safety: safe; `on_error` runs on the calling thread.
+ */
+AUTOLIC_EXTERN int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team,
+                                          const char *text, int format,
+                                          autolic_import_error_fn on_error, void *ctx,
+                                          size_t *added);
+
+/** An iterator over accounts. Opaque. */
+typedef struct autolic_account_iter autolic_account_iter;
+
+/**
+ * @brief Start iterating over accounts, ascending by id.
+ *
+ * The iterator is a snapshot taken in one transaction: later changes by any
+ * thread do not affect it, and it stays valid while they happen.
+ * @param db the database.
+ * @param team 0 for every account, else the members of that team.
+ * @param[out] out the iterator; free it with autolic_account_iter_free().
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_ENOMEM; a storage error.
+ * @par Thread-safety: the iterator belongs to one thread at a time.
+ */
+AUTOLIC_EXTERN int autolic_account_iter_new(autolic_db *db, autolic_id team,
+                                            autolic_account_iter **out);
+
+/**
+ * @brief The next account.
+ * @param it the iterator.
+ * @param[out] info filled; its `version` must be set by the caller.
+ * @return 0; ::AUTOLIC_ITEROVER when there are no more; ::AUTOLIC_EINVAL; ::AUTOLIC_EVERSION.
+ */
+AUTOLIC_EXTERN int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *info);
+
+/**
+ * @brief Free an iterator. Accepts NULL.
+ * @param it the iterator.
+ */
+AUTOLIC_EXTERN void autolic_account_iter_free(autolic_account_iter *it);
 
 #ifdef __cplusplus
 }

@@ -112,12 +112,12 @@ autolic_time autolic_db_now(autolic_db *db)
 
 const al_alloc *al_db_alloc(const autolic_db *db) { return &db->alloc; }
 
-static int owns_batch(autolic_db *db)
+int al_db_owns_batch(autolic_db *db)
 {
-	/* batch and batch_owner change only under mu, by the owner itself, so
-	 * a thread that reads batch set with itself as owner reads it right. */
+	/* batch and batch_owner change only under mu; other threads read them
+	 * without it, so both are atomic. Only the owner can see itself named. */
 	return __atomic_load_n(&db->batch, __ATOMIC_ACQUIRE) &&
-	       pthread_equal(db->batch_owner, pthread_self());
+	       pthread_equal(__atomic_load_n(&db->batch_owner, __ATOMIC_ACQUIRE), pthread_self());
 }
 
 int autolic_db_begin(autolic_db *db)
@@ -125,7 +125,7 @@ int autolic_db_begin(autolic_db *db)
 	al_err_clear();
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (owns_batch(db))
+	if (al_db_owns_batch(db))
 		return al_err(AUTOLIC_EBUSY, "a batch is already open on this thread");
 	pthread_mutex_lock(&db->mu);
 	int rc = db->st.begin(db->st.ctx, 1);
@@ -133,7 +133,7 @@ int autolic_db_begin(autolic_db *db)
 		pthread_mutex_unlock(&db->mu);
 		return al_storage_err(rc, "begin of the batch");
 	}
-	db->batch_owner = pthread_self();
+	__atomic_store_n(&db->batch_owner, pthread_self(), __ATOMIC_RELEASE);
 	db->batch_aborted = 0;
 	__atomic_store_n(&db->batch, 1, __ATOMIC_RELEASE);
 	return 0;
@@ -152,7 +152,7 @@ int autolic_db_commit(autolic_db *db)
 	al_err_clear();
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!owns_batch(db))
+	if (!al_db_owns_batch(db))
 		return al_err(AUTOLIC_ESTATE, "no batch is open on this thread");
 	int rc;
 	if (db->batch_aborted) {
@@ -179,7 +179,7 @@ int autolic_db_rollback(autolic_db *db)
 	al_err_clear();
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!owns_batch(db))
+	if (!al_db_owns_batch(db))
 		return al_err(AUTOLIC_ESTATE, "no batch is open on this thread");
 	db->st.rollback(db->st.ctx);
 	al_evq_clear(&db->batch_events, &db->alloc);

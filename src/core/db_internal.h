@@ -22,6 +22,8 @@ struct autolic_db {
 };
 
 void al_deliver(autolic_db *db, al_evq *q);
+/* 1 when the calling thread has a host batch open on db. */
+int al_db_owns_batch(autolic_db *db);
 /* Normalise a backend failure and describe it: "storage <op> failed: ...". */
 int al_storage_err(int rc, const char *op);
 

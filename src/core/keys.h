@@ -27,13 +27,30 @@ enum al_prefix {
 	AL_K_CONTRACT = 0x30,      /* id -> contract */
 	AL_K_CONTRACT_NUMBER = 0x31, /* number -> id */
 	AL_K_TEAM_CONTRACT = 0x32, /* team, contract -> (empty) */
-	AL_K_SERIAL = 0x33,        /* serial number -> contract id */
+	AL_K_SERIAL = 0x33,        /* serial number -> contract id, product code */
+	AL_K_CONTRACT_PRODUCT = 0x34, /* contract, product code -> quantity, serial */
+	AL_K_CONTRACT_OFFER = 0x35,   /* contract, product, update code -> (empty): ROLE-8 offers */
+	AL_K_ACCOUNT_CONTRACT = 0x36, /* account, contract -> role bits (1 manager, 2 coordinator) */
 	/* 0x40 seats */
 	AL_K_SEAT = 0x40,          /* contract, product, account -> grant */
 	AL_K_ACCOUNT_SEAT = 0x41,  /* account, contract, product -> (empty) */
 	AL_K_SEAT_COUNT = 0x42,    /* contract, product -> u64 granted */
-	/* 0x50 Flex */
+	/* 0x50 Flex (src/flex.c) */
 	AL_K_FLEX_FIRST = 0x50,
+	AL_K_FLEX_PRODUCT = 0x50,  /* code -> catalogue product (name, added, current rate) */
+	AL_K_FLEX_RATE = 0x51,     /* code, i64 effective -> rate (FLEX-3 rate history) */
+	AL_K_FLEX_TEAM = 0x52,     /* team -> policy, overage owed, low flag, defaults (FLEX-5/8/12) */
+	AL_K_FLEX_LOT = 0x53,      /* lot -> lot */
+	AL_K_FLEX_TEAM_LOT = 0x54, /* team, i64 expires, lot -> (empty): unexpired lots by expiry */
+	AL_K_FLEX_TEAM_OLD = 0x55, /* team, lot -> (empty): lots whose expiry was recorded */
+	AL_K_FLEX_LEDGER = 0x56,   /* team, u64 seq -> ledger entry (FLEX-10) */
+	AL_K_FLEX_USER = 0x57,     /* team, account -> Flex assignment (FLEX-7) */
+	AL_K_FLEX_WINDOW = 0x58,   /* account, product, i64 start -> window (FLEX-3) */
+	AL_K_FLEX_SESSION = 0x59,  /* session -> session */
+	AL_K_FLEX_OPEN = 0x5a,     /* account, product, session -> (empty): sessions not closed */
+	AL_K_FLEX_IDEM = 0x5b,     /* idempotency key -> report and first result (FLEX-13) */
+	AL_K_FLEX_USAGE = 0x5c,    /* team, i64 day, window -> usage row (FLEX-11) */
+	AL_K_FLEX_TRIAL = 0x5d,    /* account, product, i64 start -> end (FLEX-6) */
 	AL_K_FLEX_LAST = 0x5f,
 	/* 0x60 Fusion Operations (src/ops.c) */
 	AL_K_OPS_FIRST = 0x60,
@@ -49,8 +66,14 @@ enum al_prefix {
 	AL_K_OPS_OP_HUB = 0x69,     /* operator id -> hub id */
 	AL_K_OPS_USER_OP = 0x6a,    /* hub, account, operator id -> (empty): OPS-3 operators */
 	AL_K_OPS_LAST = 0x6f,
-	/* 0x70 developer hubs */
+	/* 0x70 developer hubs (APS-2..APS-4) */
 	AL_K_HUB_FIRST = 0x70,
+	AL_K_HUB = 0x70,           /* id -> hub (team, name, created) */
+	AL_K_TEAM_HUB = 0x71,      /* team -> hub id (APS-2: at most one) */
+	AL_K_HUB_APP = 0x72,       /* application id -> (hub, name) */
+	AL_K_HUB_APPS = 0x73,      /* hub, application -> (empty) */
+	AL_K_HUB_ADMIN = 0x74,     /* hub, account -> (empty): appointed hub admins */
+	AL_K_ACCOUNT_HUB = 0x75,   /* account, hub -> (empty): reverse of AL_K_HUB_ADMIN */
 	AL_K_HUB_LAST = 0x7f,
 	/* 0x80 reports and idempotency */
 	AL_K_REPORT_FIRST = 0x80,

@@ -261,8 +261,7 @@ static int has_savepoints(const autolic_storage *st) { return st->savepoint != N
 int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 {
 	al_err_clear();
-	int in_batch = __atomic_load_n(&db->batch, __ATOMIC_ACQUIRE) &&
-	               pthread_equal(db->batch_owner, pthread_self());
+	int in_batch = al_db_owns_batch(db);
 	if (in_batch && db->batch_aborted)
 		return al_err(AUTOLIC_EABORTED,
 		              "the batch was aborted by an earlier failed call; roll it back");

@@ -1,5 +1,5 @@
 """Declarations for autolic/account.h."""
-from ctypes import POINTER, Structure, c_char, c_char_p, c_int, c_size_t, c_uint
+from ctypes import CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_size_t, c_uint, c_void_p
 
 from .core import autolic_id, autolic_time, db_p
 
@@ -9,6 +9,21 @@ LANGUAGE_MAX = 35
 
 ACCOUNT_SPEC_VERSION = 1
 ACCOUNT_INFO_VERSION = 1
+
+ACCOUNT_INVITED = 1
+ACCOUNT_ACTIVE = 2
+ACCOUNT_EXPIRED = 3
+ACCOUNT_REMOVED = 4
+
+IMPORT_LIST = 1
+IMPORT_CSV = 2
+IMPORT_MAX = 10000
+
+# Opaque handle: autolic_account_iter*.
+account_iter_p = c_void_p
+
+# void (*autolic_import_error_fn)(size_t line, const char *reason, void *ctx)
+import_error_fn = CFUNCTYPE(None, c_size_t, c_char_p, c_void_p)
 
 
 class autolic_account_spec(Structure):
@@ -42,4 +57,15 @@ DECLS = [
     ("autolic_account_register", [db_p, POINTER(autolic_account_spec), POINTER(autolic_id)], c_int),
     ("autolic_account_get", [db_p, autolic_id, POINTER(autolic_account_info)], c_int),
     ("autolic_account_find", [db_p, c_char_p, POINTER(autolic_id)], c_int),
+    ("autolic_account_invite", [db_p, autolic_id, autolic_id, POINTER(autolic_account_spec), POINTER(autolic_id)], c_int),
+    ("autolic_account_invite_text", [db_p, autolic_id, autolic_id, c_char_p, POINTER(autolic_id)], c_int),
+    ("autolic_account_accept", [db_p, autolic_id], c_int),
+    ("autolic_account_resend", [db_p, autolic_id, autolic_id], c_int),
+    ("autolic_account_update", [db_p, autolic_id, autolic_id, POINTER(autolic_account_spec)], c_int),
+    ("autolic_account_remove", [db_p, autolic_id, autolic_id], c_int),
+    ("autolic_account_import", [db_p, autolic_id, autolic_id, c_char_p, c_int, import_error_fn, c_void_p,
+                                POINTER(c_size_t)], c_int),
+    ("autolic_account_iter_new", [db_p, autolic_id, POINTER(account_iter_p)], c_int),
+    ("autolic_account_iter_next", [account_iter_p, POINTER(autolic_account_info)], c_int),
+    ("autolic_account_iter_free", [account_iter_p], None),
 ]

@@ -1,0 +1,41 @@
+"""Declarations for autolic/team.h (teams: APS-1, ROLE-3)."""
+from ctypes import POINTER, Structure, c_char, c_char_p, c_int, c_uint
+
+from .core import autolic_id, autolic_time, db_p
+
+TEAM_NAME_MAX = 100
+
+TEAM_NONE = 0
+TEAM_PRIMARY = 1
+TEAM_SECONDARY = 2
+TEAM_USER = 3
+
+TEAM_SPEC_VERSION = 1
+TEAM_INFO_VERSION = 1
+
+
+class autolic_team_spec(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("name", c_char_p),
+    ]
+
+
+class autolic_team_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", autolic_id),
+        ("name", c_char * (TEAM_NAME_MAX + 1)),
+        ("primary", autolic_id),
+        ("created", autolic_time),
+    ]
+
+
+DECLS = [
+    ("autolic_team_create", [db_p, autolic_id, POINTER(autolic_team_spec), POINTER(autolic_id)], c_int),
+    ("autolic_team_get", [db_p, autolic_id, POINTER(autolic_team_info)], c_int),
+    ("autolic_team_role_get", [db_p, autolic_id, autolic_id, POINTER(c_int)], c_int),
+    ("autolic_team_add_admin", [db_p, autolic_id, autolic_id, autolic_id], c_int),
+    ("autolic_team_remove_admin", [db_p, autolic_id, autolic_id, autolic_id], c_int),
+    ("autolic_team_set_primary", [db_p, autolic_id, autolic_id, autolic_id], c_int),
+]

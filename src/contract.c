@@ -1,0 +1,1355 @@
+/* Contracts and contract roles (ROLE-1..ROLE-9, APS-1). */
+#include "contract.h"
+#include "account.h"
+#include "authz.h"
+#include "idlist.h"
+#include "seat.h"
+#include "team.h"
+#include "autolic/contract.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { CR_MANAGER = 1, CR_COORDINATOR = 2 };
+
+typedef struct contract_rec {
+	autolic_id id;
+	char number[AUTOLIC_CONTRACT_NUMBER_MAX + 1];
+	autolic_id team, manager, coordinator, buyer;
+	autolic_time start, end, created;
+	int auto_renew;
+	uint32_t nproducts;
+} contract_rec;
+
+typedef struct product_rec {
+	char product[AUTOLIC_PRODUCT_MAX + 1];
+	uint32_t quantity; /* seats now */
+	uint32_t bought;   /* seats bought: ROLE-9 never raises it */
+	char serial[AUTOLIC_SERIAL_MAX + 1];
+} product_rec;
+
+/* ---- pure rules ---- */
+
+/* ROLE-1: status from the term and the clock. */
+int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now)
+{
+	if (now < start)
+		return AUTOLIC_CONTRACT_PENDING;
+	return now < end ? AUTOLIC_CONTRACT_ACTIVE : AUTOLIC_CONTRACT_EXPIRED;
+}
+
+/* The printable contract number of id: "AL-" + at least 8 digits + "-" + a
+ * Luhn check digit over those digits (catches one mistyped digit and most
+ * swaps of neighbours when a number is read over the phone). */
+void al_contract_number(autolic_id id, char *out, size_t cap)
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%08llu", (unsigned long long)id);
+	int sum = 0;
+	for (int i = n - 1, dbl = 1; i >= 0; i--, dbl = !dbl) {
+		int d = digits[i] - '0';
+		if (dbl && (d *= 2) > 9)
+			d -= 9;
+		sum += d;
+	}
+	snprintf(out, cap, "AL-%s-%d", digits, (10 - sum % 10) % 10);
+}
+
+/* A generated serial number: "NNN-NNNNNNNN" from a sequence value. */
+static void make_serial(uint64_t seq, char *out, size_t cap)
+{
+	snprintf(out, cap, "%03llu-%08llu", (unsigned long long)(100 + (seq / 100000000ULL) % 900),
+	         (unsigned long long)(seq % 100000000ULL));
+}
+
+int al_product_code_check(const char *code, const char *what)
+{
+	if (!code || !*code)
+		return al_err(AUTOLIC_EINVAL, "%s: product code is NULL or empty", what);
+	size_t n = strlen(code);
+	if (n > AUTOLIC_PRODUCT_MAX)
+		return al_err(AUTOLIC_EINVAL, "%s: product code is longer than %d bytes", what,
+		              AUTOLIC_PRODUCT_MAX);
+	for (size_t i = 0; i < n; i++) {
+		char c = code[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "%s: product code may hold only letters, digits, '.', '-' and '_'",
+			    what);
+	}
+	return 0;
+}
+
+static int serial_check(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > AUTOLIC_SERIAL_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: serial number must be 1 to %d bytes",
+		              AUTOLIC_SERIAL_MAX);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ROLE-1: serial number may hold only printable ASCII without spaces");
+	return 0;
+}
+
+/* ---- records ---- */
+
+static void contract_key(al_key *k, autolic_id id)
+{
+	al_key_init(k, AL_K_CONTRACT);
+	al_key_u64(k, id);
+}
+
+static void product_key(al_key *k, autolic_id contract, const char *product)
+{
+	al_key_init(k, AL_K_CONTRACT_PRODUCT);
+	al_key_u64(k, contract);
+	al_key_str(k, product);
+}
+
+static int contract_store(al_txn *t, const contract_rec *r)
+{
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_CONTRACT);
+	al_enc_u64(&b, r->id);
+	al_enc_str(&b, r->number);
+	al_enc_u64(&b, r->team);
+	al_enc_u64(&b, r->manager);
+	al_enc_u64(&b, r->coordinator);
+	al_enc_u64(&b, r->buyer);
+	al_enc_i64(&b, r->start);
+	al_enc_i64(&b, r->end);
+	al_enc_i64(&b, r->created);
+	al_enc_u8(&b, (uint8_t)(r->auto_renew != 0));
+	al_enc_u32(&b, r->nproducts);
+	contract_key(&k, r->id);
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	contract_key(&k, id);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu does not exist",
+		            (unsigned long long)id);
+	if (!rc)
+		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT);
+	if (!rc) {
+		r->id = al_dec_u64(&d);
+		al_dec_str(&d, r->number, sizeof r->number);
+		r->team = al_dec_u64(&d);
+		r->manager = al_dec_u64(&d);
+		r->coordinator = al_dec_u64(&d);
+		r->buyer = al_dec_u64(&d);
+		r->start = al_dec_i64(&d);
+		r->end = al_dec_i64(&d);
+		r->created = al_dec_i64(&d);
+		r->auto_renew = al_dec_u8(&d);
+		r->nproducts = al_dec_u32(&d);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+static int product_store(al_txn *t, autolic_id contract, const product_rec *p)
+{
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_CONTRACT_PRODUCT);
+	al_enc_str(&b, p->product);
+	al_enc_u32(&b, p->quantity);
+	al_enc_u32(&b, p->bought);
+	al_enc_str(&b, p->serial);
+	product_key(&k, contract, p->product);
+	int rc = al_txn_put(t, &k, &b);
+	if (!rc) {
+		al_rec_begin(&b, AL_K_SERIAL);
+		al_enc_u64(&b, contract);
+		al_enc_str(&b, p->product);
+		al_key_init(&k, AL_K_SERIAL);
+		al_key_str(&k, p->serial);
+		rc = al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+static int product_load(al_txn *t, autolic_id contract, const char *product, product_rec *p)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	product_key(&k, contract, product);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu has no product '%s'",
+		            (unsigned long long)contract, product);
+	if (!rc)
+		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT_PRODUCT);
+	if (!rc) {
+		al_dec_str(&d, p->product, sizeof p->product);
+		p->quantity = al_dec_u32(&d);
+		p->bought = al_dec_u32(&d);
+		al_dec_str(&d, p->serial, sizeof p->serial);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* Serial number -> contract and product. */
+static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product,
+                                 size_t cap)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	al_key_init(&k, AL_K_SERIAL);
+	al_key_str(&k, serial);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "no product has the serial number '%s'", serial);
+	if (!rc)
+		rc = al_rec_open(&d, b.p, b.len, AL_K_SERIAL);
+	if (!rc) {
+		*contract = al_dec_u64(&d);
+		al_dec_str(&d, product, cap);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* The account -> contract role index (ROLE-2, ROLE-4). */
+static int role_bits_get(al_txn *t, autolic_id account, autolic_id contract, int *bits)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
+	al_key_u64(&k, account);
+	al_key_u64(&k, contract);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	*bits = 0;
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = 0;
+	else if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_ACCOUNT_CONTRACT))) {
+		*bits = al_dec_u8(&d);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+static int role_bits_set(al_txn *t, autolic_id account, autolic_id contract, int bits)
+{
+	al_key k;
+	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
+	al_key_u64(&k, account);
+	al_key_u64(&k, contract);
+	if (!bits) {
+		int rc = al_txn_del(t, &k);
+		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+	}
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_ACCOUNT_CONTRACT);
+	al_enc_u8(&b, (uint8_t)bits);
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add, int remove)
+{
+	int bits;
+	int rc = role_bits_get(t, account, contract, &bits);
+	return rc ? rc : role_bits_set(t, account, contract, (bits | add) & ~remove);
+}
+
+/* ---- the shared contract (src/contract.h) ---- */
+
+int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
+                             al_contract_product *out)
+{
+	contract_rec r;
+	product_rec p;
+	int rc = al_contract_load_rec(t, contract, &r);
+	if (!rc)
+		rc = product_load(t, contract, product, &p);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->contract = contract;
+	out->team = r.team;
+	snprintf(out->product, sizeof out->product, "%s", p.product);
+	out->quantity = p.quantity;
+	out->start = r.start;
+	out->end = r.end;
+	out->active = al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_ACTIVE;
+	return 0;
+}
+
+int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
+                                   const char *what)
+{
+	contract_rec r;
+	int rc = al_contract_load_rec(t, contract, &r);
+	if (rc)
+		return rc;
+	rc = al_authz_actor(t, actor, NULL);
+	if (rc)
+		return rc;
+	al_subject s = {1, actor == r.manager, actor == r.coordinator, 0, 0, 0};
+	if (!al_authz_allowed(AL_FN_MANAGE_USERS, &s))
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-6: permission denied: %s on contract %s needs its contract "
+		              "manager or software coordinator; account %llu is neither",
+		              what ? what : "managing users", r.number, (unsigned long long)actor);
+	return 0;
+}
+
+static int admin_scan(al_txn *t, autolic_id account, autolic_id team, autolic_id *contract)
+{
+	al_key k;
+	al_idlist l;
+	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
+	al_key_u64(&k, account);
+	al_idlist_init(&l, t->a, 9);
+	int rc = al_idlist_scan(t, &k, &l);
+	*contract = 0;
+	for (size_t i = 0; !rc && i < l.n && !*contract; i++) {
+		contract_rec r;
+		rc = al_contract_load_rec(t, l.v[i], &r);
+		if (!rc && (!team || r.team == team))
+			*contract = r.id;
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
+int al_contract_admin_in_team(al_txn *t, autolic_id team, autolic_id account, autolic_id *contract)
+{
+	return admin_scan(t, account, team, contract);
+}
+
+int al_contract_admin_any(al_txn *t, autolic_id account, autolic_id *contract)
+{
+	return admin_scan(t, account, 0, contract);
+}
+
+/* ---- buying (ROLE-1, ROLE-2, ROLE-9, APS-1) ---- */
+
+typedef struct {
+	autolic_id actor;
+	const autolic_contract_spec *spec;
+	autolic_id id;
+} buy_args;
+
+/* APS-1: the team a purchase goes to. */
+static int purchase_team(al_txn *t, buy_args *ba, const autolic_account_info *buyer,
+                         autolic_id *team)
+{
+	if (ba->spec->team) {
+		int rc = al_team_check(t, ba->spec->team);
+		int role;
+		if (!rc)
+			rc = al_team_role(t, ba->spec->team, ba->actor, &role);
+		if (rc)
+			return rc;
+		al_subject s = {
+		    1, role == AL_ROLE_PRIMARY, role == AL_ROLE_SECONDARY, role == AL_ROLE_USER, 0,
+		    0};
+		if (!al_authz_allowed(AL_FN_SUBSCRIBE, &s))
+			return al_authz_deny(
+			    AL_FN_SUBSCRIBE, ba->actor,
+			    "only the team's primary administrator buys for the team");
+		*team = ba->spec->team;
+		return 0;
+	}
+	al_idlist l;
+	al_idlist_init(&l, t->a, 9);
+	int rc = al_team_list_of_account(t, ba->actor, &l);
+	autolic_id only = 0;
+	size_t primaries = 0;
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		int role;
+		rc = al_team_role(t, l.v[i], ba->actor, &role);
+		if (!rc && role == AL_ROLE_PRIMARY) {
+			primaries++;
+			only = l.v[i];
+		}
+	}
+	al_idlist_free(&l);
+	if (rc)
+		return rc;
+	if (primaries > 1)
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "APS-1: account %llu administers %zu teams; name the team this purchase is for",
+		    (unsigned long long)ba->actor, primaries);
+	if (primaries == 1) {
+		*team = only;
+		return 0;
+	}
+	char name[AUTOLIC_EMAIL_MAX + 16];
+	if (buyer->first_name[0] || buyer->last_name[0])
+		snprintf(name, sizeof name, "%s%s%s", buyer->first_name,
+		         buyer->first_name[0] ? " " : "", buyer->last_name);
+	else
+		snprintf(name, sizeof name, "%s", buyer->email);
+	return al_team_create(t, name, ba->actor, team);
+}
+
+static int buy_fn(al_txn *t, void *arg)
+{
+	buy_args *ba = arg;
+	const autolic_contract_spec *sp = ba->spec;
+	autolic_account_info buyer;
+	int rc = al_authz_actor(t, ba->actor, &buyer);
+	contract_rec r;
+	memset(&r, 0, sizeof r);
+	if (!rc)
+		rc = purchase_team(t, ba, &buyer, &r.team);
+	if (!rc)
+		rc = al_txn_seq_next(t, "contract", &r.id);
+	if (rc)
+		return rc;
+	al_contract_number(r.id, r.number, sizeof r.number);
+	r.manager = r.coordinator = r.buyer = ba->actor;
+	r.start = sp->start;
+	r.end = sp->end;
+	r.created = t->now;
+	r.auto_renew = sp->auto_renew != 0;
+	r.nproducts = (uint32_t)sp->nproducts;
+	for (size_t i = 0; !rc && i < sp->nproducts; i++) {
+		product_rec p;
+		memset(&p, 0, sizeof p);
+		snprintf(p.product, sizeof p.product, "%s", sp->products[i].product);
+		p.quantity = p.bought = sp->products[i].quantity;
+		al_key k;
+		if (sp->products[i].serial) {
+			snprintf(p.serial, sizeof p.serial, "%s", sp->products[i].serial);
+			al_key_init(&k, AL_K_SERIAL);
+			al_key_str(&k, p.serial);
+			rc = al_txn_exists(t, &k);
+			if (rc == 1)
+				rc = al_err(
+				    AUTOLIC_EEXISTS,
+				    "ROLE-1: serial number '%s' already belongs to a product",
+				    p.serial);
+		} else {
+			/* skip any number a host already used as its own serial */
+			do {
+				autolic_id seq;
+				rc = al_txn_seq_next(t, "serial", &seq);
+				if (rc)
+					break;
+				make_serial(seq, p.serial, sizeof p.serial);
+				al_key_init(&k, AL_K_SERIAL);
+				al_key_str(&k, p.serial);
+				rc = al_txn_exists(t, &k);
+			} while (rc == 1);
+		}
+		if (!rc)
+			rc = product_store(t, r.id, &p);
+		/* the seats noun registers the product for its summaries */
+		if (!rc)
+			rc = al_seat_quantity_changed(t, r.id, p.product, p.quantity, NULL);
+	}
+	if (!rc)
+		rc = contract_store(t, &r);
+	if (!rc) {
+		al_buf b;
+		al_key k;
+		al_buf_init(&b, t->a);
+		al_rec_begin(&b, AL_K_CONTRACT_NUMBER);
+		al_enc_u64(&b, r.id);
+		al_key_init(&k, AL_K_CONTRACT_NUMBER);
+		al_key_str(&k, r.number);
+		rc = al_txn_put(t, &k, &b);
+		if (!rc) {
+			al_rec_begin(&b, AL_K_TEAM_CONTRACT);
+			al_key_init(&k, AL_K_TEAM_CONTRACT);
+			al_key_u64(&k, r.team);
+			al_key_u64(&k, r.id);
+			rc = al_txn_put(t, &k, &b);
+		}
+		al_buf_free(&b);
+	}
+	if (!rc)
+		rc = role_bits_set(t, ba->actor, r.id, CR_MANAGER | CR_COORDINATOR);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ORDER_CONFIRMED, r.manager, r.team, r.id, NULL,
+		                  "ROLE-6", "order confirmation: contract %s with %u product(s)",
+		                  r.number, r.nproducts);
+	if (!rc)
+		ba->id = r.id;
+	return rc;
+}
+
+static int check_spec(const autolic_contract_spec *sp)
+{
+	if (sp->version == 0 || sp->version > AUTOLIC_CONTRACT_SPEC_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported",
+		              sp->version);
+	if (!sp->products || sp->nproducts == 0)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: a contract needs at least one product");
+	if (sp->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: at most %d products per contract, not %zu",
+		              AUTOLIC_CONTRACT_PRODUCTS_MAX, sp->nproducts);
+	if (sp->end <= sp->start)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts");
+	for (size_t i = 0; i < sp->nproducts; i++) {
+		const autolic_contract_product_spec *p = &sp->products[i];
+		if (p->version == 0 || p->version > AUTOLIC_CONTRACT_PRODUCT_SPEC_VERSION)
+			return al_err(AUTOLIC_EVERSION,
+			              "autolic_contract_product_spec version %u is not supported",
+			              p->version);
+		int rc = al_product_code_check(p->product, "ROLE-1");
+		if (rc)
+			return rc;
+		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
+			return al_err(AUTOLIC_EINVAL,
+			              "ROLE-1: seat quantity of '%s' must be 1 to %u, not %u",
+			              p->product, AUTOLIC_SEATS_MAX, p->quantity);
+		if (p->serial && (rc = serial_check(p->serial)) != 0)
+			return rc;
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(sp->products[j].product, p->product))
+				return al_err(AUTOLIC_EINVAL,
+				              "ROLE-1: product '%s' is listed twice", p->product);
+			if (p->serial && sp->products[j].serial &&
+			    !strcmp(sp->products[j].serial, p->serial))
+				return al_err(AUTOLIC_EINVAL,
+				              "ROLE-1: serial number '%s' is listed twice",
+				              p->serial);
+		}
+	}
+	return 0;
+}
+
+int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contract_spec *spec,
+                         autolic_id *id)
+{
+	if (!db || !spec)
+		return al_err(AUTOLIC_EINVAL, "db and spec are required");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = check_spec(spec);
+	if (rc)
+		return rc;
+	buy_args ba = {actor, spec, 0};
+	rc = al_run(db, 1, buy_fn, &ba);
+	if (!rc && id)
+		*id = ba.id;
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static void al_contract_fill_info(const contract_rec *r, autolic_time now,
+                                  autolic_contract_info *info)
+{
+	info->id = r->id;
+	memcpy(info->number, r->number, sizeof info->number);
+	info->team = r->team;
+	info->manager = r->manager;
+	info->coordinator = r->coordinator;
+	info->buyer = r->buyer;
+	info->start = r->start;
+	info->end = r->end;
+	info->auto_renew = r->auto_renew;
+	info->status = al_contract_status_at(r->start, r->end, now);
+	info->created = r->created;
+	info->nproducts = r->nproducts;
+}
+
+static int check_info_version(unsigned int v, unsigned int max, const char *what)
+{
+	if (v == 0 || v > max)
+		return al_err(AUTOLIC_EVERSION, "%s version %u is not supported", what, v);
+	return 0;
+}
+
+typedef struct {
+	autolic_id id;
+	contract_rec r;
+	autolic_time now;
+} cget_args;
+
+static int cget_fn(al_txn *t, void *arg)
+{
+	cget_args *ga = arg;
+	ga->now = t->now;
+	return al_contract_load_rec(t, ga->id, &ga->r);
+}
+
+int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_info *info)
+{
+	if (!db || !info)
+		return al_err(AUTOLIC_EINVAL, "db and info are required");
+	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
+	                            "autolic_contract_info");
+	if (rc)
+		return rc;
+	cget_args ga;
+	ga.id = contract;
+	rc = al_run(db, 0, cget_fn, &ga);
+	if (!rc)
+		al_contract_fill_info(&ga.r, ga.now, info);
+	return rc;
+}
+
+typedef struct {
+	const char *number;
+	autolic_id id;
+} cfind_args;
+
+static int cfind_fn(al_txn *t, void *arg)
+{
+	cfind_args *fa = arg;
+	al_key k;
+	al_buf b;
+	al_rd d;
+	al_key_init(&k, AL_K_CONTRACT_NUMBER);
+	al_key_str(&k, fa->number);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "no contract has the number '%s'", fa->number);
+	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT_NUMBER))) {
+		fa->id = al_dec_u64(&d);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+int autolic_contract_find(autolic_db *db, const char *number, autolic_id *contract)
+{
+	if (!db || !number || !contract)
+		return al_err(AUTOLIC_EINVAL, "db, number and contract are required");
+	size_t n = strlen(number);
+	if (n == 0 || n > AUTOLIC_CONTRACT_NUMBER_MAX)
+		return al_err(AUTOLIC_EINVAL, "contract number must be 1 to %d bytes",
+		              AUTOLIC_CONTRACT_NUMBER_MAX);
+	cfind_args fa = {number, 0};
+	int rc = al_run(db, 0, cfind_fn, &fa);
+	if (!rc)
+		*contract = fa.id;
+	return rc;
+}
+
+/* Who the actor is to the contract, for the ROLE-6 matrix; `product` NULL
+ * when no particular product is concerned. */
+static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id actor,
+                               const char *product, al_subject *s)
+{
+	memset(s, 0, sizeof(*s));
+	autolic_account_info a;
+	int rc = al_account_load(t, actor, &a);
+	if (rc == AUTOLIC_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	s->active = a.state == AUTOLIC_ACCOUNT_ACTIVE;
+	s->manager = actor == r->manager;
+	s->coordinator = actor == r->coordinator;
+	int role;
+	rc = al_team_role(t, r->team, actor, &role);
+	if (rc)
+		return rc;
+	s->user = role != AL_ROLE_NONE;
+	if (product && s->user)
+		rc = al_seat_held(t, actor, product, &s->granted);
+	return rc;
+}
+
+/* Refuse with ROLE-7's reason when the actor cannot act at all, else with ROLE-6's. */
+static int require(al_txn *t, const contract_rec *r, autolic_id actor, const char *product, int fn)
+{
+	int rc = al_authz_actor(t, actor, NULL);
+	if (rc)
+		return rc;
+	al_subject s;
+	rc = al_contract_subject(t, r, actor, product, &s);
+	if (rc)
+		return rc;
+	if (al_authz_allowed(fn, &s))
+		return 0;
+	const char *why = s.user ? (product ? "a user without this product" : "a user of the team")
+	                         : "no role on this contract";
+	return al_authz_deny(fn, actor, why);
+}
+
+typedef struct {
+	autolic_id actor, contract;
+	const char *product;
+	product_rec p;
+} pget_args;
+
+static int pget_fn(al_txn *t, void *arg)
+{
+	pget_args *pa = arg;
+	contract_rec r;
+	int rc = al_contract_load_rec(t, pa->contract, &r);
+	if (!rc)
+		rc = product_load(t, pa->contract, pa->product, &pa->p);
+	if (!rc)
+		rc = require(t, &r, pa->actor, pa->product, AL_FN_SERIALS);
+	return rc;
+}
+
+int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id contract,
+                                 const char *product, autolic_contract_product_info *info)
+{
+	if (!db || !info)
+		return al_err(AUTOLIC_EINVAL, "db and info are required");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
+	                            "autolic_contract_product_info");
+	if (!rc)
+		rc = al_product_code_check(product, "product");
+	if (rc)
+		return rc;
+	pget_args pa;
+	pa.actor = actor;
+	pa.contract = contract;
+	pa.product = product;
+	rc = al_run(db, 0, pget_fn, &pa);
+	if (!rc) {
+		info->contract = contract;
+		memcpy(info->product, pa.p.product, sizeof info->product);
+		info->quantity = pa.p.quantity;
+		info->bought = pa.p.bought;
+		memcpy(info->serial, pa.p.serial, sizeof info->serial);
+	}
+	return rc;
+}
+
+/* ---- contract roles (ROLE-2, ROLE-3, ROLE-4) ---- */
+
+static int status_require_active(const contract_rec *r, autolic_time now, const char *rule)
+{
+	int st = al_contract_status_at(r->start, r->end, now);
+	if (st == AUTOLIC_CONTRACT_PENDING)
+		return al_err(AUTOLIC_ESTATE, "%s: the term of contract %s has not started", rule,
+		              r->number);
+	if (st == AUTOLIC_CONTRACT_EXPIRED)
+		return al_err(AUTOLIC_EEXPIRED, "%s: contract %s has ended", rule, r->number);
+	return 0;
+}
+
+typedef struct {
+	autolic_id actor, contract, other;
+	int flag;
+	autolic_time when;
+	const char *product, *update;
+} op_args;
+
+static int transfer_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = al_authz_actor(t, oa->actor, NULL);
+	if (rc)
+		return rc;
+	if (oa->actor != r.manager)
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-3: permission denied: only the contract manager of %s (account "
+		              "%llu) may hand it over",
+		              r.number, (unsigned long long)r.manager);
+	if (r.auto_renew)
+		return al_err(AUTOLIC_ESTATE,
+		              "ROLE-3: contract %s is on automatic renewal; it must run to its end "
+		              "and a new contract be taken out",
+		              r.number);
+	autolic_account_info nm;
+	rc = al_account_load(t, oa->other, &nm);
+	if (rc)
+		return rc;
+	if (oa->other == r.manager)
+		return al_err(AUTOLIC_ESTATE,
+		              "ROLE-3: account %llu is already the contract manager of %s",
+		              (unsigned long long)oa->other, r.number);
+	int role;
+	rc = al_team_role(t, r.team, oa->other, &role);
+	if (rc)
+		return rc;
+	if (nm.state != AUTOLIC_ACCOUNT_ACTIVE ||
+	    (role != AL_ROLE_SECONDARY && role != AL_ROLE_PRIMARY))
+		return al_err(AUTOLIC_ESTATE,
+		              "ROLE-3: only an active administrator of team %llu can become "
+		              "contract manager; account %llu is not one",
+		              (unsigned long long)r.team, (unsigned long long)oa->other);
+	autolic_id former = r.manager;
+	r.manager = oa->other;
+	rc = contract_store(t, &r);
+	if (!rc)
+		rc = role_bits_change(t, former, r.id, 0, CR_MANAGER);
+	if (!rc)
+		rc = role_bits_change(t, r.manager, r.id, CR_MANAGER, 0);
+	/* the former manager stays an administrator (secondary in team terms) */
+	if (!rc)
+		rc = al_team_raise_to_admin(t, r.team, former);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, r.manager, r.team, r.id, NULL,
+		                  "ROLE-3", "you are now the contract manager of %s", r.number);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL,
+		                  "ROLE-3", "you are no longer the contract manager of %s",
+		                  r.number);
+	return rc;
+}
+
+int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_id contract,
+                                      autolic_id new_manager)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!contract || !new_manager)
+		return al_err(AUTOLIC_EINVAL, "contract and new_manager are required");
+	op_args oa = {actor, contract, new_manager, 0, 0, NULL, NULL};
+	return al_run(db, 1, transfer_fn, &oa);
+}
+
+typedef struct {
+	autolic_id actor;
+	const char *serial;
+	char current[AUTOLIC_EMAIL_MAX + 1];
+	char email[AUTOLIC_EMAIL_MAX + 1];
+	char first[AUTOLIC_NAME_MAX + 1], last[AUTOLIC_NAME_MAX + 1];
+} coord_args;
+
+static int coord_fn(al_txn *t, void *arg)
+{
+	coord_args *ca = arg;
+	autolic_id cid;
+	char product[AUTOLIC_PRODUCT_MAX + 1];
+	contract_rec r;
+	int rc = al_contract_by_serial(t, ca->serial, &cid, product, sizeof product);
+	if (rc) {
+		if (rc == AUTOLIC_ENOTFOUND)
+			al_err_prefix("ROLE-4");
+		return rc;
+	}
+	rc = al_contract_load_rec(t, cid, &r);
+	if (!rc)
+		rc = require(t, &r, ca->actor, NULL, AL_FN_ASSIGN_COORDINATOR);
+	if (rc)
+		return rc;
+	autolic_account_info cur;
+	rc = al_account_load(t, r.coordinator, &cur);
+	if (rc)
+		return rc;
+	if (strcmp(cur.email, ca->current) != 0)
+		return al_err(AUTOLIC_EINVAL,
+		              "ROLE-4: '%s' is not the current software coordinator of contract %s",
+		              ca->current, r.number);
+	autolic_id nid;
+	int invited;
+	rc = al_account_invite(t, ca->email, ca->first, ca->last, NULL, ca->actor, &nid, &invited);
+	if (rc)
+		return rc;
+	if (nid == r.coordinator)
+		return al_err(AUTOLIC_EEXISTS,
+		              "ROLE-4: %s is already the software coordinator of contract %s",
+		              ca->email, r.number);
+	autolic_id former = r.coordinator;
+	r.coordinator = nid;
+	rc = contract_store(t, &r);
+	if (!rc)
+		rc = role_bits_change(t, former, r.id, 0, CR_COORDINATOR);
+	if (!rc)
+		rc = role_bits_change(t, nid, r.id, CR_COORDINATOR, 0);
+	if (!rc)
+		rc = al_team_raise_to_admin(t, r.team, nid);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, nid, r.team, r.id, NULL, "ROLE-4",
+		                  "you are now the software coordinator of contract %s", r.number);
+	if (!rc)
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL, "ROLE-4",
+		    "you are no longer the software coordinator of contract %s", r.number);
+	return rc;
+}
+
+int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const char *serial,
+                                        const char *current_email, const char *new_coordinator)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!serial || !*serial || !current_email || !new_coordinator)
+		return al_err(AUTOLIC_EINVAL,
+		              "ROLE-4: the serial number, the current coordinator's email and the "
+		              "new coordinator are required");
+	if (strlen(serial) > AUTOLIC_SERIAL_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-4: serial number longer than %d bytes",
+		              AUTOLIC_SERIAL_MAX);
+	coord_args ca;
+	ca.actor = actor;
+	ca.serial = serial;
+	int rc = autolic_email_normalize(current_email, ca.current, sizeof ca.current);
+	if (!rc)
+		rc = autolic_person_parse(new_coordinator, ca.email, ca.first, ca.last);
+	if (rc)
+		return rc;
+	return al_run(db, 1, coord_fn, &ca);
+}
+
+/* ---- managing the contract (ROLE-6) ---- */
+
+static int renew_flag_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = require(t, &r, oa->actor, NULL, AL_FN_MANAGE_CONTRACT);
+	if (rc)
+		return rc;
+	if (oa->when) {
+		if (oa->when <= r.end)
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "ROLE-6: the new end must be after the current end of contract %s",
+			    r.number);
+		r.end = oa->when;
+	} else {
+		if (al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_EXPIRED)
+			return al_err(AUTOLIC_EEXPIRED,
+			              "ROLE-6: contract %s has ended; its renewal cannot change",
+			              r.number);
+		r.auto_renew = oa->flag != 0;
+	}
+	return contract_store(t, &r);
+}
+
+int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id contract, int on)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	op_args oa = {actor, contract, 0, on, 0, NULL, NULL};
+	return al_run(db, 1, renew_flag_fn, &oa);
+}
+
+int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract,
+                           autolic_time new_end)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (new_end <= 0)
+		return al_err(AUTOLIC_EINVAL, "new_end must be a positive time");
+	op_args oa = {actor, contract, 0, 0, new_end, NULL, NULL};
+	return al_run(db, 1, renew_flag_fn, &oa);
+}
+
+/* ---- downloads and updates (ROLE-6, ROLE-8) ---- */
+
+static void offer_key(al_key *k, autolic_id contract, const char *product, const char *update)
+{
+	al_key_init(k, AL_K_CONTRACT_OFFER);
+	al_key_u64(k, contract);
+	al_key_str(k, product);
+	al_key_str(k, update);
+}
+
+static int access_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	product_rec p;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = product_load(t, oa->contract, oa->product, &p);
+	if (rc)
+		return rc;
+	int fn = oa->flag; /* AL_FN_DOWNLOAD, AL_FN_UPDATES, or -1 for offering */
+	if (fn < 0) {
+		rc = require(t, &r, oa->actor, NULL, AL_FN_MANAGE_USERS);
+		if (rc) {
+			if (rc == AUTOLIC_EPERM)
+				al_err_prefix("ROLE-8");
+			return rc;
+		}
+		rc = status_require_active(&r, t->now, "ROLE-8");
+		if (rc)
+			return rc;
+		al_key k;
+		offer_key(&k, r.id, p.product, oa->update);
+		if (oa->other) {
+			al_buf b;
+			al_buf_init(&b, t->a);
+			al_rec_begin(&b, AL_K_CONTRACT_OFFER);
+			rc = al_txn_put(t, &k, &b);
+			al_buf_free(&b);
+			return rc;
+		}
+		rc = al_txn_del(t, &k);
+		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+	}
+	rc = require(t, &r, oa->actor, p.product, fn);
+	if (!rc)
+		rc = status_require_active(&r, t->now, "ROLE-6");
+	if (rc || fn != AL_FN_UPDATES || oa->actor == r.manager || oa->actor == r.coordinator)
+		return rc;
+	/* ROLE-8: users get only what their administrators offered */
+	al_key k;
+	offer_key(&k, r.id, p.product, oa->update);
+	rc = al_txn_exists(t, &k);
+	if (rc == 0)
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-8: permission denied: update '%s' of '%s' is not offered to "
+		              "the users of contract %s",
+		              oa->update, p.product, r.number);
+	return rc < 0 ? rc : 0;
+}
+
+static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                       const char *update, int fn, int offered)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_product_code_check(product, "product");
+	if (!rc && fn != AL_FN_DOWNLOAD)
+		rc = al_product_code_check(update, "update");
+	if (rc)
+		return rc;
+	op_args oa = {actor, contract, (autolic_id)(offered != 0), fn, 0, product, update};
+	return al_run(db, fn < 0, access_fn, &oa);
+}
+
+int autolic_contract_download_check(autolic_db *db, autolic_id actor, autolic_id contract,
+                                    const char *product)
+{
+	return access_call(db, actor, contract, product, NULL, AL_FN_DOWNLOAD, 0);
+}
+
+int autolic_contract_update_check(autolic_db *db, autolic_id actor, autolic_id contract,
+                                  const char *product, const char *update)
+{
+	return access_call(db, actor, contract, product, update, AL_FN_UPDATES, 0);
+}
+
+int autolic_contract_update_offer(autolic_db *db, autolic_id actor, autolic_id contract,
+                                  const char *product, const char *update, int offered)
+{
+	return access_call(db, actor, contract, product, update, -1, offered);
+}
+
+static int notify_fn(al_txn *t, void *arg)
+{
+	op_args *oa = arg;
+	contract_rec r;
+	product_rec p;
+	int rc = al_contract_load_rec(t, oa->contract, &r);
+	if (!rc)
+		rc = product_load(t, oa->contract, oa->product, &p);
+	if (rc)
+		return rc;
+	/* ROLE-6: the coordinator column alone receives new-download notices */
+	al_subject s = {1, 0, 1, 0, 0, 0};
+	if (!al_authz_allowed(AL_FN_DOWNLOAD_NOTICE, &s))
+		return 0;
+	return al_txn_event(t, AUTOLIC_EVENT_DOWNLOAD_AVAILABLE, r.coordinator, r.team, r.id,
+	                    p.product, "ROLE-6", "update '%s' of '%s' is available for contract %s",
+	                    oa->update, p.product, r.number);
+}
+
+int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const char *product,
+                                     const char *update)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	int rc = al_product_code_check(product, "product");
+	if (!rc)
+		rc = al_product_code_check(update, "update");
+	if (rc)
+		return rc;
+	op_args oa = {0, contract, 0, 0, 0, product, update};
+	return al_run(db, 0, notify_fn, &oa);
+}
+
+/* ---- iteration (snapshots) ---- */
+
+typedef struct al_snap {
+	al_alloc a;
+	void *v;
+	size_t n, pos;
+} al_snap;
+
+struct autolic_contract_iter {
+	al_snap s; /* of autolic_contract_info */
+};
+
+struct autolic_contract_member_iter {
+	al_snap s; /* of autolic_contract_member */
+};
+
+typedef struct {
+	autolic_id key; /* team (contracts) or contract (members) */
+	const al_alloc *a;
+	void *v;
+	size_t n;
+} csnap_args;
+
+static int contracts_snap_fn(al_txn *t, void *arg)
+{
+	csnap_args *sa = arg;
+	al_free(sa->a, sa->v);
+	sa->v = NULL;
+	sa->n = 0;
+	al_idlist l;
+	al_key k;
+	int rc = 0;
+	if (sa->key) {
+		rc = al_team_check(t, sa->key);
+		al_key_init(&k, AL_K_TEAM_CONTRACT);
+		al_key_u64(&k, sa->key);
+		al_idlist_init(&l, t->a, 9);
+	} else {
+		al_key_init(&k, AL_K_CONTRACT);
+		al_idlist_init(&l, t->a, 1);
+	}
+	if (!rc)
+		rc = al_idlist_scan(t, &k, &l);
+	autolic_contract_info *v = NULL;
+	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
+		rc =
+		    al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu contracts", l.n);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		contract_rec r;
+		rc = al_contract_load_rec(t, l.v[i], &r);
+		if (!rc)
+			al_contract_fill_info(&r, t->now, &v[i]);
+	}
+	if (rc)
+		al_free(sa->a, v);
+	else {
+		sa->v = v;
+		sa->n = l.n;
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
+static int members_snap_fn(al_txn *t, void *arg)
+{
+	csnap_args *sa = arg;
+	al_free(sa->a, sa->v);
+	sa->v = NULL;
+	sa->n = 0;
+	contract_rec r;
+	int rc = al_contract_load_rec(t, sa->key, &r);
+	if (rc)
+		return rc;
+	al_idlist l;
+	al_idlist_init(&l, t->a, 9);
+	rc = al_team_list_members(t, r.team, &l);
+	autolic_contract_member *v = NULL;
+	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu members", l.n);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		autolic_account_info a;
+		v[i].account = l.v[i];
+		v[i].roles = AUTOLIC_CONTRACT_ROLE_USER |
+		             (l.v[i] == r.manager ? AUTOLIC_CONTRACT_ROLE_MANAGER : 0u) |
+		             (l.v[i] == r.coordinator ? AUTOLIC_CONTRACT_ROLE_COORDINATOR : 0u);
+		rc = al_team_role(t, r.team, l.v[i], &v[i].team_role);
+		if (!rc)
+			rc = al_account_load(t, l.v[i], &a);
+		if (!rc)
+			v[i].state = a.state;
+	}
+	if (rc)
+		al_free(sa->a, v);
+	else {
+		sa->v = v;
+		sa->n = l.n;
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
+/* Both iterators start with an al_snap: allocator, array, count, position. */
+static int snap_new(autolic_db *db, autolic_id key, al_txn_fn fn, size_t size, void **out)
+{
+	const al_alloc *a = al_db_alloc(db);
+	al_snap *it = al_calloc(a, 1, size);
+	if (!it)
+		return al_err(AUTOLIC_ENOMEM, "out of memory creating an iterator");
+	it->a = *a;
+	csnap_args sa = {key, &it->a, NULL, 0};
+	int rc = al_run(db, 0, fn, &sa);
+	if (rc) {
+		al_free(&it->a, sa.v);
+		al_free(&it->a, it);
+		return rc;
+	}
+	it->v = sa.v;
+	it->n = sa.n;
+	*out = it;
+	return 0;
+}
+
+int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return al_err(AUTOLIC_EINVAL, "db and out are required");
+	return snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
+}
+
+int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info *info)
+{
+	al_err_clear();
+	if (!it || !info)
+		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
+	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
+	                            "autolic_contract_info");
+	if (rc)
+		return rc;
+	if (it->s.pos >= it->s.n)
+		return AUTOLIC_ITEROVER;
+	unsigned int v = info->version;
+	*info = ((const autolic_contract_info *)it->s.v)[it->s.pos++];
+	info->version = v;
+	return 0;
+}
+
+static void snap_free(al_snap *s)
+{
+	al_alloc a = s->a;
+	al_free(&a, s->v);
+	al_free(&a, s);
+}
+
+void autolic_contract_iter_free(autolic_contract_iter *it)
+{
+	if (it)
+		snap_free(&it->s);
+}
+
+int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
+                                     autolic_contract_member_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return al_err(AUTOLIC_EINVAL, "db and out are required");
+	return snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter),
+	                (void **)out);
+}
+
+int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_contract_member *m)
+{
+	al_err_clear();
+	if (!it || !m)
+		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
+	int rc = check_info_version(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION,
+	                            "autolic_contract_member");
+	if (rc)
+		return rc;
+	if (it->s.pos >= it->s.n)
+		return AUTOLIC_ITEROVER;
+	unsigned int v = m->version;
+	*m = ((const autolic_contract_member *)it->s.v)[it->s.pos++];
+	m->version = v;
+	return 0;
+}
+
+void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
+{
+	if (it)
+		snap_free(&it->s);
+}
+
+/* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
+
+typedef struct {
+	autolic_id actor, contract;
+	const char *product;
+	int64_t quantity;
+	uint32_t revoked;
+} qty_args;
+
+static int qty_fn(al_txn *t, void *arg)
+{
+	qty_args *qa = arg;
+	contract_rec r;
+	product_rec p;
+	qa->revoked = 0;
+	int rc = al_contract_load_rec(t, qa->contract, &r);
+	if (!rc)
+		rc = product_load(t, qa->contract, qa->product, &p);
+	if (!rc)
+		rc = require(t, &r, qa->actor, NULL, AL_FN_MANAGE_CONTRACT);
+	if (rc)
+		return rc;
+	if (qa->quantity > (int64_t)p.bought)
+		return al_err(AUTOLIC_EINVAL,
+		              "ROLE-9: contract %s was bought with %u seats of '%s'; more seats "
+		              "need a new contract, not %lld here",
+		              r.number, p.bought, p.product, (long long)qa->quantity);
+	p.quantity = (uint32_t)qa->quantity;
+	rc = product_store(t, r.id, &p);
+	if (!rc)
+		rc = al_seat_quantity_changed(t, r.id, p.product, qa->quantity, &qa->revoked);
+	return rc;
+}
+
+int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract,
+                                  const char *product, int64_t quantity, uint32_t *revoked)
+{
+	if (revoked)
+		*revoked = 0;
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_product_code_check(product, "product");
+	if (rc)
+		return rc;
+	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld",
+		              AUTOLIC_SEATS_MAX, (long long)quantity);
+	qty_args qa = {actor, contract, product, quantity, 0};
+	rc = al_run(db, 1, qty_fn, &qa);
+	if (!rc && revoked)
+		*revoked = qa.revoked;
+	return rc;
+}

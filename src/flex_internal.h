@@ -1,0 +1,61 @@
+/*
+ * Flex tokens: records and helpers shared by src/flex.c (changes) and
+ * src/flex_report.c (reports, the invariant check). Not a contract for other
+ * nouns: those are in src/flex.h.
+ */
+#ifndef AL_FLEX_INTERNAL_H
+#define AL_FLEX_INTERNAL_H
+
+#include "flex.h"
+#include "core/error.h"
+#include "core/txn.h"
+
+/* A team's Flex state (record AL_K_FLEX_TEAM; defaults when absent). */
+typedef struct al_flex_team {
+	autolic_id id;
+	int64_t overage_limit; /* FLEX-5 policy; 0 = no overage */
+	int64_t low_threshold; /* FLEX-12; -1 = 20% of unexpired lots */
+	int64_t owed;          /* overage tokens owed */
+	int low;               /* below the threshold at the last change */
+	size_t n_defaults;     /* FLEX-8; 0 = defaults disabled */
+	char defaults[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
+} al_flex_team;
+
+typedef struct al_flex_lotrec {
+	autolic_id id, team;
+	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX + 1];
+	int64_t quantity, remaining;
+	autolic_time purchased, expires;
+	int expired; /* the expiry is recorded (EXPIRE entry, index moved) */
+} al_flex_lotrec;
+
+typedef struct al_flex_ids {
+	autolic_id *v;
+	size_t n, cap;
+	const al_alloc *a;
+} al_flex_ids;
+
+int al_flex_product_norm(const char *in, char *out);
+int al_flex_get(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r);
+int al_flex_ids_push(al_flex_ids *v, autolic_id id);
+void al_flex_ids_free(al_flex_ids *v);
+int al_flex_collect_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
+
+int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info *p);
+/* AUTOLIC_ENOTFOUND (via al_team_check) when the team does not exist. */
+int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf);
+int al_flex_team_store(al_txn *t, const al_flex_team *tf);
+int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l);
+int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, size_t *n);
+int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, autolic_id lot,
+                       int64_t amount, autolic_id account, autolic_id window, const char *product,
+                       const char *subscription);
+int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
+                         autolic_flex_entry *e);
+int al_flex_expire_due(al_txn *t, autolic_id team, size_t *count);
+int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int64_t *unexpired);
+int64_t al_flex_threshold(const al_flex_team *tf, int64_t unexpired);
+int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired);
+int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n);
+
+#endif

@@ -1,0 +1,478 @@
+/* Developer hubs (APS-2..APS-4). */
+#include "hub.h"
+#include "account.h"
+#include "authz.h"
+#include "idlist.h"
+#include "team.h"
+#include "autolic/hub.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct hub_rec {
+	autolic_id id, team, created_by;
+	char name[AUTOLIC_HUB_NAME_MAX + 1];
+	autolic_time created;
+} hub_rec;
+
+typedef struct app_rec {
+	autolic_id id, hub;
+	char name[AUTOLIC_HUB_NAME_MAX + 1];
+	autolic_time created;
+} app_rec;
+
+static void id_key(al_key *k, uint8_t prefix, autolic_id id)
+{
+	al_key_init(k, prefix);
+	al_key_u64(k, id);
+}
+
+static void pair_key(al_key *k, uint8_t prefix, autolic_id a, autolic_id b)
+{
+	al_key_init(k, prefix);
+	al_key_u64(k, a);
+	al_key_u64(k, b);
+}
+
+static void admin_keys(al_key *fwd, al_key *rev, autolic_id hub, autolic_id account)
+{
+	pair_key(fwd, AL_K_HUB_ADMIN, hub, account);
+	pair_key(rev, AL_K_ACCOUNT_HUB, account, hub);
+}
+
+int al_hub_forget_account(al_txn *t, autolic_id account)
+{
+	al_key k, fwd, rev;
+	al_idlist l;
+	id_key(&k, AL_K_ACCOUNT_HUB, account);
+	al_idlist_init(&l, t->a, 9);
+	int rc = al_idlist_scan(t, &k, &l);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		admin_keys(&fwd, &rev, l.v[i], account);
+		rc = al_txn_del(t, &fwd);
+		if (!rc)
+			rc = al_txn_del(t, &rev);
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
+static int put_empty(al_txn *t, const al_key *k, uint8_t tag)
+{
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, tag);
+	int rc = al_txn_put(t, k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int hub_store(al_txn *t, const hub_rec *h)
+{
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_HUB);
+	al_enc_u64(&b, h->id);
+	al_enc_u64(&b, h->team);
+	al_enc_str(&b, h->name);
+	al_enc_i64(&b, h->created);
+	al_enc_u64(&b, h->created_by);
+	id_key(&k, AL_K_HUB, h->id);
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	id_key(&k, AL_K_HUB, id);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "hub %llu does not exist", (unsigned long long)id);
+	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_HUB))) {
+		h->id = al_dec_u64(&d);
+		h->team = al_dec_u64(&d);
+		al_dec_str(&d, h->name, sizeof h->name);
+		h->created = al_dec_i64(&d);
+		h->created_by = al_dec_u64(&d);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+static int app_store(al_txn *t, const app_rec *a)
+{
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_HUB_APP);
+	al_enc_u64(&b, a->id);
+	al_enc_u64(&b, a->hub);
+	al_enc_str(&b, a->name);
+	al_enc_i64(&b, a->created);
+	id_key(&k, AL_K_HUB_APP, a->id);
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int app_load(al_txn *t, autolic_id id, app_rec *a)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	id_key(&k, AL_K_HUB_APP, id);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "application %llu does not exist",
+		            (unsigned long long)id);
+	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_HUB_APP))) {
+		a->id = al_dec_u64(&d);
+		a->hub = al_dec_u64(&d);
+		al_dec_str(&d, a->name, sizeof a->name);
+		a->created = al_dec_i64(&d);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* APS-4: the hub's administrators are its team's administrators and the
+ * accounts they appointed. */
+static int require_hub_admin(al_txn *t, const hub_rec *h, autolic_id actor, const char *what)
+{
+	int rc = al_authz_actor(t, actor, NULL);
+	if (rc)
+		return rc;
+	int role;
+	rc = al_team_role(t, h->team, actor, &role);
+	if (rc || role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
+		return rc;
+	al_key k;
+	pair_key(&k, AL_K_HUB_ADMIN, h->id, actor);
+	rc = al_txn_exists(t, &k);
+	if (rc == 0)
+		return al_err(AUTOLIC_EPERM,
+		              "APS-4: permission denied: %s needs an administrator of hub %llu; "
+		              "account %llu is not one",
+		              what, (unsigned long long)h->id, (unsigned long long)actor);
+	return rc < 0 ? rc : 0;
+}
+
+static int check_name(const char *name, const char *what)
+{
+	if (!name || !*name)
+		return al_err(AUTOLIC_EINVAL, "%s is NULL or empty", what);
+	size_t n = strlen(name);
+	if (n > AUTOLIC_HUB_NAME_MAX)
+		return al_err(AUTOLIC_EINVAL, "%s is longer than %d bytes", what,
+		              AUTOLIC_HUB_NAME_MAX);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return al_err(AUTOLIC_EINVAL, "%s contains a control character", what);
+	return 0;
+}
+
+typedef struct {
+	autolic_id actor, a, b;
+	const char *name;
+	autolic_id id;
+} hub_args;
+
+static int create_fn(al_txn *t, void *arg)
+{
+	hub_args *ha = arg;
+	int rc = al_team_require_admin(t, ha->a, ha->actor, "APS-3",
+	                               "creating the team's developer hub");
+	if (rc)
+		return rc;
+	al_key k;
+	al_buf b;
+	al_rd d;
+	id_key(&k, AL_K_TEAM_HUB, ha->a);
+	al_buf_init(&b, t->a);
+	rc = al_txn_get(t, &k, &b);
+	if (!rc) {
+		autolic_id existing = 0;
+		if (!(rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM_HUB))) {
+			existing = al_dec_u64(&d);
+			rc = al_rd_done(&d);
+		}
+		if (!rc)
+			rc = al_err(AUTOLIC_EEXISTS,
+			            "APS-2: team %llu already has developer hub %llu",
+			            (unsigned long long)ha->a, (unsigned long long)existing);
+	} else if (rc == AUTOLIC_ENOTFOUND) {
+		hub_rec h;
+		memset(&h, 0, sizeof h);
+		rc = al_txn_seq_next(t, "hub", &h.id);
+		h.team = ha->a;
+		h.created_by = ha->actor;
+		h.created = t->now;
+		snprintf(h.name, sizeof h.name, "%s", ha->name);
+		if (!rc)
+			rc = hub_store(t, &h);
+		if (!rc) {
+			al_rec_begin(&b, AL_K_TEAM_HUB);
+			al_enc_u64(&b, h.id);
+			rc = al_txn_put(t, &k, &b);
+		}
+		if (!rc)
+			ha->id = h.id;
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const char *name,
+                       autolic_id *id)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!team)
+		return al_err(AUTOLIC_EINVAL, "team is required");
+	int rc = check_name(name, "hub name");
+	if (rc)
+		return rc;
+	hub_args ha = {actor, team, 0, name, 0};
+	rc = al_run(db, 1, create_fn, &ha);
+	if (!rc && id)
+		*id = ha.id;
+	return rc;
+}
+
+typedef struct {
+	autolic_id id;
+	hub_rec h;
+	app_rec a;
+} get_args;
+
+static int hget_fn(al_txn *t, void *arg)
+{
+	get_args *ga = arg;
+	return hub_load(t, ga->id, &ga->h);
+}
+
+int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
+{
+	if (!db || !info)
+		return al_err(AUTOLIC_EINVAL, "db and info are required");
+	if (info->version == 0 || info->version > AUTOLIC_HUB_INFO_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_hub_info version %u is not supported",
+		              info->version);
+	get_args ga;
+	ga.id = hub;
+	int rc = al_run(db, 0, hget_fn, &ga);
+	if (!rc) {
+		info->id = ga.h.id;
+		info->team = ga.h.team;
+		memcpy(info->name, ga.h.name, sizeof info->name);
+		info->created = ga.h.created;
+		info->created_by = ga.h.created_by;
+	}
+	return rc;
+}
+
+static int hfind_fn(al_txn *t, void *arg)
+{
+	get_args *ga = arg;
+	int rc = al_team_check(t, ga->id);
+	if (rc)
+		return rc;
+	al_key k;
+	al_buf b;
+	al_rd d;
+	id_key(&k, AL_K_TEAM_HUB, ga->id);
+	al_buf_init(&b, t->a);
+	rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu has no developer hub",
+		            (unsigned long long)ga->id);
+	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM_HUB))) {
+		ga->h.id = al_dec_u64(&d);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+int autolic_hub_find(autolic_db *db, autolic_id team, autolic_id *hub)
+{
+	if (!db || !hub)
+		return al_err(AUTOLIC_EINVAL, "db and hub are required");
+	get_args ga;
+	ga.id = team;
+	int rc = al_run(db, 0, hfind_fn, &ga);
+	if (!rc)
+		*hub = ga.h.id;
+	return rc;
+}
+
+static int add_admin_fn(al_txn *t, void *arg)
+{
+	hub_args *ha = arg;
+	hub_rec h;
+	int rc = hub_load(t, ha->a, &h);
+	if (!rc)
+		rc = al_team_require_admin(t, h.team, ha->actor, "APS-4",
+		                           "appointing a hub administrator");
+	if (rc)
+		return rc;
+	autolic_account_info who;
+	int role;
+	rc = al_account_load(t, ha->b, &who);
+	if (!rc)
+		rc = al_team_role(t, h.team, ha->b, &role);
+	if (rc)
+		return rc;
+	if (who.state != AUTOLIC_ACCOUNT_ACTIVE || role == AL_ROLE_NONE)
+		return al_err(AUTOLIC_ESTATE,
+		              "APS-4: account %llu is not an active member of team %llu",
+		              (unsigned long long)ha->b, (unsigned long long)h.team);
+	al_key fwd, rev;
+	admin_keys(&fwd, &rev, h.id, ha->b);
+	rc = al_txn_exists(t, &fwd);
+	if (rc == 1)
+		return al_err(AUTOLIC_EEXISTS,
+		              "APS-4: account %llu is already an administrator of hub %llu",
+		              (unsigned long long)ha->b, (unsigned long long)h.id);
+	if (!rc)
+		rc = put_empty(t, &fwd, AL_K_HUB_ADMIN);
+	if (!rc)
+		rc = put_empty(t, &rev, AL_K_ACCOUNT_HUB);
+	return rc;
+}
+
+int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!hub || !account)
+		return al_err(AUTOLIC_EINVAL, "hub and account are required");
+	hub_args ha = {actor, hub, account, NULL, 0};
+	return al_run(db, 1, add_admin_fn, &ha);
+}
+
+static int app_create_fn(al_txn *t, void *arg)
+{
+	hub_args *ha = arg;
+	hub_rec h;
+	int rc = hub_load(t, ha->a, &h);
+	if (!rc)
+		rc = require_hub_admin(t, &h, ha->actor, "creating an application");
+	if (rc)
+		return rc;
+	app_rec a;
+	memset(&a, 0, sizeof a);
+	rc = al_txn_seq_next(t, "app", &a.id);
+	a.hub = h.id;
+	a.created = t->now;
+	snprintf(a.name, sizeof a.name, "%s", ha->name);
+	if (!rc)
+		rc = app_store(t, &a);
+	al_key k;
+	pair_key(&k, AL_K_HUB_APPS, h.id, a.id);
+	if (!rc)
+		rc = put_empty(t, &k, AL_K_HUB_APPS);
+	if (!rc)
+		ha->id = a.id;
+	return rc;
+}
+
+int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, const char *name,
+                           autolic_id *id)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = check_name(name, "application name");
+	if (rc)
+		return rc;
+	hub_args ha = {actor, hub, 0, name, 0};
+	rc = al_run(db, 1, app_create_fn, &ha);
+	if (!rc && id)
+		*id = ha.id;
+	return rc;
+}
+
+static int aget_fn(al_txn *t, void *arg)
+{
+	get_args *ga = arg;
+	return app_load(t, ga->id, &ga->a);
+}
+
+int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
+{
+	if (!db || !info)
+		return al_err(AUTOLIC_EINVAL, "db and info are required");
+	if (info->version == 0 || info->version > AUTOLIC_APP_INFO_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_app_info version %u is not supported",
+		              info->version);
+	get_args ga;
+	ga.id = app;
+	int rc = al_run(db, 0, aget_fn, &ga);
+	if (!rc) {
+		info->id = ga.a.id;
+		info->hub = ga.a.hub;
+		memcpy(info->name, ga.a.name, sizeof info->name);
+		info->created = ga.a.created;
+	}
+	return rc;
+}
+
+static int move_fn(al_txn *t, void *arg)
+{
+	hub_args *ha = arg;
+	app_rec a;
+	hub_rec from, to;
+	int rc = app_load(t, ha->a, &a);
+	if (!rc)
+		rc = hub_load(t, a.hub, &from);
+	if (!rc)
+		rc = hub_load(t, ha->b, &to);
+	if (!rc)
+		rc = require_hub_admin(t, &from, ha->actor, "moving an application out of its hub");
+	if (!rc)
+		rc = require_hub_admin(t, &to, ha->actor, "moving an application into a hub");
+	if (rc)
+		return rc;
+	if (a.hub == to.id)
+		return al_err(AUTOLIC_ESTATE, "APS-4: application %llu is already in hub %llu",
+		              (unsigned long long)a.id, (unsigned long long)to.id);
+	al_key k;
+	pair_key(&k, AL_K_HUB_APPS, from.id, a.id);
+	rc = al_txn_del(t, &k);
+	if (!rc) {
+		pair_key(&k, AL_K_HUB_APPS, to.id, a.id);
+		rc = put_empty(t, &k, AL_K_HUB_APPS);
+	}
+	a.hub = to.id;
+	if (!rc)
+		rc = app_store(t, &a);
+	return rc;
+}
+
+int autolic_hub_app_move(autolic_db *db, autolic_id actor, autolic_id app, autolic_id to_hub)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!app || !to_hub)
+		return al_err(AUTOLIC_EINVAL, "app and to_hub are required");
+	hub_args ha = {actor, app, to_hub, NULL, 0};
+	return al_run(db, 1, move_fn, &ha);
+}

@@ -1,0 +1,459 @@
+/* Teams and their administrators (APS-1, ROLE-3). */
+#include "team.h"
+#include "account.h"
+#include "authz.h"
+#include "contract.h"
+#include "idlist.h"
+#include "autolic/team.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct team_rec {
+	autolic_id id;
+	char name[AUTOLIC_TEAM_NAME_MAX + 1];
+	autolic_id primary;
+	autolic_time created;
+} team_rec;
+
+static void team_key(al_key *k, autolic_id id)
+{
+	al_key_init(k, AL_K_TEAM);
+	al_key_u64(k, id);
+}
+
+static void member_key(al_key *k, autolic_id team, autolic_id account)
+{
+	al_key_init(k, AL_K_TEAM_MEMBER);
+	al_key_u64(k, team);
+	al_key_u64(k, account);
+}
+
+static void member_team_key(al_key *k, autolic_id account, autolic_id team)
+{
+	al_key_init(k, AL_K_MEMBER_TEAM);
+	al_key_u64(k, account);
+	al_key_u64(k, team);
+}
+
+static int team_store(al_txn *t, const team_rec *r)
+{
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_TEAM);
+	al_enc_u64(&b, r->id);
+	al_enc_str(&b, r->name);
+	al_enc_u64(&b, r->primary);
+	al_enc_i64(&b, r->created);
+	team_key(&k, r->id);
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int team_load(al_txn *t, autolic_id id, team_rec *r)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	team_key(&k, id);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist", (unsigned long long)id);
+	if (!rc)
+		rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM);
+	if (!rc) {
+		r->id = al_dec_u64(&d);
+		al_dec_str(&d, r->name, sizeof r->name);
+		r->primary = al_dec_u64(&d);
+		r->created = al_dec_i64(&d);
+		rc = al_rd_done(&d);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* ---- the shared contract (src/team.h) ---- */
+
+int al_team_check(al_txn *t, autolic_id team)
+{
+	al_key k;
+	team_key(&k, team);
+	int rc = al_txn_exists(t, &k);
+	if (rc == 0)
+		return al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist",
+		              (unsigned long long)team);
+	return rc < 0 ? rc : 0;
+}
+
+int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role)
+{
+	al_key k;
+	al_buf b;
+	al_rd d;
+	member_key(&k, team, account);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, &k, &b);
+	*role = AL_ROLE_NONE;
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_buf_free(&b);
+		return 0;
+	}
+	if (!rc)
+		rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM_MEMBER);
+	if (!rc) {
+		int r = al_dec_u8(&d);
+		rc = al_rd_done(&d);
+		if (!rc && (r < AL_ROLE_PRIMARY || r > AL_ROLE_USER))
+			rc = al_err(AUTOLIC_ECORRUPT, "member record of team %llu holds role %d",
+			            (unsigned long long)team, r);
+		if (!rc)
+			*role = r;
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+int al_team_require_admin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                          const char *what)
+{
+	int rc = al_team_check(t, team);
+	if (rc)
+		return rc;
+	rc = al_authz_actor(t, actor, NULL);
+	if (rc) {
+		al_err_prefix("%s", rule ? rule : "ROLE-7");
+		return rc;
+	}
+	int role;
+	rc = al_team_role(t, team, actor, &role);
+	if (rc)
+		return rc;
+	if (role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY)
+		return al_err(AUTOLIC_EPERM,
+		              "%s: permission denied: %s needs an administrator of team %llu; "
+		              "account %llu is not one",
+		              rule ? rule : "ROLE-6", what ? what : "this call",
+		              (unsigned long long)team, (unsigned long long)actor);
+	return 0;
+}
+
+/* ---- helpers for the other nouns ---- */
+
+int al_team_member_set(al_txn *t, autolic_id team, autolic_id account, int role)
+{
+	al_key k;
+	int rc;
+	if (role == AL_ROLE_NONE) {
+		member_key(&k, team, account);
+		rc = al_txn_del(t, &k);
+		if (!rc) {
+			member_team_key(&k, account, team);
+			rc = al_txn_del(t, &k);
+		}
+		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+	}
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_TEAM_MEMBER);
+	al_enc_u8(&b, (uint8_t)role);
+	member_key(&k, team, account);
+	rc = al_txn_put(t, &k, &b);
+	if (!rc) {
+		al_rec_begin(&b, AL_K_MEMBER_TEAM);
+		member_team_key(&k, account, team);
+		rc = al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *id)
+{
+	team_rec r;
+	memset(&r, 0, sizeof r);
+	int rc = al_txn_seq_next(t, "team", &r.id);
+	if (rc)
+		return rc;
+	snprintf(r.name, sizeof r.name, "%s", name);
+	r.primary = primary;
+	r.created = t->now;
+	rc = team_store(t, &r);
+	if (!rc)
+		rc = al_team_member_set(t, r.id, primary, AL_ROLE_PRIMARY);
+	if (!rc && id)
+		*id = r.id;
+	return rc;
+}
+
+int al_team_raise_to_admin(al_txn *t, autolic_id team, autolic_id account)
+{
+	int role;
+	int rc = al_team_role(t, team, account, &role);
+	if (rc || role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
+		return rc;
+	return al_team_member_set(t, team, account, AL_ROLE_SECONDARY);
+}
+
+int al_team_list_of_account(al_txn *t, autolic_id account, al_idlist *out)
+{
+	al_key k;
+	al_key_init(&k, AL_K_MEMBER_TEAM);
+	al_key_u64(&k, account);
+	out->at = 9;
+	return al_idlist_scan(t, &k, out);
+}
+
+int al_team_list_members(al_txn *t, autolic_id team, al_idlist *out)
+{
+	al_key k;
+	al_key_init(&k, AL_K_TEAM_MEMBER);
+	al_key_u64(&k, team);
+	out->at = 9;
+	return al_idlist_scan(t, &k, out);
+}
+
+/* ---- public calls ---- */
+
+static int check_name(const char *name, const char *what, size_t max)
+{
+	if (!name || !*name)
+		return al_err(AUTOLIC_EINVAL, "%s is NULL or empty", what);
+	size_t n = strlen(name);
+	if (n > max)
+		return al_err(AUTOLIC_EINVAL, "%s is longer than %zu bytes", what, max);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return al_err(AUTOLIC_EINVAL, "%s contains a control character", what);
+	return 0;
+}
+
+typedef struct {
+	autolic_id actor;
+	const char *name;
+	autolic_id id;
+} create_args;
+
+static int create_fn(al_txn *t, void *arg)
+{
+	create_args *ca = arg;
+	int rc = al_authz_actor(t, ca->actor, NULL);
+	return rc ? rc : al_team_create(t, ca->name, ca->actor, &ca->id);
+}
+
+int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spec *spec,
+                        autolic_id *id)
+{
+	if (!db || !spec)
+		return al_err(AUTOLIC_EINVAL, "db and spec are required");
+	if (spec->version == 0 || spec->version > AUTOLIC_TEAM_SPEC_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_team_spec version %u is not supported",
+		              spec->version);
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
+	if (rc)
+		return rc;
+	create_args ca = {actor, spec->name, 0};
+	rc = al_run(db, 1, create_fn, &ca);
+	if (!rc && id)
+		*id = ca.id;
+	return rc;
+}
+
+typedef struct {
+	autolic_id id;
+	team_rec r;
+} tget_args;
+
+static int tget_fn(al_txn *t, void *arg)
+{
+	tget_args *ga = arg;
+	return team_load(t, ga->id, &ga->r);
+}
+
+int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
+{
+	if (!db || !info)
+		return al_err(AUTOLIC_EINVAL, "db and info are required");
+	if (info->version == 0 || info->version > AUTOLIC_TEAM_INFO_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_team_info version %u is not supported",
+		              info->version);
+	tget_args ga;
+	ga.id = team;
+	int rc = al_run(db, 0, tget_fn, &ga);
+	if (!rc) {
+		info->id = ga.r.id;
+		memcpy(info->name, ga.r.name, sizeof info->name);
+		info->primary = ga.r.primary;
+		info->created = ga.r.created;
+	}
+	return rc;
+}
+
+typedef struct {
+	autolic_id team, account;
+	int role;
+} role_args;
+
+static int role_fn(al_txn *t, void *arg)
+{
+	role_args *ra = arg;
+	int rc = al_team_check(t, ra->team);
+	return rc ? rc : al_team_role(t, ra->team, ra->account, &ra->role);
+}
+
+int autolic_team_role_get(autolic_db *db, autolic_id team, autolic_id account, int *role)
+{
+	if (!db || !role)
+		return al_err(AUTOLIC_EINVAL, "db and role are required");
+	role_args ra = {team, account, 0};
+	int rc = al_run(db, 0, role_fn, &ra);
+	if (!rc)
+		*role = ra.role;
+	return rc;
+}
+
+typedef struct {
+	autolic_id actor, team, account;
+	int op;
+} admin_args;
+
+enum { OP_ADD_ADMIN, OP_REMOVE_ADMIN, OP_SET_PRIMARY };
+
+/* The actor must be the team's primary admin (ROLE-3, ROLE-6). */
+static int require_primary(al_txn *t, const team_rec *r, autolic_id actor, int fn, const char *rule)
+{
+	int rc = al_authz_actor(t, actor, NULL);
+	if (rc)
+		return rc;
+	if (r->primary != actor) {
+		if (rule)
+			return al_err(AUTOLIC_EPERM,
+			              "%s: permission denied: only the primary administrator of "
+			              "team %llu (account %llu) may do this",
+			              rule, (unsigned long long)r->id,
+			              (unsigned long long)r->primary);
+		return al_authz_deny(fn, actor, "not the team's primary administrator");
+	}
+	return 0;
+}
+
+static int admin_fn(al_txn *t, void *arg)
+{
+	admin_args *aa = arg;
+	team_rec r;
+	int rc = team_load(t, aa->team, &r);
+	if (rc)
+		return rc;
+	rc = require_primary(t, &r, aa->actor, AL_FN_ASSIGN_COORDINATOR,
+	                     aa->op == OP_SET_PRIMARY ? "ROLE-3" : NULL);
+	if (rc)
+		return rc;
+	autolic_account_info who;
+	rc = al_account_load(t, aa->account, &who);
+	if (rc)
+		return rc;
+	int role;
+	rc = al_team_role(t, aa->team, aa->account, &role);
+	if (rc)
+		return rc;
+	switch (aa->op) {
+	case OP_ADD_ADMIN:
+		if (who.state == AUTOLIC_ACCOUNT_REMOVED)
+			return al_err(
+			    AUTOLIC_ESTATE,
+			    "ROLE-3: account %llu was removed and cannot be an administrator",
+			    (unsigned long long)aa->account);
+		if (role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
+			return al_err(
+			    AUTOLIC_EEXISTS,
+			    "ROLE-3: account %llu is already an administrator of team %llu",
+			    (unsigned long long)aa->account, (unsigned long long)aa->team);
+		rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_SECONDARY);
+		if (!rc)
+			rc = al_txn_event(
+			    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
+			    "ROLE-3", "you are now a secondary administrator of team '%s'", r.name);
+		return rc;
+	case OP_REMOVE_ADMIN: {
+		if (role != AL_ROLE_SECONDARY)
+			return al_err(
+			    AUTOLIC_ESTATE,
+			    "ROLE-3: account %llu is not a secondary administrator of team %llu",
+			    (unsigned long long)aa->account, (unsigned long long)aa->team);
+		autolic_id contract = 0;
+		rc = al_contract_admin_in_team(t, aa->team, aa->account, &contract);
+		if (rc)
+			return rc;
+		if (contract)
+			return al_err(AUTOLIC_ESTATE,
+			              "ROLE-2/ROLE-4: account %llu manages or coordinates contract "
+			              "%llu; hand that role over first",
+			              (unsigned long long)aa->account,
+			              (unsigned long long)contract);
+		rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_USER);
+		if (!rc)
+			rc = al_txn_event(
+			    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
+			    "ROLE-3", "you are no longer an administrator of team '%s'", r.name);
+		return rc;
+	}
+	default: /* OP_SET_PRIMARY */
+		if (role != AL_ROLE_SECONDARY || who.state != AUTOLIC_ACCOUNT_ACTIVE)
+			return al_err(AUTOLIC_ESTATE,
+			              "ROLE-3: only an active secondary administrator can become "
+			              "primary; account %llu is not one of team %llu",
+			              (unsigned long long)aa->account,
+			              (unsigned long long)aa->team);
+		rc = al_team_member_set(t, aa->team, r.primary, AL_ROLE_SECONDARY);
+		if (!rc)
+			rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_PRIMARY);
+		if (!rc) {
+			autolic_id former = r.primary;
+			r.primary = aa->account;
+			rc = team_store(t, &r);
+			if (!rc)
+				rc = al_txn_event(
+				    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team,
+				    NULL, "ROLE-3",
+				    "you are now the primary administrator of team '%s'", r.name);
+			if (!rc)
+				rc = al_txn_event(
+				    t, AUTOLIC_EVENT_ROLE_CHANGED, former, aa->team, aa->team, NULL,
+				    "ROLE-3", "you are now a secondary administrator of team '%s'",
+				    r.name);
+		}
+		return rc;
+	}
+}
+
+static int admin_call(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account, int op)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	if (!actor)
+		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	if (!team || !account)
+		return al_err(AUTOLIC_EINVAL, "team and account are required");
+	admin_args aa = {actor, team, account, op};
+	return al_run(db, 1, admin_fn, &aa);
+}
+
+int autolic_team_add_admin(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
+{
+	return admin_call(db, actor, team, account, OP_ADD_ADMIN);
+}
+
+int autolic_team_remove_admin(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
+{
+	return admin_call(db, actor, team, account, OP_REMOVE_ADMIN);
+}
+
+int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
+{
+	return admin_call(db, actor, team, account, OP_SET_PRIMARY);
+}
