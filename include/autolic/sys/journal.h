@@ -133,6 +133,8 @@ AUTOLIC_EXTERN int autolic_journal_options_init(autolic_journal_options *opts,
  *           damaged before its last durable commit (the message gives the
  *           byte offset; see ::AUTOLIC_JOURNAL_READONLY_SALVAGE);
  *         - ::AUTOLIC_ENOTFOUND: read-only open of a file that does not exist;
+ *         - ::AUTOLIC_EBUSY: the file kept being replaced (compacted by its
+ *           holder) while this call tried to open and lock it;
  *         - ::AUTOLIC_ESTORAGE: the system refused (permission, full disk,
  *           I/O error); the message carries the system's reason;
  *         - ::AUTOLIC_ENOMEM.
