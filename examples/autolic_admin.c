@@ -897,7 +897,7 @@ static void print_rejections(const rejections *r)
 static int cmd_import(cli *c)
 {
 	int rc;
-	autolic_id team;
+	autolic_id team = 0;
 	if (c->narg != 1)
 		return usage_error("import FILE [--format csv|list] (--team ID | --contract NUMBER)");
 	const char *fmt = c->format;

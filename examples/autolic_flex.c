@@ -757,7 +757,7 @@ static int cmd_lot(cli *c, const char *verb)
 static int cmd_balance(cli *c)
 {
 	int rc;
-	autolic_id team;
+	autolic_id team = 0;
 	if (c->narg != 0)
 		return usage_error("balance [--at TIME]");
 	if ((rc = the_team(c, &team)))
@@ -796,7 +796,7 @@ static int the_period(cli *c, autolic_time *from, autolic_time *to)
 static int cmd_ledger(cli *c)
 {
 	int rc;
-	autolic_id team;
+	autolic_id team = 0;
 	autolic_time from, to;
 	if (c->narg != 0)
 		return usage_error("ledger [--from TIME] [--until TIME] [--events]");
@@ -836,7 +836,7 @@ static int cmd_ledger(cli *c)
 
 static int cmd_expire(cli *c)
 {
-	autolic_id team;
+	autolic_id team = 0;
 	size_t n = 0;
 	int rc = the_team(c, &team);
 	if (rc)
@@ -988,7 +988,7 @@ static int csv_out(const char *data, size_t len, void *ctx)
 static int cmd_usage(cli *c)
 {
 	int rc;
-	autolic_id team;
+	autolic_id team = 0;
 	autolic_time from, to;
 	if (c->narg != 0)
 		return usage_error("usage [--from TIME] [--until TIME] [--csv]");

@@ -1872,6 +1872,18 @@ static void t_sigkill_random(void **state)
 
 /* ---- main ------------------------------------------------------------------- */
 
+/* Opening failures are described by autolic_errmsg() too, like every public call. */
+static void t_open_error_message(void **state)
+{
+	(void)state;
+	autolic_storage st;
+	assert_int_equal(autolic_store_journal_open(&st, "/", NULL), AUTOLIC_EINVAL);
+	assert_true(strlen(autolic_errmsg()) > 0);
+	assert_non_null(strstr(autolic_errmsg(), "/"));
+	assert_int_equal(autolic_store_journal_compact(NULL), AUTOLIC_EINVAL);
+	assert_non_null(strstr(autolic_errmsg(), "not a journal store"));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -1897,6 +1909,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_group_commit),
 	    cmocka_unit_test(t_fault_every_step),
 	    cmocka_unit_test(t_alloc_failures),
+	    cmocka_unit_test(t_open_error_message),
 	    cmocka_unit_test(t_truncate_every_offset),
 	    cmocka_unit_test(t_flip_every_bit),
 	    cmocka_unit_test(t_sigkill_random),

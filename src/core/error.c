@@ -88,3 +88,12 @@ const char *al_err_take_storage(void)
 	storage_msg[0] = 0;
 	return taken;
 }
+
+int al_err_from_storage(int rc)
+{
+	if (!rc) {
+		al_err_clear();
+		return 0;
+	}
+	return al_err(rc, "%s", storage_msg[0] ? storage_msg : autolic_strerror(rc));
+}
