@@ -35,7 +35,7 @@ class JournalStore:
     with the database). If it never backs a database, release it with
     :meth:`close`. `path` is a str or bytes path; `flags` a set of
     :data:`READONLY`, :data:`READONLY_SALVAGE`, :data:`NO_AUTO_COMPACT`.
-    Raises Busy when a writer holds the file, Corrupt for a damaged file.
+    Raises Locked when another handle holds the file, Corrupt for a damaged file.
     """
 
     def __init__(self, path, flags=0, compact_ratio_percent=0, compact_min_bytes=0):
