@@ -3,7 +3,7 @@
 # backend linked in. Without libsqlite3 (never in CI: there the configure
 # step fails, see src/backends/sqlite/CMakeLists.txt) they are not built and
 # show up as disabled, not as passed.
-foreach(t test_conformance_sqlite test_sqlite_procs)
+foreach(t test_conformance_sqlite test_sqlite test_sqlite_procs)
   if(TARGET ${t})
     if(AUTOLIC_HAVE_SQLITE)
       target_link_libraries(${t} PRIVATE autolic_sqlite_static)
