@@ -5,7 +5,8 @@
  * against a small balance (FLEX-5). Afterwards exactly QUANTITY seats are
  * granted, the balance never went below zero, autolic_flex_check() holds
  * (FLEX-1, FLEX-10: balance == sum(ledger), lots within bounds), and every
- * call either succeeded or returned one of the expected codes. Counts only:
+ * call either succeeded or returned one of the expected codes. A first phase
+ * churns seats (grant, read, revoke) from every process at once. Counts only:
  * the elapsed time is printed, never asserted.
  */
 #include "flex_fixture.h"
@@ -24,6 +25,7 @@
 #define QUANTITY 10
 #define RATE     7
 #define LAUNCHES 12 /* the balance pays for exactly this many launches */
+#define ROUNDS   25 /* churn: grant, read, revoke per process */
 
 #define T0 (fx_date(2026, 3, 5) + 9 * HOUR)
 
@@ -37,6 +39,7 @@ typedef struct tally {
 	int flex_ok, flex_refused, flex_other;
 	int reads, negative, read_errors;
 	int first_other; /* the first unexpected code, for the report */
+	int churn_ok, churn_full, churn_over, churn_other, churn_calls;
 } tally;
 
 static char path[300];
@@ -121,7 +124,44 @@ static void check_balance(autolic_db *db, const shared *sh, tally *t)
 	}
 }
 
-static int child(const shared *sh, int p, int go_fd, int out_fd)
+/* Phase 1, churn: each process grants, reads and revokes one seat per round
+ * for users of its own while the others do the same; no reader may ever see
+ * more granted than bought (SEAT-5). Each process ends holding no seat. */
+static void churn(autolic_db *db, const shared *sh, int p, tally *t)
+{
+	for (int k = 0; k < ROUNDS; k++) {
+		autolic_id user = sh->users[p][k % USERS];
+		int g = autolic_seat_grant(db, sh->cm, sh->contract, "revit", user);
+		t->churn_calls++;
+		if (g == 0)
+			t->churn_ok++;
+		else if (g == AUTOLIC_ENOSEAT)
+			t->churn_full++;
+		else {
+			t->churn_other++;
+			note_other(t, g);
+		}
+		autolic_seat_summary sum = {.version = AUTOLIC_SEAT_SUMMARY_VERSION};
+		t->churn_calls++;
+		int rc = autolic_seat_summary_get(db, sh->contract, "revit", &sum);
+		if (rc) {
+			t->churn_other++;
+			note_other(t, rc);
+		} else if (sum.granted > sum.quantity || sum.granted + sum.available != sum.quantity) {
+			t->churn_over++;
+		}
+		if (g == 0) {
+			t->churn_calls++;
+			rc = autolic_seat_revoke(db, sh->cm, sh->contract, "revit", user);
+			if (rc) {
+				t->churn_other++;
+				note_other(t, rc);
+			}
+		}
+	}
+}
+
+static int child(const shared *sh, int p, int go_fd, int ready_fd, int go2_fd, int out_fd)
 {
 	tally t;
 	memset(&t, 0, sizeof t);
@@ -130,6 +170,10 @@ static int child(const shared *sh, int p, int go_fd, int out_fd)
 		return 2;
 	char c;
 	if (read(go_fd, &c, 1) != 1)
+		return 3;
+	churn(db, sh, p, &t);
+	/* phase 2 starts once every process has finished churning */
+	if (write(ready_fd, &c, 1) != 1 || read(go2_fd, &c, 1) != 1)
 		return 3;
 	for (int u = 0; u < USERS; u++) {
 		autolic_id user = sh->users[p][u];
@@ -177,8 +221,10 @@ static void race(void **state)
 	memset(&sh, 0, sizeof sh);
 	setup(&sh);
 
-	int go[2], res[2];
+	int go[2], res[2], ready[2], go2[2];
 	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go2), 0);
 	assert_int_equal(pipe(res), 0);
 	pid_t pids[NPROC];
 	for (int p = 0; p < NPROC; p++) {
@@ -187,16 +233,30 @@ static void race(void **state)
 		if (pids[p] == 0) {
 			close(go[1]);
 			close(res[0]);
-			_exit(child(&sh, p, go[0], res[1]));
+			close(ready[0]);
+			close(go2[1]);
+			_exit(child(&sh, p, go[0], ready[1], go2[0], res[1]));
 		}
 	}
 	close(go[0]);
 	close(res[1]);
+	close(ready[1]);
+	close(go2[0]);
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	char start[NPROC] = {0};
 	assert_int_equal(write(go[1], start, NPROC), NPROC); /* release all at once */
 	close(go[1]);
+	char ok[NPROC];
+	size_t n = 0;
+	while (n < NPROC) {
+		ssize_t r = read(ready[0], ok + n, NPROC - n);
+		assert_true(r > 0);
+		n += (size_t)r;
+	}
+	close(ready[0]);
+	assert_int_equal(write(go2[1], start, NPROC), NPROC); /* phase 2: the race */
+	close(go2[1]);
 
 	tally sum;
 	memset(&sum, 0, sizeof sum);
@@ -213,6 +273,11 @@ static void race(void **state)
 		sum.reads += t.reads;
 		sum.negative += t.negative;
 		sum.read_errors += t.read_errors;
+		sum.churn_ok += t.churn_ok;
+		sum.churn_full += t.churn_full;
+		sum.churn_over += t.churn_over;
+		sum.churn_other += t.churn_other;
+		sum.churn_calls += t.churn_calls;
 		if (!sum.first_other)
 			sum.first_other = t.first_other;
 	}
@@ -228,11 +293,17 @@ static void race(void **state)
 	int calls = NPROC * USERS * 2 + sum.reads;
 	printf("sqlite multi-process: %d processes, %d seat grants (%d ok, %d full), %d Flex "
 	       "launches (%d ok, %d refused), %d balance reads (%d negative), %d unexpected "
-	       "(first %d); %d calls in %.2f s (%.0f calls/s)\n",
+	       "(first %d)\n",
 	       NPROC, NPROC * USERS, sum.seat_ok, sum.seat_full, NPROC * USERS, sum.flex_ok,
 	       sum.flex_refused, sum.reads, sum.negative,
-	       sum.seat_other + sum.flex_other + sum.read_errors, sum.first_other, calls, secs,
-	       secs > 0 ? calls / secs : 0.0);
+	       sum.seat_other + sum.flex_other + sum.read_errors, sum.first_other);
+
+	printf("sqlite multi-process churn: %d calls (grant/read/revoke), %d grants ok, %d "
+	       "refused, %d over-grants seen, %d unexpected; both phases: %d calls, %d committed "
+	       "writes, in %.2f s (%.0f calls/s)\n",
+	       sum.churn_calls, sum.churn_ok, sum.churn_full, sum.churn_over, sum.churn_other,
+	       calls + sum.churn_calls, 2 * sum.churn_ok + sum.seat_ok + sum.flex_ok, secs,
+	       secs > 0 ? (calls + sum.churn_calls) / secs : 0.0);
 
 	assert_int_equal(got, NPROC);
 	/* every call succeeded or returned a clear, expected code */
@@ -246,6 +317,10 @@ static void race(void **state)
 	assert_int_equal(sum.flex_ok, LAUNCHES);
 	assert_int_equal(sum.flex_refused, NPROC * USERS - LAUNCHES);
 	assert_int_equal(sum.negative, 0);
+	/* SEAT-5 under churn */
+	assert_int_equal(sum.churn_over, 0);
+	assert_int_equal(sum.churn_other, 0);
+	assert_true(sum.churn_ok > 0);
 
 	/* what is stored agrees, seen through a fresh handle */
 	autolic_db *db = open_db();
