@@ -14,3 +14,12 @@ foreach(t test_conformance_sqlite test_sqlite test_sqlite_procs)
     endif()
   endif()
 endforeach()
+
+# libautolic-sqlite's exports are exactly its committed list (the core's list,
+# abi/libautolic.symbols, covers libautolic only).
+if(AUTOLIC_HAVE_SQLITE)
+  add_test(NAME abi_sqlite_symbols COMMAND sh -c
+    "nm -D --defined-only \"$1\" | awk '$2 == \"T\" {print $3}' | sort | diff -u \"$0\" -"
+    ${PROJECT_SOURCE_DIR}/abi/libautolic-sqlite.symbols $<TARGET_FILE:autolic_sqlite>)
+  set_tests_properties(abi_sqlite_symbols PROPERTIES LABELS "nosan;sqlite")
+endif()
