@@ -304,6 +304,7 @@ static void race(void **state)
 	       sum.churn_calls, sum.churn_ok, sum.churn_full, sum.churn_over, sum.churn_other,
 	       calls + sum.churn_calls, 2 * sum.churn_ok + sum.seat_ok + sum.flex_ok, secs,
 	       secs > 0 ? (calls + sum.churn_calls) / secs : 0.0);
+	fflush(stdout);
 
 	assert_int_equal(got, NPROC);
 	/* every call succeeded or returned a clear, expected code */
