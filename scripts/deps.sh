@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the tests and the demonstration need.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
+# libsqlite3-dev builds the optional libautolic-sqlite backend; with CI=true the
+# configure step fails without it, so its tests are never skipped silently in CI.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen valgrind abigail-tools libsqlite3-dev)
 if [ "${1:-}" = "--full" ]; then

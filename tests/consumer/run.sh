@@ -28,5 +28,19 @@ cc -std=c99 -Wall -Wextra -Werror -DAUTOLIC_STATIC "$here/consumer.c" -o "$work/
 nm -D --defined-only "$work/prefix/lib/libautolic.so" | awk '{print $3}' | grep -v '^autolic_' \
   | grep -v '^LIBAUTOLIC' && { echo "non-autolic symbol exported" >&2; exit 1; }
 soname=$(objdump -p "$work/prefix/lib/libautolic.so" | awk '/SONAME/{print $2}')
-case "$soname" in libautolic.so.[0-9]*) ;; *) echo "bad SONAME $soname" >&2; exit 1 ;; esac
-echo "consumers built and ran: find_package C/C++, pkg-config shared/static; SONAME $soname"
+case "$soname" in libautolic.so.[0-9]*) ;; *) echo "bad SONAME $soname$sqlite_msg" >&2; exit 1 ;; esac
+# the optional SQLite backend, when it was built: a consumer through
+# pkg-config, its exports, and the core library still free of libsqlite3
+sqlite_msg=""
+if [ -f "$libdir/autolic-sqlite.pc" ]; then
+  cc -std=c99 -Wall -Wextra -Werror "$here/consumer_sqlite.c" -o "$work/pcsql" \
+    $(pkg-config --cflags --libs autolic-sqlite)
+  LD_LIBRARY_PATH="$work/prefix/lib" "$work/pcsql" "$work/consumer.db"
+  nm -D --defined-only "$work/prefix/lib/libautolic-sqlite.so" | awk '{print $3}' \
+    | grep -vE '^(autolic_sqlite_|autolic_store_sqlite_|LIBAUTOLIC_SQLITE)' \
+    && { echo "libautolic-sqlite exports a foreign symbol" >&2; exit 1; }
+  objdump -p "$work/prefix/lib/libautolic.so" | grep -q 'NEEDED.*sqlite' \
+    && { echo "libautolic depends on libsqlite3" >&2; exit 1; }
+  sqlite_msg="; libautolic-sqlite through pkg-config"
+fi
+echo "consumers built and ran: find_package C/C++, pkg-config shared/static; SONAME $soname$sqlite_msg"

@@ -122,10 +122,18 @@ def parse_header_text(text, where="<text>"):
     return protos, enums, fnptrs
 
 
+# Headers of the optional backend libraries (libautolic-sqlite, ...): their
+# functions live in those separate libraries, not in libautolic, and the
+# Python binding does not declare them.
+SEPARATE_LIBRARY_HEADERS = {os.path.join("autolic", "sys", "sqlite.h")}
+
+
 def parse_headers(include_dir):
     protos, enums, fnptrs = {}, set(), set()
     paths = sorted(glob.glob(os.path.join(include_dir, "**", "*.h"), recursive=True))
     for p in paths:
+        if os.path.relpath(p, include_dir) in SEPARATE_LIBRARY_HEADERS:
+            continue
         with open(p, encoding="utf-8") as f:
             pr, en, fp = parse_header_text(f.read(), os.path.relpath(p, include_dir))
         for name, proto in pr.items():

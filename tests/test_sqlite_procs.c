@@ -1,0 +1,366 @@
+/*
+ * Many processes, one SQLite database (WAL mode). NPROC forked processes,
+ * each with its own autolic_db over the same file, race to grant seats on a
+ * product of quantity QUANTITY (SEAT-2, SEAT-5) and to launch Flex sessions
+ * against a small balance (FLEX-5). Afterwards exactly QUANTITY seats are
+ * granted, the balance never went below zero, autolic_flex_check() holds
+ * (FLEX-1, FLEX-10: balance == sum(ledger), lots within bounds), and every
+ * call either succeeded or returned one of the expected codes. A first phase
+ * churns seats (grant, read, revoke) from every process at once. Counts only:
+ * the elapsed time is printed, never asserted.
+ */
+#include "flex_fixture.h"
+
+#include "autolic/sys/sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NPROC    4
+#define USERS    16 /* per process */
+#define QUANTITY 10
+#define RATE     7
+#define LAUNCHES 12 /* the balance pays for exactly this many launches */
+#define ROUNDS   25 /* churn: grant, read, revoke per process */
+
+#define T0 (fx_date(2026, 3, 5) + 9 * HOUR)
+
+typedef struct shared {
+	autolic_id cm, contract, admin, team;
+	autolic_id users[NPROC][USERS];
+} shared;
+
+typedef struct tally {
+	int seat_ok, seat_full, seat_other;
+	int flex_ok, flex_refused, flex_other;
+	int reads, negative, read_errors;
+	int first_other; /* the first unexpected code, for the report */
+	int churn_ok, churn_full, churn_over, churn_other, churn_calls;
+} tally;
+
+static char path[300];
+
+static autolic_time fixed_clock(void *ctx)
+{
+	(void)ctx;
+	return T0;
+}
+
+static autolic_db *open_db(void)
+{
+	autolic_storage st;
+	autolic_sqlite_options so = AUTOLIC_SQLITE_OPTIONS_INIT;
+	so.busy_timeout_ms = 10000;
+	int rc = autolic_store_sqlite_open(&st, path, &so);
+	if (rc) {
+		fprintf(stderr, "sqlite open %s: %d %s\n", path, rc, autolic_sqlite_errmsg());
+		return NULL;
+	}
+	autolic_db_options o;
+	autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION);
+	o.storage = &st;
+	o.clock = fixed_clock;
+	o.max_retries = 64;
+	autolic_db *db = NULL;
+	rc = autolic_db_open(&db, &o);
+	if (rc) {
+		fprintf(stderr, "db open: %d %s\n", rc, autolic_errmsg());
+		st.free(st.ctx);
+		return NULL;
+	}
+	return db;
+}
+
+static void setup(shared *sh)
+{
+	autolic_db *db = open_db();
+	assert_non_null(db);
+	sh->cm = t_register(db, "cm@example.com", "Carla", "Manager");
+	sh->admin = sh->cm;
+	for (int p = 0; p < NPROC; p++)
+		for (int u = 0; u < USERS; u++) {
+			char email[64];
+			snprintf(email, sizeof email, "p%d.u%d@example.com", p, u);
+			sh->users[p][u] = t_register(db, email, "Racer", "Process");
+		}
+	const char *prod = "revit";
+	int64_t q = QUANTITY;
+	sh->contract = seat_contract(db, sh->cm, 0, &prod, &q, 1, T0 - DAY, T0 + 365 * DAY);
+	fx x;
+	memset(&x, 0, sizeof x);
+	x.db = db;
+	x.admin = sh->admin;
+	sh->team = fx_team(db, sh->admin);
+	x.team = sh->team;
+	fx_product(&x, "autocad", RATE);
+	fx_buy(&x, RATE * LAUNCHES, T0 - DAY);
+	for (int p = 0; p < NPROC; p++)
+		for (int u = 0; u < USERS; u++)
+			fx_assign_all(&x, sh->team, sh->users[p][u]);
+	autolic_db_close(db);
+}
+
+static void note_other(tally *t, int rc)
+{
+	if (!t->first_other)
+		t->first_other = rc;
+}
+
+static void check_balance(autolic_db *db, const shared *sh, tally *t)
+{
+	autolic_flex_team_info ti;
+	ti.version = AUTOLIC_FLEX_TEAM_INFO_VERSION;
+	t->reads++;
+	int rc = autolic_flex_team_get(db, sh->team, &ti);
+	if (rc) {
+		t->read_errors++;
+		note_other(t, rc);
+	} else if (ti.balance < 0) {
+		t->negative++;
+	}
+}
+
+/* Phase 1, churn: each process grants, reads and revokes one seat per round
+ * for users of its own while the others do the same; no reader may ever see
+ * more granted than bought (SEAT-5). Each process ends holding no seat. */
+static void churn(autolic_db *db, const shared *sh, int p, tally *t)
+{
+	for (int k = 0; k < ROUNDS; k++) {
+		autolic_id user = sh->users[p][k % USERS];
+		int g = autolic_seat_grant(db, sh->cm, sh->contract, "revit", user);
+		t->churn_calls++;
+		if (g == 0)
+			t->churn_ok++;
+		else if (g == AUTOLIC_ENOSEAT)
+			t->churn_full++;
+		else {
+			t->churn_other++;
+			note_other(t, g);
+		}
+		autolic_seat_summary sum = {.version = AUTOLIC_SEAT_SUMMARY_VERSION};
+		t->churn_calls++;
+		int rc = autolic_seat_summary_get(db, sh->contract, "revit", &sum);
+		if (rc) {
+			t->churn_other++;
+			note_other(t, rc);
+		} else if (sum.granted > sum.quantity || sum.granted + sum.available != sum.quantity) {
+			t->churn_over++;
+		}
+		if (g == 0) {
+			t->churn_calls++;
+			rc = autolic_seat_revoke(db, sh->cm, sh->contract, "revit", user);
+			if (rc) {
+				t->churn_other++;
+				note_other(t, rc);
+			}
+		}
+	}
+}
+
+static int child(const shared *sh, int p, int go_fd, int ready_fd, int go2_fd, int out_fd)
+{
+	tally t;
+	memset(&t, 0, sizeof t);
+	autolic_db *db = open_db();
+	if (!db)
+		return 2;
+	char c;
+	if (read(go_fd, &c, 1) != 1)
+		return 3;
+	churn(db, sh, p, &t);
+	/* phase 2 starts once every process has finished churning */
+	if (write(ready_fd, &c, 1) != 1 || read(go2_fd, &c, 1) != 1)
+		return 3;
+	for (int u = 0; u < USERS; u++) {
+		autolic_id user = sh->users[p][u];
+		int rc = autolic_seat_grant(db, sh->cm, sh->contract, "revit", user);
+		if (rc == 0)
+			t.seat_ok++;
+		else if (rc == AUTOLIC_ENOSEAT)
+			t.seat_full++;
+		else {
+			t.seat_other++;
+			note_other(&t, rc);
+		}
+		check_balance(db, sh, &t);
+
+		char key[64];
+		snprintf(key, sizeof key, "launch-p%d-u%d", p, u);
+		autolic_flex_report_spec s = AUTOLIC_FLEX_REPORT_SPEC_INIT;
+		s.kind = AUTOLIC_FLEX_LAUNCH;
+		s.key = key;
+		s.time = T0;
+		s.product = "autocad";
+		s.team = sh->team;
+		s.account = user;
+		autolic_flex_result r;
+		r.version = AUTOLIC_FLEX_RESULT_VERSION;
+		rc = autolic_flex_report(db, &s, &r);
+		if (rc == 0)
+			t.flex_ok++;
+		else if (rc == AUTOLIC_ENOTOKENS)
+			t.flex_refused++;
+		else {
+			t.flex_other++;
+			note_other(&t, rc);
+		}
+		check_balance(db, sh, &t);
+	}
+	autolic_db_close(db);
+	return write(out_fd, &t, sizeof t) == (ssize_t)sizeof t ? 0 : 4;
+}
+
+static void race(void **state)
+{
+	(void)state;
+	shared sh;
+	memset(&sh, 0, sizeof sh);
+	setup(&sh);
+
+	int go[2], res[2], ready[2], go2[2];
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go2), 0);
+	assert_int_equal(pipe(res), 0);
+	pid_t pids[NPROC];
+	for (int p = 0; p < NPROC; p++) {
+		pids[p] = fork();
+		assert_true(pids[p] >= 0);
+		if (pids[p] == 0) {
+			close(go[1]);
+			close(res[0]);
+			close(ready[0]);
+			close(go2[1]);
+			_exit(child(&sh, p, go[0], ready[1], go2[0], res[1]));
+		}
+	}
+	close(go[0]);
+	close(res[1]);
+	close(ready[1]);
+	close(go2[0]);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	char start[NPROC] = {0};
+	assert_int_equal(write(go[1], start, NPROC), NPROC); /* release all at once */
+	close(go[1]);
+	char ok[NPROC];
+	size_t n = 0;
+	while (n < NPROC) {
+		ssize_t r = read(ready[0], ok + n, NPROC - n);
+		assert_true(r > 0);
+		n += (size_t)r;
+	}
+	close(ready[0]);
+	assert_int_equal(write(go2[1], start, NPROC), NPROC); /* phase 2: the race */
+	close(go2[1]);
+
+	tally sum;
+	memset(&sum, 0, sizeof sum);
+	int got = 0;
+	tally t;
+	while (read(res[0], &t, sizeof t) == (ssize_t)sizeof t) {
+		got++;
+		sum.seat_ok += t.seat_ok;
+		sum.seat_full += t.seat_full;
+		sum.seat_other += t.seat_other;
+		sum.flex_ok += t.flex_ok;
+		sum.flex_refused += t.flex_refused;
+		sum.flex_other += t.flex_other;
+		sum.reads += t.reads;
+		sum.negative += t.negative;
+		sum.read_errors += t.read_errors;
+		sum.churn_ok += t.churn_ok;
+		sum.churn_full += t.churn_full;
+		sum.churn_over += t.churn_over;
+		sum.churn_other += t.churn_other;
+		sum.churn_calls += t.churn_calls;
+		if (!sum.first_other)
+			sum.first_other = t.first_other;
+	}
+	close(res[0]);
+	for (int p = 0; p < NPROC; p++) {
+		int status = 0;
+		assert_int_equal(waitpid(pids[p], &status, 0), pids[p]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	int calls = NPROC * USERS * 2 + sum.reads;
+	printf("sqlite multi-process: %d processes, %d seat grants (%d ok, %d full), %d Flex "
+	       "launches (%d ok, %d refused), %d balance reads (%d negative), %d unexpected "
+	       "(first %d)\n",
+	       NPROC, NPROC * USERS, sum.seat_ok, sum.seat_full, NPROC * USERS, sum.flex_ok,
+	       sum.flex_refused, sum.reads, sum.negative,
+	       sum.seat_other + sum.flex_other + sum.read_errors, sum.first_other);
+
+	printf("sqlite multi-process churn: %d calls (grant/read/revoke), %d grants ok, %d "
+	       "refused, %d over-grants seen, %d unexpected; both phases: %d calls, %d committed "
+	       "writes, in %.2f s (%.0f calls/s)\n",
+	       sum.churn_calls, sum.churn_ok, sum.churn_full, sum.churn_over, sum.churn_other,
+	       calls + sum.churn_calls, 2 * sum.churn_ok + sum.seat_ok + sum.flex_ok, secs,
+	       secs > 0 ? (calls + sum.churn_calls) / secs : 0.0);
+	fflush(stdout);
+
+	assert_int_equal(got, NPROC);
+	/* every call succeeded or returned a clear, expected code */
+	assert_int_equal(sum.seat_other, 0);
+	assert_int_equal(sum.flex_other, 0);
+	assert_int_equal(sum.read_errors, 0);
+	/* SEAT-2/SEAT-5: exactly QUANTITY seats */
+	assert_int_equal(sum.seat_ok, QUANTITY);
+	assert_int_equal(sum.seat_full, NPROC * USERS - QUANTITY);
+	/* FLEX-5: the balance paid for exactly LAUNCHES launches, never went below zero */
+	assert_int_equal(sum.flex_ok, LAUNCHES);
+	assert_int_equal(sum.flex_refused, NPROC * USERS - LAUNCHES);
+	assert_int_equal(sum.negative, 0);
+	/* SEAT-5 under churn */
+	assert_int_equal(sum.churn_over, 0);
+	assert_int_equal(sum.churn_other, 0);
+	assert_true(sum.churn_ok > 0);
+
+	/* what is stored agrees, seen through a fresh handle */
+	autolic_db *db = open_db();
+	assert_non_null(db);
+	autolic_seat_summary s = {.version = AUTOLIC_SEAT_SUMMARY_VERSION};
+	assert_int_equal(autolic_seat_summary_get(db, sh.contract, "revit", &s), 0);
+	assert_int_equal(s.granted, QUANTITY);
+	assert_int_equal(s.available, 0);
+	autolic_flex_team_info ti;
+	ti.version = AUTOLIC_FLEX_TEAM_INFO_VERSION;
+	assert_int_equal(autolic_flex_team_get(db, sh.team, &ti), 0);
+	assert_int_equal(ti.balance, 0);
+	/* FLEX-1, FLEX-10: balance == sum(ledger), every lot within bounds */
+	int rc = autolic_flex_check(db, sh.team);
+	if (rc)
+		fail_msg("flex check: %d %s", rc, autolic_errmsg());
+	autolic_db_close(db);
+}
+
+int main(void)
+{
+	const char *base = getenv("AUTOLIC_TEST_DIR");
+	if (!base)
+		base = "/tmp"; /* a real file system: WAL's shared memory wants mmap of a file */
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s/al-sqlite-procs-XXXXXX", base);
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/race.db", dir);
+	const struct CMUnitTest tests[] = {cmocka_unit_test(race)};
+	int failed = cmocka_run_group_tests_name("sqlite_procs", tests, NULL, NULL);
+	char side[320];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	rmdir(dir);
+	return failed;
+}
