@@ -2,10 +2,7 @@
 # Installs the Debian packages the build, the tests and the demonstration need.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen valgrind abigail-tools)
-if [ "${1:-}" = "--full" ]; then
-  pkgs+=(clang-14 libclang-rt-14-dev)
-fi
+pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen valgrind abigail-tools clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
