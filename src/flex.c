@@ -469,6 +469,11 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->expires = al_dec_i64(&r);
 		l->expired = al_dec_u8(&r);
 		rc = al_rd_done(&r);
+		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		            l->remaining < 0 || l->remaining > l->quantity))
+			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-1: lot %llu record holds %lld of %lld tokens",
+			            (unsigned long long)id, (long long)l->remaining,
+			            (long long)l->quantity);
 	}
 	al_buf_free(&b);
 	return rc;
@@ -646,8 +651,11 @@ int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int6
 
 int64_t al_flex_threshold(const al_flex_team *tf, int64_t unexpired)
 {
-	return tf->low_threshold >= 0 ? tf->low_threshold
-	                              : unexpired * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100;
+	/* unexpired * P / 100 without overflowing for large sums (exact for unexpired >= 0) */
+	return tf->low_threshold >= 0
+	           ? tf->low_threshold
+	           : unexpired / 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT +
+	                 unexpired % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100;
 }
 
 int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired)
@@ -927,9 +935,9 @@ int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
 		              spec->version);
 	if ((rc = check_subscription(spec->subscription)) != 0)
 		return rc;
-	if (spec->quantity < 1)
-		return al_err(AUTOLIC_EINVAL, "FLEX-1: a lot holds at least 1 token, not %lld",
-		              (long long)spec->quantity);
+	if (spec->quantity < 1 || spec->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
+		return al_err(AUTOLIC_EINVAL, "FLEX-1: a lot holds 1 to %lld tokens, not %lld",
+		              (long long)AUTOLIC_FLEX_LOT_QUANTITY_MAX, (long long)spec->quantity);
 	if (spec->purchased < 0)
 		return al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time may not be negative");
 	buy_args a;

@@ -331,6 +331,8 @@ static void test_flex1_bad_lots(void **state)
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
 	s.quantity = -5;
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
+	s.quantity = AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1; /* FLEX-1: bounded so sums cannot overflow */
+	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
 	s.quantity = 10;
 	s.purchased = T0 + 1;
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
@@ -1333,9 +1335,27 @@ static void test_role7_non_admin(void **state)
 	fx_close(&x);
 }
 
+/* The default low-balance threshold (a percentage of the unexpired tokens)
+ * does not overflow for huge sums (found by fuzzing: a damaged lot record). */
+static void test_threshold_no_overflow(void **state)
+{
+	(void)state;
+	al_flex_team tf;
+	memset(&tf, 0, sizeof tf);
+	tf.low_threshold = -1;
+	assert_int_equal(al_flex_threshold(&tf, 1000), 1000 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
+	assert_int_equal(al_flex_threshold(&tf, 199), 199 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
+	assert_int_equal(al_flex_threshold(&tf, INT64_MAX),
+	                 INT64_MAX / 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT +
+	                     INT64_MAX % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
+	tf.low_threshold = 42;
+	assert_int_equal(al_flex_threshold(&tf, INT64_MAX), 42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_threshold_no_overflow),
 	    cmocka_unit_test(test_example_oldest_lot_first),
 	    cmocka_unit_test(test_example_relaunches),
 	    cmocka_unit_test(test_example_continuous_30h),
