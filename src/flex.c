@@ -401,6 +401,12 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 			al_dec_str(&r, tf->defaults[i], sizeof tf->defaults[i]);
 		tf->n_defaults = n <= AUTOLIC_FLEX_LIST_MAX ? n : 0;
 		rc = al_rd_done(&r);
+		if (!rc && (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		            tf->low_threshold < -1 ||
+		            tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->owed < 0 ||
+		            tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX))
+			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu Flex record is out of range",
+			            (unsigned long long)team);
 	}
 	al_buf_free(&b);
 	return rc;
@@ -662,7 +668,10 @@ int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired)
 {
 	if (tf->low_threshold >= 0)
 		return balance < tf->low_threshold;
-	return balance * 100 < unexpired * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT;
+	/* balance < unexpired * P / 100 (exact), without overflowing for large values */
+	int64_t t = al_flex_threshold(tf, unexpired);
+	return balance < t ||
+	       (balance == t && unexpired % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT % 100 != 0);
 }
 
 /* Re-evaluate the low-balance state; notify once per crossing (delivered
@@ -822,9 +831,10 @@ int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
 	if (policy->version == 0 || policy->version > AUTOLIC_FLEX_POLICY_VERSION)
 		return al_err(AUTOLIC_EVERSION, "autolic_flex_policy version %u is not supported",
 		              policy->version);
-	if (policy->overage_limit < 0)
-		return al_err(AUTOLIC_EINVAL, "FLEX-5: the overage limit may not be negative");
-	if (policy->low_threshold < -1)
+	if (policy->overage_limit < 0 || policy->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
+		return al_err(AUTOLIC_EINVAL, "FLEX-5: the overage limit is 0 to %lld tokens",
+		              (long long)AUTOLIC_FLEX_LOT_QUANTITY_MAX);
+	if (policy->low_threshold < -1 || policy->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
 		return al_err(AUTOLIC_EINVAL,
 		              "FLEX-12: the threshold is -1 (default) or a token count");
 	policy_args a = {actor, team, *policy};

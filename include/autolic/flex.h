@@ -142,9 +142,9 @@ AUTOLIC_EXTERN int autolic_flex_product_get(autolic_db *db, const char *code,
 typedef struct autolic_flex_policy {
 	unsigned int version;  /**< ::AUTOLIC_FLEX_POLICY_VERSION. */
 	int64_t overage_limit; /**< FLEX-5: tokens the team may owe; 0 (the default) allows no
-	                          overage. */
+	                          overage; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 	int64_t low_threshold; /**< FLEX-12: notify below this many tokens; -1 for 20% of the
-	                          unexpired lots' tokens. */
+	                          unexpired lots' tokens; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 } autolic_flex_policy;
 
 /**
@@ -157,7 +157,7 @@ typedef struct autolic_flex_policy {
  * @param actor the acting account: an administrator of the team (ROLE-7).
  * @param team the team.
  * @param policy the new policy.
- * @return 0; ::AUTOLIC_EINVAL (NULL, negative limit, threshold below -1);
+ * @return 0; ::AUTOLIC_EINVAL (NULL, negative limit, threshold below -1, either above ::AUTOLIC_FLEX_LOT_QUANTITY_MAX);
  *         ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM (not an
  *         administrator); ::AUTOLIC_ESTATE (the limit is below what the team owes now);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.

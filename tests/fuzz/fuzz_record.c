@@ -50,6 +50,8 @@ static void codec_only(const uint8_t *data, size_t size)
 	if (al_rec_open(&r, rec, rlen, tag))
 		return;
 	char s[24];
+	al_alloc a;
+	al_alloc_init(&a, NULL); /* libc */
 	for (size_t i = 0; i < nops; i++) {
 		switch (ops[i] % 6) {
 		case 0: (void)al_dec_u8(&r); break;
@@ -58,8 +60,9 @@ static void codec_only(const uint8_t *data, size_t size)
 		case 3: (void)al_dec_i64(&r); break;
 		case 4: al_dec_str(&r, s, sizeof s); break;
 		default: {
-			char *d = al_dec_strdup(&r, NULL);
-			free(d);
+			char *d = al_dec_strdup(&r, &a);
+			if (d)
+				al_free(&a, d);
 		}
 		}
 		if (r.pos > r.len)
