@@ -2,7 +2,8 @@
 # Installs the Debian packages the build, the tests and the demonstration need.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen valgrind abigail-tools clang-14 libclang-rt-14-dev)
+pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen valgrind abigail-tools libsqlite3-dev
+      clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

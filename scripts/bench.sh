@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the release preset and runs every benchmark of issue 11, printing
+# one Markdown table. Usage: scripts/bench.sh [--scale F | --full] [--dir DIR]
+#   --scale F  workload sizes as a fraction of the issue's (default 0.1: < 1 minute)
+#   --full     the issue's sizes (--scale 1)
+#   --dir DIR  where W4/W5 write their files (default: build/release/bench-files);
+#              W5 compares file systems only when all of them use the same DIR.
+# Exits non-zero when a benchmark fails, including a differential check
+# against its SQLite reference.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BENCH_BUILD_DIR:-$root/build/release}
+args=() dir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) args+=(--scale "$2"); shift 2 ;;
+    --full) args+=(--full); shift ;;
+    --dir) dir=$2; shift 2 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+cmake --preset release -B "$build" -S "$root" -DAUTOLIC_BENCH=ON >/dev/null
+cmake --build "$build" -j2 >/dev/null
+dir=${dir:-$build/bench-files}
+mkdir -p "$dir"
+echo "| Workload | Implementation | Size | Result | Notes |"
+echo "|---|---|---|---|---|"
+status=0
+for b in bench_w3_ops bench_w2_seats bench_w45_journal; do
+  exe=$build/bench/$b
+  if [ ! -x "$exe" ]; then
+    echo "| $b | (not built: sqlite3 missing) | | | |"
+    continue
+  fi
+  "$exe" "${args[@]}" --dir "$dir" || { echo "| $b | FAILED | | | see stderr |"; status=1; }
+done
+exit $status
