@@ -401,6 +401,12 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 			al_dec_str(&r, tf->defaults[i], sizeof tf->defaults[i]);
 		tf->n_defaults = n <= AUTOLIC_FLEX_LIST_MAX ? n : 0;
 		rc = al_rd_done(&r);
+		if (!rc && (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		            tf->low_threshold < -1 ||
+		            tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->owed < 0 ||
+		            tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX))
+			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu Flex record is out of range",
+			            (unsigned long long)team);
 	}
 	al_buf_free(&b);
 	return rc;
@@ -469,6 +475,11 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->expires = al_dec_i64(&r);
 		l->expired = al_dec_u8(&r);
 		rc = al_rd_done(&r);
+		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		            l->remaining < 0 || l->remaining > l->quantity))
+			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-1: lot %llu record holds %lld of %lld tokens",
+			            (unsigned long long)id, (long long)l->remaining,
+			            (long long)l->quantity);
 	}
 	al_buf_free(&b);
 	return rc;
@@ -646,15 +657,21 @@ int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int6
 
 int64_t al_flex_threshold(const al_flex_team *tf, int64_t unexpired)
 {
-	return tf->low_threshold >= 0 ? tf->low_threshold
-	                              : unexpired * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100;
+	/* unexpired * P / 100 without overflowing for large sums (exact for unexpired >= 0) */
+	return tf->low_threshold >= 0
+	           ? tf->low_threshold
+	           : unexpired / 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT +
+	                 unexpired % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100;
 }
 
 int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired)
 {
 	if (tf->low_threshold >= 0)
 		return balance < tf->low_threshold;
-	return balance * 100 < unexpired * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT;
+	/* balance < unexpired * P / 100 (exact), without overflowing for large values */
+	int64_t t = al_flex_threshold(tf, unexpired);
+	return balance < t ||
+	       (balance == t && unexpired % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT % 100 != 0);
 }
 
 /* Re-evaluate the low-balance state; notify once per crossing (delivered
@@ -814,9 +831,10 @@ int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
 	if (policy->version == 0 || policy->version > AUTOLIC_FLEX_POLICY_VERSION)
 		return al_err(AUTOLIC_EVERSION, "autolic_flex_policy version %u is not supported",
 		              policy->version);
-	if (policy->overage_limit < 0)
-		return al_err(AUTOLIC_EINVAL, "FLEX-5: the overage limit may not be negative");
-	if (policy->low_threshold < -1)
+	if (policy->overage_limit < 0 || policy->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
+		return al_err(AUTOLIC_EINVAL, "FLEX-5: the overage limit is 0 to %lld tokens",
+		              (long long)AUTOLIC_FLEX_LOT_QUANTITY_MAX);
+	if (policy->low_threshold < -1 || policy->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
 		return al_err(AUTOLIC_EINVAL,
 		              "FLEX-12: the threshold is -1 (default) or a token count");
 	policy_args a = {actor, team, *policy};
@@ -927,9 +945,9 @@ int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
 		              spec->version);
 	if ((rc = check_subscription(spec->subscription)) != 0)
 		return rc;
-	if (spec->quantity < 1)
-		return al_err(AUTOLIC_EINVAL, "FLEX-1: a lot holds at least 1 token, not %lld",
-		              (long long)spec->quantity);
+	if (spec->quantity < 1 || spec->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
+		return al_err(AUTOLIC_EINVAL, "FLEX-1: a lot holds 1 to %lld tokens, not %lld",
+		              (long long)AUTOLIC_FLEX_LOT_QUANTITY_MAX, (long long)spec->quantity);
 	if (spec->purchased < 0)
 		return al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time may not be negative");
 	buy_args a;

@@ -331,6 +331,14 @@ static void test_flex1_bad_lots(void **state)
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
 	s.quantity = -5;
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
+	s.quantity = AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1; /* FLEX-1: bounded so sums cannot overflow */
+	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
+	autolic_flex_policy pol = {.version = AUTOLIC_FLEX_POLICY_VERSION, .low_threshold = -1};
+	pol.overage_limit = AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1; /* FLEX-5 */
+	assert_int_equal(autolic_flex_policy_set(x.db, x.admin, x.team, &pol), AUTOLIC_EINVAL);
+	pol.overage_limit = 0;
+	pol.low_threshold = AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1; /* FLEX-12 */
+	assert_int_equal(autolic_flex_policy_set(x.db, x.admin, x.team, &pol), AUTOLIC_EINVAL);
 	s.quantity = 10;
 	s.purchased = T0 + 1;
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
@@ -1333,9 +1341,34 @@ static void test_role7_non_admin(void **state)
 	fx_close(&x);
 }
 
+/* The default low-balance threshold (a percentage of the unexpired tokens)
+ * does not overflow for huge sums (found by fuzzing: a damaged lot record). */
+static void test_threshold_no_overflow(void **state)
+{
+	(void)state;
+	al_flex_team tf;
+	memset(&tf, 0, sizeof tf);
+	tf.low_threshold = -1;
+	assert_int_equal(al_flex_threshold(&tf, 1000), 1000 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
+	assert_int_equal(al_flex_threshold(&tf, 199), 199 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
+	assert_int_equal(al_flex_threshold(&tf, INT64_MAX),
+	                 INT64_MAX / 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT +
+	                     INT64_MAX % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
+	/* below: balance * 100 < unexpired * 20, exactly */
+	assert_true(al_flex_below(&tf, 199, 999));  /* 19900 < 19980 */
+	assert_false(al_flex_below(&tf, 200, 999));
+	assert_true(al_flex_below(&tf, 199, 1000)); /* 19900 < 20000 */
+	assert_false(al_flex_below(&tf, 200, 1000));
+	assert_false(al_flex_below(&tf, INT64_MAX, INT64_MAX));
+	assert_true(al_flex_below(&tf, INT64_MIN, INT64_MAX));
+	tf.low_threshold = 42;
+	assert_int_equal(al_flex_threshold(&tf, INT64_MAX), 42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_threshold_no_overflow),
 	    cmocka_unit_test(test_example_oldest_lot_first),
 	    cmocka_unit_test(test_example_relaunches),
 	    cmocka_unit_test(test_example_continuous_30h),

@@ -25,6 +25,8 @@ extern "C" {
 #define AUTOLIC_FLEX_KEY_MAX 128
 /** Most products in one explicit product list (user assignment, defaults). */
 #define AUTOLIC_FLEX_LIST_MAX 64
+/** Most tokens one lot may hold (FLEX-1), so that token sums cannot overflow. */
+#define AUTOLIC_FLEX_LOT_QUANTITY_MAX 1000000000000LL
 /** FLEX-1: a lot is valid for exactly this long after its purchase (365 days). */
 #define AUTOLIC_FLEX_LOT_SECONDS (365LL * 86400)
 /** FLEX-3: length of a usage window. */
@@ -140,9 +142,9 @@ AUTOLIC_EXTERN int autolic_flex_product_get(autolic_db *db, const char *code,
 typedef struct autolic_flex_policy {
 	unsigned int version;  /**< ::AUTOLIC_FLEX_POLICY_VERSION. */
 	int64_t overage_limit; /**< FLEX-5: tokens the team may owe; 0 (the default) allows no
-	                          overage. */
+	                          overage; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 	int64_t low_threshold; /**< FLEX-12: notify below this many tokens; -1 for 20% of the
-	                          unexpired lots' tokens. */
+	                          unexpired lots' tokens; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 } autolic_flex_policy;
 
 /**
@@ -155,7 +157,7 @@ typedef struct autolic_flex_policy {
  * @param actor the acting account: an administrator of the team (ROLE-7).
  * @param team the team.
  * @param policy the new policy.
- * @return 0; ::AUTOLIC_EINVAL (NULL, negative limit, threshold below -1);
+ * @return 0; ::AUTOLIC_EINVAL (NULL, negative limit, threshold below -1, either above ::AUTOLIC_FLEX_LOT_QUANTITY_MAX);
  *         ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM (not an
  *         administrator); ::AUTOLIC_ESTATE (the limit is below what the team owes now);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
@@ -235,7 +237,7 @@ typedef struct autolic_flex_lot_spec {
 	unsigned int version; /**< ::AUTOLIC_FLEX_LOT_SPEC_VERSION. */
 	const char
 	    *subscription; /**< Token subscription ID: 1..::AUTOLIC_FLEX_SUBSCRIPTION_MAX bytes. */
-	int64_t quantity;  /**< Tokens bought; at least 1. */
+	int64_t quantity;  /**< Tokens bought; 1..::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 	autolic_time
 	    purchased; /**< Purchase time; 0 for the handle's clock time. Not in the future. */
 } autolic_flex_lot_spec;
@@ -268,7 +270,7 @@ typedef struct autolic_flex_lot_info {
  * @param team the team.
  * @param spec the purchase.
  * @param[out] lot the new lot's id (may be NULL).
- * @return 0; ::AUTOLIC_EINVAL (NULL, quantity below 1, bad subscription ID, purchase in
+ * @return 0; ::AUTOLIC_EINVAL (NULL, quantity below 1 or above ::AUTOLIC_FLEX_LOT_QUANTITY_MAX, bad subscription ID, purchase in
  *         the future); ::AUTOLIC_EVERSION; ::AUTOLIC_EEXPIRED (bought 365 days ago or more);
  *         ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM; ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
