@@ -7,6 +7,7 @@
 #include "seat.h"
 #include "team.h"
 #include "core/error.h"
+#include "core/snap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,10 +356,7 @@ static int check_info(const autolic_account_info *info)
 {
 	if (!info)
 		return al_err(AUTOLIC_EINVAL, "info is NULL");
-	if (info->version == 0 || info->version > AUTOLIC_ACCOUNT_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_account_info version %u is not supported",
-		              info->version);
-	return 0;
+	return al_version_check(info->version, AUTOLIC_ACCOUNT_INFO_VERSION, "autolic_account_info");
 }
 
 typedef struct {
@@ -871,12 +869,7 @@ int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *in
 	int rc = check_info(info);
 	if (rc)
 		return rc;
-	if (it->pos >= it->n)
-		return AUTOLIC_ITEROVER;
-	unsigned int v = info->version;
-	*info = it->v[it->pos++];
-	info->version = v;
-	return 0;
+	return al_snap_next(it->v, it->n, &it->pos, sizeof *info, info);
 }
 
 void autolic_account_iter_free(autolic_account_iter *it)

@@ -7,6 +7,7 @@
 #include "team.h"
 #include "autolic/contract.h"
 #include "core/error.h"
+#include "core/snap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -584,13 +585,6 @@ static void al_contract_fill_info(const contract_rec *r, autolic_time now,
 	info->nproducts = r->nproducts;
 }
 
-static int check_info_version(unsigned int v, unsigned int max, const char *what)
-{
-	if (v == 0 || v > max)
-		return al_err(AUTOLIC_EVERSION, "%s version %u is not supported", what, v);
-	return 0;
-}
-
 typedef struct {
 	autolic_id id;
 	contract_rec r;
@@ -608,7 +602,7 @@ int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_i
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
+	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
 	                            "autolic_contract_info");
 	if (rc)
 		return rc;
@@ -727,7 +721,7 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
+	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
 	                            "autolic_contract_product_info");
 	if (!rc)
 		rc = al_product_code_check(product, "product");
@@ -1239,16 +1233,11 @@ int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info 
 	al_err_clear();
 	if (!it || !info)
 		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	int rc = check_info_version(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
+	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
 	                            "autolic_contract_info");
 	if (rc)
 		return rc;
-	if (it->s.pos >= it->s.n)
-		return AUTOLIC_ITEROVER;
-	unsigned int v = info->version;
-	*info = ((const autolic_contract_info *)it->s.v)[it->s.pos++];
-	info->version = v;
-	return 0;
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
 }
 
 static void snap_free(al_snap *s)
@@ -1280,16 +1269,11 @@ int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_
 	al_err_clear();
 	if (!it || !m)
 		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
-	int rc = check_info_version(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION,
+	int rc = al_version_check(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION,
 	                            "autolic_contract_member");
 	if (rc)
 		return rc;
-	if (it->s.pos >= it->s.n)
-		return AUTOLIC_ITEROVER;
-	unsigned int v = m->version;
-	*m = ((const autolic_contract_member *)it->s.v)[it->s.pos++];
-	m->version = v;
-	return 0;
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *m, m);
 }
 
 void autolic_contract_member_iter_free(autolic_contract_member_iter *it)

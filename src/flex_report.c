@@ -4,6 +4,7 @@
  * FLEX-11), and the invariant check (FLEX-1, FLEX-10).
  */
 #include "flex_internal.h"
+#include "core/snap.h"
 
 #include "account.h"
 #include "team.h"
@@ -206,15 +207,8 @@ int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *e
 	al_err_clear();
 	if (!it || !entry)
 		return al_err(AUTOLIC_EINVAL, "iterator and entry are required");
-	if (entry->version == 0 || entry->version > AUTOLIC_FLEX_ENTRY_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_entry version %u is not supported",
-		              entry->version);
-	if (it->pos >= it->n)
-		return AUTOLIC_ITEROVER;
-	unsigned int version = entry->version;
-	*entry = it->v[it->pos++];
-	entry->version = version;
-	return 0;
+	int rc = al_version_check(entry->version, AUTOLIC_FLEX_ENTRY_VERSION, "autolic_flex_entry");
+	return rc ? rc : al_snap_next(it->v, it->n, &it->pos, sizeof *entry, entry);
 }
 
 void autolic_flex_ledger_free(autolic_flex_ledger_iter *it)
@@ -352,9 +346,10 @@ int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row 
 	al_err_clear();
 	if (!it || !row)
 		return al_err(AUTOLIC_EINVAL, "iterator and row are required");
-	if (row->version == 0 || row->version > AUTOLIC_FLEX_USAGE_ROW_VERSION)
-		return al_err(AUTOLIC_EVERSION,
-		              "autolic_flex_usage_row version %u is not supported", row->version);
+	int rc = al_version_check(row->version, AUTOLIC_FLEX_USAGE_ROW_VERSION,
+	                          "autolic_flex_usage_row");
+	if (rc)
+		return rc;
 	if (it->pos >= it->n)
 		return AUTOLIC_ITEROVER;
 	unsigned int version = row->version;

@@ -719,13 +719,6 @@ static int check_db_actor(autolic_db *db, autolic_id actor)
 	return 0;
 }
 
-static int check_version(unsigned int v, unsigned int known, const char *what)
-{
-	if (v == 0 || v > known)
-		return al_err(AUTOLIC_EVERSION, "%s version %u is not supported", what, v);
-	return 0;
-}
-
 /* ---- hubs (OPS-1) ---- */
 
 typedef struct hub_create_args {
@@ -885,7 +878,7 @@ int autolic_ops_hub_create(autolic_db *db, autolic_id actor, const autolic_ops_h
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if ((rc = check_version(spec->version, AUTOLIC_OPS_HUB_SPEC_VERSION, "autolic_ops_hub_spec")) ||
+	if ((rc = al_version_check(spec->version, AUTOLIC_OPS_HUB_SPEC_VERSION, "autolic_ops_hub_spec")) ||
 	    (rc = check_text(spec->name, AUTOLIC_OPS_HUB_NAME_MAX, "OPS-1: hub name")))
 		return rc;
 	if (spec->trial_period <= 0 || spec->trial_period > 366 * (int64_t)DAY)
@@ -937,7 +930,7 @@ int autolic_ops_hub_get(autolic_db *db, autolic_id hub, autolic_ops_hub_info *in
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = check_version(info->version, AUTOLIC_OPS_HUB_INFO_VERSION, "autolic_ops_hub_info");
+	int rc = al_version_check(info->version, AUTOLIC_OPS_HUB_INFO_VERSION, "autolic_ops_hub_info");
 	if (rc)
 		return rc;
 	hub_get_args a;
@@ -1186,7 +1179,7 @@ int autolic_ops_subscription_buy(autolic_db *db, autolic_id actor,
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	rc = check_version(spec->version, AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION,
+	rc = al_version_check(spec->version, AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION,
 	                   "autolic_ops_subscription_spec");
 	if (rc)
 		return rc;
@@ -1229,7 +1222,7 @@ int autolic_ops_subscription_get(autolic_db *db, uint64_t number, autolic_ops_su
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = check_version(info->version, AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION,
+	int rc = al_version_check(info->version, AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION,
 	                       "autolic_ops_subscription_info");
 	if (rc)
 		return rc;
@@ -1346,7 +1339,7 @@ int autolic_ops_licences_get(autolic_db *db, autolic_id hub, autolic_ops_licence
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = check_version(info->version, AUTOLIC_OPS_LICENCE_INFO_VERSION,
+	int rc = al_version_check(info->version, AUTOLIC_OPS_LICENCE_INFO_VERSION,
 	                       "autolic_ops_licence_info");
 	if (rc)
 		return rc;
@@ -1679,7 +1672,7 @@ int autolic_ops_operator_add(autolic_db *db, autolic_id actor, autolic_id hub,
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if ((rc = check_version(spec->version, AUTOLIC_OPS_OPERATOR_SPEC_VERSION,
+	if ((rc = al_version_check(spec->version, AUTOLIC_OPS_OPERATOR_SPEC_VERSION,
 	                        "autolic_ops_operator_spec")) ||
 	    (rc = check_number(spec->number)) ||
 	    (rc = check_text(spec->name, AUTOLIC_OPS_OPERATOR_NAME_MAX, "operator name")))
@@ -1901,7 +1894,7 @@ int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = check_version(info->version, AUTOLIC_OPS_OPERATOR_INFO_VERSION,
+	int rc = al_version_check(info->version, AUTOLIC_OPS_OPERATOR_INFO_VERSION,
 	                       "autolic_ops_operator_info");
 	if (rc)
 		return rc;

@@ -4,6 +4,7 @@
 #include "autolic/seat.h"
 #include "contract.h"
 #include "core/error.h"
+#include "core/snap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -996,19 +997,12 @@ static int summary_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-static int version_check(unsigned int v, unsigned int max, const char *what)
-{
-	if (v == 0 || v > max)
-		return al_err(AUTOLIC_EVERSION, "%s version %u is not supported", what, v);
-	return 0;
-}
-
 int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *product,
                              autolic_seat_summary *out)
 {
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
-	int rc = version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
+	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
 	if (!rc)
 		rc = product_check(product, "SEAT-2");
 	if (rc)
@@ -1149,15 +1143,10 @@ int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	int rc = version_check(out->version, AUTOLIC_SEAT_ENTRY_VERSION, "autolic_seat_entry");
+	int rc = al_version_check(out->version, AUTOLIC_SEAT_ENTRY_VERSION, "autolic_seat_entry");
 	if (rc)
 		return rc;
-	if (it->pos >= it->n)
-		return AUTOLIC_ITEROVER;
-	unsigned int v = out->version;
-	*out = it->v[it->pos++];
-	out->version = v;
-	return 0;
+	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
 }
 
 void autolic_seat_iter_free(autolic_seat_iter *it)
@@ -1236,15 +1225,10 @@ int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_s
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	int rc = version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
+	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
 	if (rc)
 		return rc;
-	if (it->pos >= it->n)
-		return AUTOLIC_ITEROVER;
-	unsigned int v = out->version;
-	*out = it->v[it->pos++];
-	out->version = v;
-	return 0;
+	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
 }
 
 void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)

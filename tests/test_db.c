@@ -3,6 +3,7 @@
 #include "core/txn.h"
 #include "core/error.h"
 #include "core/codec.h"
+#include "core/snap.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -410,6 +411,27 @@ static void test_newer_record_in_store_is_clear_error(void **state)
 	autolic_db_close(db);
 }
 
+/* Snapshot iterators hand out rows in order, keep the caller's version, end with ITEROVER. */
+static void test_snapshot_rows(void **state)
+{
+	(void)state;
+	typedef struct { unsigned int version; int value; } row;
+	row rows[2] = {{7, 10}, {7, 20}};
+	size_t pos = 0;
+	row out = {1, 0};
+	assert_int_equal(al_snap_next(rows, 2, &pos, sizeof out, &out), 0);
+	assert_int_equal(out.version, 1);
+	assert_int_equal(out.value, 10);
+	assert_int_equal(al_snap_next(rows, 2, &pos, sizeof out, &out), 0);
+	assert_int_equal(out.value, 20);
+	assert_int_equal(al_snap_next(rows, 2, &pos, sizeof out, &out), AUTOLIC_ITEROVER);
+	assert_int_equal(out.value, 20);
+	assert_int_equal(al_version_check(0, 1, "x"), AUTOLIC_EVERSION);
+	assert_int_equal(al_version_check(2, 1, "row"), AUTOLIC_EVERSION);
+	assert_non_null(strstr(autolic_errmsg(), "row version 2 is not supported (1..1)"));
+	assert_int_equal(al_version_check(1, 1, "x"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_close_rolls_back_open_batch),
 		cmocka_unit_test(test_threads_share_a_handle),
 		cmocka_unit_test(test_record_versions),
+		cmocka_unit_test(test_snapshot_rows),
 		cmocka_unit_test(test_newer_record_in_store_is_clear_error),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);

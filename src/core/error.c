@@ -97,3 +97,11 @@ int al_err_from_storage(int rc)
 	}
 	return al_err(rc, "%s", storage_msg[0] ? storage_msg : autolic_strerror(rc));
 }
+
+int al_version_check(unsigned int v, unsigned int known, const char *what)
+{
+	if (v == 0 || v > known)
+		return al_err(AUTOLIC_EVERSION, "%s version %u is not supported (1..%u)", what, v,
+		              known);
+	return 0;
+}

@@ -18,4 +18,8 @@ const char *al_err_take_storage(void);
  * readable as the storage message). Returns rc; clears the message when 0. */
 int al_err_from_storage(int rc);
 
+/* Versioned structs: 0 and versions newer than `known` are AUTOLIC_EVERSION
+ * naming the struct `what`. */
+int al_version_check(unsigned int v, unsigned int known, const char *what);
+
 #endif
