@@ -19,7 +19,7 @@ static int open_sqlite(autolic_storage *out, void *ctx)
 	sctx *c = ctx;
 	int rc = autolic_store_sqlite_open(out, c->path, NULL);
 	if (rc)
-		fprintf(stderr, "open: %d %s\n", rc, autolic_sqlite_errmsg());
+		fprintf(stderr, "open: %d %s\n", rc, autolic_errmsg());
 	return rc;
 }
 

@@ -198,6 +198,22 @@ static void test_storage_error_message(void **state)
 	autolic_db_close(db);
 }
 
+/* A backend's own entry point publishes its failure text through
+ * autolic_storage_result(), and a success clears the message. */
+static void test_storage_result(void **state)
+{
+	(void)state;
+	autolic_storage_set_error("backend %s: %d", "open", 7);
+	assert_int_equal(autolic_storage_result(AUTOLIC_ESTORAGE), AUTOLIC_ESTORAGE);
+	assert_string_equal(autolic_errmsg(), "backend open: 7");
+	assert_int_equal(autolic_storage_result(0), 0);
+	assert_string_equal(autolic_errmsg(), "");
+	/* no text pending: the code's own description */
+	autolic_storage_set_error("%s", "");
+	assert_int_equal(autolic_storage_result(AUTOLIC_ECORRUPT), AUTOLIC_ECORRUPT);
+	assert_string_equal(autolic_errmsg(), autolic_strerror(AUTOLIC_ECORRUPT));
+}
+
 /* ---- batches ---- */
 
 static void test_batch_commit_and_rollback(void **state)
@@ -442,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_runner_atomic_and_events),
 		cmocka_unit_test(test_runner_retries_conflicts),
 		cmocka_unit_test(test_storage_error_message),
+		cmocka_unit_test(test_storage_result),
 		cmocka_unit_test(test_batch_commit_and_rollback),
 		cmocka_unit_test(test_batch_aborts_without_savepoints),
 		cmocka_unit_test(test_close_rolls_back_open_batch),

@@ -43,7 +43,7 @@ static autolic_db *open_db(unsigned timeout_ms, unsigned retries)
 	so.busy_timeout_ms = timeout_ms;
 	int rc = autolic_store_sqlite_open(&st, path, &so);
 	if (rc)
-		fail_msg("open: %d %s", rc, autolic_sqlite_errmsg());
+		fail_msg("open: %d %s", rc, autolic_errmsg());
 	autolic_db_options o;
 	autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION);
 	o.storage = &st;
@@ -73,13 +73,13 @@ static void t_options_and_bad_input(void **state)
 	assert_int_equal(autolic_store_sqlite_open(&st, NULL, NULL), AUTOLIC_EINVAL);
 	assert_int_equal(autolic_store_sqlite_open(&st, "", NULL), AUTOLIC_EINVAL);
 	assert_int_equal(autolic_store_sqlite_open(&st, ":memory:", NULL), AUTOLIC_EINVAL);
-	assert_non_null(strstr(autolic_sqlite_errmsg(), "WAL"));
+	assert_non_null(strstr(autolic_errmsg(), "WAL"));
 	o.version = AUTOLIC_SQLITE_OPTIONS_VERSION + 1;
 	assert_int_equal(autolic_store_sqlite_open(&st, path, &o), AUTOLIC_EVERSION);
 	o.version = AUTOLIC_SQLITE_OPTIONS_VERSION;
 	o.flags = 1;
 	assert_int_equal(autolic_store_sqlite_open(&st, path, &o), AUTOLIC_EINVAL);
-	assert_non_null(strstr(autolic_sqlite_errmsg(), "flags"));
+	assert_non_null(strstr(autolic_errmsg(), "flags"));
 	o.flags = 0;
 	o.synchronous = AUTOLIC_SQLITE_SYNC_EXTRA + 1;
 	assert_int_equal(autolic_store_sqlite_open(&st, path, &o), AUTOLIC_EINVAL);
@@ -88,7 +88,7 @@ static void t_options_and_bad_input(void **state)
 	char missing[400];
 	snprintf(missing, sizeof missing, "%s/no/such/dir/x.db", dir);
 	assert_int_equal(autolic_store_sqlite_open(&st, missing, NULL), AUTOLIC_ESTORAGE);
-	assert_non_null(strstr(autolic_sqlite_errmsg(), missing));
+	assert_non_null(strstr(autolic_errmsg(), missing));
 	/* nothing was created by the refused opens */
 	assert_int_equal(access(path, F_OK), -1);
 
@@ -96,7 +96,7 @@ static void t_options_and_bad_input(void **state)
 	for (int lvl = AUTOLIC_SQLITE_SYNC_DEFAULT; lvl <= AUTOLIC_SQLITE_SYNC_EXTRA; lvl++) {
 		o.synchronous = lvl;
 		assert_int_equal(autolic_store_sqlite_open(&st, path, &o), 0);
-		assert_string_equal(autolic_sqlite_errmsg(), "");
+		assert_string_equal(autolic_errmsg(), "");
 		st.free(st.ctx);
 	}
 }
@@ -118,7 +118,7 @@ static void t_wal_and_schema(void **state)
 	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version=2", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	assert_int_equal(autolic_store_sqlite_open(&st, path, NULL), AUTOLIC_EVERSION);
-	assert_non_null(strstr(autolic_sqlite_errmsg(), "schema version 2"));
+	assert_non_null(strstr(autolic_errmsg(), "schema version 2"));
 }
 
 static void t_not_a_database(void **state)
@@ -132,7 +132,7 @@ static void t_not_a_database(void **state)
 	close(fd);
 	autolic_storage st;
 	assert_int_equal(autolic_store_sqlite_open(&st, path, NULL), AUTOLIC_ECORRUPT);
-	assert_non_null(strstr(autolic_sqlite_errmsg(), path));
+	assert_non_null(strstr(autolic_errmsg(), path));
 }
 
 /* A writer holding the lock past the busy timeout: the other handle's write

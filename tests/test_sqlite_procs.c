@@ -57,7 +57,7 @@ static autolic_db *open_db(void)
 	so.busy_timeout_ms = 10000;
 	int rc = autolic_store_sqlite_open(&st, path, &so);
 	if (rc) {
-		fprintf(stderr, "sqlite open %s: %d %s\n", path, rc, autolic_sqlite_errmsg());
+		fprintf(stderr, "sqlite open %s: %d %s\n", path, rc, autolic_errmsg());
 		return NULL;
 	}
 	autolic_db_options o;

@@ -89,7 +89,7 @@ const char *al_err_take_storage(void)
 	return taken;
 }
 
-int al_err_from_storage(int rc)
+int autolic_storage_result(int rc)
 {
 	if (!rc) {
 		al_err_clear();

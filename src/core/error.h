@@ -13,10 +13,8 @@ void al_err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Message a storage backend left with autolic_storage_set_error(), taken once. */
 const char *al_err_take_storage(void);
 
-/* For a backend's own public calls (opening, compacting): make the message it
- * left with autolic_storage_set_error() the thread's message too (it stays
- * readable as the storage message). Returns rc; clears the message when 0. */
-int al_err_from_storage(int rc);
+/* A backend's own public calls publish their failure with autolic_storage_result()
+ * (include/autolic/sys/storage.h). */
 
 /* Versioned structs: 0 and versions newer than `known` are AUTOLIC_EVERSION
  * naming the struct `what`. */

@@ -1572,7 +1572,7 @@ int al_journal_open_io(autolic_storage *out, const char *path, const autolic_jou
 int autolic_store_journal_open(autolic_storage *out, const char *path,
                                const autolic_journal_options *opts)
 {
-	return al_err_from_storage(al_journal_open_io(out, path, opts, NULL));
+	return autolic_storage_result(al_journal_open_io(out, path, opts, NULL));
 }
 
 static jr *as_journal(const autolic_storage *st)
@@ -1588,7 +1588,7 @@ int autolic_store_journal_compact(const autolic_storage *st)
 {
 	jr *j = as_journal(st);
 	if (!j)
-		return al_err_from_storage(AUTOLIC_EINVAL);
+		return autolic_storage_result(AUTOLIC_EINVAL);
 	pthread_mutex_lock(&j->mu);
 	int rc = 0;
 	if (j->readonly) {
@@ -1605,7 +1605,7 @@ int autolic_store_journal_compact(const autolic_storage *st)
 		}
 	}
 	pthread_mutex_unlock(&j->mu);
-	return al_err_from_storage(rc);
+	return autolic_storage_result(rc);
 }
 
 int al_journal_stats_get(const autolic_storage *st, al_journal_stats *out)

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
 	autolic_storage st;
 	int rc = autolic_store_sqlite_open(&st, argv[1], NULL);
 	if (rc) {
-		fprintf(stderr, "sqlite open: %s\n", autolic_sqlite_errmsg());
+		fprintf(stderr, "sqlite open: %s\n", autolic_errmsg());
 		return 1;
 	}
 	autolic_db_options o;

@@ -72,6 +72,14 @@ class TestErrors(unittest.TestCase):
         with self.assertRaises(autolic.Busy):
             _check_int(C.EBUSY, autolic.C.autolic_db_begin, ())
 
+    def test_storage_result_publishes_backend_text(self):
+        # What a Python backend's own entry point would end with.
+        autolic.C.autolic_storage_set_error(b"%s", b"my backend: cannot reach the server")
+        with self.assertRaises(autolic.StorageError) as cm:
+            autolic.C.autolic_storage_result(C.ESTORAGE)
+        self.assertEqual(cm.exception.message, "my backend: cannot reach the server")
+        self.assertEqual(autolic.C.autolic_storage_result(0), 0)
+
     def test_version(self):
         self.assertEqual(autolic.version(), "%d.%d.%d" % autolic.version_info())
 

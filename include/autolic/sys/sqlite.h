@@ -120,23 +120,13 @@ AUTOLIC_EXTERN int autolic_sqlite_options_init(autolic_sqlite_options *opts,
  *         the busy timeout while being set up); ::AUTOLIC_ECORRUPT (not an
  *         SQLite database, or damaged); ::AUTOLIC_EREADONLY (the file cannot
  *         be written); ::AUTOLIC_ESTORAGE (cannot open, cannot switch to WAL,
- *         other SQLite failures). autolic_sqlite_errmsg() then names the path
+ *         other SQLite failures). autolic_errmsg() then names the path
  *         and gives SQLite's own explanation.
  * @par Thread-safety: safe; the returned backend belongs to one database handle.
  */
 AUTOLIC_EXTERN int autolic_store_sqlite_open(autolic_storage *out, const char *path,
                                              const autolic_sqlite_options *opts);
 
-/**
- * @brief Describe the last failure of autolic_store_sqlite_open() on this thread.
- *
- * Failures inside transactions are described by autolic_errmsg() of the call
- * that failed (the backend reports them with autolic_storage_set_error()).
- * @return the text; empty when the last open on this thread succeeded.
- *         Valid until the next open on this thread.
- * @par Thread-safety: per thread.
- */
-AUTOLIC_EXTERN const char *autolic_sqlite_errmsg(void);
 
 #ifdef __cplusplus
 }

@@ -99,6 +99,25 @@ AUTOLIC_EXTERN void autolic_storage_set_error(const char *fmt, ...)
 	;
 
 /**
+ * @brief For backends' own public functions (open, maintenance): publish the
+ *        failure text as autolic_errmsg() and return `rc`.
+ *
+ * Inside a transaction the library reads the text a backend left with
+ * autolic_storage_set_error() itself. A backend's own entry points, such as an
+ * open function, run outside any library call: they end with
+ * `return autolic_storage_result(rc);` so that the caller reads the reason with
+ * autolic_errmsg(), as for every other call.
+ * @param rc 0 or an AUTOLIC_E* code.
+ * @return `rc` unchanged. When `rc` is 0 the thread's message is cleared; otherwise it
+ *         becomes the text last set by autolic_storage_set_error() on this thread,
+ *         or autolic_strerror(rc) when none is pending. A backend starts its entry
+ *         point with `autolic_storage_set_error("%s", "")` so that no older text is
+ *         reused.
+ * @par Thread-safety: per thread.
+ */
+AUTOLIC_EXTERN int autolic_storage_result(int rc);
+
+/**
  * @brief Create a new, empty memory store (the default backend).
  *
  * An ordered map with real transactions and savepoints. Transactions of one

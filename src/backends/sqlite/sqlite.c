@@ -12,9 +12,7 @@
 #include <string.h>
 
 #define SQ_SCHEMA 1
-#define MSG_MAX 512
 
-static _Thread_local char open_msg[MSG_MAX];
 
 /* A non-NULL pointer for empty blobs: sqlite3_bind_blob(NULL) would bind NULL. */
 static const unsigned char empty[1];
@@ -247,14 +245,17 @@ int autolic_sqlite_options_init(autolic_sqlite_options *opts, unsigned int versi
 	return 0;
 }
 
-const char *autolic_sqlite_errmsg(void) { return open_msg; }
-
+/* Describe a failure of the open call and return its code (published by
+ * autolic_storage_result() when the open returns). */
+static int open_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int open_err(int code, const char *fmt, ...)
 {
+	char text[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(open_msg, sizeof open_msg, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	autolic_storage_set_error("%s", text);
 	return code;
 }
 
@@ -342,10 +343,8 @@ static int sq_setup(sq *s, const char *path, unsigned int timeout, int sync)
 	return 0;
 }
 
-int autolic_store_sqlite_open(autolic_storage *out, const char *path,
-                              const autolic_sqlite_options *opts)
+static int sq_open(autolic_storage *out, const char *path, const autolic_sqlite_options *opts)
 {
-	open_msg[0] = 0;
 	autolic_sqlite_options o = AUTOLIC_SQLITE_OPTIONS_INIT;
 	if (!out || !path)
 		return open_err(AUTOLIC_EINVAL, "sqlite open: %s is NULL", out ? "path" : "out");
@@ -403,4 +402,11 @@ int autolic_store_sqlite_open(autolic_storage *out, const char *path,
 	st.rollback_to = sq_rollback_to;
 	*out = st;
 	return 0;
+}
+
+int autolic_store_sqlite_open(autolic_storage *out, const char *path,
+                              const autolic_sqlite_options *opts)
+{
+	autolic_storage_set_error("%s", "");
+	return autolic_storage_result(sq_open(out, path, opts));
 }

@@ -128,6 +128,7 @@ DECLS = [
     ("autolic_version", [POINTER(c_int), POINTER(c_int), POINTER(c_int)], c_char_p),
     # sys/storage.h (autolic_storage_set_error is variadic: pass b"%s", text)
     ("autolic_storage_set_error", [c_char_p], None),
+    ("autolic_storage_result", [c_int], c_int),
     ("autolic_store_memory_new", [POINTER(autolic_storage), POINTER(autolic_allocator)], c_int),
     # db.h
     ("autolic_db_options_init", [POINTER(autolic_db_options), c_uint], c_int),
