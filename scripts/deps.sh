@@ -5,7 +5,8 @@
 # configure step fails without it, so its tests are never skipped silently in CI.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen valgrind abigail-tools libsqlite3-dev
-      clang-14 libclang-rt-14-dev)
+      clang-14 libclang-rt-14-dev
+      lcov)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
