@@ -400,11 +400,14 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		for (uint32_t i = 0; i < n && i < AUTOLIC_FLEX_LIST_MAX; i++)
 			al_dec_str(&r, tf->defaults[i], sizeof tf->defaults[i]);
 		tf->n_defaults = n <= AUTOLIC_FLEX_LIST_MAX ? n : 0;
+		tf->left = al_dec_i64(&r);
+		tf->bought = al_dec_i64(&r);
 		rc = al_rd_done(&r);
 		if (!rc && (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		            tf->low_threshold < -1 ||
 		            tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->owed < 0 ||
-		            tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX))
+		            tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->left < 0 ||
+		            tf->bought < tf->left))
 			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu Flex record is out of range",
 			            (unsigned long long)team);
 	}
@@ -425,6 +428,8 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 	al_enc_u32(&b, (uint32_t)tf->n_defaults);
 	for (size_t i = 0; i < tf->n_defaults; i++)
 		al_enc_str(&b, tf->defaults[i]);
+	al_enc_i64(&b, tf->left);
+	al_enc_i64(&b, tf->bought);
 	team_key(&k, tf->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
@@ -442,6 +447,14 @@ static void lot_key(al_key *k, autolic_id id)
 static void team_lot_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot)
 {
 	al_key_init(k, AL_K_FLEX_TEAM_LOT);
+	al_key_u64(k, team);
+	al_key_i64(k, expires);
+	al_key_u64(k, lot);
+}
+
+void al_flex_live_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot)
+{
+	al_key_init(k, AL_K_FLEX_TEAM_LIVE);
 	al_key_u64(k, team);
 	al_key_i64(k, expires);
 	al_key_u64(k, lot);
@@ -502,6 +515,33 @@ static int lot_store(al_txn *t, const al_flex_lotrec *l)
 	lot_key(&k, l->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
+	return rc;
+}
+
+/* Store a lot whose remaining tokens changed from `before`, its team and
+ * expiry state unchanged: the team's sums and the live index follow. The lot
+ * is tf's team's or, for a refund to a lot that moved away meanwhile
+ * (FLEX-9), another team's, whose record is updated here. */
+static int lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64_t before)
+{
+	int rc = lot_store(t, l);
+	if (rc || l->expired || l->remaining == before)
+		return rc; /* an expired lot is in neither the sums nor the live index */
+	if (l->team == tf->id) {
+		tf->left += l->remaining - before;
+	} else {
+		al_flex_team other;
+		rc = al_flex_team_load(t, l->team, &other);
+		if (!rc) {
+			other.left += l->remaining - before;
+			rc = al_flex_team_store(t, &other);
+		}
+	}
+	if (!rc && (before > 0) != (l->remaining > 0)) {
+		al_key k;
+		al_flex_live_key(&k, l->team, l->expires, l->id);
+		rc = l->remaining > 0 ? put_empty(t, &k) : al_txn_del(t, &k);
+	}
 	return rc;
 }
 
@@ -587,8 +627,9 @@ int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t v
 
 /* ---- FLEX-1: expiry ---- */
 
-int al_flex_expire_due(al_txn *t, autolic_id team, size_t *count)
+int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
 {
+	autolic_id team = tf->id;
 	al_flex_ids ids = {NULL, 0, 0, t->a};
 	al_key s, e, k;
 	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
@@ -604,7 +645,13 @@ int al_flex_expire_due(al_txn *t, autolic_id team, size_t *count)
 		rc = al_flex_lot_load(t, ids.v[i], &l);
 		if (rc)
 			break;
+		tf->left -= l.remaining;
+		tf->bought -= l.quantity;
 		if (l.remaining > 0) {
+			al_flex_live_key(&k, team, l.expires, l.id);
+			rc = al_txn_del(t, &k);
+		}
+		if (!rc && l.remaining > 0) {
 			/* dated at the expiry instant, whenever it is noticed */
 			rc = al_flex_ledger_add(t, team, AUTOLIC_FLEX_EXPIRE, l.expires, l.id,
 			                        -l.remaining, 0, 0, NULL, l.subscription);
@@ -678,11 +725,11 @@ int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired)
  * after commit) and store the team record. */
 static int low_update(al_txn *t, al_flex_team *tf)
 {
-	int64_t left, unexpired;
-	int rc = al_flex_position(t, tf, &left, &unexpired);
-	if (rc)
-		return rc;
-	int64_t balance = left - tf->owed;
+	/* every write call records the due expiries first, so the team's sums
+	 * are exactly its unexpired lots now */
+	int rc = 0;
+	int64_t unexpired = tf->bought;
+	int64_t balance = tf->left - tf->owed;
 	int below = al_flex_below(tf, balance, unexpired);
 	if (below && !tf->low)
 		rc = al_txn_event(
@@ -700,7 +747,7 @@ static int low_update(al_txn *t, al_flex_team *tf)
 static int team_begin(al_txn *t, autolic_id team, al_flex_team *tf)
 {
 	int rc = al_flex_team_load(t, team, tf);
-	return rc ? rc : al_flex_expire_due(t, team, NULL);
+	return rc ? rc : al_flex_expire_due(t, tf, NULL);
 }
 
 /* ================================================================== */
@@ -922,8 +969,13 @@ static int buy_fn(al_txn *t, void *arg)
 	team_lot_key(&k, a->team, l.expires, l.id);
 	if (!rc)
 		rc = put_empty(t, &k);
+	al_flex_live_key(&k, a->team, l.expires, l.id);
+	if (!rc && l.remaining > 0)
+		rc = put_empty(t, &k);
 	if (!rc)
 		rc = lot_store(t, &l);
+	tf.left += l.remaining;
+	tf.bought += l.quantity;
 	if (!rc)
 		rc = low_update(t, &tf);
 	if (!rc)
@@ -1011,7 +1063,7 @@ static int expire_fn(al_txn *t, void *arg)
 	al_flex_team tf;
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (!rc)
-		rc = al_flex_expire_due(t, a->team, &a->expired);
+		rc = al_flex_expire_due(t, &tf, &a->expired);
 	if (!rc)
 		rc = low_update(t, &tf);
 	return rc;
@@ -1059,11 +1111,12 @@ static int adjust_fn(al_txn *t, void *arg)
 		    "FLEX-10: lot %llu would hold %lld tokens; it must stay within 0..%lld",
 		    (unsigned long long)a->lot, (long long)(l.remaining + a->delta),
 		    (long long)l.quantity);
+	int64_t before = l.remaining;
 	l.remaining += a->delta;
 	rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, t->now, l.id, a->delta, a->actor,
 	                        0, NULL, l.subscription);
 	if (!rc)
-		rc = lot_store(t, &l);
+		rc = lot_save(t, &tf, &l, before);
 	return rc ? rc : low_update(t, &tf);
 }
 
@@ -1130,6 +1183,18 @@ static int move_fn(al_txn *t, void *arg)
 		team_lot_key(&k, a->to, l->expires, l->id);
 		if (!rc)
 			rc = put_empty(t, &k);
+		if (l->remaining > 0) {
+			al_flex_live_key(&k, a->from, l->expires, l->id);
+			if (!rc)
+				rc = al_txn_del(t, &k);
+			al_flex_live_key(&k, a->to, l->expires, l->id);
+			if (!rc)
+				rc = put_empty(t, &k);
+		}
+		from.left -= l->remaining;
+		from.bought -= l->quantity;
+		to.left += l->remaining;
+		to.bought += l->quantity;
 		l->team = a->to; /* purchase time and expiry are kept (FLEX-9) */
 		if (!rc)
 			rc = lot_store(t, l);
@@ -1807,6 +1872,110 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 	return NULL;
 }
 
+/* The team's lots that hold tokens, in key order (expiry, then id), a few
+ * keys per scan: a charge usually needs only the first one or two. */
+#define LIVE_BATCH 16
+
+typedef struct {
+	autolic_id id[LIVE_BATCH];
+	autolic_time expires[LIVE_BATCH];
+	size_t n;
+	al_key last;
+} live_batch;
+
+static int live_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	(void)val;
+	(void)vlen;
+	live_batch *lb = arg;
+	if (klen != 25)
+		return al_err(AUTOLIC_ECORRUPT, "FLEX-2: malformed live lot key");
+	lb->id[lb->n] = al_key_get_u64(key, 17);
+	lb->expires[lb->n] = al_key_get_i64(key, 9);
+	memcpy(lb->last.b, key, klen);
+	lb->last.len = klen;
+	lb->last.overflow = 0;
+	return ++lb->n == LIVE_BATCH;
+}
+
+/* Load, in expiry order, the live lots a charge of `amount` at `at` may
+ * draw from: all of them when they do not cover it, else those up to the
+ * expiry at which they do, that expiry complete (FLEX-2 orders lots of one
+ * expiry by remaining, then id, so every lot of it is a candidate). The
+ * allocation over them equals the allocation over all the team's lots.
+ * `*usable` is what they hold usable at `at`; `*later` what lots bought
+ * after `at` hold (for the refusal's message). */
+static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount,
+                     al_flex_lotrec **out, size_t *n, int64_t *usable, int64_t *later)
+{
+	al_key from, end;
+	al_key_init(&from, AL_K_FLEX_TEAM_LIVE);
+	al_key_u64(&from, team);
+	al_key_prefix_end(&from, &end);
+	al_flex_lotrec *v = NULL;
+	size_t cap = 0;
+	int covered = 0, more = 1, rc = 0;
+	autolic_time cover_exp = 0;
+	*n = 0;
+	*usable = *later = 0;
+	while (!rc && more) {
+		live_batch lb;
+		lb.n = 0;
+		rc = al_txn_scan(t, &from, &end, live_cb, &lb);
+		if (rc == 1)
+			rc = 0;
+		more = lb.n == LIVE_BATCH;
+		for (size_t i = 0; !rc && i < lb.n; i++) {
+			if (covered && lb.expires[i] != cover_exp) {
+				more = 0;
+				break;
+			}
+			if (*n == cap) {
+				size_t c = cap ? cap * 2 : 4;
+				al_flex_lotrec *p = al_realloc(t->a, v, c * sizeof(*p));
+				if (!p) {
+					rc = al_err(AUTOLIC_ENOMEM, "out of memory loading lots");
+					break;
+				}
+				v = p;
+				cap = c;
+			}
+			al_flex_lotrec *l = &v[*n];
+			rc = al_flex_lot_load(t, lb.id[i], l);
+			if (!rc && (l->team != team || l->expires != lb.expires[i] || l->expired ||
+			            l->remaining == 0))
+				rc = al_err(AUTOLIC_ECORRUPT,
+				            "FLEX-2: lot %llu is listed as holding tokens for team "
+				            "%llu but does not",
+				            (unsigned long long)l->id, (unsigned long long)team);
+			if (rc)
+				break;
+			(*n)++;
+			if (l->purchased <= at && at < l->expires)
+				*usable += l->remaining;
+			else if (l->purchased > at)
+				*later += l->remaining;
+			if (!covered && *usable >= amount) {
+				covered = 1;
+				cover_exp = l->expires;
+			}
+		}
+		if (more) {
+			/* go on after the last key read: that key with a 0 byte appended
+			 * is the next possible one */
+			from = lb.last;
+			from.b[from.len++] = 0;
+		}
+	}
+	if (rc) {
+		al_free(t->a, v);
+		v = NULL;
+		*n = 0;
+	}
+	*out = v;
+	return rc;
+}
+
 /* Charge `w->rate` for a window opened at w->start: draws in FLEX-2 order,
  * one CONSUME entry per lot; AUTOLIC_ENOTOKENS (nothing written) when the
  * lots usable at that instant plus any overage allowance do not cover it. */
@@ -1814,7 +1983,8 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 {
 	al_flex_lotrec *v;
 	size_t n;
-	int rc = al_flex_lots_of(t, tf->id, 0, &v, &n);
+	int64_t usable, later;
+	int rc = live_lots(t, tf->id, w->start, w->rate, &v, &n, &usable, &later);
 	if (rc)
 		return rc;
 	al_flex_lot *pure = al_calloc(t->a, n + 1, sizeof(*pure));
@@ -1823,17 +1993,13 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		rc = al_err(AUTOLIC_ENOMEM, "out of memory charging a window");
 		goto out;
 	}
-	int64_t later = 0;
 	for (size_t i = 0; i < n; i++) {
 		pure[i].id = v[i].id;
 		pure[i].purchased = v[i].purchased;
 		pure[i].expires = v[i].expires;
 		pure[i].quantity = v[i].quantity;
 		pure[i].remaining = v[i].remaining;
-		if (v[i].purchased > w->start && v[i].expires > w->start)
-			later += v[i].remaining;
 	}
-	int64_t usable = al_flex_usable(pure, n, w->start);
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {
 		rc = al_err(
@@ -1848,12 +2014,13 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	int64_t shortfall = al_flex_allocate(pure, n, w->start, w->rate, w->draws, &w->n);
 	for (size_t i = 0; !rc && i < w->n; i++) {
 		al_flex_lotrec *l = find_lot(v, n, w->draws[i].lot);
+		int64_t before = l->remaining;
 		l->remaining -= w->draws[i].amount;
 		rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_CONSUME, w->start, l->id,
 		                        -w->draws[i].amount, account, w->id, product,
 		                        l->subscription);
 		if (!rc)
-			rc = lot_store(t, l);
+			rc = lot_save(t, tf, l, before);
 	}
 	if (!rc && shortfall > 0) {
 		/* FLEX-5 overage policy (off by default): the team owes the rest */
@@ -1871,9 +2038,10 @@ out:
 	return rc;
 }
 
-static int refund_lot(al_txn *t, al_flex_lotrec *l, int64_t give, autolic_time at,
-                      autolic_id account, const win_rec *w, const char *product)
+static int refund_lot(al_txn *t, al_flex_team *tf, al_flex_lotrec *l, int64_t give,
+                      autolic_time at, autolic_id account, const win_rec *w, const char *product)
 {
+	int64_t before = l->remaining;
 	l->remaining += give;
 	int rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_REFUND, at, l->id, give, account,
 	                            w->id, product, l->subscription);
@@ -1883,7 +2051,7 @@ static int refund_lot(al_txn *t, al_flex_lotrec *l, int64_t give, autolic_time a
 		rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_EXPIRE, at, l->id, -give, 0, 0,
 		                        NULL, l->subscription);
 	}
-	return rc ? rc : lot_store(t, l);
+	return rc ? rc : lot_save(t, tf, l, before);
 }
 
 /* FLEX-4: give a window's charge back to the lots it came from. */
@@ -1901,7 +2069,7 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 				int64_t give = l.quantity - l.remaining < amount
 				                   ? l.quantity - l.remaining
 				                   : amount;
-				rc = refund_lot(t, &l, give, at, account, w, product);
+				rc = refund_lot(t, tf, &l, give, at, account, w, product);
 			}
 			*refunded += amount;
 			continue;
@@ -1922,7 +2090,7 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 				int64_t room = v[j].quantity - v[j].remaining;
 				int64_t g = room < rest ? room : rest;
 				if (g > 0 && v[j].expires > t->now) {
-					rc = refund_lot(t, &v[j], g, at, account, w, product);
+					rc = refund_lot(t, tf, &v[j], g, at, account, w, product);
 					rest -= g;
 				}
 			}
@@ -2115,7 +2283,7 @@ static int launch(al_txn *t, report_args *a)
 		    AUTOLIC_EPERM,
 		    "FLEX-7: account %llu has no Flex access to product '%s' in team %llu",
 		    (unsigned long long)a->account, a->product, (unsigned long long)a->team);
-	if ((rc = al_flex_expire_due(t, a->team, NULL)) != 0)
+	if ((rc = al_flex_expire_due(t, &tf, NULL)) != 0)
 		return rc;
 
 	/* the window holding `at` starts within (at - 24 h, at] */

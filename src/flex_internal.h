@@ -17,6 +17,11 @@ typedef struct al_flex_team {
 	int64_t low_threshold; /* FLEX-12; -1 = 20% of unexpired lots */
 	int64_t owed;          /* overage tokens owed */
 	int low;               /* below the threshold at the last change */
+	/* Sums over the lots of the AL_K_FLEX_TEAM_LOT index (expiry not recorded),
+	 * kept by every change of those lots so that the FLEX-12 check after a
+	 * change reads no lot; autolic_flex_check() verifies them. */
+	int64_t left;   /* tokens left in them */
+	int64_t bought; /* their quantities */
 	size_t n_defaults;     /* FLEX-8; 0 = defaults disabled */
 	char defaults[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
 } al_flex_team;
@@ -52,8 +57,14 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
                        const char *subscription);
 int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
                          autolic_flex_entry *e);
-int al_flex_expire_due(al_txn *t, autolic_id team, size_t *count);
+/* FLEX-1: record the expiries due now for tf's team (updates tf's sums; the
+ * caller stores tf). */
+int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count);
+/* Tokens left and bought in the team's lots unexpired now, from the lots
+ * themselves (read calls: an expiry due but not recorded yet counts as done). */
 int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int64_t *unexpired);
+/* The key of a lot in the AL_K_FLEX_TEAM_LIVE index. */
+void al_flex_live_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot);
 int64_t al_flex_threshold(const al_flex_team *tf, int64_t unexpired);
 int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired);
 int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n);

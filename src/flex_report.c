@@ -527,8 +527,25 @@ static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot)
 	return s;
 }
 
+/* Sums over the lots whose expiry is not recorded (the team record keeps
+ * them, FLEX-12) and how many of those hold tokens (the live index). */
+typedef struct {
+	int64_t left, bought;
+	size_t live;
+} check_sums;
+
+static int live_count_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	(void)key;
+	(void)klen;
+	(void)val;
+	(void)vlen;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
 static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left, size_t *count,
-                      int old)
+                      int old, check_sums *sums)
 {
 	al_flex_lotrec *v;
 	size_t n;
@@ -564,6 +581,22 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 			            (unsigned long long)l->id, (long long)l->remaining,
 			            (long long)s);
 		*left += l->remaining;
+		if (!rc && !old) {
+			sums->left += l->remaining;
+			sums->bought += l->quantity;
+			al_key k;
+			al_flex_live_key(&k, tf->id, l->expires, l->id);
+			int in = al_txn_exists(t, &k);
+			if (in < 0)
+				rc = in;
+			else if (in != (l->remaining > 0))
+				rc = al_err(AUTOLIC_ECORRUPT,
+				            "FLEX-2: lot %llu holds %lld tokens but is %slisted as "
+				            "holding tokens",
+				            (unsigned long long)l->id, (long long)l->remaining,
+				            in ? "" : "not ");
+			sums->live += in == 1;
+		}
 	}
 	al_free(t->a, v);
 	return rc;
@@ -587,11 +620,27 @@ static int check_fn(al_txn *t, void *arg)
 	if (!rc && c.n)
 		qsort(c.v, c.n, sizeof(*c.v), sum_cmp);
 	int64_t left = 0;
-	size_t lots = 0;
+	size_t lots = 0, live = 0;
+	check_sums sums = {0, 0, 0};
 	if (!rc)
-		rc = check_lots(t, &tf, &c, &left, &lots, 0);
+		rc = check_lots(t, &tf, &c, &left, &lots, 0, &sums);
 	if (!rc)
-		rc = check_lots(t, &tf, &c, &left, &lots, 1);
+		rc = check_lots(t, &tf, &c, &left, &lots, 1, &sums);
+	if (!rc) {
+		al_flex_live_key(&k, a->team, 0, 0);
+		k.len = 9; /* the team's part of the key */
+		rc = al_txn_scan_prefix(t, &k, live_count_cb, &live);
+	}
+	if (!rc && (sums.left != tf.left || sums.bought != tf.bought))
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "FLEX-12: team %llu records %lld tokens left of %lld bought in its "
+		            "unexpired lots, but they hold %lld of %lld",
+		            (unsigned long long)a->team, (long long)tf.left, (long long)tf.bought,
+		            (long long)sums.left, (long long)sums.bought);
+	else if (!rc && live != sums.live)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "FLEX-2: team %llu lists %zu lots as holding tokens, not %zu",
+		            (unsigned long long)a->team, live, sums.live);
 	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0);
 	if (!rc && (tf.owed < 0 || tf.owed > tf.overage_limit))
 		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu owes %lld tokens, outside 0..%lld",

@@ -1078,6 +1078,115 @@ static void test_flex10_check_detects(void **state)
 	fx_close(&x);
 }
 
+/* FLEX-2: a charge reads the lots that still hold tokens in expiry order,
+ * a batch of keys at a time; it must read every lot of the expiry at which
+ * they cover the rate, also when that expiry runs past a batch. 20 lots
+ * bought together (one expiry), holding 20, 19, ... 1 tokens in id order:
+ * 7 tokens come from the smallest first (1 + 2 + 3 + 1 of the 4), which are
+ * the last ids, read in the second batch. */
+static void test_flex2_tie_group_across_batches(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	autolic_id lot[20];
+	for (int i = 0; i < 20; i++)
+		lot[i] = fx_buy(&x, 20 - i, T0 - DAY);
+	autolic_flex_result r;
+	fx_check("launch", fx_launch(&x, "autocad", T0, &r), 0);
+	assert_int_equal(r.charged, 7);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(fx_remaining(&x, lot[i]), 20 - i);
+	assert_int_equal(fx_remaining(&x, lot[16]), 3); /* 4 - 1 */
+	assert_int_equal(fx_remaining(&x, lot[17]), 0);
+	assert_int_equal(fx_remaining(&x, lot[18]), 0);
+	assert_int_equal(fx_remaining(&x, lot[19]), 0);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
+/* FLEX-2, FLEX-5: a charge spanning more lots than one batch of keys; the
+ * drained lots leave the live list, and a refund (FLEX-4) brings them back. */
+static void test_flex2_charge_across_batches(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	fx_product(&x, "big", 30);
+	autolic_id lot[40];
+	for (int i = 0; i < 40; i++) /* one token each, expiring a day apart */
+		lot[i] = fx_buy(&x, 1, T0 - 300 * DAY + i * DAY);
+	autolic_flex_result r;
+	fx_check("launch", fx_launch(&x, "big", T0, &r), 0);
+	assert_int_equal(r.charged, 30);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(fx_remaining(&x, lot[i]), i < 30 ? 0 : 1);
+	fx_invariants(&x, x.team);
+	autolic_id session = r.session;
+	fx_check("close", fx_report(&x, AUTOLIC_FLEX_CLOSE, session, T0 + 60, &r), 0);
+	assert_int_equal(r.refunded, 30);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(fx_remaining(&x, lot[i]), 1);
+	fx_invariants(&x, x.team);
+	/* 40 tokens cannot pay two windows of 30: the second launch is refused */
+	autolic_id other = t_register(x.db, "other@example.com", "O", "Ther");
+	fx_assign_all(&x, x.team, other);
+	fx_check("launch", fx_launch(&x, "big", T0 + 120, &r), 0);
+	assert_int_equal(fx_launch_in(&x, x.team, other, "big", T0 + 130, NULL, &r),
+	                 AUTOLIC_ENOTOKENS);
+	assert_int_equal(fx_balance(&x), 10);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
+typedef struct {
+	autolic_id team, lot;
+	int what;
+} tamper2_args;
+
+static int tamper2_fn(al_txn *t, void *arg)
+{
+	tamper2_args *a = arg;
+	al_flex_team tf;
+	al_flex_lotrec l;
+	int rc = al_flex_team_load(t, a->team, &tf);
+	if (!rc)
+		rc = al_flex_lot_load(t, a->lot, &l);
+	if (rc)
+		return rc;
+	al_key k;
+	al_flex_live_key(&k, a->team, l.expires, l.id);
+	switch (a->what) {
+	case 0: /* the team's sums drift from its lots */
+		tf.left += 1;
+		tf.bought += 1;
+		return al_flex_team_store(t, &tf);
+	case 1: /* a lot holding tokens drops out of the live list */
+		return al_txn_del(t, &k);
+	default: /* a second team lists the lot */
+		al_flex_live_key(&k, a->team, l.expires, l.id + 1000);
+		return al_txn_put_raw(t, &k, "", 0);
+	}
+}
+
+/* FLEX-12, FLEX-2: the check verifies the team's sums and the live list of
+ * lots a charge reads; each tampering is detected. */
+static void test_flex12_sums_checked(void **state)
+{
+	(void)state;
+	for (int what = 0; what < 3; what++) {
+		fx x;
+		fx_open(&x, T0);
+		autolic_id lot = fx_buy(&x, 50, T0 - DAY);
+		fx_invariants(&x, x.team);
+		tamper2_args a = {x.team, lot, what};
+		fx_check("tamper", al_run(x.db, 1, tamper2_fn, &a), 0);
+		assert_int_equal(autolic_flex_check(x.db, x.team), AUTOLIC_ECORRUPT);
+		assert_non_null(strstr(autolic_errmsg(), what ? "FLEX-2" : "FLEX-12"));
+		fx_close(&x);
+	}
+}
+
 static int csv_collect(const char *data, size_t len, void *ctx)
 {
 	char *buf = ctx;
@@ -1380,6 +1489,8 @@ int main(void)
 	    cmocka_unit_test(test_flex1_expiry),
 	    cmocka_unit_test(test_flex1_bad_lots),
 	    cmocka_unit_test(test_flex2_ties),
+	    cmocka_unit_test(test_flex2_tie_group_across_batches),
+	    cmocka_unit_test(test_flex2_charge_across_batches),
 	    cmocka_unit_test(test_flex3_rate_change),
 	    cmocka_unit_test(test_flex3_idle_is_not_use),
 	    cmocka_unit_test(test_flex3_many_windows),
@@ -1397,6 +1508,7 @@ int main(void)
 	    cmocka_unit_test(test_flex9_move),
 	    cmocka_unit_test(test_flex10_ledger_and_check),
 	    cmocka_unit_test(test_flex10_check_detects),
+	    cmocka_unit_test(test_flex12_sums_checked),
 	    cmocka_unit_test(test_flex11_reports),
 	    cmocka_unit_test(test_flex12_low_balance),
 	    cmocka_unit_test(test_bad_reports),

@@ -51,6 +51,8 @@ enum al_prefix {
 	AL_K_FLEX_IDEM = 0x5b,     /* idempotency key -> report and first result (FLEX-13) */
 	AL_K_FLEX_USAGE = 0x5c,    /* team, i64 day, window -> usage row (FLEX-11) */
 	AL_K_FLEX_TRIAL = 0x5d,    /* account, product, i64 start -> end (FLEX-6) */
+	AL_K_FLEX_TEAM_LIVE = 0x5e, /* team, i64 expires, lot -> (empty): the lots of 0x54 that
+	                               still hold tokens, so a charge reads only those (FLEX-2) */
 	AL_K_FLEX_LAST = 0x5f,
 	/* 0x60 Fusion Operations (src/ops.c) */
 	AL_K_OPS_FIRST = 0x60,
