@@ -1275,27 +1275,36 @@ static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u
 	return rc;
 }
 
-/* FLEX-7, FLEX-8: the user's access to a product through the team. */
-static int allowed_in(al_txn *t, autolic_id team, autolic_id account, const char *product, int *ok)
+/* FLEX-7, FLEX-8: the user's access to a product through the team, given
+ * the team's Flex state (tf NULL: loaded here when needed) and whether the
+ * product is known to be in the catalogue (else it is looked up). */
+static int allowed_for(al_txn *t, const al_flex_team *tf, autolic_id team, autolic_id account,
+                       const char *product, int in_catalogue, int *ok)
 {
 	user_rec u;
-	al_flex_team tf;
+	al_flex_team own;
 	*ok = 0;
 	int rc = user_load(t, team, account, &u);
 	if (rc == AUTOLIC_ENOTFOUND)
 		return 0;
-	if (!rc)
-		rc = al_flex_team_load(t, team, &tf);
+	if (!rc && !tf) {
+		rc = al_flex_team_load(t, team, &own);
+		tf = &own;
+	}
 	if (rc)
 		return rc;
-	if (tf.n_defaults) {
+	if (tf->n_defaults) {
 		/* FLEX-8: while defaults are enabled every Flex user has exactly them */
-		for (size_t i = 0; i < tf.n_defaults; i++)
-			*ok |= !strcmp(tf.defaults[i], product);
+		for (size_t i = 0; i < tf->n_defaults; i++)
+			*ok |= !strcmp(tf->defaults[i], product);
 		return 0;
 	}
 	if (u.all) {
 		/* FLEX-7: "all products" covers products added to the catalogue later */
+		if (in_catalogue) {
+			*ok = 1;
+			return 0;
+		}
 		autolic_flex_product_info p;
 		rc = al_flex_product_load(t, product, &p);
 		*ok = rc == 0;
@@ -1465,7 +1474,7 @@ typedef struct {
 static int allowed_fn(al_txn *t, void *arg)
 {
 	allowed_args *a = arg;
-	return allowed_in(t, a->team, a->account, a->product, &a->ok);
+	return allowed_for(t, NULL, a->team, a->account, a->product, 0, &a->ok);
 }
 
 int autolic_flex_user_allowed(autolic_db *db, autolic_id team, autolic_id account,
@@ -1750,42 +1759,66 @@ static int usage_store(al_txn *t, autolic_id account, const char *product, const
 	return rc;
 }
 
-/* Windows of (account, product) starting within [from, to): the last one
- * (or the first one when `first`). */
+/* One scan over the windows of (account, product) starting at or after
+ * `from`: the last one starting at or before `upto`, the one starting exactly
+ * at `own` (when `own_w` is given), and whether one starts after `upto`. */
 typedef struct {
 	al_txn *t;
-	win_rec *w;
-	int found, first;
+	autolic_time upto, own;
+	win_rec *last, *own_w;
+	int found, own_found, later;
 } win_scan;
 
 static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-	(void)key;
-	(void)klen;
 	win_scan *ws = arg;
-	if (ws->found)
-		win_free(ws->t, ws->w);
-	int rc = win_decode(ws->t, val, vlen, ws->w);
+	autolic_time start = al_key_get_i64(key, klen - 8);
+	if (start > ws->upto) {
+		ws->later = 1;
+		return 1;
+	}
+	if (ws->found) {
+		win_free(ws->t, ws->last);
+		ws->found = 0;
+	}
+	int rc = win_decode(ws->t, val, vlen, ws->last);
 	if (rc)
 		return rc;
 	ws->found = 1;
-	return ws->first ? 1 : 0;
+	if (ws->own_w && start == ws->own && !ws->own_found) {
+		if ((rc = win_decode(ws->t, val, vlen, ws->own_w)) != 0)
+			return rc;
+		ws->own_found = 1;
+	}
+	return 0;
 }
 
 static int win_find(al_txn *t, autolic_id account, const char *product, autolic_time from,
-                    autolic_time to, int first, win_rec *w, int *found)
+                    autolic_time upto, win_rec *last, int *found, int *later, autolic_time own,
+                    win_rec *own_w, int *own_found)
 {
 	al_key s, e;
 	window_key(&s, account, product, from);
-	window_key(&e, account, product, to);
-	win_scan ws = {t, w, 0, first};
-	memset(w, 0, sizeof(*w));
+	window_key(&e, account, product, INT64_MAX);
+	win_scan ws = {t, upto, own, last, own_w, 0, 0, 0};
+	memset(last, 0, sizeof(*last));
+	if (own_w)
+		memset(own_w, 0, sizeof(*own_w));
 	int rc = al_txn_scan(t, &s, &e, win_cb, &ws);
 	if (rc == 1)
 		rc = 0;
-	if (rc && ws.found)
-		win_free(t, w);
-	*found = rc ? 0 : ws.found;
+	if (rc) {
+		if (ws.found)
+			win_free(t, last);
+		if (ws.own_found)
+			win_free(t, own_w);
+		ws.found = ws.own_found = ws.later = 0;
+	}
+	*found = ws.found;
+	if (later)
+		*later = ws.later;
+	if (own_found)
+		*own_found = ws.own_found;
 	return rc;
 }
 
@@ -2276,7 +2309,7 @@ static int launch(al_txn *t, report_args *a)
 		              (unsigned long long)a->account,
 		              acc.state == AUTOLIC_ACCOUNT_EXPIRED ? "an expired invitation"
 		                                                   : "removed");
-	if ((rc = allowed_in(t, a->team, a->account, a->product, &ok)) != 0)
+	if ((rc = allowed_for(t, &tf, a->team, a->account, a->product, 1, &ok)) != 0)
 		return rc;
 	if (!ok)
 		return al_err(
@@ -2291,18 +2324,12 @@ static int launch(al_txn *t, report_args *a)
 	memset(&in, 0, sizeof in);
 	in.kind = AUTOLIC_FLEX_LAUNCH;
 	in.at = a->at;
-	win_rec cur, next;
+	win_rec cur;
 	int found = 0, later = 0;
-	rc = win_find(t, a->account, a->product, a->at - WINDOW + 1, a->at + 1, 0, &cur, &found);
-	if (!rc)
-		rc = win_find(t, a->account, a->product, a->at + 1, INT64_MAX, 1, &next, &later);
-	if (rc) {
-		if (found)
-			win_free(t, &cur);
+	rc = win_find(t, a->account, a->product, a->at - WINDOW + 1, a->at, &cur, &found, &later, 0,
+	              NULL, NULL);
+	if (rc)
 		return rc;
-	}
-	if (later)
-		win_free(t, &next);
 	win_to_pure(&cur, found, &in.win);
 	in.later = later;
 	al_flex_plan plan;
@@ -2371,10 +2398,9 @@ static int follow_up(al_txn *t, report_args *a)
 	in.last = s.last;
 	win_rec own, cur;
 	int own_found = 0, cur_found = 0;
-	rc = win_find(t, s.account, s.product, s.own_start, s.own_start + 1, 0, &own, &own_found);
 	autolic_time from = s.own_start < s.last - WINDOW ? s.own_start : s.last - WINDOW;
-	if (!rc)
-		rc = win_find(t, s.account, s.product, from, INT64_MAX, 0, &cur, &cur_found);
+	rc = win_find(t, s.account, s.product, from, INT64_MAX, &cur, &cur_found, NULL, s.own_start,
+	              &own, &own_found);
 	if (!rc && a->kind == AUTOLIC_FLEX_CLOSE)
 		rc = count_others(t, &s, &in.others_open);
 	win_to_pure(&own, own_found, &in.own);
