@@ -1,24 +1,56 @@
 /*
- * Ordered map as a treap whose priorities are a hash of the key: the shape
- * depends only on the set of keys, so relinking a node on rollback restores
- * exactly the tree that was. Each node holds its key and value inline.
+ * Ordered map as a B+tree. A node holds, per slot, the first 16 bytes of a
+ * key as two big-endian integers and a pointer to the entry (key and value
+ * in one allocation), so a lookup compares integers inside a few nodes and
+ * reads one entry; a binary tree would touch one node per level, and on a
+ * large store each of those is a cache miss (docs/performance.md).
+ *
+ * Inner nodes hold separator keys, owned copies: child i holds the keys k
+ * with sep[i-1] <= k < sep[i]. Leaves hold at most FAN - 1 entries at rest.
+ *
+ * Transactions keep an undo log of entry pointers, and rollback never
+ * allocates: during a transaction nodes are split but never merged or
+ * freed, so the leaves only ever cover finer ranges, and an entry deleted
+ * earlier in the transaction finds its leaf holding no more entries than
+ * when it was deleted. Leaves left empty are freed when the transaction
+ * ends (at once outside one); leaves that still hold entries are never
+ * merged.
  */
 #include "map.h"
 #include "core/alloc.h"
 
 #include <string.h>
 
-typedef struct node {
-	struct node *left, *right;
-	uint32_t prio;
-	uint32_t klen;
-	size_t vlen;
+#define FAN 32 /* slots of a node; one spare for the entry that splits it */
+
+typedef struct ent {
+	uint32_t klen, vlen;
 	unsigned char data[]; /* key, then value */
-} node;
+} ent;
+
+/* Key bytes 0..7 and 8..15, big-endian, zero-padded. */
+typedef struct pfx {
+	uint64_t hi, lo;
+} pfx;
+
+typedef struct node node;
+struct node {
+	node *parent;
+	uint16_t n;         /* entries (leaf) or separators (inner: n + 1 children) */
+	uint8_t leaf;
+	uint8_t queued;     /* on the list of leaves to free if still empty */
+	node *next_empty;
+	pfx p[FAN];
+	ent *e[FAN];        /* leaf: entries; inner: separator keys */
+	node *c[];          /* inner only: FAN + 1 children */
+};
+
+#define LEAF_SIZE  (sizeof(node))
+#define INNER_SIZE (sizeof(node) + (FAN + 1) * sizeof(node *))
 
 typedef struct undo {
-	node *old; /* node replaced or deleted, or NULL */
-	node *new; /* node inserted, or NULL for a delete */
+	ent *old; /* entry replaced or deleted, or NULL */
+	ent *new; /* entry inserted, or NULL for a delete */
 } undo;
 
 struct al_map {
@@ -30,29 +62,146 @@ struct al_map {
 	size_t nlog, caplog;
 	size_t *saves;
 	size_t nsaves, capsaves;
+	node *empty; /* leaves emptied during the transaction */
 };
 
-static uint32_t key_prio(const unsigned char *k, size_t n)
+/* ---- keys ---- */
+
+static uint64_t be64(const unsigned char *b)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ k[i]) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return (uint32_t)h;
+	return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 |
+	       (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
+	       (uint64_t)b[6] << 8 | (uint64_t)b[7];
 }
 
-static int keycmp(const unsigned char *a, size_t al, const unsigned char *b, size_t bl)
+static pfx key_pfx(const unsigned char *k, size_t n)
 {
-	size_t n = al < bl ? al : bl;
-	int c = n ? memcmp(a, b, n) : 0;
+	unsigned char b[16] = {0};
+	if (n)
+		memcpy(b, k, n < 16 ? n : 16);
+	pfx r = {be64(b), be64(b + 8)};
+	return r;
+}
+
+/* Order of key k (prefix kp) against the key of a slot (prefix sp, entry e):
+ * unsigned bytes, a shorter key before its extensions. */
+static inline int cmp(const unsigned char *k, size_t kl, pfx kp, pfx sp, const ent *e)
+{
+	if (kp.hi != sp.hi)
+		return kp.hi < sp.hi ? -1 : 1;
+	if (kp.lo != sp.lo)
+		return kp.lo < sp.lo ? -1 : 1;
+	/* equal first 16 bytes (zero-padded): when either key is that short it
+	 * is a prefix of the other, so the shorter one comes first */
+	if (kl <= 16 || e->klen <= 16)
+		return kl < e->klen ? -1 : kl > e->klen;
+	size_t a = kl - 16, b = e->klen - 16, n = a < b ? a : b;
+	int c = memcmp(k + 16, e->data + 16, n);
 	if (c)
 		return c;
-	return al < bl ? -1 : al > bl;
+	return a < b ? -1 : a > b;
 }
 
-static size_t node_size(const node *n) { return sizeof(node) + n->klen + n->vlen; }
+/* First slot whose key is >= k. */
+static unsigned lower(const node *x, const unsigned char *k, size_t kl, pfx kp)
+{
+	unsigned lo = 0, hi = x->n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (cmp(k, kl, kp, x->p[mid], x->e[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The child of an inner node that covers k: the number of separators <= k. */
+static unsigned child_for(const node *x, const unsigned char *k, size_t kl, pfx kp)
+{
+	unsigned lo = 0, hi = x->n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (cmp(k, kl, kp, x->p[mid], x->e[mid]) >= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static node *leaf_for(const al_map *m, const unsigned char *k, size_t kl, pfx kp)
+{
+	node *x = m->root;
+	while (!x->leaf)
+		x = x->c[child_for(x, k, kl, kp)];
+	return x;
+}
+
+static unsigned child_index(const node *pa, const node *x)
+{
+	unsigned i = 0;
+	while (pa->c[i] != x)
+		i++;
+	return i;
+}
+
+/* ---- memory ---- */
+
+static size_t ent_size(const ent *e) { return sizeof(ent) + e->klen + e->vlen; }
+
+static ent *ent_new(al_map *m, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	ent *e = al_malloc(&m->alloc, sizeof(ent) + klen + vlen);
+	if (!e)
+		return NULL;
+	e->klen = (uint32_t)klen;
+	e->vlen = (uint32_t)vlen;
+	if (klen)
+		memcpy(e->data, key, klen);
+	if (vlen)
+		memcpy(e->data + klen, val, vlen);
+	return e;
+}
+
+static void ent_free(al_map *m, ent *e)
+{
+	m->memory -= ent_size(e);
+	al_free(&m->alloc, e);
+}
+
+static node *node_new(al_map *m, int leaf)
+{
+	node *x = al_malloc(&m->alloc, leaf ? LEAF_SIZE : INNER_SIZE);
+	if (!x)
+		return NULL;
+	x->parent = NULL;
+	x->n = 0;
+	x->leaf = (uint8_t)leaf;
+	x->queued = 0;
+	x->next_empty = NULL;
+	return x;
+}
+
+static void node_free(al_map *m, node *x)
+{
+	m->memory -= x->leaf ? LEAF_SIZE : INNER_SIZE;
+	al_free(&m->alloc, x);
+}
+
+/* Live entries: count, payload and memory. */
+static void account_in(al_map *m, const ent *e, int sign)
+{
+	if (sign > 0) {
+		m->count++;
+		m->payload += (size_t)e->klen + e->vlen;
+		m->memory += ent_size(e);
+	} else {
+		m->count--;
+		m->payload -= (size_t)e->klen + e->vlen;
+		m->memory -= ent_size(e);
+	}
+}
 
 int al_map_new(al_map **out, const autolic_allocator *alloc)
 {
@@ -62,19 +211,28 @@ int al_map_new(al_map **out, const autolic_allocator *alloc)
 	if (!m)
 		return AUTOLIC_ENOMEM;
 	m->alloc = a;
-	m->memory = sizeof(*m);
+	m->root = node_new(m, 1);
+	if (!m->root) {
+		al_free(&a, m);
+		return AUTOLIC_ENOMEM;
+	}
+	m->memory = sizeof(*m) + LEAF_SIZE;
 	*out = m;
 	return 0;
 }
 
-static void free_tree(al_map *m, node *n)
+static void free_tree(al_map *m, node *x)
 {
-	while (n) {
-		free_tree(m, n->left);
-		node *r = n->right;
-		al_free(&m->alloc, n);
-		n = r;
+	if (x->leaf) {
+		for (unsigned i = 0; i < x->n; i++)
+			al_free(&m->alloc, x->e[i]);
+	} else {
+		for (unsigned i = 0; i <= x->n; i++)
+			free_tree(m, x->c[i]);
+		for (unsigned i = 0; i < x->n; i++)
+			al_free(&m->alloc, x->e[i]);
 	}
+	al_free(&m->alloc, x);
 }
 
 void al_map_free(al_map *m)
@@ -89,120 +247,150 @@ void al_map_free(al_map *m)
 	al_free(&a, m);
 }
 
-static const node *find(const al_map *m, const void *key, size_t klen)
+/* ---- removing empty leaves (never inside a transaction) ---- */
+
+/* Take child ci out of inner node pa with the separator next to it. */
+static void cut_child(al_map *m, node *pa, unsigned ci)
 {
-	const node *n = m->root;
-	while (n) {
-		int c = keycmp(key, klen, n->data, n->klen);
-		if (!c)
-			return n;
-		n = c < 0 ? n->left : n->right;
-	}
-	return NULL;
+	unsigned s = ci ? ci - 1 : 0; /* the removed child's range joins a neighbour's */
+	ent_free(m, pa->e[s]);
+	memmove(&pa->p[s], &pa->p[s + 1], (pa->n - s - 1) * sizeof(pfx));
+	memmove(&pa->e[s], &pa->e[s + 1], (pa->n - s - 1) * sizeof(ent *));
+	memmove(&pa->c[ci], &pa->c[ci + 1], (pa->n - ci) * sizeof(node *));
+	pa->n--;
 }
+
+/* Free nodes from x up to and including top (a chain of only children). */
+static void free_chain(al_map *m, node *x, node *top)
+{
+	for (;;) {
+		node *up = x->parent;
+		node_free(m, x);
+		if (x == top)
+			return;
+		x = up;
+	}
+}
+
+/* Free the empty leaf x, and every inner node left without children. */
+static void drop_leaf(al_map *m, node *x)
+{
+	node *top = x; /* the highest node that goes with x */
+	for (;;) {
+		node *pa = top->parent;
+		if (!pa) {
+			/* the tree holds nothing: x, emptied, becomes the root */
+			if (top != x)
+				free_chain(m, x->parent, top);
+			x->parent = NULL;
+			m->root = x;
+			return;
+		}
+		if (pa->n > 0) {
+			cut_child(m, pa, child_index(pa, top));
+			free_chain(m, x, top);
+			break;
+		}
+		top = pa; /* x's branch was pa's only child: pa goes too */
+	}
+	/* a root left with one child hands over to it */
+	while (!m->root->leaf && m->root->n == 0) {
+		node *r = m->root;
+		m->root = r->c[0];
+		m->root->parent = NULL;
+		node_free(m, r);
+	}
+}
+
+/* Note that leaf x has no entries left. */
+static void emptied(al_map *m, node *x, int now)
+{
+	if (x == m->root)
+		return;
+	if (now) {
+		drop_leaf(m, x);
+	} else if (!x->queued) {
+		x->queued = 1;
+		x->next_empty = m->empty;
+		m->empty = x;
+	}
+}
+
+static void sweep(al_map *m)
+{
+	while (m->empty) {
+		node *x = m->empty;
+		m->empty = x->next_empty;
+		x->queued = 0;
+		x->next_empty = NULL;
+		if (x->n == 0 && x != m->root)
+			drop_leaf(m, x);
+	}
+}
+
+/* ---- reading ---- */
 
 int al_map_get(const al_map *m, const void *key, size_t klen, const void **val, size_t *vlen)
 {
-	const node *n = find(m, key, klen);
-	if (!n)
+	pfx kp = key_pfx(key, klen);
+	const node *x = leaf_for(m, key, klen, kp);
+	unsigned i = lower(x, key, klen, kp);
+	if (i == x->n || cmp(key, klen, kp, x->p[i], x->e[i]) != 0)
 		return AUTOLIC_ENOTFOUND;
-	*val = n->data + n->klen;
-	*vlen = n->vlen;
+	*val = x->e[i]->data + x->e[i]->klen;
+	*vlen = x->e[i]->vlen;
 	return 0;
 }
 
-/* Split t into keys < k (l) and keys > k (r); the node equal to k, if any, is
- * returned through *eq. */
-static void split(node *t, const unsigned char *k, size_t kl, node **l, node **r, node **eq)
+/* The leaf after x in key order, or NULL. */
+static const node *next_leaf(const node *x)
 {
-	while (t) {
-		int c = keycmp(t->data, t->klen, k, kl);
-		if (c < 0) {
-			*l = t;
-			l = &t->right;
-			t = t->right;
-		} else if (c > 0) {
-			*r = t;
-			r = &t->left;
-			t = t->left;
-		} else {
-			*eq = t;
-			*l = t->left;
-			*r = t->right;
-			return;
+	const node *y = x;
+	while (y->parent) {
+		const node *pa = y->parent;
+		unsigned ci = child_index(pa, y);
+		if (ci < pa->n) {
+			y = pa->c[ci + 1];
+			while (!y->leaf)
+				y = y->c[0];
+			return y;
 		}
-	}
-	*l = *r = NULL;
-}
-
-static node *merge(node *a, node *b)
-{
-	node *root = NULL, **link = &root;
-	while (a && b) {
-		if (a->prio >= b->prio) {
-			*link = a;
-			link = &a->right;
-			a = a->right;
-		} else {
-			*link = b;
-			link = &b->left;
-			b = b->left;
-		}
-	}
-	*link = a ? a : b;
-	return root;
-}
-
-/* Link node n in place of any node with its key; return the node displaced. */
-static node *link_node(al_map *m, node *n)
-{
-	node **at = &m->root;
-	while (*at && (*at)->prio >= n->prio) {
-		int c = keycmp(n->data, n->klen, (*at)->data, (*at)->klen);
-		if (!c) {
-			node *old = *at;
-			n->left = old->left;
-			n->right = old->right;
-			*at = n;
-			return old;
-		}
-		at = c < 0 ? &(*at)->left : &(*at)->right;
-	}
-	node *old = NULL;
-	split(*at, n->data, n->klen, &n->left, &n->right, &old);
-	*at = n;
-	return old;
-}
-
-/* Unlink the node with this key and return it, or NULL. */
-static node *unlink_key(al_map *m, const void *key, size_t klen)
-{
-	node **at = &m->root;
-	while (*at) {
-		int c = keycmp(key, klen, (*at)->data, (*at)->klen);
-		if (!c) {
-			node *n = *at;
-			*at = merge(n->left, n->right);
-			n->left = n->right = NULL;
-			return n;
-		}
-		at = c < 0 ? &(*at)->left : &(*at)->right;
+		y = pa;
 	}
 	return NULL;
 }
 
-static void account_in(al_map *m, const node *n, int sign)
+int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end, size_t elen,
+                autolic_storage_scan_cb cb, void *arg)
 {
-	if (sign > 0) {
-		m->count++;
-		m->payload += n->klen + n->vlen;
-		m->memory += node_size(n);
-	} else {
-		m->count--;
-		m->payload -= n->klen + n->vlen;
-		m->memory -= node_size(n);
+	if (!start)
+		slen = 0;
+	pfx sp = key_pfx(start, slen), ep = {0, 0};
+	if (end)
+		ep = key_pfx(end, elen);
+	const node *x = leaf_for(m, start, slen, sp);
+	unsigned i = lower(x, start, slen, sp);
+	while (x) {
+		for (; i < x->n; i++) {
+			const ent *e = x->e[i];
+			if (end && cmp(end, elen, ep, x->p[i], e) <= 0)
+				return 0;
+			int rc = cb(e->data, e->klen, e->data + e->klen, e->vlen, arg);
+			if (rc)
+				return rc;
+		}
+		x = next_leaf(x);
+		i = 0;
 	}
+	return 0;
 }
+
+size_t al_map_count(const al_map *m) { return m->count; }
+size_t al_map_payload(const al_map *m) { return m->payload; }
+size_t al_map_memory(const al_map *m) { return m->memory; }
+int al_map_in_txn(const al_map *m) { return m->logging; }
+
+/* ---- changing ---- */
 
 static int reserve_log(al_map *m)
 {
@@ -218,8 +406,8 @@ static int reserve_log(al_map *m)
 	return 0;
 }
 
-/* A displaced node is kept for rollback while logging, freed otherwise. */
-static void retire(al_map *m, node *old, node *new)
+/* A displaced entry is kept for rollback while logging, freed otherwise. */
+static void retire(al_map *m, ent *old, ent *new)
 {
 	if (old)
 		account_in(m, old, -1);
@@ -228,85 +416,189 @@ static void retire(al_map *m, node *old, node *new)
 		m->log[m->nlog].new = new;
 		m->nlog++;
 		if (old)
-			m->memory += node_size(old);
+			m->memory += ent_size(old);
 	} else if (old) {
 		al_free(&m->alloc, old);
 	}
 }
 
+static void slot_insert(node *x, unsigned i, pfx p, ent *e)
+{
+	memmove(&x->p[i + 1], &x->p[i], (x->n - i) * sizeof(pfx));
+	memmove(&x->e[i + 1], &x->e[i], (x->n - i) * sizeof(ent *));
+	x->p[i] = p;
+	x->e[i] = e;
+	x->n++;
+}
+
+static void slot_remove(node *x, unsigned i)
+{
+	memmove(&x->p[i], &x->p[i + 1], (x->n - i - 1) * sizeof(pfx));
+	memmove(&x->e[i], &x->e[i + 1], (x->n - i - 1) * sizeof(ent *));
+	x->n--;
+}
+
+/* What inserting into a full leaf needs, allocated before anything changes
+ * so that a failed put leaves the map as it was. */
+typedef struct split_plan {
+	node *nodes[64]; /* one per level that splits, the leaf's first */
+	size_t n, used;
+	node *root;      /* a new root when the old one splits */
+	ent *sep;        /* copy of the first key of the new leaf */
+} split_plan;
+
+static void plan_free(al_map *m, split_plan *s)
+{
+	for (size_t i = s->used; i < s->n; i++)
+		al_free(&m->alloc, s->nodes[i]);
+	if (s->root)
+		al_free(&m->alloc, s->root);
+	if (s->sep)
+		al_free(&m->alloc, s->sep);
+}
+
+/* Leaf x (full) receives entry e at slot i: the split point, where an
+ * append at the end leaves the left leaf full (keys often arrive in order). */
+static unsigned split_at(unsigned i) { return i == FAN - 1 ? FAN - 1 : FAN / 2; }
+
+static int plan_split(al_map *m, node *x, unsigned i, const ent *e, split_plan *s)
+{
+	memset(s, 0, sizeof(*s));
+	unsigned h = split_at(i);
+	/* the first key of the new right leaf, once e is in place */
+	const ent *first = h == i ? e : x->e[h < i ? h : h - 1];
+	s->sep = ent_new(m, first->data, first->klen, NULL, 0);
+	if (!s->sep)
+		return AUTOLIC_ENOMEM;
+	node *y = x;
+	while (y && y->n == FAN - 1 && s->n < sizeof s->nodes / sizeof s->nodes[0]) {
+		s->nodes[s->n] = node_new(m, y == x);
+		if (!s->nodes[s->n]) {
+			plan_free(m, s);
+			return AUTOLIC_ENOMEM;
+		}
+		s->n++;
+		y = y->parent;
+	}
+	if (!y) {
+		s->root = node_new(m, 0);
+		if (!s->root) {
+			plan_free(m, s);
+			return AUTOLIC_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Leaf x holds FAN entries after inserting at slot i: split it, and every
+ * ancestor that fills up, with the nodes of the plan. */
+static void split(al_map *m, node *x, unsigned i, split_plan *s)
+{
+	unsigned h = split_at(i);
+	node *r = s->nodes[s->used++];
+	m->memory += LEAF_SIZE;
+	r->n = (uint16_t)(FAN - h);
+	memcpy(r->p, &x->p[h], r->n * sizeof(pfx));
+	memcpy(r->e, &x->e[h], r->n * sizeof(ent *));
+	x->n = (uint16_t)h;
+	ent *sep = s->sep;
+	s->sep = NULL;
+	m->memory += ent_size(sep);
+	pfx sp = r->p[0];
+	node *left = x, *right = r;
+	for (;;) {
+		node *pa = left->parent;
+		if (!pa) {
+			node *root = s->root;
+			s->root = NULL;
+			m->memory += INNER_SIZE;
+			root->n = 1;
+			root->p[0] = sp;
+			root->e[0] = sep;
+			root->c[0] = left;
+			root->c[1] = right;
+			left->parent = right->parent = root;
+			m->root = root;
+			return;
+		}
+		unsigned ci = child_index(pa, left);
+		memmove(&pa->c[ci + 2], &pa->c[ci + 1], (pa->n - ci) * sizeof(node *));
+		slot_insert(pa, ci, sp, sep);
+		pa->c[ci + 1] = right;
+		right->parent = pa;
+		if (pa->n < FAN)
+			return;
+		/* pa holds FAN separators: the middle one moves up */
+		node *q = s->nodes[s->used++];
+		m->memory += INNER_SIZE;
+		unsigned mid = FAN / 2;
+		q->n = (uint16_t)(FAN - mid - 1);
+		memcpy(q->p, &pa->p[mid + 1], q->n * sizeof(pfx));
+		memcpy(q->e, &pa->e[mid + 1], q->n * sizeof(ent *));
+		memcpy(q->c, &pa->c[mid + 1], (q->n + 1u) * sizeof(node *));
+		for (unsigned j = 0; j <= q->n; j++)
+			q->c[j]->parent = q;
+		sp = pa->p[mid];
+		sep = pa->e[mid];
+		pa->n = (uint16_t)mid;
+		left = pa;
+		right = q;
+	}
+}
+
 int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t vlen)
 {
-	if (klen > UINT32_MAX)
+	if (klen > UINT32_MAX || vlen > UINT32_MAX)
 		return AUTOLIC_EINVAL;
 	if (reserve_log(m))
 		return AUTOLIC_ENOMEM;
-	node *n = al_malloc(&m->alloc, sizeof(node) + klen + vlen);
-	if (!n)
+	ent *e = ent_new(m, key, klen, val, vlen);
+	if (!e)
 		return AUTOLIC_ENOMEM;
-	n->left = n->right = NULL;
-	n->klen = (uint32_t)klen;
-	n->vlen = vlen;
-	if (klen)
-		memcpy(n->data, key, klen);
-	if (vlen)
-		memcpy(n->data + klen, val, vlen);
-	n->prio = key_prio(n->data, klen);
-	node *old = link_node(m, n);
-	account_in(m, n, 1);
-	retire(m, old, n);
+	pfx kp = key_pfx(e->data, klen);
+	node *x = leaf_for(m, e->data, klen, kp);
+	unsigned i = lower(x, e->data, klen, kp);
+	if (i < x->n && cmp(e->data, klen, kp, x->p[i], x->e[i]) == 0) {
+		ent *old = x->e[i];
+		x->e[i] = e;
+		account_in(m, e, 1);
+		retire(m, old, e);
+		return 0;
+	}
+	split_plan s;
+	int full = x->n == FAN - 1;
+	if (full && plan_split(m, x, i, e, &s)) {
+		al_free(&m->alloc, e);
+		return AUTOLIC_ENOMEM;
+	}
+	slot_insert(x, i, kp, e);
+	if (full) {
+		split(m, x, i, &s);
+		plan_free(m, &s); /* nothing is left over; kept for symmetry */
+	}
+	account_in(m, e, 1);
+	retire(m, NULL, e);
 	return 0;
 }
 
 int al_map_del(al_map *m, const void *key, size_t klen)
 {
-	if (!find(m, key, klen))
+	pfx kp = key_pfx(key, klen);
+	node *x = leaf_for(m, key, klen, kp);
+	unsigned i = lower(x, key, klen, kp);
+	if (i == x->n || cmp(key, klen, kp, x->p[i], x->e[i]) != 0)
 		return AUTOLIC_ENOTFOUND;
 	if (reserve_log(m))
 		return AUTOLIC_ENOMEM;
-	node *old = unlink_key(m, key, klen);
+	ent *old = x->e[i];
+	slot_remove(x, i);
 	retire(m, old, NULL);
+	if (x->n == 0)
+		emptied(m, x, !m->logging);
 	return 0;
 }
 
-typedef struct {
-	const void *start, *end;
-	size_t slen, elen;
-	autolic_storage_scan_cb cb;
-	void *arg;
-} scan_state;
-
-/* In-order walk below n of keys in [start, end); returns 1 past end. */
-static int walk(const node *n, const scan_state *s, int *rc)
-{
-	while (n) {
-		int lo = !s->start || keycmp(n->data, n->klen, s->start, s->slen) >= 0;
-		if (lo && n->left && walk(n->left, s, rc))
-			return 1;
-		if (lo) {
-			if (s->end && keycmp(n->data, n->klen, s->end, s->elen) >= 0)
-				return 1;
-			*rc = s->cb(n->data, n->klen, n->data + n->klen, n->vlen, s->arg);
-			if (*rc)
-				return 1;
-		}
-		n = n->right;
-	}
-	return 0;
-}
-
-int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end, size_t elen,
-                autolic_storage_scan_cb cb, void *arg)
-{
-	scan_state s = {start, end, slen, elen, cb, arg};
-	int rc = 0;
-	walk(m->root, &s, &rc);
-	return rc;
-}
-
-size_t al_map_count(const al_map *m) { return m->count; }
-size_t al_map_payload(const al_map *m) { return m->payload; }
-size_t al_map_memory(const al_map *m) { return m->memory; }
-int al_map_in_txn(const al_map *m) { return m->logging; }
+/* ---- transactions ---- */
 
 void al_map_txn_begin(al_map *m)
 {
@@ -317,12 +609,9 @@ void al_map_txn_begin(al_map *m)
 
 static void forget_log(al_map *m, size_t from)
 {
-	for (size_t i = from; i < m->nlog; i++) {
-		if (m->log[i].old) {
-			m->memory -= node_size(m->log[i].old);
-			al_free(&m->alloc, m->log[i].old);
-		}
-	}
+	for (size_t i = from; i < m->nlog; i++)
+		if (m->log[i].old)
+			ent_free(m, m->log[i].old);
 	m->nlog = from;
 }
 
@@ -330,15 +619,27 @@ static void undo_to(al_map *m, size_t to)
 {
 	while (m->nlog > to) {
 		undo *u = &m->log[--m->nlog];
+		const ent *k = u->new ? u->new : u->old;
+		pfx kp = key_pfx(k->data, k->klen);
+		node *x = leaf_for(m, k->data, k->klen, kp);
+		unsigned i = lower(x, k->data, k->klen, kp);
 		if (u->new) {
-			node *n = unlink_key(m, u->new->data, u->new->klen);
-			account_in(m, n, -1);
-			al_free(&m->alloc, n);
-		}
-		if (u->old) {
-			u->old->left = u->old->right = NULL;
-			m->memory -= node_size(u->old);
-			link_node(m, u->old);
+			/* the entry this change put in place is at slot i */
+			if (u->old) {
+				x->e[i] = u->old;
+				m->memory -= ent_size(u->old);
+				account_in(m, u->old, 1);
+			} else {
+				slot_remove(x, i);
+				if (x->n == 0)
+					emptied(m, x, 0);
+			}
+			account_in(m, u->new, -1);
+			al_free(&m->alloc, u->new);
+		} else {
+			/* a delete: the leaf has room again (see the top of this file) */
+			slot_insert(x, i, kp, u->old);
+			m->memory -= ent_size(u->old);
 			account_in(m, u->old, 1);
 		}
 	}
@@ -349,6 +650,7 @@ void al_map_txn_commit(al_map *m)
 	forget_log(m, 0);
 	m->logging = 0;
 	m->nsaves = 0;
+	sweep(m);
 }
 
 void al_map_txn_rollback(al_map *m)
@@ -356,6 +658,7 @@ void al_map_txn_rollback(al_map *m)
 	undo_to(m, 0);
 	m->logging = 0;
 	m->nsaves = 0;
+	sweep(m);
 }
 
 int al_map_savepoint(al_map *m)
@@ -389,4 +692,67 @@ int al_map_rollback_to(al_map *m)
 		return AUTOLIC_ESTATE;
 	undo_to(m, m->saves[--m->nsaves]);
 	return 0;
+}
+
+/* ---- structure check (tests) ---- */
+
+static const char *check_node(const al_map *m, const node *x, const ent *lo, const ent *hi,
+                              size_t *count, size_t *payload, size_t *depth_out)
+{
+	if (x->n >= FAN)
+		return "node over capacity";
+	if (!m->logging && x->leaf && x->n == 0 && x != m->root)
+		return "empty leaf at rest";
+	for (unsigned i = 0; i < x->n; i++) {
+		const ent *e = x->e[i];
+		pfx p = key_pfx(e->data, e->klen);
+		if (p.hi != x->p[i].hi || p.lo != x->p[i].lo)
+			return "slot prefix differs from its key";
+		if (i && cmp(e->data, e->klen, p, x->p[i - 1], x->e[i - 1]) <= 0)
+			return "keys out of order in a node";
+		if (lo && cmp(e->data, e->klen, p, key_pfx(lo->data, lo->klen), lo) < 0)
+			return "key below its node's range";
+		if (hi && cmp(e->data, e->klen, p, key_pfx(hi->data, hi->klen), hi) >= 0)
+			return "key above its node's range";
+		if (x->leaf) {
+			(*count)++;
+			*payload += (size_t)e->klen + e->vlen;
+		}
+	}
+	if (x->leaf) {
+		*depth_out = 1;
+		return NULL;
+	}
+	size_t d0 = 0;
+	for (unsigned i = 0; i <= x->n; i++) {
+		if (x->c[i]->parent != x)
+			return "child's parent pointer is wrong";
+		size_t d;
+		const char *why = check_node(m, x->c[i], i ? x->e[i - 1] : lo, i < x->n ? x->e[i] : hi,
+		                             count, payload, &d);
+		if (why)
+			return why;
+		if (i && d != d0)
+			return "leaves at different depths";
+		d0 = d;
+	}
+	*depth_out = d0 + 1;
+	return NULL;
+}
+
+const char *al_map_check(const al_map *m, size_t *depth)
+{
+	size_t count = 0, payload = 0, d = 0;
+	if (m->root->parent)
+		return "root has a parent";
+	const char *why = check_node(m, m->root, NULL, NULL, &count, &payload, &d);
+	if (!why && count != m->count)
+		why = "entry count differs";
+	if (!why && payload != m->payload)
+		why = "payload differs";
+	if (!why && !m->logging && m->empty)
+		why = "leaves queued outside a transaction";
+	if (depth)
+		*depth = d;
+	return why;
 }

@@ -1,11 +1,12 @@
 /*
- * Ordered in-memory map of byte keys to byte values, with an undo log for
- * transactions and nested savepoints. The live state of the memory store and
- * of the journal store. Not thread-safe: callers serialise.
+ * Ordered in-memory map of byte keys to byte values (a B+tree, src/store/map.c),
+ * with an undo log for transactions and nested savepoints. The live state of
+ * the memory store and of the journal store. Not thread-safe: callers
+ * serialise.
  *
  * Failure atomicity: put/del either fully apply (and are logged) or leave the
  * map untouched. Rollback never allocates and so never fails: replaced and
- * deleted nodes are kept aside in the undo log and re-linked.
+ * deleted entries are kept aside in the undo log and put back.
  */
 #ifndef AL_STORE_MAP_H
 #define AL_STORE_MAP_H
@@ -20,7 +21,8 @@ void al_map_free(al_map *m);
 /* Returns 0 with *val and *vlen pointing into the map (valid until the next
  * change), or AUTOLIC_ENOTFOUND. */
 int al_map_get(const al_map *m, const void *key, size_t klen, const void **val, size_t *vlen);
-/* Copies key and value. 0 or AUTOLIC_ENOMEM (map unchanged). */
+/* Copies key and value. 0, AUTOLIC_ENOMEM (map unchanged), or AUTOLIC_EINVAL
+ * for a key or value over 4 GiB. */
 int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t vlen);
 /* 0, AUTOLIC_ENOTFOUND or AUTOLIC_ENOMEM (map unchanged). */
 int al_map_del(al_map *m, const void *key, size_t klen);
@@ -43,5 +45,9 @@ int al_map_savepoint(al_map *m);    /* 0 or AUTOLIC_ENOMEM */
 int al_map_release(al_map *m);      /* 0 or AUTOLIC_ESTATE (no savepoint) */
 int al_map_rollback_to(al_map *m);  /* 0 or AUTOLIC_ESTATE (no savepoint) */
 int al_map_in_txn(const al_map *m);
+
+/* Tests: verify the tree's structure and sums; NULL when sound, else what
+ * is wrong. `depth` (may be NULL) receives the number of levels. */
+const char *al_map_check(const al_map *m, size_t *depth);
 
 #endif
