@@ -5,15 +5,20 @@
 
 void al_buf_init(al_buf *b, const al_alloc *a)
 {
-	memset(b, 0, sizeof(*b));
+	b->p = b->inline_bytes;
+	b->len = 0;
+	b->cap = sizeof b->inline_bytes;
 	b->a = a;
+	b->oom = 0;
 }
 
 void al_buf_free(al_buf *b)
 {
-	al_free(b->a, b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
+	if (b->p != b->inline_bytes)
+		al_free(b->a, b->p);
+	b->p = b->inline_bytes;
+	b->len = 0;
+	b->cap = sizeof b->inline_bytes;
 }
 
 void al_buf_reset(al_buf *b)
@@ -27,14 +32,17 @@ void al_buf_put(al_buf *b, const void *p, size_t n)
 	if (b->oom)
 		return;
 	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
+		size_t cap = b->cap * 2;
 		while (cap < b->len + n)
 			cap *= 2;
-		unsigned char *q = al_realloc(b->a, b->p, cap);
+		int own = b->p != b->inline_bytes;
+		unsigned char *q = own ? al_realloc(b->a, b->p, cap) : al_malloc(b->a, cap);
 		if (!q) {
 			b->oom = 1;
 			return;
 		}
+		if (!own && b->len)
+			memcpy(q, b->p, b->len);
 		b->p = q;
 		b->cap = cap;
 	}

@@ -12,11 +12,18 @@
 
 #define AL_REC_VERSION 1
 
+/* Bytes of a buffer kept inside it: most records fit, so reading or
+ * writing one allocates nothing. */
+#define AL_BUF_INLINE 192
+
+/* A growable byte buffer. It points into itself until it outgrows its
+ * inline bytes: never copy one by value. */
 typedef struct al_buf {
 	unsigned char *p;
 	size_t len, cap;
 	const al_alloc *a;
 	int oom;
+	unsigned char inline_bytes[AL_BUF_INLINE];
 } al_buf;
 
 void al_buf_init(al_buf *b, const al_alloc *a);
