@@ -375,20 +375,22 @@ static void team_key(al_key *k, autolic_id team)
 
 int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 {
-	int rc = al_team_check(t, team);
-	if (rc)
-		return rc;
-	memset(tf, 0, sizeof(*tf));
 	tf->id = team;
+	tf->overage_limit = tf->owed = tf->left = tf->bought = 0;
 	tf->low_threshold = -1;
+	tf->low = 0;
+	tf->n_defaults = 0;
+	tf->next_expiry = INT64_MAX;
 	al_key k;
 	al_buf b;
 	al_rd r;
 	team_key(&k, team);
 	al_buf_init(&b, t->a);
-	rc = al_flex_get(t, &k, AL_K_FLEX_TEAM, &b, &r);
+	int rc = al_flex_get(t, &k, AL_K_FLEX_TEAM, &b, &r);
 	if (rc == AUTOLIC_ENOTFOUND) {
-		rc = 0;
+		/* no Flex state yet: the defaults, if the team exists (teams are
+		 * never deleted, so a team with a Flex record exists) */
+		rc = al_team_check(t, team);
 	} else if (!rc) {
 		tf->overage_limit = al_dec_i64(&r);
 		tf->low_threshold = al_dec_i64(&r);
@@ -402,6 +404,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		tf->n_defaults = n <= AUTOLIC_FLEX_LIST_MAX ? n : 0;
 		tf->left = al_dec_i64(&r);
 		tf->bought = al_dec_i64(&r);
+		tf->next_expiry = al_dec_i64(&r);
 		rc = al_rd_done(&r);
 		if (!rc && (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		            tf->low_threshold < -1 ||
@@ -430,6 +433,7 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 		al_enc_str(&b, tf->defaults[i]);
 	al_enc_i64(&b, tf->left);
 	al_enc_i64(&b, tf->bought);
+	al_enc_i64(&b, tf->next_expiry);
 	team_key(&k, tf->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
@@ -627,19 +631,40 @@ int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t v
 
 /* ---- FLEX-1: expiry ---- */
 
+/* The lots of the expiry index due at `now`, and the first expiry after it. */
+typedef struct {
+	al_flex_ids ids;
+	autolic_time now, next;
+} due_scan;
+
+static int due_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	due_scan *d = arg;
+	autolic_time expires = al_key_get_i64(key, 9);
+	if (expires > d->now) {
+		d->next = expires;
+		return 1;
+	}
+	return al_flex_collect_cb(key, klen, val, vlen, &d->ids);
+}
+
 int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
 {
-	autolic_id team = tf->id;
-	al_flex_ids ids = {NULL, 0, 0, t->a};
-	al_key s, e, k;
-	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
-	al_key_u64(&s, team);
-	e = s;
-	al_key_i64(&s, INT64_MIN);
-	al_key_i64(&e, t->now == INT64_MAX ? t->now : t->now + 1);
-	int rc = al_txn_scan(t, &s, &e, al_flex_collect_cb, &ids);
 	if (count)
 		*count = 0;
+	if (t->now < tf->next_expiry)
+		return 0; /* no lot of the team expires before next_expiry */
+	autolic_id team = tf->id;
+	due_scan d = {{NULL, 0, 0, t->a}, t->now, INT64_MAX};
+	al_key s, k;
+	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
+	al_key_u64(&s, team);
+	int rc = al_txn_scan_prefix(t, &s, due_cb, &d);
+	if (rc == 1)
+		rc = 0;
+	al_flex_ids ids = d.ids;
+	if (!rc)
+		tf->next_expiry = d.next;
 	for (size_t i = 0; !rc && i < ids.n; i++) {
 		al_flex_lotrec l;
 		rc = al_flex_lot_load(t, ids.v[i], &l);
@@ -976,6 +1001,8 @@ static int buy_fn(al_txn *t, void *arg)
 		rc = lot_store(t, &l);
 	tf.left += l.remaining;
 	tf.bought += l.quantity;
+	if (l.expires < tf.next_expiry)
+		tf.next_expiry = l.expires;
 	if (!rc)
 		rc = low_update(t, &tf);
 	if (!rc)
@@ -1195,6 +1222,8 @@ static int move_fn(al_txn *t, void *arg)
 		from.bought -= l->quantity;
 		to.left += l->remaining;
 		to.bought += l->quantity;
+		if (l->expires < to.next_expiry)
+			to.next_expiry = l->expires;
 		l->team = a->to; /* purchase time and expiry are kept (FLEX-9) */
 		if (!rc)
 			rc = lot_store(t, l);

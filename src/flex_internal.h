@@ -22,6 +22,8 @@ typedef struct al_flex_team {
 	 * change reads no lot; autolic_flex_check() verifies them. */
 	int64_t left;   /* tokens left in them */
 	int64_t bought; /* their quantities */
+	autolic_time next_expiry; /* none of them expires before this (FLEX-1): until
+	                             then no expiry is due and none is looked for */
 	size_t n_defaults;     /* FLEX-8; 0 = defaults disabled */
 	char defaults[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
 } al_flex_team;

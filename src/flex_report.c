@@ -532,6 +532,7 @@ static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot)
 typedef struct {
 	int64_t left, bought;
 	size_t live;
+	autolic_time first_expiry;
 } check_sums;
 
 static int live_count_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
@@ -584,6 +585,8 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 		if (!rc && !old) {
 			sums->left += l->remaining;
 			sums->bought += l->quantity;
+			if (l->expires < sums->first_expiry)
+				sums->first_expiry = l->expires;
 			al_key k;
 			al_flex_live_key(&k, tf->id, l->expires, l->id);
 			int in = al_txn_exists(t, &k);
@@ -621,7 +624,7 @@ static int check_fn(al_txn *t, void *arg)
 		qsort(c.v, c.n, sizeof(*c.v), sum_cmp);
 	int64_t left = 0;
 	size_t lots = 0, live = 0;
-	check_sums sums = {0, 0, 0};
+	check_sums sums = {0, 0, 0, INT64_MAX};
 	if (!rc)
 		rc = check_lots(t, &tf, &c, &left, &lots, 0, &sums);
 	if (!rc)
@@ -637,6 +640,12 @@ static int check_fn(al_txn *t, void *arg)
 		            "unexpired lots, but they hold %lld of %lld",
 		            (unsigned long long)a->team, (long long)tf.left, (long long)tf.bought,
 		            (long long)sums.left, (long long)sums.bought);
+	else if (!rc && tf.next_expiry > sums.first_expiry)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "FLEX-1: team %llu expects no expiry before %lld, but a lot expires at "
+		            "%lld",
+		            (unsigned long long)a->team, (long long)tf.next_expiry,
+		            (long long)sums.first_expiry);
 	else if (!rc && live != sums.live)
 		rc = al_err(AUTOLIC_ECORRUPT,
 		            "FLEX-2: team %llu lists %zu lots as holding tokens, not %zu",

@@ -1163,18 +1163,23 @@ static int tamper2_fn(al_txn *t, void *arg)
 		return al_flex_team_store(t, &tf);
 	case 1: /* a lot holding tokens drops out of the live list */
 		return al_txn_del(t, &k);
+	case 3: /* the team no longer expects its lot's expiry */
+		tf.next_expiry = l.expires + 1;
+		return al_flex_team_store(t, &tf);
 	default: /* a second team lists the lot */
 		al_flex_live_key(&k, a->team, l.expires, l.id + 1000);
 		return al_txn_put_raw(t, &k, "", 0);
 	}
 }
 
-/* FLEX-12, FLEX-2: the check verifies the team's sums and the live list of
- * lots a charge reads; each tampering is detected. */
+/* FLEX-12, FLEX-2, FLEX-1: the check verifies the team's sums, the live
+ * list of lots a charge reads and the next expiry it waits for; each
+ * tampering is detected. */
 static void test_flex12_sums_checked(void **state)
 {
 	(void)state;
-	for (int what = 0; what < 3; what++) {
+	static const char *const rule[] = {"FLEX-12", "FLEX-2", "FLEX-2", "FLEX-1"};
+	for (int what = 0; what < 4; what++) {
 		fx x;
 		fx_open(&x, T0);
 		autolic_id lot = fx_buy(&x, 50, T0 - DAY);
@@ -1182,7 +1187,7 @@ static void test_flex12_sums_checked(void **state)
 		tamper2_args a = {x.team, lot, what};
 		fx_check("tamper", al_run(x.db, 1, tamper2_fn, &a), 0);
 		assert_int_equal(autolic_flex_check(x.db, x.team), AUTOLIC_ECORRUPT);
-		assert_non_null(strstr(autolic_errmsg(), what ? "FLEX-2" : "FLEX-12"));
+		assert_non_null(strstr(autolic_errmsg(), rule[what]));
 		fx_close(&x);
 	}
 }

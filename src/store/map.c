@@ -69,16 +69,26 @@ struct al_map {
 
 static uint64_t be64(const unsigned char *b)
 {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, b, 8);
+	return __builtin_bswap64(v);
+#else
 	return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 |
 	       (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
 	       (uint64_t)b[6] << 8 | (uint64_t)b[7];
+#endif
 }
 
 static pfx key_pfx(const unsigned char *k, size_t n)
 {
+	if (n >= 16) {
+		pfx r = {be64(k), be64(k + 8)};
+		return r;
+	}
 	unsigned char b[16] = {0};
 	if (n)
-		memcpy(b, k, n < 16 ? n : 16);
+		memcpy(b, k, n);
 	pfx r = {be64(b), be64(b + 8)};
 	return r;
 }
