@@ -27,7 +27,7 @@ void al_buf_reset(al_buf *b)
 	b->oom = 0;
 }
 
-void al_buf_put(al_buf *b, const void *p, size_t n)
+void al_buf_put_grow(al_buf *b, const void *p, size_t n)
 {
 	if (b->oom)
 		return;
@@ -62,26 +62,6 @@ void al_rec_begin(al_buf *b, uint8_t tag)
 	al_enc_u8(b, AL_REC_VERSION);
 	al_enc_u8(b, tag);
 }
-
-void al_enc_u8(al_buf *b, uint8_t v) { al_buf_put(b, &v, 1); }
-
-void al_enc_u32(al_buf *b, uint32_t v)
-{
-	unsigned char x[4];
-	for (int i = 0; i < 4; i++)
-		x[i] = (unsigned char)(v >> (8 * i));
-	al_buf_put(b, x, 4);
-}
-
-void al_enc_u64(al_buf *b, uint64_t v)
-{
-	unsigned char x[8];
-	for (int i = 0; i < 8; i++)
-		x[i] = (unsigned char)(v >> (8 * i));
-	al_buf_put(b, x, 8);
-}
-
-void al_enc_i64(al_buf *b, int64_t v) { al_enc_u64(b, (uint64_t)v); }
 
 void al_enc_str(al_buf *b, const char *s)
 {

@@ -10,6 +10,8 @@
 
 #include "alloc.h"
 
+#include <string.h>
+
 #define AL_REC_VERSION 1
 
 /* Bytes of a buffer kept inside it: most records fit, so reading or
@@ -29,15 +31,41 @@ typedef struct al_buf {
 void al_buf_init(al_buf *b, const al_alloc *a);
 void al_buf_free(al_buf *b);
 void al_buf_reset(al_buf *b);
-void al_buf_put(al_buf *b, const void *p, size_t n);
+/* al_buf_put when the bytes do not fit: grows the buffer. */
+void al_buf_put_grow(al_buf *b, const void *p, size_t n);
 /* 0, or AUTOLIC_ENOMEM (with message) when any write failed. */
 int al_buf_check(const al_buf *b);
 
+/* Records are written field by field on every call: the common case (the
+ * bytes fit) is inline. */
+static inline void al_buf_put(al_buf *b, const void *p, size_t n)
+{
+	if (b->oom || b->cap - b->len < n) {
+		al_buf_put_grow(b, p, n);
+		return;
+	}
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
 void al_rec_begin(al_buf *b, uint8_t tag);
-void al_enc_u8(al_buf *b, uint8_t v);
-void al_enc_u32(al_buf *b, uint32_t v);
-void al_enc_u64(al_buf *b, uint64_t v);
-void al_enc_i64(al_buf *b, int64_t v);
+static inline void al_enc_u8(al_buf *b, uint8_t v) { al_buf_put(b, &v, 1); }
+static inline void al_enc_u32(al_buf *b, uint32_t v)
+{
+	unsigned char x[4];
+	for (int i = 0; i < 4; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	al_buf_put(b, x, 4);
+}
+static inline void al_enc_u64(al_buf *b, uint64_t v)
+{
+	unsigned char x[8];
+	for (int i = 0; i < 8; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	al_buf_put(b, x, 8);
+}
+static inline void al_enc_i64(al_buf *b, int64_t v) { al_enc_u64(b, (uint64_t)v); }
 void al_enc_str(al_buf *b, const char *s);
 
 typedef struct al_rd {

@@ -352,23 +352,7 @@ int al_map_get(const al_map *m, const void *key, size_t klen, const void **val, 
 	return 0;
 }
 
-/* The leaf after x in key order, or NULL. */
-static const node *next_leaf(const node *x)
-{
-	const node *y = x;
-	while (y->parent) {
-		const node *pa = y->parent;
-		unsigned ci = child_index(pa, y);
-		if (ci < pa->n) {
-			y = pa->c[ci + 1];
-			while (!y->leaf)
-				y = y->c[0];
-			return y;
-		}
-		y = pa;
-	}
-	return NULL;
-}
+#define MAX_DEPTH 64 /* far more levels than any tree this process can hold */
 
 int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end, size_t elen,
                 autolic_storage_scan_cb cb, void *arg)
@@ -378,9 +362,19 @@ int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end
 	pfx sp = key_pfx(start, slen), ep = {0, 0};
 	if (end)
 		ep = key_pfx(end, elen);
-	const node *x = leaf_for(m, start, slen, sp);
+	/* the path down to the first leaf, to step from leaf to leaf */
+	const node *path[MAX_DEPTH];
+	unsigned at[MAX_DEPTH];
+	int depth = 0;
+	const node *x = m->root;
+	while (!x->leaf) {
+		unsigned ci = child_for(x, start, slen, sp);
+		path[depth] = x;
+		at[depth++] = ci;
+		x = x->c[ci];
+	}
 	unsigned i = lower(x, start, slen, sp);
-	while (x) {
+	for (;;) {
 		for (; i < x->n; i++) {
 			const ent *e = x->e[i];
 			if (end && cmp(end, elen, ep, x->p[i], e) <= 0)
@@ -389,10 +383,24 @@ int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end
 			if (rc)
 				return rc;
 		}
-		x = next_leaf(x);
+		/* the next leaf: up to the first ancestor with a child to the right */
+		while (depth > 0 && at[depth - 1] == path[depth - 1]->n)
+			depth--;
+		if (depth == 0)
+			return 0;
+		const node *pa = path[depth - 1];
+		unsigned s = at[depth - 1]; /* separator s bounds the next subtree from below */
+		if (end && cmp(end, elen, ep, pa->p[s], pa->e[s]) <= 0)
+			return 0; /* it starts at or past the end: nothing more to read */
+		at[depth - 1] = s + 1;
+		x = pa->c[s + 1];
+		while (!x->leaf) {
+			path[depth] = x;
+			at[depth++] = 0;
+			x = x->c[0];
+		}
 		i = 0;
 	}
-	return 0;
 }
 
 size_t al_map_count(const al_map *m) { return m->count; }
