@@ -381,6 +381,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	tf->low = 0;
 	tf->n_defaults = 0;
 	tf->next_expiry = INT64_MAX;
+	tf->as_loaded.stored = 0;
 	al_key k;
 	al_buf b;
 	al_rd r;
@@ -406,6 +407,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		tf->bought = al_dec_i64(&r);
 		tf->next_expiry = al_dec_i64(&r);
 		rc = al_rd_done(&r);
+		tf->as_loaded.stored = 1;
 		if (!rc && (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		            tf->low_threshold < -1 ||
 		            tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->owed < 0 ||
@@ -415,6 +417,14 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 			            (unsigned long long)team);
 	}
 	al_buf_free(&b);
+	tf->as_loaded.overage_limit = tf->overage_limit;
+	tf->as_loaded.low_threshold = tf->low_threshold;
+	tf->as_loaded.owed = tf->owed;
+	tf->as_loaded.left = tf->left;
+	tf->as_loaded.bought = tf->bought;
+	tf->as_loaded.next_expiry = tf->next_expiry;
+	tf->as_loaded.low = tf->low;
+	tf->as_loaded.n_defaults = tf->n_defaults;
 	return rc;
 }
 
@@ -764,7 +774,14 @@ static int low_update(al_txn *t, al_flex_team *tf)
 		    (unsigned long long)tf->id, (long long)balance,
 		    (long long)al_flex_threshold(tf, unexpired));
 	tf->low = below;
-	return rc ? rc : al_flex_team_store(t, tf);
+	if (rc || (tf->as_loaded.stored && tf->as_loaded.overage_limit == tf->overage_limit &&
+	           tf->as_loaded.low_threshold == tf->low_threshold &&
+	           tf->as_loaded.owed == tf->owed && tf->as_loaded.left == tf->left &&
+	           tf->as_loaded.bought == tf->bought &&
+	           tf->as_loaded.next_expiry == tf->next_expiry && tf->as_loaded.low == tf->low &&
+	           tf->as_loaded.n_defaults == tf->n_defaults))
+		return rc; /* nothing to write back */
+	return al_flex_team_store(t, tf);
 }
 
 /* Load the team, record due expiries: the start of every call that changes

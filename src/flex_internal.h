@@ -24,6 +24,14 @@ typedef struct al_flex_team {
 	int64_t bought; /* their quantities */
 	autolic_time next_expiry; /* none of them expires before this (FLEX-1): until
 	                             then no expiry is due and none is looked for */
+	/* The scalar fields as loaded (stored: a record exists), so that a call
+	 * that changed none of them writes nothing back. */
+	struct {
+		int64_t overage_limit, low_threshold, owed, left, bought;
+		autolic_time next_expiry;
+		int low, stored;
+		size_t n_defaults;
+	} as_loaded;
 	size_t n_defaults;     /* FLEX-8; 0 = defaults disabled */
 	char defaults[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
 } al_flex_team;
