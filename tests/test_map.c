@@ -259,6 +259,12 @@ static void run(uint64_t seed, long steps, unsigned max_keys)
 			random_key(&p);
 			if (m.n >= max_keys)
 				some_key(&m, &p);
+			if (m.n && below(3) == 0) {
+				/* a new value of the same length: overwritten in place */
+				p = m.v[below((unsigned)m.n)];
+				for (size_t i = 0; i < p.vl; i++)
+					p.v[i] = (unsigned char)next();
+			}
 			int fail = below(8) == 0;
 			if (fail) {
 				ta.fail_at = ta.count + 1 + below(3);

@@ -48,9 +48,17 @@ struct node {
 #define LEAF_SIZE  (sizeof(node))
 #define INNER_SIZE (sizeof(node) + (FAN + 1) * sizeof(node *))
 
+/* Values of at most this many bytes replaced by a value of the same length
+ * are overwritten in place, the old bytes kept in the undo record: a
+ * counter or a fixed-size record updated in a transaction allocates
+ * nothing. */
+#define INPLACE_MAX 64
+
 typedef struct undo {
-	ent *old; /* entry replaced or deleted, or NULL */
-	ent *new; /* entry inserted, or NULL for a delete */
+	ent *old;      /* entry replaced or deleted, or NULL */
+	ent *new;      /* entry inserted (or overwritten in place), or NULL for a delete */
+	int inplace;   /* new's value was overwritten; its old bytes are in `bytes` */
+	unsigned char bytes[INPLACE_MAX];
 } undo;
 
 struct al_map {
@@ -432,6 +440,7 @@ static void retire(al_map *m, ent *old, ent *new)
 	if (m->logging) {
 		m->log[m->nlog].old = old;
 		m->log[m->nlog].new = new;
+		m->log[m->nlog].inplace = 0;
 		m->nlog++;
 		if (old)
 			m->memory += ent_size(old);
@@ -570,13 +579,28 @@ int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t 
 		return AUTOLIC_EINVAL;
 	if (reserve_log(m))
 		return AUTOLIC_ENOMEM;
+	pfx kp = key_pfx(key, klen);
+	node *x = leaf_for(m, key, klen, kp);
+	unsigned i = lower(x, key, klen, kp);
+	int found = i < x->n && cmp(key, klen, kp, x->p[i], x->e[i]) == 0;
+	if (found && x->e[i]->vlen == vlen && vlen <= INPLACE_MAX) {
+		ent *cur = x->e[i];
+		unsigned char *v = cur->data + cur->klen;
+		if (m->logging) {
+			undo *u = &m->log[m->nlog++];
+			u->old = NULL;
+			u->new = cur;
+			u->inplace = 1;
+			memcpy(u->bytes, v, vlen);
+		}
+		if (vlen)
+			memmove(v, val, vlen);
+		return 0;
+	}
 	ent *e = ent_new(m, key, klen, val, vlen);
 	if (!e)
 		return AUTOLIC_ENOMEM;
-	pfx kp = key_pfx(e->data, klen);
-	node *x = leaf_for(m, e->data, klen, kp);
-	unsigned i = lower(x, e->data, klen, kp);
-	if (i < x->n && cmp(e->data, klen, kp, x->p[i], x->e[i]) == 0) {
+	if (found) {
 		ent *old = x->e[i];
 		x->e[i] = e;
 		account_in(m, e, 1);
@@ -637,6 +661,10 @@ static void undo_to(al_map *m, size_t to)
 {
 	while (m->nlog > to) {
 		undo *u = &m->log[--m->nlog];
+		if (u->inplace) {
+			memcpy(u->new->data + u->new->klen, u->bytes, u->new->vlen);
+			continue;
+		}
 		const ent *k = u->new ? u->new : u->old;
 		pfx kp = key_pfx(k->data, k->klen);
 		node *x = leaf_for(m, k->data, k->klen, kp);
