@@ -94,53 +94,16 @@ int al_rec_open(al_rd *r, const void *p, size_t len, uint8_t tag)
 	return 0;
 }
 
-static const unsigned char *take(al_rd *r, size_t n)
-{
-	if (r->bad || r->len - r->pos < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const unsigned char *q = r->p + r->pos;
-	r->pos += n;
-	return q;
-}
-
-uint8_t al_dec_u8(al_rd *r)
-{
-	const unsigned char *q = take(r, 1);
-	return q ? q[0] : 0;
-}
-
-uint32_t al_dec_u32(al_rd *r)
-{
-	const unsigned char *q = take(r, 4);
-	uint32_t v = 0;
-	for (int i = 0; q && i < 4; i++)
-		v |= (uint32_t)q[i] << (8 * i);
-	return v;
-}
-
-uint64_t al_dec_u64(al_rd *r)
-{
-	const unsigned char *q = take(r, 8);
-	uint64_t v = 0;
-	for (int i = 0; q && i < 8; i++)
-		v |= (uint64_t)q[i] << (8 * i);
-	return v;
-}
-
-int64_t al_dec_i64(al_rd *r) { return (int64_t)al_dec_u64(r); }
-
 static size_t str_len(al_rd *r)
 {
-	const unsigned char *q = take(r, 2);
+	const unsigned char *q = al_rd_take(r, 2);
 	return q ? (size_t)q[0] | (size_t)q[1] << 8 : 0;
 }
 
 void al_dec_str(al_rd *r, char *dst, size_t cap)
 {
 	size_t n = str_len(r);
-	const unsigned char *q = take(r, n);
+	const unsigned char *q = al_rd_take(r, n);
 	if (!q || n >= cap || memchr(q, 0, n)) {
 		r->bad = 1;
 		dst[0] = 0;
@@ -153,7 +116,7 @@ void al_dec_str(al_rd *r, char *dst, size_t cap)
 char *al_dec_strdup(al_rd *r, const al_alloc *a)
 {
 	size_t n = str_len(r);
-	const unsigned char *q = take(r, n);
+	const unsigned char *q = al_rd_take(r, n);
 	if (!q || memchr(q, 0, n)) {
 		r->bad = 1;
 		return NULL;

@@ -76,10 +76,40 @@ typedef struct al_rd {
 
 /* Check version and tag. 0, AUTOLIC_EVERSION or AUTOLIC_ECORRUPT (message set). */
 int al_rec_open(al_rd *r, const void *p, size_t len, uint8_t tag);
-uint8_t al_dec_u8(al_rd *r);
-uint32_t al_dec_u32(al_rd *r);
-uint64_t al_dec_u64(al_rd *r);
-int64_t al_dec_i64(al_rd *r);
+
+/* The next n bytes, or NULL (and the reader marked bad) past the end. */
+static inline const unsigned char *al_rd_take(al_rd *r, size_t n)
+{
+	if (r->bad || r->len - r->pos < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const unsigned char *q = r->p + r->pos;
+	r->pos += n;
+	return q;
+}
+static inline uint8_t al_dec_u8(al_rd *r)
+{
+	const unsigned char *q = al_rd_take(r, 1);
+	return q ? q[0] : 0;
+}
+static inline uint32_t al_dec_u32(al_rd *r)
+{
+	const unsigned char *q = al_rd_take(r, 4);
+	uint32_t v = 0;
+	for (int i = 0; q && i < 4; i++)
+		v |= (uint32_t)q[i] << (8 * i);
+	return v;
+}
+static inline uint64_t al_dec_u64(al_rd *r)
+{
+	const unsigned char *q = al_rd_take(r, 8);
+	uint64_t v = 0;
+	for (int i = 0; q && i < 8; i++)
+		v |= (uint64_t)q[i] << (8 * i);
+	return v;
+}
+static inline int64_t al_dec_i64(al_rd *r) { return (int64_t)al_dec_u64(r); }
 /* Copy into dst (capacity cap including NUL); too long is corruption. */
 void al_dec_str(al_rd *r, char *dst, size_t cap);
 /* Copy into a new allocation. */
