@@ -22,6 +22,7 @@
 #include <string.h>
 
 #define FAN 32 /* slots of a node; one spare for the entry that splits it */
+#define NO_SLOT 0xff
 
 typedef struct ent {
 	uint32_t klen, vlen;
@@ -39,6 +40,7 @@ struct node {
 	uint16_t n;         /* entries (leaf) or separators (inner: n + 1 children) */
 	uint8_t leaf;
 	uint8_t queued;     /* on the list of leaves to free if still empty */
+	uint8_t last;       /* leaf: slot of the latest insert, or NO_SLOT */
 	node *next_empty;
 	pfx p[FAN];
 	ent *e[FAN];        /* leaf: entries; inner: separator keys */
@@ -213,6 +215,7 @@ static node *node_new(al_map *m, int leaf)
 	x->n = 0;
 	x->leaf = (uint8_t)leaf;
 	x->queued = 0;
+	x->last = NO_SLOT;
 	x->next_empty = NULL;
 	return x;
 }
@@ -501,14 +504,26 @@ static void plan_free(al_map *m, split_plan *s)
 		al_free(&m->alloc, s->sep);
 }
 
-/* Leaf x (full) receives entry e at slot i: the split point, where an
- * append at the end leaves the left leaf full (keys often arrive in order). */
-static unsigned split_at(unsigned i) { return i == FAN - 1 ? FAN - 1 : FAN / 2; }
+/* Leaf x (full) receives entry e at slot i: the first slot of the right
+ * leaf. Keys often arrive in order (ids from a sequence), and not always at
+ * the end of a leaf: other keys may follow them. An insert right after the
+ * leaf's previous one keeps the run on the left and moves only the keys
+ * after it to the right, so the run's leaves end up full and the next
+ * inserts land in a leaf of their own; any other insert splits in the
+ * middle. */
+static unsigned split_at(const node *x, unsigned i)
+{
+	if (i == FAN - 1)
+		return FAN - 1;
+	if (x->last != NO_SLOT && i == x->last + 1u && i + 1 >= FAN / 2)
+		return i + 1;
+	return FAN / 2;
+}
 
 static int plan_split(al_map *m, node *x, unsigned i, const ent *e, split_plan *s)
 {
 	memset(s, 0, sizeof(*s));
-	unsigned h = split_at(i);
+	unsigned h = split_at(x, i);
 	/* the first key of the new right leaf, once e is in place */
 	const ent *first = h == i ? e : x->e[h < i ? h : h - 1];
 	s->sep = ent_new(m, first->data, first->klen, NULL, 0);
@@ -536,15 +551,16 @@ static int plan_split(al_map *m, node *x, unsigned i, const ent *e, split_plan *
 
 /* Leaf x holds FAN entries after inserting at slot i: split it, and every
  * ancestor that fills up, with the nodes of the plan. */
-static void split(al_map *m, node *x, unsigned i, split_plan *s)
+static void split(al_map *m, node *x, unsigned i, unsigned h, split_plan *s)
 {
-	unsigned h = split_at(i);
 	node *r = s->nodes[s->used++];
 	m->memory += LEAF_SIZE;
 	r->n = (uint16_t)(FAN - h);
 	memcpy(r->p, &x->p[h], r->n * sizeof(pfx));
 	memcpy(r->e, &x->e[h], r->n * sizeof(ent *));
 	x->n = (uint16_t)h;
+	x->last = i < h ? (uint8_t)i : NO_SLOT;
+	r->last = i < h ? NO_SLOT : (uint8_t)(i - h);
 	ent *sep = s->sep;
 	s->sep = NULL;
 	m->memory += ent_size(sep);
@@ -626,14 +642,17 @@ int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t 
 	}
 	split_plan s;
 	int full = x->n == FAN - 1;
+	unsigned h = full ? split_at(x, i) : 0;
 	if (full && plan_split(m, x, i, e, &s)) {
 		al_free(&m->alloc, e);
 		return AUTOLIC_ENOMEM;
 	}
 	slot_insert(x, i, kp, e);
 	if (full) {
-		split(m, x, i, &s);
+		split(m, x, i, h, &s);
 		plan_free(m, &s); /* nothing is left over; kept for symmetry */
+	} else {
+		x->last = (uint8_t)i;
 	}
 	account_in(m, e, 1);
 	retire(m, NULL, e);
