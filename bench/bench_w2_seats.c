@@ -1,6 +1,6 @@
 /*
- * W2: seat churn at the seat limit (issue 11), and the memory cost of a
- * user and of a seat grant in the memory store.
+ * W2: seat churn at the seat limit (issue 11). (The memory cost of a user
+ * and of a seat grant is measured by bench_mem.c.)
  *
  * U users, one contract with one product of Q = U/10 seats, filled to the
  * limit; then OPS operations, each on a random user: revoke when the user
@@ -70,19 +70,15 @@ int main(int argc, char **argv)
 	uint32_t quantity = (uint32_t)(users / 10);
 	autolic_time now = 1767225600;
 
-	bench_count cnt = {0, 0};
-	autolic_allocator al = bench_counting(&cnt);
 	autolic_db_options dopt = AUTOLIC_DB_OPTIONS_INIT;
 	dopt.clock = fixed_clock;
 	dopt.clock_ctx = &now;
-	dopt.allocator = &al;
 	autolic_db *db;
 	if (autolic_db_open(&db, &dopt))
 		BENCH_FAIL("db open: %s", autolic_errmsg());
 
 	autolic_id *uid = malloc((users + 1) * sizeof *uid);
 	char *held = calloc(users, 1);
-	size_t base = cnt.bytes;
 	char email[64];
 	for (size_t i = 0; i <= users; i++) {
 		autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
@@ -93,7 +89,6 @@ int main(int argc, char **argv)
 		if (autolic_account_register(db, &s, &uid[i]))
 			BENCH_FAIL("register: %s", autolic_errmsg());
 	}
-	double per_user = (double)(cnt.bytes - base) / (double)(users + 1);
 	autolic_id mgr = uid[users];
 
 	autolic_contract_product_spec ps = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
@@ -123,15 +118,13 @@ int main(int argc, char **argv)
 	sqlite3_prepare_v2(r.db, "DELETE FROM grants WHERE contract=1 AND product='acad' AND user=?", -1,
 	                   &r.del, NULL);
 
-	/* fill to the limit; measure bytes per grant */
-	base = cnt.bytes;
+	/* fill to the limit */
 	for (uint32_t i = 0; i < quantity; i++) {
 		if (autolic_seat_grant(db, mgr, k, "acad", uid[i]))
 			BENCH_FAIL("grant: %s", autolic_errmsg());
 		held[i] = 1;
 		ref_op(&r, (int64_t)i);
 	}
-	double per_grant = (double)(cnt.bytes - base) / quantity;
 
 	/* the operation sequence, drawn once so both sides see the same */
 	uint32_t *seq = malloc(ops * sizeof *seq);
@@ -193,13 +186,6 @@ int main(int argc, char **argv)
 	bench_row("W2 seat churn", "libautolic memory store", size, res, note);
 	snprintf(res, sizeof res, "%.0f ops/s", (double)ops / ref_s);
 	bench_row("W2 seat churn", "SQLite :memory:, txn per op", size, res, "same rule, same sequence");
-	snprintf(size, sizeof size, "%u grants", quantity);
-	snprintf(res, sizeof res, "%.0f B/grant", per_grant);
-	bench_row("Memory", "libautolic memory store", size, res,
-	          "requested bytes (allocator count), excl. malloc headers");
-	snprintf(size, sizeof size, "%zu users", users + 1);
-	snprintf(res, sizeof res, "%.0f B/user", per_user);
-	bench_row("Memory", "libautolic memory store", size, res, "account records and indexes");
 
 	autolic_db_close(db);
 	sqlite3_finalize(r.begin); sqlite3_finalize(r.commit); sqlite3_finalize(r.has);
