@@ -58,6 +58,26 @@ static inline double bench_cpu(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Peak resident set of this process's current image, in KiB (Linux:
+ * VmHWM). Unlike getrusage's ru_maxrss it starts afresh at exec: a child
+ * forked from a large parent does not inherit the parent's peak. 0 when
+ * unknown. */
+static inline long bench_hwm_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	char line[256];
+	long kib = 0;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmHWM:", 6)) {
+			kib = atol(line + 6);
+			break;
+		}
+	fclose(f);
+	return kib;
+}
+
 /* Peak resident set of this process, in KiB. */
 static inline long bench_maxrss_kib(void)
 {
@@ -75,10 +95,11 @@ static inline uint64_t bench_rand(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-/* Counting allocator: bytes and blocks live (requested sizes; a size header
- * in front of each block, not counted). */
+/* Counting allocator: bytes and blocks live, and the most bytes live at
+ * once (requested sizes; a size header in front of each block, not
+ * counted). */
 typedef struct bench_count {
-	size_t bytes, blocks;
+	size_t bytes, blocks, peak;
 } bench_count;
 
 static inline void *bc_malloc(size_t n, void *ctx)
@@ -90,6 +111,8 @@ static inline void *bc_malloc(size_t n, void *ctx)
 	p[0] = n;
 	c->bytes += n;
 	c->blocks++;
+	if (c->bytes > c->peak)
+		c->peak = c->bytes;
 	return p + 2;
 }
 static inline void bc_free(void *q, void *ctx)
@@ -114,6 +137,8 @@ static inline void *bc_realloc(void *q, size_t n, void *ctx)
 		return NULL;
 	r[0] = n;
 	c->bytes = c->bytes - old + n;
+	if (c->bytes > c->peak)
+		c->peak = c->bytes;
 	return r + 2;
 }
 static inline autolic_allocator bench_counting(bench_count *c)

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 {
 	bench_opts o = bench_parse(argc, argv);
 	size_t n = bench_n(&o, 100000, 1000);
-	bench_count cnt = {0, 0};
+	bench_count cnt = {0, 0, 0};
 	per req, blk;
 	measure(n, &cnt, &req);
 	if (cnt.bytes || cnt.blocks)

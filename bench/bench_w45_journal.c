@@ -1,9 +1,17 @@
 /*
- * W4: reopen a journal store holding n records (time, peak RSS of a fresh
- * process via getrusage). W5: durable commits on the journal store, one
- * transaction per call (autolic_account_register) and batched calls
- * (autolic_db_begin/commit), against SQLite WAL synchronous=FULL and the raw
- * write+fdatasync rate, all in the same directory (--dir).
+ * W4: reopen a journal store holding n records: the time autolic_store_
+ * journal_open() takes and the memory it leaves (growth of the peak RSS of
+ * a fresh process, VmHWM, and the bytes it allocated, counting allocator).
+ * Reference: the same n records in a SQLite file in WAL mode, opened in a
+ * fresh process two ways: open + read every row (the journal's open replays
+ * every record into memory, so this is the same work), and open + one
+ * lookup (what SQLite needs before its first answer: it reads pages on
+ * demand). Both files were just written, so both are in the OS page cache.
+ *
+ * W5: durable commits on the journal store, one transaction per call
+ * (autolic_account_register) and batched calls (autolic_db_begin/commit),
+ * against SQLite WAL synchronous=FULL and the raw write+fdatasync rate, all
+ * in the same directory (--dir).
  */
 #include "bench.h"
 #include "autolic.h"
@@ -27,64 +35,162 @@ static void rm_journal(const char *p)
 	unlink(b);
 }
 
-/* Child mode: open the journal, report time and peak RSS. */
-static int reopen_child(const char *path, const char *nrec)
+static void rm_sqlite(const char *p)
 {
+	char b[1100];
+	unlink(p);
+	snprintf(b, sizeof b, "%s-wal", p);
+	unlink(b);
+	snprintf(b, sizeof b, "%s-shm", p);
+	unlink(b);
+}
+
+/* Record i: a 16-byte key (a type byte, then i big-endian in the last 8
+ * bytes) and a 48-byte value, the size of a typical small record. */
+static void record_key(unsigned char key[16], size_t i)
+{
+	memset(key, 0, 16);
+	key[0] = 0x7f;
+	for (int b = 0; b < 8; b++)
+		key[8 + b] = (unsigned char)(i >> (56 - 8 * b));
+}
+
+static void sq_exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		BENCH_FAIL("W4 sqlite: %s: %s", sql, err ? err : "?");
+}
+
+/* Child modes: open, report time and memory as one table row. */
+static int reopen_journal(const char *path, const char *nrec)
+{
+	long kib0 = bench_hwm_kib();
+	bench_count cnt = {0, 0, 0};
+	autolic_allocator al = bench_counting(&cnt);
+	autolic_journal_options jo = AUTOLIC_JOURNAL_OPTIONS_INIT;
+	jo.allocator = &al;
 	double a = bench_now();
 	autolic_storage st;
-	if (autolic_store_journal_open(&st, path, NULL))
+	if (autolic_store_journal_open(&st, path, &jo))
 		BENCH_FAIL("W4 reopen: %s", autolic_errmsg());
 	double t = bench_now() - a;
-	long kib = bench_maxrss_kib();
+	long kib = bench_hwm_kib();
+	size_t bytes = cnt.bytes;
 	st.free(st.ctx);
-	char size[64], res[64], note[64];
+	char size[64], res[64], note[256];
 	snprintf(size, sizeof size, "%s records", nrec);
 	snprintf(res, sizeof res, "%.3f s", t);
-	snprintf(note, sizeof note, "peak RSS %.1f MiB (fresh process)", kib / 1024.0);
+	snprintf(note, sizeof note,
+	         "peak RSS +%.1f MiB (fresh process); allocated: %.1f MiB after the open (every"
+	         " record in memory), %.1f MiB at the peak (the file is read whole to replay it)",
+	         (kib - kib0) / 1024.0, bytes / 1048576.0, cnt.peak / 1048576.0);
 	bench_row("W4 reopen", "libautolic journal store", size, res, note);
 	return 0;
 }
 
-static void w4(const bench_opts *o, const char *self)
+static int reopen_sqlite(const char *path, const char *nrec, int all)
 {
-	size_t n = bench_n(o, 1000000, 1000);
-	char path[1024];
-	path_of(path, sizeof path, o->dir, "w4.journal");
-	rm_journal(path);
-	autolic_journal_options jo = AUTOLIC_JOURNAL_OPTIONS_INIT;
-	jo.flags = AUTOLIC_JOURNAL_NO_AUTO_COMPACT;
-	autolic_storage st;
-	if (autolic_store_journal_open(&st, path, &jo))
-		BENCH_FAIL("W4 create: %s", autolic_errmsg());
-	/* 16-byte keys, 48-byte values: the size of a typical small record */
-	unsigned char key[16] = {0x7f}, val[48];
-	memset(val, 0xab, sizeof val);
-	size_t done = 0;
-	while (done < n) {
-		if (st.begin(st.ctx, 1))
-			BENCH_FAIL("W4 begin");
-		for (size_t j = 0; j < 10000 && done < n; j++, done++) {
-			for (int b = 0; b < 8; b++)
-				key[8 + b] = (unsigned char)(done >> (56 - 8 * b));
-			if (st.put(st.ctx, key, sizeof key, val, sizeof val))
-				BENCH_FAIL("W4 put");
-		}
-		if (st.commit(st.ctx))
-			BENCH_FAIL("W4 commit");
-	}
-	st.free(st.ctx);
-	char nrec[32];
-	snprintf(nrec, sizeof nrec, "%zu", n);
+	long kib0 = bench_hwm_kib();
+	double a = bench_now();
+	sqlite3 *db;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		BENCH_FAIL("W4 sqlite open %s", path);
+	sqlite3_stmt *q;
+	const char *sql = all ? "SELECT count(*), sum(length(v)) FROM kv"
+	                      : "SELECT length(v) FROM kv WHERE k=?1";
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		BENCH_FAIL("W4 sqlite: %s", sqlite3_errmsg(db));
+	unsigned char key[16];
+	size_t n = (size_t)strtoull(nrec, NULL, 10);
+	record_key(key, n / 2);
+	if (!all)
+		sqlite3_bind_blob(q, 1, key, sizeof key, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		BENCH_FAIL("W4 sqlite: no row: %s", sqlite3_errmsg(db));
+	long long got = sqlite3_column_int64(q, 0);
+	if (all ? (size_t)got != n : got != 48)
+		BENCH_FAIL("W4 sqlite: read %lld", got);
+	double t = bench_now() - a;
+	long kib = bench_hwm_kib();
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	char size[64], res[64], note[256];
+	snprintf(size, sizeof size, "%s records", nrec);
+	snprintf(res, sizeof res, "%.3f s", t);
+	snprintf(note, sizeof note, "peak RSS +%.1f MiB (fresh process); %s", (kib - kib0) / 1024.0,
+	         all ? "reads every row, as the journal's open reads every record (SQLite keeps"
+	               " only its page cache, not the records)"
+	             : "reads the pages of one lookup: SQLite loads on demand");
+	bench_row("W4 reopen", all ? "SQLite WAL file, open + read every row"
+	                           : "SQLite WAL file, open + one lookup",
+	          size, res, note);
+	return 0;
+}
+
+static void run_child(const char *self, const char *mode, const char *path, const char *nrec)
+{
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl(self, self, "--reopen", path, nrec, (char *)NULL);
+		execl(self, self, mode, path, nrec, (char *)NULL);
 		_exit(127);
 	}
 	int status;
 	waitpid(pid, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		BENCH_FAIL("W4: reopen child failed");
+		BENCH_FAIL("W4: child %s failed", mode);
+}
+
+static void w4(const bench_opts *o, const char *self)
+{
+	size_t n = bench_n(o, 1000000, 1000);
+	char path[1024], spath[1024];
+	path_of(path, sizeof path, o->dir, "w4.journal");
+	path_of(spath, sizeof spath, o->dir, "w4.sqlite");
 	rm_journal(path);
+	rm_sqlite(spath);
+	autolic_journal_options jo = AUTOLIC_JOURNAL_OPTIONS_INIT;
+	jo.flags = AUTOLIC_JOURNAL_NO_AUTO_COMPACT;
+	autolic_storage st;
+	if (autolic_store_journal_open(&st, path, &jo))
+		BENCH_FAIL("W4 create: %s", autolic_errmsg());
+	sqlite3 *db;
+	if (sqlite3_open(spath, &db) != SQLITE_OK)
+		BENCH_FAIL("W4 sqlite create %s", spath);
+	sq_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID");
+	sqlite3_stmt *ins;
+	sqlite3_prepare_v2(db, "INSERT INTO kv VALUES(?1, ?2)", -1, &ins, NULL);
+	unsigned char key[16], val[48];
+	memset(val, 0xab, sizeof val);
+	size_t done = 0;
+	while (done < n) {
+		if (st.begin(st.ctx, 1))
+			BENCH_FAIL("W4 begin");
+		sq_exec(db, "BEGIN");
+		for (size_t j = 0; j < 10000 && done < n; j++, done++) {
+			record_key(key, done);
+			if (st.put(st.ctx, key, sizeof key, val, sizeof val))
+				BENCH_FAIL("W4 put");
+			sqlite3_bind_blob(ins, 1, key, sizeof key, SQLITE_STATIC);
+			sqlite3_bind_blob(ins, 2, val, sizeof val, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				BENCH_FAIL("W4 sqlite insert: %s", sqlite3_errmsg(db));
+			sqlite3_reset(ins);
+		}
+		if (st.commit(st.ctx))
+			BENCH_FAIL("W4 commit");
+		sq_exec(db, "COMMIT");
+	}
+	st.free(st.ctx);
+	sqlite3_finalize(ins);
+	sqlite3_close(db);
+	char nrec[32];
+	snprintf(nrec, sizeof nrec, "%zu", n);
+	run_child(self, "--reopen", path, nrec);
+	run_child(self, "--reopen-sqlite-all", spath, nrec);
+	run_child(self, "--reopen-sqlite-one", spath, nrec);
+	rm_journal(path);
+	rm_sqlite(spath);
 }
 
 static autolic_time fixed_clock(void *ctx) { return *(autolic_time *)ctx; }
@@ -188,7 +294,11 @@ static double w5_raw(const char *dir, size_t calls)
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--reopen"))
-		return reopen_child(argv[2], argv[3]);
+		return reopen_journal(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "--reopen-sqlite-all"))
+		return reopen_sqlite(argv[2], argv[3], 1);
+	if (argc == 4 && !strcmp(argv[1], "--reopen-sqlite-one"))
+		return reopen_sqlite(argv[2], argv[3], 0);
 	bench_opts o = bench_parse(argc, argv);
 	const char *which = getenv("BENCH_ONLY");
 	if (!which || strstr(which, "W4"))

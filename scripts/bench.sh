@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release preset and runs every benchmark of issue 11, printing
 # one Markdown table. Usage: scripts/bench.sh [--scale F | --full] [--dir DIR]
-#   --scale F  workload sizes as a fraction of the issue's (default 0.1: < 1 minute)
+#   --scale F  workload sizes as a fraction of the issue's (default 0.1: about a minute)
 #   --full     the issue's sizes (--scale 1)
 #   --dir DIR  where W4/W5 write their files (default: build/release/bench-files);
 #              W5 compares file systems only when all of them use the same DIR.
@@ -26,7 +26,7 @@ mkdir -p "$dir"
 echo "| Workload | Implementation | Size | Result | Notes |"
 echo "|---|---|---|---|---|"
 status=0
-for b in bench_w3_ops bench_w2_seats bench_w45_journal; do
+for b in bench_w1_flex bench_w2_seats bench_w3_ops bench_w45_journal bench_mem; do
   exe=$build/bench/$b
   if [ ! -x "$exe" ]; then
     echo "| $b | (not built: sqlite3 missing) | | | |"
