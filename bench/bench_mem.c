@@ -72,7 +72,7 @@ static void measure(size_t n, bench_count *count, per *out)
 		as.email = email;
 		MUST(autolic_account_register(db, &as, &uid[i]), "register");
 	}
-	out->user = (double)(in_use(&m) - base) / (double)n;
+	out->user = ((double)in_use(&m) - (double)base) / (double)n;
 
 	autolic_id mgr = uid[n];
 	autolic_contract_product_spec ps = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
@@ -88,7 +88,7 @@ static void measure(size_t n, bench_count *count, per *out)
 	base = in_use(&m);
 	for (size_t i = 0; i < n; i++)
 		MUST(autolic_seat_grant(db, mgr, k, "acad", uid[i]), "grant");
-	out->grant = (double)(in_use(&m) - base) / (double)n;
+	out->grant = ((double)in_use(&m) - (double)base) / (double)n;
 
 	autolic_team_spec ts = AUTOLIC_TEAM_SPEC_INIT;
 	ts.name = "Flex";
@@ -102,7 +102,7 @@ static void measure(size_t n, bench_count *count, per *out)
 	base = in_use(&m);
 	for (size_t i = 0; i < n; i++)
 		MUST(autolic_flex_adjust(db, mgr, team, lot, i % 2 ? -1 : 1), "adjust");
-	out->entry = (double)(in_use(&m) - base) / (double)n;
+	out->entry = ((double)in_use(&m) - (double)base) / (double)n;
 	autolic_db_close(db);
 	free(uid);
 }
