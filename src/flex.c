@@ -1743,7 +1743,9 @@ int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n
 	return 0;
 }
 
-static int win_decode(al_txn *t, const void *val, size_t vlen, win_rec *w)
+/* Decode a window; its list of lots charged only when `draws` (a refund
+ * needs it; finding the current window does not). */
+static int win_decode(al_txn *t, const void *val, size_t vlen, win_rec *w, int draws)
 {
 	al_rd r;
 	int rc = al_rec_open(&r, val, vlen, AL_K_FLEX_WINDOW);
@@ -1758,7 +1760,17 @@ static int win_decode(al_txn *t, const void *val, size_t vlen, win_rec *w)
 	w->rate = al_dec_i64(&r);
 	w->tokens = al_dec_i64(&r);
 	w->reason = al_dec_u8(&r);
-	rc = al_flex_dec_draws(&r, t->a, &w->draws, &w->n);
+	if (draws) {
+		rc = al_flex_dec_draws(&r, t->a, &w->draws, &w->n);
+	} else {
+		uint32_t c = al_dec_u32(&r);
+		if (r.bad || c > (r.len - r.pos) / 16)
+			rc = al_err(AUTOLIC_ECORRUPT, "Flex record: bad list of lots");
+		else
+			al_rd_take(&r, (size_t)c * 16);
+		w->draws = NULL;
+		w->n = 0;
+	}
 	if (!rc && (rc = al_rd_done(&r)) != 0)
 		win_free(t, w);
 	return rc;
@@ -1807,10 +1819,13 @@ static int usage_store(al_txn *t, autolic_id account, const char *product, const
 
 /* One scan over the windows of (account, product) starting at or after
  * `from`: the last one starting at or before `upto`, the one starting exactly
- * at `own` (when `own_w` is given), and whether one starts after `upto`. */
+ * at `own` (when `own_w` is given), and whether one starts after `upto`.
+ * Own's lots are read when session `refund_by` opened it within the refund
+ * time of `refund_at` (FLEX-4 may give them back). */
 typedef struct {
 	al_txn *t;
-	autolic_time upto, own;
+	autolic_time upto, own, refund_at;
+	autolic_id refund_by;
 	win_rec *last, *own_w;
 	int found, own_found, later;
 } win_scan;
@@ -1827,12 +1842,14 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 		win_free(ws->t, ws->last);
 		ws->found = 0;
 	}
-	int rc = win_decode(ws->t, val, vlen, ws->last);
+	int rc = win_decode(ws->t, val, vlen, ws->last, 0);
 	if (rc)
 		return rc;
 	ws->found = 1;
 	if (ws->own_w && start == ws->own && !ws->own_found) {
-		if ((rc = win_decode(ws->t, val, vlen, ws->own_w)) != 0)
+		int refundable = ws->last->opener == ws->refund_by &&
+		                 ws->refund_at - ws->last->opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS;
+		if ((rc = win_decode(ws->t, val, vlen, ws->own_w, refundable)) != 0)
 			return rc;
 		ws->own_found = 1;
 	}
@@ -1841,12 +1858,12 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 
 static int win_find(al_txn *t, autolic_id account, const char *product, autolic_time from,
                     autolic_time upto, win_rec *last, int *found, int *later, autolic_time own,
-                    win_rec *own_w, int *own_found)
+                    win_rec *own_w, int *own_found, autolic_id refund_by, autolic_time refund_at)
 {
 	al_key s, e;
 	window_key(&s, account, product, from);
 	window_key(&e, account, product, INT64_MAX);
-	win_scan ws = {t, upto, own, last, own_w, 0, 0, 0};
+	win_scan ws = {t, upto, own, refund_at, refund_by, last, own_w, 0, 0, 0};
 	memset(last, 0, sizeof(*last));
 	if (own_w)
 		memset(own_w, 0, sizeof(*own_w));
@@ -2373,7 +2390,7 @@ static int launch(al_txn *t, report_args *a)
 	win_rec cur;
 	int found = 0, later = 0;
 	rc = win_find(t, a->account, a->product, a->at - WINDOW + 1, a->at, &cur, &found, &later, 0,
-	              NULL, NULL);
+	              NULL, NULL, 0, 0);
 	if (rc)
 		return rc;
 	win_to_pure(&cur, found, &in.win);
@@ -2446,8 +2463,10 @@ static int follow_up(al_txn *t, report_args *a)
 	int own_found = 0, cur_found = 0;
 	autolic_time from = s.own_start < s.last - WINDOW ? s.own_start : s.last - WINDOW;
 	rc = win_find(t, s.account, s.product, from, INT64_MAX, &cur, &cur_found, NULL, s.own_start,
-	              &own, &own_found);
-	if (!rc && a->kind == AUTOLIC_FLEX_CLOSE)
+	              &own, &own_found, s.id, a->at);
+	/* FLEX-4: other open sessions matter only to a close that could refund */
+	if (!rc && a->kind == AUTOLIC_FLEX_CLOSE && own_found && own.opener == s.id &&
+	    a->at - own.opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS)
 		rc = count_others(t, &s, &in.others_open);
 	win_to_pure(&own, own_found, &in.own);
 	win_to_pure(&cur, cur_found, &in.win);
@@ -2569,9 +2588,9 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 	if (result && (result->version == 0 || result->version > AUTOLIC_FLEX_RESULT_VERSION))
 		return al_err(AUTOLIC_EVERSION, "autolic_flex_result version %u is not supported",
 		              result->version);
-	report_args *a = al_calloc(al_db_alloc(db), 1, sizeof(*a));
-	if (!a)
-		return al_err(AUTOLIC_ENOMEM, "out of memory");
+	report_args args;
+	report_args *a = &args;
+	memset(a, 0, sizeof(*a));
 	int rc = 0;
 	size_t kl = spec->key ? strlen(spec->key) : 0;
 	if (spec->kind < AUTOLIC_FLEX_LAUNCH || spec->kind > AUTOLIC_FLEX_CLOSE)
@@ -2608,6 +2627,5 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		if (result && (rc == 0 || rc == AUTOLIC_EDUPLICATE))
 			*result = a->res;
 	}
-	al_free(al_db_alloc(db), a);
 	return rc;
 }
