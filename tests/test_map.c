@@ -389,7 +389,7 @@ static void test_map_small(void **state)
 static void test_map_large(void **state)
 {
 	(void)state;
-	run(0x5eed, 80000, 20000);
+	run(0x5eed, 50000, 20000);
 }
 
 /* Everything deleted, in a transaction that then commits: the tree shrinks
