@@ -1970,7 +1970,7 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 
 /* The team's lots that hold tokens, in key order (expiry, then id), a few
  * keys per scan: a charge usually needs only the first one or two. */
-#define LIVE_BATCH 16
+#define LIVE_BATCH 4
 
 typedef struct {
 	autolic_id id[LIVE_BATCH];
@@ -1988,10 +1988,12 @@ static int live_cb(const void *key, size_t klen, const void *val, size_t vlen, v
 		return al_err(AUTOLIC_ECORRUPT, "FLEX-2: malformed live lot key");
 	lb->id[lb->n] = al_key_get_u64(key, 17);
 	lb->expires[lb->n] = al_key_get_i64(key, 9);
-	memcpy(lb->last.b, key, klen);
+	if (++lb->n < LIVE_BATCH)
+		return 0;
+	memcpy(lb->last.b, key, klen); /* the next batch starts after it */
 	lb->last.len = klen;
 	lb->last.overflow = 0;
-	return ++lb->n == LIVE_BATCH;
+	return 1;
 }
 
 /* Load, in expiry order, the live lots a charge of `amount` at `at` may
