@@ -24,7 +24,7 @@ typedef struct undo {
 struct al_map {
 	al_alloc alloc;
 	node *root;
-	size_t count, payload, memory;
+	size_t count, payload;
 	int logging;
 	undo *log;
 	size_t nlog, caplog;
@@ -52,8 +52,6 @@ static int keycmp(const unsigned char *a, size_t al, const unsigned char *b, siz
 	return al < bl ? -1 : al > bl;
 }
 
-static size_t node_size(const node *n) { return sizeof(node) + n->klen + n->vlen; }
-
 int al_map_new(al_map **out, const autolic_allocator *alloc)
 {
 	al_alloc a;
@@ -62,7 +60,6 @@ int al_map_new(al_map **out, const autolic_allocator *alloc)
 	if (!m)
 		return AUTOLIC_ENOMEM;
 	m->alloc = a;
-	m->memory = sizeof(*m);
 	*out = m;
 	return 0;
 }
@@ -111,25 +108,19 @@ int al_map_get(const al_map *m, const void *key, size_t klen, const void **val, 
 	return 0;
 }
 
-/* Split t into keys < k (l) and keys > k (r); the node equal to k, if any, is
- * returned through *eq. */
-static void split(node *t, const unsigned char *k, size_t kl, node **l, node **r, node **eq)
+/* Split t into keys < k (l) and keys > k (r). t holds no node with key k:
+ * see link_node(). */
+static void split(node *t, const unsigned char *k, size_t kl, node **l, node **r)
 {
 	while (t) {
-		int c = keycmp(t->data, t->klen, k, kl);
-		if (c < 0) {
+		if (keycmp(t->data, t->klen, k, kl) < 0) {
 			*l = t;
 			l = &t->right;
 			t = t->right;
-		} else if (c > 0) {
+		} else {
 			*r = t;
 			r = &t->left;
 			t = t->left;
-		} else {
-			*eq = t;
-			*l = t->left;
-			*r = t->right;
-			return;
 		}
 	}
 	*l = *r = NULL;
@@ -153,7 +144,10 @@ static node *merge(node *a, node *b)
 	return root;
 }
 
-/* Link node n in place of any node with its key; return the node displaced. */
+/* Link node n in place of any node with its key; return the node displaced.
+ * A node with n's key has n's priority, and every node on the way down to it
+ * has at least that priority (heap order), so the descent meets it before it
+ * stops: the subtree split below holds no node with that key. */
 static node *link_node(al_map *m, node *n)
 {
 	node **at = &m->root;
@@ -168,10 +162,9 @@ static node *link_node(al_map *m, node *n)
 		}
 		at = c < 0 ? &(*at)->left : &(*at)->right;
 	}
-	node *old = NULL;
-	split(*at, n->data, n->klen, &n->left, &n->right, &old);
+	split(*at, n->data, n->klen, &n->left, &n->right);
 	*at = n;
-	return old;
+	return NULL;
 }
 
 /* Unlink the node with this key and return it, or NULL. */
@@ -196,11 +189,9 @@ static void account_in(al_map *m, const node *n, int sign)
 	if (sign > 0) {
 		m->count++;
 		m->payload += n->klen + n->vlen;
-		m->memory += node_size(n);
 	} else {
 		m->count--;
 		m->payload -= n->klen + n->vlen;
-		m->memory -= node_size(n);
 	}
 }
 
@@ -212,7 +203,6 @@ static int reserve_log(al_map *m)
 	undo *p = al_realloc(&m->alloc, m->log, cap * sizeof(*p));
 	if (!p)
 		return AUTOLIC_ENOMEM;
-	m->memory += (cap - m->caplog) * sizeof(*p);
 	m->log = p;
 	m->caplog = cap;
 	return 0;
@@ -227,8 +217,6 @@ static void retire(al_map *m, node *old, node *new)
 		m->log[m->nlog].old = old;
 		m->log[m->nlog].new = new;
 		m->nlog++;
-		if (old)
-			m->memory += node_size(old);
 	} else if (old) {
 		al_free(&m->alloc, old);
 	}
@@ -238,6 +226,8 @@ int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t 
 {
 	if (klen > UINT32_MAX)
 		return AUTOLIC_EINVAL;
+	if (vlen > SIZE_MAX - sizeof(node) - klen)
+		return AUTOLIC_ENOMEM; /* no allocation could hold it */
 	if (reserve_log(m))
 		return AUTOLIC_ENOMEM;
 	node *n = al_malloc(&m->alloc, sizeof(node) + klen + vlen);
@@ -259,11 +249,12 @@ int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t 
 
 int al_map_del(al_map *m, const void *key, size_t klen)
 {
-	if (!find(m, key, klen))
-		return AUTOLIC_ENOTFOUND;
+	/* The log has room before anything is unlinked: a failure changes nothing. */
 	if (reserve_log(m))
 		return AUTOLIC_ENOMEM;
 	node *old = unlink_key(m, key, klen);
+	if (!old)
+		return AUTOLIC_ENOTFOUND;
 	retire(m, old, NULL);
 	return 0;
 }
@@ -305,8 +296,6 @@ int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end
 
 size_t al_map_count(const al_map *m) { return m->count; }
 size_t al_map_payload(const al_map *m) { return m->payload; }
-size_t al_map_memory(const al_map *m) { return m->memory; }
-int al_map_in_txn(const al_map *m) { return m->logging; }
 
 void al_map_txn_begin(al_map *m)
 {
@@ -318,10 +307,7 @@ void al_map_txn_begin(al_map *m)
 static void forget_log(al_map *m, size_t from)
 {
 	for (size_t i = from; i < m->nlog; i++) {
-		if (m->log[i].old) {
-			m->memory -= node_size(m->log[i].old);
-			al_free(&m->alloc, m->log[i].old);
-		}
+		al_free(&m->alloc, m->log[i].old);
 	}
 	m->nlog = from;
 }
@@ -337,7 +323,6 @@ static void undo_to(al_map *m, size_t to)
 		}
 		if (u->old) {
 			u->old->left = u->old->right = NULL;
-			m->memory -= node_size(u->old);
 			link_node(m, u->old);
 			account_in(m, u->old, 1);
 		}
@@ -367,7 +352,6 @@ int al_map_savepoint(al_map *m)
 		size_t *p = al_realloc(&m->alloc, m->saves, cap * sizeof(*p));
 		if (!p)
 			return AUTOLIC_ENOMEM;
-		m->memory += (cap - m->capsaves) * sizeof(*p);
 		m->saves = p;
 		m->capsaves = cap;
 	}
