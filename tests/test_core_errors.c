@@ -445,6 +445,31 @@ static void t_batch_events_out_of_memory(void **state)
 	assert_true(kept_msg > 0);
 }
 
+/* A conflict inside a host batch: the batch lost its serialisation race as
+ * a whole, so it is aborted (a savepoint cannot help) and commits nothing. */
+static void t_conflict_aborts_batch(void **state)
+{
+	(void)state;
+	t_faulty f;
+	t_events ev;
+	memset(&ev, 0, sizeof ev);
+	autolic_db *db = t_open(&f, NULL, &ev, NULL);
+	assert_int_equal(autolic_db_begin(db), 0);
+	ev_arg a = {2, 1}, b = {2, 2};
+	assert_int_equal(al_run(db, 1, events_fn, &a), 0);
+	f.fail_code = AUTOLIC_ECONFLICT;
+	f.fail_at = f.ops + 2; /* the put after the call's savepoint */
+	assert_int_equal(al_run(db, 1, events_fn, &b), AUTOLIC_ECONFLICT);
+	assert_null(strstr(autolic_errmsg(), "gave up after")); /* not retried */
+	f.fail_at = 0;
+	assert_int_equal(al_run(db, 1, events_fn, &a), AUTOLIC_EABORTED);
+	assert_int_equal(autolic_db_commit(db), AUTOLIC_EABORTED);
+	int tag = 1;
+	assert_int_equal(al_run(db, 0, tag_exists_fn, &tag), 0);
+	assert_int_equal(ev.n, 0);
+	autolic_db_close(db);
+}
+
 /* ---- allocator, codec, messages ---- */
 
 static void t_allocator_limits(void **state)
@@ -454,6 +479,9 @@ static void t_allocator_limits(void **state)
 	autolic_allocator a = t_alloc_make(&ta);
 	assert_null(al_calloc(&a, SIZE_MAX / 2, 3)); /* the product overflows */
 	assert_int_equal(ta.count, 0);              /* and nothing was asked for */
+	void *none = al_calloc(&a, 5, 0); /* zero bytes: still a block */
+	assert_non_null(none);
+	al_free(&a, none);
 	unsigned char *p = al_calloc(&a, 4, 4);
 	assert_non_null(p);
 	for (int i = 0; i < 16; i++)
@@ -490,6 +518,17 @@ static void t_codec_limits(void **state)
 	al_enc_str(&b, big);
 	assert_int_equal(al_buf_check(&b), 0);
 	free(big);
+
+	/* no string encodes as the empty one */
+	al_rec_begin(&b, 0x0f);
+	al_enc_str(&b, NULL);
+	assert_int_equal(al_buf_check(&b), 0);
+	al_rd r0;
+	char out[4] = "x";
+	assert_int_equal(al_rec_open(&r0, b.p, b.len, 0x0f), 0);
+	al_dec_str(&r0, out, sizeof out);
+	assert_int_equal(al_rd_done(&r0), 0);
+	assert_string_equal(out, "");
 
 	/* a string decoded while memory runs out: NULL, the record itself fine */
 	al_rec_begin(&b, 0x0f);
@@ -557,6 +596,7 @@ int main(void)
 	    cmocka_unit_test(t_prefix_scan_at_the_top),
 	    cmocka_unit_test(t_batch_with_many_events),
 	    cmocka_unit_test(t_batch_events_out_of_memory),
+	    cmocka_unit_test(t_conflict_aborts_batch),
 	    cmocka_unit_test(t_allocator_limits),
 	    cmocka_unit_test(t_codec_limits),
 	    cmocka_unit_test(t_message_prefix_limits),

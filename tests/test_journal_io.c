@@ -115,6 +115,7 @@ typedef struct xio {
 	int zero_writes;       /* pwrite reports 0 bytes written */
 	off_t pread_eof;       /* pread finds nothing at or past this offset (0: off) */
 	int replace_on_open;   /* opens of the journal after which it is replaced */
+	int unlink_on_open;    /* opens of the journal after which it is removed */
 	void (*on_fdatasync)(void);
 } xio;
 
@@ -133,6 +134,7 @@ static void x_reset(void)
 	g_x.zero_writes = 0;
 	g_x.pread_eof = 0;
 	g_x.replace_on_open = 0;
+	g_x.unlink_on_open = 0;
 	g_x.on_fdatasync = NULL;
 }
 
@@ -189,9 +191,13 @@ static int x_open(const char *path, int flags, mode_t mode, void *ctx)
 		return -1;
 	int fd = open(path, flags, mode);
 	size_t n = strlen(path);
-	if (fd >= 0 && g_x.replace_on_open > 0 && !(n > 8 && strcmp(path + n - 8, ".compact") == 0)) {
+	int journal = !(n > 8 && strcmp(path + n - 8, ".compact") == 0);
+	if (fd >= 0 && journal && g_x.replace_on_open > 0) {
 		g_x.replace_on_open--;
 		replace_file(path);
+	} else if (fd >= 0 && journal && g_x.unlink_on_open > 0) {
+		g_x.unlink_on_open--;
+		assert_int_equal(unlink(path), 0);
 	}
 	return fd;
 }
@@ -268,6 +274,21 @@ static int x_journal(autolic_storage *st, const char *p, const autolic_journal_o
 
 /* ---- misuse, options, arguments ---- */
 
+typedef struct intruder {
+	autolic_storage *st;
+	int get_rc, rollback_rc;
+} intruder;
+
+static void *intruder_thread(void *p)
+{
+	intruder *in = p;
+	const void *v;
+	size_t vl;
+	in->get_rc = in->st->get(in->st->ctx, "a", 1, &v, &vl);
+	in->rollback_rc = in->st->rollback(in->st->ctx);
+	return NULL;
+}
+
 static void t_vtable_misuse(void **state)
 {
 	(void)state;
@@ -304,8 +325,18 @@ static void t_vtable_misuse(void **state)
 	assert_int_equal(s.commits, 0);
 	assert_int_equal(st.commit(st.ctx), 0);
 
-	/* a write transaction: records too large, savepoints missing */
+	/* a write transaction: another thread can neither use nor end it */
 	assert_int_equal(st.begin(st.ctx, 1), 0);
+	assert_int_equal(st.put(st.ctx, "a", 1, "mine", 4), 0);
+	intruder in = {&st, 0, 0};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, intruder_thread, &in), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(in.get_rc, AUTOLIC_ESTATE);
+	assert_int_equal(in.rollback_rc, 0);
+	assert_int_equal(st.get(st.ctx, "a", 1, &v, &vl), 0); /* still open, still ours */
+	assert_memory_equal(v, "mine", 4);
+	/* records too large, savepoints missing */
 	/* the sizes are refused before the bytes are read */
 	assert_int_equal(st.put(st.ctx, "k", 1, "v", (size_t)1 << 30), AUTOLIC_EINVAL);
 	assert_non_null(strstr(smsg(), "too large"));
@@ -415,6 +446,20 @@ static void t_open_io_failures(void **state)
 	g_x.persistent = 1;
 	assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ENOMEM);
 	assert_non_null(strstr(smsg(), "cannot open: out of memory"));
+
+	/* a quota, read-only opens refused, something that is not a file */
+	x_arm(X_OPEN, 1, EDQUOT);
+	assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(smsg(), "the disk is full"));
+	autolic_journal_options rdo = AUTOLIC_JOURNAL_OPTIONS_INIT;
+	rdo.flags = AUTOLIC_JOURNAL_READONLY;
+	x_reset();
+	x_arm(X_OPEN, 1, EACCES);
+	assert_int_equal(x_journal(&st, p, &rdo), AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(smsg(), "cannot open: Permission denied"));
+	x_reset();
+	assert_int_equal(x_journal(&st, "/dev/null", NULL), AUTOLIC_EINVAL);
+	assert_non_null(strstr(smsg(), "not a regular file"));
 
 	/* reads interrupted, then failing, then finding less than the size said */
 	x_reset();
@@ -540,6 +585,18 @@ static void t_replaced_while_opening(void **state)
 	expect_kv(&st, "key1", "value of 1");
 	commit_kv(&st, "after", "replacement");
 	st.free(st.ctx);
+	/* removed (by a host's cleanup) between the open and the lock: a new
+	 * journal in its place */
+	x_reset();
+	g_x.unlink_on_open = 1;
+	assert_int_equal(x_journal(&st, p, NULL), 0);
+	assert_int_equal(st.begin(st.ctx, 0), 0);
+	const void *v;
+	size_t vl;
+	assert_int_equal(st.get(st.ctx, "after", 5, &v, &vl), AUTOLIC_ENOTFOUND);
+	assert_int_equal(st.rollback(st.ctx), 0);
+	commit_kv(&st, "after", "replacement");
+	st.free(st.ctx);
 	x_reset();
 	g_x.replace_on_open = 1000;
 	assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_EBUSY);
@@ -559,6 +616,15 @@ static void t_compaction_keeps_mode(void **state)
 	(void)state;
 	char p[300];
 	path_of(p, sizeof p, "mode.journal");
+	/* an empty store compacts to a header and a mark */
+	make_journal(p, 0);
+	autolic_storage e;
+	assert_int_equal(autolic_store_journal_open(&e, p, NULL), 0);
+	assert_int_equal(autolic_store_journal_compact(&e), 0);
+	al_journal_stats es;
+	assert_int_equal(al_journal_stats_get(&e, &es), 0);
+	assert_int_equal(es.file_bytes, AL_JOURNAL_HEADER_SIZE + AL_JOURNAL_MARK_SIZE);
+	e.free(e.ctx);
 	make_journal(p, 4);
 	assert_int_equal(chmod(p, 0640), 0);
 	autolic_storage st;
@@ -693,21 +759,26 @@ static void t_compaction_large_snapshot(void **state)
  * "fits": header and one record leave less room than a commit record in the
  * write buffer, so the first write is made for the commit record. Layout
  * "huge": a second value larger than the buffer (written before it, then the
- * buffer grows for it).
+ * buffer grows for it). Layout "mark": see MARK_FIT_VALUE.
  */
 #define FIT_VALUE (SNAP_BUF - AL_JOURNAL_HEADER_SIZE - (12 + 4 + 3) - 10)
+/* Layout "mark": header, record and commit record leave less room than the
+ * final sync mark. */
+#define MARK_FIT_VALUE (FIT_VALUE - 36)
 
-static void compaction_content(autolic_storage *st, int huge)
+static size_t big_len(int layout) { return layout == 2 ? MARK_FIT_VALUE : FIT_VALUE; }
+
+static void compaction_content(autolic_storage *st, int layout)
 {
-	put_big(st, "big", FIT_VALUE, 3);
-	if (huge)
+	put_big(st, "big", big_len(layout), 3);
+	if (layout == 1)
 		put_big(st, "huge", SNAP_BUF + 100, 4);
 }
 
-static void compaction_expect(autolic_storage *st, int huge)
+static void compaction_expect(autolic_storage *st, int layout)
 {
-	expect_big(st, "big", FIT_VALUE, 3);
-	if (huge)
+	expect_big(st, "big", big_len(layout), 3);
+	if (layout == 1)
 		expect_big(st, "huge", SNAP_BUF + 100, 4);
 }
 
@@ -719,8 +790,8 @@ static void t_compaction_faults(void **state)
 	snprintf(tmp, sizeof tmp, "%s.compact", p);
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	o.flags = AUTOLIC_JOURNAL_NO_AUTO_COMPACT;
-	long runs[2][2] = {{0, 0}, {0, 0}};
-	for (int huge = 0; huge < 2; huge++) {
+	long runs[3][2] = {{0, 0}, {0, 0}, {0, 0}};
+	for (int layout = 0; layout < 3; layout++) {
 		for (int kind = 0; kind < 2; kind++) { /* 0 allocations, 1 writes */
 			long n;
 			for (n = 1;; n++) {
@@ -731,7 +802,7 @@ static void t_compaction_faults(void **state)
 				o.allocator = &al;
 				autolic_storage st;
 				assert_int_equal(x_journal(&st, p, &o), 0);
-				compaction_content(&st, huge);
+				compaction_content(&st, layout);
 				size_t len0;
 				unsigned char *before = read_whole(p, &len0);
 				if (kind == 0)
@@ -760,16 +831,16 @@ static void t_compaction_faults(void **state)
 					assert_memory_equal(after, before, len0);
 					free(after);
 					assert_int_equal(access(tmp, F_OK), -1);
-					runs[huge][kind]++;
+					runs[layout][kind]++;
 				}
 				free(before);
-				compaction_expect(&st, huge);
+				compaction_expect(&st, layout);
 				commit_kv(&st, "after", "compaction");
 				st.free(st.ctx);
 				assert_int_equal(ta.live, 0);
 				o.allocator = NULL;
 				assert_int_equal(autolic_store_journal_open(&st, p, &o), 0);
-				compaction_expect(&st, huge);
+				compaction_expect(&st, layout);
 				expect_kv(&st, "after", "compaction");
 				st.free(st.ctx);
 				if (!fired)
@@ -777,14 +848,18 @@ static void t_compaction_faults(void **state)
 			}
 		}
 	}
-	print_message("compaction faults: allocations %ld + %ld, writes %ld + %ld\n", runs[0][0],
-	              runs[1][0], runs[0][1], runs[1][1]);
-	/* "fits": the buffer; one write for everything. "huge": the buffer and
-	 * its growth; a write before the huge record and one after. */
+	print_message("compaction faults: allocations %ld + %ld + %ld, writes %ld + %ld + %ld\n",
+	              runs[0][0], runs[1][0], runs[2][0], runs[0][1], runs[1][1], runs[2][1]);
+	/* "fits": the buffer; a write for the commit record's room, and the last.
+	 * "layout": the buffer and its growth; a write before the layout record, one
+	 * for the commit record, and the last. "mark": a write for the mark's
+	 * room, and the last. */
 	assert_int_equal(runs[0][0], 1);
-	assert_int_equal(runs[0][1], 2); /* the commit record's flush, and the last */
+	assert_int_equal(runs[0][1], 2);
 	assert_int_equal(runs[1][0], 2);
 	assert_int_equal(runs[1][1], 3);
+	assert_int_equal(runs[2][0], 1);
+	assert_int_equal(runs[2][1], 2);
 	unlink(p);
 }
 
@@ -952,6 +1027,37 @@ static void t_replay_crafted_images(void **state)
 	img_frame(&bad, 1, "\x09\x00\x00\x00" "ab", 6);
 	assert_int_equal(al_journal_replay_buffer(bad.b, bad.len, 0, "short", &sink, &res), 0);
 	assert_string_equal(res.why, "malformed put record");
+
+	/* commit records and sync marks that do not fit where they stand */
+	struct {
+		int type;
+		size_t n;
+		uint64_t seq, claim;
+		uint32_t ops;
+		const char *why;
+	} odd[] = {
+	    {3, 20, 2, AL_JOURNAL_HEADER_SIZE, 0, "commit record does not match its transaction"},
+	    {3, 24, 2, 1u << 20, 0, "commit record does not match its transaction"},
+	    {4, 20, 1, AL_JOURNAL_HEADER_SIZE, 0, "sync mark does not match the journal"},
+	    {4, 16, 5, AL_JOURNAL_HEADER_SIZE, 0, "sync mark does not match the journal"},
+	    {4, 16, 1, 1u << 20, 0, "sync mark does not match the journal"},
+	};
+	for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+		bad = im;
+		bad.len = AL_JOURNAL_HEADER_SIZE;
+		img_put(&bad, "a", "1");
+		img_commit(&bad, 1, 1);
+		size_t at = bad.len;
+		unsigned char pl[24] = {0};
+		put64le(pl, odd[i].seq);
+		put64le(pl + 8, odd[i].claim);
+		put32le(pl + 16, odd[i].ops);
+		img_frame(&bad, odd[i].type, pl, odd[i].n);
+		assert_int_equal(al_journal_replay_buffer(bad.b, bad.len, 0, "odd", &sink, &res), 0);
+		assert_true(res.damaged);
+		assert_int_equal(res.damage_off, at);
+		assert_string_equal(res.why, odd[i].why);
+	}
 
 	/* a header whose checksum holds but whose size field is wrong */
 	img_header(&bad, 1, 1, 128);
@@ -1143,6 +1249,170 @@ static void t_writer_waits_for_failing_commit(void **state)
 	unlink(p);
 }
 
+/* ---- a transaction while allocations fail in turn ---- */
+
+/* Sizes of what the transaction buffer holds (journal.c): a put frame is
+ * 12 + 4 + key + value bytes, a delete frame 12 + key, a commit 12 + 24. */
+#define TX_FIRST 4096u
+
+static int jtxn_step(autolic_storage *st, int op, int i, const char *val, size_t vlen,
+                     int *failed)
+{
+	char k[8];
+	snprintf(k, sizeof k, "k%03d", i);
+	*failed = op;
+	if (op == 0)
+		return st->put(st->ctx, k, 4, val, vlen);
+	if (op == 1)
+		return st->del(st->ctx, k, 4);
+	return st->savepoint(st->ctx);
+}
+
+/* A delete first (the buffer is allocated for it), 63 puts and 11
+ * savepoints, a delete as the 65th change (the map's undo log grows), and a
+ * last put sized so that the commit record no longer fits the buffer. */
+static int jtxn(autolic_storage *st, int *failed)
+{
+	assert_int_equal(st->begin(st->ctx, 1), 0);
+	size_t used = 0;
+	int rc = jtxn_step(st, 1, 0, NULL, 0, failed);
+	used += 12 + 4;
+	for (int i = 1; i < 64 && !rc; i++) {
+		rc = jtxn_step(st, 0, i, "v", 1, failed);
+		used += 12 + 4 + 4 + 1;
+		if (!rc && i % 6 == 0)
+			rc = jtxn_step(st, 2, i, NULL, 0, failed);
+	}
+	if (!rc) {
+		rc = jtxn_step(st, 1, 2, NULL, 0, failed);
+		used += 12 + 4;
+	}
+	static char fill_value[TX_FIRST];
+	size_t last = TX_FIRST - 10 - used - (12 + 4 + 4);
+	memset(fill_value, 'f', last);
+	if (!rc)
+		rc = jtxn_step(st, 0, 999, fill_value, last, failed);
+	if (!rc) {
+		*failed = 3;
+		rc = st->commit(st->ctx);
+	}
+	if (rc)
+		st->rollback(st->ctx);
+	return rc;
+}
+
+static void t_transaction_out_of_memory(void **state)
+{
+	(void)state;
+	char p[300];
+	path_of(p, sizeof p, "txoom.journal");
+	int seen[4] = {0, 0, 0, 0};
+	for (int persistent = 0; persistent < 2; persistent++) {
+		for (long n = 1;; n++) {
+			make_journal(p, 0);
+			autolic_storage st;
+			assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+			commit_kv(&st, "k000", "old0");
+			commit_kv(&st, "k002", "old2");
+			st.free(st.ctx);
+			t_alloc ta = {0};
+			autolic_allocator al = t_alloc_make(&ta);
+			autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
+			o.allocator = &al;
+			assert_int_equal(autolic_store_journal_open(&st, p, &o), 0);
+			ta.fail_at = ta.count + n;
+			ta.persistent = persistent;
+			int op = -1;
+			int rc = jtxn(&st, &op);
+			int fired = ta.fired > 0;
+			ta.fail_at = 0;
+			if (rc) {
+				assert_true(fired);
+				assert_int_equal(rc, AUTOLIC_ENOMEM);
+				assert_non_null(strstr(smsg(), "out of memory"));
+				seen[op]++;
+				expect_kv(&st, "k000", "old0"); /* nothing of it applied */
+				expect_kv(&st, "k002", "old2");
+				expect_kv(&st, "k001", NULL);
+				assert_int_equal(jtxn(&st, &op), 0); /* and the store goes on */
+			}
+			expect_kv(&st, "k000", NULL);
+			expect_kv(&st, "k063", "v");
+			st.free(st.ctx);
+			assert_int_equal(ta.live, 0);
+			if (!fired)
+				break;
+		}
+	}
+	print_message("journal transaction out of memory: puts %d, deletes %d, savepoints %d, "
+	              "commits %d\n",
+	              seen[0], seen[1], seen[2], seen[3]);
+	assert_true(seen[0] > 0 && seen[1] > 1 && seen[2] > 0 && seen[3] > 0);
+	unlink(p);
+}
+
+/* A compaction asked for while another thread's commit waits for a sync
+ * that then fails: the compaction refuses, the journal stays as it was. */
+typedef struct bg_commit {
+	autolic_storage *st;
+	pid_t main_tid;
+	volatile int in_sync;
+	int rc;
+} bg_commit;
+
+static bg_commit *g_bg;
+
+static void fail_sync_when_main_waits(void)
+{
+	g_x.on_fdatasync = NULL;
+	g_bg->in_sync = 1;
+	wait_sleeping(g_bg->main_tid);
+	x_arm(X_FDATASYNC, 1, EIO);
+}
+
+static void *bg_commit_thread(void *p)
+{
+	bg_commit *b = p;
+	assert_int_equal(b->st->begin(b->st->ctx, 1), 0);
+	assert_int_equal(b->st->put(b->st->ctx, "bg", 2, "1", 1), 0);
+	b->rc = b->st->commit(b->st->ctx);
+	return NULL;
+}
+
+static void t_compaction_waits_for_failing_sync(void **state)
+{
+	(void)state;
+	char p[300];
+	path_of(p, sizeof p, "csync.journal");
+	unlink(p);
+	autolic_storage st;
+	x_reset();
+	assert_int_equal(x_journal(&st, p, NULL), 0);
+	commit_kv(&st, "a", "1");
+	bg_commit b = {&st, gettid_(), 0, 0};
+	g_bg = &b;
+	g_x.on_fdatasync = fail_sync_when_main_waits;
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, bg_commit_thread, &b), 0);
+	while (!b.in_sync)
+		sched_yield();
+	int rc = autolic_store_journal_compact(&st);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(b.rc, AUTOLIC_ESTORAGE);
+	assert_int_equal(rc, AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(autolic_errmsg(), "fdatasync failed"));
+	al_journal_stats s;
+	assert_int_equal(al_journal_stats_get(&st, &s), 0);
+	assert_int_equal(s.compactions, 0);
+	assert_int_equal(s.sticky, 1);
+	st.free(st.ctx);
+	x_reset();
+	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+	expect_kv(&st, "a", "1");
+	st.free(st.ctx);
+	unlink(p);
+}
+
 int main(void)
 {
 	const char *base = getenv("AUTOLIC_TEST_DIR");
@@ -1168,6 +1438,8 @@ int main(void)
 	    cmocka_unit_test(t_open_existing_out_of_memory),
 	    cmocka_unit_test(t_reader_waits_for_failing_sync),
 	    cmocka_unit_test(t_writer_waits_for_failing_commit),
+	    cmocka_unit_test(t_transaction_out_of_memory),
+	    cmocka_unit_test(t_compaction_waits_for_failing_sync),
 	};
 	int failed = t_run_group("journal/io", tests, NULL, NULL);
 	char cmd[300];

@@ -411,6 +411,11 @@ static void t_map_random_against_model(void **state)
 		assert_int_equal(rc, md.present[i] ? 0 : AUTOLIC_ENOTFOUND);
 	}
 	check_map(m, &md);
+	/* no start bound is the same as the empty key */
+	walk_state w = {&md, {0}, 0, 1, 0, 0};
+	assert_int_equal(al_map_scan(m, NULL, 0, NULL, 0, walk_cb, &w), 0);
+	assert_false(w.bad);
+	assert_int_equal(w.seen, al_map_count(m));
 	al_map_free(m); /* also drops an open transaction */
 }
 

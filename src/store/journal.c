@@ -614,9 +614,11 @@ static int wait_durable(jr *j, uint64_t target)
 		pthread_mutex_lock(&j->mu);
 		j->syncing = 0;
 		j->n_syncs++;
+		/* One sync at a time, and it started below upto: a success moves
+		 * durable_off forward. */
 		if (rc != 0)
 			set_sticky(j, "fdatasync", e);
-		else if (upto > j->durable_off)
+		else
 			j->durable_off = upto;
 		pthread_cond_broadcast(&j->sync_cv);
 	}
@@ -715,8 +717,6 @@ typedef struct snap {
 
 static int snap_flush(snap *s)
 {
-	if (!s->len)
-		return 0;
 	if (write_all(s->j, s->fd, s->buf, s->len, s->off) != 0) {
 		s->err = errno;
 		return AUTOLIC_ESTORAGE;
@@ -891,10 +891,10 @@ static int compact_locked(jr *j)
 	}
 	return 0;
 
-fail:
+fail: /* every failure but ENOMEM names its step */
 	if (rc == AUTOLIC_ENOMEM)
 		autolic_storage_set_error("journal '%s': out of memory while compacting", j->path);
-	else if (step)
+	else
 		autolic_storage_set_error("journal '%s': compaction failed %s: %s (the journal is "
 		                          "unchanged)",
 		                          j->path, step, errtext(e, eb, sizeof eb));
@@ -911,7 +911,8 @@ fail_quiet:
 /* After a commit (mutex held, no transaction owned): compact when due. */
 static void maybe_auto_compact(jr *j)
 {
-	if ((j->flags & AUTOLIC_JOURNAL_NO_AUTO_COMPACT) || j->readonly || j->sticky ||
+	/* (A commit that wrote something was made on a writable handle.) */
+	if ((j->flags & AUTOLIC_JOURNAL_NO_AUTO_COMPACT) || j->sticky ||
 	    j->append_off < j->min_bytes || j->append_off < j->next_auto)
 		return;
 	txn_wait(j); /* the committing thread has just released it */
@@ -1012,10 +1013,9 @@ static int jr_put(void *ctx, const void *key, size_t klen, const void *val, size
 	rc = tx_reserve(j, n);
 	if (rc)
 		return rc;
-	rc = al_map_put(j->map, key, klen, val, vlen);
+	rc = al_map_put(j->map, key, klen, val, vlen); /* sizes checked: only ENOMEM */
 	if (rc) {
-		if (rc == AUTOLIC_ENOMEM)
-			autolic_storage_set_error("journal '%s': out of memory", j->path);
+		autolic_storage_set_error("journal '%s': out of memory", j->path);
 		return rc;
 	}
 	unsigned char kl[4];
@@ -1150,11 +1150,9 @@ static int jr_savepoint(void *ctx)
 		j->sp = p;
 		j->sp_cap = cap;
 	}
-	int rc = al_map_savepoint(j->map);
+	int rc = al_map_savepoint(j->map); /* inside a transaction: only ENOMEM */
 	if (rc) {
-		if (rc == AUTOLIC_ENOMEM)
-			autolic_storage_set_error("journal '%s': out of memory for a savepoint",
-			                          j->path);
+		autolic_storage_set_error("journal '%s': out of memory for a savepoint", j->path);
 		return rc;
 	}
 	j->sp[j->sp_n].len = j->tx_len;
@@ -1168,10 +1166,11 @@ static int jr_release(void *ctx)
 	jr *j = ctx;
 	if (!txn_mine(j))
 		return AUTOLIC_ESTATE;
-	if (!j->sp_n || al_map_release(j->map) != 0) {
+	if (!j->sp_n) {
 		autolic_storage_set_error("journal '%s': no savepoint to release", j->path);
 		return AUTOLIC_ESTATE;
 	}
+	(void)al_map_release(j->map); /* the map holds one savepoint per entry of sp */
 	j->sp_n--;
 	return 0;
 }
@@ -1181,10 +1180,11 @@ static int jr_rollback_to(void *ctx)
 	jr *j = ctx;
 	if (!txn_mine(j))
 		return AUTOLIC_ESTATE;
-	if (!j->sp_n || al_map_rollback_to(j->map) != 0) {
+	if (!j->sp_n) {
 		autolic_storage_set_error("journal '%s': no savepoint to roll back to", j->path);
 		return AUTOLIC_ESTATE;
 	}
+	(void)al_map_rollback_to(j->map);
 	j->sp_n--;
 	j->tx_len = j->sp[j->sp_n].len;
 	j->tx_ops = j->sp[j->sp_n].ops;
@@ -1218,7 +1218,7 @@ static void jr_free(void *ctx)
 		al_map_txn_rollback(j->map);
 	/* Leave a mark vouching for everything written, so that later damage
 	 * anywhere in the file reads as corruption rather than a torn tail. */
-	if (!j->readonly && !j->sticky && j->fd >= 0 && j->claimed < j->append_off &&
+	if (!j->readonly && !j->sticky && j->claimed < j->append_off &&
 	    j->mark_end != j->append_off && j->durable_off == j->append_off) {
 		unsigned char rec[FRAME + MARK_LEN], pl[MARK_LEN];
 		put64(pl, j->seq);
@@ -1285,10 +1285,12 @@ static int sink_put(void *arg, const void *k, size_t kl, const void *v, size_t v
 	return al_map_put(arg, k, kl, v, vl);
 }
 
+/* Outside a transaction the map's delete cannot fail; a key already absent
+ * is fine. */
 static int sink_del(void *arg, const void *k, size_t kl)
 {
-	int rc = al_map_del(arg, k, kl);
-	return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+	(void)al_map_del(arg, k, kl);
+	return 0;
 }
 
 /* Open and lock the file, retrying when a compaction by another handle
