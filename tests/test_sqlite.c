@@ -228,6 +228,20 @@ static void t_backend_misuse(void **state)
 	assert_int_equal(vl, 1);
 	assert_memory_equal(v, "v", 1);
 	assert_int_equal(st.rollback(st.ctx), 0);
+
+	/* the table dropped behind its back: every access fails, and says why */
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DROP TABLE autolic_kv", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(st.begin(st.ctx, 1), 0);
+	assert_int_equal(st.get(st.ctx, "k", 1, &v, &vl), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite get: no such table: autolic_kv");
+	assert_int_equal(st.del(st.ctx, "k", 1), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite del: no such table: autolic_kv");
+	assert_int_equal(st.scan(st.ctx, "", 0, NULL, 0, NULL, NULL), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite scan: no such table: autolic_kv");
+	assert_int_equal(st.rollback(st.ctx), 0);
 	st.free(st.ctx);
 }
 
