@@ -1163,7 +1163,7 @@ static void wait_sleeping(pid_t tid)
 typedef struct waiter {
 	autolic_storage *st;
 	int write;
-	volatile pid_t tid;
+	pid_t tid; /* atomic */
 	int rc;
 	char msg[512];
 } waiter;
@@ -1171,7 +1171,7 @@ typedef struct waiter {
 static void *waiter_thread(void *p)
 {
 	waiter *w = p;
-	w->tid = gettid_();
+	__atomic_store_n(&w->tid, gettid_(), __ATOMIC_RELEASE);
 	w->rc = w->st->begin(w->st->ctx, w->write);
 	snprintf(w->msg, sizeof w->msg, "%s", smsg());
 	if (!w->rc)
@@ -1188,9 +1188,9 @@ static void start_reader_in_sync(void)
 {
 	g_x.on_fdatasync = NULL;
 	assert_int_equal(pthread_create(&g_reader_thread, NULL, waiter_thread, &g_reader), 0);
-	while (!g_reader.tid)
+	while (!__atomic_load_n(&g_reader.tid, __ATOMIC_ACQUIRE))
 		sched_yield();
-	wait_sleeping(g_reader.tid);
+	wait_sleeping(__atomic_load_n(&g_reader.tid, __ATOMIC_ACQUIRE));
 	x_arm(X_FDATASYNC, 1, EIO);
 }
 
@@ -1237,7 +1237,7 @@ static void t_writer_waits_for_failing_commit(void **state)
 	w.write = 1;
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, waiter_thread, &w), 0);
-	while (!w.tid)
+	while (!__atomic_load_n(&w.tid, __ATOMIC_ACQUIRE))
 		sched_yield();
 	wait_sleeping(w.tid); /* waiting for our transaction lock */
 	x_arm(X_PWRITE, 1, EIO);
@@ -1356,7 +1356,7 @@ static void t_transaction_out_of_memory(void **state)
 typedef struct bg_commit {
 	autolic_storage *st;
 	pid_t main_tid;
-	volatile int in_sync;
+	int in_sync; /* atomic */
 	int rc;
 } bg_commit;
 
@@ -1365,7 +1365,7 @@ static bg_commit *g_bg;
 static void fail_sync_when_main_waits(void)
 {
 	g_x.on_fdatasync = NULL;
-	g_bg->in_sync = 1;
+	__atomic_store_n(&g_bg->in_sync, 1, __ATOMIC_RELEASE);
 	wait_sleeping(g_bg->main_tid);
 	x_arm(X_FDATASYNC, 1, EIO);
 }
@@ -1394,7 +1394,7 @@ static void t_compaction_waits_for_failing_sync(void **state)
 	g_x.on_fdatasync = fail_sync_when_main_waits;
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, bg_commit_thread, &b), 0);
-	while (!b.in_sync)
+	while (!__atomic_load_n(&b.in_sync, __ATOMIC_ACQUIRE))
 		sched_yield();
 	int rc = autolic_store_journal_compact(&st);
 	assert_int_equal(pthread_join(t, NULL), 0);
