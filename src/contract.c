@@ -1099,12 +1099,6 @@ int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const 
 
 /* ---- iteration (snapshots) ---- */
 
-typedef struct al_snap {
-	al_alloc a;
-	void *v;
-	size_t n, pos;
-} al_snap;
-
 struct autolic_contract_iter {
 	al_snap s; /* of autolic_contract_info */
 };
@@ -1113,19 +1107,10 @@ struct autolic_contract_member_iter {
 	al_snap s; /* of autolic_contract_member */
 };
 
-typedef struct {
-	autolic_id key; /* team (contracts) or contract (members) */
-	const al_alloc *a;
-	void *v;
-	size_t n;
-} csnap_args;
-
 static int contracts_snap_fn(al_txn *t, void *arg)
 {
-	csnap_args *sa = arg;
-	al_free(sa->a, sa->v);
-	sa->v = NULL;
-	sa->n = 0;
+	al_snap_fill *sa = arg; /* key: the team, or 0 for every contract */
+	al_snap_fill_reset(sa);
 	al_idlist l;
 	al_key k;
 	int rc = 0;
@@ -1162,10 +1147,8 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 
 static int members_snap_fn(al_txn *t, void *arg)
 {
-	csnap_args *sa = arg;
-	al_free(sa->a, sa->v);
-	sa->v = NULL;
-	sa->n = 0;
+	al_snap_fill *sa = arg; /* key: the contract */
+	al_snap_fill_reset(sa);
 	contract_rec r;
 	int rc = al_contract_load_rec(t, sa->key, &r);
 	if (rc)
@@ -1198,34 +1181,13 @@ static int members_snap_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-/* Both iterators start with an al_snap: allocator, array, count, position. */
-static int snap_new(autolic_db *db, autolic_id key, al_txn_fn fn, size_t size, void **out)
-{
-	const al_alloc *a = al_db_alloc(db);
-	al_snap *it = al_calloc(a, 1, size);
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory creating an iterator");
-	it->a = *a;
-	csnap_args sa = {key, &it->a, NULL, 0};
-	int rc = al_run(db, 0, fn, &sa);
-	if (rc) {
-		al_free(&it->a, sa.v);
-		al_free(&it->a, it);
-		return rc;
-	}
-	it->v = sa.v;
-	it->n = sa.n;
-	*out = it;
-	return 0;
-}
-
 int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_iter **out)
 {
 	if (out)
 		*out = NULL;
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
-	return snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
+	return al_snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
 }
 
 int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info *info)
@@ -1240,17 +1202,9 @@ int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info 
 	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
 }
 
-static void snap_free(al_snap *s)
-{
-	al_alloc a = s->a;
-	al_free(&a, s->v);
-	al_free(&a, s);
-}
-
 void autolic_contract_iter_free(autolic_contract_iter *it)
 {
-	if (it)
-		snap_free(&it->s);
+	al_snap_free(it ? &it->s : NULL);
 }
 
 int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
@@ -1260,7 +1214,7 @@ int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
 		*out = NULL;
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
-	return snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter),
+	return al_snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter),
 	                (void **)out);
 }
 
@@ -1278,8 +1232,7 @@ int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_
 
 void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
 {
-	if (it)
-		snap_free(&it->s);
+	al_snap_free(it ? &it->s : NULL);
 }
 
 /* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
