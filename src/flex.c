@@ -6,6 +6,7 @@
 #include "flex_internal.h"
 
 #include "account.h"
+#include "idlist.h"
 #include "seat.h"
 #include "team.h"
 
@@ -674,6 +675,29 @@ int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired)
 	       (balance == t && unexpired % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT % 100 != 0);
 }
 
+/* FLEX-12: one notice per administrator (primary and secondary) of the team,
+ * ascending by account id. */
+static int low_notify(al_txn *t, const al_flex_team *tf, int64_t balance, int64_t threshold)
+{
+	al_idlist l;
+	al_idlist_init(&l, t->a, 1);
+	int rc = al_team_list_members(t, tf->id, &l);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		int role;
+		rc = al_team_role(t, tf->id, l.v[i], &role);
+		if (rc || (role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY))
+			continue;
+		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, l.v[i], tf->id, 0, NULL,
+		                  "FLEX-12",
+		                  "the Flex balance of team %llu fell to %lld tokens, below its "
+		                  "threshold of %lld",
+		                  (unsigned long long)tf->id, (long long)balance,
+		                  (long long)threshold);
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
 /* Re-evaluate the low-balance state; notify once per crossing (delivered
  * after commit) and store the team record. */
 static int low_update(al_txn *t, al_flex_team *tf)
@@ -685,12 +709,7 @@ static int low_update(al_txn *t, al_flex_team *tf)
 	int64_t balance = left - tf->owed;
 	int below = al_flex_below(tf, balance, unexpired);
 	if (below && !tf->low)
-		rc = al_txn_event(
-		    t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, 0, tf->id, 0, NULL, "FLEX-12",
-		    "the Flex balance of team %llu fell to %lld tokens, below its threshold "
-		    "of %lld",
-		    (unsigned long long)tf->id, (long long)balance,
-		    (long long)al_flex_threshold(tf, unexpired));
+		rc = low_notify(t, tf, balance, al_flex_threshold(tf, unexpired));
 	tf->low = below;
 	return rc ? rc : al_flex_team_store(t, tf);
 }
