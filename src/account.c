@@ -414,7 +414,8 @@ int autolic_account_find(autolic_db *db, const char *email, autolic_id *id)
 /* ---- invitations (ACCT-3, ACCT-4) ---- */
 
 int al_account_invite(al_txn *t, const char *email, const char *first, const char *last,
-                      const char *language, autolic_id invited_by, autolic_id *id, int *invited)
+                      const char *language, autolic_id invited_by, int quiet, autolic_id *id,
+                      int *invited)
 {
 	autolic_account_info a;
 	autolic_id existing;
@@ -456,7 +457,7 @@ int al_account_invite(al_txn *t, const char *email, const char *first, const cha
 	a.invitation_expires = t->now + AL_INVITATION_PERIOD;
 	a.invited_by = invited_by;
 	rc = al_account_store(t, &a, is_new);
-	if (!rc)
+	if (!rc && !quiet)
 		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a.id, 0, a.id, NULL, "ACCT-3",
 		                  "%s %s <%s> is invited; the invitation expires in 7 days",
 		                  a.first_name, a.last_name, a.email);
@@ -495,7 +496,7 @@ static int invite_fn(al_txn *t, void *arg)
 	}
 	int invited;
 	rc = al_account_invite(t, ia->info.email, ia->info.first_name, ia->info.last_name,
-	                       ia->info.language, ia->actor, &ia->id, &invited);
+	                       ia->info.language, ia->actor, 0, &ia->id, &invited);
 	if (!rc)
 		rc = al_team_member_set(t, ia->team, ia->id, AL_ROLE_USER);
 	return rc;
@@ -1209,7 +1210,7 @@ static int import_fn(al_txn *t, void *arg)
 		autolic_id id;
 		int invited;
 		rc = al_account_invite(t, r->info.email, r->info.first_name, r->info.last_name,
-		                       r->info.language, ia->actor, &id, &invited);
+		                       r->info.language, ia->actor, 0, &id, &invited);
 		if (!rc)
 			rc = al_team_member_set(t, ia->team, id, AL_ROLE_USER);
 		if (!rc)

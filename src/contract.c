@@ -867,7 +867,8 @@ static int coord_fn(al_txn *t, void *arg)
 		              ca->current, r.number);
 	autolic_id nid;
 	int invited;
-	rc = al_account_invite(t, ca->email, ca->first, ca->last, NULL, ca->actor, &nid, &invited);
+	rc = al_account_invite(t, ca->email, ca->first, ca->last, NULL, ca->actor, 0, &nid,
+	                       &invited);
 	if (rc)
 		return rc;
 	if (nid == r.coordinator)

@@ -1279,25 +1279,10 @@ static int assign_fn(al_txn *t, void *arg)
 	int invited = 0;
 	autolic_account_info info;
 	if (a->by_text) {
-		rc = al_account_by_email(t, a->email, &a->account);
-		if (rc == AUTOLIC_ENOTFOUND) {
-			/* ACCT-3: a new person is invited; ACCT-4: for 7 days */
-			memset(&info, 0, sizeof info);
-			info.version = AUTOLIC_ACCOUNT_INFO_VERSION;
-			strcpy(info.email, a->email);
-			strcpy(info.first_name, a->first);
-			strcpy(info.last_name, a->last);
-			strcpy(info.language, "en");
-			info.state = AUTOLIC_ACCOUNT_INVITED;
-			info.created = t->now;
-			info.invitation_expires = t->now + AL_INVITATION_PERIOD;
-			info.invited_by = a->actor;
-			rc = al_txn_seq_next(t, "account", &info.id);
-			if (!rc)
-				rc = al_account_store(t, &info, 1);
-			a->account = info.id;
-			invited = 1;
-		}
+		/* ACCT-3: a new (or removed) person is invited; ACCT-4: for 7 days.
+		 * FLEX-7: assignment by import notifies nobody, the invitation included. */
+		rc = al_account_invite(t, a->email, a->first, a->last, NULL, a->actor, a->by_import,
+		                       &a->account, &invited);
 		if (rc)
 			return rc;
 	} else if ((rc = al_account_load(t, a->account, &info)) != 0) {
@@ -1322,18 +1307,10 @@ static int assign_fn(al_txn *t, void *arg)
 	al_buf_free(&b);
 	if (rc || a->by_import)
 		return rc; /* FLEX-7: assignment by import notifies nobody */
-	if (invited)
-		rc =
-		    al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a->account, a->team, a->account,
-		                 NULL, "ACCT-3", "%s was invited to use Flex products of team %llu",
-		                 a->email, (unsigned long long)a->team);
-	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_ASSIGNED, a->account, a->team, a->account,
-		                  NULL, "FLEX-7",
-		                  "account %llu may now use %s Flex products of team %llu",
-		                  (unsigned long long)a->account, a->all ? "all" : "the chosen",
-		                  (unsigned long long)a->team);
-	return rc;
+	return al_txn_event(t, AUTOLIC_EVENT_FLEX_ASSIGNED, a->account, a->team, a->account, NULL,
+	                    "FLEX-7", "account %llu may now use %s Flex products of team %llu",
+	                    (unsigned long long)a->account, a->all ? "all" : "the chosen",
+	                    (unsigned long long)a->team);
 }
 
 int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,

@@ -784,6 +784,13 @@ static void test_flex7_assignments(void **state)
 	assert_int_equal(ai.invited_by, x.admin);
 	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_INVITATION_SENT), 1);
 	assert_int_equal(x.ev.n, ev + 2);
+	/* ACCT-3: a new person needs first and last names, as for every invitation */
+	autolic_flex_user_spec bare = AUTOLIC_FLEX_USER_SPEC_INIT;
+	bare.person = "nobody@example.com";
+	bare.all_products = 1;
+	assert_int_equal(autolic_flex_user_assign(x.db, x.admin, x.team, &bare, NULL),
+	                 AUTOLIC_EINVAL);
+	assert_non_null(strstr(autolic_errmsg(), "ACCT-3"));
 
 	/* by import: nobody notified, also for a new person */
 	autolic_flex_user_spec im = AUTOLIC_FLEX_USER_SPEC_INIT;
