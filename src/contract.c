@@ -143,12 +143,8 @@ static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
 	al_rd d;
 	contract_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu does not exist",
-		            (unsigned long long)id);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT);
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT, &b, &d,
+	                        "contract %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		r->id = al_dec_u64(&d);
 		al_dec_str(&d, r->number, sizeof r->number);
@@ -198,12 +194,9 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 	al_rd d;
 	product_key(&k, contract, product);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu has no product '%s'",
-		            (unsigned long long)contract, product);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT_PRODUCT);
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_PRODUCT, &b, &d,
+	                        "contract %llu has no product '%s'",
+	                        (unsigned long long)contract, product);
 	if (!rc) {
 		al_dec_str(&d, p->product, sizeof p->product);
 		p->quantity = al_dec_u32(&d);
@@ -225,11 +218,8 @@ static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *cont
 	al_key_init(&k, AL_K_SERIAL);
 	al_key_str(&k, serial);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "no product has the serial number '%s'", serial);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_SERIAL);
+	int rc = al_txn_get_rec(t, &k, AL_K_SERIAL, &b, &d,
+	                        "no product has the serial number '%s'", serial);
 	if (!rc) {
 		*contract = al_dec_u64(&d);
 		al_dec_str(&d, product, cap);
@@ -628,10 +618,9 @@ static int cfind_fn(al_txn *t, void *arg)
 	al_key_init(&k, AL_K_CONTRACT_NUMBER);
 	al_key_str(&k, fa->number);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "no contract has the number '%s'", fa->number);
-	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT_NUMBER))) {
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_NUMBER, &b, &d,
+	                        "no contract has the number '%s'", fa->number);
+	if (!rc) {
 		fa->id = al_dec_u64(&d);
 		rc = al_rd_done(&d);
 	}

@@ -220,15 +220,6 @@ static int norm_list(const char *const *in, size_t n, char (*out)[AUTOLIC_FLEX_P
 /* Records                                                              */
 /* ================================================================== */
 
-/* Read a record: 0, AUTOLIC_ENOTFOUND (no message) or another error. */
-int al_flex_get(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r)
-{
-	int rc = al_txn_get(t, k, b);
-	if (!rc)
-		rc = al_rec_open(r, b->p, b->len, tag);
-	return rc;
-}
-
 static int put_empty(al_txn *t, const al_key *k)
 {
 	return al_txn_put_raw(t, k, "", 0);
@@ -278,10 +269,8 @@ int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info 
 	al_rd r;
 	product_key(&k, code);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_PRODUCT, &b, &r);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: product '%s' is not in the Flex catalogue",
-		            code);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_PRODUCT, &b, &r,
+	                        "FLEX-3: product '%s' is not in the Flex catalogue", code);
 	if (!rc) {
 		al_dec_str(&r, p->code, sizeof p->code);
 		al_dec_str(&r, p->name, sizeof p->name);
@@ -387,7 +376,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	al_rd r;
 	team_key(&k, team);
 	al_buf_init(&b, t->a);
-	rc = al_flex_get(t, &k, AL_K_FLEX_TEAM, &b, &r);
+	rc = al_txn_get_rec(t, &k, AL_K_FLEX_TEAM, &b, &r, NULL);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		rc = 0;
 	} else if (!rc) {
@@ -462,10 +451,8 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	al_rd r;
 	lot_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_LOT, &b, &r);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-1: lot %llu does not exist",
-		            (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r,
+	                        "FLEX-1: lot %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		l->id = al_dec_u64(&r);
 		l->team = al_dec_u64(&r);
@@ -1213,7 +1200,7 @@ static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u
 	al_rd r;
 	user_key(&k, team, account);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_USER, &b, &r);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_USER, &b, &r, NULL);
 	if (!rc) {
 		u->all = al_dec_u8(&r);
 		u->assigned = al_dec_i64(&r);
@@ -1754,10 +1741,8 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	al_rd r;
 	session_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_SESSION, &b, &r);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: session %llu is unknown",
-		            (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r,
+	                        "FLEX-3: session %llu is unknown", (unsigned long long)id);
 	if (!rc) {
 		s->id = al_dec_u64(&r);
 		s->team = al_dec_u64(&r);
@@ -2017,7 +2002,7 @@ static int idem_check(al_txn *t, report_args *a, int *seen)
 	idem_key(&k, a->key);
 	al_buf_init(&b, t->a);
 	*seen = 0;
-	int rc = al_flex_get(t, &k, AL_K_FLEX_IDEM, &b, &r);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_IDEM, &b, &r, NULL);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		al_buf_free(&b);
 		return 0;

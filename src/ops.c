@@ -115,12 +115,6 @@ static void key1(al_key *k, uint8_t prefix, uint64_t a)
 	al_key_u64(k, a);
 }
 
-static int get_rec(al_txn *t, const al_key *k, al_buf *b, al_rd *r, uint8_t tag)
-{
-	int rc = al_txn_get(t, k, b);
-	return rc ? rc : al_rec_open(r, b->p, b->len, tag);
-}
-
 static int put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
 
 static int hub_store(al_txn *t, const hub_rec *h)
@@ -154,9 +148,8 @@ static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 	al_rd r;
 	hub_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_HUB);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "OPS-1: hub %llu does not exist", (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_HUB, &b, &r,
+	                        "OPS-1: hub %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		h->id = al_dec_u64(&r);
 		h->tenant = al_dec_u64(&r);
@@ -228,7 +221,7 @@ static int sub_load(al_txn *t, uint64_t number, sub_rec *s)
 	al_rd r;
 	key1(&k, AL_K_OPS_SUB_NUMBER, number);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_SUB_NUMBER);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_SUB_NUMBER, &b, &r, NULL);
 	autolic_id tenant = 0;
 	if (!rc) {
 		tenant = al_dec_u64(&r);
@@ -350,7 +343,7 @@ static int op_load(al_txn *t, autolic_id id, op_rec *o)
 	al_rd r;
 	key1(&k, AL_K_OPS_OP_HUB, id);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_OP_HUB);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_HUB, &b, &r, NULL);
 	autolic_id hub = 0;
 	if (!rc) {
 		hub = al_dec_u64(&r);
@@ -753,7 +746,7 @@ static int tenant_hub(al_txn *t, autolic_id tenant, autolic_id *hub)
 	al_rd r;
 	key1(&k, AL_K_OPS_TENANT_HUB, tenant);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_TENANT_HUB);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_TENANT_HUB, &b, &r, NULL);
 	if (!rc) {
 		*hub = al_dec_u64(&r);
 		rc = al_rd_done(&r);
@@ -1997,10 +1990,8 @@ static int op_find_fn(al_txn *t, void *arg)
 	key1(&k, AL_K_OPS_OP_NUMBER, a->key);
 	al_key_str(&k, a->number);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_OP_NUMBER);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "hub %llu has no operator numbered '%s'",
-		            (unsigned long long)a->key, a->number);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_NUMBER, &b, &r,
+	                        "hub %llu has no operator numbered '%s'", (unsigned long long)a->key, a->number);
 	if (!rc) {
 		a->out = al_dec_u64(&r);
 		rc = al_rd_done(&r);

@@ -61,11 +61,8 @@ static int team_load(al_txn *t, autolic_id id, team_rec *r)
 	al_rd d;
 	team_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist", (unsigned long long)id);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM);
+	int rc = al_txn_get_rec(t, &k, AL_K_TEAM, &b, &d,
+	                        "team %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		r->id = al_dec_u64(&d);
 		al_dec_str(&d, r->name, sizeof r->name);
