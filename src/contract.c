@@ -664,7 +664,7 @@ static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id acto
 		return rc;
 	s->user = role != AL_ROLE_NONE;
 	if (product && s->user)
-		rc = al_seat_held(t, actor, product, &s->granted);
+		rc = al_seat_held(t, actor, product, t->now, &s->granted);
 	return rc;
 }
 

@@ -1929,7 +1929,7 @@ static int window_open(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_t
 	autolic_time trial_end = 0;
 	int rc = rate_at(t, s->product, start, &w->rate);
 	if (!rc)
-		rc = al_seat_held(t, s->account, s->product, &held);
+		rc = al_seat_held(t, s->account, s->product, start, &held);
 	if (!rc && !held)
 		rc = trial_at(t, s->account, s->product, start, &trial_end);
 	if (!rc)
