@@ -16,6 +16,7 @@
 #include "core/keys.h"
 #include "core/txn.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,6 +446,42 @@ static void t_batch_events_out_of_memory(void **state)
 	assert_true(kept_msg > 0);
 }
 
+/* Another thread can neither end nor join a thread's batch. */
+typedef struct other_thread {
+	autolic_db *db;
+	int commit_rc, rollback_rc;
+	char msg[128];
+} other_thread;
+
+static void *other_thread_fn(void *p)
+{
+	other_thread *o = p;
+	o->commit_rc = autolic_db_commit(o->db);
+	snprintf(o->msg, sizeof o->msg, "%s", autolic_errmsg());
+	o->rollback_rc = autolic_db_rollback(o->db);
+	return NULL;
+}
+
+static void t_batch_belongs_to_its_thread(void **state)
+{
+	(void)state;
+	autolic_db *db = t_open(NULL, NULL, NULL, NULL);
+	assert_int_equal(autolic_db_begin(db), 0);
+	ev_arg a = {0, 7};
+	assert_int_equal(al_run(db, 1, events_fn, &a), 0);
+	other_thread o = {db, 0, 0, ""};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, other_thread_fn, &o), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(o.commit_rc, AUTOLIC_ESTATE);
+	assert_string_equal(o.msg, "no batch is open on this thread");
+	assert_int_equal(o.rollback_rc, AUTOLIC_ESTATE);
+	assert_int_equal(autolic_db_commit(db), 0); /* still ours, and whole */
+	int tag = 7;
+	assert_int_equal(al_run(db, 0, tag_exists_fn, &tag), 1);
+	autolic_db_close(db);
+}
+
 /* A conflict inside a host batch: the batch lost its serialisation race as
  * a whole, so it is aborted (a savepoint cannot help) and commits nothing. */
 static void t_conflict_aborts_batch(void **state)
@@ -597,6 +634,7 @@ int main(void)
 	    cmocka_unit_test(t_batch_with_many_events),
 	    cmocka_unit_test(t_batch_events_out_of_memory),
 	    cmocka_unit_test(t_conflict_aborts_batch),
+	    cmocka_unit_test(t_batch_belongs_to_its_thread),
 	    cmocka_unit_test(t_allocator_limits),
 	    cmocka_unit_test(t_codec_limits),
 	    cmocka_unit_test(t_message_prefix_limits),
