@@ -14,6 +14,7 @@
 #   pg_server.sh stop DIR          stop that server and remove DIR
 #   pg_server.sh server-stop DIR   stop the server only (tests of a stopped server)
 #   pg_server.sh server-start DIR  start it again, on the same port
+#   pg_server.sh bindir            print the directory of the server binaries used
 #
 # The server binaries are found through AUTOLIC_PG_BINDIR, then initdb on PATH,
 # then `pg_config --bindir`, then /usr/lib/postgresql/*/bin (Debian). initdb
@@ -158,7 +159,10 @@ case "$cmd" in
   server-start)
     server_start "${2:?usage: pg_server.sh server-start DIR}"
     ;;
+  bindir)
+    find_bindir
+    ;;
   *)
-    die "usage: pg_server.sh run CMD [ARG...] | start OWNER_PID | stop DIR | server-stop DIR | server-start DIR"
+    die "usage: pg_server.sh run CMD [ARG...] | start OWNER_PID | stop DIR | server-stop DIR | server-start DIR | bindir"
     ;;
 esac
