@@ -45,7 +45,8 @@ uint8_t al_dec_u8(al_rd *r);
 uint32_t al_dec_u32(al_rd *r);
 uint64_t al_dec_u64(al_rd *r);
 int64_t al_dec_i64(al_rd *r);
-/* Copy into dst (capacity cap including NUL); too long is corruption. */
+/* Copy into dst (capacity cap including NUL), zero-filling the rest of dst;
+ * too long is corruption (dst is then all zero). */
 void al_dec_str(al_rd *r, char *dst, size_t cap);
 /* Copy into a new allocation. */
 char *al_dec_strdup(al_rd *r, const al_alloc *a);

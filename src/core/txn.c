@@ -143,6 +143,21 @@ int al_txn_get(al_txn *t, const al_key *k, al_buf *out)
 	return al_buf_check(out);
 }
 
+int al_txn_get_rec(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r,
+                   const char *missing, ...)
+{
+	int rc = al_txn_get(t, k, b);
+	if (rc == AUTOLIC_ENOTFOUND && missing) {
+		char text[400];
+		va_list ap;
+		va_start(ap, missing);
+		vsnprintf(text, sizeof text, missing, ap);
+		va_end(ap);
+		return al_err(rc, "%s", text);
+	}
+	return rc ? rc : al_rec_open(r, b->p, b->len, tag);
+}
+
 int al_txn_exists(al_txn *t, const al_key *k)
 {
 	int rc = key_ok(k);
