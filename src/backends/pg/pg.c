@@ -275,6 +275,8 @@ static int pg_begin(void *ctx, int write)
 		if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
 			PQclear(r);
 			s->in_txn = 1;
+			if (attempt)
+				autolic_storage_set_error("%s", ""); /* the loss was dealt with */
 			return 0;
 		}
 		int rc = pg_fail(s, r, "begin");
