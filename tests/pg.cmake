@@ -53,6 +53,13 @@ foreach(t ${_pg_tests})
     set_tests_properties(${t} PROPERTIES DISABLED TRUE)
   endif()
 endforeach()
+# Sanitizers (scripts/test.sh): the three run under valgrind (-T memcheck) and
+# AddressSanitizer (libpq itself is not instrumented); test_pg races threads
+# (deadlocks, a commit killed in flight), so it also runs under
+# ThreadSanitizer. test_pg_procs forks processes and has no threads.
+if(TARGET test_pg AND _pg_bindir)
+  set_tests_properties(test_pg PROPERTIES LABELS "pg;threads")
+endif()
 if(TARGET test_pg_procs AND _pg_bindir)
   target_sources(test_pg_procs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/procs_race.c)
 endif()
