@@ -2,11 +2,8 @@
 # Builds libautolic and passes every test: the dev build (warnings are errors)
 # with the full ctest suite (unit suites, storage conformance, fault loops,
 # install + consumer builds, Python binding, docs), the C suites under valgrind
-# memcheck, the coverage targets (scripts/coverage.sh --check: src/core and
-# src/store 100% of lines and 95% of branches, the rest 90% of lines; about
-# 100 s on 2 cores), then the suite again under AddressSanitizer +
-# UndefinedBehaviorSanitizer, and the concurrency suites under ThreadSanitizer,
-# then 20 s of libFuzzer per fuzz target.
+# memcheck, then the suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and the concurrency suites
+# under ThreadSanitizer, then 20 s of libFuzzer per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -17,8 +14,6 @@ cmake --build build/dev -j"$jobs"
 ctest --test-dir build/dev --output-on-failure -j"$jobs"
 # valgrind memcheck over the C suites (errors and definite/indirect leaks fail)
 ctest --test-dir build/dev --output-on-failure -j"$jobs" -LE "nosan|novalgrind" -T memcheck
-# line and branch coverage against the targets (docs/testing.md)
-./scripts/coverage.sh --check
 
 cmake --preset asan >/dev/null
 cmake --build build/asan -j"$jobs"
