@@ -364,7 +364,8 @@ int t_fd_snapshot(t_fdset *s)
 	/* Valgrind keeps its own descriptors above the limit it reports. */
 	long limit = -1;
 	struct rlimit rl;
-	if (RUNNING_ON_VALGRIND && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+	if (RUNNING_ON_VALGRIND && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY)
 		limit = (long)rl.rlim_cur;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {

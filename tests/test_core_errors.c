@@ -71,13 +71,26 @@ static void t_storage_slots_required(void **state)
 	for (int missing = 0; missing < 7; missing++) {
 		autolic_storage st = mem;
 		switch (missing) {
-		case 0: st.begin = NULL; break;
-		case 1: st.get = NULL; break;
-		case 2: st.put = NULL; break;
-		case 3: st.del = NULL; break;
-		case 4: st.scan = NULL; break;
-		case 5: st.commit = NULL; break;
-		default: st.rollback = NULL;
+		case 0:
+			st.begin = NULL;
+			break;
+		case 1:
+			st.get = NULL;
+			break;
+		case 2:
+			st.put = NULL;
+			break;
+		case 3:
+			st.del = NULL;
+			break;
+		case 4:
+			st.scan = NULL;
+			break;
+		case 5:
+			st.commit = NULL;
+			break;
+		default:
+			st.rollback = NULL;
 		}
 		autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
 		o.storage = &st;
@@ -151,7 +164,11 @@ typedef struct silent {
 	int put_code;
 } silent;
 
-static int sl_begin(void *c, int w) { silent *s = c; return s->inner.begin(s->inner.ctx, w); }
+static int sl_begin(void *c, int w)
+{
+	silent *s = c;
+	return s->inner.begin(s->inner.ctx, w);
+}
 static int sl_get(void *c, const void *k, size_t kl, const void **v, size_t *vl)
 {
 	silent *s = c;
@@ -173,18 +190,39 @@ static int sl_scan(void *c, const void *a, size_t al, const void *b, size_t bl,
 	silent *s = c;
 	return s->inner.scan(s->inner.ctx, a, al, b, bl, cb, arg);
 }
-static int sl_commit(void *c) { silent *s = c; return s->inner.commit(s->inner.ctx); }
-static int sl_rollback(void *c) { silent *s = c; return s->inner.rollback(s->inner.ctx); }
-static void sl_free(void *c) { silent *s = c; s->inner.free(s->inner.ctx); }
+static int sl_commit(void *c)
+{
+	silent *s = c;
+	return s->inner.commit(s->inner.ctx);
+}
+static int sl_rollback(void *c)
+{
+	silent *s = c;
+	return s->inner.rollback(s->inner.ctx);
+}
+static void sl_free(void *c)
+{
+	silent *s = c;
+	s->inner.free(s->inner.ctx);
+}
 
 static void t_storage_codes_normalised(void **state)
 {
 	(void)state;
 	silent s = {0};
 	assert_int_equal(autolic_store_memory_new(&s.inner, NULL), 0);
-	autolic_storage st = {AUTOLIC_STORAGE_VERSION, &s,       sl_begin,    sl_get,
-	                      sl_put,                  sl_del,   sl_scan,     sl_commit,
-	                      sl_rollback,             sl_free,  NULL,        NULL,
+	autolic_storage st = {AUTOLIC_STORAGE_VERSION,
+	                      &s,
+	                      sl_begin,
+	                      sl_get,
+	                      sl_put,
+	                      sl_del,
+	                      sl_scan,
+	                      sl_commit,
+	                      sl_rollback,
+	                      sl_free,
+	                      NULL,
+	                      NULL,
 	                      NULL};
 	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
 	o.storage = &st;
@@ -232,12 +270,24 @@ static int long_key_fn(al_txn *t, void *arg)
 	al_buf_init(&b, t->a);
 	int rc;
 	switch (which) {
-	case 0: rc = al_txn_get(t, &k, &b); break;
-	case 1: rc = al_txn_exists(t, &k); break;
-	case 2: rc = al_txn_put_raw(t, &k, "v", 1); break;
-	case 3: rc = al_txn_del(t, &k); break;
-	case 4: rc = al_txn_scan(t, &k, NULL, NULL, NULL); break;
-	default: rc = al_txn_scan(t, &ok, &k, NULL, NULL); break;
+	case 0:
+		rc = al_txn_get(t, &k, &b);
+		break;
+	case 1:
+		rc = al_txn_exists(t, &k);
+		break;
+	case 2:
+		rc = al_txn_put_raw(t, &k, "v", 1);
+		break;
+	case 3:
+		rc = al_txn_del(t, &k);
+		break;
+	case 4:
+		rc = al_txn_scan(t, &k, NULL, NULL, NULL);
+		break;
+	default:
+		rc = al_txn_scan(t, &ok, &k, NULL, NULL);
+		break;
 	}
 	al_buf_free(&b);
 	return rc;
@@ -310,8 +360,8 @@ static int top_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 
 static int top_fn(al_txn *t, void *arg)
 {
-	static const unsigned char keys[][3] = {{0xfe, 0xff, 0xff}, {0xff, 0xfe, 0x00},
-	                                        {0xff, 0xff, 0x00}, {0xff, 0xff, 0xff}};
+	static const unsigned char keys[][3] = {
+	    {0xfe, 0xff, 0xff}, {0xff, 0xfe, 0x00}, {0xff, 0xff, 0x00}, {0xff, 0xff, 0xff}};
 	for (int i = 0; i < 4; i++) {
 		al_key k;
 		al_key_init(&k, keys[i][0]);
@@ -379,7 +429,7 @@ static int tag_exists_fn(al_txn *t, void *arg)
 {
 	al_key k;
 	al_key_init(&k, 0x0f);
-	al_key_u64(&k, (uint64_t)*(int *)arg);
+	al_key_u64(&k, (uint64_t) * (int *)arg);
 	return al_txn_exists(t, &k);
 }
 
@@ -430,7 +480,8 @@ static void t_batch_events_out_of_memory(void **state)
 		ta.fail_at = 0;
 		if (rc) {
 			assert_int_equal(rc, AUTOLIC_ENOMEM);
-			kept_msg += strcmp(autolic_errmsg(), "out of memory keeping the batch's events") == 0;
+			kept_msg += strcmp(autolic_errmsg(),
+			                   "out of memory keeping the batch's events") == 0;
 		}
 		assert_int_equal(autolic_db_commit(db), 0);
 		int tag = 2;
@@ -515,8 +566,8 @@ static void t_allocator_limits(void **state)
 	t_alloc ta = {0};
 	autolic_allocator a = t_alloc_make(&ta);
 	assert_null(al_calloc(&a, SIZE_MAX / 2, 3)); /* the product overflows */
-	assert_int_equal(ta.count, 0);              /* and nothing was asked for */
-	void *none = al_calloc(&a, 5, 0); /* zero bytes: still a block */
+	assert_int_equal(ta.count, 0);               /* and nothing was asked for */
+	void *none = al_calloc(&a, 5, 0);            /* zero bytes: still a block */
 	assert_non_null(none);
 	al_free(&a, none);
 	unsigned char *p = al_calloc(&a, 4, 4);

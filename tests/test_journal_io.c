@@ -42,7 +42,10 @@ static void path_of(char *out, size_t n, const char *name)
 	snprintf(out, n, "%s/%s", g_dir, name);
 }
 
-static const char *smsg(void) { return al_err_take_storage(); }
+static const char *smsg(void)
+{
+	return al_err_take_storage();
+}
 
 static unsigned char *read_whole(const char *path, size_t *len)
 {
@@ -99,23 +102,33 @@ static void expect_kv(autolic_storage *st, const char *k, const char *v)
 
 /* ---- an I/O table that fails what it is told to ---- */
 
-enum { X_OPEN, X_PREAD, X_PWRITE, X_FSYNC, X_FDATASYNC, X_FTRUNCATE, X_RENAME, X_UNLINK,
-       X_FSYNC_DIR, X_N };
+enum {
+	X_OPEN,
+	X_PREAD,
+	X_PWRITE,
+	X_FSYNC,
+	X_FDATASYNC,
+	X_FTRUNCATE,
+	X_RENAME,
+	X_UNLINK,
+	X_FSYNC_DIR,
+	X_N
+};
 
 typedef struct xio {
 	pthread_mutex_t mu;
 	long calls[X_N];
-	int fail_op;   /* X_*, with fail_at */
-	long fail_at;  /* the Nth call of fail_op fails; 0: off */
+	int fail_op;  /* X_*, with fail_at */
+	long fail_at; /* the Nth call of fail_op fails; 0: off */
 	int persistent;
-	int err;       /* errno of the failure (EIO when 0) */
+	int err; /* errno of the failure (EIO when 0) */
 	long fired;
-	int eintr;             /* pread/pwrite: fail this many calls with EINTR first */
-	int short_writes;      /* pwrite writes at most half of what it is given */
-	int zero_writes;       /* pwrite reports 0 bytes written */
-	off_t pread_eof;       /* pread finds nothing at or past this offset (0: off) */
-	int replace_on_open;   /* opens of the journal after which it is replaced */
-	int unlink_on_open;    /* opens of the journal after which it is removed */
+	int eintr;           /* pread/pwrite: fail this many calls with EINTR first */
+	int short_writes;    /* pwrite writes at most half of what it is given */
+	int zero_writes;     /* pwrite reports 0 bytes written */
+	off_t pread_eof;     /* pread finds nothing at or past this offset (0: off) */
+	int replace_on_open; /* opens of the journal after which it is replaced */
+	int unlink_on_open;  /* opens of the journal after which it is removed */
 	void (*on_fdatasync)(void);
 } xio;
 
@@ -766,7 +779,10 @@ static void t_compaction_large_snapshot(void **state)
  * final sync mark. */
 #define MARK_FIT_VALUE (FIT_VALUE - 36)
 
-static size_t big_len(int layout) { return layout == 2 ? MARK_FIT_VALUE : FIT_VALUE; }
+static size_t big_len(int layout)
+{
+	return layout == 2 ? MARK_FIT_VALUE : FIT_VALUE;
+}
 
 static void compaction_content(autolic_storage *st, int layout)
 {
@@ -817,12 +833,14 @@ static void t_compaction_faults(void **state)
 					assert_true(fired);
 					if (kind == 0) {
 						assert_int_equal(rc, AUTOLIC_ENOMEM);
-						assert_non_null(strstr(autolic_errmsg(),
-						                       "out of memory while compacting"));
+						assert_non_null(
+						    strstr(autolic_errmsg(),
+						           "out of memory while compacting"));
 					} else {
 						assert_int_equal(rc, AUTOLIC_ESTORAGE);
-						assert_non_null(strstr(autolic_errmsg(),
-						                       "compaction failed writing the snapshot"));
+						assert_non_null(strstr(
+						    autolic_errmsg(),
+						    "compaction failed writing the snapshot"));
 					}
 					/* the journal is as it was, the temporary file gone */
 					size_t len1;
@@ -888,7 +906,10 @@ typedef struct image {
 static void img_header(image *im, uint64_t gen, uint64_t salt, uint32_t hdr_size)
 {
 	memset(im, 0, sizeof *im);
-	memcpy(im->b, "\x89" "ALJRNL\n", 8);
+	memcpy(im->b,
+	       "\x89"
+	       "ALJRNL\n",
+	       8);
 	put32le(im->b + 8, 1);
 	put32le(im->b + 12, hdr_size);
 	put64le(im->b + 16, gen);
@@ -1024,7 +1045,10 @@ static void t_replay_crafted_images(void **state)
 	assert_int_equal(log.commits, 1);
 	/* a key length beyond the record */
 	bad.len = damage_at;
-	img_frame(&bad, 1, "\x09\x00\x00\x00" "ab", 6);
+	img_frame(&bad, 1,
+	          "\x09\x00\x00\x00"
+	          "ab",
+	          6);
 	assert_int_equal(al_journal_replay_buffer(bad.b, bad.len, 0, "short", &sink, &res), 0);
 	assert_string_equal(res.why, "malformed put record");
 
@@ -1053,7 +1077,8 @@ static void t_replay_crafted_images(void **state)
 		put64le(pl + 8, odd[i].claim);
 		put32le(pl + 16, odd[i].ops);
 		img_frame(&bad, odd[i].type, pl, odd[i].n);
-		assert_int_equal(al_journal_replay_buffer(bad.b, bad.len, 0, "odd", &sink, &res), 0);
+		assert_int_equal(al_journal_replay_buffer(bad.b, bad.len, 0, "odd", &sink, &res),
+		                 0);
 		assert_true(res.damaged);
 		assert_int_equal(res.damage_off, at);
 		assert_string_equal(res.why, odd[i].why);
@@ -1067,8 +1092,8 @@ static void t_replay_crafted_images(void **state)
 	assert_true(res.corrupt);
 
 	/* no name: the message says what it was */
-	assert_int_equal(al_journal_replay_buffer((const unsigned char *)"NOTAJOURNAL", 11, 0,
-	                                          NULL, &sink, &res),
+	assert_int_equal(al_journal_replay_buffer((const unsigned char *)"NOTAJOURNAL", 11, 0, NULL,
+	                                          &sink, &res),
 	                 AUTOLIC_ECORRUPT);
 	assert_non_null(strstr(smsg(), "'(buffer)' is not a libautolic journal"));
 }
@@ -1134,7 +1159,10 @@ static void t_open_existing_out_of_memory(void **state)
 
 /* ---- threads waiting on a failure ---- */
 
-static pid_t gettid_(void) { return (pid_t)syscall(SYS_gettid); }
+static pid_t gettid_(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
 
 /* Wait until thread `tid` sleeps (it has nothing else to wait for than the
  * store's condition variables), for at most 10 s: the assertions hold
@@ -1255,8 +1283,7 @@ static void t_writer_waits_for_failing_commit(void **state)
  * 12 + 4 + key + value bytes, a delete frame 12 + key, a commit 12 + 24. */
 #define TX_FIRST 4096u
 
-static int jtxn_step(autolic_storage *st, int op, int i, const char *val, size_t vlen,
-                     int *failed)
+static int jtxn_step(autolic_storage *st, int op, int i, const char *val, size_t vlen, int *failed)
 {
 	char k[8];
 	snprintf(k, sizeof k, "k%03d", i);

@@ -32,13 +32,16 @@ typedef struct wrap_ctl {
 	int persistent[W_N];
 	int err[W_N];
 	long fired[W_N];
-	int random_mode;   /* 1: getrandom yields random_value every time */
+	int random_mode; /* 1: getrandom yields random_value every time */
 	uint64_t random_value;
 } wrap_ctl;
 
 static wrap_ctl g_w;
 
-static void w_reset(void) { memset(&g_w, 0, sizeof g_w); }
+static void w_reset(void)
+{
+	memset(&g_w, 0, sizeof g_w);
+}
 
 static void w_arm(int which, long nth, int err, int persistent)
 {

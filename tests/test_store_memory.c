@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *storage_msg(void) { return al_err_take_storage(); }
+static const char *storage_msg(void)
+{
+	return al_err_take_storage();
+}
 
 static void t_bad_arguments(void **state)
 {
@@ -118,7 +121,8 @@ static void t_create_out_of_memory(void **state)
 				break;
 			}
 			assert_int_equal(rc, AUTOLIC_ENOMEM);
-			assert_non_null(strstr(autolic_errmsg(), "out of memory creating the memory store"));
+			assert_non_null(
+			    strstr(autolic_errmsg(), "out of memory creating the memory store"));
 			assert_int_equal(ta.live, 0);
 		}
 		assert_true(n > 2); /* the store and its map */
@@ -224,7 +228,8 @@ static void t_transaction_out_of_memory(void **state)
 				assert_true(fired);
 				assert_int_equal(rc, AUTOLIC_ENOMEM);
 				const char *m = storage_msg();
-				const char *want[] = {"out of memory storing", "out of memory logging a delete",
+				const char *want[] = {"out of memory storing",
+				                      "out of memory logging a delete",
 				                      "cannot mark a savepoint"};
 				if (!strstr(m, want[op]))
 					fail_msg("N=%ld op %d: message \"%s\"", n, op, m);
@@ -244,7 +249,8 @@ static void t_transaction_out_of_memory(void **state)
 		print_message("memory store, allocations failing %s: %ld\n",
 		              persistent ? "from then on" : "once", n - 1);
 	}
-	print_message("failures on puts %d, deletes %d, savepoints %d\n", seen[0], seen[1], seen[2]);
+	print_message("failures on puts %d, deletes %d, savepoints %d\n", seen[0], seen[1],
+	              seen[2]);
 	/* the failures landed on each kind of operation */
 	assert_true(seen[0] > 0 && seen[1] > 0 && seen[2] > 0);
 }
@@ -256,10 +262,10 @@ static const struct {
 	const char *b;
 	size_t n;
 } KEYS[] = {
-    {"", 0},     {"a", 1},      {"aa", 2},      {"aaa", 3},    {"ab", 2},   {"b", 1},
-    {"ba", 2},   {"bab", 3},    {"\0", 1},      {"\0\0", 2},   {"a\0", 2},  {"a\0a", 3},
-    {"\xff", 1}, {"\xff\xff", 2}, {"\xfe\xff", 2}, {"z", 1},      {"za", 2},   {"zz", 2},
-    {"m", 1},    {"ma", 2},     {"mb", 2},      {"mab", 3},    {"\x01", 1}, {"\x7f\x80", 2},
+    {"", 0},     {"a", 1},        {"aa", 2},       {"aaa", 3},  {"ab", 2},   {"b", 1},
+    {"ba", 2},   {"bab", 3},      {"\0", 1},       {"\0\0", 2}, {"a\0", 2},  {"a\0a", 3},
+    {"\xff", 1}, {"\xff\xff", 2}, {"\xfe\xff", 2}, {"z", 1},    {"za", 2},   {"zz", 2},
+    {"m", 1},    {"ma", 2},       {"mb", 2},       {"mab", 3},  {"\x01", 1}, {"\x7f\x80", 2},
 };
 #define MK ((int)(sizeof KEYS / sizeof *KEYS))
 
@@ -391,7 +397,9 @@ static void t_map_random_against_model(void **state)
 				assert_int_equal(al_map_release(m), AUTOLIC_ESTATE);
 			}
 			break;
-		case 6: case 7: case 8: {
+		case 6:
+		case 7:
+		case 8: {
 			int rc = al_map_del(m, k, kl);
 			assert_int_equal(rc, md.present[i] ? 0 : AUTOLIC_ENOTFOUND);
 			md.present[i] = 0;

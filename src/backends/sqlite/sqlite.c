@@ -62,8 +62,9 @@ static int sq_fail(sq *s, int rc, const char *what)
 		                          what, sqlite3_errstr(rc));
 	else /* the connection's message when it is about this failure */
 		autolic_storage_set_error("sqlite %s: %s", what,
-		                          sqlite3_extended_errcode(s->db) == rc ? sqlite3_errmsg(s->db)
-		                                                                : sqlite3_errstr(rc));
+		                          sqlite3_extended_errcode(s->db) == rc
+		                              ? sqlite3_errmsg(s->db)
+		                              : sqlite3_errstr(rc));
 	return code;
 }
 
