@@ -188,6 +188,67 @@ static void t_schema_version(void **state)
 	PQfinish(c);
 }
 
+/* Damaged or foreign set-ups are refused without being touched; a URI
+ * connection string hides its password in messages. */
+static void t_foreign_schema_and_uri(void **state)
+{
+	(void)state;
+	PGconn *c = t_pg_raw(NULL);
+	autolic_storage st;
+	t_pg_exec(c, "DROP DATABASE IF EXISTS al_foreign");
+	t_pg_exec(c, "CREATE DATABASE al_foreign");
+	PGconn *f = t_pg_raw("dbname=al_foreign");
+	/* autolic_meta without autolic_kv: someone else's database */
+	t_pg_exec(f, "CREATE TABLE autolic_meta (name text PRIMARY KEY, value integer NOT NULL)");
+	assert_int_equal(autolic_store_pg_open(&st, t_pg_conninfo_with("dbname=al_foreign"), NULL),
+	                 AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(autolic_errmsg(), "autolic_kv does not"));
+	assert_string_equal(t_pg_exec(f, "SELECT count(*) FROM autolic_meta"), "0");
+	/* both tables but no schema version row */
+	t_pg_exec(f, "CREATE TABLE autolic_kv (k bytea PRIMARY KEY, v bytea NOT NULL)");
+	assert_int_equal(autolic_store_pg_open(&st, t_pg_conninfo_with("dbname=al_foreign"), NULL),
+	                 AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(autolic_errmsg(), "no valid schema_version"));
+	PQfinish(f);
+	t_pg_exec(c, "DROP DATABASE al_foreign");
+	PQfinish(c);
+
+	/* a URI with a password that cannot connect: the password never shows */
+	int rc = autolic_store_pg_open(
+	    &st, "postgresql://al_nobody:s3cr3t-pw@127.0.0.1:1/none?connect_timeout=2", NULL);
+	assert_int_equal(rc, AUTOLIC_ESTORAGE);
+	assert_null(strstr(autolic_errmsg(), "s3cr3t-pw"));
+	assert_non_null(strstr(autolic_errmsg(), "postgresql"));
+}
+
+/* Misuse of the raw vtable: a second begin, values over bytea's 1 GiB limit
+ * (refused before anything is sent), free(NULL). */
+static void t_vtable_misuse(void **state)
+{
+	(void)state;
+	autolic_storage st = raw_open(NULL, NULL);
+	assert_int_equal(st.begin(st.ctx, 1), 0);
+	assert_int_equal(st.begin(st.ctx, 1), AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(al_err_take_storage(), "already open"));
+	static const char small[1] = {'x'};
+	const size_t huge = (size_t)1 << 30;
+	assert_int_equal(st.put(st.ctx, "k", 1, small, huge), AUTOLIC_ESTORAGE);
+	assert_non_null(strstr(al_err_take_storage(), "1 GiB"));
+	assert_int_equal(st.put(st.ctx, small, huge, "v", 1), AUTOLIC_ESTORAGE);
+	const void *v;
+	size_t vl;
+	assert_int_equal(st.get(st.ctx, small, huge, &v, &vl), AUTOLIC_ESTORAGE);
+	assert_int_equal(st.del(st.ctx, small, huge), AUTOLIC_ESTORAGE);
+	/* the transaction is still usable and empty */
+	put_raw(&st, "k", "v");
+	assert_int_equal(st.rollback(st.ctx), 0);
+	assert_int_equal(st.begin(st.ctx, 0), 0);
+	assert_int_equal(st.get(st.ctx, "k", 1, &v, &vl), AUTOLIC_ENOTFOUND);
+	assert_int_equal(st.rollback(st.ctx), 0);
+	st.free(st.ctx);
+	st.free(NULL);
+}
+
 /* ---- key order ---- */
 
 typedef struct keys {
@@ -1053,6 +1114,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(t_options_and_bad_input, fresh),
 		cmocka_unit_test_setup(t_schema_version, fresh),
+		cmocka_unit_test_setup(t_foreign_schema_and_uri, fresh),
+		cmocka_unit_test_setup(t_vtable_misuse, fresh),
 		cmocka_unit_test_setup(t_key_order_binary, fresh),
 		cmocka_unit_test_setup(t_serialization_failure_raw, fresh),
 		cmocka_unit_test_setup(t_serialization_failure_runner, fresh),
