@@ -26,7 +26,7 @@ mkdir -p "$dir"
 echo "| Workload | Implementation | Size | Result | Notes |"
 echo "|---|---|---|---|---|"
 status=0
-for b in bench_w3_ops bench_w2_seats bench_w45_journal; do
+for b in bench_w1_flex bench_w3_ops bench_w2_seats bench_w45_journal; do
   exe=$build/bench/$b
   if [ ! -x "$exe" ]; then
     echo "| $b | (not built: sqlite3 missing) | | | |"
