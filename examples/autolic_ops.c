@@ -56,6 +56,7 @@ static const char usage_text[] =
 	"Operators (OPS-2..OPS-5)\n"
 	"  operator add NUMBER NAME...          takes a shop-floor licence (OPS-4)\n"
 	"  operator from-user EMAIL NUMBER      takes no licence (OPS-3)\n"
+	"  operator list                        every operator of the hub, active or not\n"
 	"  operator show NUMBER...\n"
 	"  operator deactivate|reactivate NUMBER\n"
 	"  operator transfer NUMBER NAME...\n"
@@ -971,12 +972,9 @@ static int cmd_access(cli *c)
 	return 0;
 }
 
-static int show_operator(cli *c, autolic_id op)
+static void print_operator(const autolic_ops_operator_info *op)
 {
-	autolic_ops_operator_info o = {.version = AUTOLIC_OPS_OPERATOR_INFO_VERSION};
-	int rc = autolic_ops_operator_get(c->db, op, &o);
-	if (rc)
-		return fail(rc, "operator show");
+	const autolic_ops_operator_info o = *op;
 	char a[32], b[32];
 	if (!O.json) {
 		emit("%-8s %-20s %-12s", o.number, o.name, o.active ? "active" : "DEACTIVATED");
@@ -990,7 +988,7 @@ static int show_operator(cli *c, autolic_id op)
 		if (!o.active)
 			emit("; since %s: %s", fmt_time(o.deactivated, b), reason_text(o.reason));
 		emit("\n");
-		return 0;
+		return;
 	}
 	obj_begin(NULL, NULL);
 	f_int("id", (long long)o.id);
@@ -1009,7 +1007,32 @@ static int show_operator(cli *c, autolic_id op)
 		f_time("last_production", o.last_production);
 	f_int("production_count", (long long)o.production_count);
 	obj_end();
+}
+
+static int show_operator(cli *c, autolic_id op)
+{
+	autolic_ops_operator_info o = {.version = AUTOLIC_OPS_OPERATOR_INFO_VERSION};
+	int rc = autolic_ops_operator_get(c->db, op, &o);
+	if (rc)
+		return fail(rc, "operator show");
+	print_operator(&o);
 	return 0;
+}
+
+/* Every operator of the hub, from one snapshot (autolic_ops_operator_iter_*). */
+static int list_operators(cli *c, autolic_id hub)
+{
+	autolic_ops_operator_iter *it;
+	int rc = autolic_ops_operator_iter_new(c->db, hub, &it);
+	if (rc)
+		return fail(rc, "operator list");
+	autolic_ops_operator_info o = {.version = AUTOLIC_OPS_OPERATOR_INFO_VERSION};
+	arr_begin("operators");
+	while ((rc = autolic_ops_operator_iter_next(it, &o)) == 0)
+		print_operator(&o);
+	arr_end();
+	autolic_ops_operator_iter_free(it);
+	return rc == AUTOLIC_ITEROVER ? 0 : fail(rc, "operator list");
 }
 
 static int cmd_operator(cli *c, const char *verb)
@@ -1017,10 +1040,12 @@ static int cmd_operator(cli *c, const char *verb)
 	int rc;
 	autolic_id hub, op = 0;
 	char name[AUTOLIC_OPS_OPERATOR_NAME_MAX + 2];
-	if (strcmp(verb, "show") && (rc = need_actor(c)))
+	if (strcmp(verb, "show") && strcmp(verb, "list") && (rc = need_actor(c)))
 		return rc;
 	if ((rc = the_hub(c, &hub, NULL)))
 		return rc;
+	if (!strcmp(verb, "list"))
+		return c->narg ? usage_error("operator list (no arguments)") : list_operators(c, hub);
 	if (!strcmp(verb, "show")) {
 		if (c->narg < 1)
 			return usage_error("operator show NUMBER...");
@@ -1071,7 +1096,7 @@ static int cmd_operator(cli *c, const char *verb)
 			return fail(rc, "operator transfer");
 		say("operator %s transferred to '%s'", c->arg[0], name);
 	} else {
-		return usage_error("operator %s: unknown (add, from-user, show, deactivate, reactivate, transfer)",
+		return usage_error("operator %s: unknown (add, from-user, list, show, deactivate, reactivate, transfer)",
 		                   verb);
 	}
 	arr_begin("operators");

@@ -190,7 +190,7 @@ echo "to 5 active operators, so 2 are deactivated automatically (OPS-5): first"
 echo "those with no production record, then the oldest last production."
 at 2025-03-24T08:00:00Z
 run autolic_ops "${claire[@]}" hub provision
-run autolic_ops "${claire[@]}" operator show 101 102 103 104 105
+run autolic_ops "${claire[@]}" operator list
 echo
 echo "Reactivating Hugo needs a free shop-floor licence (OPS-4):"
 refused 5 autolic_ops "${claire[@]}" operator reactivate 105

@@ -4,27 +4,44 @@
 # consumers are not built with gcov).
 # Usage: scripts/coverage.sh [--check]
 #   Builds the `coverage` preset (build/coverage), runs ctest, and prints one
-#   table: lines and branches per directory of src/ and in all. The HTML report
-#   is written to build/coverage/html/index.html.
+#   table: lines and branches per directory of src/ and in all, then the files
+#   with lines not run. The HTML report (build/coverage/html/index.html) shows
+#   which lines and branches. Needs gcc, lcov (1.x, Debian's) and python3:
+#   scripts/deps.sh installs them. Figures and targets: docs/testing.md.
 #   --check  exit non-zero unless src/core and src/store reach 100% of lines
 #            and 95% of branches and every other directory 90% of lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=0
-[ "${1:-}" = "--check" ] && check=1
+case "${1:-}" in
+  "") ;;
+  --check) check=1 ;;
+  *) echo "usage: scripts/coverage.sh [--check]" >&2; exit 2 ;;
+esac
+for tool in lcov genhtml gcov python3; do
+  command -v "$tool" >/dev/null || { echo "coverage: $tool not found; run scripts/deps.sh" >&2; exit 1; }
+done
+start=$SECONDS
 b=build/coverage
+jobs=$(nproc)
 cmake --preset coverage >/dev/null
-cmake --build "$b" -j"$(nproc)" >/dev/null
+cmake --build "$b" -j"$jobs" >"$b/build.log" 2>&1 || {
+  tail -40 "$b/build.log"; echo "coverage: the build failed" >&2; exit 1; }
+# Counts of an earlier run would add up with this one's.
 find "$b" -name '*.gcda' -delete
-ctest --test-dir "$b" -j"$(nproc)" --output-on-failure -LE "bench" -E "^(install_consumers|abi_check)$" >"$b/ctest.log" 2>&1 || {
+ctest --test-dir "$b" -j"$jobs" --output-on-failure -LE "bench" -E "^(install_consumers|abi_check)$" >"$b/ctest.log" 2>&1 || {
   tail -40 "$b/ctest.log"; echo "coverage: the test suite failed" >&2; exit 1; }
 rc=(--rc lcov_branch_coverage=1)
-lcov -q "${rc[@]}" --capture --directory "$b" --output-file "$b/all.info" 2>/dev/null
-lcov -q "${rc[@]}" --extract "$b/all.info" "$PWD/src/*" --output-file "$b/src.info" 2>/dev/null
-genhtml -q "${rc[@]}" --output-directory "$b/html" "$b/src.info" >/dev/null 2>&1 || true
+{
+  lcov -q "${rc[@]}" --capture --directory "$b" --output-file "$b/all.info" &&
+  lcov -q "${rc[@]}" --extract "$b/all.info" "$PWD/src/*" --output-file "$b/src.info"
+} 2>"$b/lcov.log" || { tail -20 "$b/lcov.log"; echo "coverage: lcov failed" >&2; exit 1; }
+genhtml -q "${rc[@]}" --output-directory "$b/html" "$b/src.info" >/dev/null 2>>"$b/lcov.log" ||
+  echo "coverage: genhtml failed (see $b/lcov.log); the figures below stand" >&2
 # Per-directory figures from the tracefile (LF/LH lines, BRF/BRH branches),
 # then the files with lines not run, most missed first.
-python3 - "$b/src.info" "$PWD/src/" "$check" <<'PY'
+status=0
+python3 - "$b/src.info" "$PWD/src/" "$check" <<'PY' || status=$?
 import collections, sys
 info, root, check = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 d = collections.defaultdict(lambda: [0, 0, 0, 0]); files = []
@@ -63,4 +80,5 @@ for miss, name in sorted(files, reverse=True):
 if check and fail:
     sys.exit("coverage: a target is missed")
 PY
-echo "HTML report: $b/html/index.html"
+echo "HTML report: $b/html/index.html ($((SECONDS - start)) s in all)"
+exit "$status"

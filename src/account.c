@@ -414,7 +414,8 @@ int autolic_account_find(autolic_db *db, const char *email, autolic_id *id)
 /* ---- invitations (ACCT-3, ACCT-4) ---- */
 
 int al_account_invite(al_txn *t, const char *email, const char *first, const char *last,
-                      const char *language, autolic_id invited_by, autolic_id *id, int *invited)
+                      const char *language, autolic_id invited_by, int quiet, autolic_id *id,
+                      int *invited)
 {
 	autolic_account_info a;
 	autolic_id existing;
@@ -456,7 +457,7 @@ int al_account_invite(al_txn *t, const char *email, const char *first, const cha
 	a.invitation_expires = t->now + AL_INVITATION_PERIOD;
 	a.invited_by = invited_by;
 	rc = al_account_store(t, &a, is_new);
-	if (!rc)
+	if (!rc && !quiet)
 		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a.id, 0, a.id, NULL, "ACCT-3",
 		                  "%s %s <%s> is invited; the invitation expires in 7 days",
 		                  a.first_name, a.last_name, a.email);
@@ -495,7 +496,7 @@ static int invite_fn(al_txn *t, void *arg)
 	}
 	int invited;
 	rc = al_account_invite(t, ia->info.email, ia->info.first_name, ia->info.last_name,
-	                       ia->info.language, ia->actor, &ia->id, &invited);
+	                       ia->info.language, ia->actor, 0, &ia->id, &invited);
 	if (!rc)
 		rc = al_team_member_set(t, ia->team, ia->id, AL_ROLE_USER);
 	return rc;
@@ -791,46 +792,33 @@ int autolic_account_remove(autolic_db *db, autolic_id actor, autolic_id account)
 /* ---- iteration (snapshots) ---- */
 
 struct autolic_account_iter {
-	al_alloc a;
-	autolic_account_info *v;
-	size_t n, pos;
+	al_snap s; /* of autolic_account_info */
 };
-
-typedef struct {
-	autolic_id team;
-	const al_alloc *a;
-	autolic_account_info *v;
-	size_t n;
-} snap_args;
 
 static int snap_fn(al_txn *t, void *arg)
 {
-	snap_args *sa = arg;
-	al_free(sa->a, sa->v); /* an earlier attempt's */
-	sa->v = NULL;
-	sa->n = 0;
+	al_snap_fill *sa = arg; /* key: the team, or 0 for every account */
+	al_snap_fill_reset(sa);
 	al_idlist l;
 	al_idlist_init(&l, t->a, 1);
 	al_key k;
 	int rc;
-	if (sa->team) {
-		rc = al_team_check(t, sa->team);
+	if (sa->key) {
+		rc = al_team_check(t, sa->key);
 		if (!rc)
-			rc = al_team_list_members(t, sa->team, &l);
+			rc = al_team_list_members(t, sa->key, &l);
 	} else {
 		al_key_init(&k, AL_K_ACCOUNT);
 		rc = al_idlist_scan(t, &k, &l);
 	}
-	if (!rc && l.n) {
-		sa->v = al_calloc(sa->a, l.n, sizeof(*sa->v));
-		if (!sa->v)
-			rc = al_err(AUTOLIC_ENOMEM,
-			            "out of memory taking a snapshot of %zu accounts", l.n);
-	}
+	autolic_account_info *v = NULL;
+	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu accounts", l.n);
 	for (size_t i = 0; !rc && i < l.n; i++) {
-		rc = al_account_load(t, l.v[i], &sa->v[i]);
-		sa->v[i].version = AUTOLIC_ACCOUNT_INFO_VERSION;
+		rc = al_account_load(t, l.v[i], &v[i]);
+		v[i].version = AUTOLIC_ACCOUNT_INFO_VERSION;
 	}
+	sa->v = v; /* freed by al_snap_new or the next attempt on failure */
 	if (!rc)
 		sa->n = l.n;
 	al_idlist_free(&l);
@@ -843,22 +831,7 @@ int autolic_account_iter_new(autolic_db *db, autolic_id team, autolic_account_it
 		*out = NULL;
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
-	const al_alloc *a = al_db_alloc(db);
-	autolic_account_iter *it = al_calloc(a, 1, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory creating an iterator");
-	it->a = *a;
-	snap_args sa = {team, &it->a, NULL, 0};
-	int rc = al_run(db, 0, snap_fn, &sa);
-	if (rc) {
-		al_free(&it->a, sa.v);
-		al_free(&it->a, it);
-		return rc;
-	}
-	it->v = sa.v;
-	it->n = sa.n;
-	*out = it;
-	return 0;
+	return al_snap_new(db, team, snap_fn, sizeof(autolic_account_iter), (void **)out);
 }
 
 int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *info)
@@ -869,17 +842,10 @@ int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *in
 	int rc = check_info(info);
 	if (rc)
 		return rc;
-	return al_snap_next(it->v, it->n, &it->pos, sizeof *info, info);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
 }
 
-void autolic_account_iter_free(autolic_account_iter *it)
-{
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	al_free(&a, it->v);
-	al_free(&a, it);
-}
+void autolic_account_iter_free(autolic_account_iter *it) { al_snap_free(it ? &it->s : NULL); }
 
 /* ---- bulk import (ACCT-5) ---- */
 
@@ -1244,7 +1210,7 @@ static int import_fn(al_txn *t, void *arg)
 		autolic_id id;
 		int invited;
 		rc = al_account_invite(t, r->info.email, r->info.first_name, r->info.last_name,
-		                       r->info.language, ia->actor, &id, &invited);
+		                       r->info.language, ia->actor, 0, &id, &invited);
 		if (!rc)
 			rc = al_team_member_set(t, ia->team, id, AL_ROLE_USER);
 		if (!rc)

@@ -20,10 +20,12 @@ int al_account_by_email(al_txn *t, const char *email, autolic_id *id);
 
 /* ACCT-3, ACCT-4: the account of a person named by (normalised) email,
  * creating it in state INVITED (first and last name required, invitation
- * valid AL_INVITATION_PERIOD from now, INVITATION_SENT queued) when the
- * email is unknown, or inviting a removed account again. *invited is 1 when
- * an invitation was sent. `language` NULL means "en". */
+ * valid AL_INVITATION_PERIOD from now, INVITATION_SENT queued unless `quiet`)
+ * when the email is unknown, or inviting a removed account again. *invited is
+ * 1 when an invitation was made. `language` NULL means "en". `quiet` is for
+ * callers whose rule says nobody is notified (FLEX-7 assignment by import). */
 int al_account_invite(al_txn *t, const char *email, const char *first, const char *last,
-                      const char *language, autolic_id invited_by, autolic_id *id, int *invited);
+                      const char *language, autolic_id invited_by, int quiet, autolic_id *id,
+                      int *invited);
 
 #endif

@@ -143,12 +143,8 @@ static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
 	al_rd d;
 	contract_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu does not exist",
-		            (unsigned long long)id);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT);
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT, &b, &d,
+	                        "contract %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		r->id = al_dec_u64(&d);
 		al_dec_str(&d, r->number, sizeof r->number);
@@ -198,12 +194,9 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 	al_rd d;
 	product_key(&k, contract, product);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu has no product '%s'",
-		            (unsigned long long)contract, product);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT_PRODUCT);
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_PRODUCT, &b, &d,
+	                        "contract %llu has no product '%s'",
+	                        (unsigned long long)contract, product);
 	if (!rc) {
 		al_dec_str(&d, p->product, sizeof p->product);
 		p->quantity = al_dec_u32(&d);
@@ -225,11 +218,8 @@ static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *cont
 	al_key_init(&k, AL_K_SERIAL);
 	al_key_str(&k, serial);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "no product has the serial number '%s'", serial);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_SERIAL);
+	int rc = al_txn_get_rec(t, &k, AL_K_SERIAL, &b, &d,
+	                        "no product has the serial number '%s'", serial);
 	if (!rc) {
 		*contract = al_dec_u64(&d);
 		al_dec_str(&d, product, cap);
@@ -628,10 +618,9 @@ static int cfind_fn(al_txn *t, void *arg)
 	al_key_init(&k, AL_K_CONTRACT_NUMBER);
 	al_key_str(&k, fa->number);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "no contract has the number '%s'", fa->number);
-	if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_CONTRACT_NUMBER))) {
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_NUMBER, &b, &d,
+	                        "no contract has the number '%s'", fa->number);
+	if (!rc) {
 		fa->id = al_dec_u64(&d);
 		rc = al_rd_done(&d);
 	}
@@ -675,7 +664,7 @@ static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id acto
 		return rc;
 	s->user = role != AL_ROLE_NONE;
 	if (product && s->user)
-		rc = al_seat_held(t, actor, product, &s->granted);
+		rc = al_seat_held(t, actor, product, t->now, &s->granted);
 	return rc;
 }
 
@@ -867,7 +856,8 @@ static int coord_fn(al_txn *t, void *arg)
 		              ca->current, r.number);
 	autolic_id nid;
 	int invited;
-	rc = al_account_invite(t, ca->email, ca->first, ca->last, NULL, ca->actor, &nid, &invited);
+	rc = al_account_invite(t, ca->email, ca->first, ca->last, NULL, ca->actor, 0, &nid,
+	                       &invited);
 	if (rc)
 		return rc;
 	if (nid == r.coordinator)
@@ -1099,12 +1089,6 @@ int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const 
 
 /* ---- iteration (snapshots) ---- */
 
-typedef struct al_snap {
-	al_alloc a;
-	void *v;
-	size_t n, pos;
-} al_snap;
-
 struct autolic_contract_iter {
 	al_snap s; /* of autolic_contract_info */
 };
@@ -1113,19 +1097,10 @@ struct autolic_contract_member_iter {
 	al_snap s; /* of autolic_contract_member */
 };
 
-typedef struct {
-	autolic_id key; /* team (contracts) or contract (members) */
-	const al_alloc *a;
-	void *v;
-	size_t n;
-} csnap_args;
-
 static int contracts_snap_fn(al_txn *t, void *arg)
 {
-	csnap_args *sa = arg;
-	al_free(sa->a, sa->v);
-	sa->v = NULL;
-	sa->n = 0;
+	al_snap_fill *sa = arg; /* key: the team, or 0 for every contract */
+	al_snap_fill_reset(sa);
 	al_idlist l;
 	al_key k;
 	int rc = 0;
@@ -1162,10 +1137,8 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 
 static int members_snap_fn(al_txn *t, void *arg)
 {
-	csnap_args *sa = arg;
-	al_free(sa->a, sa->v);
-	sa->v = NULL;
-	sa->n = 0;
+	al_snap_fill *sa = arg; /* key: the contract */
+	al_snap_fill_reset(sa);
 	contract_rec r;
 	int rc = al_contract_load_rec(t, sa->key, &r);
 	if (rc)
@@ -1198,34 +1171,13 @@ static int members_snap_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-/* Both iterators start with an al_snap: allocator, array, count, position. */
-static int snap_new(autolic_db *db, autolic_id key, al_txn_fn fn, size_t size, void **out)
-{
-	const al_alloc *a = al_db_alloc(db);
-	al_snap *it = al_calloc(a, 1, size);
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory creating an iterator");
-	it->a = *a;
-	csnap_args sa = {key, &it->a, NULL, 0};
-	int rc = al_run(db, 0, fn, &sa);
-	if (rc) {
-		al_free(&it->a, sa.v);
-		al_free(&it->a, it);
-		return rc;
-	}
-	it->v = sa.v;
-	it->n = sa.n;
-	*out = it;
-	return 0;
-}
-
 int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_iter **out)
 {
 	if (out)
 		*out = NULL;
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
-	return snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
+	return al_snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
 }
 
 int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info *info)
@@ -1240,17 +1192,9 @@ int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info 
 	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
 }
 
-static void snap_free(al_snap *s)
-{
-	al_alloc a = s->a;
-	al_free(&a, s->v);
-	al_free(&a, s);
-}
-
 void autolic_contract_iter_free(autolic_contract_iter *it)
 {
-	if (it)
-		snap_free(&it->s);
+	al_snap_free(it ? &it->s : NULL);
 }
 
 int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
@@ -1260,7 +1204,7 @@ int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
 		*out = NULL;
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
-	return snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter),
+	return al_snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter),
 	                (void **)out);
 }
 
@@ -1278,8 +1222,7 @@ int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_
 
 void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
 {
-	if (it)
-		snap_free(&it->s);
+	al_snap_free(it ? &it->s : NULL);
 }
 
 /* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */

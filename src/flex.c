@@ -6,6 +6,7 @@
 #include "flex_internal.h"
 
 #include "account.h"
+#include "idlist.h"
 #include "seat.h"
 #include "team.h"
 
@@ -219,15 +220,6 @@ static int norm_list(const char *const *in, size_t n, char (*out)[AUTOLIC_FLEX_P
 /* Records                                                              */
 /* ================================================================== */
 
-/* Read a record: 0, AUTOLIC_ENOTFOUND (no message) or another error. */
-int al_flex_get(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r)
-{
-	int rc = al_txn_get(t, k, b);
-	if (!rc)
-		rc = al_rec_open(r, b->p, b->len, tag);
-	return rc;
-}
-
 static int put_empty(al_txn *t, const al_key *k)
 {
 	return al_txn_put_raw(t, k, "", 0);
@@ -277,10 +269,8 @@ int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info 
 	al_rd r;
 	product_key(&k, code);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_PRODUCT, &b, &r);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: product '%s' is not in the Flex catalogue",
-		            code);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_PRODUCT, &b, &r,
+	                        "FLEX-3: product '%s' is not in the Flex catalogue", code);
 	if (!rc) {
 		al_dec_str(&r, p->code, sizeof p->code);
 		al_dec_str(&r, p->name, sizeof p->name);
@@ -387,7 +377,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	al_rd r;
 	team_key(&k, team);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_TEAM, &b, &r);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_TEAM, &b, &r, NULL);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		/* no Flex state yet: the defaults, if the team exists (teams are
 		 * never deleted, so a team with a Flex record exists) */
@@ -488,10 +478,8 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	al_rd r;
 	lot_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_LOT, &b, &r);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-1: lot %llu does not exist",
-		            (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r,
+	                        "FLEX-1: lot %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		l->id = al_dec_u64(&r);
 		l->team = al_dec_u64(&r);
@@ -756,6 +744,29 @@ int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired)
 	       (balance == t && unexpired % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT % 100 != 0);
 }
 
+/* FLEX-12: one notice per administrator (primary and secondary) of the team,
+ * ascending by account id. */
+static int low_notify(al_txn *t, const al_flex_team *tf, int64_t balance, int64_t threshold)
+{
+	al_idlist l;
+	al_idlist_init(&l, t->a, 1);
+	int rc = al_team_list_members(t, tf->id, &l);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		int role;
+		rc = al_team_role(t, tf->id, l.v[i], &role);
+		if (rc || (role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY))
+			continue;
+		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, l.v[i], tf->id, 0, NULL,
+		                  "FLEX-12",
+		                  "the Flex balance of team %llu fell to %lld tokens, below its "
+		                  "threshold of %lld",
+		                  (unsigned long long)tf->id, (long long)balance,
+		                  (long long)threshold);
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
 /* Re-evaluate the low-balance state; notify once per crossing (delivered
  * after commit) and store the team record. */
 static int low_update(al_txn *t, al_flex_team *tf)
@@ -767,12 +778,7 @@ static int low_update(al_txn *t, al_flex_team *tf)
 	int64_t balance = tf->left - tf->owed;
 	int below = al_flex_below(tf, balance, unexpired);
 	if (below && !tf->low)
-		rc = al_txn_event(
-		    t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, 0, tf->id, 0, NULL, "FLEX-12",
-		    "the Flex balance of team %llu fell to %lld tokens, below its threshold "
-		    "of %lld",
-		    (unsigned long long)tf->id, (long long)balance,
-		    (long long)al_flex_threshold(tf, unexpired));
+		rc = low_notify(t, tf, balance, al_flex_threshold(tf, unexpired));
 	tf->low = below;
 	if (rc || (tf->as_loaded.stored && tf->as_loaded.overage_limit == tf->overage_limit &&
 	           tf->as_loaded.low_threshold == tf->low_threshold &&
@@ -1305,7 +1311,7 @@ static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u
 	al_rd r;
 	user_key(&k, team, account);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_USER, &b, &r);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_USER, &b, &r, NULL);
 	if (!rc) {
 		u->all = al_dec_u8(&r);
 		u->assigned = al_dec_i64(&r);
@@ -1380,25 +1386,10 @@ static int assign_fn(al_txn *t, void *arg)
 	int invited = 0;
 	autolic_account_info info;
 	if (a->by_text) {
-		rc = al_account_by_email(t, a->email, &a->account);
-		if (rc == AUTOLIC_ENOTFOUND) {
-			/* ACCT-3: a new person is invited; ACCT-4: for 7 days */
-			memset(&info, 0, sizeof info);
-			info.version = AUTOLIC_ACCOUNT_INFO_VERSION;
-			strcpy(info.email, a->email);
-			strcpy(info.first_name, a->first);
-			strcpy(info.last_name, a->last);
-			strcpy(info.language, "en");
-			info.state = AUTOLIC_ACCOUNT_INVITED;
-			info.created = t->now;
-			info.invitation_expires = t->now + AL_INVITATION_PERIOD;
-			info.invited_by = a->actor;
-			rc = al_txn_seq_next(t, "account", &info.id);
-			if (!rc)
-				rc = al_account_store(t, &info, 1);
-			a->account = info.id;
-			invited = 1;
-		}
+		/* ACCT-3: a new (or removed) person is invited; ACCT-4: for 7 days.
+		 * FLEX-7: assignment by import notifies nobody, the invitation included. */
+		rc = al_account_invite(t, a->email, a->first, a->last, NULL, a->actor, a->by_import,
+		                       &a->account, &invited);
 		if (rc)
 			return rc;
 	} else if ((rc = al_account_load(t, a->account, &info)) != 0) {
@@ -1423,18 +1414,10 @@ static int assign_fn(al_txn *t, void *arg)
 	al_buf_free(&b);
 	if (rc || a->by_import)
 		return rc; /* FLEX-7: assignment by import notifies nobody */
-	if (invited)
-		rc =
-		    al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a->account, a->team, a->account,
-		                 NULL, "ACCT-3", "%s was invited to use Flex products of team %llu",
-		                 a->email, (unsigned long long)a->team);
-	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_ASSIGNED, a->account, a->team, a->account,
-		                  NULL, "FLEX-7",
-		                  "account %llu may now use %s Flex products of team %llu",
-		                  (unsigned long long)a->account, a->all ? "all" : "the chosen",
-		                  (unsigned long long)a->team);
-	return rc;
+	return al_txn_event(t, AUTOLIC_EVENT_FLEX_ASSIGNED, a->account, a->team, a->account, NULL,
+	                    "FLEX-7", "account %llu may now use %s Flex products of team %llu",
+	                    (unsigned long long)a->account, a->all ? "all" : "the chosen",
+	                    (unsigned long long)a->team);
 }
 
 int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,
@@ -1919,10 +1902,8 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	al_rd r;
 	session_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_flex_get(t, &k, AL_K_FLEX_SESSION, &b, &r);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: session %llu is unknown",
-		            (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r,
+	                        "FLEX-3: session %llu is unknown", (unsigned long long)id);
 	if (!rc) {
 		s->id = al_dec_u64(&r);
 		s->team = al_dec_u64(&r);
@@ -2214,7 +2195,7 @@ static int window_open(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_t
 	autolic_time trial_end = 0;
 	int rc = rate_at(t, s->product, start, &w->rate);
 	if (!rc)
-		rc = al_seat_held(t, s->account, s->product, &held);
+		rc = al_seat_held(t, s->account, s->product, start, &held);
 	if (!rc && !held)
 		rc = trial_at(t, s->account, s->product, start, &trial_end);
 	if (!rc)
@@ -2287,7 +2268,7 @@ static int idem_check(al_txn *t, report_args *a, int *seen)
 	idem_key(&k, a->key);
 	al_buf_init(&b, t->a);
 	*seen = 0;
-	int rc = al_flex_get(t, &k, AL_K_FLEX_IDEM, &b, &r);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_IDEM, &b, &r, NULL);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		al_buf_free(&b);
 		return 0;

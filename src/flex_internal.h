@@ -51,7 +51,6 @@ typedef struct al_flex_ids {
 } al_flex_ids;
 
 int al_flex_product_norm(const char *in, char *out);
-int al_flex_get(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r);
 int al_flex_ids_push(al_flex_ids *v, autolic_id id);
 void al_flex_ids_free(al_flex_ids *v);
 int al_flex_collect_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg);

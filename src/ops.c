@@ -3,6 +3,7 @@
 #include "ops.h"
 #include "account.h"
 #include "core/error.h"
+#include "core/snap.h"
 #include "core/txn.h"
 
 #include <stdio.h>
@@ -114,12 +115,6 @@ static void key1(al_key *k, uint8_t prefix, uint64_t a)
 	al_key_u64(k, a);
 }
 
-static int get_rec(al_txn *t, const al_key *k, al_buf *b, al_rd *r, uint8_t tag)
-{
-	int rc = al_txn_get(t, k, b);
-	return rc ? rc : al_rec_open(r, b->p, b->len, tag);
-}
-
 static int put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
 
 static int hub_store(al_txn *t, const hub_rec *h)
@@ -153,9 +148,8 @@ static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 	al_rd r;
 	hub_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_HUB);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "OPS-1: hub %llu does not exist", (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_HUB, &b, &r,
+	                        "OPS-1: hub %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		h->id = al_dec_u64(&r);
 		h->tenant = al_dec_u64(&r);
@@ -227,7 +221,7 @@ static int sub_load(al_txn *t, uint64_t number, sub_rec *s)
 	al_rd r;
 	key1(&k, AL_K_OPS_SUB_NUMBER, number);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_SUB_NUMBER);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_SUB_NUMBER, &b, &r, NULL);
 	autolic_id tenant = 0;
 	if (!rc) {
 		tenant = al_dec_u64(&r);
@@ -349,7 +343,7 @@ static int op_load(al_txn *t, autolic_id id, op_rec *o)
 	al_rd r;
 	key1(&k, AL_K_OPS_OP_HUB, id);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_OP_HUB);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_HUB, &b, &r, NULL);
 	autolic_id hub = 0;
 	if (!rc) {
 		hub = al_dec_u64(&r);
@@ -752,7 +746,7 @@ static int tenant_hub(al_txn *t, autolic_id tenant, autolic_id *hub)
 	al_rd r;
 	key1(&k, AL_K_OPS_TENANT_HUB, tenant);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_TENANT_HUB);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_TENANT_HUB, &b, &r, NULL);
 	if (!rc) {
 		*hub = al_dec_u64(&r);
 		rc = al_rd_done(&r);
@@ -1874,20 +1868,45 @@ int autolic_ops_operator_record_production(autolic_db *db, autolic_id actor, aut
 	return op_call(db, actor, op, 3, NULL, at);
 }
 
+/* An operator as the public struct, as of now: an OPS-3 operator whose user is
+ * deactivated reads as deactivated for that reason. */
+static int op_info_fill(al_txn *t, const op_rec *o, autolic_ops_operator_info *info)
+{
+	int user_ok = 1;
+	if (o->user && o->active) {
+		int rc = user_active(t, o->hub, o->user, &user_ok);
+		if (rc)
+			return rc;
+	}
+	memset(info, 0, sizeof(*info));
+	info->version = AUTOLIC_OPS_OPERATOR_INFO_VERSION;
+	info->id = o->id;
+	info->hub = o->hub;
+	memcpy(info->number, o->number, sizeof info->number);
+	memcpy(info->name, o->name, sizeof info->name);
+	info->user = o->user;
+	info->active = o->active && user_ok;
+	info->reason = o->active ? (user_ok ? AUTOLIC_OPS_REASON_NONE : AUTOLIC_OPS_REASON_USER)
+	                         : o->reason;
+	info->created = o->created;
+	info->deactivated = o->active ? 0 : o->deactivated;
+	info->has_production = o->has_production;
+	info->last_production = o->last_production;
+	info->production_count = o->production_count;
+	return 0;
+}
+
 typedef struct op_get_args {
 	autolic_id op;
-	op_rec o;
-	int user_active;
+	autolic_ops_operator_info info;
 } op_get_args;
 
 static int op_get_fn(al_txn *t, void *arg)
 {
 	op_get_args *a = arg;
-	int rc = op_load(t, a->op, &a->o);
-	a->user_active = 1;
-	if (!rc && a->o.user && a->o.active)
-		rc = user_active(t, a->o.hub, a->o.user, &a->user_active);
-	return rc;
+	op_rec o;
+	int rc = op_load(t, a->op, &o);
+	return rc ? rc : op_info_fill(t, &o, &a->info);
 }
 
 int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator_info *info)
@@ -1895,7 +1914,7 @@ int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
 	int rc = al_version_check(info->version, AUTOLIC_OPS_OPERATOR_INFO_VERSION,
-	                       "autolic_ops_operator_info");
+	                          "autolic_ops_operator_info");
 	if (rc)
 		return rc;
 	op_get_args a;
@@ -1903,23 +1922,63 @@ int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator
 	rc = al_run(db, 0, op_get_fn, &a);
 	if (rc)
 		return rc;
-	unsigned int v = info->version;
-	memset(info, 0, sizeof(*info));
-	info->version = v;
-	info->id = a.o.id;
-	info->hub = a.o.hub;
-	memcpy(info->number, a.o.number, sizeof info->number);
-	memcpy(info->name, a.o.name, sizeof info->name);
-	info->user = a.o.user;
-	info->active = a.o.active && a.user_active;
-	info->reason = a.o.active ? (a.user_active ? AUTOLIC_OPS_REASON_NONE : AUTOLIC_OPS_REASON_USER)
-	                          : a.o.reason;
-	info->created = a.o.created;
-	info->deactivated = a.o.active ? 0 : a.o.deactivated;
-	info->has_production = a.o.has_production;
-	info->last_production = a.o.last_production;
-	info->production_count = a.o.production_count;
-	return 0;
+	size_t pos = 0;
+	return al_snap_next(&a.info, 1, &pos, sizeof *info, info);
+}
+
+/* ---- a hub's operators (snapshot iterator) ---- */
+
+struct autolic_ops_operator_iter {
+	al_snap s; /* of autolic_ops_operator_info */
+};
+
+static int ops_snap_fn(al_txn *t, void *arg)
+{
+	al_snap_fill *sa = arg; /* key: the hub */
+	al_snap_fill_reset(sa);
+	hub_rec h;
+	int rc = hub_load(t, sa->key, &h);
+	if (rc)
+		return rc;
+	vec ops = {NULL, 0, 0, sizeof(op_rec), t->a};
+	rc = collect_ops(t, h.id, &ops);
+	autolic_ops_operator_info *v = NULL;
+	if (!rc && ops.n && !(v = al_calloc(sa->a, ops.n, sizeof(*v))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu operators", ops.n);
+	const op_rec *all = ops.v;
+	for (size_t i = 0; !rc && i < ops.n; i++)
+		rc = op_info_fill(t, &all[i], &v[i]);
+	sa->v = v; /* freed by al_snap_new or the next attempt on failure */
+	if (!rc)
+		sa->n = ops.n;
+	al_free(t->a, ops.v);
+	return rc;
+}
+
+int autolic_ops_operator_iter_new(autolic_db *db, autolic_id hub, autolic_ops_operator_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return al_err(AUTOLIC_EINVAL, "db and out are required");
+	return al_snap_new(db, hub, ops_snap_fn, sizeof(autolic_ops_operator_iter), (void **)out);
+}
+
+int autolic_ops_operator_iter_next(autolic_ops_operator_iter *it, autolic_ops_operator_info *info)
+{
+	al_err_clear();
+	if (!it || !info)
+		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
+	int rc = al_version_check(info->version, AUTOLIC_OPS_OPERATOR_INFO_VERSION,
+	                          "autolic_ops_operator_info");
+	if (rc)
+		return rc;
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
+}
+
+void autolic_ops_operator_iter_free(autolic_ops_operator_iter *it)
+{
+	al_snap_free(it ? &it->s : NULL);
 }
 
 static int op_find_fn(al_txn *t, void *arg)
@@ -1931,10 +1990,8 @@ static int op_find_fn(al_txn *t, void *arg)
 	key1(&k, AL_K_OPS_OP_NUMBER, a->key);
 	al_key_str(&k, a->number);
 	al_buf_init(&b, t->a);
-	int rc = get_rec(t, &k, &b, &r, AL_K_OPS_OP_NUMBER);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "hub %llu has no operator numbered '%s'",
-		            (unsigned long long)a->key, a->number);
+	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_NUMBER, &b, &r,
+	                        "hub %llu has no operator numbered '%s'", (unsigned long long)a->key, a->number);
 	if (!rc) {
 		a->out = al_dec_u64(&r);
 		rc = al_rd_done(&r);

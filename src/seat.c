@@ -3,6 +3,7 @@
 #include "account.h"
 #include "autolic/seat.h"
 #include "contract.h"
+#include "autolic/contract.h"
 #include "core/error.h"
 #include "core/snap.h"
 
@@ -493,7 +494,7 @@ static int revoke_one(al_txn *t, const al_contract_product *cp, autolic_id user,
 
 /* ---- internal contract for the other nouns (src/seat.h) ---- */
 
-int al_seat_held(al_txn *t, autolic_id account, const char *product, int *held)
+int al_seat_held(al_txn *t, autolic_id account, const char *product, autolic_time at, int *held)
 {
 	int rc = product_check(product, "FLEX-6");
 	if (rc)
@@ -520,7 +521,8 @@ int al_seat_held(al_txn *t, autolic_id account, const char *product, int *held)
 			continue;
 		}
 		if (!rc)
-			*held = cp.active;
+			*held = al_contract_status_at(cp.start, cp.end, at) ==
+			        AUTOLIC_CONTRACT_ACTIVE;
 	}
 	rows_free(&rs);
 	return rc;

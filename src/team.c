@@ -6,6 +6,7 @@
 #include "idlist.h"
 #include "autolic/team.h"
 #include "core/error.h"
+#include "core/snap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,11 +61,8 @@ static int team_load(al_txn *t, autolic_id id, team_rec *r)
 	al_rd d;
 	team_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist", (unsigned long long)id);
-	if (!rc)
-		rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM);
+	int rc = al_txn_get_rec(t, &k, AL_K_TEAM, &b, &d,
+	                        "team %llu does not exist", (unsigned long long)id);
 	if (!rc) {
 		r->id = al_dec_u64(&d);
 		al_dec_str(&d, r->name, sizeof r->name);
@@ -279,12 +277,12 @@ int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_TEAM_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_team_info version %u is not supported",
-		              info->version);
+	int rc = al_version_check(info->version, AUTOLIC_TEAM_INFO_VERSION, "autolic_team_info");
+	if (rc)
+		return rc;
 	tget_args ga;
 	ga.id = team;
-	int rc = al_run(db, 0, tget_fn, &ga);
+	rc = al_run(db, 0, tget_fn, &ga);
 	if (!rc) {
 		info->id = ga.r.id;
 		memcpy(info->name, ga.r.name, sizeof info->name);
@@ -457,3 +455,70 @@ int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team, 
 {
 	return admin_call(db, actor, team, account, OP_SET_PRIMARY);
 }
+
+/* ---- iteration (snapshots) ---- */
+
+struct autolic_team_iter {
+	al_snap s; /* of autolic_team_membership */
+};
+
+static int teams_snap_fn(al_txn *t, void *arg)
+{
+	al_snap_fill *sa = arg; /* key: the account, or 0 for every team */
+	al_snap_fill_reset(sa);
+	al_idlist l;
+	al_idlist_init(&l, t->a, 1);
+	int rc;
+	if (sa->key) {
+		autolic_account_info acc;
+		rc = al_account_load(t, sa->key, &acc);
+		if (!rc)
+			rc = al_team_list_of_account(t, sa->key, &l);
+	} else {
+		al_key k;
+		al_key_init(&k, AL_K_TEAM);
+		rc = al_idlist_scan(t, &k, &l);
+	}
+	autolic_team_membership *v = NULL;
+	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu teams", l.n);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		team_rec r;
+		rc = team_load(t, l.v[i], &r);
+		if (!rc && sa->key)
+			rc = al_team_role(t, r.id, sa->key, &v[i].role);
+		if (!rc) {
+			v[i].version = AUTOLIC_TEAM_MEMBERSHIP_VERSION;
+			v[i].team = r.id;
+			memcpy(v[i].name, r.name, sizeof v[i].name);
+		}
+	}
+	sa->v = v; /* freed by al_snap_new or the next attempt on failure */
+	if (!rc)
+		sa->n = l.n;
+	al_idlist_free(&l);
+	return rc;
+}
+
+int autolic_team_iter_new(autolic_db *db, autolic_id account, autolic_team_iter **out)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return al_err(AUTOLIC_EINVAL, "db and out are required");
+	return al_snap_new(db, account, teams_snap_fn, sizeof(autolic_team_iter), (void **)out);
+}
+
+int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m)
+{
+	al_err_clear();
+	if (!it || !m)
+		return al_err(AUTOLIC_EINVAL, "iterator and membership are required");
+	int rc = al_version_check(m->version, AUTOLIC_TEAM_MEMBERSHIP_VERSION,
+	                          "autolic_team_membership");
+	if (rc)
+		return rc;
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *m, m);
+}
+
+void autolic_team_iter_free(autolic_team_iter *it) { al_snap_free(it ? &it->s : NULL); }

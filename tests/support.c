@@ -1,8 +1,15 @@
+#define T_SUPPORT_INTERNAL /* this file calls cmocka's own group runner */
 #include "support.h"
 
+#include <valgrind/valgrind.h>
+
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 autolic_time t_clock_fn(void *ctx) { return ((t_clock *)ctx)->now; }
 
@@ -344,4 +351,164 @@ long t_fault_loop(t_setup_fn setup, t_step_fn step, void *ctx)
 		}
 	}
 	return failed_runs;
+}
+
+/* ---- open file descriptors around every test ---- */
+
+int t_fd_snapshot(t_fdset *s)
+{
+	s->n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	/* Valgrind keeps its own descriptors above the limit it reports. */
+	long limit = -1;
+	struct rlimit rl;
+	if (RUNNING_ON_VALGRIND && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY)
+		limit = (long)rl.rlim_cur;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (e->d_name[0] == '.' || *end || fd == dirfd(d) || (limit >= 0 && fd >= limit))
+			continue;
+		if (s->n == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 64;
+			s->v = realloc(s->v, s->cap * sizeof *s->v);
+			if (!s->v)
+				abort();
+		}
+		t_fd *f = &s->v[s->n];
+		memset(f, 0, sizeof *f);
+		f->fd = (int)fd;
+		char link[64];
+		snprintf(link, sizeof link, "/proc/self/fd/%ld", fd);
+		ssize_t l = readlink(link, f->target, sizeof f->target - 1);
+		if (l < 0)
+			continue; /* closed while we listed (another thread) */
+		f->target[l] = 0;
+		struct stat st;
+		if (stat(link, &st) == 0) {
+			f->dev = (unsigned long long)st.st_dev;
+			f->ino = (unsigned long long)st.st_ino;
+		}
+		s->n++;
+	}
+	closedir(d);
+	return 0;
+}
+
+void t_fd_free(t_fdset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+static const t_fd *fd_find(const t_fdset *s, int fd)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].fd == fd)
+			return &s->v[i];
+	return NULL;
+}
+
+static void fd_say(char *msg, size_t cap, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fd_say(char *msg, size_t cap, size_t *used, const char *fmt, ...)
+{
+	if (*used >= cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg + *used, cap - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n;
+}
+
+size_t t_fd_diff(const t_fdset *before, const t_fdset *after, char *msg, size_t cap)
+{
+	size_t diffs = 0, used = 0;
+	if (cap)
+		msg[0] = 0;
+	for (size_t i = 0; i < after->n; i++) {
+		const t_fd *a = &after->v[i], *b = fd_find(before, a->fd);
+		if (!b) {
+			diffs++;
+			fd_say(msg, cap, &used, "descriptor %d leaked: %s\n", a->fd, a->target);
+		} else if (a->dev != b->dev || a->ino != b->ino) {
+			diffs++;
+			fd_say(msg, cap, &used, "descriptor %d now refers to %s (was %s)\n", a->fd,
+			       a->target, b->target);
+		}
+	}
+	for (size_t i = 0; i < before->n; i++) {
+		const t_fd *b = &before->v[i];
+		if (!fd_find(after, b->fd)) {
+			diffs++;
+			fd_say(msg, cap, &used, "descriptor %d closed by the test: %s\n", b->fd,
+			       b->target);
+		}
+	}
+	return diffs;
+}
+
+/* The test being run: cmocka runs setup, test and teardown in turn, and
+ * skips the teardown of a test that failed (the next setup starts over). */
+static const struct CMUnitTest *fd_current;
+static t_fdset fd_before;
+
+static int fd_setup(void **state)
+{
+	const struct CMUnitTest *t = *state;
+	fd_current = t;
+	*state = t->initial_state;
+	if (t_fd_snapshot(&fd_before) != 0) {
+		print_error("cannot list /proc/self/fd\n");
+		return -1;
+	}
+	return t->setup_func ? t->setup_func(state) : 0;
+}
+
+static int fd_teardown(void **state)
+{
+	const struct CMUnitTest *t = fd_current;
+	int rc = t->teardown_func ? t->teardown_func(state) : 0;
+	if (rc)
+		return rc;
+	t_fdset after = {0};
+	char msg[2048];
+	rc = t_fd_snapshot(&after);
+	size_t diffs = rc ? 0 : t_fd_diff(&fd_before, &after, msg, sizeof msg);
+	t_fd_free(&after);
+	if (rc) {
+		print_error("cannot list /proc/self/fd\n");
+		return -1;
+	}
+	if (diffs) {
+		print_error("%s: open descriptors differ after the test (%zu):\n%s", t->name, diffs,
+		            msg);
+		return -1;
+	}
+	return 0;
+}
+
+int t_run_group_n(const char *name, const struct CMUnitTest *tests, size_t n,
+                  CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
+{
+	struct CMUnitTest *w = calloc(n ? n : 1, sizeof *w);
+	if (!w)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		w[i].name = tests[i].name;
+		w[i].test_func = tests[i].test_func;
+		w[i].setup_func = fd_setup;
+		w[i].teardown_func = fd_teardown;
+		w[i].initial_state = (void *)&tests[i];
+	}
+	int failed = _cmocka_run_group_tests(name, w, n, group_setup, group_teardown);
+	free(w);
+	t_fd_free(&fd_before);
+	return failed;
 }

@@ -84,6 +84,42 @@ typedef struct t_backend {
 } t_backend;
 int t_conformance_run(const t_backend *b);
 
+/* ---- open file descriptors, checked around every test ----
+ *
+ * Every cmocka test of every suite runs through t_run_group_n(): it wraps
+ * each test's own setup and teardown so that the set of open descriptors
+ * (number and the file each refers to, from /proc/self/fd) is taken before
+ * the test's setup and compared after its teardown; a difference fails the
+ * test naming each descriptor and its readlink() target. Suites call
+ * t_run_group(); so that a suite written the plain cmocka way gets the check
+ * too, _cmocka_run_group_tests (behind cmocka_run_group_tests and
+ * cmocka_run_group_tests_name) is redirected here, and tests/CMakeLists.txt
+ * compiles every tests/test_*.c with this header included first. Under
+ * valgrind the tool's own descriptors (at or above the soft RLIMIT_NOFILE it
+ * gives the program) are left out. Forked children are not checked. */
+typedef struct t_fd {
+	int fd;
+	unsigned long long dev, ino; /* the open file (stat through the link) */
+	char target[256];            /* readlink() of /proc/self/fd/N */
+} t_fd;
+typedef struct t_fdset {
+	t_fd *v;
+	size_t n, cap;
+} t_fdset;
+/* Fill `s` (reused, grown with malloc) with the open descriptors; 0 or -1
+ * when /proc/self/fd cannot be read. */
+int t_fd_snapshot(t_fdset *s);
+void t_fd_free(t_fdset *s);
+/* Compare; returns the number of differences and writes one line for each
+ * into msg (descriptors opened and left open, closed, or now referring to
+ * another file). */
+size_t t_fd_diff(const t_fdset *before, const t_fdset *after, char *msg, size_t cap);
+int t_run_group_n(const char *name, const struct CMUnitTest *tests, size_t n,
+                  CMFixtureFunction group_setup, CMFixtureFunction group_teardown);
+#define t_run_group(name, tests, group_setup, group_teardown)                                   \
+	t_run_group_n(name, tests, sizeof(tests) / sizeof((tests)[0]), group_setup, group_teardown)
+#ifndef T_SUPPORT_INTERNAL
+#define _cmocka_run_group_tests t_run_group_n
 #endif
 
 /* The fault loop. For each of four modes (the Nth storage operation fails
@@ -99,3 +135,5 @@ int t_conformance_run(const t_backend *b);
 typedef int (*t_setup_fn)(autolic_db *db, t_clock *clock, void *ctx);
 typedef int (*t_step_fn)(autolic_db *db, t_clock *clock, void *ctx);
 long t_fault_loop(t_setup_fn setup, t_step_fn step, void *ctx);
+
+#endif

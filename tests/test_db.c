@@ -378,14 +378,18 @@ static void test_record_versions(void **state)
 	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x10), 0);
 	assert_int_equal(al_dec_u64(&r), 42);
 	char s[8];
+	memset(s, 'x', sizeof s);
 	al_dec_str(&r, s, sizeof s);
 	assert_string_equal(s, "hello");
+	/* the whole destination is written: nothing stale after the terminator */
+	assert_memory_equal(s, "hello\0\0\0", sizeof s);
 	assert_int_equal(al_rd_done(&r), 0);
 	/* a shorter destination is corruption, never an overflow */
 	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x10), 0);
 	al_dec_u64(&r);
-	char tiny[3];
+	char tiny[3] = {'x', 'x', 'x'};
 	al_dec_str(&r, tiny, sizeof tiny);
+	assert_memory_equal(tiny, "\0\0\0", sizeof tiny);
 	assert_int_equal(al_rd_done(&r), AUTOLIC_ECORRUPT);
 	/* truncated */
 	assert_int_equal(al_rec_open(&r, b.p, b.len - 1, 0x10), 0);

@@ -784,6 +784,13 @@ static void test_flex7_assignments(void **state)
 	assert_int_equal(ai.invited_by, x.admin);
 	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_INVITATION_SENT), 1);
 	assert_int_equal(x.ev.n, ev + 2);
+	/* ACCT-3: a new person needs first and last names, as for every invitation */
+	autolic_flex_user_spec bare = AUTOLIC_FLEX_USER_SPEC_INIT;
+	bare.person = "nobody@example.com";
+	bare.all_products = 1;
+	assert_int_equal(autolic_flex_user_assign(x.db, x.admin, x.team, &bare, NULL),
+	                 AUTOLIC_EINVAL);
+	assert_non_null(strstr(autolic_errmsg(), "ACCT-3"));
 
 	/* by import: nobody notified, also for a new person */
 	autolic_flex_user_spec im = AUTOLIC_FLEX_USER_SPEC_INIT;
@@ -1300,6 +1307,9 @@ static void test_flex12_low_balance(void **state)
 	fx x;
 	fx_open(&x, T0);
 	autolic_id lot = fx_buy(&x, 50, T0 - DAY); /* threshold 10 */
+	/* every administrator is notified: the primary and a secondary one */
+	autolic_id second = t_register(x.db, "second@example.com", "Sec", "Ond");
+	fx_check("admin", autolic_team_add_admin(x.db, x.admin, x.team, second), 0);
 	autolic_flex_result r;
 	const char *products[] = {"autocad", "revit", "maya", "autocad", "revit", "maya"};
 	autolic_id users[6];
@@ -1315,12 +1325,20 @@ static void test_flex12_low_balance(void **state)
 		fx_check("use", fx_launch_in(&x, x.team, users[i], products[i], T0, NULL, &r), 0);
 		assert_int_equal(fx_balance(&x), want[i]);
 		assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE),
-		                 i < 5 ? 0 : 1);
+		                 i < 5 ? 0 : 2);
 	}
-	t_event *ev = &x.ev.v[x.ev.n - 1];
-	assert_int_equal(ev->type, AUTOLIC_EVENT_FLEX_LOW_BALANCE);
-	assert_int_equal(ev->team, x.team);
-	assert_string_equal(ev->rule, "FLEX-12");
+	/* one notice per administrator, ascending by account, none to users */
+	autolic_id want_to[2] = {x.admin < second ? x.admin : second,
+	                         x.admin < second ? second : x.admin};
+	for (size_t k = 0, seen = 0; k < x.ev.n; k++) {
+		t_event *ev = &x.ev.v[k];
+		if (ev->type != AUTOLIC_EVENT_FLEX_LOW_BALANCE)
+			continue;
+		assert_int_equal(ev->recipient, want_to[seen++]);
+		assert_int_equal(ev->team, x.team);
+		assert_string_equal(ev->rule, "FLEX-12");
+		assert_non_null(strstr(ev->text, "below its threshold of 10"));
+	}
 	autolic_flex_team_info ti;
 	ti.version = AUTOLIC_FLEX_TEAM_INFO_VERSION;
 	fx_check("team", autolic_flex_team_get(x.db, x.team, &ti), 0);
@@ -1329,14 +1347,14 @@ static void test_flex12_low_balance(void **state)
 	/* still below: no second notice, also after another change while below */
 	fx_check("more", fx_launch_in(&x, x.team, x.user, "maya", T0, NULL, &r), AUTOLIC_ENOTOKENS);
 	fx_check("adjust", autolic_flex_adjust(x.db, x.admin, x.team, lot, -1), 0);
-	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 1);
+	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 2);
 	fx_check("adjust", autolic_flex_adjust(x.db, x.admin, x.team, lot, 1), 0);
 	fx_buy(&x, 10, T0); /* 14 of 60: below 12? no: above -> crossing back up */
-	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 1);
+	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 2);
 	fx_check("team", autolic_flex_team_get(x.db, x.team, &ti), 0);
 	assert_false(ti.low);
 	fx_check("down again", fx_launch_in(&x, x.team, x.user, "maya", T0, NULL, &r), 0);
-	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 2);
+	assert_int_equal(t_events_count(&x.ev, AUTOLIC_EVENT_FLEX_LOW_BALANCE), 4);
 	/* an explicit threshold */
 	autolic_flex_policy p = AUTOLIC_FLEX_POLICY_INIT;
 	p.low_threshold = 5;

@@ -522,6 +522,73 @@ static void test_ops3_operator_from_user(void **state)
 	REFUSED(AUTOLIC_ENOTFOUND, "unknown user", autolic_ops_user_deactivate(X.db, X.tenant, h, X.u2));
 }
 
+/* OPS-2, OPS-3, OPS-5: a hub's operators listed as autolic_ops_operator_get reads
+ * each, in one snapshot. */
+static void test_operator_iter(void **state)
+{
+	(void)state;
+	buy(X.tenant, X.tenant, AUTOLIC_OPS_SHOP_FLOOR, 2, T0 + 365 * DAY);
+	buy(X.tenant, X.tenant, AUTOLIC_OPS_USER, 1, T0 + 365 * DAY);
+	autolic_id h = hub_make(X.tenant, 10);
+	OK(autolic_ops_hub_provision(X.db, X.tenant, h, NULL));
+	autolic_id a = op_add(h, "A1", "Anne Floor");
+	autolic_id b = op_add(h, "B2", "Bert Floor");
+	OK(autolic_ops_user_add(X.db, X.tenant, h, X.u1));
+	autolic_id u = 0;
+	OK(autolic_ops_operator_from_user(X.db, X.tenant, h, X.u1, "U-1", &u));
+	OK(autolic_ops_operator_deactivate(X.db, X.tenant, b));
+	OK(autolic_ops_user_deactivate(X.db, X.tenant, h, X.u1));
+
+	autolic_ops_operator_iter *it = NULL;
+	OK(autolic_ops_operator_iter_new(X.db, h, &it));
+	OK(autolic_ops_operator_reactivate(X.db, X.tenant, b)); /* after the snapshot */
+	autolic_id want[] = {a, b, u};
+	autolic_ops_operator_info got = {.version = AUTOLIC_OPS_OPERATOR_INFO_VERSION};
+	for (size_t i = 0; i < 3; i++) {
+		OK(autolic_ops_operator_iter_next(it, &got));
+		assert_int_equal(got.id, want[i]);
+		assert_int_equal(got.hub, h);
+	}
+	assert_int_equal(autolic_ops_operator_iter_next(it, &got), AUTOLIC_ITEROVER);
+	autolic_ops_operator_iter_free(it);
+
+	/* the same as the getter, field by field; b as at the snapshot time was inactive */
+	OK(autolic_ops_operator_iter_new(X.db, h, &it));
+	for (size_t i = 0; i < 3; i++) {
+		OK(autolic_ops_operator_iter_next(it, &got));
+		autolic_ops_operator_info one = op_get(want[i]);
+		assert_memory_equal(&got, &one, sizeof got);
+	}
+	autolic_ops_operator_iter_free(it);
+	assert_int_equal(op_get(u).reason, AUTOLIC_OPS_REASON_USER);
+
+	/* a hub without operators; bad input */
+	autolic_id other = 0;
+	{
+		autolic_ops_hub_spec hs = AUTOLIC_OPS_HUB_SPEC_INIT;
+		hs.name = "Empty";
+		hs.tenant = X.admin;
+		buy(X.admin, X.admin, AUTOLIC_OPS_SHOP_FLOOR, 1, T0 + 365 * DAY);
+		OK(autolic_ops_hub_create(X.db, X.admin, &hs, &other));
+	}
+	OK(autolic_ops_operator_iter_new(X.db, other, &it));
+	assert_int_equal(autolic_ops_operator_iter_next(it, &got), AUTOLIC_ITEROVER);
+	autolic_ops_operator_iter_free(it);
+	it = (autolic_ops_operator_iter *)1;
+	assert_int_equal(autolic_ops_operator_iter_new(X.db, 9999, &it), AUTOLIC_ENOTFOUND);
+	assert_null(it);
+	assert_non_null(strstr(autolic_errmsg(), "hub 9999"));
+	assert_int_equal(autolic_ops_operator_iter_new(NULL, h, &it), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_ops_operator_iter_new(X.db, h, NULL), AUTOLIC_EINVAL);
+	OK(autolic_ops_operator_iter_new(X.db, h, &it));
+	got.version = 0;
+	assert_int_equal(autolic_ops_operator_iter_next(it, &got), AUTOLIC_EVERSION);
+	assert_int_equal(autolic_ops_operator_iter_next(it, NULL), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_ops_operator_iter_next(NULL, &got), AUTOLIC_EINVAL);
+	autolic_ops_operator_iter_free(it);
+	autolic_ops_operator_iter_free(NULL);
+}
+
 /* OPS-3: reactivating a user needs a free user licence (OPS-2). */
 static void test_ops3_user_reactivation_needs_licence(void **state)
 {
@@ -986,6 +1053,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ops7_access_without_licence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ops_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ops3_removed_account, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_operator_iter, setup, teardown),
 		cmocka_unit_test(test_ops_fault_loop),
 	};
 	return cmocka_run_group_tests_name("ops", tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "support.h"
 
 #include "autolic/sys/sqlite.h"
+#include "core/error.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -198,6 +199,52 @@ static void t_batch_savepoints(void **state)
 	autolic_db_close(db);
 }
 
+/* The backend used directly and wrongly: a second begin, a value too large
+ * for SQLite to bind (2 GiB, refused before its bytes are read), rollbacks
+ * with nothing open, a handle closed with a transaction open (rolled back). */
+static void t_backend_misuse(void **state)
+{
+	(void)state;
+	autolic_storage st;
+	assert_int_equal(autolic_store_sqlite_open(&st, path, NULL), 0);
+	assert_int_equal(st.begin(st.ctx, 1), 0);
+	assert_int_equal(st.begin(st.ctx, 0), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite begin: a transaction is already open");
+	assert_int_equal(st.put(st.ctx, "k", 1, "v", (size_t)0x80000000u), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite put: string or blob too big");
+	assert_int_equal(st.put(st.ctx, "k", 1, "v", 1), 0);
+	assert_int_equal(st.commit(st.ctx), 0);
+	assert_int_equal(st.rollback(st.ctx), 0); /* nothing open: nothing to do */
+	assert_int_equal(st.begin(st.ctx, 1), 0);
+	assert_int_equal(st.put(st.ctx, "gone", 4, "x", 1), 0);
+	st.free(st.ctx);
+	st.free(NULL);
+	assert_int_equal(autolic_store_sqlite_open(&st, path, NULL), 0);
+	const void *v;
+	size_t vl;
+	assert_int_equal(st.begin(st.ctx, 0), 0);
+	assert_int_equal(st.get(st.ctx, "gone", 4, &v, &vl), AUTOLIC_ENOTFOUND);
+	assert_int_equal(st.get(st.ctx, "k", 1, &v, &vl), 0);
+	assert_int_equal(vl, 1);
+	assert_memory_equal(v, "v", 1);
+	assert_int_equal(st.rollback(st.ctx), 0);
+
+	/* the table dropped behind its back: every access fails, and says why */
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DROP TABLE autolic_kv", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(st.begin(st.ctx, 1), 0);
+	assert_int_equal(st.get(st.ctx, "k", 1, &v, &vl), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite get: no such table: autolic_kv");
+	assert_int_equal(st.del(st.ctx, "k", 1), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite del: no such table: autolic_kv");
+	assert_int_equal(st.scan(st.ctx, "", 0, NULL, 0, NULL, NULL), AUTOLIC_ESTORAGE);
+	assert_string_equal(al_err_take_storage(), "sqlite scan: no such table: autolic_kv");
+	assert_int_equal(st.rollback(st.ctx), 0);
+	st.free(st.ctx);
+}
+
 int main(void)
 {
 	const char *base = getenv("AUTOLIC_TEST_DIR");
@@ -215,6 +262,7 @@ int main(void)
 		cmocka_unit_test_setup(t_not_a_database, fresh),
 		cmocka_unit_test_setup(t_lock_timeout_is_conflict, fresh),
 		cmocka_unit_test_setup(t_batch_savepoints, fresh),
+		cmocka_unit_test_setup(t_backend_misuse, fresh),
 	};
 	int failed = cmocka_run_group_tests_name("sqlite", tests, NULL, NULL);
 	remove_db();

@@ -258,6 +258,88 @@ static int fl_admin(autolic_db *db, t_clock *c, void *ctx)
 	return rc;
 }
 
+/* APS-1, ROLE-3: the teams an account belongs to, with its role in each. */
+static void test_iter_teams_of_account(void **state)
+{
+	fx *x = *state;
+	autolic_team_spec s = AUTOLIC_TEAM_SPEC_INIT;
+	s.name = "Bob's own";
+	autolic_id own;
+	T_OK(autolic_team_create(x->db, x->bob, &s, &own));
+	T_OK(autolic_team_add_admin(x->db, x->ann, x->team, x->bob));
+
+	autolic_team_iter *it = NULL;
+	T_OK(autolic_team_iter_new(x->db, x->bob, &it));
+	/* a change after the snapshot is not seen */
+	T_OK(autolic_team_remove_admin(x->db, x->ann, x->team, x->bob));
+	autolic_team_membership m = {.version = AUTOLIC_TEAM_MEMBERSHIP_VERSION};
+	T_OK(autolic_team_iter_next(it, &m));
+	assert_int_equal(m.team, x->team);
+	assert_string_equal(m.name, "Design office");
+	assert_int_equal(m.role, AUTOLIC_TEAM_SECONDARY);
+	assert_int_equal(m.version, AUTOLIC_TEAM_MEMBERSHIP_VERSION);
+	T_OK(autolic_team_iter_next(it, &m));
+	assert_int_equal(m.team, own);
+	assert_int_equal(m.role, AUTOLIC_TEAM_PRIMARY);
+	assert_int_equal(autolic_team_iter_next(it, &m), AUTOLIC_ITEROVER);
+	assert_int_equal(autolic_team_iter_next(it, &m), AUTOLIC_ITEROVER);
+	autolic_team_iter_free(it);
+
+	/* after the change: bob is a plain user of the first team */
+	T_OK(autolic_team_iter_new(x->db, x->bob, &it));
+	T_OK(autolic_team_iter_next(it, &m));
+	assert_int_equal(m.role, AUTOLIC_TEAM_USER);
+	autolic_team_iter_free(it);
+
+	/* no teams */
+	T_OK(autolic_team_iter_new(x->db, x->cat, &it));
+	assert_int_equal(autolic_team_iter_next(it, &m), AUTOLIC_ITEROVER);
+	autolic_team_iter_free(it);
+
+	/* 0: every team, role NONE */
+	T_OK(autolic_team_iter_new(x->db, 0, &it));
+	size_t n = 0;
+	while (autolic_team_iter_next(it, &m) == 0) {
+		assert_int_equal(m.role, AUTOLIC_TEAM_NONE);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	autolic_team_iter_free(it);
+}
+
+static void test_iter_bad_input(void **state)
+{
+	fx *x = *state;
+	autolic_team_iter *it = (autolic_team_iter *)1;
+	assert_int_equal(autolic_team_iter_new(x->db, 999, &it), AUTOLIC_ENOTFOUND);
+	assert_null(it);
+	assert_int_equal(autolic_team_iter_new(NULL, x->ann, &it), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_team_iter_new(x->db, x->ann, NULL), AUTOLIC_EINVAL);
+	T_OK(autolic_team_iter_new(x->db, x->ann, &it));
+	autolic_team_membership m = {.version = AUTOLIC_TEAM_MEMBERSHIP_VERSION + 1};
+	assert_int_equal(autolic_team_iter_next(it, &m), AUTOLIC_EVERSION);
+	assert_non_null(strstr(autolic_errmsg(), "autolic_team_membership"));
+	assert_int_equal(autolic_team_iter_next(it, NULL), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_team_iter_next(NULL, &m), AUTOLIC_EINVAL);
+	autolic_team_iter_free(it);
+	autolic_team_iter_free(NULL);
+}
+
+/* Listing under faults: a failed snapshot leaves nothing allocated. */
+static int fl_iter(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	autolic_team_iter *it;
+	int rc = autolic_team_iter_new(db, 1, &it);
+	if (rc)
+		return rc;
+	autolic_team_membership m = {.version = AUTOLIC_TEAM_MEMBERSHIP_VERSION};
+	rc = autolic_team_iter_next(it, &m);
+	autolic_team_iter_free(it);
+	return rc;
+}
+
 static int fl_admin_one(autolic_db *db, t_clock *c, void *ctx)
 {
 	(void)c;
@@ -271,6 +353,7 @@ static void test_fault_loop(void **state)
 	(void)state;
 	assert_true(t_fault_loop(fl_setup, fl_create, NULL) > 5);
 	assert_true(t_fault_loop(fl_setup, fl_admin_one, NULL) > 5);
+	assert_true(t_fault_loop(fl_setup, fl_iter, NULL) > 3);
 	(void)fl_admin;
 }
 
@@ -284,6 +367,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_set_primary, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_admin, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iter_teams_of_account, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iter_bad_input, setup, teardown),
 	    cmocka_unit_test(test_fault_loop),
 	};
 	return cmocka_run_group_tests_name("team", tests, NULL, NULL);

@@ -24,9 +24,9 @@ extern "C" {
 /** @endcond */
 
 /** Major version: changes only when the ABI breaks (it is the SONAME). */
-#define AUTOLIC_VERSION_MAJOR 0
+#define AUTOLIC_VERSION_MAJOR 1
 /** Minor version: new functionality, backwards compatible. */
-#define AUTOLIC_VERSION_MINOR 1
+#define AUTOLIC_VERSION_MINOR 0
 /** Patch version: fixes only. */
 #define AUTOLIC_VERSION_PATCH 0
 /** The version as one comparable number: major*10000 + minor*100 + patch. */

@@ -33,7 +33,7 @@ typedef enum autolic_event_type {
 	AUTOLIC_EVENT_SEAT_GRANTED = 5,      /**< SEAT-3: `recipient` was granted `product`. */
 	AUTOLIC_EVENT_SEAT_REVOKED = 6,      /**< SEAT-3: `recipient` lost `product`. */
 	AUTOLIC_EVENT_FLEX_ASSIGNED = 7,     /**< FLEX-7: `recipient` may now use Flex products. */
-	AUTOLIC_EVENT_FLEX_LOW_BALANCE = 8,  /**< FLEX-12: the team's balance fell below its threshold. */
+	AUTOLIC_EVENT_FLEX_LOW_BALANCE = 8,  /**< FLEX-12: the team's balance fell below its threshold; one event per administrator of the team (`recipient`). */
 	AUTOLIC_EVENT_FLEX_SESSION_ENDED = 9,/**< FLEX-3/5: a session ended because a window could not be paid. */
 	AUTOLIC_EVENT_OPERATOR_DEACTIVATED = 10, /**< OPS-3/OPS-5: an operator was deactivated (see `text`). */
 	AUTOLIC_EVENT_DOWNLOAD_AVAILABLE = 11,   /**< ROLE-6/8: a new download is offered. */

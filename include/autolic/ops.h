@@ -523,6 +523,45 @@ AUTOLIC_EXTERN int autolic_ops_operator_record_production(autolic_db *db, autoli
 AUTOLIC_EXTERN int autolic_ops_operator_get(autolic_db *db, autolic_id op,
                                             autolic_ops_operator_info *info);
 
+/** An iterator over a hub's operators. Opaque. */
+typedef struct autolic_ops_operator_iter autolic_ops_operator_iter;
+
+/**
+ * @brief Start iterating over a hub's operators, licensed and OPS-3 ones, active and
+ *        deactivated, ascending by operator id (OPS-2, OPS-3, OPS-5).
+ *
+ * The iterator is a snapshot taken in one transaction, each operator as
+ * autolic_ops_operator_get() would read it then; later changes are not seen.
+ * Reading needs no role.
+ * @param db the database.
+ * @param hub the hub.
+ * @param[out] out the iterator; free it with autolic_ops_operator_iter_free(). Set to
+ *        NULL on failure.
+ * @return 0; ::AUTOLIC_EINVAL (NULL db or out); ::AUTOLIC_ENOTFOUND (no such hub);
+ *         ::AUTOLIC_ENOMEM; ::AUTOLIC_ECORRUPT; a storage error.
+ * @par Thread-safety: safe; the iterator belongs to one thread at a time.
+ */
+AUTOLIC_EXTERN int autolic_ops_operator_iter_new(autolic_db *db, autolic_id hub,
+                                                 autolic_ops_operator_iter **out);
+
+/**
+ * @brief The next operator of the snapshot.
+ * @param it the iterator.
+ * @param[in,out] info filled; set `info->version` first (kept as set).
+ * @return 0; ::AUTOLIC_ITEROVER after the last one; ::AUTOLIC_EINVAL (NULL);
+ *         ::AUTOLIC_EVERSION (info->version unknown).
+ * @par Thread-safety: one thread at a time per iterator.
+ */
+AUTOLIC_EXTERN int autolic_ops_operator_iter_next(autolic_ops_operator_iter *it,
+                                                  autolic_ops_operator_info *info);
+
+/**
+ * @brief Release an iterator (NULL is fine).
+ * @param it the iterator.
+ * @par Thread-safety: one thread at a time per iterator.
+ */
+AUTOLIC_EXTERN void autolic_ops_operator_iter_free(autolic_ops_operator_iter *it);
+
 /**
  * @brief Find an operator by number within a hub.
  * @param db the database.

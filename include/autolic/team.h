@@ -142,6 +142,56 @@ AUTOLIC_EXTERN int autolic_team_remove_admin(autolic_db *db, autolic_id actor, a
 AUTOLIC_EXTERN int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team,
                                             autolic_id account);
 
+/** Current version of ::autolic_team_membership. */
+#define AUTOLIC_TEAM_MEMBERSHIP_VERSION 1
+
+/** @brief A team an account belongs to, and its role there. Filled by the library; set
+ *         `version` first. */
+typedef struct autolic_team_membership {
+	unsigned int version;                 /**< ::AUTOLIC_TEAM_MEMBERSHIP_VERSION. */
+	autolic_id team;                      /**< The team's id. */
+	char name[AUTOLIC_TEAM_NAME_MAX + 1]; /**< The team's name. */
+	int role; /**< An ::autolic_team_role; ::AUTOLIC_TEAM_NONE when listing every team. */
+} autolic_team_membership;
+
+/** An iterator over teams. Opaque. */
+typedef struct autolic_team_iter autolic_team_iter;
+
+/**
+ * @brief Start iterating over the teams an account belongs to, ascending by team id
+ *        (APS-1, ROLE-3).
+ *
+ * The iterator is a snapshot taken in one transaction: later changes by any
+ * thread do not affect it. Reading needs no role.
+ * @param db the database.
+ * @param account the account whose teams to list (any state: a removed account has
+ *        none); 0 lists every team, each with role ::AUTOLIC_TEAM_NONE.
+ * @param[out] out the iterator; free it with autolic_team_iter_free(). Set to NULL
+ *        on failure.
+ * @return 0; ::AUTOLIC_EINVAL (NULL db or out); ::AUTOLIC_ENOTFOUND (no such
+ *         account); ::AUTOLIC_ENOMEM; ::AUTOLIC_ECORRUPT; a storage error.
+ * @par Thread-safety: safe; the iterator belongs to one thread at a time.
+ */
+AUTOLIC_EXTERN int autolic_team_iter_new(autolic_db *db, autolic_id account,
+                                         autolic_team_iter **out);
+
+/**
+ * @brief The next team of the snapshot.
+ * @param it the iterator.
+ * @param[in,out] m filled; set `m->version` first (kept as set).
+ * @return 0; ::AUTOLIC_ITEROVER after the last one; ::AUTOLIC_EINVAL (NULL);
+ *         ::AUTOLIC_EVERSION (m->version unknown).
+ * @par Thread-safety: one thread at a time per iterator.
+ */
+AUTOLIC_EXTERN int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m);
+
+/**
+ * @brief Release an iterator (NULL is fine).
+ * @param it the iterator.
+ * @par Thread-safety: one thread at a time per iterator.
+ */
+AUTOLIC_EXTERN void autolic_team_iter_free(autolic_team_iter *it);
+
 #ifdef __cplusplus
 }
 #endif

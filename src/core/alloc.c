@@ -49,12 +49,3 @@ void al_free(const al_alloc *a, void *p)
 	if (p)
 		a->free_fn(p, a->ctx);
 }
-
-char *al_strdup(const al_alloc *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = al_malloc(a, n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}

@@ -15,6 +15,5 @@ void *al_malloc(const al_alloc *a, size_t n);
 void *al_calloc(const al_alloc *a, size_t count, size_t n);
 void *al_realloc(const al_alloc *a, void *p, size_t n);
 void al_free(const al_alloc *a, void *p);
-char *al_strdup(const al_alloc *a, const char *s);
 
 #endif

@@ -106,11 +106,13 @@ void al_dec_str(al_rd *r, char *dst, size_t cap)
 	const unsigned char *q = al_rd_take(r, n);
 	if (!q || n >= cap || memchr(q, 0, n)) {
 		r->bad = 1;
-		dst[0] = 0;
+		memset(dst, 0, cap);
 		return;
 	}
+	/* the whole buffer is written: public structs copy these arrays whole, and
+	 * nothing of an earlier use may show after the terminator */
 	memcpy(dst, q, n);
-	dst[n] = 0;
+	memset(dst + n, 0, cap - n);
 }
 
 char *al_dec_strdup(al_rd *r, const al_alloc *a)

@@ -110,7 +110,8 @@ static inline uint64_t al_dec_u64(al_rd *r)
 	return v;
 }
 static inline int64_t al_dec_i64(al_rd *r) { return (int64_t)al_dec_u64(r); }
-/* Copy into dst (capacity cap including NUL); too long is corruption. */
+/* Copy into dst (capacity cap including NUL), zero-filling the rest of dst;
+ * too long is corruption (dst is then all zero). */
 void al_dec_str(al_rd *r, char *dst, size_t cap);
 /* Copy into a new allocation. */
 char *al_dec_strdup(al_rd *r, const al_alloc *a);

@@ -32,24 +32,30 @@ void al_evq_clear(al_evq *q, const al_alloc *a)
 	q->n = 0;
 }
 
-static int evq_append(al_evq *dst, al_evq *src, const al_alloc *a)
+/* Room in dst for `more` events. */
+static int evq_reserve(al_evq *dst, size_t more, const al_alloc *a)
 {
-	if (src->n == 0)
+	if (dst->n + more <= dst->cap)
 		return 0;
-	if (dst->n + src->n > dst->cap) {
-		size_t cap = dst->cap ? dst->cap : 8;
-		while (cap < dst->n + src->n)
-			cap *= 2;
-		al_event_rec *v = al_realloc(a, dst->v, cap * sizeof(*v));
-		if (!v)
-			return AUTOLIC_ENOMEM;
-		dst->v = v;
-		dst->cap = cap;
-	}
+	size_t cap = dst->cap ? dst->cap : 8;
+	while (cap < dst->n + more)
+		cap *= 2;
+	al_event_rec *v = al_realloc(a, dst->v, cap * sizeof(*v));
+	if (!v)
+		return AUTOLIC_ENOMEM;
+	dst->v = v;
+	dst->cap = cap;
+	return 0;
+}
+
+/* Move src's events to the end of dst, which has room for them. */
+static void evq_move(al_evq *dst, al_evq *src)
+{
+	if (!src->n)
+		return;
 	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
 	dst->n += src->n;
 	src->n = 0;
-	return 0;
 }
 
 int al_txn_event(al_txn *t, int type, autolic_id recipient, autolic_id team, autolic_id object,
@@ -141,6 +147,21 @@ int al_txn_get(al_txn *t, const al_key *k, al_buf *out)
 	al_buf_reset(out);
 	al_buf_put(out, v, vl);
 	return al_buf_check(out);
+}
+
+int al_txn_get_rec(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r,
+                   const char *missing, ...)
+{
+	int rc = al_txn_get(t, k, b);
+	if (rc == AUTOLIC_ENOTFOUND && missing) {
+		char text[400];
+		va_list ap;
+		va_start(ap, missing);
+		vsnprintf(text, sizeof text, missing, ap);
+		va_end(ap);
+		return al_err(rc, "%s", text);
+	}
+	return rc ? rc : al_rec_open(r, b->p, b->len, tag);
 }
 
 int al_txn_exists(al_txn *t, const al_key *k)
@@ -285,10 +306,14 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 		rc = fn(&t, arg);
 		if (!rc) {
 			if (in_batch) {
-				if (has_savepoints(st) && (rc = st->release(st->ctx)) != 0)
-					rc = al_storage_err(rc, "release");
-				if (!rc && (rc = evq_append(&db->batch_events, &t.events, &db->alloc)) != 0)
+				/* Room for the events before the savepoint goes: once it
+				 * is released the call can no longer be undone alone. */
+				if (evq_reserve(&db->batch_events, t.events.n, &db->alloc) != 0)
 					rc = al_err(AUTOLIC_ENOMEM, "out of memory keeping the batch's events");
+				else if (has_savepoints(st) && (rc = st->release(st->ctx)) != 0)
+					rc = al_storage_err(rc, "release");
+				else
+					evq_move(&db->batch_events, &t.events);
 			} else if ((rc = st->commit(st->ctx)) != 0) {
 				rc = al_storage_err(rc, "commit");
 			}

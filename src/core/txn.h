@@ -46,6 +46,12 @@ const al_alloc *al_db_alloc(const autolic_db *db);
 
 /* Storage access. Errors carry a message naming the operation. */
 int al_txn_get(al_txn *t, const al_key *k, al_buf *out);  /* AUTOLIC_ENOTFOUND when absent */
+/* Read the record at `k` into `b` (initialised by the caller, who frees it)
+ * and open it as a record of `tag` in `r`: 0; AUTOLIC_ENOTFOUND when absent,
+ * with the message `missing` (printf-style) when given, none when NULL;
+ * AUTOLIC_EVERSION / AUTOLIC_ECORRUPT from al_rec_open; a storage error. */
+int al_txn_get_rec(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r,
+                   const char *missing, ...) __attribute__((format(printf, 6, 7)));
 int al_txn_exists(al_txn *t, const al_key *k);            /* 1, 0 or an error */
 int al_txn_put(al_txn *t, const al_key *k, const al_buf *val);
 int al_txn_put_raw(al_txn *t, const al_key *k, const void *val, size_t vlen);

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,7 +269,9 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 	const gen_keys k = keys_for(res->generation, res->salt);
 
 	size_t pos = HDR_SIZE, txn_start = HDR_SIZE, good_end = HDR_SIZE;
-	uint32_t ops = 0;
+	/* Operations since the last commit. Wider than the commit record's
+	 * count, so it cannot wrap: a longer run fails the count check. */
+	uint64_t ops = 0;
 	const char *why = NULL;
 	while (pos < len) {
 		if (!frame_valid(buf, len, pos, &k, &why))
@@ -281,16 +284,8 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 				why = "malformed put record";
 				break;
 			}
-			if (ops == UINT32_MAX) {
-				why = "transaction too long";
-				break;
-			}
 			ops++;
 		} else if (type == REC_DEL) {
-			if (ops == UINT32_MAX) {
-				why = "transaction too long";
-				break;
-			}
 			ops++;
 		} else {
 			uint64_t seq = get64(pl), claim = get64(pl + 8);
@@ -619,28 +614,37 @@ static int wait_durable(jr *j, uint64_t target)
 		pthread_mutex_lock(&j->mu);
 		j->syncing = 0;
 		j->n_syncs++;
+		/* One sync at a time, and it started below upto: a success moves
+		 * durable_off forward. */
 		if (rc != 0)
 			set_sticky(j, "fdatasync", e);
-		else if (upto > j->durable_off)
+		else
 			j->durable_off = upto;
 		pthread_cond_broadcast(&j->sync_cv);
 	}
 	return 0;
 }
 
+/* Wait for the transaction lock and take it (mutex held; the calling thread
+ * does not hold it). */
+static void txn_wait(jr *j)
+{
+	while (j->txn_active)
+		pthread_cond_wait(&j->txn_cv, &j->mu);
+	j->txn_active = 1;
+	j->owner = pthread_self();
+	j->txn_write = 0;
+}
+
+/* The same for a caller that may already hold it: that is refused. */
 static int txn_acquire(jr *j)
 {
-	pthread_t self = pthread_self();
-	if (j->txn_active && pthread_equal(j->owner, self)) {
+	if (j->txn_active && pthread_equal(j->owner, pthread_self())) {
 		autolic_storage_set_error(
 		    "journal '%s': this thread already has a transaction open", j->path);
 		return AUTOLIC_ESTATE;
 	}
-	while (j->txn_active)
-		pthread_cond_wait(&j->txn_cv, &j->mu);
-	j->txn_active = 1;
-	j->owner = self;
-	j->txn_write = 0;
+	txn_wait(j);
 	return 0;
 }
 
@@ -667,8 +671,12 @@ static int txn_mine(jr *j)
 
 static int tx_reserve(jr *j, size_t extra)
 {
+#if SIZE_MAX <= UINT32_MAX
+	/* extra is at most a frame plus MAX_PAYLOAD, and tx_len no more than was
+	 * allocated: only a 32-bit size_t can overflow here. */
 	if (extra > SIZE_MAX - j->tx_len)
 		return AUTOLIC_ENOMEM;
+#endif
 	size_t need = j->tx_len + extra;
 	if (need <= j->tx_cap)
 		return 0;
@@ -709,8 +717,6 @@ typedef struct snap {
 
 static int snap_flush(snap *s)
 {
-	if (!s->len)
-		return 0;
 	if (write_all(s->j, s->fd, s->buf, s->len, s->off) != 0) {
 		s->err = errno;
 		return AUTOLIC_ESTORAGE;
@@ -781,9 +787,7 @@ static uint64_t fresh_salt(uint64_t avoid)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	s = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)ts.tv_sec ^
 	    (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&s;
-	if (!s || s == avoid)
-		s = avoid + 0x9E3779B97F4A7C15ull;
-	return s;
+	return s && s != avoid ? s : avoid + 0x9E3779B97F4A7C15ull;
 }
 
 /*
@@ -794,11 +798,12 @@ static uint64_t fresh_salt(uint64_t avoid)
  */
 static int compact_locked(jr *j)
 {
+	/* Once everything appended is synced no sync is running, and none can
+	 * start: one starts only below append_off, which cannot grow while we
+	 * hold the transaction lock. So the old descriptor is ours to close. */
 	int rc = wait_durable(j, j->append_off);
 	if (rc)
 		return rc;
-	while (j->syncing)
-		pthread_cond_wait(&j->sync_cv, &j->mu);
 	pthread_mutex_unlock(&j->mu);
 
 	char eb[128];
@@ -886,10 +891,10 @@ static int compact_locked(jr *j)
 	}
 	return 0;
 
-fail:
+fail: /* every failure but ENOMEM names its step */
 	if (rc == AUTOLIC_ENOMEM)
 		autolic_storage_set_error("journal '%s': out of memory while compacting", j->path);
-	else if (step)
+	else
 		autolic_storage_set_error("journal '%s': compaction failed %s: %s (the journal is "
 		                          "unchanged)",
 		                          j->path, step, errtext(e, eb, sizeof eb));
@@ -906,11 +911,11 @@ fail_quiet:
 /* After a commit (mutex held, no transaction owned): compact when due. */
 static void maybe_auto_compact(jr *j)
 {
-	if ((j->flags & AUTOLIC_JOURNAL_NO_AUTO_COMPACT) || j->readonly || j->sticky ||
+	/* (A commit that wrote something was made on a writable handle.) */
+	if ((j->flags & AUTOLIC_JOURNAL_NO_AUTO_COMPACT) || j->sticky ||
 	    j->append_off < j->min_bytes || j->append_off < j->next_auto)
 		return;
-	if (txn_acquire(j) != 0)
-		return;
+	txn_wait(j); /* the committing thread has just released it */
 	uint64_t live = live_estimate(j);
 	uint64_t due = live + live / 100 * j->ratio + (live % 100) * j->ratio / 100;
 	if (j->append_off > due && !j->sticky) {
@@ -937,8 +942,10 @@ static int reader_acquire(jr *j)
 		int rc = wait_durable(j, j->append_off);
 		if (rc)
 			return rc;
-		if (!j->txn_active && j->durable_off >= j->append_off)
-			return txn_acquire(j);
+		if (!j->txn_active && j->durable_off >= j->append_off) {
+			txn_wait(j);
+			return 0;
+		}
 		if (j->txn_active)
 			pthread_cond_wait(&j->txn_cv, &j->mu);
 	}
@@ -995,25 +1002,20 @@ static int jr_put(void *ctx, const void *key, size_t klen, const void *val, size
 	int rc = check_writable(j);
 	if (rc)
 		return rc;
-	if (klen > MAX_PAYLOAD - 4 || vlen > MAX_PAYLOAD - 4 - klen) {
+	/* The commit record counts operations in 32 bits (like jr_del). */
+	if (klen > MAX_PAYLOAD - 4 || vlen > MAX_PAYLOAD - 4 - klen || j->tx_ops == UINT32_MAX) {
 		autolic_storage_set_error("journal '%s': key and value too large (%zu + %zu bytes; "
-		                          "at most %u per record)",
+		                          "at most %u per record) or transaction too long",
 		                          j->path, klen, vlen, (unsigned)(MAX_PAYLOAD - 4));
-		return AUTOLIC_EINVAL;
-	}
-	if (j->tx_ops == UINT32_MAX) {
-		autolic_storage_set_error("journal '%s': too many operations in one transaction",
-		                          j->path);
 		return AUTOLIC_EINVAL;
 	}
 	size_t n = put_size(klen, vlen);
 	rc = tx_reserve(j, n);
 	if (rc)
 		return rc;
-	rc = al_map_put(j->map, key, klen, val, vlen);
+	rc = al_map_put(j->map, key, klen, val, vlen); /* sizes checked: only ENOMEM */
 	if (rc) {
-		if (rc == AUTOLIC_ENOMEM)
-			autolic_storage_set_error("journal '%s': out of memory", j->path);
+		autolic_storage_set_error("journal '%s': out of memory", j->path);
 		return rc;
 	}
 	unsigned char kl[4];
@@ -1148,11 +1150,9 @@ static int jr_savepoint(void *ctx)
 		j->sp = p;
 		j->sp_cap = cap;
 	}
-	int rc = al_map_savepoint(j->map);
+	int rc = al_map_savepoint(j->map); /* inside a transaction: only ENOMEM */
 	if (rc) {
-		if (rc == AUTOLIC_ENOMEM)
-			autolic_storage_set_error("journal '%s': out of memory for a savepoint",
-			                          j->path);
+		autolic_storage_set_error("journal '%s': out of memory for a savepoint", j->path);
 		return rc;
 	}
 	j->sp[j->sp_n].len = j->tx_len;
@@ -1166,10 +1166,11 @@ static int jr_release(void *ctx)
 	jr *j = ctx;
 	if (!txn_mine(j))
 		return AUTOLIC_ESTATE;
-	if (!j->sp_n || al_map_release(j->map) != 0) {
+	if (!j->sp_n) {
 		autolic_storage_set_error("journal '%s': no savepoint to release", j->path);
 		return AUTOLIC_ESTATE;
 	}
+	(void)al_map_release(j->map); /* the map holds one savepoint per entry of sp */
 	j->sp_n--;
 	return 0;
 }
@@ -1179,10 +1180,11 @@ static int jr_rollback_to(void *ctx)
 	jr *j = ctx;
 	if (!txn_mine(j))
 		return AUTOLIC_ESTATE;
-	if (!j->sp_n || al_map_rollback_to(j->map) != 0) {
+	if (!j->sp_n) {
 		autolic_storage_set_error("journal '%s': no savepoint to roll back to", j->path);
 		return AUTOLIC_ESTATE;
 	}
+	(void)al_map_rollback_to(j->map);
 	j->sp_n--;
 	j->tx_len = j->sp[j->sp_n].len;
 	j->tx_ops = j->sp[j->sp_n].ops;
@@ -1216,7 +1218,7 @@ static void jr_free(void *ctx)
 		al_map_txn_rollback(j->map);
 	/* Leave a mark vouching for everything written, so that later damage
 	 * anywhere in the file reads as corruption rather than a torn tail. */
-	if (!j->readonly && !j->sticky && j->fd >= 0 && j->claimed < j->append_off &&
+	if (!j->readonly && !j->sticky && j->claimed < j->append_off &&
 	    j->mark_end != j->append_off && j->durable_off == j->append_off) {
 		unsigned char rec[FRAME + MARK_LEN], pl[MARK_LEN];
 		put64(pl, j->seq);
@@ -1283,10 +1285,12 @@ static int sink_put(void *arg, const void *k, size_t kl, const void *v, size_t v
 	return al_map_put(arg, k, kl, v, vl);
 }
 
+/* Outside a transaction the map's delete cannot fail; a key already absent
+ * is fine. */
 static int sink_del(void *arg, const void *k, size_t kl)
 {
-	int rc = al_map_del(arg, k, kl);
-	return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+	(void)al_map_del(arg, k, kl);
+	return 0;
 }
 
 /* Open and lock the file, retrying when a compaction by another handle
@@ -1350,10 +1354,12 @@ static int read_file(jr *j, unsigned char **out, size_t *len)
 	struct stat st;
 	if (fstat(j->fd, &st) != 0)
 		return open_error(j->path, "cannot stat", errno);
+#if SIZE_MAX <= UINT32_MAX /* a 64-bit size_t holds any file size */
 	if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX - 1) {
 		autolic_storage_set_error("journal '%s' is too large to load", j->path);
 		return AUTOLIC_ENOMEM;
 	}
+#endif
 	size_t n = (size_t)st.st_size;
 	unsigned char *b = j->alloc.malloc_fn(n ? n : 1, j->alloc.ctx);
 	if (!b) {
@@ -1616,7 +1622,7 @@ int al_journal_stats_get(const autolic_storage *st, al_journal_stats *out)
 	pthread_mutex_lock(&j->mu);
 	int mine = j->txn_active && pthread_equal(j->owner, pthread_self());
 	if (!mine)
-		(void)txn_acquire(j);
+		txn_wait(j);
 	out->file_bytes = j->append_off;
 	out->live_bytes = live_estimate(j);
 	out->generation = j->generation;

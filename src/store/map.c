@@ -66,7 +66,7 @@ typedef struct undo {
 struct al_map {
 	al_alloc alloc;
 	node *root;
-	size_t count, payload, memory;
+	size_t count, payload;
 	int logging;
 	undo *log;
 	size_t nlog, caplog;
@@ -182,9 +182,7 @@ static unsigned child_index(const node *pa, const node *x)
 	return i;
 }
 
-/* ---- memory ---- */
-
-static size_t ent_size(const ent *e) { return sizeof(ent) + e->klen + e->vlen; }
+/* ---- allocation ---- */
 
 static ent *ent_new(al_map *m, const void *key, size_t klen, const void *val, size_t vlen)
 {
@@ -200,11 +198,7 @@ static ent *ent_new(al_map *m, const void *key, size_t klen, const void *val, si
 	return e;
 }
 
-static void ent_free(al_map *m, ent *e)
-{
-	m->memory -= ent_size(e);
-	al_free(&m->alloc, e);
-}
+static void ent_free(al_map *m, ent *e) { al_free(&m->alloc, e); }
 
 static node *node_new(al_map *m, int leaf)
 {
@@ -220,23 +214,17 @@ static node *node_new(al_map *m, int leaf)
 	return x;
 }
 
-static void node_free(al_map *m, node *x)
-{
-	m->memory -= x->leaf ? LEAF_SIZE : INNER_SIZE;
-	al_free(&m->alloc, x);
-}
+static void node_free(al_map *m, node *x) { al_free(&m->alloc, x); }
 
-/* Live entries: count, payload and memory. */
+/* Live entries: count and payload. */
 static void account_in(al_map *m, const ent *e, int sign)
 {
 	if (sign > 0) {
 		m->count++;
 		m->payload += (size_t)e->klen + e->vlen;
-		m->memory += ent_size(e);
 	} else {
 		m->count--;
 		m->payload -= (size_t)e->klen + e->vlen;
-		m->memory -= ent_size(e);
 	}
 }
 
@@ -253,7 +241,6 @@ int al_map_new(al_map **out, const autolic_allocator *alloc)
 		al_free(&a, m);
 		return AUTOLIC_ENOMEM;
 	}
-	m->memory = sizeof(*m) + LEAF_SIZE;
 	*out = m;
 	return 0;
 }
@@ -433,8 +420,6 @@ int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end
 
 size_t al_map_count(const al_map *m) { return m->count; }
 size_t al_map_payload(const al_map *m) { return m->payload; }
-size_t al_map_memory(const al_map *m) { return m->memory; }
-int al_map_in_txn(const al_map *m) { return m->logging; }
 
 /* ---- changing ---- */
 
@@ -446,7 +431,6 @@ static int reserve_log(al_map *m)
 	undo *p = al_realloc(&m->alloc, m->log, cap * sizeof(*p));
 	if (!p)
 		return AUTOLIC_ENOMEM;
-	m->memory += (cap - m->caplog) * sizeof(*p);
 	m->log = p;
 	m->caplog = cap;
 	return 0;
@@ -462,8 +446,6 @@ static void retire(al_map *m, ent *old, ent *new)
 		m->log[m->nlog].new = new;
 		m->log[m->nlog].inplace = 0;
 		m->nlog++;
-		if (old)
-			m->memory += ent_size(old);
 	} else if (old) {
 		al_free(&m->alloc, old);
 	}
@@ -554,7 +536,6 @@ static int plan_split(al_map *m, node *x, unsigned i, const ent *e, split_plan *
 static void split(al_map *m, node *x, unsigned i, unsigned h, split_plan *s)
 {
 	node *r = s->nodes[s->used++];
-	m->memory += LEAF_SIZE;
 	r->n = (uint16_t)(FAN - h);
 	memcpy(r->p, &x->p[h], r->n * sizeof(pfx));
 	memcpy(r->e, &x->e[h], r->n * sizeof(ent *));
@@ -563,7 +544,6 @@ static void split(al_map *m, node *x, unsigned i, unsigned h, split_plan *s)
 	r->last = i < h ? NO_SLOT : (uint8_t)(i - h);
 	ent *sep = s->sep;
 	s->sep = NULL;
-	m->memory += ent_size(sep);
 	pfx sp = r->p[0];
 	node *left = x, *right = r;
 	for (;;) {
@@ -571,7 +551,6 @@ static void split(al_map *m, node *x, unsigned i, unsigned h, split_plan *s)
 		if (!pa) {
 			node *root = s->root;
 			s->root = NULL;
-			m->memory += INNER_SIZE;
 			root->n = 1;
 			root->p[0] = sp;
 			root->e[0] = sep;
@@ -590,7 +569,6 @@ static void split(al_map *m, node *x, unsigned i, unsigned h, split_plan *s)
 			return;
 		/* pa holds FAN separators: the middle one moves up */
 		node *q = s->nodes[s->used++];
-		m->memory += INNER_SIZE;
 		unsigned mid = FAN / 2;
 		q->n = (uint16_t)(FAN - mid - 1);
 		memcpy(q->p, &pa->p[mid + 1], q->n * sizeof(pfx));
@@ -608,8 +586,10 @@ static void split(al_map *m, node *x, unsigned i, unsigned h, split_plan *s)
 
 int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t vlen)
 {
-	if (klen > UINT32_MAX || vlen > UINT32_MAX)
+	if (klen > UINT32_MAX)
 		return AUTOLIC_EINVAL;
+	if (vlen > UINT32_MAX || vlen > SIZE_MAX - sizeof(ent) - klen)
+		return AUTOLIC_ENOMEM; /* no entry can hold it */
 	if (reserve_log(m))
 		return AUTOLIC_ENOMEM;
 	pfx kp = key_pfx(key, klen);
@@ -709,7 +689,6 @@ static void undo_to(al_map *m, size_t to)
 			/* the entry this change put in place is at slot i */
 			if (u->old) {
 				x->e[i] = u->old;
-				m->memory -= ent_size(u->old);
 				account_in(m, u->old, 1);
 			} else {
 				slot_remove(x, i);
@@ -721,7 +700,6 @@ static void undo_to(al_map *m, size_t to)
 		} else {
 			/* a delete: the leaf has room again (see the top of this file) */
 			slot_insert(x, i, kp, u->old);
-			m->memory -= ent_size(u->old);
 			account_in(m, u->old, 1);
 		}
 	}
@@ -752,7 +730,6 @@ int al_map_savepoint(al_map *m)
 		size_t *p = al_realloc(&m->alloc, m->saves, cap * sizeof(*p));
 		if (!p)
 			return AUTOLIC_ENOMEM;
-		m->memory += (cap - m->capsaves) * sizeof(*p);
 		m->saves = p;
 		m->capsaves = cap;
 	}

@@ -21,8 +21,9 @@ void al_map_free(al_map *m);
 /* Returns 0 with *val and *vlen pointing into the map (valid until the next
  * change), or AUTOLIC_ENOTFOUND. */
 int al_map_get(const al_map *m, const void *key, size_t klen, const void **val, size_t *vlen);
-/* Copies key and value. 0, AUTOLIC_ENOMEM (map unchanged), or AUTOLIC_EINVAL
- * for a key or value over 4 GiB. */
+/* Copies key and value. 0, AUTOLIC_EINVAL (key longer than 4 GiB) or
+ * AUTOLIC_ENOMEM (map unchanged; also for a value of 4 GiB or more, which
+ * no entry can hold). */
 int al_map_put(al_map *m, const void *key, size_t klen, const void *val, size_t vlen);
 /* 0, AUTOLIC_ENOTFOUND or AUTOLIC_ENOMEM (map unchanged). */
 int al_map_del(al_map *m, const void *key, size_t klen);
@@ -33,7 +34,6 @@ int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end
 
 size_t al_map_count(const al_map *m);       /* live keys */
 size_t al_map_payload(const al_map *m);     /* bytes of live keys and values */
-size_t al_map_memory(const al_map *m);      /* bytes held, including overhead */
 
 /* Transactions: between txn_begin and txn_commit/txn_rollback every change is
  * logged. Savepoints nest inside a transaction. Outside a transaction changes
@@ -41,10 +41,9 @@ size_t al_map_memory(const al_map *m);      /* bytes held, including overhead */
 void al_map_txn_begin(al_map *m);
 void al_map_txn_commit(al_map *m);
 void al_map_txn_rollback(al_map *m);
-int al_map_savepoint(al_map *m);    /* 0 or AUTOLIC_ENOMEM */
+int al_map_savepoint(al_map *m);    /* 0, AUTOLIC_ESTATE (no transaction) or AUTOLIC_ENOMEM */
 int al_map_release(al_map *m);      /* 0 or AUTOLIC_ESTATE (no savepoint) */
 int al_map_rollback_to(al_map *m);  /* 0 or AUTOLIC_ESTATE (no savepoint) */
-int al_map_in_txn(const al_map *m);
 
 /* Tests: verify the tree's structure and sums; NULL when sound, else what
  * is wrong. `depth` (may be NULL) receives the number of levels. */

@@ -30,8 +30,11 @@ static int mem_put(void *ctx, const void *k, size_t kl, const void *v, size_t vl
 {
 	mem_store *s = ctx;
 	int rc = al_map_put(s->map, k, kl, v, vl);
-	if (rc)
-		autolic_storage_set_error("memory store: out of memory storing %zu bytes", kl + vl);
+	if (rc == AUTOLIC_EINVAL)
+		autolic_storage_set_error("memory store: key of %zu bytes is too long", kl);
+	else if (rc)
+		autolic_storage_set_error("memory store: out of memory storing %zu + %zu bytes", kl,
+		                          vl);
 	return rc;
 }
 

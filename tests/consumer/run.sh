@@ -43,4 +43,23 @@ if [ -f "$libdir/autolic-sqlite.pc" ]; then
     && { echo "libautolic depends on libsqlite3" >&2; exit 1; }
   sqlite_msg="; libautolic-sqlite through pkg-config"
 fi
-echo "consumers built and ran: find_package C/C++, pkg-config shared/static; SONAME $soname$sqlite_msg"
+# the optional PostgreSQL backend, when it was built: a consumer through
+# pkg-config run against a throw-away server, its exports, and the core
+# library still free of libpq
+pg_msg=""
+if [ -f "$libdir/autolic-pg.pc" ]; then
+  cc -std=c99 -Wall -Wextra -Werror "$here/consumer_pg.c" -o "$work/pcpg" \
+    $(pkg-config --cflags --libs autolic-pg)
+  if "$src/tests/pg_server.sh" bindir >/dev/null 2>&1 || [ "${CI:-}" = true ]; then
+    "$src/tests/pg_server.sh" run env LD_LIBRARY_PATH="$work/prefix/lib" "$work/pcpg"
+    pg_msg="; libautolic-pg through pkg-config, run against a server"
+  else
+    pg_msg="; libautolic-pg through pkg-config (built; no PostgreSQL server binaries to run it)"
+  fi
+  nm -D --defined-only "$work/prefix/lib/libautolic-pg.so" | awk '{print $3}' \
+    | grep -vE '^(autolic_pg_|autolic_store_pg_|LIBAUTOLIC_PG)' \
+    && { echo "libautolic-pg exports a foreign symbol" >&2; exit 1; }
+  objdump -p "$work/prefix/lib/libautolic.so" | grep -q 'NEEDED.*libpq' \
+    && { echo "libautolic depends on libpq" >&2; exit 1; }
+fi
+echo "consumers built and ran: find_package C/C++, pkg-config shared/static; SONAME $soname$sqlite_msg$pg_msg"

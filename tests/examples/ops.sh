@@ -73,6 +73,10 @@ has "1 operator(s) deactivated"; has "[OPS-5] operator 13"
 expect 0 $ops --tenant tina@plant.example --json operator show 11 12 13 T1
 json '[o["active"] for o in d["operators"]] == [True, True, False, True]'
 json 'd["operators"][2]["reason"] == 3 and "OPS-5" in d["operators"][2]["status"]'
+# the whole hub from one listing, in id order, the same answers
+expect 0 $ops --tenant tina@plant.example --json operator list
+json '[(o["number"], o["active"]) for o in d["operators"]] == [("11", True), ("12", True), ("13", False), ("T1", True)]'
+expect 2 $ops --tenant tina@plant.example operator list 11
 expect 3 $ops "${t[@]}" hub provision  # already provisioned
 # licences shrink: the operator with the oldest production goes (OPS-5)
 expect 0 $ops "${t[@]}" subscription set-quantity 2 1

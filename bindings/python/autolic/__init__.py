@@ -23,7 +23,7 @@ from .journal import JournalStore
 
 
 def version():
-    """The runtime library's version string, e.g. ``"0.1.0"``."""
+    """The runtime library's version string, e.g. ``"1.0.0"``."""
     return C.autolic_version(None, None, None).decode("ascii")
 
 
@@ -40,7 +40,7 @@ def strerror(code):
     return C.autolic_strerror(code).decode("utf-8", "replace")
 
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 __all__ = [
     "C", "library_path", "version", "version_info", "strerror", "to_time", "from_time", "UTC",
     "Database", "Event", "EventType", "Backend", "MemoryStore", "RawStorage", "SqliteBackend",

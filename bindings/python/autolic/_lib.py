@@ -8,7 +8,7 @@ Lookup order (the first that loads wins):
 3. The build tree, for developers: ``<repo>/build/*/libautolic.so`` relative to
    ``bindings/python``, newest first, skipping sanitizer builds (they cannot be
    loaded into a plain interpreter).
-4. The system: ``ctypes.util.find_library("autolic")`` then ``libautolic.so.0``.
+4. The system: ``ctypes.util.find_library("autolic")`` then ``libautolic.so.1``.
 
 Every table entry is ``(name, argtypes, restype)`` or
 ``(name, argtypes, restype, errcheck)``. Without an explicit errcheck, a
@@ -63,7 +63,7 @@ def candidates():
     found = ctypes.util.find_library("autolic")
     if found:
         out.append(("system", found))
-    out.append(("system", "libautolic.so.0"))
+    out.append(("system", "libautolic.so.1"))
     return out
 
 

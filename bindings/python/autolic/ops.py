@@ -7,6 +7,7 @@ from typing import Optional
 
 from ._api import core as _c
 from ._api import ops as _o
+from ._handle import iterate
 from ._lib import C, dec, enc
 from ._time import from_time, from_time_or_none, to_time
 from .team import _enum
@@ -251,15 +252,36 @@ def operator_record_production(db, actor, op, at):
     C.autolic_ops_operator_record_production(db, actor, op, to_time(at))
 
 
-def operator_get(db, op):
-    """Read an operator; raises NotFound."""
-    i = _o.OperatorInfo()
-    i.version = _o.OPERATOR_INFO_VERSION
-    C.autolic_ops_operator_get(db, op, ctypes.byref(i))
+def _operator_from_c(i):
     return Operator(i.id, i.hub, dec(i.number), dec(i.name), i.user or None, bool(i.active),
                     _enum(Reason, i.reason), from_time(i.created),
                     from_time_or_none(i.deactivated), bool(i.has_production),
                     from_time_or_none(i.last_production), i.production_count)
+
+
+def _new_operator_info():
+    i = _o.OperatorInfo()
+    i.version = _o.OPERATOR_INFO_VERSION
+    return i
+
+
+def operator_get(db, op):
+    """Read an operator; raises NotFound."""
+    i = _new_operator_info()
+    C.autolic_ops_operator_get(db, op, ctypes.byref(i))
+    return _operator_from_c(i)
+
+
+def operators(db, hub):
+    """Generator over the operators of `hub` (:class:`Operator`), ascending by id, from one
+    snapshot; raises NotFound for an unknown hub."""
+    def step(it):
+        i = _new_operator_info()
+        if C.autolic_ops_operator_iter_next(it, ctypes.byref(i)) == _c.ITEROVER:
+            return None
+        return _operator_from_c(i)
+    return iterate(db, lambda out: C.autolic_ops_operator_iter_new(db, hub, ctypes.byref(out)),
+                   step, C.autolic_ops_operator_iter_free, "operator iterator")
 
 
 def operator_find(db, hub, number):

@@ -26,6 +26,14 @@ def _enum(cls, value):
 
 
 @dataclass(frozen=True)
+class Membership:
+    """A team an account belongs to (``autolic_team_membership``)."""
+    team: int
+    name: str
+    role: "TeamRole"
+
+
+@dataclass(frozen=True)
 class Team:
     """What is known of a team (``autolic_team_info``)."""
     id: int
@@ -70,3 +78,18 @@ def remove_admin(db, actor, team, account):
 def set_primary(db, actor, team, account):
     """Make `account` the primary administrator of `team` (ROLE-3)."""
     C.autolic_team_set_primary(db, actor, team, account)
+
+
+def teams_of(db, account):
+    """Generator over the teams `account` belongs to (:class:`Membership`), ascending by
+    team id, from one snapshot; `account` 0 lists every team with role NONE."""
+    from ._handle import iterate
+
+    def step(it):
+        m = _t.autolic_team_membership()
+        m.version = _t.TEAM_MEMBERSHIP_VERSION
+        if C.autolic_team_iter_next(it, ctypes.byref(m)) == _c.ITEROVER:
+            return None
+        return Membership(m.team, dec(m.name), _enum(TeamRole, m.role))
+    return iterate(db, lambda out: C.autolic_team_iter_new(db, account, ctypes.byref(out)),
+                   step, C.autolic_team_iter_free, "team iterator")

@@ -125,7 +125,8 @@ def parse_header_text(text, where="<text>"):
 # Headers of the optional backend libraries (libautolic-sqlite, ...): their
 # functions live in those separate libraries, not in libautolic, and the
 # Python binding does not declare them.
-SEPARATE_LIBRARY_HEADERS = {os.path.join("autolic", "sys", "sqlite.h")}
+SEPARATE_LIBRARY_HEADERS = {os.path.join("autolic", "sys", "sqlite.h"),
+                            os.path.join("autolic", "sys", "pg.h")}
 
 
 def parse_headers(include_dir):

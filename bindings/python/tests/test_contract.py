@@ -32,6 +32,14 @@ class ContractScenario(unittest.TestCase):
             team.add_admin(self.db, bob, self.team, account.register(self.db, "c@example.com"))
         team.set_primary(self.db, self.ada, self.team, bob)
         self.assertEqual(team.get(self.db, self.team).primary, bob)
+        other = team.create(self.db, bob, "Bob's bench")
+        self.assertEqual(list(team.teams_of(self.db, bob)),
+                         [team.Membership(self.team, "Analytical Engines", team.TeamRole.PRIMARY),
+                          team.Membership(other, "Bob's bench", team.TeamRole.PRIMARY)])
+        self.assertEqual([(m.team, m.role) for m in team.teams_of(self.db, 0)],
+                         [(self.team, team.TeamRole.NONE), (other, team.TeamRole.NONE)])
+        with self.assertRaises(autolic.NotFound):
+            list(team.teams_of(self.db, 9999))
 
     def test_hub(self):  # APS-2..APS-4
         h = hub.create(self.db, self.ada, self.team, "Engines hub")

@@ -52,7 +52,7 @@ class FlexScenario(unittest.TestCase):
     def test_not_enough_tokens(self):
         flex.lot_buy(self.db, self.ada, self.team, "SUB-1", 5, T0)
         self.now = T0 + 1
-        uid = flex.user_assign(self.db, self.ada, self.team, person="c@example.com")
+        uid = flex.user_assign(self.db, self.ada, self.team, person="Cy Cle <c@example.com>")
         with self.assertRaises(autolic.NotEnoughTokens):
             flex.report(self.db, flex.ReportKind.LAUNCH, "k", T0 + 1, team=self.team,
                         account=uid, product="FUSION")

@@ -44,6 +44,10 @@ class OpsScenario(unittest.TestCase):
         self.assertEqual(ops.shop_floor_available(self.db, hub), 0)
         with self.assertRaises(autolic.NoOperatorLicence):
             ops.operator_reactivate(self.db, self.tenant, off[0].id)
+        # the hub's operators, as operator_get reads each
+        self.assertEqual(list(ops.operators(self.db, hub)), ops_)
+        with self.assertRaises(autolic.NotFound):
+            list(ops.operators(self.db, 9999))
 
 
 if __name__ == "__main__":

@@ -60,9 +60,11 @@ static int sq_fail(sq *s, int rc, const char *what)
 		autolic_storage_set_error("sqlite %s: database locked by another connection past the "
 		                          "busy timeout (%s)",
 		                          what, sqlite3_errstr(rc));
-	else
+	else /* the connection's message when it is about this failure */
 		autolic_storage_set_error("sqlite %s: %s", what,
-		                          s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		                          sqlite3_extended_errcode(s->db) == rc
+		                              ? sqlite3_errmsg(s->db)
+		                              : sqlite3_errstr(rc));
 	return code;
 }
 

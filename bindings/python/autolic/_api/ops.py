@@ -115,6 +115,9 @@ DECLS = [
     ("autolic_ops_operator_record_production", [_db, _id, _id, autolic_time], c_int),
     ("autolic_ops_operator_get", [_db, _id, POINTER(OperatorInfo)], c_int),
     ("autolic_ops_operator_find", [_db, _id, c_char_p, _pid], c_int),
+    ("autolic_ops_operator_iter_new", [_db, _id, POINTER(c_void_p)], c_int),
+    ("autolic_ops_operator_iter_next", [c_void_p, POINTER(OperatorInfo)], c_int),
+    ("autolic_ops_operator_iter_free", [c_void_p], None),
     ("autolic_ops_payment_late", [_db, _id, _id, autolic_time], c_int),
     ("autolic_ops_payment_record", [_db, _id, _id], c_int),
 ]

@@ -1,5 +1,5 @@
 """Declarations for autolic/team.h (teams: APS-1, ROLE-3)."""
-from ctypes import POINTER, Structure, c_char, c_char_p, c_int, c_uint
+from ctypes import POINTER, Structure, c_char, c_char_p, c_int, c_uint, c_void_p
 
 from .core import autolic_id, autolic_time, db_p
 
@@ -12,6 +12,7 @@ TEAM_USER = 3
 
 TEAM_SPEC_VERSION = 1
 TEAM_INFO_VERSION = 1
+TEAM_MEMBERSHIP_VERSION = 1
 
 
 class autolic_team_spec(Structure):
@@ -31,6 +32,15 @@ class autolic_team_info(Structure):
     ]
 
 
+class autolic_team_membership(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("team", autolic_id),
+        ("name", c_char * (TEAM_NAME_MAX + 1)),
+        ("role", c_int),
+    ]
+
+
 DECLS = [
     ("autolic_team_create", [db_p, autolic_id, POINTER(autolic_team_spec), POINTER(autolic_id)], c_int),
     ("autolic_team_get", [db_p, autolic_id, POINTER(autolic_team_info)], c_int),
@@ -38,4 +48,7 @@ DECLS = [
     ("autolic_team_add_admin", [db_p, autolic_id, autolic_id, autolic_id], c_int),
     ("autolic_team_remove_admin", [db_p, autolic_id, autolic_id, autolic_id], c_int),
     ("autolic_team_set_primary", [db_p, autolic_id, autolic_id, autolic_id], c_int),
+    ("autolic_team_iter_new", [db_p, autolic_id, POINTER(c_void_p)], c_int),
+    ("autolic_team_iter_next", [c_void_p, POINTER(autolic_team_membership)], c_int),
+    ("autolic_team_iter_free", [c_void_p], None),
 ]

@@ -1,0 +1,744 @@
+/*
+ * PostgreSQL storage backend: one ordered key/value table, SERIALIZABLE
+ * transactions, prepared statements with binary parameters, chunked scans.
+ * Built as the separate library libautolic-pg; see include/autolic/sys/pg.h
+ * and docs/pg-backend.md.
+ */
+#include "autolic/sys/pg.h"
+
+#include <arpa/inet.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG_SCHEMA 1
+
+/* pg_type OIDs of the parameters (fixed in PostgreSQL's catalogue). */
+#define OID_BYTEA 17
+#define OID_INT4  23
+
+/* Scans read the range in chunks: the first is small (most scans of the
+ * library stop early or cover few keys), later ones double up to CHUNK_MAX
+ * rows, and shrink when rows are large so that a chunk stays near
+ * CHUNK_BYTES. */
+#define CHUNK_FIRST 16
+#define CHUNK_MAX   1024
+#define CHUNK_BYTES (1u << 20)
+
+/* Key of the advisory lock that serialises concurrent first opens ("al_kv_v1"). */
+#define SETUP_LOCK "7020090834315867697"
+
+/* A non-NULL pointer for empty byte strings: a NULL parameter value is SQL NULL. */
+static const char empty[1];
+
+enum { S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_NSTMT };
+
+static const struct {
+	const char *name, *sql;
+	int nparams;
+	Oid types[3];
+} stmts[S_NSTMT] = {
+	{"al_get", "SELECT v FROM autolic_kv WHERE k = $1", 1, {OID_BYTEA}},
+	{"al_put",
+	 "INSERT INTO autolic_kv (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = "
+	 "EXCLUDED.v",
+	 2, {OID_BYTEA, OID_BYTEA}},
+	{"al_del", "DELETE FROM autolic_kv WHERE k = $1", 1, {OID_BYTEA}},
+	{"al_scan_ge", "SELECT k, v FROM autolic_kv WHERE k >= $1 ORDER BY k LIMIT $2", 2,
+	 {OID_BYTEA, OID_INT4}},
+	{"al_scan_gt", "SELECT k, v FROM autolic_kv WHERE k > $1 ORDER BY k LIMIT $2", 2,
+	 {OID_BYTEA, OID_INT4}},
+	{"al_range_ge",
+	 "SELECT k, v FROM autolic_kv WHERE k >= $1 AND k < $2 ORDER BY k LIMIT $3", 3,
+	 {OID_BYTEA, OID_BYTEA, OID_INT4}},
+	{"al_range_gt", "SELECT k, v FROM autolic_kv WHERE k > $1 AND k < $2 ORDER BY k LIMIT $3",
+	 3, {OID_BYTEA, OID_BYTEA, OID_INT4}},
+};
+
+typedef struct pgb {
+	PGconn *conn;
+	PGresult *held;          /* result whose buffers get handed out (valid until next call) */
+	int in_txn;              /* a transaction is open on the server */
+	int lost;                /* the connection was lost: reconnect at the next begin */
+	unsigned int statement_timeout_ms, lock_timeout_ms;
+	char notice[256];        /* the server's last notice or warning */
+} pgb;
+
+/* ---- messages ---- */
+
+/* Copy `src` into `dst` as one line: "ERROR:  "/"FATAL:  " prefixes dropped,
+ * newlines and tabs folded into single spaces, trailing blanks removed. */
+static void one_line(char *dst, size_t n, const char *src)
+{
+	size_t o = 0;
+	int space = 0;
+	if (!src)
+		src = "";
+	for (const char *p = src; *p && o + 1 < n; p++) {
+		if (strncmp(p, "ERROR:  ", 8) == 0 || strncmp(p, "FATAL:  ", 8) == 0) {
+			p += 7;
+			continue;
+		}
+		if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+			space = o > 0;
+			continue;
+		}
+		if (space && o + 2 < n)
+			dst[o++] = ' ';
+		space = 0;
+		dst[o++] = *p;
+	}
+	dst[o] = 0;
+}
+
+/* PostgreSQL's own explanation of a failure: the primary message of `r`, or
+ * the connection's error text when there is no server result. */
+static void pg_text(const pgb *s, const PGresult *r, char *dst, size_t n)
+{
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (primary && *primary)
+		one_line(dst, n, primary);
+	else if (r && *PQresultErrorMessage(r))
+		one_line(dst, n, PQresultErrorMessage(r));
+	else
+		one_line(dst, n, s->conn ? PQerrorMessage(s->conn) : "out of memory");
+	if (!*dst)
+		snprintf(dst, n, "no message from the server");
+}
+
+static int is_conn_state(const char *st)
+{
+	return st && (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 ||
+	              strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0);
+}
+
+/* Library code of an SQLSTATE (connection failures are handled before). */
+static int state_code(const char *st)
+{
+	if (!st)
+		return AUTOLIC_ESTORAGE;
+	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0)
+		return AUTOLIC_ECONFLICT;
+	if (strcmp(st, "25006") == 0)
+		return AUTOLIC_EREADONLY;
+	if (strcmp(st, "53200") == 0)
+		return AUTOLIC_ENOMEM;
+	if (strcmp(st, "XX001") == 0 || strcmp(st, "XX002") == 0)
+		return AUTOLIC_ECORRUPT;
+	return AUTOLIC_ESTORAGE;
+}
+
+static int conn_bad(const pgb *s) { return PQstatus(s->conn) == CONNECTION_BAD; }
+
+/* Report the failure of `what` (result `r`, NULL when libpq returned none;
+ * cleared here) through the storage message and return its code. A lost
+ * connection is remembered: the next begin reconnects. */
+static int pg_fail(pgb *s, PGresult *r, const char *what)
+{
+	char text[320];
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	pg_text(s, r, text, sizeof text);
+	int code;
+	if (conn_bad(s) || is_conn_state(st)) {
+		s->lost = 1;
+		code = AUTOLIC_ESTORAGE;
+		if (s->in_txn)
+			autolic_storage_set_error(
+				"postgresql %s: connection to the server lost inside a transaction; the "
+				"server discards it, nothing of it was applied (the next call "
+				"reconnects): %s",
+				what, text);
+		else
+			autolic_storage_set_error("postgresql %s: connection to the server lost (the "
+			                          "next call reconnects): %s",
+			                          what, text);
+	} else if (!r) {
+		code = AUTOLIC_ENOMEM;
+		autolic_storage_set_error("postgresql %s: no result from libpq (out of memory): %s",
+		                          what, text);
+	} else {
+		code = state_code(st);
+		autolic_storage_set_error("postgresql %s: %s (SQLSTATE %s)", what, text,
+		                          st ? st : "none");
+	}
+	PQclear(r);
+	if (!conn_bad(s) && PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+		s->in_txn = 0;
+	return code;
+}
+
+/* An operation asked for after the connection was lost inside the transaction. */
+static int lost_in_txn(const char *what)
+{
+	autolic_storage_set_error("postgresql %s: the connection to the server was lost earlier "
+	                          "in this transaction; nothing of it was applied",
+	                          what);
+	return AUTOLIC_ESTORAGE;
+}
+
+static void on_notice(void *arg, const PGresult *r)
+{
+	pgb *s = arg;
+	const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *d = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+	char line[sizeof s->notice];
+	snprintf(line, sizeof line, "%s%s%s", m ? m : "", d ? " " : "", d ? d : "");
+	one_line(s->notice, sizeof s->notice, line);
+}
+
+static void hold_clear(pgb *s)
+{
+	PQclear(s->held);
+	s->held = NULL;
+}
+
+/* Run a statement without parameters that returns no rows. */
+static int pg_cmd(pgb *s, const char *sql, const char *what)
+{
+	PGresult *r = PQexec(s->conn, sql);
+	if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+		PQclear(r);
+		return 0;
+	}
+	return pg_fail(s, r, what);
+}
+
+/* ---- the connection's session: timeouts and prepared statements ---- */
+
+static int session_setup(pgb *s, const char *what)
+{
+	char sql[128];
+	if (s->statement_timeout_ms) {
+		snprintf(sql, sizeof sql, "SET statement_timeout = %u", s->statement_timeout_ms);
+		int rc = pg_cmd(s, sql, what);
+		if (rc)
+			return rc;
+	}
+	if (s->lock_timeout_ms) {
+		snprintf(sql, sizeof sql, "SET lock_timeout = %u", s->lock_timeout_ms);
+		int rc = pg_cmd(s, sql, what);
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; i < S_NSTMT; i++) {
+		PGresult *r = PQprepare(s->conn, stmts[i].name, stmts[i].sql, stmts[i].nparams,
+		                        stmts[i].types);
+		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+			return pg_fail(s, r, what);
+		PQclear(r);
+	}
+	return 0;
+}
+
+/* Reconnect after a lost connection (at begin only: never inside a transaction). */
+static int pg_reconnect(pgb *s)
+{
+	PQreset(s->conn);
+	if (conn_bad(s)) {
+		char text[320];
+		one_line(text, sizeof text, PQerrorMessage(s->conn));
+		autolic_storage_set_error("postgresql begin: the connection to the server was lost "
+		                          "and reconnecting failed: %s",
+		                          text);
+		return AUTOLIC_ESTORAGE;
+	}
+	int rc = session_setup(s, "begin (setting up the new connection)");
+	if (!rc)
+		s->lost = 0;
+	return rc;
+}
+
+/* ---- the vtable ---- */
+
+static int pg_begin(void *ctx, int write)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	if (s->in_txn) {
+		autolic_storage_set_error("postgresql begin: a transaction is already open");
+		return AUTOLIC_ESTORAGE;
+	}
+	s->notice[0] = 0;
+	const char *sql = write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+	                        : "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY";
+	/* A connection found lost here is re-established once: nothing of the
+	 * transaction has been sent yet, so nothing can be lost or doubled. */
+	for (int attempt = 0;; attempt++) {
+		if (s->lost) {
+			int rc = pg_reconnect(s);
+			if (rc)
+				return rc;
+		}
+		PGresult *r = PQexec(s->conn, sql);
+		if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+			PQclear(r);
+			s->in_txn = 1;
+			if (attempt)
+				autolic_storage_set_error("%s", ""); /* the loss was dealt with */
+			return 0;
+		}
+		int rc = pg_fail(s, r, "begin");
+		if (!s->lost || attempt > 0)
+			return rc;
+	}
+}
+
+static int bad_length(const char *what, size_t n)
+{
+	if (n <= 0x3fffffff)
+		return 0;
+	autolic_storage_set_error("postgresql %s: %zu bytes exceed bytea's limit of 1 GiB", what,
+	                          n);
+	return 1;
+}
+
+static int pg_get(void *ctx, const void *key, size_t klen, const void **val, size_t *vlen)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	if (s->lost)
+		return lost_in_txn("get");
+	if (bad_length("get", klen))
+		return AUTOLIC_ESTORAGE;
+	const char *pv[1] = {klen ? key : empty};
+	int pl[1] = {(int)klen}, pf[1] = {1};
+	PGresult *r = PQexecPrepared(s->conn, stmts[S_GET].name, 1, pv, pl, pf, 1);
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
+		return pg_fail(s, r, "get");
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return AUTOLIC_ENOTFOUND;
+	}
+	*val = PQgetvalue(r, 0, 0);
+	*vlen = (size_t)PQgetlength(r, 0, 0);
+	s->held = r; /* kept until the next call into the backend */
+	return 0;
+}
+
+static int pg_put(void *ctx, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	if (s->lost)
+		return lost_in_txn("put");
+	if (bad_length("put", klen) || bad_length("put", vlen))
+		return AUTOLIC_ESTORAGE;
+	const char *pv[2] = {klen ? key : empty, vlen ? val : empty};
+	int pl[2] = {(int)klen, (int)vlen}, pf[2] = {1, 1};
+	PGresult *r = PQexecPrepared(s->conn, stmts[S_PUT].name, 2, pv, pl, pf, 1);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+		return pg_fail(s, r, "put");
+	PQclear(r);
+	return 0;
+}
+
+static int pg_del(void *ctx, const void *key, size_t klen)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	if (s->lost)
+		return lost_in_txn("del");
+	if (bad_length("del", klen))
+		return AUTOLIC_ESTORAGE;
+	const char *pv[1] = {klen ? key : empty};
+	int pl[1] = {(int)klen}, pf[1] = {1};
+	PGresult *r = PQexecPrepared(s->conn, stmts[S_DEL].name, 1, pv, pl, pf, 1);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+		return pg_fail(s, r, "del");
+	int gone = strcmp(PQcmdTuples(r), "0") != 0;
+	PQclear(r);
+	return gone ? 0 : AUTOLIC_ENOTFOUND;
+}
+
+static int next_limit(int limit, int rows, size_t bytes)
+{
+	if (bytes > CHUNK_BYTES) {
+		size_t per_row = bytes / (size_t)rows + 1;
+		size_t n = CHUNK_BYTES / per_row;
+		return n < 1 ? 1 : (int)n;
+	}
+	return limit * 2 > CHUNK_MAX ? CHUNK_MAX : limit * 2;
+}
+
+/* Keyset pagination: each chunk starts after the last key of the previous
+ * one. The transaction's snapshot (SERIALIZABLE) makes the chunks one
+ * consistent read, and the library never writes from inside a callback. The
+ * callback gets pointers into the chunk's result, valid until it returns. */
+static int pg_scan(void *ctx, const void *start, size_t slen, const void *end, size_t elen,
+                   autolic_storage_scan_cb cb, void *arg)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	if (s->lost)
+		return lost_in_txn("scan");
+	if (bad_length("scan", slen) || (end && bad_length("scan", elen)))
+		return AUTOLIC_ESTORAGE;
+	const char *from = slen ? start : empty;
+	int flen = (int)slen, after = 0, limit = CHUNK_FIRST, out = 0;
+	PGresult *prev = NULL; /* holds `from` while the next chunk is read */
+	for (;;) {
+		uint32_t lim = htonl((uint32_t)limit);
+		const char *pv[3];
+		int pl[3], pf[3] = {1, 1, 1}, n = 0;
+		pv[n] = from;
+		pl[n++] = flen;
+		if (end) {
+			pv[n] = elen ? end : empty;
+			pl[n++] = (int)elen;
+		}
+		pv[n] = (const char *)&lim;
+		pl[n++] = 4;
+		int st = end ? (after ? S_RANGE_GT : S_RANGE_GE) : (after ? S_SCAN_GT : S_SCAN_GE);
+		PGresult *r = PQexecPrepared(s->conn, stmts[st].name, n, pv, pl, pf, 1);
+		PQclear(prev);
+		prev = NULL;
+		if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+			out = pg_fail(s, r, "scan");
+			break;
+		}
+		int rows = PQntuples(r);
+		size_t bytes = 0;
+		for (int i = 0; i < rows && !out; i++) {
+			size_t kl = (size_t)PQgetlength(r, i, 0), vl = (size_t)PQgetlength(r, i, 1);
+			bytes += kl + vl;
+			out = cb(PQgetvalue(r, i, 0), kl, PQgetvalue(r, i, 1), vl, arg);
+		}
+		if (out || rows < limit) {
+			PQclear(r);
+			break;
+		}
+		from = PQgetvalue(r, rows - 1, 0);
+		flen = PQgetlength(r, rows - 1, 0);
+		after = 1;
+		prev = r;
+		limit = next_limit(limit, rows, bytes);
+	}
+	return out;
+}
+
+static int pg_commit(void *ctx)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	if (s->lost) {
+		s->in_txn = 0;
+		return lost_in_txn("commit");
+	}
+	PGresult *r = PQexec(s->conn, "COMMIT");
+	if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+		/* COMMIT of a transaction that had already failed answers ROLLBACK */
+		int committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
+		PQclear(r);
+		s->in_txn = 0;
+		if (committed)
+			return 0;
+		autolic_storage_set_error("postgresql commit: the transaction had failed and the "
+		                          "server rolled it back");
+		return AUTOLIC_ESTORAGE;
+	}
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (!r || conn_bad(s) || is_conn_state(st)) {
+		/* The COMMIT may have been carried out before the connection went:
+		 * never claim either outcome. */
+		char text[200];
+		pg_text(s, r, text, sizeof text);
+		PQclear(r);
+		s->lost = 1;
+		s->in_txn = 0;
+		autolic_storage_set_error(
+			"postgresql commit: outcome unknown: the connection was lost during COMMIT, the "
+			"call may or may not have been applied%s%s (%s)",
+			s->notice[0] ? "; server warning: " : "", s->notice, text);
+		return AUTOLIC_ESTORAGE;
+	}
+	/* a COMMIT that fails with an error (40001 ...) has rolled back */
+	return pg_fail(s, r, "commit");
+}
+
+static int pg_rollback(void *ctx)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	s->in_txn = 0;
+	/* A lost connection needs nothing: the server discards its transaction. */
+	if (s->lost || conn_bad(s)) {
+		s->lost = 1;
+		return 0;
+	}
+	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+		return 0; /* already ended (a failed COMMIT) */
+	int rc = pg_cmd(s, "ROLLBACK", "rollback");
+	s->in_txn = 0;
+	return s->lost ? 0 : rc;
+}
+
+static int pg_savepoint(void *ctx)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	return s->lost ? lost_in_txn("savepoint") : pg_cmd(s, "SAVEPOINT al_sp", "savepoint");
+}
+
+static int pg_release(void *ctx)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	return s->lost ? lost_in_txn("release") : pg_cmd(s, "RELEASE SAVEPOINT al_sp", "release");
+}
+
+static int pg_rollback_to(void *ctx)
+{
+	pgb *s = ctx;
+	hold_clear(s);
+	if (s->lost)
+		return lost_in_txn("rollback to savepoint");
+	return pg_cmd(s, "ROLLBACK TO SAVEPOINT al_sp; RELEASE SAVEPOINT al_sp",
+	              "rollback to savepoint");
+}
+
+static void pg_free(void *ctx)
+{
+	pgb *s = ctx;
+	if (!s)
+		return;
+	hold_clear(s);
+	PQfinish(s->conn); /* an open transaction is discarded by the server */
+	free(s);
+}
+
+/* ---- open ---- */
+
+int autolic_pg_options_init(autolic_pg_options *opts, unsigned int version)
+{
+	if (!opts)
+		return AUTOLIC_EINVAL;
+	if (version == 0 || version > AUTOLIC_PG_OPTIONS_VERSION)
+		return AUTOLIC_EVERSION;
+	autolic_pg_options d = AUTOLIC_PG_OPTIONS_INIT;
+	d.version = version;
+	*opts = d;
+	return 0;
+}
+
+/* libpq's complaint about a malformed connection string, with every quoted
+ * fragment longer than one character blanked out: it may be part of a
+ * password. */
+static void redact_quotes(char *dst, size_t n, const char *src)
+{
+	char line[320];
+	one_line(line, sizeof line, src);
+	size_t o = 0;
+	for (const char *p = line; *p && o + 1 < n;) {
+		const char *q = *p == '"' ? strchr(p + 1, '"') : NULL;
+		if (!q) {
+			dst[o++] = *p++;
+			continue;
+		}
+		/* a quoted fragment: kept when it is one character ("="), else blanked */
+		const char *from = p, *to = q + 1;
+		if (q - p > 2) {
+			from = "\"...\"";
+			to = from + 5;
+		}
+		while (from < to && o + 1 < n)
+			dst[o++] = *from++;
+		p = q + 1;
+	}
+	dst[o] = 0;
+}
+
+/* Replace every occurrence of `secret` in `text` by "***". */
+static void scrub(char *text, const char *secret)
+{
+	size_t sl = secret ? strlen(secret) : 0;
+	if (!sl)
+		return;
+	char *p;
+	while ((p = strstr(text, secret)) != NULL) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + sl, strlen(p + sl) + 1);
+	}
+}
+
+/* Create the tables when missing and check the schema version, under an
+ * advisory lock so that concurrent first opens agree. */
+static int schema_setup(pgb *s)
+{
+	static const char *const create =
+		"CREATE TABLE IF NOT EXISTS autolic_kv (k bytea PRIMARY KEY, v bytea NOT NULL);"
+		"CREATE TABLE autolic_meta (name text PRIMARY KEY, value integer NOT NULL);"
+		"INSERT INTO autolic_meta (name, value) VALUES ('schema_version', 1)";
+	const char *what = "open (creating the tables)";
+	int rc = pg_cmd(s, "BEGIN", what);
+	if (rc)
+		return rc;
+	s->in_txn = 1;
+	PGresult *r = PQexec(s->conn, "SELECT pg_advisory_xact_lock(" SETUP_LOCK "), "
+	                              "to_regclass('autolic_meta') IS NOT NULL, "
+	                              "to_regclass('autolic_kv') IS NOT NULL");
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		return pg_fail(s, r, what);
+	int have_meta = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+	int have_kv = strcmp(PQgetvalue(r, 0, 2), "t") == 0;
+	PQclear(r);
+	if (!have_meta && (rc = pg_cmd(s, create, what)) != 0)
+		return rc;
+	if (have_meta && !have_kv) {
+		autolic_storage_set_error("postgresql open: table autolic_meta exists but "
+		                          "autolic_kv does not; not touching a database set up "
+		                          "by something else");
+		return AUTOLIC_ESTORAGE;
+	}
+	r = PQexec(s->conn, "SELECT value FROM autolic_meta WHERE name = 'schema_version'");
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
+		return pg_fail(s, r, "open (reading the schema version)");
+	long version = PQntuples(r) == 1 ? strtol(PQgetvalue(r, 0, 0), NULL, 10) : -1;
+	PQclear(r);
+	if (version > PG_SCHEMA) {
+		autolic_storage_set_error("postgresql open: schema version %ld is newer than this "
+		                          "library knows (%d)",
+		                          version, PG_SCHEMA);
+		return AUTOLIC_EVERSION;
+	}
+	if (version < 1) {
+		autolic_storage_set_error("postgresql open: autolic_meta holds no valid "
+		                          "schema_version");
+		return AUTOLIC_ESTORAGE;
+	}
+	rc = pg_cmd(s, "COMMIT", "open (committing the set-up)");
+	if (!rc)
+		s->in_txn = 0;
+	return rc;
+}
+
+static int pg_open(autolic_storage *out, const char *conninfo, const autolic_pg_options *opts)
+{
+	autolic_pg_options o = AUTOLIC_PG_OPTIONS_INIT;
+	if (!out || !conninfo) {
+		autolic_storage_set_error("postgresql open: %s is NULL", out ? "conninfo" : "out");
+		return AUTOLIC_EINVAL;
+	}
+	if (opts) {
+		if (opts->version == 0 || opts->version > AUTOLIC_PG_OPTIONS_VERSION) {
+			autolic_storage_set_error("postgresql open: options version %u unknown",
+			                          opts->version);
+			return AUTOLIC_EVERSION;
+		}
+		o = *opts;
+	}
+	if (o.flags) {
+		autolic_storage_set_error("postgresql open: unknown flags 0x%x", o.flags);
+		return AUTOLIC_EINVAL;
+	}
+
+	/* Check the connection string first: a malformed one is the caller's
+	 * error, not the server's. A plain database name is fine as it is. */
+	int has_timeout = 0;
+	char *password = NULL;
+	if (strchr(conninfo, '=') || strncmp(conninfo, "postgresql://", 13) == 0 ||
+	    strncmp(conninfo, "postgres://", 11) == 0) {
+		char *err = NULL;
+		PQconninfoOption *parsed = PQconninfoParse(conninfo, &err);
+		if (!parsed) {
+			char text[320];
+			if (!err) {
+				autolic_storage_set_error("postgresql open: out of memory parsing the "
+				                          "connection string");
+				return AUTOLIC_ENOMEM;
+			}
+			redact_quotes(text, sizeof text, err);
+			PQfreemem(err);
+			autolic_storage_set_error("postgresql open: malformed connection string: %s",
+			                          text);
+			return AUTOLIC_EINVAL;
+		}
+		for (PQconninfoOption *p = parsed; p->keyword; p++) {
+			if (!p->val)
+				continue;
+			if (strcmp(p->keyword, "connect_timeout") == 0)
+				has_timeout = 1;
+			else if (strcmp(p->keyword, "password") == 0 && *p->val && !password)
+				password = strdup(p->val);
+		}
+		PQconninfoFree(parsed);
+	}
+
+	char timeout[16];
+	const char *kw[5], *val[5];
+	int n = 0;
+	if (!o.connect_timeout_s && !has_timeout) {
+		snprintf(timeout, sizeof timeout, "%u", AUTOLIC_PG_DEFAULT_CONNECT_TIMEOUT_S);
+		kw[n] = "connect_timeout";
+		val[n++] = timeout;
+	}
+	kw[n] = "fallback_application_name";
+	val[n++] = "libautolic";
+	kw[n] = "dbname"; /* expanded: the whole connection string */
+	val[n++] = conninfo;
+	if (o.connect_timeout_s) { /* after the string: overrides it */
+		snprintf(timeout, sizeof timeout, "%u", o.connect_timeout_s);
+		kw[n] = "connect_timeout";
+		val[n++] = timeout;
+	}
+	kw[n] = NULL;
+	val[n] = NULL;
+
+	pgb *s = calloc(1, sizeof(*s));
+	if (!s) {
+		free(password);
+		autolic_storage_set_error("postgresql open: out of memory");
+		return AUTOLIC_ENOMEM;
+	}
+	s->statement_timeout_ms = o.statement_timeout_ms;
+	s->lock_timeout_ms = o.lock_timeout_ms;
+	s->conn = PQconnectdbParams(kw, val, 1);
+	int code = 0;
+	if (!s->conn) {
+		autolic_storage_set_error("postgresql open: out of memory");
+		code = AUTOLIC_ENOMEM;
+	} else if (conn_bad(s)) {
+		char text[400];
+		one_line(text, sizeof text, PQerrorMessage(s->conn));
+		scrub(text, password);
+		autolic_storage_set_error("postgresql open: cannot connect: %s", text);
+		code = AUTOLIC_ESTORAGE;
+	} else {
+		PQsetNoticeReceiver(s->conn, on_notice, s);
+		code = schema_setup(s);
+		if (!code)
+			code = session_setup(s, "open (preparing the statements)");
+	}
+	if (password) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	if (code) {
+		pg_free(s);
+		return code;
+	}
+	autolic_storage st = {0};
+	st.version = AUTOLIC_STORAGE_VERSION;
+	st.ctx = s;
+	st.begin = pg_begin;
+	st.get = pg_get;
+	st.put = pg_put;
+	st.del = pg_del;
+	st.scan = pg_scan;
+	st.commit = pg_commit;
+	st.rollback = pg_rollback;
+	st.free = pg_free;
+	st.savepoint = pg_savepoint;
+	st.release = pg_release;
+	st.rollback_to = pg_rollback_to;
+	*out = st;
+	return 0;
+}
+
+int autolic_store_pg_open(autolic_storage *out, const char *conninfo,
+                          const autolic_pg_options *opts)
+{
+	autolic_storage_set_error("%s", "");
+	return autolic_storage_result(pg_open(out, conninfo, opts));
+}
