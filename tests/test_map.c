@@ -6,10 +6,74 @@
  * state at begin (or at the savepoint) and never allocates; the tree's
  * structure check passes; and nothing leaks. */
 #include "support.h"
-#include "store/map.h"
+#include "store/map_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- the tree's structure and sums: NULL when sound, else what is wrong;
+ * `depth` (may be NULL) receives the number of levels ---- */
+
+static const char *check_node(const al_map *m, const node *x, const ent *lo, const ent *hi,
+                              size_t *count, size_t *payload, size_t *depth_out)
+{
+	if (x->n >= FAN)
+		return "node over capacity";
+	if (!m->logging && x->leaf && x->n == 0 && x != m->root)
+		return "empty leaf at rest";
+	for (unsigned i = 0; i < x->n; i++) {
+		const ent *e = x->e[i];
+		pfx p = key_pfx(e->data, e->klen);
+		if (p.hi != x->p[i].hi || p.lo != x->p[i].lo)
+			return "slot prefix differs from its key";
+		if (i && cmp(e->data, e->klen, p, x->p[i - 1], x->e[i - 1]) <= 0)
+			return "keys out of order in a node";
+		if (lo && cmp(e->data, e->klen, p, key_pfx(lo->data, lo->klen), lo) < 0)
+			return "key below its node's range";
+		if (hi && cmp(e->data, e->klen, p, key_pfx(hi->data, hi->klen), hi) >= 0)
+			return "key above its node's range";
+		if (x->leaf) {
+			(*count)++;
+			*payload += (size_t)e->klen + e->vlen;
+		}
+	}
+	if (x->leaf) {
+		*depth_out = 1;
+		return NULL;
+	}
+	size_t d0 = 0;
+	for (unsigned i = 0; i <= x->n; i++) {
+		if (x->c[i]->parent != x)
+			return "child's parent pointer is wrong";
+		size_t d;
+		const char *why = check_node(m, x->c[i], i ? x->e[i - 1] : lo, i < x->n ? x->e[i] : hi,
+		                             count, payload, &d);
+		if (why)
+			return why;
+		if (i && d != d0)
+			return "leaves at different depths";
+		d0 = d;
+	}
+	*depth_out = d0 + 1;
+	return NULL;
+}
+
+static const char *al_map_check(const al_map *m, size_t *depth)
+{
+	size_t count = 0, payload = 0, d = 0;
+	if (m->root->parent)
+		return "root has a parent";
+	const char *why = check_node(m, m->root, NULL, NULL, &count, &payload, &d);
+	if (!why && count != m->count)
+		why = "entry count differs";
+	if (!why && payload != m->payload)
+		why = "payload differs";
+	if (!why && !m->logging && m->empty)
+		why = "leaves queued outside a transaction";
+	if (depth)
+		*depth = d;
+	return why;
+}
 
 /* ---- model: sorted array of pairs ---- */
 
@@ -450,12 +514,64 @@ static void test_map_empty_out(void **state)
 	assert_int_equal(ta.live, 0);
 }
 
+/* The structure check itself: each kind of damage it looks for is made by
+ * hand in a sound tree and named, then undone. */
+static void test_map_check_catches(void **state)
+{
+	(void)state;
+	t_alloc ta = {0};
+	autolic_allocator a = t_alloc_make(&ta);
+	al_map *map;
+	assert_int_equal(al_map_new(&map, &a), 0);
+	unsigned char k[4] = {0x10};
+	for (uint32_t i = 0; i < 200; i++) {
+		k[2] = (unsigned char)(i >> 8);
+		k[3] = (unsigned char)i;
+		assert_int_equal(al_map_put(map, k, 4, "v", 1), 0);
+	}
+	size_t depth;
+	assert_null(al_map_check(map, &depth));
+	assert_int_equal(depth, 2);
+	node *root = map->root, *leaf = root->c[1];
+	assert_true(leaf->n >= 2);
+
+	ent *e0 = leaf->e[0];
+	pfx p0 = leaf->p[0];
+	leaf->e[0] = leaf->e[1];
+	leaf->p[0] = leaf->p[1];
+	assert_string_equal(al_map_check(map, NULL), "keys out of order in a node");
+	leaf->p[0] = p0;
+	assert_string_equal(al_map_check(map, NULL), "slot prefix differs from its key");
+	leaf->e[0] = e0;
+
+	ent *l0 = root->c[0]->e[0];
+	root->c[0]->e[0] = leaf->e[leaf->n - 1];
+	root->c[0]->p[0] = leaf->p[leaf->n - 1];
+	assert_string_equal(al_map_check(map, NULL), "key above its node's range");
+	root->c[0]->e[0] = l0;
+	root->c[0]->p[0] = key_pfx(l0->data, l0->klen);
+
+	leaf->parent = NULL;
+	assert_string_equal(al_map_check(map, NULL), "child's parent pointer is wrong");
+	leaf->parent = root;
+	map->count++;
+	assert_string_equal(al_map_check(map, NULL), "entry count differs");
+	map->count--;
+	map->payload++;
+	assert_string_equal(al_map_check(map, NULL), "payload differs");
+	map->payload--;
+	assert_null(al_map_check(map, NULL));
+	al_map_free(map);
+	assert_int_equal(ta.live, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_map_small),
 	    cmocka_unit_test(test_map_large),
 	    cmocka_unit_test(test_map_empty_out),
+	    cmocka_unit_test(test_map_check_catches),
 	};
 	return cmocka_run_group_tests_name("store/map", tests, NULL, NULL);
 }

@@ -16,125 +16,10 @@
  * ends (at once outside one); leaves that still hold entries are never
  * merged.
  */
-#include "map.h"
+#include "map_impl.h"
 #include "core/alloc.h"
 
 #include <string.h>
-
-#define FAN 32 /* slots of a node; one spare for the entry that splits it */
-#define NO_SLOT 0xff
-
-typedef struct ent {
-	uint32_t klen, vlen;
-	unsigned char data[]; /* key, then value */
-} ent;
-
-/* Key bytes 0..7 and 8..15, big-endian, zero-padded. */
-typedef struct pfx {
-	uint64_t hi, lo;
-} pfx;
-
-typedef struct node node;
-struct node {
-	node *parent;
-	uint16_t n;         /* entries (leaf) or separators (inner: n + 1 children) */
-	uint8_t leaf;
-	uint8_t queued;     /* on the list of leaves to free if still empty */
-	uint8_t last;       /* leaf: slot of the latest insert, or NO_SLOT */
-	node *next_empty;
-	pfx p[FAN];
-	ent *e[FAN];        /* leaf: entries; inner: separator keys */
-	node *c[];          /* inner only: FAN + 1 children */
-};
-
-#define LEAF_SIZE  (sizeof(node))
-#define INNER_SIZE (sizeof(node) + (FAN + 1) * sizeof(node *))
-
-/* Values of at most this many bytes replaced by a value of the same length
- * are overwritten in place, the old bytes kept in the undo record: a
- * counter or a fixed-size record updated in a transaction allocates
- * nothing. */
-#define INPLACE_MAX 64
-
-typedef struct undo {
-	ent *old;      /* entry replaced or deleted, or NULL */
-	ent *new;      /* entry inserted (or overwritten in place), or NULL for a delete */
-	int inplace;   /* new's value was overwritten; its old bytes are in `bytes` */
-	unsigned char bytes[INPLACE_MAX];
-} undo;
-
-struct al_map {
-	al_alloc alloc;
-	node *root;
-	size_t count, payload;
-	int logging;
-	undo *log;
-	size_t nlog, caplog;
-	size_t *saves;
-	size_t nsaves, capsaves;
-	node *empty; /* leaves emptied during the transaction */
-};
-
-/* ---- keys ---- */
-
-static uint64_t be64(const unsigned char *b)
-{
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t v;
-	memcpy(&v, b, 8);
-	return __builtin_bswap64(v);
-#else
-	return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 |
-	       (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
-	       (uint64_t)b[6] << 8 | (uint64_t)b[7];
-#endif
-}
-
-static pfx key_pfx(const unsigned char *k, size_t n)
-{
-	if (n >= 16) {
-		pfx r = {be64(k), be64(k + 8)};
-		return r;
-	}
-	unsigned char b[16] = {0};
-	if (n)
-		memcpy(b, k, n);
-	pfx r = {be64(b), be64(b + 8)};
-	return r;
-}
-
-/* Order of key k (prefix kp) against the key of a slot (prefix sp, entry e):
- * unsigned bytes, a shorter key before its extensions. */
-static inline int cmp(const unsigned char *k, size_t kl, pfx kp, pfx sp, const ent *e)
-{
-	if (kp.hi != sp.hi)
-		return kp.hi < sp.hi ? -1 : 1;
-	if (kp.lo != sp.lo)
-		return kp.lo < sp.lo ? -1 : 1;
-	/* equal first 16 bytes (zero-padded): when either key is that short it
-	 * is a prefix of the other, so the shorter one comes first */
-	if (kl <= 16 || e->klen <= 16)
-		return kl < e->klen ? -1 : kl > e->klen;
-	size_t a = kl - 16, b = e->klen - 16, n = a < b ? a : b;
-	int c = memcmp(k + 16, e->data + 16, n);
-	if (c)
-		return c;
-	return a < b ? -1 : a > b;
-}
-
-/* A binary search in a node reads 4 or 5 of its cache lines one after the
- * other; when the node is not in cache each is a miss. Asking for the
- * prefixes and pointers at once overlaps those misses. */
-static inline void prefetch_node(const node *x)
-{
-#if defined(__GNUC__)
-	const char *b = (const char *)x->p;
-	for (size_t off = 0; off < sizeof x->p + sizeof x->e; off += 64)
-		__builtin_prefetch(b + off);
-#else
-	(void)x;
-#endif
-}
 
 /* First slot whose key is >= k. */
 static unsigned lower(const node *x, const unsigned char *k, size_t kl, pfx kp)
@@ -296,27 +181,16 @@ static void free_chain(al_map *m, node *x, node *top)
 	}
 }
 
-/* Free the empty leaf x, and every inner node left without children. */
+/* Free the empty leaf x (not the root), and every inner node left without
+ * children. The climb ends below the root: the root never keeps a single
+ * child (see the end of this function), so it has another child to keep. */
 static void drop_leaf(al_map *m, node *x)
 {
 	node *top = x; /* the highest node that goes with x */
-	for (;;) {
-		node *pa = top->parent;
-		if (!pa) {
-			/* the tree holds nothing: x, emptied, becomes the root */
-			if (top != x)
-				free_chain(m, x->parent, top);
-			x->parent = NULL;
-			m->root = x;
-			return;
-		}
-		if (pa->n > 0) {
-			cut_child(m, pa, child_index(pa, top));
-			free_chain(m, x, top);
-			break;
-		}
-		top = pa; /* x's branch was pa's only child: pa goes too */
-	}
+	while (top->parent->n == 0)
+		top = top->parent; /* x's branch was its parent's only child */
+	cut_child(m, top->parent, child_index(top->parent, top));
+	free_chain(m, x, top);
 	/* a root left with one child hands over to it */
 	while (!m->root->leaf && m->root->n == 0) {
 		node *r = m->root;
@@ -478,10 +352,10 @@ typedef struct split_plan {
 
 static void plan_free(al_map *m, split_plan *s)
 {
+	/* the new root is allocated last: a plan that failed has none, and a
+	 * split uses it */
 	for (size_t i = s->used; i < s->n; i++)
 		al_free(&m->alloc, s->nodes[i]);
-	if (s->root)
-		al_free(&m->alloc, s->root);
 	if (s->sep)
 		al_free(&m->alloc, s->sep);
 }
@@ -751,67 +625,4 @@ int al_map_rollback_to(al_map *m)
 		return AUTOLIC_ESTATE;
 	undo_to(m, m->saves[--m->nsaves]);
 	return 0;
-}
-
-/* ---- structure check (tests) ---- */
-
-static const char *check_node(const al_map *m, const node *x, const ent *lo, const ent *hi,
-                              size_t *count, size_t *payload, size_t *depth_out)
-{
-	if (x->n >= FAN)
-		return "node over capacity";
-	if (!m->logging && x->leaf && x->n == 0 && x != m->root)
-		return "empty leaf at rest";
-	for (unsigned i = 0; i < x->n; i++) {
-		const ent *e = x->e[i];
-		pfx p = key_pfx(e->data, e->klen);
-		if (p.hi != x->p[i].hi || p.lo != x->p[i].lo)
-			return "slot prefix differs from its key";
-		if (i && cmp(e->data, e->klen, p, x->p[i - 1], x->e[i - 1]) <= 0)
-			return "keys out of order in a node";
-		if (lo && cmp(e->data, e->klen, p, key_pfx(lo->data, lo->klen), lo) < 0)
-			return "key below its node's range";
-		if (hi && cmp(e->data, e->klen, p, key_pfx(hi->data, hi->klen), hi) >= 0)
-			return "key above its node's range";
-		if (x->leaf) {
-			(*count)++;
-			*payload += (size_t)e->klen + e->vlen;
-		}
-	}
-	if (x->leaf) {
-		*depth_out = 1;
-		return NULL;
-	}
-	size_t d0 = 0;
-	for (unsigned i = 0; i <= x->n; i++) {
-		if (x->c[i]->parent != x)
-			return "child's parent pointer is wrong";
-		size_t d;
-		const char *why = check_node(m, x->c[i], i ? x->e[i - 1] : lo, i < x->n ? x->e[i] : hi,
-		                             count, payload, &d);
-		if (why)
-			return why;
-		if (i && d != d0)
-			return "leaves at different depths";
-		d0 = d;
-	}
-	*depth_out = d0 + 1;
-	return NULL;
-}
-
-const char *al_map_check(const al_map *m, size_t *depth)
-{
-	size_t count = 0, payload = 0, d = 0;
-	if (m->root->parent)
-		return "root has a parent";
-	const char *why = check_node(m, m->root, NULL, NULL, &count, &payload, &d);
-	if (!why && count != m->count)
-		why = "entry count differs";
-	if (!why && payload != m->payload)
-		why = "payload differs";
-	if (!why && !m->logging && m->empty)
-		why = "leaves queued outside a transaction";
-	if (depth)
-		*depth = d;
-	return why;
 }

@@ -45,8 +45,4 @@ int al_map_savepoint(al_map *m);    /* 0, AUTOLIC_ESTATE (no transaction) or AUT
 int al_map_release(al_map *m);      /* 0 or AUTOLIC_ESTATE (no savepoint) */
 int al_map_rollback_to(al_map *m);  /* 0 or AUTOLIC_ESTATE (no savepoint) */
 
-/* Tests: verify the tree's structure and sums; NULL when sound, else what
- * is wrong. `depth` (may be NULL) receives the number of levels. */
-const char *al_map_check(const al_map *m, size_t *depth);
-
 #endif
