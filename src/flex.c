@@ -363,6 +363,32 @@ static void team_key(al_key *k, autolic_id team)
 	al_key_u64(k, team);
 }
 
+/* A team record of format 1 (libautolic 1.0.0) has no sums, and its lots
+ * have no live index: both follow from the lots whose expiry is not
+ * recorded. In a write call the index is written at once, so that a charge
+ * in the same call reads it, and the record is written in format 2 when the
+ * call stores it; a read call only derives the sums (tf->unindexed). */
+static int team_upgrade(al_txn *t, al_flex_team *tf)
+{
+	al_flex_lotrec *v;
+	size_t n;
+	int rc = al_flex_lots_of(t, tf->id, 0, &v, &n);
+	for (size_t i = 0; !rc && i < n; i++) {
+		tf->left += v[i].remaining;
+		tf->bought += v[i].quantity;
+		if (v[i].expires < tf->next_expiry)
+			tf->next_expiry = v[i].expires;
+		if (t->write && v[i].remaining > 0) {
+			al_key k;
+			al_flex_live_key(&k, tf->id, v[i].expires, v[i].id);
+			rc = put_empty(t, &k);
+		}
+	}
+	al_free(t->a, v);
+	tf->unindexed = !t->write;
+	return rc;
+}
+
 int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 {
 	tf->id = team;
@@ -372,6 +398,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	tf->n_defaults = 0;
 	tf->next_expiry = INT64_MAX;
 	tf->as_loaded.stored = 0;
+	tf->unindexed = 0;
 	al_key k;
 	al_buf b;
 	al_rd r;
@@ -393,18 +420,24 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		for (uint32_t i = 0; i < n && i < AUTOLIC_FLEX_LIST_MAX; i++)
 			al_dec_str(&r, tf->defaults[i], sizeof tf->defaults[i]);
 		tf->n_defaults = n <= AUTOLIC_FLEX_LIST_MAX ? n : 0;
-		tf->left = al_dec_i64(&r);
-		tf->bought = al_dec_i64(&r);
-		tf->next_expiry = al_dec_i64(&r);
+		if (r.version >= AL_REC_V2) {
+			tf->left = al_dec_i64(&r);
+			tf->bought = al_dec_i64(&r);
+			tf->next_expiry = al_dec_i64(&r);
+		}
 		rc = al_rd_done(&r);
-		tf->as_loaded.stored = 1;
-		if (!rc && (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
-		            tf->low_threshold < -1 ||
-		            tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->owed < 0 ||
-		            tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->left < 0 ||
-		            tf->bought < tf->left))
-			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu Flex record is out of range",
+		/* a format 1 record is written again, in format 2, by the call */
+		tf->as_loaded.stored = r.version >= AL_REC_V2;
+		if (!rc &&
+		    (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		     tf->low_threshold < -1 || tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		     tf->owed < 0 || tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->left < 0 ||
+		     tf->bought < tf->left))
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "FLEX-5: team %llu Flex record is out of range",
 			            (unsigned long long)team);
+		if (!rc && r.version < AL_REC_V2)
+			rc = team_upgrade(t, tf);
 	}
 	al_buf_free(&b);
 	tf->as_loaded.overage_limit = tf->overage_limit;
@@ -423,7 +456,7 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 	al_key k;
 	al_buf b;
 	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_TEAM);
+	al_rec_begin_v(&b, AL_K_FLEX_TEAM, AL_REC_V2);
 	al_enc_i64(&b, tf->overage_limit);
 	al_enc_i64(&b, tf->low_threshold);
 	al_enc_i64(&b, tf->owed);
@@ -478,8 +511,8 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	al_rd r;
 	lot_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r,
-	                        "FLEX-1: lot %llu does not exist", (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r, "FLEX-1: lot %llu does not exist",
+	                        (unsigned long long)id);
 	if (!rc) {
 		l->id = al_dec_u64(&r);
 		l->team = al_dec_u64(&r);
@@ -492,7 +525,8 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		rc = al_rd_done(&r);
 		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		            l->remaining < 0 || l->remaining > l->quantity))
-			rc = al_err(AUTOLIC_ECORRUPT, "FLEX-1: lot %llu record holds %lld of %lld tokens",
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "FLEX-1: lot %llu record holds %lld of %lld tokens",
 			            (unsigned long long)id, (long long)l->remaining,
 			            (long long)l->quantity);
 	}
@@ -756,12 +790,11 @@ static int low_notify(al_txn *t, const al_flex_team *tf, int64_t balance, int64_
 		rc = al_team_role(t, tf->id, l.v[i], &role);
 		if (rc || (role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY))
 			continue;
-		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, l.v[i], tf->id, 0, NULL,
-		                  "FLEX-12",
-		                  "the Flex balance of team %llu fell to %lld tokens, below its "
-		                  "threshold of %lld",
-		                  (unsigned long long)tf->id, (long long)balance,
-		                  (long long)threshold);
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, l.v[i], tf->id, 0, NULL, "FLEX-12",
+		    "the Flex balance of team %llu fell to %lld tokens, below its "
+		    "threshold of %lld",
+		    (unsigned long long)tf->id, (long long)balance, (long long)threshold);
 	}
 	al_idlist_free(&l);
 	return rc;
@@ -780,12 +813,12 @@ static int low_update(al_txn *t, al_flex_team *tf)
 	if (below && !tf->low)
 		rc = low_notify(t, tf, balance, al_flex_threshold(tf, unexpired));
 	tf->low = below;
-	if (rc || (tf->as_loaded.stored && tf->as_loaded.overage_limit == tf->overage_limit &&
-	           tf->as_loaded.low_threshold == tf->low_threshold &&
-	           tf->as_loaded.owed == tf->owed && tf->as_loaded.left == tf->left &&
-	           tf->as_loaded.bought == tf->bought &&
-	           tf->as_loaded.next_expiry == tf->next_expiry && tf->as_loaded.low == tf->low &&
-	           tf->as_loaded.n_defaults == tf->n_defaults))
+	if (rc ||
+	    (tf->as_loaded.stored && tf->as_loaded.overage_limit == tf->overage_limit &&
+	     tf->as_loaded.low_threshold == tf->low_threshold && tf->as_loaded.owed == tf->owed &&
+	     tf->as_loaded.left == tf->left && tf->as_loaded.bought == tf->bought &&
+	     tf->as_loaded.next_expiry == tf->next_expiry && tf->as_loaded.low == tf->low &&
+	     tf->as_loaded.n_defaults == tf->n_defaults))
 		return rc; /* nothing to write back */
 	return al_flex_team_store(t, tf);
 }
@@ -1830,8 +1863,9 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 		return rc;
 	ws->found = 1;
 	if (ws->own_w && start == ws->own && !ws->own_found) {
-		int refundable = ws->last->opener == ws->refund_by &&
-		                 ws->refund_at - ws->last->opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS;
+		int refundable =
+		    ws->last->opener == ws->refund_by &&
+		    ws->refund_at - ws->last->opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS;
 		if ((rc = win_decode(ws->t, val, vlen, ws->own_w, refundable)) != 0)
 			return rc;
 		ws->own_found = 1;
@@ -1902,8 +1936,8 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	al_rd r;
 	session_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r,
-	                        "FLEX-3: session %llu is unknown", (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r, "FLEX-3: session %llu is unknown",
+	                        (unsigned long long)id);
 	if (!rc) {
 		s->id = al_dec_u64(&r);
 		s->team = al_dec_u64(&r);
@@ -2117,8 +2151,8 @@ out:
 	return rc;
 }
 
-static int refund_lot(al_txn *t, al_flex_team *tf, al_flex_lotrec *l, int64_t give,
-                      autolic_time at, autolic_id account, const win_rec *w, const char *product)
+static int refund_lot(al_txn *t, al_flex_team *tf, al_flex_lotrec *l, int64_t give, autolic_time at,
+                      autolic_id account, const win_rec *w, const char *product)
 {
 	int64_t before = l->remaining;
 	l->remaining += give;

@@ -20,10 +20,12 @@ typedef struct al_flex_team {
 	/* Sums over the lots of the AL_K_FLEX_TEAM_LOT index (expiry not recorded),
 	 * kept by every change of those lots so that the FLEX-12 check after a
 	 * change reads no lot; autolic_flex_check() verifies them. */
-	int64_t left;   /* tokens left in them */
-	int64_t bought; /* their quantities */
+	int64_t left;             /* tokens left in them */
+	int64_t bought;           /* their quantities */
 	autolic_time next_expiry; /* none of them expires before this (FLEX-1): until
 	                             then no expiry is due and none is looked for */
+	int unindexed;            /* a format 1 record read in a read call: the sums were
+	                             derived from the lots, which have no live index yet */
 	/* The scalar fields as loaded (stored: a record exists), so that a call
 	 * that changed none of them writes nothing back. */
 	struct {
@@ -32,7 +34,7 @@ typedef struct al_flex_team {
 		int low, stored;
 		size_t n_defaults;
 	} as_loaded;
-	size_t n_defaults;     /* FLEX-8; 0 = defaults disabled */
+	size_t n_defaults; /* FLEX-8; 0 = defaults disabled */
 	char defaults[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
 } al_flex_team;
 

@@ -331,7 +331,8 @@ static void test_flex1_bad_lots(void **state)
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
 	s.quantity = -5;
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
-	s.quantity = AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1; /* FLEX-1: bounded so sums cannot overflow */
+	s.quantity =
+	    AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1; /* FLEX-1: bounded so sums cannot overflow */
 	assert_int_equal(autolic_flex_lot_buy(x.db, x.admin, x.team, &s, NULL), AUTOLIC_EINVAL);
 	autolic_flex_policy pol = {.version = AUTOLIC_FLEX_POLICY_VERSION, .low_threshold = -1};
 	pol.overage_limit = AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1; /* FLEX-5 */
@@ -1179,6 +1180,152 @@ static int tamper2_fn(al_txn *t, void *arg)
 	}
 }
 
+/* ---- a store written by libautolic 1.0.0 (record format 1) ---- */
+
+typedef struct {
+	autolic_id team;
+	int downgrade;   /* 1: rewrite the team record in format 1, drop the live index */
+	int version;     /* out: the team record's format version */
+	size_t live;     /* out: keys in the team's live index */
+	al_key keys[16]; /* live keys found */
+} fmt1_args;
+
+static int fmt1_live_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	(void)val;
+	(void)vlen;
+	fmt1_args *a = arg;
+	assert_true(a->live < 16 && klen <= sizeof a->keys[0].b);
+	memcpy(a->keys[a->live].b, key, klen);
+	a->keys[a->live++].len = klen;
+	return 0;
+}
+
+static int fmt1_fn(al_txn *t, void *arg)
+{
+	fmt1_args *a = arg;
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_key_init(&k, AL_K_FLEX_TEAM);
+	al_key_u64(&k, a->team);
+	int rc = al_txn_get(t, &k, &b);
+	a->version = rc ? -1 : b.p[0];
+	if (!rc && a->downgrade) {
+		/* the 1.0.0 layout: the same fields without the sums */
+		al_flex_team tf;
+		rc = al_flex_team_load(t, a->team, &tf);
+		al_rec_begin(&b, AL_K_FLEX_TEAM);
+		al_enc_i64(&b, tf.overage_limit);
+		al_enc_i64(&b, tf.low_threshold);
+		al_enc_i64(&b, tf.owed);
+		al_enc_u8(&b, (uint8_t)tf.low);
+		al_enc_u32(&b, (uint32_t)tf.n_defaults);
+		if (!rc)
+			rc = al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	a->live = 0;
+	al_key_init(&k, AL_K_FLEX_TEAM_LIVE);
+	al_key_u64(&k, a->team);
+	if (!rc)
+		rc = al_txn_scan_prefix(t, &k, fmt1_live_cb, a);
+	for (size_t i = 0; !rc && a->downgrade && i < a->live; i++)
+		rc = al_txn_del(t, &a->keys[i]);
+	return rc;
+}
+
+static void fmt1_state(fx *x, int *version, size_t *live)
+{
+	fmt1_args a = {.team = x->team};
+	fx_check("inspect", al_run(x->db, 0, fmt1_fn, &a), 0);
+	*version = a.version;
+	*live = a.live;
+}
+
+/* A store written by 1.0.0 holds the Flex team record in format 1 and no
+ * live index. Read calls derive the sums from the lots; the first write
+ * call builds the index and writes the record in format 2, and one that
+ * fails leaves the store as it was. The same calls on a store that was
+ * always in format 2 give the same results, step by step. */
+static void test_flex_format1_store(void **state)
+{
+	(void)state;
+	fx old, cur;
+	fx *both[2] = {&old, &cur};
+	autolic_id lots[2][3];
+	autolic_id sessions[2] = {0, 0};
+	for (int i = 0; i < 2; i++) {
+		fx_open(both[i], T0);
+		lots[i][0] = fx_buy(both[i], 30, T0 - 3 * DAY);
+		lots[i][1] = fx_buy(both[i], 40, T0 - 2 * DAY);
+		lots[i][2] = fx_buy(both[i], 25, T0 - DAY);
+		autolic_flex_result r;
+		fx_check("launch", fx_launch(both[i], "revit", T0, &r), 0);
+		sessions[i] = r.session;
+	}
+	int version;
+	size_t live;
+	fmt1_state(&old, &version, &live);
+	assert_int_equal(version, AL_REC_V2);
+	assert_int_equal(live, 3);
+	fmt1_args down = {.team = old.team, .downgrade = 1};
+	fx_check("downgrade", al_run(old.db, 1, fmt1_fn, &down), 0);
+	fmt1_state(&old, &version, &live);
+	assert_int_equal(version, AL_REC_V1);
+	assert_int_equal(live, 0);
+
+	/* read calls: the same balance, and the check passes */
+	fx_invariants(&old, old.team);
+	assert_int_equal(fx_balance(&old), fx_balance(&cur));
+	assert_int_equal(fx_balance(&old), 30 + 40 + 25 - 10);
+
+	/* a write call that fails changes nothing, the format included */
+	autolic_flex_result r;
+	fx_check("launch unknown", fx_launch(&old, "nosuch", T0 + HOUR, &r), AUTOLIC_ENOTFOUND);
+	fmt1_state(&old, &version, &live);
+	assert_int_equal(version, AL_REC_V1);
+	assert_int_equal(live, 0);
+
+	/* the same write calls on both stores: the first upgrades the old one */
+	static const struct {
+		const char *product;
+		int64_t at;
+	} steps[] = {
+	    {"autocad", 2 * DAY}, {"maya", 3 * DAY}, {"revit", 4 * DAY}, {"revit", 5 * DAY}};
+	for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+		autolic_flex_result ro, rc;
+		int a = fx_launch(&old, steps[s].product, T0 + steps[s].at, &ro);
+		int b = fx_launch(&cur, steps[s].product, T0 + steps[s].at, &rc);
+		assert_int_equal(a, b);
+		assert_int_equal(ro.charged, rc.charged);
+		assert_int_equal(fx_balance(&old), fx_balance(&cur));
+		for (int l = 0; l < 3; l++)
+			assert_int_equal(fx_remaining(&old, lots[0][l]),
+			                 fx_remaining(&cur, lots[1][l]));
+		fx_invariants(&old, old.team);
+		fmt1_state(&old, &version, &live);
+		assert_int_equal(version, AL_REC_V2);
+		size_t live_cur;
+		int version_cur;
+		fmt1_state(&cur, &version_cur, &live_cur);
+		assert_int_equal(live, live_cur);
+	}
+	/* the oldest lot ran out on the way (FLEX-2 oldest first): it left the index */
+	assert_int_equal(fx_remaining(&old, lots[0][0]), 0);
+	assert_int_equal(live, 2);
+	/* the first session, closed late, pays its days of use on both */
+	autolic_flex_result co, cc;
+	fx_check("close", fx_report(&old, AUTOLIC_FLEX_CLOSE, sessions[0], T0 + 6 * DAY, &co), 0);
+	fx_check("close", fx_report(&cur, AUTOLIC_FLEX_CLOSE, sessions[1], T0 + 6 * DAY, &cc), 0);
+	assert_int_equal(co.charged, cc.charged);
+	assert_int_equal(fx_balance(&old), fx_balance(&cur));
+	assert_int_equal(fx_used(&old, old.team), fx_used(&cur, cur.team));
+	fx_invariants(&old, old.team);
+	fx_close(&old);
+	fx_close(&cur);
+}
+
 /* FLEX-12, FLEX-2, FLEX-1: the check verifies the team's sums, the live
  * list of lots a charge reads and the next expiry it waits for; each
  * tampering is detected. */
@@ -1481,13 +1628,14 @@ static void test_threshold_no_overflow(void **state)
 	al_flex_team tf;
 	memset(&tf, 0, sizeof tf);
 	tf.low_threshold = -1;
-	assert_int_equal(al_flex_threshold(&tf, 1000), 1000 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
+	assert_int_equal(al_flex_threshold(&tf, 1000),
+	                 1000 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
 	assert_int_equal(al_flex_threshold(&tf, 199), 199 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
 	assert_int_equal(al_flex_threshold(&tf, INT64_MAX),
 	                 INT64_MAX / 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT +
 	                     INT64_MAX % 100 * AUTOLIC_FLEX_LOW_DEFAULT_PERCENT / 100);
 	/* below: balance * 100 < unexpired * 20, exactly */
-	assert_true(al_flex_below(&tf, 199, 999));  /* 19900 < 19980 */
+	assert_true(al_flex_below(&tf, 199, 999)); /* 19900 < 19980 */
 	assert_false(al_flex_below(&tf, 200, 999));
 	assert_true(al_flex_below(&tf, 199, 1000)); /* 19900 < 20000 */
 	assert_false(al_flex_below(&tf, 200, 1000));
@@ -1532,6 +1680,7 @@ int main(void)
 	    cmocka_unit_test(test_flex10_ledger_and_check),
 	    cmocka_unit_test(test_flex10_check_detects),
 	    cmocka_unit_test(test_flex12_sums_checked),
+	    cmocka_unit_test(test_flex_format1_store),
 	    cmocka_unit_test(test_flex11_reports),
 	    cmocka_unit_test(test_flex12_low_balance),
 	    cmocka_unit_test(test_bad_reports),

@@ -56,11 +56,16 @@ int al_buf_check(const al_buf *b)
 	return b->oom ? al_err(AUTOLIC_ENOMEM, "out of memory encoding a record") : 0;
 }
 
-void al_rec_begin(al_buf *b, uint8_t tag)
+void al_rec_begin_v(al_buf *b, uint8_t tag, uint8_t version)
 {
 	al_buf_reset(b);
-	al_enc_u8(b, AL_REC_VERSION);
+	al_enc_u8(b, version);
 	al_enc_u8(b, tag);
+}
+
+void al_rec_begin(al_buf *b, uint8_t tag)
+{
+	al_rec_begin_v(b, tag, AL_REC_V1);
 }
 
 void al_enc_str(al_buf *b, const char *s)
@@ -81,6 +86,7 @@ int al_rec_open(al_rd *r, const void *p, size_t len, uint8_t tag)
 	r->len = len;
 	r->pos = 0;
 	r->bad = 0;
+	r->version = 0;
 	if (len < 2)
 		return al_err(AUTOLIC_ECORRUPT, "record of %zu bytes is too short", len);
 	if (r->p[0] == 0 || r->p[0] > AL_REC_VERSION)
@@ -90,6 +96,7 @@ int al_rec_open(al_rd *r, const void *p, size_t len, uint8_t tag)
 	if (r->p[1] != tag)
 		return al_err(AUTOLIC_ECORRUPT, "record tag 0x%02x where 0x%02x was expected",
 		              r->p[1], tag);
+	r->version = r->p[0];
 	r->pos = 2;
 	return 0;
 }
@@ -134,7 +141,8 @@ char *al_dec_strdup(al_rd *r, const al_alloc *a)
 int al_rd_done(const al_rd *r)
 {
 	if (r->bad || r->pos != r->len)
-		return al_err(AUTOLIC_ECORRUPT, "record (tag 0x%02x) is truncated or has trailing bytes",
+		return al_err(AUTOLIC_ECORRUPT,
+		              "record (tag 0x%02x) is truncated or has trailing bytes",
 		              r->len > 1 ? r->p[1] : 0);
 	return 0;
 }

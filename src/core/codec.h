@@ -12,7 +12,13 @@
 
 #include <string.h>
 
-#define AL_REC_VERSION 1
+/* Record format versions (docs/record-format.md). A record is written at
+ * the oldest version that has its layout, so a store stays readable by
+ * older libraries except where a layout changed; a reader accepts every
+ * version up to AL_REC_VERSION and decodes by the version it finds. */
+#define AL_REC_V1      1 /* libautolic 1.0.0 */
+#define AL_REC_V2      2 /* the Flex team record carries its lots' sums (after 1.0.0) */
+#define AL_REC_VERSION AL_REC_V2
 
 /* Bytes of a buffer kept inside it: most records fit, so reading or
  * writing one allocates nothing. */
@@ -49,8 +55,13 @@ static inline void al_buf_put(al_buf *b, const void *p, size_t n)
 	b->len += n;
 }
 
+/* Start a record of `tag` at format AL_REC_V1; al_rec_begin_v at `version`. */
 void al_rec_begin(al_buf *b, uint8_t tag);
-static inline void al_enc_u8(al_buf *b, uint8_t v) { al_buf_put(b, &v, 1); }
+void al_rec_begin_v(al_buf *b, uint8_t tag, uint8_t version);
+static inline void al_enc_u8(al_buf *b, uint8_t v)
+{
+	al_buf_put(b, &v, 1);
+}
 static inline void al_enc_u32(al_buf *b, uint32_t v)
 {
 	unsigned char x[4];
@@ -65,13 +76,17 @@ static inline void al_enc_u64(al_buf *b, uint64_t v)
 		x[i] = (unsigned char)(v >> (8 * i));
 	al_buf_put(b, x, 8);
 }
-static inline void al_enc_i64(al_buf *b, int64_t v) { al_enc_u64(b, (uint64_t)v); }
+static inline void al_enc_i64(al_buf *b, int64_t v)
+{
+	al_enc_u64(b, (uint64_t)v);
+}
 void al_enc_str(al_buf *b, const char *s);
 
 typedef struct al_rd {
 	const unsigned char *p;
 	size_t len, pos;
 	int bad;
+	uint8_t version; /* the record's format version, set by al_rec_open */
 } al_rd;
 
 /* Check version and tag. 0, AUTOLIC_EVERSION or AUTOLIC_ECORRUPT (message set). */
@@ -109,7 +124,10 @@ static inline uint64_t al_dec_u64(al_rd *r)
 		v |= (uint64_t)q[i] << (8 * i);
 	return v;
 }
-static inline int64_t al_dec_i64(al_rd *r) { return (int64_t)al_dec_u64(r); }
+static inline int64_t al_dec_i64(al_rd *r)
+{
+	return (int64_t)al_dec_u64(r);
+}
 /* Copy into dst (capacity cap including NUL), zero-filling the rest of dst;
  * too long is corruption (dst is then all zero). */
 void al_dec_str(al_rd *r, char *dst, size_t cap);
