@@ -585,6 +585,52 @@ static void t_allocator_limits(void **state)
 	assert_int_equal(ta.live, 0);
 }
 
+/* A buffer outgrowing its inline bytes: the move to the heap and a later
+ * growth each fail cleanly (the record is refused, the bytes written so far
+ * kept), and a record's format version is what its writer chose. */
+static void t_buffer_growth_out_of_memory(void **state)
+{
+	(void)state;
+	unsigned char chunk[AL_BUF_INLINE];
+	memset(chunk, 0xab, sizeof chunk);
+	for (long at = 1; at <= 2; at++) {
+		t_alloc ta = {0};
+		ta.fail_at = at;
+		autolic_allocator failing = t_alloc_make(&ta);
+		al_alloc a;
+		al_alloc_init(&a, &failing);
+		al_buf b;
+		al_buf_init(&b, &a);
+		al_buf_put(&b, chunk, sizeof chunk); /* fills the inline bytes */
+		assert_int_equal(al_buf_check(&b), 0);
+		assert_int_equal(ta.count, 0);
+		al_buf_put(&b, chunk, 1); /* allocation 1: off the inline bytes */
+		al_buf_put(&b, chunk, 4 * sizeof chunk); /* allocation 2: grows */
+		assert_int_equal(ta.fired, 1);
+		assert_int_equal(al_buf_check(&b), AUTOLIC_ENOMEM);
+		assert_int_equal(b.len, at == 1 ? sizeof chunk : sizeof chunk + 1);
+		al_buf_put(&b, chunk, 1); /* nothing more is written once one failed */
+		assert_int_equal(b.len, at == 1 ? sizeof chunk : sizeof chunk + 1);
+		al_buf_free(&b);
+		assert_int_equal(ta.live, 0);
+	}
+
+	al_alloc a;
+	al_alloc_init(&a, NULL);
+	al_buf b;
+	al_buf_init(&b, &a);
+	al_rd r;
+	al_rec_begin(&b, 0x0f);
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x0f), 0);
+	assert_int_equal(r.version, AL_REC_V1);
+	al_rec_begin_v(&b, 0x0f, AL_REC_V2);
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x0f), 0);
+	assert_int_equal(r.version, AL_REC_V2);
+	al_rec_begin_v(&b, 0x0f, AL_REC_VERSION + 1);
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x0f), AUTOLIC_EVERSION);
+	al_buf_free(&b);
+}
+
 static void t_codec_limits(void **state)
 {
 	(void)state;
@@ -689,6 +735,7 @@ int main(void)
 	    cmocka_unit_test(t_batch_belongs_to_its_thread),
 	    cmocka_unit_test(t_allocator_limits),
 	    cmocka_unit_test(t_codec_limits),
+	    cmocka_unit_test(t_buffer_growth_out_of_memory),
 	    cmocka_unit_test(t_message_prefix_limits),
 	};
 	return t_run_group("core/errors", tests, NULL, NULL);
