@@ -5,8 +5,8 @@
  * U users, one contract with one product of Q = U/10 seats, filled to the
  * limit; then OPS operations, each on a random user: revoke when the user
  * holds a seat, grant otherwise (refused with AUTOLIC_ENOSEAT, SEAT-2, when
- * all seats are in use). The reference applies the same rule on SQLite
- * :memory:, one transaction per operation; the final grants must be equal
+ * all seats are in use). The reference applies the same rules on SQLite
+ * :memory: (see ref below), one transaction per operation; the final grants must be equal
  * and every operation must have the same outcome, or the run fails.
  */
 #include "bench.h"
@@ -23,20 +23,20 @@ static void sq(sqlite3 *db, const char *sql)
 		BENCH_FAIL("sqlite: %s: %s", sql, err ? err : "?");
 }
 
-/* SQLite reference of SEAT-1/SEAT-2: 0 granted/revoked, 1 refused. */
+/* SQLite reference of the rules a grant and a revoke apply, as the library
+ * applies them: the actor administers the contract's users (ROLE), the
+ * product is on the contract and the contract is active (SEAT-1), a grant
+ * goes to an active account (ACCT) and is refused when all seats are in use
+ * (SEAT-2); 0 granted/revoked, 1 refused. The product's count of grants is
+ * kept in its row and updated with each grant and revoke, as the library
+ * keeps it (counting the grants on every call would cost a scan the rule
+ * does not need). */
 typedef struct ref {
 	sqlite3 *db;
-	sqlite3_stmt *begin, *commit, *has, *count, *ins, *del;
-	long quantity;
+	sqlite3_stmt *begin, *commit, *role, *product, *account, *has, *ins, *del, *inc, *dec;
+	int64_t manager, now;
 } ref;
 
-static int step_int(sqlite3_stmt *s)
-{
-	int r = sqlite3_step(s);
-	long v = r == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	return (int)v;
-}
 static void step_done(sqlite3 *db, sqlite3_stmt *s)
 {
 	if (sqlite3_step(s) != SQLITE_DONE)
@@ -44,22 +44,55 @@ static void step_done(sqlite3 *db, sqlite3_stmt *s)
 	sqlite3_reset(s);
 }
 
+static void step_row(sqlite3 *db, sqlite3_stmt *s)
+{
+	if (sqlite3_step(s) != SQLITE_ROW)
+		BENCH_FAIL("sqlite: expected a row: %s", sqlite3_errmsg(db));
+}
+
 static int ref_op(ref *r, int64_t user)
 {
 	int out = 0;
 	step_done(r->db, r->begin);
+	sqlite3_bind_int64(r->role, 1, r->manager);
+	step_row(r->db, r->role);
+	if (sqlite3_column_int(r->role, 0) != 1)
+		BENCH_FAIL("reference: the manager lost the role");
+	sqlite3_reset(r->role);
+	step_row(r->db, r->product);
+	int64_t quantity = sqlite3_column_int64(r->product, 0);
+	int64_t used = sqlite3_column_int64(r->product, 1);
+	if (r->now < sqlite3_column_int64(r->product, 2) || r->now >= sqlite3_column_int64(r->product, 3))
+		BENCH_FAIL("reference: contract not active");
+	sqlite3_reset(r->product);
 	sqlite3_bind_int64(r->has, 1, user);
-	if (step_int(r->has) > 0) {
+	int held = sqlite3_step(r->has) == SQLITE_ROW;
+	sqlite3_reset(r->has);
+	sqlite3_bind_int64(r->account, 1, user);
+	step_row(r->db, r->account);
+	int active = sqlite3_column_int(r->account, 0) == 1;
+	sqlite3_reset(r->account);
+	if (held) {
 		sqlite3_bind_int64(r->del, 1, user);
 		step_done(r->db, r->del);
-	} else if (step_int(r->count) >= r->quantity) {
+		step_done(r->db, r->dec);
+	} else if (!active) {
+		BENCH_FAIL("reference: account not active");
+	} else if (used >= quantity) {
 		out = 1;
 	} else {
 		sqlite3_bind_int64(r->ins, 1, user);
 		step_done(r->db, r->ins);
+		step_done(r->db, r->inc);
 	}
 	step_done(r->db, r->commit);
 	return out;
+}
+
+static void ref_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		BENCH_FAIL("sqlite: %s: %s", sql, sqlite3_errmsg(db));
 }
 
 int main(int argc, char **argv)
@@ -104,19 +137,42 @@ int main(int argc, char **argv)
 		BENCH_FAIL("contract: %s", autolic_errmsg());
 
 	ref r = {0};
-	r.quantity = quantity;
+	r.manager = (int64_t)users;
+	r.now = now;
 	sqlite3_open(":memory:", &r.db);
+	sq(r.db, "CREATE TABLE accounts(id INTEGER PRIMARY KEY, active INTEGER)");
+	sq(r.db, "CREATE TABLE members(contract INTEGER, account INTEGER, role INTEGER,"
+	         " PRIMARY KEY(contract, account)) WITHOUT ROWID");
+	sq(r.db, "CREATE TABLE products(contract INTEGER, product TEXT, quantity INTEGER,"
+	         " used INTEGER, start INTEGER, end INTEGER, PRIMARY KEY(contract, product)) WITHOUT ROWID");
 	sq(r.db, "CREATE TABLE grants(contract INTEGER, product TEXT, user INTEGER,"
 	         " PRIMARY KEY(contract, product, user)) WITHOUT ROWID");
-	sqlite3_prepare_v2(r.db, "BEGIN IMMEDIATE", -1, &r.begin, NULL);
-	sqlite3_prepare_v2(r.db, "COMMIT", -1, &r.commit, NULL);
-	sqlite3_prepare_v2(r.db, "SELECT count(*) FROM grants WHERE contract=1 AND product='acad' AND user=?",
-	                   -1, &r.has, NULL);
-	sqlite3_prepare_v2(r.db, "SELECT count(*) FROM grants WHERE contract=1 AND product='acad'", -1,
-	                   &r.count, NULL);
-	sqlite3_prepare_v2(r.db, "INSERT INTO grants VALUES(1,'acad',?)", -1, &r.ins, NULL);
-	sqlite3_prepare_v2(r.db, "DELETE FROM grants WHERE contract=1 AND product='acad' AND user=?", -1,
-	                   &r.del, NULL);
+	sq(r.db, "BEGIN");
+	sqlite3_stmt *acc;
+	ref_prepare(r.db, "INSERT INTO accounts VALUES(?, 1)", &acc);
+	for (size_t i = 0; i <= users; i++) {
+		sqlite3_bind_int64(acc, 1, (int64_t)i);
+		step_done(r.db, acc);
+	}
+	sqlite3_finalize(acc);
+	char sql[256];
+	snprintf(sql, sizeof sql, "INSERT INTO members VALUES(1, %zu, 1)", users);
+	sq(r.db, sql);
+	snprintf(sql, sizeof sql, "INSERT INTO products VALUES(1, 'acad', %u, 0, %lld, %lld)", quantity,
+	         (long long)cs.start, (long long)cs.end);
+	sq(r.db, sql);
+	sq(r.db, "COMMIT");
+	ref_prepare(r.db, "BEGIN IMMEDIATE", &r.begin);
+	ref_prepare(r.db, "COMMIT", &r.commit);
+	ref_prepare(r.db, "SELECT role FROM members WHERE contract=1 AND account=?", &r.role);
+	ref_prepare(r.db, "SELECT quantity, used, start, end FROM products WHERE contract=1 AND product='acad'",
+	            &r.product);
+	ref_prepare(r.db, "SELECT active FROM accounts WHERE id=?", &r.account);
+	ref_prepare(r.db, "SELECT 1 FROM grants WHERE contract=1 AND product='acad' AND user=?", &r.has);
+	ref_prepare(r.db, "INSERT INTO grants VALUES(1,'acad',?)", &r.ins);
+	ref_prepare(r.db, "DELETE FROM grants WHERE contract=1 AND product='acad' AND user=?", &r.del);
+	ref_prepare(r.db, "UPDATE products SET used=used+1 WHERE contract=1 AND product='acad'", &r.inc);
+	ref_prepare(r.db, "UPDATE products SET used=used-1 WHERE contract=1 AND product='acad'", &r.dec);
 
 	/* fill to the limit */
 	for (uint32_t i = 0; i < quantity; i++) {
@@ -185,11 +241,14 @@ int main(int argc, char **argv)
 	snprintf(note, sizeof note, "%.1fx the reference; %zu final grants equal", ref_s / lib_s, ln);
 	bench_row("W2 seat churn", "libautolic memory store", size, res, note);
 	snprintf(res, sizeof res, "%.0f ops/s", (double)ops / ref_s);
-	bench_row("W2 seat churn", "SQLite :memory:, txn per op", size, res, "same rule, same sequence");
+	bench_row("W2 seat churn", "SQLite :memory:, txn per op", size, res,
+	          "same checks (ROLE admin, contract active, account active, SEAT-1/SEAT-2), count kept in the product row, same sequence");
 
 	autolic_db_close(db);
-	sqlite3_finalize(r.begin); sqlite3_finalize(r.commit); sqlite3_finalize(r.has);
-	sqlite3_finalize(r.count); sqlite3_finalize(r.ins); sqlite3_finalize(r.del);
+	sqlite3_stmt *all_st[] = {r.begin, r.commit, r.role, r.product, r.account,
+	                          r.has,   r.ins,    r.del,  r.inc,     r.dec};
+	for (size_t i = 0; i < sizeof all_st / sizeof all_st[0]; i++)
+		sqlite3_finalize(all_st[i]);
 	sqlite3_close(r.db);
 	free(uid); free(held); free(rheld); free(lheld); free(seq); free(out);
 	return 0;

@@ -591,7 +591,7 @@ static void t_allocator_limits(void **state)
 static void t_buffer_growth_out_of_memory(void **state)
 {
 	(void)state;
-	unsigned char chunk[AL_BUF_INLINE];
+	unsigned char chunk[4 * AL_BUF_INLINE];
 	memset(chunk, 0xab, sizeof chunk);
 	for (long at = 1; at <= 2; at++) {
 		t_alloc ta = {0};
@@ -601,16 +601,16 @@ static void t_buffer_growth_out_of_memory(void **state)
 		al_alloc_init(&a, &failing);
 		al_buf b;
 		al_buf_init(&b, &a);
-		al_buf_put(&b, chunk, sizeof chunk); /* fills the inline bytes */
+		al_buf_put(&b, chunk, AL_BUF_INLINE); /* fills the inline bytes */
 		assert_int_equal(al_buf_check(&b), 0);
 		assert_int_equal(ta.count, 0);
 		al_buf_put(&b, chunk, 1); /* allocation 1: off the inline bytes */
-		al_buf_put(&b, chunk, 4 * sizeof chunk); /* allocation 2: grows */
+		al_buf_put(&b, chunk, sizeof chunk); /* allocation 2: grows */
 		assert_int_equal(ta.fired, 1);
 		assert_int_equal(al_buf_check(&b), AUTOLIC_ENOMEM);
-		assert_int_equal(b.len, at == 1 ? sizeof chunk : sizeof chunk + 1);
+		assert_int_equal(b.len, at == 1 ? AL_BUF_INLINE : AL_BUF_INLINE + 1);
 		al_buf_put(&b, chunk, 1); /* nothing more is written once one failed */
-		assert_int_equal(b.len, at == 1 ? sizeof chunk : sizeof chunk + 1);
+		assert_int_equal(b.len, at == 1 ? AL_BUF_INLINE : AL_BUF_INLINE + 1);
 		al_buf_free(&b);
 		assert_int_equal(ta.live, 0);
 	}

@@ -419,7 +419,7 @@ static void run(uint64_t seed, long steps, unsigned max_keys)
 		}
 		if (m.n < 200 || (m.n < 2000 && step % 16 == 0) || step % 1024 == 0) {
 			same(map, &m, step);
-			size_t d;
+			size_t d = 0;
 			assert_null(al_map_check(map, &d));
 			if (d > max_depth)
 				max_depth = d;
