@@ -560,19 +560,23 @@ static int lot_store(al_txn *t, const al_flex_lotrec *l)
  * (FLEX-9), another team's, whose record is updated here. */
 static int lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64_t before)
 {
-	int rc = lot_store(t, l);
-	if (rc || l->expired || l->remaining == before)
-		return rc; /* an expired lot is in neither the sums nor the live index */
-	if (l->team == tf->id) {
-		tf->left += l->remaining - before;
-	} else {
-		al_flex_team other;
+	int counted = !l->expired && l->remaining != before; /* an expired lot is in neither
+	                                                        the sums nor the live index */
+	al_flex_team other, *owner = tf;
+	int rc = 0;
+	if (counted && l->team != tf->id) {
+		/* loaded before the lot is stored: a format 1 record derives its sums
+		 * from the lots as they were */
 		rc = al_flex_team_load(t, l->team, &other);
-		if (!rc) {
-			other.left += l->remaining - before;
-			rc = al_flex_team_store(t, &other);
-		}
+		owner = &other;
 	}
+	if (!rc)
+		rc = lot_store(t, l);
+	if (rc || !counted)
+		return rc;
+	owner->left += l->remaining - before;
+	if (owner == &other)
+		rc = al_flex_team_store(t, &other);
 	if (!rc && (before > 0) != (l->remaining > 0)) {
 		al_key k;
 		al_flex_live_key(&k, l->team, l->expires, l->id);

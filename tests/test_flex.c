@@ -1326,6 +1326,36 @@ static void test_flex_format1_store(void **state)
 	fx_close(&cur);
 }
 
+/* FLEX-4, FLEX-9: a refund goes back to a lot that moved meanwhile to a
+ * team whose record is still in format 1: that team's sums are derived from
+ * its lots as they were before the refund, then moved by it, once. */
+static void test_flex_format1_refund_to_moved_lot(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	autolic_id team2 = fx_team(x.db, x.admin);
+	autolic_id a = fx_buy_in(&x, x.team, "TS-1", 30, T0 - DAY);
+	fx_buy_in(&x, team2, "TS-2", 10, T0 - DAY);
+	autolic_flex_result r, c;
+	fx_check("launch", fx_launch(&x, "autocad", T0, &r), 0);
+	x.clock.now = T0 + 60;
+	fx_check("move", autolic_flex_move(x.db, x.admin, x.team, team2, "TS-1", NULL), 0);
+	fmt1_args down = {.team = team2, .downgrade = 1};
+	fx_check("downgrade", al_run(x.db, 1, fmt1_fn, &down), 0);
+	fx_check("close", fx_report(&x, AUTOLIC_FLEX_CLOSE, r.session, T0 + 120, &c), 0);
+	assert_int_equal(c.refunded, 7);
+	assert_int_equal(fx_remaining(&x, a), 30);
+	assert_int_equal(fx_balance_of(&x, team2), 40);
+	fmt1_args after = {.team = team2};
+	fx_check("inspect", al_run(x.db, 0, fmt1_fn, &after), 0);
+	assert_int_equal(after.version, AL_REC_V2);
+	assert_int_equal(after.live, 2);
+	fx_invariants(&x, team2);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
 /* FLEX-12, FLEX-2, FLEX-1: the check verifies the team's sums, the live
  * list of lots a charge reads and the next expiry it waits for; each
  * tampering is detected. */
@@ -1681,6 +1711,7 @@ int main(void)
 	    cmocka_unit_test(test_flex10_check_detects),
 	    cmocka_unit_test(test_flex12_sums_checked),
 	    cmocka_unit_test(test_flex_format1_store),
+	    cmocka_unit_test(test_flex_format1_refund_to_moved_lot),
 	    cmocka_unit_test(test_flex11_reports),
 	    cmocka_unit_test(test_flex12_low_balance),
 	    cmocka_unit_test(test_bad_reports),
