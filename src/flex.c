@@ -747,6 +747,12 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
 /* Balance and unexpired quantity of the team's lots now. */
 int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int64_t *unexpired)
 {
+	if (t->now < tf->next_expiry) {
+		/* no lot of the team has expired: the record's sums are exact */
+		*lots_left = tf->left;
+		*unexpired = tf->bought;
+		return 0;
+	}
 	al_flex_lotrec *v;
 	size_t n;
 	int rc = al_flex_lots_of(t, tf->id, 0, &v, &n);

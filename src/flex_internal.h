@@ -71,8 +71,9 @@ int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t v
 /* FLEX-1: record the expiries due now for tf's team (updates tf's sums; the
  * caller stores tf). */
 int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count);
-/* Tokens left and bought in the team's lots unexpired now, from the lots
- * themselves (read calls: an expiry due but not recorded yet counts as done). */
+/* Tokens left and bought in the team's lots unexpired now (read calls: an
+ * expiry due but not recorded yet counts as done): the record's sums while
+ * no expiry is due, else from the lots themselves. */
 int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int64_t *unexpired);
 /* The key of a lot in the AL_K_FLEX_TEAM_LIVE index. */
 void al_flex_live_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot);
