@@ -83,7 +83,7 @@ static int reopen_journal(const char *path, const char *nrec)
 	snprintf(res, sizeof res, "%.3f s", t);
 	snprintf(note, sizeof note,
 	         "peak RSS +%.1f MiB (fresh process); allocated: %.1f MiB after the open (every"
-	         " record in memory), %.1f MiB at the peak (the file is read whole to replay it)",
+	         " record in memory), %.1f MiB at the peak (the file is read 1 MiB at a time)",
 	         (kib - kib0) / 1024.0, bytes / 1048576.0, cnt.peak / 1048576.0);
 	bench_row("W4 reopen", "libautolic journal store", size, res, note);
 	return 0;

@@ -1157,6 +1157,97 @@ static void t_open_existing_out_of_memory(void **state)
 	unlink(p);
 }
 
+/* The open reads the file a chunk at a time (al_journal_read_chunk): a read
+ * that fails, is interrupted or finds the file shorter than its size, after
+ * the first chunk, and a transaction larger than the window when memory runs
+ * out, each give the answer the whole-file read gives. */
+static void t_open_reads_in_chunks(void **state)
+{
+	(void)state;
+	char p[300];
+	path_of(p, sizeof p, "chunks.journal");
+	unlink(p);
+	autolic_storage st;
+	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+	for (int i = 0; i < 20; i++) {
+		char k[16], v[32];
+		snprintf(k, sizeof k, "key%d", i);
+		snprintf(v, sizeof v, "value of %d", i);
+		commit_kv(&st, k, v);
+	}
+	put_big(&st, "big", 5000, 7); /* one transaction of 5 KB */
+	commit_kv(&st, "last", "after the big one");
+	st.free(st.ctx);
+	size_t len0;
+	unsigned char *orig = read_whole(p, &len0);
+	al_journal_read_chunk = 64;
+
+	/* the whole file, 64 bytes at a time, interrupted twice on the way */
+	x_reset();
+	g_x.eintr = 2;
+	assert_int_equal(x_journal(&st, p, NULL), 0);
+	assert_true(g_x.calls[X_PREAD] > 20);
+	expect_kv(&st, "key19", "value of 19");
+	expect_big(&st, "big", 5000, 7);
+	expect_kv(&st, "last", "after the big one");
+	st.free(st.ctx);
+
+	/* a read failing half-way: nothing is opened, the file is untouched */
+	for (long nth = 2; nth <= 12; nth += 5) {
+		x_reset();
+		x_arm(X_PREAD, nth, EIO);
+		assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ESTORAGE);
+		assert_non_null(strstr(smsg(), "cannot read: Input/output error"));
+		size_t len1;
+		unsigned char *now = read_whole(p, &len1);
+		assert_int_equal(len1, len0);
+		assert_memory_equal(now, orig, len0);
+		free(now);
+	}
+
+	/* the file ending inside the big transaction (shorter than its size
+	 * said): everything before it is replayed, it and the rest are not */
+	x_reset();
+	g_x.pread_eof = (off_t)(len0 - 400);
+	assert_int_equal(x_journal(&st, p, NULL), 0);
+	expect_kv(&st, "key19", "value of 19");
+	expect_kv(&st, "big", NULL);
+	expect_kv(&st, "last", NULL);
+	st.free(st.ctx);
+	write_whole(p, orig, len0);
+
+	/* no memory to grow the window for the big transaction */
+	int enomem = 0;
+	for (long n = 1;; n++) {
+		t_alloc ta = {0};
+		ta.fail_at = n;
+		autolic_allocator al = t_alloc_make(&ta);
+		autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
+		o.allocator = &al;
+		int rc = autolic_store_journal_open(&st, p, &o);
+		if (rc) {
+			assert_int_equal(rc, AUTOLIC_ENOMEM);
+			enomem += strstr(autolic_errmsg(), "out of memory reading a transaction") != NULL;
+		} else {
+			ta.fail_at = 0;
+			expect_big(&st, "big", 5000, 7);
+			st.free(st.ctx);
+		}
+		assert_int_equal(ta.live, 0);
+		if (!ta.fired)
+			break;
+	}
+	assert_true(enomem > 0);
+	size_t len1;
+	unsigned char *now = read_whole(p, &len1);
+	assert_int_equal(len1, len0);
+	assert_memory_equal(now, orig, len0);
+	free(now);
+	al_journal_read_chunk = 0;
+	free(orig);
+	unlink(p);
+}
+
 /* ---- threads waiting on a failure ---- */
 
 static pid_t gettid_(void)
@@ -1463,6 +1554,7 @@ int main(void)
 	    cmocka_unit_test(t_compaction_faults),
 	    cmocka_unit_test(t_replay_crafted_images),
 	    cmocka_unit_test(t_open_existing_out_of_memory),
+	    cmocka_unit_test(t_open_reads_in_chunks),
 	    cmocka_unit_test(t_reader_waits_for_failing_sync),
 	    cmocka_unit_test(t_writer_waits_for_failing_commit),
 	    cmocka_unit_test(t_transaction_out_of_memory),

@@ -147,22 +147,116 @@ static size_t put_size(size_t klen, size_t vlen)
 
 /* ---- replay ------------------------------------------------------------ */
 
-/* Checks one frame at `pos`; returns 1 when it is whole and its CRC matches. */
-static int frame_valid(const unsigned char *buf, size_t len, size_t pos, const gen_keys *k,
-                       const char **why)
+static int open_error(const char *path, const char *what, int e);
+
+/*
+ * The image being replayed, seen through a window: a whole buffer (tests,
+ * fuzzing), or the file read a chunk at a time, so that opening a large
+ * journal does not hold the file in memory next to the records built from
+ * it. The window keeps every byte from the start of the open transaction
+ * (its records are delivered once its commit is checked), so it grows only
+ * when one transaction is larger than a chunk.
+ */
+#define WIN_CHUNK ((size_t)1 << 20)
+
+size_t al_journal_read_chunk;
+
+typedef struct rwin {
+	const unsigned char *p; /* the bytes base .. base + have of the image */
+	uint64_t base, size;    /* size: length of the image */
+	size_t have;
+	const char *name;
+	/* file mode only (io set): the buffer p points into */
+	const al_journal_io *io;
+	int fd;
+	const autolic_allocator *alloc;
+	unsigned char *buf;
+	size_t cap;
+} rwin;
+
+/* Read from the file until the window holds `upto` bytes of the image or
+ * the file ends (a file that shrank ends the image there). */
+static int win_fill(rwin *w, uint64_t upto)
 {
-	if (len - pos < FRAME) {
+	while (w->base + w->have < upto) {
+		ssize_t r = w->io->pread(w->fd, w->buf + w->have, w->cap - w->have,
+		                         (off_t)(w->base + w->have), w->io->ctx);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return open_error(w->name, "cannot read", errno);
+		if (r == 0) {
+			w->size = w->base + w->have;
+			break;
+		}
+		w->have += (size_t)r;
+	}
+	return 0;
+}
+
+/*
+ * Point *at to the image at `pos` and return how many of the `n` bytes from
+ * there exist (fewer only at the end of the image), keeping the bytes from
+ * `keep` (<= pos) in the window; or a negative error code, its message set.
+ */
+static int64_t win_need(rwin *w, uint64_t keep, uint64_t pos, uint64_t n, const unsigned char **at)
+{
+	uint64_t want = n < w->size - pos ? n : w->size - pos;
+	if (pos + want > w->base + w->have) { /* file mode: the whole buffer is always in */
+		size_t kept = (size_t)(w->base + w->have - keep);
+		uint64_t span = pos + want - keep;
+		if (span > w->cap) {
+			uint64_t c = (uint64_t)w->cap * 2 > span ? (uint64_t)w->cap * 2 : span;
+			if (c > w->size - keep)
+				c = w->size - keep;
+			unsigned char *b = c > SIZE_MAX ? NULL
+			                                : w->alloc->realloc_fn(w->buf, (size_t)c,
+			                                                       w->alloc->ctx);
+			if (!b) {
+				autolic_storage_set_error("journal '%s': out of memory reading a "
+				                          "transaction of %llu bytes",
+				                          w->name, (unsigned long long)span);
+				return AUTOLIC_ENOMEM;
+			}
+			w->buf = b;
+			w->cap = (size_t)c;
+		}
+		memmove(w->buf, w->buf + (keep - w->base), kept);
+		w->p = w->buf;
+		w->base = keep;
+		w->have = kept;
+		uint64_t full = w->size - keep < w->cap ? w->size : keep + w->cap;
+		int rc = win_fill(w, full);
+		if (rc)
+			return rc;
+		want = n < w->size - pos ? n : w->size - pos;
+	}
+	*at = w->p + (pos - w->base);
+	return (int64_t)want;
+}
+
+/* Checks the frame at `pos`: 1 when it is whole and its CRC matches, with
+ * *fp pointing to it; 0 with *why; or a negative error code (reading). */
+static int frame_at(rwin *w, uint64_t keep, uint64_t pos, const gen_keys *k,
+                    const unsigned char **fp, const char **why)
+{
+	const unsigned char *f;
+	int64_t got = win_need(w, keep, pos, FRAME, &f);
+	if (got < 0)
+		return (int)got;
+	if (got < FRAME) {
 		*why = "record header cut short";
 		return 0;
 	}
-	const unsigned char *f = buf + pos;
 	uint32_t n = get32(f + F_LEN);
 	if (f[F_TAG] != k->tag[0] || f[F_TAG + 1] != k->tag[1] || f[F_TAG + 2] != k->tag[2] ||
 	    f[F_TYPE] < REC_PUT || f[F_TYPE] > REC_MARK || n > MAX_PAYLOAD) {
 		*why = "record header invalid";
 		return 0;
 	}
-	if (len - pos - FRAME < n) {
+	if ((got = win_need(w, keep, pos, (uint64_t)FRAME + n, &f)) < 0)
+		return (int)got;
+	if ((uint64_t)got < (uint64_t)FRAME + n) {
 		*why = "record cut short";
 		return 0;
 	}
@@ -170,50 +264,54 @@ static int frame_valid(const unsigned char *buf, size_t len, size_t pos, const g
 		*why = "record checksum mismatch";
 		return 0;
 	}
+	*fp = f;
 	return 1;
 }
 
 /*
  * After damage at `x`: does any valid commit or mark beyond it vouch that
- * the bytes at `x` had been synced? Candidates are found by their tag.
+ * the bytes at `x` had been synced? Candidates are found by their tag in
+ * `rest`, the image from `x` to its end.
  */
-static int later_claim_covers(const unsigned char *buf, size_t len, size_t x, const gen_keys *k,
-                              uint64_t *claim_at)
+static int later_claim_covers(const unsigned char *rest, size_t len, uint64_t x,
+                              const gen_keys *k, uint64_t *claim_at)
 {
-	size_t from = x + 1 + F_TAG;
+	rwin w = {rest, 0, len, len, NULL, NULL, -1, NULL, NULL, 0};
+	size_t from = 1 + F_TAG;
 	while (from < len) {
-		const unsigned char *hit = memchr(buf + from, k->tag[0], len - from);
+		const unsigned char *hit = memchr(rest + from, k->tag[0], len - from);
 		if (!hit)
 			break;
-		size_t t = (size_t)(hit - buf);
+		size_t t = (size_t)(hit - rest);
 		from = t + 1;
 		size_t p = t - F_TAG;
+		const unsigned char *f;
 		const char *why;
-		if (p + FRAME > len || buf[t + 1] != k->tag[1] || buf[t + 2] != k->tag[2])
+		if (p + FRAME > len || rest[t + 1] != k->tag[1] || rest[t + 2] != k->tag[2])
 			continue;
-		int type = buf[p + F_TYPE];
-		uint32_t n = get32(buf + p + F_LEN);
+		int type = rest[p + F_TYPE];
+		uint32_t n = get32(rest + p + F_LEN);
 		if ((type != REC_COMMIT || n != COMMIT_LEN) && (type != REC_MARK || n != MARK_LEN))
 			continue;
-		if (!frame_valid(buf, len, p, k, &why))
+		if (frame_at(&w, p, p, k, &f, &why) != 1)
 			continue;
-		uint64_t claim = get64(buf + p + FRAME + 8);
-		if (claim > x && claim <= p) {
-			*claim_at = p;
+		uint64_t claim = get64(f + FRAME + 8);
+		if (claim > x && claim <= x + p) {
+			*claim_at = x + p;
 			return 1;
 		}
 	}
 	return 0;
 }
 
-static int deliver(const unsigned char *buf, size_t from, size_t to, const al_journal_sink *sink)
+static int deliver(const unsigned char *b, size_t len, const al_journal_sink *sink)
 {
-	size_t pos = from;
-	while (pos < to) {
-		uint32_t n = get32(buf + pos + F_LEN);
-		const unsigned char *pl = buf + pos + FRAME;
+	size_t pos = 0;
+	while (pos < len) {
+		uint32_t n = get32(b + pos + F_LEN);
+		const unsigned char *pl = b + pos + FRAME;
 		int rc;
-		if (buf[pos + F_TYPE] == REC_PUT) {
+		if (b[pos + F_TYPE] == REC_PUT) {
 			uint32_t kl = get32(pl);
 			rc = sink->put(sink->arg, pl + 4, kl, pl + 4 + kl, n - 4 - kl);
 		} else {
@@ -226,59 +324,70 @@ static int deliver(const unsigned char *buf, size_t from, size_t to, const al_jo
 	return 0;
 }
 
-int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, const char *name,
-                             const al_journal_sink *sink, al_journal_replay *res)
+/* The header: 1 to go on, 0 when the replay ends here (res says why), or a
+ * negative error code. */
+static int replay_header(rwin *w, al_journal_replay *res)
 {
-	memset(res, 0, sizeof *res);
-	if (!name)
-		name = "(buffer)";
-	if (len < HDR_SIZE) {
-		size_t m = len < sizeof MAGIC ? len : sizeof MAGIC;
-		if (memcmp(buf, MAGIC, m) != 0) {
-			autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)",
-			                          name);
-			res->corrupt = 1;
-			return AUTOLIC_ECORRUPT;
-		}
+	const unsigned char *h;
+	int64_t got = win_need(w, 0, 0, HDR_SIZE, &h);
+	if (got < 0)
+		return (int)got;
+	if (got < HDR_SIZE) {
+		if (memcmp(h, MAGIC, (size_t)got < sizeof MAGIC ? (size_t)got : sizeof MAGIC) != 0)
+			goto bad_magic;
 		/* A header is written and synced before any record: a file this
 		 * short never held a commit. */
 		res->uninitialised = 1;
 		return 0;
 	}
-	if (memcmp(buf, MAGIC, sizeof MAGIC) != 0) {
-		autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)", name);
+	if (memcmp(h, MAGIC, sizeof MAGIC) != 0)
+		goto bad_magic;
+	if (get32(h + 60) != al_crc32c(0, h, 60) || get32(h + 12) != HDR_SIZE) {
+		autolic_storage_set_error("journal '%s': file header is damaged (offset 0)",
+		                          w->name);
 		res->corrupt = 1;
 		return AUTOLIC_ECORRUPT;
 	}
-	if (get32(buf + 60) != al_crc32c(0, buf, 60) || get32(buf + 12) != HDR_SIZE) {
-		autolic_storage_set_error("journal '%s': file header is damaged (offset 0)", name);
-		res->corrupt = 1;
-		return AUTOLIC_ECORRUPT;
-	}
-	if (get32(buf + 8) != FORMAT_VERSION) {
+	if (get32(h + 8) != FORMAT_VERSION) {
 		autolic_storage_set_error(
-		    "journal '%s' has format version %u; this library reads version %u", name,
-		    (unsigned)get32(buf + 8), FORMAT_VERSION);
+		    "journal '%s' has format version %u; this library reads version %u", w->name,
+		    (unsigned)get32(h + 8), FORMAT_VERSION);
 		return AUTOLIC_EVERSION;
 	}
-	res->generation = get64(buf + 16);
-	res->salt = get64(buf + 24);
-	res->base_seq = get64(buf + 32);
+	res->generation = get64(h + 16);
+	res->salt = get64(h + 24);
+	res->base_seq = get64(h + 32);
 	res->last_seq = res->base_seq;
 	res->claimed = HDR_SIZE;
+	return 1;
+bad_magic:
+	autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)", w->name);
+	res->corrupt = 1;
+	return AUTOLIC_ECORRUPT;
+}
+
+static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_replay *res)
+{
+	memset(res, 0, sizeof *res);
+	int rc = replay_header(w, res);
+	if (rc <= 0)
+		return rc;
 	const gen_keys k = keys_for(res->generation, res->salt);
 
-	size_t pos = HDR_SIZE, txn_start = HDR_SIZE, good_end = HDR_SIZE;
+	uint64_t pos = HDR_SIZE, txn_start = HDR_SIZE, good_end = HDR_SIZE;
 	/* Operations since the last commit. Wider than the commit record's
 	 * count, so it cannot wrap: a longer run fails the count check. */
 	uint64_t ops = 0;
 	const char *why = NULL;
-	while (pos < len) {
-		if (!frame_valid(buf, len, pos, &k, &why))
+	while (pos < w->size) {
+		const unsigned char *f;
+		if ((rc = frame_at(w, txn_start, pos, &k, &f, &why)) < 0)
+			return rc;
+		if (!rc)
 			break;
-		uint32_t n = get32(buf + pos + F_LEN);
-		const unsigned char *pl = buf + pos + FRAME;
-		int type = buf[pos + F_TYPE];
+		uint32_t n = get32(f + F_LEN);
+		const unsigned char *pl = f + FRAME;
+		int type = f[F_TYPE];
 		if (type == REC_PUT) {
 			if (n < 4 || get32(pl) > n - 4) {
 				why = "malformed put record";
@@ -295,14 +404,15 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 					why = "commit record does not match its transaction";
 					break;
 				}
-				int rc = deliver(buf, txn_start, pos, sink);
+				/* the transaction's records lie in the window before this one */
+				rc = deliver(f - (pos - txn_start), (size_t)(pos - txn_start), sink);
 				if (!rc && sink->commit)
 					rc = sink->commit(sink->arg, seq);
 				if (rc) {
 					if (rc == AUTOLIC_ENOMEM)
 						autolic_storage_set_error(
 						    "journal '%s': out of memory while replaying",
-						    name);
+						    w->name);
 					return rc;
 				}
 				res->last_seq = seq;
@@ -324,32 +434,45 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 		pos += FRAME + n;
 	}
 	res->good_end = good_end;
-	if (pos >= len && ops == 0)
+	if (pos >= w->size && ops == 0)
 		return 0;
 	/* Invalid bytes, or whole records of a transaction whose commit is
 	 * missing: the damage starts where the reading stopped. */
-	if (pos >= len) {
+	if (pos >= w->size) {
 		why = "transaction without a commit record";
 		pos = txn_start;
 	}
 	res->damaged = 1;
 	res->damage_off = pos;
 	snprintf(res->why, sizeof res->why, "%s", why);
+	/* the rest of the image, read whole: only a damaged journal gets here */
+	const unsigned char *rest;
+	int64_t got = win_need(w, pos, pos, w->size - pos, &rest);
+	if (got < 0)
+		return (int)got;
 	uint64_t claim_at = 0;
-	if (later_claim_covers(buf, len, pos, &k, &claim_at)) {
+	if (later_claim_covers(rest, (size_t)got, pos, &k, &claim_at)) {
 		res->corrupt = 1;
 		if (salvage)
 			return 0;
-		autolic_storage_set_error("journal '%s' is damaged at offset %zu (%s) before a "
+		autolic_storage_set_error("journal '%s' is damaged at offset %llu (%s) before a "
 		                          "durable commit at offset %llu; "
 		                          "open it with AUTOLIC_JOURNAL_READONLY_SALVAGE to read "
-		                          "the state before offset %zu",
-		                          name, pos, why, (unsigned long long)claim_at, good_end);
+		                          "the state before offset %llu",
+		                          w->name, (unsigned long long)pos, why,
+		                          (unsigned long long)claim_at,
+		                          (unsigned long long)good_end);
 		return AUTOLIC_ECORRUPT;
 	}
 	return 0;
 }
 
+int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, const char *name,
+                             const al_journal_sink *sink, al_journal_replay *res)
+{
+	rwin w = {buf, 0, len, len, name ? name : "(buffer)", NULL, -1, NULL, NULL, 0};
+	return replay(&w, salvage, sink, res);
+}
 /* ---- the store --------------------------------------------------------- */
 
 typedef struct jr_save {
@@ -1349,43 +1472,6 @@ static int open_locked(jr *j, int *created)
 	return AUTOLIC_EBUSY;
 }
 
-static int read_file(jr *j, unsigned char **out, size_t *len)
-{
-	struct stat st;
-	if (fstat(j->fd, &st) != 0)
-		return open_error(j->path, "cannot stat", errno);
-#if SIZE_MAX <= UINT32_MAX /* a 64-bit size_t holds any file size */
-	if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX - 1) {
-		autolic_storage_set_error("journal '%s' is too large to load", j->path);
-		return AUTOLIC_ENOMEM;
-	}
-#endif
-	size_t n = (size_t)st.st_size;
-	unsigned char *b = j->alloc.malloc_fn(n ? n : 1, j->alloc.ctx);
-	if (!b) {
-		autolic_storage_set_error("journal '%s': out of memory loading %zu bytes", j->path,
-		                          n);
-		return AUTOLIC_ENOMEM;
-	}
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = j->io.pread(j->fd, b + got, n - got, (off_t)got, j->io.ctx);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			j->alloc.free_fn(b, j->alloc.ctx);
-			return open_error(j->path, "cannot read", e);
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	*out = b;
-	*len = got;
-	return 0;
-}
-
 /* Give an empty (or never initialised) file its header. */
 static int init_file(jr *j, size_t old_len)
 {
@@ -1409,16 +1495,23 @@ static int init_file(jr *j, size_t old_len)
 
 static int load(jr *j)
 {
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	int rc = read_file(j, &buf, &len);
-	if (rc)
-		return rc;
+	struct stat st;
+	if (fstat(j->fd, &st) != 0)
+		return open_error(j->path, "cannot stat", errno);
+	uint64_t size = (uint64_t)st.st_size;
+	size_t chunk = al_journal_read_chunk ? al_journal_read_chunk : WIN_CHUNK;
+	size_t cap = size < chunk ? (size_t)size + 1 : chunk;
+	unsigned char *buf = j->alloc.malloc_fn(cap, j->alloc.ctx);
+	if (!buf) {
+		autolic_storage_set_error("journal '%s': out of memory", j->path);
+		return AUTOLIC_ENOMEM;
+	}
+	rwin w = {buf, 0, size, 0, j->path, &j->io, j->fd, &j->alloc, buf, cap};
 	al_journal_sink sink = {sink_put, sink_del, NULL, j->map};
 	al_journal_replay res;
-	rc = al_journal_replay_buffer(buf, len, (j->flags & AUTOLIC_JOURNAL_READONLY_SALVAGE) != 0,
-	                              j->path, &sink, &res);
-	j->alloc.free_fn(buf, j->alloc.ctx);
+	int rc = replay(&w, (j->flags & AUTOLIC_JOURNAL_READONLY_SALVAGE) != 0, &sink, &res);
+	j->alloc.free_fn(w.buf, j->alloc.ctx);
+	uint64_t len = w.size;
 	if (rc)
 		return rc;
 	if (res.uninitialised) {
@@ -1426,7 +1519,7 @@ static int load(jr *j)
 			j->append_off = j->durable_off = j->claimed = len;
 			return 0;
 		}
-		return init_file(j, len);
+		return init_file(j, (size_t)len);
 	}
 	j->generation = res.generation;
 	j->salt = res.salt;

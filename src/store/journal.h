@@ -81,6 +81,11 @@ typedef struct al_journal_replay {
 int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, const char *name,
                              const al_journal_sink *sink, al_journal_replay *res);
 
+/* How many bytes an open reads at a time: 0 (the default) means 1 MiB.
+ * Tests make it small so that the window moves and grows on every few
+ * records. Set it before opening; it is not synchronised. */
+extern size_t al_journal_read_chunk;
+
 /* Counters of one open store, for tests and diagnostics. */
 typedef struct al_journal_stats {
 	uint64_t file_bytes; /* current length of the journal */
