@@ -42,11 +42,120 @@ const char *autolic_strerror(int code)
 
 const char *autolic_errmsg(void) { return msg; }
 
+/*
+ * Messages are written on every refusal, and vsnprintf costs more than the
+ * rest of a refused call. The conversions messages use are written here:
+ * %s %c %d %u, %d and %u with l or ll, %zu, and %%. A format with anything
+ * else (flags, width, precision, other conversions) goes to vsnprintf whole,
+ * so every format gives exactly what vsnprintf gives.
+ */
+static int plain_format(const char *f)
+{
+	for (; *f; f++) {
+		if (*f != '%')
+			continue;
+		if (*++f == '%')
+			continue;
+		int mod = 0;
+		if (*f == 'l')
+			mod = *++f == 'l' ? (f++, 2) : 1;
+		else if (*f == 'z')
+			mod = 3, f++;
+		if (*f == 'u' || (*f == 'd' && mod != 3) || ((*f == 's' || *f == 'c') && !mod))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+typedef struct fmt_out {
+	char *p;
+	size_t n, cap; /* n < cap: room for the terminator */
+} fmt_out;
+
+static void out_put(fmt_out *o, const char *s, size_t len)
+{
+	size_t room = o->cap - 1 - o->n;
+	if (len > room)
+		len = room;
+	memcpy(o->p + o->n, s, len);
+	o->n += len;
+}
+
+static void out_num(fmt_out *o, unsigned long long u, int neg)
+{
+	char b[24];
+	size_t i = sizeof b;
+	do
+		b[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (neg)
+		b[--i] = '-';
+	out_put(o, b + i, sizeof b - i);
+}
+
+void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	if (cap == 0)
+		return;
+	if (!plain_format(fmt)) {
+		vsnprintf(dst, cap, fmt, ap);
+		return;
+	}
+	fmt_out o = {dst, 0, cap};
+	for (const char *f = fmt; *f;) {
+		const char *lit = f;
+		while (*f && *f != '%')
+			f++;
+		out_put(&o, lit, (size_t)(f - lit));
+		if (!*f)
+			break;
+		int mod = 0;
+		if (*++f == 'l')
+			mod = *++f == 'l' ? (f++, 2) : 1;
+		else if (*f == 'z')
+			mod = 3, f++;
+		switch (*f++) {
+		case '%':
+			out_put(&o, "%", 1);
+			break;
+		case 'c': {
+			char c = (char)va_arg(ap, int);
+			out_put(&o, &c, 1);
+			break;
+		}
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)"; /* as glibc prints it */
+			out_put(&o, s, strlen(s));
+			break;
+		}
+		case 'u':
+			out_num(&o,
+			        mod == 3   ? (unsigned long long)va_arg(ap, size_t)
+			        : mod == 2 ? va_arg(ap, unsigned long long)
+			        : mod == 1 ? (unsigned long long)va_arg(ap, unsigned long)
+			                   : (unsigned long long)va_arg(ap, unsigned int),
+			        0);
+			break;
+		default: { /* 'd' */
+			long long v = mod == 2 ? va_arg(ap, long long)
+			              : mod == 1 ? (long long)va_arg(ap, long)
+			                         : (long long)va_arg(ap, int);
+			out_num(&o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+			break;
+		}
+		}
+	}
+	dst[o.n] = 0;
+}
+
 int al_err(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	al_vfmt(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -77,14 +186,14 @@ void autolic_storage_set_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(storage_msg, sizeof storage_msg, fmt, ap);
+	al_vfmt(storage_msg, sizeof storage_msg, fmt, ap);
 	va_end(ap);
 }
 
 const char *al_err_take_storage(void)
 {
 	static _Thread_local char taken[MSG_MAX];
-	memcpy(taken, storage_msg, sizeof taken);
+	memcpy(taken, storage_msg, strlen(storage_msg) + 1);
 	storage_msg[0] = 0;
 	return taken;
 }

@@ -4,6 +4,13 @@
 
 #include "autolic/common.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+
+/* vsnprintf(dst, cap, fmt, ap): the same text, cut and terminated the same
+ * way, faster for the conversions messages use (src/core/error.c). */
+void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap);
+
 /* Set the calling thread's message and return `code`. */
 int al_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Clear the calling thread's message (a call that succeeds). */
