@@ -690,6 +690,18 @@ static void t_codec_limits(void **state)
 	assert_int_equal(al_rd_done(&r), AUTOLIC_ECORRUPT);
 	assert_string_equal(autolic_errmsg(),
 	                    "record (tag 0x00) is truncated or has trailing bytes");
+
+	/* the version byte: 0 was never written (damage), above ours is newer */
+	unsigned char rec[3] = {0, 0x0f, 1};
+	assert_int_equal(al_rec_open(&r, rec, sizeof rec, 0x0f), AUTOLIC_ECORRUPT);
+	assert_string_equal(autolic_errmsg(), "record (tag 0x0f) has format 0, which does not exist");
+	rec[0] = AL_REC_VERSION + 1;
+	assert_int_equal(al_rec_open(&r, rec, sizeof rec, 0x0f), AUTOLIC_EVERSION);
+	assert_non_null(strstr(autolic_errmsg(), "is not supported"));
+	rec[0] = AL_REC_VERSION;
+	assert_int_equal(al_rec_open(&r, rec, sizeof rec, 0x0e), AUTOLIC_ECORRUPT);
+	assert_int_equal(al_rec_open(&r, rec, sizeof rec, 0x0f), 0);
+	assert_int_equal(r.version, AL_REC_VERSION);
 }
 
 static void t_message_prefix_limits(void **state)
