@@ -1078,6 +1078,27 @@ static void flip_range(built *b, size_t from, size_t to, size_t tail_from, const
 			if (i < AL_JOURNAL_HEADER_SIZE || i < tail_from)
 				(*corrupt)++;
 			(*flips)++;
+			/* now and then the same through the window an open reads a
+			 * file with, a chunk of 1 to 97 bytes at a time */
+			if ((i * 8 + (size_t)bit) % 61 == 0) {
+				al_journal_replay cres;
+				dsink *c = calloc(1, sizeof *c);
+				al_journal_sink cs = {d_put, d_del, d_commit, c};
+				int crc = al_journal_replay_chunked(b->img, b->len, 1 + i % 97, 1,
+				                                    "flip", &cs, &cres);
+				if (crc != rc || memcmp(&cres, &res, sizeof res) != 0 ||
+				    c->n != d->n || c->dig != d->dig)
+					fail_msg("flip at %zu bit %d: read in chunks of %zu, another "
+					         "result: rc %d/%d, commits %llu/%llu, valid length "
+					         "%llu/%llu, damage at %llu/%llu",
+					         i, bit, 1 + i % 97, crc, rc, (unsigned long long)c->n,
+					         (unsigned long long)d->n,
+					         (unsigned long long)cres.good_end,
+					         (unsigned long long)res.good_end,
+					         (unsigned long long)cres.damage_off,
+					         (unsigned long long)res.damage_off);
+				free(c);
+			}
 			/* now and then the full state, through a real map */
 			if ((i * 8 + (size_t)bit) % 509 == 0) {
 				al_map *map;

@@ -473,6 +473,46 @@ int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, 
 	rwin w = {buf, 0, len, len, name ? name : "(buffer)", NULL, -1, NULL, NULL, 0};
 	return replay(&w, salvage, sink, res);
 }
+
+/* A buffer read as the open reads a file, `chunk` bytes at a time. */
+typedef struct mem_file {
+	const unsigned char *b;
+	size_t len;
+} mem_file;
+
+static ssize_t mem_pread(int fd, void *buf, size_t n, off_t off, void *ctx)
+{
+	(void)fd;
+	const mem_file *m = ctx;
+	if ((uint64_t)off >= m->len)
+		return 0;
+	size_t k = m->len - (size_t)off < n ? m->len - (size_t)off : n;
+	memcpy(buf, m->b + off, k);
+	return (ssize_t)k;
+}
+
+static void *lc_malloc(size_t n, void *ctx);
+static void *lc_realloc(void *p, size_t n, void *ctx);
+static void lc_free(void *p, void *ctx);
+
+int al_journal_replay_chunked(const unsigned char *buf, size_t len, size_t chunk, int salvage,
+                              const char *name, const al_journal_sink *sink,
+                              al_journal_replay *res)
+{
+	mem_file m = {buf, len};
+	al_journal_io io = *al_journal_default_io();
+	io.pread = mem_pread;
+	io.ctx = &m;
+	const autolic_allocator libc = {lc_malloc, lc_realloc, lc_free, NULL};
+	size_t cap = chunk ? chunk : 1;
+	unsigned char *b = malloc(cap);
+	if (!b)
+		return AUTOLIC_ENOMEM;
+	rwin w = {b, 0, len, 0, name ? name : "(buffer)", &io, -1, &libc, b, cap};
+	int rc = replay(&w, salvage, sink, res);
+	free(w.buf);
+	return rc;
+}
 /* ---- the store --------------------------------------------------------- */
 
 typedef struct jr_save {

@@ -81,6 +81,13 @@ typedef struct al_journal_replay {
 int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, const char *name,
                              const al_journal_sink *sink, al_journal_replay *res);
 
+/* The same replay, reading the buffer `chunk` bytes at a time through the
+ * window an open uses for a file: the same answers (fuzz_journal and the
+ * journal suite compare the two). */
+int al_journal_replay_chunked(const unsigned char *buf, size_t len, size_t chunk, int salvage,
+                              const char *name, const al_journal_sink *sink,
+                              al_journal_replay *res);
+
 /* How many bytes an open reads at a time: 0 (the default) means 1 MiB.
  * Tests make it small so that the window moves and grows on every few
  * records. Set it before opening; it is not synchronised. */

@@ -3,7 +3,10 @@
  * The bytes are replayed by al_journal_replay_buffer() twice (strict, then
  * salvaging) into a sink that checks what it is handed; the result must be
  * 0 or a clear error (AUTOLIC_ECORRUPT, AUTOLIC_EVERSION) with a message,
- * and the reported offsets must lie inside the input. When byte 0 is odd the
+ * and the reported offsets must lie inside the input. Each replay is done
+ * again by al_journal_replay_chunked() through a window of 1 to 96 bytes
+ * (the way an open reads a file), which must give the same answer, hand
+ * over the same operations and set the same message. When byte 0 is odd the
  * bytes are also written to a file in a temporary directory and opened as a
  * journal store read-only and salvaging, and a handle over it is read. */
 #include "fuzz_common.h"
@@ -13,7 +16,7 @@
 #include <unistd.h>
 
 typedef struct sink_state {
-	uint64_t ops, commits;
+	uint64_t ops, commits, digest;
 } sink_state;
 
 static int s_put(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
@@ -22,12 +25,12 @@ static int s_put(void *arg, const void *key, size_t klen, const void *val, size_
 	if ((klen && !key) || (vlen && !val))
 		abort();
 	/* touch every byte handed over: ASan catches a view past the buffer */
-	volatile unsigned char x = 0;
+	uint64_t h = s->digest * 1099511628211u + klen * 131 + vlen;
 	for (size_t i = 0; i < klen; i++)
-		x ^= ((const unsigned char *)key)[i];
+		h = (h ^ ((const unsigned char *)key)[i]) * 1099511628211u;
 	for (size_t i = 0; i < vlen; i++)
-		x ^= ((const unsigned char *)val)[i];
-	(void)x;
+		h = (h ^ ((const unsigned char *)val)[i]) * 1099511628211u;
+	s->digest = h;
 	s->ops++;
 	return 0;
 }
@@ -46,10 +49,11 @@ static int s_commit(void *arg, uint64_t seq)
 
 static void replay(const uint8_t *data, size_t size, int salvage)
 {
-	sink_state s = {0, 0};
+	sink_state s = {0, 0, 0};
 	al_journal_sink sink = {s_put, s_del, s_commit, &s};
 	al_journal_replay res;
 	memset(&res, 0, sizeof res);
+	(void)al_err_take_storage(); /* a salvaging open of an earlier input leaves one */
 	int rc = al_journal_replay_buffer(data, size, salvage, "fuzz.journal", &sink, &res);
 	if (rc != 0 && rc != AUTOLIC_ECORRUPT && rc != AUTOLIC_EVERSION)
 		abort(); /* the sink never fails: nothing else may come back */
@@ -61,6 +65,21 @@ static void replay(const uint8_t *data, size_t size, int salvage)
 	if (res.good_end > size || (res.damaged && res.damage_off > size))
 		abort();
 	if (!rc && res.commits != s.commits)
+		abort();
+	/* read as an open reads a file, through a window of a few bytes: the
+	 * same result, the same operations handed over, the same message */
+	char msg[sizeof res.why + 512];
+	snprintf(msg, sizeof msg, "%s", why ? why : "");
+	size_t chunk = 1 + (size ? data[size - 1] % 96 : 0);
+	sink_state c = {0, 0, 0};
+	al_journal_sink csink = {s_put, s_del, s_commit, &c};
+	al_journal_replay cres;
+	memset(&cres, 0, sizeof cres);
+	int crc = al_journal_replay_chunked(data, size, chunk, salvage, "fuzz.journal", &csink,
+	                                    &cres);
+	if (crc != rc || memcmp(&cres, &res, sizeof res) != 0 || c.ops != s.ops ||
+	    c.commits != s.commits || c.digest != s.digest ||
+	    strcmp(al_err_take_storage(), msg) != 0)
 		abort();
 }
 
