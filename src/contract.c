@@ -279,25 +279,48 @@ static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, 
 
 /* ---- the shared contract (src/contract.h) ---- */
 
-int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
-                             al_contract_product *out)
+/* What seats need of `product` on contract `contract`, whose record `r`
+ * is already read. */
+static int product_of_rec(al_txn *t, autolic_id contract, const contract_rec *r,
+                          const char *product, al_contract_product *out)
 {
-	contract_rec r;
 	product_rec p;
-	int rc = al_contract_load_rec(t, contract, &r);
-	if (!rc)
-		rc = product_load(t, contract, product, &p);
+	int rc = product_load(t, contract, product, &p);
 	if (rc)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->contract = contract;
-	out->team = r.team;
+	out->team = r->team;
 	snprintf(out->product, sizeof out->product, "%s", p.product);
 	out->quantity = p.quantity;
-	out->start = r.start;
-	out->end = r.end;
-	out->active = al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_ACTIVE;
+	out->start = r->start;
+	out->end = r->end;
+	out->active = al_contract_status_at(r->start, r->end, t->now) == AUTOLIC_CONTRACT_ACTIVE;
 	return 0;
+}
+
+/* ROLE-7 then ROLE-6 for managing users on the contract whose record `r` is
+ * already read. */
+static int user_admin_of_rec(al_txn *t, const contract_rec *r, autolic_id actor, const char *what)
+{
+	int rc = al_authz_actor(t, actor, NULL);
+	if (rc)
+		return rc;
+	al_subject s = {1, actor == r->manager, actor == r->coordinator, 0, 0, 0};
+	if (!al_authz_allowed(AL_FN_MANAGE_USERS, &s))
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-6: permission denied: %s on contract %s needs its contract "
+		              "manager or software coordinator; account %llu is neither",
+		              what ? what : "managing users", r->number, (unsigned long long)actor);
+	return 0;
+}
+
+int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
+                             al_contract_product *out)
+{
+	contract_rec r;
+	int rc = al_contract_load_rec(t, contract, &r);
+	return rc ? rc : product_of_rec(t, contract, &r, product, out);
 }
 
 int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
@@ -305,18 +328,19 @@ int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id ac
 {
 	contract_rec r;
 	int rc = al_contract_load_rec(t, contract, &r);
-	if (rc)
-		return rc;
-	rc = al_authz_actor(t, actor, NULL);
-	if (rc)
-		return rc;
-	al_subject s = {1, actor == r.manager, actor == r.coordinator, 0, 0, 0};
-	if (!al_authz_allowed(AL_FN_MANAGE_USERS, &s))
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-6: permission denied: %s on contract %s needs its contract "
-		              "manager or software coordinator; account %llu is neither",
-		              what ? what : "managing users", r.number, (unsigned long long)actor);
-	return 0;
+	return rc ? rc : user_admin_of_rec(t, &r, actor, what);
+}
+
+int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *product,
+                                  autolic_id actor, const char *what, al_contract_product *out)
+{
+	/* one read of the contract record serves both checks, in the order of
+	 * al_contract_require_user_admin then al_contract_product_load */
+	contract_rec r;
+	int rc = al_contract_load_rec(t, contract, &r);
+	if (!rc)
+		rc = user_admin_of_rec(t, &r, actor, what);
+	return rc ? rc : product_of_rec(t, contract, &r, product, out);
 }
 
 static int admin_scan(al_txn *t, autolic_id account, autolic_id team, autolic_id *contract)
