@@ -2383,13 +2383,13 @@ static int count_others(al_txn *t, const sess_rec *s, int *others)
 
 static int launch(al_txn *t, report_args *a)
 {
-	autolic_account_info acc;
+	al_account_brief acc; /* only its state is checked */
 	autolic_flex_product_info p;
 	al_flex_team tf;
 	int ok = 0;
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (!rc)
-		rc = al_account_load(t, a->account, &acc);
+		rc = al_account_brief_load(t, a->account, &acc);
 	if (!rc)
 		rc = al_flex_product_load(t, a->product, &p);
 	if (rc)
