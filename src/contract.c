@@ -673,8 +673,8 @@ static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id acto
                                const char *product, al_subject *s)
 {
 	memset(s, 0, sizeof(*s));
-	autolic_account_info a;
-	int rc = al_account_load(t, actor, &a);
+	al_account_brief a; /* only its state is read */
+	int rc = al_account_brief_load(t, actor, &a);
 	if (rc == AUTOLIC_ENOTFOUND)
 		return 0;
 	if (rc)
@@ -794,8 +794,8 @@ static int transfer_fn(al_txn *t, void *arg)
 		              "ROLE-3: contract %s is on automatic renewal; it must run to its end "
 		              "and a new contract be taken out",
 		              r.number);
-	autolic_account_info nm;
-	rc = al_account_load(t, oa->other, &nm);
+	al_account_brief nm; /* only its state is read */
+	rc = al_account_brief_load(t, oa->other, &nm);
 	if (rc)
 		return rc;
 	if (oa->other == r.manager)
@@ -1174,14 +1174,14 @@ static int members_snap_fn(al_txn *t, void *arg)
 	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
 		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu members", l.n);
 	for (size_t i = 0; !rc && i < l.n; i++) {
-		autolic_account_info a;
+		al_account_brief a; /* only its state is read */
 		v[i].account = l.v[i];
 		v[i].roles = AUTOLIC_CONTRACT_ROLE_USER |
 		             (l.v[i] == r.manager ? AUTOLIC_CONTRACT_ROLE_MANAGER : 0u) |
 		             (l.v[i] == r.coordinator ? AUTOLIC_CONTRACT_ROLE_COORDINATOR : 0u);
 		rc = al_team_role(t, r.team, l.v[i], &v[i].team_role);
 		if (!rc)
-			rc = al_account_load(t, l.v[i], &a);
+			rc = al_account_brief_load(t, l.v[i], &a);
 		if (!rc)
 			v[i].state = a.state;
 	}

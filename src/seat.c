@@ -519,11 +519,11 @@ int al_seat_held(al_txn *t, autolic_id account, const char *product, autolic_tim
 	if (rc)
 		return rc;
 	*held = 0;
-	autolic_account_info u;
-	rc = al_account_load(t, account, &u);
+	al_account_brief u;
+	rc = al_account_brief_load(t, account, &u);
 	if (rc)
 		return rc;
-	if (u.state == AUTOLIC_ACCOUNT_EXPIRED || u.state == AUTOLIC_ACCOUNT_REMOVED)
+	if (!state_may_hold(u.state))
 		return 0; /* ACCT-4: an expired invitation grants nothing */
 	rows rs;
 	al_key k;
@@ -1060,8 +1060,8 @@ static int user_products_fn(al_txn *t, void *arg)
 {
 	list_args *la = arg;
 	la->it->n = 0;
-	autolic_account_info u;
-	int rc = al_account_load(t, la->user, &u);
+	al_account_brief u; /* only that the account exists */
+	int rc = al_account_brief_load(t, la->user, &u);
 	rows rs;
 	al_key k;
 	acct_prefix(&k, la->user);
