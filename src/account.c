@@ -225,35 +225,74 @@ int al_account_store(al_txn *t, const autolic_account_info *a, int index_email)
 	return rc;
 }
 
-int al_account_load(al_txn *t, autolic_id id, autolic_account_info *a)
+/* The one reader of the account record's field order. The strings are
+ * checked either way but copied only into `full` (NULL: skipped), so a
+ * brief read refuses exactly the records a full read refuses. */
+static int account_decode(al_rd *r, al_account_brief *b, autolic_account_info *full)
+{
+	b->id = al_dec_u64(r);
+	if (full) {
+		al_dec_str(r, full->email, sizeof full->email);
+		al_dec_str(r, full->first_name, sizeof full->first_name);
+		al_dec_str(r, full->last_name, sizeof full->last_name);
+		al_dec_str(r, full->language, sizeof full->language);
+	} else { /* sizeof does not evaluate `full` */
+		al_skip_str(r, sizeof full->email);
+		al_skip_str(r, sizeof full->first_name);
+		al_skip_str(r, sizeof full->last_name);
+		al_skip_str(r, sizeof full->language);
+	}
+	b->state = al_dec_u8(r);
+	b->created = al_dec_i64(r);
+	b->invitation_expires = al_dec_i64(r);
+	b->invited_by = al_dec_u64(r);
+	return al_rd_done(r);
+}
+
+/* Read account `id` into `b` (and `full` when not NULL); the state is the
+ * effective one at t->now. */
+static int account_read(al_txn *t, autolic_id id, al_account_brief *b, autolic_account_info *full)
 {
 	al_key k;
-	al_buf b;
+	al_buf buf;
 	al_rd r;
+	int decoded = 0;
 	account_key(&k, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
+	al_buf_init(&buf, t->a);
+	int rc = al_txn_get(t, &k, &buf);
 	if (rc == AUTOLIC_ENOTFOUND)
 		rc = al_err(AUTOLIC_ENOTFOUND, "account %llu does not exist",
 		            (unsigned long long)id);
 	if (!rc)
-		rc = al_rec_open(&r, b.p, b.len, AL_K_ACCOUNT);
+		rc = al_rec_open(&r, buf.p, buf.len, AL_K_ACCOUNT);
 	if (!rc) {
-		a->id = al_dec_u64(&r);
-		al_dec_str(&r, a->email, sizeof a->email);
-		al_dec_str(&r, a->first_name, sizeof a->first_name);
-		al_dec_str(&r, a->last_name, sizeof a->last_name);
-		al_dec_str(&r, a->language, sizeof a->language);
-		a->state = al_dec_u8(&r);
-		a->created = al_dec_i64(&r);
-		a->invitation_expires = al_dec_i64(&r);
-		a->invited_by = al_dec_u64(&r);
-		rc = al_rd_done(&r);
+		rc = account_decode(&r, b, full);
+		decoded = 1;
 	}
-	al_buf_free(&b);
+	al_buf_free(&buf);
 	if (!rc)
-		a->state = al_account_state_at(a->state, a->invitation_expires, t->now);
+		b->state = al_account_state_at(b->state, b->invitation_expires, t->now);
+	/* a full read leaves `full` as it always has: untouched when nothing was
+	 * decoded, every field decoded otherwise */
+	if (full && decoded) {
+		full->id = b->id;
+		full->state = b->state;
+		full->created = b->created;
+		full->invitation_expires = b->invitation_expires;
+		full->invited_by = b->invited_by;
+	}
 	return rc;
+}
+
+int al_account_load(al_txn *t, autolic_id id, autolic_account_info *a)
+{
+	al_account_brief b;
+	return account_read(t, id, &b, a);
+}
+
+int al_account_brief_load(al_txn *t, autolic_id id, al_account_brief *b)
+{
+	return account_read(t, id, b, NULL);
 }
 
 int al_account_by_email(al_txn *t, const char *email, autolic_id *id)

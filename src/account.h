@@ -11,6 +11,18 @@
 /* Load an account; its `state` is derived for time t->now (invited past its
  * expiry reads EXPIRED). AUTOLIC_ENOTFOUND names the id. */
 int al_account_load(al_txn *t, autolic_id id, autolic_account_info *info);
+/* The fixed fields of an account, for callers that need no strings. */
+typedef struct al_account_brief {
+	autolic_id id;
+	int state; /* as al_account_load reports it: derived for t->now */
+	autolic_time created, invitation_expires;
+	autolic_id invited_by;
+} al_account_brief;
+
+/* al_account_load without the strings: same record checks (a record whose
+ * strings are malformed is refused alike), same errors, same state; it only
+ * skips copying email, names and language. */
+int al_account_brief_load(al_txn *t, autolic_id id, al_account_brief *b);
 /* Store an account record (and its email index when `index_email`). */
 int al_account_store(al_txn *t, const autolic_account_info *info, int index_email);
 /* The state of a stored account at `now` (pure). */

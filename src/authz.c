@@ -60,8 +60,12 @@ int al_authz_deny(int fn, autolic_id actor, const char *why)
 
 int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 {
-	autolic_account_info a;
-	int rc = al_account_load(t, actor, &a);
+	/* only the state is checked: the strings are read when the caller wants them */
+	autolic_account_info full;
+	al_account_brief a;
+	int rc = out ? al_account_load(t, actor, &full) : al_account_brief_load(t, actor, &a);
+	if (!rc && out)
+		a.state = full.state;
 	if (rc == AUTOLIC_ENOTFOUND)
 		return al_err(AUTOLIC_EPERM,
 		              "ROLE-7: permission denied: acting account %llu does not exist",
@@ -87,6 +91,6 @@ int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 		              (unsigned long long)actor);
 	}
 	if (out)
-		*out = a;
+		*out = full;
 	return 0;
 }

@@ -279,25 +279,48 @@ static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, 
 
 /* ---- the shared contract (src/contract.h) ---- */
 
-int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
-                             al_contract_product *out)
+/* What seats need of `product` on contract `contract`, whose record `r`
+ * is already read. */
+static int product_of_rec(al_txn *t, autolic_id contract, const contract_rec *r,
+                          const char *product, al_contract_product *out)
 {
-	contract_rec r;
 	product_rec p;
-	int rc = al_contract_load_rec(t, contract, &r);
-	if (!rc)
-		rc = product_load(t, contract, product, &p);
+	int rc = product_load(t, contract, product, &p);
 	if (rc)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->contract = contract;
-	out->team = r.team;
+	out->team = r->team;
 	snprintf(out->product, sizeof out->product, "%s", p.product);
 	out->quantity = p.quantity;
-	out->start = r.start;
-	out->end = r.end;
-	out->active = al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_ACTIVE;
+	out->start = r->start;
+	out->end = r->end;
+	out->active = al_contract_status_at(r->start, r->end, t->now) == AUTOLIC_CONTRACT_ACTIVE;
 	return 0;
+}
+
+/* ROLE-7 then ROLE-6 for managing users on the contract whose record `r` is
+ * already read. */
+static int user_admin_of_rec(al_txn *t, const contract_rec *r, autolic_id actor, const char *what)
+{
+	int rc = al_authz_actor(t, actor, NULL);
+	if (rc)
+		return rc;
+	al_subject s = {1, actor == r->manager, actor == r->coordinator, 0, 0, 0};
+	if (!al_authz_allowed(AL_FN_MANAGE_USERS, &s))
+		return al_err(AUTOLIC_EPERM,
+		              "ROLE-6: permission denied: %s on contract %s needs its contract "
+		              "manager or software coordinator; account %llu is neither",
+		              what ? what : "managing users", r->number, (unsigned long long)actor);
+	return 0;
+}
+
+int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
+                             al_contract_product *out)
+{
+	contract_rec r;
+	int rc = al_contract_load_rec(t, contract, &r);
+	return rc ? rc : product_of_rec(t, contract, &r, product, out);
 }
 
 int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
@@ -305,18 +328,19 @@ int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id ac
 {
 	contract_rec r;
 	int rc = al_contract_load_rec(t, contract, &r);
-	if (rc)
-		return rc;
-	rc = al_authz_actor(t, actor, NULL);
-	if (rc)
-		return rc;
-	al_subject s = {1, actor == r.manager, actor == r.coordinator, 0, 0, 0};
-	if (!al_authz_allowed(AL_FN_MANAGE_USERS, &s))
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-6: permission denied: %s on contract %s needs its contract "
-		              "manager or software coordinator; account %llu is neither",
-		              what ? what : "managing users", r.number, (unsigned long long)actor);
-	return 0;
+	return rc ? rc : user_admin_of_rec(t, &r, actor, what);
+}
+
+int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *product,
+                                  autolic_id actor, const char *what, al_contract_product *out)
+{
+	/* one read of the contract record serves both checks, in the order of
+	 * al_contract_require_user_admin then al_contract_product_load */
+	contract_rec r;
+	int rc = al_contract_load_rec(t, contract, &r);
+	if (!rc)
+		rc = user_admin_of_rec(t, &r, actor, what);
+	return rc ? rc : product_of_rec(t, contract, &r, product, out);
 }
 
 static int admin_scan(al_txn *t, autolic_id account, autolic_id team, autolic_id *contract)
@@ -649,8 +673,8 @@ static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id acto
                                const char *product, al_subject *s)
 {
 	memset(s, 0, sizeof(*s));
-	autolic_account_info a;
-	int rc = al_account_load(t, actor, &a);
+	al_account_brief a; /* only its state is read */
+	int rc = al_account_brief_load(t, actor, &a);
 	if (rc == AUTOLIC_ENOTFOUND)
 		return 0;
 	if (rc)
@@ -770,8 +794,8 @@ static int transfer_fn(al_txn *t, void *arg)
 		              "ROLE-3: contract %s is on automatic renewal; it must run to its end "
 		              "and a new contract be taken out",
 		              r.number);
-	autolic_account_info nm;
-	rc = al_account_load(t, oa->other, &nm);
+	al_account_brief nm; /* only its state is read */
+	rc = al_account_brief_load(t, oa->other, &nm);
 	if (rc)
 		return rc;
 	if (oa->other == r.manager)
@@ -1150,14 +1174,14 @@ static int members_snap_fn(al_txn *t, void *arg)
 	if (!rc && l.n && !(v = al_calloc(sa->a, l.n, sizeof(*v))))
 		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu members", l.n);
 	for (size_t i = 0; !rc && i < l.n; i++) {
-		autolic_account_info a;
+		al_account_brief a; /* only its state is read */
 		v[i].account = l.v[i];
 		v[i].roles = AUTOLIC_CONTRACT_ROLE_USER |
 		             (l.v[i] == r.manager ? AUTOLIC_CONTRACT_ROLE_MANAGER : 0u) |
 		             (l.v[i] == r.coordinator ? AUTOLIC_CONTRACT_ROLE_COORDINATOR : 0u);
 		rc = al_team_role(t, r.team, l.v[i], &v[i].team_role);
 		if (!rc)
-			rc = al_account_load(t, l.v[i], &a);
+			rc = al_account_brief_load(t, l.v[i], &a);
 		if (!rc)
 			v[i].state = a.state;
 	}

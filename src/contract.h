@@ -25,6 +25,10 @@ int al_contract_product_load(al_txn *t, autolic_id contract, const char *product
  * `what` otherwise. */
 int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
                                    const char *what);
+/* al_contract_require_user_admin then al_contract_product_load, with their
+ * errors in that order, reading the contract record once. */
+int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *product,
+                                  autolic_id actor, const char *what, al_contract_product *out);
 
 /* ---- beyond the shared contract ---- */
 

@@ -1427,7 +1427,7 @@ static int assign_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	int invited = 0;
-	autolic_account_info info;
+	al_account_brief info; /* only that the account exists */
 	if (a->by_text) {
 		/* ACCT-3: a new (or removed) person is invited; ACCT-4: for 7 days.
 		 * FLEX-7: assignment by import notifies nobody, the invitation included. */
@@ -1435,7 +1435,7 @@ static int assign_fn(al_txn *t, void *arg)
 		                       &a->account, &invited);
 		if (rc)
 			return rc;
-	} else if ((rc = al_account_load(t, a->account, &info)) != 0) {
+	} else if ((rc = al_account_brief_load(t, a->account, &info)) != 0) {
 		return rc;
 	}
 	for (size_t i = 0; i < a->u.n; i++) {
@@ -1629,9 +1629,9 @@ typedef struct {
 static int trial_fn(al_txn *t, void *arg)
 {
 	trial_args *a = arg;
-	autolic_account_info info;
+	al_account_brief info; /* only that the account exists */
 	autolic_flex_product_info p;
-	int rc = al_account_load(t, a->account, &info);
+	int rc = al_account_brief_load(t, a->account, &info);
 	if (!rc)
 		rc = al_flex_product_load(t, a->product, &p);
 	if (rc)
@@ -2383,13 +2383,13 @@ static int count_others(al_txn *t, const sess_rec *s, int *others)
 
 static int launch(al_txn *t, report_args *a)
 {
-	autolic_account_info acc;
+	al_account_brief acc; /* only its state is checked */
 	autolic_flex_product_info p;
 	al_flex_team tf;
 	int ok = 0;
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (!rc)
-		rc = al_account_load(t, a->account, &acc);
+		rc = al_account_brief_load(t, a->account, &acc);
 	if (!rc)
 		rc = al_flex_product_load(t, a->product, &p);
 	if (rc)

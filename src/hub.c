@@ -323,9 +323,9 @@ static int add_admin_fn(al_txn *t, void *arg)
 		                           "appointing a hub administrator");
 	if (rc)
 		return rc;
-	autolic_account_info who;
+	al_account_brief who; /* only its state is read */
 	int role;
-	rc = al_account_load(t, ha->b, &who);
+	rc = al_account_brief_load(t, ha->b, &who);
 	if (!rc)
 		rc = al_team_role(t, h.team, ha->b, &role);
 	if (rc)

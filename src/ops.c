@@ -473,8 +473,8 @@ static uint64_t shop_limit(const hub_rec *h, const lic_counts *c)
 
 static int require_active_actor(al_txn *t, autolic_id actor)
 {
-	autolic_account_info a;
-	int rc = al_account_load(t, actor, &a);
+	al_account_brief a; /* only its state is read */
+	int rc = al_account_brief_load(t, actor, &a);
 	if (rc == AUTOLIC_ENOTFOUND)
 		return al_err(AUTOLIC_EPERM, "ROLE-7: acting account %llu does not exist",
 		              (unsigned long long)actor);
@@ -519,8 +519,8 @@ static int hub_for_admin(al_txn *t, autolic_id hub, autolic_id actor, hub_rec *h
 /* An account counts as deactivated once removed or its invitation expired. */
 static int account_usable(al_txn *t, autolic_id account, int *usable)
 {
-	autolic_account_info a;
-	int rc = al_account_load(t, account, &a);
+	al_account_brief a; /* only its state is read */
+	int rc = al_account_brief_load(t, account, &a);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		al_err_clear();
 		*usable = 0;
@@ -814,8 +814,8 @@ static int hub_create_fn(al_txn *t, void *arg)
 		rc = choose_tenant(t, a->actor, &tenant);
 	if (rc)
 		return rc;
-	autolic_account_info acc;
-	rc = al_account_load(t, tenant, &acc);
+	al_account_brief acc; /* only that the account exists */
+	rc = al_account_brief_load(t, tenant, &acc);
 	if (rc)
 		return rc == AUTOLIC_ENOTFOUND
 		               ? al_err(AUTOLIC_ENOTFOUND, "OPS-1: tenant account %llu does not exist",
@@ -1067,8 +1067,8 @@ static int admin_fn(al_txn *t, void *arg)
 		if (rc)
 			return al_err(AUTOLIC_EEXISTS, "account %llu is already an admin of tenant %llu",
 			              (unsigned long long)a->account, (unsigned long long)a->tenant);
-		autolic_account_info acc;
-		rc = al_account_load(t, a->account, &acc);
+		al_account_brief acc; /* only that the account exists */
+		rc = al_account_brief_load(t, a->account, &acc);
 		if (!rc)
 			rc = put_empty(t, &k1);
 		return rc ? rc : put_empty(t, &k2);
@@ -1136,8 +1136,8 @@ static int sub_buy_fn(al_txn *t, void *arg)
 {
 	sub_buy_args *a = arg;
 	sub_rec *s = &a->s;
-	autolic_account_info acc;
-	int rc = al_account_load(t, s->tenant, &acc);
+	al_account_brief acc; /* only that the account exists */
+	int rc = al_account_brief_load(t, s->tenant, &acc);
 	if (rc == AUTOLIC_ENOTFOUND)
 		return al_err(AUTOLIC_ENOTFOUND, "OPS-2: tenant account %llu does not exist",
 		              (unsigned long long)s->tenant);
@@ -1404,8 +1404,8 @@ static int user_fn(al_txn *t, void *arg)
 		if (known)
 			return al_err(AUTOLIC_EEXISTS, "account %llu is already a user of hub %llu",
 			              (unsigned long long)a->account, (unsigned long long)h.id);
-		autolic_account_info acc;
-		rc = al_account_load(t, a->account, &acc);
+		al_account_brief acc; /* only its state is read */
+		rc = al_account_brief_load(t, a->account, &acc);
 		if (rc == AUTOLIC_ENOTFOUND)
 			return al_err(AUTOLIC_ENOTFOUND, "OPS-2: unknown user: account %llu does not exist",
 			              (unsigned long long)a->account);

@@ -341,18 +341,37 @@ static int scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb
 
 /* ---- rules ---- */
 
+/* ACCT-4 and removal, from the state alone. */
+static int state_may_hold(int state)
+{
+	return state != AUTOLIC_ACCOUNT_EXPIRED && state != AUTOLIC_ACCOUNT_REMOVED;
+}
+
 /* ACCT-4 and removal: may this account receive a seat now? */
 static int user_may_hold(const autolic_account_info *u)
 {
+	if (state_may_hold(u->state))
+		return 0;
 	if (u->state == AUTOLIC_ACCOUNT_EXPIRED)
 		return al_err(AUTOLIC_EEXPIRED,
 		              "ACCT-4: the invitation of account %llu (%s) expired; an expired "
 		              "invitation grants nothing (resend it first)",
 		              (unsigned long long)u->id, u->email);
-	if (u->state == AUTOLIC_ACCOUNT_REMOVED)
-		return al_err(AUTOLIC_ESTATE, "account %llu (%s) was removed and may hold no seat",
-		              (unsigned long long)u->id, u->email);
-	return 0;
+	return al_err(AUTOLIC_ESTATE, "account %llu (%s) was removed and may hold no seat",
+	              (unsigned long long)u->id, u->email);
+}
+
+/* user_may_hold for account `id`: the brief read decides, and the full
+ * account (its email is in the refusals) is read only to refuse. */
+static int user_id_may_hold(al_txn *t, autolic_id id)
+{
+	al_account_brief b;
+	int rc = al_account_brief_load(t, id, &b);
+	if (rc || state_may_hold(b.state))
+		return rc;
+	autolic_account_info u;
+	rc = al_account_load(t, id, &u);
+	return rc ? rc : user_may_hold(&u);
 }
 
 static int contract_may_grant(const al_contract_product *cp, autolic_time now)
@@ -500,11 +519,11 @@ int al_seat_held(al_txn *t, autolic_id account, const char *product, autolic_tim
 	if (rc)
 		return rc;
 	*held = 0;
-	autolic_account_info u;
-	rc = al_account_load(t, account, &u);
+	al_account_brief u;
+	rc = al_account_brief_load(t, account, &u);
 	if (rc)
 		return rc;
-	if (u.state == AUTOLIC_ACCOUNT_EXPIRED || u.state == AUTOLIC_ACCOUNT_REMOVED)
+	if (!state_may_hold(u.state))
 		return 0; /* ACCT-4: an expired invitation grants nothing */
 	rows rs;
 	al_key k;
@@ -684,15 +703,11 @@ typedef struct one_args {
 static int grant_fn(al_txn *t, void *arg)
 {
 	one_args *o = arg;
-	int rc = al_contract_require_user_admin(t, o->contract, o->actor, "grant seats");
 	al_contract_product cp;
-	autolic_account_info u;
+	int rc =
+	    al_contract_product_for_admin(t, o->contract, o->product, o->actor, "grant seats", &cp);
 	if (!rc)
-		rc = al_contract_product_load(t, o->contract, o->product, &cp);
-	if (!rc)
-		rc = al_account_load(t, o->user, &u);
-	if (!rc)
-		rc = user_may_hold(&u);
+		rc = user_id_may_hold(t, o->user);
 	if (!rc)
 		rc = contract_may_grant(&cp, t->now);
 	if (!rc)
@@ -715,17 +730,17 @@ int autolic_seat_grant(autolic_db *db, autolic_id actor, autolic_id contract, co
 static int revoke_fn(al_txn *t, void *arg)
 {
 	one_args *o = arg;
-	int rc = al_contract_require_user_admin(t, o->contract, o->actor, "revoke seats");
 	al_contract_product cp;
 	seat_row cur;
-	if (!rc)
-		rc = al_contract_product_load(t, o->contract, o->product, &cp);
+	int rc = al_contract_product_for_admin(t, o->contract, o->product, o->actor, "revoke seats",
+	                                       &cp);
 	if (rc)
 		return rc;
 	rc = seat_get(t, o->contract, o->product, o->user, &cur);
 	if (rc == AUTOLIC_ENOTFOUND) {
-		autolic_account_info u;
-		rc = al_account_load(t, o->user, &u);
+		/* does the account exist: its fixed fields suffice */
+		al_account_brief u;
+		rc = al_account_brief_load(t, o->user, &u);
 		if (!rc)
 			rc = al_err(AUTOLIC_ENOTFOUND, "SEAT-1: account %llu holds no seat of '%s' on "
 			            "contract %llu", (unsigned long long)o->user, o->product,
@@ -1045,8 +1060,8 @@ static int user_products_fn(al_txn *t, void *arg)
 {
 	list_args *la = arg;
 	la->it->n = 0;
-	autolic_account_info u;
-	int rc = al_account_load(t, la->user, &u);
+	al_account_brief u; /* only that the account exists */
+	int rc = al_account_brief_load(t, la->user, &u);
 	rows rs;
 	al_key k;
 	acct_prefix(&k, la->user);

@@ -351,8 +351,8 @@ static int admin_fn(al_txn *t, void *arg)
 	                     aa->op == OP_SET_PRIMARY ? "ROLE-3" : NULL);
 	if (rc)
 		return rc;
-	autolic_account_info who;
-	rc = al_account_load(t, aa->account, &who);
+	al_account_brief who; /* only its state is read */
+	rc = al_account_brief_load(t, aa->account, &who);
 	if (rc)
 		return rc;
 	int role;
@@ -470,8 +470,8 @@ static int teams_snap_fn(al_txn *t, void *arg)
 	al_idlist_init(&l, t->a, 1);
 	int rc;
 	if (sa->key) {
-		autolic_account_info acc;
-		rc = al_account_load(t, sa->key, &acc);
+		al_account_brief acc; /* only that the account exists */
+		rc = al_account_brief_load(t, sa->key, &acc);
 		if (!rc)
 			rc = al_team_list_of_account(t, sa->key, &l);
 	} else {

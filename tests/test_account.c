@@ -1,6 +1,10 @@
 /* Accounts: ACCT-1..ACCT-5, adding, inviting, accepting, resending,
  * self-service edit, removal, bulk import and iteration. */
 #include "t_roles.h"
+#include "account.h"
+#include "core/codec.h"
+#include "core/keys.h"
+#include "core/txn.h"
 
 typedef struct {
 	t_faulty f;
@@ -475,6 +479,153 @@ static void test_iterator(void **state)
 
 /* ---- fault loops ---- */
 
+/* The brief read (src/account.h) against the full one: same result, same
+ * fields, same error and message, for every state and every malformed record. */
+typedef struct {
+	autolic_id id;
+	int rc_full, rc_brief;
+	autolic_account_info full;
+	al_account_brief brief;
+	char msg_full[256], msg_brief[256];
+} brief_args;
+
+static int brief_fn(al_txn *t, void *arg)
+{
+	brief_args *a = arg;
+	a->rc_full = al_account_load(t, a->id, &a->full);
+	snprintf(a->msg_full, sizeof a->msg_full, "%s", a->rc_full ? autolic_errmsg() : "");
+	a->rc_brief = al_account_brief_load(t, a->id, &a->brief);
+	snprintf(a->msg_brief, sizeof a->msg_brief, "%s", a->rc_brief ? autolic_errmsg() : "");
+	return 0;
+}
+
+/* Both reads of `id`; they must agree. The brief result is returned. */
+static brief_args brief_both(fx *x, autolic_id id)
+{
+	brief_args a;
+	memset(&a, 0, sizeof a);
+	a.id = id;
+	T_OK(al_run(x->db, 0, brief_fn, &a));
+	assert_int_equal(a.rc_brief, a.rc_full);
+	assert_string_equal(a.msg_brief, a.msg_full);
+	if (!a.rc_full) {
+		assert_int_equal(a.brief.id, a.full.id);
+		assert_int_equal(a.brief.state, a.full.state);
+		assert_int_equal(a.brief.created, a.full.created);
+		assert_int_equal(a.brief.invitation_expires, a.full.invitation_expires);
+		assert_int_equal(a.brief.invited_by, a.full.invited_by);
+	}
+	return a;
+}
+
+typedef struct {
+	autolic_id id;
+	const char *email;
+	size_t email_len; /* bytes of `email` written (it may hold a NUL) */
+	int trailing;     /* one byte more than the record has */
+} raw_account;
+
+/* Store an account record by hand, laid out as docs/record-format.md says. */
+static int raw_account_fn(al_txn *t, void *arg)
+{
+	const raw_account *ra = arg;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_ACCOUNT);
+	al_enc_u64(&b, ra->id);
+	unsigned char n[2] = {(unsigned char)ra->email_len, (unsigned char)(ra->email_len >> 8)};
+	al_buf_put(&b, n, 2);
+	al_buf_put(&b, ra->email, ra->email_len);
+	al_enc_str(&b, "Raw");
+	al_enc_str(&b, "Record");
+	al_enc_str(&b, "de");
+	al_enc_u8(&b, AUTOLIC_ACCOUNT_INVITED);
+	al_enc_i64(&b, 11);
+	al_enc_i64(&b, 22);
+	al_enc_u64(&b, 33);
+	if (ra->trailing)
+		al_enc_u8(&b, 0);
+	al_key k;
+	al_key_init(&k, AL_K_ACCOUNT);
+	al_key_u64(&k, ra->id);
+	int rc = al_buf_check(&b);
+	if (!rc)
+		rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static void raw_store(fx *x, autolic_id id, const char *email, size_t len, int trailing)
+{
+	raw_account ra = {id, email, len, trailing};
+	T_OK(al_run(x->db, 1, raw_account_fn, &ra));
+}
+
+static void test_brief_load(void **state)
+{
+	fx *x = *state;
+	/* active */
+	brief_args a = brief_both(x, x->ann);
+	assert_int_equal(a.rc_brief, 0);
+	assert_int_equal(a.brief.id, x->ann);
+	assert_int_equal(a.brief.state, AUTOLIC_ACCOUNT_ACTIVE);
+	/* invited, then expired by the clock alone (ACCT-4) */
+	autolic_id carl;
+	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Carl Clerk <carl@example.com>",
+	                                 &carl));
+	a = brief_both(x, carl);
+	assert_int_equal(a.brief.state, AUTOLIC_ACCOUNT_INVITED);
+	assert_int_equal(a.brief.invitation_expires, T_NOW + 604800);
+	assert_int_equal(a.brief.invited_by, x->ann);
+	assert_int_equal(a.brief.created, T_NOW);
+	x->c.now = T_NOW + 604800;
+	a = brief_both(x, carl);
+	assert_int_equal(a.brief.state, AUTOLIC_ACCOUNT_EXPIRED);
+	/* removed */
+	x->c.now = T_NOW;
+	autolic_id dora;
+	T_OK(autolic_account_invite_text(x->db, x->ann, x->team, "Dora Desk <dora@example.com>",
+	                                 &dora));
+	T_OK(autolic_account_accept(x->db, dora));
+	T_OK(autolic_account_remove(x->db, x->ann, dora));
+	a = brief_both(x, dora);
+	assert_int_equal(a.brief.state, AUTOLIC_ACCOUNT_REMOVED);
+	/* missing: the same error and message */
+	a = brief_both(x, 999);
+	assert_int_equal(a.rc_brief, AUTOLIC_ENOTFOUND);
+	assert_string_equal(a.msg_brief, "account 999 does not exist");
+
+	/* a well-formed record written by hand: the fields after the strings
+	 * are where the full read finds them */
+	raw_store(x, 500, "raw@example.com", 15, 0);
+	a = brief_both(x, 500);
+	assert_int_equal(a.rc_brief, 0);
+	assert_int_equal(a.brief.id, 500);
+	assert_int_equal(a.brief.created, 11);
+	assert_int_equal(a.brief.invitation_expires, 22);
+	assert_int_equal(a.brief.invited_by, 33);
+	assert_int_equal(a.brief.state, AUTOLIC_ACCOUNT_EXPIRED); /* 22 is long past */
+	assert_string_equal(a.full.email, "raw@example.com");
+	assert_string_equal(a.full.language, "de");
+
+	/* malformed strings and trailing bytes: both refuse, with one message */
+	raw_store(x, 501, "r\0w@example.com", 15, 0); /* an embedded NUL */
+	a = brief_both(x, 501);
+	assert_int_equal(a.rc_brief, AUTOLIC_ECORRUPT);
+	char longest[AUTOLIC_EMAIL_MAX + 1];
+	memset(longest, 'e', sizeof longest);
+	raw_store(x, 502, longest, AUTOLIC_EMAIL_MAX, 0); /* fits */
+	a = brief_both(x, 502);
+	assert_int_equal(a.rc_brief, 0);
+	raw_store(x, 503, longest, AUTOLIC_EMAIL_MAX + 1, 0); /* one byte too long */
+	a = brief_both(x, 503);
+	assert_int_equal(a.rc_brief, AUTOLIC_ECORRUPT);
+	raw_store(x, 504, "raw@example.com", 15, 1);
+	a = brief_both(x, 504);
+	assert_int_equal(a.rc_brief, AUTOLIC_ECORRUPT);
+	assert_non_null(strstr(a.msg_brief, "truncated or has trailing bytes"));
+}
+
 static int fl_setup(autolic_db *db, t_clock *c, void *ctx)
 {
 	(void)c;
@@ -585,6 +736,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_import_csv, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_csv_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_brief_load, setup, teardown),
 	    cmocka_unit_test(test_fault_loop),
 	    cmocka_unit_test(test_fault_loop_resend),
 	};

@@ -352,6 +352,65 @@ static void test_internal_contract(void **state)
 	assert_int_equal(a.p.active, 0);
 }
 
+/* al_contract_product_for_admin is al_contract_require_user_admin then
+ * al_contract_product_load: same result, same first error, same message. */
+typedef struct {
+	autolic_id contract, actor;
+	const char *product;
+	al_contract_product seq, one;
+	int rc_seq, rc_one;
+	char msg_seq[600], msg_one[600];
+} for_admin_args;
+
+static int for_admin_fn(al_txn *t, void *arg)
+{
+	for_admin_args *a = arg;
+	a->rc_seq = al_contract_require_user_admin(t, a->contract, a->actor, "grant seats");
+	if (!a->rc_seq)
+		a->rc_seq = al_contract_product_load(t, a->contract, a->product, &a->seq);
+	snprintf(a->msg_seq, sizeof a->msg_seq, "%s", a->rc_seq ? autolic_errmsg() : "");
+	a->rc_one = al_contract_product_for_admin(t, a->contract, a->product, a->actor,
+	                                          "grant seats", &a->one);
+	snprintf(a->msg_one, sizeof a->msg_one, "%s", a->rc_one ? autolic_errmsg() : "");
+	return 0;
+}
+
+static int for_admin(fx *x, autolic_id contract, autolic_id actor, const char *product,
+                     const char *needle)
+{
+	for_admin_args a;
+	memset(&a, 0, sizeof a);
+	a.contract = contract;
+	a.actor = actor;
+	a.product = product;
+	T_OK(al_run(x->db, 0, for_admin_fn, &a));
+	assert_int_equal(a.rc_one, a.rc_seq);
+	assert_string_equal(a.msg_one, a.msg_seq);
+	assert_true(t_names(a.msg_one, needle));
+	if (!a.rc_one)
+		assert_memory_equal(&a.one, &a.seq, sizeof a.one);
+	return a.rc_one;
+}
+
+static void test_product_for_admin(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	assert_int_equal(for_admin(x, c, x->ann, "autocad", NULL), 0);
+	assert_int_equal(for_admin(x, c, x->ann, "revit", NULL), 0);
+	/* each check alone, then two at once: the earlier check's error wins */
+	assert_int_equal(for_admin(x, 999, x->ann, "autocad", "contract 999"), AUTOLIC_ENOTFOUND);
+	assert_int_equal(for_admin(x, c, 999, "autocad", "ROLE-7"), AUTOLIC_EPERM);
+	assert_int_equal(for_admin(x, c, x->cat, "autocad", "ROLE-6"), AUTOLIC_EPERM);
+	assert_int_equal(for_admin(x, c, x->ann, "maya", "maya"), AUTOLIC_ENOTFOUND);
+	assert_int_equal(for_admin(x, 999, 999, "maya", "contract 999"), AUTOLIC_ENOTFOUND);
+	assert_int_equal(for_admin(x, c, 999, "maya", "ROLE-7"), AUTOLIC_EPERM);
+	assert_int_equal(for_admin(x, c, x->cat, "maya", "grant seats"), AUTOLIC_EPERM);
+	/* an ended contract still loads; whether it grants is the caller's rule */
+	x->c.now = T_NOW + T_YEAR;
+	assert_int_equal(for_admin(x, c, x->ann, "autocad", NULL), 0);
+}
+
 /* ROLE-6 see serial numbers: a stranger may not. */
 static void test_serial_visibility(void **state)
 {
@@ -765,6 +824,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_buy_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_product_for_admin, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_serial_visibility, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transfer_manager, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),

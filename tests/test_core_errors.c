@@ -704,6 +704,79 @@ static void t_codec_limits(void **state)
 	assert_int_equal(r.version, AL_REC_VERSION);
 }
 
+/* Skipping a string refuses exactly what decoding it refuses and leaves the
+ * reader where decoding leaves it: readers that skip fields must reject the
+ * same malformed records as readers that copy them. */
+typedef struct skip_case {
+	const char *what;
+	unsigned char bytes[16]; /* after the record header */
+	size_t len;
+	size_t cap; /* destination capacity given to both */
+	int bad;    /* expected */
+	size_t pos; /* expected reader position after the string */
+} skip_case;
+
+static void t_codec_skip_str(void **state)
+{
+	(void)state;
+	static const skip_case cases[] = {
+	    {"valid", {5, 0, 'h', 'e', 'l', 'l', 'o'}, 7, 8, 0, 2 + 7},
+	    {"empty", {0, 0}, 2, 1, 0, 2 + 2},
+	    {"longest that fits", {2, 0, 'a', 'b'}, 4, 3, 0, 2 + 4},
+	    {"too long for the destination", {3, 0, 'a', 'b', 'c'}, 5, 3, 1, 2 + 5},
+	    {"embedded NUL", {3, 0, 'a', 0, 'b'}, 5, 8, 1, 2 + 5},
+	    {"truncated length", {4}, 1, 8, 1, 2},
+	    {"length past the end", {9, 0, 'a', 'b', 'c', 'd'}, 6, 16, 1, 2 + 2},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const skip_case *c = &cases[i];
+		unsigned char rec[2 + sizeof c->bytes] = {AL_REC_VERSION, 0x0f};
+		memcpy(rec + 2, c->bytes, c->len);
+		al_rd skip, dec;
+		char dst[16];
+		memset(dst, 'x', sizeof dst);
+		assert_int_equal(al_rec_open(&skip, rec, 2 + c->len, 0x0f), 0);
+		assert_int_equal(al_rec_open(&dec, rec, 2 + c->len, 0x0f), 0);
+		al_skip_str(&skip, c->cap);
+		al_dec_str(&dec, dst, c->cap);
+		if (skip.bad != c->bad || skip.pos != c->pos)
+			fail_msg("%s: bad %d pos %zu, expected bad %d pos %zu", c->what, skip.bad,
+			         skip.pos, c->bad, c->pos);
+		assert_int_equal(skip.bad, dec.bad);
+		assert_int_equal(skip.pos, dec.pos);
+		assert_int_equal(al_rd_done(&skip),
+		                 c->bad || c->pos != 2 + c->len ? AUTOLIC_ECORRUPT : 0);
+	}
+
+	/* the field after a skipped string reads as it would after a decoded one */
+	al_alloc a;
+	al_alloc_init(&a, NULL);
+	al_buf b;
+	al_buf_init(&b, &a);
+	al_rec_begin(&b, 0x0f);
+	al_enc_str(&b, "ann@example.com");
+	al_enc_str(&b, "");
+	al_enc_u64(&b, 0x0102030405060708ull);
+	assert_int_equal(al_buf_check(&b), 0);
+	al_rd r;
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x0f), 0);
+	al_skip_str(&r, 64);
+	al_skip_str(&r, 1);
+	assert_int_equal(al_dec_u64(&r), 0x0102030405060708ull);
+	assert_int_equal(al_rd_done(&r), 0);
+
+	/* once a reader is bad, a skip neither moves it nor mends it */
+	assert_int_equal(al_rec_open(&r, b.p, b.len, 0x0f), 0);
+	al_skip_str(&r, 4); /* "ann@example.com" does not fit 4 bytes */
+	assert_int_equal(r.bad, 1);
+	size_t pos = r.pos;
+	al_skip_str(&r, 64);
+	assert_int_equal(r.bad, 1);
+	assert_int_equal(r.pos, pos);
+	assert_int_equal(al_rd_done(&r), AUTOLIC_ECORRUPT);
+	al_buf_free(&b);
+}
+
 static void t_message_prefix_limits(void **state)
 {
 	(void)state;
@@ -747,6 +820,7 @@ int main(void)
 	    cmocka_unit_test(t_batch_belongs_to_its_thread),
 	    cmocka_unit_test(t_allocator_limits),
 	    cmocka_unit_test(t_codec_limits),
+	    cmocka_unit_test(t_codec_skip_str),
 	    cmocka_unit_test(t_buffer_growth_out_of_memory),
 	    cmocka_unit_test(t_message_prefix_limits),
 	};

@@ -110,12 +110,25 @@ static size_t str_len(al_rd *r)
 	return q ? (size_t)q[0] | (size_t)q[1] << 8 : 0;
 }
 
+/* The next string's bytes when they would fit a destination of `cap` bytes
+ * with their terminator and hold no NUL; NULL (reader marked bad) otherwise.
+ * One check for al_dec_str and al_skip_str, so the two refuse alike. */
+static const unsigned char *str_take(al_rd *r, size_t cap, size_t *n)
+{
+	*n = str_len(r);
+	const unsigned char *q = al_rd_take(r, *n);
+	if (!q || *n >= cap || memchr(q, 0, *n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	return q;
+}
+
 void al_dec_str(al_rd *r, char *dst, size_t cap)
 {
-	size_t n = str_len(r);
-	const unsigned char *q = al_rd_take(r, n);
-	if (!q || n >= cap || memchr(q, 0, n)) {
-		r->bad = 1;
+	size_t n;
+	const unsigned char *q = str_take(r, cap, &n);
+	if (!q) {
 		memset(dst, 0, cap);
 		return;
 	}
@@ -123,6 +136,12 @@ void al_dec_str(al_rd *r, char *dst, size_t cap)
 	 * nothing of an earlier use may show after the terminator */
 	memcpy(dst, q, n);
 	memset(dst + n, 0, cap - n);
+}
+
+void al_skip_str(al_rd *r, size_t cap)
+{
+	size_t n;
+	(void)str_take(r, cap, &n);
 }
 
 char *al_dec_strdup(al_rd *r, const al_alloc *a)

@@ -131,6 +131,10 @@ static inline int64_t al_dec_i64(al_rd *r)
 /* Copy into dst (capacity cap including NUL), zero-filling the rest of dst;
  * too long is corruption (dst is then all zero). */
 void al_dec_str(al_rd *r, char *dst, size_t cap);
+/* Check the next string as al_dec_str would for a destination of `cap`
+ * bytes (in bounds, shorter than cap, no NUL) and step over it, copying
+ * nothing: for readers that do not need the field. */
+void al_skip_str(al_rd *r, size_t cap);
 /* Copy into a new allocation. */
 char *al_dec_strdup(al_rd *r, const al_alloc *a);
 /* 0 when every read was in bounds and the record was consumed exactly. */
