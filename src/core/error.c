@@ -51,9 +51,7 @@ const char *autolic_errmsg(void) { return msg; }
  */
 static int plain_format(const char *f)
 {
-	for (; *f; f++) {
-		if (*f != '%')
-			continue;
+	for (; (f = strchr(f, '%')) != NULL; f++) {
 		if (*++f == '%')
 			continue;
 		int mod = 0;
@@ -103,13 +101,13 @@ void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
 		return;
 	}
 	fmt_out o = {dst, 0, cap};
-	for (const char *f = fmt; *f;) {
-		const char *lit = f;
-		while (*f && *f != '%')
-			f++;
-		out_put(&o, lit, (size_t)(f - lit));
-		if (!*f)
+	for (const char *f = fmt;;) {
+		const char *pct = strchr(f, '%');
+		size_t lit = pct ? (size_t)(pct - f) : strlen(f);
+		out_put(&o, f, lit);
+		if (!pct)
 			break;
+		f = pct;
 		int mod = 0;
 		if (*++f == 'l')
 			mod = *++f == 'l' ? (f++, 2) : 1;
