@@ -1294,24 +1294,39 @@ int main(int argc, char **argv)
 	workload_make(&w, users, events);
 	outcome *out = calloc(w.nev, sizeof *out);
 	totals lt, rt;
-	memset(&lt, 0, sizeof lt);
-	memset(&rt, 0, sizeof rt);
-	lt.user_net = calloc(users, sizeof(int64_t));
-	rt.user_net = calloc(users, sizeof(int64_t));
-	if (!out || !lt.user_net || !rt.user_net)
+	int64_t *lnet = calloc(users, sizeof(int64_t)), *rnet = calloc(users, sizeof(int64_t));
+	if (!out || !lnet || !rnet)
 		BENCH_FAIL("out of memory");
-
-	double lib_s = lib_run(&w, out, &lt);
+	int lib_only = 0;
 	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--lib-only")) { /* for profiling the library alone */
+		lib_only |= !strcmp(argv[i], "--lib-only"); /* for profiling the library alone */
+	/* At full size the two sides run twice, one after the other (library,
+	 * reference, library, reference), and each keeps its faster run: a
+	 * machine shared with others slows a run down, never speeds it up, and
+	 * the alternation gives both sides the same chances. Every run is
+	 * checked against the other side. */
+	int rounds = o.scale >= 0.5 && !lib_only ? 2 : 1;
+	double lib_s = 0, ref_s = 0;
+	for (int round = 0; round < rounds; round++) {
+		memset(&lt, 0, sizeof lt);
+		memset(&rt, 0, sizeof rt);
+		memset(lnet, 0, users * sizeof *lnet);
+		memset(rnet, 0, users * sizeof *rnet);
+		lt.user_net = lnet;
+		rt.user_net = rnet;
+		double l = lib_run(&w, out, &lt);
+		lib_s = round == 0 || l < lib_s ? l : lib_s;
+		if (lib_only) {
 			printf("W1 libautolic: %ld reports, %.3f s, %.0f events/s; CPU %.3f s, %.0f "
 			       "events per CPU second\n",
 			       lt.reports, lib_s, (double)lt.reports / lib_s, lt.cpu,
 			       (double)lt.reports / lt.cpu);
 			return 0;
 		}
-	double ref_s = ref_run(&w, out, &rt);
-	compare(&w, &lt, &rt);
+		double r = ref_run(&w, out, &rt);
+		ref_s = round == 0 || r < ref_s ? r : ref_s;
+		compare(&w, &lt, &rt);
+	}
 
 	/* the workload did what it is meant to exercise */
 	if (lt.refused == 0 || lt.refunds == 0 || lt.ledger_n[L_EXPIRE] == 0)
@@ -1332,11 +1347,13 @@ int main(int argc, char **argv)
 	bench_row("W1 metering (FLEX)", "libautolic memory store", size, res, note);
 	snprintf(res, sizeof res, "%.0f events/s", (double)rt.reports / ref_s);
 	bench_row("W1 metering (FLEX)", "SQLite :memory:, txn per report", size, res,
-	          "same rules, same reports, every outcome equal");
+	          rounds > 1 ? "same rules, same reports, every outcome equal; each side the"
+	                       " faster of 2 alternating runs"
+	                     : "same rules, same reports, every outcome equal");
 
 	free(out);
-	free(lt.user_net);
-	free(rt.user_net);
+	free(lnet);
+	free(rnet);
 	workload_free(&w);
 	return 0;
 }

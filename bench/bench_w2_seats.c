@@ -189,24 +189,30 @@ int main(int argc, char **argv)
 		seq[i] = (uint32_t)(bench_rand(&seed) % users);
 	int *out = malloc(ops * sizeof *out);
 
-	double a = bench_now();
-	for (size_t i = 0; i < ops; i++) {
-		uint32_t u = seq[i];
-		int rc = held[u] ? autolic_seat_revoke(db, mgr, k, "acad", uid[u])
-		                 : autolic_seat_grant(db, mgr, k, "acad", uid[u]);
-		if (rc == 0)
-			held[u] = !held[u];
-		else if (rc != AUTOLIC_ENOSEAT)
-			BENCH_FAIL("seat op: %d %s", rc, autolic_errmsg());
-		out[i] = rc != 0;
+	/* The two sides take turns, a tenth of the operations at a time, so
+	 * that a machine shared with others slows both alike. */
+	size_t block = ops / 10 ? ops / 10 : 1;
+	double lib_s = 0, ref_s = 0;
+	for (size_t from = 0; from < ops; from += block) {
+		size_t to = from + block < ops ? from + block : ops;
+		double a = bench_now();
+		for (size_t i = from; i < to; i++) {
+			uint32_t u = seq[i];
+			int rc = held[u] ? autolic_seat_revoke(db, mgr, k, "acad", uid[u])
+			                 : autolic_seat_grant(db, mgr, k, "acad", uid[u]);
+			if (rc == 0)
+				held[u] = !held[u];
+			else if (rc != AUTOLIC_ENOSEAT)
+				BENCH_FAIL("seat op: %d %s", rc, autolic_errmsg());
+			out[i] = rc != 0;
+		}
+		lib_s += bench_now() - a;
+		a = bench_now();
+		for (size_t i = from; i < to; i++)
+			if (ref_op(&r, (int64_t)seq[i]) != out[i])
+				BENCH_FAIL("W2: operation %zu differs from the reference", i);
+		ref_s += bench_now() - a;
 	}
-	double lib_s = bench_now() - a;
-
-	a = bench_now();
-	for (size_t i = 0; i < ops; i++)
-		if (ref_op(&r, (int64_t)seq[i]) != out[i])
-			BENCH_FAIL("W2: operation %zu differs from the reference", i);
-	double ref_s = bench_now() - a;
 
 	/* final grants equal */
 	sqlite3_stmt *all;
@@ -242,7 +248,7 @@ int main(int argc, char **argv)
 	bench_row("W2 seat churn", "libautolic memory store", size, res, note);
 	snprintf(res, sizeof res, "%.0f ops/s", (double)ops / ref_s);
 	bench_row("W2 seat churn", "SQLite :memory:, txn per op", size, res,
-	          "same checks (ROLE admin, contract active, account active, SEAT-1/SEAT-2), count kept in the product row, same sequence");
+	          "same checks (ROLE admin, contract active, account active, SEAT-1/SEAT-2), count kept in the product row, same sequence, the two sides taking turns every tenth");
 
 	autolic_db_close(db);
 	sqlite3_stmt *all_st[] = {r.begin, r.commit, r.role, r.product, r.account,
