@@ -519,19 +519,23 @@ int al_seat_held(al_txn *t, autolic_id account, const char *product, autolic_tim
 	if (rc)
 		return rc;
 	*held = 0;
-	al_account_brief u;
-	rc = al_account_brief_load(t, account, &u);
-	if (rc)
-		return rc;
-	if (!state_may_hold(u.state))
-		return 0; /* ACCT-4: an expired invitation grants nothing */
+	/* the account's seats first: most accounts asked about hold none of
+	 * the product, and then its state does not matter */
 	rows rs;
 	al_key k;
 	acct_prefix(&k, account);
 	rc = scan_rows(t, &k, cb_acct, &rs);
+	int checked = 0;
 	for (size_t i = 0; !rc && !*held && i < rs.n; i++) {
 		if (strcmp(rs.v[i].product, product))
 			continue;
+		if (!checked) {
+			al_account_brief u;
+			checked = 1;
+			rc = al_account_brief_load(t, account, &u);
+			if (rc || !state_may_hold(u.state))
+				break; /* ACCT-4: an expired invitation grants nothing */
+		}
 		al_contract_product cp;
 		rc = al_contract_product_load(t, rs.v[i].contract, product, &cp);
 		if (rc == AUTOLIC_ENOTFOUND) {

@@ -9,7 +9,9 @@
 /* *held = 1 when the account holds a seat for the product code on any
  * contract whose term covers `at` (FLEX-6 reads this at the time a window
  * opens; role checks at t->now). An account whose invitation expired or that
- * was removed holds nothing (ACCT-4). */
+ * was removed holds nothing (ACCT-4); its state is read only when it has a
+ * seat of the product. The callers have read the account: one that does not
+ * exist holds nothing. */
 int al_seat_held(al_txn *t, autolic_id account, const char *product, autolic_time at, int *held);
 /* Free every seat the account holds, atomically inside t (SEAT-4). Emits no
  * event: the removal that calls it notifies as it sees fit. */
