@@ -194,6 +194,22 @@ static int win_fill(rwin *w, uint64_t upto)
 	return 0;
 }
 
+/* A window over an image of `size` bytes read from `io`, `chunk` bytes at
+ * a time (its buffer: w->buf, freed by the caller with alloc). */
+static int win_start(rwin *w, uint64_t size, size_t chunk, const al_journal_io *io, int fd,
+                     const autolic_allocator *alloc, const char *name)
+{
+	size_t cap = size < chunk ? (size_t)size + 1 : chunk;
+	unsigned char *b = alloc->malloc_fn(cap, alloc->ctx);
+	if (!b) {
+		autolic_storage_set_error("journal '%s': out of memory", name);
+		return AUTOLIC_ENOMEM;
+	}
+	rwin v = {b, 0, size, 0, name, io, fd, alloc, b, cap};
+	*w = v;
+	return 0;
+}
+
 /*
  * Point *at to the image at `pos` and return how many of the `n` bytes from
  * there exist (fewer only at the end of the image), keeping the bytes from
@@ -484,10 +500,9 @@ static ssize_t mem_pread(int fd, void *buf, size_t n, off_t off, void *ctx)
 {
 	(void)fd;
 	const mem_file *m = ctx;
-	if ((uint64_t)off >= m->len)
-		return 0;
-	size_t k = m->len - (size_t)off < n ? m->len - (size_t)off : n;
-	memcpy(buf, m->b + off, k);
+	size_t at = (uint64_t)off < m->len ? (size_t)off : m->len;
+	size_t k = m->len - at < n ? m->len - at : n;
+	memcpy(buf, m->b + at, k);
 	return (ssize_t)k;
 }
 
@@ -504,12 +519,11 @@ int al_journal_replay_chunked(const unsigned char *buf, size_t len, size_t chunk
 	io.pread = mem_pread;
 	io.ctx = &m;
 	const autolic_allocator libc = {lc_malloc, lc_realloc, lc_free, NULL};
-	size_t cap = chunk ? chunk : 1;
-	unsigned char *b = malloc(cap);
-	if (!b)
-		return AUTOLIC_ENOMEM;
-	rwin w = {b, 0, len, 0, name ? name : "(buffer)", &io, -1, &libc, b, cap};
-	int rc = replay(&w, salvage, sink, res);
+	rwin w;
+	int rc = win_start(&w, len, chunk ? chunk : 1, &io, -1, &libc, name ? name : "(buffer)");
+	if (rc)
+		return rc;
+	rc = replay(&w, salvage, sink, res);
 	free(w.buf);
 	return rc;
 }
@@ -1538,18 +1552,14 @@ static int load(jr *j)
 	struct stat st;
 	if (fstat(j->fd, &st) != 0)
 		return open_error(j->path, "cannot stat", errno);
-	uint64_t size = (uint64_t)st.st_size;
 	size_t chunk = al_journal_read_chunk ? al_journal_read_chunk : WIN_CHUNK;
-	size_t cap = size < chunk ? (size_t)size + 1 : chunk;
-	unsigned char *buf = j->alloc.malloc_fn(cap, j->alloc.ctx);
-	if (!buf) {
-		autolic_storage_set_error("journal '%s': out of memory", j->path);
-		return AUTOLIC_ENOMEM;
-	}
-	rwin w = {buf, 0, size, 0, j->path, &j->io, j->fd, &j->alloc, buf, cap};
+	rwin w;
+	int rc = win_start(&w, (uint64_t)st.st_size, chunk, &j->io, j->fd, &j->alloc, j->path);
+	if (rc)
+		return rc;
 	al_journal_sink sink = {sink_put, sink_del, NULL, j->map};
 	al_journal_replay res;
-	int rc = replay(&w, (j->flags & AUTOLIC_JOURNAL_READONLY_SALVAGE) != 0, &sink, &res);
+	rc = replay(&w, (j->flags & AUTOLIC_JOURNAL_READONLY_SALVAGE) != 0, &sink, &res);
 	j->alloc.free_fn(w.buf, j->alloc.ctx);
 	uint64_t len = w.size;
 	if (rc)
