@@ -9,7 +9,8 @@
 
 /* vsnprintf(dst, cap, fmt, ap): the same text, cut and terminated the same
  * way, faster for the conversions messages use (src/core/error.c). */
-void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap);
+void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Set the calling thread's message and return `code`. */
 int al_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
