@@ -440,7 +440,7 @@ enum {
 	S_IDEM_GET, S_IDEM_PUT,
 	S_TEAM_GET, S_TEAM_LOW, S_ADMIN, S_ACCOUNT, S_PRODUCT, S_PRODUCT_SET, S_RATE_PUT, S_USER,
 	S_RATE_AT, S_RATE_FIRST, S_SEAT, S_TRIAL,
-	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_POSITION,
+	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_POSITION, S_SUMS,
 	S_LEDGER,
 	S_WIN_CUR, S_WIN_LATER, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
 	S_DRAW_PUT, S_DRAW_GET, S_DRAW_DEL, S_USAGE_PUT, S_USAGE_REFUND,
@@ -467,7 +467,7 @@ static const char *const ref_sql[S_COUNT] = {
     [S_SEAT] = "SELECT 1 FROM seat WHERE account=?1 AND product=?2 LIMIT 1",
     [S_TRIAL] = "SELECT max(end_) FROM trial WHERE account=?1 AND product=?2 AND start<=?3"
                 " AND end_>?3",
-    [S_DUE] = "SELECT id, remaining, expires, sub FROM lot WHERE team=?1 AND expired=0"
+    [S_DUE] = "SELECT id, remaining, expires, sub, quantity FROM lot WHERE team=?1 AND expired=0"
               " AND expires<=?2",
     [S_LOT_EXPIRE] = "UPDATE lot SET remaining=0, expired=1 WHERE id=?1",
     [S_LOT_PUT] = "INSERT INTO lot VALUES(?1,?2,?3,?4,?4,?5,?6,0)",
@@ -476,8 +476,10 @@ static const char *const ref_sql[S_COUNT] = {
     /* FLEX-2: earliest expiry, smallest remaining, lower id */
     [S_USABLE] = "SELECT id, remaining, sub FROM lot WHERE team=?1 AND expired=0 AND expires>?2"
                  " AND purchased<=?2 AND remaining>0 ORDER BY expires, remaining, id",
-    [S_POSITION] = "SELECT total(remaining), total(quantity) FROM lot WHERE team=?1 AND expired=0"
-                   " AND expires>?2",
+    /* FLEX-12: the sums over the unexpired lots, kept in the team's row as
+     * the library keeps them in its team record */
+    [S_POSITION] = "SELECT lots_left, lots_bought FROM team WHERE id=?1",
+    [S_SUMS] = "UPDATE team SET lots_left=lots_left+?2, lots_bought=lots_bought+?3 WHERE id=?1",
     [S_LEDGER] = "INSERT INTO ledger(team,type,time,recorded,lot,amount,account,window,product,sub)"
                  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
     [S_WIN_CUR] = "SELECT start, end_, opener, opener_launch, id FROM win WHERE account=?1 AND"
@@ -507,7 +509,8 @@ static const char *const ref_sql[S_COUNT] = {
 static const char ref_schema[] =
     "CREATE TABLE account(id INTEGER PRIMARY KEY, email TEXT UNIQUE, first TEXT, last TEXT,"
     " state INTEGER);"
-    "CREATE TABLE team(id INTEGER PRIMARY KEY, name TEXT, low INTEGER, owed INTEGER);"
+    "CREATE TABLE team(id INTEGER PRIMARY KEY, name TEXT, low INTEGER, owed INTEGER,"
+    " lots_left INTEGER, lots_bought INTEGER);"
     "CREATE TABLE member(team INTEGER, account INTEGER, admin INTEGER,"
     " PRIMARY KEY(team, account)) WITHOUT ROWID;"
     "CREATE TABLE product(code TEXT PRIMARY KEY, rate INTEGER) WITHOUT ROWID;"
@@ -632,9 +635,19 @@ static void ledger(ref *r, int type, int64_t when, int64_t lot, int64_t amount, 
 }
 
 /* FLEX-1: forfeit what is left of every lot whose expiry has come. */
+/* What the unexpired lots hold and were bought with changes by these. */
+static void ref_sums(ref *r, int64_t left, int64_t bought)
+{
+	sqlite3_stmt *s = q(r, S_SUMS);
+	bi(s, 1, r->team);
+	bi(s, 2, left);
+	bi(s, 3, bought);
+	done(r, s);
+}
+
 static void ref_expire_due(ref *r)
 {
-	int64_t id[NLOTS], left[NLOTS], exp[NLOTS];
+	int64_t id[NLOTS], left[NLOTS], exp[NLOTS], qty[NLOTS];
 	char sub[NLOTS][16];
 	int n = 0;
 	sqlite3_stmt *s = q(r, S_DUE);
@@ -645,10 +658,12 @@ static void ref_expire_due(ref *r)
 		left[n] = sqlite3_column_int64(s, 1);
 		exp[n] = sqlite3_column_int64(s, 2);
 		snprintf(sub[n], sizeof sub[n], "%s", (const char *)sqlite3_column_text(s, 3));
+		qty[n] = sqlite3_column_int64(s, 4);
 		n++;
 	}
 	sqlite3_reset(s);
 	for (int i = 0; i < n; i++) {
+		ref_sums(r, -left[i], -qty[i]);
 		if (left[i] > 0) {
 			ledger(r, L_EXPIRE, exp[i], id[i], -left[i], 0, 0, NULL, sub[i]);
 			r->pending[N_EXPIRED]++;
@@ -664,10 +679,9 @@ static void ref_low_update(ref *r, int low)
 {
 	sqlite3_stmt *s = q(r, S_POSITION);
 	bi(s, 1, r->team);
-	bi(s, 2, r->now);
 	row(r, s);
-	int64_t left = (int64_t)sqlite3_column_double(s, 0);
-	int64_t unexpired = (int64_t)sqlite3_column_double(s, 1);
+	int64_t left = sqlite3_column_int64(s, 0);
+	int64_t unexpired = sqlite3_column_int64(s, 1);
 	sqlite3_reset(s);
 	int below = left * 100 < unexpired * 20;
 	if (below && !low)
@@ -711,6 +725,7 @@ static void ref_buy(ref *r, const lot_plan *l, int64_t *lot_id)
 	bi(s, 6, l->purchased + YEAR);
 	done(r, s);
 	ledger(r, L_PURCHASE, l->purchased, id, l->quantity, r->admin, 0, NULL, l->sub);
+	ref_sums(r, l->quantity, l->quantity);
 	ref_low_update(r, low);
 	ref_commit(r);
 	*lot_id = id;
@@ -810,6 +825,7 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 			bi(s, 1, lot[i]);
 			bi(s, 2, left - take[i]);
 			done(r, s);
+			ref_sums(r, -take[i], 0);
 			ledger(r, L_CONSUME, start, lot[i], -take[i], account, win, product, sub[i]);
 			s = q(r, S_DRAW_PUT);
 			bi(s, 1, win);
@@ -975,6 +991,8 @@ static void ref_refund(ref *r, const ref_win *own, int64_t account, const char *
 			/* the lot expired meanwhile: what comes back is forfeited at once */
 			left -= give;
 			ledger(r, L_EXPIRE, r->now, lot[i], -give, 0, 0, NULL, sub);
+		} else {
+			ref_sums(r, give, 0);
 		}
 		s = q(r, S_LOT_SET);
 		bi(s, 1, lot[i]);
@@ -1127,7 +1145,7 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 	sqlite3_finalize(ins);
 	r.admin = (int64_t)w->users + 1;
 	r.team = 1;
-	ref_exec(&r, "INSERT INTO team VALUES(1, 'Metering', 0, 0)");
+	ref_exec(&r, "INSERT INTO team VALUES(1, 'Metering', 0, 0, 0, 0)");
 	sqlite3_prepare_v2(r.db, "INSERT INTO member VALUES(1, ?1, 1)", -1, &ins, NULL);
 	bi(ins, 1, r.admin);
 	done(&r, ins);
@@ -1210,6 +1228,12 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 	tot->balance = one_int(&r, "SELECT total(amount) FROM ledger");
 	if (one_int(&r, sql) != tot->balance)
 		BENCH_FAIL("W1 reference: the lots do not add up to the ledger");
+	snprintf(sql, sizeof sql,
+	         "SELECT (SELECT lots_left FROM team) = total(remaining) AND"
+	         " (SELECT lots_bought FROM team) = total(quantity)"
+	         " FROM lot WHERE expired=0 AND expires>%" PRId64, r.now);
+	if (one_int(&r, sql) != 1)
+		BENCH_FAIL("W1 reference: the team's sums differ from its unexpired lots");
 	for (int k = 0; k < NLOTS; k++) {
 		if (lot[k] != k + 1) /* the digest below takes a lot's index from its id */
 			BENCH_FAIL("W1 reference: lot %d has id %" PRId64, k, lot[k]);
