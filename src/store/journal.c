@@ -521,10 +521,10 @@ int al_journal_replay_chunked(const unsigned char *buf, size_t len, size_t chunk
 	const autolic_allocator libc = {lc_malloc, lc_realloc, lc_free, NULL};
 	rwin w;
 	int rc = win_start(&w, len, chunk ? chunk : 1, &io, -1, &libc, name ? name : "(buffer)");
-	if (rc)
-		return rc;
-	rc = replay(&w, salvage, sink, res);
-	free(w.buf);
+	if (!rc) {
+		rc = replay(&w, salvage, sink, res);
+		free(w.buf);
+	}
 	return rc;
 }
 /* ---- the store --------------------------------------------------------- */
