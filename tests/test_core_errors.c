@@ -163,6 +163,8 @@ static void t_storage_without_free(void **state)
 typedef struct silent {
 	autolic_storage inner;
 	int put_code;
+	int get_code; /* get answers it, without a message, when armed */
+	int chatty;   /* put leaves a message and succeeds */
 } silent;
 
 static int sl_begin(void *c, int w)
@@ -173,11 +175,13 @@ static int sl_begin(void *c, int w)
 static int sl_get(void *c, const void *k, size_t kl, const void **v, size_t *vl)
 {
 	silent *s = c;
-	return s->inner.get(s->inner.ctx, k, kl, v, vl);
+	return s->get_code ? s->get_code : s->inner.get(s->inner.ctx, k, kl, v, vl);
 }
 static int sl_put(void *c, const void *k, size_t kl, const void *v, size_t vl)
 {
 	silent *s = c;
+	if (s->chatty)
+		autolic_storage_set_error("a note about a put that went well");
 	return s->put_code ? s->put_code : s->inner.put(s->inner.ctx, k, kl, v, vl);
 }
 static int sl_del(void *c, const void *k, size_t kl)
@@ -253,6 +257,27 @@ static void t_storage_codes_normalised(void **state)
 	autolic_id id;
 	assert_int_equal(autolic_account_find(db, "x@example.com", &id), AUTOLIC_ENOTFOUND);
 	assert_int_equal(autolic_account_register(db, &sp, &id), 0);
+	/* A message a backend left on a call that succeeded is not the reason
+	 * of a later failure, in the same call or in the next one. */
+	s.chatty = 1;
+	sp.email = "y@example.com";
+	assert_int_equal(autolic_account_register(db, &sp, NULL), 0);
+	s.chatty = 0;
+	s.get_code = AUTOLIC_ESTORAGE;
+	autolic_account_info ai = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
+	assert_int_equal(autolic_account_get(db, id, &ai), AUTOLIC_ESTORAGE);
+	assert_string_equal(autolic_errmsg(), "storage get failed: storage failure");
+	s.get_code = 0;
+	s.chatty = 1;
+	sp.email = "z@example.com";
+	assert_int_equal(autolic_db_begin(db), 0);
+	assert_int_equal(autolic_account_register(db, &sp, NULL), 0);
+	s.get_code = AUTOLIC_ESTORAGE;
+	assert_int_equal(autolic_account_get(db, id, &ai), AUTOLIC_ESTORAGE);
+	assert_string_equal(autolic_errmsg(), "storage get failed: storage failure");
+	s.get_code = 0;
+	s.chatty = 0;
+	(void)autolic_db_rollback(db);
 	autolic_db_close(db);
 }
 

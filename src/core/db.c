@@ -128,6 +128,7 @@ int autolic_db_begin(autolic_db *db)
 	if (al_db_owns_batch(db))
 		return al_err(AUTOLIC_EBUSY, "a batch is already open on this thread");
 	pthread_mutex_lock(&db->mu);
+	al_err_storage_reset();
 	int rc = db->st.begin(db->st.ctx, 1);
 	if (rc) {
 		pthread_mutex_unlock(&db->mu);
@@ -161,6 +162,7 @@ int autolic_db_commit(autolic_db *db)
 		rc = al_err(AUTOLIC_EABORTED,
 		            "the batch was aborted by a failed call and has been rolled back");
 	} else {
+		al_err_storage_reset();
 		rc = db->st.commit(db->st.ctx);
 		if (rc) {
 			rc = al_storage_err(rc, "commit of the batch");

@@ -188,6 +188,8 @@ void autolic_storage_set_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void al_err_storage_reset(void) { storage_msg[0] = 0; }
+
 const char *al_err_take_storage(void)
 {
 	static _Thread_local char taken[MSG_MAX];

@@ -20,6 +20,10 @@ void al_err_clear(void);
 void al_err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Message a storage backend left with autolic_storage_set_error(), taken once. */
 const char *al_err_take_storage(void);
+/* Forget any such message: called before each call into the backend, so that
+ * a message describes the call that failed, never an earlier one that set a
+ * message and then succeeded. */
+void al_err_storage_reset(void);
 
 /* A backend's own public calls publish their failure with autolic_storage_result()
  * (include/autolic/sys/storage.h). */

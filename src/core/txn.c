@@ -137,6 +137,7 @@ int al_txn_get(al_txn *t, const al_key *k, al_buf *out)
 	const void *v;
 	size_t vl;
 	autolic_storage *st = &t->db->st;
+	al_err_storage_reset();
 	rc = st->get(st->ctx, k->b, k->len, &v, &vl);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		al_err_take_storage();
@@ -172,6 +173,7 @@ int al_txn_exists(al_txn *t, const al_key *k)
 	const void *v;
 	size_t vl;
 	autolic_storage *st = &t->db->st;
+	al_err_storage_reset();
 	rc = st->get(st->ctx, k->b, k->len, &v, &vl);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		al_err_take_storage();
@@ -188,6 +190,7 @@ int al_txn_put_raw(al_txn *t, const al_key *k, const void *val, size_t vlen)
 	if (!t->write)
 		return al_err(AUTOLIC_EREADONLY, "write inside a read transaction");
 	autolic_storage *st = &t->db->st;
+	al_err_storage_reset();
 	rc = st->put(st->ctx, k->b, k->len, val, vlen);
 	return rc ? al_storage_err(rc, "put") : 0;
 }
@@ -206,6 +209,7 @@ int al_txn_del(al_txn *t, const al_key *k)
 	if (!t->write)
 		return al_err(AUTOLIC_EREADONLY, "write inside a read transaction");
 	autolic_storage *st = &t->db->st;
+	al_err_storage_reset();
 	rc = st->del(st->ctx, k->b, k->len);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		al_err_take_storage();
@@ -223,6 +227,7 @@ int al_txn_scan(al_txn *t, const al_key *start, const al_key *end,
 	if (rc)
 		return rc;
 	autolic_storage *st = &t->db->st;
+	al_err_storage_reset();
 	rc = st->scan(st->ctx, start->b, start->len, end ? end->b : NULL, end ? end->len : 0, cb,
 	              arg);
 	/* A negative value may be the callback's own error: pass it through. */
@@ -293,6 +298,7 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 	int rc = 0;
 	for (unsigned int attempt = 0;; attempt++) {
 		t.now = db->clock(db->clock_ctx);
+		al_err_storage_reset();
 		if (in_batch)
 			rc = has_savepoints(st) ? st->savepoint(st->ctx) : 0;
 		else
@@ -305,6 +311,7 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 		}
 		rc = fn(&t, arg);
 		if (!rc) {
+			al_err_storage_reset();
 			if (in_batch) {
 				/* Room for the events before the savepoint goes: once it
 				 * is released the call can no longer be undone alone. */

@@ -53,7 +53,7 @@ static void replay(const uint8_t *data, size_t size, int salvage)
 	al_journal_sink sink = {s_put, s_del, s_commit, &s};
 	al_journal_replay res;
 	memset(&res, 0, sizeof res);
-	(void)al_err_take_storage(); /* a salvaging open of an earlier input leaves one */
+	(void)al_err_take_storage(); /* one an earlier input's calls left behind */
 	int rc = al_journal_replay_buffer(data, size, salvage, "fuzz.journal", &sink, &res);
 	if (rc != 0 && rc != AUTOLIC_ECORRUPT && rc != AUTOLIC_EVERSION)
 		abort(); /* the sink never fails: nothing else may come back */

@@ -24,7 +24,9 @@
  *   absent, ::AUTOLIC_ECONFLICT when the transaction lost a serialisation race
  *   (the library rolls back and retries), ::AUTOLIC_ENOMEM, ::AUTOLIC_ELOCKED,
  *   ::AUTOLIC_EREADONLY, ::AUTOLIC_ECORRUPT or ::AUTOLIC_ESTORAGE otherwise. A
- *   backend may describe a failure with autolic_storage_set_error().
+ *   backend may describe a failure with autolic_storage_set_error(); the
+ *   library forgets any such message before each call into the backend, so a
+ *   message set by a call that then succeeds never describes a later failure.
  * - After a failed commit the library calls rollback; the transaction must then
  *   have no effect.
  * - Optional slots may be NULL: savepoint/release/rollback_to (without them a
