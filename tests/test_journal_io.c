@@ -1100,6 +1100,53 @@ static void t_replay_crafted_images(void **state)
 
 /* ---- an existing journal opened while allocations fail ---- */
 
+/* Open the journal at `p` with its n-th allocation failing (and every later
+ * one when `persistent`), n = 1, 2, ... until an open allocates no more: each
+ * open either fails with AUTOLIC_ENOMEM and "out of memory" or succeeds and
+ * passes `check`; nothing leaks and the file keeps its `len` bytes `orig`.
+ * Returns the failed opens; *named counts those whose message holds `needle`. */
+static long open_while_memory_fails(const char *p, int persistent, const unsigned char *orig,
+                                    size_t len, void (*check)(autolic_storage *),
+                                    const char *needle, long *named)
+{
+	long failed = 0;
+	for (long n = 1;; n++) {
+		t_alloc ta = {0};
+		ta.fail_at = n;
+		ta.persistent = persistent;
+		autolic_allocator al = t_alloc_make(&ta);
+		autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
+		o.allocator = &al;
+		autolic_storage st;
+		int rc = autolic_store_journal_open(&st, p, &o);
+		if (rc) {
+			assert_int_equal(rc, AUTOLIC_ENOMEM);
+			assert_non_null(strstr(autolic_errmsg(), "out of memory"));
+			failed++;
+			if (named && needle && strstr(autolic_errmsg(), needle))
+				(*named)++;
+		} else {
+			ta.fail_at = 0;
+			check(&st);
+			st.free(st.ctx);
+		}
+		assert_int_equal(ta.live, 0);
+		size_t len1;
+		unsigned char *now = read_whole(p, &len1);
+		assert_int_equal(len1, len);
+		assert_memory_equal(now, orig, len);
+		free(now);
+		if (!ta.fired)
+			return failed;
+	}
+}
+
+static void oom_check(autolic_storage *st)
+{
+	expect_kv(st, "key03", NULL);
+	expect_kv(st, "key11", "value 11, long enough to be a separate allocation");
+}
+
 static void t_open_existing_out_of_memory(void **state)
 {
 	(void)state;
@@ -1121,41 +1168,15 @@ static void t_open_existing_out_of_memory(void **state)
 	size_t len0;
 	unsigned char *orig = read_whole(p, &len0);
 	long failed = 0;
-	for (int persistent = 0; persistent < 2; persistent++) {
-		for (long n = 1;; n++) {
-			t_alloc ta = {0};
-			ta.fail_at = n;
-			ta.persistent = persistent;
-			autolic_allocator al = t_alloc_make(&ta);
-			autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
-			o.allocator = &al;
-			int rc = autolic_store_journal_open(&st, p, &o);
-			if (rc) {
-				assert_int_equal(rc, AUTOLIC_ENOMEM);
-				assert_non_null(strstr(autolic_errmsg(), "out of memory"));
-				failed++;
-			} else {
-				ta.fail_at = 0;
-				expect_kv(&st, "key03", NULL);
-				expect_kv(&st, "key11",
-				          "value 11, long enough to be a separate allocation");
-				st.free(st.ctx);
-			}
-			assert_int_equal(ta.live, 0);
-			size_t len1;
-			unsigned char *now = read_whole(p, &len1);
-			assert_int_equal(len1, len0);
-			assert_memory_equal(now, orig, len0);
-			free(now);
-			if (!ta.fired)
-				break;
-		}
-	}
+	for (int persistent = 0; persistent < 2; persistent++)
+		failed += open_while_memory_fails(p, persistent, orig, len0, oom_check, NULL, NULL);
 	/* the handle, its paths, the map, the file buffer, and the replay */
 	assert_true(failed > 2 * 12);
 	free(orig);
 	unlink(p);
 }
+
+static void big_check(autolic_storage *st) { expect_big(st, "big", 5000, 7); }
 
 /* The open reads the file a chunk at a time (al_journal_read_chunk): a read
  * that fails, is interrupted or finds the file shorter than its size, after
@@ -1217,32 +1238,12 @@ static void t_open_reads_in_chunks(void **state)
 	write_whole(p, orig, len0);
 
 	/* no memory to grow the window for the big transaction */
-	int enomem = 0;
-	for (long n = 1;; n++) {
-		t_alloc ta = {0};
-		ta.fail_at = n;
-		autolic_allocator al = t_alloc_make(&ta);
-		autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
-		o.allocator = &al;
-		int rc = autolic_store_journal_open(&st, p, &o);
-		if (rc) {
-			assert_int_equal(rc, AUTOLIC_ENOMEM);
-			enomem += strstr(autolic_errmsg(), "out of memory reading a transaction") != NULL;
-		} else {
-			ta.fail_at = 0;
-			expect_big(&st, "big", 5000, 7);
-			st.free(st.ctx);
-		}
-		assert_int_equal(ta.live, 0);
-		if (!ta.fired)
-			break;
-	}
+	long enomem = 0;
+	open_while_memory_fails(p, 0, orig, len0, big_check, "out of memory reading a transaction",
+	                        &enomem);
 	assert_true(enomem > 0);
 	size_t len1;
-	unsigned char *now = read_whole(p, &len1);
-	assert_int_equal(len1, len0);
-	assert_memory_equal(now, orig, len0);
-	free(now);
+	unsigned char *now;
 
 	/* damage in the first record, vouched for by the commits after it: the
 	 * rest of the file is read to find them; a read failing anywhere, that

@@ -49,17 +49,33 @@ const char *autolic_errmsg(void) { return msg; }
  * else (flags, width, precision, other conversions) goes to vsnprintf whole,
  * so every format gives exactly what vsnprintf gives.
  */
+enum { MOD_NONE, MOD_L, MOD_LL, MOD_Z };
+
+/* The length modifier at f (just after a '%'): *mod, and where the
+ * conversion letter is. */
+static const char *modifier(const char *f, int *mod)
+{
+	*mod = MOD_NONE;
+	if (*f == 'l') {
+		*mod = f[1] == 'l' ? MOD_LL : MOD_L;
+		return f + (*mod == MOD_LL ? 2 : 1);
+	}
+	if (*f == 'z') {
+		*mod = MOD_Z;
+		return f + 1;
+	}
+	return f;
+}
+
 static int plain_format(const char *f)
 {
 	for (; (f = strchr(f, '%')) != NULL; f++) {
 		if (*++f == '%')
 			continue;
-		int mod = 0;
-		if (*f == 'l')
-			mod = *++f == 'l' ? (f++, 2) : 1;
-		else if (*f == 'z')
-			mod = 3, f++;
-		if (*f == 'u' || (*f == 'd' && mod != 3) || ((*f == 's' || *f == 'c') && !mod))
+		int mod;
+		f = modifier(f, &mod);
+		if (*f == 'u' || (*f == 'd' && mod != MOD_Z) ||
+		    ((*f == 's' || *f == 'c') && mod == MOD_NONE))
 			continue;
 		return 0;
 	}
@@ -107,12 +123,8 @@ void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
 		out_put(&o, f, lit);
 		if (!pct)
 			break;
-		f = pct;
-		int mod = 0;
-		if (*++f == 'l')
-			mod = *++f == 'l' ? (f++, 2) : 1;
-		else if (*f == 'z')
-			mod = 3, f++;
+		int mod;
+		f = modifier(pct + 1, &mod);
 		switch (*f++) {
 		case '%':
 			out_put(&o, "%", 1);
@@ -131,16 +143,16 @@ void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
 		}
 		case 'u':
 			out_num(&o,
-			        mod == 3   ? (unsigned long long)va_arg(ap, size_t)
-			        : mod == 2 ? va_arg(ap, unsigned long long)
-			        : mod == 1 ? (unsigned long long)va_arg(ap, unsigned long)
-			                   : (unsigned long long)va_arg(ap, unsigned int),
+			        mod == MOD_Z    ? (unsigned long long)va_arg(ap, size_t)
+			        : mod == MOD_LL ? va_arg(ap, unsigned long long)
+			        : mod == MOD_L  ? (unsigned long long)va_arg(ap, unsigned long)
+			                        : (unsigned long long)va_arg(ap, unsigned int),
 			        0);
 			break;
 		default: { /* 'd' */
-			long long v = mod == 2 ? va_arg(ap, long long)
-			              : mod == 1 ? (long long)va_arg(ap, long)
-			                         : (long long)va_arg(ap, int);
+			long long v = mod == MOD_LL ? va_arg(ap, long long)
+			              : mod == MOD_L ? (long long)va_arg(ap, long)
+			                             : (long long)va_arg(ap, int);
 			out_num(&o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
 			break;
 		}

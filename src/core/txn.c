@@ -140,7 +140,7 @@ int al_txn_get(al_txn *t, const al_key *k, al_buf *out)
 	al_err_storage_reset();
 	rc = st->get(st->ctx, k->b, k->len, &v, &vl);
 	if (rc == AUTOLIC_ENOTFOUND) {
-		al_err_take_storage();
+		al_err_storage_reset(); /* absence is an answer, not a failure */
 		return rc;
 	}
 	if (rc)
@@ -176,7 +176,7 @@ int al_txn_exists(al_txn *t, const al_key *k)
 	al_err_storage_reset();
 	rc = st->get(st->ctx, k->b, k->len, &v, &vl);
 	if (rc == AUTOLIC_ENOTFOUND) {
-		al_err_take_storage();
+		al_err_storage_reset(); /* absence is an answer, not a failure */
 		return 0;
 	}
 	return rc ? al_storage_err(rc, "get") : 1;
@@ -212,7 +212,7 @@ int al_txn_del(al_txn *t, const al_key *k)
 	al_err_storage_reset();
 	rc = st->del(st->ctx, k->b, k->len);
 	if (rc == AUTOLIC_ENOTFOUND) {
-		al_err_take_storage();
+		al_err_storage_reset(); /* absence is an answer, not a failure */
 		return rc;
 	}
 	return rc ? al_storage_err(rc, "delete") : 0;
