@@ -7,6 +7,7 @@
 #include "team.h"
 #include "autolic/contract.h"
 #include "core/error.h"
+#include "core/product.h"
 #include "core/snap.h"
 
 #include <stdio.h>
@@ -62,26 +63,6 @@ static void make_serial(uint64_t seq, char *out, size_t cap)
 {
 	snprintf(out, cap, "%03llu-%08llu", (unsigned long long)(100 + (seq / 100000000ULL) % 900),
 	         (unsigned long long)(seq % 100000000ULL));
-}
-
-int al_product_code_check(const char *code, const char *what)
-{
-	if (!code || !*code)
-		return al_err(AUTOLIC_EINVAL, "%s: product code is NULL or empty", what);
-	size_t n = strlen(code);
-	if (n > AUTOLIC_PRODUCT_MAX)
-		return al_err(AUTOLIC_EINVAL, "%s: product code is longer than %d bytes", what,
-		              AUTOLIC_PRODUCT_MAX);
-	for (size_t i = 0; i < n; i++) {
-		char c = code[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
-			return al_err(
-			    AUTOLIC_EINVAL,
-			    "%s: product code may hold only letters, digits, '.', '-' and '_'",
-			    what);
-	}
-	return 0;
 }
 
 static int serial_check(const char *s)
@@ -378,6 +359,7 @@ typedef struct {
 	autolic_id actor;
 	const autolic_contract_spec *spec;
 	autolic_id id;
+	char codes[AUTOLIC_CONTRACT_PRODUCTS_MAX][AL_PRODUCT_CAP]; /* normalised (SEAM-1) */
 } buy_args;
 
 /* APS-1: the team a purchase goes to. */
@@ -459,7 +441,7 @@ static int buy_fn(al_txn *t, void *arg)
 	for (size_t i = 0; !rc && i < sp->nproducts; i++) {
 		product_rec p;
 		memset(&p, 0, sizeof p);
-		snprintf(p.product, sizeof p.product, "%s", sp->products[i].product);
+		memcpy(p.product, ba->codes[i], sizeof p.product);
 		p.quantity = p.bought = sp->products[i].quantity;
 		al_key k;
 		if (sp->products[i].serial) {
@@ -522,7 +504,9 @@ static int buy_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-static int check_spec(const autolic_contract_spec *sp)
+/* ROLE-1 and SEAM-1: the spec is valid; codes[i] = the normalised code of
+ * products[i]. Two codes that differ only in case are one product, listed twice. */
+static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP])
 {
 	if (sp->version == 0 || sp->version > AUTOLIC_CONTRACT_SPEC_VERSION)
 		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported",
@@ -540,7 +524,9 @@ static int check_spec(const autolic_contract_spec *sp)
 			return al_err(AUTOLIC_EVERSION,
 			              "autolic_contract_product_spec version %u is not supported",
 			              p->version);
-		int rc = al_product_code_check(p->product, "ROLE-1");
+		char field[40];
+		snprintf(field, sizeof field, "products[%zu].product", i);
+		int rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
 		if (rc)
 			return rc;
 		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
@@ -550,9 +536,12 @@ static int check_spec(const autolic_contract_spec *sp)
 		if (p->serial && (rc = serial_check(p->serial)) != 0)
 			return rc;
 		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(sp->products[j].product, p->product))
+			if (!strcmp(codes[j], codes[i]))
 				return al_err(AUTOLIC_EINVAL,
-				              "ROLE-1: product '%s' is listed twice", p->product);
+				              "ROLE-1 (SEAM-1): product '%s' is listed twice: "
+				              "products[%zu] '%s' and products[%zu] '%s' are one product "
+				              "(codes compare case-insensitively)",
+				              codes[i], j, sp->products[j].product, i, p->product);
 			if (p->serial && sp->products[j].serial &&
 			    !strcmp(sp->products[j].serial, p->serial))
 				return al_err(AUTOLIC_EINVAL,
@@ -570,10 +559,10 @@ int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contrac
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_spec(spec);
+	buy_args ba = {actor, spec, 0, {{0}}};
+	int rc = check_spec(spec, ba.codes);
 	if (rc)
 		return rc;
-	buy_args ba = {actor, spec, 0};
 	rc = al_run(db, 1, buy_fn, &ba);
 	if (!rc && id)
 		*id = ba.id;
@@ -711,7 +700,7 @@ static int require(al_txn *t, const contract_rec *r, autolic_id actor, const cha
 
 typedef struct {
 	autolic_id actor, contract;
-	const char *product;
+	char product[AL_PRODUCT_CAP];
 	product_rec p;
 } pget_args;
 
@@ -736,14 +725,13 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
 	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
 	                            "autolic_contract_product_info");
+	pget_args pa;
 	if (!rc)
-		rc = al_product_code_check(product, "product");
+		rc = al_product_norm(product, pa.product, "ROLE-6", "product code");
 	if (rc)
 		return rc;
-	pget_args pa;
 	pa.actor = actor;
 	pa.contract = contract;
-	pa.product = product;
 	rc = al_run(db, 0, pget_fn, &pa);
 	if (!rc) {
 		info->contract = contract;
@@ -1051,12 +1039,14 @@ static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, co
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = al_product_code_check(product, "product");
+	const char *rule = fn == AL_FN_DOWNLOAD ? "ROLE-6" : "ROLE-8";
+	char code[AL_PRODUCT_CAP];
+	int rc = al_product_norm(product, code, rule, "product code");
 	if (!rc && fn != AL_FN_DOWNLOAD)
-		rc = al_product_code_check(update, "update");
+		rc = al_code_check(update, AUTOLIC_UPDATE_MAX, "ROLE-8", "update code");
 	if (rc)
 		return rc;
-	op_args oa = {actor, contract, (autolic_id)(offered != 0), fn, 0, product, update};
+	op_args oa = {actor, contract, (autolic_id)(offered != 0), fn, 0, code, update};
 	return al_run(db, fn < 0, access_fn, &oa);
 }
 
@@ -1102,12 +1092,13 @@ int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const 
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_product_code_check(product, "product");
+	char code[AL_PRODUCT_CAP];
+	int rc = al_product_norm(product, code, "ROLE-6", "product code");
 	if (!rc)
-		rc = al_product_code_check(update, "update");
+		rc = al_code_check(update, AUTOLIC_UPDATE_MAX, "ROLE-8", "update code");
 	if (rc)
 		return rc;
-	op_args oa = {0, contract, 0, 0, 0, product, update};
+	op_args oa = {0, contract, 0, 0, 0, code, update};
 	return al_run(db, 0, notify_fn, &oa);
 }
 
@@ -1292,13 +1283,14 @@ int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id c
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = al_product_code_check(product, "product");
+	char code[AL_PRODUCT_CAP];
+	int rc = al_product_norm(product, code, "ROLE-9", "product code");
 	if (rc)
 		return rc;
 	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld",
 		              AUTOLIC_SEATS_MAX, (long long)quantity);
-	qty_args qa = {actor, contract, product, quantity, 0};
+	qty_args qa = {actor, contract, code, quantity, 0};
 	rc = al_run(db, 1, qty_fn, &qa);
 	if (!rc && revoked)
 		*revoked = qa.revoked;

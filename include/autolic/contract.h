@@ -13,8 +13,6 @@
 extern "C" {
 #endif
 
-/** Longest product code, in bytes (letters, digits, '-', '_', '.'). */
-#define AUTOLIC_PRODUCT_MAX 63
 /** Longest serial number, in bytes (printable ASCII, no spaces). */
 #define AUTOLIC_SERIAL_MAX 31
 /** Longest contract number, in bytes. */

@@ -15,8 +15,12 @@
 extern "C" {
 #endif
 
-/** Longest product code, in bytes ("autocad", "revit"...). */
-#define AUTOLIC_FLEX_PRODUCT_MAX 63
+/**
+ * Longest product code, in bytes ("autocad", "revit"...): another name of
+ * ::AUTOLIC_PRODUCT_MAX, the one maximum and alphabet of product codes in
+ * every noun (SEAM-1).
+ */
+#define AUTOLIC_FLEX_PRODUCT_MAX AUTOLIC_PRODUCT_MAX
 /** Longest product display name, in bytes of UTF-8. */
 #define AUTOLIC_FLEX_NAME_MAX 127
 /** Longest token subscription ID, in bytes. */

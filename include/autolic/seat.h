@@ -18,8 +18,11 @@
 extern "C" {
 #endif
 
-/** Longest product code, in bytes (printable ASCII, no spaces). */
-#define AUTOLIC_SEAT_PRODUCT_MAX 63
+/**
+ * Longest product code, in bytes: another name of ::AUTOLIC_PRODUCT_MAX, the
+ * one maximum and alphabet of product codes in every noun (SEAM-1).
+ */
+#define AUTOLIC_SEAT_PRODUCT_MAX AUTOLIC_PRODUCT_MAX
 
 /** How a seat was granted (see ::autolic_seat_entry). */
 typedef enum autolic_seat_origin {
