@@ -38,6 +38,20 @@ int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now
 /* The printable number of contract `id` (pure; docs/accounts-and-roles.md). */
 void al_contract_number(autolic_id id, char *out, size_t cap);
 
+/* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
+
+/* *contract and product = the first contract product whose code is not
+ * normalised (as a 1.0 library could store it), or *contract = 0 when none.
+ * `product` has AL_PRODUCT_CAP bytes. */
+int al_contract_old_code(al_txn *t, autolic_id *contract, char *product);
+/* Re-key every contract product and ROLE-8 offer under its normalised code.
+ * Products of one contract whose codes differ only in case become one: its
+ * seat quantities (now and bought) are the sums, it keeps the serial of the
+ * code that was already normalised (else of the first in byte order), and
+ * every serial of the merged codes names it; the contract's product count
+ * drops by one per merge. */
+int al_contract_upgrade_codes(al_txn *t);
+
 /* *contract = the first contract of the team that the account manages or
  * coordinates, or 0 when none. */
 int al_contract_admin_in_team(al_txn *t, autolic_id team, autolic_id account, autolic_id *contract);

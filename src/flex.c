@@ -183,8 +183,8 @@ static int norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CAP
 	if (n && !in)
 		return al_err(AUTOLIC_EINVAL, "FLEX-7: product list is NULL");
 	for (size_t i = 0; i < n; i++) {
-		char field[32];
-		snprintf(field, sizeof field, "products[%zu]", i);
+		char field[48];
+		snprintf(field, sizeof field, "product code of products[%zu]", i);
 		int rc = al_product_norm(in[i], out[i], "FLEX-7", field);
 		if (rc)
 			return rc;

@@ -265,6 +265,28 @@ static int count_put(al_txn *t, autolic_id contract, const char *product, uint64
 	return rc;
 }
 
+/* Write the grant `g` and its index (the count is the caller's). */
+static int grant_put(al_txn *t, const seat_row *g)
+{
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_SEAT);
+	al_enc_u64(&b, g->gid);
+	al_enc_i64(&b, g->at);
+	al_enc_u64(&b, g->by);
+	al_enc_u8(&b, (uint8_t)g->origin);
+	seat_key(&k, g->contract, g->product, g->user);
+	int rc = al_txn_put(t, &k, &b);
+	if (!rc) {
+		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
+		acct_key(&k, g->user, g->contract, g->product);
+		rc = al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
 /* Write the grant and its index and raise the count (already read as `count`). */
 static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic_id user,
                     autolic_id actor, int origin, uint64_t count)
@@ -273,22 +295,9 @@ static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic
 	int rc = al_txn_seq_next(t, "seat", &gid);
 	if (rc)
 		return rc;
-	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_SEAT);
-	al_enc_u64(&b, gid);
-	al_enc_i64(&b, t->now);
-	al_enc_u64(&b, actor);
-	al_enc_u8(&b, (uint8_t)origin);
-	seat_key(&k, contract, product, user);
-	rc = al_txn_put(t, &k, &b);
-	if (!rc) {
-		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
-		acct_key(&k, user, contract, product);
-		rc = al_txn_put(t, &k, &b);
-	}
-	al_buf_free(&b);
+	seat_row g = {contract, user, actor, "", gid, t->now, origin};
+	snprintf(g.product, sizeof g.product, "%s", product);
+	rc = grant_put(t, &g);
 	return rc ? rc : count_put(t, contract, product, count + 1);
 }
 
@@ -864,11 +873,11 @@ static int codes_norm(autolic_db *db, const char *const *in, size_t n, const cha
 	if (!v)
 		return al_err(AUTOLIC_ENOMEM, "out of memory normalising %zu product codes", n);
 	for (size_t i = 0; i < n; i++) {
-		char field[40];
+		char field[48];
 		if (lines)
 			snprintf(field, sizeof field, "line %zu: product code", i + 1);
 		else
-			snprintf(field, sizeof field, "products[%zu]", i);
+			snprintf(field, sizeof field, "product code of products[%zu]", i);
 		int rc = al_product_norm(in[i], v[i], rule, field);
 		if (rc) {
 			al_free(al_db_alloc(db), v);
@@ -1276,4 +1285,74 @@ void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
 	al_alloc a = it->a;
 	al_free(&a, it->v);
 	al_free(&a, it);
+}
+
+/* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
+
+static int not_norm(const seat_row *r) { return !al_product_is_norm(r->product, strlen(r->product)); }
+
+/* The number of grants of (contract, product). */
+static int grants_count(al_txn *t, autolic_id contract, const char *product, uint64_t *n)
+{
+	rows rs;
+	al_key k;
+	seat_prefix(&k, contract, product);
+	int rc = scan_rows(t, &k, cb_seat, &rs);
+	*n = rs.n;
+	rows_free(&rs);
+	return rc;
+}
+
+int al_seat_upgrade_codes(al_txn *t)
+{
+	rows grants, counts;
+	al_key k;
+	al_key_init(&k, AL_K_SEAT);
+	int rc = scan_rows(t, &k, cb_seat, &grants);
+	if (rc)
+		return rc;
+	al_key_init(&k, AL_K_SEAT_COUNT);
+	rc = scan_rows(t, &k, cb_count, &counts);
+	if (rc) {
+		rows_free(&grants);
+		return rc;
+	}
+	/* every grant under its normalised code; of two grants of one user that
+	 * become one, the earlier (lower grant sequence) stays */
+	for (size_t i = 0; !rc && i < grants.n; i++) {
+		seat_row g = grants.v[i], cur;
+		if (!not_norm(&g))
+			continue;
+		seat_key(&k, g.contract, g.product, g.user);
+		rc = al_txn_del(t, &k);
+		if (!rc) {
+			acct_key(&k, g.user, g.contract, g.product);
+			rc = al_txn_del(t, &k);
+			if (rc == AUTOLIC_ENOTFOUND)
+				rc = al_err(AUTOLIC_ECORRUPT, "seat index of account %llu is inconsistent",
+				            (unsigned long long)g.user);
+		}
+		al_product_fold(g.product);
+		if (!rc)
+			rc = seat_get(t, g.contract, g.product, g.user, &cur);
+		if (rc == AUTOLIC_ENOTFOUND || (!rc && g.gid < cur.gid))
+			rc = grant_put(t, &g);
+	}
+	/* counts under the normalised codes, recounted from the grants */
+	for (size_t i = 0; !rc && i < counts.n; i++) {
+		seat_row *c = &counts.v[i];
+		if (!not_norm(c))
+			continue;
+		count_key(&k, c->contract, c->product);
+		rc = al_txn_del(t, &k);
+		al_product_fold(c->product);
+		uint64_t n;
+		if (!rc)
+			rc = grants_count(t, c->contract, c->product, &n);
+		if (!rc)
+			rc = count_put(t, c->contract, c->product, n);
+	}
+	rows_free(&grants);
+	rows_free(&counts);
+	return rc;
 }

@@ -1,5 +1,6 @@
 #include "db_internal.h"
 #include "error.h"
+#include "upgrade.h"
 
 #include <string.h>
 #include <time.h>
@@ -83,6 +84,15 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 	db->on_event = opts->on_event;
 	db->event_ctx = opts->event_ctx;
 	db->max_retries = opts->max_retries ? opts->max_retries : DEFAULT_RETRIES;
+	/* a store written by an older library is brought up to date first (SEAM-1) */
+	int rc = al_store_upgrade(db);
+	if (rc) {
+		if (!opts->storage && db->st.free)
+			db->st.free(db->st.ctx); /* the caller keeps only its own storage */
+		pthread_mutex_destroy(&db->mu);
+		al_free(&a, db);
+		return rc;
+	}
 	*out = db;
 	return 0;
 }
