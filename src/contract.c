@@ -537,11 +537,12 @@ static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_
 			return rc;
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(codes[j], codes[i]))
-				return al_err(AUTOLIC_EINVAL,
-				              "ROLE-1 (SEAM-1): product '%s' is listed twice: "
-				              "products[%zu] '%s' and products[%zu] '%s' are one product "
-				              "(codes compare case-insensitively)",
-				              codes[i], j, sp->products[j].product, i, p->product);
+				return al_err(
+				    AUTOLIC_EINVAL,
+				    "ROLE-1 (SEAM-1): product '%s' is listed twice: "
+				    "products[%zu] '%s' and products[%zu] '%s' are one product "
+				    "(codes compare case-insensitively)",
+				    codes[i], j, sp->products[j].product, i, p->product);
 			if (p->serial && sp->products[j].serial &&
 			    !strcmp(sp->products[j].serial, p->serial))
 				return al_err(AUTOLIC_EINVAL,
@@ -1349,7 +1350,8 @@ static int cb_old_code(const void *key, size_t kl, const void *v, size_t vl, voi
 		size_t cap = oc->cap ? oc->cap * 2 : 8;
 		old_code *nv = al_realloc(oc->a, oc->v, cap * sizeof(*nv));
 		if (!nv)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing product codes to upgrade");
+			return al_err(AUTOLIC_ENOMEM,
+			              "out of memory listing product codes to upgrade");
 		oc->v = nv;
 		oc->cap = cap;
 	}

@@ -190,11 +190,12 @@ static int norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CAP
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out[i], out[j]))
-				return al_err(AUTOLIC_EINVAL,
-				              "FLEX-7 (SEAM-1): product '%s' is listed twice: "
-				              "products[%zu] '%s' and products[%zu] '%s' are one product "
-				              "(codes compare case-insensitively)",
-				              out[i], j, in[j], i, in[i]);
+				return al_err(
+				    AUTOLIC_EINVAL,
+				    "FLEX-7 (SEAM-1): product '%s' is listed twice: "
+				    "products[%zu] '%s' and products[%zu] '%s' are one product "
+				    "(codes compare case-insensitively)",
+				    out[i], j, in[j], i, in[i]);
 	}
 	return 0;
 }

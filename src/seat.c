@@ -559,8 +559,8 @@ int al_seat_release_all(al_txn *t, autolic_id account)
 	return rc;
 }
 
-int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *code,
-                             int64_t quantity, uint32_t *revoked)
+int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *code, int64_t quantity,
+                             uint32_t *revoked)
 {
 	if (revoked)
 		*revoked = 0;
@@ -861,14 +861,15 @@ static int set_access_fn(al_txn *t, void *arg)
 /* *out = the n codes normalised (SEAM-1), allocated (NULL when n is 0);
  * AUTOLIC_EINVAL naming `rule` and the bad code: its line (1-based) when
  * `lines`, else its index in products[]. */
-static int codes_norm(autolic_db *db, const char *const *in, size_t n, const char *rule,
-                      int lines, char (**out)[AL_PRODUCT_CAP])
+static int codes_norm(autolic_db *db, const char *const *in, size_t n, const char *rule, int lines,
+                      char (**out)[AL_PRODUCT_CAP])
 {
 	*out = NULL;
 	if (!n)
 		return 0;
 	if (n > SIZE_MAX / AL_PRODUCT_CAP)
-		return al_err(AUTOLIC_EINVAL, "%s: %zu products are too many for one call", rule, n);
+		return al_err(AUTOLIC_EINVAL, "%s: %zu products are too many for one call", rule,
+		              n);
 	char(*v)[AL_PRODUCT_CAP] = al_malloc(al_db_alloc(db), n * AL_PRODUCT_CAP);
 	if (!v)
 		return al_err(AUTOLIC_ENOMEM, "out of memory normalising %zu product codes", n);
@@ -921,11 +922,12 @@ int autolic_seat_set_access(autolic_db *db, autolic_id actor, autolic_id contrac
 	for (size_t i = 0; !rc && i < n; i++)
 		for (size_t j = 0; !rc && j < i; j++)
 			if (!strcmp(s.products[i], s.products[j]))
-				rc = al_err(AUTOLIC_EINVAL,
-				            "SEAT-1 (SEAM-1): product '%s' is listed twice: products[%zu] "
-				            "'%s' and products[%zu] '%s' are one product (codes compare "
-				            "case-insensitively)",
-				            s.products[i], j, products[j], i, products[i]);
+				rc = al_err(
+				    AUTOLIC_EINVAL,
+				    "SEAT-1 (SEAM-1): product '%s' is listed twice: products[%zu] "
+				    "'%s' and products[%zu] '%s' are one product (codes compare "
+				    "case-insensitively)",
+				    s.products[i], j, products[j], i, products[i]);
 	if (!rc)
 		rc = run_with_report(db, set_access_fn, &s, report);
 	al_free(al_db_alloc(db), s.products);
@@ -1289,7 +1291,10 @@ void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
 
 /* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
 
-static int not_norm(const seat_row *r) { return !al_product_is_norm(r->product, strlen(r->product)); }
+static int not_norm(const seat_row *r)
+{
+	return !al_product_is_norm(r->product, strlen(r->product));
+}
 
 /* The number of grants of (contract, product). */
 static int grants_count(al_txn *t, autolic_id contract, const char *product, uint64_t *n)
@@ -1329,7 +1334,8 @@ int al_seat_upgrade_codes(al_txn *t)
 			acct_key(&k, g.user, g.contract, g.product);
 			rc = al_txn_del(t, &k);
 			if (rc == AUTOLIC_ENOTFOUND)
-				rc = al_err(AUTOLIC_ECORRUPT, "seat index of account %llu is inconsistent",
+				rc = al_err(AUTOLIC_ECORRUPT,
+				            "seat index of account %llu is inconsistent",
 				            (unsigned long long)g.user);
 		}
 		al_product_fold(g.product);

@@ -16,8 +16,8 @@
 #define LEVEL_PRODUCT_CODES 1u
 
 typedef struct {
-	uint32_t level;       /* 0 when the record is absent */
-	autolic_id contract;  /* a contract product with a code to normalise */
+	uint32_t level;      /* 0 when the record is absent */
+	autolic_id contract; /* a contract product with a code to normalise */
 	char product[AL_PRODUCT_CAP];
 } level_args;
 
@@ -81,10 +81,11 @@ int al_store_upgrade(autolic_db *db)
 		return rc;
 	rc = al_run(db, 1, upgrade_fn, &la);
 	if (rc == AUTOLIC_EREADONLY)
-		al_err_prefix("SEAM-1: contract %llu lists product '%s', stored before product codes "
-		              "were stored in lower case; the store needs a one-time upgrade, which "
-		              "a read-only store cannot take: open it once for writing",
-		              (unsigned long long)la.contract, la.product);
+		al_err_prefix(
+		    "SEAM-1: contract %llu lists product '%s', stored before product codes "
+		    "were stored in lower case; the store needs a one-time upgrade, which "
+		    "a read-only store cannot take: open it once for writing",
+		    (unsigned long long)la.contract, la.product);
 	else if (rc)
 		al_err_prefix("SEAM-1: upgrading the product codes of the store");
 	return rc;

@@ -99,8 +99,8 @@ static void test_contract_codes_stored_lower(void **state)
 	fx_check("update", autolic_contract_update_check(x.db, x.admin, c, "revit", "SP1"), 0);
 	fx_check("notify", autolic_contract_download_notify(x.db, c, "Revit", "SP1"), 0);
 	uint32_t revoked = 9;
-	fx_check("quantity", autolic_contract_set_quantity(x.db, x.admin, c, "AutoCad", 1, &revoked),
-	         0);
+	fx_check("quantity",
+	         autolic_contract_set_quantity(x.db, x.admin, c, "AutoCad", 1, &revoked), 0);
 	assert_int_equal(revoked, 0);
 	fx_check("product_get", autolic_contract_product_get(x.db, x.admin, c, "autocad", &pi), 0);
 	assert_int_equal(pi.quantity, 1);
@@ -130,10 +130,13 @@ static void test_one_seat_per_product_across_case(void **state)
 	autolic_id c2 = buy(x.db, x.admin, &lower, &two, 1);
 	fx_check("grant", autolic_seat_grant(x.db, x.admin, c1, "AutoCAD", x.user), 0);
 	/* the same seat, spelled otherwise: SEAT-1 sees it held */
-	T_FAILS(AUTOLIC_EEXISTS, "SEAT-1", autolic_seat_grant(x.db, x.admin, c1, "autocad", x.user));
+	T_FAILS(AUTOLIC_EEXISTS, "SEAT-1",
+	        autolic_seat_grant(x.db, x.admin, c1, "autocad", x.user));
 	/* the same product on another active contract */
-	T_FAILS(AUTOLIC_EEXISTS, "SEAT-1", autolic_seat_grant(x.db, x.admin, c2, "AUTOCAD", x.user));
-	T_FAILS(AUTOLIC_EEXISTS, "SEAT-1", autolic_seat_grant(x.db, x.admin, c2, "autocad", x.user));
+	T_FAILS(AUTOLIC_EEXISTS, "SEAT-1",
+	        autolic_seat_grant(x.db, x.admin, c2, "AUTOCAD", x.user));
+	T_FAILS(AUTOLIC_EEXISTS, "SEAT-1",
+	        autolic_seat_grant(x.db, x.admin, c2, "autocad", x.user));
 	const char *both[] = {"AutoCAD", "autocad"};
 	T_FAILS(AUTOLIC_EINVAL, "SEAM-1",
 	        autolic_seat_set_access(x.db, x.admin, c1, x.user, both, 2, NULL));
@@ -607,7 +610,8 @@ static void test_legacy_upgrade_atomic(void **state)
 			assert_int_equal(ta.live, 0);
 			t_dump_store(&l.mem, &now);
 			if (!t_dump_equal(&before, &now))
-				fail_msg("mode %d, fault at %ld: the failed open changed the store (%d %s)",
+				fail_msg("mode %d, fault at %ld: the failed open changed the store "
+				         "(%d %s)",
 				         mode, at, rc, autolic_errmsg());
 			t_dump_free(&now);
 		}
