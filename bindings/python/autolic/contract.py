@@ -124,7 +124,8 @@ def product_get(db, actor, contract, product):
 
 
 def transfer_manager(db, actor, contract, new_manager):
-    """Transfer the contract manager role (ROLE-2)."""
+    """Transfer the contract manager role (ROLE-2, ROLE-3); the new manager becomes the
+    primary administrator of the team and the manager of every contract of it (SEAM-2)."""
     C.autolic_contract_transfer_manager(db, actor, contract, new_manager)
 
 

@@ -76,7 +76,8 @@ def remove_admin(db, actor, team, account):
 
 
 def set_primary(db, actor, team, account):
-    """Make `account` the primary administrator of `team` (ROLE-3)."""
+    """Make `account` the primary administrator of `team` (ROLE-3), and with it the
+    contract manager of every contract of the team (SEAM-2)."""
     C.autolic_team_set_primary(db, actor, team, account)
 
 
