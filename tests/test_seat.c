@@ -566,6 +566,12 @@ static void seam3_grant_makes_member(void **state)
 	OK(autolic_contract_download_check(x->db, x->u[0], x->k, "acad"));
 	assert_int_equal(autolic_contract_download_check(x->db, x->u[0], x->k, "maya"),
 	                 AUTOLIC_EPERM);
+	autolic_contract_product_info pi = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+	OK(autolic_contract_product_get(x->db, x->u[0], x->k, "acad", &pi));
+	/* APS-4: a member of the team may be appointed a hub administrator */
+	autolic_id hub = 0;
+	OK(autolic_hub_create(x->db, x->cm, team, "Hub", &hub));
+	OK(autolic_hub_add_admin(x->db, x->cm, hub, x->u[0]));
 	/* SEAT-4: the coordinator removes the user; both seats go with it */
 	OK(autolic_account_remove(x->db, x->sc, x->u[0]));
 	assert_int_equal(granted(x, x->k, "acad"), 0);
