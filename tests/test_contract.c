@@ -689,6 +689,99 @@ static void test_seam2_several_contracts(void **state)
 	assert_int_equal(get(x, c1).manager, x->bob);
 }
 
+/* A store written by 1.0, whose transfer left the team alone: contract
+ * `c` names `manager` (an administrator other than the team's primary). */
+typedef struct {
+	autolic_id c, manager;
+} legacy_args;
+
+static int legacy_fn(al_txn *t, void *arg)
+{
+	legacy_args *a = arg;
+	al_key k;
+	al_buf b;
+	al_rd d;
+	al_key_init(&k, AL_K_CONTRACT);
+	al_key_u64(&k, a->c);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT, &b, &d, "contract");
+	if (rc) {
+		al_buf_free(&b);
+		return rc;
+	}
+	/* the contract record as src/contract.c writes it: id, number, team,
+	 * manager, coordinator, buyer, start, end, created, auto_renew, nproducts */
+	char number[AUTOLIC_CONTRACT_NUMBER_MAX + 1];
+	autolic_id id = al_dec_u64(&d);
+	al_dec_str(&d, number, sizeof number);
+	autolic_id team = al_dec_u64(&d), former = al_dec_u64(&d);
+	autolic_id coordinator = al_dec_u64(&d), buyer = al_dec_u64(&d);
+	int64_t start = al_dec_i64(&d), end = al_dec_i64(&d), created = al_dec_i64(&d);
+	uint8_t renew = al_dec_u8(&d);
+	uint32_t n = al_dec_u32(&d);
+	rc = al_rd_done(&d);
+	if (!rc) {
+		al_rec_begin(&b, AL_K_CONTRACT);
+		al_enc_u64(&b, id);
+		al_enc_str(&b, number);
+		al_enc_u64(&b, team);
+		al_enc_u64(&b, a->manager);
+		al_enc_u64(&b, coordinator);
+		al_enc_u64(&b, buyer);
+		al_enc_i64(&b, start);
+		al_enc_i64(&b, end);
+		al_enc_i64(&b, created);
+		al_enc_u8(&b, renew);
+		al_enc_u32(&b, n);
+		rc = al_txn_put(t, &k, &b);
+	}
+	/* the account -> contract role index: manager bit 1, coordinator bit 2 */
+	autolic_id who[2] = {former, a->manager};
+	for (int i = 0; !rc && i < 2; i++) {
+		al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
+		al_key_u64(&k, who[i]);
+		al_key_u64(&k, a->c);
+		al_rec_begin(&b, AL_K_ACCOUNT_CONTRACT);
+		al_enc_u8(&b, (uint8_t)((i ? 1 : 0) | (who[i] == coordinator ? 2 : 0)));
+		rc = (i == 0 && who[i] != coordinator) ? al_txn_del(t, &k) : al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* SEAM-2 on a store written by 1.0 where a contract's manager is not the
+ * team's primary: the next hand-over, from either view, makes every
+ * contract of the team agree with the team again. */
+static void test_seam2_store_of_1_0(void **state)
+{
+	fx *x = *state;
+	autolic_id c1 = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id team = get(x, c1).team, c2 = 0;
+	T_OK(buy_into(x, x->ann, team, 0, T_NOW, &c2));
+	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->bob));
+	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->cat));
+	legacy_args la = {c2, x->bob};
+	T_OK(al_run(x->db, 1, legacy_fn, &la));
+	assert_int_equal(get(x, c2).manager, x->bob); /* the two views disagree */
+	/* the legacy manager hands c2 over: the team and c1 follow */
+	T_OK(autolic_contract_transfer_manager(x->db, x->bob, c2, x->cat));
+	assert_views_agree(x, c1);
+	assert_views_agree(x, c2);
+	assert_int_equal(get(x, c1).manager, x->cat);
+	assert_int_equal(team_role(x, team, x->ann), AUTOLIC_TEAM_SECONDARY);
+	assert_int_equal(team_role(x, team, x->bob), AUTOLIC_TEAM_SECONDARY);
+	/* bob manages nothing any more (ROLE-2): he may step down to a user */
+	T_OK(autolic_team_remove_admin(x->db, x->cat, team, x->bob));
+	T_OK(autolic_team_add_admin(x->db, x->cat, team, x->bob));
+	/* the team's view, on the same kind of store */
+	la.manager = x->ann;
+	T_OK(al_run(x->db, 1, legacy_fn, &la));
+	T_OK(autolic_team_set_primary(x->db, x->cat, team, x->bob));
+	assert_views_agree(x, c1);
+	assert_views_agree(x, c2);
+	assert_int_equal(get(x, c2).manager, x->bob);
+}
+
 /* ROLE-4: serial number + current coordinator's email + new coordinator;
  * the new coordinator is notified; only the manager assigns. */
 static void test_assign_coordinator(void **state)
@@ -1016,6 +1109,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_transfer_manager, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_seam2_transfer_makes_primary, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_seam2_several_contracts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_seam2_store_of_1_0, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_admins_are_users, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_manage_contract, setup, teardown),
