@@ -1,5 +1,6 @@
 /* Seats: SEAT-1..SEAT-5, ROLE-6/7 for who may change them, FLEX-6's al_seat_held. */
 #include "seat_fixture.h"
+#include "team.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -636,6 +637,40 @@ static void seam3_refused_grant_adds_no_member(void **state)
 	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 1);
 }
 
+/* A store written by 1.0: `user` holds a seat but is no member of `team`. */
+typedef struct legacy_args {
+	autolic_id team, user;
+} legacy_args;
+
+static int legacy_fn(al_txn *t, void *arg)
+{
+	legacy_args *a = arg;
+	return al_team_member_set(t, a->team, a->user, AL_ROLE_NONE);
+}
+
+/* SEAM-3 on a store written by 1.0: a seat holder outside the team cannot
+ * be removed by the team's administrators until a grant path covers its seat
+ * again; an import line keeping the seat makes it a member. */
+static void seam3_store_of_1_0(void **state)
+{
+	fx *x = *state;
+	autolic_id team = seat_contract_team(x->db, x->k);
+	OK(autolic_seat_grant(x->db, x->cm, x->k, "acad", x->u[0]));
+	legacy_args la = {team, x->u[0]};
+	OK(al_run(x->db, 1, legacy_fn, &la));
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 0);
+	EXPECT_REFUSED(x, AUTOLIC_EPERM, autolic_account_remove(x->db, x->cm, x->u[0]));
+	autolic_id users[] = {x->u[0]};
+	const char *prods[] = {"acad"};
+	autolic_seat_report *r = NULL;
+	OK(autolic_seat_import(x->db, x->cm, x->k, users, prods, 1, &r));
+	assert_int_equal(item(r, 0).action, AUTOLIC_SEAT_KEEP);
+	autolic_seat_report_free(r);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 1);
+	OK(autolic_account_remove(x->db, x->cm, x->u[0]));
+	assert_int_equal(granted(x, x->k, "acad"), 0);
+}
+
 /* ---- quantity reduction and contract end (docs/seats.md) ---- */
 
 /* Reduction: the most recent grants are revoked first, never more grants than seats. */
@@ -1079,6 +1114,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(seam3_grant_makes_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(seam3_every_grant_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(seam3_refused_grant_adds_no_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(seam3_store_of_1_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(quantity_reduction_newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(contract_end_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(flex6_seat_held, setup, teardown),
