@@ -8,7 +8,7 @@ from typing import Optional, Tuple
 from ._api import core as _c
 from ._api import flex as _f
 from ._handle import iterate
-from ._lib import C, dec, enc
+from ._lib import C, cstr_array, dec, enc
 from ._time import from_time, from_time_or_none, to_time
 from .team import _enum
 
@@ -103,6 +103,9 @@ class Result:
     ended: bool
     end_code: int
     ended_at: Optional[datetime]
+    #: True when the report's key was applied before (FLEX-13): this is the first
+    #: report's result, and nothing changed.
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,11 +219,9 @@ def move(db, actor, from_team, to_team, subscription):
 
 def user_assign(db, actor, team, account=0, person=None, products=None, by_import=False):
     """Assign a Flex user; `products=None` means every product. Returns the account id."""
-    names = [enc(p, "product") for p in (products or [])]
-    arr = (ctypes.c_char_p * max(len(names), 1))(*names)
+    arr, n = cstr_array(products or [], "products")
     spec = _f.autolic_flex_user_spec(_f.FLEX_USER_SPEC_VERSION, account, enc(person, "person"),
-                                     1 if products is None else 0,
-                                     arr if names else None, len(names),
+                                     1 if products is None else 0, arr, n,
                                      1 if by_import else 0)
     out = _c.autolic_id()
     C.autolic_flex_user_assign(db, actor, team, ctypes.byref(spec), ctypes.byref(out))
@@ -238,9 +239,8 @@ def user_allowed(db, team, account, product):
 
 
 def defaults_set(db, actor, team, products):
-    names = [enc(p, "product") for p in products]
-    arr = (ctypes.c_char_p * max(len(names), 1))(*names)
-    C.autolic_flex_defaults_set(db, actor, team, arr, len(names))
+    arr, n = cstr_array(products, "products")
+    C.autolic_flex_defaults_set(db, actor, team, arr, n)
 
 
 def trial_add(db, actor, account, product, start, end):
@@ -249,16 +249,25 @@ def trial_add(db, actor, account, product, start, end):
 
 
 def report(db, kind, key, time, team=0, account=0, product=None, session=0):
-    """Report a session event (launch, activity, idle, close) and get the :class:`Result`."""
+    """Report a session event (launch, activity, idle, close) and get the :class:`Result`
+    (FLEX-3, FLEX-4, FLEX-5, FLEX-6, FLEX-13; ``autolic_flex_report``).
+
+    `key` is the report's idempotency key (FLEX-13): reporting the same key again
+    charges nothing and returns the first report's result with ``repeated=True``
+    (SEAM-6: never an exception). The same key used for a different report raises
+    Exists. Other failures raise: NotEnoughTokens (FLEX-5), PermissionDenied (FLEX-7),
+    StateError (reports out of order), InvalidArgument, NotFound.
+    """
     spec = _f.autolic_flex_report_spec(_f.FLEX_REPORT_SPEC_VERSION, kind, enc(key, "key"),
                                        to_time(time), session, enc(product, "product"),
                                        team, account)
     r = _f.autolic_flex_result()
     r.version = _f.FLEX_RESULT_VERSION
-    C.autolic_flex_report(db, ctypes.byref(spec), ctypes.byref(r))
+    rc = C.autolic_flex_report(db, ctypes.byref(spec), ctypes.byref(r))
     return Result(r.session, _enum(Reason, r.reason), r.charged, r.refunded, r.windows,
                   from_time_or_none(r.window_start), from_time_or_none(r.window_end),
-                  bool(r.ended), r.end_code, from_time_or_none(r.ended_at))
+                  bool(r.ended), r.end_code, from_time_or_none(r.ended_at),
+                  rc == _c.EDUPLICATE)
 
 
 def ledger(db, team, start, end, mask=MASK_ALL):
