@@ -147,6 +147,8 @@ def product_set(db, code, name, rate):
 
 
 def product_get(db, code):
+    """Read a catalogue product (FLEX-3, SEAM-1: the code in any case;
+    ``autolic_flex_product_get``) as a :class:`ProductInfo`; raises NotFound."""
     i = _f.autolic_flex_product_info()
     i.version = _f.FLEX_PRODUCT_INFO_VERSION
     C.autolic_flex_product_get(db, enc(code, "code"), ctypes.byref(i))
@@ -155,11 +157,16 @@ def product_get(db, code):
 
 
 def policy_set(db, actor, team, overage_limit, low_threshold):
+    """Set a team's Flex policy (``autolic_flex_policy_set``): the bounded overage
+    (FLEX-5; 0, the default, allows none) and the low-balance threshold (FLEX-12;
+    0 for the default 20%). Only a team administrator may (ROLE-7)."""
     p = _f.autolic_flex_policy(_f.FLEX_POLICY_VERSION, overage_limit, low_threshold)
     C.autolic_flex_policy_set(db, actor, team, ctypes.byref(p))
 
 
 def policy_get(db, team):
+    """A team's Flex :class:`Policy`, the defaults when never set (FLEX-5, FLEX-12;
+    ``autolic_flex_policy_get``)."""
     p = _f.autolic_flex_policy()
     p.version = _f.FLEX_POLICY_VERSION
     C.autolic_flex_policy_get(db, team, ctypes.byref(p))
@@ -176,6 +183,8 @@ def team_get(db, team):
 
 
 def balance_at(db, team, at):
+    """The team's balance at any instant, also in the past, from the ledger (FLEX-10,
+    FLEX-11, SEAM-5: due expiries included; ``autolic_flex_balance_at``)."""
     out = ctypes.c_int64()
     C.autolic_flex_balance_at(db, team, to_time(at), ctypes.byref(out))
     return out.value
@@ -191,6 +200,7 @@ def lot_buy(db, actor, team, subscription, quantity, purchased=0):
 
 
 def lot_get(db, lot):
+    """Read a lot (FLEX-1, ``autolic_flex_lot_get``) as a :class:`Lot`; raises NotFound."""
     i = _f.autolic_flex_lot_info()
     i.version = _f.FLEX_LOT_INFO_VERSION
     C.autolic_flex_lot_get(db, lot, ctypes.byref(i))
@@ -206,6 +216,8 @@ def expire(db, team):
 
 
 def adjust(db, actor, team, lot, delta):
+    """Correct a lot's remaining tokens by `delta` (an ADJUST ledger entry, FLEX-10;
+    ``autolic_flex_adjust``). The balance never goes below zero (FLEX-5)."""
     C.autolic_flex_adjust(db, actor, team, lot, delta)
 
 
@@ -229,21 +241,30 @@ def user_assign(db, actor, team, account=0, person=None, products=None, by_impor
 
 
 def user_remove(db, actor, team, account):
+    """Remove a Flex user from a team; their windows and usage history stay (FLEX-7,
+    ``autolic_flex_user_remove``)."""
     C.autolic_flex_user_remove(db, actor, team, account)
 
 
 def user_allowed(db, team, account, product):
+    """May `account` use `product` through `team`'s Flex tokens (FLEX-7, SEAM-1;
+    ``autolic_flex_user_allowed``)? Returns a bool."""
     out = ctypes.c_int()
     C.autolic_flex_user_allowed(db, team, account, enc(product, "product"), ctypes.byref(out))
     return bool(out.value)
 
 
 def defaults_set(db, actor, team, products):
+    """Set the team's default assignments (FLEX-8, ``autolic_flex_defaults_set``): every
+    Flex user gets this set; an empty list disables them. Changing them notifies nobody."""
     arr, n = cstr_array(products, "products")
     C.autolic_flex_defaults_set(db, actor, team, arr, n)
 
 
 def trial_add(db, actor, account, product, start, end):
+    """Record that `account` tries `product` from `start` to `end`: no tokens are
+    consumed for it meanwhile (FLEX-6; ``autolic_flex_trial_add``). `actor` must be
+    `account` (ROLE-7)."""
     C.autolic_flex_trial_add(db, actor, account, enc(product, "product"), to_time(start),
                              to_time(end))
 
