@@ -79,7 +79,8 @@ def _account_from_c(info):
 
 
 def get(db, account_id):
-    """Read an account; raises NotFound."""
+    """Read an account (ACCT-1, ACCT-2; the state as of now, ACCT-4:
+    ``autolic_account_get``); raises NotFound."""
     info = _a.autolic_account_info()
     info.version = _a.ACCOUNT_INFO_VERSION
     C.autolic_account_get(db, account_id, ctypes.byref(info))

@@ -46,7 +46,7 @@ MASK_EVENTS = _f.FLEX_MASK_EVENTS
 
 
 def mask(*types):
-    """A ledger mask of these :class:`EntryType` values."""
+    """A ledger mask of these :class:`EntryType` values (FLEX-10)."""
     m = 0
     for t in types:
         m |= _f.FLEX_MASK(t)
@@ -142,7 +142,8 @@ class UsageRow:
 
 
 def product_set(db, code, name, rate):
-    """Add or re-rate a Flex product (`rate` tokens per window)."""
+    """Add or re-rate a Flex product, `rate` tokens per 24-hour window (FLEX-3, SEAM-1;
+    ``autolic_flex_product_set``)."""
     C.autolic_flex_product_set(db, enc(code, "code"), enc(name, "name"), rate)
 
 
@@ -174,7 +175,8 @@ def policy_get(db, team):
 
 
 def team_get(db, team):
-    """A team's balance (:class:`TeamInfo`)."""
+    """A team's token position now (FLEX-5, FLEX-12, SEAM-5; :class:`TeamInfo`;
+    ``autolic_flex_team_get``)."""
     i = _f.autolic_flex_team_info()
     i.version = _f.FLEX_TEAM_INFO_VERSION
     C.autolic_flex_team_get(db, team, ctypes.byref(i))
@@ -209,7 +211,8 @@ def lot_get(db, lot):
 
 
 def expire(db, team):
-    """Expire the lots past their end; returns how many."""
+    """Record every expiry that is due for `team` (FLEX-1, SEAM-4;
+    ``autolic_flex_expire``); returns how many."""
     out = ctypes.c_size_t()
     C.autolic_flex_expire(db, team, ctypes.byref(out))
     return out.value
@@ -222,7 +225,8 @@ def adjust(db, actor, team, lot, delta):
 
 
 def move(db, actor, from_team, to_team, subscription):
-    """Move a subscription's tokens to another team; returns how many moved."""
+    """Move a token subscription's tokens to another team (FLEX-9; ``autolic_flex_move``);
+    returns how many moved."""
     out = ctypes.c_int64()
     C.autolic_flex_move(db, actor, from_team, to_team, enc(subscription, "subscription"),
                         ctypes.byref(out))
@@ -230,7 +234,8 @@ def move(db, actor, from_team, to_team, subscription):
 
 
 def user_assign(db, actor, team, account=0, person=None, products=None, by_import=False):
-    """Assign a Flex user; `products=None` means every product. Returns the account id."""
+    """Assign a Flex user (FLEX-7, ACCT-3; ``autolic_flex_user_assign``); `products=None`
+    means every product. Returns the account id."""
     arr, n = cstr_array(products or [], "products")
     spec = _f.autolic_flex_user_spec(_f.FLEX_USER_SPEC_VERSION, account, enc(person, "person"),
                                      1 if products is None else 0, arr, n,
@@ -292,7 +297,8 @@ def report(db, kind, key, time, team=0, account=0, product=None, session=0):
 
 
 def ledger(db, team, start, end, mask=MASK_ALL):
-    """Generator over the ledger entries of `team` dated in [start, end) (:class:`Entry`)."""
+    """Generator over the ledger entries of `team` dated in [start, end) (FLEX-10, FLEX-11,
+    SEAM-5; :class:`Entry`; ``autolic_flex_ledger_open``/``_next``/``_free``)."""
     def step(it):
         e = _f.autolic_flex_entry()
         e.version = _f.FLEX_ENTRY_VERSION
@@ -307,7 +313,8 @@ def ledger(db, team, start, end, mask=MASK_ALL):
 
 
 def usage(db, team, start, end):
-    """Generator over the usage report rows of `team` in [start, end) (:class:`UsageRow`)."""
+    """Generator over the usage rows of `team` in [start, end) (FLEX-11; :class:`UsageRow`;
+    ``autolic_flex_usage_open``/``_next``/``_free``)."""
     def step(it):
         r = _f.autolic_flex_usage_row()
         r.version = _f.FLEX_USAGE_ROW_VERSION
@@ -323,7 +330,8 @@ def usage(db, team, start, end):
 
 
 def usage_csv(db, team, start, end):
-    """The usage report of `team` in [start, end) as CSV text."""
+    """The usage report of `team` in [start, end) as CSV text (FLEX-11, IN-2;
+    ``autolic_flex_usage_csv``)."""
     parts = []
 
     def write(data, n, _ctx):

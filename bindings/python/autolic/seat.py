@@ -139,13 +139,15 @@ def _entries(db, open_fn, name):
 
 
 def user_products(db, user):
-    """Generator over the seats `user` holds on every contract (:class:`Entry`)."""
+    """Generator over the seats `user` holds on every contract (SEAT-1; :class:`Entry`;
+    ``autolic_seat_user_products``)."""
     return _entries(db, lambda out: C.autolic_seat_user_products(db, user, ctypes.byref(out)),
                     "seat iterator")
 
 
 def product_users(db, contract, product):
-    """Generator over the seats of `product` on `contract` (:class:`Entry`)."""
+    """Generator over the seats of `product` on `contract` (SEAT-1, SEAT-2; :class:`Entry`;
+    ``autolic_seat_product_users``)."""
     return _entries(db, lambda out: C.autolic_seat_product_users(
         db, contract, enc(product, "product"), ctypes.byref(out)), "seat iterator")
 
