@@ -308,9 +308,10 @@ def _checked_call(f, argtypes):
     name = f.__name__
     checks = [_checker(t, "%s argument %d" % (name, i + 1)) for i, t in enumerate(argtypes)]
     n = len(checks)
+    checked = any(c is not None for c in checks)
 
     def call(*args):
-        if any(checks) or len(args) > n:
+        if checked or len(args) > n:
             args = list(args)
             for i, a in enumerate(args):
                 if i < n:
