@@ -45,7 +45,7 @@ __all__ = [
     "C", "library_path", "version", "version_info", "strerror", "to_time", "from_time", "UTC",
     "Database", "Event", "EventType", "Backend", "MemoryStore", "RawStorage", "SqliteBackend",
     "Closed", "account", "errors", "team", "hub", "contract", "seat", "flex", "ops", "journal",
-    "JournalStore", "db", "storage",
+    "JournalStore", "storage",
     "Error", "InvalidArgument", "NoMemory", "NotFound", "Exists", "PermissionDenied", "NoSeat",
     "NotEnoughTokens", "NoLicence", "NoOperatorLicence", "Expired", "Conflict", "Locked",
     "Corrupt", "StorageError", "Aborted", "VersionError", "StateError", "ReadOnly", "Busy",
