@@ -529,9 +529,13 @@ static void test_legacy_store_upgrade(void **state)
 	assert_int_equal(autolic_seat_summary_get(db, ids.c2, "autocad", &sm), 0);
 	assert_int_equal(sm.quantity, 2);
 	assert_int_equal(sm.granted, 1);
-	/* the offer follows the product */
+	/* the offer follows the product: a seat holder may download SP1 (ROLE-8)
+	 * until it is withdrawn */
+	assert_int_equal(autolic_contract_update_check(db, ids.u2, ids.c1, "AutoCAD", "SP1"), 0);
 	assert_int_equal(autolic_contract_update_offer(db, ids.admin, ids.c1, "autocad", "SP1", 0),
 	                 0);
+	T_FAILS(AUTOLIC_EPERM, "ROLE-8",
+	        autolic_contract_update_check(db, ids.u2, ids.c1, "autocad", "SP1"));
 	/* FLEX-6: u2's seat of (1.0) `AutoCAD` makes a launch of `autocad` free */
 	autolic_flex_report_spec rs = AUTOLIC_FLEX_REPORT_SPEC_INIT;
 	rs.kind = AUTOLIC_FLEX_LAUNCH;
