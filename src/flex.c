@@ -684,14 +684,16 @@ static int due_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	return al_flex_collect_cb(key, klen, val, vlen, &d->ids);
 }
 
-int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
+int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *count)
 {
 	if (count)
 		*count = 0;
-	if (t->now < tf->next_expiry)
+	if (upto > t->now)
+		upto = t->now; /* nothing after now is due */
+	if (upto < tf->next_expiry)
 		return 0; /* no lot of the team expires before next_expiry */
 	autolic_id team = tf->id;
-	due_scan d = {{NULL, 0, 0, t->a}, t->now, INT64_MAX};
+	due_scan d = {{NULL, 0, 0, t->a}, upto, INT64_MAX};
 	al_key s, k;
 	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
 	al_key_u64(&s, team);
@@ -838,7 +840,7 @@ static int low_update(al_txn *t, al_flex_team *tf)
 static int team_begin(al_txn *t, autolic_id team, al_flex_team *tf)
 {
 	int rc = al_flex_team_load(t, team, tf);
-	return rc ? rc : al_flex_expire_due(t, tf, NULL);
+	return rc ? rc : al_flex_expire_due(t, tf, t->now, NULL);
 }
 
 /* ================================================================== */
@@ -1156,7 +1158,7 @@ static int expire_fn(al_txn *t, void *arg)
 	al_flex_team tf;
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (!rc)
-		rc = al_flex_expire_due(t, &tf, &a->expired);
+		rc = al_flex_expire_due(t, &tf, t->now, &a->expired);
 	if (!rc)
 		rc = low_update(t, &tf);
 	return rc;
@@ -2406,7 +2408,9 @@ static int launch(al_txn *t, report_args *a)
 		    AUTOLIC_EPERM,
 		    "FLEX-7: account %llu has no Flex access to product '%s' in team %llu",
 		    (unsigned long long)a->account, a->product, (unsigned long long)a->team);
-	if ((rc = al_flex_expire_due(t, &tf, NULL)) != 0)
+	/* SEAM-4: the expiries up to the launch instant first; those after it
+	 * only once the window opened before them is paid */
+	if ((rc = al_flex_expire_due(t, &tf, a->at, NULL)) != 0)
 		return rc;
 
 	/* the window holding `at` starts within (at - 24 h, at] */
@@ -2462,6 +2466,8 @@ static int launch(al_txn *t, report_args *a)
 	al_key k;
 	open_key(&k, s.account, s.product, s.id);
 	if (!rc)
+		rc = al_flex_expire_due(t, &tf, t->now, NULL);
+	if (!rc)
 		rc = sess_store(t, &s);
 	if (!rc)
 		rc = put_empty(t, &k);
@@ -2476,7 +2482,7 @@ static int follow_up(al_txn *t, report_args *a)
 	al_flex_team tf;
 	int rc = sess_load(t, a->session, &s);
 	if (!rc)
-		rc = team_begin(t, s.team, &tf);
+		rc = al_flex_team_load(t, s.team, &tf);
 	if (rc)
 		return rc;
 	al_flex_input in;
@@ -2514,7 +2520,11 @@ static int follow_up(al_txn *t, report_args *a)
 		autolic_time start = plan.first;
 		while (!rc) {
 			win_rec w;
-			rc = window_open(t, &tf, &s, start, 0, &w);
+			/* SEAM-4: an expiry is recorded only after every window opened
+			 * before it is paid */
+			rc = al_flex_expire_due(t, &tf, start, NULL);
+			if (!rc)
+				rc = window_open(t, &tf, &s, start, 0, &w);
 			if (rc == AUTOLIC_ENOTOKENS) {
 				/* FLEX-5: the session ends where the unpaid window would start */
 				rc = 0;
@@ -2540,6 +2550,8 @@ static int follow_up(al_txn *t, report_args *a)
 		res->window_start = in.win.start;
 		res->window_end = in.win.end;
 	}
+	if (!rc)
+		rc = al_flex_expire_due(t, &tf, t->now, NULL);
 	if (!rc && plan.refund) {
 		rc = refund(t, &tf, s.account, s.product, &own, a->at, &res->refunded);
 		al_key k;

@@ -68,9 +68,10 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
                        const char *subscription);
 int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
                          autolic_flex_entry *e);
-/* FLEX-1: record the expiries due now for tf's team (updates tf's sums; the
- * caller stores tf). */
-int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count);
+/* FLEX-1: record the expiries of tf's team due at or before `upto` (at most
+ * now; updates tf's sums; the caller stores tf). SEAM-4: a report call
+ * records an expiry only after the windows opened before it are charged. */
+int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *count);
 /* Tokens left and bought in the team's lots unexpired now (read calls: an
  * expiry due but not recorded yet counts as done): the record's sums while
  * no expiry is due, else from the lots themselves. */

@@ -83,6 +83,54 @@ static void ledger_prefix(al_key *k, autolic_id team)
 	al_key_u64(k, team);
 }
 
+/* SEAM-5: the EXPIRE entries that autolic_flex_expire() would record now
+ * for the team's expiries that are due (FLEX-1): one per lot holding tokens
+ * whose expiry is at or before the clock's now and not recorded yet, in the
+ * order it records them (expiry, then lot id), dated at the expiry instant,
+ * recorded now and numbered after the last ledger entry. A read call cannot
+ * write, so it shows these in place of the entries. */
+static int due_entries(al_txn *t, const al_flex_team *tf, autolic_flex_entry **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (t->now < tf->next_expiry)
+		return 0; /* nothing of the team's is due */
+	autolic_id seq;
+	al_flex_lotrec *v;
+	size_t nv;
+	int rc = al_txn_seq_peek(t, "flex.ledger", &seq);
+	if (!rc)
+		rc = al_flex_lots_of(t, tf->id, 0, &v, &nv);
+	if (rc)
+		return rc;
+	if (nv && !(*out = al_calloc(t->a, nv, sizeof(**out))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory listing the ledger");
+	for (size_t i = 0; !rc && i < nv; i++) {
+		const al_flex_lotrec *l = &v[i];
+		if (l->expires > t->now)
+			break; /* the index is in expiry order */
+		if (l->remaining == 0)
+			continue; /* its expiry forfeits nothing: no entry */
+		autolic_flex_entry *e = &(*out)[(*n)++];
+		e->version = AUTOLIC_FLEX_ENTRY_VERSION;
+		e->seq = ++seq;
+		e->team = tf->id;
+		e->type = AUTOLIC_FLEX_EXPIRE;
+		e->time = l->expires;
+		e->recorded = t->now;
+		e->lot = l->id;
+		e->amount = -l->remaining;
+		memcpy(e->subscription, l->subscription, sizeof e->subscription);
+	}
+	al_free(t->a, v);
+	if (rc) {
+		al_free(t->a, *out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 typedef struct {
 	autolic_id team;
 	autolic_time at;
@@ -101,15 +149,15 @@ static int balance_fn(al_txn *t, void *arg)
 	ledger_prefix(&k, a->team);
 	if ((rc = al_txn_scan_prefix(t, &k, sum_cb, &s)) != 0)
 		return rc;
-	/* FLEX-1: an expiry the library has not recorded yet still forfeits */
-	al_flex_lotrec *v;
+	/* SEAM-5: an expiry that is due counts as recorded */
+	autolic_flex_entry *due;
 	size_t n;
-	if ((rc = al_flex_lots_of(t, a->team, 0, &v, &n)) != 0)
+	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
 		return rc;
 	for (size_t i = 0; i < n; i++)
-		if (v[i].expires <= a->at)
-			s.sum -= v[i].remaining;
-	al_free(t->a, v);
+		if (due[i].time <= a->at)
+			s.sum += due[i].amount;
+	al_free(t->a, due);
 	a->balance = s.sum;
 	return 0;
 }
@@ -136,14 +184,10 @@ struct autolic_flex_ledger_iter {
 	unsigned int mask;
 };
 
-static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+/* Keep `e` when it is in the iterator's period and mask. */
+static int ledger_keep(autolic_flex_ledger_iter *it, const autolic_flex_entry *e)
 {
-	autolic_flex_ledger_iter *it = arg;
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	if (rc)
-		return rc;
-	if (e.time < it->from || e.time >= it->to || !(it->mask & AUTOLIC_FLEX_MASK(e.type)))
+	if (e->time < it->from || e->time >= it->to || !(it->mask & AUTOLIC_FLEX_MASK(e->type)))
 		return 0;
 	if (it->n == it->cap) {
 		size_t cap = it->cap ? it->cap * 2 : 16;
@@ -153,8 +197,15 @@ static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen,
 		it->v = p;
 		it->cap = cap;
 	}
-	it->v[it->n++] = e;
+	it->v[it->n++] = *e;
 	return 0;
+}
+
+static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	autolic_flex_entry e;
+	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
+	return rc ? rc : ledger_keep(arg, &e);
 }
 
 typedef struct {
@@ -166,12 +217,23 @@ static int ledger_fn(al_txn *t, void *arg)
 {
 	ledger_args *a = arg;
 	a->it->n = 0; /* a retried attempt starts over */
-	int rc = al_team_check(t, a->team);
+	al_flex_team tf;
+	int rc = al_flex_team_load(t, a->team, &tf);
 	if (rc)
 		return rc;
 	al_key k;
 	ledger_prefix(&k, a->team);
-	return al_txn_scan_prefix(t, &k, ledger_cb, a->it);
+	if ((rc = al_txn_scan_prefix(t, &k, ledger_cb, a->it)) != 0)
+		return rc;
+	/* SEAM-5: the expiries that are due, as they will be recorded */
+	autolic_flex_entry *due;
+	size_t n;
+	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = ledger_keep(a->it, &due[i]);
+	al_free(t->a, due);
+	return rc;
 }
 
 int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
