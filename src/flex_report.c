@@ -536,6 +536,7 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 typedef struct {
 	autolic_id lot;
 	int64_t amount;
+	int64_t expire; /* the amount when the entry is an EXPIRE, else 0 */
 } lot_sum;
 
 typedef struct {
@@ -563,6 +564,7 @@ static int check_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	}
 	c->v[c->n].lot = e.lot;
 	c->v[c->n].amount = e.amount;
+	c->v[c->n].expire = e.type == AUTOLIC_FLEX_EXPIRE ? e.amount : 0;
 	c->n++;
 	return 0;
 }
@@ -573,9 +575,10 @@ static int sum_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot)
+/* Sum of a lot's entries; `*expire` (may be NULL) the sum of its EXPIRE ones. */
+static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot, int64_t *expire)
 {
-	int64_t s = 0;
+	int64_t s = 0, x = 0;
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -584,8 +587,12 @@ static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot)
 		else
 			hi = mid;
 	}
-	for (; lo < n && v[lo].lot == lot; lo++)
+	for (; lo < n && v[lo].lot == lot; lo++) {
 		s += v[lo].amount;
+		x += v[lo].expire;
+	}
+	if (expire)
+		*expire = x;
 	return s;
 }
 
@@ -618,7 +625,8 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 	*count += n;
 	for (size_t i = 0; !rc && i < n; i++) {
 		al_flex_lotrec *l = &v[i];
-		int64_t s = sum_for(c->v, c->n, l->id);
+		int64_t forfeit;
+		int64_t s = sum_for(c->v, c->n, l->id, &forfeit);
 		if (l->team != tf->id)
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-9: lot %llu is indexed under team %llu but held by %llu",
@@ -643,6 +651,19 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 			            "sum to %lld",
 			            (unsigned long long)l->id, (long long)l->remaining,
 			            (long long)s);
+		else if (old && l->expires > tf->last_expired)
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "SEAM-4: team %llu records no expiry after %lld, but lot %llu's "
+			           "expiry at %lld is recorded",
+			           (unsigned long long)tf->id, (long long)tf->last_expired,
+			           (unsigned long long)l->id, (long long)l->expires);
+		else if (l->forfeit_known && l->forfeited != -forfeit)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "SEAM-4: lot %llu records %lld tokens forfeited but its EXPIRE "
+			            "entries sum to %lld",
+			            (unsigned long long)l->id, (long long)l->forfeited,
+			            (long long)forfeit);
 		*left += l->remaining;
 		if (!rc && !old) {
 			sums->left += l->remaining;
@@ -712,7 +733,7 @@ static int check_fn(al_txn *t, void *arg)
 		rc = al_err(AUTOLIC_ECORRUPT,
 		            "FLEX-2: team %llu lists %zu lots as holding tokens, not %zu",
 		            (unsigned long long)a->team, live, sums.live);
-	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0);
+	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0, NULL);
 	if (!rc && (tf.owed < 0 || tf.owed > tf.overage_limit))
 		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu owes %lld tokens, outside 0..%lld",
 		            (unsigned long long)a->team, (long long)tf.owed,

@@ -163,6 +163,18 @@ def policy_get(db, team):
     return Policy(p.overage_limit, p.low_threshold)
 
 
+def horizon_set(db, actor, team, seconds):
+    """Set the team's late-report horizon in seconds (SEAM-4; 0 to 30 days)."""
+    C.autolic_flex_horizon_set(db, actor, team, seconds)
+
+
+def horizon_get(db, team):
+    """The team's late-report horizon in seconds (SEAM-4; 48 hours unless set)."""
+    out = ctypes.c_int64()
+    C.autolic_flex_horizon_get(db, team, ctypes.byref(out))
+    return out.value
+
+
 def team_get(db, team):
     """A team's balance (:class:`TeamInfo`)."""
     i = _f.autolic_flex_team_info()
