@@ -1,6 +1,7 @@
 /* Flex tokens at the seams: charges follow the time of use, not the time of
  * report (SEAM-4), and every read shows the expiries that are due (SEAM-5). */
 #include "flex_fixture.h"
+#include "flex_internal.h"
 
 /* 2026-03-05 09:00 UTC */
 #define T0 (fx_date(2026, 3, 5) + 9 * HOUR)
@@ -500,6 +501,112 @@ static void test_seam4_horizon(void **state)
 	fx_close(x);
 }
 
+/* ---- a store written before format 3 ---- */
+
+typedef struct {
+	autolic_id team, lot;
+	int team_version, lot_version; /* out */
+} fmt2_args;
+
+/* Rewrite the team record in format 2 (no horizon, no latest expiry) and the
+ * lot's record in format 1 (no forfeiture), as a library before 1.1 wrote
+ * them. */
+static int fmt2_fn(al_txn *t, void *arg)
+{
+	fmt2_args *a = arg;
+	al_flex_team tf;
+	al_flex_lotrec l;
+	int rc = al_flex_team_load(t, a->team, &tf);
+	if (!rc)
+		rc = al_flex_lot_load(t, a->lot, &l);
+	if (rc)
+		return rc;
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin_v(&b, AL_K_FLEX_TEAM, AL_REC_V2);
+	al_enc_i64(&b, tf.overage_limit);
+	al_enc_i64(&b, tf.low_threshold);
+	al_enc_i64(&b, tf.owed);
+	al_enc_u8(&b, (uint8_t)tf.low);
+	al_enc_u32(&b, 0);
+	al_enc_i64(&b, tf.left);
+	al_enc_i64(&b, tf.bought);
+	al_enc_i64(&b, tf.next_expiry);
+	al_key_init(&k, AL_K_FLEX_TEAM);
+	al_key_u64(&k, a->team);
+	rc = al_txn_put(t, &k, &b);
+	al_rec_begin(&b, AL_K_FLEX_LOT);
+	al_enc_u64(&b, l.id);
+	al_enc_u64(&b, l.team);
+	al_enc_str(&b, l.subscription);
+	al_enc_i64(&b, l.quantity);
+	al_enc_i64(&b, l.remaining);
+	al_enc_i64(&b, l.purchased);
+	al_enc_i64(&b, l.expires);
+	al_enc_u8(&b, (uint8_t)l.expired);
+	al_key_init(&k, AL_K_FLEX_LOT);
+	al_key_u64(&k, a->lot);
+	if (!rc)
+		rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int fmt_read_fn(al_txn *t, void *arg)
+{
+	fmt2_args *a = arg;
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_key_init(&k, AL_K_FLEX_TEAM);
+	al_key_u64(&k, a->team);
+	int rc = al_txn_get(t, &k, &b);
+	a->team_version = rc ? -1 : b.p[0];
+	al_key_init(&k, AL_K_FLEX_LOT);
+	al_key_u64(&k, a->lot);
+	if (!rc)
+		rc = al_txn_get(t, &k, &b);
+	a->lot_version = rc ? -1 : b.p[0];
+	al_buf_free(&b);
+	return rc;
+}
+
+/* Record format 3: a team of format 2 reads with the default horizon and
+ * passes the check; an expired lot of format 1 does not know what it
+ * forfeited, so a late report cannot take it back (it is paid by the next
+ * lot); the next write stores the team in format 3. */
+static void test_seam4_store_before_format3(void **state)
+{
+	(void)state;
+	two_lots s;
+	two_lots_open(&s);
+	fx *x = &s.x;
+	x->clock.now = s.a_exp + HOUR;
+	fx_check("expire", autolic_flex_expire(x->db, x->team, NULL), 0);
+	fmt2_args a = {.team = x->team, .lot = s.a};
+	fx_check("read", al_run(x->db, 0, fmt_read_fn, &a), 0);
+	assert_int_equal(a.team_version, AL_REC_V3);
+	assert_int_equal(a.lot_version, AL_REC_V3);
+	fx_check("downgrade", al_run(x->db, 1, fmt2_fn, &a), 0);
+	fx_check("read", al_run(x->db, 0, fmt_read_fn, &a), 0);
+	assert_int_equal(a.team_version, AL_REC_V2);
+	assert_int_equal(a.lot_version, AL_REC_V1);
+	agree(x);
+	int64_t h;
+	fx_check("horizon", autolic_flex_horizon_get(x->db, x->team, &h), 0);
+	assert_int_equal(h, AUTOLIC_FLEX_HORIZON_DEFAULT);
+	autolic_flex_result r;
+	fx_check("late launch", fx_launch(x, "autocad", s.a_exp - HOUR, &r), 0);
+	assert_int_equal(entry_of(x, AUTOLIC_FLEX_CONSUME, s.b, s.a_exp - HOUR), -7);
+	assert_int_equal(forfeited(x, s.a), 40);
+	assert_int_equal(fx_balance(x), 93);
+	fx_check("read", al_run(x->db, 0, fmt_read_fn, &a), 0);
+	assert_int_equal(a.team_version, AL_REC_V3);
+	agree(x);
+	fx_close(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +618,7 @@ int main(void)
 	    cmocka_unit_test(test_seam4_refund_of_reclaimed_window),
 	    cmocka_unit_test(test_seam4_final_expiry),
 	    cmocka_unit_test(test_seam4_horizon),
+	    cmocka_unit_test(test_seam4_store_before_format3),
 	    cmocka_unit_test(test_seam5_reads_show_due_expiry),
 	    cmocka_unit_test(test_seam5_future_instant),
 	};
