@@ -250,8 +250,11 @@ AUTOLIC_EXTERN int autolic_flex_team_get(autolic_db *db, autolic_id team,
  * @brief The team's balance at any instant, also in the past, computed from
  *        the ledger (FLEX-10, FLEX-11).
  *
- * Sum of the team's entries dated at or before `at`; lots whose expiry is at
- * or before `at` count as forfeited even if the library has not recorded it yet.
+ * Sum of the team's entries dated at or before `at`. SEAM-5: an expiry that is
+ * due (at or before the clock's now) and not recorded yet counts as recorded,
+ * from its instant on, so the result equals the sum of the entries
+ * autolic_flex_ledger_open() lists up to `at`; an expiry after the clock's now
+ * is not counted, also for an `at` after it.
  * @param db the database.
  * @param team the team.
  * @param at the instant.
@@ -618,7 +621,13 @@ typedef struct autolic_flex_ledger_iter autolic_flex_ledger_iter;
  * @brief List a team's ledger entries dated within [from, to) whose type is in `mask`
  *        (FLEX-10; FLEX-11 balance events with ::AUTOLIC_FLEX_MASK_EVENTS).
  *
- * The iterator is a snapshot taken by this call; it holds no lock.
+ * The iterator is a snapshot taken by this call; it holds no lock. Entries
+ * come in the order they were recorded. SEAM-5: an expiry that is due and not
+ * recorded yet is listed, after the recorded entries, as the EXPIRE entry
+ * autolic_flex_expire() would record now (dated at the expiry, `recorded`
+ * the clock's now, numbered after the last entry), so the balance equals the
+ * sum of the listed ledger at every read. Until the expiry is final, a late
+ * report may still shrink it (SEAM-4).
  * @param db the database.
  * @param team the team.
  * @param from start of the period (inclusive).
