@@ -259,7 +259,7 @@ static void test_seam5_future_instant(void **state)
 }
 
 /* The call that first notices A's expiry before the late report. */
-enum { BY_NONE, BY_EXPIRE, BY_PURCHASE, BY_POLICY, BY_ADJUST };
+enum { BY_NONE, BY_EXPIRE, BY_PURCHASE, BY_POLICY, BY_ADJUST, BY_MOVE };
 
 static void notice(two_lots *s, int by)
 {
@@ -278,13 +278,19 @@ static void notice(two_lots *s, int by)
 	case BY_ADJUST:
 		fx_check("adjust", autolic_flex_adjust(x->db, x->admin, x->team, s->b, -1), 0);
 		break;
+	case BY_MOVE: /* lot C, bought at T0, moves to another team */
+		fx_check("move",
+		         autolic_flex_move(x->db, x->admin, x->team, fx_team(x->db, x->admin),
+		                           "TS-C", NULL),
+		         0);
+		break;
 	default:
 		break;
 	}
 }
 
 /* SEAM-4 across calls: whichever call records A's expiry at T0+49h (none,
- * autolic_flex_expire, a purchase, a policy change, an adjustment), the
+ * autolic_flex_expire, a purchase, a policy change, an adjustment, a move), the
  * ACTIVITY at T0+49h that then reports the window opened at T0+24h is paid
  * by A: the forfeiture shrinks from 33 to 26 by a CONSUME at T0+24h and an
  * EXPIRE of +7 at the expiry, and the balance ends at 93 (plus what the
@@ -292,10 +298,12 @@ static void notice(two_lots *s, int by)
 static void test_seam4_after_recorded_expiry(void **state)
 {
 	(void)state;
-	for (int by = BY_NONE; by <= BY_ADJUST; by++) {
+	for (int by = BY_NONE; by <= BY_MOVE; by++) {
 		two_lots s;
 		two_lots_open(&s);
 		fx *x = &s.x;
+		if (by == BY_MOVE)
+			fx_buy_in(x, x->team, "TS-C", 5, T0);
 		autolic_flex_result r, a;
 		fx_check("launch", fx_launch(x, "autocad", T0, &r), 0);
 		x->clock.now = T0 + 49 * HOUR;
@@ -320,7 +328,7 @@ static void test_seam4_after_recorded_expiry(void **state)
 		 * expiry on it drops by the window paid at T0+48h only */
 		fx_check("balance_at",
 		         autolic_flex_balance_at(x->db, x->team, s.a_exp - 1, &before_exp), 0);
-		assert_int_equal(before_exp, 140 - 14);
+		assert_int_equal(before_exp, 140 + (by == BY_MOVE ? 5 : 0) - 14);
 		int64_t b;
 		fx_check("balance_at", autolic_flex_balance_at(x->db, x->team, s.a_exp, &b), 0);
 		assert_int_equal(b, after_exp - 7);
