@@ -8,6 +8,7 @@
 #include "team.h"
 #include "core/error.h"
 #include "core/snap.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,12 +43,11 @@ int autolic_email_normalize(const char *email, char *out, size_t outlen)
 		return al_err(AUTOLIC_EINVAL, "ACCT-1: the part before '@' must be 1 to 64 bytes");
 	if (domain < 1 || domain > 253)
 		return al_err(AUTOLIC_EINVAL, "ACCT-1: the domain must be 1 to 253 bytes");
+	int rc = al_text_check_n(email, n, AUTOLIC_EMAIL_MAX, AL_TEXT_NO_SPACE, "ACCT-1", "email");
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)email[i];
-		if (c <= 0x20 || c == 0x7f)
-			return al_err(
-			    AUTOLIC_EINVAL,
-			    "ACCT-1: email contains a space or control character at byte %zu", i);
 		if (strchr("()<>[]\\,;:\"", c))
 			return al_err(AUTOLIC_EINVAL,
 			              "ACCT-1: email contains '%c', which is not allowed", c);
@@ -84,51 +84,11 @@ static size_t trim_len(const char *s, size_t n)
 	return n;
 }
 
-/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2, min = 0x80, c &= 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3, min = 0x800, c &= 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4, min = 0x10000, c &= 0x07;
-		} else {
-			return 0;
-		}
-		if (i + len > n)
-			return 0;
-		for (size_t j = 1; j < len; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			c = c << 6 | (s[i + j] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 static int copy_name(char *dst, const char *s, size_t n, const char *what)
 {
-	if (n > AUTOLIC_NAME_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is longer than %d bytes", what,
-		              AUTOLIC_NAME_MAX);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return al_err(AUTOLIC_EINVAL, "ACCT-2: %s contains a control character",
-			              what);
-	if (!utf8_valid((const unsigned char *)s, n))
-		return al_err(AUTOLIC_EINVAL, "ACCT-2: %s is not valid UTF-8", what);
+	int rc = al_text_check_n(s, n, AUTOLIC_NAME_MAX, 0, "ACCT-2", what);
+	if (rc)
+		return rc;
 	memcpy(dst, s, n);
 	dst[n] = 0;
 	return 0;

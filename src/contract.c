@@ -7,6 +7,7 @@
 #include "team.h"
 #include "autolic/contract.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/product.h"
 #include "core/snap.h"
 
@@ -67,16 +68,9 @@ static void make_serial(uint64_t seq, char *out, size_t cap)
 
 static int serial_check(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > AUTOLIC_SERIAL_MAX)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: serial number must be 1 to %d bytes",
-		              AUTOLIC_SERIAL_MAX);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return al_err(
-			    AUTOLIC_EINVAL,
-			    "ROLE-1: serial number may hold only printable ASCII without spaces");
-	return 0;
+	return al_text_check(s, AUTOLIC_SERIAL_MAX,
+	                     AL_TEXT_REQUIRED | AL_TEXT_NO_SPACE | AL_TEXT_ASCII, "ROLE-1",
+	                     "serial number");
 }
 
 /* ---- records ---- */

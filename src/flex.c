@@ -9,6 +9,7 @@
 #include "idlist.h"
 #include "seat.h"
 #include "team.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,19 +151,8 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 
 static int check_subscription(const char *s)
 {
-	if (!s)
-		return al_err(AUTOLIC_EINVAL, "FLEX-1: token subscription ID is NULL");
-	size_t n = strlen(s);
-	if (n < 1 || n > AUTOLIC_FLEX_SUBSCRIPTION_MAX)
-		return al_err(AUTOLIC_EINVAL, "FLEX-1: token subscription ID must be 1 to %d bytes",
-		              AUTOLIC_FLEX_SUBSCRIPTION_MAX);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c == 0x7f)
-			return al_err(AUTOLIC_EINVAL, "FLEX-1: token subscription ID may not hold "
-			                              "spaces or control characters");
-	}
-	return 0;
+	return al_text_check(s, AUTOLIC_FLEX_SUBSCRIPTION_MAX, AL_TEXT_REQUIRED | AL_TEXT_NO_SPACE,
+	                     "FLEX-1", "token subscription ID");
 }
 
 static int check_db_team(autolic_db *db, autolic_id team)
@@ -919,11 +909,10 @@ int autolic_flex_product_set(autolic_db *db, const char *code, const char *name,
 		              "FLEX-3: the daily rate of '%s' must be at least 1 token, not %lld",
 		              a.p.code, (long long)rate);
 	if (name) {
-		size_t n = strlen(name);
-		if (n > AUTOLIC_FLEX_NAME_MAX)
-			return al_err(AUTOLIC_EINVAL, "FLEX-3: product name longer than %d bytes",
-			              AUTOLIC_FLEX_NAME_MAX);
-		memcpy(a.p.name, name, n + 1);
+		rc = al_text_check(name, AUTOLIC_FLEX_NAME_MAX, 0, "FLEX-3", "product display name");
+		if (rc)
+			return rc;
+		memcpy(a.p.name, name, strlen(name) + 1);
 	} else {
 		a.keep_name = 1;
 	}
@@ -2800,6 +2789,9 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		rc = al_err(AUTOLIC_EINVAL,
 		            "FLEX-13: every report needs an idempotency key of 1 to %d bytes",
 		            AUTOLIC_FLEX_KEY_MAX);
+	else if (al_text_check(spec->key, AUTOLIC_FLEX_KEY_MAX, AL_TEXT_REQUIRED, "FLEX-13",
+	                       "report idempotency key"))
+		rc = AUTOLIC_EINVAL;
 	else if (spec->time <= 0)
 		rc = al_err(AUTOLIC_EINVAL, "FLEX-3: the report time must be positive");
 	else if (spec->kind == AUTOLIC_FLEX_LAUNCH) {

@@ -6,6 +6,7 @@
 #include "team.h"
 #include "autolic/hub.h"
 #include "core/error.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -166,16 +167,7 @@ static int require_hub_admin(al_txn *t, const hub_rec *h, autolic_id actor, cons
 
 static int check_name(const char *name, const char *what)
 {
-	if (!name || !*name)
-		return al_err(AUTOLIC_EINVAL, "%s is NULL or empty", what);
-	size_t n = strlen(name);
-	if (n > AUTOLIC_HUB_NAME_MAX)
-		return al_err(AUTOLIC_EINVAL, "%s is longer than %d bytes", what,
-		              AUTOLIC_HUB_NAME_MAX);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-			return al_err(AUTOLIC_EINVAL, "%s contains a control character", what);
-	return 0;
+	return al_text_check(name, AUTOLIC_HUB_NAME_MAX, AL_TEXT_REQUIRED, NULL, what);
 }
 
 typedef struct {

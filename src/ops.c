@@ -3,6 +3,7 @@
 #include "ops.h"
 #include "account.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/snap.h"
 #include "core/txn.h"
 
@@ -673,17 +674,9 @@ static int deactivate_user_ops(al_txn *t, hub_rec *h, autolic_id account, const 
 
 /* ---- validation ---- */
 
-static int check_text(const char *s, size_t max, const char *what)
+static int check_text(const char *s, size_t max, const char *rule, const char *what)
 {
-	if (!s || !*s)
-		return al_err(AUTOLIC_EINVAL, "%s is required", what);
-	size_t n = strlen(s);
-	if (n > max)
-		return al_err(AUTOLIC_EINVAL, "%s is longer than %zu bytes", what, max);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return al_err(AUTOLIC_EINVAL, "%s contains a control character", what);
-	return 0;
+	return al_text_check(s, max, AL_TEXT_REQUIRED, rule, what);
 }
 
 static int check_number(const char *s)
@@ -873,7 +866,7 @@ int autolic_ops_hub_create(autolic_db *db, autolic_id actor, const autolic_ops_h
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
 	if ((rc = al_version_check(spec->version, AUTOLIC_OPS_HUB_SPEC_VERSION, "autolic_ops_hub_spec")) ||
-	    (rc = check_text(spec->name, AUTOLIC_OPS_HUB_NAME_MAX, "OPS-1: hub name")))
+	    (rc = check_text(spec->name, AUTOLIC_OPS_HUB_NAME_MAX, "OPS-1", "hub name")))
 		return rc;
 	if (spec->trial_period <= 0 || spec->trial_period > 366 * (int64_t)DAY)
 		return al_err(AUTOLIC_EINVAL, "OPS-1: trial period must be 1 s to 366 days, not %lld s",
@@ -1669,7 +1662,7 @@ int autolic_ops_operator_add(autolic_db *db, autolic_id actor, autolic_id hub,
 	if ((rc = al_version_check(spec->version, AUTOLIC_OPS_OPERATOR_SPEC_VERSION,
 	                        "autolic_ops_operator_spec")) ||
 	    (rc = check_number(spec->number)) ||
-	    (rc = check_text(spec->name, AUTOLIC_OPS_OPERATOR_NAME_MAX, "operator name")))
+	    (rc = check_text(spec->name, AUTOLIC_OPS_OPERATOR_NAME_MAX, NULL, "operator name")))
 		return rc;
 	op_add_args a = {actor, hub, 0, spec->number, spec->name, 0};
 	rc = al_run(db, 1, op_add_fn, &a);
@@ -1839,7 +1832,8 @@ static int op_call(autolic_db *db, autolic_id actor, autolic_id op, int action, 
 		return rc;
 	if (!op)
 		return al_err(AUTOLIC_EINVAL, "operator id is 0");
-	if (action == 2 && (rc = check_text(name, AUTOLIC_OPS_OPERATOR_NAME_MAX, "operator name")))
+	if (action == 2 &&
+	    (rc = check_text(name, AUTOLIC_OPS_OPERATOR_NAME_MAX, NULL, "operator name")))
 		return rc;
 	if (action == 3 && at < 0)
 		return al_err(AUTOLIC_EINVAL, "production record time %lld is negative", (long long)at);

@@ -6,6 +6,7 @@
 #include "idlist.h"
 #include "autolic/team.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/snap.h"
 
 #include <stdio.h>
@@ -268,15 +269,7 @@ int al_team_list_members(al_txn *t, autolic_id team, al_idlist *out)
 
 static int check_name(const char *name, const char *what, size_t max)
 {
-	if (!name || !*name)
-		return al_err(AUTOLIC_EINVAL, "%s is NULL or empty", what);
-	size_t n = strlen(name);
-	if (n > max)
-		return al_err(AUTOLIC_EINVAL, "%s is longer than %zu bytes", what, max);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-			return al_err(AUTOLIC_EINVAL, "%s contains a control character", what);
-	return 0;
+	return al_text_check(name, max, AL_TEXT_REQUIRED, NULL, what);
 }
 
 typedef struct {
