@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/snap.h"
 #include "core/text.h"
+#include "core/timecalc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -452,8 +453,11 @@ int al_account_invite(al_txn *t, const char *email, const char *first, const cha
 		snprintf(a.language, sizeof a.language, "%s", language ? language : "en");
 		a.created = t->now;
 	}
+	rc = al_time_add(t->now, AL_INVITATION_PERIOD, &a.invitation_expires,
+	                 "the invitation's expiry (the clock + 7 days)");
+	if (rc)
+		return rc;
 	a.state = AUTOLIC_ACCOUNT_INVITED;
-	a.invitation_expires = t->now + AL_INVITATION_PERIOD;
 	a.invited_by = invited_by;
 	rc = al_account_store(t, &a, is_new);
 	if (!rc && !quiet)
@@ -620,8 +624,11 @@ static int resend_fn(al_txn *t, void *arg)
 		              "ACCT-4: account %llu has no invitation to resend (it is %s)",
 		              (unsigned long long)aa->account,
 		              a.state == AUTOLIC_ACCOUNT_ACTIVE ? "active" : "removed");
+	rc = al_time_add(t->now, AL_INVITATION_PERIOD, &a.invitation_expires,
+	                 "the invitation's expiry (the clock + 7 days)");
+	if (rc)
+		return rc;
 	a.state = AUTOLIC_ACCOUNT_INVITED;
-	a.invitation_expires = t->now + AL_INVITATION_PERIOD;
 	a.invited_by = aa->actor;
 	rc = al_account_store(t, &a, 0);
 	if (!rc)

@@ -10,6 +10,7 @@
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"
+#include "core/timecalc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -747,7 +748,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 autolic_time al_flex_final_upto(const al_txn *t, const al_flex_team *tf)
 {
 	/* now - horizon - 1, saturating (IN-3) */
-	return t->now < INT64_MIN + tf->horizon + 1 ? INT64_MIN : t->now - tf->horizon - 1;
+	return al_time_add_sat(al_time_add_sat(t->now, -tf->horizon), -1);
 }
 
 /* SEAM-4: a report dated before the team's late-report horizon changes
@@ -1117,7 +1118,10 @@ static int buy_fn(al_txn *t, void *arg)
 	if (l.purchased > t->now)
 		return al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time %lld is in the future",
 		              (long long)l.purchased);
-	l.expires = l.purchased + AUTOLIC_FLEX_LOT_SECONDS;
+	rc = al_time_add(l.purchased, AUTOLIC_FLEX_LOT_SECONDS, &l.expires,
+	                 "the lot's expiry (purchase + 365 days)");
+	if (rc)
+		return rc;
 	if (l.expires <= t->now)
 		return al_err(AUTOLIC_EEXPIRED,
 		              "FLEX-1: a lot bought at %lld expired at %lld (365 days later)",
@@ -2783,6 +2787,7 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 	memset(a, 0, sizeof(*a));
 	int rc = 0;
 	size_t kl = spec->key ? strlen(spec->key) : 0;
+	autolic_time wend;
 	if (spec->kind < AUTOLIC_FLEX_LAUNCH || spec->kind > AUTOLIC_FLEX_CLOSE)
 		rc = al_err(AUTOLIC_EINVAL, "FLEX-3: unknown report kind %d", spec->kind);
 	else if (kl < 1 || kl > AUTOLIC_FLEX_KEY_MAX)
@@ -2794,6 +2799,8 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		rc = AUTOLIC_EINVAL;
 	else if (spec->time <= 0)
 		rc = al_err(AUTOLIC_EINVAL, "FLEX-3: the report time must be positive");
+	else if (al_time_add(spec->time, WINDOW, &wend, "the report time's window end"))
+		rc = AUTOLIC_EINVAL;
 	else if (spec->kind == AUTOLIC_FLEX_LAUNCH) {
 		if (!spec->team || !spec->account)
 			rc = al_err(AUTOLIC_EINVAL, "FLEX-3: a launch names its team and account");

@@ -4,6 +4,7 @@
 #include "account.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "core/timecalc.h"
 #include "core/snap.h"
 #include "core/txn.h"
 
@@ -43,7 +44,7 @@ int64_t al_ops_days_left(autolic_time now, autolic_time end)
 {
 	if (now >= end)
 		return 0;
-	int64_t left = end - now;
+	int64_t left = al_time_sub_sat(end, now);
 	return left / DAY + (left % DAY != 0);
 }
 
@@ -51,7 +52,7 @@ int al_ops_payment_state(int late, autolic_time due, autolic_time now)
 {
 	if (!late)
 		return AUTOLIC_OPS_PAYMENT_OK;
-	return now < due + AUTOLIC_OPS_PAYMENT_GRACE ? AUTOLIC_OPS_PAYMENT_WARNING
+	return now < al_time_add_sat(due, AUTOLIC_OPS_PAYMENT_GRACE) ? AUTOLIC_OPS_PAYMENT_WARNING
 	                                             : AUTOLIC_OPS_PAYMENT_BLOCKED;
 }
 
@@ -839,7 +840,10 @@ static int hub_create_fn(al_txn *t, void *arg)
 	h.tenant = tenant;
 	snprintf(h.name, sizeof h.name, "%s", a->spec->name);
 	h.created = t->now;
-	h.trial_end = t->now + a->spec->trial_period;
+	rc = al_time_add(t->now, a->spec->trial_period, &h.trial_end,
+	                 "the trial's end (the clock + the trial period)");
+	if (rc)
+		return rc;
 	h.trial_operators = a->spec->trial_operators;
 	rc = hub_store(t, &h);
 	if (rc)
@@ -895,7 +899,7 @@ static void hub_to_info(const hub_rec *h, autolic_time now, autolic_ops_hub_info
 	info->payment_state = al_ops_payment_state(h->late, h->due, now);
 	if (h->late) {
 		info->payment_due = h->due;
-		info->payment_block = h->due + AUTOLIC_OPS_PAYMENT_GRACE;
+		info->payment_block = al_time_add_sat(h->due, AUTOLIC_OPS_PAYMENT_GRACE);
 		info->payment_days_left = al_ops_days_left(now, info->payment_block);
 	}
 }
@@ -1796,11 +1800,11 @@ static int op_fn(al_txn *t, void *arg)
 		rc = op_store(t, &o);
 		return rc ? rc : hub_store(t, &h);
 	default:
-		if (a->at > t->now + AUTOLIC_OPS_FUTURE_TOLERANCE)
+		if (a->at > al_time_add_sat(t->now, AUTOLIC_OPS_FUTURE_TOLERANCE))
 			return al_err(AUTOLIC_EINVAL,
 			              "production record dated %lld is %lld s in the future, beyond the "
 			              "tolerance of %d s",
-			              (long long)a->at, (long long)(a->at - t->now),
+			              (long long)a->at, (long long)al_time_sub_sat(a->at, t->now),
 			              AUTOLIC_OPS_FUTURE_TOLERANCE);
 		if (!o.active)
 			return al_err(AUTOLIC_ESTATE, "operator %llu is deactivated; it records no production",
@@ -2039,7 +2043,7 @@ static int pay_fn(al_txn *t, void *arg)
 		                  "the payment of hub %llu due at %lld is late: a warning shows for 30 "
 		                  "days, then users' access is blocked from %lld",
 		                  (unsigned long long)h.id, (long long)a->due,
-		                  (long long)(a->due + AUTOLIC_OPS_PAYMENT_GRACE));
+		                  (long long)al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE));
 	} else {
 		if (!h.late)
 			return al_err(AUTOLIC_ESTATE, "OPS-6: hub %llu has no late payment",
@@ -2053,6 +2057,11 @@ static int pay_fn(al_txn *t, void *arg)
 int autolic_ops_payment_late(autolic_db *db, autolic_id actor, autolic_id hub, autolic_time due)
 {
 	int rc = check_db_actor(db, actor);
+	if (rc)
+		return rc;
+	autolic_time block;
+	rc = al_time_add(due, AUTOLIC_OPS_PAYMENT_GRACE, &block,
+	                 "the payment's block date (due + 30 days)");
 	if (rc)
 		return rc;
 	pay_args a = {actor, hub, due, 1};
