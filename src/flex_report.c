@@ -434,13 +434,20 @@ void autolic_flex_usage_free(autolic_flex_usage_iter *it)
 
 /* ---- CSV ---- */
 
+/* One text cell (RFC 4180): quoted when it holds a comma, a quote or a line
+ * end. IN-2: a cell a spreadsheet would read as a formula (it starts with
+ * '=', '+', '-', '@', a tab or a carriage return) is neutralised as the OWASP
+ * guidance on CSV injection describes: a single quote goes before it and the
+ * cell is quoted. Only text cells pass here (names, emails, products); the
+ * numbers and times the library writes itself do not. */
 static void csv_field(al_buf *b, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int formula = s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		al_buf_put(b, s, strlen(s));
 		return;
 	}
-	al_buf_put(b, "\"", 1);
+	al_buf_put(b, formula ? "\"'" : "\"", formula ? 2 : 1);
 	for (; *s; s++) {
 		if (*s == '"')
 			al_buf_put(b, "\"", 1);

@@ -290,11 +290,78 @@ static void test_text_accepted(void **state)
 	T_OK(st_team(x, big));
 }
 
+/* ---- IN-2 ---- */
+
+typedef struct {
+	char buf[8192];
+	size_t len;
+} csv_out;
+
+static int csv_write(const char *data, size_t len, void *ctx)
+{
+	csv_out *o = ctx;
+	assert_true(o->len + len < sizeof o->buf);
+	memcpy(o->buf + o->len, data, len);
+	o->len += len;
+	o->buf[o->len] = 0;
+	return 0;
+}
+
+/* IN-2: a user who names themself like a formula gets a neutralised cell in
+ * the administrator's usage export: a single quote before it, quoted; the
+ * library's own numbers are left as they are. */
+static void test_csv_neutralised(void **state)
+{
+	fx *x = *state;
+	autolic_flex_user_spec us = AUTOLIC_FLEX_USER_SPEC_INIT;
+	us.account = x->bob;
+	us.all_products = 1;
+	autolic_id who;
+	T_OK(autolic_flex_user_assign(x->db, x->ann, x->team, &us, &who));
+	autolic_flex_report_spec r = AUTOLIC_FLEX_REPORT_SPEC_INIT;
+	r.kind = AUTOLIC_FLEX_LAUNCH;
+	r.key = "k1";
+	r.time = T_NOW;
+	r.product = "autocad";
+	r.team = x->team;
+	r.account = x->bob;
+	autolic_flex_result res = {.version = AUTOLIC_FLEX_RESULT_VERSION};
+	T_OK(autolic_flex_report(x->db, &r, &res));
+	static const struct {
+		const char *name, *cell;
+	} cases[] = {
+	    {"=HYPERLINK(\"http://evil.example\",\"x\")",
+	     ",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\","},
+	    {"+1+1", ",\"'+1+1\","},
+	    {"-2+3", ",\"'-2+3\","},
+	    {"@SUM(1+1)", ",\"'@SUM(1+1)\","},
+	    {"=1", ",\"'=1\","},
+	    {"Plain, with comma", ",\"Plain, with comma\","},
+	    {"Safe=1", ",Safe=1,"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		autolic_account_spec sp = AUTOLIC_ACCOUNT_SPEC_INIT;
+		sp.first_name = cases[i].name;
+		T_OK(autolic_account_update(x->db, x->bob, x->bob, &sp));
+		csv_out o = {.len = 0};
+		T_OK(autolic_flex_usage_csv(x->db, x->team, 0, INT64_MAX, csv_write, &o));
+		if (!strstr(o.buf, cases[i].cell))
+			fail_msg("first name '%s': no cell %s in\n%s", cases[i].name, cases[i].cell,
+			         o.buf);
+		/* the library's own columns: team id and tokens stay bare numbers */
+		char tail[64];
+		snprintf(tail, sizeof tail, ",autocad,%llu,10,charged,", (unsigned long long)x->team);
+		if (!strstr(o.buf, tail))
+			fail_msg("no '%s' in\n%s", tail, o.buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_text_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_text_accepted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_csv_neutralised, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }

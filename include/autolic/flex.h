@@ -726,6 +726,15 @@ typedef int (*autolic_flex_write_fn)(const char *data, size_t len, void *ctx);
  * Header: `day_used,email,first_name,last_name,product,team,tokens,reason,lots`;
  * `day_used` is ISO 8601 UTC (`2026-03-05T09:00:00Z`), `reason` one of
  * charged, seat, trial, refunded, `lots` is `lot:tokens` pairs joined by `;`.
+ *
+ * Safe to open in a spreadsheet (IN-2): a text cell (email, first_name,
+ * last_name, product) that begins with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return is written with a single quote `'` before it and quoted
+ * (`"'=SUM(1+1)"`), as the OWASP guidance on CSV injection describes, so that
+ * no spreadsheet reads it as a formula; a cell holding a comma, a quote or a
+ * line end is quoted as RFC 4180 asks. The columns the library itself writes
+ * (`day_used`, `team`, `tokens`, `reason`, `lots`) are numbers, times and
+ * fixed words and are never prefixed: a negative number stays a number.
  * @param db the database.
  * @param team the team.
  * @param from start of the period (inclusive).
