@@ -256,26 +256,102 @@ static void emit(const char *fmt, ...)
 	O.len += (size_t)n;
 }
 
+/* Length of the UTF-8 sequence at p (1 to 4 bytes; p ends with a 0 byte)
+ * with its code point in *cp, or 0 when the bytes are not UTF-8 (overlong,
+ * surrogate, above U+10FFFF, cut short). Stores written by older versions may
+ * hold such bytes: what is shown is made safe here whatever is stored (IN-1).
+ * The three administration programs each carry this copy, so that each stays
+ * one file a user can copy. */
+static size_t utf8_seq(const unsigned char *p, unsigned *cp)
+{
+	unsigned c = p[0], min;
+	size_t len;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		len = 2, min = 0x80, c &= 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3, min = 0x800, c &= 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4, min = 0x10000, c &= 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t j = 1; j < len; j++) {
+		if ((p[j] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[j] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* 1 for a control character: C0, DEL or C1. */
+static int is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+/* Write text for a terminal: control characters other than line ends (LF,
+ * CR LF) shown as \uXXXX, bytes that are not UTF-8 as U+FFFD; never a raw
+ * escape sequence. */
+static void write_clean(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned cp = 0;
+		size_t len = *p ? utf8_seq(p, &cp) : 0;
+		if (!len || len > (size_t)(end - p)) {
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+			p++;
+			continue;
+		}
+		if (cp == '\r' && p + 1 < end && p[1] == '\n') {
+			len = 2; /* CR LF: a CSV line end */
+		} else if (is_control(cp) && cp != '\n') {
+			fprintf(f, "\\u%04x", cp);
+			p += len;
+			continue;
+		}
+		fwrite(p, 1, len, f);
+		p += len;
+	}
+}
+
 /* Write what was emitted to stdout and forget it. */
 static void flush_out(void)
 {
-	if (O.len)
+	if (O.len && O.json)
 		fwrite(O.buf, 1, O.len, stdout);
+	else if (O.len)
+		write_clean(stdout, O.buf, O.len);
 	O.len = 0;
 }
 
+/* A JSON string, valid whatever the text holds: control characters as
+ * \uXXXX (line ends as \n), bytes that are not UTF-8 as \ufffd. */
 static void json_string(const char *s)
 {
 	emit("\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			emit("\\%c", *p);
-		else if (*p == '\n')
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		unsigned cp;
+		size_t len = utf8_seq(p, &cp);
+		if (!len) {
+			emit("\\ufffd");
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			emit("\\%c", (char)cp);
+		} else if (cp == '\n') {
 			emit("\\n");
-		else if (*p < 0x20)
-			emit("\\u%04x", *p);
-		else
-			emit("%c", *p);
+		} else if (is_control(cp)) {
+			emit("\\u%04x", cp);
+		} else {
+			emit("%.*s", (int)len, (const char *)p);
+		}
+		p += len;
 	}
 	emit("\"");
 }
@@ -530,8 +606,9 @@ static int fail_msg(int rc, const char *what, const char *detail)
 	char msg[1024];
 	snprintf(msg, sizeof msg, "%s", detail);
 	int code = exit_code(rc);
-	fprintf(stderr, "%s: %s: %s%s%s\n", prog, what, autolic_strerror(rc), msg[0] ? ": " : "",
-	        msg);
+	fprintf(stderr, "%s: %s: %s%s", prog, what, autolic_strerror(rc), msg[0] ? ": " : "");
+	write_clean(stderr, msg, strlen(msg));
+	fputc('\n', stderr);
 	if (O.json) {
 		json_error_begin(rc, code, what, msg);
 		json_error_end();

@@ -439,7 +439,10 @@ static int c_flex_expire(fx *x)
 	return CHK(autolic_flex_expire(x->db, x->team, &n));
 }
 
-static int c_flex_adjust(fx *x) { return CHK(autolic_flex_adjust(x->db, x->ann, x->team, x->lot, 5)); }
+static int c_flex_adjust(fx *x)
+{
+	return CHK(autolic_flex_adjust(x->db, x->ann, x->team, x->lot, 5));
+}
 
 static int c_flex_move(fx *x)
 {
