@@ -48,7 +48,8 @@ static int collect(const void *key, size_t klen, const void *val, size_t vlen, v
 int main(int argc, char **argv)
 {
 	if (argc != 4 || strlen(argv[3]) != 2 * strlen(argv[2])) {
-		fprintf(stderr, "usage: raw_text STORE MARKER HEX (HEX: as many bytes as MARKER)\n");
+		fprintf(stderr,
+		        "usage: raw_text STORE MARKER HEX (HEX: as many bytes as MARKER)\n");
 		return 2;
 	}
 	size_t mlen = strlen(argv[2]);

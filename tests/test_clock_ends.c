@@ -82,13 +82,17 @@ static fx *make(void)
 /* Run a call that may change the store: when it fails, the store is as it
  * was before it (every call is atomic, whatever the clock reads). */
 static t_dump chk_before;
-static void snap_(fx *x) { t_dump_store(&x->f.inner, &chk_before); }
+static void snap_(fx *x)
+{
+	t_dump_store(&x->f.inner, &chk_before);
+}
 static int chk_(fx *x, const char *what, int rc)
 {
 	if (rc > 0 || (rc < 0 && !*autolic_errmsg()))
 		fail_msg("%s at %lld: %d without a message", what, (long long)x->at, rc);
 	if (getenv("T_CLOCK_VERBOSE"))
-		print_message("%s at %lld: %d %s\n", what, (long long)x->at, rc, rc ? autolic_errmsg() : "");
+		print_message("%s at %lld: %d %s\n", what, (long long)x->at, rc,
+		              rc ? autolic_errmsg() : "");
 	if (rc < 0) {
 		t_dump after;
 		t_dump_store(&x->f.inner, &after);
@@ -113,7 +117,7 @@ static int c_register(fx *x)
 	if (!rc) {
 		INFO(autolic_account_info, AUTOLIC_ACCOUNT_INFO_VERSION);
 		T_OK(autolic_account_get(x->db, id, &v_));
-		assert_int_equal(v_.created, x->at);
+		assert_int_equal(v_.created, x->c.now);
 	}
 	return rc;
 }
@@ -129,7 +133,7 @@ static int c_invite(fx *x)
 	if (!rc) {
 		INFO(autolic_account_info, AUTOLIC_ACCOUNT_INFO_VERSION);
 		T_OK(autolic_account_get(x->db, id, &v_));
-		assert_true(v_.invitation_expires > x->at); /* 7 days later, not wrapped */
+		assert_true(v_.invitation_expires > x->c.now); /* 7 days later, not wrapped */
 	}
 	return rc;
 }
@@ -137,7 +141,8 @@ static int c_invite(fx *x)
 static int c_invite_text(fx *x)
 {
 	autolic_id id;
-	return CHK(autolic_account_invite_text(x->db, x->ann, x->team, "Eve Else <eve@example.com>", &id));
+	return CHK(
+	    autolic_account_invite_text(x->db, x->ann, x->team, "Eve Else <eve@example.com>", &id));
 }
 
 static int c_resend(fx *x)
@@ -146,12 +151,15 @@ static int c_resend(fx *x)
 	if (!rc) {
 		INFO(autolic_account_info, AUTOLIC_ACCOUNT_INFO_VERSION);
 		T_OK(autolic_account_get(x->db, x->inv, &v_));
-		assert_true(v_.invitation_expires > x->at);
+		assert_true(v_.invitation_expires > x->c.now);
 	}
 	return rc;
 }
 
-static int c_accept(fx *x) { return CHK(autolic_account_accept(x->db, x->inv)); }
+static int c_accept(fx *x)
+{
+	return CHK(autolic_account_accept(x->db, x->inv));
+}
 
 static int c_account_get(fx *x)
 {
@@ -172,13 +180,16 @@ static int c_update(fx *x)
 	return CHK(autolic_account_update(x->db, x->bob, x->bob, &s));
 }
 
-static int c_remove(fx *x) { return CHK(autolic_account_remove(x->db, x->ann, x->bob)); }
+static int c_remove(fx *x)
+{
+	return CHK(autolic_account_remove(x->db, x->ann, x->bob));
+}
 
 static int c_import(fx *x)
 {
 	size_t added;
 	return CHK(autolic_account_import(x->db, x->ann, x->team, "Fay Fern <fay@example.com>\n",
-	                              AUTOLIC_IMPORT_LIST, NULL, NULL, &added));
+	                                  AUTOLIC_IMPORT_LIST, NULL, NULL, &added));
 }
 
 static int c_account_iter(fx *x)
@@ -282,9 +293,11 @@ static int c_contract_updates(fx *x)
 {
 	int rc = CHK(autolic_contract_download_check(x->db, x->bob, x->contract, "autocad"));
 	if (!rc)
-		rc = CHK(autolic_contract_update_offer(x->db, x->ann, x->contract, "autocad", "u1", 1));
+		rc = CHK(
+		    autolic_contract_update_offer(x->db, x->ann, x->contract, "autocad", "u1", 1));
 	if (!rc)
-		rc = CHK(autolic_contract_update_check(x->db, x->bob, x->contract, "autocad", "u1"));
+		rc =
+		    CHK(autolic_contract_update_check(x->db, x->bob, x->contract, "autocad", "u1"));
 	if (!rc)
 		rc = CHK(autolic_contract_download_notify(x->db, x->contract, "autocad", "u1"));
 	return rc;
@@ -293,7 +306,8 @@ static int c_contract_updates(fx *x)
 static int c_contract_quantity(fx *x)
 {
 	uint32_t revoked;
-	return CHK(autolic_contract_set_quantity(x->db, x->ann, x->contract, "autocad", 1, &revoked));
+	return CHK(
+	    autolic_contract_set_quantity(x->db, x->ann, x->contract, "autocad", 1, &revoked));
 }
 
 static int c_contract_iters(fx *x)
@@ -494,10 +508,22 @@ static int report(fx *x, int kind, autolic_time at)
 	return CHK(autolic_flex_report(x->db, &r, &res));
 }
 
-static int c_report_launch_now(fx *x) { return report(x, AUTOLIC_FLEX_LAUNCH, x->at); }
-static int c_report_activity_now(fx *x) { return report(x, AUTOLIC_FLEX_ACTIVITY, x->at); }
-static int c_report_close_now(fx *x) { return report(x, AUTOLIC_FLEX_CLOSE, x->at); }
-static int c_report_activity_old(fx *x) { return report(x, AUTOLIC_FLEX_ACTIVITY, T_NOW + 60); }
+static int c_report_launch_now(fx *x)
+{
+	return report(x, AUTOLIC_FLEX_LAUNCH, x->at);
+}
+static int c_report_activity_now(fx *x)
+{
+	return report(x, AUTOLIC_FLEX_ACTIVITY, x->at);
+}
+static int c_report_close_now(fx *x)
+{
+	return report(x, AUTOLIC_FLEX_CLOSE, x->at);
+}
+static int c_report_activity_old(fx *x)
+{
+	return report(x, AUTOLIC_FLEX_ACTIVITY, T_NOW + 60);
+}
 
 static int c_flex_ledger(fx *x)
 {
@@ -583,7 +609,7 @@ static int c_ops_hub_create(fx *x)
 	if (!rc) {
 		INFO(autolic_ops_hub_info, AUTOLIC_OPS_HUB_INFO_VERSION);
 		T_OK(autolic_ops_hub_get(x->db, h, &v_));
-		assert_true(v_.trial_end > x->at); /* now + the trial, not wrapped */
+		assert_true(v_.trial_end > x->c.now); /* now + the trial, not wrapped */
 	}
 	return rc;
 }
@@ -658,7 +684,8 @@ static int c_ops_operators(fx *x)
 	autolic_id id;
 	int rc = CHK(autolic_ops_operator_add(x->db, x->ann, x->ops_hub, &os, &id));
 	if (!rc)
-		rc = CHK(autolic_ops_operator_from_user(x->db, x->ann, x->ops_hub, x->bob, "C1", &id));
+		rc = CHK(
+		    autolic_ops_operator_from_user(x->db, x->ann, x->ops_hub, x->bob, "C1", &id));
 	if (!rc)
 		rc = CHK(autolic_ops_operator_deactivate(x->db, x->ann, x->op));
 	if (!rc)
@@ -709,41 +736,90 @@ typedef struct {
 	int (*call)(fx *x);
 } clock_call;
 
-#define C(f) {#f, f}
+#define C(f)                                                                                       \
+	{                                                                                          \
+#f, f                                                                              \
+	}
 static const clock_call calls[] = {
-    C(c_register),        C(c_invite),           C(c_invite_text),       C(c_resend),
-    C(c_accept),          C(c_account_get),      C(c_account_find),      C(c_update),
-    C(c_remove),          C(c_import),           C(c_account_iter),      C(c_team_create),
-    C(c_team_get),        C(c_team_admin),       C(c_team_iter),         C(c_contract_buy),
-    C(c_contract_read),   C(c_contract_manage),  C(c_contract_renew),    C(c_contract_updates),
-    C(c_contract_quantity), C(c_contract_iters), C(c_seat_change),       C(c_seat_bulk),
-    C(c_seat_read),       C(c_flex_product),     C(c_flex_policy),       C(c_flex_team),
-    C(c_flex_buy_now),    C(c_flex_buy_at),      C(c_flex_expire),       C(c_flex_adjust),
-    C(c_flex_move),       C(c_flex_users),       C(c_flex_assign),       C(c_flex_trial),
-    C(c_report_launch_now), C(c_report_activity_now), C(c_report_close_now),
-    C(c_report_activity_old), C(c_flex_ledger),  C(c_flex_usage),        C(c_flex_csv),
-    C(c_hub),             C(c_app),              C(c_ops_hub_create),    C(c_ops_hub_read),
-    C(c_ops_hub_manage),  C(c_ops_admins),       C(c_ops_sub),           C(c_ops_users),
-    C(c_ops_operators),   C(c_ops_production),   C(c_ops_operator_read), C(c_ops_payment),
+    C(c_register),
+    C(c_invite),
+    C(c_invite_text),
+    C(c_resend),
+    C(c_accept),
+    C(c_account_get),
+    C(c_account_find),
+    C(c_update),
+    C(c_remove),
+    C(c_import),
+    C(c_account_iter),
+    C(c_team_create),
+    C(c_team_get),
+    C(c_team_admin),
+    C(c_team_iter),
+    C(c_contract_buy),
+    C(c_contract_read),
+    C(c_contract_manage),
+    C(c_contract_renew),
+    C(c_contract_updates),
+    C(c_contract_quantity),
+    C(c_contract_iters),
+    C(c_seat_change),
+    C(c_seat_bulk),
+    C(c_seat_read),
+    C(c_flex_product),
+    C(c_flex_policy),
+    C(c_flex_team),
+    C(c_flex_buy_now),
+    C(c_flex_buy_at),
+    C(c_flex_expire),
+    C(c_flex_adjust),
+    C(c_flex_move),
+    C(c_flex_users),
+    C(c_flex_assign),
+    C(c_flex_trial),
+    C(c_report_launch_now),
+    C(c_report_activity_now),
+    C(c_report_close_now),
+    C(c_report_activity_old),
+    C(c_flex_ledger),
+    C(c_flex_usage),
+    C(c_flex_csv),
+    C(c_hub),
+    C(c_app),
+    C(c_ops_hub_create),
+    C(c_ops_hub_read),
+    C(c_ops_hub_manage),
+    C(c_ops_admins),
+    C(c_ops_sub),
+    C(c_ops_users),
+    C(c_ops_operators),
+    C(c_ops_production),
+    C(c_ops_operator_read),
+    C(c_ops_payment),
 };
 
 static const autolic_time ends[] = {INT64_MIN, INT64_MIN + 1, INT64_MAX - 1, INT64_MAX};
 
-/* IN-3: each call at each end of the clock. */
+/* IN-3: each call at each end of the clock, and with an ordinary clock and
+ * its time arguments at each end. */
 static void test_every_call_at_the_ends(void **state)
 {
 	(void)state;
-	for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++)
-		for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
-			fx *x = make();
-			x->c.now = x->at = ends[e];
-			int rc = calls[i].call(x);
-			if (rc > 0 || (rc < 0 && !*autolic_errmsg()))
-				fail_msg("%s at %lld: %d without a message", calls[i].name,
-				         (long long)ends[e], rc);
-			autolic_db_close(x->db);
-			free(x);
-		}
+	/* the clock and the time arguments at the end, then the arguments alone */
+	for (int clock_too = 1; clock_too >= 0; clock_too--)
+		for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++)
+			for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+				fx *x = make();
+				x->at = ends[e];
+				x->c.now = clock_too ? ends[e] : T_NOW + 3600;
+				int rc = calls[i].call(x);
+				if (rc > 0 || (rc < 0 && !*autolic_errmsg()))
+					fail_msg("%s at %lld (clock %lld): %d without a message",
+					         calls[i].name, (long long)ends[e],
+					         (long long)x->c.now, rc);
+				autolic_db_close(x->db);
+				free(x);
+			}
 }
 
 /* The calls themselves are sound: at an ordinary clock, each succeeds (so

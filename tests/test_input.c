@@ -217,18 +217,18 @@ static const text_field fields[] = {
 
 /* Each is refused by every field (embedded in otherwise good text). */
 static const char *const bad_text[] = {
-    "x\xff",                 /* a byte never in UTF-8 */
-    "x\xc3",                 /* a sequence cut short */
-    "x\x80y",                /* a stray continuation byte */
-    "x\xc0\xaf",             /* overlong '/' */
-    "x\xe0\x80\xaf",         /* overlong, three bytes */
-    "x\xed\xa0\x80",         /* a surrogate, U+D800 */
-    "x\xf4\x90\x80\x80",     /* above U+10FFFF */
-    "x\x1b[31m",             /* ESC, a terminal escape sequence */
-    "x\ty",                  /* tab */
-    "x\x7f",                 /* DEL */
-    "x\xc2\x9b" "31m",       /* C1: CSI */
-    "x\xc2\x85",             /* C1: NEL */
+    "x\xff",             /* a byte never in UTF-8 */
+    "x\xc3",             /* a sequence cut short */
+    "x\x80y",            /* a stray continuation byte */
+    "x\xc0\xaf",         /* overlong '/' */
+    "x\xe0\x80\xaf",     /* overlong, three bytes */
+    "x\xed\xa0\x80",     /* a surrogate, U+D800 */
+    "x\xf4\x90\x80\x80", /* above U+10FFFF */
+    "x\x1b[31m",         /* ESC, a terminal escape sequence */
+    "x\ty",              /* tab */
+    "x\x7f",             /* DEL */
+    "x\xc2\x9bm",        /* C1: CSI */
+    "x\xc2\x85",         /* C1: NEL */
 };
 
 /* IN-1: every field that stores text refuses each bad text with EINVAL, a
@@ -242,8 +242,8 @@ static void test_text_refused(void **state)
 			t_dump_store(&x->f.inner, &before);
 			int rc = fields[f].store(x, bad_text[b]);
 			if (rc != AUTOLIC_EINVAL)
-				fail_msg("%s (#%zu) with bad text #%zu: got %d (%s)", fields[f].field,
-				         f, b, rc, autolic_errmsg());
+				fail_msg("%s (#%zu) with bad text #%zu: got %d (%s)",
+				         fields[f].field, f, b, rc, autolic_errmsg());
 			const char *m = autolic_errmsg();
 			if (!strstr(m, "IN-1") || !strstr(m, fields[f].field))
 				fail_msg("%s (#%zu) with bad text #%zu: message '%s' does not name "
@@ -350,7 +350,8 @@ static void test_csv_neutralised(void **state)
 			         o.buf);
 		/* the library's own columns: team id and tokens stay bare numbers */
 		char tail[64];
-		snprintf(tail, sizeof tail, ",autocad,%llu,10,charged,", (unsigned long long)x->team);
+		snprintf(tail, sizeof tail, ",autocad,%llu,10,charged,",
+		         (unsigned long long)x->team);
 		if (!strstr(o.buf, tail))
 			fail_msg("no '%s' in\n%s", tail, o.buf);
 	}

@@ -6,9 +6,10 @@ int al_time_add(autolic_time a, int64_t b, autolic_time *out, const char *field)
 {
 	autolic_time r;
 	if (__builtin_add_overflow(a, b, &r))
-		return al_err(AUTOLIC_EINVAL,
-		              "IN-3: %s is out of range: %lld + %lld seconds does not fit in a time",
-		              field, (long long)a, (long long)b);
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "IN-3: %s is out of range: %lld + %lld seconds does not fit in a time", field,
+		    (long long)a, (long long)b);
 	*out = r;
 	return 0;
 }
