@@ -39,8 +39,8 @@ typedef enum autolic_account_state {
 typedef struct autolic_account_spec {
 	unsigned int version;   /**< ::AUTOLIC_ACCOUNT_SPEC_VERSION. */
 	const char *email;      /**< Required; compared case-insensitively, stored lower-case. */
-	const char *first_name; /**< UTF-8, may be NULL or empty. */
-	const char *last_name;  /**< UTF-8, may be NULL or empty. */
+	const char *first_name; /**< UTF-8 without control characters (IN-1), may be NULL or empty. */
+	const char *last_name;  /**< UTF-8 without control characters (IN-1), may be NULL or empty. */
 	const char *language;   /**< Language tag such as "en" or "fr-CH"; NULL for "en". */
 } autolic_account_spec;
 

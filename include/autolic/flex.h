@@ -115,7 +115,9 @@ typedef struct autolic_flex_product_info {
  * @param db the database.
  * @param code product code: 1..::AUTOLIC_FLEX_PRODUCT_MAX bytes of `[A-Za-z0-9._-]`,
  *        compared case-insensitively, stored in lower case (SEAM-1).
- * @param name display name, or NULL to keep the current one (the code for a new product).
+ * @param name display name: 0..::AUTOLIC_FLEX_NAME_MAX bytes of UTF-8 without control
+ *             characters (IN-1), or NULL to keep the current one (the code for a new
+ *             product).
  * @param rate tokens per 24-hour window; at least 1.
  * @return 0; ::AUTOLIC_EINVAL (NULL db, bad code, over-long name, rate below 1);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
@@ -286,7 +288,8 @@ AUTOLIC_EXTERN int autolic_flex_balance_at(autolic_db *db, autolic_id team, auto
 typedef struct autolic_flex_lot_spec {
 	unsigned int version; /**< ::AUTOLIC_FLEX_LOT_SPEC_VERSION. */
 	const char
-	    *subscription; /**< Token subscription ID: 1..::AUTOLIC_FLEX_SUBSCRIPTION_MAX bytes. */
+	    *subscription; /**< Token subscription ID: 1..::AUTOLIC_FLEX_SUBSCRIPTION_MAX bytes of UTF-8
+	                       without spaces or control characters (IN-1). */
 	int64_t quantity;  /**< Tokens bought; 1..::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 	autolic_time
 	    purchased; /**< Purchase time; 0 for the handle's clock time. Not in the future. */
@@ -521,8 +524,8 @@ AUTOLIC_EXTERN int autolic_flex_trial_add(autolic_db *db, autolic_id actor, auto
 typedef struct autolic_flex_report_spec {
 	unsigned int version; /**< ::AUTOLIC_FLEX_REPORT_SPEC_VERSION. */
 	int kind;             /**< An ::autolic_flex_report_kind. */
-	const char *key;   /**< FLEX-13 idempotency key: 1..::AUTOLIC_FLEX_KEY_MAX bytes, unique per
-	                      report. */
+	const char *key;   /**< FLEX-13 idempotency key: 1..::AUTOLIC_FLEX_KEY_MAX bytes of UTF-8
+	                      without control characters (IN-1), unique per report. */
 	autolic_time time; /**< When the host observed it; not after the handle's clock. */
 	autolic_id session;  /**< The session (ACTIVITY, IDLE, CLOSE); 0 for LAUNCH. */
 	const char *product; /**< LAUNCH: the product code, compared case-insensitively, stored in lower case (SEAM-1). */

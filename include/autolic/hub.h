@@ -49,7 +49,7 @@ typedef struct autolic_app_info {
  * @param db the database.
  * @param actor a team administrator (ROLE-7).
  * @param team the team.
- * @param name 1..::AUTOLIC_HUB_NAME_MAX bytes of UTF-8 without control characters.
+ * @param name 1..::AUTOLIC_HUB_NAME_MAX bytes of UTF-8 without control characters (IN-1).
  * @param[out] id the hub's id (may be NULL).
  * @return 0; ::AUTOLIC_EINVAL (NULL/empty/over-long name, actor or team 0);
  *         ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM (APS-3, ROLE-7);

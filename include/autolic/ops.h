@@ -75,7 +75,7 @@ typedef enum autolic_ops_reason {
 /** @brief A hub to create (OPS-1). */
 typedef struct autolic_ops_hub_spec {
 	unsigned int version;        /**< ::AUTOLIC_OPS_HUB_SPEC_VERSION. */
-	const char *name;            /**< Required, 1..::AUTOLIC_OPS_HUB_NAME_MAX bytes, no control characters. */
+	const char *name;            /**< Required, 1..::AUTOLIC_OPS_HUB_NAME_MAX bytes of UTF-8, no control characters (IN-1). */
 	autolic_id tenant;           /**< The tenant account; 0 to choose automatically (OPS-1). */
 	int64_t trial_period;        /**< Trial length in seconds, 1..366 days. */
 	uint64_t trial_operators;    /**< Licensed operators allowed active during the trial. */
@@ -156,7 +156,7 @@ typedef struct autolic_ops_licence_info {
 typedef struct autolic_ops_operator_spec {
 	unsigned int version; /**< ::AUTOLIC_OPS_OPERATOR_SPEC_VERSION. */
 	const char *number;   /**< Required, unique within the tenant; 1..::AUTOLIC_OPS_NUMBER_MAX of [A-Za-z0-9._-]. */
-	const char *name;     /**< Required, 1..::AUTOLIC_OPS_OPERATOR_NAME_MAX bytes, no control characters. */
+	const char *name;     /**< Required, 1..::AUTOLIC_OPS_OPERATOR_NAME_MAX bytes of UTF-8, no control characters (IN-1). */
 } autolic_ops_operator_spec;
 
 /** Current version of ::autolic_ops_operator_info. */
@@ -487,7 +487,7 @@ AUTOLIC_EXTERN int autolic_ops_operator_reactivate(autolic_db *db, autolic_id ac
  * @param db the database.
  * @param actor the tenant or a named admin (ROLE-7).
  * @param op the operator.
- * @param name the new person's name.
+ * @param name the new person's name, as in ::autolic_ops_operator_spec (IN-1).
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_ESTATE (OPS-3 operator);
  *         ::AUTOLIC_EPERM; ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
  * @par Thread-safety: safe (one transaction).

@@ -35,7 +35,7 @@ typedef enum autolic_team_role {
 /** @brief A team to create. */
 typedef struct autolic_team_spec {
 	unsigned int version; /**< ::AUTOLIC_TEAM_SPEC_VERSION. */
-	const char *name; /**< UTF-8, 1..::AUTOLIC_TEAM_NAME_MAX bytes, no control characters. */
+	const char *name; /**< UTF-8, 1..::AUTOLIC_TEAM_NAME_MAX bytes, no control characters (IN-1). */
 } autolic_team_spec;
 
 /** Current version of ::autolic_team_info. */
