@@ -64,4 +64,18 @@ valid_json 'd["accounts"][0]["first_name"] == "\ufffd\ufffd\ufffd\x01\x7f\ufffd\
 expect 0 autolic_admin account show ann@team.example
 no_control; has '\u0001\u007f'
 
+# IN-2: a user named like a formula is neutralised in the usage CSV
+u=(--as ulf@team.example)
+expect 0 autolic_admin "${a[@]}" contract buy cad=1
+expect 0 autolic_admin "${a[@]}" invite "Ulf User <ulf@team.example>" --team 1
+expect 0 autolic_admin "${u[@]}" account accept
+expect 0 autolic_admin "${u[@]}" account edit --first '=HYPERLINK("http://evil.example","x")' --last -2+3
+expect 0 autolic_flex product set sim 10 Simulation
+expect 0 autolic_flex --team 1 "${a[@]}" user assign ulf@team.example --products sim
+expect 0 autolic_flex --team 1 "${a[@]}" lot buy SUB-1 35
+expect 0 autolic_flex --team 1 "${u[@]}" launch sim
+expect 0 autolic_flex --team 1 usage --csv
+has $'"\'=HYPERLINK(""http://evil.example"",""x"")","\'-2+3",sim,1,10,charged,'
+lacks ',=HYPERLINK'
+
 done_ok
