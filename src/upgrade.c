@@ -17,8 +17,8 @@
  * Each level includes the ones below it.
  */
 #define LEVEL_PRODUCT_CODES 1u
-#define LEVEL_MEMBERS 2u
-#define LEVEL_NOW LEVEL_MEMBERS
+#define LEVEL_MEMBERS       2u
+#define LEVEL_NOW           LEVEL_MEMBERS
 
 typedef struct {
 	uint32_t level;      /* 0 when the record is absent */

@@ -58,8 +58,9 @@ static int member_everywhere(autolic_db *db, autolic_id team, autolic_id contrac
 	}
 	int in_role = role_of(db, team, account) != AUTOLIC_TEAM_NONE;
 	if (in_accounts != in_teams || in_accounts != in_role || in_accounts != in_contract)
-		fail_msg("account %llu: team accounts %d, its teams %d, role %d, contract members %d",
-		         (unsigned long long)account, in_accounts, in_teams, in_role, in_contract);
+		fail_msg(
+		    "account %llu: team accounts %d, its teams %d, role %d, contract members %d",
+		    (unsigned long long)account, in_accounts, in_teams, in_role, in_contract);
 	return in_accounts;
 }
 
@@ -180,9 +181,9 @@ static void flex_refused_assign_adds_no_member(void **state)
 	/* ROLE-6: not an administrator of the team */
 	T_UNCHANGED(&w.f, T_FAILS(AUTOLIC_EPERM, "FLEX-7",
 	                          assign(w.db, w.outsider, w.team, w.u1, NULL, 0, NULL)));
-	T_UNCHANGED(&w.f, T_FAILS(AUTOLIC_EPERM, "FLEX-7",
-	                          assign(w.db, w.u1, w.team, 0, "Rex Refused <rex@example.com>",
-	                                 0, NULL)));
+	T_UNCHANGED(
+	    &w.f, T_FAILS(AUTOLIC_EPERM, "FLEX-7",
+	                  assign(w.db, w.u1, w.team, 0, "Rex Refused <rex@example.com>", 0, NULL)));
 	/* an unknown product, after the account and before the membership */
 	autolic_flex_user_spec s = AUTOLIC_FLEX_USER_SPEC_INIT;
 	const char *nope[] = {"nope"};
@@ -228,7 +229,8 @@ static void flex_member_removed_by_admin(void **state)
 	assert_int_equal(role_of(w.db, other, w.u1), AUTOLIC_TEAM_USER);
 	T_OK(assign(w.db, w.admin, other, w.u1, NULL, 1, NULL));
 	/* a Flex user of a team the secondary administrator does not run: refused */
-	T_UNCHANGED(&w.f, T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_account_remove(w.db, w.sc, w.u1)));
+	T_UNCHANGED(&w.f,
+	            T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_account_remove(w.db, w.sc, w.u1)));
 	/* the primary runs both: the seat and both assignments go */
 	T_OK(autolic_account_remove(w.db, w.admin, w.u1));
 	assert_int_equal(flex_allowed(w.db, w.team, w.u1, "autocad"), 0);
@@ -240,7 +242,8 @@ static void flex_member_removed_by_admin(void **state)
 	assert_int_equal(sm.granted, 0);
 	/* invited again (ACCT-3), the person uses no token until assigned again */
 	autolic_id again = 0;
-	T_OK(autolic_account_invite_text(w.db, w.admin, w.team, "Una One <u1@example.com>", &again));
+	T_OK(
+	    autolic_account_invite_text(w.db, w.admin, w.team, "Una One <u1@example.com>", &again));
 	assert_int_equal(again, w.u1);
 	T_OK(autolic_account_accept(w.db, w.u1));
 	assert_int_equal(flex_allowed(w.db, w.team, w.u1, "autocad"), 0);

@@ -220,8 +220,9 @@ AUTOLIC_EXTERN int autolic_account_update(autolic_db *db, autolic_id actor, auto
  * stays reserved; adding the person again invites them again, with no seat
  * and no Flex access. The actor must administer every team the account
  * belongs to; someone granted a seat or assigned to a team's Flex tokens is
- * a member of that team (SEAM-3), so its administrators may remove them. A contract manager, software
- * coordinator or team primary administrator must hand that role over first.
+ * a member of that team (SEAM-3), so its administrators may remove them. A
+ * contract manager, software coordinator or team primary administrator must
+ * hand that role over first.
  * @param db the database.
  * @param actor an administrator of all the account's teams.
  * @param account the user to remove.
