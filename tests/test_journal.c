@@ -1263,6 +1263,79 @@ static void t_junk_damage_salvage(void **state)
 	assert_int_equal(count_fds(), fds);
 }
 
+/* A header whose generation or salt was changed, its checksum recomputed:
+ * the records after it no longer match it. That is damage, never a torn
+ * tail: the writable open refuses and leaves every byte in place, and a
+ * salvage open still reads the records. */
+static void t_header_edit_is_damage(void **state)
+{
+	(void)state;
+	int fds = count_fds();
+	char p[300];
+	path_of(p, sizeof p, "header_edit.journal");
+	for (int crash = 0; crash < 2; crash++) {
+		built b;
+		build_journal(p, 0x4EAD + (uint64_t)crash, 300, 32 * 1024, crash, &b);
+		for (int field = 16; field <= 24; field += 8) { /* generation, salt */
+			unsigned char *img = malloc(b.len);
+			memcpy(img, b.img, b.len);
+			img[field] ^= 0x01;
+			uint32_t c = al_crc32c(0, img, 60);
+			for (int i = 0; i < 4; i++)
+				img[60 + i] = (unsigned char)(c >> (8 * i));
+			write_whole(p, img, b.len);
+			autolic_storage st;
+			assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
+			const char *msg = storage_msg();
+			if (!strstr(msg, "another generation or salt"))
+				fail_msg("unexpected message '%s'", msg);
+			size_t now_len;
+			unsigned char *now = read_whole(p, &now_len);
+			assert_int_equal(now_len, b.len); /* same bytes: nothing cut */
+			assert_memory_equal(now, img, b.len);
+			free(now);
+			/* the replay entry point agrees, buffer and chunked */
+			al_journal_replay res;
+			dsink *d = calloc(1, sizeof *d);
+			al_journal_sink sink = {d_put, d_del, d_commit, d};
+			assert_int_equal(al_journal_replay_buffer(img, b.len, 0, "x", &sink, &res),
+			                 AUTOLIC_ECORRUPT);
+			assert_true(res.corrupt);
+			memset(d, 0, sizeof *d);
+			assert_int_equal(al_journal_replay_chunked(img, b.len, 4096, 1, "x", &sink, &res),
+			                 0);
+			assert_true(res.corrupt);
+			assert_int_equal(d->n, b.ntx); /* salvage delivers every commit */
+			free(d);
+			/* salvage: read-only, every committed record */
+			autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
+			o.flags = AUTOLIC_JOURNAL_READONLY_SALVAGE;
+			assert_int_equal(autolic_store_journal_open(&st, p, &o), 0);
+			assert_store_is(&st, &b.after[b.ntx]);
+			assert_int_equal(st.begin(st.ctx, 1), 0);
+			assert_int_equal(st.put(st.ctx, "w", 1, "1", 1), AUTOLIC_EREADONLY);
+			assert_int_equal(st.rollback(st.ctx), 0);
+			st.free(st.ctx);
+			now = read_whole(p, &now_len);
+			assert_int_equal(now_len, b.len);
+			assert_memory_equal(now, img, b.len);
+			free(now);
+			free(img);
+		}
+		/* a torn first transaction under the intact header stays a torn tail */
+		size_t cut = (size_t)(AL_JOURNAL_HEADER_SIZE + b.end[0]) / 2;
+		write_whole(p, b.img, cut);
+		autolic_storage st;
+		assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+		assert_store_is(&st, &b.after[0]);
+		st.free(st.ctx);
+		assert_int_equal(file_size(p), (off_t)AL_JOURNAL_HEADER_SIZE);
+		built_free(&b);
+	}
+	unlink(p);
+	assert_int_equal(count_fds(), fds);
+}
+
 static void t_compaction_auto_and_host(void **state)
 {
 	(void)state;
@@ -1931,6 +2004,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_lock_two_processes),
 	    cmocka_unit_test(t_sticky_after_failed_sync_or_write),
 	    cmocka_unit_test(t_junk_damage_salvage),
+	    cmocka_unit_test(t_header_edit_is_damage),
 	    cmocka_unit_test(t_compaction_auto_and_host),
 	    cmocka_unit_test(t_group_commit),
 	    cmocka_unit_test(t_fault_every_step),
