@@ -242,7 +242,7 @@ static int account_decode(al_rd *r, al_account_brief *b, autolic_account_info *f
 		al_skip_str(r, sizeof full->last_name);
 		al_skip_str(r, sizeof full->language);
 	}
-	b->state = al_dec_u8(r);
+	b->state = al_dec_enum(r, AUTOLIC_ACCOUNT_INVITED, AUTOLIC_ACCOUNT_REMOVED, "state");
 	b->created = al_dec_i64(r);
 	b->invitation_expires = al_dec_i64(r);
 	b->invited_by = al_dec_u64(r);

@@ -136,8 +136,10 @@ static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
 		r->start = al_dec_i64(&d);
 		r->end = al_dec_i64(&d);
 		r->created = al_dec_i64(&d);
-		r->auto_renew = al_dec_u8(&d);
+		r->auto_renew = al_dec_bool(&d, "auto-renew flag");
 		r->nproducts = al_dec_u32(&d);
+		al_rd_check(&d, r->nproducts >= 1 && r->nproducts <= AUTOLIC_CONTRACT_PRODUCTS_MAX,
+		            "product count", r->nproducts);
 		rc = al_rd_done(&d);
 	}
 	al_buf_free(&b);
@@ -225,7 +227,7 @@ static int role_bits_get(al_txn *t, autolic_id account, autolic_id contract, int
 	if (rc == AUTOLIC_ENOTFOUND)
 		rc = 0;
 	else if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_ACCOUNT_CONTRACT))) {
-		*bits = al_dec_u8(&d);
+		*bits = al_dec_enum(&d, CR_MANAGER, CR_MANAGER | CR_COORDINATOR, "role bits");
 		rc = al_rd_done(&d);
 	}
 	al_buf_free(&b);

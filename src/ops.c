@@ -157,9 +157,9 @@ static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 		h->created = al_dec_i64(&r);
 		h->trial_end = al_dec_i64(&r);
 		h->trial_operators = al_dec_u64(&r);
-		h->provisioned = al_dec_u8(&r);
+		h->provisioned = al_dec_bool(&r, "provisioned flag");
 		h->provisioned_at = al_dec_i64(&r);
-		h->late = al_dec_u8(&r);
+		h->late = al_dec_bool(&r, "late-payment flag");
 		h->due = al_dec_i64(&r);
 		h->active_licensed = al_dec_u64(&r);
 		h->active_users = al_dec_u64(&r);
@@ -195,7 +195,7 @@ static int sub_decode(const void *p, size_t len, sub_rec *s)
 		return rc;
 	s->number = al_dec_u64(&r);
 	s->tenant = al_dec_u64(&r);
-	s->kind = al_dec_u8(&r);
+	s->kind = al_dec_enum(&r, AUTOLIC_OPS_USER, AUTOLIC_OPS_SHOP_FLOOR, "licence kind");
 	s->quantity = al_dec_u32(&r);
 	s->start = al_dec_i64(&r);
 	s->end = al_dec_i64(&r);
@@ -266,7 +266,7 @@ static int user_decode(const void *p, size_t len, user_rec *u)
 	if (rc)
 		return rc;
 	u->account = al_dec_u64(&r);
-	u->active = al_dec_u8(&r);
+	u->active = al_dec_bool(&r, "active flag");
 	u->since = al_dec_i64(&r);
 	u->created = al_dec_i64(&r);
 	return al_rd_done(&r);
@@ -314,11 +314,12 @@ static int op_decode(const void *p, size_t len, op_rec *o)
 	al_dec_str(&r, o->number, sizeof o->number);
 	al_dec_str(&r, o->name, sizeof o->name);
 	o->user = al_dec_u64(&r);
-	o->active = al_dec_u8(&r);
-	o->reason = al_dec_u8(&r);
+	o->active = al_dec_bool(&r, "active flag");
+	o->reason = al_dec_enum(&r, AUTOLIC_OPS_REASON_NONE, AUTOLIC_OPS_REASON_LICENCES, "reason");
+	al_rd_check(&r, (o->active != 0) == (o->reason == AUTOLIC_OPS_REASON_NONE), "reason", o->reason);
 	o->created = al_dec_i64(&r);
 	o->deactivated = al_dec_i64(&r);
-	o->has_production = al_dec_u8(&r);
+	o->has_production = al_dec_bool(&r, "production flag");
 	o->last_production = al_dec_i64(&r);
 	o->production_count = al_dec_u64(&r);
 	return al_rd_done(&r);

@@ -33,5 +33,13 @@ int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product
  * codes that differ only in case on one contract keeps one seat, the earlier
  * grant; each count is the number of grants left under its code. */
 int al_seat_upgrade_codes(al_txn *t);
+/* The seat invariants of the whole store, for autolic_db_check(): each
+ * product's count equals its grants and every grant is in its holder's
+ * index (SEAT-1), no count exceeds its quantity (SEAT-2), no removed account
+ * holds a seat (SEAT-4). 0, or AUTOLIC_ECORRUPT naming the rule and the
+ * first record that breaks it. A seat holder outside the contract's team is
+ * not reported: a store of 1.0 may hold such seats (SEAM-3,
+ * docs/accounts-and-roles.md). */
+int al_seat_check(al_txn *t);
 
 #endif
