@@ -1309,3 +1309,44 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 	al_free(set.a, set.v);
 	return rc;
 }
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+static int count_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)key, (void)kl, (void)v, (void)vl;
+	++*(size_t *)arg;
+	return 0;
+}
+
+int al_account_check_all(al_txn *t)
+{
+	al_idlist ids;
+	al_key k;
+	size_t emails = 0;
+	al_idlist_init(&ids, t->a, 1);
+	al_key_init(&k, AL_K_ACCOUNT);
+	int rc = al_idlist_scan(t, &k, &ids);
+	autolic_account_info a;
+	for (size_t i = 0; !rc && i < ids.n; i++) {
+		autolic_id found = 0;
+		a.version = AUTOLIC_ACCOUNT_INFO_VERSION;
+		if ((rc = al_account_load(t, ids.v[i], &a)) != 0)
+			break;
+		rc = al_account_by_email(t, a.email, &found);
+		if (rc == AUTOLIC_ENOTFOUND || (!rc && found != a.id))
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "ACCT-1: account %llu has the email '%s', which the email index "
+			            "gives to %s %llu",
+			            (unsigned long long)a.id, a.email, found ? "account" : "no account",
+			            (unsigned long long)found);
+	}
+	al_key_init(&k, AL_K_ACCOUNT_EMAIL);
+	if (!rc)
+		rc = al_txn_scan_prefix(t, &k, count_cb, &emails);
+	if (!rc && emails != ids.n)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "ACCT-1: %zu accounts but %zu entries in the email index", ids.n, emails);
+	al_idlist_free(&ids);
+	return rc;
+}

@@ -2457,6 +2457,30 @@ static void enc_result(al_buf *b, const report_args *a)
 	al_enc_i64(b, r->ended_at);
 }
 
+/* The stored report and first result of an idempotency key (FLEX-13). */
+static int idem_decode(al_rd *r, report_args *f)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = al_dec_enum(r, AUTOLIC_FLEX_LAUNCH, AUTOLIC_FLEX_CLOSE, "report kind");
+	f->at = al_dec_i64(r);
+	f->session = al_dec_u64(r);
+	f->team = al_dec_u64(r);
+	f->account = al_dec_u64(r);
+	al_dec_str(r, f->product, sizeof f->product);
+	autolic_flex_result *res = &f->res;
+	res->session = al_dec_u64(r);
+	res->reason = al_dec_enum(r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
+	res->charged = al_dec_i64(r);
+	res->refunded = al_dec_i64(r);
+	res->windows = al_dec_u32(r);
+	res->window_start = al_dec_i64(r);
+	res->window_end = al_dec_i64(r);
+	res->ended = al_dec_bool(r, "ended flag");
+	res->end_code = (int)al_dec_i64(r);
+	res->ended_at = al_dec_i64(r);
+	return al_rd_done(r);
+}
+
 /* FLEX-13: a key seen before answers with its first result. */
 static int idem_check(al_txn *t, report_args *a, int *seen)
 {
@@ -2473,25 +2497,7 @@ static int idem_check(al_txn *t, report_args *a, int *seen)
 	}
 	if (!rc) {
 		report_args f;
-		memset(&f, 0, sizeof f);
-		f.kind = al_dec_enum(&r, AUTOLIC_FLEX_LAUNCH, AUTOLIC_FLEX_CLOSE, "report kind");
-		f.at = al_dec_i64(&r);
-		f.session = al_dec_u64(&r);
-		f.team = al_dec_u64(&r);
-		f.account = al_dec_u64(&r);
-		al_dec_str(&r, f.product, sizeof f.product);
-		autolic_flex_result *res = &f.res;
-		res->session = al_dec_u64(&r);
-		res->reason = al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
-		res->charged = al_dec_i64(&r);
-		res->refunded = al_dec_i64(&r);
-		res->windows = al_dec_u32(&r);
-		res->window_start = al_dec_i64(&r);
-		res->window_end = al_dec_i64(&r);
-		res->ended = al_dec_bool(&r, "ended flag");
-		res->end_code = (int)al_dec_i64(&r);
-		res->ended_at = al_dec_i64(&r);
-		rc = al_rd_done(&r);
+		rc = idem_decode(&r, &f);
 		if (!rc) {
 			*seen = 1;
 			if (f.kind != a->kind || f.at != a->at || f.session != a->session ||
@@ -2824,5 +2830,43 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		if (result && (rc == 0 || rc == AUTOLIC_EDUPLICATE))
 			*result = a->res;
 	}
+	return rc;
+}
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+typedef struct idem_scan {
+	al_flex_ids sessions; /* the sessions the stored results name */
+} idem_scan;
+
+static int idem_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)key, (void)kl;
+	idem_scan *is = arg;
+	al_rd r;
+	report_args f;
+	int rc = al_rec_open(&r, v, vl, AL_K_FLEX_IDEM);
+	if (!rc)
+		rc = idem_decode(&r, &f);
+	if (!rc && f.res.session)
+		rc = al_flex_ids_push(&is->sessions, f.res.session);
+	return rc;
+}
+
+int al_flex_idem_check_all(al_txn *t)
+{
+	idem_scan is = {{NULL, 0, 0, t->a}};
+	al_key k;
+	al_key_init(&k, AL_K_FLEX_IDEM);
+	int rc = al_txn_scan_prefix(t, &k, idem_cb, &is);
+	for (size_t i = 0; !rc && i < is.sessions.n; i++) {
+		sess_rec s;
+		rc = sess_load(t, is.sessions.v[i], &s);
+		if (rc == AUTOLIC_ENOTFOUND)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "FLEX-13: a stored report names session %llu, which does not exist",
+			            (unsigned long long)is.sessions.v[i]);
+	}
+	al_flex_ids_free(&is.sessions);
 	return rc;
 }

@@ -777,3 +777,20 @@ int autolic_flex_check(autolic_db *db, autolic_id team)
 	check_args a = {team};
 	return al_run(db, 0, check_fn, &a);
 }
+
+/* Every team with Flex state, as autolic_flex_check() checks one. */
+int al_flex_check_all(al_txn *t)
+{
+	al_flex_ids teams = {NULL, 0, 0, t->a};
+	al_key k;
+	al_key_init(&k, AL_K_FLEX_TEAM);
+	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &teams);
+	for (size_t i = 0; !rc && i < teams.n; i++) {
+		check_args a = {teams.v[i]};
+		rc = check_fn(t, &a);
+	}
+	al_flex_ids_free(&teams);
+	if (!rc)
+		rc = al_flex_idem_check_all(t);
+	return rc;
+}

@@ -2074,3 +2074,55 @@ int autolic_ops_payment_record(autolic_db *db, autolic_id actor, autolic_id hub)
 	pay_args a = {actor, hub, 0, 0};
 	return al_run(db, 1, pay_fn, &a);
 }
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+/* One hub: the counts of licences in use that its record keeps are the
+ * active users (OPS-2) and the active operators holding a shop-floor licence
+ * (OPS-2, OPS-4) that are stored. */
+static int check_hub(al_txn *t, autolic_id id)
+{
+	hub_rec h;
+	int rc = hub_load(t, id, &h);
+	if (rc)
+		return rc;
+	vec ops = {NULL, 0, 0, sizeof(op_rec), t->a};
+	vec users = {NULL, 0, 0, sizeof(user_rec), t->a};
+	al_key k;
+	rc = collect_ops(t, id, &ops);
+	key1(&k, AL_K_OPS_USER, id);
+	if (!rc)
+		rc = al_txn_scan_prefix(t, &k, collect_users_cb, &users);
+	uint64_t licensed = 0, active = 0;
+	for (size_t i = 0; !rc && i < ops.n; i++)
+		licensed += ((op_rec *)ops.v)[i].active && !((op_rec *)ops.v)[i].user;
+	for (size_t i = 0; !rc && i < users.n; i++)
+		active += ((user_rec *)users.v)[i].active != 0;
+	if (!rc && licensed != h.active_licensed)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "OPS-4: hub %llu counts %llu shop-floor licences in use, but %llu active "
+		            "operators hold one",
+		            (unsigned long long)id, (unsigned long long)h.active_licensed,
+		            (unsigned long long)licensed);
+	else if (!rc && active != h.active_users)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "OPS-2: hub %llu counts %llu user licences in use, but %llu users are "
+		            "active",
+		            (unsigned long long)id, (unsigned long long)h.active_users,
+		            (unsigned long long)active);
+	vec_free(&ops);
+	vec_free(&users);
+	return rc;
+}
+
+int al_ops_check_all(al_txn *t)
+{
+	vec ids = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_key k;
+	al_key_init(&k, AL_K_OPS_HUB);
+	int rc = al_txn_scan_prefix(t, &k, collect_last_id_cb, &ids);
+	for (size_t i = 0; !rc && i < ids.n; i++)
+		rc = check_hub(t, ((autolic_id *)ids.v)[i]);
+	vec_free(&ids);
+	return rc;
+}

@@ -1,6 +1,12 @@
 #include "db_internal.h"
 #include "error.h"
 #include "upgrade.h"
+#include "account.h"
+#include "contract.h"
+#include "flex_internal.h"
+#include "ops.h"
+#include "seat.h"
+#include "team.h"
 
 #include <string.h>
 #include <time.h>
@@ -209,4 +215,35 @@ int autolic_db_rollback(autolic_db *db)
 	al_evq_clear(&q, &db->alloc);
 	al_free(&db->alloc, q.v);
 	return 0;
+}
+
+/* ---- the whole-store check ---- */
+
+/* Each noun checks its own invariants (al_<noun>_check_all); the order goes
+ * from the records others refer to towards those that refer to them, so the
+ * first problem reported is the most basic one. */
+static int check_fn(al_txn *t, void *arg)
+{
+	(void)arg;
+	int rc = al_account_check_all(t);
+	if (!rc)
+		rc = al_team_check_all(t);
+	if (!rc)
+		rc = al_contract_check_all(t);
+	if (!rc)
+		rc = al_seat_check(t);
+	if (!rc)
+		rc = al_flex_check_all(t);
+	if (!rc)
+		rc = al_ops_check_all(t);
+	return rc;
+}
+
+int autolic_db_check(autolic_db *db)
+{
+	if (!db) {
+		al_err_clear();
+		return al_err(AUTOLIC_EINVAL, "autolic_db_check: db is NULL");
+	}
+	return al_run(db, 0, check_fn, NULL);
 }
