@@ -1843,7 +1843,42 @@ static uint64_t read_n(autolic_storage *st)
 	return n;
 }
 
-static void kill_child(const char *p, int ackfd)
+/* The library's records beside the raw keys: a contract of one team whose
+ * seat the child grants and revokes between its raw commits, so that every
+ * recovery also holds records autolic_db_check() can judge. */
+#define KILL_MANAGER "kill.manager@example.com"
+#define KILL_USER    "kill.user@example.com"
+
+static autolic_db *kill_db(autolic_storage *st)
+{
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	o.storage = st;
+	autolic_db *db = NULL;
+	return autolic_db_open(&db, &o) == 0 ? db : NULL;
+}
+
+static void kill_setup(const char *p, autolic_id *contract, autolic_id *manager, autolic_id *user)
+{
+	autolic_storage st;
+	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+	autolic_db *db = kill_db(&st);
+	assert_non_null(db);
+	*manager = t_register(db, KILL_MANAGER, "Kim", "Manager");
+	*user = t_register(db, KILL_USER, "Kai", "User");
+	autolic_contract_product_spec ps = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
+	ps.product = "cad";
+	ps.quantity = 1;
+	autolic_contract_spec cs = AUTOLIC_CONTRACT_SPEC_INIT;
+	cs.products = &ps;
+	cs.nproducts = 1;
+	cs.start = autolic_db_now(db) - 86400;
+	cs.end = cs.start + 3650 * 86400LL;
+	assert_int_equal(autolic_contract_buy(db, *manager, &cs, contract), 0);
+	autolic_db_close(db);
+}
+
+static void kill_child(const char *p, int ackfd, autolic_id contract, autolic_id manager,
+                       autolic_id user)
 {
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	o.compact_min_bytes = 8192;
@@ -1851,16 +1886,24 @@ static void kill_child(const char *p, int ackfd)
 	autolic_storage st;
 	if (autolic_store_journal_open(&st, p, &o) != 0)
 		_exit(3);
-	if (st.begin(st.ctx, 0) != 0)
+	autolic_storage raw = st; /* the handle owns it; raw commits go between its calls */
+	autolic_db *db = kill_db(&st);
+	if (!db)
+		_exit(7);
+	if (raw.begin(raw.ctx, 0) != 0)
 		_exit(4);
-	uint64_t i = read_n(&st);
-	st.rollback(st.ctx);
+	uint64_t i = read_n(&raw);
+	raw.rollback(raw.ctx);
 	for (;;) {
 		i++;
-		if (kill_child_txn(&st, i) != 0)
+		if (kill_child_txn(&raw, i) != 0)
 			_exit(5);
 		if (write(ackfd, &i, sizeof i) != (ssize_t)sizeof i)
 			_exit(6);
+		int rc = i % 2 ? autolic_seat_grant(db, manager, contract, "cad", user)
+		               : autolic_seat_revoke(db, manager, contract, "cad", user);
+		if (rc == AUTOLIC_ESTORAGE || rc == AUTOLIC_ECORRUPT || rc == AUTOLIC_ENOMEM)
+			_exit(8);
 	}
 }
 
@@ -1900,6 +1943,8 @@ static void t_sigkill_random(void **state)
 	uint64_t rng = (uint64_t)time(NULL) | 1;
 	uint64_t seed0 = rng;
 	uint64_t max_acked = 0;
+	autolic_id contract, manager, user;
+	kill_setup(p, &contract, &manager, &user);
 	double t0 = now_s();
 	for (int it = 0; it < kills; it++) {
 		int pp[2];
@@ -1908,7 +1953,7 @@ static void t_sigkill_random(void **state)
 		assert_true(pid >= 0);
 		if (pid == 0) {
 			close(pp[0]);
-			kill_child(p, pp[1]);
+			kill_child(p, pp[1], contract, manager, user);
 		}
 		close(pp[1]);
 		/* a random point: during open and replay, commits, compactions */
@@ -1950,7 +1995,15 @@ static void t_sigkill_random(void **state)
 			fail_msg("kill %d (seed %llu): %s at commit %llu", it,
 			         (unsigned long long)seed0, why, (unsigned long long)n);
 		st.rollback(st.ctx);
-		st.free(st.ctx);
+		/* the library's records of the recovered state keep their invariants */
+		autolic_db *db = kill_db(&st);
+		if (!db)
+			fail_msg("kill %d: autolic_db_open: %s", it, autolic_errmsg());
+		rc = autolic_db_check(db);
+		if (rc)
+			fail_msg("kill %d (seed %llu): autolic_db_check: %d %s", it,
+			         (unsigned long long)seed0, rc, autolic_errmsg());
+		autolic_db_close(db);
 	}
 	print_message("SIGKILL: %d kills, %llu commits acknowledged and all found, %.1f s "
 	              "(seed %llu)\n",
