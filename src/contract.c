@@ -184,6 +184,9 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 		al_dec_str(&d, p->product, sizeof p->product);
 		p->quantity = al_dec_u32(&d);
 		p->bought = al_dec_u32(&d);
+		/* ROLE-9: a quantity is only ever lowered from what was bought */
+		al_rd_check(&d, p->quantity <= p->bought, "quantity (above the seats bought)",
+		            p->quantity);
 		al_dec_str(&d, p->serial, sizeof p->serial);
 		rc = al_rd_done(&d);
 	}

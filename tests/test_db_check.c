@@ -349,7 +349,8 @@ static void test_ledger_type(void **state)
 	}
 }
 
-/* Flags and enums of other records: an account state, an operator flag. */
+/* Flags, enums and quantities of other records: an account state, an
+ * operator flag, a contract product's quantity, a seat's origin. */
 static void test_other_enums(void **state)
 {
 	(void)state;
@@ -361,6 +362,9 @@ static void test_other_enums(void **state)
 	} cases[] = {
 	    {AL_K_ACCOUNT, -25, 9, "invalid state (9)"},        /* state before 3 x 8 bytes */
 	    {AL_K_OPS_OPERATOR, -35, 2, "invalid active flag (2)"}, /* see op_store */
+	    /* 'cad' (2 + 3 bytes) then quantity: above the 3 seats bought (ROLE-9) */
+	    {AL_K_CONTRACT_PRODUCT, 7, 9, "quantity (above the seats bought) (9)"},
+	    {AL_K_SEAT, -1, 4, "invalid origin (4)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		world w;
