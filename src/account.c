@@ -1335,18 +1335,20 @@ int al_account_check_all(al_txn *t)
 			break;
 		rc = al_account_by_email(t, a.email, &found);
 		if (rc == AUTOLIC_ENOTFOUND || (!rc && found != a.id))
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "ACCT-1: account %llu has the email '%s', which the email index "
-			            "gives to %s %llu",
-			            (unsigned long long)a.id, a.email, found ? "account" : "no account",
-			            (unsigned long long)found);
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "ACCT-1: account %llu has the email '%s', which the email index "
+			           "gives to %s %llu",
+			           (unsigned long long)a.id, a.email,
+			           found ? "account" : "no account", (unsigned long long)found);
 	}
 	al_key_init(&k, AL_K_ACCOUNT_EMAIL);
 	if (!rc)
 		rc = al_txn_scan_prefix(t, &k, count_cb, &emails);
 	if (!rc && emails != ids.n)
 		rc = al_err(AUTOLIC_ECORRUPT,
-		            "ACCT-1: %zu accounts but %zu entries in the email index", ids.n, emails);
+		            "ACCT-1: %zu accounts but %zu entries in the email index", ids.n,
+		            emails);
 	al_idlist_free(&ids);
 	return rc;
 }

@@ -1576,17 +1576,18 @@ int al_contract_check_all(al_txn *t)
 			continue;
 		rc = al_contract_load_rec(t, contracts.v[i], &r);
 		if (rc == AUTOLIC_ENOTFOUND)
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "ROLE-2: account %llu holds a role on contract %llu, which does "
-			            "not exist",
-			            (unsigned long long)accounts.v[i],
-			            (unsigned long long)contracts.v[i]);
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "ROLE-2: account %llu holds a role on contract %llu, which does "
+			    "not exist",
+			    (unsigned long long)accounts.v[i], (unsigned long long)contracts.v[i]);
 		else if (!rc && r.manager != accounts.v[i])
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "ROLE-2: contract %s has two managers: account %llu and account "
-			            "%llu",
-			            r.number, (unsigned long long)r.manager,
-			            (unsigned long long)accounts.v[i]);
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "ROLE-2: contract %s has two managers: account %llu and account "
+			           "%llu",
+			           r.number, (unsigned long long)r.manager,
+			           (unsigned long long)accounts.v[i]);
 	}
 	al_idlist_free(&ids);
 	al_idlist_free(&accounts);

@@ -1874,7 +1874,8 @@ static int win_decode(al_txn *t, const void *val, size_t vlen, win_rec *w, int d
 	w->opener_launch = al_dec_i64(&r);
 	w->rate = al_dec_i64(&r);
 	w->tokens = al_dec_i64(&r);
-	w->reason = al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
+	w->reason =
+	    al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
 	if (draws) {
 		rc = al_flex_dec_draws(&r, t->a, &w->draws, &w->n);
 	} else {
@@ -2469,7 +2470,8 @@ static int idem_decode(al_rd *r, report_args *f)
 	al_dec_str(r, f->product, sizeof f->product);
 	autolic_flex_result *res = &f->res;
 	res->session = al_dec_u64(r);
-	res->reason = al_dec_enum(r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
+	res->reason =
+	    al_dec_enum(r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
 	res->charged = al_dec_i64(r);
 	res->refunded = al_dec_i64(r);
 	res->windows = al_dec_u32(r);
@@ -2863,9 +2865,10 @@ int al_flex_idem_check_all(al_txn *t)
 		sess_rec s;
 		rc = sess_load(t, is.sessions.v[i], &s);
 		if (rc == AUTOLIC_ENOTFOUND)
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "FLEX-13: a stored report names session %llu, which does not exist",
-			            (unsigned long long)is.sessions.v[i]);
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "FLEX-13: a stored report names session %llu, which does not exist",
+			    (unsigned long long)is.sessions.v[i]);
 	}
 	al_flex_ids_free(&is.sessions);
 	return rc;

@@ -329,7 +329,8 @@ static int usage_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	al_dec_str(&r, row->product, sizeof row->product);
 	row->day_end = al_dec_i64(&r);
 	row->tokens = al_dec_i64(&r);
-	row->reason = al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
+	row->reason =
+	    al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
 	al_flex_draw *d;
 	size_t n;
 	if ((rc = al_flex_dec_draws(&r, &it->a, &d, &n)) != 0)

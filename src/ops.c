@@ -316,7 +316,8 @@ static int op_decode(const void *p, size_t len, op_rec *o)
 	o->user = al_dec_u64(&r);
 	o->active = al_dec_bool(&r, "active flag");
 	o->reason = al_dec_enum(&r, AUTOLIC_OPS_REASON_NONE, AUTOLIC_OPS_REASON_LICENCES, "reason");
-	al_rd_check(&r, (o->active != 0) == (o->reason == AUTOLIC_OPS_REASON_NONE), "reason", o->reason);
+	al_rd_check(&r, (o->active != 0) == (o->reason == AUTOLIC_OPS_REASON_NONE), "reason",
+	            o->reason);
 	o->created = al_dec_i64(&r);
 	o->deactivated = al_dec_i64(&r);
 	o->has_production = al_dec_bool(&r, "production flag");
@@ -2099,11 +2100,12 @@ static int check_hub(al_txn *t, autolic_id id)
 	for (size_t i = 0; !rc && i < users.n; i++)
 		active += ((user_rec *)users.v)[i].active != 0;
 	if (!rc && licensed != h.active_licensed)
-		rc = al_err(AUTOLIC_ECORRUPT,
-		            "OPS-4: hub %llu counts %llu shop-floor licences in use, but %llu active "
-		            "operators hold one",
-		            (unsigned long long)id, (unsigned long long)h.active_licensed,
-		            (unsigned long long)licensed);
+		rc = al_err(
+		    AUTOLIC_ECORRUPT,
+		    "OPS-4: hub %llu counts %llu shop-floor licences in use, but %llu active "
+		    "operators hold one",
+		    (unsigned long long)id, (unsigned long long)h.active_licensed,
+		    (unsigned long long)licensed);
 	else if (!rc && active != h.active_users)
 		rc = al_err(AUTOLIC_ECORRUPT,
 		            "OPS-2: hub %llu counts %llu user licences in use, but %llu users are "

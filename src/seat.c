@@ -140,7 +140,8 @@ static int grant_decode(const void *v, size_t vl, seat_row *r)
 	r->gid = al_dec_u64(&d);
 	r->at = al_dec_i64(&d);
 	r->by = al_dec_u64(&d);
-	r->origin = al_dec_enum(&d, AUTOLIC_SEAT_ORIGIN_GRANT, AUTOLIC_SEAT_ORIGIN_IMPORT, "origin");
+	r->origin =
+	    al_dec_enum(&d, AUTOLIC_SEAT_ORIGIN_GRANT, AUTOLIC_SEAT_ORIGIN_IMPORT, "origin");
 	return al_rd_done(&d);
 }
 
@@ -1421,7 +1422,7 @@ int al_seat_check(al_txn *t)
 	/* SEAT-1: grants and counts, both in (contract, product) key order */
 	size_t i = 0, j = 0;
 	while (!rc && (i < seats.n || j < counts.n)) {
-		int c = i == seats.n   ? 1
+		int c = i == seats.n    ? 1
 		        : j == counts.n ? -1
 		                        : row_group_cmp(&seats.v[i], &counts.v[j]);
 		const seat_row *g = c <= 0 ? &seats.v[i] : &counts.v[j];
@@ -1430,11 +1431,12 @@ int al_seat_check(al_txn *t)
 			i++, n++;
 		uint64_t counted = c >= 0 ? counts.v[j++].gid : 0;
 		if (n != counted)
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "SEAT-1: product '%s' on contract %llu counts %llu seats granted "
-			            "but holds %llu grants",
-			            g->product, (unsigned long long)g->contract,
-			            (unsigned long long)counted, (unsigned long long)n);
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "SEAT-1: product '%s' on contract %llu counts %llu seats granted "
+			    "but holds %llu grants",
+			    g->product, (unsigned long long)g->contract,
+			    (unsigned long long)counted, (unsigned long long)n);
 	}
 	/* SEAT-2: never more than bought (a product that left its contract
 	 * keeps its grants against no quantity, see the contract summary) */
@@ -1452,8 +1454,8 @@ int al_seat_check(al_txn *t)
 	 * SEAT-4: no grant is held by a removed account */
 	if (!rc && index.n != seats.n)
 		rc = al_err(AUTOLIC_ECORRUPT,
-		            "SEAT-1: %zu grants but %zu entries in the accounts' seat index", seats.n,
-		            index.n);
+		            "SEAT-1: %zu grants but %zu entries in the accounts' seat index",
+		            seats.n, index.n);
 	for (i = 0; !rc && i < seats.n; i++) {
 		const seat_row *s = &seats.v[i];
 		acct_key(&k, s->user, s->contract, s->product);
@@ -1468,11 +1470,12 @@ int al_seat_check(al_txn *t)
 			            (unsigned long long)s->user, s->product,
 			            (unsigned long long)s->contract);
 		else if ((rc = al_account_brief_load(t, s->user, &b)) == AUTOLIC_ENOTFOUND)
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "SEAT-1: a seat for '%s' on contract %llu is held by account %llu, "
-			            "which does not exist",
-			            s->product, (unsigned long long)s->contract,
-			            (unsigned long long)s->user);
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "SEAT-1: a seat for '%s' on contract %llu is held by account %llu, "
+			    "which does not exist",
+			    s->product, (unsigned long long)s->contract,
+			    (unsigned long long)s->user);
 		else if (!rc && b.state == AUTOLIC_ACCOUNT_REMOVED)
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "SEAT-4: removed account %llu still holds a seat for '%s' on "

@@ -583,11 +583,12 @@ static int check_team(al_txn *t, autolic_id id, al_idlist *members)
 			            (unsigned long long)a, (unsigned long long)id);
 	}
 	if (!rc && (primaries != 1 || !named))
-		rc = al_err(AUTOLIC_ECORRUPT,
-		            "ROLE-3: team %llu has %zu primary administrators, and its record names "
-		            "account %llu, %s",
-		            (unsigned long long)id, primaries, (unsigned long long)r.primary,
-		            named ? "one of them" : "which is not one");
+		rc =
+		    al_err(AUTOLIC_ECORRUPT,
+		           "ROLE-3: team %llu has %zu primary administrators, and its record names "
+		           "account %llu, %s",
+		           (unsigned long long)id, primaries, (unsigned long long)r.primary,
+		           named ? "one of them" : "which is not one");
 	return rc;
 }
 
@@ -615,9 +616,10 @@ int al_team_check_all(al_txn *t)
 		if (e < 0)
 			rc = e;
 		else if (!e)
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "SEAM-3: account %llu lists team %llu, which has no such member",
-			            (unsigned long long)accounts.v[i], (unsigned long long)of.v[i]);
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "SEAM-3: account %llu lists team %llu, which has no such member",
+			           (unsigned long long)accounts.v[i], (unsigned long long)of.v[i]);
 	}
 	al_idlist_free(&teams);
 	al_idlist_free(&members);

@@ -76,8 +76,8 @@ static void world_open(world *w)
 /* ---- raw access to the stored records ---- */
 
 typedef struct raw {
-	al_key k;               /* the record to change (found by prefix when `find`) */
-	int find;               /* take the first key under k instead */
+	al_key k;                           /* the record to change (found by prefix when `find`) */
+	int find;                           /* take the first key under k instead */
 	void (*edit)(al_buf *b, void *arg); /* NULL: delete the record */
 	void *arg;
 } raw;
@@ -152,8 +152,8 @@ static void expect_corrupt(world *w, const char *want)
 	int rc = autolic_db_check(w->x.db);
 	const char *msg = autolic_errmsg();
 	if (rc != AUTOLIC_ECORRUPT || !strstr(msg, want))
-		fail_msg("autolic_db_check: %d '%s', expected AUTOLIC_ECORRUPT naming '%s'", rc, msg,
-		         want);
+		fail_msg("autolic_db_check: %d '%s', expected AUTOLIC_ECORRUPT naming '%s'", rc,
+		         msg, want);
 }
 
 /* ---- tests ---- */
@@ -360,7 +360,7 @@ static void test_other_enums(void **state)
 		unsigned char v;
 		const char *want;
 	} cases[] = {
-	    {AL_K_ACCOUNT, -25, 9, "invalid state (9)"},        /* state before 3 x 8 bytes */
+	    {AL_K_ACCOUNT, -25, 9, "invalid state (9)"},            /* state before 3 x 8 bytes */
 	    {AL_K_OPS_OPERATOR, -35, 2, "invalid active flag (2)"}, /* see op_store */
 	    /* 'cad' (2 + 3 bytes) then quantity: above the 3 seats bought (ROLE-9) */
 	    {AL_K_CONTRACT_PRODUCT, 7, 9, "quantity (above the seats bought) (9)"},

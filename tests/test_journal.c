@@ -1285,7 +1285,8 @@ static void t_header_edit_is_damage(void **state)
 				img[60 + i] = (unsigned char)(c >> (8 * i));
 			write_whole(p, img, b.len);
 			autolic_storage st;
-			assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
+			assert_int_equal(autolic_store_journal_open(&st, p, NULL),
+			                 AUTOLIC_ECORRUPT);
 			const char *msg = storage_msg();
 			if (!strstr(msg, "another generation or salt"))
 				fail_msg("unexpected message '%s'", msg);
@@ -1302,8 +1303,8 @@ static void t_header_edit_is_damage(void **state)
 			                 AUTOLIC_ECORRUPT);
 			assert_true(res.corrupt);
 			memset(d, 0, sizeof *d);
-			assert_int_equal(al_journal_replay_chunked(img, b.len, 4096, 1, "x", &sink, &res),
-			                 0);
+			assert_int_equal(
+			    al_journal_replay_chunked(img, b.len, 4096, 1, "x", &sink, &res), 0);
 			assert_true(res.corrupt);
 			assert_int_equal(d->n, b.ntx); /* salvage delivers every commit */
 			free(d);

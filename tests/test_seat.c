@@ -1041,7 +1041,8 @@ static long fault_loop(op_fn op, int mode, int expected)
 		x->f.fail_at = 0;
 		x->al.fail_at = 0;
 		if (autolic_db_check(x->db) != 0)
-			fail_msg("fault %ld (mode %d): autolic_db_check: %s", n, mode, autolic_errmsg());
+			fail_msg("fault %ld (mode %d): autolic_db_check: %s", n, mode,
+			         autolic_errmsg());
 		if (!fired) {
 			if (rc != expected)
 				fail_msg("fault loop: no fault at %ld, got %d (%s)", n, rc, autolic_errmsg());

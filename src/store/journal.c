@@ -341,13 +341,14 @@ static uint32_t seed_of(const unsigned char *f, uint32_t n)
  * After damage at `x` that no later record vouches for: is `rest` (the image
  * from `x`) a whole transaction framed with other keys than the header's?
  * Its frames are walked by their lengths, all with the first one's tag, up
- * to the first commit record (sync marks may come before it); the seed recovered from that commit must
- * differ from the header's, check every record before it, count them and
- * carry the next sequence number. A crash tears the header's own records;
- * whole records of another generation or salt after the header mean that
- * the header no longer matches its records (it was changed): damage, never
- * a torn tail. On 1, *other holds the keys the records were written with and
- * *first_seq the sequence of their first commit.
+ * to the first commit record (sync marks may come before it); the seed
+ * recovered from that commit must differ from the header's, check every
+ * record before it, count them and carry the next sequence number. A crash
+ * tears the header's own records; whole records of another generation or
+ * salt after the header mean that the header no longer matches its records
+ * (it was changed): damage, never a torn tail. On 1, *other holds the keys
+ * the records were written with and *first_seq the sequence of their first
+ * commit.
  */
 static int foreign_records(const unsigned char *rest, size_t len, const gen_keys *k,
                            uint64_t last_seq, gen_keys *other, uint64_t *first_seq)
@@ -383,7 +384,8 @@ static int foreign_records(const unsigned char *rest, size_t len, const gen_keys
 		/* every record before the commit checks out under the recovered seed */
 		for (size_t q = 0; q < p;) {
 			uint32_t m = get32(rest + q + F_LEN);
-			if (get32(rest + q) != al_crc32c(other->seed, rest + q + F_LEN, FRAME - F_LEN + m))
+			if (get32(rest + q) !=
+			    al_crc32c(other->seed, rest + q + F_LEN, FRAME - F_LEN + m))
 				return 0;
 			q += FRAME + m;
 		}
