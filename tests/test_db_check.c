@@ -203,6 +203,23 @@ static void test_seat_count_damaged(void **state)
 	fx_close(&w.x);
 }
 
+/* Counts equal to the grants, but the product's quantity lowered raw below
+ * them (to 1 of the 3 bought, with 2 granted): SEAT-2. */
+static void test_seat_count_above_quantity(void **state)
+{
+	(void)state;
+	world w;
+	world_open(&w);
+	byte_at e = {7, 1}; /* 'cad' (2 + 3 bytes), then the quantity's low byte */
+	raw r = {.edit = set_byte, .arg = &e};
+	al_key_init(&r.k, AL_K_CONTRACT_PRODUCT);
+	al_key_u64(&r.k, w.c);
+	al_key_str(&r.k, "cad");
+	raw_apply(&w, &r);
+	expect_corrupt(&w, "SEAT-2");
+	fx_close(&w.x);
+}
+
 /* One grant less than the count says (its records deleted raw). */
 static void test_seat_grant_missing(void **state)
 {
@@ -350,7 +367,8 @@ static void test_ledger_type(void **state)
 }
 
 /* Flags, enums and quantities of other records: an account state, an
- * operator flag, a contract product's quantity, a seat's origin. */
+ * operator flag, a contract product's quantity, a seat's origin, a Flex
+ * team's flag, a session's state, a stored report's kind. */
 static void test_other_enums(void **state)
 {
 	(void)state;
@@ -365,6 +383,12 @@ static void test_other_enums(void **state)
 	    /* 'cad' (2 + 3 bytes) then quantity: above the 3 seats bought (ROLE-9) */
 	    {AL_K_CONTRACT_PRODUCT, 7, 9, "quantity (above the seats bought) (9)"},
 	    {AL_K_SEAT, -1, 4, "invalid origin (4)"},
+	    /* three i64 policy fields, then the low-balance flag */
+	    {AL_K_FLEX_TEAM, 26, 2, "invalid low-balance flag (2)"},
+	    /* three ids, then 'autocad' (2 + 7 bytes), then the state */
+	    {AL_K_FLEX_SESSION, 35, 9, "invalid state (9)"},
+	    /* the report kind comes first */
+	    {AL_K_FLEX_IDEM, 2, 0, "invalid report kind (0)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		world w;
@@ -383,6 +407,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_intact_store_passes),
 	    cmocka_unit_test(test_seat_count_damaged),
+	    cmocka_unit_test(test_seat_count_above_quantity),
 	    cmocka_unit_test(test_seat_grant_missing),
 	    cmocka_unit_test(test_role_damaged),
 	    cmocka_unit_test(test_second_manager),
