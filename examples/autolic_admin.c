@@ -65,6 +65,10 @@ static const char usage_text[] =
 	"  seat user EMAIL                     the seats a user holds\n"
 	"  seat import NUMBER FILE             lines \"email,product\": all or nothing, no notification\n"
 	"\n"
+	"Store\n"
+	"  check                               check the whole store against the library's invariants:\n"
+	"                                      prints ok, or the first problem and its rule (exit 6)\n"
+	"\n"
 	"Options\n"
 	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
 	"  --json          print the result as one JSON object\n"
@@ -1484,6 +1488,17 @@ static int cmd_seat(cli *c, const char *verb)
 
 /* ---------------------------------------------------------------- main */
 
+/* The whole store against the library's invariants (autolic_db_check):
+ * "ok", or the first problem, its rule named, and exit status 1. */
+static int cmd_check(cli *c)
+{
+	int rc = autolic_db_check(c->db);
+	if (rc)
+		return fail(rc, "check");
+	say("ok");
+	return 0;
+}
+
 /* Commands: name, whether they take a verb, whether they only read. */
 static const struct command {
 	const char *name;
@@ -1492,6 +1507,7 @@ static const struct command {
 	int (*run0)(cli *c);
 	const char *readonly_verbs; /* space-separated verbs that only read, "*" for all */
 } commands[] = {
+	{"check", 0, NULL, cmd_check, "*"},
 	{"register", 0, NULL, cmd_register, ""},
 	{"account", 1, cmd_account, NULL, "show list"},
 	{"invite", 0, NULL, cmd_invite, ""},

@@ -54,6 +54,10 @@ static const char usage_text[] =
 	"Reports (FLEX-11)\n"
 	"  usage [--from TIME] [--until TIME] [--csv]     days used per user and product\n"
 	"\n"
+	"Store\n"
+	"  check                               check the whole store against the library's invariants:\n"
+	"                                      prints ok, or the first problem and its rule (exit 6)\n"
+	"\n"
 	"Options\n"
 	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
 	"  --json          print the result as one JSON object\n"
@@ -1127,6 +1131,17 @@ static int cmd_usage(cli *c)
 
 /* ---------------------------------------------------------------- main */
 
+/* The whole store against the library's invariants (autolic_db_check):
+ * "ok", or the first problem, its rule named, and exit status 1. */
+static int cmd_check(cli *c)
+{
+	int rc = autolic_db_check(c->db);
+	if (rc)
+		return fail(rc, "check");
+	say("ok");
+	return 0;
+}
+
 /* Commands: name, whether they take a verb, whether they only read. */
 static const struct command {
 	const char *name;
@@ -1135,6 +1150,7 @@ static const struct command {
 	int (*run0)(cli *c);
 	const char *readonly_verbs; /* space-separated verbs that only read, "*" for all */
 } commands[] = {
+	{"check", 0, NULL, cmd_check, "*"},
 	{"product", 1, cmd_product, NULL, "show"},
 	{"lot", 1, cmd_lot, NULL, "show"},
 	{"balance", 0, NULL, cmd_balance, "*"},

@@ -204,7 +204,7 @@ static int account_decode(al_rd *r, al_account_brief *b, autolic_account_info *f
 		al_skip_str(r, sizeof full->last_name);
 		al_skip_str(r, sizeof full->language);
 	}
-	b->state = al_dec_u8(r);
+	b->state = al_dec_enum(r, AUTOLIC_ACCOUNT_INVITED, AUTOLIC_ACCOUNT_REMOVED, "state");
 	b->created = al_dec_i64(r);
 	b->invitation_expires = al_dec_i64(r);
 	b->invited_by = al_dec_u64(r);
@@ -1280,5 +1280,48 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 		*added = ia.added;
 	al_free(set.a, bad);
 	al_free(set.a, set.v);
+	return rc;
+}
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+static int count_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)key, (void)kl, (void)v, (void)vl;
+	++*(size_t *)arg;
+	return 0;
+}
+
+int al_account_check_all(al_txn *t)
+{
+	al_idlist ids;
+	al_key k;
+	size_t emails = 0;
+	al_idlist_init(&ids, t->a, 1);
+	al_key_init(&k, AL_K_ACCOUNT);
+	int rc = al_idlist_scan(t, &k, &ids);
+	autolic_account_info a;
+	for (size_t i = 0; !rc && i < ids.n; i++) {
+		autolic_id found = 0;
+		a.version = AUTOLIC_ACCOUNT_INFO_VERSION;
+		if ((rc = al_account_load(t, ids.v[i], &a)) != 0)
+			break;
+		rc = al_account_by_email(t, a.email, &found);
+		if (rc == AUTOLIC_ENOTFOUND || (!rc && found != a.id))
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "ACCT-1: account %llu has the email '%s', which the email index "
+			           "gives to %s %llu",
+			           (unsigned long long)a.id, a.email,
+			           found ? "account" : "no account", (unsigned long long)found);
+	}
+	al_key_init(&k, AL_K_ACCOUNT_EMAIL);
+	if (!rc)
+		rc = al_txn_scan_prefix(t, &k, count_cb, &emails);
+	if (!rc && emails != ids.n)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "ACCT-1: %zu accounts but %zu entries in the email index", ids.n,
+		            emails);
+	al_idlist_free(&ids);
 	return rc;
 }

@@ -40,4 +40,9 @@ int al_account_invite(al_txn *t, const char *email, const char *first, const cha
                       const char *language, autolic_id invited_by, int quiet, autolic_id *id,
                       int *invited);
 
+/* The account invariants of the whole store, for autolic_db_check(): every
+ * account record decodes and the email index gives each account's email to
+ * that account, and holds nothing else (ACCT-1). 0, or AUTOLIC_ECORRUPT. */
+int al_account_check_all(al_txn *t);
+
 #endif

@@ -131,8 +131,10 @@ static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
 		r->start = al_dec_i64(&d);
 		r->end = al_dec_i64(&d);
 		r->created = al_dec_i64(&d);
-		r->auto_renew = al_dec_u8(&d);
+		r->auto_renew = al_dec_bool(&d, "auto-renew flag");
 		r->nproducts = al_dec_u32(&d);
+		al_rd_check(&d, r->nproducts >= 1 && r->nproducts <= AUTOLIC_CONTRACT_PRODUCTS_MAX,
+		            "product count", r->nproducts);
 		rc = al_rd_done(&d);
 	}
 	al_buf_free(&b);
@@ -177,6 +179,9 @@ static int product_load(al_txn *t, autolic_id contract, const char *product, pro
 		al_dec_str(&d, p->product, sizeof p->product);
 		p->quantity = al_dec_u32(&d);
 		p->bought = al_dec_u32(&d);
+		/* ROLE-9: a quantity is only ever lowered from what was bought */
+		al_rd_check(&d, p->quantity <= p->bought, "quantity (above the seats bought)",
+		            p->quantity);
 		al_dec_str(&d, p->serial, sizeof p->serial);
 		rc = al_rd_done(&d);
 	}
@@ -220,7 +225,7 @@ static int role_bits_get(al_txn *t, autolic_id account, autolic_id contract, int
 	if (rc == AUTOLIC_ENOTFOUND)
 		rc = 0;
 	else if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_ACCOUNT_CONTRACT))) {
-		*bits = al_dec_u8(&d);
+		*bits = al_dec_enum(&d, CR_MANAGER, CR_MANAGER | CR_COORDINATOR, "role bits");
 		rc = al_rd_done(&d);
 	}
 	al_buf_free(&b);
@@ -1501,5 +1506,88 @@ int al_contract_upgrade_codes(al_txn *t)
 	for (size_t i = 0; !rc && i < oc.n; i++)
 		rc = upgrade_offer(t, &oc.v[i]);
 	al_free(t->a, oc.v);
+	return rc;
+}
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+/* One contract: its team exists and lists it; its manager holds the manager
+ * bit of the role index (ROLE-2) and is a member of the team (SEAM-2). */
+static int check_contract(al_txn *t, autolic_id id)
+{
+	contract_rec r;
+	int rc = al_contract_load_rec(t, id, &r);
+	if (rc)
+		return rc;
+	al_key k;
+	al_key_init(&k, AL_K_TEAM_CONTRACT);
+	al_key_u64(&k, r.team);
+	al_key_u64(&k, id);
+	int e = al_txn_exists(t, &k);
+	if (e < 0)
+		return e;
+	if (!e)
+		return al_err(AUTOLIC_ECORRUPT,
+		              "APS-1: contract %s is missing from the contracts of team %llu",
+		              r.number, (unsigned long long)r.team);
+	int bits, role;
+	if ((rc = role_bits_get(t, r.manager, id, &bits)) != 0)
+		return rc;
+	if (!(bits & CR_MANAGER))
+		return al_err(AUTOLIC_ECORRUPT,
+		              "ROLE-2: contract %s names account %llu as its manager, whose roles "
+		              "do not include it",
+		              r.number, (unsigned long long)r.manager);
+	if ((rc = al_team_role(t, r.team, r.manager, &role)) != 0)
+		return rc;
+	if (role == AL_ROLE_NONE)
+		return al_err(AUTOLIC_ECORRUPT,
+		              "SEAM-2: the manager %llu of contract %s is not a member of its team "
+		              "%llu",
+		              (unsigned long long)r.manager, r.number, (unsigned long long)r.team);
+	return 0;
+}
+
+int al_contract_check_all(al_txn *t)
+{
+	al_idlist ids, accounts, contracts;
+	al_key k;
+	al_idlist_init(&ids, t->a, 1);
+	al_idlist_init(&accounts, t->a, 1);
+	al_idlist_init(&contracts, t->a, 9);
+	al_key_init(&k, AL_K_CONTRACT);
+	int rc = al_idlist_scan(t, &k, &ids);
+	for (size_t i = 0; !rc && i < ids.n; i++)
+		rc = check_contract(t, ids.v[i]);
+	/* ROLE-2: exactly one manager: no other account holds the manager bit */
+	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
+	if (!rc)
+		rc = al_idlist_scan(t, &k, &accounts);
+	if (!rc)
+		rc = al_idlist_scan(t, &k, &contracts);
+	for (size_t i = 0; !rc && i < accounts.n && i < contracts.n; i++) {
+		int bits;
+		contract_rec r;
+		if ((rc = role_bits_get(t, accounts.v[i], contracts.v[i], &bits)) != 0 ||
+		    !(bits & CR_MANAGER))
+			continue;
+		rc = al_contract_load_rec(t, contracts.v[i], &r);
+		if (rc == AUTOLIC_ENOTFOUND)
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "ROLE-2: account %llu holds a role on contract %llu, which does "
+			    "not exist",
+			    (unsigned long long)accounts.v[i], (unsigned long long)contracts.v[i]);
+		else if (!rc && r.manager != accounts.v[i])
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "ROLE-2: contract %s has two managers: account %llu and account "
+			           "%llu",
+			           r.number, (unsigned long long)r.manager,
+			           (unsigned long long)accounts.v[i]);
+	}
+	al_idlist_free(&ids);
+	al_idlist_free(&accounts);
+	al_idlist_free(&contracts);
 	return rc;
 }

@@ -65,4 +65,12 @@ int al_contract_admin_any(al_txn *t, autolic_id account, autolic_id *contract);
  * on automatic renewal and has not ended. Called by the team's hand-over. */
 int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager);
 
+/* The contract invariants of the whole store, for autolic_db_check(): each
+ * contract is listed by its team (APS-1) and has exactly one manager, the one
+ * it names, holding the manager role (ROLE-2), who is a member of the team
+ * (SEAM-2). A manager who is not the team's primary administrator is not
+ * reported: a store of 1.0 may hold one until the team's next hand-over
+ * (docs/accounts-and-roles.md). 0, or AUTOLIC_ECORRUPT naming the rule. */
+int al_contract_check_all(al_txn *t);
+
 #endif

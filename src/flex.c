@@ -390,10 +390,8 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		tf->overage_limit = al_dec_i64(&r);
 		tf->low_threshold = al_dec_i64(&r);
 		tf->owed = al_dec_i64(&r);
-		tf->low = al_dec_u8(&r);
-		uint32_t n = al_dec_u32(&r);
-		if (n > AUTOLIC_FLEX_LIST_MAX)
-			n = AUTOLIC_FLEX_LIST_MAX + 1, r.bad = 1;
+		tf->low = al_dec_bool(&r, "low-balance flag");
+		uint32_t n = al_dec_count(&r, AUTOLIC_FLEX_LIST_MAX, 2, "default product count");
 		for (uint32_t i = 0; i < n && i < AUTOLIC_FLEX_LIST_MAX; i++)
 			al_dec_str(&r, tf->defaults[i], sizeof tf->defaults[i]);
 		tf->n_defaults = n <= AUTOLIC_FLEX_LIST_MAX ? n : 0;
@@ -513,7 +511,7 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->remaining = al_dec_i64(&r);
 		l->purchased = al_dec_i64(&r);
 		l->expires = al_dec_i64(&r);
-		l->expired = al_dec_u8(&r);
+		l->expired = al_dec_bool(&r, "expired flag");
 		l->forfeited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : 0;
 		l->forfeit_known = r.version >= AL_REC_V3;
 		rc = al_rd_done(&r);
@@ -651,7 +649,7 @@ int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t v
 		return rc;
 	e->team = al_key_get_u64(key, 1);
 	e->seq = al_key_get_u64(key, klen - 8);
-	e->type = al_dec_u8(&r);
+	e->type = al_dec_enum(&r, AUTOLIC_FLEX_PURCHASE, AUTOLIC_FLEX_ADJUST, "entry type");
 	e->time = al_dec_i64(&r);
 	e->recorded = al_dec_i64(&r);
 	e->lot = al_dec_u64(&r);
@@ -1442,11 +1440,9 @@ static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_USER, &b, &r, NULL);
 	if (!rc) {
-		u->all = al_dec_u8(&r);
+		u->all = al_dec_bool(&r, "all-products flag");
 		u->assigned = al_dec_i64(&r);
-		uint32_t n = al_dec_u32(&r);
-		if (n > AUTOLIC_FLEX_LIST_MAX)
-			n = 0, r.bad = 1;
+		uint32_t n = al_dec_count(&r, AUTOLIC_FLEX_LIST_MAX, 2, "product count");
 		for (uint32_t i = 0; i < n; i++)
 			al_dec_str(&r, u->products[i], sizeof u->products[i]);
 		u->n = n;
@@ -1901,11 +1897,11 @@ static void enc_draws(al_buf *b, const al_flex_draw *d, size_t n)
 
 int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n)
 {
-	uint32_t c = al_dec_u32(r);
+	uint32_t c = al_dec_count(r, UINT32_MAX, 16, "lot count");
 	*out = NULL;
 	*n = 0;
-	if (r->bad || c > r->len)
-		return al_err(AUTOLIC_ECORRUPT, "Flex record: bad list of lots");
+	if (r->bad)
+		return al_rd_done(r);
 	if (c) {
 		*out = al_calloc(a, c, sizeof(**out));
 		if (!*out)
@@ -1935,13 +1931,14 @@ static int win_decode(al_txn *t, const void *val, size_t vlen, win_rec *w, int d
 	w->opener_launch = al_dec_i64(&r);
 	w->rate = al_dec_i64(&r);
 	w->tokens = al_dec_i64(&r);
-	w->reason = al_dec_u8(&r);
+	w->reason =
+	    al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
 	if (draws) {
 		rc = al_flex_dec_draws(&r, t->a, &w->draws, &w->n);
 	} else {
-		uint32_t c = al_dec_u32(&r);
-		if (r.bad || c > (r.len - r.pos) / 16)
-			rc = al_err(AUTOLIC_ECORRUPT, "Flex record: bad list of lots");
+		uint32_t c = al_dec_count(&r, UINT32_MAX, 16, "lot count");
+		if (r.bad)
+			rc = al_rd_done(&r);
 		else
 			al_rd_take(&r, (size_t)c * 16);
 		w->draws = NULL;
@@ -2103,7 +2100,7 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 		s->team = al_dec_u64(&r);
 		s->account = al_dec_u64(&r);
 		al_dec_str(&r, s->product, sizeof s->product);
-		s->state = al_dec_u8(&r);
+		s->state = al_dec_enum(&r, AL_FS_NONE, AL_FS_ENDED, "state");
 		s->last = al_dec_i64(&r);
 		s->launch = al_dec_i64(&r);
 		s->own_start = al_dec_i64(&r);
@@ -2518,6 +2515,31 @@ static void enc_result(al_buf *b, const report_args *a)
 	al_enc_i64(b, r->ended_at);
 }
 
+/* The stored report and first result of an idempotency key (FLEX-13). */
+static int idem_decode(al_rd *r, report_args *f)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = al_dec_enum(r, AUTOLIC_FLEX_LAUNCH, AUTOLIC_FLEX_CLOSE, "report kind");
+	f->at = al_dec_i64(r);
+	f->session = al_dec_u64(r);
+	f->team = al_dec_u64(r);
+	f->account = al_dec_u64(r);
+	al_dec_str(r, f->product, sizeof f->product);
+	autolic_flex_result *res = &f->res;
+	res->session = al_dec_u64(r);
+	res->reason =
+	    al_dec_enum(r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
+	res->charged = al_dec_i64(r);
+	res->refunded = al_dec_i64(r);
+	res->windows = al_dec_u32(r);
+	res->window_start = al_dec_i64(r);
+	res->window_end = al_dec_i64(r);
+	res->ended = al_dec_bool(r, "ended flag");
+	res->end_code = (int)al_dec_i64(r);
+	res->ended_at = al_dec_i64(r);
+	return al_rd_done(r);
+}
+
 /* FLEX-13: a key seen before answers with its first result. */
 static int idem_check(al_txn *t, report_args *a, int *seen)
 {
@@ -2534,25 +2556,7 @@ static int idem_check(al_txn *t, report_args *a, int *seen)
 	}
 	if (!rc) {
 		report_args f;
-		memset(&f, 0, sizeof f);
-		f.kind = al_dec_u8(&r);
-		f.at = al_dec_i64(&r);
-		f.session = al_dec_u64(&r);
-		f.team = al_dec_u64(&r);
-		f.account = al_dec_u64(&r);
-		al_dec_str(&r, f.product, sizeof f.product);
-		autolic_flex_result *res = &f.res;
-		res->session = al_dec_u64(&r);
-		res->reason = al_dec_u8(&r);
-		res->charged = al_dec_i64(&r);
-		res->refunded = al_dec_i64(&r);
-		res->windows = al_dec_u32(&r);
-		res->window_start = al_dec_i64(&r);
-		res->window_end = al_dec_i64(&r);
-		res->ended = al_dec_u8(&r);
-		res->end_code = (int)al_dec_i64(&r);
-		res->ended_at = al_dec_i64(&r);
-		rc = al_rd_done(&r);
+		rc = idem_decode(&r, &f);
 		if (!rc) {
 			*seen = 1;
 			if (f.kind != a->kind || f.at != a->at || f.session != a->session ||
@@ -2891,5 +2895,44 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		if (result && (rc == 0 || rc == AUTOLIC_EDUPLICATE))
 			*result = a->res;
 	}
+	return rc;
+}
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+typedef struct idem_scan {
+	al_flex_ids sessions; /* the sessions the stored results name */
+} idem_scan;
+
+static int idem_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)key, (void)kl;
+	idem_scan *is = arg;
+	al_rd r;
+	report_args f;
+	int rc = al_rec_open(&r, v, vl, AL_K_FLEX_IDEM);
+	if (!rc)
+		rc = idem_decode(&r, &f);
+	if (!rc && f.res.session)
+		rc = al_flex_ids_push(&is->sessions, f.res.session);
+	return rc;
+}
+
+int al_flex_idem_check_all(al_txn *t)
+{
+	idem_scan is = {{NULL, 0, 0, t->a}};
+	al_key k;
+	al_key_init(&k, AL_K_FLEX_IDEM);
+	int rc = al_txn_scan_prefix(t, &k, idem_cb, &is);
+	for (size_t i = 0; !rc && i < is.sessions.n; i++) {
+		sess_rec s;
+		rc = sess_load(t, is.sessions.v[i], &s);
+		if (rc == AUTOLIC_ENOTFOUND)
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "FLEX-13: a stored report names session %llu, which does not exist",
+			    (unsigned long long)is.sessions.v[i]);
+	}
+	al_flex_ids_free(&is.sessions);
 	return rc;
 }

@@ -94,4 +94,11 @@ int64_t al_flex_threshold(const al_flex_team *tf, int64_t unexpired);
 int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired);
 int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n);
 
+/* The Flex invariants of the whole store, for autolic_db_check(): every team
+ * with Flex state passes autolic_flex_check() (FLEX-1, FLEX-2, FLEX-5, FLEX-9,
+ * FLEX-10, FLEX-12), and every stored report names a session that exists
+ * (FLEX-13). 0, or AUTOLIC_ECORRUPT naming the rule. */
+int al_flex_check_all(al_txn *t);
+int al_flex_idem_check_all(al_txn *t);
+
 #endif

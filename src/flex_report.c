@@ -329,7 +329,8 @@ static int usage_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	al_dec_str(&r, row->product, sizeof row->product);
 	row->day_end = al_dec_i64(&r);
 	row->tokens = al_dec_i64(&r);
-	row->reason = al_dec_u8(&r);
+	row->reason =
+	    al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
 	al_flex_draw *d;
 	size_t n;
 	if ((rc = al_flex_dec_draws(&r, &it->a, &d, &n)) != 0)
@@ -783,4 +784,21 @@ int autolic_flex_check(autolic_db *db, autolic_id team)
 		return al_err(AUTOLIC_EINVAL, "db and team are required");
 	check_args a = {team};
 	return al_run(db, 0, check_fn, &a);
+}
+
+/* Every team with Flex state, as autolic_flex_check() checks one. */
+int al_flex_check_all(al_txn *t)
+{
+	al_flex_ids teams = {NULL, 0, 0, t->a};
+	al_key k;
+	al_key_init(&k, AL_K_FLEX_TEAM);
+	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &teams);
+	for (size_t i = 0; !rc && i < teams.n; i++) {
+		check_args a = {teams.v[i]};
+		rc = check_fn(t, &a);
+	}
+	al_flex_ids_free(&teams);
+	if (!rc)
+		rc = al_flex_idem_check_all(t);
+	return rc;
 }

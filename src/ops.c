@@ -159,9 +159,9 @@ static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 		h->created = al_dec_i64(&r);
 		h->trial_end = al_dec_i64(&r);
 		h->trial_operators = al_dec_u64(&r);
-		h->provisioned = al_dec_u8(&r);
+		h->provisioned = al_dec_bool(&r, "provisioned flag");
 		h->provisioned_at = al_dec_i64(&r);
-		h->late = al_dec_u8(&r);
+		h->late = al_dec_bool(&r, "late-payment flag");
 		h->due = al_dec_i64(&r);
 		h->active_licensed = al_dec_u64(&r);
 		h->active_users = al_dec_u64(&r);
@@ -197,7 +197,7 @@ static int sub_decode(const void *p, size_t len, sub_rec *s)
 		return rc;
 	s->number = al_dec_u64(&r);
 	s->tenant = al_dec_u64(&r);
-	s->kind = al_dec_u8(&r);
+	s->kind = al_dec_enum(&r, AUTOLIC_OPS_USER, AUTOLIC_OPS_SHOP_FLOOR, "licence kind");
 	s->quantity = al_dec_u32(&r);
 	s->start = al_dec_i64(&r);
 	s->end = al_dec_i64(&r);
@@ -268,7 +268,7 @@ static int user_decode(const void *p, size_t len, user_rec *u)
 	if (rc)
 		return rc;
 	u->account = al_dec_u64(&r);
-	u->active = al_dec_u8(&r);
+	u->active = al_dec_bool(&r, "active flag");
 	u->since = al_dec_i64(&r);
 	u->created = al_dec_i64(&r);
 	return al_rd_done(&r);
@@ -316,11 +316,13 @@ static int op_decode(const void *p, size_t len, op_rec *o)
 	al_dec_str(&r, o->number, sizeof o->number);
 	al_dec_str(&r, o->name, sizeof o->name);
 	o->user = al_dec_u64(&r);
-	o->active = al_dec_u8(&r);
-	o->reason = al_dec_u8(&r);
+	o->active = al_dec_bool(&r, "active flag");
+	o->reason = al_dec_enum(&r, AUTOLIC_OPS_REASON_NONE, AUTOLIC_OPS_REASON_LICENCES, "reason");
+	al_rd_check(&r, (o->active != 0) == (o->reason == AUTOLIC_OPS_REASON_NONE), "reason",
+	            o->reason);
 	o->created = al_dec_i64(&r);
 	o->deactivated = al_dec_i64(&r);
-	o->has_production = al_dec_u8(&r);
+	o->has_production = al_dec_bool(&r, "production flag");
 	o->last_production = al_dec_i64(&r);
 	o->production_count = al_dec_u64(&r);
 	return al_rd_done(&r);
@@ -2075,4 +2077,57 @@ int autolic_ops_payment_record(autolic_db *db, autolic_id actor, autolic_id hub)
 		return rc;
 	pay_args a = {actor, hub, 0, 0};
 	return al_run(db, 1, pay_fn, &a);
+}
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+/* One hub: the counts of licences in use that its record keeps are the
+ * active users (OPS-2) and the active operators holding a shop-floor licence
+ * (OPS-2, OPS-4) that are stored. */
+static int check_hub(al_txn *t, autolic_id id)
+{
+	hub_rec h;
+	int rc = hub_load(t, id, &h);
+	if (rc)
+		return rc;
+	vec ops = {NULL, 0, 0, sizeof(op_rec), t->a};
+	vec users = {NULL, 0, 0, sizeof(user_rec), t->a};
+	al_key k;
+	rc = collect_ops(t, id, &ops);
+	key1(&k, AL_K_OPS_USER, id);
+	if (!rc)
+		rc = al_txn_scan_prefix(t, &k, collect_users_cb, &users);
+	uint64_t licensed = 0, active = 0;
+	for (size_t i = 0; !rc && i < ops.n; i++)
+		licensed += ((op_rec *)ops.v)[i].active && !((op_rec *)ops.v)[i].user;
+	for (size_t i = 0; !rc && i < users.n; i++)
+		active += ((user_rec *)users.v)[i].active != 0;
+	if (!rc && licensed != h.active_licensed)
+		rc = al_err(
+		    AUTOLIC_ECORRUPT,
+		    "OPS-4: hub %llu counts %llu shop-floor licences in use, but %llu active "
+		    "operators hold one",
+		    (unsigned long long)id, (unsigned long long)h.active_licensed,
+		    (unsigned long long)licensed);
+	else if (!rc && active != h.active_users)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "OPS-2: hub %llu counts %llu user licences in use, but %llu users are "
+		            "active",
+		            (unsigned long long)id, (unsigned long long)h.active_users,
+		            (unsigned long long)active);
+	vec_free(&ops);
+	vec_free(&users);
+	return rc;
+}
+
+int al_ops_check_all(al_txn *t)
+{
+	vec ids = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_key k;
+	al_key_init(&k, AL_K_OPS_HUB);
+	int rc = al_txn_scan_prefix(t, &k, collect_last_id_cb, &ids);
+	for (size_t i = 0; !rc && i < ids.n; i++)
+		rc = check_hub(t, ((autolic_id *)ids.v)[i]);
+	vec_free(&ids);
+	return rc;
 }

@@ -34,4 +34,11 @@ int64_t al_ops_days_left(autolic_time now, autolic_time end);
 /* OPS-6: payment state at `now` for a payment late since `due`. */
 int al_ops_payment_state(int late, autolic_time due, autolic_time now);
 
+/* The Fusion Operations invariants of the whole store, for autolic_db_check():
+ * each hub's counts of user licences and shop-floor licences in use are its
+ * active users (OPS-2) and its active operators holding a shop-floor licence
+ * (OPS-4). 0, or AUTOLIC_ECORRUPT naming the rule and the hub. */
+struct al_txn;
+int al_ops_check_all(struct al_txn *t);
+
 #endif

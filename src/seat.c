@@ -140,7 +140,8 @@ static int grant_decode(const void *v, size_t vl, seat_row *r)
 	r->gid = al_dec_u64(&d);
 	r->at = al_dec_i64(&d);
 	r->by = al_dec_u64(&d);
-	r->origin = al_dec_u8(&d);
+	r->origin =
+	    al_dec_enum(&d, AUTOLIC_SEAT_ORIGIN_GRANT, AUTOLIC_SEAT_ORIGIN_IMPORT, "origin");
 	return al_rd_done(&d);
 }
 
@@ -185,6 +186,8 @@ static int count_decode(const void *v, size_t vl, uint64_t *n)
 	if (rc)
 		return rc;
 	*n = al_dec_u64(&d);
+	/* quantities are u32: a count beyond one is damage, whatever the quantity */
+	al_rd_check(&d, *n <= UINT32_MAX, "granted count", *n);
 	return al_rd_done(&d);
 }
 
@@ -251,6 +254,19 @@ static int count_get(al_txn *t, autolic_id contract, const char *product, uint64
 		rc = 0;
 	al_buf_free(&b);
 	return rc;
+}
+
+/* SEAT-2: a product's count of grants never exceeds its quantity; one that
+ * does was damaged, and is reported, never shown as "0 available". */
+static int count_fits(const al_contract_product *cp, uint64_t granted)
+{
+	if (granted <= cp->quantity)
+		return 0;
+	return al_err(AUTOLIC_ECORRUPT,
+	              "SEAT-2: seat count record of '%s' on contract %llu reads %llu granted, more "
+	              "than its quantity %u",
+	              cp->product, (unsigned long long)cp->contract, (unsigned long long)granted,
+	              cp->quantity);
 }
 
 static int count_put(al_txn *t, autolic_id contract, const char *product, uint64_t n)
@@ -482,6 +498,8 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 	uint64_t n;
 	rc = count_get(t, cp->contract, cp->product, &n, NULL);
 	if (rc)
+		return rc;
+	if ((rc = count_fits(cp, n)) != 0)
 		return rc;
 	if (cp->quantity == 0)
 		return al_err(AUTOLIC_ENOSEAT, "SEAT-2: product '%s' on contract %llu has no seats "
@@ -1048,6 +1066,8 @@ static int summary_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = count_get(t, sa->contract, sa->product, &n, NULL);
 	if (!rc)
+		rc = count_fits(&cp, n);
+	if (!rc)
 		summary_fill(&sa->out, &cp, n);
 	return rc;
 }
@@ -1241,6 +1261,8 @@ static int contract_summary_fn(al_txn *t, void *arg)
 			cp.contract = ca->contract;
 			memcpy(cp.product, rs.v[i].product, sizeof rs.v[i].product);
 			rc = 0;
+		} else if (!rc) {
+			rc = count_fits(&cp, rs.v[i].gid);
 		}
 		if (!rc)
 			rc = grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v));
@@ -1402,5 +1424,103 @@ int al_seat_upgrade_members(al_txn *t, int apply, autolic_id *contract, autolic_
 		rc = al_team_join(t, cp.team, g->user);
 	}
 	rows_free(&grants);
+	return rc;
+}
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+static int row_group_cmp(const seat_row *a, const seat_row *b)
+{
+	if (a->contract != b->contract)
+		return a->contract < b->contract ? -1 : 1;
+	return strcmp(a->product, b->product);
+}
+
+int al_seat_check(al_txn *t)
+{
+	rows seats, counts, index;
+	al_key k;
+	al_key_init(&k, AL_K_SEAT);
+	int rc = scan_rows(t, &k, cb_seat, &seats);
+	if (rc)
+		return rc;
+	al_key_init(&k, AL_K_SEAT_COUNT);
+	if ((rc = scan_rows(t, &k, cb_count, &counts)) != 0) {
+		rows_free(&seats);
+		return rc;
+	}
+	al_key_init(&k, AL_K_ACCOUNT_SEAT);
+	if ((rc = scan_rows(t, &k, cb_acct, &index)) != 0) {
+		rows_free(&seats);
+		rows_free(&counts);
+		return rc;
+	}
+	/* SEAT-1: grants and counts, both in (contract, product) key order */
+	size_t i = 0, j = 0;
+	while (!rc && (i < seats.n || j < counts.n)) {
+		int c = i == seats.n    ? 1
+		        : j == counts.n ? -1
+		                        : row_group_cmp(&seats.v[i], &counts.v[j]);
+		const seat_row *g = c <= 0 ? &seats.v[i] : &counts.v[j];
+		uint64_t n = 0;
+		while (i < seats.n && row_group_cmp(&seats.v[i], g) == 0)
+			i++, n++;
+		uint64_t counted = c >= 0 ? counts.v[j++].gid : 0;
+		if (n != counted)
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "SEAT-1: product '%s' on contract %llu counts %llu seats granted "
+			    "but holds %llu grants",
+			    g->product, (unsigned long long)g->contract,
+			    (unsigned long long)counted, (unsigned long long)n);
+	}
+	/* SEAT-2: never more than bought (a product that left its contract
+	 * keeps its grants against no quantity, see the contract summary) */
+	for (j = 0; !rc && j < counts.n; j++) {
+		al_contract_product cp;
+		rc = al_contract_product_load(t, counts.v[j].contract, counts.v[j].product, &cp);
+		if (rc == AUTOLIC_ENOTFOUND) {
+			al_err_clear();
+			rc = 0;
+		} else if (!rc) {
+			rc = count_fits(&cp, counts.v[j].gid);
+		}
+	}
+	/* SEAT-1: every grant is in its holder's index, and nothing else is;
+	 * SEAT-4: no grant is held by a removed account */
+	if (!rc && index.n != seats.n)
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "SEAT-1: %zu grants but %zu entries in the accounts' seat index",
+		            seats.n, index.n);
+	for (i = 0; !rc && i < seats.n; i++) {
+		const seat_row *s = &seats.v[i];
+		acct_key(&k, s->user, s->contract, s->product);
+		int e = al_txn_exists(t, &k);
+		al_account_brief b;
+		if (e < 0)
+			rc = e;
+		else if (!e)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "SEAT-1: the seat of account %llu for '%s' on contract %llu is "
+			            "missing from the account's seat index",
+			            (unsigned long long)s->user, s->product,
+			            (unsigned long long)s->contract);
+		else if ((rc = al_account_brief_load(t, s->user, &b)) == AUTOLIC_ENOTFOUND)
+			rc = al_err(
+			    AUTOLIC_ECORRUPT,
+			    "SEAT-1: a seat for '%s' on contract %llu is held by account %llu, "
+			    "which does not exist",
+			    s->product, (unsigned long long)s->contract,
+			    (unsigned long long)s->user);
+		else if (!rc && b.state == AUTOLIC_ACCOUNT_REMOVED)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "SEAT-4: removed account %llu still holds a seat for '%s' on "
+			            "contract %llu",
+			            (unsigned long long)s->user, s->product,
+			            (unsigned long long)s->contract);
+	}
+	rows_free(&seats);
+	rows_free(&counts);
+	rows_free(&index);
 	return rc;
 }

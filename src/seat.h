@@ -38,5 +38,12 @@ int al_seat_upgrade_codes(al_txn *t);
  * none); with `apply` 1, make every such holder a user of the team. A
  * removed account is left out (it holds nothing: SEAT-4). */
 int al_seat_upgrade_members(al_txn *t, int apply, autolic_id *contract, autolic_id *account);
+/* The seat invariants of the whole store, for autolic_db_check(): each
+ * product's count equals its grants and every grant is in its holder's
+ * index (SEAT-1), no count exceeds its quantity (SEAT-2), no removed account
+ * holds a seat (SEAT-4). 0, or AUTOLIC_ECORRUPT naming the rule and the
+ * first record that breaks it. Membership of the holders (SEAM-3) is checked
+ * by autolic_db_check() with al_seat_upgrade_members(). */
+int al_seat_check(al_txn *t);
 
 #endif

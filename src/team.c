@@ -544,3 +544,82 @@ int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m)
 }
 
 void autolic_team_iter_free(autolic_team_iter *it) { al_snap_free(it ? &it->s : NULL); }
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+/* One team: exactly one primary administrator, the one its record names
+ * (ROLE-3), every member in the account -> team index (SEAM-3). */
+static int check_team(al_txn *t, autolic_id id, al_idlist *members)
+{
+	team_rec r;
+	int rc = team_load(t, id, &r);
+	members->n = 0;
+	if (!rc)
+		rc = al_team_list_members(t, id, members);
+	size_t primaries = 0;
+	int named = 0;
+	for (size_t i = 0; !rc && i < members->n; i++) {
+		autolic_id a = members->v[i];
+		int role;
+		al_key k;
+		if ((rc = al_team_role(t, id, a, &role)) != 0)
+			break;
+		if (role == AL_ROLE_PRIMARY) {
+			primaries++;
+			named |= a == r.primary;
+		}
+		member_team_key(&k, a, id);
+		int e = al_txn_exists(t, &k);
+		if (e < 0)
+			rc = e;
+		else if (!e)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "SEAM-3: account %llu is a member of team %llu but the team is "
+			            "missing from the account's list of teams",
+			            (unsigned long long)a, (unsigned long long)id);
+	}
+	if (!rc && (primaries != 1 || !named))
+		rc =
+		    al_err(AUTOLIC_ECORRUPT,
+		           "ROLE-3: team %llu has %zu primary administrators, and its record names "
+		           "account %llu, %s",
+		           (unsigned long long)id, primaries, (unsigned long long)r.primary,
+		           named ? "one of them" : "which is not one");
+	return rc;
+}
+
+int al_team_check_all(al_txn *t)
+{
+	al_idlist teams, members, accounts, of;
+	al_key k;
+	al_idlist_init(&teams, t->a, 1);
+	al_idlist_init(&members, t->a, 9);
+	al_idlist_init(&accounts, t->a, 1);
+	al_idlist_init(&of, t->a, 9);
+	al_key_init(&k, AL_K_TEAM);
+	int rc = al_idlist_scan(t, &k, &teams);
+	for (size_t i = 0; !rc && i < teams.n; i++)
+		rc = check_team(t, teams.v[i], &members);
+	/* and back: every account -> team entry has its member record */
+	al_key_init(&k, AL_K_MEMBER_TEAM);
+	if (!rc)
+		rc = al_idlist_scan(t, &k, &accounts);
+	if (!rc)
+		rc = al_idlist_scan(t, &k, &of);
+	for (size_t i = 0; !rc && i < accounts.n && i < of.n; i++) {
+		member_key(&k, of.v[i], accounts.v[i]);
+		int e = al_txn_exists(t, &k);
+		if (e < 0)
+			rc = e;
+		else if (!e)
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "SEAM-3: account %llu lists team %llu, which has no such member",
+			           (unsigned long long)accounts.v[i], (unsigned long long)of.v[i]);
+	}
+	al_idlist_free(&teams);
+	al_idlist_free(&members);
+	al_idlist_free(&accounts);
+	al_idlist_free(&of);
+	return rc;
+}

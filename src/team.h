@@ -49,4 +49,10 @@ int al_team_list_of_account(al_txn *t, autolic_id account, struct al_idlist *out
 /* The members of the team, ascending by account id. */
 int al_team_list_members(al_txn *t, autolic_id team, struct al_idlist *out);
 
+/* The team invariants of the whole store, for autolic_db_check(): each team
+ * has exactly one primary administrator, the one its record names (ROLE-3),
+ * and its member records and the account -> team index agree both ways
+ * (SEAM-3). 0, or AUTOLIC_ECORRUPT naming the rule and the team. */
+int al_team_check_all(al_txn *t);
+
 #endif

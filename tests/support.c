@@ -290,6 +290,15 @@ autolic_id t_register(autolic_db *db, const char *email, const char *first, cons
 	return id;
 }
 
+/* Every state a fault loop reaches keeps the store's invariants. */
+static void check_store(autolic_db *db, const char *when, int mode, long n)
+{
+	int rc = autolic_db_check(db);
+	if (rc)
+		fail_msg("mode %d N=%ld: autolic_db_check %s: %d %s", mode, n, when, rc,
+		         autolic_errmsg());
+}
+
 static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, long n, int *fired)
 {
 	t_faulty f;
@@ -302,6 +311,7 @@ static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, lon
 		if (src)
 			fail_msg("fault loop setup failed: %d %s", src, autolic_errmsg());
 	}
+	check_store(db, "after the setup", mode, n);
 	t_dump before, after;
 	t_dump_store(&f.inner, &before);
 	switch (mode) {
@@ -317,6 +327,7 @@ static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, lon
 	*fired = f.fired > 0 || al.fired > 0;
 	f.fail_at = 0;
 	al.fail_at = 0;
+	check_store(db, rc ? "after the failed step" : "after the step", mode, n);
 	if (rc) {
 		if (!*fired)
 			fail_msg("step failed without a fault: %d %s", rc, autolic_errmsg());
@@ -329,6 +340,7 @@ static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, lon
 		if (rc2)
 			fail_msg("mode %d N=%ld: handle unusable after a fault: %d %s", mode, n, rc2,
 			         autolic_errmsg());
+		check_store(db, "after the retried step", mode, n);
 	}
 	t_dump_free(&before);
 	autolic_db_close(db);

@@ -317,6 +317,7 @@ static long run_mode(const scen *sc, int mode)
 		fx x;
 		fx_open_with(&x, T0, &al);
 		sc->setup(&x);
+		fx_check("store check after the setup", autolic_db_check(x.db), 0);
 		t_dump before;
 		t_dump_store(&x.f.inner, &before);
 		size_t events = x.ev.n;
@@ -332,6 +333,7 @@ static long run_mode(const scen *sc, int mode)
 		long fired = x.f.fired + ta.fired;
 		x.f.fail_at = 0;
 		ta.fail_at = 0;
+		fx_check("store check after the call", autolic_db_check(x.db), 0);
 		if (!fired) {
 			if (rc != 0 && rc != AUTOLIC_EDUPLICATE)
 				fail_msg("%s: unfaulted call failed: %d %s", sc->name, rc,
@@ -359,6 +361,7 @@ static long run_mode(const scen *sc, int mode)
 			fail_msg("%s mode %d N=%ld: retry failed: %d %s", sc->name, mode, n, rc,
 			         autolic_errmsg());
 		fx_check("check after retry", autolic_flex_check(x.db, x.team), 0);
+		fx_check("store check after retry", autolic_db_check(x.db), 0);
 		fx_close(&x);
 		assert_int_equal(ta.live, 0); /* nothing leaked */
 	}

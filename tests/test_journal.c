@@ -1263,6 +1263,80 @@ static void t_junk_damage_salvage(void **state)
 	assert_int_equal(count_fds(), fds);
 }
 
+/* A header whose generation or salt was changed, its checksum recomputed:
+ * the records after it no longer match it. That is damage, never a torn
+ * tail: the writable open refuses and leaves every byte in place, and a
+ * salvage open still reads the records. */
+static void t_header_edit_is_damage(void **state)
+{
+	(void)state;
+	int fds = count_fds();
+	char p[300];
+	path_of(p, sizeof p, "header_edit.journal");
+	for (int crash = 0; crash < 2; crash++) {
+		built b;
+		build_journal(p, 0x4EAD + (uint64_t)crash, 300, 32 * 1024, crash, &b);
+		for (int field = 16; field <= 24; field += 8) { /* generation, salt */
+			unsigned char *img = malloc(b.len);
+			memcpy(img, b.img, b.len);
+			img[field] ^= 0x01;
+			uint32_t c = al_crc32c(0, img, 60);
+			for (int i = 0; i < 4; i++)
+				img[60 + i] = (unsigned char)(c >> (8 * i));
+			write_whole(p, img, b.len);
+			autolic_storage st;
+			assert_int_equal(autolic_store_journal_open(&st, p, NULL),
+			                 AUTOLIC_ECORRUPT);
+			const char *msg = storage_msg();
+			if (!strstr(msg, "another generation or salt"))
+				fail_msg("unexpected message '%s'", msg);
+			size_t now_len;
+			unsigned char *now = read_whole(p, &now_len);
+			assert_int_equal(now_len, b.len); /* same bytes: nothing cut */
+			assert_memory_equal(now, img, b.len);
+			free(now);
+			/* the replay entry point agrees, buffer and chunked */
+			al_journal_replay res;
+			dsink *d = calloc(1, sizeof *d);
+			al_journal_sink sink = {d_put, d_del, d_commit, d};
+			assert_int_equal(al_journal_replay_buffer(img, b.len, 0, "x", &sink, &res),
+			                 AUTOLIC_ECORRUPT);
+			assert_true(res.corrupt);
+			memset(d, 0, sizeof *d);
+			assert_int_equal(
+			    al_journal_replay_chunked(img, b.len, 4096, 1, "x", &sink, &res), 0);
+			assert_true(res.corrupt);
+			assert_int_equal(d->n, b.ntx); /* salvage delivers every commit */
+			free(d);
+			/* salvage: read-only, every committed record */
+			autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
+			o.flags = AUTOLIC_JOURNAL_READONLY_SALVAGE;
+			assert_int_equal(autolic_store_journal_open(&st, p, &o), 0);
+			assert_store_is(&st, &b.after[b.ntx]);
+			assert_int_equal(st.begin(st.ctx, 1), 0);
+			assert_int_equal(st.put(st.ctx, "w", 1, "1", 1), AUTOLIC_EREADONLY);
+			assert_int_equal(st.rollback(st.ctx), 0);
+			st.free(st.ctx);
+			now = read_whole(p, &now_len);
+			assert_int_equal(now_len, b.len);
+			assert_memory_equal(now, img, b.len);
+			free(now);
+			free(img);
+		}
+		/* a torn first transaction under the intact header stays a torn tail */
+		size_t cut = (size_t)(AL_JOURNAL_HEADER_SIZE + b.end[0]) / 2;
+		write_whole(p, b.img, cut);
+		autolic_storage st;
+		assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+		assert_store_is(&st, &b.after[0]);
+		st.free(st.ctx);
+		assert_int_equal(file_size(p), (off_t)AL_JOURNAL_HEADER_SIZE);
+		built_free(&b);
+	}
+	unlink(p);
+	assert_int_equal(count_fds(), fds);
+}
+
 static void t_compaction_auto_and_host(void **state)
 {
 	(void)state;
@@ -1770,7 +1844,42 @@ static uint64_t read_n(autolic_storage *st)
 	return n;
 }
 
-static void kill_child(const char *p, int ackfd)
+/* The library's records beside the raw keys: a contract of one team whose
+ * seat the child grants and revokes between its raw commits, so that every
+ * recovery also holds records autolic_db_check() can judge. */
+#define KILL_MANAGER "kill.manager@example.com"
+#define KILL_USER    "kill.user@example.com"
+
+static autolic_db *kill_db(autolic_storage *st)
+{
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	o.storage = st;
+	autolic_db *db = NULL;
+	return autolic_db_open(&db, &o) == 0 ? db : NULL;
+}
+
+static void kill_setup(const char *p, autolic_id *contract, autolic_id *manager, autolic_id *user)
+{
+	autolic_storage st;
+	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
+	autolic_db *db = kill_db(&st);
+	assert_non_null(db);
+	*manager = t_register(db, KILL_MANAGER, "Kim", "Manager");
+	*user = t_register(db, KILL_USER, "Kai", "User");
+	autolic_contract_product_spec ps = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
+	ps.product = "cad";
+	ps.quantity = 1;
+	autolic_contract_spec cs = AUTOLIC_CONTRACT_SPEC_INIT;
+	cs.products = &ps;
+	cs.nproducts = 1;
+	cs.start = autolic_db_now(db) - 86400;
+	cs.end = cs.start + 3650 * 86400LL;
+	assert_int_equal(autolic_contract_buy(db, *manager, &cs, contract), 0);
+	autolic_db_close(db);
+}
+
+static void kill_child(const char *p, int ackfd, autolic_id contract, autolic_id manager,
+                       autolic_id user)
 {
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	o.compact_min_bytes = 8192;
@@ -1778,16 +1887,24 @@ static void kill_child(const char *p, int ackfd)
 	autolic_storage st;
 	if (autolic_store_journal_open(&st, p, &o) != 0)
 		_exit(3);
-	if (st.begin(st.ctx, 0) != 0)
+	autolic_storage raw = st; /* the handle owns it; raw commits go between its calls */
+	autolic_db *db = kill_db(&st);
+	if (!db)
+		_exit(7);
+	if (raw.begin(raw.ctx, 0) != 0)
 		_exit(4);
-	uint64_t i = read_n(&st);
-	st.rollback(st.ctx);
+	uint64_t i = read_n(&raw);
+	raw.rollback(raw.ctx);
 	for (;;) {
 		i++;
-		if (kill_child_txn(&st, i) != 0)
+		if (kill_child_txn(&raw, i) != 0)
 			_exit(5);
 		if (write(ackfd, &i, sizeof i) != (ssize_t)sizeof i)
 			_exit(6);
+		int rc = i % 2 ? autolic_seat_grant(db, manager, contract, "cad", user)
+		               : autolic_seat_revoke(db, manager, contract, "cad", user);
+		if (rc == AUTOLIC_ESTORAGE || rc == AUTOLIC_ECORRUPT || rc == AUTOLIC_ENOMEM)
+			_exit(8);
 	}
 }
 
@@ -1827,6 +1944,8 @@ static void t_sigkill_random(void **state)
 	uint64_t rng = (uint64_t)time(NULL) | 1;
 	uint64_t seed0 = rng;
 	uint64_t max_acked = 0;
+	autolic_id contract, manager, user;
+	kill_setup(p, &contract, &manager, &user);
 	double t0 = now_s();
 	for (int it = 0; it < kills; it++) {
 		int pp[2];
@@ -1835,7 +1954,7 @@ static void t_sigkill_random(void **state)
 		assert_true(pid >= 0);
 		if (pid == 0) {
 			close(pp[0]);
-			kill_child(p, pp[1]);
+			kill_child(p, pp[1], contract, manager, user);
 		}
 		close(pp[1]);
 		/* a random point: during open and replay, commits, compactions */
@@ -1877,7 +1996,15 @@ static void t_sigkill_random(void **state)
 			fail_msg("kill %d (seed %llu): %s at commit %llu", it,
 			         (unsigned long long)seed0, why, (unsigned long long)n);
 		st.rollback(st.ctx);
-		st.free(st.ctx);
+		/* the library's records of the recovered state keep their invariants */
+		autolic_db *db = kill_db(&st);
+		if (!db)
+			fail_msg("kill %d: autolic_db_open: %s", it, autolic_errmsg());
+		rc = autolic_db_check(db);
+		if (rc)
+			fail_msg("kill %d (seed %llu): autolic_db_check: %d %s", it,
+			         (unsigned long long)seed0, rc, autolic_errmsg());
+		autolic_db_close(db);
 	}
 	print_message("SIGKILL: %d kills, %llu commits acknowledged and all found, %.1f s "
 	              "(seed %llu)\n",
@@ -1931,6 +2058,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_lock_two_processes),
 	    cmocka_unit_test(t_sticky_after_failed_sync_or_write),
 	    cmocka_unit_test(t_junk_damage_salvage),
+	    cmocka_unit_test(t_header_edit_is_damage),
 	    cmocka_unit_test(t_compaction_auto_and_host),
 	    cmocka_unit_test(t_group_commit),
 	    cmocka_unit_test(t_fault_every_step),

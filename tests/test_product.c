@@ -600,8 +600,13 @@ static void test_legacy_upgrade_atomic(void **state)
 			int rc;
 			autolic_db *db = legacy_open(&l, &wrapped, &al, &rc);
 			long fired = mode < 2 ? f.fired : ta.fired;
+			f.fail_at = 0;
+			ta.fail_at = 0;
 			if (!fired) {
 				assert_int_equal(rc, 0);
+				if (autolic_db_check(db) != 0) /* the upgraded store keeps every invariant */
+					fail_msg("mode %d: autolic_db_check after the upgrade: %s", mode,
+					         autolic_errmsg());
 				autolic_db_close(db);
 				assert_int_equal(stored_with(&l.mem, "AutoCAD"), 0);
 				/* back to the 1.0 store for the next mode */
@@ -611,6 +616,9 @@ static void test_legacy_upgrade_atomic(void **state)
 			}
 			faulted++;
 			if (rc == 0) { /* a fault the open did not need to notice */
+				if (autolic_db_check(db) != 0)
+					fail_msg("mode %d, fault at %ld: autolic_db_check: %s", mode, at,
+					         autolic_errmsg());
 				autolic_db_close(db);
 				l.mem.free(l.mem.ctx);
 				legacy_build(&l, &ids);

@@ -377,6 +377,8 @@ static void seat4_release_all(void **state)
 		x->f.fired = 0;
 		int rc = al_run(x->db, 1, release_fn, &who);
 		x->f.fail_at = 0;
+		if (autolic_db_check(x->db) != 0)
+			fail_msg("fault %ld: autolic_db_check: %s", n, autolic_errmsg());
 		if (!x->f.fired) {
 			OK(rc);
 			break;
@@ -1038,6 +1040,9 @@ static long fault_loop(op_fn op, int mode, int expected)
 		long fired = mode < 2 ? x->f.fired : x->al.fired;
 		x->f.fail_at = 0;
 		x->al.fail_at = 0;
+		if (autolic_db_check(x->db) != 0)
+			fail_msg("fault %ld (mode %d): autolic_db_check: %s", n, mode,
+			         autolic_errmsg());
 		if (!fired) {
 			if (rc != expected)
 				fail_msg("fault loop: no fault at %ld, got %d (%s)", n, rc, autolic_errmsg());

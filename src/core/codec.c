@@ -1,4 +1,5 @@
 #include "codec.h"
+#include "keys.h"
 #include "error.h"
 
 #include <string.h>
@@ -87,6 +88,8 @@ int al_rec_open(al_rd *r, const void *p, size_t len, uint8_t tag)
 	r->pos = 0;
 	r->bad = 0;
 	r->version = 0;
+	r->field = NULL;
+	r->value = 0;
 	if (len < 2)
 		return al_err(AUTOLIC_ECORRUPT, "record of %zu bytes is too short", len);
 	if (r->p[0] == 0) /* no format 0 was ever written: the byte is damaged */
@@ -160,8 +163,90 @@ char *al_dec_strdup(al_rd *r, const al_alloc *a)
 	return s;
 }
 
+const char *al_rec_name(uint8_t tag)
+{
+	switch (tag) {
+	case AL_K_SEQ:
+		return "sequence";
+	case AL_K_SCHEMA:
+		return "schema";
+	case AL_K_ACCOUNT:
+		return "account";
+	case AL_K_ACCOUNT_EMAIL:
+		return "account email index";
+	case AL_K_TEAM:
+		return "team";
+	case AL_K_TEAM_MEMBER:
+		return "team member";
+	case AL_K_CONTRACT:
+		return "contract";
+	case AL_K_CONTRACT_NUMBER:
+		return "contract number";
+	case AL_K_SERIAL:
+		return "serial number";
+	case AL_K_CONTRACT_PRODUCT:
+		return "contract product";
+	case AL_K_ACCOUNT_CONTRACT:
+		return "contract role";
+	case AL_K_SEAT:
+		return "seat";
+	case AL_K_SEAT_COUNT:
+		return "seat count";
+	case AL_K_FLEX_PRODUCT:
+		return "Flex product";
+	case AL_K_FLEX_RATE:
+		return "Flex rate";
+	case AL_K_FLEX_TEAM:
+		return "Flex team";
+	case AL_K_FLEX_LOT:
+		return "Flex lot";
+	case AL_K_FLEX_LEDGER:
+		return "Flex ledger entry";
+	case AL_K_FLEX_USER:
+		return "Flex assignment";
+	case AL_K_FLEX_WINDOW:
+		return "Flex window";
+	case AL_K_FLEX_SESSION:
+		return "Flex session";
+	case AL_K_FLEX_IDEM:
+		return "Flex idempotency";
+	case AL_K_FLEX_USAGE:
+		return "Flex usage";
+	case AL_K_FLEX_TRIAL:
+		return "Flex trial";
+	case AL_K_OPS_HUB:
+		return "operations hub";
+	case AL_K_OPS_TENANT_HUB:
+		return "operations tenant";
+	case AL_K_OPS_SUB:
+		return "operations subscription";
+	case AL_K_OPS_SUB_NUMBER:
+		return "operations subscription number";
+	case AL_K_OPS_USER:
+		return "operations user";
+	case AL_K_OPS_OPERATOR:
+		return "operator";
+	case AL_K_OPS_OP_NUMBER:
+		return "operator number";
+	case AL_K_OPS_OP_HUB:
+		return "operator hub";
+	case AL_K_HUB:
+		return "developer hub";
+	case AL_K_TEAM_HUB:
+		return "team hub";
+	case AL_K_HUB_APP:
+		return "application";
+	default:
+		return "unknown";
+	}
+}
+
 int al_rd_done(const al_rd *r)
 {
+	uint8_t tag = r->len > 1 ? r->p[1] : 0;
+	if (r->field)
+		return al_err(AUTOLIC_ECORRUPT, "%s record (tag 0x%02x) holds an invalid %s (%llu)",
+		              al_rec_name(tag), tag, r->field, (unsigned long long)r->value);
 	if (r->bad || r->pos != r->len)
 		return al_err(AUTOLIC_ECORRUPT,
 		              "record (tag 0x%02x) is truncated or has trailing bytes",

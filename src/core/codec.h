@@ -90,6 +90,8 @@ typedef struct al_rd {
 	size_t len, pos;
 	int bad;
 	uint8_t version; /* the record's format version, set by al_rec_open */
+	const char *field; /* the first field found out of its range (al_rd_check) */
+	uint64_t value;    /* and the value it held */
 } al_rd;
 
 /* Check version and tag. 0, AUTOLIC_EVERSION or AUTOLIC_ECORRUPT (message set). */
@@ -140,7 +142,44 @@ void al_dec_str(al_rd *r, char *dst, size_t cap);
 void al_skip_str(al_rd *r, size_t cap);
 /* Copy into a new allocation. */
 char *al_dec_strdup(al_rd *r, const al_alloc *a);
-/* 0 when every read was in bounds and the record was consumed exactly. */
+/* A field's value checked against its range (an enum, a boolean, a count):
+ * when `ok` is false the record is corrupt, and al_rd_done names the first
+ * such field, its value and the record. */
+static inline void al_rd_check(al_rd *r, int ok, const char *field, uint64_t value)
+{
+	if (!ok && !r->bad) {
+		r->bad = 1;
+		r->field = field;
+		r->value = value;
+	}
+}
+/* A boolean byte (0 or 1). */
+static inline int al_dec_bool(al_rd *r, const char *field)
+{
+	uint8_t v = al_dec_u8(r);
+	al_rd_check(r, v <= 1, field, v);
+	return v;
+}
+/* A byte holding one of lo..hi. */
+static inline int al_dec_enum(al_rd *r, int lo, int hi, const char *field)
+{
+	uint8_t v = al_dec_u8(r);
+	al_rd_check(r, v >= lo && v <= hi, field, v);
+	return v;
+}
+/* A u32 list count: at most `max`, and no more items than the bytes left
+ * could hold at `min_size` bytes each. */
+static inline uint32_t al_dec_count(al_rd *r, uint32_t max, size_t min_size, const char *field)
+{
+	uint32_t n = al_dec_u32(r);
+	al_rd_check(r, n <= max && (uint64_t)n * min_size <= r->len - r->pos, field, n);
+	return r->bad ? 0 : n;
+}
+/* 0 when every read was in bounds, every checked field in its range and
+ * the record was consumed exactly; AUTOLIC_ECORRUPT naming the record
+ * otherwise. */
 int al_rd_done(const al_rd *r);
+/* What a record tag (its key prefix) names, for messages: "seat count". */
+const char *al_rec_name(uint8_t tag);
 
 #endif

@@ -1,6 +1,12 @@
 #include "db_internal.h"
 #include "error.h"
 #include "upgrade.h"
+#include "account.h"
+#include "contract.h"
+#include "flex_internal.h"
+#include "ops.h"
+#include "seat.h"
+#include "team.h"
 
 #include <string.h>
 #include <time.h>
@@ -209,4 +215,61 @@ int autolic_db_rollback(autolic_db *db)
 	al_evq_clear(&q, &db->alloc);
 	al_free(&db->alloc, q.v);
 	return 0;
+}
+
+/* ---- the whole-store check ---- */
+
+/* Each noun checks its own invariants (al_<noun>_check_all); the order goes
+ * from the records others refer to towards those that refer to them, so the
+ * first problem reported is the most basic one. */
+/* SEAM-3: every seat holder and every Flex user is a member of the team. The
+ * store-level upgrade at open makes them members (upgrade.c), so any left
+ * outside are damage; the scans are the upgrade's own, without applying. */
+static int members_check(al_txn *t)
+{
+	autolic_id where = 0, account = 0;
+	int removed = 0;
+	int rc = al_seat_upgrade_members(t, 0, &where, &account);
+	if (!rc && where)
+		return al_err(AUTOLIC_ECORRUPT,
+		              "SEAM-3: account %llu holds a seat on contract %llu but is not a "
+		              "member of its team",
+		              (unsigned long long)account, (unsigned long long)where);
+	if (!rc)
+		rc = al_flex_upgrade_members(t, 0, &where, &account, &removed);
+	if (!rc && where)
+		return al_err(AUTOLIC_ECORRUPT,
+		              "SEAM-3: account %llu is %s Flex user of team %llu but is not a "
+		              "member of it",
+		              (unsigned long long)account, removed ? "a removed" : "a",
+		              (unsigned long long)where);
+	return rc;
+}
+
+static int check_fn(al_txn *t, void *arg)
+{
+	(void)arg;
+	int rc = al_account_check_all(t);
+	if (!rc)
+		rc = al_team_check_all(t);
+	if (!rc)
+		rc = al_contract_check_all(t);
+	if (!rc)
+		rc = al_seat_check(t);
+	if (!rc)
+		rc = members_check(t);
+	if (!rc)
+		rc = al_flex_check_all(t);
+	if (!rc)
+		rc = al_ops_check_all(t);
+	return rc;
+}
+
+int autolic_db_check(autolic_db *db)
+{
+	if (!db) {
+		al_err_clear();
+		return al_err(AUTOLIC_EINVAL, "autolic_db_check: db is NULL");
+	}
+	return al_run(db, 0, check_fn, NULL);
 }

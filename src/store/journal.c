@@ -320,6 +320,81 @@ static int later_claim_covers(const unsigned char *rest, size_t len, uint64_t x,
 	return 0;
 }
 
+/*
+ * The seed a record was written with, recovered from its CRC: the CRC is
+ * affine in its seed, and one step of the register is invertible, so
+ * CRC32C(seed, d) = C gives back the seed. A record of the journal's own
+ * generation gives the header's seed; one of another generation or salt
+ * gives theirs.
+ */
+static uint32_t seed_of(const unsigned char *f, uint32_t n)
+{
+	const uint32_t poly = 0x82F63B78u;
+	/* the register's contribution: ~C ^ raw(0, d), with raw(0, d) = ~CRC(~0, d) */
+	uint32_t r = get32(f) ^ al_crc32c(0xFFFFFFFFu, f + F_LEN, FRAME - F_LEN + n);
+	for (size_t i = 0; i < 8 * ((size_t)FRAME - F_LEN + n); i++)
+		r = r & 0x80000000u ? ((r ^ poly) << 1) | 1u : r << 1;
+	return ~r;
+}
+
+/*
+ * After damage at `x` that no later record vouches for: is `rest` (the image
+ * from `x`) a whole transaction framed with other keys than the header's?
+ * Its frames are walked by their lengths, all with the first one's tag, up
+ * to the first commit record (sync marks may come before it); the seed
+ * recovered from that commit must differ from the header's, check every
+ * record before it, count them and carry the next sequence number. A crash
+ * tears the header's own records; whole records of another generation or
+ * salt after the header mean that the header no longer matches its records
+ * (it was changed): damage, never a torn tail. On 1, *other holds the keys
+ * the records were written with and *first_seq the sequence of their first
+ * commit.
+ */
+static int foreign_records(const unsigned char *rest, size_t len, const gen_keys *k,
+                           uint64_t last_seq, gen_keys *other, uint64_t *first_seq)
+{
+	size_t p = 0;
+	uint64_t ops = 0;
+	if (len < FRAME)
+		return 0;
+	memcpy(other->tag, rest + F_TAG, 3);
+	while (p + FRAME <= len) {
+		const unsigned char *f = rest + p;
+		uint32_t n = get32(f + F_LEN);
+		if (memcmp(f + F_TAG, other->tag, 3) != 0 || f[F_TYPE] < REC_PUT ||
+		    f[F_TYPE] > REC_MARK || n > MAX_PAYLOAD || n > len - p - FRAME)
+			return 0;
+		if (f[F_TYPE] == REC_MARK) { /* a clean close before the first commit */
+			if (n != MARK_LEN || ops != 0 || get64(f + FRAME) != last_seq)
+				return 0;
+			p += FRAME + n;
+			continue;
+		}
+		if (f[F_TYPE] != REC_COMMIT) {
+			ops++;
+			p += FRAME + n;
+			continue;
+		}
+		if (n != COMMIT_LEN || ops == 0 || get32(f + FRAME + 16) != ops ||
+		    get64(f + FRAME) != last_seq + 1)
+			return 0;
+		other->seed = seed_of(f, n);
+		if (other->seed == k->seed)
+			return 0;
+		/* every record before the commit checks out under the recovered seed */
+		for (size_t q = 0; q < p;) {
+			uint32_t m = get32(rest + q + F_LEN);
+			if (get32(rest + q) !=
+			    al_crc32c(other->seed, rest + q + F_LEN, FRAME - F_LEN + m))
+				return 0;
+			q += FRAME + m;
+		}
+		*first_seq = last_seq + 1;
+		return 1;
+	}
+	return 0;
+}
+
 static int deliver(const unsigned char *b, size_t len, const al_journal_sink *sink)
 {
 	size_t pos = 0;
@@ -382,14 +457,15 @@ bad_magic:
 	return AUTOLIC_ECORRUPT;
 }
 
-static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_replay *res)
+/* Replay the records from the header on with keys `k`, as far as they are
+ * valid: *stop is where the reading stopped, *txn_start the start of the
+ * transaction it was in, *ops its records so far, *why what stopped it.
+ * 0, or a negative error code (reading, or a sink's). */
+static int replay_records(rwin *w, const gen_keys *k, const al_journal_sink *sink,
+                          al_journal_replay *res, uint64_t *stop, uint64_t *txn_at,
+                          uint64_t *ops_out, const char **why_out)
 {
-	memset(res, 0, sizeof *res);
-	int rc = replay_header(w, res);
-	if (rc <= 0)
-		return rc;
-	const gen_keys k = keys_for(res->generation, res->salt);
-
+	int rc;
 	uint64_t pos = HDR_SIZE, txn_start = HDR_SIZE, good_end = HDR_SIZE;
 	/* Operations since the last commit. Wider than the commit record's
 	 * count, so it cannot wrap: a longer run fails the count check. */
@@ -397,7 +473,7 @@ static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_
 	const char *why = NULL;
 	while (pos < w->size) {
 		const unsigned char *f;
-		if ((rc = frame_at(w, txn_start, pos, &k, &f, &why)) < 0)
+		if ((rc = frame_at(w, txn_start, pos, k, &f, &why)) < 0)
 			return rc;
 		if (!rc)
 			break;
@@ -450,6 +526,25 @@ static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_
 		pos += FRAME + n;
 	}
 	res->good_end = good_end;
+	*stop = pos;
+	*txn_at = txn_start;
+	*ops_out = ops;
+	*why_out = why;
+	return 0;
+}
+
+static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_replay *res)
+{
+	memset(res, 0, sizeof *res);
+	int rc = replay_header(w, res);
+	if (rc <= 0)
+		return rc;
+	const gen_keys k = keys_for(res->generation, res->salt);
+	uint64_t pos, txn_start, ops;
+	const char *why;
+	if ((rc = replay_records(w, &k, sink, res, &pos, &txn_start, &ops, &why)) < 0)
+		return rc;
+	uint64_t good_end = res->good_end;
 	if (pos >= w->size && ops == 0)
 		return 0;
 	/* Invalid bytes, or whole records of a transaction whose commit is
@@ -479,6 +574,28 @@ static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_
 		                          (unsigned long long)claim_at,
 		                          (unsigned long long)good_end);
 		return AUTOLIC_ECORRUPT;
+	}
+	gen_keys other;
+	uint64_t first_seq;
+	if (foreign_records(rest, (size_t)got, &k, res->last_seq, &other, &first_seq)) {
+		res->corrupt = 1;
+		if (!salvage) {
+			autolic_storage_set_error(
+			    "journal '%s' is damaged: the records at offset %llu were written with "
+			    "another generation or salt than the file header holds (generation "
+			    "%llu); open it with AUTOLIC_JOURNAL_READONLY_SALVAGE to read them",
+			    w->name, (unsigned long long)pos, (unsigned long long)res->generation);
+			return AUTOLIC_ECORRUPT;
+		}
+		/* Salvage: nothing was delivered yet when the records start right
+		 * after the header; read them with the keys they were written with. */
+		if (pos != HDR_SIZE || res->commits != 0)
+			return 0;
+		res->last_seq = first_seq - 1;
+		res->claimed = HDR_SIZE;
+		res->mark_end = 0;
+		if ((rc = replay_records(w, &other, sink, res, &pos, &txn_start, &ops, &why)) < 0)
+			return rc;
 	}
 	return 0;
 }

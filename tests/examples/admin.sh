@@ -87,4 +87,33 @@ expect 0 $adm --as u2@firm.example account edit --first Hugo --language fr; has 
 expect 4 $adm --as sc@firm.example contract manager "$num" sc@firm.example
 expect 0 $adm "${cm[@]}" contract manager "$num" sc@firm.example; has "primary administrator"
 expect 0 $adm contract show "$num"; has "contract manager      sc@firm.example"
+# check: the whole store against the library's invariants
+expect 0 $adm check; has "ok"
+expect 0 $adm --json check
+json 'd["ok"] == True'
+# a committed transaction that deletes u3's email index entry behind the
+# library's back (a valid journal record): the check names ACCT-1, exit 6
+python3 - "$AUTOLIC_STORE" <<'PY'
+import struct, sys
+def crc32c(crc, data):
+    crc ^= 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+path = sys.argv[1]
+img = open(path, "rb").read()
+gen, salt = struct.unpack_from("<QQ", img, 16)
+seed = crc32c(0, struct.pack("<QQ", gen, salt))
+tag = bytes((b or 0x5A) for b in struct.pack("<Q", salt)[:3])
+seq, _ = struct.unpack_from("<QQ", img, len(img) - 16)  # the closing sync mark
+def frame(kind, payload):
+    body = struct.pack("<I", len(payload)) + bytes([kind]) + tag + payload
+    return struct.pack("<I", crc32c(seed, body)) + body
+rec = frame(2, b"\x11u3@firm.example\x00")
+rec += frame(3, struct.pack("<QQII", seq + 1, len(img), 1, 0))
+open(path, "ab").write(rec)
+PY
+expect 6 $adm check; err_has "ACCT-1"
 done_ok

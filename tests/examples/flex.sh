@@ -78,4 +78,6 @@ expect 2 "${flex[@]}" usage --csv --json
 expect 0 "${flex[@]}" balance --at 2025-03-04T10:00:00Z; has "25 tokens"
 # FLEX-1: a lot expires 365 days after purchase
 AUTOLIC_NOW=2026-03-04T00:00:00Z expect 0 "${flex[@]}" expire; has "1 lot(s) expired"
+# check: the store keeps the library's invariants
+expect 0 autolic_flex check; has "ok"
 done_ok

@@ -114,4 +114,6 @@ PY
 checks=$((checks + 1))
 mkdir adir
 expect 3 $ops --store adir --tenant tina@plant.example licences
+# check: the store keeps the library's invariants
+expect 0 $ops check; has "ok"
 done_ok

@@ -10,8 +10,9 @@
  *    seat;
  *  - SEAT-1 (one seat per user per product): a grant to a holder never
  *    succeeds; a revoke succeeds only for a holder;
- *  - after every step the library's seat listing equals the model, and
- *    autolic_flex_check() passes (FLEX-1, FLEX-10). */
+ *  - after every step the library's seat listing equals the model,
+ *    autolic_flex_check() passes (FLEX-1, FLEX-10) and so does the whole-store
+ *    check, autolic_db_check(). */
 #include "fuzz_common.h"
 
 #include "store/journal.h"
@@ -97,6 +98,8 @@ static void compare(fz_world *w, const model *m, size_t step)
 	}
 	if (autolic_flex_check(w->db, w->team))
 		fail("FLEX invariant", step);
+	if (autolic_db_check(w->db))
+		fail("store invariant (autolic_db_check)", step);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

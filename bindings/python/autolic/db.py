@@ -157,6 +157,10 @@ class Database(Handle):
         """The handle's clock, as int UTC seconds."""
         return C.autolic_db_now(self)
 
+    def check(self):
+        """Check the whole store against the library's invariants (see :func:`check`)."""
+        check(self)
+
     def begin(self):
         """Start a host batch on this thread (prefer :meth:`batch`)."""
         C.autolic_db_begin(self)
@@ -185,3 +189,11 @@ class Database(Handle):
 
     def __repr__(self):
         return "<autolic.Database %s>" % ("closed" if self.closed else "open")
+
+
+def check(db):
+    """Check the whole store behind `db` against the library's invariants
+    (``autolic_db_check``): returns None when every one holds; raises
+    :class:`autolic.Corrupt` naming the first broken rule ("SEAT-1: ...")
+    otherwise. One read-only transaction."""
+    C.autolic_db_check(db)

@@ -74,6 +74,20 @@ def dump(backend):
     return list(backend._db.execute("SELECT k, v FROM kv ORDER BY k"))
 
 
+class TestCheck(unittest.TestCase):
+    def test_check_passes_then_names_the_broken_rule(self):
+        backend = NoSavepoints()
+        with autolic.Database(storage=backend) as db:
+            account.register(db, "a@example.com")
+            self.assertIsNone(autolic.db.check(db))
+            db.check()
+            # the email index entry removed behind the library's back (ACCT-1)
+            del backend.data[b"\x11a@example.com\x00"]
+            with self.assertRaises(autolic.Corrupt) as cm:
+                autolic.db.check(db)
+            self.assertIn("ACCT-1", str(cm.exception))
+
+
 class TestLifetime(unittest.TestCase):
     def test_close_and_context_manager(self):
         log = []

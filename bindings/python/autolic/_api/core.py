@@ -149,4 +149,5 @@ DECLS = [
     ("autolic_db_commit", [db_p], c_int),
     ("autolic_db_rollback", [db_p], c_int),
     ("autolic_db_now", [db_p], autolic_time),
+    ("autolic_db_check", [db_p], c_int),
 ]
