@@ -662,8 +662,19 @@ class AdminModel:
         return f
 
     def _may_see(self, c, cid, actor, code):
-        """ROLE-6 rows "download", "see serial numbers": CM, SC, U* (holds the product)."""
-        return actor in (c.manager, c.coordinator) or (cid, code, actor) in self.seats
+        """ROLE-6 rows "download", "see serial numbers": CM, SC, U*.
+
+        Reading: U* is "products the user has been granted" (ROLE-6): a user of the
+        contract's team holding a seat of the product on a contract whose term covers
+        now (seats of an ended or future contract grant nothing, docs/seats.md), not
+        necessarily on this contract."""
+        if actor in (c.manager, c.coordinator):
+            return True
+        if actor not in self.teams[c.team].members:
+            return False
+        return any(u == actor and p == code
+                   and self.status(self.contracts[cc]) == CONTRACT_ACTIVE
+                   for (cc, p, u) in self.seats)
 
     def contract_download_check(self, actor, contract, product):
         f = Faults()

@@ -334,9 +334,10 @@ class Gen:
     def product(self, cid):
         c = self.m.contracts.get(cid)
         if self.chance(0.03):
-            return self.r.choice(BAD_PRODUCTS)
+            # "revit!" is printable ASCII but outside the one alphabet of SEAM-1
+            return self.r.choice(BAD_PRODUCTS[:2] if "SEAM-1" in self.without else BAD_PRODUCTS)
         codes = sorted(c.products) if c else PRODUCTS
-        if self.chance(0.1):
+        if self.chance(0.05):
             codes = PRODUCTS
         p = self.r.choice(codes)
         return self.pcase(p) if self.chance(0.5) else p
@@ -461,7 +462,12 @@ class Gen:
         return name, dict(actor=actor, team=team, account=pick(t))
 
     def g_team_add_admin(self):
-        return self._primary_call("team_add_admin", lambda t: self.acct())
+        def pick(t):
+            # an administrator of another team, for the hubs of APS-4
+            admins = [a for u in self.m.teams.values() if u is not t
+                      for a, r in u.members.items() if r in (1, 2)]
+            return self.r.choice(sorted(admins)) if admins and self.chance(0.4) else self.acct()
+        return self._primary_call("team_add_admin", pick)
 
     def g_team_remove_admin(self):
         def pick(t):
@@ -485,7 +491,7 @@ class Gen:
             c = prods[0][0]
             prods.append((c.swapcase() if c.swapcase() != c else c.upper(), 1))
         if self.chance(0.03):
-            prods.append((self.r.choice(BAD_PRODUCTS), 1))
+            prods.append((self.r.choice(BAD_PRODUCTS[:2]), 1))
         if self.chance(0.03):
             prods[0] = (prods[0][0], 0)
         now = self.m.now
@@ -574,8 +580,7 @@ class Gen:
         actor = self.actor([c.manager, c.coordinator] if c else [])
         p = self.product(cid)
         if c and "SEAM-3" in self.without:
-            inside = sorted(self.m.teams[c.team].members)
-            user = self.r.choice(inside) if self.chance(0.9) else self.acct()
+            user = self.r.choice(sorted(self.m.teams[c.team].members))
         elif c and self.chance(0.4):
             outside = [a for a in self.m.accounts if a not in self.m.teams[c.team].members]
             user = self.r.choice(sorted(outside)) if outside else self.acct()
@@ -595,7 +600,8 @@ class Gen:
         return "seat_revoke", dict(actor=actor, contract=cid, product=p, user=user)
 
     def g_hub_create(self):
-        team = self.team()
+        free = sorted(t for t in self.m.teams if all(h.team != t for h in self.m.hubs.values()))
+        team = self.r.choice(free) if free and self.chance(0.8) else self.team()
         t = self.m.teams.get(team)
         actor = self.actor([a for a, r in t.members.items() if r in (1, 2)] if t else [])
         return "hub_create", dict(actor=actor, team=team, name="Hub %d" % team)
@@ -623,7 +629,16 @@ class Gen:
         apps = sorted(self.m.apps)
         app = self.r.choice(apps) if apps and self.chance(0.95) else 995
         to = self._hub()
-        return "hub_app_move", dict(actor=self._hub_actor(to), app=app, to_hub=to)
+        if app in self.m.apps and self.chance(0.8):
+            others = sorted(h for h in self.m.hubs if h != self.m.apps[app][0])
+            to = self.r.choice(others) if others else to
+        both = []
+        if app in self.m.apps and to in self.m.hubs:
+            src = self.m.apps[app][0]
+            both = [a for a in self.m.accounts
+                    if self.m.hub_admin(src, a) and self.m.hub_admin(to, a)]
+        return "hub_app_move", dict(actor=self.actor(both) if both else self._hub_actor(to),
+                                    app=app, to_hub=to)
 
     def g_advance(self):
         pending = [a.expires for a in self.m.accounts.values() if a.stored == M.INVITED
@@ -637,6 +652,8 @@ class Gen:
 
     def next(self):
         m = self.m
+        has_c = 1 if m.contracts else 0.1
+        has_h = 1 if m.hubs else 0.1
         w = [
             ("g_register", 3 if len(m.accounts) < 6 else 0.3),
             ("g_invite", 6 if m.teams and len(m.accounts) < 7 else 1),
@@ -651,19 +668,19 @@ class Gen:
             ("g_team_remove_admin", 1.5),
             ("g_team_set_primary", 2),
             ("g_contract_buy", 8 if not m.contracts else (3 if len(m.contracts) < 3 else 0.3)),
-            ("g_contract_transfer_manager", 4),
-            ("g_contract_assign_coordinator", 3),
-            ("g_contract_set_auto_renew", 2),
-            ("g_contract_renew", 1),
-            ("g_contract_set_quantity", 2),
-            ("g_contract_download_check", 2.5),
-            ("g_contract_product_get", 1.5),
-            ("g_seat_grant", 12),
-            ("g_seat_revoke", 3),
-            ("g_hub_create", 1.5),
-            ("g_hub_add_admin", 1),
-            ("g_hub_app_create", 1),
-            ("g_hub_app_move", 1),
+            ("g_contract_transfer_manager", 4 * has_c),
+            ("g_contract_assign_coordinator", 3 * has_c),
+            ("g_contract_set_auto_renew", 2 * has_c),
+            ("g_contract_renew", 1 * has_c),
+            ("g_contract_set_quantity", 2 * has_c),
+            ("g_contract_download_check", 2.5 * has_c),
+            ("g_contract_product_get", 1.5 * has_c),
+            ("g_seat_grant", 12 * has_c),
+            ("g_seat_revoke", 3 * has_c),
+            ("g_hub_create", 3 if len(m.hubs) < 2 and len(m.teams) > 1 else 0.5),
+            ("g_hub_add_admin", 1 * has_h),
+            ("g_hub_app_create", 1 * has_h),
+            ("g_hub_app_move", 1.5 if m.apps and len(m.hubs) > 1 else 0.1),
             ("g_advance", 5),
         ]
         if "SEAM-2" in self.without:
@@ -682,6 +699,9 @@ def render(name, kw):
 
 class Mismatch(Exception):
     pass
+
+
+STATS = {}
 
 
 class Sequence:
@@ -723,6 +743,8 @@ class Sequence:
             ret = getattr(Lib, name)(self.db, **kw)
         except autolic.Error as e:
             code, msg = e.code, e.message
+        key = (name, CODE_NAMES.get(code, code), rule_of(msg) or "")
+        STATS[key] = STATS.get(key, 0) + 1
         extra = {}
         if code == 0:
             extra = self.new_ids(name, kw, ret)
@@ -832,6 +854,8 @@ def main(argv=None):
                     help="report every failing sequence instead of stopping at the first")
     ap.add_argument("--brief", action="store_true",
                     help="one line per failing sequence (its last call and why)")
+    ap.add_argument("--stats", action="store_true",
+                    help="count the outcomes of each call (how often each case was reached)")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--without", default="",
                     help="comma-separated seams (SEAM-1,SEAM-2,SEAM-3) whose cases are not "
@@ -865,6 +889,9 @@ def main(argv=None):
         if args.verbose:
             print("sequence %d: %d calls" % (n, seq.calls))
     el = time.monotonic() - t0
+    if args.stats:
+        for (name, code, rule), n in sorted(STATS.items()):
+            print("%8d  %-30s %-10s %s" % (n, name, code, rule))
     print("admin model: seed %d, %d sequences, %d calls, %d failed, %.1f s"
           % (args.seed, done, calls, failed, el))
     return 1 if failed else 0
