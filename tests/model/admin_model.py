@@ -10,6 +10,7 @@ call to the model's state. snapshot() is the whole state a host can read.
 Where the rules leave a choice open the reading taken is written next to the
 code, marked "Reading:".
 """
+from admin_ops import OpsMixin
 from common import (ANY, EEXISTS, EEXPIRED, EINVAL, ENOSEAT, ENOTFOUND, EPERM, ESTATE, Faults)
 
 INVITATION_PERIOD = 604800  # ACCT-4: 7 days
@@ -116,11 +117,12 @@ class Hub:
         self.appointed = set()
 
 
-class AdminModel:
+class AdminModel(OpsMixin):
     """The reference. `clock` is the same callable the handle reads."""
 
     def __init__(self, clock):
         self.clock = clock
+        self.ops_init()
         self.accounts = {}
         self.teams = {}
         self.contracts = {}
@@ -862,6 +864,8 @@ class AdminModel:
         for hid, h in self.hubs.items():
             hubs[h.team] = (hid, h.name, h.created_by)
         apps = {aid: tuple(v) for aid, v in self.apps.items()}
-        return {"accounts": accounts, "memberships": memberships, "teams": teams,
-                "contracts": contracts, "seats_summary": summaries, "contract_members": members,
-                "seats": seats, "hubs": hubs, "apps": apps}
+        out = {"accounts": accounts, "memberships": memberships, "teams": teams,
+               "contracts": contracts, "seats_summary": summaries, "contract_members": members,
+               "seats": seats, "hubs": hubs, "apps": apps}
+        out.update(self.ops_snapshot())
+        return out

@@ -33,6 +33,7 @@ from autolic._api import account as _a  # noqa: E402
 from autolic._api import contract as _k  # noqa: E402
 from autolic._api import core as _c  # noqa: E402
 from autolic._api import hub as _h  # noqa: E402
+from autolic._api import ops as _o  # noqa: E402
 from autolic._api import seat as _s  # noqa: E402
 from autolic._api import team as _t  # noqa: E402
 
@@ -187,6 +188,72 @@ class Lib:
         autolic.hub.app_move(db, actor, app, to_hub)
 
 
+    # Fusion Operations (OPS)
+    @staticmethod
+    def ops_admin_add(db, actor, tenant, account):
+        autolic.ops.admin_add(db, actor, tenant, account)
+
+    @staticmethod
+    def ops_subscription_buy(db, actor, tenant, kind, quantity, start, end):
+        return autolic.ops.subscription_buy(db, actor, tenant, kind, quantity, start, end)
+
+    @staticmethod
+    def ops_subscription_set_quantity(db, actor, number, quantity):
+        return autolic.ops.subscription_set_quantity(db, actor, number, quantity)
+
+    @staticmethod
+    def ops_subscription_end(db, actor, number):
+        return autolic.ops.subscription_end(db, actor, number)
+
+    @staticmethod
+    def ops_hub_create(db, actor, tenant, name, trial_period, trial_operators):
+        return autolic.ops.hub_create(db, actor, tenant, name, trial_period, trial_operators)
+
+    @staticmethod
+    def ops_hub_provision(db, actor, hub):
+        return autolic.ops.hub_provision(db, actor, hub)
+
+    @staticmethod
+    def ops_user_add(db, actor, hub, account):
+        autolic.ops.user_add(db, actor, hub, account)
+
+    @staticmethod
+    def ops_user_deactivate(db, actor, hub, account):
+        autolic.ops.user_deactivate(db, actor, hub, account)
+
+    @staticmethod
+    def ops_operator_add(db, actor, hub, number, name):
+        return autolic.ops.operator_add(db, actor, hub, number, name)
+
+    @staticmethod
+    def ops_operator_from_user(db, actor, hub, account, number):
+        return autolic.ops.operator_from_user(db, actor, hub, account, number)
+
+    @staticmethod
+    def ops_operator_deactivate(db, actor, op):
+        autolic.ops.operator_deactivate(db, actor, op)
+
+    @staticmethod
+    def ops_operator_reactivate(db, actor, op):
+        autolic.ops.operator_reactivate(db, actor, op)
+
+    @staticmethod
+    def ops_operator_record_production(db, actor, op, at):
+        autolic.ops.operator_record_production(db, actor, op, at)
+
+    @staticmethod
+    def ops_payment_late(db, actor, hub, due):
+        autolic.ops.payment_late(db, actor, hub, due)
+
+    @staticmethod
+    def ops_payment_record(db, actor, hub):
+        autolic.ops.payment_record(db, actor, hub)
+
+    @staticmethod
+    def ops_access_check(db, hub, account):
+        autolic.ops.access_check(db, hub, account)
+
+
 def attempt(fn, *args, **kw):
     """Call fn; print and return the library's error instead of raising it (reproducers)."""
     try:
@@ -220,6 +287,35 @@ def _iterate(new, args, nxt, free, cls, version):
 
 def _d(b):
     return b.decode("utf-8", "replace")
+
+
+def ops_snapshot(db, hub_ids, sub_numbers):
+    hubs, licences, operators, subs = {}, {}, {}, {}
+    for hid in hub_ids:
+        i = _o.HubInfo()
+        i.version = _o.HUB_INFO_VERSION
+        C.autolic_ops_hub_get(db, hid, ctypes.byref(i))
+        hubs[hid] = (i.tenant, _d(i.name), i.state, i.trial_end, i.trial_days_left,
+                     i.trial_operators, i.provisioned, i.payment_state, i.payment_due,
+                     i.payment_block, i.payment_days_left)
+        li = _o.LicenceInfo()
+        li.version = _o.LICENCE_INFO_VERSION
+        C.autolic_ops_licences_get(db, hid, ctypes.byref(li))
+        licences[hid] = (li.user_total, li.user_used, li.user_available,
+                         bool(li.shop_floor_subscribed), li.shop_floor_total,
+                         li.shop_floor_used, li.shop_floor_available)
+        operators[hid] = {o.id: (_d(o.number), _d(o.name), o.user, bool(o.active), o.reason,
+                                 o.deactivated, bool(o.has_production), o.last_production,
+                                 o.production_count) for o in _iterate(
+            C.autolic_ops_operator_iter_new, (db, hid), C.autolic_ops_operator_iter_next,
+            C.autolic_ops_operator_iter_free, _o.OperatorInfo, _o.OPERATOR_INFO_VERSION)}
+    for n in sub_numbers:
+        i = _o.SubscriptionInfo()
+        i.version = _o.SUBSCRIPTION_INFO_VERSION
+        C.autolic_ops_subscription_get(db, n, ctypes.byref(i))
+        subs[n] = (i.tenant, i.kind, i.quantity, i.start, i.end, bool(i.active))
+    return {"ops_hubs": hubs, "ops_licences": licences, "ops_operators": operators,
+            "ops_subscriptions": subs}
 
 
 def library_snapshot(db, app_ids):
@@ -291,6 +387,7 @@ class Gen:
         self.r = rng
         self.m = model
         self.without = set(without)   # seams whose cases are not generated
+        self.ops_focus = self.r.random() < 0.35   # a sequence about operators
 
     # pickers
     def chance(self, p):
@@ -640,6 +737,129 @@ class Gen:
         return "hub_app_move", dict(actor=self.actor(both) if both else self._hub_actor(to),
                                     app=app, to_hub=to)
 
+    # Fusion Operations (OPS)
+    def _ops_actor(self, tenant):
+        return self.actor([tenant] + sorted(self.m.ops_admins.get(tenant, ())))
+
+    def _tenant(self):
+        with_subs = sorted({s[0] for s in self.m.subs.values()})
+        if with_subs and self.chance(0.8):
+            return self.r.choice(with_subs)
+        return self.acct()
+
+    def _ops_hub(self):
+        hs = sorted(self.m.ops_hubs)
+        return self.r.choice(hs) if hs and self.chance(0.95) else 994
+
+    def _ops_hub_actor(self, hid):
+        h = self.m.ops_hubs.get(hid)
+        return self._ops_actor(h.tenant) if h else self.acct()
+
+    def g_ops_subscription_buy(self):
+        tenant = self._tenant() if self.chance(0.5) else self.acct()
+        now = self.m.now
+        kind = self.r.choice([1, 2, 2]) if self.chance(0.97) else 3
+        q = self.r.randint(1, 3) if self.chance(0.97) else 0
+        end = now + self.r.randint(400, 500) * DAY if self.chance(0.97) else now - 1
+        return "ops_subscription_buy", dict(actor=self._ops_actor(tenant), tenant=tenant,
+                                            kind=kind, quantity=q,
+                                            start=self.r.choice([0, now - DAY]), end=end)
+
+    def g_ops_admin_add(self):
+        tenant = self._tenant()
+        return "ops_admin_add", dict(actor=self.actor([tenant]), tenant=tenant,
+                                     account=self.acct())
+
+    def g_ops_hub_create(self):
+        free = sorted({s[0] for s in self.m.subs.values()} - {h.tenant for h in
+                                                              self.m.ops_hubs.values()})
+        tenant = self.r.choice(free) if free and self.chance(0.8) else self._tenant()
+        period = self.r.choice([30 * DAY, 2 * DAY, 60 * DAY]) if self.chance(0.95) \
+            else self.r.choice([0, 400 * DAY])
+        return "ops_hub_create", dict(actor=self._ops_actor(tenant), tenant=tenant,
+                                      name="Plant %d" % tenant, trial_period=period,
+                                      trial_operators=self.r.randint(1, 4))
+
+    def g_ops_hub_provision(self):
+        hid = self._ops_hub()
+        return "ops_hub_provision", dict(actor=self._ops_hub_actor(hid), hub=hid)
+
+    def g_ops_user_add(self):
+        hid = self._ops_hub()
+        return "ops_user_add", dict(actor=self._ops_hub_actor(hid), hub=hid, account=self.acct())
+
+    def _ops_user(self, hid):
+        h = self.m.ops_hubs.get(hid)
+        users = sorted(h.users) if h else []
+        return self.r.choice(users) if users and self.chance(0.85) else self.acct()
+
+    def g_ops_user_deactivate(self):
+        hid = self._ops_hub()
+        return "ops_user_deactivate", dict(actor=self._ops_hub_actor(hid), hub=hid,
+                                           account=self._ops_user(hid))
+
+    def _number(self):
+        return "op%d" % self.r.randint(1, 6) if self.chance(0.97) else "op 1"
+
+    def g_ops_operator_add(self):
+        hid = self._ops_hub()
+        return "ops_operator_add", dict(actor=self._ops_hub_actor(hid), hub=hid,
+                                        number=self._number(), name="Operator")
+
+    def g_ops_operator_from_user(self):
+        hid = self._ops_hub()
+        return "ops_operator_from_user", dict(actor=self._ops_hub_actor(hid), hub=hid,
+                                              account=self._ops_user(hid), number=self._number())
+
+    def _op(self):
+        ops = sorted(self.m.operators)
+        op = self.r.choice(ops) if ops and self.chance(0.95) else 993
+        o = self.m.operators.get(op)
+        return op, (self._ops_hub_actor(o.hub) if o else self.acct())
+
+    def g_ops_operator_deactivate(self):
+        op, actor = self._op()
+        return "ops_operator_deactivate", dict(actor=actor, op=op)
+
+    def g_ops_operator_reactivate(self):
+        op, actor = self._op()
+        return "ops_operator_reactivate", dict(actor=actor, op=op)
+
+    def g_ops_operator_record_production(self):
+        op, actor = self._op()
+        at = self.m.now - self.r.randint(0, 5 * DAY) if self.chance(0.95) \
+            else self.m.now + self.r.choice([300, 301])
+        return "ops_operator_record_production", dict(actor=actor, op=op, at=at)
+
+    def _sub(self):
+        subs = sorted(self.m.subs)
+        n = self.r.choice(subs) if subs and self.chance(0.95) else 992
+        s = self.m.subs.get(n)
+        return n, (self._ops_actor(s[0]) if s else self.acct())
+
+    def g_ops_subscription_set_quantity(self):
+        n, actor = self._sub()
+        return "ops_subscription_set_quantity", dict(actor=actor, number=n,
+                                                     quantity=self.r.randint(0, 3))
+
+    def g_ops_subscription_end(self):
+        n, actor = self._sub()
+        return "ops_subscription_end", dict(actor=actor, number=n)
+
+    def g_ops_payment_late(self):
+        hid = self._ops_hub()
+        due = self.m.now - self.r.choice([0, 10 * DAY, 29 * DAY, 30 * DAY, 31 * DAY]) \
+            if self.chance(0.95) else self.m.now + 10
+        return "ops_payment_late", dict(actor=self._ops_hub_actor(hid), hub=hid, due=due)
+
+    def g_ops_payment_record(self):
+        hid = self._ops_hub()
+        return "ops_payment_record", dict(actor=self._ops_hub_actor(hid), hub=hid)
+
+    def g_ops_access_check(self):
+        hid = self._ops_hub()
+        return "ops_access_check", dict(hub=hid, account=self._ops_user(hid))
+
     def g_advance(self):
         pending = [a.expires for a in self.m.accounts.values() if a.stored == M.INVITED
                    and a.expires > self.m.now]
@@ -683,6 +903,26 @@ class Gen:
             ("g_hub_app_move", 1.5 if m.apps and len(m.hubs) > 1 else 0.1),
             ("g_advance", 5),
         ]
+        has_o = 1 if m.ops_hubs else 0.1
+        k = 3 if self.ops_focus else 0.3
+        w += [
+            ("g_ops_subscription_buy", k * (2 if len(m.subs) < 3 else 0.3)),
+            ("g_ops_admin_add", k * 0.5),
+            ("g_ops_hub_create", k * (2 if m.subs and not m.ops_hubs else 0.3)),
+            ("g_ops_hub_provision", k * 0.7 * has_o),
+            ("g_ops_user_add", k * 1.5 * has_o),
+            ("g_ops_user_deactivate", k * 0.7 * has_o),
+            ("g_ops_operator_add", k * 2.5 * has_o),
+            ("g_ops_operator_from_user", k * 1 * has_o),
+            ("g_ops_operator_deactivate", k * 1 * has_o),
+            ("g_ops_operator_reactivate", k * 1 * has_o),
+            ("g_ops_operator_record_production", k * 1.5 * has_o),
+            ("g_ops_subscription_set_quantity", k * 1 * has_o),
+            ("g_ops_subscription_end", k * 0.4 * has_o),
+            ("g_ops_payment_late", k * 0.5 * has_o),
+            ("g_ops_payment_record", k * 0.4 * has_o),
+            ("g_ops_access_check", k * 1.5 * has_o),
+        ]
         if "SEAM-2" in self.without:
             w = [(n, 0 if n in ("g_contract_transfer_manager", "g_team_set_primary") else x)
                  for n, x in w]
@@ -713,6 +953,8 @@ class Sequence:
         self.gen = Gen(self.rng, self.model, without)
         self.trace = []
         self.app_ids = []
+        self.ops_hub_ids = []
+        self.sub_numbers = []
         self.calls = 0
 
     def close(self):
@@ -768,7 +1010,14 @@ class Sequence:
 
     def new_ids(self, name, kw, ret):
         """The ids the library gave to what the call created (the model cannot know them)."""
-        if name in ("register", "invite", "invite_text", "team_create", "hub_create"):
+        if name in ("register", "invite", "invite_text", "team_create", "hub_create",
+                    "ops_operator_add", "ops_operator_from_user"):
+            return {"new_id": ret}
+        if name == "ops_hub_create":
+            self.ops_hub_ids.append(ret)
+            return {"new_id": ret}
+        if name == "ops_subscription_buy":
+            self.sub_numbers.append(ret)
             return {"new_id": ret}
         if name == "hub_app_create":
             self.app_ids.append(ret)
@@ -802,6 +1051,9 @@ class Sequence:
             return m.last_revoked
         if name == "contract_product_get":
             return m.last_product
+        if name in ("ops_hub_provision", "ops_subscription_set_quantity",
+                    "ops_subscription_end"):
+            return m.last_deactivated
         return None
 
     def learn_serials(self, cid):
@@ -819,6 +1071,7 @@ class Sequence:
     def compare_state(self, step):
         expected = self.model.snapshot()
         actual = library_snapshot(self.db, self.app_ids)
+        actual.update(ops_snapshot(self.db, self.ops_hub_ids, self.sub_numbers))
         d = diff(expected, actual)
         if d:
             raise Mismatch(step, ["state differs after the call:"] + d)
