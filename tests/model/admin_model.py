@@ -264,9 +264,13 @@ class AdminModel(OpsMixin):
             return
         a = self.accounts[existing]
         if a.stored == REMOVED:
-            # A removed account added again is invited again (account.h). Reading: the
-            # person keeps the record's names and language (the generator names them as
-            # before); a new 7-day period starts, sent by the actor.
+            # A removed account added again is invited again (account.h): a new 7-day
+            # period, sent by the actor. Reading: names given with the new invitation
+            # replace the record's (the person is named anew), the language stays.
+            if first:
+                a.first = first
+            if last:
+                a.last = last
             a.stored = INVITED
             a.expires = self.now + INVITATION_PERIOD
             a.invited_by = actor
@@ -482,7 +486,10 @@ class AdminModel(OpsMixin):
                 c.manager = new
 
     def _renewing(self, team):
-        return any(c.team == team and c.auto_renew for c in self.contracts.values())
+        """ROLE-3: a contract on automatic renewal must run to its end; one that has
+        ended no longer holds a hand-over back (contract.h)."""
+        return any(c.team == team and c.auto_renew and self.status(c) != CONTRACT_EXPIRED
+                   for c in self.contracts.values())
 
     def team_set_primary(self, actor, team, account):
         f = Faults()
@@ -561,18 +568,16 @@ class AdminModel(OpsMixin):
         c = self._contract_actor(f, actor, contract, ("ROLE-3", "ROLE-6", "ROLE-7"))
         if c is None:
             return f
-        if c.auto_renew:
-            f.add(ESTATE, "ROLE-3")
+        # SEAM-2: the new manager becomes the team's primary admin and so the manager
+        # of each of the team's contracts; ROLE-3 forbids that while any of them
+        # renews automatically.
+        if self._renewing(c.team):
+            f.add(ESTATE, "ROLE-3", "SEAM-2")
         if new_manager not in self.accounts:
             return f.add(ENOTFOUND)
         if new_manager == c.manager or not self.is_admin(c.team, new_manager) \
                 or self.state(new_manager) != ACTIVE:
             f.add(ESTATE, "ROLE-3")
-        # Reading (SEAM-2): the new manager becomes the team's primary admin and so the
-        # manager of each of the team's contracts; ROLE-3 forbids that while any of
-        # them renews automatically.
-        if self._renewing(c.team):
-            f.add(ESTATE, "ROLE-3", "SEAM-2")
         if f:
             return f
         self._hand_primary(c.team, new_manager)

@@ -468,9 +468,6 @@ class Gen:
         local = self.r.choice(LOCALS)
         existing = self.m.find_email(local + "@example.com")
         first, last = self.person_name(local)
-        if existing is not None and self.m.accounts[existing].stored == M.REMOVED:
-            a = self.m.accounts[existing]
-            first, last = a.first, a.last      # the same person, added again
         if self.chance(0.1):
             first = None if self.chance(0.5) else first
             last = None if first is not None else last
@@ -534,8 +531,6 @@ class Gen:
         for _ in range(self.r.randint(1, 3)):
             local = self.r.choice(LOCALS)
             existing = self.m.find_email(local + "@example.com")
-            if existing is not None and self.m.accounts[existing].stored == M.REMOVED:
-                continue    # Reading left open: is a removed person in an import re-invited?
             if self.chance(0.05):
                 lines.append(self.r.choice(BAD_EMAILS))
             elif existing is not None and self.chance(0.6):
