@@ -119,13 +119,13 @@ class OpsMixin:
         f = Faults()
         if actor not in self.accounts or self.state(actor) != ACTIVE or actor != tenant:
             f.add(EPERM, "ROLE-7", "ACCT-4")
+        if account == tenant:
+            f.add(EINVAL)
         if tenant not in self.accounts:
             return f.add(ENOTFOUND)
         if account not in self.accounts:
             return f.add(ENOTFOUND)
-        if account == tenant:
-            f.add(EINVAL)
-        elif account in self.ops_admins.get(tenant, ()):
+        if account != tenant and account in self.ops_admins.get(tenant, ()):
             f.add(EEXISTS)
         if f:
             return f
