@@ -22,6 +22,10 @@ INVITED, ACTIVE, EXPIRED, REMOVED = 1, 2, 3, 4
 PRIMARY, SECONDARY, USER = 1, 2, 3
 PENDING, CONTRACT_ACTIVE, CONTRACT_EXPIRED = 1, 2, 3
 ROLE_MANAGER, ROLE_COORDINATOR, ROLE_USER = 1, 2, 4
+# The notices the model checks (db.h): ACCT-3/4 invitations and SEAT-3 seats.
+EV_INVITATION_SENT, EV_INVITATION_RESENT, EV_SEAT_GRANTED, EV_SEAT_REVOKED = 1, 2, 5, 6
+CHECKED_EVENTS = (EV_INVITATION_SENT, EV_INVITATION_RESENT, EV_SEAT_GRANTED, EV_SEAT_REVOKED)
+KEEP, GRANT, REVOKE = 1, 2, 3
 
 _EMAIL_BAD = set(' ()<>[]\\,;:"')
 _PRODUCT_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -123,6 +127,8 @@ class AdminModel(OpsMixin):
     def __init__(self, clock):
         self.clock = clock
         self.ops_init()
+        self.events = []             # (type, recipient) the last call notifies
+        self.events_known = True     # False: the rules leave the last call's notices open
         self.accounts = {}
         self.teams = {}
         self.contracts = {}
@@ -212,6 +218,7 @@ class AdminModel(OpsMixin):
     def _new_person(self, aid, email, first, last, actor, language="en"):
         self.accounts[aid] = Account(email, first, last, language, INVITED, self.now,
                                      self.now + INVITATION_PERIOD, actor)
+        self.events.append((EV_INVITATION_SENT, aid))          # ACCT-3
 
     # ---- accounts (ACCT) -----------------------------------------------------------
     def register(self, email, first=None, last=None, language=None, new_id=None):
@@ -272,6 +279,7 @@ class AdminModel(OpsMixin):
             if last:
                 a.last = last
             a.stored = INVITED
+            self.events.append((EV_INVITATION_SENT, existing))
             a.expires = self.now + INVITATION_PERIOD
             a.invited_by = actor
         # Reading (ACCT-2): names given for an existing account change nothing; only the
@@ -323,6 +331,7 @@ class AdminModel(OpsMixin):
             return f
         a = self.accounts[account]
         a.expires = self.now + INVITATION_PERIOD
+        self.events.append((EV_INVITATION_RESENT, account))   # ACCT-4
         if a.invited_by != actor:
             # Reading: whether a resend by another administrator changes "who sent the
             # invitation" is not stated: left open.
@@ -377,6 +386,7 @@ class AdminModel(OpsMixin):
             return f
         for t in self.teams.values():
             t.members.pop(account, None)
+        self.events_known = False   # "the removal notifies as it sees fit" (seats.md)
         for k in [k for k in self.seats if k[2] == account]:   # SEAT-4
             del self.seats[k]
         for h in self.hubs.values():
@@ -665,6 +675,7 @@ class AdminModel(OpsMixin):
         while len(grants) > quantity:          # the most recent grants go first
             _seq, u = grants.pop()
             del self.seats[(contract, code, u)]
+            self.events.append((EV_SEAT_REVOKED, u))
             self.last_revoked += 1
         return f
 
@@ -762,6 +773,7 @@ class AdminModel(OpsMixin):
             return f
         self.grant_seq += 1
         self.seats[(contract, code, user)] = self.grant_seq
+        self.events.append((EV_SEAT_GRANTED, user))           # SEAT-3
         self._join(c.team, user)                # SEAM-3: a seat makes a member
         return f
 
@@ -775,6 +787,119 @@ class AdminModel(OpsMixin):
         if f:
             return f
         del self.seats[(contract, code, user)]
+        self.events.append((EV_SEAT_REVOKED, user))           # SEAT-3
+        return f
+
+    def _grant_faults(self, f, c, contract, code, user, planned):
+        """Why a grant of `code` to `user` would be refused (SEAT-1, SEAT-2, ACCT-4)."""
+        st = self.status(c)
+        if st == PENDING:
+            f.add(ESTATE)
+        elif st == CONTRACT_EXPIRED:
+            f.add(EEXPIRED)
+        ust = self.state(user)
+        if ust == REMOVED:
+            f.add(ESTATE)
+        elif ust == EXPIRED:
+            f.add(EEXPIRED, "ACCT-4")
+        if self.holds_active_elsewhere(contract, code, user):
+            f.add(EEXISTS, "SEAT-1", "SEAM-1")
+        elif self.granted(contract, code) + planned >= c.products[code][0]:
+            f.add(ENOSEAT, "SEAT-2")
+
+    def _seats_actor(self, f, actor, contract):
+        ok = self.actor_active(f, actor)
+        if contract not in self.contracts:
+            f.add(ENOTFOUND)
+            return None
+        c = self.contracts[contract]
+        if ok and actor not in (c.manager, c.coordinator):
+            f.add(EPERM, "ROLE-6")
+        return c
+
+    def seat_set_access(self, actor, contract, user, products):
+        """The "edit access" dialog: exactly these products, all or nothing (SEAT-1..3)."""
+        f = Faults()
+        codes = [product_code(p) for p in products]
+        if None in codes or len(set(codes)) != len(codes):
+            f.add(EINVAL)                                   # malformed or repeated (SEAM-1)
+        c = self._seats_actor(f, actor, contract)
+        if user not in self.accounts:
+            f.add(ENOTFOUND)
+        if c is None or f:
+            return f
+        for code in codes:
+            if code not in c.products:
+                f.add(ENOTFOUND)
+            elif (contract, code, user) not in self.seats:
+                self._grant_faults(f, c, contract, code, user, 0)
+        if f:
+            return f
+        held = sorted(p for (cc, p, u) in self.seats if cc == contract and u == user)
+        report = []
+        for code in codes:
+            if (contract, code, user) in self.seats:
+                report.append((code, KEEP))
+            else:
+                self.grant_seq += 1
+                self.seats[(contract, code, user)] = self.grant_seq
+                self.events.append((EV_SEAT_GRANTED, user))
+                self._join(c.team, user)                    # SEAM-3
+                report.append((code, GRANT))
+        for code in held:
+            if code not in codes:
+                del self.seats[(contract, code, user)]
+                self.events.append((EV_SEAT_REVOKED, user))
+                report.append((code, REVOKE))
+        self.last_report = report
+        return f
+
+    def seat_import(self, actor, contract, lines):
+        """Seats in bulk: all or nothing, nobody notified (SEAT-3, ACCT-5); a seat already
+        held on this contract is kept, so an import can be replayed."""
+        f = Faults()
+        if not lines:
+            f.add(EINVAL)
+        codes = [product_code(p) for _u, p in lines]
+        if None in codes or any(u == 0 for u, _p in lines):
+            f.add(EINVAL)
+        c = self._seats_actor(f, actor, contract)
+        if c is None or f:
+            return f
+        # Reading: an import is a grant in bulk; it needs the contract's term to cover
+        # now even when every line is a seat already held (seat.h lists EEXPIRED and
+        # ESTATE for the call as a whole).
+        st = self.status(c)
+        if st == PENDING:
+            f.add(ESTATE)
+        elif st == CONTRACT_EXPIRED:
+            f.add(EEXPIRED)
+        planned, report = {}, []
+        for (user, _p), code in zip(lines, codes):
+            if code not in c.products or user not in self.accounts:
+                f.add(ENOTFOUND)
+                continue
+            if (contract, code, user) in self.seats:
+                # Reading: a line kept is still checked like a grant for its person
+                # (an expired invitation grants nothing, ACCT-4; a removed account).
+                ust = self.state(user)
+                if ust == REMOVED:
+                    f.add(ESTATE)
+                elif ust == EXPIRED:
+                    f.add(EEXPIRED, "ACCT-4")
+                report.append((code, KEEP))
+                continue
+            self._grant_faults(f, c, contract, code, user, planned.get(code, 0))
+            planned[code] = planned.get(code, 0) + 1
+            report.append((code, GRANT))
+        if f:
+            return f
+        for (user, _p), code in zip(lines, codes):
+            if (contract, code, user) not in self.seats:
+                self.grant_seq += 1
+                self.seats[(contract, code, user)] = self.grant_seq
+                self._join(c.team, user)                    # SEAM-3
+        self.last_report = report
         return f
 
     # ---- developer hubs (APS-2..4) -------------------------------------------------

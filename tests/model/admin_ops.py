@@ -400,9 +400,10 @@ class OpsMixin:
             f.add(ENOLICENCE, "OPS-6")
         u = h.users.get(account)
         if not u or not u[0] or account not in self.accounts \
-                or self.state(account) != ACTIVE:
-            # Reading: an account that has not accepted its invitation has no access.
-            f.add(ENOLICENCE, "OPS-7")
+                or self.state(account) in (REMOVED, EXPIRED):
+            # ops.h: an active user of the hub, not removed; an expired invitation
+            # grants nothing (ACCT-4). Reading: an invitation still running is enough.
+            f.add(ENOLICENCE, "OPS-7", "ACCT-4")
         else:
             # the users whose licence was assigned last are the ones left uncovered
             actives = sorted((v[1], a) for a, v in h.users.items() if v[0])

@@ -172,6 +172,16 @@ class Lib:
         autolic.seat.revoke(db, actor, contract, product, user)
 
     @staticmethod
+    def seat_set_access(db, actor, contract, user, products):
+        return [(r.product.lower(), int(r.action))
+                for r in autolic.seat.set_access(db, actor, contract, user, products)]
+
+    @staticmethod
+    def seat_import(db, actor, contract, lines):
+        return [(r.product.lower(), int(r.action))
+                for r in autolic.seat.import_(db, actor, contract, lines)]
+
+    @staticmethod
     def hub_create(db, actor, team, name):
         return autolic.hub.create(db, actor, team, name)
 
@@ -263,10 +273,12 @@ def attempt(fn, *args, **kw):
         return e
 
 
-def open_db(t=T0):
-    """A fresh memory database whose clock is the returned Clock (move clock.t)."""
+def open_db(t=T0, events=None):
+    """A fresh memory database whose clock is the returned Clock (move clock.t); the
+    notices it sends are appended to `events` as (type, recipient) when given."""
     clock = Clock(t)
-    return clock, autolic.Database(clock=clock)
+    on_event = None if events is None else (lambda e: events.append((int(e.type), e.recipient)))
+    return clock, autolic.Database(clock=clock, on_event=on_event)
 
 
 # ---- reading the whole visible state -------------------------------------------------------
@@ -699,6 +711,33 @@ class Gen:
         actor = self.actor([c.manager, c.coordinator] if c else [])
         return "seat_revoke", dict(actor=actor, contract=cid, product=p, user=user)
 
+    def g_seat_set_access(self):
+        cid, c, _ = self._cm_call()
+        actor = self.actor([c.manager, c.coordinator] if c else [])
+        if c and ("SEAM-3" in self.without or self.chance(0.7)):
+            user = self.r.choice(sorted(self.m.teams[c.team].members))
+        else:
+            user = self.acct()
+        codes = sorted(c.products) if c else PRODUCTS
+        prods = [self.pcase(p) if self.chance(0.4) else p
+                 for p in self.r.sample(codes, self.r.randint(0, len(codes)))]
+        if prods and self.chance(0.1) and "SEAM-1" not in self.without:
+            prods.append(prods[0].swapcase())      # the same product twice (SEAM-1)
+        if self.chance(0.05):
+            prods.append(self.r.choice(PRODUCTS))
+        return "seat_set_access", dict(actor=actor, contract=cid, user=user, products=prods)
+
+    def g_seat_import(self):
+        cid, c, _ = self._cm_call()
+        actor = self.actor([c.manager, c.coordinator] if c else [])
+        pool = sorted(self.m.teams[c.team].members) if c and "SEAM-3" in self.without \
+            else self.accounts()
+        codes = sorted(c.products) if c else PRODUCTS
+        pairs = sorted({(self.r.choice(pool or [999]), self.r.choice(codes))
+                        for _ in range(self.r.randint(1, 3))})
+        lines = [(u, self.pcase(p) if self.chance(0.4) else p) for u, p in pairs]
+        return "seat_import", dict(actor=actor, contract=cid, lines=lines)
+
     def g_hub_create(self):
         free = sorted(t for t in self.m.teams if all(h.team != t for h in self.m.hubs.values()))
         team = self.r.choice(free) if free and self.chance(0.8) else self.team()
@@ -906,6 +945,8 @@ class Gen:
             ("g_contract_product_get", 1.5 * has_c),
             ("g_seat_grant", 12 * has_c),
             ("g_seat_revoke", 3 * has_c),
+            ("g_seat_set_access", 3 * has_c),
+            ("g_seat_import", 2 * has_c),
             ("g_hub_create", 3 if len(m.hubs) < 2 and len(m.teams) > 1 else 0.5),
             ("g_hub_add_admin", 1 * has_h),
             ("g_hub_app_create", 1 * has_h),
@@ -957,7 +998,8 @@ class Sequence:
     def __init__(self, seed, number, steps, without=()):
         self.seed, self.number, self.nsteps = seed, number, steps
         self.rng = random.Random("%d:%d" % (seed, number))
-        self.clock, self.db = open_db(T0)
+        self.events = []
+        self.clock, self.db = open_db(T0, self.events)
         self.model = M.AdminModel(self.clock)
         self.gen = Gen(self.rng, self.model, without)
         self.trace = []
@@ -990,6 +1032,8 @@ class Sequence:
     def call(self, step, name, kw):
         self.calls += 1
         code, msg, ret = 0, "", None
+        del self.events[:]
+        self.model.events, self.model.events_known = [], True
         try:
             ret = getattr(Lib, name)(self.db, **kw)
         except autolic.Error as e:
@@ -1000,6 +1044,12 @@ class Sequence:
         if code == 0:
             extra = self.new_ids(name, kw, ret)
         faults = getattr(self.model, name)(**kw, **extra)
+        got = sorted(e for e in self.events if e[0] in M.CHECKED_EVENTS)
+        want = [] if faults else sorted(self.model.events)
+        if (faults or self.model.events_known) and got != want:
+            raise Mismatch(step, ["%s notified %r, the model expects %r ((type, recipient): "
+                                  "1 invitation, 2 resent, 5 seat granted, 6 seat revoked)"
+                                  % (name, got, want)])
         actual = "OK" if code == 0 else "%s %r" % (CODE_NAMES.get(code, code), msg)
         if code == 0 and faults:
             raise Mismatch(step, ["%s succeeded; the model expects %s" % (name, faults)])
@@ -1060,6 +1110,8 @@ class Sequence:
             return m.last_revoked
         if name == "contract_product_get":
             return m.last_product
+        if name in ("seat_set_access", "seat_import"):
+            return m.last_report
         if name in ("ops_hub_provision", "ops_subscription_set_quantity",
                     "ops_subscription_end"):
             return m.last_deactivated
