@@ -1138,9 +1138,15 @@ class Sequence:
         if d:
             raise Mismatch(step, ["state differs after the call:"] + d)
 
-    def run(self):
-        for step in range(self.nsteps):
-            name, kw = self.gen.next() if step >= 3 else self.setup(step)
+    def run(self, steps=None):
+        """Run the generated sequence, or replay `steps` ((name, kwargs) pairs)."""
+        self.steps = []
+        for step in range(self.nsteps if steps is None else len(steps)):
+            if steps is not None:
+                name, kw = steps[step]
+            else:
+                name, kw = self.gen.next() if step >= 3 else self.setup(step)
+            self.steps.append((name, kw))
             self.run_step(step, name, kw)
 
     def setup(self, step):
@@ -1150,11 +1156,32 @@ class Sequence:
         return "register", dict(email=self.gen.email(local), first=first, last=last)
 
 
-SEAMS = {
-    "SEAM-1": ("contract_buy", "seat_grant", "contract_set_quantity", "seat_revoke"),
-    "SEAM-2": ("contract_transfer_manager", "team_set_primary"),
-    "SEAM-3": ("seat_grant",),
-}
+def replay(seed, number, steps, without=()):
+    """Replay `steps`; the Mismatch it ends on, or None."""
+    seq = Sequence(seed, number, len(steps), without)
+    try:
+        seq.run(steps)
+    except Mismatch as e:
+        return seq, e
+    finally:
+        seq.close()
+    return seq, None
+
+
+def shrink(seed, number, steps, without=(), budget=20.0):
+    """Drop the calls a failure does not need: greedily, one at a time, keeping a
+    removal when the shorter sequence still fails on its last call, the same call."""
+    last = steps[-1][0]
+    t0 = time.monotonic()
+    cur, i = list(steps), 0
+    while i < len(cur) - 1 and time.monotonic() - t0 < budget:
+        cand = cur[:i] + cur[i + 1:]
+        _seq, e = replay(seed, number, cand, without)
+        if e is not None and e.args[0] == len(cand) - 1 and cand[-1][0] == last:
+            cur = cand
+        else:
+            i += 1
+    return cur
 
 
 def main(argv=None):
@@ -1171,6 +1198,9 @@ def main(argv=None):
                     help="one line per failing sequence (its last call and why)")
     ap.add_argument("--stats", action="store_true",
                     help="count the outcomes of each call (how often each case was reached)")
+    ap.add_argument("--no-shrink", action="store_true",
+                    help="print the failing sequence as it ran, without looking for a "
+                         "shorter one that fails the same way")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--without", default="",
                     help="comma-separated cases not to generate, to look past a known "
@@ -1198,6 +1228,14 @@ def main(argv=None):
                 print("MISMATCH seed %d sequence %d step %d" % (args.seed, n, step))
                 print(seq.reproducer(step, why))
                 print()
+                if not args.no_shrink:
+                    steps = shrink(args.seed, n, seq.steps, without)
+                    small, e = replay(args.seed, n, steps, without)
+                    if e is not None and len(steps) < len(seq.steps):
+                        print("The same failure in %d calls instead of %d:"
+                              % (len(steps), len(seq.steps)))
+                        print(small.reproducer(*e.args))
+                        print()
             if not args.keep_going:
                 break
         finally:
