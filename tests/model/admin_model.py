@@ -136,6 +136,7 @@ class AdminModel(OpsMixin):
         self.grant_seq = 0
         self.hubs = {}
         self.apps = {}               # app -> [hub, name]
+        self.offers = set()          # ROLE-8: (contract, product, update) offered
 
     # ---- derived reads -------------------------------------------------------------
     @property
@@ -712,6 +713,60 @@ class AdminModel(OpsMixin):
             f.add(ESTATE)
         elif st == CONTRACT_EXPIRED:
             f.add(EEXPIRED)
+        return f
+
+    def _update_call(self, f, actor, contract, product, update):
+        code = product_code(product)
+        if code is None or product_code(update) is None:
+            f.add(EINVAL)
+        if contract not in self.contracts:
+            f.add(ENOTFOUND)
+            return None, code
+        c = self.contracts[contract]
+        if code is not None and code not in c.products:
+            f.add(ENOTFOUND)
+        return c, code
+
+    def _term(self, f, c, *rules):
+        st = self.status(c)
+        if st == PENDING:
+            f.add(ESTATE, *rules)
+        elif st == CONTRACT_EXPIRED:
+            f.add(EEXPIRED, *rules)
+
+    def contract_update_offer(self, actor, contract, product, update, offered):
+        """ROLE-8: the manager or coordinator chooses the updates offered, while the
+        contract is active."""
+        f = Faults()
+        ok = self.actor_active(f, actor)
+        c, code = self._update_call(f, actor, contract, product, update)
+        if c is None:
+            return f
+        if ok and actor not in (c.manager, c.coordinator):
+            f.add(EPERM, "ROLE-6", "ROLE-8")
+        self._term(f, c, "ROLE-8")
+        if f:
+            return f
+        # Reading: update codes are compared as given (no rule makes them one alphabet).
+        key = (contract, code, update)
+        if offered:
+            self.offers.add(key)
+        else:
+            self.offers.discard(key)
+        return f
+
+    def contract_update_check(self, actor, contract, product, update):
+        f = Faults()
+        c, code = self._update_call(f, actor, contract, product, update)
+        if c is None:
+            return f
+        ok = self.actor_active(f, actor)
+        if ok and code in c.products and actor not in (c.manager, c.coordinator):
+            if not self._may_see(c, contract, actor, code):
+                f.add(EPERM, "ROLE-6")
+            elif (contract, code, update) not in self.offers:
+                f.add(EPERM, "ROLE-8")
+        self._term(f, c)
         return f
 
     def contract_product_get(self, actor, contract, product):

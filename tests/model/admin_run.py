@@ -159,6 +159,14 @@ class Lib:
         autolic.contract.download_check(db, actor, contract, product)
 
     @staticmethod
+    def contract_update_offer(db, actor, contract, product, update, offered):
+        autolic.contract.update_offer(db, actor, contract, product, update, offered)
+
+    @staticmethod
+    def contract_update_check(db, actor, contract, product, update):
+        autolic.contract.update_check(db, actor, contract, product, update)
+
+    @staticmethod
     def contract_product_get(db, actor, contract, product):
         p = autolic.contract.product_get(db, actor, contract, product)
         return (p.contract, p.product, p.quantity, p.bought)
@@ -687,6 +695,21 @@ class Gen:
     def g_contract_product_get(self):
         return self._reader("contract_product_get")
 
+    def _update(self):
+        return self.r.choice(["sp1", "sp2", "ext.a"]) if self.chance(0.97) else "sp 1"
+
+    def g_contract_update_offer(self):
+        cid, c, _ = self._cm_call()
+        actor = self.actor([c.manager, c.coordinator] if c else [])
+        return "contract_update_offer", dict(actor=actor, contract=cid,
+                                             product=self.product(cid), update=self._update(),
+                                             offered=self.chance(0.8))
+
+    def g_contract_update_check(self):
+        name, kw = self._reader("contract_update_check")
+        kw["update"] = self._update()
+        return name, kw
+
     def g_seat_grant(self):
         cid, c, _ = self._cm_call()
         actor = self.actor([c.manager, c.coordinator] if c else [])
@@ -943,6 +966,8 @@ class Gen:
             ("g_contract_set_quantity", 2 * has_c),
             ("g_contract_download_check", 2.5 * has_c),
             ("g_contract_product_get", 1.5 * has_c),
+            ("g_contract_update_offer", 1.5 * has_c),
+            ("g_contract_update_check", 2 * has_c),
             ("g_seat_grant", 12 * has_c),
             ("g_seat_revoke", 3 * has_c),
             ("g_seat_set_access", 3 * has_c),
