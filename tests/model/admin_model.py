@@ -113,6 +113,7 @@ class Contract:
         self.products = products     # code -> [quantity, bought]
         self.start, self.end, self.auto_renew = start, end, auto_renew
         self.serials = {}            # code -> serial (handed over by the driver)
+        self.created = None
 
 
 class Hub:
@@ -561,6 +562,7 @@ class AdminModel(OpsMixin):
         self.contracts[new_id] = Contract(target, actor,
                                           {c: [q, q] for c, q in codes.items()},
                                           start, end, bool(auto_renew))
+        self.contracts[new_id].created = self.now
         return f
 
     def _contract_actor(self, f, actor, contract, rules=("ROLE-6", "ROLE-7")):
@@ -1027,7 +1029,8 @@ class AdminModel(OpsMixin):
             st = self.state(aid)
             pending = st in (INVITED, EXPIRED)
             accounts[aid] = (a.email, a.first, a.last, a.language, st,
-                             a.expires if pending else ANY, a.invited_by if pending else ANY)
+                             a.expires if pending else ANY, a.invited_by if pending else ANY,
+                             a.created)
             memberships[aid] = {tid: t.members[aid] for tid, t in self.teams.items()
                                 if aid in t.members}
             seats[aid] = set()
@@ -1037,7 +1040,8 @@ class AdminModel(OpsMixin):
         contracts, summaries, members = {}, {}, {}
         for cid, c in self.contracts.items():
             contracts[cid] = (contract_number(cid), c.team, c.manager, c.coordinator, c.buyer,
-                              c.start, c.end, c.auto_renew, self.status(c), len(c.products))
+                              c.start, c.end, c.auto_renew, self.status(c), len(c.products),
+                              c.created)
             summaries[cid] = {code: (q, self.granted(cid, code), q - self.granted(cid, code))
                               for code, (q, _b) in c.products.items()}
             t = self.teams[c.team]

@@ -344,7 +344,7 @@ def library_snapshot(db, app_ids):
                       C.autolic_account_iter_free, _a.autolic_account_info,
                       _a.ACCOUNT_INFO_VERSION):
         accounts[a.id] = (_d(a.email), _d(a.first_name), _d(a.last_name), _d(a.language),
-                          a.state, a.invitation_expires, a.invited_by)
+                          a.state, a.invitation_expires, a.invited_by, a.created)
         memberships[a.id] = {m.team: m.role for m in _iterate(
             C.autolic_team_iter_new, (db, a.id), C.autolic_team_iter_next,
             C.autolic_team_iter_free, _t.autolic_team_membership, _t.TEAM_MEMBERSHIP_VERSION)}
@@ -371,7 +371,7 @@ def library_snapshot(db, app_ids):
                       C.autolic_contract_iter_free, _k.autolic_contract_info,
                       _k.CONTRACT_INFO_VERSION):
         contracts[i.id] = (_d(i.number), i.team, i.manager, i.coordinator, i.buyer, i.start,
-                           i.end, bool(i.auto_renew), i.status, i.nproducts)
+                           i.end, bool(i.auto_renew), i.status, i.nproducts, i.created)
         summaries[i.id] = {_d(s.product): (s.quantity, s.granted, s.available) for s in _iterate(
             C.autolic_seat_contract_summary, (db, i.id), C.autolic_seat_summary_iter_next,
             C.autolic_seat_summary_iter_free, _s.autolic_seat_summary,
