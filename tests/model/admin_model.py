@@ -397,38 +397,52 @@ class AdminModel(OpsMixin):
         return f
 
     def import_list(self, actor, team, lines, new_ids=None):
-        """ACCT-5 with the LIST format: all or nothing. `new_ids` maps each new
-        person's email to the id the library gave (read back by the driver)."""
+        """ACCT-5, the LIST format: one `First Last <email>` or email per line."""
+        return self._import(actor, team, [parse_person(ln) for ln in lines], 1, new_ids)
+
+    def import_csv(self, actor, team, rows, new_ids=None):
+        """ACCT-5, the CSV format: a header naming email, first_name, last_name, then
+        one record per row (line 2 on)."""
+        recs = []
+        for email, first, last in rows:
+            e = normalize_email(email)
+            recs.append(None if e is None else (e, first, last))
+        return self._import(actor, team, recs, 2, new_ids)
+
+    def _import(self, actor, team, records, first_line, new_ids):
+        """All or nothing; every rejected line is reported with its number. `new_ids`
+        maps each new person's email to the id the library gave (read back)."""
         f = Faults()
+        self.last_rejected = []
         if team not in self.teams:
             f.add(ENOTFOUND)
         if self.actor_active(f, actor) and team in self.teams and not self.is_admin(team, actor):
             f.add(EPERM, "ROLE-6", "ROLE-7")
-        records = [ln for ln in lines if ln.strip()]
         if not records:
             f.add(EINVAL)
         if team not in self.teams:
             return f
-        seen, plan, rejected = set(), [], False
-        for ln in records:
-            p = parse_person(ln)
+        seen, plan, rejected = set(), [], []
+        for i, p in enumerate(records):
+            line = first_line + i
             if p is None:
-                rejected = True
+                rejected.append(line)
                 continue
             e, first, last = p
             if e in seen:
-                rejected = True
+                rejected.append(line)
                 continue
             seen.add(e)
             existing = self.find_email(e)
             if existing is not None:
                 if existing in self.teams[team].members:
-                    rejected = True
+                    rejected.append(line)
                     continue
             elif not first or not last:
-                rejected = True
+                rejected.append(line)
                 continue
             plan.append((existing, e, first, last))
+        self.last_rejected = rejected
         if rejected:
             f.add(EINVAL, "ACCT-5")
         if f:

@@ -115,6 +115,12 @@ class Lib:
         return added.value
 
     @staticmethod
+    def import_csv(db, actor, team, rows):
+        text = "email,first_name,last_name\n" + "".join(
+            "%s,%s,%s\n" % row for row in rows)
+        return autolic.account.import_(db, actor, team, text, autolic.account.ImportFormat.CSV)
+
+    @staticmethod
     def team_create(db, actor, name):
         return autolic.team.create(db, actor, name)
 
@@ -560,6 +566,13 @@ class Gen:
                 lines.append("%s %s <%s>" % (first, last, self.email(local)))
         if not lines:
             lines = ["%s Lee <%s>" % (FIRST["hal"], self.email("hal"))]
+        if self.chance(0.5):
+            rows = []
+            for ln in lines:
+                email = ln.split("<")[-1].rstrip(">") if "<" in ln else ln
+                p = M.parse_person(ln)
+                rows.append((email, p[1], p[2]) if p else (email, "", ""))
+            return "import_csv", dict(actor=actor, team=team, rows=rows)
         return "import_list", dict(actor=actor, team=team, lines=lines)
 
     def g_team_create(self):
@@ -1056,13 +1069,14 @@ class Sequence:
 
     def call(self, step, name, kw):
         self.calls += 1
-        code, msg, ret = 0, "", None
+        code, msg, ret, rejected = 0, "", None, []
         del self.events[:]
         self.model.events, self.model.events_known = [], True
         try:
             ret = getattr(Lib, name)(self.db, **kw)
         except autolic.Error as e:
             code, msg = e.code, e.message
+            rejected = [r.line for r in getattr(e, "rejected", ())]
         key = (name, CODE_NAMES.get(code, code), rule_of(msg) or "")
         STATS[key] = STATS.get(key, 0) + 1
         extra = {}
@@ -1079,6 +1093,10 @@ class Sequence:
             if why:
                 raise Mismatch(step, ["%s: %s" % (name, why), "actual: %s" % actual,
                                       "expected: %s" % faults])
+            if name.startswith("import_") and code == -2 and "ACCT-5" in msg \
+                    and rejected != self.model.last_rejected:
+                raise Mismatch(step, ["%s rejected lines %r, the model expects %r (ACCT-5)"
+                                      % (name, rejected, self.model.last_rejected)])
         got = sorted(e for e in self.events if e[0] in M.CHECKED_EVENTS)
         want = [] if faults else sorted(self.model.events)
         if (faults or self.model.events_known) and got != want:
@@ -1110,9 +1128,9 @@ class Sequence:
         if name == "contract_buy":
             info = autolic.contract.get(self.db, ret)
             return {"new_id": ret, "new_team": info.team}
-        if name == "import_list":
+        if name in ("import_list", "import_csv"):
             ids = {}
-            for ln in kw["lines"]:
+            for ln in kw.get("lines") or ["<%s>" % r[0] for r in kw["rows"]]:
                 p = M.parse_person(ln)
                 if p:
                     try:
