@@ -15,7 +15,7 @@ endif()
 # contract.h says naming a removed person coordinator is ESTATE, the library
 # invites them again.
 add_test(NAME model_admin
-  COMMAND ${Python3_EXECUTABLE} tests/model/admin_run.py --seed 1 --sequences 1500 --steps 40
+  COMMAND ${Python3_EXECUTABLE} tests/model/admin_run.py --seed 1 --sequences 1200 --steps 40
           --without hub-admin-twice,removed-coordinator
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(model_admin PROPERTIES
