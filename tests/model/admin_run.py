@@ -24,7 +24,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ANY, CODE_NAMES, Clock, diff, import_binding, rule_of  # noqa: E402
+from common import CODE_NAMES, Clock, diff, import_binding, rule_of  # noqa: E402
 import admin_model as M  # noqa: E402
 
 autolic = import_binding()
@@ -32,7 +32,6 @@ C = autolic.C
 from autolic._api import account as _a  # noqa: E402
 from autolic._api import contract as _k  # noqa: E402
 from autolic._api import core as _c  # noqa: E402
-from autolic._api import hub as _h  # noqa: E402
 from autolic._api import ops as _o  # noqa: E402
 from autolic._api import seat as _s  # noqa: E402
 from autolic._api import team as _t  # noqa: E402
@@ -612,7 +611,8 @@ class Gen:
         n = self.r.randint(1, 3)
         codes = self.r.sample(PRODUCTS, n)
         prods = [(self.pcase(c) if self.chance(0.4) else c, self.r.randint(1, 3)) for c in codes]
-        if self.chance(0.15) and "SEAM-1" not in self.without:   # SEAM-1: the same product twice, in two cases
+        if self.chance(0.15) and "SEAM-1" not in self.without:
+            # SEAM-1: the same product twice, in two cases
             c = prods[0][0]
             prods.append((c.swapcase() if c.swapcase() != c else c.upper(), 1))
         if self.chance(0.03):

@@ -101,7 +101,8 @@ class Faults:
     def __str__(self):
         if not self.items:
             return "OK"
-        return " | ".join("%s%s" % (CODE_NAMES.get(c, c), "(" + ",".join(sorted(r)) + ")" if r else "")
+        return " | ".join("%s%s" % (CODE_NAMES.get(c, c),
+                                    "(" + ",".join(sorted(r)) + ")" if r else "")
                           for c, r in self.items)
 
 
@@ -146,7 +147,8 @@ def diff(expected, actual, path="", out=None, limit=30):
                 path, sorted(expected, key=repr), sorted(actual, key=repr),
                 sorted(expected - actual, key=repr), sorted(actual - expected, key=repr)))
         return out
-    if isinstance(expected, tuple) and hasattr(expected, "_fields") and type(expected) is type(actual):
+    if isinstance(expected, tuple) and hasattr(expected, "_fields") \
+            and type(expected) is type(actual):
         for name, e, a in zip(expected._fields, expected, actual):
             diff(e, a, "%s.%s" % (path, name), out, limit)
         return out
