@@ -265,6 +265,56 @@ class OpsMixin:
                 o.active, o.reason, o.deactivated = False, REASON_USER, self.now
         return f
 
+    def ops_user_reactivate(self, actor, hub, account):
+        """OPS-2: needs a free user licence; the user's operators stay deactivated (OPS-3)."""
+        f = Faults()
+        h = self._hub_call(f, actor, hub)
+        if h is None:
+            return f
+        if account not in h.users:
+            return f.add(ENOTFOUND)
+        if h.users[account][0] or self.state(account) == REMOVED:
+            f.add(ESTATE)
+        elif self.user_used(h) >= self.licences_of(h.tenant, OPS_USER):
+            f.add(ENOSEAT)
+        if f:
+            return f
+        h.users[account] = [True, (self.now, account)]
+        return f
+
+    def ops_hub_reconcile(self, actor, hub):
+        """The deactivations time made due: OPS-3 for operators of removed accounts
+        (recorded now), OPS-5 when terms ended (the generator ends none by time)."""
+        f = Faults()
+        h = self._hub_call(f, actor, hub)
+        if f:
+            return f
+        n = 0
+        for o in self.operators.values():
+            if o.hub == hub and o.user and o.active and self.state(o.user) == REMOVED:
+                o.active, o.reason, o.deactivated = False, REASON_USER, self.now
+                n += 1
+        if self.hub_state(h) == HUB_PROVISIONED:
+            n += self.select_excess(hub, self.licences_of(h.tenant, OPS_SHOP_FLOOR))
+        self.last_deactivated = n
+        return f
+
+    def ops_operator_transfer(self, actor, op, name):
+        """A licensed operator passes to another person, keeping number and licence;
+        one made from a user cannot be transferred (OPS-3)."""
+        f = Faults()
+        if not name:
+            f.add(EINVAL)
+        o, h = self._op_call(f, actor, op)
+        if o is None:
+            return f
+        if o.user:
+            f.add(ESTATE, "OPS-3")
+        if f:
+            return f
+        o.name = name
+        return f
+
     def _number_ok(self, f, hub, number):
         if not number or len(number) > 32 or any(c not in _NUMBER_CHARS for c in number):
             f.add(EINVAL)

@@ -245,6 +245,18 @@ class Lib:
         autolic.ops.user_deactivate(db, actor, hub, account)
 
     @staticmethod
+    def ops_user_reactivate(db, actor, hub, account):
+        autolic.ops.user_reactivate(db, actor, hub, account)
+
+    @staticmethod
+    def ops_hub_reconcile(db, actor, hub):
+        return autolic.ops.hub_reconcile(db, actor, hub)
+
+    @staticmethod
+    def ops_operator_transfer(db, actor, op, name):
+        autolic.ops.operator_transfer(db, actor, op, name)
+
+    @staticmethod
     def ops_operator_add(db, actor, hub, number, name):
         return autolic.ops.operator_add(db, actor, hub, number, name)
 
@@ -882,6 +894,20 @@ class Gen:
         return "ops_user_deactivate", dict(actor=self._ops_hub_actor(hid), hub=hid,
                                            account=self._ops_user(hid))
 
+    def g_ops_user_reactivate(self):
+        hid = self._ops_hub()
+        return "ops_user_reactivate", dict(actor=self._ops_hub_actor(hid), hub=hid,
+                                           account=self._ops_user(hid))
+
+    def g_ops_hub_reconcile(self):
+        hid = self._ops_hub()
+        return "ops_hub_reconcile", dict(actor=self._ops_hub_actor(hid), hub=hid)
+
+    def g_ops_operator_transfer(self):
+        op, actor = self._op()
+        return "ops_operator_transfer", dict(actor=actor, op=op,
+                                             name=self.r.choice(["Ida Lu", "Jo Ma", ""]))
+
     def _number(self):
         return "op%d" % self.r.randint(1, 6) if self.chance(0.97) else "op 1"
 
@@ -1010,6 +1036,9 @@ class Gen:
             ("g_ops_payment_late", k * 0.5 * has_o),
             ("g_ops_payment_record", k * 0.4 * has_o),
             ("g_ops_access_check", k * 1.5 * has_o),
+            ("g_ops_user_reactivate", k * 0.5 * has_o),
+            ("g_ops_hub_reconcile", k * 0.5 * has_o),
+            ("g_ops_operator_transfer", k * 0.5 * has_o),
         ]
         if "SEAM-2" in self.without:
             w = [(n, 0 if n in ("g_contract_transfer_manager", "g_team_set_primary") else x)
@@ -1157,7 +1186,7 @@ class Sequence:
         if name in ("seat_set_access", "seat_import"):
             return m.last_report
         if name in ("ops_hub_provision", "ops_subscription_set_quantity",
-                    "ops_subscription_end"):
+                    "ops_subscription_end", "ops_hub_reconcile"):
             return m.last_deactivated
         return None
 
