@@ -24,7 +24,9 @@ PENDING, CONTRACT_ACTIVE, CONTRACT_EXPIRED = 1, 2, 3
 ROLE_MANAGER, ROLE_COORDINATOR, ROLE_USER = 1, 2, 4
 # The notices the model checks (db.h): ACCT-3/4 invitations and SEAT-3 seats.
 EV_INVITATION_SENT, EV_INVITATION_RESENT, EV_SEAT_GRANTED, EV_SEAT_REVOKED = 1, 2, 5, 6
-CHECKED_EVENTS = (EV_INVITATION_SENT, EV_INVITATION_RESENT, EV_SEAT_GRANTED, EV_SEAT_REVOKED)
+EV_ROLE_CHANGED, EV_ORDER_CONFIRMED = 3, 4      # ROLE-3, ROLE-4; ROLE-6 order confirmation
+CHECKED_EVENTS = (EV_INVITATION_SENT, EV_INVITATION_RESENT, EV_ROLE_CHANGED, EV_ORDER_CONFIRMED,
+                  EV_SEAT_GRANTED, EV_SEAT_REVOKED)
 KEEP, GRANT, REVOKE = 1, 2, 3
 
 _EMAIL_BAD = set(' ()<>[]\\,;:"')
@@ -130,6 +132,7 @@ class AdminModel(OpsMixin):
         self.ops_init()
         self.events = []             # (type, recipient) the last call notifies
         self.events_known = True     # False: the rules leave the last call's notices open
+        self.events_open = set()     # types of notice the rules leave open for the last call
         self.accounts = {}
         self.teams = {}
         self.contracts = {}
@@ -479,6 +482,7 @@ class AdminModel(OpsMixin):
         if f:
             return f
         self.teams[team].members[account] = SECONDARY
+        self.events.append((EV_ROLE_CHANGED, account))       # team.h: the account is told
         return f
 
     def team_remove_admin(self, actor, team, account):
@@ -498,18 +502,23 @@ class AdminModel(OpsMixin):
         if f:
             return f
         self.teams[team].members[account] = USER
+        self.events.append((EV_ROLE_CHANGED, account))
         return f
 
     def _hand_primary(self, team, new):
         """SEAM-2: the team's primary administrator and the contract manager of every
         contract of the team are one person; the former becomes a secondary admin."""
         t = self.teams[team]
+        old = t.primary
         t.members[t.primary] = SECONDARY
         t.members[new] = PRIMARY
         t.primary = new
         for c in self.contracts.values():
             if c.team == team:
                 c.manager = new
+                # contract.h: both told, once per contract of the team, then for the team
+                self.events += [(EV_ROLE_CHANGED, new), (EV_ROLE_CHANGED, old)]
+        self.events += [(EV_ROLE_CHANGED, new), (EV_ROLE_CHANGED, old)]
 
     def _renewing(self, team):
         """ROLE-3: a contract on automatic renewal must run to its end; one that has
@@ -577,6 +586,7 @@ class AdminModel(OpsMixin):
                                           {c: [q, q] for c, q in codes.items()},
                                           start, end, bool(auto_renew))
         self.contracts[new_id].created = self.now
+        self.events.append((EV_ORDER_CONFIRMED, actor))       # ROLE-6: to the manager
         return f
 
     def _contract_actor(self, f, actor, contract, rules=("ROLE-6", "ROLE-7")):
@@ -644,6 +654,9 @@ class AdminModel(OpsMixin):
             existing = new_id
         if not self.is_admin(c.team, existing):
             self.teams[c.team].members[existing] = SECONDARY
+            # Reading left open: whether becoming a secondary admin is a notice of its own
+            self.events_open.add(EV_ROLE_CHANGED)
+        self.events += [(EV_ROLE_CHANGED, existing), (EV_ROLE_CHANGED, c.coordinator)]
         c.coordinator = existing
         return f
 
