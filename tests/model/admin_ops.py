@@ -18,6 +18,7 @@ DAY = 86400
 _NUMBER_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 INVITED, ACTIVE, EXPIRED, REMOVED = 1, 2, 3, 4
+EV_OPERATOR_DEACTIVATED, EV_PAYMENT_LATE = 10, 12     # to the tenant (docs/operators.md)
 
 
 def _days_up(seconds):
@@ -106,6 +107,7 @@ class OpsMixin:
         active.sort(key=lambda p: (p[1].last is not None, p[1].last or 0, p[1].created, p[0]))
         for _oid, o in active[:excess]:
             o.active, o.reason, o.deactivated = False, REASON_LICENCES, self.now
+            self.events.append((EV_OPERATOR_DEACTIVATED, self.ops_hubs[hid].tenant))
         return excess
 
     def tenant_hub(self, tenant):
@@ -263,6 +265,7 @@ class OpsMixin:
         for o in self.operators.values():              # OPS-3
             if o.hub == hub and o.user == account and o.active:
                 o.active, o.reason, o.deactivated = False, REASON_USER, self.now
+                self.events.append((EV_OPERATOR_DEACTIVATED, h.tenant))
         return f
 
     def ops_user_reactivate(self, actor, hub, account):
@@ -293,6 +296,7 @@ class OpsMixin:
         for o in self.operators.values():
             if o.hub == hub and o.user and o.active and self.state(o.user) == REMOVED:
                 o.active, o.reason, o.deactivated = False, REASON_USER, self.now
+                self.events.append((EV_OPERATOR_DEACTIVATED, h.tenant))
                 n += 1
         if self.hub_state(h) == HUB_PROVISIONED:
             n += self.select_excess(hub, self.licences_of(h.tenant, OPS_SHOP_FLOOR))
@@ -379,6 +383,7 @@ class OpsMixin:
         if f:
             return f
         o.active, o.reason, o.deactivated = False, REASON_MANUAL, self.now
+        self.events.append((EV_OPERATOR_DEACTIVATED, h.tenant))
         return f
 
     def ops_operator_reactivate(self, actor, op):
@@ -427,6 +432,7 @@ class OpsMixin:
         if f:
             return f
         h.due = due
+        self.events.append((EV_PAYMENT_LATE, h.tenant))     # OPS-6: to the tenant
         return f
 
     def ops_payment_record(self, actor, hub):

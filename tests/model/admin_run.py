@@ -1133,7 +1133,8 @@ class Sequence:
         if (faults or self.model.events_known) and got != want:
             raise Mismatch(step, ["%s notified %r, the model expects %r ((type, recipient): "
                                   "1 invitation, 2 resent, 3 role changed, 4 order confirmed, "
-                                  "5 seat granted, 6 seat revoked)"
+                                  "5 seat granted, 6 seat revoked, 10 operator deactivated, "
+                                  "12 payment late)"
                                   % (name, got, want)])
         if code != 0:
             return
