@@ -1064,6 +1064,8 @@ class AdminModel(OpsMixin):
         for (cid, code, uid) in self.seats:
             seats[uid].add((cid, code))
         teams = {tid: (t.name, t.primary) for tid, t in self.teams.items()}
+        # SEAM-3: every noun answers "who are this team's users" the same way
+        team_accounts = {tid: set(t.members) for tid, t in self.teams.items()}
         contracts, summaries, members = {}, {}, {}
         for cid, c in self.contracts.items():
             contracts[cid] = (contract_number(cid), c.team, c.manager, c.coordinator, c.buyer,
@@ -1082,6 +1084,6 @@ class AdminModel(OpsMixin):
         apps = {aid: tuple(v) for aid, v in self.apps.items()}
         out = {"accounts": accounts, "memberships": memberships, "teams": teams,
                "contracts": contracts, "seats_summary": summaries, "contract_members": members,
-               "seats": seats, "hubs": hubs, "apps": apps}
+               "seats": seats, "hubs": hubs, "apps": apps, "team_accounts": team_accounts}
         out.update(self.ops_snapshot())
         return out

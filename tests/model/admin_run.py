@@ -368,7 +368,7 @@ def library_snapshot(db, app_ids):
         seats[a.id] = {(e.contract, _d(e.product)) for e in _iterate(
             C.autolic_seat_user_products, (db, a.id), C.autolic_seat_iter_next,
             C.autolic_seat_iter_free, _s.autolic_seat_entry, _s.SEAT_ENTRY_VERSION)}
-    teams, hubs = {}, {}
+    teams, hubs, team_accounts = {}, {}, {}
     for m in _iterate(C.autolic_team_iter_new, (db, 0), C.autolic_team_iter_next,
                       C.autolic_team_iter_free, _t.autolic_team_membership,
                       _t.TEAM_MEMBERSHIP_VERSION):
@@ -376,6 +376,9 @@ def library_snapshot(db, app_ids):
         info.version = _t.TEAM_INFO_VERSION
         C.autolic_team_get(db, m.team, ctypes.byref(info))
         teams[m.team] = (_d(info.name), info.primary)
+        team_accounts[m.team] = {a.id for a in _iterate(
+            C.autolic_account_iter_new, (db, m.team), C.autolic_account_iter_next,
+            C.autolic_account_iter_free, _a.autolic_account_info, _a.ACCOUNT_INFO_VERSION)}
         try:
             hid = autolic.hub.find(db, m.team)
         except autolic.NotFound:
@@ -403,7 +406,7 @@ def library_snapshot(db, app_ids):
         apps[app] = (a.hub, a.name)
     return {"accounts": accounts, "memberships": memberships, "teams": teams,
             "contracts": contracts, "seats_summary": summaries, "contract_members": members,
-            "seats": seats, "hubs": hubs, "apps": apps}
+            "seats": seats, "hubs": hubs, "apps": apps, "team_accounts": team_accounts}
 
 
 # ---- generators ------------------------------------------------------------------------------
