@@ -1083,6 +1083,7 @@ class Sequence:
 
     def reproducer(self, step, why):
         lines = ["# seed %d sequence %d step %d" % (self.seed, self.number, step),
+                 "# from the source tree: AUTOLIC_LIBRARY=build/dev/libautolic.so python3 this.py",
                  "import sys; sys.path.insert(0, 'tests/model')",
                  "from admin_run import Lib as L, attempt, open_db",
                  "clock, db = open_db(%d)" % T0]
