@@ -2,6 +2,7 @@
 #include "account.h"
 #include "authz.h"
 #include "contract.h"
+#include "flex.h"
 #include "hub.h"
 #include "idlist.h"
 #include "seat.h"
@@ -806,8 +807,13 @@ static int remove_fn(al_txn *t, void *arg)
 		rc = al_seat_release_all(t, aa->account);
 	if (!rc)
 		rc = al_hub_forget_account(t, aa->account);
-	for (size_t i = 0; !rc && i < l.n; i++)
-		rc = al_team_member_set(t, l.v[i], aa->account, AL_ROLE_NONE);
+	/* SEAM-3: the account leaves every team, and with each its Flex
+	 * assignment there (a Flex user is a member of the team) */
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		rc = al_flex_user_forget(t, l.v[i], aa->account);
+		if (!rc)
+			rc = al_team_member_set(t, l.v[i], aa->account, AL_ROLE_NONE);
+	}
 	al_idlist_free(&l);
 	if (rc)
 		return rc;

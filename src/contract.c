@@ -5,6 +5,7 @@
 #include "idlist.h"
 #include "seat.h"
 #include "team.h"
+#include "upgrade.h"
 #include "autolic/contract.h"
 #include "core/error.h"
 #include "core/product.h"
@@ -427,6 +428,8 @@ static int buy_fn(al_txn *t, void *arg)
 	memset(&r, 0, sizeof r);
 	if (!rc)
 		rc = purchase_team(t, ba, &buyer, &r.team);
+	if (!rc)
+		rc = al_store_level_stamp(t); /* see src/upgrade.h */
 	if (!rc)
 		rc = al_txn_seq_next(t, "contract", &r.id);
 	if (rc)

@@ -1520,7 +1520,7 @@ static int assign_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	int invited = 0;
-	al_account_brief info; /* only that the account exists */
+	al_account_brief info; /* only its state is read */
 	if (a->by_text) {
 		/* ACCT-3: a new (or removed) person is invited; ACCT-4: for 7 days.
 		 * FLEX-7: assignment by import notifies nobody, the invitation included. */
@@ -1530,12 +1530,23 @@ static int assign_fn(al_txn *t, void *arg)
 			return rc;
 	} else if ((rc = al_account_brief_load(t, a->account, &info)) != 0) {
 		return rc;
+	} else if (info.state == AUTOLIC_ACCOUNT_REMOVED) {
+		/* SEAM-3: a removed account is a member of no team, so it is no Flex user */
+		return al_err(AUTOLIC_ESTATE,
+		              "FLEX-7: account %llu was removed and may not be a Flex user; name "
+		              "the person as 'First Last <email>' to invite them again (ACCT-3)",
+		              (unsigned long long)a->account);
 	}
 	for (size_t i = 0; i < a->u.n; i++) {
 		autolic_flex_product_info p;
 		if ((rc = al_flex_product_load(t, a->u.products[i], &p)) != 0)
 			return rc;
 	}
+	/* SEAM-3: a Flex user is a member: a user of the team unless already a
+	 * member (any role is kept), so that its administrators see and may
+	 * remove them like everyone holding the team's seats */
+	if ((rc = al_team_join(t, a->team, a->account)) != 0)
+		return rc;
 	al_key k;
 	al_buf b;
 	al_buf_init(&b, t->a);
@@ -1617,6 +1628,59 @@ static int remove_fn(al_txn *t, void *arg)
 		rc = al_err(AUTOLIC_ENOTFOUND,
 		            "FLEX-7: account %llu is not a Flex user of team %llu",
 		            (unsigned long long)a->account, (unsigned long long)a->team);
+	return rc;
+}
+
+int al_flex_user_forget(al_txn *t, autolic_id team, autolic_id account)
+{
+	al_key k;
+	user_key(&k, team, account);
+	int rc = al_txn_del(t, &k);
+	return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
+}
+
+/* A Flex assignment found by a scan of AL_K_FLEX_USER: (team, account). */
+static int user_pair_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	(void)val;
+	(void)vlen;
+	if (klen != 17)
+		return al_err(AUTOLIC_ECORRUPT, "malformed Flex user key in the store");
+	al_flex_ids *v = arg;
+	int rc = al_flex_ids_push(v, al_key_get_u64(key, 1));
+	return rc ? rc : al_flex_ids_push(v, al_key_get_u64(key, 9));
+}
+
+int al_flex_upgrade_members(al_txn *t, int apply, autolic_id *team, autolic_id *account,
+                            int *removed)
+{
+	al_flex_ids v = {NULL, 0, 0, t->a};
+	al_key k;
+	al_key_init(&k, AL_K_FLEX_USER);
+	*team = *account = 0;
+	*removed = 0;
+	int rc = al_txn_scan_prefix(t, &k, user_pair_cb, &v);
+	for (size_t i = 0; !rc && i + 1 < v.n; i += 2) {
+		autolic_id tm = v.v[i], acc = v.v[i + 1];
+		al_account_brief b; /* only its state is read */
+		int role;
+		rc = al_account_brief_load(t, acc, &b);
+		if (!rc)
+			rc = al_team_role(t, tm, acc, &role);
+		if (rc || (b.state != AUTOLIC_ACCOUNT_REMOVED && role != AL_ROLE_NONE))
+			continue; /* a member already (or the error ends the loop) */
+		if (!apply) {
+			*team = tm;
+			*account = acc;
+			*removed = b.state == AUTOLIC_ACCOUNT_REMOVED;
+			break;
+		}
+		/* as autolic_account_remove() does now, a removed account's
+		 * assignment goes; anyone else joins the team */
+		rc = b.state == AUTOLIC_ACCOUNT_REMOVED ? al_flex_user_forget(t, tm, acc)
+		                                        : al_team_join(t, tm, acc);
+	}
+	al_flex_ids_free(&v);
 	return rc;
 }
 

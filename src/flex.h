@@ -92,4 +92,18 @@ typedef struct al_flex_plan {
 /* Given the window state and one report, decide what happens (pure). */
 void al_flex_step(const al_flex_input *in, al_flex_plan *out);
 
+/* ---- for the other nouns (storage; implemented in src/flex.c) ---- */
+
+struct al_txn;
+/* SEAT-4, SEAM-3: drop the account's Flex assignment in the team, if it has
+ * one (the removal of the account calls it for each of its teams). */
+int al_flex_user_forget(struct al_txn *t, autolic_id team, autolic_id account);
+/* Stores written before SEAM-3 (src/upgrade.c): with `apply` 0, find the
+ * first Flex assignment whose account is not a member of the team (*team,
+ * *account; 0 when none), or whose account was removed (*removed 1); with
+ * `apply` 1, make every such account a user of the team and drop the
+ * assignments of removed accounts. */
+int al_flex_upgrade_members(struct al_txn *t, int apply, autolic_id *team, autolic_id *account,
+                            int *removed);
+
 #endif

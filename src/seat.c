@@ -1368,3 +1368,39 @@ int al_seat_upgrade_codes(al_txn *t)
 	rows_free(&counts);
 	return rc;
 }
+
+int al_seat_upgrade_members(al_txn *t, int apply, autolic_id *contract, autolic_id *account)
+{
+	rows grants;
+	al_key k;
+	al_key_init(&k, AL_K_SEAT);
+	*contract = *account = 0;
+	int rc = scan_rows(t, &k, cb_seat, &grants);
+	if (rc)
+		return rc;
+	al_contract_product cp;
+	cp.contract = 0;
+	for (size_t i = 0; !rc && i < grants.n; i++) {
+		const seat_row *g = &grants.v[i];
+		int role;
+		/* the grants come by contract: its team is read once */
+		if (g->contract != cp.contract)
+			rc = al_contract_product_load(t, g->contract, g->product, &cp);
+		if (!rc)
+			rc = al_team_role(t, cp.team, g->user, &role);
+		if (rc || role != AL_ROLE_NONE)
+			continue; /* a member already (or the error ends the loop) */
+		al_account_brief b; /* only its state is read */
+		rc = al_account_brief_load(t, g->user, &b);
+		if (rc || b.state == AUTOLIC_ACCOUNT_REMOVED)
+			continue; /* a removed account holds nothing (SEAT-4) */
+		if (!apply) {
+			*contract = g->contract;
+			*account = g->user;
+			break;
+		}
+		rc = al_team_join(t, cp.team, g->user);
+	}
+	rows_free(&grants);
+	return rc;
+}

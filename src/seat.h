@@ -33,5 +33,10 @@ int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product
  * codes that differ only in case on one contract keeps one seat, the earlier
  * grant; each count is the number of grants left under its code. */
 int al_seat_upgrade_codes(al_txn *t);
+/* Stores written before SEAM-3: with `apply` 0, find the first grant whose
+ * holder is not a member of the contract's team (*contract, *account; 0 when
+ * none); with `apply` 1, make every such holder a user of the team. A
+ * removed account is left out (it holds nothing: SEAT-4). */
+int al_seat_upgrade_members(al_txn *t, int apply, autolic_id *contract, autolic_id *account);
 
 #endif

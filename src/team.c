@@ -4,6 +4,7 @@
 #include "authz.h"
 #include "contract.h"
 #include "idlist.h"
+#include "upgrade.h"
 #include "autolic/team.h"
 #include "core/error.h"
 #include "core/snap.h"
@@ -182,6 +183,8 @@ int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *
 	rc = team_store(t, &r);
 	if (!rc)
 		rc = al_team_member_set(t, r.id, primary, AL_ROLE_PRIMARY);
+	if (!rc)
+		rc = al_store_level_stamp(t); /* see src/upgrade.h */
 	if (!rc && id)
 		*id = r.id;
 	return rc;

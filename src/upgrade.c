@@ -1,6 +1,7 @@
 /* One-time upgrades of a store written by an older library (see upgrade.h). */
 #include "upgrade.h"
 #include "contract.h"
+#include "flex.h"
 #include "seat.h"
 #include "core/error.h"
 #include "core/product.h"
@@ -10,28 +11,37 @@
 /*
  * The store's level, kept in the schema record (key AL_K_SCHEMA alone):
  *   absent  written by 1.0.0, or by a later library that never had to
- *           upgrade it (its product codes were already normalised)
+ *           upgrade it and never created a team or bought a contract in it
  *   1       product codes normalised (SEAM-1)
+ *   2       every seat holder and every Flex user a member of the team (SEAM-3)
+ * Each level includes the ones below it.
  */
 #define LEVEL_PRODUCT_CODES 1u
+#define LEVEL_MEMBERS       2u
+#define LEVEL_NOW           LEVEL_MEMBERS
 
 typedef struct {
 	uint32_t level;      /* 0 when the record is absent */
-	autolic_id contract; /* a contract product with a code to normalise */
+	autolic_id contract; /* SEAM-1: a contract product with a code to normalise */
 	char product[AL_PRODUCT_CAP];
+	/* SEAM-3: an account outside a team it should be a member of: the
+	 * holder of a seat of `seat_contract`, or a Flex user of `flex_team`
+	 * (`removed`: a removed account still assigned) */
+	autolic_id account, seat_contract, flex_team;
+	int removed;
 } level_args;
 
-static int level_read(al_txn *t, level_args *la)
+static int level_read(al_txn *t, uint32_t *level)
 {
 	al_key k;
 	al_buf b;
 	al_rd r;
 	al_key_init(&k, AL_K_SCHEMA);
 	al_buf_init(&b, t->a);
-	la->level = 0;
+	*level = 0;
 	int rc = al_txn_get_rec(t, &k, AL_K_SCHEMA, &b, &r, NULL);
 	if (!rc) {
-		la->level = al_dec_u32(&r);
+		*level = al_dec_u32(&r);
 		rc = al_rd_done(&r);
 	} else if (rc == AUTOLIC_ENOTFOUND) {
 		rc = 0;
@@ -40,36 +50,66 @@ static int level_read(al_txn *t, level_args *la)
 	return rc;
 }
 
+static int level_write(al_txn *t)
+{
+	al_key k;
+	al_buf b;
+	al_key_init(&k, AL_K_SCHEMA);
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_SCHEMA);
+	al_enc_u32(&b, LEVEL_NOW);
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+static int needed(const level_args *la)
+{
+	return la->contract || la->account;
+}
+
 static int check_fn(al_txn *t, void *arg)
 {
 	level_args *la = arg;
-	la->contract = 0;
-	int rc = level_read(t, la);
+	la->contract = la->account = la->seat_contract = la->flex_team = 0;
+	la->removed = 0;
+	int rc = level_read(t, &la->level);
 	if (!rc && la->level < LEVEL_PRODUCT_CODES)
 		rc = al_contract_old_code(t, &la->contract, la->product);
+	if (!rc && !needed(la) && la->level < LEVEL_MEMBERS)
+		rc = al_seat_upgrade_members(t, 0, &la->seat_contract, &la->account);
+	if (!rc && !needed(la) && la->level < LEVEL_MEMBERS)
+		rc = al_flex_upgrade_members(t, 0, &la->flex_team, &la->account, &la->removed);
 	return rc;
 }
 
 static int upgrade_fn(al_txn *t, void *arg)
 {
-	level_args *la = arg;
-	int rc = level_read(t, la);
-	if (rc || la->level >= LEVEL_PRODUCT_CODES)
+	(void)arg;
+	uint32_t level;
+	int rc = level_read(t, &level);
+	if (rc || level >= LEVEL_NOW)
 		return rc; /* another handle upgraded it meanwhile */
-	rc = al_contract_upgrade_codes(t);
-	if (!rc)
-		rc = al_seat_upgrade_codes(t);
-	if (!rc) {
-		al_key k;
-		al_buf b;
-		al_key_init(&k, AL_K_SCHEMA);
-		al_buf_init(&b, t->a);
-		al_rec_begin(&b, AL_K_SCHEMA);
-		al_enc_u32(&b, LEVEL_PRODUCT_CODES);
-		rc = al_txn_put(t, &k, &b);
-		al_buf_free(&b);
+	if (level < LEVEL_PRODUCT_CODES) {
+		rc = al_contract_upgrade_codes(t);
+		if (!rc)
+			rc = al_seat_upgrade_codes(t);
 	}
-	return rc;
+	if (!rc && level < LEVEL_MEMBERS) {
+		autolic_id a, b;
+		int removed;
+		rc = al_seat_upgrade_members(t, 1, &a, &b);
+		if (!rc)
+			rc = al_flex_upgrade_members(t, 1, &a, &b, &removed);
+	}
+	return rc ? rc : level_write(t);
+}
+
+int al_store_level_stamp(al_txn *t)
+{
+	uint32_t level;
+	int rc = level_read(t, &level);
+	return rc || level >= LEVEL_NOW ? rc : level_write(t);
 }
 
 int al_store_upgrade(autolic_db *db)
@@ -77,16 +117,31 @@ int al_store_upgrade(autolic_db *db)
 	level_args la;
 	memset(&la, 0, sizeof la);
 	int rc = al_run(db, 0, check_fn, &la);
-	if (rc || !la.contract)
+	if (rc || !needed(&la))
 		return rc;
-	rc = al_run(db, 1, upgrade_fn, &la);
-	if (rc == AUTOLIC_EREADONLY)
+	rc = al_run(db, 1, upgrade_fn, NULL);
+	if (rc == AUTOLIC_EREADONLY && la.contract)
 		al_err_prefix(
 		    "SEAM-1: contract %llu lists product '%s', stored before product codes "
 		    "were stored in lower case; the store needs a one-time upgrade, which "
 		    "a read-only store cannot take: open it once for writing",
 		    (unsigned long long)la.contract, la.product);
-	else if (rc)
+	else if (rc == AUTOLIC_EREADONLY && la.seat_contract)
+		al_err_prefix("SEAM-3: account %llu holds a seat of contract %llu but is not a "
+		              "member of its team, stored before a seat made a member; the store "
+		              "needs a one-time upgrade, which a read-only store cannot take: open "
+		              "it once for writing",
+		              (unsigned long long)la.account, (unsigned long long)la.seat_contract);
+	else if (rc == AUTOLIC_EREADONLY)
+		al_err_prefix("SEAM-3: account %llu is a Flex user of team %llu but %s, stored "
+		              "before a Flex user was a member; the store needs a one-time "
+		              "upgrade, which a read-only store cannot take: open it once for "
+		              "writing",
+		              (unsigned long long)la.account, (unsigned long long)la.flex_team,
+		              la.removed ? "was removed" : "is not a member of it");
+	else if (rc && la.contract)
 		al_err_prefix("SEAM-1: upgrading the product codes of the store");
+	else if (rc)
+		al_err_prefix("SEAM-3: upgrading the team members of the store");
 	return rc;
 }

@@ -7,12 +7,20 @@
 #define AL_UPGRADE_H
 
 #include "autolic/db.h"
+#include "core/txn.h"
 
 /* Bring the store behind `db` to this library's level inside one write
- * transaction, when it needs it (docs/record-format.md, "Product codes").
- * A store that needs nothing is only read. 0, or the error of the first
- * failure (the store then unchanged); AUTOLIC_EREADONLY naming SEAM-1 when
- * the store needs the upgrade but refuses writes. */
+ * transaction, when it needs it (docs/record-format.md, "Store level"):
+ * product codes (SEAM-1), then team members (SEAM-3). A store that needs
+ * nothing is only read. 0, or the error of the first failure (the store then
+ * unchanged); AUTOLIC_EREADONLY naming SEAM-1 or SEAM-3 when the store needs
+ * the upgrade but refuses writes. */
 int al_store_upgrade(autolic_db *db);
+
+/* Record this library's level in the store when it holds a lower one (or
+ * none), inside `t`. Every handle checked its store at open, so whatever it
+ * writes is at this level: the calls that create a team or buy a contract
+ * call it, so that a store this library created is never scanned at open. */
+int al_store_level_stamp(al_txn *t);
 
 #endif

@@ -450,6 +450,12 @@ static void legacy_build(legacy *l, legacy_ids *ids)
 	assert_int_equal(autolic_contract_product_get(db, ids->admin, ids->c1, "autocad", &pi), 0);
 	strcpy(ids->serial_lower, pi.serial);
 	autolic_db_close(db);
+	/* 1.0 wrote no store level (this library records it with the first team) */
+	al_key k;
+	al_key_init(&k, AL_K_SCHEMA);
+	assert_int_equal(l->mem.begin(l->mem.ctx, 1), 0);
+	assert_int_equal(l->mem.del(l->mem.ctx, k.b, k.len), 0);
+	assert_int_equal(l->mem.commit(l->mem.ctx), 0);
 	legacy_respell(&l->mem, "qqqqqqq", "AutoCAD");
 	legacy_respell(&l->mem, "rrrrr", "Revit");
 	assert_int_equal(stored_with(&l->mem, "qqqqqqq"), 0);

@@ -416,7 +416,8 @@ typedef struct autolic_contract_member_iter autolic_contract_member_iter;
  *
  * The users of a contract are the members of its team, the same people
  * autolic_account_iter_new() lists for the team: its administrators, the
- * people added to it, and everyone who was granted a seat (SEAM-3). The
+ * people added to it, everyone who was granted a seat and everyone assigned
+ * to its Flex tokens (SEAM-3). The
  * manager, who is the team's primary administrator (SEAM-2), and the
  * coordinator are users too (ROLE-5). A snapshot, as for autolic_contract_iter_new().
  * @param db the database.

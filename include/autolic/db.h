@@ -99,15 +99,18 @@ AUTOLIC_EXTERN int autolic_db_options_init(autolic_db_options *opts, unsigned in
  * lower case, this call upgrades it in one write transaction before it
  * returns (re-keying contract products, offers and seats under the lower-case
  * codes and merging codes of one contract that differ only in case; see
- * "Product codes" in docs/record-format.md). It runs once; a store that needs
- * nothing is only read.
+ * "Store level" in docs/record-format.md). In the same transaction it makes
+ * every seat holder and every Flex user who is not a member of the team a
+ * user of it, and drops the Flex assignments of removed accounts (SEAM-3).
+ * It runs once; a store that needs nothing is only read.
  * @param[out] out the new handle; set to NULL on failure.
  * @param opts options, or NULL for all defaults (memory store, system clock, libc).
  * @return 0; ::AUTOLIC_EINVAL (out NULL, incomplete storage vtable);
  *         ::AUTOLIC_EVERSION (options or storage version unknown); ::AUTOLIC_ENOMEM;
- *         ::AUTOLIC_EREADONLY (the store needs the SEAM-1 upgrade but refuses
- *         writes, e.g. a journal opened read-only: the message names SEAM-1, a
- *         contract and its code; open it once for writing); a storage error
+ *         ::AUTOLIC_EREADONLY (the store needs the upgrade but refuses writes,
+ *         e.g. a journal opened read-only: the message names SEAM-1, a
+ *         contract and its code, or SEAM-3 and an account outside its team;
+ *         open it once for writing); a storage error
  *         (the store is then unchanged).
  * @par Ownership: on success the handle owns `opts->storage` (the vtable is
  *      copied and its `free` slot is called by autolic_db_close()); on failure

@@ -424,6 +424,12 @@ typedef struct autolic_flex_user_spec {
  * a new person); assignment by import notifies nobody. While the team's
  * default assignments are enabled (FLEX-8) every Flex user's access is the
  * default set; the list given here applies once the defaults are cleared.
+ *
+ * A Flex user is a member of the team (SEAM-3): on every path (an existing
+ * account or a person named by text, individually or by import) an account
+ * that is not yet a member becomes a user of the team in the same
+ * transaction, as a seat grant makes one; a member keeps its role. A refused
+ * call adds no member. Enforces FLEX-7, ROLE-6, ROLE-7, ACCT-3, SEAM-3.
  * @param db the database.
  * @param actor an administrator of the team (ROLE-7).
  * @param team the team.
@@ -431,7 +437,9 @@ typedef struct autolic_flex_user_spec {
  * @param[out] account the user's account id (may be NULL).
  * @return 0; ::AUTOLIC_EINVAL (NULL, malformed person, both `all_products` and a list,
  *         a bad or repeated code, list too long); ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND
- *         (team, account or product); ::AUTOLIC_EPERM; ::AUTOLIC_ENOMEM; a storage error.
+ *         (team, account or product); ::AUTOLIC_EPERM; ::AUTOLIC_ESTATE (`account`
+ *         was removed: name the person by text to invite them again); ::AUTOLIC_ENOMEM;
+ *         a storage error. Nothing changes on failure.
  * @par Thread-safety: safe.
  */
 AUTOLIC_EXTERN int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,
@@ -440,6 +448,10 @@ AUTOLIC_EXTERN int autolic_flex_user_assign(autolic_db *db, autolic_id actor, au
 
 /**
  * @brief Remove a Flex user from a team (their windows and usage history stay).
+ *
+ * Only the Flex assignment goes: the person stays a member of the team
+ * (SEAM-3), as when a seat is revoked; autolic_account_remove() removes the
+ * person, with every Flex assignment.
  * @param db the database.
  * @param actor an administrator of the team (ROLE-7).
  * @param team the team.

@@ -147,8 +147,8 @@ def update(db, actor, account, email=None, first_name=None, last_name=None, lang
 
 
 def remove(db, actor, account):
-    """Remove a user: it leaves every team and every seat it held is freed, atomically
-    (ROLE-6, SEAT-4, ``autolic_account_remove``). Raises StateError when it holds a
+    """Remove a user: it leaves every team, every seat it held is freed and its Flex
+    assignments are dropped, atomically (ROLE-6, SEAT-4, SEAM-3; ``autolic_account_remove``). Raises StateError when it holds a
     role that must be handed over first (ROLE-2, ROLE-3, ROLE-4) or is already removed."""
     C.autolic_account_remove(db, actor, account)
 

@@ -250,7 +250,8 @@ def move(db, actor, from_team, to_team, subscription):
 
 def user_assign(db, actor, team, account=0, person=None, products=None, by_import=False):
     """Assign a Flex user (FLEX-7, ACCT-3; ``autolic_flex_user_assign``); `products=None`
-    means every product. Returns the account id."""
+    means every product. The user becomes a member of the team if not one yet (SEAM-3);
+    a removed account given by id raises StateError. Returns the account id."""
     arr, n = cstr_array(products or [], "products")
     spec = _f.autolic_flex_user_spec(_f.FLEX_USER_SPEC_VERSION, account, enc(person, "person"),
                                      1 if products is None else 0, arr, n,
@@ -261,8 +262,8 @@ def user_assign(db, actor, team, account=0, person=None, products=None, by_impor
 
 
 def user_remove(db, actor, team, account):
-    """Remove a Flex user from a team; their windows and usage history stay (FLEX-7,
-    ``autolic_flex_user_remove``)."""
+    """Remove a Flex user from a team; their windows and usage history stay, and so does
+    their membership of the team (FLEX-7, SEAM-3; ``autolic_flex_user_remove``)."""
     C.autolic_flex_user_remove(db, actor, team, account)
 
 

@@ -49,6 +49,23 @@ class FlexScenario(unittest.TestCase):
         self.assertEqual(len(refunds), 1)
         flex.check(self.db, self.team)
 
+    def test_flex_user_is_member(self):
+        """SEAM-3: a Flex user is a member of the team, whom its administrator may
+        remove; the removal takes the Flex access with it."""
+        uid = flex.user_assign(self.db, self.ada, self.team, person="Dee Dot <d@example.com>",
+                               by_import=True)
+        self.assertEqual(team.role(self.db, self.team, uid), team.TeamRole.USER)
+        flex.user_remove(self.db, self.ada, self.team, uid)
+        self.assertEqual(team.role(self.db, self.team, uid), team.TeamRole.USER)
+        flex.user_assign(self.db, self.ada, self.team, account=uid)
+        self.assertTrue(flex.user_allowed(self.db, self.team, uid, "FUSION"))
+        account.remove(self.db, self.ada, uid)
+        self.assertFalse(flex.user_allowed(self.db, self.team, uid, "FUSION"))
+        self.assertEqual(team.role(self.db, self.team, uid), team.TeamRole.NONE)
+        with self.assertRaises(autolic.StateError) as cm:
+            flex.user_assign(self.db, self.ada, self.team, account=uid)
+        self.assertIn("FLEX-7", str(cm.exception))
+
     def test_not_enough_tokens(self):
         flex.lot_buy(self.db, self.ada, self.team, "SUB-1", 5, T0)
         self.now = T0 + 1
