@@ -904,6 +904,21 @@ static int coord_fn(al_txn *t, void *arg)
 		              ca->current, r.number);
 	autolic_id nid;
 	int invited;
+	/* A removed account is not brought back by a coordinator change: the
+	 * administrators invite the person again first (ROLE-4, SEAT-4). */
+	rc = al_account_by_email(t, ca->email, &nid);
+	if (!rc) {
+		al_account_brief who;
+		rc = al_account_brief_load(t, nid, &who);
+		if (!rc && who.state == AUTOLIC_ACCOUNT_REMOVED)
+			return al_err(AUTOLIC_ESTATE,
+			              "ROLE-4: the account of %s was removed; invite the person "
+			              "again before making them software coordinator of contract %s",
+			              ca->email, r.number);
+	}
+	if (rc && rc != AUTOLIC_ENOTFOUND)
+		return rc;
+	al_err_clear(); /* a new person: the lookup's message describes nothing */
 	rc = al_account_invite(t, ca->email, ca->first, ca->last, NULL, ca->actor, 0, &nid,
 	                       &invited);
 	if (rc)

@@ -326,6 +326,12 @@ static int add_admin_fn(al_txn *t, void *arg)
 		return al_err(AUTOLIC_ESTATE,
 		              "APS-4: account %llu is not an active member of team %llu",
 		              (unsigned long long)ha->b, (unsigned long long)h.team);
+	if (role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
+		return al_err(AUTOLIC_EEXISTS,
+		              "APS-4: account %llu administers team %llu, so it already "
+		              "administers hub %llu",
+		              (unsigned long long)ha->b, (unsigned long long)h.team,
+		              (unsigned long long)h.id);
 	al_key fwd, rev;
 	admin_keys(&fwd, &rev, h.id, ha->b);
 	rc = al_txn_exists(t, &fwd);

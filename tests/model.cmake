@@ -9,14 +9,8 @@ if(NOT Python3_Interpreter_FOUND)
   return()
 endif()
 
-# Two cases where the library and its headers disagree are left out until one
-# of them changes (docs/testing.md, "The model test"): hub.h says appointing a
-# team administrator hub administrator is EEXISTS, the library appoints them;
-# contract.h says naming a removed person coordinator is ESTATE, the library
-# invites them again.
 add_test(NAME model_admin
   COMMAND ${Python3_EXECUTABLE} tests/model/admin_run.py --seed 1 --sequences 1200 --steps 40
-          --without hub-admin-twice,removed-coordinator
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(model_admin PROPERTIES
   ENVIRONMENT "AUTOLIC_LIBRARY=$<TARGET_FILE:autolic>;PYTHONDONTWRITEBYTECODE=1"

@@ -784,6 +784,22 @@ static void test_seam2_store_of_1_0(void **state)
 
 /* ROLE-4: serial number + current coordinator's email + new coordinator;
  * the new coordinator is notified; only the manager assigns. */
+/* ROLE-4: a removed account is not made coordinator (nor brought back by it). */
+static void test_assign_coordinator_removed(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_contract_product_info p = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+	T_OK(autolic_contract_product_get(x->db, x->ann, c, "revit", &p));
+	T_OK(autolic_seat_grant(x->db, x->ann, c, "revit", x->cat));
+	T_OK(autolic_account_remove(x->db, x->ann, x->cat));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-4",
+	                           autolic_contract_assign_coordinator(
+	                               x->db, x->ann, p.serial, "ann@example.com",
+	                               "Cat Again <cat@example.com>")));
+	assert_int_equal(get(x, c).coordinator, x->ann);
+}
+
 static void test_assign_coordinator(void **state)
 {
 	fx *x = *state;
@@ -1110,6 +1126,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_seam2_transfer_makes_primary, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_seam2_several_contracts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_seam2_store_of_1_0, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_assign_coordinator_removed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_admins_are_users, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_manage_contract, setup, teardown),

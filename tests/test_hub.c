@@ -110,6 +110,9 @@ static void test_move_apps(void **state)
 	/* appointing: only a team admin, only an active team member */
 	T_FAILS(AUTOLIC_EPERM, "APS-4", autolic_hub_add_admin(x->db, x->uma, h1, x->uma));
 	T_FAILS(AUTOLIC_ESTATE, "APS-4", autolic_hub_add_admin(x->db, x->bob, h1, x->zed));
+	/* a team administrator already administers the hub: no appointment that
+	 * would outlive a demotion */
+	T_FAILS(AUTOLIC_EEXISTS, "APS-4", autolic_hub_add_admin(x->db, x->bob, h1, x->ann));
 	/* a removed account loses its appointments */
 	T_OK(autolic_hub_add_admin(x->db, x->bob, h1, x->uma));
 	T_OK(autolic_account_remove(x->db, x->bob, x->uma));

@@ -1217,6 +1217,10 @@ class Sequence:
         d = diff(expected, actual)
         if d:
             raise Mismatch(step, ["state differs after the call:"] + d)
+        try:
+            self.db.check()  # the store's own invariants hold after every call
+        except autolic.Error as e:
+            raise Mismatch(step, ["autolic_db_check() fails after the call: %s" % e])
 
     def run(self, steps=None):
         """Run the generated sequence, or replay `steps` ((name, kwargs) pairs)."""
