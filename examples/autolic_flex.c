@@ -470,6 +470,9 @@ static int cmd_usage(cli *c)
 			return fail(rc, "usage");
 		return 0;
 	}
+	autolic_team_info ti = {.version = AUTOLIC_TEAM_INFO_VERSION};
+	if ((rc = autolic_team_get(c->db, team, &ti)))
+		return fail(rc, "usage");
 	autolic_flex_usage_iter *it;
 	if ((rc = autolic_flex_usage_open(c->db, team, from, to, &it)))
 		return fail(rc, "usage");
@@ -497,9 +500,17 @@ static int cmd_usage(cli *c)
 			f_str("last_name", row.last_name);
 			f_str("product", row.product);
 			f_int("team", (long long)row.team);
+			f_str("team_name", ti.name);
 			f_int("tokens", row.tokens);
 			f_str("reason", reason_name(row.reason));
-			f_str("lots", lots);
+			arr_begin("lots");
+			for (size_t i = 0; i < row.n_lots; i++) {
+				obj_begin(NULL, NULL);
+				f_int("lot", (long long)row.lots[i].lot);
+				f_int("tokens", (long long)row.lots[i].amount);
+				obj_end();
+			}
+			arr_end();
 			obj_end();
 		} else {
 			emit("%-20s %-36s %-18s %-10s %6lld  %-10s %s\n", fmt_time(row.day, a), row.email, name,

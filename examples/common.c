@@ -371,13 +371,18 @@ void f_bool(const char *key, int v)
 void f_time(const char *key, autolic_time t)
 {
 	char buf[32];
+	fmt_time(t, buf);
 	if (O.json) {
+		char epoch_key[64];
+		snprintf(epoch_key, sizeof epoch_key, "%s_epoch", key);
 		json_key(key);
+		json_string(buf);
+		json_key(epoch_key);
 		emit("%lld", (long long)t);
 	} else {
 		text_indent();
 		text_key(key);
-		emit("%s\n", fmt_time(t, buf));
+		emit("%s\n", buf);
 	}
 }
 
