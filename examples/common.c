@@ -48,10 +48,10 @@ int exit_code(int rc)
 const char *error_name(int rc)
 {
 	static const char *const names[] = {
-		"OK", "ERROR", "EINVAL", "ENOMEM", "ENOTFOUND", "EEXISTS", "EPERM", "ENOSEAT",
-		"ENOTOKENS", "ENOLICENCE", "ENOOPLICENCE", "EEXPIRED", "ECONFLICT", "ELOCKED",
-		"ECORRUPT", "ESTORAGE", "EABORTED", "EVERSION", "ESTATE", "EREADONLY", "EBUSY",
-		"ITEROVER", "EDUPLICATE"};
+	    "OK",        "ERROR",     "EINVAL",    "ENOMEM",     "ENOTFOUND",    "EEXISTS",
+	    "EPERM",     "ENOSEAT",   "ENOTOKENS", "ENOLICENCE", "ENOOPLICENCE", "EEXPIRED",
+	    "ECONFLICT", "ELOCKED",   "ECORRUPT",  "ESTORAGE",   "EABORTED",     "EVERSION",
+	    "ESTATE",    "EREADONLY", "EBUSY",     "ITEROVER",   "EDUPLICATE"};
 	if (rc <= 0 && -rc < (int)(sizeof names / sizeof names[0]))
 		return names[-rc];
 	return "EUNKNOWN";
@@ -294,7 +294,8 @@ void text_indent(void)
 		emit("  ");
 }
 
-/* Open an object: `title` is its text heading (may be NULL), `key` its JSON key (NULL inside arrays). */
+/* Open an object: `title` is its text heading (may be NULL), `key` its JSON key (NULL inside
+ * arrays). */
 void obj_begin(const char *key, const char *title)
 {
 	if (O.json) {
@@ -416,7 +417,6 @@ void j_str(const char *key, const char *v)
 		f_str(key, v);
 }
 
-
 /* ---------------------------------------------------------------- events */
 
 /* Notifications (autolic_event) are delivered after commit; they are kept
@@ -478,7 +478,8 @@ static void print_notes(void)
 	} else {
 		for (size_t i = 0; i < nnotes; i++) {
 			recipient_email(&notes[i], to, sizeof to);
-			emit("notify %s%s[%s] %s\n", to, to[0] ? " " : "", notes[i].rule, notes[i].text);
+			emit("notify %s%s[%s] %s\n", to, to[0] ? " " : "", notes[i].rule,
+			     notes[i].text);
 		}
 	}
 }
@@ -578,7 +579,8 @@ int account_id(cli *c, const char *email, autolic_id *id)
 int need_actor(cli *c)
 {
 	if (!c->as)
-		return usage_error("this command changes state: name the acting account with --as EMAIL (ROLE-7)");
+		return usage_error(
+		    "this command changes state: name the acting account with --as EMAIL (ROLE-7)");
 	return 0;
 }
 
@@ -597,7 +599,7 @@ int the_contract(cli *c, const char *number, autolic_id *contract)
 }
 
 int team_named(cli *c, const char *team_text, const char *contract_text, autolic_id *team,
-             int required)
+               int required)
 {
 	uint64_t v;
 	*team = 0;
@@ -667,8 +669,9 @@ static int open_store(cli *c, int readonly, autolic_time *now, int have_now)
 		 * create it either. */
 		char msg[sizeof buf + 64];
 		snprintf(msg, sizeof msg, "the directory %s %s", dir,
-		         found ? "is not a directory"
-		         : errno == ENOENT || errno == ENOTDIR ? "does not exist" : strerror(errno));
+		         found                                 ? "is not a directory"
+		         : errno == ENOENT || errno == ENOTDIR ? "does not exist"
+		                                               : strerror(errno));
 		return fail_msg(AUTOLIC_ENOTFOUND, what, msg);
 	}
 	autolic_storage st;
@@ -678,7 +681,8 @@ static int open_store(cli *c, int readonly, autolic_time *now, int have_now)
 	int rc = autolic_store_journal_open(&st, c->store, &jo);
 	if (rc) {
 		if (rc == AUTOLIC_ENOTFOUND && readonly)
-			return fail_msg(rc, what, "no such store yet (commands that change state create it)");
+			return fail_msg(rc, what,
+			                "no such store yet (commands that change state create it)");
 		return fail(rc, what);
 	}
 	autolic_db_options opts = AUTOLIC_DB_OPTIONS_INIT;
@@ -724,7 +728,8 @@ int cli_main(const cli_program *p, struct cli_opts *opts, int argc, char **argv)
 				for (size_t k = 0; k < p->noptions && !field; k++) {
 					if (strcmp(a, p->options[k].name))
 						continue;
-					field = (const char **)((char *)c->o + p->options[k].offset);
+					field =
+					    (const char **)((char *)c->o + p->options[k].offset);
 					has_value = p->options[k].has_value;
 				}
 			}

@@ -169,7 +169,7 @@ int the_contract(cli *c, const char *number, autolic_id *contract);
  * (--contract NUMBER); 0 when neither is given and the team is not
  * `required`. */
 int team_named(cli *c, const char *team_text, const char *contract_text, autolic_id *team,
-             int required);
+               int required);
 /* The whole store against the library's invariants (autolic_db_check). */
 int cmd_check(cli *c);
 

@@ -1402,7 +1402,8 @@ static void test_flex11_csv_team_name(void **state)
 	static const struct {
 		const char *name, *cell;
 	} cases[] = {
-	    {"=HYPERLINK(\"http://evil.example\")", ",\"'=HYPERLINK(\"\"http://evil.example\"\")\","},
+	    {"=HYPERLINK(\"http://evil.example\")",
+	     ",\"'=HYPERLINK(\"\"http://evil.example\"\")\","},
 	    {"-1+2", ",\"'-1+2\","},
 	    {"Design, Inc.", ",\"Design, Inc.\","},
 	    {"Plain name", ",Plain name,"},
@@ -1419,11 +1420,13 @@ static void test_flex11_csv_team_name(void **state)
 		autolic_flex_result r;
 		fx_check("launch", fx_launch_in(&x, team, x.user, "autocad", T0, NULL, &r), 0);
 		char csv[4096] = "";
-		fx_check("csv", autolic_flex_usage_csv(x.db, team, INT64_MIN, INT64_MAX, csv_collect, csv),
+		fx_check("csv",
+		         autolic_flex_usage_csv(x.db, team, INT64_MIN, INT64_MAX, csv_collect, csv),
 		         0);
 		char want[512];
 		snprintf(want, sizeof want,
-		         "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots\r\n"
+		         "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,"
+		         "lots\r\n"
 		         "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu%s7,"
 		         "charged,%llu:7\r\n",
 		         (unsigned long long)team, cases[i].cell, (unsigned long long)lot);
@@ -1449,14 +1452,15 @@ static void test_flex11_reports(void **state)
 	fx_check("csv",
 	         autolic_flex_usage_csv(x.db, x.team, INT64_MIN, INT64_MAX, csv_collect, csv), 0);
 	char want[1024];
-	snprintf(want, sizeof want,
-	         "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots\r\n"
-	         "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu,Flex team,7,"
-	         "charged,%llu:7\r\n"
-	         "2026-03-05T10:00:00Z,o@example.com,\"Anne, "
-	         "Marie\",\"O\"\"Neil\",revit,%llu,Flex team,10,charged,%llu:10\r\n",
-	         (unsigned long long)x.team, (unsigned long long)l1, (unsigned long long)x.team,
-	         (unsigned long long)l1);
+	snprintf(
+	    want, sizeof want,
+	    "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots\r\n"
+	    "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu,Flex team,7,"
+	    "charged,%llu:7\r\n"
+	    "2026-03-05T10:00:00Z,o@example.com,\"Anne, "
+	    "Marie\",\"O\"\"Neil\",revit,%llu,Flex team,10,charged,%llu:10\r\n",
+	    (unsigned long long)x.team, (unsigned long long)l1, (unsigned long long)x.team,
+	    (unsigned long long)l1);
 	assert_string_equal(csv, want);
 	int calls = 0;
 	assert_int_equal(

@@ -33,7 +33,7 @@ for how in add_subdirectory FetchContent; do
     >"$b.log" 2>&1 || { cat "$b.log" >&2; die "$how: configure failed"; }
   cmake --build "$b" -j2 >>"$b.log" 2>&1 || { tail -30 "$b.log" >&2; die "$how: build failed"; }
   out=$("$b/app") || die "$how: the program failed"
-  grep -q "account sub@example.com" <<<"$out" || die "$how: unexpected output: $out"
+  grep -q "account consumer@example.com" <<<"$out" || die "$how: unexpected output: $out"
   # only the libraries: no tests, examples, benchmarks or docs; C only
   cache="$b/CMakeCache.txt"
   grep -q '^AUTOLIC_BUILD_TESTS:BOOL=OFF' "$cache" || die "$how: tests are on"
