@@ -16,8 +16,9 @@ Then it fails (exit 1, one line per fault) when:
   without a {#id} anchor md_<path>.html);
 - a forbidden text (--forbid: the source or build directory) appears in any
   file of the output;
-- the visible text of a page shows a raw Doxygen command (\\ref, @ref,
-  \\include, @include, \\image, @image): a reference Doxygen did not resolve;
+- the visible text of a page, outside code, shows a raw Doxygen command
+  (\\ref, @ref, \\include, @include, \\image, @image): a reference Doxygen
+  did not resolve;
 - a guide that shows a source file in a fenced block (--embedded, e.g. the
   program of the C getting-started guide) no longer holds that file verbatim.
 """
@@ -41,6 +42,7 @@ class Page(html.parser.HTMLParser):
         self.ids = set()
         self.text = []      # (text, line)
         self._skip = 0      # inside script or style
+        self._code = 0      # inside code: text shown as written on purpose
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -56,6 +58,8 @@ class Page(html.parser.HTMLParser):
             self.refs.append(("image", a["data"], line))
         if tag in ("script", "style"):
             self._skip += 1
+        if tag == "code":
+            self._code += 1
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -65,9 +69,11 @@ class Page(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
+        if tag == "code" and self._code:
+            self._code -= 1
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skip and not self._code:
             self.text.append((data, self.getpos()[0]))
 
 
