@@ -13,7 +13,8 @@
 # tree (build/*/libautolic.so). dot output depends on the Graphviz version: a
 # .dot figure is compared only when the installed dot is the version that drew
 # the committed SVG (named in its first comment); otherwise only its source is
-# checked for. Needs python3 and graphviz (scripts/deps.sh).
+# checked for. The ROLE-6 matrix of roles.dot must be the table of
+# docs/rules.md. Needs python3 and graphviz (scripts/deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fig=docs/figures
@@ -63,6 +64,19 @@ for svg in $fig/*.svg; do
     fail=1
   fi
 done
+# The ROLE-6 matrix drawn in roles.dot is the table of docs/rules.md, row for row.
+python3 - "$fig/roles.dot" docs/rules.md <<'PY' || fail=1
+import html, re, sys
+dot, rules = (open(p, encoding="utf-8").read() for p in sys.argv[1:])
+table = rules.split("### ROLE-6", 1)[1].split("\n###", 1)[0]
+want = [tuple(c.strip() for c in l.strip().strip("|").split("|"))
+        for l in table.splitlines() if l.startswith("| ") and not l.startswith("| what")]
+drawn = [tuple(html.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", row))
+         for row in re.findall(r'<tr><td align="left">.*?</tr>', dot)]
+if drawn != want:
+    print("figures.sh: the ROLE-6 matrix of roles.dot differs from docs/rules.md", file=sys.stderr)
+    sys.exit(1)
+PY
 for gen in "$out"/*.svg; do
   [ -f "$fig/$(basename "$gen")" ] || { echo "figures.sh: $(basename "$gen") is not committed" >&2; fail=1; }
 done
