@@ -16,7 +16,6 @@ committed copy.
 """
 import os
 import sys
-from datetime import timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bindings", "python"))
@@ -50,8 +49,7 @@ def rel(t, unit):
 
 
 def epoch(dt):
-    return int(dt.replace(tzinfo=timezone.utc).timestamp()) if dt.tzinfo is None \
-        else int(dt.timestamp())
+    return int(dt.timestamp())
 
 
 class Run:
@@ -74,8 +72,8 @@ class Run:
         self.now = t
 
     def buy(self, name, quantity, expires):
-        purchased = expires - 365 * D
-        self.at(min(purchased, T0 - D) if purchased < T0 else purchased)
+        purchased = expires - 365 * D  # a lot lasts 365 days (FLEX-1)
+        self.at(purchased)
         lot = flex.lot_buy(self.db, self.admin, self.team, "SUB-" + name, quantity, purchased)
         info = flex.lot_get(self.db, lot)
         self.lots[lot] = (name, quantity, epoch(info.purchased), epoch(info.expires))
