@@ -4,7 +4,7 @@
  *        usage windows, the ledger, usage reports and team policies.
  *
  * The metering model (windows, charges, refunds, the lot order and the
- * overage policy) is described in docs/metering.md.
+ * overage policy) is described in @ref metering "Flex metering".
  */
 #ifndef AUTOLIC_FLEX_H
 #define AUTOLIC_FLEX_H
