@@ -4,6 +4,7 @@
  * sane values or fails with an error and a message, the store unchanged;
  * none overflows (the suite runs under UBSan in the asan preset). */
 #include "t_roles.h"
+#include "core/timecalc.h"
 
 #include <limits.h>
 
@@ -863,12 +864,40 @@ static void test_refusals_name_in3(void **state)
 	free(x);
 }
 
+/* IN-3: the time arithmetic under every call. The saturating sum and
+ * difference stop at the end of the range they run past, in either
+ * direction, and are exact up to it; the checked sum refuses what does not
+ * fit, naming the field, and leaves the result alone. */
+static void test_time_arithmetic_ends(void **state)
+{
+	(void)state;
+	assert_true(al_time_add_sat(INT64_MAX - 5, 10) == INT64_MAX);
+	assert_true(al_time_add_sat(INT64_MAX - 5, 5) == INT64_MAX);
+	assert_true(al_time_add_sat(INT64_MIN + 5, -10) == INT64_MIN);
+	assert_true(al_time_add_sat(INT64_MIN + 5, -4) == INT64_MIN + 1);
+	assert_true(al_time_add_sat(-7, 3) == -4);
+	assert_true(al_time_sub_sat(INT64_MIN + 5, 10) == INT64_MIN);
+	assert_true(al_time_sub_sat(INT64_MIN + 5, 4) == INT64_MIN + 1);
+	assert_true(al_time_sub_sat(INT64_MAX - 5, -10) == INT64_MAX);
+	assert_true(al_time_sub_sat(INT64_MAX, INT64_MIN) == INT64_MAX);
+	assert_true(al_time_sub_sat(INT64_MIN, INT64_MAX) == INT64_MIN);
+	assert_true(al_time_sub_sat(3, 10) == -7);
+	autolic_time out = 42;
+	assert_int_equal(al_time_add(INT64_MIN + 5, -6, &out, "start"), AUTOLIC_EINVAL);
+	assert_non_null(strstr(autolic_errmsg(), "IN-3"));
+	assert_non_null(strstr(autolic_errmsg(), "start"));
+	assert_true(out == 42);
+	assert_int_equal(al_time_add(INT64_MIN + 5, -5, &out, "start"), 0);
+	assert_true(out == INT64_MIN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_call_at_an_ordinary_clock),
 	    cmocka_unit_test(test_every_call_at_the_ends),
 	    cmocka_unit_test(test_refusals_name_in3),
+	    cmocka_unit_test(test_time_arithmetic_ends),
 	};
 	return cmocka_run_group_tests_name("clock_ends", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "seat_fixture.h"
 #include "flex_fixture.h"
 
+#include "autolic/hub.h"
 #include "autolic/ops.h"
 #include "core/codec.h"
 #include "core/keys.h"
@@ -410,7 +411,8 @@ static void test_ledger_type(void **state)
 
 /* Flags, enums and quantities of other records: an account state, an
  * operator flag, a contract product's quantity, a seat's origin, a Flex
- * team's flag, a session's state, a stored report's kind. */
+ * team's flag, a session's state, a stored report's kind; the message names
+ * the record, its tag and the field. */
 static void test_other_enums(void **state)
 {
 	(void)state;
@@ -420,17 +422,24 @@ static void test_other_enums(void **state)
 		unsigned char v;
 		const char *want;
 	} cases[] = {
-	    {AL_K_ACCOUNT, -25, 9, "invalid state (9)"},            /* state before 3 x 8 bytes */
-	    {AL_K_OPS_OPERATOR, -35, 2, "invalid active flag (2)"}, /* see op_store */
+	    /* the state before 3 x 8 bytes */
+	    {AL_K_ACCOUNT, -25, 9, "account record (tag 0x10) holds an invalid state (9)"},
+	    /* see op_store */
+	    {AL_K_OPS_OPERATOR, -35, 2,
+	     "operator record (tag 0x67) holds an invalid active flag (2)"},
 	    /* 'cad' (2 + 3 bytes) then quantity: above the 3 seats bought (ROLE-9) */
-	    {AL_K_CONTRACT_PRODUCT, 7, 9, "quantity (above the seats bought) (9)"},
-	    {AL_K_SEAT, -1, 4, "invalid origin (4)"},
+	    {AL_K_CONTRACT_PRODUCT, 7, 9,
+	     "contract product record (tag 0x34) holds an invalid quantity "
+	     "(above the seats bought) (9)"},
+	    {AL_K_SEAT, -1, 4, "seat record (tag 0x40) holds an invalid origin (4)"},
 	    /* three i64 policy fields, then the low-balance flag */
-	    {AL_K_FLEX_TEAM, 26, 2, "invalid low-balance flag (2)"},
+	    {AL_K_FLEX_TEAM, 26, 2,
+	     "Flex team record (tag 0x52) holds an invalid low-balance flag (2)"},
 	    /* three ids, then 'autocad' (2 + 7 bytes), then the state */
-	    {AL_K_FLEX_SESSION, 35, 9, "invalid state (9)"},
+	    {AL_K_FLEX_SESSION, 35, 9, "Flex session record (tag 0x59) holds an invalid state (9)"},
 	    /* the report kind comes first */
-	    {AL_K_FLEX_IDEM, 2, 0, "invalid report kind (0)"},
+	    {AL_K_FLEX_IDEM, 2, 0,
+	     "Flex idempotency record (tag 0x5b) holds an invalid report kind (0)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		world w;
@@ -442,6 +451,83 @@ static void test_other_enums(void **state)
 		expect_corrupt(&w, cases[i].want);
 		fx_close(&w.x);
 	}
+}
+
+/* ---- record names ---- */
+
+static int tags_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)v, (void)vl;
+	unsigned char *seen = arg;
+	if (kl == 0)
+		return AUTOLIC_ECORRUPT;
+	seen[*(const unsigned char *)key] = 1;
+	return 0;
+}
+
+static int tags_fn(al_txn *t, void *arg)
+{
+	al_key from;
+	al_key_init(&from, 0);
+	return al_txn_scan(t, &from, NULL, tags_cb, arg);
+}
+
+/* The decoders name the record they refuse ("seat count record (tag 0x42)
+ * holds an invalid ..."). The world above, with a developer hub, an
+ * application and an appointed hub administrator, an update offer, a Fusion
+ * Operations admin, user and operator made from that user, a Flex trial and
+ * an expired lot, stores records of every tag the library has: each tag
+ * stored has a name, no other tag has a name ("unknown"), and no two tags
+ * share one. */
+static void test_record_names(void **state)
+{
+	(void)state;
+	world w;
+	world_open(&w);
+	fx *x = &w.x;
+	autolic_id dev_hub, u3 = t_register(x->db, "u3@example.com", "Ugo", "Three");
+	must(autolic_hub_create(x->db, x->admin, x->team, "Dev", &dev_hub), "developer hub");
+	must(autolic_hub_app_create(x->db, x->admin, dev_hub, "App", NULL), "application");
+	must(autolic_hub_add_admin(x->db, x->admin, dev_hub, x->user), "hub admin");
+	must(autolic_contract_update_offer(x->db, x->admin, w.c, "CAD", "cad-2027", 1), "offer");
+	must(autolic_ops_admin_add(x->db, x->admin, x->admin, u3), "operations admin");
+	autolic_ops_subscription_spec ss = AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT;
+	ss.tenant = x->admin;
+	ss.kind = AUTOLIC_OPS_USER;
+	ss.quantity = 1;
+	ss.end = T0 + 365 * DAY;
+	must(autolic_ops_subscription_buy(x->db, x->admin, &ss, NULL), "user subscription");
+	must(autolic_ops_user_add(x->db, x->admin, w.hub, w.u2), "operations user");
+	must(autolic_ops_operator_from_user(x->db, x->admin, w.hub, w.u2, "OP-2", NULL),
+	     "operator from a user");
+	must(autolic_flex_trial_add(x->db, x->user, x->user, "revit", T0, T0 + 7 * DAY), "trial");
+	fx_buy(x, 5, T0 - 300 * DAY); /* it expires 65 days after T0 */
+	autolic_flex_result res;
+	must(fx_launch(x, "maya", T0 + 70 * DAY, &res), "launch after the expiry");
+	must(autolic_db_check(x->db), "check");
+
+	unsigned char stored[256] = {0};
+	must(al_run(x->db, 0, tags_fn, stored), "scan");
+	int kinds = 0;
+	for (int tag = 0; tag < 256; tag++) {
+		const char *name = al_rec_name((uint8_t)tag);
+		int named = strcmp(name, "unknown") != 0;
+		kinds += stored[tag];
+		if (stored[tag] && !named)
+			fail_msg("records of tag 0x%02x are stored but have no name", tag);
+		if (!stored[tag] && named)
+			fail_msg("tag 0x%02x is named '%s' but no record has it", tag, name);
+		for (int other = tag + 1; named && other < 256; other++)
+			if (!strcmp(name, al_rec_name((uint8_t)other)))
+				fail_msg("tags 0x%02x and 0x%02x are both named '%s'", tag, other,
+				         name);
+	}
+	assert_int_equal(kinds, 49); /* keys.h: every prefix but the range markers */
+	assert_string_equal(al_rec_name(AL_K_SEAT_COUNT), "seat count");
+	assert_string_equal(al_rec_name(0x00), "unknown");
+	assert_string_equal(al_rec_name(AL_K_REPORT_FIRST), "unknown");
+	assert_string_equal(al_rec_name(0xff), "unknown");
+	fx_close(x);
 }
 
 int main(void)
@@ -460,6 +546,7 @@ int main(void)
 	    cmocka_unit_test(test_operator_licence_count),
 	    cmocka_unit_test(test_ledger_type),
 	    cmocka_unit_test(test_other_enums),
+	    cmocka_unit_test(test_record_names),
 	};
 	return cmocka_run_group_tests_name("db_check", tests, NULL, NULL);
 }

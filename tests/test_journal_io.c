@@ -1098,6 +1098,120 @@ static void t_replay_crafted_images(void **state)
 	assert_non_null(strstr(smsg(), "'(buffer)' is not a libautolic journal"));
 }
 
+/* Frame the following records with the keys of another generation. */
+static void img_keys_of(image *im, uint64_t gen, uint64_t salt)
+{
+	image other;
+	img_header(&other, gen, salt, AL_JOURNAL_HEADER_SIZE);
+	im->seed = other.seed;
+	memcpy(im->tag, other.tag, 3);
+}
+
+/* Records after the header framed with another generation's keys: damage
+ * the header no longer describes, refused by a writable replay and read by a
+ * salvage only when they start right after the header (nothing else was
+ * delivered then). Records that fail their checksums under the keys their
+ * commit record was written with are no such records but a torn tail. */
+static void t_replay_other_keys(void **state)
+{
+	(void)state;
+	sink_log log;
+	al_journal_sink sink = {s_put, s_del, s_commit, &log};
+	al_journal_replay res;
+	image im;
+	const uint64_t salt = 0x00AB00CDull;
+	char want[200];
+
+	/* a commit of the header's keys, then one of generation 2's */
+	img_header(&im, 3, salt, AL_JOURNAL_HEADER_SIZE);
+	img_put(&im, "a", "1");
+	img_commit(&im, 1, 1);
+	size_t at = im.len;
+	img_keys_of(&im, 2, salt);
+	img_put(&im, "b", "2");
+	img_commit(&im, 2, 1);
+	memset(&log, 0, sizeof log);
+	assert_int_equal(al_journal_replay_buffer(im.b, im.len, 0, "later", &sink, &res),
+	                 AUTOLIC_ECORRUPT);
+	snprintf(want, sizeof want,
+	         "journal 'later' is damaged: the records at offset %zu were written with "
+	         "another generation or salt than the file header holds (generation 3)",
+	         at);
+	assert_non_null(strstr(smsg(), want));
+	assert_true(res.corrupt);
+	/* salvage: what lies before them, and not them */
+	memset(&log, 0, sizeof log);
+	assert_int_equal(al_journal_replay_buffer(im.b, im.len, 1, "later", &sink, &res), 0);
+	assert_true(res.corrupt);
+	assert_int_equal(res.damage_off, at);
+	assert_int_equal(res.good_end, at);
+	assert_int_equal(res.commits, 1);
+	assert_int_equal(log.commits, 1);
+	assert_int_equal(log.puts, 1);
+	assert_int_equal(res.last_seq, 1);
+
+	/* the second transaction's put damaged after it was framed, with the
+	 * keys of generation 2 or the header's own (its commit damaged too):
+	 * no keys check both records, so it is a torn tail after the first */
+	for (int own = 0; own < 2; own++) {
+		img_header(&im, 3, salt, AL_JOURNAL_HEADER_SIZE);
+		img_put(&im, "a", "1");
+		img_commit(&im, 1, 1);
+		at = im.len;
+		if (!own)
+			img_keys_of(&im, 2, salt);
+		img_put(&im, "b", "2");
+		img_commit(&im, 2, 1);
+		im.b[at + 12 + 4 + 1] ^= 0x20; /* the put's value: "b" then "2" */
+		if (own)
+			im.b[im.len - 1] ^= 0x01; /* the commit's reserved bytes */
+		for (int salvage = 0; salvage < 2; salvage++) {
+			memset(&log, 0, sizeof log);
+			int rc = al_journal_replay_buffer(im.b, im.len, salvage, "t", &sink, &res);
+			assert_int_equal(rc, 0);
+			assert_true(res.damaged);
+			assert_false(res.corrupt);
+			assert_int_equal(res.damage_off, at);
+			assert_int_equal(res.good_end, at);
+			assert_int_equal(log.commits, 1);
+			assert_int_equal(res.last_seq, 1);
+		}
+	}
+
+	/* generation 2's records right after the header: a salvage reads them
+	 * all, and a sink failing while it does stops it with its code */
+	img_header(&im, 3, salt, AL_JOURNAL_HEADER_SIZE);
+	img_keys_of(&im, 2, salt);
+	img_put(&im, "a", "1");
+	img_commit(&im, 1, 1);
+	img_put(&im, "b", "2");
+	img_commit(&im, 2, 1);
+	memset(&log, 0, sizeof log);
+	assert_int_equal(al_journal_replay_buffer(im.b, im.len, 0, "first", &sink, &res),
+	                 AUTOLIC_ECORRUPT);
+	assert_int_equal(log.commits, 0);
+	memset(&log, 0, sizeof log);
+	assert_int_equal(al_journal_replay_buffer(im.b, im.len, 1, "first", &sink, &res), 0);
+	assert_true(res.corrupt);
+	assert_int_equal(log.commits, 2);
+	assert_int_equal(log.puts, 2);
+	assert_int_equal(res.last_seq, 2);
+	assert_int_equal(res.good_end, im.len);
+	memset(&log, 0, sizeof log);
+	log.fail_code = AUTOLIC_ENOMEM;
+	log.fail_after = 1;
+	assert_int_equal(al_journal_replay_buffer(im.b, im.len, 1, "first", &sink, &res),
+	                 AUTOLIC_ENOMEM);
+	assert_non_null(strstr(smsg(), "journal 'first': out of memory while replaying"));
+	assert_int_equal(log.commits, 1);
+	memset(&log, 0, sizeof log);
+	log.fail_code = AUTOLIC_EABORTED;
+	log.fail_after = 0;
+	assert_int_equal(al_journal_replay_buffer(im.b, im.len, 1, "first", &sink, &res),
+	                 AUTOLIC_EABORTED);
+	assert_int_equal(log.commits, 0);
+}
+
 /* ---- an existing journal opened while allocations fail ---- */
 
 /* Open the journal at `p` with its n-th allocation failing (and every later
@@ -1578,6 +1692,7 @@ int main(void)
 	    cmocka_unit_test(t_compaction_large_snapshot),
 	    cmocka_unit_test(t_compaction_faults),
 	    cmocka_unit_test(t_replay_crafted_images),
+	    cmocka_unit_test(t_replay_other_keys),
 	    cmocka_unit_test(t_open_existing_out_of_memory),
 	    cmocka_unit_test(t_open_reads_in_chunks),
 	    cmocka_unit_test(t_reader_waits_for_failing_sync),

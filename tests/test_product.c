@@ -9,6 +9,7 @@
 #include "t_roles.h"
 #include "core/codec.h"
 #include "core/keys.h"
+#include "core/product.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +260,38 @@ static void test_one_alphabet_one_maximum(void **state)
 	T_FAILS(AUTOLIC_EINVAL, "byte 5 is 0x2b",
 	        autolic_seat_grant(x.db, x.admin, c, "auto+cad", x.user));
 	fx_close(&x);
+}
+
+/* The check the upgrade uses to find codes stored before SEAM-1 says yes
+ * exactly to what the normaliser writes: every byte value at the end of
+ * codes of every length from the empty one to one byte over the maximum,
+ * and it reads only the `n` bytes it is given. */
+static void test_normalised_code_check(void **state)
+{
+	(void)state;
+	char s[AUTOLIC_PRODUCT_MAX + 2], out[AL_PRODUCT_CAP];
+	for (size_t n = 0; n <= AUTOLIC_PRODUCT_MAX + 1; n++) {
+		for (int c = 1; c < 256; c++) {
+			memset(s, 'a', n);
+			if (n)
+				s[n - 1] = (char)c;
+			s[n] = 0;
+			int want = al_product_norm(s, out, "SEAT-1", "product") == 0 &&
+			           strcmp(out, s) == 0;
+			if (al_product_is_norm(s, n) != want)
+				fail_msg("'%s' (%zu bytes): al_product_is_norm says %d", s, n,
+				         !want);
+		}
+	}
+	assert_true(al_product_is_norm("cad-2.x_9", 9));
+	assert_false(al_product_is_norm("Cad", 3));
+	assert_false(al_product_is_norm("", 0));
+	memset(s, 'p', sizeof s); /* no terminator */
+	assert_true(al_product_is_norm(s, AUTOLIC_PRODUCT_MAX));
+	assert_false(al_product_is_norm(s, AUTOLIC_PRODUCT_MAX + 1));
+	s[3] = 'P';
+	assert_true(al_product_is_norm(s, 3));
+	assert_false(al_product_is_norm(s, 4));
 }
 
 /* ---- stores written by 1.0 ---- */
@@ -704,6 +737,7 @@ int main(void)
 	    cmocka_unit_test(test_one_seat_per_product_across_case),
 	    cmocka_unit_test(test_flex_codes_by_any_case),
 	    cmocka_unit_test(test_one_alphabet_one_maximum),
+	    cmocka_unit_test(test_normalised_code_check),
 	    cmocka_unit_test(test_legacy_store_upgrade),
 	    cmocka_unit_test(test_legacy_upgrade_atomic),
 	    cmocka_unit_test(test_legacy_journal_readonly),

@@ -163,82 +163,68 @@ char *al_dec_strdup(al_rd *r, const al_alloc *a)
 	return s;
 }
 
+/* Every tag the library stores, named for messages (keys.h). */
+static const struct {
+	uint8_t tag;
+	const char *name;
+} rec_names[] = {
+    {AL_K_SEQ, "sequence"},
+    {AL_K_SCHEMA, "schema"},
+    {AL_K_ACCOUNT, "account"},
+    {AL_K_ACCOUNT_EMAIL, "account email index"},
+    {AL_K_TEAM, "team"},
+    {AL_K_TEAM_MEMBER, "team member"},
+    {AL_K_MEMBER_TEAM, "member team index"},
+    {AL_K_CONTRACT, "contract"},
+    {AL_K_CONTRACT_NUMBER, "contract number"},
+    {AL_K_TEAM_CONTRACT, "team contract index"},
+    {AL_K_SERIAL, "serial number"},
+    {AL_K_CONTRACT_PRODUCT, "contract product"},
+    {AL_K_CONTRACT_OFFER, "update offer"},
+    {AL_K_ACCOUNT_CONTRACT, "contract role"},
+    {AL_K_SEAT, "seat"},
+    {AL_K_ACCOUNT_SEAT, "account seat index"},
+    {AL_K_SEAT_COUNT, "seat count"},
+    {AL_K_FLEX_PRODUCT, "Flex product"},
+    {AL_K_FLEX_RATE, "Flex rate"},
+    {AL_K_FLEX_TEAM, "Flex team"},
+    {AL_K_FLEX_LOT, "Flex lot"},
+    {AL_K_FLEX_TEAM_LOT, "Flex lot expiry index"},
+    {AL_K_FLEX_TEAM_OLD, "Flex expired lot index"},
+    {AL_K_FLEX_LEDGER, "Flex ledger entry"},
+    {AL_K_FLEX_USER, "Flex assignment"},
+    {AL_K_FLEX_WINDOW, "Flex window"},
+    {AL_K_FLEX_SESSION, "Flex session"},
+    {AL_K_FLEX_OPEN, "Flex open session index"},
+    {AL_K_FLEX_IDEM, "Flex idempotency"},
+    {AL_K_FLEX_USAGE, "Flex usage"},
+    {AL_K_FLEX_TRIAL, "Flex trial"},
+    {AL_K_FLEX_TEAM_LIVE, "Flex live lot index"},
+    {AL_K_OPS_HUB, "operations hub"},
+    {AL_K_OPS_TENANT_HUB, "operations tenant"},
+    {AL_K_OPS_ADMIN, "operations administrator"},
+    {AL_K_OPS_ADMIN_OF, "operations administrator index"},
+    {AL_K_OPS_SUB, "operations subscription"},
+    {AL_K_OPS_SUB_NUMBER, "operations subscription number"},
+    {AL_K_OPS_USER, "operations user"},
+    {AL_K_OPS_OPERATOR, "operator"},
+    {AL_K_OPS_OP_NUMBER, "operator number"},
+    {AL_K_OPS_OP_HUB, "operator hub"},
+    {AL_K_OPS_USER_OP, "operator user index"},
+    {AL_K_HUB, "developer hub"},
+    {AL_K_TEAM_HUB, "team hub"},
+    {AL_K_HUB_APP, "application"},
+    {AL_K_HUB_APPS, "hub application index"},
+    {AL_K_HUB_ADMIN, "hub administrator"},
+    {AL_K_ACCOUNT_HUB, "account hub index"},
+};
+
 const char *al_rec_name(uint8_t tag)
 {
-	switch (tag) {
-	case AL_K_SEQ:
-		return "sequence";
-	case AL_K_SCHEMA:
-		return "schema";
-	case AL_K_ACCOUNT:
-		return "account";
-	case AL_K_ACCOUNT_EMAIL:
-		return "account email index";
-	case AL_K_TEAM:
-		return "team";
-	case AL_K_TEAM_MEMBER:
-		return "team member";
-	case AL_K_CONTRACT:
-		return "contract";
-	case AL_K_CONTRACT_NUMBER:
-		return "contract number";
-	case AL_K_SERIAL:
-		return "serial number";
-	case AL_K_CONTRACT_PRODUCT:
-		return "contract product";
-	case AL_K_ACCOUNT_CONTRACT:
-		return "contract role";
-	case AL_K_SEAT:
-		return "seat";
-	case AL_K_SEAT_COUNT:
-		return "seat count";
-	case AL_K_FLEX_PRODUCT:
-		return "Flex product";
-	case AL_K_FLEX_RATE:
-		return "Flex rate";
-	case AL_K_FLEX_TEAM:
-		return "Flex team";
-	case AL_K_FLEX_LOT:
-		return "Flex lot";
-	case AL_K_FLEX_LEDGER:
-		return "Flex ledger entry";
-	case AL_K_FLEX_USER:
-		return "Flex assignment";
-	case AL_K_FLEX_WINDOW:
-		return "Flex window";
-	case AL_K_FLEX_SESSION:
-		return "Flex session";
-	case AL_K_FLEX_IDEM:
-		return "Flex idempotency";
-	case AL_K_FLEX_USAGE:
-		return "Flex usage";
-	case AL_K_FLEX_TRIAL:
-		return "Flex trial";
-	case AL_K_OPS_HUB:
-		return "operations hub";
-	case AL_K_OPS_TENANT_HUB:
-		return "operations tenant";
-	case AL_K_OPS_SUB:
-		return "operations subscription";
-	case AL_K_OPS_SUB_NUMBER:
-		return "operations subscription number";
-	case AL_K_OPS_USER:
-		return "operations user";
-	case AL_K_OPS_OPERATOR:
-		return "operator";
-	case AL_K_OPS_OP_NUMBER:
-		return "operator number";
-	case AL_K_OPS_OP_HUB:
-		return "operator hub";
-	case AL_K_HUB:
-		return "developer hub";
-	case AL_K_TEAM_HUB:
-		return "team hub";
-	case AL_K_HUB_APP:
-		return "application";
-	default:
-		return "unknown";
-	}
+	for (size_t i = 0; i < sizeof rec_names / sizeof rec_names[0]; i++)
+		if (rec_names[i].tag == tag)
+			return rec_names[i].name;
+	return "unknown";
 }
 
 int al_rd_done(const al_rd *r)

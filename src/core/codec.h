@@ -179,7 +179,8 @@ static inline uint32_t al_dec_count(al_rd *r, uint32_t max, size_t min_size, con
  * the record was consumed exactly; AUTOLIC_ECORRUPT naming the record
  * otherwise. */
 int al_rd_done(const al_rd *r);
-/* What a record tag (its key prefix) names, for messages: "seat count". */
+/* What a record tag (its key prefix) names, for messages: "seat count";
+ * "unknown" for a tag the library does not store. */
 const char *al_rec_name(uint8_t tag);
 
 #endif

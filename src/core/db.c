@@ -96,14 +96,13 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 	db->max_retries = opts->max_retries ? opts->max_retries : DEFAULT_RETRIES;
 	/* a store written by an older library is brought up to date first
 	 * (SEAM-1); it needs no time, and the host's clock is not called before
-	 * the handle is returned */
+	 * the handle is returned. The memory store just made is empty: nothing
+	 * to upgrade, so a failure leaves the host its own storage only. */
 	db->clock = no_clock;
-	int rc = al_store_upgrade(db);
+	int rc = opts->storage ? al_store_upgrade(db) : 0;
 	db->clock = opts->clock ? opts->clock : system_clock;
 	db->clock_ctx = opts->clock ? opts->clock_ctx : NULL;
 	if (rc) {
-		if (!opts->storage && db->st.free)
-			db->st.free(db->st.ctx); /* the caller keeps only its own storage */
 		pthread_mutex_destroy(&db->mu);
 		al_free(&a, db);
 		return rc;

@@ -588,8 +588,9 @@ static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_
 			return AUTOLIC_ECORRUPT;
 		}
 		/* Salvage: nothing was delivered yet when the records start right
-		 * after the header; read them with the keys they were written with. */
-		if (pos != HDR_SIZE || res->commits != 0)
+		 * after the header (a commit read before them would end past it);
+		 * read them with the keys they were written with. */
+		if (pos != HDR_SIZE)
 			return 0;
 		res->last_seq = first_seq - 1;
 		res->claimed = HDR_SIZE;
