@@ -17,9 +17,7 @@ the native release function returned.
 import threading
 import weakref
 
-
-class Closed(ValueError):
-    """An operation on a handle that was already closed (or whose parent was)."""
+from .errors import Closed
 
 
 class Resource:

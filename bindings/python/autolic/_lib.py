@@ -1,13 +1,14 @@
 """Locating the shared library and binding the declaration table.
 
-Lookup order (the first that loads wins):
+Lookup order (the first that loads wins); no build file is read:
 
 1. ``AUTOLIC_LIBRARY``: a path to the library. When set, nothing else is tried.
-2. Next to the package: ``libautolic.so*`` inside the ``autolic`` directory or
+2. ``AUTOLIC_DEV_BUILD``: the name of a build directory of the source tree the
+   package sits in (``AUTOLIC_DEV_BUILD=dev`` tries ``<repo>/build/dev/libautolic.so``),
+   for developers running the in-tree package without installing the library.
+   Only this directory is tried, and only when the variable is set.
+3. Next to the package: ``libautolic.so*`` inside the ``autolic`` directory or
    beside it (where an installer or a developer may copy it).
-3. The build tree, for developers: ``<repo>/build/*/libautolic.so`` relative to
-   ``bindings/python``, newest first, skipping sanitizer builds (they cannot be
-   loaded into a plain interpreter).
 4. The system: ``ctypes.util.find_library("autolic")`` then ``libautolic.so.1``.
 
 Every table entry is ``(name, argtypes, restype)`` or
@@ -46,42 +47,44 @@ import operator
 import os
 import sys
 import threading
+from typing import List, Tuple
 
 from . import _api
 from ._api import core as _core
 from .errors import make_error
 
 ENV_VAR = "AUTOLIC_LIBRARY"
+DEV_ENV_VAR = "AUTOLIC_DEV_BUILD"
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _BINDING_ROOT = os.path.dirname(_HERE)                      # bindings/python
 _REPO_ROOT = os.path.dirname(os.path.dirname(_BINDING_ROOT))  # the source tree
 
 
-def _is_sanitizer_build(build_dir):
-    try:
-        with open(os.path.join(build_dir, "CMakeCache.txt"), encoding="utf-8", errors="replace") as f:
-            return "-fsanitize" in f.read()
-    except OSError:
-        return False
+def candidates() -> List[Tuple[str, str]]:
+    """The paths or names tried, in order, as ``(origin, path)`` pairs.
 
+    Returns:
+        ``[(origin, path), ...]`` where origin is ``"AUTOLIC_LIBRARY"``,
+        ``"AUTOLIC_DEV_BUILD"``, ``"package"`` or ``"system"``.
 
-def candidates():
-    """The paths or names tried, in order, as ``(origin, path)`` pairs."""
+    Raises:
+        ValueError: ``AUTOLIC_DEV_BUILD`` names something other than a plain
+            directory name (a path or ``..``).
+    """
     env = os.environ.get(ENV_VAR)
     if env:
         return [(ENV_VAR, env)]
     out = []
+    dev = os.environ.get(DEV_ENV_VAR)
+    if dev:
+        if os.sep in dev or (os.altsep and os.altsep in dev) or dev in (".", ".."):
+            raise ValueError("%s must name a directory of <source tree>/build, not %r"
+                             % (DEV_ENV_VAR, dev))
+        out.append((DEV_ENV_VAR, os.path.join(_REPO_ROOT, "build", dev, "libautolic.so")))
     for d in (_HERE, _BINDING_ROOT):
         for p in sorted(glob.glob(os.path.join(d, "libautolic.so*"))):
             out.append(("package", p))
-    built = []
-    in_source_tree = os.path.exists(os.path.join(_REPO_ROOT, "include", "autolic", "common.h"))
-    for p in glob.glob(os.path.join(_REPO_ROOT, "build", "*", "libautolic.so")) if in_source_tree else ():
-        if not _is_sanitizer_build(os.path.dirname(p)):
-            built.append(p)
-    built.sort(key=lambda p: os.path.getmtime(p), reverse=True)
-    out.extend(("build tree", p) for p in built)
     found = ctypes.util.find_library("autolic")
     if found:
         out.append(("system", found))
@@ -89,8 +92,15 @@ def candidates():
     return out
 
 
-def load_library():
-    """Load the library; returns ``(CDLL, path)``. Raises OSError listing what was tried."""
+def load_library() -> Tuple[ctypes.CDLL, str]:
+    """Load the library from the first of :func:`candidates` that loads.
+
+    Returns:
+        ``(CDLL, path)``.
+
+    Raises:
+        OSError: no candidate loads; the message lists what was tried.
+    """
     tried = []
     for origin, path in candidates():
         try:
@@ -99,8 +109,9 @@ def load_library():
             tried.append("%s %s: %s" % (origin, path, e))
             if origin == ENV_VAR:
                 break
-    raise OSError("libautolic not found; set %s to the library's path. Tried:\n  %s"
-                  % (ENV_VAR, "\n  ".join(tried)))
+    raise OSError("libautolic not found; set %s to the library's path (or %s=<build> in "
+                  "the source tree). Tried:\n  %s"
+                  % (ENV_VAR, DEV_ENV_VAR, "\n  ".join(tried)))
 
 
 # A Python exception raised inside a callback (a storage backend written in
@@ -393,7 +404,7 @@ def dec(b):
 
 __all__ = ["C", "RAW", "TABLE", "MISSING", "lib", "library_path", "candidates", "load_library",
            "enc", "dec", "cstr_array", "int_array", "check_structure", "check_allowing", "int_range",
-           "CHECKED_STRUCTURES", "ENV_VAR"]
+           "CHECKED_STRUCTURES", "ENV_VAR", "DEV_ENV_VAR"]
 if sys.flags.dev_mode and MISSING:
     import warnings
     warnings.warn("libautolic at %s lacks declared functions: %s" % (library_path, ", ".join(MISSING)))

@@ -21,10 +21,18 @@ class ContractStatus(enum.IntEnum):
     EXPIRED = _k.CONTRACT_EXPIRED
 
 
-# Role bits of Member.roles
-MANAGER = _k.CONTRACT_ROLE_MANAGER
-COORDINATOR = _k.CONTRACT_ROLE_COORDINATOR
-USER = _k.CONTRACT_ROLE_USER
+class Roles(enum.IntFlag):
+    """The contract roles of a :class:`Member` (bits; ROLE-1)."""
+    NONE = 0
+    MANAGER = _k.CONTRACT_ROLE_MANAGER
+    COORDINATOR = _k.CONTRACT_ROLE_COORDINATOR
+    USER = _k.CONTRACT_ROLE_USER
+
+
+# Role bits of Member.roles (the Roles members)
+MANAGER = Roles.MANAGER
+COORDINATOR = Roles.COORDINATOR
+USER = Roles.USER
 
 
 class Product(NamedTuple):
@@ -207,7 +215,7 @@ def members(db, contract):
         m.version = _k.CONTRACT_MEMBER_VERSION
         if C.autolic_contract_member_iter_next(it, ctypes.byref(m)) == ITEROVER:
             return None
-        return Member(m.account, m.roles, _enum(TeamRole, m.team_role),
+        return Member(m.account, Roles(m.roles), _enum(TeamRole, m.team_role),
                       _enum(AccountState, m.state))
     return iterate(db, lambda out: C.autolic_contract_member_iter_new(db, contract,
                                                                       ctypes.byref(out)),

@@ -5,7 +5,8 @@ import enum
 import sys
 import time as _time
 from dataclasses import dataclass
-from typing import Optional
+from datetime import datetime
+from typing import Optional, Union
 
 from ._api import core as _c
 from ._handle import Handle
@@ -40,8 +41,8 @@ def _enum_or_int(enum_cls, value):
 @dataclass(frozen=True)
 class Event:
     """A notification delivered after commit (``autolic_event``), copied out."""
-    type: int
-    time: int
+    type: Union[EventType, int]
+    time: datetime
     recipient: int
     team: int
     object: int
@@ -50,13 +51,13 @@ class Event:
     text: Optional[str]
 
     @property
-    def when(self):
-        """:attr:`time` as a UTC datetime."""
-        return from_time(self.time)
+    def when(self) -> datetime:
+        """:attr:`time` (a UTC datetime); kept for compatibility."""
+        return self.time
 
     @classmethod
     def _from_c(cls, ev):
-        return cls(_enum_or_int(EventType, ev.type), ev.time, ev.recipient, ev.team, ev.object,
+        return cls(_enum_or_int(EventType, ev.type), from_time(ev.time), ev.recipient, ev.team, ev.object,
                    dec(ev.product), dec(ev.rule), dec(ev.text))
 
 

@@ -115,6 +115,17 @@ class Duplicate(Error):
     code = _c.EDUPLICATE
 
 
+class Closed(Error, ValueError):
+    """An operation on a handle that was already closed (or whose parent was).
+
+    Raised by the binding itself, before any C call: it has no library code
+    (:attr:`code` is ``AUTOLIC_ERROR``) and its text is the message alone.
+    """
+
+    def __str__(self) -> str:
+        return self.message
+
+
 #: code -> exception class. AUTOLIC_ERROR (-1) and unknown codes map to Error.
 BY_CODE = {cls.code: cls for cls in (
     InvalidArgument, NoMemory, NotFound, Exists, PermissionDenied, NoSeat, NotEnoughTokens,
