@@ -8,29 +8,50 @@
 """
 import ctypes
 import weakref
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from ._api import core as _c
+from ._check import api
 from ._lib import C
 from .errors import Error
 
 
-def set_error(text):
-    """Describe the failure a backend slot is returning (``autolic_storage_set_error``):
-    the text becomes part of the failed call's message. A NUL in `text` is written
-    as ``\\0`` (the text would end there in C); :class:`Backend` calls it for you
-    with the text of the exception a slot raised."""
+@api
+def set_error(text: Union[str, bytes]) -> None:
+    """Describe the failure a backend slot is returning (``autolic_storage_set_error``).
+
+    The text becomes part of the failed call's message. A NUL in `text` is
+    written as ``\\0`` (the text would end there in C); :class:`Backend` calls
+    it for you with the text of the exception a slot raised.
+
+    Args:
+        text: the description.
+
+    Raises:
+        TypeError: `text` is not text.
+    """
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     C.autolic_storage_set_error(b"%s", _lib.enc(str(text).replace("\0", "\\0"), "text"))
 
 
-def result(rc):
+@api
+def result(rc: int) -> int:
     """For a backend's own entry points run outside any library call
-    (``autolic_storage_result``): returns 0 when `rc` is 0 (the thread's message
-    is cleared), else raises the :class:`autolic.Error` subclass of `rc` whose
-    message is the text last given to :func:`set_error` on this thread (or the
-    code's static text)."""
+    (``autolic_storage_result``).
+
+    Args:
+        rc: 0 or a negative ``AUTOLIC_E*`` code.
+
+    Returns:
+        0 when `rc` is 0 (the thread's message is cleared).
+
+    Raises:
+        Error: the subclass of `rc`, whose message is the text last given to
+            :func:`set_error` on this thread (or the code's static text).
+        TypeError: `rc` is not an int.
+    """
     return C.autolic_storage_result(rc)
 
 
