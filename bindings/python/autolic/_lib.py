@@ -47,7 +47,7 @@ import operator
 import os
 import sys
 import threading
-from typing import List, Tuple
+from typing import TYPE_CHECKING, Any, overload, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from . import _api
 from ._api import core as _core
@@ -119,17 +119,17 @@ def load_library() -> Tuple[ctypes.CDLL, str]:
 _pending = threading.local()
 
 
-def set_pending_exception(exc):
+def set_pending_exception(exc: Optional[BaseException]) -> None:
     _pending.exc = exc
 
 
-def _take_pending():
+def _take_pending() -> Optional[BaseException]:
     exc = getattr(_pending, "exc", None)
     _pending.exc = None
     return exc
 
 
-def _check_int(result, func, args):
+def _check_int(result: int, func: Any, args: Any) -> int:
     if result >= 0 or result == _core.ITEROVER:
         if result >= 0:
             _pending.exc = None
@@ -148,7 +148,10 @@ def _check_int(result, func, args):
 class _Namespace:
     """The bound functions, as attributes (``C.autolic_db_open``)."""
 
-    def __repr__(self):
+    if TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __repr__(self) -> str:
         return "<autolic C functions from %s>" % (library_path,)
 
 
@@ -156,13 +159,13 @@ class _Namespace:
 RAW = _Namespace()
 
 
-def check_allowing(*codes):
+def check_allowing(*codes: int) -> Callable[[int, Any, Any], int]:
     """An errcheck like the default one, except that the negative `codes` are
     returned to the caller instead of raised (e.g. ``AUTOLIC_EDUPLICATE``,
     which ``autolic_flex_report`` returns with the first result filled)."""
     allowed = frozenset(codes)
 
-    def check(result, func, args):
+    def check(result: int, func: Any, args: Any) -> int:
         if result in allowed:
             _pending.exc = None
             return result
@@ -175,7 +178,7 @@ def check_allowing(*codes):
 _INT_CODES = "bBhHiIlLqQ"
 
 
-def int_range(ctype):
+def int_range(ctype: Any) -> Optional[Tuple[int, int]]:
     """``(low, high)`` of an integer ctypes type, or None for any other type."""
     code = getattr(ctype, "_type_", None)
     if not isinstance(code, str) or code not in _INT_CODES:
@@ -186,21 +189,21 @@ def int_range(ctype):
     return 0, (1 << bits) - 1
 
 
-def _c_type_name(ctype):
+def _c_type_name(ctype: Any) -> str:
     if ctype._type_ == "i":
         return "int"
     if ctype._type_ == "I":
         return "unsigned int"
-    lo, _hi = int_range(ctype)
+    lo, _hi = int_range(ctype) or (0, 0)
     return "%sint%d" % ("" if lo else "u", 8 * ctypes.sizeof(ctype))
 
 
-def _int_checker(ctype, what):
-    lo, hi = int_range(ctype)
+def _int_checker(ctype: Any, what: str) -> Callable[[Any], Any]:
+    lo, hi = int_range(ctype) or (0, 0)
     bool_ok = ctype._type_ == "i"  # the C API's int flags (auto_renew, offered...)
     cname = _c_type_name(ctype)
 
-    def check(value):
+    def check(value: Any) -> Any:
         if isinstance(value, ctypes._SimpleCData):
             return value  # already a C value; ctypes checks its type
         if isinstance(value, bool) and not bool_ok:
@@ -216,28 +219,29 @@ def _int_checker(ctype, what):
     return check
 
 
-def _no_nul(value, what):
+def _no_nul(value: Any, what: str) -> Any:
     if isinstance(value, (bytes, bytearray)) and b"\0" in value:
         raise ValueError("%s contains a NUL byte (C would truncate it there)" % what)
     return value
 
 
-def _checker(ctype, what):
+def _checker(ctype: Any, what: str) -> Optional[Callable[[Any], Any]]:
     """The check for one parameter or field of type `ctype`, or None."""
     if int_range(ctype) is not None:
         return _int_checker(ctype, what)
     if ctype is ctypes.c_char_p:
         return lambda v: _no_nul(v, what)
-    if isinstance(ctype, type) and issubclass(ctype, ctypes.Array) and ctype._type_ is ctypes.c_char:
+    if isinstance(ctype, type) and issubclass(ctype, ctypes.Array) \
+            and getattr(ctype, "_type_", None) is ctypes.c_char:
         return lambda v: _no_nul(v, what)
     return None
 
 
 #: Every structure class whose fields are checked when set from Python.
-CHECKED_STRUCTURES = set()
+CHECKED_STRUCTURES: Set[type] = set()
 
 
-def check_structure(cls):
+def check_structure(cls: Any) -> Any:
     """Make every field of the ctypes structure (or union) `cls` checked when set
     from Python (integers in range, no NUL in text); nested structures and
     structures pointed to are checked too. Idempotent; returns `cls`."""
@@ -247,7 +251,7 @@ def check_structure(cls):
     if cls in CHECKED_STRUCTURES:
         return cls
     CHECKED_STRUCTURES.add(cls)
-    checks = {}
+    checks: Dict[str, Callable[[Any], Any]] = {}
     for field in getattr(cls, "_fields_", ()):
         fname, ftype = field[0], field[1]
         chk = _checker(ftype, "%s.%s" % (cls.__name__, fname))
@@ -255,16 +259,16 @@ def check_structure(cls):
             checks[fname] = chk
         _check_nested(ftype)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self: Any, name: str, value: Any) -> None:
         chk = checks.get(name)
         if chk is not None:
             value = chk(value)
         super(cls, self).__setattr__(name, value)
-    cls.__setattr__ = __setattr__
+    setattr(cls, "__setattr__", __setattr__)
     return cls
 
 
-def _check_nested(ctype):
+def _check_nested(ctype: Any) -> None:
     """Install the structure checks on a structure reached through `ctype`
     (itself, a pointer to it, an array of it)."""
     seen = 0
@@ -273,13 +277,13 @@ def _check_nested(ctype):
             check_structure(ctype)
             return
         if issubclass(ctype, (ctypes._Pointer, ctypes.Array)):
-            ctype = ctype._type_
+            ctype = getattr(ctype, "_type_")
             seen += 1
             continue
         return
 
 
-def _bind(lib):
+def _bind(lib: ctypes.CDLL) -> Tuple[_Namespace, Dict[str, Tuple[str, Tuple[Any, ...]]], List[str]]:
     table = _api.collect()
     for mod in _api.modules():
         for obj in list(vars(mod).values()):
@@ -288,7 +292,7 @@ def _bind(lib):
     missing = []
     for name, (_mod, decl) in table.items():
         try:
-            f = lib[name]
+            f: Any = lib[name]
         except AttributeError:
             missing.append(name)
             continue
@@ -309,37 +313,39 @@ def _bind(lib):
     return ns, table, missing
 
 
-def _checked_call(f, argtypes):
+def _checked_call(f: Any, argtypes: Sequence[Any]) -> Callable[..., Any]:
     """The function as :data:`C` exposes it: every argument checked against its
     declared type before the call (see the module's doc), extra arguments of a
     variadic function refused when they are bytes with a NUL; passing a closed
     handle (ctypes raises ArgumentError from its ``_as_parameter_``) is
     reported as :class:`autolic.Closed`."""
-    from ._handle import Closed, Handle
+    from ._handle import Handle
+    from .errors import Closed
     name = f.__name__
     checks = [_checker(t, "%s argument %d" % (name, i + 1)) for i, t in enumerate(argtypes)]
     n = len(checks)
     checked = any(c is not None for c in checks)
 
-    def call(*args):
-        if checked or len(args) > n:
-            args = list(args)
-            for i, a in enumerate(args):
+    def call(*args: Any) -> Any:
+        values = list(args)
+        if checked or len(values) > n:
+            for i, a in enumerate(values):
                 if i < n:
-                    if checks[i] is not None:
-                        args[i] = checks[i](a)
+                    chk = checks[i]
+                    if chk is not None:
+                        values[i] = chk(a)
                 else:
                     _no_nul(a, "%s argument %d" % (name, i + 1))
         try:
-            return f(*args)
+            return f(*values)
         except ctypes.ArgumentError:
-            for a in args:
+            for a in values:
                 if isinstance(a, Handle) and a.closed:
                     raise Closed("%s: %s is closed" % (name, type(a).__name__)) from None
             raise
     call.__name__ = call.__qualname__ = name
-    call.raw = f
-    call.checks = checks
+    setattr(call, "raw", f)
+    setattr(call, "checks", checks)
     return call
 
 
@@ -355,7 +361,7 @@ _strerror.argtypes, _strerror.restype = [ctypes.c_int], ctypes.c_char_p
 C, TABLE, MISSING = _bind(lib)
 
 
-def enc(s, what="argument"):
+def enc(s: Union[str, bytes, None], what: str = "argument") -> Optional[bytes]:
     """str/bytes/None -> bytes/None for ``const char *`` arguments (UTF-8).
 
     Text holding a NUL character is refused with ValueError (SEAM-6): C would
@@ -375,7 +381,8 @@ def enc(s, what="argument"):
     raise TypeError("%s must be str, not %s" % (what, type(s).__name__))
 
 
-def cstr_array(items, what="argument"):
+def cstr_array(items: Sequence[Union[str, bytes]],
+               what: str = "argument") -> Tuple[Any, int]:
     """A list of str/bytes -> ``(char *[] or None, count)`` for a ``const char *const *``
     argument; every item goes through :func:`enc` (None items are refused)."""
     names = []
@@ -388,7 +395,7 @@ def cstr_array(items, what="argument"):
     return (ctypes.c_char_p * len(names))(*names), len(names)
 
 
-def int_array(ctype, items, what="argument"):
+def int_array(ctype: Any, items: Sequence[int], what: str = "argument") -> Tuple[Any, int]:
     """A list of ints -> ``(ctype[] or None, count)`` for a ``const <integer> *``
     argument; every item is range-checked for `ctype` as a scalar argument is."""
     values = [_int_checker(ctype, "%s[%d]" % (what, i))(v) for i, v in enumerate(items)]
@@ -397,7 +404,13 @@ def int_array(ctype, items, what="argument"):
     return (ctype * len(values))(*values), len(values)
 
 
-def dec(b):
+@overload
+def dec(b: bytes) -> str: ...
+@overload
+def dec(b: None) -> None: ...
+
+
+def dec(b: Optional[bytes]) -> Optional[str]:
     """bytes/None from the library -> str/None (UTF-8)."""
     return None if b is None else b.decode("utf-8", "replace")
 

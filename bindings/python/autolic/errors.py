@@ -1,4 +1,6 @@
 """Exceptions: one subclass of :class:`Error` per libautolic error code."""
+from typing import Any, Optional, Tuple, Type
+
 from ._api import core as _c
 
 
@@ -14,7 +16,8 @@ class Error(Exception):
 
     code = _c.ERROR
 
-    def __init__(self, message="", code=None, function=None, strerror=None):
+    def __init__(self, message: str = "", code: Optional[int] = None,
+                 function: Optional[str] = None, strerror: Optional[str] = None) -> None:
         if code is not None:
             self.code = code
         self.message = message or ""
@@ -22,16 +25,17 @@ class Error(Exception):
         self.strerror = strerror or ""
         super().__init__(self.message)
 
-    def __str__(self):
+    def __str__(self) -> str:
         head = self.strerror or "error %d" % self.code
         text = "%s: %s" % (head, self.message) if self.message else head
         return "%s (in %s)" % (text, self.function) if self.function else text
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (_rebuild, (type(self), self.message, self.code, self.function, self.strerror))
 
 
-def _rebuild(cls, message, code, function, strerror):
+def _rebuild(cls: "Type[Error]", message: str, code: int, function: Optional[str],
+             strerror: str) -> "Error":
     return cls(message, code, function, strerror)
 
 
@@ -133,12 +137,36 @@ BY_CODE = {cls.code: cls for cls in (
     VersionError, StateError, ReadOnly, Busy, Duplicate)}
 
 
-def error_class(code):
-    """The exception class for `code`; plain :class:`Error` for unknown codes."""
+def error_class(code: int) -> Type[Error]:
+    """The exception class for `code`.
+
+    Args:
+        code: a negative ``AUTOLIC_E*`` code.
+
+    Returns:
+        The :class:`Error` subclass; plain :class:`Error` for unknown codes.
+
+    Raises:
+        Nothing.
+    """
     return BY_CODE.get(code, Error)
 
 
-def make_error(code, message="", function=None, strerror=None):
-    """Build (not raise) the exception for `code`."""
+def make_error(code: int, message: str = "", function: Optional[str] = None,
+               strerror: Optional[str] = None) -> Error:
+    """Build (not raise) the exception for `code`.
+
+    Args:
+        code: a negative ``AUTOLIC_E*`` code.
+        message: the detailed message.
+        function: the C function that failed.
+        strerror: the code's static text.
+
+    Returns:
+        The :class:`Error` subclass instance.
+
+    Raises:
+        Nothing.
+    """
     cls = error_class(code)
     return cls(message, code=code, function=function, strerror=strerror)

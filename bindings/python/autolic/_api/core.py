@@ -4,6 +4,7 @@ Also the shared ctypes aliases that the other fragments import::
 
     from .core import autolic_id, autolic_time, db_p
 """
+from typing import Tuple
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_size_t,
                     c_uint, c_uint64, c_void_p)
 
@@ -44,7 +45,7 @@ EDUPLICATE = -22
 
 
 
-class Returns(tuple):
+class Returns(Tuple[int, ...]):
     """A declaration's fourth element naming negative codes that the bound
     function returns to its caller instead of raising (they are outcomes, not
     failures): ``("autolic_flex_report", [...], c_int, Returns((EDUPLICATE,)))``."""

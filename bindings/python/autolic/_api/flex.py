@@ -24,7 +24,7 @@ FLEX_PURCHASE, FLEX_CONSUME, FLEX_REFUND, FLEX_EXPIRE, FLEX_MOVE_OUT, FLEX_MOVE_
 FLEX_MASK_ALL = 0xFF
 
 
-def FLEX_MASK(entry_type):
+def FLEX_MASK(entry_type: int) -> int:
     return 1 << entry_type
 
 
