@@ -11,7 +11,7 @@ import ctypes
 from typing import Tuple
 
 from . import errors
-from ._check import api as _api
+from ._check import api as _checked
 from ._lib import C, library_path
 from ._time import UTC, from_time, to_time
 from .errors import (Aborted, Busy, Closed, Conflict, Corrupt, Duplicate, Error, Exists, Expired,
@@ -48,7 +48,7 @@ def _version_info() -> Tuple[int, int, int]:
 version_info: Tuple[int, int, int] = _version_info()
 
 
-@_api
+@_checked
 def strerror(code: int) -> str:
     """Static English text for an error code (``autolic_strerror``).
 

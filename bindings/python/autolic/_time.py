@@ -33,7 +33,7 @@ def to_time(value: Union[datetime, int]) -> int:
             raise ValueError("naive datetime: give a timezone-aware one (UTC)")
         delta = value - _EPOCH
         secs = delta.days * 86400 + delta.seconds
-    elif isinstance(value, numbers.Integral):
+    elif isinstance(value, (int, numbers.Integral)):
         secs = int(value)
     else:
         raise TypeError("a time must be a datetime or an int, not %s" % type(value).__name__)

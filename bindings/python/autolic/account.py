@@ -3,7 +3,7 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, NamedTuple, Optional, Union
+from typing import Any, Iterator, List, NamedTuple, Optional, Union
 
 from ._api import account as _a
 from ._api import core as _c
@@ -114,7 +114,7 @@ def register(db: Database, email: str, first_name: Optional[str] = None,
     return out.value
 
 
-def _account_from_c(info):
+def _account_from_c(info: Any) -> Account:
     try:
         state = AccountState(info.state)
     except ValueError:
@@ -169,7 +169,8 @@ def find(db: Database, email: str) -> int:
     return out.value
 
 
-def _spec(email, first_name, last_name, language):
+def _spec(email: Optional[str], first_name: Optional[str], last_name: Optional[str],
+          language: Optional[str]) -> Any:
     # Every text is encoded (and refused on an embedded NUL) before any C call.
     return _a.autolic_account_spec(_a.ACCOUNT_SPEC_VERSION, enc(email, "email"),
                                    enc(first_name, "first_name"), enc(last_name, "last_name"),
@@ -363,9 +364,9 @@ def import_(db: Database, actor: int, team: int, text: str,
         TypeError: an argument of the wrong type.
     """
     data = enc(text, "text")
-    rejected = []
+    rejected: List[Rejected] = []
 
-    def on_error(line, reason, _ctx):
+    def on_error(line: int, reason: bytes, _ctx: Any) -> None:
         rejected.append(Rejected(line, dec(reason)))
     cb = _a.import_error_fn(on_error)
     added = ctypes.c_size_t()
@@ -373,7 +374,7 @@ def import_(db: Database, actor: int, team: int, text: str,
         C.autolic_account_import(db, actor, team, data, int(format), cb, None,
                                  ctypes.byref(added))
     except Error as e:
-        e.rejected = tuple(rejected)
+        setattr(e, "rejected", tuple(rejected))
         raise
     return added.value
 
@@ -400,7 +401,7 @@ def listing(db: Database, team: int = 0) -> Iterator[Account]:
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    def step(it):
+    def step(it: int) -> Any:
         info = _a.autolic_account_info()
         info.version = _a.ACCOUNT_INFO_VERSION
         if C.autolic_account_iter_next(it, ctypes.byref(info)) == _c.ITEROVER:

@@ -3,7 +3,7 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Iterator, NamedTuple, Optional, Tuple, Union
+from typing import Any, Iterable, Iterator, NamedTuple, Optional, Tuple, Union
 
 from ._api import contract as _k
 from ._api import core as _c
@@ -122,13 +122,13 @@ def buy(db: Database, actor: int, team: int,
     return out.value
 
 
-def _contract_from_c(i):
+def _contract_from_c(i: Any) -> Contract:
     return Contract(i.id, dec(i.number), i.team, i.manager or None, i.coordinator or None,
                     i.buyer or None, from_time(i.start), from_time(i.end), bool(i.auto_renew),
                     _enum(ContractStatus, i.status), from_time(i.created), i.nproducts)
 
 
-def _new_info():
+def _new_info() -> Any:
     info = _k.autolic_contract_info()
     info.version = _k.CONTRACT_INFO_VERSION
     return info
@@ -421,7 +421,7 @@ def contracts(db: Database, team: int) -> Iterator[Contract]:
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    def step(it):
+    def step(it: int) -> Any:
         info = _new_info()
         if C.autolic_contract_iter_next(it, ctypes.byref(info)) == ITEROVER:
             return None
@@ -447,7 +447,7 @@ def members(db: Database, contract: int) -> Iterator[Member]:
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    def step(it):
+    def step(it: int) -> Any:
         m = _k.autolic_contract_member()
         m.version = _k.CONTRACT_MEMBER_VERSION
         if C.autolic_contract_member_iter_next(it, ctypes.byref(m)) == ITEROVER:

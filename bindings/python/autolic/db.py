@@ -63,14 +63,16 @@ class Event:
         return self.time
 
     @classmethod
-    def _from_c(cls, ev):
+    def _from_c(cls, ev: Any) -> "Event":
         return cls(_enum_or_int(EventType, ev.type), from_time(ev.time), ev.recipient, ev.team, ev.object,
                    dec(ev.product), dec(ev.rule), dec(ev.text))
 
 
-def _report_callback_error(what):
+def _report_callback_error(what: str) -> None:
     """Exceptions cannot cross the C boundary: hand them to sys.unraisablehook."""
     exc = sys.exc_info()[1]
+    if exc is None:
+        return
     hook = getattr(sys, "unraisablehook", None)
     if hook is None:  # pragma: no cover
         import traceback
@@ -145,11 +147,11 @@ class Database(Handle):
         if storage is not None:
             storage._owned()
         self.storage = storage
-        self._adopt(out.value, C.autolic_db_close, keep=keep, name="Database")
+        self._adopt(out.value or 0, C.autolic_db_close, keep=keep, name="Database")
 
     @staticmethod
-    def _clock_thunk(clock):
-        def thunk(_ctx):
+    def _clock_thunk(clock: Callable[[], TimeLike]) -> Callable[[Any], int]:
+        def thunk(_ctx: Any) -> int:
             try:
                 return to_time(clock())
             except BaseException:
@@ -158,8 +160,8 @@ class Database(Handle):
         return thunk
 
     @staticmethod
-    def _event_thunk(handler):
-        def thunk(ev_p, _ctx):
+    def _event_thunk(handler: Callable[[Event], Any]) -> Callable[[Any, Any], None]:
+        def thunk(ev_p: Any, _ctx: Any) -> None:
             try:
                 handler(Event._from_c(ev_p.contents))
             except BaseException:
@@ -186,7 +188,7 @@ class Database(Handle):
         Raises:
             Closed: the database is closed.
         """
-        return C.autolic_db_now(self)
+        return int(C.autolic_db_now(self))
 
     def check(self) -> None:
         """Check the whole store against the library's invariants (see :func:`check`).

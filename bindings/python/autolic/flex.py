@@ -3,7 +3,7 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Iterator, Optional, Sequence, Tuple, Union
 
 from ._api import core as _c
 from ._api import flex as _f
@@ -649,7 +649,7 @@ def ledger(db: Database, team: int, start: TimeLike, end: TimeLike,
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    def step(it):
+    def step(it: int) -> Any:
         e = _f.autolic_flex_entry()
         e.version = _f.FLEX_ENTRY_VERSION
         if C.autolic_flex_ledger_next(it, ctypes.byref(e)) == ITEROVER:
@@ -681,7 +681,7 @@ def usage(db: Database, team: int, start: TimeLike, end: TimeLike) -> Iterator[U
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    def step(it):
+    def step(it: int) -> Any:
         r = _f.autolic_flex_usage_row()
         r.version = _f.FLEX_USAGE_ROW_VERSION
         if C.autolic_flex_usage_next(it, ctypes.byref(r)) == ITEROVER:
@@ -717,7 +717,7 @@ def usage_csv(db: Database, team: int, start: TimeLike, end: TimeLike) -> str:
     """
     parts = []
 
-    def write(data, n, _ctx):
+    def write(data: Any, n: int, _ctx: Any) -> int:
         parts.append(ctypes.string_at(data, n))
         return 0
     cb = _f.FLEX_WRITE_FN(write)

@@ -5,7 +5,7 @@
 """
 import ctypes
 import os
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, List, Optional, Tuple, Union
 
 from ._api import core as _c
 from ._api import journal as _j
@@ -58,37 +58,38 @@ class JournalStore:
     Raises Locked when another handle holds the file, Corrupt for a damaged file.
     """
 
-    def __init__(self, path, flags=0, compact_ratio_percent=0, compact_min_bytes=0):
+    def __init__(self, path: Union[str, bytes, "os.PathLike[str]"], flags: int = 0,
+                 compact_ratio_percent: int = 0, compact_min_bytes: int = 0) -> None:
         self.path = path
         opts = options(flags, compact_ratio_percent, compact_min_bytes)
         vt = _c.autolic_storage()
         C.autolic_store_journal_open(ctypes.byref(vt), enc(os.fsencode(path), "path"),
                                      ctypes.byref(opts))
         self._raw = RawStorage(vt)
-        self._owner = None
+        self._owner: Optional[bool] = None
 
-    def raw(self):
+    def raw(self) -> RawStorage:
         """The :class:`autolic.RawStorage` over the native vtable (before a database owns it)."""
         if self._owner is not None:
             raise ValueError("this store belongs to a database now")
         return self._raw
 
-    def close(self):
+    def close(self) -> None:
         """Close the file, unless a database owns the store (it closes it then)."""
         if self._owner is None:
             self._raw.free()
 
-    def _vtable(self):
+    def _vtable(self) -> Tuple[Any, List[Any]]:
         if self._owner is not None or self._raw.freed:
             raise ValueError("this journal store is already in use or closed")
         return self._raw.vt, []
 
-    def _owned(self):
+    def _owned(self) -> None:
         # autolic_db_open copied the vtable; the database calls free on close.
         self._owner = True
         self._raw.detach_finalizer()
 
-    def _open_failed(self):
+    def _open_failed(self) -> None:
         pass
 
 

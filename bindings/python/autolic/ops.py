@@ -3,7 +3,7 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 from ._api import core as _c
 from ._api import ops as _o
@@ -178,7 +178,7 @@ def hub_find(db: Database, tenant: int) -> int:
     return out.value
 
 
-def _deactivating(fn, *args):
+def _deactivating(fn: Callable[..., Any], *args: Any) -> int:
     out = ctypes.c_uint64()
     fn(*args, ctypes.byref(out))
     return out.value
@@ -634,14 +634,14 @@ def operator_record_production(db: Database, actor: int, op: int, at: TimeLike) 
     C.autolic_ops_operator_record_production(db, actor, op, to_time(at))
 
 
-def _operator_from_c(i):
+def _operator_from_c(i: Any) -> Operator:
     return Operator(i.id, i.hub, dec(i.number), dec(i.name), i.user or None, bool(i.active),
                     _enum(Reason, i.reason), from_time(i.created),
                     from_time_or_none(i.deactivated), bool(i.has_production),
                     from_time_or_none(i.last_production), i.production_count)
 
 
-def _new_operator_info():
+def _new_operator_info() -> Any:
     i = _o.OperatorInfo()
     i.version = _o.OPERATOR_INFO_VERSION
     return i
@@ -685,7 +685,7 @@ def operators(db: Database, hub: int) -> Iterator[Operator]:
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    def step(it):
+    def step(it: int) -> Any:
         i = _new_operator_info()
         if C.autolic_ops_operator_iter_next(it, ctypes.byref(i)) == _c.ITEROVER:
             return None

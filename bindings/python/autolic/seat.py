@@ -3,7 +3,7 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from ._api import core as _c
 from ._api import seat as _s
@@ -65,12 +65,12 @@ class Result:
     message: str
 
 
-def _summary_from_c(s):
+def _summary_from_c(s: Any) -> Summary:
     return Summary(s.contract, s.team, dec(s.product), s.quantity, s.granted, s.available,
                    from_time(s.start), from_time(s.end), bool(s.active))
 
 
-def _new_summary():
+def _new_summary() -> Any:
     s = _s.autolic_seat_summary()
     s.version = _s.SEAT_SUMMARY_VERSION
     return s
@@ -143,7 +143,7 @@ def revoke(db: Database, actor: int, contract: int, product: str, user: int) -> 
     C.autolic_seat_revoke(db, actor, contract, enc(product, "product"), user)
 
 
-def _report(call):
+def _report(call: Callable[[Any], Any]) -> List[Result]:
     """Run `call(report_out)`; read and free the report even when the call raised."""
     rep = _s.seat_report_p()
     try:
@@ -221,8 +221,8 @@ def import_(db: Database, actor: int, contract: int,
     return _report(lambda out: C.autolic_seat_import(db, actor, contract, users, prods, n, out))
 
 
-def _entries(db, open_fn, name):
-    def step(it):
+def _entries(db: Database, open_fn: Callable[[Any], Any], name: str) -> Iterator[Entry]:
+    def step(it: int) -> Any:
         e = _s.autolic_seat_entry()
         e.version = _s.SEAT_ENTRY_VERSION
         if C.autolic_seat_iter_next(it, ctypes.byref(e)) == ITEROVER:
@@ -290,7 +290,7 @@ def contract_summary(db: Database, contract: int) -> Iterator[Summary]:
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    def step(it):
+    def step(it: int) -> Any:
         s = _new_summary()
         if C.autolic_seat_summary_iter_next(it, ctypes.byref(s)) == ITEROVER:
             return None

@@ -8,7 +8,7 @@
 """
 import ctypes
 import weakref
-from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _lib
 from ._api import core as _c
@@ -52,7 +52,7 @@ def result(rc: int) -> int:
             :func:`set_error` on this thread (or the code's static text).
         TypeError: `rc` is not an int.
     """
-    return C.autolic_storage_result(rc)
+    return int(C.autolic_storage_result(rc))
 
 
 class Backend:
@@ -71,54 +71,54 @@ class Backend:
     :meth:`close` when that database closes.
     """
 
-    def begin(self, write):
+    def begin(self, write: bool) -> None:
         """Start a transaction; `write` is False for a read-only one."""
         raise NotImplementedError
 
-    def get(self, key):
+    def get(self, key: bytes) -> Optional[bytes]:
         """The value of `key` as bytes, or None when absent."""
         raise NotImplementedError
 
-    def put(self, key, value):
+    def put(self, key: bytes, value: bytes) -> None:
         """Insert or replace."""
         raise NotImplementedError
 
-    def delete(self, key):
+    def delete(self, key: bytes) -> bool:
         """Delete `key`; return False when it was absent."""
         raise NotImplementedError
 
-    def scan(self, start, end):
+    def scan(self, start: bytes, end: Optional[bytes]) -> Iterable[Tuple[bytes, bytes]]:
         """Yield ``(key, value)`` for start <= key < end (end None: no bound), ascending."""
         raise NotImplementedError
 
-    def commit(self):
+    def commit(self) -> None:
         raise NotImplementedError
 
-    def rollback(self):
+    def rollback(self) -> None:
         raise NotImplementedError
 
-    def close(self):
+    def close(self) -> None:
         """Release resources; called once when the owning database closes."""
 
-    def savepoint(self):
+    def savepoint(self) -> None:
         raise NotImplementedError
 
-    def release(self):
+    def release(self) -> None:
         raise NotImplementedError
 
-    def rollback_to(self):
+    def rollback_to(self) -> None:
         raise NotImplementedError
 
     # ---- the vtable ----
 
-    def has_savepoints(self):
+    def has_savepoints(self) -> bool:
         cls = type(self)
         return all(getattr(cls, m) is not getattr(Backend, m)
                    for m in ("savepoint", "release", "rollback_to"))
 
-    def _guard(self, fn):
+    def _guard(self, fn: Callable[..., int]) -> Callable[..., int]:
         """Wrap a slot: exceptions become codes (they cannot cross into C)."""
-        def slot(*args):
+        def slot(*args: Any) -> int:
             try:
                 return fn(*args)
             except Error as e:
@@ -132,17 +132,17 @@ class Backend:
                 return _c.ESTORAGE
         return slot
 
-    def _slots(self):
+    def _slots(self) -> Tuple[Any, List[Any]]:
         # Buffers handed to the library: the value of the last get() stays
         # referenced until the next call into the backend (storage.h).
-        state = {"held": None}
+        state: Dict[str, Any] = {"held": None}
 
-        def begin(_ctx, write):
+        def begin(_ctx: Any, write: Any) -> Any:
             state["held"] = None
             self.begin(bool(write))
             return 0
 
-        def get(_ctx, k, kl, val_p, vlen_p):
+        def get(_ctx: Any, k: Any, kl: Any, val_p: Any, vlen_p: Any) -> Any:
             state["held"] = None
             v = self.get(ctypes.string_at(k, kl) if kl else b"")
             if v is None:
@@ -153,16 +153,16 @@ class Backend:
             vlen_p[0] = len(v)
             return 0
 
-        def put(_ctx, k, kl, v, vl):
+        def put(_ctx: Any, k: Any, kl: Any, v: Any, vl: Any) -> Any:
             state["held"] = None
             self.put(ctypes.string_at(k, kl) if kl else b"", ctypes.string_at(v, vl) if vl else b"")
             return 0
 
-        def delete(_ctx, k, kl):
+        def delete(_ctx: Any, k: Any, kl: Any) -> Any:
             state["held"] = None
             return 0 if self.delete(ctypes.string_at(k, kl) if kl else b"") else _c.ENOTFOUND
 
-        def scan(_ctx, s, sl, e, el, cb, arg):
+        def scan(_ctx: Any, s: Any, sl: Any, e: Any, el: Any, cb: Any, arg: Any) -> Any:
             state["held"] = None
             start = ctypes.string_at(s, sl) if sl else b""
             end = None if not e else (ctypes.string_at(e, el) if el else b"")
@@ -174,14 +174,14 @@ class Backend:
                     return rc
             return 0
 
-        def simple(method):
-            def slot(_ctx):
+        def simple(method: Callable[[], Any]) -> Callable[[Any], int]:
+            def slot(_ctx: Any) -> int:
                 state["held"] = None
                 method()
                 return 0
             return slot
 
-        def free(_ctx):
+        def free(_ctx: Any) -> Any:
             state["held"] = None
             try:
                 self.close()
@@ -209,18 +209,18 @@ class Backend:
         # the backend itself too.
         return vt, [self, state]
 
-    def _vtable(self):
+    def _vtable(self) -> Tuple[Any, List[Any]]:
         if getattr(self, "_in_use", False):
             raise ValueError("this backend already backs a database")
         return self._slots()
 
-    def _owned(self):
+    def _owned(self) -> Any:
         self._in_use = True
 
-    def _open_failed(self):
+    def _open_failed(self) -> Any:
         pass
 
-    def vtable(self):
+    def vtable(self) -> Any:
         """A :class:`RawStorage` over this backend's vtable (for testing it through C)."""
         vt, keep = self._slots()
         return RawStorage(vt, keep)
@@ -233,7 +233,7 @@ class RawStorage:
     checks; also the way to drive a native backend from Python.
     """
 
-    def __init__(self, vt, keep=(), owns=True):
+    def __init__(self, vt: Any, keep: Any = (), owns: bool = True) -> None:
         self.vt = vt
         self._keep = list(keep)
         self._state = {"freed": False}
@@ -242,64 +242,64 @@ class RawStorage:
         self._finalizer = weakref.finalize(self, RawStorage._free_vt, vt, self._state) if owns else None
 
     @staticmethod
-    def _free_vt(vt, state):
+    def _free_vt(vt: Any, state: Any) -> Any:
         if not state["freed"]:
             state["freed"] = True
             if vt.free:
                 vt.free(vt.ctx)
 
     @property
-    def freed(self):
+    def freed(self) -> Any:
         return self._state["freed"]
 
-    def detach_finalizer(self):
+    def detach_finalizer(self) -> Any:
         if self._finalizer is not None:
             self._finalizer.detach()
 
     @property
-    def has_savepoints(self):
+    def has_savepoints(self) -> Any:
         return bool(self.vt.savepoint)
 
-    def begin(self, write):
+    def begin(self, write: Any) -> Any:
         return self.vt.begin(self.vt.ctx, 1 if write else 0)
 
-    def get(self, key):
+    def get(self, key: Any) -> Any:
         p = ctypes.c_void_p()
         n = ctypes.c_size_t()
         rc = self.vt.get(self.vt.ctx, key, len(key), ctypes.byref(p), ctypes.byref(n))
         if rc:
             return rc, None
-        return 0, ctypes.string_at(p.value, n.value) if n.value else b""
+        return 0, ctypes.string_at(p.value or 0, n.value) if n.value else b""
 
-    def put(self, key, value):
+    def put(self, key: Any, value: Any) -> Any:
         return self.vt.put(self.vt.ctx, key, len(key), value, len(value))
 
-    def delete(self, key):
+    def delete(self, key: Any) -> Any:
         return self.vt.del_(self.vt.ctx, key, len(key))
 
-    def scan(self, start, end, fn):
+    def scan(self, start: Any, end: Any, fn: Any) -> Any:
         """Call ``fn(key, value)`` per pair; its non-zero int return stops the scan."""
-        def cb(k, kl, v, vl, _arg):
+        def cb(k: Any, kl: Any, v: Any, vl: Any, _arg: Any) -> Any:
             return fn(ctypes.string_at(k, kl) if kl else b"", ctypes.string_at(v, vl) if vl else b"") or 0
         ccb = _c.storage_scan_cb(cb)
         return self.vt.scan(self.vt.ctx, start, len(start), end, 0 if end is None else len(end), ccb, None)
 
-    def commit(self):
+    def commit(self) -> Any:
         return self.vt.commit(self.vt.ctx)
 
-    def rollback(self):
+    def rollback(self) -> Any:
         return self.vt.rollback(self.vt.ctx)
 
-    def savepoint(self):
+    def savepoint(self) -> Any:
         return self.vt.savepoint(self.vt.ctx)
 
-    def release(self):
+    def release(self) -> Any:
         return self.vt.release(self.vt.ctx)
 
-    def rollback_to(self):
+    def rollback_to(self) -> Any:
         return self.vt.rollback_to(self.vt.ctx)
 
-    def dump(self):
+    def dump(self) -> Any:
         """Every pair, in order, read in its own read transaction."""
         rc = self.begin(False)
         if rc:
@@ -311,7 +311,7 @@ class RawStorage:
             raise RuntimeError("scan failed: %d" % rc)
         return pairs
 
-    def free(self):
+    def free(self) -> Any:
         """Call the vtable's free slot (once)."""
         self._free_vt(self.vt, self._state)
         self.detach_finalizer()
@@ -326,31 +326,31 @@ class MemoryStore:
     with :meth:`close` or when it and its :meth:`raw` view are gone.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         vt = _c.autolic_storage()
         C.autolic_store_memory_new(ctypes.byref(vt), None)
         self._raw = RawStorage(vt)
         self._owner_has_it = False
 
-    def raw(self):
+    def raw(self) -> Any:
         """The :class:`RawStorage` over the native vtable."""
         if self._owner_has_it:
             raise ValueError("this store belongs to a database now")
         return self._raw
 
-    def close(self):
+    def close(self) -> Any:
         if not self._owner_has_it:
             self._raw.free()
 
-    def _vtable(self):
+    def _vtable(self) -> Any:
         if self._owner_has_it or self._raw.freed:
             raise ValueError("this memory store is already in use or closed")
         return self._raw.vt, []
 
-    def _owned(self):
+    def _owned(self) -> Any:
         # autolic_db_open copied the vtable; the database calls free on close.
         self._owner_has_it = True
         self._raw.detach_finalizer()
 
-    def _open_failed(self):
+    def _open_failed(self) -> Any:
         pass

@@ -3,7 +3,7 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, Optional, Type, TypeVar, Union
+from typing import Any, Iterator, Optional, Type, TypeVar, Union
 
 from ._api import core as _c
 from ._api import team as _t
@@ -200,7 +200,7 @@ def teams_of(db: Database, account: int) -> Iterator[Membership]:
     """
     from ._handle import iterate
 
-    def step(it):
+    def step(it: int) -> Any:
         m = _t.autolic_team_membership()
         m.version = _t.TEAM_MEMBERSHIP_VERSION
         if C.autolic_team_iter_next(it, ctypes.byref(m)) == _c.ITEROVER:
