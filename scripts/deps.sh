@@ -7,7 +7,7 @@
 # server binaries (initdb, pg_ctl) its tests start a throw-away server with; with
 # CI=true the configure step fails without either.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen valgrind abigail-tools libsqlite3-dev
+pkgs=(build-essential cmake pkg-config python3 mypy libcmocka-dev doxygen valgrind abigail-tools libsqlite3-dev
       libpq-dev postgresql
       clang-14 libclang-rt-14-dev
       lcov)
