@@ -58,5 +58,15 @@ def from_time(secs: int) -> datetime:
 
 
 def from_time_or_none(secs: int) -> Optional[datetime]:
-    """Like :func:`from_time`, but 0 (the library's "none") gives None."""
+    """Like :func:`from_time`, but 0 (the library's "none") gives None.
+
+    Args:
+        secs: int UTC seconds, or 0 for none.
+
+    Returns:
+        The UTC datetime, or None for 0.
+
+    Raises:
+        OverflowError: beyond what datetime can hold.
+    """
     return None if not secs else from_time(secs)

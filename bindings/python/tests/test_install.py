@@ -24,6 +24,8 @@ class TestInstall(unittest.TestCase):
                                capture_output=True, text=True, env=env, cwd=tmp)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertTrue(os.path.exists(os.path.join(target, "autolic", "_api", "core.py")))
+            # PEP 561: the installed package is marked typed.
+            self.assertTrue(os.path.exists(os.path.join(target, "autolic", "py.typed")))
             code = ("import autolic, sys\n"
                     "assert autolic.__file__.startswith(sys.argv[1]), autolic.__file__\n"
                     "with autolic.Database() as db:\n"
