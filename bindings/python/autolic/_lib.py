@@ -288,6 +288,9 @@ def _bind(lib: ctypes.CDLL) -> Tuple[_Namespace, Dict[str, Tuple[str, Tuple[Any,
     for mod in _api.modules():
         for obj in list(vars(mod).values()):
             _check_nested(obj)
+    params: Dict[str, Sequence[str]] = {}
+    for mod in _api.modules():
+        params.update(getattr(mod, "PARAMS", {}))
     ns = _Namespace()
     missing = []
     for name, (_mod, decl) in table.items():
@@ -309,20 +312,27 @@ def _bind(lib: ctypes.CDLL) -> Tuple[_Namespace, Dict[str, Tuple[str, Tuple[Any,
         for t in decl[1]:
             _check_nested(t)
         setattr(RAW, name, f)
-        setattr(ns, name, _checked_call(f, decl[1]))
+        setattr(ns, name, _checked_call(f, decl[1], params.get(name, ())))
     return ns, table, missing
 
 
-def _checked_call(f: Any, argtypes: Sequence[Any]) -> Callable[..., Any]:
+def _checked_call(f: Any, argtypes: Sequence[Any],
+                  names: Sequence[str] = ()) -> Callable[..., Any]:
     """The function as :data:`C` exposes it: every argument checked against its
     declared type before the call (see the module's doc), extra arguments of a
     variadic function refused when they are bytes with a NUL; passing a closed
     handle (ctypes raises ArgumentError from its ``_as_parameter_``) is
-    reported as :class:`autolic.Closed`."""
+    reported as :class:`autolic.Closed`. Messages name the parameter by its
+    header name (`names`, the fragment's ``PARAMS``), e.g.
+    ``autolic_seat_grant(): user must be an integer (uint64), not str``."""
     from ._handle import Handle
     from .errors import Closed
     name = f.__name__
-    checks = [_checker(t, "%s argument %d" % (name, i + 1)) for i, t in enumerate(argtypes)]
+    def what(i: int) -> str:
+        if i < len(names):
+            return "%s(): %s" % (name, names[i])
+        return "%s(): argument %d" % (name, i + 1)
+    checks = [_checker(t, what(i)) for i, t in enumerate(argtypes)]
     n = len(checks)
     checked = any(c is not None for c in checks)
 
@@ -335,7 +345,7 @@ def _checked_call(f: Any, argtypes: Sequence[Any]) -> Callable[..., Any]:
                     if chk is not None:
                         values[i] = chk(a)
                 else:
-                    _no_nul(a, "%s argument %d" % (name, i + 1))
+                    _no_nul(a, what(i))
         try:
             return f(*values)
         except ctypes.ArgumentError:

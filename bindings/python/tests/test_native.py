@@ -134,6 +134,17 @@ class TestNamedTypeErrors(unittest.TestCase):
                          account.get, "db", 1)
         self.assertNamed("strerror(): code must be int, not str", autolic.strerror, "x")
 
+    def test_raw_functions_name_the_header_parameter(self):
+        # autolic.C checks by the header's names too (the _api PARAMS tables).
+        with self.assertRaises(TypeError) as cm:
+            autolic.C.autolic_seat_grant(self.db, 1, 2, b"autocad", "bob")
+        self.assertEqual(str(cm.exception),
+                         "autolic_seat_grant(): user must be an integer (uint64), not str")
+        with self.assertRaises(OverflowError) as cm:
+            autolic.C.autolic_contract_set_quantity(self.db, 1, 2, b"autocad", 2**70, None)
+        self.assertTrue(str(cm.exception).startswith("autolic_contract_set_quantity(): quantity: "),
+                        str(cm.exception))
+
     def test_bool_is_not_an_id(self):
         self.assertNamed("account.get(): account_id must be int, not bool",
                          account.get, self.db, True)

@@ -152,3 +152,22 @@ DECLS = [
     ("autolic_db_now", [db_p], autolic_time),
     ("autolic_db_check", [db_p], c_int),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_strerror": ("code",),
+    "autolic_errmsg": (),
+    "autolic_version": ("major", "minor", "patch"),
+    "autolic_storage_set_error": ("fmt",),
+    "autolic_storage_result": ("rc",),
+    "autolic_store_memory_new": ("out", "alloc"),
+    "autolic_db_options_init": ("opts", "version"),
+    "autolic_db_open": ("out", "opts"),
+    "autolic_db_close": ("db",),
+    "autolic_db_begin": ("db",),
+    "autolic_db_commit": ("db",),
+    "autolic_db_rollback": ("db",),
+    "autolic_db_now": ("db",),
+    "autolic_db_check": ("db",),
+}
