@@ -120,7 +120,11 @@ def api(fn: F) -> F:
     ready = []
 
     def prepare() -> None:
-        hints = typing.get_type_hints(fn)
+        try:
+            hints = typing.get_type_hints(fn)
+        except Exception:  # an annotation this interpreter cannot evaluate: leave it unchecked
+            hints = {k: v for k, v in getattr(fn, "__annotations__", {}).items()
+                     if not isinstance(v, str)}
         for p in params:
             hint = hints.get(p.name, Any)
             entry = (_checker(hint), _describe(hint))
