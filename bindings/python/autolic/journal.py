@@ -69,13 +69,24 @@ class JournalStore:
         self._owner: Optional[bool] = None
 
     def raw(self) -> RawStorage:
-        """The :class:`autolic.RawStorage` over the native vtable (before a database owns it)."""
+        """The :class:`autolic.RawStorage` over the native vtable (before a database owns it).
+
+        Returns:
+            The :class:`RawStorage`.
+
+        Raises:
+            ValueError: the store belongs to a database now.
+        """
         if self._owner is not None:
             raise ValueError("this store belongs to a database now")
         return self._raw
 
     def close(self) -> None:
-        """Close the file, unless a database owns the store (it closes it then)."""
+        """Close the file, unless a database owns the store (it closes it then).
+
+        Raises:
+            Nothing.
+        """
         if self._owner is None:
             self._raw.free()
 

@@ -6,7 +6,7 @@ the vtable contract asks for. Transactions map to ``BEGIN``/``COMMIT``/
 ``ROLLBACK`` and savepoints to ``SAVEPOINT``/``RELEASE``/``ROLLBACK TO``.
 """
 import sqlite3
-from typing import Any, Optional
+from typing import Any, Iterator, Optional, Tuple
 
 from .errors import Conflict, Locked, ReadOnly, StorageError
 from .storage import Backend
@@ -50,27 +50,27 @@ class SqliteBackend(Backend):
             raise StorageError("the sqlite backend is closed")
         return self._db
 
-    def _exec(self, sql: str, args: Any = ()) -> Any:
+    def _exec(self, sql: str, args: Any = ()) -> sqlite3.Cursor:
         try:
             return self._conn().execute(sql, args)
         except sqlite3.Error as e:
             raise _translate(e) from e
 
-    def begin(self, write: Any) -> Any:
+    def begin(self, write: bool) -> None:
         self._depth = 0
         self._exec("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
 
-    def get(self, key: Any) -> Any:
+    def get(self, key: bytes) -> Optional[bytes]:
         row = self._exec("SELECT v FROM kv WHERE k = ?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def put(self, key: Any, value: Any) -> Any:
+    def put(self, key: bytes, value: bytes) -> None:
         self._exec("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", (key, value))
 
-    def delete(self, key: Any) -> Any:
+    def delete(self, key: bytes) -> bool:
         return self._exec("DELETE FROM kv WHERE k = ?", (key,)).rowcount > 0
 
-    def scan(self, start: Any, end: Any) -> Any:
+    def scan(self, start: bytes, end: Optional[bytes]) -> Iterator[Tuple[bytes, bytes]]:
         if end is None:
             cur = self._exec("SELECT k, v FROM kv WHERE k >= ? ORDER BY k", (start,))
         else:
@@ -81,32 +81,32 @@ class SqliteBackend(Backend):
         except sqlite3.Error as e:
             raise _translate(e) from e
 
-    def commit(self) -> Any:
+    def commit(self) -> None:
         self._exec("COMMIT")
 
-    def rollback(self) -> Any:
+    def rollback(self) -> None:
         self._depth = 0
         if self._conn().in_transaction:
             self._exec("ROLLBACK")
 
-    def savepoint(self) -> Any:
+    def savepoint(self) -> None:
         self._depth += 1
         self._exec("SAVEPOINT sp%d" % self._depth)
 
-    def release(self) -> Any:
+    def release(self) -> None:
         if self._depth == 0:
             raise StorageError("release without a savepoint")
         self._exec("RELEASE sp%d" % self._depth)
         self._depth -= 1
 
-    def rollback_to(self) -> Any:
+    def rollback_to(self) -> None:
         if self._depth == 0:
             raise StorageError("rollback_to without a savepoint")
         self._exec("ROLLBACK TO sp%d" % self._depth)
         self._exec("RELEASE sp%d" % self._depth)
         self._depth -= 1
 
-    def close(self) -> Any:
+    def close(self) -> None:
         if self._db is not None:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")

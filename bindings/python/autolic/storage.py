@@ -72,46 +72,131 @@ class Backend:
     """
 
     def begin(self, write: bool) -> None:
-        """Start a transaction; `write` is False for a read-only one."""
+        """Start a transaction.
+
+        Args:
+            write: False for a read-only one.
+
+        Raises:
+            Error: a subclass returns its code to the library (e.g. Busy).
+        """
         raise NotImplementedError
 
     def get(self, key: bytes) -> Optional[bytes]:
-        """The value of `key` as bytes, or None when absent."""
+        """Read one value.
+
+        Args:
+            key: the key.
+
+        Returns:
+            The value, or None when `key` is absent.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     def put(self, key: bytes, value: bytes) -> None:
-        """Insert or replace."""
+        """Insert or replace one pair.
+
+        Args:
+            key: the key.
+            value: the value.
+
+        Raises:
+            Error: a subclass returns its code (e.g. Conflict: the library retries).
+        """
         raise NotImplementedError
 
     def delete(self, key: bytes) -> bool:
-        """Delete `key`; return False when it was absent."""
+        """Delete one pair.
+
+        Args:
+            key: the key.
+
+        Returns:
+            False when `key` was absent.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     def scan(self, start: bytes, end: Optional[bytes]) -> Iterable[Tuple[bytes, bytes]]:
-        """Yield ``(key, value)`` for start <= key < end (end None: no bound), ascending."""
+        """The pairs with start <= key < end, ascending by key (unsigned bytes).
+
+        Args:
+            start: the first key.
+            end: the key after the last, or None for no bound.
+
+        Returns:
+            An iterable of ``(key, value)``.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     def commit(self) -> None:
+        """Commit the transaction.
+
+        Raises:
+            Error: a subclass returns its code (Conflict: the library retries).
+        """
         raise NotImplementedError
 
     def rollback(self) -> None:
+        """Roll the transaction back.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     def close(self) -> None:
-        """Release resources; called once when the owning database closes."""
+        """Release resources; called once when the owning database closes.
+
+        Raises:
+            Exception: reported through ``sys.unraisablehook`` (it cannot
+                cross into C).
+        """
 
     def savepoint(self) -> None:
+        """Open a savepoint inside the transaction (optional, with :meth:`release`
+        and :meth:`rollback_to`).
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     def release(self) -> None:
+        """Release (keep) the innermost savepoint.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     def rollback_to(self) -> None:
+        """Undo the changes since the innermost savepoint, and close it.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     # ---- the vtable ----
 
     def has_savepoints(self) -> bool:
+        """Whether the subclass implements the three savepoint methods.
+
+        Returns:
+            True when savepoints are offered to the library.
+
+        Raises:
+            Nothing.
+        """
         cls = type(self)
         return all(getattr(cls, m) is not getattr(Backend, m)
                    for m in ("savepoint", "release", "rollback_to"))
@@ -220,8 +305,15 @@ class Backend:
     def _open_failed(self) -> Any:
         pass
 
-    def vtable(self) -> Any:
-        """A :class:`RawStorage` over this backend's vtable (for testing it through C)."""
+    def vtable(self) -> "RawStorage":
+        """A :class:`RawStorage` over this backend's vtable (for testing it through C).
+
+        Returns:
+            The :class:`RawStorage`.
+
+        Raises:
+            Nothing.
+        """
         vt, keep = self._slots()
         return RawStorage(vt, keep)
 
@@ -249,21 +341,48 @@ class RawStorage:
                 vt.free(vt.ctx)
 
     @property
-    def freed(self) -> Any:
+    def freed(self) -> bool:
         return self._state["freed"]
 
-    def detach_finalizer(self) -> Any:
+    def detach_finalizer(self) -> None:
+        """Stop releasing the vtable when this object goes away (a database owns it now).
+
+        Raises:
+            Nothing.
+        """
         if self._finalizer is not None:
             self._finalizer.detach()
 
     @property
-    def has_savepoints(self) -> Any:
+    def has_savepoints(self) -> bool:
         return bool(self.vt.savepoint)
 
-    def begin(self, write: Any) -> Any:
-        return self.vt.begin(self.vt.ctx, 1 if write else 0)
+    def begin(self, write: bool) -> int:
+        """Call the begin slot.
 
-    def get(self, key: Any) -> Any:
+        Args:
+            write: False for a read-only transaction.
+
+        Returns:
+            The slot's code (0 or a negative ``AUTOLIC_E*``).
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.begin(self.vt.ctx, 1 if write else 0))
+
+    def get(self, key: bytes) -> Tuple[int, Optional[bytes]]:
+        """Call the get slot.
+
+        Args:
+            key: the key.
+
+        Returns:
+            ``(0, value)``, or ``(code, None)`` (``AUTOLIC_ENOTFOUND`` when absent).
+
+        Raises:
+            Nothing: codes are returned.
+        """
         p = ctypes.c_void_p()
         n = ctypes.c_size_t()
         rc = self.vt.get(self.vt.ctx, key, len(key), ctypes.byref(p), ctypes.byref(n))
@@ -271,36 +390,120 @@ class RawStorage:
             return rc, None
         return 0, ctypes.string_at(p.value or 0, n.value) if n.value else b""
 
-    def put(self, key: Any, value: Any) -> Any:
-        return self.vt.put(self.vt.ctx, key, len(key), value, len(value))
+    def put(self, key: bytes, value: bytes) -> int:
+        """Call the put slot.
 
-    def delete(self, key: Any) -> Any:
-        return self.vt.del_(self.vt.ctx, key, len(key))
+        Args:
+            key: the key.
+            value: the value.
 
-    def scan(self, start: Any, end: Any, fn: Any) -> Any:
-        """Call ``fn(key, value)`` per pair; its non-zero int return stops the scan."""
-        def cb(k: Any, kl: Any, v: Any, vl: Any, _arg: Any) -> Any:
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.put(self.vt.ctx, key, len(key), value, len(value)))
+
+    def delete(self, key: bytes) -> int:
+        """Call the del slot.
+
+        Args:
+            key: the key.
+
+        Returns:
+            The slot's code (``AUTOLIC_ENOTFOUND`` when absent).
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.del_(self.vt.ctx, key, len(key)))
+
+    def scan(self, start: bytes, end: Optional[bytes],
+             fn: Callable[[bytes, bytes], Optional[int]]) -> int:
+        """Call the scan slot: ``fn(key, value)`` per pair; its non-zero int return stops it.
+
+        Args:
+            start: the first key.
+            end: the key after the last, or None for no bound.
+            fn: called per pair, ascending.
+
+        Returns:
+            The slot's code (or `fn`'s non-zero return).
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        def cb(k: Any, kl: Any, v: Any, vl: Any, _arg: Any) -> int:
             return fn(ctypes.string_at(k, kl) if kl else b"", ctypes.string_at(v, vl) if vl else b"") or 0
         ccb = _c.storage_scan_cb(cb)
-        return self.vt.scan(self.vt.ctx, start, len(start), end, 0 if end is None else len(end), ccb, None)
+        return int(self.vt.scan(self.vt.ctx, start, len(start), end,
+                                0 if end is None else len(end), ccb, None))
 
-    def commit(self) -> Any:
-        return self.vt.commit(self.vt.ctx)
+    def commit(self) -> int:
+        """Call the commit slot.
 
-    def rollback(self) -> Any:
-        return self.vt.rollback(self.vt.ctx)
+        Returns:
+            The slot's code.
 
-    def savepoint(self) -> Any:
-        return self.vt.savepoint(self.vt.ctx)
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.commit(self.vt.ctx))
 
-    def release(self) -> Any:
-        return self.vt.release(self.vt.ctx)
+    def rollback(self) -> int:
+        """Call the rollback slot.
 
-    def rollback_to(self) -> Any:
-        return self.vt.rollback_to(self.vt.ctx)
+        Returns:
+            The slot's code.
 
-    def dump(self) -> Any:
-        """Every pair, in order, read in its own read transaction."""
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.rollback(self.vt.ctx))
+
+    def savepoint(self) -> int:
+        """Call the savepoint slot (check :attr:`has_savepoints` first).
+
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.savepoint(self.vt.ctx))
+
+    def release(self) -> int:
+        """Call the release slot.
+
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.release(self.vt.ctx))
+
+    def rollback_to(self) -> int:
+        """Call the rollback_to slot.
+
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.rollback_to(self.vt.ctx))
+
+    def dump(self) -> List[Tuple[bytes, bytes]]:
+        """Every pair, in order, read in its own read transaction.
+
+        Returns:
+            The ``(key, value)`` pairs.
+
+        Raises:
+            RuntimeError: the begin or scan slot failed.
+        """
         rc = self.begin(False)
         if rc:
             raise RuntimeError("begin failed: %d" % rc)
@@ -311,8 +514,12 @@ class RawStorage:
             raise RuntimeError("scan failed: %d" % rc)
         return pairs
 
-    def free(self) -> Any:
-        """Call the vtable's free slot (once)."""
+    def free(self) -> None:
+        """Call the vtable's free slot (once).
+
+        Raises:
+            Nothing.
+        """
         self._free_vt(self.vt, self._state)
         self.detach_finalizer()
         self._keep = []
@@ -332,13 +539,25 @@ class MemoryStore:
         self._raw = RawStorage(vt)
         self._owner_has_it = False
 
-    def raw(self) -> Any:
-        """The :class:`RawStorage` over the native vtable."""
+    def raw(self) -> RawStorage:
+        """The :class:`RawStorage` over the native vtable.
+
+        Returns:
+            The :class:`RawStorage`.
+
+        Raises:
+            ValueError: the store belongs to a database now.
+        """
         if self._owner_has_it:
             raise ValueError("this store belongs to a database now")
         return self._raw
 
-    def close(self) -> Any:
+    def close(self) -> None:
+        """Release the store, unless a database owns it (it releases it then).
+
+        Raises:
+            Nothing.
+        """
         if not self._owner_has_it:
             self._raw.free()
 

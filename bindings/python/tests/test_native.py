@@ -17,7 +17,8 @@ MODULES = [autolic, account, contract, db, flex, hub, journal, ops, seat, storag
 
 def public_functions():
     """(qualified name, function) of every public function of the package's
-    modules, and of the public methods of Database."""
+    modules, and of the public methods of its classes (an override without a
+    docstring of its own shows the documented base method's, as help() does)."""
     out = []
     for mod in MODULES:
         for name, obj in sorted(vars(mod).items()):
@@ -26,9 +27,11 @@ def public_functions():
             if obj.__module__ != mod.__name__:
                 continue  # imported from elsewhere; checked there
             out.append(("%s.%s" % (mod.__name__, name), obj))
-    for name, obj in sorted(vars(autolic.Database).items()):
-        if not name.startswith("_") and inspect.isfunction(obj):
-            out.append(("autolic.Database.%s" % name, obj))
+    for cls in (autolic.Database, autolic.Backend, autolic.RawStorage, autolic.MemoryStore,
+                autolic.JournalStore, autolic.SqliteBackend):
+        for name, obj in sorted(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(obj):
+                out.append(("autolic.%s.%s" % (cls.__name__, name), obj))
     return out
 
 
