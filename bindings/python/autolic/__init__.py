@@ -7,7 +7,7 @@
 
 The raw declaration table is :data:`autolic.C` (``C.autolic_db_now(db)``).
 """
-import ctypes
+import ctypes as _ctypes
 from typing import Tuple
 
 from . import errors
@@ -38,8 +38,8 @@ def version() -> str:
 
 
 def _version_info() -> Tuple[int, int, int]:
-    a, b, c = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
-    C.autolic_version(ctypes.byref(a), ctypes.byref(b), ctypes.byref(c))
+    a, b, c = _ctypes.c_int(), _ctypes.c_int(), _ctypes.c_int()
+    C.autolic_version(_ctypes.byref(a), _ctypes.byref(b), _ctypes.byref(c))
     return (a.value, b.value, c.value)
 
 

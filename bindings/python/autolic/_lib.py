@@ -47,7 +47,8 @@ import operator
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, overload, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import (TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Set, Tuple,
+                    Union, overload)
 
 from . import _api
 from ._api import core as _core

@@ -178,7 +178,8 @@ def find(db: Database, number: str) -> int:
 
 @api
 def product_get(db: Database, actor: int, contract: int, product: str) -> ContractProduct:
-    """Read one product of a contract with its serial number (ROLE-6, ``autolic_contract_product_get``).
+    """Read one product of a contract with its serial number (ROLE-6,
+    ``autolic_contract_product_get``).
 
     Args:
         db: the open database.

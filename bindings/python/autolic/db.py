@@ -64,7 +64,8 @@ class Event:
 
     @classmethod
     def _from_c(cls, ev: Any) -> "Event":
-        return cls(_enum_or_int(EventType, ev.type), from_time(ev.time), ev.recipient, ev.team, ev.object,
+        return cls(_enum_or_int(EventType, ev.type), from_time(ev.time), ev.recipient, ev.team,
+                   ev.object,
                    dec(ev.product), dec(ev.rule), dec(ev.text))
 
 

@@ -175,7 +175,8 @@ def product_set(db: Database, code: str, name: str, rate: int) -> None:
 
 @api
 def product_get(db: Database, code: str) -> ProductInfo:
-    """Read a catalogue product, the code in any case (FLEX-3, SEAM-1, ``autolic_flex_product_get``).
+    """Read a catalogue product, the code in any case (FLEX-3, SEAM-1,
+    ``autolic_flex_product_get``).
 
     Args:
         db: the open database.
@@ -222,7 +223,8 @@ def policy_set(db: Database, actor: int, team: int, overage_limit: int,
 
 @api
 def policy_get(db: Database, team: int) -> Policy:
-    """A team's Flex policy, the defaults when never set (FLEX-5, FLEX-12, ``autolic_flex_policy_get``).
+    """A team's Flex policy, the defaults when never set (FLEX-5, FLEX-12,
+    ``autolic_flex_policy_get``).
 
     Args:
         db: the open database.

@@ -36,8 +36,8 @@ class SqliteBackend(Backend):
     def __init__(self, path: str = ":memory:", timeout: float = 5.0,
                  synchronous: str = "FULL") -> None:
         self.path = path
-        self._db: Optional[sqlite3.Connection] = sqlite3.connect(path, timeout=timeout, isolation_level=None,
-                                   check_same_thread=False)
+        self._db: Optional[sqlite3.Connection] = sqlite3.connect(
+            path, timeout=timeout, isolation_level=None, check_same_thread=False)
         if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError("synchronous must be OFF, NORMAL, FULL or EXTRA")
         self._db.execute("PRAGMA synchronous=" + synchronous)
