@@ -40,12 +40,11 @@ function(autolic_add_backend name)
 
   add_library(autolic_${name} SHARED $<TARGET_OBJECTS:autolic_${name}_objects>)
   target_link_libraries(autolic_${name} PUBLIC autolic PRIVATE ${dep})
-  target_link_options(autolic_${name} PRIVATE -Wl,--version-script=${map} -Wl,--no-undefined)
+  autolic_link_exports(autolic_${name} ${map})
   set_target_properties(autolic_${name} PROPERTIES
     OUTPUT_NAME autolic-${name}
     VERSION ${PROJECT_VERSION}
-    SOVERSION ${PROJECT_VERSION_MAJOR}
-    LINK_DEPENDS ${map})
+    SOVERSION ${PROJECT_VERSION_MAJOR})
 
   add_library(autolic_${name}_static STATIC $<TARGET_OBJECTS:autolic_${name}_objects>)
   target_link_libraries(autolic_${name}_static PUBLIC autolic_static ${dep})

@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
-cmake --preset release -B "$build" -S "$root" -DAUTOLIC_BENCH=ON >/dev/null
+cmake --preset release -B "$build" -S "$root" -DAUTOLIC_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" -j2 >/dev/null
 dir=${dir:-$build/bench-files}
 mkdir -p "$dir"

@@ -14,7 +14,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(record journal calls)
 CC=${CC:-clang-14}
 cmake -S . -B build/fuzz -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=Debug \
-  -DAUTOLIC_FUZZ=ON -DAUTOLIC_DOCS=OFF -DAUTOLIC_BENCH=OFF -DAUTOLIC_WERROR=OFF >/dev/null
+  -DAUTOLIC_FUZZ=ON -DAUTOLIC_BUILD_DOCS=OFF -DAUTOLIC_BUILD_BENCH=OFF -DAUTOLIC_WERROR=OFF >/dev/null
 cmake --build build/fuzz -j2 --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for t in "${targets[@]}"; do

@@ -8,6 +8,7 @@
 
 #include "account.h"
 #include "team.h"
+#include "autolic/team.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,7 @@ typedef struct urow {
 
 struct autolic_flex_usage_iter {
 	al_alloc a;
+	char team_name[AUTOLIC_TEAM_NAME_MAX + 1]; /* for the CSV's team_name column */
 	urow *v;
 	size_t n, cap, pos;
 };
@@ -356,7 +358,7 @@ static int usage_fn(al_txn *t, void *arg)
 {
 	usage_args *a = arg;
 	usage_clear(a->it);
-	int rc = al_team_check(t, a->team);
+	int rc = al_team_name(t, a->team, a->it->team_name, sizeof a->it->team_name);
 	if (rc)
 		return rc;
 	al_key s, e;
@@ -439,8 +441,8 @@ void autolic_flex_usage_free(autolic_flex_usage_iter *it)
  * end. IN-2: a cell a spreadsheet would read as a formula (it starts with
  * '=', '+', '-', '@', a tab or a carriage return) is neutralised as the OWASP
  * guidance on CSV injection describes: a single quote goes before it and the
- * cell is quoted. Only text cells pass here (names, emails, products); the
- * numbers and times the library writes itself do not. */
+ * cell is quoted. Only text cells pass here (names, emails, products, the
+ * team's name); the numbers and times the library writes itself do not. */
 static void csv_field(al_buf *b, const char *s)
 {
 	int formula = s[0] && strchr("=+-@\t\r", s[0]) != NULL;
@@ -473,7 +475,7 @@ static const char *reason_name(int reason)
 	}
 }
 
-static void csv_row(al_buf *b, const autolic_flex_usage_row *r)
+static void csv_row(al_buf *b, const autolic_flex_usage_row *r, const char *team_name)
 {
 	char tmp[64];
 	struct tm tm;
@@ -488,8 +490,10 @@ static void csv_row(al_buf *b, const autolic_flex_usage_row *r)
 		al_buf_put(b, ",", 1);
 		csv_field(b, text[i]);
 	}
-	int n = snprintf(tmp, sizeof tmp, ",%llu,%lld,%s,", (unsigned long long)r->team,
-	                 (long long)r->tokens, reason_name(r->reason));
+	int n = snprintf(tmp, sizeof tmp, ",%llu,", (unsigned long long)r->team);
+	al_buf_put(b, tmp, (size_t)n);
+	csv_field(b, team_name);
+	n = snprintf(tmp, sizeof tmp, ",%lld,%s,", (long long)r->tokens, reason_name(r->reason));
 	al_buf_put(b, tmp, (size_t)n);
 	for (size_t i = 0; i < r->n_lots; i++) {
 		n = snprintf(tmp, sizeof tmp, "%s%llu:%lld", i ? ";" : "",
@@ -511,7 +515,7 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 	al_buf b;
 	al_buf_init(&b, &it->a);
 	static const char head[] =
-	    "day_used,email,first_name,last_name,product,team,tokens,reason,lots\r\n";
+	    "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots\r\n";
 	al_buf_put(&b, head, sizeof head - 1);
 	autolic_flex_usage_row row;
 	row.version = AUTOLIC_FLEX_USAGE_ROW_VERSION;
@@ -525,7 +529,7 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 			if (rc)
 				break;
 			al_buf_reset(&b);
-			csv_row(&b, &row);
+			csv_row(&b, &row, it->team_name);
 		}
 		if ((rc = al_buf_check(&b)) != 0)
 			break;

@@ -89,6 +89,15 @@ int al_team_check(al_txn *t, autolic_id team)
 	return rc < 0 ? rc : 0;
 }
 
+int al_team_name(al_txn *t, autolic_id team, char *name, size_t len)
+{
+	team_rec r;
+	int rc = team_load(t, team, &r);
+	if (!rc)
+		snprintf(name, len, "%s", r.name);
+	return rc;
+}
+
 int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role)
 {
 	al_key k;

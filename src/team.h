@@ -17,6 +17,9 @@ enum al_team_role {
 
 /* 0 when the team exists; AUTOLIC_ENOTFOUND naming it otherwise. */
 int al_team_check(al_txn *t, autolic_id team);
+/* The team's name into `name` (`len` bytes, AUTOLIC_TEAM_NAME_MAX + 1 hold
+ * any); AUTOLIC_ENOTFOUND naming it when the team does not exist. */
+int al_team_name(al_txn *t, autolic_id team, char *name, size_t len);
 /* The account's role in the team (AL_ROLE_NONE when not a member). */
 int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role);
 /* 0 when `actor` is an active account and a primary or secondary admin of

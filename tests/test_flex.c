@@ -1393,6 +1393,48 @@ static int csv_stop(const char *data, size_t len, void *ctx)
 	return ++*(int *)ctx >= 2;
 }
 
+/* FLEX-11, IN-2: the usage CSV gives the team's name beside its id; it is
+ * text a user chose, so a name a spreadsheet would read as a formula is
+ * neutralised (a quote before it, the cell quoted) and a comma is quoted. */
+static void test_flex11_csv_team_name(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *cell;
+	} cases[] = {
+	    {"=HYPERLINK(\"http://evil.example\")",
+	     ",\"'=HYPERLINK(\"\"http://evil.example\"\")\","},
+	    {"-1+2", ",\"'-1+2\","},
+	    {"Design, Inc.", ",\"Design, Inc.\","},
+	    {"Plain name", ",Plain name,"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fx x;
+		fx_open(&x, fx_date(2026, 3, 5));
+		autolic_team_spec ts = AUTOLIC_TEAM_SPEC_INIT;
+		ts.name = cases[i].name;
+		autolic_id team;
+		fx_check("team", autolic_team_create(x.db, x.admin, &ts, &team), 0);
+		autolic_id lot = fx_buy_in(&x, team, "TS-2", 100, fx_date(2026, 1, 10));
+		fx_assign_all(&x, team, x.user);
+		autolic_flex_result r;
+		fx_check("launch", fx_launch_in(&x, team, x.user, "autocad", T0, NULL, &r), 0);
+		char csv[4096] = "";
+		fx_check("csv",
+		         autolic_flex_usage_csv(x.db, team, INT64_MIN, INT64_MAX, csv_collect, csv),
+		         0);
+		char want[512];
+		snprintf(want, sizeof want,
+		         "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,"
+		         "lots\r\n"
+		         "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu%s7,"
+		         "charged,%llu:7\r\n",
+		         (unsigned long long)team, cases[i].cell, (unsigned long long)lot);
+		assert_string_equal(csv, want);
+		fx_close(&x);
+	}
+}
+
 /* FLEX-11: usage rows with day, email, names, product, team, tokens and lots;
  * CSV; balance at past instants; balance events by period. */
 static void test_flex11_reports(void **state)
@@ -1410,14 +1452,15 @@ static void test_flex11_reports(void **state)
 	fx_check("csv",
 	         autolic_flex_usage_csv(x.db, x.team, INT64_MIN, INT64_MAX, csv_collect, csv), 0);
 	char want[1024];
-	snprintf(want, sizeof want,
-	         "day_used,email,first_name,last_name,product,team,tokens,reason,lots\r\n"
-	         "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu,7,charged,%"
-	         "llu:7\r\n"
-	         "2026-03-05T10:00:00Z,o@example.com,\"Anne, "
-	         "Marie\",\"O\"\"Neil\",revit,%llu,10,charged,%llu:10\r\n",
-	         (unsigned long long)x.team, (unsigned long long)l1, (unsigned long long)x.team,
-	         (unsigned long long)l1);
+	snprintf(
+	    want, sizeof want,
+	    "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots\r\n"
+	    "2026-03-05T09:00:00Z,jean.dupont@example.com,Jean,Dupont,autocad,%llu,Flex team,7,"
+	    "charged,%llu:7\r\n"
+	    "2026-03-05T10:00:00Z,o@example.com,\"Anne, "
+	    "Marie\",\"O\"\"Neil\",revit,%llu,Flex team,10,charged,%llu:10\r\n",
+	    (unsigned long long)x.team, (unsigned long long)l1, (unsigned long long)x.team,
+	    (unsigned long long)l1);
 	assert_string_equal(csv, want);
 	int calls = 0;
 	assert_int_equal(
@@ -1713,6 +1756,7 @@ int main(void)
 	    cmocka_unit_test(test_flex_format1_store),
 	    cmocka_unit_test(test_flex_format1_refund_to_moved_lot),
 	    cmocka_unit_test(test_flex11_reports),
+	    cmocka_unit_test(test_flex11_csv_team_name),
 	    cmocka_unit_test(test_flex12_low_balance),
 	    cmocka_unit_test(test_bad_reports),
 	    cmocka_unit_test(test_role7_non_admin),

@@ -258,7 +258,7 @@ typedef void (*autolic_import_error_fn)(size_t line, const char *reason, void *c
  * `on_error` hears about every rejected line (with its number and reason)
  * after the call's transaction ended. Blank lines are skipped. A person
  * listed twice, or already a member of the team, is rejected. New people are
- * invited (::AUTOLIC_EVENT_INVITATION_SENT). See docs/accounts-and-roles.md
+ * invited (::AUTOLIC_EVENT_INVITATION_SENT). See @ref accounts_and_roles "Accounts, teams, contracts and roles"
  * for the CSV dialect (RFC 4180 quoting, UTF-8, optional BOM).
  * @param db the database.
  * @param actor an administrator of the team (ROLE-6, ROLE-7).

@@ -342,7 +342,7 @@ AUTOLIC_EXTERN int autolic_contract_download_notify(autolic_db *db, autolic_id c
  * Only the contract manager may do it. The quantity may go down to 0 and
  * back up to the number of seats bought, never above: more seats are a new
  * contract (ROLE-9). When fewer seats remain than are granted, the most
- * recent grants are revoked first (docs/seats.md), in the same transaction.
+ * recent grants are revoked first (@ref seats "Seat semantics"), in the same transaction.
  * @param db the database.
  * @param actor the contract manager (ROLE-7).
  * @param contract the contract.

@@ -99,7 +99,7 @@ AUTOLIC_EXTERN int autolic_db_options_init(autolic_db_options *opts, unsigned in
  * lower case, this call upgrades it in one write transaction before it
  * returns (re-keying contract products, offers and seats under the lower-case
  * codes and merging codes of one contract that differ only in case; see
- * "Store level" in docs/record-format.md). In the same transaction it makes
+ * @ref record_format_level "Store level" in the record format guide). In the same transaction it makes
  * every seat holder and every Flex user who is not a member of the team a
  * user of it, and drops the Flex assignments of removed accounts (SEAM-3).
  * It runs once; a store that needs nothing is only read.
@@ -184,7 +184,7 @@ AUTOLIC_EXTERN autolic_time autolic_db_now(autolic_db *db);
  *   (SEAM-3; the open of a store written before makes them members).
  *
  * One state a store written by 1.0 may hold is not reported, because the
- * library realigns it lazily (docs/accounts-and-roles.md): a contract
+ * library realigns it lazily (@ref accounts_and_roles "Accounts, teams, contracts and roles"): a contract
  * manager who is not the team's primary administrator (SEAM-2; the team's
  * next hand-over aligns them).
  *

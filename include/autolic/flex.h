@@ -4,7 +4,7 @@
  *        usage windows, the ledger, usage reports and team policies.
  *
  * The metering model (windows, charges, refunds, the lot order and the
- * overage policy) is described in docs/metering.md.
+ * overage policy) is described in @ref metering "Flex metering".
  */
 #ifndef AUTOLIC_FLEX_H
 #define AUTOLIC_FLEX_H
@@ -738,12 +738,13 @@ typedef int (*autolic_flex_write_fn)(const char *data, size_t len, void *ctx);
 /**
  * @brief Write the usage rows of autolic_flex_usage_open() as CSV (RFC 4180).
  *
- * Header: `day_used,email,first_name,last_name,product,team,tokens,reason,lots`;
- * `day_used` is ISO 8601 UTC (`2026-03-05T09:00:00Z`), `reason` one of
+ * Header: `day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots`;
+ * `day_used` is ISO 8601 UTC (`2026-03-05T09:00:00Z`), `team` the team's id
+ * and `team_name` its name (a column added after 1.0), `reason` one of
  * charged, seat, trial, refunded, `lots` is `lot:tokens` pairs joined by `;`.
  *
  * Safe to open in a spreadsheet (IN-2): a text cell (email, first_name,
- * last_name, product) that begins with `=`, `+`, `-`, `@`, a tab or a
+ * last_name, product, team_name) that begins with `=`, `+`, `-`, `@`, a tab or a
  * carriage return is written with a single quote `'` before it and quoted
  * (`"'=SUM(1+1)"`), as the OWASP guidance on CSV injection describes, so that
  * no spreadsheet reads it as a formula; a cell holding a comma, a quote or a

@@ -8,7 +8,7 @@
  * hub, subscriptions, users and operators is done by the tenant itself or by
  * an admin the tenant named with autolic_ops_admin_add(); the acting account
  * must be ACTIVE. Only the tenant names or removes admins. Any other actor is
- * refused with ::AUTOLIC_EPERM naming ROLE-7. See docs/operators.md.
+ * refused with ::AUTOLIC_EPERM naming ROLE-7. See @ref operators "Fusion Operations".
  *
  * @par Time
  * Every period is an exact duration in seconds; "days left" is the remaining
@@ -410,7 +410,7 @@ AUTOLIC_EXTERN int autolic_ops_user_reactivate(autolic_db *db, autolic_id actor,
  * Access needs: a trial running or a provisioned hub; no payment late past its
  * 30-day warning; the account an active user of the hub, not removed; and its
  * user licence covered (when licences shrank below the active users, the users
- * whose licence was assigned last are uncovered, see docs/operators.md).
+ * whose licence was assigned last are uncovered, see @ref operators "Fusion Operations").
  * @param db the database.
  * @param hub the hub.
  * @param account the account.

@@ -14,7 +14,7 @@
  * autolic_account_iter_new()) and may remove it with autolic_account_remove(),
  * which frees every seat it holds (SEAT-4). A refused call adds no member.
  * The rules for a contract that ends or whose quantity shrinks are in the
- * "Seat semantics" guide (docs/seats.md).
+ * guide @ref seats "Seat semantics".
  */
 #ifndef AUTOLIC_SEAT_H
 #define AUTOLIC_SEAT_H

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Usage: run.sh SOURCE_DIR BUILD_DIR
+# Usage: run.sh SOURCE_DIR BUILD_DIR [TOOLS]
+# TOOLS ON: the command-line programs and their man pages are installed too.
 set -euo pipefail
 src=$1
 bin=$2
+tools=${3:-OFF}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$bin" --prefix "$work/prefix" >/dev/null
@@ -12,7 +14,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 cmake -S "$here" -B "$work/cm" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/cm" >/dev/null
 LD_LIBRARY_PATH="$work/prefix/lib" "$work/cm/consumer_c"
-LD_LIBRARY_PATH="$work/prefix/lib" "$work/cm/consumer_cxx"
+cxx_msg=""
+if [ -x "$work/cm/consumer_cxx" ]; then
+  LD_LIBRARY_PATH="$work/prefix/lib" "$work/cm/consumer_cxx"
+  cxx_msg=" and C++"
+fi
 
 # pkg-config
 libdir=$(ls -d "$work/prefix"/lib*/pkgconfig | head -n1)
@@ -62,4 +68,25 @@ if [ -f "$libdir/autolic-pg.pc" ]; then
   objdump -p "$work/prefix/lib/libautolic.so" | grep -q 'NEEDED.*libpq' \
     && { echo "libautolic depends on libpq" >&2; exit 1; }
 fi
-echo "consumers built and ran: find_package C/C++, pkg-config shared/static; SONAME $soname$sqlite_msg$pg_msg"
+# the command-line programs: in bin/, running from the prefix as installed
+# (they find the library through their RPATH), each with its man page
+tools_msg=""
+case "$tools" in
+ON | on | 1 | TRUE | true)
+  for t in autolic_admin autolic_flex autolic_ops; do
+    [ -x "$work/prefix/bin/$t" ] || { echo "bin/$t not installed" >&2; exit 1; }
+    env -u LD_LIBRARY_PATH "$work/prefix/bin/$t" --help | grep -q "^usage: $t " \
+      || { echo "bin/$t --help does not run from the prefix" >&2; exit 1; }
+    page="$work/prefix/share/man/man1/$t.1"
+    [ -f "$page" ] || { echo "share/man/man1/$t.1 not installed" >&2; exit 1; }
+    grep -q "^\.TH \"$(tr a-z A-Z <<<"$t")\" 1 " "$page" && grep -q "^$t \\\\- ." "$page" \
+      && grep -q '^\.SH SYNOPSIS' "$page" && grep -qF -- '--store PATH' "$page" \
+      || { echo "share/man/man1/$t.1 is not its man page" >&2; exit 1; }
+    if command -v man >/dev/null; then
+      MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q "$t" || { echo "man cannot read $t.1" >&2; exit 1; }
+    fi
+  done
+  tools_msg="; bin/autolic_{admin,flex,ops} and their man pages"
+  ;;
+esac
+echo "consumers built and ran: find_package C$cxx_msg, pkg-config shared/static; SONAME $soname$sqlite_msg$pg_msg$tools_msg"

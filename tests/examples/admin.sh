@@ -9,6 +9,14 @@ cm=(--as cm@firm.example)
 
 expect 0 $adm --help; has "usage: autolic_admin"; has "Exit codes"
 expect 3 $adm contract list; err_has "no such store"
+# a store in a directory that does not exist: said so, for reading and for
+# writing (not "no such store yet", then a failed write)
+expect 3 $adm --store nodir/sub/a.journal contract list; err_has "the directory nodir/sub does not exist"
+expect 3 $adm --store nodir/a.journal register ann@x.example; err_has "the directory nodir does not exist"
+lacks "no such store"
+expect 3 $adm --json --store nodir/a.journal register ann@x.example
+json 'd["ok"] is False and "the directory nodir does not exist" in d["message"]'
+[ ! -e nodir ] || die "the directory was created"
 expect 2 $adm contract; err_has "needs a subcommand"
 expect 2 $adm contract frob; [ -z "$out" ] || die "usage error printed on stdout"
 

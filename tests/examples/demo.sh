@@ -24,7 +24,7 @@ need "nothing charged (inside an open window)"
 need "10 tokens refunded (FLEX-4: closed within 5 minutes)"
 need "FLEX-5: not enough tokens"
 need "revit           0  refunded"
-need "day_used,email,first_name,last_name,product,team,tokens,reason,lots"
+need "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots"
 # OPS-5: 3 shop-floor licences, 5 active operators: 2 deactivated, and why
 need "hub provisioned: 2 operator(s) deactivated"
 need "[OPS-5] operator 105 'Hugo Lambert' of hub 1 was deactivated"

@@ -28,12 +28,14 @@ expect 2 "${flex[@]}" "${a[@]}" user assign ulf@team.example           # --all o
 # FLEX-5: no tokens yet
 expect 5 "${flex[@]}" "${u[@]}" launch sim; err_has "not enough tokens"
 expect 0 "${flex[@]}" "${a[@]}" --json lot buy SUB-1 35
-json 'd["lot"]["quantity"] == 35 and d["lot"]["expires"] - d["lot"]["purchased"] == 365 * 86400 and d["balance"]["balance"] == 35'
+json 'd["lot"]["quantity"] == 35 and d["lot"]["expires_epoch"] - d["lot"]["purchased_epoch"] == 365 * 86400 and d["balance"]["balance"] == 35'
+# JSON times: ISO 8601 UTC text, the epoch seconds beside it under "<key>_epoch"
+json 'd["lot"]["purchased"] == "2025-03-03T08:00:00Z" and d["lot"]["expires"] == "2026-03-03T08:00:00Z" and d["lot"]["purchased_epoch"] == 1740988800'
 
 # FLEX-3: a window charges once; a relaunch inside it is free
 export AUTOLIC_NOW=2025-03-04T18:00:00Z
 expect 0 "${flex[@]}" "${u[@]}" --json launch sim --at 2025-03-04T09:00:00Z
-json 'd["charged"] == 10 and d["reason"] == "charged" and d["window_end"] - d["window_start"] == 86400'
+json 'd["charged"] == 10 and d["reason"] == "charged" and d["window_end_epoch"] - d["window_start_epoch"] == 86400 and d["window_start"] == "2025-03-04T09:00:00Z"'
 s1=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["session"])' "$out")
 # FLEX-13: the same report again is applied once
 expect 0 "${flex[@]}" "${u[@]}" --json launch sim --at 2025-03-04T09:00:00Z
@@ -68,11 +70,15 @@ json 'sum(e["amount"] for e in d["entries"]) == 5'
 expect 0 "${flex[@]}" --json ledger --events
 json '[e["type"] for e in d["entries"]] == ["PURCHASE"]'
 expect 0 "${flex[@]}" --json usage
-json '[(r["day"], r["tokens"], r["reason"]) for r in d["rows"]] == [(1741078800, 10, "charged"), (1741168800, 0, "refunded"), (1741172400, 10, "charged"), (1741258800, 10, "charged")]'
-json 'd["total"] == 30 and d["rows"][0]["email"] == "ulf@team.example" and d["rows"][0]["lots"] == "1:10"'
+json '[(r["day_epoch"], r["tokens"], r["reason"]) for r in d["rows"]] == [(1741078800, 10, "charged"), (1741168800, 0, "refunded"), (1741172400, 10, "charged"), (1741258800, 10, "charged")]'
+json '[r["day"] for r in d["rows"]][:2] == ["2025-03-04T09:00:00Z", "2025-03-05T10:00:00Z"]'
+json 'all(r["team"] == 1 and r["team_name"] == "Ann Admin" for r in d["rows"])'
+# lots as objects, not "lot:tokens" text
+json 'd["total"] == 30 and d["rows"][0]["email"] == "ulf@team.example" and d["rows"][0]["lots"] == [{"lot": 1, "tokens": 10}]'
+json 'd["rows"][1]["lots"] == [] or all(set(l) == {"lot", "tokens"} for l in d["rows"][1]["lots"])'
 expect 0 "${flex[@]}" usage --csv --from 2025-03-05 --until 2025-03-06
-has "day_used,email,first_name,last_name,product,team,tokens,reason,lots"
-has "2025-03-05T10:00:00Z,ulf@team.example,Ulf,User,sim,1,0,refunded,"
+has "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots"
+has "2025-03-05T10:00:00Z,ulf@team.example,Ulf,User,sim,1,Ann Admin,0,refunded,"
 lacks "2025-03-04"
 expect 2 "${flex[@]}" usage --csv --json
 expect 0 "${flex[@]}" balance --at 2025-03-04T10:00:00Z; has "25 tokens"

@@ -75,7 +75,10 @@ expect 0 autolic_flex --team 1 "${a[@]}" user assign ulf@team.example --products
 expect 0 autolic_flex --team 1 "${a[@]}" lot buy SUB-1 35
 expect 0 autolic_flex --team 1 "${u[@]}" launch sim
 expect 0 autolic_flex --team 1 usage --csv
-has $'"\'=HYPERLINK(""http://evil.example"",""x"")","\'-2+3",sim,1,10,charged,'
+# (the team_name cell after the team id holds the stored name, its raw bytes
+# shown cleaned as everywhere above)
+has $'"\'=HYPERLINK(""http://evil.example"",""x"")","\'-2+3",sim,1,'
+has $'\\u0001\\u007f'; has 'x Admin,10,charged,1:10'
 lacks ',=HYPERLINK'
 
 done_ok

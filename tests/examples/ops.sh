@@ -32,7 +32,7 @@ expect 3 $ops --as ghost@plant.example licences; err_has "ghost@plant.example"
 expect 3 $ops "${t[@]}" hub create Plant; err_has "OPS-1"
 expect 0 $ops "${t[@]}" subscription buy user 1; has "subscription 1"
 expect 0 $ops "${t[@]}" --json subscription buy shop-floor 2 --until 2025-09-01
-json 'd["subscription"]["kind"] == "shop-floor" and d["subscription"]["quantity"] == 2 and d["subscription"]["end"] == 1756684800'
+json 'd["subscription"]["kind"] == "shop-floor" and d["subscription"]["quantity"] == 2 and d["subscription"]["end"] == "2025-09-01T00:00:00Z" and d["subscription"]["end_epoch"] == 1756684800'
 expect 0 $ops "${t[@]}" --json hub create North Plant --trial-operators 3
 json 'd["hub"]["state"] == "trial" and d["hub"]["trial_days_left"] == 30 and d["licences"]["shop_floor_total"] == 3'
 expect 3 $ops "${t[@]}" hub create Second Plant  # a tenant has one hub

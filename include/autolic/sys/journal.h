@@ -11,7 +11,7 @@
  * before the last durable commit is reported as ::AUTOLIC_ECORRUPT. The file
  * is compacted (live state written to a temporary file, synced, renamed over
  * the journal, directory synced) on request or automatically. The byte layout
- * and the recovery rules are described in docs/journal-format.md.
+ * and the recovery rules are described in @ref journal_format "The journal file".
  *
  * @par Locking
  * A writable open takes an exclusive lock on the file; a second open, from

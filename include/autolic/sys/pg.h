@@ -35,7 +35,7 @@
  * call is applied. A connection lost while the `COMMIT` was under way fails
  * the call with ::AUTOLIC_ESTORAGE and a message saying that the outcome is
  * unknown: the call may or may not have been applied (see
- * docs/pg-backend.md for how a host handles it). The backend reconnects
+ * @ref pg_backend "The PostgreSQL backend" for how a host handles it). The backend reconnects
  * (once) at the start of the next transaction, never in the middle of one.
  *
  * @par Threads and processes

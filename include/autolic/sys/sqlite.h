@@ -30,7 +30,7 @@
  * has been synced, so a committed call survives a power loss. NORMAL (in WAL
  * mode) keeps the database consistent after a crash but may lose the last
  * commits on a power loss; EXTRA also syncs the directory after unlinking
- * files. See docs/sqlite-backend.md.
+ * files. See @ref sqlite_backend "The SQLite backend".
  *
  * @par Threads and processes
  * One backend (one SQLite connection) belongs to one database handle; the
