@@ -14,7 +14,7 @@ from . import errors
 from ._check import api as _checked
 from ._lib import C, library_path
 from ._time import UTC, from_time, to_time
-from .errors import (Aborted, Busy, Closed, Conflict, Corrupt, Duplicate, Error, Exists, Expired,
+from .errors import (Aborted, Busy, Closed, Code, Conflict, Corrupt, Duplicate, Error, Exists, Expired,
                      InvalidArgument, Locked, NoLicence, NoMemory, NoOperatorLicence, NoSeat,
                      NotEnoughTokens, NotFound, PermissionDenied, ReadOnly, StateError,
                      StorageError, VersionError)
@@ -71,7 +71,8 @@ __all__ = [
     "Database", "Event", "EventType", "Backend", "MemoryStore", "RawStorage", "SqliteBackend",
     "Closed", "account", "errors", "team", "hub", "contract", "seat", "flex", "ops", "journal",
     "JournalStore", "storage",
-    "Error", "InvalidArgument", "NoMemory", "NotFound", "Exists", "PermissionDenied", "NoSeat",
+    "Code", "Error", "InvalidArgument", "NoMemory", "NotFound", "Exists", "PermissionDenied",
+    "NoSeat",
     "NotEnoughTokens", "NoLicence", "NoOperatorLicence", "Expired", "Conflict", "Locked",
     "Corrupt", "StorageError", "Aborted", "VersionError", "StateError", "ReadOnly", "Busy",
     "Duplicate",

@@ -1,7 +1,56 @@
 """Exceptions: one subclass of :class:`Error` per libautolic error code."""
-from typing import Any, Optional, Tuple, Type
+import enum
+from typing import Any, Optional, Tuple, Type, Union
 
 from ._api import core as _c
+
+
+class Code(enum.IntEnum):
+    """The library's result codes (``AUTOLIC_OK``, ``AUTOLIC_E*``), as found in
+    fields that report a code instead of raising (``seat.Result.status``,
+    ``flex.Result.end_code``); a code newer than this binding stays an int."""
+    OK = _c.OK
+    ERROR = _c.ERROR
+    EINVAL = _c.EINVAL
+    ENOMEM = _c.ENOMEM
+    ENOTFOUND = _c.ENOTFOUND
+    EEXISTS = _c.EEXISTS
+    EPERM = _c.EPERM
+    ENOSEAT = _c.ENOSEAT
+    ENOTOKENS = _c.ENOTOKENS
+    ENOLICENCE = _c.ENOLICENCE
+    ENOOPLICENCE = _c.ENOOPLICENCE
+    EEXPIRED = _c.EEXPIRED
+    ECONFLICT = _c.ECONFLICT
+    ELOCKED = _c.ELOCKED
+    ECORRUPT = _c.ECORRUPT
+    ESTORAGE = _c.ESTORAGE
+    EABORTED = _c.EABORTED
+    EVERSION = _c.EVERSION
+    ESTATE = _c.ESTATE
+    EREADONLY = _c.EREADONLY
+    EBUSY = _c.EBUSY
+    ITEROVER = _c.ITEROVER
+    EDUPLICATE = _c.EDUPLICATE
+
+
+def code(value: int) -> "Union[Code, int]":
+    """The :class:`Code` of `value`.
+
+    Args:
+        value: 0 or a negative ``AUTOLIC_E*`` code.
+
+    Returns:
+        The :class:`Code` member, or `value` itself when this binding does not
+        know it.
+
+    Raises:
+        Nothing.
+    """
+    try:
+        return Code(value)
+    except ValueError:
+        return value
 
 
 class Error(Exception):

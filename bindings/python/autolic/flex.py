@@ -12,6 +12,8 @@ from ._handle import iterate
 from ._lib import C, cstr_array, dec, enc
 from ._time import from_time, from_time_or_none, to_time
 from .db import Database
+from .errors import Code
+from .errors import code as _code
 from .team import _enum
 
 ITEROVER = _c.ITEROVER
@@ -114,7 +116,7 @@ class Result:
     window_start: Optional[datetime]
     window_end: Optional[datetime]
     ended: bool
-    end_code: int
+    end_code: Union[Code, int]  # why the session ended (Code.ENOTOKENS), or Code.OK
     ended_at: Optional[datetime]
     #: True when the report's key was applied before (FLEX-13): this is the first
     #: report's result, and nothing changed.
@@ -625,7 +627,7 @@ def report(db: Database, kind: Union[ReportKind, int], key: str, time: TimeLike,
     rc = C.autolic_flex_report(db, ctypes.byref(spec), ctypes.byref(r))
     return Result(r.session, _enum(Reason, r.reason), r.charged, r.refunded, r.windows,
                   from_time_or_none(r.window_start), from_time_or_none(r.window_end),
-                  bool(r.ended), r.end_code, from_time_or_none(r.ended_at),
+                  bool(r.ended), _code(r.end_code), from_time_or_none(r.ended_at),
                   rc == _c.EDUPLICATE)
 
 

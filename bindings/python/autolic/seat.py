@@ -12,6 +12,8 @@ from ._handle import iterate
 from ._lib import C, cstr_array, dec, enc, int_array
 from ._time import from_time
 from .db import Database
+from .errors import Code
+from .errors import code as _code
 from .team import _enum
 
 ITEROVER = _c.ITEROVER
@@ -61,7 +63,7 @@ class Result:
     user: int
     product: str
     action: Union[Action, int]
-    status: int  # 0 or the item's error code
+    status: Union[Code, int]  # Code.OK, or the code refusing the item
     message: str
 
 
@@ -157,7 +159,7 @@ def _report(call: Callable[[Any], Any]) -> List[Result]:
                     r.version = _s.SEAT_RESULT_VERSION
                     C.autolic_seat_report_get(rep, i, ctypes.byref(r))
                     items.append(Result(r.user, dec(r.product), _enum(Action, r.action),
-                                        r.status, dec(r.message)))
+                                        _code(r.status), dec(r.message)))
             finally:
                 C.autolic_seat_report_free(rep)
     return items

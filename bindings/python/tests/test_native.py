@@ -178,6 +178,18 @@ class TestRoles(unittest.TestCase):
             self.assertIn(contract.Roles.MANAGER, m.roles)
             self.assertIn(contract.Roles.USER, m.roles)
             self.assertEqual(m.roles & contract.MANAGER, contract.MANAGER)  # the old int bits
+            # a code reported in a field (not raised) is an autolic.Code
+            (r,) = seat.set_access(d, uid, c, uid, ["autocad"])
+            self.assertIs(r.status, autolic.Code.OK)
+            self.assertEqual(r.action, seat.Action.KEEP)
+
+    def test_codes(self):
+        self.assertIs(autolic.errors.code(-8), autolic.Code.ENOTOKENS)
+        self.assertEqual(autolic.Code.ENOSEAT, autolic.NoSeat.code)
+        unknown = autolic.errors.code(-999)  # newer than this binding: a plain int
+        self.assertEqual((type(unknown), unknown), (int, -999))
+        import typing
+        self.assertIn(autolic.Code, typing.get_args(typing.get_type_hints(flex.Result)["end_code"]))
 
 
 if __name__ == "__main__":
