@@ -100,10 +100,12 @@ def buy(db: Database, actor: int, team: int,
         The new contract's id.
 
     Raises:
-        InvalidArgument: no product, a product listed twice (SEAM-1), a bad
-            quantity or period.
-        PermissionDenied: `actor` does not administer `team`.
-        NotFound: no such team or account.
+        InvalidArgument: no product, a product listed twice (ROLE-1, SEAM-1), a bad
+            quantity, serial or period, or team 0 while the buyer administers several
+            teams (APS-1).
+        Exists: a given serial number is taken.
+        PermissionDenied: `actor` may not buy for the team (ROLE-6, ROLE-7).
+        NotFound: no such team.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
         OverflowError: a quantity out of the uint32 range.
@@ -240,10 +242,12 @@ def assign_coordinator(db: Database, actor: int, serial: str, current_email: str
         new_coordinator: the new coordinator's email.
 
     Raises:
-        PermissionDenied: `actor` is not the manager.
-        Conflict: `current_email` is not the current coordinator.
-        StateError: the new coordinator is removed.
-        NotFound: no such serial number or account.
+        InvalidArgument: `current_email` is not the current coordinator's (ROLE-4),
+            a malformed email, or a new person without names (ACCT-3).
+        Exists: the person is the coordinator already.
+        StateError: the new coordinator's account was removed.
+        PermissionDenied: `actor` may not assign it (ROLE-6, ROLE-7).
+        NotFound: no such serial number.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
@@ -263,7 +267,8 @@ def set_auto_renew(db: Database, actor: int, contract: int, on: bool) -> None:
         on: True to renew automatically.
 
     Raises:
-        PermissionDenied: `actor` may not change it.
+        PermissionDenied: `actor` may not change it (ROLE-6, ROLE-7).
+        Expired: the contract has ended.
         NotFound: no such contract.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -303,8 +308,9 @@ def download_check(db: Database, actor: int, contract: int, product: str) -> Non
         product: the product code, in any case (SEAM-1).
 
     Raises:
-        PermissionDenied: `actor` may not download it.
-        Expired: the contract is not active.
+        PermissionDenied: `actor` may not download it (ROLE-6, ROLE-7).
+        StateError: the contract's term has not started.
+        Expired: the contract's term has ended.
         NotFound: no such contract or product.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -327,7 +333,9 @@ def update_offer(db: Database, actor: int, contract: int, product: str, update: 
         offered: False withdraws the offer.
 
     Raises:
-        PermissionDenied: `actor` may not offer it.
+        PermissionDenied: `actor` may not offer it (ROLE-6, ROLE-7).
+        StateError: the contract's term has not started (ROLE-8).
+        Expired: the contract's term has ended (ROLE-8).
         NotFound: no such contract or product.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -349,7 +357,10 @@ def update_check(db: Database, actor: int, contract: int, product: str, update: 
         update: the update's code.
 
     Raises:
-        PermissionDenied: the update is not offered, or `actor` may not install it.
+        PermissionDenied: `actor` may not install it, or the update is not
+            offered (ROLE-6, ROLE-7, ROLE-8).
+        StateError: the contract's term has not started.
+        Expired: the contract's term has ended.
         NotFound: no such contract or product.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.

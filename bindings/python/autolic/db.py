@@ -204,7 +204,7 @@ class Database(Handle):
         """Start a host batch on this thread (``autolic_db_begin``; prefer :meth:`batch`).
 
         Raises:
-            StateError: a batch is open on this thread already.
+            Busy: a batch is open on this thread already.
             Closed: the database is closed.
         """
         C.autolic_db_begin(self)
@@ -239,7 +239,7 @@ class Database(Handle):
 
         Raises:
             Aborted: a call inside the block failed and aborted the batch.
-            StateError: a batch is open on this thread already.
+            Busy: a batch is open on this thread already.
             Closed: the database is closed.
         """
         self.begin()

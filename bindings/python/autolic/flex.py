@@ -214,7 +214,8 @@ def policy_set(db: Database, actor: int, team: int, overage_limit: int,
 
     Raises:
         PermissionDenied: `actor` is not a team administrator.
-        InvalidArgument: a negative limit or threshold.
+        InvalidArgument: a negative limit, or a value out of range.
+        StateError: the limit is below what the team owes now.
         NotFound: no such team.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -354,7 +355,8 @@ def lot_buy(db: Database, actor: int, team: int, subscription: str, quantity: in
 
     Raises:
         PermissionDenied: `actor` is not a team administrator.
-        InvalidArgument: a bad quantity or subscription.
+        InvalidArgument: a bad quantity or subscription, or a purchase in the future.
+        Expired: bought 365 days ago or more.
         NotFound: no such team.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -422,9 +424,10 @@ def adjust(db: Database, actor: int, team: int, lot: int, delta: int) -> None:
         delta: tokens added (negative: removed); the balance never goes below zero.
 
     Raises:
-        NotEnoughTokens: the balance would go below zero (FLEX-5).
+        InvalidArgument: `delta` is 0 or out of range.
+        Expired: the lot has expired.
         PermissionDenied: `actor` is not a team administrator.
-        NotFound: no such team or lot.
+        NotFound: the lot is not the team's.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
@@ -529,7 +532,7 @@ def user_allowed(db: Database, team: int, account: int, product: str) -> bool:
         True when allowed.
 
     Raises:
-        NotFound: no such team.
+        InvalidArgument: a bad id or product code.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
@@ -612,9 +615,11 @@ def report(db: Database, kind: Union[ReportKind, int], key: str, time: TimeLike,
     Raises:
         Exists: the key was used for a different report.
         NotEnoughTokens: the balance cannot pay (FLEX-5).
-        PermissionDenied: the user may not use the product (FLEX-7).
-        StateError: reports out of order, or older than the horizon (SEAM-4).
-        InvalidArgument: a malformed report.
+        PermissionDenied: no Flex access to the product (FLEX-7), or the user's
+            invitation expired (ACCT-4).
+        StateError: out of order, the session is closed, or older than the team's
+            late-report horizon (SEAM-4).
+        InvalidArgument: a bad kind, key, product or time, or a time in the future.
         NotFound: no such team, account, product or session.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -714,6 +719,7 @@ def usage_csv(db: Database, team: int, start: TimeLike, end: TimeLike) -> str:
         The CSV text, header first.
 
     Raises:
+        Aborted: the text could not be collected.
         NotFound: no such team.
         InvalidArgument: `end` before `start`.
         Closed: `db` is closed.
@@ -738,8 +744,8 @@ def check(db: Database, team: int) -> None:
         team: the team's id.
 
     Raises:
-        Corrupt: the ledger and the lots differ.
-        NotFound: no such team.
+        Corrupt: the ledger and the lots differ; the message names the first violation.
+        InvalidArgument: team 0.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """

@@ -113,7 +113,8 @@ def add_admin(db: Database, actor: int, hub: int, account: int) -> None:
 
     Raises:
         Exists: `account` administers the hub already.
-        PermissionDenied: `actor` may not appoint.
+        StateError: `account` is not an active member of the team.
+        PermissionDenied: `actor` may not appoint (APS-4, ROLE-7).
         NotFound: no such hub or account.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -179,7 +180,8 @@ def app_move(db: Database, actor: int, app: int, to_hub: int) -> None:
         to_hub: the destination hub's id.
 
     Raises:
-        PermissionDenied: `actor` does not administer both hubs.
+        StateError: the application is in that hub already.
+        PermissionDenied: `actor` does not administer both hubs (APS-4, ROLE-7).
         NotFound: no such application or hub.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.

@@ -117,9 +117,10 @@ def hub_create(db: Database, actor: int, tenant: int, name: str,
 
     Raises:
         Exists: the tenant has a hub already.
+        StateError: the tenant has no subscription yet (a hub follows a purchase).
         PermissionDenied: `actor` may not create it.
         InvalidArgument: a bad name or trial.
-        NotFound: no such account.
+        NotFound: no such tenant.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
@@ -335,6 +336,7 @@ def subscription_set_quantity(db: Database, actor: int, number: int, quantity: i
         How many operators were deactivated.
 
     Raises:
+        StateError: the subscription's term is over.
         PermissionDenied: `actor` may not change it.
         InvalidArgument: a bad quantity.
         NotFound: no such subscription.
@@ -421,8 +423,9 @@ def user_add(db: Database, actor: int, hub: int, account: int) -> None:
         account: the account's id.
 
     Raises:
-        NoLicence: no user licence is free.
+        NoSeat: every user licence is in use.
         Exists: `account` is a user of the hub already.
+        StateError: the account is removed or expired.
         PermissionDenied: `actor` is not an Operations administrator.
         NotFound: no such hub or account.
         Closed: `db` is closed.
@@ -464,9 +467,9 @@ def user_reactivate(db: Database, actor: int, hub: int, account: int) -> None:
         account: the user's id.
 
     Raises:
-        NoLicence: no user licence is free.
-        PermissionDenied: `actor` is not an Operations administrator.
+        NoSeat: no user licence is free.
         StateError: the user is active, or the account removed.
+        PermissionDenied: `actor` is not an Operations administrator.
         NotFound: no such hub or user.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -485,8 +488,7 @@ def access_check(db: Database, hub: int, account: int) -> None:
         account: the account's id.
 
     Raises:
-        NoLicence: `account` has no active licence of the hub.
-        Expired: the trial is over, or the hub is blocked for a late payment.
+        NoLicence: no valid licence; the message names the rule (OPS-1, OPS-6, OPS-7).
         NotFound: no such hub.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
@@ -509,8 +511,9 @@ def operator_add(db: Database, actor: int, hub: int, number: str, name: str) -> 
         The new operator's id.
 
     Raises:
-        NoOperatorLicence: no shop-floor licence is free.
+        NoOperatorLicence: every shop-floor licence is in use (OPS-4).
         Exists: the number is taken.
+        Expired: the trial ended and the hub is not provisioned.
         PermissionDenied: `actor` is not an Operations administrator.
         InvalidArgument: a bad number or name.
         NotFound: no such hub.
@@ -585,6 +588,7 @@ def operator_reactivate(db: Database, actor: int, op: int) -> None:
     Raises:
         NoOperatorLicence: no shop-floor licence is free.
         StateError: the operator is active, or its user is not.
+        Expired: the trial ended and the hub is not provisioned.
         PermissionDenied: `actor` is not an Operations administrator.
         NotFound: no such operator.
         Closed: `db` is closed.

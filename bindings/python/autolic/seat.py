@@ -115,9 +115,10 @@ def grant(db: Database, actor: int, contract: int, product: str, user: int) -> N
     Raises:
         NoSeat: every seat of the product is in use (SEAT-2).
         Exists: `user` already holds a seat of the product (SEAT-1).
-        PermissionDenied: `actor` may not grant seats.
+        Expired: the contract ended, or the user's invitation expired.
+        StateError: the contract has not started, or the user was removed.
+        PermissionDenied: `actor` may not grant seats (ROLE-6).
         NotFound: no such contract, product or account.
-        StateError: the contract or the account is not active.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
         OverflowError: an id out of the uint64 range.
@@ -184,9 +185,12 @@ def set_access(db: Database, actor: int, contract: int, user: int,
 
     Raises:
         NoSeat: a product has no seat left (SEAT-2).
+        Exists: a seat of the product is held on another contract (SEAT-1).
+        Expired: the contract ended, or the user's invitation expired.
+        StateError: the contract has not started, or the user was removed.
         InvalidArgument: a malformed code, or a product listed twice (SEAM-1).
         PermissionDenied: `actor` may not grant seats.
-        NotFound: no such contract, product or account.
+        NotFound: no such account, or a product unknown on the contract.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
@@ -211,7 +215,10 @@ def import_(db: Database, actor: int, contract: int,
 
     Raises:
         NoSeat: a product has no seat left (SEAT-2).
-        InvalidArgument: a malformed pair.
+        Exists: a user already holds a seat of the product (SEAT-1).
+        Expired: the contract ended, or an invitation expired.
+        StateError: the contract has not started, or a user was removed.
+        InvalidArgument: a malformed pair (the message names it).
         PermissionDenied: `actor` may not grant seats.
         NotFound: no such contract, product or account.
         Closed: `db` is closed.

@@ -60,9 +60,8 @@ def create(db: Database, actor: int, name: str) -> int:
         The new team's id.
 
     Raises:
-        InvalidArgument: an empty or malformed name.
-        NotFound: no such account.
-        StateError: `actor` is not active.
+        PermissionDenied: `actor` is unknown, invited, expired or removed (ROLE-7).
+        InvalidArgument: an empty, over-long or control-character name.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
@@ -150,7 +149,9 @@ def remove_admin(db: Database, actor: int, team: int, account: int) -> None:
 
     Raises:
         PermissionDenied: `actor` is not the primary administrator.
-        NotFound: no such team, or `account` is no secondary administrator.
+        StateError: `account` is not a secondary administrator, or holds a
+            contract role.
+        NotFound: no such team or account.
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """

@@ -81,6 +81,50 @@ class TestDocumented(unittest.TestCase):
             self.assertIn(part, text)
 
 
+def header_returns():
+    """{C function: the AUTOLIC_E* names its header's @return lists}."""
+    import glob
+    import re
+    out = {}
+    pattern = re.compile(r"/\*\*((?:(?!\*/).)*)\*/\s*AUTOLIC_EXTERN[^;(]*?\b(autolic_\w+)\s*\(", re.S)
+    for path in glob.glob(os.path.join(helpers.REPO_ROOT, "include", "autolic", "**", "*.h"),
+                          recursive=True):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for m in pattern.finditer(text):
+            r = re.search(r"@return(.*?)(?:\n\s*\*\s*@|\Z)", m.group(1), re.S)
+            if r:
+                out[m.group(2)] = set(re.findall(r"AUTOLIC_(E[A-Z]+)\b", r.group(1)))
+    return out
+
+
+class TestRaisesFollowTheHeader(unittest.TestCase):
+    # Codes every call may return (argument, memory, storage failures) or that
+    # the binding returns instead of raising (EDUPLICATE): not listed each time.
+    GENERAL = {"EINVAL", "EVERSION", "ENOMEM", "ECONFLICT", "ESTORAGE", "ECORRUPT", "EABORTED",
+               "EBUSY", "ELOCKED", "EREADONLY", "EDUPLICATE"}
+
+    def test_raises_names_the_header_codes(self):
+        import re
+        returns = header_returns()
+        self.assertIn("autolic_seat_grant", returns)
+        missing = []
+        checked = 0
+        for name, fn in public_functions():
+            doc = inspect.getdoc(fn) or ""
+            cnames = re.findall(r"``(autolic_\w+)``", doc.split("\n\n")[0])
+            if not cnames or cnames[0] not in returns:
+                continue
+            checked += 1
+            raises = doc.split("\nRaises:\n", 1)[1]
+            for code in sorted(returns[cnames[0]] - self.GENERAL):
+                cls = autolic.errors.error_class(getattr(autolic.Code, code))
+                if "    %s:" % cls.__name__ not in raises:
+                    missing.append("%s: %s (%s)" % (name, cls.__name__, code))
+        self.assertGreater(checked, 60)
+        self.assertEqual(missing, [])
+
+
 class TestAnnotated(unittest.TestCase):
     def test_every_public_function_is_annotated(self):
         missing = []
