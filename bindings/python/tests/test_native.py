@@ -86,7 +86,8 @@ def header_returns():
     import glob
     import re
     out = {}
-    pattern = re.compile(r"/\*\*((?:(?!\*/).)*)\*/\s*AUTOLIC_EXTERN[^;(]*?\b(autolic_\w+)\s*\(", re.S)
+    pattern = re.compile(r"/\*\*((?:(?!\*/).)*)\*/\s*AUTOLIC_EXTERN[^;(]*?\b(autolic_\w+)\s*\(",
+                         re.S)
     for path in glob.glob(os.path.join(helpers.REPO_ROOT, "include", "autolic", "**", "*.h"),
                           recursive=True):
         with open(path, encoding="utf-8") as f:
