@@ -15,8 +15,8 @@ from ._check import api as _checked
 from ._lib import C, library_path
 from ._time import UTC, from_time, to_time
 from .errors import (Aborted, Busy, Closed, Code, Conflict, Corrupt, Duplicate, Error, Exists,
-                     Expired, InvalidArgument, Locked, NoLicence, NoMemory, NoOperatorLicence, NoSeat,
-                     NotEnoughTokens, NotFound, PermissionDenied, ReadOnly, StateError,
+                     Expired, InvalidArgument, Locked, NoLicence, NoMemory, NoOperatorLicence,
+                     NoSeat, NotEnoughTokens, NotFound, PermissionDenied, ReadOnly, StateError,
                      StorageError, VersionError)
 from .db import Database, Event, EventType
 from .storage import Backend, MemoryStore, RawStorage
