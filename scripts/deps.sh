@@ -6,9 +6,10 @@
 # libpq-dev builds the optional libautolic-pg backend and postgresql provides the
 # server binaries (initdb, pg_ctl) its tests start a throw-away server with; with
 # CI=true the configure step fails without either. graphviz draws the diagrams of
-# the documentation (scripts/figures.sh).
+# the documentation (scripts/figures.sh). mypy checks the Python binding's
+# annotations (ctest python_mypy).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config python3 libcmocka-dev doxygen graphviz valgrind abigail-tools libsqlite3-dev
+pkgs=(build-essential cmake pkg-config python3 mypy libcmocka-dev doxygen graphviz valgrind abigail-tools libsqlite3-dev
       libpq-dev postgresql
       clang-14 libclang-rt-14-dev
       lcov)

@@ -10,8 +10,9 @@
 #                                from what its source gives now, or is shown by
 #                                no guide (ctest docs_figures)
 #
-# The library is found as the binding finds it: AUTOLIC_LIBRARY, else a build
-# tree (build/*/libautolic.so). dot output depends on the Graphviz version: a
+# The library is found as the binding finds it: AUTOLIC_LIBRARY, else
+# build/$AUTOLIC_DEV_BUILD/libautolic.so (AUTOLIC_DEV_BUILD=dev), else the
+# installed library. dot output depends on the Graphviz version: a
 # .dot figure is compared only when the installed dot is the version that drew
 # the committed SVG (named in its first comment); otherwise only its source is
 # checked for. The ROLE-6 matrix of roles.dot must be the table of

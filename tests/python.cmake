@@ -35,3 +35,20 @@ set_tests_properties(python_binding PROPERTIES
   # The interpreter under valgrind is slow and noisy; the C suites cover memcheck.
   LABELS novalgrind
   TIMEOUT 600)
+
+# The binding's type annotations (bindings/python/pyproject.toml [tool.mypy]):
+# the package under --strict, its tests with mypy's default strictness. mypy
+# is a dependency (scripts/deps.sh); when absent the test is registered to fail.
+find_program(MYPY_EXECUTABLE mypy)
+if(MYPY_EXECUTABLE)
+  add_test(NAME python_mypy
+    COMMAND ${CMAKE_COMMAND} -E env MYPY_CACHE_DIR=${CMAKE_CURRENT_BINARY_DIR}/mypy_cache
+      sh -c "\"$0\" --strict -p autolic && \"$0\" tests" ${MYPY_EXECUTABLE}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/bindings/python)
+else()
+  message(WARNING "mypy not found (scripts/deps.sh installs it): python_mypy is registered to fail")
+  add_test(NAME python_mypy COMMAND ${CMAKE_COMMAND} -E false)
+endif()
+set_tests_properties(python_mypy PROPERTIES
+  LABELS novalgrind
+  TIMEOUT 600)

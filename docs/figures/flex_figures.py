@@ -10,7 +10,8 @@ balance are read back from the library (FLEX-2..FLEX-4, FLEX-10, SEAM-4).
     python3 docs/figures/flex_figures.py [OUTPUT_DIR]
 
 writes flex-*.svg (default: this directory). The library is found as the
-binding finds it (AUTOLIC_LIBRARY, else a build tree). The SVG is written by
+binding finds it (AUTOLIC_LIBRARY, else build/<AUTOLIC_DEV_BUILD>, else the
+installed library). The SVG is written by
 hand, deterministically, so scripts/figures.sh --check can compare it with the
 committed copy.
 """

@@ -8,6 +8,7 @@ editable installs (PEP 660: `pip install -e bindings/python`) through a .pth
 file, and source distributions.
 """
 import base64
+import fnmatch
 import hashlib
 import io
 import os
@@ -43,11 +44,24 @@ def _metadata():
     return name, version, meta
 
 
+def _package_data():
+    """The ``package-data`` patterns of ``[tool.autolic_build]`` (non-Python
+    files shipped in the packages: the ``py.typed`` marker, a bundled library)."""
+    with open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8") as f:
+        text = f.read()
+    if "[tool.autolic_build]" not in text:
+        return []
+    section = text.split("[tool.autolic_build]", 1)[1].split("\n[", 1)[0]
+    m = re.search(r"^package-data\s*=\s*\[([^\]]*)\]", section, re.M)
+    return re.findall(r'"([^"]+)"', m.group(1)) if m else []
+
+
 def _files():
+    patterns = _package_data()
     for pkg in PACKAGES:
         d = os.path.join(ROOT, pkg)
         for fn in sorted(os.listdir(d)):
-            if fn.endswith(".py") or fn.startswith("libautolic.so"):
+            if fn.endswith(".py") or any(fnmatch.fnmatch(fn, p) for p in patterns):
                 yield "%s/%s" % (pkg, fn), os.path.join(d, fn)
 
 

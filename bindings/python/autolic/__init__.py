@@ -7,13 +7,16 @@
 
 The raw declaration table is :data:`autolic.C` (``C.autolic_db_now(db)``).
 """
+import ctypes as _ctypes
+from typing import Tuple
+
 from . import errors
-from ._handle import Closed
+from ._check import api as _checked
 from ._lib import C, library_path
 from ._time import UTC, from_time, to_time
-from .errors import (Aborted, Busy, Conflict, Corrupt, Duplicate, Error, Exists, Expired,
-                     InvalidArgument, Locked, NoLicence, NoMemory, NoOperatorLicence, NoSeat,
-                     NotEnoughTokens, NotFound, PermissionDenied, ReadOnly, StateError,
+from .errors import (Aborted, Busy, Closed, Code, Conflict, Corrupt, Duplicate, Error, Exists,
+                     Expired, InvalidArgument, Locked, NoLicence, NoMemory, NoOperatorLicence,
+                     NoSeat, NotEnoughTokens, NotFound, PermissionDenied, ReadOnly, StateError,
                      StorageError, VersionError)
 from .db import Database, Event, EventType
 from .storage import Backend, MemoryStore, RawStorage
@@ -22,22 +25,44 @@ from . import account, contract, db, flex, hub, journal, ops, seat, storage, tea
 from .journal import JournalStore
 
 
-def version():
-    """The runtime library's version string, e.g. ``"1.0.0"``."""
-    return C.autolic_version(None, None, None).decode("ascii")
+def version() -> str:
+    """The runtime library's version string (``autolic_version``).
+
+    Returns:
+        The version, e.g. ``"1.1.0"``.
+
+    Raises:
+        Nothing: the call cannot fail.
+    """
+    return C.autolic_version(None, None, None).decode("ascii")  # type: ignore[no-any-return]
 
 
-def version_info():
-    """The runtime library's version as ``(major, minor, patch)``."""
-    import ctypes
-    a, b, c = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
-    C.autolic_version(ctypes.byref(a), ctypes.byref(b), ctypes.byref(c))
+def _version_info() -> Tuple[int, int, int]:
+    a, b, c = _ctypes.c_int(), _ctypes.c_int(), _ctypes.c_int()
+    C.autolic_version(_ctypes.byref(a), _ctypes.byref(b), _ctypes.byref(c))
     return (a.value, b.value, c.value)
 
 
-def strerror(code):
-    """Static English text for an error code."""
-    return C.autolic_strerror(code).decode("utf-8", "replace")
+#: The runtime library's version as ``(major, minor, patch)``, e.g. ``(1, 1, 0)``
+#: (read once, at import: the library loaded cannot change).
+version_info: Tuple[int, int, int] = _version_info()
+
+
+@_checked
+def strerror(code: int) -> str:
+    """Static English text for an error code (``autolic_strerror``).
+
+    Args:
+        code: a negative ``AUTOLIC_E*`` code (any int is accepted).
+
+    Returns:
+        The text, e.g. ``"not found"``; a generic text for an unknown code.
+
+    Raises:
+        OverflowError: `code` does not fit a C int.
+        TypeError: `code` is not an int.
+    """
+    return C.autolic_strerror(code).decode("utf-8", "replace")  # type: ignore[no-any-return]
 
 
 __version__ = "1.0.0"
@@ -46,7 +71,8 @@ __all__ = [
     "Database", "Event", "EventType", "Backend", "MemoryStore", "RawStorage", "SqliteBackend",
     "Closed", "account", "errors", "team", "hub", "contract", "seat", "flex", "ops", "journal",
     "JournalStore", "storage",
-    "Error", "InvalidArgument", "NoMemory", "NotFound", "Exists", "PermissionDenied", "NoSeat",
+    "Code", "Error", "InvalidArgument", "NoMemory", "NotFound", "Exists", "PermissionDenied",
+    "NoSeat",
     "NotEnoughTokens", "NoLicence", "NoOperatorLicence", "Expired", "Conflict", "Locked",
     "Corrupt", "StorageError", "Aborted", "VersionError", "StateError", "ReadOnly", "Busy",
     "Duplicate",

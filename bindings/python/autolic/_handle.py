@@ -16,20 +16,21 @@ the native release function returned.
 """
 import threading
 import weakref
+from typing import Any, Callable, Iterator, List, Optional, TypeVar
 
-
-class Closed(ValueError):
-    """An operation on a handle that was already closed (or whose parent was)."""
+from .errors import Closed
 
 
 class Resource:
     __slots__ = ("ptr", "release", "parent", "children", "keep", "name", "_lock", "__weakref__")
 
-    def __init__(self, ptr, release, parent=None, keep=(), name="handle"):
-        self.ptr = ptr
+    def __init__(self, ptr: int, release: Optional[Callable[[int], Any]],
+                 parent: "Optional[Resource]" = None, keep: Any = (),
+                 name: str = "handle") -> None:
+        self.ptr: Optional[int] = ptr
         self.release = release
-        self.parent = parent
-        self.children = []
+        self.parent: Optional[Resource] = parent
+        self.children: List[Resource] = []
         self.keep = list(keep)
         self.name = name
         self._lock = threading.RLock()
@@ -40,17 +41,17 @@ class Resource:
                 parent.children.append(self)
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self.ptr is None
 
-    def get(self):
+    def get(self) -> int:
         """The native pointer; raises :class:`Closed` when closed."""
         ptr = self.ptr
         if ptr is None:
             raise Closed("%s is closed" % self.name)
         return ptr
 
-    def close(self):
+    def close(self) -> None:
         with self._lock:
             if self.ptr is None:
                 return
@@ -72,6 +73,10 @@ class Resource:
             self.parent = None
 
 
+_T = TypeVar("_T")
+_H = TypeVar("_H", bound="Handle")
+
+
 class Handle:
     """Base of the Python classes that wrap a native handle.
 
@@ -81,10 +86,12 @@ class Handle:
     passing a dangling pointer.
     """
 
-    _res = None
-    _finalizer = None
+    _res: Optional[Resource] = None
+    _finalizer: Optional[weakref.finalize] = None
 
-    def _adopt(self, ptr, release, parent=None, keep=(), name=None):
+    def _adopt(self, ptr: int, release: Optional[Callable[[int], Any]],
+               parent: "Optional[Handle]" = None, keep: Any = (),
+               name: Optional[str] = None) -> Resource:
         res = Resource(ptr, release, parent._res if parent is not None else None, keep,
                        name or type(self).__name__)
         self._res = res
@@ -92,29 +99,29 @@ class Handle:
         return res
 
     @property
-    def _as_parameter_(self):
+    def _as_parameter_(self) -> int:
         if self._res is None:
             raise Closed("%s is not open" % type(self).__name__)
         return self._res.get()
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._res is None or self._res.closed
 
-    def close(self):
+    def close(self) -> None:
         """Release the native object (children first). Idempotent."""
         if self._res is not None:
             self._res.close()
 
-    def __enter__(self):
+    def __enter__(self: _H) -> _H:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
-        return False
 
 
-def iterate(parent, open_fn, step, free_fn, name="iterator"):
+def iterate(parent: Handle, open_fn: Callable[[Any], Any], step: Callable[[int], Optional[_T]],
+            free_fn: Callable[[int], Any], name: str = "iterator") -> Iterator[_T]:
     """Run a native iterator as a generator, registered as a child of `parent`.
 
     Args:
@@ -141,7 +148,7 @@ def iterate(parent, open_fn, step, free_fn, name="iterator"):
         free_fn(out.value)
         raise
 
-    def gen():
+    def gen() -> Iterator[_T]:
         try:
             while True:
                 item = step(res.get())

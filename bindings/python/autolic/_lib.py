@@ -1,13 +1,14 @@
 """Locating the shared library and binding the declaration table.
 
-Lookup order (the first that loads wins):
+Lookup order (the first that loads wins); no build file is read:
 
 1. ``AUTOLIC_LIBRARY``: a path to the library. When set, nothing else is tried.
-2. Next to the package: ``libautolic.so*`` inside the ``autolic`` directory or
+2. ``AUTOLIC_DEV_BUILD``: the name of a build directory of the source tree the
+   package sits in (``AUTOLIC_DEV_BUILD=dev`` tries ``<repo>/build/dev/libautolic.so``),
+   for developers running the in-tree package without installing the library.
+   Only this directory is tried, and only when the variable is set.
+3. Next to the package: ``libautolic.so*`` inside the ``autolic`` directory or
    beside it (where an installer or a developer may copy it).
-3. The build tree, for developers: ``<repo>/build/*/libautolic.so`` relative to
-   ``bindings/python``, newest first, skipping sanitizer builds (they cannot be
-   loaded into a plain interpreter).
 4. The system: ``ctypes.util.find_library("autolic")`` then ``libautolic.so.1``.
 
 Every table entry is ``(name, argtypes, restype)`` or
@@ -46,42 +47,45 @@ import operator
 import os
 import sys
 import threading
+from typing import (TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Set, Tuple,
+                    Union, overload)
 
 from . import _api
 from ._api import core as _core
 from .errors import make_error
 
 ENV_VAR = "AUTOLIC_LIBRARY"
+DEV_ENV_VAR = "AUTOLIC_DEV_BUILD"
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _BINDING_ROOT = os.path.dirname(_HERE)                      # bindings/python
 _REPO_ROOT = os.path.dirname(os.path.dirname(_BINDING_ROOT))  # the source tree
 
 
-def _is_sanitizer_build(build_dir):
-    try:
-        with open(os.path.join(build_dir, "CMakeCache.txt"), encoding="utf-8", errors="replace") as f:
-            return "-fsanitize" in f.read()
-    except OSError:
-        return False
+def candidates() -> List[Tuple[str, str]]:
+    """The paths or names tried, in order, as ``(origin, path)`` pairs.
 
+    Returns:
+        ``[(origin, path), ...]`` where origin is ``"AUTOLIC_LIBRARY"``,
+        ``"AUTOLIC_DEV_BUILD"``, ``"package"`` or ``"system"``.
 
-def candidates():
-    """The paths or names tried, in order, as ``(origin, path)`` pairs."""
+    Raises:
+        ValueError: ``AUTOLIC_DEV_BUILD`` names something other than a plain
+            directory name (a path or ``..``).
+    """
     env = os.environ.get(ENV_VAR)
     if env:
         return [(ENV_VAR, env)]
     out = []
+    dev = os.environ.get(DEV_ENV_VAR)
+    if dev:
+        if os.sep in dev or (os.altsep and os.altsep in dev) or dev in (".", ".."):
+            raise ValueError("%s must name a directory of <source tree>/build, not %r"
+                             % (DEV_ENV_VAR, dev))
+        out.append((DEV_ENV_VAR, os.path.join(_REPO_ROOT, "build", dev, "libautolic.so")))
     for d in (_HERE, _BINDING_ROOT):
         for p in sorted(glob.glob(os.path.join(d, "libautolic.so*"))):
             out.append(("package", p))
-    built = []
-    in_source_tree = os.path.exists(os.path.join(_REPO_ROOT, "include", "autolic", "common.h"))
-    for p in glob.glob(os.path.join(_REPO_ROOT, "build", "*", "libautolic.so")) if in_source_tree else ():
-        if not _is_sanitizer_build(os.path.dirname(p)):
-            built.append(p)
-    built.sort(key=lambda p: os.path.getmtime(p), reverse=True)
-    out.extend(("build tree", p) for p in built)
     found = ctypes.util.find_library("autolic")
     if found:
         out.append(("system", found))
@@ -89,8 +93,15 @@ def candidates():
     return out
 
 
-def load_library():
-    """Load the library; returns ``(CDLL, path)``. Raises OSError listing what was tried."""
+def load_library() -> Tuple[ctypes.CDLL, str]:
+    """Load the library from the first of :func:`candidates` that loads.
+
+    Returns:
+        ``(CDLL, path)``.
+
+    Raises:
+        OSError: no candidate loads; the message lists what was tried.
+    """
     tried = []
     for origin, path in candidates():
         try:
@@ -99,8 +110,9 @@ def load_library():
             tried.append("%s %s: %s" % (origin, path, e))
             if origin == ENV_VAR:
                 break
-    raise OSError("libautolic not found; set %s to the library's path. Tried:\n  %s"
-                  % (ENV_VAR, "\n  ".join(tried)))
+    raise OSError("libautolic not found; set %s to the library's path (or %s=<build> in "
+                  "the source tree). Tried:\n  %s"
+                  % (ENV_VAR, DEV_ENV_VAR, "\n  ".join(tried)))
 
 
 # A Python exception raised inside a callback (a storage backend written in
@@ -108,17 +120,17 @@ def load_library():
 _pending = threading.local()
 
 
-def set_pending_exception(exc):
+def set_pending_exception(exc: Optional[BaseException]) -> None:
     _pending.exc = exc
 
 
-def _take_pending():
+def _take_pending() -> Optional[BaseException]:
     exc = getattr(_pending, "exc", None)
     _pending.exc = None
     return exc
 
 
-def _check_int(result, func, args):
+def _check_int(result: int, func: Any, args: Any) -> int:
     if result >= 0 or result == _core.ITEROVER:
         if result >= 0:
             _pending.exc = None
@@ -137,7 +149,10 @@ def _check_int(result, func, args):
 class _Namespace:
     """The bound functions, as attributes (``C.autolic_db_open``)."""
 
-    def __repr__(self):
+    if TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __repr__(self) -> str:
         return "<autolic C functions from %s>" % (library_path,)
 
 
@@ -145,13 +160,13 @@ class _Namespace:
 RAW = _Namespace()
 
 
-def check_allowing(*codes):
+def check_allowing(*codes: int) -> Callable[[int, Any, Any], int]:
     """An errcheck like the default one, except that the negative `codes` are
     returned to the caller instead of raised (e.g. ``AUTOLIC_EDUPLICATE``,
     which ``autolic_flex_report`` returns with the first result filled)."""
     allowed = frozenset(codes)
 
-    def check(result, func, args):
+    def check(result: int, func: Any, args: Any) -> int:
         if result in allowed:
             _pending.exc = None
             return result
@@ -164,7 +179,7 @@ def check_allowing(*codes):
 _INT_CODES = "bBhHiIlLqQ"
 
 
-def int_range(ctype):
+def int_range(ctype: Any) -> Optional[Tuple[int, int]]:
     """``(low, high)`` of an integer ctypes type, or None for any other type."""
     code = getattr(ctype, "_type_", None)
     if not isinstance(code, str) or code not in _INT_CODES:
@@ -175,21 +190,21 @@ def int_range(ctype):
     return 0, (1 << bits) - 1
 
 
-def _c_type_name(ctype):
+def _c_type_name(ctype: Any) -> str:
     if ctype._type_ == "i":
         return "int"
     if ctype._type_ == "I":
         return "unsigned int"
-    lo, _hi = int_range(ctype)
+    lo, _hi = int_range(ctype) or (0, 0)
     return "%sint%d" % ("" if lo else "u", 8 * ctypes.sizeof(ctype))
 
 
-def _int_checker(ctype, what):
-    lo, hi = int_range(ctype)
+def _int_checker(ctype: Any, what: str) -> Callable[[Any], Any]:
+    lo, hi = int_range(ctype) or (0, 0)
     bool_ok = ctype._type_ == "i"  # the C API's int flags (auto_renew, offered...)
     cname = _c_type_name(ctype)
 
-    def check(value):
+    def check(value: Any) -> Any:
         if isinstance(value, ctypes._SimpleCData):
             return value  # already a C value; ctypes checks its type
         if isinstance(value, bool) and not bool_ok:
@@ -205,28 +220,29 @@ def _int_checker(ctype, what):
     return check
 
 
-def _no_nul(value, what):
+def _no_nul(value: Any, what: str) -> Any:
     if isinstance(value, (bytes, bytearray)) and b"\0" in value:
         raise ValueError("%s contains a NUL byte (C would truncate it there)" % what)
     return value
 
 
-def _checker(ctype, what):
+def _checker(ctype: Any, what: str) -> Optional[Callable[[Any], Any]]:
     """The check for one parameter or field of type `ctype`, or None."""
     if int_range(ctype) is not None:
         return _int_checker(ctype, what)
     if ctype is ctypes.c_char_p:
         return lambda v: _no_nul(v, what)
-    if isinstance(ctype, type) and issubclass(ctype, ctypes.Array) and ctype._type_ is ctypes.c_char:
+    if isinstance(ctype, type) and issubclass(ctype, ctypes.Array) \
+            and getattr(ctype, "_type_", None) is ctypes.c_char:
         return lambda v: _no_nul(v, what)
     return None
 
 
 #: Every structure class whose fields are checked when set from Python.
-CHECKED_STRUCTURES = set()
+CHECKED_STRUCTURES: Set[type] = set()
 
 
-def check_structure(cls):
+def check_structure(cls: Any) -> Any:
     """Make every field of the ctypes structure (or union) `cls` checked when set
     from Python (integers in range, no NUL in text); nested structures and
     structures pointed to are checked too. Idempotent; returns `cls`."""
@@ -236,7 +252,7 @@ def check_structure(cls):
     if cls in CHECKED_STRUCTURES:
         return cls
     CHECKED_STRUCTURES.add(cls)
-    checks = {}
+    checks: Dict[str, Callable[[Any], Any]] = {}
     for field in getattr(cls, "_fields_", ()):
         fname, ftype = field[0], field[1]
         chk = _checker(ftype, "%s.%s" % (cls.__name__, fname))
@@ -244,16 +260,16 @@ def check_structure(cls):
             checks[fname] = chk
         _check_nested(ftype)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self: Any, name: str, value: Any) -> None:
         chk = checks.get(name)
         if chk is not None:
             value = chk(value)
         super(cls, self).__setattr__(name, value)
-    cls.__setattr__ = __setattr__
+    setattr(cls, "__setattr__", __setattr__)
     return cls
 
 
-def _check_nested(ctype):
+def _check_nested(ctype: Any) -> None:
     """Install the structure checks on a structure reached through `ctype`
     (itself, a pointer to it, an array of it)."""
     seen = 0
@@ -262,22 +278,25 @@ def _check_nested(ctype):
             check_structure(ctype)
             return
         if issubclass(ctype, (ctypes._Pointer, ctypes.Array)):
-            ctype = ctype._type_
+            ctype = getattr(ctype, "_type_")
             seen += 1
             continue
         return
 
 
-def _bind(lib):
+def _bind(lib: ctypes.CDLL) -> Tuple[_Namespace, Dict[str, Tuple[str, Tuple[Any, ...]]], List[str]]:
     table = _api.collect()
     for mod in _api.modules():
         for obj in list(vars(mod).values()):
             _check_nested(obj)
+    params: Dict[str, Sequence[str]] = {}
+    for mod in _api.modules():
+        params.update(getattr(mod, "PARAMS", {}))
     ns = _Namespace()
     missing = []
     for name, (_mod, decl) in table.items():
         try:
-            f = lib[name]
+            f: Any = lib[name]
         except AttributeError:
             missing.append(name)
             continue
@@ -294,41 +313,50 @@ def _bind(lib):
         for t in decl[1]:
             _check_nested(t)
         setattr(RAW, name, f)
-        setattr(ns, name, _checked_call(f, decl[1]))
+        setattr(ns, name, _checked_call(f, decl[1], params.get(name, ())))
     return ns, table, missing
 
 
-def _checked_call(f, argtypes):
+def _checked_call(f: Any, argtypes: Sequence[Any],
+                  names: Sequence[str] = ()) -> Callable[..., Any]:
     """The function as :data:`C` exposes it: every argument checked against its
     declared type before the call (see the module's doc), extra arguments of a
     variadic function refused when they are bytes with a NUL; passing a closed
     handle (ctypes raises ArgumentError from its ``_as_parameter_``) is
-    reported as :class:`autolic.Closed`."""
-    from ._handle import Closed, Handle
+    reported as :class:`autolic.Closed`. Messages name the parameter by its
+    header name (`names`, the fragment's ``PARAMS``), e.g.
+    ``autolic_seat_grant(): user must be an integer (uint64), not str``."""
+    from ._handle import Handle
+    from .errors import Closed
     name = f.__name__
-    checks = [_checker(t, "%s argument %d" % (name, i + 1)) for i, t in enumerate(argtypes)]
+    def what(i: int) -> str:
+        if i < len(names):
+            return "%s(): %s" % (name, names[i])
+        return "%s(): argument %d" % (name, i + 1)
+    checks = [_checker(t, what(i)) for i, t in enumerate(argtypes)]
     n = len(checks)
     checked = any(c is not None for c in checks)
 
-    def call(*args):
-        if checked or len(args) > n:
-            args = list(args)
-            for i, a in enumerate(args):
+    def call(*args: Any) -> Any:
+        values = list(args)
+        if checked or len(values) > n:
+            for i, a in enumerate(values):
                 if i < n:
-                    if checks[i] is not None:
-                        args[i] = checks[i](a)
+                    chk = checks[i]
+                    if chk is not None:
+                        values[i] = chk(a)
                 else:
-                    _no_nul(a, "%s argument %d" % (name, i + 1))
+                    _no_nul(a, what(i))
         try:
-            return f(*args)
+            return f(*values)
         except ctypes.ArgumentError:
-            for a in args:
+            for a in values:
                 if isinstance(a, Handle) and a.closed:
                     raise Closed("%s: %s is closed" % (name, type(a).__name__)) from None
             raise
     call.__name__ = call.__qualname__ = name
-    call.raw = f
-    call.checks = checks
+    setattr(call, "raw", f)
+    setattr(call, "checks", checks)
     return call
 
 
@@ -344,7 +372,7 @@ _strerror.argtypes, _strerror.restype = [ctypes.c_int], ctypes.c_char_p
 C, TABLE, MISSING = _bind(lib)
 
 
-def enc(s, what="argument"):
+def enc(s: Union[str, bytes, None], what: str = "argument") -> Optional[bytes]:
     """str/bytes/None -> bytes/None for ``const char *`` arguments (UTF-8).
 
     Text holding a NUL character is refused with ValueError (SEAM-6): C would
@@ -364,7 +392,8 @@ def enc(s, what="argument"):
     raise TypeError("%s must be str, not %s" % (what, type(s).__name__))
 
 
-def cstr_array(items, what="argument"):
+def cstr_array(items: Sequence[Union[str, bytes]],
+               what: str = "argument") -> Tuple[Any, int]:
     """A list of str/bytes -> ``(char *[] or None, count)`` for a ``const char *const *``
     argument; every item goes through :func:`enc` (None items are refused)."""
     names = []
@@ -377,7 +406,7 @@ def cstr_array(items, what="argument"):
     return (ctypes.c_char_p * len(names))(*names), len(names)
 
 
-def int_array(ctype, items, what="argument"):
+def int_array(ctype: Any, items: Sequence[int], what: str = "argument") -> Tuple[Any, int]:
     """A list of ints -> ``(ctype[] or None, count)`` for a ``const <integer> *``
     argument; every item is range-checked for `ctype` as a scalar argument is."""
     values = [_int_checker(ctype, "%s[%d]" % (what, i))(v) for i, v in enumerate(items)]
@@ -386,14 +415,20 @@ def int_array(ctype, items, what="argument"):
     return (ctype * len(values))(*values), len(values)
 
 
-def dec(b):
+@overload
+def dec(b: bytes) -> str: ...
+@overload
+def dec(b: None) -> None: ...
+
+
+def dec(b: Optional[bytes]) -> Optional[str]:
     """bytes/None from the library -> str/None (UTF-8)."""
     return None if b is None else b.decode("utf-8", "replace")
 
 
 __all__ = ["C", "RAW", "TABLE", "MISSING", "lib", "library_path", "candidates", "load_library",
            "enc", "dec", "cstr_array", "int_array", "check_structure", "check_allowing", "int_range",
-           "CHECKED_STRUCTURES", "ENV_VAR"]
+           "CHECKED_STRUCTURES", "ENV_VAR", "DEV_ENV_VAR"]
 if sys.flags.dev_mode and MISSING:
     import warnings
     warnings.warn("libautolic at %s lacks declared functions: %s" % (library_path, ", ".join(MISSING)))

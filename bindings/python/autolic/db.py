@@ -5,9 +5,11 @@ import enum
 import sys
 import time as _time
 from dataclasses import dataclass
-from typing import Optional
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Union
 
 from ._api import core as _c
+from ._check import TimeLike, api
 from ._handle import Handle
 from ._lib import C, dec
 from ._time import from_time, to_time
@@ -30,7 +32,13 @@ class EventType(enum.IntEnum):
     FLEX_LOT_EXPIRED = 13
 
 
-def _enum_or_int(enum_cls, value):
+if TYPE_CHECKING:
+    from .journal import JournalStore
+    from .storage import Backend, MemoryStore
+    StorageLike = Union[Backend, MemoryStore, JournalStore]
+
+
+def _enum_or_int(enum_cls: Any, value: int) -> Any:
     try:
         return enum_cls(value)
     except ValueError:
@@ -40,8 +48,8 @@ def _enum_or_int(enum_cls, value):
 @dataclass(frozen=True)
 class Event:
     """A notification delivered after commit (``autolic_event``), copied out."""
-    type: int
-    time: int
+    type: Union[EventType, int]
+    time: datetime
     recipient: int
     team: int
     object: int
@@ -50,19 +58,22 @@ class Event:
     text: Optional[str]
 
     @property
-    def when(self):
-        """:attr:`time` as a UTC datetime."""
-        return from_time(self.time)
+    def when(self) -> datetime:
+        """:attr:`time` (a UTC datetime); kept for compatibility."""
+        return self.time
 
     @classmethod
-    def _from_c(cls, ev):
-        return cls(_enum_or_int(EventType, ev.type), ev.time, ev.recipient, ev.team, ev.object,
+    def _from_c(cls, ev: Any) -> "Event":
+        return cls(_enum_or_int(EventType, ev.type), from_time(ev.time), ev.recipient, ev.team,
+                   ev.object,
                    dec(ev.product), dec(ev.rule), dec(ev.text))
 
 
-def _report_callback_error(what):
+def _report_callback_error(what: str) -> None:
     """Exceptions cannot cross the C boundary: hand them to sys.unraisablehook."""
     exc = sys.exc_info()[1]
+    if exc is None:
+        return
     hook = getattr(sys, "unraisablehook", None)
     if hook is None:  # pragma: no cover
         import traceback
@@ -89,11 +100,20 @@ class Database(Handle):
             ``sys.unraisablehook`` (they cannot cross the C boundary).
         max_retries: retries of a call on a storage conflict (0: default).
 
+    Raises:
+        TypeError: `clock` or `on_event` is not callable.
+        ValueError: `storage` is in use by another database or closed.
+        Error: the library refused to open (e.g. :class:`autolic.Corrupt`,
+            :class:`autolic.VersionError` for a store it cannot read).
+
     Close with :meth:`close` or a ``with`` block; a finalizer closes it
     otherwise. Child handles (iterators...) are closed first.
     """
 
-    def __init__(self, storage=None, clock=None, on_event=None, max_retries=0):
+    def __init__(self, storage: "Optional[StorageLike]" = None,
+                 clock: Optional[Callable[[], TimeLike]] = None,
+                 on_event: Optional[Callable[["Event"], Any]] = None,
+                 max_retries: int = 0) -> None:
         opts = _c.autolic_db_options()
         C.autolic_db_options_init(ctypes.byref(opts), _c.DB_OPTIONS_VERSION)
         opts.max_retries = max_retries
@@ -128,11 +148,11 @@ class Database(Handle):
         if storage is not None:
             storage._owned()
         self.storage = storage
-        self._adopt(out.value, C.autolic_db_close, keep=keep, name="Database")
+        self._adopt(out.value or 0, C.autolic_db_close, keep=keep, name="Database")
 
     @staticmethod
-    def _clock_thunk(clock):
-        def thunk(_ctx):
+    def _clock_thunk(clock: Callable[[], TimeLike]) -> Callable[[Any], int]:
+        def thunk(_ctx: Any) -> int:
             try:
                 return to_time(clock())
             except BaseException:
@@ -141,43 +161,86 @@ class Database(Handle):
         return thunk
 
     @staticmethod
-    def _event_thunk(handler):
-        def thunk(ev_p, _ctx):
+    def _event_thunk(handler: Callable[[Event], Any]) -> Callable[[Any, Any], None]:
+        def thunk(ev_p: Any, _ctx: Any) -> None:
             try:
                 handler(Event._from_c(ev_p.contents))
             except BaseException:
                 _report_callback_error("event handler")
         return thunk
 
-    def now(self):
-        """The handle's clock, as a UTC datetime."""
+    def now(self) -> datetime:
+        """The handle's clock (``autolic_db_now``).
+
+        Returns:
+            The current time as a UTC datetime.
+
+        Raises:
+            Closed: the database is closed.
+        """
         return from_time(C.autolic_db_now(self))
 
-    def now_seconds(self):
-        """The handle's clock, as int UTC seconds."""
-        return C.autolic_db_now(self)
+    def now_seconds(self) -> int:
+        """The handle's clock (``autolic_db_now``).
 
-    def check(self):
-        """Check the whole store against the library's invariants (see :func:`check`)."""
+        Returns:
+            The current time as int UTC seconds.
+
+        Raises:
+            Closed: the database is closed.
+        """
+        return int(C.autolic_db_now(self))
+
+    def check(self) -> None:
+        """Check the whole store against the library's invariants (see :func:`check`).
+
+        Raises:
+            Corrupt: an invariant is broken; the message names the rule.
+            Closed: the database is closed.
+        """
         check(self)
 
-    def begin(self):
-        """Start a host batch on this thread (prefer :meth:`batch`)."""
+    def begin(self) -> None:
+        """Start a host batch on this thread (``autolic_db_begin``; prefer :meth:`batch`).
+
+        Raises:
+            Busy: a batch is open on this thread already.
+            Closed: the database is closed.
+        """
         C.autolic_db_begin(self)
 
-    def commit(self):
-        """Commit this thread's batch; raises :class:`autolic.Aborted` if a call aborted it."""
+    def commit(self) -> None:
+        """Commit this thread's batch (``autolic_db_commit``).
+
+        Raises:
+            Aborted: a call inside the batch failed and aborted it.
+            StateError: no batch is open on this thread.
+            Closed: the database is closed.
+        """
         C.autolic_db_commit(self)
 
-    def rollback(self):
-        """Roll back this thread's batch; its events are dropped."""
+    def rollback(self) -> None:
+        """Roll back this thread's batch; its events are dropped (``autolic_db_rollback``).
+
+        Raises:
+            StateError: no batch is open on this thread.
+            Closed: the database is closed.
+        """
         C.autolic_db_rollback(self)
 
     @contextlib.contextmanager
-    def batch(self):
+    def batch(self) -> Iterator["Database"]:
         """``with db.batch():`` the calls inside form one transaction.
 
         Committed when the block ends normally, rolled back when it raises.
+
+        Returns:
+            A context manager yielding the database.
+
+        Raises:
+            Aborted: a call inside the block failed and aborted the batch.
+            Busy: a batch is open on this thread already.
+            Closed: the database is closed.
         """
         self.begin()
         try:
@@ -187,13 +250,22 @@ class Database(Handle):
             raise
         self.commit()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<autolic.Database %s>" % ("closed" if self.closed else "open")
 
 
-def check(db):
+@api
+def check(db: Database) -> None:
     """Check the whole store behind `db` against the library's invariants
-    (``autolic_db_check``): returns None when every one holds; raises
-    :class:`autolic.Corrupt` naming the first broken rule ("SEAT-1: ...")
-    otherwise. One read-only transaction."""
+    (``autolic_db_check``), in one read-only transaction.
+
+    Args:
+        db: the open database.
+
+    Raises:
+        Corrupt: an invariant is broken; the message names the first broken
+            rule ("SEAT-1: ...").
+        Closed: `db` is closed.
+        TypeError: `db` is not a :class:`Database`.
+    """
     C.autolic_db_check(db)

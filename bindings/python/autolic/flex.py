@@ -3,13 +3,17 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional, Tuple
+from typing import Any, Iterator, Optional, Sequence, Tuple, Union
 
 from ._api import core as _c
 from ._api import flex as _f
+from ._check import TimeLike, api
 from ._handle import iterate
 from ._lib import C, cstr_array, dec, enc
 from ._time import from_time, from_time_or_none, to_time
+from .db import Database
+from .errors import Code
+from .errors import code as _code
 from .team import _enum
 
 ITEROVER = _c.ITEROVER
@@ -45,8 +49,19 @@ MASK_ALL = _f.FLEX_MASK_ALL
 MASK_EVENTS = _f.FLEX_MASK_EVENTS
 
 
-def mask(*types):
-    """A ledger mask of these :class:`EntryType` values (FLEX-10)."""
+@api
+def mask(*types: Union[EntryType, int]) -> int:
+    """A ledger mask of these entry types (FLEX-10, ``AUTOLIC_FLEX_MASK``).
+
+    Args:
+        *types: :class:`EntryType` values.
+
+    Returns:
+        The mask for :func:`ledger`.
+
+    Raises:
+        TypeError: a type is not an int.
+    """
     m = 0
     for t in types:
         m |= _f.FLEX_MASK(t)
@@ -94,14 +109,14 @@ class Lot:
 class Result:
     """The answer to a :func:`report` (``autolic_flex_result``)."""
     session: int
-    reason: int  # a Reason
+    reason: Union[Reason, int]
     charged: int
     refunded: int
     windows: int
     window_start: Optional[datetime]
     window_end: Optional[datetime]
     ended: bool
-    end_code: int
+    end_code: Union[Code, int]  # why the session ended (Code.ENOTOKENS), or Code.OK
     ended_at: Optional[datetime]
     #: True when the report's key was applied before (FLEX-13): this is the first
     #: report's result, and nothing changed.
@@ -112,7 +127,7 @@ class Result:
 class Entry:
     """A ledger entry (``autolic_flex_entry``)."""
     seq: int
-    type: int  # an EntryType
+    type: Union[EntryType, int]
     time: datetime
     recorded: datetime
     team: int
@@ -137,19 +152,47 @@ class UsageRow:
     product: str
     team: int
     tokens: int
-    reason: int  # a Reason
+    reason: Union[Reason, int]
     lots: Tuple[Tuple[int, int], ...]
 
 
-def product_set(db, code, name, rate):
-    """Add or re-rate a Flex product, `rate` tokens per 24-hour window (FLEX-3, SEAM-1;
-    ``autolic_flex_product_set``)."""
+@api
+def product_set(db: Database, code: str, name: str, rate: int) -> None:
+    """Add or re-rate a Flex product (FLEX-3, SEAM-1, ``autolic_flex_product_set``).
+
+    Args:
+        db: the open database.
+        code: the product code (stored lower-cased).
+        name: the product's display name.
+        rate: tokens per 24-hour window.
+
+    Raises:
+        InvalidArgument: a malformed code or name, or a bad rate.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+        OverflowError: `rate` out of the int64 range.
+    """
     C.autolic_flex_product_set(db, enc(code, "code"), enc(name, "name"), rate)
 
 
-def product_get(db, code):
-    """Read a catalogue product (FLEX-3, SEAM-1: the code in any case;
-    ``autolic_flex_product_get``) as a :class:`ProductInfo`; raises NotFound."""
+@api
+def product_get(db: Database, code: str) -> ProductInfo:
+    """Read a catalogue product, the code in any case (FLEX-3, SEAM-1,
+    ``autolic_flex_product_get``).
+
+    Args:
+        db: the open database.
+        code: the product code.
+
+    Returns:
+        The :class:`ProductInfo`.
+
+    Raises:
+        NotFound: no such product.
+        InvalidArgument: a malformed code.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     i = _f.autolic_flex_product_info()
     i.version = _f.FLEX_PRODUCT_INFO_VERSION
     C.autolic_flex_product_get(db, enc(code, "code"), ctypes.byref(i))
@@ -157,41 +200,112 @@ def product_get(db, code):
                        from_time(i.rate_since))
 
 
-def policy_set(db, actor, team, overage_limit, low_threshold):
-    """Set a team's Flex policy (``autolic_flex_policy_set``): the bounded overage
-    (FLEX-5; 0, the default, allows none) and the low-balance threshold (FLEX-12;
-    0 for the default 20%). Only a team administrator may (ROLE-7)."""
+@api
+def policy_set(db: Database, actor: int, team: int, overage_limit: int,
+               low_threshold: int) -> None:
+    """Set a team's Flex policy (FLEX-5, FLEX-12, ROLE-7, ``autolic_flex_policy_set``).
+
+    Args:
+        db: the open database.
+        actor: a team administrator.
+        team: the team's id.
+        overage_limit: tokens the balance may go below zero (0, the default: none).
+        low_threshold: the low-balance threshold (0: the default, 20%).
+
+    Raises:
+        PermissionDenied: `actor` is not a team administrator.
+        InvalidArgument: a negative limit, or a value out of range.
+        StateError: the limit is below what the team owes now.
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     p = _f.autolic_flex_policy(_f.FLEX_POLICY_VERSION, overage_limit, low_threshold)
     C.autolic_flex_policy_set(db, actor, team, ctypes.byref(p))
 
 
-def policy_get(db, team):
-    """A team's Flex :class:`Policy`, the defaults when never set (FLEX-5, FLEX-12;
-    ``autolic_flex_policy_get``)."""
+@api
+def policy_get(db: Database, team: int) -> Policy:
+    """A team's Flex policy, the defaults when never set (FLEX-5, FLEX-12,
+    ``autolic_flex_policy_get``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+
+    Returns:
+        The :class:`Policy`.
+
+    Raises:
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     p = _f.autolic_flex_policy()
     p.version = _f.FLEX_POLICY_VERSION
     C.autolic_flex_policy_get(db, team, ctypes.byref(p))
     return Policy(p.overage_limit, p.low_threshold)
 
 
-def horizon_set(db, actor, team, seconds):
-    """Set a team's late-report horizon in seconds (``autolic_flex_horizon_set``,
-    SEAM-4): a report older than it is refused (``StateError``); 0 to 30 days, 48 hours
-    by default. Only a team administrator may (ROLE-7)."""
+@api
+def horizon_set(db: Database, actor: int, team: int, seconds: int) -> None:
+    """Set a team's late-report horizon (SEAM-4, ROLE-7, ``autolic_flex_horizon_set``).
+
+    A report older than the horizon is refused with StateError.
+
+    Args:
+        db: the open database.
+        actor: a team administrator.
+        team: the team's id.
+        seconds: the horizon, 0 to 30 days (48 hours by default).
+
+    Raises:
+        PermissionDenied: `actor` is not a team administrator.
+        InvalidArgument: `seconds` out of 0..30 days.
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_flex_horizon_set(db, actor, team, seconds)
 
 
-def horizon_get(db, team):
-    """A team's late-report horizon in seconds (``autolic_flex_horizon_get``, SEAM-4;
-    48 hours unless set)."""
+@api
+def horizon_get(db: Database, team: int) -> int:
+    """A team's late-report horizon in seconds (SEAM-4, ``autolic_flex_horizon_get``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+
+    Returns:
+        The horizon in seconds (48 hours unless set).
+
+    Raises:
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = ctypes.c_int64()
     C.autolic_flex_horizon_get(db, team, ctypes.byref(out))
     return out.value
 
 
-def team_get(db, team):
-    """A team's token position now (FLEX-5, FLEX-12, SEAM-5; :class:`TeamInfo`;
-    ``autolic_flex_team_get``)."""
+@api
+def team_get(db: Database, team: int) -> TeamInfo:
+    """A team's token position now (FLEX-5, FLEX-12, SEAM-5, ``autolic_flex_team_get``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+
+    Returns:
+        The :class:`TeamInfo`.
+
+    Raises:
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     i = _f.autolic_flex_team_info()
     i.version = _f.FLEX_TEAM_INFO_VERSION
     C.autolic_flex_team_get(db, team, ctypes.byref(i))
@@ -199,16 +313,54 @@ def team_get(db, team):
                     bool(i.low))
 
 
-def balance_at(db, team, at):
-    """The team's balance at any instant, also in the past, from the ledger (FLEX-10,
-    FLEX-11, SEAM-5: due expiries included; ``autolic_flex_balance_at``)."""
+@api
+def balance_at(db: Database, team: int, at: TimeLike) -> int:
+    """The team's balance at any instant, also in the past (FLEX-10, FLEX-11, SEAM-5,
+    ``autolic_flex_balance_at``); due expiries included.
+
+    Args:
+        db: the open database.
+        team: the team's id.
+        at: the instant (datetime or int seconds).
+
+    Returns:
+        The balance in tokens.
+
+    Raises:
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+        ValueError: `at` is a naive datetime.
+    """
     out = ctypes.c_int64()
     C.autolic_flex_balance_at(db, team, to_time(at), ctypes.byref(out))
     return out.value
 
 
-def lot_buy(db, actor, team, subscription, quantity, purchased=0):
-    """Buy a lot of `quantity` tokens (FLEX-1); returns the lot id."""
+@api
+def lot_buy(db: Database, actor: int, team: int, subscription: str, quantity: int,
+            purchased: TimeLike = 0) -> int:
+    """Buy a lot of `quantity` tokens (FLEX-1, ``autolic_flex_lot_buy``).
+
+    Args:
+        db: the open database.
+        actor: a team administrator.
+        team: the team's id.
+        subscription: the token subscription's number.
+        quantity: the number of tokens.
+        purchased: the purchase time (datetime or int seconds; 0: now).
+
+    Returns:
+        The new lot's id.
+
+    Raises:
+        PermissionDenied: `actor` is not a team administrator.
+        InvalidArgument: a bad quantity or subscription, or a purchase in the future.
+        Expired: bought 365 days ago or more.
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     spec = _f.autolic_flex_lot_spec(_f.FLEX_LOT_SPEC_VERSION, enc(subscription, "subscription"),
                                     quantity, to_time(purchased))
     out = _c.autolic_id()
@@ -216,8 +368,22 @@ def lot_buy(db, actor, team, subscription, quantity, purchased=0):
     return out.value
 
 
-def lot_get(db, lot):
-    """Read a lot (FLEX-1, ``autolic_flex_lot_get``) as a :class:`Lot`; raises NotFound."""
+@api
+def lot_get(db: Database, lot: int) -> Lot:
+    """Read a lot (FLEX-1, ``autolic_flex_lot_get``).
+
+    Args:
+        db: the open database.
+        lot: the lot's id.
+
+    Returns:
+        The :class:`Lot`.
+
+    Raises:
+        NotFound: no such lot.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     i = _f.autolic_flex_lot_info()
     i.version = _f.FLEX_LOT_INFO_VERSION
     C.autolic_flex_lot_get(db, lot, ctypes.byref(i))
@@ -225,33 +391,103 @@ def lot_get(db, lot):
                from_time(i.purchased), from_time(i.expires), bool(i.expired))
 
 
-def expire(db, team):
-    """Record every expiry that is due for `team` (FLEX-1, SEAM-4;
-    ``autolic_flex_expire``); returns how many."""
+@api
+def expire(db: Database, team: int) -> int:
+    """Record every expiry that is due for `team` (FLEX-1, SEAM-4, ``autolic_flex_expire``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+
+    Returns:
+        How many lots expired.
+
+    Raises:
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = ctypes.c_size_t()
     C.autolic_flex_expire(db, team, ctypes.byref(out))
     return out.value
 
 
-def adjust(db, actor, team, lot, delta):
-    """Correct a lot's remaining tokens by `delta` (an ADJUST ledger entry, FLEX-10;
-    ``autolic_flex_adjust``). The balance never goes below zero (FLEX-5)."""
+@api
+def adjust(db: Database, actor: int, team: int, lot: int, delta: int) -> None:
+    """Correct a lot's remaining tokens by `delta` (FLEX-10, FLEX-5, ``autolic_flex_adjust``).
+
+    Args:
+        db: the open database.
+        actor: a team administrator.
+        team: the team's id.
+        lot: the lot's id.
+        delta: tokens added (negative: removed); the balance never goes below zero.
+
+    Raises:
+        InvalidArgument: `delta` is 0 or out of range.
+        Expired: the lot has expired.
+        PermissionDenied: `actor` is not a team administrator.
+        NotFound: the lot is not the team's.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_flex_adjust(db, actor, team, lot, delta)
 
 
-def move(db, actor, from_team, to_team, subscription):
-    """Move a token subscription's tokens to another team (FLEX-9; ``autolic_flex_move``);
-    returns how many moved."""
+@api
+def move(db: Database, actor: int, from_team: int, to_team: int, subscription: str) -> int:
+    """Move a token subscription's tokens to another team (FLEX-9, ``autolic_flex_move``).
+
+    Args:
+        db: the open database.
+        actor: an administrator of both teams.
+        from_team: the team giving the tokens.
+        to_team: the team receiving them.
+        subscription: the token subscription's number.
+
+    Returns:
+        How many tokens moved.
+
+    Raises:
+        PermissionDenied: `actor` does not administer both teams.
+        NotFound: no such team or subscription.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = ctypes.c_int64()
     C.autolic_flex_move(db, actor, from_team, to_team, enc(subscription, "subscription"),
                         ctypes.byref(out))
     return out.value
 
 
-def user_assign(db, actor, team, account=0, person=None, products=None, by_import=False):
-    """Assign a Flex user (FLEX-7, ACCT-3; ``autolic_flex_user_assign``); `products=None`
-    means every product. The user becomes a member of the team if not one yet (SEAM-3);
-    a removed account given by id raises StateError. Returns the account id."""
+@api
+def user_assign(db: Database, actor: int, team: int, account: int = 0,
+                person: Optional[str] = None, products: Optional[Sequence[str]] = None,
+                by_import: bool = False) -> int:
+    """Assign a Flex user (FLEX-7, ACCT-3, SEAM-3, ``autolic_flex_user_assign``).
+
+    The user becomes a member of the team if not one yet.
+
+    Args:
+        db: the open database.
+        actor: a team administrator.
+        team: the team's id.
+        account: the account's id, or 0 to name the person by `person`.
+        person: ``"First Last <email>"`` or an email (when `account` is 0).
+        products: the products allowed; None for every product.
+        by_import: True when the assignment comes from a bulk import.
+
+    Returns:
+        The account's id.
+
+    Raises:
+        PermissionDenied: `actor` is not a team administrator.
+        StateError: the account is removed.
+        InvalidArgument: a bad person or product code.
+        NotFound: no such team or account.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     arr, n = cstr_array(products or [], "products")
     spec = _f.autolic_flex_user_spec(_f.FLEX_USER_SPEC_VERSION, account, enc(person, "person"),
                                      1 if products is None else 0, arr, n,
@@ -261,44 +497,132 @@ def user_assign(db, actor, team, account=0, person=None, products=None, by_impor
     return out.value
 
 
-def user_remove(db, actor, team, account):
-    """Remove a Flex user from a team; their windows and usage history stay, and so does
-    their membership of the team (FLEX-7, SEAM-3; ``autolic_flex_user_remove``)."""
+@api
+def user_remove(db: Database, actor: int, team: int, account: int) -> None:
+    """Remove a Flex user from a team (FLEX-7, SEAM-3, ``autolic_flex_user_remove``);
+    their windows, usage history and team membership stay.
+
+    Args:
+        db: the open database.
+        actor: a team administrator.
+        team: the team's id.
+        account: the Flex user's id.
+
+    Raises:
+        PermissionDenied: `actor` is not a team administrator.
+        NotFound: no such team, or `account` is no Flex user of it.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_flex_user_remove(db, actor, team, account)
 
 
-def user_allowed(db, team, account, product):
-    """May `account` use `product` through `team`'s Flex tokens (FLEX-7, SEAM-1;
-    ``autolic_flex_user_allowed``)? Returns a bool."""
+@api
+def user_allowed(db: Database, team: int, account: int, product: str) -> bool:
+    """May `account` use `product` through `team`'s tokens (FLEX-7, SEAM-1,
+    ``autolic_flex_user_allowed``)?
+
+    Args:
+        db: the open database.
+        team: the team's id.
+        account: the account's id.
+        product: the product code, in any case.
+
+    Returns:
+        True when allowed.
+
+    Raises:
+        InvalidArgument: a bad id or product code.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = ctypes.c_int()
     C.autolic_flex_user_allowed(db, team, account, enc(product, "product"), ctypes.byref(out))
     return bool(out.value)
 
 
-def defaults_set(db, actor, team, products):
-    """Set the team's default assignments (FLEX-8, ``autolic_flex_defaults_set``): every
-    Flex user gets this set; an empty list disables them. Changing them notifies nobody."""
+@api
+def defaults_set(db: Database, actor: int, team: int, products: Sequence[str]) -> None:
+    """Set the team's default assignments (FLEX-8, ``autolic_flex_defaults_set``).
+
+    Every Flex user gets this set; an empty list disables them. Nobody is notified.
+
+    Args:
+        db: the open database.
+        actor: a team administrator.
+        team: the team's id.
+        products: the product codes.
+
+    Raises:
+        PermissionDenied: `actor` is not a team administrator.
+        InvalidArgument: a malformed or repeated code.
+        NotFound: no such team.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     arr, n = cstr_array(products, "products")
     C.autolic_flex_defaults_set(db, actor, team, arr, n)
 
 
-def trial_add(db, actor, account, product, start, end):
-    """Record that `account` tries `product` from `start` to `end`: no tokens are
-    consumed for it meanwhile (FLEX-6; ``autolic_flex_trial_add``). `actor` must be
-    `account` (ROLE-7)."""
+@api
+def trial_add(db: Database, actor: int, account: int, product: str, start: TimeLike,
+              end: TimeLike) -> None:
+    """Record that `account` tries `product` from `start` to `end` (FLEX-6, ROLE-7,
+    ``autolic_flex_trial_add``); no tokens are consumed for it meanwhile.
+
+    Args:
+        db: the open database.
+        actor: the account itself.
+        account: the account's id.
+        product: the product code, in any case.
+        start: the trial's start (datetime or int seconds).
+        end: the trial's end.
+
+    Raises:
+        PermissionDenied: `actor` is not `account`.
+        InvalidArgument: a bad period or product code.
+        NotFound: no such account.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_flex_trial_add(db, actor, account, enc(product, "product"), to_time(start),
                              to_time(end))
 
 
-def report(db, kind, key, time, team=0, account=0, product=None, session=0):
-    """Report a session event (launch, activity, idle, close) and get the :class:`Result`
-    (FLEX-3, FLEX-4, FLEX-5, FLEX-6, FLEX-13; ``autolic_flex_report``).
+@api
+def report(db: Database, kind: Union[ReportKind, int], key: str, time: TimeLike,
+           team: int = 0, account: int = 0, product: Optional[str] = None,
+           session: int = 0) -> Result:
+    """Report a session event and get its charge (FLEX-3, FLEX-4, FLEX-5, FLEX-6,
+    FLEX-13, ``autolic_flex_report``).
 
-    `key` is the report's idempotency key (FLEX-13): reporting the same key again
-    charges nothing and returns the first report's result with ``repeated=True``
-    (SEAM-6: never an exception). The same key used for a different report raises
-    Exists. Other failures raise: NotEnoughTokens (FLEX-5), PermissionDenied (FLEX-7),
-    StateError (reports out of order), InvalidArgument, NotFound.
+    Reporting the same `key` again charges nothing and returns the first
+    report's result with ``repeated=True`` (FLEX-13, SEAM-6: never an exception).
+
+    Args:
+        db: the open database.
+        kind: the :class:`ReportKind` (launch, activity, idle, close).
+        key: the report's idempotency key.
+        time: when the event happened (datetime or int seconds).
+        team: the team paying (a launch).
+        account: the user (a launch).
+        product: the product code (a launch).
+        session: the session's id (after the launch).
+
+    Returns:
+        The :class:`Result`.
+
+    Raises:
+        Exists: the key was used for a different report.
+        NotEnoughTokens: the balance cannot pay (FLEX-5).
+        PermissionDenied: no Flex access to the product (FLEX-7), or the user's
+            invitation expired (ACCT-4).
+        StateError: out of order, the session is closed, or older than the team's
+            late-report horizon (SEAM-4).
+        InvalidArgument: a bad kind, key, product or time, or a time in the future.
+        NotFound: no such team, account, product or session.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
     """
     spec = _f.autolic_flex_report_spec(_f.FLEX_REPORT_SPEC_VERSION, kind, enc(key, "key"),
                                        to_time(time), session, enc(product, "product"),
@@ -308,14 +632,33 @@ def report(db, kind, key, time, team=0, account=0, product=None, session=0):
     rc = C.autolic_flex_report(db, ctypes.byref(spec), ctypes.byref(r))
     return Result(r.session, _enum(Reason, r.reason), r.charged, r.refunded, r.windows,
                   from_time_or_none(r.window_start), from_time_or_none(r.window_end),
-                  bool(r.ended), r.end_code, from_time_or_none(r.ended_at),
+                  bool(r.ended), _code(r.end_code), from_time_or_none(r.ended_at),
                   rc == _c.EDUPLICATE)
 
 
-def ledger(db, team, start, end, mask=MASK_ALL):
-    """Generator over the ledger entries of `team` dated in [start, end) (FLEX-10, FLEX-11,
-    SEAM-5; :class:`Entry`; ``autolic_flex_ledger_open``/``_next``/``_free``)."""
-    def step(it):
+@api
+def ledger(db: Database, team: int, start: TimeLike, end: TimeLike,
+           mask: int = MASK_ALL) -> Iterator[Entry]:
+    """The ledger entries of `team` dated in [start, end) (FLEX-10, FLEX-11, SEAM-5,
+    ``autolic_flex_ledger_open``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+        start: the first instant (datetime or int seconds).
+        end: the instant after the last.
+        mask: the entry types wanted (:func:`mask`; every type by default).
+
+    Returns:
+        A generator of :class:`Entry`, from one snapshot.
+
+    Raises:
+        NotFound: no such team.
+        InvalidArgument: `end` before `start`.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
+    def step(it: int) -> Any:
         e = _f.autolic_flex_entry()
         e.version = _f.FLEX_ENTRY_VERSION
         if C.autolic_flex_ledger_next(it, ctypes.byref(e)) == ITEROVER:
@@ -328,10 +671,26 @@ def ledger(db, team, start, end, mask=MASK_ALL):
         step, C.autolic_flex_ledger_free, "flex ledger iterator")
 
 
-def usage(db, team, start, end):
-    """Generator over the usage rows of `team` in [start, end) (FLEX-11; :class:`UsageRow`;
-    ``autolic_flex_usage_open``/``_next``/``_free``)."""
-    def step(it):
+@api
+def usage(db: Database, team: int, start: TimeLike, end: TimeLike) -> Iterator[UsageRow]:
+    """The usage rows of `team` in [start, end) (FLEX-11, ``autolic_flex_usage_open``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+        start: the first instant (datetime or int seconds).
+        end: the instant after the last.
+
+    Returns:
+        A generator of :class:`UsageRow`, from one snapshot.
+
+    Raises:
+        NotFound: no such team.
+        InvalidArgument: `end` before `start`.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
+    def step(it: int) -> Any:
         r = _f.autolic_flex_usage_row()
         r.version = _f.FLEX_USAGE_ROW_VERSION
         if C.autolic_flex_usage_next(it, ctypes.byref(r)) == ITEROVER:
@@ -345,12 +704,30 @@ def usage(db, team, start, end):
         step, C.autolic_flex_usage_free, "flex usage iterator")
 
 
-def usage_csv(db, team, start, end):
-    """The usage report of `team` in [start, end) as CSV text (FLEX-11, IN-2;
-    ``autolic_flex_usage_csv``)."""
+@api
+def usage_csv(db: Database, team: int, start: TimeLike, end: TimeLike) -> str:
+    """The usage report of `team` in [start, end) as CSV text (FLEX-11, IN-2,
+    ``autolic_flex_usage_csv``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+        start: the first instant (datetime or int seconds).
+        end: the instant after the last.
+
+    Returns:
+        The CSV text, header first.
+
+    Raises:
+        Aborted: the text could not be collected.
+        NotFound: no such team.
+        InvalidArgument: `end` before `start`.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     parts = []
 
-    def write(data, n, _ctx):
+    def write(data: Any, n: int, _ctx: Any) -> int:
         parts.append(ctypes.string_at(data, n))
         return 0
     cb = _f.FLEX_WRITE_FN(write)
@@ -358,6 +735,18 @@ def usage_csv(db, team, start, end):
     return dec(b"".join(parts))
 
 
-def check(db, team):
-    """Check the team's ledger against its lots (FLEX-10); raises Corrupt when they differ."""
+@api
+def check(db: Database, team: int) -> None:
+    """Check the team's ledger against its lots (FLEX-10, ``autolic_flex_check``).
+
+    Args:
+        db: the open database.
+        team: the team's id.
+
+    Raises:
+        Corrupt: the ledger and the lots differ; the message names the first violation.
+        InvalidArgument: team 0.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_flex_check(db, team)

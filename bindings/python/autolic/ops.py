@@ -3,13 +3,15 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
+from typing import Any, Callable, Iterator, Optional, Union
 
 from ._api import core as _c
 from ._api import ops as _o
+from ._check import TimeLike, api
 from ._handle import iterate
 from ._lib import C, dec, enc
 from ._time import from_time, from_time_or_none, to_time
+from .db import Database
 from .team import _enum
 
 
@@ -44,12 +46,12 @@ class Hub:
     tenant: int
     name: str
     created: datetime
-    state: int  # a HubState
+    state: Union[HubState, int]
     trial_end: Optional[datetime]
     trial_days_left: int
     trial_operators: int
     provisioned: Optional[datetime]
-    payment_state: int  # a PaymentState
+    payment_state: Union[PaymentState, int]
     payment_due: Optional[datetime]
     payment_block: Optional[datetime]
     payment_days_left: int
@@ -60,7 +62,7 @@ class Subscription:
     """``autolic_ops_subscription_info``."""
     number: int
     tenant: int
-    kind: int  # a Kind
+    kind: Union[Kind, int]
     quantity: int
     start: datetime
     end: Optional[datetime]
@@ -88,7 +90,7 @@ class Operator:
     name: str
     user: Optional[int]
     active: bool
-    reason: int  # a Reason
+    reason: Union[Reason, int]
     created: datetime
     deactivated: Optional[datetime]
     has_production: bool
@@ -96,9 +98,32 @@ class Operator:
     production_count: int
 
 
-def hub_create(db, actor, tenant, name, trial_period=_o.TRIAL_PERIOD,
-               trial_operators=_o.TRIAL_OPERATORS):
-    """Create the Operations hub of `tenant`, in trial (OPS-1); returns its id."""
+@api
+def hub_create(db: Database, actor: int, tenant: int, name: str,
+               trial_period: int = _o.TRIAL_PERIOD,
+               trial_operators: int = _o.TRIAL_OPERATORS) -> int:
+    """Create the Operations hub of `tenant`, in trial (OPS-1, ``autolic_ops_hub_create``).
+
+    Args:
+        db: the open database.
+        actor: the tenant or an Operations administrator of it.
+        tenant: the tenant account's id.
+        name: the hub's name.
+        trial_period: the trial's length in seconds.
+        trial_operators: operators allowed during the trial.
+
+    Returns:
+        The new hub's id.
+
+    Raises:
+        Exists: the tenant has a hub already.
+        StateError: the tenant has no subscription yet (a hub follows a purchase).
+        PermissionDenied: `actor` may not create it.
+        InvalidArgument: a bad name or trial.
+        NotFound: no such tenant.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     spec = _o.HubSpec(_o.HUB_SPEC_VERSION, enc(name, "name"), tenant, trial_period,
                       trial_operators)
     out = _c.autolic_id()
@@ -106,9 +131,23 @@ def hub_create(db, actor, tenant, name, trial_period=_o.TRIAL_PERIOD,
     return out.value
 
 
-def hub_get(db, hub):
-    """Read an Operations hub, trial and payment state as of now (OPS-1, OPS-6;
-    ``autolic_ops_hub_get``); raises NotFound."""
+@api
+def hub_get(db: Database, hub: int) -> Hub:
+    """Read an Operations hub, trial and payment state as of now (OPS-1, OPS-6,
+    ``autolic_ops_hub_get``).
+
+    Args:
+        db: the open database.
+        hub: the hub's id.
+
+    Returns:
+        The :class:`Hub`.
+
+    Raises:
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     i = _o.HubInfo()
     i.version = _o.HUB_INFO_VERSION
     C.autolic_ops_hub_get(db, hub, ctypes.byref(i))
@@ -119,44 +158,140 @@ def hub_get(db, hub):
                i.payment_days_left)
 
 
-def hub_find(db, tenant):
-    """The hub of `tenant` (OPS-1, ``autolic_ops_hub_find``); raises NotFound."""
+@api
+def hub_find(db: Database, tenant: int) -> int:
+    """The hub of `tenant` (OPS-1, ``autolic_ops_hub_find``).
+
+    Args:
+        db: the open database.
+        tenant: the tenant account's id.
+
+    Returns:
+        The hub's id.
+
+    Raises:
+        NotFound: the tenant has no hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = _c.autolic_id()
     C.autolic_ops_hub_find(db, tenant, ctypes.byref(out))
     return out.value
 
 
-def _deactivating(fn, *args):
+def _deactivating(fn: Callable[..., Any], *args: Any) -> int:
     out = ctypes.c_uint64()
     fn(*args, ctypes.byref(out))
     return out.value
 
 
-def hub_provision(db, actor, hub):
-    """End the trial and apply the subscriptions (OPS-4); returns how many operators
-    were deactivated."""
+@api
+def hub_provision(db: Database, actor: int, hub: int) -> int:
+    """End the trial and apply the subscriptions (OPS-4, ``autolic_ops_hub_provision``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+
+    Returns:
+        How many operators were deactivated.
+
+    Raises:
+        PermissionDenied: `actor` is not an Operations administrator.
+        StateError: the hub is provisioned already.
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     return _deactivating(C.autolic_ops_hub_provision, db, actor, hub)
 
 
-def hub_reconcile(db, actor, hub):
-    """Re-apply the licence counts (OPS-4); returns how many operators were deactivated."""
+@api
+def hub_reconcile(db: Database, actor: int, hub: int) -> int:
+    """Re-apply the licence counts (OPS-4, ``autolic_ops_hub_reconcile``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+
+    Returns:
+        How many operators were deactivated.
+
+    Raises:
+        PermissionDenied: `actor` is not an Operations administrator.
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     return _deactivating(C.autolic_ops_hub_reconcile, db, actor, hub)
 
 
-def admin_add(db, actor, tenant, account):
-    """Appoint an Operations administrator of `tenant` (ROLE-7, ``autolic_ops_admin_add``)."""
+@api
+def admin_add(db: Database, actor: int, tenant: int, account: int) -> None:
+    """Appoint an Operations administrator of `tenant` (ROLE-7, ``autolic_ops_admin_add``).
+
+    Args:
+        db: the open database.
+        actor: the tenant.
+        tenant: the tenant account's id.
+        account: the account to appoint.
+
+    Raises:
+        PermissionDenied: `actor` is not the tenant.
+        Exists: `account` is an administrator already.
+        NotFound: no such account.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_admin_add(db, actor, tenant, account)
 
 
-def admin_remove(db, actor, tenant, account):
-    """Remove an Operations administrator of `tenant` (ROLE-7,
-    ``autolic_ops_admin_remove``)."""
+@api
+def admin_remove(db: Database, actor: int, tenant: int, account: int) -> None:
+    """Remove an Operations administrator of `tenant` (ROLE-7, ``autolic_ops_admin_remove``).
+
+    Args:
+        db: the open database.
+        actor: the tenant.
+        tenant: the tenant account's id.
+        account: the administrator to remove.
+
+    Raises:
+        PermissionDenied: `actor` is not the tenant.
+        NotFound: `account` is no administrator of `tenant`.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_admin_remove(db, actor, tenant, account)
 
 
-def subscription_buy(db, actor, tenant, kind, quantity, start, end=0):
-    """Buy `quantity` licences of `kind`, a new subscription (OPS-2, ROLE-9;
-    ``autolic_ops_subscription_buy``); returns its number."""
+@api
+def subscription_buy(db: Database, actor: int, tenant: int, kind: Union[Kind, int],
+                     quantity: int, start: TimeLike, end: TimeLike = 0) -> int:
+    """Buy `quantity` licences of `kind`, a new subscription (OPS-2, ROLE-9,
+    ``autolic_ops_subscription_buy``).
+
+    Args:
+        db: the open database.
+        actor: the tenant or an Operations administrator.
+        tenant: the tenant account's id.
+        kind: the licence :class:`Kind`.
+        quantity: the number of licences.
+        start: the subscription's start (datetime or int seconds).
+        end: its end (0: open-ended).
+
+    Returns:
+        The subscription's number.
+
+    Raises:
+        PermissionDenied: `actor` may not buy for `tenant`.
+        InvalidArgument: a bad kind, quantity or period.
+        NotFound: no such account.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     spec = _o.SubscriptionSpec(_o.SUBSCRIPTION_SPEC_VERSION, tenant, kind, quantity,
                                to_time(start), to_time(end))
     out = ctypes.c_uint64()
@@ -164,8 +299,22 @@ def subscription_buy(db, actor, tenant, kind, quantity, start, end=0):
     return out.value
 
 
-def subscription_get(db, number):
-    """Read a subscription (OPS-2, ``autolic_ops_subscription_get``); raises NotFound."""
+@api
+def subscription_get(db: Database, number: int) -> Subscription:
+    """Read a subscription (OPS-2, ``autolic_ops_subscription_get``).
+
+    Args:
+        db: the open database.
+        number: the subscription's number.
+
+    Returns:
+        The :class:`Subscription`.
+
+    Raises:
+        NotFound: no such subscription.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     i = _o.SubscriptionInfo()
     i.version = _o.SUBSCRIPTION_INFO_VERSION
     C.autolic_ops_subscription_get(db, number, ctypes.byref(i))
@@ -173,21 +322,68 @@ def subscription_get(db, number):
                         from_time(i.start), from_time_or_none(i.end), bool(i.active))
 
 
-def subscription_set_quantity(db, actor, number, quantity):
-    """Change a subscription's quantity (OPS-5, ``autolic_ops_subscription_set_quantity``);
-    returns how many operators were deactivated."""
+@api
+def subscription_set_quantity(db: Database, actor: int, number: int, quantity: int) -> int:
+    """Change a subscription's quantity (OPS-5, ``autolic_ops_subscription_set_quantity``).
+
+    Args:
+        db: the open database.
+        actor: the tenant or an Operations administrator.
+        number: the subscription's number.
+        quantity: the new number of licences.
+
+    Returns:
+        How many operators were deactivated.
+
+    Raises:
+        StateError: the subscription's term is over.
+        PermissionDenied: `actor` may not change it.
+        InvalidArgument: a bad quantity.
+        NotFound: no such subscription.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     return _deactivating(C.autolic_ops_subscription_set_quantity, db, actor, number, quantity)
 
 
-def subscription_end(db, actor, number):
-    """End a subscription now (OPS-5, ``autolic_ops_subscription_end``); returns how many
-    operators were deactivated."""
+@api
+def subscription_end(db: Database, actor: int, number: int) -> int:
+    """End a subscription now (OPS-5, ``autolic_ops_subscription_end``).
+
+    Args:
+        db: the open database.
+        actor: the tenant or an Operations administrator.
+        number: the subscription's number.
+
+    Returns:
+        How many operators were deactivated.
+
+    Raises:
+        PermissionDenied: `actor` may not end it.
+        StateError: it has ended already.
+        NotFound: no such subscription.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     return _deactivating(C.autolic_ops_subscription_end, db, actor, number)
 
 
-def licences(db, hub):
-    """The licence counts of a hub as of now (OPS-2; :class:`Licences`;
-    ``autolic_ops_licences_get``)."""
+@api
+def licences(db: Database, hub: int) -> Licences:
+    """The licence counts of a hub as of now (OPS-2, ``autolic_ops_licences_get``).
+
+    Args:
+        db: the open database.
+        hub: the hub's id.
+
+    Returns:
+        The :class:`Licences`.
+
+    Raises:
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     i = _o.LicenceInfo()
     i.version = _o.LICENCE_INFO_VERSION
     C.autolic_ops_licences_get(db, hub, ctypes.byref(i))
@@ -195,104 +391,305 @@ def licences(db, hub):
                     i.shop_floor_total, i.shop_floor_used, i.shop_floor_available)
 
 
-def shop_floor_available(db, hub):
-    """How many shop-floor licences are free now (OPS-2,
-    ``autolic_ops_shop_floor_available``)."""
+@api
+def shop_floor_available(db: Database, hub: int) -> int:
+    """How many shop-floor licences are free now (OPS-2, ``autolic_ops_shop_floor_available``).
+
+    Args:
+        db: the open database.
+        hub: the hub's id.
+
+    Returns:
+        The number of free shop-floor licences.
+
+    Raises:
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = ctypes.c_uint64()
     C.autolic_ops_shop_floor_available(db, hub, ctypes.byref(out))
     return out.value
 
 
-def user_add(db, actor, hub, account):
-    """Give `account` a user licence of `hub` (OPS-2, ``autolic_ops_user_add``)."""
+@api
+def user_add(db: Database, actor: int, hub: int, account: int) -> None:
+    """Give `account` a user licence of `hub` (OPS-2, ``autolic_ops_user_add``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+        account: the account's id.
+
+    Raises:
+        NoSeat: every user licence is in use.
+        Exists: `account` is a user of the hub already.
+        StateError: the account is removed or expired.
+        PermissionDenied: `actor` is not an Operations administrator.
+        NotFound: no such hub or account.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_user_add(db, actor, hub, account)
 
 
-def user_deactivate(db, actor, hub, account):
+@api
+def user_deactivate(db: Database, actor: int, hub: int, account: int) -> None:
     """Deactivate a hub user, and every operator created from them (OPS-3,
-    ``autolic_ops_user_deactivate``)."""
+    ``autolic_ops_user_deactivate``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+        account: the user's id.
+
+    Raises:
+        PermissionDenied: `actor` is not an Operations administrator.
+        StateError: the user is inactive already.
+        NotFound: no such hub or user.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_user_deactivate(db, actor, hub, account)
 
 
-def user_reactivate(db, actor, hub, account):
-    """Reactivate a hub user; needs a free user licence (OPS-2, OPS-3;
-    ``autolic_ops_user_reactivate``)."""
+@api
+def user_reactivate(db: Database, actor: int, hub: int, account: int) -> None:
+    """Reactivate a hub user; it needs a free user licence (OPS-2, OPS-3,
+    ``autolic_ops_user_reactivate``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+        account: the user's id.
+
+    Raises:
+        NoSeat: no user licence is free.
+        StateError: the user is active, or the account removed.
+        PermissionDenied: `actor` is not an Operations administrator.
+        NotFound: no such hub or user.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_user_reactivate(db, actor, hub, account)
 
 
-def access_check(db, hub, account):
-    """Check that `account` may use `hub` now (OPS-1, OPS-6, OPS-7;
-    ``autolic_ops_access_check``); raises NoLicence when not."""
+@api
+def access_check(db: Database, hub: int, account: int) -> None:
+    """Check that `account` may use `hub` now (OPS-1, OPS-6, OPS-7,
+    ``autolic_ops_access_check``); returns only when allowed.
+
+    Args:
+        db: the open database.
+        hub: the hub's id.
+        account: the account's id.
+
+    Raises:
+        NoLicence: no valid licence; the message names the rule (OPS-1, OPS-6, OPS-7).
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_access_check(db, hub, account)
 
 
-def operator_add(db, actor, hub, number, name):
-    """Add a licensed operator (OPS-2, OPS-4); returns its id."""
+@api
+def operator_add(db: Database, actor: int, hub: int, number: str, name: str) -> int:
+    """Add a licensed operator (OPS-2, OPS-4, ``autolic_ops_operator_add``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+        number: the operator's number, unique in the hub.
+        name: the operator's name.
+
+    Returns:
+        The new operator's id.
+
+    Raises:
+        NoOperatorLicence: every shop-floor licence is in use (OPS-4).
+        Exists: the number is taken.
+        Expired: the trial ended and the hub is not provisioned.
+        PermissionDenied: `actor` is not an Operations administrator.
+        InvalidArgument: a bad number or name.
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     spec = _o.OperatorSpec(_o.OPERATOR_SPEC_VERSION, enc(number, "number"), enc(name, "name"))
     out = _c.autolic_id()
     C.autolic_ops_operator_add(db, actor, hub, ctypes.byref(spec), ctypes.byref(out))
     return out.value
 
 
-def operator_from_user(db, actor, hub, account, number):
+@api
+def operator_from_user(db: Database, actor: int, hub: int, account: int, number: str) -> int:
     """Make a hub user an operator, taking no shop-floor licence (OPS-3,
-    ``autolic_ops_operator_from_user``); returns its id."""
+    ``autolic_ops_operator_from_user``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+        account: the hub user's id.
+        number: the operator's number, unique in the hub.
+
+    Returns:
+        The new operator's id.
+
+    Raises:
+        Exists: the number is taken, or the user is an operator already.
+        StateError: the user is not active.
+        PermissionDenied: `actor` is not an Operations administrator.
+        NotFound: no such hub or user.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = _c.autolic_id()
     C.autolic_ops_operator_from_user(db, actor, hub, account, enc(number, "number"),
                                      ctypes.byref(out))
     return out.value
 
 
-def operator_deactivate(db, actor, op):
+@api
+def operator_deactivate(db: Database, actor: int, op: int) -> None:
     """Deactivate an operator; a licensed one frees its licence (OPS-2,
-    ``autolic_ops_operator_deactivate``)."""
+    ``autolic_ops_operator_deactivate``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        op: the operator's id.
+
+    Raises:
+        StateError: the operator is inactive already.
+        PermissionDenied: `actor` is not an Operations administrator.
+        NotFound: no such operator.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_operator_deactivate(db, actor, op)
 
 
-def operator_reactivate(db, actor, op):
-    """Reactivate an operator (OPS-3, OPS-4: a licensed one needs a free shop-floor
-    licence; ``autolic_ops_operator_reactivate``)."""
+@api
+def operator_reactivate(db: Database, actor: int, op: int) -> None:
+    """Reactivate an operator (OPS-3, OPS-4, ``autolic_ops_operator_reactivate``);
+    a licensed one needs a free shop-floor licence.
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        op: the operator's id.
+
+    Raises:
+        NoOperatorLicence: no shop-floor licence is free.
+        StateError: the operator is active, or its user is not.
+        Expired: the trial ended and the hub is not provisioned.
+        PermissionDenied: `actor` is not an Operations administrator.
+        NotFound: no such operator.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_operator_reactivate(db, actor, op)
 
 
-def operator_transfer(db, actor, op, name):
-    """Transfer a licensed operator to another person, `name` (OPS-3,
-    ``autolic_ops_operator_transfer``)."""
+@api
+def operator_transfer(db: Database, actor: int, op: int, name: str) -> None:
+    """Transfer a licensed operator to another person (OPS-3, ``autolic_ops_operator_transfer``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        op: the operator's id.
+        name: the new person's name.
+
+    Raises:
+        StateError: the operator was created from a user.
+        PermissionDenied: `actor` is not an Operations administrator.
+        InvalidArgument: a bad name.
+        NotFound: no such operator.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_operator_transfer(db, actor, op, enc(name, "name"))
 
 
-def operator_record_production(db, actor, op, at):
-    """Record a production by `op` at `at`, datetime or int (OPS-5,
-    ``autolic_ops_operator_record_production``)."""
+@api
+def operator_record_production(db: Database, actor: int, op: int, at: TimeLike) -> None:
+    """Record a production by `op` (OPS-5, ``autolic_ops_operator_record_production``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        op: the operator's id.
+        at: when it was produced (datetime or int seconds).
+
+    Raises:
+        StateError: the operator is inactive.
+        PermissionDenied: `actor` is not an Operations administrator.
+        NotFound: no such operator.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_operator_record_production(db, actor, op, to_time(at))
 
 
-def _operator_from_c(i):
+def _operator_from_c(i: Any) -> Operator:
     return Operator(i.id, i.hub, dec(i.number), dec(i.name), i.user or None, bool(i.active),
                     _enum(Reason, i.reason), from_time(i.created),
                     from_time_or_none(i.deactivated), bool(i.has_production),
                     from_time_or_none(i.last_production), i.production_count)
 
 
-def _new_operator_info():
+def _new_operator_info() -> Any:
     i = _o.OperatorInfo()
     i.version = _o.OPERATOR_INFO_VERSION
     return i
 
 
-def operator_get(db, op):
-    """Read an operator as of now (OPS-2, OPS-3; ``autolic_ops_operator_get``); raises
-    NotFound."""
+@api
+def operator_get(db: Database, op: int) -> Operator:
+    """Read an operator as of now (OPS-2, OPS-3, ``autolic_ops_operator_get``).
+
+    Args:
+        db: the open database.
+        op: the operator's id.
+
+    Returns:
+        The :class:`Operator`.
+
+    Raises:
+        NotFound: no such operator.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     i = _new_operator_info()
     C.autolic_ops_operator_get(db, op, ctypes.byref(i))
     return _operator_from_c(i)
 
 
-def operators(db, hub):
-    """Generator over the operators of `hub` (OPS-2, OPS-3, OPS-5; :class:`Operator`;
-    ``autolic_ops_operator_iter_*``), ascending by id, from one
-    snapshot; raises NotFound for an unknown hub."""
-    def step(it):
+@api
+def operators(db: Database, hub: int) -> Iterator[Operator]:
+    """The operators of `hub`, ascending by id (OPS-2, OPS-3, OPS-5,
+    ``autolic_ops_operator_iter_new``).
+
+    Args:
+        db: the open database.
+        hub: the hub's id.
+
+    Returns:
+        A generator of :class:`Operator`, from one snapshot.
+
+    Raises:
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
+    def step(it: int) -> Any:
         i = _new_operator_info()
         if C.autolic_ops_operator_iter_next(it, ctypes.byref(i)) == _c.ITEROVER:
             return None
@@ -301,19 +698,62 @@ def operators(db, hub):
                    step, C.autolic_ops_operator_iter_free, "operator iterator")
 
 
-def operator_find(db, hub, number):
-    """The operator of `hub` with this number (OPS-2, ``autolic_ops_operator_find``);
-    raises NotFound."""
+@api
+def operator_find(db: Database, hub: int, number: str) -> int:
+    """The operator of `hub` with this number (OPS-2, ``autolic_ops_operator_find``).
+
+    Args:
+        db: the open database.
+        hub: the hub's id.
+        number: the operator's number.
+
+    Returns:
+        The operator's id.
+
+    Raises:
+        NotFound: no such hub or operator.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     out = _c.autolic_id()
     C.autolic_ops_operator_find(db, hub, enc(number, "number"), ctypes.byref(out))
     return out.value
 
 
-def payment_late(db, actor, hub, due):
-    """Record that the payment due at `due` is late (OPS-7)."""
+@api
+def payment_late(db: Database, actor: int, hub: int, due: TimeLike) -> None:
+    """Record that the payment due at `due` is late (OPS-7, ``autolic_ops_payment_late``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+        due: when the payment was due (datetime or int seconds).
+
+    Raises:
+        PermissionDenied: `actor` is not an Operations administrator.
+        StateError: a payment is late already.
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_payment_late(db, actor, hub, to_time(due))
 
 
-def payment_record(db, actor, hub):
-    """Record that the late payment was made (OPS-7)."""
+@api
+def payment_record(db: Database, actor: int, hub: int) -> None:
+    """Record that the late payment was made (OPS-7, ``autolic_ops_payment_record``).
+
+    Args:
+        db: the open database.
+        actor: an Operations administrator.
+        hub: the hub's id.
+
+    Raises:
+        PermissionDenied: `actor` is not an Operations administrator.
+        StateError: no payment is late.
+        NotFound: no such hub.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_ops_payment_record(db, actor, hub)

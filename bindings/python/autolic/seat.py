@@ -3,13 +3,17 @@ import ctypes
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from ._api import core as _c
 from ._api import seat as _s
+from ._check import api
 from ._handle import iterate
 from ._lib import C, cstr_array, dec, enc, int_array
 from ._time import from_time
+from .db import Database
+from .errors import Code
+from .errors import code as _code
 from .team import _enum
 
 ITEROVER = _c.ITEROVER
@@ -49,7 +53,7 @@ class Entry:
     user: int
     granted_at: datetime
     granted_by: Optional[int]
-    origin: int  # an Origin
+    origin: Union[Origin, int]  # a plain int for an origin newer than this binding
     active: bool
 
 
@@ -58,40 +62,91 @@ class Result:
     """One item of a set_access/import report (``autolic_seat_result``)."""
     user: int
     product: str
-    action: int  # an Action
-    status: int  # 0 or the item's error code
+    action: Union[Action, int]
+    status: Union[Code, int]  # Code.OK, or the code refusing the item
     message: str
 
 
-def _summary_from_c(s):
+def _summary_from_c(s: Any) -> Summary:
     return Summary(s.contract, s.team, dec(s.product), s.quantity, s.granted, s.available,
                    from_time(s.start), from_time(s.end), bool(s.active))
 
 
-def _new_summary():
+def _new_summary() -> Any:
     s = _s.autolic_seat_summary()
     s.version = _s.SEAT_SUMMARY_VERSION
     return s
 
 
-def summary(db, contract, product):
-    """Seat counts of one product of a contract (SEAT-2)."""
+@api
+def summary(db: Database, contract: int, product: str) -> Summary:
+    """Seat counts of one product of a contract (SEAT-2, ``autolic_seat_summary_get``).
+
+    Args:
+        db: the open database.
+        contract: the contract's id.
+        product: the product code, in any case (SEAM-1).
+
+    Returns:
+        The :class:`Summary`: quantity bought, seats granted and available.
+
+    Raises:
+        NotFound: no such contract, or the contract has no such product.
+        InvalidArgument: a malformed product code (SEAM-1).
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     s = _new_summary()
     C.autolic_seat_summary_get(db, contract, enc(product, "product"), ctypes.byref(s))
     return _summary_from_c(s)
 
 
-def grant(db, actor, contract, product, user):
-    """Grant `user` a seat of `product` (SEAT-1, SEAT-2); raises NoSeat when all are in use."""
+@api
+def grant(db: Database, actor: int, contract: int, product: str, user: int) -> None:
+    """Grant `user` a seat of `product` on `contract` (SEAT-1, SEAT-2, ``autolic_seat_grant``).
+
+    Args:
+        db: the open database.
+        actor: the account acting: a contract manager or team administrator.
+        contract: the contract's id.
+        product: the product code, in any case (SEAM-1).
+        user: the account receiving the seat; it becomes a team member (SEAM-3).
+
+    Raises:
+        NoSeat: every seat of the product is in use (SEAT-2).
+        Exists: `user` already holds a seat of the product (SEAT-1).
+        Expired: the contract ended, or the user's invitation expired.
+        StateError: the contract has not started, or the user was removed.
+        PermissionDenied: `actor` may not grant seats (ROLE-6).
+        NotFound: no such contract, product or account.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+        OverflowError: an id out of the uint64 range.
+    """
     C.autolic_seat_grant(db, actor, contract, enc(product, "product"), user)
 
 
-def revoke(db, actor, contract, product, user):
-    """Revoke the seat of `user` (SEAT-3)."""
+@api
+def revoke(db: Database, actor: int, contract: int, product: str, user: int) -> None:
+    """Revoke the seat `user` holds of `product` on `contract` (SEAT-3, ``autolic_seat_revoke``).
+
+    Args:
+        db: the open database.
+        actor: the account acting: a contract manager or team administrator.
+        contract: the contract's id.
+        product: the product code, in any case (SEAM-1).
+        user: the seat holder.
+
+    Raises:
+        NotFound: `user` holds no such seat, or no such contract or product.
+        PermissionDenied: `actor` may not revoke seats.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     C.autolic_seat_revoke(db, actor, contract, enc(product, "product"), user)
 
 
-def _report(call):
+def _report(call: Callable[[Any], Any]) -> List[Result]:
     """Run `call(report_out)`; read and free the report even when the call raised."""
     rep = _s.seat_report_p()
     try:
@@ -105,30 +160,78 @@ def _report(call):
                     r.version = _s.SEAT_RESULT_VERSION
                     C.autolic_seat_report_get(rep, i, ctypes.byref(r))
                     items.append(Result(r.user, dec(r.product), _enum(Action, r.action),
-                                        r.status, dec(r.message)))
+                                        _code(r.status), dec(r.message)))
             finally:
                 C.autolic_seat_report_free(rep)
     return items
 
 
-def set_access(db, actor, contract, user, products):
-    """Set exactly which products `user` has seats of (SEAT-4); returns the list of
-    :class:`Result`. A refused item raises (NoSeat, ...) and nothing changes."""
+@api
+def set_access(db: Database, actor: int, contract: int, user: int,
+               products: Sequence[str]) -> List[Result]:
+    """Set exactly which products `user` has seats of (SEAT-4, ``autolic_seat_set_access``).
+
+    All or nothing: a refused item raises and nothing changes.
+
+    Args:
+        db: the open database.
+        actor: the account acting: a contract manager or team administrator.
+        contract: the contract's id.
+        user: the account whose seats are set.
+        products: the product codes `user` is to hold seats of (each once).
+
+    Returns:
+        One :class:`Result` per product concerned (kept, granted or revoked).
+
+    Raises:
+        NoSeat: a product has no seat left (SEAT-2).
+        Exists: a seat of the product is held on another contract (SEAT-1).
+        Expired: the contract ended, or the user's invitation expired.
+        StateError: the contract has not started, or the user was removed.
+        InvalidArgument: a malformed code, or a product listed twice (SEAM-1).
+        PermissionDenied: `actor` may not grant seats.
+        NotFound: no such account, or a product unknown on the contract.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     arr, n = cstr_array(products, "products")
     return _report(lambda out: C.autolic_seat_set_access(db, actor, contract, user, arr, n,
                                                          out))
 
 
-def import_(db, actor, contract, pairs):
-    """Grant seats from (user, product) pairs (SEAT-5); returns the list of :class:`Result`."""
+@api
+def import_(db: Database, actor: int, contract: int,
+            pairs: Iterable[Tuple[int, str]]) -> List[Result]:
+    """Grant seats from ``(user, product)`` pairs, all or nothing (SEAT-5, ``autolic_seat_import``).
+
+    Args:
+        db: the open database.
+        actor: the account acting: a contract manager or team administrator.
+        contract: the contract's id.
+        pairs: ``(user id, product code)`` pairs.
+
+    Returns:
+        One :class:`Result` per pair.
+
+    Raises:
+        NoSeat: a product has no seat left (SEAT-2).
+        Exists: a user already holds a seat of the product (SEAT-1).
+        Expired: the contract ended, or an invitation expired.
+        StateError: the contract has not started, or a user was removed.
+        InvalidArgument: a malformed pair (the message names it).
+        PermissionDenied: `actor` may not grant seats.
+        NotFound: no such contract, product or account.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     pairs = list(pairs)
     users, n = int_array(_c.autolic_id, [u for u, _ in pairs], "users")
     prods, _n = cstr_array([p for _, p in pairs], "products")
     return _report(lambda out: C.autolic_seat_import(db, actor, contract, users, prods, n, out))
 
 
-def _entries(db, open_fn, name):
-    def step(it):
+def _entries(db: Database, open_fn: Callable[[Any], Any], name: str) -> Iterator[Entry]:
+    def step(it: int) -> Any:
         e = _s.autolic_seat_entry()
         e.version = _s.SEAT_ENTRY_VERSION
         if C.autolic_seat_iter_next(it, ctypes.byref(e)) == ITEROVER:
@@ -138,23 +241,65 @@ def _entries(db, open_fn, name):
     return iterate(db, open_fn, step, C.autolic_seat_iter_free, name)
 
 
-def user_products(db, user):
-    """Generator over the seats `user` holds on every contract (SEAT-1; :class:`Entry`;
-    ``autolic_seat_user_products``)."""
+@api
+def user_products(db: Database, user: int) -> Iterator[Entry]:
+    """The seats `user` holds on every contract (SEAT-1, ``autolic_seat_user_products``).
+
+    Args:
+        db: the open database.
+        user: the account's id.
+
+    Returns:
+        A generator of :class:`Entry`, from one snapshot; freed when it ends,
+        is closed, or the database closes.
+
+    Raises:
+        NotFound: no such account.
+        Closed: `db` is closed (also when advancing after it closed).
+        TypeError: an argument of the wrong type.
+    """
     return _entries(db, lambda out: C.autolic_seat_user_products(db, user, ctypes.byref(out)),
                     "seat iterator")
 
 
-def product_users(db, contract, product):
-    """Generator over the seats of `product` on `contract` (SEAT-1, SEAT-2; :class:`Entry`;
-    ``autolic_seat_product_users``)."""
+@api
+def product_users(db: Database, contract: int, product: str) -> Iterator[Entry]:
+    """The seats of `product` on `contract` (SEAT-1, SEAT-2, ``autolic_seat_product_users``).
+
+    Args:
+        db: the open database.
+        contract: the contract's id.
+        product: the product code, in any case (SEAM-1).
+
+    Returns:
+        A generator of :class:`Entry`, from one snapshot.
+
+    Raises:
+        NotFound: no such contract or product.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
     return _entries(db, lambda out: C.autolic_seat_product_users(
         db, contract, enc(product, "product"), ctypes.byref(out)), "seat iterator")
 
 
-def contract_summary(db, contract):
-    """Generator over the per-product :class:`Summary` of `contract` (SEAT-2)."""
-    def step(it):
+@api
+def contract_summary(db: Database, contract: int) -> Iterator[Summary]:
+    """The per-product seat counts of `contract` (SEAT-2, ``autolic_seat_contract_summary``).
+
+    Args:
+        db: the open database.
+        contract: the contract's id.
+
+    Returns:
+        A generator of :class:`Summary`, one per product.
+
+    Raises:
+        NotFound: no such contract.
+        Closed: `db` is closed.
+        TypeError: an argument of the wrong type.
+    """
+    def step(it: int) -> Any:
         s = _new_summary()
         if C.autolic_seat_summary_iter_next(it, ctypes.byref(s)) == ITEROVER:
             return None

@@ -8,30 +8,51 @@
 """
 import ctypes
 import weakref
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _lib
 from ._api import core as _c
+from ._check import api
 from ._lib import C
 from .errors import Error
 
 
-def set_error(text):
-    """Describe the failure a backend slot is returning (``autolic_storage_set_error``):
-    the text becomes part of the failed call's message. A NUL in `text` is written
-    as ``\\0`` (the text would end there in C); :class:`Backend` calls it for you
-    with the text of the exception a slot raised."""
+@api
+def set_error(text: Union[str, bytes]) -> None:
+    """Describe the failure a backend slot is returning (``autolic_storage_set_error``).
+
+    The text becomes part of the failed call's message. A NUL in `text` is
+    written as ``\\0`` (the text would end there in C); :class:`Backend` calls
+    it for you with the text of the exception a slot raised.
+
+    Args:
+        text: the description.
+
+    Raises:
+        TypeError: `text` is not text.
+    """
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     C.autolic_storage_set_error(b"%s", _lib.enc(str(text).replace("\0", "\\0"), "text"))
 
 
-def result(rc):
+@api
+def result(rc: int) -> int:
     """For a backend's own entry points run outside any library call
-    (``autolic_storage_result``): returns 0 when `rc` is 0 (the thread's message
-    is cleared), else raises the :class:`autolic.Error` subclass of `rc` whose
-    message is the text last given to :func:`set_error` on this thread (or the
-    code's static text)."""
-    return C.autolic_storage_result(rc)
+    (``autolic_storage_result``).
+
+    Args:
+        rc: 0 or a negative ``AUTOLIC_E*`` code.
+
+    Returns:
+        0 when `rc` is 0 (the thread's message is cleared).
+
+    Raises:
+        Error: the subclass of `rc`, whose message is the text last given to
+            :func:`set_error` on this thread (or the code's static text).
+        TypeError: `rc` is not an int.
+    """
+    return int(C.autolic_storage_result(rc))
 
 
 class Backend:
@@ -50,54 +71,139 @@ class Backend:
     :meth:`close` when that database closes.
     """
 
-    def begin(self, write):
-        """Start a transaction; `write` is False for a read-only one."""
+    def begin(self, write: bool) -> None:
+        """Start a transaction.
+
+        Args:
+            write: False for a read-only one.
+
+        Raises:
+            Error: a subclass returns its code to the library (e.g. Busy).
+        """
         raise NotImplementedError
 
-    def get(self, key):
-        """The value of `key` as bytes, or None when absent."""
+    def get(self, key: bytes) -> Optional[bytes]:
+        """Read one value.
+
+        Args:
+            key: the key.
+
+        Returns:
+            The value, or None when `key` is absent.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
-    def put(self, key, value):
-        """Insert or replace."""
+    def put(self, key: bytes, value: bytes) -> None:
+        """Insert or replace one pair.
+
+        Args:
+            key: the key.
+            value: the value.
+
+        Raises:
+            Error: a subclass returns its code (e.g. Conflict: the library retries).
+        """
         raise NotImplementedError
 
-    def delete(self, key):
-        """Delete `key`; return False when it was absent."""
+    def delete(self, key: bytes) -> bool:
+        """Delete one pair.
+
+        Args:
+            key: the key.
+
+        Returns:
+            False when `key` was absent.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
-    def scan(self, start, end):
-        """Yield ``(key, value)`` for start <= key < end (end None: no bound), ascending."""
+    def scan(self, start: bytes, end: Optional[bytes]) -> Iterable[Tuple[bytes, bytes]]:
+        """The pairs with start <= key < end, ascending by key (unsigned bytes).
+
+        Args:
+            start: the first key.
+            end: the key after the last, or None for no bound.
+
+        Returns:
+            An iterable of ``(key, value)``.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
-    def commit(self):
+    def commit(self) -> None:
+        """Commit the transaction.
+
+        Raises:
+            Error: a subclass returns its code (Conflict: the library retries).
+        """
         raise NotImplementedError
 
-    def rollback(self):
+    def rollback(self) -> None:
+        """Roll the transaction back.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
-    def close(self):
-        """Release resources; called once when the owning database closes."""
+    def close(self) -> None:
+        """Release resources; called once when the owning database closes.
 
-    def savepoint(self):
+        Raises:
+            Exception: reported through ``sys.unraisablehook`` (it cannot
+                cross into C).
+        """
+
+    def savepoint(self) -> None:
+        """Open a savepoint inside the transaction (optional, with :meth:`release`
+        and :meth:`rollback_to`).
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
-    def release(self):
+    def release(self) -> None:
+        """Release (keep) the innermost savepoint.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
-    def rollback_to(self):
+    def rollback_to(self) -> None:
+        """Undo the changes since the innermost savepoint, and close it.
+
+        Raises:
+            Error: a subclass returns its code to the library.
+        """
         raise NotImplementedError
 
     # ---- the vtable ----
 
-    def has_savepoints(self):
+    def has_savepoints(self) -> bool:
+        """Whether the subclass implements the three savepoint methods.
+
+        Returns:
+            True when savepoints are offered to the library.
+
+        Raises:
+            Nothing.
+        """
         cls = type(self)
         return all(getattr(cls, m) is not getattr(Backend, m)
                    for m in ("savepoint", "release", "rollback_to"))
 
-    def _guard(self, fn):
+    def _guard(self, fn: Callable[..., int]) -> Callable[..., int]:
         """Wrap a slot: exceptions become codes (they cannot cross into C)."""
-        def slot(*args):
+        def slot(*args: Any) -> int:
             try:
                 return fn(*args)
             except Error as e:
@@ -111,17 +217,17 @@ class Backend:
                 return _c.ESTORAGE
         return slot
 
-    def _slots(self):
+    def _slots(self) -> Tuple[Any, List[Any]]:
         # Buffers handed to the library: the value of the last get() stays
         # referenced until the next call into the backend (storage.h).
-        state = {"held": None}
+        state: Dict[str, Any] = {"held": None}
 
-        def begin(_ctx, write):
+        def begin(_ctx: Any, write: Any) -> Any:
             state["held"] = None
             self.begin(bool(write))
             return 0
 
-        def get(_ctx, k, kl, val_p, vlen_p):
+        def get(_ctx: Any, k: Any, kl: Any, val_p: Any, vlen_p: Any) -> Any:
             state["held"] = None
             v = self.get(ctypes.string_at(k, kl) if kl else b"")
             if v is None:
@@ -132,16 +238,16 @@ class Backend:
             vlen_p[0] = len(v)
             return 0
 
-        def put(_ctx, k, kl, v, vl):
+        def put(_ctx: Any, k: Any, kl: Any, v: Any, vl: Any) -> Any:
             state["held"] = None
             self.put(ctypes.string_at(k, kl) if kl else b"", ctypes.string_at(v, vl) if vl else b"")
             return 0
 
-        def delete(_ctx, k, kl):
+        def delete(_ctx: Any, k: Any, kl: Any) -> Any:
             state["held"] = None
             return 0 if self.delete(ctypes.string_at(k, kl) if kl else b"") else _c.ENOTFOUND
 
-        def scan(_ctx, s, sl, e, el, cb, arg):
+        def scan(_ctx: Any, s: Any, sl: Any, e: Any, el: Any, cb: Any, arg: Any) -> Any:
             state["held"] = None
             start = ctypes.string_at(s, sl) if sl else b""
             end = None if not e else (ctypes.string_at(e, el) if el else b"")
@@ -153,14 +259,14 @@ class Backend:
                     return rc
             return 0
 
-        def simple(method):
-            def slot(_ctx):
+        def simple(method: Callable[[], Any]) -> Callable[[Any], int]:
+            def slot(_ctx: Any) -> int:
                 state["held"] = None
                 method()
                 return 0
             return slot
 
-        def free(_ctx):
+        def free(_ctx: Any) -> Any:
             state["held"] = None
             try:
                 self.close()
@@ -188,19 +294,26 @@ class Backend:
         # the backend itself too.
         return vt, [self, state]
 
-    def _vtable(self):
+    def _vtable(self) -> Tuple[Any, List[Any]]:
         if getattr(self, "_in_use", False):
             raise ValueError("this backend already backs a database")
         return self._slots()
 
-    def _owned(self):
+    def _owned(self) -> Any:
         self._in_use = True
 
-    def _open_failed(self):
+    def _open_failed(self) -> Any:
         pass
 
-    def vtable(self):
-        """A :class:`RawStorage` over this backend's vtable (for testing it through C)."""
+    def vtable(self) -> "RawStorage":
+        """A :class:`RawStorage` over this backend's vtable (for testing it through C).
+
+        Returns:
+            The :class:`RawStorage`.
+
+        Raises:
+            Nothing.
+        """
         vt, keep = self._slots()
         return RawStorage(vt, keep)
 
@@ -212,7 +325,7 @@ class RawStorage:
     checks; also the way to drive a native backend from Python.
     """
 
-    def __init__(self, vt, keep=(), owns=True):
+    def __init__(self, vt: Any, keep: Any = (), owns: bool = True) -> None:
         self.vt = vt
         self._keep = list(keep)
         self._state = {"freed": False}
@@ -221,65 +334,176 @@ class RawStorage:
         self._finalizer = weakref.finalize(self, RawStorage._free_vt, vt, self._state) if owns else None
 
     @staticmethod
-    def _free_vt(vt, state):
+    def _free_vt(vt: Any, state: Any) -> Any:
         if not state["freed"]:
             state["freed"] = True
             if vt.free:
                 vt.free(vt.ctx)
 
     @property
-    def freed(self):
+    def freed(self) -> bool:
         return self._state["freed"]
 
-    def detach_finalizer(self):
+    def detach_finalizer(self) -> None:
+        """Stop releasing the vtable when this object goes away (a database owns it now).
+
+        Raises:
+            Nothing.
+        """
         if self._finalizer is not None:
             self._finalizer.detach()
 
     @property
-    def has_savepoints(self):
+    def has_savepoints(self) -> bool:
         return bool(self.vt.savepoint)
 
-    def begin(self, write):
-        return self.vt.begin(self.vt.ctx, 1 if write else 0)
+    def begin(self, write: bool) -> int:
+        """Call the begin slot.
 
-    def get(self, key):
+        Args:
+            write: False for a read-only transaction.
+
+        Returns:
+            The slot's code (0 or a negative ``AUTOLIC_E*``).
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.begin(self.vt.ctx, 1 if write else 0))
+
+    def get(self, key: bytes) -> Tuple[int, Optional[bytes]]:
+        """Call the get slot.
+
+        Args:
+            key: the key.
+
+        Returns:
+            ``(0, value)``, or ``(code, None)`` (``AUTOLIC_ENOTFOUND`` when absent).
+
+        Raises:
+            Nothing: codes are returned.
+        """
         p = ctypes.c_void_p()
         n = ctypes.c_size_t()
         rc = self.vt.get(self.vt.ctx, key, len(key), ctypes.byref(p), ctypes.byref(n))
         if rc:
             return rc, None
-        return 0, ctypes.string_at(p.value, n.value) if n.value else b""
+        return 0, ctypes.string_at(p.value or 0, n.value) if n.value else b""
 
-    def put(self, key, value):
-        return self.vt.put(self.vt.ctx, key, len(key), value, len(value))
+    def put(self, key: bytes, value: bytes) -> int:
+        """Call the put slot.
 
-    def delete(self, key):
-        return self.vt.del_(self.vt.ctx, key, len(key))
+        Args:
+            key: the key.
+            value: the value.
 
-    def scan(self, start, end, fn):
-        """Call ``fn(key, value)`` per pair; its non-zero int return stops the scan."""
-        def cb(k, kl, v, vl, _arg):
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.put(self.vt.ctx, key, len(key), value, len(value)))
+
+    def delete(self, key: bytes) -> int:
+        """Call the del slot.
+
+        Args:
+            key: the key.
+
+        Returns:
+            The slot's code (``AUTOLIC_ENOTFOUND`` when absent).
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.del_(self.vt.ctx, key, len(key)))
+
+    def scan(self, start: bytes, end: Optional[bytes],
+             fn: Callable[[bytes, bytes], Optional[int]]) -> int:
+        """Call the scan slot: ``fn(key, value)`` per pair; its non-zero int return stops it.
+
+        Args:
+            start: the first key.
+            end: the key after the last, or None for no bound.
+            fn: called per pair, ascending.
+
+        Returns:
+            The slot's code (or `fn`'s non-zero return).
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        def cb(k: Any, kl: Any, v: Any, vl: Any, _arg: Any) -> int:
             return fn(ctypes.string_at(k, kl) if kl else b"", ctypes.string_at(v, vl) if vl else b"") or 0
         ccb = _c.storage_scan_cb(cb)
-        return self.vt.scan(self.vt.ctx, start, len(start), end, 0 if end is None else len(end), ccb, None)
+        return int(self.vt.scan(self.vt.ctx, start, len(start), end,
+                                0 if end is None else len(end), ccb, None))
 
-    def commit(self):
-        return self.vt.commit(self.vt.ctx)
+    def commit(self) -> int:
+        """Call the commit slot.
 
-    def rollback(self):
-        return self.vt.rollback(self.vt.ctx)
+        Returns:
+            The slot's code.
 
-    def savepoint(self):
-        return self.vt.savepoint(self.vt.ctx)
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.commit(self.vt.ctx))
 
-    def release(self):
-        return self.vt.release(self.vt.ctx)
+    def rollback(self) -> int:
+        """Call the rollback slot.
 
-    def rollback_to(self):
-        return self.vt.rollback_to(self.vt.ctx)
+        Returns:
+            The slot's code.
 
-    def dump(self):
-        """Every pair, in order, read in its own read transaction."""
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.rollback(self.vt.ctx))
+
+    def savepoint(self) -> int:
+        """Call the savepoint slot (check :attr:`has_savepoints` first).
+
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.savepoint(self.vt.ctx))
+
+    def release(self) -> int:
+        """Call the release slot.
+
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.release(self.vt.ctx))
+
+    def rollback_to(self) -> int:
+        """Call the rollback_to slot.
+
+        Returns:
+            The slot's code.
+
+        Raises:
+            Nothing: codes are returned.
+        """
+        return int(self.vt.rollback_to(self.vt.ctx))
+
+    def dump(self) -> List[Tuple[bytes, bytes]]:
+        """Every pair, in order, read in its own read transaction.
+
+        Returns:
+            The ``(key, value)`` pairs.
+
+        Raises:
+            RuntimeError: the begin or scan slot failed.
+        """
         rc = self.begin(False)
         if rc:
             raise RuntimeError("begin failed: %d" % rc)
@@ -290,8 +514,12 @@ class RawStorage:
             raise RuntimeError("scan failed: %d" % rc)
         return pairs
 
-    def free(self):
-        """Call the vtable's free slot (once)."""
+    def free(self) -> None:
+        """Call the vtable's free slot (once).
+
+        Raises:
+            Nothing.
+        """
         self._free_vt(self.vt, self._state)
         self.detach_finalizer()
         self._keep = []
@@ -305,31 +533,43 @@ class MemoryStore:
     with :meth:`close` or when it and its :meth:`raw` view are gone.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         vt = _c.autolic_storage()
         C.autolic_store_memory_new(ctypes.byref(vt), None)
         self._raw = RawStorage(vt)
         self._owner_has_it = False
 
-    def raw(self):
-        """The :class:`RawStorage` over the native vtable."""
+    def raw(self) -> RawStorage:
+        """The :class:`RawStorage` over the native vtable.
+
+        Returns:
+            The :class:`RawStorage`.
+
+        Raises:
+            ValueError: the store belongs to a database now.
+        """
         if self._owner_has_it:
             raise ValueError("this store belongs to a database now")
         return self._raw
 
-    def close(self):
+    def close(self) -> None:
+        """Release the store, unless a database owns it (it releases it then).
+
+        Raises:
+            Nothing.
+        """
         if not self._owner_has_it:
             self._raw.free()
 
-    def _vtable(self):
+    def _vtable(self) -> Any:
         if self._owner_has_it or self._raw.freed:
             raise ValueError("this memory store is already in use or closed")
         return self._raw.vt, []
 
-    def _owned(self):
+    def _owned(self) -> Any:
         # autolic_db_open copied the vtable; the database calls free on close.
         self._owner_has_it = True
         self._raw.detach_finalizer()
 
-    def _open_failed(self):
+    def _open_failed(self) -> Any:
         pass

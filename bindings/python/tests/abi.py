@@ -173,6 +173,19 @@ def _type_of(param):
     return False, " ".join(words)
 
 
+def param_name(param):
+    """The name of a C parameter (``const char *product`` -> ``product``;
+    ``int (*fn)(const void *k, size_t kl)`` -> ``fn``), or None when unnamed."""
+    m = re.match(r"[^(]*\(\s*\*\s*(\w+)\s*\)", param)
+    if m:
+        return m.group(1)
+    m = re.search(r"(\w+)\s*(\[[^\]]*\])?\s*$", param)
+    if not m or m.group(1) in ("void", "int", "char", "size_t") or \
+            len(param.replace("const", "").split()) < 2 and "*" not in param:
+        return None
+    return m.group(1)
+
+
 def check_ctype(c_decl, ctype, enums, fnptrs, what):
     """Return a problem string, or None, for one parameter or return type."""
     if c_decl == "void":

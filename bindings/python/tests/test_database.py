@@ -268,9 +268,12 @@ class TestCallbacks(unittest.TestCase):
                              b"granted")
         gc.collect()
         cbs[0](ctypes.byref(ev), None)  # as the library calls it
-        self.assertEqual(got, [autolic.Event(autolic.EventType.SEAT_GRANTED, 1_700_000_000, 7, 8,
+        when = dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+        self.assertEqual(got, [autolic.Event(autolic.EventType.SEAT_GRANTED, when, 7, 8,
                                              9, "autocad", "SEAT-3", "granted")])
-        self.assertEqual(got[0].when.year, 2023)
+        self.assertIsInstance(got[0].time, dt.datetime)  # an int before 1.1
+        self.assertEqual(got[0].time.timestamp(), 1_700_000_000)
+        self.assertEqual(got[0].when, got[0].time)
         ev.type = 999  # a kind newer than this binding
         cbs[0](ctypes.byref(ev), None)
         self.assertEqual(got[1].type, 999)

@@ -81,7 +81,27 @@ class TestErrors(unittest.TestCase):
         self.assertEqual(autolic.C.autolic_storage_result(0), 0)
 
     def test_version(self):
-        self.assertEqual(autolic.version(), "%d.%d.%d" % autolic.version_info())
+        # version_info is a tuple (like sys.version_info), not a function.
+        self.assertIsInstance(autolic.version_info, tuple)
+        self.assertEqual(len(autolic.version_info), 3)
+        self.assertEqual(autolic.version(), "%d.%d.%d" % autolic.version_info)
+        self.assertGreaterEqual(autolic.version_info, (1, 0, 0))
+
+    def test_closed_is_an_error(self):
+        self.assertTrue(issubclass(autolic.Closed, autolic.Error))
+        self.assertTrue(issubclass(autolic.Closed, ValueError))  # as before
+        db = autolic.Database()
+        db.close()
+        with self.assertRaises(autolic.Error) as cm:
+            autolic.account.register(db, "a@example.com")
+        self.assertIsInstance(cm.exception, autolic.Closed)
+        self.assertIn("closed", str(cm.exception))
+
+    def test_every_exception_is_an_error(self):
+        for name in autolic.__all__:
+            obj = getattr(autolic, name)
+            if isinstance(obj, type) and issubclass(obj, BaseException):
+                self.assertTrue(issubclass(obj, autolic.Error), name)
 
 
 if __name__ == "__main__":

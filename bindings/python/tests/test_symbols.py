@@ -58,6 +58,19 @@ class TestSymbolTable(unittest.TestCase):
         found = abi.problems(self.exported, self.protos, self.enums, self.fnptrs, table())
         self.assertEqual(found, [], "\n  " + "\n  ".join(found))
 
+    def test_params_name_the_header_parameters(self):
+        # Every declared function records its header's parameter names, in order.
+        from autolic import _api
+        params = {}
+        for mod in _api.modules():
+            params.update(getattr(mod, "PARAMS", {}))
+        wrong = []
+        for name in table():
+            expected = tuple(abi.param_name(p) for p in self.protos[name].params)
+            if tuple(params.get(name, ())) != expected:
+                wrong.append("%s: %r, header %r" % (name, params.get(name), expected))
+        self.assertEqual(wrong, [])
+
     def test_every_declared_function_is_bound(self):
         self.assertEqual(_lib.MISSING, [])
         for name in table():

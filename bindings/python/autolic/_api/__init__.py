@@ -8,9 +8,11 @@ else needs editing.
 """
 import importlib
 import pkgutil
+from types import ModuleType
+from typing import Any, Dict, List, Tuple
 
 
-def modules():
+def modules() -> List[ModuleType]:
     """Import and return every fragment module, in name order (core first)."""
     names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
     if "core" in names:
@@ -19,13 +21,13 @@ def modules():
     return [importlib.import_module(__name__ + "." + n) for n in names]
 
 
-def collect():
+def collect() -> Dict[str, Tuple[str, Tuple[Any, ...]]]:
     """Return ``{name: (module_name, decl_tuple)}`` over all fragments.
 
     Raises ``ImportError`` when two fragments declare the same function or a
     declaration is malformed, so a bad fragment fails loudly at import.
     """
-    table = {}
+    table: Dict[str, Tuple[str, Tuple[Any, ...]]] = {}
     for mod in modules():
         for decl in getattr(mod, "DECLS", ()):
             if not isinstance(decl, tuple) or len(decl) not in (3, 4):

@@ -69,3 +69,23 @@ DECLS = [
     ("autolic_account_iter_next", [account_iter_p, POINTER(autolic_account_info)], c_int),
     ("autolic_account_iter_free", [account_iter_p], None),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_email_normalize": ("email", "out", "outlen"),
+    "autolic_person_parse": ("text", "email", "first", "last"),
+    "autolic_account_register": ("db", "spec", "id"),
+    "autolic_account_get": ("db", "id", "info"),
+    "autolic_account_find": ("db", "email", "id"),
+    "autolic_account_invite": ("db", "actor", "team", "spec", "id"),
+    "autolic_account_invite_text": ("db", "actor", "team", "person", "id"),
+    "autolic_account_accept": ("db", "account"),
+    "autolic_account_resend": ("db", "actor", "account"),
+    "autolic_account_update": ("db", "actor", "account", "spec"),
+    "autolic_account_remove": ("db", "actor", "account"),
+    "autolic_account_import": ("db", "actor", "team", "text", "format", "on_error", "ctx", "added"),
+    "autolic_account_iter_new": ("db", "team", "out"),
+    "autolic_account_iter_next": ("it", "info"),
+    "autolic_account_iter_free": ("it",),
+}

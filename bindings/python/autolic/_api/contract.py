@@ -111,3 +111,27 @@ DECLS = [
     ("autolic_contract_member_iter_next", [contract_member_iter_p, POINTER(autolic_contract_member)], c_int),
     ("autolic_contract_member_iter_free", [contract_member_iter_p], None),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_contract_buy": ("db", "actor", "spec", "id"),
+    "autolic_contract_get": ("db", "contract", "info"),
+    "autolic_contract_find": ("db", "number", "contract"),
+    "autolic_contract_product_get": ("db", "actor", "contract", "product", "info"),
+    "autolic_contract_transfer_manager": ("db", "actor", "contract", "new_manager"),
+    "autolic_contract_assign_coordinator": ("db", "actor", "serial", "current_email", "new_coordinator"),
+    "autolic_contract_set_auto_renew": ("db", "actor", "contract", "on"),
+    "autolic_contract_renew": ("db", "actor", "contract", "new_end"),
+    "autolic_contract_download_check": ("db", "actor", "contract", "product"),
+    "autolic_contract_update_offer": ("db", "actor", "contract", "product", "update", "offered"),
+    "autolic_contract_update_check": ("db", "actor", "contract", "product", "update"),
+    "autolic_contract_download_notify": ("db", "contract", "product", "update"),
+    "autolic_contract_set_quantity": ("db", "actor", "contract", "product", "quantity", "revoked"),
+    "autolic_contract_iter_new": ("db", "team", "out"),
+    "autolic_contract_iter_next": ("it", "info"),
+    "autolic_contract_iter_free": ("it",),
+    "autolic_contract_member_iter_new": ("db", "contract", "out"),
+    "autolic_contract_member_iter_next": ("it", "member"),
+    "autolic_contract_member_iter_free": ("it",),
+}

@@ -4,6 +4,7 @@ Also the shared ctypes aliases that the other fragments import::
 
     from .core import autolic_id, autolic_time, db_p
 """
+from typing import Tuple
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_size_t,
                     c_uint, c_uint64, c_void_p)
 
@@ -44,7 +45,7 @@ EDUPLICATE = -22
 
 
 
-class Returns(tuple):
+class Returns(Tuple[int, ...]):
     """A declaration's fourth element naming negative codes that the bound
     function returns to its caller instead of raising (they are outcomes, not
     failures): ``("autolic_flex_report", [...], c_int, Returns((EDUPLICATE,)))``."""
@@ -151,3 +152,22 @@ DECLS = [
     ("autolic_db_now", [db_p], autolic_time),
     ("autolic_db_check", [db_p], c_int),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_strerror": ("code",),
+    "autolic_errmsg": (),
+    "autolic_version": ("major", "minor", "patch"),
+    "autolic_storage_set_error": ("fmt",),
+    "autolic_storage_result": ("rc",),
+    "autolic_store_memory_new": ("out", "alloc"),
+    "autolic_db_options_init": ("opts", "version"),
+    "autolic_db_open": ("out", "opts"),
+    "autolic_db_close": ("db",),
+    "autolic_db_begin": ("db",),
+    "autolic_db_commit": ("db",),
+    "autolic_db_rollback": ("db",),
+    "autolic_db_now": ("db",),
+    "autolic_db_check": ("db",),
+}

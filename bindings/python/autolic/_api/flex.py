@@ -24,7 +24,7 @@ FLEX_PURCHASE, FLEX_CONSUME, FLEX_REFUND, FLEX_EXPIRE, FLEX_MOVE_OUT, FLEX_MOVE_
 FLEX_MASK_ALL = 0xFF
 
 
-def FLEX_MASK(entry_type):
+def FLEX_MASK(entry_type: int) -> int:
     return 1 << entry_type
 
 
@@ -202,3 +202,35 @@ DECLS = [
     ("autolic_flex_usage_csv", [db_p, autolic_id, autolic_time, autolic_time, FLEX_WRITE_FN, c_void_p], c_int),
     ("autolic_flex_check", [db_p, autolic_id], c_int),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_flex_product_set": ("db", "code", "name", "rate"),
+    "autolic_flex_product_get": ("db", "code", "info"),
+    "autolic_flex_policy_set": ("db", "actor", "team", "policy"),
+    "autolic_flex_policy_get": ("db", "team", "policy"),
+    "autolic_flex_horizon_set": ("db", "actor", "team", "seconds"),
+    "autolic_flex_horizon_get": ("db", "team", "seconds"),
+    "autolic_flex_team_get": ("db", "team", "info"),
+    "autolic_flex_balance_at": ("db", "team", "at", "balance"),
+    "autolic_flex_lot_buy": ("db", "actor", "team", "spec", "lot"),
+    "autolic_flex_lot_get": ("db", "lot", "info"),
+    "autolic_flex_expire": ("db", "team", "expired"),
+    "autolic_flex_adjust": ("db", "actor", "team", "lot", "delta"),
+    "autolic_flex_move": ("db", "actor", "from", "to", "subscription", "moved"),
+    "autolic_flex_user_assign": ("db", "actor", "team", "spec", "account"),
+    "autolic_flex_user_remove": ("db", "actor", "team", "account"),
+    "autolic_flex_user_allowed": ("db", "team", "account", "product", "allowed"),
+    "autolic_flex_defaults_set": ("db", "actor", "team", "products", "n"),
+    "autolic_flex_trial_add": ("db", "actor", "account", "product", "start", "end"),
+    "autolic_flex_report": ("db", "spec", "result"),
+    "autolic_flex_ledger_open": ("db", "team", "from", "to", "mask", "out"),
+    "autolic_flex_ledger_next": ("it", "entry"),
+    "autolic_flex_ledger_free": ("it",),
+    "autolic_flex_usage_open": ("db", "team", "from", "to", "out"),
+    "autolic_flex_usage_next": ("it", "row"),
+    "autolic_flex_usage_free": ("it",),
+    "autolic_flex_usage_csv": ("db", "team", "from", "to", "write", "ctx"),
+    "autolic_flex_check": ("db", "team"),
+}

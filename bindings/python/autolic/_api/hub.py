@@ -39,3 +39,15 @@ DECLS = [
     ("autolic_hub_app_get", [db_p, autolic_id, POINTER(autolic_app_info)], c_int),
     ("autolic_hub_app_move", [db_p, autolic_id, autolic_id, autolic_id], c_int),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_hub_create": ("db", "actor", "team", "name", "id"),
+    "autolic_hub_get": ("db", "hub", "info"),
+    "autolic_hub_find": ("db", "team", "hub"),
+    "autolic_hub_add_admin": ("db", "actor", "hub", "account"),
+    "autolic_hub_app_create": ("db", "actor", "hub", "name", "id"),
+    "autolic_hub_app_get": ("db", "app", "info"),
+    "autolic_hub_app_move": ("db", "actor", "app", "to_hub"),
+}

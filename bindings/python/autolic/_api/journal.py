@@ -30,3 +30,11 @@ DECLS = [
      [POINTER(autolic_storage), c_char_p, POINTER(autolic_journal_options)], c_int),
     ("autolic_store_journal_compact", [POINTER(autolic_storage)], c_int),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_journal_options_init": ("opts", "version"),
+    "autolic_store_journal_open": ("out", "path", "opts"),
+    "autolic_store_journal_compact": ("st",),
+}

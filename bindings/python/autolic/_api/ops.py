@@ -121,3 +121,38 @@ DECLS = [
     ("autolic_ops_payment_late", [_db, _id, _id, autolic_time], c_int),
     ("autolic_ops_payment_record", [_db, _id, _id], c_int),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_ops_hub_create": ("db", "actor", "spec", "hub"),
+    "autolic_ops_hub_get": ("db", "hub", "info"),
+    "autolic_ops_hub_find": ("db", "tenant", "hub"),
+    "autolic_ops_hub_provision": ("db", "actor", "hub", "deactivated"),
+    "autolic_ops_hub_reconcile": ("db", "actor", "hub", "deactivated"),
+    "autolic_ops_admin_add": ("db", "actor", "tenant", "account"),
+    "autolic_ops_admin_remove": ("db", "actor", "tenant", "account"),
+    "autolic_ops_subscription_buy": ("db", "actor", "spec", "number"),
+    "autolic_ops_subscription_get": ("db", "number", "info"),
+    "autolic_ops_subscription_set_quantity": ("db", "actor", "number", "quantity", "deactivated"),
+    "autolic_ops_subscription_end": ("db", "actor", "number", "deactivated"),
+    "autolic_ops_licences_get": ("db", "hub", "info"),
+    "autolic_ops_shop_floor_available": ("db", "hub", "available"),
+    "autolic_ops_user_add": ("db", "actor", "hub", "account"),
+    "autolic_ops_user_deactivate": ("db", "actor", "hub", "account"),
+    "autolic_ops_user_reactivate": ("db", "actor", "hub", "account"),
+    "autolic_ops_access_check": ("db", "hub", "account"),
+    "autolic_ops_operator_add": ("db", "actor", "hub", "spec", "id"),
+    "autolic_ops_operator_from_user": ("db", "actor", "hub", "account", "number", "id"),
+    "autolic_ops_operator_deactivate": ("db", "actor", "op"),
+    "autolic_ops_operator_reactivate": ("db", "actor", "op"),
+    "autolic_ops_operator_transfer": ("db", "actor", "op", "name"),
+    "autolic_ops_operator_record_production": ("db", "actor", "op", "at"),
+    "autolic_ops_operator_get": ("db", "op", "info"),
+    "autolic_ops_operator_find": ("db", "hub", "number", "op"),
+    "autolic_ops_operator_iter_new": ("db", "hub", "out"),
+    "autolic_ops_operator_iter_next": ("it", "info"),
+    "autolic_ops_operator_iter_free": ("it",),
+    "autolic_ops_payment_late": ("db", "actor", "hub", "due"),
+    "autolic_ops_payment_record": ("db", "actor", "hub"),
+}

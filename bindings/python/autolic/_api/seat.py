@@ -84,3 +84,23 @@ DECLS = [
     ("autolic_seat_summary_iter_next", [seat_summary_iter_p, POINTER(autolic_seat_summary)], c_int),
     ("autolic_seat_summary_iter_free", [seat_summary_iter_p], None),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_seat_summary_get": ("db", "contract", "product", "out"),
+    "autolic_seat_grant": ("db", "actor", "contract", "product", "user"),
+    "autolic_seat_revoke": ("db", "actor", "contract", "product", "user"),
+    "autolic_seat_set_access": ("db", "actor", "contract", "user", "products", "n", "report"),
+    "autolic_seat_import": ("db", "actor", "contract", "users", "products", "n", "report"),
+    "autolic_seat_report_count": ("report",),
+    "autolic_seat_report_get": ("report", "i", "out"),
+    "autolic_seat_report_free": ("report",),
+    "autolic_seat_user_products": ("db", "user", "out"),
+    "autolic_seat_product_users": ("db", "contract", "product", "out"),
+    "autolic_seat_iter_next": ("it", "out"),
+    "autolic_seat_iter_free": ("it",),
+    "autolic_seat_contract_summary": ("db", "contract", "out"),
+    "autolic_seat_summary_iter_next": ("it", "out"),
+    "autolic_seat_summary_iter_free": ("it",),
+}

@@ -52,3 +52,17 @@ DECLS = [
     ("autolic_team_iter_next", [c_void_p, POINTER(autolic_team_membership)], c_int),
     ("autolic_team_iter_free", [c_void_p], None),
 ]
+
+#: The header's parameter names of each declared function, in order (checked
+#: against the headers by tests/test_symbols.py); argument checks name them.
+PARAMS = {
+    "autolic_team_create": ("db", "actor", "spec", "id"),
+    "autolic_team_get": ("db", "team", "info"),
+    "autolic_team_role_get": ("db", "team", "account", "role"),
+    "autolic_team_add_admin": ("db", "actor", "team", "account"),
+    "autolic_team_remove_admin": ("db", "actor", "team", "account"),
+    "autolic_team_set_primary": ("db", "actor", "team", "account"),
+    "autolic_team_iter_new": ("db", "account", "out"),
+    "autolic_team_iter_next": ("it", "m"),
+    "autolic_team_iter_free": ("it",),
+}
