@@ -498,7 +498,9 @@ class FlexModel:
         """FLEX-4: a session closed within 300 s of the launch that opened its window,
         with no other session of the product by that user open, is not charged."""
         win = self._win(s)
-        if win is None or win.opener != s.id or win.reason != R_CHARGED or win.discarded:
+        # autolic/flex.h: the window is discarded whatever it cost (a seat or trial
+        # window too: its row then says "refunded", with 0 tokens)
+        if win is None or win.opener != s.id or win.discarded:
             return
         if t - win.start > REFUND_SECONDS:
             return

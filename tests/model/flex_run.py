@@ -434,6 +434,10 @@ class Sequence:
             s = rng.choice(opened)
         kind = rng.choice([M.ACTIVITY, M.ACTIVITY, M.IDLE, M.CLOSE, M.CLOSE])
         now = self.clock[0]
+        if "SEAM-4" in AVOID:  # no use across an expiry that has passed, or a move
+            passed = [lot.expires for lot in self.m.lots.values() if lot.expires <= now]
+            if s.last < max(passed + [self.move_floor]):
+                return self.step_expire()
         r = rng.random()
         if r < 0.35:
             t = min(now, s.last + rng.choice([1, 120, 290, 300, 301, 900]))
