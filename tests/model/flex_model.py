@@ -112,12 +112,13 @@ class FlexModel:
         self.seats = []  # (account, product, contract start, contract end)
         self.next_session = 1
         self.next_window = 1
+        self.events = []  # (kind, team, recipient) sent by the last call
 
     # ------------------------------------------------------------ world set-up
     def add_team(self, team, admins):
         self.teams[team] = {"admins": set(admins), "limit": 0, "threshold": -1, "owed": 0,
                             "defaults": [], "users": {},
-                            "horizon": HORIZON_DEFAULT}
+                            "horizon": HORIZON_DEFAULT, "notified": False}
 
     def add_seat(self, account, product, start, end):
         self.seats.append((account, norm_code(product), start, end))
@@ -157,6 +158,15 @@ class FlexModel:
             return 0
         return sum(e["amount"] for e in self.entries
                    if e["lot"] == lot.id and e["team"] == lot.team)
+
+    def _low_check(self, team):
+        """FLEX-12: after a change to the team's tokens, one notice per administrator
+        when the balance has crossed below the threshold, once per crossing."""
+        tm = self.teams[team]
+        low = self.team_info(team)["low"]
+        if low and not tm["notified"]:
+            self.events.extend(("low", team, a) for a in sorted(tm["admins"]))
+        tm["notified"] = low
 
     def _mark_expiries(self, team):
         """A call that changes the team's tokens records its due expiries first."""
@@ -242,6 +252,7 @@ class FlexModel:
         if limit < tm["owed"]:
             raise Refusal("ESTATE", None, "limit below what is owed")
         tm["limit"], tm["threshold"] = limit, threshold
+        self._low_check(team)  # a new threshold may put the balance below it
 
     # ------------------------------------------------------------ lots
     def lot_buy(self, actor, team, sub, qty, purchased, lot_id):
@@ -261,11 +272,14 @@ class FlexModel:
             self._add(team, lot_id, ADJUST, p, -repay)
             self._add(team, 0, ADJUST, p, repay)
             tm["owed"] -= repay
+        self._low_check(team)
         return lot
 
     def expire(self, team):
         self._team(team)
-        return self._mark_expiries(team)
+        n = self._mark_expiries(team)
+        self._low_check(team)
+        return n
 
     def adjust(self, actor, team, lid, delta):
         self._team(team)
@@ -282,6 +296,7 @@ class FlexModel:
             raise Refusal("EINVAL")
         self._mark_expiries(team)
         self._add(team, lid, ADJUST, self.now, delta)
+        self._low_check(team)
 
     def move(self, actor, src, dst, sub):
         if src == dst:
@@ -304,6 +319,8 @@ class FlexModel:
             lot.history.append((self.now, dst))
             self._add(dst, lot.id, MOVE_IN, self.now, r)
             moved += r
+        self._low_check(src)
+        self._low_check(dst)
         return moved
 
     def horizon_set(self, actor, team, seconds):
@@ -377,6 +394,10 @@ class FlexModel:
             self.__dict__.update(saved)
             raise
         self.keys[key] = (fp, dict(res))
+        s = self.sessions[res["session"]]
+        if res["ended"]:
+            self.events.append(("ended", s.team, s.user))
+        self._low_check(s.team)
         return False, res
 
     def _result(self, s):
