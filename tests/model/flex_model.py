@@ -13,7 +13,8 @@ report lists the ones the rules leave open):
 - SEAM-4: a window opened at t draws, in FLEX-2 order (earliest expiry,
   smallest remaining, lot id), from the lots the team held at t that were
   unexpired at t. A lot already expired now still pays such a window from
-  what its expiry forfeited, and the forfeiture shrinks by as much.
+  what its expiry forfeited, and the forfeiture shrinks by as much, until
+  the expiry is older than the team's late-report horizon: then it is final.
 - SEAM-5: every read shows every due expiry as an EXPIRE entry at the
   expiry instant; its amount is what is left of the lot after every entry
   dated before the expiry.
@@ -28,6 +29,7 @@ WINDOW = DAY
 REFUND_SECONDS = 300
 LOW_PERCENT = 20
 HORIZON_DEFAULT = 2 * DAY
+HORIZON_MAX = 30 * DAY
 QTY_MAX = 1000000000000
 
 # entry types (FLEX-10)
@@ -185,6 +187,8 @@ class FlexModel:
                 continue
             if not lot.purchased <= t < lot.expires:
                 continue
+            if lot.expires < self.now - self.teams[team]["horizon"]:
+                continue  # SEAM-4: an expiry older than the horizon is final
             avail = self.remaining(lot) if lot.expires > self.now else self.forfeit(lot)
             if avail > 0:
                 out.append((lot.expires, avail, lot.id, lot))
@@ -325,7 +329,7 @@ class FlexModel:
 
     def horizon_set(self, actor, team, seconds):
         tm = self._team(team)
-        if seconds < 0:
+        if not 0 <= seconds <= HORIZON_MAX:
             raise Refusal("EINVAL")
         self._admin(actor, team)
         tm["horizon"] = seconds
@@ -414,7 +418,7 @@ class FlexModel:
             product = norm_code(product)
             tm = self._team(team)
             if t < self.now - tm["horizon"]:
-                raise Refusal(None, "SEAM-4", "older than the late-report horizon")
+                raise Refusal("ESTATE", "SEAM-4", "older than the late-report horizon")
             if product not in self.products:
                 raise Refusal("ENOTFOUND", None, "product")
             del tm
@@ -431,7 +435,7 @@ class FlexModel:
         if s is None:
             raise Refusal("ENOTFOUND", None, "session")
         if t < self.now - self.teams[s.team]["horizon"]:
-            raise Refusal(None, "SEAM-4", "older than the late-report horizon")
+            raise Refusal("ESTATE", "SEAM-4", "older than the late-report horizon")
         res = self._result(s)
         if s.state == "closed":
             raise Refusal("ESTATE", None, "session closed")
