@@ -16,7 +16,7 @@
 #include <time.h>
 
 typedef struct bench_opts {
-	double scale;    /* 1.0 = the sizes of issue 11 */
+	double scale;    /* 1.0 = the sizes of docs/performance.md */
 	const char *dir; /* directory for files (W4, W5) */
 } bench_opts;
 

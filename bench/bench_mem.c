@@ -1,5 +1,5 @@
 /*
- * Memory of the memory store (issue 11): bytes per user, per seat grant and
+ * Memory of the memory store (docs/performance.md): bytes per user, per seat grant and
  * per Flex ledger entry, each measured twice on a fresh handle:
  *
  * - requested: the bytes the library asks for, through a counting

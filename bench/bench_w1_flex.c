@@ -1,5 +1,5 @@
 /*
- * W1: Flex metering (issue 11). U users, 50 Flex products, 100 lots of
+ * W1: Flex metering (docs/performance.md). U users, 50 Flex products, 100 lots of
  * tokens and E launch/close reports spread over a year, on one team.
  *
  * The library is driven through its public API on the memory store, the

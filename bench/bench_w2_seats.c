@@ -1,5 +1,5 @@
 /*
- * W2: seat churn at the seat limit (issue 11). (The memory cost of a user
+ * W2: seat churn at the seat limit (docs/performance.md). (The memory cost of a user
  * and of a seat grant is measured by bench_mem.c.)
  *
  * U users, one contract with one product of Q = U/10 seats, filled to the

@@ -1,5 +1,5 @@
 /*
- * W3: OPS-5 deactivation selection over n operators (issue 11).
+ * W3: OPS-5 deactivation selection over n operators (docs/performance.md).
  * libautolic: al_ops_select_excess() (src/ops.h) on plain structs.
  * Reference: the same order as SQL on an in-memory SQLite table
  * (ORDER BY has_production, last_production, created, id LIMIT excess).

@@ -55,7 +55,7 @@ static const char usage_text[] =
 	"  contract members NUMBER\n"
 	"  contract coordinator SERIAL CURRENT-EMAIL NEW-PERSON\n"
 	"                                      assign the software coordinator (ROLE-4)\n"
-	"  contract manager NUMBER EMAIL       hand the contract over (ROLE-3)\n"
+	"  contract manager NUMBER EMAIL       hand the contract, and the team, over (ROLE-3, SEAM-2)\n"
 	"  contract auto-renew NUMBER on|off\n"
 	"  contract renew NUMBER UNTIL         extend the term\n"
 	"Seats (SEAT-1..SEAT-5)\n"
@@ -1148,7 +1148,9 @@ static int cmd_contract(cli *c, const char *verb)
 			return rc;
 		if ((rc = autolic_contract_transfer_manager(c->db, c->actor, contract, to)))
 			return fail(rc, "contract manager");
-		say("%s is now the contract manager (ROLE-3)", c->arg[1]);
+		say("%s is now the contract manager and the team's primary administrator (ROLE-3, "
+		    "SEAM-2)",
+		    c->arg[1]);
 	} else if (!strcmp(verb, "auto-renew")) {
 		if (c->narg != 2 || (strcmp(c->arg[1], "on") && strcmp(c->arg[1], "off")))
 			return usage_error("contract auto-renew NUMBER on|off");

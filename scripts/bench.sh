@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the release preset and runs every benchmark of issue 11, printing
+# Builds the release preset and runs every benchmark of docs/performance.md, printing
 # one Markdown table. Usage: scripts/bench.sh [--scale F | --full] [--dir DIR]
-#   --scale F  workload sizes as a fraction of the issue's (default 0.1: about a minute)
-#   --full     the issue's sizes (--scale 1)
+#   --scale F  workload sizes as a fraction of docs/performance.md's (default 0.1: about a minute)
+#   --full     docs/performance.md's sizes (--scale 1)
 #   --dir DIR  where W4/W5 write their files (default: build/release/bench-files);
 #              W5 compares file systems only when all of them use the same DIR.
 # Exits non-zero when a benchmark fails, including a differential check

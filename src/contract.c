@@ -775,6 +775,64 @@ typedef struct {
 	const char *product, *update;
 } op_args;
 
+/* ROLE-3: a contract on automatic renewal keeps its manager until it has run
+ * to its end; an ended one no longer holds a hand-over back. */
+static int renewal_holds_manager(const contract_rec *r, autolic_time now)
+{
+	return r->auto_renew &&
+	       al_contract_status_at(r->start, r->end, now) != AUTOLIC_CONTRACT_EXPIRED;
+}
+
+static int manager_set(al_txn *t, contract_rec *r, autolic_id manager)
+{
+	autolic_id former = r->manager;
+	r->manager = manager;
+	int rc = contract_store(t, r);
+	if (!rc)
+		rc = role_bits_change(t, former, r->id, 0, CR_MANAGER);
+	if (!rc)
+		rc = role_bits_change(t, manager, r->id, CR_MANAGER, 0);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, manager, r->team, r->id, NULL,
+		                  "ROLE-3", "you are now the contract manager of %s", r->number);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r->team, r->id, NULL,
+		                  "ROLE-3", "you are no longer the contract manager of %s",
+		                  r->number);
+	return rc;
+}
+
+int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
+{
+	al_key k;
+	al_idlist l;
+	al_key_init(&k, AL_K_TEAM_CONTRACT);
+	al_key_u64(&k, team);
+	al_idlist_init(&l, t->a, 9);
+	int rc = al_idlist_scan(t, &k, &l);
+	/* every contract is checked (pass 0) before any is written (pass 1) */
+	for (int pass = 0; !rc && pass < 2; pass++) {
+		for (size_t i = 0; !rc && i < l.n; i++) {
+			contract_rec r;
+			rc = al_contract_load_rec(t, l.v[i], &r);
+			if (rc || r.manager == manager)
+				continue;
+			if (pass == 1)
+				rc = manager_set(t, &r, manager);
+			else if (renewal_holds_manager(&r, t->now))
+				rc = al_err(
+				    AUTOLIC_ESTATE,
+				    "ROLE-3: contract %s is on automatic renewal; it must run "
+				    "to its end and a new contract be taken out before its "
+				    "manager, the primary administrator of team %llu (SEAM-2), "
+				    "can change",
+				    r.number, (unsigned long long)team);
+		}
+	}
+	al_idlist_free(&l);
+	return rc;
+}
+
 static int transfer_fn(al_txn *t, void *arg)
 {
 	op_args *oa = arg;
@@ -789,12 +847,12 @@ static int transfer_fn(al_txn *t, void *arg)
 		              "ROLE-3: permission denied: only the contract manager of %s (account "
 		              "%llu) may hand it over",
 		              r.number, (unsigned long long)r.manager);
-	if (r.auto_renew)
+	if (renewal_holds_manager(&r, t->now))
 		return al_err(AUTOLIC_ESTATE,
 		              "ROLE-3: contract %s is on automatic renewal; it must run to its end "
 		              "and a new contract be taken out",
 		              r.number);
-	al_account_brief nm; /* only its state is read */
+	al_account_brief nm; /* only that it exists */
 	rc = al_account_brief_load(t, oa->other, &nm);
 	if (rc)
 		return rc;
@@ -802,34 +860,9 @@ static int transfer_fn(al_txn *t, void *arg)
 		return al_err(AUTOLIC_ESTATE,
 		              "ROLE-3: account %llu is already the contract manager of %s",
 		              (unsigned long long)oa->other, r.number);
-	int role;
-	rc = al_team_role(t, r.team, oa->other, &role);
-	if (rc)
-		return rc;
-	if (nm.state != AUTOLIC_ACCOUNT_ACTIVE ||
-	    (role != AL_ROLE_SECONDARY && role != AL_ROLE_PRIMARY))
-		return al_err(AUTOLIC_ESTATE,
-		              "ROLE-3: only an active administrator of team %llu can become "
-		              "contract manager; account %llu is not one",
-		              (unsigned long long)r.team, (unsigned long long)oa->other);
-	autolic_id former = r.manager;
-	r.manager = oa->other;
-	rc = contract_store(t, &r);
-	if (!rc)
-		rc = role_bits_change(t, former, r.id, 0, CR_MANAGER);
-	if (!rc)
-		rc = role_bits_change(t, r.manager, r.id, CR_MANAGER, 0);
-	/* the former manager stays an administrator (secondary in team terms) */
-	if (!rc)
-		rc = al_team_raise_to_admin(t, r.team, former);
-	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, r.manager, r.team, r.id, NULL,
-		                  "ROLE-3", "you are now the contract manager of %s", r.number);
-	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r.team, r.id, NULL,
-		                  "ROLE-3", "you are no longer the contract manager of %s",
-		                  r.number);
-	return rc;
+	/* SEAM-2: the contract manager is the team's primary administrator: the
+	 * team and every one of its contracts change hands together */
+	return al_team_hand_over(t, r.team, oa->other);
 }
 
 int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_id contract,

@@ -45,5 +45,11 @@ int al_contract_admin_in_team(al_txn *t, autolic_id team, autolic_id account, au
 /* *contract = the first contract (any team) the account manages or
  * coordinates, or 0 when none. */
 int al_contract_admin_any(al_txn *t, autolic_id account, autolic_id *contract);
+/* SEAM-2: make `manager` (the team's new primary administrator) the
+ * contract manager of every contract of the team, each former and the new
+ * manager notified per contract. Checks every contract before it writes
+ * one: AUTOLIC_ESTATE naming ROLE-3 while one whose manager would change is
+ * on automatic renewal and has not ended. Called by the team's hand-over. */
+int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager);
 
 #endif

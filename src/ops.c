@@ -1,5 +1,5 @@
 /* Fusion Operations: hubs, licences, operators, payment (OPS-1..OPS-7).
- * Decisions the rule book leaves open are in docs/operators.md. */
+ * The rules are in docs/rules.md; the decisions they leave open in docs/operators.md. */
 #include "ops.h"
 #include "account.h"
 #include "core/error.h"

@@ -3,6 +3,7 @@
 #include "account.h"
 #include "autolic/seat.h"
 #include "contract.h"
+#include "team.h"
 #include "autolic/contract.h"
 #include "core/error.h"
 #include "core/snap.h"
@@ -460,6 +461,7 @@ static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product 
  * Grant one seat (SEAT-1, SEAT-2). The contract product is loaded and
  * active, the user may hold seats. With `kept` non-NULL, a seat the user
  * already holds on this contract is reported through it instead of refused.
+ * Either way the user ends a member of the contract's team (SEAM-3).
  */
 static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp, autolic_id user,
                      int origin, int notify, int *kept)
@@ -469,7 +471,7 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 	if (rc == 0) {
 		if (kept) {
 			*kept = 1;
-			return 0;
+			return al_team_join(t, cp->team, user); /* SEAM-3, as below */
 		}
 		return al_err(AUTOLIC_EEXISTS, "SEAT-1: account %llu already holds a seat of '%s' on "
 		              "contract %llu", (unsigned long long)user, cp->product,
@@ -494,6 +496,10 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 		              "%llu (%llu of %u)", cp->product, (unsigned long long)cp->contract,
 		              (unsigned long long)n, cp->quantity);
 	rc = seat_add(t, cp->contract, cp->product, user, actor, origin, n);
+	/* SEAM-3: a seat makes a member: the holder is a user of the contract's
+	 * team, whom its administrators see and may remove (SEAT-4) */
+	if (!rc)
+		rc = al_team_join(t, cp->team, user);
 	if (!rc && notify)
 		rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_GRANTED, user, cp->team, cp->contract,
 		                  cp->product, "SEAT-3", "you were granted access to '%s' on contract %llu",

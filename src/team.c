@@ -196,6 +196,56 @@ int al_team_raise_to_admin(al_txn *t, autolic_id team, autolic_id account)
 	return al_team_member_set(t, team, account, AL_ROLE_SECONDARY);
 }
 
+int al_team_join(al_txn *t, autolic_id team, autolic_id account)
+{
+	int role;
+	int rc = al_team_role(t, team, account, &role);
+	if (rc || role != AL_ROLE_NONE)
+		return rc;
+	return al_team_member_set(t, team, account, AL_ROLE_USER);
+}
+
+int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
+{
+	team_rec r;
+	al_account_brief who; /* only its state is read */
+	int role;
+	int rc = team_load(t, team, &r);
+	if (!rc)
+		rc = al_account_brief_load(t, account, &who);
+	if (!rc)
+		rc = al_team_role(t, team, account, &role);
+	if (rc)
+		return rc;
+	if (role != AL_ROLE_SECONDARY || who.state != AUTOLIC_ACCOUNT_ACTIVE)
+		return al_err(
+		    AUTOLIC_ESTATE,
+		    "ROLE-3: only an active secondary administrator can become primary "
+		    "administrator and contract manager (SEAM-2); account %llu is not one "
+		    "of team %llu",
+		    (unsigned long long)account, (unsigned long long)team);
+	/* SEAM-2: the contracts first, so that their refusal (ROLE-3: automatic
+	 * renewal) comes before anything is written */
+	rc = al_contract_team_manager_set(t, team, account);
+	autolic_id former = r.primary;
+	if (!rc)
+		rc = al_team_member_set(t, team, former, AL_ROLE_SECONDARY);
+	if (!rc)
+		rc = al_team_member_set(t, team, account, AL_ROLE_PRIMARY);
+	if (rc)
+		return rc;
+	r.primary = account;
+	rc = team_store(t, &r);
+	if (!rc)
+		rc =
+		    al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, account, team, team, NULL, "ROLE-3",
+		                 "you are now the primary administrator of team '%s'", r.name);
+	if (!rc)
+		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, team, team, NULL, "ROLE-3",
+		                  "you are now a secondary administrator of team '%s'", r.name);
+	return rc;
+}
+
 int al_team_list_of_account(al_txn *t, autolic_id account, al_idlist *out)
 {
 	al_key k;
@@ -351,6 +401,8 @@ static int admin_fn(al_txn *t, void *arg)
 	                     aa->op == OP_SET_PRIMARY ? "ROLE-3" : NULL);
 	if (rc)
 		return rc;
+	if (aa->op == OP_SET_PRIMARY)
+		return al_team_hand_over(t, aa->team, aa->account);
 	al_account_brief who; /* only its state is read */
 	rc = al_account_brief_load(t, aa->account, &who);
 	if (rc)
@@ -377,7 +429,7 @@ static int admin_fn(al_txn *t, void *arg)
 			    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team, NULL,
 			    "ROLE-3", "you are now a secondary administrator of team '%s'", r.name);
 		return rc;
-	case OP_REMOVE_ADMIN: {
+	default: { /* OP_REMOVE_ADMIN */
 		if (role != AL_ROLE_SECONDARY)
 			return al_err(
 			    AUTOLIC_ESTATE,
@@ -400,32 +452,6 @@ static int admin_fn(al_txn *t, void *arg)
 			    "ROLE-3", "you are no longer an administrator of team '%s'", r.name);
 		return rc;
 	}
-	default: /* OP_SET_PRIMARY */
-		if (role != AL_ROLE_SECONDARY || who.state != AUTOLIC_ACCOUNT_ACTIVE)
-			return al_err(AUTOLIC_ESTATE,
-			              "ROLE-3: only an active secondary administrator can become "
-			              "primary; account %llu is not one of team %llu",
-			              (unsigned long long)aa->account,
-			              (unsigned long long)aa->team);
-		rc = al_team_member_set(t, aa->team, r.primary, AL_ROLE_SECONDARY);
-		if (!rc)
-			rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_PRIMARY);
-		if (!rc) {
-			autolic_id former = r.primary;
-			r.primary = aa->account;
-			rc = team_store(t, &r);
-			if (!rc)
-				rc = al_txn_event(
-				    t, AUTOLIC_EVENT_ROLE_CHANGED, aa->account, aa->team, aa->team,
-				    NULL, "ROLE-3",
-				    "you are now the primary administrator of team '%s'", r.name);
-			if (!rc)
-				rc = al_txn_event(
-				    t, AUTOLIC_EVENT_ROLE_CHANGED, former, aa->team, aa->team, NULL,
-				    "ROLE-3", "you are now a secondary administrator of team '%s'",
-				    r.name);
-		}
-		return rc;
 	}
 }
 

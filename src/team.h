@@ -33,6 +33,16 @@ int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *
 int al_team_member_set(al_txn *t, autolic_id team, autolic_id account, int role);
 /* Make the account at least a secondary admin (joins the team if needed). */
 int al_team_raise_to_admin(al_txn *t, autolic_id team, autolic_id account);
+/* SEAM-3: make the account a user of the team unless it is already a
+ * member (any role is kept). No invitation, no event. */
+int al_team_join(al_txn *t, autolic_id team, autolic_id account);
+/* ROLE-3, SEAM-2: hand the team's primary administration to `account`, an
+ * active secondary administrator (AUTOLIC_ESTATE naming ROLE-3 otherwise),
+ * and with it the management of every contract of the team (refused with
+ * AUTOLIC_ESTATE naming ROLE-3 while one of them is on automatic renewal);
+ * the former primary becomes a secondary administrator. Everyone concerned
+ * is notified. The caller has checked that the actor may do it. */
+int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account);
 /* The teams the account is a member of, ascending. */
 struct al_idlist;
 int al_team_list_of_account(al_txn *t, autolic_id account, struct al_idlist *out);

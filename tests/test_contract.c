@@ -502,9 +502,14 @@ static void test_transfer_manager(void **state)
 	T_OK(autolic_contract_transfer_manager(x->db, x->ann, c, x->bob));
 	autolic_contract_info i = get(x, c);
 	assert_int_equal(i.manager, x->bob);
-	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 2);
+	/* the contract's two notices, then the team's (SEAM-2) */
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 4);
 	assert_int_equal(x->e.v[0].recipient, x->bob);
+	assert_int_equal(x->e.v[0].object, c);
 	assert_int_equal(x->e.v[1].recipient, x->ann);
+	assert_int_equal(x->e.v[2].recipient, x->bob);
+	assert_int_equal(x->e.v[2].object, team);
+	assert_int_equal(x->e.v[3].recipient, x->ann);
 	/* the former manager lost the manager's rights, kept admin */
 	T_FAILS(AUTOLIC_EPERM, "ROLE-3",
 	        autolic_contract_transfer_manager(x->db, x->ann, c, x->ann));
@@ -512,7 +517,7 @@ static void test_transfer_manager(void **state)
 	T_OK(autolic_contract_set_auto_renew(x->db, x->bob, c, 1));
 	int role;
 	T_OK(autolic_team_role_get(x->db, team, x->ann, &role));
-	assert_true(role == AUTOLIC_TEAM_PRIMARY || role == AUTOLIC_TEAM_SECONDARY);
+	assert_int_equal(role, AUTOLIC_TEAM_SECONDARY); /* SEAM-2 */
 	/* bad input */
 	T_FAILS(AUTOLIC_EINVAL, "ROLE-7", autolic_contract_transfer_manager(x->db, 0, c, x->ann));
 	T_FAILS(AUTOLIC_EINVAL, NULL, autolic_contract_transfer_manager(x->db, x->bob, c, 0));
@@ -521,6 +526,260 @@ static void test_transfer_manager(void **state)
 	T_OK(autolic_contract_set_auto_renew(x->db, x->bob, c, 0));
 	T_FAILS(AUTOLIC_ENOTFOUND, "account 99",
 	        autolic_contract_transfer_manager(x->db, x->bob, c, 99));
+}
+
+/* ---- SEAM-2: the contract manager is the team's primary administrator ---- */
+
+static int team_role(fx *x, autolic_id team, autolic_id account)
+{
+	int role = -1;
+	T_OK(autolic_team_role_get(x->db, team, account, &role));
+	return role;
+}
+
+/* Both views agree: the contract's manager is its team's primary, in the
+ * team record, the member roles and the contract's member listing, and
+ * nobody else is either. */
+static void assert_views_agree(fx *x, autolic_id c)
+{
+	autolic_contract_info i = get(x, c);
+	autolic_team_info ti = {.version = AUTOLIC_TEAM_INFO_VERSION};
+	T_OK(autolic_team_get(x->db, i.team, &ti));
+	assert_int_equal(i.manager, ti.primary);
+	autolic_contract_member_iter *it;
+	T_OK(autolic_contract_member_iter_new(x->db, c, &it));
+	autolic_contract_member m = {.version = AUTOLIC_CONTRACT_MEMBER_VERSION};
+	int managers = 0, primaries = 0;
+	while (autolic_contract_member_iter_next(it, &m) == 0) {
+		int is_manager = (m.roles & AUTOLIC_CONTRACT_ROLE_MANAGER) != 0;
+		managers += is_manager;
+		primaries += m.team_role == AUTOLIC_TEAM_PRIMARY;
+		assert_int_equal(is_manager, m.account == i.manager);
+		assert_int_equal(m.team_role == AUTOLIC_TEAM_PRIMARY, m.account == i.manager);
+		assert_int_equal(m.team_role, team_role(x, i.team, m.account));
+	}
+	autolic_contract_member_iter_free(it);
+	assert_int_equal(managers, 1);
+	assert_int_equal(primaries, 1);
+}
+
+static int buy_into(fx *x, autolic_id actor, autolic_id team, int auto_renew, autolic_time start,
+                    autolic_id *id)
+{
+	autolic_contract_product_spec p = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
+	p.product = "maya";
+	p.quantity = 1;
+	autolic_contract_spec s = AUTOLIC_CONTRACT_SPEC_INIT;
+	s.team = team;
+	s.products = &p;
+	s.nproducts = 1;
+	s.start = start;
+	s.end = start + T_YEAR;
+	s.auto_renew = auto_renew;
+	return autolic_contract_buy(x->db, actor, &s, id);
+}
+
+/* SEAM-2, ROLE-3, ROLE-6: handing the contract over makes the new manager
+ * the team's primary administrator with every right of the CM column, and
+ * the former one a secondary administrator without them. */
+static void test_seam2_transfer_makes_primary(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id team = get(x, c).team;
+	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->bob));
+	assert_views_agree(x, c);
+	T_OK(autolic_contract_transfer_manager(x->db, x->ann, c, x->bob));
+	assert_views_agree(x, c);
+	assert_int_equal(get(x, c).manager, x->bob);
+	assert_int_equal(team_role(x, team, x->bob), AUTOLIC_TEAM_PRIMARY);
+	assert_int_equal(team_role(x, team, x->ann), AUTOLIC_TEAM_SECONDARY);
+	/* the former manager: none of the CM column, each refusal changes nothing */
+	autolic_id none = 0;
+	T_UNCHANGED(&x->f,
+	            T_FAILS(AUTOLIC_EPERM, "ROLE-6", buy_into(x, x->ann, team, 0, T_NOW, &none)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	                           autolic_team_add_admin(x->db, x->ann, team, x->cat)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	                           autolic_contract_renew(x->db, x->ann, c, T_NOW + 2 * T_YEAR)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-6",
+	                           autolic_contract_assign_coordinator(
+	                               x->db, x->ann, "100-00000001", "ann@example.com",
+	                               "cat@example.com")));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-3",
+	                           autolic_contract_transfer_manager(x->db, x->ann, c, x->ann)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_EPERM, "ROLE-3",
+	                           autolic_team_set_primary(x->db, x->ann, team, x->ann)));
+	assert_int_equal(none, 0);
+	/* ... but still an administrator who manages users (and the coordinator
+	 * the purchase made them) */
+	T_OK(autolic_account_invite_text(x->db, x->ann, team, "Dan User <dan@example.com>", NULL));
+	/* the new manager: every right of the CM column */
+	autolic_id c2 = 0;
+	T_OK(buy_into(x, x->bob, team, 0, T_NOW, &c2)); /* subscribe into the team */
+	assert_int_equal(get(x, c2).team, team);
+	assert_int_equal(get(x, c2).manager, x->bob);
+	T_OK(autolic_contract_renew(x->db, x->bob, c, T_NOW + 2 * T_YEAR));
+	T_OK(autolic_team_add_admin(x->db, x->bob, team, x->cat));
+	T_OK(autolic_contract_assign_coordinator(x->db, x->bob, "100-00000001", "ann@example.com",
+	                                         "cat@example.com"));
+	assert_views_agree(x, c);
+	assert_views_agree(x, c2);
+	/* and back: the same rule from the new manager's side */
+	T_OK(autolic_contract_transfer_manager(x->db, x->bob, c2, x->ann));
+	assert_views_agree(x, c);
+	assert_views_agree(x, c2);
+	assert_int_equal(get(x, c).manager, x->ann);
+	assert_int_equal(team_role(x, team, x->bob), AUTOLIC_TEAM_SECONDARY);
+}
+
+/* SEAM-2, ROLE-3, ROLE-9: a team of several contracts has one manager for
+ * all of them; either view hands them over together, and one contract on
+ * automatic renewal (not yet ended) holds the hand-over back from both. */
+static void test_seam2_several_contracts(void **state)
+{
+	fx *x = *state;
+	autolic_id c1 = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id team = get(x, c1).team, c2 = 0, c3 = 0;
+	T_OK(buy_into(x, x->ann, team, 1, T_NOW, &c2));              /* on auto-renew */
+	T_OK(buy_into(x, x->ann, team, 1, T_NOW - 2 * T_YEAR, &c3)); /* ended */
+	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->bob));
+	/* ROLE-9: only the primary buys into the team */
+	autolic_id none = 0;
+	T_UNCHANGED(&x->f,
+	            T_FAILS(AUTOLIC_EPERM, "ROLE-6", buy_into(x, x->bob, team, 0, T_NOW, &none)));
+	char number[AUTOLIC_CONTRACT_NUMBER_MAX + 1];
+	snprintf(number, sizeof number, "%s", get(x, c2).number);
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, number,
+	                           autolic_contract_transfer_manager(x->db, x->ann, c1, x->bob)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, number,
+	                           autolic_team_set_primary(x->db, x->ann, team, x->bob)));
+	/* only a secondary administrator becomes manager and primary */
+	autolic_id dan = 0;
+	T_OK(autolic_account_invite_text(x->db, x->ann, team, "Dan User <dan@example.com>", &dan));
+	T_OK(autolic_account_accept(x->db, dan));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-3",
+	                           autolic_contract_transfer_manager(x->db, x->ann, c1, dan)));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "ROLE-3",
+	                           autolic_contract_transfer_manager(x->db, x->ann, c1, x->cat)));
+	autolic_id cs[] = {c1, c2, c3};
+	for (int i = 0; i < 3; i++) {
+		assert_views_agree(x, cs[i]);
+		assert_int_equal(get(x, cs[i]).manager, x->ann);
+	}
+	T_OK(autolic_contract_set_auto_renew(x->db, x->ann, c2, 0));
+	x->e.n = 0;
+	T_OK(autolic_contract_transfer_manager(x->db, x->ann, c1, x->bob));
+	for (int i = 0; i < 3; i++) {
+		assert_views_agree(x, cs[i]);
+		assert_int_equal(get(x, cs[i]).manager, x->bob);
+	}
+	/* two notices per contract, two for the team */
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_ROLE_CHANGED), 8);
+	/* the team's view moves every contract back */
+	T_OK(autolic_team_set_primary(x->db, x->bob, team, x->ann));
+	for (int i = 0; i < 3; i++) {
+		assert_views_agree(x, cs[i]);
+		assert_int_equal(get(x, cs[i]).manager, x->ann);
+	}
+	/* an ended contract on automatic renewal has run to its end: its
+	 * manager may change (ROLE-3) */
+	T_OK(autolic_contract_transfer_manager(x->db, x->ann, c3, x->bob));
+	assert_views_agree(x, c3);
+	assert_int_equal(get(x, c1).manager, x->bob);
+}
+
+/* A store written by 1.0, whose transfer left the team alone: contract
+ * `c` names `manager` (an administrator other than the team's primary). */
+typedef struct {
+	autolic_id c, manager;
+} legacy_args;
+
+static int legacy_fn(al_txn *t, void *arg)
+{
+	legacy_args *a = arg;
+	al_key k;
+	al_buf b;
+	al_rd d;
+	al_key_init(&k, AL_K_CONTRACT);
+	al_key_u64(&k, a->c);
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT, &b, &d, "contract");
+	if (rc) {
+		al_buf_free(&b);
+		return rc;
+	}
+	/* the contract record as src/contract.c writes it: id, number, team,
+	 * manager, coordinator, buyer, start, end, created, auto_renew, nproducts */
+	char number[AUTOLIC_CONTRACT_NUMBER_MAX + 1];
+	autolic_id id = al_dec_u64(&d);
+	al_dec_str(&d, number, sizeof number);
+	autolic_id team = al_dec_u64(&d), former = al_dec_u64(&d);
+	autolic_id coordinator = al_dec_u64(&d), buyer = al_dec_u64(&d);
+	int64_t start = al_dec_i64(&d), end = al_dec_i64(&d), created = al_dec_i64(&d);
+	uint8_t renew = al_dec_u8(&d);
+	uint32_t n = al_dec_u32(&d);
+	rc = al_rd_done(&d);
+	if (!rc) {
+		al_rec_begin(&b, AL_K_CONTRACT);
+		al_enc_u64(&b, id);
+		al_enc_str(&b, number);
+		al_enc_u64(&b, team);
+		al_enc_u64(&b, a->manager);
+		al_enc_u64(&b, coordinator);
+		al_enc_u64(&b, buyer);
+		al_enc_i64(&b, start);
+		al_enc_i64(&b, end);
+		al_enc_i64(&b, created);
+		al_enc_u8(&b, renew);
+		al_enc_u32(&b, n);
+		rc = al_txn_put(t, &k, &b);
+	}
+	/* the account -> contract role index: manager bit 1, coordinator bit 2 */
+	autolic_id who[2] = {former, a->manager};
+	for (int i = 0; !rc && i < 2; i++) {
+		al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
+		al_key_u64(&k, who[i]);
+		al_key_u64(&k, a->c);
+		al_rec_begin(&b, AL_K_ACCOUNT_CONTRACT);
+		al_enc_u8(&b, (uint8_t)((i ? 1 : 0) | (who[i] == coordinator ? 2 : 0)));
+		rc = (i == 0 && who[i] != coordinator) ? al_txn_del(t, &k) : al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* SEAM-2 on a store written by 1.0 where a contract's manager is not the
+ * team's primary: the next hand-over, from either view, makes every
+ * contract of the team agree with the team again. */
+static void test_seam2_store_of_1_0(void **state)
+{
+	fx *x = *state;
+	autolic_id c1 = t_buy1(x->db, x->ann, 0, T_NOW);
+	autolic_id team = get(x, c1).team, c2 = 0;
+	T_OK(buy_into(x, x->ann, team, 0, T_NOW, &c2));
+	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->bob));
+	T_OK(autolic_team_add_admin(x->db, x->ann, team, x->cat));
+	legacy_args la = {c2, x->bob};
+	T_OK(al_run(x->db, 1, legacy_fn, &la));
+	assert_int_equal(get(x, c2).manager, x->bob); /* the two views disagree */
+	/* the legacy manager hands c2 over: the team and c1 follow */
+	T_OK(autolic_contract_transfer_manager(x->db, x->bob, c2, x->cat));
+	assert_views_agree(x, c1);
+	assert_views_agree(x, c2);
+	assert_int_equal(get(x, c1).manager, x->cat);
+	assert_int_equal(team_role(x, team, x->ann), AUTOLIC_TEAM_SECONDARY);
+	assert_int_equal(team_role(x, team, x->bob), AUTOLIC_TEAM_SECONDARY);
+	/* bob manages nothing any more (ROLE-2): he may step down to a user */
+	T_OK(autolic_team_remove_admin(x->db, x->cat, team, x->bob));
+	T_OK(autolic_team_add_admin(x->db, x->cat, team, x->bob));
+	/* the team's view, on the same kind of store */
+	la.manager = x->ann;
+	T_OK(al_run(x->db, 1, legacy_fn, &la));
+	T_OK(autolic_team_set_primary(x->db, x->cat, team, x->bob));
+	assert_views_agree(x, c1);
+	assert_views_agree(x, c2);
+	assert_int_equal(get(x, c2).manager, x->bob);
 }
 
 /* ROLE-4: serial number + current coordinator's email + new coordinator;
@@ -778,10 +1037,31 @@ static int fl_members(autolic_db *db, t_clock *c, void *ctx)
 	return 0;
 }
 
+/* Two contracts in the team: SEAM-2 hands both over in one transaction. */
+static int fl_setup_two(autolic_db *db, t_clock *c, void *ctx)
+{
+	int rc = fl_setup_roles(db, c, ctx);
+	if (!rc)
+		t_buy1(db, 1, 1, T_NOW);
+	return rc;
+}
+
+static int fl_set_primary(autolic_db *db, t_clock *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	int rc = autolic_team_set_primary(db, 1, 1, 2);
+	if (rc == AUTOLIC_EPERM) /* rerun after success: hand it back first */
+		rc = autolic_team_set_primary(db, 2, 1, 1);
+	return rc;
+}
+
 static void test_fault_loop_roles(void **state)
 {
 	(void)state;
 	assert_true(t_fault_loop(fl_setup_roles, fl_transfer, NULL) > 5);
+	assert_true(t_fault_loop(fl_setup_two, fl_transfer, NULL) > 5);
+	assert_true(t_fault_loop(fl_setup_two, fl_set_primary, NULL) > 5);
 	assert_true(t_fault_loop(fl_setup_roles, fl_coordinator, NULL) > 5);
 	assert_true(t_fault_loop(fl_setup_roles, fl_offer, NULL) > 5);
 	assert_true(t_fault_loop(fl_setup_roles, fl_members, NULL) > 3);
@@ -827,6 +1107,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_product_for_admin, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_serial_visibility, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transfer_manager, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_seam2_transfer_makes_primary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_seam2_several_contracts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_seam2_store_of_1_0, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_admins_are_users, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_manage_contract, setup, teardown),

@@ -1,4 +1,4 @@
-/* Flex tokens through the public API: the worked examples of issue 6, each
+/* Flex tokens through the public API: the worked examples (test_example_*), each
  * FLEX rule by ID, reports, and bad input. */
 #include "flex_fixture.h"
 #include "flex_internal.h"

@@ -1,4 +1,4 @@
-/* OPS-5 selection as a pure function: the seed's example, the order and its
+/* OPS-5 selection as a pure function: the example of docs/rules.md, the order and its
  * tie-break, and a property test against two brute-force references. */
 #include "support.h"
 #include "ops.h"
@@ -13,10 +13,10 @@ static al_ops_cand cand(autolic_id id, autolic_time created, int has, autolic_ti
 	return c;
 }
 
-/* OPS-5: the seed's example. 3 licences, 5 active operators during the trial
+/* OPS-5: the example of docs/rules.md. 3 licences, 5 active operators during the trial
  * -> 2 deactivated: first the one with no production record, then the one
  * whose last production record is the oldest. */
-static void test_ops5_seed_example(void **state)
+static void test_ops5_example(void **state)
 {
 	(void)state;
 	al_ops_cand c[5] = {
@@ -97,7 +97,7 @@ static uint64_t rnd(void)
 
 static uint64_t below(uint64_t n) { return rnd() % n; }
 
-/* The rule as the seed words it, written independently of al_ops_cand_cmp:
+/* The rule as docs/rules.md words it, written independently of al_ops_cand_cmp:
  * 1 when `a` must be deactivated before `b`. */
 static int goes_before(const al_ops_cand *a, const al_ops_cand *b)
 {
@@ -224,7 +224,7 @@ static void test_ops5_property(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ops5_seed_example),
+		cmocka_unit_test(test_ops5_example),
 		cmocka_unit_test(test_ops5_no_excess),
 		cmocka_unit_test(test_ops5_tie_break),
 		cmocka_unit_test(test_days_left),

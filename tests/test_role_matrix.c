@@ -2,7 +2,7 @@
  * ROLE-6 / ROLE-7: the whole permission matrix, every function x every role.
  *
  * Part 1 walks the pure function (src/authz.c) against the table below,
- * transcribed from DOMAIN.md independently of the library's copy. Part 2
+ * transcribed from docs/rules.md independently of the library's copy. Part 2
  * walks the real API: for every row and every person (contract manager,
  * software coordinator, user with access (a seat of the product), user
  * without access, stranger, invited-not-accepted, removed user) on a fresh store, the call is
@@ -11,7 +11,7 @@
 #include "t_roles.h"
 #include "authz.h"
 
-/* DOMAIN.md ROLE-6: columns CM, SC, U ('*' = U*, only granted products). */
+/* docs/rules.md ROLE-6: columns CM, SC, U ('*' = U*, only granted products). */
 static const struct {
 	int fn;
 	const char *text;

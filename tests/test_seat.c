@@ -1,5 +1,6 @@
 /* Seats: SEAT-1..SEAT-5, ROLE-6/7 for who may change them, FLEX-6's al_seat_held. */
 #include "seat_fixture.h"
+#include "team.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -497,6 +498,179 @@ static void import_all_or_nothing(void **state)
 	assert_int_equal(x->e.n, 0);
 }
 
+/* ---- SEAM-3: a seat makes a member ---- */
+
+static int team_role_of(fx *x, autolic_id team, autolic_id account)
+{
+	int role = -1;
+	OK(autolic_team_role_get(x->db, team, account, &role));
+	return role;
+}
+
+/* Every listing of the team's users, asked whether `account` is in it:
+ * 0 in none, 1 in all; a listing that disagrees fails the test. */
+static int listed_everywhere(fx *x, autolic_id contract, autolic_id account)
+{
+	autolic_id team = seat_contract_team(x->db, contract);
+	int in_contract = 0, in_accounts = 0, in_teams = 0;
+	autolic_contract_member_iter *mi;
+	OK(autolic_contract_member_iter_new(x->db, contract, &mi));
+	autolic_contract_member m = {.version = AUTOLIC_CONTRACT_MEMBER_VERSION};
+	while (autolic_contract_member_iter_next(mi, &m) == 0)
+		if (m.account == account) {
+			in_contract = 1;
+			assert_true(m.roles & AUTOLIC_CONTRACT_ROLE_USER);
+			assert_int_equal(m.team_role, team_role_of(x, team, account));
+		}
+	autolic_contract_member_iter_free(mi);
+	autolic_account_iter *ai;
+	OK(autolic_account_iter_new(x->db, team, &ai));
+	autolic_account_info a = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
+	while (autolic_account_iter_next(ai, &a) == 0)
+		in_accounts |= a.id == account;
+	autolic_account_iter_free(ai);
+	autolic_team_iter *ti;
+	OK(autolic_team_iter_new(x->db, account, &ti));
+	autolic_team_membership tm = {.version = AUTOLIC_TEAM_MEMBERSHIP_VERSION};
+	while (autolic_team_iter_next(ti, &tm) == 0)
+		if (tm.team == team) {
+			in_teams = 1;
+			assert_int_equal(tm.role, team_role_of(x, team, account));
+		}
+	autolic_team_iter_free(ti);
+	int in_role = team_role_of(x, team, account) != AUTOLIC_TEAM_NONE;
+	if (in_contract != in_accounts || in_contract != in_teams || in_contract != in_role)
+		fail_msg(
+		    "account %llu: contract members %d, team accounts %d, its teams %d, role %d",
+		    (unsigned long long)account, in_contract, in_accounts, in_teams, in_role);
+	return in_contract;
+}
+
+/* SEAM-3: a single grant to a registered account that belongs to no team
+ * makes it a user of the contract's team, without an invitation; its
+ * administrators see it and may remove it, which frees its seats (SEAT-4). */
+static void seam3_grant_makes_member(void **state)
+{
+	fx *x = *state;
+	autolic_id team = seat_contract_team(x->db, x->k);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 0);
+	OK(autolic_seat_grant(x->db, x->cm, x->k, "acad", x->u[0]));
+	OK(autolic_seat_grant(x->db, x->sc, x->k, "revit", x->u[0]));
+	assert_int_equal(team_role_of(x, team, x->u[0]), AUTOLIC_TEAM_USER);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 1);
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_INVITATION_SENT), 0);
+	assert_int_equal(t_events_count(&x->e, AUTOLIC_EVENT_SEAT_GRANTED), 2);
+	autolic_account_info a = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
+	OK(autolic_account_get(x->db, x->u[0], &a));
+	assert_int_equal(a.state, AUTOLIC_ACCOUNT_ACTIVE); /* nothing to accept */
+	/* ROLE-6 U*: the member downloads what it was granted, nothing else */
+	OK(autolic_contract_download_check(x->db, x->u[0], x->k, "acad"));
+	assert_int_equal(autolic_contract_download_check(x->db, x->u[0], x->k, "maya"),
+	                 AUTOLIC_EPERM);
+	autolic_contract_product_info pi = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+	OK(autolic_contract_product_get(x->db, x->u[0], x->k, "acad", &pi));
+	/* APS-4: a member of the team may be appointed a hub administrator */
+	autolic_id hub = 0;
+	OK(autolic_hub_create(x->db, x->cm, team, "Hub", &hub));
+	OK(autolic_hub_add_admin(x->db, x->cm, hub, x->u[0]));
+	/* SEAT-4: the coordinator removes the user; both seats go with it */
+	OK(autolic_account_remove(x->db, x->sc, x->u[0]));
+	assert_int_equal(granted(x, x->k, "acad"), 0);
+	assert_int_equal(granted(x, x->k, "revit"), 0);
+	char h[256];
+	holdings(x, x->u[0], h, sizeof h);
+	assert_string_equal(h, "");
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 0);
+}
+
+/* SEAM-3 on every path that grants: set_access and import make members
+ * too (an import keeping a seat as well); a member keeps its role. */
+static void seam3_every_grant_path(void **state)
+{
+	fx *x = *state;
+	autolic_id team = seat_contract_team(x->db, x->k);
+	const char *acad[] = {"acad"};
+	OK(autolic_seat_set_access(x->db, x->sc, x->k, x->u[1], acad, 1, NULL));
+	assert_int_equal(team_role_of(x, team, x->u[1]), AUTOLIC_TEAM_USER);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[1]), 1);
+	autolic_id users[] = {x->u[2], x->u[3]};
+	const char *prods[] = {"revit", "revit"};
+	OK(autolic_seat_import(x->db, x->cm, x->k, users, prods, 2, NULL));
+	assert_int_equal(listed_everywhere(x, x->k, x->u[2]), 1);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[3]), 1);
+	/* an import that keeps a seat keeps the member */
+	OK(autolic_seat_import(x->db, x->cm, x->k, users, prods, 1, NULL));
+	assert_int_equal(team_role_of(x, team, x->u[2]), AUTOLIC_TEAM_USER);
+	/* administrators stay what they are */
+	OK(autolic_seat_grant(x->db, x->cm, x->k, "maya", x->sc));
+	OK(autolic_seat_grant(x->db, x->cm, x->k, "revit", x->cm));
+	assert_int_equal(team_role_of(x, team, x->sc), AUTOLIC_TEAM_SECONDARY);
+	assert_int_equal(team_role_of(x, team, x->cm), AUTOLIC_TEAM_PRIMARY);
+	/* a revoke leaves the member a member: removal is autolic_account_remove */
+	OK(autolic_seat_revoke(x->db, x->cm, x->k, "acad", x->u[1]));
+	assert_int_equal(listed_everywhere(x, x->k, x->u[1]), 1);
+	OK(autolic_account_remove(x->db, x->cm, x->u[1]));
+	assert_int_equal(listed_everywhere(x, x->k, x->u[1]), 0);
+}
+
+/* SEAM-3, ROLE-7: a refused grant adds no member, on every path. */
+static void seam3_refused_grant_adds_no_member(void **state)
+{
+	fx *x = *state;
+	OK(autolic_seat_grant(x->db, x->cm, x->k, "maya", x->u[0]));
+	/* SEAT-2: no seat left */
+	EXPECT_REFUSED(x, AUTOLIC_ENOSEAT, autolic_seat_grant(x->db, x->cm, x->k, "maya", x->u[1]));
+	/* ROLE-6: not an administrator of the contract */
+	EXPECT_REFUSED(x, AUTOLIC_EPERM,
+	               autolic_seat_grant(x->db, x->outsider, x->k, "acad", x->u[1]));
+	/* set_access: one product refused refuses the whole call */
+	const char *two[] = {"acad", "maya"};
+	EXPECT_REFUSED(x, AUTOLIC_ENOSEAT,
+	               autolic_seat_set_access(x->db, x->cm, x->k, x->u[1], two, 2, NULL));
+	/* import: all or nothing */
+	autolic_id users[] = {x->u[1], x->u[2]};
+	const char *prods[] = {"acad", "maya"};
+	EXPECT_REFUSED(x, AUTOLIC_ENOSEAT,
+	               autolic_seat_import(x->db, x->cm, x->k, users, prods, 2, NULL));
+	assert_int_equal(listed_everywhere(x, x->k, x->u[1]), 0);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[2]), 0);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 1);
+}
+
+/* A store written by 1.0: `user` holds a seat but is no member of `team`. */
+typedef struct legacy_args {
+	autolic_id team, user;
+} legacy_args;
+
+static int legacy_fn(al_txn *t, void *arg)
+{
+	legacy_args *a = arg;
+	return al_team_member_set(t, a->team, a->user, AL_ROLE_NONE);
+}
+
+/* SEAM-3 on a store written by 1.0: a seat holder outside the team cannot
+ * be removed by the team's administrators until a grant path covers its seat
+ * again; an import line keeping the seat makes it a member. */
+static void seam3_store_of_1_0(void **state)
+{
+	fx *x = *state;
+	autolic_id team = seat_contract_team(x->db, x->k);
+	OK(autolic_seat_grant(x->db, x->cm, x->k, "acad", x->u[0]));
+	legacy_args la = {team, x->u[0]};
+	OK(al_run(x->db, 1, legacy_fn, &la));
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 0);
+	EXPECT_REFUSED(x, AUTOLIC_EPERM, autolic_account_remove(x->db, x->cm, x->u[0]));
+	autolic_id users[] = {x->u[0]};
+	const char *prods[] = {"acad"};
+	autolic_seat_report *r = NULL;
+	OK(autolic_seat_import(x->db, x->cm, x->k, users, prods, 1, &r));
+	assert_int_equal(item(r, 0).action, AUTOLIC_SEAT_KEEP);
+	autolic_seat_report_free(r);
+	assert_int_equal(listed_everywhere(x, x->k, x->u[0]), 1);
+	OK(autolic_account_remove(x->db, x->cm, x->u[0]));
+	assert_int_equal(granted(x, x->k, "acad"), 0);
+}
+
 /* ---- quantity reduction and contract end (docs/seats.md) ---- */
 
 /* Reduction: the most recent grants are revoked first, never more grants than seats. */
@@ -937,6 +1111,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(seat4_release_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(set_access_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(import_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(seam3_grant_makes_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(seam3_every_grant_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(seam3_refused_grant_adds_no_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(seam3_store_of_1_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(quantity_reduction_newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(contract_end_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(flex6_seat_held, setup, teardown),

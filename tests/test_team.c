@@ -127,6 +127,30 @@ static void test_add_admin(void **state)
 	T_FAILS(AUTOLIC_EINVAL, "ROLE-7", autolic_team_add_admin(x->db, 0, x->team, dan));
 }
 
+/* SEAM-2, ROLE-3: the primary administrator is the contract manager of the
+ * team's contracts: handing the team over hands them over, and a contract
+ * on automatic renewal refuses it, changing nothing. */
+static void test_set_primary_moves_contracts(void **state)
+{
+	fx *x = *state;
+	autolic_id c = t_buy1(x->db, x->ann, x->team, T_NOW);
+	T_OK(autolic_team_add_admin(x->db, x->ann, x->team, x->bob));
+	T_OK(autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
+	T_UNCHANGED(&x->f, T_FAILS(AUTOLIC_ESTATE, "automatic renewal",
+	                           autolic_team_set_primary(x->db, x->ann, x->team, x->bob)));
+	assert_int_equal(role_of(x, x->team, x->ann), AUTOLIC_TEAM_PRIMARY);
+	T_OK(autolic_contract_set_auto_renew(x->db, x->ann, c, 0));
+	T_OK(autolic_team_set_primary(x->db, x->ann, x->team, x->bob));
+	autolic_contract_info i = {.version = AUTOLIC_CONTRACT_INFO_VERSION};
+	T_OK(autolic_contract_get(x->db, c, &i));
+	assert_int_equal(i.manager, x->bob);
+	/* the former primary no longer manages the contract (ROLE-6) */
+	T_FAILS(AUTOLIC_EPERM, "ROLE-6", autolic_contract_set_auto_renew(x->db, x->ann, c, 1));
+	T_FAILS(AUTOLIC_EPERM, "ROLE-3",
+	        autolic_contract_transfer_manager(x->db, x->ann, c, x->bob));
+	T_OK(autolic_contract_set_auto_renew(x->db, x->bob, c, 1));
+}
+
 /* ROLE-3: one primary; only a secondary can become primary; the former
  * primary becomes secondary; only the primary hands over. */
 static void test_set_primary(void **state)
@@ -365,6 +389,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_several_teams, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_add_admin, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_set_primary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_set_primary_moves_contracts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_admin, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_iter_teams_of_account, setup, teardown),

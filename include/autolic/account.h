@@ -217,9 +217,10 @@ AUTOLIC_EXTERN int autolic_account_update(autolic_db *db, autolic_id actor, auto
  * The account leaves every team, every seat it held is freed in the same
  * transaction, and its state becomes REMOVED: it grants nothing and may not
  * act. Its email stays reserved; adding the person again invites them
- * again. The actor must administer every team the account belongs to. A
- * contract manager, software coordinator or team primary administrator must
- * hand that role over first.
+ * again. The actor must administer every team the account belongs to;
+ * someone granted a seat is a member of the contract's team (SEAM-3), so
+ * that team's administrators may remove them. A contract manager, software
+ * coordinator or team primary administrator must hand that role over first.
  * @param db the database.
  * @param actor an administrator of all the account's teams.
  * @param account the user to remove.
@@ -285,7 +286,10 @@ typedef struct autolic_account_iter autolic_account_iter;
  * The iterator is a snapshot taken in one transaction: later changes by any
  * thread do not affect it, and it stays valid while they happen.
  * @param db the database.
- * @param team 0 for every account, else the members of that team.
+ * @param team 0 for every account, else the members of that team: its
+ *        administrators, the people added to it and everyone granted a seat
+ *        on one of its contracts (SEAM-3), the same people
+ *        autolic_contract_member_iter_new() lists for each of its contracts.
  * @param[out] out the iterator; free it with autolic_account_iter_free().
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: the iterator belongs to one thread at a time.

@@ -95,7 +95,7 @@ AUTOLIC_EXTERN const char *autolic_strerror(int code);
 /**
  * @brief The detailed message of the last failure on the calling thread.
  *
- * It names the argument or the DOMAIN.md rule at fault, for example
+ * It names the argument or the rule at fault (by its ID, see @ref rules), for example
  * "SEAT-2: all seats in use for product 'autocad' on contract 1001 (5 of 5)".
  * @return a NUL-terminated string owned by the library, valid until the next
  *         libautolic call on this thread; "" when the last call succeeded.

@@ -111,8 +111,9 @@ typedef struct autolic_contract_product_info {
  * one team the buyer is primary administrator of, or to a team created for
  * a new subscriber; a buyer who is primary administrator of several teams
  * must name one. Buying into an existing team is the primary
- * administrator's right (ROLE-6: subscribe). Buying more never adds seats to
- * an existing contract (ROLE-9). The manager is sent an order confirmation
+ * administrator's right (ROLE-6: subscribe), so that every contract of a
+ * team has the team's primary administrator as its manager (SEAM-2).
+ * Buying more never adds seats to an existing contract (ROLE-9). The manager is sent an order confirmation
  * (::AUTOLIC_EVENT_ORDER_CONFIRMED) after commit.
  * @param db the database.
  * @param actor the buyer (ROLE-7).
@@ -169,23 +170,33 @@ AUTOLIC_EXTERN int autolic_contract_product_get(autolic_db *db, autolic_id actor
                                                 autolic_contract_product_info *info);
 
 /**
- * @brief Hand the contract over to another contract manager (ROLE-2, ROLE-3).
+ * @brief Hand the contract over to another contract manager (ROLE-2, ROLE-3, SEAM-2).
  *
- * Only the current contract manager may do it, and never while automatic
- * renewal is on (the contract must run to its end and a new one be taken
- * out). Only an administrator can become contract manager: the new manager
- * must be an active primary or secondary administrator of the contract's
- * team. The former manager remains a secondary administrator of the team
- * (they keep the coordinator role if they held it). Both are notified
- * (::AUTOLIC_EVENT_ROLE_CHANGED). There is exactly one manager at all times.
+ * The contract manager is the team's primary administrator (SEAM-2), so
+ * this is the team's hand-over seen from one of its contracts, the same as
+ * autolic_team_set_primary(): in one transaction the new manager becomes
+ * the primary administrator of the contract's team and the manager of every
+ * contract of that team (with every right of ROLE-6's CM column), and the
+ * former one a secondary administrator (they keep the coordinator role of a
+ * contract if they held it).
+ *
+ * Only the current contract manager may do it. Never while this contract,
+ * or another contract of the team, is on automatic renewal and has not
+ * ended (ROLE-3: it must run to its end and a new one be taken out; turning
+ * renewal off with autolic_contract_set_auto_renew() lifts it). Only an
+ * active secondary administrator of the team can become manager (ROLE-3).
+ * The new and the former manager are notified (::AUTOLIC_EVENT_ROLE_CHANGED):
+ * once per contract of the team, then once for the team. There is exactly
+ * one manager at all times.
  * @param db the database.
  * @param actor the current contract manager (ROLE-7).
  * @param contract the contract.
  * @param new_manager the new contract manager.
  * @return 0; ::AUTOLIC_EINVAL (an id is 0); ::AUTOLIC_ENOTFOUND (contract, new manager);
  *         ::AUTOLIC_EPERM (actor is not the manager: ROLE-3, ROLE-6, ROLE-7);
- *         ::AUTOLIC_ESTATE (automatic renewal is on; new manager is not an active
- *         administrator of the team, or already the manager: ROLE-3);
+ *         ::AUTOLIC_ESTATE (a contract of the team is on automatic renewal, its
+ *         number named; the new manager is not an active secondary administrator
+ *         of the team, or already the manager: ROLE-3);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
  * @par Thread-safety: safe.
  */
@@ -405,7 +416,10 @@ typedef struct autolic_contract_member_iter autolic_contract_member_iter;
 /**
  * @brief Start iterating over a contract's users and their roles, ascending by account id.
  *
- * The users of a contract are the members of its team; the manager and the
+ * The users of a contract are the members of its team, the same people
+ * autolic_account_iter_new() lists for the team: its administrators, the
+ * people added to it, and everyone who was granted a seat (SEAM-3). The
+ * manager, who is the team's primary administrator (SEAM-2), and the
  * coordinator are users too (ROLE-5). A snapshot, as for autolic_contract_iter_new().
  * @param db the database.
  * @param contract the contract.

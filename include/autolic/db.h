@@ -58,7 +58,7 @@ typedef struct autolic_event {
 	autolic_id team;        /**< Team concerned, or 0. */
 	autolic_id object;      /**< Object concerned (contract, lot, operator...), or 0. */
 	const char *product;    /**< Product code concerned, or NULL. */
-	const char *rule;       /**< The DOMAIN.md rule behind it, e.g. "SEAT-3". */
+	const char *rule;       /**< The rule behind it (@ref rules), e.g. "SEAT-3". */
 	const char *text;       /**< English description. */
 } autolic_event;
 

@@ -6,6 +6,13 @@
  * A contract's product has a seat quantity. Granting a user access to the
  * product takes one seat, revoking it frees the seat (SEAT-1); a grant beyond
  * the quantity is refused with ::AUTOLIC_ENOSEAT and changes nothing (SEAT-2).
+ * A seat makes a member (SEAM-3): every call that grants a seat
+ * (autolic_seat_grant(), autolic_seat_set_access(), autolic_seat_import())
+ * makes a holder who is not yet a member of the contract's team a user of
+ * that team in the same transaction, without an invitation, so that the
+ * team's administrators list it (autolic_contract_member_iter_new(),
+ * autolic_account_iter_new()) and may remove it with autolic_account_remove(),
+ * which frees every seat it holds (SEAT-4). A refused call adds no member.
  * The rules for a contract that ends or whose quantity shrinks are in the
  * "Seat semantics" guide (docs/seats.md).
  */
@@ -110,7 +117,9 @@ AUTOLIC_EXTERN int autolic_seat_summary_get(autolic_db *db, autolic_id contract,
  * the quantity), SEAT-3 (emits ::AUTOLIC_EVENT_SEAT_GRANTED to the user),
  * SEAT-5 (the count is read and written in the grant's own transaction),
  * ROLE-6/ROLE-7 (the actor must be the contract manager or a software
- * coordinator of the contract) and ACCT-4 (an expired invitation grants nothing).
+ * coordinator of the contract), ACCT-4 (an expired invitation grants nothing)
+ * and SEAM-3 (a user who is not a member of the contract's team becomes a
+ * user of it; a member keeps its role).
  * @param db the database.
  * @param actor the administrator making the change.
  * @param contract the contract whose seat is taken.
@@ -155,7 +164,9 @@ AUTOLIC_EXTERN int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic
  * and not listed are revoked, the others are kept. All-or-nothing: when any
  * grant is refused, nothing changes and the call returns the first item's
  * error; the report then tells every product's outcome. Each change notifies
- * the user (SEAT-3). Enforces SEAT-1, SEAT-2, SEAT-3, SEAT-5, ROLE-6, ROLE-7.
+ * the user (SEAT-3). A granted product makes the user a member of the
+ * contract's team (SEAM-3). Enforces SEAT-1, SEAT-2, SEAT-3, SEAT-5, ROLE-6,
+ * ROLE-7, SEAM-3.
  * @param db the database.
  * @param actor the administrator making the change.
  * @param contract the contract.
@@ -189,7 +200,9 @@ AUTOLIC_EXTERN int autolic_seat_set_access(autolic_db *db, autolic_id actor, aut
  * returns the first refused line's error, and the report gives every line's
  * outcome with its reason. A line whose user already holds that seat on this
  * contract is reported as ::AUTOLIC_SEAT_KEEP (an import can be replayed).
- * Enforces SEAT-1, SEAT-2, SEAT-3, SEAT-5, ROLE-6, ROLE-7, ACCT-4, ACCT-5.
+ * Every user of a granted or kept line is a member of the contract's team
+ * afterwards (SEAM-3).
+ * Enforces SEAT-1, SEAT-2, SEAT-3, SEAT-5, ROLE-6, ROLE-7, ACCT-4, ACCT-5, SEAM-3.
  * @param db the database.
  * @param actor the administrator making the change.
  * @param contract the contract.

@@ -125,18 +125,27 @@ AUTOLIC_EXTERN int autolic_team_remove_admin(autolic_db *db, autolic_id actor, a
                                              autolic_id account);
 
 /**
- * @brief Hand the team's primary administration to a secondary administrator (ROLE-3).
+ * @brief Hand the team's primary administration to a secondary administrator
+ *        (ROLE-3, SEAM-2).
  *
- * Only the current primary administrator may do it; only a secondary
- * administrator can become primary; the former primary becomes a secondary
- * administrator. Both are notified (::AUTOLIC_EVENT_ROLE_CHANGED).
+ * Only the current primary administrator may do it; only an active
+ * secondary administrator can become primary; the former primary becomes a
+ * secondary administrator. The primary administrator is the contract
+ * manager of every contract of the team (SEAM-2), so the management of each
+ * of them moves in the same transaction, exactly as
+ * autolic_contract_transfer_manager() does; it is refused while one of them
+ * is on automatic renewal and has not ended (ROLE-3). The new and the former
+ * primary are notified (::AUTOLIC_EVENT_ROLE_CHANGED): once per contract of
+ * the team, then once for the team.
  * @param db the database.
  * @param actor the current primary administrator.
  * @param team the team.
  * @param account the new primary administrator; an active secondary administrator.
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EPERM (actor is not the
  *         primary: ROLE-3); ::AUTOLIC_ESTATE (account is not an active secondary
- *         administrator: ROLE-3); ::AUTOLIC_ENOMEM; a storage error.
+ *         administrator, or a contract of the team is on automatic renewal, its
+ *         number named: ROLE-3); ::AUTOLIC_ENOMEM; a storage error. Nothing
+ *         changes on failure.
  * @par Thread-safety: safe.
  */
 AUTOLIC_EXTERN int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team,

@@ -85,6 +85,6 @@ AUTOLIC_NOW=2025-03-11T00:00:00Z expect 0 $adm --as u2@firm.example account acce
 expect 0 $adm --as u2@firm.example account edit --first Hugo --language fr; has "Hugo Two"
 # ROLE-3: only the contract manager hands the contract over
 expect 4 $adm --as sc@firm.example contract manager "$num" sc@firm.example
-expect 0 $adm "${cm[@]}" contract manager "$num" sc@firm.example
+expect 0 $adm "${cm[@]}" contract manager "$num" sc@firm.example; has "primary administrator"
 expect 0 $adm contract show "$num"; has "contract manager      sc@firm.example"
 done_ok

@@ -88,6 +88,12 @@ static void compare(fz_world *w, const model *m, size_t step)
 		for (int p = 0; p < NP; p++)
 			if (got[p] != m->held[p][u])
 				fail("SEAT-1: user's seats differ from the model", step);
+		int role = AUTOLIC_TEAM_NONE;
+		if (autolic_team_role_get(w->db, w->team, w->users[u], &role))
+			fail("team role", step);
+		for (int p = 0; p < NP; p++)
+			if (m->held[p][u] && role == AUTOLIC_TEAM_NONE)
+				fail("SEAM-3: a seat holder is not a member of the team", step);
 	}
 	if (autolic_flex_check(w->db, w->team))
 		fail("FLEX invariant", step);

@@ -18,7 +18,7 @@ from .errors import (Aborted, Busy, Conflict, Corrupt, Duplicate, Error, Exists,
 from .db import Database, Event, EventType
 from .storage import Backend, MemoryStore, RawStorage
 from .sqlite_backend import SqliteBackend
-from . import account, contract, flex, hub, journal, ops, seat, team
+from . import account, contract, db, flex, hub, journal, ops, seat, storage, team
 from .journal import JournalStore
 
 
@@ -45,7 +45,7 @@ __all__ = [
     "C", "library_path", "version", "version_info", "strerror", "to_time", "from_time", "UTC",
     "Database", "Event", "EventType", "Backend", "MemoryStore", "RawStorage", "SqliteBackend",
     "Closed", "account", "errors", "team", "hub", "contract", "seat", "flex", "ops", "journal",
-    "JournalStore",
+    "JournalStore", "storage",
     "Error", "InvalidArgument", "NoMemory", "NotFound", "Exists", "PermissionDenied", "NoSeat",
     "NotEnoughTokens", "NoLicence", "NoOperatorLicence", "Expired", "Conflict", "Locked",
     "Corrupt", "StorageError", "Aborted", "VersionError", "StateError", "ReadOnly", "Busy",

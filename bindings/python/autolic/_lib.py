@@ -16,11 +16,33 @@ function whose restype is ``c_int`` raises the :mod:`autolic.errors` subclass
 of its code for any negative return except ``AUTOLIC_ITEROVER`` (returned to
 the caller, iterators stop on it); other restypes (void, pointers, times) are
 not checked. An explicit fourth element ``None`` disables the check, a
-callable is used as the ctypes errcheck.
+callable is used as the ctypes errcheck, and ``_api.core.Returns((codes...))``
+names codes returned to the caller instead of raised (:func:`check_allowing`).
+
+Strict arguments (SEAM-6): the bound functions (:data:`C`) check every
+argument against its declared ctypes type before the C call, so no value is
+truncated or wrapped on its way into C:
+
+* an integer parameter (``autolic_id``, ``autolic_time``, ``int64_t``,
+  ``unsigned int``, ``size_t``, ``int``...) takes an ``int`` (or an object
+  with ``__index__``, e.g. an ``IntEnum``) within the C type's range; out of
+  range, negative for an unsigned type included, is :class:`OverflowError`;
+  a non-integer is :class:`TypeError`; a ``bool`` is accepted only where the
+  C type is ``int`` (the C API's flags), elsewhere it is :class:`TypeError`;
+* a ``const char *`` parameter given bytes containing NUL is
+  :class:`ValueError` (C would read only up to the NUL);
+* the same checks run on every field of every ``ctypes.Structure`` of the
+  declaration table when a field is set from Python (constructor, keyword or
+  attribute), installed by :func:`check_structure` on every structure class of
+  the fragments and on every structure an argument points to.
+
+Text reaches C through :func:`enc` (ValueError on NUL, TypeError for a
+non-text) and lists of text through :func:`cstr_array`.
 """
 import ctypes
 import ctypes.util
 import glob
+import operator
 import os
 import sys
 import threading
@@ -123,8 +145,134 @@ class _Namespace:
 RAW = _Namespace()
 
 
+def check_allowing(*codes):
+    """An errcheck like the default one, except that the negative `codes` are
+    returned to the caller instead of raised (e.g. ``AUTOLIC_EDUPLICATE``,
+    which ``autolic_flex_report`` returns with the first result filled)."""
+    allowed = frozenset(codes)
+
+    def check(result, func, args):
+        if result in allowed:
+            _pending.exc = None
+            return result
+        return _check_int(result, func, args)
+    return check
+
+
+# ---- strict arguments (SEAM-6) ----
+
+_INT_CODES = "bBhHiIlLqQ"
+
+
+def int_range(ctype):
+    """``(low, high)`` of an integer ctypes type, or None for any other type."""
+    code = getattr(ctype, "_type_", None)
+    if not isinstance(code, str) or code not in _INT_CODES:
+        return None
+    bits = 8 * ctypes.sizeof(ctype)
+    if code.islower():
+        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return 0, (1 << bits) - 1
+
+
+def _c_type_name(ctype):
+    if ctype._type_ == "i":
+        return "int"
+    if ctype._type_ == "I":
+        return "unsigned int"
+    lo, _hi = int_range(ctype)
+    return "%sint%d" % ("" if lo else "u", 8 * ctypes.sizeof(ctype))
+
+
+def _int_checker(ctype, what):
+    lo, hi = int_range(ctype)
+    bool_ok = ctype._type_ == "i"  # the C API's int flags (auto_renew, offered...)
+    cname = _c_type_name(ctype)
+
+    def check(value):
+        if isinstance(value, ctypes._SimpleCData):
+            return value  # already a C value; ctypes checks its type
+        if isinstance(value, bool) and not bool_ok:
+            raise TypeError("%s: a bool is not a %s" % (what, cname))
+        try:
+            v = operator.index(value)
+        except TypeError:
+            raise TypeError("%s must be an integer (%s), not %s"
+                            % (what, cname, type(value).__name__)) from None
+        if not lo <= v <= hi:
+            raise OverflowError("%s: %d is out of range for %s [%d, %d]" % (what, v, cname, lo, hi))
+        return v
+    return check
+
+
+def _no_nul(value, what):
+    if isinstance(value, (bytes, bytearray)) and b"\0" in value:
+        raise ValueError("%s contains a NUL byte (C would truncate it there)" % what)
+    return value
+
+
+def _checker(ctype, what):
+    """The check for one parameter or field of type `ctype`, or None."""
+    if int_range(ctype) is not None:
+        return _int_checker(ctype, what)
+    if ctype is ctypes.c_char_p:
+        return lambda v: _no_nul(v, what)
+    if isinstance(ctype, type) and issubclass(ctype, ctypes.Array) and ctype._type_ is ctypes.c_char:
+        return lambda v: _no_nul(v, what)
+    return None
+
+
+#: Every structure class whose fields are checked when set from Python.
+CHECKED_STRUCTURES = set()
+
+
+def check_structure(cls):
+    """Make every field of the ctypes structure (or union) `cls` checked when set
+    from Python (integers in range, no NUL in text); nested structures and
+    structures pointed to are checked too. Idempotent; returns `cls`."""
+    if not (isinstance(cls, type) and issubclass(cls, (ctypes.Structure, ctypes.Union))) \
+            or cls.__module__.startswith(("ctypes", "_ctypes")):
+        return cls
+    if cls in CHECKED_STRUCTURES:
+        return cls
+    CHECKED_STRUCTURES.add(cls)
+    checks = {}
+    for field in getattr(cls, "_fields_", ()):
+        fname, ftype = field[0], field[1]
+        chk = _checker(ftype, "%s.%s" % (cls.__name__, fname))
+        if chk is not None:
+            checks[fname] = chk
+        _check_nested(ftype)
+
+    def __setattr__(self, name, value):
+        chk = checks.get(name)
+        if chk is not None:
+            value = chk(value)
+        super(cls, self).__setattr__(name, value)
+    cls.__setattr__ = __setattr__
+    return cls
+
+
+def _check_nested(ctype):
+    """Install the structure checks on a structure reached through `ctype`
+    (itself, a pointer to it, an array of it)."""
+    seen = 0
+    while isinstance(ctype, type) and seen < 8:
+        if issubclass(ctype, (ctypes.Structure, ctypes.Union)):
+            check_structure(ctype)
+            return
+        if issubclass(ctype, (ctypes._Pointer, ctypes.Array)):
+            ctype = ctype._type_
+            seen += 1
+            continue
+        return
+
+
 def _bind(lib):
     table = _api.collect()
+    for mod in _api.modules():
+        for obj in list(vars(mod).values()):
+            _check_nested(obj)
     ns = _Namespace()
     missing = []
     for name, (_mod, decl) in table.items():
@@ -137,30 +285,50 @@ def _bind(lib):
         f.argtypes = list(decl[1])
         f.restype = decl[2]
         if len(decl) == 4:
-            if decl[3] is not None:
+            if isinstance(decl[3], _core.Returns):
+                f.errcheck = check_allowing(*decl[3])
+            elif decl[3] is not None:
                 f.errcheck = decl[3]
         elif decl[2] is ctypes.c_int:
             f.errcheck = _check_int
+        for t in decl[1]:
+            _check_nested(t)
         setattr(RAW, name, f)
-        setattr(ns, name, _closed_aware(f))
+        setattr(ns, name, _checked_call(f, decl[1]))
     return ns, table, missing
 
 
-def _closed_aware(f):
-    """Passing a closed handle makes ctypes raise ArgumentError (from the
-    handle's ``_as_parameter_``); report it as :class:`autolic.Closed`."""
+def _checked_call(f, argtypes):
+    """The function as :data:`C` exposes it: every argument checked against its
+    declared type before the call (see the module's doc), extra arguments of a
+    variadic function refused when they are bytes with a NUL; passing a closed
+    handle (ctypes raises ArgumentError from its ``_as_parameter_``) is
+    reported as :class:`autolic.Closed`."""
     from ._handle import Closed, Handle
+    name = f.__name__
+    checks = [_checker(t, "%s argument %d" % (name, i + 1)) for i, t in enumerate(argtypes)]
+    n = len(checks)
+    checked = any(c is not None for c in checks)
 
     def call(*args):
+        if checked or len(args) > n:
+            args = list(args)
+            for i, a in enumerate(args):
+                if i < n:
+                    if checks[i] is not None:
+                        args[i] = checks[i](a)
+                else:
+                    _no_nul(a, "%s argument %d" % (name, i + 1))
         try:
             return f(*args)
         except ctypes.ArgumentError:
             for a in args:
                 if isinstance(a, Handle) and a.closed:
-                    raise Closed("%s: %s is closed" % (f.__name__, type(a).__name__)) from None
+                    raise Closed("%s: %s is closed" % (name, type(a).__name__)) from None
             raise
-    call.__name__ = call.__qualname__ = f.__name__
+    call.__name__ = call.__qualname__ = name
     call.raw = f
+    call.checks = checks
     return call
 
 
@@ -177,12 +345,45 @@ C, TABLE, MISSING = _bind(lib)
 
 
 def enc(s, what="argument"):
-    """str/bytes/None -> bytes/None for ``const char *`` arguments (UTF-8)."""
-    if s is None or isinstance(s, bytes):
-        return s
+    """str/bytes/None -> bytes/None for ``const char *`` arguments (UTF-8).
+
+    Text holding a NUL character is refused with ValueError (SEAM-6): C would
+    read only up to it, so ``"a@example.com\\0tail"`` would name another person.
+    """
+    if s is None:
+        return None
     if isinstance(s, str):
+        if "\0" in s:
+            raise ValueError("%s contains a NUL character (SEAM-6: it would be truncated)"
+                             % what)
         return s.encode("utf-8")
+    if isinstance(s, bytes):
+        if b"\0" in s:
+            raise ValueError("%s contains a NUL byte (SEAM-6: it would be truncated)" % what)
+        return s
     raise TypeError("%s must be str, not %s" % (what, type(s).__name__))
+
+
+def cstr_array(items, what="argument"):
+    """A list of str/bytes -> ``(char *[] or None, count)`` for a ``const char *const *``
+    argument; every item goes through :func:`enc` (None items are refused)."""
+    names = []
+    for i, item in enumerate(items):
+        if item is None:
+            raise TypeError("%s[%d] must be str, not None" % (what, i))
+        names.append(enc(item, "%s[%d]" % (what, i)))
+    if not names:
+        return None, 0
+    return (ctypes.c_char_p * len(names))(*names), len(names)
+
+
+def int_array(ctype, items, what="argument"):
+    """A list of ints -> ``(ctype[] or None, count)`` for a ``const <integer> *``
+    argument; every item is range-checked for `ctype` as a scalar argument is."""
+    values = [_int_checker(ctype, "%s[%d]" % (what, i))(v) for i, v in enumerate(items)]
+    if not values:
+        return None, 0
+    return (ctype * len(values))(*values), len(values)
 
 
 def dec(b):
@@ -191,7 +392,8 @@ def dec(b):
 
 
 __all__ = ["C", "RAW", "TABLE", "MISSING", "lib", "library_path", "candidates", "load_library",
-           "enc", "dec", "ENV_VAR"]
+           "enc", "dec", "cstr_array", "int_array", "check_structure", "check_allowing", "int_range",
+           "CHECKED_STRUCTURES", "ENV_VAR"]
 if sys.flags.dev_mode and MISSING:
     import warnings
     warnings.warn("libautolic at %s lacks declared functions: %s" % (library_path, ", ".join(MISSING)))

@@ -100,14 +100,15 @@ def _new_info():
 
 
 def get(db, contract):
-    """Read a contract; raises NotFound."""
+    """Read a contract (ROLE-1, ``autolic_contract_get``); raises NotFound."""
     info = _new_info()
     C.autolic_contract_get(db, contract, ctypes.byref(info))
     return _contract_from_c(info)
 
 
 def find(db, number):
-    """The id of the contract with this number; raises NotFound."""
+    """The id of the contract with this number (ROLE-1, ROLE-9; ``autolic_contract_find``);
+    raises NotFound."""
     out = _c.autolic_id()
     C.autolic_contract_find(db, enc(number, "number"), ctypes.byref(out))
     return out.value
@@ -124,7 +125,8 @@ def product_get(db, actor, contract, product):
 
 
 def transfer_manager(db, actor, contract, new_manager):
-    """Transfer the contract manager role (ROLE-2)."""
+    """Transfer the contract manager role (ROLE-2, ROLE-3); the new manager becomes the
+    primary administrator of the team and the manager of every contract of it (SEAM-2)."""
     C.autolic_contract_transfer_manager(db, actor, contract, new_manager)
 
 
@@ -136,40 +138,47 @@ def assign_coordinator(db, actor, serial, current_email, new_coordinator):
 
 
 def set_auto_renew(db, actor, contract, on):
-    """Turn automatic renewal on or off."""
+    """Turn automatic renewal on or off (ROLE-6, ROLE-3;
+    ``autolic_contract_set_auto_renew``)."""
     C.autolic_contract_set_auto_renew(db, actor, contract, 1 if on else 0)
 
 
 def renew(db, actor, contract, new_end):
-    """Renew a contract until `new_end` (datetime or int)."""
+    """Renew a contract until `new_end` (datetime or int; ROLE-6, ROLE-9;
+    ``autolic_contract_renew``)."""
     C.autolic_contract_renew(db, actor, contract, to_time(new_end))
 
 
 def download_check(db, actor, contract, product):
-    """Check that `actor` may download `product` of `contract`; raises when not."""
+    """Check that `actor` may download `product` of `contract` (ROLE-6;
+    ``autolic_contract_download_check``); raises when not."""
     C.autolic_contract_download_check(db, actor, contract, enc(product, "product"))
 
 
 def update_offer(db, actor, contract, product, update, offered=True):
-    """Offer (or withdraw) an update of a product to a contract."""
+    """Offer (or withdraw) an update of a product to a contract (ROLE-8;
+    ``autolic_contract_update_offer``)."""
     C.autolic_contract_update_offer(db, actor, contract, enc(product, "product"),
                                     enc(update, "update"), 1 if offered else 0)
 
 
 def update_check(db, actor, contract, product, update):
-    """Check that `actor` may install `update`; raises when not."""
+    """Check that `actor` may install `update` (ROLE-6, ROLE-8;
+    ``autolic_contract_update_check``); raises when not."""
     C.autolic_contract_update_check(db, actor, contract, enc(product, "product"),
                                     enc(update, "update"))
 
 
 def download_notify(db, contract, product, update):
-    """Notify the contract's members of a new download (an event)."""
+    """Notify the contract's software coordinator of a new download (ROLE-6;
+    ``autolic_contract_download_notify``)."""
     C.autolic_contract_download_notify(db, contract, enc(product, "product"),
                                        enc(update, "update"))
 
 
 def set_quantity(db, actor, contract, product, quantity):
-    """Change a product's seat count; returns how many seats were revoked."""
+    """Change a product's seat count (ROLE-6, ROLE-9, SEAT-2;
+    ``autolic_contract_set_quantity``); returns how many seats were revoked."""
     out = ctypes.c_uint32()
     C.autolic_contract_set_quantity(db, actor, contract, enc(product, "product"), quantity,
                                     ctypes.byref(out))
@@ -177,7 +186,8 @@ def set_quantity(db, actor, contract, product, quantity):
 
 
 def contracts(db, team):
-    """Generator over the contracts of `team` (:class:`Contract`)."""
+    """Generator over the contracts of `team` (ROLE-1; :class:`Contract`;
+    ``autolic_contract_iter_new``/``_next``/``_free``)."""
     def step(it):
         info = _new_info()
         if C.autolic_contract_iter_next(it, ctypes.byref(info)) == ITEROVER:
@@ -188,7 +198,8 @@ def contracts(db, team):
 
 
 def members(db, contract):
-    """Generator over the members of `contract` (:class:`Member`)."""
+    """Generator over the members of `contract` and their roles (ROLE-2, ROLE-4, SEAM-3;
+    :class:`Member`; ``autolic_contract_member_iter_*``)."""
     from .account import AccountState
 
     def step(it):

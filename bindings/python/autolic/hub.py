@@ -37,7 +37,7 @@ def create(db, actor, team, name):
 
 
 def get(db, hub):
-    """Read a hub; raises NotFound."""
+    """Read a developer hub (APS-2, ``autolic_hub_get``); raises NotFound."""
     info = _h.autolic_hub_info()
     info.version = _h.HUB_INFO_VERSION
     C.autolic_hub_get(db, hub, ctypes.byref(info))
@@ -65,7 +65,7 @@ def app_create(db, actor, hub, name):
 
 
 def app_get(db, app):
-    """Read an application; raises NotFound."""
+    """Read an application (APS-4, ``autolic_hub_app_get``); raises NotFound."""
     info = _h.autolic_app_info()
     info.version = _h.APP_INFO_VERSION
     C.autolic_hub_app_get(db, app, ctypes.byref(info))

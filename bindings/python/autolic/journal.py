@@ -8,7 +8,7 @@ import os
 
 from ._api import core as _c
 from ._api import journal as _j
-from ._lib import C
+from ._lib import C, enc
 from .storage import RawStorage
 
 READONLY = _j.JOURNAL_READONLY
@@ -42,7 +42,8 @@ class JournalStore:
         self.path = path
         opts = options(flags, compact_ratio_percent, compact_min_bytes)
         vt = _c.autolic_storage()
-        C.autolic_store_journal_open(ctypes.byref(vt), os.fsencode(path), ctypes.byref(opts))
+        C.autolic_store_journal_open(ctypes.byref(vt), enc(os.fsencode(path), "path"),
+                                     ctypes.byref(opts))
         self._raw = RawStorage(vt)
         self._owner = None
 

@@ -107,7 +107,8 @@ def hub_create(db, actor, tenant, name, trial_period=_o.TRIAL_PERIOD,
 
 
 def hub_get(db, hub):
-    """Read a hub; raises NotFound."""
+    """Read an Operations hub, trial and payment state as of now (OPS-1, OPS-6;
+    ``autolic_ops_hub_get``); raises NotFound."""
     i = _o.HubInfo()
     i.version = _o.HUB_INFO_VERSION
     C.autolic_ops_hub_get(db, hub, ctypes.byref(i))
@@ -119,7 +120,7 @@ def hub_get(db, hub):
 
 
 def hub_find(db, tenant):
-    """The hub of `tenant`; raises NotFound."""
+    """The hub of `tenant` (OPS-1, ``autolic_ops_hub_find``); raises NotFound."""
     out = _c.autolic_id()
     C.autolic_ops_hub_find(db, tenant, ctypes.byref(out))
     return out.value
@@ -143,17 +144,19 @@ def hub_reconcile(db, actor, hub):
 
 
 def admin_add(db, actor, tenant, account):
-    """Appoint an Operations administrator of `tenant`."""
+    """Appoint an Operations administrator of `tenant` (ROLE-7, ``autolic_ops_admin_add``)."""
     C.autolic_ops_admin_add(db, actor, tenant, account)
 
 
 def admin_remove(db, actor, tenant, account):
-    """Remove an Operations administrator of `tenant`."""
+    """Remove an Operations administrator of `tenant` (ROLE-7,
+    ``autolic_ops_admin_remove``)."""
     C.autolic_ops_admin_remove(db, actor, tenant, account)
 
 
 def subscription_buy(db, actor, tenant, kind, quantity, start, end=0):
-    """Buy `quantity` licences of `kind` (a :class:`Kind`); returns the subscription number."""
+    """Buy `quantity` licences of `kind`, a new subscription (OPS-2, ROLE-9;
+    ``autolic_ops_subscription_buy``); returns its number."""
     spec = _o.SubscriptionSpec(_o.SUBSCRIPTION_SPEC_VERSION, tenant, kind, quantity,
                                to_time(start), to_time(end))
     out = ctypes.c_uint64()
@@ -162,7 +165,7 @@ def subscription_buy(db, actor, tenant, kind, quantity, start, end=0):
 
 
 def subscription_get(db, number):
-    """Read a subscription; raises NotFound."""
+    """Read a subscription (OPS-2, ``autolic_ops_subscription_get``); raises NotFound."""
     i = _o.SubscriptionInfo()
     i.version = _o.SUBSCRIPTION_INFO_VERSION
     C.autolic_ops_subscription_get(db, number, ctypes.byref(i))
@@ -171,17 +174,20 @@ def subscription_get(db, number):
 
 
 def subscription_set_quantity(db, actor, number, quantity):
-    """Change a subscription's quantity; returns how many operators were deactivated."""
+    """Change a subscription's quantity (OPS-5, ``autolic_ops_subscription_set_quantity``);
+    returns how many operators were deactivated."""
     return _deactivating(C.autolic_ops_subscription_set_quantity, db, actor, number, quantity)
 
 
 def subscription_end(db, actor, number):
-    """End a subscription; returns how many operators were deactivated."""
+    """End a subscription now (OPS-5, ``autolic_ops_subscription_end``); returns how many
+    operators were deactivated."""
     return _deactivating(C.autolic_ops_subscription_end, db, actor, number)
 
 
 def licences(db, hub):
-    """The licence counts of a hub (:class:`Licences`)."""
+    """The licence counts of a hub as of now (OPS-2; :class:`Licences`;
+    ``autolic_ops_licences_get``)."""
     i = _o.LicenceInfo()
     i.version = _o.LICENCE_INFO_VERSION
     C.autolic_ops_licences_get(db, hub, ctypes.byref(i))
@@ -190,29 +196,33 @@ def licences(db, hub):
 
 
 def shop_floor_available(db, hub):
-    """How many shop-floor licences are free."""
+    """How many shop-floor licences are free now (OPS-2,
+    ``autolic_ops_shop_floor_available``)."""
     out = ctypes.c_uint64()
     C.autolic_ops_shop_floor_available(db, hub, ctypes.byref(out))
     return out.value
 
 
 def user_add(db, actor, hub, account):
-    """Give `account` a user licence of `hub`."""
+    """Give `account` a user licence of `hub` (OPS-2, ``autolic_ops_user_add``)."""
     C.autolic_ops_user_add(db, actor, hub, account)
 
 
 def user_deactivate(db, actor, hub, account):
-    """Deactivate a hub user."""
+    """Deactivate a hub user, and every operator created from them (OPS-3,
+    ``autolic_ops_user_deactivate``)."""
     C.autolic_ops_user_deactivate(db, actor, hub, account)
 
 
 def user_reactivate(db, actor, hub, account):
-    """Reactivate a hub user (needs a free user licence)."""
+    """Reactivate a hub user; needs a free user licence (OPS-2, OPS-3;
+    ``autolic_ops_user_reactivate``)."""
     C.autolic_ops_user_reactivate(db, actor, hub, account)
 
 
 def access_check(db, hub, account):
-    """Check that `account` may use `hub`; raises when not."""
+    """Check that `account` may use `hub` now (OPS-1, OPS-6, OPS-7;
+    ``autolic_ops_access_check``); raises NoLicence when not."""
     C.autolic_ops_access_check(db, hub, account)
 
 
@@ -225,7 +235,8 @@ def operator_add(db, actor, hub, number, name):
 
 
 def operator_from_user(db, actor, hub, account, number):
-    """Make a hub user an operator; returns its id."""
+    """Make a hub user an operator, taking no shop-floor licence (OPS-3,
+    ``autolic_ops_operator_from_user``); returns its id."""
     out = _c.autolic_id()
     C.autolic_ops_operator_from_user(db, actor, hub, account, enc(number, "number"),
                                      ctypes.byref(out))
@@ -233,22 +244,26 @@ def operator_from_user(db, actor, hub, account, number):
 
 
 def operator_deactivate(db, actor, op):
-    """Deactivate an operator."""
+    """Deactivate an operator; a licensed one frees its licence (OPS-2,
+    ``autolic_ops_operator_deactivate``)."""
     C.autolic_ops_operator_deactivate(db, actor, op)
 
 
 def operator_reactivate(db, actor, op):
-    """Reactivate an operator (a licensed one needs a free shop-floor licence)."""
+    """Reactivate an operator (OPS-3, OPS-4: a licensed one needs a free shop-floor
+    licence; ``autolic_ops_operator_reactivate``)."""
     C.autolic_ops_operator_reactivate(db, actor, op)
 
 
 def operator_transfer(db, actor, op, name):
-    """Transfer a licensed operator to another person (`name`)."""
+    """Transfer a licensed operator to another person, `name` (OPS-3,
+    ``autolic_ops_operator_transfer``)."""
     C.autolic_ops_operator_transfer(db, actor, op, enc(name, "name"))
 
 
 def operator_record_production(db, actor, op, at):
-    """Record a production by `op` at `at` (datetime or int)."""
+    """Record a production by `op` at `at`, datetime or int (OPS-5,
+    ``autolic_ops_operator_record_production``)."""
     C.autolic_ops_operator_record_production(db, actor, op, to_time(at))
 
 
@@ -266,14 +281,16 @@ def _new_operator_info():
 
 
 def operator_get(db, op):
-    """Read an operator; raises NotFound."""
+    """Read an operator as of now (OPS-2, OPS-3; ``autolic_ops_operator_get``); raises
+    NotFound."""
     i = _new_operator_info()
     C.autolic_ops_operator_get(db, op, ctypes.byref(i))
     return _operator_from_c(i)
 
 
 def operators(db, hub):
-    """Generator over the operators of `hub` (:class:`Operator`), ascending by id, from one
+    """Generator over the operators of `hub` (OPS-2, OPS-3, OPS-5; :class:`Operator`;
+    ``autolic_ops_operator_iter_*``), ascending by id, from one
     snapshot; raises NotFound for an unknown hub."""
     def step(it):
         i = _new_operator_info()
@@ -285,7 +302,8 @@ def operators(db, hub):
 
 
 def operator_find(db, hub, number):
-    """The operator of `hub` with this number; raises NotFound."""
+    """The operator of `hub` with this number (OPS-2, ``autolic_ops_operator_find``);
+    raises NotFound."""
     out = _c.autolic_id()
     C.autolic_ops_operator_find(db, hub, enc(number, "number"), ctypes.byref(out))
     return out.value

@@ -8,7 +8,7 @@ from typing import Optional
 from ._api import core as _c
 from ._api import seat as _s
 from ._handle import iterate
-from ._lib import C, dec, enc
+from ._lib import C, cstr_array, dec, enc, int_array
 from ._time import from_time
 from .team import _enum
 
@@ -114,19 +114,17 @@ def _report(call):
 def set_access(db, actor, contract, user, products):
     """Set exactly which products `user` has seats of (SEAT-4); returns the list of
     :class:`Result`. A refused item raises (NoSeat, ...) and nothing changes."""
-    names = [enc(p, "product") for p in products]
-    arr = (ctypes.c_char_p * max(len(names), 1))(*names)
-    return _report(lambda out: C.autolic_seat_set_access(db, actor, contract, user, arr,
-                                                         len(names), out))
+    arr, n = cstr_array(products, "products")
+    return _report(lambda out: C.autolic_seat_set_access(db, actor, contract, user, arr, n,
+                                                         out))
 
 
 def import_(db, actor, contract, pairs):
     """Grant seats from (user, product) pairs (SEAT-5); returns the list of :class:`Result`."""
     pairs = list(pairs)
-    users = (_c.autolic_id * max(len(pairs), 1))(*[u for u, _ in pairs])
-    prods = (ctypes.c_char_p * max(len(pairs), 1))(*[enc(p, "product") for _, p in pairs])
-    return _report(lambda out: C.autolic_seat_import(db, actor, contract, users, prods,
-                                                     len(pairs), out))
+    users, n = int_array(_c.autolic_id, [u for u, _ in pairs], "users")
+    prods, _n = cstr_array([p for _, p in pairs], "products")
+    return _report(lambda out: C.autolic_seat_import(db, actor, contract, users, prods, n, out))
 
 
 def _entries(db, open_fn, name):
@@ -141,13 +139,15 @@ def _entries(db, open_fn, name):
 
 
 def user_products(db, user):
-    """Generator over the seats `user` holds on every contract (:class:`Entry`)."""
+    """Generator over the seats `user` holds on every contract (SEAT-1; :class:`Entry`;
+    ``autolic_seat_user_products``)."""
     return _entries(db, lambda out: C.autolic_seat_user_products(db, user, ctypes.byref(out)),
                     "seat iterator")
 
 
 def product_users(db, contract, product):
-    """Generator over the seats of `product` on `contract` (:class:`Entry`)."""
+    """Generator over the seats of `product` on `contract` (SEAT-1, SEAT-2; :class:`Entry`;
+    ``autolic_seat_product_users``)."""
     return _entries(db, lambda out: C.autolic_seat_product_users(
         db, contract, enc(product, "product"), ctypes.byref(out)), "seat iterator")
 

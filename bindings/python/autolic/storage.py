@@ -15,6 +15,25 @@ from ._lib import C
 from .errors import Error
 
 
+def set_error(text):
+    """Describe the failure a backend slot is returning (``autolic_storage_set_error``):
+    the text becomes part of the failed call's message. A NUL in `text` is written
+    as ``\\0`` (the text would end there in C); :class:`Backend` calls it for you
+    with the text of the exception a slot raised."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    C.autolic_storage_set_error(b"%s", _lib.enc(str(text).replace("\0", "\\0"), "text"))
+
+
+def result(rc):
+    """For a backend's own entry points run outside any library call
+    (``autolic_storage_result``): returns 0 when `rc` is 0 (the thread's message
+    is cleared), else raises the :class:`autolic.Error` subclass of `rc` whose
+    message is the text last given to :func:`set_error` on this thread (or the
+    code's static text)."""
+    return C.autolic_storage_result(rc)
+
+
 class Backend:
     """Base class of a storage backend written in Python.
 
@@ -83,12 +102,12 @@ class Backend:
                 return fn(*args)
             except Error as e:
                 _lib.set_pending_exception(e)
-                C.autolic_storage_set_error(b"%s", str(e.message or e).encode("utf-8", "replace"))
+                set_error(str(e.message or e))
                 return e.code
             except BaseException as e:
                 _lib.set_pending_exception(e)
                 text = "%s: %s" % (type(e).__name__, e)
-                C.autolic_storage_set_error(b"%s", text.encode("utf-8", "replace"))
+                set_error(text)
                 return _c.ESTORAGE
         return slot
 

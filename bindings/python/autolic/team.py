@@ -51,7 +51,7 @@ def create(db, actor, name):
 
 
 def get(db, team):
-    """Read a team; raises NotFound."""
+    """Read a team (APS-1, ``autolic_team_get``); raises NotFound."""
     info = _t.autolic_team_info()
     info.version = _t.TEAM_INFO_VERSION
     C.autolic_team_get(db, team, ctypes.byref(info))
@@ -76,12 +76,14 @@ def remove_admin(db, actor, team, account):
 
 
 def set_primary(db, actor, team, account):
-    """Make `account` the primary administrator of `team` (ROLE-3)."""
+    """Make `account` the primary administrator of `team` (ROLE-3), and with it the
+    contract manager of every contract of the team (SEAM-2)."""
     C.autolic_team_set_primary(db, actor, team, account)
 
 
 def teams_of(db, account):
-    """Generator over the teams `account` belongs to (:class:`Membership`), ascending by
+    """Generator over the teams `account` belongs to (APS-1, ROLE-3; :class:`Membership`;
+    ``autolic_team_iter_new``/``_next``/``_free``), ascending by
     team id, from one snapshot; `account` 0 lists every team with role NONE."""
     from ._handle import iterate
 

@@ -39,6 +39,14 @@ EBUSY = -20
 ITEROVER = -21
 EDUPLICATE = -22
 
+
+
+class Returns(tuple):
+    """A declaration's fourth element naming negative codes that the bound
+    function returns to its caller instead of raising (they are outcomes, not
+    failures): ``("autolic_flex_report", [...], c_int, Returns((EDUPLICATE,)))``."""
+
+
 malloc_fn = CFUNCTYPE(c_void_p, c_size_t, c_void_p)
 realloc_fn = CFUNCTYPE(c_void_p, c_void_p, c_size_t, c_void_p)
 free_fn = CFUNCTYPE(None, c_void_p, c_void_p)

@@ -5,7 +5,7 @@ Structures mirror the C structs field by field, in the C order.
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64,
                     c_size_t, c_uint, c_uint64, c_void_p)
 
-from .core import autolic_id, autolic_time, db_p
+from .core import EDUPLICATE, Returns, autolic_id, autolic_time, db_p
 
 FLEX_PRODUCT_MAX = 63
 FLEX_NAME_MAX = 127
@@ -186,7 +186,9 @@ DECLS = [
     ("autolic_flex_user_allowed", [db_p, autolic_id, autolic_id, c_char_p, POINTER(c_int)], c_int),
     ("autolic_flex_defaults_set", [db_p, autolic_id, autolic_id, POINTER(c_char_p), c_size_t], c_int),
     ("autolic_flex_trial_add", [db_p, autolic_id, autolic_id, c_char_p, autolic_time, autolic_time], c_int),
-    ("autolic_flex_report", [db_p, POINTER(autolic_flex_report_spec), POINTER(autolic_flex_result)], c_int),
+    # FLEX-13: a repeated key returns AUTOLIC_EDUPLICATE with the first result filled.
+    ("autolic_flex_report", [db_p, POINTER(autolic_flex_report_spec), POINTER(autolic_flex_result)], c_int,
+     Returns((EDUPLICATE,))),
     ("autolic_flex_ledger_open", [db_p, autolic_id, autolic_time, autolic_time, c_uint, POINTER(c_void_p)], c_int),
     ("autolic_flex_ledger_next", [c_void_p, POINTER(autolic_flex_entry)], c_int),
     ("autolic_flex_ledger_free", [c_void_p], None),
