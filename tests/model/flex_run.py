@@ -305,6 +305,8 @@ class Sequence:
                 self.fail("a new session reuses an id", "new", got.session)
             self.sess_map[res["session"]] = got.session
             self.sessions.append(res["session"])
+        if getattr(got, "repeated", dup) != dup:  # SEAM-6: the binding says it was a repeat
+            self.fail("FLEX-13/SEAM-6: result.repeated", dup, got.repeated)
         self.compare_result(res, got, kind)
         if not dup:
             self.reports.append((key, kind, t, dict(kw)))
