@@ -100,7 +100,20 @@ class Sequence:
             print("    " + text)
 
     def fail(self, what, expected, actual):
-        raise Mismatch("%s\n  expected: %r\n  actual:   %r" % (what, expected, actual))
+        text = "%s\n  expected: %r\n  actual:   %r" % (what, expected, actual)
+        if self.opts.verbose:  # both ledgers, to see where they part
+            lo = self.t0 - 400 * DAY
+            for tm in self.teams:
+                mine = canon([(e["time"], e["lot"], e["type"], e["amount"])
+                              for e in self.m.ledger(tm, lo, FAR)])
+                try:
+                    theirs = canon([(autolic.to_time(e.time), e.lot or 0, int(e.type), e.amount)
+                                    for e in flex.ledger(self.db, tm, lo, FAR)])
+                except autolic.Error as e:
+                    theirs = repr(e)
+                text += "\n  team %d ledger, model:   %r\n  team %d ledger, library: %r" % (
+                    tm, mine, tm, theirs)
+        raise Mismatch(text)
 
     # ------------------------------------------------------------ world
     def setup(self):
