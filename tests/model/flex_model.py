@@ -31,6 +31,7 @@ LOW_PERCENT = 20
 HORIZON_DEFAULT = 2 * DAY
 HORIZON_MAX = 30 * DAY
 QTY_MAX = 1000000000000
+INVITATION_SECONDS = 7 * DAY
 
 # entry types (FLEX-10)
 PURCHASE, CONSUME, REFUND, EXPIRE, MOVE_OUT, MOVE_IN, ADJUST = 1, 2, 3, 4, 5, 6, 7
@@ -112,15 +113,25 @@ class FlexModel:
         self.keys = {}  # key -> (fingerprint, result)
         self.trials = []  # (account, product, start, end)
         self.seats = []  # (account, product, contract start, contract end)
+        self.invited = {}  # account -> when its invitation expires (ACCT-4)
         self.next_session = 1
         self.next_window = 1
         self.events = []  # (kind, team, recipient) sent by the last call
+        self.counters = {}  # how often the rarer rules were used, for the driver's stats
 
     # ------------------------------------------------------------ world set-up
     def add_team(self, team, admins):
         self.teams[team] = {"admins": set(admins), "limit": 0, "threshold": -1, "owed": 0,
                             "defaults": [], "users": {},
                             "horizon": HORIZON_DEFAULT, "notified": False}
+
+    def add_invited(self, account, team, products):
+        """A person assigned by name: a new account, invited for 7 days (ACCT-3, ACCT-4)."""
+        self.invited[account] = self.now + INVITATION_SECONDS
+        self.teams[team]["users"][account] = products
+
+    def invitation_expired(self, account):
+        return account in self.invited and self.now >= self.invited[account]
 
     def add_seat(self, account, product, start, end):
         self.seats.append((account, norm_code(product), start, end))
@@ -200,9 +211,11 @@ class FlexModel:
         cannot (FLEX-5)."""
         tm = self.teams[team]
         shares, need = [], amount
-        for _, avail, lid, _lot in self._usable(team, t):
+        for _, avail, lid, lot in self._usable(team, t):
             if need == 0:
                 break
+            if lot.expires <= self.now:
+                self._count("SEAM-4: paid from an expired lot's forfeiture")
             take = min(avail, need)
             shares.append((lid, take))
             need -= take
@@ -210,7 +223,11 @@ class FlexModel:
             return None
         if need:
             shares.append((0, need))
+            self._count("FLEX-5: overage drawn")
         return shares
+
+    def _count(self, what):
+        self.counters[what] = self.counters.get(what, 0) + 1
 
     def _charge(self, win, shares):
         tm = self.teams[win.team]
@@ -422,8 +439,11 @@ class FlexModel:
             if product not in self.products:
                 raise Refusal("ENOTFOUND", None, "product")
             del tm
-            if not self.allowed(team, account, product):
-                raise Refusal("EPERM", "FLEX-7", "no Flex access")
+            expired = self.invitation_expired(account)
+            allowed = self.allowed(team, account, product)
+            if expired or not allowed:
+                rule = None if expired and not allowed else "ACCT-4" if expired else "FLEX-7"
+                raise Refusal("EPERM", rule, "no Flex access, or invitation expired")
             self._mark_expiries(team)
             s = Session(self.next_session, account, product, team, t)
             res = self._result(s)
@@ -556,6 +576,8 @@ class FlexModel:
                 continue
             lot = self.lots[lid]
             self._add(lot.team, lid, REFUND, t, a)
+            if t < lot.expires <= self.now:
+                self._count("SEAM-4: refund before an expiry already due")
             if lot.expires <= t:
                 self._add(lot.team, lid, EXPIRE, t, -a)
         win.discarded = True

@@ -49,6 +49,14 @@ class Mismatch(Exception):
     pass
 
 
+STATS = {}  # (call, outcome) -> count, for --stats
+
+
+def stat(line, outcome):
+    name = line.split("(", 1)[0]
+    STATS[(name, outcome)] = STATS.get((name, outcome), 0) + 1
+
+
 AVOID = set()
 
 
@@ -164,7 +172,21 @@ class Sequence:
         for tm in self.teams:
             for _ in range(rng.randint(1, 3)):
                 self.call_lot_buy(tm, self.expiring_purchase())
+        self.invitees = []
+        if rng.random() < 0.3:  # a new person, invited by the assignment (ACCT-3, ACCT-4)
+            tm = rng.choice(self.teams)
+            person = "Ivy Invited <ivy@example.com>"
+            by_import = rng.random() < 0.5
+            self.line("flex.user_assign(db, %d, %d, person=%r, by_import=%r)"
+                      % (self.admin, tm, person, by_import))
+            u = flex.user_assign(db, self.admin, tm, person=person, by_import=by_import)
+            m.add_invited(u, tm, None)
+            self.users.append(u)
+            self.invitees.append(u)
+            self.home[u] = tm
         for u in self.users:
+            if u in self.invitees:
+                continue
             if rng.random() < 0.9:
                 self.call_assign(self.home[u], u, None if rng.random() < 0.6 else
                                  rng.sample(self.products, rng.randint(1, len(self.products))))
@@ -194,8 +216,10 @@ class Sequence:
         self.calls += 1
         try:
             exp = ("ok", model_fn())
+            stat(line, "ok")
         except Refusal as r:
             exp = ("err", r)
+            stat(line, "%s %s" % (r.code, r.rule or ""))
         try:
             act = ("ok", lib_fn())
         except autolic.Error as e:
@@ -283,11 +307,17 @@ class Sequence:
         line = "flex.report(db, %d, %r, %d, %s)" % (kind, key, t, args)
         self.line(line)
         self.calls += 1
+        kname = {M.LAUNCH: "LAUNCH", M.ACTIVITY: "ACTIVITY", M.IDLE: "IDLE",
+                 M.CLOSE: "CLOSE"}[kind]
         try:
             dup, res = self.m.report(kind, key, t, **mkw)
             exp = ("ok", dup, res)
+            stat("report " + kname, "repeated" if dup else "ok reason %d windows %d%s%s" % (
+                res["reason"], min(res["windows"], 2), " ended" if res["ended"] else "",
+                " refunded" if res["refunded"] else ""))
         except Refusal as r:
             exp = ("err", r)
+            stat("report " + kname, "%s %s %s" % (r.code, r.rule or "", r.why))
         try:
             act = ("ok", False, flex.report(self.db, kind, key, t, **lkw))
         except autolic.Duplicate as e:
@@ -349,6 +379,14 @@ class Sequence:
         now = self.clock[0]
         lo = self.t0 - 400 * DAY
         for tm in self.teams:
+            pol = flex.policy_get(db, tm)
+            exp = (m.teams[tm]["limit"], m.teams[tm]["threshold"])
+            if (pol.overage_limit, pol.low_threshold) != exp:
+                self.fail("team %d policy" % tm, exp, (pol.overage_limit, pol.low_threshold))
+            if self.has_horizon:
+                got = flex.horizon_get(db, tm)
+                if got != m.teams[tm]["horizon"]:
+                    self.fail("team %d horizon" % tm, m.teams[tm]["horizon"], got)
             info = flex.team_get(db, tm)
             got = {"balance": info.balance, "available": info.available, "owed": info.owed,
                    "unexpired_tokens": info.unexpired_tokens, "threshold": info.threshold,
@@ -401,6 +439,8 @@ class Sequence:
         codes = set(self.products) | {self.later[0]}
         for tm in self.teams:  # FLEX-7, FLEX-8 (also products the catalogue gains later)
             for u in self.users:
+                if self.m.invitation_expired(u):
+                    continue  # "grants nothing": whether user_allowed says so is open
                 for code in sorted(codes):
                     name = variant(self.rng, code)
                     got = flex.user_allowed(db, tm, u, name)
@@ -542,7 +582,7 @@ class Sequence:
 
     def step_trial(self):
         rng = self.rng
-        user = rng.choice(self.users)
+        user = rng.choice([u for u in self.users if u not in self.invitees])
         prod = variant(rng, rng.choice(self.products))
         if any(a == user and p == prod.lower() for a, p, _, _ in self.m.trials):
             return
@@ -683,6 +723,7 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=0, help="steps per sequence (0: 20-60)")
     ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: no limit)")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--stats", action="store_true", help="print how often each outcome came")
     ap.add_argument("--allow-dup-exception", action="store_true",
                     help="accept a Duplicate exception for a repeated key (older bindings)")
     ap.add_argument("--keep-going", action="store_true",
@@ -716,9 +757,14 @@ def main(argv=None):
             if not opts.keep_going:
                 return 1
         finally:
+            for what, n in seq.m.counters.items():
+                STATS[("model", what)] = STATS.get(("model", what), 0) + n
             calls += seq.calls
             done += 1
             seq.close()
+    if opts.stats:
+        for (name, outcome), n in sorted(STATS.items()):
+            print("%7d  %-22s %s" % (n, name, outcome))
     print("flex model: seed %d, %d sequences, %d calls, %.1f s, %d failed"
           % (opts.seed, done, calls, _time.monotonic() - start, failed))
     return 1 if failed else 0
