@@ -250,20 +250,11 @@ class Sequence:
         qty = qty if qty is not None else rng.choice([5, 10, 14, 20, 30, 50])
         actor = actor or self.admin
         sub = sub or rng.choice(["SUB-A", "SUB-B", "SUB-C"])
-        box = {}
-
-        def lib():
-            box["id"] = flex.lot_buy(self.db, actor, tm, sub, qty, purchased)
-            return box["id"]
-
-        def model():
-            return None
-
         # the model needs the library's id (ids are the library's to give)
         self.line("flex.lot_buy(db, %d, %d, %r, %d, %d)" % (actor, tm, sub, qty, purchased))
         self.calls += 1
         try:
-            act = ("ok", lib())
+            act = ("ok", flex.lot_buy(self.db, actor, tm, sub, qty, purchased))
         except autolic.Error as e:
             act = ("err", outcome_of_exc(e))
         try:
@@ -274,14 +265,15 @@ class Sequence:
                 self.fail("lot ids do not grow (FLEX-2 order)", "> %d" % max(self.m.lots), lid)
             self.m.lot_buy(actor, tm, sub, qty, purchased, lid)
             exp = ("ok", lid)
+            stat("flex.lot_buy", "ok")
         except Refusal as r:
             exp = ("err", r)
+            stat("flex.lot_buy", "%s %s" % (r.code, r.rule or ""))
         if exp[0] == "err":
             if act[0] != "err" or (exp[1].code and act[1][0] != exp[1].code):
                 self.fail("lot_buy outcome", (exp[1].code, exp[1].rule), act[1])
         elif act[0] == "err":
             self.fail("lot_buy refused, the model accepts it", exp[1], act[1])
-        del model
 
     def call_assign(self, tm, user, products, actor=None):
         actor = actor or self.admin
@@ -343,7 +335,7 @@ class Sequence:
         if act[0] == "err":
             self.fail("report refused, the model accepts it", res, act[1])
         got = act[2]
-        if kind == LAUNCH and not dup:
+        if kind == M.LAUNCH and not dup:
             if got.session in self.sess_map.values():
                 self.fail("a new session reuses an id", "new", got.session)
             self.sess_map[res["session"]] = got.session
@@ -528,7 +520,7 @@ class Sequence:
             t = self.report_time(floor=s.last)
         if "SEAM-4" in AVOID:
             t = min(now, max(t, now - M.HORIZON_DEFAULT + 1))
-        self.call_report(kind, self.new_key(), t, session=sid_of(s))
+        self.call_report(kind, self.new_key(), t, session=s.id)
 
     def step_dup(self):
         rng = self.rng
@@ -699,13 +691,6 @@ class Sequence:
 
     def close(self):
         self.db.close()
-
-
-LAUNCH = M.LAUNCH
-
-
-def sid_of(s):
-    return s.id
 
 
 def canon(rows):
