@@ -7,6 +7,7 @@
 #include "team.h"
 #include "autolic/contract.h"
 #include "core/error.h"
+#include "core/product.h"
 #include "core/snap.h"
 
 #include <stdio.h>
@@ -62,26 +63,6 @@ static void make_serial(uint64_t seq, char *out, size_t cap)
 {
 	snprintf(out, cap, "%03llu-%08llu", (unsigned long long)(100 + (seq / 100000000ULL) % 900),
 	         (unsigned long long)(seq % 100000000ULL));
-}
-
-int al_product_code_check(const char *code, const char *what)
-{
-	if (!code || !*code)
-		return al_err(AUTOLIC_EINVAL, "%s: product code is NULL or empty", what);
-	size_t n = strlen(code);
-	if (n > AUTOLIC_PRODUCT_MAX)
-		return al_err(AUTOLIC_EINVAL, "%s: product code is longer than %d bytes", what,
-		              AUTOLIC_PRODUCT_MAX);
-	for (size_t i = 0; i < n; i++) {
-		char c = code[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
-			return al_err(
-			    AUTOLIC_EINVAL,
-			    "%s: product code may hold only letters, digits, '.', '-' and '_'",
-			    what);
-	}
-	return 0;
 }
 
 static int serial_check(const char *s)
@@ -378,6 +359,7 @@ typedef struct {
 	autolic_id actor;
 	const autolic_contract_spec *spec;
 	autolic_id id;
+	char codes[AUTOLIC_CONTRACT_PRODUCTS_MAX][AL_PRODUCT_CAP]; /* normalised (SEAM-1) */
 } buy_args;
 
 /* APS-1: the team a purchase goes to. */
@@ -459,7 +441,7 @@ static int buy_fn(al_txn *t, void *arg)
 	for (size_t i = 0; !rc && i < sp->nproducts; i++) {
 		product_rec p;
 		memset(&p, 0, sizeof p);
-		snprintf(p.product, sizeof p.product, "%s", sp->products[i].product);
+		memcpy(p.product, ba->codes[i], sizeof p.product);
 		p.quantity = p.bought = sp->products[i].quantity;
 		al_key k;
 		if (sp->products[i].serial) {
@@ -522,7 +504,9 @@ static int buy_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-static int check_spec(const autolic_contract_spec *sp)
+/* ROLE-1 and SEAM-1: the spec is valid; codes[i] = the normalised code of
+ * products[i]. Two codes that differ only in case are one product, listed twice. */
+static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP])
 {
 	if (sp->version == 0 || sp->version > AUTOLIC_CONTRACT_SPEC_VERSION)
 		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported",
@@ -540,7 +524,9 @@ static int check_spec(const autolic_contract_spec *sp)
 			return al_err(AUTOLIC_EVERSION,
 			              "autolic_contract_product_spec version %u is not supported",
 			              p->version);
-		int rc = al_product_code_check(p->product, "ROLE-1");
+		char field[48];
+		snprintf(field, sizeof field, "product code of products[%zu]", i);
+		int rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
 		if (rc)
 			return rc;
 		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
@@ -550,9 +536,13 @@ static int check_spec(const autolic_contract_spec *sp)
 		if (p->serial && (rc = serial_check(p->serial)) != 0)
 			return rc;
 		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(sp->products[j].product, p->product))
-				return al_err(AUTOLIC_EINVAL,
-				              "ROLE-1: product '%s' is listed twice", p->product);
+			if (!strcmp(codes[j], codes[i]))
+				return al_err(
+				    AUTOLIC_EINVAL,
+				    "ROLE-1 (SEAM-1): product '%s' is listed twice: "
+				    "products[%zu] '%s' and products[%zu] '%s' are one product "
+				    "(codes compare case-insensitively)",
+				    codes[i], j, sp->products[j].product, i, p->product);
 			if (p->serial && sp->products[j].serial &&
 			    !strcmp(sp->products[j].serial, p->serial))
 				return al_err(AUTOLIC_EINVAL,
@@ -570,10 +560,10 @@ int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contrac
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_spec(spec);
+	buy_args ba = {actor, spec, 0, {{0}}};
+	int rc = check_spec(spec, ba.codes);
 	if (rc)
 		return rc;
-	buy_args ba = {actor, spec, 0};
 	rc = al_run(db, 1, buy_fn, &ba);
 	if (!rc && id)
 		*id = ba.id;
@@ -711,7 +701,7 @@ static int require(al_txn *t, const contract_rec *r, autolic_id actor, const cha
 
 typedef struct {
 	autolic_id actor, contract;
-	const char *product;
+	char product[AL_PRODUCT_CAP];
 	product_rec p;
 } pget_args;
 
@@ -736,14 +726,13 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
 	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
 	                            "autolic_contract_product_info");
+	pget_args pa;
 	if (!rc)
-		rc = al_product_code_check(product, "product");
+		rc = al_product_norm(product, pa.product, "ROLE-6", "product code");
 	if (rc)
 		return rc;
-	pget_args pa;
 	pa.actor = actor;
 	pa.contract = contract;
-	pa.product = product;
 	rc = al_run(db, 0, pget_fn, &pa);
 	if (!rc) {
 		info->contract = contract;
@@ -1084,12 +1073,14 @@ static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, co
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = al_product_code_check(product, "product");
+	const char *rule = fn == AL_FN_DOWNLOAD ? "ROLE-6" : "ROLE-8";
+	char code[AL_PRODUCT_CAP];
+	int rc = al_product_norm(product, code, rule, "product code");
 	if (!rc && fn != AL_FN_DOWNLOAD)
-		rc = al_product_code_check(update, "update");
+		rc = al_code_check(update, AUTOLIC_UPDATE_MAX, "ROLE-8", "update code");
 	if (rc)
 		return rc;
-	op_args oa = {actor, contract, (autolic_id)(offered != 0), fn, 0, product, update};
+	op_args oa = {actor, contract, (autolic_id)(offered != 0), fn, 0, code, update};
 	return al_run(db, fn < 0, access_fn, &oa);
 }
 
@@ -1135,12 +1126,13 @@ int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const 
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_product_code_check(product, "product");
+	char code[AL_PRODUCT_CAP];
+	int rc = al_product_norm(product, code, "ROLE-6", "product code");
 	if (!rc)
-		rc = al_product_code_check(update, "update");
+		rc = al_code_check(update, AUTOLIC_UPDATE_MAX, "ROLE-8", "update code");
 	if (rc)
 		return rc;
-	op_args oa = {0, contract, 0, 0, 0, product, update};
+	op_args oa = {0, contract, 0, 0, 0, code, update};
 	return al_run(db, 0, notify_fn, &oa);
 }
 
@@ -1325,15 +1317,192 @@ int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id c
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = al_product_code_check(product, "product");
+	char code[AL_PRODUCT_CAP];
+	int rc = al_product_norm(product, code, "ROLE-9", "product code");
 	if (rc)
 		return rc;
 	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld",
 		              AUTOLIC_SEATS_MAX, (long long)quantity);
-	qty_args qa = {actor, contract, product, quantity, 0};
+	qty_args qa = {actor, contract, code, quantity, 0};
 	rc = al_run(db, 1, qty_fn, &qa);
 	if (!rc && revoked)
 		*revoked = qa.revoked;
+	return rc;
+}
+
+/* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
+
+/* A contract product or offer key whose product code is not normalised. */
+typedef struct old_code {
+	autolic_id contract;
+	char product[AL_PRODUCT_CAP];
+	char update[AUTOLIC_UPDATE_MAX + 1]; /* offers only */
+} old_code;
+
+typedef struct old_codes {
+	old_code *v;
+	size_t n, cap;
+	const al_alloc *a;
+	int offers;     /* keys carry an update code after the product */
+	int first_only; /* stop at the first one found */
+} old_codes;
+
+/* The NUL-terminated string at `at` of a key into dst (cap bytes); the
+ * offset after it, or 0 when malformed. */
+static size_t key_str_at(const unsigned char *k, size_t kl, size_t at, char *dst, size_t cap)
+{
+	if (at >= kl)
+		return 0;
+	const unsigned char *z = memchr(k + at, 0, kl - at);
+	size_t n = z ? (size_t)(z - (k + at)) : 0;
+	if (!z || n == 0 || n >= cap)
+		return 0;
+	memcpy(dst, k + at, n + 1);
+	return at + n + 1;
+}
+
+static int cb_old_code(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)v;
+	(void)vl;
+	old_codes *oc = arg;
+	const unsigned char *k = key;
+	old_code c;
+	memset(&c, 0, sizeof c);
+	size_t next = kl > 9 ? key_str_at(k, kl, 9, c.product, sizeof c.product) : 0;
+	if (next && oc->offers)
+		next = key_str_at(k, kl, next, c.update, sizeof c.update);
+	if (!next || next != kl)
+		return al_err(AUTOLIC_ECORRUPT, "malformed contract %s key in the store",
+		              oc->offers ? "offer" : "product");
+	if (al_product_is_norm(c.product, strlen(c.product)))
+		return 0;
+	c.contract = al_key_get_u64(k, 1);
+	if (oc->n == oc->cap) {
+		size_t cap = oc->cap ? oc->cap * 2 : 8;
+		old_code *nv = al_realloc(oc->a, oc->v, cap * sizeof(*nv));
+		if (!nv)
+			return al_err(AUTOLIC_ENOMEM,
+			              "out of memory listing product codes to upgrade");
+		oc->v = nv;
+		oc->cap = cap;
+	}
+	oc->v[oc->n++] = c;
+	return oc->first_only ? 1 : 0;
+}
+
+static int old_codes_scan(al_txn *t, uint8_t prefix, int first_only, old_codes *oc)
+{
+	memset(oc, 0, sizeof(*oc));
+	oc->a = t->a;
+	oc->offers = prefix == AL_K_CONTRACT_OFFER;
+	oc->first_only = first_only;
+	al_key k;
+	al_key_init(&k, prefix);
+	int rc = al_txn_scan_prefix(t, &k, cb_old_code, oc);
+	if (rc == 1 && first_only)
+		rc = 0;
+	if (rc) {
+		al_free(t->a, oc->v);
+		oc->v = NULL;
+		oc->n = 0;
+	}
+	return rc;
+}
+
+int al_contract_old_code(al_txn *t, autolic_id *contract, char *product)
+{
+	old_codes oc;
+	int rc = old_codes_scan(t, AL_K_CONTRACT_PRODUCT, 1, &oc);
+	*contract = 0;
+	if (!rc && oc.n) {
+		*contract = oc.v[0].contract;
+		memcpy(product, oc.v[0].product, AL_PRODUCT_CAP);
+	}
+	al_free(t->a, oc.v);
+	return rc;
+}
+
+/* Re-key one contract product under its normalised code, merging it into a
+ * product already there (quantities add up; its serial keeps naming it). */
+static int upgrade_product(al_txn *t, const old_code *c)
+{
+	product_rec old, cur;
+	char code[AL_PRODUCT_CAP];
+	memcpy(code, c->product, sizeof code);
+	al_product_fold(code);
+	al_key k;
+	int rc = product_load(t, c->contract, c->product, &old);
+	if (!rc) {
+		product_key(&k, c->contract, c->product);
+		rc = al_txn_del(t, &k);
+	}
+	if (rc)
+		return rc;
+	rc = product_load(t, c->contract, code, &cur);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_err_clear();
+		memcpy(old.product, code, sizeof old.product);
+		return product_store(t, c->contract, &old); /* its serial now names `code` */
+	}
+	if (rc)
+		return rc;
+	cur.quantity += old.quantity;
+	cur.bought += old.bought;
+	rc = product_store(t, c->contract, &cur);
+	if (!rc) { /* the merged product's serial names the product it joined */
+		al_buf b;
+		al_buf_init(&b, t->a);
+		al_rec_begin(&b, AL_K_SERIAL);
+		al_enc_u64(&b, c->contract);
+		al_enc_str(&b, code);
+		al_key_init(&k, AL_K_SERIAL);
+		al_key_str(&k, old.serial);
+		rc = al_txn_put(t, &k, &b);
+		al_buf_free(&b);
+	}
+	contract_rec r;
+	if (!rc)
+		rc = al_contract_load_rec(t, c->contract, &r);
+	if (!rc) {
+		r.nproducts = r.nproducts > 1 ? r.nproducts - 1 : 1;
+		rc = contract_store(t, &r);
+	}
+	return rc;
+}
+
+static int upgrade_offer(al_txn *t, const old_code *c)
+{
+	char code[AL_PRODUCT_CAP];
+	memcpy(code, c->product, sizeof code);
+	al_product_fold(code);
+	al_key k;
+	offer_key(&k, c->contract, c->product, c->update);
+	int rc = al_txn_del(t, &k);
+	if (!rc) {
+		al_buf b;
+		al_buf_init(&b, t->a);
+		al_rec_begin(&b, AL_K_CONTRACT_OFFER);
+		offer_key(&k, c->contract, code, c->update);
+		rc = al_txn_put(t, &k, &b);
+		al_buf_free(&b);
+	}
+	return rc;
+}
+
+int al_contract_upgrade_codes(al_txn *t)
+{
+	old_codes oc;
+	int rc = old_codes_scan(t, AL_K_CONTRACT_PRODUCT, 0, &oc);
+	for (size_t i = 0; !rc && i < oc.n; i++)
+		rc = upgrade_product(t, &oc.v[i]);
+	al_free(t->a, oc.v);
+	if (rc)
+		return rc;
+	rc = old_codes_scan(t, AL_K_CONTRACT_OFFER, 0, &oc);
+	for (size_t i = 0; !rc && i < oc.n; i++)
+		rc = upgrade_offer(t, &oc.v[i]);
+	al_free(t->a, oc.v);
 	return rc;
 }

@@ -10,14 +10,15 @@
 typedef struct al_contract_product {
 	autolic_id contract;
 	autolic_id team;
-	char product[64];     /* product code */
+	char product[64];     /* product code, normalised (SEAM-1) */
 	uint32_t quantity;    /* seats bought */
 	autolic_time start, end;
 	int active;           /* the contract's term covers t->now */
 } al_contract_product;
 
 /* AUTOLIC_ENOTFOUND (naming contract and product) when the contract or the
- * product on it does not exist. */
+ * product on it does not exist. Every `product` argument of these calls is a
+ * code normalised by al_product_norm() (SEAM-1). */
 int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
                              al_contract_product *out);
 /* 0 when `actor` may manage users and their access on the contract (ROLE-6:
@@ -36,8 +37,20 @@ int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *pr
 int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now);
 /* The printable number of contract `id` (pure; docs/accounts-and-roles.md). */
 void al_contract_number(autolic_id id, char *out, size_t cap);
-/* 0 when `code` is a valid product code; AUTOLIC_EINVAL naming `what` otherwise. */
-int al_product_code_check(const char *code, const char *what);
+
+/* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
+
+/* *contract and product = the first contract product whose code is not
+ * normalised (as a 1.0 library could store it), or *contract = 0 when none.
+ * `product` has AL_PRODUCT_CAP bytes. */
+int al_contract_old_code(al_txn *t, autolic_id *contract, char *product);
+/* Re-key every contract product and ROLE-8 offer under its normalised code.
+ * Products of one contract whose codes differ only in case become one: its
+ * seat quantities (now and bought) are the sums, it keeps the serial of the
+ * code that was already normalised (else of the first in byte order), and
+ * every serial of the merged codes names it; the contract's product count
+ * drops by one per merge. */
+int al_contract_upgrade_codes(al_txn *t);
 
 /* *contract = the first contract of the team that the account manages or
  * coordinates, or 0 when none. */

@@ -10,6 +10,7 @@
 #include "seat.h"
 #include "team.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,29 +148,6 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 /* Argument checks                                                      */
 /* ================================================================== */
 
-int al_flex_product_norm(const char *in, char *out)
-{
-	if (!in)
-		return al_err(AUTOLIC_EINVAL, "FLEX-3: product code is NULL");
-	size_t n = strlen(in);
-	if (n < 1 || n > AUTOLIC_FLEX_PRODUCT_MAX)
-		return al_err(AUTOLIC_EINVAL, "FLEX-3: product code must be 1 to %d bytes",
-		              AUTOLIC_FLEX_PRODUCT_MAX);
-	for (size_t i = 0; i <= n; i++) {
-		char c = in[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c + 32);
-		if (c && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-		           c == '_' || c == '-'))
-			return al_err(AUTOLIC_EINVAL,
-			              "FLEX-3: product code '%s' may hold only letters, digits, "
-			              "'.', '_' and '-'",
-			              in);
-		out[i] = c;
-	}
-	return 0;
-}
-
 static int check_subscription(const char *s)
 {
 	if (!s)
@@ -196,8 +174,8 @@ static int check_db_team(autolic_db *db, autolic_id team)
 	return 0;
 }
 
-/* Validate and normalise a product list (no repeats). */
-static int norm_list(const char *const *in, size_t n, char (*out)[AUTOLIC_FLEX_PRODUCT_MAX + 1])
+/* Validate and normalise a product list (no repeats, SEAM-1). */
+static int norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CAP])
 {
 	if (n > AUTOLIC_FLEX_LIST_MAX)
 		return al_err(AUTOLIC_EINVAL, "FLEX-7: at most %d products in a list, not %zu",
@@ -205,13 +183,19 @@ static int norm_list(const char *const *in, size_t n, char (*out)[AUTOLIC_FLEX_P
 	if (n && !in)
 		return al_err(AUTOLIC_EINVAL, "FLEX-7: product list is NULL");
 	for (size_t i = 0; i < n; i++) {
-		int rc = al_flex_product_norm(in[i], out[i]);
+		char field[48];
+		snprintf(field, sizeof field, "product code of products[%zu]", i);
+		int rc = al_product_norm(in[i], out[i], "FLEX-7", field);
 		if (rc)
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out[i], out[j]))
-				return al_err(AUTOLIC_EINVAL,
-				              "FLEX-7: product '%s' is listed twice", out[i]);
+				return al_err(
+				    AUTOLIC_EINVAL,
+				    "FLEX-7 (SEAM-1): product '%s' is listed twice: "
+				    "products[%zu] '%s' and products[%zu] '%s' are one product "
+				    "(codes compare case-insensitively)",
+				    out[i], j, in[j], i, in[i]);
 	}
 	return 0;
 }
@@ -878,7 +862,7 @@ int autolic_flex_product_set(autolic_db *db, const char *code, const char *name,
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	product_set_args a;
 	memset(&a, 0, sizeof a);
-	int rc = al_flex_product_norm(code, a.p.code);
+	int rc = al_product_norm(code, a.p.code, "FLEX-3", "product code");
 	if (rc)
 		return rc;
 	if (rate < 1)
@@ -899,7 +883,7 @@ int autolic_flex_product_set(autolic_db *db, const char *code, const char *name,
 }
 
 typedef struct {
-	char code[AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char code[AL_PRODUCT_CAP];
 	autolic_flex_product_info p;
 } product_get_args;
 
@@ -919,7 +903,7 @@ int autolic_flex_product_get(autolic_db *db, const char *code, autolic_flex_prod
 		              "autolic_flex_product_info version %u is not supported",
 		              info->version);
 	product_get_args a;
-	int rc = al_flex_product_norm(code, a.code);
+	int rc = al_product_norm(code, a.code, "FLEX-3", "product code");
 	if (!rc)
 		rc = al_run(db, 0, product_get_fn, &a);
 	if (!rc) {
@@ -1344,7 +1328,7 @@ typedef struct {
 	int all;
 	autolic_time assigned;
 	size_t n;
-	char products[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char products[AUTOLIC_FLEX_LIST_MAX][AL_PRODUCT_CAP];
 } user_rec;
 
 static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u)
@@ -1539,7 +1523,7 @@ int autolic_flex_user_remove(autolic_db *db, autolic_id actor, autolic_id team, 
 
 typedef struct {
 	autolic_id team, account;
-	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char product[AL_PRODUCT_CAP];
 	int ok;
 } allowed_args;
 
@@ -1559,7 +1543,7 @@ int autolic_flex_user_allowed(autolic_db *db, autolic_id team, autolic_id accoun
 	if (!allowed)
 		return al_err(AUTOLIC_EINVAL, "allowed is NULL");
 	allowed_args a = {team, account, {0}, 0};
-	rc = al_flex_product_norm(product, a.product);
+	rc = al_product_norm(product, a.product, "FLEX-7", "product code");
 	if (!rc)
 		rc = al_run(db, 0, allowed_fn, &a);
 	if (!rc)
@@ -1570,7 +1554,7 @@ int autolic_flex_user_allowed(autolic_db *db, autolic_id team, autolic_id accoun
 typedef struct {
 	autolic_id actor, team;
 	size_t n;
-	char products[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char products[AUTOLIC_FLEX_LIST_MAX][AL_PRODUCT_CAP];
 } defaults_args;
 
 static int defaults_fn(al_txn *t, void *arg)
@@ -1622,7 +1606,7 @@ static void trial_key(al_key *k, autolic_id account, const char *product, autoli
 
 typedef struct {
 	autolic_id actor, account;
-	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char product[AL_PRODUCT_CAP];
 	autolic_time start, end;
 } trial_args;
 
@@ -1661,7 +1645,7 @@ int autolic_flex_trial_add(autolic_db *db, autolic_id actor, autolic_id account,
 	if (end <= start)
 		return al_err(AUTOLIC_EINVAL, "FLEX-6: a trial must end after it starts");
 	trial_args a = {actor, account, {0}, start, end};
-	int rc = al_flex_product_norm(product, a.product);
+	int rc = al_product_norm(product, a.product, "FLEX-6", "product code");
 	return rc ? rc : al_run(db, 1, trial_fn, &a);
 }
 
@@ -1703,7 +1687,7 @@ static int trial_at(al_txn *t, autolic_id account, const char *product, autolic_
 
 typedef struct {
 	autolic_id id, team, account;
-	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char product[AL_PRODUCT_CAP];
 	int state;
 	autolic_time last, launch, own_start;
 } sess_rec;
@@ -2272,7 +2256,7 @@ typedef struct {
 	char key[AUTOLIC_FLEX_KEY_MAX + 1];
 	autolic_time at;
 	autolic_id session, team, account;
-	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char product[AL_PRODUCT_CAP];
 	autolic_flex_result res;
 } report_args;
 
@@ -2632,7 +2616,7 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		if (!spec->team || !spec->account)
 			rc = al_err(AUTOLIC_EINVAL, "FLEX-3: a launch names its team and account");
 		else
-			rc = al_flex_product_norm(spec->product, a->product);
+			rc = al_product_norm(spec->product, a->product, "FLEX-3", "product code");
 		if (!rc && spec->session)
 			rc = al_err(AUTOLIC_EINVAL,
 			            "FLEX-3: a launch starts a session; session must be 0");

@@ -8,6 +8,7 @@
 
 #include "flex.h"
 #include "core/error.h"
+#include "core/product.h"
 #include "core/txn.h"
 
 /* A team's Flex state (record AL_K_FLEX_TEAM; defaults when absent). */
@@ -35,7 +36,7 @@ typedef struct al_flex_team {
 		size_t n_defaults;
 	} as_loaded;
 	size_t n_defaults; /* FLEX-8; 0 = defaults disabled */
-	char defaults[AUTOLIC_FLEX_LIST_MAX][AUTOLIC_FLEX_PRODUCT_MAX + 1];
+	char defaults[AUTOLIC_FLEX_LIST_MAX][AL_PRODUCT_CAP];
 } al_flex_team;
 
 typedef struct al_flex_lotrec {
@@ -52,7 +53,6 @@ typedef struct al_flex_ids {
 	const al_alloc *a;
 } al_flex_ids;
 
-int al_flex_product_norm(const char *in, char *out);
 int al_flex_ids_push(al_flex_ids *v, autolic_id id);
 void al_flex_ids_free(al_flex_ids *v);
 int al_flex_collect_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg);

@@ -6,6 +6,7 @@
 #include "team.h"
 #include "autolic/contract.h"
 #include "core/error.h"
+#include "core/product.h"
 #include "core/snap.h"
 
 #include <stdio.h>
@@ -15,23 +16,8 @@
 /* Longest list autolic_seat_set_access() takes (duplicates are checked pairwise). */
 #define SET_ACCESS_MAX 1024
 
-/* ---- product codes ---- */
-
-static int product_check(const char *p, const char *what)
-{
-	if (!p)
-		return al_err(AUTOLIC_EINVAL, "%s: product code is NULL", what);
-	size_t n = strlen(p);
-	if (n == 0 || n > AUTOLIC_SEAT_PRODUCT_MAX)
-		return al_err(AUTOLIC_EINVAL, "%s: product code must be 1 to %d bytes, not %zu", what,
-		              AUTOLIC_SEAT_PRODUCT_MAX, n);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f)
-			return al_err(AUTOLIC_EINVAL,
-			              "%s: product code '%s' may hold only printable ASCII without spaces",
-			              what, p);
-	return 0;
-}
+/* Product codes: every code this noun takes passes al_product_norm() (SEAM-1)
+ * before it is looked up, compared or stored. */
 
 /* ---- keys ----
  * AL_K_SEAT         contract u64, product str, account u64 -> grant record
@@ -81,7 +67,7 @@ static void count_key(al_key *k, autolic_id contract, const char *product)
 
 typedef struct seat_row {
 	autolic_id contract, user, by;
-	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];
+	char product[AL_PRODUCT_CAP];
 	uint64_t gid;   /* grant order (a store-wide sequence); the count for count rows */
 	autolic_time at;
 	int origin;
@@ -138,7 +124,7 @@ static int key_product(const unsigned char *k, size_t kl, size_t at, char *dst, 
 	if (!z)
 		return -1;
 	size_t n = (size_t)(z - (k + at));
-	if (n == 0 || n > AUTOLIC_SEAT_PRODUCT_MAX)
+	if (n == 0 || n > AUTOLIC_PRODUCT_MAX)
 		return -1;
 	memcpy(dst, k + at, n + 1);
 	*next = at + n + 1;
@@ -280,6 +266,28 @@ static int count_put(al_txn *t, autolic_id contract, const char *product, uint64
 	return rc;
 }
 
+/* Write the grant `g` and its index (the count is the caller's). */
+static int grant_put(al_txn *t, const seat_row *g)
+{
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, AL_K_SEAT);
+	al_enc_u64(&b, g->gid);
+	al_enc_i64(&b, g->at);
+	al_enc_u64(&b, g->by);
+	al_enc_u8(&b, (uint8_t)g->origin);
+	seat_key(&k, g->contract, g->product, g->user);
+	int rc = al_txn_put(t, &k, &b);
+	if (!rc) {
+		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
+		acct_key(&k, g->user, g->contract, g->product);
+		rc = al_txn_put(t, &k, &b);
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
 /* Write the grant and its index and raise the count (already read as `count`). */
 static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic_id user,
                     autolic_id actor, int origin, uint64_t count)
@@ -288,22 +296,9 @@ static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic
 	int rc = al_txn_seq_next(t, "seat", &gid);
 	if (rc)
 		return rc;
-	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_SEAT);
-	al_enc_u64(&b, gid);
-	al_enc_i64(&b, t->now);
-	al_enc_u64(&b, actor);
-	al_enc_u8(&b, (uint8_t)origin);
-	seat_key(&k, contract, product, user);
-	rc = al_txn_put(t, &k, &b);
-	if (!rc) {
-		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
-		acct_key(&k, user, contract, product);
-		rc = al_txn_put(t, &k, &b);
-	}
-	al_buf_free(&b);
+	seat_row g = {contract, user, actor, "", gid, t->now, origin};
+	snprintf(g.product, sizeof g.product, "%s", product);
+	rc = grant_put(t, &g);
 	return rc ? rc : count_put(t, contract, product, count + 1);
 }
 
@@ -519,9 +514,10 @@ static int revoke_one(al_txn *t, const al_contract_product *cp, autolic_id user,
 
 /* ---- internal contract for the other nouns (src/seat.h) ---- */
 
-int al_seat_held(al_txn *t, autolic_id account, const char *product, autolic_time at, int *held)
+int al_seat_held(al_txn *t, autolic_id account, const char *code, autolic_time at, int *held)
 {
-	int rc = product_check(product, "FLEX-6");
+	char product[AL_PRODUCT_CAP];
+	int rc = al_product_norm(code, product, "FLEX-6", "product code");
 	if (rc)
 		return rc;
 	*held = 0;
@@ -569,14 +565,15 @@ int al_seat_release_all(al_txn *t, autolic_id account)
 	return rc;
 }
 
-int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product,
-                             int64_t quantity, uint32_t *revoked)
+int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *code, int64_t quantity,
+                             uint32_t *revoked)
 {
 	if (revoked)
 		*revoked = 0;
 	if (!contract)
 		return al_err(AUTOLIC_EINVAL, "SEAT-2: contract id is 0");
-	int rc = product_check(product, "SEAT-2");
+	char product[AL_PRODUCT_CAP];
+	int rc = al_product_norm(code, product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
 	if (quantity < 0 || quantity > (int64_t)UINT32_MAX)
@@ -707,7 +704,7 @@ static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, auto
 
 typedef struct one_args {
 	autolic_id actor, contract, user;
-	const char *product;
+	char product[AL_PRODUCT_CAP];
 } one_args;
 
 static int grant_fn(al_txn *t, void *arg)
@@ -728,13 +725,11 @@ static int grant_fn(al_txn *t, void *arg)
 int autolic_seat_grant(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                        autolic_id user)
 {
+	one_args o = {actor, contract, user, ""};
 	int rc = ids_check(db, actor, contract, user);
 	if (!rc)
-		rc = product_check(product, "SEAT-1");
-	if (rc)
-		return rc;
-	one_args o = {actor, contract, user, product};
-	return al_run(db, 1, grant_fn, &o);
+		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
+	return rc ? rc : al_run(db, 1, grant_fn, &o);
 }
 
 static int revoke_fn(al_txn *t, void *arg)
@@ -764,20 +759,18 @@ static int revoke_fn(al_txn *t, void *arg)
 int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                         autolic_id user)
 {
+	one_args o = {actor, contract, user, ""};
 	int rc = ids_check(db, actor, contract, user);
 	if (!rc)
-		rc = product_check(product, "SEAT-1");
-	if (rc)
-		return rc;
-	one_args o = {actor, contract, user, product};
-	return al_run(db, 1, revoke_fn, &o);
+		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
+	return rc ? rc : al_run(db, 1, revoke_fn, &o);
 }
 
 /* ---- edit access as a set ---- */
 
 typedef struct set_args {
 	autolic_id actor, contract, user;
-	const char *const *products;
+	char (*products)[AL_PRODUCT_CAP]; /* normalised (SEAM-1) */
 	size_t n;
 	autolic_seat_report *report;
 	int evaluated;  /* the items were reached: the report is meaningful */
@@ -871,6 +864,37 @@ static int set_access_fn(al_txn *t, void *arg)
 	return 0;
 }
 
+/* *out = the n codes normalised (SEAM-1), allocated (NULL when n is 0);
+ * AUTOLIC_EINVAL naming `rule` and the bad code: its line (1-based) when
+ * `lines`, else its index in products[]. */
+static int codes_norm(autolic_db *db, const char *const *in, size_t n, const char *rule, int lines,
+                      char (**out)[AL_PRODUCT_CAP])
+{
+	*out = NULL;
+	if (!n)
+		return 0;
+	if (n > SIZE_MAX / AL_PRODUCT_CAP)
+		return al_err(AUTOLIC_EINVAL, "%s: %zu products are too many for one call", rule,
+		              n);
+	char(*v)[AL_PRODUCT_CAP] = al_malloc(al_db_alloc(db), n * AL_PRODUCT_CAP);
+	if (!v)
+		return al_err(AUTOLIC_ENOMEM, "out of memory normalising %zu product codes", n);
+	for (size_t i = 0; i < n; i++) {
+		char field[48];
+		if (lines)
+			snprintf(field, sizeof field, "line %zu: product code", i + 1);
+		else
+			snprintf(field, sizeof field, "product code of products[%zu]", i);
+		int rc = al_product_norm(in[i], v[i], rule, field);
+		if (rc) {
+			al_free(al_db_alloc(db), v);
+			return rc;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
 /* Run a set call and hand its report over when it is meaningful. */
 static int run_with_report(autolic_db *db, al_txn_fn fn, set_args *s, autolic_seat_report **report)
 {
@@ -899,16 +923,21 @@ int autolic_seat_set_access(autolic_db *db, autolic_id actor, autolic_id contrac
 		return al_err(AUTOLIC_EINVAL, "products is NULL");
 	if (n > SET_ACCESS_MAX)
 		return al_err(AUTOLIC_EINVAL, "at most %d products per call, not %zu", SET_ACCESS_MAX, n);
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = product_check(products[i], "SEAT-1")) != 0)
-			return rc;
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(products[i], products[j]))
-				return al_err(AUTOLIC_EINVAL, "SEAT-1: product '%s' is listed twice",
-				              products[i]);
-	}
-	set_args s = {actor, contract, user, products, n, NULL, 0, {0, ""}};
-	return run_with_report(db, set_access_fn, &s, report);
+	set_args s = {actor, contract, user, NULL, n, NULL, 0, {0, ""}};
+	rc = codes_norm(db, products, n, "SEAT-1", 0, &s.products);
+	for (size_t i = 0; !rc && i < n; i++)
+		for (size_t j = 0; !rc && j < i; j++)
+			if (!strcmp(s.products[i], s.products[j]))
+				rc = al_err(
+				    AUTOLIC_EINVAL,
+				    "SEAT-1 (SEAM-1): product '%s' is listed twice: products[%zu] "
+				    "'%s' and products[%zu] '%s' are one product (codes compare "
+				    "case-insensitively)",
+				    s.products[i], j, products[j], i, products[i]);
+	if (!rc)
+		rc = run_with_report(db, set_access_fn, &s, report);
+	al_free(al_db_alloc(db), s.products);
+	return rc;
 }
 
 /* ---- import ---- */
@@ -964,16 +993,15 @@ int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
 	if (!n || !users || !products)
 		return al_err(AUTOLIC_EINVAL, "ACCT-5: an import needs 1 or more lines of users and "
 		              "products");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!users[i])
 			return al_err(AUTOLIC_EINVAL, "ACCT-5: line %zu: user id is 0", i + 1);
-		if ((rc = product_check(products[i], "ACCT-5")) != 0) {
-			al_err_prefix("line %zu", i + 1);
-			return rc;
-		}
-	}
-	import_args ia = {{actor, contract, 0, products, n, NULL, 0, {0, ""}}, users};
-	return run_with_report(db, import_fn, &ia.s, report);
+	import_args ia = {{actor, contract, 0, NULL, n, NULL, 0, {0, ""}}, users};
+	rc = codes_norm(db, products, n, "ACCT-5", 1, &ia.s.products);
+	if (!rc)
+		rc = run_with_report(db, import_fn, &ia.s, report);
+	al_free(al_db_alloc(db), ia.s.products);
+	return rc;
 }
 
 /* ---- reads ---- */
@@ -1007,7 +1035,7 @@ static void summary_fill(autolic_seat_summary *s, const al_contract_product *cp,
 
 typedef struct summary_args {
 	autolic_id contract;
-	const char *product;
+	char product[AL_PRODUCT_CAP];
 	autolic_seat_summary out;
 } summary_args;
 
@@ -1029,12 +1057,12 @@ int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *pr
 {
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
+	summary_args sa = {contract, "", {0}};
 	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
 	if (!rc)
-		rc = product_check(product, "SEAT-2");
+		rc = al_product_norm(product, sa.product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
-	summary_args sa = {contract, product, {0}};
 	rc = al_run(db, 0, summary_fn, &sa);
 	if (!rc) {
 		sa.out.version = out->version;
@@ -1045,7 +1073,7 @@ int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *pr
 
 typedef struct list_args {
 	autolic_id user, contract;
-	const char *product;
+	char product[AL_PRODUCT_CAP];
 	autolic_seat_iter *it;
 } list_args;
 
@@ -1148,7 +1176,7 @@ int autolic_seat_user_products(autolic_db *db, autolic_id user, autolic_seat_ite
 		*out = NULL;
 	if (!db || !out || !user)
 		return al_err(AUTOLIC_EINVAL, "db, user and out are required");
-	list_args la = {user, 0, NULL, NULL};
+	list_args la = {user, 0, "", NULL};
 	return run_list(db, user_products_fn, &la, out);
 }
 
@@ -1159,10 +1187,10 @@ int autolic_seat_product_users(autolic_db *db, autolic_id contract, const char *
 		*out = NULL;
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
-	int rc = product_check(product, "SEAT-2");
+	list_args la = {0, contract, "", NULL};
+	int rc = al_product_norm(product, la.product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
-	list_args la = {0, contract, product, NULL};
 	return run_list(db, product_users_fn, &la, out);
 }
 
@@ -1265,4 +1293,78 @@ void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
 	al_alloc a = it->a;
 	al_free(&a, it->v);
 	al_free(&a, it);
+}
+
+/* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
+
+static int not_norm(const seat_row *r)
+{
+	return !al_product_is_norm(r->product, strlen(r->product));
+}
+
+/* The number of grants of (contract, product). */
+static int grants_count(al_txn *t, autolic_id contract, const char *product, uint64_t *n)
+{
+	rows rs;
+	al_key k;
+	seat_prefix(&k, contract, product);
+	int rc = scan_rows(t, &k, cb_seat, &rs);
+	*n = rs.n;
+	rows_free(&rs);
+	return rc;
+}
+
+int al_seat_upgrade_codes(al_txn *t)
+{
+	rows grants, counts;
+	al_key k;
+	al_key_init(&k, AL_K_SEAT);
+	int rc = scan_rows(t, &k, cb_seat, &grants);
+	if (rc)
+		return rc;
+	al_key_init(&k, AL_K_SEAT_COUNT);
+	rc = scan_rows(t, &k, cb_count, &counts);
+	if (rc) {
+		rows_free(&grants);
+		return rc;
+	}
+	/* every grant under its normalised code; of two grants of one user that
+	 * become one, the earlier (lower grant sequence) stays */
+	for (size_t i = 0; !rc && i < grants.n; i++) {
+		seat_row g = grants.v[i], cur;
+		if (!not_norm(&g))
+			continue;
+		seat_key(&k, g.contract, g.product, g.user);
+		rc = al_txn_del(t, &k);
+		if (!rc) {
+			acct_key(&k, g.user, g.contract, g.product);
+			rc = al_txn_del(t, &k);
+			if (rc == AUTOLIC_ENOTFOUND)
+				rc = al_err(AUTOLIC_ECORRUPT,
+				            "seat index of account %llu is inconsistent",
+				            (unsigned long long)g.user);
+		}
+		al_product_fold(g.product);
+		if (!rc)
+			rc = seat_get(t, g.contract, g.product, g.user, &cur);
+		if (rc == AUTOLIC_ENOTFOUND || (!rc && g.gid < cur.gid))
+			rc = grant_put(t, &g);
+	}
+	/* counts under the normalised codes, recounted from the grants */
+	for (size_t i = 0; !rc && i < counts.n; i++) {
+		seat_row *c = &counts.v[i];
+		if (!not_norm(c))
+			continue;
+		count_key(&k, c->contract, c->product);
+		rc = al_txn_del(t, &k);
+		al_product_fold(c->product);
+		uint64_t n;
+		if (!rc)
+			rc = grants_count(t, c->contract, c->product, &n);
+		if (!rc)
+			rc = count_put(t, c->contract, c->product, n);
+	}
+	rows_free(&grants);
+	rows_free(&counts);
+	return rc;
 }

@@ -28,4 +28,10 @@ int al_seat_release_all(al_txn *t, autolic_id account);
 int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product,
                              int64_t quantity, uint32_t *revoked);
 
+/* Stores written before SEAM-1: re-key every grant, account index and
+ * count under the normalised product code. A user who held a seat of two
+ * codes that differ only in case on one contract keeps one seat, the earlier
+ * grant; each count is the number of grants left under its code. */
+int al_seat_upgrade_codes(al_txn *t);
+
 #endif

@@ -65,6 +65,18 @@ typedef enum autolic_error {
 	AUTOLIC_EDUPLICATE = -22   /**< A report with this idempotency key was already applied (FLEX-13); the first result is returned. */
 } autolic_error;
 
+/**
+ * @brief Longest product code, in bytes: the one maximum of every noun (SEAM-1).
+ *
+ * A product code is 1 to this many bytes of ASCII letters, digits, '.', '-'
+ * and '_'. It names one product wherever it appears (contract products,
+ * seats, the Flex catalogue, Flex user lists, defaults, trials and reports):
+ * codes compare case-insensitively and are stored, and returned, in lower
+ * case, so `AutoCAD` and `autocad` are the same product.
+ * ::AUTOLIC_SEAT_PRODUCT_MAX and ::AUTOLIC_FLEX_PRODUCT_MAX are other names of it.
+ */
+#define AUTOLIC_PRODUCT_MAX 63
+
 /** Identifier of a stored object (account, team, contract, ...). 0 is never a valid id. */
 typedef uint64_t autolic_id;
 

@@ -93,11 +93,22 @@ AUTOLIC_EXTERN int autolic_db_options_init(autolic_db_options *opts, unsigned in
 
 /**
  * @brief Open a database.
+ *
+ * A store written by libautolic 1.0, which kept product codes as given, is
+ * read as if normalised (SEAM-1): when it holds a product code that is not in
+ * lower case, this call upgrades it in one write transaction before it
+ * returns (re-keying contract products, offers and seats under the lower-case
+ * codes and merging codes of one contract that differ only in case; see
+ * "Product codes" in docs/record-format.md). It runs once; a store that needs
+ * nothing is only read.
  * @param[out] out the new handle; set to NULL on failure.
  * @param opts options, or NULL for all defaults (memory store, system clock, libc).
  * @return 0; ::AUTOLIC_EINVAL (out NULL, incomplete storage vtable);
  *         ::AUTOLIC_EVERSION (options or storage version unknown); ::AUTOLIC_ENOMEM;
- *         a storage error.
+ *         ::AUTOLIC_EREADONLY (the store needs the SEAM-1 upgrade but refuses
+ *         writes, e.g. a journal opened read-only: the message names SEAM-1, a
+ *         contract and its code; open it once for writing); a storage error
+ *         (the store is then unchanged).
  * @par Ownership: on success the handle owns `opts->storage` (the vtable is
  *      copied and its `free` slot is called by autolic_db_close()); on failure
  *      the caller keeps it.

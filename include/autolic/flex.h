@@ -15,8 +15,12 @@
 extern "C" {
 #endif
 
-/** Longest product code, in bytes ("autocad", "revit"...). */
-#define AUTOLIC_FLEX_PRODUCT_MAX 63
+/**
+ * Longest product code, in bytes ("autocad", "revit"...): another name of
+ * ::AUTOLIC_PRODUCT_MAX, the one maximum and alphabet of product codes in
+ * every noun (SEAM-1).
+ */
+#define AUTOLIC_FLEX_PRODUCT_MAX AUTOLIC_PRODUCT_MAX
 /** Longest product display name, in bytes of UTF-8. */
 #define AUTOLIC_FLEX_NAME_MAX 127
 /** Longest token subscription ID, in bytes. */
@@ -86,7 +90,7 @@ typedef enum autolic_flex_reason {
 /** @brief A product of the Flex catalogue. Set `version` before the call. */
 typedef struct autolic_flex_product_info {
 	unsigned int version;                    /**< ::AUTOLIC_FLEX_PRODUCT_INFO_VERSION. */
-	char code[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product code. */
+	char code[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product code, in lower case (SEAM-1). */
 	char name[AUTOLIC_FLEX_NAME_MAX + 1];    /**< Display name. */
 	int64_t rate;                            /**< Daily rate in tokens now. */
 	autolic_time added;                      /**< When the product joined the catalogue. */
@@ -103,8 +107,8 @@ typedef struct autolic_flex_product_info {
  * A product added later is granted to users assigned "all products" (FLEX-7)
  * but never to team defaults (FLEX-8).
  * @param db the database.
- * @param code product code: 1..::AUTOLIC_FLEX_PRODUCT_MAX bytes of `[a-z0-9._-]`
- *        (ASCII upper case is lowered).
+ * @param code product code: 1..::AUTOLIC_FLEX_PRODUCT_MAX bytes of `[A-Za-z0-9._-]`,
+ *        compared case-insensitively, stored in lower case (SEAM-1).
  * @param name display name, or NULL to keep the current one (the code for a new product).
  * @param rate tokens per 24-hour window; at least 1.
  * @return 0; ::AUTOLIC_EINVAL (NULL db, bad code, over-long name, rate below 1);
@@ -117,7 +121,7 @@ AUTOLIC_EXTERN int autolic_flex_product_set(autolic_db *db, const char *code, co
 /**
  * @brief Read a catalogue product.
  * @param db the database.
- * @param code the product code.
+ * @param code the product code, compared case-insensitively, stored in lower case (SEAM-1).
  * @param[out] info filled; its `version` must be set.
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND; a storage error.
  * @par Thread-safety: safe.
@@ -360,7 +364,7 @@ typedef struct autolic_flex_user_spec {
 	const char
 	    *person; /**< `First Last <email>` or an email (ACCT-3); used when `account` is 0. */
 	int all_products;            /**< 1: every Flex product, including products added later. */
-	const char *const *products; /**< Explicit product codes (when `all_products` is 0). */
+	const char *const *products; /**< Explicit product codes (when `all_products` is 0), each compared case-insensitively, stored in lower case (SEAM-1). */
 	size_t n_products;           /**< Number of `products`; at most ::AUTOLIC_FLEX_LIST_MAX. */
 	int by_import;               /**< 1: assignment by import: nobody is notified (FLEX-7). */
 } autolic_flex_user_spec;
@@ -407,7 +411,7 @@ AUTOLIC_EXTERN int autolic_flex_user_remove(autolic_db *db, autolic_id actor, au
  * @param db the database.
  * @param team the team.
  * @param account the user.
- * @param product the product code.
+ * @param product the product code, compared case-insensitively, stored in lower case (SEAM-1).
  * @param[out] allowed 1 or 0.
  * @return 0; ::AUTOLIC_EINVAL; a storage error.
  * @par Thread-safety: safe.
@@ -425,7 +429,8 @@ AUTOLIC_EXTERN int autolic_flex_user_allowed(autolic_db *db, autolic_id team, au
  * @param db the database.
  * @param actor an administrator of the team (ROLE-7).
  * @param team the team.
- * @param products product codes (may be NULL when n is 0).
+ * @param products product codes, each compared case-insensitively, stored in lower case (SEAM-1); two that differ only in case
+ *        are one product listed twice (::AUTOLIC_EINVAL); may be NULL when n is 0.
  * @param n number of products; at most ::AUTOLIC_FLEX_LIST_MAX.
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (team or product); ::AUTOLIC_EPERM;
  *         ::AUTOLIC_ENOMEM; a storage error.
@@ -442,7 +447,7 @@ AUTOLIC_EXTERN int autolic_flex_defaults_set(autolic_db *db, autolic_id actor, a
  * @param db the database.
  * @param actor the account starting the trial (it must be `account`, ROLE-7).
  * @param account the account.
- * @param product the product code (in the catalogue).
+ * @param product the product code (in the catalogue), compared case-insensitively, stored in lower case (SEAM-1).
  * @param start start of the trial.
  * @param end end of the trial (after start).
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (account, product); ::AUTOLIC_EPERM;
@@ -474,7 +479,7 @@ typedef struct autolic_flex_report_spec {
 	                      report. */
 	autolic_time time; /**< When the host observed it; not after the handle's clock. */
 	autolic_id session;  /**< The session (ACTIVITY, IDLE, CLOSE); 0 for LAUNCH. */
-	const char *product; /**< LAUNCH: the product code. */
+	const char *product; /**< LAUNCH: the product code, compared case-insensitively, stored in lower case (SEAM-1). */
 	autolic_id team;     /**< LAUNCH: the team whose tokens pay. */
 	autolic_id account;  /**< LAUNCH: the user (the acting account, ROLE-7). */
 } autolic_flex_report_spec;
@@ -554,7 +559,7 @@ typedef struct autolic_flex_entry {
 	int64_t amount;        /**< Signed change of the balance. */
 	autolic_id account;    /**< The user (CONSUME, REFUND) or acting account, or 0. */
 	autolic_id window;     /**< The window (CONSUME, REFUND), or 0. */
-	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product (CONSUME, REFUND), or "". */
+	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product (CONSUME, REFUND), in lower case (SEAM-1), or "". */
 	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX +
 	                  1]; /**< The lot's token subscription ID, or "". */
 } autolic_flex_entry;
@@ -611,7 +616,7 @@ typedef struct autolic_flex_usage_row {
 	char email[255];                            /**< The user's email now. */
 	char first_name[101];                       /**< The user's first name now. */
 	char last_name[101];                        /**< The user's last name now. */
-	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< The product. */
+	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< The product, in lower case (SEAM-1). */
 	autolic_id team;                            /**< The team whose tokens paid. */
 	int64_t tokens; /**< Tokens it cost (0 when refunded, seat or trial). */
 	int reason;     /**< ::autolic_flex_reason: CHARGED, SEAT, TRIAL or REFUNDED. */

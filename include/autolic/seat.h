@@ -25,8 +25,11 @@
 extern "C" {
 #endif
 
-/** Longest product code, in bytes (printable ASCII, no spaces). */
-#define AUTOLIC_SEAT_PRODUCT_MAX 63
+/**
+ * Longest product code, in bytes: another name of ::AUTOLIC_PRODUCT_MAX, the
+ * one maximum and alphabet of product codes in every noun (SEAM-1).
+ */
+#define AUTOLIC_SEAT_PRODUCT_MAX AUTOLIC_PRODUCT_MAX
 
 /** How a seat was granted (see ::autolic_seat_entry). */
 typedef enum autolic_seat_origin {
@@ -50,7 +53,7 @@ typedef struct autolic_seat_summary {
 	unsigned int version;                          /**< ::AUTOLIC_SEAT_SUMMARY_VERSION. */
 	autolic_id contract;                           /**< The contract. */
 	autolic_id team;                               /**< The contract's team. */
-	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code. */
+	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code, in lower case (SEAM-1). */
 	uint32_t quantity;                             /**< Seats bought. */
 	uint32_t granted;                              /**< Seats granted (never more than `quantity`). */
 	uint32_t available;                            /**< `quantity - granted`. */
@@ -66,7 +69,7 @@ typedef struct autolic_seat_summary {
 typedef struct autolic_seat_entry {
 	unsigned int version;                          /**< ::AUTOLIC_SEAT_ENTRY_VERSION. */
 	autolic_id contract;                           /**< The contract the seat belongs to. */
-	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code. */
+	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code, in lower case (SEAM-1). */
 	autolic_id user;                               /**< The account holding the seat. */
 	autolic_time granted_at;                       /**< When it was granted. */
 	autolic_id granted_by;                         /**< The administrator who granted it. */
@@ -81,7 +84,7 @@ typedef struct autolic_seat_entry {
 typedef struct autolic_seat_result {
 	unsigned int version;                          /**< ::AUTOLIC_SEAT_RESULT_VERSION. */
 	autolic_id user;                               /**< The account concerned. */
-	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code. */
+	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code, in lower case (SEAM-1). */
 	int action;                                    /**< An ::autolic_seat_action. */
 	int status;                                    /**< 0, or the error that refuses this item. */
 	char message[256];                             /**< Why it was refused (naming the rule); "" when `status` is 0. */
@@ -99,7 +102,7 @@ typedef struct autolic_seat_summary_iter autolic_seat_summary_iter;
  *        available (SEAT-2).
  * @param db the database.
  * @param contract the contract.
- * @param product the product code.
+ * @param product the product code, compared case-insensitively, stored in lower case (SEAM-1).
  * @param[out] out filled; its `version` must be set by the caller.
  * @return 0; ::AUTOLIC_EINVAL (NULL, contract 0, malformed product code);
  *         ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND (no such contract or product
@@ -123,7 +126,7 @@ AUTOLIC_EXTERN int autolic_seat_summary_get(autolic_db *db, autolic_id contract,
  * @param db the database.
  * @param actor the administrator making the change.
  * @param contract the contract whose seat is taken.
- * @param product the product code.
+ * @param product the product code, compared case-insensitively, stored in lower case (SEAM-1).
  * @param user the account receiving the seat (active or invited).
  * @return 0; ::AUTOLIC_EINVAL (NULL, an id of 0, malformed product code);
  *         ::AUTOLIC_ENOTFOUND (contract, product or user unknown);
@@ -145,7 +148,7 @@ AUTOLIC_EXTERN int autolic_seat_grant(autolic_db *db, autolic_id actor, autolic_
  * @param db the database.
  * @param actor the administrator making the change (ROLE-6, ROLE-7).
  * @param contract the contract.
- * @param product the product code.
+ * @param product the product code, compared case-insensitively, stored in lower case (SEAM-1).
  * @param user the account losing the seat.
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (contract or product
  *         unknown, or the user holds no such seat); ::AUTOLIC_EPERM;
@@ -171,7 +174,9 @@ AUTOLIC_EXTERN int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic
  * @param actor the administrator making the change.
  * @param contract the contract.
  * @param user the account whose access is edited (active or invited).
- * @param products the product codes to hold; may be NULL when `n` is 0 (revoke all).
+ * @param products the product codes to hold, each compared case-insensitively, stored in lower case (SEAM-1); two that differ
+ *        only in case are one product listed twice (::AUTOLIC_EINVAL); may be NULL
+ *        when `n` is 0 (revoke all).
  * @param n number of codes; the same code may not appear twice.
  * @param[out] report may be NULL; receives the per-product outcome once the
  *        products were checked, that is when the call returns 0 or a product's
@@ -207,7 +212,7 @@ AUTOLIC_EXTERN int autolic_seat_set_access(autolic_db *db, autolic_id actor, aut
  * @param actor the administrator making the change.
  * @param contract the contract.
  * @param users the accounts, `n` of them.
- * @param products the product codes, `n` of them.
+ * @param products the product codes, `n` of them, each compared case-insensitively, stored in lower case (SEAM-1).
  * @param n number of lines (1 or more).
  * @param[out] report may be NULL; as for autolic_seat_set_access(), one result per line in order.
  * @return 0; ::AUTOLIC_EINVAL (NULL, n 0, a user id 0 or a malformed code,
@@ -262,7 +267,7 @@ AUTOLIC_EXTERN int autolic_seat_user_products(autolic_db *db, autolic_id user,
  *        snapshot. Ordered by grant, oldest first.
  * @param db the database.
  * @param contract the contract.
- * @param product the product code.
+ * @param product the product code, compared case-insensitively, stored in lower case (SEAM-1).
  * @param[out] out the iterator; free it with autolic_seat_iter_free().
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (contract or product
  *         unknown); ::AUTOLIC_ENOMEM; a storage error.

@@ -1,5 +1,6 @@
 #include "db_internal.h"
 #include "error.h"
+#include "upgrade.h"
 
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,12 @@ static autolic_time system_clock(void *ctx)
 {
 	(void)ctx;
 	return (autolic_time)time(NULL);
+}
+
+static autolic_time no_clock(void *ctx)
+{
+	(void)ctx;
+	return 0;
 }
 
 int autolic_db_options_init(autolic_db_options *opts, unsigned int version)
@@ -78,11 +85,23 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 			return al_err(rc, "cannot create the memory store");
 		}
 	}
-	db->clock = opts->clock ? opts->clock : system_clock;
-	db->clock_ctx = opts->clock ? opts->clock_ctx : NULL;
 	db->on_event = opts->on_event;
 	db->event_ctx = opts->event_ctx;
 	db->max_retries = opts->max_retries ? opts->max_retries : DEFAULT_RETRIES;
+	/* a store written by an older library is brought up to date first
+	 * (SEAM-1); it needs no time, and the host's clock is not called before
+	 * the handle is returned */
+	db->clock = no_clock;
+	int rc = al_store_upgrade(db);
+	db->clock = opts->clock ? opts->clock : system_clock;
+	db->clock_ctx = opts->clock ? opts->clock_ctx : NULL;
+	if (rc) {
+		if (!opts->storage && db->st.free)
+			db->st.free(db->st.ctx); /* the caller keeps only its own storage */
+		pthread_mutex_destroy(&db->mu);
+		al_free(&a, db);
+		return rc;
+	}
 	*out = db;
 	return 0;
 }

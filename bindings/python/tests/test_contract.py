@@ -5,7 +5,7 @@ import unittest
 
 import helpers  # noqa: F401
 import autolic
-from autolic import account, contract, hub, seat, team
+from autolic import account, contract, flex, hub, seat, team
 
 T0 = 1_700_000_000
 UTC = dt.timezone.utc
@@ -61,7 +61,8 @@ class ContractScenario(unittest.TestCase):
         self.assertEqual(c.end, dt.datetime.fromtimestamp(T0 + 365 * 86400, UTC))
         self.assertEqual(contract.find(self.db, c.number), cid)
         p = contract.product_get(self.db, self.ada, cid, "Fusion")
-        self.assertEqual((p.product, p.quantity, p.serial), ("Fusion", 2, "SN-1"))
+        # SEAM-1: the code comes back in lower case
+        self.assertEqual((p.product, p.quantity, p.serial), ("fusion", 2, "SN-1"))
         self.assertEqual([x.id for x in contract.contracts(self.db, self.team)], [cid])
 
         users = [account.register(self.db, "u%d@example.com" % i) for i in range(3)]
@@ -77,7 +78,7 @@ class ContractScenario(unittest.TestCase):
                          users[:2])
         mine = list(seat.user_products(self.db, users[0]))
         self.assertEqual([(e.contract, e.product, e.origin) for e in mine],
-                         [(cid, "Fusion", seat.Origin.GRANT)])
+                         [(cid, "fusion", seat.Origin.GRANT)])
         roles = {m.account: m.roles for m in contract.members(self.db, cid)}
         self.assertTrue(roles[self.ada] & contract.MANAGER)
 
@@ -95,6 +96,25 @@ class ContractScenario(unittest.TestCase):
         with self.assertRaises(autolic.NoSeat):
             seat.import_(self.db, self.ada, cid, [(u[1], "Fusion")])
         self.assertEqual(seat.summary(self.db, cid, "Fusion").granted, 1)
+
+    def test_one_product_across_case(self):  # SEAM-1, FLEX-6, SEAT-1, ROLE-1
+        # the example of README.md: "Fusion" on the contract, "FUSION" in Flex
+        cid = contract.buy(self.db, self.ada, self.team, [("Fusion", 1)], T0 - 10, T0 + 86400)
+        seat.grant(self.db, self.ada, cid, "Fusion", self.ada)
+        flex.product_set(self.db, "FUSION", "Fusion", 10)
+        self.assertEqual(flex.product_get(self.db, "Fusion").code, "fusion")
+        flex.lot_buy(self.db, self.ada, self.team, "SUB-1", 100, T0 - 10)
+        flex.user_assign(self.db, self.ada, self.team, account=self.ada)
+        r = flex.report(self.db, flex.ReportKind.LAUNCH, "k1", T0, team=self.team,
+                        account=self.ada, product="fusion")
+        self.assertEqual((r.reason, r.charged), (flex.Reason.SEAT, 0))
+        with self.assertRaises(autolic.Exists) as cm:
+            seat.grant(self.db, self.ada, cid, "FUSION", self.ada)
+        self.assertIn("SEAT-1", cm.exception.message)
+        with self.assertRaises(autolic.InvalidArgument) as cm:
+            contract.buy(self.db, self.ada, self.team, [("Fusion", 1), ("fusion", 1)],
+                         T0 - 10, T0 + 86400)
+        self.assertIn("SEAM-1", cm.exception.message)
 
     def test_iterator_closed_with_database(self):
         contract.buy(self.db, self.ada, self.team, [("A", 1), ("B", 1)], T0 - 10, T0 + 86400)

@@ -2,9 +2,8 @@
 from ctypes import (POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint, c_uint32,
                     c_void_p)
 
-from .core import autolic_id, autolic_time, db_p
+from .core import PRODUCT_MAX, autolic_id, autolic_time, db_p
 
-PRODUCT_MAX = 63
 SERIAL_MAX = 31
 CONTRACT_NUMBER_MAX = 31
 CONTRACT_PRODUCTS_MAX = 64

@@ -15,6 +15,9 @@ autolic_time = c_int64
 db_p = c_void_p
 handle_p = c_void_p
 
+# SEAM-1: the one maximum of a product code in every noun (common.h)
+PRODUCT_MAX = 63
+
 OK = 0
 ERROR = -1
 EINVAL = -2

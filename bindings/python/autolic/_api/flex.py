@@ -5,9 +5,9 @@ Structures mirror the C structs field by field, in the C order.
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64,
                     c_size_t, c_uint, c_uint64, c_void_p)
 
-from .core import EDUPLICATE, Returns, autolic_id, autolic_time, db_p
+from .core import EDUPLICATE, PRODUCT_MAX, Returns, autolic_id, autolic_time, db_p
 
-FLEX_PRODUCT_MAX = 63
+FLEX_PRODUCT_MAX = PRODUCT_MAX  # another name of it (SEAM-1)
 FLEX_NAME_MAX = 127
 FLEX_SUBSCRIPTION_MAX = 63
 FLEX_KEY_MAX = 128

@@ -1,9 +1,9 @@
 """Declarations for autolic/seat.h (seats: SEAT-1..SEAT-5)."""
 from ctypes import POINTER, Structure, c_char, c_char_p, c_int, c_size_t, c_uint, c_uint32, c_void_p
 
-from .core import autolic_id, autolic_time, db_p
+from .core import PRODUCT_MAX, autolic_id, autolic_time, db_p
 
-SEAT_PRODUCT_MAX = 63
+SEAT_PRODUCT_MAX = PRODUCT_MAX  # another name of it (SEAM-1)
 
 SEAT_ORIGIN_GRANT = 1
 SEAT_ORIGIN_ACCESS = 2
