@@ -132,8 +132,11 @@ class Sequence:
         self.other_admin = account.register(db, "second@example.com", "Bo", "Admin")
         self.users = [account.register(db, "u%d@example.com" % i, "U%d" % i, "User")
                       for i in range(nusers)]
-        self.line("admin, other = %d, %d; users = %r  # account.register(...)"
-                  % (self.admin, self.other_admin, self.users))
+        self.line("account.register(db, 'admin@example.com', 'Ada', 'Admin')  # %d" % self.admin)
+        self.line("account.register(db, 'second@example.com', 'Bo', 'Admin')  # %d"
+                  % self.other_admin)
+        for i, u in enumerate(self.users):
+            self.line("account.register(db, 'u%d@example.com', 'U%d', 'User')  # %d" % (i, i, u))
         self.teams = [team.create(db, self.admin, "Team one")]
         if rng.random() < 0.6:
             t2 = team.create(db, self.admin, "Team two")
@@ -142,8 +145,11 @@ class Sequence:
         m.add_team(self.teams[0], [self.admin])
         if len(self.teams) > 1:
             m.add_team(self.teams[1], [self.admin, self.other_admin])
-        self.line("teams = %r  # team.create(db, admin, ...); team 2 also administered by"
-                  " other" % self.teams)
+        self.line("team.create(db, %d, 'Team one')  # %d" % (self.admin, self.teams[0]))
+        if len(self.teams) > 1:
+            self.line("team.create(db, %d, 'Team two')  # %d; team.add_admin(db, %d, %d, %d)"
+                      % (self.admin, self.teams[1], self.admin, self.teams[1],
+                         self.other_admin))
         self.home = {u: rng.choice(self.teams) for u in self.users}
         nprod = rng.randint(2, 3)
         chosen = rng.sample(PRODUCTS, nprod + 1)
@@ -158,9 +164,10 @@ class Sequence:
             end = self.t0 + rng.choice([2, 4, 30]) * DAY
             tm = self.home[user]
             on_contract, on_seat = variant(rng, prod), variant(rng, prod)
-            self.line("c = contract.buy(db, admin, %d, [(%r, 2)], %d, %d); "
-                      "seat.grant(db, admin, c, %r, %d)" % (tm, on_contract, self.t0 - DAY,
-                                                             end, on_seat, user))
+            self.line("c = contract.buy(db, %d, %d, [(%r, 2)], %d, %d); "
+                      "seat.grant(db, %d, c, %r, %d)" % (self.admin, tm, on_contract,
+                                                          self.t0 - DAY, end, self.admin,
+                                                          on_seat, user))
             cid = contract.buy(db, self.admin, tm, [(on_contract, 2)], self.t0 - DAY, end)
             try:
                 seat.grant(db, self.admin, cid, on_seat, user)
@@ -733,10 +740,18 @@ def main(argv=None):
         except Mismatch as e:
             failed += 1
             print("MISMATCH seed %d sequence %d step %d\n%s" % (opts.seed, i, seq.step_no, e))
-            print("reproducer (python3 -c with bindings/python on sys.path):")
-            print("import autolic\nfrom autolic import account, contract, flex, seat, team")
+            print("reproducer (a script; bindings/python on PYTHONPATH, AUTOLIC_LIBRARY set):")
+            print("import autolic\nfrom autolic import account, contract, flex, seat, team\n\n\n"
+                  "def R(call):  # print what a call returns or why it is refused\n"
+                  "    try:\n        print(call())\n"
+                  "    except autolic.Error as e:\n        print('refused:', e)\n\n")
             for ln in seq.trace:
-                print("    " + ln if ln.startswith("#") else ln)
+                if ln.startswith("#"):
+                    print("    " + ln)
+                elif ln.startswith("flex."):
+                    print("R(lambda: %s)" % ln)
+                else:
+                    print(ln)
             print("rerun: flex_run.py --seed %d --sequences %d --verbose  (sequence %d)"
                   % (opts.seed, i + 1, i))
             if not opts.keep_going:
