@@ -37,6 +37,7 @@
 #define NPRE     20 /* lots bought before the year */
 #define NRATE    5  /* rate changes at mid-year */
 #define REFUND_S 300
+#define HORIZON  172800 /* SEAM-4: the default late-report horizon */
 #define T0       1767225600LL /* 2026-01-01T00:00:00Z */
 
 /* ------------------------------------------------------------------ */
@@ -440,7 +441,8 @@ enum {
 	S_IDEM_GET, S_IDEM_PUT,
 	S_TEAM_GET, S_TEAM_LOW, S_ADMIN, S_ACCOUNT, S_PRODUCT, S_PRODUCT_SET, S_RATE_PUT, S_USER,
 	S_RATE_AT, S_RATE_FIRST, S_SEAT, S_TRIAL,
-	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_POSITION, S_SUMS,
+	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_RECLAIM, S_FORFEIT,
+	S_POSITION, S_SUMS,
 	S_LEDGER,
 	S_WIN_CUR, S_WIN_LATER, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
 	S_DRAW_PUT, S_DRAW_GET, S_DRAW_DEL, S_USAGE_PUT, S_USAGE_REFUND,
@@ -469,13 +471,20 @@ static const char *const ref_sql[S_COUNT] = {
                 " AND end_>?3",
     [S_DUE] = "SELECT id, remaining, expires, sub, quantity FROM lot WHERE team=?1 AND expired=0"
               " AND expires<=?2",
-    [S_LOT_EXPIRE] = "UPDATE lot SET remaining=0, expired=1 WHERE id=?1",
-    [S_LOT_PUT] = "INSERT INTO lot VALUES(?1,?2,?3,?4,?4,?5,?6,0)",
+    [S_LOT_EXPIRE] = "UPDATE lot SET forfeited=forfeited+remaining, remaining=0, expired=1"
+                     " WHERE id=?1",
+    [S_LOT_PUT] = "INSERT INTO lot VALUES(?1,?2,?3,?4,?4,?5,?6,0,0)",
     [S_LOT_GET] = "SELECT quantity, remaining, expires, expired, sub FROM lot WHERE id=?1",
     [S_LOT_SET] = "UPDATE lot SET remaining=?2 WHERE id=?1",
     /* FLEX-2: earliest expiry, smallest remaining, lower id */
     [S_USABLE] = "SELECT id, remaining, sub FROM lot WHERE team=?1 AND expired=0 AND expires>?2"
                  " AND purchased<=?2 AND remaining>0 ORDER BY expires, remaining, id",
+    /* SEAM-4: recorded expiries after the window's start, not final (within
+     * the 48-hour horizon), give back what they forfeited */
+    [S_RECLAIM] = "SELECT id, forfeited, sub, expires FROM lot WHERE team=?1 AND expired=1"
+                  " AND forfeited>0 AND purchased<=?2 AND expires>?2 AND expires>?3"
+                  " ORDER BY expires, forfeited, id",
+    [S_FORFEIT] = "UPDATE lot SET forfeited=forfeited+?2 WHERE id=?1",
     /* FLEX-12: the sums over the unexpired lots, kept in the team's row as
      * the library keeps them in its team record */
     [S_POSITION] = "SELECT lots_left, lots_bought FROM team WHERE id=?1",
@@ -523,7 +532,8 @@ static const char ref_schema[] =
     "CREATE TABLE trial(account INTEGER, product TEXT, start INTEGER, end_ INTEGER,"
     " PRIMARY KEY(account, product, start)) WITHOUT ROWID;"
     "CREATE TABLE lot(id INTEGER PRIMARY KEY, team INTEGER, sub TEXT, quantity INTEGER,"
-    " remaining INTEGER, purchased INTEGER, expires INTEGER, expired INTEGER);"
+    " remaining INTEGER, purchased INTEGER, expires INTEGER, expired INTEGER,"
+    " forfeited INTEGER);"
     "CREATE INDEX lot_order ON lot(team, expired, expires, remaining, id);"
     "CREATE TABLE ledger(seq INTEGER PRIMARY KEY, team INTEGER, type INTEGER, time INTEGER,"
     " recorded INTEGER, lot INTEGER, amount INTEGER, account INTEGER, window INTEGER,"
@@ -645,14 +655,14 @@ static void ref_sums(ref *r, int64_t left, int64_t bought)
 	done(r, s);
 }
 
-static void ref_expire_due(ref *r)
+static void ref_expire_due(ref *r, int64_t upto)
 {
 	int64_t id[NLOTS], left[NLOTS], exp[NLOTS], qty[NLOTS];
 	char sub[NLOTS][16];
 	int n = 0;
 	sqlite3_stmt *s = q(r, S_DUE);
 	bi(s, 1, r->team);
-	bi(s, 2, r->now);
+	bi(s, 2, upto < r->now ? upto : r->now);
 	while (row(r, s)) {
 		id[n] = sqlite3_column_int64(s, 0);
 		left[n] = sqlite3_column_int64(s, 1);
@@ -714,7 +724,7 @@ static void ref_buy(ref *r, const lot_plan *l, int64_t *lot_id)
 	bi(s, 2, r->admin);
 	if (!row(r, s))
 		BENCH_FAIL("W1 reference: buyer is not an administrator");
-	ref_expire_due(r);
+	ref_expire_due(r, r->now);
 	int64_t id = ++r->next_lot;
 	s = q(r, S_LOT_PUT);
 	bi(s, 1, id);
@@ -797,11 +807,26 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 	if (reason != R_CHARGED)
 		cost = 0;
 	int64_t win = ++r->next_window;
-	int64_t lot[NLOTS], take[NLOTS];
+	int64_t lot[NLOTS], take[NLOTS], back[NLOTS];
 	char sub[NLOTS][16];
 	int n = 0;
 	if (cost) {
 		int64_t need = cost;
+		/* SEAM-4: first the expired lots whose expiry, after `start` and not
+		 * final, forfeited something (their expiries precede every other) */
+		s = q(r, S_RECLAIM);
+		bi(s, 1, r->team);
+		bi(s, 2, start);
+		bi(s, 3, r->now - HORIZON - 1);
+		while (need > 0 && row(r, s)) {
+			int64_t left = sqlite3_column_int64(s, 1);
+			lot[n] = sqlite3_column_int64(s, 0);
+			take[n] = left < need ? left : need;
+			snprintf(sub[n], sizeof sub[n], "%s", (const char *)sqlite3_column_text(s, 2));
+			back[n] = sqlite3_column_int64(s, 3); /* the expiry that gives it back */
+			need -= take[n++];
+		}
+		sqlite3_reset(s);
 		s = q(r, S_USABLE);
 		bi(s, 1, r->team);
 		bi(s, 2, start);
@@ -810,23 +835,37 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 			lot[n] = sqlite3_column_int64(s, 0);
 			take[n] = left < need ? left : need;
 			snprintf(sub[n], sizeof sub[n], "%s", (const char *)sqlite3_column_text(s, 2));
+			back[n] = 0;
 			need -= take[n++];
 		}
 		sqlite3_reset(s);
 		if (need > 0)
 			return AUTOLIC_ENOTOKENS; /* FLEX-5: no overage by default */
 		for (int i = 0; i < n; i++) {
-			s = q(r, S_LOT_GET);
-			bi(s, 1, lot[i]);
-			row(r, s);
-			int64_t left = sqlite3_column_int64(s, 1);
-			sqlite3_reset(s);
-			s = q(r, S_LOT_SET);
-			bi(s, 1, lot[i]);
-			bi(s, 2, left - take[i]);
-			done(r, s);
-			ref_sums(r, -take[i], 0);
-			ledger(r, L_CONSUME, start, lot[i], -take[i], account, win, product, sub[i]);
+			if (back[i]) {
+				/* the expiry forfeits that much less */
+				s = q(r, S_FORFEIT);
+				bi(s, 1, lot[i]);
+				bi(s, 2, -take[i]);
+				done(r, s);
+				ledger(r, L_CONSUME, start, lot[i], -take[i], account, win, product,
+				       sub[i]);
+				ledger(r, L_EXPIRE, back[i], lot[i], take[i], account, win, product,
+				       sub[i]);
+			} else {
+				s = q(r, S_LOT_GET);
+				bi(s, 1, lot[i]);
+				row(r, s);
+				int64_t left = sqlite3_column_int64(s, 1);
+				sqlite3_reset(s);
+				s = q(r, S_LOT_SET);
+				bi(s, 1, lot[i]);
+				bi(s, 2, left - take[i]);
+				done(r, s);
+				ref_sums(r, -take[i], 0);
+				ledger(r, L_CONSUME, start, lot[i], -take[i], account, win, product,
+				       sub[i]);
+			}
 			s = q(r, S_DRAW_PUT);
 			bi(s, 1, win);
 			bi(s, 2, lot[i]);
@@ -907,7 +946,7 @@ static int64_t ref_launch(ref *r, const char *key, int64_t account, const char *
 	if (!row(r, s) || sqlite3_column_int(s, 0) != 1)
 		BENCH_FAIL("W1 reference: account %" PRId64 " has no Flex access", account);
 	sqlite3_reset(s);
-	ref_expire_due(r);
+	ref_expire_due(r, at);
 	ref_win cur = {0};
 	s = q(r, S_WIN_CUR);
 	bi(s, 1, account);
@@ -988,9 +1027,15 @@ static void ref_refund(ref *r, const ref_win *own, int64_t account, const char *
 		left += give;
 		ledger(r, L_REFUND, r->now, lot[i], give, account, own->id, product, sub);
 		if (expired || expires <= r->now) {
-			/* the lot expired meanwhile: what comes back is forfeited at once */
+			/* the lot expired meanwhile: what comes back is forfeited, at the
+			 * refund or, when that came first, at the expiry (SEAM-4) */
 			left -= give;
-			ledger(r, L_EXPIRE, r->now, lot[i], -give, 0, 0, NULL, sub);
+			ledger(r, L_EXPIRE, r->now > expires ? r->now : expires, lot[i], -give, 0, 0,
+			       NULL, sub);
+			s = q(r, S_FORFEIT);
+			bi(s, 1, lot[i]);
+			bi(s, 2, give);
+			done(r, s);
 		} else {
 			ref_sums(r, give, 0);
 		}
@@ -1032,7 +1077,7 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 	int64_t last = sqlite3_column_int64(s, 4), own_start = sqlite3_column_int64(s, 6);
 	sqlite3_reset(s);
 	int low = ref_team_low(r);
-	ref_expire_due(r);
+	ref_expire_due(r, at - HORIZON - 1); /* SEAM-4: final expiries first */
 	if (state != ST_ACTIVE || at < last) {
 		/* closed, ended or out of order: the benchmark sends none of these */
 		ref_rollback(r);
@@ -1066,6 +1111,8 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 		/* in use past the window's end: the next windows open back to back */
 		for (int64_t start = cur.end; start <= at; start += DAY) {
 			int64_t tokens = 0;
+			/* SEAM-4: an expiry is recorded once the windows before it are paid */
+			ref_expire_due(r, start);
 			if (ref_window(r, account, product, start, 0, &tokens)) {
 				o->ended = 1; /* FLEX-5: the session ends where the unpaid window starts */
 				ended_at = start;
@@ -1075,6 +1122,7 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 			o->windows++;
 		}
 	}
+	ref_expire_due(r, at);
 	if (!rollover && own.found && own.opener == sess && at - own.opener_launch <= REFUND_S &&
 	    others == 0)
 		ref_refund(r, &own, account, product, o);
@@ -1220,7 +1268,7 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 
 	r.now = w->t_end;
 	ref_begin(&r);
-	ref_expire_due(&r);
+	ref_expire_due(&r, r.now);
 	ref_commit(&r);
 	char sql[256];
 	snprintf(sql, sizeof sql,

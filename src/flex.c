@@ -381,6 +381,8 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	tf->low = 0;
 	tf->n_defaults = 0;
 	tf->next_expiry = INT64_MAX;
+	tf->horizon = AUTOLIC_FLEX_HORIZON_DEFAULT;
+	tf->last_expired = INT64_MIN;
 	tf->as_loaded.stored = 0;
 	tf->unindexed = 0;
 	al_key k;
@@ -409,6 +411,10 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 			tf->bought = al_dec_i64(&r);
 			tf->next_expiry = al_dec_i64(&r);
 		}
+		if (r.version >= AL_REC_V3) {
+			tf->horizon = al_dec_i64(&r);
+			tf->last_expired = al_dec_i64(&r);
+		}
 		rc = al_rd_done(&r);
 		/* a format 1 record is written again, in format 2, by the call */
 		tf->as_loaded.stored = r.version >= AL_REC_V2;
@@ -416,12 +422,19 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		    (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->low_threshold < -1 || tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->owed < 0 || tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->left < 0 ||
-		     tf->bought < tf->left))
+		     tf->bought < tf->left || tf->horizon < 0 ||
+		     tf->horizon > AUTOLIC_FLEX_HORIZON_MAX))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-5: team %llu Flex record is out of range",
 			            (unsigned long long)team);
 		if (!rc && r.version < AL_REC_V2)
 			rc = team_upgrade(t, tf);
+		/* before format 3 the latest recorded expiry was not kept: every
+		 * recorded expiry was due when recorded and precedes every lot
+		 * still unrecorded */
+		if (!rc && r.version < AL_REC_V3)
+			tf->last_expired =
+			    tf->next_expiry - 1 < t->now ? tf->next_expiry - 1 : t->now;
 	}
 	al_buf_free(&b);
 	tf->as_loaded.overage_limit = tf->overage_limit;
@@ -430,6 +443,8 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	tf->as_loaded.left = tf->left;
 	tf->as_loaded.bought = tf->bought;
 	tf->as_loaded.next_expiry = tf->next_expiry;
+	tf->as_loaded.horizon = tf->horizon;
+	tf->as_loaded.last_expired = tf->last_expired;
 	tf->as_loaded.low = tf->low;
 	tf->as_loaded.n_defaults = tf->n_defaults;
 	return rc;
@@ -440,7 +455,7 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 	al_key k;
 	al_buf b;
 	al_buf_init(&b, t->a);
-	al_rec_begin_v(&b, AL_K_FLEX_TEAM, AL_REC_V2);
+	al_rec_begin_v(&b, AL_K_FLEX_TEAM, AL_REC_V3);
 	al_enc_i64(&b, tf->overage_limit);
 	al_enc_i64(&b, tf->low_threshold);
 	al_enc_i64(&b, tf->owed);
@@ -451,6 +466,8 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 	al_enc_i64(&b, tf->left);
 	al_enc_i64(&b, tf->bought);
 	al_enc_i64(&b, tf->next_expiry);
+	al_enc_i64(&b, tf->horizon);
+	al_enc_i64(&b, tf->last_expired);
 	team_key(&k, tf->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
@@ -506,9 +523,11 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->purchased = al_dec_i64(&r);
 		l->expires = al_dec_i64(&r);
 		l->expired = al_dec_u8(&r);
+		l->forfeited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : 0;
+		l->forfeit_known = r.version >= AL_REC_V3;
 		rc = al_rd_done(&r);
 		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
-		            l->remaining < 0 || l->remaining > l->quantity))
+		            l->remaining < 0 || l->remaining > l->quantity || l->forfeited < 0))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-1: lot %llu record holds %lld of %lld tokens",
 			            (unsigned long long)id, (long long)l->remaining,
@@ -523,7 +542,9 @@ static int lot_store(al_txn *t, const al_flex_lotrec *l)
 	al_key k;
 	al_buf b;
 	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_LOT);
+	/* format 3 only for a lot that forfeited something (SEAM-4) */
+	int v3 = l->expired || l->forfeited;
+	al_rec_begin_v(&b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
 	al_enc_u64(&b, l->id);
 	al_enc_u64(&b, l->team);
 	al_enc_str(&b, l->subscription);
@@ -532,6 +553,8 @@ static int lot_store(al_txn *t, const al_flex_lotrec *l)
 	al_enc_i64(&b, l->purchased);
 	al_enc_i64(&b, l->expires);
 	al_enc_u8(&b, (uint8_t)l->expired);
+	if (v3)
+		al_enc_i64(&b, l->forfeited);
 	lot_key(&k, l->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
@@ -668,14 +691,16 @@ static int due_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	return al_flex_collect_cb(key, klen, val, vlen, &d->ids);
 }
 
-int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
+int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *count)
 {
 	if (count)
 		*count = 0;
-	if (t->now < tf->next_expiry)
+	if (upto > t->now)
+		upto = t->now; /* nothing after now is due */
+	if (upto < tf->next_expiry)
 		return 0; /* no lot of the team expires before next_expiry */
 	autolic_id team = tf->id;
-	due_scan d = {{NULL, 0, 0, t->a}, t->now, INT64_MAX};
+	due_scan d = {{NULL, 0, 0, t->a}, upto, INT64_MAX};
 	al_key s, k;
 	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
 	al_key_u64(&s, team);
@@ -692,6 +717,8 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
 			break;
 		tf->left -= l.remaining;
 		tf->bought -= l.quantity;
+		if (l.expires > tf->last_expired)
+			tf->last_expired = l.expires;
 		if (l.remaining > 0) {
 			al_flex_live_key(&k, team, l.expires, l.id);
 			rc = al_txn_del(t, &k);
@@ -711,6 +738,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
 			if (count && !rc)
 				(*count)++;
 		}
+		l.forfeited += l.remaining;
 		l.remaining = 0;
 		l.expired = 1;
 		if (!rc)
@@ -724,6 +752,25 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count)
 	}
 	al_flex_ids_free(&ids);
 	return rc;
+}
+
+autolic_time al_flex_final_upto(const al_txn *t, const al_flex_team *tf)
+{
+	/* now - horizon - 1, saturating (IN-3) */
+	return t->now < INT64_MIN + tf->horizon + 1 ? INT64_MIN : t->now - tf->horizon - 1;
+}
+
+/* SEAM-4: a report dated before the team's late-report horizon changes
+ * nothing (report_fn has checked `at` is positive and not after now). */
+static int horizon_check(const al_txn *t, const al_flex_team *tf, autolic_time at)
+{
+	if (t->now - at <= tf->horizon)
+		return 0;
+	return al_err(AUTOLIC_ESTATE,
+	              "SEAM-4: the report at %lld is older than team %llu's late-report horizon "
+	              "of %lld s before the clock's %lld; it is refused",
+	              (long long)at, (unsigned long long)tf->id, (long long)tf->horizon,
+	              (long long)t->now);
 }
 
 /* ---- FLEX-12: low balance ---- */
@@ -812,6 +859,8 @@ static int low_update(al_txn *t, al_flex_team *tf)
 	     tf->as_loaded.low_threshold == tf->low_threshold && tf->as_loaded.owed == tf->owed &&
 	     tf->as_loaded.left == tf->left && tf->as_loaded.bought == tf->bought &&
 	     tf->as_loaded.next_expiry == tf->next_expiry && tf->as_loaded.low == tf->low &&
+	     tf->as_loaded.horizon == tf->horizon &&
+	     tf->as_loaded.last_expired == tf->last_expired &&
 	     tf->as_loaded.n_defaults == tf->n_defaults))
 		return rc; /* nothing to write back */
 	return al_flex_team_store(t, tf);
@@ -822,7 +871,7 @@ static int low_update(al_txn *t, al_flex_team *tf)
 static int team_begin(al_txn *t, autolic_id team, al_flex_team *tf)
 {
 	int rc = al_flex_team_load(t, team, tf);
-	return rc ? rc : al_flex_expire_due(t, tf, NULL);
+	return rc ? rc : al_flex_expire_due(t, tf, t->now, NULL);
 }
 
 /* ================================================================== */
@@ -995,6 +1044,66 @@ int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy
 	return rc;
 }
 
+/* SEAM-4: the late-report horizon (a team policy of its own: the policy
+ * struct of 1.0 does not grow). */
+typedef struct {
+	autolic_id actor, team;
+	int64_t seconds;
+} horizon_args;
+
+static int horizon_set_fn(al_txn *t, void *arg)
+{
+	horizon_args *a = arg;
+	al_flex_team tf;
+	int rc = al_flex_team_load(t, a->team, &tf);
+	if (!rc)
+		rc = al_team_require_admin(t, a->team, a->actor, "SEAM-4",
+		                           "set the late-report horizon");
+	if (rc || (tf.as_loaded.stored && tf.horizon == a->seconds))
+		return rc;
+	tf.horizon = a->seconds;
+	return al_flex_team_store(t, &tf);
+}
+
+int autolic_flex_horizon_set(autolic_db *db, autolic_id actor, autolic_id team, int64_t seconds)
+{
+	al_err_clear();
+	int rc = check_db_team(db, team);
+	if (rc)
+		return rc;
+	if (seconds < 0 || seconds > AUTOLIC_FLEX_HORIZON_MAX)
+		return al_err(AUTOLIC_EINVAL,
+		              "SEAM-4: the late-report horizon is 0 to %lld seconds, not %lld",
+		              (long long)AUTOLIC_FLEX_HORIZON_MAX, (long long)seconds);
+	horizon_args a = {actor, team, seconds};
+	return al_run(db, 1, horizon_set_fn, &a);
+}
+
+static int horizon_get_fn(al_txn *t, void *arg)
+{
+	horizon_args *a = arg;
+	al_flex_team tf;
+	int rc = al_flex_team_load(t, a->team, &tf);
+	if (!rc)
+		a->seconds = tf.horizon;
+	return rc;
+}
+
+int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
+{
+	al_err_clear();
+	int rc = check_db_team(db, team);
+	if (rc)
+		return rc;
+	if (!seconds)
+		return al_err(AUTOLIC_EINVAL, "seconds is NULL");
+	horizon_args a = {0, team, 0};
+	rc = al_run(db, 0, horizon_get_fn, &a);
+	if (!rc)
+		*seconds = a.seconds;
+	return rc;
+}
+
 /* ================================================================== */
 /* Lots: buy, expire, adjust, move                                      */
 /* ================================================================== */
@@ -1140,7 +1249,7 @@ static int expire_fn(al_txn *t, void *arg)
 	al_flex_team tf;
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (!rc)
-		rc = al_flex_expire_due(t, &tf, &a->expired);
+		rc = al_flex_expire_due(t, &tf, t->now, &a->expired);
 	if (!rc)
 		rc = low_update(t, &tf);
 	return rc;
@@ -2083,17 +2192,70 @@ static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount
 	return rc;
 }
 
-/* Charge `w->rate` for a window opened at w->start: draws in FLEX-2 order,
- * one CONSUME entry per lot; AUTOLIC_ENOTOKENS (nothing written) when the
- * lots usable at that instant plus any overage allowance do not cover it. */
-static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *product, win_rec *w)
+/* SEAM-4: the team's lots whose recorded expiry may still give back what it
+ * forfeited to pay for use at `at`: the expiry is after `at` and not final
+ * (within the horizon), the lot was bought at or before `at`. Allocated;
+ * `*usable` is what they forfeited. */
+static int reclaim_lots(al_txn *t, const al_flex_team *tf, autolic_time at, al_flex_lotrec **out,
+                        size_t *n, int64_t *usable)
 {
+	*out = NULL;
+	*n = 0;
+	*usable = 0;
+	autolic_time final = al_flex_final_upto(t, tf);
+	if (at >= tf->last_expired || tf->last_expired <= final)
+		return 0; /* no recorded expiry after `at` is still open */
 	al_flex_lotrec *v;
-	size_t n;
-	int64_t usable, later;
-	int rc = live_lots(t, tf->id, w->start, w->rate, &v, &n, &usable, &later);
+	size_t nv, k = 0;
+	int rc = al_flex_lots_of(t, tf->id, 1, &v, &nv);
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < nv; i++) {
+		const al_flex_lotrec *l = &v[i];
+		if (l->forfeited > 0 && l->purchased <= at && at < l->expires &&
+		    l->expires > final) {
+			*usable += l->forfeited;
+			v[k++] = *l;
+		}
+	}
+	if (k) {
+		*out = v;
+		*n = k;
+	} else {
+		al_free(t->a, v);
+	}
+	return 0;
+}
+
+/* Charge `w->rate` for a window opened at w->start: draws in FLEX-2 order
+ * among the lots as they stood at that instant (SEAM-4: an expired lot whose
+ * expiry is after it and not final pays from what it forfeited), one
+ * CONSUME entry per lot; AUTOLIC_ENOTOKENS (nothing written) when those lots
+ * plus any overage allowance do not cover it. */
+static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *product, win_rec *w)
+{
+	al_flex_lotrec *v = NULL, *old;
+	size_t n = 0, nold;
+	int64_t usable, later, reclaim;
+	int rc = reclaim_lots(t, tf, w->start, &old, &nold, &reclaim);
+	if (!rc)
+		rc = live_lots(t, tf->id, w->start, w->rate - reclaim, &v, &n, &usable, &later);
+	if (!rc && nold) {
+		al_flex_lotrec *p = al_realloc(t->a, v, (n + nold) * sizeof(*p));
+		if (!p) {
+			rc = al_err(AUTOLIC_ENOMEM, "out of memory loading lots");
+		} else {
+			v = p;
+			memcpy(v + n, old, nold * sizeof(*v));
+			n += nold;
+			usable += reclaim;
+		}
+	}
+	al_free(t->a, old);
+	if (rc) {
+		al_free(t->a, v);
+		return rc;
+	}
 	al_flex_lot *pure = al_calloc(t->a, n + 1, sizeof(*pure));
 	w->draws = al_calloc(t->a, n + 1, sizeof(*w->draws));
 	if (!pure || !w->draws) {
@@ -2105,7 +2267,7 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		pure[i].purchased = v[i].purchased;
 		pure[i].expires = v[i].expires;
 		pure[i].quantity = v[i].quantity;
-		pure[i].remaining = v[i].remaining;
+		pure[i].remaining = v[i].expired ? v[i].forfeited : v[i].remaining;
 	}
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {
@@ -2121,11 +2283,20 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	int64_t shortfall = al_flex_allocate(pure, n, w->start, w->rate, w->draws, &w->n);
 	for (size_t i = 0; !rc && i < w->n; i++) {
 		al_flex_lotrec *l = find_lot(v, n, w->draws[i].lot);
-		int64_t before = l->remaining;
-		l->remaining -= w->draws[i].amount;
-		rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_CONSUME, w->start, l->id,
-		                        -w->draws[i].amount, account, w->id, product,
-		                        l->subscription);
+		int64_t amount = w->draws[i].amount, before = l->remaining;
+		rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_CONSUME, w->start, l->id, -amount,
+		                        account, w->id, product, l->subscription);
+		if (l->expired) {
+			/* SEAM-4: the expiry forfeits that much less; the balance after
+			 * it is unchanged, before it lower by the use */
+			l->forfeited -= amount;
+			if (!rc)
+				rc = al_flex_ledger_add(t, tf->id, AUTOLIC_FLEX_EXPIRE, l->expires,
+				                        l->id, amount, account, w->id, product,
+				                        l->subscription);
+		} else {
+			l->remaining -= amount;
+		}
 		if (!rc)
 			rc = lot_save(t, tf, l, before);
 	}
@@ -2153,10 +2324,13 @@ static int refund_lot(al_txn *t, al_flex_team *tf, al_flex_lotrec *l, int64_t gi
 	int rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_REFUND, at, l->id, give, account,
 	                            w->id, product, l->subscription);
 	if (!rc && (l->expired || l->expires <= t->now)) {
-		/* the lot expired meanwhile: what comes back is forfeited at once */
+		/* the lot expired meanwhile: what comes back is forfeited, at the
+		 * refund or, when that came first, at the expiry (SEAM-4) */
 		l->remaining -= give;
-		rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_EXPIRE, at, l->id, -give, 0, 0,
-		                        NULL, l->subscription);
+		l->forfeited += give;
+		rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_EXPIRE,
+		                        at > l->expires ? at : l->expires, l->id, -give, 0, 0, NULL,
+		                        l->subscription);
 	}
 	return rc ? rc : lot_save(t, tf, l, before);
 }
@@ -2373,6 +2547,8 @@ static int launch(al_txn *t, report_args *a)
 	int ok = 0;
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (!rc)
+		rc = horizon_check(t, &tf, a->at);
+	if (!rc)
 		rc = al_account_brief_load(t, a->account, &acc);
 	if (!rc)
 		rc = al_flex_product_load(t, a->product, &p);
@@ -2390,7 +2566,9 @@ static int launch(al_txn *t, report_args *a)
 		    AUTOLIC_EPERM,
 		    "FLEX-7: account %llu has no Flex access to product '%s' in team %llu",
 		    (unsigned long long)a->account, a->product, (unsigned long long)a->team);
-	if ((rc = al_flex_expire_due(t, &tf, NULL)) != 0)
+	/* SEAM-4: the expiries up to the launch instant first; those after it
+	 * only once the window opened before them is paid */
+	if ((rc = al_flex_expire_due(t, &tf, a->at, NULL)) != 0)
 		return rc;
 
 	/* the window holding `at` starts within (at - 24 h, at] */
@@ -2446,6 +2624,8 @@ static int launch(al_txn *t, report_args *a)
 	al_key k;
 	open_key(&k, s.account, s.product, s.id);
 	if (!rc)
+		rc = al_flex_expire_due(t, &tf, t->now, NULL);
+	if (!rc)
 		rc = sess_store(t, &s);
 	if (!rc)
 		rc = put_empty(t, &k);
@@ -2460,9 +2640,13 @@ static int follow_up(al_txn *t, report_args *a)
 	al_flex_team tf;
 	int rc = sess_load(t, a->session, &s);
 	if (!rc)
-		rc = team_begin(t, s.team, &tf);
+		rc = al_flex_team_load(t, s.team, &tf);
+	if (!rc)
+		rc = horizon_check(t, &tf, a->at);
 	if (rc)
 		return rc;
+	/* SEAM-4: expiries older than the horizon are final: recorded first */
+	autolic_time final = al_flex_final_upto(t, &tf);
 	al_flex_input in;
 	memset(&in, 0, sizeof in);
 	in.kind = a->kind;
@@ -2498,7 +2682,11 @@ static int follow_up(al_txn *t, report_args *a)
 		autolic_time start = plan.first;
 		while (!rc) {
 			win_rec w;
-			rc = window_open(t, &tf, &s, start, 0, &w);
+			/* SEAM-4: an expiry is recorded only after every window opened
+			 * before it is paid */
+			rc = al_flex_expire_due(t, &tf, start > final ? start : final, NULL);
+			if (!rc)
+				rc = window_open(t, &tf, &s, start, 0, &w);
 			if (rc == AUTOLIC_ENOTOKENS) {
 				/* FLEX-5: the session ends where the unpaid window would start */
 				rc = 0;
@@ -2524,6 +2712,8 @@ static int follow_up(al_txn *t, report_args *a)
 		res->window_start = in.win.start;
 		res->window_end = in.win.end;
 	}
+	if (!rc)
+		rc = al_flex_expire_due(t, &tf, t->now, NULL);
 	if (!rc && plan.refund) {
 		rc = refund(t, &tf, s.account, s.product, &own, a->at, &res->refunded);
 		al_key k;

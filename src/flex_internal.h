@@ -21,17 +21,21 @@ typedef struct al_flex_team {
 	/* Sums over the lots of the AL_K_FLEX_TEAM_LOT index (expiry not recorded),
 	 * kept by every change of those lots so that the FLEX-12 check after a
 	 * change reads no lot; autolic_flex_check() verifies them. */
-	int64_t left;             /* tokens left in them */
-	int64_t bought;           /* their quantities */
-	autolic_time next_expiry; /* none of them expires before this (FLEX-1): until
-	                             then no expiry is due and none is looked for */
-	int unindexed;            /* a format 1 record read in a read call: the sums were
-	                             derived from the lots, which have no live index yet */
+	int64_t left;              /* tokens left in them */
+	int64_t bought;            /* their quantities */
+	autolic_time next_expiry;  /* none of them expires before this (FLEX-1): until
+	                              then no expiry is due and none is looked for */
+	int unindexed;             /* a format 1 record read in a read call: the sums were
+	                              derived from the lots, which have no live index yet */
+	int64_t horizon;           /* SEAM-4: late-report horizon, seconds */
+	autolic_time last_expired; /* SEAM-4: no recorded expiry of the team's lots is after
+	                              this (INT64_MIN: none recorded); a charge before it
+	                              looks for forfeitures that may still pay */
 	/* The scalar fields as loaded (stored: a record exists), so that a call
 	 * that changed none of them writes nothing back. */
 	struct {
-		int64_t overage_limit, low_threshold, owed, left, bought;
-		autolic_time next_expiry;
+		int64_t overage_limit, low_threshold, owed, left, bought, horizon;
+		autolic_time next_expiry, last_expired;
 		int low, stored;
 		size_t n_defaults;
 	} as_loaded;
@@ -45,6 +49,11 @@ typedef struct al_flex_lotrec {
 	int64_t quantity, remaining;
 	autolic_time purchased, expires;
 	int expired; /* the expiry is recorded (EXPIRE entry, index moved) */
+	/* SEAM-4: tokens the lot's EXPIRE entries forfeited, net of what was
+	 * given back to pay windows opened before the expiry (never negative);
+	 * known for records of format 3, else 0 */
+	int64_t forfeited;
+	int forfeit_known;
 } al_flex_lotrec;
 
 typedef struct al_flex_ids {
@@ -68,9 +77,13 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
                        const char *subscription);
 int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
                          autolic_flex_entry *e);
-/* FLEX-1: record the expiries due now for tf's team (updates tf's sums; the
- * caller stores tf). */
-int al_flex_expire_due(al_txn *t, al_flex_team *tf, size_t *count);
+/* FLEX-1: record the expiries of tf's team due at or before `upto` (at most
+ * now; updates tf's sums; the caller stores tf). SEAM-4: a report call
+ * records an expiry only after the windows opened before it are charged. */
+int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *count);
+/* SEAM-4: expiries at or before this instant are final (older than the
+ * team's late-report horizon): nothing they forfeited comes back. */
+autolic_time al_flex_final_upto(const al_txn *t, const al_flex_team *tf);
 /* Tokens left and bought in the team's lots unexpired now (read calls: an
  * expiry due but not recorded yet counts as done): the record's sums while
  * no expiry is due, else from the lots themselves. */

@@ -83,6 +83,54 @@ static void ledger_prefix(al_key *k, autolic_id team)
 	al_key_u64(k, team);
 }
 
+/* SEAM-5: the EXPIRE entries that autolic_flex_expire() would record now
+ * for the team's expiries that are due (FLEX-1): one per lot holding tokens
+ * whose expiry is at or before the clock's now and not recorded yet, in the
+ * order it records them (expiry, then lot id), dated at the expiry instant,
+ * recorded now and numbered after the last ledger entry. A read call cannot
+ * write, so it shows these in place of the entries. */
+static int due_entries(al_txn *t, const al_flex_team *tf, autolic_flex_entry **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (t->now < tf->next_expiry)
+		return 0; /* nothing of the team's is due */
+	autolic_id seq;
+	al_flex_lotrec *v;
+	size_t nv;
+	int rc = al_txn_seq_peek(t, "flex.ledger", &seq);
+	if (!rc)
+		rc = al_flex_lots_of(t, tf->id, 0, &v, &nv);
+	if (rc)
+		return rc;
+	if (nv && !(*out = al_calloc(t->a, nv, sizeof(**out))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory listing the ledger");
+	for (size_t i = 0; !rc && i < nv; i++) {
+		const al_flex_lotrec *l = &v[i];
+		if (l->expires > t->now)
+			break; /* the index is in expiry order */
+		if (l->remaining == 0)
+			continue; /* its expiry forfeits nothing: no entry */
+		autolic_flex_entry *e = &(*out)[(*n)++];
+		e->version = AUTOLIC_FLEX_ENTRY_VERSION;
+		e->seq = ++seq;
+		e->team = tf->id;
+		e->type = AUTOLIC_FLEX_EXPIRE;
+		e->time = l->expires;
+		e->recorded = t->now;
+		e->lot = l->id;
+		e->amount = -l->remaining;
+		memcpy(e->subscription, l->subscription, sizeof e->subscription);
+	}
+	al_free(t->a, v);
+	if (rc) {
+		al_free(t->a, *out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 typedef struct {
 	autolic_id team;
 	autolic_time at;
@@ -101,15 +149,15 @@ static int balance_fn(al_txn *t, void *arg)
 	ledger_prefix(&k, a->team);
 	if ((rc = al_txn_scan_prefix(t, &k, sum_cb, &s)) != 0)
 		return rc;
-	/* FLEX-1: an expiry the library has not recorded yet still forfeits */
-	al_flex_lotrec *v;
+	/* SEAM-5: an expiry that is due counts as recorded */
+	autolic_flex_entry *due;
 	size_t n;
-	if ((rc = al_flex_lots_of(t, a->team, 0, &v, &n)) != 0)
+	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
 		return rc;
 	for (size_t i = 0; i < n; i++)
-		if (v[i].expires <= a->at)
-			s.sum -= v[i].remaining;
-	al_free(t->a, v);
+		if (due[i].time <= a->at)
+			s.sum += due[i].amount;
+	al_free(t->a, due);
 	a->balance = s.sum;
 	return 0;
 }
@@ -136,14 +184,10 @@ struct autolic_flex_ledger_iter {
 	unsigned int mask;
 };
 
-static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+/* Keep `e` when it is in the iterator's period and mask. */
+static int ledger_keep(autolic_flex_ledger_iter *it, const autolic_flex_entry *e)
 {
-	autolic_flex_ledger_iter *it = arg;
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	if (rc)
-		return rc;
-	if (e.time < it->from || e.time >= it->to || !(it->mask & AUTOLIC_FLEX_MASK(e.type)))
+	if (e->time < it->from || e->time >= it->to || !(it->mask & AUTOLIC_FLEX_MASK(e->type)))
 		return 0;
 	if (it->n == it->cap) {
 		size_t cap = it->cap ? it->cap * 2 : 16;
@@ -153,8 +197,15 @@ static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen,
 		it->v = p;
 		it->cap = cap;
 	}
-	it->v[it->n++] = e;
+	it->v[it->n++] = *e;
 	return 0;
+}
+
+static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	autolic_flex_entry e;
+	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
+	return rc ? rc : ledger_keep(arg, &e);
 }
 
 typedef struct {
@@ -166,12 +217,23 @@ static int ledger_fn(al_txn *t, void *arg)
 {
 	ledger_args *a = arg;
 	a->it->n = 0; /* a retried attempt starts over */
-	int rc = al_team_check(t, a->team);
+	al_flex_team tf;
+	int rc = al_flex_team_load(t, a->team, &tf);
 	if (rc)
 		return rc;
 	al_key k;
 	ledger_prefix(&k, a->team);
-	return al_txn_scan_prefix(t, &k, ledger_cb, a->it);
+	if ((rc = al_txn_scan_prefix(t, &k, ledger_cb, a->it)) != 0)
+		return rc;
+	/* SEAM-5: the expiries that are due, as they will be recorded */
+	autolic_flex_entry *due;
+	size_t n;
+	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = ledger_keep(a->it, &due[i]);
+	al_free(t->a, due);
+	return rc;
 }
 
 int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
@@ -474,6 +536,7 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 typedef struct {
 	autolic_id lot;
 	int64_t amount;
+	int64_t expire; /* the amount when the entry is an EXPIRE, else 0 */
 } lot_sum;
 
 typedef struct {
@@ -501,6 +564,7 @@ static int check_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	}
 	c->v[c->n].lot = e.lot;
 	c->v[c->n].amount = e.amount;
+	c->v[c->n].expire = e.type == AUTOLIC_FLEX_EXPIRE ? e.amount : 0;
 	c->n++;
 	return 0;
 }
@@ -511,9 +575,10 @@ static int sum_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot)
+/* Sum of a lot's entries; `*expire` (may be NULL) the sum of its EXPIRE ones. */
+static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot, int64_t *expire)
 {
-	int64_t s = 0;
+	int64_t s = 0, x = 0;
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -522,8 +587,12 @@ static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot)
 		else
 			hi = mid;
 	}
-	for (; lo < n && v[lo].lot == lot; lo++)
+	for (; lo < n && v[lo].lot == lot; lo++) {
 		s += v[lo].amount;
+		x += v[lo].expire;
+	}
+	if (expire)
+		*expire = x;
 	return s;
 }
 
@@ -556,7 +625,8 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 	*count += n;
 	for (size_t i = 0; !rc && i < n; i++) {
 		al_flex_lotrec *l = &v[i];
-		int64_t s = sum_for(c->v, c->n, l->id);
+		int64_t forfeit;
+		int64_t s = sum_for(c->v, c->n, l->id, &forfeit);
 		if (l->team != tf->id)
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-9: lot %llu is indexed under team %llu but held by %llu",
@@ -581,6 +651,19 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 			            "sum to %lld",
 			            (unsigned long long)l->id, (long long)l->remaining,
 			            (long long)s);
+		else if (old && l->expires > tf->last_expired)
+			rc =
+			    al_err(AUTOLIC_ECORRUPT,
+			           "SEAM-4: team %llu records no expiry after %lld, but lot %llu's "
+			           "expiry at %lld is recorded",
+			           (unsigned long long)tf->id, (long long)tf->last_expired,
+			           (unsigned long long)l->id, (long long)l->expires);
+		else if (l->forfeit_known && l->forfeited != -forfeit)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "SEAM-4: lot %llu records %lld tokens forfeited but its EXPIRE "
+			            "entries sum to %lld",
+			            (unsigned long long)l->id, (long long)l->forfeited,
+			            (long long)forfeit);
 		*left += l->remaining;
 		if (!rc && !old) {
 			sums->left += l->remaining;
@@ -650,7 +733,7 @@ static int check_fn(al_txn *t, void *arg)
 		rc = al_err(AUTOLIC_ECORRUPT,
 		            "FLEX-2: team %llu lists %zu lots as holding tokens, not %zu",
 		            (unsigned long long)a->team, live, sums.live);
-	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0);
+	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0, NULL);
 	if (!rc && (tf.owed < 0 || tf.owed > tf.overage_limit))
 		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu owes %lld tokens, outside 0..%lld",
 		            (unsigned long long)a->team, (long long)tf.owed,

@@ -1245,9 +1245,9 @@ static void fmt1_state(fx *x, int *version, size_t *live)
 
 /* A store written by 1.0.0 holds the Flex team record in format 1 and no
  * live index. Read calls derive the sums from the lots; the first write
- * call builds the index and writes the record in format 2, and one that
+ * call builds the index and writes the record in the current format, and one that
  * fails leaves the store as it was. The same calls on a store that was
- * always in format 2 give the same results, step by step. */
+ * always in the current format give the same results, step by step. */
 static void test_flex_format1_store(void **state)
 {
 	(void)state;
@@ -1267,7 +1267,7 @@ static void test_flex_format1_store(void **state)
 	int version;
 	size_t live;
 	fmt1_state(&old, &version, &live);
-	assert_int_equal(version, AL_REC_V2);
+	assert_int_equal(version, AL_REC_V3);
 	assert_int_equal(live, 3);
 	fmt1_args down = {.team = old.team, .downgrade = 1};
 	fx_check("downgrade", al_run(old.db, 1, fmt1_fn, &down), 0);
@@ -1305,7 +1305,7 @@ static void test_flex_format1_store(void **state)
 			                 fx_remaining(&cur, lots[1][l]));
 		fx_invariants(&old, old.team);
 		fmt1_state(&old, &version, &live);
-		assert_int_equal(version, AL_REC_V2);
+		assert_int_equal(version, AL_REC_V3);
 		size_t live_cur;
 		int version_cur;
 		fmt1_state(&cur, &version_cur, &live_cur);
@@ -1349,7 +1349,7 @@ static void test_flex_format1_refund_to_moved_lot(void **state)
 	assert_int_equal(fx_balance_of(&x, team2), 40);
 	fmt1_args after = {.team = team2};
 	fx_check("inspect", al_run(x.db, 0, fmt1_fn, &after), 0);
-	assert_int_equal(after.version, AL_REC_V2);
+	assert_int_equal(after.version, AL_REC_V3);
 	assert_int_equal(after.live, 2);
 	fx_invariants(&x, team2);
 	fx_invariants(&x, x.team);

@@ -149,6 +149,41 @@ static int o_expire(fx *x)
 	return autolic_flex_expire(x->db, x->team, NULL);
 }
 
+/* SEAM-4: a lot whose expiry at T0 + 1 h is recorded; a launch at T0 is
+ * reported late */
+static void s_expired_recorded(fx *x)
+{
+	g_lot = fx_buy(x, 30, T0 - AUTOLIC_FLEX_LOT_SECONDS + HOUR);
+	fx_buy(x, 30, T0 - DAY);
+	x->clock.now = T0 + 2 * HOUR;
+	fx_check("expire", autolic_flex_expire(x->db, x->team, NULL), 0);
+}
+static int o_late_launch(fx *x)
+{
+	return launch_key(x, "revit", T0, "op");
+}
+
+/* SEAM-4: a session from T0; its first lot expires at T0 + 2 days */
+static void s_session_expiring(fx *x)
+{
+	g_lot = fx_buy(x, 30, T0 - AUTOLIC_FLEX_LOT_SECONDS + 2 * DAY);
+	fx_buy(x, 30, T0 - DAY);
+	start_session(x, T0);
+}
+static int o_rollover_expiry(fx *x)
+{
+	return report_key(x, AUTOLIC_FLEX_ACTIVITY, T0 + 49 * HOUR, "op");
+}
+static int o_horizon_set(fx *x)
+{
+	return autolic_flex_horizon_set(x->db, x->admin, x->team, DAY);
+}
+static int o_horizon_get(fx *x)
+{
+	int64_t h;
+	return autolic_flex_horizon_get(x->db, x->team, &h);
+}
+
 static void s_lot(fx *x)
 {
 	g_lot = fx_buy(x, 30, T0 - DAY);
@@ -250,6 +285,11 @@ static const scen scenarios[] = {
     {"buy repaying overage", s_owed, o_buy},
     {"move", s_move, o_move},
     {"expire", s_expiring, o_expire},
+    {"late launch paid by an expired lot", s_expired_recorded, o_late_launch},
+    {"rollover across an expiry", s_session_expiring, o_rollover_expiry},
+    {"horizon set", s_lot, o_horizon_set},
+    {"horizon get", s_lot, o_horizon_get},
+    {"ledger with a due expiry", s_expiring, o_ledger},
     {"adjust", s_lot, o_adjust},
     {"assign an invited person", s_none, o_invite},
     {"remove a user", s_none, o_remove},

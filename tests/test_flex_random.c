@@ -1,9 +1,14 @@
 /* Randomised Flex operations: 100,000 mixed calls (purchases, launches,
  * activity, idle, close, duplicates, moves, adjustments, policy changes,
- * expiries, time jumps), in rounds on fresh handles so that each check stays
- * cheap. After every step the invariant check (FLEX-1, FLEX-10) runs on both
- * teams and must pass; the balance now must equal the balance computed from
- * the ledger, and without overage it is never negative (FLEX-5). */
+ * late-report horizons, expiries, time jumps), in rounds on fresh handles so
+ * that each check stays cheap. Reports come late (launches up to three days,
+ * session reports anywhere since the session's last one), so windows are
+ * charged across expiries that other calls recorded (SEAM-4). After every
+ * step the invariant check (FLEX-1, FLEX-10, SEAM-4) runs on both teams and
+ * must pass, and the balance now equals the sum of the listed ledger, due
+ * expiries included (SEAM-5); every 8th step the balance at now computed
+ * from the ledger must equal it too, and without overage it is never
+ * negative (FLEX-5). */
 #include "flex_fixture.h"
 
 #include <stdlib.h>
@@ -37,6 +42,27 @@ static long outcomes[4]; /* launches charged, refunds, sessions ended, launches 
 
 static const char *products[] = {"autocad", "revit", "maya"};
 
+static long gave_back; /* EXPIRE entries giving back a forfeiture (SEAM-4) */
+
+/* The sum of the listed ledger; counts into gave_back when `count`. */
+static int64_t ledger_sum(fx *x, autolic_id team, int count)
+{
+	autolic_flex_ledger_iter *it;
+	fx_check(
+	    "ledger",
+	    autolic_flex_ledger_open(x->db, team, INT64_MIN, INT64_MAX, AUTOLIC_FLEX_MASK_ALL, &it),
+	    0);
+	autolic_flex_entry e;
+	e.version = AUTOLIC_FLEX_ENTRY_VERSION;
+	int64_t sum = 0;
+	while (autolic_flex_ledger_next(it, &e) == 0) {
+		sum += e.amount;
+		gave_back += count && e.type == AUTOLIC_FLEX_EXPIRE && e.amount > 0;
+	}
+	autolic_flex_ledger_free(it);
+	return sum;
+}
+
 static void check_all(fx *x, autolic_id *teams, const int64_t *limit, long step)
 {
 	for (int i = 0; i < 2; i++) {
@@ -44,11 +70,15 @@ static void check_all(fx *x, autolic_id *teams, const int64_t *limit, long step)
 		if (rc)
 			fail_msg("step %ld: invariant broken in team %llu: %s", step,
 			         (unsigned long long)teams[i], autolic_errmsg());
-		if (step % 8)
-			continue; /* the ledger cross-check below is dearer: every 8th step */
 		autolic_flex_team_info ti;
 		ti.version = AUTOLIC_FLEX_TEAM_INFO_VERSION;
 		fx_check("team", autolic_flex_team_get(x->db, teams[i], &ti), 0);
+		int64_t listed = ledger_sum(x, teams[i], 0);
+		if (listed != ti.balance)
+			fail_msg("step %ld: balance %lld but the listed ledger sums to %lld", step,
+			         (long long)ti.balance, (long long)listed);
+		if (step % 8)
+			continue; /* the cross-check below is dearer: every 8th step */
 		int64_t b;
 		fx_check("balance_at", autolic_flex_balance_at(x->db, teams[i], x->clock.now, &b),
 		         0);
@@ -98,7 +128,13 @@ static void round_run(long *step, long *counts)
 			autolic_flex_lot_spec ls = AUTOLIC_FLEX_LOT_SPEC_INIT;
 			ls.subscription = below(2) ? "TS-A" : "TS-B";
 			ls.quantity = 1 + below(40);
-			ls.purchased = x.clock.now - (below(4) ? below(3 * DAY) : below(360 * DAY));
+			int64_t age = below(8);
+			/* a quarter of the lots expire within two days, so that late
+			 * reports straddle expiries (SEAM-4) */
+			ls.purchased = x.clock.now -
+			               (age < 4   ? below(3 * DAY)
+			                : age < 6 ? below(360 * DAY)
+			                          : AUTOLIC_FLEX_LOT_SECONDS - 1 - below(2 * DAY));
 			autolic_id lot;
 			rc = autolic_flex_lot_buy(x.db, x.admin, teams[t], &ls, &lot);
 			if (!rc && nl < 64)
@@ -108,13 +144,14 @@ static void round_run(long *step, long *counts)
 			autolic_id u = users[below(4)];
 			const char *key = fx_key(&x);
 			snprintf(last_key, sizeof last_key, "%s", key);
-			rc = fx_launch_in(&x, teams[t], u, products[below(3)],
-			                  x.clock.now - below(2 * HOUR), key, &r);
+			autolic_time at =
+			    x.clock.now - (below(8) ? below(2 * HOUR) : below(3 * DAY));
+			rc = fx_launch_in(&x, teams[t], u, products[below(3)], at, key, &r);
 			outcomes[0] += !rc && r.charged > 0;
 			outcomes[3] += rc == AUTOLIC_ENOTOKENS;
 			if (!rc && ns < MAX_SESSIONS) {
 				s[ns].id = r.session;
-				s[ns].last = x.clock.now;
+				s[ns].last = at;
 				s[ns].open = 1;
 				ns++;
 			}
@@ -136,7 +173,13 @@ static void round_run(long *step, long *counts)
 			if (ns) {
 				sess *c = &s[below((int64_t)ns)];
 				int kind = AUTOLIC_FLEX_ACTIVITY + (int)below(3);
-				rc = fx_report(&x, kind, c->id, x.clock.now, &r);
+				/* late but in order: anywhere since the session's last report */
+				autolic_time at = below(2)
+				                      ? x.clock.now
+				                      : c->last + below(x.clock.now - c->last + 1);
+				rc = fx_report(&x, kind, c->id, at, &r);
+				if (!rc)
+					c->last = r.ended ? r.ended_at : at;
 				outcomes[1] += !rc && r.refunded > 0;
 				outcomes[2] += !rc && r.ended;
 				if (!rc && (kind == AUTOLIC_FLEX_CLOSE || r.ended))
@@ -166,6 +209,11 @@ static void round_run(long *step, long *counts)
 				rc = autolic_flex_adjust(x.db, x.admin, li.team, lot, d ? d : 1);
 			}
 			counts[6]++;
+		} else if (op < 94) { /* late-report horizon (SEAM-4) */
+			rc = autolic_flex_horizon_set(x.db, x.admin, teams[t],
+			                              below(4) ? AUTOLIC_FLEX_HORIZON_DEFAULT
+			                                       : below(5 * DAY));
+			counts[9]++;
 		} else if (op < 96) { /* overage policy on or off */
 			autolic_flex_policy p = AUTOLIC_FLEX_POLICY_INIT;
 			p.overage_limit = below(2) ? below(15) : 0;
@@ -183,6 +231,8 @@ static void round_run(long *step, long *counts)
 			         autolic_errmsg());
 		check_all(&x, teams, limit, *step);
 	}
+	ledger_sum(&x, teams[0], 1);
+	ledger_sum(&x, teams[1], 1);
 	fx_close(&x);
 }
 
@@ -195,21 +245,22 @@ static void test_random_100k(void **state)
 		rng = 1;
 	print_message("seed 0x%llx\n", (unsigned long long)rng);
 	long step = 0;
-	long counts[9] = {0};
+	long counts[10] = {0};
 	while (step < OPS_TOTAL)
 		round_run(&step, counts);
 	print_message(
 	    "%ld steps: buy %ld, launch %ld, duplicate %ld, report %ld, time %ld, move %ld, "
-	    "adjust %ld, policy %ld, expire %ld\n",
+	    "adjust %ld, policy %ld, expire %ld, horizon %ld\n",
 	    step, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
-	    counts[7], counts[8]);
+	    counts[7], counts[8], counts[9]);
 	print_message(
 	    "launches charged %ld, refunded %ld, sessions ended unpaid %ld, launches refused "
 	    "%ld\n",
 	    outcomes[0], outcomes[1], outcomes[2], outcomes[3]);
+	print_message("forfeitures given back to pay a late window: %ld\n", gave_back);
 	assert_true(step >= OPS_TOTAL);
 	assert_true(outcomes[0] > 1000 && outcomes[1] > 10 && outcomes[2] > 10 &&
-	            outcomes[3] > 100);
+	            outcomes[3] > 100 && gave_back > 0);
 }
 
 int main(void)

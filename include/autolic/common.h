@@ -26,7 +26,7 @@ extern "C" {
 /** Major version: changes only when the ABI breaks (it is the SONAME). */
 #define AUTOLIC_VERSION_MAJOR 1
 /** Minor version: new functionality, backwards compatible. */
-#define AUTOLIC_VERSION_MINOR 0
+#define AUTOLIC_VERSION_MINOR 1
 /** Patch version: fixes only. */
 #define AUTOLIC_VERSION_PATCH 0
 /** The version as one comparable number: major*10000 + minor*100 + patch. */

@@ -40,13 +40,19 @@ extern "C" {
 #define AUTOLIC_FLEX_REFUND_SECONDS 300
 /** FLEX-12: default low-balance threshold, in percent of the team's unexpired lots' tokens. */
 #define AUTOLIC_FLEX_LOW_DEFAULT_PERCENT 20
+/** SEAM-4: default late-report horizon of a team, in seconds (48 hours). */
+#define AUTOLIC_FLEX_HORIZON_DEFAULT 172800
+/** SEAM-4: longest late-report horizon a team may set, in seconds (30 days). */
+#define AUTOLIC_FLEX_HORIZON_MAX (30LL * 86400)
 
 /** Types of ledger entries (FLEX-10). Values are stable. */
 typedef enum autolic_flex_entry_type {
 	AUTOLIC_FLEX_PURCHASE = 1, /**< A lot was bought (+quantity). */
 	AUTOLIC_FLEX_CONSUME = 2,  /**< A window was charged (negative, one entry per lot drawn). */
 	AUTOLIC_FLEX_REFUND = 3,   /**< FLEX-4: a charge was given back to its lot (positive). */
-	AUTOLIC_FLEX_EXPIRE = 4,   /**< FLEX-1: what was left of a lot was forfeited (negative). */
+	AUTOLIC_FLEX_EXPIRE = 4,   /**< FLEX-1: what was left of a lot was forfeited (negative);
+	                              SEAM-4: part of it paid a window opened before the expiry
+	                              (positive, dated at the expiry). */
 	AUTOLIC_FLEX_MOVE_OUT = 5, /**< FLEX-9: a lot left the team (negative). */
 	AUTOLIC_FLEX_MOVE_IN = 6,  /**< FLEX-9: a lot arrived in the team (positive). */
 	AUTOLIC_FLEX_ADJUST = 7 /**< An administrator's correction, or an overage repayment pair. */
@@ -181,6 +187,43 @@ AUTOLIC_EXTERN int autolic_flex_policy_set(autolic_db *db, autolic_id actor, aut
 AUTOLIC_EXTERN int autolic_flex_policy_get(autolic_db *db, autolic_id team,
                                            autolic_flex_policy *policy);
 
+/**
+ * @brief Set a team's late-report horizon (SEAM-4).
+ *
+ * A usage report dated more than `seconds` before the clock's now is refused
+ * (::AUTOLIC_ESTATE, naming SEAM-4) and changes nothing. Until an expiry is
+ * older than the horizon it is not final: a report within the horizon for a
+ * window opened before the expiry is paid by the expired lot, and what the
+ * expiry forfeited shrinks by as much (a CONSUME entry at the window's start
+ * and an EXPIRE entry with a positive amount at the expiry instant). Each
+ * call judges by the horizon in force when it runs. The default is
+ * ::AUTOLIC_FLEX_HORIZON_DEFAULT (48 hours). Nobody is notified.
+ * @param db the database.
+ * @param actor the acting account: an administrator of the team (ROLE-7).
+ * @param team the team.
+ * @param seconds the horizon, 0 to ::AUTOLIC_FLEX_HORIZON_MAX (30 days); 0 accepts only
+ *        reports dated at the clock's now.
+ * @return 0; ::AUTOLIC_EINVAL (NULL db, team 0, `seconds` out of range);
+ *         ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM (not an administrator);
+ *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_flex_horizon_set(autolic_db *db, autolic_id actor, autolic_id team,
+                                            int64_t seconds);
+
+/**
+ * @brief Read a team's late-report horizon (SEAM-4; the default when never set).
+ * @param db the database.
+ * @param team the team.
+ * @param[out] seconds the horizon in seconds.
+ * @return 0; ::AUTOLIC_EINVAL (NULL db or seconds, team 0); ::AUTOLIC_ENOTFOUND (team);
+ *         a storage error.
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds);
+
 /** Current version of ::autolic_flex_team_info. */
 #define AUTOLIC_FLEX_TEAM_INFO_VERSION 1
 
@@ -211,8 +254,11 @@ AUTOLIC_EXTERN int autolic_flex_team_get(autolic_db *db, autolic_id team,
  * @brief The team's balance at any instant, also in the past, computed from
  *        the ledger (FLEX-10, FLEX-11).
  *
- * Sum of the team's entries dated at or before `at`; lots whose expiry is at
- * or before `at` count as forfeited even if the library has not recorded it yet.
+ * Sum of the team's entries dated at or before `at`. SEAM-5: an expiry that is
+ * due (at or before the clock's now) and not recorded yet counts as recorded,
+ * from its instant on, so the result equals the sum of the entries
+ * autolic_flex_ledger_open() lists up to `at`; an expiry after the clock's now
+ * is not counted, also for an `at` after it.
  * @param db the database.
  * @param team the team.
  * @param at the instant.
@@ -520,7 +566,14 @@ typedef struct autolic_flex_result {
  *   no other session of that product by that user open, refunds the window's
  *   charge to the lots it came from and discards the window (FLEX-4).
  *
- * Reports of one session must come in time order; they may come late.
+ * Reports of one session must come in time order; they may come late, up to
+ * the team's late-report horizon (autolic_flex_horizon_set()). SEAM-4: a
+ * window is paid by the lots as they stood at the instant it opened, and an
+ * expiry forfeits only what is left after the windows opened before it: a
+ * report that crosses an expiry records it only after charging those
+ * windows, and a late report for a window opened before an expiry already
+ * recorded (and not yet final) is paid by the expired lot, the forfeiture
+ * given back as an EXPIRE entry with a positive amount dated at the expiry.
  * @param db the database.
  * @param spec the report.
  * @param[out] result filled (also for ::AUTOLIC_EDUPLICATE); its `version` must be set. May be
@@ -532,7 +585,8 @@ typedef struct autolic_flex_result {
  *         product, session); ::AUTOLIC_EPERM (FLEX-7: no Flex access to the product;
  *         ACCT-4: invitation expired); ::AUTOLIC_ENOTOKENS (FLEX-5: "not enough tokens");
  *         ::AUTOLIC_ESTATE (out of order: earlier than the session's last report, or in a
- *         gap before the latest window; the session is closed);
+ *         gap before the latest window; the session is closed; SEAM-4: dated more than the
+ *         team's late-report horizon before the clock's now);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
  * @par Thread-safety: safe; concurrent launches never overdraw (FLEX-5).
  */
@@ -558,7 +612,8 @@ typedef struct autolic_flex_entry {
 	autolic_id lot;        /**< The lot, or 0 for overage owed. */
 	int64_t amount;        /**< Signed change of the balance. */
 	autolic_id account;    /**< The user (CONSUME, REFUND) or acting account, or 0. */
-	autolic_id window;     /**< The window (CONSUME, REFUND), or 0. */
+	autolic_id window;     /**< The window (CONSUME, REFUND, and an EXPIRE that gives back
+	                          part of a forfeiture to pay it, SEAM-4), or 0. */
 	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product (CONSUME, REFUND), in lower case (SEAM-1), or "". */
 	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX +
 	                  1]; /**< The lot's token subscription ID, or "". */
@@ -571,7 +626,13 @@ typedef struct autolic_flex_ledger_iter autolic_flex_ledger_iter;
  * @brief List a team's ledger entries dated within [from, to) whose type is in `mask`
  *        (FLEX-10; FLEX-11 balance events with ::AUTOLIC_FLEX_MASK_EVENTS).
  *
- * The iterator is a snapshot taken by this call; it holds no lock.
+ * The iterator is a snapshot taken by this call; it holds no lock. Entries
+ * come in the order they were recorded. SEAM-5: an expiry that is due and not
+ * recorded yet is listed, after the recorded entries, as the EXPIRE entry
+ * autolic_flex_expire() would record now (dated at the expiry, `recorded`
+ * the clock's now, numbered after the last entry), so the balance equals the
+ * sum of the listed ledger at every read. Until the expiry is final, a late
+ * report may still shrink it (SEAM-4).
  * @param db the database.
  * @param team the team.
  * @param from start of the period (inclusive).

@@ -18,7 +18,10 @@
  * version up to AL_REC_VERSION and decodes by the version it finds. */
 #define AL_REC_V1      1 /* libautolic 1.0.0 */
 #define AL_REC_V2      2 /* the Flex team record carries its lots' sums (after 1.0.0) */
-#define AL_REC_VERSION AL_REC_V2
+#define AL_REC_V3                                                                                  \
+	3 /* the Flex team record carries its late-report horizon and latest recorded expiry, a    \
+	     Flex lot record what its expiry forfeited (1.1) */
+#define AL_REC_VERSION AL_REC_V3
 
 /* Bytes of a buffer kept inside it: most records fit, so reading or
  * writing one allocates nothing. */

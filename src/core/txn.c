@@ -244,6 +244,35 @@ int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb 
 	return al_txn_scan(t, prefix, &end, cb, arg);
 }
 
+static int seq_read(al_txn *t, const al_key *k, al_buf *b, uint64_t *last)
+{
+	*last = 0;
+	int rc = al_txn_get(t, k, b);
+	if (rc == 0) {
+		al_rd r;
+		rc = al_rec_open(&r, b->p, b->len, AL_K_SEQ);
+		if (!rc) {
+			*last = al_dec_u64(&r);
+			rc = al_rd_done(&r);
+		}
+	} else if (rc == AUTOLIC_ENOTFOUND) {
+		rc = 0;
+	}
+	return rc;
+}
+
+int al_txn_seq_peek(al_txn *t, const char *name, autolic_id *last)
+{
+	al_key k;
+	al_key_init(&k, AL_K_SEQ);
+	al_key_str(&k, name);
+	al_buf b;
+	al_buf_init(&b, t->a);
+	int rc = seq_read(t, &k, &b, last);
+	al_buf_free(&b);
+	return rc;
+}
+
 int al_txn_seq_next(al_txn *t, const char *name, autolic_id *out)
 {
 	al_key k;
@@ -252,17 +281,7 @@ int al_txn_seq_next(al_txn *t, const char *name, autolic_id *out)
 	al_buf b;
 	al_buf_init(&b, t->a);
 	uint64_t last = 0;
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == 0) {
-		al_rd r;
-		rc = al_rec_open(&r, b.p, b.len, AL_K_SEQ);
-		if (!rc) {
-			last = al_dec_u64(&r);
-			rc = al_rd_done(&r);
-		}
-	} else if (rc == AUTOLIC_ENOTFOUND) {
-		rc = 0;
-	}
+	int rc = seq_read(t, &k, &b, &last);
 	if (!rc) {
 		al_rec_begin(&b, AL_K_SEQ);
 		al_enc_u64(&b, last + 1);

@@ -65,6 +65,9 @@ int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb 
 
 /* Next id of the named sequence (1, 2, ...). */
 int al_txn_seq_next(al_txn *t, const char *name, autolic_id *out);
+/* The last id the named sequence gave (0 when none), without taking one: a
+ * read call uses it to number what a write would record next. */
+int al_txn_seq_peek(al_txn *t, const char *name, autolic_id *last);
 
 /* Queue an event for delivery after commit. Strings may be NULL. */
 int al_txn_event(al_txn *t, int type, autolic_id recipient, autolic_id team, autolic_id object,

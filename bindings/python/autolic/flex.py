@@ -174,6 +174,21 @@ def policy_get(db, team):
     return Policy(p.overage_limit, p.low_threshold)
 
 
+def horizon_set(db, actor, team, seconds):
+    """Set a team's late-report horizon in seconds (``autolic_flex_horizon_set``,
+    SEAM-4): a report older than it is refused (``StateError``); 0 to 30 days, 48 hours
+    by default. Only a team administrator may (ROLE-7)."""
+    C.autolic_flex_horizon_set(db, actor, team, seconds)
+
+
+def horizon_get(db, team):
+    """A team's late-report horizon in seconds (``autolic_flex_horizon_get``, SEAM-4;
+    48 hours unless set)."""
+    out = ctypes.c_int64()
+    C.autolic_flex_horizon_get(db, team, ctypes.byref(out))
+    return out.value
+
+
 def team_get(db, team):
     """A team's token position now (FLEX-5, FLEX-12, SEAM-5; :class:`TeamInfo`;
     ``autolic_flex_team_get``)."""

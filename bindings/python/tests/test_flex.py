@@ -57,6 +57,35 @@ class FlexScenario(unittest.TestCase):
             flex.report(self.db, flex.ReportKind.LAUNCH, "k", T0 + 1, team=self.team,
                         account=uid, product="FUSION")
 
+    def test_late_report_horizon(self):
+        """SEAM-4: a report older than the team's horizon is refused; the horizon is
+        48 hours unless an administrator sets it (0 to 30 days)."""
+        flex.lot_buy(self.db, self.ada, self.team, "SUB-1", 100, T0)
+        uid = flex.user_assign(self.db, self.ada, self.team, person="Cy Cle <c@example.com>")
+        self.assertEqual(flex.horizon_get(self.db, self.team), 48 * 3600)
+        self.now = T0 + 3 * 86400
+        with self.assertRaises(autolic.StateError) as cm:
+            flex.report(self.db, flex.ReportKind.LAUNCH, "k1", self.now - 48 * 3600 - 1,
+                        team=self.team, account=uid, product="FUSION")
+        self.assertIn("SEAM-4", str(cm.exception))
+        self.assertEqual(flex.team_get(self.db, self.team).balance, 100)
+        r = flex.report(self.db, flex.ReportKind.LAUNCH, "k2", self.now - 48 * 3600,
+                        team=self.team, account=uid, product="FUSION")
+        self.assertEqual(r.charged, 10)
+        with self.assertRaises(autolic.PermissionDenied):
+            flex.horizon_set(self.db, uid, self.team, 3600)
+        with self.assertRaises(autolic.InvalidArgument):
+            flex.horizon_set(self.db, self.ada, self.team, 30 * 86400 + 1)
+        flex.horizon_set(self.db, self.ada, self.team, 3 * 86400)
+        self.assertEqual(flex.horizon_get(self.db, self.team), 3 * 86400)
+        flex.product_set(self.db, "MAYA", "Maya", 6)
+        # the refused key was never stored: the host may send it again
+        r = flex.report(self.db, flex.ReportKind.LAUNCH, "k1", self.now - 60 * 3600,
+                        team=self.team, account=uid, product="MAYA")
+        self.assertEqual(r.charged, 6)
+        self.assertEqual(flex.team_get(self.db, self.team).balance, 84)
+        flex.check(self.db, self.team)
+
 
 if __name__ == "__main__":
     unittest.main()

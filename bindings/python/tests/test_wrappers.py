@@ -205,9 +205,9 @@ class TestCheckerCatchesMistakes(unittest.TestCase):
 
     def test_new_unwrapped_function(self):
         # e.g. a new Flex function merged without its Python wrapper
-        found = problems({"autolic_flex_horizon_set", "autolic_flex_lot_buy"})
+        found = problems({"autolic_flex_rollback_set", "autolic_flex_lot_buy"})
         self.assertEqual(len(found), 1)
-        self.assertIn("autolic_flex_horizon_set: autolic.flex.horizon_set does not exist",
+        self.assertIn("autolic_flex_rollback_set: autolic.flex.rollback_set does not exist",
                       found[0])
 
     def test_unknown_noun(self):

@@ -16,6 +16,8 @@ FLEX_LOT_SECONDS = 365 * 86400
 FLEX_WINDOW_SECONDS = 86400
 FLEX_REFUND_SECONDS = 300
 FLEX_LOW_DEFAULT_PERCENT = 20
+FLEX_HORIZON_DEFAULT = 172800
+FLEX_HORIZON_MAX = 30 * 86400
 
 # autolic_flex_entry_type
 FLEX_PURCHASE, FLEX_CONSUME, FLEX_REFUND, FLEX_EXPIRE, FLEX_MOVE_OUT, FLEX_MOVE_IN, FLEX_ADJUST = range(1, 8)
@@ -174,6 +176,8 @@ DECLS = [
     ("autolic_flex_product_get", [db_p, c_char_p, POINTER(autolic_flex_product_info)], c_int),
     ("autolic_flex_policy_set", [db_p, autolic_id, autolic_id, POINTER(autolic_flex_policy)], c_int),
     ("autolic_flex_policy_get", [db_p, autolic_id, POINTER(autolic_flex_policy)], c_int),
+    ("autolic_flex_horizon_set", [db_p, autolic_id, autolic_id, c_int64], c_int),
+    ("autolic_flex_horizon_get", [db_p, autolic_id, POINTER(c_int64)], c_int),
     ("autolic_flex_team_get", [db_p, autolic_id, POINTER(autolic_flex_team_info)], c_int),
     ("autolic_flex_balance_at", [db_p, autolic_id, autolic_time, POINTER(c_int64)], c_int),
     ("autolic_flex_lot_buy", [db_p, autolic_id, autolic_id, POINTER(autolic_flex_lot_spec), POINTER(autolic_id)], c_int),
