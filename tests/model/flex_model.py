@@ -96,6 +96,7 @@ class Session:
         self.state = "active"  # active, idle, closed, ended
         self.last = t
         self.window = None
+        self.ended = None  # when a window could not be paid (FLEX-5)
 
 
 class FlexModel:
@@ -516,6 +517,7 @@ class FlexModel:
                 if launch:
                     raise Refusal("ENOTOKENS", "FLEX-5", "not enough tokens")
                 s.state = "ended"
+                s.ended = x
                 res["ended"], res["ended_at"] = True, x
                 return False
         w = Window(self.next_window, s.user, s.product, s.team, x, end, reason,
@@ -563,7 +565,8 @@ class FlexModel:
                 tm["owed"] -= back
                 rest = a - back
                 # repaid meanwhile: the newest unexpired lots with room get it back
-                for lot in sorted(self.lots.values(), key=lambda x: -x.id):
+                # (newest: the latest purchase, then the latest recorded)
+                for lot in sorted(self.lots.values(), key=lambda x: (-x.purchased, -x.id)):
                     if rest == 0:
                         break
                     if lot.team != win.team or lot.expires <= self.now:
