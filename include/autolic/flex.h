@@ -537,11 +537,15 @@ typedef struct autolic_flex_report_spec {
 typedef struct autolic_flex_result {
 	unsigned int version; /**< ::AUTOLIC_FLEX_RESULT_VERSION. */
 	autolic_id session;   /**< The session (new for a LAUNCH). */
-	int reason;           /**< ::autolic_flex_reason of the last window opened or joined. */
+	int reason; /**< ::autolic_flex_reason of the last window opened or joined (a rollover or
+	               a resume that joins another session's window: IN_WINDOW); NONE when the
+	               report entered no window. */
 	int64_t charged;      /**< Tokens charged by this report. */
 	int64_t refunded;     /**< Tokens refunded by this report (FLEX-4). */
 	unsigned int windows; /**< Windows this report opened. */
-	autolic_time window_start; /**< The session's current window, or 0. */
+	autolic_time window_start; /**< The session's current window: the one its use is in at
+	                              `time` (or was last in, while idle); 0 when the report
+	                              refunded it or the session ended. */
 	autolic_time window_end;   /**< End of that window, or 0. */
 	int ended;    /**< 1 when the session was ended because a window could not be paid. */
 	int end_code; /**< Why it ended (::AUTOLIC_ENOTOKENS), or 0. */
@@ -559,9 +563,16 @@ typedef struct autolic_flex_result {
  * - ACTIVITY / IDLE / CLOSE: an active session's use continues up to `time`;
  *   use that continues past a window's end opens and charges the next window
  *   at that end; use resumed after idle past a window's end opens one at the
- *   resume instant. If a window cannot be paid the session ends at its start,
+ *   resume instant. Windows of one (user, product) never overlap: use at an
+ *   instant inside a window (another session's too) joins it for free; a
+ *   window opened where a later one exists (a report that came late, after
+ *   another session opened that one) ends where the later one starts, so the
+ *   use before it is charged once and the use after it joins it. If a window
+ *   cannot be paid the session ends at its start,
  *   ::AUTOLIC_EVENT_FLEX_SESSION_ENDED is sent and the result says why (the
- *   call itself succeeds: the end is recorded).
+ *   call itself succeeds: the end is recorded). A session so ended accepts
+ *   one CLOSE, not dated before its last report; a CLOSE always closes the
+ *   session, also one that ran out of tokens on the way.
  * - CLOSE within 300 s of the launch that opened the session's window, with
  *   no other session of that product by that user open, refunds the window's
  *   charge to the lots it came from and discards the window (FLEX-4).
@@ -584,8 +595,9 @@ typedef struct autolic_flex_result {
  *         time in the future); ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND (team, account,
  *         product, session); ::AUTOLIC_EPERM (FLEX-7: no Flex access to the product;
  *         ACCT-4: invitation expired); ::AUTOLIC_ENOTOKENS (FLEX-5: "not enough tokens");
- *         ::AUTOLIC_ESTATE (out of order: earlier than the session's last report, or in a
- *         gap before the latest window; the session is closed; SEAM-4: dated more than the
+ *         ::AUTOLIC_ESTATE (out of order: earlier than the session's last report; a LAUNCH
+ *         in a gap before the latest window of its user and product; the session is
+ *         closed, or ended and the report is not a CLOSE; SEAM-4: dated more than the
  *         team's late-report horizon before the clock's now);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
  * @par Thread-safety: safe; concurrent launches never overdraw (FLEX-5).

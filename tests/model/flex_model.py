@@ -501,9 +501,16 @@ class FlexModel:
                 if launch:
                     res["window_start"], res["window_end"] = w.start, w.end
                 return True
-        if any(w.start > x for w in same):
+        later = [w.start for w in same if w.start > x]
+        if later and launch:
             raise Refusal("ESTATE", None, "in a gap before the latest window")
         end, reason = x + WINDOW, R_CHARGED
+        if later:
+            # autolic/flex.h: use reported late in a gap before a later window opens
+            # a window there that ends where the later one starts (windows never
+            # overlap); the use after it joins it
+            end = min(end, min(later))
+            self._count("FLEX-3: window in a gap, up to the next one")
         if self._seat(s.user, s.product, x):
             reason = R_SEAT
         else:

@@ -1,0 +1,159 @@
+/* Flex: cases where the library once parted from the reference model of the
+ * Flex rules (tests/model), each reduced to its smallest form. */
+#include "flex_fixture.h"
+
+/* 2026-03-05 09:00 UTC */
+#define T0 (fx_date(2026, 3, 5) + 9 * HOUR)
+
+static void ok_report(fx *x, int kind, autolic_id session, autolic_time at,
+                      autolic_flex_result *r)
+{
+	fx_check("report", fx_report(x, kind, session, at, r), 0);
+}
+
+static autolic_id ok_launch(fx *x, autolic_id account, autolic_time at, autolic_flex_result *r)
+{
+	fx_check("launch", fx_launch_in(x, x->team, account, "autocad", at, NULL, r), 0);
+	return r->session;
+}
+
+/* FLEX-3: a session in use for three days and reported late, after a second
+ * session of the same user and product opened a window on day 4, pays days 2
+ * and 3 (windows opened back to back at the ends) and joins the later window
+ * on day 4: nothing is left unbilled, nothing is charged twice. */
+static void t_late_use_before_a_later_window(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	fx_buy(&x, 100, T0 - DAY);
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, T0, &r);
+	ok_launch(&x, x.user, T0 + 3 * DAY, &r);
+	assert_int_equal(r.windows, 1);
+	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s1, T0 + 3 * DAY + 10, &r);
+	assert_int_equal(r.charged, 14);
+	assert_int_equal(r.windows, 2);
+	assert_int_equal(r.reason, AUTOLIC_FLEX_REASON_IN_WINDOW);
+	assert_int_equal(r.window_start, T0 + 3 * DAY);
+	assert_int_equal(r.window_end, T0 + 4 * DAY);
+	assert_int_equal(fx_balance(&x), 100 - 4 * 7);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
+/* FLEX-3: when the later window does not start at a window's end, the window
+ * opened before it ends where it starts (windows never overlap). */
+static void t_late_use_window_ends_at_the_next(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	fx_buy(&x, 100, T0 - DAY);
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, T0, &r);
+	ok_launch(&x, x.user, T0 + 2 * DAY + 12 * HOUR, &r);
+	ok_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + 3 * DAY, &r);
+	assert_int_equal(r.charged, 14); /* [D, 2D) and [2D, 2D + 12 h) */
+	assert_int_equal(r.windows, 2);
+	autolic_flex_usage_iter *it;
+	fx_check("usage", autolic_flex_usage_open(x.db, x.team, T0, T0 + 5 * DAY, &it), 0);
+	autolic_flex_usage_row row;
+	row.version = AUTOLIC_FLEX_USAGE_ROW_VERSION;
+	autolic_time ends[8];
+	int n = 0;
+	while (n < 8 && autolic_flex_usage_next(it, &row) == 0)
+		ends[n++] = row.day_end;
+	autolic_flex_usage_free(it);
+	assert_int_equal(n, 4);
+	assert_int_equal(ends[2], T0 + 2 * DAY + 12 * HOUR);
+	assert_int_equal(ends[3], T0 + 3 * DAY + 12 * HOUR);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
+/* FLEX-3: a rollover that joins the window another session opened says
+ * IN_WINDOW (the last window opened or joined), with nothing charged. */
+static void t_rollover_join_says_in_window(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	fx_buy(&x, 100, T0 - DAY);
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, T0, &r);
+	autolic_id s2 = ok_launch(&x, x.user, T0 + 100, &r);
+	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s2, T0 + DAY + 10, &r);
+	assert_int_equal(r.windows, 1);
+	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s1, T0 + DAY + 20, &r);
+	assert_int_equal(r.reason, AUTOLIC_FLEX_REASON_IN_WINDOW);
+	assert_int_equal(r.charged, 0);
+	assert_int_equal(r.windows, 0);
+	assert_int_equal(r.window_start, T0 + DAY);
+	fx_close(&x);
+}
+
+/* FLEX-3: the result's window is the session's current one, the window its
+ * use is in at the report's time, not a later one another session opened. */
+static void t_result_window_is_the_current_one(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	fx_buy(&x, 100, T0 - DAY);
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, T0, &r);
+	autolic_id s2 = ok_launch(&x, x.user, T0 + 10, &r);
+	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s2, T0 + 2 * DAY + 5, &r);
+	assert_int_equal(r.windows, 2);
+	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s1, T0 + DAY + 100, &r);
+	assert_int_equal(r.window_start, T0 + DAY);
+	assert_int_equal(r.window_end, T0 + 2 * DAY);
+	assert_int_equal(r.reason, AUTOLIC_FLEX_REASON_IN_WINDOW);
+	fx_close(&x);
+}
+
+/* FLEX-5: a session ended for want of tokens accepts one CLOSE, not dated
+ * before its last report; a CLOSE that ends it closes it. */
+static void t_ended_session_closes_once(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	fx_buy(&x, 10, T0 - DAY);
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, T0, &r);
+	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s1, T0 + DAY + 10, &r);
+	assert_int_equal(r.ended, 1);
+	assert_int_equal(r.ended_at, T0 + DAY);
+	fx_check("close before the last report", fx_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + DAY + 5, &r),
+	         AUTOLIC_ESTATE);
+	ok_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + DAY + 10, &r);
+	fx_check("second close", fx_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + DAY + 20, &r),
+	         AUTOLIC_ESTATE);
+
+	/* a close whose rollover cannot be paid ends and closes the session */
+	autolic_id u2 = t_register(x.db, "u2@example.com", "U", "Two");
+	fx_assign_all(&x, x.team, u2);
+	x.clock.now = T0 + DAY + 30;
+	fx_buy(&x, 7, T0 + DAY + 30);
+	autolic_id s2 = ok_launch(&x, u2, T0 + DAY + 30, &r);
+	ok_report(&x, AUTOLIC_FLEX_CLOSE, s2, T0 + 2 * DAY + 40, &r);
+	assert_int_equal(r.ended, 1);
+	fx_check("close after the ending close",
+	         fx_report(&x, AUTOLIC_FLEX_CLOSE, s2, T0 + 2 * DAY + 50, &r), AUTOLIC_ESTATE);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(t_late_use_before_a_later_window),
+	    cmocka_unit_test(t_late_use_window_ends_at_the_next),
+	    cmocka_unit_test(t_rollover_join_says_in_window),
+	    cmocka_unit_test(t_result_window_is_the_current_one),
+	    cmocka_unit_test(t_ended_session_closes_once),
+	};
+	return cmocka_run_group_tests_name("flex_model_cases", tests, NULL, NULL);
+}
