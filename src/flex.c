@@ -422,7 +422,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		    (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->low_threshold < -1 || tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->owed < 0 || tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->left < 0 ||
-		     tf->bought < tf->left || tf->horizon < 0 ||
+		     tf->bought < 0 || tf->horizon < 0 ||
 		     tf->horizon > AUTOLIC_FLEX_HORIZON_MAX))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-5: team %llu Flex record is out of range",
@@ -527,7 +527,8 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->forfeit_known = r.version >= AL_REC_V3;
 		rc = al_rd_done(&r);
 		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
-		            l->remaining < 0 || l->remaining > l->quantity || l->forfeited < 0))
+		            l->remaining < 0 || l->remaining > 2 * AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		            l->forfeited < 0))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-1: lot %llu record holds %lld of %lld tokens",
 			            (unsigned long long)id, (long long)l->remaining,
@@ -2339,7 +2340,10 @@ static int refund_lot(al_txn *t, al_flex_team *tf, al_flex_lotrec *l, int64_t gi
 		/* the lot expired meanwhile: what comes back is forfeited, at the
 		 * refund or, when that came first, at the expiry (SEAM-4) */
 		l->remaining -= give;
-		l->forfeited += give;
+		/* SEAM-4: a late window may take back what the lot held before its
+		 * expiry, never what came back at or after it */
+		if (at < l->expires)
+			l->forfeited += give;
 		rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_EXPIRE,
 		                        at > l->expires ? at : l->expires, l->id, -give, 0, 0, NULL,
 		                        l->subscription);
@@ -2358,12 +2362,11 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		if (w->draws[i].lot) {
 			al_flex_lotrec l;
 			rc = al_flex_lot_load(t, w->draws[i].lot, &l);
-			if (!rc) {
-				int64_t give = l.quantity - l.remaining < amount
-				                   ? l.quantity - l.remaining
-				                   : amount;
-				rc = refund_lot(t, tf, &l, give, at, account, w, product);
-			}
+			/* every token drawn comes back to its lot, also when an
+			 * adjustment raised the lot meanwhile (it may then hold more
+			 * than it was bought with) */
+			if (!rc)
+				rc = refund_lot(t, tf, &l, amount, at, account, w, product);
 			*refunded += amount;
 			continue;
 		}

@@ -146,6 +146,59 @@ static void t_ended_session_closes_once(void **state)
 	fx_close(&x);
 }
 
+
+/* FLEX-4: a refund gives back every token drawn, also when an adjustment
+ * raised the lot meanwhile: the lot may then hold more than it was bought
+ * with, and no token is lost. */
+static void t_refund_after_adjust_loses_nothing(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	autolic_id lot = fx_buy(&x, 14, T0 - DAY);
+	autolic_flex_result r;
+	fx_check("launch", fx_launch(&x, "revit", T0, &r), 0);
+	fx_check("adjust", autolic_flex_adjust(x.db, x.admin, x.team, lot, 1), 0);
+	ok_report(&x, AUTOLIC_FLEX_CLOSE, r.session, T0 + 60, &r);
+	assert_int_equal(r.refunded, 10);
+	assert_int_equal(fx_remaining(&x, lot), 15);
+	assert_int_equal(fx_balance(&x), 15);
+	assert_int_equal(fx_used(&x, x.team), 0);
+	fx_invariants(&x, x.team);
+	/* an adjustment still keeps the lot within its quantity */
+	fx_check("adjust up", autolic_flex_adjust(x.db, x.admin, x.team, lot, 1), AUTOLIC_EINVAL);
+	fx_check("adjust down", autolic_flex_adjust(x.db, x.admin, x.team, lot, -1), 0);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
+/* SEAM-4, FLEX-5: a refund dated at or after a lot's expiry is forfeited
+ * there; a late window opened before the expiry can take back only what the
+ * lot held before it, so no balance goes below zero at any instant. */
+static void t_refund_after_expiry_pays_no_earlier_window(void **state)
+{
+	(void)state;
+	fx x;
+	autolic_time e = T0 + 1000;
+	fx_open(&x, e - 100);
+	autolic_id lot = fx_buy(&x, 10, e - AUTOLIC_FLEX_LOT_SECONDS);
+	autolic_id u2 = t_register(x.db, "u2@example.com", "U", "Two");
+	fx_assign_all(&x, x.team, u2);
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, e - 100, &r);
+	assert_int_equal(r.charged, 7);
+	ok_report(&x, AUTOLIC_FLEX_CLOSE, s1, e + 50, &r);
+	assert_int_equal(r.refunded, 7); /* given back, then forfeited at e + 50 */
+	fx_check("late launch", fx_launch_in(&x, x.team, u2, "autocad", e - 50, NULL, &r),
+	         AUTOLIC_ENOTOKENS);
+	int64_t b;
+	fx_check("balance_at", autolic_flex_balance_at(x.db, x.team, e - 50, &b), 0);
+	assert_int_equal(b, 3);
+	assert_int_equal(fx_remaining(&x, lot), 0);
+	fx_invariants(&x, x.team);
+	fx_close(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +207,8 @@ int main(void)
 	    cmocka_unit_test(t_rollover_join_says_in_window),
 	    cmocka_unit_test(t_result_window_is_the_current_one),
 	    cmocka_unit_test(t_ended_session_closes_once),
+	    cmocka_unit_test(t_refund_after_adjust_loses_nothing),
+	    cmocka_unit_test(t_refund_after_expiry_pays_no_earlier_window),
 	};
 	return cmocka_run_group_tests_name("flex_model_cases", tests, NULL, NULL);
 }

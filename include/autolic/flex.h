@@ -302,7 +302,9 @@ typedef struct autolic_flex_lot_info {
 	autolic_id team;      /**< The team holding it now. */
 	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX + 1]; /**< Token subscription ID. */
 	int64_t quantity;                                     /**< Tokens bought. */
-	int64_t remaining;      /**< Tokens left, within [0, quantity]. */
+	int64_t remaining;      /**< Tokens left: at least 0 and at most `quantity`, except
+	                           that a refund gives back every token a window drew, also
+	                           after an adjustment raised the lot meanwhile (FLEX-4). */
 	autolic_time purchased; /**< Purchase time. */
 	autolic_time expires;   /**< purchased + ::AUTOLIC_FLEX_LOT_SECONDS. */
 	int expired;            /**< 1 once its expiry has passed (the rest is forfeited). */
@@ -575,7 +577,8 @@ typedef struct autolic_flex_result {
  *   session, also one that ran out of tokens on the way.
  * - CLOSE within 300 s of the launch that opened the session's window, with
  *   no other session of that product by that user open, refunds the window's
- *   charge to the lots it came from and discards the window (FLEX-4).
+ *   charge to the lots it came from, every token, and discards the window
+ *   (FLEX-4). A refund dated at or after a lot's expiry is forfeited there.
  *
  * Reports of one session must come in time order; they may come late, up to
  * the team's late-report horizon (autolic_flex_horizon_set()). SEAM-4: a
@@ -755,8 +758,10 @@ AUTOLIC_EXTERN int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autol
  * @brief Verify a team's token invariants (FLEX-1, FLEX-10).
  *
  * Checks that the balance equals the sum of the ledger, that every lot's
- * remaining is within [0, quantity] and equals the sum of that lot's entries
- * in the team's ledger, that expired lots hold nothing, and that overage owed
+ * remaining is at least 0, at most its quantity (plus what adjustments and
+ * moves added, which a refund may give back on top) and equals the sum of that
+ * lot's entries in the team's ledger, that expired lots hold nothing and
+ * forfeited what they held just before their expiry, and that overage owed
  * matches its entries and stays within the policy's limit.
  * @param db the database.
  * @param team the team.
