@@ -525,6 +525,17 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->expired = al_dec_u8(&r);
 		l->forfeited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : 0;
 		l->forfeit_known = r.version >= AL_REC_V3;
+		l->n_moves = r.version >= AL_REC_V3 ? al_dec_u32(&r) : 0;
+		l->arrived = INT64_MIN;
+		l->unheld = 0;
+		if (r.bad || l->n_moves > (r.len - r.pos) / 16) {
+			r.bad = 1;
+		} else if (l->n_moves) {
+			/* the holdings come in time order: the last one ended when the
+			 * lot arrived in its team */
+			al_rd_take(&r, (size_t)(l->n_moves - 1) * 16 + 8);
+			l->arrived = al_dec_i64(&r);
+		}
 		rc = al_rd_done(&r);
 		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		            l->remaining < 0 || l->remaining > 2 * AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
@@ -538,13 +549,90 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	return rc;
 }
 
-static int lot_store(al_txn *t, const al_flex_lotrec *l)
+/* FLEX-9: the teams a lot held before its current one, in time order, each
+ * with the instant it left. */
+typedef struct {
+	autolic_id team;
+	autolic_time until;
+} lot_holding;
+
+/* The lot's earlier holdings as stored (`n` of them). Allocated. */
+static int lot_holdings(al_txn *t, autolic_id id, uint32_t n, lot_holding **out)
 {
 	al_key k;
 	al_buf b;
+	al_rd r;
+	*out = NULL;
+	lot_key(&k, id);
 	al_buf_init(&b, t->a);
-	/* format 3 only for a lot that forfeited something (SEAM-4) */
-	int v3 = l->expired || l->forfeited;
+	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r, "FLEX-1: lot %llu does not exist",
+	                        (unsigned long long)id);
+	if (!rc && r.version < AL_REC_V3)
+		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-9: lot %llu record lists no moves",
+		            (unsigned long long)id);
+	if (!rc && !(*out = al_calloc(t->a, n + 1, sizeof(**out))))
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory reading a lot");
+	if (!rc) {
+		al_dec_u64(&r); /* id, team, subscription, quantity, remaining, dates, flag */
+		al_dec_u64(&r);
+		char sub[AUTOLIC_FLEX_SUBSCRIPTION_MAX + 1];
+		al_dec_str(&r, sub, sizeof sub);
+		al_rd_take(&r, 8 * 4 + 1 + 8);
+		if (al_dec_u32(&r) != n)
+			r.bad = 1;
+		for (uint32_t i = 0; i < n && !r.bad; i++) {
+			(*out)[i].team = al_dec_u64(&r);
+			(*out)[i].until = al_dec_i64(&r);
+		}
+		rc = al_rd_done(&r);
+	}
+	if (rc) {
+		al_free(t->a, *out);
+		*out = NULL;
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+/* SEAM-4, FLEX-9: whether `team` held the lot at `at` (a window opened then
+ * is paid by the lots its team held then). */
+static int lot_held_at(al_txn *t, const al_flex_lotrec *l, autolic_id team, autolic_time at,
+                       int *held)
+{
+	*held = l->team == team;
+	if (!*held || at >= l->arrived)
+		return 0;
+	lot_holding *h;
+	int rc = lot_holdings(t, l->id, l->n_moves, &h);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < l->n_moves; i++)
+		if (at < h[i].until) {
+			*held = h[i].team == team;
+			break;
+		}
+	al_free(t->a, h);
+	return 0;
+}
+
+/* Store a lot; `left` (may be NULL) is a holding that ends now: the lot
+ * moves from that team to l->team (FLEX-9). */
+static int lot_store_moved(al_txn *t, const al_flex_lotrec *l, const lot_holding *left)
+{
+	al_key k;
+	al_buf b;
+	lot_holding *h = NULL;
+	uint32_t n = l->n_moves;
+	int rc = n ? lot_holdings(t, l->id, n, &h) : 0;
+	if (rc)
+		return rc;
+	if (left && !h && !(h = al_calloc(t->a, 1, sizeof(*h))))
+		return al_err(AUTOLIC_ENOMEM, "out of memory moving a lot");
+	if (left)
+		h[n++] = *left;
+	al_buf_init(&b, t->a);
+	/* format 3 only for a lot that forfeited something (SEAM-4) or moved */
+	int v3 = l->expired || l->forfeited || n;
 	al_rec_begin_v(&b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
 	al_enc_u64(&b, l->id);
 	al_enc_u64(&b, l->team);
@@ -554,12 +642,24 @@ static int lot_store(al_txn *t, const al_flex_lotrec *l)
 	al_enc_i64(&b, l->purchased);
 	al_enc_i64(&b, l->expires);
 	al_enc_u8(&b, (uint8_t)l->expired);
-	if (v3)
+	if (v3) {
 		al_enc_i64(&b, l->forfeited);
+		al_enc_u32(&b, n);
+		for (uint32_t i = 0; i < n; i++) {
+			al_enc_u64(&b, h[i].team);
+			al_enc_i64(&b, h[i].until);
+		}
+	}
+	al_free(t->a, h);
 	lot_key(&k, l->id);
-	int rc = al_txn_put(t, &k, &b);
+	rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
+}
+
+static int lot_store(al_txn *t, const al_flex_lotrec *l)
+{
+	return lot_store_moved(t, l, NULL);
 }
 
 /* Store a lot whose remaining tokens changed from `before`, its team and
@@ -1384,9 +1484,12 @@ static int move_fn(al_txn *t, void *arg)
 		to.bought += l->quantity;
 		if (l->expires < to.next_expiry)
 			to.next_expiry = l->expires;
-		l->team = a->to; /* purchase time and expiry are kept (FLEX-9) */
+		/* purchase time and expiry are kept (FLEX-9); the lot remembers
+		 * which team held it until now (SEAM-4) */
+		lot_holding left = {a->from, t->now};
+		l->team = a->to;
 		if (!rc)
-			rc = lot_store(t, l);
+			rc = lot_store_moved(t, l, &left);
 		a->moved += l->remaining;
 	}
 	al_free(t->a, v);
@@ -2179,7 +2282,13 @@ static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount
 				            (unsigned long long)l->id, (unsigned long long)team);
 			if (rc)
 				break;
+			int held = 1;
+			if ((rc = lot_held_at(t, l, team, at, &held)) != 0)
+				break;
+			l->unheld = !held;
 			(*n)++;
+			if (!held)
+				continue; /* it came into the team after `at` (SEAM-4) */
 			if (l->purchased <= at && at < l->expires)
 				*usable += l->remaining;
 			else if (l->purchased > at)
@@ -2223,21 +2332,24 @@ static int reclaim_lots(al_txn *t, const al_flex_team *tf, autolic_time at, al_f
 	int rc = al_flex_lots_of(t, tf->id, 1, &v, &nv);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < nv; i++) {
+	for (size_t i = 0; !rc && i < nv; i++) {
 		const al_flex_lotrec *l = &v[i];
+		int held = 0;
 		if (l->forfeited > 0 && l->purchased <= at && at < l->expires &&
-		    l->expires > final) {
+		    l->expires > final && (rc = lot_held_at(t, l, tf->id, at, &held)) == 0 &&
+		    held) {
 			*usable += l->forfeited;
 			v[k++] = *l;
 		}
 	}
-	if (k) {
+	if (k && !rc) {
 		*out = v;
 		*n = k;
 	} else {
 		al_free(t->a, v);
+		*usable = 0;
 	}
-	return 0;
+	return rc;
 }
 
 /* Charge `w->rate` for a window opened at w->start: draws in FLEX-2 order
@@ -2280,7 +2392,9 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		pure[i].purchased = v[i].purchased;
 		pure[i].expires = v[i].expires;
 		pure[i].quantity = v[i].quantity;
-		pure[i].remaining = v[i].expired ? v[i].forfeited : v[i].remaining;
+		pure[i].remaining = v[i].unheld    ? 0
+		                    : v[i].expired ? v[i].forfeited
+		                                   : v[i].remaining;
 	}
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {

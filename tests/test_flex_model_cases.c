@@ -199,6 +199,77 @@ static void t_refund_after_expiry_pays_no_earlier_window(void **state)
 	fx_close(&x);
 }
 
+
+static autolic_id user_in(fx *x, const char *email)
+{
+	autolic_id u = t_register(x->db, email, "U", "User");
+	fx_assign_all(x, x->team, u);
+	return u;
+}
+
+static void move(fx *x, autolic_id from, autolic_id to, const char *sub)
+{
+	fx_check("move", autolic_flex_move(x->db, x->admin, from, to, sub, NULL), 0);
+}
+
+/* SEAM-4, FLEX-9: a window opened before a lot moved into the team is not
+ * paid by that lot: the rollover at D finds only what the team held at D,
+ * and the session ends there. A window opened after the move is. */
+static void t_moved_in_lot_pays_no_earlier_window(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	autolic_id team2 = fx_team(x.db, x.admin);
+	fx_buy(&x, 10, T0 - DAY);
+	autolic_id b = fx_buy_in(&x, team2, "TS-2", 50, T0 - DAY);
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, T0, &r);
+	x.clock.now = T0 + DAY + HOUR;
+	move(&x, team2, x.team, "TS-2");
+	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s1, T0 + DAY + HOUR + 100, &r);
+	assert_int_equal(r.ended, 1);
+	assert_int_equal(r.ended_at, T0 + DAY);
+	assert_int_equal(r.charged, 0);
+	assert_int_equal(fx_remaining(&x, b), 50);
+	/* a launch after the move is paid by it */
+	autolic_id u2 = user_in(&x, "u2@example.com");
+	fx_check("launch after the move",
+	         fx_launch_in(&x, x.team, u2, "autocad", T0 + DAY + HOUR + 200, NULL, &r), 0);
+	assert_int_equal(fx_remaining(&x, b), 50 - 4);
+	fx_invariants(&x, x.team);
+	fx_invariants(&x, team2);
+	fx_close(&x);
+}
+
+/* SEAM-4, FLEX-9: a lot that left the team and came back pays a late window
+ * of the team opened before it left, not one opened while it was away. */
+static void t_lot_that_came_back_pays_by_its_holdings(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	autolic_id team2 = fx_team(x.db, x.admin);
+	autolic_id a = fx_buy(&x, 20, T0 - DAY);
+	autolic_flex_result r;
+	ok_launch(&x, x.user, T0, &r);
+	x.clock.now = T0 + HOUR;
+	move(&x, x.team, team2, "TS-1");
+	x.clock.now = T0 + 2 * HOUR;
+	move(&x, team2, x.team, "TS-1");
+	autolic_id u2 = user_in(&x, "u2@example.com");
+	autolic_id u3 = user_in(&x, "u3@example.com");
+	fx_check("late launch while team 2 held the lot",
+	         fx_launch_in(&x, x.team, u3, "autocad", T0 + 90 * 60, NULL, &r), AUTOLIC_ENOTOKENS);
+	fx_check("late launch before the lot left",
+	         fx_launch_in(&x, x.team, u2, "autocad", T0 + 30 * 60, NULL, &r), 0);
+	assert_int_equal(r.charged, 7);
+	assert_int_equal(fx_remaining(&x, a), 20 - 14);
+	fx_invariants(&x, x.team);
+	fx_invariants(&x, team2);
+	fx_close(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +280,8 @@ int main(void)
 	    cmocka_unit_test(t_ended_session_closes_once),
 	    cmocka_unit_test(t_refund_after_adjust_loses_nothing),
 	    cmocka_unit_test(t_refund_after_expiry_pays_no_earlier_window),
+	    cmocka_unit_test(t_moved_in_lot_pays_no_earlier_window),
+	    cmocka_unit_test(t_lot_that_came_back_pays_by_its_holdings),
 	};
 	return cmocka_run_group_tests_name("flex_model_cases", tests, NULL, NULL);
 }

@@ -378,6 +378,11 @@ AUTOLIC_EXTERN int autolic_flex_adjust(autolic_db *db, autolic_id actor, autolic
  * Every unexpired lot of `subscription` held by `from` moves to `to`, keeping
  * its purchase time, expiry and remaining tokens (MOVE_OUT and MOVE_IN entries
  * per lot). User assignments, windows and any overage owed stay with `from`.
+ * SEAM-4: a window is paid by the lots its team held at the instant it
+ * opened, so a late report of `from` cannot draw on the moved lots, nor a
+ * late report of `to` for a window opened before they arrived (a lot that
+ * left a team and came back pays that team's windows opened while it was
+ * there).
  * @param db the database.
  * @param actor an administrator of both teams (ROLE-7).
  * @param from the team holding the tokens.
