@@ -525,17 +525,8 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->expired = al_dec_u8(&r);
 		l->forfeited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : 0;
 		l->forfeit_known = r.version >= AL_REC_V3;
-		l->n_moves = r.version >= AL_REC_V3 ? al_dec_u32(&r) : 0;
-		l->arrived = INT64_MIN;
-		l->unheld = 0;
-		if (r.bad || l->n_moves > (r.len - r.pos) / 16) {
-			r.bad = 1;
-		} else if (l->n_moves) {
-			/* the holdings come in time order: the last one ended when the
-			 * lot arrived in its team */
-			al_rd_take(&r, (size_t)(l->n_moves - 1) * 16 + 8);
-			l->arrived = al_dec_i64(&r);
-		}
+		l->credited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : INT64_MIN;
+		l->cap = 0;
 		rc = al_rd_done(&r);
 		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		            l->remaining < 0 || l->remaining > 2 * AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
@@ -549,90 +540,14 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	return rc;
 }
 
-/* FLEX-9: the teams a lot held before its current one, in time order, each
- * with the instant it left. */
-typedef struct {
-	autolic_id team;
-	autolic_time until;
-} lot_holding;
-
-/* The lot's earlier holdings as stored (`n` of them). Allocated. */
-static int lot_holdings(al_txn *t, autolic_id id, uint32_t n, lot_holding **out)
+static int lot_store(al_txn *t, const al_flex_lotrec *l)
 {
 	al_key k;
 	al_buf b;
-	al_rd r;
-	*out = NULL;
-	lot_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r, "FLEX-1: lot %llu does not exist",
-	                        (unsigned long long)id);
-	if (!rc && r.version < AL_REC_V3)
-		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-9: lot %llu record lists no moves",
-		            (unsigned long long)id);
-	if (!rc && !(*out = al_calloc(t->a, n + 1, sizeof(**out))))
-		rc = al_err(AUTOLIC_ENOMEM, "out of memory reading a lot");
-	if (!rc) {
-		al_dec_u64(&r); /* id, team, subscription, quantity, remaining, dates, flag */
-		al_dec_u64(&r);
-		char sub[AUTOLIC_FLEX_SUBSCRIPTION_MAX + 1];
-		al_dec_str(&r, sub, sizeof sub);
-		al_rd_take(&r, 8 * 4 + 1 + 8);
-		if (al_dec_u32(&r) != n)
-			r.bad = 1;
-		for (uint32_t i = 0; i < n && !r.bad; i++) {
-			(*out)[i].team = al_dec_u64(&r);
-			(*out)[i].until = al_dec_i64(&r);
-		}
-		rc = al_rd_done(&r);
-	}
-	if (rc) {
-		al_free(t->a, *out);
-		*out = NULL;
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-/* SEAM-4, FLEX-9: whether `team` held the lot at `at` (a window opened then
- * is paid by the lots its team held then). */
-static int lot_held_at(al_txn *t, const al_flex_lotrec *l, autolic_id team, autolic_time at,
-                       int *held)
-{
-	*held = l->team == team;
-	if (!*held || at >= l->arrived)
-		return 0;
-	lot_holding *h;
-	int rc = lot_holdings(t, l->id, l->n_moves, &h);
-	if (rc)
-		return rc;
-	for (uint32_t i = 0; i < l->n_moves; i++)
-		if (at < h[i].until) {
-			*held = h[i].team == team;
-			break;
-		}
-	al_free(t->a, h);
-	return 0;
-}
-
-/* Store a lot; `left` (may be NULL) is a holding that ends now: the lot
- * moves from that team to l->team (FLEX-9). */
-static int lot_store_moved(al_txn *t, const al_flex_lotrec *l, const lot_holding *left)
-{
-	al_key k;
-	al_buf b;
-	lot_holding *h = NULL;
-	uint32_t n = l->n_moves;
-	int rc = n ? lot_holdings(t, l->id, n, &h) : 0;
-	if (rc)
-		return rc;
-	if (left && !h && !(h = al_calloc(t->a, 1, sizeof(*h))))
-		return al_err(AUTOLIC_ENOMEM, "out of memory moving a lot");
-	if (left)
-		h[n++] = *left;
-	al_buf_init(&b, t->a);
-	/* format 3 only for a lot that forfeited something (SEAM-4) or moved */
-	int v3 = l->expired || l->forfeited || n;
+	/* format 3 only for a lot that forfeited something or was credited
+	 * after its purchase (SEAM-4) */
+	int v3 = l->expired || l->forfeited || l->credited != INT64_MIN;
 	al_rec_begin_v(&b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
 	al_enc_u64(&b, l->id);
 	al_enc_u64(&b, l->team);
@@ -644,22 +559,12 @@ static int lot_store_moved(al_txn *t, const al_flex_lotrec *l, const lot_holding
 	al_enc_u8(&b, (uint8_t)l->expired);
 	if (v3) {
 		al_enc_i64(&b, l->forfeited);
-		al_enc_u32(&b, n);
-		for (uint32_t i = 0; i < n; i++) {
-			al_enc_u64(&b, h[i].team);
-			al_enc_i64(&b, h[i].until);
-		}
+		al_enc_i64(&b, l->credited);
 	}
-	al_free(t->a, h);
 	lot_key(&k, l->id);
-	rc = al_txn_put(t, &k, &b);
+	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
-}
-
-static int lot_store(al_txn *t, const al_flex_lotrec *l)
-{
-	return lot_store_moved(t, l, NULL);
 }
 
 /* Store a lot whose remaining tokens changed from `before`, its team and
@@ -1295,6 +1200,7 @@ int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
 	a.team = team;
 	strcpy(a.l.subscription, spec->subscription);
 	a.l.quantity = a.l.remaining = spec->quantity;
+	a.l.credited = INT64_MIN;
 	a.l.purchased = spec->purchased;
 	rc = al_run(db, 1, buy_fn, &a);
 	if (!rc && lot)
@@ -1400,6 +1306,8 @@ static int adjust_fn(al_txn *t, void *arg)
 		    (long long)l.quantity);
 	int64_t before = l.remaining;
 	l.remaining += a->delta;
+	if (a->delta > 0 && t->now > l.credited)
+		l.credited = t->now;
 	rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, t->now, l.id, a->delta, a->actor,
 	                        0, NULL, l.subscription);
 	if (!rc)
@@ -1484,12 +1392,11 @@ static int move_fn(al_txn *t, void *arg)
 		to.bought += l->quantity;
 		if (l->expires < to.next_expiry)
 			to.next_expiry = l->expires;
-		/* purchase time and expiry are kept (FLEX-9); the lot remembers
-		 * which team held it until now (SEAM-4) */
-		lot_holding left = {a->from, t->now};
-		l->team = a->to;
+		l->team = a->to; /* purchase time and expiry are kept (FLEX-9) */
+		if (t->now > l->credited)
+			l->credited = t->now; /* it holds nothing in `to` before now */
 		if (!rc)
-			rc = lot_store_moved(t, l, &left);
+			rc = lot_store(t, l);
 		a->moved += l->remaining;
 	}
 	al_free(t->a, v);
@@ -2202,6 +2109,87 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 	return NULL;
 }
 
+/* One lot's entries in a team's ledger, for lot_cap(). */
+typedef struct {
+	const al_alloc *a;
+	autolic_id lot;
+	autolic_time at, upto;
+	int64_t bal; /* the sum of those dated at or before `at` */
+	al_flex_draw *v; /* (time, amount) of those dated in (at, upto) */
+	size_t n, cap;
+} cap_scan;
+
+static int cap_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	cap_scan *c = arg;
+	autolic_flex_entry e;
+	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
+	if (rc || e.lot != c->lot)
+		return rc;
+	if (e.time <= c->at) {
+		c->bal += e.amount;
+		return 0;
+	}
+	if (e.time >= c->upto)
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		al_flex_draw *p = al_realloc(c->a, c->v, cap * sizeof(*p));
+		if (!p)
+			return al_err(AUTOLIC_ENOMEM, "out of memory reading a lot's entries");
+		c->v = p;
+		c->cap = cap;
+	}
+	c->v[c->n].lot = (autolic_id)e.time; /* the instant, as the sort key */
+	c->v[c->n].amount = e.amount;
+	c->n++;
+	return 0;
+}
+
+static int cap_cmp(const void *a, const void *b)
+{
+	autolic_time x = (autolic_time)((const al_flex_draw *)a)->lot;
+	autolic_time y = (autolic_time)((const al_flex_draw *)b)->lot;
+	return x < y ? -1 : x > y;
+}
+
+/* SEAM-4, FLEX-5: what lot `l` (held by `team`) may pay for a window opened
+ * at `at`: the least it holds in the team at any instant from `at` on, up to
+ * its expiry once that is due (the expiry takes what is left), so that no
+ * balance goes below zero at any instant. A lot bought after `at`, expiring
+ * by then, or that came into the team after it, pays nothing. Only a lot
+ * credited after `at` (a refund, an upward adjustment, a move in) has its
+ * entries read: otherwise what it holds only fell since. */
+static int lot_cap(al_txn *t, al_flex_lotrec *l, autolic_id team, autolic_time at)
+{
+	l->cap = 0;
+	if (l->team != team || at < l->purchased || at >= l->expires)
+		return 0;
+	if (l->credited <= at) {
+		l->cap = l->expired ? l->forfeited : l->remaining;
+		return 0;
+	}
+	cap_scan c = {t->a, l->id, at, l->expires <= t->now ? l->expires : INT64_MAX, 0, NULL, 0, 0};
+	al_key k;
+	al_key_init(&k, AL_K_FLEX_LEDGER);
+	al_key_u64(&k, team);
+	int rc = al_txn_scan_prefix(t, &k, cap_cb, &c);
+	if (!rc) {
+		if (c.n > 1)
+			qsort(c.v, c.n, sizeof(*c.v), cap_cmp);
+		int64_t low = c.bal, bal = c.bal;
+		for (size_t i = 0; i < c.n; i++) {
+			bal += c.v[i].amount;
+			/* the balance at an instant counts every entry dated then */
+			if ((i + 1 == c.n || c.v[i + 1].lot != c.v[i].lot) && bal < low)
+				low = bal;
+		}
+		l->cap = low > 0 ? low : 0;
+	}
+	al_free(t->a, c.v);
+	return rc;
+}
+
 /* The team's lots that hold tokens, in key order (expiry, then id), a few
  * keys per scan: a charge usually needs only the first one or two. */
 #define LIVE_BATCH 4
@@ -2282,16 +2270,11 @@ static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount
 				            (unsigned long long)l->id, (unsigned long long)team);
 			if (rc)
 				break;
-			int held = 1;
-			if ((rc = lot_held_at(t, l, team, at, &held)) != 0)
+			if ((rc = lot_cap(t, l, team, at)) != 0)
 				break;
-			l->unheld = !held;
 			(*n)++;
-			if (!held)
-				continue; /* it came into the team after `at` (SEAM-4) */
-			if (l->purchased <= at && at < l->expires)
-				*usable += l->remaining;
-			else if (l->purchased > at)
+			*usable += l->cap;
+			if (l->purchased > at)
 				*later += l->remaining;
 			if (!covered && *usable >= amount) {
 				covered = 1;
@@ -2333,12 +2316,10 @@ static int reclaim_lots(al_txn *t, const al_flex_team *tf, autolic_time at, al_f
 	if (rc)
 		return rc;
 	for (size_t i = 0; !rc && i < nv; i++) {
-		const al_flex_lotrec *l = &v[i];
-		int held = 0;
-		if (l->forfeited > 0 && l->purchased <= at && at < l->expires &&
-		    l->expires > final && (rc = lot_held_at(t, l, tf->id, at, &held)) == 0 &&
-		    held) {
-			*usable += l->forfeited;
+		al_flex_lotrec *l = &v[i];
+		if (l->forfeited > 0 && l->expires > final &&
+		    (rc = lot_cap(t, l, tf->id, at)) == 0 && l->cap > 0) {
+			*usable += l->cap;
 			v[k++] = *l;
 		}
 	}
@@ -2392,9 +2373,7 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		pure[i].purchased = v[i].purchased;
 		pure[i].expires = v[i].expires;
 		pure[i].quantity = v[i].quantity;
-		pure[i].remaining = v[i].unheld    ? 0
-		                    : v[i].expired ? v[i].forfeited
-		                                   : v[i].remaining;
+		pure[i].remaining = v[i].cap;
 	}
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {
@@ -2448,6 +2427,8 @@ static int refund_lot(al_txn *t, al_flex_team *tf, al_flex_lotrec *l, int64_t gi
 {
 	int64_t before = l->remaining;
 	l->remaining += give;
+	if (at > l->credited)
+		l->credited = at;
 	int rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_REFUND, at, l->id, give, account,
 	                            w->id, product, l->subscription);
 	if (!rc && (l->expired || l->expires <= t->now)) {

@@ -54,13 +54,12 @@ typedef struct al_flex_lotrec {
 	 * known for records of format 3, else 0 */
 	int64_t forfeited;
 	int forfeit_known;
-	/* FLEX-9, SEAM-4: how often it moved (format 3 keeps each team it left
-	 * and when), and since when its team holds it (INT64_MIN: since its
-	 * purchase). A window opened before that is paid by it only if it was
-	 * the window's team's then. */
-	uint32_t n_moves;
-	autolic_time arrived;
-	int unheld; /* not stored: not the charging team's at the window's instant */
+	/* SEAM-4, FLEX-5: the latest instant something came back to it or was
+	 * added after its purchase (a refund, an upward adjustment, a move in;
+	 * INT64_MIN: never). Only a window opened before that reads its entries
+	 * to learn what it may pay. Format 3, else INT64_MIN. */
+	autolic_time credited;
+	int64_t cap; /* not stored: what it may pay for the window being charged */
 } al_flex_lotrec;
 
 typedef struct al_flex_ids {

@@ -242,9 +242,11 @@ static void t_moved_in_lot_pays_no_earlier_window(void **state)
 	fx_close(&x);
 }
 
-/* SEAM-4, FLEX-9: a lot that left the team and came back pays a late window
- * of the team opened before it left, not one opened while it was away. */
-static void t_lot_that_came_back_pays_by_its_holdings(void **state)
+/* SEAM-4, FLEX-9, FLEX-5: a lot that left the team took all its tokens with
+ * it, so while it was away the team held nothing of it: a late window of the
+ * team opened before it left (or while it was away) is not paid by it, else
+ * the team's balance would be negative while it was away. */
+static void t_lot_away_pays_no_window_before_it_came_back(void **state)
 {
 	(void)state;
 	fx x;
@@ -262,11 +264,54 @@ static void t_lot_that_came_back_pays_by_its_holdings(void **state)
 	fx_check("late launch while team 2 held the lot",
 	         fx_launch_in(&x, x.team, u3, "autocad", T0 + 90 * 60, NULL, &r), AUTOLIC_ENOTOKENS);
 	fx_check("late launch before the lot left",
-	         fx_launch_in(&x, x.team, u2, "autocad", T0 + 30 * 60, NULL, &r), 0);
-	assert_int_equal(r.charged, 7);
+	         fx_launch_in(&x, x.team, u2, "autocad", T0 + 30 * 60, NULL, &r), AUTOLIC_ENOTOKENS);
+	fx_check("launch now", fx_launch_in(&x, x.team, u2, "autocad", T0 + 2 * HOUR, NULL, &r), 0);
 	assert_int_equal(fx_remaining(&x, a), 20 - 14);
+	int64_t b;
+	fx_check("balance_at", autolic_flex_balance_at(x.db, x.team, T0 + 90 * 60, &b), 0);
+	assert_int_equal(b, 0);
 	fx_invariants(&x, x.team);
 	fx_invariants(&x, team2);
+	fx_close(&x);
+}
+
+/* SEAM-4, FLEX-5: a late window may take from a lot at most the least it
+ * holds from the window's instant on: a refund or an upward adjustment dated
+ * after the window gives it nothing, so the balance stays at or above zero at
+ * every instant. */
+static void t_later_credit_pays_no_earlier_window(void **state)
+{
+	(void)state;
+	fx x;
+	fx_open(&x, T0);
+	autolic_id a = fx_buy(&x, 14, T0 - DAY);
+	autolic_id u2 = user_in(&x, "u2@example.com");
+	autolic_id u3 = user_in(&x, "u3@example.com");
+	autolic_flex_result r;
+	autolic_id s1 = ok_launch(&x, x.user, T0 + 100, &r);
+	ok_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + 200, &r);
+	assert_int_equal(r.refunded, 7);
+	/* before the refunded charge: the lot held 14 then, 7 at its lowest */
+	fx_check("late launch at T0", fx_launch_in(&x, x.team, u2, "autocad", T0, NULL, &r), 0);
+	/* between the two: it held 0 at T0 + 100 */
+	fx_check("late launch at T0 + 50",
+	         fx_launch_in(&x, x.team, u3, "autocad", T0 + 50, NULL, &r), AUTOLIC_ENOTOKENS);
+	assert_int_equal(fx_remaining(&x, a), 7);
+
+	/* an upward adjustment now gives nothing to a window before it */
+	x.clock.now = T0 + HOUR;
+	fx_check("adjust", autolic_flex_adjust(x.db, x.admin, x.team, a, 5), 0);
+	/* the lot held 7 from T0 + 200, holds 12 now: revit costs 10 */
+	fx_check("late launch before the adjustment",
+	         fx_launch_in(&x, x.team, u3, "revit", T0 + 300, NULL, &r), AUTOLIC_ENOTOKENS);
+	fx_check("launch after it", fx_launch_in(&x, x.team, u3, "revit", T0 + HOUR, NULL, &r), 0);
+	assert_int_equal(fx_remaining(&x, a), 2);
+	for (autolic_time at = T0; at <= T0 + HOUR; at += 50) {
+		int64_t b;
+		fx_check("balance_at", autolic_flex_balance_at(x.db, x.team, at, &b), 0);
+		assert_true(b >= 0);
+	}
+	fx_invariants(&x, x.team);
 	fx_close(&x);
 }
 
@@ -281,7 +326,8 @@ int main(void)
 	    cmocka_unit_test(t_refund_after_adjust_loses_nothing),
 	    cmocka_unit_test(t_refund_after_expiry_pays_no_earlier_window),
 	    cmocka_unit_test(t_moved_in_lot_pays_no_earlier_window),
-	    cmocka_unit_test(t_lot_that_came_back_pays_by_its_holdings),
+	    cmocka_unit_test(t_lot_away_pays_no_window_before_it_came_back),
+	    cmocka_unit_test(t_later_credit_pays_no_earlier_window),
 	};
 	return cmocka_run_group_tests_name("flex_model_cases", tests, NULL, NULL);
 }

@@ -379,10 +379,10 @@ AUTOLIC_EXTERN int autolic_flex_adjust(autolic_db *db, autolic_id actor, autolic
  * its purchase time, expiry and remaining tokens (MOVE_OUT and MOVE_IN entries
  * per lot). User assignments, windows and any overage owed stay with `from`.
  * SEAM-4: a window is paid by the lots its team held at the instant it
- * opened, so a late report of `from` cannot draw on the moved lots, nor a
- * late report of `to` for a window opened before they arrived (a lot that
- * left a team and came back pays that team's windows opened while it was
- * there).
+ * opened, each at most the least it held there from then on, so a late report
+ * of `from` cannot draw on the moved lots, nor a late report of `to` for a
+ * window opened before they arrived (nor one of `from` opened before a lot
+ * that came back left).
  * @param db the database.
  * @param actor an administrator of both teams (ROLE-7).
  * @param from the team holding the tokens.
@@ -587,7 +587,10 @@ typedef struct autolic_flex_result {
  *
  * Reports of one session must come in time order; they may come late, up to
  * the team's late-report horizon (autolic_flex_horizon_set()). SEAM-4: a
- * window is paid by the lots as they stood at the instant it opened, and an
+ * window is paid by the lots as they stood at the instant it opened, each at
+ * most the least it holds in the team at any instant from then on (FLEX-5:
+ * no balance goes below zero at any instant: a refund, an upward adjustment
+ * or a move dated after the window gives it nothing), and an
  * expiry forfeits only what is left after the windows opened before it: a
  * report that crosses an expiry records it only after charging those
  * windows, and a late report for a window opened before an expiry already

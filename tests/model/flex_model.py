@@ -12,7 +12,9 @@ report lists the ones the rules leave open):
 - A lot bought at P pays for use at t with P <= t < P + 365 days (FLEX-1).
 - SEAM-4: a window opened at t draws, in FLEX-2 order (earliest expiry,
   smallest remaining, lot id), from the lots the team held at t that were
-  unexpired at t. A lot already expired now still pays such a window from
+  unexpired at t, each at most the least it holds in the team at any instant
+  from t on (FLEX-5: no balance below zero at any instant; a refund, an
+  adjustment or a move dated after t gives nothing to a window before it). A lot already expired now still pays such a window from
   what its expiry forfeited, and the forfeiture shrinks by as much, until
   the expiry is older than the team's late-report horizon: then it is final.
 - SEAM-5: every read shows every due expiry as an EXPIRE entry at the
@@ -165,6 +167,21 @@ class FlexModel:
         return sum(e["amount"] for e in self.entries
                    if e["lot"] == lot.id and e["team"] == lot.team and e["time"] < lot.expires)
 
+    def cap(self, lot, t):
+        """SEAM-4 with FLEX-5: what the lot may pay for a window opened at t. The charge
+        is dated at t, so it lowers the lot's balance in its team at every instant from t
+        on: at most the least that balance is from t on (up to the expiry once that is
+        due: the expiry takes what is left), so that no balance goes below zero at any
+        instant."""
+        upto = lot.expires if lot.expires <= self.now else None
+        mine = [e for e in self.entries if e["lot"] == lot.id and e["team"] == lot.team]
+        instants = {t} | {e["time"] for e in mine
+                          if e["time"] > t and (upto is None or e["time"] < upto)}
+        low = min(sum(e["amount"] for e in mine if e["time"] <= s) for s in instants)
+        if upto is None:
+            low = min(low, self.remaining(lot))
+        return max(low, 0)
+
     def remaining(self, lot, at=None):
         """Tokens left in the lot now (0 once expired)."""
         at = self.now if at is None else at
@@ -201,7 +218,7 @@ class FlexModel:
                 continue
             if lot.expires < self.now - self.teams[team]["horizon"]:
                 continue  # SEAM-4: an expiry older than the horizon is final
-            avail = self.remaining(lot) if lot.expires > self.now else self.forfeit(lot)
+            avail = self.cap(lot, t)
             if avail > 0:
                 out.append((lot.expires, avail, lot.id, lot))
         out.sort(key=lambda x: x[:3])

@@ -100,6 +100,7 @@ class Sequence:
         self.move_floor = 0
         self.step_no = 0
         self.has_horizon = hasattr(flex, "horizon_set")
+        self.overage = set()  # teams that were ever given an overage limit (FLEX-5)
 
     # ------------------------------------------------------------ tracing
     def line(self, text):
@@ -432,6 +433,13 @@ class Sequence:
                 exp = m.balance_at(tm, at)
                 if got != exp:
                     self.fail("team %d balance_at(%d) (now %d)" % (tm, at, now), exp, got)
+                if got < 0 and tm not in self.overage:
+                    self.fail("FLEX-5: team %d, never given an overage limit, has a negative "
+                              "balance at %d (now %d)" % (tm, at, now), ">= 0", got)
+            try:
+                flex.check(db, tm)
+            except autolic.Error as e:
+                self.fail("autolic_flex_check(team %d)" % tm, "ok", outcome_of_exc(e))
             got = sorted((autolic.to_time(r.day), autolic.to_time(r.day_end), r.account,
                           r.product, r.tokens, int(r.reason),
                           () if int(r.reason) == M.R_REFUNDED else tuple(sorted(r.lots)))
@@ -590,6 +598,8 @@ class Sequence:
         limit = rng.choice([0, 0, 5, 10, 20])
         thr = rng.choice([-1, -1, 0, 10, 25])
         actor = self.admin if rng.random() < 0.9 else self.users[0]
+        if limit and actor == self.admin:
+            self.overage.add(tm)
         self.both("flex.policy_set(db, %d, %d, %d, %d)" % (actor, tm, limit, thr),
                   lambda: self.m.policy_set(actor, tm, limit, thr),
                   lambda: flex.policy_set(self.db, actor, tm, limit, thr))
