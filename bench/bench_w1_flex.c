@@ -442,6 +442,7 @@ enum {
 	S_TEAM_GET, S_TEAM_LOW, S_ADMIN, S_ACCOUNT, S_PRODUCT, S_PRODUCT_SET, S_RATE_PUT, S_USER,
 	S_RATE_AT, S_RATE_FIRST, S_SEAT, S_TRIAL,
 	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_RECLAIM, S_FORFEIT,
+	S_LOT_CREDIT, S_LOT_BAL, S_LOT_STEPS,
 	S_POSITION, S_SUMS,
 	S_LEDGER,
 	S_WIN_CUR, S_WIN_LATER, S_WIN_NEXT, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
@@ -473,18 +474,26 @@ static const char *const ref_sql[S_COUNT] = {
               " AND expires<=?2",
     [S_LOT_EXPIRE] = "UPDATE lot SET forfeited=forfeited+remaining, remaining=0, expired=1"
                      " WHERE id=?1",
-    [S_LOT_PUT] = "INSERT INTO lot VALUES(?1,?2,?3,?4,?4,?5,?6,0,0)",
+    [S_LOT_PUT] = "INSERT INTO lot VALUES(?1,?2,?3,?4,?4,?5,?6,0,0,-9223372036854775808)",
     [S_LOT_GET] = "SELECT quantity, remaining, expires, expired, sub FROM lot WHERE id=?1",
     [S_LOT_SET] = "UPDATE lot SET remaining=?2 WHERE id=?1",
     /* FLEX-2: earliest expiry, smallest remaining, lower id */
-    [S_USABLE] = "SELECT id, remaining, sub FROM lot WHERE team=?1 AND expired=0 AND expires>?2"
+    [S_USABLE] = "SELECT id, remaining, sub, expires, credited FROM lot WHERE team=?1 AND"
+                 " expired=0 AND expires>?2"
                  " AND purchased<=?2 AND remaining>0 ORDER BY expires, remaining, id",
     /* SEAM-4: recorded expiries after the window's start, not final (within
      * the 48-hour horizon), give back what they forfeited */
-    [S_RECLAIM] = "SELECT id, forfeited, sub, expires FROM lot WHERE team=?1 AND expired=1"
+    [S_RECLAIM] = "SELECT id, forfeited, sub, expires, credited FROM lot WHERE team=?1 AND"
+                  " expired=1"
                   " AND forfeited>0 AND purchased<=?2 AND expires>?2 AND expires>?3"
                   " ORDER BY expires, forfeited, id",
     [S_FORFEIT] = "UPDATE lot SET forfeited=forfeited+?2 WHERE id=?1",
+    [S_LOT_CREDIT] = "UPDATE lot SET credited=MAX(credited, ?2) WHERE id=?1",
+    /* SEAM-4, FLEX-5: a lot's balance at an instant, and its changes after it */
+    [S_LOT_BAL] = "SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE lot=?1 AND team=?2"
+                  " AND time<=?3",
+    [S_LOT_STEPS] = "SELECT time, SUM(amount) FROM ledger WHERE lot=?1 AND team=?2 AND"
+                    " time>?3 AND time<?4 GROUP BY time ORDER BY time",
     /* FLEX-12: the sums over the unexpired lots, kept in the team's row as
      * the library keeps them in its team record */
     [S_POSITION] = "SELECT lots_left, lots_bought FROM team WHERE id=?1",
@@ -535,11 +544,12 @@ static const char ref_schema[] =
     " PRIMARY KEY(account, product, start)) WITHOUT ROWID;"
     "CREATE TABLE lot(id INTEGER PRIMARY KEY, team INTEGER, sub TEXT, quantity INTEGER,"
     " remaining INTEGER, purchased INTEGER, expires INTEGER, expired INTEGER,"
-    " forfeited INTEGER);"
+    " forfeited INTEGER, credited INTEGER);"
     "CREATE INDEX lot_order ON lot(team, expired, expires, remaining, id);"
     "CREATE TABLE ledger(seq INTEGER PRIMARY KEY, team INTEGER, type INTEGER, time INTEGER,"
     " recorded INTEGER, lot INTEGER, amount INTEGER, account INTEGER, window INTEGER,"
     " product TEXT, sub TEXT);"
+    "CREATE INDEX ledger_lot ON ledger(lot, time);"
     "CREATE TABLE win(account INTEGER, product TEXT, start INTEGER, end_ INTEGER,"
     " opener INTEGER, opener_launch INTEGER, id INTEGER, rate INTEGER, tokens INTEGER,"
     " reason INTEGER, PRIMARY KEY(account, product, start)) WITHOUT ROWID;"
@@ -768,6 +778,87 @@ static void win_read(sqlite3_stmt *s, ref_win *w)
 	w->id = sqlite3_column_int64(s, 4);
 }
 
+/* SEAM-4, FLEX-5: what a lot may pay for a window opened at `start`: the
+ * least it holds at any instant from `start` on (up to its expiry once that
+ * is due). `left` is what it holds now (or held before its recorded expiry);
+ * only a lot refunded after `start` needs its ledger read. */
+static int64_t ref_cap(ref *r, int64_t lot, int64_t left, int64_t expires, int64_t credited,
+                       int64_t start)
+{
+	if (credited <= start)
+		return left;
+	sqlite3_stmt *s = q(r, S_LOT_BAL);
+	bi(s, 1, lot);
+	bi(s, 2, r->team);
+	bi(s, 3, start);
+	row(r, s);
+	int64_t bal = sqlite3_column_int64(s, 0), low = bal;
+	sqlite3_reset(s);
+	s = q(r, S_LOT_STEPS);
+	bi(s, 1, lot);
+	bi(s, 2, r->team);
+	bi(s, 3, start);
+	bi(s, 4, expires <= r->now ? expires : INT64_MAX);
+	while (row(r, s)) {
+		bal += sqlite3_column_int64(s, 1);
+		if (bal < low)
+			low = bal;
+	}
+	sqlite3_reset(s);
+	return low > 0 ? low : 0;
+}
+
+typedef struct {
+	int64_t id, cap, expires;
+	char sub[16];
+} ref_cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const ref_cand *x = a, *y = b;
+	if (x->expires != y->expires)
+		return x->expires < y->expires ? -1 : 1;
+	if (x->cap != y->cap)
+		return x->cap < y->cap ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Draw from the lots `s` lists (id, tokens, sub, expires, credited, in
+ * expiry order) in FLEX-2 order of what each may pay: reads them until they
+ * cover `*need` and that expiry is complete. `reclaim`: expired lots, whose
+ * expiry gives back what they pay. */
+static void ref_draw(ref *r, sqlite3_stmt *s, int64_t start, int reclaim, int64_t *need,
+                     int64_t *lot, int64_t *take, int64_t *back, char (*sub)[16], int *n)
+{
+	ref_cand c[NLOTS];
+	int m = 0;
+	int64_t sum = 0, cover = 0;
+	while (m < NLOTS && row(r, s)) {
+		int64_t expires = sqlite3_column_int64(s, 3);
+		if (sum >= *need && expires != cover)
+			break;
+		c[m].id = sqlite3_column_int64(s, 0);
+		c[m].expires = expires;
+		snprintf(c[m].sub, sizeof c[m].sub, "%s", (const char *)sqlite3_column_text(s, 2));
+		c[m].cap = ref_cap(r, c[m].id, sqlite3_column_int64(s, 1), expires,
+		                   sqlite3_column_int64(s, 4), start);
+		if (sum < *need && (sum += c[m].cap) >= *need)
+			cover = expires;
+		m++;
+	}
+	sqlite3_reset(s);
+	qsort(c, (size_t)m, sizeof *c, cand_cmp);
+	for (int i = 0; i < m && *need > 0; i++) {
+		if (c[i].cap <= 0)
+			continue;
+		lot[*n] = c[i].id;
+		take[*n] = c[i].cap < *need ? c[i].cap : *need;
+		snprintf(sub[*n], sizeof sub[*n], "%s", c[i].sub);
+		back[*n] = reclaim ? c[i].expires : 0; /* the expiry that gives it back */
+		*need -= take[(*n)++];
+	}
+}
+
 /* Open a window at `start` for (account, product), ending no later than
  * `limit` (windows never overlap): FLEX-6 priority, the rate in effect at
  * `start` (FLEX-3), drawn in FLEX-2 order from the lots usable at `start`.
@@ -822,27 +913,13 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 		bi(s, 1, r->team);
 		bi(s, 2, start);
 		bi(s, 3, r->now - HORIZON - 1);
-		while (need > 0 && row(r, s)) {
-			int64_t left = sqlite3_column_int64(s, 1);
-			lot[n] = sqlite3_column_int64(s, 0);
-			take[n] = left < need ? left : need;
-			snprintf(sub[n], sizeof sub[n], "%s", (const char *)sqlite3_column_text(s, 2));
-			back[n] = sqlite3_column_int64(s, 3); /* the expiry that gives it back */
-			need -= take[n++];
+		ref_draw(r, s, start, 1, &need, lot, take, back, sub, &n);
+		if (need > 0) {
+			s = q(r, S_USABLE);
+			bi(s, 1, r->team);
+			bi(s, 2, start);
+			ref_draw(r, s, start, 0, &need, lot, take, back, sub, &n);
 		}
-		sqlite3_reset(s);
-		s = q(r, S_USABLE);
-		bi(s, 1, r->team);
-		bi(s, 2, start);
-		while (need > 0 && row(r, s)) {
-			int64_t left = sqlite3_column_int64(s, 1);
-			lot[n] = sqlite3_column_int64(s, 0);
-			take[n] = left < need ? left : need;
-			snprintf(sub[n], sizeof sub[n], "%s", (const char *)sqlite3_column_text(s, 2));
-			back[n] = 0;
-			need -= take[n++];
-		}
-		sqlite3_reset(s);
 		if (need > 0)
 			return AUTOLIC_ENOTOKENS; /* FLEX-5: no overage by default */
 		for (int i = 0; i < n; i++) {
@@ -1029,19 +1106,21 @@ static void ref_refund(ref *r, const ref_win *own, int64_t account, const char *
 		char sub[16];
 		snprintf(sub, sizeof sub, "%s", (const char *)sqlite3_column_text(s, 4));
 		sqlite3_reset(s);
-		int64_t give = qty - left < amount[i] ? qty - left : amount[i];
+		(void)qty;
+		int64_t give = amount[i]; /* FLEX-4: every token drawn comes back */
 		left += give;
 		ledger(r, L_REFUND, r->now, lot[i], give, account, own->id, product, sub);
+		s = q(r, S_LOT_CREDIT);
+		bi(s, 1, lot[i]);
+		bi(s, 2, r->now);
+		done(r, s);
 		if (expired || expires <= r->now) {
-			/* the lot expired meanwhile: what comes back is forfeited, at the
-			 * refund or, when that came first, at the expiry (SEAM-4) */
+			/* the lot expired meanwhile: what comes back is forfeited at the
+			 * refund, after the expiry: no part of what the lot held before
+			 * it (SEAM-4) */
 			left -= give;
 			ledger(r, L_EXPIRE, r->now > expires ? r->now : expires, lot[i], -give, 0, 0,
 			       NULL, sub);
-			s = q(r, S_FORFEIT);
-			bi(s, 1, lot[i]);
-			bi(s, 2, give);
-			done(r, s);
 		} else {
 			ref_sums(r, give, 0);
 		}

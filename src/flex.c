@@ -653,8 +653,26 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
 	al_key_u64(&k, team);
 	al_key_u64(&k, seq);
 	rc = al_txn_put(t, &k, &b);
+	if (!rc && lot) {
+		/* SEAM-4: the lot's entries by team and time, for lot_cap() */
+		al_buf_reset(&b);
+		al_rec_begin(&b, AL_K_FLEX_LOT);
+		al_enc_i64(&b, amount);
+		al_flex_lot_entry_key(&k, lot, team, when, seq);
+		rc = al_txn_put(t, &k, &b);
+	}
 	al_buf_free(&b);
 	return rc;
+}
+
+void al_flex_lot_entry_key(al_key *k, autolic_id lot, autolic_id team, autolic_time when,
+                           uint64_t seq)
+{
+	al_key_init(k, AL_K_FLEX_LOT);
+	al_key_u64(k, lot);
+	al_key_u64(k, team);
+	al_key_i64(k, when);
+	al_key_u64(k, seq);
 }
 
 int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
@@ -2109,29 +2127,27 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 	return NULL;
 }
 
-/* One lot's entries in a team's ledger, for lot_cap(). */
+/* One lot's entries in one team dated after an instant, from the lot's
+ * entry index (time order), for lot_cap(). */
 typedef struct {
 	const al_alloc *a;
-	autolic_id lot;
-	autolic_time at, upto;
-	int64_t bal; /* the sum of those dated at or before `at` */
-	al_flex_draw *v; /* (time, amount) of those dated in (at, upto) */
+	al_flex_draw *v; /* (time, amount) */
 	size_t n, cap;
+	int64_t sum;
 } cap_scan;
 
 static int cap_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
 	cap_scan *c = arg;
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	if (rc || e.lot != c->lot)
+	al_rd r;
+	int rc = al_rec_open(&r, val, vlen, AL_K_FLEX_LOT);
+	if (rc)
 		return rc;
-	if (e.time <= c->at) {
-		c->bal += e.amount;
-		return 0;
-	}
-	if (e.time >= c->upto)
-		return 0;
+	int64_t amount = al_dec_i64(&r);
+	if ((rc = al_rd_done(&r)) != 0)
+		return rc;
+	if (klen != 33)
+		return al_err(AUTOLIC_ECORRUPT, "FLEX-10: malformed lot entry key");
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
 		al_flex_draw *p = al_realloc(c->a, c->v, cap * sizeof(*p));
@@ -2140,26 +2156,21 @@ static int cap_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 		c->v = p;
 		c->cap = cap;
 	}
-	c->v[c->n].lot = (autolic_id)e.time; /* the instant, as the sort key */
-	c->v[c->n].amount = e.amount;
+	c->v[c->n].lot = (autolic_id)al_key_get_i64(key, 17); /* the instant */
+	c->v[c->n].amount = amount;
+	c->sum += amount;
 	c->n++;
 	return 0;
-}
-
-static int cap_cmp(const void *a, const void *b)
-{
-	autolic_time x = (autolic_time)((const al_flex_draw *)a)->lot;
-	autolic_time y = (autolic_time)((const al_flex_draw *)b)->lot;
-	return x < y ? -1 : x > y;
 }
 
 /* SEAM-4, FLEX-5: what lot `l` (held by `team`) may pay for a window opened
  * at `at`: the least it holds in the team at any instant from `at` on, up to
  * its expiry once that is due (the expiry takes what is left), so that no
  * balance goes below zero at any instant. A lot bought after `at`, expiring
- * by then, or that came into the team after it, pays nothing. Only a lot
- * credited after `at` (a refund, an upward adjustment, a move in) has its
- * entries read: otherwise what it holds only fell since. */
+ * by then, or that came into the team after it (it held nothing there
+ * before), pays nothing. Only a lot credited after `at` (a refund, an upward
+ * adjustment, a move in) has its entries dated after `at` read: otherwise
+ * what it holds only fell since. */
 static int lot_cap(al_txn *t, al_flex_lotrec *l, autolic_id team, autolic_time at)
 {
 	l->cap = 0;
@@ -2169,20 +2180,25 @@ static int lot_cap(al_txn *t, al_flex_lotrec *l, autolic_id team, autolic_time a
 		l->cap = l->expired ? l->forfeited : l->remaining;
 		return 0;
 	}
-	cap_scan c = {t->a, l->id, at, l->expires <= t->now ? l->expires : INT64_MAX, 0, NULL, 0, 0};
-	al_key k;
-	al_key_init(&k, AL_K_FLEX_LEDGER);
-	al_key_u64(&k, team);
-	int rc = al_txn_scan_prefix(t, &k, cap_cb, &c);
+	cap_scan c = {t->a, NULL, 0, 0, 0};
+	al_key from, pre, end;
+	al_flex_lot_entry_key(&from, l->id, team, at < INT64_MAX ? at + 1 : at, 0);
+	al_key_init(&pre, AL_K_FLEX_LOT);
+	al_key_u64(&pre, l->id);
+	al_key_u64(&pre, team);
+	int rc = al_key_prefix_end(&pre, &end);
+	if (!rc)
+		rc = al_txn_scan(t, &from, &end, cap_cb, &c);
 	if (!rc) {
-		if (c.n > 1)
-			qsort(c.v, c.n, sizeof(*c.v), cap_cmp);
-		int64_t low = c.bal, bal = c.bal;
-		for (size_t i = 0; i < c.n; i++) {
-			bal += c.v[i].amount;
-			/* the balance at an instant counts every entry dated then */
-			if ((i + 1 == c.n || c.v[i + 1].lot != c.v[i].lot) && bal < low)
-				low = bal;
+		/* what it holds at an instant: all its entries (0 once its expiry is
+		 * recorded), less those dated after that instant */
+		autolic_time upto = l->expires <= t->now ? l->expires : INT64_MAX;
+		int64_t total = l->expired ? 0 : l->remaining;
+		int64_t after = c.sum, low = total - after;
+		for (size_t i = 0; i < c.n && (autolic_time)c.v[i].lot < upto; i++) {
+			after -= c.v[i].amount;
+			if ((i + 1 == c.n || c.v[i + 1].lot != c.v[i].lot) && total - after < low)
+				low = total - after;
 		}
 		l->cap = low > 0 ? low : 0;
 	}

@@ -81,6 +81,10 @@ int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, s
 int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, autolic_id lot,
                        int64_t amount, autolic_id account, autolic_id window, const char *product,
                        const char *subscription);
+/* SEAM-4: the key of a lot's ledger entry in its index (under the lot
+ * record's tag: lot, team, time, seq; the record holds the amount). */
+void al_flex_lot_entry_key(al_key *k, autolic_id lot, autolic_id team, autolic_time when,
+                           uint64_t seq);
 int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
                          autolic_flex_entry *e);
 /* FLEX-1: record the expiries of tf's team due at or before `upto` (at most
