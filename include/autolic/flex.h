@@ -258,7 +258,9 @@ AUTOLIC_EXTERN int autolic_flex_team_get(autolic_db *db, autolic_id team,
  * due (at or before the clock's now) and not recorded yet counts as recorded,
  * from its instant on, so the result equals the sum of the entries
  * autolic_flex_ledger_open() lists up to `at`; an expiry after the clock's now
- * is not counted, also for an `at` after it.
+ * is not counted, also for an `at` after it. Without an overage policy it is
+ * never negative (FLEX-5): a window reported late draws from each lot at most
+ * the least the lot holds from the window's start on (SEAM-4).
  * @param db the database.
  * @param team the team.
  * @param at the instant.
