@@ -37,6 +37,7 @@
 #define NPRE     20 /* lots bought before the year */
 #define NRATE    5  /* rate changes at mid-year */
 #define REFUND_S 300
+#define NSTEPS   4096 /* most changes of one lot after a window's start */
 #define HORIZON  172800 /* SEAM-4: the default late-report horizon */
 #define T0       1767225600LL /* 2026-01-01T00:00:00Z */
 
@@ -442,7 +443,7 @@ enum {
 	S_TEAM_GET, S_TEAM_LOW, S_ADMIN, S_ACCOUNT, S_PRODUCT, S_PRODUCT_SET, S_RATE_PUT, S_USER,
 	S_RATE_AT, S_RATE_FIRST, S_SEAT, S_TRIAL,
 	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_RECLAIM, S_FORFEIT,
-	S_LOT_CREDIT, S_LOT_BAL, S_LOT_STEPS,
+	S_LOT_CREDIT, S_LOT_STEPS,
 	S_POSITION, S_SUMS,
 	S_LEDGER,
 	S_WIN_CUR, S_WIN_LATER, S_WIN_NEXT, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
@@ -489,11 +490,9 @@ static const char *const ref_sql[S_COUNT] = {
                   " ORDER BY expires, forfeited, id",
     [S_FORFEIT] = "UPDATE lot SET forfeited=forfeited+?2 WHERE id=?1",
     [S_LOT_CREDIT] = "UPDATE lot SET credited=MAX(credited, ?2) WHERE id=?1",
-    /* SEAM-4, FLEX-5: a lot's balance at an instant, and its changes after it */
-    [S_LOT_BAL] = "SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE lot=?1 AND team=?2"
-                  " AND time<=?3",
+    /* SEAM-4, FLEX-5: a lot's changes after an instant */
     [S_LOT_STEPS] = "SELECT time, SUM(amount) FROM ledger WHERE lot=?1 AND team=?2 AND"
-                    " time>?3 AND time<?4 GROUP BY time ORDER BY time",
+                    " time>?3 GROUP BY time ORDER BY time",
     /* FLEX-12: the sums over the unexpired lots, kept in the team's row as
      * the library keeps them in its team record */
     [S_POSITION] = "SELECT lots_left, lots_bought FROM team WHERE id=?1",
@@ -549,7 +548,7 @@ static const char ref_schema[] =
     "CREATE TABLE ledger(seq INTEGER PRIMARY KEY, team INTEGER, type INTEGER, time INTEGER,"
     " recorded INTEGER, lot INTEGER, amount INTEGER, account INTEGER, window INTEGER,"
     " product TEXT, sub TEXT);"
-    "CREATE INDEX ledger_lot ON ledger(lot, time);"
+    "CREATE INDEX ledger_lot ON ledger(lot, team, time, amount);"
     "CREATE TABLE win(account INTEGER, product TEXT, start INTEGER, end_ INTEGER,"
     " opener INTEGER, opener_launch INTEGER, id INTEGER, rate INTEGER, tokens INTEGER,"
     " reason INTEGER, PRIMARY KEY(account, product, start)) WITHOUT ROWID;"
@@ -780,31 +779,35 @@ static void win_read(sqlite3_stmt *s, ref_win *w)
 
 /* SEAM-4, FLEX-5: what a lot may pay for a window opened at `start`: the
  * least it holds at any instant from `start` on (up to its expiry once that
- * is due). `left` is what it holds now (or held before its recorded expiry);
- * only a lot refunded after `start` needs its ledger read. */
-static int64_t ref_cap(ref *r, int64_t lot, int64_t left, int64_t expires, int64_t credited,
-                       int64_t start)
+ * is due). `left` is what it holds now (or held before its recorded expiry),
+ * `total` the sum of all its entries (0 once its expiry is recorded); only a
+ * lot refunded after `start` needs its later entries read. */
+static int64_t ref_cap(ref *r, int64_t lot, int64_t left, int64_t total, int64_t expires,
+                       int64_t credited, int64_t start)
 {
 	if (credited <= start)
 		return left;
-	sqlite3_stmt *s = q(r, S_LOT_BAL);
+	int64_t t[NSTEPS], d[NSTEPS], after = 0;
+	int m = 0;
+	sqlite3_stmt *s = q(r, S_LOT_STEPS);
 	bi(s, 1, lot);
 	bi(s, 2, r->team);
 	bi(s, 3, start);
-	row(r, s);
-	int64_t bal = sqlite3_column_int64(s, 0), low = bal;
-	sqlite3_reset(s);
-	s = q(r, S_LOT_STEPS);
-	bi(s, 1, lot);
-	bi(s, 2, r->team);
-	bi(s, 3, start);
-	bi(s, 4, expires <= r->now ? expires : INT64_MAX);
 	while (row(r, s)) {
-		bal += sqlite3_column_int64(s, 1);
-		if (bal < low)
-			low = bal;
+		if (m == NSTEPS)
+			BENCH_FAIL("W1 reference: lot %" PRId64 " changed too often", lot);
+		t[m] = sqlite3_column_int64(s, 0);
+		d[m] = sqlite3_column_int64(s, 1);
+		after += d[m++];
 	}
 	sqlite3_reset(s);
+	/* what it holds at an instant: all its entries less those dated after */
+	int64_t upto = expires <= r->now ? expires : INT64_MAX, low = total - after;
+	for (int i = 0; i < m && t[i] < upto; i++) {
+		after -= d[i];
+		if (total - after < low)
+			low = total - after;
+	}
 	return low > 0 ? low : 0;
 }
 
@@ -840,7 +843,8 @@ static void ref_draw(ref *r, sqlite3_stmt *s, int64_t start, int reclaim, int64_
 		c[m].id = sqlite3_column_int64(s, 0);
 		c[m].expires = expires;
 		snprintf(c[m].sub, sizeof c[m].sub, "%s", (const char *)sqlite3_column_text(s, 2));
-		c[m].cap = ref_cap(r, c[m].id, sqlite3_column_int64(s, 1), expires,
+		int64_t left = sqlite3_column_int64(s, 1);
+		c[m].cap = ref_cap(r, c[m].id, left, reclaim ? 0 : left, expires,
 		                   sqlite3_column_int64(s, 4), start);
 		if (sum < *need && (sum += c[m].cap) >= *need)
 			cover = expires;
