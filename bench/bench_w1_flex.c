@@ -37,6 +37,7 @@
 #define NPRE     20 /* lots bought before the year */
 #define NRATE    5  /* rate changes at mid-year */
 #define REFUND_S 300
+#define NSTEPS   4096 /* most changes of one lot after a window's start */
 #define HORIZON  172800 /* SEAM-4: the default late-report horizon */
 #define T0       1767225600LL /* 2026-01-01T00:00:00Z */
 
@@ -442,9 +443,10 @@ enum {
 	S_TEAM_GET, S_TEAM_LOW, S_ADMIN, S_ACCOUNT, S_PRODUCT, S_PRODUCT_SET, S_RATE_PUT, S_USER,
 	S_RATE_AT, S_RATE_FIRST, S_SEAT, S_TRIAL,
 	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_RECLAIM, S_FORFEIT,
+	S_LOT_CREDIT, S_LOT_STEPS,
 	S_POSITION, S_SUMS,
 	S_LEDGER,
-	S_WIN_CUR, S_WIN_LATER, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
+	S_WIN_CUR, S_WIN_LATER, S_WIN_NEXT, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
 	S_DRAW_PUT, S_DRAW_GET, S_DRAW_DEL, S_USAGE_PUT, S_USAGE_REFUND,
 	S_SESS_PUT, S_SESS_GET, S_SESS_SET, S_OPEN_PUT, S_OPEN_DEL, S_OPEN_OTHERS,
 	S_COUNT
@@ -473,18 +475,24 @@ static const char *const ref_sql[S_COUNT] = {
               " AND expires<=?2",
     [S_LOT_EXPIRE] = "UPDATE lot SET forfeited=forfeited+remaining, remaining=0, expired=1"
                      " WHERE id=?1",
-    [S_LOT_PUT] = "INSERT INTO lot VALUES(?1,?2,?3,?4,?4,?5,?6,0,0)",
+    [S_LOT_PUT] = "INSERT INTO lot VALUES(?1,?2,?3,?4,?4,?5,?6,0,0,-9223372036854775808)",
     [S_LOT_GET] = "SELECT quantity, remaining, expires, expired, sub FROM lot WHERE id=?1",
     [S_LOT_SET] = "UPDATE lot SET remaining=?2 WHERE id=?1",
     /* FLEX-2: earliest expiry, smallest remaining, lower id */
-    [S_USABLE] = "SELECT id, remaining, sub FROM lot WHERE team=?1 AND expired=0 AND expires>?2"
+    [S_USABLE] = "SELECT id, remaining, sub, expires, credited FROM lot WHERE team=?1 AND"
+                 " expired=0 AND expires>?2"
                  " AND purchased<=?2 AND remaining>0 ORDER BY expires, remaining, id",
     /* SEAM-4: recorded expiries after the window's start, not final (within
      * the 48-hour horizon), give back what they forfeited */
-    [S_RECLAIM] = "SELECT id, forfeited, sub, expires FROM lot WHERE team=?1 AND expired=1"
+    [S_RECLAIM] = "SELECT id, forfeited, sub, expires, credited FROM lot WHERE team=?1 AND"
+                  " expired=1"
                   " AND forfeited>0 AND purchased<=?2 AND expires>?2 AND expires>?3"
                   " ORDER BY expires, forfeited, id",
     [S_FORFEIT] = "UPDATE lot SET forfeited=forfeited+?2 WHERE id=?1",
+    [S_LOT_CREDIT] = "UPDATE lot SET credited=MAX(credited, ?2) WHERE id=?1",
+    /* SEAM-4, FLEX-5: a lot's changes after an instant */
+    [S_LOT_STEPS] = "SELECT time, SUM(amount) FROM ledger WHERE lot=?1 AND team=?2 AND"
+                    " time>?3 GROUP BY time ORDER BY time",
     /* FLEX-12: the sums over the unexpired lots, kept in the team's row as
      * the library keeps them in its team record */
     [S_POSITION] = "SELECT lots_left, lots_bought FROM team WHERE id=?1",
@@ -494,6 +502,8 @@ static const char *const ref_sql[S_COUNT] = {
     [S_WIN_CUR] = "SELECT start, end_, opener, opener_launch, id FROM win WHERE account=?1 AND"
                   " product=?2 AND start>?3 AND start<=?4 ORDER BY start DESC LIMIT 1",
     [S_WIN_LATER] = "SELECT 1 FROM win WHERE account=?1 AND product=?2 AND start>?3 LIMIT 1",
+    [S_WIN_NEXT] = "SELECT start FROM win WHERE account=?1 AND product=?2 AND start>?3"
+                   " ORDER BY start LIMIT 1",
     [S_WIN_AT] = "SELECT start, end_, opener, opener_launch, id FROM win WHERE account=?1 AND"
                  " product=?2 AND start=?3",
     [S_WIN_LAST] = "SELECT start, end_, opener, opener_launch, id FROM win WHERE account=?1 AND"
@@ -533,11 +543,12 @@ static const char ref_schema[] =
     " PRIMARY KEY(account, product, start)) WITHOUT ROWID;"
     "CREATE TABLE lot(id INTEGER PRIMARY KEY, team INTEGER, sub TEXT, quantity INTEGER,"
     " remaining INTEGER, purchased INTEGER, expires INTEGER, expired INTEGER,"
-    " forfeited INTEGER);"
+    " forfeited INTEGER, credited INTEGER);"
     "CREATE INDEX lot_order ON lot(team, expired, expires, remaining, id);"
     "CREATE TABLE ledger(seq INTEGER PRIMARY KEY, team INTEGER, type INTEGER, time INTEGER,"
     " recorded INTEGER, lot INTEGER, amount INTEGER, account INTEGER, window INTEGER,"
     " product TEXT, sub TEXT);"
+    "CREATE INDEX ledger_lot ON ledger(lot, team, time, amount);"
     "CREATE TABLE win(account INTEGER, product TEXT, start INTEGER, end_ INTEGER,"
     " opener INTEGER, opener_launch INTEGER, id INTEGER, rate INTEGER, tokens INTEGER,"
     " reason INTEGER, PRIMARY KEY(account, product, start)) WITHOUT ROWID;"
@@ -766,11 +777,99 @@ static void win_read(sqlite3_stmt *s, ref_win *w)
 	w->id = sqlite3_column_int64(s, 4);
 }
 
-/* Open a window at `start` for (account, product): FLEX-6 priority, the rate
- * in effect at `start` (FLEX-3), drawn in FLEX-2 order from the lots usable
- * at `start`. AUTOLIC_ENOTOKENS, nothing written, when they do not cover it. */
+/* SEAM-4, FLEX-5: what a lot may pay for a window opened at `start`: the
+ * least it holds at any instant from `start` on (up to its expiry once that
+ * is due). `left` is what it holds now (or held before its recorded expiry),
+ * `total` the sum of all its entries (0 once its expiry is recorded); only a
+ * lot refunded after `start` needs its later entries read. */
+static int64_t ref_cap(ref *r, int64_t lot, int64_t left, int64_t total, int64_t expires,
+                       int64_t credited, int64_t start)
+{
+	if (credited <= start)
+		return left;
+	int64_t t[NSTEPS], d[NSTEPS], after = 0;
+	int m = 0;
+	sqlite3_stmt *s = q(r, S_LOT_STEPS);
+	bi(s, 1, lot);
+	bi(s, 2, r->team);
+	bi(s, 3, start);
+	while (row(r, s)) {
+		if (m == NSTEPS)
+			BENCH_FAIL("W1 reference: lot %" PRId64 " changed too often", lot);
+		t[m] = sqlite3_column_int64(s, 0);
+		d[m] = sqlite3_column_int64(s, 1);
+		after += d[m++];
+	}
+	sqlite3_reset(s);
+	/* what it holds at an instant: all its entries less those dated after */
+	int64_t upto = expires <= r->now ? expires : INT64_MAX, low = total - after;
+	for (int i = 0; i < m && t[i] < upto; i++) {
+		after -= d[i];
+		if (total - after < low)
+			low = total - after;
+	}
+	return low > 0 ? low : 0;
+}
+
+typedef struct {
+	int64_t id, cap, expires;
+	char sub[16];
+} ref_cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const ref_cand *x = a, *y = b;
+	if (x->expires != y->expires)
+		return x->expires < y->expires ? -1 : 1;
+	if (x->cap != y->cap)
+		return x->cap < y->cap ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Draw from the lots `s` lists (id, tokens, sub, expires, credited, in
+ * expiry order) in FLEX-2 order of what each may pay: reads them until they
+ * cover `*need` and that expiry is complete. `reclaim`: expired lots, whose
+ * expiry gives back what they pay. */
+static void ref_draw(ref *r, sqlite3_stmt *s, int64_t start, int reclaim, int64_t *need,
+                     int64_t *lot, int64_t *take, int64_t *back, char (*sub)[16], int *n)
+{
+	ref_cand c[NLOTS];
+	int m = 0;
+	int64_t sum = 0, cover = 0;
+	while (m < NLOTS && row(r, s)) {
+		int64_t expires = sqlite3_column_int64(s, 3);
+		if (sum >= *need && expires != cover)
+			break;
+		c[m].id = sqlite3_column_int64(s, 0);
+		c[m].expires = expires;
+		snprintf(c[m].sub, sizeof c[m].sub, "%s", (const char *)sqlite3_column_text(s, 2));
+		int64_t left = sqlite3_column_int64(s, 1);
+		c[m].cap = ref_cap(r, c[m].id, left, reclaim ? 0 : left, expires,
+		                   sqlite3_column_int64(s, 4), start);
+		if (sum < *need && (sum += c[m].cap) >= *need)
+			cover = expires;
+		m++;
+	}
+	sqlite3_reset(s);
+	qsort(c, (size_t)m, sizeof *c, cand_cmp);
+	for (int i = 0; i < m && *need > 0; i++) {
+		if (c[i].cap <= 0)
+			continue;
+		lot[*n] = c[i].id;
+		take[*n] = c[i].cap < *need ? c[i].cap : *need;
+		snprintf(sub[*n], sizeof sub[*n], "%s", c[i].sub);
+		back[*n] = reclaim ? c[i].expires : 0; /* the expiry that gives it back */
+		*need -= take[(*n)++];
+	}
+}
+
+/* Open a window at `start` for (account, product), ending no later than
+ * `limit` (windows never overlap): FLEX-6 priority, the rate in effect at
+ * `start` (FLEX-3), drawn in FLEX-2 order from the lots usable at `start`.
+ * AUTOLIC_ENOTOKENS, nothing written, when they do not cover it. `*end_out`
+ * (may be NULL) is the window's end. */
 static int ref_window(ref *r, int64_t account, const char *product, int64_t start,
-                      int64_t opener, int64_t *tokens)
+                      int64_t limit, int64_t opener, int64_t *tokens, int64_t *end_out)
 {
 	sqlite3_stmt *s = q(r, S_RATE_AT);
 	bt(s, 1, product);
@@ -783,7 +882,7 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 	}
 	int64_t rate = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	int64_t end = start + DAY, cost = rate;
+	int64_t end = start + DAY < limit ? start + DAY : limit, cost = rate;
 	int reason = R_CHARGED;
 	s = q(r, S_SEAT);
 	bi(s, 1, account);
@@ -818,27 +917,13 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 		bi(s, 1, r->team);
 		bi(s, 2, start);
 		bi(s, 3, r->now - HORIZON - 1);
-		while (need > 0 && row(r, s)) {
-			int64_t left = sqlite3_column_int64(s, 1);
-			lot[n] = sqlite3_column_int64(s, 0);
-			take[n] = left < need ? left : need;
-			snprintf(sub[n], sizeof sub[n], "%s", (const char *)sqlite3_column_text(s, 2));
-			back[n] = sqlite3_column_int64(s, 3); /* the expiry that gives it back */
-			need -= take[n++];
+		ref_draw(r, s, start, 1, &need, lot, take, back, sub, &n);
+		if (need > 0) {
+			s = q(r, S_USABLE);
+			bi(s, 1, r->team);
+			bi(s, 2, start);
+			ref_draw(r, s, start, 0, &need, lot, take, back, sub, &n);
 		}
-		sqlite3_reset(s);
-		s = q(r, S_USABLE);
-		bi(s, 1, r->team);
-		bi(s, 2, start);
-		while (need > 0 && row(r, s)) {
-			int64_t left = sqlite3_column_int64(s, 1);
-			lot[n] = sqlite3_column_int64(s, 0);
-			take[n] = left < need ? left : need;
-			snprintf(sub[n], sizeof sub[n], "%s", (const char *)sqlite3_column_text(s, 2));
-			back[n] = 0;
-			need -= take[n++];
-		}
-		sqlite3_reset(s);
 		if (need > 0)
 			return AUTOLIC_ENOTOKENS; /* FLEX-5: no overage by default */
 		for (int i = 0; i < n; i++) {
@@ -885,6 +970,8 @@ static int ref_window(ref *r, int64_t account, const char *product, int64_t star
 	bi(s, 9, cost);
 	bi(s, 10, reason);
 	done(r, s);
+	if (end_out)
+		*end_out = end;
 	s = q(r, S_USAGE_PUT);
 	bi(s, 1, r->team);
 	bi(s, 2, start);
@@ -969,7 +1056,7 @@ static int64_t ref_launch(ref *r, const char *key, int64_t account, const char *
 		o->rc = AUTOLIC_ESTATE;
 		return 0;
 	} else {
-		int rc = ref_window(r, account, product, at, sess, &o->charged);
+		int rc = ref_window(r, account, product, at, INT64_MAX, sess, &o->charged, NULL);
 		if (rc) {
 			ref_rollback(r);
 			o->rc = rc;
@@ -1023,19 +1110,21 @@ static void ref_refund(ref *r, const ref_win *own, int64_t account, const char *
 		char sub[16];
 		snprintf(sub, sizeof sub, "%s", (const char *)sqlite3_column_text(s, 4));
 		sqlite3_reset(s);
-		int64_t give = qty - left < amount[i] ? qty - left : amount[i];
+		(void)qty;
+		int64_t give = amount[i]; /* FLEX-4: every token drawn comes back */
 		left += give;
 		ledger(r, L_REFUND, r->now, lot[i], give, account, own->id, product, sub);
+		s = q(r, S_LOT_CREDIT);
+		bi(s, 1, lot[i]);
+		bi(s, 2, r->now);
+		done(r, s);
 		if (expired || expires <= r->now) {
-			/* the lot expired meanwhile: what comes back is forfeited, at the
-			 * refund or, when that came first, at the expiry (SEAM-4) */
+			/* the lot expired meanwhile: what comes back is forfeited at the
+			 * refund, after the expiry: no part of what the lot held before
+			 * it (SEAM-4) */
 			left -= give;
 			ledger(r, L_EXPIRE, r->now > expires ? r->now : expires, lot[i], -give, 0, 0,
 			       NULL, sub);
-			s = q(r, S_FORFEIT);
-			bi(s, 1, lot[i]);
-			bi(s, 2, give);
-			done(r, s);
 		} else {
 			ref_sums(r, give, 0);
 		}
@@ -1091,13 +1180,8 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 	bi(s, 3, own_start);
 	if (row(r, s))
 		win_read(s, &own);
-	/* the latest window of this user and product since the session began */
-	s = q(r, S_WIN_LAST);
-	bi(s, 1, account);
-	bt(s, 2, product);
-	bi(s, 3, own_start < last - DAY ? own_start : last - DAY);
-	if (row(r, s))
-		win_read(s, &cur);
+	/* the session's window: the benchmark reports only launches and closes */
+	cur = own;
 	s = q(r, S_OPEN_OTHERS);
 	bi(s, 1, account);
 	bt(s, 2, product);
@@ -1108,18 +1192,40 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 	int64_t ended_at = 0;
 	int rollover = cur.found && at >= cur.end;
 	if (rollover) {
-		/* in use past the window's end: the next windows open back to back */
-		for (int64_t start = cur.end; start <= at; start += DAY) {
-			int64_t tokens = 0;
+		/* in use past the window's end: use at each end joins the window
+		 * holding it, or opens the next one there, up to a later window */
+		for (int64_t start = cur.end; start <= at;) {
+			int64_t tokens = 0, end = 0, next = INT64_MAX;
 			/* SEAM-4: an expiry is recorded once the windows before it are paid */
 			ref_expire_due(r, start);
-			if (ref_window(r, account, product, start, 0, &tokens)) {
+			ref_win hold = {0};
+			s = q(r, S_WIN_CUR);
+			bi(s, 1, account);
+			bt(s, 2, product);
+			bi(s, 3, start - DAY);
+			bi(s, 4, start);
+			if (row(r, s))
+				win_read(s, &hold);
+			sqlite3_reset(s);
+			if (hold.found && start < hold.end) {
+				start = hold.end; /* joined: nothing charged */
+				continue;
+			}
+			s = q(r, S_WIN_NEXT);
+			bi(s, 1, account);
+			bt(s, 2, product);
+			bi(s, 3, start);
+			if (row(r, s))
+				next = sqlite3_column_int64(s, 0);
+			sqlite3_reset(s);
+			if (ref_window(r, account, product, start, next, 0, &tokens, &end)) {
 				o->ended = 1; /* FLEX-5: the session ends where the unpaid window starts */
 				ended_at = start;
 				break;
 			}
 			o->charged += tokens;
 			o->windows++;
+			start = end;
 		}
 	}
 	ref_expire_due(r, at);
@@ -1128,8 +1234,8 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 		ref_refund(r, &own, account, product, o);
 	s = q(r, S_SESS_SET);
 	bi(s, 1, sess);
-	bi(s, 2, o->ended ? ST_ENDED : ST_CLOSED);
-	bi(s, 3, o->ended ? ended_at : at);
+	bi(s, 2, ST_CLOSED); /* a close ends the session, also one that ran out */
+	bi(s, 3, at);
 	done(r, s);
 	s = q(r, S_OPEN_DEL);
 	bi(s, 1, account);

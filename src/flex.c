@@ -102,11 +102,7 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 		p->why = "FLEX-3: the session is already closed";
 		return;
 	}
-	if (in->state == AL_FS_ENDED) {
-		if (in->kind == AUTOLIC_FLEX_CLOSE) {
-			p->new_state = AL_FS_CLOSED; /* the host acknowledges the end */
-			return;
-		}
+	if (in->state == AL_FS_ENDED && in->kind != AUTOLIC_FLEX_CLOSE) {
 		p->rc = AUTOLIC_ESTATE;
 		p->why = "FLEX-5: the session was ended because a window could not be paid; "
 		         "launch again";
@@ -116,6 +112,10 @@ void al_flex_step(const al_flex_input *in, al_flex_plan *p)
 		p->rc = AUTOLIC_ESTATE;
 		p->why =
 		    "FLEX-3: out of order: the report is earlier than the session's last report";
+		return;
+	}
+	if (in->state == AL_FS_ENDED) {
+		p->new_state = AL_FS_CLOSED; /* the host acknowledges the end */
 		return;
 	}
 	p->new_state = in->kind == AUTOLIC_FLEX_ACTIVITY ? AL_FS_ACTIVE
@@ -411,7 +411,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		    (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->low_threshold < -1 || tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->owed < 0 || tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->left < 0 ||
-		     tf->bought < tf->left || tf->horizon < 0 ||
+		     tf->bought < 0 || tf->horizon < 0 ||
 		     tf->horizon > AUTOLIC_FLEX_HORIZON_MAX))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-5: team %llu Flex record is out of range",
@@ -514,9 +514,12 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 		l->expired = al_dec_bool(&r, "expired flag");
 		l->forfeited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : 0;
 		l->forfeit_known = r.version >= AL_REC_V3;
+		l->credited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : INT64_MIN;
+		l->cap = 0;
 		rc = al_rd_done(&r);
 		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
-		            l->remaining < 0 || l->remaining > l->quantity || l->forfeited < 0))
+		            l->remaining < 0 || l->remaining > 2 * AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
+		            l->forfeited < 0))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-1: lot %llu record holds %lld of %lld tokens",
 			            (unsigned long long)id, (long long)l->remaining,
@@ -531,8 +534,9 @@ static int lot_store(al_txn *t, const al_flex_lotrec *l)
 	al_key k;
 	al_buf b;
 	al_buf_init(&b, t->a);
-	/* format 3 only for a lot that forfeited something (SEAM-4) */
-	int v3 = l->expired || l->forfeited;
+	/* format 3 only for a lot that forfeited something or was credited
+	 * after its purchase (SEAM-4) */
+	int v3 = l->expired || l->forfeited || l->credited != INT64_MIN;
 	al_rec_begin_v(&b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
 	al_enc_u64(&b, l->id);
 	al_enc_u64(&b, l->team);
@@ -542,8 +546,10 @@ static int lot_store(al_txn *t, const al_flex_lotrec *l)
 	al_enc_i64(&b, l->purchased);
 	al_enc_i64(&b, l->expires);
 	al_enc_u8(&b, (uint8_t)l->expired);
-	if (v3)
+	if (v3) {
 		al_enc_i64(&b, l->forfeited);
+		al_enc_i64(&b, l->credited);
+	}
 	lot_key(&k, l->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
@@ -636,8 +642,26 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
 	al_key_u64(&k, team);
 	al_key_u64(&k, seq);
 	rc = al_txn_put(t, &k, &b);
+	if (!rc && lot) {
+		/* SEAM-4: the lot's entries by team and time, for lot_cap() */
+		al_buf_reset(&b);
+		al_rec_begin(&b, AL_K_FLEX_LOT);
+		al_enc_i64(&b, amount);
+		al_flex_lot_entry_key(&k, lot, team, when, seq);
+		rc = al_txn_put(t, &k, &b);
+	}
 	al_buf_free(&b);
 	return rc;
+}
+
+void al_flex_lot_entry_key(al_key *k, autolic_id lot, autolic_id team, autolic_time when,
+                           uint64_t seq)
+{
+	al_key_init(k, AL_K_FLEX_LOT);
+	al_key_u64(k, lot);
+	al_key_u64(k, team);
+	al_key_i64(k, when);
+	al_key_u64(k, seq);
 }
 
 int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
@@ -1185,6 +1209,7 @@ int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
 	a.team = team;
 	strcpy(a.l.subscription, spec->subscription);
 	a.l.quantity = a.l.remaining = spec->quantity;
+	a.l.credited = INT64_MIN;
 	a.l.purchased = spec->purchased;
 	rc = al_run(db, 1, buy_fn, &a);
 	if (!rc && lot)
@@ -1290,6 +1315,8 @@ static int adjust_fn(al_txn *t, void *arg)
 		    (long long)l.quantity);
 	int64_t before = l.remaining;
 	l.remaining += a->delta;
+	if (a->delta > 0 && t->now > l.credited)
+		l.credited = t->now;
 	rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, t->now, l.id, a->delta, a->actor,
 	                        0, NULL, l.subscription);
 	if (!rc)
@@ -1375,6 +1402,8 @@ static int move_fn(al_txn *t, void *arg)
 		if (l->expires < to.next_expiry)
 			to.next_expiry = l->expires;
 		l->team = a->to; /* purchase time and expiry are kept (FLEX-9) */
+		if (t->now > l->credited)
+			l->credited = t->now; /* it holds nothing in `to` before now */
 		if (!rc)
 			rc = lot_store(t, l);
 		a->moved += l->remaining;
@@ -1852,6 +1881,10 @@ typedef struct {
 	char product[AL_PRODUCT_CAP];
 	int state;
 	autolic_time last, launch, own_start;
+	/* the session's current window: the one its use is in, or was last in
+	 * while idle (FLEX-3); kept from record format 3 on, else derived */
+	autolic_time cur_start;
+	int cur_known;
 } sess_rec;
 
 typedef struct {
@@ -2001,6 +2034,7 @@ typedef struct {
 	autolic_id refund_by;
 	win_rec *last, *own_w;
 	int found, own_found, later;
+	autolic_time later_start; /* the first window starting after `upto` */
 } win_scan;
 
 static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
@@ -2009,6 +2043,7 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	autolic_time start = al_key_get_i64(key, klen - 8);
 	if (start > ws->upto) {
 		ws->later = 1;
+		ws->later_start = start;
 		return 1;
 	}
 	if (ws->found) {
@@ -2032,12 +2067,13 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 
 static int win_find(al_txn *t, autolic_id account, const char *product, autolic_time from,
                     autolic_time upto, win_rec *last, int *found, int *later, autolic_time own,
-                    win_rec *own_w, int *own_found, autolic_id refund_by, autolic_time refund_at)
+                    win_rec *own_w, int *own_found, autolic_id refund_by, autolic_time refund_at,
+                    autolic_time *later_start)
 {
 	al_key s, e;
 	window_key(&s, account, product, from);
 	window_key(&e, account, product, INT64_MAX);
-	win_scan ws = {t, upto, own, refund_at, refund_by, last, own_w, 0, 0, 0};
+	win_scan ws = {t, upto, own, refund_at, refund_by, last, own_w, 0, 0, 0, 0};
 	memset(last, 0, sizeof(*last));
 	if (own_w)
 		memset(own_w, 0, sizeof(*own_w));
@@ -2054,6 +2090,8 @@ static int win_find(al_txn *t, autolic_id account, const char *product, autolic_
 	*found = ws.found;
 	if (later)
 		*later = ws.later;
+	if (later_start)
+		*later_start = ws.later ? ws.later_start : INT64_MAX;
 	if (own_found)
 		*own_found = ws.own_found;
 	return rc;
@@ -2104,6 +2142,8 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 		s->last = al_dec_i64(&r);
 		s->launch = al_dec_i64(&r);
 		s->own_start = al_dec_i64(&r);
+		s->cur_known = r.version >= AL_REC_V3;
+		s->cur_start = s->cur_known ? al_dec_i64(&r) : s->own_start;
 		rc = al_rd_done(&r);
 	}
 	al_buf_free(&b);
@@ -2115,7 +2155,7 @@ static int sess_store(al_txn *t, const sess_rec *s)
 	al_key k;
 	al_buf b;
 	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_SESSION);
+	al_rec_begin_v(&b, AL_K_FLEX_SESSION, AL_REC_V3);
 	al_enc_u64(&b, s->id);
 	al_enc_u64(&b, s->team);
 	al_enc_u64(&b, s->account);
@@ -2124,6 +2164,7 @@ static int sess_store(al_txn *t, const sess_rec *s)
 	al_enc_i64(&b, s->last);
 	al_enc_i64(&b, s->launch);
 	al_enc_i64(&b, s->own_start);
+	al_enc_i64(&b, s->cur_start);
 	session_key(&k, s->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
@@ -2138,6 +2179,85 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 		if (v[i].id == id)
 			return &v[i];
 	return NULL;
+}
+
+/* One lot's entries in one team dated after an instant, from the lot's
+ * entry index (time order), for lot_cap(). */
+typedef struct {
+	const al_alloc *a;
+	al_flex_draw *v; /* (time, amount) */
+	size_t n, cap;
+	int64_t sum;
+} cap_scan;
+
+static int cap_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	cap_scan *c = arg;
+	al_rd r;
+	int rc = al_rec_open(&r, val, vlen, AL_K_FLEX_LOT);
+	if (rc)
+		return rc;
+	int64_t amount = al_dec_i64(&r);
+	if ((rc = al_rd_done(&r)) != 0)
+		return rc;
+	if (klen != 33)
+		return al_err(AUTOLIC_ECORRUPT, "FLEX-10: malformed lot entry key");
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		al_flex_draw *p = al_realloc(c->a, c->v, cap * sizeof(*p));
+		if (!p)
+			return al_err(AUTOLIC_ENOMEM, "out of memory reading a lot's entries");
+		c->v = p;
+		c->cap = cap;
+	}
+	c->v[c->n].lot = (autolic_id)al_key_get_i64(key, 17); /* the instant */
+	c->v[c->n].amount = amount;
+	c->sum += amount;
+	c->n++;
+	return 0;
+}
+
+/* SEAM-4, FLEX-5: what lot `l` (held by `team`) may pay for a window opened
+ * at `at`: the least it holds in the team at any instant from `at` on, up to
+ * its expiry once that is due (the expiry takes what is left), so that no
+ * balance goes below zero at any instant. A lot bought after `at`, expiring
+ * by then, or that came into the team after it (it held nothing there
+ * before), pays nothing. Only a lot credited after `at` (a refund, an upward
+ * adjustment, a move in) has its entries dated after `at` read: otherwise
+ * what it holds only fell since. */
+static int lot_cap(al_txn *t, al_flex_lotrec *l, autolic_id team, autolic_time at)
+{
+	l->cap = 0;
+	if (l->team != team || at < l->purchased || at >= l->expires)
+		return 0;
+	if (l->credited <= at) {
+		l->cap = l->expired ? l->forfeited : l->remaining;
+		return 0;
+	}
+	cap_scan c = {t->a, NULL, 0, 0, 0};
+	al_key from, pre, end;
+	al_flex_lot_entry_key(&from, l->id, team, at < INT64_MAX ? at + 1 : at, 0);
+	al_key_init(&pre, AL_K_FLEX_LOT);
+	al_key_u64(&pre, l->id);
+	al_key_u64(&pre, team);
+	int rc = al_key_prefix_end(&pre, &end);
+	if (!rc)
+		rc = al_txn_scan(t, &from, &end, cap_cb, &c);
+	if (!rc) {
+		/* what it holds at an instant: all its entries (0 once its expiry is
+		 * recorded), less those dated after that instant */
+		autolic_time upto = l->expires <= t->now ? l->expires : INT64_MAX;
+		int64_t total = l->expired ? 0 : l->remaining;
+		int64_t after = c.sum, low = total - after;
+		for (size_t i = 0; i < c.n && (autolic_time)c.v[i].lot < upto; i++) {
+			after -= c.v[i].amount;
+			if ((i + 1 == c.n || c.v[i + 1].lot != c.v[i].lot) && total - after < low)
+				low = total - after;
+		}
+		l->cap = low > 0 ? low : 0;
+	}
+	al_free(t->a, c.v);
+	return rc;
 }
 
 /* The team's lots that hold tokens, in key order (expiry, then id), a few
@@ -2220,10 +2340,11 @@ static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount
 				            (unsigned long long)l->id, (unsigned long long)team);
 			if (rc)
 				break;
+			if ((rc = lot_cap(t, l, team, at)) != 0)
+				break;
 			(*n)++;
-			if (l->purchased <= at && at < l->expires)
-				*usable += l->remaining;
-			else if (l->purchased > at)
+			*usable += l->cap;
+			if (l->purchased > at)
 				*later += l->remaining;
 			if (!covered && *usable >= amount) {
 				covered = 1;
@@ -2264,21 +2385,22 @@ static int reclaim_lots(al_txn *t, const al_flex_team *tf, autolic_time at, al_f
 	int rc = al_flex_lots_of(t, tf->id, 1, &v, &nv);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < nv; i++) {
-		const al_flex_lotrec *l = &v[i];
-		if (l->forfeited > 0 && l->purchased <= at && at < l->expires &&
-		    l->expires > final) {
-			*usable += l->forfeited;
+	for (size_t i = 0; !rc && i < nv; i++) {
+		al_flex_lotrec *l = &v[i];
+		if (l->forfeited > 0 && l->expires > final &&
+		    (rc = lot_cap(t, l, tf->id, at)) == 0 && l->cap > 0) {
+			*usable += l->cap;
 			v[k++] = *l;
 		}
 	}
-	if (k) {
+	if (k && !rc) {
 		*out = v;
 		*n = k;
 	} else {
 		al_free(t->a, v);
+		*usable = 0;
 	}
-	return 0;
+	return rc;
 }
 
 /* Charge `w->rate` for a window opened at w->start: draws in FLEX-2 order
@@ -2321,7 +2443,7 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		pure[i].purchased = v[i].purchased;
 		pure[i].expires = v[i].expires;
 		pure[i].quantity = v[i].quantity;
-		pure[i].remaining = v[i].expired ? v[i].forfeited : v[i].remaining;
+		pure[i].remaining = v[i].cap;
 	}
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {
@@ -2375,13 +2497,18 @@ static int refund_lot(al_txn *t, al_flex_team *tf, al_flex_lotrec *l, int64_t gi
 {
 	int64_t before = l->remaining;
 	l->remaining += give;
+	if (at > l->credited)
+		l->credited = at;
 	int rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_REFUND, at, l->id, give, account,
 	                            w->id, product, l->subscription);
 	if (!rc && (l->expired || l->expires <= t->now)) {
 		/* the lot expired meanwhile: what comes back is forfeited, at the
 		 * refund or, when that came first, at the expiry (SEAM-4) */
 		l->remaining -= give;
-		l->forfeited += give;
+		/* SEAM-4: a late window may take back what the lot held before its
+		 * expiry, never what came back at or after it */
+		if (at < l->expires)
+			l->forfeited += give;
 		rc = al_flex_ledger_add(t, l->team, AUTOLIC_FLEX_EXPIRE,
 		                        at > l->expires ? at : l->expires, l->id, -give, 0, 0, NULL,
 		                        l->subscription);
@@ -2400,12 +2527,11 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		if (w->draws[i].lot) {
 			al_flex_lotrec l;
 			rc = al_flex_lot_load(t, w->draws[i].lot, &l);
-			if (!rc) {
-				int64_t give = l.quantity - l.remaining < amount
-				                   ? l.quantity - l.remaining
-				                   : amount;
-				rc = refund_lot(t, tf, &l, give, at, account, w, product);
-			}
+			/* every token drawn comes back to its lot, also when an
+			 * adjustment raised the lot meanwhile (it may then hold more
+			 * than it was bought with) */
+			if (!rc)
+				rc = refund_lot(t, tf, &l, amount, at, account, w, product);
 			*refunded += amount;
 			continue;
 		}
@@ -2436,15 +2562,16 @@ static int refund(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	return rc;
 }
 
-/* Open a window at `start` for the session's (user, product): FLEX-6
- * priority first, then the rate in effect at `start` (FLEX-3). */
+/* Open a window at `start` for the session's (user, product), ending no
+ * later than `limit` (the start of a later window: windows never overlap):
+ * FLEX-6 priority first, then the rate in effect at `start` (FLEX-3). */
 static int window_open(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time start,
-                       autolic_id opener, win_rec *w)
+                       autolic_time limit, autolic_id opener, win_rec *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->team = tf->id;
 	w->start = start;
-	w->end = start + WINDOW;
+	w->end = start + WINDOW < limit ? start + WINDOW : limit;
 	w->opener = opener;
 	w->opener_launch = opener ? start : 0;
 	int held = 0;
@@ -2640,7 +2767,7 @@ static int launch(al_txn *t, report_args *a)
 	win_rec cur;
 	int found = 0, later = 0;
 	rc = win_find(t, a->account, a->product, a->at - WINDOW + 1, a->at, &cur, &found, &later, 0,
-	              NULL, NULL, 0, 0);
+	              NULL, NULL, 0, 0, NULL);
 	if (rc)
 		return rc;
 	win_to_pure(&cur, found, &in.win);
@@ -2662,15 +2789,15 @@ static int launch(al_txn *t, report_args *a)
 	rc = al_txn_seq_next(t, "flex.session", &s.id);
 	autolic_flex_result *res = &a->res;
 	if (!rc && plan.join) {
-		s.own_start = cur.start;
+		s.own_start = s.cur_start = cur.start;
 		res->reason = AUTOLIC_FLEX_REASON_IN_WINDOW;
 		res->window_start = cur.start;
 		res->window_end = cur.end;
 	} else if (!rc) {
 		win_rec w;
-		rc = window_open(t, &tf, &s, a->at, s.id, &w);
+		rc = window_open(t, &tf, &s, a->at, INT64_MAX, s.id, &w);
 		if (!rc) {
-			s.own_start = w.start;
+			s.own_start = s.cur_start = w.start;
 			res->reason = w.reason;
 			res->charged = w.tokens;
 			res->windows = 1;
@@ -2692,6 +2819,32 @@ static int launch(al_txn *t, report_args *a)
 		rc = put_empty(t, &k);
 	if (!rc)
 		rc = low_update(t, &tf);
+	return rc;
+}
+
+/* FLEX-3: use of the session's (user, product) at `x` needs a window. Windows
+ * never overlap: use at `x` joins the window holding it; else a window opens
+ * at `x`, ending no later than the next window (a report that comes late
+ * may find one there: the use before it is charged, the use after it joins
+ * it; nothing is charged twice). `*w` is the window entered, `*opened`
+ * whether this call opened it. */
+static int window_enter(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time x,
+                        win_rec *w, int *opened)
+{
+	int found = 0;
+	autolic_time next;
+	*opened = 0;
+	int rc = win_find(t, s->account, s->product, x - WINDOW + 1, x, w, &found, NULL, 0, NULL,
+	                  NULL, 0, 0, &next);
+	if (rc)
+		return rc;
+	if (found && x < w->end)
+		return 0; /* joined: nothing charged */
+	if (found)
+		win_free(t, w);
+	rc = window_open(t, tf, s, x, next, 0, w);
+	if (!rc)
+		*opened = 1;
 	return rc;
 }
 
@@ -2717,9 +2870,19 @@ static int follow_up(al_txn *t, report_args *a)
 	in.last = s.last;
 	win_rec own, cur;
 	int own_found = 0, cur_found = 0;
-	autolic_time from = s.own_start < s.last - WINDOW ? s.own_start : s.last - WINDOW;
-	rc = win_find(t, s.account, s.product, from, INT64_MAX, &cur, &cur_found, NULL, s.own_start,
-	              &own, &own_found, s.id, a->at);
+	if (!s.cur_known) {
+		/* a session recorded before format 3: its current window is the latest
+		 * one starting at or before its last report */
+		rc = win_find(t, s.account, s.product, s.own_start, s.last, &cur, &cur_found, NULL,
+		              0, NULL, NULL, 0, 0, NULL);
+		if (!rc && cur_found) {
+			s.cur_start = cur.start;
+			win_free(t, &cur);
+		}
+	}
+	if (!rc)
+		rc = win_find(t, s.account, s.product, s.cur_start, s.cur_start, &cur, &cur_found,
+		              NULL, s.cur_start, &own, &own_found, s.id, a->at, NULL);
 	/* FLEX-4: other open sessions matter only to a close that could refund */
 	if (!rc && a->kind == AUTOLIC_FLEX_CLOSE && own_found && own.opener == s.id &&
 	    a->at - own.opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS)
@@ -2728,6 +2891,8 @@ static int follow_up(al_txn *t, report_args *a)
 	win_to_pure(&cur, cur_found, &in.win);
 	if (cur_found)
 		win_free(t, &cur);
+	int has_cur = cur_found;
+	autolic_time cur_end = in.win.end;
 	al_flex_plan plan;
 	if (!rc) {
 		al_flex_step(&in, &plan);
@@ -2740,38 +2905,45 @@ static int follow_up(al_txn *t, report_args *a)
 	if (!rc && plan.open) {
 		/* Windows follow each other from the current end (a trial may end
 		 * one early, so this walks actual ends rather than plan.n_open). */
-		autolic_time start = plan.first;
+		autolic_time x = plan.first;
 		while (!rc) {
 			win_rec w;
+			int opened = 0;
 			/* SEAM-4: an expiry is recorded only after every window opened
 			 * before it is paid */
-			rc = al_flex_expire_due(t, &tf, start > final ? start : final, NULL);
+			rc = al_flex_expire_due(t, &tf, x > final ? x : final, NULL);
 			if (!rc)
-				rc = window_open(t, &tf, &s, start, 0, &w);
+				rc = window_enter(t, &tf, &s, x, &w, &opened);
 			if (rc == AUTOLIC_ENOTOKENS) {
 				/* FLEX-5: the session ends where the unpaid window would start */
 				rc = 0;
 				al_err_clear();
 				res->ended = 1;
 				res->end_code = AUTOLIC_ENOTOKENS;
-				res->ended_at = start;
+				res->ended_at = x;
 				break;
 			}
 			if (rc)
 				break;
-			res->charged += w.tokens;
-			res->windows++;
-			res->reason = w.reason;
-			res->window_start = w.start;
-			res->window_end = w.end;
-			start = w.end;
+			if (opened) {
+				res->charged += w.tokens;
+				res->windows++;
+				res->reason = w.reason;
+			} else {
+				res->reason = AUTOLIC_FLEX_REASON_IN_WINDOW; /* joined */
+			}
+			has_cur = 1;
+			s.cur_start = w.start;
+			cur_end = w.end;
 			win_free(t, &w);
-			if (plan.open != AL_FO_ROLLOVER || a->at < start)
+			if (plan.open != AL_FO_ROLLOVER || a->at < cur_end)
 				break;
+			x = cur_end;
 		}
-	} else if (!rc && cur_found) {
-		res->window_start = in.win.start;
-		res->window_end = in.win.end;
+	}
+	if (!rc && has_cur && !res->ended) {
+		res->window_start = s.cur_start;
+		res->window_end = cur_end;
 	}
 	if (!rc)
 		rc = al_flex_expire_due(t, &tf, t->now, NULL);
@@ -2793,8 +2965,13 @@ static int follow_up(al_txn *t, report_args *a)
 	if (rc)
 		return rc;
 	int was_open = s.state == AL_FS_ACTIVE || s.state == AL_FS_IDLE;
-	s.state = res->ended ? AL_FS_ENDED : plan.new_state;
-	s.last = res->ended ? res->ended_at : a->at;
+	/* a close ends the session also when its use ran out of tokens (FLEX-5):
+	 * later reports of it are refused */
+	s.state = a->kind == AUTOLIC_FLEX_CLOSE ? AL_FS_CLOSED
+	          : res->ended                  ? AL_FS_ENDED
+	                                        : plan.new_state;
+	s.last = a->at;
+	s.cur_known = 1;
 	if (was_open && (s.state == AL_FS_CLOSED || s.state == AL_FS_ENDED)) {
 		al_key k;
 		open_key(&k, s.account, s.product, s.id);

@@ -65,7 +65,9 @@ typedef struct al_flex_input {
 	autolic_time last; /* time of the session's last report */
 	al_flex_win own;   /* the window the session's launch opened or joined */
 	/* LAUNCH: the latest window starting at or before `at`, and whether a
-	 * window starts after `at`. Other kinds: the latest window. */
+	 * window starts after `at`. Other kinds: the session's current window
+	 * (FLEX-3: the one its use is in, or was last in while idle); the caller
+	 * walks the windows the plan opens, joining those that exist. */
 	al_flex_win win;
 	int later;
 	int others_open; /* other open sessions of this (user, product) */
@@ -75,7 +77,8 @@ enum al_flex_open {
 	AL_FO_NONE = 0,
 	AL_FO_LAUNCH = 1,  /* one window at `at`, opened by this session's launch */
 	AL_FO_RESUME = 2,  /* one window at `at` (use resumed after idle) */
-	AL_FO_ROLLOVER = 3 /* n windows back to back from the current window's end */
+	AL_FO_ROLLOVER = 3 /* windows back to back from the current window's end, each
+	                      joined when one starts there (at most n) */
 };
 
 typedef struct al_flex_plan {

@@ -54,6 +54,12 @@ typedef struct al_flex_lotrec {
 	 * known for records of format 3, else 0 */
 	int64_t forfeited;
 	int forfeit_known;
+	/* SEAM-4, FLEX-5: the latest instant something came back to it or was
+	 * added after its purchase (a refund, an upward adjustment, a move in;
+	 * INT64_MIN: never). Only a window opened before that reads its entries
+	 * to learn what it may pay. Format 3, else INT64_MIN. */
+	autolic_time credited;
+	int64_t cap; /* not stored: what it may pay for the window being charged */
 } al_flex_lotrec;
 
 typedef struct al_flex_ids {
@@ -75,6 +81,10 @@ int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, s
 int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, autolic_id lot,
                        int64_t amount, autolic_id account, autolic_id window, const char *product,
                        const char *subscription);
+/* SEAM-4: the key of a lot's ledger entry in its index (under the lot
+ * record's tag: lot, team, time, seq; the record holds the amount). */
+void al_flex_lot_entry_key(al_key *k, autolic_id lot, autolic_id team, autolic_time when,
+                           uint64_t seq);
 int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t vlen,
                          autolic_flex_entry *e);
 /* FLEX-1: record the expiries of tf's team due at or before `upto` (at most

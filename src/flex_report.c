@@ -548,7 +548,9 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 typedef struct {
 	autolic_id lot;
 	int64_t amount;
-	int64_t expire; /* the amount when the entry is an EXPIRE, else 0 */
+	autolic_time time;
+	int raise; /* a positive ADJUST or a MOVE_IN: may lift the lot above its quantity
+	              once a refund gives back what it drew before */
 } lot_sum;
 
 typedef struct {
@@ -576,7 +578,9 @@ static int check_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	}
 	c->v[c->n].lot = e.lot;
 	c->v[c->n].amount = e.amount;
-	c->v[c->n].expire = e.type == AUTOLIC_FLEX_EXPIRE ? e.amount : 0;
+	c->v[c->n].time = e.time;
+	c->v[c->n].raise = (e.type == AUTOLIC_FLEX_ADJUST && e.amount > 0) ||
+	                   e.type == AUTOLIC_FLEX_MOVE_IN;
 	c->n++;
 	return 0;
 }
@@ -587,10 +591,13 @@ static int sum_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sum of a lot's entries; `*expire` (may be NULL) the sum of its EXPIRE ones. */
-static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot, int64_t *expire)
+/* Sum of a lot's entries; `*before` (may be NULL) the sum of those dated
+ * before `expires` (what the lot held just before its expiry, SEAM-4), `*raised`
+ * (may be NULL) the sum of its positive ADJUST and MOVE_IN entries. */
+static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot, autolic_time expires,
+                       int64_t *before, int64_t *raised)
 {
-	int64_t s = 0, x = 0;
+	int64_t s = 0, x = 0, up = 0;
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -601,10 +608,15 @@ static int64_t sum_for(const lot_sum *v, size_t n, autolic_id lot, int64_t *expi
 	}
 	for (; lo < n && v[lo].lot == lot; lo++) {
 		s += v[lo].amount;
-		x += v[lo].expire;
+		if (v[lo].time < expires)
+			x += v[lo].amount;
+		if (v[lo].raise)
+			up += v[lo].amount;
 	}
-	if (expire)
-		*expire = x;
+	if (before)
+		*before = x;
+	if (raised)
+		*raised = up;
 	return s;
 }
 
@@ -637,18 +649,19 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 	*count += n;
 	for (size_t i = 0; !rc && i < n; i++) {
 		al_flex_lotrec *l = &v[i];
-		int64_t forfeit;
-		int64_t s = sum_for(c->v, c->n, l->id, &forfeit);
+		int64_t forfeit, raised;
+		int64_t s = sum_for(c->v, c->n, l->id, l->expires, &forfeit, &raised);
 		if (l->team != tf->id)
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-9: lot %llu is indexed under team %llu but held by %llu",
 			            (unsigned long long)l->id, (unsigned long long)tf->id,
 			            (unsigned long long)l->team);
-		else if (l->remaining < 0 || l->remaining > l->quantity)
+		else if (l->remaining < 0 ||
+		         (l->remaining > l->quantity && l->remaining > l->quantity + raised))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-1: lot %llu holds %lld tokens, outside 0..%lld",
 			            (unsigned long long)l->id, (long long)l->remaining,
-			            (long long)l->quantity);
+			            (long long)(l->quantity + raised));
 		else if (old && (!l->expired || l->remaining))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-1: expired lot %llu still holds %lld tokens",
@@ -670,10 +683,10 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 			           "expiry at %lld is recorded",
 			           (unsigned long long)tf->id, (long long)tf->last_expired,
 			           (unsigned long long)l->id, (long long)l->expires);
-		else if (l->forfeit_known && l->forfeited != -forfeit)
+		else if (old && l->forfeit_known && l->forfeited != forfeit)
 			rc = al_err(AUTOLIC_ECORRUPT,
-			            "SEAM-4: lot %llu records %lld tokens forfeited but its EXPIRE "
-			            "entries sum to %lld",
+			            "SEAM-4: lot %llu records %lld tokens forfeited but held %lld "
+			            "before its expiry",
 			            (unsigned long long)l->id, (long long)l->forfeited,
 			            (long long)forfeit);
 		*left += l->remaining;
@@ -745,7 +758,7 @@ static int check_fn(al_txn *t, void *arg)
 		rc = al_err(AUTOLIC_ECORRUPT,
 		            "FLEX-2: team %llu lists %zu lots as holding tokens, not %zu",
 		            (unsigned long long)a->team, live, sums.live);
-	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0, NULL);
+	int64_t owed_sum = rc ? 0 : -sum_for(c.v, c.n, 0, 0, NULL, NULL);
 	if (!rc && (tf.owed < 0 || tf.owed > tf.overage_limit))
 		rc = al_err(AUTOLIC_ECORRUPT, "FLEX-5: team %llu owes %lld tokens, outside 0..%lld",
 		            (unsigned long long)a->team, (long long)tf.owed,

@@ -190,6 +190,10 @@ static void test_step_order(void **state)
 	assert_int_equal(p.rc, 0);
 	assert_int_equal(p.new_state, AL_FS_CLOSED);
 	assert_int_equal(p.open, AL_FO_NONE);
+	/* FLEX-5: the one CLOSE of an ended session is in order too */
+	p = step(AUTOLIC_FLEX_CLOSE, 1500, AL_FS_ENDED, 2000, w, w, 0);
+	assert_int_equal(p.rc, AUTOLIC_ESTATE);
+	assert_non_null(strstr(p.why, "out of order"));
 	p = step(AUTOLIC_FLEX_ACTIVITY, 2000, AL_FS_ACTIVE, 2000, w, w, 0);
 	assert_int_equal(p.rc, 0); /* same instant is in order */
 }

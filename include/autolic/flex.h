@@ -260,7 +260,9 @@ AUTOLIC_EXTERN int autolic_flex_team_get(autolic_db *db, autolic_id team,
  * due (at or before the clock's now) and not recorded yet counts as recorded,
  * from its instant on, so the result equals the sum of the entries
  * autolic_flex_ledger_open() lists up to `at`; an expiry after the clock's now
- * is not counted, also for an `at` after it.
+ * is not counted, also for an `at` after it. Without an overage policy it is
+ * never negative (FLEX-5): a window reported late draws from each lot at most
+ * the least the lot holds from the window's start on (SEAM-4).
  * @param db the database.
  * @param team the team.
  * @param at the instant.
@@ -305,7 +307,9 @@ typedef struct autolic_flex_lot_info {
 	autolic_id team;      /**< The team holding it now. */
 	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX + 1]; /**< Token subscription ID. */
 	int64_t quantity;                                     /**< Tokens bought. */
-	int64_t remaining;      /**< Tokens left, within [0, quantity]. */
+	int64_t remaining;      /**< Tokens left: at least 0 and at most `quantity`, except
+	                           that a refund gives back every token a window drew, also
+	                           after an adjustment raised the lot meanwhile (FLEX-4). */
 	autolic_time purchased; /**< Purchase time. */
 	autolic_time expires;   /**< purchased + ::AUTOLIC_FLEX_LOT_SECONDS. */
 	int expired;            /**< 1 once its expiry has passed (the rest is forfeited). */
@@ -379,6 +383,11 @@ AUTOLIC_EXTERN int autolic_flex_adjust(autolic_db *db, autolic_id actor, autolic
  * Every unexpired lot of `subscription` held by `from` moves to `to`, keeping
  * its purchase time, expiry and remaining tokens (MOVE_OUT and MOVE_IN entries
  * per lot). User assignments, windows and any overage owed stay with `from`.
+ * SEAM-4: a window is paid by the lots its team held at the instant it
+ * opened, each at most the least it held there from then on, so a late report
+ * of `from` cannot draw on the moved lots, nor a late report of `to` for a
+ * window opened before they arrived (nor one of `from` opened before a lot
+ * that came back left).
  * @param db the database.
  * @param actor an administrator of both teams (ROLE-7).
  * @param from the team holding the tokens.
@@ -552,11 +561,15 @@ typedef struct autolic_flex_report_spec {
 typedef struct autolic_flex_result {
 	unsigned int version; /**< ::AUTOLIC_FLEX_RESULT_VERSION. */
 	autolic_id session;   /**< The session (new for a LAUNCH). */
-	int reason;           /**< ::autolic_flex_reason of the last window opened or joined. */
+	int reason; /**< ::autolic_flex_reason of the last window opened or joined (a rollover or
+	               a resume that joins another session's window: IN_WINDOW); NONE when the
+	               report entered no window. */
 	int64_t charged;      /**< Tokens charged by this report. */
 	int64_t refunded;     /**< Tokens refunded by this report (FLEX-4). */
 	unsigned int windows; /**< Windows this report opened. */
-	autolic_time window_start; /**< The session's current window, or 0. */
+	autolic_time window_start; /**< The session's current window: the one its use is in at
+	                              `time` (or was last in, while idle); 0 when the report
+	                              refunded it or the session ended. */
 	autolic_time window_end;   /**< End of that window, or 0. */
 	int ended;    /**< 1 when the session was ended because a window could not be paid. */
 	int end_code; /**< Why it ended (::AUTOLIC_ENOTOKENS), or 0. */
@@ -574,16 +587,27 @@ typedef struct autolic_flex_result {
  * - ACTIVITY / IDLE / CLOSE: an active session's use continues up to `time`;
  *   use that continues past a window's end opens and charges the next window
  *   at that end; use resumed after idle past a window's end opens one at the
- *   resume instant. If a window cannot be paid the session ends at its start,
+ *   resume instant. Windows of one (user, product) never overlap: use at an
+ *   instant inside a window (another session's too) joins it for free; a
+ *   window opened where a later one exists (a report that came late, after
+ *   another session opened that one) ends where the later one starts, so the
+ *   use before it is charged once and the use after it joins it. If a window
+ *   cannot be paid the session ends at its start,
  *   ::AUTOLIC_EVENT_FLEX_SESSION_ENDED is sent and the result says why (the
- *   call itself succeeds: the end is recorded).
+ *   call itself succeeds: the end is recorded). A session so ended accepts
+ *   one CLOSE, not dated before its last report; a CLOSE always closes the
+ *   session, also one that ran out of tokens on the way.
  * - CLOSE within 300 s of the launch that opened the session's window, with
  *   no other session of that product by that user open, refunds the window's
- *   charge to the lots it came from and discards the window (FLEX-4).
+ *   charge to the lots it came from, every token, and discards the window
+ *   (FLEX-4). A refund dated at or after a lot's expiry is forfeited there.
  *
  * Reports of one session must come in time order; they may come late, up to
  * the team's late-report horizon (autolic_flex_horizon_set()). SEAM-4: a
- * window is paid by the lots as they stood at the instant it opened, and an
+ * window is paid by the lots as they stood at the instant it opened, each at
+ * most the least it holds in the team at any instant from then on (FLEX-5:
+ * no balance goes below zero at any instant: a refund, an upward adjustment
+ * or a move dated after the window gives it nothing), and an
  * expiry forfeits only what is left after the windows opened before it: a
  * report that crosses an expiry records it only after charging those
  * windows, and a late report for a window opened before an expiry already
@@ -599,8 +623,9 @@ typedef struct autolic_flex_result {
  *         time in the future); ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND (team, account,
  *         product, session); ::AUTOLIC_EPERM (FLEX-7: no Flex access to the product;
  *         ACCT-4: invitation expired); ::AUTOLIC_ENOTOKENS (FLEX-5: "not enough tokens");
- *         ::AUTOLIC_ESTATE (out of order: earlier than the session's last report, or in a
- *         gap before the latest window; the session is closed; SEAM-4: dated more than the
+ *         ::AUTOLIC_ESTATE (out of order: earlier than the session's last report; a LAUNCH
+ *         in a gap before the latest window of its user and product; the session is
+ *         closed, or ended and the report is not a CLOSE; SEAM-4: dated more than the
  *         team's late-report horizon before the clock's now);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
  * @par Thread-safety: safe; concurrent launches never overdraw (FLEX-5).
@@ -768,8 +793,10 @@ AUTOLIC_EXTERN int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autol
  * @brief Verify a team's token invariants (FLEX-1, FLEX-10).
  *
  * Checks that the balance equals the sum of the ledger, that every lot's
- * remaining is within [0, quantity] and equals the sum of that lot's entries
- * in the team's ledger, that expired lots hold nothing, and that overage owed
+ * remaining is at least 0, at most its quantity (plus what adjustments and
+ * moves added, which a refund may give back on top) and equals the sum of that
+ * lot's entries in the team's ledger, that expired lots hold nothing and
+ * forfeited what they held just before their expiry, and that overage owed
  * matches its entries and stays within the policy's limit.
  * @param db the database.
  * @param team the team.

@@ -41,7 +41,8 @@ enum al_prefix {
 	AL_K_FLEX_RATE = 0x51,     /* code, i64 effective -> rate (FLEX-3 rate history) */
 	AL_K_FLEX_TEAM = 0x52,     /* team -> policy, overage owed, low flag, defaults (FLEX-5/8/12),
 	                              sums of its lots (format 2, docs/record-format.md) */
-	AL_K_FLEX_LOT = 0x53,      /* lot -> lot */
+	AL_K_FLEX_LOT = 0x53,      /* lot -> lot; lot, team, i64 time, seq -> amount: the lot's
+	                              ledger entries by team and time (SEAM-4, format 3) */
 	AL_K_FLEX_TEAM_LOT = 0x54, /* team, i64 expires, lot -> (empty): unexpired lots by expiry */
 	AL_K_FLEX_TEAM_OLD = 0x55, /* team, lot -> (empty): lots whose expiry was recorded */
 	AL_K_FLEX_LEDGER = 0x56,   /* team, u64 seq -> ledger entry (FLEX-10) */
