@@ -157,13 +157,14 @@ class UsageRow:
 
 
 @api
-def product_set(db: Database, code: str, name: str, rate: int) -> None:
+def product_set(db: Database, code: str, name: Optional[str], rate: int) -> None:
     """Add or re-rate a Flex product (FLEX-3, SEAM-1, ``autolic_flex_product_set``).
 
     Args:
         db: the open database.
         code: the product code (stored lower-cased).
-        name: the product's display name.
+        name: the product's display name, or None to keep the current one (the
+            code for a new product).
         rate: tokens per 24-hour window.
 
     Raises:
