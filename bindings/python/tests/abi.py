@@ -241,3 +241,38 @@ def problems(exported, protos, enums, fnptrs, table):
         if msg:
             out.append(msg)
     return out
+
+
+_DOC_PROTO = re.compile(r"/\*\*((?:(?!\*/).)*)\*/\s*AUTOLIC_EXTERN[^;(]*?\b(autolic_\w+)\s*\(", re.S)
+_PARAM_DOC = re.compile(r"@param(?:\[([a-z, ]+)\])?\s+(\w+)(.*?)(?=\n\s*@|\Z)", re.S)
+
+
+def header_param_docs(include_dir):
+    """{C function: {parameter: (direction, text)}} from the Doxygen comment just
+    before each AUTOLIC_EXTERN prototype of include/autolic/**/*.h (the backend
+    libraries' headers left out): `direction` is the ``@param[...]`` tag ("out",
+    "in", "in,out" or "") and `text` the description on one line."""
+    out = {}
+    paths = sorted(glob.glob(os.path.join(include_dir, "**", "*.h"), recursive=True))
+    for p in paths:
+        if os.path.relpath(p, include_dir) in SEPARATE_LIBRARY_HEADERS:
+            continue
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        for m in _DOC_PROTO.finditer(text):
+            body = re.sub(r"\n[ \t]*\*(?!/)", "\n", m.group(1))
+            out[m.group(2)] = {pm.group(2): ((pm.group(1) or "").replace(" ", ""),
+                                             " ".join(pm.group(3).split()))
+                               for pm in _PARAM_DOC.finditer(body)}
+    return out
+
+
+#: How a header says that a pointer parameter may be NULL ("or NULL", "may be
+#: NULL", "NULL for the defaults", "NULL to keep ...", "NULL is fine", "Accepts NULL").
+ACCEPTS_NULL = re.compile(r"\bor NULL\b|\bmay be NULL\b|\bNULL (?:for|to)\b|\bNULL is fine\b"
+                          r"|\b[Aa]ccepts NULL\b")
+
+
+def accepts_null(text):
+    """Whether a parameter's description says that NULL is accepted."""
+    return bool(ACCEPTS_NULL.search(text))

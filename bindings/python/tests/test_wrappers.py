@@ -19,12 +19,21 @@ The mapping rule, C name -> Python callable:
 
 A new exported function therefore fails this test until its wrapper exists
 under the derived name, or an ``EXPLICIT`` entry names it.
+
+The same mapping checks NULL against None (:func:`null_problems`): a pointer
+parameter whose header ``@param`` says NULL is accepted ("or NULL", "may be
+NULL", "NULL for ...") is the wrapper's parameter of the same name, annotated
+to accept None and documented (its ``Args:`` line says what None means); a
+pointer parameter the header does not let be NULL has no such parameter
+accepting None. ``[out]`` parameters are the wrapper's return value, not
+parameters; any other difference is listed in ``NULL_EXCEPTIONS`` with its reason.
 """
 import importlib
 import inspect
 import os
 import re
 import types
+import typing
 import unittest
 
 import helpers  # noqa: F401
@@ -174,6 +183,130 @@ def problems(exported, explicit=None):
     return out
 
 
+#: (C function, parameter) documented as accepting NULL that the wrapper does not
+#: take as a parameter accepting None, on purpose -> why.
+NULL_EXCEPTIONS = {
+    ("autolic_db_open", "opts"):
+        "Database() builds the options from its keyword arguments (each None for the default)",
+    ("autolic_store_journal_open", "opts"):
+        "JournalStore() builds the options from its keyword arguments",
+    ("autolic_store_memory_new", "alloc"):
+        "the binding has no allocators: it always passes NULL (libc)",
+    ("autolic_account_import", "on_error"):
+        "the binding passes its own callback and lists the refused lines on the exception",
+    ("autolic_flex_defaults_set", "products"):
+        "NULL only with n 0, and n is the sequence's length: an empty sequence is that call",
+    ("autolic_seat_set_access", "products"):
+        "NULL only with n 0, and n is the sequence's length: an empty sequence is that call",
+    ("autolic_seat_report_count", "report"):
+        "the report never reaches Python: seat.set_access() reads the one it was given",
+}
+
+#: (C function, parameter) the header does not let be NULL although the wrapper's
+#: parameter accepts None, because the wrapper passes a value of its own for None -> what.
+NONE_DEFAULTED: typing.Dict[typing.Tuple[str, str], str] = {}
+
+
+def _signature_target(obj):
+    """The function whose parameters a user passes: a class's __init__, else `obj`."""
+    return obj.__init__ if inspect.isclass(obj) else obj
+
+
+def accepts_none(hint):
+    """Whether an annotation admits None (``Optional[...]``, a Union with None, Any);
+    a string annotation (a name known only to the type checker) is read as text."""
+    if isinstance(hint, str):
+        return bool(re.match(r"\s*(Optional\[|Any\s*$|None\s*$)", hint)
+                    or re.search(r"\bNone\b", hint) and hint.lstrip().startswith("Union["))
+    if hint is typing.Any or hint is type(None) or hint is None:
+        return True
+    unions = (typing.Union, getattr(types, "UnionType", typing.Union))  # Optional[X], X | None
+    return typing.get_origin(hint) in unions and type(None) in typing.get_args(hint)
+
+
+def _args_line(fn, name):
+    """The text of `name`'s entry in the docstring's Args: section ("" when missing)."""
+    doc = inspect.getdoc(fn) or ""
+    if "\nArgs:\n" not in doc:
+        return ""
+    args = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    m = re.search(r"^    %s:(.*?)(?=^    \S|\Z)" % re.escape(name), args, re.S | re.M)
+    return " ".join(m.group(1).split()) if m else ""
+
+
+def null_problems(exported, docs, pointers, lookup=None, exceptions=None, defaulted=None):
+    """Every wrapper parameter whose None disagrees with its C parameter's NULL.
+
+    `docs` is :func:`abi.header_param_docs`; `pointers` maps a C function to the
+    names of its pointer parameters; `lookup(c_name)` gives (dotted name,
+    wrapper) or None (default: the mapping rule of :func:`wrapper_name`).
+    """
+    exceptions = NULL_EXCEPTIONS if exceptions is None else exceptions
+    defaulted = NONE_DEFAULTED if defaulted is None else defaulted
+    if lookup is None:
+        def lookup(c_name):
+            dotted = wrapper_name(c_name, exported)
+            if dotted is None or dotted in INTERNAL:
+                return None
+            try:
+                return dotted, resolve(dotted)
+            except (AttributeError, ImportError):
+                return None  # reported by problems()
+    out = []
+    for c_name in sorted(set(docs) & set(exported)):
+        found = lookup(c_name)
+        if found is None:
+            continue
+        dotted, fn = found[0], _signature_target(found[1])
+        try:
+            params = inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            continue
+        try:
+            hints = typing.get_type_hints(fn)
+        except NameError:  # a forward reference under TYPE_CHECKING: read its text
+            hints = {n: p.annotation for n, p in params.items()}
+        for name in pointers.get(c_name, ()):
+            direction, text = docs[c_name].get(name, ("", ""))
+            if "out" in direction and "in" not in direction:
+                continue  # returned by the wrapper, not passed to it
+            where = "%s(%s) -> autolic.%s" % (c_name, name, dotted)
+            hint = hints.get(name)
+            takes_none = name in params and accepts_none(hint)
+            if abi.accepts_null(text):
+                if (c_name, name) in exceptions:
+                    continue
+                if name not in params:
+                    out.append("%s: the header accepts NULL but the wrapper has no parameter "
+                               "%s (rename it, or list it in NULL_EXCEPTIONS)" % (where, name))
+                elif not takes_none:
+                    out.append("%s: the header accepts NULL but %s is annotated %s, not "
+                               "Optional" % (where, name, hint))
+                elif "None" not in _args_line(fn, name):
+                    out.append("%s: the Args: entry of %s does not say what None means"
+                               % (where, name))
+            elif takes_none and (c_name, name) not in defaulted:
+                out.append("%s: the header does not accept NULL but %s is annotated %s"
+                           % (where, name, hint))
+    return out
+
+
+def pointer_parameters():
+    """{C function: names of its pointer parameters}, named as the _api PARAMS tables
+    name them (the header's names) or else as the prototype does."""
+    from autolic import _api
+    protos, _enums, fnptrs = abi.parse_headers(os.path.join(helpers.REPO_ROOT, "include"))
+    names = {}
+    for mod in _api.modules():
+        names.update(getattr(mod, "PARAMS", {}))
+    out = {}
+    for c_name, proto in protos.items():
+        pnames = names.get(c_name) or [abi.param_name(p) for p in proto.params]
+        out[c_name] = {n for n, p in zip(pnames, proto.params)
+                       if n and ("*" in p or "[" in p or abi._type_of(p)[1] in fnptrs)}
+    return out
+
+
 class TestEveryFunctionIsWrapped(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -198,6 +331,118 @@ class TestEveryFunctionIsWrapped(unittest.TestCase):
                                   "account.invite", "account.invite_text", "account.accept",
                                   "account.resend", "account.update", "account.remove",
                                   "account.import_", "account.listing"})
+
+
+class TestNoneIsNull(unittest.TestCase):
+    """A C parameter that takes NULL takes None in Python, and only such a one."""
+
+    @classmethod
+    def setUpClass(cls):
+        path = os.path.realpath(_lib.library_path)
+        if not os.path.isfile(path):
+            raise unittest.SkipTest("the library was found by name: set AUTOLIC_LIBRARY")
+        cls.exported = abi.elf_exported_functions(path)
+        cls.docs = abi.header_param_docs(os.path.join(helpers.REPO_ROOT, "include"))
+        cls.pointers = pointer_parameters()
+
+    def test_every_null_is_a_none(self):
+        found = null_problems(self.exported, self.docs, self.pointers)
+        self.assertEqual(found, [], "\n  " + "\n  ".join(found))
+
+    def test_the_header_is_read(self):
+        self.assertEqual(self.docs["autolic_flex_product_set"]["name"][0], "")
+        self.assertTrue(abi.accepts_null(self.docs["autolic_flex_product_set"]["name"][1]))
+        self.assertFalse(abi.accepts_null(self.docs["autolic_flex_product_set"]["code"][1]))
+        self.assertEqual(self.docs["autolic_team_create"]["id"][0], "out")
+        self.assertEqual(self.docs["autolic_store_journal_open"]["opts"][0], "in")
+        self.assertIn("name", self.pointers["autolic_flex_product_set"])
+        self.assertNotIn("rate", self.pointers["autolic_flex_product_set"])
+        self.assertIn("on_error", self.pointers["autolic_account_import"])  # a callback
+        nulls = {(c, p) for c, ps in self.docs.items() for p, (d, t) in ps.items()
+                 if abi.accepts_null(t) and "out" not in d and c in self.exported}
+        self.assertGreaterEqual(len(nulls), 8, nulls)
+
+    def test_exceptions_are_current(self):
+        # each exception names a parameter the header still lets be NULL
+        for c_name, name in list(NULL_EXCEPTIONS) + list(NONE_DEFAULTED):
+            self.assertIn(c_name, self.exported)
+            self.assertIn(name, self.pointers[c_name], c_name)
+        for c_name, name in NULL_EXCEPTIONS:
+            self.assertTrue(abi.accepts_null(self.docs[c_name][name][1]), (c_name, name))
+        for c_name, name in NONE_DEFAULTED:
+            self.assertFalse(abi.accepts_null(self.docs[c_name][name][1]), (c_name, name))
+
+    def test_the_rule_catches_each_mismatch(self):
+        docs = {"autolic_x_set": {"db": ("", "the handle."),
+                                  "name": ("", "the name, or NULL to keep it."),
+                                  "code": ("", "the code."),
+                                  "id": ("out", "the id (may be NULL).")}}
+        pointers = {"autolic_x_set": {"db", "name", "code", "id"}}
+
+        def check(fn):
+            return null_problems({"autolic_x_set"}, docs, pointers,
+                                 lookup=lambda c: ("x.set", fn), exceptions={}, defaulted={})
+
+        def good(db: object, name: typing.Optional[str], code: str) -> None:
+            """Set it.
+
+            Args:
+                db: the handle.
+                name: the name, or None to keep it.
+                code: the code.
+            """
+
+        def not_optional(db: object, name: str, code: str) -> None:
+            """Set it.
+
+            Args:
+                db: the handle.
+                name: the name.
+                code: the code.
+            """
+
+        def undocumented(db: object, name: typing.Optional[str], code: str) -> None:
+            """Set it.
+
+            Args:
+                db: the handle.
+                name: the name.
+                code: the code.
+            """
+
+        def optional_code(db: object, name: typing.Optional[str],
+                          code: typing.Optional[str]) -> None:
+            """Set it.
+
+            Args:
+                db: the handle.
+                name: the name, or None to keep it.
+                code: the code, or None.
+            """
+
+        def renamed(db: object, label: typing.Optional[str], code: str) -> None:
+            """Set it.
+
+            Args:
+                db: the handle.
+                label: the name, or None to keep it.
+                code: the code.
+            """
+
+        self.assertEqual(check(good), [])
+        self.assertEqual(len(check(not_optional)), 1)
+        self.assertIn("not Optional", check(not_optional)[0])
+        self.assertIn("does not say what None means", check(undocumented)[0])
+        self.assertIn("does not accept NULL", check(optional_code)[0])
+        self.assertIn("has no parameter name", check(renamed)[0])
+
+    def test_product_set_takes_none(self):
+        # the case this rule was written for: keep the name, change the rate
+        with autolic.Database() as d:
+            autolic.flex.product_set(d, "fusion", "Fusion", 5)
+            autolic.flex.product_set(d, "fusion", None, 7)
+            info = autolic.flex.product_get(d, "fusion")
+            self.assertEqual((info.name, info.rate), ("Fusion", 7))
 
 
 class TestCheckerCatchesMistakes(unittest.TestCase):
