@@ -1,7 +1,8 @@
 /*
- * Flex tokens: records and helpers shared by src/flex.c (changes) and
- * src/flex_report.c (reports, the invariant check). Not a contract for other
- * nouns: those are in src/flex.h.
+ * Flex tokens: records and helpers shared by the Flex files -- the record
+ * layer (src/flex_records.c), the calls that change tokens (src/flex_catalog.c,
+ * src/flex_lots.c, src/flex_meter.c) and src/flex_report.c (reports, the
+ * invariant check). Not a contract for other nouns: those are in src/flex.h.
  */
 #ifndef AL_FLEX_INTERNAL_H
 #define AL_FLEX_INTERNAL_H
