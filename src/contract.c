@@ -1,4 +1,5 @@
 /* Contracts and contract roles (ROLE-1..ROLE-9, APS-1). */
+#include "contract_internal.h"
 #include "contract.h"
 #include "account.h"
 #include "authz.h"
@@ -14,24 +15,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-enum { CR_MANAGER = 1, CR_COORDINATOR = 2 };
-
-typedef struct contract_rec {
-	autolic_id id;
-	char number[AUTOLIC_CONTRACT_NUMBER_MAX + 1];
-	autolic_id team, manager, coordinator, buyer;
-	autolic_time start, end, created;
-	int auto_renew;
-	uint32_t nproducts;
-} contract_rec;
-
-typedef struct product_rec {
-	char product[AUTOLIC_PRODUCT_MAX + 1];
-	uint32_t quantity; /* seats now */
-	uint32_t bought;   /* seats bought: ROLE-9 never raises it */
-	char serial[AUTOLIC_SERIAL_MAX + 1];
-} product_rec;
 
 /* ---- pure rules ---- */
 
@@ -82,14 +65,14 @@ static void contract_key(al_key *k, autolic_id id)
 	al_key_u64(k, id);
 }
 
-static void product_key(al_key *k, autolic_id contract, const char *product)
+void al_contract_product_key(al_key *k, autolic_id contract, const char *product)
 {
 	al_key_init(k, AL_K_CONTRACT_PRODUCT);
 	al_key_u64(k, contract);
 	al_key_str(k, product);
 }
 
-static int contract_store(al_txn *t, const contract_rec *r)
+int al_contract_store(al_txn *t, const al_contract_rec *r)
 {
 	al_key k;
 	al_buf b;
@@ -112,7 +95,7 @@ static int contract_store(al_txn *t, const contract_rec *r)
 	return rc;
 }
 
-static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
+int al_contract_load_rec(al_txn *t, autolic_id id, al_contract_rec *r)
 {
 	al_key k;
 	al_buf b;
@@ -141,7 +124,7 @@ static int al_contract_load_rec(al_txn *t, autolic_id id, contract_rec *r)
 	return rc;
 }
 
-static int product_store(al_txn *t, autolic_id contract, const product_rec *p)
+int al_contract_product_rec_store(al_txn *t, autolic_id contract, const al_contract_product_rec *p)
 {
 	al_key k;
 	al_buf b;
@@ -151,7 +134,7 @@ static int product_store(al_txn *t, autolic_id contract, const product_rec *p)
 	al_enc_u32(&b, p->quantity);
 	al_enc_u32(&b, p->bought);
 	al_enc_str(&b, p->serial);
-	product_key(&k, contract, p->product);
+	al_contract_product_key(&k, contract, p->product);
 	int rc = al_txn_put(t, &k, &b);
 	if (!rc) {
 		al_rec_begin(&b, AL_K_SERIAL);
@@ -165,12 +148,13 @@ static int product_store(al_txn *t, autolic_id contract, const product_rec *p)
 	return rc;
 }
 
-static int product_load(al_txn *t, autolic_id contract, const char *product, product_rec *p)
+int al_contract_product_rec_load(al_txn *t, autolic_id contract, const char *product,
+                                 al_contract_product_rec *p)
 {
 	al_key k;
 	al_buf b;
 	al_rd d;
-	product_key(&k, contract, product);
+	al_contract_product_key(&k, contract, product);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_PRODUCT, &b, &d,
 	                        "contract %llu has no product '%s'",
@@ -211,7 +195,7 @@ static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *cont
 }
 
 /* The account -> contract role index (ROLE-2, ROLE-4). */
-static int role_bits_get(al_txn *t, autolic_id account, autolic_id contract, int *bits)
+int al_contract_role_bits_get(al_txn *t, autolic_id account, autolic_id contract, int *bits)
 {
 	al_key k;
 	al_buf b;
@@ -254,7 +238,7 @@ static int role_bits_set(al_txn *t, autolic_id account, autolic_id contract, int
 static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add, int remove)
 {
 	int bits;
-	int rc = role_bits_get(t, account, contract, &bits);
+	int rc = al_contract_role_bits_get(t, account, contract, &bits);
 	return rc ? rc : role_bits_set(t, account, contract, (bits | add) & ~remove);
 }
 
@@ -262,11 +246,11 @@ static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, 
 
 /* What seats need of `product` on contract `contract`, whose record `r`
  * is already read. */
-static int product_of_rec(al_txn *t, autolic_id contract, const contract_rec *r,
+static int product_of_rec(al_txn *t, autolic_id contract, const al_contract_rec *r,
                           const char *product, al_contract_product *out)
 {
-	product_rec p;
-	int rc = product_load(t, contract, product, &p);
+	al_contract_product_rec p;
+	int rc = al_contract_product_rec_load(t, contract, product, &p);
 	if (rc)
 		return rc;
 	memset(out, 0, sizeof(*out));
@@ -282,7 +266,8 @@ static int product_of_rec(al_txn *t, autolic_id contract, const contract_rec *r,
 
 /* ROLE-7 then ROLE-6 for managing users on the contract whose record `r` is
  * already read. */
-static int user_admin_of_rec(al_txn *t, const contract_rec *r, autolic_id actor, const char *what)
+static int user_admin_of_rec(al_txn *t, const al_contract_rec *r, autolic_id actor,
+                             const char *what)
 {
 	int rc = al_authz_actor(t, actor, NULL);
 	if (rc)
@@ -299,7 +284,7 @@ static int user_admin_of_rec(al_txn *t, const contract_rec *r, autolic_id actor,
 int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
                              al_contract_product *out)
 {
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_load_rec(t, contract, &r);
 	return rc ? rc : product_of_rec(t, contract, &r, product, out);
 }
@@ -307,7 +292,7 @@ int al_contract_product_load(al_txn *t, autolic_id contract, const char *product
 int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
                                    const char *what)
 {
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_load_rec(t, contract, &r);
 	return rc ? rc : user_admin_of_rec(t, &r, actor, what);
 }
@@ -317,7 +302,7 @@ int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *pr
 {
 	/* one read of the contract record serves both checks, in the order of
 	 * al_contract_require_user_admin then al_contract_product_load */
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_load_rec(t, contract, &r);
 	if (!rc)
 		rc = user_admin_of_rec(t, &r, actor, what);
@@ -334,7 +319,7 @@ static int admin_scan(al_txn *t, autolic_id account, autolic_id team, autolic_id
 	int rc = al_idlist_scan(t, &k, &l);
 	*contract = 0;
 	for (size_t i = 0; !rc && i < l.n && !*contract; i++) {
-		contract_rec r;
+		al_contract_rec r;
 		rc = al_contract_load_rec(t, l.v[i], &r);
 		if (!rc && (!team || r.team == team))
 			*contract = r.id;
@@ -423,7 +408,7 @@ static int buy_fn(al_txn *t, void *arg)
 	const autolic_contract_spec *sp = ba->spec;
 	autolic_account_info buyer;
 	int rc = al_authz_actor(t, ba->actor, &buyer);
-	contract_rec r;
+	al_contract_rec r;
 	memset(&r, 0, sizeof r);
 	if (!rc)
 		rc = purchase_team(t, ba, &buyer, &r.team);
@@ -441,7 +426,7 @@ static int buy_fn(al_txn *t, void *arg)
 	r.auto_renew = sp->auto_renew != 0;
 	r.nproducts = (uint32_t)sp->nproducts;
 	for (size_t i = 0; !rc && i < sp->nproducts; i++) {
-		product_rec p;
+		al_contract_product_rec p;
 		memset(&p, 0, sizeof p);
 		memcpy(p.product, ba->codes[i], sizeof p.product);
 		p.quantity = p.bought = sp->products[i].quantity;
@@ -470,13 +455,13 @@ static int buy_fn(al_txn *t, void *arg)
 			} while (rc == 1);
 		}
 		if (!rc)
-			rc = product_store(t, r.id, &p);
+			rc = al_contract_product_rec_store(t, r.id, &p);
 		/* the seats noun registers the product for its summaries */
 		if (!rc)
 			rc = al_seat_quantity_changed(t, r.id, p.product, p.quantity, NULL);
 	}
 	if (!rc)
-		rc = contract_store(t, &r);
+		rc = al_contract_store(t, &r);
 	if (!rc) {
 		al_buf b;
 		al_key k;
@@ -574,7 +559,7 @@ int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contrac
 
 /* ---- reading ---- */
 
-static void al_contract_fill_info(const contract_rec *r, autolic_time now,
+static void al_contract_fill_info(const al_contract_rec *r, autolic_time now,
                                   autolic_contract_info *info)
 {
 	info->id = r->id;
@@ -593,7 +578,7 @@ static void al_contract_fill_info(const contract_rec *r, autolic_time now,
 
 typedef struct {
 	autolic_id id;
-	contract_rec r;
+	al_contract_rec r;
 	autolic_time now;
 } cget_args;
 
@@ -661,7 +646,7 @@ int autolic_contract_find(autolic_db *db, const char *number, autolic_id *contra
 
 /* Who the actor is to the contract, for the ROLE-6 matrix; `product` NULL
  * when no particular product is concerned. */
-static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id actor,
+static int al_contract_subject(al_txn *t, const al_contract_rec *r, autolic_id actor,
                                const char *product, al_subject *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -685,7 +670,8 @@ static int al_contract_subject(al_txn *t, const contract_rec *r, autolic_id acto
 }
 
 /* Refuse with ROLE-7's reason when the actor cannot act at all, else with ROLE-6's. */
-static int require(al_txn *t, const contract_rec *r, autolic_id actor, const char *product, int fn)
+static int require(al_txn *t, const al_contract_rec *r, autolic_id actor, const char *product,
+                   int fn)
 {
 	int rc = al_authz_actor(t, actor, NULL);
 	if (rc)
@@ -704,16 +690,16 @@ static int require(al_txn *t, const contract_rec *r, autolic_id actor, const cha
 typedef struct {
 	autolic_id actor, contract;
 	char product[AL_PRODUCT_CAP];
-	product_rec p;
+	al_contract_product_rec p;
 } pget_args;
 
 static int pget_fn(al_txn *t, void *arg)
 {
 	pget_args *pa = arg;
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_load_rec(t, pa->contract, &r);
 	if (!rc)
-		rc = product_load(t, pa->contract, pa->product, &pa->p);
+		rc = al_contract_product_rec_load(t, pa->contract, pa->product, &pa->p);
 	if (!rc)
 		rc = require(t, &r, pa->actor, pa->product, AL_FN_SERIALS);
 	return rc;
@@ -748,7 +734,7 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 
 /* ---- contract roles (ROLE-2, ROLE-3, ROLE-4) ---- */
 
-static int status_require_active(const contract_rec *r, autolic_time now, const char *rule)
+static int status_require_active(const al_contract_rec *r, autolic_time now, const char *rule)
 {
 	int st = al_contract_status_at(r->start, r->end, now);
 	if (st == AUTOLIC_CONTRACT_PENDING)
@@ -768,17 +754,17 @@ typedef struct {
 
 /* ROLE-3: a contract on automatic renewal keeps its manager until it has run
  * to its end; an ended one no longer holds a hand-over back. */
-static int renewal_holds_manager(const contract_rec *r, autolic_time now)
+static int renewal_holds_manager(const al_contract_rec *r, autolic_time now)
 {
 	return r->auto_renew &&
 	       al_contract_status_at(r->start, r->end, now) != AUTOLIC_CONTRACT_EXPIRED;
 }
 
-static int manager_set(al_txn *t, contract_rec *r, autolic_id manager)
+static int manager_set(al_txn *t, al_contract_rec *r, autolic_id manager)
 {
 	autolic_id former = r->manager;
 	r->manager = manager;
-	int rc = contract_store(t, r);
+	int rc = al_contract_store(t, r);
 	if (!rc)
 		rc = role_bits_change(t, former, r->id, 0, CR_MANAGER);
 	if (!rc)
@@ -804,7 +790,7 @@ int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 	/* every contract is checked (pass 0) before any is written (pass 1) */
 	for (int pass = 0; !rc && pass < 2; pass++) {
 		for (size_t i = 0; !rc && i < l.n; i++) {
-			contract_rec r;
+			al_contract_rec r;
 			rc = al_contract_load_rec(t, l.v[i], &r);
 			if (rc || r.manager == manager)
 				continue;
@@ -827,7 +813,7 @@ int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 static int transfer_fn(al_txn *t, void *arg)
 {
 	op_args *oa = arg;
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_load_rec(t, oa->contract, &r);
 	if (!rc)
 		rc = al_authz_actor(t, oa->actor, NULL);
@@ -882,7 +868,7 @@ static int coord_fn(al_txn *t, void *arg)
 	coord_args *ca = arg;
 	autolic_id cid;
 	char product[AUTOLIC_PRODUCT_MAX + 1];
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_by_serial(t, ca->serial, &cid, product, sizeof product);
 	if (rc) {
 		if (rc == AUTOLIC_ENOTFOUND)
@@ -929,7 +915,7 @@ static int coord_fn(al_txn *t, void *arg)
 		              ca->email, r.number);
 	autolic_id former = r.coordinator;
 	r.coordinator = nid;
-	rc = contract_store(t, &r);
+	rc = al_contract_store(t, &r);
 	if (!rc)
 		rc = role_bits_change(t, former, r.id, 0, CR_COORDINATOR);
 	if (!rc)
@@ -976,7 +962,7 @@ int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const 
 static int renew_flag_fn(al_txn *t, void *arg)
 {
 	op_args *oa = arg;
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_load_rec(t, oa->contract, &r);
 	if (!rc)
 		rc = require(t, &r, oa->actor, NULL, AL_FN_MANAGE_CONTRACT);
@@ -996,7 +982,7 @@ static int renew_flag_fn(al_txn *t, void *arg)
 			              r.number);
 		r.auto_renew = oa->flag != 0;
 	}
-	return contract_store(t, &r);
+	return al_contract_store(t, &r);
 }
 
 int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id contract, int on)
@@ -1024,7 +1010,7 @@ int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract
 
 /* ---- downloads and updates (ROLE-6, ROLE-8) ---- */
 
-static void offer_key(al_key *k, autolic_id contract, const char *product, const char *update)
+void al_contract_offer_key(al_key *k, autolic_id contract, const char *product, const char *update)
 {
 	al_key_init(k, AL_K_CONTRACT_OFFER);
 	al_key_u64(k, contract);
@@ -1035,11 +1021,11 @@ static void offer_key(al_key *k, autolic_id contract, const char *product, const
 static int access_fn(al_txn *t, void *arg)
 {
 	op_args *oa = arg;
-	contract_rec r;
-	product_rec p;
+	al_contract_rec r;
+	al_contract_product_rec p;
 	int rc = al_contract_load_rec(t, oa->contract, &r);
 	if (!rc)
-		rc = product_load(t, oa->contract, oa->product, &p);
+		rc = al_contract_product_rec_load(t, oa->contract, oa->product, &p);
 	if (rc)
 		return rc;
 	int fn = oa->flag; /* AL_FN_DOWNLOAD, AL_FN_UPDATES, or -1 for offering */
@@ -1054,7 +1040,7 @@ static int access_fn(al_txn *t, void *arg)
 		if (rc)
 			return rc;
 		al_key k;
-		offer_key(&k, r.id, p.product, oa->update);
+		al_contract_offer_key(&k, r.id, p.product, oa->update);
 		if (oa->other) {
 			al_buf b;
 			al_buf_init(&b, t->a);
@@ -1073,7 +1059,7 @@ static int access_fn(al_txn *t, void *arg)
 		return rc;
 	/* ROLE-8: users get only what their administrators offered */
 	al_key k;
-	offer_key(&k, r.id, p.product, oa->update);
+	al_contract_offer_key(&k, r.id, p.product, oa->update);
 	rc = al_txn_exists(t, &k);
 	if (rc == 0)
 		return al_err(AUTOLIC_EPERM,
@@ -1122,11 +1108,11 @@ int autolic_contract_update_offer(autolic_db *db, autolic_id actor, autolic_id c
 static int notify_fn(al_txn *t, void *arg)
 {
 	op_args *oa = arg;
-	contract_rec r;
-	product_rec p;
+	al_contract_rec r;
+	al_contract_product_rec p;
 	int rc = al_contract_load_rec(t, oa->contract, &r);
 	if (!rc)
-		rc = product_load(t, oa->contract, oa->product, &p);
+		rc = al_contract_product_rec_load(t, oa->contract, oa->product, &p);
 	if (rc)
 		return rc;
 	/* ROLE-6: the coordinator column alone receives new-download notices */
@@ -1186,7 +1172,7 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 		rc =
 		    al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu contracts", l.n);
 	for (size_t i = 0; !rc && i < l.n; i++) {
-		contract_rec r;
+		al_contract_rec r;
 		rc = al_contract_load_rec(t, l.v[i], &r);
 		if (!rc)
 			al_contract_fill_info(&r, t->now, &v[i]);
@@ -1205,7 +1191,7 @@ static int members_snap_fn(al_txn *t, void *arg)
 {
 	al_snap_fill *sa = arg; /* key: the contract */
 	al_snap_fill_reset(sa);
-	contract_rec r;
+	al_contract_rec r;
 	int rc = al_contract_load_rec(t, sa->key, &r);
 	if (rc)
 		return rc;
@@ -1303,12 +1289,12 @@ typedef struct {
 static int qty_fn(al_txn *t, void *arg)
 {
 	qty_args *qa = arg;
-	contract_rec r;
-	product_rec p;
+	al_contract_rec r;
+	al_contract_product_rec p;
 	qa->revoked = 0;
 	int rc = al_contract_load_rec(t, qa->contract, &r);
 	if (!rc)
-		rc = product_load(t, qa->contract, qa->product, &p);
+		rc = al_contract_product_rec_load(t, qa->contract, qa->product, &p);
 	if (!rc)
 		rc = require(t, &r, qa->actor, NULL, AL_FN_MANAGE_CONTRACT);
 	if (rc)
@@ -1319,7 +1305,7 @@ static int qty_fn(al_txn *t, void *arg)
 		              "need a new contract, not %lld here",
 		              r.number, p.bought, p.product, (long long)qa->quantity);
 	p.quantity = (uint32_t)qa->quantity;
-	rc = product_store(t, r.id, &p);
+	rc = al_contract_product_rec_store(t, r.id, &p);
 	if (!rc)
 		rc = al_seat_quantity_changed(t, r.id, p.product, qa->quantity, &qa->revoked);
 	return rc;
@@ -1345,264 +1331,5 @@ int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id c
 	rc = al_run(db, 1, qty_fn, &qa);
 	if (!rc && revoked)
 		*revoked = qa.revoked;
-	return rc;
-}
-
-/* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
-
-/* A contract product or offer key whose product code is not normalised. */
-typedef struct old_code {
-	autolic_id contract;
-	char product[AL_PRODUCT_CAP];
-	char update[AUTOLIC_UPDATE_MAX + 1]; /* offers only */
-} old_code;
-
-typedef struct old_codes {
-	old_code *v;
-	size_t n, cap;
-	const al_alloc *a;
-	int offers;     /* keys carry an update code after the product */
-	int first_only; /* stop at the first one found */
-} old_codes;
-
-/* The NUL-terminated string at `at` of a key into dst (cap bytes); the
- * offset after it, or 0 when malformed. */
-static size_t key_str_at(const unsigned char *k, size_t kl, size_t at, char *dst, size_t cap)
-{
-	if (at >= kl)
-		return 0;
-	const unsigned char *z = memchr(k + at, 0, kl - at);
-	size_t n = z ? (size_t)(z - (k + at)) : 0;
-	if (!z || n == 0 || n >= cap)
-		return 0;
-	memcpy(dst, k + at, n + 1);
-	return at + n + 1;
-}
-
-static int cb_old_code(const void *key, size_t kl, const void *v, size_t vl, void *arg)
-{
-	(void)v;
-	(void)vl;
-	old_codes *oc = arg;
-	const unsigned char *k = key;
-	old_code c;
-	memset(&c, 0, sizeof c);
-	size_t next = kl > 9 ? key_str_at(k, kl, 9, c.product, sizeof c.product) : 0;
-	if (next && oc->offers)
-		next = key_str_at(k, kl, next, c.update, sizeof c.update);
-	if (!next || next != kl)
-		return al_err(AUTOLIC_ECORRUPT, "malformed contract %s key in the store",
-		              oc->offers ? "offer" : "product");
-	if (al_product_is_norm(c.product, strlen(c.product)))
-		return 0;
-	c.contract = al_key_get_u64(k, 1);
-	if (oc->n == oc->cap) {
-		size_t cap = oc->cap ? oc->cap * 2 : 8;
-		old_code *nv = al_realloc(oc->a, oc->v, cap * sizeof(*nv));
-		if (!nv)
-			return al_err(AUTOLIC_ENOMEM,
-			              "out of memory listing product codes to upgrade");
-		oc->v = nv;
-		oc->cap = cap;
-	}
-	oc->v[oc->n++] = c;
-	return oc->first_only ? 1 : 0;
-}
-
-static int old_codes_scan(al_txn *t, uint8_t prefix, int first_only, old_codes *oc)
-{
-	memset(oc, 0, sizeof(*oc));
-	oc->a = t->a;
-	oc->offers = prefix == AL_K_CONTRACT_OFFER;
-	oc->first_only = first_only;
-	al_key k;
-	al_key_init(&k, prefix);
-	int rc = al_txn_scan_prefix(t, &k, cb_old_code, oc);
-	if (rc == 1 && first_only)
-		rc = 0;
-	if (rc) {
-		al_free(t->a, oc->v);
-		oc->v = NULL;
-		oc->n = 0;
-	}
-	return rc;
-}
-
-int al_contract_old_code(al_txn *t, autolic_id *contract, char *product)
-{
-	old_codes oc;
-	int rc = old_codes_scan(t, AL_K_CONTRACT_PRODUCT, 1, &oc);
-	*contract = 0;
-	if (!rc && oc.n) {
-		*contract = oc.v[0].contract;
-		memcpy(product, oc.v[0].product, AL_PRODUCT_CAP);
-	}
-	al_free(t->a, oc.v);
-	return rc;
-}
-
-/* Re-key one contract product under its normalised code, merging it into a
- * product already there (quantities add up; its serial keeps naming it). */
-static int upgrade_product(al_txn *t, const old_code *c)
-{
-	product_rec old, cur;
-	char code[AL_PRODUCT_CAP];
-	memcpy(code, c->product, sizeof code);
-	al_product_fold(code);
-	al_key k;
-	int rc = product_load(t, c->contract, c->product, &old);
-	if (!rc) {
-		product_key(&k, c->contract, c->product);
-		rc = al_txn_del(t, &k);
-	}
-	if (rc)
-		return rc;
-	rc = product_load(t, c->contract, code, &cur);
-	if (rc == AUTOLIC_ENOTFOUND) {
-		al_err_clear();
-		memcpy(old.product, code, sizeof old.product);
-		return product_store(t, c->contract, &old); /* its serial now names `code` */
-	}
-	if (rc)
-		return rc;
-	cur.quantity += old.quantity;
-	cur.bought += old.bought;
-	rc = product_store(t, c->contract, &cur);
-	if (!rc) { /* the merged product's serial names the product it joined */
-		al_buf b;
-		al_buf_init(&b, t->a);
-		al_rec_begin(&b, AL_K_SERIAL);
-		al_enc_u64(&b, c->contract);
-		al_enc_str(&b, code);
-		al_key_init(&k, AL_K_SERIAL);
-		al_key_str(&k, old.serial);
-		rc = al_txn_put(t, &k, &b);
-		al_buf_free(&b);
-	}
-	contract_rec r;
-	if (!rc)
-		rc = al_contract_load_rec(t, c->contract, &r);
-	if (!rc) {
-		r.nproducts = r.nproducts > 1 ? r.nproducts - 1 : 1;
-		rc = contract_store(t, &r);
-	}
-	return rc;
-}
-
-static int upgrade_offer(al_txn *t, const old_code *c)
-{
-	char code[AL_PRODUCT_CAP];
-	memcpy(code, c->product, sizeof code);
-	al_product_fold(code);
-	al_key k;
-	offer_key(&k, c->contract, c->product, c->update);
-	int rc = al_txn_del(t, &k);
-	if (!rc) {
-		al_buf b;
-		al_buf_init(&b, t->a);
-		al_rec_begin(&b, AL_K_CONTRACT_OFFER);
-		offer_key(&k, c->contract, code, c->update);
-		rc = al_txn_put(t, &k, &b);
-		al_buf_free(&b);
-	}
-	return rc;
-}
-
-int al_contract_upgrade_codes(al_txn *t)
-{
-	old_codes oc;
-	int rc = old_codes_scan(t, AL_K_CONTRACT_PRODUCT, 0, &oc);
-	for (size_t i = 0; !rc && i < oc.n; i++)
-		rc = upgrade_product(t, &oc.v[i]);
-	al_free(t->a, oc.v);
-	if (rc)
-		return rc;
-	rc = old_codes_scan(t, AL_K_CONTRACT_OFFER, 0, &oc);
-	for (size_t i = 0; !rc && i < oc.n; i++)
-		rc = upgrade_offer(t, &oc.v[i]);
-	al_free(t->a, oc.v);
-	return rc;
-}
-
-/* ---- the whole-store check (autolic_db_check) ---- */
-
-/* One contract: its team exists and lists it; its manager holds the manager
- * bit of the role index (ROLE-2) and is a member of the team (SEAM-2). */
-static int check_contract(al_txn *t, autolic_id id)
-{
-	contract_rec r;
-	int rc = al_contract_load_rec(t, id, &r);
-	if (rc)
-		return rc;
-	al_key k;
-	al_key_init(&k, AL_K_TEAM_CONTRACT);
-	al_key_u64(&k, r.team);
-	al_key_u64(&k, id);
-	int e = al_txn_exists(t, &k);
-	if (e < 0)
-		return e;
-	if (!e)
-		return al_err(AUTOLIC_ECORRUPT,
-		              "APS-1: contract %s is missing from the contracts of team %llu",
-		              r.number, (unsigned long long)r.team);
-	int bits, role;
-	if ((rc = role_bits_get(t, r.manager, id, &bits)) != 0)
-		return rc;
-	if (!(bits & CR_MANAGER))
-		return al_err(AUTOLIC_ECORRUPT,
-		              "ROLE-2: contract %s names account %llu as its manager, whose roles "
-		              "do not include it",
-		              r.number, (unsigned long long)r.manager);
-	if ((rc = al_team_role(t, r.team, r.manager, &role)) != 0)
-		return rc;
-	if (role == AL_ROLE_NONE)
-		return al_err(AUTOLIC_ECORRUPT,
-		              "SEAM-2: the manager %llu of contract %s is not a member of its team "
-		              "%llu",
-		              (unsigned long long)r.manager, r.number, (unsigned long long)r.team);
-	return 0;
-}
-
-int al_contract_check_all(al_txn *t)
-{
-	al_idlist ids, accounts, contracts;
-	al_key k;
-	al_idlist_init(&ids, t->a, 1);
-	al_idlist_init(&accounts, t->a, 1);
-	al_idlist_init(&contracts, t->a, 9);
-	al_key_init(&k, AL_K_CONTRACT);
-	int rc = al_idlist_scan(t, &k, &ids);
-	for (size_t i = 0; !rc && i < ids.n; i++)
-		rc = check_contract(t, ids.v[i]);
-	/* ROLE-2: exactly one manager: no other account holds the manager bit */
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	if (!rc)
-		rc = al_idlist_scan(t, &k, &accounts);
-	if (!rc)
-		rc = al_idlist_scan(t, &k, &contracts);
-	for (size_t i = 0; !rc && i < accounts.n && i < contracts.n; i++) {
-		int bits;
-		contract_rec r;
-		if ((rc = role_bits_get(t, accounts.v[i], contracts.v[i], &bits)) != 0 ||
-		    !(bits & CR_MANAGER))
-			continue;
-		rc = al_contract_load_rec(t, contracts.v[i], &r);
-		if (rc == AUTOLIC_ENOTFOUND)
-			rc = al_err(
-			    AUTOLIC_ECORRUPT,
-			    "ROLE-2: account %llu holds a role on contract %llu, which does "
-			    "not exist",
-			    (unsigned long long)accounts.v[i], (unsigned long long)contracts.v[i]);
-		else if (!rc && r.manager != accounts.v[i])
-			rc =
-			    al_err(AUTOLIC_ECORRUPT,
-			           "ROLE-2: contract %s has two managers: account %llu and account "
-			           "%llu",
-			           r.number, (unsigned long long)r.manager,
-			           (unsigned long long)accounts.v[i]);
-	}
-	al_idlist_free(&ids);
-	al_idlist_free(&accounts);
-	al_idlist_free(&contracts);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * Contracts (ROLE-1..ROLE-9), for the other nouns. Implemented in src/contract.c.
+ * Contracts (ROLE-1..ROLE-9), for the other nouns. Implemented in src/contract*.c.
  */
 #ifndef AL_CONTRACT_H
 #define AL_CONTRACT_H

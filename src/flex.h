@@ -1,6 +1,7 @@
 /*
  * Flex tokens, internal: the pure rules (lot order and allocation, the window
- * state machine), apart from storage so that they are tested on their own.
+ * state machine), apart from storage so that they are tested on their own
+ * (src/flex_rules.c).
  */
 #ifndef AL_FLEX_H
 #define AL_FLEX_H
@@ -95,7 +96,7 @@ typedef struct al_flex_plan {
 /* Given the window state and one report, decide what happens (pure). */
 void al_flex_step(const al_flex_input *in, al_flex_plan *out);
 
-/* ---- for the other nouns (storage; implemented in src/flex.c) ---- */
+/* ---- for the other nouns (storage; implemented in src/flex_records.c and the Flex call files) ---- */
 
 struct al_txn;
 /* SEAT-4, SEAM-3: drop the account's Flex assignment in the team, if it has

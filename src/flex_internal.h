@@ -1,7 +1,8 @@
 /*
- * Flex tokens: records and helpers shared by src/flex.c (changes) and
- * src/flex_report.c (reports, the invariant check). Not a contract for other
- * nouns: those are in src/flex.h.
+ * Flex tokens: records and helpers shared by the Flex files -- the record
+ * layer (src/flex_records.c), the calls that change tokens (src/flex_catalog.c,
+ * src/flex_lots.c, src/flex_meter.c) and src/flex_report.c (reports, the
+ * invariant check). Not a contract for other nouns: those are in src/flex.h.
  */
 #ifndef AL_FLEX_INTERNAL_H
 #define AL_FLEX_INTERNAL_H
@@ -110,5 +111,34 @@ int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n
  * (FLEX-13). 0, or AUTOLIC_ECORRUPT naming the rule. */
 int al_flex_check_all(al_txn *t);
 int al_flex_idem_check_all(al_txn *t);
+
+
+/* Shared by the Flex files (records, catalogue, lots, metering). */
+int al_flex_check_subscription(const char *s);
+int al_flex_check_db_team(autolic_db *db, autolic_id team);
+int al_flex_norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CAP]);
+int al_flex_put_empty(al_txn *t, const al_key *k);
+int al_flex_product_store(al_txn *t, const autolic_flex_product_info *p);
+/* FLEX-3: the rate in effect at `at` (see the definition). */
+int al_flex_rate_at(al_txn *t, const char *code, autolic_time at, int64_t *rate);
+void al_flex_team_lot_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot);
+int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l);
+/* Store a lot whose remaining tokens changed from `before`: the team's sums
+ * and the live index follow (see the definition). */
+int al_flex_lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64_t before);
+/* SEAM-4: a report dated before the team's late-report horizon changes nothing. */
+int al_flex_horizon_check(const al_txn *t, const al_flex_team *tf, autolic_time at);
+/* FLEX-12: re-evaluate the low-balance state; notify once per crossing
+ * (delivered after commit) and store the team record. */
+int al_flex_low_update(al_txn *t, al_flex_team *tf);
+/* Load the team, record due expiries: the start of every call that changes
+ * a team's tokens. */
+int al_flex_team_begin(al_txn *t, autolic_id team, al_flex_team *tf);
+/* FLEX-6: end of a trial of `product` by `account` covering `at`, or 0. */
+int al_flex_trial_at(al_txn *t, autolic_id account, const char *product, autolic_time at,
+                     autolic_time *end);
+/* FLEX-7, FLEX-8: the user's access to a product through the team. */
+int al_flex_allowed_for(al_txn *t, const al_flex_team *tf, autolic_id team, autolic_id account,
+                        const char *product, int in_catalogue, int *ok);
 
 #endif

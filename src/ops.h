@@ -1,6 +1,6 @@
 /*
  * Fusion Operations (OPS-1..OPS-7): the pure rules, apart from storage.
- * Implemented in src/ops.c.
+ * Implemented in src/ops_rules.c.
  */
 #ifndef AL_OPS_H
 #define AL_OPS_H

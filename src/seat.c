@@ -1,4 +1,5 @@
 /* Seats (SEAT-1..SEAT-5). Semantics and decisions: docs/seats.md. */
+#include "seat_internal.h"
 #include "seat.h"
 #include "account.h"
 #include "autolic/seat.h"
@@ -25,16 +26,16 @@
  * AL_K_SEAT_COUNT   contract u64, product str -> u64 granted (read and written
  *                   in the same transaction as every grant: SEAT-5) */
 
-static void seat_prefix(al_key *k, autolic_id contract, const char *product)
+void al_seat_prefix(al_key *k, autolic_id contract, const char *product)
 {
 	al_key_init(k, AL_K_SEAT);
 	al_key_u64(k, contract);
 	al_key_str(k, product);
 }
 
-static void seat_key(al_key *k, autolic_id contract, const char *product, autolic_id user)
+void al_seat_key(al_key *k, autolic_id contract, const char *product, autolic_id user)
 {
-	seat_prefix(k, contract, product);
+	al_seat_prefix(k, contract, product);
 	al_key_u64(k, user);
 }
 
@@ -44,7 +45,7 @@ static void acct_prefix(al_key *k, autolic_id user)
 	al_key_u64(k, user);
 }
 
-static void acct_key(al_key *k, autolic_id user, autolic_id contract, const char *product)
+void al_seat_acct_key(al_key *k, autolic_id user, autolic_id contract, const char *product)
 {
 	acct_prefix(k, user);
 	al_key_u64(k, contract);
@@ -57,27 +58,13 @@ static void count_prefix(al_key *k, autolic_id contract)
 	al_key_u64(k, contract);
 }
 
-static void count_key(al_key *k, autolic_id contract, const char *product)
+void al_seat_count_key(al_key *k, autolic_id contract, const char *product)
 {
 	count_prefix(k, contract);
 	al_key_str(k, product);
 }
 
 /* ---- rows collected by scans ---- */
-
-typedef struct seat_row {
-	autolic_id contract, user, by;
-	char product[AL_PRODUCT_CAP];
-	uint64_t gid;   /* grant order (a store-wide sequence); the count for count rows */
-	autolic_time at;
-	int origin;
-} seat_row;
-
-typedef struct rows {
-	seat_row *v;
-	size_t n, cap;
-	const al_alloc *a;
-} rows;
 
 static int grow(const al_alloc *a, void **v, size_t *cap, size_t need, size_t elem)
 {
@@ -94,16 +81,16 @@ static int grow(const al_alloc *a, void **v, size_t *cap, size_t need, size_t el
 	return 0;
 }
 
-static seat_row *rows_push(rows *rs)
+static al_seat_row *rows_push(al_seat_rows *rs)
 {
 	if (grow(rs->a, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v)))
 		return NULL;
-	seat_row *r = &rs->v[rs->n++];
+	al_seat_row *r = &rs->v[rs->n++];
 	memset(r, 0, sizeof(*r));
 	return r;
 }
 
-static void rows_free(rows *rs)
+void al_seat_rows_free(al_seat_rows *rs)
 {
 	al_free(rs->a, rs->v);
 	rs->v = NULL;
@@ -131,7 +118,7 @@ static int key_product(const unsigned char *k, size_t kl, size_t at, char *dst, 
 	return 0;
 }
 
-static int grant_decode(const void *v, size_t vl, seat_row *r)
+static int grant_decode(const void *v, size_t vl, al_seat_row *r)
 {
 	al_rd d;
 	int rc = al_rec_open(&d, v, vl, AL_K_SEAT);
@@ -145,14 +132,14 @@ static int grant_decode(const void *v, size_t vl, seat_row *r)
 	return al_rd_done(&d);
 }
 
-static int cb_seat(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+int al_seat_cb_seat(const void *key, size_t kl, const void *v, size_t vl, void *arg)
 {
 	const unsigned char *k = key;
 	size_t next;
-	seat_row tmp;
+	al_seat_row tmp;
 	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next + 8 != kl)
 		return corrupt_key("seat");
-	seat_row *r = rows_push(arg);
+	al_seat_row *r = rows_push(arg);
 	if (!r)
 		return AUTOLIC_ENOMEM;
 	memcpy(r->product, tmp.product, sizeof r->product);
@@ -161,16 +148,16 @@ static int cb_seat(const void *key, size_t kl, const void *v, size_t vl, void *a
 	return grant_decode(v, vl, r);
 }
 
-static int cb_acct(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+int al_seat_cb_acct(const void *key, size_t kl, const void *v, size_t vl, void *arg)
 {
 	(void)v;
 	(void)vl;
 	const unsigned char *k = key;
 	size_t next;
-	seat_row tmp;
+	al_seat_row tmp;
 	if (kl < 17 || key_product(k, kl, 17, tmp.product, &next) || next != kl)
 		return corrupt_key("account seat");
-	seat_row *r = rows_push(arg);
+	al_seat_row *r = rows_push(arg);
 	if (!r)
 		return AUTOLIC_ENOMEM;
 	memcpy(r->product, tmp.product, sizeof r->product);
@@ -191,14 +178,14 @@ static int count_decode(const void *v, size_t vl, uint64_t *n)
 	return al_rd_done(&d);
 }
 
-static int cb_count(const void *key, size_t kl, const void *v, size_t vl, void *arg)
+int al_seat_cb_count(const void *key, size_t kl, const void *v, size_t vl, void *arg)
 {
 	const unsigned char *k = key;
 	size_t next;
-	seat_row tmp;
+	al_seat_row tmp;
 	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next != kl)
 		return corrupt_key("seat count");
-	seat_row *r = rows_push(arg);
+	al_seat_row *r = rows_push(arg);
 	if (!r)
 		return AUTOLIC_ENOMEM;
 	memcpy(r->product, tmp.product, sizeof r->product);
@@ -208,7 +195,7 @@ static int cb_count(const void *key, size_t kl, const void *v, size_t vl, void *
 
 static int by_gid_desc(const void *a, const void *b)
 {
-	uint64_t x = ((const seat_row *)a)->gid, y = ((const seat_row *)b)->gid;
+	uint64_t x = ((const al_seat_row *)a)->gid, y = ((const al_seat_row *)b)->gid;
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
@@ -217,12 +204,12 @@ static int by_gid_asc(const void *a, const void *b) { return -by_gid_desc(a, b);
 /* ---- records ---- */
 
 /* The grant of (contract, product, user): 0, or AUTOLIC_ENOTFOUND without message. */
-static int seat_get(al_txn *t, autolic_id contract, const char *product, autolic_id user,
-                    seat_row *r)
+int al_seat_get(al_txn *t, autolic_id contract, const char *product, autolic_id user,
+                al_seat_row *r)
 {
 	al_key k;
 	al_buf b;
-	seat_key(&k, contract, product, user);
+	al_seat_key(&k, contract, product, user);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	if (!rc) {
@@ -242,7 +229,7 @@ static int count_get(al_txn *t, autolic_id contract, const char *product, uint64
 {
 	al_key k;
 	al_buf b;
-	count_key(&k, contract, product);
+	al_seat_count_key(&k, contract, product);
 	al_buf_init(&b, t->a);
 	*n = 0;
 	int rc = al_txn_get(t, &k, &b);
@@ -258,7 +245,7 @@ static int count_get(al_txn *t, autolic_id contract, const char *product, uint64
 
 /* SEAT-2: a product's count of grants never exceeds its quantity; one that
  * does was damaged, and is reported, never shown as "0 available". */
-static int count_fits(const al_contract_product *cp, uint64_t granted)
+int al_seat_count_fits(const al_contract_product *cp, uint64_t granted)
 {
 	if (granted <= cp->quantity)
 		return 0;
@@ -269,11 +256,11 @@ static int count_fits(const al_contract_product *cp, uint64_t granted)
 	              cp->quantity);
 }
 
-static int count_put(al_txn *t, autolic_id contract, const char *product, uint64_t n)
+int al_seat_count_put(al_txn *t, autolic_id contract, const char *product, uint64_t n)
 {
 	al_key k;
 	al_buf b;
-	count_key(&k, contract, product);
+	al_seat_count_key(&k, contract, product);
 	al_buf_init(&b, t->a);
 	al_rec_begin(&b, AL_K_SEAT_COUNT);
 	al_enc_u64(&b, n);
@@ -283,7 +270,7 @@ static int count_put(al_txn *t, autolic_id contract, const char *product, uint64
 }
 
 /* Write the grant `g` and its index (the count is the caller's). */
-static int grant_put(al_txn *t, const seat_row *g)
+int al_seat_grant_put(al_txn *t, const al_seat_row *g)
 {
 	al_key k;
 	al_buf b;
@@ -293,11 +280,11 @@ static int grant_put(al_txn *t, const seat_row *g)
 	al_enc_i64(&b, g->at);
 	al_enc_u64(&b, g->by);
 	al_enc_u8(&b, (uint8_t)g->origin);
-	seat_key(&k, g->contract, g->product, g->user);
+	al_seat_key(&k, g->contract, g->product, g->user);
 	int rc = al_txn_put(t, &k, &b);
 	if (!rc) {
 		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
-		acct_key(&k, g->user, g->contract, g->product);
+		al_seat_acct_key(&k, g->user, g->contract, g->product);
 		rc = al_txn_put(t, &k, &b);
 	}
 	al_buf_free(&b);
@@ -312,20 +299,20 @@ static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic
 	int rc = al_txn_seq_next(t, "seat", &gid);
 	if (rc)
 		return rc;
-	seat_row g = {contract, user, actor, "", gid, t->now, origin};
+	al_seat_row g = {contract, user, actor, "", gid, t->now, origin};
 	snprintf(g.product, sizeof g.product, "%s", product);
-	rc = grant_put(t, &g);
-	return rc ? rc : count_put(t, contract, product, count + 1);
+	rc = al_seat_grant_put(t, &g);
+	return rc ? rc : al_seat_count_put(t, contract, product, count + 1);
 }
 
 /* Delete the grant and its index and lower the count. */
 static int seat_remove(al_txn *t, autolic_id contract, const char *product, autolic_id user)
 {
 	al_key k;
-	seat_key(&k, contract, product, user);
+	al_seat_key(&k, contract, product, user);
 	int rc = al_txn_del(t, &k);
 	if (!rc) {
-		acct_key(&k, user, contract, product);
+		al_seat_acct_key(&k, user, contract, product);
 		rc = al_txn_del(t, &k);
 	}
 	if (rc == AUTOLIC_ENOTFOUND)
@@ -337,17 +324,18 @@ static int seat_remove(al_txn *t, autolic_id contract, const char *product, auto
 	if (!rc && n == 0)
 		return al_err(AUTOLIC_ECORRUPT, "seat count of '%s' on contract %llu is inconsistent",
 		              product, (unsigned long long)contract);
-	return rc ? rc : count_put(t, contract, product, n - 1);
+	return rc ? rc : al_seat_count_put(t, contract, product, n - 1);
 }
 
-static int scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb, rows *out)
+int al_seat_scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb,
+                      al_seat_rows *out)
 {
 	out->v = NULL;
 	out->n = out->cap = 0;
 	out->a = t->a;
 	int rc = al_txn_scan_prefix(t, prefix, cb, out);
 	if (rc)
-		rows_free(out);
+		al_seat_rows_free(out);
 	return rc;
 }
 
@@ -412,14 +400,14 @@ static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id t
 	int rc = count_get(t, contract, product, &n, NULL);
 	if (rc || n <= quantity)
 		return rc;
-	rows rs;
+	al_seat_rows rs;
 	al_key k;
-	seat_prefix(&k, contract, product);
-	rc = scan_rows(t, &k, cb_seat, &rs);
+	al_seat_prefix(&k, contract, product);
+	rc = al_seat_scan_rows(t, &k, al_seat_cb_seat, &rs);
 	if (rc)
 		return rc;
 	if (rs.n != n) {
-		rows_free(&rs);
+		al_seat_rows_free(&rs);
 		return al_err(AUTOLIC_ECORRUPT, "seat count of '%s' on contract %llu is %llu but %zu "
 		              "grants are stored", product, (unsigned long long)contract,
 		              (unsigned long long)n, rs.n);
@@ -427,7 +415,7 @@ static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id t
 	qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_desc);
 	uint64_t excess = n - quantity;
 	for (uint64_t i = 0; !rc && i < excess; i++) {
-		seat_row *r = &rs.v[i];
+		al_seat_row *r = &rs.v[i];
 		rc = seat_remove(t, contract, product, r->user);
 		if (!rc)
 			rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_REVOKED, r->user, team, contract, product,
@@ -436,7 +424,7 @@ static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id t
 			                  product, (unsigned long long)contract,
 			                  (unsigned long long)quantity);
 	}
-	rows_free(&rs);
+	al_seat_rows_free(&rs);
 	if (!rc && revoked)
 		*revoked = (uint32_t)excess;
 	return rc;
@@ -445,10 +433,10 @@ static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id t
 /* SEAT-1 across contracts: does `user` hold `product` on another active contract? */
 static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product *cp)
 {
-	rows rs;
+	al_seat_rows rs;
 	al_key k;
 	acct_prefix(&k, user);
-	int rc = scan_rows(t, &k, cb_acct, &rs);
+	int rc = al_seat_scan_rows(t, &k, al_seat_cb_acct, &rs);
 	for (size_t i = 0; !rc && i < rs.n; i++) {
 		if (rs.v[i].contract == cp->contract || strcmp(rs.v[i].product, cp->product))
 			continue;
@@ -464,7 +452,7 @@ static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product 
 			            (unsigned long long)user, cp->product,
 			            (unsigned long long)other.contract);
 	}
-	rows_free(&rs);
+	al_seat_rows_free(&rs);
 	return rc;
 }
 
@@ -477,8 +465,8 @@ static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product 
 static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp, autolic_id user,
                      int origin, int notify, int *kept)
 {
-	seat_row cur;
-	int rc = seat_get(t, cp->contract, cp->product, user, &cur);
+	al_seat_row cur;
+	int rc = al_seat_get(t, cp->contract, cp->product, user, &cur);
 	if (rc == 0) {
 		if (kept) {
 			*kept = 1;
@@ -499,7 +487,7 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 	rc = count_get(t, cp->contract, cp->product, &n, NULL);
 	if (rc)
 		return rc;
-	if ((rc = count_fits(cp, n)) != 0)
+	if ((rc = al_seat_count_fits(cp, n)) != 0)
 		return rc;
 	if (cp->quantity == 0)
 		return al_err(AUTOLIC_ENOSEAT, "SEAT-2: product '%s' on contract %llu has no seats "
@@ -541,10 +529,10 @@ int al_seat_held(al_txn *t, autolic_id account, const char *code, autolic_time a
 	*held = 0;
 	/* the account's seats first: most accounts asked about hold none of
 	 * the product, and then its state does not matter */
-	rows rs;
+	al_seat_rows rs;
 	al_key k;
 	acct_prefix(&k, account);
-	rc = scan_rows(t, &k, cb_acct, &rs);
+	rc = al_seat_scan_rows(t, &k, al_seat_cb_acct, &rs);
 	int checked = 0;
 	for (size_t i = 0; !rc && !*held && i < rs.n; i++) {
 		if (strcmp(rs.v[i].product, product))
@@ -567,19 +555,19 @@ int al_seat_held(al_txn *t, autolic_id account, const char *code, autolic_time a
 			*held = al_contract_status_at(cp.start, cp.end, at) ==
 			        AUTOLIC_CONTRACT_ACTIVE;
 	}
-	rows_free(&rs);
+	al_seat_rows_free(&rs);
 	return rc;
 }
 
 int al_seat_release_all(al_txn *t, autolic_id account)
 {
-	rows rs;
+	al_seat_rows rs;
 	al_key k;
 	acct_prefix(&k, account);
-	int rc = scan_rows(t, &k, cb_acct, &rs);
+	int rc = al_seat_scan_rows(t, &k, al_seat_cb_acct, &rs);
 	for (size_t i = 0; !rc && i < rs.n; i++)
 		rc = seat_remove(t, rs.v[i].contract, rs.v[i].product, account);
-	rows_free(&rs);
+	al_seat_rows_free(&rs);
 	return rc;
 }
 
@@ -602,7 +590,7 @@ int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *code, i
 	int exists;
 	rc = count_get(t, contract, product, &n, &exists);
 	if (!rc && !exists)
-		rc = count_put(t, contract, product, 0);
+		rc = al_seat_count_put(t, contract, product, 0);
 	if (rc || n <= (uint64_t)quantity)
 		return rc;
 	autolic_id team = 0;
@@ -754,12 +742,12 @@ static int revoke_fn(al_txn *t, void *arg)
 {
 	one_args *o = arg;
 	al_contract_product cp;
-	seat_row cur;
+	al_seat_row cur;
 	int rc = al_contract_product_for_admin(t, o->contract, o->product, o->actor, "revoke seats",
 	                                       &cp);
 	if (rc)
 		return rc;
-	rc = seat_get(t, o->contract, o->product, o->user, &cur);
+	rc = al_seat_get(t, o->contract, o->product, o->user, &cur);
 	if (rc == AUTOLIC_ENOTFOUND) {
 		/* does the account exist: its fixed fields suffice */
 		al_account_brief u;
@@ -826,11 +814,11 @@ static int set_access_fn(al_txn *t, void *arg)
 	autolic_account_info u;
 	if (!rc)
 		rc = al_account_load(t, s->user, &u);
-	rows held;
+	al_seat_rows held;
 	al_key k;
 	acct_prefix(&k, s->user);
 	if (!rc)
-		rc = scan_rows(t, &k, cb_acct, &held);
+		rc = al_seat_scan_rows(t, &k, al_seat_cb_acct, &held);
 	if (rc)
 		return rc;
 	s->evaluated = 1;
@@ -873,7 +861,7 @@ static int set_access_fn(al_txn *t, void *arg)
 		if (!rc)
 			rc = report_add(s->report, s->user, held.v[j].product, AUTOLIC_SEAT_REVOKE, 0);
 	}
-	rows_free(&held);
+	al_seat_rows_free(&held);
 	if (rc)
 		return rc;
 	if (s->fe.code)
@@ -1066,7 +1054,7 @@ static int summary_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = count_get(t, sa->contract, sa->product, &n, NULL);
 	if (!rc)
-		rc = count_fits(&cp, n);
+		rc = al_seat_count_fits(&cp, n);
 	if (!rc)
 		summary_fill(&sa->out, &cp, n);
 	return rc;
@@ -1097,7 +1085,7 @@ typedef struct list_args {
 	autolic_seat_iter *it;
 } list_args;
 
-static int entry_add(autolic_seat_iter *it, const seat_row *r, int active)
+static int entry_add(autolic_seat_iter *it, const al_seat_row *r, int active)
 {
 	if (grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v)))
 		return AUTOLIC_ENOMEM;
@@ -1120,17 +1108,17 @@ static int user_products_fn(al_txn *t, void *arg)
 	la->it->n = 0;
 	al_account_brief u; /* only that the account exists */
 	int rc = al_account_brief_load(t, la->user, &u);
-	rows rs;
+	al_seat_rows rs;
 	al_key k;
 	acct_prefix(&k, la->user);
 	if (!rc)
-		rc = scan_rows(t, &k, cb_acct, &rs);
+		rc = al_seat_scan_rows(t, &k, al_seat_cb_acct, &rs);
 	if (rc)
 		return rc;
 	for (size_t i = 0; !rc && i < rs.n; i++) {
-		seat_row r;
+		al_seat_row r;
 		al_contract_product cp;
-		rc = seat_get(t, rs.v[i].contract, rs.v[i].product, la->user, &r);
+		rc = al_seat_get(t, rs.v[i].contract, rs.v[i].product, la->user, &r);
 		if (rc == AUTOLIC_ENOTFOUND)
 			rc = al_err(AUTOLIC_ECORRUPT, "seat index of account %llu is inconsistent",
 			            (unsigned long long)la->user);
@@ -1145,7 +1133,7 @@ static int user_products_fn(al_txn *t, void *arg)
 		if (!rc)
 			rc = entry_add(la->it, &r, active);
 	}
-	rows_free(&rs);
+	al_seat_rows_free(&rs);
 	if (!rc)
 		al_err_clear();
 	return rc;
@@ -1157,18 +1145,18 @@ static int product_users_fn(al_txn *t, void *arg)
 	la->it->n = 0;
 	al_contract_product cp;
 	int rc = al_contract_product_load(t, la->contract, la->product, &cp);
-	rows rs;
+	al_seat_rows rs;
 	al_key k;
-	seat_prefix(&k, la->contract, la->product);
+	al_seat_prefix(&k, la->contract, la->product);
 	if (!rc)
-		rc = scan_rows(t, &k, cb_seat, &rs);
+		rc = al_seat_scan_rows(t, &k, al_seat_cb_seat, &rs);
 	if (rc)
 		return rc;
 	if (rs.n > 1)
 		qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_asc);
 	for (size_t i = 0; !rc && i < rs.n; i++)
 		rc = entry_add(la->it, &rs.v[i], cp.active);
-	rows_free(&rs);
+	al_seat_rows_free(&rs);
 	return rc;
 }
 
@@ -1243,10 +1231,10 @@ static int contract_summary_fn(al_txn *t, void *arg)
 	contract_summary_args *ca = arg;
 	autolic_seat_summary_iter *it = ca->it;
 	it->n = 0;
-	rows rs;
+	al_seat_rows rs;
 	al_key k;
 	count_prefix(&k, ca->contract);
-	int rc = scan_rows(t, &k, cb_count, &rs);
+	int rc = al_seat_scan_rows(t, &k, al_seat_cb_count, &rs);
 	if (rc)
 		return rc;
 	if (rs.n == 0)
@@ -1262,14 +1250,14 @@ static int contract_summary_fn(al_txn *t, void *arg)
 			memcpy(cp.product, rs.v[i].product, sizeof rs.v[i].product);
 			rc = 0;
 		} else if (!rc) {
-			rc = count_fits(&cp, rs.v[i].gid);
+			rc = al_seat_count_fits(&cp, rs.v[i].gid);
 		}
 		if (!rc)
 			rc = grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v));
 		if (!rc)
 			summary_fill(&it->v[it->n++], &cp, rs.v[i].gid);
 	}
-	rows_free(&rs);
+	al_seat_rows_free(&rs);
 	if (!rc)
 		al_err_clear();
 	return rc;
@@ -1315,212 +1303,4 @@ void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
 	al_alloc a = it->a;
 	al_free(&a, it->v);
 	al_free(&a, it);
-}
-
-/* ---- stores written before SEAM-1 (src/upgrade.c) ---- */
-
-static int not_norm(const seat_row *r)
-{
-	return !al_product_is_norm(r->product, strlen(r->product));
-}
-
-/* The number of grants of (contract, product). */
-static int grants_count(al_txn *t, autolic_id contract, const char *product, uint64_t *n)
-{
-	rows rs;
-	al_key k;
-	seat_prefix(&k, contract, product);
-	int rc = scan_rows(t, &k, cb_seat, &rs);
-	*n = rs.n;
-	rows_free(&rs);
-	return rc;
-}
-
-int al_seat_upgrade_codes(al_txn *t)
-{
-	rows grants, counts;
-	al_key k;
-	al_key_init(&k, AL_K_SEAT);
-	int rc = scan_rows(t, &k, cb_seat, &grants);
-	if (rc)
-		return rc;
-	al_key_init(&k, AL_K_SEAT_COUNT);
-	rc = scan_rows(t, &k, cb_count, &counts);
-	if (rc) {
-		rows_free(&grants);
-		return rc;
-	}
-	/* every grant under its normalised code; of two grants of one user that
-	 * become one, the earlier (lower grant sequence) stays */
-	for (size_t i = 0; !rc && i < grants.n; i++) {
-		seat_row g = grants.v[i], cur;
-		if (!not_norm(&g))
-			continue;
-		seat_key(&k, g.contract, g.product, g.user);
-		rc = al_txn_del(t, &k);
-		if (!rc) {
-			acct_key(&k, g.user, g.contract, g.product);
-			rc = al_txn_del(t, &k);
-			if (rc == AUTOLIC_ENOTFOUND)
-				rc = al_err(AUTOLIC_ECORRUPT,
-				            "seat index of account %llu is inconsistent",
-				            (unsigned long long)g.user);
-		}
-		al_product_fold(g.product);
-		if (!rc)
-			rc = seat_get(t, g.contract, g.product, g.user, &cur);
-		if (rc == AUTOLIC_ENOTFOUND || (!rc && g.gid < cur.gid))
-			rc = grant_put(t, &g);
-	}
-	/* counts under the normalised codes, recounted from the grants */
-	for (size_t i = 0; !rc && i < counts.n; i++) {
-		seat_row *c = &counts.v[i];
-		if (!not_norm(c))
-			continue;
-		count_key(&k, c->contract, c->product);
-		rc = al_txn_del(t, &k);
-		al_product_fold(c->product);
-		uint64_t n;
-		if (!rc)
-			rc = grants_count(t, c->contract, c->product, &n);
-		if (!rc)
-			rc = count_put(t, c->contract, c->product, n);
-	}
-	rows_free(&grants);
-	rows_free(&counts);
-	return rc;
-}
-
-int al_seat_upgrade_members(al_txn *t, int apply, autolic_id *contract, autolic_id *account)
-{
-	rows grants;
-	al_key k;
-	al_key_init(&k, AL_K_SEAT);
-	*contract = *account = 0;
-	int rc = scan_rows(t, &k, cb_seat, &grants);
-	if (rc)
-		return rc;
-	al_contract_product cp;
-	cp.contract = 0;
-	for (size_t i = 0; !rc && i < grants.n; i++) {
-		const seat_row *g = &grants.v[i];
-		int role;
-		/* the grants come by contract: its team is read once */
-		if (g->contract != cp.contract)
-			rc = al_contract_product_load(t, g->contract, g->product, &cp);
-		if (!rc)
-			rc = al_team_role(t, cp.team, g->user, &role);
-		if (rc || role != AL_ROLE_NONE)
-			continue; /* a member already (or the error ends the loop) */
-		al_account_brief b; /* only its state is read */
-		rc = al_account_brief_load(t, g->user, &b);
-		if (rc || b.state == AUTOLIC_ACCOUNT_REMOVED)
-			continue; /* a removed account holds nothing (SEAT-4) */
-		if (!apply) {
-			*contract = g->contract;
-			*account = g->user;
-			break;
-		}
-		rc = al_team_join(t, cp.team, g->user);
-	}
-	rows_free(&grants);
-	return rc;
-}
-
-/* ---- the whole-store check (autolic_db_check) ---- */
-
-static int row_group_cmp(const seat_row *a, const seat_row *b)
-{
-	if (a->contract != b->contract)
-		return a->contract < b->contract ? -1 : 1;
-	return strcmp(a->product, b->product);
-}
-
-int al_seat_check(al_txn *t)
-{
-	rows seats, counts, index;
-	al_key k;
-	al_key_init(&k, AL_K_SEAT);
-	int rc = scan_rows(t, &k, cb_seat, &seats);
-	if (rc)
-		return rc;
-	al_key_init(&k, AL_K_SEAT_COUNT);
-	if ((rc = scan_rows(t, &k, cb_count, &counts)) != 0) {
-		rows_free(&seats);
-		return rc;
-	}
-	al_key_init(&k, AL_K_ACCOUNT_SEAT);
-	if ((rc = scan_rows(t, &k, cb_acct, &index)) != 0) {
-		rows_free(&seats);
-		rows_free(&counts);
-		return rc;
-	}
-	/* SEAT-1: grants and counts, both in (contract, product) key order */
-	size_t i = 0, j = 0;
-	while (!rc && (i < seats.n || j < counts.n)) {
-		int c = i == seats.n    ? 1
-		        : j == counts.n ? -1
-		                        : row_group_cmp(&seats.v[i], &counts.v[j]);
-		const seat_row *g = c <= 0 ? &seats.v[i] : &counts.v[j];
-		uint64_t n = 0;
-		while (i < seats.n && row_group_cmp(&seats.v[i], g) == 0)
-			i++, n++;
-		uint64_t counted = c >= 0 ? counts.v[j++].gid : 0;
-		if (n != counted)
-			rc = al_err(
-			    AUTOLIC_ECORRUPT,
-			    "SEAT-1: product '%s' on contract %llu counts %llu seats granted "
-			    "but holds %llu grants",
-			    g->product, (unsigned long long)g->contract,
-			    (unsigned long long)counted, (unsigned long long)n);
-	}
-	/* SEAT-2: never more than bought (a product that left its contract
-	 * keeps its grants against no quantity, see the contract summary) */
-	for (j = 0; !rc && j < counts.n; j++) {
-		al_contract_product cp;
-		rc = al_contract_product_load(t, counts.v[j].contract, counts.v[j].product, &cp);
-		if (rc == AUTOLIC_ENOTFOUND) {
-			al_err_clear();
-			rc = 0;
-		} else if (!rc) {
-			rc = count_fits(&cp, counts.v[j].gid);
-		}
-	}
-	/* SEAT-1: every grant is in its holder's index, and nothing else is;
-	 * SEAT-4: no grant is held by a removed account */
-	if (!rc && index.n != seats.n)
-		rc = al_err(AUTOLIC_ECORRUPT,
-		            "SEAT-1: %zu grants but %zu entries in the accounts' seat index",
-		            seats.n, index.n);
-	for (i = 0; !rc && i < seats.n; i++) {
-		const seat_row *s = &seats.v[i];
-		acct_key(&k, s->user, s->contract, s->product);
-		int e = al_txn_exists(t, &k);
-		al_account_brief b;
-		if (e < 0)
-			rc = e;
-		else if (!e)
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "SEAT-1: the seat of account %llu for '%s' on contract %llu is "
-			            "missing from the account's seat index",
-			            (unsigned long long)s->user, s->product,
-			            (unsigned long long)s->contract);
-		else if ((rc = al_account_brief_load(t, s->user, &b)) == AUTOLIC_ENOTFOUND)
-			rc = al_err(
-			    AUTOLIC_ECORRUPT,
-			    "SEAT-1: a seat for '%s' on contract %llu is held by account %llu, "
-			    "which does not exist",
-			    s->product, (unsigned long long)s->contract,
-			    (unsigned long long)s->user);
-		else if (!rc && b.state == AUTOLIC_ACCOUNT_REMOVED)
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "SEAT-4: removed account %llu still holds a seat for '%s' on "
-			            "contract %llu",
-			            (unsigned long long)s->user, s->product,
-			            (unsigned long long)s->contract);
-	}
-	rows_free(&seats);
-	rows_free(&counts);
-	rows_free(&index);
-	return rc;
 }

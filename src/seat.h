@@ -1,5 +1,5 @@
 /*
- * Seats (SEAT-1..SEAT-5), for the other nouns. Implemented in src/seat.c.
+ * Seats (SEAT-1..SEAT-5), for the other nouns. Implemented in src/seat*.c.
  */
 #ifndef AL_SEAT_H
 #define AL_SEAT_H

@@ -35,7 +35,7 @@ enum al_prefix {
 	AL_K_SEAT = 0x40,          /* contract, product, account -> grant */
 	AL_K_ACCOUNT_SEAT = 0x41,  /* account, contract, product -> (empty) */
 	AL_K_SEAT_COUNT = 0x42,    /* contract, product -> u64 granted */
-	/* 0x50 Flex (src/flex.c) */
+	/* 0x50 Flex (src/flex_*.c) */
 	AL_K_FLEX_FIRST = 0x50,
 	AL_K_FLEX_PRODUCT = 0x50,  /* code -> catalogue product (name, added, current rate) */
 	AL_K_FLEX_RATE = 0x51,     /* code, i64 effective -> rate (FLEX-3 rate history) */
@@ -56,7 +56,7 @@ enum al_prefix {
 	AL_K_FLEX_TEAM_LIVE = 0x5e, /* team, i64 expires, lot -> (empty): the lots of 0x54 that
 	                               still hold tokens, so a charge reads only those (FLEX-2) */
 	AL_K_FLEX_LAST = 0x5f,
-	/* 0x60 Fusion Operations (src/ops.c) */
+	/* 0x60 Fusion Operations (src/ops*.c) */
 	AL_K_OPS_FIRST = 0x60,
 	AL_K_OPS_HUB = 0x60,        /* hub id -> hub */
 	AL_K_OPS_TENANT_HUB = 0x61, /* tenant account -> hub id (one hub per tenant) */

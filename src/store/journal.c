@@ -14,11 +14,15 @@
  * when it was written. On replay, damage at offset X is a torn tail when no
  * valid later record vouches for X having been synced, and corruption
  * otherwise: a crash can only tear bytes that were never synced.
+ *
+ * This file is the store: writing, group commit, compaction, the vtable and
+ * opening. The replay is src/store/journal_replay.c; the format helpers both
+ * share are in src/store/journal_internal.h.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "journal.h"
+#include "journal_internal.h"
 
 #include "core/crc32c.h"
 #include "core/error.h"
@@ -37,614 +41,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- format ------------------------------------------------------------ */
-
-#define FORMAT_VERSION   1u
-#define HDR_SIZE         AL_JOURNAL_HEADER_SIZE
-#define FRAME            12u /* crc u32, length u32, type u8, tag u8[3] */
-#define F_LEN            4u
-#define F_TYPE           8u
-#define F_TAG            9u
-#define COMMIT_LEN       24u /* seq u64, synced-to u64, op count u32, reserved u32 */
-#define MARK_LEN         16u /* seq u64, synced-to u64 */
-#define MAX_PAYLOAD      ((uint32_t)1 << 30)
-#define SNAPSHOT_TXN_OPS 65536u
-_Static_assert(AL_JOURNAL_MARK_SIZE == FRAME + MARK_LEN, "mark size");
-
-enum { REC_PUT = 1, REC_DEL = 2, REC_COMMIT = 3, REC_MARK = 4 };
-
-static const unsigned char MAGIC[8] = {0x89, 'A', 'L', 'J', 'R', 'N', 'L', '\n'};
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-/* Little-endian loads; the replay spends much of its time here. */
-static uint32_t get32(const unsigned char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint32_t v;
-	memcpy(&v, p, sizeof v);
-	return v;
-#else
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-#endif
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-/* What a generation contributes to every record frame. */
-typedef struct gen_keys {
-	uint32_t seed;        /* initial CRC value of every record */
-	unsigned char tag[3]; /* frame bytes 5..7: cheap resynchronisation filter */
-} gen_keys;
-
-static gen_keys keys_for(uint64_t generation, uint64_t salt)
-{
-	unsigned char b[16];
-	gen_keys k;
-	put64(b, generation);
-	put64(b + 8, salt);
-	k.seed = al_crc32c(0, b, sizeof b);
-	for (int i = 0; i < 3; i++) {
-		unsigned char t = (unsigned char)(salt >> (8 * i));
-		k.tag[i] = t ? t : 0x5A;
-	}
-	return k;
-}
-
-static void header_encode(unsigned char h[HDR_SIZE], uint64_t generation, uint64_t salt,
-                          uint64_t base_seq)
-{
-	memset(h, 0, HDR_SIZE);
-	memcpy(h, MAGIC, sizeof MAGIC);
-	put32(h + 8, FORMAT_VERSION);
-	put32(h + 12, HDR_SIZE);
-	put64(h + 16, generation);
-	put64(h + 24, salt);
-	put64(h + 32, base_seq);
-	put32(h + 60, al_crc32c(0, h, 60));
-}
-
-/* Frame a record whose payload is the concatenation of up to three pieces.
- * One CRC covers the frame from its length field on and the payload, which
- * follow each other, so checking a record costs one pass. */
-static void frame_encode(unsigned char *dst, int type, const gen_keys *k, const void *a, size_t an,
-                         const void *b, size_t bn, const void *c, size_t cn)
-{
-	unsigned char *pl = dst + FRAME;
-	size_t n = 0;
-	if (an)
-		memcpy(pl, a, an);
-	n += an;
-	if (bn)
-		memcpy(pl + n, b, bn);
-	n += bn;
-	if (cn)
-		memcpy(pl + n, c, cn);
-	n += cn;
-	put32(dst + F_LEN, (uint32_t)n);
-	dst[F_TYPE] = (unsigned char)type;
-	memcpy(dst + F_TAG, k->tag, 3);
-	put32(dst, al_crc32c(k->seed, dst + F_LEN, FRAME - F_LEN + n));
-}
-
-static size_t put_size(size_t klen, size_t vlen)
-{
-	return FRAME + 4 + klen + vlen;
-}
-
-/* ---- replay ------------------------------------------------------------ */
-
-static int open_error(const char *path, const char *what, int e);
-
-/*
- * The image being replayed, seen through a window: a whole buffer (tests,
- * fuzzing), or the file read a chunk at a time, so that opening a large
- * journal does not hold the file in memory next to the records built from
- * it. The window keeps every byte from the start of the open transaction
- * (its records are delivered once its commit is checked), so it grows only
- * when one transaction is larger than a chunk.
- */
-#define WIN_CHUNK ((size_t)1 << 20)
-
-size_t al_journal_read_chunk;
-
-typedef struct rwin {
-	const unsigned char *p; /* the bytes base .. base + have of the image */
-	uint64_t base, size;    /* size: length of the image */
-	size_t have;
-	const char *name;
-	/* file mode only (io set): the buffer p points into */
-	const al_journal_io *io;
-	int fd;
-	const autolic_allocator *alloc;
-	unsigned char *buf;
-	size_t cap;
-} rwin;
-
-/* Read from the file until the window holds `upto` bytes of the image or
- * the file ends (a file that shrank ends the image there). */
-static int win_fill(rwin *w, uint64_t upto)
-{
-	while (w->base + w->have < upto) {
-		ssize_t r = w->io->pread(w->fd, w->buf + w->have, w->cap - w->have,
-		                         (off_t)(w->base + w->have), w->io->ctx);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return open_error(w->name, "cannot read", errno);
-		if (r == 0) {
-			w->size = w->base + w->have;
-			break;
-		}
-		w->have += (size_t)r;
-	}
-	return 0;
-}
-
-/* A window over an image of `size` bytes read from `io`, `chunk` bytes at
- * a time (its buffer: w->buf, freed by the caller with alloc). */
-static int win_start(rwin *w, uint64_t size, size_t chunk, const al_journal_io *io, int fd,
-                     const autolic_allocator *alloc, const char *name)
-{
-	size_t cap = size < chunk ? (size_t)size + 1 : chunk;
-	unsigned char *b = alloc->malloc_fn(cap, alloc->ctx);
-	if (!b) {
-		autolic_storage_set_error("journal '%s': out of memory", name);
-		return AUTOLIC_ENOMEM;
-	}
-	rwin v = {b, 0, size, 0, name, io, fd, alloc, b, cap};
-	*w = v;
-	return 0;
-}
-
-/*
- * Point *at to the image at `pos` and return how many of the `n` bytes from
- * there exist (fewer only at the end of the image), keeping the bytes from
- * `keep` (<= pos) in the window; or a negative error code, its message set.
- */
-static int64_t win_need(rwin *w, uint64_t keep, uint64_t pos, uint64_t n, const unsigned char **at)
-{
-	uint64_t want = n < w->size - pos ? n : w->size - pos;
-	if (pos + want > w->base + w->have) { /* file mode: the whole buffer is always in */
-		size_t kept = (size_t)(w->base + w->have - keep);
-		uint64_t span = pos + want - keep;
-		if (span > w->cap) {
-			uint64_t c = (uint64_t)w->cap * 2 > span ? (uint64_t)w->cap * 2 : span;
-			if (c > w->size - keep)
-				c = w->size - keep;
-			unsigned char *b = c > SIZE_MAX ? NULL
-			                                : w->alloc->realloc_fn(w->buf, (size_t)c,
-			                                                       w->alloc->ctx);
-			if (!b) {
-				autolic_storage_set_error("journal '%s': out of memory reading a "
-				                          "transaction of %llu bytes",
-				                          w->name, (unsigned long long)span);
-				return AUTOLIC_ENOMEM;
-			}
-			w->buf = b;
-			w->cap = (size_t)c;
-		}
-		memmove(w->buf, w->buf + (keep - w->base), kept);
-		w->p = w->buf;
-		w->base = keep;
-		w->have = kept;
-		uint64_t full = w->size - keep < w->cap ? w->size : keep + w->cap;
-		int rc = win_fill(w, full);
-		if (rc)
-			return rc;
-		want = n < w->size - pos ? n : w->size - pos;
-	}
-	*at = w->p + (pos - w->base);
-	return (int64_t)want;
-}
-
-/* Checks the frame at `pos`: 1 when it is whole and its CRC matches, with
- * *fp pointing to it; 0 with *why; or a negative error code (reading). */
-static int frame_at(rwin *w, uint64_t keep, uint64_t pos, const gen_keys *k,
-                    const unsigned char **fp, const char **why)
-{
-	const unsigned char *f;
-	int64_t got = win_need(w, keep, pos, FRAME, &f);
-	if (got < 0)
-		return (int)got;
-	if (got < FRAME) {
-		*why = "record header cut short";
-		return 0;
-	}
-	uint32_t n = get32(f + F_LEN);
-	if (f[F_TAG] != k->tag[0] || f[F_TAG + 1] != k->tag[1] || f[F_TAG + 2] != k->tag[2] ||
-	    f[F_TYPE] < REC_PUT || f[F_TYPE] > REC_MARK || n > MAX_PAYLOAD) {
-		*why = "record header invalid";
-		return 0;
-	}
-	if ((got = win_need(w, keep, pos, (uint64_t)FRAME + n, &f)) < 0)
-		return (int)got;
-	if ((uint64_t)got < (uint64_t)FRAME + n) {
-		*why = "record cut short";
-		return 0;
-	}
-	if (get32(f) != al_crc32c(k->seed, f + F_LEN, FRAME - F_LEN + n)) {
-		*why = "record checksum mismatch";
-		return 0;
-	}
-	*fp = f;
-	return 1;
-}
-
-/*
- * After damage at `x`: does any valid commit or mark beyond it vouch that
- * the bytes at `x` had been synced? Candidates are found by their tag in
- * `rest`, the image from `x` to its end.
- */
-static int later_claim_covers(const unsigned char *rest, size_t len, uint64_t x,
-                              const gen_keys *k, uint64_t *claim_at)
-{
-	rwin w = {rest, 0, len, len, NULL, NULL, -1, NULL, NULL, 0};
-	size_t from = 1 + F_TAG;
-	while (from < len) {
-		const unsigned char *hit = memchr(rest + from, k->tag[0], len - from);
-		if (!hit)
-			break;
-		size_t t = (size_t)(hit - rest);
-		from = t + 1;
-		size_t p = t - F_TAG;
-		const unsigned char *f;
-		const char *why;
-		if (p + FRAME > len || rest[t + 1] != k->tag[1] || rest[t + 2] != k->tag[2])
-			continue;
-		int type = rest[p + F_TYPE];
-		uint32_t n = get32(rest + p + F_LEN);
-		if ((type != REC_COMMIT || n != COMMIT_LEN) && (type != REC_MARK || n != MARK_LEN))
-			continue;
-		if (frame_at(&w, p, p, k, &f, &why) != 1)
-			continue;
-		uint64_t claim = get64(f + FRAME + 8);
-		if (claim > x && claim <= x + p) {
-			*claim_at = x + p;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * The seed a record was written with, recovered from its CRC: the CRC is
- * affine in its seed, and one step of the register is invertible, so
- * CRC32C(seed, d) = C gives back the seed. A record of the journal's own
- * generation gives the header's seed; one of another generation or salt
- * gives theirs.
- */
-static uint32_t seed_of(const unsigned char *f, uint32_t n)
-{
-	const uint32_t poly = 0x82F63B78u;
-	/* the register's contribution: ~C ^ raw(0, d), with raw(0, d) = ~CRC(~0, d) */
-	uint32_t r = get32(f) ^ al_crc32c(0xFFFFFFFFu, f + F_LEN, FRAME - F_LEN + n);
-	for (size_t i = 0; i < 8 * ((size_t)FRAME - F_LEN + n); i++)
-		r = r & 0x80000000u ? ((r ^ poly) << 1) | 1u : r << 1;
-	return ~r;
-}
-
-/*
- * After damage at `x` that no later record vouches for: is `rest` (the image
- * from `x`) a whole transaction framed with other keys than the header's?
- * Its frames are walked by their lengths, all with the first one's tag, up
- * to the first commit record (sync marks may come before it); the seed
- * recovered from that commit must differ from the header's, check every
- * record before it, count them and carry the next sequence number. A crash
- * tears the header's own records; whole records of another generation or
- * salt after the header mean that the header no longer matches its records
- * (it was changed): damage, never a torn tail. On 1, *other holds the keys
- * the records were written with and *first_seq the sequence of their first
- * commit.
- */
-static int foreign_records(const unsigned char *rest, size_t len, const gen_keys *k,
-                           uint64_t last_seq, gen_keys *other, uint64_t *first_seq)
-{
-	size_t p = 0;
-	uint64_t ops = 0;
-	if (len < FRAME)
-		return 0;
-	memcpy(other->tag, rest + F_TAG, 3);
-	while (p + FRAME <= len) {
-		const unsigned char *f = rest + p;
-		uint32_t n = get32(f + F_LEN);
-		if (memcmp(f + F_TAG, other->tag, 3) != 0 || f[F_TYPE] < REC_PUT ||
-		    f[F_TYPE] > REC_MARK || n > MAX_PAYLOAD || n > len - p - FRAME)
-			return 0;
-		if (f[F_TYPE] == REC_MARK) { /* a clean close before the first commit */
-			if (n != MARK_LEN || ops != 0 || get64(f + FRAME) != last_seq)
-				return 0;
-			p += FRAME + n;
-			continue;
-		}
-		if (f[F_TYPE] != REC_COMMIT) {
-			ops++;
-			p += FRAME + n;
-			continue;
-		}
-		if (n != COMMIT_LEN || ops == 0 || get32(f + FRAME + 16) != ops ||
-		    get64(f + FRAME) != last_seq + 1)
-			return 0;
-		other->seed = seed_of(f, n);
-		if (other->seed == k->seed)
-			return 0;
-		/* every record before the commit checks out under the recovered seed */
-		for (size_t q = 0; q < p;) {
-			uint32_t m = get32(rest + q + F_LEN);
-			if (get32(rest + q) !=
-			    al_crc32c(other->seed, rest + q + F_LEN, FRAME - F_LEN + m))
-				return 0;
-			q += FRAME + m;
-		}
-		*first_seq = last_seq + 1;
-		return 1;
-	}
-	return 0;
-}
-
-static int deliver(const unsigned char *b, size_t len, const al_journal_sink *sink)
-{
-	size_t pos = 0;
-	while (pos < len) {
-		uint32_t n = get32(b + pos + F_LEN);
-		const unsigned char *pl = b + pos + FRAME;
-		int rc;
-		if (b[pos + F_TYPE] == REC_PUT) {
-			uint32_t kl = get32(pl);
-			rc = sink->put(sink->arg, pl + 4, kl, pl + 4 + kl, n - 4 - kl);
-		} else {
-			rc = sink->del(sink->arg, pl, n);
-		}
-		if (rc)
-			return rc;
-		pos += FRAME + n;
-	}
-	return 0;
-}
-
-/* The header: 1 to go on, 0 when the replay ends here (res says why), or a
- * negative error code. */
-static int replay_header(rwin *w, al_journal_replay *res)
-{
-	const unsigned char *h;
-	int64_t got = win_need(w, 0, 0, HDR_SIZE, &h);
-	if (got < 0)
-		return (int)got;
-	if (got < HDR_SIZE) {
-		if (memcmp(h, MAGIC, (size_t)got < sizeof MAGIC ? (size_t)got : sizeof MAGIC) != 0)
-			goto bad_magic;
-		/* A header is written and synced before any record: a file this
-		 * short never held a commit. */
-		res->uninitialised = 1;
-		return 0;
-	}
-	if (memcmp(h, MAGIC, sizeof MAGIC) != 0)
-		goto bad_magic;
-	if (get32(h + 60) != al_crc32c(0, h, 60) || get32(h + 12) != HDR_SIZE) {
-		autolic_storage_set_error("journal '%s': file header is damaged (offset 0)",
-		                          w->name);
-		res->corrupt = 1;
-		return AUTOLIC_ECORRUPT;
-	}
-	if (get32(h + 8) != FORMAT_VERSION) {
-		autolic_storage_set_error(
-		    "journal '%s' has format version %u; this library reads version %u", w->name,
-		    (unsigned)get32(h + 8), FORMAT_VERSION);
-		return AUTOLIC_EVERSION;
-	}
-	res->generation = get64(h + 16);
-	res->salt = get64(h + 24);
-	res->base_seq = get64(h + 32);
-	res->last_seq = res->base_seq;
-	res->claimed = HDR_SIZE;
-	return 1;
-bad_magic:
-	autolic_storage_set_error("'%s' is not a libautolic journal (bad magic)", w->name);
-	res->corrupt = 1;
-	return AUTOLIC_ECORRUPT;
-}
-
-/* Replay the records from the header on with keys `k`, as far as they are
- * valid: *stop is where the reading stopped, *txn_start the start of the
- * transaction it was in, *ops its records so far, *why what stopped it.
- * 0, or a negative error code (reading, or a sink's). */
-static int replay_records(rwin *w, const gen_keys *k, const al_journal_sink *sink,
-                          al_journal_replay *res, uint64_t *stop, uint64_t *txn_at,
-                          uint64_t *ops_out, const char **why_out)
-{
-	int rc;
-	uint64_t pos = HDR_SIZE, txn_start = HDR_SIZE, good_end = HDR_SIZE;
-	/* Operations since the last commit. Wider than the commit record's
-	 * count, so it cannot wrap: a longer run fails the count check. */
-	uint64_t ops = 0;
-	const char *why = NULL;
-	while (pos < w->size) {
-		const unsigned char *f;
-		if ((rc = frame_at(w, txn_start, pos, k, &f, &why)) < 0)
-			return rc;
-		if (!rc)
-			break;
-		uint32_t n = get32(f + F_LEN);
-		const unsigned char *pl = f + FRAME;
-		int type = f[F_TYPE];
-		if (type == REC_PUT) {
-			if (n < 4 || get32(pl) > n - 4) {
-				why = "malformed put record";
-				break;
-			}
-			ops++;
-		} else if (type == REC_DEL) {
-			ops++;
-		} else {
-			uint64_t seq = get64(pl), claim = get64(pl + 8);
-			if (type == REC_COMMIT) {
-				if (n != COMMIT_LEN || seq != res->last_seq + 1 ||
-				    get32(pl + 16) != ops || claim > pos) {
-					why = "commit record does not match its transaction";
-					break;
-				}
-				/* the transaction's records lie in the window before this one */
-				rc = deliver(f - (pos - txn_start), (size_t)(pos - txn_start), sink);
-				if (!rc && sink->commit)
-					rc = sink->commit(sink->arg, seq);
-				if (rc) {
-					if (rc == AUTOLIC_ENOMEM)
-						autolic_storage_set_error(
-						    "journal '%s': out of memory while replaying",
-						    w->name);
-					return rc;
-				}
-				res->last_seq = seq;
-				res->commits++;
-			} else {
-				if (n != MARK_LEN || ops != 0 || seq != res->last_seq ||
-				    claim > pos) {
-					why = "sync mark does not match the journal";
-					break;
-				}
-			}
-			if (claim > res->claimed)
-				res->claimed = claim;
-			ops = 0;
-			good_end = txn_start = pos + FRAME + n;
-			if (type == REC_MARK)
-				res->mark_end = good_end;
-		}
-		pos += FRAME + n;
-	}
-	res->good_end = good_end;
-	*stop = pos;
-	*txn_at = txn_start;
-	*ops_out = ops;
-	*why_out = why;
-	return 0;
-}
-
-static int replay(rwin *w, int salvage, const al_journal_sink *sink, al_journal_replay *res)
-{
-	memset(res, 0, sizeof *res);
-	int rc = replay_header(w, res);
-	if (rc <= 0)
-		return rc;
-	const gen_keys k = keys_for(res->generation, res->salt);
-	uint64_t pos, txn_start, ops;
-	const char *why;
-	if ((rc = replay_records(w, &k, sink, res, &pos, &txn_start, &ops, &why)) < 0)
-		return rc;
-	uint64_t good_end = res->good_end;
-	if (pos >= w->size && ops == 0)
-		return 0;
-	/* Invalid bytes, or whole records of a transaction whose commit is
-	 * missing: the damage starts where the reading stopped. */
-	if (pos >= w->size) {
-		why = "transaction without a commit record";
-		pos = txn_start;
-	}
-	res->damaged = 1;
-	res->damage_off = pos;
-	snprintf(res->why, sizeof res->why, "%s", why);
-	/* the rest of the image, read whole: only a damaged journal gets here */
-	const unsigned char *rest;
-	int64_t got = win_need(w, pos, pos, w->size - pos, &rest);
-	if (got < 0)
-		return (int)got;
-	uint64_t claim_at = 0;
-	if (later_claim_covers(rest, (size_t)got, pos, &k, &claim_at)) {
-		res->corrupt = 1;
-		if (salvage)
-			return 0;
-		autolic_storage_set_error("journal '%s' is damaged at offset %llu (%s) before a "
-		                          "durable commit at offset %llu; "
-		                          "open it with AUTOLIC_JOURNAL_READONLY_SALVAGE to read "
-		                          "the state before offset %llu",
-		                          w->name, (unsigned long long)pos, why,
-		                          (unsigned long long)claim_at,
-		                          (unsigned long long)good_end);
-		return AUTOLIC_ECORRUPT;
-	}
-	gen_keys other;
-	uint64_t first_seq;
-	if (foreign_records(rest, (size_t)got, &k, res->last_seq, &other, &first_seq)) {
-		res->corrupt = 1;
-		if (!salvage) {
-			autolic_storage_set_error(
-			    "journal '%s' is damaged: the records at offset %llu were written with "
-			    "another generation or salt than the file header holds (generation "
-			    "%llu); open it with AUTOLIC_JOURNAL_READONLY_SALVAGE to read them",
-			    w->name, (unsigned long long)pos, (unsigned long long)res->generation);
-			return AUTOLIC_ECORRUPT;
-		}
-		/* Salvage: nothing was delivered yet when the records start right
-		 * after the header (a commit read before them would end past it);
-		 * read them with the keys they were written with. */
-		if (pos != HDR_SIZE)
-			return 0;
-		res->last_seq = first_seq - 1;
-		res->claimed = HDR_SIZE;
-		res->mark_end = 0;
-		if ((rc = replay_records(w, &other, sink, res, &pos, &txn_start, &ops, &why)) < 0)
-			return rc;
-	}
-	return 0;
-}
-
-int al_journal_replay_buffer(const unsigned char *buf, size_t len, int salvage, const char *name,
-                             const al_journal_sink *sink, al_journal_replay *res)
-{
-	rwin w = {buf, 0, len, len, name ? name : "(buffer)", NULL, -1, NULL, NULL, 0};
-	return replay(&w, salvage, sink, res);
-}
-
-/* A buffer read as the open reads a file, `chunk` bytes at a time. */
-typedef struct mem_file {
-	const unsigned char *b;
-	size_t len;
-} mem_file;
-
-static ssize_t mem_pread(int fd, void *buf, size_t n, off_t off, void *ctx)
-{
-	(void)fd;
-	const mem_file *m = ctx;
-	size_t at = (uint64_t)off < m->len ? (size_t)off : m->len;
-	size_t k = m->len - at < n ? m->len - at : n;
-	memcpy(buf, m->b + at, k);
-	return (ssize_t)k;
-}
-
-static void *lc_malloc(size_t n, void *ctx);
-static void *lc_realloc(void *p, size_t n, void *ctx);
-static void lc_free(void *p, void *ctx);
-
-int al_journal_replay_chunked(const unsigned char *buf, size_t len, size_t chunk, int salvage,
-                              const char *name, const al_journal_sink *sink,
-                              al_journal_replay *res)
-{
-	mem_file m = {buf, len};
-	al_journal_io io = *al_journal_default_io();
-	io.pread = mem_pread;
-	io.ctx = &m;
-	const autolic_allocator libc = {lc_malloc, lc_realloc, lc_free, NULL};
-	rwin w;
-	int rc = win_start(&w, len, chunk ? chunk : 1, &io, -1, &libc, name ? name : "(buffer)");
-	if (!rc) {
-		rc = replay(&w, salvage, sink, res);
-		free(w.buf);
-	}
-	return rc;
-}
 /* ---- the store --------------------------------------------------------- */
 
 typedef struct jr_save {
@@ -665,7 +61,7 @@ typedef struct jr {
 
 	/* format state of the current file */
 	uint64_t generation, salt;
-	gen_keys keys;
+	al_gen_keys keys;
 	uint64_t seq;         /* last committed sequence number */
 	uint64_t append_off;  /* end of what has been written */
 	uint64_t durable_off; /* end of what is known synced */
@@ -693,17 +89,17 @@ typedef struct jr {
 
 static int jr_begin(void *ctx, int write);
 
-static void *lc_malloc(size_t n, void *ctx)
+void *al_journal_lc_malloc(size_t n, void *ctx)
 {
 	(void)ctx;
 	return malloc(n);
 }
-static void *lc_realloc(void *p, size_t n, void *ctx)
+void *al_journal_lc_realloc(void *p, size_t n, void *ctx)
 {
 	(void)ctx;
 	return realloc(p, n);
 }
-static void lc_free(void *p, void *ctx)
+void al_journal_lc_free(void *p, void *ctx)
 {
 	(void)ctx;
 	free(p);
@@ -1001,7 +397,7 @@ static uint64_t live_estimate(const jr *j)
 typedef struct snap {
 	jr *j;
 	int fd;
-	gen_keys keys;
+	al_gen_keys keys;
 	unsigned char *buf;
 	size_t len, cap;
 	uint64_t off; /* file offset of buf[0] */
@@ -1555,7 +951,7 @@ static char *dir_of(const autolic_allocator *a, const char *path)
 	return p;
 }
 
-static int open_error(const char *path, const char *what, int e)
+int al_journal_open_error(const char *path, const char *what, int e)
 {
 	char eb[128];
 	if (e == EISDIR) {
@@ -1613,12 +1009,12 @@ static int open_locked(jr *j, int *created)
 				continue; /* removed between the two opens */
 		}
 		if (fd < 0)
-			return open_error(j->path, "cannot open", errno);
+			return al_journal_open_error(j->path, "cannot open", errno);
 		struct stat fst, pst;
 		if (fstat(fd, &fst) != 0) {
 			int e = errno;
 			close(fd);
-			return open_error(j->path, "cannot stat", e);
+			return al_journal_open_error(j->path, "cannot stat", e);
 		}
 		if (!S_ISREG(fst.st_mode)) {
 			close(fd);
@@ -1654,13 +1050,14 @@ static int init_file(jr *j, size_t old_len)
 	j->keys = keys_for(j->generation, j->salt);
 	header_encode(h, j->generation, j->salt, 0);
 	if (old_len && j->io.ftruncate(j->fd, 0, j->io.ctx) != 0)
-		return open_error(j->path, "cannot reset the unfinished header", errno);
+		return al_journal_open_error(j->path, "cannot reset the unfinished header", errno);
 	if (write_all(j, j->fd, h, HDR_SIZE, 0) != 0)
-		return open_error(j->path, "cannot write the header", errno);
+		return al_journal_open_error(j->path, "cannot write the header", errno);
 	if (j->io.fsync(j->fd, j->io.ctx) != 0)
-		return open_error(j->path, "cannot sync the new journal", errno);
+		return al_journal_open_error(j->path, "cannot sync the new journal", errno);
 	if (j->io.fsync_dir(j->dir, j->io.ctx) != 0)
-		return open_error(j->path, "cannot sync the directory of the new journal", errno);
+		return al_journal_open_error(j->path,
+		                             "cannot sync the directory of the new journal", errno);
 	j->append_off = j->durable_off = j->claimed = HDR_SIZE;
 	return 0;
 }
@@ -1669,15 +1066,17 @@ static int load(jr *j)
 {
 	struct stat st;
 	if (fstat(j->fd, &st) != 0)
-		return open_error(j->path, "cannot stat", errno);
+		return al_journal_open_error(j->path, "cannot stat", errno);
 	size_t chunk = al_journal_read_chunk ? al_journal_read_chunk : WIN_CHUNK;
-	rwin w;
-	int rc = win_start(&w, (uint64_t)st.st_size, chunk, &j->io, j->fd, &j->alloc, j->path);
+	al_rwin w;
+	int rc = al_journal_win_start(&w, (uint64_t)st.st_size, chunk, &j->io, j->fd, &j->alloc,
+	                              j->path);
 	if (rc)
 		return rc;
 	al_journal_sink sink = {sink_put, sink_del, NULL, j->map};
 	al_journal_replay res;
-	rc = replay(&w, (j->flags & AUTOLIC_JOURNAL_READONLY_SALVAGE) != 0, &sink, &res);
+	rc = al_journal_replay_image(&w, (j->flags & AUTOLIC_JOURNAL_READONLY_SALVAGE) != 0, &sink,
+	                             &res);
 	j->alloc.free_fn(w.buf, j->alloc.ctx);
 	uint64_t len = w.size;
 	if (rc)
@@ -1699,14 +1098,15 @@ static int load(jr *j)
 	if (j->readonly)
 		return 0;
 	if (res.damaged && j->io.ftruncate(j->fd, (off_t)res.good_end, j->io.ctx) != 0)
-		return open_error(j->path, "cannot cut off the torn tail", errno);
+		return al_journal_open_error(j->path, "cannot cut off the torn tail", errno);
 	/* What we replayed may still sit only in the page cache (the previous
 	 * writer may have died before its sync): make it durable before anything
 	 * is built on it. */
 	if (j->io.fsync(j->fd, j->io.ctx) != 0)
-		return open_error(j->path, "cannot sync the journal", errno);
+		return al_journal_open_error(j->path, "cannot sync the journal", errno);
 	if (j->io.unlink(j->tmp_path, j->io.ctx) != 0 && errno != ENOENT)
-		return open_error(j->tmp_path, "cannot remove the stale compaction file", errno);
+		return al_journal_open_error(j->tmp_path, "cannot remove the stale compaction file",
+		                             errno);
 	return 0;
 }
 
@@ -1753,7 +1153,8 @@ int al_journal_open_io(autolic_storage *out, const char *path, const autolic_jou
 		                          o.flags & ~known);
 		return AUTOLIC_EINVAL;
 	}
-	autolic_allocator a = {lc_malloc, lc_realloc, lc_free, NULL};
+	autolic_allocator a = {al_journal_lc_malloc, al_journal_lc_realloc, al_journal_lc_free,
+	                       NULL};
 	if (o.allocator) {
 		if (!o.allocator->malloc_fn || !o.allocator->realloc_fn || !o.allocator->free_fn) {
 			autolic_storage_set_error(

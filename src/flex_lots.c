@@ -1,0 +1,344 @@
+/*
+ * Flex tokens: lots bought, expired, adjusted and moved
+ * (FLEX-1, FLEX-9, FLEX-13).
+ */
+#include "flex_internal.h"
+
+#include "account.h"
+#include "idlist.h"
+#include "seat.h"
+#include "team.h"
+#include "core/text.h"
+#include "core/timecalc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
+
+/* ================================================================== */
+/* Lots: buy, expire, adjust, move                                      */
+/* ================================================================== */
+
+typedef struct {
+	autolic_id actor, team;
+	al_flex_lotrec l;
+} buy_args;
+
+static int buy_fn(al_txn *t, void *arg)
+{
+	buy_args *a = arg;
+	al_flex_team tf;
+	int rc = al_flex_team_begin(t, a->team, &tf);
+	if (!rc)
+		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-1", "buy Flex tokens");
+	if (rc)
+		return rc;
+	al_flex_lotrec l = a->l;
+	if (l.purchased == 0)
+		l.purchased = t->now;
+	if (l.purchased > t->now)
+		return al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time %lld is in the future",
+		              (long long)l.purchased);
+	rc = al_time_add(l.purchased, AUTOLIC_FLEX_LOT_SECONDS, &l.expires,
+	                 "the lot's expiry (purchase + 365 days)");
+	if (rc)
+		return rc;
+	if (l.expires <= t->now)
+		return al_err(AUTOLIC_EEXPIRED,
+		              "FLEX-1: a lot bought at %lld expired at %lld (365 days later)",
+		              (long long)l.purchased, (long long)l.expires);
+	l.team = a->team;
+	rc = al_txn_seq_next(t, "flex.lot", &l.id);
+	if (!rc)
+		rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_PURCHASE, l.purchased, l.id,
+		                        l.quantity, a->actor, 0, NULL, l.subscription);
+	if (!rc && tf.owed > 0) {
+		/* FLEX-5 overage policy: the next purchase repays what is owed first */
+		int64_t m = tf.owed < l.quantity ? tf.owed : l.quantity;
+		l.remaining -= m;
+		tf.owed -= m;
+		rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, l.purchased, l.id, -m,
+		                        a->actor, 0, NULL, l.subscription);
+		if (!rc)
+			rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, l.purchased, 0, m,
+			                        a->actor, 0, NULL, l.subscription);
+	}
+	al_key k;
+	al_flex_team_lot_key(&k, a->team, l.expires, l.id);
+	if (!rc)
+		rc = al_flex_put_empty(t, &k);
+	al_flex_live_key(&k, a->team, l.expires, l.id);
+	if (!rc && l.remaining > 0)
+		rc = al_flex_put_empty(t, &k);
+	if (!rc)
+		rc = al_flex_lot_store(t, &l);
+	tf.left += l.remaining;
+	tf.bought += l.quantity;
+	if (l.expires < tf.next_expiry)
+		tf.next_expiry = l.expires;
+	if (!rc)
+		rc = al_flex_low_update(t, &tf);
+	if (!rc)
+		a->l = l;
+	return rc;
+}
+
+int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
+                         const autolic_flex_lot_spec *spec, autolic_id *lot)
+{
+	al_err_clear();
+	int rc = al_flex_check_db_team(db, team);
+	if (rc)
+		return rc;
+	if (!spec)
+		return al_err(AUTOLIC_EINVAL, "spec is NULL");
+	if (spec->version == 0 || spec->version > AUTOLIC_FLEX_LOT_SPEC_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_flex_lot_spec version %u is not supported",
+		              spec->version);
+	if ((rc = al_flex_check_subscription(spec->subscription)) != 0)
+		return rc;
+	if (spec->quantity < 1 || spec->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
+		return al_err(AUTOLIC_EINVAL, "FLEX-1: a lot holds 1 to %lld tokens, not %lld",
+		              (long long)AUTOLIC_FLEX_LOT_QUANTITY_MAX, (long long)spec->quantity);
+	if (spec->purchased < 0)
+		return al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time may not be negative");
+	buy_args a;
+	memset(&a, 0, sizeof a);
+	a.actor = actor;
+	a.team = team;
+	strcpy(a.l.subscription, spec->subscription);
+	a.l.quantity = a.l.remaining = spec->quantity;
+	a.l.credited = INT64_MIN;
+	a.l.purchased = spec->purchased;
+	rc = al_run(db, 1, buy_fn, &a);
+	if (!rc && lot)
+		*lot = a.l.id;
+	return rc;
+}
+
+typedef struct {
+	autolic_id id;
+	al_flex_lotrec l;
+	autolic_time now;
+} lot_get_args;
+
+static int lot_get_fn(al_txn *t, void *arg)
+{
+	lot_get_args *a = arg;
+	a->now = t->now;
+	return al_flex_lot_load(t, a->id, &a->l);
+}
+
+int autolic_flex_lot_get(autolic_db *db, autolic_id lot, autolic_flex_lot_info *info)
+{
+	al_err_clear();
+	if (!db || !info)
+		return al_err(AUTOLIC_EINVAL, "db and info are required");
+	if (info->version == 0 || info->version > AUTOLIC_FLEX_LOT_INFO_VERSION)
+		return al_err(AUTOLIC_EVERSION, "autolic_flex_lot_info version %u is not supported",
+		              info->version);
+	lot_get_args a = {lot, {0}, 0};
+	int rc = al_run(db, 0, lot_get_fn, &a);
+	if (rc)
+		return rc;
+	info->id = a.l.id;
+	info->team = a.l.team;
+	memcpy(info->subscription, a.l.subscription, sizeof info->subscription);
+	info->quantity = a.l.quantity;
+	info->purchased = a.l.purchased;
+	info->expires = a.l.expires;
+	info->expired = a.l.expired || a.l.expires <= a.now;
+	/* an expiry not recorded yet still forfeits (FLEX-1) */
+	info->remaining = info->expired ? 0 : a.l.remaining;
+	return 0;
+}
+
+typedef struct {
+	autolic_id team;
+	size_t expired;
+} expire_args;
+
+static int expire_fn(al_txn *t, void *arg)
+{
+	expire_args *a = arg;
+	al_flex_team tf;
+	int rc = al_flex_team_load(t, a->team, &tf);
+	if (!rc)
+		rc = al_flex_expire_due(t, &tf, t->now, &a->expired);
+	if (!rc)
+		rc = al_flex_low_update(t, &tf);
+	return rc;
+}
+
+int autolic_flex_expire(autolic_db *db, autolic_id team, size_t *expired)
+{
+	al_err_clear();
+	int rc = al_flex_check_db_team(db, team);
+	if (rc)
+		return rc;
+	expire_args a = {team, 0};
+	rc = al_run(db, 1, expire_fn, &a);
+	if (!rc && expired)
+		*expired = a.expired;
+	return rc;
+}
+
+typedef struct {
+	autolic_id actor, team, lot;
+	int64_t delta;
+} adjust_args;
+
+static int adjust_fn(al_txn *t, void *arg)
+{
+	adjust_args *a = arg;
+	al_flex_team tf;
+	al_flex_lotrec l;
+	int rc = al_flex_team_begin(t, a->team, &tf);
+	if (!rc)
+		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-10", "adjust Flex tokens");
+	if (!rc)
+		rc = al_flex_lot_load(t, a->lot, &l);
+	if (rc)
+		return rc;
+	if (l.team != a->team)
+		return al_err(AUTOLIC_ENOTFOUND, "FLEX-10: lot %llu is not held by team %llu",
+		              (unsigned long long)a->lot, (unsigned long long)a->team);
+	if (l.expired)
+		return al_err(AUTOLIC_EEXPIRED, "FLEX-1: lot %llu has expired",
+		              (unsigned long long)a->lot);
+	if (l.remaining + a->delta < 0 || l.remaining + a->delta > l.quantity)
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "FLEX-10: lot %llu would hold %lld tokens; it must stay within 0..%lld",
+		    (unsigned long long)a->lot, (long long)(l.remaining + a->delta),
+		    (long long)l.quantity);
+	int64_t before = l.remaining;
+	l.remaining += a->delta;
+	if (a->delta > 0 && t->now > l.credited)
+		l.credited = t->now;
+	rc = al_flex_ledger_add(t, a->team, AUTOLIC_FLEX_ADJUST, t->now, l.id, a->delta, a->actor,
+	                        0, NULL, l.subscription);
+	if (!rc)
+		rc = al_flex_lot_save(t, &tf, &l, before);
+	return rc ? rc : al_flex_low_update(t, &tf);
+}
+
+int autolic_flex_adjust(autolic_db *db, autolic_id actor, autolic_id team, autolic_id lot,
+                        int64_t delta)
+{
+	al_err_clear();
+	int rc = al_flex_check_db_team(db, team);
+	if (rc)
+		return rc;
+	if (!lot)
+		return al_err(AUTOLIC_EINVAL, "lot id 0 is not valid");
+	if (delta == 0 || delta < -AUTOLIC_FLEX_LOT_SECONDS * 1000 ||
+	    delta > AUTOLIC_FLEX_LOT_SECONDS * 1000)
+		return al_err(AUTOLIC_EINVAL, "FLEX-10: an adjustment must change the balance");
+	adjust_args a = {actor, team, lot, delta};
+	return al_run(db, 1, adjust_fn, &a);
+}
+
+typedef struct {
+	autolic_id actor, from, to;
+	const char *sub;
+	int64_t moved;
+} move_args;
+
+static int move_fn(al_txn *t, void *arg)
+{
+	move_args *a = arg;
+	al_flex_team from, to;
+	int rc = al_flex_team_begin(t, a->from, &from);
+	if (!rc)
+		rc = al_flex_team_begin(t, a->to, &to);
+	if (!rc)
+		rc = al_team_require_admin(t, a->from, a->actor, "FLEX-9",
+		                           "move Flex tokens out of the team");
+	if (!rc)
+		rc = al_team_require_admin(t, a->to, a->actor, "FLEX-9",
+		                           "move Flex tokens into the team");
+	if (rc)
+		return rc;
+	al_flex_lotrec *v;
+	size_t n, moved_lots = 0;
+	rc = al_flex_lots_of(t, a->from, 0, &v, &n);
+	if (rc)
+		return rc;
+	a->moved = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		al_flex_lotrec *l = &v[i];
+		if (strcmp(l->subscription, a->sub))
+			continue;
+		moved_lots++;
+		if (l->remaining > 0) {
+			rc = al_flex_ledger_add(t, a->from, AUTOLIC_FLEX_MOVE_OUT, t->now, l->id,
+			                        -l->remaining, a->actor, 0, NULL, l->subscription);
+			if (!rc)
+				rc = al_flex_ledger_add(t, a->to, AUTOLIC_FLEX_MOVE_IN, t->now,
+				                        l->id, l->remaining, a->actor, 0, NULL,
+				                        l->subscription);
+		}
+		al_key k;
+		al_flex_team_lot_key(&k, a->from, l->expires, l->id);
+		if (!rc)
+			rc = al_txn_del(t, &k);
+		al_flex_team_lot_key(&k, a->to, l->expires, l->id);
+		if (!rc)
+			rc = al_flex_put_empty(t, &k);
+		if (l->remaining > 0) {
+			al_flex_live_key(&k, a->from, l->expires, l->id);
+			if (!rc)
+				rc = al_txn_del(t, &k);
+			al_flex_live_key(&k, a->to, l->expires, l->id);
+			if (!rc)
+				rc = al_flex_put_empty(t, &k);
+		}
+		from.left -= l->remaining;
+		from.bought -= l->quantity;
+		to.left += l->remaining;
+		to.bought += l->quantity;
+		if (l->expires < to.next_expiry)
+			to.next_expiry = l->expires;
+		l->team = a->to; /* purchase time and expiry are kept (FLEX-9) */
+		if (t->now > l->credited)
+			l->credited = t->now; /* it holds nothing in `to` before now */
+		if (!rc)
+			rc = al_flex_lot_store(t, l);
+		a->moved += l->remaining;
+	}
+	al_free(t->a, v);
+	if (!rc && !moved_lots)
+		rc = al_err(AUTOLIC_ENOTFOUND,
+		            "FLEX-9: team %llu holds no unexpired lot of token subscription '%s'",
+		            (unsigned long long)a->from, a->sub);
+	if (!rc)
+		rc = al_flex_low_update(t, &from);
+	if (!rc)
+		rc = al_flex_low_update(t, &to);
+	return rc;
+}
+
+int autolic_flex_move(autolic_db *db, autolic_id actor, autolic_id from, autolic_id to,
+                      const char *subscription, int64_t *moved)
+{
+	al_err_clear();
+	int rc = al_flex_check_db_team(db, from);
+	if (!rc)
+		rc = al_flex_check_db_team(db, to);
+	if (!rc)
+		rc = al_flex_check_subscription(subscription);
+	if (rc)
+		return rc;
+	if (from == to)
+		return al_err(AUTOLIC_EINVAL,
+		              "FLEX-9: tokens move to another team, not to team %llu itself",
+		              (unsigned long long)from);
+	move_args a = {actor, from, to, subscription, 0};
+	rc = al_run(db, 1, move_fn, &a);
+	if (!rc && moved)
+		*moved = a.moved;
+	return rc;
+}
