@@ -321,6 +321,8 @@ static void check_csv(fz_input *x, autolic_id team)
 		free(c.buf);
 		return;
 	}
+	if (getenv("FZ_VERBOSE") && c.len)
+		fprintf(stderr, "usage CSV of team %llu:\n%s", (unsigned long long)team, c.buf);
 	if (!text_ok(c.buf ? c.buf : "", c.len, true))
 		fail(x, "IN-1: the usage CSV is not valid UTF-8 without control characters");
 	size_t i = 0, row = 0;
@@ -436,6 +438,13 @@ static void on_import_error(size_t line, const char *reason, void *ctx)
 }
 
 /* ---- one step ---- */
+
+/* The newest team (the second team of the set-up, or one the input named):
+ * its name is user text in the usage CSV. */
+static autolic_id newest(const fz_input *x)
+{
+	return x->teams.v[x->teams.n - 1];
+}
 
 /* Runs call `op`; returns its result and sets *reads when it must not
  * change the store whatever its result. */
@@ -557,7 +566,7 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		s.subscription = t;
 		s.quantity = f & 1 ? va : 50;
 		s.purchased = f & 2 ? vb : w->now;
-		rc = autolic_flex_lot_buy(db, w->admin, f & 4 ? x->team2 : w->team, &s, &id);
+		rc = autolic_flex_lot_buy(db, w->admin, f & 4 ? newest(x) : w->team, &s, &id);
 		if (!rc)
 			add_id(&x->lots, id);
 		return rc;
@@ -570,7 +579,7 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		s.key = f & 1 ? t : key;
 		s.product = f & 2 ? t : x->product;
 		s.time = f & 4 ? va : w->now;
-		s.team = w->team;
+		s.team = vb & 1 ? newest(x) : w->team;
 		s.account = x->flex_user;
 		autolic_flex_result r = {.version = AUTOLIC_FLEX_RESULT_VERSION};
 		rc = autolic_flex_report(db, &s, &r);
@@ -739,7 +748,7 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		s.person = t;
 		s.all_products = 1;
 		s.by_import = (int)(f & 1);
-		rc = autolic_flex_user_assign(db, w->admin, w->team, &s, &id);
+		rc = autolic_flex_user_assign(db, w->admin, va & 1 ? newest(x) : w->team, &s, &id);
 		if (!rc) {
 			add_id(&x->accounts, id);
 			x->flex_user = id;
@@ -748,8 +757,8 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 	}
 	case 29: {
 		int64_t moved = 0;
-		return autolic_flex_move(db, w->admin, f & 1 ? x->team2 : w->team,
-		                         f & 1 ? w->team : x->team2, t, &moved);
+		return autolic_flex_move(db, w->admin, f & 1 ? newest(x) : w->team,
+		                         f & 1 ? w->team : newest(x), t, &moved);
 	}
 	case 30:
 		if (f & 1) {
@@ -817,15 +826,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == 0 && !reads) {
 			check_texts(&x);
 			check_csv(&x, x.w.team);
-			check_csv(&x, x.team2);
+			check_csv(&x, newest(&x));
 		}
-		if (autolic_flex_check(x.w.db, x.w.team) || autolic_flex_check(x.w.db, x.team2))
+		if (autolic_flex_check(x.w.db, x.w.team) || autolic_flex_check(x.w.db, newest(&x)))
 			fail(&x, "FLEX invariant");
 		if (autolic_db_check(x.w.db))
 			fail(&x, "store invariant (autolic_db_check)");
 	}
 	check_texts(&x);
 	check_csv(&x, x.w.team);
+	check_csv(&x, newest(&x));
 	free(t);
 	autolic_db_close(x.w.db);
 	return 0;
