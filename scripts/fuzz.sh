@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(record journal calls)
+[ ${#targets[@]} -gt 0 ] || targets=(record journal calls input)
 CC=${CC:-clang-14}
 cmake -S . -B build/fuzz -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=Debug \
   -DAUTOLIC_FUZZ=ON -DAUTOLIC_BUILD_DOCS=OFF -DAUTOLIC_BUILD_BENCH=OFF -DAUTOLIC_WERROR=OFF >/dev/null
