@@ -524,3 +524,64 @@ int t_run_group_n(const char *name, const struct CMUnitTest *tests, size_t n,
 	t_fd_free(&fd_before);
 	return failed;
 }
+
+static void open_checked(autolic_db *db, int mode, long at)
+{
+	if (autolic_db_check(db) != 0)
+		fail_msg("mode %d, fault at %ld: autolic_db_check after the open: %s", mode, at,
+		         autolic_errmsg());
+}
+
+long t_open_fault_loop(const t_open_faults *c)
+{
+	t_dump before, now;
+	t_dump_store(c->mem, &before);
+	long faulted = 0;
+	for (int mode = 0; mode < 4; mode++) {
+		for (long at = 1;; at++) {
+			t_faulty f;
+			t_alloc ta;
+			memset(&ta, 0, sizeof ta);
+			autolic_storage wrapped;
+			t_faulty_wrap(&f, c->shared, &wrapped);
+			autolic_allocator al = t_alloc_make(&ta);
+			if (mode < 2) {
+				f.fail_at = at;
+				f.persistent = mode == 1;
+			} else {
+				ta.fail_at = at;
+				ta.persistent = mode == 3;
+			}
+			int rc;
+			autolic_db *db = c->open(c->ctx, &wrapped, &al, &rc);
+			long fired = mode < 2 ? f.fired : ta.fired;
+			f.fail_at = 0;
+			ta.fail_at = 0;
+			if (!fired || rc == 0) {
+				assert_int_equal(rc, 0);
+				open_checked(db, mode, at);
+				if (fired) {
+					faulted++; /* a fault the open did not need to notice */
+					autolic_db_close(db);
+				} else {
+					c->done(c->ctx, db);
+				}
+				c->rebuild(c->ctx);
+				if (!fired)
+					break;
+				continue;
+			}
+			faulted++;
+			assert_null(db);
+			assert_int_equal(ta.live, 0);
+			t_dump_store(c->mem, &now);
+			if (!t_dump_equal(&before, &now))
+				fail_msg("mode %d, fault at %ld: the failed open changed the store "
+				         "(%d %s)",
+				         mode, at, rc, autolic_errmsg());
+			t_dump_free(&now);
+		}
+	}
+	t_dump_free(&before);
+	return faulted;
+}

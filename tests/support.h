@@ -65,6 +65,25 @@ void t_dump_store(autolic_storage *st, t_dump *out);
 int t_dump_equal(const t_dump *a, const t_dump *b);
 void t_dump_free(t_dump *d);
 
+/* An open that may upgrade a store, failed at every point: each storage
+ * operation and each allocation in turn, once and from then on (4 modes).
+ * `open` opens the store `mem` through `st` (a faulty wrapper of `shared`)
+ * with allocator `al`; an open that failed must return NULL, leave nothing
+ * allocated and `mem` unchanged; one that succeeded (fault or not) must pass
+ * autolic_db_check(). The first open a mode does not fault is handed to
+ * `done` (which closes it) before `rebuild` puts the old store back, as after
+ * every successful open. Returns the number of faulted opens. */
+typedef struct t_open_faults {
+	autolic_storage *mem;
+	const autolic_storage *shared;
+	autolic_db *(*open)(void *ctx, const autolic_storage *st, const autolic_allocator *al,
+	                    int *rc);
+	void (*done)(void *ctx, autolic_db *db);
+	void (*rebuild)(void *ctx);
+	void *ctx;
+} t_open_faults;
+long t_open_fault_loop(const t_open_faults *c);
+
 /* Open a db over a memory store wrapped by `f` with clock `c` and events `e`
  * (any may be NULL). */
 autolic_db *t_open(t_faulty *f, t_clock *c, t_events *e, const autolic_allocator *alloc);

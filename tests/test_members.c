@@ -580,64 +580,40 @@ static void upgrade_refused_read_only(void **state)
 /* The upgrade is one transaction: a storage or allocation failure at any
  * point of the open leaves the store as it was, and a later open upgrades
  * it. */
+static autolic_db *old_open_fn(void *ctx, const autolic_storage *st, const autolic_allocator *al,
+                               int *rc)
+{
+	return old_open(ctx, st, al, rc);
+}
+
+/* The open that met no fault upgraded the store to members. */
+static void old_upgraded(void *ctx, autolic_db *db)
+{
+	old_store *o = ctx;
+	int rc;
+	autolic_db_close(db);
+	assert_int_equal(stored_level(&o->mem), 2);
+	db = old_open(o, NULL, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(role_of(db, o->team, o->holder), AUTOLIC_TEAM_USER);
+	assert_int_equal(role_of(db, o->team, o->flexer), AUTOLIC_TEAM_USER);
+	autolic_db_close(db);
+}
+
+static void old_rebuild(void *ctx)
+{
+	old_store *o = ctx;
+	o->mem.free(o->mem.ctx);
+	old_build(o, -1, 0);
+}
+
 static void upgrade_atomic(void **state)
 {
 	(void)state;
 	old_store o;
 	old_build(&o, -1, 0);
-	t_dump before, now;
-	t_dump_store(&o.mem, &before);
-	long faulted = 0;
-	for (int mode = 0; mode < 4; mode++) {
-		for (long at = 1;; at++) {
-			t_faulty f;
-			t_alloc ta;
-			memset(&ta, 0, sizeof ta);
-			autolic_storage wrapped;
-			t_faulty_wrap(&f, &o.shared, &wrapped);
-			autolic_allocator al = t_alloc_make(&ta);
-			if (mode < 2) {
-				f.fail_at = at;
-				f.persistent = mode == 1;
-			} else {
-				ta.fail_at = at;
-				ta.persistent = mode == 3;
-			}
-			int rc;
-			autolic_db *db = old_open(&o, &wrapped, &al, &rc);
-			long fired = mode < 2 ? f.fired : ta.fired;
-			if (!fired) {
-				assert_int_equal(rc, 0);
-				autolic_db_close(db);
-				assert_int_equal(stored_level(&o.mem), 2);
-				db = old_open(&o, NULL, NULL, &rc);
-				assert_int_equal(rc, 0);
-				assert_int_equal(role_of(db, o.team, o.holder), AUTOLIC_TEAM_USER);
-				assert_int_equal(role_of(db, o.team, o.flexer), AUTOLIC_TEAM_USER);
-				autolic_db_close(db);
-				o.mem.free(o.mem.ctx);
-				old_build(&o, -1, 0);
-				break;
-			}
-			faulted++;
-			if (rc == 0) { /* a fault the open did not need to notice */
-				autolic_db_close(db);
-				o.mem.free(o.mem.ctx);
-				old_build(&o, -1, 0);
-				continue;
-			}
-			assert_null(db);
-			assert_int_equal(ta.live, 0);
-			t_dump_store(&o.mem, &now);
-			if (!t_dump_equal(&before, &now))
-				fail_msg("mode %d, fault at %ld: the failed open changed the store "
-				         "(%d %s)",
-				         mode, at, rc, autolic_errmsg());
-			t_dump_free(&now);
-		}
-	}
-	assert_true(faulted > 10);
-	t_dump_free(&before);
+	t_open_faults c = {&o.mem, &o.shared, old_open_fn, old_upgraded, old_rebuild, &o};
+	assert_true(t_open_fault_loop(&c) > 10);
 	o.mem.free(o.mem.ctx);
 }
 

@@ -606,70 +606,41 @@ static void test_legacy_store_upgrade(void **state)
 /* The upgrade is one transaction: a storage or allocation failure at any
  * point of the open leaves the 1.0 store as it was, and a later open
  * upgrades it. */
+typedef struct legacy_case {
+	legacy l;
+	legacy_ids ids;
+} legacy_case;
+
+static autolic_db *legacy_open_fn(void *ctx, const autolic_storage *st,
+                                  const autolic_allocator *al, int *rc)
+{
+	return legacy_open(&((legacy_case *)ctx)->l, st, al, rc);
+}
+
+/* The open that met no fault lowered every code. */
+static void legacy_upgraded(void *ctx, autolic_db *db)
+{
+	legacy_case *lc = ctx;
+	autolic_db_close(db);
+	assert_int_equal(stored_with(&lc->l.mem, "AutoCAD"), 0);
+}
+
+static void legacy_rebuild(void *ctx)
+{
+	legacy_case *lc = ctx;
+	lc->l.mem.free(lc->l.mem.ctx);
+	legacy_build(&lc->l, &lc->ids);
+}
+
 static void test_legacy_upgrade_atomic(void **state)
 {
 	(void)state;
-	legacy l;
-	legacy_ids ids;
-	legacy_build(&l, &ids);
-	t_dump before, now;
-	t_dump_store(&l.mem, &before);
-	long faulted = 0;
-	for (int mode = 0; mode < 4; mode++) {
-		for (long at = 1;; at++) {
-			t_faulty f;
-			t_alloc ta;
-			memset(&ta, 0, sizeof ta);
-			autolic_storage wrapped;
-			t_faulty_wrap(&f, &l.shared, &wrapped);
-			autolic_allocator al = t_alloc_make(&ta);
-			if (mode < 2) {
-				f.fail_at = at;
-				f.persistent = mode == 1;
-			} else {
-				ta.fail_at = at;
-				ta.persistent = mode == 3;
-			}
-			int rc;
-			autolic_db *db = legacy_open(&l, &wrapped, &al, &rc);
-			long fired = mode < 2 ? f.fired : ta.fired;
-			f.fail_at = 0;
-			ta.fail_at = 0;
-			if (!fired) {
-				assert_int_equal(rc, 0);
-				if (autolic_db_check(db) != 0) /* the upgraded store keeps every invariant */
-					fail_msg("mode %d: autolic_db_check after the upgrade: %s", mode,
-					         autolic_errmsg());
-				autolic_db_close(db);
-				assert_int_equal(stored_with(&l.mem, "AutoCAD"), 0);
-				/* back to the 1.0 store for the next mode */
-				l.mem.free(l.mem.ctx);
-				legacy_build(&l, &ids);
-				break;
-			}
-			faulted++;
-			if (rc == 0) { /* a fault the open did not need to notice */
-				if (autolic_db_check(db) != 0)
-					fail_msg("mode %d, fault at %ld: autolic_db_check: %s", mode, at,
-					         autolic_errmsg());
-				autolic_db_close(db);
-				l.mem.free(l.mem.ctx);
-				legacy_build(&l, &ids);
-				continue;
-			}
-			assert_null(db);
-			assert_int_equal(ta.live, 0);
-			t_dump_store(&l.mem, &now);
-			if (!t_dump_equal(&before, &now))
-				fail_msg("mode %d, fault at %ld: the failed open changed the store "
-				         "(%d %s)",
-				         mode, at, rc, autolic_errmsg());
-			t_dump_free(&now);
-		}
-	}
-	assert_true(faulted > 10);
-	t_dump_free(&before);
-	l.mem.free(l.mem.ctx);
+	legacy_case lc;
+	legacy_build(&lc.l, &lc.ids);
+	t_open_faults c = {&lc.l.mem, &lc.l.shared, legacy_open_fn, legacy_upgraded,
+	                   legacy_rebuild, &lc};
+	assert_true(t_open_fault_loop(&c) > 10);
+	lc.l.mem.free(lc.l.mem.ctx);
 }
 
 /* A read-only store that needs the upgrade is refused, untouched; the first
