@@ -585,3 +585,22 @@ long t_open_fault_loop(const t_open_faults *c)
 	t_dump_free(&before);
 	return faulted;
 }
+
+autolic_db *t_open_on(const autolic_storage *st, t_clock *c, t_events *e,
+                      const autolic_allocator *a, int *rc)
+{
+	autolic_db_options opts = AUTOLIC_DB_OPTIONS_INIT;
+	opts.storage = st;
+	if (c) {
+		opts.clock = t_clock_fn;
+		opts.clock_ctx = c;
+	}
+	if (e) {
+		opts.on_event = t_events_fn;
+		opts.event_ctx = e;
+	}
+	opts.allocator = a;
+	autolic_db *db = NULL;
+	*rc = autolic_db_open(&db, &opts);
+	return db;
+}

@@ -65,6 +65,11 @@ void t_dump_store(autolic_storage *st, t_dump *out);
 int t_dump_equal(const t_dump *a, const t_dump *b);
 void t_dump_free(t_dump *d);
 
+/* Open a db over `st` (not taken over) with clock `c`, events `e` and
+ * allocator `a` (any may be NULL); *rc gets autolic_db_open()'s result. */
+autolic_db *t_open_on(const autolic_storage *st, t_clock *c, t_events *e,
+                      const autolic_allocator *a, int *rc);
+
 /* An open that may upgrade a store, failed at every point: each storage
  * operation and each allocation in turn, once and from then on (4 modes).
  * `open` opens the store `mem` through `st` (a faulty wrapper of `shared`)

@@ -277,16 +277,7 @@ typedef struct old_store {
 static autolic_db *old_open(old_store *o, const autolic_storage *st, const autolic_allocator *a,
                             int *rc)
 {
-	autolic_db_options opts = AUTOLIC_DB_OPTIONS_INIT;
-	opts.storage = st ? st : &o->shared;
-	opts.clock = t_clock_fn;
-	opts.clock_ctx = &o->clock;
-	opts.on_event = t_events_fn;
-	opts.event_ctx = &o->ev;
-	opts.allocator = a;
-	autolic_db *db = NULL;
-	*rc = autolic_db_open(&db, &opts);
-	return db;
+	return t_open_on(st ? st : &o->shared, &o->clock, &o->ev, a, rc);
 }
 
 static void raw_del(autolic_storage *st, const al_key *k)

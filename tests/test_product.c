@@ -307,16 +307,7 @@ typedef struct legacy {
 static autolic_db *legacy_open(legacy *l, const autolic_storage *st, const autolic_allocator *a,
                                int *rc)
 {
-	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
-	o.storage = st ? st : &l->shared;
-	o.clock = t_clock_fn;
-	o.clock_ctx = &l->clock;
-	o.on_event = t_events_fn;
-	o.event_ctx = &l->ev;
-	o.allocator = a;
-	autolic_db *db = NULL;
-	*rc = autolic_db_open(&db, &o);
-	return db;
+	return t_open_on(st ? st : &l->shared, &l->clock, &l->ev, a, rc);
 }
 
 typedef struct kv {
