@@ -4,9 +4,10 @@
 #
 # An optional storage backend: a separate library libautolic-<name> (the core
 # library depends on nothing beyond libc and pthreads), built only when
-# pkg-config finds its dependency, which is required when the environment
-# says CI=true so that its tests are never skipped there. Makes the shared
-# library autolic_<name> (version script libautolic-<name>.map beside the
+# pkg-config finds its dependency. When the environment says CI=true and the
+# library is the top-level project, the dependency is required, so that its
+# tests are never skipped in the library's own CI; a project that includes
+# the library decides that alone. Makes the shared library autolic_<name> (version script libautolic-<name>.map beside the
 # sources, alias autolic::autolic_<name>), a static twin autolic_<name>_static
 # for the test programs, and autolic-<name>.pc from pkgconfig/. Sets
 # AUTOLIC_BACKEND_FOUND in the caller to ON or OFF.
@@ -18,7 +19,7 @@ function(autolic_add_backend name)
     pkg_check_modules(${B_VAR} QUIET IMPORTED_TARGET ${B_PKG})
   endif()
   if(NOT ${B_VAR}_FOUND)
-    if("$ENV{CI}" STREQUAL "true")
+    if("$ENV{CI}" STREQUAL "true" AND PROJECT_IS_TOP_LEVEL)
       message(FATAL_ERROR "CI=true but ${B_DEP} (pkg-config ${B_PKG}) was not found: "
                           "run scripts/deps.sh; the ${B_TITLE} tests may not be skipped in CI")
     endif()

@@ -16,6 +16,9 @@ die() { echo "FAIL: $*" >&2; exit 1; }
 # nothing from the system prefixes is searched for it
 mkdir -p "$work/no-pc"
 export PKG_CONFIG_LIBDIR="$work/no-pc" PKG_CONFIG_PATH=""
+# CI=true makes the library's own build require its optional backends, which
+# are hidden here with cmocka: this run is about cmocka alone
+unset CI
 hide=(-DCMAKE_DISABLE_FIND_PACKAGE_Doxygen=ON -DCMAKE_DISABLE_FIND_PACKAGE_cmocka=ON)
 ! pkg-config --exists cmocka || die "cmocka is still visible to pkg-config"
 
