@@ -1,7 +1,7 @@
 /**
  * @file autolic/common.h
  * @brief Export macro, versions, error codes, identifiers, allocator and the
- *        per-thread error message shared by every libautolic header.
+ *        per-thread error (message and fields) shared by every libautolic header.
  */
 #ifndef AUTOLIC_COMMON_H
 #define AUTOLIC_COMMON_H
@@ -114,6 +114,108 @@ AUTOLIC_EXTERN const char *autolic_strerror(int code);
  * @par Thread-safety: the message is per thread.
  */
 AUTOLIC_EXTERN const char *autolic_errmsg(void);
+
+/** Current version of ::autolic_error_info. */
+#define AUTOLIC_ERROR_INFO_VERSION 1
+/** Longest rule ID in ::autolic_error_info, in bytes ("FLEX-13"). */
+#define AUTOLIC_ERROR_RULE_MAX 15
+/** Most objects one error names. */
+#define AUTOLIC_ERROR_OBJECTS_MAX 4
+/** Most numbers one error carries. */
+#define AUTOLIC_ERROR_NUMBERS_MAX 4
+/** Longest display name of an object in an error, in bytes (an email is at most 254). */
+#define AUTOLIC_ERROR_NAME_MAX 255
+/** Longest name of a number in an error, in bytes ("used", "limit"...). */
+#define AUTOLIC_ERROR_LABEL_MAX 23
+/** Longest message in an error, in bytes: the text of autolic_errmsg(). */
+#define AUTOLIC_ERROR_MESSAGE_MAX 511
+
+/**
+ * @brief Kinds of the objects an error names (::autolic_error_object).
+ *
+ * New kinds are only ever appended; a host treats an unknown kind as "some
+ * object" and shows its name.
+ */
+typedef enum autolic_object_kind {
+	AUTOLIC_OBJECT_NONE = 0,         /**< No object (unused slot). */
+	AUTOLIC_OBJECT_ACCOUNT = 1,      /**< An account; name: its email. */
+	AUTOLIC_OBJECT_TEAM = 2,         /**< A team; name: the team's name. */
+	AUTOLIC_OBJECT_CONTRACT = 3,     /**< A contract; name: its contract number. */
+	AUTOLIC_OBJECT_PRODUCT = 4,      /**< A product; id 0, name: its code in lower case (SEAM-1). */
+	AUTOLIC_OBJECT_LOT = 5,          /**< A Flex lot; name: its token subscription ID. */
+	AUTOLIC_OBJECT_SESSION = 6,      /**< A Flex session; name: "" (it has only its id). */
+	AUTOLIC_OBJECT_OPS_HUB = 7,      /**< A Fusion Operations hub; name: the hub's name. */
+	AUTOLIC_OBJECT_SUBSCRIPTION = 8, /**< A Fusion Operations subscription; name: "". */
+	AUTOLIC_OBJECT_OPERATOR = 9,     /**< A Fusion Operations operator; name: its name. */
+	AUTOLIC_OBJECT_HUB = 10,         /**< A developer hub; name: the hub's name. */
+	AUTOLIC_OBJECT_APP = 11,         /**< A developer hub's app; name: the app's name. */
+	AUTOLIC_OBJECT_ARGUMENT = 12     /**< An argument of the call; id 0, name: the parameter's name. */
+} autolic_object_kind;
+
+/** @brief One object an error names. */
+typedef struct autolic_error_object {
+	int kind;       /**< An ::autolic_object_kind. */
+	autolic_id id;  /**< Its identifier, or 0 when it has none (a product, an argument). */
+	char name[AUTOLIC_ERROR_NAME_MAX + 1]; /**< The name the user knows it by (see the kind), or "". */
+} autolic_error_object;
+
+/** Units of ::autolic_error_number values. */
+typedef enum autolic_error_unit {
+	AUTOLIC_UNIT_COUNT = 0,   /**< A count or an amount (seats, tokens, operators...). */
+	AUTOLIC_UNIT_TIME = 1,    /**< A point in time: ::autolic_time, UTC seconds since the epoch. */
+	AUTOLIC_UNIT_SECONDS = 2  /**< A duration in seconds. */
+} autolic_error_unit;
+
+/** @brief One number that decided an error, e.g. "used" 3 and "limit" 3. */
+typedef struct autolic_error_number {
+	char name[AUTOLIC_ERROR_LABEL_MAX + 1]; /**< What it is: "used", "limit", "ended"... */
+	int64_t value;                          /**< Its value. */
+	int unit;                               /**< An ::autolic_error_unit. */
+} autolic_error_number;
+
+/**
+ * @brief The last failure on the calling thread, as fields (autolic_error_last()).
+ *
+ * Everything a host needs to write its own message, in any language, without
+ * reading the English one: the code, the rule that refused, the objects
+ * involved with the names their users know, and the numbers that decided it.
+ * Set `version` before the call.
+ */
+typedef struct autolic_error_info {
+	unsigned int version; /**< ::AUTOLIC_ERROR_INFO_VERSION. */
+	int code;             /**< The ::autolic_error code; 0 when the last call succeeded. */
+	char rule[AUTOLIC_ERROR_RULE_MAX + 1]; /**< The rule ID that refused ("SEAT-2"), or "" when
+	                                          no rule did (a bad handle, a storage failure). */
+	unsigned int object_count; /**< Objects filled in `objects`, 0 to ::AUTOLIC_ERROR_OBJECTS_MAX. */
+	autolic_error_object objects[AUTOLIC_ERROR_OBJECTS_MAX]; /**< The objects involved, the
+	                                                            one refused first. */
+	unsigned int number_count; /**< Numbers filled in `numbers`, 0 to ::AUTOLIC_ERROR_NUMBERS_MAX. */
+	autolic_error_number numbers[AUTOLIC_ERROR_NUMBERS_MAX]; /**< The numbers that decided it. */
+	char message[AUTOLIC_ERROR_MESSAGE_MAX + 1]; /**< The English message, as autolic_errmsg(). */
+} autolic_error_info;
+
+/**
+ * @brief The last failure on the calling thread, as fields a host can act on
+ *        and translate.
+ *
+ * The same failure autolic_errmsg() describes: the code, the rule ID, the
+ * objects named (kind, id and the name the user knows: an email, a contract
+ * number, a product code, a team name) and the numbers that decided it
+ * ("used" 3, "limit" 3; times as ::AUTOLIC_UNIT_TIME). A call that fails
+ * before any rule is applied (a NULL argument, a storage failure) has an
+ * empty `rule` and may name no object. See @ref errors.
+ *
+ * This call does not change the thread's last failure: reading it twice
+ * gives the same answer.
+ * @param[out] out its `version` set by the caller (::AUTOLIC_ERROR_INFO_VERSION);
+ *        every field of that version is written. After a successful call
+ *        `code` is 0 and the rest empty.
+ * @return 0; AUTOLIC_EINVAL when `out` is NULL, AUTOLIC_EVERSION when its
+ *         version is 0 or unknown (then nothing is written and the last
+ *         failure is kept).
+ * @par Thread-safety: the failure is per thread.
+ */
+AUTOLIC_EXTERN int autolic_error_last(autolic_error_info *out);
 
 /**
  * @brief Runtime version of the library.

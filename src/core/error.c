@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MSG_MAX 512
+#define MSG_MAX (AUTOLIC_ERROR_MESSAGE_MAX + 1)
 
-static _Thread_local char msg[MSG_MAX];
+/* The calling thread's last failure: its fields and its message. */
+static _Thread_local autolic_error_info last;
 static _Thread_local char storage_msg[MSG_MAX];
 
 const char *autolic_strerror(int code)
@@ -40,7 +41,7 @@ const char *autolic_strerror(int code)
 	}
 }
 
-const char *autolic_errmsg(void) { return msg; }
+const char *autolic_errmsg(void) { return last.message; }
 
 /*
  * Messages are written on every refusal, and vsnprintf costs more than the
@@ -161,16 +162,128 @@ void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
 	dst[o.n] = 0;
 }
 
+/* The rule ID a message starts with: letters, '-', digits ("SEAT-2",
+ * "FLEX-13"), followed by the end, ':', ' ' or '('. */
+static void rule_from(const char *m)
+{
+	last.rule[0] = 0;
+	size_t i = 0;
+	while (m[i] >= 'A' && m[i] <= 'Z')
+		i++;
+	if (i == 0 || m[i] != '-')
+		return;
+	size_t d = ++i;
+	while (m[i] >= '0' && m[i] <= '9')
+		i++;
+	if (i == d || i > AUTOLIC_ERROR_RULE_MAX || (m[i] && !strchr(": (", m[i])))
+		return;
+	memcpy(last.rule, m, i);
+	last.rule[i] = 0;
+}
+
 int al_err(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	al_vfmt(msg, sizeof msg, fmt, ap);
+	al_vfmt(last.message, sizeof last.message, fmt, ap);
 	va_end(ap);
+	last.code = code;
+	last.object_count = last.number_count = 0;
+	rule_from(last.message);
 	return code;
 }
 
-void al_err_clear(void) { msg[0] = 0; }
+void al_err_clear(void)
+{
+	last.message[0] = 0;
+	last.code = 0;
+	last.rule[0] = 0;
+	last.object_count = last.number_count = 0;
+}
+
+int al_err_rule(const char *rule)
+{
+	size_t n = strlen(rule);
+	if (n > AUTOLIC_ERROR_RULE_MAX)
+		n = AUTOLIC_ERROR_RULE_MAX;
+	memcpy(last.rule, rule, n);
+	last.rule[n] = 0;
+	return last.code;
+}
+
+/* Copy at most cap - 1 bytes of s into dst, terminated, the rest of dst zeroed
+ * (public structs never carry stale bytes after a terminator). */
+static void field_copy(char *dst, size_t cap, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s ? s : "", n);
+	memset(dst + n, 0, cap - n);
+}
+
+int al_err_obj(int kind, autolic_id id, const char *name)
+{
+	for (unsigned i = 0; i < last.object_count; i++) {
+		autolic_error_object *o = &last.objects[i];
+		if (o->kind == kind && o->id == id && !strcmp(o->name, name ? name : ""))
+			return last.code; /* named once */
+	}
+	if (last.object_count < AUTOLIC_ERROR_OBJECTS_MAX) {
+		autolic_error_object *o = &last.objects[last.object_count++];
+		o->kind = kind;
+		o->id = id;
+		field_copy(o->name, sizeof o->name, name);
+	}
+	return last.code;
+}
+
+static int add_num(const char *name, int64_t value, int unit)
+{
+	if (last.number_count < AUTOLIC_ERROR_NUMBERS_MAX) {
+		autolic_error_number *n = &last.numbers[last.number_count++];
+		field_copy(n->name, sizeof n->name, name);
+		n->value = value;
+		n->unit = unit;
+	}
+	return last.code;
+}
+
+int al_err_num(const char *name, int64_t value)
+{
+	return add_num(name, value, AUTOLIC_UNIT_COUNT);
+}
+
+int al_err_time(const char *name, autolic_time t) { return add_num(name, t, AUTOLIC_UNIT_TIME); }
+
+int al_err_seconds(const char *name, int64_t s) { return add_num(name, s, AUTOLIC_UNIT_SECONDS); }
+
+void al_err_save(autolic_error_info *to) { *to = last; }
+
+int al_err_restore(const autolic_error_info *from)
+{
+	last = *from;
+	return last.code;
+}
+
+int autolic_error_last(autolic_error_info *out)
+{
+	if (!out)
+		return AUTOLIC_EINVAL;
+	if (out->version == 0 || out->version > AUTOLIC_ERROR_INFO_VERSION)
+		return AUTOLIC_EVERSION;
+	unsigned int v = out->version;
+	*out = last;
+	out->version = v;
+	/* slots past the counts were written by earlier failures: empty them */
+	memset(out->objects + out->object_count, 0,
+	       (AUTOLIC_ERROR_OBJECTS_MAX - out->object_count) * sizeof *out->objects);
+	memset(out->numbers + out->number_count, 0,
+	       (AUTOLIC_ERROR_NUMBERS_MAX - out->number_count) * sizeof *out->numbers);
+	field_copy(out->rule, sizeof out->rule, last.rule);
+	field_copy(out->message, sizeof out->message, last.message);
+	return 0;
+}
 
 void al_err_prefix(const char *fmt, ...)
 {
@@ -179,17 +292,19 @@ void al_err_prefix(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof head, fmt, ap);
 	va_end(ap);
-	memcpy(old, msg, sizeof old);
+	memcpy(old, last.message, sizeof old);
 	size_t h = strlen(head);
 	if (h > MSG_MAX - 3)
 		h = MSG_MAX - 3;
-	memcpy(msg, head, h);
-	memcpy(msg + h, ": ", 2);
+	memcpy(last.message, head, h);
+	memcpy(last.message + h, ": ", 2);
 	size_t o = strlen(old);
 	if (o > MSG_MAX - 3 - h)
 		o = MSG_MAX - 3 - h;
-	memcpy(msg + h + 2, old, o);
-	msg[h + 2 + o] = 0;
+	memcpy(last.message + h + 2, old, o);
+	last.message[h + 2 + o] = 0;
+	if (!last.rule[0])
+		rule_from(last.message);
 }
 
 void autolic_storage_set_error(const char *fmt, ...)

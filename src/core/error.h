@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* vsnprintf(dst, cap, fmt, ap): the same text, cut and terminated the same
  * way, faster for the conversions messages use (src/core/error.c). */
@@ -14,9 +15,39 @@ void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
 
 /* Set the calling thread's message and return `code`. */
 int al_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Clear the calling thread's message (a call that succeeds). */
+/* Clear the calling thread's message and fields (a call that succeeds). */
 void al_err_clear(void);
-/* Prefix the current message: "<prefix>: <message>". */
+
+/*
+ * The fields of the last failure (autolic_error_last()). al_err() sets the
+ * code and the message, takes the rule ID from the message's start ("SEAT-2:
+ * ...") and forgets the objects and numbers of any earlier failure; a call
+ * site then attaches what decided the refusal, after al_err():
+ *
+ *	rc = al_err(AUTOLIC_ENOSEAT, "SEAT-2: all %u seats of '%s' on contract %s "
+ *	            "are in use", ...);
+ *	al_err_obj(AUTOLIC_OBJECT_CONTRACT, c->id, c->number);
+ *	al_err_obj(AUTOLIC_OBJECT_PRODUCT, 0, product);
+ *	al_err_num("used", n);
+ *	return al_err_num("limit", quantity);
+ *
+ * Each returns the current code. Objects past AUTOLIC_ERROR_OBJECTS_MAX and
+ * numbers past AUTOLIC_ERROR_NUMBERS_MAX are dropped; an object already named
+ * is not named twice.
+ */
+int al_err_obj(int kind, autolic_id id, const char *name);
+int al_err_num(const char *name, int64_t value);
+/* A number that is a point in time (AUTOLIC_UNIT_TIME) or a duration. */
+int al_err_time(const char *name, autolic_time t);
+int al_err_seconds(const char *name, int64_t seconds);
+/* Set the rule ID when the message does not start with it. */
+int al_err_rule(const char *rule);
+/* Keep the whole failure (fields and message) to report it later, e.g. the
+ * first failure of a batch of items; restore returns its code. */
+void al_err_save(autolic_error_info *to);
+int al_err_restore(const autolic_error_info *from);
+/* Prefix the current message: "<prefix>: <message>" (the fields are kept; the
+ * rule ID is taken from the prefix when the message had none). */
 void al_err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Message a storage backend left with autolic_storage_set_error(), taken once. */
 const char *al_err_take_storage(void);

@@ -2,14 +2,18 @@
 #include "timecalc.h"
 #include "error.h"
 
+#include <stdio.h>
+
 int al_time_add(autolic_time a, int64_t b, autolic_time *out, const char *field)
 {
 	autolic_time r;
-	if (__builtin_add_overflow(a, b, &r))
-		return al_err(
-		    AUTOLIC_EINVAL,
-		    "IN-3: %s is out of range: %lld + %lld seconds does not fit in a time", field,
-		    (long long)a, (long long)b);
+	if (__builtin_add_overflow(a, b, &r)) {
+		char at[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_EINVAL, "IN-3: %s is out of range: %s + %lld seconds does not fit in a time",
+		       field, al_time_text(at, a), (long long)b);
+		al_err_time("time", a);
+		return al_err_seconds("added", b);
+	}
 	*out = r;
 	return 0;
 }
@@ -28,4 +32,29 @@ int64_t al_time_sub_sat(autolic_time a, autolic_time b)
 	if (__builtin_sub_overflow(a, b, &r))
 		return b > 0 ? INT64_MIN : INT64_MAX;
 	return r;
+}
+
+const char *al_time_text(char buf[AL_TIME_TEXT_CAP], autolic_time t)
+{
+	/* days since 1970-01-01 and the second of the day, rounded down */
+	int64_t days = t / 86400, sec = t % 86400;
+	if (sec < 0) {
+		sec += 86400;
+		days--;
+	}
+	/* the civil date of `days` (proleptic Gregorian, 400-year eras) */
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	int64_t year = yoe + era * 400 + (month <= 2);
+	const char *sign = year < 0 ? "-" : year > 9999 ? "+" : "";
+	snprintf(buf, AL_TIME_TEXT_CAP, "%s%04lld-%02d-%02dT%02d:%02d:%02dZ", sign,
+	         (long long)(year < 0 ? -year : year), month, day, (int)(sec / 3600),
+	         (int)(sec / 60 % 60), (int)(sec % 60));
+	return buf;
 }

@@ -23,4 +23,10 @@ autolic_time al_time_add_sat(autolic_time a, int64_t b);
 /* a - b, or INT64_MIN / INT64_MAX when the difference does not fit. */
 int64_t al_time_sub_sat(autolic_time a, autolic_time b);
 
+/* A time as people read it in messages: ISO-8601 UTC, "2026-02-01T00:00:00Z";
+ * a year outside 0..9999 is written with its sign and all its digits
+ * ("+292277026596-12-04T15:30:07Z"). Returns buf. */
+#define AL_TIME_TEXT_CAP 32
+const char *al_time_text(char buf[AL_TIME_TEXT_CAP], autolic_time t);
+
 #endif

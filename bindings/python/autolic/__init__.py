@@ -14,10 +14,11 @@ from . import errors
 from ._check import api as _checked
 from ._lib import C, library_path
 from ._time import UTC, from_time, to_time
-from .errors import (Aborted, Busy, Closed, Code, Conflict, Corrupt, Duplicate, Error, Exists,
-                     Expired, InvalidArgument, Locked, NoLicence, NoMemory, NoOperatorLicence,
-                     NoSeat, NotEnoughTokens, NotFound, PermissionDenied, ReadOnly, StateError,
-                     StorageError, VersionError)
+from .errors import (Aborted, Busy, Closed, Code, Conflict, Corrupt, Duplicate, Error,
+                     ErrorNumber, ErrorObject, Exists, Expired, InvalidArgument, Locked,
+                     NoLicence, NoMemory, NoOperatorLicence, NoSeat, NotEnoughTokens, NotFound,
+                     ObjectKind, PermissionDenied, ReadOnly, StateError, StorageError, Unit,
+                     VersionError)
 from .db import Database, Event, EventType
 from .storage import Backend, MemoryStore, RawStorage
 from .sqlite_backend import SqliteBackend
@@ -75,5 +76,5 @@ __all__ = [
     "NoSeat",
     "NotEnoughTokens", "NoLicence", "NoOperatorLicence", "Expired", "Conflict", "Locked",
     "Corrupt", "StorageError", "Aborted", "VersionError", "StateError", "ReadOnly", "Busy",
-    "Duplicate",
+    "Duplicate", "ErrorObject", "ErrorNumber", "ObjectKind", "Unit",
 ]

@@ -52,7 +52,7 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
 
 from . import _api
 from ._api import core as _core
-from .errors import make_error
+from .errors import Error, ErrorNumber, ErrorObject, make_error, object_kind, unit
 
 ENV_VAR = "AUTOLIC_LIBRARY"
 DEV_ENV_VAR = "AUTOLIC_DEV_BUILD"
@@ -137,13 +137,32 @@ def _check_int(result: int, func: Any, args: Any) -> int:
         return result
     # Read on the same thread, right after the failing call, before any other
     # libautolic call can overwrite it.
-    raw = _errmsg()
-    msg = raw.decode("utf-8", "replace") if raw else ""
-    err = make_error(result, msg, func.__name__, _strerror(result).decode("utf-8", "replace"))
+    err = last_error(result, func.__name__)
     cause = _take_pending()
     if cause is not None:
         raise err from cause
     raise err
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def last_error(result: int, function: Optional[str] = None) -> Error:
+    """The exception for the calling thread's last failure, whose code is
+    `result`: its message and, from ``autolic_error_last()``, its rule, objects
+    and numbers (a library without that call gives the message alone)."""
+    strerror = _text(_strerror(result))
+    info = _core.autolic_error_info(version=_core.ERROR_INFO_VERSION)
+    if _error_last is None or _error_last(ctypes.byref(info)) != 0:
+        raw = _errmsg()
+        return make_error(result, _text(raw) if raw else "", function, strerror)
+    objects = [ErrorObject(object_kind(o.kind), o.id, _text(o.name))
+               for o in info.objects[:min(info.object_count, _core.ERROR_OBJECTS_MAX)]]
+    numbers = [ErrorNumber(_text(n.name), n.value, unit(n.unit))
+               for n in info.numbers[:min(info.number_count, _core.ERROR_NUMBERS_MAX)]]
+    return make_error(result, _text(info.message), function, strerror, _text(info.rule),
+                      objects, numbers)
 
 
 class _Namespace:
@@ -365,6 +384,13 @@ _errmsg = lib["autolic_errmsg"]
 _errmsg.argtypes, _errmsg.restype = [], ctypes.c_char_p
 _strerror = lib["autolic_strerror"]
 _strerror.argtypes, _strerror.restype = [ctypes.c_int], ctypes.c_char_p
+_error_last: Optional[Any]
+try:
+    _error_last = lib["autolic_error_last"]
+    _error_last.argtypes = [ctypes.POINTER(_core.autolic_error_info)]
+    _error_last.restype = ctypes.c_int
+except AttributeError:  # a 1.0 library
+    _error_last = None
 
 #: The bound functions: ``C.autolic_account_get(db, id, byref(info))``.
 #: ``TABLE`` maps each name to ``(fragment module, declaration)``;

@@ -1,6 +1,6 @@
 """Exceptions: one subclass of :class:`Error` per libautolic error code."""
 import enum
-from typing import Any, Optional, Tuple, Type, Union
+from typing import Any, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
 from ._api import core as _c
 
@@ -34,6 +34,95 @@ class Code(enum.IntEnum):
     EDUPLICATE = _c.EDUPLICATE
 
 
+class ObjectKind(enum.IntEnum):
+    """Kinds of the objects an error names (``autolic_object_kind``); a kind
+    newer than this binding stays an int."""
+    NONE = _c.OBJECT_NONE
+    ACCOUNT = _c.OBJECT_ACCOUNT
+    TEAM = _c.OBJECT_TEAM
+    CONTRACT = _c.OBJECT_CONTRACT
+    PRODUCT = _c.OBJECT_PRODUCT
+    LOT = _c.OBJECT_LOT
+    SESSION = _c.OBJECT_SESSION
+    OPS_HUB = _c.OBJECT_OPS_HUB
+    SUBSCRIPTION = _c.OBJECT_SUBSCRIPTION
+    OPERATOR = _c.OBJECT_OPERATOR
+    HUB = _c.OBJECT_HUB
+    APP = _c.OBJECT_APP
+    ARGUMENT = _c.OBJECT_ARGUMENT
+
+
+class Unit(enum.IntEnum):
+    """Units of an :class:`ErrorNumber` (``autolic_error_unit``)."""
+    COUNT = _c.UNIT_COUNT
+    TIME = _c.UNIT_TIME
+    SECONDS = _c.UNIT_SECONDS
+
+
+class ErrorObject(NamedTuple):
+    """One object an error names (``autolic_error_object``).
+
+    Attributes:
+        kind: its :class:`ObjectKind` (an int when this binding does not know it).
+        id: its identifier, 0 when it has none (a product, an argument).
+        name: the name its user knows: an email, a contract number, a product
+            code, a team name... or "".
+    """
+    kind: "Union[ObjectKind, int]"
+    id: int
+    name: str
+
+
+class ErrorNumber(NamedTuple):
+    """One number that decided an error (``autolic_error_number``).
+
+    Attributes:
+        name: what it is: ``"used"``, ``"limit"``, ``"ended"``...
+        value: its value (UTC seconds for :attr:`Unit.TIME`).
+        unit: its :class:`Unit` (an int when this binding does not know it).
+    """
+    name: str
+    value: int
+    unit: "Union[Unit, int]"
+
+
+def _enum_or_int(cls: Any, value: int) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        return value
+
+
+def object_kind(value: int) -> "Union[ObjectKind, int]":
+    """The :class:`ObjectKind` of `value`, or `value` itself when unknown.
+
+    Args:
+        value: an ``autolic_object_kind``.
+
+    Returns:
+        The member, or the int.
+
+    Raises:
+        Nothing.
+    """
+    return _enum_or_int(ObjectKind, value)  # type: ignore[no-any-return]
+
+
+def unit(value: int) -> "Union[Unit, int]":
+    """The :class:`Unit` of `value`, or `value` itself when unknown.
+
+    Args:
+        value: an ``autolic_error_unit``.
+
+    Returns:
+        The member, or the int.
+
+    Raises:
+        Nothing.
+    """
+    return _enum_or_int(Unit, value)  # type: ignore[no-any-return]
+
+
 def code(value: int) -> "Union[Code, int]":
     """The :class:`Code` of `value`.
 
@@ -61,31 +150,62 @@ class Error(Exception):
         message: the library's detailed message (``autolic_errmsg()``), which
             names the argument or the rule at fault, e.g. ``"SEAT-2: ..."``.
         function: the C function that failed, when known.
+        rule: the rule ID that refused (``"SEAT-2"``), or "" when no rule did.
+        objects: the objects involved, as their users know them.
+        numbers: the numbers that decided it (``used`` 3, ``limit`` 3...).
+
+    ``rule``, ``objects`` and ``numbers`` come from ``autolic_error_last()``:
+    enough to write the message in another language without reading
+    :attr:`message`.
     """
 
     code = _c.ERROR
 
     def __init__(self, message: str = "", code: Optional[int] = None,
-                 function: Optional[str] = None, strerror: Optional[str] = None) -> None:
+                 function: Optional[str] = None, strerror: Optional[str] = None,
+                 rule: str = "", objects: Sequence[ErrorObject] = (),
+                 numbers: Sequence[ErrorNumber] = ()) -> None:
         if code is not None:
             self.code = code
         self.message = message or ""
         self.function = function
         self.strerror = strerror or ""
+        self.rule = rule
+        self.objects: Tuple[ErrorObject, ...] = tuple(objects)
+        self.numbers: Tuple[ErrorNumber, ...] = tuple(numbers)
         super().__init__(self.message)
 
+    def number(self, name: str) -> Optional[int]:
+        """The value of the number called `name`.
+
+        Args:
+            name: e.g. ``"used"`` or ``"limit"``.
+
+        Returns:
+            Its value, or None when the error carries no such number.
+
+        Raises:
+            Nothing.
+        """
+        for n in self.numbers:
+            if n.name == name:
+                return n.value
+        return None
+
     def __str__(self) -> str:
-        head = self.strerror or "error %d" % self.code
-        text = "%s: %s" % (head, self.message) if self.message else head
+        # The message says what the code's text says, and more: one of them.
+        text = self.message or self.strerror or "error %d" % self.code
         return "%s (in %s)" % (text, self.function) if self.function else text
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        return (_rebuild, (type(self), self.message, self.code, self.function, self.strerror))
+        return (_rebuild, (type(self), self.message, self.code, self.function, self.strerror,
+                           self.rule, self.objects, self.numbers))
 
 
 def _rebuild(cls: "Type[Error]", message: str, code: int, function: Optional[str],
-             strerror: str) -> "Error":
-    return cls(message, code, function, strerror)
+             strerror: str, rule: str = "", objects: Sequence[ErrorObject] = (),
+             numbers: Sequence[ErrorNumber] = ()) -> "Error":
+    return cls(message, code, function, strerror, rule, objects, numbers)
 
 
 class InvalidArgument(Error, ValueError):
@@ -202,7 +322,9 @@ def error_class(code: int) -> Type[Error]:
 
 
 def make_error(code: int, message: str = "", function: Optional[str] = None,
-               strerror: Optional[str] = None) -> Error:
+               strerror: Optional[str] = None, rule: str = "",
+               objects: Sequence[ErrorObject] = (),
+               numbers: Sequence[ErrorNumber] = ()) -> Error:
     """Build (not raise) the exception for `code`.
 
     Args:
@@ -210,6 +332,9 @@ def make_error(code: int, message: str = "", function: Optional[str] = None,
         message: the detailed message.
         function: the C function that failed.
         strerror: the code's static text.
+        rule: the rule ID that refused, or "".
+        objects: the objects involved.
+        numbers: the numbers that decided it.
 
     Returns:
         The :class:`Error` subclass instance.
@@ -218,4 +343,5 @@ def make_error(code: int, message: str = "", function: Optional[str] = None,
         Nothing.
     """
     cls = error_class(code)
-    return cls(message, code=code, function=function, strerror=strerror)
+    return cls(message, code=code, function=function, strerror=strerror, rule=rule,
+               objects=objects, numbers=numbers)

@@ -49,10 +49,57 @@ class TestErrors(unittest.TestCase):
         self.assertIsInstance(e, ValueError)
 
     def test_pickles(self):
-        e = errors.make_error(C.ENOSEAT, "SEAT-2: all seats in use", "autolic_seat_grant", "x")
+        e = errors.make_error(C.ENOSEAT, "SEAT-2: all seats in use", "autolic_seat_grant", "x",
+                              "SEAT-2",
+                              [autolic.ErrorObject(autolic.ObjectKind.CONTRACT, 7, "C-1")],
+                              [autolic.ErrorNumber("used", 3, autolic.Unit.COUNT)])
         back = pickle.loads(pickle.dumps(e))
         self.assertIs(type(back), autolic.NoSeat)
         self.assertEqual((back.message, back.code, back.function), (e.message, e.code, e.function))
+        self.assertEqual((back.rule, back.objects, back.numbers), (e.rule, e.objects, e.numbers))
+        self.assertEqual(back.number("used"), 3)
+        self.assertIsNone(back.number("limit"))
+
+    def test_str_says_it_once(self):
+        # the message already says what the code's text says: no doubling
+        e = errors.make_error(C.ENOSEAT, "SEAT-2: all 3 seats are in use", "autolic_seat_grant",
+                              "all seats in use")
+        self.assertEqual(str(e), "SEAT-2: all 3 seats are in use (in autolic_seat_grant)")
+        self.assertEqual(str(errors.make_error(C.ENOSEAT, "", None, "all seats in use")),
+                         "all seats in use")
+
+    def test_structured_fields_of_a_refusal(self):
+        """rule, objects and numbers come from autolic_error_last(): an IN-3
+        refusal names the rule and carries the time and the seconds added."""
+        near_end = 2**63 - 10
+        db = autolic.Database(clock=lambda: near_end)
+        self.addCleanup(db.close)
+        ada = autolic.account.register(db, "ada@example.com")
+        t = autolic.team.create(db, ada, "T")
+        with self.assertRaises(autolic.InvalidArgument) as cm:
+            autolic.account.invite(db, ada, t, "bob@example.com", "Bob", "Byte")
+        e = cm.exception
+        self.assertEqual(e.rule, "IN-3")
+        self.assertEqual(e.code, C.EINVAL)
+        self.assertEqual(e.numbers, (autolic.ErrorNumber("time", near_end, autolic.Unit.TIME),
+                                     autolic.ErrorNumber("added", 7 * 86400,
+                                                         autolic.Unit.SECONDS)))
+        self.assertIsInstance(e.numbers[0].unit, autolic.Unit)
+        # the time in the text is ISO-8601 UTC, not epoch seconds
+        self.assertIn("+292277026596-12-04T15:29:58Z", e.message)
+        self.assertNotIn(str(near_end), e.message)
+
+    def test_fields_without_a_rule(self):
+        with self.assertRaises(autolic.InvalidArgument) as cm:
+            autolic.C.autolic_db_begin(None)
+        e = cm.exception
+        self.assertEqual((e.rule, e.objects, e.numbers), ("", (), ()))
+        self.assertEqual(e.message, "db is NULL")
+
+    def test_unknown_kinds_stay_ints(self):
+        self.assertIs(errors.object_kind(C.OBJECT_CONTRACT), autolic.ObjectKind.CONTRACT)
+        self.assertEqual(errors.object_kind(999), 999)
+        self.assertEqual(errors.unit(77), 77)
 
     def test_version_error_from_options_init(self):
         opts = C.autolic_db_options()

@@ -47,6 +47,7 @@ EXPLICIT = {
     "autolic_version": "version",
     "autolic_strerror": "strerror",
     "autolic_errmsg": "_lib",
+    "autolic_error_last": "_lib",  # every error's .rule, .objects, .numbers
     # the database handle
     "autolic_db_options_init": "db.Database",
     "autolic_db_open": "db.Database",

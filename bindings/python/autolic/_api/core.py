@@ -5,7 +5,7 @@ Also the shared ctypes aliases that the other fragments import::
     from .core import autolic_id, autolic_time, db_p
 """
 from typing import Tuple
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_size_t,
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t,
                     c_uint, c_uint64, c_void_p)
 
 # ---- common.h ----
@@ -43,6 +43,63 @@ EBUSY = -20
 ITEROVER = -21
 EDUPLICATE = -22
 
+
+
+# structured errors (autolic_error_last)
+ERROR_INFO_VERSION = 1
+ERROR_RULE_MAX = 15
+ERROR_OBJECTS_MAX = 4
+ERROR_NUMBERS_MAX = 4
+ERROR_NAME_MAX = 255
+ERROR_LABEL_MAX = 23
+ERROR_MESSAGE_MAX = 511
+
+OBJECT_NONE = 0
+OBJECT_ACCOUNT = 1
+OBJECT_TEAM = 2
+OBJECT_CONTRACT = 3
+OBJECT_PRODUCT = 4
+OBJECT_LOT = 5
+OBJECT_SESSION = 6
+OBJECT_OPS_HUB = 7
+OBJECT_SUBSCRIPTION = 8
+OBJECT_OPERATOR = 9
+OBJECT_HUB = 10
+OBJECT_APP = 11
+OBJECT_ARGUMENT = 12
+
+UNIT_COUNT = 0
+UNIT_TIME = 1
+UNIT_SECONDS = 2
+
+
+class autolic_error_object(Structure):
+    _fields_ = [
+        ("kind", c_int),
+        ("id", autolic_id),
+        ("name", c_char * (ERROR_NAME_MAX + 1)),
+    ]
+
+
+class autolic_error_number(Structure):
+    _fields_ = [
+        ("name", c_char * (ERROR_LABEL_MAX + 1)),
+        ("value", c_int64),
+        ("unit", c_int),
+    ]
+
+
+class autolic_error_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("code", c_int),
+        ("rule", c_char * (ERROR_RULE_MAX + 1)),
+        ("object_count", c_uint),
+        ("objects", autolic_error_object * ERROR_OBJECTS_MAX),
+        ("number_count", c_uint),
+        ("numbers", autolic_error_number * ERROR_NUMBERS_MAX),
+        ("message", c_char * (ERROR_MESSAGE_MAX + 1)),
+    ]
 
 
 class Returns(Tuple[int, ...]):
@@ -137,6 +194,8 @@ DECLS = [
     # common.h
     ("autolic_strerror", [c_int], c_char_p),
     ("autolic_errmsg", [], c_char_p),
+    # read by the binding itself after a failure (never raises: None)
+    ("autolic_error_last", [POINTER(autolic_error_info)], c_int, None),
     ("autolic_version", [POINTER(c_int), POINTER(c_int), POINTER(c_int)], c_char_p),
     # sys/storage.h (autolic_storage_set_error is variadic: pass b"%s", text)
     ("autolic_storage_set_error", [c_char_p], None),
@@ -158,6 +217,7 @@ DECLS = [
 PARAMS = {
     "autolic_strerror": ("code",),
     "autolic_errmsg": (),
+    "autolic_error_last": ("out",),
     "autolic_version": ("major", "minor", "patch"),
     "autolic_storage_set_error": ("fmt",),
     "autolic_storage_result": ("rc",),
