@@ -512,8 +512,12 @@ int fail_msg(int rc, const char *what, const char *detail)
 	char msg[1024];
 	snprintf(msg, sizeof msg, "%s", detail);
 	int code = exit_code(rc);
-	fprintf(stderr, "%s: %s: %s%s", prog, what, autolic_strerror(rc), msg[0] ? ": " : "");
-	write_clean(stderr, msg, strlen(msg));
+	/* the detailed message says what the code's text says, and more: one of them */
+	fprintf(stderr, "%s: %s: ", prog, what);
+	if (msg[0])
+		write_clean(stderr, msg, strlen(msg));
+	else
+		fputs(autolic_strerror(rc), stderr);
 	fputc('\n', stderr);
 	if (O.json) {
 		json_error_begin(rc, code, what, msg);

@@ -49,8 +49,8 @@ int main(void)
 		if (rc)
 			break;
 		int g = autolic_seat_grant(db, buyer, contract, "autocad", user);
-		printf("grant autocad to %-18s -> %s%s%s\n", emails[i], autolic_strerror(g),
-		       g ? ": " : "", g ? autolic_errmsg() : "");
+		printf("grant autocad to %-18s -> %s\n", emails[i],
+		       g ? autolic_errmsg() : autolic_strerror(g));
 	}
 
 	autolic_seat_summary s = {.version = AUTOLIC_SEAT_SUMMARY_VERSION};

@@ -44,7 +44,7 @@ json 'd["ok"] is False and d["error"] == "EPERM" and d["exit"] == 4 and "ROLE-7"
 
 # OPS-4 during the trial: 3 licensed operators allowed
 expect 0 $ops "${t[@]}" operator add 11 Operator 11
-expect 3 $ops "${t[@]}" operator add 11 Duplicate Number; err_has "exists"
+expect 3 $ops "${t[@]}" operator add 11 Duplicate Number; err_has "already used"
 for n in 12 13; do expect 0 $ops "${t[@]}" operator add $n Operator $n; done
 expect 5 $ops "${t[@]}" operator add 14 One Too Many
 err_has "all licences for operators are in use"
