@@ -7,6 +7,8 @@
 #include "team.h"
 #include "autolic/contract.h"
 #include "core/error.h"
+#include "core/timecalc.h"
+#include "names.h"
 #include "core/product.h"
 #include "core/snap.h"
 
@@ -352,13 +354,17 @@ static int user_may_hold(const autolic_account_info *u)
 {
 	if (state_may_hold(u->state))
 		return 0;
-	if (u->state == AUTOLIC_ACCOUNT_EXPIRED)
-		return al_err(AUTOLIC_EEXPIRED,
-		              "ACCT-4: the invitation of account %llu (%s) expired; an expired "
-		              "invitation grants nothing (resend it first)",
-		              (unsigned long long)u->id, u->email);
-	return al_err(AUTOLIC_ESTATE, "account %llu (%s) was removed and may hold no seat",
-	              (unsigned long long)u->id, u->email);
+	if (u->state == AUTOLIC_ACCOUNT_EXPIRED) {
+		char at[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_EEXPIRED,
+		       "ACCT-4: the invitation of %s expired at %s; an expired invitation grants "
+		       "nothing (resend it first)",
+		       u->email, al_time_text(at, u->invitation_expires));
+		al_err_obj(AUTOLIC_OBJECT_ACCOUNT, u->id, u->email);
+		return al_err_time("expired", u->invitation_expires);
+	}
+	al_err(AUTOLIC_ESTATE, "SEAT-4: %s was removed and may hold no seat", u->email);
+	return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, u->id, u->email);
 }
 
 /* user_may_hold for account `id`: the brief read decides, and the full
@@ -378,13 +384,18 @@ static int contract_may_grant(const al_contract_product *cp, autolic_time now)
 {
 	if (cp->active)
 		return 0;
+	al_name c;
+	char at[AL_TIME_TEXT_CAP];
+	al_name_contract(cp->contract, &c);
 	if (now >= cp->end)
-		return al_err(AUTOLIC_EEXPIRED,
-		              "SEAT-1: contract %llu ended at %lld; its seats of '%s' grant nothing",
-		              (unsigned long long)cp->contract, (long long)cp->end, cp->product);
-	return al_err(AUTOLIC_ESTATE, "SEAT-1: contract %llu starts at %lld; no seat of '%s' can be "
-	              "granted before its term", (unsigned long long)cp->contract,
-	              (long long)cp->start, cp->product);
+		al_err(AUTOLIC_EEXPIRED, "SEAT-1: contract %s ended at %s; its seats of '%s' grant nothing",
+		       c.s, al_time_text(at, cp->end), cp->product);
+	else
+		al_err(AUTOLIC_ESTATE, "SEAT-1: contract %s starts at %s; no seat of '%s' can be granted "
+		       "before its term", c.s, al_time_text(at, cp->start), cp->product);
+	al_err_contract(cp->contract);
+	al_err_product(cp->product);
+	return now >= cp->end ? al_err_time("ended", cp->end) : al_err_time("starts", cp->start);
 }
 
 /*
@@ -430,6 +441,19 @@ static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id t
 	return rc;
 }
 
+/* SEAT-1: `user` already holds a seat of `product` on `contract`. */
+static int already_holds(al_txn *t, autolic_id user, const char *product, autolic_id contract,
+                         const char *why)
+{
+	al_name who, c;
+	al_name_account(t, user, &who);
+	al_err(AUTOLIC_EEXISTS, "SEAT-1: %s already holds a seat of '%s' on contract %s%s", who.s,
+	       product, al_name_contract(contract, &c), why);
+	al_err_account(t, user, &who);
+	al_err_product(product);
+	return al_err_contract(contract);
+}
+
 /* SEAT-1 across contracts: does `user` hold `product` on another active contract? */
 static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product *cp)
 {
@@ -447,10 +471,8 @@ static int held_elsewhere(al_txn *t, autolic_id user, const al_contract_product 
 			continue;
 		}
 		if (!rc && other.active)
-			rc = al_err(AUTOLIC_EEXISTS, "SEAT-1: account %llu already holds a seat of '%s' "
-			            "on contract %llu; a user holds at most one seat per product",
-			            (unsigned long long)user, cp->product,
-			            (unsigned long long)other.contract);
+			rc = already_holds(t, user, cp->product, other.contract,
+			                   "; a user holds at most one seat per product");
 	}
 	al_seat_rows_free(&rs);
 	return rc;
@@ -472,9 +494,7 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 			*kept = 1;
 			return al_team_join(t, cp->team, user); /* SEAM-3, as below */
 		}
-		return al_err(AUTOLIC_EEXISTS, "SEAT-1: account %llu already holds a seat of '%s' on "
-		              "contract %llu", (unsigned long long)user, cp->product,
-		              (unsigned long long)cp->contract);
+		return already_holds(t, user, cp->product, cp->contract, "");
 	}
 	if (rc != AUTOLIC_ENOTFOUND)
 		return rc;
@@ -489,13 +509,20 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 		return rc;
 	if ((rc = al_seat_count_fits(cp, n)) != 0)
 		return rc;
-	if (cp->quantity == 0)
-		return al_err(AUTOLIC_ENOSEAT, "SEAT-2: product '%s' on contract %llu has no seats "
-		              "(quantity 0)", cp->product, (unsigned long long)cp->contract);
-	if (n >= cp->quantity)
-		return al_err(AUTOLIC_ENOSEAT, "SEAT-2: all seats in use for product '%s' on contract "
-		              "%llu (%llu of %u)", cp->product, (unsigned long long)cp->contract,
-		              (unsigned long long)n, cp->quantity);
+	if (n >= cp->quantity) {
+		al_name c;
+		al_name_contract(cp->contract, &c);
+		if (cp->quantity == 0)
+			al_err(AUTOLIC_ENOSEAT, "SEAT-2: product '%s' on contract %s has no seats "
+			       "(quantity 0)", cp->product, c.s);
+		else
+			al_err(AUTOLIC_ENOSEAT, "SEAT-2: all seats in use for product '%s' on contract "
+			       "%s (%llu of %u)", cp->product, c.s, (unsigned long long)n, cp->quantity);
+		al_err_contract(cp->contract);
+		al_err_product(cp->product);
+		al_err_num("used", (int64_t)n);
+		return al_err_num("limit", cp->quantity);
+	}
 	rc = seat_add(t, cp->contract, cp->product, user, actor, origin, n);
 	/* SEAM-3: a seat makes a member: the holder is a user of the contract's
 	 * team, whom its administrators see and may remove (SEAT-4) */
@@ -582,10 +609,14 @@ int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *code, i
 	int rc = al_product_norm(code, product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
-	if (quantity < 0 || quantity > (int64_t)UINT32_MAX)
-		return al_err(AUTOLIC_EINVAL, "SEAT-2: seat quantity %lld of '%s' on contract %llu is "
-		              "out of range", (long long)quantity, product,
-		              (unsigned long long)contract);
+	if (quantity < 0 || quantity > (int64_t)UINT32_MAX) {
+		al_name c;
+		al_err(AUTOLIC_EINVAL, "SEAT-2: seat quantity %lld of '%s' on contract %s is out of "
+		       "range", (long long)quantity, product, al_name_contract(contract, &c));
+		al_err_contract(contract);
+		al_err_product(product);
+		return al_err_num("quantity", quantity);
+	}
 	uint64_t n;
 	int exists;
 	rc = count_get(t, contract, product, &n, &exists);
@@ -678,16 +709,14 @@ static int item_error(int rc)
 	       rc == AUTOLIC_EEXISTS || rc == AUTOLIC_ENOSEAT;
 }
 
-typedef struct first_error {
-	int code;
-	char msg[512];
-} first_error;
+/* The first item's failure, kept whole (message and fields) to be the call's. */
+typedef autolic_error_info first_error;
 
 static void first_error_note(first_error *fe, int rc)
 {
 	if (!fe->code) {
+		al_err_save(fe);
 		fe->code = rc;
-		snprintf(fe->msg, sizeof fe->msg, "%s", autolic_errmsg());
 	}
 }
 
@@ -752,10 +781,15 @@ static int revoke_fn(al_txn *t, void *arg)
 		/* does the account exist: its fixed fields suffice */
 		al_account_brief u;
 		rc = al_account_brief_load(t, o->user, &u);
-		if (!rc)
-			rc = al_err(AUTOLIC_ENOTFOUND, "SEAT-1: account %llu holds no seat of '%s' on "
-			            "contract %llu", (unsigned long long)o->user, o->product,
-			            (unsigned long long)o->contract);
+		if (!rc) {
+			al_name who, c;
+			al_name_account(t, o->user, &who);
+			al_err(AUTOLIC_ENOTFOUND, "SEAT-1: %s holds no seat of '%s' on contract %s",
+			       who.s, o->product, al_name_contract(o->contract, &c));
+			al_err_account(t, o->user, &who);
+			al_err_product(o->product);
+			rc = al_err_contract(o->contract);
+		}
 	}
 	if (!rc)
 		rc = revoke_one(t, &cp, o->user, 1);
@@ -865,7 +899,7 @@ static int set_access_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (s->fe.code)
-		return al_err(s->fe.code, "%s", s->fe.msg);
+		return al_err_restore(&s->fe);
 	al_err_clear();
 	return 0;
 }
@@ -929,7 +963,7 @@ int autolic_seat_set_access(autolic_db *db, autolic_id actor, autolic_id contrac
 		return al_err(AUTOLIC_EINVAL, "products is NULL");
 	if (n > SET_ACCESS_MAX)
 		return al_err(AUTOLIC_EINVAL, "at most %d products per call, not %zu", SET_ACCESS_MAX, n);
-	set_args s = {actor, contract, user, NULL, n, NULL, 0, {0, ""}};
+	set_args s = {.actor = actor, .contract = contract, .user = user, .n = n};
 	rc = codes_norm(db, products, n, "SEAT-1", 0, &s.products);
 	for (size_t i = 0; !rc && i < n; i++)
 		for (size_t j = 0; !rc && j < i; j++)
@@ -982,7 +1016,7 @@ static int import_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (s->fe.code)
-		return al_err(s->fe.code, "%s", s->fe.msg);
+		return al_err_restore(&s->fe);
 	al_err_clear();
 	return 0;
 }
@@ -1002,7 +1036,7 @@ int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
 	for (size_t i = 0; i < n; i++)
 		if (!users[i])
 			return al_err(AUTOLIC_EINVAL, "ACCT-5: line %zu: user id is 0", i + 1);
-	import_args ia = {{actor, contract, 0, NULL, n, NULL, 0, {0, ""}}, users};
+	import_args ia = {.s = {.actor = actor, .contract = contract, .n = n}, .users = users};
 	rc = codes_norm(db, products, n, "ACCT-5", 1, &ia.s.products);
 	if (!rc)
 		rc = run_with_report(db, import_fn, &ia.s, report);
@@ -1237,9 +1271,12 @@ static int contract_summary_fn(al_txn *t, void *arg)
 	int rc = al_seat_scan_rows(t, &k, al_seat_cb_count, &rs);
 	if (rc)
 		return rc;
-	if (rs.n == 0)
-		rc = al_err(AUTOLIC_ENOTFOUND, "SEAT-2: contract %llu is unknown to seats",
-		            (unsigned long long)ca->contract);
+	if (rs.n == 0) {
+		al_name c;
+		al_err(AUTOLIC_ENOTFOUND, "SEAT-2: contract %s is unknown to seats",
+		       al_name_contract(ca->contract, &c));
+		rc = al_err_contract(ca->contract);
+	}
 	for (size_t i = 0; !rc && i < rs.n; i++) {
 		al_contract_product cp;
 		rc = al_contract_product_load(t, ca->contract, rs.v[i].product, &cp);

@@ -290,6 +290,16 @@ autolic_id t_register(autolic_db *db, const char *email, const char *first, cons
 	return id;
 }
 
+const char *t_contract_number(autolic_db *db, autolic_id contract)
+{
+	static _Thread_local autolic_contract_info c;
+	c.version = AUTOLIC_CONTRACT_INFO_VERSION;
+	int rc = autolic_contract_get(db, contract, &c);
+	if (rc)
+		fail_msg("contract %llu: %d %s", (unsigned long long)contract, rc, autolic_errmsg());
+	return c.number;
+}
+
 /* Every state a fault loop reaches keeps the store's invariants. */
 static void check_store(autolic_db *db, const char *when, int mode, long n)
 {

@@ -95,6 +95,8 @@ autolic_db *t_open(t_faulty *f, t_clock *c, t_events *e, const autolic_allocator
 
 /* Register an account and return its id (asserts success). */
 autolic_id t_register(autolic_db *db, const char *email, const char *first, const char *last);
+/* The number of a contract, as users know it (valid until the next call on this thread). */
+const char *t_contract_number(autolic_db *db, autolic_id contract);
 
 /* Storage conformance suite: runs every contract check as a cmocka group on a
  * backend made by `open` (empty after `reset`). `durable` backends must keep

@@ -1,0 +1,37 @@
+/*
+ * Objects as their users know them, for refusals: the text of the message
+ * and the objects of autolic_error_last() come from the same name, written
+ * once into an al_name before al_err():
+ *
+ *	al_name who;
+ *	al_name_account(t, user, &who);
+ *	rc = al_err(AUTOLIC_EEXISTS, "SEAT-1: %s already holds ...", who.s);
+ *	al_err_account(user, &who);
+ *
+ * An account is its email, a team its name, a contract its number; when the
+ * record cannot be read (the refusal may be about that), the name is the id
+ * ("#12") and the refusal goes on.
+ */
+#ifndef AL_NAMES_H
+#define AL_NAMES_H
+
+#include "autolic/common.h"
+#include "core/txn.h"
+
+typedef struct al_name {
+	char s[AUTOLIC_ERROR_NAME_MAX + 1];
+} al_name;
+
+/* Each writes the name into *n and returns n->s. */
+const char *al_name_account(al_txn *t, autolic_id account, al_name *n);
+const char *al_name_team(al_txn *t, autolic_id team, al_name *n);
+const char *al_name_contract(autolic_id contract, al_name *n);
+
+/* Attach the object to the failure just set by al_err() (the name is that of
+ * al_name_*, or NULL to write it here); each returns the failure's code. */
+int al_err_account(al_txn *t, autolic_id account, const al_name *n);
+int al_err_team(al_txn *t, autolic_id team, const al_name *n);
+int al_err_contract(autolic_id contract);
+int al_err_product(const char *code);
+
+#endif
