@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "idlist.h"
+#include "names.h"
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"
@@ -593,13 +594,21 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	}
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {
-		rc = al_err(
-		    AUTOLIC_ENOTOKENS,
-		    "FLEX-5: not enough tokens: team %llu has %lld available at %lld and product "
-		    "'%s' needs %lld%s",
-		    (unsigned long long)tf->id, (long long)(usable + headroom), (long long)w->start,
-		    product, (long long)w->rate,
-		    later ? " (lots bought after that instant cannot pay for it, FLEX-1)" : "");
+		al_name team;
+		char at[AL_TIME_TEXT_CAP];
+		if ((rc = al_name_team(t, tf->id, &team)) != 0)
+			goto out;
+		al_err(AUTOLIC_ENOTOKENS,
+		       "FLEX-5: not enough tokens: team %s has %lld available at %s and product '%s' "
+		       "needs %lld%s",
+		       team.s, (long long)(usable + headroom), al_time_text(at, w->start), product,
+		       (long long)w->rate,
+		       later ? " (lots bought after that instant cannot pay for it, FLEX-1)" : "");
+		al_err_team(tf->id, &team);
+		al_err_product(product);
+		al_err_num("available", usable + headroom);
+		al_err_num("needed", w->rate);
+		rc = al_err_time("at", w->start);
 		goto out;
 	}
 	int64_t shortfall = al_flex_allocate(pure, n, w->start, w->rate, w->draws, &w->n);
@@ -888,18 +897,27 @@ static int launch(al_txn *t, report_args *a)
 		rc = al_flex_product_load(t, a->product, &p);
 	if (rc)
 		return rc;
-	if (acc.state == AUTOLIC_ACCOUNT_EXPIRED || acc.state == AUTOLIC_ACCOUNT_REMOVED)
-		return al_err(AUTOLIC_EPERM, "ACCT-4: account %llu is %s and grants nothing",
-		              (unsigned long long)a->account,
-		              acc.state == AUTOLIC_ACCOUNT_EXPIRED ? "an expired invitation"
-		                                                   : "removed");
+	if (acc.state == AUTOLIC_ACCOUNT_EXPIRED || acc.state == AUTOLIC_ACCOUNT_REMOVED) {
+		al_name who;
+		if ((rc = al_name_account(t, a->account, &who)) != 0)
+			return rc;
+		al_err(AUTOLIC_EPERM, "ACCT-4: %s is %s and grants nothing", who.s,
+		       acc.state == AUTOLIC_ACCOUNT_EXPIRED ? "an expired invitation" : "removed");
+		return al_err_account(a->account, &who);
+	}
 	if ((rc = al_flex_allowed_for(t, &tf, a->team, a->account, a->product, 1, &ok)) != 0)
 		return rc;
-	if (!ok)
-		return al_err(
-		    AUTOLIC_EPERM,
-		    "FLEX-7: account %llu has no Flex access to product '%s' in team %llu",
-		    (unsigned long long)a->account, a->product, (unsigned long long)a->team);
+	if (!ok) {
+		al_name who, team;
+		if ((rc = al_name_account(t, a->account, &who)) != 0 ||
+		    (rc = al_name_team(t, a->team, &team)) != 0)
+			return rc;
+		al_err(AUTOLIC_EPERM, "FLEX-7: %s has no Flex access to product '%s' in team %s", who.s,
+		       a->product, team.s);
+		al_err_account(a->account, &who);
+		al_err_product(a->product);
+		return al_err_team(a->team, &team);
+	}
 	/* SEAM-4: the expiries up to the launch instant first; those after it
 	 * only once the window opened before them is paid */
 	if ((rc = al_flex_expire_due(t, &tf, a->at, NULL)) != 0)
@@ -923,7 +941,9 @@ static int launch(al_txn *t, report_args *a)
 	if (plan.rc) {
 		if (found)
 			win_free(t, &cur);
-		return al_err(plan.rc, "%s (launch at %lld)", plan.why, (long long)a->at);
+		char at[AL_TIME_TEXT_CAP];
+		al_err(plan.rc, "%s (launch at %s)", plan.why, al_time_text(at, a->at));
+		return al_err_time("at", a->at);
 	}
 	sess_rec s;
 	memset(&s, 0, sizeof s);
@@ -1042,9 +1062,13 @@ static int follow_up(al_txn *t, report_args *a)
 	al_flex_plan plan;
 	if (!rc) {
 		al_flex_step(&in, &plan);
-		if (plan.rc)
-			rc = al_err(plan.rc, "%s (session %llu, report at %lld)", plan.why,
-			            (unsigned long long)s.id, (long long)a->at);
+		if (plan.rc) {
+			char at[AL_TIME_TEXT_CAP];
+			al_err(plan.rc, "%s (session %llu, report at %s)", plan.why,
+			       (unsigned long long)s.id, al_time_text(at, a->at));
+			al_err_obj(AUTOLIC_OBJECT_SESSION, s.id, "");
+			rc = al_err_time("at", a->at);
+		}
 	}
 	autolic_flex_result *res = &a->res;
 	res->session = s.id;
@@ -1123,13 +1147,14 @@ static int follow_up(al_txn *t, report_args *a)
 		open_key(&k, s.account, s.product, s.id);
 		rc = al_txn_del(t, &k);
 	}
-	if (!rc && res->ended)
-		rc = al_txn_event(
-		    t, AUTOLIC_EVENT_FLEX_SESSION_ENDED, s.account, s.team, s.id, s.product,
-		    "FLEX-5",
-		    "session %llu of '%s' ended at %lld: not enough tokens to open the next "
-		    "window",
-		    (unsigned long long)s.id, s.product, (long long)res->ended_at);
+	if (!rc && res->ended) {
+		char at[AL_TIME_TEXT_CAP];
+		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_SESSION_ENDED, s.account, s.team, s.id,
+		                  s.product, "FLEX-5",
+		                  "session %llu of '%s' ended at %s: not enough tokens to open the "
+		                  "next window",
+		                  (unsigned long long)s.id, s.product, al_time_text(at, res->ended_at));
+	}
 	if (!rc)
 		rc = sess_store(t, &s);
 	if (!rc)
@@ -1143,10 +1168,13 @@ static int report_fn(al_txn *t, void *arg)
 	unsigned int version = a->res.version;
 	memset(&a->res, 0, sizeof a->res);
 	a->res.version = version;
-	if (a->at > t->now)
-		return al_err(AUTOLIC_EINVAL,
-		              "FLEX-3: the report time %lld is after the clock's %lld",
-		              (long long)a->at, (long long)t->now);
+	if (a->at > t->now) {
+		char at[AL_TIME_TEXT_CAP], now[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_EINVAL, "FLEX-3: the report time %s is after the clock's %s",
+		       al_time_text(at, a->at), al_time_text(now, t->now));
+		al_err_time("at", a->at);
+		return al_err_time("now", t->now);
+	}
 	int seen;
 	int rc = idem_check(t, a, &seen);
 	if (rc || seen)

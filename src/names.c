@@ -7,32 +7,32 @@
 
 #include <stdio.h>
 
-static const char *by_id(autolic_id id, al_name *n)
+/* The name when the record is missing or damaged: the id; other failures
+ * are the caller's. */
+static int by_id(int rc, autolic_id id, al_name *n)
 {
-	snprintf(n->s, sizeof n->s, "#%llu", (unsigned long long)id);
-	return n->s;
+	if (rc && rc != AUTOLIC_ENOTFOUND && rc != AUTOLIC_ECORRUPT && rc != AUTOLIC_EVERSION)
+		return rc;
+	if (rc || !n->s[0])
+		snprintf(n->s, sizeof n->s, "#%llu", (unsigned long long)id);
+	return 0;
 }
 
-const char *al_name_account(al_txn *t, autolic_id account, al_name *n)
+int al_name_account(al_txn *t, autolic_id account, al_name *n)
 {
 	autolic_account_info a;
-	autolic_error_info kept;
-	al_err_save(&kept); /* reading the name must not change the failure */
 	int rc = al_account_load(t, account, &a);
-	al_err_restore(&kept);
-	if (rc || !a.email[0])
-		return by_id(account, n);
-	snprintf(n->s, sizeof n->s, "%s", a.email);
-	return n->s;
+	n->s[0] = 0;
+	if (!rc)
+		snprintf(n->s, sizeof n->s, "%s", a.email);
+	return by_id(rc, account, n);
 }
 
-const char *al_name_team(al_txn *t, autolic_id team, al_name *n)
+int al_name_team(al_txn *t, autolic_id team, al_name *n)
 {
-	autolic_error_info kept;
-	al_err_save(&kept);
+	n->s[0] = 0;
 	int rc = al_team_name(t, team, n->s, sizeof n->s);
-	al_err_restore(&kept);
-	return rc || !n->s[0] ? by_id(team, n) : n->s;
+	return by_id(rc, team, n);
 }
 
 const char *al_name_contract(autolic_id contract, al_name *n)
@@ -41,23 +41,13 @@ const char *al_name_contract(autolic_id contract, al_name *n)
 	return n->s;
 }
 
-int al_err_account(al_txn *t, autolic_id account, const al_name *n)
+int al_err_account(autolic_id account, const al_name *n)
 {
-	al_name own;
-	if (!n) {
-		al_name_account(t, account, &own);
-		n = &own;
-	}
 	return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, account, n->s);
 }
 
-int al_err_team(al_txn *t, autolic_id team, const al_name *n)
+int al_err_team(autolic_id team, const al_name *n)
 {
-	al_name own;
-	if (!n) {
-		al_name_team(t, team, &own);
-		n = &own;
-	}
 	return al_err_obj(AUTOLIC_OBJECT_TEAM, team, n->s);
 }
 

@@ -446,10 +446,12 @@ static int already_holds(al_txn *t, autolic_id user, const char *product, autoli
                          const char *why)
 {
 	al_name who, c;
-	al_name_account(t, user, &who);
+	int rc = al_name_account(t, user, &who);
+	if (rc)
+		return rc;
 	al_err(AUTOLIC_EEXISTS, "SEAT-1: %s already holds a seat of '%s' on contract %s%s", who.s,
 	       product, al_name_contract(contract, &c), why);
-	al_err_account(t, user, &who);
+	al_err_account(user, &who);
 	al_err_product(product);
 	return al_err_contract(contract);
 }
@@ -781,12 +783,13 @@ static int revoke_fn(al_txn *t, void *arg)
 		/* does the account exist: its fixed fields suffice */
 		al_account_brief u;
 		rc = al_account_brief_load(t, o->user, &u);
+		al_name who, c;
+		if (!rc)
+			rc = al_name_account(t, o->user, &who);
 		if (!rc) {
-			al_name who, c;
-			al_name_account(t, o->user, &who);
 			al_err(AUTOLIC_ENOTFOUND, "SEAT-1: %s holds no seat of '%s' on contract %s",
 			       who.s, o->product, al_name_contract(o->contract, &c));
-			al_err_account(t, o->user, &who);
+			al_err_account(o->user, &who);
 			al_err_product(o->product);
 			rc = al_err_contract(o->contract);
 		}
