@@ -6,6 +6,7 @@
 
 #include "account.h"
 #include "idlist.h"
+#include "names.h"
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"
@@ -38,17 +39,23 @@ static int buy_fn(al_txn *t, void *arg)
 	al_flex_lotrec l = a->l;
 	if (l.purchased == 0)
 		l.purchased = t->now;
-	if (l.purchased > t->now)
-		return al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time %lld is in the future",
-		              (long long)l.purchased);
+	char at[AL_TIME_TEXT_CAP], end[AL_TIME_TEXT_CAP];
+	if (l.purchased > t->now) {
+		al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time %s is in the future",
+		       al_time_text(at, l.purchased));
+		al_err_time("purchased", l.purchased);
+		return al_err_time("now", t->now);
+	}
 	rc = al_time_add(l.purchased, AUTOLIC_FLEX_LOT_SECONDS, &l.expires,
 	                 "the lot's expiry (purchase + 365 days)");
 	if (rc)
 		return rc;
-	if (l.expires <= t->now)
-		return al_err(AUTOLIC_EEXPIRED,
-		              "FLEX-1: a lot bought at %lld expired at %lld (365 days later)",
-		              (long long)l.purchased, (long long)l.expires);
+	if (l.expires <= t->now) {
+		al_err(AUTOLIC_EEXPIRED, "FLEX-1: a lot bought at %s expired at %s (365 days later)",
+		       al_time_text(at, l.purchased), al_time_text(end, l.expires));
+		al_err_time("purchased", l.purchased);
+		return al_err_time("expired", l.expires);
+	}
 	l.team = a->team;
 	rc = al_txn_seq_next(t, "flex.lot", &l.id);
 	if (!rc)
@@ -202,18 +209,32 @@ static int adjust_fn(al_txn *t, void *arg)
 		rc = al_flex_lot_load(t, a->lot, &l);
 	if (rc)
 		return rc;
-	if (l.team != a->team)
-		return al_err(AUTOLIC_ENOTFOUND, "FLEX-10: lot %llu is not held by team %llu",
-		              (unsigned long long)a->lot, (unsigned long long)a->team);
-	if (l.expired)
-		return al_err(AUTOLIC_EEXPIRED, "FLEX-1: lot %llu has expired",
-		              (unsigned long long)a->lot);
-	if (l.remaining + a->delta < 0 || l.remaining + a->delta > l.quantity)
-		return al_err(
-		    AUTOLIC_EINVAL,
-		    "FLEX-10: lot %llu would hold %lld tokens; it must stay within 0..%lld",
-		    (unsigned long long)a->lot, (long long)(l.remaining + a->delta),
-		    (long long)l.quantity);
+	if (l.team != a->team) {
+		al_name team;
+		if ((rc = al_name_team(t, a->team, &team)) != 0)
+			return rc;
+		al_err(AUTOLIC_ENOTFOUND, "FLEX-10: lot %llu (subscription '%s') is not held by team %s",
+		       (unsigned long long)a->lot, l.subscription, team.s);
+		al_err_obj(AUTOLIC_OBJECT_LOT, a->lot, l.subscription);
+		return al_err_team(a->team, &team);
+	}
+	if (l.expired) {
+		char at[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_EEXPIRED, "FLEX-1: lot %llu (subscription '%s') expired at %s",
+		       (unsigned long long)a->lot, l.subscription, al_time_text(at, l.expires));
+		al_err_obj(AUTOLIC_OBJECT_LOT, a->lot, l.subscription);
+		return al_err_time("expired", l.expires);
+	}
+	if (l.remaining + a->delta < 0 || l.remaining + a->delta > l.quantity) {
+		al_err(AUTOLIC_EINVAL,
+		       "FLEX-10: lot %llu (subscription '%s') would hold %lld tokens; it must stay "
+		       "within 0..%lld",
+		       (unsigned long long)a->lot, l.subscription, (long long)(l.remaining + a->delta),
+		       (long long)l.quantity);
+		al_err_obj(AUTOLIC_OBJECT_LOT, a->lot, l.subscription);
+		al_err_num("would_hold", l.remaining + a->delta);
+		return al_err_num("quantity", l.quantity);
+	}
 	int64_t before = l.remaining;
 	l.remaining += a->delta;
 	if (a->delta > 0 && t->now > l.credited)
@@ -310,10 +331,14 @@ static int move_fn(al_txn *t, void *arg)
 		a->moved += l->remaining;
 	}
 	al_free(t->a, v);
-	if (!rc && !moved_lots)
-		rc = al_err(AUTOLIC_ENOTFOUND,
-		            "FLEX-9: team %llu holds no unexpired lot of token subscription '%s'",
-		            (unsigned long long)a->from, a->sub);
+	al_name team;
+	if (!rc && !moved_lots && (rc = al_name_team(t, a->from, &team)) == 0) {
+		al_err(AUTOLIC_ENOTFOUND,
+		       "FLEX-9: team %s holds no unexpired lot of token subscription '%s'", team.s,
+		       a->sub);
+		al_err_team(a->from, &team);
+		rc = al_err_obj(AUTOLIC_OBJECT_LOT, 0, a->sub);
+	}
 	if (!rc)
 		rc = al_flex_low_update(t, &from);
 	if (!rc)
