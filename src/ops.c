@@ -4,6 +4,7 @@
  * The rules are in docs/rules.md; the decisions they leave open in docs/operators.md. */
 #include "ops_internal.h"
 #include "account.h"
+#include "names.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "core/timecalc.h"
@@ -557,9 +558,13 @@ static int sub_change_fn(al_txn *t, void *arg)
 		                          a->quantity ? "change a subscription" : "end a subscription");
 	if (rc)
 		return rc;
-	if (s.end <= t->now)
-		return al_err(AUTOLIC_ESTATE, "OPS-2: subscription %llu ended at %lld",
-		              (unsigned long long)s.number, (long long)s.end);
+	if (s.end <= t->now) {
+		char at[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_ESTATE, "OPS-2: subscription %llu ended at %s",
+		       (unsigned long long)s.number, al_time_text(at, s.end));
+		al_err_obj(AUTOLIC_OBJECT_SUBSCRIPTION, s.number, "");
+		return al_err_time("ended", s.end);
+	}
 	if (a->quantity) {
 		s.quantity = a->quantity;
 	} else {
@@ -680,9 +685,13 @@ static int need_user_licence(al_txn *t, const al_ops_hub_rec *h)
 	int rc = al_ops_licences_of(t, h->tenant, &c);
 	if (rc)
 		return rc;
-	if (h->active_users >= c.user_total)
-		return al_err(AUTOLIC_ENOSEAT, "OPS-2: all %llu user licences of hub %llu are in use",
-		              (unsigned long long)c.user_total, (unsigned long long)h->id);
+	if (h->active_users >= c.user_total) {
+		al_err(AUTOLIC_ENOSEAT, "OPS-2: all %llu user licences of hub '%s' are in use",
+		       (unsigned long long)c.user_total, h->name);
+		al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
+		al_err_num("used", (int64_t)h->active_users);
+		return al_err_num("limit", (int64_t)c.user_total);
+	}
 	return 0;
 }
 
@@ -804,30 +813,43 @@ static int access_fn(al_txn *t, void *arg)
 	int rc = al_ops_hub_load(t, a->hub, &h);
 	if (rc)
 		return rc;
-	if (al_ops_hub_state(&h, t->now) == AUTOLIC_OPS_HUB_TRIAL_ENDED)
-		return al_err(AUTOLIC_ENOLICENCE,
-		              "OPS-1: no valid licence: the trial of hub %llu ended at %lld without provisioning",
-		              (unsigned long long)h.id, (long long)h.trial_end);
-	if (al_ops_payment_state(h.late, h.due, t->now) == AUTOLIC_OPS_PAYMENT_BLOCKED)
-		return al_err(AUTOLIC_ENOLICENCE,
-		              "OPS-6: no valid licence: a payment due at %lld is late past the 30-day "
-		              "warning; access is blocked until it is paid",
-		              (long long)h.due);
+	char at[AL_TIME_TEXT_CAP];
+	if (al_ops_hub_state(&h, t->now) == AUTOLIC_OPS_HUB_TRIAL_ENDED) {
+		al_err(AUTOLIC_ENOLICENCE,
+		       "OPS-1: no valid licence: the trial of hub '%s' ended at %s without provisioning",
+		       h.name, al_time_text(at, h.trial_end));
+		al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
+		return al_err_time("ended", h.trial_end);
+	}
+	if (al_ops_payment_state(h.late, h.due, t->now) == AUTOLIC_OPS_PAYMENT_BLOCKED) {
+		al_err(AUTOLIC_ENOLICENCE,
+		       "OPS-6: no valid licence: a payment of hub '%s' due at %s is late past the "
+		       "30-day warning; access is blocked until it is paid",
+		       h.name, al_time_text(at, h.due));
+		al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
+		return al_err_time("due", h.due);
+	}
 	al_ops_user_rec u;
 	rc = al_ops_user_load(t, h.id, a->account, &u);
-	if (rc == AUTOLIC_ENOTFOUND)
-		return al_err(AUTOLIC_ENOLICENCE,
-		              "OPS-7: no valid licence: account %llu holds no user licence of hub %llu",
-		              (unsigned long long)a->account, (unsigned long long)h.id);
-	if (rc)
+	int held = rc == 0, usable = 0;
+	if (rc && rc != AUTOLIC_ENOTFOUND)
 		return rc;
-	int usable = 0;
-	if (u.active && (rc = al_ops_account_usable(t, a->account, &usable)) != 0)
+	if (held && u.active && (rc = al_ops_account_usable(t, a->account, &usable)) != 0)
 		return rc;
-	if (!u.active || !usable)
-		return al_err(AUTOLIC_ENOLICENCE,
-		              "OPS-7: no valid licence: user %llu of hub %llu is deactivated",
-		              (unsigned long long)a->account, (unsigned long long)h.id);
+	if (!held || !u.active || !usable) {
+		al_name who;
+		if ((rc = al_name_account(t, a->account, &who)) != 0)
+			return rc;
+		if (!held)
+			al_err(AUTOLIC_ENOLICENCE,
+			       "OPS-7: no valid licence: %s holds no user licence of hub '%s'", who.s,
+			       h.name);
+		else
+			al_err(AUTOLIC_ENOLICENCE,
+			       "OPS-7: no valid licence: user %s of hub '%s' is deactivated", who.s, h.name);
+		al_err_account(a->account, &who);
+		return al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
+	}
 	al_ops_lic_counts c;
 	rc = al_ops_licences_of(t, h.tenant, &c);
 	if (rc || h.active_users <= c.user_total)
@@ -847,12 +869,17 @@ static int access_fn(al_txn *t, void *arg)
 		size_t rank = 0;
 		while (rank < m && v[rank].account != a->account)
 			rank++;
-		if (rank >= c.user_total)
-			rc = al_err(AUTOLIC_ENOLICENCE,
-			            "OPS-7: no valid licence: hub %llu has %llu user licences for %zu active "
-			            "users and account %llu's licence was assigned among the last",
-			            (unsigned long long)h.id, (unsigned long long)c.user_total, m,
-			            (unsigned long long)a->account);
+		al_name who;
+		if (rank >= c.user_total && (rc = al_name_account(t, a->account, &who)) == 0) {
+			al_err(AUTOLIC_ENOLICENCE,
+			       "OPS-7: no valid licence: hub '%s' has %llu user licences for %zu active "
+			       "users and the licence of %s was assigned among the last",
+			       h.name, (unsigned long long)c.user_total, m, who.s);
+			al_err_account(a->account, &who);
+			al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
+			al_err_num("active", (int64_t)m);
+			rc = al_err_num("limit", (int64_t)c.user_total);
+		}
 	}
 	al_ops_vec_free(&users);
 	return rc;

@@ -4,6 +4,7 @@
  */
 #include "ops_internal.h"
 #include "account.h"
+#include "names.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "core/timecalc.h"
@@ -21,19 +22,27 @@
 /* OPS-4: a licensed operator may become active now. */
 static int need_shop_licence(al_txn *t, const al_ops_hub_rec *h)
 {
-	if (al_ops_hub_state(h, t->now) == AUTOLIC_OPS_HUB_TRIAL_ENDED)
-		return al_err(AUTOLIC_EEXPIRED, "OPS-1: the trial of hub %llu ended; provision it first",
-		              (unsigned long long)h->id);
+	if (al_ops_hub_state(h, t->now) == AUTOLIC_OPS_HUB_TRIAL_ENDED) {
+		char at[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_EEXPIRED, "OPS-1: the trial of hub '%s' ended at %s; provision it first",
+		       h->name, al_time_text(at, h->trial_end));
+		al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
+		return al_err_time("ended", h->trial_end);
+	}
 	al_ops_lic_counts c;
 	int rc = al_ops_licences_of(t, h->tenant, &c);
 	if (rc)
 		return rc;
 	uint64_t limit = al_ops_shop_limit(h, &c);
-	if (h->active_licensed >= limit)
-		return al_err(AUTOLIC_ENOOPLICENCE,
-		              "OPS-4: all licences for operators are in use (%llu of %llu%s)",
-		              (unsigned long long)h->active_licensed, (unsigned long long)limit,
-		              h->provisioned ? "" : " allowed during the trial");
+	if (h->active_licensed >= limit) {
+		al_err(AUTOLIC_ENOOPLICENCE,
+		       "OPS-4: all licences for operators are in use in hub '%s' (%llu of %llu%s)",
+		       h->name, (unsigned long long)h->active_licensed, (unsigned long long)limit,
+		       h->provisioned ? "" : " allowed during the trial");
+		al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
+		al_err_num("used", (int64_t)h->active_licensed);
+		return al_err_num("limit", (int64_t)limit);
+	}
 	return 0;
 }
 
@@ -51,9 +60,12 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	int rc = al_txn_exists(t, &k);
 	if (rc < 0)
 		return rc;
-	if (rc)
-		return al_err(AUTOLIC_EEXISTS, "operator number '%s' is already used in hub %llu",
-		              a->number, (unsigned long long)h->id);
+	if (rc) {
+		al_err(AUTOLIC_EEXISTS, "operator number '%s' is already used in hub '%s'", a->number,
+		       h->name);
+		al_err_obj(AUTOLIC_OBJECT_OPERATOR, 0, a->number);
+		return al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
+	}
 	al_ops_op_rec o;
 	memset(&o, 0, sizeof o);
 	rc = al_txn_seq_next(t, "ops_operator", &o.id);

@@ -146,7 +146,7 @@ typedef enum autolic_object_kind {
 	AUTOLIC_OBJECT_SESSION = 6,      /**< A Flex session; name: "" (it has only its id). */
 	AUTOLIC_OBJECT_OPS_HUB = 7,      /**< A Fusion Operations hub; name: the hub's name. */
 	AUTOLIC_OBJECT_SUBSCRIPTION = 8, /**< A Fusion Operations subscription; name: "". */
-	AUTOLIC_OBJECT_OPERATOR = 9,     /**< A Fusion Operations operator; name: its name. */
+	AUTOLIC_OBJECT_OPERATOR = 9,     /**< A Fusion Operations operator; name: its number in its hub. */
 	AUTOLIC_OBJECT_HUB = 10,         /**< A developer hub; name: the hub's name. */
 	AUTOLIC_OBJECT_APP = 11,         /**< A developer hub's app; name: the app's name. */
 	AUTOLIC_OBJECT_ARGUMENT = 12     /**< An argument of the call; id 0, name: the parameter's name. */
