@@ -1,6 +1,7 @@
 /* Authorization: the ROLE-6 matrix (pure) and the ROLE-7 actor check. */
 #include "authz.h"
 #include "account.h"
+#include "names.h"
 #include "core/error.h"
 
 /* ROLE-6, transcribed row by row. 'y' allowed, '*' allowed for products the
@@ -66,29 +67,31 @@ int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 	int rc = out ? al_account_load(t, actor, &full) : al_account_brief_load(t, actor, &a);
 	if (!rc && out)
 		a.state = full.state;
-	if (rc == AUTOLIC_ENOTFOUND)
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-7: permission denied: acting account %llu does not exist",
-		              (unsigned long long)actor);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_err(AUTOLIC_EPERM, "ROLE-7: permission denied: acting account %llu does not exist",
+		       (unsigned long long)actor);
+		return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, actor, "");
+	}
 	if (rc)
 		return rc;
-	switch (a.state) {
-	case AUTOLIC_ACCOUNT_ACTIVE:
-		break;
-	case AUTOLIC_ACCOUNT_INVITED:
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-7: permission denied: acting account %llu has not accepted its "
-		              "invitation",
-		              (unsigned long long)actor);
-	case AUTOLIC_ACCOUNT_EXPIRED:
-		return al_err(AUTOLIC_EPERM,
-		              "ACCT-4: permission denied: the invitation of acting account %llu "
-		              "expired and grants nothing",
-		              (unsigned long long)actor);
-	default:
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-7: permission denied: acting account %llu was removed",
-		              (unsigned long long)actor);
+	if (a.state != AUTOLIC_ACCOUNT_ACTIVE) {
+		al_name who;
+		if ((rc = al_name_account(t, actor, &who)) != 0)
+			return rc;
+		if (a.state == AUTOLIC_ACCOUNT_INVITED)
+			al_err(AUTOLIC_EPERM,
+			       "ROLE-7: permission denied: acting account %s has not accepted its "
+			       "invitation",
+			       who.s);
+		else if (a.state == AUTOLIC_ACCOUNT_EXPIRED)
+			al_err(AUTOLIC_EPERM,
+			       "ACCT-4: permission denied: the invitation of acting account %s expired "
+			       "and grants nothing",
+			       who.s);
+		else
+			al_err(AUTOLIC_EPERM, "ROLE-7: permission denied: acting account %s was removed",
+			       who.s);
+		return al_err_account(actor, &who);
 	}
 	if (out)
 		*out = full;

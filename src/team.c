@@ -4,6 +4,7 @@
 #include "authz.h"
 #include "contract.h"
 #include "idlist.h"
+#include "names.h"
 #include "upgrade.h"
 #include "autolic/team.h"
 #include "core/error.h"
@@ -141,12 +142,17 @@ int al_team_require_admin(al_txn *t, autolic_id team, autolic_id actor, const ch
 	rc = al_team_role(t, team, actor, &role);
 	if (rc)
 		return rc;
-	if (role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY)
-		return al_err(AUTOLIC_EPERM,
-		              "%s: permission denied: %s needs an administrator of team %llu; "
-		              "account %llu is not one",
-		              rule ? rule : "ROLE-6", what ? what : "this call",
-		              (unsigned long long)team, (unsigned long long)actor);
+	if (role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY) {
+		al_name who, tn;
+		if ((rc = al_name_account(t, actor, &who)) != 0 ||
+		    (rc = al_name_team(t, team, &tn)) != 0)
+			return rc;
+		al_err(AUTOLIC_EPERM,
+		       "%s: permission denied: %s needs an administrator of team %s; %s is not one",
+		       rule ? rule : "ROLE-6", what ? what : "this call", tn.s, who.s);
+		al_err_account(actor, &who);
+		return al_err_team(team, &tn);
+	}
 	return 0;
 }
 
@@ -384,12 +390,19 @@ static int require_primary(al_txn *t, const team_rec *r, autolic_id actor, int f
 	if (rc)
 		return rc;
 	if (r->primary != actor) {
-		if (rule)
-			return al_err(AUTOLIC_EPERM,
-			              "%s: permission denied: only the primary administrator of "
-			              "team %llu (account %llu) may do this",
-			              rule, (unsigned long long)r->id,
-			              (unsigned long long)r->primary);
+		al_name who, primary;
+		if (rule && !(rc = al_name_account(t, actor, &who)) &&
+		    !(rc = al_name_account(t, r->primary, &primary))) {
+			al_err(AUTOLIC_EPERM,
+			       "%s: permission denied: only the primary administrator of team %s (%s) "
+			       "may do this, not %s",
+			       rule, r->name, primary.s, who.s);
+			al_err_account(actor, &who);
+			al_err_obj(AUTOLIC_OBJECT_TEAM, r->id, r->name);
+			return al_err_account(r->primary, &primary);
+		}
+		if (rc)
+			return rc;
 		return al_authz_deny(fn, actor, "not the team's primary administrator");
 	}
 	return 0;
@@ -418,16 +431,20 @@ static int admin_fn(al_txn *t, void *arg)
 		return rc;
 	switch (aa->op) {
 	case OP_ADD_ADMIN:
-		if (who.state == AUTOLIC_ACCOUNT_REMOVED)
-			return al_err(
-			    AUTOLIC_ESTATE,
-			    "ROLE-3: account %llu was removed and cannot be an administrator",
-			    (unsigned long long)aa->account);
-		if (role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
-			return al_err(
-			    AUTOLIC_EEXISTS,
-			    "ROLE-3: account %llu is already an administrator of team %llu",
-			    (unsigned long long)aa->account, (unsigned long long)aa->team);
+		if (who.state == AUTOLIC_ACCOUNT_REMOVED ||
+		    role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY) {
+			al_name n;
+			if ((rc = al_name_account(t, aa->account, &n)) != 0)
+				return rc;
+			if (who.state == AUTOLIC_ACCOUNT_REMOVED)
+				al_err(AUTOLIC_ESTATE,
+				       "ROLE-3: %s was removed and cannot be an administrator", n.s);
+			else
+				al_err(AUTOLIC_EEXISTS, "ROLE-3: %s is already an administrator of team %s",
+				       n.s, r.name);
+			al_err_account(aa->account, &n);
+			return al_err_obj(AUTOLIC_OBJECT_TEAM, r.id, r.name);
+		}
 		rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_SECONDARY);
 		if (!rc)
 			rc = al_txn_event(
