@@ -127,7 +127,7 @@ int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l);
  * and the live index follow (see the definition). */
 int al_flex_lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64_t before);
 /* SEAM-4: a report dated before the team's late-report horizon changes nothing. */
-int al_flex_horizon_check(const al_txn *t, const al_flex_team *tf, autolic_time at);
+int al_flex_horizon_check(al_txn *t, const al_flex_team *tf, autolic_time at);
 /* FLEX-12: re-evaluate the low-balance state; notify once per crossing
  * (delivered after commit) and store the team record. */
 int al_flex_low_update(al_txn *t, al_flex_team *tf);

@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "idlist.h"
+#include "names.h"
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"
@@ -647,15 +648,23 @@ autolic_time al_flex_final_upto(const al_txn *t, const al_flex_team *tf)
 
 /* SEAM-4: a report dated before the team's late-report horizon changes
  * nothing (report_fn has checked `at` is positive and not after now). */
-int al_flex_horizon_check(const al_txn *t, const al_flex_team *tf, autolic_time at)
+int al_flex_horizon_check(al_txn *t, const al_flex_team *tf, autolic_time at)
 {
 	if (t->now - at <= tf->horizon)
 		return 0;
-	return al_err(AUTOLIC_ESTATE,
-	              "SEAM-4: the report at %lld is older than team %llu's late-report horizon "
-	              "of %lld s before the clock's %lld; it is refused",
-	              (long long)at, (unsigned long long)tf->id, (long long)tf->horizon,
-	              (long long)t->now);
+	al_name team;
+	char when[AL_TIME_TEXT_CAP], now[AL_TIME_TEXT_CAP];
+	int rc = al_name_team(t, tf->id, &team);
+	if (rc)
+		return rc;
+	al_err(AUTOLIC_ESTATE,
+	       "SEAM-4: the report at %s is older than the late-report horizon of team %s, %lld s "
+	       "before the clock's %s; it is refused",
+	       al_time_text(when, at), team.s, (long long)tf->horizon, al_time_text(now, t->now));
+	al_err_team(tf->id, &team);
+	al_err_time("at", at);
+	al_err_seconds("horizon", tf->horizon);
+	return al_err_time("now", t->now);
 }
 
 /* ---- FLEX-12: low balance ---- */
