@@ -41,8 +41,8 @@ static int buy_fn(al_txn *t, void *arg)
 		l.purchased = t->now;
 	char at[AL_TIME_TEXT_CAP], end[AL_TIME_TEXT_CAP];
 	if (l.purchased > t->now) {
-		al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time %s is in the future",
-		       al_time_text(at, l.purchased));
+		al_err(AUTOLIC_EINVAL, "FLEX-1: the purchase time %s is in the future (now %s)",
+		       al_time_text(at, l.purchased), al_time_text(end, t->now));
 		al_err_time("purchased", l.purchased);
 		return al_err_time("now", t->now);
 	}
