@@ -50,6 +50,7 @@ static const struct {
     {"APS-3", "{rule} : {account} n'administre pas l'equipe {team}"},
     {"SEAM-4", "{rule} : le rapport du {t:at} est anterieur au delai de {n:horizon} s de "
                "l'equipe {team} (il est {t:now})"},
+    {"IN-1", "{rule} : {argument} contient un caractere de controle (octet {n:byte})"},
     {"IN-3", "{rule} : {t:time} plus {n:added} secondes sort de l'intervalle des dates"},
 };
 
@@ -61,7 +62,7 @@ static const struct {
     {"contract", AUTOLIC_OBJECT_CONTRACT}, {"product", AUTOLIC_OBJECT_PRODUCT},
     {"lot", AUTOLIC_OBJECT_LOT}, {"hub", AUTOLIC_OBJECT_OPS_HUB},
     {"session", AUTOLIC_OBJECT_SESSION}, {"operator", AUTOLIC_OBJECT_OPERATOR},
-    {"subscription", AUTOLIC_OBJECT_SUBSCRIPTION},
+    {"subscription", AUTOLIC_OBJECT_SUBSCRIPTION}, {"argument", AUTOLIC_OBJECT_ARGUMENT},
 };
 
 /* The host's own time text (not the library's); 0 when the C library cannot
@@ -392,6 +393,13 @@ static int r_seam4(world *w)
 	return fx_launch(&w->x, "revit", T0 + HOUR, &r);
 }
 
+static int r_in1(world *w)
+{
+	autolic_team_spec s = AUTOLIC_TEAM_SPEC_INIT;
+	s.name = "Bad\x01Name";
+	return autolic_team_create(w->x.db, w->x.admin, &s, NULL);
+}
+
 static int r_in3(world *w)
 {
 	w->x.clock.now = INT64_MAX - 10;
@@ -417,7 +425,8 @@ static const struct refusal {
     {"FLEX-10", AUTOLIC_EINVAL, r_flex10, 1},        {"OPS-1", AUTOLIC_ENOLICENCE, r_ops1, 1},
     {"OPS-2", AUTOLIC_ENOSEAT, r_ops2, 1},           {"OPS-4", AUTOLIC_ENOOPLICENCE, r_ops4, 1},
     {"OPS-7", AUTOLIC_ENOLICENCE, r_ops7, 2},        {"APS-3", AUTOLIC_EPERM, r_aps3, 2},
-    {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},          {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
+    {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},          {"IN-1", AUTOLIC_EINVAL, r_in1, 1},
+    {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
 };
 
 static void t_render_every_refusal(void **state)

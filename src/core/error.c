@@ -258,6 +258,12 @@ int al_err_time(const char *name, autolic_time t) { return add_num(name, t, AUTO
 
 int al_err_seconds(const char *name, int64_t s) { return add_num(name, s, AUTOLIC_UNIT_SECONDS); }
 
+int al_err_arg(const char *field, const char *num, int64_t value)
+{
+	al_err_obj(AUTOLIC_OBJECT_ARGUMENT, 0, field);
+	return num ? al_err_num(num, value) : last.code;
+}
+
 void al_err_save(autolic_error_info *to) { *to = last; }
 
 int al_err_restore(const autolic_error_info *from)

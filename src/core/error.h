@@ -37,6 +37,9 @@ void al_err_clear(void);
  */
 int al_err_obj(int kind, autolic_id id, const char *name);
 int al_err_num(const char *name, int64_t value);
+/* The argument `field` refused (AUTOLIC_OBJECT_ARGUMENT) and, when `num` is
+ * not NULL, the number that decided it (a byte position, a maximum...). */
+int al_err_arg(const char *field, const char *num, int64_t value);
 /* A number that is a point in time (AUTOLIC_UNIT_TIME) or a duration. */
 int al_err_time(const char *name, autolic_time t);
 int al_err_seconds(const char *name, int64_t seconds);

@@ -42,36 +42,40 @@ int al_text_check_n(const char *s, size_t n, size_t max, unsigned flags, const c
 	const char *r = rule ? rule : "", *sep = rule ? " (" : "", *end = rule ? ")" : "";
 	if (!s)
 		n = 0;
-	if (n == 0)
-		return (flags & AL_TEXT_REQUIRED)
-		           ? al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is required", r, sep, end,
-		                    field)
-		           : 0;
-	if (n > max)
-		return al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is longer than %zu bytes", r, sep,
-		              end, field, max);
+	if (n == 0) {
+		if (!(flags & AL_TEXT_REQUIRED))
+			return 0;
+		al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is required", r, sep, end, field);
+		return al_err_arg(field, NULL, 0);
+	}
+	if (n > max) {
+		al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is longer than %zu bytes", r, sep, end, field,
+		       max);
+		return al_err_arg(field, "max", (int64_t)max);
+	}
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t len = al_utf8_next(u + i, n - i, &cp);
 		if (!len)
-			return al_err(AUTOLIC_EINVAL,
-			              "%s%sIN-1%s: %s is not valid UTF-8 at byte %zu", r, sep, end,
-			              field, i + 1);
-		if (al_text_is_control(cp))
-			return al_err(
-			    AUTOLIC_EINVAL,
-			    "%s%sIN-1%s: %s contains a control character U+%04X at byte %zu", r,
-			    sep, end, field, (unsigned)cp, i + 1);
-		if ((flags & AL_TEXT_NO_SPACE) && cp == ' ')
-			return al_err(AUTOLIC_EINVAL,
-			              "%s%sIN-1%s: %s may not contain a space (byte %zu)", r, sep,
-			              end, field, i + 1);
-		if ((flags & AL_TEXT_ASCII) && cp >= 0x80)
-			return al_err(AUTOLIC_EINVAL,
-			              "%s%sIN-1%s: %s may hold only ASCII, not U+%04X at byte %zu",
-			              r, sep, end, field, (unsigned)cp, i + 1);
-		i += len;
+			al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is not valid UTF-8 at byte %zu", r, sep,
+			       end, field, i + 1);
+		else if (al_text_is_control(cp))
+			al_err(AUTOLIC_EINVAL,
+			       "%s%sIN-1%s: %s contains a control character U+%04X at byte %zu", r, sep,
+			       end, field, (unsigned)cp, i + 1);
+		else if ((flags & AL_TEXT_NO_SPACE) && cp == ' ')
+			al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s may not contain a space (byte %zu)", r,
+			       sep, end, field, i + 1);
+		else if ((flags & AL_TEXT_ASCII) && cp >= 0x80)
+			al_err(AUTOLIC_EINVAL,
+			       "%s%sIN-1%s: %s may hold only ASCII, not U+%04X at byte %zu", r, sep, end,
+			       field, (unsigned)cp, i + 1);
+		else {
+			i += len;
+			continue;
+		}
+		return al_err_arg(field, "byte", (int64_t)(i + 1));
 	}
 	return 0;
 }
