@@ -6,6 +6,7 @@
 
 #include "account.h"
 #include "idlist.h"
+#include "names.h"
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"
@@ -122,11 +123,18 @@ static int policy_set_fn(al_txn *t, void *arg)
 		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-5", "set the Flex policy");
 	if (rc)
 		return rc;
-	if (a->p.overage_limit < tf.owed)
-		return al_err(
-		    AUTOLIC_ESTATE,
-		    "FLEX-5: team %llu owes %lld overage tokens; the limit cannot go below that",
-		    (unsigned long long)a->team, (long long)tf.owed);
+	if (a->p.overage_limit < tf.owed) {
+		al_name team;
+		if ((rc = al_name_team(t, a->team, &team)) != 0)
+			return rc;
+		al_err(AUTOLIC_ESTATE,
+		       "FLEX-5: team %s owes %lld overage tokens; the limit cannot go below that, "
+		       "not %lld",
+		       team.s, (long long)tf.owed, (long long)a->p.overage_limit);
+		al_err_team(a->team, &team);
+		al_err_num("owed", tf.owed);
+		return al_err_num("limit", a->p.overage_limit);
+	}
 	tf.overage_limit = a->p.overage_limit;
 	tf.low_threshold = a->p.low_threshold;
 	return al_flex_low_update(t, &tf);
@@ -355,10 +363,14 @@ static int assign_fn(al_txn *t, void *arg)
 		return rc;
 	} else if (info.state == AUTOLIC_ACCOUNT_REMOVED) {
 		/* SEAM-3: a removed account is a member of no team, so it is no Flex user */
-		return al_err(AUTOLIC_ESTATE,
-		              "FLEX-7: account %llu was removed and may not be a Flex user; name "
-		              "the person as 'First Last <email>' to invite them again (ACCT-3)",
-		              (unsigned long long)a->account);
+		al_name who;
+		if ((rc = al_name_account(t, a->account, &who)) != 0)
+			return rc;
+		al_err(AUTOLIC_ESTATE,
+		       "FLEX-7: %s was removed and may not be a Flex user; name the person as "
+		       "'First Last <email>' to invite them again (ACCT-3)",
+		       who.s);
+		return al_err_account(a->account, &who);
 	}
 	for (size_t i = 0; i < a->u.n; i++) {
 		autolic_flex_product_info p;
@@ -447,10 +459,13 @@ static int remove_fn(al_txn *t, void *arg)
 	al_key k;
 	user_key(&k, a->team, a->account);
 	rc = al_txn_del(t, &k);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND,
-		            "FLEX-7: account %llu is not a Flex user of team %llu",
-		            (unsigned long long)a->account, (unsigned long long)a->team);
+	al_name who, team;
+	if (rc == AUTOLIC_ENOTFOUND && !(rc = al_name_account(t, a->account, &who)) &&
+	    !(rc = al_name_team(t, a->team, &team))) {
+		al_err(AUTOLIC_ENOTFOUND, "FLEX-7: %s is not a Flex user of team %s", who.s, team.s);
+		al_err_account(a->account, &who);
+		rc = al_err_team(a->team, &team);
+	}
 	return rc;
 }
 
