@@ -46,6 +46,25 @@ static int need_shop_licence(al_txn *t, const al_ops_hub_rec *h)
 	return 0;
 }
 
+/* An operator's refusal, "<rule>: operator '<number>' of hub '<name>' <state>",
+ * naming both; with `user`, the user it was created from (by email) follows
+ * `state`, then `after`. */
+static int op_refusal(al_txn *t, int code, const char *rule, const al_ops_op_rec *o,
+                      const al_ops_hub_rec *h, const char *state, autolic_id user,
+                      const char *after)
+{
+	al_name who;
+	int rc = user ? al_name_account(t, user, &who) : 0;
+	if (rc)
+		return rc;
+	al_err(code, "%s%soperator '%s' of hub '%s' %s%s%s%s", rule, rule[0] ? ": " : "",
+	       o->number, h->name, state, user ? " " : "", user ? who.s : "", after);
+	al_err_obj(AUTOLIC_OBJECT_OPERATOR, o->id, o->number);
+	if (user)
+		al_err_account(user, &who);
+	return al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
+}
+
 typedef struct op_add_args {
 	autolic_id actor, hub, account;
 	const char *number, *name;
@@ -219,8 +238,7 @@ static int op_fn(al_txn *t, void *arg)
 	switch (a->action) {
 	case 0: {
 		if (!o.active)
-			return al_err(AUTOLIC_ESTATE, "operator %llu is already deactivated",
-			              (unsigned long long)o.id);
+			return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h, "is already deactivated", 0, "");
 		char why[80];
 		snprintf(why, sizeof why, "deactivated by account %llu", (unsigned long long)a->actor);
 		rc = al_ops_op_deactivate(t, &h, &o, AUTOLIC_OPS_REASON_MANUAL, why);
@@ -234,8 +252,7 @@ static int op_fn(al_txn *t, void *arg)
 			if (o.user && (rc = al_ops_user_active(t, h.id, o.user, &ua)) != 0)
 				return rc;
 			if (ua)
-				return al_err(AUTOLIC_ESTATE, "operator %llu is already active",
-				              (unsigned long long)o.id);
+				return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h, "is already active", 0, "");
 		}
 		if (o.user) {
 			int ua = 0;
@@ -243,9 +260,8 @@ static int op_fn(al_txn *t, void *arg)
 			if (rc)
 				return rc;
 			if (!ua)
-				return al_err(AUTOLIC_ESTATE,
-				              "OPS-3: operator %llu is reactivated only while user %llu is active",
-				              (unsigned long long)o.id, (unsigned long long)o.user);
+				return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", &o, &h,
+				                  "is reactivated only while its user", o.user, " is active");
 		} else {
 			rc = need_shop_licence(t, &h);
 			if (rc)
@@ -258,30 +274,35 @@ static int op_fn(al_txn *t, void *arg)
 		return rc ? rc : al_ops_hub_store(t, &h);
 	case 2:
 		if (o.user)
-			return al_err(AUTOLIC_ESTATE,
-			              "OPS-3: operator %llu was created from user %llu and cannot be transferred",
-			              (unsigned long long)o.id, (unsigned long long)o.user);
+			return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", &o, &h,
+			                  "was created from the user", o.user,
+			                  " and cannot be transferred");
 		snprintf(o.name, sizeof o.name, "%s", a->name);
 		rc = al_ops_op_store(t, &o);
 		return rc ? rc : al_ops_hub_store(t, &h);
 	default:
-		if (a->at > al_time_add_sat(t->now, AUTOLIC_OPS_FUTURE_TOLERANCE))
-			return al_err(AUTOLIC_EINVAL,
-			              "production record dated %lld is %lld s in the future, beyond the "
-			              "tolerance of %d s",
-			              (long long)a->at, (long long)al_time_sub_sat(a->at, t->now),
-			              AUTOLIC_OPS_FUTURE_TOLERANCE);
+		if (a->at > al_time_add_sat(t->now, AUTOLIC_OPS_FUTURE_TOLERANCE)) {
+			char at[AL_TIME_TEXT_CAP];
+			al_err(AUTOLIC_EINVAL,
+			       "production record dated %s is %lld s in the future, beyond the tolerance "
+			       "of %d s",
+			       al_time_text(at, a->at), (long long)al_time_sub_sat(a->at, t->now),
+			       AUTOLIC_OPS_FUTURE_TOLERANCE);
+			al_err_time("at", a->at);
+			return al_err_time("now", t->now);
+		}
 		if (!o.active)
-			return al_err(AUTOLIC_ESTATE, "operator %llu is deactivated; it records no production",
-			              (unsigned long long)o.id);
+			return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h,
+			                  "is deactivated; it records no production", 0, "");
 		if (o.user) {
 			int ua = 0;
 			rc = al_ops_user_active(t, h.id, o.user, &ua);
 			if (rc)
 				return rc;
 			if (!ua)
-				return al_err(AUTOLIC_ESTATE, "OPS-3: operator %llu's user %llu is deactivated",
-				              (unsigned long long)o.id, (unsigned long long)o.user);
+				return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", &o, &h,
+				                  "records no production while its user", o.user,
+				                  " is deactivated");
 		}
 		if (!o.has_production || a->at > o.last_production)
 			o.last_production = a->at;
@@ -495,24 +516,32 @@ static int pay_fn(al_txn *t, void *arg)
 		rc = al_ops_enforce_licences(t, &h, NULL);
 	if (rc)
 		return rc;
+	char due[AL_TIME_TEXT_CAP], now[AL_TIME_TEXT_CAP];
 	if (a->late) {
-		if (a->due > t->now)
-			return al_err(AUTOLIC_EINVAL, "OPS-6: a payment due at %lld is not late yet (now %lld)",
-			              (long long)a->due, (long long)t->now);
-		if (h.late)
-			return al_err(AUTOLIC_ESTATE, "OPS-6: hub %llu already has a payment late since %lld",
-			              (unsigned long long)h.id, (long long)h.due);
+		if (a->due > t->now) {
+			al_err(AUTOLIC_EINVAL, "OPS-6: a payment due at %s is not late yet (now %s)",
+			       al_time_text(due, a->due), al_time_text(now, t->now));
+			al_err_time("due", a->due);
+			return al_err_time("now", t->now);
+		}
+		if (h.late) {
+			al_err(AUTOLIC_ESTATE, "OPS-6: hub '%s' already has a payment late since %s", h.name,
+			       al_time_text(due, h.due));
+			al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
+			return al_err_time("due", h.due);
+		}
 		h.late = 1;
 		h.due = a->due;
 		rc = al_txn_event(t, AUTOLIC_EVENT_PAYMENT_LATE, h.tenant, 0, h.id, NULL, "OPS-6",
-		                  "the payment of hub %llu due at %lld is late: a warning shows for 30 "
-		                  "days, then users' access is blocked from %lld",
-		                  (unsigned long long)h.id, (long long)a->due,
-		                  (long long)al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE));
+		                  "the payment of hub '%s' due at %s is late: a warning shows for 30 "
+		                  "days, then users' access is blocked from %s",
+		                  h.name, al_time_text(due, a->due),
+		                  al_time_text(now, al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE)));
 	} else {
-		if (!h.late)
-			return al_err(AUTOLIC_ESTATE, "OPS-6: hub %llu has no late payment",
-			              (unsigned long long)h.id);
+		if (!h.late) {
+			al_err(AUTOLIC_ESTATE, "OPS-6: hub '%s' has no late payment", h.name);
+			return al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
+		}
 		h.late = 0;
 		h.due = 0;
 	}
