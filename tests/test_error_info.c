@@ -183,6 +183,15 @@ static void t_save_restore_prefix(void **state)
 	assert_string_equal(e.message, "line 4: SEAT-2: all seats in use");
 	assert_string_equal(e.rule, "SEAT-2");
 	assert_int_equal(e.number_count, 1);
+	/* a prefix the message starts with already is not repeated */
+	al_err(AUTOLIC_EPERM, "ROLE-7: permission denied: acting account x@example.com was removed");
+	al_err_prefix("%s", "ROLE-7");
+	assert_string_equal(autolic_errmsg(),
+	                    "ROLE-7: permission denied: acting account x@example.com was removed");
+	al_err_prefix("%s", "FLEX-1");
+	assert_string_equal(autolic_errmsg(), "FLEX-1: ROLE-7: permission denied: acting account "
+	                                      "x@example.com was removed");
+	assert_string_equal(last_error().rule, "ROLE-7");
 	/* and names the rule when the message had none */
 	al_err(AUTOLIC_EINVAL, "update code is empty");
 	al_err_prefix("ROLE-8");

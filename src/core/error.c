@@ -298,8 +298,10 @@ void al_err_prefix(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof head, fmt, ap);
 	va_end(ap);
-	memcpy(old, last.message, sizeof old);
 	size_t h = strlen(head);
+	if (!strncmp(last.message, head, h) && !strncmp(last.message + h, ": ", 2))
+		return; /* it says so already: never "ROLE-7: ROLE-7: ..." */
+	memcpy(old, last.message, sizeof old);
 	if (h > MSG_MAX - 3)
 		h = MSG_MAX - 3;
 	memcpy(last.message, head, h);

@@ -50,7 +50,8 @@ int al_err_rule(const char *rule);
 void al_err_save(autolic_error_info *to);
 int al_err_restore(const autolic_error_info *from);
 /* Prefix the current message: "<prefix>: <message>" (the fields are kept; the
- * rule ID is taken from the prefix when the message had none). */
+ * rule ID is taken from the prefix when the message had none). A message that
+ * starts with "<prefix>: " already is left as it is. */
 void al_err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Message a storage backend left with autolic_storage_set_error(), taken once. */
 const char *al_err_take_storage(void);
