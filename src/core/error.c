@@ -264,6 +264,27 @@ int al_err_arg(const char *field, const char *num, int64_t value)
 	return num ? al_err_num(num, value) : last.code;
 }
 
+int al_name_fallback(int rc, autolic_id id, al_name *n)
+{
+	if (rc && rc != AUTOLIC_ENOTFOUND && rc != AUTOLIC_ECORRUPT && rc != AUTOLIC_EVERSION)
+		return rc;
+	if (rc || !n->s[0])
+		snprintf(n->s, sizeof n->s, "#%llu", (unsigned long long)id);
+	return 0;
+}
+
+int al_err_account(autolic_id account, const al_name *n)
+{
+	return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, account, n->s);
+}
+
+int al_err_team(autolic_id team, const al_name *n)
+{
+	return al_err_obj(AUTOLIC_OBJECT_TEAM, team, n->s);
+}
+
+int al_err_product(const char *code) { return al_err_obj(AUTOLIC_OBJECT_PRODUCT, 0, code); }
+
 void al_err_save(autolic_error_info *to) { *to = last; }
 
 int al_err_restore(const autolic_error_info *from)

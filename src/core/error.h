@@ -43,6 +43,19 @@ int al_err_arg(const char *field, const char *num, int64_t value);
 /* A number that is a point in time (AUTOLIC_UNIT_TIME) or a duration. */
 int al_err_time(const char *name, autolic_time t);
 int al_err_seconds(const char *name, int64_t seconds);
+/* Objects as their users know them, for refusals: the message's text and the
+ * object attached come from one al_name, written before al_err() by the
+ * noun's al_name_*() (src/names.h). al_name_fallback() ends those: a missing
+ * or damaged record is named by its id ("#12") and 0 returned; any other
+ * failure `rc` is returned. */
+typedef struct al_name {
+	char s[AUTOLIC_ERROR_NAME_MAX + 1];
+} al_name;
+int al_name_fallback(int rc, autolic_id id, al_name *n);
+/* Attach an account (by email), a team (by name), a product (by code). */
+int al_err_account(autolic_id account, const al_name *n);
+int al_err_team(autolic_id team, const al_name *n);
+int al_err_product(const char *code);
 /* Set the rule ID when the message does not start with it. */
 int al_err_rule(const char *rule);
 /* Keep the whole failure (fields and message) to report it later, e.g. the
