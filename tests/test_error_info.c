@@ -34,6 +34,7 @@ static void t_rule_from_message(void **state)
 	    {"FLEX-13: key reused", "FLEX-13"},
 	    {"ROLE-1 (SEAM-1): product 'x' is listed twice", "ROLE-1"},
 	    {"IN-3", "IN-3"},
+	    {"ROLE-2/ROLE-4: hand that role over first", "ROLE-2"},
 	    {"line 3: SEAT-2: all seats are in use", ""},
 	    {"db is NULL", ""},
 	    {"SEAT-2x: not a rule", ""},

@@ -163,7 +163,7 @@ void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
 }
 
 /* The rule ID a message starts with: letters, '-', digits ("SEAT-2",
- * "FLEX-13"), followed by the end, ':', ' ' or '('. */
+ * "FLEX-13"), followed by the end, ':', ' ', '(' or '/' ("ROLE-2/ROLE-4: ..."). */
 static void rule_from(const char *m)
 {
 	last.rule[0] = 0;
@@ -175,7 +175,7 @@ static void rule_from(const char *m)
 	size_t d = ++i;
 	while (m[i] >= '0' && m[i] <= '9')
 		i++;
-	if (i == d || i > AUTOLIC_ERROR_RULE_MAX || (m[i] && !strchr(": (", m[i])))
+	if (i == d || i > AUTOLIC_ERROR_RULE_MAX || (m[i] && !strchr(": (/", m[i])))
 		return;
 	memcpy(last.rule, m, i);
 	last.rule[i] = 0;
