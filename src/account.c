@@ -9,6 +9,7 @@
 #include "team.h"
 #include "core/error.h"
 #include "core/snap.h"
+#include "core/structs.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 
@@ -306,12 +307,14 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 {
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if (spec->version == 0 || spec->version > AUTOLIC_ACCOUNT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_account_spec version %u is not supported",
-		              spec->version);
+	autolic_account_spec in;
+	int rc = al_copy_in(&in, spec, AL_ACCOUNT_SPEC);
+	if (rc)
+		return rc;
+	spec = &in;
 	memset(info, 0, sizeof(*info));
 	info->version = AUTOLIC_ACCOUNT_INFO_VERSION;
-	int rc = autolic_email_normalize(spec->email, info->email, sizeof info->email);
+	rc = autolic_email_normalize(spec->email, info->email, sizeof info->email);
 	if (!rc && spec->first_name)
 		rc = copy_name(info->first_name, spec->first_name, strlen(spec->first_name),
 		               "first name");
@@ -357,7 +360,7 @@ static int check_info(const autolic_account_info *info)
 {
 	if (!info)
 		return al_err(AUTOLIC_EINVAL, "info is NULL");
-	return al_version_check(info->version, AUTOLIC_ACCOUNT_INFO_VERSION, "autolic_account_info");
+	return al_struct_check(AL_ACCOUNT_INFO, info->version);
 }
 
 typedef struct {
@@ -380,11 +383,7 @@ int autolic_account_get(autolic_db *db, autolic_id id, autolic_account_info *inf
 		return rc;
 	get_args ga = {id, {0}};
 	rc = al_run(db, 0, get_fn, &ga);
-	if (!rc) {
-		ga.info.version = info->version;
-		*info = ga.info;
-	}
-	return rc;
+	return rc ? rc : al_copy_out(info, &ga.info, AL_ACCOUNT_INFO);
 }
 
 typedef struct {
@@ -708,13 +707,18 @@ int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account,
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
+	autolic_account_spec in;
+	int rc = al_copy_in(&in, spec, AL_ACCOUNT_SPEC);
+	if (rc)
+		return rc;
+	spec = &in;
 	/* validate every given field the way a new account's would be */
-	autolic_account_spec probe = *spec;
+	autolic_account_spec probe = in;
 	if (!probe.email)
 		probe.email = "probe@example.com";
 	autolic_account_info scratch;
 	update_args ua = {actor, account, spec, ""};
-	int rc = spec_to_info(&probe, &scratch);
+	rc = spec_to_info(&probe, &scratch);
 	if (rc)
 		return rc;
 	if (spec->email)
@@ -854,7 +858,7 @@ int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *in
 	int rc = check_info(info);
 	if (rc)
 		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_ACCOUNT_INFO, info);
 }
 
 void autolic_account_iter_free(autolic_account_iter *it) { al_snap_free(it ? &it->s : NULL); }

@@ -495,9 +495,7 @@ static int buy_fn(al_txn *t, void *arg)
  * products[i]. Two codes that differ only in case are one product, listed twice. */
 static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP])
 {
-	if (sp->version == 0 || sp->version > AUTOLIC_CONTRACT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported",
-		              sp->version);
+	int rc;
 	if (!sp->products || sp->nproducts == 0)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: a contract needs at least one product");
 	if (sp->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
@@ -507,13 +505,9 @@ static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts");
 	for (size_t i = 0; i < sp->nproducts; i++) {
 		const autolic_contract_product_spec *p = &sp->products[i];
-		if (p->version == 0 || p->version > AUTOLIC_CONTRACT_PRODUCT_SPEC_VERSION)
-			return al_err(AUTOLIC_EVERSION,
-			              "autolic_contract_product_spec version %u is not supported",
-			              p->version);
 		char field[48];
 		snprintf(field, sizeof field, "product code of products[%zu]", i);
-		int rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
+		rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
 		if (rc)
 			return rc;
 		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
@@ -540,6 +534,24 @@ static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_
 	return 0;
 }
 
+/* The caller's spec and products, of the version each names, into `in` and
+ * `products` (in->products then points there). The products array's stride
+ * is that of the first product's version: a caller's array is of one version. */
+static int spec_copy_in(const autolic_contract_spec *spec, autolic_contract_spec *in,
+                        autolic_contract_product_spec *products)
+{
+	int rc = al_copy_in(in, spec, AL_CONTRACT_SPEC);
+	if (rc || !in->products || in->nproducts == 0 ||
+	    in->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
+		return rc; /* check_spec() names what is missing */
+	size_t stride = al_struct_stride(AL_CONTRACT_PRODUCT_SPEC, in->products[0].version);
+	for (size_t i = 0; !rc && i < in->nproducts; i++)
+		rc = al_copy_in(&products[i], (const char *)in->products + i * stride,
+		                AL_CONTRACT_PRODUCT_SPEC);
+	in->products = products;
+	return rc;
+}
+
 int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contract_spec *spec,
                          autolic_id *id)
 {
@@ -547,8 +559,13 @@ int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contrac
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	buy_args ba = {actor, spec, 0, {{0}}};
-	int rc = check_spec(spec, ba.codes);
+	autolic_contract_spec in;
+	autolic_contract_product_spec products[AUTOLIC_CONTRACT_PRODUCTS_MAX];
+	int rc = spec_copy_in(spec, &in, products);
+	if (rc)
+		return rc;
+	buy_args ba = {actor, &in, 0, {{0}}};
+	rc = check_spec(&in, ba.codes);
 	if (rc)
 		return rc;
 	rc = al_run(db, 1, buy_fn, &ba);
@@ -593,16 +610,17 @@ int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_i
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
-	                            "autolic_contract_info");
+	int rc = al_struct_check(AL_CONTRACT_INFO, info->version);
 	if (rc)
 		return rc;
 	cget_args ga;
 	ga.id = contract;
 	rc = al_run(db, 0, cget_fn, &ga);
-	if (!rc)
-		al_contract_fill_info(&ga.r, ga.now, info);
-	return rc;
+	if (rc)
+		return rc;
+	autolic_contract_info full;
+	al_contract_fill_info(&ga.r, ga.now, &full);
+	return al_copy_out(info, &full, AL_CONTRACT_INFO);
 }
 
 typedef struct {
@@ -712,8 +730,7 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
-	                            "autolic_contract_product_info");
+	int rc = al_struct_check(AL_CONTRACT_PRODUCT_INFO, info->version);
 	pget_args pa;
 	if (!rc)
 		rc = al_product_norm(product, pa.product, "ROLE-6", "product code");
@@ -722,14 +739,14 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 	pa.actor = actor;
 	pa.contract = contract;
 	rc = al_run(db, 0, pget_fn, &pa);
-	if (!rc) {
-		info->contract = contract;
-		memcpy(info->product, pa.p.product, sizeof info->product);
-		info->quantity = pa.p.quantity;
-		info->bought = pa.p.bought;
-		memcpy(info->serial, pa.p.serial, sizeof info->serial);
-	}
-	return rc;
+	if (rc)
+		return rc;
+	autolic_contract_product_info full = {.contract = contract,
+	                                      .quantity = pa.p.quantity,
+	                                      .bought = pa.p.bought};
+	memcpy(full.product, pa.p.product, sizeof full.product);
+	memcpy(full.serial, pa.p.serial, sizeof full.serial);
+	return al_copy_out(info, &full, AL_CONTRACT_PRODUCT_INFO);
 }
 
 /* ---- contract roles (ROLE-2, ROLE-3, ROLE-4) ---- */
@@ -1237,11 +1254,7 @@ int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info 
 	al_err_clear();
 	if (!it || !info)
 		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
-	                            "autolic_contract_info");
-	if (rc)
-		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_INFO, info);
 }
 
 void autolic_contract_iter_free(autolic_contract_iter *it)
@@ -1265,11 +1278,7 @@ int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_
 	al_err_clear();
 	if (!it || !m)
 		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
-	int rc = al_version_check(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION,
-	                            "autolic_contract_member");
-	if (rc)
-		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *m, m);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_MEMBER, m);
 }
 
 void autolic_contract_member_iter_free(autolic_contract_member_iter *it)

@@ -6,6 +6,7 @@
 #include "team.h"
 #include "autolic/hub.h"
 #include "core/error.h"
+#include "core/structs.h"
 #include "core/text.h"
 
 #include <stdio.h>
@@ -256,20 +257,20 @@ int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_HUB_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_hub_info version %u is not supported",
-		              info->version);
+	int rc = al_struct_check(AL_HUB_INFO, info->version);
+	if (rc)
+		return rc;
 	get_args ga;
 	ga.id = hub;
-	int rc = al_run(db, 0, hget_fn, &ga);
-	if (!rc) {
-		info->id = ga.h.id;
-		info->team = ga.h.team;
-		memcpy(info->name, ga.h.name, sizeof info->name);
-		info->created = ga.h.created;
-		info->created_by = ga.h.created_by;
-	}
-	return rc;
+	rc = al_run(db, 0, hget_fn, &ga);
+	if (rc)
+		return rc;
+	autolic_hub_info full = {.id = ga.h.id,
+	                         .team = ga.h.team,
+	                         .created = ga.h.created,
+	                         .created_by = ga.h.created_by};
+	memcpy(full.name, ga.h.name, sizeof full.name);
+	return al_copy_out(info, &full, AL_HUB_INFO);
 }
 
 static int hfind_fn(al_txn *t, void *arg)
@@ -411,19 +412,17 @@ int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_APP_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_app_info version %u is not supported",
-		              info->version);
+	int rc = al_struct_check(AL_APP_INFO, info->version);
+	if (rc)
+		return rc;
 	get_args ga;
 	ga.id = app;
-	int rc = al_run(db, 0, aget_fn, &ga);
-	if (!rc) {
-		info->id = ga.a.id;
-		info->hub = ga.a.hub;
-		memcpy(info->name, ga.a.name, sizeof info->name);
-		info->created = ga.a.created;
-	}
-	return rc;
+	rc = al_run(db, 0, aget_fn, &ga);
+	if (rc)
+		return rc;
+	autolic_app_info full = {.id = ga.a.id, .hub = ga.a.hub, .created = ga.a.created};
+	memcpy(full.name, ga.a.name, sizeof full.name);
+	return al_copy_out(info, &full, AL_APP_INFO);
 }
 
 static int move_fn(al_txn *t, void *arg)

@@ -649,16 +649,13 @@ int autolic_seat_report_get(const autolic_seat_report *report, size_t i, autolic
 {
 	if (!report || !out)
 		return al_err(AUTOLIC_EINVAL, "report and out are required");
-	if (out->version == 0 || out->version > AUTOLIC_SEAT_RESULT_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_seat_result version %u is not supported",
-		              out->version);
+	int rc = al_struct_check(AL_SEAT_RESULT, out->version);
+	if (rc)
+		return rc;
 	if (i >= report->n)
 		return al_err(AUTOLIC_EINVAL, "report item %zu is out of range (%zu items)", i,
 		              report->n);
-	unsigned int v = out->version;
-	*out = report->v[i];
-	out->version = v;
-	return 0;
+	return al_copy_out(out, &report->v[i], AL_SEAT_RESULT);
 }
 
 void autolic_seat_report_free(autolic_seat_report *report)
@@ -1066,17 +1063,13 @@ int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *pr
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
 	summary_args sa = {contract, "", {0}};
-	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
+	int rc = al_struct_check(AL_SEAT_SUMMARY, out->version);
 	if (!rc)
 		rc = al_product_norm(product, sa.product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
 	rc = al_run(db, 0, summary_fn, &sa);
-	if (!rc) {
-		sa.out.version = out->version;
-		*out = sa.out;
-	}
-	return rc;
+	return rc ? rc : al_copy_out(out, &sa.out, AL_SEAT_SUMMARY);
 }
 
 typedef struct list_args {
@@ -1206,10 +1199,7 @@ int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	int rc = al_version_check(out->version, AUTOLIC_SEAT_ENTRY_VERSION, "autolic_seat_entry");
-	if (rc)
-		return rc;
-	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
+	return al_snap_next(it->v, it->n, &it->pos, AL_SEAT_ENTRY, out);
 }
 
 void autolic_seat_iter_free(autolic_seat_iter *it)
@@ -1290,10 +1280,7 @@ int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_s
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
-	if (rc)
-		return rc;
-	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
+	return al_snap_next(it->v, it->n, &it->pos, AL_SEAT_SUMMARY, out);
 }
 
 void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)

@@ -302,12 +302,14 @@ int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spe
 {
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	if (spec->version == 0 || spec->version > AUTOLIC_TEAM_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_team_spec version %u is not supported",
-		              spec->version);
+	autolic_team_spec in;
+	int rc = al_copy_in(&in, spec, AL_TEAM_SPEC);
+	if (rc)
+		return rc;
+	spec = &in;
 	if (!actor)
 		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
+	rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
 	if (rc)
 		return rc;
 	create_args ca = {actor, spec->name, 0};
@@ -332,19 +334,17 @@ int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_TEAM_INFO_VERSION, "autolic_team_info");
+	int rc = al_struct_check(AL_TEAM_INFO, info->version);
 	if (rc)
 		return rc;
 	tget_args ga;
 	ga.id = team;
 	rc = al_run(db, 0, tget_fn, &ga);
-	if (!rc) {
-		info->id = ga.r.id;
-		memcpy(info->name, ga.r.name, sizeof info->name);
-		info->primary = ga.r.primary;
-		info->created = ga.r.created;
-	}
-	return rc;
+	if (rc)
+		return rc;
+	autolic_team_info full = {.id = ga.r.id, .primary = ga.r.primary, .created = ga.r.created};
+	memcpy(full.name, ga.r.name, sizeof full.name);
+	return al_copy_out(info, &full, AL_TEAM_INFO);
 }
 
 typedef struct {
@@ -545,11 +545,7 @@ int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m)
 	al_err_clear();
 	if (!it || !m)
 		return al_err(AUTOLIC_EINVAL, "iterator and membership are required");
-	int rc = al_version_check(m->version, AUTOLIC_TEAM_MEMBERSHIP_VERSION,
-	                          "autolic_team_membership");
-	if (rc)
-		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *m, m);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_TEAM_MEMBERSHIP, m);
 }
 
 void autolic_team_iter_free(autolic_team_iter *it) { al_snap_free(it ? &it->s : NULL); }
