@@ -509,14 +509,15 @@ static int invite_fn(al_txn *t, void *arg)
 static int invite_common(autolic_db *db, autolic_id actor, autolic_id team, invite_args *ia,
                          autolic_id *id)
 {
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!team)
 		return al_err(AUTOLIC_EINVAL, "team is required");
 	ia->actor = actor;
 	ia->team = team;
 	ia->id = 0;
-	int rc = al_run(db, 1, invite_fn, ia);
+	rc = al_run(db, 1, invite_fn, ia);
 	if (!rc && id)
 		*id = ia->id;
 	return rc;
@@ -643,8 +644,9 @@ int autolic_account_resend(autolic_db *db, autolic_id actor, autolic_id account)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
 	acc_args aa = {actor, account};
@@ -704,8 +706,9 @@ int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account,
 {
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
 	/* validate every given field the way a new account's would be */
@@ -714,7 +717,7 @@ int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account,
 		probe.email = "probe@example.com";
 	autolic_account_info scratch;
 	update_args ua = {actor, account, spec, ""};
-	int rc = spec_to_info(&probe, &scratch);
+	rc = spec_to_info(&probe, &scratch);
 	if (rc)
 		return rc;
 	if (spec->email)
@@ -793,8 +796,9 @@ int autolic_account_remove(autolic_db *db, autolic_id actor, autolic_id account)
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
 	acc_args aa = {actor, account};
@@ -1238,14 +1242,15 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 		*added = 0;
 	if (!db || !text)
 		return al_err(AUTOLIC_EINVAL, "db and text are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!team)
 		return al_err(AUTOLIC_EINVAL, "team is required");
 	if (format != AUTOLIC_IMPORT_LIST && format != AUTOLIC_IMPORT_CSV)
 		return al_err(AUTOLIC_EINVAL, "ACCT-5: unknown import format %d", format);
 	import_set set = {al_db_alloc(db), NULL, 0, 0};
-	int rc = format == AUTOLIC_IMPORT_CSV ? parse_csv(text, &set) : parse_list(text, &set);
+	rc = format == AUTOLIC_IMPORT_CSV ? parse_csv(text, &set) : parse_list(text, &set);
 	if (!rc && set.n == 0)
 		rc = al_err(AUTOLIC_EINVAL, "ACCT-5: the import holds no person");
 	if (!rc)

@@ -58,6 +58,11 @@ int al_authz_deny(int fn, autolic_id actor, const char *why)
 	              al_authz_fn_name(fn), (unsigned long long)actor, why);
 }
 
+int al_authz_actor_given(autolic_id actor)
+{
+	return actor ? 0 : al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+}
+
 int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 {
 	/* only the state is checked: the strings are read when the caller wants them */

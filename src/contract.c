@@ -545,10 +545,11 @@ int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contrac
 {
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	buy_args ba = {actor, spec, 0, {{0}}};
-	int rc = check_spec(spec, ba.codes);
+	rc = check_spec(spec, ba.codes);
 	if (rc)
 		return rc;
 	rc = al_run(db, 1, buy_fn, &ba);
@@ -710,9 +711,10 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
 	                            "autolic_contract_product_info");
 	pget_args pa;
 	if (!rc)
@@ -847,8 +849,9 @@ int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!contract || !new_manager)
 		return al_err(AUTOLIC_EINVAL, "contract and new_manager are required");
 	op_args oa = {actor, contract, new_manager, 0, 0, NULL, NULL};
@@ -937,8 +940,9 @@ int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const 
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!serial || !*serial || !current_email || !new_coordinator)
 		return al_err(AUTOLIC_EINVAL,
 		              "ROLE-4: the serial number, the current coordinator's email and the "
@@ -949,7 +953,7 @@ int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const 
 	coord_args ca;
 	ca.actor = actor;
 	ca.serial = serial;
-	int rc = autolic_email_normalize(current_email, ca.current, sizeof ca.current);
+	rc = autolic_email_normalize(current_email, ca.current, sizeof ca.current);
 	if (!rc)
 		rc = autolic_person_parse(new_coordinator, ca.email, ca.first, ca.last);
 	if (rc)
@@ -989,8 +993,9 @@ int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	op_args oa = {actor, contract, 0, on, 0, NULL, NULL};
 	return al_run(db, 1, renew_flag_fn, &oa);
 }
@@ -1000,8 +1005,9 @@ int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (new_end <= 0)
 		return al_err(AUTOLIC_EINVAL, "new_end must be a positive time");
 	op_args oa = {actor, contract, 0, 0, new_end, NULL, NULL};
@@ -1074,11 +1080,12 @@ static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, co
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	const char *rule = fn == AL_FN_DOWNLOAD ? "ROLE-6" : "ROLE-8";
 	char code[AL_PRODUCT_CAP];
-	int rc = al_product_norm(product, code, rule, "product code");
+	rc = al_product_norm(product, code, rule, "product code");
 	if (!rc && fn != AL_FN_DOWNLOAD)
 		rc = al_code_check(update, AUTOLIC_UPDATE_MAX, "ROLE-8", "update code");
 	if (rc)
@@ -1318,10 +1325,11 @@ int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id c
 		*revoked = 0;
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	char code[AL_PRODUCT_CAP];
-	int rc = al_product_norm(product, code, "ROLE-9", "product code");
+	rc = al_product_norm(product, code, "ROLE-9", "product code");
 	if (rc)
 		return rc;
 	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)

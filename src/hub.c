@@ -226,11 +226,12 @@ int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const 
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!team)
 		return al_err(AUTOLIC_EINVAL, "team is required");
-	int rc = check_name(name, "hub name");
+	rc = check_name(name, "hub name");
 	if (rc)
 		return rc;
 	hub_args ha = {actor, team, 0, name, 0};
@@ -350,8 +351,9 @@ int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autolic_id hub, auto
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!hub || !account)
 		return al_err(AUTOLIC_EINVAL, "hub and account are required");
 	hub_args ha = {actor, hub, account, NULL, 0};
@@ -389,9 +391,10 @@ int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, con
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_name(name, "application name");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	rc = check_name(name, "application name");
 	if (rc)
 		return rc;
 	hub_args ha = {actor, hub, 0, name, 0};
@@ -462,8 +465,9 @@ int autolic_hub_app_move(autolic_db *db, autolic_id actor, autolic_id app, autol
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!app || !to_hub)
 		return al_err(AUTOLIC_EINVAL, "app and to_hub are required");
 	hub_args ha = {actor, app, to_hub, NULL, 0};

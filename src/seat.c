@@ -2,6 +2,7 @@
 #include "seat_internal.h"
 #include "seat.h"
 #include "account.h"
+#include "authz.h"
 #include "autolic/seat.h"
 #include "contract.h"
 #include "team.h"
@@ -697,8 +698,9 @@ static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, auto
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required (id 0)");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!contract)
 		return al_err(AUTOLIC_EINVAL, "contract id is 0");
 	if (!user)

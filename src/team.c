@@ -305,9 +305,10 @@ int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spe
 	if (spec->version == 0 || spec->version > AUTOLIC_TEAM_SPEC_VERSION)
 		return al_err(AUTOLIC_EVERSION, "autolic_team_spec version %u is not supported",
 		              spec->version);
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
 	if (rc)
 		return rc;
 	create_args ca = {actor, spec->name, 0};
@@ -464,8 +465,9 @@ static int admin_call(autolic_db *db, autolic_id actor, autolic_id team, autolic
 {
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!team || !account)
 		return al_err(AUTOLIC_EINVAL, "team and account are required");
 	admin_args aa = {actor, team, account, op};
