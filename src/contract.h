@@ -63,6 +63,12 @@ int al_contract_admin_any(al_txn *t, autolic_id account, autolic_id *contract);
  * manager notified per contract. Checks every contract before it writes
  * one: AUTOLIC_ESTATE naming ROLE-3 while one whose manager would change is
  * on automatic renewal and has not ended. Called by the team's hand-over. */
+/* ROLE-3: 0 and the contract's team in *team when `actor`, its manager, may
+ * hand contract `contract` over to `new_manager` (not on automatic renewal,
+ * an existing account, not the manager already); the refusal otherwise.
+ * Nothing is written: the hand-over itself is al_hand_over() (SEAM-2). */
+int al_contract_transfer_check(al_txn *t, autolic_id actor, autolic_id contract,
+                               autolic_id new_manager, autolic_id *team);
 int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager);
 
 /* The contract invariants of the whole store, for autolic_db_check(): each

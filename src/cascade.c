@@ -1,0 +1,158 @@
+/*
+ * Cascades: the calls that change several nouns at once, above the nouns
+ * (docs/architecture.md). A noun never calls into this file; every change
+ * it makes runs in the one transaction of its public call.
+ */
+#include "cascade.h"
+#include "account.h"
+#include "authz.h"
+#include "contract.h"
+#include "flex.h"
+#include "hub.h"
+#include "idlist.h"
+#include "seat.h"
+#include "team.h"
+#include "autolic/account.h"
+#include "autolic/contract.h"
+#include "autolic/team.h"
+#include "core/error.h"
+
+/* ---- removing a user (ROLE-6, SEAT-4, SEAM-3) ---- */
+
+typedef struct {
+	autolic_id actor, account;
+} remove_args;
+
+static int remove_fn(al_txn *t, void *arg)
+{
+	remove_args *aa = arg;
+	autolic_account_info a;
+	int rc = al_account_load(t, aa->account, &a);
+	if (!rc)
+		rc = al_authz_actor(t, aa->actor, NULL);
+	if (rc)
+		return rc;
+	if (a.state == AUTOLIC_ACCOUNT_REMOVED)
+		return al_err(AUTOLIC_ESTATE, "account %llu is already removed",
+		              (unsigned long long)aa->account);
+	al_idlist l;
+	al_idlist_init(&l, t->a, 9);
+	rc = al_team_list_of_account(t, aa->account, &l);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		int role;
+		rc = al_team_role(t, l.v[i], aa->actor, &role);
+		if (!rc && role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY)
+			rc = al_err(AUTOLIC_EPERM,
+			            "ROLE-6: permission denied: removing account %llu needs an "
+			            "administrator of its team %llu; account %llu is not one",
+			            (unsigned long long)aa->account, (unsigned long long)l.v[i],
+			            (unsigned long long)aa->actor);
+		if (!rc)
+			rc = al_team_role(t, l.v[i], aa->account, &role);
+		if (!rc && role == AL_ROLE_PRIMARY)
+			rc = al_err(AUTOLIC_ESTATE,
+			            "ROLE-3: account %llu is the primary administrator of team "
+			            "%llu; hand that over first",
+			            (unsigned long long)aa->account, (unsigned long long)l.v[i]);
+	}
+	if (!rc && l.n == 0)
+		rc = al_err(AUTOLIC_EPERM,
+		            "ROLE-6: permission denied: account %llu belongs to no team account "
+		            "%llu administers",
+		            (unsigned long long)aa->account, (unsigned long long)aa->actor);
+	autolic_id contract = 0;
+	if (!rc)
+		rc = al_contract_admin_any(t, aa->account, &contract);
+	if (!rc && contract)
+		rc = al_err(AUTOLIC_ESTATE,
+		            "ROLE-2/ROLE-4: account %llu manages or coordinates contract %llu; "
+		            "hand that role over first",
+		            (unsigned long long)aa->account, (unsigned long long)contract);
+	/* SEAT-4: every seat goes with the user, in this same transaction */
+	if (!rc)
+		rc = al_seat_release_all(t, aa->account);
+	if (!rc)
+		rc = al_hub_forget_account(t, aa->account);
+	/* SEAM-3: the account leaves every team, and with each its Flex
+	 * assignment there (a Flex user is a member of the team) */
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		rc = al_flex_user_forget(t, l.v[i], aa->account);
+		if (!rc)
+			rc = al_team_member_set(t, l.v[i], aa->account, AL_ROLE_NONE);
+	}
+	al_idlist_free(&l);
+	if (rc)
+		return rc;
+	a.state = AUTOLIC_ACCOUNT_REMOVED;
+	a.invitation_expires = 0;
+	return al_account_store(t, &a, 0);
+}
+
+int autolic_account_remove(autolic_db *db, autolic_id actor, autolic_id account)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	if (!account)
+		return al_err(AUTOLIC_EINVAL, "account is required");
+	remove_args aa = {actor, account};
+	return al_run(db, 1, remove_fn, &aa);
+}
+
+/* ---- the primary administrator and contract manager (ROLE-3, SEAM-2) ---- */
+
+int al_hand_over(al_txn *t, autolic_id team, autolic_id account)
+{
+	int rc = al_team_hand_over_check(t, team, account);
+	/* SEAM-2: the contracts first, so that their refusal (ROLE-3: automatic
+	 * renewal) comes before anything is written */
+	if (!rc)
+		rc = al_contract_team_manager_set(t, team, account);
+	return rc ? rc : al_team_hand_over(t, team, account);
+}
+
+typedef struct {
+	autolic_id actor, of, account; /* `of`: the contract, or the team */
+} hand_args;
+
+static int transfer_fn(al_txn *t, void *arg)
+{
+	hand_args *ha = arg;
+	autolic_id team;
+	int rc = al_contract_transfer_check(t, ha->actor, ha->of, ha->account, &team);
+	/* SEAM-2: the contract manager is the team's primary administrator: the
+	 * team and every one of its contracts change hands together */
+	return rc ? rc : al_hand_over(t, team, ha->account);
+}
+
+int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_id contract,
+                                      autolic_id new_manager)
+{
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	if (!contract || !new_manager)
+		return al_err(AUTOLIC_EINVAL, "contract and new_manager are required");
+	hand_args ha = {actor, contract, new_manager};
+	return al_run(db, 1, transfer_fn, &ha);
+}
+
+static int set_primary_fn(al_txn *t, void *arg)
+{
+	hand_args *ha = arg;
+	int rc = al_team_require_primary(t, ha->of, ha->actor);
+	return rc ? rc : al_hand_over(t, ha->of, ha->account);
+}
+
+int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
+{
+	int rc = al_team_admin_call_check(db, actor, team, account);
+	if (rc)
+		return rc;
+	hand_args ha = {actor, team, account};
+	return al_run(db, 1, set_primary_fn, &ha);
+}
