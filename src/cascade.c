@@ -16,6 +16,9 @@
 #include "autolic/contract.h"
 #include "autolic/team.h"
 #include "core/error.h"
+#include "core/product.h"
+
+#include <stdio.h>
 
 /* ---- removing a user (ROLE-6, SEAT-4, SEAM-3) ---- */
 
@@ -155,4 +158,139 @@ int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team, 
 		return rc;
 	hand_args ha = {actor, team, account};
 	return al_run(db, 1, set_primary_fn, &ha);
+}
+
+/* ---- buying a contract: its team and its seats (ROLE-1, APS-1, SEAT-2) ---- */
+
+/* APS-1: the team a purchase goes to. */
+static int purchase_team(al_txn *t, const al_contract_order *ba, const autolic_account_info *buyer,
+                         autolic_id *team)
+{
+	if (ba->spec->team) {
+		int rc = al_team_check(t, ba->spec->team);
+		int role;
+		if (!rc)
+			rc = al_team_role(t, ba->spec->team, ba->actor, &role);
+		if (rc)
+			return rc;
+		al_subject s = {
+		    1, role == AL_ROLE_PRIMARY, role == AL_ROLE_SECONDARY, role == AL_ROLE_USER, 0,
+		    0};
+		if (!al_authz_allowed(AL_FN_SUBSCRIBE, &s))
+			return al_authz_deny(
+			    AL_FN_SUBSCRIBE, ba->actor,
+			    "only the team's primary administrator buys for the team");
+		*team = ba->spec->team;
+		return 0;
+	}
+	al_idlist l;
+	al_idlist_init(&l, t->a, 9);
+	int rc = al_team_list_of_account(t, ba->actor, &l);
+	autolic_id only = 0;
+	size_t primaries = 0;
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		int role;
+		rc = al_team_role(t, l.v[i], ba->actor, &role);
+		if (!rc && role == AL_ROLE_PRIMARY) {
+			primaries++;
+			only = l.v[i];
+		}
+	}
+	al_idlist_free(&l);
+	if (rc)
+		return rc;
+	if (primaries > 1)
+		return al_err(
+		    AUTOLIC_EINVAL,
+		    "APS-1: account %llu administers %zu teams; name the team this purchase is for",
+		    (unsigned long long)ba->actor, primaries);
+	if (primaries == 1) {
+		*team = only;
+		return 0;
+	}
+	char name[AUTOLIC_EMAIL_MAX + 16];
+	if (buyer->first_name[0] || buyer->last_name[0])
+		snprintf(name, sizeof name, "%s%s%s", buyer->first_name,
+		         buyer->first_name[0] ? " " : "", buyer->last_name);
+	else
+		snprintf(name, sizeof name, "%s", buyer->email);
+	return al_team_create(t, name, ba->actor, team);
+}
+
+static int buy_fn(al_txn *t, void *arg)
+{
+	al_contract_order *ba = arg;
+	autolic_account_info buyer;
+	autolic_id team = 0;
+	int rc = al_authz_actor(t, ba->actor, &buyer);
+	if (!rc)
+		rc = purchase_team(t, ba, &buyer, &team);
+	if (!rc)
+		rc = al_contract_create(t, ba, team);
+	/* the seats noun registers every product for its summaries */
+	for (size_t i = 0; !rc && i < ba->spec->nproducts; i++)
+		rc = al_seat_quantity_changed(t, ba->id, ba->codes[i], ba->spec->products[i].quantity,
+		                              NULL);
+	return rc;
+}
+
+int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contract_spec *spec,
+                         autolic_id *id)
+{
+	if (!db || !spec)
+		return al_err(AUTOLIC_EINVAL, "db and spec are required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	al_contract_order ba = {actor, spec, 0, {{0}}};
+	rc = al_contract_spec_check(spec, ba.codes);
+	if (rc)
+		return rc;
+	rc = al_run(db, 1, buy_fn, &ba);
+	if (!rc && id)
+		*id = ba.id;
+	return rc;
+}
+
+/* ---- seat quantity: the contract and its seats (ROLE-9, SEAT-2) ---- */
+
+typedef struct {
+	autolic_id actor, contract;
+	const char *product;
+	int64_t quantity;
+	uint32_t revoked;
+} qty_args;
+
+static int qty_fn(al_txn *t, void *arg)
+{
+	qty_args *qa = arg;
+	qa->revoked = 0;
+	int rc = al_contract_quantity_set(t, qa->actor, qa->contract, qa->product, qa->quantity);
+	return rc ? rc
+	          : al_seat_quantity_changed(t, qa->contract, qa->product, qa->quantity,
+	                                     &qa->revoked);
+}
+
+int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract,
+                                  const char *product, int64_t quantity, uint32_t *revoked)
+{
+	if (revoked)
+		*revoked = 0;
+	if (!db)
+		return al_err(AUTOLIC_EINVAL, "db is NULL");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	char code[AL_PRODUCT_CAP];
+	rc = al_product_norm(product, code, "ROLE-9", "product code");
+	if (rc)
+		return rc;
+	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
+		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld",
+		              AUTOLIC_SEATS_MAX, (long long)quantity);
+	qty_args qa = {actor, contract, code, quantity, 0};
+	rc = al_run(db, 1, qty_fn, &qa);
+	if (!rc && revoked)
+		*revoked = qa.revoked;
+	return rc;
 }

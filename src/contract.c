@@ -32,80 +32,13 @@ static int serial_check(const char *s)
 	                     "serial number");
 }
 
-typedef struct {
-	autolic_id actor;
-	const autolic_contract_spec *spec;
-	autolic_id id;
-	char codes[AUTOLIC_CONTRACT_PRODUCTS_MAX][AL_PRODUCT_CAP]; /* normalised (SEAM-1) */
-} buy_args;
-
-/* APS-1: the team a purchase goes to. */
-static int purchase_team(al_txn *t, buy_args *ba, const autolic_account_info *buyer,
-                         autolic_id *team)
+int al_contract_create(al_txn *t, al_contract_order *ba, autolic_id team)
 {
-	if (ba->spec->team) {
-		int rc = al_team_check(t, ba->spec->team);
-		int role;
-		if (!rc)
-			rc = al_team_role(t, ba->spec->team, ba->actor, &role);
-		if (rc)
-			return rc;
-		al_subject s = {
-		    1, role == AL_ROLE_PRIMARY, role == AL_ROLE_SECONDARY, role == AL_ROLE_USER, 0,
-		    0};
-		if (!al_authz_allowed(AL_FN_SUBSCRIBE, &s))
-			return al_authz_deny(
-			    AL_FN_SUBSCRIBE, ba->actor,
-			    "only the team's primary administrator buys for the team");
-		*team = ba->spec->team;
-		return 0;
-	}
-	al_idlist l;
-	al_idlist_init(&l, t->a, 9);
-	int rc = al_team_list_of_account(t, ba->actor, &l);
-	autolic_id only = 0;
-	size_t primaries = 0;
-	for (size_t i = 0; !rc && i < l.n; i++) {
-		int role;
-		rc = al_team_role(t, l.v[i], ba->actor, &role);
-		if (!rc && role == AL_ROLE_PRIMARY) {
-			primaries++;
-			only = l.v[i];
-		}
-	}
-	al_idlist_free(&l);
-	if (rc)
-		return rc;
-	if (primaries > 1)
-		return al_err(
-		    AUTOLIC_EINVAL,
-		    "APS-1: account %llu administers %zu teams; name the team this purchase is for",
-		    (unsigned long long)ba->actor, primaries);
-	if (primaries == 1) {
-		*team = only;
-		return 0;
-	}
-	char name[AUTOLIC_EMAIL_MAX + 16];
-	if (buyer->first_name[0] || buyer->last_name[0])
-		snprintf(name, sizeof name, "%s%s%s", buyer->first_name,
-		         buyer->first_name[0] ? " " : "", buyer->last_name);
-	else
-		snprintf(name, sizeof name, "%s", buyer->email);
-	return al_team_create(t, name, ba->actor, team);
-}
-
-static int buy_fn(al_txn *t, void *arg)
-{
-	buy_args *ba = arg;
 	const autolic_contract_spec *sp = ba->spec;
-	autolic_account_info buyer;
-	int rc = al_authz_actor(t, ba->actor, &buyer);
 	al_contract_rec r;
 	memset(&r, 0, sizeof r);
-	if (!rc)
-		rc = purchase_team(t, ba, &buyer, &r.team);
-	if (!rc)
-		rc = al_store_level_stamp(t); /* see src/level.h */
+	r.team = team;
+	int rc = al_store_level_stamp(t); /* see src/level.h */
 	if (!rc)
 		rc = al_txn_seq_next(t, "contract", &r.id);
 	if (rc)
@@ -148,9 +81,6 @@ static int buy_fn(al_txn *t, void *arg)
 		}
 		if (!rc)
 			rc = al_contract_product_rec_store(t, r.id, &p);
-		/* the seats noun registers the product for its summaries */
-		if (!rc)
-			rc = al_seat_quantity_changed(t, r.id, p.product, p.quantity, NULL);
 	}
 	if (!rc)
 		rc = al_contract_store(t, &r);
@@ -185,7 +115,7 @@ static int buy_fn(al_txn *t, void *arg)
 
 /* ROLE-1 and SEAM-1: the spec is valid; codes[i] = the normalised code of
  * products[i]. Two codes that differ only in case are one product, listed twice. */
-static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP])
+int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP])
 {
 	if (sp->version == 0 || sp->version > AUTOLIC_CONTRACT_SPEC_VERSION)
 		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported",
@@ -230,24 +160,6 @@ static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_
 		}
 	}
 	return 0;
-}
-
-int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contract_spec *spec,
-                         autolic_id *id)
-{
-	if (!db || !spec)
-		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	int rc = al_authz_actor_given(actor);
-	if (rc)
-		return rc;
-	buy_args ba = {actor, spec, 0, {{0}}};
-	rc = check_spec(spec, ba.codes);
-	if (rc)
-		return rc;
-	rc = al_run(db, 1, buy_fn, &ba);
-	if (!rc && id)
-		*id = ba.id;
-	return rc;
 }
 
 /* ---- reading ---- */
@@ -899,58 +811,23 @@ void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
 
 /* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
 
-typedef struct {
-	autolic_id actor, contract;
-	const char *product;
-	int64_t quantity;
-	uint32_t revoked;
-} qty_args;
-
-static int qty_fn(al_txn *t, void *arg)
+int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract,
+                             const char *product, int64_t quantity)
 {
-	qty_args *qa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	qa->revoked = 0;
-	int rc = al_contract_load_rec(t, qa->contract, &r);
+	int rc = al_contract_load_rec(t, contract, &r);
 	if (!rc)
-		rc = al_contract_product_rec_load(t, qa->contract, qa->product, &p);
+		rc = al_contract_product_rec_load(t, contract, product, &p);
 	if (!rc)
-		rc = require(t, &r, qa->actor, NULL, AL_FN_MANAGE_CONTRACT);
+		rc = require(t, &r, actor, NULL, AL_FN_MANAGE_CONTRACT);
 	if (rc)
 		return rc;
-	if (qa->quantity > (int64_t)p.bought)
+	if (quantity > (int64_t)p.bought)
 		return al_err(AUTOLIC_EINVAL,
 		              "ROLE-9: contract %s was bought with %u seats of '%s'; more seats "
 		              "need a new contract, not %lld here",
-		              r.number, p.bought, p.product, (long long)qa->quantity);
-	p.quantity = (uint32_t)qa->quantity;
-	rc = al_contract_product_rec_store(t, r.id, &p);
-	if (!rc)
-		rc = al_seat_quantity_changed(t, r.id, p.product, qa->quantity, &qa->revoked);
-	return rc;
-}
-
-int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract,
-                                  const char *product, int64_t quantity, uint32_t *revoked)
-{
-	if (revoked)
-		*revoked = 0;
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
-	if (rc)
-		return rc;
-	char code[AL_PRODUCT_CAP];
-	rc = al_product_norm(product, code, "ROLE-9", "product code");
-	if (rc)
-		return rc;
-	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld",
-		              AUTOLIC_SEATS_MAX, (long long)quantity);
-	qty_args qa = {actor, contract, code, quantity, 0};
-	rc = al_run(db, 1, qty_fn, &qa);
-	if (!rc && revoked)
-		*revoked = qa.revoked;
-	return rc;
+		              r.number, p.bought, p.product, (long long)quantity);
+	p.quantity = (uint32_t)quantity;
+	return al_contract_product_rec_store(t, r.id, &p);
 }
