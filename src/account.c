@@ -227,13 +227,10 @@ int autolic_account_invite_text(autolic_db *db, autolic_id actor, autolic_id tea
 
 /* ---- accepting and resending (ACCT-4) ---- */
 
-typedef struct {
-	autolic_id actor, account;
-} acc_args;
 
 static int accept_fn(al_txn *t, void *arg)
 {
-	acc_args *aa = arg;
+	al_account_args *aa = arg;
 	autolic_account_info a;
 	int rc = al_account_load(t, aa->account, &a);
 	if (rc)
@@ -259,7 +256,7 @@ int autolic_account_accept(autolic_db *db, autolic_id account)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
-	acc_args aa = {account, account};
+	al_account_args aa = {account, account};
 	return al_run(db, 1, accept_fn, &aa);
 }
 
@@ -292,7 +289,7 @@ static int require_admin_of_member(al_txn *t, autolic_id actor, autolic_id accou
 
 static int resend_fn(al_txn *t, void *arg)
 {
-	acc_args *aa = arg;
+	al_account_args *aa = arg;
 	autolic_account_info a;
 	int rc = al_account_load(t, aa->account, &a);
 	if (!rc)
@@ -318,17 +315,20 @@ static int resend_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-int autolic_account_resend(autolic_db *db, autolic_id actor, autolic_id account)
+int al_account_call(autolic_db *db, autolic_id actor, autolic_id account, al_txn_fn fn)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
-	acc_args aa = {actor, account};
-	return al_run(db, 1, resend_fn, &aa);
+	al_account_args aa = {actor, account};
+	return al_run(db, 1, fn, &aa);
+}
+
+int autolic_account_resend(autolic_db *db, autolic_id actor, autolic_id account)
+{
+	return al_account_call(db, actor, account, resend_fn);
 }
 
 /* ---- self-service edit (ACCT-2) ---- */

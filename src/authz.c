@@ -63,6 +63,11 @@ int al_authz_actor_given(autolic_id actor)
 	return actor ? 0 : al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
 }
 
+int al_authz_call_check(const autolic_db *db, autolic_id actor)
+{
+	return db ? al_authz_actor_given(actor) : al_err(AUTOLIC_EINVAL, "db is NULL");
+}
+
 int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 {
 	/* only the state is checked: the strings are read when the caller wants them */

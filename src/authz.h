@@ -43,6 +43,9 @@ const char *al_authz_fn_name(int fn);
  * AUTOLIC_EINVAL "ROLE-7: the acting account is required". Every public call
  * that takes an actor starts with this check. */
 int al_authz_actor_given(autolic_id actor);
+/* The start of a public call that takes a handle and an actor: AUTOLIC_EINVAL
+ * "db is NULL" without a handle, then al_authz_actor_given(). */
+int al_authz_call_check(const autolic_db *db, autolic_id actor);
 
 /* 0 when `actor` is an existing active account (and *info filled when not
  * NULL); AUTOLIC_EPERM naming ROLE-7 and why otherwise. */

@@ -22,13 +22,9 @@
 
 /* ---- removing a user (ROLE-6, SEAT-4, SEAM-3) ---- */
 
-typedef struct {
-	autolic_id actor, account;
-} remove_args;
-
 static int remove_fn(al_txn *t, void *arg)
 {
-	remove_args *aa = arg;
+	al_account_args *aa = arg;
 	autolic_account_info a;
 	int rc = al_account_load(t, aa->account, &a);
 	if (!rc)
@@ -93,15 +89,7 @@ static int remove_fn(al_txn *t, void *arg)
 
 int autolic_account_remove(autolic_db *db, autolic_id actor, autolic_id account)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
-	if (rc)
-		return rc;
-	if (!account)
-		return al_err(AUTOLIC_EINVAL, "account is required");
-	remove_args aa = {actor, account};
-	return al_run(db, 1, remove_fn, &aa);
+	return al_account_call(db, actor, account, remove_fn);
 }
 
 /* ---- the primary administrator and contract manager (ROLE-3, SEAM-2) ---- */
@@ -133,9 +121,7 @@ static int transfer_fn(al_txn *t, void *arg)
 int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_id contract,
                                       autolic_id new_manager)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!contract || !new_manager)
@@ -276,9 +262,7 @@ int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id c
 {
 	if (revoked)
 		*revoked = 0;
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	char code[AL_PRODUCT_CAP];

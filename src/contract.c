@@ -470,9 +470,7 @@ static int coord_fn(al_txn *t, void *arg)
 int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const char *serial,
                                         const char *current_email, const char *new_coordinator)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!serial || !*serial || !current_email || !new_coordinator)
@@ -523,9 +521,7 @@ static int renew_flag_fn(al_txn *t, void *arg)
 
 int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id contract, int on)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	op_args oa = {actor, contract, 0, on, 0, NULL, NULL};
@@ -535,9 +531,7 @@ int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id
 int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract,
                            autolic_time new_end)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (new_end <= 0)
@@ -603,9 +597,7 @@ static int access_fn(al_txn *t, void *arg)
 static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                        const char *update, int fn, int offered)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	const char *rule = fn == AL_FN_DOWNLOAD ? "ROLE-6" : "ROLE-8";

@@ -224,9 +224,7 @@ static int create_fn(al_txn *t, void *arg)
 int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const char *name,
                        autolic_id *id)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!team)
@@ -349,9 +347,7 @@ static int add_admin_fn(al_txn *t, void *arg)
 
 int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!hub || !account)
@@ -389,9 +385,7 @@ static int app_create_fn(al_txn *t, void *arg)
 int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, const char *name,
                            autolic_id *id)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	rc = check_name(name, "application name");
@@ -463,9 +457,7 @@ static int move_fn(al_txn *t, void *arg)
 
 int autolic_hub_app_move(autolic_db *db, autolic_id actor, autolic_id app, autolic_id to_hub)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!app || !to_hub)

@@ -696,9 +696,7 @@ static void first_error_note(first_error *fe, int rc)
 
 static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, autolic_id user)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!contract)

@@ -479,9 +479,7 @@ int al_team_require_primary(al_txn *t, autolic_id team, autolic_id actor)
 
 int al_team_admin_call_check(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	int rc = al_authz_actor_given(actor);
+	int rc = al_authz_call_check(db, actor);
 	if (rc)
 		return rc;
 	if (!team || !account)
