@@ -51,11 +51,11 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 	info->version = AUTOLIC_ACCOUNT_INFO_VERSION;
 	int rc = autolic_email_normalize(spec->email, info->email, sizeof info->email);
 	if (!rc && spec->first_name)
-		rc = al_account_copy_name(info->first_name, spec->first_name, strlen(spec->first_name),
-		               "first name");
+		rc = al_account_copy_name(info->first_name, spec->first_name,
+		                          strlen(spec->first_name), "first name");
 	if (!rc && spec->last_name)
 		rc = al_account_copy_name(info->last_name, spec->last_name, strlen(spec->last_name),
-		               "last name");
+		                          "last name");
 	if (rc)
 		return rc;
 	const char *lang = spec->language ? spec->language : "en";
@@ -226,7 +226,6 @@ int autolic_account_invite_text(autolic_db *db, autolic_id actor, autolic_id tea
 }
 
 /* ---- accepting and resending (ACCT-4) ---- */
-
 
 static int accept_fn(al_txn *t, void *arg)
 {

@@ -215,8 +215,8 @@ static int buy_fn(al_txn *t, void *arg)
 		rc = al_contract_create(t, ba, team);
 	/* the seats noun registers every product for its summaries */
 	for (size_t i = 0; !rc && i < ba->spec->nproducts; i++)
-		rc = al_seat_quantity_changed(t, ba->id, ba->codes[i], ba->spec->products[i].quantity,
-		                              NULL);
+		rc = al_seat_quantity_changed(t, ba->id, ba->codes[i],
+		                              ba->spec->products[i].quantity, NULL);
 	return rc;
 }
 

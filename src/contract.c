@@ -319,7 +319,7 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 	if (rc)
 		return rc;
 	rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
-	                            "autolic_contract_product_info");
+	                      "autolic_contract_product_info");
 	pget_args pa;
 	if (!rc)
 		rc = al_product_norm(product, pa.product, "ROLE-6", "product code");
@@ -357,7 +357,6 @@ typedef struct {
 	autolic_time when;
 	const char *product, *update;
 } op_args;
-
 
 int al_contract_transfer_check(al_txn *t, autolic_id actor, autolic_id contract,
                                autolic_id new_manager, autolic_id *team)
@@ -541,7 +540,6 @@ int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract
 }
 
 /* ---- downloads and updates (ROLE-6, ROLE-8) ---- */
-
 
 static int access_fn(al_txn *t, void *arg)
 {
@@ -803,8 +801,8 @@ void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
 
 /* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
 
-int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract,
-                             const char *product, int64_t quantity)
+int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract, const char *product,
+                             int64_t quantity)
 {
 	al_contract_rec r;
 	al_contract_product_rec p;

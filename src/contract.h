@@ -85,8 +85,8 @@ int al_contract_create(al_txn *t, al_contract_order *order, autolic_id team);
 /* ROLE-6, ROLE-9: `actor` may manage the contract and lowers (or restores up
  * to what was bought) its seats of `product`; stores the quantity. The seats
  * beyond it are the caller's (al_seat_quantity_changed). */
-int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract,
-                             const char *product, int64_t quantity);
+int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract, const char *product,
+                             int64_t quantity);
 /* ROLE-3: 0 and the contract's team in *team when `actor`, its manager, may
  * hand contract `contract` over to `new_manager` (not on automatic renewal,
  * an existing account, not the manager already); the refusal otherwise.

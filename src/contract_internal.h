@@ -1,7 +1,7 @@
 /*
  * Contracts, internal: the records and helpers of src/contract_records.c
- * shared by src/contract.c, src/contract_upgrade.c and src/contract_check.c. Not a contract for other
- * nouns: those are in src/contract.h.
+ * shared by src/contract.c, src/contract_upgrade.c and src/contract_check.c. Not a contract for
+ * other nouns: those are in src/contract.h.
  */
 #ifndef AL_CONTRACT_INTERNAL_H
 #define AL_CONTRACT_INTERNAL_H

@@ -159,7 +159,7 @@ int al_contract_product_rec_load(al_txn *t, autolic_id contract, const char *pro
 
 /* Serial number -> contract and product. */
 int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product,
-                                 size_t cap)
+                          size_t cap)
 {
 	al_key k;
 	al_buf b;
@@ -219,7 +219,8 @@ int al_contract_role_bits_set(al_txn *t, autolic_id account, autolic_id contract
 	return rc;
 }
 
-int al_contract_role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add, int remove)
+int al_contract_role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add,
+                                 int remove)
 {
 	int bits;
 	int rc = al_contract_role_bits_get(t, account, contract, &bits);

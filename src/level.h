@@ -17,8 +17,8 @@
  * Each level includes the ones below it.
  */
 #define AL_LEVEL_PRODUCT_CODES 1u
-#define AL_LEVEL_MEMBERS 2u
-#define AL_LEVEL_NOW AL_LEVEL_MEMBERS
+#define AL_LEVEL_MEMBERS       2u
+#define AL_LEVEL_NOW           AL_LEVEL_MEMBERS
 
 /* The stored level into *level (0 when the record is absent). */
 int al_store_level_read(al_txn *t, uint32_t *level);
