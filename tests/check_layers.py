@@ -15,7 +15,9 @@ docs/architecture.md): a file calls only into its own floor or the floors
 below it.
 
 Usage: check_layers.py <source dir> <object file>...
-(ctest `layers` passes the objects of the target autolic_objects.)
+(ctest `layers` passes the objects of the target autolic_objects), or
+check_layers.py --self-test [C compiler] (ctest `layers_self_test`): the
+check on small files it compiles, with a cycle, a call up and neither.
 """
 import os
 import pathlib
@@ -140,19 +142,16 @@ def cycle_in(comp, edges):
     return comp
 
 
-def floor_of(name):
-    for i, (_, patterns) in enumerate(FLOORS):
+def floor_of(name, floors=None):
+    for i, (_, patterns) in enumerate(FLOORS if floors is None else floors):
         if any(re.fullmatch(p, name) for p in patterns):
             return i
     return None
 
 
-def main() -> int:
-    if len(sys.argv) < 3:
-        print(__doc__)
-        return 2
-    # a CMake list ($<TARGET_OBJECTS:...>) comes as one argument
-    objs = [o for arg in sys.argv[2:] for o in arg.split(";") if o]
+def check(objs, floors, known):
+    """The problems of the objects' call graph, one line each (none: it holds)."""
+    out = []
     defs, uses = {}, {}
     for obj in objs:
         name = source_name(obj)
@@ -169,14 +168,14 @@ def main() -> int:
                 why.setdefault((a, b), s)
     fail = 0
     reasons = {}
-    for (a, b), reason in sorted(KNOWN.items()):
+    for (a, b), reason in sorted(known.items()):
         if (a, b) in why:
             reasons.setdefault(reason, []).append(f"{a} -> {b} ({why.pop((a, b))})")
         else:
-            print(f"layers: note: {a} no longer calls into {b}: its line in KNOWN "
-                  "(tests/check_layers.py) can go")
+            out.append(f"layers: note: {a} no longer calls into {b}: its line in KNOWN "
+                       "(tests/check_layers.py) can go")
     for reason, calls in reasons.items():
-        print(f"layers: known, left out: {', '.join(calls)}: {reason}")
+        out.append(f"layers: known, left out: {', '.join(calls)}: {reason}")
     for a, b in why:
         edges.setdefault(a, set()).add(b)
     for comp in components(defs.keys(), edges):
@@ -184,22 +183,68 @@ def main() -> int:
             continue
         fail = 1
         cyc = cycle_in(comp, edges)
-        print(f"layers: a cycle between {len(comp)} files of src/: {', '.join(comp)}")
+        out.append(f"layers: a cycle between {len(comp)} files of src/: {', '.join(comp)}")
         for a, b in zip(cyc, cyc[1:]):
-            print(f"  {a} -> {b} (calls {why[(a, b)]})")
-    unplaced = sorted(n for n in defs if floor_of(n) is None)
+            out.append(f"  {a} -> {b} (calls {why[(a, b)]})")
+    unplaced = sorted(n for n in defs if floor_of(n, floors) is None)
     if unplaced:
         fail = 1
-        print("layers: files on no floor (add them to FLOORS in tests/check_layers.py):",
-              ", ".join(unplaced))
+        out.append("layers: files on no floor (add them to FLOORS in tests/check_layers.py): "
+                   + ", ".join(unplaced))
     for (a, b), s in sorted(why.items()):
-        fa, fb = floor_of(a), floor_of(b)
+        fa, fb = floor_of(a, floors), floor_of(b, floors)
         if fa is not None and fb is not None and fb > fa:
             fail = 1
-            print(f"layers: {a} ({FLOORS[fa][0]}) calls up into {b} ({FLOORS[fb][0]}): {s}")
+            out.append(f"layers: {a} ({floors[fa][0]}) calls up into {b} ({floors[fb][0]}): {s}")
     if not fail:
-        print(f"layers: {len(defs)} files, {sum(len(v) for v in edges.values())} calls "
-              f"between files, no cycle, every call on its floor or below")
+        out.append(f"layers: {len(defs)} files, {sum(len(v) for v in edges.values())} calls "
+                   "between files, no cycle, every call on its floor or below")
+    return fail, out
+
+
+def self_test(cc):
+    """The check itself, on three small files compiled here: a cycle, a call
+    up a floor and a clean graph are told apart."""
+    import tempfile
+    cases = [
+        # (what a.c calls, what b.c calls, what the check must find)
+        ("b", "a", "a cycle between 2 files of src/: a.c, b.c"),
+        ("", "a", "b.c (low) calls up into a.c (high): a"),
+        ("b", "", "no cycle, every call on its floor or below"),
+    ]
+    floors = [("low", [r"b\.c", r"c\.c"]), ("high", [r"a\.c"])]
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for a_calls, b_calls, want in cases:
+            objs = []
+            for name, calls in (("a", a_calls), ("b", b_calls), ("c", "")):
+                body = f"int {calls}(void); " if calls else ""
+                body += f"int {name}(void) {{ return {calls + '()' if calls else '0'}; }}\n"
+                src = pathlib.Path(tmp, f"{name}.c")
+                src.write_text(body)
+                obj = pathlib.Path(tmp, f"t.dir/{name}.c.o")
+                obj.parent.mkdir(exist_ok=True)
+                subprocess.run([cc, "-c", str(src), "-o", str(obj)], check=True)
+                objs.append(str(obj))
+            _, out = check(objs, floors, {})
+            if not any(want in line for line in out):
+                bad = 1
+                print(f"layers self-test: a.c calls '{a_calls}', b.c calls '{b_calls}': "
+                      f"wanted '{want}', got:", *out, sep="\n  ")
+    print("layers self-test:", "failed" if bad else f"{len(cases)} graphs told apart")
+    return bad
+
+
+def main() -> int:
+    if len(sys.argv) >= 2 and sys.argv[1] == "--self-test":
+        return self_test(sys.argv[2] if len(sys.argv) > 2 else os.environ.get("CC", "cc"))
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    # a CMake list ($<TARGET_OBJECTS:...>) comes as one argument
+    objs = [o for arg in sys.argv[2:] for o in arg.split(";") if o]
+    fail, out = check(objs, FLOORS, KNOWN)
+    print("\n".join(out))
     return fail
 
 
