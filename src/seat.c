@@ -340,6 +340,20 @@ int al_seat_scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb c
 	return rc;
 }
 
+int al_seat_scan_grants_counts(al_txn *t, al_seat_rows *grants, al_seat_rows *counts)
+{
+	al_key k;
+	al_key_init(&k, AL_K_SEAT);
+	int rc = al_seat_scan_rows(t, &k, al_seat_cb_seat, grants);
+	if (rc)
+		return rc;
+	al_key_init(&k, AL_K_SEAT_COUNT);
+	rc = al_seat_scan_rows(t, &k, al_seat_cb_count, counts);
+	if (rc)
+		al_seat_rows_free(grants);
+	return rc;
+}
+
 /* ---- rules ---- */
 
 /* ACCT-4 and removal, from the state alone. */
