@@ -342,9 +342,7 @@ static int update_fn(al_txn *t, void *arg)
 {
 	update_args *ua = arg;
 	autolic_account_info a;
-	int rc = al_account_load(t, ua->account, &a);
-	if (!rc)
-		rc = al_authz_actor(t, ua->actor, NULL);
+	int rc = al_authz_actor_over(t, ua->actor, ua->account, &a);
 	if (rc)
 		return rc;
 	al_subject s = {1, 0, 0, 0, 0, ua->actor == ua->account};

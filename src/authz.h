@@ -51,6 +51,11 @@ int al_authz_call_check(const autolic_db *db, autolic_id actor);
  * NULL); AUTOLIC_EPERM naming ROLE-7 and why otherwise. */
 int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *info);
 
+/* A call about `account` made by `actor`: the account (its refusal first:
+ * AUTOLIC_ENOTFOUND), then al_authz_actor(). */
+int al_authz_actor_over(al_txn *t, autolic_id actor, autolic_id account,
+                        autolic_account_info *info);
+
 /* AUTOLIC_EPERM: "ROLE-6: <fn name> is not allowed to account N (<why>)". */
 int al_authz_deny(int fn, autolic_id actor, const char *why);
 

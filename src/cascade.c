@@ -26,9 +26,7 @@ static int remove_fn(al_txn *t, void *arg)
 {
 	al_account_args *aa = arg;
 	autolic_account_info a;
-	int rc = al_account_load(t, aa->account, &a);
-	if (!rc)
-		rc = al_authz_actor(t, aa->actor, NULL);
+	int rc = al_authz_actor_over(t, aa->actor, aa->account, &a);
 	if (rc)
 		return rc;
 	if (a.state == AUTOLIC_ACCOUNT_REMOVED)
