@@ -58,6 +58,16 @@ int al_authz_deny(int fn, autolic_id actor, const char *why)
 	              al_authz_fn_name(fn), (unsigned long long)actor, why);
 }
 
+int al_authz_actor_given(autolic_id actor)
+{
+	return actor ? 0 : al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+}
+
+int al_authz_call_check(const autolic_db *db, autolic_id actor)
+{
+	return db ? al_authz_actor_given(actor) : al_err(AUTOLIC_EINVAL, "db is NULL");
+}
+
 int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 {
 	/* only the state is checked: the strings are read when the caller wants them */
@@ -93,4 +103,11 @@ int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 	if (out)
 		*out = full;
 	return 0;
+}
+
+int al_authz_actor_over(al_txn *t, autolic_id actor, autolic_id account,
+                        autolic_account_info *info)
+{
+	int rc = al_account_load(t, account, info);
+	return rc ? rc : al_authz_actor(t, actor, NULL);
 }

@@ -225,13 +225,12 @@ static int create_fn(al_txn *t, void *arg)
 int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const char *name,
                        autolic_id *id)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!team)
 		return al_err(AUTOLIC_EINVAL, "team is required");
-	int rc = check_name(name, "hub name");
+	rc = check_name(name, "hub name");
 	if (rc)
 		return rc;
 	hub_args ha = {actor, team, 0, name, 0};
@@ -349,10 +348,9 @@ static int add_admin_fn(al_txn *t, void *arg)
 
 int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!hub || !account)
 		return al_err(AUTOLIC_EINVAL, "hub and account are required");
 	hub_args ha = {actor, hub, account, NULL, 0};
@@ -388,11 +386,10 @@ static int app_create_fn(al_txn *t, void *arg)
 int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, const char *name,
                            autolic_id *id)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_name(name, "application name");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
+	rc = check_name(name, "application name");
 	if (rc)
 		return rc;
 	hub_args ha = {actor, hub, 0, name, 0};
@@ -459,10 +456,9 @@ static int move_fn(al_txn *t, void *arg)
 
 int autolic_hub_app_move(autolic_db *db, autolic_id actor, autolic_id app, autolic_id to_hub)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!app || !to_hub)
 		return al_err(AUTOLIC_EINVAL, "app and to_hub are required");
 	hub_args ha = {actor, app, to_hub, NULL, 0};

@@ -2,6 +2,7 @@
 #include "seat_internal.h"
 #include "seat.h"
 #include "account.h"
+#include "authz.h"
 #include "autolic/seat.h"
 #include "contract.h"
 #include "team.h"
@@ -336,6 +337,20 @@ int al_seat_scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb c
 	int rc = al_txn_scan_prefix(t, prefix, cb, out);
 	if (rc)
 		al_seat_rows_free(out);
+	return rc;
+}
+
+int al_seat_scan_grants_counts(al_txn *t, al_seat_rows *grants, al_seat_rows *counts)
+{
+	al_key k;
+	al_key_init(&k, AL_K_SEAT);
+	int rc = al_seat_scan_rows(t, &k, al_seat_cb_seat, grants);
+	if (rc)
+		return rc;
+	al_key_init(&k, AL_K_SEAT_COUNT);
+	rc = al_seat_scan_rows(t, &k, al_seat_cb_count, counts);
+	if (rc)
+		al_seat_rows_free(grants);
 	return rc;
 }
 
@@ -692,10 +707,9 @@ static void first_error_note(first_error *fe, int rc)
 
 static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, autolic_id user)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required (id 0)");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!contract)
 		return al_err(AUTOLIC_EINVAL, "contract id is 0");
 	if (!user)

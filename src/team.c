@@ -4,7 +4,7 @@
 #include "authz.h"
 #include "contract.h"
 #include "idlist.h"
-#include "upgrade.h"
+#include "level.h"
 #include "autolic/team.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -194,7 +194,7 @@ int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *
 	if (!rc)
 		rc = al_team_member_set(t, r.id, primary, AL_ROLE_PRIMARY);
 	if (!rc)
-		rc = al_store_level_stamp(t); /* see src/upgrade.h */
+		rc = al_store_level_stamp(t); /* see src/level.h */
 	if (!rc && id)
 		*id = r.id;
 	return rc;
@@ -218,12 +218,13 @@ int al_team_join(al_txn *t, autolic_id team, autolic_id account)
 	return al_team_member_set(t, team, account, AL_ROLE_USER);
 }
 
-int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
+/* ROLE-3: `account` may become the primary administrator of `team`, read
+ * into *r. */
+static int hand_over_check(al_txn *t, autolic_id team, autolic_id account, team_rec *r)
 {
-	team_rec r;
 	al_account_brief who; /* only its state is read */
 	int role;
-	int rc = team_load(t, team, &r);
+	int rc = team_load(t, team, r);
 	if (!rc)
 		rc = al_account_brief_load(t, account, &who);
 	if (!rc)
@@ -237,12 +238,23 @@ int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
 		    "administrator and contract manager (SEAM-2); account %llu is not one "
 		    "of team %llu",
 		    (unsigned long long)account, (unsigned long long)team);
-	/* SEAM-2: the contracts first, so that their refusal (ROLE-3: automatic
-	 * renewal) comes before anything is written */
-	rc = al_contract_team_manager_set(t, team, account);
+	return 0;
+}
+
+int al_team_hand_over_check(al_txn *t, autolic_id team, autolic_id account)
+{
+	team_rec r;
+	return hand_over_check(t, team, account, &r);
+}
+
+int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
+{
+	team_rec r;
+	int rc = hand_over_check(t, team, account, &r);
+	if (rc)
+		return rc;
 	autolic_id former = r.primary;
-	if (!rc)
-		rc = al_team_member_set(t, team, former, AL_ROLE_SECONDARY);
+	rc = al_team_member_set(t, team, former, AL_ROLE_SECONDARY);
 	if (!rc)
 		rc = al_team_member_set(t, team, account, AL_ROLE_PRIMARY);
 	if (rc)
@@ -307,8 +319,9 @@ int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spe
 	if (rc)
 		return rc;
 	spec = &in;
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
 	if (rc)
 		return rc;
@@ -375,7 +388,7 @@ typedef struct {
 	int op;
 } admin_args;
 
-enum { OP_ADD_ADMIN, OP_REMOVE_ADMIN, OP_SET_PRIMARY };
+enum { OP_ADD_ADMIN, OP_REMOVE_ADMIN };
 
 /* The actor must be the team's primary admin (ROLE-3, ROLE-6). */
 static int require_primary(al_txn *t, const team_rec *r, autolic_id actor, int fn, const char *rule)
@@ -402,12 +415,9 @@ static int admin_fn(al_txn *t, void *arg)
 	int rc = team_load(t, aa->team, &r);
 	if (rc)
 		return rc;
-	rc = require_primary(t, &r, aa->actor, AL_FN_ASSIGN_COORDINATOR,
-	                     aa->op == OP_SET_PRIMARY ? "ROLE-3" : NULL);
+	rc = require_primary(t, &r, aa->actor, AL_FN_ASSIGN_COORDINATOR, NULL);
 	if (rc)
 		return rc;
-	if (aa->op == OP_SET_PRIMARY)
-		return al_team_hand_over(t, aa->team, aa->account);
 	al_account_brief who; /* only its state is read */
 	rc = al_account_brief_load(t, aa->account, &who);
 	if (rc)
@@ -460,14 +470,28 @@ static int admin_fn(al_txn *t, void *arg)
 	}
 }
 
-static int admin_call(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account, int op)
+int al_team_require_primary(al_txn *t, autolic_id team, autolic_id actor)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	team_rec r;
+	int rc = team_load(t, team, &r);
+	return rc ? rc : require_primary(t, &r, actor, AL_FN_ASSIGN_COORDINATOR, "ROLE-3");
+}
+
+int al_team_admin_call_check(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
+{
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!team || !account)
 		return al_err(AUTOLIC_EINVAL, "team and account are required");
+	return 0;
+}
+
+static int admin_call(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account, int op)
+{
+	int rc = al_team_admin_call_check(db, actor, team, account);
+	if (rc)
+		return rc;
 	admin_args aa = {actor, team, account, op};
 	return al_run(db, 1, admin_fn, &aa);
 }
@@ -480,11 +504,6 @@ int autolic_team_add_admin(autolic_db *db, autolic_id actor, autolic_id team, au
 int autolic_team_remove_admin(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
 {
 	return admin_call(db, actor, team, account, OP_REMOVE_ADMIN);
-}
-
-int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
-{
-	return admin_call(db, actor, team, account, OP_SET_PRIMARY);
 }
 
 /* ---- iteration (snapshots) ---- */
