@@ -1,4 +1,3 @@
-#define T_SUPPORT_INTERNAL /* this file calls cmocka's own group runner */
 #include "support.h"
 
 #include <valgrind/valgrind.h>
@@ -506,23 +505,20 @@ static int fd_teardown(void **state)
 	return 0;
 }
 
-int t_run_group_n(const char *name, const struct CMUnitTest *tests, size_t n,
-                  CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
+void t_fd_wrap(struct CMUnitTest *wrapped, const struct CMUnitTest *tests, size_t n)
 {
-	struct CMUnitTest *w = calloc(n ? n : 1, sizeof *w);
-	if (!w)
-		abort();
 	for (size_t i = 0; i < n; i++) {
-		w[i].name = tests[i].name;
-		w[i].test_func = tests[i].test_func;
-		w[i].setup_func = fd_setup;
-		w[i].teardown_func = fd_teardown;
-		w[i].initial_state = (void *)&tests[i];
+		wrapped[i].name = tests[i].name;
+		wrapped[i].test_func = tests[i].test_func;
+		wrapped[i].setup_func = fd_setup;
+		wrapped[i].teardown_func = fd_teardown;
+		wrapped[i].initial_state = (void *)&tests[i];
 	}
-	int failed = _cmocka_run_group_tests(name, w, n, group_setup, group_teardown);
-	free(w);
+}
+
+void t_fd_done(void)
+{
 	t_fd_free(&fd_before);
-	return failed;
 }
 
 static void open_checked(autolic_db *db, int mode, long at)

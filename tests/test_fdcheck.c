@@ -4,9 +4,9 @@
  * (this program re-executed with --fake-suite) in which one test leaks a
  * descriptor and another closes one it did not open: both must fail, naming
  * the descriptor and its file, while a test whose own setup opens what its
- * own teardown closes passes. The fake suite calls the plain
- * cmocka_run_group_tests_name(), as a new suite might: the check must apply
- * all the same.
+ * own teardown closes passes. The fake suite has a group setup and
+ * teardown and a test with its own fixtures and initial state, as cmocka
+ * allows: the check must keep each of them.
  */
 #include "support.h"
 
@@ -162,7 +162,7 @@ static int fake_suite(void)
 	                                             fake_own_teardown, &g_initial),
 	    cmocka_unit_test(fake_closes_foreign),
 	};
-	return cmocka_run_group_tests_name("fake", tests, fake_group_setup, fake_group_teardown);
+	return t_run_group("fake", tests, fake_group_setup, fake_group_teardown);
 }
 
 static char g_self[1024];

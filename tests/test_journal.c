@@ -2068,7 +2068,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_flip_every_bit),
 	    cmocka_unit_test(t_sigkill_random),
 	};
-	int failed = cmocka_run_group_tests_name("journal", tests, NULL, NULL);
+	int failed = t_run_group("journal", tests, NULL, NULL);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
 	if (system(cmd) != 0)
