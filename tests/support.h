@@ -96,6 +96,26 @@ autolic_db *t_open(t_faulty *f, t_clock *c, t_events *e, const autolic_allocator
 /* Register an account and return its id (asserts success). */
 autolic_id t_register(autolic_db *db, const char *email, const char *first, const char *last);
 
+/* ---- the suite's scratch directory and raw storage helpers ---- */
+
+/* The directory t_dir_make() made: `prefix`-XXXXXX under $AUTOLIC_TEST_DIR,
+ * else /dev/shm when it is writable, else /tmp. Both return 0, or -1 after
+ * printing why; t_dir_remove() removes it with everything in it. */
+extern char t_dir[256];
+int t_dir_make(const char *prefix);
+int t_dir_remove(void);
+/* t_dir/name into out. */
+void t_path(char *out, size_t n, const char *name);
+/* The whole file, malloc'd with one spare byte (*len its size); write a
+ * whole file (created 0600 or truncated). Both assert success. */
+unsigned char *t_read_file(const char *path, size_t *len);
+void t_write_file(const char *path, const void *b, size_t len);
+/* Put k = v in a write transaction of its own on a storage (asserts the
+ * commit, naming the storage's message); expect k = v in a read transaction
+ * (v NULL: k is absent). */
+void t_commit_kv(autolic_storage *st, const char *k, const char *v);
+void t_expect_kv(autolic_storage *st, const char *k, const char *v);
+
 /* Storage conformance suite: runs every contract check as a cmocka group on a
  * backend made by `open` (empty after `reset`). `durable` backends must keep
  * committed state across free + open. Returns the number of failed tests. */
