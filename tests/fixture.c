@@ -16,10 +16,14 @@ int t_names(const char *msg, const char *needle)
 	return !needle || strstr(msg, needle) != NULL;
 }
 
-autolic_id t_buy(autolic_db *db, autolic_id actor, autolic_id team, const char **products,
-                 const uint32_t *q, size_t n, autolic_time now, int auto_renew)
+/* Buy a contract of products[i] with q[i] seats each, term [start, end),
+ * for `team` (0: a new team of the buyer's); asserts success. */
+static autolic_id contract_buy(autolic_db *db, autolic_id actor, autolic_id team,
+                               const char *const *products, const uint32_t *q, size_t n,
+                               autolic_time start, autolic_time end, int auto_renew)
 {
 	autolic_contract_product_spec ps[8];
+	assert_true(n <= 8);
 	for (size_t i = 0; i < n; i++) {
 		autolic_contract_product_spec p = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
 		p.product = products[i];
@@ -30,14 +34,20 @@ autolic_id t_buy(autolic_db *db, autolic_id actor, autolic_id team, const char *
 	s.team = team;
 	s.products = ps;
 	s.nproducts = n;
-	s.start = now;
-	s.end = now + T_YEAR;
+	s.start = start;
+	s.end = end;
 	s.auto_renew = auto_renew;
 	autolic_id id = 0;
 	int rc = autolic_contract_buy(db, actor, &s, &id);
 	if (rc)
-		fail_msg("buy: %d %s", rc, autolic_errmsg());
+		fail_msg("contract set-up: %d %s", rc, autolic_errmsg());
 	return id;
+}
+
+autolic_id t_buy(autolic_db *db, autolic_id actor, autolic_id team, const char **products,
+                 const uint32_t *q, size_t n, autolic_time now, int auto_renew)
+{
+	return contract_buy(db, actor, team, products, q, n, now, now + T_YEAR, auto_renew);
 }
 
 autolic_id t_buy1(autolic_db *db, autolic_id actor, autolic_id team, autolic_time now)
@@ -85,29 +95,17 @@ autolic_id seat_contract(autolic_db *db, autolic_id manager, autolic_id coordina
                          const char *const *products, const int64_t *quantities, size_t n,
                          autolic_time start, autolic_time end)
 {
-	autolic_contract_product_spec ps[8];
+	uint32_t q[8];
 	assert_true(n <= 8);
-	for (size_t i = 0; i < n; i++) {
-		autolic_contract_product_spec p = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
-		p.product = products[i];
-		p.quantity = (uint32_t)quantities[i];
-		ps[i] = p;
-	}
-	autolic_contract_spec cs = AUTOLIC_CONTRACT_SPEC_INIT;
-	cs.products = ps;
-	cs.nproducts = n;
-	cs.start = start;
-	cs.end = end;
-	autolic_id c = 0;
-	int rc = autolic_contract_buy(db, manager, &cs, &c);
-	if (rc)
-		fail_msg("contract set-up: %d %s", rc, autolic_errmsg());
+	for (size_t i = 0; i < n; i++)
+		q[i] = (uint32_t)quantities[i];
+	autolic_id c = contract_buy(db, manager, 0, products, q, n, start, end, 0);
 	if (coordinator && coordinator != manager) {
 		autolic_account_info m = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
 		autolic_account_info k = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
 		autolic_contract_product_info pi = {.version =
 		                                        AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
-		rc = autolic_account_get(db, manager, &m);
+		int rc = autolic_account_get(db, manager, &m);
 		if (!rc)
 			rc = autolic_account_get(db, coordinator, &k);
 		if (!rc)
