@@ -245,6 +245,15 @@ const char *fx_key(fx *x)
 	return buf;
 }
 
+/* Send the report, moving the clock forward to its time first. */
+static int submit(fx *x, const autolic_flex_report_spec *s, autolic_flex_result *res)
+{
+	if (x->clock.now < s->time)
+		x->clock.now = s->time;
+	res->version = AUTOLIC_FLEX_RESULT_VERSION;
+	return autolic_flex_report(x->db, s, res);
+}
+
 int fx_launch_in(fx *x, autolic_id team, autolic_id account, const char *product, autolic_time at,
                  const char *key, autolic_flex_result *res)
 {
@@ -255,10 +264,7 @@ int fx_launch_in(fx *x, autolic_id team, autolic_id account, const char *product
 	s.product = product;
 	s.team = team;
 	s.account = account;
-	if (x->clock.now < at)
-		x->clock.now = at;
-	res->version = AUTOLIC_FLEX_RESULT_VERSION;
-	return autolic_flex_report(x->db, &s, res);
+	return submit(x, &s, res);
 }
 
 int fx_launch(fx *x, const char *product, autolic_time at, autolic_flex_result *res)
@@ -273,10 +279,7 @@ int fx_report(fx *x, int kind, autolic_id session, autolic_time at, autolic_flex
 	s.key = fx_key(x);
 	s.time = at;
 	s.session = session;
-	if (x->clock.now < at)
-		x->clock.now = at;
-	res->version = AUTOLIC_FLEX_RESULT_VERSION;
-	return autolic_flex_report(x->db, &s, res);
+	return submit(x, &s, res);
 }
 
 int64_t fx_balance_of(fx *x, autolic_id team)
