@@ -164,14 +164,14 @@ void t_fd_wrap(struct CMUnitTest *wrapped, const struct CMUnitTest *tests, size_
 void t_fd_done(void);
 /* Run the array `tests` as the cmocka group `name`, each test checked;
  * returns the number of failed tests, as cmocka_run_group_tests_name(). */
-#define t_run_group(name, tests, group_setup, group_teardown)                                   \
-	__extension__({                                                                         \
-		struct CMUnitTest t_wrapped_[sizeof(tests) / sizeof((tests)[0])];               \
-		t_fd_wrap(t_wrapped_, tests, sizeof(tests) / sizeof((tests)[0]));               \
-		int t_failed_ = cmocka_run_group_tests_name(name, t_wrapped_, group_setup,      \
-		                                            group_teardown);                    \
-		t_fd_done();                                                                    \
-		t_failed_;                                                                      \
+#define t_run_group(name, tests, group_setup, group_teardown)                                      \
+	__extension__({                                                                            \
+		struct CMUnitTest t_wrapped_[sizeof(tests) / sizeof((tests)[0])];                  \
+		t_fd_wrap(t_wrapped_, tests, sizeof(tests) / sizeof((tests)[0]));                  \
+		int t_failed_ =                                                                    \
+		    cmocka_run_group_tests_name(name, t_wrapped_, group_setup, group_teardown);    \
+		t_fd_done();                                                                       \
+		t_failed_;                                                                         \
 	})
 
 /* The fault loop. For each of four modes (the Nth storage operation fails
