@@ -33,7 +33,7 @@ int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id ac
 int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *product,
                                   autolic_id actor, const char *what, al_contract_product *out);
 
-/* ---- beyond the shared contract ---- */
+/* ---- pure functions of a contract's term and id ---- */
 
 /* ROLE-1: an autolic_contract_status from the term and the clock (pure). */
 int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now);

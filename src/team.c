@@ -76,7 +76,7 @@ static int team_load(al_txn *t, autolic_id id, team_rec *r)
 	return rc;
 }
 
-/* ---- the shared contract (src/team.h) ---- */
+/* ---- for the other nouns (src/team.h) ---- */
 
 int al_team_check(al_txn *t, autolic_id team)
 {

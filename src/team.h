@@ -27,7 +27,7 @@ int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role);
 int al_team_require_admin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
                           const char *what);
 
-/* ---- beyond the shared contract: used by accounts, contracts and hubs ---- */
+/* ---- making teams and changing memberships: used by accounts, contracts and hubs ---- */
 
 /* Create a team whose primary admin is `primary` (already checked). */
 int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *id);

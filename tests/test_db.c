@@ -470,5 +470,5 @@ int main(void)
 		cmocka_unit_test(test_snapshot_rows),
 		cmocka_unit_test(test_newer_record_in_store_is_clear_error),
 	};
-	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+	return t_run_group("db", tests, NULL, NULL);
 }
