@@ -7,11 +7,12 @@
 # server binaries (initdb, pg_ctl) its tests start a throw-away server with; with
 # CI=true the configure step fails without either. graphviz draws the diagrams of
 # the documentation (scripts/figures.sh). mypy checks the Python binding's
-# annotations (ctest python_mypy).
+# annotations (ctest python_mypy). clang-format-14 is the formatter of
+# scripts/format.sh (ctest format).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config python3 mypy libcmocka-dev doxygen graphviz valgrind abigail-tools libsqlite3-dev
       libpq-dev postgresql
-      clang-14 libclang-rt-14-dev
+      clang-14 libclang-rt-14-dev clang-format-14
       lcov)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,281 +1,21 @@
-/* Accounts (ACCT-1..ACCT-5). */
+/* Account calls (ACCT-2..ACCT-5): registration, reads, invitations into a
+ * team, acceptance, self-service edit, iteration and bulk import. The
+ * records and pure rules are in src/account_records.c; the removal of an
+ * account, which changes several nouns, is in src/cascade.c. */
 #include "account.h"
 #include "authz.h"
-#include "contract.h"
-#include "flex.h"
-#include "hub.h"
 #include "idlist.h"
-#include "seat.h"
+#include "names.h"
 #include "team.h"
 #include "core/error.h"
 #include "core/snap.h"
+#include "core/structs.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- pure rules ---- */
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-int autolic_email_normalize(const char *email, char *out, size_t outlen)
-{
-	al_err_clear();
-	if (!email)
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email is NULL");
-	if (!out || outlen == 0)
-		return al_err(AUTOLIC_EINVAL, "output buffer is NULL or empty");
-	size_t n = strlen(email);
-	if (n < 3 || n > AUTOLIC_EMAIL_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email must be 3 to %d bytes, not %zu",
-		              AUTOLIC_EMAIL_MAX, n);
-	if (n + 1 > outlen)
-		return al_err(AUTOLIC_EINVAL, "output buffer of %zu bytes is too small", outlen);
-	const char *at = strchr(email, '@');
-	if (!at || strchr(at + 1, '@'))
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email '%s' must contain exactly one '@'",
-		              email);
-	size_t local = (size_t)(at - email), domain = n - local - 1;
-	if (local < 1 || local > 64)
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: the part before '@' must be 1 to 64 bytes");
-	if (domain < 1 || domain > 253)
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: the domain must be 1 to 253 bytes");
-	int rc = al_text_check_n(email, n, AUTOLIC_EMAIL_MAX, AL_TEXT_NO_SPACE, "ACCT-1", "email");
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)email[i];
-		if (strchr("()<>[]\\,;:\"", c))
-			return al_err(AUTOLIC_EINVAL,
-			              "ACCT-1: email contains '%c', which is not allowed", c);
-	}
-	const char *parts[2] = {email, at + 1};
-	size_t lens[2] = {local, domain};
-	for (int p = 0; p < 2; p++) {
-		const char *s = parts[p];
-		if (s[0] == '.' || s[lens[p] - 1] == '.')
-			return al_err(AUTOLIC_EINVAL,
-			              "ACCT-1: email may not have a dot next to '@' or at an end");
-		for (size_t i = 1; i < lens[p]; i++)
-			if (s[i] == '.' && s[i - 1] == '.')
-				return al_err(AUTOLIC_EINVAL, "ACCT-1: email may not contain '..'");
-	}
-	if (!memchr(at + 1, '.', domain))
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: the domain of '%s' has no dot", email);
-	for (size_t i = 0; i <= n; i++)
-		out[i] = (char)lower((unsigned char)email[i]);
-	return 0;
-}
-
-static const char *skip_space(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-static size_t trim_len(const char *s, size_t n)
-{
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return n;
-}
-
-static int copy_name(char *dst, const char *s, size_t n, const char *what)
-{
-	int rc = al_text_check_n(s, n, AUTOLIC_NAME_MAX, 0, "ACCT-2", what);
-	if (rc)
-		return rc;
-	memcpy(dst, s, n);
-	dst[n] = 0;
-	return 0;
-}
-
-int autolic_person_parse(const char *text, char *email, char *first, char *last)
-{
-	al_err_clear();
-	if (!text || !email || !first || !last)
-		return al_err(AUTOLIC_EINVAL, "ACCT-3: text and every output buffer are required");
-	const char *s = skip_space(text);
-	const char *lt = strchr(s, '<');
-	char addr[AUTOLIC_EMAIL_MAX + 2];
-	first[0] = last[0] = 0;
-	if (!lt) {
-		size_t n = trim_len(s, strlen(s));
-		if (n > AUTOLIC_EMAIL_MAX)
-			return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes",
-			              AUTOLIC_EMAIL_MAX);
-		memcpy(addr, s, n);
-		addr[n] = 0;
-		return autolic_email_normalize(addr, email, AUTOLIC_EMAIL_MAX + 1);
-	}
-	const char *gt = strchr(lt, '>');
-	if (!gt || *skip_space(gt + 1))
-		return al_err(
-		    AUTOLIC_EINVAL,
-		    "ACCT-3: expected 'First Last <email>', the '<' has no closing '>' at the end");
-	size_t an = (size_t)(gt - lt - 1);
-	if (an > AUTOLIC_EMAIL_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-1: email longer than %d bytes",
-		              AUTOLIC_EMAIL_MAX);
-	memcpy(addr, lt + 1, an);
-	addr[an] = 0;
-	int rc = autolic_email_normalize(addr, email, AUTOLIC_EMAIL_MAX + 1);
-	if (rc)
-		return rc;
-	size_t nn = trim_len(s, (size_t)(lt - s));
-	const char *sp = memchr(s, ' ', nn);
-	if (!sp)
-		return copy_name(first, s, nn, "first name");
-	rc = copy_name(first, s, (size_t)(sp - s), "first name");
-	if (rc)
-		return rc;
-	const char *rest = skip_space(sp);
-	return copy_name(last, rest, nn - (size_t)(rest - s), "last name");
-}
-
-int al_account_state_at(int stored_state, autolic_time invitation_expires, autolic_time now)
-{
-	if (stored_state == AUTOLIC_ACCOUNT_INVITED && now >= invitation_expires)
-		return AUTOLIC_ACCOUNT_EXPIRED;
-	return stored_state;
-}
-
-/* ---- records ---- */
-
-static void account_key(al_key *k, autolic_id id)
-{
-	al_key_init(k, AL_K_ACCOUNT);
-	al_key_u64(k, id);
-}
-
-static void email_key(al_key *k, const char *email)
-{
-	al_key_init(k, AL_K_ACCOUNT_EMAIL);
-	al_key_str(k, email);
-}
-
-int al_account_store(al_txn *t, const autolic_account_info *a, int index_email)
-{
-	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_ACCOUNT);
-	al_enc_u64(&b, a->id);
-	al_enc_str(&b, a->email);
-	al_enc_str(&b, a->first_name);
-	al_enc_str(&b, a->last_name);
-	al_enc_str(&b, a->language);
-	al_enc_u8(&b, (uint8_t)a->state);
-	al_enc_i64(&b, a->created);
-	al_enc_i64(&b, a->invitation_expires);
-	al_enc_u64(&b, a->invited_by);
-	account_key(&k, a->id);
-	int rc = al_txn_put(t, &k, &b);
-	if (!rc && index_email) {
-		al_rec_begin(&b, AL_K_ACCOUNT_EMAIL);
-		al_enc_u64(&b, a->id);
-		email_key(&k, a->email);
-		rc = al_txn_put(t, &k, &b);
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-/* The one reader of the account record's field order. The strings are
- * checked either way but copied only into `full` (NULL: skipped), so a
- * brief read refuses exactly the records a full read refuses. */
-static int account_decode(al_rd *r, al_account_brief *b, autolic_account_info *full)
-{
-	b->id = al_dec_u64(r);
-	if (full) {
-		al_dec_str(r, full->email, sizeof full->email);
-		al_dec_str(r, full->first_name, sizeof full->first_name);
-		al_dec_str(r, full->last_name, sizeof full->last_name);
-		al_dec_str(r, full->language, sizeof full->language);
-	} else { /* sizeof does not evaluate `full` */
-		al_skip_str(r, sizeof full->email);
-		al_skip_str(r, sizeof full->first_name);
-		al_skip_str(r, sizeof full->last_name);
-		al_skip_str(r, sizeof full->language);
-	}
-	b->state = al_dec_enum(r, AUTOLIC_ACCOUNT_INVITED, AUTOLIC_ACCOUNT_REMOVED, "state");
-	b->created = al_dec_i64(r);
-	b->invitation_expires = al_dec_i64(r);
-	b->invited_by = al_dec_u64(r);
-	return al_rd_done(r);
-}
-
-/* Read account `id` into `b` (and `full` when not NULL); the state is the
- * effective one at t->now. */
-static int account_read(al_txn *t, autolic_id id, al_account_brief *b, autolic_account_info *full)
-{
-	al_key k;
-	al_buf buf;
-	al_rd r;
-	int decoded = 0;
-	account_key(&k, id);
-	al_buf_init(&buf, t->a);
-	int rc = al_txn_get(t, &k, &buf);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "account %llu does not exist",
-		            (unsigned long long)id);
-	if (!rc)
-		rc = al_rec_open(&r, buf.p, buf.len, AL_K_ACCOUNT);
-	if (!rc) {
-		rc = account_decode(&r, b, full);
-		decoded = 1;
-	}
-	al_buf_free(&buf);
-	if (!rc)
-		b->state = al_account_state_at(b->state, b->invitation_expires, t->now);
-	/* a full read leaves `full` as it always has: untouched when nothing was
-	 * decoded, every field decoded otherwise */
-	if (full && decoded) {
-		full->id = b->id;
-		full->state = b->state;
-		full->created = b->created;
-		full->invitation_expires = b->invitation_expires;
-		full->invited_by = b->invited_by;
-	}
-	return rc;
-}
-
-int al_account_load(al_txn *t, autolic_id id, autolic_account_info *a)
-{
-	al_account_brief b;
-	return account_read(t, id, &b, a);
-}
-
-int al_account_brief_load(al_txn *t, autolic_id id, al_account_brief *b)
-{
-	return account_read(t, id, b, NULL);
-}
-
-int al_account_by_email(al_txn *t, const char *email, autolic_id *id)
-{
-	al_key k;
-	al_buf b;
-	al_rd r;
-	email_key(&k, email);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "no account has the email '%s'", email);
-	if (!rc)
-		rc = al_rec_open(&r, b.p, b.len, AL_K_ACCOUNT_EMAIL);
-	if (!rc) {
-		*id = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
-	return rc;
-}
 
 /* ---- public calls ---- */
 
@@ -288,10 +28,11 @@ static int register_fn(al_txn *t, void *arg)
 	register_args *ra = arg;
 	autolic_id existing;
 	int rc = al_account_by_email(t, ra->info.email, &existing);
-	if (rc == 0)
-		return al_err(AUTOLIC_EEXISTS,
-		              "ACCT-1: the email '%s' already belongs to account %llu",
-		              ra->info.email, (unsigned long long)existing);
+	if (rc == 0) {
+		al_err(AUTOLIC_EEXISTS, "ACCT-1: the email '%s' already belongs to an account",
+		       ra->info.email);
+		return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, existing, ra->info.email);
+	}
 	if (rc != AUTOLIC_ENOTFOUND)
 		return rc;
 	rc = al_txn_seq_next(t, "account", &ra->info.id);
@@ -306,18 +47,20 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 {
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if (spec->version == 0 || spec->version > AUTOLIC_ACCOUNT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_account_spec version %u is not supported",
-		              spec->version);
+	autolic_account_spec in;
+	int rc = al_copy_in(&in, spec, AL_ACCOUNT_SPEC);
+	if (rc)
+		return rc;
+	spec = &in;
 	memset(info, 0, sizeof(*info));
 	info->version = AUTOLIC_ACCOUNT_INFO_VERSION;
-	int rc = autolic_email_normalize(spec->email, info->email, sizeof info->email);
+	rc = autolic_email_normalize(spec->email, info->email, sizeof info->email);
 	if (!rc && spec->first_name)
-		rc = copy_name(info->first_name, spec->first_name, strlen(spec->first_name),
-		               "first name");
+		rc = al_account_copy_name(info->first_name, spec->first_name,
+		                          strlen(spec->first_name), "first name");
 	if (!rc && spec->last_name)
-		rc = copy_name(info->last_name, spec->last_name, strlen(spec->last_name),
-		               "last name");
+		rc = al_account_copy_name(info->last_name, spec->last_name, strlen(spec->last_name),
+		                          "last name");
 	if (rc)
 		return rc;
 	const char *lang = spec->language ? spec->language : "en";
@@ -357,7 +100,7 @@ static int check_info(const autolic_account_info *info)
 {
 	if (!info)
 		return al_err(AUTOLIC_EINVAL, "info is NULL");
-	return al_version_check(info->version, AUTOLIC_ACCOUNT_INFO_VERSION, "autolic_account_info");
+	return al_struct_check(AL_ACCOUNT_INFO, info->version);
 }
 
 typedef struct {
@@ -380,11 +123,7 @@ int autolic_account_get(autolic_db *db, autolic_id id, autolic_account_info *inf
 		return rc;
 	get_args ga = {id, {0}};
 	rc = al_run(db, 0, get_fn, &ga);
-	if (!rc) {
-		ga.info.version = info->version;
-		*info = ga.info;
-	}
-	return rc;
+	return rc ? rc : al_copy_out(info, &ga.info, AL_ACCOUNT_INFO);
 }
 
 typedef struct {
@@ -412,66 +151,6 @@ int autolic_account_find(autolic_db *db, const char *email, autolic_id *id)
 	return rc;
 }
 
-/* ---- invitations (ACCT-3, ACCT-4) ---- */
-
-int al_account_invite(al_txn *t, const char *email, const char *first, const char *last,
-                      const char *language, autolic_id invited_by, int quiet, autolic_id *id,
-                      int *invited)
-{
-	autolic_account_info a;
-	autolic_id existing;
-	*invited = 0;
-	int rc = al_account_by_email(t, email, &existing);
-	int is_new = rc == AUTOLIC_ENOTFOUND;
-	if (rc && rc != AUTOLIC_ENOTFOUND)
-		return rc;
-	if (!rc) {
-		rc = al_account_load(t, existing, &a);
-		if (rc)
-			return rc;
-		*id = existing;
-		if (a.state != AUTOLIC_ACCOUNT_REMOVED)
-			return 0;
-		/* a removed person added again is invited again */
-		if (first && *first)
-			snprintf(a.first_name, sizeof a.first_name, "%s", first);
-		if (last && *last)
-			snprintf(a.last_name, sizeof a.last_name, "%s", last);
-	} else {
-		if (!first || !*first || !last || !*last)
-			return al_err(AUTOLIC_EINVAL,
-			              "ACCT-3: '%s' has no account; a new person needs a first "
-			              "name, a last name and an email",
-			              email);
-		memset(&a, 0, sizeof a);
-		a.version = AUTOLIC_ACCOUNT_INFO_VERSION;
-		rc = al_txn_seq_next(t, "account", &a.id);
-		if (rc)
-			return rc;
-		snprintf(a.email, sizeof a.email, "%s", email);
-		snprintf(a.first_name, sizeof a.first_name, "%s", first);
-		snprintf(a.last_name, sizeof a.last_name, "%s", last);
-		snprintf(a.language, sizeof a.language, "%s", language ? language : "en");
-		a.created = t->now;
-	}
-	rc = al_time_add(t->now, AL_INVITATION_PERIOD, &a.invitation_expires,
-	                 "the invitation's expiry (the clock + 7 days)");
-	if (rc)
-		return rc;
-	a.state = AUTOLIC_ACCOUNT_INVITED;
-	a.invited_by = invited_by;
-	rc = al_account_store(t, &a, is_new);
-	if (!rc && !quiet)
-		rc = al_txn_event(t, AUTOLIC_EVENT_INVITATION_SENT, a.id, 0, a.id, NULL, "ACCT-3",
-		                  "%s %s <%s> is invited; the invitation expires in 7 days",
-		                  a.first_name, a.last_name, a.email);
-	if (!rc) {
-		*id = a.id;
-		*invited = 1;
-	}
-	return rc;
-}
-
 /* ---- adding people to a team (ACCT-3, ROLE-6) ---- */
 
 typedef struct {
@@ -491,10 +170,15 @@ static int invite_fn(al_txn *t, void *arg)
 	if (!rc) {
 		int role;
 		rc = al_team_role(t, ia->team, existing, &role);
-		if (!rc && role != AL_ROLE_NONE)
-			return al_err(AUTOLIC_EEXISTS,
-			              "ACCT-3: %s is already a member of team %llu", ia->info.email,
-			              (unsigned long long)ia->team);
+		al_name team;
+		if (!rc && role != AL_ROLE_NONE && !(rc = al_name_team(t, ia->team, &team))) {
+			al_err(AUTOLIC_EEXISTS, "ACCT-3: %s is already a member of team %s",
+			       ia->info.email, team.s);
+			al_err_obj(AUTOLIC_OBJECT_ACCOUNT, existing, ia->info.email);
+			return al_err_team(ia->team, &team);
+		}
+		if (rc)
+			return rc;
 	} else if (rc != AUTOLIC_ENOTFOUND) {
 		return rc;
 	}
@@ -509,14 +193,15 @@ static int invite_fn(al_txn *t, void *arg)
 static int invite_common(autolic_db *db, autolic_id actor, autolic_id team, invite_args *ia,
                          autolic_id *id)
 {
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!team)
 		return al_err(AUTOLIC_EINVAL, "team is required");
 	ia->actor = actor;
 	ia->team = team;
 	ia->id = 0;
-	int rc = al_run(db, 1, invite_fn, ia);
+	rc = al_run(db, 1, invite_fn, ia);
 	if (!rc && id)
 		*id = ia->id;
 	return rc;
@@ -548,13 +233,9 @@ int autolic_account_invite_text(autolic_db *db, autolic_id actor, autolic_id tea
 
 /* ---- accepting and resending (ACCT-4) ---- */
 
-typedef struct {
-	autolic_id actor, account;
-} acc_args;
-
 static int accept_fn(al_txn *t, void *arg)
 {
-	acc_args *aa = arg;
+	al_account_args *aa = arg;
 	autolic_account_info a;
 	int rc = al_account_load(t, aa->account, &a);
 	if (rc)
@@ -564,11 +245,11 @@ static int accept_fn(al_txn *t, void *arg)
 		    AUTOLIC_EEXPIRED,
 		    "ACCT-4: the invitation of %s expired; an administrator must resend it",
 		    a.email);
-	if (a.state != AUTOLIC_ACCOUNT_INVITED)
-		return al_err(AUTOLIC_ESTATE,
-		              "ACCT-4: account %llu has no pending invitation (it is %s)",
-		              (unsigned long long)aa->account,
-		              a.state == AUTOLIC_ACCOUNT_ACTIVE ? "already active" : "removed");
+	if (a.state != AUTOLIC_ACCOUNT_INVITED) {
+		al_err(AUTOLIC_ESTATE, "ACCT-4: %s has no pending invitation (it is %s)", a.email,
+		       a.state == AUTOLIC_ACCOUNT_ACTIVE ? "already active" : "removed");
+		return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, a.id, a.email);
+	}
 	a.state = AUTOLIC_ACCOUNT_ACTIVE;
 	a.invitation_expires = 0;
 	return al_account_store(t, &a, 0);
@@ -580,7 +261,7 @@ int autolic_account_accept(autolic_db *db, autolic_id account)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
-	acc_args aa = {account, account};
+	al_account_args aa = {account, account};
 	return al_run(db, 1, accept_fn, &aa);
 }
 
@@ -603,28 +284,35 @@ static int require_admin_of_member(al_txn *t, autolic_id actor, autolic_id accou
 	al_idlist_free(&l);
 	if (rc)
 		return rc;
-	if (!ok)
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-6: permission denied: %s needs an administrator of a team of "
-		              "account %llu; account %llu is not one",
-		              what, (unsigned long long)account, (unsigned long long)actor);
+	al_name who, whom;
+	if (!ok && !(rc = al_name_account(t, actor, &who)) &&
+	    !(rc = al_name_account(t, account, &whom))) {
+		al_err(AUTOLIC_EPERM,
+		       "ROLE-6: permission denied: %s needs an administrator of a team of %s; %s is "
+		       "not one",
+		       what, whom.s, who.s);
+		al_err_account(actor, &who);
+		return al_err_account(account, &whom);
+	}
+	if (rc)
+		return rc;
 	return 0;
 }
 
 static int resend_fn(al_txn *t, void *arg)
 {
-	acc_args *aa = arg;
+	al_account_args *aa = arg;
 	autolic_account_info a;
 	int rc = al_account_load(t, aa->account, &a);
 	if (!rc)
 		rc = require_admin_of_member(t, aa->actor, aa->account, "resending an invitation");
 	if (rc)
 		return rc;
-	if (a.state != AUTOLIC_ACCOUNT_INVITED && a.state != AUTOLIC_ACCOUNT_EXPIRED)
-		return al_err(AUTOLIC_ESTATE,
-		              "ACCT-4: account %llu has no invitation to resend (it is %s)",
-		              (unsigned long long)aa->account,
-		              a.state == AUTOLIC_ACCOUNT_ACTIVE ? "active" : "removed");
+	if (a.state != AUTOLIC_ACCOUNT_INVITED && a.state != AUTOLIC_ACCOUNT_EXPIRED) {
+		al_err(AUTOLIC_ESTATE, "ACCT-4: %s has no invitation to resend (it is %s)", a.email,
+		       a.state == AUTOLIC_ACCOUNT_ACTIVE ? "active" : "removed");
+		return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, a.id, a.email);
+	}
 	rc = al_time_add(t->now, AL_INVITATION_PERIOD, &a.invitation_expires,
 	                 "the invitation's expiry (the clock + 7 days)");
 	if (rc)
@@ -639,16 +327,20 @@ static int resend_fn(al_txn *t, void *arg)
 	return rc;
 }
 
-int autolic_account_resend(autolic_db *db, autolic_id actor, autolic_id account)
+int al_account_call(autolic_db *db, autolic_id actor, autolic_id account, al_txn_fn fn)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
-	acc_args aa = {actor, account};
-	return al_run(db, 1, resend_fn, &aa);
+	al_account_args aa = {actor, account};
+	return al_run(db, 1, fn, &aa);
+}
+
+int autolic_account_resend(autolic_db *db, autolic_id actor, autolic_id account)
+{
+	return al_account_call(db, actor, account, resend_fn);
 }
 
 /* ---- self-service edit (ACCT-2) ---- */
@@ -663,14 +355,12 @@ static int update_fn(al_txn *t, void *arg)
 {
 	update_args *ua = arg;
 	autolic_account_info a;
-	int rc = al_account_load(t, ua->account, &a);
-	if (!rc)
-		rc = al_authz_actor(t, ua->actor, NULL);
+	int rc = al_authz_actor_over(t, ua->actor, ua->account, &a);
 	if (rc)
 		return rc;
 	al_subject s = {1, 0, 0, 0, 0, ua->actor == ua->account};
 	if (!al_authz_allowed(AL_FN_EDIT_SELF, &s))
-		return al_authz_deny(AL_FN_EDIT_SELF, ua->actor,
+		return al_authz_deny(t, AL_FN_EDIT_SELF, ua->actor,
 		                     "only one's own details may be edited (ACCT-2)");
 	const autolic_account_spec *sp = ua->spec;
 	if (sp->first_name)
@@ -683,14 +373,15 @@ static int update_fn(al_txn *t, void *arg)
 	if (new_email) {
 		autolic_id other;
 		rc = al_account_by_email(t, ua->email, &other);
-		if (!rc)
-			return al_err(AUTOLIC_EEXISTS,
-			              "ACCT-1: the email '%s' already belongs to account %llu",
-			              ua->email, (unsigned long long)other);
+		if (!rc) {
+			al_err(AUTOLIC_EEXISTS, "ACCT-1: the email '%s' already belongs to another account",
+			       ua->email);
+			return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, other, ua->email);
+		}
 		if (rc != AUTOLIC_ENOTFOUND)
 			return rc;
 		al_key k;
-		email_key(&k, a.email);
+		al_account_email_key(&k, a.email);
 		rc = al_txn_del(t, &k);
 		if (rc)
 			return rc;
@@ -704,101 +395,28 @@ int autolic_account_update(autolic_db *db, autolic_id actor, autolic_id account,
 {
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!account)
 		return al_err(AUTOLIC_EINVAL, "account is required");
+	autolic_account_spec in;
+	rc = al_copy_in(&in, spec, AL_ACCOUNT_SPEC);
+	if (rc)
+		return rc;
+	spec = &in;
 	/* validate every given field the way a new account's would be */
-	autolic_account_spec probe = *spec;
+	autolic_account_spec probe = in;
 	if (!probe.email)
 		probe.email = "probe@example.com";
 	autolic_account_info scratch;
 	update_args ua = {actor, account, spec, ""};
-	int rc = spec_to_info(&probe, &scratch);
+	rc = spec_to_info(&probe, &scratch);
 	if (rc)
 		return rc;
 	if (spec->email)
 		memcpy(ua.email, scratch.email, sizeof ua.email);
 	return al_run(db, 1, update_fn, &ua);
-}
-
-/* ---- removing a user (ROLE-6, SEAT-4) ---- */
-
-static int remove_fn(al_txn *t, void *arg)
-{
-	acc_args *aa = arg;
-	autolic_account_info a;
-	int rc = al_account_load(t, aa->account, &a);
-	if (!rc)
-		rc = al_authz_actor(t, aa->actor, NULL);
-	if (rc)
-		return rc;
-	if (a.state == AUTOLIC_ACCOUNT_REMOVED)
-		return al_err(AUTOLIC_ESTATE, "account %llu is already removed",
-		              (unsigned long long)aa->account);
-	al_idlist l;
-	al_idlist_init(&l, t->a, 9);
-	rc = al_team_list_of_account(t, aa->account, &l);
-	for (size_t i = 0; !rc && i < l.n; i++) {
-		int role;
-		rc = al_team_role(t, l.v[i], aa->actor, &role);
-		if (!rc && role != AL_ROLE_PRIMARY && role != AL_ROLE_SECONDARY)
-			rc = al_err(AUTOLIC_EPERM,
-			            "ROLE-6: permission denied: removing account %llu needs an "
-			            "administrator of its team %llu; account %llu is not one",
-			            (unsigned long long)aa->account, (unsigned long long)l.v[i],
-			            (unsigned long long)aa->actor);
-		if (!rc)
-			rc = al_team_role(t, l.v[i], aa->account, &role);
-		if (!rc && role == AL_ROLE_PRIMARY)
-			rc = al_err(AUTOLIC_ESTATE,
-			            "ROLE-3: account %llu is the primary administrator of team "
-			            "%llu; hand that over first",
-			            (unsigned long long)aa->account, (unsigned long long)l.v[i]);
-	}
-	if (!rc && l.n == 0)
-		rc = al_err(AUTOLIC_EPERM,
-		            "ROLE-6: permission denied: account %llu belongs to no team account "
-		            "%llu administers",
-		            (unsigned long long)aa->account, (unsigned long long)aa->actor);
-	autolic_id contract = 0;
-	if (!rc)
-		rc = al_contract_admin_any(t, aa->account, &contract);
-	if (!rc && contract)
-		rc = al_err(AUTOLIC_ESTATE,
-		            "ROLE-2/ROLE-4: account %llu manages or coordinates contract %llu; "
-		            "hand that role over first",
-		            (unsigned long long)aa->account, (unsigned long long)contract);
-	/* SEAT-4: every seat goes with the user, in this same transaction */
-	if (!rc)
-		rc = al_seat_release_all(t, aa->account);
-	if (!rc)
-		rc = al_hub_forget_account(t, aa->account);
-	/* SEAM-3: the account leaves every team, and with each its Flex
-	 * assignment there (a Flex user is a member of the team) */
-	for (size_t i = 0; !rc && i < l.n; i++) {
-		rc = al_flex_user_forget(t, l.v[i], aa->account);
-		if (!rc)
-			rc = al_team_member_set(t, l.v[i], aa->account, AL_ROLE_NONE);
-	}
-	al_idlist_free(&l);
-	if (rc)
-		return rc;
-	a.state = AUTOLIC_ACCOUNT_REMOVED;
-	a.invitation_expires = 0;
-	return al_account_store(t, &a, 0);
-}
-
-int autolic_account_remove(autolic_db *db, autolic_id actor, autolic_id account)
-{
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	if (!account)
-		return al_err(AUTOLIC_EINVAL, "account is required");
-	acc_args aa = {actor, account};
-	return al_run(db, 1, remove_fn, &aa);
 }
 
 /* ---- iteration (snapshots) ---- */
@@ -854,7 +472,7 @@ int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *in
 	int rc = check_info(info);
 	if (rc)
 		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_ACCOUNT_INFO, info);
 }
 
 void autolic_account_iter_free(autolic_account_iter *it) { al_snap_free(it ? &it->s : NULL); }
@@ -952,7 +570,7 @@ static int header_col(const char *h)
 	for (; *h == ' '; h++)
 		;
 	for (; *h && n + 1 < sizeof low; h++)
-		low[n++] = (char)lower((unsigned char)*h);
+		low[n++] = (char)al_account_lower((unsigned char)*h);
 	while (n && low[n - 1] == ' ')
 		n--;
 	low[n] = 0;
@@ -1238,14 +856,15 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 		*added = 0;
 	if (!db || !text)
 		return al_err(AUTOLIC_EINVAL, "db and text are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
 	if (!team)
 		return al_err(AUTOLIC_EINVAL, "team is required");
 	if (format != AUTOLIC_IMPORT_LIST && format != AUTOLIC_IMPORT_CSV)
 		return al_err(AUTOLIC_EINVAL, "ACCT-5: unknown import format %d", format);
 	import_set set = {al_db_alloc(db), NULL, 0, 0};
-	int rc = format == AUTOLIC_IMPORT_CSV ? parse_csv(text, &set) : parse_list(text, &set);
+	rc = format == AUTOLIC_IMPORT_CSV ? parse_csv(text, &set) : parse_list(text, &set);
 	if (!rc && set.n == 0)
 		rc = al_err(AUTOLIC_EINVAL, "ACCT-5: the import holds no person");
 	if (!rc)
@@ -1280,48 +899,5 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 		*added = ia.added;
 	al_free(set.a, bad);
 	al_free(set.a, set.v);
-	return rc;
-}
-
-/* ---- the whole-store check (autolic_db_check) ---- */
-
-static int count_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
-{
-	(void)key, (void)kl, (void)v, (void)vl;
-	++*(size_t *)arg;
-	return 0;
-}
-
-int al_account_check_all(al_txn *t)
-{
-	al_idlist ids;
-	al_key k;
-	size_t emails = 0;
-	al_idlist_init(&ids, t->a, 1);
-	al_key_init(&k, AL_K_ACCOUNT);
-	int rc = al_idlist_scan(t, &k, &ids);
-	autolic_account_info a;
-	for (size_t i = 0; !rc && i < ids.n; i++) {
-		autolic_id found = 0;
-		a.version = AUTOLIC_ACCOUNT_INFO_VERSION;
-		if ((rc = al_account_load(t, ids.v[i], &a)) != 0)
-			break;
-		rc = al_account_by_email(t, a.email, &found);
-		if (rc == AUTOLIC_ENOTFOUND || (!rc && found != a.id))
-			rc =
-			    al_err(AUTOLIC_ECORRUPT,
-			           "ACCT-1: account %llu has the email '%s', which the email index "
-			           "gives to %s %llu",
-			           (unsigned long long)a.id, a.email,
-			           found ? "account" : "no account", (unsigned long long)found);
-	}
-	al_key_init(&k, AL_K_ACCOUNT_EMAIL);
-	if (!rc)
-		rc = al_txn_scan_prefix(t, &k, count_cb, &emails);
-	if (!rc && emails != ids.n)
-		rc = al_err(AUTOLIC_ECORRUPT,
-		            "ACCT-1: %zu accounts but %zu entries in the email index", ids.n,
-		            emails);
-	al_idlist_free(&ids);
 	return rc;
 }

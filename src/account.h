@@ -27,6 +27,20 @@ int al_account_brief_load(al_txn *t, autolic_id id, al_account_brief *b);
 int al_account_store(al_txn *t, const autolic_account_info *info, int index_email);
 /* The state of a stored account at `now` (pure). */
 int al_account_state_at(int stored_state, autolic_time invitation_expires, autolic_time now);
+/* A call about one account made by another (ROLE-7): its arguments, and
+ * its start: the checks (db, actor, account) then `fn` over
+ * al_account_args in one write transaction (src/account.c). */
+typedef struct al_account_args {
+	autolic_id actor, account;
+} al_account_args;
+int al_account_call(autolic_db *db, autolic_id actor, autolic_id account, al_txn_fn fn);
+
+/* The helpers of src/account_records.c that the account calls share: ASCII
+ * lower case; a checked copy of a name of `n` bytes (ACCT-2); the email index
+ * key. */
+int al_account_lower(int c);
+int al_account_copy_name(char *dst, const char *s, size_t n, const char *what);
+void al_account_email_key(al_key *k, const char *email);
 /* Look up an email (already normalised): 0 and *id, or AUTOLIC_ENOTFOUND. */
 int al_account_by_email(al_txn *t, const char *email, autolic_id *id);
 

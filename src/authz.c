@@ -52,11 +52,25 @@ const char *al_authz_fn_name(int fn)
 	return fn >= 0 && fn < AL_FN_COUNT ? names[fn] : "an unknown function";
 }
 
-int al_authz_deny(int fn, autolic_id actor, const char *why)
+int al_authz_deny(al_txn *t, int fn, autolic_id actor, const char *why)
 {
-	return al_err(AUTOLIC_EPERM,
-	              "ROLE-6: permission denied: %s is not allowed to account %llu (%s)",
-	              al_authz_fn_name(fn), (unsigned long long)actor, why);
+	al_name who;
+	int rc = al_name_account(t, actor, &who);
+	if (rc)
+		return rc;
+	al_err(AUTOLIC_EPERM, "ROLE-6: permission denied: %s is not allowed to %s (%s)",
+	       al_authz_fn_name(fn), who.s, why);
+	return al_err_account(actor, &who);
+}
+
+int al_authz_actor_given(autolic_id actor)
+{
+	return actor ? 0 : al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+}
+
+int al_authz_call_check(const autolic_db *db, autolic_id actor)
+{
+	return db ? al_authz_actor_given(actor) : al_err(AUTOLIC_EINVAL, "db is NULL");
 }
 
 int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
@@ -96,4 +110,11 @@ int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 	if (out)
 		*out = full;
 	return 0;
+}
+
+int al_authz_actor_over(al_txn *t, autolic_id actor, autolic_id account,
+                        autolic_account_info *info)
+{
+	int rc = al_account_load(t, account, info);
+	return rc ? rc : al_authz_actor(t, actor, NULL);
 }

@@ -39,11 +39,25 @@ int al_authz_allowed(int fn, const al_subject *s);
 /* The ROLE-6 row's text ("assign the software coordinator"). */
 const char *al_authz_fn_name(int fn);
 
+/* ROLE-7, before any transaction: 0 when an acting account is named, else
+ * AUTOLIC_EINVAL "ROLE-7: the acting account is required". Every public call
+ * that takes an actor starts with this check. */
+int al_authz_actor_given(autolic_id actor);
+/* The start of a public call that takes a handle and an actor: AUTOLIC_EINVAL
+ * "db is NULL" without a handle, then al_authz_actor_given(). */
+int al_authz_call_check(const autolic_db *db, autolic_id actor);
+
 /* 0 when `actor` is an existing active account (and *info filled when not
  * NULL); AUTOLIC_EPERM naming ROLE-7 and why otherwise. */
 int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *info);
 
-/* AUTOLIC_EPERM: "ROLE-6: <fn name> is not allowed to account N (<why>)". */
-int al_authz_deny(int fn, autolic_id actor, const char *why);
+/* A call about `account` made by `actor`: the account (its refusal first:
+ * AUTOLIC_ENOTFOUND), then al_authz_actor(). */
+int al_authz_actor_over(al_txn *t, autolic_id actor, autolic_id account,
+                        autolic_account_info *info);
+
+/* AUTOLIC_EPERM: "ROLE-6: <fn name> is not allowed to <email> (<why>)", the
+ * acting account attached; or the failure reading its email. */
+int al_authz_deny(al_txn *t, int fn, autolic_id actor, const char *why);
 
 #endif

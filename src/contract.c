@@ -4,9 +4,10 @@
 #include "account.h"
 #include "authz.h"
 #include "idlist.h"
+#include "names.h"
 #include "seat.h"
 #include "team.h"
-#include "upgrade.h"
+#include "level.h"
 #include "autolic/contract.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -16,32 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- pure rules ---- */
-
-/* ROLE-1: status from the term and the clock. */
-int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now)
-{
-	if (now < start)
-		return AUTOLIC_CONTRACT_PENDING;
-	return now < end ? AUTOLIC_CONTRACT_ACTIVE : AUTOLIC_CONTRACT_EXPIRED;
-}
-
-/* The printable contract number of id: "AL-" + at least 8 digits + "-" + a
- * Luhn check digit over those digits (catches one mistyped digit and most
- * swaps of neighbours when a number is read over the phone). */
-void al_contract_number(autolic_id id, char *out, size_t cap)
-{
-	char digits[24];
-	int n = snprintf(digits, sizeof digits, "%08llu", (unsigned long long)id);
-	int sum = 0;
-	for (int i = n - 1, dbl = 1; i >= 0; i--, dbl = !dbl) {
-		int d = digits[i] - '0';
-		if (dbl && (d *= 2) > 9)
-			d -= 9;
-		sum += d;
-	}
-	snprintf(out, cap, "AL-%s-%d", digits, (10 - sum % 10) % 10);
-}
+/* ---- buying (ROLE-1, ROLE-2, ROLE-9, APS-1) ---- */
 
 /* A generated serial number: "NNN-NNNNNNNN" from a sequence value. */
 static void make_serial(uint64_t seq, char *out, size_t cap)
@@ -57,363 +33,13 @@ static int serial_check(const char *s)
 	                     "serial number");
 }
 
-/* ---- records ---- */
-
-static void contract_key(al_key *k, autolic_id id)
+int al_contract_create(al_txn *t, al_contract_order *ba, autolic_id team)
 {
-	al_key_init(k, AL_K_CONTRACT);
-	al_key_u64(k, id);
-}
-
-void al_contract_product_key(al_key *k, autolic_id contract, const char *product)
-{
-	al_key_init(k, AL_K_CONTRACT_PRODUCT);
-	al_key_u64(k, contract);
-	al_key_str(k, product);
-}
-
-int al_contract_store(al_txn *t, const al_contract_rec *r)
-{
-	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_CONTRACT);
-	al_enc_u64(&b, r->id);
-	al_enc_str(&b, r->number);
-	al_enc_u64(&b, r->team);
-	al_enc_u64(&b, r->manager);
-	al_enc_u64(&b, r->coordinator);
-	al_enc_u64(&b, r->buyer);
-	al_enc_i64(&b, r->start);
-	al_enc_i64(&b, r->end);
-	al_enc_i64(&b, r->created);
-	al_enc_u8(&b, (uint8_t)(r->auto_renew != 0));
-	al_enc_u32(&b, r->nproducts);
-	contract_key(&k, r->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
-}
-
-int al_contract_load_rec(al_txn *t, autolic_id id, al_contract_rec *r)
-{
-	al_key k;
-	al_buf b;
-	al_rd d;
-	contract_key(&k, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT, &b, &d,
-	                        "contract %llu does not exist", (unsigned long long)id);
-	if (!rc) {
-		r->id = al_dec_u64(&d);
-		al_dec_str(&d, r->number, sizeof r->number);
-		r->team = al_dec_u64(&d);
-		r->manager = al_dec_u64(&d);
-		r->coordinator = al_dec_u64(&d);
-		r->buyer = al_dec_u64(&d);
-		r->start = al_dec_i64(&d);
-		r->end = al_dec_i64(&d);
-		r->created = al_dec_i64(&d);
-		r->auto_renew = al_dec_bool(&d, "auto-renew flag");
-		r->nproducts = al_dec_u32(&d);
-		al_rd_check(&d, r->nproducts >= 1 && r->nproducts <= AUTOLIC_CONTRACT_PRODUCTS_MAX,
-		            "product count", r->nproducts);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-int al_contract_product_rec_store(al_txn *t, autolic_id contract, const al_contract_product_rec *p)
-{
-	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_CONTRACT_PRODUCT);
-	al_enc_str(&b, p->product);
-	al_enc_u32(&b, p->quantity);
-	al_enc_u32(&b, p->bought);
-	al_enc_str(&b, p->serial);
-	al_contract_product_key(&k, contract, p->product);
-	int rc = al_txn_put(t, &k, &b);
-	if (!rc) {
-		al_rec_begin(&b, AL_K_SERIAL);
-		al_enc_u64(&b, contract);
-		al_enc_str(&b, p->product);
-		al_key_init(&k, AL_K_SERIAL);
-		al_key_str(&k, p->serial);
-		rc = al_txn_put(t, &k, &b);
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-int al_contract_product_rec_load(al_txn *t, autolic_id contract, const char *product,
-                                 al_contract_product_rec *p)
-{
-	al_key k;
-	al_buf b;
-	al_rd d;
-	al_contract_product_key(&k, contract, product);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_PRODUCT, &b, &d,
-	                        "contract %llu has no product '%s'",
-	                        (unsigned long long)contract, product);
-	if (!rc) {
-		al_dec_str(&d, p->product, sizeof p->product);
-		p->quantity = al_dec_u32(&d);
-		p->bought = al_dec_u32(&d);
-		/* ROLE-9: a quantity is only ever lowered from what was bought */
-		al_rd_check(&d, p->quantity <= p->bought, "quantity (above the seats bought)",
-		            p->quantity);
-		al_dec_str(&d, p->serial, sizeof p->serial);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-/* Serial number -> contract and product. */
-static int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product,
-                                 size_t cap)
-{
-	al_key k;
-	al_buf b;
-	al_rd d;
-	al_key_init(&k, AL_K_SERIAL);
-	al_key_str(&k, serial);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_SERIAL, &b, &d,
-	                        "no product has the serial number '%s'", serial);
-	if (!rc) {
-		*contract = al_dec_u64(&d);
-		al_dec_str(&d, product, cap);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-/* The account -> contract role index (ROLE-2, ROLE-4). */
-int al_contract_role_bits_get(al_txn *t, autolic_id account, autolic_id contract, int *bits)
-{
-	al_key k;
-	al_buf b;
-	al_rd d;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
-	al_key_u64(&k, contract);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	*bits = 0;
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = 0;
-	else if (!rc && !(rc = al_rec_open(&d, b.p, b.len, AL_K_ACCOUNT_CONTRACT))) {
-		*bits = al_dec_enum(&d, CR_MANAGER, CR_MANAGER | CR_COORDINATOR, "role bits");
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-static int role_bits_set(al_txn *t, autolic_id account, autolic_id contract, int bits)
-{
-	al_key k;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
-	al_key_u64(&k, contract);
-	if (!bits) {
-		int rc = al_txn_del(t, &k);
-		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
-	}
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_ACCOUNT_CONTRACT);
-	al_enc_u8(&b, (uint8_t)bits);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
-}
-
-static int role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add, int remove)
-{
-	int bits;
-	int rc = al_contract_role_bits_get(t, account, contract, &bits);
-	return rc ? rc : role_bits_set(t, account, contract, (bits | add) & ~remove);
-}
-
-/* ---- the shared contract (src/contract.h) ---- */
-
-/* What seats need of `product` on contract `contract`, whose record `r`
- * is already read. */
-static int product_of_rec(al_txn *t, autolic_id contract, const al_contract_rec *r,
-                          const char *product, al_contract_product *out)
-{
-	al_contract_product_rec p;
-	int rc = al_contract_product_rec_load(t, contract, product, &p);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	out->contract = contract;
-	out->team = r->team;
-	snprintf(out->product, sizeof out->product, "%s", p.product);
-	out->quantity = p.quantity;
-	out->start = r->start;
-	out->end = r->end;
-	out->active = al_contract_status_at(r->start, r->end, t->now) == AUTOLIC_CONTRACT_ACTIVE;
-	return 0;
-}
-
-/* ROLE-7 then ROLE-6 for managing users on the contract whose record `r` is
- * already read. */
-static int user_admin_of_rec(al_txn *t, const al_contract_rec *r, autolic_id actor,
-                             const char *what)
-{
-	int rc = al_authz_actor(t, actor, NULL);
-	if (rc)
-		return rc;
-	al_subject s = {1, actor == r->manager, actor == r->coordinator, 0, 0, 0};
-	if (!al_authz_allowed(AL_FN_MANAGE_USERS, &s))
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-6: permission denied: %s on contract %s needs its contract "
-		              "manager or software coordinator; account %llu is neither",
-		              what ? what : "managing users", r->number, (unsigned long long)actor);
-	return 0;
-}
-
-int al_contract_product_load(al_txn *t, autolic_id contract, const char *product,
-                             al_contract_product *out)
-{
-	al_contract_rec r;
-	int rc = al_contract_load_rec(t, contract, &r);
-	return rc ? rc : product_of_rec(t, contract, &r, product, out);
-}
-
-int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id actor,
-                                   const char *what)
-{
-	al_contract_rec r;
-	int rc = al_contract_load_rec(t, contract, &r);
-	return rc ? rc : user_admin_of_rec(t, &r, actor, what);
-}
-
-int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *product,
-                                  autolic_id actor, const char *what, al_contract_product *out)
-{
-	/* one read of the contract record serves both checks, in the order of
-	 * al_contract_require_user_admin then al_contract_product_load */
-	al_contract_rec r;
-	int rc = al_contract_load_rec(t, contract, &r);
-	if (!rc)
-		rc = user_admin_of_rec(t, &r, actor, what);
-	return rc ? rc : product_of_rec(t, contract, &r, product, out);
-}
-
-static int admin_scan(al_txn *t, autolic_id account, autolic_id team, autolic_id *contract)
-{
-	al_key k;
-	al_idlist l;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
-	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
-	*contract = 0;
-	for (size_t i = 0; !rc && i < l.n && !*contract; i++) {
-		al_contract_rec r;
-		rc = al_contract_load_rec(t, l.v[i], &r);
-		if (!rc && (!team || r.team == team))
-			*contract = r.id;
-	}
-	al_idlist_free(&l);
-	return rc;
-}
-
-int al_contract_admin_in_team(al_txn *t, autolic_id team, autolic_id account, autolic_id *contract)
-{
-	return admin_scan(t, account, team, contract);
-}
-
-int al_contract_admin_any(al_txn *t, autolic_id account, autolic_id *contract)
-{
-	return admin_scan(t, account, 0, contract);
-}
-
-/* ---- buying (ROLE-1, ROLE-2, ROLE-9, APS-1) ---- */
-
-typedef struct {
-	autolic_id actor;
-	const autolic_contract_spec *spec;
-	autolic_id id;
-	char codes[AUTOLIC_CONTRACT_PRODUCTS_MAX][AL_PRODUCT_CAP]; /* normalised (SEAM-1) */
-} buy_args;
-
-/* APS-1: the team a purchase goes to. */
-static int purchase_team(al_txn *t, buy_args *ba, const autolic_account_info *buyer,
-                         autolic_id *team)
-{
-	if (ba->spec->team) {
-		int rc = al_team_check(t, ba->spec->team);
-		int role;
-		if (!rc)
-			rc = al_team_role(t, ba->spec->team, ba->actor, &role);
-		if (rc)
-			return rc;
-		al_subject s = {
-		    1, role == AL_ROLE_PRIMARY, role == AL_ROLE_SECONDARY, role == AL_ROLE_USER, 0,
-		    0};
-		if (!al_authz_allowed(AL_FN_SUBSCRIBE, &s))
-			return al_authz_deny(
-			    AL_FN_SUBSCRIBE, ba->actor,
-			    "only the team's primary administrator buys for the team");
-		*team = ba->spec->team;
-		return 0;
-	}
-	al_idlist l;
-	al_idlist_init(&l, t->a, 9);
-	int rc = al_team_list_of_account(t, ba->actor, &l);
-	autolic_id only = 0;
-	size_t primaries = 0;
-	for (size_t i = 0; !rc && i < l.n; i++) {
-		int role;
-		rc = al_team_role(t, l.v[i], ba->actor, &role);
-		if (!rc && role == AL_ROLE_PRIMARY) {
-			primaries++;
-			only = l.v[i];
-		}
-	}
-	al_idlist_free(&l);
-	if (rc)
-		return rc;
-	if (primaries > 1)
-		return al_err(
-		    AUTOLIC_EINVAL,
-		    "APS-1: account %llu administers %zu teams; name the team this purchase is for",
-		    (unsigned long long)ba->actor, primaries);
-	if (primaries == 1) {
-		*team = only;
-		return 0;
-	}
-	char name[AUTOLIC_EMAIL_MAX + 16];
-	if (buyer->first_name[0] || buyer->last_name[0])
-		snprintf(name, sizeof name, "%s%s%s", buyer->first_name,
-		         buyer->first_name[0] ? " " : "", buyer->last_name);
-	else
-		snprintf(name, sizeof name, "%s", buyer->email);
-	return al_team_create(t, name, ba->actor, team);
-}
-
-static int buy_fn(al_txn *t, void *arg)
-{
-	buy_args *ba = arg;
 	const autolic_contract_spec *sp = ba->spec;
-	autolic_account_info buyer;
-	int rc = al_authz_actor(t, ba->actor, &buyer);
 	al_contract_rec r;
 	memset(&r, 0, sizeof r);
-	if (!rc)
-		rc = purchase_team(t, ba, &buyer, &r.team);
-	if (!rc)
-		rc = al_store_level_stamp(t); /* see src/upgrade.h */
+	r.team = team;
+	int rc = al_store_level_stamp(t); /* see src/level.h */
 	if (!rc)
 		rc = al_txn_seq_next(t, "contract", &r.id);
 	if (rc)
@@ -456,9 +82,6 @@ static int buy_fn(al_txn *t, void *arg)
 		}
 		if (!rc)
 			rc = al_contract_product_rec_store(t, r.id, &p);
-		/* the seats noun registers the product for its summaries */
-		if (!rc)
-			rc = al_seat_quantity_changed(t, r.id, p.product, p.quantity, NULL);
 	}
 	if (!rc)
 		rc = al_contract_store(t, &r);
@@ -481,7 +104,7 @@ static int buy_fn(al_txn *t, void *arg)
 		al_buf_free(&b);
 	}
 	if (!rc)
-		rc = role_bits_set(t, ba->actor, r.id, CR_MANAGER | CR_COORDINATOR);
+		rc = al_contract_role_bits_set(t, ba->actor, r.id, CR_MANAGER | CR_COORDINATOR);
 	if (!rc)
 		rc = al_txn_event(t, AUTOLIC_EVENT_ORDER_CONFIRMED, r.manager, r.team, r.id, NULL,
 		                  "ROLE-6", "order confirmation: contract %s with %u product(s)",
@@ -493,11 +116,9 @@ static int buy_fn(al_txn *t, void *arg)
 
 /* ROLE-1 and SEAM-1: the spec is valid; codes[i] = the normalised code of
  * products[i]. Two codes that differ only in case are one product, listed twice. */
-static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP])
+int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP])
 {
-	if (sp->version == 0 || sp->version > AUTOLIC_CONTRACT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_contract_spec version %u is not supported",
-		              sp->version);
+	int rc;
 	if (!sp->products || sp->nproducts == 0)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: a contract needs at least one product");
 	if (sp->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
@@ -507,13 +128,9 @@ static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts");
 	for (size_t i = 0; i < sp->nproducts; i++) {
 		const autolic_contract_product_spec *p = &sp->products[i];
-		if (p->version == 0 || p->version > AUTOLIC_CONTRACT_PRODUCT_SPEC_VERSION)
-			return al_err(AUTOLIC_EVERSION,
-			              "autolic_contract_product_spec version %u is not supported",
-			              p->version);
 		char field[48];
 		snprintf(field, sizeof field, "product code of products[%zu]", i);
-		int rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
+		rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
 		if (rc)
 			return rc;
 		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
@@ -540,20 +157,21 @@ static int check_spec(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_
 	return 0;
 }
 
-int autolic_contract_buy(autolic_db *db, autolic_id actor, const autolic_contract_spec *spec,
-                         autolic_id *id)
+/* The caller's spec and products, of the version each names, into `in` and
+ * `products` (in->products then points there). The products array's stride
+ * is that of the first product's version: a caller's array is of one version. */
+int al_contract_spec_copy_in(const autolic_contract_spec *spec, autolic_contract_spec *in,
+                             autolic_contract_product_spec *products)
 {
-	if (!db || !spec)
-		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	buy_args ba = {actor, spec, 0, {{0}}};
-	int rc = check_spec(spec, ba.codes);
-	if (rc)
-		return rc;
-	rc = al_run(db, 1, buy_fn, &ba);
-	if (!rc && id)
-		*id = ba.id;
+	int rc = al_copy_in(in, spec, AL_CONTRACT_SPEC);
+	if (rc || !in->products || in->nproducts == 0 ||
+	    in->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
+		return rc; /* al_contract_spec_check() names what is missing */
+	size_t stride = al_struct_stride(AL_CONTRACT_PRODUCT_SPEC, in->products[0].version);
+	for (size_t i = 0; !rc && i < in->nproducts; i++)
+		rc = al_copy_in(&products[i], (const char *)in->products + i * stride,
+		                AL_CONTRACT_PRODUCT_SPEC);
+	in->products = products;
 	return rc;
 }
 
@@ -593,16 +211,17 @@ int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_i
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
-	                            "autolic_contract_info");
+	int rc = al_struct_check(AL_CONTRACT_INFO, info->version);
 	if (rc)
 		return rc;
 	cget_args ga;
 	ga.id = contract;
 	rc = al_run(db, 0, cget_fn, &ga);
-	if (!rc)
-		al_contract_fill_info(&ga.r, ga.now, info);
-	return rc;
+	if (rc)
+		return rc;
+	autolic_contract_info full;
+	al_contract_fill_info(&ga.r, ga.now, &full);
+	return al_copy_out(info, &full, AL_CONTRACT_INFO);
 }
 
 typedef struct {
@@ -684,7 +303,7 @@ static int require(al_txn *t, const al_contract_rec *r, autolic_id actor, const 
 		return 0;
 	const char *why = s.user ? (product ? "a user without this product" : "a user of the team")
 	                         : "no role on this contract";
-	return al_authz_deny(fn, actor, why);
+	return al_authz_deny(t, fn, actor, why);
 }
 
 typedef struct {
@@ -710,10 +329,9 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION,
-	                            "autolic_contract_product_info");
+	int rc = al_authz_actor_given(actor);
+	if (!rc)
+		rc = al_struct_check(AL_CONTRACT_PRODUCT_INFO, info->version);
 	pget_args pa;
 	if (!rc)
 		rc = al_product_norm(product, pa.product, "ROLE-6", "product code");
@@ -722,14 +340,14 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 	pa.actor = actor;
 	pa.contract = contract;
 	rc = al_run(db, 0, pget_fn, &pa);
-	if (!rc) {
-		info->contract = contract;
-		memcpy(info->product, pa.p.product, sizeof info->product);
-		info->quantity = pa.p.quantity;
-		info->bought = pa.p.bought;
-		memcpy(info->serial, pa.p.serial, sizeof info->serial);
-	}
-	return rc;
+	if (rc)
+		return rc;
+	autolic_contract_product_info full = {.contract = contract,
+	                                      .quantity = pa.p.quantity,
+	                                      .bought = pa.p.bought};
+	memcpy(full.product, pa.p.product, sizeof full.product);
+	memcpy(full.serial, pa.p.serial, sizeof full.serial);
+	return al_copy_out(info, &full, AL_CONTRACT_PRODUCT_INFO);
 }
 
 /* ---- contract roles (ROLE-2, ROLE-3, ROLE-4) ---- */
@@ -752,107 +370,45 @@ typedef struct {
 	const char *product, *update;
 } op_args;
 
-/* ROLE-3: a contract on automatic renewal keeps its manager until it has run
- * to its end; an ended one no longer holds a hand-over back. */
-static int renewal_holds_manager(const al_contract_rec *r, autolic_time now)
+int al_contract_transfer_check(al_txn *t, autolic_id actor, autolic_id contract,
+                               autolic_id new_manager, autolic_id *team)
 {
-	return r->auto_renew &&
-	       al_contract_status_at(r->start, r->end, now) != AUTOLIC_CONTRACT_EXPIRED;
-}
-
-static int manager_set(al_txn *t, al_contract_rec *r, autolic_id manager)
-{
-	autolic_id former = r->manager;
-	r->manager = manager;
-	int rc = al_contract_store(t, r);
-	if (!rc)
-		rc = role_bits_change(t, former, r->id, 0, CR_MANAGER);
-	if (!rc)
-		rc = role_bits_change(t, manager, r->id, CR_MANAGER, 0);
-	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, manager, r->team, r->id, NULL,
-		                  "ROLE-3", "you are now the contract manager of %s", r->number);
-	if (!rc)
-		rc = al_txn_event(t, AUTOLIC_EVENT_ROLE_CHANGED, former, r->team, r->id, NULL,
-		                  "ROLE-3", "you are no longer the contract manager of %s",
-		                  r->number);
-	return rc;
-}
-
-int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
-{
-	al_key k;
-	al_idlist l;
-	al_key_init(&k, AL_K_TEAM_CONTRACT);
-	al_key_u64(&k, team);
-	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
-	/* every contract is checked (pass 0) before any is written (pass 1) */
-	for (int pass = 0; !rc && pass < 2; pass++) {
-		for (size_t i = 0; !rc && i < l.n; i++) {
-			al_contract_rec r;
-			rc = al_contract_load_rec(t, l.v[i], &r);
-			if (rc || r.manager == manager)
-				continue;
-			if (pass == 1)
-				rc = manager_set(t, &r, manager);
-			else if (renewal_holds_manager(&r, t->now))
-				rc = al_err(
-				    AUTOLIC_ESTATE,
-				    "ROLE-3: contract %s is on automatic renewal; it must run "
-				    "to its end and a new contract be taken out before its "
-				    "manager, the primary administrator of team %llu (SEAM-2), "
-				    "can change",
-				    r.number, (unsigned long long)team);
-		}
-	}
-	al_idlist_free(&l);
-	return rc;
-}
-
-static int transfer_fn(al_txn *t, void *arg)
-{
-	op_args *oa = arg;
 	al_contract_rec r;
-	int rc = al_contract_load_rec(t, oa->contract, &r);
+	int rc = al_contract_load_rec(t, contract, &r);
 	if (!rc)
-		rc = al_authz_actor(t, oa->actor, NULL);
+		rc = al_authz_actor(t, actor, NULL);
 	if (rc)
 		return rc;
-	if (oa->actor != r.manager)
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-3: permission denied: only the contract manager of %s (account "
-		              "%llu) may hand it over",
-		              r.number, (unsigned long long)r.manager);
-	if (renewal_holds_manager(&r, t->now))
+	al_name who;
+	if (actor != r.manager) {
+		if ((rc = al_name_account(t, r.manager, &who)) != 0)
+			return rc;
+		al_err(AUTOLIC_EPERM,
+		       "ROLE-3: permission denied: only the contract manager of %s (%s) may hand it "
+		       "over",
+		       r.number, who.s);
+		al_err_contract(r.id);
+		return al_err_account(r.manager, &who);
+	}
+	if (al_contract_renewal_holds_manager(&r, t->now))
 		return al_err(AUTOLIC_ESTATE,
 		              "ROLE-3: contract %s is on automatic renewal; it must run to its end "
 		              "and a new contract be taken out",
 		              r.number);
 	al_account_brief nm; /* only that it exists */
-	rc = al_account_brief_load(t, oa->other, &nm);
+	rc = al_account_brief_load(t, new_manager, &nm);
 	if (rc)
 		return rc;
-	if (oa->other == r.manager)
-		return al_err(AUTOLIC_ESTATE,
-		              "ROLE-3: account %llu is already the contract manager of %s",
-		              (unsigned long long)oa->other, r.number);
-	/* SEAM-2: the contract manager is the team's primary administrator: the
-	 * team and every one of its contracts change hands together */
-	return al_team_hand_over(t, r.team, oa->other);
-}
-
-int autolic_contract_transfer_manager(autolic_db *db, autolic_id actor, autolic_id contract,
-                                      autolic_id new_manager)
-{
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	if (!contract || !new_manager)
-		return al_err(AUTOLIC_EINVAL, "contract and new_manager are required");
-	op_args oa = {actor, contract, new_manager, 0, 0, NULL, NULL};
-	return al_run(db, 1, transfer_fn, &oa);
+	if (new_manager == r.manager) {
+		if ((rc = al_name_account(t, new_manager, &who)) != 0)
+			return rc;
+		al_err(AUTOLIC_ESTATE, "ROLE-3: %s is already the contract manager of %s", who.s,
+		       r.number);
+		al_err_account(new_manager, &who);
+		return al_err_contract(r.id);
+	}
+	*team = r.team;
+	return 0;
 }
 
 typedef struct {
@@ -917,9 +473,9 @@ static int coord_fn(al_txn *t, void *arg)
 	r.coordinator = nid;
 	rc = al_contract_store(t, &r);
 	if (!rc)
-		rc = role_bits_change(t, former, r.id, 0, CR_COORDINATOR);
+		rc = al_contract_role_bits_change(t, former, r.id, 0, CR_COORDINATOR);
 	if (!rc)
-		rc = role_bits_change(t, nid, r.id, CR_COORDINATOR, 0);
+		rc = al_contract_role_bits_change(t, nid, r.id, CR_COORDINATOR, 0);
 	if (!rc)
 		rc = al_team_raise_to_admin(t, r.team, nid);
 	if (!rc)
@@ -935,10 +491,9 @@ static int coord_fn(al_txn *t, void *arg)
 int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const char *serial,
                                         const char *current_email, const char *new_coordinator)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!serial || !*serial || !current_email || !new_coordinator)
 		return al_err(AUTOLIC_EINVAL,
 		              "ROLE-4: the serial number, the current coordinator's email and the "
@@ -949,7 +504,7 @@ int autolic_contract_assign_coordinator(autolic_db *db, autolic_id actor, const 
 	coord_args ca;
 	ca.actor = actor;
 	ca.serial = serial;
-	int rc = autolic_email_normalize(current_email, ca.current, sizeof ca.current);
+	rc = autolic_email_normalize(current_email, ca.current, sizeof ca.current);
 	if (!rc)
 		rc = autolic_person_parse(new_coordinator, ca.email, ca.first, ca.last);
 	if (rc)
@@ -987,10 +542,9 @@ static int renew_flag_fn(al_txn *t, void *arg)
 
 int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id contract, int on)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	op_args oa = {actor, contract, 0, on, 0, NULL, NULL};
 	return al_run(db, 1, renew_flag_fn, &oa);
 }
@@ -998,10 +552,9 @@ int autolic_contract_set_auto_renew(autolic_db *db, autolic_id actor, autolic_id
 int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract,
                            autolic_time new_end)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (new_end <= 0)
 		return al_err(AUTOLIC_EINVAL, "new_end must be a positive time");
 	op_args oa = {actor, contract, 0, 0, new_end, NULL, NULL};
@@ -1009,14 +562,6 @@ int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract
 }
 
 /* ---- downloads and updates (ROLE-6, ROLE-8) ---- */
-
-void al_contract_offer_key(al_key *k, autolic_id contract, const char *product, const char *update)
-{
-	al_key_init(k, AL_K_CONTRACT_OFFER);
-	al_key_u64(k, contract);
-	al_key_str(k, product);
-	al_key_str(k, update);
-}
 
 static int access_fn(al_txn *t, void *arg)
 {
@@ -1072,13 +617,12 @@ static int access_fn(al_txn *t, void *arg)
 static int access_call(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                        const char *update, int fn, int offered)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	const char *rule = fn == AL_FN_DOWNLOAD ? "ROLE-6" : "ROLE-8";
 	char code[AL_PRODUCT_CAP];
-	int rc = al_product_norm(product, code, rule, "product code");
+	rc = al_product_norm(product, code, rule, "product code");
 	if (!rc && fn != AL_FN_DOWNLOAD)
 		rc = al_code_check(update, AUTOLIC_UPDATE_MAX, "ROLE-8", "update code");
 	if (rc)
@@ -1237,11 +781,7 @@ int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info 
 	al_err_clear();
 	if (!it || !info)
 		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_CONTRACT_INFO_VERSION,
-	                            "autolic_contract_info");
-	if (rc)
-		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_INFO, info);
 }
 
 void autolic_contract_iter_free(autolic_contract_iter *it)
@@ -1265,11 +805,7 @@ int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_
 	al_err_clear();
 	if (!it || !m)
 		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
-	int rc = al_version_check(m->version, AUTOLIC_CONTRACT_MEMBER_VERSION,
-	                            "autolic_contract_member");
-	if (rc)
-		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *m, m);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_MEMBER, m);
 }
 
 void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
@@ -1279,57 +815,23 @@ void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
 
 /* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
 
-typedef struct {
-	autolic_id actor, contract;
-	const char *product;
-	int64_t quantity;
-	uint32_t revoked;
-} qty_args;
-
-static int qty_fn(al_txn *t, void *arg)
+int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract, const char *product,
+                             int64_t quantity)
 {
-	qty_args *qa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	qa->revoked = 0;
-	int rc = al_contract_load_rec(t, qa->contract, &r);
+	int rc = al_contract_load_rec(t, contract, &r);
 	if (!rc)
-		rc = al_contract_product_rec_load(t, qa->contract, qa->product, &p);
+		rc = al_contract_product_rec_load(t, contract, product, &p);
 	if (!rc)
-		rc = require(t, &r, qa->actor, NULL, AL_FN_MANAGE_CONTRACT);
+		rc = require(t, &r, actor, NULL, AL_FN_MANAGE_CONTRACT);
 	if (rc)
 		return rc;
-	if (qa->quantity > (int64_t)p.bought)
+	if (quantity > (int64_t)p.bought)
 		return al_err(AUTOLIC_EINVAL,
 		              "ROLE-9: contract %s was bought with %u seats of '%s'; more seats "
 		              "need a new contract, not %lld here",
-		              r.number, p.bought, p.product, (long long)qa->quantity);
-	p.quantity = (uint32_t)qa->quantity;
-	rc = al_contract_product_rec_store(t, r.id, &p);
-	if (!rc)
-		rc = al_seat_quantity_changed(t, r.id, p.product, qa->quantity, &qa->revoked);
-	return rc;
-}
-
-int autolic_contract_set_quantity(autolic_db *db, autolic_id actor, autolic_id contract,
-                                  const char *product, int64_t quantity, uint32_t *revoked)
-{
-	if (revoked)
-		*revoked = 0;
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	char code[AL_PRODUCT_CAP];
-	int rc = al_product_norm(product, code, "ROLE-9", "product code");
-	if (rc)
-		return rc;
-	if (quantity < 0 || quantity > (int64_t)AUTOLIC_SEATS_MAX)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: seat quantity must be 0 to %u, not %lld",
-		              AUTOLIC_SEATS_MAX, (long long)quantity);
-	qty_args qa = {actor, contract, code, quantity, 0};
-	rc = al_run(db, 1, qty_fn, &qa);
-	if (!rc && revoked)
-		*revoked = qa.revoked;
-	return rc;
+		              r.number, p.bought, p.product, (long long)quantity);
+	p.quantity = (uint32_t)quantity;
+	return al_contract_product_rec_store(t, r.id, &p);
 }

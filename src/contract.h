@@ -4,6 +4,8 @@
 #ifndef AL_CONTRACT_H
 #define AL_CONTRACT_H
 
+#include "autolic/contract.h"
+#include "core/product.h"
 #include "core/txn.h"
 
 /* What seats need to know of one product of a contract. */
@@ -31,7 +33,7 @@ int al_contract_require_user_admin(al_txn *t, autolic_id contract, autolic_id ac
 int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *product,
                                   autolic_id actor, const char *what, al_contract_product *out);
 
-/* ---- beyond the shared contract ---- */
+/* ---- pure functions of a contract's term and id ---- */
 
 /* ROLE-1: an autolic_contract_status from the term and the clock (pure). */
 int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now);
@@ -63,6 +65,39 @@ int al_contract_admin_any(al_txn *t, autolic_id account, autolic_id *contract);
  * manager notified per contract. Checks every contract before it writes
  * one: AUTOLIC_ESTATE naming ROLE-3 while one whose manager would change is
  * on automatic renewal and has not ended. Called by the team's hand-over. */
+/* A contract being bought: who buys, the spec, its product codes normalised
+ * (SEAM-1) and, once stored, the new contract's id. */
+typedef struct al_contract_order {
+	autolic_id actor;
+	const autolic_contract_spec *spec;
+	autolic_id id;
+	char codes[AUTOLIC_CONTRACT_PRODUCTS_MAX][AL_PRODUCT_CAP];
+} al_contract_order;
+/* ROLE-1 and SEAM-1: the spec is valid; codes[i] = the normalised code of
+ * products[i]. Two codes that differ only in case are one product, listed
+ * twice. */
+int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRODUCT_CAP]);
+/* The caller's spec and products, of the version each names, into `in` and
+ * `products` (in->products then points there): the defaults of the fields a
+ * caller's version lacks are filled in. Checks only the versions. */
+int al_contract_spec_copy_in(const autolic_contract_spec *spec, autolic_contract_spec *in,
+                             autolic_contract_product_spec *products);
+/* ROLE-1, ROLE-2: store the contract of `order` for `team` (its products and
+ * serial numbers, its number, the buyer as manager and coordinator) and
+ * confirm the order (ROLE-6); the new id in order->id. The team and the
+ * seats are the caller's (autolic_contract_buy in src/cascade.c). */
+int al_contract_create(al_txn *t, al_contract_order *order, autolic_id team);
+/* ROLE-6, ROLE-9: `actor` may manage the contract and lowers (or restores up
+ * to what was bought) its seats of `product`; stores the quantity. The seats
+ * beyond it are the caller's (al_seat_quantity_changed). */
+int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract, const char *product,
+                             int64_t quantity);
+/* ROLE-3: 0 and the contract's team in *team when `actor`, its manager, may
+ * hand contract `contract` over to `new_manager` (not on automatic renewal,
+ * an existing account, not the manager already); the refusal otherwise.
+ * Nothing is written: the hand-over itself is al_hand_over() (SEAM-2). */
+int al_contract_transfer_check(al_txn *t, autolic_id actor, autolic_id contract,
+                               autolic_id new_manager, autolic_id *team);
 int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager);
 
 /* The contract invariants of the whole store, for autolic_db_check(): each

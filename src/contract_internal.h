@@ -1,7 +1,7 @@
 /*
- * Contracts, internal: the records and helpers shared by src/contract.c,
- * src/contract_upgrade.c and src/contract_check.c. Not a contract for other
- * nouns: those are in src/contract.h.
+ * Contracts, internal: the records and helpers of src/contract_records.c
+ * shared by src/contract.c, src/contract_upgrade.c and src/contract_check.c. Not a contract for
+ * other nouns: those are in src/contract.h.
  */
 #ifndef AL_CONTRACT_INTERNAL_H
 #define AL_CONTRACT_INTERNAL_H
@@ -36,6 +36,15 @@ int al_contract_product_rec_load(al_txn *t, autolic_id contract, const char *pro
                                  al_contract_product_rec *p);
 /* The account -> contract role index (ROLE-2, ROLE-4). */
 int al_contract_role_bits_get(al_txn *t, autolic_id account, autolic_id contract, int *bits);
+int al_contract_role_bits_set(al_txn *t, autolic_id account, autolic_id contract, int bits);
+int al_contract_role_bits_change(al_txn *t, autolic_id account, autolic_id contract, int add,
+                                 int remove);
+/* Serial number -> contract and product. */
+int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, char *product,
+                          size_t cap);
+/* ROLE-3: a contract on automatic renewal keeps its manager until it has run
+ * to its end. */
+int al_contract_renewal_holds_manager(const al_contract_rec *r, autolic_time now);
 void al_contract_offer_key(al_key *k, autolic_id contract, const char *product, const char *update);
 
 #endif

@@ -9,6 +9,7 @@
 #include "names.h"
 #include "seat.h"
 #include "team.h"
+#include "core/structs.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 
@@ -90,19 +91,14 @@ int autolic_flex_product_get(autolic_db *db, const char *code, autolic_flex_prod
 	al_err_clear();
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_FLEX_PRODUCT_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION,
-		              "autolic_flex_product_info version %u is not supported",
-		              info->version);
+	int rc = al_struct_check(AL_FLEX_PRODUCT_INFO, info->version);
+	if (rc)
+		return rc;
 	product_get_args a;
-	int rc = al_product_norm(code, a.code, "FLEX-3", "product code");
+	rc = al_product_norm(code, a.code, "FLEX-3", "product code");
 	if (!rc)
 		rc = al_run(db, 0, product_get_fn, &a);
-	if (!rc) {
-		a.p.version = info->version;
-		*info = a.p;
-	}
-	return rc;
+	return rc ? rc : al_copy_out(info, &a.p, AL_FLEX_PRODUCT_INFO);
 }
 
 /* ================================================================== */
@@ -149,16 +145,15 @@ int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
 		return rc;
 	if (!policy)
 		return al_err(AUTOLIC_EINVAL, "policy is NULL");
-	if (policy->version == 0 || policy->version > AUTOLIC_FLEX_POLICY_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_policy version %u is not supported",
-		              policy->version);
-	if (policy->overage_limit < 0 || policy->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
+	policy_args a = {actor, team, {0}};
+	if ((rc = al_copy_in(&a.p, policy, AL_FLEX_POLICY)) != 0)
+		return rc;
+	if (a.p.overage_limit < 0 || a.p.overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
 		return al_err(AUTOLIC_EINVAL, "FLEX-5: the overage limit is 0 to %lld tokens",
 		              (long long)AUTOLIC_FLEX_LOT_QUANTITY_MAX);
-	if (policy->low_threshold < -1 || policy->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
+	if (a.p.low_threshold < -1 || a.p.low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
 		return al_err(AUTOLIC_EINVAL,
 		              "FLEX-12: the threshold is -1 (default) or a token count");
-	policy_args a = {actor, team, *policy};
 	return al_run(db, 1, policy_set_fn, &a);
 }
 
@@ -182,16 +177,11 @@ int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy
 		return rc;
 	if (!policy)
 		return al_err(AUTOLIC_EINVAL, "policy is NULL");
-	if (policy->version == 0 || policy->version > AUTOLIC_FLEX_POLICY_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_policy version %u is not supported",
-		              policy->version);
-	policy_args a = {0, team, *policy};
+	if ((rc = al_struct_check(AL_FLEX_POLICY, policy->version)) != 0)
+		return rc;
+	policy_args a = {0, team, {0}};
 	rc = al_run(db, 0, policy_get_fn, &a);
-	if (!rc) {
-		policy->overage_limit = a.p.overage_limit;
-		policy->low_threshold = a.p.low_threshold;
-	}
-	return rc;
+	return rc ? rc : al_copy_out(policy, &a.p, AL_FLEX_POLICY);
 }
 
 /* SEAM-4: the late-report horizon (a team policy of its own: the policy
@@ -411,9 +401,10 @@ int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if (spec->version == 0 || spec->version > AUTOLIC_FLEX_USER_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION,
-		              "autolic_flex_user_spec version %u is not supported", spec->version);
+	autolic_flex_user_spec in;
+	if ((rc = al_copy_in(&in, spec, AL_FLEX_USER_SPEC)) != 0)
+		return rc;
+	spec = &in;
 	assign_args *a = al_calloc(al_db_alloc(db), 1, sizeof(*a));
 	if (!a)
 		return al_err(AUTOLIC_ENOMEM, "out of memory");

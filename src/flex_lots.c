@@ -9,6 +9,7 @@
 #include "names.h"
 #include "seat.h"
 #include "team.h"
+#include "core/structs.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 
@@ -101,9 +102,10 @@ int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if (spec->version == 0 || spec->version > AUTOLIC_FLEX_LOT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_lot_spec version %u is not supported",
-		              spec->version);
+	autolic_flex_lot_spec in;
+	if ((rc = al_copy_in(&in, spec, AL_FLEX_LOT_SPEC)) != 0)
+		return rc;
+	spec = &in;
 	if ((rc = al_flex_check_subscription(spec->subscription)) != 0)
 		return rc;
 	if (spec->quantity < 1 || spec->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX)
@@ -143,23 +145,22 @@ int autolic_flex_lot_get(autolic_db *db, autolic_id lot, autolic_flex_lot_info *
 	al_err_clear();
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_FLEX_LOT_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_lot_info version %u is not supported",
-		              info->version);
-	lot_get_args a = {lot, {0}, 0};
-	int rc = al_run(db, 0, lot_get_fn, &a);
+	int rc = al_struct_check(AL_FLEX_LOT_INFO, info->version);
 	if (rc)
 		return rc;
-	info->id = a.l.id;
-	info->team = a.l.team;
-	memcpy(info->subscription, a.l.subscription, sizeof info->subscription);
-	info->quantity = a.l.quantity;
-	info->purchased = a.l.purchased;
-	info->expires = a.l.expires;
-	info->expired = a.l.expired || a.l.expires <= a.now;
+	lot_get_args a = {lot, {0}, 0};
+	if ((rc = al_run(db, 0, lot_get_fn, &a)) != 0)
+		return rc;
+	autolic_flex_lot_info full = {.id = a.l.id,
+	                              .team = a.l.team,
+	                              .quantity = a.l.quantity,
+	                              .purchased = a.l.purchased,
+	                              .expires = a.l.expires,
+	                              .expired = a.l.expired || a.l.expires <= a.now};
+	memcpy(full.subscription, a.l.subscription, sizeof full.subscription);
 	/* an expiry not recorded yet still forfeits (FLEX-1) */
-	info->remaining = info->expired ? 0 : a.l.remaining;
-	return 0;
+	full.remaining = full.expired ? 0 : a.l.remaining;
+	return al_copy_out(info, &full, AL_FLEX_LOT_INFO);
 }
 
 typedef struct {

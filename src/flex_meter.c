@@ -10,6 +10,7 @@
 #include "names.h"
 #include "seat.h"
 #include "team.h"
+#include "core/structs.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 
@@ -1194,17 +1195,16 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 	al_err_clear();
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	if (spec->version == 0 || spec->version > AUTOLIC_FLEX_REPORT_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION,
-		              "autolic_flex_report_spec version %u is not supported",
-		              spec->version);
-	if (result && (result->version == 0 || result->version > AUTOLIC_FLEX_RESULT_VERSION))
-		return al_err(AUTOLIC_EVERSION, "autolic_flex_result version %u is not supported",
-		              result->version);
+	autolic_flex_report_spec in;
+	int rc = al_copy_in(&in, spec, AL_FLEX_REPORT_SPEC);
+	if (!rc && result)
+		rc = al_struct_check(AL_FLEX_RESULT, result->version);
+	if (rc)
+		return rc;
+	spec = &in;
 	report_args args;
 	report_args *a = &args;
 	memset(a, 0, sizeof(*a));
-	int rc = 0;
 	size_t kl = spec->key ? strlen(spec->key) : 0;
 	autolic_time wend;
 	if (spec->kind < AUTOLIC_FLEX_LAUNCH || spec->kind > AUTOLIC_FLEX_CLOSE)
@@ -1241,10 +1241,10 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 		} else {
 			a->session = spec->session;
 		}
-		a->res.version = result ? result->version : AUTOLIC_FLEX_RESULT_VERSION;
+		a->res.version = AUTOLIC_FLEX_RESULT_VERSION;
 		rc = al_run(db, 1, report_fn, a);
 		if (result && (rc == 0 || rc == AUTOLIC_EDUPLICATE))
-			*result = a->res;
+			al_copy_out(result, &a->res, AL_FLEX_RESULT); /* its version was checked */
 	}
 	return rc;
 }

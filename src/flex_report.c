@@ -47,18 +47,14 @@ int autolic_flex_team_get(autolic_db *db, autolic_id team, autolic_flex_team_inf
 	al_err_clear();
 	if (!db || !team || !info)
 		return al_err(AUTOLIC_EINVAL, "db, team and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_FLEX_TEAM_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION,
-		              "autolic_flex_team_info version %u is not supported", info->version);
+	int rc = al_struct_check(AL_FLEX_TEAM_INFO, info->version);
+	if (rc)
+		return rc;
 	team_get_args a;
 	memset(&a, 0, sizeof a);
 	a.team = team;
-	int rc = al_run(db, 0, team_get_fn, &a);
-	if (!rc) {
-		a.info.version = info->version;
-		*info = a.info;
-	}
-	return rc;
+	rc = al_run(db, 0, team_get_fn, &a);
+	return rc ? rc : al_copy_out(info, &a.info, AL_FLEX_TEAM_INFO);
 }
 
 /* ---- balance at an instant, from the ledger ---- */
@@ -270,8 +266,7 @@ int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *e
 	al_err_clear();
 	if (!it || !entry)
 		return al_err(AUTOLIC_EINVAL, "iterator and entry are required");
-	int rc = al_version_check(entry->version, AUTOLIC_FLEX_ENTRY_VERSION, "autolic_flex_entry");
-	return rc ? rc : al_snap_next(it->v, it->n, &it->pos, sizeof *entry, entry);
+	return al_snap_next(it->v, it->n, &it->pos, AL_FLEX_ENTRY, entry);
 }
 
 void autolic_flex_ledger_free(autolic_flex_ledger_iter *it)
@@ -411,18 +406,15 @@ int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row 
 	al_err_clear();
 	if (!it || !row)
 		return al_err(AUTOLIC_EINVAL, "iterator and row are required");
-	int rc = al_version_check(row->version, AUTOLIC_FLEX_USAGE_ROW_VERSION,
-	                          "autolic_flex_usage_row");
+	int rc = al_struct_check(AL_FLEX_USAGE_ROW, row->version);
 	if (rc)
 		return rc;
 	if (it->pos >= it->n)
 		return AUTOLIC_ITEROVER;
-	unsigned int version = row->version;
 	urow *u = &it->v[it->pos++];
-	*row = u->row;
-	row->version = version;
-	row->lots = u->lots;
-	return 0;
+	autolic_flex_usage_row full = u->row;
+	full.lots = u->lots;
+	return al_copy_out(row, &full, AL_FLEX_USAGE_ROW);
 }
 
 void autolic_flex_usage_free(autolic_flex_usage_iter *it)

@@ -3,9 +3,11 @@
 #include "account.h"
 #include "authz.h"
 #include "idlist.h"
+#include "names.h"
 #include "team.h"
 #include "autolic/hub.h"
 #include "core/error.h"
+#include "core/structs.h"
 #include "core/text.h"
 
 #include <stdio.h>
@@ -157,11 +159,14 @@ static int require_hub_admin(al_txn *t, const hub_rec *h, autolic_id actor, cons
 	al_key k;
 	pair_key(&k, AL_K_HUB_ADMIN, h->id, actor);
 	rc = al_txn_exists(t, &k);
-	if (rc == 0)
-		return al_err(AUTOLIC_EPERM,
-		              "APS-4: permission denied: %s needs an administrator of hub %llu; "
-		              "account %llu is not one",
-		              what, (unsigned long long)h->id, (unsigned long long)actor);
+	al_name who;
+	if (rc == 0 && (rc = al_name_account(t, actor, &who)) == 0) {
+		al_err(AUTOLIC_EPERM,
+		       "APS-4: permission denied: %s needs an administrator of hub '%s'; %s is not one",
+		       what, h->name, who.s);
+		al_err_account(actor, &who);
+		return al_err_obj(AUTOLIC_OBJECT_HUB, h->id, h->name);
+	}
 	return rc < 0 ? rc : 0;
 }
 
@@ -195,10 +200,13 @@ static int create_fn(al_txn *t, void *arg)
 			existing = al_dec_u64(&d);
 			rc = al_rd_done(&d);
 		}
-		if (!rc)
-			rc = al_err(AUTOLIC_EEXISTS,
-			            "APS-2: team %llu already has developer hub %llu",
-			            (unsigned long long)ha->a, (unsigned long long)existing);
+		al_name team;
+		if (!rc && !(rc = al_name_team(t, ha->a, &team))) {
+			al_err(AUTOLIC_EEXISTS, "APS-2: team %s already has a developer hub (#%llu)",
+			       team.s, (unsigned long long)existing);
+			al_err_team(ha->a, &team);
+			rc = al_err_obj(AUTOLIC_OBJECT_HUB, existing, "");
+		}
 	} else if (rc == AUTOLIC_ENOTFOUND) {
 		hub_rec h;
 		memset(&h, 0, sizeof h);
@@ -224,13 +232,12 @@ static int create_fn(al_txn *t, void *arg)
 int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const char *name,
                        autolic_id *id)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!team)
 		return al_err(AUTOLIC_EINVAL, "team is required");
-	int rc = check_name(name, "hub name");
+	rc = check_name(name, "hub name");
 	if (rc)
 		return rc;
 	hub_args ha = {actor, team, 0, name, 0};
@@ -256,20 +263,20 @@ int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_HUB_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_hub_info version %u is not supported",
-		              info->version);
+	int rc = al_struct_check(AL_HUB_INFO, info->version);
+	if (rc)
+		return rc;
 	get_args ga;
 	ga.id = hub;
-	int rc = al_run(db, 0, hget_fn, &ga);
-	if (!rc) {
-		info->id = ga.h.id;
-		info->team = ga.h.team;
-		memcpy(info->name, ga.h.name, sizeof info->name);
-		info->created = ga.h.created;
-		info->created_by = ga.h.created_by;
-	}
-	return rc;
+	rc = al_run(db, 0, hget_fn, &ga);
+	if (rc)
+		return rc;
+	autolic_hub_info full = {.id = ga.h.id,
+	                         .team = ga.h.team,
+	                         .created = ga.h.created,
+	                         .created_by = ga.h.created_by};
+	memcpy(full.name, ga.h.name, sizeof full.name);
+	return al_copy_out(info, &full, AL_HUB_INFO);
 }
 
 static int hfind_fn(al_txn *t, void *arg)
@@ -322,23 +329,33 @@ static int add_admin_fn(al_txn *t, void *arg)
 		rc = al_team_role(t, h.team, ha->b, &role);
 	if (rc)
 		return rc;
-	if (who.state != AUTOLIC_ACCOUNT_ACTIVE || role == AL_ROLE_NONE)
-		return al_err(AUTOLIC_ESTATE,
-		              "APS-4: account %llu is not an active member of team %llu",
-		              (unsigned long long)ha->b, (unsigned long long)h.team);
-	if (role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
-		return al_err(AUTOLIC_EEXISTS,
-		              "APS-4: account %llu administers team %llu, so it already "
-		              "administers hub %llu",
-		              (unsigned long long)ha->b, (unsigned long long)h.team,
-		              (unsigned long long)h.id);
+	al_name whom, team;
+	if ((who.state != AUTOLIC_ACCOUNT_ACTIVE || role != AL_ROLE_USER) &&
+	    ((rc = al_name_account(t, ha->b, &whom)) != 0 ||
+	     (rc = al_name_team(t, h.team, &team)) != 0))
+		return rc;
+	if (who.state != AUTOLIC_ACCOUNT_ACTIVE || role == AL_ROLE_NONE) {
+		al_err(AUTOLIC_ESTATE, "APS-4: %s is not an active member of team %s", whom.s, team.s);
+		al_err_account(ha->b, &whom);
+		return al_err_team(h.team, &team);
+	}
+	if (role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY) {
+		al_err(AUTOLIC_EEXISTS,
+		       "APS-4: %s administers team %s, so it already administers hub '%s'", whom.s,
+		       team.s, h.name);
+		al_err_account(ha->b, &whom);
+		al_err_team(h.team, &team);
+		return al_err_obj(AUTOLIC_OBJECT_HUB, h.id, h.name);
+	}
 	al_key fwd, rev;
 	admin_keys(&fwd, &rev, h.id, ha->b);
 	rc = al_txn_exists(t, &fwd);
-	if (rc == 1)
-		return al_err(AUTOLIC_EEXISTS,
-		              "APS-4: account %llu is already an administrator of hub %llu",
-		              (unsigned long long)ha->b, (unsigned long long)h.id);
+	if (rc == 1 && (rc = al_name_account(t, ha->b, &whom)) == 0) {
+		al_err(AUTOLIC_EEXISTS, "APS-4: %s is already an administrator of hub '%s'", whom.s,
+		       h.name);
+		al_err_account(ha->b, &whom);
+		return al_err_obj(AUTOLIC_OBJECT_HUB, h.id, h.name);
+	}
 	if (!rc)
 		rc = put_empty(t, &fwd, AL_K_HUB_ADMIN);
 	if (!rc)
@@ -348,10 +365,9 @@ static int add_admin_fn(al_txn *t, void *arg)
 
 int autolic_hub_add_admin(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!hub || !account)
 		return al_err(AUTOLIC_EINVAL, "hub and account are required");
 	hub_args ha = {actor, hub, account, NULL, 0};
@@ -387,11 +403,10 @@ static int app_create_fn(al_txn *t, void *arg)
 int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, const char *name,
                            autolic_id *id)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_name(name, "application name");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
+	rc = check_name(name, "application name");
 	if (rc)
 		return rc;
 	hub_args ha = {actor, hub, 0, name, 0};
@@ -411,19 +426,17 @@ int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	if (info->version == 0 || info->version > AUTOLIC_APP_INFO_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_app_info version %u is not supported",
-		              info->version);
+	int rc = al_struct_check(AL_APP_INFO, info->version);
+	if (rc)
+		return rc;
 	get_args ga;
 	ga.id = app;
-	int rc = al_run(db, 0, aget_fn, &ga);
-	if (!rc) {
-		info->id = ga.a.id;
-		info->hub = ga.a.hub;
-		memcpy(info->name, ga.a.name, sizeof info->name);
-		info->created = ga.a.created;
-	}
-	return rc;
+	rc = al_run(db, 0, aget_fn, &ga);
+	if (rc)
+		return rc;
+	autolic_app_info full = {.id = ga.a.id, .hub = ga.a.hub, .created = ga.a.created};
+	memcpy(full.name, ga.a.name, sizeof full.name);
+	return al_copy_out(info, &full, AL_APP_INFO);
 }
 
 static int move_fn(al_txn *t, void *arg)
@@ -442,9 +455,12 @@ static int move_fn(al_txn *t, void *arg)
 		rc = require_hub_admin(t, &to, ha->actor, "moving an application into a hub");
 	if (rc)
 		return rc;
-	if (a.hub == to.id)
-		return al_err(AUTOLIC_ESTATE, "APS-4: application %llu is already in hub %llu",
-		              (unsigned long long)a.id, (unsigned long long)to.id);
+	if (a.hub == to.id) {
+		al_err(AUTOLIC_ESTATE, "APS-4: application '%s' is already in hub '%s'", a.name,
+		       to.name);
+		al_err_obj(AUTOLIC_OBJECT_APP, a.id, a.name);
+		return al_err_obj(AUTOLIC_OBJECT_HUB, to.id, to.name);
+	}
 	al_key k;
 	pair_key(&k, AL_K_HUB_APPS, from.id, a.id);
 	rc = al_txn_del(t, &k);
@@ -460,10 +476,9 @@ static int move_fn(al_txn *t, void *arg)
 
 int autolic_hub_app_move(autolic_db *db, autolic_id actor, autolic_id app, autolic_id to_hub)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!app || !to_hub)
 		return al_err(AUTOLIC_EINVAL, "app and to_hub are required");
 	hub_args ha = {actor, app, to_hub, NULL, 0};

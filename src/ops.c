@@ -179,8 +179,11 @@ int autolic_ops_hub_create(autolic_db *db, autolic_id actor, const autolic_ops_h
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if ((rc = al_version_check(spec->version, AUTOLIC_OPS_HUB_SPEC_VERSION, "autolic_ops_hub_spec")) ||
-	    (rc = al_ops_check_text(spec->name, AUTOLIC_OPS_HUB_NAME_MAX, "OPS-1", "hub name")))
+	autolic_ops_hub_spec in;
+	if ((rc = al_copy_in(&in, spec, AL_OPS_HUB_SPEC)) != 0)
+		return rc;
+	spec = &in;
+	if ((rc = al_ops_check_text(spec->name, AUTOLIC_OPS_HUB_NAME_MAX, "OPS-1", "hub name")))
 		return rc;
 	if (spec->trial_period <= 0 || spec->trial_period > 366 * (int64_t)DAY)
 		return al_err(AUTOLIC_EINVAL, "OPS-1: trial period must be 1 s to 366 days, not %lld s",
@@ -194,9 +197,8 @@ int autolic_ops_hub_create(autolic_db *db, autolic_id actor, const autolic_ops_h
 
 static void hub_to_info(const al_ops_hub_rec *h, autolic_time now, autolic_ops_hub_info *info)
 {
-	unsigned int v = info->version;
 	memset(info, 0, sizeof(*info));
-	info->version = v;
+	info->version = AUTOLIC_OPS_HUB_INFO_VERSION;
 	info->id = h->id;
 	info->tenant = h->tenant;
 	memcpy(info->name, h->name, sizeof info->name);
@@ -231,15 +233,17 @@ int autolic_ops_hub_get(autolic_db *db, autolic_id hub, autolic_ops_hub_info *in
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_OPS_HUB_INFO_VERSION, "autolic_ops_hub_info");
+	int rc = al_struct_check(AL_OPS_HUB_INFO, info->version);
 	if (rc)
 		return rc;
 	hub_get_args a;
 	a.id = hub;
 	rc = al_run(db, 0, hub_get_fn, &a);
-	if (!rc)
-		hub_to_info(&a.h, a.now, info);
-	return rc;
+	if (rc)
+		return rc;
+	autolic_ops_hub_info full;
+	hub_to_info(&a.h, a.now, &full);
+	return al_copy_out(info, &full, AL_OPS_HUB_INFO);
 }
 
 static int hub_find_fn(al_txn *t, void *arg)
@@ -475,10 +479,10 @@ int autolic_ops_subscription_buy(autolic_db *db, autolic_id actor,
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	rc = al_version_check(spec->version, AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION,
-	                   "autolic_ops_subscription_spec");
-	if (rc)
+	autolic_ops_subscription_spec in;
+	if ((rc = al_copy_in(&in, spec, AL_OPS_SUBSCRIPTION_SPEC)) != 0)
 		return rc;
+	spec = &in;
 	if (!spec->tenant)
 		return al_err(AUTOLIC_EINVAL, "OPS-2: tenant is required");
 	if (spec->kind != AUTOLIC_OPS_USER && spec->kind != AUTOLIC_OPS_SHOP_FLOOR)
@@ -518,26 +522,23 @@ int autolic_ops_subscription_get(autolic_db *db, uint64_t number, autolic_ops_su
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION,
-	                       "autolic_ops_subscription_info");
+	int rc = al_struct_check(AL_OPS_SUBSCRIPTION_INFO, info->version);
 	if (rc)
 		return rc;
 	sub_get_args a;
 	a.number = number;
 	rc = al_run(db, 0, sub_get_fn, &a);
-	if (!rc) {
-		unsigned int v = info->version;
-		memset(info, 0, sizeof(*info));
-		info->version = v;
-		info->number = a.s.number;
-		info->tenant = a.s.tenant;
-		info->kind = a.s.kind;
-		info->quantity = a.s.quantity;
-		info->start = a.s.start;
-		info->end = a.s.end;
-		info->active = a.s.start <= a.now && a.now < a.s.end;
-	}
-	return rc;
+	if (rc)
+		return rc;
+	autolic_ops_subscription_info full = {.version = AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION,
+	                                      .number = a.s.number,
+	                                      .tenant = a.s.tenant,
+	                                      .kind = a.s.kind,
+	                                      .quantity = a.s.quantity,
+	                                      .start = a.s.start,
+	                                      .end = a.s.end,
+	                                      .active = a.s.start <= a.now && a.now < a.s.end};
+	return al_copy_out(info, &full, AL_OPS_SUBSCRIPTION_INFO);
 }
 
 typedef struct sub_change_args {
@@ -639,18 +640,13 @@ int autolic_ops_licences_get(autolic_db *db, autolic_id hub, autolic_ops_licence
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_OPS_LICENCE_INFO_VERSION,
-	                       "autolic_ops_licence_info");
+	int rc = al_struct_check(AL_OPS_LICENCE_INFO, info->version);
 	if (rc)
 		return rc;
 	lic_args a;
 	a.hub = hub;
 	rc = al_run(db, 0, lic_fn, &a);
-	if (!rc) {
-		a.info.version = info->version;
-		*info = a.info;
-	}
-	return rc;
+	return rc ? rc : al_copy_out(info, &a.info, AL_OPS_LICENCE_INFO);
 }
 
 int autolic_ops_shop_floor_available(autolic_db *db, autolic_id hub, uint64_t *available)

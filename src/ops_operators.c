@@ -146,9 +146,11 @@ int autolic_ops_operator_add(autolic_db *db, autolic_id actor, autolic_id hub,
 		return rc;
 	if (!spec)
 		return al_err(AUTOLIC_EINVAL, "spec is NULL");
-	if ((rc = al_version_check(spec->version, AUTOLIC_OPS_OPERATOR_SPEC_VERSION,
-	                        "autolic_ops_operator_spec")) ||
-	    (rc = al_ops_check_number(spec->number)) ||
+	autolic_ops_operator_spec in;
+	if ((rc = al_copy_in(&in, spec, AL_OPS_OPERATOR_SPEC)) != 0)
+		return rc;
+	spec = &in;
+	if ((rc = al_ops_check_number(spec->number)) ||
 	    (rc = al_ops_check_text(spec->name, AUTOLIC_OPS_OPERATOR_NAME_MAX, NULL,
 	                            "operator name")))
 		return rc;
@@ -397,17 +399,13 @@ int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_OPS_OPERATOR_INFO_VERSION,
-	                          "autolic_ops_operator_info");
+	int rc = al_struct_check(AL_OPS_OPERATOR_INFO, info->version);
 	if (rc)
 		return rc;
 	op_get_args a;
 	a.op = op;
 	rc = al_run(db, 0, op_get_fn, &a);
-	if (rc)
-		return rc;
-	size_t pos = 0;
-	return al_snap_next(&a.info, 1, &pos, sizeof *info, info);
+	return rc ? rc : al_copy_out(info, &a.info, AL_OPS_OPERATOR_INFO);
 }
 
 /* ---- a hub's operators (snapshot iterator) ---- */
@@ -453,11 +451,7 @@ int autolic_ops_operator_iter_next(autolic_ops_operator_iter *it, autolic_ops_op
 	al_err_clear();
 	if (!it || !info)
 		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_OPS_OPERATOR_INFO_VERSION,
-	                          "autolic_ops_operator_info");
-	if (rc)
-		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *info, info);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_OPS_OPERATOR_INFO, info);
 }
 
 void autolic_ops_operator_iter_free(autolic_ops_operator_iter *it)

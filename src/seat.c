@@ -2,6 +2,7 @@
 #include "seat_internal.h"
 #include "seat.h"
 #include "account.h"
+#include "authz.h"
 #include "autolic/seat.h"
 #include "contract.h"
 #include "team.h"
@@ -338,6 +339,20 @@ int al_seat_scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb c
 	int rc = al_txn_scan_prefix(t, prefix, cb, out);
 	if (rc)
 		al_seat_rows_free(out);
+	return rc;
+}
+
+int al_seat_scan_grants_counts(al_txn *t, al_seat_rows *grants, al_seat_rows *counts)
+{
+	al_key k;
+	al_key_init(&k, AL_K_SEAT);
+	int rc = al_seat_scan_rows(t, &k, al_seat_cb_seat, grants);
+	if (rc)
+		return rc;
+	al_key_init(&k, AL_K_SEAT_COUNT);
+	rc = al_seat_scan_rows(t, &k, al_seat_cb_count, counts);
+	if (rc)
+		al_seat_rows_free(grants);
 	return rc;
 }
 
@@ -682,16 +697,13 @@ int autolic_seat_report_get(const autolic_seat_report *report, size_t i, autolic
 {
 	if (!report || !out)
 		return al_err(AUTOLIC_EINVAL, "report and out are required");
-	if (out->version == 0 || out->version > AUTOLIC_SEAT_RESULT_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_seat_result version %u is not supported",
-		              out->version);
+	int rc = al_struct_check(AL_SEAT_RESULT, out->version);
+	if (rc)
+		return rc;
 	if (i >= report->n)
 		return al_err(AUTOLIC_EINVAL, "report item %zu is out of range (%zu items)", i,
 		              report->n);
-	unsigned int v = out->version;
-	*out = report->v[i];
-	out->version = v;
-	return 0;
+	return al_copy_out(out, &report->v[i], AL_SEAT_RESULT);
 }
 
 void autolic_seat_report_free(autolic_seat_report *report)
@@ -726,10 +738,9 @@ static void first_error_note(first_error *fe, int rc)
 
 static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, autolic_id user)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required (id 0)");
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!contract)
 		return al_err(AUTOLIC_EINVAL, "contract id is 0");
 	if (!user)
@@ -1103,17 +1114,13 @@ int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *pr
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
 	summary_args sa = {contract, "", {0}};
-	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
+	int rc = al_struct_check(AL_SEAT_SUMMARY, out->version);
 	if (!rc)
 		rc = al_product_norm(product, sa.product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
 	rc = al_run(db, 0, summary_fn, &sa);
-	if (!rc) {
-		sa.out.version = out->version;
-		*out = sa.out;
-	}
-	return rc;
+	return rc ? rc : al_copy_out(out, &sa.out, AL_SEAT_SUMMARY);
 }
 
 typedef struct list_args {
@@ -1243,10 +1250,7 @@ int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	int rc = al_version_check(out->version, AUTOLIC_SEAT_ENTRY_VERSION, "autolic_seat_entry");
-	if (rc)
-		return rc;
-	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
+	return al_snap_next(it->v, it->n, &it->pos, AL_SEAT_ENTRY, out);
 }
 
 void autolic_seat_iter_free(autolic_seat_iter *it)
@@ -1330,10 +1334,7 @@ int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_s
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
-	if (rc)
-		return rc;
-	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
+	return al_snap_next(it->v, it->n, &it->pos, AL_SEAT_SUMMARY, out);
 }
 
 void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)

@@ -17,9 +17,8 @@ int al_seat_held(al_txn *t, autolic_id account, const char *product, autolic_tim
  * event: the removal that calls it notifies as it sees fit. */
 int al_seat_release_all(al_txn *t, autolic_id account);
 
-/* Added by the seats noun (extension to agree with contracts): the contract
- * noun calls this inside its transaction whenever a product's seat quantity
- * is set: at purchase (so that the per-contract summary lists the product)
+/* Called by contracts inside their transaction whenever a product's seat
+ * quantity is set: at purchase (so that the per-contract summary lists the product)
  * and when the quantity changes. When fewer seats remain than are granted,
  * the most recent grants are revoked first until granted == quantity (see
  * docs/seats.md), each user being notified (AUTOLIC_EVENT_SEAT_REVOKED,

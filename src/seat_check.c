@@ -29,15 +29,9 @@ int al_seat_check(al_txn *t)
 {
 	al_seat_rows seats, counts, index;
 	al_key k;
-	al_key_init(&k, AL_K_SEAT);
-	int rc = al_seat_scan_rows(t, &k, al_seat_cb_seat, &seats);
+	int rc = al_seat_scan_grants_counts(t, &seats, &counts);
 	if (rc)
 		return rc;
-	al_key_init(&k, AL_K_SEAT_COUNT);
-	if ((rc = al_seat_scan_rows(t, &k, al_seat_cb_count, &counts)) != 0) {
-		al_seat_rows_free(&seats);
-		return rc;
-	}
 	al_key_init(&k, AL_K_ACCOUNT_SEAT);
 	if ((rc = al_seat_scan_rows(t, &k, al_seat_cb_acct, &index)) != 0) {
 		al_seat_rows_free(&seats);

@@ -43,5 +43,8 @@ int al_seat_count_put(al_txn *t, autolic_id contract, const char *product, uint6
 int al_seat_grant_put(al_txn *t, const al_seat_row *g);
 int al_seat_scan_rows(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb,
                       al_seat_rows *out);
+/* Every grant (AL_K_SEAT) and every count (AL_K_SEAT_COUNT) of the store, in
+ * key order; on failure neither is left to free. */
+int al_seat_scan_grants_counts(al_txn *t, al_seat_rows *grants, al_seat_rows *counts);
 
 #endif

@@ -40,16 +40,9 @@ int al_seat_upgrade_codes(al_txn *t)
 {
 	al_seat_rows grants, counts;
 	al_key k;
-	al_key_init(&k, AL_K_SEAT);
-	int rc = al_seat_scan_rows(t, &k, al_seat_cb_seat, &grants);
+	int rc = al_seat_scan_grants_counts(t, &grants, &counts);
 	if (rc)
 		return rc;
-	al_key_init(&k, AL_K_SEAT_COUNT);
-	rc = al_seat_scan_rows(t, &k, al_seat_cb_count, &counts);
-	if (rc) {
-		al_seat_rows_free(&grants);
-		return rc;
-	}
 	/* every grant under its normalised code; of two grants of one user that
 	 * become one, the earlier (lower grant sequence) stays */
 	for (size_t i = 0; !rc && i < grants.n; i++) {

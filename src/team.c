@@ -4,8 +4,8 @@
 #include "authz.h"
 #include "contract.h"
 #include "idlist.h"
+#include "level.h"
 #include "names.h"
-#include "upgrade.h"
 #include "autolic/team.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -77,7 +77,7 @@ static int team_load(al_txn *t, autolic_id id, team_rec *r)
 	return rc;
 }
 
-/* ---- the shared contract (src/team.h) ---- */
+/* ---- for the other nouns (src/team.h) ---- */
 
 int al_team_check(al_txn *t, autolic_id team)
 {
@@ -97,6 +97,12 @@ int al_team_name(al_txn *t, autolic_id team, char *name, size_t len)
 	if (!rc)
 		snprintf(name, len, "%s", r.name);
 	return rc;
+}
+
+int al_name_team(al_txn *t, autolic_id team, al_name *n)
+{
+	n->s[0] = 0;
+	return al_name_fallback(al_team_name(t, team, n->s, sizeof n->s), team, n);
 }
 
 int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role)
@@ -200,7 +206,7 @@ int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *
 	if (!rc)
 		rc = al_team_member_set(t, r.id, primary, AL_ROLE_PRIMARY);
 	if (!rc)
-		rc = al_store_level_stamp(t); /* see src/upgrade.h */
+		rc = al_store_level_stamp(t); /* see src/level.h */
 	if (!rc && id)
 		*id = r.id;
 	return rc;
@@ -224,12 +230,13 @@ int al_team_join(al_txn *t, autolic_id team, autolic_id account)
 	return al_team_member_set(t, team, account, AL_ROLE_USER);
 }
 
-int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
+/* ROLE-3: `account` may become the primary administrator of `team`, read
+ * into *r. */
+static int hand_over_check(al_txn *t, autolic_id team, autolic_id account, team_rec *r)
 {
-	team_rec r;
 	al_account_brief who; /* only its state is read */
 	int role;
-	int rc = team_load(t, team, &r);
+	int rc = team_load(t, team, r);
 	if (!rc)
 		rc = al_account_brief_load(t, account, &who);
 	if (!rc)
@@ -243,12 +250,23 @@ int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
 		    "administrator and contract manager (SEAM-2); account %llu is not one "
 		    "of team %llu",
 		    (unsigned long long)account, (unsigned long long)team);
-	/* SEAM-2: the contracts first, so that their refusal (ROLE-3: automatic
-	 * renewal) comes before anything is written */
-	rc = al_contract_team_manager_set(t, team, account);
+	return 0;
+}
+
+int al_team_hand_over_check(al_txn *t, autolic_id team, autolic_id account)
+{
+	team_rec r;
+	return hand_over_check(t, team, account, &r);
+}
+
+int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
+{
+	team_rec r;
+	int rc = hand_over_check(t, team, account, &r);
+	if (rc)
+		return rc;
 	autolic_id former = r.primary;
-	if (!rc)
-		rc = al_team_member_set(t, team, former, AL_ROLE_SECONDARY);
+	rc = al_team_member_set(t, team, former, AL_ROLE_SECONDARY);
 	if (!rc)
 		rc = al_team_member_set(t, team, account, AL_ROLE_PRIMARY);
 	if (rc)
@@ -308,12 +326,15 @@ int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spe
 {
 	if (!db || !spec)
 		return al_err(AUTOLIC_EINVAL, "db and spec are required");
-	if (spec->version == 0 || spec->version > AUTOLIC_TEAM_SPEC_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_team_spec version %u is not supported",
-		              spec->version);
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
-	int rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
+	autolic_team_spec in;
+	int rc = al_copy_in(&in, spec, AL_TEAM_SPEC);
+	if (rc)
+		return rc;
+	spec = &in;
+	rc = al_authz_actor_given(actor);
+	if (rc)
+		return rc;
+	rc = check_name(spec->name, "team name", AUTOLIC_TEAM_NAME_MAX);
 	if (rc)
 		return rc;
 	create_args ca = {actor, spec->name, 0};
@@ -338,19 +359,17 @@ int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
-	int rc = al_version_check(info->version, AUTOLIC_TEAM_INFO_VERSION, "autolic_team_info");
+	int rc = al_struct_check(AL_TEAM_INFO, info->version);
 	if (rc)
 		return rc;
 	tget_args ga;
 	ga.id = team;
 	rc = al_run(db, 0, tget_fn, &ga);
-	if (!rc) {
-		info->id = ga.r.id;
-		memcpy(info->name, ga.r.name, sizeof info->name);
-		info->primary = ga.r.primary;
-		info->created = ga.r.created;
-	}
-	return rc;
+	if (rc)
+		return rc;
+	autolic_team_info full = {.id = ga.r.id, .primary = ga.r.primary, .created = ga.r.created};
+	memcpy(full.name, ga.r.name, sizeof full.name);
+	return al_copy_out(info, &full, AL_TEAM_INFO);
 }
 
 typedef struct {
@@ -381,7 +400,7 @@ typedef struct {
 	int op;
 } admin_args;
 
-enum { OP_ADD_ADMIN, OP_REMOVE_ADMIN, OP_SET_PRIMARY };
+enum { OP_ADD_ADMIN, OP_REMOVE_ADMIN };
 
 /* The actor must be the team's primary admin (ROLE-3, ROLE-6). */
 static int require_primary(al_txn *t, const team_rec *r, autolic_id actor, int fn, const char *rule)
@@ -403,7 +422,7 @@ static int require_primary(al_txn *t, const team_rec *r, autolic_id actor, int f
 		}
 		if (rc)
 			return rc;
-		return al_authz_deny(fn, actor, "not the team's primary administrator");
+		return al_authz_deny(t, fn, actor, "not the team's primary administrator");
 	}
 	return 0;
 }
@@ -415,12 +434,9 @@ static int admin_fn(al_txn *t, void *arg)
 	int rc = team_load(t, aa->team, &r);
 	if (rc)
 		return rc;
-	rc = require_primary(t, &r, aa->actor, AL_FN_ASSIGN_COORDINATOR,
-	                     aa->op == OP_SET_PRIMARY ? "ROLE-3" : NULL);
+	rc = require_primary(t, &r, aa->actor, AL_FN_ASSIGN_COORDINATOR, NULL);
 	if (rc)
 		return rc;
-	if (aa->op == OP_SET_PRIMARY)
-		return al_team_hand_over(t, aa->team, aa->account);
 	al_account_brief who; /* only its state is read */
 	rc = al_account_brief_load(t, aa->account, &who);
 	if (rc)
@@ -477,14 +493,28 @@ static int admin_fn(al_txn *t, void *arg)
 	}
 }
 
-static int admin_call(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account, int op)
+int al_team_require_primary(al_txn *t, autolic_id team, autolic_id actor)
 {
-	if (!db)
-		return al_err(AUTOLIC_EINVAL, "db is NULL");
-	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: the acting account is required");
+	team_rec r;
+	int rc = team_load(t, team, &r);
+	return rc ? rc : require_primary(t, &r, actor, AL_FN_ASSIGN_COORDINATOR, "ROLE-3");
+}
+
+int al_team_admin_call_check(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
+{
+	int rc = al_authz_call_check(db, actor);
+	if (rc)
+		return rc;
 	if (!team || !account)
 		return al_err(AUTOLIC_EINVAL, "team and account are required");
+	return 0;
+}
+
+static int admin_call(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account, int op)
+{
+	int rc = al_team_admin_call_check(db, actor, team, account);
+	if (rc)
+		return rc;
 	admin_args aa = {actor, team, account, op};
 	return al_run(db, 1, admin_fn, &aa);
 }
@@ -497,11 +527,6 @@ int autolic_team_add_admin(autolic_db *db, autolic_id actor, autolic_id team, au
 int autolic_team_remove_admin(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
 {
 	return admin_call(db, actor, team, account, OP_REMOVE_ADMIN);
-}
-
-int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
-{
-	return admin_call(db, actor, team, account, OP_SET_PRIMARY);
 }
 
 /* ---- iteration (snapshots) ---- */
@@ -562,11 +587,7 @@ int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m)
 	al_err_clear();
 	if (!it || !m)
 		return al_err(AUTOLIC_EINVAL, "iterator and membership are required");
-	int rc = al_version_check(m->version, AUTOLIC_TEAM_MEMBERSHIP_VERSION,
-	                          "autolic_team_membership");
-	if (rc)
-		return rc;
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *m, m);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_TEAM_MEMBERSHIP, m);
 }
 
 void autolic_team_iter_free(autolic_team_iter *it) { al_snap_free(it ? &it->s : NULL); }

@@ -27,7 +27,7 @@ int al_team_role(al_txn *t, autolic_id team, autolic_id account, int *role);
 int al_team_require_admin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
                           const char *what);
 
-/* ---- beyond the shared contract: used by accounts, contracts and hubs ---- */
+/* ---- making teams and changing memberships: used by accounts, contracts and hubs ---- */
 
 /* Create a team whose primary admin is `primary` (already checked). */
 int al_team_create(al_txn *t, const char *name, autolic_id primary, autolic_id *id);
@@ -39,13 +39,21 @@ int al_team_raise_to_admin(al_txn *t, autolic_id team, autolic_id account);
 /* SEAM-3: make the account a user of the team unless it is already a
  * member (any role is kept). No invitation, no event. */
 int al_team_join(al_txn *t, autolic_id team, autolic_id account);
-/* ROLE-3, SEAM-2: hand the team's primary administration to `account`, an
- * active secondary administrator (AUTOLIC_ESTATE naming ROLE-3 otherwise),
- * and with it the management of every contract of the team (refused with
- * AUTOLIC_ESTATE naming ROLE-3 while one of them is on automatic renewal);
- * the former primary becomes a secondary administrator. Everyone concerned
- * is notified. The caller has checked that the actor may do it. */
+/* ROLE-3: 0 when `account` is an active secondary administrator of `team`,
+ * who may become its primary administrator; AUTOLIC_ESTATE naming ROLE-3
+ * otherwise. Nothing is written. */
+int al_team_hand_over_check(al_txn *t, autolic_id team, autolic_id account);
+/* ROLE-3: the team's part of a hand-over (al_team_hand_over_check first):
+ * `account` becomes the primary administrator, the former primary a
+ * secondary one; both are notified. The contracts' part, and the whole of
+ * SEAM-2, is al_hand_over() in src/cascade.c. */
 int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account);
+/* ROLE-3: 0 when `actor` may act and is the primary administrator of `team`;
+ * AUTOLIC_EPERM naming ROLE-7 or ROLE-3 otherwise. */
+int al_team_require_primary(al_txn *t, autolic_id team, autolic_id actor);
+/* The argument checks of the calls that change a team's administrators:
+ * db, the actor (ROLE-7), the team and the account. */
+int al_team_admin_call_check(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account);
 /* The teams the account is a member of, ascending. */
 struct al_idlist;
 int al_team_list_of_account(al_txn *t, autolic_id account, struct al_idlist *out);

@@ -1,5 +1,6 @@
 /* One-time upgrades of a store written by an older library (see upgrade.h). */
 #include "upgrade.h"
+#include "level.h"
 #include "contract.h"
 #include "flex.h"
 #include "seat.h"
@@ -7,18 +8,6 @@
 #include "core/product.h"
 
 #include <string.h>
-
-/*
- * The store's level, kept in the schema record (key AL_K_SCHEMA alone):
- *   absent  written by 1.0.0, or by a later library that never had to
- *           upgrade it and never created a team or bought a contract in it
- *   1       product codes normalised (SEAM-1)
- *   2       every seat holder and every Flex user a member of the team (SEAM-3)
- * Each level includes the ones below it.
- */
-#define LEVEL_PRODUCT_CODES 1u
-#define LEVEL_MEMBERS       2u
-#define LEVEL_NOW           LEVEL_MEMBERS
 
 typedef struct {
 	uint32_t level;      /* 0 when the record is absent */
@@ -31,38 +20,6 @@ typedef struct {
 	int removed;
 } level_args;
 
-static int level_read(al_txn *t, uint32_t *level)
-{
-	al_key k;
-	al_buf b;
-	al_rd r;
-	al_key_init(&k, AL_K_SCHEMA);
-	al_buf_init(&b, t->a);
-	*level = 0;
-	int rc = al_txn_get_rec(t, &k, AL_K_SCHEMA, &b, &r, NULL);
-	if (!rc) {
-		*level = al_dec_u32(&r);
-		rc = al_rd_done(&r);
-	} else if (rc == AUTOLIC_ENOTFOUND) {
-		rc = 0;
-	}
-	al_buf_free(&b);
-	return rc;
-}
-
-static int level_write(al_txn *t)
-{
-	al_key k;
-	al_buf b;
-	al_key_init(&k, AL_K_SCHEMA);
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_SCHEMA);
-	al_enc_u32(&b, LEVEL_NOW);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
-}
-
 static int needed(const level_args *la)
 {
 	return la->contract || la->account;
@@ -73,12 +30,12 @@ static int check_fn(al_txn *t, void *arg)
 	level_args *la = arg;
 	la->contract = la->account = la->seat_contract = la->flex_team = 0;
 	la->removed = 0;
-	int rc = level_read(t, &la->level);
-	if (!rc && la->level < LEVEL_PRODUCT_CODES)
+	int rc = al_store_level_read(t, &la->level);
+	if (!rc && la->level < AL_LEVEL_PRODUCT_CODES)
 		rc = al_contract_old_code(t, &la->contract, la->product);
-	if (!rc && !needed(la) && la->level < LEVEL_MEMBERS)
+	if (!rc && !needed(la) && la->level < AL_LEVEL_MEMBERS)
 		rc = al_seat_upgrade_members(t, 0, &la->seat_contract, &la->account);
-	if (!rc && !needed(la) && la->level < LEVEL_MEMBERS)
+	if (!rc && !needed(la) && la->level < AL_LEVEL_MEMBERS)
 		rc = al_flex_upgrade_members(t, 0, &la->flex_team, &la->account, &la->removed);
 	return rc;
 }
@@ -87,29 +44,22 @@ static int upgrade_fn(al_txn *t, void *arg)
 {
 	(void)arg;
 	uint32_t level;
-	int rc = level_read(t, &level);
-	if (rc || level >= LEVEL_NOW)
+	int rc = al_store_level_read(t, &level);
+	if (rc || level >= AL_LEVEL_NOW)
 		return rc; /* another handle upgraded it meanwhile */
-	if (level < LEVEL_PRODUCT_CODES) {
+	if (level < AL_LEVEL_PRODUCT_CODES) {
 		rc = al_contract_upgrade_codes(t);
 		if (!rc)
 			rc = al_seat_upgrade_codes(t);
 	}
-	if (!rc && level < LEVEL_MEMBERS) {
+	if (!rc && level < AL_LEVEL_MEMBERS) {
 		autolic_id a, b;
 		int removed;
 		rc = al_seat_upgrade_members(t, 1, &a, &b);
 		if (!rc)
 			rc = al_flex_upgrade_members(t, 1, &a, &b, &removed);
 	}
-	return rc ? rc : level_write(t);
-}
-
-int al_store_level_stamp(al_txn *t)
-{
-	uint32_t level;
-	int rc = level_read(t, &level);
-	return rc || level >= LEVEL_NOW ? rc : level_write(t);
+	return rc ? rc : al_store_level_write(t);
 }
 
 int al_store_upgrade(autolic_db *db)

@@ -17,10 +17,4 @@
  * the upgrade but refuses writes. */
 int al_store_upgrade(autolic_db *db);
 
-/* Record this library's level in the store when it holds a lower one (or
- * none), inside `t`. Every handle checked its store at open, so whatever it
- * writes is at this level: the calls that create a team or buy a contract
- * call it, so that a store this library created is never scanned at open. */
-int al_store_level_stamp(al_txn *t);
-
 #endif

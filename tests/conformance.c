@@ -352,5 +352,5 @@ int t_conformance_run(const t_backend *b)
 		cmocka_unit_test_setup_teardown(t_random_against_model, conf_setup, conf_teardown),
 		cmocka_unit_test_setup_teardown(t_durable_reopen, conf_setup, conf_teardown),
 	};
-	return _cmocka_run_group_tests(b->name, tests, sizeof tests / sizeof *tests, NULL, NULL);
+	return t_run_group(b->name, tests, NULL, NULL);
 }

@@ -1,9 +1,11 @@
-#define T_SUPPORT_INTERNAL /* this file calls cmocka's own group runner */
 #include "support.h"
+#include "core/error.h"
 
 #include <valgrind/valgrind.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,23 +518,20 @@ static int fd_teardown(void **state)
 	return 0;
 }
 
-int t_run_group_n(const char *name, const struct CMUnitTest *tests, size_t n,
-                  CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
+void t_fd_wrap(struct CMUnitTest *wrapped, const struct CMUnitTest *tests, size_t n)
 {
-	struct CMUnitTest *w = calloc(n ? n : 1, sizeof *w);
-	if (!w)
-		abort();
 	for (size_t i = 0; i < n; i++) {
-		w[i].name = tests[i].name;
-		w[i].test_func = tests[i].test_func;
-		w[i].setup_func = fd_setup;
-		w[i].teardown_func = fd_teardown;
-		w[i].initial_state = (void *)&tests[i];
+		wrapped[i].name = tests[i].name;
+		wrapped[i].test_func = tests[i].test_func;
+		wrapped[i].setup_func = fd_setup;
+		wrapped[i].teardown_func = fd_teardown;
+		wrapped[i].initial_state = (void *)&tests[i];
 	}
-	int failed = _cmocka_run_group_tests(name, w, n, group_setup, group_teardown);
-	free(w);
+}
+
+void t_fd_done(void)
+{
 	t_fd_free(&fd_before);
-	return failed;
 }
 
 static void open_checked(autolic_db *db, int mode, long at)
@@ -613,4 +612,98 @@ autolic_db *t_open_on(const autolic_storage *st, t_clock *c, t_events *e,
 	autolic_db *db = NULL;
 	*rc = autolic_db_open(&db, &opts);
 	return db;
+}
+
+char t_dir[256];
+
+int t_dir_make(const char *prefix)
+{
+	const char *base = getenv("AUTOLIC_TEST_DIR");
+	if (!base)
+		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	snprintf(t_dir, sizeof t_dir, "%s/%s-XXXXXX", base, prefix);
+	if (!mkdtemp(t_dir)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int t_dir_remove(void)
+{
+	if (nftw(t_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+		fprintf(stderr, "could not remove %s\n", t_dir);
+		return -1;
+	}
+	return 0;
+}
+
+void t_path(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", t_dir, name);
+}
+
+unsigned char *t_read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	struct stat st;
+	assert_int_equal(fstat(fd, &st), 0);
+	unsigned char *b = malloc((size_t)st.st_size + 1);
+	assert_non_null(b);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
+		assert_true(r > 0);
+		got += (size_t)r;
+	}
+	close(fd);
+	*len = got;
+	return b;
+}
+
+void t_write_file(const char *path, const void *b, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, (const unsigned char *)b + off, len - off);
+		assert_true(w > 0);
+		off += (size_t)w;
+	}
+	close(fd);
+}
+
+void t_commit_kv(autolic_storage *st, const char *k, const char *v)
+{
+	assert_int_equal(st->begin(st->ctx, 1), 0);
+	assert_int_equal(st->put(st->ctx, k, strlen(k), v, strlen(v)), 0);
+	int rc = st->commit(st->ctx);
+	if (rc)
+		fail_msg("commit of %s: %d %s", k, rc, al_err_take_storage());
+}
+
+void t_expect_kv(autolic_storage *st, const char *k, const char *v)
+{
+	assert_int_equal(st->begin(st->ctx, 0), 0);
+	const void *got;
+	size_t gl;
+	int rc = st->get(st->ctx, k, strlen(k), &got, &gl);
+	if (!v) {
+		assert_int_equal(rc, AUTOLIC_ENOTFOUND);
+	} else {
+		assert_int_equal(rc, 0);
+		assert_int_equal(gl, strlen(v));
+		assert_memory_equal(got, v, gl);
+	}
+	assert_int_equal(st->rollback(st->ctx), 0);
 }

@@ -98,6 +98,26 @@ autolic_id t_register(autolic_db *db, const char *email, const char *first, cons
 /* The number of a contract, as users know it (valid until the next call on this thread). */
 const char *t_contract_number(autolic_db *db, autolic_id contract);
 
+/* ---- the suite's scratch directory and raw storage helpers ---- */
+
+/* The directory t_dir_make() made: `prefix`-XXXXXX under $AUTOLIC_TEST_DIR,
+ * else /dev/shm when it is writable, else /tmp. Both return 0, or -1 after
+ * printing why; t_dir_remove() removes it with everything in it. */
+extern char t_dir[256];
+int t_dir_make(const char *prefix);
+int t_dir_remove(void);
+/* t_dir/name into out. */
+void t_path(char *out, size_t n, const char *name);
+/* The whole file, malloc'd with one spare byte (*len its size); write a
+ * whole file (created 0600 or truncated). Both assert success. */
+unsigned char *t_read_file(const char *path, size_t *len);
+void t_write_file(const char *path, const void *b, size_t len);
+/* Put k = v in a write transaction of its own on a storage (asserts the
+ * commit, naming the storage's message); expect k = v in a read transaction
+ * (v NULL: k is absent). */
+void t_commit_kv(autolic_storage *st, const char *k, const char *v);
+void t_expect_kv(autolic_storage *st, const char *k, const char *v);
+
 /* Storage conformance suite: runs every contract check as a cmocka group on a
  * backend made by `open` (empty after `reset`). `durable` backends must keep
  * committed state across free + open. Returns the number of failed tests. */
@@ -112,17 +132,16 @@ int t_conformance_run(const t_backend *b);
 
 /* ---- open file descriptors, checked around every test ----
  *
- * Every cmocka test of every suite runs through t_run_group_n(): it wraps
+ * Every cmocka test of every suite runs through t_run_group(): it wraps
  * each test's own setup and teardown so that the set of open descriptors
  * (number and the file each refers to, from /proc/self/fd) is taken before
  * the test's setup and compared after its teardown; a difference fails the
  * test naming each descriptor and its readlink() target. Suites call
- * t_run_group(); so that a suite written the plain cmocka way gets the check
- * too, _cmocka_run_group_tests (behind cmocka_run_group_tests and
- * cmocka_run_group_tests_name) is redirected here, and tests/CMakeLists.txt
- * compiles every tests/test_*.c with this header included first. Under
- * valgrind the tool's own descriptors (at or above the soft RLIMIT_NOFILE it
- * gives the program) are left out. Forked children are not checked. */
+ * t_run_group() where plain cmocka calls cmocka_run_group_tests_name(), and
+ * tests/CMakeLists.txt refuses a tests/test_*.c that calls cmocka's runner
+ * itself. Under valgrind the tool's own descriptors (at or above the soft
+ * RLIMIT_NOFILE it gives the program) are left out. Forked children are not
+ * checked. */
 typedef struct t_fd {
 	int fd;
 	unsigned long long dev, ino; /* the open file (stat through the link) */
@@ -140,13 +159,22 @@ void t_fd_free(t_fdset *s);
  * into msg (descriptors opened and left open, closed, or now referring to
  * another file). */
 size_t t_fd_diff(const t_fdset *before, const t_fdset *after, char *msg, size_t cap);
-int t_run_group_n(const char *name, const struct CMUnitTest *tests, size_t n,
-                  CMFixtureFunction group_setup, CMFixtureFunction group_teardown);
-#define t_run_group(name, tests, group_setup, group_teardown)                                   \
-	t_run_group_n(name, tests, sizeof(tests) / sizeof((tests)[0]), group_setup, group_teardown)
-#ifndef T_SUPPORT_INTERNAL
-#define _cmocka_run_group_tests t_run_group_n
-#endif
+/* Copy the n tests into `wrapped` with the check around each (the copies
+ * point at `tests`, which must outlive the run); t_fd_done() frees what the
+ * checks kept once the group has run. */
+void t_fd_wrap(struct CMUnitTest *wrapped, const struct CMUnitTest *tests, size_t n);
+void t_fd_done(void);
+/* Run the array `tests` as the cmocka group `name`, each test checked;
+ * returns the number of failed tests, as cmocka_run_group_tests_name(). */
+#define t_run_group(name, tests, group_setup, group_teardown)                                      \
+	__extension__({                                                                            \
+		struct CMUnitTest t_wrapped_[sizeof(tests) / sizeof((tests)[0])];                  \
+		t_fd_wrap(t_wrapped_, tests, sizeof(tests) / sizeof((tests)[0]));                  \
+		int t_failed_ =                                                                    \
+		    cmocka_run_group_tests_name(name, t_wrapped_, group_setup, group_teardown);    \
+		t_fd_done();                                                                       \
+		t_failed_;                                                                         \
+	})
 
 /* The fault loop. For each of four modes (the Nth storage operation fails
  * once / from then on; the Nth allocation fails once / from then on) and

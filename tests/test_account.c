@@ -6,35 +6,11 @@
 #include "core/keys.h"
 #include "core/txn.h"
 
-typedef struct {
-	t_faulty f;
-	t_clock c;
-	t_events e;
-	autolic_db *db;
-	autolic_id ann, bob;
-	autolic_id team;
-} fx;
+typedef t_people fx;
 
 static int setup(void **state)
 {
-	fx *x = calloc(1, sizeof *x);
-	x->c.now = T_NOW;
-	x->db = t_open(&x->f, &x->c, &x->e, NULL);
-	x->ann = t_register(x->db, "ann@example.com", "Ann", "Admin");
-	x->bob = t_register(x->db, "bob@example.com", "Bob", "Builder");
-	autolic_team_spec s = AUTOLIC_TEAM_SPEC_INIT;
-	s.name = "Office";
-	T_OK(autolic_team_create(x->db, x->ann, &s, &x->team));
-	x->e.n = 0;
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *x = *state;
-	autolic_db_close(x->db);
-	free(x);
+	*state = t_people_open("Office");
 	return 0;
 }
 
@@ -454,8 +430,9 @@ static void test_iterator(void **state)
 	/* change after the snapshot */
 	t_register(x->db, "late@example.com", "Late", "Comer");
 	autolic_account_info i = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
-	const char *want[] = {"ann@example.com", "bob@example.com", "carl@example.com"};
-	for (int k = 0; k < 3; k++) {
+	const char *want[] = {"ann@example.com", "bob@example.com", "cat@example.com",
+	                      "carl@example.com"};
+	for (int k = 0; k < 4; k++) {
 		T_OK(autolic_account_iter_next(all, &i));
 		assert_string_equal(i.email, want[k]);
 	}
@@ -726,19 +703,19 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_email_rules),
 	    cmocka_unit_test(test_person_parse),
-	    cmocka_unit_test_setup_teardown(test_invite, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_invite_bad_input, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_invitation_expiry, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_self_edit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_import_list, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_import_csv, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_import_csv_errors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_brief_load, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invite, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_invite_bad_input, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_invitation_expiry, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_self_edit, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_remove, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_import_list, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_import_csv, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_import_csv_errors, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_iterator, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_brief_load, setup, t_people_close),
 	    cmocka_unit_test(test_fault_loop),
 	    cmocka_unit_test(test_fault_loop_resend),
 	};
-	return cmocka_run_group_tests_name("account", tests, NULL, NULL);
+	return t_run_group("account", tests, NULL, NULL);
 }

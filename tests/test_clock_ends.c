@@ -899,5 +899,5 @@ int main(void)
 	    cmocka_unit_test(test_refusals_name_in3),
 	    cmocka_unit_test(test_time_arithmetic_ends),
 	};
-	return cmocka_run_group_tests_name("clock_ends", tests, NULL, NULL);
+	return t_run_group("clock_ends", tests, NULL, NULL);
 }

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 typedef struct jctx {
-	char dir[256];
 	char path[300];
 } jctx;
 
@@ -29,18 +28,12 @@ static void reset_journal(void *ctx)
 int main(void)
 {
 	jctx c;
-	const char *base = getenv("AUTOLIC_TEST_DIR");
-	if (!base)
-		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(c.dir, sizeof c.dir, "%s/al-conf-XXXXXX", base);
-	if (!mkdtemp(c.dir)) {
-		perror("mkdtemp");
+	if (t_dir_make("al-conf"))
 		return 1;
-	}
-	snprintf(c.path, sizeof c.path, "%s/conf.journal", c.dir);
+	t_path(c.path, sizeof c.path, "conf.journal");
 	t_backend b = {"conformance/journal", open_journal, reset_journal, 1, &c};
 	int failed = t_conformance_run(&b);
 	unlink(c.path);
-	rmdir(c.dir);
+	t_dir_remove();
 	return failed;
 }

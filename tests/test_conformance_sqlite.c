@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 typedef struct sctx {
-	char dir[256];
 	char path[300];
 } sctx;
 
@@ -37,18 +36,12 @@ static void reset_sqlite(void *ctx)
 int main(void)
 {
 	sctx c;
-	const char *base = getenv("AUTOLIC_TEST_DIR");
-	if (!base)
-		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(c.dir, sizeof c.dir, "%s/al-conf-XXXXXX", base);
-	if (!mkdtemp(c.dir)) {
-		perror("mkdtemp");
+	if (t_dir_make("al-conf"))
 		return 1;
-	}
-	snprintf(c.path, sizeof c.path, "%s/conf.db", c.dir);
+	t_path(c.path, sizeof c.path, "conf.db");
 	t_backend b = {"conformance/sqlite", open_sqlite, reset_sqlite, 1, &c};
 	int failed = t_conformance_run(&b);
 	reset_sqlite(&c);
-	rmdir(c.dir);
+	t_dir_remove();
 	return failed;
 }

@@ -5,31 +5,11 @@
 #include "team.h"
 #include "core/txn.h"
 
-typedef struct {
-	t_faulty f;
-	t_clock c;
-	t_events e;
-	autolic_db *db;
-	autolic_id ann, bob, cat;
-} fx;
+typedef t_people fx;
 
 static int setup(void **state)
 {
-	fx *x = calloc(1, sizeof *x);
-	x->c.now = T_NOW;
-	x->db = t_open(&x->f, &x->c, &x->e, NULL);
-	x->ann = t_register(x->db, "ann@example.com", "Ann", "Manager");
-	x->bob = t_register(x->db, "bob@example.com", "Bob", "Coordinator");
-	x->cat = t_register(x->db, "cat@example.com", "Cat", "Stranger");
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *x = *state;
-	autolic_db_close(x->db);
-	free(x);
+	*state = t_people_open(NULL);
 	return 0;
 }
 
@@ -1112,30 +1092,31 @@ static void test_set_quantity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_buy, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_buy_more, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_buy_several_teams, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_buy, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_buy_more, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_buy_several_teams, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_status, setup, t_people_close),
 	    cmocka_unit_test(test_number_format),
-	    cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_buy_bad_input, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_product_for_admin, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_serial_visibility, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_transfer_manager, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_seam2_transfer_makes_primary, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_seam2_several_contracts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_seam2_store_of_1_0, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_assign_coordinator_removed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_admins_are_users, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_manage_contract, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_update_offers, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_download_notice, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_contract_iterator, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_serials, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_buy_bad_input, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_product_for_admin, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_serial_visibility, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_transfer_manager, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_seam2_transfer_makes_primary, setup,
+	                                    t_people_close),
+	    cmocka_unit_test_setup_teardown(test_seam2_several_contracts, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_seam2_store_of_1_0, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_assign_coordinator_removed, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_assign_coordinator, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_admins_are_users, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_manage_contract, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_update_offers, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_download_notice, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_contract_iterator, setup, t_people_close),
 	    cmocka_unit_test(test_fault_loop),
-	    cmocka_unit_test_setup_teardown(test_set_quantity, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_set_quantity, setup, t_people_close),
 	    cmocka_unit_test(test_fault_loop_roles),
 	};
-	return cmocka_run_group_tests_name("contract", tests, NULL, NULL);
+	return t_run_group("contract", tests, NULL, NULL);
 }

@@ -435,17 +435,16 @@ static void test_newer_record_in_store_is_clear_error(void **state)
 static void test_snapshot_rows(void **state)
 {
 	(void)state;
-	typedef struct { unsigned int version; int value; } row;
-	row rows[2] = {{7, 10}, {7, 20}};
+	autolic_flex_policy rows[2] = {{7, 10, 1}, {7, 20, 2}};
 	size_t pos = 0;
-	row out = {1, 0};
-	assert_int_equal(al_snap_next(rows, 2, &pos, sizeof out, &out), 0);
+	autolic_flex_policy out = {1, 0, 0};
+	assert_int_equal(al_snap_next(rows, 2, &pos, AL_FLEX_POLICY, &out), 0);
 	assert_int_equal(out.version, 1);
-	assert_int_equal(out.value, 10);
-	assert_int_equal(al_snap_next(rows, 2, &pos, sizeof out, &out), 0);
-	assert_int_equal(out.value, 20);
-	assert_int_equal(al_snap_next(rows, 2, &pos, sizeof out, &out), AUTOLIC_ITEROVER);
-	assert_int_equal(out.value, 20);
+	assert_int_equal(out.overage_limit, 10);
+	assert_int_equal(al_snap_next(rows, 2, &pos, AL_FLEX_POLICY, &out), 0);
+	assert_int_equal(out.overage_limit, 20);
+	assert_int_equal(al_snap_next(rows, 2, &pos, AL_FLEX_POLICY, &out), AUTOLIC_ITEROVER);
+	assert_int_equal(out.overage_limit, 20);
 	assert_int_equal(al_version_check(0, 1, "x"), AUTOLIC_EVERSION);
 	assert_int_equal(al_version_check(2, 1, "row"), AUTOLIC_EVERSION);
 	assert_non_null(strstr(autolic_errmsg(), "row version 2 is not supported (1..1)"));
@@ -471,5 +470,5 @@ int main(void)
 		cmocka_unit_test(test_snapshot_rows),
 		cmocka_unit_test(test_newer_record_in_store_is_clear_error),
 	};
-	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+	return t_run_group("db", tests, NULL, NULL);
 }

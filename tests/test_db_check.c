@@ -548,5 +548,5 @@ int main(void)
 	    cmocka_unit_test(test_other_enums),
 	    cmocka_unit_test(test_record_names),
 	};
-	return cmocka_run_group_tests_name("db_check", tests, NULL, NULL);
+	return t_run_group("db_check", tests, NULL, NULL);
 }

@@ -279,5 +279,5 @@ int main(void)
 	    cmocka_unit_test(t_save_restore_prefix), cmocka_unit_test(t_library_call),
 	    cmocka_unit_test(t_per_thread),        cmocka_unit_test(t_time_text),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return t_run_group("error_info", tests, NULL, NULL);
 }

@@ -469,5 +469,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_render_every_refusal),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return t_run_group("error_render", tests, NULL, NULL);
 }

@@ -83,5 +83,5 @@ int main(void)
 		cmocka_unit_test(test_fault_batch),
 		cmocka_unit_test(test_fault_read),
 	};
-	return cmocka_run_group_tests_name("fault/core", tests, NULL, NULL);
+	return t_run_group("fault/core", tests, NULL, NULL);
 }

@@ -4,9 +4,9 @@
  * (this program re-executed with --fake-suite) in which one test leaks a
  * descriptor and another closes one it did not open: both must fail, naming
  * the descriptor and its file, while a test whose own setup opens what its
- * own teardown closes passes. The fake suite calls the plain
- * cmocka_run_group_tests_name(), as a new suite might: the check must apply
- * all the same.
+ * own teardown closes passes. The fake suite has a group setup and
+ * teardown and a test with its own fixtures and initial state, as cmocka
+ * allows: the check must keep each of them.
  */
 #include "support.h"
 
@@ -18,17 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char g_dir[256];
-
-static void path_in_dir(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", g_dir, name);
-}
-
 static int open_file(const char *name)
 {
 	char p[320];
-	path_in_dir(p, sizeof p, name);
+	t_path(p, sizeof p, name);
 	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
 	return fd;
@@ -162,7 +155,7 @@ static int fake_suite(void)
 	                                             fake_own_teardown, &g_initial),
 	    cmocka_unit_test(fake_closes_foreign),
 	};
-	return cmocka_run_group_tests_name("fake", tests, fake_group_setup, fake_group_teardown);
+	return t_run_group("fake", tests, fake_group_setup, fake_group_teardown);
 }
 
 static char g_self[1024];
@@ -179,7 +172,7 @@ static void t_leaking_suite_fails(void **state)
 		dup2(p[1], 2);
 		close(p[0]);
 		close(p[1]);
-		char *argv[] = {g_self, "--fake-suite", g_dir, NULL};
+		char *argv[] = {g_self, "--fake-suite", t_dir, NULL};
 		execv(g_self, argv);
 		_exit(127);
 	}
@@ -214,7 +207,7 @@ static void t_leaking_suite_fails(void **state)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--fake-suite") == 0) {
-		snprintf(g_dir, sizeof g_dir, "%s", argv[2]);
+		snprintf(t_dir, sizeof t_dir, "%s", argv[2]);
 		return fake_suite();
 	}
 	ssize_t l = readlink("/proc/self/exe", g_self, sizeof g_self - 1);
@@ -223,27 +216,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	g_self[l] = 0;
-	const char *base = getenv("AUTOLIC_TEST_DIR");
-	if (!base)
-		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(g_dir, sizeof g_dir, "%s/al-fdcheck-XXXXXX", base);
-	if (!mkdtemp(g_dir)) {
-		perror("mkdtemp");
+	if (t_dir_make("al-fdcheck"))
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_diff_names_leaked_descriptor),
 	    cmocka_unit_test(t_diff_compares_sets_not_counts),
 	    cmocka_unit_test(t_leaking_suite_fails),
 	};
 	int failed = t_run_group("fdcheck", tests, NULL, NULL);
-	const char *names[] = {"leaked.txt", "first.txt",   "second.txt",
-	                       "group.txt",  "fixture.txt", "fake-leak.txt"};
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		char p[320];
-		path_in_dir(p, sizeof p, names[i]);
-		unlink(p);
-	}
-	rmdir(g_dir);
+	t_dir_remove();
 	return failed;
 }

@@ -1761,5 +1761,5 @@ int main(void)
 	    cmocka_unit_test(test_bad_reports),
 	    cmocka_unit_test(test_role7_non_admin),
 	};
-	return cmocka_run_group_tests_name("flex", tests, NULL, NULL);
+	return t_run_group("flex", tests, NULL, NULL);
 }

@@ -401,5 +401,5 @@ int main(void)
 	    cmocka_unit_test(test_fault_loop),
 	    cmocka_unit_test(test_conflict_retry),
 	};
-	return cmocka_run_group_tests_name("flex/faults", tests, NULL, NULL);
+	return t_run_group("flex/faults", tests, NULL, NULL);
 }

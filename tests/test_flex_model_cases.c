@@ -329,5 +329,5 @@ int main(void)
 	    cmocka_unit_test(t_lot_away_pays_no_window_before_it_came_back),
 	    cmocka_unit_test(t_later_credit_pays_no_earlier_window),
 	};
-	return cmocka_run_group_tests_name("flex_model_cases", tests, NULL, NULL);
+	return t_run_group("flex_model_cases", tests, NULL, NULL);
 }

@@ -268,5 +268,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_random_100k),
 	};
-	return cmocka_run_group_tests_name("flex/random", tests, NULL, NULL);
+	return t_run_group("flex/random", tests, NULL, NULL);
 }

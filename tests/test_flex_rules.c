@@ -209,5 +209,5 @@ int main(void)
 	    cmocka_unit_test(test_step_refund),
 	    cmocka_unit_test(test_step_order),
 	};
-	return cmocka_run_group_tests_name("flex/rules", tests, NULL, NULL);
+	return t_run_group("flex/rules", tests, NULL, NULL);
 }

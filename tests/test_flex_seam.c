@@ -630,5 +630,5 @@ int main(void)
 	    cmocka_unit_test(test_seam5_reads_show_due_expiry),
 	    cmocka_unit_test(test_seam5_future_instant),
 	};
-	return cmocka_run_group_tests_name("flex_seam", tests, NULL, NULL);
+	return t_run_group("flex_seam", tests, NULL, NULL);
 }

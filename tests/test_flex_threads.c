@@ -146,5 +146,5 @@ int main(void)
 	    cmocka_unit_test(test_no_overdraw),
 	    cmocka_unit_test(test_same_key_once),
 	};
-	return cmocka_run_group_tests_name("flex/threads", tests, NULL, NULL);
+	return t_run_group("flex/threads", tests, NULL, NULL);
 }

@@ -214,5 +214,5 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	    cmocka_unit_test(test_fault_loop),
 	};
-	return cmocka_run_group_tests_name("hub", tests, NULL, NULL);
+	return t_run_group("hub", tests, NULL, NULL);
 }

@@ -364,5 +364,5 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_text_accepted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_csv_neutralised, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("input", tests, NULL, NULL);
+	return t_run_group("input", tests, NULL, NULL);
 }

@@ -36,13 +36,6 @@
 
 /* ---- environment ------------------------------------------------------- */
 
-static char g_dir[256];
-
-static void path_of(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", g_dir, name);
-}
-
 static int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -75,38 +68,6 @@ static int long_tests(void)
 {
 	const char *e = getenv("AUTOLIC_LONG_TESTS");
 	return e && *e && strcmp(e, "0") != 0;
-}
-
-static unsigned char *read_whole(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	struct stat st;
-	assert_int_equal(fstat(fd, &st), 0);
-	unsigned char *b = malloc((size_t)st.st_size + 1);
-	assert_non_null(b);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-		assert_true(r > 0);
-		got += (size_t)r;
-	}
-	close(fd);
-	*len = got;
-	return b;
-}
-
-static void write_whole(const char *path, const unsigned char *b, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, b + off, len - off);
-		assert_true(w > 0);
-		off += (size_t)w;
-	}
-	close(fd);
 }
 
 static off_t file_size(const char *path)
@@ -587,7 +548,7 @@ static void t_create_mode_reopen_and_db(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "basic.journal");
+	t_path(p, sizeof p, "basic.journal");
 	unlink(p);
 	fio_reset(F_OFF, 0, 0);
 	autolic_storage st;
@@ -648,32 +609,32 @@ static void t_open_errors(void **state)
 	assert_non_null(strstr(storage_msg(), "unknown flags"));
 
 	/* a directory */
-	assert_int_equal(autolic_store_journal_open(&st, g_dir, NULL), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_store_journal_open(&st, t_dir, NULL), AUTOLIC_EINVAL);
 	assert_non_null(strstr(storage_msg(), "directory"));
 	o.flags = AUTOLIC_JOURNAL_READONLY;
-	assert_int_equal(autolic_store_journal_open(&st, g_dir, &o), AUTOLIC_EINVAL);
+	assert_int_equal(autolic_store_journal_open(&st, t_dir, &o), AUTOLIC_EINVAL);
 	assert_non_null(strstr(storage_msg(), "directory"));
 
 	/* read-only open of a missing file */
-	path_of(p, sizeof p, "missing.journal");
+	t_path(p, sizeof p, "missing.journal");
 	unlink(p);
 	assert_int_equal(autolic_store_journal_open(&st, p, &o), AUTOLIC_ENOTFOUND);
 	assert_int_equal(file_size(p), -1);
 
 	/* a missing directory */
-	path_of(p, sizeof p, "no/such/dir.journal");
+	t_path(p, sizeof p, "no/such/dir.journal");
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ESTORAGE);
 	assert_non_null(strstr(storage_msg(), "No such file"));
 
 	/* unreadable (the tests may run as root, so the refusal is injected) */
-	path_of(p, sizeof p, "unreadable.journal");
+	t_path(p, sizeof p, "unreadable.journal");
 	fio_reset(F_OFF, 0, 0);
 	g_fio.fail_open_errno = EACCES;
 	assert_int_equal(al_journal_open_io(&st, p, NULL, &fault_io), AUTOLIC_ESTORAGE);
 	assert_non_null(strstr(storage_msg(), "Permission denied"));
 
 	/* a full disk while creating: clear error, no file left behind */
-	path_of(p, sizeof p, "full.journal");
+	t_path(p, sizeof p, "full.journal");
 	unlink(p);
 	fio_reset(F_ONCE, 2, ENOSPC); /* step 1 is the open, 2 the header write */
 	assert_int_equal(al_journal_open_io(&st, p, NULL, &fault_io), AUTOLIC_ESTORAGE);
@@ -681,13 +642,13 @@ static void t_open_errors(void **state)
 	assert_int_equal(file_size(p), -1);
 
 	/* a file of another format */
-	path_of(p, sizeof p, "other.journal");
+	t_path(p, sizeof p, "other.journal");
 	const char *text = "This is a plain text file, certainly not a journal of any sort.\n";
-	write_whole(p, (const unsigned char *)text, strlen(text));
+	t_write_file(p, (const unsigned char *)text, strlen(text));
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
 	assert_non_null(strstr(storage_msg(), "not a libautolic journal"));
 	assert_int_equal(file_size(p), (off_t)strlen(text)); /* untouched */
-	write_whole(p, (const unsigned char *)"PK\3\4", 4);  /* shorter than a header */
+	t_write_file(p, (const unsigned char *)"PK\3\4", 4);  /* shorter than a header */
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
 
 	/* a journal of a newer format version */
@@ -695,18 +656,18 @@ static void t_open_errors(void **state)
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 	st.free(st.ctx);
 	size_t len;
-	unsigned char *b = read_whole(p, &len);
+	unsigned char *b = t_read_file(p, &len);
 	b[8] = 2;
 	uint32_t c = al_crc32c(0, b, 60);
 	for (int i = 0; i < 4; i++)
 		b[60 + i] = (unsigned char)(c >> (8 * i));
-	write_whole(p, b, len);
+	t_write_file(p, b, len);
 	free(b);
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_EVERSION);
 	assert_non_null(strstr(storage_msg(), "format version 2"));
 
 	/* an empty file (created by someone else) becomes a journal */
-	write_whole(p, (const unsigned char *)"", 0);
+	t_write_file(p, (const unsigned char *)"", 0);
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 	st.free(st.ctx);
 	assert_int_equal(file_size(p), AL_JOURNAL_HEADER_SIZE);
@@ -726,7 +687,7 @@ static void t_same_process_lock_and_readonly(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "lock1.journal");
+	t_path(p, sizeof p, "lock1.journal");
 	unlink(p);
 	autolic_storage a, b;
 	assert_int_equal(autolic_store_journal_open(&a, p, NULL), 0);
@@ -759,7 +720,7 @@ static void t_lock_two_processes(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "lock2.journal");
+	t_path(p, sizeof p, "lock2.journal");
 	unlink(p);
 	int ready[2], hold[2];
 	assert_int_equal(pipe(ready), 0);
@@ -847,10 +808,10 @@ static void build_journal(const char *p, uint64_t seed, size_t min_records, size
 		b->records += (size_t)ops;
 	}
 	if (crash_image)
-		b->img = read_whole(p, &b->len);
+		b->img = t_read_file(p, &b->len);
 	st.free(st.ctx);
 	if (!crash_image)
-		b->img = read_whole(p, &b->len);
+		b->img = t_read_file(p, &b->len);
 }
 
 /* Commits wholly inside the first t bytes. */
@@ -872,7 +833,7 @@ static void t_truncate_every_offset(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "trunc.journal");
+	t_path(p, sizeof p, "trunc.journal");
 	built b;
 	build_journal(p, 0x7E57, 1000, 0, 0, &b);
 	assert_true(b.records >= 1000);
@@ -885,7 +846,7 @@ static void t_truncate_every_offset(void **state)
 	                                   : t + stride < b.len ? t + stride
 	                                                        : b.len) {
 		if (cur < AL_JOURNAL_HEADER_SIZE || (size_t)cur > t) {
-			write_whole(p, b.img, t);
+			t_write_file(p, b.img, t);
 		} else {
 			fd = open(p, O_WRONLY);
 			assert_true(fd >= 0);
@@ -916,7 +877,7 @@ static void t_truncate_every_offset(void **state)
 			assert_int_equal(st.commit(st.ctx), 0);
 			appended++;
 			st.free(st.ctx);
-			write_whole(p, b.img, 0);
+			t_write_file(p, b.img, 0);
 			cur = -1;
 		} else {
 			st.free(st.ctx);
@@ -1123,7 +1084,7 @@ static void t_flip_every_bit(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "flip.journal");
+	t_path(p, sizeof p, "flip.journal");
 	double t0 = now_s();
 	built b;
 	build_journal(p, 0xF11B, 0, 64 * 1024, 0, &b);
@@ -1185,7 +1146,7 @@ static void t_junk_damage_salvage(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "junk.journal");
+	t_path(p, sizeof p, "junk.journal");
 	built b;
 	build_journal(p, 0x1234, 200, 0, 0, &b);
 	autolic_storage st;
@@ -1200,7 +1161,7 @@ static void t_junk_damage_salvage(void **state)
 			img[b.len + i] = kind == 0   ? 0
 			                 : kind == 1 ? (unsigned char)rnd(&s)
 			                             : b.img[AL_JOURNAL_HEADER_SIZE + i % 300];
-		write_whole(p, img, b.len + extra);
+		t_write_file(p, img, b.len + extra);
 		free(img);
 		assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 		assert_store_is(&st, &b.after[b.ntx]);
@@ -1212,7 +1173,7 @@ static void t_junk_damage_salvage(void **state)
 	size_t k = b.ntx / 2;
 	size_t off = b.end[k] + 20; /* inside transaction k+1 */
 	b.img[off] ^= 0x40;
-	write_whole(p, b.img, b.len);
+	t_write_file(p, b.img, b.len);
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
 	char want[64];
 	snprintf(want, sizeof want, "damaged at offset %llu", (unsigned long long)b.end[k]);
@@ -1235,7 +1196,7 @@ static void t_junk_damage_salvage(void **state)
 
 	/* generations: after compaction, records of the old generation appended
 	 * to the new file are never replayed */
-	write_whole(p, b.img, b.len);
+	t_write_file(p, b.img, b.len);
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 	al_journal_stats s0, s1;
 	assert_int_equal(al_journal_stats_get(&st, &s0), 0);
@@ -1246,12 +1207,12 @@ static void t_junk_damage_salvage(void **state)
 	assert_store_is(&st, &b.after[b.ntx]);
 	st.free(st.ctx);
 	size_t nlen;
-	unsigned char *n = read_whole(p, &nlen);
+	unsigned char *n = t_read_file(p, &nlen);
 	unsigned char *mix = malloc(nlen + b.len);
 	memcpy(mix, n, nlen);
 	/* the old records from its first commit on, then everything after */
 	memcpy(mix + nlen, b.img + AL_JOURNAL_HEADER_SIZE, b.len - AL_JOURNAL_HEADER_SIZE);
-	write_whole(p, mix, nlen + b.len - AL_JOURNAL_HEADER_SIZE);
+	t_write_file(p, mix, nlen + b.len - AL_JOURNAL_HEADER_SIZE);
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 	assert_store_is(&st, &b.after[b.ntx]);
 	st.free(st.ctx);
@@ -1272,7 +1233,7 @@ static void t_header_edit_is_damage(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "header_edit.journal");
+	t_path(p, sizeof p, "header_edit.journal");
 	for (int crash = 0; crash < 2; crash++) {
 		built b;
 		build_journal(p, 0x4EAD + (uint64_t)crash, 300, 32 * 1024, crash, &b);
@@ -1283,7 +1244,7 @@ static void t_header_edit_is_damage(void **state)
 			uint32_t c = al_crc32c(0, img, 60);
 			for (int i = 0; i < 4; i++)
 				img[60 + i] = (unsigned char)(c >> (8 * i));
-			write_whole(p, img, b.len);
+			t_write_file(p, img, b.len);
 			autolic_storage st;
 			assert_int_equal(autolic_store_journal_open(&st, p, NULL),
 			                 AUTOLIC_ECORRUPT);
@@ -1291,7 +1252,7 @@ static void t_header_edit_is_damage(void **state)
 			if (!strstr(msg, "another generation or salt"))
 				fail_msg("unexpected message '%s'", msg);
 			size_t now_len;
-			unsigned char *now = read_whole(p, &now_len);
+			unsigned char *now = t_read_file(p, &now_len);
 			assert_int_equal(now_len, b.len); /* same bytes: nothing cut */
 			assert_memory_equal(now, img, b.len);
 			free(now);
@@ -1317,7 +1278,7 @@ static void t_header_edit_is_damage(void **state)
 			assert_int_equal(st.put(st.ctx, "w", 1, "1", 1), AUTOLIC_EREADONLY);
 			assert_int_equal(st.rollback(st.ctx), 0);
 			st.free(st.ctx);
-			now = read_whole(p, &now_len);
+			now = t_read_file(p, &now_len);
 			assert_int_equal(now_len, b.len);
 			assert_memory_equal(now, img, b.len);
 			free(now);
@@ -1325,7 +1286,7 @@ static void t_header_edit_is_damage(void **state)
 		}
 		/* a torn first transaction under the intact header stays a torn tail */
 		size_t cut = (size_t)(AL_JOURNAL_HEADER_SIZE + b.end[0]) / 2;
-		write_whole(p, b.img, cut);
+		t_write_file(p, b.img, cut);
 		autolic_storage st;
 		assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 		assert_store_is(&st, &b.after[0]);
@@ -1342,7 +1303,7 @@ static void t_compaction_auto_and_host(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "compact.journal");
+	t_path(p, sizeof p, "compact.journal");
 	unlink(p);
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	o.compact_min_bytes = 16 * 1024;
@@ -1389,14 +1350,14 @@ static void t_compaction_auto_and_host(void **state)
 	snprintf(tmp, sizeof tmp, "%s.compact", p);
 	assert_int_equal(file_size(tmp), -1);
 	/* a stale compaction file is removed at open */
-	write_whole(tmp, (const unsigned char *)"stale", 5);
+	t_write_file(tmp, (const unsigned char *)"stale", 5);
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 	assert_int_equal(file_size(tmp), -1);
 	assert_store_is(&st, &m);
 	st.free(st.ctx);
 	/* through a symbolic link: compaction replaces the file, not the link */
 	char link_path[300];
-	path_of(link_path, sizeof link_path, "link.journal");
+	t_path(link_path, sizeof link_path, "link.journal");
 	unlink(link_path);
 	assert_int_equal(symlink(p, link_path), 0);
 	assert_int_equal(autolic_store_journal_open(&st, link_path, NULL), 0);
@@ -1421,7 +1382,7 @@ static void t_sticky_after_failed_sync_or_write(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "sticky.journal");
+	t_path(p, sizeof p, "sticky.journal");
 	for (int which = 0; which < 2; which++) {
 		unlink(p);
 		fio_reset(F_OFF, 0, 0);
@@ -1474,7 +1435,7 @@ static void t_alloc_failures(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "alloc.journal");
+	t_path(p, sizeof p, "alloc.journal");
 	for (int persistent = 0; persistent < 2; persistent++) {
 		long n;
 		for (n = 1;; n++) {
@@ -1594,7 +1555,7 @@ static void t_fault_every_step(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "fault.journal");
+	t_path(p, sizeof p, "fault.journal");
 	model ref[WL_TXNS + 1];
 	long clean_steps = workload_states(p, ref);
 	struct {
@@ -1723,7 +1684,7 @@ static void t_group_commit(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "group.journal");
+	t_path(p, sizeof p, "group.journal");
 	unlink(p);
 	fio_reset(F_OFF, 0, 0);
 	g_fio.sync_delay_us = 2000; /* a disk that takes 2 ms per sync */
@@ -1936,7 +1897,7 @@ static void t_sigkill_random(void **state)
 	(void)state;
 	int fds = count_fds();
 	char p[300];
-	path_of(p, sizeof p, "kill.journal");
+	t_path(p, sizeof p, "kill.journal");
 	unlink(p);
 	int kills = long_tests() ? 5000 : quick_tests() ? 10 : 200;
 	kmodel m;
@@ -2036,14 +1997,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]); /* e.g. "t_group_commit" */
-	const char *base = getenv("AUTOLIC_TEST_DIR");
-	if (!base)
-		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(g_dir, sizeof g_dir, "%s/al-journal-XXXXXX", base);
-	if (!mkdtemp(g_dir)) {
-		perror("mkdtemp");
+	if (t_dir_make("al-journal"))
 		return 1;
-	}
 	pthread_mutex_init(&g_fio.mu, NULL);
 	/* Every open in this suite reads the file 61 bytes at a time (less than
 	 * a header): the truncation, damage, salvage and fault runs then replay
@@ -2068,11 +2023,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_flip_every_bit),
 	    cmocka_unit_test(t_sigkill_random),
 	};
-	int failed = cmocka_run_group_tests_name("journal", tests, NULL, NULL);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", g_dir);
+	int failed = t_run_group("journal", tests, NULL, NULL);
+	t_dir_remove();
 	pthread_mutex_destroy(&g_fio.mu);
 	return failed;
 }

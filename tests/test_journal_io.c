@@ -35,69 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static char g_dir[256];
-
-static void path_of(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", g_dir, name);
-}
-
 static const char *smsg(void)
 {
 	return al_err_take_storage();
-}
-
-static unsigned char *read_whole(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	struct stat st;
-	assert_int_equal(fstat(fd, &st), 0);
-	unsigned char *b = malloc((size_t)st.st_size + 1);
-	assert_non_null(b);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-		assert_true(r > 0);
-		got += (size_t)r;
-	}
-	close(fd);
-	*len = got;
-	return b;
-}
-
-static void write_whole(const char *path, const void *b, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, b, len), (ssize_t)len);
-	close(fd);
-}
-
-static void commit_kv(autolic_storage *st, const char *k, const char *v)
-{
-	assert_int_equal(st->begin(st->ctx, 1), 0);
-	assert_int_equal(st->put(st->ctx, k, strlen(k), v, strlen(v)), 0);
-	int rc = st->commit(st->ctx);
-	if (rc)
-		fail_msg("commit of %s: %d %s", k, rc, smsg());
-}
-
-/* v NULL: the key must be absent. */
-static void expect_kv(autolic_storage *st, const char *k, const char *v)
-{
-	assert_int_equal(st->begin(st->ctx, 0), 0);
-	const void *got;
-	size_t gl;
-	int rc = st->get(st->ctx, k, strlen(k), &got, &gl);
-	if (!v) {
-		assert_int_equal(rc, AUTOLIC_ENOTFOUND);
-	} else {
-		assert_int_equal(rc, 0);
-		assert_int_equal(gl, strlen(v));
-		assert_memory_equal(got, v, gl);
-	}
-	assert_int_equal(st->rollback(st->ctx), 0);
 }
 
 /* ---- an I/O table that fails what it is told to ---- */
@@ -189,10 +129,10 @@ static int x_eintr(void)
 static void replace_file(const char *path)
 {
 	size_t len;
-	unsigned char *b = read_whole(path, &len);
+	unsigned char *b = t_read_file(path, &len);
 	char tmp[320];
 	snprintf(tmp, sizeof tmp, "%s.replacement", path);
-	write_whole(tmp, b, len);
+	t_write_file(tmp, b, len);
 	free(b);
 	assert_int_equal(rename(tmp, path), 0);
 }
@@ -306,7 +246,7 @@ static void t_vtable_misuse(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "misuse.journal");
+	t_path(p, sizeof p, "misuse.journal");
 	unlink(p);
 	autolic_storage st;
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
@@ -374,8 +314,8 @@ static void t_vtable_misuse(void **state)
 	st.free(NULL);
 
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	expect_kv(&st, "dropped", NULL);
-	expect_kv(&st, "kept", "yes");
+	t_expect_kv(&st, "dropped", NULL);
+	t_expect_kv(&st, "kept", "yes");
 	assert_int_equal(st.begin(st.ctx, 0), 0);
 	assert_int_equal(st.get(st.ctx, "", 0, &v, &vl), AUTOLIC_ENOTFOUND);
 	assert_int_equal(st.rollback(st.ctx), 0);
@@ -390,7 +330,7 @@ static void t_options_and_arguments(void **state)
 	                 AUTOLIC_EINVAL);
 	assert_non_null(strstr(smsg(), "opts is NULL"));
 	char p[300];
-	path_of(p, sizeof p, "options.journal");
+	t_path(p, sizeof p, "options.journal");
 	unlink(p);
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	autolic_storage st;
@@ -437,7 +377,7 @@ static void make_journal(const char *p, int txns)
 		char k[16], v[32];
 		snprintf(k, sizeof k, "key%d", i);
 		snprintf(v, sizeof v, "value of %d", i);
-		commit_kv(&st, k, v);
+		t_commit_kv(&st, k, v);
 	}
 	st.free(st.ctx);
 }
@@ -446,12 +386,12 @@ static void t_open_io_failures(void **state)
 {
 	(void)state;
 	char p[300], tmp[320];
-	path_of(p, sizeof p, "openio.journal");
+	t_path(p, sizeof p, "openio.journal");
 	snprintf(tmp, sizeof tmp, "%s.compact", p);
 	autolic_storage st;
 	make_journal(p, 3);
 	size_t len0;
-	unsigned char *orig = read_whole(p, &len0);
+	unsigned char *orig = t_read_file(p, &len0);
 
 	/* the kernel out of memory opening it */
 	x_reset();
@@ -478,7 +418,7 @@ static void t_open_io_failures(void **state)
 	x_reset();
 	g_x.eintr = 2;
 	assert_int_equal(x_journal(&st, p, NULL), 0);
-	expect_kv(&st, "key2", "value of 2");
+	t_expect_kv(&st, "key2", "value of 2");
 	st.free(st.ctx);
 	x_reset();
 	x_arm(X_PREAD, 1, EIO);
@@ -489,22 +429,22 @@ static void t_open_io_failures(void **state)
 	x_reset();
 	make_journal(p, 1);
 	size_t one;
-	free(read_whole(p, &one));
+	free(t_read_file(p, &one));
 	make_journal(p, 3);
 	g_x.pread_eof = (off_t)one - AL_JOURNAL_MARK_SIZE; /* the close's sync mark */
 	assert_int_equal(x_journal(&st, p, NULL), 0);
-	expect_kv(&st, "key0", "value of 0");
-	expect_kv(&st, "key1", NULL);
+	t_expect_kv(&st, "key0", "value of 0");
+	t_expect_kv(&st, "key1", NULL);
 	st.free(st.ctx);
 	free(orig);
 	make_journal(p, 3);
-	orig = read_whole(p, &len0);
+	orig = t_read_file(p, &len0);
 
 	/* a torn tail that cannot be cut off */
 	unsigned char *torn = malloc(len0 + 5);
 	memcpy(torn, orig, len0);
 	memcpy(torn + len0, "\x01\x02\x03\x04\x05", 5);
-	write_whole(p, torn, len0 + 5);
+	t_write_file(p, torn, len0 + 5);
 	free(torn);
 	x_reset();
 	x_arm(X_FTRUNCATE, 1, EIO);
@@ -514,18 +454,18 @@ static void t_open_io_failures(void **state)
 	autolic_journal_options ro = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	ro.flags = AUTOLIC_JOURNAL_READONLY;
 	assert_int_equal(x_journal(&st, p, &ro), 0);
-	expect_kv(&st, "key2", "value of 2");
+	t_expect_kv(&st, "key2", "value of 2");
 	st.free(st.ctx);
 
 	/* the replayed state cannot be made durable */
-	write_whole(p, orig, len0);
+	t_write_file(p, orig, len0);
 	x_reset();
 	x_arm(X_FSYNC, 1, EIO);
 	assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ESTORAGE);
 	assert_non_null(strstr(smsg(), "cannot sync the journal"));
 
 	/* a stale compaction file that cannot be removed (ENOENT is fine) */
-	write_whole(tmp, "stale", 5);
+	t_write_file(tmp, "stale", 5);
 	x_reset();
 	x_arm(X_UNLINK, 1, EACCES);
 	assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ESTORAGE);
@@ -537,14 +477,14 @@ static void t_open_io_failures(void **state)
 	st.free(st.ctx);
 
 	/* a header never finished (a prefix of one) that cannot be reset */
-	write_whole(p, orig, 10);
+	t_write_file(p, orig, 10);
 	x_reset();
 	x_arm(X_FTRUNCATE, 1, EIO);
 	assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ESTORAGE);
 	assert_non_null(strstr(smsg(), "cannot reset the unfinished header"));
 	x_reset();
 	assert_int_equal(x_journal(&st, p, NULL), 0); /* now it can */
-	commit_kv(&st, "fresh", "start");
+	t_commit_kv(&st, "fresh", "start");
 	st.free(st.ctx);
 	free(orig);
 	unlink(p);
@@ -554,16 +494,16 @@ static void t_interrupted_short_and_stuck_writes(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "writes.journal");
+	t_path(p, sizeof p, "writes.journal");
 	unlink(p);
 	autolic_storage st;
 	x_reset();
 	assert_int_equal(x_journal(&st, p, NULL), 0);
 	/* interrupted and short writes are resumed */
 	g_x.eintr = 3;
-	commit_kv(&st, "a", "interrupted");
+	t_commit_kv(&st, "a", "interrupted");
 	g_x.short_writes = 1;
-	commit_kv(&st, "b", "written a few bytes at a time, but written all the same");
+	t_commit_kv(&st, "b", "written a few bytes at a time, but written all the same");
 	g_x.short_writes = 0;
 	assert_true(g_x.calls[X_PWRITE] > 6);
 	/* a write that makes no progress is a full disk: the handle stops */
@@ -576,9 +516,9 @@ static void t_interrupted_short_and_stuck_writes(void **state)
 	assert_int_equal(st.begin(st.ctx, 0), AUTOLIC_ESTORAGE);
 	st.free(st.ctx);
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	expect_kv(&st, "a", "interrupted");
-	expect_kv(&st, "b", "written a few bytes at a time, but written all the same");
-	expect_kv(&st, "c", NULL);
+	t_expect_kv(&st, "a", "interrupted");
+	t_expect_kv(&st, "b", "written a few bytes at a time, but written all the same");
+	t_expect_kv(&st, "c", NULL);
 	st.free(st.ctx);
 	unlink(p);
 }
@@ -589,14 +529,14 @@ static void t_replaced_while_opening(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "replaced.journal");
+	t_path(p, sizeof p, "replaced.journal");
 	make_journal(p, 2);
 	autolic_storage st;
 	x_reset();
 	g_x.replace_on_open = 1;
 	assert_int_equal(x_journal(&st, p, NULL), 0);
-	expect_kv(&st, "key1", "value of 1");
-	commit_kv(&st, "after", "replacement");
+	t_expect_kv(&st, "key1", "value of 1");
+	t_commit_kv(&st, "after", "replacement");
 	st.free(st.ctx);
 	/* removed (by a host's cleanup) between the open and the lock: a new
 	 * journal in its place */
@@ -608,7 +548,7 @@ static void t_replaced_while_opening(void **state)
 	size_t vl;
 	assert_int_equal(st.get(st.ctx, "after", 5, &v, &vl), AUTOLIC_ENOTFOUND);
 	assert_int_equal(st.rollback(st.ctx), 0);
-	commit_kv(&st, "after", "replacement");
+	t_commit_kv(&st, "after", "replacement");
 	st.free(st.ctx);
 	x_reset();
 	g_x.replace_on_open = 1000;
@@ -617,7 +557,7 @@ static void t_replaced_while_opening(void **state)
 	/* the file is intact; every descriptor was closed (checked after the test) */
 	x_reset();
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	expect_kv(&st, "after", "replacement");
+	t_expect_kv(&st, "after", "replacement");
 	st.free(st.ctx);
 	unlink(p);
 }
@@ -628,7 +568,7 @@ static void t_compaction_keeps_mode(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "mode.journal");
+	t_path(p, sizeof p, "mode.journal");
 	/* an empty store compacts to a header and a mark */
 	make_journal(p, 0);
 	autolic_storage e;
@@ -654,13 +594,13 @@ static void t_compaction_temporary_file_locked(void **state)
 {
 	(void)state;
 	char p[300], tmp[320];
-	path_of(p, sizeof p, "tmplock.journal");
+	t_path(p, sizeof p, "tmplock.journal");
 	snprintf(tmp, sizeof tmp, "%s.compact", p);
 	make_journal(p, 4);
 	autolic_storage st;
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 	size_t len0;
-	unsigned char *before = read_whole(p, &len0);
+	unsigned char *before = t_read_file(p, &len0);
 	/* someone holds a lock on the temporary file */
 	int fd = open(tmp, O_RDWR | O_CREAT, 0600);
 	assert_true(fd >= 0);
@@ -675,14 +615,14 @@ static void t_compaction_temporary_file_locked(void **state)
 	close(fd);
 	/* the journal is unchanged and the store goes on */
 	size_t len1;
-	unsigned char *after = read_whole(p, &len1);
+	unsigned char *after = t_read_file(p, &len1);
 	assert_int_equal(len1, len0);
 	assert_memory_equal(after, before, len0);
 	free(before);
 	free(after);
-	commit_kv(&st, "still", "working");
+	t_commit_kv(&st, "still", "working");
 	assert_int_equal(autolic_store_journal_compact(&st), 0);
-	expect_kv(&st, "key3", "value of 3");
+	t_expect_kv(&st, "key3", "value of 3");
 	st.free(st.ctx);
 	unlink(p);
 	unlink(tmp);
@@ -728,7 +668,7 @@ static void t_compaction_large_snapshot(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "large.journal");
+	t_path(p, sizeof p, "large.journal");
 	unlink(p);
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	o.flags = AUTOLIC_JOURNAL_NO_AUTO_COMPACT;
@@ -802,7 +742,7 @@ static void t_compaction_faults(void **state)
 {
 	(void)state;
 	char p[300], tmp[320];
-	path_of(p, sizeof p, "cfault.journal");
+	t_path(p, sizeof p, "cfault.journal");
 	snprintf(tmp, sizeof tmp, "%s.compact", p);
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
 	o.flags = AUTOLIC_JOURNAL_NO_AUTO_COMPACT;
@@ -820,7 +760,7 @@ static void t_compaction_faults(void **state)
 				assert_int_equal(x_journal(&st, p, &o), 0);
 				compaction_content(&st, layout);
 				size_t len0;
-				unsigned char *before = read_whole(p, &len0);
+				unsigned char *before = t_read_file(p, &len0);
 				if (kind == 0)
 					ta.fail_at = ta.count + n;
 				else
@@ -844,7 +784,7 @@ static void t_compaction_faults(void **state)
 					}
 					/* the journal is as it was, the temporary file gone */
 					size_t len1;
-					unsigned char *after = read_whole(p, &len1);
+					unsigned char *after = t_read_file(p, &len1);
 					assert_int_equal(len1, len0);
 					assert_memory_equal(after, before, len0);
 					free(after);
@@ -853,13 +793,13 @@ static void t_compaction_faults(void **state)
 				}
 				free(before);
 				compaction_expect(&st, layout);
-				commit_kv(&st, "after", "compaction");
+				t_commit_kv(&st, "after", "compaction");
 				st.free(st.ctx);
 				assert_int_equal(ta.live, 0);
 				o.allocator = NULL;
 				assert_int_equal(autolic_store_journal_open(&st, p, &o), 0);
 				compaction_expect(&st, layout);
-				expect_kv(&st, "after", "compaction");
+				t_expect_kv(&st, "after", "compaction");
 				st.free(st.ctx);
 				if (!fired)
 					break;
@@ -1246,7 +1186,7 @@ static long open_while_memory_fails(const char *p, int persistent, const unsigne
 		}
 		assert_int_equal(ta.live, 0);
 		size_t len1;
-		unsigned char *now = read_whole(p, &len1);
+		unsigned char *now = t_read_file(p, &len1);
 		assert_int_equal(len1, len);
 		assert_memory_equal(now, orig, len);
 		free(now);
@@ -1257,15 +1197,15 @@ static long open_while_memory_fails(const char *p, int persistent, const unsigne
 
 static void oom_check(autolic_storage *st)
 {
-	expect_kv(st, "key03", NULL);
-	expect_kv(st, "key11", "value 11, long enough to be a separate allocation");
+	t_expect_kv(st, "key03", NULL);
+	t_expect_kv(st, "key11", "value 11, long enough to be a separate allocation");
 }
 
 static void t_open_existing_out_of_memory(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "oomopen.journal");
+	t_path(p, sizeof p, "oomopen.journal");
 	unlink(p);
 	autolic_storage st;
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
@@ -1273,14 +1213,14 @@ static void t_open_existing_out_of_memory(void **state)
 		char k[16], v[64];
 		snprintf(k, sizeof k, "key%02d", i);
 		snprintf(v, sizeof v, "value %d, long enough to be a separate allocation", i);
-		commit_kv(&st, k, v);
+		t_commit_kv(&st, k, v);
 	}
 	assert_int_equal(st.begin(st.ctx, 1), 0);
 	assert_int_equal(st.del(st.ctx, "key03", 5), 0);
 	assert_int_equal(st.commit(st.ctx), 0);
 	st.free(st.ctx);
 	size_t len0;
-	unsigned char *orig = read_whole(p, &len0);
+	unsigned char *orig = t_read_file(p, &len0);
 	long failed = 0;
 	for (int persistent = 0; persistent < 2; persistent++)
 		failed += open_while_memory_fails(p, persistent, orig, len0, oom_check, NULL, NULL);
@@ -1300,7 +1240,7 @@ static void t_open_reads_in_chunks(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "chunks.journal");
+	t_path(p, sizeof p, "chunks.journal");
 	unlink(p);
 	autolic_storage st;
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
@@ -1308,13 +1248,13 @@ static void t_open_reads_in_chunks(void **state)
 		char k[16], v[32];
 		snprintf(k, sizeof k, "key%d", i);
 		snprintf(v, sizeof v, "value of %d", i);
-		commit_kv(&st, k, v);
+		t_commit_kv(&st, k, v);
 	}
 	put_big(&st, "big", 5000, 7); /* one transaction of 5 KB */
-	commit_kv(&st, "last", "after the big one");
+	t_commit_kv(&st, "last", "after the big one");
 	st.free(st.ctx);
 	size_t len0;
-	unsigned char *orig = read_whole(p, &len0);
+	unsigned char *orig = t_read_file(p, &len0);
 	al_journal_read_chunk = 64;
 
 	/* the whole file, 64 bytes at a time, interrupted twice on the way */
@@ -1322,9 +1262,9 @@ static void t_open_reads_in_chunks(void **state)
 	g_x.eintr = 2;
 	assert_int_equal(x_journal(&st, p, NULL), 0);
 	assert_true(g_x.calls[X_PREAD] > 20);
-	expect_kv(&st, "key19", "value of 19");
+	t_expect_kv(&st, "key19", "value of 19");
 	expect_big(&st, "big", 5000, 7);
-	expect_kv(&st, "last", "after the big one");
+	t_expect_kv(&st, "last", "after the big one");
 	st.free(st.ctx);
 
 	/* a read failing half-way: nothing is opened, the file is untouched */
@@ -1334,7 +1274,7 @@ static void t_open_reads_in_chunks(void **state)
 		assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ESTORAGE);
 		assert_non_null(strstr(smsg(), "cannot read: Input/output error"));
 		size_t len1;
-		unsigned char *now = read_whole(p, &len1);
+		unsigned char *now = t_read_file(p, &len1);
 		assert_int_equal(len1, len0);
 		assert_memory_equal(now, orig, len0);
 		free(now);
@@ -1345,11 +1285,11 @@ static void t_open_reads_in_chunks(void **state)
 	x_reset();
 	g_x.pread_eof = (off_t)(len0 - 400);
 	assert_int_equal(x_journal(&st, p, NULL), 0);
-	expect_kv(&st, "key19", "value of 19");
-	expect_kv(&st, "big", NULL);
-	expect_kv(&st, "last", NULL);
+	t_expect_kv(&st, "key19", "value of 19");
+	t_expect_kv(&st, "big", NULL);
+	t_expect_kv(&st, "last", NULL);
 	st.free(st.ctx);
-	write_whole(p, orig, len0);
+	t_write_file(p, orig, len0);
 
 	/* no memory to grow the window for the big transaction */
 	long enomem = 0;
@@ -1366,7 +1306,7 @@ static void t_open_reads_in_chunks(void **state)
 	assert_non_null(bad);
 	memcpy(bad, orig, len0);
 	bad[AL_JOURNAL_HEADER_SIZE + 14] ^= 0x40;
-	write_whole(p, bad, len0);
+	t_write_file(p, bad, len0);
 	x_reset();
 	assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ECORRUPT);
 	long reads = g_x.calls[X_PREAD];
@@ -1377,7 +1317,7 @@ static void t_open_reads_in_chunks(void **state)
 		assert_int_equal(x_journal(&st, p, NULL), AUTOLIC_ESTORAGE);
 		assert_non_null(strstr(smsg(), "cannot read: Input/output error"));
 	}
-	now = read_whole(p, &len1);
+	now = t_read_file(p, &len1);
 	assert_int_equal(len1, len0);
 	assert_memory_equal(now, bad, len0);
 	free(now);
@@ -1456,12 +1396,12 @@ static void t_reader_waits_for_failing_sync(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "rsync.journal");
+	t_path(p, sizeof p, "rsync.journal");
 	unlink(p);
 	autolic_storage st;
 	x_reset();
 	assert_int_equal(x_journal(&st, p, NULL), 0);
-	commit_kv(&st, "a", "1");
+	t_commit_kv(&st, "a", "1");
 	memset(&g_reader, 0, sizeof g_reader);
 	g_reader.st = &st;
 	g_reader.write = 0;
@@ -1482,7 +1422,7 @@ static void t_writer_waits_for_failing_commit(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "wlock.journal");
+	t_path(p, sizeof p, "wlock.journal");
 	unlink(p);
 	autolic_storage st;
 	x_reset();
@@ -1562,15 +1502,15 @@ static void t_transaction_out_of_memory(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "txoom.journal");
+	t_path(p, sizeof p, "txoom.journal");
 	int seen[4] = {0, 0, 0, 0};
 	for (int persistent = 0; persistent < 2; persistent++) {
 		for (long n = 1;; n++) {
 			make_journal(p, 0);
 			autolic_storage st;
 			assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-			commit_kv(&st, "k000", "old0");
-			commit_kv(&st, "k002", "old2");
+			t_commit_kv(&st, "k000", "old0");
+			t_commit_kv(&st, "k002", "old2");
 			st.free(st.ctx);
 			t_alloc ta = {0};
 			autolic_allocator al = t_alloc_make(&ta);
@@ -1588,13 +1528,13 @@ static void t_transaction_out_of_memory(void **state)
 				assert_int_equal(rc, AUTOLIC_ENOMEM);
 				assert_non_null(strstr(smsg(), "out of memory"));
 				seen[op]++;
-				expect_kv(&st, "k000", "old0"); /* nothing of it applied */
-				expect_kv(&st, "k002", "old2");
-				expect_kv(&st, "k001", NULL);
+				t_expect_kv(&st, "k000", "old0"); /* nothing of it applied */
+				t_expect_kv(&st, "k002", "old2");
+				t_expect_kv(&st, "k001", NULL);
 				assert_int_equal(jtxn(&st, &op), 0); /* and the store goes on */
 			}
-			expect_kv(&st, "k000", NULL);
-			expect_kv(&st, "k063", "v");
+			t_expect_kv(&st, "k000", NULL);
+			t_expect_kv(&st, "k063", "v");
 			st.free(st.ctx);
 			assert_int_equal(ta.live, 0);
 			if (!fired)
@@ -1640,12 +1580,12 @@ static void t_compaction_waits_for_failing_sync(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "csync.journal");
+	t_path(p, sizeof p, "csync.journal");
 	unlink(p);
 	autolic_storage st;
 	x_reset();
 	assert_int_equal(x_journal(&st, p, NULL), 0);
-	commit_kv(&st, "a", "1");
+	t_commit_kv(&st, "a", "1");
 	bg_commit b = {&st, gettid_(), 0, 0};
 	g_bg = &b;
 	g_x.on_fdatasync = fail_sync_when_main_waits;
@@ -1665,21 +1605,15 @@ static void t_compaction_waits_for_failing_sync(void **state)
 	st.free(st.ctx);
 	x_reset();
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	expect_kv(&st, "a", "1");
+	t_expect_kv(&st, "a", "1");
 	st.free(st.ctx);
 	unlink(p);
 }
 
 int main(void)
 {
-	const char *base = getenv("AUTOLIC_TEST_DIR");
-	if (!base)
-		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(g_dir, sizeof g_dir, "%s/al-journal-io-XXXXXX", base);
-	if (!mkdtemp(g_dir)) {
-		perror("mkdtemp");
+	if (t_dir_make("al-journal-io"))
 		return 1;
-	}
 	pthread_mutex_init(&g_x.mu, NULL);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_vtable_misuse),
@@ -1701,10 +1635,7 @@ int main(void)
 	    cmocka_unit_test(t_compaction_waits_for_failing_sync),
 	};
 	int failed = t_run_group("journal/io", tests, NULL, NULL);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", g_dir);
+	t_dir_remove();
 	pthread_mutex_destroy(&g_x.mu);
 	return failed;
 }

@@ -573,5 +573,5 @@ int main(void)
 	    cmocka_unit_test(test_map_empty_out),
 	    cmocka_unit_test(test_map_check_catches),
 	};
-	return cmocka_run_group_tests_name("store/map", tests, NULL, NULL);
+	return t_run_group("store/map", tests, NULL, NULL);
 }

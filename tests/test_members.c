@@ -690,5 +690,5 @@ int main(void)
 	    cmocka_unit_test(upgrade_atomic),
 	    cmocka_unit_test(new_store_records_level),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return t_run_group("members", tests, NULL, NULL);
 }

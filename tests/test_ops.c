@@ -1056,5 +1056,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_operator_iter, setup, teardown),
 		cmocka_unit_test(test_ops_fault_loop),
 	};
-	return cmocka_run_group_tests_name("ops", tests, NULL, NULL);
+	return t_run_group("ops", tests, NULL, NULL);
 }

@@ -231,5 +231,5 @@ int main(void)
 		cmocka_unit_test(test_ops6_payment_state),
 		cmocka_unit_test(test_ops5_property),
 	};
-	return cmocka_run_group_tests_name("ops/select", tests, NULL, NULL);
+	return t_run_group("ops/select", tests, NULL, NULL);
 }

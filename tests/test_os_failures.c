@@ -148,31 +148,6 @@ int __wrap_open(const char *path, int flags, ...)
 
 /* ---- helpers ---- */
 
-static char g_dir[256];
-
-static void path_of(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", g_dir, name);
-}
-
-static void commit_kv(autolic_storage *st, const char *k, const char *v)
-{
-	assert_int_equal(st->begin(st->ctx, 1), 0);
-	assert_int_equal(st->put(st->ctx, k, strlen(k), v, strlen(v)), 0);
-	assert_int_equal(st->commit(st->ctx), 0);
-}
-
-static void expect_kv(autolic_storage *st, const char *k, const char *v)
-{
-	assert_int_equal(st->begin(st->ctx, 0), 0);
-	const void *got;
-	size_t gl;
-	assert_int_equal(st->get(st->ctx, k, strlen(k), &got, &gl), 0);
-	assert_int_equal(gl, strlen(v));
-	assert_memory_equal(got, v, gl);
-	assert_int_equal(st->rollback(st->ctx), 0);
-}
-
 static uint64_t header_salt(const char *p)
 {
 	unsigned char h[32];
@@ -224,7 +199,7 @@ static void t_journal_locks_fail(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "locks.journal");
+	t_path(p, sizeof p, "locks.journal");
 	unlink(p);
 	t_alloc ta = {0};
 	autolic_allocator al = t_alloc_make(&ta);
@@ -256,7 +231,7 @@ static void t_journal_salt_without_randomness(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "salt.journal");
+	t_path(p, sizeof p, "salt.journal");
 	unlink(p);
 	autolic_storage st;
 	/* no random bytes at all: a salt from the clock */
@@ -266,7 +241,7 @@ static void t_journal_salt_without_randomness(void **state)
 	assert_int_equal(g_w.fired[W_RANDOM], 4);
 	uint64_t s1 = header_salt(p);
 	assert_true(s1 != 0);
-	commit_kv(&st, "a", "1");
+	t_commit_kv(&st, "a", "1");
 	assert_int_equal(autolic_store_journal_compact(&st), 0);
 	uint64_t s2 = header_salt(p);
 	assert_true(s2 != 0 && s2 != s1);
@@ -278,10 +253,10 @@ static void t_journal_salt_without_randomness(void **state)
 	g_w.random_value = 0x1122334455667788ull;
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
 	assert_true(header_salt(p) == 0x1122334455667788ull);
-	commit_kv(&st, "b", "2");
+	t_commit_kv(&st, "b", "2");
 	assert_int_equal(autolic_store_journal_compact(&st), 0);
 	assert_true(header_salt(p) != 0x1122334455667788ull);
-	expect_kv(&st, "b", "2");
+	t_expect_kv(&st, "b", "2");
 	/* all zero bytes are no salt either */
 	g_w.random_value = 0;
 	assert_int_equal(autolic_store_journal_compact(&st), 0);
@@ -289,7 +264,7 @@ static void t_journal_salt_without_randomness(void **state)
 	st.free(st.ctx);
 	w_reset();
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	expect_kv(&st, "b", "2");
+	t_expect_kv(&st, "b", "2");
 	st.free(st.ctx);
 	unlink(p);
 }
@@ -298,7 +273,7 @@ static void t_journal_directory_cannot_be_synced(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "dirsync.journal");
+	t_path(p, sizeof p, "dirsync.journal");
 	unlink(p);
 	autolic_storage st;
 	w_reset();
@@ -309,7 +284,7 @@ static void t_journal_directory_cannot_be_synced(void **state)
 	/* after a compaction: the new file is in place, the handle refuses more */
 	w_reset();
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	commit_kv(&st, "k", "v");
+	t_commit_kv(&st, "k", "v");
 	w_arm(W_OPEN_DIR, 1, EMFILE, 0);
 	assert_int_equal(autolic_store_journal_compact(&st), AUTOLIC_ESTORAGE);
 	assert_non_null(strstr(autolic_errmsg(), "syncing the directory after compaction failed"));
@@ -317,7 +292,7 @@ static void t_journal_directory_cannot_be_synced(void **state)
 	st.free(st.ctx);
 	w_reset();
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	expect_kv(&st, "k", "v");
+	t_expect_kv(&st, "k", "v");
 	st.free(st.ctx);
 	unlink(p);
 }
@@ -326,11 +301,11 @@ static void t_journal_stat_fails(void **state)
 {
 	(void)state;
 	char p[300];
-	path_of(p, sizeof p, "stat.journal");
+	t_path(p, sizeof p, "stat.journal");
 	unlink(p);
 	autolic_storage st;
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	commit_kv(&st, "k", "v");
+	t_commit_kv(&st, "k", "v");
 	st.free(st.ctx);
 	/* the descriptor just opened, then the one being read */
 	for (long nth = 1; nth <= 2; nth++) {
@@ -349,7 +324,7 @@ static void t_journal_stat_fails(void **state)
 	struct stat s;
 	assert_int_equal(stat(p, &s), 0);
 	assert_int_equal(s.st_mode & 07777, 0600);
-	expect_kv(&st, "k", "v");
+	t_expect_kv(&st, "k", "v");
 	st.free(st.ctx);
 	unlink(p);
 }
@@ -359,7 +334,7 @@ static void t_journal_locks_unsupported(void **state)
 {
 	(void)state;
 	char p[300], tmp[320];
-	path_of(p, sizeof p, "nolock.journal");
+	t_path(p, sizeof p, "nolock.journal");
 	snprintf(tmp, sizeof tmp, "%s.compact", p);
 	unlink(p);
 	autolic_storage st;
@@ -380,32 +355,26 @@ static void t_journal_locks_unsupported(void **state)
 	/* the compaction's temporary file: the compaction fails, nothing else */
 	w_reset();
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	commit_kv(&st, "k", "v");
+	t_commit_kv(&st, "k", "v");
 	w_arm(W_FCNTL_LOCK, 1, ENOLCK, 0);
 	assert_int_equal(autolic_store_journal_compact(&st), AUTOLIC_ESTORAGE);
 	assert_non_null(strstr(autolic_errmsg(), "cannot lock"));
 	assert_int_equal(access(tmp, F_OK), -1);
-	commit_kv(&st, "k2", "v2");
+	t_commit_kv(&st, "k2", "v2");
 	assert_int_equal(autolic_store_journal_compact(&st), 0);
 	st.free(st.ctx);
 	w_reset();
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), 0);
-	expect_kv(&st, "k", "v");
-	expect_kv(&st, "k2", "v2");
+	t_expect_kv(&st, "k", "v");
+	t_expect_kv(&st, "k2", "v2");
 	st.free(st.ctx);
 	unlink(p);
 }
 
 int main(void)
 {
-	const char *base = getenv("AUTOLIC_TEST_DIR");
-	if (!base)
-		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(g_dir, sizeof g_dir, "%s/al-os-XXXXXX", base);
-	if (!mkdtemp(g_dir)) {
-		perror("mkdtemp");
+	if (t_dir_make("al-os"))
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_handle_mutex_fails),
 	    cmocka_unit_test(t_journal_locks_fail),
@@ -415,6 +384,6 @@ int main(void)
 	    cmocka_unit_test(t_journal_locks_unsupported),
 	};
 	int failed = t_run_group("os_failures", tests, NULL, NULL);
-	rmdir(g_dir);
+	t_dir_remove();
 	return failed;
 }

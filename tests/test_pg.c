@@ -1128,5 +1128,5 @@ int main(void)
 		cmocka_unit_test_setup(t_server_stopped, fresh),
 		cmocka_unit_test_setup(t_batch_savepoints, fresh),
 	};
-	return cmocka_run_group_tests_name("pg", tests, NULL, NULL);
+	return t_run_group("pg", tests, NULL, NULL);
 }

@@ -31,5 +31,5 @@ int main(void)
 	if (!t_pg_conninfo())
 		return 1; /* no server: a failure, never a skip */
 	const struct CMUnitTest tests[] = {cmocka_unit_test(race)};
-	return cmocka_run_group_tests_name("pg_procs", tests, NULL, NULL);
+	return t_run_group("pg_procs", tests, NULL, NULL);
 }

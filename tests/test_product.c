@@ -704,5 +704,5 @@ int main(void)
 	    cmocka_unit_test(test_legacy_upgrade_atomic),
 	    cmocka_unit_test(test_legacy_journal_readonly),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return t_run_group("product", tests, NULL, NULL);
 }

@@ -289,5 +289,5 @@ int main(void)
 	    cmocka_unit_test(test_api_matrix),
 	    cmocka_unit_test(test_actor_required),
 	};
-	return cmocka_run_group_tests_name("role_matrix", tests, NULL, NULL);
+	return t_run_group("role_matrix", tests, NULL, NULL);
 }

@@ -25,7 +25,6 @@ static const int64_t K_QTY[] = {2, 3, 1};
 
 static int setup(void **state)
 {
-	seat_fixture_reset();
 	fx *x = calloc(1, sizeof(*x));
 	assert_non_null(x);
 	x->c.now = T0;
@@ -51,7 +50,6 @@ static int teardown(void **state)
 	autolic_db_close(x->db);
 	assert_int_equal(x->al.live, 0);
 	free(x);
-	seat_fixture_reset();
 	return 0;
 }
 
@@ -1145,5 +1143,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(seat5_conflict_retry, setup, teardown),
 		cmocka_unit_test(fault_loops),
 	};
-	return cmocka_run_group_tests_name("seat", tests, NULL, NULL);
+	return t_run_group("seat", tests, NULL, NULL);
 }

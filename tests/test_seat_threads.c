@@ -115,7 +115,6 @@ static uint32_t granted(race *r)
 
 static race *new_race(t_faulty *f, t_clock *c)
 {
-	seat_fixture_reset();
 	race *r = calloc(1, sizeof(*r));
 	assert_non_null(r);
 	c->now = T0;
@@ -130,7 +129,6 @@ static void free_race(race *r)
 {
 	autolic_db_close(r->db);
 	free(r);
-	seat_fixture_reset();
 }
 
 /* SEAT-5: NTHREADS distinct users race for QUANTITY seats: exactly QUANTITY win. */
@@ -218,5 +216,5 @@ int main(void)
 		cmocka_unit_test(seat5_same_user_once),
 		cmocka_unit_test(seat5_churn),
 	};
-	return cmocka_run_group_tests_name("seat_threads", tests, NULL, NULL);
+	return t_run_group("seat_threads", tests, NULL, NULL);
 }

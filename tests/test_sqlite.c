@@ -264,7 +264,7 @@ int main(void)
 		cmocka_unit_test_setup(t_batch_savepoints, fresh),
 		cmocka_unit_test_setup(t_backend_misuse, fresh),
 	};
-	int failed = cmocka_run_group_tests_name("sqlite", tests, NULL, NULL);
+	int failed = t_run_group("sqlite", tests, NULL, NULL);
 	remove_db();
 	rmdir(dir);
 	return failed;

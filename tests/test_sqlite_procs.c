@@ -42,7 +42,7 @@ int main(void)
 	}
 	snprintf(path, sizeof path, "%s/race.db", dir);
 	const struct CMUnitTest tests[] = {cmocka_unit_test(race)};
-	int failed = cmocka_run_group_tests_name("sqlite_procs", tests, NULL, NULL);
+	int failed = t_run_group("sqlite_procs", tests, NULL, NULL);
 	char side[320];
 	unlink(path);
 	snprintf(side, sizeof side, "%s-wal", path);

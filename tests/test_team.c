@@ -4,36 +4,11 @@
 #include "team.h"
 #include "core/txn.h"
 
-typedef struct {
-	t_faulty f;
-	t_clock c;
-	t_events e;
-	autolic_db *db;
-	autolic_id ann, bob, cat;
-	autolic_id team;
-} fx;
+typedef t_people fx;
 
 static int setup(void **state)
 {
-	fx *x = calloc(1, sizeof *x);
-	x->c.now = T_NOW;
-	x->db = t_open(&x->f, &x->c, &x->e, NULL);
-	x->ann = t_register(x->db, "ann@example.com", "Ann", "Admin");
-	x->bob = t_register(x->db, "bob@example.com", "Bob", "Second");
-	x->cat = t_register(x->db, "cat@example.com", "Cat", "Outsider");
-	autolic_team_spec s = AUTOLIC_TEAM_SPEC_INIT;
-	s.name = "Design office";
-	T_OK(autolic_team_create(x->db, x->ann, &s, &x->team));
-	x->e.n = 0;
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *x = *state;
-	autolic_db_close(x->db);
-	free(x);
+	*state = t_people_open("Design office");
 	return 0;
 }
 
@@ -384,17 +359,18 @@ static void test_fault_loop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_create, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_create_bad_input, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_several_teams, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_add_admin, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_set_primary, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_set_primary_moves_contracts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_remove_admin, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_iter_teams_of_account, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_iter_bad_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_create, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_create_bad_input, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_several_teams, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_add_admin, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_set_primary, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_set_primary_moves_contracts, setup,
+	                                    t_people_close),
+	    cmocka_unit_test_setup_teardown(test_remove_admin, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_internal_contract, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_iter_teams_of_account, setup, t_people_close),
+	    cmocka_unit_test_setup_teardown(test_iter_bad_input, setup, t_people_close),
 	    cmocka_unit_test(test_fault_loop),
 	};
-	return cmocka_run_group_tests_name("team", tests, NULL, NULL);
+	return t_run_group("team", tests, NULL, NULL);
 }

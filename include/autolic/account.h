@@ -27,7 +27,21 @@ typedef enum autolic_account_state {
 	AUTOLIC_ACCOUNT_REMOVED = 4 /**< Removed by an administrator; grants nothing. */
 } autolic_account_state;
 
-/** Current version of ::autolic_account_spec. */
+/**
+ * @brief The name of an ::autolic_account_state value, for logs and bindings.
+ *
+ * The names, in the order of the values: "invited", "active", "expired", "removed".
+ * @param state a value of ::autolic_account_state.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_account_state_name(int state);
+
+/** Current version of ::autolic_account_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_ACCOUNT_SPEC_VERSION 1
 /** Static initialiser for ::autolic_account_spec. */
 #define AUTOLIC_ACCOUNT_SPEC_INIT                                                                  \
@@ -44,7 +58,23 @@ typedef struct autolic_account_spec {
 	const char *language;   /**< Language tag such as "en" or "fr-CH"; NULL for "en". */
 } autolic_account_spec;
 
-/** Current version of ::autolic_account_info. */
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_ACCOUNT_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_ACCOUNT_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_account_spec_init(autolic_account_spec *s, unsigned int version);
+
+/** Current version of ::autolic_account_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_ACCOUNT_INFO_VERSION 1
 
 /** @brief What is known of an account. Filled by the library; set `version` first. */
@@ -239,6 +269,18 @@ typedef enum autolic_import_format {
 	AUTOLIC_IMPORT_CSV =
 	    2 /**< CSV with a header row naming `email`, `first_name`, `last_name`, `language`. */
 } autolic_import_format;
+
+/**
+ * @brief The name of an ::autolic_import_format value, for logs and bindings.
+ *
+ * The names, in the order of the values: "list", "csv".
+ * @param format a value of ::autolic_import_format.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_import_format_name(int format);
 
 /** Most records in one import. */
 #define AUTOLIC_IMPORT_MAX 10000

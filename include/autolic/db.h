@@ -41,6 +41,21 @@ typedef enum autolic_event_type {
 	AUTOLIC_EVENT_FLEX_LOT_EXPIRED = 13  /**< FLEX-1: what was left of a lot was forfeited. */
 } autolic_event_type;
 
+/**
+ * @brief The name of an ::autolic_event_type value, for logs and bindings.
+ *
+ * The names, in the order of the values: "invitation_sent", "invitation_resent",
+ * "role_changed", "order_confirmed", "seat_granted", "seat_revoked", "flex_assigned",
+ * "flex_low_balance", "flex_session_ended", "operator_deactivated", "download_available",
+ * "payment_late", "flex_lot_expired".
+ * @param type a value of ::autolic_event_type.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_event_type_name(int type);
+
 /** Current version of ::autolic_event. */
 #define AUTOLIC_EVENT_VERSION 1
 
@@ -68,7 +83,9 @@ typedef void (*autolic_event_fn)(const autolic_event *event, void *ctx);
 /** Clock: the current UTC time in seconds. */
 typedef autolic_time (*autolic_clock_fn)(void *ctx);
 
-/** Current version of ::autolic_db_options. */
+/** Current version of ::autolic_db_options.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_DB_OPTIONS_VERSION 1
 /** Static initialiser for ::autolic_db_options. */
 #define AUTOLIC_DB_OPTIONS_INIT { AUTOLIC_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0 }

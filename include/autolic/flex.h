@@ -58,6 +58,19 @@ typedef enum autolic_flex_entry_type {
 	AUTOLIC_FLEX_ADJUST = 7 /**< An administrator's correction, or an overage repayment pair. */
 } autolic_flex_entry_type;
 
+/**
+ * @brief The name of an ::autolic_flex_entry_type value, for logs and bindings.
+ *
+ * The names, in the order of the values: "purchase", "consume", "refund", "expire",
+ * "move_out", "move_in", "adjust".
+ * @param type a value of ::autolic_flex_entry_type.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_flex_entry_type_name(int type);
+
 /** Bit for one ::autolic_flex_entry_type in a type mask. */
 #define AUTOLIC_FLEX_MASK(type) (1u << (type))
 /** Every entry type. */
@@ -75,6 +88,18 @@ typedef enum autolic_flex_report_kind {
 	AUTOLIC_FLEX_CLOSE = 4     /**< The session ended at `time`. */
 } autolic_flex_report_kind;
 
+/**
+ * @brief The name of an ::autolic_flex_report_kind value, for logs and bindings.
+ *
+ * The names, in the order of the values: "launch", "activity", "idle", "close".
+ * @param kind a value of ::autolic_flex_report_kind.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_flex_report_kind_name(int kind);
+
 /** Why a window cost what it did (usage rows, report results). */
 typedef enum autolic_flex_reason {
 	AUTOLIC_FLEX_REASON_NONE = 0,      /**< The report opened no window. */
@@ -86,11 +111,26 @@ typedef enum autolic_flex_reason {
 	    5 /**< FLEX-4: closed within 300 s; the charge was refunded. */
 } autolic_flex_reason;
 
+/**
+ * @brief The name of an ::autolic_flex_reason value, for logs and bindings.
+ *
+ * The names, in the order of the values: "none", "charged", "in_window", "seat", "trial",
+ * "refunded".
+ * @param reason a value of ::autolic_flex_reason.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_flex_reason_name(int reason);
+
 /* ------------------------------------------------------------------ */
 /** @name Catalogue */
 /** @{ */
 
-/** Current version of ::autolic_flex_product_info. */
+/** Current version of ::autolic_flex_product_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_PRODUCT_INFO_VERSION 1
 
 /** @brief A product of the Flex catalogue. Set `version` before the call. */
@@ -142,7 +182,9 @@ AUTOLIC_EXTERN int autolic_flex_product_get(autolic_db *db, const char *code,
 /** @name Team policy */
 /** @{ */
 
-/** Current version of ::autolic_flex_policy. */
+/** Current version of ::autolic_flex_policy.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_POLICY_VERSION 1
 /** Static initialiser for ::autolic_flex_policy: no overage, default threshold. */
 #define AUTOLIC_FLEX_POLICY_INIT                                                                   \
@@ -158,6 +200,20 @@ typedef struct autolic_flex_policy {
 	int64_t low_threshold; /**< FLEX-12: notify below this many tokens; -1 for 20% of the
 	                          unexpired lots' tokens; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 } autolic_flex_policy;
+
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_FLEX_POLICY_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_FLEX_POLICY_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_flex_policy_init(autolic_flex_policy *s, unsigned int version);
 
 /**
  * @brief Set a team's Flex policy.
@@ -226,7 +282,9 @@ AUTOLIC_EXTERN int autolic_flex_horizon_set(autolic_db *db, autolic_id actor, au
  */
 AUTOLIC_EXTERN int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds);
 
-/** Current version of ::autolic_flex_team_info. */
+/** Current version of ::autolic_flex_team_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_TEAM_INFO_VERSION 1
 
 /** @brief A team's token position now. Set `version` before the call. */
@@ -278,7 +336,9 @@ AUTOLIC_EXTERN int autolic_flex_balance_at(autolic_db *db, autolic_id team, auto
 /** @name Lots */
 /** @{ */
 
-/** Current version of ::autolic_flex_lot_spec. */
+/** Current version of ::autolic_flex_lot_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_LOT_SPEC_VERSION 1
 /** Static initialiser for ::autolic_flex_lot_spec. */
 #define AUTOLIC_FLEX_LOT_SPEC_INIT                                                                 \
@@ -297,7 +357,23 @@ typedef struct autolic_flex_lot_spec {
 	    purchased; /**< Purchase time; 0 for the handle's clock time. Not in the future. */
 } autolic_flex_lot_spec;
 
-/** Current version of ::autolic_flex_lot_info. */
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_FLEX_LOT_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_FLEX_LOT_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_flex_lot_spec_init(autolic_flex_lot_spec *s, unsigned int version);
+
+/** Current version of ::autolic_flex_lot_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_LOT_INFO_VERSION 1
 
 /** @brief A lot. Set `version` before the call. */
@@ -407,7 +483,9 @@ AUTOLIC_EXTERN int autolic_flex_move(autolic_db *db, autolic_id actor, autolic_i
 /** @name Users, assignments and trials */
 /** @{ */
 
-/** Current version of ::autolic_flex_user_spec. */
+/** Current version of ::autolic_flex_user_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_USER_SPEC_VERSION 1
 /** Static initialiser for ::autolic_flex_user_spec. */
 #define AUTOLIC_FLEX_USER_SPEC_INIT                                                                \
@@ -426,6 +504,20 @@ typedef struct autolic_flex_user_spec {
 	size_t n_products;           /**< Number of `products`; at most ::AUTOLIC_FLEX_LIST_MAX. */
 	int by_import;               /**< 1: assignment by import: nobody is notified (FLEX-7). */
 } autolic_flex_user_spec;
+
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_FLEX_USER_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_FLEX_USER_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_flex_user_spec_init(autolic_flex_user_spec *s, unsigned int version);
 
 /**
  * @brief Assign a Flex user to a team, or replace their product list (FLEX-7).
@@ -533,7 +625,9 @@ AUTOLIC_EXTERN int autolic_flex_trial_add(autolic_db *db, autolic_id actor, auto
 /** @name Usage reports from the host */
 /** @{ */
 
-/** Current version of ::autolic_flex_report_spec. */
+/** Current version of ::autolic_flex_report_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_REPORT_SPEC_VERSION 1
 /** Static initialiser for ::autolic_flex_report_spec. */
 #define AUTOLIC_FLEX_REPORT_SPEC_INIT                                                              \
@@ -554,7 +648,23 @@ typedef struct autolic_flex_report_spec {
 	autolic_id account;  /**< LAUNCH: the user (the acting account, ROLE-7). */
 } autolic_flex_report_spec;
 
-/** Current version of ::autolic_flex_result. */
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_FLEX_REPORT_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_FLEX_REPORT_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_flex_report_spec_init(autolic_flex_report_spec *s, unsigned int version);
+
+/** Current version of ::autolic_flex_result.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_RESULT_VERSION 1
 
 /** @brief What a usage report did. Set `version` before the call. */
@@ -638,7 +748,9 @@ AUTOLIC_EXTERN int autolic_flex_report(autolic_db *db, const autolic_flex_report
 /** @name Ledger and usage reports */
 /** @{ */
 
-/** Current version of ::autolic_flex_entry. */
+/** Current version of ::autolic_flex_entry.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_ENTRY_VERSION 1
 
 /** @brief One ledger entry (FLEX-10). Set `version` before the call. */
@@ -704,7 +816,9 @@ typedef struct autolic_flex_share {
 	int64_t amount; /**< Tokens drawn from it. */
 } autolic_flex_share;
 
-/** Current version of ::autolic_flex_usage_row. */
+/** Current version of ::autolic_flex_usage_row.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_FLEX_USAGE_ROW_VERSION 1
 
 /** @brief One day used (one window) of one product by one user (FLEX-11). Set `version` first. */

@@ -16,7 +16,9 @@ extern "C" {
 /** Longest hub or application name, in bytes of UTF-8. */
 #define AUTOLIC_HUB_NAME_MAX 100
 
-/** Current version of ::autolic_hub_info. */
+/** Current version of ::autolic_hub_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_HUB_INFO_VERSION 1
 
 /** @brief A developer hub. Filled by the library; set `version` first. */
@@ -29,7 +31,9 @@ typedef struct autolic_hub_info {
 	autolic_id created_by;               /**< The team administrator who created it. */
 } autolic_hub_info;
 
-/** Current version of ::autolic_app_info. */
+/** Current version of ::autolic_app_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_APP_INFO_VERSION 1
 
 /** @brief An application of a hub. Filled by the library; set `version` first. */

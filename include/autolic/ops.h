@@ -44,6 +44,18 @@ typedef enum autolic_ops_kind {
 	AUTOLIC_OPS_SHOP_FLOOR = 2 /**< Shop-floor licences: one per licensed operator. */
 } autolic_ops_kind;
 
+/**
+ * @brief The name of an ::autolic_ops_kind value, for logs and bindings.
+ *
+ * The names, in the order of the values: "user", "shop_floor".
+ * @param kind a value of ::autolic_ops_kind.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_ops_kind_name(int kind);
+
 /** Lifecycle of a hub (OPS-1). */
 typedef enum autolic_ops_hub_state {
 	AUTOLIC_OPS_HUB_TRIAL = 1,       /**< Created, not provisioned, trial period running. */
@@ -51,12 +63,36 @@ typedef enum autolic_ops_hub_state {
 	AUTOLIC_OPS_HUB_PROVISIONED = 3  /**< Provisioned: the subscriptions' licences apply. */
 } autolic_ops_hub_state;
 
+/**
+ * @brief The name of an ::autolic_ops_hub_state value, for logs and bindings.
+ *
+ * The names, in the order of the values: "trial", "trial_ended", "provisioned".
+ * @param state a value of ::autolic_ops_hub_state.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_ops_hub_state_name(int state);
+
 /** Payment state of a hub (OPS-6). */
 typedef enum autolic_ops_payment_state {
 	AUTOLIC_OPS_PAYMENT_OK = 0,      /**< No late payment. */
 	AUTOLIC_OPS_PAYMENT_WARNING = 1, /**< Late, within the 30-day warning. */
 	AUTOLIC_OPS_PAYMENT_BLOCKED = 2  /**< Late past the warning: users' access is blocked. */
 } autolic_ops_payment_state;
+
+/**
+ * @brief The name of an ::autolic_ops_payment_state value, for logs and bindings.
+ *
+ * The names, in the order of the values: "ok", "warning", "blocked".
+ * @param state a value of ::autolic_ops_payment_state.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_ops_payment_state_name(int state);
 
 /** Why an operator is deactivated. */
 typedef enum autolic_ops_reason {
@@ -66,7 +102,21 @@ typedef enum autolic_ops_reason {
 	AUTOLIC_OPS_REASON_LICENCES = 3  /**< OPS-5: fewer shop-floor licences than active operators. */
 } autolic_ops_reason;
 
-/** Current version of ::autolic_ops_hub_spec. */
+/**
+ * @brief The name of an ::autolic_ops_reason value, for logs and bindings.
+ *
+ * The names, in the order of the values: "none", "manual", "user", "licences".
+ * @param reason a value of ::autolic_ops_reason.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_ops_reason_name(int reason);
+
+/** Current version of ::autolic_ops_hub_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_HUB_SPEC_VERSION 1
 /** Static initialiser for ::autolic_ops_hub_spec. */
 #define AUTOLIC_OPS_HUB_SPEC_INIT \
@@ -81,7 +131,23 @@ typedef struct autolic_ops_hub_spec {
 	uint64_t trial_operators;    /**< Licensed operators allowed active during the trial. */
 } autolic_ops_hub_spec;
 
-/** Current version of ::autolic_ops_hub_info. */
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_OPS_HUB_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_OPS_HUB_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_ops_hub_spec_init(autolic_ops_hub_spec *s, unsigned int version);
+
+/** Current version of ::autolic_ops_hub_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_HUB_INFO_VERSION 1
 
 /** @brief What is known of a hub. Filled by the library; set `version` first. */
@@ -102,7 +168,9 @@ typedef struct autolic_ops_hub_info {
 	int64_t payment_days_left;                 /**< Days left of the warning (rounded up); 0 when OK or blocked. */
 } autolic_ops_hub_info;
 
-/** Current version of ::autolic_ops_subscription_spec. */
+/** Current version of ::autolic_ops_subscription_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION 1
 /** Static initialiser for ::autolic_ops_subscription_spec. */
 #define AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT { AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION, 0, 0, 0, 0, 0 }
@@ -117,7 +185,23 @@ typedef struct autolic_ops_subscription_spec {
 	autolic_time end;      /**< Term end, after `start` and after now. */
 } autolic_ops_subscription_spec;
 
-/** Current version of ::autolic_ops_subscription_info. */
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_ops_subscription_spec_init(autolic_ops_subscription_spec *s, unsigned int version);
+
+/** Current version of ::autolic_ops_subscription_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION 1
 
 /** @brief A subscription as stored. Filled by the library; set `version` first. */
@@ -132,7 +216,9 @@ typedef struct autolic_ops_subscription_info {
 	int active;            /**< 1 when the term covers now. */
 } autolic_ops_subscription_info;
 
-/** Current version of ::autolic_ops_licence_info. */
+/** Current version of ::autolic_ops_licence_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_LICENCE_INFO_VERSION 1
 
 /** @brief Licence counts of a hub as of now (OPS-2). Filled by the library; set `version` first. */
@@ -147,7 +233,9 @@ typedef struct autolic_ops_licence_info {
 	uint64_t shop_floor_available; /**< shop_floor_total - shop_floor_used, or 0. */
 } autolic_ops_licence_info;
 
-/** Current version of ::autolic_ops_operator_spec. */
+/** Current version of ::autolic_ops_operator_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_OPERATOR_SPEC_VERSION 1
 /** Static initialiser for ::autolic_ops_operator_spec. */
 #define AUTOLIC_OPS_OPERATOR_SPEC_INIT { AUTOLIC_OPS_OPERATOR_SPEC_VERSION, NULL, NULL }
@@ -159,7 +247,23 @@ typedef struct autolic_ops_operator_spec {
 	const char *name;     /**< Required, 1..::AUTOLIC_OPS_OPERATOR_NAME_MAX bytes of UTF-8, no control characters (IN-1). */
 } autolic_ops_operator_spec;
 
-/** Current version of ::autolic_ops_operator_info. */
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_OPS_OPERATOR_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_OPS_OPERATOR_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_ops_operator_spec_init(autolic_ops_operator_spec *s, unsigned int version);
+
+/** Current version of ::autolic_ops_operator_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_OPERATOR_INFO_VERSION 1
 
 /** @brief An operator as of now. Filled by the library; set `version` first. */

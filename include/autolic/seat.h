@@ -38,6 +38,18 @@ typedef enum autolic_seat_origin {
 	AUTOLIC_SEAT_ORIGIN_IMPORT = 3  /**< autolic_seat_import(): bulk, not notified (SEAT-3). */
 } autolic_seat_origin;
 
+/**
+ * @brief The name of an ::autolic_seat_origin value, for logs and bindings.
+ *
+ * The names, in the order of the values: "grant", "access", "import".
+ * @param origin a value of ::autolic_seat_origin.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_seat_origin_name(int origin);
+
 /** What a set call did, or would have done, for one product (see ::autolic_seat_result). */
 typedef enum autolic_seat_action {
 	AUTOLIC_SEAT_KEEP = 1,   /**< The user already held the seat; nothing to do. */
@@ -45,7 +57,21 @@ typedef enum autolic_seat_action {
 	AUTOLIC_SEAT_REVOKE = 3  /**< The seat is revoked. */
 } autolic_seat_action;
 
-/** Current version of ::autolic_seat_summary. */
+/**
+ * @brief The name of an ::autolic_seat_action value, for logs and bindings.
+ *
+ * The names, in the order of the values: "keep", "grant", "revoke".
+ * @param action a value of ::autolic_seat_action.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_seat_action_name(int action);
+
+/** Current version of ::autolic_seat_summary.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_SEAT_SUMMARY_VERSION 1
 
 /** @brief Seats of one product of one contract (SEAT-2). Filled by the library; set `version` first. */
@@ -62,7 +88,9 @@ typedef struct autolic_seat_summary {
 	int active;                                    /**< 1 when the term covers now; seats of an inactive contract grant nothing. */
 } autolic_seat_summary;
 
-/** Current version of ::autolic_seat_entry. */
+/** Current version of ::autolic_seat_entry.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_SEAT_ENTRY_VERSION 1
 
 /** @brief One granted seat. Filled by the library; set `version` first. */
@@ -77,7 +105,9 @@ typedef struct autolic_seat_entry {
 	int active;                                    /**< 1 when the contract's term covers now. */
 } autolic_seat_entry;
 
-/** Current version of ::autolic_seat_result. */
+/** Current version of ::autolic_seat_result.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_SEAT_RESULT_VERSION 1
 
 /** @brief The outcome for one product (or one import line) of a set call. Set `version` first. */

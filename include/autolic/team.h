@@ -24,7 +24,21 @@ typedef enum autolic_team_role {
 	AUTOLIC_TEAM_USER = 3       /**< A user of the team. */
 } autolic_team_role;
 
-/** Current version of ::autolic_team_spec. */
+/**
+ * @brief The name of an ::autolic_team_role value, for logs and bindings.
+ *
+ * The names, in the order of the values: "none", "primary", "secondary", "user".
+ * @param role a value of ::autolic_team_role.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_team_role_name(int role);
+
+/** Current version of ::autolic_team_spec.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_TEAM_SPEC_VERSION 1
 /** Static initialiser for ::autolic_team_spec. */
 #define AUTOLIC_TEAM_SPEC_INIT                                                                     \
@@ -38,7 +52,23 @@ typedef struct autolic_team_spec {
 	const char *name; /**< UTF-8, 1..::AUTOLIC_TEAM_NAME_MAX bytes, no control characters (IN-1). */
 } autolic_team_spec;
 
-/** Current version of ::autolic_team_info. */
+/**
+ * @brief Initialise `s` to the defaults of ::AUTOLIC_TEAM_SPEC_INIT for `version`.
+ *
+ * Only the fields of that version are written (@ref abi); a binding or a
+ * host that cannot use the macro calls this instead.
+ * @param[out] s the struct to fill; must not be NULL.
+ * @param version ::AUTOLIC_TEAM_SPEC_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_team_spec_init(autolic_team_spec *s, unsigned int version);
+
+/** Current version of ::autolic_team_info.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_TEAM_INFO_VERSION 1
 
 /** @brief What is known of a team. Filled by the library; set `version` first. */
@@ -151,7 +181,9 @@ AUTOLIC_EXTERN int autolic_team_remove_admin(autolic_db *db, autolic_id actor, a
 AUTOLIC_EXTERN int autolic_team_set_primary(autolic_db *db, autolic_id actor, autolic_id team,
                                             autolic_id account);
 
-/** Current version of ::autolic_team_membership. */
+/** Current version of ::autolic_team_membership.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_TEAM_MEMBERSHIP_VERSION 1
 
 /** @brief A team an account belongs to, and its role there. Filled by the library; set

@@ -1,5 +1,6 @@
 #include "db_internal.h"
 #include "error.h"
+#include "structs.h"
 #include "upgrade.h"
 #include "account.h"
 #include "contract.h"
@@ -27,21 +28,15 @@ static autolic_time no_clock(void *ctx)
 
 int autolic_db_options_init(autolic_db_options *opts, unsigned int version)
 {
-	if (!opts)
-		return al_err(AUTOLIC_EINVAL, "opts is NULL");
-	if (version == 0 || version > AUTOLIC_DB_OPTIONS_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_db_options version %u is not supported (1..%u)",
-		              version, AUTOLIC_DB_OPTIONS_VERSION);
-	autolic_db_options def = AUTOLIC_DB_OPTIONS_INIT;
-	*opts = def;
-	return 0;
+	return al_struct_init(opts, AL_DB_OPTIONS, version);
 }
 
-static int check_storage(const autolic_storage *st)
+/* The caller's vtable, of the version it names, into `st`, checked. */
+static int check_storage(const autolic_storage *given, autolic_storage *st)
 {
-	if (st->version == 0 || st->version > AUTOLIC_STORAGE_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_storage version %u is not supported (1..%u)",
-		              st->version, AUTOLIC_STORAGE_VERSION);
+	int rc = al_copy_in(st, given, AL_STORAGE);
+	if (rc)
+		return rc;
 	if (!st->begin || !st->get || !st->put || !st->del || !st->scan || !st->commit || !st->rollback)
 		return al_err(AUTOLIC_EINVAL, "storage vtable is missing a required slot "
 		                              "(begin, get, put, del, scan, commit, rollback)");
@@ -59,15 +54,17 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 		return al_err(AUTOLIC_EINVAL, "out is NULL");
 	*out = NULL;
 	autolic_db_options def = AUTOLIC_DB_OPTIONS_INIT;
-	if (!opts)
-		opts = &def;
-	if (opts->version == 0 || opts->version > AUTOLIC_DB_OPTIONS_VERSION)
-		return al_err(AUTOLIC_EVERSION, "autolic_db_options version %u is not supported (1..%u)",
-		              opts->version, AUTOLIC_DB_OPTIONS_VERSION);
+	if (opts) {
+		int rc = al_copy_in(&def, opts, AL_DB_OPTIONS);
+		if (rc)
+			return rc;
+	}
+	opts = &def;
 	if (opts->allocator && !al_alloc_valid(opts->allocator))
 		return al_err(AUTOLIC_EINVAL, "allocator must set malloc_fn, realloc_fn and free_fn");
+	autolic_storage st;
 	if (opts->storage) {
-		int rc = check_storage(opts->storage);
+		int rc = check_storage(opts->storage, &st);
 		if (rc)
 			return rc;
 	}
@@ -82,7 +79,7 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 		return al_err(AUTOLIC_ENOMEM, "cannot create the handle's mutex");
 	}
 	if (opts->storage) {
-		db->st = *opts->storage;
+		db->st = st;
 	} else {
 		int rc = autolic_store_memory_new(&db->st, opts->allocator);
 		if (rc) {

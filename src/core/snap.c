@@ -30,16 +30,16 @@ int al_snap_new(autolic_db *db, autolic_id key, al_txn_fn fn, size_t size, void 
 	return 0;
 }
 
-int al_snap_next(const void *v, size_t n, size_t *pos, size_t size, void *out)
+int al_snap_next(const void *v, size_t n, size_t *pos, al_struct kind, void *out)
 {
-	if (*pos >= n)
-		return AUTOLIC_ITEROVER;
 	unsigned int version;
 	memcpy(&version, out, sizeof version);
-	memcpy(out, (const char *)v + *pos * size, size);
-	memcpy(out, &version, sizeof version);
+	int rc = al_struct_check(kind, version);
+	if (rc || *pos >= n)
+		return rc ? rc : AUTOLIC_ITEROVER;
+	rc = al_copy_out(out, (const char *)v + *pos * al_struct_get(kind)->full, kind);
 	(*pos)++;
-	return 0;
+	return rc;
 }
 
 void al_snap_free(al_snap *s)

@@ -6,6 +6,7 @@
 #define AL_CORE_SNAP_H
 
 #include "alloc.h"
+#include "structs.h"
 #include "txn.h"
 
 #include <stddef.h>
@@ -37,10 +38,11 @@ void al_snap_fill_reset(al_snap_fill *f);
  * left allocated and *out is untouched. */
 int al_snap_new(autolic_db *db, autolic_id key, al_txn_fn fn, size_t size, void **out);
 
-/* Copy row *pos (of n rows of `size` bytes at v) into out and advance; the
- * caller's leading `unsigned int version` field is kept. AUTOLIC_ITEROVER
- * past the end. */
-int al_snap_next(const void *v, size_t n, size_t *pos, size_t size, void *out);
+/* Copy row *pos (of n rows of the newest version of `kind` at v) into out
+ * and advance: only the bytes of out's version are written, its version is
+ * kept (al_copy_out). AUTOLIC_EVERSION for a version the library does not
+ * know, then AUTOLIC_ITEROVER past the end. */
+int al_snap_next(const void *v, size_t n, size_t *pos, al_struct kind, void *out);
 
 /* Release an iterator made by al_snap_new() (NULL is fine). */
 void al_snap_free(al_snap *s);

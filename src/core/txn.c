@@ -108,7 +108,6 @@ void al_deliver(autolic_db *db, al_evq *q)
 {
 	for (size_t i = 0; i < q->n; i++) {
 		al_event_rec *r = &q->v[i];
-		/* pointers into one allocation: fix them up after any realloc */
 		if (db->on_event)
 			db->on_event(&r->ev, db->event_ctx);
 	}
@@ -124,10 +123,6 @@ static int key_ok(const al_key *k)
 {
 	return k->overflow ? al_err(AUTOLIC_EINVAL, "key longer than %d bytes", AL_KEY_MAX) : 0;
 }
-
-typedef struct {
-	al_buf *out;
-} get_ctx;
 
 int al_txn_get(al_txn *t, const al_key *k, al_buf *out)
 {
@@ -230,9 +225,7 @@ int al_txn_scan(al_txn *t, const al_key *start, const al_key *end,
 	al_err_storage_reset();
 	rc = st->scan(st->ctx, start->b, start->len, end ? end->b : NULL, end ? end->len : 0, cb,
 	              arg);
-	/* A negative value may be the callback's own error: pass it through. */
-	if (rc > 0)
-		return rc;
+	/* 0, the callback's non-zero value or the storage's error, as they are */
 	return rc;
 }
 

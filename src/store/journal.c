@@ -26,6 +26,7 @@
 
 #include "core/crc32c.h"
 #include "core/error.h"
+#include "core/structs.h"
 #include "map.h"
 
 #include <errno.h>
@@ -1116,15 +1117,10 @@ int autolic_journal_options_init(autolic_journal_options *opts, unsigned int ver
 		autolic_storage_set_error("autolic_journal_options_init: opts is NULL");
 		return AUTOLIC_EINVAL;
 	}
-	if (version == 0 || version > AUTOLIC_JOURNAL_OPTIONS_VERSION) {
-		autolic_storage_set_error("autolic_journal_options_init: unknown version %u (this "
-		                          "library knows 1..%u)",
-		                          version, AUTOLIC_JOURNAL_OPTIONS_VERSION);
-		return AUTOLIC_EVERSION;
-	}
-	memset(opts, 0, sizeof *opts);
-	opts->version = version;
-	return 0;
+	int rc = al_struct_init(opts, AL_JOURNAL_OPTIONS, version);
+	if (rc) /* the store's own calls leave their text for autolic_storage_result() too */
+		autolic_storage_set_error("autolic_journal_options_init: %s", autolic_errmsg());
+	return rc;
 }
 
 int al_journal_open_io(autolic_storage *out, const char *path, const autolic_journal_options *opts,
@@ -1136,15 +1132,9 @@ int al_journal_open_io(autolic_storage *out, const char *path, const autolic_jou
 		return AUTOLIC_EINVAL;
 	}
 	autolic_journal_options o = AUTOLIC_JOURNAL_OPTIONS_INIT;
-	if (opts) {
-		if (opts->version == 0 || opts->version > AUTOLIC_JOURNAL_OPTIONS_VERSION) {
-			autolic_storage_set_error(
-			    "autolic_store_journal_open: options version %u unknown "
-			    "(this library knows 1..%u)",
-			    opts->version, AUTOLIC_JOURNAL_OPTIONS_VERSION);
-			return AUTOLIC_EVERSION;
-		}
-		o = *opts;
+	if (opts && al_copy_in(&o, opts, AL_JOURNAL_OPTIONS)) {
+		autolic_storage_set_error("autolic_store_journal_open: %s", autolic_errmsg());
+		return AUTOLIC_EVERSION;
 	}
 	const unsigned int known = AUTOLIC_JOURNAL_READONLY | AUTOLIC_JOURNAL_READONLY_SALVAGE |
 	                           AUTOLIC_JOURNAL_NO_AUTO_COMPACT;

@@ -48,7 +48,7 @@ import os
 import sys
 import threading
 from typing import (TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Set, Tuple,
-                    Union, overload)
+                    Type, TypeVar, Union, overload)
 
 from . import _api
 from ._api import core as _core
@@ -452,8 +452,25 @@ def dec(b: Optional[bytes]) -> Optional[str]:
     return None if b is None else b.decode("utf-8", "replace")
 
 
+_S = TypeVar("_S", bound=ctypes.Structure)
+
+
+def struct_init(cls: Type[_S], init: Callable[..., Any], version: int) -> _S:
+    """A new `cls` filled by its C ``_init(s, version)`` function `init`: the
+    library's defaults (its ``_INIT`` macro), never the package's own."""
+    s = cls()
+    init(ctypes.byref(s), version)
+    return s
+
+
+def name_of(fn: Callable[[int], Optional[bytes]], value: int) -> str:
+    """The text a C ``_name()`` function `fn` gives `value` ("unknown" for a
+    value the library does not know)."""
+    return dec(fn(value)) or "unknown"
+
+
 __all__ = ["C", "RAW", "TABLE", "MISSING", "lib", "library_path", "candidates", "load_library",
-           "enc", "dec", "cstr_array", "int_array", "check_structure", "check_allowing", "int_range",
+           "enc", "dec", "name_of", "struct_init", "cstr_array", "int_array", "check_structure", "check_allowing", "int_range",
            "CHECKED_STRUCTURES", "ENV_VAR", "DEV_ENV_VAR"]
 if sys.flags.dev_mode and MISSING:
     import warnings

@@ -9,7 +9,7 @@ from ._api import account as _a
 from ._api import core as _c
 from ._check import api
 from ._handle import iterate
-from ._lib import C, dec, enc
+from ._lib import C, dec, enc, name_of, struct_init
 from ._time import from_time, from_time_or_none
 from .db import Database
 from .errors import Error
@@ -172,9 +172,12 @@ def find(db: Database, email: str) -> int:
 def _spec(email: Optional[str], first_name: Optional[str], last_name: Optional[str],
           language: Optional[str]) -> Any:
     # Every text is encoded (and refused on an embedded NUL) before any C call.
-    return _a.autolic_account_spec(_a.ACCOUNT_SPEC_VERSION, enc(email, "email"),
-                                   enc(first_name, "first_name"), enc(last_name, "last_name"),
-                                   enc(language, "language"))
+    s = spec_init()
+    s.email = enc(email, "email")
+    s.first_name = enc(first_name, "first_name")
+    s.last_name = enc(last_name, "last_name")
+    s.language = enc(language, "language")
+    return s
 
 
 @api
@@ -409,3 +412,44 @@ def listing(db: Database, team: int = 0) -> Iterator[Account]:
         return _account_from_c(info)
     return iterate(db, lambda out: C.autolic_account_iter_new(db, team, ctypes.byref(out)),
                    step, C.autolic_account_iter_free, "account iterator")
+
+
+@api
+def spec_init(version: int = _a.ACCOUNT_SPEC_VERSION) -> _a.autolic_account_spec:
+    """``AUTOLIC_ACCOUNT_SPEC_INIT`` from the library, for `version` (``autolic_account_spec_init``).
+
+    Args:
+        version: the ``autolic_account_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_account_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_a.autolic_account_spec, C.autolic_account_spec_init, version)
+
+
+@api
+def state_name(state: int) -> str:
+    """The name of an account state `state` (``autolic_account_state_name``): ``"invited"`` for
+    ``AccountState.INVITED``, as the members of :class:`AccountState` are named.
+
+    Args:
+        state: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `state` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_account_state_name, state)
+
+
+@api
+def import_format_name(format: int) -> str:
+    """The name of an import format `format` (``autolic_import_format_name``): ``"csv"`` for
+    ``ImportFormat.CSV``, as the members of :class:`ImportFormat` are named.
+
+    Args:
+        format: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `format` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_import_format_name, format)

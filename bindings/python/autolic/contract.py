@@ -9,7 +9,7 @@ from ._api import contract as _k
 from ._api import core as _c
 from ._check import TimeLike, api
 from ._handle import iterate
-from ._lib import C, dec, enc
+from ._lib import C, dec, enc, name_of, struct_init
 from ._time import from_time, to_time
 from .account import AccountState
 from .db import Database
@@ -113,12 +113,18 @@ def buy(db: Database, actor: int, team: int,
     items = [Product(*p) for p in products]
     arr = (_k.autolic_contract_product_spec * max(len(items), 1))()
     for i, p in enumerate(items):
-        arr[i] = _k.autolic_contract_product_spec(_k.CONTRACT_PRODUCT_SPEC_VERSION,
-                                                  enc(p.product, "product"), p.quantity,
-                                                  enc(p.serial, "serial"))
-    spec = _k.autolic_contract_spec(_k.CONTRACT_SPEC_VERSION, team,
-                                    arr if items else None, len(items),
-                                    to_time(start), to_time(end), 1 if auto_renew else 0)
+        ps = product_spec_init()
+        ps.product = enc(p.product, "product")
+        ps.quantity = p.quantity
+        ps.serial = enc(p.serial, "serial")
+        arr[i] = ps
+    spec = spec_init()
+    spec.team = team
+    spec.products = arr if items else None
+    spec.nproducts = len(items)
+    spec.start = to_time(start)
+    spec.end = to_time(end)
+    spec.auto_renew = 1 if auto_renew else 0
     out = _c.autolic_id()
     C.autolic_contract_buy(db, actor, ctypes.byref(spec), ctypes.byref(out))
     return out.value
@@ -469,3 +475,44 @@ def members(db: Database, contract: int) -> Iterator[Member]:
     return iterate(db, lambda out: C.autolic_contract_member_iter_new(db, contract,
                                                                       ctypes.byref(out)),
                    step, C.autolic_contract_member_iter_free, "contract member iterator")
+
+
+@api
+def product_spec_init(
+        version: int = _k.CONTRACT_PRODUCT_SPEC_VERSION) -> _k.autolic_contract_product_spec:
+    """``AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT`` from the library, for `version` (``autolic_contract_product_spec_init``).
+
+    Args:
+        version: the ``autolic_contract_product_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_contract_product_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_k.autolic_contract_product_spec, C.autolic_contract_product_spec_init, version)
+
+
+@api
+def spec_init(version: int = _k.CONTRACT_SPEC_VERSION) -> _k.autolic_contract_spec:
+    """``AUTOLIC_CONTRACT_SPEC_INIT`` from the library, for `version` (``autolic_contract_spec_init``).
+
+    Args:
+        version: the ``autolic_contract_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_contract_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_k.autolic_contract_spec, C.autolic_contract_spec_init, version)
+
+
+@api
+def status_name(status: int) -> str:
+    """The name of a contract status `status` (``autolic_contract_status_name``): ``"active"`` for
+    ``ContractStatus.ACTIVE``, as the members of :class:`ContractStatus` are named.
+
+    Args:
+        status: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `status` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_contract_status_name, status)

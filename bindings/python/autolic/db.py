@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Union
 from ._api import core as _c
 from ._check import TimeLike, api
 from ._handle import Handle
-from ._lib import C, dec
+from ._lib import C, dec, name_of
 from ._time import from_time, to_time
 
 
@@ -269,3 +269,17 @@ def check(db: Database) -> None:
         TypeError: `db` is not a :class:`Database`.
     """
     C.autolic_db_check(db)
+
+
+@api
+def event_type_name(type: int) -> str:
+    """The name of an event type `type` (``autolic_event_type_name``): ``"seat_granted"`` for
+    ``EventType.SEAT_GRANTED``, as the members of :class:`EventType` are named.
+
+    Args:
+        type: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `type` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_event_type_name, type)

@@ -9,7 +9,7 @@ from ._api import core as _c
 from ._api import flex as _f
 from ._check import TimeLike, api
 from ._handle import iterate
-from ._lib import C, cstr_array, dec, enc
+from ._lib import C, cstr_array, dec, enc, name_of, struct_init
 from ._time import from_time, from_time_or_none, to_time
 from .db import Database
 from .errors import Code
@@ -221,7 +221,9 @@ def policy_set(db: Database, actor: int, team: int, overage_limit: int,
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    p = _f.autolic_flex_policy(_f.FLEX_POLICY_VERSION, overage_limit, low_threshold)
+    p = policy_init()
+    p.overage_limit = overage_limit
+    p.low_threshold = low_threshold
     C.autolic_flex_policy_set(db, actor, team, ctypes.byref(p))
 
 
@@ -362,8 +364,10 @@ def lot_buy(db: Database, actor: int, team: int, subscription: str, quantity: in
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    spec = _f.autolic_flex_lot_spec(_f.FLEX_LOT_SPEC_VERSION, enc(subscription, "subscription"),
-                                    quantity, to_time(purchased))
+    spec = lot_spec_init()
+    spec.subscription = enc(subscription, "subscription")
+    spec.quantity = quantity
+    spec.purchased = to_time(purchased)
     out = _c.autolic_id()
     C.autolic_flex_lot_buy(db, actor, team, ctypes.byref(spec), ctypes.byref(out))
     return out.value
@@ -490,9 +494,13 @@ def user_assign(db: Database, actor: int, team: int, account: int = 0,
         TypeError: an argument of the wrong type.
     """
     arr, n = cstr_array(products or [], "products")
-    spec = _f.autolic_flex_user_spec(_f.FLEX_USER_SPEC_VERSION, account, enc(person, "person"),
-                                     1 if products is None else 0, arr, n,
-                                     1 if by_import else 0)
+    spec = user_spec_init()
+    spec.account = account
+    spec.person = enc(person, "person")
+    spec.all_products = 1 if products is None else 0
+    spec.products = arr
+    spec.n_products = n
+    spec.by_import = 1 if by_import else 0
     out = _c.autolic_id()
     C.autolic_flex_user_assign(db, actor, team, ctypes.byref(spec), ctypes.byref(out))
     return out.value
@@ -625,9 +633,14 @@ def report(db: Database, kind: Union[ReportKind, int], key: str, time: TimeLike,
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    spec = _f.autolic_flex_report_spec(_f.FLEX_REPORT_SPEC_VERSION, kind, enc(key, "key"),
-                                       to_time(time), session, enc(product, "product"),
-                                       team, account)
+    spec = report_spec_init()
+    spec.kind = kind
+    spec.key = enc(key, "key")
+    spec.time = to_time(time)
+    spec.session = session
+    spec.product = enc(product, "product")
+    spec.team = team
+    spec.account = account
     r = _f.autolic_flex_result()
     r.version = _f.FLEX_RESULT_VERSION
     rc = C.autolic_flex_report(db, ctypes.byref(spec), ctypes.byref(r))
@@ -751,3 +764,97 @@ def check(db: Database, team: int) -> None:
         TypeError: an argument of the wrong type.
     """
     C.autolic_flex_check(db, team)
+
+
+@api
+def policy_init(version: int = _f.FLEX_POLICY_VERSION) -> _f.autolic_flex_policy:
+    """``AUTOLIC_FLEX_POLICY_INIT`` from the library, for `version` (``autolic_flex_policy_init``).
+
+    Args:
+        version: the ``autolic_flex_policy`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_flex_policy `version` 0, or newer than the library's.
+    """
+    return struct_init(_f.autolic_flex_policy, C.autolic_flex_policy_init, version)
+
+
+@api
+def lot_spec_init(version: int = _f.FLEX_LOT_SPEC_VERSION) -> _f.autolic_flex_lot_spec:
+    """``AUTOLIC_FLEX_LOT_SPEC_INIT`` from the library, for `version` (``autolic_flex_lot_spec_init``).
+
+    Args:
+        version: the ``autolic_flex_lot_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_flex_lot_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_f.autolic_flex_lot_spec, C.autolic_flex_lot_spec_init, version)
+
+
+@api
+def user_spec_init(version: int = _f.FLEX_USER_SPEC_VERSION) -> _f.autolic_flex_user_spec:
+    """``AUTOLIC_FLEX_USER_SPEC_INIT`` from the library, for `version` (``autolic_flex_user_spec_init``).
+
+    Args:
+        version: the ``autolic_flex_user_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_flex_user_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_f.autolic_flex_user_spec, C.autolic_flex_user_spec_init, version)
+
+
+@api
+def report_spec_init(version: int = _f.FLEX_REPORT_SPEC_VERSION) -> _f.autolic_flex_report_spec:
+    """``AUTOLIC_FLEX_REPORT_SPEC_INIT`` from the library, for `version` (``autolic_flex_report_spec_init``).
+
+    Args:
+        version: the ``autolic_flex_report_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_flex_report_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_f.autolic_flex_report_spec, C.autolic_flex_report_spec_init, version)
+
+
+@api
+def entry_type_name(type: int) -> str:
+    """The name of a ledger entry type `type` (``autolic_flex_entry_type_name``): ``"consume"`` for
+    ``EntryType.CONSUME``, as the members of :class:`EntryType` are named.
+
+    Args:
+        type: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `type` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_flex_entry_type_name, type)
+
+
+@api
+def report_kind_name(kind: int) -> str:
+    """The name of a report kind `kind` (``autolic_flex_report_kind_name``): ``"launch"`` for
+    ``ReportKind.LAUNCH``, as the members of :class:`ReportKind` are named.
+
+    Args:
+        kind: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `kind` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_flex_report_kind_name, kind)
+
+
+@api
+def reason_name(reason: int) -> str:
+    """The name of a report result reason `reason` (``autolic_flex_reason_name``): ``"in_window"`` for
+    ``Reason.IN_WINDOW``, as the members of :class:`Reason` are named.
+
+    Args:
+        reason: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `reason` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_flex_reason_name, reason)

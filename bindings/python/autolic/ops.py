@@ -9,7 +9,7 @@ from ._api import core as _c
 from ._api import ops as _o
 from ._check import TimeLike, api
 from ._handle import iterate
-from ._lib import C, dec, enc
+from ._lib import C, dec, enc, name_of, struct_init
 from ._time import from_time, from_time_or_none, to_time
 from .db import Database
 from .team import _enum
@@ -100,8 +100,8 @@ class Operator:
 
 @api
 def hub_create(db: Database, actor: int, tenant: int, name: str,
-               trial_period: int = _o.TRIAL_PERIOD,
-               trial_operators: int = _o.TRIAL_OPERATORS) -> int:
+               trial_period: Optional[int] = None,
+               trial_operators: Optional[int] = None) -> int:
     """Create the Operations hub of `tenant`, in trial (OPS-1, ``autolic_ops_hub_create``).
 
     Args:
@@ -109,8 +109,10 @@ def hub_create(db: Database, actor: int, tenant: int, name: str,
         actor: the tenant or an Operations administrator of it.
         tenant: the tenant account's id.
         name: the hub's name.
-        trial_period: the trial's length in seconds.
-        trial_operators: operators allowed during the trial.
+        trial_period: the trial's length in seconds; None for the library's
+            default (``AUTOLIC_OPS_TRIAL_PERIOD``).
+        trial_operators: operators allowed during the trial; None for the
+            library's default (``AUTOLIC_OPS_TRIAL_OPERATORS``).
 
     Returns:
         The new hub's id.
@@ -124,8 +126,13 @@ def hub_create(db: Database, actor: int, tenant: int, name: str,
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    spec = _o.HubSpec(_o.HUB_SPEC_VERSION, enc(name, "name"), tenant, trial_period,
-                      trial_operators)
+    spec = hub_spec_init()
+    spec.name = enc(name, "name")
+    spec.tenant = tenant
+    if trial_period is not None:
+        spec.trial_period = trial_period
+    if trial_operators is not None:
+        spec.trial_operators = trial_operators
     out = _c.autolic_id()
     C.autolic_ops_hub_create(db, actor, ctypes.byref(spec), ctypes.byref(out))
     return out.value
@@ -292,8 +299,12 @@ def subscription_buy(db: Database, actor: int, tenant: int, kind: Union[Kind, in
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    spec = _o.SubscriptionSpec(_o.SUBSCRIPTION_SPEC_VERSION, tenant, kind, quantity,
-                               to_time(start), to_time(end))
+    spec = subscription_spec_init()
+    spec.tenant = tenant
+    spec.kind = kind
+    spec.quantity = quantity
+    spec.start = to_time(start)
+    spec.end = to_time(end)
     out = ctypes.c_uint64()
     C.autolic_ops_subscription_buy(db, actor, ctypes.byref(spec), ctypes.byref(out))
     return out.value
@@ -520,7 +531,9 @@ def operator_add(db: Database, actor: int, hub: int, number: str, name: str) -> 
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    spec = _o.OperatorSpec(_o.OPERATOR_SPEC_VERSION, enc(number, "number"), enc(name, "name"))
+    spec = operator_spec_init()
+    spec.number = enc(number, "number")
+    spec.name = enc(name, "name")
     out = _c.autolic_id()
     C.autolic_ops_operator_add(db, actor, hub, ctypes.byref(spec), ctypes.byref(out))
     return out.value
@@ -757,3 +770,106 @@ def payment_record(db: Database, actor: int, hub: int) -> None:
         TypeError: an argument of the wrong type.
     """
     C.autolic_ops_payment_record(db, actor, hub)
+
+
+@api
+def hub_spec_init(version: int = _o.HUB_SPEC_VERSION) -> _o.HubSpec:
+    """``AUTOLIC_OPS_HUB_SPEC_INIT`` from the library, for `version` (``autolic_ops_hub_spec_init``).
+
+    Args:
+        version: the ``autolic_ops_hub_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_ops_hub_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_o.HubSpec, C.autolic_ops_hub_spec_init, version)
+
+
+@api
+def subscription_spec_init(version: int = _o.SUBSCRIPTION_SPEC_VERSION) -> _o.SubscriptionSpec:
+    """``AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT`` from the library, for `version` (``autolic_ops_subscription_spec_init``).
+
+    Args:
+        version: the ``autolic_ops_subscription_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_ops_subscription_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_o.SubscriptionSpec, C.autolic_ops_subscription_spec_init, version)
+
+
+@api
+def operator_spec_init(version: int = _o.OPERATOR_SPEC_VERSION) -> _o.OperatorSpec:
+    """``AUTOLIC_OPS_OPERATOR_SPEC_INIT`` from the library, for `version` (``autolic_ops_operator_spec_init``).
+
+    Args:
+        version: the ``autolic_ops_operator_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_ops_operator_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_o.OperatorSpec, C.autolic_ops_operator_spec_init, version)
+
+
+@api
+def kind_name(kind: int) -> str:
+    """The name of a licence kind `kind` (``autolic_ops_kind_name``): ``"shop_floor"`` for
+    ``Kind.SHOP_FLOOR``, as the members of :class:`Kind` are named.
+
+    Args:
+        kind: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `kind` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_ops_kind_name, kind)
+
+
+@api
+def hub_state_name(state: int) -> str:
+    """The name of a hub state `state` (``autolic_ops_hub_state_name``): ``"trial_ended"`` for
+    ``HubState.TRIAL_ENDED``, as the members of :class:`HubState` are named.
+
+    Args:
+        state: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `state` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_ops_hub_state_name, state)
+
+
+@api
+def payment_state_name(state: int) -> str:
+    """The name of a payment state `state` (``autolic_ops_payment_state_name``): ``"warning"`` for
+    ``PaymentState.WARNING``, as the members of :class:`PaymentState` are named.
+
+    Args:
+        state: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `state` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_ops_payment_state_name, state)
+
+
+@api
+def reason_name(reason: int) -> str:
+    """The name of an operator deactivation reason (``autolic_ops_reason_name``),
+    e.g. ``"licences"``.
+
+    The lower-case name of the C constant; the members of :class:`Reason`
+    are named after it.
+
+    Args:
+        reason: a value of :class:`Reason`, or any int.
+
+    Returns:
+        The name; ``"unknown"`` for a value the library does not know.
+
+    Raises:
+        OverflowError: `reason` does not fit a C int.
+        TypeError: `reason` is not an int.
+    """
+    text: bytes = C.autolic_ops_reason_name(reason)
+    return dec(text)

@@ -9,7 +9,7 @@ from ._api import core as _c
 from ._api import seat as _s
 from ._check import api
 from ._handle import iterate
-from ._lib import C, cstr_array, dec, enc, int_array
+from ._lib import C, cstr_array, dec, enc, int_array, name_of
 from ._time import from_time
 from .db import Database
 from .errors import Code
@@ -307,3 +307,31 @@ def contract_summary(db: Database, contract: int) -> Iterator[Summary]:
     return iterate(db, lambda out: C.autolic_seat_contract_summary(db, contract,
                                                                    ctypes.byref(out)),
                    step, C.autolic_seat_summary_iter_free, "seat summary iterator")
+
+
+@api
+def origin_name(origin: int) -> str:
+    """The name of a seat origin `origin` (``autolic_seat_origin_name``): ``"import"`` for
+    ``Origin.IMPORT``, as the members of :class:`Origin` are named.
+
+    Args:
+        origin: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `origin` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_seat_origin_name, origin)
+
+
+@api
+def action_name(action: int) -> str:
+    """The name of a seat action `action` (``autolic_seat_action_name``): ``"revoke"`` for
+    ``Action.REVOKE``, as the members of :class:`Action` are named.
+
+    Args:
+        action: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `action` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_seat_action_name, action)

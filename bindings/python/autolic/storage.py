@@ -274,9 +274,7 @@ class Backend:
                 from .db import _report_callback_error
                 _report_callback_error("storage close")
 
-        vt = _c.autolic_storage()
-        vt.version = _c.STORAGE_VERSION
-        vt.ctx = None
+        vt = init()
         g = self._guard
         vt.begin = _c.storage_begin_fn(g(begin))
         vt.get = _c.storage_get_fn(g(get))
@@ -573,3 +571,23 @@ class MemoryStore:
 
     def _open_failed(self) -> Any:
         pass
+
+
+@api
+def init(version: int = _c.STORAGE_VERSION) -> _c.autolic_storage:
+    """An empty storage vtable (``autolic_storage_init``): `version` set,
+    every slot and ``ctx`` NULL; :class:`Backend` fills its slots from here.
+
+    Args:
+        version: the vtable version; the newest this package declares by default.
+
+    Returns:
+        The ctypes ``autolic_storage`` structure.
+
+    Raises:
+        VersionError: `version` is 0 or newer than the library knows.
+        TypeError: `version` is not an int.
+    """
+    vt = _c.autolic_storage()
+    C.autolic_storage_init(ctypes.byref(vt), version)
+    return vt

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Optional, Type, TypeVar, Union
 from ._api import core as _c
 from ._api import team as _t
 from ._check import api
-from ._lib import C, dec, enc
+from ._lib import C, dec, enc, name_of, struct_init
 from ._time import from_time
 from .db import Database
 
@@ -65,7 +65,8 @@ def create(db: Database, actor: int, name: str) -> int:
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """
-    spec = _t.autolic_team_spec(_t.TEAM_SPEC_VERSION, enc(name, "name"))
+    spec = spec_init()
+    spec.name = enc(name, "name")
     out = _c.autolic_id()
     C.autolic_team_create(db, actor, ctypes.byref(spec), ctypes.byref(out))
     return out.value
@@ -209,3 +210,30 @@ def teams_of(db: Database, account: int) -> Iterator[Membership]:
         return Membership(m.team, dec(m.name), _enum(TeamRole, m.role))
     return iterate(db, lambda out: C.autolic_team_iter_new(db, account, ctypes.byref(out)),
                    step, C.autolic_team_iter_free, "team iterator")
+
+
+@api
+def spec_init(version: int = _t.TEAM_SPEC_VERSION) -> _t.autolic_team_spec:
+    """``AUTOLIC_TEAM_SPEC_INIT`` from the library, for `version` (``autolic_team_spec_init``).
+
+    Args:
+        version: the ``autolic_team_spec`` version to fill (the newest by default).
+
+    Raises:
+        VersionError: autolic_team_spec `version` 0, or newer than the library's.
+    """
+    return struct_init(_t.autolic_team_spec, C.autolic_team_spec_init, version)
+
+
+@api
+def role_name(role: int) -> str:
+    """The name of a team role `role` (``autolic_team_role_name``): ``"secondary"`` for
+    ``TeamRole.SECONDARY``, as the members of :class:`TeamRole` are named.
+
+    Args:
+        role: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `role` is not an int (OverflowError: beyond a C int).
+    """
+    return name_of(C.autolic_team_role_name, role)

@@ -40,7 +40,9 @@
 extern "C" {
 #endif
 
-/** Current version of ::autolic_journal_options. */
+/** Current version of ::autolic_journal_options.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_JOURNAL_OPTIONS_VERSION 1
 
 /**

@@ -43,7 +43,9 @@
 extern "C" {
 #endif
 
-/** Current version of ::autolic_storage. */
+/** Current version of ::autolic_storage.
+ * The library reads and fills only the fields of the version the caller
+ * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_STORAGE_VERSION 1
 
 /**
@@ -87,6 +89,22 @@ typedef struct autolic_storage {
 	/** Optional: undo back to the innermost savepoint and forget it. */
 	int (*rollback_to)(void *ctx);
 } autolic_storage;
+
+/**
+ * @brief Initialise a vtable for `version`: `version` set, every slot and
+ *        `ctx` NULL.
+ *
+ * A backend starts from it and fills its slots, so that a backend compiled
+ * against an older header leaves the slots it does not know empty (@ref abi).
+ * Only the bytes of that version are written.
+ * @param[out] s the vtable to fill; must not be NULL.
+ * @param version ::AUTOLIC_STORAGE_VERSION, or an older version.
+ * @return 0; ::AUTOLIC_EINVAL when `s` is NULL; ::AUTOLIC_EVERSION when
+ *         `version` is 0 or newer than this library knows (nothing written).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN int autolic_storage_init(autolic_storage *s, unsigned int version);
 
 /**
  * @brief For backends: describe the failure being returned, printf-style.

@@ -68,6 +68,10 @@ DECLS = [
     ("autolic_account_iter_new", [db_p, autolic_id, POINTER(account_iter_p)], c_int),
     ("autolic_account_iter_next", [account_iter_p, POINTER(autolic_account_info)], c_int),
     ("autolic_account_iter_free", [account_iter_p], None),
+    # 1.1: _init() of the versioned structs, names of the enums' values
+    ("autolic_account_spec_init", [POINTER(autolic_account_spec), c_uint], c_int),
+    ("autolic_account_state_name", [c_int], c_char_p),
+    ("autolic_import_format_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -88,4 +92,7 @@ PARAMS = {
     "autolic_account_iter_new": ("db", "team", "out"),
     "autolic_account_iter_next": ("it", "info"),
     "autolic_account_iter_free": ("it",),
+    "autolic_account_spec_init": ("s", "version"),
+    "autolic_account_state_name": ("state",),
+    "autolic_import_format_name": ("format",),
 }

@@ -110,6 +110,10 @@ DECLS = [
     ("autolic_contract_member_iter_new", [db_p, autolic_id, POINTER(contract_member_iter_p)], c_int),
     ("autolic_contract_member_iter_next", [contract_member_iter_p, POINTER(autolic_contract_member)], c_int),
     ("autolic_contract_member_iter_free", [contract_member_iter_p], None),
+    # 1.1: _init() of the versioned structs, names of the enums' values
+    ("autolic_contract_product_spec_init", [POINTER(autolic_contract_product_spec), c_uint], c_int),
+    ("autolic_contract_spec_init", [POINTER(autolic_contract_spec), c_uint], c_int),
+    ("autolic_contract_status_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -134,4 +138,7 @@ PARAMS = {
     "autolic_contract_member_iter_new": ("db", "contract", "out"),
     "autolic_contract_member_iter_next": ("it", "member"),
     "autolic_contract_member_iter_free": ("it",),
+    "autolic_contract_product_spec_init": ("s", "version"),
+    "autolic_contract_spec_init": ("s", "version"),
+    "autolic_contract_status_name": ("status",),
 }

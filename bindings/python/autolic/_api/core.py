@@ -210,6 +210,9 @@ DECLS = [
     ("autolic_db_rollback", [db_p], c_int),
     ("autolic_db_now", [db_p], autolic_time),
     ("autolic_db_check", [db_p], c_int),
+    # 1.1: _init() of the versioned structs, names of the enums' values
+    ("autolic_storage_init", [POINTER(autolic_storage), c_uint], c_int),
+    ("autolic_event_type_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -230,4 +233,6 @@ PARAMS = {
     "autolic_db_rollback": ("db",),
     "autolic_db_now": ("db",),
     "autolic_db_check": ("db",),
+    "autolic_storage_init": ("s", "version"),
+    "autolic_event_type_name": ("type",),
 }

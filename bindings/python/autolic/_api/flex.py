@@ -201,6 +201,14 @@ DECLS = [
     ("autolic_flex_usage_free", [c_void_p], None),
     ("autolic_flex_usage_csv", [db_p, autolic_id, autolic_time, autolic_time, FLEX_WRITE_FN, c_void_p], c_int),
     ("autolic_flex_check", [db_p, autolic_id], c_int),
+    # 1.1: _init() of the versioned structs, names of the enums' values
+    ("autolic_flex_policy_init", [POINTER(autolic_flex_policy), c_uint], c_int),
+    ("autolic_flex_lot_spec_init", [POINTER(autolic_flex_lot_spec), c_uint], c_int),
+    ("autolic_flex_user_spec_init", [POINTER(autolic_flex_user_spec), c_uint], c_int),
+    ("autolic_flex_report_spec_init", [POINTER(autolic_flex_report_spec), c_uint], c_int),
+    ("autolic_flex_entry_type_name", [c_int], c_char_p),
+    ("autolic_flex_report_kind_name", [c_int], c_char_p),
+    ("autolic_flex_reason_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -233,4 +241,11 @@ PARAMS = {
     "autolic_flex_usage_free": ("it",),
     "autolic_flex_usage_csv": ("db", "team", "from", "to", "write", "ctx"),
     "autolic_flex_check": ("db", "team"),
+    "autolic_flex_policy_init": ("s", "version"),
+    "autolic_flex_lot_spec_init": ("s", "version"),
+    "autolic_flex_user_spec_init": ("s", "version"),
+    "autolic_flex_report_spec_init": ("s", "version"),
+    "autolic_flex_entry_type_name": ("type",),
+    "autolic_flex_report_kind_name": ("kind",),
+    "autolic_flex_reason_name": ("reason",),
 }

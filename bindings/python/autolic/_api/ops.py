@@ -120,6 +120,14 @@ DECLS = [
     ("autolic_ops_operator_iter_free", [c_void_p], None),
     ("autolic_ops_payment_late", [_db, _id, _id, autolic_time], c_int),
     ("autolic_ops_payment_record", [_db, _id, _id], c_int),
+    # 1.1: _init() of the versioned structs, names of the enums' values
+    ("autolic_ops_hub_spec_init", [POINTER(HubSpec), c_uint], c_int),
+    ("autolic_ops_subscription_spec_init", [POINTER(SubscriptionSpec), c_uint], c_int),
+    ("autolic_ops_operator_spec_init", [POINTER(OperatorSpec), c_uint], c_int),
+    ("autolic_ops_kind_name", [c_int], c_char_p),
+    ("autolic_ops_hub_state_name", [c_int], c_char_p),
+    ("autolic_ops_payment_state_name", [c_int], c_char_p),
+    ("autolic_ops_reason_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -155,4 +163,11 @@ PARAMS = {
     "autolic_ops_operator_iter_free": ("it",),
     "autolic_ops_payment_late": ("db", "actor", "hub", "due"),
     "autolic_ops_payment_record": ("db", "actor", "hub"),
+    "autolic_ops_hub_spec_init": ("s", "version"),
+    "autolic_ops_subscription_spec_init": ("s", "version"),
+    "autolic_ops_operator_spec_init": ("s", "version"),
+    "autolic_ops_kind_name": ("kind",),
+    "autolic_ops_hub_state_name": ("state",),
+    "autolic_ops_payment_state_name": ("state",),
+    "autolic_ops_reason_name": ("reason",),
 }

@@ -83,6 +83,9 @@ DECLS = [
     ("autolic_seat_contract_summary", [db_p, autolic_id, POINTER(seat_summary_iter_p)], c_int),
     ("autolic_seat_summary_iter_next", [seat_summary_iter_p, POINTER(autolic_seat_summary)], c_int),
     ("autolic_seat_summary_iter_free", [seat_summary_iter_p], None),
+    # 1.1: _init() of the versioned structs, names of the enums' values
+    ("autolic_seat_origin_name", [c_int], c_char_p),
+    ("autolic_seat_action_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -103,4 +106,6 @@ PARAMS = {
     "autolic_seat_contract_summary": ("db", "contract", "out"),
     "autolic_seat_summary_iter_next": ("it", "out"),
     "autolic_seat_summary_iter_free": ("it",),
+    "autolic_seat_origin_name": ("origin",),
+    "autolic_seat_action_name": ("action",),
 }

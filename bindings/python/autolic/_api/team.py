@@ -51,6 +51,9 @@ DECLS = [
     ("autolic_team_iter_new", [db_p, autolic_id, POINTER(c_void_p)], c_int),
     ("autolic_team_iter_next", [c_void_p, POINTER(autolic_team_membership)], c_int),
     ("autolic_team_iter_free", [c_void_p], None),
+    # 1.1: _init() of the versioned structs, names of the enums' values
+    ("autolic_team_spec_init", [POINTER(autolic_team_spec), c_uint], c_int),
+    ("autolic_team_role_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -65,4 +68,6 @@ PARAMS = {
     "autolic_team_iter_new": ("db", "account", "out"),
     "autolic_team_iter_next": ("it", "m"),
     "autolic_team_iter_free": ("it",),
+    "autolic_team_spec_init": ("s", "version"),
+    "autolic_team_role_name": ("role",),
 }
