@@ -287,10 +287,11 @@ static int require_admin_of_member(al_txn *t, autolic_id actor, autolic_id accou
 	al_name who, whom;
 	if (!ok && !(rc = al_name_account(t, actor, &who)) &&
 	    !(rc = al_name_account(t, account, &whom))) {
-		al_err(AUTOLIC_EPERM,
-		       "ROLE-6: permission denied: %s needs an administrator of a team of %s; %s is "
-		       "not one",
-		       what, whom.s, who.s);
+		al_err(
+		    AUTOLIC_EPERM,
+		    "ROLE-6: permission denied: %s needs an administrator of a team of %s; %s is "
+		    "not one",
+		    what, whom.s, who.s);
 		al_err_account(actor, &who);
 		return al_err_account(account, &whom);
 	}
@@ -374,7 +375,8 @@ static int update_fn(al_txn *t, void *arg)
 		autolic_id other;
 		rc = al_account_by_email(t, ua->email, &other);
 		if (!rc) {
-			al_err(AUTOLIC_EEXISTS, "ACCT-1: the email '%s' already belongs to another account",
+			al_err(AUTOLIC_EEXISTS,
+			       "ACCT-1: the email '%s' already belongs to another account",
 			       ua->email);
 			return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, other, ua->email);
 		}

@@ -82,7 +82,8 @@ int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 	if (!rc && out)
 		a.state = full.state;
 	if (rc == AUTOLIC_ENOTFOUND) {
-		al_err(AUTOLIC_EPERM, "ROLE-7: permission denied: acting account %llu does not exist",
+		al_err(AUTOLIC_EPERM,
+		       "ROLE-7: permission denied: acting account %llu does not exist",
 		       (unsigned long long)actor);
 		return al_err_obj(AUTOLIC_OBJECT_ACCOUNT, actor, "");
 	}
@@ -99,12 +100,13 @@ int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 			       who.s);
 		else if (a.state == AUTOLIC_ACCOUNT_EXPIRED)
 			al_err(AUTOLIC_EPERM,
-			       "ACCT-4: permission denied: the invitation of acting account %s expired "
+			       "ACCT-4: permission denied: the invitation of acting account %s "
+			       "expired "
 			       "and grants nothing",
 			       who.s);
 		else
-			al_err(AUTOLIC_EPERM, "ROLE-7: permission denied: acting account %s was removed",
-			       who.s);
+			al_err(AUTOLIC_EPERM,
+			       "ROLE-7: permission denied: acting account %s was removed", who.s);
 		return al_err_account(actor, &who);
 	}
 	if (out)

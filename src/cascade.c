@@ -45,7 +45,8 @@ static int remove_fn(al_txn *t, void *arg)
 		    !(rc = al_name_account(t, aa->actor, &who)) &&
 		    !(rc = al_name_team(t, l.v[i], &team))) {
 			al_err(AUTOLIC_EPERM,
-			       "ROLE-6: permission denied: removing %s needs an administrator of its team "
+			       "ROLE-6: permission denied: removing %s needs an administrator of "
+			       "its team "
 			       "%s; %s is not one",
 			       a.email, team.s, who.s);
 			al_err_obj(AUTOLIC_OBJECT_ACCOUNT, a.id, a.email);
@@ -56,7 +57,8 @@ static int remove_fn(al_txn *t, void *arg)
 			rc = al_team_role(t, l.v[i], aa->account, &role);
 		if (!rc && role == AL_ROLE_PRIMARY && !(rc = al_name_team(t, l.v[i], &team))) {
 			al_err(AUTOLIC_ESTATE,
-			       "ROLE-3: %s is the primary administrator of team %s; hand that over first",
+			       "ROLE-3: %s is the primary administrator of team %s; hand that over "
+			       "first",
 			       a.email, team.s);
 			al_err_obj(AUTOLIC_OBJECT_ACCOUNT, a.id, a.email);
 			rc = al_err_team(l.v[i], &team);

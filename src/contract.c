@@ -383,10 +383,11 @@ int al_contract_transfer_check(al_txn *t, autolic_id actor, autolic_id contract,
 	if (actor != r.manager) {
 		if ((rc = al_name_account(t, r.manager, &who)) != 0)
 			return rc;
-		al_err(AUTOLIC_EPERM,
-		       "ROLE-3: permission denied: only the contract manager of %s (%s) may hand it "
-		       "over",
-		       r.number, who.s);
+		al_err(
+		    AUTOLIC_EPERM,
+		    "ROLE-3: permission denied: only the contract manager of %s (%s) may hand it "
+		    "over",
+		    r.number, who.s);
 		al_err_contract(r.id);
 		return al_err_account(r.manager, &who);
 	}

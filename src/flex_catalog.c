@@ -453,7 +453,8 @@ static int remove_fn(al_txn *t, void *arg)
 	al_name who, team;
 	if (rc == AUTOLIC_ENOTFOUND && !(rc = al_name_account(t, a->account, &who)) &&
 	    !(rc = al_name_team(t, a->team, &team))) {
-		al_err(AUTOLIC_ENOTFOUND, "FLEX-7: %s is not a Flex user of team %s", who.s, team.s);
+		al_err(AUTOLIC_ENOTFOUND, "FLEX-7: %s is not a Flex user of team %s", who.s,
+		       team.s);
 		al_err_account(a->account, &who);
 		rc = al_err_team(a->team, &team);
 	}

@@ -52,7 +52,8 @@ static int buy_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (l.expires <= t->now) {
-		al_err(AUTOLIC_EEXPIRED, "FLEX-1: a lot bought at %s expired at %s (365 days later)",
+		al_err(AUTOLIC_EEXPIRED,
+		       "FLEX-1: a lot bought at %s expired at %s (365 days later)",
 		       al_time_text(at, l.purchased), al_time_text(end, l.expires));
 		al_err_time("purchased", l.purchased);
 		return al_err_time("expired", l.expires);
@@ -214,7 +215,8 @@ static int adjust_fn(al_txn *t, void *arg)
 		al_name team;
 		if ((rc = al_name_team(t, a->team, &team)) != 0)
 			return rc;
-		al_err(AUTOLIC_ENOTFOUND, "FLEX-10: lot %llu (subscription '%s') is not held by team %s",
+		al_err(AUTOLIC_ENOTFOUND,
+		       "FLEX-10: lot %llu (subscription '%s') is not held by team %s",
 		       (unsigned long long)a->lot, l.subscription, team.s);
 		al_err_obj(AUTOLIC_OBJECT_LOT, a->lot, l.subscription);
 		return al_err_team(a->team, &team);
@@ -230,8 +232,8 @@ static int adjust_fn(al_txn *t, void *arg)
 		al_err(AUTOLIC_EINVAL,
 		       "FLEX-10: lot %llu (subscription '%s') would hold %lld tokens; it must stay "
 		       "within 0..%lld",
-		       (unsigned long long)a->lot, l.subscription, (long long)(l.remaining + a->delta),
-		       (long long)l.quantity);
+		       (unsigned long long)a->lot, l.subscription,
+		       (long long)(l.remaining + a->delta), (long long)l.quantity);
 		al_err_obj(AUTOLIC_OBJECT_LOT, a->lot, l.subscription);
 		al_err_num("would_hold", l.remaining + a->delta);
 		return al_err_num("quantity", l.quantity);

@@ -599,12 +599,13 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 		char at[AL_TIME_TEXT_CAP];
 		if ((rc = al_name_team(t, tf->id, &team)) != 0)
 			goto out;
-		al_err(AUTOLIC_ENOTOKENS,
-		       "FLEX-5: not enough tokens: team %s has %lld available at %s and product '%s' "
-		       "needs %lld%s",
-		       team.s, (long long)(usable + headroom), al_time_text(at, w->start), product,
-		       (long long)w->rate,
-		       later ? " (lots bought after that instant cannot pay for it, FLEX-1)" : "");
+		al_err(
+		    AUTOLIC_ENOTOKENS,
+		    "FLEX-5: not enough tokens: team %s has %lld available at %s and product '%s' "
+		    "needs %lld%s",
+		    team.s, (long long)(usable + headroom), al_time_text(at, w->start), product,
+		    (long long)w->rate,
+		    later ? " (lots bought after that instant cannot pay for it, FLEX-1)" : "");
 		al_err_team(tf->id, &team);
 		al_err_product(product);
 		al_err_num("available", usable + headroom);
@@ -913,8 +914,8 @@ static int launch(al_txn *t, report_args *a)
 		if ((rc = al_name_account(t, a->account, &who)) != 0 ||
 		    (rc = al_name_team(t, a->team, &team)) != 0)
 			return rc;
-		al_err(AUTOLIC_EPERM, "FLEX-7: %s has no Flex access to product '%s' in team %s", who.s,
-		       a->product, team.s);
+		al_err(AUTOLIC_EPERM, "FLEX-7: %s has no Flex access to product '%s' in team %s",
+		       who.s, a->product, team.s);
 		al_err_account(a->account, &who);
 		al_err_product(a->product);
 		return al_err_team(a->team, &team);
@@ -1154,7 +1155,8 @@ static int follow_up(al_txn *t, report_args *a)
 		                  s.product, "FLEX-5",
 		                  "session %llu of '%s' ended at %s: not enough tokens to open the "
 		                  "next window",
-		                  (unsigned long long)s.id, s.product, al_time_text(at, res->ended_at));
+		                  (unsigned long long)s.id, s.product,
+		                  al_time_text(at, res->ended_at));
 	}
 	if (!rc)
 		rc = sess_store(t, &s);

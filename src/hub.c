@@ -162,7 +162,8 @@ static int require_hub_admin(al_txn *t, const hub_rec *h, autolic_id actor, cons
 	al_name who;
 	if (rc == 0 && (rc = al_name_account(t, actor, &who)) == 0) {
 		al_err(AUTOLIC_EPERM,
-		       "APS-4: permission denied: %s needs an administrator of hub '%s'; %s is not one",
+		       "APS-4: permission denied: %s needs an administrator of hub '%s'; %s is not "
+		       "one",
 		       what, h->name, who.s);
 		al_err_account(actor, &who);
 		return al_err_obj(AUTOLIC_OBJECT_HUB, h->id, h->name);
@@ -202,8 +203,9 @@ static int create_fn(al_txn *t, void *arg)
 		}
 		al_name team;
 		if (!rc && !(rc = al_name_team(t, ha->a, &team))) {
-			al_err(AUTOLIC_EEXISTS, "APS-2: team %s already has a developer hub (#%llu)",
-			       team.s, (unsigned long long)existing);
+			al_err(AUTOLIC_EEXISTS,
+			       "APS-2: team %s already has a developer hub (#%llu)", team.s,
+			       (unsigned long long)existing);
 			al_err_team(ha->a, &team);
 			rc = al_err_obj(AUTOLIC_OBJECT_HUB, existing, "");
 		}
@@ -335,7 +337,8 @@ static int add_admin_fn(al_txn *t, void *arg)
 	     (rc = al_name_team(t, h.team, &team)) != 0))
 		return rc;
 	if (who.state != AUTOLIC_ACCOUNT_ACTIVE || role == AL_ROLE_NONE) {
-		al_err(AUTOLIC_ESTATE, "APS-4: %s is not an active member of team %s", whom.s, team.s);
+		al_err(AUTOLIC_ESTATE, "APS-4: %s is not an active member of team %s", whom.s,
+		       team.s);
 		al_err_account(ha->b, &whom);
 		return al_err_team(h.team, &team);
 	}

@@ -812,7 +812,8 @@ static int access_fn(al_txn *t, void *arg)
 	char at[AL_TIME_TEXT_CAP];
 	if (al_ops_hub_state(&h, t->now) == AUTOLIC_OPS_HUB_TRIAL_ENDED) {
 		al_err(AUTOLIC_ENOLICENCE,
-		       "OPS-1: no valid licence: the trial of hub '%s' ended at %s without provisioning",
+		       "OPS-1: no valid licence: the trial of hub '%s' ended at %s without "
+		       "provisioning",
 		       h.name, al_time_text(at, h.trial_end));
 		al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
 		return al_err_time("ended", h.trial_end);
@@ -838,11 +839,12 @@ static int access_fn(al_txn *t, void *arg)
 			return rc;
 		if (!held)
 			al_err(AUTOLIC_ENOLICENCE,
-			       "OPS-7: no valid licence: %s holds no user licence of hub '%s'", who.s,
-			       h.name);
+			       "OPS-7: no valid licence: %s holds no user licence of hub '%s'",
+			       who.s, h.name);
 		else
 			al_err(AUTOLIC_ENOLICENCE,
-			       "OPS-7: no valid licence: user %s of hub '%s' is deactivated", who.s, h.name);
+			       "OPS-7: no valid licence: user %s of hub '%s' is deactivated", who.s,
+			       h.name);
 		al_err_account(a->account, &who);
 		return al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
 	}
@@ -868,7 +870,8 @@ static int access_fn(al_txn *t, void *arg)
 		al_name who;
 		if (rank >= c.user_total && (rc = al_name_account(t, a->account, &who)) == 0) {
 			al_err(AUTOLIC_ENOLICENCE,
-			       "OPS-7: no valid licence: hub '%s' has %llu user licences for %zu active "
+			       "OPS-7: no valid licence: hub '%s' has %llu user licences for %zu "
+			       "active "
 			       "users and the licence of %s was assigned among the last",
 			       h.name, (unsigned long long)c.user_total, m, who.s);
 			al_err_account(a->account, &who);

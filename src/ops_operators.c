@@ -24,8 +24,9 @@ static int need_shop_licence(al_txn *t, const al_ops_hub_rec *h)
 {
 	if (al_ops_hub_state(h, t->now) == AUTOLIC_OPS_HUB_TRIAL_ENDED) {
 		char at[AL_TIME_TEXT_CAP];
-		al_err(AUTOLIC_EEXPIRED, "OPS-1: the trial of hub '%s' ended at %s; provision it first",
-		       h->name, al_time_text(at, h->trial_end));
+		al_err(AUTOLIC_EEXPIRED,
+		       "OPS-1: the trial of hub '%s' ended at %s; provision it first", h->name,
+		       al_time_text(at, h->trial_end));
 		al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
 		return al_err_time("ended", h->trial_end);
 	}
@@ -57,8 +58,8 @@ static int op_refusal(al_txn *t, int code, const char *rule, const al_ops_op_rec
 	int rc = user ? al_name_account(t, user, &who) : 0;
 	if (rc)
 		return rc;
-	al_err(code, "%s%soperator '%s' of hub '%s' %s%s%s%s", rule, rule[0] ? ": " : "",
-	       o->number, h->name, state, user ? " " : "", user ? who.s : "", after);
+	al_err(code, "%s%soperator '%s' of hub '%s' %s%s%s%s", rule, rule[0] ? ": " : "", o->number,
+	       h->name, state, user ? " " : "", user ? who.s : "", after);
 	al_err_obj(AUTOLIC_OBJECT_OPERATOR, o->id, o->number);
 	if (user)
 		al_err_account(user, &who);
@@ -80,8 +81,8 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	if (rc < 0)
 		return rc;
 	if (rc) {
-		al_err(AUTOLIC_EEXISTS, "operator number '%s' is already used in hub '%s'", a->number,
-		       h->name);
+		al_err(AUTOLIC_EEXISTS, "operator number '%s' is already used in hub '%s'",
+		       a->number, h->name);
 		al_err_obj(AUTOLIC_OBJECT_OPERATOR, 0, a->number);
 		return al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
 	}
@@ -240,7 +241,8 @@ static int op_fn(al_txn *t, void *arg)
 	switch (a->action) {
 	case 0: {
 		if (!o.active)
-			return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h, "is already deactivated", 0, "");
+			return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h, "is already deactivated",
+			                  0, "");
 		char why[80];
 		snprintf(why, sizeof why, "deactivated by account %llu", (unsigned long long)a->actor);
 		rc = al_ops_op_deactivate(t, &h, &o, AUTOLIC_OPS_REASON_MANUAL, why);
@@ -254,7 +256,8 @@ static int op_fn(al_txn *t, void *arg)
 			if (o.user && (rc = al_ops_user_active(t, h.id, o.user, &ua)) != 0)
 				return rc;
 			if (ua)
-				return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h, "is already active", 0, "");
+				return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h,
+				                  "is already active", 0, "");
 		}
 		if (o.user) {
 			int ua = 0;
@@ -263,7 +266,8 @@ static int op_fn(al_txn *t, void *arg)
 				return rc;
 			if (!ua)
 				return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", &o, &h,
-				                  "is reactivated only while its user", o.user, " is active");
+				                  "is reactivated only while its user", o.user,
+				                  " is active");
 		} else {
 			rc = need_shop_licence(t, &h);
 			if (rc)
@@ -286,7 +290,8 @@ static int op_fn(al_txn *t, void *arg)
 		if (a->at > al_time_add_sat(t->now, AUTOLIC_OPS_FUTURE_TOLERANCE)) {
 			char at[AL_TIME_TEXT_CAP];
 			al_err(AUTOLIC_EINVAL,
-			       "production record dated %s is %lld s in the future, beyond the tolerance "
+			       "production record dated %s is %lld s in the future, beyond the "
+			       "tolerance "
 			       "of %d s",
 			       al_time_text(at, a->at), (long long)al_time_sub_sat(a->at, t->now),
 			       AUTOLIC_OPS_FUTURE_TOLERANCE);
@@ -513,24 +518,27 @@ static int pay_fn(al_txn *t, void *arg)
 	char due[AL_TIME_TEXT_CAP], now[AL_TIME_TEXT_CAP];
 	if (a->late) {
 		if (a->due > t->now) {
-			al_err(AUTOLIC_EINVAL, "OPS-6: a payment due at %s is not late yet (now %s)",
+			al_err(AUTOLIC_EINVAL,
+			       "OPS-6: a payment due at %s is not late yet (now %s)",
 			       al_time_text(due, a->due), al_time_text(now, t->now));
 			al_err_time("due", a->due);
 			return al_err_time("now", t->now);
 		}
 		if (h.late) {
-			al_err(AUTOLIC_ESTATE, "OPS-6: hub '%s' already has a payment late since %s", h.name,
+			al_err(AUTOLIC_ESTATE,
+			       "OPS-6: hub '%s' already has a payment late since %s", h.name,
 			       al_time_text(due, h.due));
 			al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h.id, h.name);
 			return al_err_time("due", h.due);
 		}
 		h.late = 1;
 		h.due = a->due;
-		rc = al_txn_event(t, AUTOLIC_EVENT_PAYMENT_LATE, h.tenant, 0, h.id, NULL, "OPS-6",
-		                  "the payment of hub '%s' due at %s is late: a warning shows for 30 "
-		                  "days, then users' access is blocked from %s",
-		                  h.name, al_time_text(due, a->due),
-		                  al_time_text(now, al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE)));
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_PAYMENT_LATE, h.tenant, 0, h.id, NULL, "OPS-6",
+		    "the payment of hub '%s' due at %s is late: a warning shows for 30 "
+		    "days, then users' access is blocked from %s",
+		    h.name, al_time_text(due, a->due),
+		    al_time_text(now, al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE)));
 	} else {
 		if (!h.late) {
 			al_err(AUTOLIC_ESTATE, "OPS-6: hub '%s' has no late payment", h.name);

@@ -403,11 +403,14 @@ static int contract_may_grant(const al_contract_product *cp, autolic_time now)
 	char at[AL_TIME_TEXT_CAP];
 	al_name_contract(cp->contract, &c);
 	if (now >= cp->end)
-		al_err(AUTOLIC_EEXPIRED, "SEAT-1: contract %s ended at %s; its seats of '%s' grant nothing",
-		       c.s, al_time_text(at, cp->end), cp->product);
+		al_err(AUTOLIC_EEXPIRED,
+		       "SEAT-1: contract %s ended at %s; its seats of '%s' grant nothing", c.s,
+		       al_time_text(at, cp->end), cp->product);
 	else
-		al_err(AUTOLIC_ESTATE, "SEAT-1: contract %s starts at %s; no seat of '%s' can be granted "
-		       "before its term", c.s, al_time_text(at, cp->start), cp->product);
+		al_err(AUTOLIC_ESTATE,
+		       "SEAT-1: contract %s starts at %s; no seat of '%s' can be granted "
+		       "before its term",
+		       c.s, al_time_text(at, cp->start), cp->product);
 	al_err_contract(cp->contract);
 	al_err_product(cp->product);
 	return now >= cp->end ? al_err_time("ended", cp->end) : al_err_time("starts", cp->start);
@@ -530,11 +533,15 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 		al_name c;
 		al_name_contract(cp->contract, &c);
 		if (cp->quantity == 0)
-			al_err(AUTOLIC_ENOSEAT, "SEAT-2: product '%s' on contract %s has no seats "
-			       "(quantity 0)", cp->product, c.s);
+			al_err(AUTOLIC_ENOSEAT,
+			       "SEAT-2: product '%s' on contract %s has no seats "
+			       "(quantity 0)",
+			       cp->product, c.s);
 		else
-			al_err(AUTOLIC_ENOSEAT, "SEAT-2: all seats in use for product '%s' on contract "
-			       "%s (%llu of %u)", cp->product, c.s, (unsigned long long)n, cp->quantity);
+			al_err(AUTOLIC_ENOSEAT,
+			       "SEAT-2: all seats in use for product '%s' on contract "
+			       "%s (%llu of %u)",
+			       cp->product, c.s, (unsigned long long)n, cp->quantity);
 		al_err_contract(cp->contract);
 		al_err_product(cp->product);
 		al_err_num("used", (int64_t)n);
@@ -628,8 +635,10 @@ int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *code, i
 		return rc;
 	if (quantity < 0 || quantity > (int64_t)UINT32_MAX) {
 		al_name c;
-		al_err(AUTOLIC_EINVAL, "SEAT-2: seat quantity %lld of '%s' on contract %s is out of "
-		       "range", (long long)quantity, product, al_name_contract(contract, &c));
+		al_err(AUTOLIC_EINVAL,
+		       "SEAT-2: seat quantity %lld of '%s' on contract %s is out of "
+		       "range",
+		       (long long)quantity, product, al_name_contract(contract, &c));
 		al_err_contract(contract);
 		al_err_product(product);
 		return al_err_num("quantity", quantity);

@@ -412,10 +412,11 @@ static int require_primary(al_txn *t, const team_rec *r, autolic_id actor, int f
 		al_name who, primary;
 		if (rule && !(rc = al_name_account(t, actor, &who)) &&
 		    !(rc = al_name_account(t, r->primary, &primary))) {
-			al_err(AUTOLIC_EPERM,
-			       "%s: permission denied: only the primary administrator of team %s (%s) "
-			       "may do this, not %s",
-			       rule, r->name, primary.s, who.s);
+			al_err(
+			    AUTOLIC_EPERM,
+			    "%s: permission denied: only the primary administrator of team %s (%s) "
+			    "may do this, not %s",
+			    rule, r->name, primary.s, who.s);
 			al_err_account(actor, &who);
 			al_err_obj(AUTOLIC_OBJECT_TEAM, r->id, r->name);
 			return al_err_account(r->primary, &primary);
@@ -447,17 +448,19 @@ static int admin_fn(al_txn *t, void *arg)
 		return rc;
 	switch (aa->op) {
 	case OP_ADD_ADMIN:
-		if (who.state == AUTOLIC_ACCOUNT_REMOVED ||
-		    role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY) {
+		if (who.state == AUTOLIC_ACCOUNT_REMOVED || role == AL_ROLE_PRIMARY ||
+		    role == AL_ROLE_SECONDARY) {
 			al_name n;
 			if ((rc = al_name_account(t, aa->account, &n)) != 0)
 				return rc;
 			if (who.state == AUTOLIC_ACCOUNT_REMOVED)
 				al_err(AUTOLIC_ESTATE,
-				       "ROLE-3: %s was removed and cannot be an administrator", n.s);
+				       "ROLE-3: %s was removed and cannot be an administrator",
+				       n.s);
 			else
-				al_err(AUTOLIC_EEXISTS, "ROLE-3: %s is already an administrator of team %s",
-				       n.s, r.name);
+				al_err(AUTOLIC_EEXISTS,
+				       "ROLE-3: %s is already an administrator of team %s", n.s,
+				       r.name);
 			al_err_account(aa->account, &n);
 			return al_err_obj(AUTOLIC_OBJECT_TEAM, r.id, r.name);
 		}

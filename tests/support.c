@@ -298,7 +298,8 @@ const char *t_contract_number(autolic_db *db, autolic_id contract)
 	c.version = AUTOLIC_CONTRACT_INFO_VERSION;
 	int rc = autolic_contract_get(db, contract, &c);
 	if (rc)
-		fail_msg("contract %llu: %d %s", (unsigned long long)contract, rc, autolic_errmsg());
+		fail_msg("contract %llu: %d %s", (unsigned long long)contract, rc,
+		         autolic_errmsg());
 	return c.number;
 }
 

@@ -58,7 +58,8 @@ static void t_rule_from_message(void **state)
 static void t_objects_and_numbers(void **state)
 {
 	(void)state;
-	int rc = al_err(AUTOLIC_ENOSEAT, "SEAT-2: all 3 seats of 'autocad' on contract C-1 are in use");
+	int rc =
+	    al_err(AUTOLIC_ENOSEAT, "SEAT-2: all 3 seats of 'autocad' on contract C-1 are in use");
 	assert_int_equal(al_err_obj(AUTOLIC_OBJECT_CONTRACT, 7, "C-1"), rc);
 	assert_int_equal(al_err_obj(AUTOLIC_OBJECT_PRODUCT, 0, "autocad"), rc);
 	assert_int_equal(al_err_obj(AUTOLIC_OBJECT_CONTRACT, 7, "C-1"), rc); /* named once */
@@ -121,7 +122,8 @@ static void t_limits(void **state)
 	memset(name, 'a', sizeof name - 1);
 	name[sizeof name - 1] = 0;
 	for (int i = 0; i < AUTOLIC_ERROR_OBJECTS_MAX + 2; i++)
-		al_err_obj(AUTOLIC_OBJECT_ACCOUNT, (autolic_id)i + 1, i == 0 ? name : "x@example.com");
+		al_err_obj(AUTOLIC_OBJECT_ACCOUNT, (autolic_id)i + 1,
+		           i == 0 ? name : "x@example.com");
 	for (int i = 0; i < AUTOLIC_ERROR_NUMBERS_MAX + 2; i++)
 		al_err_num("a-label-much-longer-than-the-field-holds", i);
 	al_err_obj(AUTOLIC_OBJECT_ARGUMENT, 0, NULL);
@@ -131,7 +133,8 @@ static void t_limits(void **state)
 	assert_int_equal(e.objects[AUTOLIC_ERROR_OBJECTS_MAX - 1].id, AUTOLIC_ERROR_OBJECTS_MAX);
 	assert_int_equal(e.number_count, AUTOLIC_ERROR_NUMBERS_MAX);
 	assert_int_equal(strlen(e.numbers[0].name), AUTOLIC_ERROR_LABEL_MAX);
-	assert_int_equal(e.numbers[AUTOLIC_ERROR_NUMBERS_MAX - 1].value, AUTOLIC_ERROR_NUMBERS_MAX - 1);
+	assert_int_equal(e.numbers[AUTOLIC_ERROR_NUMBERS_MAX - 1].value,
+	                 AUTOLIC_ERROR_NUMBERS_MAX - 1);
 
 	/* a rule set by the call site, and one too long for the field */
 	al_err(AUTOLIC_EPERM, "the acting account may not do this");
@@ -185,7 +188,8 @@ static void t_save_restore_prefix(void **state)
 	assert_string_equal(e.rule, "SEAT-2");
 	assert_int_equal(e.number_count, 1);
 	/* a prefix the message starts with already is not repeated */
-	al_err(AUTOLIC_EPERM, "ROLE-7: permission denied: acting account x@example.com was removed");
+	al_err(AUTOLIC_EPERM,
+	       "ROLE-7: permission denied: acting account x@example.com was removed");
 	al_err_prefix("%s", "ROLE-7");
 	assert_string_equal(autolic_errmsg(),
 	                    "ROLE-7: permission denied: acting account x@example.com was removed");
@@ -274,10 +278,14 @@ static void t_time_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_rule_from_message), cmocka_unit_test(t_objects_and_numbers),
-	    cmocka_unit_test(t_limits),            cmocka_unit_test(t_copy_out_checks),
-	    cmocka_unit_test(t_save_restore_prefix), cmocka_unit_test(t_library_call),
-	    cmocka_unit_test(t_per_thread),        cmocka_unit_test(t_time_text),
+	    cmocka_unit_test(t_rule_from_message),
+	    cmocka_unit_test(t_objects_and_numbers),
+	    cmocka_unit_test(t_limits),
+	    cmocka_unit_test(t_copy_out_checks),
+	    cmocka_unit_test(t_save_restore_prefix),
+	    cmocka_unit_test(t_library_call),
+	    cmocka_unit_test(t_per_thread),
+	    cmocka_unit_test(t_time_text),
 	};
 	return t_run_group("error_info", tests, NULL, NULL);
 }

@@ -58,11 +58,16 @@ static const struct {
 	const char *name;
 	int kind;
 } kinds[] = {
-    {"account", AUTOLIC_OBJECT_ACCOUNT}, {"team", AUTOLIC_OBJECT_TEAM},
-    {"contract", AUTOLIC_OBJECT_CONTRACT}, {"product", AUTOLIC_OBJECT_PRODUCT},
-    {"lot", AUTOLIC_OBJECT_LOT}, {"hub", AUTOLIC_OBJECT_OPS_HUB},
-    {"session", AUTOLIC_OBJECT_SESSION}, {"operator", AUTOLIC_OBJECT_OPERATOR},
-    {"subscription", AUTOLIC_OBJECT_SUBSCRIPTION}, {"argument", AUTOLIC_OBJECT_ARGUMENT},
+    {"account", AUTOLIC_OBJECT_ACCOUNT},
+    {"team", AUTOLIC_OBJECT_TEAM},
+    {"contract", AUTOLIC_OBJECT_CONTRACT},
+    {"product", AUTOLIC_OBJECT_PRODUCT},
+    {"lot", AUTOLIC_OBJECT_LOT},
+    {"hub", AUTOLIC_OBJECT_OPS_HUB},
+    {"session", AUTOLIC_OBJECT_SESSION},
+    {"operator", AUTOLIC_OBJECT_OPERATOR},
+    {"subscription", AUTOLIC_OBJECT_SUBSCRIPTION},
+    {"argument", AUTOLIC_OBJECT_ARGUMENT},
 };
 
 /* The host's own time text (not the library's); 0 when the C library cannot
@@ -124,7 +129,8 @@ static void field_text(const autolic_error_info *e, const char *field, char *out
 				if (e->objects[i].name[0])
 					snprintf(out, cap, "%s", e->objects[i].name);
 				else
-					snprintf(out, cap, "#%llu", (unsigned long long)e->objects[i].id);
+					snprintf(out, cap, "#%llu",
+					         (unsigned long long)e->objects[i].id);
 				return;
 			}
 		fail_msg("%s: the error names no %s", e->rule, field);
@@ -175,15 +181,18 @@ static void same_content(const autolic_error_info *e, const char *rendered)
 		if (!strstr(msg, o->name))
 			fail_msg("%s: '%s' is not in the message '%s'", e->rule, o->name, msg);
 		if (!strstr(rendered, o->name))
-			fail_msg("%s: '%s' is not in the rendering '%s'", e->rule, o->name, rendered);
+			fail_msg("%s: '%s' is not in the rendering '%s'", e->rule, o->name,
+			         rendered);
 		/* a named object is never shown by its internal id */
 		char by_id[64];
 		static const char *const words[] = {"account", "team", "contract", "hub"};
 		for (size_t w = 0; w < 4; w++) {
-			snprintf(by_id, sizeof by_id, "%s %llu", words[w], (unsigned long long)o->id);
+			snprintf(by_id, sizeof by_id, "%s %llu", words[w],
+			         (unsigned long long)o->id);
 			if (o->kind != AUTOLIC_OBJECT_LOT && o->kind != AUTOLIC_OBJECT_SESSION &&
 			    strstr(msg, by_id))
-				fail_msg("%s: the message names '%s' by its id: %s", e->rule, o->name, msg);
+				fail_msg("%s: the message names '%s' by its id: %s", e->rule,
+				         o->name, msg);
 		}
 	}
 	/* every number in both; times as ISO-8601 UTC, never as epoch seconds */
@@ -193,15 +202,16 @@ static void same_content(const autolic_error_info *e, const char *rendered)
 		snprintf(raw, sizeof raw, "%lld", (long long)n->value);
 		if (n->unit == AUTOLIC_UNIT_TIME) {
 			if (strstr(msg, raw))
-				fail_msg("%s: the message shows the time %s in epoch seconds: %s", e->rule,
-				         raw, msg);
+				fail_msg("%s: the message shows the time %s in epoch seconds: %s",
+				         e->rule, raw, msg);
 			if (!host_time(text, sizeof text, n->value))
 				continue; /* the host cannot write that year; the library can */
 		} else {
 			snprintf(text, sizeof text, "%s", raw);
 		}
 		if (!strstr(msg, text))
-			fail_msg("%s: %s %s is not in the message '%s'", e->rule, n->name, text, msg);
+			fail_msg("%s: %s %s is not in the message '%s'", e->rule, n->name, text,
+			         msg);
 		if (!strstr(rendered, text))
 			fail_msg("%s: %s %s is not in the rendering '%s'", e->rule, n->name, text,
 			         rendered);
@@ -211,7 +221,7 @@ static void same_content(const autolic_error_info *e, const char *rendered)
 /* ---- the refusals ---- */
 
 typedef struct world {
-	fx x;           /* admin@example.com administers "Flex team"; jean.dupont is its Flex user */
+	fx x; /* admin@example.com administers "Flex team"; jean.dupont is its Flex user */
 	autolic_id bob; /* bob@example.com, in no team */
 } world;
 
@@ -416,23 +426,23 @@ static const struct refusal {
 	int (*call)(world *w);
 	unsigned objects; /* at least this many objects named */
 } refusals[] = {
-    {"SEAT-2", AUTOLIC_ENOSEAT, r_seat2, 2},         {"SEAT-1", AUTOLIC_EEXISTS, r_seat1, 3},
-    {"SEAT-4", AUTOLIC_ESTATE, r_seat4, 1},          {"ACCT-4", AUTOLIC_EEXPIRED, r_acct4, 1},
-    {"ROLE-3", AUTOLIC_EPERM, r_role3, 3},           {"ROLE-6", AUTOLIC_EPERM, r_role6, 2},
-    {"ROLE-7", AUTOLIC_EPERM, r_role7, 1},
-    {"FLEX-1", AUTOLIC_EINVAL, r_flex1, 0},          {"FLEX-5", AUTOLIC_ENOTOKENS, r_flex5, 2},
-    {"FLEX-7", AUTOLIC_EPERM, r_flex7, 3},           {"FLEX-9", AUTOLIC_ENOTFOUND, r_flex9, 2},
-    {"FLEX-10", AUTOLIC_EINVAL, r_flex10, 1},        {"OPS-1", AUTOLIC_ENOLICENCE, r_ops1, 1},
-    {"OPS-2", AUTOLIC_ENOSEAT, r_ops2, 1},           {"OPS-4", AUTOLIC_ENOOPLICENCE, r_ops4, 1},
-    {"OPS-7", AUTOLIC_ENOLICENCE, r_ops7, 2},        {"APS-3", AUTOLIC_EPERM, r_aps3, 2},
-    {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},          {"IN-1", AUTOLIC_EINVAL, r_in1, 1},
-    {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
+    {"SEAT-2", AUTOLIC_ENOSEAT, r_seat2, 2},    {"SEAT-1", AUTOLIC_EEXISTS, r_seat1, 3},
+    {"SEAT-4", AUTOLIC_ESTATE, r_seat4, 1},     {"ACCT-4", AUTOLIC_EEXPIRED, r_acct4, 1},
+    {"ROLE-3", AUTOLIC_EPERM, r_role3, 3},      {"ROLE-6", AUTOLIC_EPERM, r_role6, 2},
+    {"ROLE-7", AUTOLIC_EPERM, r_role7, 1},      {"FLEX-1", AUTOLIC_EINVAL, r_flex1, 0},
+    {"FLEX-5", AUTOLIC_ENOTOKENS, r_flex5, 2},  {"FLEX-7", AUTOLIC_EPERM, r_flex7, 3},
+    {"FLEX-9", AUTOLIC_ENOTFOUND, r_flex9, 2},  {"FLEX-10", AUTOLIC_EINVAL, r_flex10, 1},
+    {"OPS-1", AUTOLIC_ENOLICENCE, r_ops1, 1},   {"OPS-2", AUTOLIC_ENOSEAT, r_ops2, 1},
+    {"OPS-4", AUTOLIC_ENOOPLICENCE, r_ops4, 1}, {"OPS-7", AUTOLIC_ENOLICENCE, r_ops7, 2},
+    {"APS-3", AUTOLIC_EPERM, r_aps3, 2},        {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},
+    {"IN-1", AUTOLIC_EINVAL, r_in1, 1},         {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
 };
 
 static void t_render_every_refusal(void **state)
 {
 	(void)state;
-	const char *families[] = {"ACCT-", "ROLE-", "SEAT-", "FLEX-", "OPS-", "APS-", "SEAM-", "IN-"};
+	const char *families[] = {"ACCT-", "ROLE-", "SEAT-", "FLEX-",
+	                          "OPS-",  "APS-",  "SEAM-", "IN-"};
 	unsigned seen[8] = {0};
 	for (size_t i = 0; i < sizeof refusals / sizeof *refusals; i++) {
 		const struct refusal *r = &refusals[i];
@@ -443,8 +453,8 @@ static void t_render_every_refusal(void **state)
 		autolic_error_info e = {.version = AUTOLIC_ERROR_INFO_VERSION};
 		assert_int_equal(autolic_error_last(&e), 0);
 		if (rc != r->code || strcmp(e.rule, r->rule))
-			fail_msg("%s: got %d rule '%s', wanted %d %s: %s", r->rule, rc, e.rule, r->code,
-			         r->rule, e.message);
+			fail_msg("%s: got %d rule '%s', wanted %d %s: %s", r->rule, rc, e.rule,
+			         r->code, r->rule, e.message);
 		assert_int_equal(e.code, rc);
 		assert_string_equal(e.message, autolic_errmsg());
 		if (e.object_count < r->objects)

@@ -833,7 +833,8 @@ static void bad_input(void **state)
 	assert_non_null(strstr(autolic_errmsg(), "88888"));
 	/* revoke of a seat not held */
 	char want[300];
-	snprintf(want, sizeof want, "SEAT-1: user1@example.com holds no seat of 'revit' on contract %s",
+	snprintf(want, sizeof want,
+	         "SEAT-1: user1@example.com holds no seat of 'revit' on contract %s",
 	         t_contract_number(x->db, x->k));
 	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_revoke(x->db, x->cm, x->k, "revit", x->u[1]));
 	assert_string_equal(autolic_errmsg(), want);
@@ -850,7 +851,8 @@ static void bad_input(void **state)
 	                    "2023-11-14T22:13:19Z; an expired invitation grants nothing (resend "
 	                    "it first)");
 	EXPECT_REFUSED(x, AUTOLIC_ESTATE, autolic_seat_grant(x->db, x->cm, x->k, "acad", rem));
-	assert_string_equal(autolic_errmsg(), "SEAT-4: rem@example.com was removed and may hold no seat");
+	assert_string_equal(autolic_errmsg(),
+	                    "SEAT-4: rem@example.com was removed and may hold no seat");
 	const char *one[] = {"maya"};
 	autolic_seat_report *r;
 	EXPECT_REFUSED(x, AUTOLIC_EEXPIRED, autolic_seat_set_access(x->db, x->cm, x->k, exp, one, 1, &r));

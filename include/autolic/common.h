@@ -137,40 +137,62 @@ AUTOLIC_EXTERN const char *autolic_errmsg(void);
  * object" and shows its name.
  */
 typedef enum autolic_object_kind {
-	AUTOLIC_OBJECT_NONE = 0,         /**< No object (unused slot). */
-	AUTOLIC_OBJECT_ACCOUNT = 1,      /**< An account; name: its email. */
-	AUTOLIC_OBJECT_TEAM = 2,         /**< A team; name: the team's name. */
-	AUTOLIC_OBJECT_CONTRACT = 3,     /**< A contract; name: its contract number. */
-	AUTOLIC_OBJECT_PRODUCT = 4,      /**< A product; id 0, name: its code in lower case (SEAM-1). */
-	AUTOLIC_OBJECT_LOT = 5,          /**< A Flex lot; name: its token subscription ID. */
-	AUTOLIC_OBJECT_SESSION = 6,      /**< A Flex session; name: "" (it has only its id). */
-	AUTOLIC_OBJECT_OPS_HUB = 7,      /**< A Fusion Operations hub; name: the hub's name. */
-	AUTOLIC_OBJECT_SUBSCRIPTION = 8, /**< A Fusion Operations subscription; name: "". */
-	AUTOLIC_OBJECT_OPERATOR = 9,     /**< A Fusion Operations operator; name: its number in its hub. */
-	AUTOLIC_OBJECT_HUB = 10,         /**< A developer hub; name: the hub's name. */
-	AUTOLIC_OBJECT_APP = 11,         /**< A developer hub's app; name: the app's name. */
-	AUTOLIC_OBJECT_ARGUMENT = 12     /**< An argument of the call; id 0, name: the parameter's name. */
+	/** No object (an unused slot). */
+	AUTOLIC_OBJECT_NONE = 0,
+	/** An account; name: its email. */
+	AUTOLIC_OBJECT_ACCOUNT = 1,
+	/** A team; name: the team's name. */
+	AUTOLIC_OBJECT_TEAM = 2,
+	/** A contract; name: its contract number. */
+	AUTOLIC_OBJECT_CONTRACT = 3,
+	/** A product; id 0, name: its code in lower case (SEAM-1). */
+	AUTOLIC_OBJECT_PRODUCT = 4,
+	/** A Flex lot; name: its token subscription ID (id 0: every lot of it). */
+	AUTOLIC_OBJECT_LOT = 5,
+	/** A Flex session; name: "" (it has only its id). */
+	AUTOLIC_OBJECT_SESSION = 6,
+	/** A Fusion Operations hub; name: the hub's name. */
+	AUTOLIC_OBJECT_OPS_HUB = 7,
+	/** A Fusion Operations subscription; name: "" (its number is the id). */
+	AUTOLIC_OBJECT_SUBSCRIPTION = 8,
+	/** A Fusion Operations operator; name: its number in its hub. */
+	AUTOLIC_OBJECT_OPERATOR = 9,
+	/** A developer hub; name: the hub's name. */
+	AUTOLIC_OBJECT_HUB = 10,
+	/** A developer hub's application; name: the application's name. */
+	AUTOLIC_OBJECT_APP = 11,
+	/** An argument of the call; id 0, name: the parameter's name. */
+	AUTOLIC_OBJECT_ARGUMENT = 12
 } autolic_object_kind;
 
 /** @brief One object an error names. */
 typedef struct autolic_error_object {
-	int kind;       /**< An ::autolic_object_kind. */
-	autolic_id id;  /**< Its identifier, or 0 when it has none (a product, an argument). */
-	char name[AUTOLIC_ERROR_NAME_MAX + 1]; /**< The name the user knows it by (see the kind), or "". */
+	/** An ::autolic_object_kind. */
+	int kind;
+	/** Its identifier, or 0 when it has none (a product, an argument). */
+	autolic_id id;
+	/** The name the user knows it by (see the kind), or "". */
+	char name[AUTOLIC_ERROR_NAME_MAX + 1];
 } autolic_error_object;
 
 /** Units of ::autolic_error_number values. */
 typedef enum autolic_error_unit {
-	AUTOLIC_UNIT_COUNT = 0,   /**< A count or an amount (seats, tokens, operators...). */
-	AUTOLIC_UNIT_TIME = 1,    /**< A point in time: ::autolic_time, UTC seconds since the epoch. */
-	AUTOLIC_UNIT_SECONDS = 2  /**< A duration in seconds. */
+	/** A count or an amount (seats, tokens, operators...). */
+	AUTOLIC_UNIT_COUNT = 0,
+	/** A point in time: ::autolic_time, UTC seconds since the epoch. */
+	AUTOLIC_UNIT_TIME = 1,
+	/** A duration in seconds. */
+	AUTOLIC_UNIT_SECONDS = 2
 } autolic_error_unit;
 
 /** @brief One number that decided an error, e.g. "used" 3 and "limit" 3. */
 typedef struct autolic_error_number {
-	char name[AUTOLIC_ERROR_LABEL_MAX + 1]; /**< What it is: "used", "limit", "ended"... */
-	int64_t value;                          /**< Its value. */
-	int unit;                               /**< An ::autolic_error_unit. */
+	/** What it is: "used", "limit", "ended"... */
+	char name[AUTOLIC_ERROR_LABEL_MAX + 1];
+	/** Its value. */
+	int64_t value;
+	/** An ::autolic_error_unit. */
+	int unit;
 } autolic_error_number;
 
 /**
@@ -182,16 +204,23 @@ typedef struct autolic_error_number {
  * Set `version` before the call.
  */
 typedef struct autolic_error_info {
-	unsigned int version; /**< ::AUTOLIC_ERROR_INFO_VERSION. */
-	int code;             /**< The ::autolic_error code; 0 when the last call succeeded. */
-	char rule[AUTOLIC_ERROR_RULE_MAX + 1]; /**< The rule ID that refused ("SEAT-2"), or "" when
-	                                          no rule did (a bad handle, a storage failure). */
-	unsigned int object_count; /**< Objects filled in `objects`, 0 to ::AUTOLIC_ERROR_OBJECTS_MAX. */
-	autolic_error_object objects[AUTOLIC_ERROR_OBJECTS_MAX]; /**< The objects involved, the
-	                                                            one refused first. */
-	unsigned int number_count; /**< Numbers filled in `numbers`, 0 to ::AUTOLIC_ERROR_NUMBERS_MAX. */
-	autolic_error_number numbers[AUTOLIC_ERROR_NUMBERS_MAX]; /**< The numbers that decided it. */
-	char message[AUTOLIC_ERROR_MESSAGE_MAX + 1]; /**< The English message, as autolic_errmsg(). */
+	/** ::AUTOLIC_ERROR_INFO_VERSION. */
+	unsigned int version;
+	/** The ::autolic_error code; 0 when the last call succeeded. */
+	int code;
+	/** The rule ID that refused ("SEAT-2"), or "" when no rule did (a bad
+	 * handle, a storage failure). */
+	char rule[AUTOLIC_ERROR_RULE_MAX + 1];
+	/** Objects filled in `objects`, 0 to ::AUTOLIC_ERROR_OBJECTS_MAX. */
+	unsigned int object_count;
+	/** The objects involved, the one refused first. */
+	autolic_error_object objects[AUTOLIC_ERROR_OBJECTS_MAX];
+	/** Numbers filled in `numbers`, 0 to ::AUTOLIC_ERROR_NUMBERS_MAX. */
+	unsigned int number_count;
+	/** The numbers that decided it. */
+	autolic_error_number numbers[AUTOLIC_ERROR_NUMBERS_MAX];
+	/** The English message, as autolic_errmsg(). */
+	char message[AUTOLIC_ERROR_MESSAGE_MAX + 1];
 } autolic_error_info;
 
 /**

@@ -41,7 +41,10 @@ const char *autolic_strerror(int code)
 	}
 }
 
-const char *autolic_errmsg(void) { return last.message; }
+const char *autolic_errmsg(void)
+{
+	return last.message;
+}
 
 /*
  * Messages are written on every refusal, and vsnprintf costs more than the
@@ -254,9 +257,15 @@ int al_err_num(const char *name, int64_t value)
 	return add_num(name, value, AUTOLIC_UNIT_COUNT);
 }
 
-int al_err_time(const char *name, autolic_time t) { return add_num(name, t, AUTOLIC_UNIT_TIME); }
+int al_err_time(const char *name, autolic_time t)
+{
+	return add_num(name, t, AUTOLIC_UNIT_TIME);
+}
 
-int al_err_seconds(const char *name, int64_t s) { return add_num(name, s, AUTOLIC_UNIT_SECONDS); }
+int al_err_seconds(const char *name, int64_t s)
+{
+	return add_num(name, s, AUTOLIC_UNIT_SECONDS);
+}
 
 int al_err_arg(const char *field, const char *num, int64_t value)
 {
@@ -283,9 +292,15 @@ int al_err_team(autolic_id team, const al_name *n)
 	return al_err_obj(AUTOLIC_OBJECT_TEAM, team, n->s);
 }
 
-int al_err_product(const char *code) { return al_err_obj(AUTOLIC_OBJECT_PRODUCT, 0, code); }
+int al_err_product(const char *code)
+{
+	return al_err_obj(AUTOLIC_OBJECT_PRODUCT, 0, code);
+}
 
-void al_err_save(autolic_error_info *to) { *to = last; }
+void al_err_save(autolic_error_info *to)
+{
+	*to = last;
+}
 
 int al_err_restore(const autolic_error_info *from)
 {

@@ -20,8 +20,8 @@ static int check_code(const char *code, size_t max, const char *rule, const char
                       const char *tag)
 {
 	if (!code) {
-		al_err(AUTOLIC_EINVAL, "%s%s: %s is NULL; it must be 1 to %zu bytes", rule, tag, field,
-		       max);
+		al_err(AUTOLIC_EINVAL, "%s%s: %s is NULL; it must be 1 to %zu bytes", rule, tag,
+		       field, max);
 		return al_err_arg(field, "max", (int64_t)max);
 	}
 	size_t n = strnlen(code, max + 1);
@@ -33,7 +33,8 @@ static int check_code(const char *code, size_t max, const char *rule, const char
 	for (size_t i = 0; i < n; i++)
 		if (!code_byte((unsigned char)code[i])) {
 			al_err(AUTOLIC_EINVAL,
-			       "%s%s: %s may hold only ASCII letters, digits, '.', '-' and '_'; byte %zu "
+			       "%s%s: %s may hold only ASCII letters, digits, '.', '-' and '_'; "
+			       "byte %zu "
 			       "is 0x%02x",
 			       rule, tag, field, i + 1, (unsigned)(unsigned char)code[i]);
 			return al_err_arg(field, "byte", (int64_t)(i + 1));

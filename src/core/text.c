@@ -49,8 +49,8 @@ int al_text_check_n(const char *s, size_t n, size_t max, unsigned flags, const c
 		return al_err_arg(field, NULL, 0);
 	}
 	if (n > max) {
-		al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is longer than %zu bytes", r, sep, end, field,
-		       max);
+		al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is longer than %zu bytes", r, sep, end,
+		       field, max);
 		return al_err_arg(field, "max", (int64_t)max);
 	}
 	const unsigned char *u = (const unsigned char *)s;
@@ -58,19 +58,19 @@ int al_text_check_n(const char *s, size_t n, size_t max, unsigned flags, const c
 		uint32_t cp;
 		size_t len = al_utf8_next(u + i, n - i, &cp);
 		if (!len)
-			al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is not valid UTF-8 at byte %zu", r, sep,
-			       end, field, i + 1);
+			al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s is not valid UTF-8 at byte %zu", r,
+			       sep, end, field, i + 1);
 		else if (al_text_is_control(cp))
 			al_err(AUTOLIC_EINVAL,
-			       "%s%sIN-1%s: %s contains a control character U+%04X at byte %zu", r, sep,
-			       end, field, (unsigned)cp, i + 1);
+			       "%s%sIN-1%s: %s contains a control character U+%04X at byte %zu", r,
+			       sep, end, field, (unsigned)cp, i + 1);
 		else if ((flags & AL_TEXT_NO_SPACE) && cp == ' ')
-			al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s may not contain a space (byte %zu)", r,
-			       sep, end, field, i + 1);
+			al_err(AUTOLIC_EINVAL, "%s%sIN-1%s: %s may not contain a space (byte %zu)",
+			       r, sep, end, field, i + 1);
 		else if ((flags & AL_TEXT_ASCII) && cp >= 0x80)
 			al_err(AUTOLIC_EINVAL,
-			       "%s%sIN-1%s: %s may hold only ASCII, not U+%04X at byte %zu", r, sep, end,
-			       field, (unsigned)cp, i + 1);
+			       "%s%sIN-1%s: %s may hold only ASCII, not U+%04X at byte %zu", r, sep,
+			       end, field, (unsigned)cp, i + 1);
 		else {
 			i += len;
 			continue;

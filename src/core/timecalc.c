@@ -9,8 +9,9 @@ int al_time_add(autolic_time a, int64_t b, autolic_time *out, const char *field)
 	autolic_time r;
 	if (__builtin_add_overflow(a, b, &r)) {
 		char at[AL_TIME_TEXT_CAP];
-		al_err(AUTOLIC_EINVAL, "IN-3: %s is out of range: %s + %lld seconds does not fit in a time",
-		       field, al_time_text(at, a), (long long)b);
+		al_err(AUTOLIC_EINVAL,
+		       "IN-3: %s is out of range: %s + %lld seconds does not fit in a time", field,
+		       al_time_text(at, a), (long long)b);
 		al_err_time("time", a);
 		return al_err_seconds("added", b);
 	}
