@@ -1,7 +1,7 @@
 /*
- * A translating host: for a refusal of each rule family (ACCT, ROLE, SEAT,
- * FLEX, OPS, APS, SEAM, IN) this suite triggers the refusal through the
- * public API, reads it with autolic_error_last() and writes its own message
+ * A translating host: for refusals of every rule family (ACCT, ROLE, SEAT,
+ * FLEX, OPS, APS, SEAM, IN), 27 in all, this suite triggers each refusal
+ * through the public API, reads it with autolic_error_last(), writes its own message
  * from the fields alone, with its own template table (in French, as a host
  * would) and its own time formatting. It then checks that the rendered text
  * and the library's English message say the same thing: the same rule ID,
@@ -21,37 +21,53 @@
 
 /* ---- the host's side: templates and rendering, from the fields only ---- */
 
-/* {account} {team} {contract} {product} {lot} {hub} {session} {operator}
- * {subscription}: the first object of that kind, by name (its id when it
- * has no name), {account2} the second; {n:NAME}: the number NAME; {t:NAME}:
- * the time NAME. */
+/* {account} {team} {contract} {product} {lot} {hub} {devhub} {app}
+ * {session} {operator} {subscription} {argument}: the first object of that
+ * kind, by name (its id when it has no name), {account2} the second;
+ * {n:NAME}: the number NAME; {t:NAME}: the time NAME. "[...]" is written only
+ * when the error carries every field inside it. A template is chosen by the
+ * rule ID and the code (0: any code). */
 static const struct {
-	const char *rule, *text;
+	const char *rule;
+	int code;
+	const char *text;
 } templates[] = {
-    {"ACCT-4", "{rule} : l'invitation de {account} a expire le {t:expired}"},
-    {"ROLE-3", "{rule} : seul l'administrateur principal de l'equipe {team} ({account2}) peut "
-               "le faire, pas {account}"},
-    {"ROLE-6", "{rule} : {account} n'administre pas l'equipe {team}"},
-    {"ROLE-7", "{rule} : le compte {account} n'a pas accepte son invitation"},
-    {"SEAT-1", "{rule} : {account} a deja une place {product} sur le contrat {contract}"},
-    {"SEAT-2", "{rule} : les {n:limit} places {product} du contrat {contract} sont prises "
-               "({n:used} sur {n:limit})"},
-    {"SEAT-4", "{rule} : {account} a ete supprime et ne peut tenir aucune place"},
-    {"FLEX-1", "{rule} : l'achat du {t:purchased} est dans le futur (il est {t:now})"},
-    {"FLEX-5", "{rule} : l'equipe {team} a {n:available} jetons le {t:at}, {product} en "
-               "demande {n:needed}"},
-    {"FLEX-7", "{rule} : {account} n'a pas acces a {product} dans l'equipe {team}"},
-    {"FLEX-9", "{rule} : l'equipe {team} n'a aucun lot de l'abonnement {lot}"},
-    {"FLEX-10", "{rule} : le lot {lot} contiendrait {n:would_hold} jetons (0 a {n:quantity})"},
-    {"OPS-1", "{rule} : l'essai du hub {hub} a pris fin le {t:ended}"},
-    {"OPS-2", "{rule} : les {n:limit} licences utilisateur du hub {hub} sont prises"},
-    {"OPS-4", "{rule} : licences d'operateurs du hub {hub} epuisees ({n:used} sur {n:limit})"},
-    {"OPS-7", "{rule} : {account} n'a pas de licence utilisateur du hub {hub}"},
-    {"APS-3", "{rule} : {account} n'administre pas l'equipe {team}"},
-    {"SEAM-4", "{rule} : le rapport du {t:at} est anterieur au delai de {n:horizon} s de "
-               "l'equipe {team} (il est {t:now})"},
-    {"IN-1", "{rule} : {argument} contient un caractere de controle (octet {n:byte})"},
-    {"IN-3", "{rule} : {t:time} plus {n:added} secondes sort de l'intervalle des dates"},
+    {"ACCT-1", AUTOLIC_EEXISTS, "{rule} : l'adresse {account} a deja un compte"},
+    {"ACCT-3", 0, "{rule} : {account} est deja membre de l'equipe {team}"},
+    {"ACCT-4", AUTOLIC_EEXPIRED, "{rule} : l'invitation de {account} a expire le {t:expired}"},
+    {"ACCT-4", AUTOLIC_ESTATE, "{rule} : {account} n'a pas d'invitation en attente"},
+    {"ROLE-3", 0,
+     "{rule} : [seul l'administrateur principal de l'equipe {team} ({account2}) peut le "
+     "faire, pas {account}][seul le gestionnaire du contrat {contract} ({account}) peut le "
+     "ceder]"},
+    {"ROLE-6", 0,
+     "{rule} : {account} n'a pas ce droit[ dans l'equipe {team}][ sur le contrat {contract}]"},
+    {"ROLE-7", 0, "{rule} : le compte {account} n'a pas accepte son invitation"},
+    {"SEAT-1", 0, "{rule} : {account} a deja une place {product} sur le contrat {contract}"},
+    {"SEAT-2", 0,
+     "{rule} : les {n:limit} places {product} du contrat {contract} sont prises ({n:used} "
+     "sur {n:limit})"},
+    {"SEAT-4", 0, "{rule} : {account} a ete supprime et ne peut tenir aucune place"},
+    {"FLEX-1", 0, "{rule} : l'achat du {t:purchased} est dans le futur (il est {t:now})"},
+    {"FLEX-5", 0,
+     "{rule} : l'equipe {team} a {n:available} jetons le {t:at}, {product} en demande "
+     "{n:needed}"},
+    {"FLEX-7", 0, "{rule} : {account} n'a pas acces a {product} dans l'equipe {team}"},
+    {"FLEX-9", 0, "{rule} : l'equipe {team} n'a aucun lot de l'abonnement {lot}"},
+    {"FLEX-10", 0, "{rule} : le lot {lot} contiendrait {n:would_hold} jetons (0 a {n:quantity})"},
+    {"OPS-1", 0, "{rule} : l'essai du hub {hub} a pris fin le {t:ended}"},
+    {"OPS-2", 0, "{rule} : les {n:limit} licences utilisateur du hub {hub} sont prises"},
+    {"OPS-4", 0, "{rule} : licences d'operateurs du hub {hub} epuisees ({n:used} sur {n:limit})"},
+    {"OPS-7", 0, "{rule} : {account} n'a pas de licence utilisateur du hub {hub}"},
+    {"APS-2", 0, "{rule} : l'equipe {team} a deja un hub de developpement ({devhub})"},
+    {"APS-3", 0, "{rule} : {account} n'administre pas l'equipe {team}"},
+    {"APS-4", AUTOLIC_ESTATE, "{rule} : {account} n'est pas membre actif de l'equipe {team}"},
+    {"APS-4", 0, "{rule} : {account} n'administre pas[ l'equipe {team}][ le hub {devhub}]"},
+    {"SEAM-4", 0,
+     "{rule} : le rapport du {t:at} est anterieur au delai de {n:horizon} s de l'equipe "
+     "{team} (il est {t:now})"},
+    {"IN-1", 0, "{rule} : {argument} contient un caractere de controle (octet {n:byte})"},
+    {"IN-3", 0, "{rule} : {t:time} plus {n:added} secondes sort de l'intervalle des dates"},
 };
 
 static const struct {
@@ -64,6 +80,8 @@ static const struct {
     {"product", AUTOLIC_OBJECT_PRODUCT},
     {"lot", AUTOLIC_OBJECT_LOT},
     {"hub", AUTOLIC_OBJECT_OPS_HUB},
+    {"devhub", AUTOLIC_OBJECT_HUB},
+    {"app", AUTOLIC_OBJECT_APP},
     {"session", AUTOLIC_OBJECT_SESSION},
     {"operator", AUTOLIC_OBJECT_OPERATOR},
     {"subscription", AUTOLIC_OBJECT_SUBSCRIPTION},
@@ -92,17 +110,17 @@ static const autolic_error_number *number_named(const autolic_error_info *e, con
 	return NULL;
 }
 
-/* One field's text, or fail: the template needs what the error must carry. */
-static void field_text(const autolic_error_info *e, const char *field, char *out, size_t cap)
+/* One field's text; 0 when the error does not carry it. */
+static int field_text(const autolic_error_info *e, const char *field, char *out, size_t cap)
 {
 	if (!strcmp(field, "rule")) {
 		snprintf(out, cap, "%s", e->rule);
-		return;
+		return 1;
 	}
 	if (!strncmp(field, "n:", 2) || !strncmp(field, "t:", 2)) {
 		const autolic_error_number *n = number_named(e, field + 2);
 		if (!n)
-			fail_msg("%s: the error carries no number '%s'", e->rule, field + 2);
+			return 0;
 		if (field[0] == 't') {
 			assert_int_equal(n->unit, AUTOLIC_UNIT_TIME);
 			host_time(out, cap, n->value);
@@ -110,7 +128,7 @@ static void field_text(const autolic_error_info *e, const char *field, char *out
 			assert_int_not_equal(n->unit, AUTOLIC_UNIT_TIME);
 			snprintf(out, cap, "%lld", (long long)n->value);
 		}
-		return;
+		return 1;
 	}
 	/* "account2": the second object of the kind */
 	char kind[32];
@@ -131,37 +149,65 @@ static void field_text(const autolic_error_info *e, const char *field, char *out
 				else
 					snprintf(out, cap, "#%llu",
 					         (unsigned long long)e->objects[i].id);
-				return;
+				return 1;
 			}
-		fail_msg("%s: the error names no %s", e->rule, field);
+		return 0;
 	}
 	fail_msg("unknown template field {%s}", field);
+	return 0;
 }
 
-static void render(const autolic_error_info *e, char *out, size_t cap)
+/* Write the template from `tpl` up to `stop` (or its end) into out[*n..];
+ * 0, with *n where it was, when a field is missing. */
+static int fill(const autolic_error_info *e, const char *tpl, const char *stop, char *out,
+                size_t cap, size_t *n)
 {
-	const char *tpl = NULL;
-	for (size_t i = 0; i < sizeof templates / sizeof *templates; i++)
-		if (!strcmp(templates[i].rule, e->rule))
-			tpl = templates[i].text;
-	if (!tpl)
-		fail_msg("no template for rule '%s' (message: %s)", e->rule, e->message);
-	size_t n = 0;
-	out[0] = 0;
-	for (const char *p = tpl; *p && n + 1 < cap;) {
+	size_t start = *n;
+	for (const char *p = tpl; *p && p != stop && *n + 1 < cap;) {
+		if (*p == '[') {
+			const char *end = strchr(p, ']');
+			assert_non_null(end);
+			size_t at = *n;
+			if (!fill(e, p + 1, end, out, cap, n))
+				*n = at; /* an optional part whose fields are not all there */
+			out[*n] = 0;
+			p = end + 1;
+			continue;
+		}
 		if (*p != '{') {
-			out[n++] = *p++;
-			out[n] = 0;
+			out[(*n)++] = *p++;
+			out[*n] = 0;
 			continue;
 		}
 		const char *end = strchr(p, '}');
 		assert_non_null(end);
 		char field[32], text[AUTOLIC_ERROR_NAME_MAX + 1];
 		snprintf(field, sizeof field, "%.*s", (int)(end - p - 1), p + 1);
-		field_text(e, field, text, sizeof text);
-		n += (size_t)snprintf(out + n, cap - n, "%s", text);
+		if (!field_text(e, field, text, sizeof text)) {
+			*n = start;
+			out[*n] = 0;
+			return 0;
+		}
+		*n += (size_t)snprintf(out + *n, cap - *n, "%s", text);
 		p = end + 1;
 	}
+	return 1;
+}
+
+static void render(const autolic_error_info *e, char *out, size_t cap)
+{
+	const char *tpl = NULL;
+	for (size_t i = 0; i < sizeof templates / sizeof *templates && !tpl; i++)
+		if (!strcmp(templates[i].rule, e->rule) &&
+		    (!templates[i].code || templates[i].code == e->code))
+			tpl = templates[i].text;
+	if (!tpl)
+		fail_msg("no template for rule '%s' code %d (message: %s)", e->rule, e->code,
+		         e->message);
+	size_t n = 0;
+	out[0] = 0;
+	if (!fill(e, tpl, NULL, out, cap, &n))
+		fail_msg("%s: the error lacks a field its template needs: %s", e->rule, tpl);
 }
 
 /* The rendered text and the English message say the same thing. */
@@ -420,22 +466,85 @@ static int r_in3(world *w)
 	return autolic_account_invite(w->x.db, w->x.admin, w->x.team, &s, NULL);
 }
 
+static int r_acct1(world *w)
+{
+	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+	s.email = "Admin@Example.com";
+	return autolic_account_register(w->x.db, &s, NULL);
+}
+
+static int r_acct3(world *w)
+{
+	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+	s.email = "jean.dupont@example.com";
+	s.first_name = "Jean";
+	s.last_name = "Dupont";
+	return autolic_account_invite(w->x.db, w->x.admin, w->x.team, &s, NULL);
+}
+
+static int r_acct4_state(world *w)
+{
+	return autolic_account_accept(w->x.db, w->x.user);
+}
+
+static int r_role6_contract(world *w)
+{
+	autolic_id c = contract_of(w, "revit", 3);
+	return autolic_seat_grant(w->x.db, w->x.user, c, "revit", w->bob);
+}
+
+static int r_role3_contract(world *w)
+{
+	autolic_id c = contract_of(w, "revit", 3);
+	return autolic_contract_transfer_manager(w->x.db, w->x.user, c, w->x.user);
+}
+
+static int r_aps2(world *w)
+{
+	fx_check("hub", autolic_hub_create(w->x.db, w->x.admin, w->x.team, "Dev hub", NULL), 0);
+	return autolic_hub_create(w->x.db, w->x.admin, w->x.team, "Second hub", NULL);
+}
+
+static int r_aps4(world *w)
+{
+	autolic_id hub = 0;
+	fx_check("hub", autolic_hub_create(w->x.db, w->x.admin, w->x.team, "Dev hub", &hub), 0);
+	return autolic_hub_add_admin(w->x.db, w->x.admin, hub, w->bob);
+}
+
 static const struct refusal {
 	const char *rule;
 	int code;
 	int (*call)(world *w);
 	unsigned objects; /* at least this many objects named */
 } refusals[] = {
-    {"SEAT-2", AUTOLIC_ENOSEAT, r_seat2, 2},    {"SEAT-1", AUTOLIC_EEXISTS, r_seat1, 3},
-    {"SEAT-4", AUTOLIC_ESTATE, r_seat4, 1},     {"ACCT-4", AUTOLIC_EEXPIRED, r_acct4, 1},
-    {"ROLE-3", AUTOLIC_EPERM, r_role3, 3},      {"ROLE-6", AUTOLIC_EPERM, r_role6, 2},
-    {"ROLE-7", AUTOLIC_EPERM, r_role7, 1},      {"FLEX-1", AUTOLIC_EINVAL, r_flex1, 0},
-    {"FLEX-5", AUTOLIC_ENOTOKENS, r_flex5, 2},  {"FLEX-7", AUTOLIC_EPERM, r_flex7, 3},
-    {"FLEX-9", AUTOLIC_ENOTFOUND, r_flex9, 2},  {"FLEX-10", AUTOLIC_EINVAL, r_flex10, 1},
-    {"OPS-1", AUTOLIC_ENOLICENCE, r_ops1, 1},   {"OPS-2", AUTOLIC_ENOSEAT, r_ops2, 1},
-    {"OPS-4", AUTOLIC_ENOOPLICENCE, r_ops4, 1}, {"OPS-7", AUTOLIC_ENOLICENCE, r_ops7, 2},
-    {"APS-3", AUTOLIC_EPERM, r_aps3, 2},        {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},
-    {"IN-1", AUTOLIC_EINVAL, r_in1, 1},         {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
+    {"ACCT-1", AUTOLIC_EEXISTS, r_acct1, 1},
+    {"ACCT-3", AUTOLIC_EEXISTS, r_acct3, 2},
+    {"ACCT-4", AUTOLIC_ESTATE, r_acct4_state, 1},
+    {"ROLE-6", AUTOLIC_EPERM, r_role6_contract, 2},
+    {"ROLE-3", AUTOLIC_EPERM, r_role3_contract, 2},
+    {"APS-2", AUTOLIC_EEXISTS, r_aps2, 2},
+    {"APS-4", AUTOLIC_ESTATE, r_aps4, 2},
+    {"SEAT-2", AUTOLIC_ENOSEAT, r_seat2, 2},
+    {"SEAT-1", AUTOLIC_EEXISTS, r_seat1, 3},
+    {"SEAT-4", AUTOLIC_ESTATE, r_seat4, 1},
+    {"ACCT-4", AUTOLIC_EEXPIRED, r_acct4, 1},
+    {"ROLE-3", AUTOLIC_EPERM, r_role3, 3},
+    {"ROLE-6", AUTOLIC_EPERM, r_role6, 2},
+    {"ROLE-7", AUTOLIC_EPERM, r_role7, 1},
+    {"FLEX-1", AUTOLIC_EINVAL, r_flex1, 0},
+    {"FLEX-5", AUTOLIC_ENOTOKENS, r_flex5, 2},
+    {"FLEX-7", AUTOLIC_EPERM, r_flex7, 3},
+    {"FLEX-9", AUTOLIC_ENOTFOUND, r_flex9, 2},
+    {"FLEX-10", AUTOLIC_EINVAL, r_flex10, 1},
+    {"OPS-1", AUTOLIC_ENOLICENCE, r_ops1, 1},
+    {"OPS-2", AUTOLIC_ENOSEAT, r_ops2, 1},
+    {"OPS-4", AUTOLIC_ENOOPLICENCE, r_ops4, 1},
+    {"OPS-7", AUTOLIC_ENOLICENCE, r_ops7, 2},
+    {"APS-3", AUTOLIC_EPERM, r_aps3, 2},
+    {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},
+    {"IN-1", AUTOLIC_EINVAL, r_in1, 1},
+    {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
 };
 
 static void t_render_every_refusal(void **state)
