@@ -201,11 +201,16 @@ static int purchase_team(al_txn *t, const al_contract_order *ba, const autolic_a
 	al_idlist_free(&l);
 	if (rc)
 		return rc;
-	if (primaries > 1)
-		return al_err(
-		    AUTOLIC_EINVAL,
-		    "APS-1: account %llu administers %zu teams; name the team this purchase is for",
-		    (unsigned long long)ba->actor, primaries);
+	if (primaries > 1) {
+		al_name who;
+		if ((rc = al_name_account(t, ba->actor, &who)) != 0)
+			return rc;
+		al_err(AUTOLIC_EINVAL,
+		       "APS-1: %s administers %zu teams; name the team this purchase is for", who.s,
+		       primaries);
+		al_err_account(ba->actor, &who);
+		return al_err_num("teams", (int64_t)primaries);
+	}
 	if (primaries == 1) {
 		*team = only;
 		return 0;

@@ -359,6 +359,17 @@ static int manager_set(al_txn *t, al_contract_rec *r, autolic_id manager)
 	return rc;
 }
 
+/* ROLE-3 (SEAM-2): contract `r` on automatic renewal keeps its manager. */
+static int renewal_holds(const al_contract_rec *r)
+{
+	al_err(AUTOLIC_ESTATE,
+	       "ROLE-3: contract %s is on automatic renewal; it must run to its end and a new "
+	       "contract be taken out before its manager, the primary administrator of its team "
+	       "(SEAM-2), can change",
+	       r->number);
+	return al_err_contract(r->id);
+}
+
 int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 {
 	al_key k;
@@ -377,13 +388,7 @@ int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 			if (pass == 1)
 				rc = manager_set(t, &r, manager);
 			else if (al_contract_renewal_holds_manager(&r, t->now))
-				rc = al_err(
-				    AUTOLIC_ESTATE,
-				    "ROLE-3: contract %s is on automatic renewal; it must run "
-				    "to its end and a new contract be taken out before its "
-				    "manager, the primary administrator of team %llu (SEAM-2), "
-				    "can change",
-				    r.number, (unsigned long long)team);
+				rc = renewal_holds(&r);
 		}
 	}
 	al_idlist_free(&l);

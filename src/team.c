@@ -243,13 +243,17 @@ static int hand_over_check(al_txn *t, autolic_id team, autolic_id account, team_
 		rc = al_team_role(t, team, account, &role);
 	if (rc)
 		return rc;
-	if (role != AL_ROLE_SECONDARY || who.state != AUTOLIC_ACCOUNT_ACTIVE)
-		return al_err(
-		    AUTOLIC_ESTATE,
-		    "ROLE-3: only an active secondary administrator can become primary "
-		    "administrator and contract manager (SEAM-2); account %llu is not one "
-		    "of team %llu",
-		    (unsigned long long)account, (unsigned long long)team);
+	if (role != AL_ROLE_SECONDARY || who.state != AUTOLIC_ACCOUNT_ACTIVE) {
+		al_name n;
+		if ((rc = al_name_account(t, account, &n)) != 0)
+			return rc;
+		al_err(AUTOLIC_ESTATE,
+		       "ROLE-3: only an active secondary administrator can become primary "
+		       "administrator and contract manager (SEAM-2); %s is not one of team %s",
+		       n.s, r->name);
+		al_err_account(account, &n);
+		return al_err_obj(AUTOLIC_OBJECT_TEAM, r->id, r->name);
+	}
 	return 0;
 }
 
@@ -471,21 +475,30 @@ static int admin_fn(al_txn *t, void *arg)
 			    "ROLE-3", "you are now a secondary administrator of team '%s'", r.name);
 		return rc;
 	default: { /* OP_REMOVE_ADMIN */
-		if (role != AL_ROLE_SECONDARY)
-			return al_err(
-			    AUTOLIC_ESTATE,
-			    "ROLE-3: account %llu is not a secondary administrator of team %llu",
-			    (unsigned long long)aa->account, (unsigned long long)aa->team);
 		autolic_id contract = 0;
-		rc = al_contract_admin_in_team(t, aa->team, aa->account, &contract);
+		if (role == AL_ROLE_SECONDARY)
+			rc = al_contract_admin_in_team(t, aa->team, aa->account, &contract);
+		al_name n, c;
+		if (!rc && (role != AL_ROLE_SECONDARY || contract))
+			rc = al_name_account(t, aa->account, &n);
 		if (rc)
 			return rc;
-		if (contract)
-			return al_err(AUTOLIC_ESTATE,
-			              "ROLE-2/ROLE-4: account %llu manages or coordinates contract "
-			              "%llu; hand that role over first",
-			              (unsigned long long)aa->account,
-			              (unsigned long long)contract);
+		if (role != AL_ROLE_SECONDARY) {
+			al_err(AUTOLIC_ESTATE,
+			       "ROLE-3: %s is not a secondary administrator of team %s", n.s,
+			       r.name);
+			al_err_account(aa->account, &n);
+			return al_err_obj(AUTOLIC_OBJECT_TEAM, r.id, r.name);
+		}
+		if (contract) {
+			al_err(AUTOLIC_ESTATE,
+			       "ROLE-2/ROLE-4: %s manages or coordinates contract %s; hand that "
+			       "role over "
+			       "first",
+			       n.s, al_name_contract(contract, &c));
+			al_err_account(aa->account, &n);
+			return al_err_contract(contract);
+		}
 		rc = al_team_member_set(t, aa->team, aa->account, AL_ROLE_USER);
 		if (!rc)
 			rc = al_txn_event(
