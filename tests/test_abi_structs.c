@@ -248,6 +248,13 @@ static int f_flex_product_get(void *buf) { ONE(autolic_flex_product_get(W.db, "f
 static int f_flex_policy_get(void *buf) { ONE(autolic_flex_policy_get(W.db, W.team, buf)); }
 static int f_flex_team_get(void *buf) { ONE(autolic_flex_team_get(W.db, W.team, buf)); }
 static int f_flex_lot_get(void *buf) { ONE(autolic_flex_lot_get(W.db, W.lot, buf)); }
+static int f_error_last(void *buf)
+{
+	/* a refusal (SEAT-2: no seats of an unknown product), then its fields */
+	if (autolic_seat_grant(W.db, W.admin, W.contract, "no-such-product", W.user) == 0)
+		fail_msg("the refusal to read was granted");
+	ONE(autolic_error_last(buf));
+}
 static int f_flex_report(void *buf)
 {
 	char key[32];
@@ -322,6 +329,7 @@ static const filler fillers[] = {
     FILL(AL_OPS_LICENCE_INFO, autolic_ops_licence_info, shop_floor_used, f_ops_licences_get),
     FILL(AL_OPS_OPERATOR_INFO, autolic_ops_operator_info, last_production, f_ops_operator_get),
     FILL(AL_OPS_OPERATOR_INFO, autolic_ops_operator_info, last_production, f_ops_operators),
+    FILL(AL_ERROR_INFO, autolic_error_info, numbers, f_error_last),
 };
 
 #define NFILLERS (sizeof fillers / sizeof fillers[0])
@@ -330,15 +338,29 @@ static const filler fillers[] = {
 static void test_every_filled_struct_is_covered(void **state)
 {
 	(void)state;
-	static const al_struct filled[] = {
-	    AL_ACCOUNT_INFO,      AL_TEAM_INFO,          AL_TEAM_MEMBERSHIP,
-	    AL_CONTRACT_INFO,     AL_CONTRACT_PRODUCT_INFO, AL_CONTRACT_MEMBER,
-	    AL_SEAT_SUMMARY,      AL_SEAT_ENTRY,         AL_SEAT_RESULT,
-	    AL_HUB_INFO,          AL_APP_INFO,           AL_FLEX_PRODUCT_INFO,
-	    AL_FLEX_POLICY,       AL_FLEX_TEAM_INFO,     AL_FLEX_LOT_INFO,
-	    AL_FLEX_RESULT,       AL_FLEX_ENTRY,         AL_FLEX_USAGE_ROW,
-	    AL_OPS_HUB_INFO,      AL_OPS_SUBSCRIPTION_INFO, AL_OPS_LICENCE_INFO,
-	    AL_OPS_OPERATOR_INFO};
+	static const al_struct filled[] = {AL_ACCOUNT_INFO,
+	                                   AL_TEAM_INFO,
+	                                   AL_TEAM_MEMBERSHIP,
+	                                   AL_CONTRACT_INFO,
+	                                   AL_CONTRACT_PRODUCT_INFO,
+	                                   AL_CONTRACT_MEMBER,
+	                                   AL_SEAT_SUMMARY,
+	                                   AL_SEAT_ENTRY,
+	                                   AL_SEAT_RESULT,
+	                                   AL_HUB_INFO,
+	                                   AL_APP_INFO,
+	                                   AL_FLEX_PRODUCT_INFO,
+	                                   AL_FLEX_POLICY,
+	                                   AL_FLEX_TEAM_INFO,
+	                                   AL_FLEX_LOT_INFO,
+	                                   AL_FLEX_RESULT,
+	                                   AL_FLEX_ENTRY,
+	                                   AL_FLEX_USAGE_ROW,
+	                                   AL_OPS_HUB_INFO,
+	                                   AL_OPS_SUBSCRIPTION_INFO,
+	                                   AL_OPS_LICENCE_INFO,
+	                                   AL_OPS_OPERATOR_INFO,
+	                                   AL_ERROR_INFO};
 	for (size_t k = 0; k < sizeof filled / sizeof filled[0]; k++) {
 		int seen = 0;
 		for (size_t i = 0; i < NFILLERS; i++)

@@ -1,4 +1,5 @@
 #include "error.h"
+#include "structs.h"
 #include "autolic/sys/storage.h"
 
 #include <stdarg.h>
@@ -310,21 +311,21 @@ int al_err_restore(const autolic_error_info *from)
 
 int autolic_error_last(autolic_error_info *out)
 {
+	/* checked here, not by al_struct_check(): a refusal would replace the
+	 * failure this call reports */
 	if (!out)
 		return AUTOLIC_EINVAL;
-	if (out->version == 0 || out->version > AUTOLIC_ERROR_INFO_VERSION)
+	if (!al_struct_size(AL_ERROR_INFO, out->version))
 		return AUTOLIC_EVERSION;
-	unsigned int v = out->version;
-	*out = last;
-	out->version = v;
+	autolic_error_info e = last;
 	/* slots past the counts were written by earlier failures: empty them */
-	memset(out->objects + out->object_count, 0,
-	       (AUTOLIC_ERROR_OBJECTS_MAX - out->object_count) * sizeof *out->objects);
-	memset(out->numbers + out->number_count, 0,
-	       (AUTOLIC_ERROR_NUMBERS_MAX - out->number_count) * sizeof *out->numbers);
-	field_copy(out->rule, sizeof out->rule, last.rule);
-	field_copy(out->message, sizeof out->message, last.message);
-	return 0;
+	memset(e.objects + e.object_count, 0,
+	       (AUTOLIC_ERROR_OBJECTS_MAX - e.object_count) * sizeof *e.objects);
+	memset(e.numbers + e.number_count, 0,
+	       (AUTOLIC_ERROR_NUMBERS_MAX - e.number_count) * sizeof *e.numbers);
+	field_copy(e.rule, sizeof e.rule, last.rule);
+	field_copy(e.message, sizeof e.message, last.message);
+	return al_copy_out(out, &e, AL_ERROR_INFO);
 }
 
 void al_err_prefix(const char *fmt, ...)

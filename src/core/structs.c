@@ -49,6 +49,7 @@ static const size_t ops_operator_info[] = {UPTO(autolic_ops_operator_info, produ
 static const size_t db_options[] = {UPTO(autolic_db_options, max_retries)};
 static const size_t journal_options[] = {UPTO(autolic_journal_options, allocator)};
 static const size_t storage[] = {UPTO(autolic_storage, rollback_to)};
+static const size_t error_info[] = {UPTO(autolic_error_info, message)};
 
 /* The defaults of the structs that have an `_INIT` macro. */
 static const autolic_account_spec account_spec_init = AUTOLIC_ACCOUNT_SPEC_INIT;
@@ -100,20 +101,20 @@ static const al_struct_row rows[AL_STRUCT_COUNT] = {
         flex_product_info, NULL),
     ROW(AL_FLEX_POLICY, autolic_flex_policy, AUTOLIC_FLEX_POLICY_VERSION, flex_policy,
         &flex_policy_init),
-    ROW(AL_FLEX_TEAM_INFO, autolic_flex_team_info, AUTOLIC_FLEX_TEAM_INFO_VERSION,
-        flex_team_info, NULL),
+    ROW(AL_FLEX_TEAM_INFO, autolic_flex_team_info, AUTOLIC_FLEX_TEAM_INFO_VERSION, flex_team_info,
+        NULL),
     ROW(AL_FLEX_LOT_SPEC, autolic_flex_lot_spec, AUTOLIC_FLEX_LOT_SPEC_VERSION, flex_lot_spec,
         &flex_lot_spec_init),
     ROW(AL_FLEX_LOT_INFO, autolic_flex_lot_info, AUTOLIC_FLEX_LOT_INFO_VERSION, flex_lot_info,
         NULL),
-    ROW(AL_FLEX_USER_SPEC, autolic_flex_user_spec, AUTOLIC_FLEX_USER_SPEC_VERSION,
-        flex_user_spec, &flex_user_spec_init),
+    ROW(AL_FLEX_USER_SPEC, autolic_flex_user_spec, AUTOLIC_FLEX_USER_SPEC_VERSION, flex_user_spec,
+        &flex_user_spec_init),
     ROW(AL_FLEX_REPORT_SPEC, autolic_flex_report_spec, AUTOLIC_FLEX_REPORT_SPEC_VERSION,
         flex_report_spec, &flex_report_spec_init),
     ROW(AL_FLEX_RESULT, autolic_flex_result, AUTOLIC_FLEX_RESULT_VERSION, flex_result, NULL),
     ROW(AL_FLEX_ENTRY, autolic_flex_entry, AUTOLIC_FLEX_ENTRY_VERSION, flex_entry, NULL),
-    ROW(AL_FLEX_USAGE_ROW, autolic_flex_usage_row, AUTOLIC_FLEX_USAGE_ROW_VERSION,
-        flex_usage_row, NULL),
+    ROW(AL_FLEX_USAGE_ROW, autolic_flex_usage_row, AUTOLIC_FLEX_USAGE_ROW_VERSION, flex_usage_row,
+        NULL),
     ROW(AL_OPS_HUB_SPEC, autolic_ops_hub_spec, AUTOLIC_OPS_HUB_SPEC_VERSION, ops_hub_spec,
         &ops_hub_spec_init),
     ROW(AL_OPS_HUB_INFO, autolic_ops_hub_info, AUTOLIC_OPS_HUB_INFO_VERSION, ops_hub_info, NULL),
@@ -132,6 +133,7 @@ static const al_struct_row rows[AL_STRUCT_COUNT] = {
     ROW(AL_JOURNAL_OPTIONS, autolic_journal_options, AUTOLIC_JOURNAL_OPTIONS_VERSION,
         journal_options, &journal_options_init),
     ROW(AL_STORAGE, autolic_storage, AUTOLIC_STORAGE_VERSION, storage, NULL),
+    ROW(AL_ERROR_INFO, autolic_error_info, AUTOLIC_ERROR_INFO_VERSION, error_info, NULL),
 };
 
 /* Rows the tests put in place of the table's (al_struct_override). */

@@ -49,6 +49,7 @@ typedef enum al_struct {
 	AL_DB_OPTIONS,
 	AL_JOURNAL_OPTIONS,
 	AL_STORAGE,
+	AL_ERROR_INFO,
 	AL_STRUCT_COUNT
 } al_struct;
 
