@@ -571,8 +571,8 @@ static int check_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	c->v[c->n].lot = e.lot;
 	c->v[c->n].amount = e.amount;
 	c->v[c->n].time = e.time;
-	c->v[c->n].raise =
-	    (e.type == AUTOLIC_FLEX_ADJUST && e.amount > 0) || e.type == AUTOLIC_FLEX_MOVE_IN;
+	c->v[c->n].raise = (e.type == AUTOLIC_FLEX_ADJUST && e.amount > 0) ||
+	                   e.type == AUTOLIC_FLEX_MOVE_IN;
 	c->n++;
 	return 0;
 }

@@ -474,8 +474,7 @@ static int op_find_fn(al_txn *t, void *arg)
 	al_key_str(&k, a->number);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_NUMBER, &b, &r,
-	                        "hub %llu has no operator numbered '%s'",
-	                        (unsigned long long)a->key, a->number);
+	                        "hub %llu has no operator numbered '%s'", (unsigned long long)a->key, a->number);
 	if (!rc) {
 		a->out = al_dec_u64(&r);
 		rc = al_rd_done(&r);

@@ -19,6 +19,7 @@
 
 /* ---- records ---- */
 
+
 static void hub_key(al_key *k, autolic_id hub)
 {
 	al_key_init(k, AL_K_OPS_HUB);
@@ -38,10 +39,7 @@ void al_ops_key1(al_key *k, uint8_t prefix, uint64_t a)
 	al_key_u64(k, a);
 }
 
-int al_ops_put_empty(al_txn *t, const al_key *k)
-{
-	return al_txn_put_raw(t, k, "", 0);
-}
+int al_ops_put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
 
 int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h)
 {
@@ -286,12 +284,12 @@ int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 			rc = al_err(AUTOLIC_ECORRUPT, "operator %llu is indexed but missing",
 			            (unsigned long long)id);
 	} else if (rc == AUTOLIC_ENOTFOUND) {
-		rc = al_err(AUTOLIC_ENOTFOUND, "operator %llu does not exist",
-		            (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "operator %llu does not exist", (unsigned long long)id);
 	}
 	al_buf_free(&b);
 	return rc;
 }
+
 
 static void *vec_push(al_ops_vec *x)
 {

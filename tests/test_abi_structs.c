@@ -338,29 +338,15 @@ static const filler fillers[] = {
 static void test_every_filled_struct_is_covered(void **state)
 {
 	(void)state;
-	static const al_struct filled[] = {AL_ACCOUNT_INFO,
-	                                   AL_TEAM_INFO,
-	                                   AL_TEAM_MEMBERSHIP,
-	                                   AL_CONTRACT_INFO,
-	                                   AL_CONTRACT_PRODUCT_INFO,
-	                                   AL_CONTRACT_MEMBER,
-	                                   AL_SEAT_SUMMARY,
-	                                   AL_SEAT_ENTRY,
-	                                   AL_SEAT_RESULT,
-	                                   AL_HUB_INFO,
-	                                   AL_APP_INFO,
-	                                   AL_FLEX_PRODUCT_INFO,
-	                                   AL_FLEX_POLICY,
-	                                   AL_FLEX_TEAM_INFO,
-	                                   AL_FLEX_LOT_INFO,
-	                                   AL_FLEX_RESULT,
-	                                   AL_FLEX_ENTRY,
-	                                   AL_FLEX_USAGE_ROW,
-	                                   AL_OPS_HUB_INFO,
-	                                   AL_OPS_SUBSCRIPTION_INFO,
-	                                   AL_OPS_LICENCE_INFO,
-	                                   AL_OPS_OPERATOR_INFO,
-	                                   AL_ERROR_INFO};
+	static const al_struct filled[] = {
+	    AL_ACCOUNT_INFO,      AL_TEAM_INFO,          AL_TEAM_MEMBERSHIP,
+	    AL_CONTRACT_INFO,     AL_CONTRACT_PRODUCT_INFO, AL_CONTRACT_MEMBER,
+	    AL_SEAT_SUMMARY,      AL_SEAT_ENTRY,         AL_SEAT_RESULT,
+	    AL_HUB_INFO,          AL_APP_INFO,           AL_FLEX_PRODUCT_INFO,
+	    AL_FLEX_POLICY,       AL_FLEX_TEAM_INFO,     AL_FLEX_LOT_INFO,
+	    AL_FLEX_RESULT,       AL_FLEX_ENTRY,         AL_FLEX_USAGE_ROW,
+	    AL_OPS_HUB_INFO,      AL_OPS_SUBSCRIPTION_INFO, AL_OPS_LICENCE_INFO,
+	    AL_OPS_OPERATOR_INFO, AL_ERROR_INFO};
 	for (size_t k = 0; k < sizeof filled / sizeof filled[0]; k++) {
 		int seen = 0;
 		for (size_t i = 0; i < NFILLERS; i++)
