@@ -15,6 +15,7 @@
  * - The `_init()` calls write the `_INIT` macro's values, only the bytes of
  *   the version asked; the `_name()` calls name every value of every enum.
  */
+#include "support.h"
 #include "core/structs.h"
 
 #include <stdalign.h>
@@ -792,5 +793,5 @@ int main(void)
 	    cmocka_unit_test(test_copy_helpers_on_a_two_version_struct),
 	    cmocka_unit_test(test_names_of_every_value),
 	};
-	return cmocka_run_group_tests_name("abi_structs", tests, NULL, NULL);
+	return t_run_group("abi_structs", tests, NULL, NULL);
 }
