@@ -5,7 +5,7 @@
 #include "flex_internal.h"
 
 #include "account.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"

@@ -2,7 +2,7 @@
 #include "hub.h"
 #include "account.h"
 #include "authz.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "team.h"
 #include "autolic/hub.h"
 #include "core/error.h"

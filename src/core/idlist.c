@@ -1,34 +1,15 @@
 #include "idlist.h"
-#include "core/error.h"
+#include "error.h"
 
 void al_idlist_init(al_idlist *l, const al_alloc *a, size_t at)
 {
-	l->v = NULL;
-	l->n = l->cap = 0;
-	l->a = a;
+	al_array_init(l, a);
 	l->at = at;
 }
 
-void al_idlist_free(al_idlist *l)
-{
-	al_free(l->a, l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
-}
+void al_idlist_free(al_idlist *l) { al_array_free(l); }
 
-int al_idlist_push(al_idlist *l, autolic_id id)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		autolic_id *v = al_realloc(l->a, l->v, cap * sizeof(*v));
-		if (!v)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing ids");
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = id;
-	return 0;
-}
+int al_idlist_push(al_idlist *l, autolic_id id) { return al_array_push(l, id); }
 
 static int collect(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {

@@ -1,14 +1,14 @@
-/* A growable list of ids gathered by a key scan (scan callbacks may not
- * touch storage, so callers collect first and load afterwards). */
-#ifndef AL_IDLIST_H
-#define AL_IDLIST_H
+/* A list of ids gathered by a key scan (scan callbacks may not touch
+ * storage, so callers collect first and load afterwards): a core array of
+ * ids (core/array.h) and the byte offset of the id inside each key. */
+#ifndef AL_CORE_IDLIST_H
+#define AL_CORE_IDLIST_H
 
-#include "core/txn.h"
+#include "array.h"
+#include "txn.h"
 
 typedef struct al_idlist {
-	autolic_id *v;
-	size_t n, cap;
-	const al_alloc *a;
+	AL_ARRAY(autolic_id);
 	size_t at; /* byte offset of the id inside each key */
 } al_idlist;
 
