@@ -469,15 +469,16 @@ static int user_pair_cb(const void *key, size_t klen, const void *val, size_t vl
 	(void)vlen;
 	if (klen != 17)
 		return al_err(AUTOLIC_ECORRUPT, "malformed Flex user key in the store");
-	al_flex_ids *v = arg;
-	int rc = al_flex_ids_push(v, al_key_get_u64(key, 1));
-	return rc ? rc : al_flex_ids_push(v, al_key_get_u64(key, 9));
+	al_idlist *v = arg;
+	int rc = al_idlist_push(v, al_key_get_u64(key, 1));
+	return rc ? rc : al_idlist_push(v, al_key_get_u64(key, 9));
 }
 
 int al_flex_upgrade_members(al_txn *t, int apply, autolic_id *team, autolic_id *account,
                             int *removed)
 {
-	al_flex_ids v = {NULL, 0, 0, t->a};
+	al_idlist v;
+	al_idlist_init(&v, t->a, 1);
 	al_key k;
 	al_key_init(&k, AL_K_FLEX_USER);
 	*team = *account = 0;
@@ -503,7 +504,7 @@ int al_flex_upgrade_members(al_txn *t, int apply, autolic_id *team, autolic_id *
 		rc = b.state == AUTOLIC_ACCOUNT_REMOVED ? al_flex_user_forget(t, tm, acc)
 		                                        : al_team_join(t, tm, acc);
 	}
-	al_flex_ids_free(&v);
+	al_idlist_free(&v);
 	return rc;
 }
 

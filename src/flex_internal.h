@@ -63,15 +63,6 @@ typedef struct al_flex_lotrec {
 	int64_t cap; /* not stored: what it may pay for the window being charged */
 } al_flex_lotrec;
 
-typedef struct al_flex_ids {
-	autolic_id *v;
-	size_t n, cap;
-	const al_alloc *a;
-} al_flex_ids;
-
-int al_flex_ids_push(al_flex_ids *v, autolic_id id);
-void al_flex_ids_free(al_flex_ids *v);
-int al_flex_collect_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
 
 int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info *p);
 /* AUTOLIC_ENOTFOUND (via al_team_check) when the team does not exist. */

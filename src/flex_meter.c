@@ -862,14 +862,15 @@ static int idem_store(al_txn *t, const report_args *a)
 
 static int count_others(al_txn *t, const sess_rec *s, int *others)
 {
-	al_flex_ids ids = {NULL, 0, 0, t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
 	open_key(&k, s->account, s->product, 0);
-	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &ids);
+	int rc = al_idlist_scan(t, &k, &ids);
 	*others = 0;
 	for (size_t i = 0; i < ids.n; i++)
 		*others += ids.v[i] != s->id;
-	al_flex_ids_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 
@@ -1224,7 +1225,7 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 /* ---- the whole-store check (autolic_db_check) ---- */
 
 typedef struct idem_scan {
-	al_flex_ids sessions; /* the sessions the stored results name */
+	al_idlist sessions; /* the sessions the stored results name */
 } idem_scan;
 
 static int idem_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
@@ -1237,13 +1238,14 @@ static int idem_cb(const void *key, size_t kl, const void *v, size_t vl, void *a
 	if (!rc)
 		rc = idem_decode(&r, &f);
 	if (!rc && f.res.session)
-		rc = al_flex_ids_push(&is->sessions, f.res.session);
+		rc = al_idlist_push(&is->sessions, f.res.session);
 	return rc;
 }
 
 int al_flex_idem_check_all(al_txn *t)
 {
-	idem_scan is = {{NULL, 0, 0, t->a}};
+	idem_scan is;
+	al_idlist_init(&is.sessions, t->a, 0);
 	al_key k;
 	al_key_init(&k, AL_K_FLEX_IDEM);
 	int rc = al_txn_scan_prefix(t, &k, idem_cb, &is);
@@ -1256,6 +1258,6 @@ int al_flex_idem_check_all(al_txn *t)
 			    "FLEX-13: a stored report names session %llu, which does not exist",
 			    (unsigned long long)is.sessions.v[i]);
 	}
-	al_flex_ids_free(&is.sessions);
+	al_idlist_free(&is.sessions);
 	return rc;
 }

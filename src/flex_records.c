@@ -72,35 +72,6 @@ int al_flex_put_empty(al_txn *t, const al_key *k)
 	return al_txn_put_raw(t, k, "", 0);
 }
 
-int al_flex_ids_push(al_flex_ids *v, autolic_id id)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		autolic_id *p = al_realloc(v->a, v->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing Flex records");
-		v->v = p;
-		v->cap = cap;
-	}
-	v->v[v->n++] = id;
-	return 0;
-}
-
-void al_flex_ids_free(al_flex_ids *v)
-{
-	al_free(v->a, v->v);
-	v->v = NULL;
-	v->n = v->cap = 0;
-}
-
-/* Scan callback: the last 8 bytes of each key are an id. */
-int al_flex_collect_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	(void)val;
-	(void)vlen;
-	return al_flex_ids_push(arg, al_key_get_u64(key, klen - 8));
-}
-
 /* ---- catalogue ---- */
 
 static void product_key(al_key *k, const char *code)
@@ -463,13 +434,14 @@ int al_flex_lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64
  * expiry is recorded (old = 1), as an allocated array. */
 int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, size_t *n)
 {
-	al_flex_ids ids = {NULL, 0, 0, t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
 	al_key_init(&k, old ? AL_K_FLEX_TEAM_OLD : AL_K_FLEX_TEAM_LOT);
 	al_key_u64(&k, team);
 	*out = NULL;
 	*n = 0;
-	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &ids);
+	int rc = al_idlist_scan(t, &k, &ids);
 	if (!rc && ids.n) {
 		*out = al_calloc(t->a, ids.n, sizeof(**out));
 		if (!*out)
@@ -483,7 +455,7 @@ int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, s
 	} else {
 		*n = ids.n;
 	}
-	al_flex_ids_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 
@@ -561,7 +533,7 @@ int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t v
 
 /* The lots of the expiry index due at `now`, and the first expiry after it. */
 typedef struct {
-	al_flex_ids ids;
+	al_idlist ids;
 	autolic_time now, next;
 } due_scan;
 
@@ -573,7 +545,7 @@ static int due_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 		d->next = expires;
 		return 1;
 	}
-	return al_flex_collect_cb(key, klen, val, vlen, &d->ids);
+	return al_idlist_collect(key, klen, val, vlen, &d->ids);
 }
 
 int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *count)
@@ -585,14 +557,15 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 	if (upto < tf->next_expiry)
 		return 0; /* no lot of the team expires before next_expiry */
 	autolic_id team = tf->id;
-	due_scan d = {{NULL, 0, 0, t->a}, upto, INT64_MAX};
+	due_scan d = {.now = upto, .next = INT64_MAX};
+	al_idlist_init(&d.ids, t->a, AL_IDLIST_LAST);
 	al_key s, k;
 	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
 	al_key_u64(&s, team);
 	int rc = al_txn_scan_prefix(t, &s, due_cb, &d);
 	if (rc == 1)
 		rc = 0;
-	al_flex_ids ids = d.ids;
+	al_idlist ids = d.ids;
 	if (!rc)
 		tf->next_expiry = d.next;
 	for (size_t i = 0; !rc && i < ids.n; i++) {
@@ -635,7 +608,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 		if (!rc)
 			rc = al_flex_put_empty(t, &k);
 	}
-	al_flex_ids_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
  * FLEX-11), and the invariant check (FLEX-1, FLEX-10).
  */
 #include "flex_internal.h"
+#include "core/idlist.h"
 #include "core/snap.h"
 
 #include "account.h"
@@ -806,15 +807,16 @@ int autolic_flex_check(autolic_db *db, autolic_id team)
 /* Every team with Flex state, as autolic_flex_check() checks one. */
 int al_flex_check_all(al_txn *t)
 {
-	al_flex_ids teams = {NULL, 0, 0, t->a};
+	al_idlist teams;
+	al_idlist_init(&teams, t->a, 1);
 	al_key k;
 	al_key_init(&k, AL_K_FLEX_TEAM);
-	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &teams);
+	int rc = al_idlist_scan(t, &k, &teams);
 	for (size_t i = 0; !rc && i < teams.n; i++) {
 		check_args a = {teams.v[i]};
 		rc = check_fn(t, &a);
 	}
-	al_flex_ids_free(&teams);
+	al_idlist_free(&teams);
 	if (!rc)
 		rc = al_flex_idem_check_all(t);
 	return rc;

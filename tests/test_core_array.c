@@ -171,6 +171,33 @@ static int idlist_fn(al_txn *t, void *arg)
 	assert_int_equal(al_idlist_scan(t, &p, &l), AUTOLIC_ECORRUPT);
 	assert_non_null(strstr(autolic_errmsg(), "too short"));
 	al_idlist_free(&l);
+
+	/* AL_IDLIST_LAST: the last 8 bytes of keys of different lengths */
+	const char *names[] = {"a", "bcd", "efghijk"};
+	for (uint64_t i = 0; i < 3; i++) {
+		al_key k;
+		al_key_init(&k, AL_K_FLEX_OPEN);
+		al_key_str(&k, names[i]);
+		al_key_u64(&k, 100 + i);
+		assert_int_equal(al_txn_put_raw(t, &k, "", 0), 0);
+	}
+	al_key_init(&p, AL_K_FLEX_OPEN);
+	al_idlist_init(&l, t->a, AL_IDLIST_LAST);
+	assert_int_equal(al_idlist_scan(t, &p, &l), 0);
+	assert_int_equal(l.n, 3);
+	for (size_t i = 0; i < l.n; i++)
+		assert_int_equal(l.v[i], 100 + i);
+	al_idlist_free(&l);
+	/* a key holding no more than its prefix and 7 bytes is corrupt */
+	al_key k;
+	al_key_init(&k, AL_K_FLEX_SESSION);
+	al_key_str(&k, "sixsix");
+	assert_int_equal(k.len, 8);
+	assert_int_equal(al_txn_put_raw(t, &k, "", 0), 0);
+	al_key_init(&p, AL_K_FLEX_SESSION);
+	al_idlist_init(&l, t->a, AL_IDLIST_LAST);
+	assert_int_equal(al_idlist_scan(t, &p, &l), AUTOLIC_ECORRUPT);
+	al_idlist_free(&l);
 	return 0;
 }
 

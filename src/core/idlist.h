@@ -7,6 +7,9 @@
 #include "array.h"
 #include "txn.h"
 
+/* The offset that names the last 8 bytes of each key, whatever its length. */
+#define AL_IDLIST_LAST ((size_t)-1)
+
 typedef struct al_idlist {
 	AL_ARRAY(autolic_id);
 	size_t at; /* byte offset of the id inside each key */
@@ -17,5 +20,9 @@ void al_idlist_free(al_idlist *l);
 int al_idlist_push(al_idlist *l, autolic_id id);
 /* Append the u64 at offset l->at of every key starting with `prefix`. */
 int al_idlist_scan(al_txn *t, const al_key *prefix, al_idlist *l);
+/* The scan callback of al_idlist_scan() (arg: the al_idlist), for scans that
+ * filter or stop on their own: AUTOLIC_ECORRUPT for a key too short to hold
+ * the id (a key of the last-8-bytes form needs a prefix byte before it). */
+int al_idlist_collect(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
 
 #endif
