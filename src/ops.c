@@ -78,14 +78,15 @@ static int tenant_candidate(al_txn *t, autolic_id tenant, int *ok)
 
 static int choose_tenant(al_txn *t, autolic_id actor, autolic_id *tenant)
 {
-	al_ops_vec ts = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_idlist ts;
+	al_idlist_init(&ts, t->a, AL_IDLIST_LAST);
 	al_key k;
 	al_ops_key1(&k, AL_K_OPS_ADMIN_OF, actor);
-	int rc = al_txn_scan_prefix(t, &k, al_ops_collect_last_id_cb, &ts);
+	int rc = al_idlist_scan(t, &k, &ts);
 	size_t found = 0;
 	autolic_id chosen = 0;
 	for (size_t i = 0; !rc && i <= ts.n; i++) {
-		autolic_id cand = i < ts.n ? ((autolic_id *)ts.v)[i] : actor;
+		autolic_id cand = i < ts.n ? ts.v[i] : actor;
 		int ok = 0;
 		rc = tenant_candidate(t, cand, &ok);
 		if (!rc && ok) {
@@ -93,7 +94,7 @@ static int choose_tenant(al_txn *t, autolic_id actor, autolic_id *tenant)
 			chosen = cand;
 		}
 	}
-	al_ops_vec_free(&ts);
+	al_idlist_free(&ts);
 	if (rc)
 		return rc;
 	if (found == 0)
@@ -305,7 +306,8 @@ static int reconcile_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	/* OPS-3 first: an operator whose user is gone takes no licence anyway */
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
+	al_ops_ops ops;
+	al_array_init(&ops, t->a);
 	rc = al_ops_collect_ops(t, h.id, &ops);
 	al_ops_op_rec *all = ops.v;
 	for (size_t i = 0; !rc && i < ops.n; i++) {
@@ -321,7 +323,7 @@ static int reconcile_fn(al_txn *t, void *arg)
 			a->count++;
 		}
 	}
-	al_ops_vec_free(&ops);
+	al_array_free(&ops);
 	if (!rc)
 		rc = al_ops_enforce_licences(t, &h, &a->count);
 	return rc ? rc : al_ops_hub_store(t, &h);
@@ -833,10 +835,9 @@ static int access_fn(al_txn *t, void *arg)
 	if (rc || h.active_users <= c.user_total)
 		return rc;
 	/* more active users than licences: the last assigned are uncovered */
-	al_ops_vec users = {NULL, 0, 0, sizeof(al_ops_user_rec), t->a};
-	al_key k;
-	al_ops_key1(&k, AL_K_OPS_USER, h.id);
-	rc = al_txn_scan_prefix(t, &k, al_ops_collect_users_cb, &users);
+	al_ops_users users;
+	al_array_init(&users, t->a);
+	rc = al_ops_collect_users(t, h.id, &users);
 	if (!rc) {
 		al_ops_user_rec *v = users.v;
 		size_t m = 0;
@@ -854,7 +855,7 @@ static int access_fn(al_txn *t, void *arg)
 			            (unsigned long long)h.id, (unsigned long long)c.user_total, m,
 			            (unsigned long long)a->account);
 	}
-	al_ops_vec_free(&users);
+	al_array_free(&users);
 	return rc;
 }
 

@@ -391,7 +391,8 @@ static int ops_snap_fn(al_txn *t, void *arg)
 	int rc = al_ops_hub_load(t, sa->key, &h);
 	if (rc)
 		return rc;
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
+	al_ops_ops ops;
+	al_array_init(&ops, t->a);
 	rc = al_ops_collect_ops(t, h.id, &ops);
 	autolic_ops_operator_info *v = NULL;
 	if (!rc && ops.n && !(v = al_calloc(sa->a, ops.n, sizeof(*v))))
@@ -541,18 +542,18 @@ static int check_hub(al_txn *t, autolic_id id)
 	int rc = al_ops_hub_load(t, id, &h);
 	if (rc)
 		return rc;
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
-	al_ops_vec users = {NULL, 0, 0, sizeof(al_ops_user_rec), t->a};
-	al_key k;
+	al_ops_ops ops;
+	al_ops_users users;
+	al_array_init(&ops, t->a);
+	al_array_init(&users, t->a);
 	rc = al_ops_collect_ops(t, id, &ops);
-	al_ops_key1(&k, AL_K_OPS_USER, id);
 	if (!rc)
-		rc = al_txn_scan_prefix(t, &k, al_ops_collect_users_cb, &users);
+		rc = al_ops_collect_users(t, id, &users);
 	uint64_t licensed = 0, active = 0;
 	for (size_t i = 0; !rc && i < ops.n; i++)
-		licensed += ((al_ops_op_rec *)ops.v)[i].active && !((al_ops_op_rec *)ops.v)[i].user;
+		licensed += ops.v[i].active && !ops.v[i].user;
 	for (size_t i = 0; !rc && i < users.n; i++)
-		active += ((al_ops_user_rec *)users.v)[i].active != 0;
+		active += users.v[i].active != 0;
 	if (!rc && licensed != h.active_licensed)
 		rc = al_err(
 		    AUTOLIC_ECORRUPT,
@@ -566,19 +567,20 @@ static int check_hub(al_txn *t, autolic_id id)
 		            "active",
 		            (unsigned long long)id, (unsigned long long)h.active_users,
 		            (unsigned long long)active);
-	al_ops_vec_free(&ops);
-	al_ops_vec_free(&users);
+	al_array_free(&ops);
+	al_array_free(&users);
 	return rc;
 }
 
 int al_ops_check_all(al_txn *t)
 {
-	al_ops_vec ids = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, 1);
 	al_key k;
 	al_key_init(&k, AL_K_OPS_HUB);
-	int rc = al_txn_scan_prefix(t, &k, al_ops_collect_last_id_cb, &ids);
+	int rc = al_idlist_scan(t, &k, &ids);
 	for (size_t i = 0; !rc && i < ids.n; i++)
-		rc = check_hub(t, ((autolic_id *)ids.v)[i]);
-	al_ops_vec_free(&ids);
+		rc = check_hub(t, ids.v[i]);
+	al_idlist_free(&ids);
 	return rc;
 }

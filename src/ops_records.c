@@ -291,56 +291,29 @@ int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 }
 
 
-static void *vec_push(al_ops_vec *x)
-{
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 16;
-		void *v = al_realloc(x->a, x->v, cap * x->size);
-		if (!v)
-			return NULL;
-		x->v = v;
-		x->cap = cap;
-	}
-	return (char *)x->v + x->n++ * x->size;
-}
-
-void al_ops_vec_free(al_ops_vec *x)
-{
-	al_free(x->a, x->v);
-	x->v = NULL;
-	x->n = x->cap = 0;
-}
-
 static int scan_nomem(void) { return al_err(AUTOLIC_ENOMEM, "out of memory reading Fusion Operations records"); }
 
 static int collect_ops_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
 	(void)k;
 	(void)kl;
-	al_ops_op_rec *o = vec_push(arg);
+	al_ops_op_rec *o = al_array_add((al_ops_ops *)arg);
 	return o ? op_decode(v, vl, o) : scan_nomem();
 }
 
-int al_ops_collect_users_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+static int collect_users_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
 	(void)k;
 	(void)kl;
-	al_ops_user_rec *u = vec_push(arg);
+	al_ops_user_rec *u = al_array_add((al_ops_users *)arg);
 	return u ? user_decode(v, vl, u) : scan_nomem();
 }
 
-/* The last u64 of a key (an id). */
-int al_ops_collect_last_id_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+int al_ops_collect_users(al_txn *t, autolic_id hub, al_ops_users *users)
 {
-	(void)v;
-	(void)vl;
-	if (kl < 9)
-		return al_err(AUTOLIC_ECORRUPT, "Fusion Operations index key too short");
-	autolic_id *id = vec_push(arg);
-	if (!id)
-		return scan_nomem();
-	*id = al_key_get_u64(k, kl - 8);
-	return 0;
+	al_key k;
+	al_ops_key1(&k, AL_K_OPS_USER, hub);
+	return al_txn_scan_prefix(t, &k, collect_users_cb, users);
 }
 
 /* ---- licences (OPS-2) ---- */
@@ -491,7 +464,7 @@ int al_ops_op_deactivate(al_txn *t, const al_ops_hub_rec *h, al_ops_op_rec *o, i
 	                    o->number, o->name, (unsigned long long)h->id, why);
 }
 
-int al_ops_collect_ops(al_txn *t, autolic_id hub, al_ops_vec *ops)
+int al_ops_collect_ops(al_txn *t, autolic_id hub, al_ops_ops *ops)
 {
 	al_key k;
 	al_ops_key1(&k, AL_K_OPS_OPERATOR, hub);
@@ -509,7 +482,8 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 	uint64_t limit = al_ops_shop_limit(h, &c);
 	if (h->active_licensed <= limit)
 		return 0;
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
+	al_ops_ops ops;
+	al_array_init(&ops, t->a);
 	al_ops_cand *cand = NULL;
 	rc = al_ops_collect_ops(t, h->id, &ops);
 	size_t n = 0;
@@ -562,7 +536,7 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 			*count += k;
 	}
 	al_free(t->a, cand);
-	al_ops_vec_free(&ops);
+	al_array_free(&ops);
 	return rc;
 }
 
@@ -570,20 +544,21 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 int al_ops_deactivate_user_ops(al_txn *t, al_ops_hub_rec *h, autolic_id account, const char *why,
                                uint64_t *count)
 {
-	al_ops_vec ids = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
 	al_ops_key2(&k, AL_K_OPS_USER_OP, h->id, account);
-	int rc = al_txn_scan_prefix(t, &k, al_ops_collect_last_id_cb, &ids);
+	int rc = al_idlist_scan(t, &k, &ids);
 	for (size_t i = 0; !rc && i < ids.n; i++) {
 		al_ops_op_rec o;
-		rc = al_ops_op_load(t, ((autolic_id *)ids.v)[i], &o);
+		rc = al_ops_op_load(t, ids.v[i], &o);
 		if (!rc && o.active) {
 			rc = al_ops_op_deactivate(t, h, &o, AUTOLIC_OPS_REASON_USER, why);
 			if (!rc && count)
 				(*count)++;
 		}
 	}
-	al_ops_vec_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 
