@@ -6,6 +6,7 @@
 #include "contract.h"
 #include "team.h"
 #include "autolic/contract.h"
+#include "core/array.h"
 #include "core/error.h"
 #include "core/product.h"
 #include "core/snap.h"
@@ -66,28 +67,9 @@ void al_seat_count_key(al_key *k, autolic_id contract, const char *product)
 
 /* ---- rows collected by scans ---- */
 
-static int grow(const al_alloc *a, void **v, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 8;
-	while (c < need)
-		c *= 2;
-	void *p = al_realloc(a, *v, c * elem);
-	if (!p)
-		return al_err(AUTOLIC_ENOMEM, "out of memory listing seats");
-	*v = p;
-	*cap = c;
-	return 0;
-}
-
 static al_seat_row *rows_push(al_seat_rows *rs)
 {
-	if (grow(rs->a, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v)))
-		return NULL;
-	al_seat_row *r = &rs->v[rs->n++];
-	memset(r, 0, sizeof(*r));
-	return r;
+	return al_array_add(rs);
 }
 
 void al_seat_rows_free(al_seat_rows *rs)
@@ -615,10 +597,9 @@ struct autolic_seat_report {
 static int report_add(autolic_seat_report *r, autolic_id user, const char *product, int action,
                       int status)
 {
-	if (grow(&r->a, (void **)&r->v, &r->cap, r->n + 1, sizeof(*r->v)))
+	autolic_seat_result *x = al_array_append(&r->a, &r->v, &r->n, &r->cap, sizeof(*r->v));
+	if (!x)
 		return AUTOLIC_ENOMEM;
-	autolic_seat_result *x = &r->v[r->n++];
-	memset(x, 0, sizeof(*x));
 	x->version = AUTOLIC_SEAT_RESULT_VERSION;
 	x->user = user;
 	snprintf(x->product, sizeof x->product, "%s", product);
@@ -1087,10 +1068,9 @@ typedef struct list_args {
 
 static int entry_add(autolic_seat_iter *it, const al_seat_row *r, int active)
 {
-	if (grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v)))
+	autolic_seat_entry *e = al_array_append(&it->a, &it->v, &it->n, &it->cap, sizeof(*it->v));
+	if (!e)
 		return AUTOLIC_ENOMEM;
-	autolic_seat_entry *e = &it->v[it->n++];
-	memset(e, 0, sizeof(*e));
 	e->version = AUTOLIC_SEAT_ENTRY_VERSION;
 	e->contract = r->contract;
 	memcpy(e->product, r->product, sizeof e->product);
@@ -1253,7 +1233,7 @@ static int contract_summary_fn(al_txn *t, void *arg)
 			rc = al_seat_count_fits(&cp, rs.v[i].gid);
 		}
 		if (!rc)
-			rc = grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v));
+			rc = al_array_grow(&it->a, &it->v, &it->cap, it->n + 1, sizeof(*it->v));
 		if (!rc)
 			summary_fill(&it->v[it->n++], &cp, rs.v[i].gid);
 	}
