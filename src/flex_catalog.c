@@ -251,13 +251,6 @@ int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 /* Users, defaults, trials                                              */
 /* ================================================================== */
 
-static void user_key(al_key *k, autolic_id team, autolic_id account)
-{
-	al_key_init(k, AL_K_FLEX_USER);
-	al_key_u64(k, team);
-	al_key_u64(k, account);
-}
-
 typedef struct {
 	int all;
 	autolic_time assigned;
@@ -270,7 +263,7 @@ static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u
 	al_key k;
 	al_buf b;
 	al_rd r;
-	user_key(&k, team, account);
+	al_key_pair(&k, AL_K_FLEX_USER, team, account);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_USER, &b, &r, NULL);
 	if (!rc) {
@@ -379,7 +372,7 @@ static int assign_fn(al_txn *t, void *arg)
 	al_enc_u32(&b, (uint32_t)a->u.n);
 	for (size_t i = 0; i < a->u.n; i++)
 		al_enc_str(&b, a->u.products[i]);
-	user_key(&k, a->team, a->account);
+	al_key_pair(&k, AL_K_FLEX_USER, a->team, a->account);
 	rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	if (rc || a->by_import)
@@ -445,7 +438,7 @@ static int remove_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	user_key(&k, a->team, a->account);
+	al_key_pair(&k, AL_K_FLEX_USER, a->team, a->account);
 	rc = al_txn_del(t, &k);
 	if (rc == AUTOLIC_ENOTFOUND)
 		rc = al_err(AUTOLIC_ENOTFOUND,
@@ -457,7 +450,7 @@ static int remove_fn(al_txn *t, void *arg)
 int al_flex_user_forget(al_txn *t, autolic_id team, autolic_id account)
 {
 	al_key k;
-	user_key(&k, team, account);
+	al_key_pair(&k, AL_K_FLEX_USER, team, account);
 	int rc = al_txn_del(t, &k);
 	return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
 }

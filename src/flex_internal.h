@@ -90,8 +90,6 @@ autolic_time al_flex_final_upto(const al_txn *t, const al_flex_team *tf);
  * expiry due but not recorded yet counts as done): the record's sums while
  * no expiry is due, else from the lots themselves. */
 int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int64_t *unexpired);
-/* The key of a lot in the AL_K_FLEX_TEAM_LIVE index. */
-void al_flex_live_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot);
 int64_t al_flex_threshold(const al_flex_team *tf, int64_t unexpired);
 int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired);
 int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n);
@@ -112,7 +110,6 @@ int al_flex_put_empty(al_txn *t, const al_key *k);
 int al_flex_product_store(al_txn *t, const autolic_flex_product_info *p);
 /* FLEX-3: the rate in effect at `at` (see the definition). */
 int al_flex_rate_at(al_txn *t, const char *code, autolic_time at, int64_t *rate);
-void al_flex_team_lot_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot);
 int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l);
 /* Store a lot whose remaining tokens changed from `before`: the team's sums
  * and the live index follow (see the definition). */

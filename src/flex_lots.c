@@ -66,10 +66,10 @@ static int buy_fn(al_txn *t, void *arg)
 			                        a->actor, 0, NULL, l.subscription);
 	}
 	al_key k;
-	al_flex_team_lot_key(&k, a->team, l.expires, l.id);
+	al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->team, l.expires, l.id);
 	if (!rc)
 		rc = al_flex_put_empty(t, &k);
-	al_flex_live_key(&k, a->team, l.expires, l.id);
+	al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->team, l.expires, l.id);
 	if (!rc && l.remaining > 0)
 		rc = al_flex_put_empty(t, &k);
 	if (!rc)
@@ -282,17 +282,17 @@ static int move_fn(al_txn *t, void *arg)
 				                        l->subscription);
 		}
 		al_key k;
-		al_flex_team_lot_key(&k, a->from, l->expires, l->id);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->from, l->expires, l->id);
 		if (!rc)
 			rc = al_txn_del(t, &k);
-		al_flex_team_lot_key(&k, a->to, l->expires, l->id);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->to, l->expires, l->id);
 		if (!rc)
 			rc = al_flex_put_empty(t, &k);
 		if (l->remaining > 0) {
-			al_flex_live_key(&k, a->from, l->expires, l->id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->from, l->expires, l->id);
 			if (!rc)
 				rc = al_txn_del(t, &k);
-			al_flex_live_key(&k, a->to, l->expires, l->id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->to, l->expires, l->id);
 			if (!rc)
 				rc = al_flex_put_empty(t, &k);
 		}

@@ -255,12 +255,6 @@ static void win_to_pure(const win_rec *w, int found, al_flex_win *p)
 	p->opener_launch = w->opener_launch;
 }
 
-static void session_key(al_key *k, autolic_id id)
-{
-	al_key_init(k, AL_K_FLEX_SESSION);
-	al_key_u64(k, id);
-}
-
 static void open_key(al_key *k, autolic_id account, const char *product, autolic_id session)
 {
 	al_key_init(k, AL_K_FLEX_OPEN);
@@ -275,7 +269,7 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	session_key(&k, id);
+	al_key_id(&k, AL_K_FLEX_SESSION, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r, "FLEX-3: session %llu is unknown",
 	                        (unsigned long long)id);
@@ -311,7 +305,7 @@ static int sess_store(al_txn *t, const sess_rec *s)
 	al_enc_i64(&b, s->launch);
 	al_enc_i64(&b, s->own_start);
 	al_enc_i64(&b, s->cur_start);
-	session_key(&k, s->id);
+	al_key_id(&k, AL_K_FLEX_SESSION, s->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;

@@ -175,12 +175,6 @@ int al_flex_rate_at(al_txn *t, const char *code, autolic_time at, int64_t *rate)
 
 /* ---- team state ---- */
 
-static void team_key(al_key *k, autolic_id team)
-{
-	al_key_init(k, AL_K_FLEX_TEAM);
-	al_key_u64(k, team);
-}
-
 /* A team record of format 1 (libautolic 1.0.0) has no sums, and its lots
  * have no live index: both follow from the lots whose expiry is not
  * recorded. In a write call the index is written at once, so that a charge
@@ -198,7 +192,7 @@ static int team_upgrade(al_txn *t, al_flex_team *tf)
 			tf->next_expiry = v[i].expires;
 		if (t->write && v[i].remaining > 0) {
 			al_key k;
-			al_flex_live_key(&k, tf->id, v[i].expires, v[i].id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, tf->id, v[i].expires, v[i].id);
 			rc = al_flex_put_empty(t, &k);
 		}
 	}
@@ -222,7 +216,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	team_key(&k, team);
+	al_key_id(&k, AL_K_FLEX_TEAM, team);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_TEAM, &b, &r, NULL);
 	if (rc == AUTOLIC_ENOTFOUND) {
@@ -300,7 +294,7 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 	al_enc_i64(&b, tf->next_expiry);
 	al_enc_i64(&b, tf->horizon);
 	al_enc_i64(&b, tf->last_expired);
-	team_key(&k, tf->id);
+	al_key_id(&k, AL_K_FLEX_TEAM, tf->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -308,41 +302,12 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 
 /* ---- lots ---- */
 
-static void lot_key(al_key *k, autolic_id id)
-{
-	al_key_init(k, AL_K_FLEX_LOT);
-	al_key_u64(k, id);
-}
-
-void al_flex_team_lot_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot)
-{
-	al_key_init(k, AL_K_FLEX_TEAM_LOT);
-	al_key_u64(k, team);
-	al_key_i64(k, expires);
-	al_key_u64(k, lot);
-}
-
-void al_flex_live_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot)
-{
-	al_key_init(k, AL_K_FLEX_TEAM_LIVE);
-	al_key_u64(k, team);
-	al_key_i64(k, expires);
-	al_key_u64(k, lot);
-}
-
-static void team_old_key(al_key *k, autolic_id team, autolic_id lot)
-{
-	al_key_init(k, AL_K_FLEX_TEAM_OLD);
-	al_key_u64(k, team);
-	al_key_u64(k, lot);
-}
-
 int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 {
 	al_key k;
 	al_buf b;
 	al_rd r;
-	lot_key(&k, id);
+	al_key_id(&k, AL_K_FLEX_LOT, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r, "FLEX-1: lot %llu does not exist",
 	                        (unsigned long long)id);
@@ -393,7 +358,7 @@ int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l)
 		al_enc_i64(&b, l->forfeited);
 		al_enc_i64(&b, l->credited);
 	}
-	lot_key(&k, l->id);
+	al_key_id(&k, AL_K_FLEX_LOT, l->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -424,7 +389,7 @@ int al_flex_lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64
 		rc = al_flex_team_store(t, &other);
 	if (!rc && (before > 0) != (l->remaining > 0)) {
 		al_key k;
-		al_flex_live_key(&k, l->team, l->expires, l->id);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, l->team, l->expires, l->id);
 		rc = l->remaining > 0 ? al_flex_put_empty(t, &k) : al_txn_del(t, &k);
 	}
 	return rc;
@@ -578,7 +543,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 		if (l.expires > tf->last_expired)
 			tf->last_expired = l.expires;
 		if (l.remaining > 0) {
-			al_flex_live_key(&k, team, l.expires, l.id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, team, l.expires, l.id);
 			rc = al_txn_del(t, &k);
 		}
 		if (!rc && l.remaining > 0) {
@@ -601,10 +566,10 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 		l.expired = 1;
 		if (!rc)
 			rc = al_flex_lot_store(t, &l);
-		al_flex_team_lot_key(&k, team, l.expires, l.id);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LOT, team, l.expires, l.id);
 		if (!rc)
 			rc = al_txn_del(t, &k);
-		team_old_key(&k, team, l.id);
+		al_key_pair(&k, AL_K_FLEX_TEAM_OLD, team, l.id);
 		if (!rc)
 			rc = al_flex_put_empty(t, &k);
 	}

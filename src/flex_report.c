@@ -697,7 +697,7 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 			if (l->expires < sums->first_expiry)
 				sums->first_expiry = l->expires;
 			al_key k;
-			al_flex_live_key(&k, tf->id, l->expires, l->id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, tf->id, l->expires, l->id);
 			int in = tf->unindexed ? l->remaining > 0 : al_txn_exists(t, &k);
 			if (in < 0)
 				rc = in;
@@ -739,7 +739,7 @@ static int check_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = check_lots(t, &tf, &c, &left, &lots, 1, &sums);
 	if (!rc) {
-		al_flex_live_key(&k, a->team, 0, 0);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->team, 0, 0);
 		k.len = 9; /* the team's part of the key */
 		rc = al_txn_scan_prefix(t, &k, live_count_cb, &live);
 	}

@@ -38,7 +38,7 @@ static int stop_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg
 static int has_purchase(al_txn *t, autolic_id tenant)
 {
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_SUB, tenant);
+	al_key_id(&k, AL_K_OPS_SUB, tenant);
 	return al_txn_scan_prefix(t, &k, stop_cb, NULL);
 }
 
@@ -47,7 +47,7 @@ static int tenant_hub(al_txn *t, autolic_id tenant, autolic_id *hub)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_TENANT_HUB, tenant);
+	al_key_id(&k, AL_K_OPS_TENANT_HUB, tenant);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_OPS_TENANT_HUB, &b, &r, NULL);
 	if (!rc) {
@@ -81,7 +81,7 @@ static int choose_tenant(al_txn *t, autolic_id actor, autolic_id *tenant)
 	al_idlist ts;
 	al_idlist_init(&ts, t->a, AL_IDLIST_LAST);
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_ADMIN_OF, actor);
+	al_key_id(&k, AL_K_OPS_ADMIN_OF, actor);
 	int rc = al_idlist_scan(t, &k, &ts);
 	size_t found = 0;
 	autolic_id chosen = 0;
@@ -163,7 +163,7 @@ static int hub_create_fn(al_txn *t, void *arg)
 	al_buf_init(&b, t->a);
 	al_rec_begin(&b, AL_K_OPS_TENANT_HUB);
 	al_enc_u64(&b, h.id);
-	al_ops_key1(&k, AL_K_OPS_TENANT_HUB, tenant);
+	al_key_id(&k, AL_K_OPS_TENANT_HUB, tenant);
 	rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	a->tenant = tenant;
@@ -361,8 +361,8 @@ static int admin_fn(al_txn *t, void *arg)
 		              "Operations admins, not account %llu",
 		              (unsigned long long)a->tenant, (unsigned long long)a->actor);
 	al_key k1, k2;
-	al_ops_key2(&k1, AL_K_OPS_ADMIN, a->tenant, a->account);
-	al_ops_key2(&k2, AL_K_OPS_ADMIN_OF, a->account, a->tenant);
+	al_key_pair(&k1, AL_K_OPS_ADMIN, a->tenant, a->account);
+	al_key_pair(&k2, AL_K_OPS_ADMIN_OF, a->account, a->tenant);
 	rc = al_txn_exists(t, &k1);
 	if (rc < 0)
 		return rc;
@@ -462,7 +462,7 @@ static int sub_buy_fn(al_txn *t, void *arg)
 	al_buf_init(&b, t->a);
 	al_rec_begin(&b, AL_K_OPS_SUB_NUMBER);
 	al_enc_u64(&b, s->tenant);
-	al_ops_key1(&k, AL_K_OPS_SUB_NUMBER, s->number);
+	al_key_id(&k, AL_K_OPS_SUB_NUMBER, s->number);
 	rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;

@@ -46,7 +46,7 @@ typedef struct op_add_args {
 static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *name)
 {
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_OP_NUMBER, h->id);
+	al_key_id(&k, AL_K_OPS_OP_NUMBER, h->id);
 	al_key_str(&k, a->number);
 	int rc = al_txn_exists(t, &k);
 	if (rc < 0)
@@ -76,7 +76,7 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	if (!rc) {
 		al_rec_begin(&b, AL_K_OPS_OP_HUB);
 		al_enc_u64(&b, h->id);
-		al_ops_key1(&k, AL_K_OPS_OP_HUB, o.id);
+		al_key_id(&k, AL_K_OPS_OP_HUB, o.id);
 		rc = al_txn_put(t, &k, &b);
 	}
 	al_buf_free(&b);
@@ -439,7 +439,7 @@ static int op_find_fn(al_txn *t, void *arg)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_OP_NUMBER, a->key);
+	al_key_id(&k, AL_K_OPS_OP_NUMBER, a->key);
 	al_key_str(&k, a->number);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_NUMBER, &b, &r,

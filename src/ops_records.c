@@ -20,25 +20,6 @@
 /* ---- records ---- */
 
 
-static void hub_key(al_key *k, autolic_id hub)
-{
-	al_key_init(k, AL_K_OPS_HUB);
-	al_key_u64(k, hub);
-}
-
-void al_ops_key2(al_key *k, uint8_t prefix, uint64_t a, uint64_t b)
-{
-	al_key_init(k, prefix);
-	al_key_u64(k, a);
-	al_key_u64(k, b);
-}
-
-void al_ops_key1(al_key *k, uint8_t prefix, uint64_t a)
-{
-	al_key_init(k, prefix);
-	al_key_u64(k, a);
-}
-
 int al_ops_put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
 
 int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h)
@@ -59,7 +40,7 @@ int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h)
 	al_enc_i64(&b, h->due);
 	al_enc_u64(&b, h->active_licensed);
 	al_enc_u64(&b, h->active_users);
-	hub_key(&k, h->id);
+	al_key_id(&k, AL_K_OPS_HUB, h->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -70,7 +51,7 @@ int al_ops_hub_load(al_txn *t, autolic_id id, al_ops_hub_rec *h)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	hub_key(&k, id);
+	al_key_id(&k, AL_K_OPS_HUB, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_OPS_HUB, &b, &r,
 	                        "OPS-1: hub %llu does not exist", (unsigned long long)id);
@@ -132,7 +113,7 @@ int al_ops_sub_store(al_txn *t, const al_ops_sub_rec *s)
 	al_buf b;
 	al_buf_init(&b, t->a);
 	sub_encode(&b, s);
-	al_ops_key2(&k, AL_K_OPS_SUB, s->tenant, s->number);
+	al_key_pair(&k, AL_K_OPS_SUB, s->tenant, s->number);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -143,7 +124,7 @@ int al_ops_sub_load(al_txn *t, uint64_t number, al_ops_sub_rec *s)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_SUB_NUMBER, number);
+	al_key_id(&k, AL_K_OPS_SUB_NUMBER, number);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_OPS_SUB_NUMBER, &b, &r, NULL);
 	autolic_id tenant = 0;
@@ -152,7 +133,7 @@ int al_ops_sub_load(al_txn *t, uint64_t number, al_ops_sub_rec *s)
 		rc = al_rd_done(&r);
 	}
 	if (!rc) {
-		al_ops_key2(&k, AL_K_OPS_SUB, tenant, number);
+		al_key_pair(&k, AL_K_OPS_SUB, tenant, number);
 		rc = al_txn_get(t, &k, &b);
 		if (!rc)
 			rc = sub_decode(b.p, b.len, s);
@@ -177,7 +158,7 @@ int al_ops_user_store(al_txn *t, autolic_id hub, const al_ops_user_rec *u)
 	al_enc_u8(&b, (uint8_t)u->active);
 	al_enc_i64(&b, u->since);
 	al_enc_i64(&b, u->created);
-	al_ops_key2(&k, AL_K_OPS_USER, hub, u->account);
+	al_key_pair(&k, AL_K_OPS_USER, hub, u->account);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -201,7 +182,7 @@ int al_ops_user_load(al_txn *t, autolic_id hub, autolic_id account, al_ops_user_
 {
 	al_key k;
 	al_buf b;
-	al_ops_key2(&k, AL_K_OPS_USER, hub, account);
+	al_key_pair(&k, AL_K_OPS_USER, hub, account);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	if (!rc)
@@ -256,7 +237,7 @@ int al_ops_op_store(al_txn *t, const al_ops_op_rec *o)
 	al_buf b;
 	al_buf_init(&b, t->a);
 	op_encode(&b, o);
-	al_ops_key2(&k, AL_K_OPS_OPERATOR, o->hub, o->id);
+	al_key_pair(&k, AL_K_OPS_OPERATOR, o->hub, o->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -267,7 +248,7 @@ int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_OP_HUB, id);
+	al_key_id(&k, AL_K_OPS_OP_HUB, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_HUB, &b, &r, NULL);
 	autolic_id hub = 0;
@@ -276,7 +257,7 @@ int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 		rc = al_rd_done(&r);
 	}
 	if (!rc) {
-		al_ops_key2(&k, AL_K_OPS_OPERATOR, hub, id);
+		al_key_pair(&k, AL_K_OPS_OPERATOR, hub, id);
 		rc = al_txn_get(t, &k, &b);
 		if (!rc)
 			rc = op_decode(b.p, b.len, o);
@@ -312,7 +293,7 @@ static int collect_users_cb(const void *k, size_t kl, const void *v, size_t vl, 
 int al_ops_collect_users(al_txn *t, autolic_id hub, al_ops_users *users)
 {
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_USER, hub);
+	al_key_id(&k, AL_K_OPS_USER, hub);
 	return al_txn_scan_prefix(t, &k, collect_users_cb, users);
 }
 
@@ -345,7 +326,7 @@ int al_ops_licences_of(al_txn *t, autolic_id tenant, al_ops_lic_counts *c)
 	memset(c, 0, sizeof(*c));
 	c->now = t->now;
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_SUB, tenant);
+	al_key_id(&k, AL_K_OPS_SUB, tenant);
 	return al_txn_scan_prefix(t, &k, sum_subs_cb, c);
 }
 
@@ -376,7 +357,7 @@ int al_ops_require_active_actor(al_txn *t, autolic_id actor)
 static int is_admin(al_txn *t, autolic_id tenant, autolic_id account)
 {
 	al_key k;
-	al_ops_key2(&k, AL_K_OPS_ADMIN, tenant, account);
+	al_key_pair(&k, AL_K_OPS_ADMIN, tenant, account);
 	return al_txn_exists(t, &k);
 }
 
@@ -467,7 +448,7 @@ int al_ops_op_deactivate(al_txn *t, const al_ops_hub_rec *h, al_ops_op_rec *o, i
 int al_ops_collect_ops(al_txn *t, autolic_id hub, al_ops_ops *ops)
 {
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_OPERATOR, hub);
+	al_key_id(&k, AL_K_OPS_OPERATOR, hub);
 	return al_txn_scan_prefix(t, &k, collect_ops_cb, ops);
 }
 
@@ -547,7 +528,7 @@ int al_ops_deactivate_user_ops(al_txn *t, al_ops_hub_rec *h, autolic_id account,
 	al_idlist ids;
 	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
-	al_ops_key2(&k, AL_K_OPS_USER_OP, h->id, account);
+	al_key_pair(&k, AL_K_OPS_USER_OP, h->id, account);
 	int rc = al_idlist_scan(t, &k, &ids);
 	for (size_t i = 0; !rc && i < ids.n; i++) {
 		al_ops_op_rec o;
