@@ -5,6 +5,7 @@
 #include "ops_internal.h"
 #include "account.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 #include "core/snap.h"
@@ -45,17 +46,8 @@ static int has_purchase(al_txn *t, autolic_id tenant)
 static int tenant_hub(al_txn *t, autolic_id tenant, autolic_id *hub)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_OPS_TENANT_HUB, tenant);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_TENANT_HUB, &b, &r, NULL);
-	if (!rc) {
-		*hub = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
-	return rc;
+	return al_index_get(t, &k, AL_K_OPS_TENANT_HUB, hub);
 }
 
 /* OPS-1: a tenant `actor` may create a hub for: purchase made, no hub yet. */
@@ -159,13 +151,8 @@ static int hub_create_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_TENANT_HUB);
-	al_enc_u64(&b, h.id);
 	al_key_id(&k, AL_K_OPS_TENANT_HUB, tenant);
-	rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
+	rc = al_index_put(t, &k, AL_K_OPS_TENANT_HUB, h.id);
 	a->tenant = tenant;
 	a->id = h.id;
 	return rc;
@@ -458,14 +445,8 @@ static int sub_buy_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_SUB_NUMBER);
-	al_enc_u64(&b, s->tenant);
 	al_key_id(&k, AL_K_OPS_SUB_NUMBER, s->number);
-	rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_index_put(t, &k, AL_K_OPS_SUB_NUMBER, s->tenant);
 }
 
 int autolic_ops_subscription_buy(autolic_db *db, autolic_id actor,

@@ -5,6 +5,7 @@
 #include "ops_internal.h"
 #include "account.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 #include "core/snap.h"
@@ -66,20 +67,11 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	o.active = 1;
 	o.created = t->now;
 	rc = al_ops_op_store(t, &o);
-	al_buf b;
-	al_buf_init(&b, t->a);
-	if (!rc) {
-		al_rec_begin(&b, AL_K_OPS_OP_NUMBER);
-		al_enc_u64(&b, o.id);
-		rc = al_txn_put(t, &k, &b);
-	}
-	if (!rc) {
-		al_rec_begin(&b, AL_K_OPS_OP_HUB);
-		al_enc_u64(&b, h->id);
-		al_key_id(&k, AL_K_OPS_OP_HUB, o.id);
-		rc = al_txn_put(t, &k, &b);
-	}
-	al_buf_free(&b);
+	if (!rc)
+		rc = al_index_put(t, &k, AL_K_OPS_OP_NUMBER, o.id);
+	al_key_id(&k, AL_K_OPS_OP_HUB, o.id);
+	if (!rc)
+		rc = al_index_put(t, &k, AL_K_OPS_OP_HUB, h->id);
 	if (!rc && o.user) {
 		al_key_init(&k, AL_K_OPS_USER_OP);
 		al_key_u64(&k, h->id);
@@ -437,18 +429,12 @@ static int op_find_fn(al_txn *t, void *arg)
 {
 	al_ops_find_args *a = arg;
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_OPS_OP_NUMBER, a->key);
 	al_key_str(&k, a->number);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_NUMBER, &b, &r,
-	                        "hub %llu has no operator numbered '%s'", (unsigned long long)a->key, a->number);
-	if (!rc) {
-		a->out = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
+	int rc = al_index_get(t, &k, AL_K_OPS_OP_NUMBER, &a->out);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(rc, "hub %llu has no operator numbered '%s'", (unsigned long long)a->key,
+		            a->number);
 	return rc;
 }
 

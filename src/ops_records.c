@@ -6,6 +6,7 @@
 #include "ops_internal.h"
 #include "account.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "core/text.h"
 #include "core/timecalc.h"
 #include "core/snap.h"
@@ -22,28 +23,29 @@
 
 int al_ops_put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
 
+static void hub_encode(al_buf *b, const void *rec)
+{
+	const al_ops_hub_rec *h = rec;
+	al_rec_begin(b, AL_K_OPS_HUB);
+	al_enc_u64(b, h->id);
+	al_enc_u64(b, h->tenant);
+	al_enc_str(b, h->name);
+	al_enc_i64(b, h->created);
+	al_enc_i64(b, h->trial_end);
+	al_enc_u64(b, h->trial_operators);
+	al_enc_u8(b, (uint8_t)h->provisioned);
+	al_enc_i64(b, h->provisioned_at);
+	al_enc_u8(b, (uint8_t)h->late);
+	al_enc_i64(b, h->due);
+	al_enc_u64(b, h->active_licensed);
+	al_enc_u64(b, h->active_users);
+}
+
 int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_HUB);
-	al_enc_u64(&b, h->id);
-	al_enc_u64(&b, h->tenant);
-	al_enc_str(&b, h->name);
-	al_enc_i64(&b, h->created);
-	al_enc_i64(&b, h->trial_end);
-	al_enc_u64(&b, h->trial_operators);
-	al_enc_u8(&b, (uint8_t)h->provisioned);
-	al_enc_i64(&b, h->provisioned_at);
-	al_enc_u8(&b, (uint8_t)h->late);
-	al_enc_i64(&b, h->due);
-	al_enc_u64(&b, h->active_licensed);
-	al_enc_u64(&b, h->active_users);
 	al_key_id(&k, AL_K_OPS_HUB, h->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, hub_encode, h);
 }
 
 int al_ops_hub_load(al_txn *t, autolic_id id, al_ops_hub_rec *h)
@@ -81,8 +83,9 @@ int al_ops_hub_state(const al_ops_hub_rec *h, autolic_time now)
 	return now < h->trial_end ? AUTOLIC_OPS_HUB_TRIAL : AUTOLIC_OPS_HUB_TRIAL_ENDED;
 }
 
-static void sub_encode(al_buf *b, const al_ops_sub_rec *s)
+static void sub_encode(al_buf *b, const void *rec)
 {
+	const al_ops_sub_rec *s = rec;
 	al_rec_begin(b, AL_K_OPS_SUB);
 	al_enc_u64(b, s->number);
 	al_enc_u64(b, s->tenant);
@@ -92,8 +95,9 @@ static void sub_encode(al_buf *b, const al_ops_sub_rec *s)
 	al_enc_i64(b, s->end);
 }
 
-static int sub_decode(const void *p, size_t len, al_ops_sub_rec *s)
+static int sub_decode(const void *p, size_t len, void *rec)
 {
+	al_ops_sub_rec *s = rec;
 	al_rd r;
 	int rc = al_rec_open(&r, p, len, AL_K_OPS_SUB);
 	if (rc)
@@ -110,62 +114,42 @@ static int sub_decode(const void *p, size_t len, al_ops_sub_rec *s)
 int al_ops_sub_store(al_txn *t, const al_ops_sub_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	sub_encode(&b, s);
 	al_key_pair(&k, AL_K_OPS_SUB, s->tenant, s->number);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, sub_encode, s);
 }
 
 int al_ops_sub_load(al_txn *t, uint64_t number, al_ops_sub_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_OPS_SUB_NUMBER, number);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_SUB_NUMBER, &b, &r, NULL);
-	autolic_id tenant = 0;
-	if (!rc) {
-		tenant = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	if (!rc) {
-		al_key_pair(&k, AL_K_OPS_SUB, tenant, number);
-		rc = al_txn_get(t, &k, &b);
-		if (!rc)
-			rc = sub_decode(b.p, b.len, s);
-		if (rc == AUTOLIC_ENOTFOUND)
-			rc = al_err(AUTOLIC_ECORRUPT, "subscription %llu is indexed but missing",
-			            (unsigned long long)number);
-	} else if (rc == AUTOLIC_ENOTFOUND) {
+	int rc = al_index_load(t, &k, AL_K_OPS_SUB_NUMBER, AL_K_OPS_SUB, number, sub_decode, s,
+	                       "subscription");
+	if (rc == AUTOLIC_ENOTFOUND)
 		rc = al_err(AUTOLIC_ENOTFOUND, "OPS-2: subscription %llu does not exist",
 		            (unsigned long long)number);
-	}
-	al_buf_free(&b);
 	return rc;
+}
+
+static void user_encode(al_buf *b, const void *rec)
+{
+	const al_ops_user_rec *u = rec;
+	al_rec_begin(b, AL_K_OPS_USER);
+	al_enc_u64(b, u->account);
+	al_enc_u8(b, (uint8_t)u->active);
+	al_enc_i64(b, u->since);
+	al_enc_i64(b, u->created);
 }
 
 int al_ops_user_store(al_txn *t, autolic_id hub, const al_ops_user_rec *u)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_USER);
-	al_enc_u64(&b, u->account);
-	al_enc_u8(&b, (uint8_t)u->active);
-	al_enc_i64(&b, u->since);
-	al_enc_i64(&b, u->created);
 	al_key_pair(&k, AL_K_OPS_USER, hub, u->account);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, user_encode, u);
 }
 
-static int user_decode(const void *p, size_t len, al_ops_user_rec *u)
+static int user_decode(const void *p, size_t len, void *rec)
 {
+	al_ops_user_rec *u = rec;
 	al_rd r;
 	int rc = al_rec_open(&r, p, len, AL_K_OPS_USER);
 	if (rc)
@@ -181,18 +165,13 @@ static int user_decode(const void *p, size_t len, al_ops_user_rec *u)
 int al_ops_user_load(al_txn *t, autolic_id hub, autolic_id account, al_ops_user_rec *u)
 {
 	al_key k;
-	al_buf b;
 	al_key_pair(&k, AL_K_OPS_USER, hub, account);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (!rc)
-		rc = user_decode(b.p, b.len, u);
-	al_buf_free(&b);
-	return rc;
+	return al_record_get(t, &k, user_decode, u);
 }
 
-static void op_encode(al_buf *b, const al_ops_op_rec *o)
+static void op_encode(al_buf *b, const void *rec)
 {
+	const al_ops_op_rec *o = rec;
 	al_rec_begin(b, AL_K_OPS_OPERATOR);
 	al_enc_u64(b, o->id);
 	al_enc_u64(b, o->hub);
@@ -208,8 +187,9 @@ static void op_encode(al_buf *b, const al_ops_op_rec *o)
 	al_enc_u64(b, o->production_count);
 }
 
-static int op_decode(const void *p, size_t len, al_ops_op_rec *o)
+static int op_decode(const void *p, size_t len, void *rec)
 {
+	al_ops_op_rec *o = rec;
 	al_rd r;
 	int rc = al_rec_open(&r, p, len, AL_K_OPS_OPERATOR);
 	if (rc)
@@ -234,40 +214,18 @@ static int op_decode(const void *p, size_t len, al_ops_op_rec *o)
 int al_ops_op_store(al_txn *t, const al_ops_op_rec *o)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	op_encode(&b, o);
 	al_key_pair(&k, AL_K_OPS_OPERATOR, o->hub, o->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, op_encode, o);
 }
 
 int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_OPS_OP_HUB, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_HUB, &b, &r, NULL);
-	autolic_id hub = 0;
-	if (!rc) {
-		hub = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	if (!rc) {
-		al_key_pair(&k, AL_K_OPS_OPERATOR, hub, id);
-		rc = al_txn_get(t, &k, &b);
-		if (!rc)
-			rc = op_decode(b.p, b.len, o);
-		if (rc == AUTOLIC_ENOTFOUND)
-			rc = al_err(AUTOLIC_ECORRUPT, "operator %llu is indexed but missing",
-			            (unsigned long long)id);
-	} else if (rc == AUTOLIC_ENOTFOUND) {
+	int rc = al_index_load(t, &k, AL_K_OPS_OP_HUB, AL_K_OPS_OPERATOR, id, op_decode, o,
+	                       "operator");
+	if (rc == AUTOLIC_ENOTFOUND)
 		rc = al_err(AUTOLIC_ENOTFOUND, "operator %llu does not exist", (unsigned long long)id);
-	}
-	al_buf_free(&b);
 	return rc;
 }
 

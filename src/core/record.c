@@ -1,0 +1,66 @@
+#include "record.h"
+#include "error.h"
+
+int al_record_put(al_txn *t, const al_key *k, al_record_encode_fn enc, const void *rec)
+{
+	al_buf b;
+	al_buf_init(&b, t->a);
+	enc(&b, rec);
+	int rc = al_txn_put(t, k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+int al_record_get(al_txn *t, const al_key *k, al_record_decode_fn dec, void *rec)
+{
+	al_buf b;
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get(t, k, &b);
+	if (!rc)
+		rc = dec(b.p, b.len, rec);
+	al_buf_free(&b);
+	return rc;
+}
+
+int al_index_put(al_txn *t, const al_key *k, uint8_t tag, uint64_t id)
+{
+	al_buf b;
+	al_buf_init(&b, t->a);
+	al_rec_begin(&b, tag);
+	al_enc_u64(&b, id);
+	int rc = al_txn_put(t, k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+int al_index_get(al_txn *t, const al_key *k, uint8_t tag, uint64_t *id)
+{
+	al_buf b;
+	al_rd r;
+	al_buf_init(&b, t->a);
+	int rc = al_txn_get_rec(t, k, tag, &b, &r, NULL);
+	if (!rc) {
+		uint64_t v = al_dec_u64(&r);
+		rc = al_rd_done(&r);
+		if (!rc)
+			*id = v;
+	}
+	al_buf_free(&b);
+	return rc;
+}
+
+int al_index_load(al_txn *t, const al_key *ix, uint8_t tag, uint8_t prefix, uint64_t id,
+                  al_record_decode_fn dec, void *rec, const char *what)
+{
+	uint64_t owner;
+	int rc = al_index_get(t, ix, tag, &owner);
+	if (rc)
+		return rc;
+	al_key k;
+	al_key_pair(&k, prefix, owner, id);
+	rc = al_record_get(t, &k, dec, rec);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ECORRUPT, "%s %llu is indexed but missing", what,
+		            (unsigned long long)id);
+	return rc;
+}
