@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"
@@ -128,26 +129,27 @@ static int win_decode(al_txn *t, const void *val, size_t vlen, win_rec *w, int d
 	return rc;
 }
 
+static void win_encode(al_buf *b, const void *rec)
+{
+	const win_rec *w = rec;
+	al_rec_begin(b, AL_K_FLEX_WINDOW);
+	al_enc_u64(b, w->id);
+	al_enc_u64(b, w->team);
+	al_enc_i64(b, w->start);
+	al_enc_i64(b, w->end);
+	al_enc_u64(b, w->opener);
+	al_enc_i64(b, w->opener_launch);
+	al_enc_i64(b, w->rate);
+	al_enc_i64(b, w->tokens);
+	al_enc_u8(b, (uint8_t)w->reason);
+	enc_draws(b, w->draws, w->n);
+}
+
 static int win_store(al_txn *t, autolic_id account, const char *product, const win_rec *w)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_WINDOW);
-	al_enc_u64(&b, w->id);
-	al_enc_u64(&b, w->team);
-	al_enc_i64(&b, w->start);
-	al_enc_i64(&b, w->end);
-	al_enc_u64(&b, w->opener);
-	al_enc_i64(&b, w->opener_launch);
-	al_enc_i64(&b, w->rate);
-	al_enc_i64(&b, w->tokens);
-	al_enc_u8(&b, (uint8_t)w->reason);
-	enc_draws(&b, w->draws, w->n);
 	window_key(&k, account, product, w->start);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, win_encode, w);
 }
 
 static int usage_store(al_txn *t, autolic_id account, const char *product, const win_rec *w)
@@ -290,25 +292,26 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	return rc;
 }
 
+static void sess_encode(al_buf *b, const void *rec)
+{
+	const sess_rec *s = rec;
+	al_rec_begin_v(b, AL_K_FLEX_SESSION, AL_REC_V3);
+	al_enc_u64(b, s->id);
+	al_enc_u64(b, s->team);
+	al_enc_u64(b, s->account);
+	al_enc_str(b, s->product);
+	al_enc_u8(b, (uint8_t)s->state);
+	al_enc_i64(b, s->last);
+	al_enc_i64(b, s->launch);
+	al_enc_i64(b, s->own_start);
+	al_enc_i64(b, s->cur_start);
+}
+
 static int sess_store(al_txn *t, const sess_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin_v(&b, AL_K_FLEX_SESSION, AL_REC_V3);
-	al_enc_u64(&b, s->id);
-	al_enc_u64(&b, s->team);
-	al_enc_u64(&b, s->account);
-	al_enc_str(&b, s->product);
-	al_enc_u8(&b, (uint8_t)s->state);
-	al_enc_i64(&b, s->last);
-	al_enc_i64(&b, s->launch);
-	al_enc_i64(&b, s->own_start);
-	al_enc_i64(&b, s->cur_start);
 	al_key_id(&k, AL_K_FLEX_SESSION, s->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, sess_encode, s);
 }
 
 /* ---- charging and refunding (FLEX-2, FLEX-4, FLEX-5) ---- */
@@ -841,17 +844,18 @@ static int idem_check(al_txn *t, report_args *a, int *seen)
 	return rc;
 }
 
+static void idem_encode(al_buf *b, const void *rec)
+{
+	const report_args *a = rec;
+	al_rec_begin(b, AL_K_FLEX_IDEM);
+	enc_result(b, a);
+}
+
 static int idem_store(al_txn *t, const report_args *a)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_IDEM);
-	enc_result(&b, a);
 	idem_key(&k, a->key);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, idem_encode, a);
 }
 
 static int count_others(al_txn *t, const sess_rec *s, int *others)

@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "seat.h"
 #include "team.h"
 #include "core/text.h"
@@ -276,28 +277,29 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	return rc;
 }
 
+static void team_encode(al_buf *b, const void *rec)
+{
+	const al_flex_team *tf = rec;
+	al_rec_begin_v(b, AL_K_FLEX_TEAM, AL_REC_V3);
+	al_enc_i64(b, tf->overage_limit);
+	al_enc_i64(b, tf->low_threshold);
+	al_enc_i64(b, tf->owed);
+	al_enc_u8(b, (uint8_t)tf->low);
+	al_enc_u32(b, (uint32_t)tf->n_defaults);
+	for (size_t i = 0; i < tf->n_defaults; i++)
+		al_enc_str(b, tf->defaults[i]);
+	al_enc_i64(b, tf->left);
+	al_enc_i64(b, tf->bought);
+	al_enc_i64(b, tf->next_expiry);
+	al_enc_i64(b, tf->horizon);
+	al_enc_i64(b, tf->last_expired);
+}
+
 int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin_v(&b, AL_K_FLEX_TEAM, AL_REC_V3);
-	al_enc_i64(&b, tf->overage_limit);
-	al_enc_i64(&b, tf->low_threshold);
-	al_enc_i64(&b, tf->owed);
-	al_enc_u8(&b, (uint8_t)tf->low);
-	al_enc_u32(&b, (uint32_t)tf->n_defaults);
-	for (size_t i = 0; i < tf->n_defaults; i++)
-		al_enc_str(&b, tf->defaults[i]);
-	al_enc_i64(&b, tf->left);
-	al_enc_i64(&b, tf->bought);
-	al_enc_i64(&b, tf->next_expiry);
-	al_enc_i64(&b, tf->horizon);
-	al_enc_i64(&b, tf->last_expired);
 	al_key_id(&k, AL_K_FLEX_TEAM, tf->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, team_encode, tf);
 }
 
 /* ---- lots ---- */
@@ -337,31 +339,32 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	return rc;
 }
 
-int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l)
+static void lot_encode(al_buf *b, const void *rec)
 {
-	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
+	const al_flex_lotrec *l = rec;
 	/* format 3 only for a lot that forfeited something or was credited
 	 * after its purchase (SEAM-4) */
 	int v3 = l->expired || l->forfeited || l->credited != INT64_MIN;
-	al_rec_begin_v(&b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
-	al_enc_u64(&b, l->id);
-	al_enc_u64(&b, l->team);
-	al_enc_str(&b, l->subscription);
-	al_enc_i64(&b, l->quantity);
-	al_enc_i64(&b, l->remaining);
-	al_enc_i64(&b, l->purchased);
-	al_enc_i64(&b, l->expires);
-	al_enc_u8(&b, (uint8_t)l->expired);
+	al_rec_begin_v(b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
+	al_enc_u64(b, l->id);
+	al_enc_u64(b, l->team);
+	al_enc_str(b, l->subscription);
+	al_enc_i64(b, l->quantity);
+	al_enc_i64(b, l->remaining);
+	al_enc_i64(b, l->purchased);
+	al_enc_i64(b, l->expires);
+	al_enc_u8(b, (uint8_t)l->expired);
 	if (v3) {
-		al_enc_i64(&b, l->forfeited);
-		al_enc_i64(&b, l->credited);
+		al_enc_i64(b, l->forfeited);
+		al_enc_i64(b, l->credited);
 	}
+}
+
+int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l)
+{
+	al_key k;
 	al_key_id(&k, AL_K_FLEX_LOT, l->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, lot_encode, l);
 }
 
 /* Store a lot whose remaining tokens changed from `before`, its team and
