@@ -8,9 +8,22 @@
 #define AL_FLEX_INTERNAL_H
 
 #include "flex.h"
+#include "account.h"
+#include "seat.h"
+#include "team.h"
 #include "core/error.h"
+#include "core/idlist.h"
 #include "core/product.h"
+#include "core/record.h"
+#include "core/text.h"
+#include "core/timecalc.h"
 #include "core/txn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
 
 /* A team's Flex state (record AL_K_FLEX_TEAM; defaults when absent). */
 typedef struct al_flex_team {

@@ -5,20 +5,6 @@
  */
 #include "flex_internal.h"
 
-#include "account.h"
-#include "core/idlist.h"
-#include "core/record.h"
-#include "seat.h"
-#include "team.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
-
 /* ================================================================== */
 /* Argument checks                                                      */
 /* ================================================================== */

@@ -4,16 +4,9 @@
  * FLEX-11), and the invariant check (FLEX-1, FLEX-10).
  */
 #include "flex_internal.h"
-#include "core/idlist.h"
 #include "core/snap.h"
-
-#include "account.h"
-#include "team.h"
 #include "autolic/team.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 /* ---- position now ---- */

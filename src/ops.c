@@ -3,19 +3,6 @@
  * src/ops_operators.c, the records in src/ops_records.c.
  * The rules are in docs/rules.md; the decisions they leave open in docs/operators.md. */
 #include "ops_internal.h"
-#include "account.h"
-#include "core/error.h"
-#include "core/record.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-#include "core/snap.h"
-#include "core/txn.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define DAY 86400
 
 /* ---- hubs (OPS-1) ---- */
 

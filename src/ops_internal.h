@@ -6,8 +6,20 @@
 #define AL_OPS_INTERNAL_H
 
 #include "ops.h"
+#include "account.h"
+#include "core/error.h"
 #include "core/idlist.h"
+#include "core/record.h"
+#include "core/snap.h"
+#include "core/text.h"
+#include "core/timecalc.h"
 #include "core/txn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY 86400
 
 /* ---- records ---- */
 

@@ -3,19 +3,6 @@
  * and the whole-store check.
  */
 #include "ops_internal.h"
-#include "account.h"
-#include "core/error.h"
-#include "core/record.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-#include "core/snap.h"
-#include "core/txn.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define DAY 86400
 
 /* ---- operators ---- */
 

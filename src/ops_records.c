@@ -4,19 +4,6 @@
  * use cases share (licences, permissions, deactivation, validation).
  */
 #include "ops_internal.h"
-#include "account.h"
-#include "core/error.h"
-#include "core/record.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-#include "core/snap.h"
-#include "core/txn.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define DAY 86400
 
 /* ---- records ---- */
 
