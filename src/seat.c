@@ -994,15 +994,11 @@ int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
 /* ---- reads ---- */
 
 struct autolic_seat_iter {
-	al_alloc a;
-	autolic_seat_entry *v;
-	size_t n, cap, pos;
+	al_snap s; /* of autolic_seat_entry */
 };
 
 struct autolic_seat_summary_iter {
-	al_alloc a;
-	autolic_seat_summary *v;
-	size_t n, cap, pos;
+	al_snap s; /* of autolic_seat_summary */
 };
 
 static void summary_fill(autolic_seat_summary *s, const al_contract_product *cp, uint64_t granted)
@@ -1063,12 +1059,11 @@ int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *pr
 typedef struct list_args {
 	autolic_id user, contract;
 	char product[AL_PRODUCT_CAP];
-	autolic_seat_iter *it;
 } list_args;
 
-static int entry_add(autolic_seat_iter *it, const al_seat_row *r, int active)
+static int entry_add(al_snap_fill *f, const al_seat_row *r, int active)
 {
-	autolic_seat_entry *e = al_array_append(&it->a, &it->v, &it->n, &it->cap, sizeof(*it->v));
+	autolic_seat_entry *e = al_array_append(f->a, &f->v, &f->n, &f->cap, sizeof(*e));
 	if (!e)
 		return AUTOLIC_ENOMEM;
 	e->version = AUTOLIC_SEAT_ENTRY_VERSION;
@@ -1084,8 +1079,9 @@ static int entry_add(autolic_seat_iter *it, const al_seat_row *r, int active)
 
 static int user_products_fn(al_txn *t, void *arg)
 {
-	list_args *la = arg;
-	la->it->n = 0;
+	al_snap_fill *f = arg;
+	const list_args *la = f->ctx;
+	al_snap_fill_reset(f);
 	al_account_brief u; /* only that the account exists */
 	int rc = al_account_brief_load(t, la->user, &u);
 	al_seat_rows rs;
@@ -1111,7 +1107,7 @@ static int user_products_fn(al_txn *t, void *arg)
 		else if (rc == AUTOLIC_ENOTFOUND)
 			rc = 0;
 		if (!rc)
-			rc = entry_add(la->it, &r, active);
+			rc = entry_add(f, &r, active);
 	}
 	al_seat_rows_free(&rs);
 	if (!rc)
@@ -1121,8 +1117,9 @@ static int user_products_fn(al_txn *t, void *arg)
 
 static int product_users_fn(al_txn *t, void *arg)
 {
-	list_args *la = arg;
-	la->it->n = 0;
+	al_snap_fill *f = arg;
+	const list_args *la = f->ctx;
+	al_snap_fill_reset(f);
 	al_contract_product cp;
 	int rc = al_contract_product_load(t, la->contract, la->product, &cp);
 	al_seat_rows rs;
@@ -1135,27 +1132,15 @@ static int product_users_fn(al_txn *t, void *arg)
 	if (rs.n > 1)
 		qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_asc);
 	for (size_t i = 0; !rc && i < rs.n; i++)
-		rc = entry_add(la->it, &rs.v[i], cp.active);
+		rc = entry_add(f, &rs.v[i], cp.active);
 	al_seat_rows_free(&rs);
 	return rc;
 }
 
 static int run_list(autolic_db *db, al_txn_fn fn, list_args *la, autolic_seat_iter **out)
 {
-	const al_alloc *a = al_db_alloc(db);
-	autolic_seat_iter *it = al_malloc(a, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory for a seat iterator");
-	memset(it, 0, sizeof(*it));
-	it->a = *a;
-	la->it = it;
-	int rc = al_run(db, 0, fn, la);
-	if (rc) {
-		autolic_seat_iter_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	al_snap_spec spec = {.ctx = la, .fill = fn, .size = sizeof(autolic_seat_iter)};
+	return al_snap_open(db, &spec, (void **)out);
 }
 
 int autolic_seat_user_products(autolic_db *db, autolic_id user, autolic_seat_iter **out)
@@ -1164,7 +1149,7 @@ int autolic_seat_user_products(autolic_db *db, autolic_id user, autolic_seat_ite
 		*out = NULL;
 	if (!db || !out || !user)
 		return al_err(AUTOLIC_EINVAL, "db, user and out are required");
-	list_args la = {user, 0, "", NULL};
+	list_args la = {user, 0, ""};
 	return run_list(db, user_products_fn, &la, out);
 }
 
@@ -1175,7 +1160,7 @@ int autolic_seat_product_users(autolic_db *db, autolic_id contract, const char *
 		*out = NULL;
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
-	list_args la = {0, contract, "", NULL};
+	list_args la = {0, contract, ""};
 	int rc = al_product_norm(product, la.product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
@@ -1189,53 +1174,41 @@ int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
 	int rc = al_version_check(out->version, AUTOLIC_SEAT_ENTRY_VERSION, "autolic_seat_entry");
 	if (rc)
 		return rc;
-	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *out, out);
 }
 
-void autolic_seat_iter_free(autolic_seat_iter *it)
-{
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	al_free(&a, it->v);
-	al_free(&a, it);
-}
-
-typedef struct contract_summary_args {
-	autolic_id contract;
-	autolic_seat_summary_iter *it;
-} contract_summary_args;
+void autolic_seat_iter_free(autolic_seat_iter *it) { al_snap_free(it ? &it->s : NULL); }
 
 static int contract_summary_fn(al_txn *t, void *arg)
 {
-	contract_summary_args *ca = arg;
-	autolic_seat_summary_iter *it = ca->it;
-	it->n = 0;
+	al_snap_fill *f = arg; /* key: the contract */
+	al_snap_fill_reset(f);
 	al_seat_rows rs;
 	al_key k;
-	count_prefix(&k, ca->contract);
+	count_prefix(&k, f->key);
 	int rc = al_seat_scan_rows(t, &k, al_seat_cb_count, &rs);
 	if (rc)
 		return rc;
 	if (rs.n == 0)
 		rc = al_err(AUTOLIC_ENOTFOUND, "SEAT-2: contract %llu is unknown to seats",
-		            (unsigned long long)ca->contract);
+		            (unsigned long long)f->key);
 	for (size_t i = 0; !rc && i < rs.n; i++) {
 		al_contract_product cp;
-		rc = al_contract_product_load(t, ca->contract, rs.v[i].product, &cp);
+		rc = al_contract_product_load(t, f->key, rs.v[i].product, &cp);
 		if (rc == AUTOLIC_ENOTFOUND) {
 			/* the product left the contract: show its grants against 0 seats */
 			memset(&cp, 0, sizeof cp);
-			cp.contract = ca->contract;
+			cp.contract = f->key;
 			memcpy(cp.product, rs.v[i].product, sizeof rs.v[i].product);
 			rc = 0;
 		} else if (!rc) {
 			rc = al_seat_count_fits(&cp, rs.v[i].gid);
 		}
+		autolic_seat_summary *sum = NULL;
+		if (!rc && !(sum = al_array_append(f->a, &f->v, &f->n, &f->cap, sizeof(*sum))))
+			rc = AUTOLIC_ENOMEM;
 		if (!rc)
-			rc = al_array_grow(&it->a, &it->v, &it->cap, it->n + 1, sizeof(*it->v));
-		if (!rc)
-			summary_fill(&it->v[it->n++], &cp, rs.v[i].gid);
+			summary_fill(sum, &cp, rs.v[i].gid);
 	}
 	al_seat_rows_free(&rs);
 	if (!rc)
@@ -1250,20 +1223,8 @@ int autolic_seat_contract_summary(autolic_db *db, autolic_id contract,
 		*out = NULL;
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
-	const al_alloc *a = al_db_alloc(db);
-	autolic_seat_summary_iter *it = al_malloc(a, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory for a seat summary iterator");
-	memset(it, 0, sizeof(*it));
-	it->a = *a;
-	contract_summary_args ca = {contract, it};
-	int rc = al_run(db, 0, contract_summary_fn, &ca);
-	if (rc) {
-		autolic_seat_summary_iter_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	return al_snap_new(db, contract, contract_summary_fn, sizeof(autolic_seat_summary_iter),
+	                   (void **)out);
 }
 
 int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_summary *out)
@@ -1273,14 +1234,10 @@ int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_s
 	int rc = al_version_check(out->version, AUTOLIC_SEAT_SUMMARY_VERSION, "autolic_seat_summary");
 	if (rc)
 		return rc;
-	return al_snap_next(it->v, it->n, &it->pos, sizeof *out, out);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *out, out);
 }
 
 void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
 {
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	al_free(&a, it->v);
-	al_free(&a, it);
+	al_snap_free(it ? &it->s : NULL);
 }
