@@ -172,27 +172,24 @@ int autolic_flex_balance_at(autolic_db *db, autolic_id team, autolic_time at, in
 /* ---- ledger iterator ---- */
 
 struct autolic_flex_ledger_iter {
-	al_alloc a;
-	autolic_flex_entry *v;
-	size_t n, cap, pos;
-	autolic_time from, to;
-	unsigned int mask;
+	al_snap s; /* of autolic_flex_entry */
 };
 
-/* Keep `e` when it is in the iterator's period and mask. */
-static int ledger_keep(autolic_flex_ledger_iter *it, const autolic_flex_entry *e)
+typedef struct {
+	autolic_time from, to;
+	unsigned int mask;
+} ledger_args;
+
+/* Keep `e` when it is in the listing's period and mask. */
+static int ledger_keep(al_snap_fill *f, const autolic_flex_entry *e)
 {
-	if (e->time < it->from || e->time >= it->to || !(it->mask & AUTOLIC_FLEX_MASK(e->type)))
+	const ledger_args *a = f->ctx;
+	if (e->time < a->from || e->time >= a->to || !(a->mask & AUTOLIC_FLEX_MASK(e->type)))
 		return 0;
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 16;
-		autolic_flex_entry *p = al_realloc(&it->a, it->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing the ledger");
-		it->v = p;
-		it->cap = cap;
-	}
-	it->v[it->n++] = *e;
+	autolic_flex_entry *p = al_array_append(f->a, &f->v, &f->n, &f->cap, sizeof(*p));
+	if (!p)
+		return AUTOLIC_ENOMEM;
+	*p = *e;
 	return 0;
 }
 
@@ -203,22 +200,17 @@ static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen,
 	return rc ? rc : ledger_keep(arg, &e);
 }
 
-typedef struct {
-	autolic_id team;
-	autolic_flex_ledger_iter *it;
-} ledger_args;
-
 static int ledger_fn(al_txn *t, void *arg)
 {
-	ledger_args *a = arg;
-	a->it->n = 0; /* a retried attempt starts over */
+	al_snap_fill *f = arg; /* key: the team */
+	al_snap_fill_reset(f);
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
+	int rc = al_flex_team_load(t, f->key, &tf);
 	if (rc)
 		return rc;
 	al_key k;
-	ledger_prefix(&k, a->team);
-	if ((rc = al_txn_scan_prefix(t, &k, ledger_cb, a->it)) != 0)
+	ledger_prefix(&k, f->key);
+	if ((rc = al_txn_scan_prefix(t, &k, ledger_cb, f)) != 0)
 		return rc;
 	/* SEAM-5: the expiries that are due, as they will be recorded */
 	autolic_flex_entry *due;
@@ -226,7 +218,7 @@ static int ledger_fn(al_txn *t, void *arg)
 	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
 		return rc;
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = ledger_keep(a->it, &due[i]);
+		rc = ledger_keep(f, &due[i]);
 	al_free(t->a, due);
 	return rc;
 }
@@ -241,22 +233,9 @@ int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from,
 		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
 	if (to <= from)
 		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
-	const al_alloc *al = al_db_alloc(db);
-	autolic_flex_ledger_iter *it = al_calloc(al, 1, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory");
-	it->a = *al;
-	it->from = from;
-	it->to = to;
-	it->mask = mask;
-	ledger_args a = {team, it};
-	int rc = al_run(db, 0, ledger_fn, &a);
-	if (rc) {
-		autolic_flex_ledger_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	ledger_args a = {from, to, mask};
+	al_snap_spec spec = {team, &a, ledger_fn, sizeof(autolic_flex_ledger_iter), NULL};
+	return al_snap_open(db, &spec, (void **)out);
 }
 
 int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *entry)
@@ -265,17 +244,10 @@ int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *e
 	if (!it || !entry)
 		return al_err(AUTOLIC_EINVAL, "iterator and entry are required");
 	int rc = al_version_check(entry->version, AUTOLIC_FLEX_ENTRY_VERSION, "autolic_flex_entry");
-	return rc ? rc : al_snap_next(it->v, it->n, &it->pos, sizeof *entry, entry);
+	return rc ? rc : al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *entry, entry);
 }
 
-void autolic_flex_ledger_free(autolic_flex_ledger_iter *it)
-{
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	al_free(&a, it->v);
-	al_free(&a, it);
-}
+void autolic_flex_ledger_free(autolic_flex_ledger_iter *it) { al_snap_free(it ? &it->s : NULL); }
 
 /* ---- usage iterator ---- */
 
@@ -285,33 +257,26 @@ typedef struct urow {
 } urow;
 
 struct autolic_flex_usage_iter {
-	al_alloc a;
+	al_snap s;                                 /* of urow */
 	char team_name[AUTOLIC_TEAM_NAME_MAX + 1]; /* for the CSV's team_name column */
-	urow *v;
-	size_t n, cap, pos;
 };
 
-static void usage_clear(autolic_flex_usage_iter *it)
+/* The lots each row owns. */
+static void usage_drop(const al_alloc *a, void *v, size_t n)
 {
-	for (size_t i = 0; i < it->n; i++)
-		al_free(&it->a, it->v[i].lots);
-	it->n = 0;
+	urow *u = v;
+	for (size_t i = 0; i < n; i++)
+		al_free(a, u[i].lots);
 }
 
 static int usage_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-	autolic_flex_usage_iter *it = arg;
+	al_snap_fill *f = arg;
 	if (klen != 25)
 		return al_err(AUTOLIC_ECORRUPT, "Flex usage record: bad key");
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 16;
-		urow *p = al_realloc(&it->a, it->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing usage");
-		it->v = p;
-		it->cap = cap;
-	}
-	urow *u = &it->v[it->n];
+	if (al_array_grow(f->a, &f->v, &f->cap, f->n + 1, sizeof(urow)))
+		return AUTOLIC_ENOMEM;
+	urow *u = (urow *)f->v + f->n;
 	memset(u, 0, sizeof(*u));
 	al_rd r;
 	int rc = al_rec_open(&r, val, vlen, AL_K_FLEX_USAGE);
@@ -329,42 +294,41 @@ static int usage_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	    al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
 	al_flex_draw *d;
 	size_t n;
-	if ((rc = al_flex_dec_draws(&r, &it->a, &d, &n)) != 0)
+	if ((rc = al_flex_dec_draws(&r, f->a, &d, &n)) != 0)
 		return rc;
 	if ((rc = al_rd_done(&r)) != 0) {
-		al_free(&it->a, d);
+		al_free(f->a, d);
 		return rc;
 	}
 	/* al_flex_draw and autolic_flex_share have the same members */
 	u->lots = (autolic_flex_share *)(void *)d;
 	row->n_lots = n;
-	it->n++;
+	f->n++;
 	return 0;
 }
 
 typedef struct {
-	autolic_id team;
 	autolic_time from, to;
-	autolic_flex_usage_iter *it;
+	char team_name[AUTOLIC_TEAM_NAME_MAX + 1];
 } usage_args;
 
 static int usage_fn(al_txn *t, void *arg)
 {
-	usage_args *a = arg;
-	usage_clear(a->it);
-	int rc = al_team_name(t, a->team, a->it->team_name, sizeof a->it->team_name);
+	al_snap_fill *f = arg; /* key: the team */
+	usage_args *a = f->ctx;
+	al_snap_fill_reset(f);
+	int rc = al_team_name(t, f->key, a->team_name, sizeof a->team_name);
 	if (rc)
 		return rc;
 	al_key s, e;
-	al_key_init(&s, AL_K_FLEX_USAGE);
-	al_key_u64(&s, a->team);
+	al_key_id(&s, AL_K_FLEX_USAGE, f->key);
 	e = s;
 	al_key_i64(&s, a->from);
 	al_key_i64(&e, a->to);
-	if ((rc = al_txn_scan(t, &s, &e, usage_cb, a->it)) != 0)
+	if ((rc = al_txn_scan(t, &s, &e, usage_cb, f)) != 0)
 		return rc;
-	for (size_t i = 0; i < a->it->n; i++) {
-		autolic_flex_usage_row *row = &a->it->v[i].row;
+	for (size_t i = 0; i < f->n; i++) {
+		autolic_flex_usage_row *row = &((urow *)f->v)[i].row;
 		autolic_account_info acc;
 		if ((rc = al_account_load(t, row->account, &acc)) != 0)
 			return rc;
@@ -385,19 +349,12 @@ int autolic_flex_usage_open(autolic_db *db, autolic_id team, autolic_time from, 
 		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
 	if (to <= from)
 		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
-	const al_alloc *al = al_db_alloc(db);
-	autolic_flex_usage_iter *it = al_calloc(al, 1, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory");
-	it->a = *al;
-	usage_args a = {team, from, to, it};
-	int rc = al_run(db, 0, usage_fn, &a);
-	if (rc) {
-		autolic_flex_usage_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	usage_args a = {from, to, ""};
+	al_snap_spec spec = {team, &a, usage_fn, sizeof(autolic_flex_usage_iter), usage_drop};
+	int rc = al_snap_open(db, &spec, (void **)out);
+	if (!rc)
+		memcpy((*out)->team_name, a.team_name, sizeof a.team_name);
+	return rc;
 }
 
 int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row *row)
@@ -409,25 +366,17 @@ int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row 
 	                          "autolic_flex_usage_row");
 	if (rc)
 		return rc;
-	if (it->pos >= it->n)
+	if (it->s.pos >= it->s.n)
 		return AUTOLIC_ITEROVER;
 	unsigned int version = row->version;
-	urow *u = &it->v[it->pos++];
+	urow *u = (urow *)it->s.v + it->s.pos++;
 	*row = u->row;
 	row->version = version;
 	row->lots = u->lots;
 	return 0;
 }
 
-void autolic_flex_usage_free(autolic_flex_usage_iter *it)
-{
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	usage_clear(it);
-	al_free(&a, it->v);
-	al_free(&a, it);
-}
+void autolic_flex_usage_free(autolic_flex_usage_iter *it) { al_snap_free(it ? &it->s : NULL); }
 
 /* ---- CSV ---- */
 
@@ -507,7 +456,7 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 	if (rc)
 		return rc;
 	al_buf b;
-	al_buf_init(&b, &it->a);
+	al_buf_init(&b, &it->s.a);
 	static const char head[] =
 	    "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots\r\n";
 	al_buf_put(&b, head, sizeof head - 1);
