@@ -199,18 +199,36 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	return 0;
 }
 
-static int win_find(al_txn *t, autolic_id account, const char *product, autolic_time from,
-                    autolic_time upto, win_rec *last, int *found, int *later, autolic_time own,
-                    win_rec *own_w, int *own_found, autolic_id refund_by, autolic_time refund_at,
-                    autolic_time *later_start)
+/* What win_find() looks for: the windows of (account, product) starting in
+ * [from, upto]; with own_w, also the one starting exactly at `own`, its lots
+ * read when session `refund_by` opened it within the refund time of
+ * `refund_at`. */
+typedef struct {
+	autolic_id account;
+	const char *product;
+	autolic_time from, upto;
+	win_rec *own_w;
+	autolic_time own;
+	autolic_id refund_by;
+	autolic_time refund_at;
+} win_query;
+
+/* What it found: the last window (in *last), the own window (in *q->own_w),
+ * and the start of the first window after `upto` (INT64_MAX: none). */
+typedef struct {
+	int found, own_found, later;
+	autolic_time later_start;
+} win_found;
+
+static int win_find(al_txn *t, const win_query *q, win_rec *last, win_found *f)
 {
 	al_key s, e;
-	window_key(&s, account, product, from);
-	window_key(&e, account, product, INT64_MAX);
-	win_scan ws = {t, upto, own, refund_at, refund_by, last, own_w, 0, 0, 0, 0};
+	window_key(&s, q->account, q->product, q->from);
+	window_key(&e, q->account, q->product, INT64_MAX);
+	win_scan ws = {t, q->upto, q->own, q->refund_at, q->refund_by, last, q->own_w, 0, 0, 0, 0};
 	memset(last, 0, sizeof(*last));
-	if (own_w)
-		memset(own_w, 0, sizeof(*own_w));
+	if (q->own_w)
+		memset(q->own_w, 0, sizeof(*q->own_w));
 	int rc = al_txn_scan(t, &s, &e, win_cb, &ws);
 	if (rc == 1)
 		rc = 0;
@@ -218,16 +236,13 @@ static int win_find(al_txn *t, autolic_id account, const char *product, autolic_
 		if (ws.found)
 			win_free(t, last);
 		if (ws.own_found)
-			win_free(t, own_w);
+			win_free(t, q->own_w);
 		ws.found = ws.own_found = ws.later = 0;
 	}
-	*found = ws.found;
-	if (later)
-		*later = ws.later;
-	if (later_start)
-		*later_start = ws.later ? ws.later_start : INT64_MAX;
-	if (own_found)
-		*own_found = ws.own_found;
+	f->found = ws.found;
+	f->later = ws.later;
+	f->later_start = ws.later ? ws.later_start : INT64_MAX;
+	f->own_found = ws.own_found;
 	return rc;
 }
 
@@ -896,11 +911,12 @@ static int launch(al_txn *t, report_args *a)
 	in.kind = AUTOLIC_FLEX_LAUNCH;
 	in.at = a->at;
 	win_rec cur;
-	int found = 0, later = 0;
-	rc = win_find(t, a->account, a->product, a->at - WINDOW + 1, a->at, &cur, &found, &later, 0,
-	              NULL, NULL, 0, 0, NULL);
+	win_query q = {a->account, a->product, a->at - WINDOW + 1, a->at, NULL, 0, 0, 0};
+	win_found wf;
+	rc = win_find(t, &q, &cur, &wf);
 	if (rc)
 		return rc;
+	int found = wf.found, later = wf.later;
 	win_to_pure(&cur, found, &in.win);
 	in.later = later;
 	al_flex_plan plan;
@@ -962,13 +978,14 @@ static int launch(al_txn *t, report_args *a)
 static int window_enter(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time x,
                         win_rec *w, int *opened)
 {
-	int found = 0;
-	autolic_time next;
 	*opened = 0;
-	int rc = win_find(t, s->account, s->product, x - WINDOW + 1, x, w, &found, NULL, 0, NULL,
-	                  NULL, 0, 0, &next);
+	win_query q = {s->account, s->product, x - WINDOW + 1, x, NULL, 0, 0, 0};
+	win_found wf;
+	int rc = win_find(t, &q, w, &wf);
 	if (rc)
 		return rc;
+	int found = wf.found;
+	autolic_time next = wf.later_start;
 	if (found && x < w->end)
 		return 0; /* joined: nothing charged */
 	if (found)
@@ -1000,20 +1017,21 @@ static int follow_up(al_txn *t, report_args *a)
 	in.state = s.state;
 	in.last = s.last;
 	win_rec own, cur;
-	int own_found = 0, cur_found = 0;
+	win_found wf = {0, 0, 0, INT64_MAX};
 	if (!s.cur_known) {
 		/* a session recorded before format 3: its current window is the latest
 		 * one starting at or before its last report */
-		rc = win_find(t, s.account, s.product, s.own_start, s.last, &cur, &cur_found, NULL,
-		              0, NULL, NULL, 0, 0, NULL);
-		if (!rc && cur_found) {
+		win_query q = {s.account, s.product, s.own_start, s.last, NULL, 0, 0, 0};
+		rc = win_find(t, &q, &cur, &wf);
+		if (!rc && wf.found) {
 			s.cur_start = cur.start;
 			win_free(t, &cur);
 		}
 	}
+	win_query q = {s.account, s.product, s.cur_start, s.cur_start, &own, s.cur_start, s.id, a->at};
 	if (!rc)
-		rc = win_find(t, s.account, s.product, s.cur_start, s.cur_start, &cur, &cur_found,
-		              NULL, s.cur_start, &own, &own_found, s.id, a->at, NULL);
+		rc = win_find(t, &q, &cur, &wf);
+	int own_found = wf.own_found, cur_found = wf.found;
 	/* FLEX-4: other open sessions matter only to a close that could refund */
 	if (!rc && a->kind == AUTOLIC_FLEX_CLOSE && own_found && own.opener == s.id &&
 	    a->at - own.opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS)
