@@ -328,9 +328,7 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 /* One lot's entries in one team dated after an instant, from the lot's
  * entry index (time order), for lot_cap(). */
 typedef struct {
-	const al_alloc *a;
-	al_flex_draw *v; /* (time, amount) */
-	size_t n, cap;
+	AL_ARRAY(al_flex_draw); /* (time, amount) */
 	int64_t sum;
 } cap_scan;
 
@@ -346,18 +344,12 @@ static int cap_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 		return rc;
 	if (klen != 33)
 		return al_err(AUTOLIC_ECORRUPT, "FLEX-10: malformed lot entry key");
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		al_flex_draw *p = al_realloc(c->a, c->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory reading a lot's entries");
-		c->v = p;
-		c->cap = cap;
-	}
-	c->v[c->n].lot = (autolic_id)al_key_get_i64(key, 17); /* the instant */
-	c->v[c->n].amount = amount;
+	al_flex_draw *d = al_array_add(c);
+	if (!d)
+		return AUTOLIC_ENOMEM;
+	d->lot = (autolic_id)al_key_get_i64(key, 17); /* the instant */
+	d->amount = amount;
 	c->sum += amount;
-	c->n++;
 	return 0;
 }
 
@@ -378,7 +370,8 @@ static int lot_cap(al_txn *t, al_flex_lotrec *l, autolic_id team, autolic_time a
 		l->cap = l->expired ? l->forfeited : l->remaining;
 		return 0;
 	}
-	cap_scan c = {t->a, NULL, 0, 0, 0};
+	cap_scan c = {.sum = 0};
+	al_array_init(&c, t->a);
 	al_key from, pre, end;
 	al_flex_lot_entry_key(&from, l->id, team, at < INT64_MAX ? at + 1 : at, 0);
 	al_key_init(&pre, AL_K_FLEX_LOT);
@@ -464,16 +457,8 @@ static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount
 				more = 0;
 				break;
 			}
-			if (*n == cap) {
-				size_t c = cap ? cap * 2 : 4;
-				al_flex_lotrec *p = al_realloc(t->a, v, c * sizeof(*p));
-				if (!p) {
-					rc = al_err(AUTOLIC_ENOMEM, "out of memory loading lots");
-					break;
-				}
-				v = p;
-				cap = c;
-			}
+			if ((rc = al_array_grow(t->a, &v, &cap, *n + 1, sizeof(*v))) != 0)
+				break;
 			al_flex_lotrec *l = &v[*n];
 			rc = al_flex_lot_load(t, lb.id[i], l);
 			if (!rc && (l->team != team || l->expires != lb.expires[i] || l->expired ||
@@ -560,16 +545,11 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	int rc = reclaim_lots(t, tf, w->start, &old, &nold, &reclaim);
 	if (!rc)
 		rc = live_lots(t, tf->id, w->start, w->rate - reclaim, &v, &n, &usable, &later);
-	if (!rc && nold) {
-		al_flex_lotrec *p = al_realloc(t->a, v, (n + nold) * sizeof(*p));
-		if (!p) {
-			rc = al_err(AUTOLIC_ENOMEM, "out of memory loading lots");
-		} else {
-			v = p;
-			memcpy(v + n, old, nold * sizeof(*v));
-			n += nold;
-			usable += reclaim;
-		}
+	size_t cap = n;
+	if (!rc && nold && !(rc = al_array_grow(t->a, &v, &cap, n + nold, sizeof(*v)))) {
+		memcpy(v + n, old, nold * sizeof(*v));
+		n += nold;
+		usable += reclaim;
 	}
 	al_free(t->a, old);
 	if (rc) {

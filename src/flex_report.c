@@ -497,9 +497,7 @@ typedef struct {
 } lot_sum;
 
 typedef struct {
-	const al_alloc *a;
-	lot_sum *v;
-	size_t n, cap;
+	AL_ARRAY(lot_sum);
 	int64_t total;
 } check_scan;
 
@@ -511,20 +509,13 @@ static int check_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	if (rc)
 		return rc;
 	c->total += e.amount;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		lot_sum *p = al_realloc(c->a, c->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory checking the ledger");
-		c->v = p;
-		c->cap = cap;
-	}
-	c->v[c->n].lot = e.lot;
-	c->v[c->n].amount = e.amount;
-	c->v[c->n].time = e.time;
-	c->v[c->n].raise = (e.type == AUTOLIC_FLEX_ADJUST && e.amount > 0) ||
-	                   e.type == AUTOLIC_FLEX_MOVE_IN;
-	c->n++;
+	lot_sum *x = al_array_add(c);
+	if (!x)
+		return AUTOLIC_ENOMEM;
+	x->lot = e.lot;
+	x->amount = e.amount;
+	x->time = e.time;
+	x->raise = (e.type == AUTOLIC_FLEX_ADJUST && e.amount > 0) || e.type == AUTOLIC_FLEX_MOVE_IN;
 	return 0;
 }
 
@@ -667,7 +658,8 @@ static int check_fn(al_txn *t, void *arg)
 	int rc = al_flex_team_load(t, a->team, &tf);
 	if (rc)
 		return rc;
-	check_scan c = {t->a, NULL, 0, 0, 0};
+	check_scan c = {.total = 0};
+	al_array_init(&c, t->a);
 	al_key k;
 	ledger_prefix(&k, a->team);
 	rc = al_txn_scan_prefix(t, &k, check_cb, &c);

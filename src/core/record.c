@@ -22,30 +22,42 @@ int al_record_get(al_txn *t, const al_key *k, al_record_decode_fn dec, void *rec
 	return rc;
 }
 
+/* An index record: its tag and the id it holds. */
+typedef struct index_rec {
+	uint8_t tag;
+	uint64_t id;
+} index_rec;
+
+static void index_encode(al_buf *b, const void *rec)
+{
+	const index_rec *x = rec;
+	al_rec_begin(b, x->tag);
+	al_enc_u64(b, x->id);
+}
+
+static int index_decode(const void *p, size_t len, void *rec)
+{
+	index_rec *x = rec;
+	al_rd r;
+	int rc = al_rec_open(&r, p, len, x->tag);
+	if (rc)
+		return rc;
+	x->id = al_dec_u64(&r);
+	return al_rd_done(&r);
+}
+
 int al_index_put(al_txn *t, const al_key *k, uint8_t tag, uint64_t id)
 {
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, tag);
-	al_enc_u64(&b, id);
-	int rc = al_txn_put(t, k, &b);
-	al_buf_free(&b);
-	return rc;
+	index_rec x = {tag, id};
+	return al_record_put(t, k, index_encode, &x);
 }
 
 int al_index_get(al_txn *t, const al_key *k, uint8_t tag, uint64_t *id)
 {
-	al_buf b;
-	al_rd r;
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, k, tag, &b, &r, NULL);
-	if (!rc) {
-		uint64_t v = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-		if (!rc)
-			*id = v;
-	}
-	al_buf_free(&b);
+	index_rec x = {tag, 0};
+	int rc = al_record_get(t, k, index_decode, &x);
+	if (!rc)
+		*id = x.id;
 	return rc;
 }
 
