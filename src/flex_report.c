@@ -62,20 +62,12 @@ typedef struct {
 	int64_t sum;
 } sum_scan;
 
-static int sum_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+static int sum_add(void *arg, const autolic_flex_entry *e)
 {
 	sum_scan *s = arg;
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	if (!rc && e.time <= s->at)
-		s->sum += e.amount;
-	return rc;
-}
-
-static void ledger_prefix(al_key *k, autolic_id team)
-{
-	al_key_init(k, AL_K_FLEX_LEDGER);
-	al_key_u64(k, team);
+	if (e->time <= s->at)
+		s->sum += e->amount;
+	return 0;
 }
 
 /* SEAM-5: the EXPIRE entries that autolic_flex_expire() would record now
@@ -126,6 +118,46 @@ static int due_entries(al_txn *t, const al_flex_team *tf, autolic_flex_entry **o
 	return rc;
 }
 
+/* One entry of a team's ledger, handed to a walk's function. */
+typedef int (*entry_fn)(void *arg, const autolic_flex_entry *e);
+
+typedef struct {
+	entry_fn fn;
+	void *arg;
+} entry_walk;
+
+static int walk_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	entry_walk *w = arg;
+	autolic_flex_entry e;
+	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
+	return rc ? rc : w->fn(w->arg, &e);
+}
+
+/* Hand `fn` each entry of the team's ledger in order and then, with `due`,
+ * the expiries that are due as they will be recorded (SEAM-5); *tf receives
+ * the team's Flex state. */
+static int ledger_walk(al_txn *t, autolic_id team, int due, al_flex_team *tf, entry_fn fn,
+                       void *arg)
+{
+	int rc = al_flex_team_load(t, team, tf);
+	if (rc)
+		return rc;
+	al_key k;
+	al_key_id(&k, AL_K_FLEX_LEDGER, team);
+	entry_walk w = {fn, arg};
+	if ((rc = al_txn_scan_prefix(t, &k, walk_cb, &w)) != 0 || !due)
+		return rc;
+	autolic_flex_entry *v;
+	size_t n;
+	if ((rc = due_entries(t, tf, &v, &n)) != 0)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fn(arg, &v[i]);
+	al_free(t->a, v);
+	return rc;
+}
+
 typedef struct {
 	autolic_id team;
 	autolic_time at;
@@ -136,25 +168,12 @@ static int balance_fn(al_txn *t, void *arg)
 {
 	balance_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (rc)
-		return rc;
 	sum_scan s = {a->at, 0};
-	al_key k;
-	ledger_prefix(&k, a->team);
-	if ((rc = al_txn_scan_prefix(t, &k, sum_cb, &s)) != 0)
-		return rc;
 	/* SEAM-5: an expiry that is due counts as recorded */
-	autolic_flex_entry *due;
-	size_t n;
-	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		if (due[i].time <= a->at)
-			s.sum += due[i].amount;
-	al_free(t->a, due);
-	a->balance = s.sum;
-	return 0;
+	int rc = ledger_walk(t, a->team, 1, &tf, sum_add, &s);
+	if (!rc)
+		a->balance = s.sum;
+	return rc;
 }
 
 int autolic_flex_balance_at(autolic_db *db, autolic_id team, autolic_time at, int64_t *balance)
@@ -181,8 +200,9 @@ typedef struct {
 } ledger_args;
 
 /* Keep `e` when it is in the listing's period and mask. */
-static int ledger_keep(al_snap_fill *f, const autolic_flex_entry *e)
+static int ledger_keep(void *arg, const autolic_flex_entry *e)
 {
+	al_snap_fill *f = arg;
 	const ledger_args *a = f->ctx;
 	if (e->time < a->from || e->time >= a->to || !(a->mask & AUTOLIC_FLEX_MASK(e->type)))
 		return 0;
@@ -193,34 +213,13 @@ static int ledger_keep(al_snap_fill *f, const autolic_flex_entry *e)
 	return 0;
 }
 
-static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	return rc ? rc : ledger_keep(arg, &e);
-}
-
 static int ledger_fn(al_txn *t, void *arg)
 {
 	al_snap_fill *f = arg; /* key: the team */
 	al_snap_fill_reset(f);
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, f->key, &tf);
-	if (rc)
-		return rc;
-	al_key k;
-	ledger_prefix(&k, f->key);
-	if ((rc = al_txn_scan_prefix(t, &k, ledger_cb, f)) != 0)
-		return rc;
 	/* SEAM-5: the expiries that are due, as they will be recorded */
-	autolic_flex_entry *due;
-	size_t n;
-	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
-		return rc;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = ledger_keep(f, &due[i]);
-	al_free(t->a, due);
-	return rc;
+	return ledger_walk(t, f->key, 1, &tf, ledger_keep, f);
 }
 
 int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
@@ -501,21 +500,18 @@ typedef struct {
 	int64_t total;
 } check_scan;
 
-static int check_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+static int check_add(void *arg, const autolic_flex_entry *e)
 {
 	check_scan *c = arg;
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	if (rc)
-		return rc;
-	c->total += e.amount;
+	c->total += e->amount;
 	lot_sum *x = al_array_add(c);
 	if (!x)
 		return AUTOLIC_ENOMEM;
-	x->lot = e.lot;
-	x->amount = e.amount;
-	x->time = e.time;
-	x->raise = (e.type == AUTOLIC_FLEX_ADJUST && e.amount > 0) || e.type == AUTOLIC_FLEX_MOVE_IN;
+	x->lot = e->lot;
+	x->amount = e->amount;
+	x->time = e->time;
+	x->raise =
+	    (e->type == AUTOLIC_FLEX_ADJUST && e->amount > 0) || e->type == AUTOLIC_FLEX_MOVE_IN;
 	return 0;
 }
 
@@ -655,14 +651,10 @@ static int check_fn(al_txn *t, void *arg)
 {
 	check_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (rc)
-		return rc;
 	check_scan c = {.total = 0};
 	al_array_init(&c, t->a);
+	int rc = ledger_walk(t, a->team, 0, &tf, check_add, &c);
 	al_key k;
-	ledger_prefix(&k, a->team);
-	rc = al_txn_scan_prefix(t, &k, check_cb, &c);
 	if (!rc && c.n)
 		qsort(c.v, c.n, sizeof(*c.v), sum_cmp);
 	int64_t left = 0;
