@@ -104,9 +104,8 @@ static int policy_set_fn(al_txn *t, void *arg)
 {
 	policy_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_begin(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-5", "set the Flex policy");
+	int rc =
+	    al_flex_team_admin_begin(t, a->team, a->actor, "FLEX-5", "set the Flex policy", &tf);
 	if (rc)
 		return rc;
 	if (a->p.overage_limit < tf.owed)
@@ -184,10 +183,8 @@ static int horizon_set_fn(al_txn *t, void *arg)
 {
 	horizon_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "SEAM-4",
-		                           "set the late-report horizon");
+	int rc = al_flex_team_admin_load(t, a->team, a->actor, "SEAM-4",
+	                                 "set the late-report horizon", &tf);
 	if (rc || (tf.as_loaded.stored && tf.horizon == a->seconds))
 		return rc;
 	tf.horizon = a->seconds;
@@ -317,9 +314,7 @@ static int assign_fn(al_txn *t, void *arg)
 {
 	assign_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-7", "assign Flex users");
+	int rc = al_flex_team_admin_load(t, a->team, a->actor, "FLEX-7", "assign Flex users", &tf);
 	if (rc)
 		return rc;
 	int invited = 0;
@@ -538,10 +533,8 @@ static int defaults_fn(al_txn *t, void *arg)
 {
 	defaults_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-8",
-		                           "set default assignments");
+	int rc =
+	    al_flex_team_admin_load(t, a->team, a->actor, "FLEX-8", "set default assignments", &tf);
 	for (size_t i = 0; !rc && i < a->n; i++) {
 		autolic_flex_product_info p;
 		rc = al_flex_product_load(t, a->products[i], &p);

@@ -135,6 +135,14 @@ int al_flex_low_update(al_txn *t, al_flex_team *tf);
 /* Load the team, record due expiries: the start of every call that changes
  * a team's tokens. */
 int al_flex_team_begin(al_txn *t, autolic_id team, al_flex_team *tf);
+/* The team's Flex state for a change by `actor`, who must administer the
+ * team (refused naming `rule` and `what` otherwise): loaded as
+ * al_flex_team_load() does, or as al_flex_team_begin() does (the expiries
+ * due now recorded first) for the _begin form. */
+int al_flex_team_admin_load(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                            const char *what, al_flex_team *tf);
+int al_flex_team_admin_begin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                             const char *what, al_flex_team *tf);
 /* FLEX-6: end of a trial of `product` by `account` covering `at`, or 0. */
 int al_flex_trial_at(al_txn *t, autolic_id account, const char *product, autolic_time at,
                      autolic_time *end);

@@ -17,9 +17,7 @@ static int buy_fn(al_txn *t, void *arg)
 {
 	buy_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_begin(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-1", "buy Flex tokens");
+	int rc = al_flex_team_admin_begin(t, a->team, a->actor, "FLEX-1", "buy Flex tokens", &tf);
 	if (rc)
 		return rc;
 	al_flex_lotrec l = a->l;
@@ -182,9 +180,8 @@ static int adjust_fn(al_txn *t, void *arg)
 	adjust_args *a = arg;
 	al_flex_team tf;
 	al_flex_lotrec l;
-	int rc = al_flex_team_begin(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-10", "adjust Flex tokens");
+	int rc =
+	    al_flex_team_admin_begin(t, a->team, a->actor, "FLEX-10", "adjust Flex tokens", &tf);
 	if (!rc)
 		rc = al_flex_lot_load(t, a->lot, &l);
 	if (rc)

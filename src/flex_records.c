@@ -685,3 +685,22 @@ int al_flex_team_begin(al_txn *t, autolic_id team, al_flex_team *tf)
 	int rc = al_flex_team_load(t, team, tf);
 	return rc ? rc : al_flex_expire_due(t, tf, t->now, NULL);
 }
+
+static int team_admin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                      const char *what, int begin, al_flex_team *tf)
+{
+	int rc = begin ? al_flex_team_begin(t, team, tf) : al_flex_team_load(t, team, tf);
+	return rc ? rc : al_team_require_admin(t, team, actor, rule, what);
+}
+
+int al_flex_team_admin_load(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                            const char *what, al_flex_team *tf)
+{
+	return team_admin(t, team, actor, rule, what, 0, tf);
+}
+
+int al_flex_team_admin_begin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                             const char *what, al_flex_team *tf)
+{
+	return team_admin(t, team, actor, rule, what, 1, tf);
+}
