@@ -76,7 +76,6 @@ typedef struct al_flex_lotrec {
 	int64_t cap; /* not stored: what it may pay for the window being charged */
 } al_flex_lotrec;
 
-
 int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info *p);
 /* AUTOLIC_ENOTFOUND (via al_team_check) when the team does not exist. */
 int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf);
@@ -119,7 +118,6 @@ int al_flex_idem_check_all(al_txn *t);
 int al_flex_check_subscription(const char *s);
 int al_flex_check_db_team(autolic_db *db, autolic_id team);
 int al_flex_norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CAP]);
-int al_flex_put_empty(al_txn *t, const al_key *k);
 int al_flex_product_store(al_txn *t, const autolic_flex_product_info *p);
 /* FLEX-3: the rate in effect at `at` (see the definition). */
 int al_flex_rate_at(al_txn *t, const char *code, autolic_time at, int64_t *rate);

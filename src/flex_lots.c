@@ -53,10 +53,10 @@ static int buy_fn(al_txn *t, void *arg)
 	al_key k;
 	al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->team, l.expires, l.id);
 	if (!rc)
-		rc = al_flex_put_empty(t, &k);
+		rc = al_record_put_empty(t, &k);
 	al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->team, l.expires, l.id);
 	if (!rc && l.remaining > 0)
-		rc = al_flex_put_empty(t, &k);
+		rc = al_record_put_empty(t, &k);
 	if (!rc)
 		rc = al_flex_lot_store(t, &l);
 	tf.left += l.remaining;
@@ -271,14 +271,14 @@ static int move_fn(al_txn *t, void *arg)
 			rc = al_txn_del(t, &k);
 		al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->to, l->expires, l->id);
 		if (!rc)
-			rc = al_flex_put_empty(t, &k);
+			rc = al_record_put_empty(t, &k);
 		if (l->remaining > 0) {
 			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->from, l->expires, l->id);
 			if (!rc)
 				rc = al_txn_del(t, &k);
 			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->to, l->expires, l->id);
 			if (!rc)
-				rc = al_flex_put_empty(t, &k);
+				rc = al_record_put_empty(t, &k);
 		}
 		from.left -= l->remaining;
 		from.bought -= l->quantity;

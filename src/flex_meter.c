@@ -943,7 +943,7 @@ static int launch(al_txn *t, report_args *a)
 	if (!rc)
 		rc = sess_store(t, &s);
 	if (!rc)
-		rc = al_flex_put_empty(t, &k);
+		rc = al_record_put_empty(t, &k);
 	if (!rc)
 		rc = al_flex_low_update(t, &tf);
 	return rc;
@@ -1008,7 +1008,14 @@ static int follow_up(al_txn *t, report_args *a)
 			win_free(t, &cur);
 		}
 	}
-	win_query q = {s.account, s.product, s.cur_start, s.cur_start, &own, s.cur_start, s.id, a->at};
+	win_query q = {.account = s.account,
+	               .product = s.product,
+	               .from = s.cur_start,
+	               .upto = s.cur_start,
+	               .own_w = &own,
+	               .own = s.cur_start,
+	               .refund_by = s.id,
+	               .refund_at = a->at};
 	if (!rc)
 		rc = win_find(t, &q, &cur, &wf);
 	int own_found = wf.own_found, cur_found = wf.found;

@@ -54,11 +54,6 @@ int al_flex_norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CA
 /* Records                                                              */
 /* ================================================================== */
 
-int al_flex_put_empty(al_txn *t, const al_key *k)
-{
-	return al_txn_put_raw(t, k, "", 0);
-}
-
 /* ---- catalogue ---- */
 
 static void product_key(al_key *k, const char *code)
@@ -180,7 +175,7 @@ static int team_upgrade(al_txn *t, al_flex_team *tf)
 		if (t->write && v[i].remaining > 0) {
 			al_key k;
 			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, tf->id, v[i].expires, v[i].id);
-			rc = al_flex_put_empty(t, &k);
+			rc = al_record_put_empty(t, &k);
 		}
 	}
 	al_free(t->a, v);
@@ -379,7 +374,7 @@ int al_flex_lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64
 	if (!rc && (before > 0) != (l->remaining > 0)) {
 		al_key k;
 		al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, l->team, l->expires, l->id);
-		rc = l->remaining > 0 ? al_flex_put_empty(t, &k) : al_txn_del(t, &k);
+		rc = l->remaining > 0 ? al_record_put_empty(t, &k) : al_txn_del(t, &k);
 	}
 	return rc;
 }
@@ -560,7 +555,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 			rc = al_txn_del(t, &k);
 		al_key_pair(&k, AL_K_FLEX_TEAM_OLD, team, l.id);
 		if (!rc)
-			rc = al_flex_put_empty(t, &k);
+			rc = al_record_put_empty(t, &k);
 	}
 	al_idlist_free(&ids);
 	return rc;

@@ -246,7 +246,10 @@ int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *e
 	return rc ? rc : al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *entry, entry);
 }
 
-void autolic_flex_ledger_free(autolic_flex_ledger_iter *it) { al_snap_free(it ? &it->s : NULL); }
+void autolic_flex_ledger_free(autolic_flex_ledger_iter *it)
+{
+	al_snap_free(it ? &it->s : NULL);
+}
 
 /* ---- usage iterator ---- */
 
@@ -375,7 +378,10 @@ int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row 
 	return 0;
 }
 
-void autolic_flex_usage_free(autolic_flex_usage_iter *it) { al_snap_free(it ? &it->s : NULL); }
+void autolic_flex_usage_free(autolic_flex_usage_iter *it)
+{
+	al_snap_free(it ? &it->s : NULL);
+}
 
 /* ---- CSV ---- */
 

@@ -347,8 +347,8 @@ static int admin_fn(al_txn *t, void *arg)
 		al_account_brief acc; /* only that the account exists */
 		rc = al_account_brief_load(t, a->account, &acc);
 		if (!rc)
-			rc = al_ops_put_empty(t, &k1);
-		return rc ? rc : al_ops_put_empty(t, &k2);
+			rc = al_record_put_empty(t, &k1);
+		return rc ? rc : al_record_put_empty(t, &k2);
 	}
 	if (!rc)
 		return al_err(AUTOLIC_ENOTFOUND, "account %llu is not an admin of tenant %llu",

@@ -82,7 +82,6 @@ typedef struct al_ops_find_args {
 
 /* ---- shared by the use cases (src/ops.c, src/ops_operators.c) ---- */
 
-int al_ops_put_empty(al_txn *t, const al_key *k);
 int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h);
 int al_ops_hub_load(al_txn *t, autolic_id id, al_ops_hub_rec *h);
 int al_ops_hub_state(const al_ops_hub_rec *h, autolic_time now);

@@ -64,7 +64,7 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 		al_key_u64(&k, h->id);
 		al_key_u64(&k, o.user);
 		al_key_u64(&k, o.id);
-		rc = al_ops_put_empty(t, &k);
+		rc = al_record_put_empty(t, &k);
 	}
 	if (!rc && !o.user)
 		h->active_licensed++;
@@ -420,8 +420,8 @@ static int op_find_fn(al_txn *t, void *arg)
 	al_key_str(&k, a->number);
 	int rc = al_index_get(t, &k, AL_K_OPS_OP_NUMBER, &a->out);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(rc, "hub %llu has no operator numbered '%s'", (unsigned long long)a->key,
-		            a->number);
+		rc = al_err(rc, "hub %llu has no operator numbered '%s'",
+		            (unsigned long long)a->key, a->number);
 	return rc;
 }
 

@@ -7,9 +7,6 @@
 
 /* ---- records ---- */
 
-
-int al_ops_put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
-
 static void hub_encode(al_buf *b, const void *rec)
 {
 	const al_ops_hub_rec *h = rec;
@@ -209,13 +206,13 @@ int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 {
 	al_key k;
 	al_key_id(&k, AL_K_OPS_OP_HUB, id);
-	int rc = al_index_load(t, &k, AL_K_OPS_OP_HUB, AL_K_OPS_OPERATOR, id, op_decode, o,
-	                       "operator");
+	int rc =
+	    al_index_load(t, &k, AL_K_OPS_OP_HUB, AL_K_OPS_OPERATOR, id, op_decode, o, "operator");
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "operator %llu does not exist", (unsigned long long)id);
+		rc = al_err(AUTOLIC_ENOTFOUND, "operator %llu does not exist",
+		            (unsigned long long)id);
 	return rc;
 }
-
 
 static int scan_nomem(void) { return al_err(AUTOLIC_ENOMEM, "out of memory reading Fusion Operations records"); }
 

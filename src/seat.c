@@ -1177,7 +1177,10 @@ int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
 	return al_snap_next(it->s.v, it->s.n, &it->s.pos, sizeof *out, out);
 }
 
-void autolic_seat_iter_free(autolic_seat_iter *it) { al_snap_free(it ? &it->s : NULL); }
+void autolic_seat_iter_free(autolic_seat_iter *it)
+{
+	al_snap_free(it ? &it->s : NULL);
+}
 
 static int contract_summary_fn(al_txn *t, void *arg)
 {

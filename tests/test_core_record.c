@@ -122,8 +122,9 @@ static void t_key_shapes(void **state)
 
 	/* owner, instant (sign bit flipped: -1 sorts before 0), id */
 	al_key_dated(&k, 0x54, 2, -1, 3);
-	const unsigned char dated[] = {0x54, 0, 0, 0, 0, 0, 0, 0, 2, 0x7f, 0xff, 0xff, 0xff, 0xff,
-	                               0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 3};
+	const unsigned char dated[] = {0x54, 0,    0,    0,    0,    0,    0,    0,    2,
+	                               0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0,
+	                               0,    0,    0,    0,    0,    0,    3};
 	assert_int_equal(k.len, sizeof dated);
 	assert_memory_equal(k.b, dated, sizeof dated);
 	assert_int_equal(al_key_get_i64(k.b, 9), -1);

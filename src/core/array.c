@@ -12,7 +12,8 @@ int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t 
 	while (c < need)
 		c = c > SIZE_MAX / 2 ? need : c * 2;
 	if (size && c > SIZE_MAX / size)
-		return al_err(AUTOLIC_ENOMEM, "out of memory: %zu elements of %zu bytes", need, size);
+		return al_err(AUTOLIC_ENOMEM, "out of memory: %zu elements of %zu bytes", need,
+		              size);
 	void *old;
 	memcpy(&old, vp, sizeof old);
 	void *p = al_realloc(a, old, c * size);

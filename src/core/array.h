@@ -33,8 +33,7 @@
  * AUTOLIC_ENOMEM with *vp and *cap unchanged. */
 int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t size);
 
-#define al_array_init(arr, alloc)                                                                  \
-	((arr)->v = NULL, (arr)->n = (arr)->cap = 0, (arr)->a = (alloc))
+#define al_array_init(arr, alloc) ((arr)->v = NULL, (arr)->n = (arr)->cap = 0, (arr)->a = (alloc))
 
 /* Room for `need` elements in all: 0 or AUTOLIC_ENOMEM. */
 #define al_array_reserve(arr, need)                                                                \
@@ -42,15 +41,15 @@ int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t 
 
 /* Append `val`: 0 or AUTOLIC_ENOMEM (the array unchanged). */
 #define al_array_push(arr, val)                                                                    \
-	(al_array_reserve((arr), (arr)->n + 1) ? AUTOLIC_ENOMEM                                    \
-	                                       : ((arr)->v[(arr)->n++] = (val), 0))
+	(al_array_reserve((arr), (arr)->n + 1) ? AUTOLIC_ENOMEM : ((arr)->v[(arr)->n++] = (val), 0))
 
 /* The element-level form of al_array_add(): a zeroed new element at index
  * *n of the array at *vp (then *n is one more), or NULL (AUTOLIC_ENOMEM set). */
 void *al_array_append(const al_alloc *a, void *vp, size_t *n, size_t *cap, size_t size);
 
 /* A zeroed new last element, or NULL (AUTOLIC_ENOMEM set) when out of memory. */
-#define al_array_add(arr) al_array_append((arr)->a, &(arr)->v, &(arr)->n, &(arr)->cap, sizeof(*(arr)->v))
+#define al_array_add(arr)                                                                          \
+	al_array_append((arr)->a, &(arr)->v, &(arr)->n, &(arr)->cap, sizeof(*(arr)->v))
 
 /* Release the elements; the array is empty and may be used again. */
 #define al_array_free(arr) (al_free((arr)->a, (arr)->v), (arr)->v = NULL, (arr)->n = (arr)->cap = 0)

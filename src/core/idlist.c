@@ -7,9 +7,15 @@ void al_idlist_init(al_idlist *l, const al_alloc *a, size_t at)
 	l->at = at;
 }
 
-void al_idlist_free(al_idlist *l) { al_array_free(l); }
+void al_idlist_free(al_idlist *l)
+{
+	al_array_free(l);
+}
 
-int al_idlist_push(al_idlist *l, autolic_id id) { return al_array_push(l, id); }
+int al_idlist_push(al_idlist *l, autolic_id id)
+{
+	return al_array_push(l, id);
+}
 
 int al_idlist_collect(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {

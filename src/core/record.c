@@ -22,6 +22,11 @@ int al_record_get(al_txn *t, const al_key *k, al_record_decode_fn dec, void *rec
 	return rc;
 }
 
+int al_record_put_empty(al_txn *t, const al_key *k)
+{
+	return al_txn_put_raw(t, k, "", 0);
+}
+
 /* An index record: its tag and the id it holds. */
 typedef struct index_rec {
 	uint8_t tag;

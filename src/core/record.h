@@ -19,6 +19,9 @@ int al_record_put(al_txn *t, const al_key *k, al_record_encode_fn enc, const voi
  * without a message when there is none. */
 int al_record_get(al_txn *t, const al_key *k, al_record_decode_fn dec, void *rec);
 
+/* Store an empty value under k (an index entry whose key says it all). */
+int al_record_put_empty(al_txn *t, const al_key *k);
+
 /* Store the index record of tag `tag` holding `id` under k. */
 int al_index_put(al_txn *t, const al_key *k, uint8_t tag, uint64_t id);
 
