@@ -236,84 +236,82 @@ int autolic_ops_hub_find(autolic_db *db, autolic_id tenant, autolic_id *hub)
 	return rc;
 }
 
+/* A change an admin makes to a hub as a whole: `op` changes the loaded hub,
+ * which is stored after it; `count` is the operators it deactivated. */
 typedef struct hub_op_args {
 	autolic_id actor, hub;
 	uint64_t count;
+	const char *what;
+	int (*op)(al_txn *t, struct hub_op_args *a, al_ops_hub_rec *h);
 } hub_op_args;
 
-static int provision_fn(al_txn *t, void *arg)
+static int hub_op_fn(al_txn *t, void *arg)
 {
 	hub_op_args *a = arg;
 	al_ops_hub_rec h;
 	a->count = 0;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "provision the hub");
-	if (rc)
-		return rc;
-	if (h.provisioned)
-		return al_err(AUTOLIC_ESTATE, "OPS-1: hub %llu is already provisioned",
-		              (unsigned long long)h.id);
-	h.provisioned = 1;
-	h.provisioned_at = t->now;
-	rc = al_ops_enforce_licences(t, &h, &a->count);
+	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, a->what);
+	if (!rc)
+		rc = a->op(t, a, &h);
 	return rc ? rc : al_ops_hub_store(t, &h);
+}
+
+static int run_hub_op(autolic_db *db, hub_op_args *a, uint64_t *deactivated)
+{
+	int rc = al_ops_check_db_actor(db, a->actor);
+	if (!rc)
+		rc = al_run(db, 1, hub_op_fn, a);
+	if (!rc && deactivated)
+		*deactivated = a->count;
+	return rc;
+}
+
+static int provision_op(al_txn *t, hub_op_args *a, al_ops_hub_rec *h)
+{
+	if (h->provisioned)
+		return al_err(AUTOLIC_ESTATE, "OPS-1: hub %llu is already provisioned",
+		              (unsigned long long)h->id);
+	h->provisioned = 1;
+	h->provisioned_at = t->now;
+	return al_ops_enforce_licences(t, h, &a->count);
 }
 
 int autolic_ops_hub_provision(autolic_db *db, autolic_id actor, autolic_id hub,
                               uint64_t *deactivated)
 {
-	int rc = al_ops_check_db_actor(db, actor);
-	if (rc)
-		return rc;
-	hub_op_args a = {actor, hub, 0};
-	rc = al_run(db, 1, provision_fn, &a);
-	if (!rc && deactivated)
-		*deactivated = a.count;
-	return rc;
+	hub_op_args a = {actor, hub, 0, "provision the hub", provision_op};
+	return run_hub_op(db, &a, deactivated);
 }
 
-static int reconcile_fn(al_txn *t, void *arg)
+static int reconcile_op(al_txn *t, hub_op_args *a, al_ops_hub_rec *h)
 {
-	hub_op_args *a = arg;
-	al_ops_hub_rec h;
-	a->count = 0;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "reconcile the hub");
-	if (rc)
-		return rc;
 	/* OPS-3 first: an operator whose user is gone takes no licence anyway */
 	al_ops_ops ops;
 	al_array_init(&ops, t->a);
-	rc = al_ops_collect_ops(t, h.id, &ops);
+	int rc = al_ops_collect_ops(t, h->id, &ops);
 	al_ops_op_rec *all = ops.v;
 	for (size_t i = 0; !rc && i < ops.n; i++) {
 		if (!all[i].active || !all[i].user)
 			continue;
 		int active = 0;
-		rc = al_ops_user_active(t, h.id, all[i].user, &active);
+		rc = al_ops_user_active(t, h->id, all[i].user, &active);
 		if (!rc && !active) {
 			char why[120];
 			snprintf(why, sizeof why, "OPS-3: user account %llu it was created from is deactivated",
 			         (unsigned long long)all[i].user);
-			rc = al_ops_op_deactivate(t, &h, &all[i], AUTOLIC_OPS_REASON_USER, why);
+			rc = al_ops_op_deactivate(t, h, &all[i], AUTOLIC_OPS_REASON_USER, why);
 			a->count++;
 		}
 	}
 	al_array_free(&ops);
-	if (!rc)
-		rc = al_ops_enforce_licences(t, &h, &a->count);
-	return rc ? rc : al_ops_hub_store(t, &h);
+	return rc ? rc : al_ops_enforce_licences(t, h, &a->count);
 }
 
 int autolic_ops_hub_reconcile(autolic_db *db, autolic_id actor, autolic_id hub,
                               uint64_t *deactivated)
 {
-	int rc = al_ops_check_db_actor(db, actor);
-	if (rc)
-		return rc;
-	hub_op_args a = {actor, hub, 0};
-	rc = al_run(db, 1, reconcile_fn, &a);
-	if (!rc && deactivated)
-		*deactivated = a.count;
-	return rc;
+	hub_op_args a = {actor, hub, 0, "reconcile the hub", reconcile_op};
+	return run_hub_op(db, &a, deactivated);
 }
 
 /* ---- admins (ROLE-7) ---- */
