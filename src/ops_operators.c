@@ -74,13 +74,26 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	return rc;
 }
 
+/* The hub an operator is added to, its licences enforced first (OPS-5). */
+static int op_hub(al_txn *t, const op_add_args *a, const char *what, al_ops_hub_rec *h)
+{
+	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, h, what);
+	return rc ? rc : al_ops_enforce_licences(t, h, NULL);
+}
+
+static int run_op_add(autolic_db *db, al_txn_fn fn, op_add_args *a, autolic_id *id)
+{
+	int rc = al_run(db, 1, fn, a);
+	if (!rc && id)
+		*id = a->id;
+	return rc;
+}
+
 static int op_add_fn(al_txn *t, void *arg)
 {
 	op_add_args *a = arg;
 	al_ops_hub_rec h;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "add an operator");
-	if (!rc)
-		rc = al_ops_enforce_licences(t, &h, NULL);
+	int rc = op_hub(t, a, "add an operator", &h);
 	if (!rc)
 		rc = need_shop_licence(t, &h);
 	return rc ? rc : op_create(t, &h, a, a->name);
@@ -101,19 +114,14 @@ int autolic_ops_operator_add(autolic_db *db, autolic_id actor, autolic_id hub,
 	                            "operator name")))
 		return rc;
 	op_add_args a = {actor, hub, 0, spec->number, spec->name, 0};
-	rc = al_run(db, 1, op_add_fn, &a);
-	if (!rc && id)
-		*id = a.id;
-	return rc;
+	return run_op_add(db, op_add_fn, &a, id);
 }
 
 static int op_from_user_fn(al_txn *t, void *arg)
 {
 	op_add_args *a = arg;
 	al_ops_hub_rec h;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "create an operator from a user");
-	if (!rc)
-		rc = al_ops_enforce_licences(t, &h, NULL);
+	int rc = op_hub(t, a, "create an operator from a user", &h);
 	if (rc)
 		return rc;
 	al_ops_user_rec u;
@@ -154,10 +162,7 @@ int autolic_ops_operator_from_user(autolic_db *db, autolic_id actor, autolic_id 
 	if ((rc = al_ops_check_number(number)) != 0)
 		return rc;
 	op_add_args a = {actor, hub, account, number, NULL, 0};
-	rc = al_run(db, 1, op_from_user_fn, &a);
-	if (!rc && id)
-		*id = a.id;
-	return rc;
+	return run_op_add(db, op_from_user_fn, &a, id);
 }
 
 typedef struct op_args {
