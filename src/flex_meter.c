@@ -44,13 +44,6 @@ static void window_key(al_key *k, autolic_id account, const char *product, autol
 	al_key_i64(k, start);
 }
 
-static void usage_key(al_key *k, autolic_id team, autolic_time day, autolic_id window)
-{
-	al_key_init(k, AL_K_FLEX_USAGE);
-	al_key_u64(k, team);
-	al_key_i64(k, day);
-	al_key_u64(k, window);
-}
 
 static void enc_draws(al_buf *b, const al_flex_draw *d, size_t n)
 {
@@ -151,7 +144,7 @@ static int usage_store(al_txn *t, autolic_id account, const char *product, const
 	al_enc_u8(&b, (uint8_t)w->reason);
 	enc_draws(&b, w->reason == AUTOLIC_FLEX_REASON_REFUNDED ? NULL : w->draws,
 	          w->reason == AUTOLIC_FLEX_REASON_REFUNDED ? 0 : w->n);
-	usage_key(&k, w->team, w->start, w->id);
+	al_key_dated(&k, AL_K_FLEX_USAGE, w->team, w->start, w->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;

@@ -671,8 +671,7 @@ static int check_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = check_lots(t, &tf, &c, &left, &lots, 1, &sums);
 	if (!rc) {
-		al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->team, 0, 0);
-		k.len = 9; /* the team's part of the key */
+		al_key_id(&k, AL_K_FLEX_TEAM_LIVE, a->team);
 		rc = al_txn_scan_prefix(t, &k, live_count_cb, &live);
 	}
 	if (!rc && (sums.left != tf.left || sums.bought != tf.bought))
