@@ -44,7 +44,6 @@ static void window_key(al_key *k, autolic_id account, const char *product, autol
 	al_key_i64(k, start);
 }
 
-
 static void enc_draws(al_buf *b, const al_flex_draw *d, size_t n)
 {
 	al_enc_u32(b, (uint32_t)n);
