@@ -165,6 +165,22 @@ int autolic_ops_operator_from_user(autolic_db *db, autolic_id actor, autolic_id 
 	return run_op_add(db, op_from_user_fn, &a, id);
 }
 
+/* OPS-3: an operator made from a user acts only while the user is active;
+ * the refusal says whether it was to be reactivated or to record. */
+static int op_user_check(al_txn *t, const al_ops_hub_rec *h, const al_ops_op_rec *o, int reactivate)
+{
+	int ua = 0;
+	int rc = al_ops_user_active(t, h->id, o->user, &ua);
+	if (rc || ua)
+		return rc;
+	if (reactivate)
+		return al_err(AUTOLIC_ESTATE,
+		              "OPS-3: operator %llu is reactivated only while user %llu is active",
+		              (unsigned long long)o->id, (unsigned long long)o->user);
+	return al_err(AUTOLIC_ESTATE, "OPS-3: operator %llu's user %llu is deactivated",
+	              (unsigned long long)o->id, (unsigned long long)o->user);
+}
+
 typedef struct op_args {
 	autolic_id actor, op;
 	int action; /* 0 deactivate, 1 reactivate, 2 transfer, 3 production */
@@ -210,14 +226,8 @@ static int op_fn(al_txn *t, void *arg)
 				              (unsigned long long)o.id);
 		}
 		if (o.user) {
-			int ua = 0;
-			rc = al_ops_user_active(t, h.id, o.user, &ua);
-			if (rc)
+			if ((rc = op_user_check(t, &h, &o, 1)) != 0)
 				return rc;
-			if (!ua)
-				return al_err(AUTOLIC_ESTATE,
-				              "OPS-3: operator %llu is reactivated only while user %llu is active",
-				              (unsigned long long)o.id, (unsigned long long)o.user);
 		} else {
 			rc = need_shop_licence(t, &h);
 			if (rc)
@@ -246,15 +256,8 @@ static int op_fn(al_txn *t, void *arg)
 		if (!o.active)
 			return al_err(AUTOLIC_ESTATE, "operator %llu is deactivated; it records no production",
 			              (unsigned long long)o.id);
-		if (o.user) {
-			int ua = 0;
-			rc = al_ops_user_active(t, h.id, o.user, &ua);
-			if (rc)
-				return rc;
-			if (!ua)
-				return al_err(AUTOLIC_ESTATE, "OPS-3: operator %llu's user %llu is deactivated",
-				              (unsigned long long)o.id, (unsigned long long)o.user);
-		}
+		if (o.user && (rc = op_user_check(t, &h, &o, 0)) != 0)
+			return rc;
 		if (!o.has_production || a->at > o.last_production)
 			o.last_production = a->at;
 		o.has_production = 1;
