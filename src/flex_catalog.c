@@ -121,7 +121,6 @@ static int policy_set_fn(al_txn *t, void *arg)
 int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
                             const autolic_flex_policy *policy)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -154,7 +153,6 @@ static int policy_get_fn(al_txn *t, void *arg)
 
 int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy *policy)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -193,7 +191,6 @@ static int horizon_set_fn(al_txn *t, void *arg)
 
 int autolic_flex_horizon_set(autolic_db *db, autolic_id actor, autolic_id team, int64_t seconds)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -217,7 +214,6 @@ static int horizon_get_fn(al_txn *t, void *arg)
 
 int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -368,7 +364,6 @@ static int assign_fn(al_txn *t, void *arg)
 int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,
                              const autolic_flex_user_spec *spec, autolic_id *account)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -485,7 +480,6 @@ int al_flex_upgrade_members(al_txn *t, int apply, autolic_id *team, autolic_id *
 
 int autolic_flex_user_remove(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -508,7 +502,6 @@ static int allowed_fn(al_txn *t, void *arg)
 int autolic_flex_user_allowed(autolic_db *db, autolic_id team, autolic_id account,
                               const char *product, int *allowed)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -549,7 +542,6 @@ static int defaults_fn(al_txn *t, void *arg)
 int autolic_flex_defaults_set(autolic_db *db, autolic_id actor, autolic_id team,
                               const char *const *products, size_t n)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;

@@ -116,6 +116,7 @@ int al_flex_idem_check_all(al_txn *t);
 
 /* Shared by the Flex files (records, catalogue, lots, metering). */
 int al_flex_check_subscription(const char *s);
+/* A Flex call's entry: clears the thread's message, then checks db and team. */
 int al_flex_check_db_team(autolic_db *db, autolic_id team);
 int al_flex_norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CAP]);
 int al_flex_product_store(al_txn *t, const autolic_flex_product_info *p);

@@ -73,7 +73,6 @@ static int buy_fn(al_txn *t, void *arg)
 int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
                          const autolic_flex_lot_spec *spec, autolic_id *lot)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -159,7 +158,6 @@ static int expire_fn(al_txn *t, void *arg)
 
 int autolic_flex_expire(autolic_db *db, autolic_id team, size_t *expired)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -212,7 +210,6 @@ static int adjust_fn(al_txn *t, void *arg)
 int autolic_flex_adjust(autolic_db *db, autolic_id actor, autolic_id team, autolic_id lot,
                         int64_t delta)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -308,7 +305,6 @@ static int move_fn(al_txn *t, void *arg)
 int autolic_flex_move(autolic_db *db, autolic_id actor, autolic_id from, autolic_id to,
                       const char *subscription, int64_t *moved)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, from);
 	if (!rc)
 		rc = al_flex_check_db_team(db, to);

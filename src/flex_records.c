@@ -17,6 +17,7 @@ int al_flex_check_subscription(const char *s)
 
 int al_flex_check_db_team(autolic_db *db, autolic_id team)
 {
+	al_err_clear();
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!team)
