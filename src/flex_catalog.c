@@ -139,16 +139,16 @@ int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
 	return al_run(db, 1, policy_set_fn, &a);
 }
 
-static int policy_get_fn(al_txn *t, void *arg)
-{
-	policy_args *a = arg;
+/* A team's Flex state, for the calls that read a setting of it. */
+typedef struct {
+	autolic_id team;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc) {
-		a->p.overage_limit = tf.overage_limit;
-		a->p.low_threshold = tf.low_threshold;
-	}
-	return rc;
+} team_read_args;
+
+static int team_read_fn(al_txn *t, void *arg)
+{
+	team_read_args *a = arg;
+	return al_flex_team_load(t, a->team, &a->tf);
 }
 
 int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy *policy)
@@ -161,11 +161,11 @@ int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy
 	if (policy->version == 0 || policy->version > AUTOLIC_FLEX_POLICY_VERSION)
 		return al_err(AUTOLIC_EVERSION, "autolic_flex_policy version %u is not supported",
 		              policy->version);
-	policy_args a = {0, team, *policy};
-	rc = al_run(db, 0, policy_get_fn, &a);
+	team_read_args a = {.team = team};
+	rc = al_run(db, 0, team_read_fn, &a);
 	if (!rc) {
-		policy->overage_limit = a.p.overage_limit;
-		policy->low_threshold = a.p.low_threshold;
+		policy->overage_limit = a.tf.overage_limit;
+		policy->low_threshold = a.tf.low_threshold;
 	}
 	return rc;
 }
@@ -202,16 +202,6 @@ int autolic_flex_horizon_set(autolic_db *db, autolic_id actor, autolic_id team, 
 	return al_run(db, 1, horizon_set_fn, &a);
 }
 
-static int horizon_get_fn(al_txn *t, void *arg)
-{
-	horizon_args *a = arg;
-	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		a->seconds = tf.horizon;
-	return rc;
-}
-
 int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 {
 	int rc = al_flex_check_db_team(db, team);
@@ -219,10 +209,10 @@ int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 		return rc;
 	if (!seconds)
 		return al_err(AUTOLIC_EINVAL, "seconds is NULL");
-	horizon_args a = {0, team, 0};
-	rc = al_run(db, 0, horizon_get_fn, &a);
+	team_read_args a = {.team = team};
+	rc = al_run(db, 0, team_read_fn, &a);
 	if (!rc)
-		*seconds = a.seconds;
+		*seconds = a.tf.horizon;
 	return rc;
 }
 
