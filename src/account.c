@@ -4,7 +4,7 @@
  * account, which changes several nouns, is in src/cascade.c. */
 #include "account.h"
 #include "authz.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "names.h"
 #include "team.h"
 #include "core/error.h"

@@ -3,7 +3,7 @@
  * whole-store check. Every noun reads accounts through these; the account
  * calls are in src/account.c. */
 #include "account.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "names.h"
 #include "core/error.h"
 #include "core/text.h"

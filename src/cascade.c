@@ -9,7 +9,7 @@
 #include "contract.h"
 #include "flex.h"
 #include "hub.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "names.h"
 #include "seat.h"
 #include "team.h"

@@ -3,7 +3,7 @@
 #include "contract.h"
 #include "account.h"
 #include "authz.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "names.h"
 #include "seat.h"
 #include "team.h"

@@ -6,7 +6,7 @@
 #include "contract.h"
 #include "account.h"
 #include "authz.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "names.h"
 #include "autolic/contract.h"
 #include "core/error.h"
@@ -228,7 +228,7 @@ int al_contract_role_bits_change(al_txn *t, autolic_id account, autolic_id contr
 	return rc ? rc : al_contract_role_bits_set(t, account, contract, (bits | add) & ~remove);
 }
 
-/* ---- the shared contract (src/contract.h) ---- */
+/* ---- for the other nouns (src/contract.h) ---- */
 
 /* What seats need of `product` on contract `contract`, whose record `r`
  * is already read. */

@@ -6,7 +6,7 @@
 #include "contract.h"
 #include "account.h"
 #include "authz.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "seat.h"
 #include "team.h"
 #include "upgrade.h"

@@ -4,21 +4,6 @@
  */
 #include "flex_internal.h"
 
-#include "account.h"
-#include "idlist.h"
-#include "names.h"
-#include "seat.h"
-#include "team.h"
-#include "core/structs.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
-
 /* ================================================================== */
 /* Catalogue                                                            */
 /* ================================================================== */
@@ -114,9 +99,8 @@ static int policy_set_fn(al_txn *t, void *arg)
 {
 	policy_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_begin(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-5", "set the Flex policy");
+	int rc =
+	    al_flex_team_admin_begin(t, a->team, a->actor, "FLEX-5", "set the Flex policy", &tf);
 	if (rc)
 		return rc;
 	if (a->p.overage_limit < tf.owed) {
@@ -139,7 +123,6 @@ static int policy_set_fn(al_txn *t, void *arg)
 int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
                             const autolic_flex_policy *policy)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -157,21 +140,20 @@ int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
 	return al_run(db, 1, policy_set_fn, &a);
 }
 
-static int policy_get_fn(al_txn *t, void *arg)
-{
-	policy_args *a = arg;
+/* A team's Flex state, for the calls that read a setting of it. */
+typedef struct {
+	autolic_id team;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc) {
-		a->p.overage_limit = tf.overage_limit;
-		a->p.low_threshold = tf.low_threshold;
-	}
-	return rc;
+} team_read_args;
+
+static int team_read_fn(al_txn *t, void *arg)
+{
+	team_read_args *a = arg;
+	return al_flex_team_load(t, a->team, &a->tf);
 }
 
 int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy *policy)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -179,9 +161,14 @@ int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy
 		return al_err(AUTOLIC_EINVAL, "policy is NULL");
 	if ((rc = al_struct_check(AL_FLEX_POLICY, policy->version)) != 0)
 		return rc;
-	policy_args a = {0, team, {0}};
-	rc = al_run(db, 0, policy_get_fn, &a);
-	return rc ? rc : al_copy_out(policy, &a.p, AL_FLEX_POLICY);
+	team_read_args a = {.team = team};
+	rc = al_run(db, 0, team_read_fn, &a);
+	if (rc)
+		return rc;
+	autolic_flex_policy p = AUTOLIC_FLEX_POLICY_INIT;
+	p.overage_limit = a.tf.overage_limit;
+	p.low_threshold = a.tf.low_threshold;
+	return al_copy_out(policy, &p, AL_FLEX_POLICY);
 }
 
 /* SEAM-4: the late-report horizon (a team policy of its own: the policy
@@ -195,10 +182,8 @@ static int horizon_set_fn(al_txn *t, void *arg)
 {
 	horizon_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "SEAM-4",
-		                           "set the late-report horizon");
+	int rc = al_flex_team_admin_load(t, a->team, a->actor, "SEAM-4",
+	                                 "set the late-report horizon", &tf);
 	if (rc || (tf.as_loaded.stored && tf.horizon == a->seconds))
 		return rc;
 	tf.horizon = a->seconds;
@@ -207,7 +192,6 @@ static int horizon_set_fn(al_txn *t, void *arg)
 
 int autolic_flex_horizon_set(autolic_db *db, autolic_id actor, autolic_id team, int64_t seconds)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -219,28 +203,17 @@ int autolic_flex_horizon_set(autolic_db *db, autolic_id actor, autolic_id team, 
 	return al_run(db, 1, horizon_set_fn, &a);
 }
 
-static int horizon_get_fn(al_txn *t, void *arg)
-{
-	horizon_args *a = arg;
-	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		a->seconds = tf.horizon;
-	return rc;
-}
-
 int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
 	if (!seconds)
 		return al_err(AUTOLIC_EINVAL, "seconds is NULL");
-	horizon_args a = {0, team, 0};
-	rc = al_run(db, 0, horizon_get_fn, &a);
+	team_read_args a = {.team = team};
+	rc = al_run(db, 0, team_read_fn, &a);
 	if (!rc)
-		*seconds = a.seconds;
+		*seconds = a.tf.horizon;
 	return rc;
 }
 
@@ -248,13 +221,6 @@ int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 /* ================================================================== */
 /* Users, defaults, trials                                              */
 /* ================================================================== */
-
-static void user_key(al_key *k, autolic_id team, autolic_id account)
-{
-	al_key_init(k, AL_K_FLEX_USER);
-	al_key_u64(k, team);
-	al_key_u64(k, account);
-}
 
 typedef struct {
 	int all;
@@ -268,7 +234,7 @@ static int user_load(al_txn *t, autolic_id team, autolic_id account, user_rec *u
 	al_key k;
 	al_buf b;
 	al_rd r;
-	user_key(&k, team, account);
+	al_key_pair(&k, AL_K_FLEX_USER, team, account);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_USER, &b, &r, NULL);
 	if (!rc) {
@@ -335,9 +301,7 @@ static int assign_fn(al_txn *t, void *arg)
 {
 	assign_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-7", "assign Flex users");
+	int rc = al_flex_team_admin_load(t, a->team, a->actor, "FLEX-7", "assign Flex users", &tf);
 	if (rc)
 		return rc;
 	int invited = 0;
@@ -381,7 +345,7 @@ static int assign_fn(al_txn *t, void *arg)
 	al_enc_u32(&b, (uint32_t)a->u.n);
 	for (size_t i = 0; i < a->u.n; i++)
 		al_enc_str(&b, a->u.products[i]);
-	user_key(&k, a->team, a->account);
+	al_key_pair(&k, AL_K_FLEX_USER, a->team, a->account);
 	rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	if (rc || a->by_import)
@@ -395,7 +359,6 @@ static int assign_fn(al_txn *t, void *arg)
 int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,
                              const autolic_flex_user_spec *spec, autolic_id *account)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -448,7 +411,7 @@ static int remove_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	user_key(&k, a->team, a->account);
+	al_key_pair(&k, AL_K_FLEX_USER, a->team, a->account);
 	rc = al_txn_del(t, &k);
 	al_name who, team;
 	if (rc == AUTOLIC_ENOTFOUND && !(rc = al_name_account(t, a->account, &who)) &&
@@ -464,7 +427,7 @@ static int remove_fn(al_txn *t, void *arg)
 int al_flex_user_forget(al_txn *t, autolic_id team, autolic_id account)
 {
 	al_key k;
-	user_key(&k, team, account);
+	al_key_pair(&k, AL_K_FLEX_USER, team, account);
 	int rc = al_txn_del(t, &k);
 	return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
 }
@@ -476,15 +439,16 @@ static int user_pair_cb(const void *key, size_t klen, const void *val, size_t vl
 	(void)vlen;
 	if (klen != 17)
 		return al_err(AUTOLIC_ECORRUPT, "malformed Flex user key in the store");
-	al_flex_ids *v = arg;
-	int rc = al_flex_ids_push(v, al_key_get_u64(key, 1));
-	return rc ? rc : al_flex_ids_push(v, al_key_get_u64(key, 9));
+	al_idlist *v = arg;
+	int rc = al_idlist_push(v, al_key_get_u64(key, 1));
+	return rc ? rc : al_idlist_push(v, al_key_get_u64(key, 9));
 }
 
 int al_flex_upgrade_members(al_txn *t, int apply, autolic_id *team, autolic_id *account,
                             int *removed)
 {
-	al_flex_ids v = {NULL, 0, 0, t->a};
+	al_idlist v;
+	al_idlist_init(&v, t->a, 1);
 	al_key k;
 	al_key_init(&k, AL_K_FLEX_USER);
 	*team = *account = 0;
@@ -510,13 +474,12 @@ int al_flex_upgrade_members(al_txn *t, int apply, autolic_id *team, autolic_id *
 		rc = b.state == AUTOLIC_ACCOUNT_REMOVED ? al_flex_user_forget(t, tm, acc)
 		                                        : al_team_join(t, tm, acc);
 	}
-	al_flex_ids_free(&v);
+	al_idlist_free(&v);
 	return rc;
 }
 
 int autolic_flex_user_remove(autolic_db *db, autolic_id actor, autolic_id team, autolic_id account)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -539,7 +502,6 @@ static int allowed_fn(al_txn *t, void *arg)
 int autolic_flex_user_allowed(autolic_db *db, autolic_id team, autolic_id account,
                               const char *product, int *allowed)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -564,10 +526,8 @@ static int defaults_fn(al_txn *t, void *arg)
 {
 	defaults_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-8",
-		                           "set default assignments");
+	int rc =
+	    al_flex_team_admin_load(t, a->team, a->actor, "FLEX-8", "set default assignments", &tf);
 	for (size_t i = 0; !rc && i < a->n; i++) {
 		autolic_flex_product_info p;
 		rc = al_flex_product_load(t, a->products[i], &p);
@@ -582,7 +542,6 @@ static int defaults_fn(al_txn *t, void *arg)
 int autolic_flex_defaults_set(autolic_db *db, autolic_id actor, autolic_id team,
                               const char *const *products, size_t n)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;

@@ -8,9 +8,24 @@
 #define AL_FLEX_INTERNAL_H
 
 #include "flex.h"
+#include "account.h"
+#include "names.h"
+#include "seat.h"
+#include "team.h"
 #include "core/error.h"
+#include "core/idlist.h"
 #include "core/product.h"
+#include "core/record.h"
+#include "core/structs.h"
+#include "core/text.h"
+#include "core/timecalc.h"
 #include "core/txn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
 
 /* A team's Flex state (record AL_K_FLEX_TEAM; defaults when absent). */
 typedef struct al_flex_team {
@@ -63,16 +78,6 @@ typedef struct al_flex_lotrec {
 	int64_t cap; /* not stored: what it may pay for the window being charged */
 } al_flex_lotrec;
 
-typedef struct al_flex_ids {
-	autolic_id *v;
-	size_t n, cap;
-	const al_alloc *a;
-} al_flex_ids;
-
-int al_flex_ids_push(al_flex_ids *v, autolic_id id);
-void al_flex_ids_free(al_flex_ids *v);
-int al_flex_collect_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
-
 int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info *p);
 /* AUTOLIC_ENOTFOUND (via al_team_check) when the team does not exist. */
 int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf);
@@ -99,8 +104,6 @@ autolic_time al_flex_final_upto(const al_txn *t, const al_flex_team *tf);
  * expiry due but not recorded yet counts as done): the record's sums while
  * no expiry is due, else from the lots themselves. */
 int al_flex_position(al_txn *t, const al_flex_team *tf, int64_t *lots_left, int64_t *unexpired);
-/* The key of a lot in the AL_K_FLEX_TEAM_LIVE index. */
-void al_flex_live_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot);
 int64_t al_flex_threshold(const al_flex_team *tf, int64_t unexpired);
 int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired);
 int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n);
@@ -115,13 +118,12 @@ int al_flex_idem_check_all(al_txn *t);
 
 /* Shared by the Flex files (records, catalogue, lots, metering). */
 int al_flex_check_subscription(const char *s);
+/* A Flex call's entry: clears the thread's message, then checks db and team. */
 int al_flex_check_db_team(autolic_db *db, autolic_id team);
 int al_flex_norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CAP]);
-int al_flex_put_empty(al_txn *t, const al_key *k);
 int al_flex_product_store(al_txn *t, const autolic_flex_product_info *p);
 /* FLEX-3: the rate in effect at `at` (see the definition). */
 int al_flex_rate_at(al_txn *t, const char *code, autolic_time at, int64_t *rate);
-void al_flex_team_lot_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot);
 int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l);
 /* Store a lot whose remaining tokens changed from `before`: the team's sums
  * and the live index follow (see the definition). */
@@ -134,6 +136,14 @@ int al_flex_low_update(al_txn *t, al_flex_team *tf);
 /* Load the team, record due expiries: the start of every call that changes
  * a team's tokens. */
 int al_flex_team_begin(al_txn *t, autolic_id team, al_flex_team *tf);
+/* The team's Flex state for a change by `actor`, who must administer the
+ * team (refused naming `rule` and `what` otherwise): loaded as
+ * al_flex_team_load() does, or as al_flex_team_begin() does (the expiries
+ * due now recorded first) for the _begin form. */
+int al_flex_team_admin_load(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                            const char *what, al_flex_team *tf);
+int al_flex_team_admin_begin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                             const char *what, al_flex_team *tf);
 /* FLEX-6: end of a trial of `product` by `account` covering `at`, or 0. */
 int al_flex_trial_at(al_txn *t, autolic_id account, const char *product, autolic_time at,
                      autolic_time *end);

@@ -4,21 +4,6 @@
  */
 #include "flex_internal.h"
 
-#include "account.h"
-#include "idlist.h"
-#include "names.h"
-#include "seat.h"
-#include "team.h"
-#include "core/structs.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
-
 /* ================================================================== */
 /* Lots: buy, expire, adjust, move                                      */
 /* ================================================================== */
@@ -32,9 +17,7 @@ static int buy_fn(al_txn *t, void *arg)
 {
 	buy_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_begin(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-1", "buy Flex tokens");
+	int rc = al_flex_team_admin_begin(t, a->team, a->actor, "FLEX-1", "buy Flex tokens", &tf);
 	if (rc)
 		return rc;
 	al_flex_lotrec l = a->l;
@@ -75,12 +58,12 @@ static int buy_fn(al_txn *t, void *arg)
 			                        a->actor, 0, NULL, l.subscription);
 	}
 	al_key k;
-	al_flex_team_lot_key(&k, a->team, l.expires, l.id);
+	al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->team, l.expires, l.id);
 	if (!rc)
-		rc = al_flex_put_empty(t, &k);
-	al_flex_live_key(&k, a->team, l.expires, l.id);
+		rc = al_record_put_empty(t, &k);
+	al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->team, l.expires, l.id);
 	if (!rc && l.remaining > 0)
-		rc = al_flex_put_empty(t, &k);
+		rc = al_record_put_empty(t, &k);
 	if (!rc)
 		rc = al_flex_lot_store(t, &l);
 	tf.left += l.remaining;
@@ -97,7 +80,6 @@ static int buy_fn(al_txn *t, void *arg)
 int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
                          const autolic_flex_lot_spec *spec, autolic_id *lot)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -183,7 +165,6 @@ static int expire_fn(al_txn *t, void *arg)
 
 int autolic_flex_expire(autolic_db *db, autolic_id team, size_t *expired)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -204,9 +185,8 @@ static int adjust_fn(al_txn *t, void *arg)
 	adjust_args *a = arg;
 	al_flex_team tf;
 	al_flex_lotrec l;
-	int rc = al_flex_team_begin(t, a->team, &tf);
-	if (!rc)
-		rc = al_team_require_admin(t, a->team, a->actor, "FLEX-10", "adjust Flex tokens");
+	int rc =
+	    al_flex_team_admin_begin(t, a->team, a->actor, "FLEX-10", "adjust Flex tokens", &tf);
 	if (!rc)
 		rc = al_flex_lot_load(t, a->lot, &l);
 	if (rc)
@@ -252,7 +232,6 @@ static int adjust_fn(al_txn *t, void *arg)
 int autolic_flex_adjust(autolic_db *db, autolic_id actor, autolic_id team, autolic_id lot,
                         int64_t delta)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, team);
 	if (rc)
 		return rc;
@@ -306,19 +285,19 @@ static int move_fn(al_txn *t, void *arg)
 				                        l->subscription);
 		}
 		al_key k;
-		al_flex_team_lot_key(&k, a->from, l->expires, l->id);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->from, l->expires, l->id);
 		if (!rc)
 			rc = al_txn_del(t, &k);
-		al_flex_team_lot_key(&k, a->to, l->expires, l->id);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LOT, a->to, l->expires, l->id);
 		if (!rc)
-			rc = al_flex_put_empty(t, &k);
+			rc = al_record_put_empty(t, &k);
 		if (l->remaining > 0) {
-			al_flex_live_key(&k, a->from, l->expires, l->id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->from, l->expires, l->id);
 			if (!rc)
 				rc = al_txn_del(t, &k);
-			al_flex_live_key(&k, a->to, l->expires, l->id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->to, l->expires, l->id);
 			if (!rc)
-				rc = al_flex_put_empty(t, &k);
+				rc = al_record_put_empty(t, &k);
 		}
 		from.left -= l->remaining;
 		from.bought -= l->quantity;
@@ -352,7 +331,6 @@ static int move_fn(al_txn *t, void *arg)
 int autolic_flex_move(autolic_db *db, autolic_id actor, autolic_id from, autolic_id to,
                       const char *subscription, int64_t *moved)
 {
-	al_err_clear();
 	int rc = al_flex_check_db_team(db, from);
 	if (!rc)
 		rc = al_flex_check_db_team(db, to);

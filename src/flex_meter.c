@@ -5,21 +5,6 @@
  */
 #include "flex_internal.h"
 
-#include "account.h"
-#include "idlist.h"
-#include "names.h"
-#include "seat.h"
-#include "team.h"
-#include "core/structs.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
-
 /* ================================================================== */
 /* Windows and sessions                                                 */
 /* ================================================================== */
@@ -57,14 +42,6 @@ static void window_key(al_key *k, autolic_id account, const char *product, autol
 	al_key_u64(k, account);
 	al_key_str(k, product);
 	al_key_i64(k, start);
-}
-
-static void usage_key(al_key *k, autolic_id team, autolic_time day, autolic_id window)
-{
-	al_key_init(k, AL_K_FLEX_USAGE);
-	al_key_u64(k, team);
-	al_key_i64(k, day);
-	al_key_u64(k, window);
 }
 
 static void enc_draws(al_buf *b, const al_flex_draw *d, size_t n)
@@ -130,26 +107,27 @@ static int win_decode(al_txn *t, const void *val, size_t vlen, win_rec *w, int d
 	return rc;
 }
 
+static void win_encode(al_buf *b, const void *rec)
+{
+	const win_rec *w = rec;
+	al_rec_begin(b, AL_K_FLEX_WINDOW);
+	al_enc_u64(b, w->id);
+	al_enc_u64(b, w->team);
+	al_enc_i64(b, w->start);
+	al_enc_i64(b, w->end);
+	al_enc_u64(b, w->opener);
+	al_enc_i64(b, w->opener_launch);
+	al_enc_i64(b, w->rate);
+	al_enc_i64(b, w->tokens);
+	al_enc_u8(b, (uint8_t)w->reason);
+	enc_draws(b, w->draws, w->n);
+}
+
 static int win_store(al_txn *t, autolic_id account, const char *product, const win_rec *w)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_WINDOW);
-	al_enc_u64(&b, w->id);
-	al_enc_u64(&b, w->team);
-	al_enc_i64(&b, w->start);
-	al_enc_i64(&b, w->end);
-	al_enc_u64(&b, w->opener);
-	al_enc_i64(&b, w->opener_launch);
-	al_enc_i64(&b, w->rate);
-	al_enc_i64(&b, w->tokens);
-	al_enc_u8(&b, (uint8_t)w->reason);
-	enc_draws(&b, w->draws, w->n);
 	window_key(&k, account, product, w->start);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, win_encode, w);
 }
 
 static int usage_store(al_txn *t, autolic_id account, const char *product, const win_rec *w)
@@ -165,7 +143,7 @@ static int usage_store(al_txn *t, autolic_id account, const char *product, const
 	al_enc_u8(&b, (uint8_t)w->reason);
 	enc_draws(&b, w->reason == AUTOLIC_FLEX_REASON_REFUNDED ? NULL : w->draws,
 	          w->reason == AUTOLIC_FLEX_REASON_REFUNDED ? 0 : w->n);
-	usage_key(&k, w->team, w->start, w->id);
+	al_key_dated(&k, AL_K_FLEX_USAGE, w->team, w->start, w->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -213,18 +191,36 @@ static int win_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	return 0;
 }
 
-static int win_find(al_txn *t, autolic_id account, const char *product, autolic_time from,
-                    autolic_time upto, win_rec *last, int *found, int *later, autolic_time own,
-                    win_rec *own_w, int *own_found, autolic_id refund_by, autolic_time refund_at,
-                    autolic_time *later_start)
+/* What win_find() looks for: the windows of (account, product) starting in
+ * [from, upto]; with own_w, also the one starting exactly at `own`, its lots
+ * read when session `refund_by` opened it within the refund time of
+ * `refund_at`. */
+typedef struct {
+	autolic_id account;
+	const char *product;
+	autolic_time from, upto;
+	win_rec *own_w;
+	autolic_time own;
+	autolic_id refund_by;
+	autolic_time refund_at;
+} win_query;
+
+/* What it found: the last window (in *last), the own window (in *q->own_w),
+ * and the start of the first window after `upto` (INT64_MAX: none). */
+typedef struct {
+	int found, own_found, later;
+	autolic_time later_start;
+} win_found;
+
+static int win_find(al_txn *t, const win_query *q, win_rec *last, win_found *f)
 {
 	al_key s, e;
-	window_key(&s, account, product, from);
-	window_key(&e, account, product, INT64_MAX);
-	win_scan ws = {t, upto, own, refund_at, refund_by, last, own_w, 0, 0, 0, 0};
+	window_key(&s, q->account, q->product, q->from);
+	window_key(&e, q->account, q->product, INT64_MAX);
+	win_scan ws = {t, q->upto, q->own, q->refund_at, q->refund_by, last, q->own_w, 0, 0, 0, 0};
 	memset(last, 0, sizeof(*last));
-	if (own_w)
-		memset(own_w, 0, sizeof(*own_w));
+	if (q->own_w)
+		memset(q->own_w, 0, sizeof(*q->own_w));
 	int rc = al_txn_scan(t, &s, &e, win_cb, &ws);
 	if (rc == 1)
 		rc = 0;
@@ -232,16 +228,13 @@ static int win_find(al_txn *t, autolic_id account, const char *product, autolic_
 		if (ws.found)
 			win_free(t, last);
 		if (ws.own_found)
-			win_free(t, own_w);
+			win_free(t, q->own_w);
 		ws.found = ws.own_found = ws.later = 0;
 	}
-	*found = ws.found;
-	if (later)
-		*later = ws.later;
-	if (later_start)
-		*later_start = ws.later ? ws.later_start : INT64_MAX;
-	if (own_found)
-		*own_found = ws.own_found;
+	f->found = ws.found;
+	f->later = ws.later;
+	f->later_start = ws.later ? ws.later_start : INT64_MAX;
+	f->own_found = ws.own_found;
 	return rc;
 }
 
@@ -255,12 +248,6 @@ static void win_to_pure(const win_rec *w, int found, al_flex_win *p)
 	p->end = w->end;
 	p->opener = w->opener;
 	p->opener_launch = w->opener_launch;
-}
-
-static void session_key(al_key *k, autolic_id id)
-{
-	al_key_init(k, AL_K_FLEX_SESSION);
-	al_key_u64(k, id);
 }
 
 static void open_key(al_key *k, autolic_id account, const char *product, autolic_id session)
@@ -277,7 +264,7 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	session_key(&k, id);
+	al_key_id(&k, AL_K_FLEX_SESSION, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r, "FLEX-3: session %llu is unknown",
 	                        (unsigned long long)id);
@@ -298,25 +285,26 @@ static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 	return rc;
 }
 
+static void sess_encode(al_buf *b, const void *rec)
+{
+	const sess_rec *s = rec;
+	al_rec_begin_v(b, AL_K_FLEX_SESSION, AL_REC_V3);
+	al_enc_u64(b, s->id);
+	al_enc_u64(b, s->team);
+	al_enc_u64(b, s->account);
+	al_enc_str(b, s->product);
+	al_enc_u8(b, (uint8_t)s->state);
+	al_enc_i64(b, s->last);
+	al_enc_i64(b, s->launch);
+	al_enc_i64(b, s->own_start);
+	al_enc_i64(b, s->cur_start);
+}
+
 static int sess_store(al_txn *t, const sess_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin_v(&b, AL_K_FLEX_SESSION, AL_REC_V3);
-	al_enc_u64(&b, s->id);
-	al_enc_u64(&b, s->team);
-	al_enc_u64(&b, s->account);
-	al_enc_str(&b, s->product);
-	al_enc_u8(&b, (uint8_t)s->state);
-	al_enc_i64(&b, s->last);
-	al_enc_i64(&b, s->launch);
-	al_enc_i64(&b, s->own_start);
-	al_enc_i64(&b, s->cur_start);
-	session_key(&k, s->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	al_key_id(&k, AL_K_FLEX_SESSION, s->id);
+	return al_record_put(t, &k, sess_encode, s);
 }
 
 /* ---- charging and refunding (FLEX-2, FLEX-4, FLEX-5) ---- */
@@ -332,9 +320,7 @@ static al_flex_lotrec *find_lot(al_flex_lotrec *v, size_t n, autolic_id id)
 /* One lot's entries in one team dated after an instant, from the lot's
  * entry index (time order), for lot_cap(). */
 typedef struct {
-	const al_alloc *a;
-	al_flex_draw *v; /* (time, amount) */
-	size_t n, cap;
+	AL_ARRAY(al_flex_draw); /* (time, amount) */
 	int64_t sum;
 } cap_scan;
 
@@ -350,18 +336,12 @@ static int cap_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 		return rc;
 	if (klen != 33)
 		return al_err(AUTOLIC_ECORRUPT, "FLEX-10: malformed lot entry key");
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		al_flex_draw *p = al_realloc(c->a, c->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory reading a lot's entries");
-		c->v = p;
-		c->cap = cap;
-	}
-	c->v[c->n].lot = (autolic_id)al_key_get_i64(key, 17); /* the instant */
-	c->v[c->n].amount = amount;
+	al_flex_draw *d = al_array_add(c);
+	if (!d)
+		return AUTOLIC_ENOMEM;
+	d->lot = (autolic_id)al_key_get_i64(key, 17); /* the instant */
+	d->amount = amount;
 	c->sum += amount;
-	c->n++;
 	return 0;
 }
 
@@ -382,7 +362,8 @@ static int lot_cap(al_txn *t, al_flex_lotrec *l, autolic_id team, autolic_time a
 		l->cap = l->expired ? l->forfeited : l->remaining;
 		return 0;
 	}
-	cap_scan c = {t->a, NULL, 0, 0, 0};
+	cap_scan c = {.sum = 0};
+	al_array_init(&c, t->a);
 	al_key from, pre, end;
 	al_flex_lot_entry_key(&from, l->id, team, at < INT64_MAX ? at + 1 : at, 0);
 	al_key_init(&pre, AL_K_FLEX_LOT);
@@ -468,16 +449,8 @@ static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount
 				more = 0;
 				break;
 			}
-			if (*n == cap) {
-				size_t c = cap ? cap * 2 : 4;
-				al_flex_lotrec *p = al_realloc(t->a, v, c * sizeof(*p));
-				if (!p) {
-					rc = al_err(AUTOLIC_ENOMEM, "out of memory loading lots");
-					break;
-				}
-				v = p;
-				cap = c;
-			}
+			if ((rc = al_array_grow(t->a, &v, &cap, *n + 1, sizeof(*v))) != 0)
+				break;
 			al_flex_lotrec *l = &v[*n];
 			rc = al_flex_lot_load(t, lb.id[i], l);
 			if (!rc && (l->team != team || l->expires != lb.expires[i] || l->expired ||
@@ -564,16 +537,11 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	int rc = reclaim_lots(t, tf, w->start, &old, &nold, &reclaim);
 	if (!rc)
 		rc = live_lots(t, tf->id, w->start, w->rate - reclaim, &v, &n, &usable, &later);
-	if (!rc && nold) {
-		al_flex_lotrec *p = al_realloc(t->a, v, (n + nold) * sizeof(*p));
-		if (!p) {
-			rc = al_err(AUTOLIC_ENOMEM, "out of memory loading lots");
-		} else {
-			v = p;
-			memcpy(v + n, old, nold * sizeof(*v));
-			n += nold;
-			usable += reclaim;
-		}
+	size_t cap = n;
+	if (!rc && nold && !(rc = al_array_grow(t->a, &v, &cap, n + nold, sizeof(*v)))) {
+		memcpy(v + n, old, nold * sizeof(*v));
+		n += nold;
+		usable += reclaim;
 	}
 	al_free(t->a, old);
 	if (rc) {
@@ -858,29 +826,31 @@ static int idem_check(al_txn *t, report_args *a, int *seen)
 	return rc;
 }
 
+static void idem_encode(al_buf *b, const void *rec)
+{
+	const report_args *a = rec;
+	al_rec_begin(b, AL_K_FLEX_IDEM);
+	enc_result(b, a);
+}
+
 static int idem_store(al_txn *t, const report_args *a)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_IDEM);
-	enc_result(&b, a);
 	idem_key(&k, a->key);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, idem_encode, a);
 }
 
 static int count_others(al_txn *t, const sess_rec *s, int *others)
 {
-	al_flex_ids ids = {NULL, 0, 0, t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
 	open_key(&k, s->account, s->product, 0);
-	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &ids);
+	int rc = al_idlist_scan(t, &k, &ids);
 	*others = 0;
 	for (size_t i = 0; i < ids.n; i++)
 		*others += ids.v[i] != s->id;
-	al_flex_ids_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 
@@ -931,11 +901,12 @@ static int launch(al_txn *t, report_args *a)
 	in.kind = AUTOLIC_FLEX_LAUNCH;
 	in.at = a->at;
 	win_rec cur;
-	int found = 0, later = 0;
-	rc = win_find(t, a->account, a->product, a->at - WINDOW + 1, a->at, &cur, &found, &later, 0,
-	              NULL, NULL, 0, 0, NULL);
+	win_query q = {a->account, a->product, a->at - WINDOW + 1, a->at, NULL, 0, 0, 0};
+	win_found wf;
+	rc = win_find(t, &q, &cur, &wf);
 	if (rc)
 		return rc;
+	int found = wf.found, later = wf.later;
 	win_to_pure(&cur, found, &in.win);
 	in.later = later;
 	al_flex_plan plan;
@@ -984,7 +955,7 @@ static int launch(al_txn *t, report_args *a)
 	if (!rc)
 		rc = sess_store(t, &s);
 	if (!rc)
-		rc = al_flex_put_empty(t, &k);
+		rc = al_record_put_empty(t, &k);
 	if (!rc)
 		rc = al_flex_low_update(t, &tf);
 	return rc;
@@ -999,13 +970,14 @@ static int launch(al_txn *t, report_args *a)
 static int window_enter(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time x,
                         win_rec *w, int *opened)
 {
-	int found = 0;
-	autolic_time next;
 	*opened = 0;
-	int rc = win_find(t, s->account, s->product, x - WINDOW + 1, x, w, &found, NULL, 0, NULL,
-	                  NULL, 0, 0, &next);
+	win_query q = {s->account, s->product, x - WINDOW + 1, x, NULL, 0, 0, 0};
+	win_found wf;
+	int rc = win_find(t, &q, w, &wf);
 	if (rc)
 		return rc;
+	int found = wf.found;
+	autolic_time next = wf.later_start;
 	if (found && x < w->end)
 		return 0; /* joined: nothing charged */
 	if (found)
@@ -1037,20 +1009,28 @@ static int follow_up(al_txn *t, report_args *a)
 	in.state = s.state;
 	in.last = s.last;
 	win_rec own, cur;
-	int own_found = 0, cur_found = 0;
+	win_found wf = {0, 0, 0, INT64_MAX};
 	if (!s.cur_known) {
 		/* a session recorded before format 3: its current window is the latest
 		 * one starting at or before its last report */
-		rc = win_find(t, s.account, s.product, s.own_start, s.last, &cur, &cur_found, NULL,
-		              0, NULL, NULL, 0, 0, NULL);
-		if (!rc && cur_found) {
+		win_query q = {s.account, s.product, s.own_start, s.last, NULL, 0, 0, 0};
+		rc = win_find(t, &q, &cur, &wf);
+		if (!rc && wf.found) {
 			s.cur_start = cur.start;
 			win_free(t, &cur);
 		}
 	}
+	win_query q = {.account = s.account,
+	               .product = s.product,
+	               .from = s.cur_start,
+	               .upto = s.cur_start,
+	               .own_w = &own,
+	               .own = s.cur_start,
+	               .refund_by = s.id,
+	               .refund_at = a->at};
 	if (!rc)
-		rc = win_find(t, s.account, s.product, s.cur_start, s.cur_start, &cur, &cur_found,
-		              NULL, s.cur_start, &own, &own_found, s.id, a->at, NULL);
+		rc = win_find(t, &q, &cur, &wf);
+	int own_found = wf.own_found, cur_found = wf.found;
 	/* FLEX-4: other open sessions matter only to a close that could refund */
 	if (!rc && a->kind == AUTOLIC_FLEX_CLOSE && own_found && own.opener == s.id &&
 	    a->at - own.opener_launch <= AUTOLIC_FLEX_REFUND_SECONDS)
@@ -1254,7 +1234,7 @@ int autolic_flex_report(autolic_db *db, const autolic_flex_report_spec *spec,
 /* ---- the whole-store check (autolic_db_check) ---- */
 
 typedef struct idem_scan {
-	al_flex_ids sessions; /* the sessions the stored results name */
+	al_idlist sessions; /* the sessions the stored results name */
 } idem_scan;
 
 static int idem_cb(const void *key, size_t kl, const void *v, size_t vl, void *arg)
@@ -1267,13 +1247,14 @@ static int idem_cb(const void *key, size_t kl, const void *v, size_t vl, void *a
 	if (!rc)
 		rc = idem_decode(&r, &f);
 	if (!rc && f.res.session)
-		rc = al_flex_ids_push(&is->sessions, f.res.session);
+		rc = al_idlist_push(&is->sessions, f.res.session);
 	return rc;
 }
 
 int al_flex_idem_check_all(al_txn *t)
 {
-	idem_scan is = {{NULL, 0, 0, t->a}};
+	idem_scan is;
+	al_idlist_init(&is.sessions, t->a, 0);
 	al_key k;
 	al_key_init(&k, AL_K_FLEX_IDEM);
 	int rc = al_txn_scan_prefix(t, &k, idem_cb, &is);
@@ -1286,6 +1267,6 @@ int al_flex_idem_check_all(al_txn *t)
 			    "FLEX-13: a stored report names session %llu, which does not exist",
 			    (unsigned long long)is.sessions.v[i]);
 	}
-	al_flex_ids_free(&is.sessions);
+	al_idlist_free(&is.sessions);
 	return rc;
 }

@@ -5,20 +5,6 @@
  */
 #include "flex_internal.h"
 
-#include "account.h"
-#include "idlist.h"
-#include "names.h"
-#include "seat.h"
-#include "team.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
-
 /* ================================================================== */
 /* Argument checks                                                      */
 /* ================================================================== */
@@ -31,6 +17,7 @@ int al_flex_check_subscription(const char *s)
 
 int al_flex_check_db_team(autolic_db *db, autolic_id team)
 {
+	al_err_clear();
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!team)
@@ -67,40 +54,6 @@ int al_flex_norm_list(const char *const *in, size_t n, char (*out)[AL_PRODUCT_CA
 /* ================================================================== */
 /* Records                                                              */
 /* ================================================================== */
-
-int al_flex_put_empty(al_txn *t, const al_key *k)
-{
-	return al_txn_put_raw(t, k, "", 0);
-}
-
-int al_flex_ids_push(al_flex_ids *v, autolic_id id)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		autolic_id *p = al_realloc(v->a, v->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing Flex records");
-		v->v = p;
-		v->cap = cap;
-	}
-	v->v[v->n++] = id;
-	return 0;
-}
-
-void al_flex_ids_free(al_flex_ids *v)
-{
-	al_free(v->a, v->v);
-	v->v = NULL;
-	v->n = v->cap = 0;
-}
-
-/* Scan callback: the last 8 bytes of each key are an id. */
-int al_flex_collect_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	(void)val;
-	(void)vlen;
-	return al_flex_ids_push(arg, al_key_get_u64(key, klen - 8));
-}
 
 /* ---- catalogue ---- */
 
@@ -205,12 +158,6 @@ int al_flex_rate_at(al_txn *t, const char *code, autolic_time at, int64_t *rate)
 
 /* ---- team state ---- */
 
-static void team_key(al_key *k, autolic_id team)
-{
-	al_key_init(k, AL_K_FLEX_TEAM);
-	al_key_u64(k, team);
-}
-
 /* A team record of format 1 (libautolic 1.0.0) has no sums, and its lots
  * have no live index: both follow from the lots whose expiry is not
  * recorded. In a write call the index is written at once, so that a charge
@@ -228,8 +175,8 @@ static int team_upgrade(al_txn *t, al_flex_team *tf)
 			tf->next_expiry = v[i].expires;
 		if (t->write && v[i].remaining > 0) {
 			al_key k;
-			al_flex_live_key(&k, tf->id, v[i].expires, v[i].id);
-			rc = al_flex_put_empty(t, &k);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, tf->id, v[i].expires, v[i].id);
+			rc = al_record_put_empty(t, &k);
 		}
 	}
 	al_free(t->a, v);
@@ -252,7 +199,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	team_key(&k, team);
+	al_key_id(&k, AL_K_FLEX_TEAM, team);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_TEAM, &b, &r, NULL);
 	if (rc == AUTOLIC_ENOTFOUND) {
@@ -312,67 +259,39 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 	return rc;
 }
 
+static void team_encode(al_buf *b, const void *rec)
+{
+	const al_flex_team *tf = rec;
+	al_rec_begin_v(b, AL_K_FLEX_TEAM, AL_REC_V3);
+	al_enc_i64(b, tf->overage_limit);
+	al_enc_i64(b, tf->low_threshold);
+	al_enc_i64(b, tf->owed);
+	al_enc_u8(b, (uint8_t)tf->low);
+	al_enc_u32(b, (uint32_t)tf->n_defaults);
+	for (size_t i = 0; i < tf->n_defaults; i++)
+		al_enc_str(b, tf->defaults[i]);
+	al_enc_i64(b, tf->left);
+	al_enc_i64(b, tf->bought);
+	al_enc_i64(b, tf->next_expiry);
+	al_enc_i64(b, tf->horizon);
+	al_enc_i64(b, tf->last_expired);
+}
+
 int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin_v(&b, AL_K_FLEX_TEAM, AL_REC_V3);
-	al_enc_i64(&b, tf->overage_limit);
-	al_enc_i64(&b, tf->low_threshold);
-	al_enc_i64(&b, tf->owed);
-	al_enc_u8(&b, (uint8_t)tf->low);
-	al_enc_u32(&b, (uint32_t)tf->n_defaults);
-	for (size_t i = 0; i < tf->n_defaults; i++)
-		al_enc_str(&b, tf->defaults[i]);
-	al_enc_i64(&b, tf->left);
-	al_enc_i64(&b, tf->bought);
-	al_enc_i64(&b, tf->next_expiry);
-	al_enc_i64(&b, tf->horizon);
-	al_enc_i64(&b, tf->last_expired);
-	team_key(&k, tf->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	al_key_id(&k, AL_K_FLEX_TEAM, tf->id);
+	return al_record_put(t, &k, team_encode, tf);
 }
 
 /* ---- lots ---- */
-
-static void lot_key(al_key *k, autolic_id id)
-{
-	al_key_init(k, AL_K_FLEX_LOT);
-	al_key_u64(k, id);
-}
-
-void al_flex_team_lot_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot)
-{
-	al_key_init(k, AL_K_FLEX_TEAM_LOT);
-	al_key_u64(k, team);
-	al_key_i64(k, expires);
-	al_key_u64(k, lot);
-}
-
-void al_flex_live_key(al_key *k, autolic_id team, autolic_time expires, autolic_id lot)
-{
-	al_key_init(k, AL_K_FLEX_TEAM_LIVE);
-	al_key_u64(k, team);
-	al_key_i64(k, expires);
-	al_key_u64(k, lot);
-}
-
-static void team_old_key(al_key *k, autolic_id team, autolic_id lot)
-{
-	al_key_init(k, AL_K_FLEX_TEAM_OLD);
-	al_key_u64(k, team);
-	al_key_u64(k, lot);
-}
 
 int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 {
 	al_key k;
 	al_buf b;
 	al_rd r;
-	lot_key(&k, id);
+	al_key_id(&k, AL_K_FLEX_LOT, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r, "FLEX-1: lot %llu does not exist",
 	                        (unsigned long long)id);
@@ -402,31 +321,32 @@ int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 	return rc;
 }
 
-int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l)
+static void lot_encode(al_buf *b, const void *rec)
 {
-	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
+	const al_flex_lotrec *l = rec;
 	/* format 3 only for a lot that forfeited something or was credited
 	 * after its purchase (SEAM-4) */
 	int v3 = l->expired || l->forfeited || l->credited != INT64_MIN;
-	al_rec_begin_v(&b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
-	al_enc_u64(&b, l->id);
-	al_enc_u64(&b, l->team);
-	al_enc_str(&b, l->subscription);
-	al_enc_i64(&b, l->quantity);
-	al_enc_i64(&b, l->remaining);
-	al_enc_i64(&b, l->purchased);
-	al_enc_i64(&b, l->expires);
-	al_enc_u8(&b, (uint8_t)l->expired);
+	al_rec_begin_v(b, AL_K_FLEX_LOT, v3 ? AL_REC_V3 : AL_REC_V1);
+	al_enc_u64(b, l->id);
+	al_enc_u64(b, l->team);
+	al_enc_str(b, l->subscription);
+	al_enc_i64(b, l->quantity);
+	al_enc_i64(b, l->remaining);
+	al_enc_i64(b, l->purchased);
+	al_enc_i64(b, l->expires);
+	al_enc_u8(b, (uint8_t)l->expired);
 	if (v3) {
-		al_enc_i64(&b, l->forfeited);
-		al_enc_i64(&b, l->credited);
+		al_enc_i64(b, l->forfeited);
+		al_enc_i64(b, l->credited);
 	}
-	lot_key(&k, l->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+}
+
+int al_flex_lot_store(al_txn *t, const al_flex_lotrec *l)
+{
+	al_key k;
+	al_key_id(&k, AL_K_FLEX_LOT, l->id);
+	return al_record_put(t, &k, lot_encode, l);
 }
 
 /* Store a lot whose remaining tokens changed from `before`, its team and
@@ -454,8 +374,8 @@ int al_flex_lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64
 		rc = al_flex_team_store(t, &other);
 	if (!rc && (before > 0) != (l->remaining > 0)) {
 		al_key k;
-		al_flex_live_key(&k, l->team, l->expires, l->id);
-		rc = l->remaining > 0 ? al_flex_put_empty(t, &k) : al_txn_del(t, &k);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, l->team, l->expires, l->id);
+		rc = l->remaining > 0 ? al_record_put_empty(t, &k) : al_txn_del(t, &k);
 	}
 	return rc;
 }
@@ -464,13 +384,14 @@ int al_flex_lot_save(al_txn *t, al_flex_team *tf, const al_flex_lotrec *l, int64
  * expiry is recorded (old = 1), as an allocated array. */
 int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, size_t *n)
 {
-	al_flex_ids ids = {NULL, 0, 0, t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
 	al_key_init(&k, old ? AL_K_FLEX_TEAM_OLD : AL_K_FLEX_TEAM_LOT);
 	al_key_u64(&k, team);
 	*out = NULL;
 	*n = 0;
-	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &ids);
+	int rc = al_idlist_scan(t, &k, &ids);
 	if (!rc && ids.n) {
 		*out = al_calloc(t->a, ids.n, sizeof(**out));
 		if (!*out)
@@ -484,7 +405,7 @@ int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, s
 	} else {
 		*n = ids.n;
 	}
-	al_flex_ids_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 
@@ -562,7 +483,7 @@ int al_flex_entry_decode(const void *key, size_t klen, const void *val, size_t v
 
 /* The lots of the expiry index due at `now`, and the first expiry after it. */
 typedef struct {
-	al_flex_ids ids;
+	al_idlist ids;
 	autolic_time now, next;
 } due_scan;
 
@@ -574,7 +495,7 @@ static int due_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 		d->next = expires;
 		return 1;
 	}
-	return al_flex_collect_cb(key, klen, val, vlen, &d->ids);
+	return al_idlist_collect(key, klen, val, vlen, &d->ids);
 }
 
 int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *count)
@@ -586,14 +507,15 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 	if (upto < tf->next_expiry)
 		return 0; /* no lot of the team expires before next_expiry */
 	autolic_id team = tf->id;
-	due_scan d = {{NULL, 0, 0, t->a}, upto, INT64_MAX};
+	due_scan d = {.now = upto, .next = INT64_MAX};
+	al_idlist_init(&d.ids, t->a, AL_IDLIST_LAST);
 	al_key s, k;
 	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
 	al_key_u64(&s, team);
 	int rc = al_txn_scan_prefix(t, &s, due_cb, &d);
 	if (rc == 1)
 		rc = 0;
-	al_flex_ids ids = d.ids;
+	al_idlist ids = d.ids;
 	if (!rc)
 		tf->next_expiry = d.next;
 	for (size_t i = 0; !rc && i < ids.n; i++) {
@@ -606,7 +528,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 		if (l.expires > tf->last_expired)
 			tf->last_expired = l.expires;
 		if (l.remaining > 0) {
-			al_flex_live_key(&k, team, l.expires, l.id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, team, l.expires, l.id);
 			rc = al_txn_del(t, &k);
 		}
 		if (!rc && l.remaining > 0) {
@@ -629,14 +551,14 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 		l.expired = 1;
 		if (!rc)
 			rc = al_flex_lot_store(t, &l);
-		al_flex_team_lot_key(&k, team, l.expires, l.id);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LOT, team, l.expires, l.id);
 		if (!rc)
 			rc = al_txn_del(t, &k);
-		team_old_key(&k, team, l.id);
+		al_key_pair(&k, AL_K_FLEX_TEAM_OLD, team, l.id);
 		if (!rc)
-			rc = al_flex_put_empty(t, &k);
+			rc = al_record_put_empty(t, &k);
 	}
-	al_flex_ids_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 
@@ -766,4 +688,23 @@ int al_flex_team_begin(al_txn *t, autolic_id team, al_flex_team *tf)
 {
 	int rc = al_flex_team_load(t, team, tf);
 	return rc ? rc : al_flex_expire_due(t, tf, t->now, NULL);
+}
+
+static int team_admin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                      const char *what, int begin, al_flex_team *tf)
+{
+	int rc = begin ? al_flex_team_begin(t, team, tf) : al_flex_team_load(t, team, tf);
+	return rc ? rc : al_team_require_admin(t, team, actor, rule, what);
+}
+
+int al_flex_team_admin_load(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                            const char *what, al_flex_team *tf)
+{
+	return team_admin(t, team, actor, rule, what, 0, tf);
+}
+
+int al_flex_team_admin_begin(al_txn *t, autolic_id team, autolic_id actor, const char *rule,
+                             const char *what, al_flex_team *tf)
+{
+	return team_admin(t, team, actor, rule, what, 1, tf);
 }

@@ -5,14 +5,8 @@
  */
 #include "flex_internal.h"
 #include "core/snap.h"
-
-#include "account.h"
-#include "team.h"
 #include "autolic/team.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 /* ---- position now ---- */
@@ -64,20 +58,12 @@ typedef struct {
 	int64_t sum;
 } sum_scan;
 
-static int sum_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+static int sum_add(void *arg, const autolic_flex_entry *e)
 {
 	sum_scan *s = arg;
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	if (!rc && e.time <= s->at)
-		s->sum += e.amount;
-	return rc;
-}
-
-static void ledger_prefix(al_key *k, autolic_id team)
-{
-	al_key_init(k, AL_K_FLEX_LEDGER);
-	al_key_u64(k, team);
+	if (e->time <= s->at)
+		s->sum += e->amount;
+	return 0;
 }
 
 /* SEAM-5: the EXPIRE entries that autolic_flex_expire() would record now
@@ -128,6 +114,46 @@ static int due_entries(al_txn *t, const al_flex_team *tf, autolic_flex_entry **o
 	return rc;
 }
 
+/* One entry of a team's ledger, handed to a walk's function. */
+typedef int (*entry_fn)(void *arg, const autolic_flex_entry *e);
+
+typedef struct {
+	entry_fn fn;
+	void *arg;
+} entry_walk;
+
+static int walk_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	entry_walk *w = arg;
+	autolic_flex_entry e;
+	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
+	return rc ? rc : w->fn(w->arg, &e);
+}
+
+/* Hand `fn` each entry of the team's ledger in order and then, with `due`,
+ * the expiries that are due as they will be recorded (SEAM-5); *tf receives
+ * the team's Flex state. */
+static int ledger_walk(al_txn *t, autolic_id team, int due, al_flex_team *tf, entry_fn fn,
+                       void *arg)
+{
+	int rc = al_flex_team_load(t, team, tf);
+	if (rc)
+		return rc;
+	al_key k;
+	al_key_id(&k, AL_K_FLEX_LEDGER, team);
+	entry_walk w = {fn, arg};
+	if ((rc = al_txn_scan_prefix(t, &k, walk_cb, &w)) != 0 || !due)
+		return rc;
+	autolic_flex_entry *v;
+	size_t n;
+	if ((rc = due_entries(t, tf, &v, &n)) != 0)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fn(arg, &v[i]);
+	al_free(t->a, v);
+	return rc;
+}
+
 typedef struct {
 	autolic_id team;
 	autolic_time at;
@@ -138,25 +164,12 @@ static int balance_fn(al_txn *t, void *arg)
 {
 	balance_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (rc)
-		return rc;
 	sum_scan s = {a->at, 0};
-	al_key k;
-	ledger_prefix(&k, a->team);
-	if ((rc = al_txn_scan_prefix(t, &k, sum_cb, &s)) != 0)
-		return rc;
 	/* SEAM-5: an expiry that is due counts as recorded */
-	autolic_flex_entry *due;
-	size_t n;
-	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		if (due[i].time <= a->at)
-			s.sum += due[i].amount;
-	al_free(t->a, due);
-	a->balance = s.sum;
-	return 0;
+	int rc = ledger_walk(t, a->team, 1, &tf, sum_add, &s);
+	if (!rc)
+		a->balance = s.sum;
+	return rc;
 }
 
 int autolic_flex_balance_at(autolic_db *db, autolic_id team, autolic_time at, int64_t *balance)
@@ -174,63 +187,35 @@ int autolic_flex_balance_at(autolic_db *db, autolic_id team, autolic_time at, in
 /* ---- ledger iterator ---- */
 
 struct autolic_flex_ledger_iter {
-	al_alloc a;
-	autolic_flex_entry *v;
-	size_t n, cap, pos;
-	autolic_time from, to;
-	unsigned int mask;
+	al_snap s; /* of autolic_flex_entry */
 };
 
-/* Keep `e` when it is in the iterator's period and mask. */
-static int ledger_keep(autolic_flex_ledger_iter *it, const autolic_flex_entry *e)
+typedef struct {
+	autolic_time from, to;
+	unsigned int mask;
+} ledger_args;
+
+/* Keep `e` when it is in the listing's period and mask. */
+static int ledger_keep(void *arg, const autolic_flex_entry *e)
 {
-	if (e->time < it->from || e->time >= it->to || !(it->mask & AUTOLIC_FLEX_MASK(e->type)))
+	al_snap_fill *f = arg;
+	const ledger_args *a = f->ctx;
+	if (e->time < a->from || e->time >= a->to || !(a->mask & AUTOLIC_FLEX_MASK(e->type)))
 		return 0;
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 16;
-		autolic_flex_entry *p = al_realloc(&it->a, it->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing the ledger");
-		it->v = p;
-		it->cap = cap;
-	}
-	it->v[it->n++] = *e;
+	autolic_flex_entry *p = al_array_append(f->a, &f->v, &f->n, &f->cap, sizeof(*p));
+	if (!p)
+		return AUTOLIC_ENOMEM;
+	*p = *e;
 	return 0;
 }
 
-static int ledger_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	return rc ? rc : ledger_keep(arg, &e);
-}
-
-typedef struct {
-	autolic_id team;
-	autolic_flex_ledger_iter *it;
-} ledger_args;
-
 static int ledger_fn(al_txn *t, void *arg)
 {
-	ledger_args *a = arg;
-	a->it->n = 0; /* a retried attempt starts over */
+	al_snap_fill *f = arg; /* key: the team */
+	al_snap_fill_reset(f);
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (rc)
-		return rc;
-	al_key k;
-	ledger_prefix(&k, a->team);
-	if ((rc = al_txn_scan_prefix(t, &k, ledger_cb, a->it)) != 0)
-		return rc;
 	/* SEAM-5: the expiries that are due, as they will be recorded */
-	autolic_flex_entry *due;
-	size_t n;
-	if ((rc = due_entries(t, &tf, &due, &n)) != 0)
-		return rc;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = ledger_keep(a->it, &due[i]);
-	al_free(t->a, due);
-	return rc;
+	return ledger_walk(t, f->key, 1, &tf, ledger_keep, f);
 }
 
 int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
@@ -243,22 +228,9 @@ int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from,
 		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
 	if (to <= from)
 		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
-	const al_alloc *al = al_db_alloc(db);
-	autolic_flex_ledger_iter *it = al_calloc(al, 1, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory");
-	it->a = *al;
-	it->from = from;
-	it->to = to;
-	it->mask = mask;
-	ledger_args a = {team, it};
-	int rc = al_run(db, 0, ledger_fn, &a);
-	if (rc) {
-		autolic_flex_ledger_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	ledger_args a = {from, to, mask};
+	al_snap_spec spec = {team, &a, ledger_fn, sizeof(autolic_flex_ledger_iter), NULL};
+	return al_snap_open(db, &spec, (void **)out);
 }
 
 int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *entry)
@@ -266,16 +238,12 @@ int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *e
 	al_err_clear();
 	if (!it || !entry)
 		return al_err(AUTOLIC_EINVAL, "iterator and entry are required");
-	return al_snap_next(it->v, it->n, &it->pos, AL_FLEX_ENTRY, entry);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_FLEX_ENTRY, entry);
 }
 
 void autolic_flex_ledger_free(autolic_flex_ledger_iter *it)
 {
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	al_free(&a, it->v);
-	al_free(&a, it);
+	al_snap_free(it ? &it->s : NULL);
 }
 
 /* ---- usage iterator ---- */
@@ -286,33 +254,26 @@ typedef struct urow {
 } urow;
 
 struct autolic_flex_usage_iter {
-	al_alloc a;
+	al_snap s;                                 /* of urow */
 	char team_name[AUTOLIC_TEAM_NAME_MAX + 1]; /* for the CSV's team_name column */
-	urow *v;
-	size_t n, cap, pos;
 };
 
-static void usage_clear(autolic_flex_usage_iter *it)
+/* The lots each row owns. */
+static void usage_drop(const al_alloc *a, void *v, size_t n)
 {
-	for (size_t i = 0; i < it->n; i++)
-		al_free(&it->a, it->v[i].lots);
-	it->n = 0;
+	urow *u = v;
+	for (size_t i = 0; i < n; i++)
+		al_free(a, u[i].lots);
 }
 
 static int usage_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
-	autolic_flex_usage_iter *it = arg;
+	al_snap_fill *f = arg;
 	if (klen != 25)
 		return al_err(AUTOLIC_ECORRUPT, "Flex usage record: bad key");
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 16;
-		urow *p = al_realloc(&it->a, it->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing usage");
-		it->v = p;
-		it->cap = cap;
-	}
-	urow *u = &it->v[it->n];
+	if (al_array_grow(f->a, &f->v, &f->cap, f->n + 1, sizeof(urow)))
+		return AUTOLIC_ENOMEM;
+	urow *u = (urow *)f->v + f->n;
 	memset(u, 0, sizeof(*u));
 	al_rd r;
 	int rc = al_rec_open(&r, val, vlen, AL_K_FLEX_USAGE);
@@ -330,42 +291,41 @@ static int usage_cb(const void *key, size_t klen, const void *val, size_t vlen, 
 	    al_dec_enum(&r, AUTOLIC_FLEX_REASON_NONE, AUTOLIC_FLEX_REASON_REFUNDED, "reason");
 	al_flex_draw *d;
 	size_t n;
-	if ((rc = al_flex_dec_draws(&r, &it->a, &d, &n)) != 0)
+	if ((rc = al_flex_dec_draws(&r, f->a, &d, &n)) != 0)
 		return rc;
 	if ((rc = al_rd_done(&r)) != 0) {
-		al_free(&it->a, d);
+		al_free(f->a, d);
 		return rc;
 	}
 	/* al_flex_draw and autolic_flex_share have the same members */
 	u->lots = (autolic_flex_share *)(void *)d;
 	row->n_lots = n;
-	it->n++;
+	f->n++;
 	return 0;
 }
 
 typedef struct {
-	autolic_id team;
 	autolic_time from, to;
-	autolic_flex_usage_iter *it;
+	char team_name[AUTOLIC_TEAM_NAME_MAX + 1];
 } usage_args;
 
 static int usage_fn(al_txn *t, void *arg)
 {
-	usage_args *a = arg;
-	usage_clear(a->it);
-	int rc = al_team_name(t, a->team, a->it->team_name, sizeof a->it->team_name);
+	al_snap_fill *f = arg; /* key: the team */
+	usage_args *a = f->ctx;
+	al_snap_fill_reset(f);
+	int rc = al_team_name(t, f->key, a->team_name, sizeof a->team_name);
 	if (rc)
 		return rc;
 	al_key s, e;
-	al_key_init(&s, AL_K_FLEX_USAGE);
-	al_key_u64(&s, a->team);
+	al_key_id(&s, AL_K_FLEX_USAGE, f->key);
 	e = s;
 	al_key_i64(&s, a->from);
 	al_key_i64(&e, a->to);
-	if ((rc = al_txn_scan(t, &s, &e, usage_cb, a->it)) != 0)
+	if ((rc = al_txn_scan(t, &s, &e, usage_cb, f)) != 0)
 		return rc;
-	for (size_t i = 0; i < a->it->n; i++) {
-		autolic_flex_usage_row *row = &a->it->v[i].row;
+	for (size_t i = 0; i < f->n; i++) {
+		autolic_flex_usage_row *row = &((urow *)f->v)[i].row;
 		autolic_account_info acc;
 		if ((rc = al_account_load(t, row->account, &acc)) != 0)
 			return rc;
@@ -386,19 +346,12 @@ int autolic_flex_usage_open(autolic_db *db, autolic_id team, autolic_time from, 
 		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
 	if (to <= from)
 		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
-	const al_alloc *al = al_db_alloc(db);
-	autolic_flex_usage_iter *it = al_calloc(al, 1, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory");
-	it->a = *al;
-	usage_args a = {team, from, to, it};
-	int rc = al_run(db, 0, usage_fn, &a);
-	if (rc) {
-		autolic_flex_usage_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	usage_args a = {from, to, ""};
+	al_snap_spec spec = {team, &a, usage_fn, sizeof(autolic_flex_usage_iter), usage_drop};
+	int rc = al_snap_open(db, &spec, (void **)out);
+	if (!rc)
+		memcpy((*out)->team_name, a.team_name, sizeof a.team_name);
+	return rc;
 }
 
 int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row *row)
@@ -409,9 +362,9 @@ int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row 
 	int rc = al_struct_check(AL_FLEX_USAGE_ROW, row->version);
 	if (rc)
 		return rc;
-	if (it->pos >= it->n)
+	if (it->s.pos >= it->s.n)
 		return AUTOLIC_ITEROVER;
-	urow *u = &it->v[it->pos++];
+	urow *u = (urow *)it->s.v + it->s.pos++;
 	autolic_flex_usage_row full = u->row;
 	full.lots = u->lots;
 	return al_copy_out(row, &full, AL_FLEX_USAGE_ROW);
@@ -419,12 +372,7 @@ int autolic_flex_usage_next(autolic_flex_usage_iter *it, autolic_flex_usage_row 
 
 void autolic_flex_usage_free(autolic_flex_usage_iter *it)
 {
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	usage_clear(it);
-	al_free(&a, it->v);
-	al_free(&a, it);
+	al_snap_free(it ? &it->s : NULL);
 }
 
 /* ---- CSV ---- */
@@ -505,7 +453,7 @@ int autolic_flex_usage_csv(autolic_db *db, autolic_id team, autolic_time from, a
 	if (rc)
 		return rc;
 	al_buf b;
-	al_buf_init(&b, &it->a);
+	al_buf_init(&b, &it->s.a);
 	static const char head[] =
 	    "day_used,email,first_name,last_name,product,team,team_name,tokens,reason,lots\r\n";
 	al_buf_put(&b, head, sizeof head - 1);
@@ -546,34 +494,22 @@ typedef struct {
 } lot_sum;
 
 typedef struct {
-	const al_alloc *a;
-	lot_sum *v;
-	size_t n, cap;
+	AL_ARRAY(lot_sum);
 	int64_t total;
 } check_scan;
 
-static int check_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+static int check_add(void *arg, const autolic_flex_entry *e)
 {
 	check_scan *c = arg;
-	autolic_flex_entry e;
-	int rc = al_flex_entry_decode(key, klen, val, vlen, &e);
-	if (rc)
-		return rc;
-	c->total += e.amount;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		lot_sum *p = al_realloc(c->a, c->v, cap * sizeof(*p));
-		if (!p)
-			return al_err(AUTOLIC_ENOMEM, "out of memory checking the ledger");
-		c->v = p;
-		c->cap = cap;
-	}
-	c->v[c->n].lot = e.lot;
-	c->v[c->n].amount = e.amount;
-	c->v[c->n].time = e.time;
-	c->v[c->n].raise = (e.type == AUTOLIC_FLEX_ADJUST && e.amount > 0) ||
-	                   e.type == AUTOLIC_FLEX_MOVE_IN;
-	c->n++;
+	c->total += e->amount;
+	lot_sum *x = al_array_add(c);
+	if (!x)
+		return AUTOLIC_ENOMEM;
+	x->lot = e->lot;
+	x->amount = e->amount;
+	x->time = e->time;
+	x->raise =
+	    (e->type == AUTOLIC_FLEX_ADJUST && e->amount > 0) || e->type == AUTOLIC_FLEX_MOVE_IN;
 	return 0;
 }
 
@@ -688,7 +624,7 @@ static int check_lots(al_txn *t, al_flex_team *tf, check_scan *c, int64_t *left,
 			if (l->expires < sums->first_expiry)
 				sums->first_expiry = l->expires;
 			al_key k;
-			al_flex_live_key(&k, tf->id, l->expires, l->id);
+			al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, tf->id, l->expires, l->id);
 			int in = tf->unindexed ? l->remaining > 0 : al_txn_exists(t, &k);
 			if (in < 0)
 				rc = in;
@@ -713,13 +649,10 @@ static int check_fn(al_txn *t, void *arg)
 {
 	check_args *a = arg;
 	al_flex_team tf;
-	int rc = al_flex_team_load(t, a->team, &tf);
-	if (rc)
-		return rc;
-	check_scan c = {t->a, NULL, 0, 0, 0};
+	check_scan c = {.total = 0};
+	al_array_init(&c, t->a);
+	int rc = ledger_walk(t, a->team, 0, &tf, check_add, &c);
 	al_key k;
-	ledger_prefix(&k, a->team);
-	rc = al_txn_scan_prefix(t, &k, check_cb, &c);
 	if (!rc && c.n)
 		qsort(c.v, c.n, sizeof(*c.v), sum_cmp);
 	int64_t left = 0;
@@ -730,8 +663,7 @@ static int check_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = check_lots(t, &tf, &c, &left, &lots, 1, &sums);
 	if (!rc) {
-		al_flex_live_key(&k, a->team, 0, 0);
-		k.len = 9; /* the team's part of the key */
+		al_key_id(&k, AL_K_FLEX_TEAM_LIVE, a->team);
 		rc = al_txn_scan_prefix(t, &k, live_count_cb, &live);
 	}
 	if (!rc && (sums.left != tf.left || sums.bought != tf.bought))
@@ -798,15 +730,16 @@ int autolic_flex_check(autolic_db *db, autolic_id team)
 /* Every team with Flex state, as autolic_flex_check() checks one. */
 int al_flex_check_all(al_txn *t)
 {
-	al_flex_ids teams = {NULL, 0, 0, t->a};
+	al_idlist teams;
+	al_idlist_init(&teams, t->a, 1);
 	al_key k;
 	al_key_init(&k, AL_K_FLEX_TEAM);
-	int rc = al_txn_scan_prefix(t, &k, al_flex_collect_cb, &teams);
+	int rc = al_idlist_scan(t, &k, &teams);
 	for (size_t i = 0; !rc && i < teams.n; i++) {
 		check_args a = {teams.v[i]};
 		rc = check_fn(t, &a);
 	}
-	al_flex_ids_free(&teams);
+	al_idlist_free(&teams);
 	if (!rc)
 		rc = al_flex_idem_check_all(t);
 	return rc;

@@ -4,20 +4,6 @@
  */
 #include "flex_internal.h"
 
-#include "account.h"
-#include "idlist.h"
-#include "seat.h"
-#include "team.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define WINDOW AUTOLIC_FLEX_WINDOW_SECONDS
-
-
 /* ================================================================== */
 /* Pure rules                                                          */
 /* ================================================================== */

@@ -2,7 +2,7 @@
 #include "hub.h"
 #include "account.h"
 #include "authz.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "names.h"
 #include "team.h"
 #include "autolic/hub.h"
@@ -25,30 +25,17 @@ typedef struct app_rec {
 	autolic_time created;
 } app_rec;
 
-static void id_key(al_key *k, uint8_t prefix, autolic_id id)
-{
-	al_key_init(k, prefix);
-	al_key_u64(k, id);
-}
-
-static void pair_key(al_key *k, uint8_t prefix, autolic_id a, autolic_id b)
-{
-	al_key_init(k, prefix);
-	al_key_u64(k, a);
-	al_key_u64(k, b);
-}
-
 static void admin_keys(al_key *fwd, al_key *rev, autolic_id hub, autolic_id account)
 {
-	pair_key(fwd, AL_K_HUB_ADMIN, hub, account);
-	pair_key(rev, AL_K_ACCOUNT_HUB, account, hub);
+	al_key_pair(fwd, AL_K_HUB_ADMIN, hub, account);
+	al_key_pair(rev, AL_K_ACCOUNT_HUB, account, hub);
 }
 
 int al_hub_forget_account(al_txn *t, autolic_id account)
 {
 	al_key k, fwd, rev;
 	al_idlist l;
-	id_key(&k, AL_K_ACCOUNT_HUB, account);
+	al_key_id(&k, AL_K_ACCOUNT_HUB, account);
 	al_idlist_init(&l, t->a, 9);
 	int rc = al_idlist_scan(t, &k, &l);
 	for (size_t i = 0; !rc && i < l.n; i++) {
@@ -82,7 +69,7 @@ static int hub_store(al_txn *t, const hub_rec *h)
 	al_enc_str(&b, h->name);
 	al_enc_i64(&b, h->created);
 	al_enc_u64(&b, h->created_by);
-	id_key(&k, AL_K_HUB, h->id);
+	al_key_id(&k, AL_K_HUB, h->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -93,7 +80,7 @@ static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 	al_key k;
 	al_buf b;
 	al_rd d;
-	id_key(&k, AL_K_HUB, id);
+	al_key_id(&k, AL_K_HUB, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_HUB, &b, &d,
 	                        "hub %llu does not exist", (unsigned long long)id);
@@ -119,7 +106,7 @@ static int app_store(al_txn *t, const app_rec *a)
 	al_enc_u64(&b, a->hub);
 	al_enc_str(&b, a->name);
 	al_enc_i64(&b, a->created);
-	id_key(&k, AL_K_HUB_APP, a->id);
+	al_key_id(&k, AL_K_HUB_APP, a->id);
 	int rc = al_txn_put(t, &k, &b);
 	al_buf_free(&b);
 	return rc;
@@ -130,7 +117,7 @@ static int app_load(al_txn *t, autolic_id id, app_rec *a)
 	al_key k;
 	al_buf b;
 	al_rd d;
-	id_key(&k, AL_K_HUB_APP, id);
+	al_key_id(&k, AL_K_HUB_APP, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_HUB_APP, &b, &d,
 	                        "application %llu does not exist", (unsigned long long)id);
@@ -157,7 +144,7 @@ static int require_hub_admin(al_txn *t, const hub_rec *h, autolic_id actor, cons
 	if (rc || role == AL_ROLE_PRIMARY || role == AL_ROLE_SECONDARY)
 		return rc;
 	al_key k;
-	pair_key(&k, AL_K_HUB_ADMIN, h->id, actor);
+	al_key_pair(&k, AL_K_HUB_ADMIN, h->id, actor);
 	rc = al_txn_exists(t, &k);
 	al_name who;
 	if (rc == 0 && (rc = al_name_account(t, actor, &who)) == 0) {
@@ -192,7 +179,7 @@ static int create_fn(al_txn *t, void *arg)
 	al_key k;
 	al_buf b;
 	al_rd d;
-	id_key(&k, AL_K_TEAM_HUB, ha->a);
+	al_key_id(&k, AL_K_TEAM_HUB, ha->a);
 	al_buf_init(&b, t->a);
 	rc = al_txn_get(t, &k, &b);
 	if (!rc) {
@@ -290,7 +277,7 @@ static int hfind_fn(al_txn *t, void *arg)
 	al_key k;
 	al_buf b;
 	al_rd d;
-	id_key(&k, AL_K_TEAM_HUB, ga->id);
+	al_key_id(&k, AL_K_TEAM_HUB, ga->id);
 	al_buf_init(&b, t->a);
 	rc = al_txn_get_rec(t, &k, AL_K_TEAM_HUB, &b, &d,
 	                    "team %llu has no developer hub", (unsigned long long)ga->id);
@@ -395,7 +382,7 @@ static int app_create_fn(al_txn *t, void *arg)
 	if (!rc)
 		rc = app_store(t, &a);
 	al_key k;
-	pair_key(&k, AL_K_HUB_APPS, h.id, a.id);
+	al_key_pair(&k, AL_K_HUB_APPS, h.id, a.id);
 	if (!rc)
 		rc = put_empty(t, &k, AL_K_HUB_APPS);
 	if (!rc)
@@ -465,10 +452,10 @@ static int move_fn(al_txn *t, void *arg)
 		return al_err_obj(AUTOLIC_OBJECT_HUB, to.id, to.name);
 	}
 	al_key k;
-	pair_key(&k, AL_K_HUB_APPS, from.id, a.id);
+	al_key_pair(&k, AL_K_HUB_APPS, from.id, a.id);
 	rc = al_txn_del(t, &k);
 	if (!rc) {
-		pair_key(&k, AL_K_HUB_APPS, to.id, a.id);
+		al_key_pair(&k, AL_K_HUB_APPS, to.id, a.id);
 		rc = put_empty(t, &k, AL_K_HUB_APPS);
 	}
 	a.hub = to.id;

@@ -3,19 +3,6 @@
  * src/ops_operators.c, the records in src/ops_records.c.
  * The rules are in docs/rules.md; the decisions they leave open in docs/operators.md. */
 #include "ops_internal.h"
-#include "account.h"
-#include "names.h"
-#include "core/error.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-#include "core/snap.h"
-#include "core/txn.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define DAY 86400
 
 /* ---- hubs (OPS-1) ---- */
 
@@ -39,24 +26,15 @@ static int stop_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg
 static int has_purchase(al_txn *t, autolic_id tenant)
 {
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_SUB, tenant);
+	al_key_id(&k, AL_K_OPS_SUB, tenant);
 	return al_txn_scan_prefix(t, &k, stop_cb, NULL);
 }
 
 static int tenant_hub(al_txn *t, autolic_id tenant, autolic_id *hub)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_TENANT_HUB, tenant);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_TENANT_HUB, &b, &r, NULL);
-	if (!rc) {
-		*hub = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
-	return rc;
+	al_key_id(&k, AL_K_OPS_TENANT_HUB, tenant);
+	return al_index_get(t, &k, AL_K_OPS_TENANT_HUB, hub);
 }
 
 /* OPS-1: a tenant `actor` may create a hub for: purchase made, no hub yet. */
@@ -79,14 +57,15 @@ static int tenant_candidate(al_txn *t, autolic_id tenant, int *ok)
 
 static int choose_tenant(al_txn *t, autolic_id actor, autolic_id *tenant)
 {
-	al_ops_vec ts = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_idlist ts;
+	al_idlist_init(&ts, t->a, AL_IDLIST_LAST);
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_ADMIN_OF, actor);
-	int rc = al_txn_scan_prefix(t, &k, al_ops_collect_last_id_cb, &ts);
+	al_key_id(&k, AL_K_OPS_ADMIN_OF, actor);
+	int rc = al_idlist_scan(t, &k, &ts);
 	size_t found = 0;
 	autolic_id chosen = 0;
 	for (size_t i = 0; !rc && i <= ts.n; i++) {
-		autolic_id cand = i < ts.n ? ((autolic_id *)ts.v)[i] : actor;
+		autolic_id cand = i < ts.n ? ts.v[i] : actor;
 		int ok = 0;
 		rc = tenant_candidate(t, cand, &ok);
 		if (!rc && ok) {
@@ -94,7 +73,7 @@ static int choose_tenant(al_txn *t, autolic_id actor, autolic_id *tenant)
 			chosen = cand;
 		}
 	}
-	al_ops_vec_free(&ts);
+	al_idlist_free(&ts);
 	if (rc)
 		return rc;
 	if (found == 0)
@@ -159,13 +138,8 @@ static int hub_create_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_TENANT_HUB);
-	al_enc_u64(&b, h.id);
-	al_ops_key1(&k, AL_K_OPS_TENANT_HUB, tenant);
-	rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
+	al_key_id(&k, AL_K_OPS_TENANT_HUB, tenant);
+	rc = al_index_put(t, &k, AL_K_OPS_TENANT_HUB, h.id);
 	a->tenant = tenant;
 	a->id = h.id;
 	return rc;
@@ -266,83 +240,82 @@ int autolic_ops_hub_find(autolic_db *db, autolic_id tenant, autolic_id *hub)
 	return rc;
 }
 
+/* A change an admin makes to a hub as a whole: `op` changes the loaded hub,
+ * which is stored after it; `count` is the operators it deactivated. */
 typedef struct hub_op_args {
 	autolic_id actor, hub;
 	uint64_t count;
+	const char *what;
+	int (*op)(al_txn *t, struct hub_op_args *a, al_ops_hub_rec *h);
 } hub_op_args;
 
-static int provision_fn(al_txn *t, void *arg)
+static int hub_op_fn(al_txn *t, void *arg)
 {
 	hub_op_args *a = arg;
 	al_ops_hub_rec h;
 	a->count = 0;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "provision the hub");
-	if (rc)
-		return rc;
-	if (h.provisioned)
-		return al_err(AUTOLIC_ESTATE, "OPS-1: hub %llu is already provisioned",
-		              (unsigned long long)h.id);
-	h.provisioned = 1;
-	h.provisioned_at = t->now;
-	rc = al_ops_enforce_licences(t, &h, &a->count);
+	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, a->what);
+	if (!rc)
+		rc = a->op(t, a, &h);
 	return rc ? rc : al_ops_hub_store(t, &h);
+}
+
+static int run_hub_op(autolic_db *db, hub_op_args *a, uint64_t *deactivated)
+{
+	int rc = al_ops_check_db_actor(db, a->actor);
+	if (!rc)
+		rc = al_run(db, 1, hub_op_fn, a);
+	if (!rc && deactivated)
+		*deactivated = a->count;
+	return rc;
+}
+
+static int provision_op(al_txn *t, hub_op_args *a, al_ops_hub_rec *h)
+{
+	if (h->provisioned)
+		return al_err(AUTOLIC_ESTATE, "OPS-1: hub %llu is already provisioned",
+		              (unsigned long long)h->id);
+	h->provisioned = 1;
+	h->provisioned_at = t->now;
+	return al_ops_enforce_licences(t, h, &a->count);
 }
 
 int autolic_ops_hub_provision(autolic_db *db, autolic_id actor, autolic_id hub,
                               uint64_t *deactivated)
 {
-	int rc = al_ops_check_db_actor(db, actor);
-	if (rc)
-		return rc;
-	hub_op_args a = {actor, hub, 0};
-	rc = al_run(db, 1, provision_fn, &a);
-	if (!rc && deactivated)
-		*deactivated = a.count;
-	return rc;
+	hub_op_args a = {actor, hub, 0, "provision the hub", provision_op};
+	return run_hub_op(db, &a, deactivated);
 }
 
-static int reconcile_fn(al_txn *t, void *arg)
+static int reconcile_op(al_txn *t, hub_op_args *a, al_ops_hub_rec *h)
 {
-	hub_op_args *a = arg;
-	al_ops_hub_rec h;
-	a->count = 0;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "reconcile the hub");
-	if (rc)
-		return rc;
 	/* OPS-3 first: an operator whose user is gone takes no licence anyway */
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
-	rc = al_ops_collect_ops(t, h.id, &ops);
+	al_ops_ops ops;
+	al_array_init(&ops, t->a);
+	int rc = al_ops_collect_ops(t, h->id, &ops);
 	al_ops_op_rec *all = ops.v;
 	for (size_t i = 0; !rc && i < ops.n; i++) {
 		if (!all[i].active || !all[i].user)
 			continue;
 		int active = 0;
-		rc = al_ops_user_active(t, h.id, all[i].user, &active);
+		rc = al_ops_user_active(t, h->id, all[i].user, &active);
 		if (!rc && !active) {
 			char why[120];
 			snprintf(why, sizeof why, "OPS-3: user account %llu it was created from is deactivated",
 			         (unsigned long long)all[i].user);
-			rc = al_ops_op_deactivate(t, &h, &all[i], AUTOLIC_OPS_REASON_USER, why);
+			rc = al_ops_op_deactivate(t, h, &all[i], AUTOLIC_OPS_REASON_USER, why);
 			a->count++;
 		}
 	}
-	al_ops_vec_free(&ops);
-	if (!rc)
-		rc = al_ops_enforce_licences(t, &h, &a->count);
-	return rc ? rc : al_ops_hub_store(t, &h);
+	al_array_free(&ops);
+	return rc ? rc : al_ops_enforce_licences(t, h, &a->count);
 }
 
 int autolic_ops_hub_reconcile(autolic_db *db, autolic_id actor, autolic_id hub,
                               uint64_t *deactivated)
 {
-	int rc = al_ops_check_db_actor(db, actor);
-	if (rc)
-		return rc;
-	hub_op_args a = {actor, hub, 0};
-	rc = al_run(db, 1, reconcile_fn, &a);
-	if (!rc && deactivated)
-		*deactivated = a.count;
-	return rc;
+	hub_op_args a = {actor, hub, 0, "reconcile the hub", reconcile_op};
+	return run_hub_op(db, &a, deactivated);
 }
 
 /* ---- admins (ROLE-7) ---- */
@@ -364,8 +337,8 @@ static int admin_fn(al_txn *t, void *arg)
 		              "Operations admins, not account %llu",
 		              (unsigned long long)a->tenant, (unsigned long long)a->actor);
 	al_key k1, k2;
-	al_ops_key2(&k1, AL_K_OPS_ADMIN, a->tenant, a->account);
-	al_ops_key2(&k2, AL_K_OPS_ADMIN_OF, a->account, a->tenant);
+	al_key_pair(&k1, AL_K_OPS_ADMIN, a->tenant, a->account);
+	al_key_pair(&k2, AL_K_OPS_ADMIN_OF, a->account, a->tenant);
 	rc = al_txn_exists(t, &k1);
 	if (rc < 0)
 		return rc;
@@ -376,8 +349,8 @@ static int admin_fn(al_txn *t, void *arg)
 		al_account_brief acc; /* only that the account exists */
 		rc = al_account_brief_load(t, a->account, &acc);
 		if (!rc)
-			rc = al_ops_put_empty(t, &k1);
-		return rc ? rc : al_ops_put_empty(t, &k2);
+			rc = al_record_put_empty(t, &k1);
+		return rc ? rc : al_record_put_empty(t, &k2);
 	}
 	if (!rc)
 		return al_err(AUTOLIC_ENOTFOUND, "account %llu is not an admin of tenant %llu",
@@ -461,14 +434,8 @@ static int sub_buy_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_SUB_NUMBER);
-	al_enc_u64(&b, s->tenant);
-	al_ops_key1(&k, AL_K_OPS_SUB_NUMBER, s->number);
-	rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	al_key_id(&k, AL_K_OPS_SUB_NUMBER, s->number);
+	return al_index_put(t, &k, AL_K_OPS_SUB_NUMBER, s->tenant);
 }
 
 int autolic_ops_subscription_buy(autolic_db *db, autolic_id actor,
@@ -853,10 +820,9 @@ static int access_fn(al_txn *t, void *arg)
 	if (rc || h.active_users <= c.user_total)
 		return rc;
 	/* more active users than licences: the last assigned are uncovered */
-	al_ops_vec users = {NULL, 0, 0, sizeof(al_ops_user_rec), t->a};
-	al_key k;
-	al_ops_key1(&k, AL_K_OPS_USER, h.id);
-	rc = al_txn_scan_prefix(t, &k, al_ops_collect_users_cb, &users);
+	al_ops_users users;
+	al_array_init(&users, t->a);
+	rc = al_ops_collect_users(t, h.id, &users);
 	if (!rc) {
 		al_ops_user_rec *v = users.v;
 		size_t m = 0;
@@ -880,7 +846,7 @@ static int access_fn(al_txn *t, void *arg)
 			rc = al_err_num("limit", (int64_t)c.user_total);
 		}
 	}
-	al_ops_vec_free(&users);
+	al_array_free(&users);
 	return rc;
 }
 

@@ -6,7 +6,21 @@
 #define AL_OPS_INTERNAL_H
 
 #include "ops.h"
+#include "account.h"
+#include "names.h"
+#include "core/error.h"
+#include "core/idlist.h"
+#include "core/record.h"
+#include "core/snap.h"
+#include "core/text.h"
+#include "core/timecalc.h"
 #include "core/txn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY 86400
 
 /* ---- records ---- */
 
@@ -52,11 +66,8 @@ typedef struct al_ops_op_rec {
 
 /* ---- growable arrays filled by scans ---- */
 
-typedef struct al_ops_vec {
-	void *v;
-	size_t n, cap, size;
-	const al_alloc *a;
-} al_ops_vec;
+typedef AL_ARRAY(al_ops_op_rec) al_ops_ops;
+typedef AL_ARRAY(al_ops_user_rec) al_ops_users;
 
 typedef struct al_ops_lic_counts {
 	uint64_t user_total, shop_total;
@@ -72,9 +83,6 @@ typedef struct al_ops_find_args {
 
 /* ---- shared by the use cases (src/ops.c, src/ops_operators.c) ---- */
 
-void al_ops_key2(al_key *k, uint8_t prefix, uint64_t a, uint64_t b);
-void al_ops_key1(al_key *k, uint8_t prefix, uint64_t a);
-int al_ops_put_empty(al_txn *t, const al_key *k);
 int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h);
 int al_ops_hub_load(al_txn *t, autolic_id id, al_ops_hub_rec *h);
 int al_ops_hub_state(const al_ops_hub_rec *h, autolic_time now);
@@ -85,10 +93,9 @@ int al_ops_user_store(al_txn *t, autolic_id hub, const al_ops_user_rec *u);
 int al_ops_user_load(al_txn *t, autolic_id hub, autolic_id account, al_ops_user_rec *u);
 int al_ops_op_store(al_txn *t, const al_ops_op_rec *o);
 int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o);
-void al_ops_vec_free(al_ops_vec *x);
-int al_ops_collect_users_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg);
-/* The last u64 of a key (an id). */
-int al_ops_collect_last_id_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg);
+/* The users of the hub, in account order, into `users` (initialised by the
+ * caller with al_array_init()). */
+int al_ops_collect_users(al_txn *t, autolic_id hub, al_ops_users *users);
 int al_ops_licences_of(al_txn *t, autolic_id tenant, al_ops_lic_counts *c);
 /* Licensed operators the hub may have active now: the trial allowance until
  * provisioning, then the active shop-floor licences. */
@@ -106,7 +113,7 @@ int al_ops_user_active(al_txn *t, autolic_id hub, autolic_id account, int *activ
  * the hub's counters. */
 int al_ops_op_deactivate(al_txn *t, const al_ops_hub_rec *h, al_ops_op_rec *o, int reason,
                          const char *why);
-int al_ops_collect_ops(al_txn *t, autolic_id hub, al_ops_vec *ops);
+int al_ops_collect_ops(al_txn *t, autolic_id hub, al_ops_ops *ops);
 /* OPS-5: when the hub has more active licensed operators than it may, the
  * excess is deactivated in the order of al_ops_select_excess(). */
 int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count);

@@ -3,19 +3,6 @@
  * and the whole-store check.
  */
 #include "ops_internal.h"
-#include "account.h"
-#include "names.h"
-#include "core/error.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-#include "core/snap.h"
-#include "core/txn.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define DAY 86400
 
 /* ---- operators ---- */
 
@@ -75,7 +62,7 @@ typedef struct op_add_args {
 static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *name)
 {
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_OP_NUMBER, h->id);
+	al_key_id(&k, AL_K_OPS_OP_NUMBER, h->id);
 	al_key_str(&k, a->number);
 	int rc = al_txn_exists(t, &k);
 	if (rc < 0)
@@ -98,26 +85,17 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	o.active = 1;
 	o.created = t->now;
 	rc = al_ops_op_store(t, &o);
-	al_buf b;
-	al_buf_init(&b, t->a);
-	if (!rc) {
-		al_rec_begin(&b, AL_K_OPS_OP_NUMBER);
-		al_enc_u64(&b, o.id);
-		rc = al_txn_put(t, &k, &b);
-	}
-	if (!rc) {
-		al_rec_begin(&b, AL_K_OPS_OP_HUB);
-		al_enc_u64(&b, h->id);
-		al_ops_key1(&k, AL_K_OPS_OP_HUB, o.id);
-		rc = al_txn_put(t, &k, &b);
-	}
-	al_buf_free(&b);
+	if (!rc)
+		rc = al_index_put(t, &k, AL_K_OPS_OP_NUMBER, o.id);
+	al_key_id(&k, AL_K_OPS_OP_HUB, o.id);
+	if (!rc)
+		rc = al_index_put(t, &k, AL_K_OPS_OP_HUB, h->id);
 	if (!rc && o.user) {
 		al_key_init(&k, AL_K_OPS_USER_OP);
 		al_key_u64(&k, h->id);
 		al_key_u64(&k, o.user);
 		al_key_u64(&k, o.id);
-		rc = al_ops_put_empty(t, &k);
+		rc = al_record_put_empty(t, &k);
 	}
 	if (!rc && !o.user)
 		h->active_licensed++;
@@ -127,13 +105,26 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	return rc;
 }
 
+/* The hub an operator is added to, its licences enforced first (OPS-5). */
+static int op_hub(al_txn *t, const op_add_args *a, const char *what, al_ops_hub_rec *h)
+{
+	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, h, what);
+	return rc ? rc : al_ops_enforce_licences(t, h, NULL);
+}
+
+static int run_op_add(autolic_db *db, al_txn_fn fn, op_add_args *a, autolic_id *id)
+{
+	int rc = al_run(db, 1, fn, a);
+	if (!rc && id)
+		*id = a->id;
+	return rc;
+}
+
 static int op_add_fn(al_txn *t, void *arg)
 {
 	op_add_args *a = arg;
 	al_ops_hub_rec h;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "add an operator");
-	if (!rc)
-		rc = al_ops_enforce_licences(t, &h, NULL);
+	int rc = op_hub(t, a, "add an operator", &h);
 	if (!rc)
 		rc = need_shop_licence(t, &h);
 	return rc ? rc : op_create(t, &h, a, a->name);
@@ -156,19 +147,14 @@ int autolic_ops_operator_add(autolic_db *db, autolic_id actor, autolic_id hub,
 	                            "operator name")))
 		return rc;
 	op_add_args a = {actor, hub, 0, spec->number, spec->name, 0};
-	rc = al_run(db, 1, op_add_fn, &a);
-	if (!rc && id)
-		*id = a.id;
-	return rc;
+	return run_op_add(db, op_add_fn, &a, id);
 }
 
 static int op_from_user_fn(al_txn *t, void *arg)
 {
 	op_add_args *a = arg;
 	al_ops_hub_rec h;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h, "create an operator from a user");
-	if (!rc)
-		rc = al_ops_enforce_licences(t, &h, NULL);
+	int rc = op_hub(t, a, "create an operator from a user", &h);
 	if (rc)
 		return rc;
 	al_ops_user_rec u;
@@ -209,10 +195,22 @@ int autolic_ops_operator_from_user(autolic_db *db, autolic_id actor, autolic_id 
 	if ((rc = al_ops_check_number(number)) != 0)
 		return rc;
 	op_add_args a = {actor, hub, account, number, NULL, 0};
-	rc = al_run(db, 1, op_from_user_fn, &a);
-	if (!rc && id)
-		*id = a.id;
-	return rc;
+	return run_op_add(db, op_from_user_fn, &a, id);
+}
+
+/* OPS-3: an operator made from a user acts only while the user is active;
+ * the refusal says whether it was to be reactivated or to record. */
+static int op_user_check(al_txn *t, const al_ops_hub_rec *h, const al_ops_op_rec *o, int reactivate)
+{
+	int ua = 0;
+	int rc = al_ops_user_active(t, h->id, o->user, &ua);
+	if (rc || ua)
+		return rc;
+	if (reactivate)
+		return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", o, h,
+		                  "is reactivated only while its user", o->user, " is active");
+	return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", o, h, "records no production while its user",
+	                  o->user, " is deactivated");
 }
 
 typedef struct op_args {
@@ -260,14 +258,8 @@ static int op_fn(al_txn *t, void *arg)
 				                  "is already active", 0, "");
 		}
 		if (o.user) {
-			int ua = 0;
-			rc = al_ops_user_active(t, h.id, o.user, &ua);
-			if (rc)
+			if ((rc = op_user_check(t, &h, &o, 1)) != 0)
 				return rc;
-			if (!ua)
-				return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", &o, &h,
-				                  "is reactivated only while its user", o.user,
-				                  " is active");
 		} else {
 			rc = need_shop_licence(t, &h);
 			if (rc)
@@ -301,16 +293,8 @@ static int op_fn(al_txn *t, void *arg)
 		if (!o.active)
 			return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h,
 			                  "is deactivated; it records no production", 0, "");
-		if (o.user) {
-			int ua = 0;
-			rc = al_ops_user_active(t, h.id, o.user, &ua);
-			if (rc)
-				return rc;
-			if (!ua)
-				return op_refusal(t, AUTOLIC_ESTATE, "OPS-3", &o, &h,
-				                  "records no production while its user", o.user,
-				                  " is deactivated");
-		}
+		if (o.user && (rc = op_user_check(t, &h, &o, 0)) != 0)
+			return rc;
 		if (!o.has_production || a->at > o.last_production)
 			o.last_production = a->at;
 		o.has_production = 1;
@@ -427,7 +411,8 @@ static int ops_snap_fn(al_txn *t, void *arg)
 	int rc = al_ops_hub_load(t, sa->key, &h);
 	if (rc)
 		return rc;
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
+	al_ops_ops ops;
+	al_array_init(&ops, t->a);
 	rc = al_ops_collect_ops(t, h.id, &ops);
 	autolic_ops_operator_info *v = NULL;
 	if (!rc && ops.n && !(v = al_calloc(sa->a, ops.n, sizeof(*v))))
@@ -468,18 +453,12 @@ static int op_find_fn(al_txn *t, void *arg)
 {
 	al_ops_find_args *a = arg;
 	al_key k;
-	al_buf b;
-	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_OP_NUMBER, a->key);
+	al_key_id(&k, AL_K_OPS_OP_NUMBER, a->key);
 	al_key_str(&k, a->number);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_NUMBER, &b, &r,
-	                        "hub %llu has no operator numbered '%s'", (unsigned long long)a->key, a->number);
-	if (!rc) {
-		a->out = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
+	int rc = al_index_get(t, &k, AL_K_OPS_OP_NUMBER, &a->out);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(rc, "hub %llu has no operator numbered '%s'",
+		            (unsigned long long)a->key, a->number);
 	return rc;
 }
 
@@ -584,18 +563,18 @@ static int check_hub(al_txn *t, autolic_id id)
 	int rc = al_ops_hub_load(t, id, &h);
 	if (rc)
 		return rc;
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
-	al_ops_vec users = {NULL, 0, 0, sizeof(al_ops_user_rec), t->a};
-	al_key k;
+	al_ops_ops ops;
+	al_ops_users users;
+	al_array_init(&ops, t->a);
+	al_array_init(&users, t->a);
 	rc = al_ops_collect_ops(t, id, &ops);
-	al_ops_key1(&k, AL_K_OPS_USER, id);
 	if (!rc)
-		rc = al_txn_scan_prefix(t, &k, al_ops_collect_users_cb, &users);
+		rc = al_ops_collect_users(t, id, &users);
 	uint64_t licensed = 0, active = 0;
 	for (size_t i = 0; !rc && i < ops.n; i++)
-		licensed += ((al_ops_op_rec *)ops.v)[i].active && !((al_ops_op_rec *)ops.v)[i].user;
+		licensed += ops.v[i].active && !ops.v[i].user;
 	for (size_t i = 0; !rc && i < users.n; i++)
-		active += ((al_ops_user_rec *)users.v)[i].active != 0;
+		active += users.v[i].active != 0;
 	if (!rc && licensed != h.active_licensed)
 		rc = al_err(
 		    AUTOLIC_ECORRUPT,
@@ -609,19 +588,20 @@ static int check_hub(al_txn *t, autolic_id id)
 		            "active",
 		            (unsigned long long)id, (unsigned long long)h.active_users,
 		            (unsigned long long)active);
-	al_ops_vec_free(&ops);
-	al_ops_vec_free(&users);
+	al_array_free(&ops);
+	al_array_free(&users);
 	return rc;
 }
 
 int al_ops_check_all(al_txn *t)
 {
-	al_ops_vec ids = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, 1);
 	al_key k;
 	al_key_init(&k, AL_K_OPS_HUB);
-	int rc = al_txn_scan_prefix(t, &k, al_ops_collect_last_id_cb, &ids);
+	int rc = al_idlist_scan(t, &k, &ids);
 	for (size_t i = 0; !rc && i < ids.n; i++)
-		rc = check_hub(t, ((autolic_id *)ids.v)[i]);
-	al_ops_vec_free(&ids);
+		rc = check_hub(t, ids.v[i]);
+	al_idlist_free(&ids);
 	return rc;
 }

@@ -4,65 +4,32 @@
  * use cases share (licences, permissions, deactivation, validation).
  */
 #include "ops_internal.h"
-#include "account.h"
-#include "core/error.h"
-#include "core/text.h"
-#include "core/timecalc.h"
-#include "core/snap.h"
-#include "core/txn.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define DAY 86400
 
 /* ---- records ---- */
 
-
-static void hub_key(al_key *k, autolic_id hub)
+static void hub_encode(al_buf *b, const void *rec)
 {
-	al_key_init(k, AL_K_OPS_HUB);
-	al_key_u64(k, hub);
+	const al_ops_hub_rec *h = rec;
+	al_rec_begin(b, AL_K_OPS_HUB);
+	al_enc_u64(b, h->id);
+	al_enc_u64(b, h->tenant);
+	al_enc_str(b, h->name);
+	al_enc_i64(b, h->created);
+	al_enc_i64(b, h->trial_end);
+	al_enc_u64(b, h->trial_operators);
+	al_enc_u8(b, (uint8_t)h->provisioned);
+	al_enc_i64(b, h->provisioned_at);
+	al_enc_u8(b, (uint8_t)h->late);
+	al_enc_i64(b, h->due);
+	al_enc_u64(b, h->active_licensed);
+	al_enc_u64(b, h->active_users);
 }
-
-void al_ops_key2(al_key *k, uint8_t prefix, uint64_t a, uint64_t b)
-{
-	al_key_init(k, prefix);
-	al_key_u64(k, a);
-	al_key_u64(k, b);
-}
-
-void al_ops_key1(al_key *k, uint8_t prefix, uint64_t a)
-{
-	al_key_init(k, prefix);
-	al_key_u64(k, a);
-}
-
-int al_ops_put_empty(al_txn *t, const al_key *k) { return al_txn_put_raw(t, k, "", 0); }
 
 int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_HUB);
-	al_enc_u64(&b, h->id);
-	al_enc_u64(&b, h->tenant);
-	al_enc_str(&b, h->name);
-	al_enc_i64(&b, h->created);
-	al_enc_i64(&b, h->trial_end);
-	al_enc_u64(&b, h->trial_operators);
-	al_enc_u8(&b, (uint8_t)h->provisioned);
-	al_enc_i64(&b, h->provisioned_at);
-	al_enc_u8(&b, (uint8_t)h->late);
-	al_enc_i64(&b, h->due);
-	al_enc_u64(&b, h->active_licensed);
-	al_enc_u64(&b, h->active_users);
-	hub_key(&k, h->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	al_key_id(&k, AL_K_OPS_HUB, h->id);
+	return al_record_put(t, &k, hub_encode, h);
 }
 
 int al_ops_hub_load(al_txn *t, autolic_id id, al_ops_hub_rec *h)
@@ -70,7 +37,7 @@ int al_ops_hub_load(al_txn *t, autolic_id id, al_ops_hub_rec *h)
 	al_key k;
 	al_buf b;
 	al_rd r;
-	hub_key(&k, id);
+	al_key_id(&k, AL_K_OPS_HUB, id);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get_rec(t, &k, AL_K_OPS_HUB, &b, &r,
 	                        "OPS-1: hub %llu does not exist", (unsigned long long)id);
@@ -100,8 +67,9 @@ int al_ops_hub_state(const al_ops_hub_rec *h, autolic_time now)
 	return now < h->trial_end ? AUTOLIC_OPS_HUB_TRIAL : AUTOLIC_OPS_HUB_TRIAL_ENDED;
 }
 
-static void sub_encode(al_buf *b, const al_ops_sub_rec *s)
+static void sub_encode(al_buf *b, const void *rec)
 {
+	const al_ops_sub_rec *s = rec;
 	al_rec_begin(b, AL_K_OPS_SUB);
 	al_enc_u64(b, s->number);
 	al_enc_u64(b, s->tenant);
@@ -111,8 +79,9 @@ static void sub_encode(al_buf *b, const al_ops_sub_rec *s)
 	al_enc_i64(b, s->end);
 }
 
-static int sub_decode(const void *p, size_t len, al_ops_sub_rec *s)
+static int sub_decode(const void *p, size_t len, void *rec)
 {
+	al_ops_sub_rec *s = rec;
 	al_rd r;
 	int rc = al_rec_open(&r, p, len, AL_K_OPS_SUB);
 	if (rc)
@@ -129,62 +98,42 @@ static int sub_decode(const void *p, size_t len, al_ops_sub_rec *s)
 int al_ops_sub_store(al_txn *t, const al_ops_sub_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	sub_encode(&b, s);
-	al_ops_key2(&k, AL_K_OPS_SUB, s->tenant, s->number);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	al_key_pair(&k, AL_K_OPS_SUB, s->tenant, s->number);
+	return al_record_put(t, &k, sub_encode, s);
 }
 
 int al_ops_sub_load(al_txn *t, uint64_t number, al_ops_sub_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_SUB_NUMBER, number);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_SUB_NUMBER, &b, &r, NULL);
-	autolic_id tenant = 0;
-	if (!rc) {
-		tenant = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	if (!rc) {
-		al_ops_key2(&k, AL_K_OPS_SUB, tenant, number);
-		rc = al_txn_get(t, &k, &b);
-		if (!rc)
-			rc = sub_decode(b.p, b.len, s);
-		if (rc == AUTOLIC_ENOTFOUND)
-			rc = al_err(AUTOLIC_ECORRUPT, "subscription %llu is indexed but missing",
-			            (unsigned long long)number);
-	} else if (rc == AUTOLIC_ENOTFOUND) {
+	al_key_id(&k, AL_K_OPS_SUB_NUMBER, number);
+	int rc = al_index_load(t, &k, AL_K_OPS_SUB_NUMBER, AL_K_OPS_SUB, number, sub_decode, s,
+	                       "subscription");
+	if (rc == AUTOLIC_ENOTFOUND)
 		rc = al_err(AUTOLIC_ENOTFOUND, "OPS-2: subscription %llu does not exist",
 		            (unsigned long long)number);
-	}
-	al_buf_free(&b);
 	return rc;
+}
+
+static void user_encode(al_buf *b, const void *rec)
+{
+	const al_ops_user_rec *u = rec;
+	al_rec_begin(b, AL_K_OPS_USER);
+	al_enc_u64(b, u->account);
+	al_enc_u8(b, (uint8_t)u->active);
+	al_enc_i64(b, u->since);
+	al_enc_i64(b, u->created);
 }
 
 int al_ops_user_store(al_txn *t, autolic_id hub, const al_ops_user_rec *u)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_OPS_USER);
-	al_enc_u64(&b, u->account);
-	al_enc_u8(&b, (uint8_t)u->active);
-	al_enc_i64(&b, u->since);
-	al_enc_i64(&b, u->created);
-	al_ops_key2(&k, AL_K_OPS_USER, hub, u->account);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	al_key_pair(&k, AL_K_OPS_USER, hub, u->account);
+	return al_record_put(t, &k, user_encode, u);
 }
 
-static int user_decode(const void *p, size_t len, al_ops_user_rec *u)
+static int user_decode(const void *p, size_t len, void *rec)
 {
+	al_ops_user_rec *u = rec;
 	al_rd r;
 	int rc = al_rec_open(&r, p, len, AL_K_OPS_USER);
 	if (rc)
@@ -200,18 +149,13 @@ static int user_decode(const void *p, size_t len, al_ops_user_rec *u)
 int al_ops_user_load(al_txn *t, autolic_id hub, autolic_id account, al_ops_user_rec *u)
 {
 	al_key k;
-	al_buf b;
-	al_ops_key2(&k, AL_K_OPS_USER, hub, account);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
-	if (!rc)
-		rc = user_decode(b.p, b.len, u);
-	al_buf_free(&b);
-	return rc;
+	al_key_pair(&k, AL_K_OPS_USER, hub, account);
+	return al_record_get(t, &k, user_decode, u);
 }
 
-static void op_encode(al_buf *b, const al_ops_op_rec *o)
+static void op_encode(al_buf *b, const void *rec)
 {
+	const al_ops_op_rec *o = rec;
 	al_rec_begin(b, AL_K_OPS_OPERATOR);
 	al_enc_u64(b, o->id);
 	al_enc_u64(b, o->hub);
@@ -227,8 +171,9 @@ static void op_encode(al_buf *b, const al_ops_op_rec *o)
 	al_enc_u64(b, o->production_count);
 }
 
-static int op_decode(const void *p, size_t len, al_ops_op_rec *o)
+static int op_decode(const void *p, size_t len, void *rec)
 {
+	al_ops_op_rec *o = rec;
 	al_rd r;
 	int rc = al_rec_open(&r, p, len, AL_K_OPS_OPERATOR);
 	if (rc)
@@ -253,62 +198,20 @@ static int op_decode(const void *p, size_t len, al_ops_op_rec *o)
 int al_ops_op_store(al_txn *t, const al_ops_op_rec *o)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	op_encode(&b, o);
-	al_ops_key2(&k, AL_K_OPS_OPERATOR, o->hub, o->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	al_key_pair(&k, AL_K_OPS_OPERATOR, o->hub, o->id);
+	return al_record_put(t, &k, op_encode, o);
 }
 
 int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
-	al_ops_key1(&k, AL_K_OPS_OP_HUB, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_OP_HUB, &b, &r, NULL);
-	autolic_id hub = 0;
-	if (!rc) {
-		hub = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	if (!rc) {
-		al_ops_key2(&k, AL_K_OPS_OPERATOR, hub, id);
-		rc = al_txn_get(t, &k, &b);
-		if (!rc)
-			rc = op_decode(b.p, b.len, o);
-		if (rc == AUTOLIC_ENOTFOUND)
-			rc = al_err(AUTOLIC_ECORRUPT, "operator %llu is indexed but missing",
-			            (unsigned long long)id);
-	} else if (rc == AUTOLIC_ENOTFOUND) {
-		rc = al_err(AUTOLIC_ENOTFOUND, "operator %llu does not exist", (unsigned long long)id);
-	}
-	al_buf_free(&b);
+	al_key_id(&k, AL_K_OPS_OP_HUB, id);
+	int rc =
+	    al_index_load(t, &k, AL_K_OPS_OP_HUB, AL_K_OPS_OPERATOR, id, op_decode, o, "operator");
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "operator %llu does not exist",
+		            (unsigned long long)id);
 	return rc;
-}
-
-
-static void *vec_push(al_ops_vec *x)
-{
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 16;
-		void *v = al_realloc(x->a, x->v, cap * x->size);
-		if (!v)
-			return NULL;
-		x->v = v;
-		x->cap = cap;
-	}
-	return (char *)x->v + x->n++ * x->size;
-}
-
-void al_ops_vec_free(al_ops_vec *x)
-{
-	al_free(x->a, x->v);
-	x->v = NULL;
-	x->n = x->cap = 0;
 }
 
 static int scan_nomem(void) { return al_err(AUTOLIC_ENOMEM, "out of memory reading Fusion Operations records"); }
@@ -317,30 +220,23 @@ static int collect_ops_cb(const void *k, size_t kl, const void *v, size_t vl, vo
 {
 	(void)k;
 	(void)kl;
-	al_ops_op_rec *o = vec_push(arg);
+	al_ops_op_rec *o = al_array_add((al_ops_ops *)arg);
 	return o ? op_decode(v, vl, o) : scan_nomem();
 }
 
-int al_ops_collect_users_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+static int collect_users_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
 	(void)k;
 	(void)kl;
-	al_ops_user_rec *u = vec_push(arg);
+	al_ops_user_rec *u = al_array_add((al_ops_users *)arg);
 	return u ? user_decode(v, vl, u) : scan_nomem();
 }
 
-/* The last u64 of a key (an id). */
-int al_ops_collect_last_id_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+int al_ops_collect_users(al_txn *t, autolic_id hub, al_ops_users *users)
 {
-	(void)v;
-	(void)vl;
-	if (kl < 9)
-		return al_err(AUTOLIC_ECORRUPT, "Fusion Operations index key too short");
-	autolic_id *id = vec_push(arg);
-	if (!id)
-		return scan_nomem();
-	*id = al_key_get_u64(k, kl - 8);
-	return 0;
+	al_key k;
+	al_key_id(&k, AL_K_OPS_USER, hub);
+	return al_txn_scan_prefix(t, &k, collect_users_cb, users);
 }
 
 /* ---- licences (OPS-2) ---- */
@@ -372,7 +268,7 @@ int al_ops_licences_of(al_txn *t, autolic_id tenant, al_ops_lic_counts *c)
 	memset(c, 0, sizeof(*c));
 	c->now = t->now;
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_SUB, tenant);
+	al_key_id(&k, AL_K_OPS_SUB, tenant);
 	return al_txn_scan_prefix(t, &k, sum_subs_cb, c);
 }
 
@@ -403,7 +299,7 @@ int al_ops_require_active_actor(al_txn *t, autolic_id actor)
 static int is_admin(al_txn *t, autolic_id tenant, autolic_id account)
 {
 	al_key k;
-	al_ops_key2(&k, AL_K_OPS_ADMIN, tenant, account);
+	al_key_pair(&k, AL_K_OPS_ADMIN, tenant, account);
 	return al_txn_exists(t, &k);
 }
 
@@ -491,10 +387,10 @@ int al_ops_op_deactivate(al_txn *t, const al_ops_hub_rec *h, al_ops_op_rec *o, i
 	                    o->number, o->name, (unsigned long long)h->id, why);
 }
 
-int al_ops_collect_ops(al_txn *t, autolic_id hub, al_ops_vec *ops)
+int al_ops_collect_ops(al_txn *t, autolic_id hub, al_ops_ops *ops)
 {
 	al_key k;
-	al_ops_key1(&k, AL_K_OPS_OPERATOR, hub);
+	al_key_id(&k, AL_K_OPS_OPERATOR, hub);
 	return al_txn_scan_prefix(t, &k, collect_ops_cb, ops);
 }
 
@@ -509,7 +405,8 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 	uint64_t limit = al_ops_shop_limit(h, &c);
 	if (h->active_licensed <= limit)
 		return 0;
-	al_ops_vec ops = {NULL, 0, 0, sizeof(al_ops_op_rec), t->a};
+	al_ops_ops ops;
+	al_array_init(&ops, t->a);
 	al_ops_cand *cand = NULL;
 	rc = al_ops_collect_ops(t, h->id, &ops);
 	size_t n = 0;
@@ -562,7 +459,7 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 			*count += k;
 	}
 	al_free(t->a, cand);
-	al_ops_vec_free(&ops);
+	al_array_free(&ops);
 	return rc;
 }
 
@@ -570,20 +467,21 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 int al_ops_deactivate_user_ops(al_txn *t, al_ops_hub_rec *h, autolic_id account, const char *why,
                                uint64_t *count)
 {
-	al_ops_vec ids = {NULL, 0, 0, sizeof(autolic_id), t->a};
+	al_idlist ids;
+	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
-	al_ops_key2(&k, AL_K_OPS_USER_OP, h->id, account);
-	int rc = al_txn_scan_prefix(t, &k, al_ops_collect_last_id_cb, &ids);
+	al_key_pair(&k, AL_K_OPS_USER_OP, h->id, account);
+	int rc = al_idlist_scan(t, &k, &ids);
 	for (size_t i = 0; !rc && i < ids.n; i++) {
 		al_ops_op_rec o;
-		rc = al_ops_op_load(t, ((autolic_id *)ids.v)[i], &o);
+		rc = al_ops_op_load(t, ids.v[i], &o);
 		if (!rc && o.active) {
 			rc = al_ops_op_deactivate(t, h, &o, AUTOLIC_OPS_REASON_USER, why);
 			if (!rc && count)
 				(*count)++;
 		}
 	}
-	al_ops_vec_free(&ids);
+	al_idlist_free(&ids);
 	return rc;
 }
 

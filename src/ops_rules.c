@@ -3,12 +3,7 @@
  * state), apart from storage. Declared in src/ops.h.
  */
 #include "ops.h"
-#include "account.h"
-#include "core/error.h"
-#include "core/text.h"
 #include "core/timecalc.h"
-#include "core/snap.h"
-#include "core/txn.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
 #include "contract.h"
 #include "team.h"
 #include "autolic/contract.h"
+#include "core/array.h"
 #include "core/error.h"
 #include "core/timecalc.h"
 #include "names.h"
@@ -69,28 +70,9 @@ void al_seat_count_key(al_key *k, autolic_id contract, const char *product)
 
 /* ---- rows collected by scans ---- */
 
-static int grow(const al_alloc *a, void **v, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 8;
-	while (c < need)
-		c *= 2;
-	void *p = al_realloc(a, *v, c * elem);
-	if (!p)
-		return al_err(AUTOLIC_ENOMEM, "out of memory listing seats");
-	*v = p;
-	*cap = c;
-	return 0;
-}
-
 static al_seat_row *rows_push(al_seat_rows *rs)
 {
-	if (grow(rs->a, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v)))
-		return NULL;
-	al_seat_row *r = &rs->v[rs->n++];
-	memset(r, 0, sizeof(*r));
-	return r;
+	return al_array_add(rs);
 }
 
 void al_seat_rows_free(al_seat_rows *rs)
@@ -672,10 +654,9 @@ struct autolic_seat_report {
 static int report_add(autolic_seat_report *r, autolic_id user, const char *product, int action,
                       int status)
 {
-	if (grow(&r->a, (void **)&r->v, &r->cap, r->n + 1, sizeof(*r->v)))
+	autolic_seat_result *x = al_array_append(&r->a, &r->v, &r->n, &r->cap, sizeof(*r->v));
+	if (!x)
 		return AUTOLIC_ENOMEM;
-	autolic_seat_result *x = &r->v[r->n++];
-	memset(x, 0, sizeof(*x));
 	x->version = AUTOLIC_SEAT_RESULT_VERSION;
 	x->user = user;
 	snprintf(x->product, sizeof x->product, "%s", product);
@@ -1070,15 +1051,11 @@ int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
 /* ---- reads ---- */
 
 struct autolic_seat_iter {
-	al_alloc a;
-	autolic_seat_entry *v;
-	size_t n, cap, pos;
+	al_snap s; /* of autolic_seat_entry */
 };
 
 struct autolic_seat_summary_iter {
-	al_alloc a;
-	autolic_seat_summary *v;
-	size_t n, cap, pos;
+	al_snap s; /* of autolic_seat_summary */
 };
 
 static void summary_fill(autolic_seat_summary *s, const al_contract_product *cp, uint64_t granted)
@@ -1135,15 +1112,13 @@ int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *pr
 typedef struct list_args {
 	autolic_id user, contract;
 	char product[AL_PRODUCT_CAP];
-	autolic_seat_iter *it;
 } list_args;
 
-static int entry_add(autolic_seat_iter *it, const al_seat_row *r, int active)
+static int entry_add(al_snap_fill *f, const al_seat_row *r, int active)
 {
-	if (grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v)))
+	autolic_seat_entry *e = al_array_append(f->a, &f->v, &f->n, &f->cap, sizeof(*e));
+	if (!e)
 		return AUTOLIC_ENOMEM;
-	autolic_seat_entry *e = &it->v[it->n++];
-	memset(e, 0, sizeof(*e));
 	e->version = AUTOLIC_SEAT_ENTRY_VERSION;
 	e->contract = r->contract;
 	memcpy(e->product, r->product, sizeof e->product);
@@ -1157,8 +1132,9 @@ static int entry_add(autolic_seat_iter *it, const al_seat_row *r, int active)
 
 static int user_products_fn(al_txn *t, void *arg)
 {
-	list_args *la = arg;
-	la->it->n = 0;
+	al_snap_fill *f = arg;
+	const list_args *la = f->ctx;
+	al_snap_fill_reset(f);
 	al_account_brief u; /* only that the account exists */
 	int rc = al_account_brief_load(t, la->user, &u);
 	al_seat_rows rs;
@@ -1184,7 +1160,7 @@ static int user_products_fn(al_txn *t, void *arg)
 		else if (rc == AUTOLIC_ENOTFOUND)
 			rc = 0;
 		if (!rc)
-			rc = entry_add(la->it, &r, active);
+			rc = entry_add(f, &r, active);
 	}
 	al_seat_rows_free(&rs);
 	if (!rc)
@@ -1194,8 +1170,9 @@ static int user_products_fn(al_txn *t, void *arg)
 
 static int product_users_fn(al_txn *t, void *arg)
 {
-	list_args *la = arg;
-	la->it->n = 0;
+	al_snap_fill *f = arg;
+	const list_args *la = f->ctx;
+	al_snap_fill_reset(f);
 	al_contract_product cp;
 	int rc = al_contract_product_load(t, la->contract, la->product, &cp);
 	al_seat_rows rs;
@@ -1208,27 +1185,15 @@ static int product_users_fn(al_txn *t, void *arg)
 	if (rs.n > 1)
 		qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_asc);
 	for (size_t i = 0; !rc && i < rs.n; i++)
-		rc = entry_add(la->it, &rs.v[i], cp.active);
+		rc = entry_add(f, &rs.v[i], cp.active);
 	al_seat_rows_free(&rs);
 	return rc;
 }
 
 static int run_list(autolic_db *db, al_txn_fn fn, list_args *la, autolic_seat_iter **out)
 {
-	const al_alloc *a = al_db_alloc(db);
-	autolic_seat_iter *it = al_malloc(a, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory for a seat iterator");
-	memset(it, 0, sizeof(*it));
-	it->a = *a;
-	la->it = it;
-	int rc = al_run(db, 0, fn, la);
-	if (rc) {
-		autolic_seat_iter_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	al_snap_spec spec = {.ctx = la, .fill = fn, .size = sizeof(autolic_seat_iter)};
+	return al_snap_open(db, &spec, (void **)out);
 }
 
 int autolic_seat_user_products(autolic_db *db, autolic_id user, autolic_seat_iter **out)
@@ -1237,7 +1202,7 @@ int autolic_seat_user_products(autolic_db *db, autolic_id user, autolic_seat_ite
 		*out = NULL;
 	if (!db || !out || !user)
 		return al_err(AUTOLIC_EINVAL, "db, user and out are required");
-	list_args la = {user, 0, "", NULL};
+	list_args la = {user, 0, ""};
 	return run_list(db, user_products_fn, &la, out);
 }
 
@@ -1248,7 +1213,7 @@ int autolic_seat_product_users(autolic_db *db, autolic_id contract, const char *
 		*out = NULL;
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
-	list_args la = {0, contract, "", NULL};
+	list_args la = {0, contract, ""};
 	int rc = al_product_norm(product, la.product, "SEAT-2", "product code");
 	if (rc)
 		return rc;
@@ -1259,56 +1224,47 @@ int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	return al_snap_next(it->v, it->n, &it->pos, AL_SEAT_ENTRY, out);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_SEAT_ENTRY, out);
 }
 
 void autolic_seat_iter_free(autolic_seat_iter *it)
 {
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	al_free(&a, it->v);
-	al_free(&a, it);
+	al_snap_free(it ? &it->s : NULL);
 }
-
-typedef struct contract_summary_args {
-	autolic_id contract;
-	autolic_seat_summary_iter *it;
-} contract_summary_args;
 
 static int contract_summary_fn(al_txn *t, void *arg)
 {
-	contract_summary_args *ca = arg;
-	autolic_seat_summary_iter *it = ca->it;
-	it->n = 0;
+	al_snap_fill *f = arg; /* key: the contract */
+	al_snap_fill_reset(f);
 	al_seat_rows rs;
 	al_key k;
-	count_prefix(&k, ca->contract);
+	count_prefix(&k, f->key);
 	int rc = al_seat_scan_rows(t, &k, al_seat_cb_count, &rs);
 	if (rc)
 		return rc;
 	if (rs.n == 0) {
 		al_name c;
 		al_err(AUTOLIC_ENOTFOUND, "SEAT-2: contract %s is unknown to seats",
-		       al_name_contract(ca->contract, &c));
-		rc = al_err_contract(ca->contract);
+		       al_name_contract(f->key, &c));
+		rc = al_err_contract(f->key);
 	}
 	for (size_t i = 0; !rc && i < rs.n; i++) {
 		al_contract_product cp;
-		rc = al_contract_product_load(t, ca->contract, rs.v[i].product, &cp);
+		rc = al_contract_product_load(t, f->key, rs.v[i].product, &cp);
 		if (rc == AUTOLIC_ENOTFOUND) {
 			/* the product left the contract: show its grants against 0 seats */
 			memset(&cp, 0, sizeof cp);
-			cp.contract = ca->contract;
+			cp.contract = f->key;
 			memcpy(cp.product, rs.v[i].product, sizeof rs.v[i].product);
 			rc = 0;
 		} else if (!rc) {
 			rc = al_seat_count_fits(&cp, rs.v[i].gid);
 		}
+		autolic_seat_summary *sum = NULL;
+		if (!rc && !(sum = al_array_append(f->a, &f->v, &f->n, &f->cap, sizeof(*sum))))
+			rc = AUTOLIC_ENOMEM;
 		if (!rc)
-			rc = grow(&it->a, (void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v));
-		if (!rc)
-			summary_fill(&it->v[it->n++], &cp, rs.v[i].gid);
+			summary_fill(sum, &cp, rs.v[i].gid);
 	}
 	al_seat_rows_free(&rs);
 	if (!rc)
@@ -1323,34 +1279,18 @@ int autolic_seat_contract_summary(autolic_db *db, autolic_id contract,
 		*out = NULL;
 	if (!db || !out || !contract)
 		return al_err(AUTOLIC_EINVAL, "db, contract and out are required");
-	const al_alloc *a = al_db_alloc(db);
-	autolic_seat_summary_iter *it = al_malloc(a, sizeof(*it));
-	if (!it)
-		return al_err(AUTOLIC_ENOMEM, "out of memory for a seat summary iterator");
-	memset(it, 0, sizeof(*it));
-	it->a = *a;
-	contract_summary_args ca = {contract, it};
-	int rc = al_run(db, 0, contract_summary_fn, &ca);
-	if (rc) {
-		autolic_seat_summary_iter_free(it);
-		return rc;
-	}
-	*out = it;
-	return 0;
+	return al_snap_new(db, contract, contract_summary_fn, sizeof(autolic_seat_summary_iter),
+	                   (void **)out);
 }
 
 int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_summary *out)
 {
 	if (!it || !out)
 		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	return al_snap_next(it->v, it->n, &it->pos, AL_SEAT_SUMMARY, out);
+	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_SEAT_SUMMARY, out);
 }
 
 void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
 {
-	if (!it)
-		return;
-	al_alloc a = it->a;
-	al_free(&a, it->v);
-	al_free(&a, it);
+	al_snap_free(it ? &it->s : NULL);
 }

@@ -3,7 +3,7 @@
 #include "account.h"
 #include "authz.h"
 #include "contract.h"
-#include "idlist.h"
+#include "core/idlist.h"
 #include "level.h"
 #include "names.h"
 #include "autolic/team.h"

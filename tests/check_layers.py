@@ -32,7 +32,7 @@ FLOORS = [
     ("core", [r"core/.*"]),
     ("store", [r"store/.*"]),
     ("rules", [r"flex_rules\.c", r"ops_rules\.c"]),
-    ("records", [r"idlist\.c", r"level\.c", r"authz\.c", r"[a-z]+_records\.c"]),
+    ("records", [r"level\.c", r"authz\.c", r"[a-z]+_records\.c"]),
     ("nouns", [r"account\.c", r"team\.c", r"hub\.c", r"contract(_[a-z]+)?\.c",
                r"seat(_[a-z]+)?\.c", r"flex_[a-z]+\.c", r"ops(_[a-z]+)?\.c"]),
     ("cascades", [r"cascade\.c", r"upgrade\.c"]),

@@ -1163,7 +1163,7 @@ static int tamper2_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	al_flex_live_key(&k, a->team, l.expires, l.id);
+	al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->team, l.expires, l.id);
 	switch (a->what) {
 	case 0: /* the team's sums drift from its lots */
 		tf.left += 1;
@@ -1175,7 +1175,7 @@ static int tamper2_fn(al_txn *t, void *arg)
 		tf.next_expiry = l.expires + 1;
 		return al_flex_team_store(t, &tf);
 	default: /* a second team lists the lot */
-		al_flex_live_key(&k, a->team, l.expires, l.id + 1000);
+		al_key_dated(&k, AL_K_FLEX_TEAM_LIVE, a->team, l.expires, l.id + 1000);
 		return al_txn_put_raw(t, &k, "", 0);
 	}
 }

@@ -113,21 +113,22 @@ static inline uint8_t al_dec_u8(al_rd *r)
 	const unsigned char *q = al_rd_take(r, 1);
 	return q ? q[0] : 0;
 }
+/* The next n bytes (at most 8) as a little-endian integer. */
+static inline uint64_t al_dec_le(al_rd *r, int n)
+{
+	const unsigned char *q = al_rd_take(r, (size_t)n);
+	uint64_t v = 0;
+	for (int i = 0; q && i < n; i++)
+		v |= (uint64_t)q[i] << (8 * i);
+	return v;
+}
 static inline uint32_t al_dec_u32(al_rd *r)
 {
-	const unsigned char *q = al_rd_take(r, 4);
-	uint32_t v = 0;
-	for (int i = 0; q && i < 4; i++)
-		v |= (uint32_t)q[i] << (8 * i);
-	return v;
+	return (uint32_t)al_dec_le(r, 4);
 }
 static inline uint64_t al_dec_u64(al_rd *r)
 {
-	const unsigned char *q = al_rd_take(r, 8);
-	uint64_t v = 0;
-	for (int i = 0; q && i < 8; i++)
-		v |= (uint64_t)q[i] << (8 * i);
-	return v;
+	return al_dec_le(r, 8);
 }
 static inline int64_t al_dec_i64(al_rd *r)
 {

@@ -1,5 +1,4 @@
 #include "error.h"
-#include "structs.h"
 #include "autolic/sys/storage.h"
 
 #include <stdarg.h>
@@ -309,23 +308,16 @@ int al_err_restore(const autolic_error_info *from)
 	return last.code;
 }
 
-int autolic_error_last(autolic_error_info *out)
+void al_err_snapshot(autolic_error_info *e)
 {
-	/* checked here, not by al_struct_check(): a refusal would replace the
-	 * failure this call reports */
-	if (!out)
-		return AUTOLIC_EINVAL;
-	if (!al_struct_size(AL_ERROR_INFO, out->version))
-		return AUTOLIC_EVERSION;
-	autolic_error_info e = last;
+	*e = last;
 	/* slots past the counts were written by earlier failures: empty them */
-	memset(e.objects + e.object_count, 0,
-	       (AUTOLIC_ERROR_OBJECTS_MAX - e.object_count) * sizeof *e.objects);
-	memset(e.numbers + e.number_count, 0,
-	       (AUTOLIC_ERROR_NUMBERS_MAX - e.number_count) * sizeof *e.numbers);
-	field_copy(e.rule, sizeof e.rule, last.rule);
-	field_copy(e.message, sizeof e.message, last.message);
-	return al_copy_out(out, &e, AL_ERROR_INFO);
+	memset(e->objects + e->object_count, 0,
+	       (AUTOLIC_ERROR_OBJECTS_MAX - e->object_count) * sizeof *e->objects);
+	memset(e->numbers + e->number_count, 0,
+	       (AUTOLIC_ERROR_NUMBERS_MAX - e->number_count) * sizeof *e->numbers);
+	field_copy(e->rule, sizeof e->rule, last.rule);
+	field_copy(e->message, sizeof e->message, last.message);
 }
 
 void al_err_prefix(const char *fmt, ...)

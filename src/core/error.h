@@ -61,6 +61,9 @@ int al_err_rule(const char *rule);
 /* Keep the whole failure (fields and message) to report it later, e.g. the
  * first failure of a batch of items; restore returns its code. */
 void al_err_save(autolic_error_info *to);
+/* The failure as autolic_error_last() gives it: the slots past the counts and
+ * the bytes after each terminator zeroed (src/core/error_last.c). */
+void al_err_snapshot(autolic_error_info *e);
 int al_err_restore(const autolic_error_info *from);
 /* Prefix the current message: "<prefix>: <message>" (the fields are kept; the
  * rule ID is taken from the prefix when the message had none). A message that

@@ -34,6 +34,25 @@ void al_key_str(al_key *k, const char *s)
 	put(k, s, strlen(s) + 1);
 }
 
+void al_key_id(al_key *k, uint8_t prefix, uint64_t id)
+{
+	al_key_init(k, prefix);
+	al_key_u64(k, id);
+}
+
+void al_key_pair(al_key *k, uint8_t prefix, uint64_t a, uint64_t b)
+{
+	al_key_id(k, prefix, a);
+	al_key_u64(k, b);
+}
+
+void al_key_dated(al_key *k, uint8_t prefix, uint64_t owner, int64_t when, uint64_t id)
+{
+	al_key_id(k, prefix, owner);
+	al_key_i64(k, when);
+	al_key_u64(k, id);
+}
+
 int al_key_prefix_end(const al_key *k, al_key *end)
 {
 	*end = *k;

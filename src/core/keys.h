@@ -96,6 +96,11 @@ void al_key_init(al_key *k, uint8_t prefix);
 void al_key_u64(al_key *k, uint64_t v);
 void al_key_i64(al_key *k, int64_t v);
 void al_key_str(al_key *k, const char *s);
+/* The common shapes: prefix, id; prefix, a, b; prefix, owner, instant, id
+ * (an index by time of an owner's records). */
+void al_key_id(al_key *k, uint8_t prefix, uint64_t id);
+void al_key_pair(al_key *k, uint8_t prefix, uint64_t a, uint64_t b);
+void al_key_dated(al_key *k, uint8_t prefix, uint64_t owner, int64_t when, uint64_t id);
 /* Smallest key greater than every key that starts with k (for range ends).
  * 0, or -1 when k is all 0xff bytes (no upper bound). */
 int al_key_prefix_end(const al_key *k, al_key *end);

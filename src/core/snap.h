@@ -11,24 +11,43 @@
 
 #include <stddef.h>
 
-/* The head of a snapshot iterator: its allocator, the rows, their count and
- * the position of the next row. */
+/* Release what `n` rows at v own (not the rows themselves). */
+typedef void (*al_snap_drop_fn)(const al_alloc *a, void *v, size_t n);
+
+/* The head of a snapshot iterator: its allocator, the rows, their count,
+ * the position of the next row and what releases the rows' own memory. */
 typedef struct al_snap {
 	al_alloc a;
 	void *v;
 	size_t n, pos;
+	al_snap_drop_fn drop;
 } al_snap;
 
 /* The argument a fill function receives from al_snap_new(): `key` to list by
  * (a team, a contract, a hub, an account; 0 for "all" where the noun allows
- * it), the allocator for the rows, and where it leaves them. A fill function
+ * it), the call's other arguments (`ctx`, al_snap_open()), the allocator for
+ * the rows, and where it leaves them (`cap` rows allocated: rows may be added
+ * with al_array_append(f->a, &f->v, &f->n, &f->cap, size)). A fill function
  * runs inside al_run and may be retried: it starts with al_snap_fill_reset(). */
 typedef struct al_snap_fill {
 	autolic_id key;
 	const al_alloc *a;
 	void *v;
-	size_t n;
+	size_t n, cap;
+	void *ctx;
+	al_snap_drop_fn drop;
 } al_snap_fill;
+
+/* What al_snap_open() makes: an iterator struct of `size` bytes (>=
+ * sizeof(al_snap), an al_snap first) filled by `fill` with `key` and `ctx`;
+ * `drop` (or NULL) releases what rows own. */
+typedef struct al_snap_spec {
+	autolic_id key;
+	void *ctx;
+	al_txn_fn fill;
+	size_t size;
+	al_snap_drop_fn drop;
+} al_snap_spec;
 
 /* Forget (and free) the rows of an earlier attempt. */
 void al_snap_fill_reset(al_snap_fill *f);
@@ -37,6 +56,8 @@ void al_snap_fill_reset(al_snap_fill *f);
  * and fill it by running `fn` in one read transaction. On failure nothing is
  * left allocated and *out is untouched. */
 int al_snap_new(autolic_db *db, autolic_id key, al_txn_fn fn, size_t size, void **out);
+/* The same with every choice of al_snap_spec. */
+int al_snap_open(autolic_db *db, const al_snap_spec *spec, void **out);
 
 /* Copy row *pos (of n rows of the newest version of `kind` at v) into out
  * and advance: only the bytes of out's version are written, its version is

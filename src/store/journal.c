@@ -853,15 +853,24 @@ static int jr_savepoint(void *ctx)
 	return 0;
 }
 
-static int jr_release(void *ctx)
+/* A release or rollback needs a savepoint of this thread's transaction. */
+static int savepoint_open(jr *j, const char *what)
 {
-	jr *j = ctx;
 	if (!txn_mine(j))
 		return AUTOLIC_ESTATE;
 	if (!j->sp_n) {
-		autolic_storage_set_error("journal '%s': no savepoint to release", j->path);
+		autolic_storage_set_error("journal '%s': no savepoint to %s", j->path, what);
 		return AUTOLIC_ESTATE;
 	}
+	return 0;
+}
+
+static int jr_release(void *ctx)
+{
+	jr *j = ctx;
+	int rc = savepoint_open(j, "release");
+	if (rc)
+		return rc;
 	(void)al_map_release(j->map); /* the map holds one savepoint per entry of sp */
 	j->sp_n--;
 	return 0;
@@ -870,12 +879,9 @@ static int jr_release(void *ctx)
 static int jr_rollback_to(void *ctx)
 {
 	jr *j = ctx;
-	if (!txn_mine(j))
-		return AUTOLIC_ESTATE;
-	if (!j->sp_n) {
-		autolic_storage_set_error("journal '%s': no savepoint to roll back to", j->path);
-		return AUTOLIC_ESTATE;
-	}
+	int rc = savepoint_open(j, "roll back to");
+	if (rc)
+		return rc;
 	(void)al_map_rollback_to(j->map);
 	j->sp_n--;
 	j->tx_len = j->sp[j->sp_n].len;

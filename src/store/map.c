@@ -18,6 +18,7 @@
  */
 #include "map_impl.h"
 #include "core/alloc.h"
+#include "core/array.h"
 
 #include <string.h>
 
@@ -299,15 +300,9 @@ size_t al_map_payload(const al_map *m) { return m->payload; }
 
 static int reserve_log(al_map *m)
 {
-	if (!m->logging || m->nlog < m->caplog)
+	if (!m->logging)
 		return 0;
-	size_t cap = m->caplog ? m->caplog * 2 : 64;
-	undo *p = al_realloc(&m->alloc, m->log, cap * sizeof(*p));
-	if (!p)
-		return AUTOLIC_ENOMEM;
-	m->log = p;
-	m->caplog = cap;
-	return 0;
+	return al_array_grow(&m->alloc, &m->log, &m->caplog, m->nlog + 1, sizeof(*m->log));
 }
 
 /* A displaced entry is kept for rollback while logging, freed otherwise. */
@@ -599,14 +594,8 @@ int al_map_savepoint(al_map *m)
 {
 	if (!m->logging)
 		return AUTOLIC_ESTATE;
-	if (m->nsaves == m->capsaves) {
-		size_t cap = m->capsaves ? m->capsaves * 2 : 8;
-		size_t *p = al_realloc(&m->alloc, m->saves, cap * sizeof(*p));
-		if (!p)
-			return AUTOLIC_ENOMEM;
-		m->saves = p;
-		m->capsaves = cap;
-	}
+	if (al_array_grow(&m->alloc, &m->saves, &m->capsaves, m->nsaves + 1, sizeof(*m->saves)))
+		return AUTOLIC_ENOMEM;
 	m->saves[m->nsaves++] = m->nlog;
 	return 0;
 }
