@@ -55,6 +55,26 @@ static int tenant_candidate(al_txn *t, autolic_id tenant, int *ok)
 	return 0;
 }
 
+/* A refusal about an account: "<head>: <email> <what>[ <other's email>][ hub
+ * '<name>']" (the head starts with the rule ID), the accounts and the hub
+ * attached. */
+static int acct_refusal(al_txn *t, int code, const char *head, autolic_id account, const char *what,
+                        autolic_id other, const al_ops_hub_rec *h)
+{
+	al_name a, o;
+	int rc = al_name_account(t, account, &a);
+	if (!rc && other)
+		rc = al_name_account(t, other, &o);
+	if (rc)
+		return rc;
+	al_err(code, "%s%s%s %s%s%s%s%s%s", head, head[0] ? ": " : "", a.s, what, other ? " " : "",
+	       other ? o.s : "", h ? " hub '" : "", h ? h->name : "", h ? "'" : "");
+	al_err_account(account, &a);
+	if (other)
+		al_err_account(other, &o);
+	return h ? al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name) : code;
+}
+
 static int choose_tenant(al_txn *t, autolic_id actor, autolic_id *tenant)
 {
 	al_idlist ts;
@@ -77,13 +97,20 @@ static int choose_tenant(al_txn *t, autolic_id actor, autolic_id *tenant)
 	if (rc)
 		return rc;
 	if (found == 0)
-		return al_err(AUTOLIC_ENOTFOUND,
-		              "OPS-1: account %llu administers no tenant that has a purchase and no hub",
-		              (unsigned long long)actor);
-	if (found > 1)
-		return al_err(AUTOLIC_EINVAL,
-		              "OPS-1: account %llu may create a hub for %zu tenants; name one in spec->tenant",
-		              (unsigned long long)actor, found);
+		return acct_refusal(t, AUTOLIC_ENOTFOUND, "OPS-1", actor,
+		                    "administers no tenant that has a purchase and no hub", 0,
+		                    NULL);
+	if (found > 1) {
+		al_name who;
+		if ((rc = al_name_account(t, actor, &who)) != 0)
+			return rc;
+		al_err(AUTOLIC_EINVAL,
+		       "OPS-1: %s may create a hub for %zu tenants; name one in "
+		       "spec->tenant",
+		       who.s, found);
+		al_err_account(actor, &who);
+		return al_err_num("tenants", (int64_t)found);
+	}
 	*tenant = chosen;
 	return 0;
 }
@@ -109,18 +136,20 @@ static int hub_create_fn(al_txn *t, void *arg)
 		return rc;
 	autolic_id existing;
 	rc = tenant_hub(t, tenant, &existing);
-	if (rc == 0)
-		return al_err(AUTOLIC_EEXISTS, "OPS-1: tenant %llu already has hub %llu",
-		              (unsigned long long)tenant, (unsigned long long)existing);
+	if (rc == 0) {
+		al_ops_hub_rec h;
+		rc = al_ops_hub_load(t, existing, &h);
+		return rc ? rc
+		          : acct_refusal(t, AUTOLIC_EEXISTS, "OPS-1", tenant, "already has", 0, &h);
+	}
 	if (rc != AUTOLIC_ENOTFOUND)
 		return rc;
 	rc = has_purchase(t, tenant);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return al_err(AUTOLIC_ESTATE,
-		              "OPS-1: a hub is created after purchase; tenant %llu has no subscription",
-		              (unsigned long long)tenant);
+		return acct_refusal(t, AUTOLIC_ESTATE, "OPS-1: a hub is created after purchase",
+		                    tenant, "has no subscription", 0, NULL);
 	al_ops_hub_rec h;
 	memset(&h, 0, sizeof h);
 	rc = al_txn_seq_next(t, "ops_hub", &h.id);
@@ -272,9 +301,10 @@ static int run_hub_op(autolic_db *db, hub_op_args *a, uint64_t *deactivated)
 
 static int provision_op(al_txn *t, hub_op_args *a, al_ops_hub_rec *h)
 {
-	if (h->provisioned)
-		return al_err(AUTOLIC_ESTATE, "OPS-1: hub %llu is already provisioned",
-		              (unsigned long long)h->id);
+	if (h->provisioned) {
+		al_err(AUTOLIC_ESTATE, "OPS-1: hub '%s' is already provisioned", h->name);
+		return al_err_obj(AUTOLIC_OBJECT_OPS_HUB, h->id, h->name);
+	}
 	h->provisioned = 1;
 	h->provisioned_at = t->now;
 	return al_ops_enforce_licences(t, h, &a->count);
@@ -332,10 +362,11 @@ static int admin_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (a->actor != a->tenant)
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-7: only the tenant (account %llu) names or withdraws its Fusion "
-		              "Operations admins, not account %llu",
-		              (unsigned long long)a->tenant, (unsigned long long)a->actor);
+		return acct_refusal(
+		    t, AUTOLIC_EPERM,
+		    "ROLE-7: only the tenant names or withdraws its Fusion Operations "
+		    "admins",
+		    a->actor, "is not the tenant", a->tenant, NULL);
 	al_key k1, k2;
 	al_key_pair(&k1, AL_K_OPS_ADMIN, a->tenant, a->account);
 	al_key_pair(&k2, AL_K_OPS_ADMIN_OF, a->account, a->tenant);
@@ -344,8 +375,8 @@ static int admin_fn(al_txn *t, void *arg)
 		return rc;
 	if (a->add) {
 		if (rc)
-			return al_err(AUTOLIC_EEXISTS, "account %llu is already an admin of tenant %llu",
-			              (unsigned long long)a->account, (unsigned long long)a->tenant);
+			return acct_refusal(t, AUTOLIC_EEXISTS, "", a->account,
+			                    "is already an admin of the tenant", a->tenant, NULL);
 		al_account_brief acc; /* only that the account exists */
 		rc = al_account_brief_load(t, a->account, &acc);
 		if (!rc)
@@ -353,8 +384,8 @@ static int admin_fn(al_txn *t, void *arg)
 		return rc ? rc : al_record_put_empty(t, &k2);
 	}
 	if (!rc)
-		return al_err(AUTOLIC_ENOTFOUND, "account %llu is not an admin of tenant %llu",
-		              (unsigned long long)a->account, (unsigned long long)a->tenant);
+		return acct_refusal(t, AUTOLIC_ENOTFOUND, "", a->account,
+		                    "is not an admin of the tenant", a->tenant, NULL);
 	rc = al_txn_del(t, &k1);
 	return rc ? rc : al_txn_del(t, &k2);
 }
@@ -675,8 +706,8 @@ static int user_fn(al_txn *t, void *arg)
 	int known = rc == 0;
 	if (a->action == 0) {
 		if (known)
-			return al_err(AUTOLIC_EEXISTS, "account %llu is already a user of hub %llu",
-			              (unsigned long long)a->account, (unsigned long long)h.id);
+			return acct_refusal(t, AUTOLIC_EEXISTS, "", a->account,
+			                    "is already a user of", 0, &h);
 		al_account_brief acc; /* only its state is read */
 		rc = al_account_brief_load(t, a->account, &acc);
 		if (rc == AUTOLIC_ENOTFOUND)
@@ -685,8 +716,8 @@ static int user_fn(al_txn *t, void *arg)
 		if (rc)
 			return rc;
 		if (acc.state == AUTOLIC_ACCOUNT_REMOVED || acc.state == AUTOLIC_ACCOUNT_EXPIRED)
-			return al_err(AUTOLIC_ESTATE, "OPS-2: account %llu is removed or its invitation expired",
-			              (unsigned long long)a->account);
+			return acct_refusal(t, AUTOLIC_ESTATE, "OPS-2", a->account,
+			                    "is removed or its invitation expired", 0, NULL);
 		rc = need_user_licence(t, &h);
 		if (rc)
 			return rc;
@@ -696,12 +727,12 @@ static int user_fn(al_txn *t, void *arg)
 		h.active_users++;
 	} else {
 		if (!known)
-			return al_err(AUTOLIC_ENOTFOUND, "OPS-2: unknown user: account %llu is not a user of hub %llu",
-			              (unsigned long long)a->account, (unsigned long long)h.id);
+			return acct_refusal(t, AUTOLIC_ENOTFOUND, "OPS-2: unknown user", a->account,
+			                    "is not a user of", 0, &h);
 		if (a->action == 1) {
 			if (!u.active)
-				return al_err(AUTOLIC_ESTATE, "user %llu of hub %llu is already deactivated",
-				              (unsigned long long)a->account, (unsigned long long)h.id);
+				return acct_refusal(t, AUTOLIC_ESTATE, "", a->account,
+				                    "is already deactivated as a user of", 0, &h);
 			u.active = 0;
 			h.active_users--;
 			char why[120];
@@ -710,13 +741,13 @@ static int user_fn(al_txn *t, void *arg)
 			rc = al_ops_deactivate_user_ops(t, &h, a->account, why, NULL);
 		} else {
 			if (u.active)
-				return al_err(AUTOLIC_ESTATE, "user %llu of hub %llu is already active",
-				              (unsigned long long)a->account, (unsigned long long)h.id);
+				return acct_refusal(t, AUTOLIC_ESTATE, "", a->account,
+				                    "is already active as a user of", 0, &h);
 			int usable = 0;
 			rc = al_ops_account_usable(t, a->account, &usable);
 			if (!rc && !usable)
-				rc = al_err(AUTOLIC_ESTATE, "OPS-3: account %llu is removed or its invitation expired",
-				            (unsigned long long)a->account);
+				rc = acct_refusal(t, AUTOLIC_ESTATE, "OPS-3", a->account,
+				                  "is removed or its invitation expired", 0, NULL);
 			if (!rc)
 				rc = need_user_licence(t, &h);
 			u.active = 1;
