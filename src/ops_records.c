@@ -290,10 +290,12 @@ int al_ops_require_active_actor(al_txn *t, autolic_id actor)
 		              (unsigned long long)actor);
 	if (rc)
 		return rc;
-	if (a.state != AUTOLIC_ACCOUNT_ACTIVE)
-		return al_err(AUTOLIC_EPERM, "ROLE-7: acting account %llu is not active",
-		              (unsigned long long)actor);
-	return 0;
+	al_name who;
+	if (a.state != AUTOLIC_ACCOUNT_ACTIVE && !(rc = al_name_account(t, actor, &who))) {
+		al_err(AUTOLIC_EPERM, "ROLE-7: acting account %s is not active", who.s);
+		rc = al_err_account(actor, &who);
+	}
+	return rc;
 }
 
 static int is_admin(al_txn *t, autolic_id tenant, autolic_id account)
@@ -312,12 +314,18 @@ int al_ops_require_admin(al_txn *t, autolic_id tenant, autolic_id actor, const c
 	rc = is_admin(t, tenant, actor);
 	if (rc < 0)
 		return rc;
-	if (!rc)
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-7: account %llu may not %s: only the tenant (account %llu) or an "
-		              "admin it named administers its Fusion Operations",
-		              (unsigned long long)actor, what, (unsigned long long)tenant);
-	return 0;
+	al_name who, owner;
+	if (!rc && !(rc = al_name_account(t, actor, &who)) &&
+	    !(rc = al_name_account(t, tenant, &owner))) {
+		al_err(
+		    AUTOLIC_EPERM,
+		    "ROLE-7: %s may not %s: only the tenant (%s) or an admin it named administers "
+		    "its Fusion Operations",
+		    who.s, what, owner.s);
+		al_err_account(actor, &who);
+		return al_err_account(tenant, &owner);
+	}
+	return rc < 0 ? rc : 0;
 }
 
 int al_ops_hub_for_admin(al_txn *t, autolic_id hub, autolic_id actor, al_ops_hub_rec *h,
