@@ -276,14 +276,20 @@ static autolic_id contract_of(world *w, const char *product, int64_t seats)
 	return seat_contract(w->x.db, w->x.admin, 0, &product, &seats, 1, T0 - DAY, T0 + 365 * DAY);
 }
 
-static autolic_id invited(world *w, const char *email)
+/* `actor` invites `email` to the team: the call's result, the account in *id. */
+static int invite(world *w, autolic_id actor, const char *email, autolic_id *id)
 {
 	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
 	s.email = email;
 	s.first_name = "In";
 	s.last_name = "Vited";
+	return autolic_account_invite(w->x.db, actor, w->x.team, &s, id);
+}
+
+static autolic_id invited(world *w, const char *email)
+{
 	autolic_id id = 0;
-	fx_check("invite", autolic_account_invite(w->x.db, w->x.admin, w->x.team, &s, &id), 0);
+	fx_check("invite", invite(w, w->x.admin, email, &id), 0);
 	return id;
 }
 
@@ -353,11 +359,7 @@ static int r_role3(world *w)
 
 static int r_role6(world *w)
 {
-	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
-	s.email = "friend@example.com";
-	s.first_name = "Fr";
-	s.last_name = "Iend";
-	return autolic_account_invite(w->x.db, w->x.user, w->x.team, &s, NULL);
+	return invite(w, w->x.user, "friend@example.com", NULL);
 }
 
 static int r_role7(world *w)
@@ -459,11 +461,7 @@ static int r_in1(world *w)
 static int r_in3(world *w)
 {
 	w->x.clock.now = INT64_MAX - 10;
-	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
-	s.email = "far.future@example.com";
-	s.first_name = "Far";
-	s.last_name = "Future";
-	return autolic_account_invite(w->x.db, w->x.admin, w->x.team, &s, NULL);
+	return invite(w, w->x.admin, "far.future@example.com", NULL);
 }
 
 static int r_acct1(world *w)
@@ -475,11 +473,7 @@ static int r_acct1(world *w)
 
 static int r_acct3(world *w)
 {
-	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
-	s.email = "jean.dupont@example.com";
-	s.first_name = "Jean";
-	s.last_name = "Dupont";
-	return autolic_account_invite(w->x.db, w->x.admin, w->x.team, &s, NULL);
+	return invite(w, w->x.admin, "jean.dupont@example.com", NULL);
 }
 
 static int r_acct4_state(world *w)
