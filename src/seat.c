@@ -524,7 +524,7 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 			       "SEAT-2: all seats in use for product '%s' on contract "
 			       "%s (%llu of %u)",
 			       cp->product, c.s, (unsigned long long)n, cp->quantity);
-		al_err_contract(cp->contract);
+		al_err_obj(AUTOLIC_OBJECT_CONTRACT, cp->contract, c.s); /* its number, written once */
 		al_err_product(cp->product);
 		al_err_num("used", (int64_t)n);
 		return al_err_num("limit", cp->quantity);
