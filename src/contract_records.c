@@ -30,16 +30,34 @@ int al_contract_status_at(autolic_time start, autolic_time end, autolic_time now
  * swaps of neighbours when a number is read over the phone). */
 void al_contract_number(autolic_id id, char *out, size_t cap)
 {
-	char digits[24];
-	int n = snprintf(digits, sizeof digits, "%08llu", (unsigned long long)id);
+	/* "AL-" + the id in at least 8 digits + "-" + a Luhn check digit, written
+	 * by hand: refusals name contracts by number, and snprintf() costs more
+	 * than the rest of a refused seat grant */
+	char rev[24], text[40];
+	size_t n = 0, len = 0;
+	for (unsigned long long v = id; v; v /= 10)
+		rev[n++] = (char)('0' + v % 10);
+	while (n < 8)
+		rev[n++] = '0';
 	int sum = 0;
-	for (int i = n - 1, dbl = 1; i >= 0; i--, dbl = !dbl) {
-		int d = digits[i] - '0';
-		if (dbl && (d *= 2) > 9)
+	for (size_t i = 0; i < n; i++) { /* from the last digit, every other one doubled */
+		int d = rev[i] - '0';
+		if (!(i % 2) && (d *= 2) > 9)
 			d -= 9;
 		sum += d;
 	}
-	snprintf(out, cap, "AL-%s-%d", digits, (10 - sum % 10) % 10);
+	memcpy(text, "AL-", 3);
+	len = 3;
+	while (n)
+		text[len++] = rev[--n];
+	text[len++] = '-';
+	text[len++] = (char)('0' + (10 - sum % 10) % 10);
+	if (cap == 0)
+		return;
+	if (len > cap - 1)
+		len = cap - 1;
+	memcpy(out, text, len);
+	out[len] = 0;
 }
 
 /* ---- records ---- */

@@ -214,14 +214,19 @@ int al_err_rule(const char *rule)
 	return last.code;
 }
 
-/* Copy at most cap - 1 bytes of s into dst, terminated, the rest of dst zeroed
- * (public structs never carry stale bytes after a terminator). */
+/* Copy at most cap - 1 bytes of s into dst, terminated. */
 static void field_copy(char *dst, size_t cap, const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-	if (n >= cap)
-		n = cap - 1;
+	size_t n = s ? strnlen(s, cap - 1) : 0;
 	memcpy(dst, s ? s : "", n);
+	dst[n] = 0;
+}
+
+/* The bytes after the terminator of dst[cap], zeroed: a public struct never
+ * carries stale bytes (done when the failure is read, not on each refusal). */
+static void zero_tail(char *dst, size_t cap)
+{
+	size_t n = strnlen(dst, cap);
 	memset(dst + n, 0, cap - n);
 }
 
@@ -316,8 +321,12 @@ void al_err_snapshot(autolic_error_info *e)
 	       (AUTOLIC_ERROR_OBJECTS_MAX - e->object_count) * sizeof *e->objects);
 	memset(e->numbers + e->number_count, 0,
 	       (AUTOLIC_ERROR_NUMBERS_MAX - e->number_count) * sizeof *e->numbers);
-	field_copy(e->rule, sizeof e->rule, last.rule);
-	field_copy(e->message, sizeof e->message, last.message);
+	for (unsigned i = 0; i < e->object_count; i++)
+		zero_tail(e->objects[i].name, sizeof e->objects[i].name);
+	for (unsigned i = 0; i < e->number_count; i++)
+		zero_tail(e->numbers[i].name, sizeof e->numbers[i].name);
+	zero_tail(e->rule, sizeof e->rule);
+	zero_tail(e->message, sizeof e->message);
 }
 
 void al_err_prefix(const char *fmt, ...)
