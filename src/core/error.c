@@ -9,6 +9,9 @@
 
 /* The calling thread's last failure: its fields and its message. */
 static _Thread_local autolic_error_info last;
+/* The names of last.numbers: call sites pass string literals, so a refusal
+ * keeps the pointer and the name is copied only when the failure is read. */
+static _Thread_local const char *num_name[AUTOLIC_ERROR_NUMBERS_MAX];
 static _Thread_local char storage_msg[MSG_MAX];
 
 const char *autolic_strerror(int code)
@@ -249,8 +252,8 @@ int al_err_obj(int kind, autolic_id id, const char *name)
 static int add_num(const char *name, int64_t value, int unit)
 {
 	if (last.number_count < AUTOLIC_ERROR_NUMBERS_MAX) {
+		num_name[last.number_count] = name;
 		autolic_error_number *n = &last.numbers[last.number_count++];
-		field_copy(n->name, sizeof n->name, name);
 		n->value = value;
 		n->unit = unit;
 	}
@@ -304,12 +307,14 @@ int al_err_product(const char *code)
 
 void al_err_save(autolic_error_info *to)
 {
-	*to = last;
+	al_err_snapshot(to);
 }
 
 int al_err_restore(const autolic_error_info *from)
 {
 	last = *from;
+	for (unsigned i = 0; i < last.number_count && i < AUTOLIC_ERROR_NUMBERS_MAX; i++)
+		num_name[i] = last.numbers[i].name;
 	return last.code;
 }
 
@@ -323,8 +328,10 @@ void al_err_snapshot(autolic_error_info *e)
 	       (AUTOLIC_ERROR_NUMBERS_MAX - e->number_count) * sizeof *e->numbers);
 	for (unsigned i = 0; i < e->object_count; i++)
 		zero_tail(e->objects[i].name, sizeof e->objects[i].name);
-	for (unsigned i = 0; i < e->number_count; i++)
+	for (unsigned i = 0; i < e->number_count; i++) {
+		field_copy(e->numbers[i].name, sizeof e->numbers[i].name, num_name[i]);
 		zero_tail(e->numbers[i].name, sizeof e->numbers[i].name);
+	}
 	zero_tail(e->rule, sizeof e->rule);
 	zero_tail(e->message, sizeof e->message);
 }

@@ -31,7 +31,8 @@ void al_err_clear(void);
  *	al_err_num("used", n);
  *	return al_err_num("limit", quantity);
  *
- * Each returns the current code. Objects past AUTOLIC_ERROR_OBJECTS_MAX and
+ * Each returns the current code. A number's name is kept by its pointer until
+ * the failure is read: pass a string literal. Objects past AUTOLIC_ERROR_OBJECTS_MAX and
  * numbers past AUTOLIC_ERROR_NUMBERS_MAX are dropped; an object already named
  * is not named twice.
  */
