@@ -563,6 +563,13 @@ static int charge(al_txn *t, al_flex_team *tf, autolic_id account, const char *p
 	}
 	int64_t headroom = tf->overage_limit > tf->owed ? tf->overage_limit - tf->owed : 0;
 	if (usable + headroom < w->rate) {
+		/* a window a session rolls over into (no opener) ends the session
+		 * when unpaid, and follow_up() drops this refusal: only a launch's
+		 * is written out, with the names it needs */
+		if (!w->opener) {
+			rc = AUTOLIC_ENOTOKENS;
+			goto out;
+		}
 		al_name team;
 		char at[AL_TIME_TEXT_CAP];
 		if ((rc = al_name_team(t, tf->id, &team)) != 0)
