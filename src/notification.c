@@ -278,7 +278,8 @@ static int read_fn(al_txn *t, void *arg)
 }
 
 /* Interleave the streams' runs by (time, stream), each run kept in order;
- * keep the first `max` (0: all). Frees what is left out. */
+ * keep the first `max` (0: all). Frees `v` and what is left out, also on
+ * failure. */
 static int merge(const al_alloc *a, al_note *v, size_t n, size_t max, al_note **out, size_t *nout)
 {
 	*out = NULL;
@@ -291,6 +292,7 @@ static int merge(const al_alloc *a, al_note *v, size_t n, size_t max, al_note **
 	if (!head || !res) {
 		al_free(a, head);
 		al_free(a, res);
+		notes_free(a, v, n);
 		return al_err(AUTOLIC_ENOMEM, "out of memory ordering %zu notices", n);
 	}
 	/* runs: [start, end) of each stream */
