@@ -1,0 +1,53 @@
+/*
+ * Many processes, one SQLite database (WAL mode): the notification race of
+ * notes_race.c (NOTE-1, NOTE-2), writers and consumers in forked processes,
+ * each with its own handle and connection over one file.
+ */
+#include "support.h"
+#include "notes_race.h"
+
+#include "autolic/sys/sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[256], path[300];
+
+static int open_sqlite(autolic_storage *out, void *ctx)
+{
+	(void)ctx;
+	autolic_sqlite_options so = AUTOLIC_SQLITE_OPTIONS_INIT;
+	so.busy_timeout_ms = 10000;
+	return autolic_store_sqlite_open(out, path, &so);
+}
+
+static void race(void **state)
+{
+	(void)state;
+	procs_backend b = {"sqlite", open_sqlite, NULL, 64};
+	notes_race(&b, dir);
+}
+
+int main(void)
+{
+	const char *base = getenv("AUTOLIC_TEST_DIR");
+	if (!base)
+		base = "/tmp"; /* a real file system: WAL's shared memory wants mmap of a file */
+	snprintf(dir, sizeof dir, "%s/al-sqlite-notes-XXXXXX", base);
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/notes.db", dir);
+	const struct CMUnitTest tests[] = {cmocka_unit_test(race)};
+	int failed = cmocka_run_group_tests_name("sqlite_notes", tests, NULL, NULL);
+	char side[320];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	rmdir(dir);
+	return failed;
+}
