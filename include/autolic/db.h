@@ -48,7 +48,11 @@ typedef enum autolic_event_type {
  * @brief A notification for the host (to send an e-mail, say).
  *
  * Delivered only after the transaction that caused it committed, exactly
- * once. Pointers are valid only during the handler call.
+ * once, to the handler of the process that made the call: best-effort, since
+ * a process that stops between the commit and the handler loses it. The
+ * same transaction records it as an ::autolic_notice for delivery at least
+ * once (NOTE-1, autolic_note_iter_new()). Pointers are valid only during
+ * the handler call.
  */
 typedef struct autolic_event {
 	unsigned int version;   /**< ::AUTOLIC_EVENT_VERSION. */
