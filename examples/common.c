@@ -777,6 +777,8 @@ int cmd_notifications(cli *c, const char *verb)
 		j_int("count", (long long)shown);
 		if (!O.json && !shown)
 			say("nothing new for %s", name);
+		else if (!O.json && ack)
+			say("%zu notification(s) acknowledged for %s", shown, name);
 		return 0;
 	}
 	/* --follow: the store is opened for each round, so that other programs
