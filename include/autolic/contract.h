@@ -330,7 +330,8 @@ AUTOLIC_EXTERN int autolic_contract_update_check(autolic_db *db, autolic_id acto
  * @param contract the contract.
  * @param product the product code, on the contract; compared case-insensitively, stored in lower case (SEAM-1).
  * @param update the update code.
- * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_ENOMEM; a storage error.
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EREADONLY (a
+ *         store opened read-only); ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
  */
 AUTOLIC_EXTERN int autolic_contract_download_notify(autolic_db *db, autolic_id contract,
