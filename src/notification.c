@@ -9,6 +9,7 @@
  * stream the head record every append rewrites makes positions follow
  * commit order (docs/notifications.md).
  */
+#include "notification.h"
 #include "core/error.h"
 #include "core/note.h"
 #include "core/text.h"
@@ -62,20 +63,47 @@ static int u64_decode(const void *p, size_t len, uint8_t tag, uint64_t *v)
 }
 
 /* The u64 at k (0 when absent). */
-static int u64_get(al_txn *t, const al_key *k, uint8_t tag, uint64_t *v, int *found)
+static int u64_get(al_txn *t, const al_key *k, uint8_t tag, uint64_t *v)
 {
 	al_buf b;
 	al_buf_init(&b, t->a);
 	*v = 0;
 	int rc = al_txn_get(t, k, &b);
-	if (found)
-		*found = rc == 0;
 	if (!rc)
 		rc = u64_decode(b.p, b.len, tag, v);
 	else if (rc == AUTOLIC_ENOTFOUND)
 		rc = 0;
 	al_buf_free(&b);
 	return rc;
+}
+
+/* Room for one more item of `size` bytes in the array *v of *cap items
+ * holding n: 0, or AUTOLIC_ENOMEM naming `what`. */
+static int room(const al_alloc *a, void **v, size_t *cap, size_t n, size_t size, const char *what)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 16;
+	void *g = al_realloc(a, *v, c * size);
+	if (!g)
+		return al_err(AUTOLIC_ENOMEM, "out of memory %s", what);
+	*v = g;
+	*cap = c;
+	return 0;
+}
+
+int al_note_head(al_txn *t, uint64_t stream, uint64_t *last)
+{
+	al_key k;
+	al_note_head_key(&k, stream);
+	return u64_get(t, &k, AL_K_NOTE_HEAD, last);
+}
+
+int al_note_position(al_txn *t, const char *consumer, uint64_t stream, uint64_t *pos)
+{
+	al_key k;
+	pos_key(&k, consumer, stream);
+	return u64_get(t, &k, AL_K_NOTE_POS, pos);
 }
 
 /* (stream, value) pairs gathered by a scan of heads or positions. */
@@ -96,17 +124,13 @@ static int pos_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	pos_vec *pv = arg;
 	if (klen != pv->at + 8)
 		return al_err(AUTOLIC_ECORRUPT, "%s key of %zu bytes", al_rec_name(pv->tag), klen);
-	if (pv->n == pv->cap) {
-		size_t cap = pv->cap ? pv->cap * 2 : 16;
-		stream_pos *v = al_realloc(pv->a, pv->v, cap * sizeof(*v));
-		if (!v)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing notice streams");
-		pv->v = v;
-		pv->cap = cap;
-	}
+	int rc = room(pv->a, (void **)&pv->v, &pv->cap, pv->n, sizeof(*pv->v),
+	              "listing notice streams");
+	if (rc)
+		return rc;
 	stream_pos *s = &pv->v[pv->n];
 	s->stream = al_key_get_u64(key, pv->at);
-	int rc = u64_decode(val, vlen, pv->tag, &s->v);
+	rc = u64_decode(val, vlen, pv->tag, &s->v);
 	if (!rc)
 		pv->n++;
 	return rc;
@@ -228,15 +252,9 @@ static int note_cb(const void *key, size_t klen, const void *val, size_t vlen, v
 	read_args *ra = arg;
 	if (klen != 17)
 		return al_err(AUTOLIC_ECORRUPT, "notice key of %zu bytes", klen);
-	if (ra->n == ra->cap) {
-		size_t cap = ra->cap ? ra->cap * 2 : 16;
-		al_note *v = al_realloc(ra->a, ra->v, cap * sizeof(*v));
-		if (!v)
-			return al_err(AUTOLIC_ENOMEM, "out of memory reading notices");
-		ra->v = v;
-		ra->cap = cap;
-	}
-	int rc = al_note_decode(val, vlen, al_key_get_u64(key, 1), al_key_get_u64(key, 9), ra->a,
+	int rc = room(ra->a, (void **)&ra->v, &ra->cap, ra->n, sizeof(*ra->v), "reading notices");
+	if (!rc)
+		rc = al_note_decode(val, vlen, al_key_get_u64(key, 1), al_key_get_u64(key, 9), ra->a,
 	                        &ra->v[ra->n]);
 	if (rc)
 		return rc;
@@ -396,24 +414,22 @@ static int ack_fn(al_txn *t, void *arg)
 	int rc = consumer_exists(t, aa->consumer);
 	if (rc)
 		return rc;
-	al_key k;
-	al_note_head_key(&k, aa->stream);
 	uint64_t last, cur;
-	int found;
-	rc = u64_get(t, &k, AL_K_NOTE_HEAD, &last, &found);
+	rc = al_note_head(t, aa->stream, &last);
 	if (rc)
 		return rc;
-	if (!found)
+	if (!last)
 		return al_err(AUTOLIC_ENOTFOUND, "NOTE-2: no notice stream %" PRIu64, aa->stream);
 	if (aa->position > last)
 		return al_err(AUTOLIC_EINVAL,
 		              "NOTE-2: position %" PRIu64 " is beyond the last notice (%" PRIu64
 		              ") of stream %" PRIu64,
 		              aa->position, last, aa->stream);
-	pos_key(&k, aa->consumer, aa->stream);
-	rc = u64_get(t, &k, AL_K_NOTE_POS, &cur, NULL);
+	rc = al_note_position(t, aa->consumer, aa->stream, &cur);
 	if (rc || aa->position <= cur)
 		return rc; /* already acknowledged: nothing shown again, nothing to write */
+	al_key k;
+	pos_key(&k, aa->consumer, aa->stream);
 	al_buf b;
 	al_buf_init(&b, t->a);
 	al_rec_begin(&b, AL_K_NOTE_POS);
@@ -464,14 +480,10 @@ static int name_cb(const void *key, size_t klen, const void *val, size_t vlen, v
 	name_vec *nv = arg;
 	if (klen < 2 || ((const char *)key)[klen - 1] != 0)
 		return al_err(AUTOLIC_ECORRUPT, "notice consumer key of %zu bytes", klen);
-	if (nv->n == nv->cap) {
-		size_t cap = nv->cap ? nv->cap * 2 : 4;
-		char **v = al_realloc(nv->a, nv->v, cap * sizeof(*v));
-		if (!v)
-			return al_err(AUTOLIC_ENOMEM, "out of memory listing notification consumers");
-		nv->v = v;
-		nv->cap = cap;
-	}
+	int rc = room(nv->a, (void **)&nv->v, &nv->cap, nv->n, sizeof(*nv->v),
+	              "listing notification consumers");
+	if (rc)
+		return rc;
 	char *s = al_malloc(nv->a, klen - 1);
 	if (!s)
 		return al_err(AUTOLIC_ENOMEM, "out of memory listing notification consumers");
@@ -495,14 +507,9 @@ static int old_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	int rc = al_note_time(val, vlen, &time);
 	if (rc || time > ov->before)
 		return rc;
-	if (ov->n == ov->cap) {
-		size_t cap = ov->cap ? ov->cap * 2 : 16;
-		uint64_t *v = al_realloc(ov->a, ov->v, cap * sizeof(*v));
-		if (!v)
-			return al_err(AUTOLIC_ENOMEM, "out of memory trimming notices");
-		ov->v = v;
-		ov->cap = cap;
-	}
+	rc = room(ov->a, (void **)&ov->v, &ov->cap, ov->n, sizeof(*ov->v), "trimming notices");
+	if (rc)
+		return rc;
 	if (klen != 17)
 		return al_err(AUTOLIC_ECORRUPT, "notice key of %zu bytes", klen);
 	ov->v[ov->n++] = al_key_get_u64(key, 9);
@@ -525,8 +532,7 @@ static int trim_fn(al_txn *t, void *arg)
 		uint64_t stream = heads.v[i].stream, upto = heads.v[i].v;
 		for (size_t c = 0; !rc && upto && c < names.n; c++) {
 			uint64_t p;
-			pos_key(&k, names.v[c], stream);
-			rc = u64_get(t, &k, AL_K_NOTE_POS, &p, NULL);
+			rc = al_note_position(t, names.v[c], stream, &p);
 			if (p < upto)
 				upto = p;
 		}

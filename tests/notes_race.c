@@ -1,5 +1,6 @@
 /*
- * Many processes, one database, notifications (NOTE-1, NOTE-2): WRITERS
+ * Many processes, one database, notifications (NOTE-1, NOTE-2), the second
+ * test of test_sqlite_procs and test_pg_procs: WRITERS
  * forked processes toggle seats on the contracts of two teams at once (each
  * grant and revocation records a SEAT-3 notice in its team's stream) while
  * two consumer processes ("mailer", "audit") read what they have not
@@ -154,9 +155,13 @@ static logrec *read_log(const char *log, size_t *n)
 	return v;
 }
 
-void notes_race(const procs_backend *b, const char *dir)
+void notes_race(const procs_backend *b)
 {
 	be = b;
+	const char *base = getenv("AUTOLIC_TEST_DIR");
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s/al-notes-race-XXXXXX", base ? base : "/tmp");
+	assert_non_null(mkdtemp(dir));
 	shared sh;
 	autolic_db *db = open_db();
 	assert_non_null(db);
@@ -282,4 +287,5 @@ void notes_race(const procs_backend *b, const char *dir)
 		unlink(logs[c]);
 	}
 	unlink(done);
+	rmdir(dir);
 }

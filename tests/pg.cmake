@@ -10,7 +10,7 @@
 # not built and ctest lists them as disabled, not as passed; with CI=true a
 # missing libpq or initdb fails the configure step instead (scripts/deps.sh
 # installs postgresql and libpq-dev).
-set(_pg_tests test_conformance_pg test_pg test_pg_procs test_pg_notes)
+set(_pg_tests test_conformance_pg test_pg test_pg_procs)
 
 set(_pg_bindir "")
 if(AUTOLIC_HAVE_PG)
@@ -61,10 +61,8 @@ if(TARGET test_pg AND _pg_bindir)
   set_tests_properties(test_pg PROPERTIES LABELS "pg;threads")
 endif()
 if(TARGET test_pg_procs AND _pg_bindir)
-  target_sources(test_pg_procs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/procs_race.c)
-endif()
-if(TARGET test_pg_notes AND _pg_bindir)
-  target_sources(test_pg_notes PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/notes_race.c)
+  target_sources(test_pg_procs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/procs_race.c
+    ${CMAKE_CURRENT_SOURCE_DIR}/notes_race.c)
 endif()
 
 # libautolic-pg's exports are exactly its committed list.

@@ -7,7 +7,7 @@
  */
 #include "support.h"
 #include "flex_fixture.h"
-#include "core/note.h"
+#include "notification.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -55,6 +55,13 @@ static void must(int rc, const char *what)
 {
 	if (rc)
 		fail_msg("%s: %d %s", what, rc, autolic_errmsg());
+}
+
+/* Acknowledge, for `consumer`, every notice of `s`. */
+static void ack_all(autolic_db *db, const char *consumer, const seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		must(autolic_note_ack(db, consumer, s->v[i].n.stream, s->v[i].n.position), "ack");
 }
 
 /* NOTE-1: every event the calls raised (invitation, role change, seat grant
@@ -194,8 +201,7 @@ static void test_consumers_and_ack(void **state)
 	must(read_notes(x.db, "mailer", 0, &s), "read");
 	size_t base = s.n;
 	/* acknowledge everything the mailer saw, stream by stream */
-	for (size_t i = 0; i < s.n; i++)
-		must(autolic_note_ack(x.db, "mailer", s.v[i].n.stream, s.v[i].n.position), "ack");
+	ack_all(x.db, "mailer", &s);
 	must(read_notes(x.db, "mailer", 0, &m), "read");
 	assert_int_equal(m.n, 0);
 	must(autolic_seat_grant(x.db, x.admin, c, "cad", x.user), "grant");
@@ -243,8 +249,7 @@ static void test_order_across_streams(void **state)
 	must(autolic_note_consumer_add(x.db, "mailer"), "mailer");
 	static seen s;
 	must(read_notes(x.db, "mailer", 0, &s), "read");
-	for (size_t i = 0; i < s.n; i++)
-		must(autolic_note_ack(x.db, "mailer", s.v[i].n.stream, s.v[i].n.position), "ack");
+	ack_all(x.db, "mailer", &s);
 	x.clock.now = T0 + 10;
 	must(autolic_seat_grant(x.db, x.admin, c, "cad", x.user), "grant");
 	x.clock.now = T0 + 20;
@@ -280,14 +285,12 @@ static void test_trim(void **state)
 	static seen s, a;
 	must(read_notes(x.db, "mailer", 0, &s), "read");
 	assert_true(s.n > 0);
-	for (size_t i = 0; i < s.n; i++)
-		must(autolic_note_ack(x.db, "mailer", s.v[i].n.stream, s.v[i].n.position), "ack");
+	ack_all(x.db, "mailer", &s);
 	must(autolic_note_trim(x.db, 0, &removed), "trim");
 	assert_int_equal(removed, 0); /* audit holds them */
 	must(read_notes(x.db, "audit", 0, &a), "read");
 	assert_int_equal(a.n, s.n);
-	for (size_t i = 0; i < a.n; i++)
-		must(autolic_note_ack(x.db, "audit", a.v[i].n.stream, a.v[i].n.position), "ack");
+	ack_all(x.db, "audit", &a);
 	x.clock.now = T0 + 100;
 	must(autolic_note_trim(x.db, 101, &removed), "trim, too young");
 	assert_int_equal(removed, 0);
@@ -541,35 +544,21 @@ static void kchild(const char *path, int fd, autolic_id admin, autolic_id user, 
 }
 
 typedef struct kraw_args {
-	const al_key *k;
-	uint64_t v;
+	const char *consumer; /* NULL: the stream's head */
+	uint64_t stream, v;
 } kraw_args;
 
 static int kraw_fn(al_txn *t, void *arg)
 {
 	kraw_args *a = arg;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	a->v = 0;
-	int rc = al_txn_get(t, a->k, &b);
-	if (!rc) {
-		al_rd r;
-		rc = al_rec_open(&r, b.p, b.len, a->k->b[0]);
-		if (!rc) {
-			a->v = al_dec_u64(&r);
-			rc = al_rd_done(&r);
-		}
-	} else if (rc == AUTOLIC_ENOTFOUND) {
-		rc = 0;
-	}
-	al_buf_free(&b);
-	return rc;
+	return a->consumer ? al_note_position(t, a->consumer, a->stream, &a->v)
+	                   : al_note_head(t, a->stream, &a->v);
 }
 
-/* A u64 record of the store (a stream head, a consumer's position), 0 when absent. */
-static uint64_t kraw(autolic_db *db, const al_key *k)
+/* A stream's head (consumer NULL) or a consumer's position in it, as stored. */
+static uint64_t kraw(autolic_db *db, const char *consumer, uint64_t stream)
 {
-	kraw_args a = {k, 0};
+	kraw_args a = {consumer, stream, 0};
 	must(al_run(db, 0, kraw_fn, &a), "raw read");
 	return a.v;
 }
@@ -604,9 +593,7 @@ static void test_sigkill_journal(void **state)
 	autolic_id c = seat_contract(db, admin, 0, &p, &q, 1, 1, INT64_MAX / 2);
 	for (int w = 0; w < 2; w++)
 		must(autolic_note_consumer_add(db, kconsumers[w]), "consumer");
-	al_key hk;
-	al_note_head_key(&hk, team);
-	uint64_t base = kraw(db, &hk);
+	uint64_t base = kraw(db, NULL, team);
 	autolic_db_close(db);
 	uint64_t known = 0, acked[2] = {0, 0}, toggles = 0, acks = 0;
 	for (int it = 0; it < kills; it++) {
@@ -640,7 +627,7 @@ static void test_sigkill_journal(void **state)
 		db = kopen(path, &clk);
 		if (!db)
 			fail_msg("kill %d: reopen: %s", it, autolic_errmsg());
-		uint64_t head = kraw(db, &hk), n = head - base;
+		uint64_t head = kraw(db, NULL, team), n = head - base;
 		/* every committed toggle has its notice; at most one more committed
 		 * than the writer lived to report */
 		if (head < base || n < known + reported || n > known + reported + 1)
@@ -654,20 +641,16 @@ static void test_sigkill_journal(void **state)
 			fail_msg("kill %d: %llu notices but %u seats granted", it, (unsigned long long)n,
 			         sum.granted);
 		for (int w = 0; w < 2; w++) {
-			al_key pk;
-			al_key_init(&pk, AL_K_NOTE_POS);
-			al_key_str(&pk, kconsumers[w]);
-			al_key_u64(&pk, team);
-			uint64_t pos = kraw(db, &pk);
+			uint64_t pos = kraw(db, kconsumers[w], team);
 			if (pos < acked[w] || pos > head)
 				fail_msg("kill %d: %s at %llu, told %llu, head %llu", it, kconsumers[w],
 				         (unsigned long long)pos, (unsigned long long)acked[w],
 				         (unsigned long long)head);
-			static seen s;
-			must(read_notes(db, kconsumers[w], 0, &s), "read");
+			autolic_note_iter *ni;
+			must(autolic_note_iter_new(db, kconsumers[w], 0, &ni), "read");
+			autolic_notice nb = {.version = AUTOLIC_NOTICE_VERSION}, *x = &nb;
 			uint64_t next = pos + 1;
-			for (size_t i = 0; i < s.n; i++) {
-				const autolic_notice *x = &s.v[i].n;
+			while (autolic_note_iter_next(ni, &nb) == 0) {
 				if (x->stream != team)
 					continue;
 				if (x->position != next)
@@ -682,6 +665,7 @@ static void test_sigkill_journal(void **state)
 					         (unsigned long long)x->position, x->type, want);
 				next++;
 			}
+			autolic_note_iter_free(ni);
 			if (next != head + 1)
 				fail_msg("kill %d: %s shown up to %llu of %llu", it, kconsumers[w],
 				         (unsigned long long)next - 1, (unsigned long long)head);

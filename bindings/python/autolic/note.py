@@ -13,30 +13,24 @@ a restart (at-least-once delivery)::
 import ctypes
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator, Optional, Tuple, Union
+from typing import Any, Iterator, Tuple, Union
 
 from ._api import core as _c
 from ._api import note as _n
 from ._check import api
 from ._lib import C, dec, enc
 from ._time import from_time
-from .db import Database, EventType
+from .db import Database, Event, EventType
 
 
 @dataclass(frozen=True)
-class Notice:
-    """One recorded notification (``autolic_notice``), copied out."""
-    type: Union[EventType, int]
-    time: datetime
-    stream: int
-    position: int
-    recipient: int
-    team: int
-    object: int
-    product: Optional[str]
-    rule: str
-    text: str
-    numbers: Tuple[int, ...]
+class Notice(Event):
+    """One recorded notification (``autolic_notice``), copied out: the event's
+    fields, where it stands (its stream and its position there, from 1) and the
+    numbers its text names."""
+    stream: int = 0
+    position: int = 0
+    numbers: Tuple[int, ...] = ()
 
 
 def _type(value: int) -> Union[EventType, int]:
@@ -111,9 +105,8 @@ def notices(db: Database, consumer: str, max: int = 0) -> Iterator[Notice]:
         if C.autolic_note_iter_next(it, ctypes.byref(n)) == _c.ITEROVER:
             return None
         numbers = tuple(n.numbers[i] for i in range(n.nnumbers))
-        return Notice(_type(n.type), from_time(n.time), n.stream, n.position, n.recipient,
-                      n.team, n.object, dec(n.product), dec(n.rule) or "", dec(n.text) or "",
-                      numbers)
+        return Notice(_type(n.type), from_time(n.time), n.recipient, n.team, n.object,
+                      dec(n.product), dec(n.rule), dec(n.text), n.stream, n.position, numbers)
     name = enc(consumer, "consumer")
     return iterate(db, lambda out: C.autolic_note_iter_new(db, name, max, ctypes.byref(out)),
                    step, C.autolic_note_iter_free, "notice iterator")
