@@ -132,11 +132,16 @@ static void test_every_event_recorded(void **state)
 	fx_close(&x);
 }
 
-/* A team with a contract of `qty` seats of "cad"; the fixture's admin and user. */
-static autolic_id seat_setup(fx *x, int64_t qty)
+/* The fixture at T0 with a contract of `qty` seats of "cad" (returned), and
+ * the consumer `consumer` when not NULL. */
+static autolic_id seat_setup(fx *x, int64_t qty, const char *consumer)
 {
+	fx_open(x, T0);
 	const char *p = "cad";
-	return seat_contract(x->db, x->admin, 0, &p, &qty, 1, 1, INT64_MAX / 2);
+	autolic_id c = seat_contract(x->db, x->admin, 0, &p, &qty, 1, 1, INT64_MAX / 2);
+	if (consumer)
+		must(autolic_note_consumer_add(x->db, consumer), "consumer");
+	return c;
 }
 
 /* NOTE-1: a rolled-back call (a refused one, a batch rolled back, a call
@@ -146,10 +151,8 @@ static void test_rolled_back_leaves_none(void **state)
 {
 	(void)state;
 	fx x;
-	fx_open(&x, T0);
-	autolic_id c = seat_setup(&x, 1);
+	autolic_id c = seat_setup(&x, 1, "mailer");
 	autolic_id other = t_register(x.db, "o@example.com", "O", "Ther");
-	must(autolic_note_consumer_add(x.db, "mailer"), "consumer");
 	static seen s0, s;
 	must(read_notes(x.db, "mailer", 0, &s0), "read");
 	/* refused: SEAT-2 */
@@ -186,9 +189,7 @@ static void test_consumers_and_ack(void **state)
 {
 	(void)state;
 	fx x;
-	fx_open(&x, T0);
-	autolic_id c = seat_setup(&x, 5);
-	must(autolic_note_consumer_add(x.db, "mailer"), "mailer");
+	autolic_id c = seat_setup(&x, 5, "mailer");
 	must(autolic_note_consumer_add(x.db, "audit"), "audit");
 	assert_int_equal(autolic_note_consumer_add(x.db, "audit"), AUTOLIC_EEXISTS);
 	assert_int_equal(autolic_note_consumer_add(x.db, "bad\nname"), AUTOLIC_EINVAL);
@@ -244,9 +245,7 @@ static void test_order_across_streams(void **state)
 {
 	(void)state;
 	fx x;
-	fx_open(&x, T0);
-	autolic_id c = seat_setup(&x, 5);
-	must(autolic_note_consumer_add(x.db, "mailer"), "mailer");
+	autolic_id c = seat_setup(&x, 5, "mailer");
 	static seen s;
 	must(read_notes(x.db, "mailer", 0, &s), "read");
 	ack_all(x.db, "mailer", &s);
@@ -275,8 +274,7 @@ static void test_trim(void **state)
 {
 	(void)state;
 	fx x;
-	fx_open(&x, T0);
-	autolic_id c = seat_setup(&x, 5);
+	autolic_id c = seat_setup(&x, 5, NULL);
 	size_t removed = 99;
 	must(autolic_note_trim(x.db, 0, &removed), "trim without consumers");
 	assert_int_equal(removed, 0);
@@ -414,15 +412,21 @@ static int fl_consumer_remove(autolic_db *db, t_clock *c, void *ctx)
 	return autolic_note_consumer_remove(db, "audit");
 }
 
+/* The fault loop of `step` after `setup`; prints and returns the number of faulted runs. */
+static long floop_run(t_setup_fn setup, t_step_fn step, const char *what)
+{
+	floop f;
+	long runs = t_fault_loop(setup, step, &f);
+	print_message("%s: %ld faulted runs, the store unchanged by each\n", what, runs);
+	return runs;
+}
+
 /* NOTE-1: a notifying call failed at every storage operation and every
  * allocation leaves the store (notices, stream heads, positions) as it was. */
 static void test_fault_write(void **state)
 {
 	(void)state;
-	floop f;
-	long runs = t_fault_loop(fl_setup, fl_grant, &f);
-	print_message("NOTE-1 write: %ld faulted runs\n", runs);
-	assert_true(runs > 10);
+	assert_true(floop_run(fl_setup, fl_grant, "NOTE-1 write (seat grant)") > 10);
 }
 
 /* NOTE-2: reading, acknowledging, trimming and managing consumers, failed at
@@ -430,32 +434,27 @@ static void test_fault_write(void **state)
 static void test_fault_read(void **state)
 {
 	(void)state;
-	floop f;
-	assert_true(t_fault_loop(fl_setup, fl_read, &f) > 5);
+	assert_true(floop_run(fl_setup, fl_read, "NOTE-2 read") > 5);
 }
 
 static void test_fault_ack(void **state)
 {
 	(void)state;
-	floop f;
-	assert_true(t_fault_loop(fl_setup, fl_ack, &f) > 5);
+	assert_true(floop_run(fl_setup, fl_ack, "NOTE-2 acknowledge") > 5);
 }
 
 static void test_fault_trim(void **state)
 {
 	(void)state;
-	floop f;
-	assert_true(t_fault_loop(fl_trim_setup, fl_trim, &f) > 5);
+	assert_true(floop_run(fl_trim_setup, fl_trim, "NOTE-2 trim") > 5);
 }
 
 static void test_fault_consumers(void **state)
 {
 	(void)state;
-	floop f;
-	assert_true(t_fault_loop(fl_setup, fl_consumer_add, &f) > 3);
-	assert_true(t_fault_loop(fl_trim_setup, fl_consumer_remove, &f) > 3);
+	assert_true(floop_run(fl_setup, fl_consumer_add, "NOTE-2 consumer add") > 3);
+	assert_true(floop_run(fl_trim_setup, fl_consumer_remove, "NOTE-2 consumer remove") > 3);
 }
-
 
 /* ---- SIGKILL on the journal store ---- */
 
