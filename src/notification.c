@@ -526,7 +526,7 @@ static int trim_fn(al_txn *t, void *arg)
 	al_key k;
 	al_key_init(&k, AL_K_NOTE_CONSUMER);
 	int rc = al_txn_scan_prefix(t, &k, name_cb, &names);
-	if (!rc && names.n)
+	if (!rc) /* with no consumer, every notice counts as acknowledged */
 		rc = pos_scan(t, NULL, &heads);
 	for (size_t i = 0; !rc && i < heads.n; i++) {
 		uint64_t stream = heads.v[i].stream, upto = heads.v[i].v;

@@ -138,8 +138,9 @@ AUTOLIC_EXTERN int autolic_note_ack(autolic_db *db, const char *consumer, uint64
  *
  * Removes each notice that every registered consumer has acknowledged and
  * whose time is at least `keep` seconds before now; with no consumer
- * registered, nothing is removed. The positions of later notices do not
- * change. One transaction.
+ * registered, every notice that old. The positions of later notices do not
+ * change. One transaction. Notices stay until trimmed: a host calls this
+ * from time to time, or its store grows by one record per notice.
  * @param db the database.
  * @param keep seconds to keep acknowledged notices (0: trim all acknowledged).
  * @param[out] removed how many were removed (may be NULL).

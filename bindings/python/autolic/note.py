@@ -136,6 +136,8 @@ def ack(db: Database, consumer: str, notice: Notice) -> None:
 def trim(db: Database, keep: int = 0) -> int:
     """Remove the notices every consumer acknowledged (``autolic_note_trim``).
 
+    With no consumer registered, every notice at least `keep` seconds old.
+
     Args:
         db: the open database.
         keep: seconds to keep acknowledged notices (by their time).
