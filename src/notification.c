@@ -191,7 +191,7 @@ static int consumer_fn(al_txn *t, void *arg)
 	if (!rc)
 		return al_err(AUTOLIC_ENOTFOUND, "NOTE-2: no notification consumer '%s'", ca->name);
 	rc = al_txn_del(t, &k);
-	pos_vec pv;
+	pos_vec pv = {0};
 	if (!rc)
 		rc = pos_scan(t, ca->name, &pv);
 	for (size_t i = 0; !rc && i < pv.n; i++) {
