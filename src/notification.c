@@ -572,3 +572,100 @@ int autolic_note_trim(autolic_db *db, autolic_time keep, size_t *removed)
 		*removed = ta.removed;
 	return rc;
 }
+
+/* ---- the whole-store check (autolic_db_check) ---- */
+
+/* The head of `stream` among the sorted heads (0 when it has none). */
+static uint64_t head_of(const pos_vec *heads, uint64_t stream)
+{
+	size_t lo = 0, hi = heads->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (heads->v[mid].stream < stream)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < heads->n && heads->v[lo].stream == stream ? heads->v[lo].v : 0;
+}
+
+typedef struct {
+	const pos_vec *heads;
+	const al_alloc *a;
+	name_vec names; /* consumers named by position records, one per record */
+	pos_vec pos;    /* their streams and positions, in the same order */
+} check_scan;
+
+/* NOTE-1: each notice decodes and stands at or before its stream's head. */
+static int check_note_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	check_scan *cs = arg;
+	if (klen != 17)
+		return al_err(AUTOLIC_ECORRUPT, "notice key of %zu bytes", klen);
+	uint64_t stream = al_key_get_u64(key, 1), pos = al_key_get_u64(key, 9);
+	al_note n;
+	int rc = al_note_decode(val, vlen, stream, pos, cs->a, &n);
+	if (rc)
+		return rc;
+	al_free(cs->a, n.block);
+	uint64_t head = head_of(cs->heads, stream);
+	if (pos == 0 || pos > head)
+		return al_err(AUTOLIC_ECORRUPT,
+		              "NOTE-1: notice %" PRIu64 " of stream %" PRIu64
+		              " stands beyond the stream's last position (%" PRIu64 ")",
+		              pos, stream, head);
+	return 0;
+}
+
+/* The position records: each one's consumer and stream. */
+static int check_pos_cb(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	check_scan *cs = arg;
+	const char *k = key;
+	const char *end = klen > 9 ? memchr(k + 1, 0, klen - 9) : NULL;
+	if (!end || (size_t)(end - k) + 9 != klen)
+		return al_err(AUTOLIC_ECORRUPT, "notice position key of %zu bytes", klen);
+	int rc = name_cb(key, (size_t)(end - k) + 1, NULL, 0, &cs->names);
+	if (!rc) {
+		cs->pos.at = klen - 8;
+		rc = pos_cb(key, klen, val, vlen, &cs->pos);
+	}
+	return rc;
+}
+
+int al_note_check_all(al_txn *t)
+{
+	pos_vec heads = {0};
+	check_scan cs = {&heads, t->a, {NULL, 0, 0, t->a}, {0}};
+	cs.pos.a = t->a;
+	cs.pos.tag = AL_K_NOTE_POS;
+	int rc = pos_scan(t, NULL, &heads);
+	al_key k;
+	al_key_init(&k, AL_K_NOTE);
+	if (!rc)
+		rc = al_txn_scan_prefix(t, &k, check_note_cb, &cs);
+	al_key_init(&k, AL_K_NOTE_POS);
+	if (!rc)
+		rc = al_txn_scan_prefix(t, &k, check_pos_cb, &cs);
+	/* NOTE-2: a position belongs to a consumer and stands at or before its head */
+	for (size_t i = 0; !rc && i < cs.pos.n; i++) {
+		const char *name = cs.names.v[i];
+		uint64_t stream = cs.pos.v[i].stream, pos = cs.pos.v[i].v;
+		rc = consumer_exists(t, name);
+		if (rc == AUTOLIC_ENOTFOUND)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "NOTE-2: a position of stream %" PRIu64
+			            " is kept for '%s', which is no consumer",
+			            stream, name);
+		uint64_t head = head_of(&heads, stream);
+		if (!rc && pos > head)
+			rc = al_err(AUTOLIC_ECORRUPT,
+			            "NOTE-2: consumer '%s' acknowledged position %" PRIu64
+			            " of stream %" PRIu64 ", beyond its last (%" PRIu64 ")",
+			            name, pos, stream, head);
+	}
+	names_free(&cs.names);
+	al_free(t->a, cs.pos.v);
+	al_free(t->a, heads.v);
+	return rc;
+}

@@ -10,4 +10,9 @@ int al_note_head(al_txn *t, uint64_t stream, uint64_t *last);
 /* The last position `consumer` acknowledged in `stream` (0 when none). */
 int al_note_position(al_txn *t, const char *consumer, uint64_t stream, uint64_t *pos);
 
+/* The notifications' part of autolic_db_check(): every notice decodes and
+ * stands at or before its stream's head (NOTE-1); every position belongs to
+ * a consumer and stands at or before its stream's head (NOTE-2). */
+int al_note_check_all(al_txn *t);
+
 #endif

@@ -8,6 +8,7 @@
 #include "support.h"
 #include "flex_fixture.h"
 #include "notification.h"
+#include "core/note.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -329,6 +330,72 @@ static void test_trim_without_consumers(void **state)
 	must(read_notes(x.db, "late", 0, &a), "read");
 	assert_int_equal(a.n, 0);
 	fx_close(&x);
+}
+
+/* Damage put straight into the store. */
+typedef struct damage {
+	int kind; /* 0 a notice whose template and arguments disagree, 1 a
+	             position beyond the head, 2 a position of no consumer */
+	uint64_t stream, pos;
+} damage;
+
+static int damage_fn(al_txn *t, void *arg)
+{
+	damage *d = arg;
+	al_key k;
+	al_buf b;
+	al_buf_init(&b, t->a);
+	if (d->kind == 0) {
+		al_rec_begin(&b, AL_K_NOTE);
+		al_enc_u8(&b, AUTOLIC_EVENT_SEAT_GRANTED);
+		al_enc_i64(&b, T0);
+		for (int i = 0; i < 3; i++)
+			al_enc_u64(&b, 1);
+		al_enc_str(&b, "cad");
+		al_enc_str(&b, "SEAT-3");
+		al_enc_str(&b, "%s and %s"); /* two conversions, one argument */
+		al_enc_u8(&b, 1);
+		al_enc_u8(&b, 's');
+		al_enc_str(&b, "one");
+		al_note_key(&k, d->stream, d->pos);
+	} else {
+		al_rec_begin(&b, AL_K_NOTE_POS);
+		al_enc_u64(&b, d->pos);
+		al_key_init(&k, AL_K_NOTE_POS);
+		al_key_str(&k, d->kind == 1 ? "mailer" : "ghost");
+		al_key_u64(&k, d->stream);
+	}
+	int rc = al_txn_put(t, &k, &b);
+	al_buf_free(&b);
+	return rc;
+}
+
+/* autolic_db_check() reads every notice (NOTE-1) and every position (NOTE-2):
+ * damage to either is reported, naming the rule; a notice that cannot be
+ * rendered is refused by the reader, never shown garbled. */
+static void test_check_damage(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < 3; kind++) {
+		fx x;
+		autolic_id c = seat_setup(&x, 5, "mailer");
+		must(autolic_seat_grant(x.db, x.admin, c, "cad", x.user), "grant");
+		static seen s;
+		must(read_notes(x.db, "mailer", 0, &s), "read");
+		const autolic_notice *last = &s.v[s.n - 1].n;
+		must(autolic_db_check(x.db), "check before");
+		damage d = {kind, last->stream, kind == 0 ? last->position : last->position + 1};
+		must(al_run(x.db, 1, damage_fn, &d), "damage");
+		assert_int_equal(autolic_db_check(x.db), AUTOLIC_ECORRUPT);
+		if (kind == 0) {
+			assert_non_null(strstr(autolic_errmsg(), "notice"));
+			assert_int_equal(read_notes(x.db, "mailer", 0, &s), AUTOLIC_ECORRUPT);
+		} else {
+			assert_non_null(strstr(autolic_errmsg(), "NOTE-2"));
+			assert_non_null(strstr(autolic_errmsg(), kind == 1 ? "beyond" : "no consumer"));
+		}
+		fx_close(&x);
+	}
 }
 
 /* ---- fault loops: nothing changes on failure (state and positions) ---- */
@@ -714,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_order_across_streams),
 		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_trim_without_consumers),
+		cmocka_unit_test(test_check_damage),
 		cmocka_unit_test(test_fault_write),
 		cmocka_unit_test(test_fault_read),
 		cmocka_unit_test(test_fault_ack),

@@ -185,7 +185,10 @@ AUTOLIC_EXTERN autolic_time autolic_db_now(autolic_db *db);
  *   users and its active operators holding a shop-floor licence (OPS-2,
  *   OPS-4);
  * - members: every seat holder and every Flex user is a member of the team
- *   (SEAM-3; the open of a store written before makes them members).
+ *   (SEAM-3; the open of a store written before makes them members);
+ * - notifications: every notice decodes and stands at or before its
+ *   stream's last position (NOTE-1); every acknowledged position belongs to
+ *   a consumer and stands at or before it (NOTE-2).
  *
  * One state a store written by 1.0 may hold is not reported, because the
  * library realigns it lazily (@ref accounts_and_roles "Accounts, teams, contracts and roles"): a contract
