@@ -62,6 +62,7 @@ static const char usage_text[] =
 	"Store\n"
 	"  check                               check the whole store against the library's invariants:\n"
 	"                                      prints ok, or the first problem and its rule (exit 6)\n"
+	NOTIFICATIONS_USAGE
 	"\n"
 	"Options\n"
 	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
@@ -854,6 +855,7 @@ static int cmd_seat(cli *c, const char *verb)
 
 static const cli_command commands[] = {
 	{"check", 0, NULL, cmd_check, "*"},
+	{"notifications", 1, cmd_notifications, NULL, "list"},
 	{"register", 0, NULL, cmd_register, ""},
 	{"account", 1, cmd_account, NULL, "show list"},
 	{"invite", 0, NULL, cmd_invite, ""},

@@ -51,6 +51,7 @@ static const char usage_text[] =
 	"Store\n"
 	"  check                               check the whole store against the library's invariants:\n"
 	"                                      prints ok, or the first problem and its rule (exit 6)\n"
+	NOTIFICATIONS_USAGE
 	"\n"
 	"Options\n"
 	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
@@ -532,6 +533,7 @@ static int cmd_usage(cli *c)
 
 static const cli_command commands[] = {
 	{"check", 0, NULL, cmd_check, "*"},
+	{"notifications", 1, cmd_notifications, NULL, "list"},
 	{"product", 1, cmd_product, NULL, "show"},
 	{"lot", 1, cmd_lot, NULL, "show"},
 	{"balance", 0, NULL, cmd_balance, "*"},

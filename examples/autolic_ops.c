@@ -62,6 +62,7 @@ static const char usage_text[] =
 	"Store\n"
 	"  check                               check the whole store against the library's invariants:\n"
 	"                                      prints ok, or the first problem and its rule (exit 6)\n"
+	NOTIFICATIONS_USAGE
 	"\n"
 	"Options\n"
 	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
@@ -632,6 +633,7 @@ static int cmd_payment(cli *c, const char *verb)
 
 static const cli_command commands[] = {
 	{"check", 0, NULL, cmd_check, "*"},
+	{"notifications", 1, cmd_notifications, NULL, "list"},
 	{"register", 0, NULL, cmd_register, ""},
 	{"subscription", 1, cmd_subscription, NULL, "show"},
 	{"hub", 1, cmd_hub, NULL, "show"},

@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *prog = "autolic"; /* the program's name, for messages */
 
@@ -640,6 +642,169 @@ int cmd_check(cli *c)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- notifications */
+
+static int follow;                    /* --follow */
+static volatile sig_atomic_t stopped; /* SIGINT or SIGTERM during --follow */
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopped = 1;
+}
+
+static int open_store(cli *c, int readonly, autolic_time *now, int have_now);
+
+/* One recorded notice: a line of text, or an object in JSON. */
+static void print_notice(cli *c, const autolic_notice *n)
+{
+	char to[AUTOLIC_EMAIL_MAX + 1] = "", when[32];
+	autolic_account_info a = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
+	if (n->recipient && autolic_account_get(c->db, n->recipient, &a) == 0)
+		snprintf(to, sizeof to, "%s", a.email);
+	int account_stream = (n->stream >> 63) != 0;
+	unsigned long long sid = (unsigned long long)(n->stream & ~(UINT64_C(1) << 63));
+	if (!O.json) {
+		emit("%s  %s %llu #%llu  [%s] %s%s%s\n", fmt_time(n->time, when),
+		     account_stream ? "account" : "team", sid, (unsigned long long)n->position,
+		     n->rule, to, to[0] ? ": " : "", n->text);
+		return;
+	}
+	obj_begin(NULL, NULL);
+	f_int("stream", (long long)n->stream);
+	f_str("stream_of", account_stream ? "account" : "team");
+	f_int("stream_id", (long long)sid);
+	f_int("position", (long long)n->position);
+	f_int("type", n->type);
+	f_str("rule", n->rule);
+	f_time("time", n->time);
+	f_str("to", to);
+	f_int("recipient", (long long)n->recipient);
+	f_int("team", (long long)n->team);
+	f_int("object", (long long)n->object);
+	if (n->product)
+		f_str("product", n->product);
+	f_str("text", n->text);
+	arr_begin("numbers");
+	for (size_t i = 0; i < n->nnumbers; i++) {
+		json_key(NULL);
+		emit("%lld", (long long)n->numbers[i]);
+	}
+	arr_end();
+	obj_end();
+}
+
+/* Print what `name` has not acknowledged (at most `max`, 0: all); with `ack`,
+ * acknowledge each stream up to the last notice printed. The count in *shown. */
+static int deliver(cli *c, const char *name, size_t max, int ack, size_t *shown)
+{
+	autolic_note_iter *it;
+	*shown = 0;
+	int rc = autolic_note_iter_new(c->db, name, max, &it);
+	if (rc)
+		return fail(rc, "notifications");
+	autolic_notice n = {.version = AUTOLIC_NOTICE_VERSION};
+	uint64_t st[256], pos[256];
+	size_t ns = 0;
+	while ((rc = autolic_note_iter_next(it, &n)) == 0) {
+		size_t k = 0;
+		while (k < ns && st[k] != n.stream)
+			k++;
+		if (k == ns && ns == sizeof st / sizeof st[0])
+			break; /* the rest is shown next time */
+		if (k == ns)
+			st[ns++] = n.stream;
+		pos[k] = n.position;
+		if (follow && O.json) {
+			print_notice(c, &n);
+			emit("\n");
+			O.comma[0] = 0;
+		} else {
+			print_notice(c, &n);
+		}
+		(*shown)++;
+	}
+	autolic_note_iter_free(it);
+	if (rc && rc != AUTOLIC_ITEROVER)
+		return fail(rc, "notifications");
+	/* printed first, acknowledged after: a crash in between shows them again */
+	flush_out();
+	fflush(stdout);
+	for (size_t k = 0; ack && k < ns; k++)
+		if ((rc = autolic_note_ack(c->db, name, st[k], pos[k])) != 0)
+			return fail(rc, "acknowledge");
+	return 0;
+}
+
+int cmd_notifications(cli *c, const char *verb)
+{
+	uint64_t v = 0;
+	if (!strcmp(verb, "trim")) {
+		if (c->narg > 1 || (c->narg == 1 && (parse_u64(c->arg[0], &v) || v > INT64_MAX)))
+			return usage_error("notifications trim [SECONDS]");
+		size_t removed;
+		int rc = autolic_note_trim(c->db, (autolic_time)v, &removed);
+		if (rc)
+			return fail(rc, "trim");
+		j_int("removed", (long long)removed);
+		say("%zu notification(s) removed", removed);
+		return 0;
+	}
+	if (c->narg < 1)
+		return usage_error("notifications %s needs a consumer NAME", verb);
+	const char *name = c->arg[0];
+	if (!strcmp(verb, "add") || !strcmp(verb, "remove")) {
+		if (c->narg != 1)
+			return usage_error("notifications %s NAME", verb);
+		int add = verb[0] == 'a';
+		int rc = add ? autolic_note_consumer_add(c->db, name)
+		             : autolic_note_consumer_remove(c->db, name);
+		if (rc)
+			return fail(rc, add ? "add consumer" : "remove consumer");
+		say("consumer %s %s", name, add ? "added" : "removed");
+		return 0;
+	}
+	int ack = !strcmp(verb, "ack");
+	if (!ack && strcmp(verb, "list"))
+		return usage_error("notifications add|remove|list|ack|trim");
+	if (c->narg > 2 || (c->narg == 2 && (parse_u64(c->arg[1], &v) || v > SIZE_MAX)))
+		return usage_error("notifications %s NAME [MAX]", verb);
+	if (follow && !ack)
+		return usage_error("--follow goes with notifications ack");
+	size_t shown;
+	if (!follow) {
+		arr_begin("notifications");
+		int rc = deliver(c, name, (size_t)v, ack, &shown);
+		if (rc)
+			return rc;
+		arr_end();
+		j_int("count", (long long)shown);
+		if (!O.json && !shown)
+			say("nothing new for %s", name);
+		else if (!O.json && ack)
+			say("%zu notification(s) acknowledged for %s", shown, name);
+		return 0;
+	}
+	/* --follow: the store is opened for each round, so that other programs
+	 * may use it in between (a journal store has one user at a time) */
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	int have_now = getenv("AUTOLIC_NOW") && *getenv("AUTOLIC_NOW");
+	for (;;) {
+		int rc = deliver(c, name, (size_t)v, 1, &shown);
+		if (rc)
+			return rc;
+		autolic_db_close(c->db);
+		c->db = NULL;
+		if (!stopped)
+			sleep(1); /* a signal ends it early */
+		if (stopped)
+			return 0;
+		if ((rc = open_store(c, 0, &c->now, have_now)) != 0)
+			return rc;
+	}
+}
+
 /* Is `word` one of the space-separated words of `list`? */
 static int word_in(const char *list, const char *word)
 {
@@ -721,6 +886,10 @@ int cli_main(const cli_program *p, struct cli_opts *opts, int argc, char **argv)
 			json = 1;
 			continue;
 		}
+		if (!strcmp(a, "--follow")) {
+			follow = 1;
+			continue;
+		}
 		if (a[0] == '-' && a[1] == '-') {
 			const char **field = NULL;
 			int has_value = 1;
@@ -763,6 +932,8 @@ int cli_main(const cli_program *p, struct cli_opts *opts, int argc, char **argv)
 			cmd = &p->commands[k];
 	if (!cmd)
 		return usage_error("unknown command '%s'", pos[0]);
+	if (follow && cmd->run != cmd_notifications)
+		return usage_error("--follow goes with notifications ack");
 	const char *verb = "";
 	if (cmd->has_verb) {
 		if (npos < 2)
@@ -793,12 +964,12 @@ int cli_main(const cli_program *p, struct cli_opts *opts, int argc, char **argv)
 	if (c->as && (rc = account_id(c, c->as, &c->actor)))
 		goto done;
 
-	if (O.json) {
+	if (O.json && !follow) {
 		obj_begin(NULL, NULL);
 		f_bool("ok", 1);
 	}
 	rc = cmd->has_verb ? cmd->run(c, verb) : cmd->run0(c);
-	if (rc == 0) {
+	if (rc == 0 && !follow) {
 		print_notes();
 		if (O.json) {
 			obj_end();

@@ -173,4 +173,17 @@ int team_named(cli *c, const char *team_text, const char *contract_text, autolic
 /* The whole store against the library's invariants (autolic_db_check). */
 int cmd_check(cli *c);
 
+/* Recorded notifications (NOTE-1, NOTE-2): consumers, reading, acknowledging,
+ * trimming; `ack` with --follow keeps delivering until interrupted. Every
+ * program lists it as {"notifications", 1, cmd_notifications, NULL, "list"}
+ * with NOTIFICATIONS_USAGE in its usage text. */
+int cmd_notifications(cli *c, const char *verb);
+#define NOTIFICATIONS_USAGE                                                                        \
+	"  notifications add|remove NAME       a consumer of the recorded notifications (NOTE-2)\n" \
+	"  notifications list NAME [MAX]       what NAME has not acknowledged, in commit order\n"    \
+	"  notifications ack NAME [MAX] [--follow]\n"                                             \
+	"                                      print them, then acknowledge them: never shown\n"   \
+	"                                      again; --follow keeps polling (JSON: one per line)\n" \
+	"  notifications trim [SECONDS]        remove what every consumer acknowledged\n"
+
 #endif

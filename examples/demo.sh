@@ -195,4 +195,19 @@ echo
 echo "Reactivating Hugo needs a free shop-floor licence (OPS-4):"
 refused 5 autolic_ops "${claire[@]}" operator reactivate 105
 
+section "7. Notifications survive every restart (NOTE-1, NOTE-2)"
+echo "Every command above ran in its own process, which exited. Each notification"
+echo "it raised was recorded in the journal by the transaction of its change"
+echo "(NOTE-1): Thursday's launch that took the balance below 20% of the tokens"
+echo "bought recorded the low-balance notice for both administrators (FLEX-12)."
+echo "The host's mailer registers as a consumer, reads what it has not"
+echo "acknowledged (each stream, a team or an invitee, in commit order), sends"
+echo "it, then acknowledges it (NOTE-2). A mailer that stopped before"
+echo "acknowledging would be shown the same notices again."
+run autolic_admin notifications add mailer
+run "${flex[@]}" notifications ack mailer
+echo
+echo "Acknowledged notices are never shown to the mailer again:"
+run autolic_admin notifications list mailer
+
 printf '\nEnd of the demonstration.\n'

@@ -13,6 +13,7 @@
 #include "autolic/team.h"
 #include "autolic/contract.h"
 #include "autolic/hub.h"
+#include "autolic/notification.h"
 #include "autolic/flex.h"
 #include "autolic/ops.h"
 #include "autolic/seat.h"

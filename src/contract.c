@@ -681,7 +681,7 @@ int autolic_contract_download_notify(autolic_db *db, autolic_id contract, const 
 	if (rc)
 		return rc;
 	op_args oa = {0, contract, 0, 0, 0, code, update};
-	return al_run(db, 0, notify_fn, &oa);
+	return al_run(db, 1, notify_fn, &oa); /* NOTE-1: the notice is recorded */
 }
 
 /* ---- iteration (snapshots) ---- */

@@ -34,7 +34,7 @@ FLOORS = [
     ("rules", [r"flex_rules\.c", r"ops_rules\.c"]),
     ("records", [r"level\.c", r"authz\.c", r"[a-z]+_records\.c"]),
     ("nouns", [r"account\.c", r"team\.c", r"hub\.c", r"contract(_[a-z]+)?\.c",
-               r"seat(_[a-z]+)?\.c", r"flex_[a-z]+\.c", r"ops(_[a-z]+)?\.c"]),
+               r"seat(_[a-z]+)?\.c", r"flex_[a-z]+\.c", r"ops(_[a-z]+)?\.c", r"notification\.c"]),
     ("cascades", [r"cascade\.c", r"upgrade\.c"]),
 ]
 
@@ -48,7 +48,7 @@ KNOWN = {
        "the nouns"
        for b in ("account_records.c", "contract_check.c", "flex_catalog.c",
                  "flex_report.c", "ops_operators.c", "seat_check.c", "seat_upgrade.c",
-                 "team.c", "upgrade.c")},
+                 "team.c", "upgrade.c", "notification.c")},
     ("core/db.c", "store/memory.c"): "a handle opened without a storage makes a "
     "memory store",
     ("store/journal_replay.c", "store/journal.c"): "the replay reads through the "
@@ -56,6 +56,8 @@ KNOWN = {
     ("core/txn.c", "core/db.c"): "a transaction asks its handle whether a batch "
     "is open",
     ("flex_records.c", "team.c"): "the Flex records check the team they name",
+    ("core/txn.c", "core/note.c"): "the runner records each event as a notice in the "
+    "transaction that raises it (NOTE-1)",
 }
 
 

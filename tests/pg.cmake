@@ -61,7 +61,8 @@ if(TARGET test_pg AND _pg_bindir)
   set_tests_properties(test_pg PROPERTIES LABELS "pg;threads")
 endif()
 if(TARGET test_pg_procs AND _pg_bindir)
-  target_sources(test_pg_procs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/procs_race.c)
+  target_sources(test_pg_procs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/procs_race.c
+    ${CMAKE_CURRENT_SOURCE_DIR}/notes_race.c)
 endif()
 
 # libautolic-pg's exports are exactly its committed list.

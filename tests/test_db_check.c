@@ -476,7 +476,7 @@ static int tags_fn(al_txn *t, void *arg)
  * holds an invalid ..."). The world above, with a developer hub, an
  * application and an appointed hub administrator, an update offer, a Fusion
  * Operations admin, user and operator made from that user, a Flex trial and
- * an expired lot, stores records of every tag the library has: each tag
+ * an expired lot, a notification consumer's acknowledgement, stores records of every tag the library has: each tag
  * stored has a name, no other tag has a name ("unknown"), and no two tags
  * share one. */
 static void test_record_names(void **state)
@@ -505,6 +505,14 @@ static void test_record_names(void **state)
 	autolic_flex_result res;
 	must(fx_launch(x, "maya", T0 + 70 * DAY, &res), "launch after the expiry");
 	must(autolic_db_check(x->db), "check");
+	/* NOTE-2: a consumer that acknowledged a notice */
+	must(autolic_note_consumer_add(x->db, "mailer"), "notification consumer");
+	autolic_note_iter *it;
+	must(autolic_note_iter_new(x->db, "mailer", 1, &it), "notices");
+	autolic_notice n = {.version = AUTOLIC_NOTICE_VERSION};
+	must(autolic_note_iter_next(it, &n), "a notice");
+	must(autolic_note_ack(x->db, "mailer", n.stream, n.position), "acknowledgement");
+	autolic_note_iter_free(it);
 
 	unsigned char stored[256] = {0};
 	must(al_run(x->db, 0, tags_fn, stored), "scan");
@@ -522,7 +530,7 @@ static void test_record_names(void **state)
 				fail_msg("tags 0x%02x and 0x%02x are both named '%s'", tag, other,
 				         name);
 	}
-	assert_int_equal(kinds, 49); /* keys.h: every prefix but the range markers */
+	assert_int_equal(kinds, 53); /* keys.h: every prefix but the range markers */
 	assert_string_equal(al_rec_name(AL_K_SEAT_COUNT), "seat count");
 	assert_string_equal(al_rec_name(0x00), "unknown");
 	assert_string_equal(al_rec_name(AL_K_REPORT_FIRST), "unknown");

@@ -9,6 +9,7 @@
 #include "support.h"
 #include "pg_harness.h"
 #include "procs_race.h"
+#include "notes_race.h"
 
 #include "autolic/sys/pg.h"
 
@@ -26,10 +27,19 @@ static void race(void **state)
 	procs_race(&b);
 }
 
+/* NOTE-1, NOTE-2: writers and consumers of notifications (notes_race.c). */
+static void notes(void **state)
+{
+	(void)state;
+	t_pg_truncate();
+	procs_backend b = {"pg", open_pg, NULL, 64};
+	notes_race(&b);
+}
+
 int main(void)
 {
 	if (!t_pg_conninfo())
 		return 1; /* no server: a failure, never a skip */
-	const struct CMUnitTest tests[] = {cmocka_unit_test(race)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(race), cmocka_unit_test(notes)};
 	return t_run_group("pg_procs", tests, NULL, NULL);
 }

@@ -380,6 +380,18 @@ static void legacy_respell(autolic_storage *st, const char *stand_in, const char
 	kvs_free(&c);
 }
 
+/* Delete every record whose key prefix is in [from, to). */
+static void legacy_drop(autolic_storage *st, unsigned char from, unsigned char to)
+{
+	kvs c = {NULL, 0, NULL};
+	assert_int_equal(st->begin(st->ctx, 1), 0);
+	assert_int_equal(st->scan(st->ctx, &from, 1, &to, 1, collect_cb, &c), 0);
+	for (size_t i = 0; i < c.n; i++)
+		assert_int_equal(st->del(st->ctx, c.v[i].k, c.v[i].kl), 0);
+	assert_int_equal(st->commit(st->ctx), 0);
+	kvs_free(&c);
+}
+
 /* The number of stored records whose key or value holds `needle`. */
 static size_t stored_with(autolic_storage *st, const char *needle)
 {
@@ -480,6 +492,8 @@ static void legacy_build(legacy *l, legacy_ids *ids)
 	assert_int_equal(l->mem.begin(l->mem.ctx, 1), 0);
 	assert_int_equal(l->mem.del(l->mem.ctx, k.b, k.len), 0);
 	assert_int_equal(l->mem.commit(l->mem.ctx), 0);
+	/* nor notices (NOTE-1 is 1.1) */
+	legacy_drop(&l->mem, AL_K_NOTE_FIRST, AL_K_NOTE_LAST + 1);
 	legacy_respell(&l->mem, "qqqqqqq", "AutoCAD");
 	legacy_respell(&l->mem, "rrrrr", "Revit");
 	assert_int_equal(stored_with(&l->mem, "qqqqqqq"), 0);

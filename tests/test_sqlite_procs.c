@@ -5,6 +5,7 @@
  */
 #include "support.h"
 #include "procs_race.h"
+#include "notes_race.h"
 
 #include "autolic/sys/sqlite.h"
 
@@ -29,6 +30,14 @@ static void race(void **state)
 	procs_race(&b);
 }
 
+/* NOTE-1, NOTE-2: writers and consumers of notifications (notes_race.c). */
+static void notes(void **state)
+{
+	(void)state;
+	procs_backend b = {"sqlite", open_sqlite, NULL, 64};
+	notes_race(&b);
+}
+
 int main(void)
 {
 	const char *base = getenv("AUTOLIC_TEST_DIR");
@@ -41,7 +50,7 @@ int main(void)
 		return 1;
 	}
 	snprintf(path, sizeof path, "%s/race.db", dir);
-	const struct CMUnitTest tests[] = {cmocka_unit_test(race)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(race), cmocka_unit_test(notes)};
 	int failed = t_run_group("sqlite_procs", tests, NULL, NULL);
 	char side[320];
 	unlink(path);

@@ -370,14 +370,16 @@ AUTOLIC_EXTERN int autolic_contract_update_check(autolic_db *db, autolic_id acto
  * @brief Tell the contract's software coordinator that a new download is
  *        available (ROLE-6: receive notifications of new downloads).
  *
- * Changes nothing stored: queues one ::AUTOLIC_EVENT_DOWNLOAD_AVAILABLE to
- * the coordinator, delivered at once (or when the host batch commits). No
- * actor: the host's catalogue publishes downloads.
+ * Changes nothing else: records one ::AUTOLIC_EVENT_DOWNLOAD_AVAILABLE
+ * notice to the coordinator (NOTE-1, read with autolic_note_iter_new()) and
+ * queues the event, delivered at once (or when the host batch commits), so
+ * it is a write call. No actor: the host's catalogue publishes downloads.
  * @param db the database.
  * @param contract the contract.
  * @param product the product code, on the contract; compared case-insensitively, stored in lower case (SEAM-1).
  * @param update the update code.
- * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_ENOMEM; a storage error.
+ * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND; ::AUTOLIC_EREADONLY (a
+ *         store opened read-only); ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
  */
 AUTOLIC_EXTERN int autolic_contract_download_notify(autolic_db *db, autolic_id contract,

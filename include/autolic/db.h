@@ -63,7 +63,11 @@ AUTOLIC_EXTERN const char *autolic_event_type_name(int type);
  * @brief A notification for the host (to send an e-mail, say).
  *
  * Delivered only after the transaction that caused it committed, exactly
- * once. Pointers are valid only during the handler call.
+ * once, to the handler of the process that made the call: best-effort, since
+ * a process that stops between the commit and the handler loses it. The
+ * same transaction records it as an ::autolic_notice for delivery at least
+ * once (NOTE-1, autolic_note_iter_new()). Pointers are valid only during
+ * the handler call.
  */
 typedef struct autolic_event {
 	unsigned int version;   /**< ::AUTOLIC_EVENT_VERSION. */
@@ -198,7 +202,10 @@ AUTOLIC_EXTERN autolic_time autolic_db_now(autolic_db *db);
  *   users and its active operators holding a shop-floor licence (OPS-2,
  *   OPS-4);
  * - members: every seat holder and every Flex user is a member of the team
- *   (SEAM-3; the open of a store written before makes them members).
+ *   (SEAM-3; the open of a store written before makes them members);
+ * - notifications: every notice decodes and stands at or before its
+ *   stream's last position (NOTE-1); every acknowledged position belongs to
+ *   a consumer and stands at or before it (NOTE-2).
  *
  * One state a store written by 1.0 may hold is not reported, because the
  * library realigns it lazily (@ref accounts_and_roles "Accounts, teams, contracts and roles"): a contract

@@ -4,11 +4,12 @@
 #include <stdint.h>
 #include <string.h>
 
-int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t size)
+int al_array_grow_to(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t size,
+                     size_t first)
 {
 	if (need <= *cap)
 		return 0;
-	size_t c = *cap ? *cap : 8;
+	size_t c = *cap ? *cap : first ? first : 1;
 	while (c < need)
 		c = c > SIZE_MAX / 2 ? need : c * 2;
 	if (size && c > SIZE_MAX / size)

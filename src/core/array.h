@@ -30,8 +30,18 @@
 
 /* Make *vp (a pointer to `size`-byte elements, of capacity *cap) hold at
  * least `need` elements. `vp` is the address of the element pointer. 0, or
- * AUTOLIC_ENOMEM with *vp and *cap unchanged. */
-int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t size);
+ * AUTOLIC_ENOMEM with *vp and *cap unchanged. The first allocation holds
+ * `first` elements (or `need`, if more); each later one doubles. */
+int al_array_grow_to(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t size,
+                     size_t first);
+
+/* al_array_grow_to() with room for 4 elements first. Inline: most calls find
+ * room and return at once, on paths as hot as a store's every write. */
+static inline int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need,
+                                size_t size)
+{
+	return need <= *cap ? 0 : al_array_grow_to(a, vp, cap, need, size, 4);
+}
 
 #define al_array_init(arr, alloc) ((arr)->v = NULL, (arr)->n = (arr)->cap = 0, (arr)->a = (alloc))
 

@@ -217,6 +217,10 @@ static const struct {
     {AL_K_HUB_APPS, "hub application index"},
     {AL_K_HUB_ADMIN, "hub administrator"},
     {AL_K_ACCOUNT_HUB, "account hub index"},
+    {AL_K_NOTE, "notice"},
+    {AL_K_NOTE_HEAD, "notice stream"},
+    {AL_K_NOTE_CONSUMER, "notice consumer"},
+    {AL_K_NOTE_POS, "notice position"},
 };
 
 const char *al_rec_name(uint8_t tag)

@@ -5,6 +5,7 @@
 #include "account.h"
 #include "contract.h"
 #include "flex_internal.h"
+#include "notification.h"
 #include "ops.h"
 #include "seat.h"
 #include "team.h"
@@ -258,6 +259,8 @@ static int check_fn(al_txn *t, void *arg)
 		rc = al_flex_check_all(t);
 	if (!rc)
 		rc = al_ops_check_all(t);
+	if (!rc)
+		rc = al_note_check_all(t);
 	return rc;
 }
 

@@ -81,7 +81,14 @@ enum al_prefix {
 	AL_K_HUB_LAST = 0x7f,
 	/* 0x80 reports and idempotency */
 	AL_K_REPORT_FIRST = 0x80,
-	AL_K_REPORT_LAST = 0x8f
+	AL_K_REPORT_LAST = 0x8f,
+	/* 0x90 notifications (NOTE-1, NOTE-2: src/core/note.c, src/notification.c) */
+	AL_K_NOTE_FIRST = 0x90,
+	AL_K_NOTE = 0x90,          /* stream, u64 position -> notice */
+	AL_K_NOTE_HEAD = 0x91,     /* stream -> u64 last position given */
+	AL_K_NOTE_CONSUMER = 0x92, /* consumer name -> consumer (created) */
+	AL_K_NOTE_POS = 0x93,      /* consumer name, stream -> u64 last position acknowledged */
+	AL_K_NOTE_LAST = 0x9f
 };
 
 #define AL_KEY_MAX 600

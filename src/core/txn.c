@@ -1,5 +1,6 @@
 #include "db_internal.h"
 #include "error.h"
+#include "note.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,6 +67,12 @@ int al_txn_event(al_txn *t, int type, autolic_id recipient, autolic_id team, aut
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	/* NOTE-1: the durable copy, written by this transaction */
+	va_start(ap, fmt);
+	int rc = al_note_append(t, type, recipient, team, object, product, rule, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
 	size_t lp = product ? strlen(product) + 1 : 0, lr = rule ? strlen(rule) + 1 : 0;
 	size_t lt = strlen(text) + 1;
 	al_evq *q = &t->events;

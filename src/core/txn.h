@@ -69,7 +69,8 @@ int al_txn_seq_next(al_txn *t, const char *name, autolic_id *out);
  * read call uses it to number what a write would record next. */
 int al_txn_seq_peek(al_txn *t, const char *name, autolic_id *last);
 
-/* Queue an event for delivery after commit. Strings may be NULL. */
+/* Queue an event for delivery after commit, and record it as a notice in the
+ * same transaction (NOTE-1, src/core/note.h). Strings may be NULL. */
 int al_txn_event(al_txn *t, int type, autolic_id recipient, autolic_id team, autolic_id object,
                  const char *product, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));

@@ -300,9 +300,9 @@ size_t al_map_payload(const al_map *m) { return m->payload; }
 
 static int reserve_log(al_map *m)
 {
-	if (!m->logging)
+	if (!m->logging || m->nlog < m->caplog)
 		return 0;
-	return al_array_grow(&m->alloc, &m->log, &m->caplog, m->nlog + 1, sizeof(*m->log));
+	return al_array_grow_to(&m->alloc, &m->log, &m->caplog, m->nlog + 1, sizeof(*m->log), 64);
 }
 
 /* A displaced entry is kept for rollback while logging, freed otherwise. */

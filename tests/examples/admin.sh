@@ -95,6 +95,38 @@ expect 0 $adm --as u2@firm.example account edit --first Hugo --language fr; has 
 expect 4 $adm --as sc@firm.example contract manager "$num" sc@firm.example
 expect 0 $adm "${cm[@]}" contract manager "$num" sc@firm.example; has "primary administrator"
 expect 0 $adm contract show "$num"; has "contract manager      sc@firm.example"
+# NOTE-1, NOTE-2: every notification above was recorded; a consumer reads them in
+# commit order, acknowledges them, and is never shown them again
+expect 3 $adm notifications list mailer; err_has "NOTE-2"
+expect 0 $adm notifications add mailer
+expect 3 $adm notifications add mailer; err_has "exists"
+expect 0 $adm --json notifications list mailer
+json 'd["count"] == len(d["notifications"]) > 5 and all(n["stream"] and n["position"] and n["rule"] for n in d["notifications"])'
+json '{n["rule"] for n in d["notifications"] if n["type"] in (5, 6)} == {"SEAT-3"} and sum(n["type"] == 5 for n in d["notifications"]) >= 2 and any(n["rule"] == "ACCT-4" for n in d["notifications"])'
+# within a stream, positions 1, 2, 3... in order
+json 'all([n["position"] for n in d["notifications"] if n["stream"] == s] == list(range(1, 1 + sum(1 for n in d["notifications"] if n["stream"] == s))) for s in {n["stream"] for n in d["notifications"]})'
+total=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["count"])' "$out")
+expect 0 $adm notifications list mailer 2; [ "$(wc -l <<<"$out")" -eq 2 ] || die "MAX 2 printed more"
+expect 0 $adm notifications ack mailer 3
+expect 0 $adm --json notifications list mailer
+json "d['count'] == $total - 3"
+expect 0 $adm notifications ack mailer
+expect 0 $adm notifications list mailer; has "nothing new for mailer"
+expect 0 $adm notifications add audit
+expect 0 $adm --json notifications trim; json 'd["removed"] == 0'   # the audit has read nothing
+expect 0 $adm --json notifications list audit; json "d['count'] == $total"
+# --follow delivers what comes, one JSON object per line, until interrupted
+expect 0 $adm --as sc@firm.example seat grant "$num" cad u3@firm.example
+"$bin/autolic_admin" --json notifications ack mailer --follow >follow.out 2>follow.err &
+fpid=$!
+for _ in $(seq 600); do grep -q '"SEAT-3"' follow.out 2>/dev/null && break; sleep 0.1; done
+grep -q '"SEAT-3"' follow.out || die "notifications --follow printed nothing in 60 s"
+kill -INT "$fpid"
+wait "$fpid" || die "notifications --follow exited $?"
+out=$(cat follow.out)
+json 'd["rule"] == "SEAT-3" and d["type"] == 5 and d["to"] == "u3@firm.example"'
+expect 0 $adm notifications list mailer; has "nothing new for mailer"
+expect 2 $adm --follow check
 # check: the whole store against the library's invariants
 expect 0 $adm check; has "ok"
 expect 0 $adm --json check

@@ -32,4 +32,9 @@ need "it has no production record"
 need "[OPS-5] operator 104 'Nadia Faure' of hub 1 was deactivated"
 need "is among the oldest"
 need "all licences for operators are in use"
+# NOTE-1, NOTE-2: the low-balance notice, recorded by an earlier process, is
+# read back from the journal, acknowledged, and not shown again
+need "[FLEX-12] claire.martin@atelier-martin.example: the Flex balance of team 1 fell to 3 tokens, below its threshold of 12"
+need "17 notification(s) acknowledged for mailer"
+need "nothing new for mailer"
 echo "ok: $n lines found"

@@ -22,7 +22,7 @@ from .errors import (Aborted, Busy, Closed, Code, Conflict, Corrupt, Duplicate, 
 from .db import Database, Event, EventType
 from .storage import Backend, MemoryStore, RawStorage
 from .sqlite_backend import SqliteBackend
-from . import account, contract, db, flex, hub, journal, ops, seat, storage, team
+from . import account, contract, db, flex, hub, journal, note, ops, seat, storage, team
 from .journal import JournalStore
 
 
@@ -71,7 +71,7 @@ __all__ = [
     "C", "library_path", "version", "version_info", "strerror", "to_time", "from_time", "UTC",
     "Database", "Event", "EventType", "Backend", "MemoryStore", "RawStorage", "SqliteBackend",
     "Closed", "account", "errors", "team", "hub", "contract", "seat", "flex", "ops", "journal",
-    "JournalStore", "storage",
+    "JournalStore", "storage", "note",
     "Code", "Error", "InvalidArgument", "NoMemory", "NotFound", "Exists", "PermissionDenied",
     "NoSeat",
     "NotEnoughTokens", "NoLicence", "NoOperatorLicence", "Expired", "Conflict", "Locked",

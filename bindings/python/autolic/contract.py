@@ -388,6 +388,7 @@ def download_notify(db: Database, contract: int, product: str, update: str) -> N
 
     Raises:
         NotFound: no such contract or product.
+        ReadOnly: the store refuses writes (the notice is recorded: NOTE-1).
         Closed: `db` is closed.
         TypeError: an argument of the wrong type.
     """

@@ -91,6 +91,7 @@ EXPLICIT = {
     # ops
     "autolic_ops_licences_get": "ops.licences",
     "autolic_ops_operator_iter_new": "ops.operators",
+    "autolic_note_iter_new": "note.notices",
 }
 
 #: Targets that may be private (internal plumbing, not a user's call).
