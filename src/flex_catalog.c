@@ -350,13 +350,10 @@ static int assign_fn(al_txn *t, void *arg)
 	al_buf_free(&b);
 	if (rc || a->by_import)
 		return rc; /* FLEX-7: assignment by import notifies nobody */
-	al_name who, team;
-	if ((rc = al_name_account(t, a->account, &who)) != 0 ||
-	    (rc = al_name_team(t, a->team, &team)) != 0)
-		return rc;
 	return al_txn_event(t, AUTOLIC_EVENT_FLEX_ASSIGNED, a->account, a->team, a->account, NULL,
-	                    "FLEX-7", "%s may now use %s Flex products of team %s", who.s,
-	                    a->all ? "all" : "the chosen", team.s);
+	                    "FLEX-7", "account %llu may now use %s Flex products of team %llu",
+	                    (unsigned long long)a->account, a->all ? "all" : "the chosen",
+	                    (unsigned long long)a->team);
 }
 
 int autolic_flex_user_assign(autolic_db *db, autolic_id actor, autolic_id team,

@@ -1136,15 +1136,13 @@ static int follow_up(al_txn *t, report_args *a)
 		open_key(&k, s.account, s.product, s.id);
 		rc = al_txn_del(t, &k);
 	}
-	if (!rc && res->ended) {
-		char at[AL_TIME_TEXT_CAP];
-		rc = al_txn_event(t, AUTOLIC_EVENT_FLEX_SESSION_ENDED, s.account, s.team, s.id,
-		                  s.product, "FLEX-5",
-		                  "session %llu of '%s' ended at %s: not enough tokens to open the "
-		                  "next window",
-		                  (unsigned long long)s.id, s.product,
-		                  al_time_text(at, res->ended_at));
-	}
+	if (!rc && res->ended)
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_FLEX_SESSION_ENDED, s.account, s.team, s.id, s.product,
+		    "FLEX-5",
+		    "session %llu of '%s' ended at %lld: not enough tokens to open the next "
+		    "window",
+		    (unsigned long long)s.id, s.product, (long long)res->ended_at);
 	if (!rc)
 		rc = sess_store(t, &s);
 	if (!rc)

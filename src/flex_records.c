@@ -640,11 +640,8 @@ int al_flex_below(const al_flex_team *tf, int64_t balance, int64_t unexpired)
 static int low_notify(al_txn *t, const al_flex_team *tf, int64_t balance, int64_t threshold)
 {
 	al_idlist l;
-	al_name team;
 	al_idlist_init(&l, t->a, 1);
-	int rc = al_name_team(t, tf->id, &team);
-	if (!rc)
-		rc = al_team_list_members(t, tf->id, &l);
+	int rc = al_team_list_members(t, tf->id, &l);
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		int role;
 		rc = al_team_role(t, tf->id, l.v[i], &role);
@@ -652,8 +649,9 @@ static int low_notify(al_txn *t, const al_flex_team *tf, int64_t balance, int64_
 			continue;
 		rc = al_txn_event(
 		    t, AUTOLIC_EVENT_FLEX_LOW_BALANCE, l.v[i], tf->id, 0, NULL, "FLEX-12",
-		    "the Flex balance of team %s fell to %lld tokens, below its threshold of %lld",
-		    team.s, (long long)balance, (long long)threshold);
+		    "the Flex balance of team %llu fell to %lld tokens, below its "
+		    "threshold of %lld",
+		    (unsigned long long)tf->id, (long long)balance, (long long)threshold);
 	}
 	al_idlist_free(&l);
 	return rc;

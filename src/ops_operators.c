@@ -512,12 +512,11 @@ static int pay_fn(al_txn *t, void *arg)
 		}
 		h.late = 1;
 		h.due = a->due;
-		rc = al_txn_event(
-		    t, AUTOLIC_EVENT_PAYMENT_LATE, h.tenant, 0, h.id, NULL, "OPS-6",
-		    "the payment of hub '%s' due at %s is late: a warning shows for 30 "
-		    "days, then users' access is blocked from %s",
-		    h.name, al_time_text(due, a->due),
-		    al_time_text(now, al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE)));
+		rc = al_txn_event(t, AUTOLIC_EVENT_PAYMENT_LATE, h.tenant, 0, h.id, NULL, "OPS-6",
+		                  "the payment of hub %llu due at %lld is late: a warning shows for 30 "
+		                  "days, then users' access is blocked from %lld",
+		                  (unsigned long long)h.id, (long long)a->due,
+		                  (long long)al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE));
 	} else {
 		if (!h.late) {
 			al_err(AUTOLIC_ESTATE, "OPS-6: hub '%s' has no late payment", h.name);
