@@ -82,8 +82,8 @@ static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 	al_rd d;
 	al_key_id(&k, AL_K_HUB, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_HUB, &b, &d,
-	                        "hub %llu does not exist", (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_HUB, &b, &d, "hub %llu does not exist",
+	                        (unsigned long long)id);
 	if (!rc) {
 		h->id = al_dec_u64(&d);
 		h->team = al_dec_u64(&d);
@@ -119,8 +119,8 @@ static int app_load(al_txn *t, autolic_id id, app_rec *a)
 	al_rd d;
 	al_key_id(&k, AL_K_HUB_APP, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_HUB_APP, &b, &d,
-	                        "application %llu does not exist", (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_HUB_APP, &b, &d, "application %llu does not exist",
+	                        (unsigned long long)id);
 	if (!rc) {
 		a->id = al_dec_u64(&d);
 		a->hub = al_dec_u64(&d);
@@ -279,8 +279,8 @@ static int hfind_fn(al_txn *t, void *arg)
 	al_rd d;
 	al_key_id(&k, AL_K_TEAM_HUB, ga->id);
 	al_buf_init(&b, t->a);
-	rc = al_txn_get_rec(t, &k, AL_K_TEAM_HUB, &b, &d,
-	                    "team %llu has no developer hub", (unsigned long long)ga->id);
+	rc = al_txn_get_rec(t, &k, AL_K_TEAM_HUB, &b, &d, "team %llu has no developer hub",
+	                    (unsigned long long)ga->id);
 	if (!rc) {
 		ga->h.id = al_dec_u64(&d);
 		rc = al_rd_done(&d);

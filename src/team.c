@@ -64,8 +64,8 @@ static int team_load(al_txn *t, autolic_id id, team_rec *r)
 	al_rd d;
 	team_key(&k, id);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_TEAM, &b, &d,
-	                        "team %llu does not exist", (unsigned long long)id);
+	int rc = al_txn_get_rec(t, &k, AL_K_TEAM, &b, &d, "team %llu does not exist",
+	                        (unsigned long long)id);
 	if (!rc) {
 		r->id = al_dec_u64(&d);
 		al_dec_str(&d, r->name, sizeof r->name);
@@ -606,7 +606,10 @@ int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m)
 	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_TEAM_MEMBERSHIP, m);
 }
 
-void autolic_team_iter_free(autolic_team_iter *it) { al_snap_free(it ? &it->s : NULL); }
+void autolic_team_iter_free(autolic_team_iter *it)
+{
+	al_snap_free(it ? &it->s : NULL);
+}
 
 /* ---- the whole-store check (autolic_db_check) ---- */
 
