@@ -63,14 +63,8 @@ autolic_allocator t_alloc_make(t_alloc *a);
 typedef struct t_dump {
 	unsigned char *p;
 	size_t len, cap;
-	int skip_reservations;
 } t_dump;
 void t_dump_store(autolic_storage *st, t_dump *out);
-/* The same without the store-wide id sequences: what the library's calls
- * write. A handle reserves blocks of ids in transactions of their own
- * (docs/scaling.md), so a failed call may leave a reservation behind; it
- * must leave nothing else. */
-void t_dump_calls(autolic_storage *st, t_dump *out);
 int t_dump_equal(const t_dump *a, const t_dump *b);
 void t_dump_free(t_dump *d);
 
