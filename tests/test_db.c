@@ -486,10 +486,13 @@ static void test_snapshot_rows(void **state)
 
 /* ---- ids (docs/scaling.md, "Ids") ---- */
 
-/* Counts the writes of the store-wide account id record. */
+/* Counts the writes of the store-wide account id record and the begins;
+ * answers the next `busy` begins with a conflict (a write lock held
+ * elsewhere). */
 typedef struct id_writes {
 	autolic_storage in;
 	int n;
+	int begins, busy;
 } id_writes;
 
 static int iw_put(void *ctx, const void *k, size_t kl, const void *v, size_t vl)
@@ -500,7 +503,17 @@ static int iw_put(void *ctx, const void *k, size_t kl, const void *v, size_t vl)
 		w->n++;
 	return w->in.put(w->in.ctx, k, kl, v, vl);
 }
-static int iw_begin(void *c, int wr) { return ((id_writes *)c)->in.begin(((id_writes *)c)->in.ctx, wr); }
+static int iw_begin(void *c, int wr)
+{
+	id_writes *w = c;
+	w->begins++;
+	if (w->busy > 0) {
+		w->busy--;
+		autolic_storage_set_error("write lock held by another connection");
+		return AUTOLIC_ECONFLICT;
+	}
+	return w->in.begin(w->in.ctx, wr);
+}
 static int iw_get(void *c, const void *k, size_t kl, const void **v, size_t *vl)
 {
 	return ((id_writes *)c)->in.get(((id_writes *)c)->in.ctx, k, kl, v, vl);
@@ -514,7 +527,7 @@ static int iw_scan(void *c, const void *s, size_t sl, const void *e, size_t el,
 static int iw_commit(void *c) { return ((id_writes *)c)->in.commit(((id_writes *)c)->in.ctx); }
 static int iw_rollback(void *c) { return ((id_writes *)c)->in.rollback(((id_writes *)c)->in.ctx); }
 
-static autolic_db *iw_open(id_writes *w, const autolic_storage *shared)
+static autolic_db *iw_open(id_writes *w, const autolic_storage *shared, unsigned budget_ms)
 {
 	memset(w, 0, sizeof *w);
 	w->in = *shared;
@@ -530,6 +543,7 @@ static autolic_db *iw_open(id_writes *w, const autolic_storage *shared)
 	st.rollback = iw_rollback;
 	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
 	o.storage = &st;
+	o.retry_budget_ms = budget_ms;
 	autolic_db *db = NULL;
 	assert_int_equal(autolic_db_open(&db, &o), 0);
 	return db;
@@ -554,7 +568,7 @@ static void test_ids_from_blocks(void **state)
 	autolic_storage shared = mem;
 	shared.free = NULL;
 	id_writes wa, wb, wc;
-	autolic_db *a = iw_open(&wa, &shared), *b = iw_open(&wb, &shared);
+	autolic_db *a = iw_open(&wa, &shared, 0), *b = iw_open(&wb, &shared, 0);
 	enum { N = 200 };
 	autolic_id ids[2 * N + 2], last_a = 0, last_b = 0;
 	size_t n = 0;
@@ -572,7 +586,7 @@ static void test_ids_from_blocks(void **state)
 	assert_int_equal(wa.n, 9);
 	assert_int_equal(wb.n, 9);
 	/* a batch that takes an id and rolls back: the id is not kept by anyone */
-	autolic_db *c = iw_open(&wc, &shared);
+	autolic_db *c = iw_open(&wc, &shared, 0);
 	assert_int_equal(autolic_db_begin(c), 0);
 	t_register(c, "gone@example.com", "C", "C");
 	assert_int_equal(autolic_db_rollback(c), 0);
@@ -581,9 +595,41 @@ static void test_ids_from_blocks(void **state)
 	qsort(ids, n, sizeof *ids, id_cmp);
 	for (size_t i = 1; i < n; i++)
 		assert_true(ids[i] > ids[i - 1]);
+
 	autolic_db_close(a);
 	autolic_db_close(b);
 	autolic_db_close(c);
+	mem.free(mem.ctx);
+}
+
+/* A begin that finds the write lock taken elsewhere (SQLite's BEGIN
+ * IMMEDIATE past its busy timeout, a PostgreSQL serialisation failure at
+ * BEGIN) is a lost race: retried like one, and when it never ends the
+ * message counts the attempts really made. */
+static void test_runner_retries_a_busy_begin(void **state)
+{
+	(void)state;
+	autolic_storage mem;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	autolic_storage shared = mem;
+	shared.free = NULL;
+	id_writes w;
+	autolic_db *db = iw_open(&w, &shared, 50);
+	w.busy = 3;
+	w.begins = 0;
+	t_register(db, "busy@example.com", "A", "A");
+	assert_int_equal(w.begins, 4);
+	w.busy = 1000000;
+	w.begins = 0;
+	autolic_account_spec sp = AUTOLIC_ACCOUNT_SPEC_INIT;
+	sp.email = "never@example.com";
+	assert_int_equal(autolic_account_register(db, &sp, NULL), AUTOLIC_ECONFLICT);
+	assert_true(w.begins > 1);
+	char want[96];
+	snprintf(want, sizeof want, "gave up after %d attempts in ", w.begins);
+	assert_non_null(strstr(autolic_errmsg(), want));
+	assert_non_null(strstr(autolic_errmsg(), "write lock held by another connection"));
+	autolic_db_close(db);
 	mem.free(mem.ctx);
 }
 
@@ -597,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_runner_atomic_and_events),
 		cmocka_unit_test(test_runner_retries_conflicts),
 		cmocka_unit_test(test_ids_from_blocks),
+		cmocka_unit_test(test_runner_retries_a_busy_begin),
 		cmocka_unit_test(test_storage_error_message),
 		cmocka_unit_test(test_storage_result),
 		cmocka_unit_test(test_batch_commit_and_rollback),

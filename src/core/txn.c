@@ -326,8 +326,8 @@ int al_run_locked(autolic_db *db, al_txn *tp, al_txn_fn fn, void *arg, al_retry 
 				db->batch_aborted = 1;
 				break;
 			}
-			/* a busy file lock or a failed BEGIN is a lost race too */
-			st->rollback(st->ctx);
+			/* a busy file lock or a failed BEGIN is a lost race too
+			 * (nothing was begun: nothing to roll back) */
 			al_err_take_storage();
 			if (!again(db, rt, rc))
 				break;
