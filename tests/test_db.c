@@ -633,6 +633,72 @@ static void test_runner_retries_a_busy_begin(void **state)
 	mem.free(mem.ctx);
 }
 
+typedef struct scoped_args {
+	uint64_t scope;
+	autolic_id got, last;
+	int fail; /* fail after taking the number */
+} scoped_args;
+
+static int scoped_fn(al_txn *t, void *arg)
+{
+	scoped_args *sa = arg;
+	int rc = al_txn_seq_next_in(t, "test.seq", sa->scope, NULL, &sa->got);
+	if (!rc && sa->fail)
+		rc = al_err(AUTOLIC_EINVAL, "refused after taking a number");
+	return rc;
+}
+
+static int scoped_peek_fn(al_txn *t, void *arg)
+{
+	scoped_args *sa = arg;
+	return al_txn_seq_peek_in(t, "test.seq", sa->scope, NULL, &sa->last);
+}
+
+/* Ledger entries and seat grants are numbered per team and per contract:
+ * each scope counts on its own, a failed call takes no number, and a scope
+ * starts above what the store-wide sequence of the name gave (an older
+ * store numbered every scope with it). */
+static void test_scoped_sequences(void **state)
+{
+	(void)state;
+	autolic_storage mem;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	/* an older store: the store-wide sequence gave 41 numbers */
+	al_key k;
+	al_key_init(&k, AL_K_SEQ);
+	al_key_str(&k, "test.seq");
+	al_buf b;
+	al_alloc a;
+	al_alloc_init(&a, NULL);
+	al_buf_init(&b, &a);
+	al_rec_begin(&b, AL_K_SEQ);
+	al_enc_u64(&b, 41);
+	assert_int_equal(mem.begin(mem.ctx, 1), 0);
+	assert_int_equal(mem.put(mem.ctx, k.b, k.len, b.p, b.len), 0);
+	assert_int_equal(mem.commit(mem.ctx), 0);
+	al_buf_free(&b);
+	int orc;
+	autolic_db *db = t_open_on(&mem, NULL, NULL, NULL, &orc);
+	assert_int_equal(orc, 0);
+	scoped_args s7 = {7, 0, 0, 0}, s9 = {9, 0, 0, 0};
+	assert_int_equal(al_run(db, 0, scoped_peek_fn, &s7), 0);
+	assert_int_equal(s7.last, 41);
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), 0);
+	assert_int_equal(s7.got, 42);
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), 0);
+	assert_int_equal(s7.got, 43);
+	assert_int_equal(al_run(db, 1, scoped_fn, &s9), 0);
+	assert_int_equal(s9.got, 42); /* its own count */
+	s7.fail = 1;
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), AUTOLIC_EINVAL);
+	s7.fail = 0;
+	assert_int_equal(al_run(db, 0, scoped_peek_fn, &s7), 0);
+	assert_int_equal(s7.last, 43); /* the failed call took nothing */
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), 0);
+	assert_int_equal(s7.got, 44);
+	autolic_db_close(db); /* frees the store */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_runner_retries_conflicts),
 		cmocka_unit_test(test_ids_from_blocks),
 		cmocka_unit_test(test_runner_retries_a_busy_begin),
+		cmocka_unit_test(test_scoped_sequences),
 		cmocka_unit_test(test_storage_error_message),
 		cmocka_unit_test(test_storage_result),
 		cmocka_unit_test(test_batch_commit_and_rollback),
