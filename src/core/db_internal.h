@@ -15,12 +15,6 @@ typedef struct al_seq_block {
 	uint32_t grow; /* size of the next block */
 } al_seq_block;
 
-/* The retry budget of one call. */
-typedef struct al_retry {
-	uint64_t start, budget; /* monotonic ns */
-	unsigned int attempts;  /* lost races so far */
-} al_retry;
-
 struct autolic_db {
 	al_alloc alloc;
 	autolic_storage st;
@@ -39,11 +33,6 @@ struct autolic_db {
 	al_evq batch_events;
 };
 
-/* Start the budget of one call. */
-void al_retry_start(autolic_db *db, al_retry *rt);
-/* The attempts of al_run() with the handle locked and rt started; events
- * are left in tp->events for the caller to deliver. */
-int al_run_locked(autolic_db *db, al_txn *tp, al_txn_fn fn, void *arg, al_retry *rt);
 
 void al_deliver(autolic_db *db, al_evq *q);
 /* 1 when the calling thread has a host batch open on db. */

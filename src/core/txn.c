@@ -249,6 +249,12 @@ int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb 
 
 static int has_savepoints(const autolic_storage *st) { return st->savepoint != NULL; }
 
+/* The retry budget of one call. */
+typedef struct al_retry {
+	uint64_t start, budget; /* monotonic ns */
+	unsigned int attempts;  /* lost races so far */
+} al_retry;
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -298,14 +304,17 @@ static int again(autolic_db *db, al_retry *rt, int rc)
 	return 1;
 }
 
-void al_retry_start(autolic_db *db, al_retry *rt)
+static void retry_start(autolic_db *db, al_retry *rt)
 {
 	rt->start = mono_ns();
 	rt->budget = (uint64_t)db->retry_budget_ms * 1000000u;
 	rt->attempts = 0;
 }
 
-int al_run_locked(autolic_db *db, al_txn *tp, al_txn_fn fn, void *arg, al_retry *rt)
+/* The attempts of a call, the handle locked: run fn until it commits, fails
+ * for good or loses races past the budget; events are left in tp->events
+ * for the caller to deliver. */
+static int attempts(autolic_db *db, al_txn *tp, al_txn_fn fn, void *arg, al_retry *rt)
 {
 	al_txn t = *tp;
 	autolic_storage *st = &db->st;
@@ -384,8 +393,8 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 		pthread_mutex_lock(&db->mu);
 	al_txn t = {db, &db->alloc, 0, write, {NULL, 0, 0}};
 	al_retry rt;
-	al_retry_start(db, &rt);
-	int rc = al_run_locked(db, &t, fn, arg, &rt);
+	retry_start(db, &rt);
+	int rc = attempts(db, &t, fn, arg, &rt);
 	if (!rc)
 		al_err_clear(); /* lookups that missed on the way leave no message */
 	if (rc == AUTOLIC_ECONFLICT && !in_batch)
