@@ -765,18 +765,8 @@ int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_
 	return al_snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
 }
 
-int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info *info)
-{
-	al_err_clear();
-	if (!it || !info)
-		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_INFO, info);
-}
-
-void autolic_contract_iter_free(autolic_contract_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_contract_iter, autolic_contract_iter, autolic_contract_info,
+                 AL_CONTRACT_INFO, "iterator and info are required")
 
 int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
                                      autolic_contract_member_iter **out)
@@ -789,18 +779,8 @@ int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
 	                (void **)out);
 }
 
-int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_contract_member *m)
-{
-	al_err_clear();
-	if (!it || !m)
-		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_MEMBER, m);
-}
-
-void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_contract_member_iter, autolic_contract_member_iter,
+                 autolic_contract_member, AL_CONTRACT_MEMBER, "iterator and member are required")
 
 /* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
 

@@ -233,18 +233,8 @@ int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from,
 	return al_snap_open(db, &spec, (void **)out);
 }
 
-int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *entry)
-{
-	al_err_clear();
-	if (!it || !entry)
-		return al_err(AUTOLIC_EINVAL, "iterator and entry are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_FLEX_ENTRY, entry);
-}
-
-void autolic_flex_ledger_free(autolic_flex_ledger_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_flex_ledger, autolic_flex_ledger_iter, autolic_flex_entry, AL_FLEX_ENTRY,
+                 "iterator and entry are required")
 
 /* ---- usage iterator ---- */
 

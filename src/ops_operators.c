@@ -401,18 +401,8 @@ int autolic_ops_operator_iter_new(autolic_db *db, autolic_id hub, autolic_ops_op
 	return al_snap_new(db, hub, ops_snap_fn, sizeof(autolic_ops_operator_iter), (void **)out);
 }
 
-int autolic_ops_operator_iter_next(autolic_ops_operator_iter *it, autolic_ops_operator_info *info)
-{
-	al_err_clear();
-	if (!it || !info)
-		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_OPS_OPERATOR_INFO, info);
-}
-
-void autolic_ops_operator_iter_free(autolic_ops_operator_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_ops_operator_iter, autolic_ops_operator_iter, autolic_ops_operator_info,
+                 AL_OPS_OPERATOR_INFO, "iterator and info are required")
 
 static int op_find_fn(al_txn *t, void *arg)
 {

@@ -559,15 +559,8 @@ int autolic_team_iter_new(autolic_db *db, autolic_id account, autolic_team_iter 
 	return al_snap_new(db, account, teams_snap_fn, sizeof(autolic_team_iter), (void **)out);
 }
 
-int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m)
-{
-	al_err_clear();
-	if (!it || !m)
-		return al_err(AUTOLIC_EINVAL, "iterator and membership are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_TEAM_MEMBERSHIP, m);
-}
-
-void autolic_team_iter_free(autolic_team_iter *it) { al_snap_free(it ? &it->s : NULL); }
+AL_SNAP_ITER_FNS(autolic_team_iter, autolic_team_iter, autolic_team_membership, AL_TEAM_MEMBERSHIP,
+                 "iterator and membership are required")
 
 /* ---- the whole-store check (autolic_db_check) ---- */
 
