@@ -705,6 +705,18 @@ typedef struct one_args {
 	char product[AL_PRODUCT_CAP];
 } one_args;
 
+/* Check the ids and the product of a grant or a revoke of one seat, then run
+ * `fn` on them in one transaction. */
+static int run_one(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                   autolic_id user, al_txn_fn fn)
+{
+	one_args o = {actor, contract, user, ""};
+	int rc = ids_check(db, actor, contract, user);
+	if (!rc)
+		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
+	return rc ? rc : al_run(db, 1, fn, &o);
+}
+
 static int grant_fn(al_txn *t, void *arg)
 {
 	one_args *o = arg;
@@ -723,11 +735,7 @@ static int grant_fn(al_txn *t, void *arg)
 int autolic_seat_grant(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                        autolic_id user)
 {
-	one_args o = {actor, contract, user, ""};
-	int rc = ids_check(db, actor, contract, user);
-	if (!rc)
-		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
-	return rc ? rc : al_run(db, 1, grant_fn, &o);
+	return run_one(db, actor, contract, product, user, grant_fn);
 }
 
 static int revoke_fn(al_txn *t, void *arg)
@@ -757,11 +765,7 @@ static int revoke_fn(al_txn *t, void *arg)
 int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                         autolic_id user)
 {
-	one_args o = {actor, contract, user, ""};
-	int rc = ids_check(db, actor, contract, user);
-	if (!rc)
-		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
-	return rc ? rc : al_run(db, 1, revoke_fn, &o);
+	return run_one(db, actor, contract, product, user, revoke_fn);
 }
 
 /* ---- edit access as a set ---- */
