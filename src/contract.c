@@ -552,14 +552,22 @@ int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract
 
 /* ---- downloads and updates (ROLE-6, ROLE-8) ---- */
 
+/* The contract of oa and its product oa->product. */
+static int load_with_product(al_txn *t, const op_args *oa, al_contract_rec *r,
+                             al_contract_product_rec *p)
+{
+	int rc = al_contract_load_rec(t, oa->contract, r);
+	if (!rc)
+		rc = al_contract_product_rec_load(t, oa->contract, oa->product, p);
+	return rc;
+}
+
 static int access_fn(al_txn *t, void *arg)
 {
 	op_args *oa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	int rc = al_contract_load_rec(t, oa->contract, &r);
-	if (!rc)
-		rc = al_contract_product_rec_load(t, oa->contract, oa->product, &p);
+	int rc = load_with_product(t, oa, &r, &p);
 	if (rc)
 		return rc;
 	int fn = oa->flag; /* AL_FN_DOWNLOAD, AL_FN_UPDATES, or -1 for offering */
@@ -643,9 +651,7 @@ static int notify_fn(al_txn *t, void *arg)
 	op_args *oa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	int rc = al_contract_load_rec(t, oa->contract, &r);
-	if (!rc)
-		rc = al_contract_product_rec_load(t, oa->contract, oa->product, &p);
+	int rc = load_with_product(t, oa, &r, &p);
 	if (rc)
 		return rc;
 	/* ROLE-6: the coordinator column alone receives new-download notices */

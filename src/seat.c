@@ -115,19 +115,31 @@ static int grant_decode(const void *v, size_t vl, al_seat_row *r)
 	return al_rd_done(&d);
 }
 
+/* A new row for a key with its product at `at` and `tail` bytes after it,
+ * its product filled in: AUTOLIC_ECORRUPT for a malformed `what` key. */
+static int key_row(void *arg, const unsigned char *k, size_t kl, size_t at, size_t tail,
+                   const char *what, al_seat_row **r)
+{
+	size_t next;
+	al_seat_row tmp;
+	if (kl < at || key_product(k, kl, at, tmp.product, &next) || next + tail != kl)
+		return corrupt_key(what);
+	*r = rows_push(arg);
+	if (!*r)
+		return AUTOLIC_ENOMEM;
+	memcpy((*r)->product, tmp.product, sizeof(*r)->product);
+	return 0;
+}
+
 int al_seat_cb_seat(const void *key, size_t kl, const void *v, size_t vl, void *arg)
 {
 	const unsigned char *k = key;
-	size_t next;
-	al_seat_row tmp;
-	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next + 8 != kl)
-		return corrupt_key("seat");
-	al_seat_row *r = rows_push(arg);
-	if (!r)
-		return AUTOLIC_ENOMEM;
-	memcpy(r->product, tmp.product, sizeof r->product);
+	al_seat_row *r;
+	int rc = key_row(arg, k, kl, 9, 8, "seat", &r);
+	if (rc)
+		return rc;
 	r->contract = al_key_get_u64(k, 1);
-	r->user = al_key_get_u64(k, next);
+	r->user = al_key_get_u64(k, kl - 8);
 	return grant_decode(v, vl, r);
 }
 
@@ -136,14 +148,10 @@ int al_seat_cb_acct(const void *key, size_t kl, const void *v, size_t vl, void *
 	(void)v;
 	(void)vl;
 	const unsigned char *k = key;
-	size_t next;
-	al_seat_row tmp;
-	if (kl < 17 || key_product(k, kl, 17, tmp.product, &next) || next != kl)
-		return corrupt_key("account seat");
-	al_seat_row *r = rows_push(arg);
-	if (!r)
-		return AUTOLIC_ENOMEM;
-	memcpy(r->product, tmp.product, sizeof r->product);
+	al_seat_row *r;
+	int rc = key_row(arg, k, kl, 17, 0, "account seat", &r);
+	if (rc)
+		return rc;
 	r->user = al_key_get_u64(k, 1);
 	r->contract = al_key_get_u64(k, 9);
 	return 0;
@@ -164,14 +172,10 @@ static int count_decode(const void *v, size_t vl, uint64_t *n)
 int al_seat_cb_count(const void *key, size_t kl, const void *v, size_t vl, void *arg)
 {
 	const unsigned char *k = key;
-	size_t next;
-	al_seat_row tmp;
-	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next != kl)
-		return corrupt_key("seat count");
-	al_seat_row *r = rows_push(arg);
-	if (!r)
-		return AUTOLIC_ENOMEM;
-	memcpy(r->product, tmp.product, sizeof r->product);
+	al_seat_row *r;
+	int rc = key_row(arg, k, kl, 9, 0, "seat count", &r);
+	if (rc)
+		return rc;
 	r->contract = al_key_get_u64(k, 1);
 	return count_decode(v, vl, &r->gid);
 }
