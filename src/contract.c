@@ -4,6 +4,7 @@
 #include "account.h"
 #include "authz.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "seat.h"
 #include "team.h"
 #include "level.h"
@@ -193,17 +194,9 @@ static void al_contract_fill_info(const al_contract_rec *r, autolic_time now,
 	info->nproducts = r->nproducts;
 }
 
-typedef struct {
-	autolic_id id;
-	al_contract_rec r;
-	autolic_time now;
-} cget_args;
-
-static int cget_fn(al_txn *t, void *arg)
+static int cget_fn(al_txn *t, uint64_t id, void *r)
 {
-	cget_args *ga = arg;
-	ga->now = t->now;
-	return al_contract_load_rec(t, ga->id, &ga->r);
+	return al_contract_load_rec(t, id, r);
 }
 
 int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_info *info)
@@ -213,13 +206,13 @@ int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_i
 	int rc = al_struct_check(AL_CONTRACT_INFO, info->version);
 	if (rc)
 		return rc;
-	cget_args ga;
-	ga.id = contract;
-	rc = al_run(db, 0, cget_fn, &ga);
+	al_contract_rec r;
+	autolic_time now;
+	rc = al_record_read(db, contract, cget_fn, &r, &now);
 	if (rc)
 		return rc;
 	autolic_contract_info full;
-	al_contract_fill_info(&ga.r, ga.now, &full);
+	al_contract_fill_info(&r, now, &full);
 	return al_copy_out(info, &full, AL_CONTRACT_INFO);
 }
 

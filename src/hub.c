@@ -3,6 +3,7 @@
 #include "account.h"
 #include "authz.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "team.h"
 #include "autolic/hub.h"
 #include "core/error.h"
@@ -227,16 +228,9 @@ int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const 
 	return rc;
 }
 
-typedef struct {
-	autolic_id id;
-	hub_rec h;
-	app_rec a;
-} get_args;
-
-static int hget_fn(al_txn *t, void *arg)
+static int hget_fn(al_txn *t, uint64_t id, void *h)
 {
-	get_args *ga = arg;
-	return hub_load(t, ga->id, &ga->h);
+	return hub_load(t, id, h);
 }
 
 int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
@@ -246,34 +240,30 @@ int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
 	int rc = al_struct_check(AL_HUB_INFO, info->version);
 	if (rc)
 		return rc;
-	get_args ga;
-	ga.id = hub;
-	rc = al_run(db, 0, hget_fn, &ga);
+	hub_rec h;
+	rc = al_record_read(db, hub, hget_fn, &h, NULL);
 	if (rc)
 		return rc;
-	autolic_hub_info full = {.id = ga.h.id,
-	                         .team = ga.h.team,
-	                         .created = ga.h.created,
-	                         .created_by = ga.h.created_by};
-	memcpy(full.name, ga.h.name, sizeof full.name);
+	autolic_hub_info full = {
+	    .id = h.id, .team = h.team, .created = h.created, .created_by = h.created_by};
+	memcpy(full.name, h.name, sizeof full.name);
 	return al_copy_out(info, &full, AL_HUB_INFO);
 }
 
-static int hfind_fn(al_txn *t, void *arg)
+static int hfind_fn(al_txn *t, uint64_t team, void *hub)
 {
-	get_args *ga = arg;
-	int rc = al_team_check(t, ga->id);
+	int rc = al_team_check(t, team);
 	if (rc)
 		return rc;
 	al_key k;
 	al_buf b;
 	al_rd d;
-	al_key_id(&k, AL_K_TEAM_HUB, ga->id);
+	al_key_id(&k, AL_K_TEAM_HUB, team);
 	al_buf_init(&b, t->a);
-	rc = al_txn_get_rec(t, &k, AL_K_TEAM_HUB, &b, &d,
-	                    "team %llu has no developer hub", (unsigned long long)ga->id);
+	rc = al_txn_get_rec(t, &k, AL_K_TEAM_HUB, &b, &d, "team %llu has no developer hub",
+	                    (unsigned long long)team);
 	if (!rc) {
-		ga->h.id = al_dec_u64(&d);
+		*(autolic_id *)hub = al_dec_u64(&d);
 		rc = al_rd_done(&d);
 	}
 	al_buf_free(&b);
@@ -284,11 +274,10 @@ int autolic_hub_find(autolic_db *db, autolic_id team, autolic_id *hub)
 {
 	if (!db || !hub)
 		return al_err(AUTOLIC_EINVAL, "db and hub are required");
-	get_args ga;
-	ga.id = team;
-	int rc = al_run(db, 0, hfind_fn, &ga);
+	autolic_id id;
+	int rc = al_record_read(db, team, hfind_fn, &id, NULL);
 	if (!rc)
-		*hub = ga.h.id;
+		*hub = id;
 	return rc;
 }
 
@@ -386,10 +375,9 @@ int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, con
 	return rc;
 }
 
-static int aget_fn(al_txn *t, void *arg)
+static int aget_fn(al_txn *t, uint64_t id, void *a)
 {
-	get_args *ga = arg;
-	return app_load(t, ga->id, &ga->a);
+	return app_load(t, id, a);
 }
 
 int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
@@ -399,13 +387,12 @@ int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
 	int rc = al_struct_check(AL_APP_INFO, info->version);
 	if (rc)
 		return rc;
-	get_args ga;
-	ga.id = app;
-	rc = al_run(db, 0, aget_fn, &ga);
+	app_rec a;
+	rc = al_record_read(db, app, aget_fn, &a, NULL);
 	if (rc)
 		return rc;
-	autolic_app_info full = {.id = ga.a.id, .hub = ga.a.hub, .created = ga.a.created};
-	memcpy(full.name, ga.a.name, sizeof full.name);
+	autolic_app_info full = {.id = a.id, .hub = a.hub, .created = a.created};
+	memcpy(full.name, a.name, sizeof full.name);
 	return al_copy_out(info, &full, AL_APP_INFO);
 }
 

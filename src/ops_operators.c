@@ -336,17 +336,11 @@ static int op_info_fill(al_txn *t, const al_ops_op_rec *o, autolic_ops_operator_
 	return 0;
 }
 
-typedef struct op_get_args {
-	autolic_id op;
-	autolic_ops_operator_info info;
-} op_get_args;
-
-static int op_get_fn(al_txn *t, void *arg)
+static int op_get_fn(al_txn *t, uint64_t op, void *info)
 {
-	op_get_args *a = arg;
 	al_ops_op_rec o;
-	int rc = al_ops_op_load(t, a->op, &o);
-	return rc ? rc : op_info_fill(t, &o, &a->info);
+	int rc = al_ops_op_load(t, op, &o);
+	return rc ? rc : op_info_fill(t, &o, info);
 }
 
 int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator_info *info)
@@ -356,10 +350,9 @@ int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator
 	int rc = al_struct_check(AL_OPS_OPERATOR_INFO, info->version);
 	if (rc)
 		return rc;
-	op_get_args a;
-	a.op = op;
-	rc = al_run(db, 0, op_get_fn, &a);
-	return rc ? rc : al_copy_out(info, &a.info, AL_OPS_OPERATOR_INFO);
+	autolic_ops_operator_info full;
+	rc = al_record_read(db, op, op_get_fn, &full, NULL);
+	return rc ? rc : al_copy_out(info, &full, AL_OPS_OPERATOR_INFO);
 }
 
 /* ---- a hub's operators (snapshot iterator) ---- */

@@ -4,6 +4,7 @@
 #include "authz.h"
 #include "contract.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "level.h"
 #include "autolic/team.h"
 #include "core/error.h"
@@ -333,15 +334,9 @@ int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spe
 	return rc;
 }
 
-typedef struct {
-	autolic_id id;
-	team_rec r;
-} tget_args;
-
-static int tget_fn(al_txn *t, void *arg)
+static int tget_fn(al_txn *t, uint64_t id, void *r)
 {
-	tget_args *ga = arg;
-	return team_load(t, ga->id, &ga->r);
+	return team_load(t, id, r);
 }
 
 int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
@@ -351,13 +346,12 @@ int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
 	int rc = al_struct_check(AL_TEAM_INFO, info->version);
 	if (rc)
 		return rc;
-	tget_args ga;
-	ga.id = team;
-	rc = al_run(db, 0, tget_fn, &ga);
+	team_rec r;
+	rc = al_record_read(db, team, tget_fn, &r, NULL);
 	if (rc)
 		return rc;
-	autolic_team_info full = {.id = ga.r.id, .primary = ga.r.primary, .created = ga.r.created};
-	memcpy(full.name, ga.r.name, sizeof full.name);
+	autolic_team_info full = {.id = r.id, .primary = r.primary, .created = r.created};
+	memcpy(full.name, r.name, sizeof full.name);
 	return al_copy_out(info, &full, AL_TEAM_INFO);
 }
 

@@ -316,6 +316,56 @@ static void t_records_and_indexes(void **state)
 	run_in_store(record_fn);
 }
 
+static int put_fn(al_txn *t, void *arg)
+{
+	pt *p = arg;
+	al_key k;
+	al_key_pair(&k, AL_K_OPS_OPERATOR, p->owner, p->id);
+	return al_record_put(t, &k, pt_encode, p);
+}
+
+static autolic_time seen_now; /* the time the last pt_load ran at */
+
+static int pt_load(al_txn *t, uint64_t id, void *rec)
+{
+	al_key k;
+	al_key_pair(&k, AL_K_OPS_OPERATOR, 7, id);
+	seen_now = t->now;
+	return al_record_get(t, &k, pt_decode, rec);
+}
+
+/* al_record_read: the record by id in a read transaction, and its time */
+static void t_record_read(void **state)
+{
+	(void)state;
+	t_faulty f;
+	t_clock clock = {1767225600};
+	t_alloc ta = {0};
+	autolic_allocator a = t_alloc_make(&ta);
+	autolic_db *db = t_open(&f, &clock, NULL, &a);
+	assert_non_null(db);
+	pt in = {7, 42, "press"}, out = {0, 0, ""};
+	assert_int_equal(al_run(db, 1, put_fn, &in), 0);
+	autolic_time now = 0;
+	seen_now = 0;
+	assert_int_equal(al_record_read(db, 42, pt_load, &out, &now), 0);
+	assert_int_equal(out.owner, 7);
+	assert_int_equal(out.id, 42);
+	assert_string_equal(out.name, "press");
+	assert_true(seen_now != 0);
+	assert_int_equal(now, seen_now);
+	/* absent: the load's code, *now untouched */
+	now = 5;
+	assert_int_equal(al_record_read(db, 43, pt_load, &out, &now), AUTOLIC_ENOTFOUND);
+	assert_int_equal(now, 5);
+	/* no time wanted */
+	memset(&out, 0, sizeof out);
+	assert_int_equal(al_record_read(db, 42, pt_load, &out, NULL), 0);
+	assert_string_equal(out.name, "press");
+	autolic_db_close(db);
+	assert_int_equal(ta.live, 0);
+}
+
 static void t_key_shapes(void **state)
 {
 	(void)state;
@@ -350,6 +400,7 @@ int main(void)
 	    cmocka_unit_test(t_size_overflow_refused),
 	    cmocka_unit_test(t_idlist_scan),
 	    cmocka_unit_test(t_records_and_indexes),
+	    cmocka_unit_test(t_record_read),
 	    cmocka_unit_test(t_key_shapes),
 	};
 	return t_run_group("core/plumbing", tests, NULL, NULL);

@@ -81,3 +81,27 @@ int al_index_load(al_txn *t, const al_key *ix, uint8_t tag, uint8_t prefix, uint
 		            (unsigned long long)id);
 	return rc;
 }
+
+typedef struct {
+	uint64_t id;
+	al_record_load_fn load;
+	void *rec;
+	autolic_time now;
+} read_args;
+
+static int read_fn(al_txn *t, void *arg)
+{
+	read_args *a = arg;
+	a->now = t->now;
+	return a->load(t, a->id, a->rec);
+}
+
+int al_record_read(autolic_db *db, uint64_t id, al_record_load_fn load, void *rec,
+                   autolic_time *now)
+{
+	read_args a = {id, load, rec, 0};
+	int rc = al_run(db, 0, read_fn, &a);
+	if (!rc && now)
+		*now = a.now;
+	return rc;
+}

@@ -37,4 +37,12 @@ int al_index_get(al_txn *t, const al_key *k, uint8_t tag, uint64_t *id);
 int al_index_load(al_txn *t, const al_key *ix, uint8_t tag, uint8_t prefix, uint64_t id,
                   al_record_decode_fn dec, void *rec, const char *what);
 
+/* Load a record by id: the noun's load function, for al_record_read(). */
+typedef int (*al_record_load_fn)(al_txn *t, uint64_t id, void *rec);
+
+/* Run `load(t, id, rec)` in one read transaction (the public get calls);
+ * *now, unless NULL, receives the transaction's time. */
+int al_record_read(autolic_db *db, uint64_t id, al_record_load_fn load, void *rec,
+                   autolic_time *now);
+
 #endif
