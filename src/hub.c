@@ -58,77 +58,88 @@ static int put_empty(al_txn *t, const al_key *k, uint8_t tag)
 	return rc;
 }
 
+static void hub_encode(al_buf *b, const void *rec)
+{
+	const hub_rec *h = rec;
+	al_rec_begin(b, AL_K_HUB);
+	al_enc_u64(b, h->id);
+	al_enc_u64(b, h->team);
+	al_enc_str(b, h->name);
+	al_enc_i64(b, h->created);
+	al_enc_u64(b, h->created_by);
+}
+
+static int hub_decode(const void *p, size_t len, void *rec)
+{
+	hub_rec *h = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, p, len, AL_K_HUB);
+	if (rc)
+		return rc;
+	h->id = al_dec_u64(&d);
+	h->team = al_dec_u64(&d);
+	al_dec_str(&d, h->name, sizeof h->name);
+	h->created = al_dec_i64(&d);
+	h->created_by = al_dec_u64(&d);
+	return al_rd_done(&d);
+}
+
 static int hub_store(al_txn *t, const hub_rec *h)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_HUB);
-	al_enc_u64(&b, h->id);
-	al_enc_u64(&b, h->team);
-	al_enc_str(&b, h->name);
-	al_enc_i64(&b, h->created);
-	al_enc_u64(&b, h->created_by);
 	al_key_id(&k, AL_K_HUB, h->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, hub_encode, h);
 }
 
 static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_key_id(&k, AL_K_HUB, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_HUB, &b, &d,
-	                        "hub %llu does not exist", (unsigned long long)id);
-	if (!rc) {
-		h->id = al_dec_u64(&d);
-		h->team = al_dec_u64(&d);
-		al_dec_str(&d, h->name, sizeof h->name);
-		h->created = al_dec_i64(&d);
-		h->created_by = al_dec_u64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, hub_decode, h);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "hub %llu does not exist", (unsigned long long)id);
 	return rc;
+}
+
+static void app_encode(al_buf *b, const void *rec)
+{
+	const app_rec *a = rec;
+	al_rec_begin(b, AL_K_HUB_APP);
+	al_enc_u64(b, a->id);
+	al_enc_u64(b, a->hub);
+	al_enc_str(b, a->name);
+	al_enc_i64(b, a->created);
+}
+
+static int app_decode(const void *p, size_t len, void *rec)
+{
+	app_rec *a = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, p, len, AL_K_HUB_APP);
+	if (rc)
+		return rc;
+	a->id = al_dec_u64(&d);
+	a->hub = al_dec_u64(&d);
+	al_dec_str(&d, a->name, sizeof a->name);
+	a->created = al_dec_i64(&d);
+	return al_rd_done(&d);
 }
 
 static int app_store(al_txn *t, const app_rec *a)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_HUB_APP);
-	al_enc_u64(&b, a->id);
-	al_enc_u64(&b, a->hub);
-	al_enc_str(&b, a->name);
-	al_enc_i64(&b, a->created);
 	al_key_id(&k, AL_K_HUB_APP, a->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, app_encode, a);
 }
 
 static int app_load(al_txn *t, autolic_id id, app_rec *a)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_key_id(&k, AL_K_HUB_APP, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_HUB_APP, &b, &d,
-	                        "application %llu does not exist", (unsigned long long)id);
-	if (!rc) {
-		a->id = al_dec_u64(&d);
-		a->hub = al_dec_u64(&d);
-		al_dec_str(&d, a->name, sizeof a->name);
-		a->created = al_dec_i64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, app_decode, a);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "application %llu does not exist",
+		            (unsigned long long)id);
 	return rc;
 }
 
@@ -173,21 +184,12 @@ static int create_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_rd d;
+	autolic_id existing = 0;
 	al_key_id(&k, AL_K_TEAM_HUB, ha->a);
-	al_buf_init(&b, t->a);
-	rc = al_txn_get(t, &k, &b);
+	rc = al_index_get(t, &k, AL_K_TEAM_HUB, &existing);
 	if (!rc) {
-		autolic_id existing = 0;
-		if (!(rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM_HUB))) {
-			existing = al_dec_u64(&d);
-			rc = al_rd_done(&d);
-		}
-		if (!rc)
-			rc = al_err(AUTOLIC_EEXISTS,
-			            "APS-2: team %llu already has developer hub %llu",
-			            (unsigned long long)ha->a, (unsigned long long)existing);
+		rc = al_err(AUTOLIC_EEXISTS, "APS-2: team %llu already has developer hub %llu",
+		            (unsigned long long)ha->a, (unsigned long long)existing);
 	} else if (rc == AUTOLIC_ENOTFOUND) {
 		hub_rec h;
 		memset(&h, 0, sizeof h);
@@ -198,15 +200,11 @@ static int create_fn(al_txn *t, void *arg)
 		snprintf(h.name, sizeof h.name, "%s", ha->name);
 		if (!rc)
 			rc = hub_store(t, &h);
-		if (!rc) {
-			al_rec_begin(&b, AL_K_TEAM_HUB);
-			al_enc_u64(&b, h.id);
-			rc = al_txn_put(t, &k, &b);
-		}
+		if (!rc)
+			rc = al_index_put(t, &k, AL_K_TEAM_HUB, h.id);
 		if (!rc)
 			ha->id = h.id;
 	}
-	al_buf_free(&b);
 	return rc;
 }
 
@@ -256,17 +254,11 @@ static int hfind_fn(al_txn *t, uint64_t team, void *hub)
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_key_id(&k, AL_K_TEAM_HUB, team);
-	al_buf_init(&b, t->a);
-	rc = al_txn_get_rec(t, &k, AL_K_TEAM_HUB, &b, &d, "team %llu has no developer hub",
-	                    (unsigned long long)team);
-	if (!rc) {
-		*(autolic_id *)hub = al_dec_u64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	rc = al_index_get(t, &k, AL_K_TEAM_HUB, hub);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu has no developer hub",
+		            (unsigned long long)team);
 	return rc;
 }
 
