@@ -41,39 +41,44 @@ static void member_team_key(al_key *k, autolic_id account, autolic_id team)
 	al_key_u64(k, team);
 }
 
+static void team_encode(al_buf *b, const void *rec)
+{
+	const team_rec *r = rec;
+	al_rec_begin(b, AL_K_TEAM);
+	al_enc_u64(b, r->id);
+	al_enc_str(b, r->name);
+	al_enc_u64(b, r->primary);
+	al_enc_i64(b, r->created);
+}
+
+static int team_decode(const void *p, size_t len, void *rec)
+{
+	team_rec *r = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, p, len, AL_K_TEAM);
+	if (rc)
+		return rc;
+	r->id = al_dec_u64(&d);
+	al_dec_str(&d, r->name, sizeof r->name);
+	r->primary = al_dec_u64(&d);
+	r->created = al_dec_i64(&d);
+	return al_rd_done(&d);
+}
+
 static int team_store(al_txn *t, const team_rec *r)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_TEAM);
-	al_enc_u64(&b, r->id);
-	al_enc_str(&b, r->name);
-	al_enc_u64(&b, r->primary);
-	al_enc_i64(&b, r->created);
 	team_key(&k, r->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, team_encode, r);
 }
 
 static int team_load(al_txn *t, autolic_id id, team_rec *r)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	team_key(&k, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_TEAM, &b, &d,
-	                        "team %llu does not exist", (unsigned long long)id);
-	if (!rc) {
-		r->id = al_dec_u64(&d);
-		al_dec_str(&d, r->name, sizeof r->name);
-		r->primary = al_dec_u64(&d);
-		r->created = al_dec_i64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, team_decode, r);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist", (unsigned long long)id);
 	return rc;
 }
 
