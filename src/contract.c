@@ -86,22 +86,14 @@ int al_contract_create(al_txn *t, al_contract_order *ba, autolic_id team)
 	if (!rc)
 		rc = al_contract_store(t, &r);
 	if (!rc) {
-		al_buf b;
 		al_key k;
-		al_buf_init(&b, t->a);
-		al_rec_begin(&b, AL_K_CONTRACT_NUMBER);
-		al_enc_u64(&b, r.id);
 		al_key_init(&k, AL_K_CONTRACT_NUMBER);
 		al_key_str(&k, r.number);
-		rc = al_txn_put(t, &k, &b);
+		rc = al_index_put(t, &k, AL_K_CONTRACT_NUMBER, r.id);
 		if (!rc) {
-			al_rec_begin(&b, AL_K_TEAM_CONTRACT);
-			al_key_init(&k, AL_K_TEAM_CONTRACT);
-			al_key_u64(&k, r.team);
-			al_key_u64(&k, r.id);
-			rc = al_txn_put(t, &k, &b);
+			al_key_pair(&k, AL_K_TEAM_CONTRACT, r.team, r.id);
+			rc = al_record_put_tag(t, &k, AL_K_TEAM_CONTRACT);
 		}
-		al_buf_free(&b);
 	}
 	if (!rc)
 		rc = al_contract_role_bits_set(t, ba->actor, r.id, CR_MANAGER | CR_COORDINATOR);
@@ -225,18 +217,11 @@ static int cfind_fn(al_txn *t, void *arg)
 {
 	cfind_args *fa = arg;
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_key_init(&k, AL_K_CONTRACT_NUMBER);
 	al_key_str(&k, fa->number);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_NUMBER, &b, &d,
-	                        "no contract has the number '%s'", fa->number);
-	if (!rc) {
-		fa->id = al_dec_u64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_index_get(t, &k, AL_K_CONTRACT_NUMBER, &fa->id);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "no contract has the number '%s'", fa->number);
 	return rc;
 }
 
@@ -576,14 +561,8 @@ static int access_fn(al_txn *t, void *arg)
 			return rc;
 		al_key k;
 		al_contract_offer_key(&k, r.id, p.product, oa->update);
-		if (oa->other) {
-			al_buf b;
-			al_buf_init(&b, t->a);
-			al_rec_begin(&b, AL_K_CONTRACT_OFFER);
-			rc = al_txn_put(t, &k, &b);
-			al_buf_free(&b);
-			return rc;
-		}
+		if (oa->other)
+			return al_record_put_tag(t, &k, AL_K_CONTRACT_OFFER);
 		rc = al_txn_del(t, &k);
 		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
 	}

@@ -48,16 +48,6 @@ int al_hub_forget_account(al_txn *t, autolic_id account)
 	return rc;
 }
 
-static int put_empty(al_txn *t, const al_key *k, uint8_t tag)
-{
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, tag);
-	int rc = al_txn_put(t, k, &b);
-	al_buf_free(&b);
-	return rc;
-}
-
 static void hub_encode(al_buf *b, const void *rec)
 {
 	const hub_rec *h = rec;
@@ -308,9 +298,9 @@ static int add_admin_fn(al_txn *t, void *arg)
 		              "APS-4: account %llu is already an administrator of hub %llu",
 		              (unsigned long long)ha->b, (unsigned long long)h.id);
 	if (!rc)
-		rc = put_empty(t, &fwd, AL_K_HUB_ADMIN);
+		rc = al_record_put_tag(t, &fwd, AL_K_HUB_ADMIN);
 	if (!rc)
-		rc = put_empty(t, &rev, AL_K_ACCOUNT_HUB);
+		rc = al_record_put_tag(t, &rev, AL_K_ACCOUNT_HUB);
 	return rc;
 }
 
@@ -345,7 +335,7 @@ static int app_create_fn(al_txn *t, void *arg)
 	al_key k;
 	al_key_pair(&k, AL_K_HUB_APPS, h.id, a.id);
 	if (!rc)
-		rc = put_empty(t, &k, AL_K_HUB_APPS);
+		rc = al_record_put_tag(t, &k, AL_K_HUB_APPS);
 	if (!rc)
 		ha->id = a.id;
 	return rc;
@@ -412,7 +402,7 @@ static int move_fn(al_txn *t, void *arg)
 	rc = al_txn_del(t, &k);
 	if (!rc) {
 		al_key_pair(&k, AL_K_HUB_APPS, to.id, a.id);
-		rc = put_empty(t, &k, AL_K_HUB_APPS);
+		rc = al_record_put_tag(t, &k, AL_K_HUB_APPS);
 	}
 	a.hub = to.id;
 	if (!rc)

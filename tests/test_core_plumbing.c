@@ -307,6 +307,19 @@ static int record_fn(al_txn *t, void *arg)
 	                               &out, "operator"),
 	                 AUTOLIC_ECORRUPT);
 	assert_string_equal(autolic_errmsg(), "operator 42 is indexed but missing");
+
+	/* a record of its tag alone: opens with that tag, holds nothing more */
+	al_key_pair(&k, AL_K_HUB_ADMIN, 7, 42);
+	assert_int_equal(al_record_put_tag(t, &k, AL_K_HUB_ADMIN), 0);
+	al_buf b;
+	al_rd r;
+	al_buf_init(&b, t->a);
+	assert_int_equal(al_txn_get(t, &k, &b), 0);
+	assert_true(b.len > 0);
+	assert_int_equal(al_rec_open(&r, b.p, b.len, AL_K_HUB_ADMIN), 0);
+	assert_int_equal(al_rd_done(&r), 0);
+	assert_int_not_equal(al_rec_open(&r, b.p, b.len, AL_K_ACCOUNT_HUB), 0);
+	al_buf_free(&b);
 	return 0;
 }
 

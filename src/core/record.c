@@ -27,6 +27,16 @@ int al_record_put_empty(al_txn *t, const al_key *k)
 	return al_txn_put_raw(t, k, "", 0);
 }
 
+static void tag_encode(al_buf *b, const void *tag)
+{
+	al_rec_begin(b, *(const uint8_t *)tag);
+}
+
+int al_record_put_tag(al_txn *t, const al_key *k, uint8_t tag)
+{
+	return al_record_put(t, k, tag_encode, &tag);
+}
+
 /* An index record: its tag and the id it holds. */
 typedef struct index_rec {
 	uint8_t tag;

@@ -22,6 +22,10 @@ int al_record_get(al_txn *t, const al_key *k, al_record_decode_fn dec, void *rec
 /* Store an empty value under k (an index entry whose key says it all). */
 int al_record_put_empty(al_txn *t, const al_key *k);
 
+/* Store a record that holds only its tag `tag` under k (an index entry
+ * whose key says it all, in the records' format). */
+int al_record_put_tag(al_txn *t, const al_key *k, uint8_t tag);
+
 /* Store the index record of tag `tag` holding `id` under k. */
 int al_index_put(al_txn *t, const al_key *k, uint8_t tag, uint64_t id);
 
