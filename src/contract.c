@@ -283,6 +283,16 @@ static int require(al_txn *t, const al_contract_rec *r, autolic_id actor, const 
 	return al_authz_deny(fn, actor, why);
 }
 
+/* A contract and one of its products. */
+static int load_with_product(al_txn *t, autolic_id contract, const char *product,
+                             al_contract_rec *r, al_contract_product_rec *p)
+{
+	int rc = al_contract_load_rec(t, contract, r);
+	if (!rc)
+		rc = al_contract_product_rec_load(t, contract, product, p);
+	return rc;
+}
+
 typedef struct {
 	autolic_id actor, contract;
 	char product[AL_PRODUCT_CAP];
@@ -293,9 +303,7 @@ static int pget_fn(al_txn *t, void *arg)
 {
 	pget_args *pa = arg;
 	al_contract_rec r;
-	int rc = al_contract_load_rec(t, pa->contract, &r);
-	if (!rc)
-		rc = al_contract_product_rec_load(t, pa->contract, pa->product, &pa->p);
+	int rc = load_with_product(t, pa->contract, pa->product, &r, &pa->p);
 	if (!rc)
 		rc = require(t, &r, pa->actor, pa->product, AL_FN_SERIALS);
 	return rc;
@@ -530,22 +538,12 @@ int autolic_contract_renew(autolic_db *db, autolic_id actor, autolic_id contract
 
 /* ---- downloads and updates (ROLE-6, ROLE-8) ---- */
 
-/* The contract of oa and its product oa->product. */
-static int load_with_product(al_txn *t, const op_args *oa, al_contract_rec *r,
-                             al_contract_product_rec *p)
-{
-	int rc = al_contract_load_rec(t, oa->contract, r);
-	if (!rc)
-		rc = al_contract_product_rec_load(t, oa->contract, oa->product, p);
-	return rc;
-}
-
 static int access_fn(al_txn *t, void *arg)
 {
 	op_args *oa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	int rc = load_with_product(t, oa, &r, &p);
+	int rc = load_with_product(t, oa->contract, oa->product, &r, &p);
 	if (rc)
 		return rc;
 	int fn = oa->flag; /* AL_FN_DOWNLOAD, AL_FN_UPDATES, or -1 for offering */
@@ -623,7 +621,7 @@ static int notify_fn(al_txn *t, void *arg)
 	op_args *oa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	int rc = load_with_product(t, oa, &r, &p);
+	int rc = load_with_product(t, oa->contract, oa->product, &r, &p);
 	if (rc)
 		return rc;
 	/* ROLE-6: the coordinator column alone receives new-download notices */

@@ -9,6 +9,7 @@
 #include "autolic/contract.h"
 #include "core/array.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "core/product.h"
 #include "core/snap.h"
 
@@ -256,25 +257,26 @@ int al_seat_count_put(al_txn *t, autolic_id contract, const char *product, uint6
 	return rc;
 }
 
+static void grant_encode(al_buf *b, const void *rec)
+{
+	const al_seat_row *g = rec;
+	al_rec_begin(b, AL_K_SEAT);
+	al_enc_u64(b, g->gid);
+	al_enc_i64(b, g->at);
+	al_enc_u64(b, g->by);
+	al_enc_u8(b, (uint8_t)g->origin);
+}
+
 /* Write the grant `g` and its index (the count is the caller's). */
 int al_seat_grant_put(al_txn *t, const al_seat_row *g)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_SEAT);
-	al_enc_u64(&b, g->gid);
-	al_enc_i64(&b, g->at);
-	al_enc_u64(&b, g->by);
-	al_enc_u8(&b, (uint8_t)g->origin);
 	al_seat_key(&k, g->contract, g->product, g->user);
-	int rc = al_txn_put(t, &k, &b);
+	int rc = al_record_put(t, &k, grant_encode, g);
 	if (!rc) {
-		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
 		al_seat_acct_key(&k, g->user, g->contract, g->product);
-		rc = al_txn_put(t, &k, &b);
+		rc = al_record_put_tag(t, &k, AL_K_ACCOUNT_SEAT);
 	}
-	al_buf_free(&b);
 	return rc;
 }
 
