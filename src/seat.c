@@ -690,6 +690,15 @@ static void first_error_note(first_error *fe, int rc)
 	}
 }
 
+/* The outcome once every item ran: the first item's refusal, if any. */
+static int first_error_return(const first_error *fe)
+{
+	if (fe->code)
+		return al_err(fe->code, "%s", fe->msg);
+	al_err_clear();
+	return 0;
+}
+
 /* ---- public calls: argument checks ---- */
 
 static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, autolic_id user)
@@ -864,12 +873,7 @@ static int set_access_fn(al_txn *t, void *arg)
 			rc = report_add(s->report, s->user, held.v[j].product, AUTOLIC_SEAT_REVOKE, 0);
 	}
 	al_seat_rows_free(&held);
-	if (rc)
-		return rc;
-	if (s->fe.code)
-		return al_err(s->fe.code, "%s", s->fe.msg);
-	al_err_clear();
-	return 0;
+	return rc ? rc : first_error_return(&s->fe);
 }
 
 /* *out = the n codes normalised (SEAM-1), allocated (NULL when n is 0);
@@ -981,12 +985,7 @@ static int import_fn(al_txn *t, void *arg)
 		}
 		rc = report_add(s->report, ia->users[i], s->products[i], action, status);
 	}
-	if (rc)
-		return rc;
-	if (s->fe.code)
-		return al_err(s->fe.code, "%s", s->fe.msg);
-	al_err_clear();
-	return 0;
+	return rc ? rc : first_error_return(&s->fe);
 }
 
 int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
