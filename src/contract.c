@@ -686,12 +686,9 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 		if (!rc)
 			al_contract_fill_info(&r, t->now, &v[i]);
 	}
-	if (rc)
-		al_free(sa->a, v);
-	else {
-		sa->v = v;
+	sa->v = v; /* freed by al_snap_new or the next attempt on failure */
+	if (!rc)
 		sa->n = l.n;
-	}
 	al_idlist_free(&l);
 	return rc;
 }
@@ -722,12 +719,9 @@ static int members_snap_fn(al_txn *t, void *arg)
 		if (!rc)
 			v[i].state = a.state;
 	}
-	if (rc)
-		al_free(sa->a, v);
-	else {
-		sa->v = v;
+	sa->v = v; /* freed by al_snap_new or the next attempt on failure */
+	if (!rc)
 		sa->n = l.n;
-	}
 	al_idlist_free(&l);
 	return rc;
 }

@@ -218,8 +218,9 @@ static int ledger_fn(al_txn *t, void *arg)
 	return ledger_walk(t, f->key, 1, &tf, ledger_keep, f);
 }
 
-int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
-                             unsigned int mask, autolic_flex_ledger_iter **out)
+/* The arguments of a read over a team's period (FLEX-11): *out cleared. */
+static int period_check(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
+                        void **out)
 {
 	al_err_clear();
 	if (out)
@@ -228,6 +229,15 @@ int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from,
 		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
 	if (to <= from)
 		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
+	return 0;
+}
+
+int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
+                             unsigned int mask, autolic_flex_ledger_iter **out)
+{
+	int rc = period_check(db, team, from, to, (void **)out);
+	if (rc)
+		return rc;
 	ledger_args a = {from, to, mask};
 	al_snap_spec spec = {team, &a, ledger_fn, sizeof(autolic_flex_ledger_iter), NULL};
 	return al_snap_open(db, &spec, (void **)out);
@@ -329,16 +339,12 @@ static int usage_fn(al_txn *t, void *arg)
 int autolic_flex_usage_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
                             autolic_flex_usage_iter **out)
 {
-	al_err_clear();
-	if (out)
-		*out = NULL;
-	if (!db || !team || !out)
-		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
-	if (to <= from)
-		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
+	int rc = period_check(db, team, from, to, (void **)out);
+	if (rc)
+		return rc;
 	usage_args a = {from, to, ""};
 	al_snap_spec spec = {team, &a, usage_fn, sizeof(autolic_flex_usage_iter), usage_drop};
-	int rc = al_snap_open(db, &spec, (void **)out);
+	rc = al_snap_open(db, &spec, (void **)out);
 	if (!rc)
 		memcpy((*out)->team_name, a.team_name, sizeof a.team_name);
 	return rc;
