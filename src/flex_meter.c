@@ -259,29 +259,34 @@ static void open_key(al_key *k, autolic_id account, const char *product, autolic
 		al_key_u64(k, session);
 }
 
+static int sess_decode(const void *v, size_t len, void *rec)
+{
+	sess_rec *s = rec;
+	al_rd r;
+	int rc = al_rec_open(&r, v, len, AL_K_FLEX_SESSION);
+	if (rc)
+		return rc;
+	s->id = al_dec_u64(&r);
+	s->team = al_dec_u64(&r);
+	s->account = al_dec_u64(&r);
+	al_dec_str(&r, s->product, sizeof s->product);
+	s->state = al_dec_enum(&r, AL_FS_NONE, AL_FS_ENDED, "state");
+	s->last = al_dec_i64(&r);
+	s->launch = al_dec_i64(&r);
+	s->own_start = al_dec_i64(&r);
+	s->cur_known = r.version >= AL_REC_V3;
+	s->cur_start = s->cur_known ? al_dec_i64(&r) : s->own_start;
+	return al_rd_done(&r);
+}
+
 static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_FLEX_SESSION, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r, "FLEX-3: session %llu is unknown",
-	                        (unsigned long long)id);
-	if (!rc) {
-		s->id = al_dec_u64(&r);
-		s->team = al_dec_u64(&r);
-		s->account = al_dec_u64(&r);
-		al_dec_str(&r, s->product, sizeof s->product);
-		s->state = al_dec_enum(&r, AL_FS_NONE, AL_FS_ENDED, "state");
-		s->last = al_dec_i64(&r);
-		s->launch = al_dec_i64(&r);
-		s->own_start = al_dec_i64(&r);
-		s->cur_known = r.version >= AL_REC_V3;
-		s->cur_start = s->cur_known ? al_dec_i64(&r) : s->own_start;
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, sess_decode, s);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: session %llu is unknown",
+		            (unsigned long long)id);
 	return rc;
 }
 
