@@ -212,8 +212,9 @@ static int idlist_fn(al_txn *t, void *arg)
 	return 0;
 }
 
-/* Run fn in one write transaction of a fresh memory store; nothing leaks. */
-static void run_in_store(al_txn_fn fn)
+/* Run fn in one write transaction of a fresh memory store, then `then` (or
+ * NULL) on the store; nothing leaks. */
+static void run_in_store(al_txn_fn fn, void (*then)(autolic_db *db))
 {
 	t_faulty f;
 	t_clock clock = {1767225600};
@@ -222,6 +223,8 @@ static void run_in_store(al_txn_fn fn)
 	autolic_db *db = t_open(&f, &clock, NULL, &a);
 	assert_non_null(db);
 	assert_int_equal(al_run(db, 1, fn, NULL), 0);
+	if (then)
+		then(db);
 	autolic_db_close(db);
 	assert_int_equal(ta.live, 0);
 }
@@ -229,7 +232,7 @@ static void run_in_store(al_txn_fn fn)
 static void t_idlist_scan(void **state)
 {
 	(void)state;
-	run_in_store(idlist_fn);
+	run_in_store(idlist_fn, NULL);
 }
 
 /* ---- records, indexes and key shapes ---- */
@@ -326,15 +329,17 @@ static int record_fn(al_txn *t, void *arg)
 static void t_records_and_indexes(void **state)
 {
 	(void)state;
-	run_in_store(record_fn);
+	run_in_store(record_fn, NULL);
 }
+
+static const pt press = {7, 42, "press"};
 
 static int put_fn(al_txn *t, void *arg)
 {
-	pt *p = arg;
+	(void)arg;
 	al_key k;
-	al_key_pair(&k, AL_K_OPS_OPERATOR, p->owner, p->id);
-	return al_record_put(t, &k, pt_encode, p);
+	al_key_pair(&k, AL_K_OPS_OPERATOR, press.owner, press.id);
+	return al_record_put(t, &k, pt_encode, &press);
 }
 
 static autolic_time seen_now; /* the time the last pt_load ran at */
@@ -348,17 +353,9 @@ static int pt_load(al_txn *t, uint64_t id, void *rec)
 }
 
 /* al_record_read: the record by id in a read transaction, and its time */
-static void t_record_read(void **state)
+static void record_read_checks(autolic_db *db)
 {
-	(void)state;
-	t_faulty f;
-	t_clock clock = {1767225600};
-	t_alloc ta = {0};
-	autolic_allocator a = t_alloc_make(&ta);
-	autolic_db *db = t_open(&f, &clock, NULL, &a);
-	assert_non_null(db);
-	pt in = {7, 42, "press"}, out = {0, 0, ""};
-	assert_int_equal(al_run(db, 1, put_fn, &in), 0);
+	pt out = {0, 0, ""};
 	autolic_time now = 0;
 	seen_now = 0;
 	assert_int_equal(al_record_read(db, 42, pt_load, &out, &now), 0);
@@ -375,8 +372,12 @@ static void t_record_read(void **state)
 	memset(&out, 0, sizeof out);
 	assert_int_equal(al_record_read(db, 42, pt_load, &out, NULL), 0);
 	assert_string_equal(out.name, "press");
-	autolic_db_close(db);
-	assert_int_equal(ta.live, 0);
+}
+
+static void t_record_read(void **state)
+{
+	(void)state;
+	run_in_store(put_fn, record_read_checks);
 }
 
 static void t_key_shapes(void **state)
