@@ -11,22 +11,16 @@
 
 /* ---- position now ---- */
 
-typedef struct {
-	autolic_id team;
-	autolic_flex_team_info info;
-} team_get_args;
-
-static int team_get_fn(al_txn *t, void *arg)
+static int team_get_fn(al_txn *t, uint64_t team, void *info)
 {
-	team_get_args *a = arg;
 	al_flex_team tf;
 	int64_t left, unexpired;
-	int rc = al_flex_team_load(t, a->team, &tf);
+	int rc = al_flex_team_load(t, team, &tf);
 	if (!rc)
 		rc = al_flex_position(t, &tf, &left, &unexpired);
 	if (rc)
 		return rc;
-	autolic_flex_team_info *i = &a->info;
+	autolic_flex_team_info *i = info;
 	i->balance = left - tf.owed;
 	i->owed = tf.owed;
 	i->available = left + (tf.overage_limit > tf.owed ? tf.overage_limit - tf.owed : 0);
@@ -44,11 +38,10 @@ int autolic_flex_team_get(autolic_db *db, autolic_id team, autolic_flex_team_inf
 	int rc = al_struct_check(AL_FLEX_TEAM_INFO, info->version);
 	if (rc)
 		return rc;
-	team_get_args a;
-	memset(&a, 0, sizeof a);
-	a.team = team;
-	rc = al_run(db, 0, team_get_fn, &a);
-	return rc ? rc : al_copy_out(info, &a.info, AL_FLEX_TEAM_INFO);
+	autolic_flex_team_info full;
+	memset(&full, 0, sizeof full);
+	rc = al_record_read(db, team, team_get_fn, &full, NULL);
+	return rc ? rc : al_copy_out(info, &full, AL_FLEX_TEAM_INFO);
 }
 
 /* ---- balance at an instant, from the ledger ---- */
