@@ -555,22 +555,16 @@ int autolic_ops_subscription_end(autolic_db *db, autolic_id actor, uint64_t numb
 
 /* ---- licence counts (OPS-2) ---- */
 
-typedef struct lic_args {
-	autolic_id hub;
-	autolic_ops_licence_info info;
-} lic_args;
-
-static int lic_fn(al_txn *t, void *arg)
+static int lic_fn(al_txn *t, uint64_t hub, void *info)
 {
-	lic_args *a = arg;
 	al_ops_hub_rec h;
 	al_ops_lic_counts c;
-	int rc = al_ops_hub_load(t, a->hub, &h);
+	int rc = al_ops_hub_load(t, hub, &h);
 	if (!rc)
 		rc = al_ops_licences_of(t, h.tenant, &c);
 	if (rc)
 		return rc;
-	autolic_ops_licence_info *i = &a->info;
+	autolic_ops_licence_info *i = info;
 	memset(i, 0, sizeof(*i));
 	i->user_total = c.user_total;
 	i->user_used = h.active_users;
@@ -590,10 +584,9 @@ int autolic_ops_licences_get(autolic_db *db, autolic_id hub, autolic_ops_licence
 	int rc = al_struct_check(AL_OPS_LICENCE_INFO, info->version);
 	if (rc)
 		return rc;
-	lic_args a;
-	a.hub = hub;
-	rc = al_run(db, 0, lic_fn, &a);
-	return rc ? rc : al_copy_out(info, &a.info, AL_OPS_LICENCE_INFO);
+	autolic_ops_licence_info full;
+	rc = al_record_read(db, hub, lic_fn, &full, NULL);
+	return rc ? rc : al_copy_out(info, &full, AL_OPS_LICENCE_INFO);
 }
 
 int autolic_ops_shop_floor_available(autolic_db *db, autolic_id hub, uint64_t *available)
@@ -601,17 +594,16 @@ int autolic_ops_shop_floor_available(autolic_db *db, autolic_id hub, uint64_t *a
 	if (!db || !available)
 		return al_err(AUTOLIC_EINVAL, "db and available are required");
 	*available = 0;
-	lic_args a;
-	a.hub = hub;
-	int rc = al_run(db, 0, lic_fn, &a);
+	autolic_ops_licence_info lic;
+	int rc = al_record_read(db, hub, lic_fn, &lic, NULL);
 	if (rc)
 		return rc;
-	if (!a.info.shop_floor_subscribed)
+	if (!lic.shop_floor_subscribed)
 		return al_err(AUTOLIC_ENOTFOUND,
 		              "OPS-2: the tenant of hub %llu has no shop-floor subscription; no operator "
 		              "licence information is shown",
 		              (unsigned long long)hub);
-	*available = a.info.shop_floor_available;
+	*available = lic.shop_floor_available;
 	return 0;
 }
 
