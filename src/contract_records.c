@@ -306,12 +306,9 @@ int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *pr
 
 static int admin_scan(al_txn *t, autolic_id account, autolic_id team, autolic_id *contract)
 {
-	al_key k;
 	al_idlist l;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
 	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
+	int rc = al_idlist_scan_of(t, AL_K_ACCOUNT_CONTRACT, account, &l);
 	*contract = 0;
 	for (size_t i = 0; !rc && i < l.n && !*contract; i++) {
 		al_contract_rec r;
@@ -364,12 +361,9 @@ static int manager_set(al_txn *t, al_contract_rec *r, autolic_id manager)
 
 int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 {
-	al_key k;
 	al_idlist l;
-	al_key_init(&k, AL_K_TEAM_CONTRACT);
-	al_key_u64(&k, team);
 	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
+	int rc = al_idlist_scan_of(t, AL_K_TEAM_CONTRACT, team, &l);
 	/* every contract is checked (pass 0) before any is written (pass 1) */
 	for (int pass = 0; !rc && pass < 2; pass++) {
 		for (size_t i = 0; !rc && i < l.n; i++) {

@@ -33,11 +33,10 @@ static void admin_keys(al_key *fwd, al_key *rev, autolic_id hub, autolic_id acco
 
 int al_hub_forget_account(al_txn *t, autolic_id account)
 {
-	al_key k, fwd, rev;
+	al_key fwd, rev;
 	al_idlist l;
-	al_key_id(&k, AL_K_ACCOUNT_HUB, account);
 	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
+	int rc = al_idlist_scan_of(t, AL_K_ACCOUNT_HUB, account, &l);
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		admin_keys(&fwd, &rev, l.v[i], account);
 		rc = al_txn_del(t, &fwd);

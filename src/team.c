@@ -277,23 +277,14 @@ int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
 	return rc;
 }
 
-/* The second ids of the keys (prefix, owner, id). */
-static int list_of(al_txn *t, uint8_t prefix, autolic_id owner, al_idlist *out)
-{
-	al_key k;
-	al_key_id(&k, prefix, owner);
-	out->at = 9;
-	return al_idlist_scan(t, &k, out);
-}
-
 int al_team_list_of_account(al_txn *t, autolic_id account, al_idlist *out)
 {
-	return list_of(t, AL_K_MEMBER_TEAM, account, out);
+	return al_idlist_scan_of(t, AL_K_MEMBER_TEAM, account, out);
 }
 
 int al_team_list_members(al_txn *t, autolic_id team, al_idlist *out)
 {
-	return list_of(t, AL_K_TEAM_MEMBER, team, out);
+	return al_idlist_scan_of(t, AL_K_TEAM_MEMBER, team, out);
 }
 
 /* ---- public calls ---- */

@@ -177,6 +177,17 @@ static int idlist_fn(al_txn *t, void *arg)
 	for (size_t i = 0; i < l.n; i++)
 		assert_int_equal(l.v[i], (i + 1) * 11);
 	al_idlist_free(&l);
+	/* the same by owner: the offset set to the second id, other owners apart */
+	al_key other;
+	al_key_pair(&other, AL_K_TEAM_MEMBER, 6, 999);
+	assert_int_equal(al_txn_put_raw(t, &other, "", 0), 0);
+	al_idlist_init(&l, t->a, 1);
+	assert_int_equal(al_idlist_scan_of(t, AL_K_TEAM_MEMBER, 5, &l), 0);
+	assert_int_equal(l.at, 9);
+	assert_int_equal(l.n, 20);
+	for (size_t i = 0; i < l.n; i++)
+		assert_int_equal(l.v[i], (i + 1) * 11);
+	al_idlist_free(&l);
 	/* an offset past the end of the keys: corrupt, not a read out of bounds */
 	al_idlist_init(&l, t->a, 10);
 	assert_int_equal(al_idlist_scan(t, &p, &l), AUTOLIC_ECORRUPT);
