@@ -147,8 +147,7 @@ int al_account_state_at(int stored_state, autolic_time invitation_expires, autol
 
 static void account_key(al_key *k, autolic_id id)
 {
-	al_key_init(k, AL_K_ACCOUNT);
-	al_key_u64(k, id);
+	al_key_id(k, AL_K_ACCOUNT, id);
 }
 
 void al_account_email_key(al_key *k, const char *email)

@@ -46,8 +46,7 @@ void al_contract_number(autolic_id id, char *out, size_t cap)
 
 static void contract_key(al_key *k, autolic_id id)
 {
-	al_key_init(k, AL_K_CONTRACT);
-	al_key_u64(k, id);
+	al_key_id(k, AL_K_CONTRACT, id);
 }
 
 void al_contract_product_key(al_key *k, autolic_id contract, const char *product)
@@ -194,9 +193,7 @@ int al_contract_role_bits_get(al_txn *t, autolic_id account, autolic_id contract
 	al_key k;
 	al_buf b;
 	al_rd d;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
-	al_key_u64(&k, contract);
+	al_key_pair(&k, AL_K_ACCOUNT_CONTRACT, account, contract);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	*bits = 0;
@@ -213,9 +210,7 @@ int al_contract_role_bits_get(al_txn *t, autolic_id account, autolic_id contract
 int al_contract_role_bits_set(al_txn *t, autolic_id account, autolic_id contract, int bits)
 {
 	al_key k;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
-	al_key_u64(&k, contract);
+	al_key_pair(&k, AL_K_ACCOUNT_CONTRACT, account, contract);
 	if (!bits) {
 		int rc = al_txn_del(t, &k);
 		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;

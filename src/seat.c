@@ -44,8 +44,7 @@ void al_seat_key(al_key *k, autolic_id contract, const char *product, autolic_id
 
 static void acct_prefix(al_key *k, autolic_id user)
 {
-	al_key_init(k, AL_K_ACCOUNT_SEAT);
-	al_key_u64(k, user);
+	al_key_id(k, AL_K_ACCOUNT_SEAT, user);
 }
 
 void al_seat_acct_key(al_key *k, autolic_id user, autolic_id contract, const char *product)
@@ -57,8 +56,7 @@ void al_seat_acct_key(al_key *k, autolic_id user, autolic_id contract, const cha
 
 static void count_prefix(al_key *k, autolic_id contract)
 {
-	al_key_init(k, AL_K_SEAT_COUNT);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_SEAT_COUNT, contract);
 }
 
 void al_seat_count_key(al_key *k, autolic_id contract, const char *product)

@@ -23,22 +23,17 @@ typedef struct team_rec {
 
 static void team_key(al_key *k, autolic_id id)
 {
-	al_key_init(k, AL_K_TEAM);
-	al_key_u64(k, id);
+	al_key_id(k, AL_K_TEAM, id);
 }
 
 static void member_key(al_key *k, autolic_id team, autolic_id account)
 {
-	al_key_init(k, AL_K_TEAM_MEMBER);
-	al_key_u64(k, team);
-	al_key_u64(k, account);
+	al_key_pair(k, AL_K_TEAM_MEMBER, team, account);
 }
 
 static void member_team_key(al_key *k, autolic_id account, autolic_id team)
 {
-	al_key_init(k, AL_K_MEMBER_TEAM);
-	al_key_u64(k, account);
-	al_key_u64(k, team);
+	al_key_pair(k, AL_K_MEMBER_TEAM, account, team);
 }
 
 static void team_encode(al_buf *b, const void *rec)
