@@ -667,8 +667,7 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 	int rc = 0;
 	if (sa->key) {
 		rc = al_team_check(t, sa->key);
-		al_key_init(&k, AL_K_TEAM_CONTRACT);
-		al_key_u64(&k, sa->key);
+		al_key_id(&k, AL_K_TEAM_CONTRACT, sa->key);
 		al_idlist_init(&l, t->a, 9);
 	} else {
 		al_key_init(&k, AL_K_CONTRACT);

@@ -51,8 +51,7 @@ static void contract_key(al_key *k, autolic_id id)
 
 void al_contract_product_key(al_key *k, autolic_id contract, const char *product)
 {
-	al_key_init(k, AL_K_CONTRACT_PRODUCT);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_CONTRACT_PRODUCT, contract);
 	al_key_str(k, product);
 }
 
@@ -384,8 +383,7 @@ int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 
 void al_contract_offer_key(al_key *k, autolic_id contract, const char *product, const char *update)
 {
-	al_key_init(k, AL_K_CONTRACT_OFFER);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_CONTRACT_OFFER, contract);
 	al_key_str(k, product);
 	al_key_str(k, update);
 }

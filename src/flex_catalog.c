@@ -539,8 +539,7 @@ int autolic_flex_defaults_set(autolic_db *db, autolic_id actor, autolic_id team,
 
 static void trial_key(al_key *k, autolic_id account, const char *product, autolic_time start)
 {
-	al_key_init(k, AL_K_FLEX_TRIAL);
-	al_key_u64(k, account);
+	al_key_id(k, AL_K_FLEX_TRIAL, account);
 	al_key_str(k, product);
 	al_key_i64(k, start);
 }

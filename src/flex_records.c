@@ -404,8 +404,7 @@ int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, s
 	al_idlist ids;
 	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
-	al_key_init(&k, old ? AL_K_FLEX_TEAM_OLD : AL_K_FLEX_TEAM_LOT);
-	al_key_u64(&k, team);
+	al_key_id(&k, old ? AL_K_FLEX_TEAM_OLD : AL_K_FLEX_TEAM_LOT, team);
 	*out = NULL;
 	*n = 0;
 	int rc = al_idlist_scan(t, &k, &ids);
@@ -449,9 +448,7 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
 	al_enc_u64(&b, window);
 	al_enc_str(&b, product ? product : "");
 	al_enc_str(&b, subscription ? subscription : "");
-	al_key_init(&k, AL_K_FLEX_LEDGER);
-	al_key_u64(&k, team);
-	al_key_u64(&k, seq);
+	al_key_pair(&k, AL_K_FLEX_LEDGER, team, seq);
 	rc = al_txn_put(t, &k, &b);
 	if (!rc && lot) {
 		/* SEAM-4: the lot's entries by team and time, for lot_cap() */
@@ -468,9 +465,7 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
 void al_flex_lot_entry_key(al_key *k, autolic_id lot, autolic_id team, autolic_time when,
                            uint64_t seq)
 {
-	al_key_init(k, AL_K_FLEX_LOT);
-	al_key_u64(k, lot);
-	al_key_u64(k, team);
+	al_key_pair(k, AL_K_FLEX_LOT, lot, team);
 	al_key_i64(k, when);
 	al_key_u64(k, seq);
 }
@@ -527,8 +522,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 	due_scan d = {.now = upto, .next = INT64_MAX};
 	al_idlist_init(&d.ids, t->a, AL_IDLIST_LAST);
 	al_key s, k;
-	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
-	al_key_u64(&s, team);
+	al_key_id(&s, AL_K_FLEX_TEAM_LOT, team);
 	int rc = al_txn_scan_prefix(t, &s, due_cb, &d);
 	if (rc == 1)
 		rc = 0;

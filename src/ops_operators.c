@@ -60,9 +60,7 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	if (!rc)
 		rc = al_index_put(t, &k, AL_K_OPS_OP_HUB, h->id);
 	if (!rc && o.user) {
-		al_key_init(&k, AL_K_OPS_USER_OP);
-		al_key_u64(&k, h->id);
-		al_key_u64(&k, o.user);
+		al_key_pair(&k, AL_K_OPS_USER_OP, h->id, o.user);
 		al_key_u64(&k, o.id);
 		rc = al_record_put_empty(t, &k);
 	}

@@ -31,8 +31,7 @@
 
 void al_seat_prefix(al_key *k, autolic_id contract, const char *product)
 {
-	al_key_init(k, AL_K_SEAT);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_SEAT, contract);
 	al_key_str(k, product);
 }
 
