@@ -1181,17 +1181,8 @@ int autolic_seat_product_users(autolic_db *db, autolic_id contract, const char *
 	return run_list(db, product_users_fn, &la, out);
 }
 
-int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
-{
-	if (!it || !out)
-		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_SEAT_ENTRY, out);
-}
-
-void autolic_seat_iter_free(autolic_seat_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_seat_iter, autolic_seat_iter, autolic_seat_entry, AL_SEAT_ENTRY,
+                 "iterator and out are required")
 
 static int contract_summary_fn(al_txn *t, void *arg)
 {
@@ -1241,14 +1232,5 @@ int autolic_seat_contract_summary(autolic_db *db, autolic_id contract,
 	                   (void **)out);
 }
 
-int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_summary *out)
-{
-	if (!it || !out)
-		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_SEAT_SUMMARY, out);
-}
-
-void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_seat_summary_iter, autolic_seat_summary_iter, autolic_seat_summary,
+                 AL_SEAT_SUMMARY, "iterator and out are required")
