@@ -5,6 +5,7 @@
 #include "account.h"
 #include "authz.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "names.h"
 #include "team.h"
 #include "core/error.h"
@@ -103,15 +104,9 @@ static int check_info(const autolic_account_info *info)
 	return al_struct_check(AL_ACCOUNT_INFO, info->version);
 }
 
-typedef struct {
-	autolic_id id;
-	autolic_account_info info;
-} get_args;
-
-static int get_fn(al_txn *t, void *arg)
+static int get_fn(al_txn *t, uint64_t id, void *info)
 {
-	get_args *ga = arg;
-	return al_account_load(t, ga->id, &ga->info);
+	return al_account_load(t, id, info);
 }
 
 int autolic_account_get(autolic_db *db, autolic_id id, autolic_account_info *info)
@@ -121,9 +116,9 @@ int autolic_account_get(autolic_db *db, autolic_id id, autolic_account_info *inf
 	int rc = check_info(info);
 	if (rc)
 		return rc;
-	get_args ga = {id, {0}};
-	rc = al_run(db, 0, get_fn, &ga);
-	return rc ? rc : al_copy_out(info, &ga.info, AL_ACCOUNT_INFO);
+	autolic_account_info full = {0};
+	rc = al_record_read(db, id, get_fn, &full, NULL);
+	return rc ? rc : al_copy_out(info, &full, AL_ACCOUNT_INFO);
 }
 
 typedef struct {

@@ -4,6 +4,7 @@
  * calls are in src/account.c. */
 #include "account.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "names.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -147,8 +148,7 @@ int al_account_state_at(int stored_state, autolic_time invitation_expires, autol
 
 static void account_key(al_key *k, autolic_id id)
 {
-	al_key_init(k, AL_K_ACCOUNT);
-	al_key_u64(k, id);
+	al_key_id(k, AL_K_ACCOUNT, id);
 }
 
 void al_account_email_key(al_key *k, const char *email)
@@ -157,30 +157,30 @@ void al_account_email_key(al_key *k, const char *email)
 	al_key_str(k, email);
 }
 
+static void account_encode(al_buf *b, const void *rec)
+{
+	const autolic_account_info *a = rec;
+	al_rec_begin(b, AL_K_ACCOUNT);
+	al_enc_u64(b, a->id);
+	al_enc_str(b, a->email);
+	al_enc_str(b, a->first_name);
+	al_enc_str(b, a->last_name);
+	al_enc_str(b, a->language);
+	al_enc_u8(b, (uint8_t)a->state);
+	al_enc_i64(b, a->created);
+	al_enc_i64(b, a->invitation_expires);
+	al_enc_u64(b, a->invited_by);
+}
+
 int al_account_store(al_txn *t, const autolic_account_info *a, int index_email)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_ACCOUNT);
-	al_enc_u64(&b, a->id);
-	al_enc_str(&b, a->email);
-	al_enc_str(&b, a->first_name);
-	al_enc_str(&b, a->last_name);
-	al_enc_str(&b, a->language);
-	al_enc_u8(&b, (uint8_t)a->state);
-	al_enc_i64(&b, a->created);
-	al_enc_i64(&b, a->invitation_expires);
-	al_enc_u64(&b, a->invited_by);
 	account_key(&k, a->id);
-	int rc = al_txn_put(t, &k, &b);
+	int rc = al_record_put(t, &k, account_encode, a);
 	if (!rc && index_email) {
-		al_rec_begin(&b, AL_K_ACCOUNT_EMAIL);
-		al_enc_u64(&b, a->id);
 		al_account_email_key(&k, a->email);
-		rc = al_txn_put(t, &k, &b);
+		rc = al_index_put(t, &k, AL_K_ACCOUNT_EMAIL, a->id);
 	}
-	al_buf_free(&b);
 	return rc;
 }
 
@@ -257,20 +257,10 @@ int al_account_brief_load(al_txn *t, autolic_id id, al_account_brief *b)
 int al_account_by_email(al_txn *t, const char *email, autolic_id *id)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_account_email_key(&k, email);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get(t, &k, &b);
+	int rc = al_index_get(t, &k, AL_K_ACCOUNT_EMAIL, id);
 	if (rc == AUTOLIC_ENOTFOUND)
 		rc = al_err(AUTOLIC_ENOTFOUND, "no account has the email '%s'", email);
-	if (!rc)
-		rc = al_rec_open(&r, b.p, b.len, AL_K_ACCOUNT_EMAIL);
-	if (!rc) {
-		*id = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include "account.h"
 #include "authz.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "names.h"
 #include "seat.h"
 #include "team.h"
@@ -86,22 +87,14 @@ int al_contract_create(al_txn *t, al_contract_order *ba, autolic_id team)
 	if (!rc)
 		rc = al_contract_store(t, &r);
 	if (!rc) {
-		al_buf b;
 		al_key k;
-		al_buf_init(&b, t->a);
-		al_rec_begin(&b, AL_K_CONTRACT_NUMBER);
-		al_enc_u64(&b, r.id);
 		al_key_init(&k, AL_K_CONTRACT_NUMBER);
 		al_key_str(&k, r.number);
-		rc = al_txn_put(t, &k, &b);
+		rc = al_index_put(t, &k, AL_K_CONTRACT_NUMBER, r.id);
 		if (!rc) {
-			al_rec_begin(&b, AL_K_TEAM_CONTRACT);
-			al_key_init(&k, AL_K_TEAM_CONTRACT);
-			al_key_u64(&k, r.team);
-			al_key_u64(&k, r.id);
-			rc = al_txn_put(t, &k, &b);
+			al_key_pair(&k, AL_K_TEAM_CONTRACT, r.team, r.id);
+			rc = al_record_put_tag(t, &k, AL_K_TEAM_CONTRACT);
 		}
-		al_buf_free(&b);
 	}
 	if (!rc)
 		rc = al_contract_role_bits_set(t, ba->actor, r.id, CR_MANAGER | CR_COORDINATOR);
@@ -194,17 +187,9 @@ static void al_contract_fill_info(const al_contract_rec *r, autolic_time now,
 	info->nproducts = r->nproducts;
 }
 
-typedef struct {
-	autolic_id id;
-	al_contract_rec r;
-	autolic_time now;
-} cget_args;
-
-static int cget_fn(al_txn *t, void *arg)
+static int cget_fn(al_txn *t, uint64_t id, void *r)
 {
-	cget_args *ga = arg;
-	ga->now = t->now;
-	return al_contract_load_rec(t, ga->id, &ga->r);
+	return al_contract_load_rec(t, id, r);
 }
 
 int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_info *info)
@@ -214,13 +199,13 @@ int autolic_contract_get(autolic_db *db, autolic_id contract, autolic_contract_i
 	int rc = al_struct_check(AL_CONTRACT_INFO, info->version);
 	if (rc)
 		return rc;
-	cget_args ga;
-	ga.id = contract;
-	rc = al_run(db, 0, cget_fn, &ga);
+	al_contract_rec r;
+	autolic_time now;
+	rc = al_record_read(db, contract, cget_fn, &r, &now);
 	if (rc)
 		return rc;
 	autolic_contract_info full;
-	al_contract_fill_info(&ga.r, ga.now, &full);
+	al_contract_fill_info(&r, now, &full);
 	return al_copy_out(info, &full, AL_CONTRACT_INFO);
 }
 
@@ -233,18 +218,11 @@ static int cfind_fn(al_txn *t, void *arg)
 {
 	cfind_args *fa = arg;
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_key_init(&k, AL_K_CONTRACT_NUMBER);
 	al_key_str(&k, fa->number);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_NUMBER, &b, &d,
-	                        "no contract has the number '%s'", fa->number);
-	if (!rc) {
-		fa->id = al_dec_u64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_index_get(t, &k, AL_K_CONTRACT_NUMBER, &fa->id);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "no contract has the number '%s'", fa->number);
 	return rc;
 }
 
@@ -306,6 +284,16 @@ static int require(al_txn *t, const al_contract_rec *r, autolic_id actor, const 
 	return al_authz_deny(t, fn, actor, why);
 }
 
+/* A contract and one of its products. */
+static int load_with_product(al_txn *t, autolic_id contract, const char *product,
+                             al_contract_rec *r, al_contract_product_rec *p)
+{
+	int rc = al_contract_load_rec(t, contract, r);
+	if (!rc)
+		rc = al_contract_product_rec_load(t, contract, product, p);
+	return rc;
+}
+
 typedef struct {
 	autolic_id actor, contract;
 	char product[AL_PRODUCT_CAP];
@@ -316,9 +304,7 @@ static int pget_fn(al_txn *t, void *arg)
 {
 	pget_args *pa = arg;
 	al_contract_rec r;
-	int rc = al_contract_load_rec(t, pa->contract, &r);
-	if (!rc)
-		rc = al_contract_product_rec_load(t, pa->contract, pa->product, &pa->p);
+	int rc = load_with_product(t, pa->contract, pa->product, &r, &pa->p);
 	if (!rc)
 		rc = require(t, &r, pa->actor, pa->product, AL_FN_SERIALS);
 	return rc;
@@ -569,9 +555,7 @@ static int access_fn(al_txn *t, void *arg)
 	op_args *oa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	int rc = al_contract_load_rec(t, oa->contract, &r);
-	if (!rc)
-		rc = al_contract_product_rec_load(t, oa->contract, oa->product, &p);
+	int rc = load_with_product(t, oa->contract, oa->product, &r, &p);
 	if (rc)
 		return rc;
 	int fn = oa->flag; /* AL_FN_DOWNLOAD, AL_FN_UPDATES, or -1 for offering */
@@ -587,14 +571,8 @@ static int access_fn(al_txn *t, void *arg)
 			return rc;
 		al_key k;
 		al_contract_offer_key(&k, r.id, p.product, oa->update);
-		if (oa->other) {
-			al_buf b;
-			al_buf_init(&b, t->a);
-			al_rec_begin(&b, AL_K_CONTRACT_OFFER);
-			rc = al_txn_put(t, &k, &b);
-			al_buf_free(&b);
-			return rc;
-		}
+		if (oa->other)
+			return al_record_put_tag(t, &k, AL_K_CONTRACT_OFFER);
 		rc = al_txn_del(t, &k);
 		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
 	}
@@ -655,9 +633,7 @@ static int notify_fn(al_txn *t, void *arg)
 	op_args *oa = arg;
 	al_contract_rec r;
 	al_contract_product_rec p;
-	int rc = al_contract_load_rec(t, oa->contract, &r);
-	if (!rc)
-		rc = al_contract_product_rec_load(t, oa->contract, oa->product, &p);
+	int rc = load_with_product(t, oa->contract, oa->product, &r, &p);
 	if (rc)
 		return rc;
 	/* ROLE-6: the coordinator column alone receives new-download notices */
@@ -703,8 +679,7 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 	int rc = 0;
 	if (sa->key) {
 		rc = al_team_check(t, sa->key);
-		al_key_init(&k, AL_K_TEAM_CONTRACT);
-		al_key_u64(&k, sa->key);
+		al_key_id(&k, AL_K_TEAM_CONTRACT, sa->key);
 		al_idlist_init(&l, t->a, 9);
 	} else {
 		al_key_init(&k, AL_K_CONTRACT);
@@ -722,12 +697,9 @@ static int contracts_snap_fn(al_txn *t, void *arg)
 		if (!rc)
 			al_contract_fill_info(&r, t->now, &v[i]);
 	}
-	if (rc)
-		al_free(sa->a, v);
-	else {
-		sa->v = v;
+	sa->v = v; /* freed by al_snap_new or the next attempt on failure */
+	if (!rc)
 		sa->n = l.n;
-	}
 	al_idlist_free(&l);
 	return rc;
 }
@@ -758,12 +730,9 @@ static int members_snap_fn(al_txn *t, void *arg)
 		if (!rc)
 			v[i].state = a.state;
 	}
-	if (rc)
-		al_free(sa->a, v);
-	else {
-		sa->v = v;
+	sa->v = v; /* freed by al_snap_new or the next attempt on failure */
+	if (!rc)
 		sa->n = l.n;
-	}
 	al_idlist_free(&l);
 	return rc;
 }
@@ -777,18 +746,8 @@ int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_
 	return al_snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
 }
 
-int autolic_contract_iter_next(autolic_contract_iter *it, autolic_contract_info *info)
-{
-	al_err_clear();
-	if (!it || !info)
-		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_INFO, info);
-}
-
-void autolic_contract_iter_free(autolic_contract_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_contract_iter, autolic_contract_iter, autolic_contract_info,
+                 AL_CONTRACT_INFO, "iterator and info are required")
 
 int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
                                      autolic_contract_member_iter **out)
@@ -801,18 +760,8 @@ int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
 	                (void **)out);
 }
 
-int autolic_contract_member_iter_next(autolic_contract_member_iter *it, autolic_contract_member *m)
-{
-	al_err_clear();
-	if (!it || !m)
-		return al_err(AUTOLIC_EINVAL, "iterator and member are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_CONTRACT_MEMBER, m);
-}
-
-void autolic_contract_member_iter_free(autolic_contract_member_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_contract_member_iter, autolic_contract_member_iter,
+                 autolic_contract_member, AL_CONTRACT_MEMBER, "iterator and member are required")
 
 /* ---- seat quantity (ROLE-6 renewal terms, ROLE-9) ---- */
 

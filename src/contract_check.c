@@ -29,9 +29,7 @@ static int check_contract(al_txn *t, autolic_id id)
 	if (rc)
 		return rc;
 	al_key k;
-	al_key_init(&k, AL_K_TEAM_CONTRACT);
-	al_key_u64(&k, r.team);
-	al_key_u64(&k, id);
+	al_key_pair(&k, AL_K_TEAM_CONTRACT, r.team, id);
 	int e = al_txn_exists(t, &k);
 	if (e < 0)
 		return e;

@@ -7,6 +7,7 @@
 #include "account.h"
 #include "authz.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "names.h"
 #include "autolic/contract.h"
 #include "core/error.h"
@@ -64,66 +65,70 @@ void al_contract_number(autolic_id id, char *out, size_t cap)
 
 static void contract_key(al_key *k, autolic_id id)
 {
-	al_key_init(k, AL_K_CONTRACT);
-	al_key_u64(k, id);
+	al_key_id(k, AL_K_CONTRACT, id);
 }
 
 void al_contract_product_key(al_key *k, autolic_id contract, const char *product)
 {
-	al_key_init(k, AL_K_CONTRACT_PRODUCT);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_CONTRACT_PRODUCT, contract);
 	al_key_str(k, product);
+}
+
+static void contract_encode(al_buf *b, const void *rec)
+{
+	const al_contract_rec *r = rec;
+	al_rec_begin(b, AL_K_CONTRACT);
+	al_enc_u64(b, r->id);
+	al_enc_str(b, r->number);
+	al_enc_u64(b, r->team);
+	al_enc_u64(b, r->manager);
+	al_enc_u64(b, r->coordinator);
+	al_enc_u64(b, r->buyer);
+	al_enc_i64(b, r->start);
+	al_enc_i64(b, r->end);
+	al_enc_i64(b, r->created);
+	al_enc_u8(b, (uint8_t)(r->auto_renew != 0));
+	al_enc_u32(b, r->nproducts);
+}
+
+static int contract_decode(const void *p, size_t len, void *rec)
+{
+	al_contract_rec *r = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, p, len, AL_K_CONTRACT);
+	if (rc)
+		return rc;
+	r->id = al_dec_u64(&d);
+	al_dec_str(&d, r->number, sizeof r->number);
+	r->team = al_dec_u64(&d);
+	r->manager = al_dec_u64(&d);
+	r->coordinator = al_dec_u64(&d);
+	r->buyer = al_dec_u64(&d);
+	r->start = al_dec_i64(&d);
+	r->end = al_dec_i64(&d);
+	r->created = al_dec_i64(&d);
+	r->auto_renew = al_dec_bool(&d, "auto-renew flag");
+	r->nproducts = al_dec_u32(&d);
+	al_rd_check(&d, r->nproducts >= 1 && r->nproducts <= AUTOLIC_CONTRACT_PRODUCTS_MAX,
+	            "product count", r->nproducts);
+	return al_rd_done(&d);
 }
 
 int al_contract_store(al_txn *t, const al_contract_rec *r)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_CONTRACT);
-	al_enc_u64(&b, r->id);
-	al_enc_str(&b, r->number);
-	al_enc_u64(&b, r->team);
-	al_enc_u64(&b, r->manager);
-	al_enc_u64(&b, r->coordinator);
-	al_enc_u64(&b, r->buyer);
-	al_enc_i64(&b, r->start);
-	al_enc_i64(&b, r->end);
-	al_enc_i64(&b, r->created);
-	al_enc_u8(&b, (uint8_t)(r->auto_renew != 0));
-	al_enc_u32(&b, r->nproducts);
 	contract_key(&k, r->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, contract_encode, r);
 }
 
 int al_contract_load_rec(al_txn *t, autolic_id id, al_contract_rec *r)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	contract_key(&k, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT, &b, &d,
-	                        "contract %llu does not exist", (unsigned long long)id);
-	if (!rc) {
-		r->id = al_dec_u64(&d);
-		al_dec_str(&d, r->number, sizeof r->number);
-		r->team = al_dec_u64(&d);
-		r->manager = al_dec_u64(&d);
-		r->coordinator = al_dec_u64(&d);
-		r->buyer = al_dec_u64(&d);
-		r->start = al_dec_i64(&d);
-		r->end = al_dec_i64(&d);
-		r->created = al_dec_i64(&d);
-		r->auto_renew = al_dec_bool(&d, "auto-renew flag");
-		r->nproducts = al_dec_u32(&d);
-		al_rd_check(&d, r->nproducts >= 1 && r->nproducts <= AUTOLIC_CONTRACT_PRODUCTS_MAX,
-		            "product count", r->nproducts);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, contract_decode, r);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu does not exist",
+		            (unsigned long long)id);
 	return rc;
 }
 
@@ -151,28 +156,31 @@ int al_contract_product_rec_store(al_txn *t, autolic_id contract, const al_contr
 	return rc;
 }
 
+static int product_decode(const void *v, size_t len, void *rec)
+{
+	al_contract_product_rec *p = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, v, len, AL_K_CONTRACT_PRODUCT);
+	if (rc)
+		return rc;
+	al_dec_str(&d, p->product, sizeof p->product);
+	p->quantity = al_dec_u32(&d);
+	p->bought = al_dec_u32(&d);
+	/* ROLE-9: a quantity is only ever lowered from what was bought */
+	al_rd_check(&d, p->quantity <= p->bought, "quantity (above the seats bought)", p->quantity);
+	al_dec_str(&d, p->serial, sizeof p->serial);
+	return al_rd_done(&d);
+}
+
 int al_contract_product_rec_load(al_txn *t, autolic_id contract, const char *product,
                                  al_contract_product_rec *p)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_contract_product_key(&k, contract, product);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_CONTRACT_PRODUCT, &b, &d,
-	                        "contract %llu has no product '%s'",
-	                        (unsigned long long)contract, product);
-	if (!rc) {
-		al_dec_str(&d, p->product, sizeof p->product);
-		p->quantity = al_dec_u32(&d);
-		p->bought = al_dec_u32(&d);
-		/* ROLE-9: a quantity is only ever lowered from what was bought */
-		al_rd_check(&d, p->quantity <= p->bought, "quantity (above the seats bought)",
-		            p->quantity);
-		al_dec_str(&d, p->serial, sizeof p->serial);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, product_decode, p);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu has no product '%s'",
+		            (unsigned long long)contract, product);
 	return rc;
 }
 
@@ -203,9 +211,7 @@ int al_contract_role_bits_get(al_txn *t, autolic_id account, autolic_id contract
 	al_key k;
 	al_buf b;
 	al_rd d;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
-	al_key_u64(&k, contract);
+	al_key_pair(&k, AL_K_ACCOUNT_CONTRACT, account, contract);
 	al_buf_init(&b, t->a);
 	int rc = al_txn_get(t, &k, &b);
 	*bits = 0;
@@ -222,9 +228,7 @@ int al_contract_role_bits_get(al_txn *t, autolic_id account, autolic_id contract
 int al_contract_role_bits_set(al_txn *t, autolic_id account, autolic_id contract, int bits)
 {
 	al_key k;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
-	al_key_u64(&k, contract);
+	al_key_pair(&k, AL_K_ACCOUNT_CONTRACT, account, contract);
 	if (!bits) {
 		int rc = al_txn_del(t, &k);
 		return rc == AUTOLIC_ENOTFOUND ? 0 : rc;
@@ -321,12 +325,9 @@ int al_contract_product_for_admin(al_txn *t, autolic_id contract, const char *pr
 
 static int admin_scan(al_txn *t, autolic_id account, autolic_id team, autolic_id *contract)
 {
-	al_key k;
 	al_idlist l;
-	al_key_init(&k, AL_K_ACCOUNT_CONTRACT);
-	al_key_u64(&k, account);
 	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
+	int rc = al_idlist_scan_of(t, AL_K_ACCOUNT_CONTRACT, account, &l);
 	*contract = 0;
 	for (size_t i = 0; !rc && i < l.n && !*contract; i++) {
 		al_contract_rec r;
@@ -390,12 +391,9 @@ static int renewal_holds(const al_contract_rec *r)
 
 int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 {
-	al_key k;
 	al_idlist l;
-	al_key_init(&k, AL_K_TEAM_CONTRACT);
-	al_key_u64(&k, team);
 	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
+	int rc = al_idlist_scan_of(t, AL_K_TEAM_CONTRACT, team, &l);
 	/* every contract is checked (pass 0) before any is written (pass 1) */
 	for (int pass = 0; !rc && pass < 2; pass++) {
 		for (size_t i = 0; !rc && i < l.n; i++) {
@@ -415,8 +413,7 @@ int al_contract_team_manager_set(al_txn *t, autolic_id team, autolic_id manager)
 
 void al_contract_offer_key(al_key *k, autolic_id contract, const char *product, const char *update)
 {
-	al_key_init(k, AL_K_CONTRACT_OFFER);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_CONTRACT_OFFER, contract);
 	al_key_str(k, product);
 	al_key_str(k, update);
 }

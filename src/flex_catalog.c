@@ -141,15 +141,9 @@ int autolic_flex_policy_set(autolic_db *db, autolic_id actor, autolic_id team,
 }
 
 /* A team's Flex state, for the calls that read a setting of it. */
-typedef struct {
-	autolic_id team;
-	al_flex_team tf;
-} team_read_args;
-
-static int team_read_fn(al_txn *t, void *arg)
+static int team_read_fn(al_txn *t, uint64_t team, void *tf)
 {
-	team_read_args *a = arg;
-	return al_flex_team_load(t, a->team, &a->tf);
+	return al_flex_team_load(t, team, tf);
 }
 
 int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy *policy)
@@ -161,13 +155,13 @@ int autolic_flex_policy_get(autolic_db *db, autolic_id team, autolic_flex_policy
 		return al_err(AUTOLIC_EINVAL, "policy is NULL");
 	if ((rc = al_struct_check(AL_FLEX_POLICY, policy->version)) != 0)
 		return rc;
-	team_read_args a = {.team = team};
-	rc = al_run(db, 0, team_read_fn, &a);
+	al_flex_team tf;
+	rc = al_record_read(db, team, team_read_fn, &tf, NULL);
 	if (rc)
 		return rc;
 	autolic_flex_policy p = AUTOLIC_FLEX_POLICY_INIT;
-	p.overage_limit = a.tf.overage_limit;
-	p.low_threshold = a.tf.low_threshold;
+	p.overage_limit = tf.overage_limit;
+	p.low_threshold = tf.low_threshold;
 	return al_copy_out(policy, &p, AL_FLEX_POLICY);
 }
 
@@ -210,10 +204,10 @@ int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 		return rc;
 	if (!seconds)
 		return al_err(AUTOLIC_EINVAL, "seconds is NULL");
-	team_read_args a = {.team = team};
-	rc = al_run(db, 0, team_read_fn, &a);
+	al_flex_team tf;
+	rc = al_record_read(db, team, team_read_fn, &tf, NULL);
 	if (!rc)
-		*seconds = a.tf.horizon;
+		*seconds = tf.horizon;
 	return rc;
 }
 
@@ -560,8 +554,7 @@ int autolic_flex_defaults_set(autolic_db *db, autolic_id actor, autolic_id team,
 
 static void trial_key(al_key *k, autolic_id account, const char *product, autolic_time start)
 {
-	al_key_init(k, AL_K_FLEX_TRIAL);
-	al_key_u64(k, account);
+	al_key_id(k, AL_K_FLEX_TRIAL, account);
 	al_key_str(k, product);
 	al_key_i64(k, start);
 }

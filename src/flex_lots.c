@@ -110,17 +110,9 @@ int autolic_flex_lot_buy(autolic_db *db, autolic_id actor, autolic_id team,
 	return rc;
 }
 
-typedef struct {
-	autolic_id id;
-	al_flex_lotrec l;
-	autolic_time now;
-} lot_get_args;
-
-static int lot_get_fn(al_txn *t, void *arg)
+static int lot_get_fn(al_txn *t, uint64_t id, void *l)
 {
-	lot_get_args *a = arg;
-	a->now = t->now;
-	return al_flex_lot_load(t, a->id, &a->l);
+	return al_flex_lot_load(t, id, l);
 }
 
 int autolic_flex_lot_get(autolic_db *db, autolic_id lot, autolic_flex_lot_info *info)
@@ -131,18 +123,19 @@ int autolic_flex_lot_get(autolic_db *db, autolic_id lot, autolic_flex_lot_info *
 	int rc = al_struct_check(AL_FLEX_LOT_INFO, info->version);
 	if (rc)
 		return rc;
-	lot_get_args a = {lot, {0}, 0};
-	if ((rc = al_run(db, 0, lot_get_fn, &a)) != 0)
+	al_flex_lotrec l = {0};
+	autolic_time now = 0;
+	if ((rc = al_record_read(db, lot, lot_get_fn, &l, &now)) != 0)
 		return rc;
-	autolic_flex_lot_info full = {.id = a.l.id,
-	                              .team = a.l.team,
-	                              .quantity = a.l.quantity,
-	                              .purchased = a.l.purchased,
-	                              .expires = a.l.expires,
-	                              .expired = a.l.expired || a.l.expires <= a.now};
-	memcpy(full.subscription, a.l.subscription, sizeof full.subscription);
+	autolic_flex_lot_info full = {.id = l.id,
+	                              .team = l.team,
+	                              .quantity = l.quantity,
+	                              .purchased = l.purchased,
+	                              .expires = l.expires,
+	                              .expired = l.expired || l.expires <= now};
+	memcpy(full.subscription, l.subscription, sizeof full.subscription);
 	/* an expiry not recorded yet still forfeits (FLEX-1) */
-	full.remaining = full.expired ? 0 : a.l.remaining;
+	full.remaining = full.expired ? 0 : l.remaining;
 	return al_copy_out(info, &full, AL_FLEX_LOT_INFO);
 }
 

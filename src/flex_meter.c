@@ -38,8 +38,7 @@ static void win_free(al_txn *t, win_rec *w)
 
 static void window_key(al_key *k, autolic_id account, const char *product, autolic_time start)
 {
-	al_key_init(k, AL_K_FLEX_WINDOW);
-	al_key_u64(k, account);
+	al_key_id(k, AL_K_FLEX_WINDOW, account);
 	al_key_str(k, product);
 	al_key_i64(k, start);
 }
@@ -252,36 +251,40 @@ static void win_to_pure(const win_rec *w, int found, al_flex_win *p)
 
 static void open_key(al_key *k, autolic_id account, const char *product, autolic_id session)
 {
-	al_key_init(k, AL_K_FLEX_OPEN);
-	al_key_u64(k, account);
+	al_key_id(k, AL_K_FLEX_OPEN, account);
 	al_key_str(k, product);
 	if (session)
 		al_key_u64(k, session);
 }
 
+static int sess_decode(const void *v, size_t len, void *rec)
+{
+	sess_rec *s = rec;
+	al_rd r;
+	int rc = al_rec_open(&r, v, len, AL_K_FLEX_SESSION);
+	if (rc)
+		return rc;
+	s->id = al_dec_u64(&r);
+	s->team = al_dec_u64(&r);
+	s->account = al_dec_u64(&r);
+	al_dec_str(&r, s->product, sizeof s->product);
+	s->state = al_dec_enum(&r, AL_FS_NONE, AL_FS_ENDED, "state");
+	s->last = al_dec_i64(&r);
+	s->launch = al_dec_i64(&r);
+	s->own_start = al_dec_i64(&r);
+	s->cur_known = r.version >= AL_REC_V3;
+	s->cur_start = s->cur_known ? al_dec_i64(&r) : s->own_start;
+	return al_rd_done(&r);
+}
+
 static int sess_load(al_txn *t, autolic_id id, sess_rec *s)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_FLEX_SESSION, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_SESSION, &b, &r, "FLEX-3: session %llu is unknown",
-	                        (unsigned long long)id);
-	if (!rc) {
-		s->id = al_dec_u64(&r);
-		s->team = al_dec_u64(&r);
-		s->account = al_dec_u64(&r);
-		al_dec_str(&r, s->product, sizeof s->product);
-		s->state = al_dec_enum(&r, AL_FS_NONE, AL_FS_ENDED, "state");
-		s->last = al_dec_i64(&r);
-		s->launch = al_dec_i64(&r);
-		s->own_start = al_dec_i64(&r);
-		s->cur_known = r.version >= AL_REC_V3;
-		s->cur_start = s->cur_known ? al_dec_i64(&r) : s->own_start;
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, sess_decode, s);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: session %llu is unknown",
+		            (unsigned long long)id);
 	return rc;
 }
 
@@ -366,9 +369,7 @@ static int lot_cap(al_txn *t, al_flex_lotrec *l, autolic_id team, autolic_time a
 	al_array_init(&c, t->a);
 	al_key from, pre, end;
 	al_flex_lot_entry_key(&from, l->id, team, at < INT64_MAX ? at + 1 : at, 0);
-	al_key_init(&pre, AL_K_FLEX_LOT);
-	al_key_u64(&pre, l->id);
-	al_key_u64(&pre, team);
+	al_key_pair(&pre, AL_K_FLEX_LOT, l->id, team);
 	int rc = al_key_prefix_end(&pre, &end);
 	if (!rc)
 		rc = al_txn_scan(t, &from, &end, cap_cb, &c);
@@ -428,8 +429,7 @@ static int live_lots(al_txn *t, autolic_id team, autolic_time at, int64_t amount
                      al_flex_lotrec **out, size_t *n, int64_t *usable, int64_t *later)
 {
 	al_key from, end;
-	al_key_init(&from, AL_K_FLEX_TEAM_LIVE);
-	al_key_u64(&from, team);
+	al_key_id(&from, AL_K_FLEX_TEAM_LIVE, team);
 	al_key_prefix_end(&from, &end);
 	al_flex_lotrec *v = NULL;
 	size_t cap = 0;

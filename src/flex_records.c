@@ -63,49 +63,62 @@ static void product_key(al_key *k, const char *code)
 	al_key_str(k, code);
 }
 
+static int product_decode(const void *v, size_t len, void *rec)
+{
+	autolic_flex_product_info *p = rec;
+	al_rd r;
+	int rc = al_rec_open(&r, v, len, AL_K_FLEX_PRODUCT);
+	if (rc)
+		return rc;
+	al_dec_str(&r, p->code, sizeof p->code);
+	al_dec_str(&r, p->name, sizeof p->name);
+	p->added = al_dec_i64(&r);
+	p->rate = al_dec_i64(&r);
+	p->rate_since = al_dec_i64(&r);
+	return al_rd_done(&r);
+}
+
 int al_flex_product_load(al_txn *t, const char *code, autolic_flex_product_info *p)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	product_key(&k, code);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_PRODUCT, &b, &r,
-	                        "FLEX-3: product '%s' is not in the Flex catalogue", code);
-	if (!rc) {
-		al_dec_str(&r, p->code, sizeof p->code);
-		al_dec_str(&r, p->name, sizeof p->name);
-		p->added = al_dec_i64(&r);
-		p->rate = al_dec_i64(&r);
-		p->rate_since = al_dec_i64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, product_decode, p);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-3: product '%s' is not in the Flex catalogue",
+		            code);
 	return rc;
+}
+
+static void product_encode(al_buf *b, const void *rec)
+{
+	const autolic_flex_product_info *p = rec;
+	al_rec_begin(b, AL_K_FLEX_PRODUCT);
+	al_enc_str(b, p->code);
+	al_enc_str(b, p->name);
+	al_enc_i64(b, p->added);
+	al_enc_i64(b, p->rate);
+	al_enc_i64(b, p->rate_since);
+}
+
+/* The rate history entry (FLEX-3): the rate alone. */
+static void rate_encode(al_buf *b, const void *rec)
+{
+	const autolic_flex_product_info *p = rec;
+	al_rec_begin(b, AL_K_FLEX_RATE);
+	al_enc_i64(b, p->rate);
 }
 
 int al_flex_product_store(al_txn *t, const autolic_flex_product_info *p)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_FLEX_PRODUCT);
-	al_enc_str(&b, p->code);
-	al_enc_str(&b, p->name);
-	al_enc_i64(&b, p->added);
-	al_enc_i64(&b, p->rate);
-	al_enc_i64(&b, p->rate_since);
 	product_key(&k, p->code);
-	int rc = al_txn_put(t, &k, &b);
+	int rc = al_record_put(t, &k, product_encode, p);
 	if (!rc) {
-		al_rec_begin(&b, AL_K_FLEX_RATE);
-		al_enc_i64(&b, p->rate);
 		al_key_init(&k, AL_K_FLEX_RATE);
 		al_key_str(&k, p->code);
 		al_key_i64(&k, p->rate_since);
-		rc = al_txn_put(t, &k, &b);
+		rc = al_record_put(t, &k, rate_encode, p);
 	}
-	al_buf_free(&b);
 	return rc;
 }
 
@@ -286,38 +299,42 @@ int al_flex_team_store(al_txn *t, const al_flex_team *tf)
 
 /* ---- lots ---- */
 
+static int lot_decode(const void *v, size_t len, void *rec)
+{
+	al_flex_lotrec *l = rec;
+	al_rd r;
+	int rc = al_rec_open(&r, v, len, AL_K_FLEX_LOT);
+	if (rc)
+		return rc;
+	l->id = al_dec_u64(&r);
+	l->team = al_dec_u64(&r);
+	al_dec_str(&r, l->subscription, sizeof l->subscription);
+	l->quantity = al_dec_i64(&r);
+	l->remaining = al_dec_i64(&r);
+	l->purchased = al_dec_i64(&r);
+	l->expires = al_dec_i64(&r);
+	l->expired = al_dec_bool(&r, "expired flag");
+	l->forfeited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : 0;
+	l->forfeit_known = r.version >= AL_REC_V3;
+	l->credited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : INT64_MIN;
+	l->cap = 0;
+	return al_rd_done(&r);
+}
+
 int al_flex_lot_load(al_txn *t, autolic_id id, al_flex_lotrec *l)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_FLEX_LOT, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_FLEX_LOT, &b, &r, "FLEX-1: lot %llu does not exist",
-	                        (unsigned long long)id);
-	if (!rc) {
-		l->id = al_dec_u64(&r);
-		l->team = al_dec_u64(&r);
-		al_dec_str(&r, l->subscription, sizeof l->subscription);
-		l->quantity = al_dec_i64(&r);
-		l->remaining = al_dec_i64(&r);
-		l->purchased = al_dec_i64(&r);
-		l->expires = al_dec_i64(&r);
-		l->expired = al_dec_bool(&r, "expired flag");
-		l->forfeited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : 0;
-		l->forfeit_known = r.version >= AL_REC_V3;
-		l->credited = r.version >= AL_REC_V3 ? al_dec_i64(&r) : INT64_MIN;
-		l->cap = 0;
-		rc = al_rd_done(&r);
-		if (!rc && (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
-		            l->remaining < 0 || l->remaining > 2 * AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
-		            l->forfeited < 0))
-			rc = al_err(AUTOLIC_ECORRUPT,
-			            "FLEX-1: lot %llu record holds %lld of %lld tokens",
-			            (unsigned long long)id, (long long)l->remaining,
-			            (long long)l->quantity);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, lot_decode, l);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "FLEX-1: lot %llu does not exist",
+		            (unsigned long long)id);
+	if (!rc &&
+	    (l->quantity < 1 || l->quantity > AUTOLIC_FLEX_LOT_QUANTITY_MAX || l->remaining < 0 ||
+	     l->remaining > 2 * AUTOLIC_FLEX_LOT_QUANTITY_MAX || l->forfeited < 0))
+		rc =
+		    al_err(AUTOLIC_ECORRUPT, "FLEX-1: lot %llu record holds %lld of %lld tokens",
+		           (unsigned long long)id, (long long)l->remaining, (long long)l->quantity);
 	return rc;
 }
 
@@ -387,8 +404,7 @@ int al_flex_lots_of(al_txn *t, autolic_id team, int old, al_flex_lotrec **out, s
 	al_idlist ids;
 	al_idlist_init(&ids, t->a, AL_IDLIST_LAST);
 	al_key k;
-	al_key_init(&k, old ? AL_K_FLEX_TEAM_OLD : AL_K_FLEX_TEAM_LOT);
-	al_key_u64(&k, team);
+	al_key_id(&k, old ? AL_K_FLEX_TEAM_OLD : AL_K_FLEX_TEAM_LOT, team);
 	*out = NULL;
 	*n = 0;
 	int rc = al_idlist_scan(t, &k, &ids);
@@ -416,7 +432,7 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
                        const char *subscription)
 {
 	autolic_id seq;
-	int rc = al_txn_seq_next(t, "flex.ledger", &seq);
+	int rc = al_txn_seq_next_in(t, "flex.ledger", team, NULL, &seq); /* the team's order */
 	if (rc)
 		return rc;
 	al_key k;
@@ -432,9 +448,7 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
 	al_enc_u64(&b, window);
 	al_enc_str(&b, product ? product : "");
 	al_enc_str(&b, subscription ? subscription : "");
-	al_key_init(&k, AL_K_FLEX_LEDGER);
-	al_key_u64(&k, team);
-	al_key_u64(&k, seq);
+	al_key_pair(&k, AL_K_FLEX_LEDGER, team, seq);
 	rc = al_txn_put(t, &k, &b);
 	if (!rc && lot) {
 		/* SEAM-4: the lot's entries by team and time, for lot_cap() */
@@ -451,9 +465,7 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
 void al_flex_lot_entry_key(al_key *k, autolic_id lot, autolic_id team, autolic_time when,
                            uint64_t seq)
 {
-	al_key_init(k, AL_K_FLEX_LOT);
-	al_key_u64(k, lot);
-	al_key_u64(k, team);
+	al_key_pair(k, AL_K_FLEX_LOT, lot, team);
 	al_key_i64(k, when);
 	al_key_u64(k, seq);
 }
@@ -510,8 +522,7 @@ int al_flex_expire_due(al_txn *t, al_flex_team *tf, autolic_time upto, size_t *c
 	due_scan d = {.now = upto, .next = INT64_MAX};
 	al_idlist_init(&d.ids, t->a, AL_IDLIST_LAST);
 	al_key s, k;
-	al_key_init(&s, AL_K_FLEX_TEAM_LOT);
-	al_key_u64(&s, team);
+	al_key_id(&s, AL_K_FLEX_TEAM_LOT, team);
 	int rc = al_txn_scan_prefix(t, &s, due_cb, &d);
 	if (rc == 1)
 		rc = 0;

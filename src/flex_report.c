@@ -11,22 +11,16 @@
 
 /* ---- position now ---- */
 
-typedef struct {
-	autolic_id team;
-	autolic_flex_team_info info;
-} team_get_args;
-
-static int team_get_fn(al_txn *t, void *arg)
+static int team_get_fn(al_txn *t, uint64_t team, void *info)
 {
-	team_get_args *a = arg;
 	al_flex_team tf;
 	int64_t left, unexpired;
-	int rc = al_flex_team_load(t, a->team, &tf);
+	int rc = al_flex_team_load(t, team, &tf);
 	if (!rc)
 		rc = al_flex_position(t, &tf, &left, &unexpired);
 	if (rc)
 		return rc;
-	autolic_flex_team_info *i = &a->info;
+	autolic_flex_team_info *i = info;
 	i->balance = left - tf.owed;
 	i->owed = tf.owed;
 	i->available = left + (tf.overage_limit > tf.owed ? tf.overage_limit - tf.owed : 0);
@@ -44,11 +38,10 @@ int autolic_flex_team_get(autolic_db *db, autolic_id team, autolic_flex_team_inf
 	int rc = al_struct_check(AL_FLEX_TEAM_INFO, info->version);
 	if (rc)
 		return rc;
-	team_get_args a;
-	memset(&a, 0, sizeof a);
-	a.team = team;
-	rc = al_run(db, 0, team_get_fn, &a);
-	return rc ? rc : al_copy_out(info, &a.info, AL_FLEX_TEAM_INFO);
+	autolic_flex_team_info full;
+	memset(&full, 0, sizeof full);
+	rc = al_record_read(db, team, team_get_fn, &full, NULL);
+	return rc ? rc : al_copy_out(info, &full, AL_FLEX_TEAM_INFO);
 }
 
 /* ---- balance at an instant, from the ledger ---- */
@@ -81,7 +74,7 @@ static int due_entries(al_txn *t, const al_flex_team *tf, autolic_flex_entry **o
 	autolic_id seq;
 	al_flex_lotrec *v;
 	size_t nv;
-	int rc = al_txn_seq_peek(t, "flex.ledger", &seq);
+	int rc = al_txn_seq_peek_in(t, "flex.ledger", tf->id, NULL, &seq);
 	if (!rc)
 		rc = al_flex_lots_of(t, tf->id, 0, &v, &nv);
 	if (rc)
@@ -218,8 +211,9 @@ static int ledger_fn(al_txn *t, void *arg)
 	return ledger_walk(t, f->key, 1, &tf, ledger_keep, f);
 }
 
-int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
-                             unsigned int mask, autolic_flex_ledger_iter **out)
+/* The arguments of a read over a team's period (FLEX-11): *out cleared. */
+static int period_check(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
+                        void **out)
 {
 	al_err_clear();
 	if (out)
@@ -228,23 +222,22 @@ int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from,
 		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
 	if (to <= from)
 		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
+	return 0;
+}
+
+int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
+                             unsigned int mask, autolic_flex_ledger_iter **out)
+{
+	int rc = period_check(db, team, from, to, (void **)out);
+	if (rc)
+		return rc;
 	ledger_args a = {from, to, mask};
 	al_snap_spec spec = {team, &a, ledger_fn, sizeof(autolic_flex_ledger_iter), NULL};
 	return al_snap_open(db, &spec, (void **)out);
 }
 
-int autolic_flex_ledger_next(autolic_flex_ledger_iter *it, autolic_flex_entry *entry)
-{
-	al_err_clear();
-	if (!it || !entry)
-		return al_err(AUTOLIC_EINVAL, "iterator and entry are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_FLEX_ENTRY, entry);
-}
-
-void autolic_flex_ledger_free(autolic_flex_ledger_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_flex_ledger, autolic_flex_ledger_iter, autolic_flex_entry, AL_FLEX_ENTRY,
+                 "iterator and entry are required")
 
 /* ---- usage iterator ---- */
 
@@ -339,16 +332,12 @@ static int usage_fn(al_txn *t, void *arg)
 int autolic_flex_usage_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,
                             autolic_flex_usage_iter **out)
 {
-	al_err_clear();
-	if (out)
-		*out = NULL;
-	if (!db || !team || !out)
-		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
-	if (to <= from)
-		return al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts");
+	int rc = period_check(db, team, from, to, (void **)out);
+	if (rc)
+		return rc;
 	usage_args a = {from, to, ""};
 	al_snap_spec spec = {team, &a, usage_fn, sizeof(autolic_flex_usage_iter), usage_drop};
-	int rc = al_snap_open(db, &spec, (void **)out);
+	rc = al_snap_open(db, &spec, (void **)out);
 	if (!rc)
 		memcpy((*out)->team_name, a.team_name, sizeof a.team_name);
 	return rc;

@@ -3,6 +3,7 @@
 #include "account.h"
 #include "authz.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "names.h"
 #include "team.h"
 #include "autolic/hub.h"
@@ -33,11 +34,10 @@ static void admin_keys(al_key *fwd, al_key *rev, autolic_id hub, autolic_id acco
 
 int al_hub_forget_account(al_txn *t, autolic_id account)
 {
-	al_key k, fwd, rev;
+	al_key fwd, rev;
 	al_idlist l;
-	al_key_id(&k, AL_K_ACCOUNT_HUB, account);
 	al_idlist_init(&l, t->a, 9);
-	int rc = al_idlist_scan(t, &k, &l);
+	int rc = al_idlist_scan_of(t, AL_K_ACCOUNT_HUB, account, &l);
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		admin_keys(&fwd, &rev, l.v[i], account);
 		rc = al_txn_del(t, &fwd);
@@ -48,87 +48,88 @@ int al_hub_forget_account(al_txn *t, autolic_id account)
 	return rc;
 }
 
-static int put_empty(al_txn *t, const al_key *k, uint8_t tag)
+static void hub_encode(al_buf *b, const void *rec)
 {
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, tag);
-	int rc = al_txn_put(t, k, &b);
-	al_buf_free(&b);
-	return rc;
+	const hub_rec *h = rec;
+	al_rec_begin(b, AL_K_HUB);
+	al_enc_u64(b, h->id);
+	al_enc_u64(b, h->team);
+	al_enc_str(b, h->name);
+	al_enc_i64(b, h->created);
+	al_enc_u64(b, h->created_by);
+}
+
+static int hub_decode(const void *p, size_t len, void *rec)
+{
+	hub_rec *h = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, p, len, AL_K_HUB);
+	if (rc)
+		return rc;
+	h->id = al_dec_u64(&d);
+	h->team = al_dec_u64(&d);
+	al_dec_str(&d, h->name, sizeof h->name);
+	h->created = al_dec_i64(&d);
+	h->created_by = al_dec_u64(&d);
+	return al_rd_done(&d);
 }
 
 static int hub_store(al_txn *t, const hub_rec *h)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_HUB);
-	al_enc_u64(&b, h->id);
-	al_enc_u64(&b, h->team);
-	al_enc_str(&b, h->name);
-	al_enc_i64(&b, h->created);
-	al_enc_u64(&b, h->created_by);
 	al_key_id(&k, AL_K_HUB, h->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, hub_encode, h);
 }
 
 static int hub_load(al_txn *t, autolic_id id, hub_rec *h)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_key_id(&k, AL_K_HUB, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_HUB, &b, &d, "hub %llu does not exist",
-	                        (unsigned long long)id);
-	if (!rc) {
-		h->id = al_dec_u64(&d);
-		h->team = al_dec_u64(&d);
-		al_dec_str(&d, h->name, sizeof h->name);
-		h->created = al_dec_i64(&d);
-		h->created_by = al_dec_u64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, hub_decode, h);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "hub %llu does not exist", (unsigned long long)id);
 	return rc;
+}
+
+static void app_encode(al_buf *b, const void *rec)
+{
+	const app_rec *a = rec;
+	al_rec_begin(b, AL_K_HUB_APP);
+	al_enc_u64(b, a->id);
+	al_enc_u64(b, a->hub);
+	al_enc_str(b, a->name);
+	al_enc_i64(b, a->created);
+}
+
+static int app_decode(const void *p, size_t len, void *rec)
+{
+	app_rec *a = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, p, len, AL_K_HUB_APP);
+	if (rc)
+		return rc;
+	a->id = al_dec_u64(&d);
+	a->hub = al_dec_u64(&d);
+	al_dec_str(&d, a->name, sizeof a->name);
+	a->created = al_dec_i64(&d);
+	return al_rd_done(&d);
 }
 
 static int app_store(al_txn *t, const app_rec *a)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_HUB_APP);
-	al_enc_u64(&b, a->id);
-	al_enc_u64(&b, a->hub);
-	al_enc_str(&b, a->name);
-	al_enc_i64(&b, a->created);
 	al_key_id(&k, AL_K_HUB_APP, a->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, app_encode, a);
 }
 
 static int app_load(al_txn *t, autolic_id id, app_rec *a)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	al_key_id(&k, AL_K_HUB_APP, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_HUB_APP, &b, &d, "application %llu does not exist",
-	                        (unsigned long long)id);
-	if (!rc) {
-		a->id = al_dec_u64(&d);
-		a->hub = al_dec_u64(&d);
-		al_dec_str(&d, a->name, sizeof a->name);
-		a->created = al_dec_i64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, app_decode, a);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "application %llu does not exist",
+		            (unsigned long long)id);
 	return rc;
 }
 
@@ -177,22 +178,14 @@ static int create_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_rd d;
+	autolic_id existing = 0;
 	al_key_id(&k, AL_K_TEAM_HUB, ha->a);
-	al_buf_init(&b, t->a);
-	rc = al_txn_get(t, &k, &b);
+	rc = al_index_get(t, &k, AL_K_TEAM_HUB, &existing);
 	if (!rc) {
-		autolic_id existing = 0;
-		if (!(rc = al_rec_open(&d, b.p, b.len, AL_K_TEAM_HUB))) {
-			existing = al_dec_u64(&d);
-			rc = al_rd_done(&d);
-		}
 		al_name team;
-		if (!rc && !(rc = al_name_team(t, ha->a, &team))) {
-			al_err(AUTOLIC_EEXISTS,
-			       "APS-2: team %s already has a developer hub (#%llu)", team.s,
-			       (unsigned long long)existing);
+		if (!(rc = al_name_team(t, ha->a, &team))) {
+			al_err(AUTOLIC_EEXISTS, "APS-2: team %s already has a developer hub (#%llu)",
+			       team.s, (unsigned long long)existing);
 			al_err_team(ha->a, &team);
 			rc = al_err_obj(AUTOLIC_OBJECT_HUB, existing, "");
 		}
@@ -206,15 +199,11 @@ static int create_fn(al_txn *t, void *arg)
 		snprintf(h.name, sizeof h.name, "%s", ha->name);
 		if (!rc)
 			rc = hub_store(t, &h);
-		if (!rc) {
-			al_rec_begin(&b, AL_K_TEAM_HUB);
-			al_enc_u64(&b, h.id);
-			rc = al_txn_put(t, &k, &b);
-		}
+		if (!rc)
+			rc = al_index_put(t, &k, AL_K_TEAM_HUB, h.id);
 		if (!rc)
 			ha->id = h.id;
 	}
-	al_buf_free(&b);
 	return rc;
 }
 
@@ -236,16 +225,9 @@ int autolic_hub_create(autolic_db *db, autolic_id actor, autolic_id team, const 
 	return rc;
 }
 
-typedef struct {
-	autolic_id id;
-	hub_rec h;
-	app_rec a;
-} get_args;
-
-static int hget_fn(al_txn *t, void *arg)
+static int hget_fn(al_txn *t, uint64_t id, void *h)
 {
-	get_args *ga = arg;
-	return hub_load(t, ga->id, &ga->h);
+	return hub_load(t, id, h);
 }
 
 int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
@@ -255,37 +237,27 @@ int autolic_hub_get(autolic_db *db, autolic_id hub, autolic_hub_info *info)
 	int rc = al_struct_check(AL_HUB_INFO, info->version);
 	if (rc)
 		return rc;
-	get_args ga;
-	ga.id = hub;
-	rc = al_run(db, 0, hget_fn, &ga);
+	hub_rec h;
+	rc = al_record_read(db, hub, hget_fn, &h, NULL);
 	if (rc)
 		return rc;
-	autolic_hub_info full = {.id = ga.h.id,
-	                         .team = ga.h.team,
-	                         .created = ga.h.created,
-	                         .created_by = ga.h.created_by};
-	memcpy(full.name, ga.h.name, sizeof full.name);
+	autolic_hub_info full = {
+	    .id = h.id, .team = h.team, .created = h.created, .created_by = h.created_by};
+	memcpy(full.name, h.name, sizeof full.name);
 	return al_copy_out(info, &full, AL_HUB_INFO);
 }
 
-static int hfind_fn(al_txn *t, void *arg)
+static int hfind_fn(al_txn *t, uint64_t team, void *hub)
 {
-	get_args *ga = arg;
-	int rc = al_team_check(t, ga->id);
+	int rc = al_team_check(t, team);
 	if (rc)
 		return rc;
 	al_key k;
-	al_buf b;
-	al_rd d;
-	al_key_id(&k, AL_K_TEAM_HUB, ga->id);
-	al_buf_init(&b, t->a);
-	rc = al_txn_get_rec(t, &k, AL_K_TEAM_HUB, &b, &d, "team %llu has no developer hub",
-	                    (unsigned long long)ga->id);
-	if (!rc) {
-		ga->h.id = al_dec_u64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	al_key_id(&k, AL_K_TEAM_HUB, team);
+	rc = al_index_get(t, &k, AL_K_TEAM_HUB, hub);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu has no developer hub",
+		            (unsigned long long)team);
 	return rc;
 }
 
@@ -293,11 +265,10 @@ int autolic_hub_find(autolic_db *db, autolic_id team, autolic_id *hub)
 {
 	if (!db || !hub)
 		return al_err(AUTOLIC_EINVAL, "db and hub are required");
-	get_args ga;
-	ga.id = team;
-	int rc = al_run(db, 0, hfind_fn, &ga);
+	autolic_id id;
+	int rc = al_record_read(db, team, hfind_fn, &id, NULL);
 	if (!rc)
-		*hub = ga.h.id;
+		*hub = id;
 	return rc;
 }
 
@@ -347,9 +318,9 @@ static int add_admin_fn(al_txn *t, void *arg)
 		return al_err_obj(AUTOLIC_OBJECT_HUB, h.id, h.name);
 	}
 	if (!rc)
-		rc = put_empty(t, &fwd, AL_K_HUB_ADMIN);
+		rc = al_record_put_tag(t, &fwd, AL_K_HUB_ADMIN);
 	if (!rc)
-		rc = put_empty(t, &rev, AL_K_ACCOUNT_HUB);
+		rc = al_record_put_tag(t, &rev, AL_K_ACCOUNT_HUB);
 	return rc;
 }
 
@@ -384,7 +355,7 @@ static int app_create_fn(al_txn *t, void *arg)
 	al_key k;
 	al_key_pair(&k, AL_K_HUB_APPS, h.id, a.id);
 	if (!rc)
-		rc = put_empty(t, &k, AL_K_HUB_APPS);
+		rc = al_record_put_tag(t, &k, AL_K_HUB_APPS);
 	if (!rc)
 		ha->id = a.id;
 	return rc;
@@ -406,10 +377,9 @@ int autolic_hub_app_create(autolic_db *db, autolic_id actor, autolic_id hub, con
 	return rc;
 }
 
-static int aget_fn(al_txn *t, void *arg)
+static int aget_fn(al_txn *t, uint64_t id, void *a)
 {
-	get_args *ga = arg;
-	return app_load(t, ga->id, &ga->a);
+	return app_load(t, id, a);
 }
 
 int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
@@ -419,13 +389,12 @@ int autolic_hub_app_get(autolic_db *db, autolic_id app, autolic_app_info *info)
 	int rc = al_struct_check(AL_APP_INFO, info->version);
 	if (rc)
 		return rc;
-	get_args ga;
-	ga.id = app;
-	rc = al_run(db, 0, aget_fn, &ga);
+	app_rec a;
+	rc = al_record_read(db, app, aget_fn, &a, NULL);
 	if (rc)
 		return rc;
-	autolic_app_info full = {.id = ga.a.id, .hub = ga.a.hub, .created = ga.a.created};
-	memcpy(full.name, ga.a.name, sizeof full.name);
+	autolic_app_info full = {.id = a.id, .hub = a.hub, .created = a.created};
+	memcpy(full.name, a.name, sizeof full.name);
 	return al_copy_out(info, &full, AL_APP_INFO);
 }
 
@@ -456,7 +425,7 @@ static int move_fn(al_txn *t, void *arg)
 	rc = al_txn_del(t, &k);
 	if (!rc) {
 		al_key_pair(&k, AL_K_HUB_APPS, to.id, a.id);
-		rc = put_empty(t, &k, AL_K_HUB_APPS);
+		rc = al_record_put_tag(t, &k, AL_K_HUB_APPS);
 	}
 	a.hub = to.id;
 	if (!rc)

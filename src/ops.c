@@ -219,17 +219,9 @@ static void hub_to_info(const al_ops_hub_rec *h, autolic_time now, autolic_ops_h
 	}
 }
 
-typedef struct hub_get_args {
-	autolic_id id;
-	al_ops_hub_rec h;
-	autolic_time now;
-} hub_get_args;
-
-static int hub_get_fn(al_txn *t, void *arg)
+static int hub_get_fn(al_txn *t, uint64_t id, void *h)
 {
-	hub_get_args *a = arg;
-	a->now = t->now;
-	return al_ops_hub_load(t, a->id, &a->h);
+	return al_ops_hub_load(t, id, h);
 }
 
 int autolic_ops_hub_get(autolic_db *db, autolic_id hub, autolic_ops_hub_info *info)
@@ -239,13 +231,13 @@ int autolic_ops_hub_get(autolic_db *db, autolic_id hub, autolic_ops_hub_info *in
 	int rc = al_struct_check(AL_OPS_HUB_INFO, info->version);
 	if (rc)
 		return rc;
-	hub_get_args a;
-	a.id = hub;
-	rc = al_run(db, 0, hub_get_fn, &a);
+	al_ops_hub_rec h;
+	autolic_time now;
+	rc = al_record_read(db, hub, hub_get_fn, &h, &now);
 	if (rc)
 		return rc;
 	autolic_ops_hub_info full;
-	hub_to_info(&a.h, a.now, &full);
+	hub_to_info(&h, now, &full);
 	return al_copy_out(info, &full, AL_OPS_HUB_INFO);
 }
 
@@ -503,17 +495,9 @@ int autolic_ops_subscription_buy(autolic_db *db, autolic_id actor,
 	return rc;
 }
 
-typedef struct sub_get_args {
-	uint64_t number;
-	al_ops_sub_rec s;
-	autolic_time now;
-} sub_get_args;
-
-static int sub_get_fn(al_txn *t, void *arg)
+static int sub_get_fn(al_txn *t, uint64_t number, void *s)
 {
-	sub_get_args *a = arg;
-	a->now = t->now;
-	return al_ops_sub_load(t, a->number, &a->s);
+	return al_ops_sub_load(t, number, s);
 }
 
 int autolic_ops_subscription_get(autolic_db *db, uint64_t number, autolic_ops_subscription_info *info)
@@ -523,19 +507,19 @@ int autolic_ops_subscription_get(autolic_db *db, uint64_t number, autolic_ops_su
 	int rc = al_struct_check(AL_OPS_SUBSCRIPTION_INFO, info->version);
 	if (rc)
 		return rc;
-	sub_get_args a;
-	a.number = number;
-	rc = al_run(db, 0, sub_get_fn, &a);
+	al_ops_sub_rec s;
+	autolic_time now;
+	rc = al_record_read(db, number, sub_get_fn, &s, &now);
 	if (rc)
 		return rc;
 	autolic_ops_subscription_info full = {.version = AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION,
-	                                      .number = a.s.number,
-	                                      .tenant = a.s.tenant,
-	                                      .kind = a.s.kind,
-	                                      .quantity = a.s.quantity,
-	                                      .start = a.s.start,
-	                                      .end = a.s.end,
-	                                      .active = a.s.start <= a.now && a.now < a.s.end};
+	                                      .number = s.number,
+	                                      .tenant = s.tenant,
+	                                      .kind = s.kind,
+	                                      .quantity = s.quantity,
+	                                      .start = s.start,
+	                                      .end = s.end,
+	                                      .active = s.start <= now && now < s.end};
 	return al_copy_out(info, &full, AL_OPS_SUBSCRIPTION_INFO);
 }
 
@@ -606,22 +590,16 @@ int autolic_ops_subscription_end(autolic_db *db, autolic_id actor, uint64_t numb
 
 /* ---- licence counts (OPS-2) ---- */
 
-typedef struct lic_args {
-	autolic_id hub;
-	autolic_ops_licence_info info;
-} lic_args;
-
-static int lic_fn(al_txn *t, void *arg)
+static int lic_fn(al_txn *t, uint64_t hub, void *info)
 {
-	lic_args *a = arg;
 	al_ops_hub_rec h;
 	al_ops_lic_counts c;
-	int rc = al_ops_hub_load(t, a->hub, &h);
+	int rc = al_ops_hub_load(t, hub, &h);
 	if (!rc)
 		rc = al_ops_licences_of(t, h.tenant, &c);
 	if (rc)
 		return rc;
-	autolic_ops_licence_info *i = &a->info;
+	autolic_ops_licence_info *i = info;
 	memset(i, 0, sizeof(*i));
 	i->user_total = c.user_total;
 	i->user_used = h.active_users;
@@ -641,10 +619,9 @@ int autolic_ops_licences_get(autolic_db *db, autolic_id hub, autolic_ops_licence
 	int rc = al_struct_check(AL_OPS_LICENCE_INFO, info->version);
 	if (rc)
 		return rc;
-	lic_args a;
-	a.hub = hub;
-	rc = al_run(db, 0, lic_fn, &a);
-	return rc ? rc : al_copy_out(info, &a.info, AL_OPS_LICENCE_INFO);
+	autolic_ops_licence_info full;
+	rc = al_record_read(db, hub, lic_fn, &full, NULL);
+	return rc ? rc : al_copy_out(info, &full, AL_OPS_LICENCE_INFO);
 }
 
 int autolic_ops_shop_floor_available(autolic_db *db, autolic_id hub, uint64_t *available)
@@ -652,17 +629,16 @@ int autolic_ops_shop_floor_available(autolic_db *db, autolic_id hub, uint64_t *a
 	if (!db || !available)
 		return al_err(AUTOLIC_EINVAL, "db and available are required");
 	*available = 0;
-	lic_args a;
-	a.hub = hub;
-	int rc = al_run(db, 0, lic_fn, &a);
+	autolic_ops_licence_info lic;
+	int rc = al_record_read(db, hub, lic_fn, &lic, NULL);
 	if (rc)
 		return rc;
-	if (!a.info.shop_floor_subscribed)
+	if (!lic.shop_floor_subscribed)
 		return al_err(AUTOLIC_ENOTFOUND,
 		              "OPS-2: the tenant of hub %llu has no shop-floor subscription; no operator "
 		              "licence information is shown",
 		              (unsigned long long)hub);
-	*available = a.info.shop_floor_available;
+	*available = lic.shop_floor_available;
 	return 0;
 }
 

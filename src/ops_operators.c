@@ -91,9 +91,7 @@ static int op_create(al_txn *t, al_ops_hub_rec *h, op_add_args *a, const char *n
 	if (!rc)
 		rc = al_index_put(t, &k, AL_K_OPS_OP_HUB, h->id);
 	if (!rc && o.user) {
-		al_key_init(&k, AL_K_OPS_USER_OP);
-		al_key_u64(&k, h->id);
-		al_key_u64(&k, o.user);
+		al_key_pair(&k, AL_K_OPS_USER_OP, h->id, o.user);
 		al_key_u64(&k, o.id);
 		rc = al_record_put_empty(t, &k);
 	}
@@ -371,17 +369,11 @@ static int op_info_fill(al_txn *t, const al_ops_op_rec *o, autolic_ops_operator_
 	return 0;
 }
 
-typedef struct op_get_args {
-	autolic_id op;
-	autolic_ops_operator_info info;
-} op_get_args;
-
-static int op_get_fn(al_txn *t, void *arg)
+static int op_get_fn(al_txn *t, uint64_t op, void *info)
 {
-	op_get_args *a = arg;
 	al_ops_op_rec o;
-	int rc = al_ops_op_load(t, a->op, &o);
-	return rc ? rc : op_info_fill(t, &o, &a->info);
+	int rc = al_ops_op_load(t, op, &o);
+	return rc ? rc : op_info_fill(t, &o, info);
 }
 
 int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator_info *info)
@@ -391,10 +383,9 @@ int autolic_ops_operator_get(autolic_db *db, autolic_id op, autolic_ops_operator
 	int rc = al_struct_check(AL_OPS_OPERATOR_INFO, info->version);
 	if (rc)
 		return rc;
-	op_get_args a;
-	a.op = op;
-	rc = al_run(db, 0, op_get_fn, &a);
-	return rc ? rc : al_copy_out(info, &a.info, AL_OPS_OPERATOR_INFO);
+	autolic_ops_operator_info full;
+	rc = al_record_read(db, op, op_get_fn, &full, NULL);
+	return rc ? rc : al_copy_out(info, &full, AL_OPS_OPERATOR_INFO);
 }
 
 /* ---- a hub's operators (snapshot iterator) ---- */
@@ -436,18 +427,8 @@ int autolic_ops_operator_iter_new(autolic_db *db, autolic_id hub, autolic_ops_op
 	return al_snap_new(db, hub, ops_snap_fn, sizeof(autolic_ops_operator_iter), (void **)out);
 }
 
-int autolic_ops_operator_iter_next(autolic_ops_operator_iter *it, autolic_ops_operator_info *info)
-{
-	al_err_clear();
-	if (!it || !info)
-		return al_err(AUTOLIC_EINVAL, "iterator and info are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_OPS_OPERATOR_INFO, info);
-}
-
-void autolic_ops_operator_iter_free(autolic_ops_operator_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_ops_operator_iter, autolic_ops_operator_iter, autolic_ops_operator_info,
+                 AL_OPS_OPERATOR_INFO, "iterator and info are required")
 
 static int op_find_fn(al_txn *t, void *arg)
 {

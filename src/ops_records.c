@@ -32,31 +32,36 @@ int al_ops_hub_store(al_txn *t, const al_ops_hub_rec *h)
 	return al_record_put(t, &k, hub_encode, h);
 }
 
+static int hub_decode(const void *p, size_t len, void *rec)
+{
+	al_ops_hub_rec *h = rec;
+	al_rd r;
+	int rc = al_rec_open(&r, p, len, AL_K_OPS_HUB);
+	if (rc)
+		return rc;
+	h->id = al_dec_u64(&r);
+	h->tenant = al_dec_u64(&r);
+	al_dec_str(&r, h->name, sizeof h->name);
+	h->created = al_dec_i64(&r);
+	h->trial_end = al_dec_i64(&r);
+	h->trial_operators = al_dec_u64(&r);
+	h->provisioned = al_dec_bool(&r, "provisioned flag");
+	h->provisioned_at = al_dec_i64(&r);
+	h->late = al_dec_bool(&r, "late-payment flag");
+	h->due = al_dec_i64(&r);
+	h->active_licensed = al_dec_u64(&r);
+	h->active_users = al_dec_u64(&r);
+	return al_rd_done(&r);
+}
+
 int al_ops_hub_load(al_txn *t, autolic_id id, al_ops_hub_rec *h)
 {
 	al_key k;
-	al_buf b;
-	al_rd r;
 	al_key_id(&k, AL_K_OPS_HUB, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_OPS_HUB, &b, &r,
-	                        "OPS-1: hub %llu does not exist", (unsigned long long)id);
-	if (!rc) {
-		h->id = al_dec_u64(&r);
-		h->tenant = al_dec_u64(&r);
-		al_dec_str(&r, h->name, sizeof h->name);
-		h->created = al_dec_i64(&r);
-		h->trial_end = al_dec_i64(&r);
-		h->trial_operators = al_dec_u64(&r);
-		h->provisioned = al_dec_bool(&r, "provisioned flag");
-		h->provisioned_at = al_dec_i64(&r);
-		h->late = al_dec_bool(&r, "late-payment flag");
-		h->due = al_dec_i64(&r);
-		h->active_licensed = al_dec_u64(&r);
-		h->active_users = al_dec_u64(&r);
-		rc = al_rd_done(&r);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, hub_decode, h);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "OPS-1: hub %llu does not exist",
+		            (unsigned long long)id);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include "autolic/contract.h"
 #include "core/array.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "core/timecalc.h"
 #include "names.h"
 #include "core/product.h"
@@ -32,8 +33,7 @@
 
 void al_seat_prefix(al_key *k, autolic_id contract, const char *product)
 {
-	al_key_init(k, AL_K_SEAT);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_SEAT, contract);
 	al_key_str(k, product);
 }
 
@@ -45,8 +45,7 @@ void al_seat_key(al_key *k, autolic_id contract, const char *product, autolic_id
 
 static void acct_prefix(al_key *k, autolic_id user)
 {
-	al_key_init(k, AL_K_ACCOUNT_SEAT);
-	al_key_u64(k, user);
+	al_key_id(k, AL_K_ACCOUNT_SEAT, user);
 }
 
 void al_seat_acct_key(al_key *k, autolic_id user, autolic_id contract, const char *product)
@@ -58,8 +57,7 @@ void al_seat_acct_key(al_key *k, autolic_id user, autolic_id contract, const cha
 
 static void count_prefix(al_key *k, autolic_id contract)
 {
-	al_key_init(k, AL_K_SEAT_COUNT);
-	al_key_u64(k, contract);
+	al_key_id(k, AL_K_SEAT_COUNT, contract);
 }
 
 void al_seat_count_key(al_key *k, autolic_id contract, const char *product)
@@ -117,19 +115,31 @@ static int grant_decode(const void *v, size_t vl, al_seat_row *r)
 	return al_rd_done(&d);
 }
 
+/* A new row for a key with its product at `at` and `tail` bytes after it,
+ * its product filled in: AUTOLIC_ECORRUPT for a malformed `what` key. */
+static int key_row(void *arg, const unsigned char *k, size_t kl, size_t at, size_t tail,
+                   const char *what, al_seat_row **r)
+{
+	size_t next;
+	al_seat_row tmp;
+	if (kl < at || key_product(k, kl, at, tmp.product, &next) || next + tail != kl)
+		return corrupt_key(what);
+	*r = rows_push(arg);
+	if (!*r)
+		return AUTOLIC_ENOMEM;
+	memcpy((*r)->product, tmp.product, sizeof(*r)->product);
+	return 0;
+}
+
 int al_seat_cb_seat(const void *key, size_t kl, const void *v, size_t vl, void *arg)
 {
 	const unsigned char *k = key;
-	size_t next;
-	al_seat_row tmp;
-	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next + 8 != kl)
-		return corrupt_key("seat");
-	al_seat_row *r = rows_push(arg);
-	if (!r)
-		return AUTOLIC_ENOMEM;
-	memcpy(r->product, tmp.product, sizeof r->product);
+	al_seat_row *r;
+	int rc = key_row(arg, k, kl, 9, 8, "seat", &r);
+	if (rc)
+		return rc;
 	r->contract = al_key_get_u64(k, 1);
-	r->user = al_key_get_u64(k, next);
+	r->user = al_key_get_u64(k, kl - 8);
 	return grant_decode(v, vl, r);
 }
 
@@ -138,14 +148,10 @@ int al_seat_cb_acct(const void *key, size_t kl, const void *v, size_t vl, void *
 	(void)v;
 	(void)vl;
 	const unsigned char *k = key;
-	size_t next;
-	al_seat_row tmp;
-	if (kl < 17 || key_product(k, kl, 17, tmp.product, &next) || next != kl)
-		return corrupt_key("account seat");
-	al_seat_row *r = rows_push(arg);
-	if (!r)
-		return AUTOLIC_ENOMEM;
-	memcpy(r->product, tmp.product, sizeof r->product);
+	al_seat_row *r;
+	int rc = key_row(arg, k, kl, 17, 0, "account seat", &r);
+	if (rc)
+		return rc;
 	r->user = al_key_get_u64(k, 1);
 	r->contract = al_key_get_u64(k, 9);
 	return 0;
@@ -166,14 +172,10 @@ static int count_decode(const void *v, size_t vl, uint64_t *n)
 int al_seat_cb_count(const void *key, size_t kl, const void *v, size_t vl, void *arg)
 {
 	const unsigned char *k = key;
-	size_t next;
-	al_seat_row tmp;
-	if (kl < 9 || key_product(k, kl, 9, tmp.product, &next) || next != kl)
-		return corrupt_key("seat count");
-	al_seat_row *r = rows_push(arg);
-	if (!r)
-		return AUTOLIC_ENOMEM;
-	memcpy(r->product, tmp.product, sizeof r->product);
+	al_seat_row *r;
+	int rc = key_row(arg, k, kl, 9, 0, "seat count", &r);
+	if (rc)
+		return rc;
 	r->contract = al_key_get_u64(k, 1);
 	return count_decode(v, vl, &r->gid);
 }
@@ -254,25 +256,26 @@ int al_seat_count_put(al_txn *t, autolic_id contract, const char *product, uint6
 	return rc;
 }
 
+static void grant_encode(al_buf *b, const void *rec)
+{
+	const al_seat_row *g = rec;
+	al_rec_begin(b, AL_K_SEAT);
+	al_enc_u64(b, g->gid);
+	al_enc_i64(b, g->at);
+	al_enc_u64(b, g->by);
+	al_enc_u8(b, (uint8_t)g->origin);
+}
+
 /* Write the grant `g` and its index (the count is the caller's). */
 int al_seat_grant_put(al_txn *t, const al_seat_row *g)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_SEAT);
-	al_enc_u64(&b, g->gid);
-	al_enc_i64(&b, g->at);
-	al_enc_u64(&b, g->by);
-	al_enc_u8(&b, (uint8_t)g->origin);
 	al_seat_key(&k, g->contract, g->product, g->user);
-	int rc = al_txn_put(t, &k, &b);
+	int rc = al_record_put(t, &k, grant_encode, g);
 	if (!rc) {
-		al_rec_begin(&b, AL_K_ACCOUNT_SEAT);
 		al_seat_acct_key(&k, g->user, g->contract, g->product);
-		rc = al_txn_put(t, &k, &b);
+		rc = al_record_put_tag(t, &k, AL_K_ACCOUNT_SEAT);
 	}
-	al_buf_free(&b);
 	return rc;
 }
 
@@ -281,7 +284,8 @@ static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic
                     autolic_id actor, int origin, uint64_t count)
 {
 	autolic_id gid;
-	int rc = al_txn_seq_next(t, "seat", &gid);
+	/* the contract's order of grants (quantity reduction) */
+	int rc = al_txn_seq_next_in(t, "seat", contract, NULL, &gid);
 	if (rc)
 		return rc;
 	al_seat_row g = {contract, user, actor, "", gid, t->now, origin};
@@ -724,6 +728,15 @@ static void first_error_note(first_error *fe, int rc)
 	}
 }
 
+/* The outcome once every item ran: the first item's refusal, if any. */
+static int first_error_return(const first_error *fe)
+{
+	if (fe->code)
+		return al_err_restore(fe);
+	al_err_clear();
+	return 0;
+}
+
 /* ---- public calls: argument checks ---- */
 
 static int ids_check(autolic_db *db, autolic_id actor, autolic_id contract, autolic_id user)
@@ -745,6 +758,18 @@ typedef struct one_args {
 	char product[AL_PRODUCT_CAP];
 } one_args;
 
+/* Check the ids and the product of a grant or a revoke of one seat, then run
+ * `fn` on them in one transaction. */
+static int run_one(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
+                   autolic_id user, al_txn_fn fn)
+{
+	one_args o = {actor, contract, user, ""};
+	int rc = ids_check(db, actor, contract, user);
+	if (!rc)
+		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
+	return rc ? rc : al_run(db, 1, fn, &o);
+}
+
 static int grant_fn(al_txn *t, void *arg)
 {
 	one_args *o = arg;
@@ -763,11 +788,7 @@ static int grant_fn(al_txn *t, void *arg)
 int autolic_seat_grant(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                        autolic_id user)
 {
-	one_args o = {actor, contract, user, ""};
-	int rc = ids_check(db, actor, contract, user);
-	if (!rc)
-		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
-	return rc ? rc : al_run(db, 1, grant_fn, &o);
+	return run_one(db, actor, contract, product, user, grant_fn);
 }
 
 static int revoke_fn(al_txn *t, void *arg)
@@ -803,11 +824,7 @@ static int revoke_fn(al_txn *t, void *arg)
 int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic_id contract, const char *product,
                         autolic_id user)
 {
-	one_args o = {actor, contract, user, ""};
-	int rc = ids_check(db, actor, contract, user);
-	if (!rc)
-		rc = al_product_norm(product, o.product, "SEAT-1", "product code");
-	return rc ? rc : al_run(db, 1, revoke_fn, &o);
+	return run_one(db, actor, contract, product, user, revoke_fn);
 }
 
 /* ---- edit access as a set ---- */
@@ -900,12 +917,7 @@ static int set_access_fn(al_txn *t, void *arg)
 			rc = report_add(s->report, s->user, held.v[j].product, AUTOLIC_SEAT_REVOKE, 0);
 	}
 	al_seat_rows_free(&held);
-	if (rc)
-		return rc;
-	if (s->fe.code)
-		return al_err_restore(&s->fe);
-	al_err_clear();
-	return 0;
+	return rc ? rc : first_error_return(&s->fe);
 }
 
 /* *out = the n codes normalised (SEAM-1), allocated (NULL when n is 0);
@@ -1017,12 +1029,7 @@ static int import_fn(al_txn *t, void *arg)
 		}
 		rc = report_add(s->report, ia->users[i], s->products[i], action, status);
 	}
-	if (rc)
-		return rc;
-	if (s->fe.code)
-		return al_err_restore(&s->fe);
-	al_err_clear();
-	return 0;
+	return rc ? rc : first_error_return(&s->fe);
 }
 
 int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
@@ -1220,17 +1227,8 @@ int autolic_seat_product_users(autolic_db *db, autolic_id contract, const char *
 	return run_list(db, product_users_fn, &la, out);
 }
 
-int autolic_seat_iter_next(autolic_seat_iter *it, autolic_seat_entry *out)
-{
-	if (!it || !out)
-		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_SEAT_ENTRY, out);
-}
-
-void autolic_seat_iter_free(autolic_seat_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_seat_iter, autolic_seat_iter, autolic_seat_entry, AL_SEAT_ENTRY,
+                 "iterator and out are required")
 
 static int contract_summary_fn(al_txn *t, void *arg)
 {
@@ -1283,14 +1281,5 @@ int autolic_seat_contract_summary(autolic_db *db, autolic_id contract,
 	                   (void **)out);
 }
 
-int autolic_seat_summary_iter_next(autolic_seat_summary_iter *it, autolic_seat_summary *out)
-{
-	if (!it || !out)
-		return al_err(AUTOLIC_EINVAL, "iterator and out are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_SEAT_SUMMARY, out);
-}
-
-void autolic_seat_summary_iter_free(autolic_seat_summary_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_seat_summary_iter, autolic_seat_summary_iter, autolic_seat_summary,
+                 AL_SEAT_SUMMARY, "iterator and out are required")

@@ -4,6 +4,7 @@
 #include "authz.h"
 #include "contract.h"
 #include "core/idlist.h"
+#include "core/record.h"
 #include "level.h"
 #include "names.h"
 #include "autolic/team.h"
@@ -23,57 +24,57 @@ typedef struct team_rec {
 
 static void team_key(al_key *k, autolic_id id)
 {
-	al_key_init(k, AL_K_TEAM);
-	al_key_u64(k, id);
+	al_key_id(k, AL_K_TEAM, id);
 }
 
 static void member_key(al_key *k, autolic_id team, autolic_id account)
 {
-	al_key_init(k, AL_K_TEAM_MEMBER);
-	al_key_u64(k, team);
-	al_key_u64(k, account);
+	al_key_pair(k, AL_K_TEAM_MEMBER, team, account);
 }
 
 static void member_team_key(al_key *k, autolic_id account, autolic_id team)
 {
-	al_key_init(k, AL_K_MEMBER_TEAM);
-	al_key_u64(k, account);
-	al_key_u64(k, team);
+	al_key_pair(k, AL_K_MEMBER_TEAM, account, team);
+}
+
+static void team_encode(al_buf *b, const void *rec)
+{
+	const team_rec *r = rec;
+	al_rec_begin(b, AL_K_TEAM);
+	al_enc_u64(b, r->id);
+	al_enc_str(b, r->name);
+	al_enc_u64(b, r->primary);
+	al_enc_i64(b, r->created);
+}
+
+static int team_decode(const void *p, size_t len, void *rec)
+{
+	team_rec *r = rec;
+	al_rd d;
+	int rc = al_rec_open(&d, p, len, AL_K_TEAM);
+	if (rc)
+		return rc;
+	r->id = al_dec_u64(&d);
+	al_dec_str(&d, r->name, sizeof r->name);
+	r->primary = al_dec_u64(&d);
+	r->created = al_dec_i64(&d);
+	return al_rd_done(&d);
 }
 
 static int team_store(al_txn *t, const team_rec *r)
 {
 	al_key k;
-	al_buf b;
-	al_buf_init(&b, t->a);
-	al_rec_begin(&b, AL_K_TEAM);
-	al_enc_u64(&b, r->id);
-	al_enc_str(&b, r->name);
-	al_enc_u64(&b, r->primary);
-	al_enc_i64(&b, r->created);
 	team_key(&k, r->id);
-	int rc = al_txn_put(t, &k, &b);
-	al_buf_free(&b);
-	return rc;
+	return al_record_put(t, &k, team_encode, r);
 }
 
 static int team_load(al_txn *t, autolic_id id, team_rec *r)
 {
 	al_key k;
-	al_buf b;
-	al_rd d;
 	team_key(&k, id);
-	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_TEAM, &b, &d, "team %llu does not exist",
-	                        (unsigned long long)id);
-	if (!rc) {
-		r->id = al_dec_u64(&d);
-		al_dec_str(&d, r->name, sizeof r->name);
-		r->primary = al_dec_u64(&d);
-		r->created = al_dec_i64(&d);
-		rc = al_rd_done(&d);
-	}
-	al_buf_free(&b);
+	int rc = al_record_get(t, &k, team_decode, r);
+	if (rc == AUTOLIC_ENOTFOUND)
+		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu does not exist", (unsigned long long)id);
 	return rc;
 }
 
@@ -289,20 +290,12 @@ int al_team_hand_over(al_txn *t, autolic_id team, autolic_id account)
 
 int al_team_list_of_account(al_txn *t, autolic_id account, al_idlist *out)
 {
-	al_key k;
-	al_key_init(&k, AL_K_MEMBER_TEAM);
-	al_key_u64(&k, account);
-	out->at = 9;
-	return al_idlist_scan(t, &k, out);
+	return al_idlist_scan_of(t, AL_K_MEMBER_TEAM, account, out);
 }
 
 int al_team_list_members(al_txn *t, autolic_id team, al_idlist *out)
 {
-	al_key k;
-	al_key_init(&k, AL_K_TEAM_MEMBER);
-	al_key_u64(&k, team);
-	out->at = 9;
-	return al_idlist_scan(t, &k, out);
+	return al_idlist_scan_of(t, AL_K_TEAM_MEMBER, team, out);
 }
 
 /* ---- public calls ---- */
@@ -348,15 +341,9 @@ int autolic_team_create(autolic_db *db, autolic_id actor, const autolic_team_spe
 	return rc;
 }
 
-typedef struct {
-	autolic_id id;
-	team_rec r;
-} tget_args;
-
-static int tget_fn(al_txn *t, void *arg)
+static int tget_fn(al_txn *t, uint64_t id, void *r)
 {
-	tget_args *ga = arg;
-	return team_load(t, ga->id, &ga->r);
+	return team_load(t, id, r);
 }
 
 int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
@@ -366,13 +353,12 @@ int autolic_team_get(autolic_db *db, autolic_id team, autolic_team_info *info)
 	int rc = al_struct_check(AL_TEAM_INFO, info->version);
 	if (rc)
 		return rc;
-	tget_args ga;
-	ga.id = team;
-	rc = al_run(db, 0, tget_fn, &ga);
+	team_rec r;
+	rc = al_record_read(db, team, tget_fn, &r, NULL);
 	if (rc)
 		return rc;
-	autolic_team_info full = {.id = ga.r.id, .primary = ga.r.primary, .created = ga.r.created};
-	memcpy(full.name, ga.r.name, sizeof full.name);
+	autolic_team_info full = {.id = r.id, .primary = r.primary, .created = r.created};
+	memcpy(full.name, r.name, sizeof full.name);
 	return al_copy_out(info, &full, AL_TEAM_INFO);
 }
 
@@ -598,18 +584,8 @@ int autolic_team_iter_new(autolic_db *db, autolic_id account, autolic_team_iter 
 	return al_snap_new(db, account, teams_snap_fn, sizeof(autolic_team_iter), (void **)out);
 }
 
-int autolic_team_iter_next(autolic_team_iter *it, autolic_team_membership *m)
-{
-	al_err_clear();
-	if (!it || !m)
-		return al_err(AUTOLIC_EINVAL, "iterator and membership are required");
-	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_TEAM_MEMBERSHIP, m);
-}
-
-void autolic_team_iter_free(autolic_team_iter *it)
-{
-	al_snap_free(it ? &it->s : NULL);
-}
+AL_SNAP_ITER_FNS(autolic_team_iter, autolic_team_iter, autolic_team_membership, AL_TEAM_MEMBERSHIP,
+                 "iterator and membership are required")
 
 /* ---- the whole-store check (autolic_db_check) ---- */
 

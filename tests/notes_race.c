@@ -48,7 +48,6 @@ static autolic_db *open_db(void)
 	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
 	o.storage = &st;
 	o.clock = race_clock;
-	o.max_retries = be->max_retries;
 	autolic_db *db = NULL;
 	if (autolic_db_open(&db, &o)) {
 		fprintf(stderr, "db open: %s\n", autolic_errmsg());

@@ -11,7 +11,7 @@ typedef struct procs_backend {
 	 * that uses it (never carried across fork). */
 	int (*open)(autolic_storage *out, void *ctx);
 	void *ctx;
-	unsigned int max_retries; /* the handles' autolic_db_options.max_retries */
+	int nproc; /* processes racing, 2 to 8 */
 } procs_backend;
 
 /* The race as a cmocka test body: set up, fork the processes, check the

@@ -625,8 +625,23 @@ static void test_init_functions(void **state)
 		memset(c.b, CANARY, c.n);
 		assert_int_equal(t->init(c.b, 1), 0);
 		cbuf_check(&c, t->kind, name);
-		if (memcmp(c.b, t->macro, c.n))
+		/* the macro names the current version; version 1 was asked for */
+		unsigned char want[sizeof c.b];
+		memcpy(want, t->macro, c.n);
+		unsigned int v1 = 1;
+		memcpy(want, &v1, sizeof v1);
+		if (memcmp(c.b, want, c.n))
 			fail_msg("%s_init() differs from its _INIT macro", name);
+		/* the current version: the whole macro */
+		unsigned int cur = al_struct_get(t->kind)->versions;
+		if (cur > 1) {
+			cbuf_make(&c, t->kind, cur);
+			memset(c.b, CANARY, c.n);
+			assert_int_equal(t->init(c.b, cur), 0);
+			cbuf_check(&c, t->kind, name);
+			if (memcmp(c.b, t->macro, c.n))
+				fail_msg("%s_init(version %u) differs from its _INIT macro", name, cur);
+		}
 		/* 0 and newer versions: refused, nothing written */
 		memset(c.b, CANARY, sizeof c.b);
 		assert_int_equal(t->init(c.b, 0), AUTOLIC_EVERSION);

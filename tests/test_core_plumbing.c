@@ -177,6 +177,17 @@ static int idlist_fn(al_txn *t, void *arg)
 	for (size_t i = 0; i < l.n; i++)
 		assert_int_equal(l.v[i], (i + 1) * 11);
 	al_idlist_free(&l);
+	/* the same by owner: the offset set to the second id, other owners apart */
+	al_key other;
+	al_key_pair(&other, AL_K_TEAM_MEMBER, 6, 999);
+	assert_int_equal(al_txn_put_raw(t, &other, "", 0), 0);
+	al_idlist_init(&l, t->a, 1);
+	assert_int_equal(al_idlist_scan_of(t, AL_K_TEAM_MEMBER, 5, &l), 0);
+	assert_int_equal(l.at, 9);
+	assert_int_equal(l.n, 20);
+	for (size_t i = 0; i < l.n; i++)
+		assert_int_equal(l.v[i], (i + 1) * 11);
+	al_idlist_free(&l);
 	/* an offset past the end of the keys: corrupt, not a read out of bounds */
 	al_idlist_init(&l, t->a, 10);
 	assert_int_equal(al_idlist_scan(t, &p, &l), AUTOLIC_ECORRUPT);
@@ -212,8 +223,9 @@ static int idlist_fn(al_txn *t, void *arg)
 	return 0;
 }
 
-/* Run fn in one write transaction of a fresh memory store; nothing leaks. */
-static void run_in_store(al_txn_fn fn)
+/* Run fn in one write transaction of a fresh memory store, then `then` (or
+ * NULL) on the store; nothing leaks. */
+static void run_in_store(al_txn_fn fn, void (*then)(autolic_db *db))
 {
 	t_faulty f;
 	t_clock clock = {1767225600};
@@ -222,6 +234,8 @@ static void run_in_store(al_txn_fn fn)
 	autolic_db *db = t_open(&f, &clock, NULL, &a);
 	assert_non_null(db);
 	assert_int_equal(al_run(db, 1, fn, NULL), 0);
+	if (then)
+		then(db);
 	autolic_db_close(db);
 	assert_int_equal(ta.live, 0);
 }
@@ -229,7 +243,7 @@ static void run_in_store(al_txn_fn fn)
 static void t_idlist_scan(void **state)
 {
 	(void)state;
-	run_in_store(idlist_fn);
+	run_in_store(idlist_fn, NULL);
 }
 
 /* ---- records, indexes and key shapes ---- */
@@ -307,13 +321,74 @@ static int record_fn(al_txn *t, void *arg)
 	                               &out, "operator"),
 	                 AUTOLIC_ECORRUPT);
 	assert_string_equal(autolic_errmsg(), "operator 42 is indexed but missing");
+
+	/* a record of its tag alone: opens with that tag, holds nothing more */
+	al_key_pair(&k, AL_K_HUB_ADMIN, 7, 42);
+	assert_int_equal(al_record_put_tag(t, &k, AL_K_HUB_ADMIN), 0);
+	al_buf b;
+	al_rd r;
+	al_buf_init(&b, t->a);
+	assert_int_equal(al_txn_get(t, &k, &b), 0);
+	assert_true(b.len > 0);
+	assert_int_equal(al_rec_open(&r, b.p, b.len, AL_K_HUB_ADMIN), 0);
+	assert_int_equal(al_rd_done(&r), 0);
+	assert_int_not_equal(al_rec_open(&r, b.p, b.len, AL_K_ACCOUNT_HUB), 0);
+	al_buf_free(&b);
 	return 0;
 }
 
 static void t_records_and_indexes(void **state)
 {
 	(void)state;
-	run_in_store(record_fn);
+	run_in_store(record_fn, NULL);
+}
+
+static const pt press = {7, 42, "press"};
+
+static int put_fn(al_txn *t, void *arg)
+{
+	(void)arg;
+	al_key k;
+	al_key_pair(&k, AL_K_OPS_OPERATOR, press.owner, press.id);
+	return al_record_put(t, &k, pt_encode, &press);
+}
+
+static autolic_time seen_now; /* the time the last pt_load ran at */
+
+static int pt_load(al_txn *t, uint64_t id, void *rec)
+{
+	al_key k;
+	al_key_pair(&k, AL_K_OPS_OPERATOR, 7, id);
+	seen_now = t->now;
+	return al_record_get(t, &k, pt_decode, rec);
+}
+
+/* al_record_read: the record by id in a read transaction, and its time */
+static void record_read_checks(autolic_db *db)
+{
+	pt out = {0, 0, ""};
+	autolic_time now = 0;
+	seen_now = 0;
+	assert_int_equal(al_record_read(db, 42, pt_load, &out, &now), 0);
+	assert_int_equal(out.owner, 7);
+	assert_int_equal(out.id, 42);
+	assert_string_equal(out.name, "press");
+	assert_true(seen_now != 0);
+	assert_int_equal(now, seen_now);
+	/* absent: the load's code, *now untouched */
+	now = 5;
+	assert_int_equal(al_record_read(db, 43, pt_load, &out, &now), AUTOLIC_ENOTFOUND);
+	assert_int_equal(now, 5);
+	/* no time wanted */
+	memset(&out, 0, sizeof out);
+	assert_int_equal(al_record_read(db, 42, pt_load, &out, NULL), 0);
+	assert_string_equal(out.name, "press");
+}
+
+static void t_record_read(void **state)
+{
+	(void)state;
+	run_in_store(put_fn, record_read_checks);
 }
 
 static void t_key_shapes(void **state)
@@ -350,6 +425,7 @@ int main(void)
 	    cmocka_unit_test(t_size_overflow_refused),
 	    cmocka_unit_test(t_idlist_scan),
 	    cmocka_unit_test(t_records_and_indexes),
+	    cmocka_unit_test(t_record_read),
 	    cmocka_unit_test(t_key_shapes),
 	};
 	return t_run_group("core/plumbing", tests, NULL, NULL);

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void test_version(void **state)
@@ -46,6 +47,17 @@ static void test_options(void **state)
 	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION), 0);
 	assert_int_equal(o.version, AUTOLIC_DB_OPTIONS_VERSION);
 	assert_null(o.storage);
+	/* a version 1 struct ends before retry_budget_ms: not written */
+	memset(&o, 0xaa, sizeof o);
+	assert_int_equal(autolic_db_options_init(&o, 1), 0);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.max_retries, 0);
+	assert_int_equal(o.retry_budget_ms, 0xaaaaaaaau);
+	/* and opens with the default budget, whatever lies past its end */
+	autolic_db *v1 = NULL;
+	assert_int_equal(autolic_db_open(&v1, &o), 0);
+	autolic_db_close(v1);
+	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION), 0);
 
 	autolic_db *db = (autolic_db *)&o;
 	assert_int_equal(autolic_db_open(NULL, NULL), AUTOLIC_EINVAL);
@@ -175,12 +187,32 @@ static void test_runner_retries_conflicts(void **state)
 	assert_int_equal(ev.n, 1); /* exactly once, not once per attempt */
 	assert_int_equal(count_report_keys(db, &f), 2);
 
-	f.conflicts = 1000;
+	/* no attempt bound by default: the time budget ends the retries, and
+	 * the message counts every attempt */
+	f.conflicts = 1000000;
+	ra.calls = 0;
+	assert_int_equal(al_run(db, 1, write_two, &ra), AUTOLIC_ECONFLICT);
+	assert_true(ra.calls > 1);
+	char want[64];
+	snprintf(want, sizeof want, "gave up after %d attempts in ", ra.calls);
+	assert_non_null(strstr(autolic_errmsg(), want));
+	assert_int_equal(ev.n, 1);
+	f.conflicts = 0;
+	autolic_db_close(db);
+
+	/* a bound set by the host ends them first */
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	autolic_storage mem, wrapped;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	t_faulty_wrap(&f, &mem, &wrapped);
+	o.storage = &wrapped;
+	o.max_retries = 16;
+	assert_int_equal(autolic_db_open(&db, &o), 0);
+	f.conflicts = 1000000;
 	ra.calls = 0;
 	assert_int_equal(al_run(db, 1, write_two, &ra), AUTOLIC_ECONFLICT);
 	assert_int_equal(ra.calls, 16);
-	assert_non_null(strstr(autolic_errmsg(), "16 attempts"));
-	assert_int_equal(ev.n, 1);
+	assert_non_null(strstr(autolic_errmsg(), "gave up after 16 attempts in "));
 	f.conflicts = 0;
 	autolic_db_close(db);
 }
@@ -451,6 +483,221 @@ static void test_snapshot_rows(void **state)
 	assert_int_equal(al_version_check(1, 1, "x"), 0);
 }
 
+/* ---- ids (docs/scaling.md, "Ids") ---- */
+
+/* Counts the writes of the store-wide account id record and the begins;
+ * answers the next `busy` begins with a conflict (a write lock held
+ * elsewhere). */
+typedef struct id_writes {
+	autolic_storage in;
+	int n;
+	int begins, busy;
+} id_writes;
+
+static int iw_put(void *ctx, const void *k, size_t kl, const void *v, size_t vl)
+{
+	id_writes *w = ctx;
+	static const char key[] = "\x01" "account"; /* with its 0 byte */
+	if (kl == sizeof key && memcmp(k, key, kl) == 0)
+		w->n++;
+	return w->in.put(w->in.ctx, k, kl, v, vl);
+}
+static int iw_begin(void *c, int wr)
+{
+	id_writes *w = c;
+	w->begins++;
+	if (w->busy > 0) {
+		w->busy--;
+		autolic_storage_set_error("write lock held by another connection");
+		return AUTOLIC_ECONFLICT;
+	}
+	return w->in.begin(w->in.ctx, wr);
+}
+static int iw_get(void *c, const void *k, size_t kl, const void **v, size_t *vl)
+{
+	return ((id_writes *)c)->in.get(((id_writes *)c)->in.ctx, k, kl, v, vl);
+}
+static int iw_del(void *c, const void *k, size_t kl) { return ((id_writes *)c)->in.del(((id_writes *)c)->in.ctx, k, kl); }
+static int iw_scan(void *c, const void *s, size_t sl, const void *e, size_t el,
+                   autolic_storage_scan_cb cb, void *arg)
+{
+	return ((id_writes *)c)->in.scan(((id_writes *)c)->in.ctx, s, sl, e, el, cb, arg);
+}
+static int iw_commit(void *c) { return ((id_writes *)c)->in.commit(((id_writes *)c)->in.ctx); }
+static int iw_rollback(void *c) { return ((id_writes *)c)->in.rollback(((id_writes *)c)->in.ctx); }
+
+static autolic_db *iw_open(id_writes *w, const autolic_storage *shared, unsigned budget_ms)
+{
+	memset(w, 0, sizeof *w);
+	w->in = *shared;
+	autolic_storage st = {0};
+	st.version = AUTOLIC_STORAGE_VERSION;
+	st.ctx = w;
+	st.begin = iw_begin;
+	st.get = iw_get;
+	st.put = iw_put;
+	st.del = iw_del;
+	st.scan = iw_scan;
+	st.commit = iw_commit;
+	st.rollback = iw_rollback;
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	o.storage = &st;
+	o.retry_budget_ms = budget_ms;
+	autolic_db *db = NULL;
+	assert_int_equal(autolic_db_open(&db, &o), 0);
+	return db;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	autolic_id x = *(const autolic_id *)a, y = *(const autolic_id *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Two handles on one store, registering in turn, then a third after a
+ * batch rolled back: every id is unique, each handle's ids increase, and
+ * few calls write the store-wide id record (one per block, blocks of 1,
+ * 2, 4 ... 64, 64 ids): 200 registrations on a handle write it 9 times, not
+ * 200. */
+static void test_ids_from_blocks(void **state)
+{
+	(void)state;
+	autolic_storage mem;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	autolic_storage shared = mem;
+	shared.free = NULL;
+	id_writes wa, wb, wc;
+	autolic_db *a = iw_open(&wa, &shared, 0), *b = iw_open(&wb, &shared, 0);
+	enum { N = 200 };
+	autolic_id ids[2 * N + 2], last_a = 0, last_b = 0;
+	size_t n = 0;
+	for (int i = 0; i < N; i++) {
+		char email[64];
+		snprintf(email, sizeof email, "a%d@example.com", i);
+		ids[n] = t_register(a, email, "A", "A");
+		assert_true(ids[n] > last_a);
+		last_a = ids[n++];
+		snprintf(email, sizeof email, "b%d@example.com", i);
+		ids[n] = t_register(b, email, "B", "B");
+		assert_true(ids[n] > last_b);
+		last_b = ids[n++];
+	}
+	assert_int_equal(wa.n, 9);
+	assert_int_equal(wb.n, 9);
+	/* a batch that takes an id and rolls back: the id is not kept by anyone */
+	autolic_db *c = iw_open(&wc, &shared, 0);
+	assert_int_equal(autolic_db_begin(c), 0);
+	t_register(c, "gone@example.com", "C", "C");
+	assert_int_equal(autolic_db_rollback(c), 0);
+	ids[n++] = t_register(c, "c@example.com", "C", "C");
+	ids[n++] = t_register(a, "a-last@example.com", "A", "A");
+	qsort(ids, n, sizeof *ids, id_cmp);
+	for (size_t i = 1; i < n; i++)
+		assert_true(ids[i] > ids[i - 1]);
+
+	autolic_db_close(a);
+	autolic_db_close(b);
+	autolic_db_close(c);
+	mem.free(mem.ctx);
+}
+
+/* A begin that finds the write lock taken elsewhere (SQLite's BEGIN
+ * IMMEDIATE past its busy timeout, a PostgreSQL serialisation failure at
+ * BEGIN) is a lost race: retried like one, and when it never ends the
+ * message counts the attempts really made. */
+static void test_runner_retries_a_busy_begin(void **state)
+{
+	(void)state;
+	autolic_storage mem;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	autolic_storage shared = mem;
+	shared.free = NULL;
+	id_writes w;
+	autolic_db *db = iw_open(&w, &shared, 50);
+	w.busy = 3;
+	w.begins = 0;
+	t_register(db, "busy@example.com", "A", "A");
+	assert_int_equal(w.begins, 4);
+	w.busy = 1000000;
+	w.begins = 0;
+	autolic_account_spec sp = AUTOLIC_ACCOUNT_SPEC_INIT;
+	sp.email = "never@example.com";
+	assert_int_equal(autolic_account_register(db, &sp, NULL), AUTOLIC_ECONFLICT);
+	assert_true(w.begins > 1);
+	char want[96];
+	snprintf(want, sizeof want, "gave up after %d attempts in ", w.begins);
+	assert_non_null(strstr(autolic_errmsg(), want));
+	assert_non_null(strstr(autolic_errmsg(), "write lock held by another connection"));
+	autolic_db_close(db);
+	mem.free(mem.ctx);
+}
+
+typedef struct scoped_args {
+	uint64_t scope;
+	autolic_id got, last;
+	int fail; /* fail after taking the number */
+} scoped_args;
+
+static int scoped_fn(al_txn *t, void *arg)
+{
+	scoped_args *sa = arg;
+	int rc = al_txn_seq_next_in(t, "test.seq", sa->scope, NULL, &sa->got);
+	if (!rc && sa->fail)
+		rc = al_err(AUTOLIC_EINVAL, "refused after taking a number");
+	return rc;
+}
+
+static int scoped_peek_fn(al_txn *t, void *arg)
+{
+	scoped_args *sa = arg;
+	return al_txn_seq_peek_in(t, "test.seq", sa->scope, NULL, &sa->last);
+}
+
+/* Ledger entries and seat grants are numbered per team and per contract:
+ * each scope counts on its own, a failed call takes no number, and a scope
+ * starts above what the store-wide sequence of the name gave (an older
+ * store numbered every scope with it). */
+static void test_scoped_sequences(void **state)
+{
+	(void)state;
+	autolic_storage mem;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	/* an older store: the store-wide sequence gave 41 numbers */
+	al_key k;
+	al_key_init(&k, AL_K_SEQ);
+	al_key_str(&k, "test.seq");
+	al_buf b;
+	al_alloc a;
+	al_alloc_init(&a, NULL);
+	al_buf_init(&b, &a);
+	al_rec_begin(&b, AL_K_SEQ);
+	al_enc_u64(&b, 41);
+	assert_int_equal(mem.begin(mem.ctx, 1), 0);
+	assert_int_equal(mem.put(mem.ctx, k.b, k.len, b.p, b.len), 0);
+	assert_int_equal(mem.commit(mem.ctx), 0);
+	al_buf_free(&b);
+	int orc;
+	autolic_db *db = t_open_on(&mem, NULL, NULL, NULL, &orc);
+	assert_int_equal(orc, 0);
+	scoped_args s7 = {7, 0, 0, 0}, s9 = {9, 0, 0, 0};
+	assert_int_equal(al_run(db, 0, scoped_peek_fn, &s7), 0);
+	assert_int_equal(s7.last, 41);
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), 0);
+	assert_int_equal(s7.got, 42);
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), 0);
+	assert_int_equal(s7.got, 43);
+	assert_int_equal(al_run(db, 1, scoped_fn, &s9), 0);
+	assert_int_equal(s9.got, 42); /* its own count */
+	s7.fail = 1;
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), AUTOLIC_EINVAL);
+	s7.fail = 0;
+	assert_int_equal(al_run(db, 0, scoped_peek_fn, &s7), 0);
+	assert_int_equal(s7.last, 43); /* the failed call took nothing */
+	assert_int_equal(al_run(db, 1, scoped_fn, &s7), 0);
+	assert_int_equal(s7.got, 44);
+	autolic_db_close(db); /* frees the store */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +707,9 @@ int main(void)
 		cmocka_unit_test(test_errmsg_cleared_on_success),
 		cmocka_unit_test(test_runner_atomic_and_events),
 		cmocka_unit_test(test_runner_retries_conflicts),
+		cmocka_unit_test(test_ids_from_blocks),
+		cmocka_unit_test(test_runner_retries_a_busy_begin),
+		cmocka_unit_test(test_scoped_sequences),
 		cmocka_unit_test(test_storage_error_message),
 		cmocka_unit_test(test_storage_result),
 		cmocka_unit_test(test_batch_commit_and_rollback),

@@ -1,6 +1,6 @@
 /*
  * Many processes, one PostgreSQL database: the race of procs_race.c
- * (SEAT-2, SEAT-5, FLEX-1, FLEX-5, FLEX-10) with 4 forked processes, each
+ * (SEAT-2, SEAT-5, FLEX-1, FLEX-5, FLEX-10) with 8 forked processes, each
  * with its own handle and its own connection to one database. Every call is
  * one SERIALIZABLE transaction; the serialisation failures and deadlocks
  * between the processes come back as AUTOLIC_ECONFLICT and are retried by
@@ -23,7 +23,7 @@ static void race(void **state)
 {
 	(void)state;
 	t_pg_truncate();
-	procs_backend b = {"pg", open_pg, NULL, 64};
+	procs_backend b = {"pg", open_pg, NULL, 8};
 	procs_race(&b);
 }
 

@@ -302,7 +302,12 @@ static void seat2_contract_summary(void **state)
 	autolic_seat_iter *ui;
 	OK(autolic_seat_product_users(x->db, x->k, "revit", &ui));
 	autolic_seat_entry e = {.version = AUTOLIC_SEAT_ENTRY_VERSION};
+	/* a successful call leaves no message, even after a refusal */
+	assert_int_equal(autolic_seat_grant(x->db, x->cm, x->k, "nosuch", x->u[0]),
+	                 AUTOLIC_ENOTFOUND);
+	assert_string_not_equal(autolic_errmsg(), "");
 	OK(autolic_seat_iter_next(ui, &e));
+	assert_string_equal(autolic_errmsg(), "");
 	assert_int_equal(e.granted_by, x->cm);
 	assert_int_equal(e.granted_at, T0);
 	assert_int_equal(e.origin, AUTOLIC_SEAT_ORIGIN_GRANT);
@@ -311,7 +316,10 @@ static void seat2_contract_summary(void **state)
 	/* snapshot: a later change does not show in an iterator taken before */
 	OK(autolic_seat_contract_summary(x->db, x->k, &it));
 	OK(autolic_seat_grant(x->db, x->cm, x->k, "acad", x->u[0]));
+	assert_int_equal(autolic_seat_grant(x->db, x->cm, x->k, "nosuch", x->u[0]),
+	                 AUTOLIC_ENOTFOUND);
 	OK(autolic_seat_summary_iter_next(it, &s));
+	assert_string_equal(autolic_errmsg(), "");
 	assert_string_equal(s.product, "acad");
 	assert_int_equal(s.granted, 0);
 	autolic_seat_summary_iter_free(it);

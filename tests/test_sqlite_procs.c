@@ -1,6 +1,6 @@
 /*
  * Many processes, one SQLite database (WAL mode): the race of procs_race.c
- * (SEAT-2, SEAT-5, FLEX-1, FLEX-5, FLEX-10) with 4 forked processes, each
+ * (SEAT-2, SEAT-5, FLEX-1, FLEX-5, FLEX-10) with 8 forked processes, each
  * with its own handle and its own connection over one file.
  */
 #include "support.h"
@@ -26,7 +26,7 @@ static int open_sqlite(autolic_storage *out, void *ctx)
 static void race(void **state)
 {
 	(void)state;
-	procs_backend b = {"sqlite", open_sqlite, NULL, 64};
+	procs_backend b = {"sqlite", open_sqlite, NULL, 8};
 	procs_race(&b);
 }
 

@@ -756,7 +756,8 @@ AUTOLIC_EXTERN int autolic_flex_report(autolic_db *db, const autolic_flex_report
 /** @brief One ledger entry (FLEX-10). Set `version` before the call. */
 typedef struct autolic_flex_entry {
 	unsigned int version;  /**< ::AUTOLIC_FLEX_ENTRY_VERSION. */
-	uint64_t seq;          /**< Order of recording (increasing). */
+	uint64_t seq;          /**< Order of recording in the team's ledger (increasing; unique
+	                            within the team). */
 	int type;              /**< An ::autolic_flex_entry_type. */
 	autolic_time time;     /**< When it took effect. */
 	autolic_time recorded; /**< When the library recorded it. */

@@ -10,10 +10,9 @@
 #include "seat.h"
 #include "team.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
-
-#define DEFAULT_RETRIES 16
 
 static autolic_time system_clock(void *ctx)
 {
@@ -91,7 +90,15 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 	}
 	db->on_event = opts->on_event;
 	db->event_ctx = opts->event_ctx;
-	db->max_retries = opts->max_retries ? opts->max_retries : DEFAULT_RETRIES;
+	db->max_retries = opts->max_retries;
+	/* a version 1 caller's struct has no budget: al_copy_in left the 0 of
+	 * AUTOLIC_DB_OPTIONS_INIT, which means the default */
+	db->retry_budget_ms =
+	    opts->retry_budget_ms ? opts->retry_budget_ms : AUTOLIC_DEFAULT_RETRY_BUDGET_MS;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	db->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ (uintptr_t)db ^
+	          0x9e3779b97f4a7c15u;
 	/* a store written by an older library is brought up to date first
 	 * (SEAM-1); it needs no time, and the host's clock is not called before
 	 * the handle is returned. The memory store just made is empty: nothing

@@ -32,3 +32,11 @@ int al_idlist_scan(al_txn *t, const al_key *prefix, al_idlist *l)
 {
 	return al_txn_scan_prefix(t, prefix, al_idlist_collect, l);
 }
+
+int al_idlist_scan_of(al_txn *t, uint8_t prefix, autolic_id owner, al_idlist *l)
+{
+	al_key k;
+	al_key_id(&k, prefix, owner);
+	l->at = 9;
+	return al_idlist_scan(t, &k, l);
+}

@@ -20,6 +20,9 @@ void al_idlist_free(al_idlist *l);
 int al_idlist_push(al_idlist *l, autolic_id id);
 /* Append the u64 at offset l->at of every key starting with `prefix`. */
 int al_idlist_scan(al_txn *t, const al_key *prefix, al_idlist *l);
+/* Append the second id of every key (prefix, owner, id ...): l->at becomes 9. */
+int al_idlist_scan_of(al_txn *t, uint8_t prefix, autolic_id owner, al_idlist *l);
+
 /* The scan callback of al_idlist_scan() (arg: the al_idlist), for scans that
  * filter or stop on their own: AUTOLIC_ECORRUPT for a key too short to hold
  * the id (a key of the last-8-bytes form needs a prefix byte before it). */

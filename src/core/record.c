@@ -27,6 +27,16 @@ int al_record_put_empty(al_txn *t, const al_key *k)
 	return al_txn_put_raw(t, k, "", 0);
 }
 
+static void tag_encode(al_buf *b, const void *tag)
+{
+	al_rec_begin(b, *(const uint8_t *)tag);
+}
+
+int al_record_put_tag(al_txn *t, const al_key *k, uint8_t tag)
+{
+	return al_record_put(t, k, tag_encode, &tag);
+}
+
 /* An index record: its tag and the id it holds. */
 typedef struct index_rec {
 	uint8_t tag;
@@ -79,5 +89,29 @@ int al_index_load(al_txn *t, const al_key *ix, uint8_t tag, uint8_t prefix, uint
 	if (rc == AUTOLIC_ENOTFOUND)
 		rc = al_err(AUTOLIC_ECORRUPT, "%s %llu is indexed but missing", what,
 		            (unsigned long long)id);
+	return rc;
+}
+
+typedef struct {
+	uint64_t id;
+	al_record_load_fn load;
+	void *rec;
+	autolic_time now;
+} read_args;
+
+static int read_fn(al_txn *t, void *arg)
+{
+	read_args *a = arg;
+	a->now = t->now;
+	return a->load(t, a->id, a->rec);
+}
+
+int al_record_read(autolic_db *db, uint64_t id, al_record_load_fn load, void *rec,
+                   autolic_time *now)
+{
+	read_args a = {id, load, rec, 0};
+	int rc = al_run(db, 0, read_fn, &a);
+	if (!rc && now)
+		*now = a.now;
 	return rc;
 }

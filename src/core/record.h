@@ -22,6 +22,10 @@ int al_record_get(al_txn *t, const al_key *k, al_record_decode_fn dec, void *rec
 /* Store an empty value under k (an index entry whose key says it all). */
 int al_record_put_empty(al_txn *t, const al_key *k);
 
+/* Store a record that holds only its tag `tag` under k (an index entry
+ * whose key says it all, in the records' format). */
+int al_record_put_tag(al_txn *t, const al_key *k, uint8_t tag);
+
 /* Store the index record of tag `tag` holding `id` under k. */
 int al_index_put(al_txn *t, const al_key *k, uint8_t tag, uint64_t id);
 
@@ -36,5 +40,13 @@ int al_index_get(al_txn *t, const al_key *k, uint8_t tag, uint64_t *id);
  * names is absent. */
 int al_index_load(al_txn *t, const al_key *ix, uint8_t tag, uint8_t prefix, uint64_t id,
                   al_record_decode_fn dec, void *rec, const char *what);
+
+/* Load a record by id: the noun's load function, for al_record_read(). */
+typedef int (*al_record_load_fn)(al_txn *t, uint64_t id, void *rec);
+
+/* Run `load(t, id, rec)` in one read transaction (the public get calls);
+ * *now, unless NULL, receives the transaction's time. */
+int al_record_read(autolic_db *db, uint64_t id, al_record_load_fn load, void *rec,
+                   autolic_time *now);
 
 #endif

@@ -6,6 +6,7 @@
 #define AL_CORE_SNAP_H
 
 #include "alloc.h"
+#include "error.h"
 #include "structs.h"
 #include "txn.h"
 
@@ -67,5 +68,23 @@ int al_snap_next(const void *v, size_t n, size_t *pos, al_struct kind, void *out
 
 /* Release an iterator made by al_snap_new() (NULL is fine). */
 void al_snap_free(al_snap *s);
+
+/* Define the public `<name>_next` and `<name>_free` of the snapshot iterator
+ * type `iter` (an al_snap `s` first) whose rows are the versioned struct `row`
+ * of kind `kind`: _next clears the message, refuses a missing iterator or row
+ * with AUTOLIC_EINVAL and the message `missing`, then hands out the next row
+ * (al_snap_next). */
+#define AL_SNAP_ITER_FNS(name, iter, row, kind, missing)                                           \
+	int name##_next(iter *it, row *out)                                                        \
+	{                                                                                          \
+		al_err_clear();                                                                    \
+		if (!it || !out)                                                                   \
+			return al_err(AUTOLIC_EINVAL, missing);                                    \
+		return al_snap_next(it->s.v, it->s.n, &it->s.pos, kind, out);                      \
+	}                                                                                          \
+	void name##_free(iter *it)                                                                 \
+	{                                                                                          \
+		al_snap_free(it ? &it->s : NULL);                                                  \
+	}
 
 #endif

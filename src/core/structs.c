@@ -46,7 +46,8 @@ static const size_t ops_subscription_info[] = {UPTO(autolic_ops_subscription_inf
 static const size_t ops_licence_info[] = {UPTO(autolic_ops_licence_info, shop_floor_available)};
 static const size_t ops_operator_spec[] = {UPTO(autolic_ops_operator_spec, name)};
 static const size_t ops_operator_info[] = {UPTO(autolic_ops_operator_info, production_count)};
-static const size_t db_options[] = {UPTO(autolic_db_options, max_retries)};
+static const size_t db_options[] = {UPTO(autolic_db_options, max_retries),
+                                    UPTO(autolic_db_options, retry_budget_ms)};
 static const size_t journal_options[] = {UPTO(autolic_journal_options, allocator)};
 static const size_t storage[] = {UPTO(autolic_storage, rollback_to)};
 static const size_t error_info[] = {UPTO(autolic_error_info, message)};

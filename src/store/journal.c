@@ -203,6 +203,20 @@ static int write_all(jr *j, int fd, const unsigned char *p, size_t n, uint64_t o
 
 /* ---- locking ---- */
 
+#ifdef F_OFD_SETLK
+/* A lock of type `type` on the one byte at `start`. */
+static struct flock byte_lock(short type, off_t start)
+{
+	struct flock fl;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = start;
+	fl.l_len = 1;
+	return fl;
+}
+#endif
+
 /*
  * Exclusion uses an open-file-description lock on byte 0 (it conflicts
  * between handles of one process too, and is released when the descriptor
@@ -213,30 +227,15 @@ static int lock_fd(int fd, int exclusive, const char *path)
 {
 	short type = exclusive ? F_WRLCK : F_RDLCK;
 #ifdef F_OFD_SETLK
-	struct flock fl;
-	memset(&fl, 0, sizeof fl);
-	fl.l_type = type;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = 0;
-	fl.l_len = 1;
+	struct flock fl = byte_lock(type, 0);
 	if (fcntl(fd, F_OFD_SETLK, &fl) == 0) {
-		struct flock ad;
-		memset(&ad, 0, sizeof ad);
-		ad.l_type = type;
-		ad.l_whence = SEEK_SET;
-		ad.l_start = 1;
-		ad.l_len = 1;
+		struct flock ad = byte_lock(type, 1);
 		(void)fcntl(fd, F_SETLK, &ad); /* advisory pid only */
 		return 0;
 	}
 	int e = errno;
 	if (e == EAGAIN || e == EACCES) {
-		struct flock q;
-		memset(&q, 0, sizeof q);
-		q.l_type = F_WRLCK;
-		q.l_whence = SEEK_SET;
-		q.l_start = 1;
-		q.l_len = 1;
+		struct flock q = byte_lock(F_WRLCK, 1);
 		if (fcntl(fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK && q.l_pid > 0)
 			autolic_storage_set_error("journal '%s' is locked by process %ld", path,
 			                          (long)q.l_pid);

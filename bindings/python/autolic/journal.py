@@ -129,7 +129,7 @@ def compact(db: Database) -> None:
 def open_database(path: Union[str, bytes, "os.PathLike[str]"], flags: int = 0,
                   clock: Optional[Callable[[], TimeLike]] = None,
                   on_event: Optional[Callable[[Event], Any]] = None, max_retries: int = 0,
-                  **journal_options: int) -> Database:
+                  retry_budget_ms: int = 0, **journal_options: int) -> Database:
     """A :class:`autolic.Database` over the journal file at `path`, created when absent.
 
     Args:
@@ -138,6 +138,7 @@ def open_database(path: Union[str, bytes, "os.PathLike[str]"], flags: int = 0,
         clock: as for :class:`autolic.Database`.
         on_event: as for :class:`autolic.Database`.
         max_retries: as for :class:`autolic.Database`.
+        retry_budget_ms: as for :class:`autolic.Database`.
         **journal_options: ``compact_ratio_percent``, ``compact_min_bytes``.
 
     Returns:
@@ -151,7 +152,8 @@ def open_database(path: Union[str, bytes, "os.PathLike[str]"], flags: int = 0,
     """
     store = JournalStore(path, flags, **journal_options)
     try:
-        db = Database(storage=store, clock=clock, on_event=on_event, max_retries=max_retries)
+        db = Database(storage=store, clock=clock, on_event=on_event, max_retries=max_retries,
+                      retry_budget_ms=retry_budget_ms)
     except BaseException:
         store.close()
         raise

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define SQ_SCHEMA 1
 
@@ -33,7 +35,42 @@ typedef struct sq {
 	unsigned char *buf; /* copy of the last get result */
 	size_t cap;
 	int in_txn;
+	unsigned int timeout_ms; /* the busy timeout */
+	struct timespec waiting; /* when the current wait for a lock began */
+	uint64_t rng;            /* jitter of the waits */
 } sq;
+
+/* Waiting for a lock held by another connection (SQLite's busy handler).
+ * SQLite's own handler sleeps 1, 2, 5 ... then 100 ms at a time: a writer
+ * that has waited a while wakes up every 100 ms, and with several processes
+ * committing every few milliseconds the lock is nearly always taken again
+ * when it looks, so it can starve for seconds (a process that has just
+ * committed takes the lock again at once). This one looks again after a
+ * random 250 to 500 us, and after 40 looks (some 15 ms) every 100 to
+ * 200 us, so a long waiter looks most often and wins the lock soon after
+ * it is released; it gives up at the busy timeout. */
+static int sq_busy(void *ctx, int count)
+{
+	sq *s = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		s->waiting = now;
+	long long waited_ms = (long long)(now.tv_sec - s->waiting.tv_sec) * 1000 +
+	                      (now.tv_nsec - s->waiting.tv_nsec) / 1000000;
+	if (waited_ms >= (long long)s->timeout_ms)
+		return 0; /* SQLITE_BUSY: the runner retries the call */
+	uint64_t x = s->rng ^ (uint64_t)getpid(); /* xorshift64 */
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	s->rng = x;
+	unsigned int cap = count < 40 ? 500u : 200u; /* us */
+	unsigned int us = cap / 2 + (unsigned int)(x % (cap / 2 + 1));
+	struct timespec ts = {0, (long)us * 1000};
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 /* Map an SQLite result to a library code. */
 static int sq_code(int rc)
@@ -267,9 +304,11 @@ static int sq_setup(sq *s, const char *path, unsigned int timeout, int sync)
 	static const char *const sync_sql[] = {"PRAGMA synchronous=NORMAL",
 	                                       "PRAGMA synchronous=FULL",
 	                                       "PRAGMA synchronous=EXTRA"};
-	int rc = sqlite3_busy_timeout(s->db, timeout > 0x7fffffffu ? 0x7fffffff : (int)timeout);
+	s->timeout_ms = timeout;
+	s->rng = (uint64_t)(uintptr_t)s ^ 0x9e3779b97f4a7c15u;
+	int rc = sqlite3_busy_handler(s->db, sq_busy, s);
 	if (rc != SQLITE_OK)
-		return open_err(sq_code(rc), "sqlite %s: busy timeout: %s", path,
+		return open_err(sq_code(rc), "sqlite %s: busy handler: %s", path,
 		                sqlite3_errmsg(s->db));
 	sqlite3_extended_result_codes(s->db, 1);
 
