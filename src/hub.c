@@ -184,8 +184,9 @@ static int create_fn(al_txn *t, void *arg)
 	if (!rc) {
 		al_name team;
 		if (!(rc = al_name_team(t, ha->a, &team))) {
-			al_err(AUTOLIC_EEXISTS, "APS-2: team %s already has a developer hub (#%llu)",
-			       team.s, (unsigned long long)existing);
+			al_err(AUTOLIC_EEXISTS,
+			       "APS-2: team %s already has a developer hub (#%llu)", team.s,
+			       (unsigned long long)existing);
 			al_err_team(ha->a, &team);
 			rc = al_err_obj(AUTOLIC_OBJECT_HUB, existing, "");
 		}
