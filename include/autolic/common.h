@@ -107,8 +107,10 @@ AUTOLIC_EXTERN const char *autolic_strerror(int code);
 /**
  * @brief The detailed message of the last failure on the calling thread.
  *
- * It names the argument or the rule at fault (by its ID, see @ref rules), for example
- * "SEAT-2: all seats in use for product 'autocad' on contract 1001 (5 of 5)".
+ * It names the argument or the rule at fault (by its ID, see @ref rules) and
+ * the objects by the names their users know, for example "SEAT-2: all seats
+ * in use for product 'autocad' on contract AL-00001001-7 (5 of 5)"; times are
+ * ISO-8601 UTC. autolic_error_last() gives the same failure as fields.
  * @return a NUL-terminated string owned by the library, valid until the next
  *         libautolic call on this thread; "" when the last call succeeded.
  * @par Thread-safety: the message is per thread.
