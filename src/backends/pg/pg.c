@@ -5,6 +5,7 @@
  * and docs/pg-backend.md.
  */
 #include "autolic/sys/pg.h"
+#include "pg_stats.h"
 
 #include <arpa/inet.h>
 #include <libpq-fe.h>
@@ -57,13 +58,48 @@ static const struct {
 	 3, {OID_BYTEA, OID_BYTEA, OID_INT4}},
 };
 
+/* The queue of statements not sent yet: writes and savepoints. */
+enum { Q_PUT, Q_DEL, Q_SAVEPOINT };
+#define QUEUE_MAX   1024      /* statements queued at most: then they are sent */
+#define QUEUE_BYTES (1u << 20) /* bytes of keys and values queued at most */
+#define KNOWN_MAX   4096      /* keys remembered as existing, per transaction */
+
+typedef struct qent {
+	int kind;
+	size_t koff, klen, voff, vlen; /* in pgb.qbuf */
+} qent;
+
+typedef struct kent {
+	int used, present;
+	uint32_t h;
+	size_t koff, klen; /* in pgb.kbuf */
+} kent;
+
+typedef struct spent {
+	size_t q, qlen;            /* the savepoint's place in the queue */
+	unsigned long round_trips; /* the round-trip count when it was queued */
+} spent;
+
 typedef struct pgb {
 	PGconn *conn;
 	PGresult *held;          /* result whose buffers get handed out (valid until next call) */
-	int in_txn;              /* a transaction is open on the server */
+	int in_txn;              /* the library has a transaction open */
+	int sent;                /* something of it has reached the server */
+	const char *begin_sql;   /* its BEGIN, until sent */
 	int lost;                /* the connection was lost: reconnect at the next begin */
 	unsigned int statement_timeout_ms, lock_timeout_ms;
 	char notice[256];        /* the server's last notice or warning */
+	qent *q;                 /* statements waiting for the next round trip */
+	size_t nq, qcap;
+	unsigned char *qbuf;
+	size_t qlen, qbufcap;
+	spent *sp;               /* savepoints, innermost last */
+	size_t nsp, spcap;
+	kent *known;             /* keys whose existence the transaction knows */
+	size_t kn, kcap;
+	unsigned char *kbuf;
+	size_t kblen, kbufcap;
+	al_pg_stats stats;
 } pgb;
 
 /* ---- messages ---- */
@@ -250,6 +286,288 @@ static int pg_reconnect(pgb *s)
 	return rc;
 }
 
+/* ---- the queue: what goes to the server with the next round trip ---- */
+
+/* Writes wait in the queue and travel in one pipeline with the next
+ * statement whose answer the library needs: a read, or the COMMIT. BEGIN
+ * waits the same way, so a transaction costs one round trip per read that
+ * reaches the server, plus one for the COMMIT (which carries every write
+ * made after the last read). Statements run on the server in the order the
+ * library made them, so a read always sees the transaction's own writes. */
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int no_memory(const char *what)
+{
+	autolic_storage_set_error("postgresql %s: out of memory", what);
+	return AUTOLIC_ENOMEM;
+}
+
+/* Append a statement to the queue; `k`/`v` are copied. */
+static int q_add(pgb *s, int kind, const void *k, size_t kl, const void *v, size_t vl)
+{
+	if (grow((void **)&s->q, &s->qcap, s->nq + 1, sizeof *s->q) ||
+	    grow((void **)&s->qbuf, &s->qbufcap, s->qlen + kl + vl + 1, 1))
+		return -1;
+	qent *e = &s->q[s->nq++];
+	e->kind = kind;
+	e->koff = s->qlen;
+	e->klen = kl;
+	if (kl)
+		memcpy(s->qbuf + s->qlen, k, kl);
+	s->qlen += kl;
+	e->voff = s->qlen;
+	e->vlen = vl;
+	if (vl)
+		memcpy(s->qbuf + s->qlen, v, vl);
+	s->qlen += vl;
+	return 0;
+}
+
+/* ---- keys known to exist: a delete of one needs no answer from the server ---- */
+
+static uint32_t key_hash(const void *k, size_t kl)
+{
+	const unsigned char *p = k;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < kl; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of `k` in the table (an empty one when absent); the table has room. */
+static kent *known_slot(pgb *s, const void *k, size_t kl, uint32_t h)
+{
+	size_t mask = s->kcap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		kent *e = &s->known[i];
+		if (!e->used || (e->h == h && e->klen == kl && !memcmp(s->kbuf + e->koff, k, kl)))
+			return e;
+	}
+}
+
+static void known_clear(pgb *s)
+{
+	if (s->kn)
+		memset(s->known, 0, s->kcap * sizeof *s->known);
+	s->kn = 0;
+	s->kblen = 0;
+}
+
+/* Record whether `k` exists now. Best effort: when the table is full or
+ * memory runs out the key is simply not known (a later delete of it asks
+ * the server). */
+static void known_set(pgb *s, const void *k, size_t kl, int present)
+{
+	if (!s->kcap) {
+		s->known = calloc(KNOWN_MAX * 2, sizeof *s->known);
+		if (!s->known)
+			return;
+		s->kcap = KNOWN_MAX * 2;
+	}
+	uint32_t h = key_hash(k, kl);
+	kent *e = known_slot(s, k, kl, h);
+	if (e->used) {
+		e->present = present;
+		return;
+	}
+	if (s->kn >= KNOWN_MAX || grow((void **)&s->kbuf, &s->kbufcap, s->kblen + kl + 1, 1))
+		return;
+	memcpy(s->kbuf + s->kblen, k, kl);
+	e->used = 1;
+	e->h = h;
+	e->koff = s->kblen;
+	e->klen = kl;
+	e->present = present;
+	s->kblen += kl;
+	s->kn++;
+}
+
+static int known_present(pgb *s, const void *k, size_t kl)
+{
+	if (!s->kn)
+		return 0;
+	kent *e = known_slot(s, k, kl, key_hash(k, kl));
+	return e->used && e->present;
+}
+
+/* Forget the transaction's queue, savepoints and known keys. */
+static void txn_reset(pgb *s)
+{
+	s->nq = 0;
+	s->qlen = 0;
+	s->nsp = 0;
+	s->begin_sql = NULL;
+	known_clear(s);
+}
+
+/* ---- one round trip ---- */
+
+/* The statement that ends a round trip (its answer is awaited). */
+typedef struct last_stmt {
+	const char *what;  /* for messages: "get", "scan", "commit", ... */
+	const char *name;  /* prepared statement, or NULL for `sql` */
+	const char *sql;   /* a statement without parameters */
+	int n;
+	const char *const *pv;
+	const int *pl;
+	const int *pf;
+} last_stmt;
+
+static const char *const q_what[] = {"put", "del", "savepoint"};
+
+/* Send statement `i` of the round trip: the pending BEGIN (i == -1), queue
+ * entry i, or `last` (i == nq). */
+static int send_one(pgb *s, long i, const last_stmt *last)
+{
+	s->stats.statements++;
+	if (i < 0)
+		return PQsendQueryParams(s->conn, s->begin_sql, 0, NULL, NULL, NULL, NULL, 1);
+	if ((size_t)i == s->nq) {
+		if (!last->name)
+			return PQsendQueryParams(s->conn, last->sql, 0, NULL, NULL, NULL, NULL, 1);
+		return PQsendQueryPrepared(s->conn, last->name, last->n, last->pv, last->pl, last->pf,
+		                           1);
+	}
+	const qent *e = &s->q[i];
+	const char *k = e->klen ? (const char *)s->qbuf + e->koff : empty;
+	const char *v = e->vlen ? (const char *)s->qbuf + e->voff : empty;
+	const char *pv[2] = {k, v};
+	int pl[2] = {(int)e->klen, (int)e->vlen}, pf[2] = {1, 1};
+	switch (e->kind) {
+	case Q_PUT:
+		return PQsendQueryPrepared(s->conn, stmts[S_PUT].name, 2, pv, pl, pf, 1);
+	case Q_DEL:
+		return PQsendQueryPrepared(s->conn, stmts[S_DEL].name, 1, pv, pl, pf, 1);
+	default:
+		return PQsendQueryParams(s->conn, "SAVEPOINT al_sp", 0, NULL, NULL, NULL, NULL, 1);
+	}
+}
+
+static const char *stmt_what(const pgb *s, long i, const last_stmt *last)
+{
+	return i < 0 ? "begin" : (size_t)i == s->nq ? last->what : q_what[s->q[i].kind];
+}
+
+/* Send the pending BEGIN, the queue and `last` as one pipeline and wait for
+ * the answers. 0: *out is `last`'s result (the caller clears it). Otherwise
+ * the failure is reported (the first statement that failed names it) and
+ * its code returned; the queue is emptied in both cases.
+ *
+ * A lost connection: when this pipeline carries the transaction's BEGIN and
+ * either no COMMIT or a server that said it ended the session before
+ * anything ran, nothing of the transaction can have been applied and the
+ * library has seen none of its answers, so the backend reconnects once and
+ * sends it all again. With a COMMIT aboard, a server error before the
+ * COMMIT means nothing was applied; a connection that just went away
+ * leaves the outcome unknown. */
+static int round_trip(pgb *s, const last_stmt *last, PGresult **out)
+{
+	*out = NULL;
+	int has_commit = last->sql && !strcmp(last->sql, "COMMIT");
+	for (int attempt = 0;; attempt++) {
+		int with_begin = s->begin_sql != NULL;
+		long first = with_begin ? -1 : 0, end = (long)s->nq + 1;
+		long bad = end; /* the first statement that failed */
+		PGresult *err = NULL;
+		int sent = PQenterPipelineMode(s->conn);
+		for (long i = first; sent && i < end; i++)
+			sent = send_one(s, i, last);
+		if (sent)
+			sent = PQpipelineSync(s->conn);
+		s->stats.round_trips++;
+		if (sent) {
+			for (long i = first; i < end && !conn_bad(s); i++) {
+				PGresult *r = PQgetResult(s->conn);
+				if (!r)
+					break; /* the connection went: libpq has nothing more */
+				ExecStatusType st = PQresultStatus(r);
+				if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+					if (i == end - 1) {
+						*out = r;
+						r = NULL;
+					}
+				} else if (st != PGRES_PIPELINE_ABORTED && bad == end) {
+					bad = i;
+					err = r;
+					r = NULL;
+				}
+				PQclear(r);
+				for (int guard = 0; guard < 4 && (r = PQgetResult(s->conn)) != NULL; guard++)
+					PQclear(r); /* up to the end of this statement */
+			}
+			for (int guard = 0; guard < 4 && !conn_bad(s); guard++) {
+				PGresult *r = PQgetResult(s->conn); /* the sync */
+				int sync = !r || PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+				PQclear(r);
+				if (sync)
+					break;
+			}
+		}
+		PQexitPipelineMode(s->conn);
+		if (sent && bad == end && *out && !conn_bad(s)) {
+			if (with_begin)
+				s->begin_sql = NULL;
+			s->nq = 0;
+			s->qlen = 0;
+			s->sent = 1;
+			return 0;
+		}
+		PQclear(*out);
+		*out = NULL;
+		const char *st = err ? PQresultErrorField(err, PG_DIAG_SQLSTATE) : NULL;
+		int lost = conn_bad(s) || is_conn_state(st) || !sent || (!err && bad == end);
+		if (!lost) {
+			if (with_begin)
+				s->begin_sql = NULL;
+			s->nq = 0;
+			s->qlen = 0;
+			s->sent = 1;
+			int code = pg_fail(s, err, stmt_what(s, bad < 0 ? -1 : bad, last));
+			if (code == AUTOLIC_ECONFLICT)
+				s->stats.conflicts++;
+			return code;
+		}
+		/* the connection is gone */
+		if (with_begin && attempt == 0 && (!has_commit || (bad == first && st))) {
+			PQclear(err);
+			s->lost = 1;
+			int rc = pg_reconnect(s);
+			if (rc)
+				return rc;
+			continue;
+		}
+		s->lost = 1;
+		s->nq = 0;
+		s->qlen = 0;
+		if (has_commit && !(st && bad < end - 1)) {
+			char text[200];
+			pg_text(s, err, text, sizeof text);
+			PQclear(err);
+			s->in_txn = 0;
+			autolic_storage_set_error(
+				"postgresql commit: outcome unknown: the connection was lost during COMMIT, "
+				"the call may or may not have been applied%s%s (%s)",
+				s->notice[0] ? "; server warning: " : "", s->notice, text);
+			return AUTOLIC_ESTORAGE;
+		}
+		return pg_fail(s, err, stmt_what(s, bad == end ? end - 1 : bad, last));
+	}
+}
+
 /* ---- the vtable ---- */
 
 static int pg_begin(void *ctx, int write)
@@ -261,28 +579,20 @@ static int pg_begin(void *ctx, int write)
 		return AUTOLIC_ESTORAGE;
 	}
 	s->notice[0] = 0;
-	const char *sql = write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-	                        : "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY";
-	/* A connection found lost here is re-established once: nothing of the
-	 * transaction has been sent yet, so nothing can be lost or doubled. */
-	for (int attempt = 0;; attempt++) {
-		if (s->lost) {
-			int rc = pg_reconnect(s);
-			if (rc)
-				return rc;
-		}
-		PGresult *r = PQexec(s->conn, sql);
-		if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
-			PQclear(r);
-			s->in_txn = 1;
-			if (attempt)
-				autolic_storage_set_error("%s", ""); /* the loss was dealt with */
-			return 0;
-		}
-		int rc = pg_fail(s, r, "begin");
-		if (!s->lost || attempt > 0)
+	s->stats.transactions++;
+	txn_reset(s);
+	/* A connection known to be lost is re-established first; one found lost
+	 * by the first round trip is re-established there (round_trip). */
+	if (s->lost) {
+		int rc = pg_reconnect(s);
+		if (rc)
 			return rc;
 	}
+	s->begin_sql = write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+	                     : "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY";
+	s->sent = 0;
+	s->in_txn = 1;
+	return 0;
 }
 
 static int bad_length(const char *what, size_t n)
@@ -304,17 +614,36 @@ static int pg_get(void *ctx, const void *key, size_t klen, const void **val, siz
 		return AUTOLIC_ESTORAGE;
 	const char *pv[1] = {klen ? key : empty};
 	int pl[1] = {(int)klen}, pf[1] = {1};
-	PGresult *r = PQexecPrepared(s->conn, stmts[S_GET].name, 1, pv, pl, pf, 1);
-	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
-		return pg_fail(s, r, "get");
+	last_stmt l = {"get", stmts[S_GET].name, NULL, 1, pv, pl, pf};
+	PGresult *r;
+	int rc = round_trip(s, &l, &r);
+	if (rc)
+		return rc;
 	if (PQntuples(r) == 0) {
 		PQclear(r);
+		known_set(s, key, klen, 0);
 		return AUTOLIC_ENOTFOUND;
 	}
+	known_set(s, key, klen, 1);
 	*val = PQgetvalue(r, 0, 0);
 	*vlen = (size_t)PQgetlength(r, 0, 0);
 	s->held = r; /* kept until the next call into the backend */
 	return 0;
+}
+
+/* Queue a write, sending the queue first when it has grown large. */
+static int queue_write(pgb *s, int kind, const void *k, size_t kl, const void *v, size_t vl)
+{
+	const char *what = q_what[kind];
+	if (s->nq >= QUEUE_MAX || s->qlen + kl + vl > QUEUE_BYTES) {
+		last_stmt l = {what, NULL, "SELECT 1", 0, NULL, NULL, NULL};
+		PGresult *r;
+		int rc = round_trip(s, &l, &r);
+		if (rc)
+			return rc;
+		PQclear(r);
+	}
+	return q_add(s, kind, k, kl, v, vl) ? no_memory(what) : 0;
 }
 
 static int pg_put(void *ctx, const void *key, size_t klen, const void *val, size_t vlen)
@@ -325,15 +654,14 @@ static int pg_put(void *ctx, const void *key, size_t klen, const void *val, size
 		return lost_in_txn("put");
 	if (bad_length("put", klen) || bad_length("put", vlen))
 		return AUTOLIC_ESTORAGE;
-	const char *pv[2] = {klen ? key : empty, vlen ? val : empty};
-	int pl[2] = {(int)klen, (int)vlen}, pf[2] = {1, 1};
-	PGresult *r = PQexecPrepared(s->conn, stmts[S_PUT].name, 2, pv, pl, pf, 1);
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
-		return pg_fail(s, r, "put");
-	PQclear(r);
-	return 0;
+	int rc = queue_write(s, Q_PUT, key, klen, val, vlen);
+	if (!rc)
+		known_set(s, key, klen, 1);
+	return rc;
 }
 
+/* A key known to exist (read, written or scanned by this transaction) is
+ * deleted with the next round trip; any other needs the server's answer. */
 static int pg_del(void *ctx, const void *key, size_t klen)
 {
 	pgb *s = ctx;
@@ -342,13 +670,22 @@ static int pg_del(void *ctx, const void *key, size_t klen)
 		return lost_in_txn("del");
 	if (bad_length("del", klen))
 		return AUTOLIC_ESTORAGE;
+	if (known_present(s, key, klen)) {
+		int rc = queue_write(s, Q_DEL, key, klen, NULL, 0);
+		if (!rc)
+			known_set(s, key, klen, 0);
+		return rc;
+	}
 	const char *pv[1] = {klen ? key : empty};
 	int pl[1] = {(int)klen}, pf[1] = {1};
-	PGresult *r = PQexecPrepared(s->conn, stmts[S_DEL].name, 1, pv, pl, pf, 1);
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
-		return pg_fail(s, r, "del");
+	last_stmt l = {"del", stmts[S_DEL].name, NULL, 1, pv, pl, pf};
+	PGresult *r;
+	int rc = round_trip(s, &l, &r);
+	if (rc)
+		return rc;
 	int gone = strcmp(PQcmdTuples(r), "0") != 0;
 	PQclear(r);
+	known_set(s, key, klen, 0);
 	return gone ? 0 : AUTOLIC_ENOTFOUND;
 }
 
@@ -391,11 +728,13 @@ static int pg_scan(void *ctx, const void *start, size_t slen, const void *end, s
 		pv[n] = (const char *)&lim;
 		pl[n++] = 4;
 		int st = end ? (after ? S_RANGE_GT : S_RANGE_GE) : (after ? S_SCAN_GT : S_SCAN_GE);
-		PGresult *r = PQexecPrepared(s->conn, stmts[st].name, n, pv, pl, pf, 1);
+		last_stmt l = {"scan", stmts[st].name, NULL, n, pv, pl, pf};
+		PGresult *r;
+		int rc = round_trip(s, &l, &r);
 		PQclear(prev);
 		prev = NULL;
-		if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
-			out = pg_fail(s, r, "scan");
+		if (rc) {
+			out = rc;
 			break;
 		}
 		int rows = PQntuples(r);
@@ -403,6 +742,7 @@ static int pg_scan(void *ctx, const void *start, size_t slen, const void *end, s
 		for (int i = 0; i < rows && !out; i++) {
 			size_t kl = (size_t)PQgetlength(r, i, 0), vl = (size_t)PQgetlength(r, i, 1);
 			bytes += kl + vl;
+			known_set(s, PQgetvalue(r, i, 0), kl, 1);
 			out = cb(PQgetvalue(r, i, 0), kl, PQgetvalue(r, i, 1), vl, arg);
 		}
 		if (out || rows < limit) {
@@ -418,6 +758,8 @@ static int pg_scan(void *ctx, const void *start, size_t slen, const void *end, s
 	return out;
 }
 
+/* COMMIT travels with the writes made since the last read: one round trip.
+ * A transaction that sent nothing at all has nothing to commit. */
 static int pg_commit(void *ctx)
 {
 	pgb *s = ctx;
@@ -426,74 +768,106 @@ static int pg_commit(void *ctx)
 		s->in_txn = 0;
 		return lost_in_txn("commit");
 	}
-	PGresult *r = PQexec(s->conn, "COMMIT");
-	if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
-		/* COMMIT of a transaction that had already failed answers ROLLBACK */
-		int committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
-		PQclear(r);
+	if (!s->sent && !s->nq) {
 		s->in_txn = 0;
-		if (committed)
-			return 0;
-		autolic_storage_set_error("postgresql commit: the transaction had failed and the "
-		                          "server rolled it back");
-		return AUTOLIC_ESTORAGE;
+		txn_reset(s);
+		return 0;
 	}
-	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	if (!r || conn_bad(s) || is_conn_state(st)) {
-		/* The COMMIT may have been carried out before the connection went:
-		 * never claim either outcome. */
-		char text[200];
-		pg_text(s, r, text, sizeof text);
-		PQclear(r);
-		s->lost = 1;
+	if (s->sent && PQtransactionStatus(s->conn) == PQTRANS_INERROR)
+		s->nq = 0; /* the server has failed the transaction: COMMIT alone tells it */
+	last_stmt l = {"commit", NULL, "COMMIT", 0, NULL, NULL, NULL};
+	PGresult *r;
+	int rc = round_trip(s, &l, &r);
+	if (!s->conn || conn_bad(s) || PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		s->in_txn = 0;
-		autolic_storage_set_error(
-			"postgresql commit: outcome unknown: the connection was lost during COMMIT, the "
-			"call may or may not have been applied%s%s (%s)",
-			s->notice[0] ? "; server warning: " : "", s->notice, text);
-		return AUTOLIC_ESTORAGE;
-	}
-	/* a COMMIT that fails with an error (40001 ...) has rolled back */
-	return pg_fail(s, r, "commit");
+	if (rc)
+		return rc;
+	/* COMMIT of a transaction that had already failed answers ROLLBACK */
+	int committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
+	PQclear(r);
+	s->in_txn = 0;
+	txn_reset(s);
+	if (committed)
+		return 0;
+	autolic_storage_set_error("postgresql commit: the transaction had failed and the "
+	                          "server rolled it back");
+	return AUTOLIC_ESTORAGE;
 }
 
 static int pg_rollback(void *ctx)
 {
 	pgb *s = ctx;
 	hold_clear(s);
+	int sent = s->sent;
 	s->in_txn = 0;
+	s->sent = 0;
+	txn_reset(s);
 	/* A lost connection needs nothing: the server discards its transaction. */
 	if (s->lost || conn_bad(s)) {
 		s->lost = 1;
 		return 0;
 	}
-	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
-		return 0; /* already ended (a failed COMMIT) */
+	if (!sent || PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+		return 0; /* nothing reached the server, or already ended (a failed COMMIT) */
+	s->stats.round_trips++;
+	s->stats.statements++;
 	int rc = pg_cmd(s, "ROLLBACK", "rollback");
 	s->in_txn = 0;
 	return s->lost ? 0 : rc;
 }
 
+/* Savepoints wait in the queue like writes. */
 static int pg_savepoint(void *ctx)
 {
 	pgb *s = ctx;
 	hold_clear(s);
-	return s->lost ? lost_in_txn("savepoint") : pg_cmd(s, "SAVEPOINT al_sp", "savepoint");
+	if (s->lost)
+		return lost_in_txn("savepoint");
+	if (grow((void **)&s->sp, &s->spcap, s->nsp + 1, sizeof *s->sp) ||
+	    q_add(s, Q_SAVEPOINT, NULL, 0, NULL, 0))
+		return no_memory("savepoint");
+	s->sp[s->nsp++] = (spent){s->nq - 1, s->qlen, s->stats.round_trips};
+	return 0;
 }
 
+/* The release goes out at once, with the writes made since the savepoint:
+ * inside a host batch each call then learns about its own writes' failures. */
 static int pg_release(void *ctx)
 {
 	pgb *s = ctx;
 	hold_clear(s);
-	return s->lost ? lost_in_txn("release") : pg_cmd(s, "RELEASE SAVEPOINT al_sp", "release");
+	if (s->lost)
+		return lost_in_txn("release");
+	if (s->nsp)
+		s->nsp--;
+	last_stmt l = {"release", NULL, "RELEASE SAVEPOINT al_sp", 0, NULL, NULL, NULL};
+	PGresult *r;
+	int rc = round_trip(s, &l, &r);
+	PQclear(r);
+	return rc;
 }
 
+/* A savepoint still in the queue is undone by dropping the queue from it
+ * on; one already sent by ROLLBACK TO. */
 static int pg_rollback_to(void *ctx)
 {
 	pgb *s = ctx;
 	hold_clear(s);
 	if (s->lost)
 		return lost_in_txn("rollback to savepoint");
+	known_clear(s); /* the writes undone may have made keys known */
+	if (s->nsp) {
+		spent *sp = &s->sp[--s->nsp];
+		if (sp->round_trips == s->stats.round_trips && sp->q < s->nq) {
+			s->nq = sp->q;
+			s->qlen = sp->qlen;
+			return 0;
+		}
+	}
+	s->nq = 0;
+	s->qlen = 0;
+	s->stats.round_trips++;
+	s->stats.statements += 2;
 	return pg_cmd(s, "ROLLBACK TO SAVEPOINT al_sp; RELEASE SAVEPOINT al_sp",
 	              "rollback to savepoint");
 }
@@ -505,7 +879,18 @@ static void pg_free(void *ctx)
 		return;
 	hold_clear(s);
 	PQfinish(s->conn); /* an open transaction is discarded by the server */
+	free(s->q);
+	free(s->qbuf);
+	free(s->sp);
+	free(s->known);
+	free(s->kbuf);
 	free(s);
+}
+
+void al_pg_stats_get(const void *ctx, al_pg_stats *out)
+{
+	const pgb *s = ctx;
+	*out = s->stats;
 }
 
 /* ---- open ---- */
