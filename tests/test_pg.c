@@ -7,7 +7,8 @@
  * runner until the call succeeds (full API), lock and statement time-outs,
  * read-only sessions, connection loss at every step of a call (nothing
  * applied, the handle reconnects), a commit whose outcome is unknown, a
- * stopped server, host batches with savepoints.
+ * stopped server, host batches with savepoints, and AUTOLIC_PG_KEY_LOCKS: calls
+ * on different contracts neither wait for nor abort each other.
  */
 #include "support.h"
 #include "pg_harness.h"
@@ -103,9 +104,12 @@ static void t_options_and_bad_input(void **state)
 	o.version = 0;
 	assert_int_equal(autolic_store_pg_open(&st, ci, &o), AUTOLIC_EVERSION);
 	o.version = AUTOLIC_PG_OPTIONS_VERSION;
-	o.flags = 1;
+	o.flags = 2; /* AUTOLIC_PG_KEY_LOCKS is the only flag */
 	assert_int_equal(autolic_store_pg_open(&st, ci, &o), AUTOLIC_EINVAL);
-	assert_non_null(strstr(autolic_errmsg(), "flags"));
+	assert_non_null(strstr(autolic_errmsg(), "flags 0x2"));
+	o.flags = AUTOLIC_PG_KEY_LOCKS | 4;
+	assert_int_equal(autolic_store_pg_open(&st, ci, &o), AUTOLIC_EINVAL);
+	assert_non_null(strstr(autolic_errmsg(), "flags 0x4"));
 	o.flags = 0;
 
 	/* a malformed string is the caller's error; no piece of it is echoed */
@@ -526,10 +530,11 @@ static void h_free(void *ctx)
 }
 
 /* A handle over a hooked PostgreSQL backend (`h` must outlive it). */
-static autolic_db *open_hooked(hooked *h, const char *extra, unsigned retries)
+static autolic_db *open_hooked_with(hooked *h, const char *extra, const autolic_pg_options *o,
+                                    unsigned retries)
 {
 	memset(h, 0, sizeof *h);
-	h->in = raw_open(extra, NULL);
+	h->in = raw_open(extra, o);
 	autolic_storage st = {0};
 	st.version = AUTOLIC_STORAGE_VERSION;
 	st.ctx = h;
@@ -545,6 +550,11 @@ static autolic_db *open_hooked(hooked *h, const char *extra, unsigned retries)
 	st.release = h_release;
 	st.rollback_to = h_rollback_to;
 	return db_over(&st, retries);
+}
+
+static autolic_db *open_hooked(hooked *h, const char *extra, unsigned retries)
+{
+	return open_hooked_with(h, extra, NULL, retries);
 }
 
 /* After the call's first read (its snapshot is taken), another session
@@ -1112,6 +1122,105 @@ static void t_server_stopped(void **state)
 	assert_int_equal(t_pg_server("server-start"), 0);
 }
 
+/* ---- key locks: calls on different owners never meet ---- */
+
+typedef struct other_call {
+	autolic_db *db;
+	autolic_id actor, contract, user;
+	int rc;
+} other_call;
+
+/* Just before the call's COMMIT (it holds its locks and has sent its reads),
+ * another handle runs a whole call and commits. */
+static int other_call_before_commit(hooked *h, int op, int after, const void *key, size_t kl,
+                                    int rc)
+{
+	(void)key;
+	(void)kl;
+	if (op == OP_COMMIT && !after && !h->fired) {
+		h->fired++;
+		other_call *o = h->arg;
+		o->rc = autolic_seat_revoke(o->db, o->actor, o->contract, "revit", o->user);
+	}
+	return rc;
+}
+
+static autolic_id buy_revit(autolic_db *db, autolic_id manager, uint32_t qty)
+{
+	autolic_contract_product_spec p = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
+	p.product = "revit";
+	p.quantity = qty;
+	autolic_contract_spec c = AUTOLIC_CONTRACT_SPEC_INIT;
+	c.products = &p;
+	c.nproducts = 1;
+	c.start = 1;
+	c.end = INT64_MAX / 2;
+	autolic_id id = 0;
+	int rc = autolic_contract_buy(db, manager, &c, &id);
+	if (rc)
+		fail_msg("contract: %d %s", rc, autolic_errmsg());
+	return id;
+}
+
+/* With AUTOLIC_PG_KEY_LOCKS, a seat revoke on one contract runs whole and
+ * commits while a revoke on another contract sits between its reads and its
+ * COMMIT: neither waits, neither conflicts, both apply. (Under SERIALIZABLE
+ * the same interleaving aborts the first call: its predicate locks cover
+ * the index and heap pages it read, which hold the other contract's rows
+ * too.) Then on one contract: the second of two concurrent revokes waits
+ * for the first and finds the seat gone (SEAT-5: the count stays exact). */
+static void t_key_locks_owners_apart(void **state)
+{
+	(void)state;
+	autolic_pg_options o = AUTOLIC_PG_OPTIONS_INIT;
+	o.flags = AUTOLIC_PG_KEY_LOCKS;
+	hooked h;
+	autolic_db *a = open_hooked_with(&h, NULL, &o, 0);
+	autolic_pg_options ob = o;
+	ob.lock_timeout_ms = 1000; /* a wait for the hooked call would never end: fail instead */
+	autolic_storage sb = raw_open(NULL, &ob);
+	autolic_db *b = db_over(&sb, 1);
+	autolic_id admin = t_register(a, "admin@example.com", "Ada", "Admin");
+	autolic_id u1 = t_register(a, "u1@example.com", "Una", "One");
+	autolic_id u2 = t_register(a, "u2@example.com", "Two", "Two");
+	autolic_id c1 = buy_revit(a, admin, 1), c2 = buy_revit(a, admin, 1);
+	assert_int_equal(autolic_seat_grant(a, admin, c1, "revit", u1), 0);
+	assert_int_equal(autolic_seat_grant(a, admin, c2, "revit", u2), 0);
+
+	other_call other = {b, admin, c2, u2, -1};
+	h.hook = other_call_before_commit;
+	h.arg = &other;
+	long begins = h.begins;
+	assert_int_equal(autolic_seat_revoke(a, admin, c1, "revit", u1), 0);
+	assert_int_equal(h.fired, 1);
+	assert_int_equal(other.rc, 0);
+	assert_int_equal(h.conflicts, 0);
+	assert_int_equal(h.begins - begins, 1); /* not retried */
+	h.hook = NULL;
+	autolic_seat_summary sum = {.version = AUTOLIC_SEAT_SUMMARY_VERSION};
+	assert_int_equal(autolic_seat_summary_get(a, c1, "revit", &sum), 0);
+	assert_int_equal(sum.granted, 0);
+	assert_int_equal(autolic_seat_summary_get(a, c2, "revit", &sum), 0);
+	assert_int_equal(sum.granted, 0);
+
+	/* one contract: the other revoke queues behind the hooked call's
+	 * locks, times out (the hooked call cannot commit while it waits) and
+	 * reports the conflict; after the commit it finds nothing to revoke */
+	assert_int_equal(autolic_seat_grant(a, admin, c1, "revit", u1), 0);
+	other.contract = c1;
+	other.user = u1;
+	h.hook = other_call_before_commit;
+	h.fired = 0;
+	assert_int_equal(autolic_seat_revoke(a, admin, c1, "revit", u1), 0);
+	assert_int_equal(other.rc, AUTOLIC_ECONFLICT);
+	h.hook = NULL;
+	assert_int_equal(autolic_seat_revoke(b, admin, c1, "revit", u1), AUTOLIC_ENOTFOUND);
+	assert_int_equal(autolic_seat_summary_get(b, c1, "revit", &sum), 0);
+	assert_int_equal(sum.granted, 0);
+	autolic_db_close(b);
+	autolic_db_close(a);
+}
+
 /* ---- host batches ---- */
 
 /* A failed call inside a host batch is undone by ROLLBACK TO its savepoint;
@@ -1161,6 +1270,7 @@ int main(void)
 		cmocka_unit_test_setup(t_commit_outcome_unknown, fresh),
 		cmocka_unit_test_setup(t_server_stopped, fresh),
 		cmocka_unit_test_setup(t_batch_savepoints, fresh),
+		cmocka_unit_test_setup(t_key_locks_owners_apart, fresh),
 	};
 	return cmocka_run_group_tests_name("pg", tests, NULL, NULL);
 }

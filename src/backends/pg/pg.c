@@ -19,6 +19,7 @@
 /* pg_type OIDs of the parameters (fixed in PostgreSQL's catalogue). */
 #define OID_BYTEA 17
 #define OID_INT4  23
+#define OID_INT8  20
 
 /* Scans read the range in chunks: the first is small (most scans of the
  * library stop early or cover few keys), later ones double up to CHUNK_MAX
@@ -34,7 +35,10 @@
 /* A non-NULL pointer for empty byte strings: a NULL parameter value is SQL NULL. */
 static const char empty[1];
 
-enum { S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_NSTMT };
+enum {
+	S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_LOCK_S, S_LOCK_X,
+	S_NSTMT
+};
 
 static const struct {
 	const char *name, *sql;
@@ -56,13 +60,17 @@ static const struct {
 	 {OID_BYTEA, OID_BYTEA, OID_INT4}},
 	{"al_range_gt", "SELECT k, v FROM autolic_kv WHERE k > $1 AND k < $2 ORDER BY k LIMIT $3",
 	 3, {OID_BYTEA, OID_BYTEA, OID_INT4}},
+	{"al_lock_s", "SELECT pg_advisory_xact_lock_shared($1)", 1, {OID_INT8}},
+	{"al_lock_x", "SELECT pg_advisory_xact_lock($1)", 1, {OID_INT8}},
 };
 
 /* The queue of statements not sent yet: writes and savepoints. */
-enum { Q_PUT, Q_DEL, Q_SAVEPOINT };
+enum { Q_PUT, Q_DEL, Q_SAVEPOINT, Q_LOCK_S, Q_LOCK_X };
 #define QUEUE_MAX   1024      /* statements queued at most: then they are sent */
 #define QUEUE_BYTES (1u << 20) /* bytes of keys and values queued at most */
 #define KNOWN_MAX   4096      /* keys remembered as existing, per transaction */
+#define HEADS_MAX   256       /* key locks (AUTOLIC_PG_KEY_LOCKS) per prefix before one for the
+                                 whole prefix */
 
 typedef struct qent {
 	int kind;
@@ -74,6 +82,11 @@ typedef struct kent {
 	uint32_t h;
 	size_t koff, klen; /* in pgb.kbuf */
 } kent;
+
+typedef struct lent {
+	uint64_t id;
+	int mode; /* 0 free, 1 shared, 2 exclusive */
+} lent;
 
 typedef struct spent {
 	size_t q, qlen;            /* the savepoint's place in the queue */
@@ -95,6 +108,12 @@ typedef struct pgb {
 	size_t qlen, qbufcap;
 	spent *sp;               /* savepoints, innermost last */
 	size_t nsp, spcap;
+	int key_locks;           /* AUTOLIC_PG_KEY_LOCKS: READ COMMITTED and advisory locks */
+	int write;               /* the transaction may write */
+	lent *locks;             /* advisory locks taken (or queued) by the transaction */
+	size_t nlocks, lcap;
+	unsigned int heads[257]; /* key locks per prefix byte (256: the empty key) */
+	unsigned char for_update[257]; /* prefixes whose reads lock for writing (learnt) */
 	kent *known;             /* keys whose existence the transaction knows */
 	size_t kn, kcap;
 	unsigned char *kbuf;
@@ -404,7 +423,125 @@ static int known_present(pgb *s, const void *k, size_t kl)
 	return e->used && e->present;
 }
 
-/* Forget the transaction's queue, savepoints and known keys. */
+/* ---- key locks (AUTOLIC_PG_KEY_LOCKS) ----
+ *
+ * Two-phase locking over advisory locks, in three levels: the store, a key's
+ * prefix byte (its record type) and its head, the prefix byte and the next
+ * 8 bytes (the record's owner: a team, a contract, an account, a session).
+ * A write transaction takes the store and the prefix shared for every
+ * operation, and the head shared for a read, exclusive for a write; a scan
+ * takes the head its range lies in, or the whole prefix (or the store)
+ * exclusive when its range is wider than one head. The locks are queued
+ * before the statement they guard and held to the end of the transaction;
+ * READ COMMITTED gives each statement a snapshot taken after its locks were
+ * granted, so every read sees the latest committed state of what it locked. */
+
+#define HEAD_LEN 9
+enum { L_NONE, L_S, L_X };
+
+static uint64_t lock_id(int tag, const void *k, size_t kl)
+{
+	const unsigned char *p = k;
+	uint64_t h = 14695981039346656037ull;
+	h = (h ^ (unsigned)tag) * 1099511628211ull;
+	for (size_t i = 0; i < kl; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static lent *lock_slot(lent *t, size_t cap, uint64_t id)
+{
+	for (size_t i = (size_t)(id ^ id >> 32) & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (!t[i].mode || t[i].id == id)
+			return &t[i];
+}
+
+static void locks_clear(pgb *s)
+{
+	if (s->nlocks)
+		memset(s->locks, 0, s->lcap * sizeof *s->locks);
+	s->nlocks = 0;
+	memset(s->heads, 0, sizeof s->heads);
+}
+
+/* Queue the lock `id` in `mode` unless the transaction holds it so already.
+ * Returns the mode held before, or -1 when memory runs out. */
+static int lock_take(pgb *s, uint64_t id, int mode)
+{
+	if (s->nlocks * 2 + 2 > s->lcap) {
+		size_t cap = s->lcap ? s->lcap * 2 : 64;
+		lent *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < s->lcap; i++)
+			if (s->locks[i].mode)
+				*lock_slot(t, cap, s->locks[i].id) = s->locks[i];
+		free(s->locks);
+		s->locks = t;
+		s->lcap = cap;
+	}
+	lent *e = lock_slot(s->locks, s->lcap, id);
+	int before = e->mode;
+	if (before >= mode)
+		return before;
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(id >> (56 - 8 * i));
+	if (q_add(s, mode == L_X ? Q_LOCK_X : Q_LOCK_S, b, 8, NULL, 0))
+		return -1;
+	if (!before)
+		s->nlocks++;
+	e->id = id;
+	e->mode = mode;
+	return before;
+}
+
+/* The locks an operation on key `k` needs (a scan: on the keys that start
+ * with k[0..kl), its range). A head first read and then written teaches the
+ * backend to lock that prefix's heads for writing at the read, so that two
+ * calls do not both read and then wait for each other (a deadlock). */
+static int lock_for(pgb *s, const unsigned char *k, size_t kl, int write, int scan)
+{
+	if (!s->key_locks || !s->write)
+		return 0;
+	if (scan && !kl)
+		return lock_take(s, lock_id('G', NULL, 0), L_X) < 0 ? -1 : 0;
+	int pi = kl ? k[0] : 256;
+	uint64_t prefix = lock_id('P', k, kl ? 1 : 0);
+	if (lock_take(s, lock_id('G', NULL, 0), L_S) < 0)
+		return -1;
+	if ((scan && kl < HEAD_LEN) || s->heads[pi] >= HEADS_MAX)
+		return lock_take(s, prefix, L_X) < 0 ? -1 : 0;
+	int held = lock_take(s, prefix, L_S);
+	if (held < 0)
+		return -1;
+	if (held == L_X)
+		return 0; /* the whole prefix is ours */
+	int mode = write || s->for_update[pi] ? L_X : L_S;
+	int before = lock_take(s, lock_id('H', k, kl < HEAD_LEN ? kl : HEAD_LEN), mode);
+	if (before < 0)
+		return -1;
+	if (!before)
+		s->heads[pi]++;
+	if (write && before == L_S)
+		s->for_update[pi] = 1;
+	return 0;
+}
+
+/* The longest P such that every key of [st, e) starts with P. */
+static size_t range_prefix(const unsigned char *st, size_t sl, const unsigned char *e, size_t el)
+{
+	if (!e)
+		return 0;
+	size_t l = 0;
+	while (l < sl && l < el && st[l] == e[l])
+		l++;
+	if (el == l + 1 && sl > l && e[l] == st[l] + 1)
+		l++; /* e is the end of the keys that start with st[0..l] */
+	return l;
+}
+
+/* Forget the transaction's queue, savepoints, known keys and locks. */
 static void txn_reset(pgb *s)
 {
 	s->nq = 0;
@@ -412,6 +549,7 @@ static void txn_reset(pgb *s)
 	s->nsp = 0;
 	s->begin_sql = NULL;
 	known_clear(s);
+	locks_clear(s);
 }
 
 /* ---- one round trip ---- */
@@ -427,7 +565,7 @@ typedef struct last_stmt {
 	const int *pf;
 } last_stmt;
 
-static const char *const q_what[] = {"put", "del", "savepoint"};
+static const char *const q_what[] = {"put", "del", "savepoint", "lock", "lock"};
 
 /* Send statement `i` of the round trip: the pending BEGIN (i == -1), queue
  * entry i, or `last` (i == nq). */
@@ -452,6 +590,10 @@ static int send_one(pgb *s, long i, const last_stmt *last)
 		return PQsendQueryPrepared(s->conn, stmts[S_PUT].name, 2, pv, pl, pf, 1);
 	case Q_DEL:
 		return PQsendQueryPrepared(s->conn, stmts[S_DEL].name, 1, pv, pl, pf, 1);
+	case Q_LOCK_S:
+	case Q_LOCK_X:
+		return PQsendQueryPrepared(s->conn, stmts[e->kind == Q_LOCK_S ? S_LOCK_S : S_LOCK_X].name,
+		                           1, pv, pl, pf, 1);
 	default:
 		return PQsendQueryParams(s->conn, "SAVEPOINT al_sp", 0, NULL, NULL, NULL, NULL, 1);
 	}
@@ -588,8 +730,13 @@ static int pg_begin(void *ctx, int write)
 		if (rc)
 			return rc;
 	}
-	s->begin_sql = write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-	                     : "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY";
+	if (s->key_locks)
+		s->begin_sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+		                     : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+	else
+		s->begin_sql = write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+		                     : "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY";
+	s->write = write;
 	s->sent = 0;
 	s->in_txn = 1;
 	return 0;
@@ -612,6 +759,8 @@ static int pg_get(void *ctx, const void *key, size_t klen, const void **val, siz
 		return lost_in_txn("get");
 	if (bad_length("get", klen))
 		return AUTOLIC_ESTORAGE;
+	if (lock_for(s, key, klen, 0, 0))
+		return no_memory("get");
 	const char *pv[1] = {klen ? key : empty};
 	int pl[1] = {(int)klen}, pf[1] = {1};
 	last_stmt l = {"get", stmts[S_GET].name, NULL, 1, pv, pl, pf};
@@ -654,6 +803,8 @@ static int pg_put(void *ctx, const void *key, size_t klen, const void *val, size
 		return lost_in_txn("put");
 	if (bad_length("put", klen) || bad_length("put", vlen))
 		return AUTOLIC_ESTORAGE;
+	if (lock_for(s, key, klen, 1, 0))
+		return no_memory("put");
 	int rc = queue_write(s, Q_PUT, key, klen, val, vlen);
 	if (!rc)
 		known_set(s, key, klen, 1);
@@ -670,6 +821,8 @@ static int pg_del(void *ctx, const void *key, size_t klen)
 		return lost_in_txn("del");
 	if (bad_length("del", klen))
 		return AUTOLIC_ESTORAGE;
+	if (lock_for(s, key, klen, 1, 0))
+		return no_memory("del");
 	if (known_present(s, key, klen)) {
 		int rc = queue_write(s, Q_DEL, key, klen, NULL, 0);
 		if (!rc)
@@ -712,6 +865,8 @@ static int pg_scan(void *ctx, const void *start, size_t slen, const void *end, s
 		return lost_in_txn("scan");
 	if (bad_length("scan", slen) || (end && bad_length("scan", elen)))
 		return AUTOLIC_ESTORAGE;
+	if (lock_for(s, start, range_prefix(start, slen, end, end ? elen : 0), 0, 1))
+		return no_memory("scan");
 	const char *from = slen ? start : empty;
 	int flen = (int)slen, after = 0, limit = CHUNK_FIRST, out = 0;
 	PGresult *prev = NULL; /* holds `from` while the next chunk is read */
@@ -856,6 +1011,7 @@ static int pg_rollback_to(void *ctx)
 	if (s->lost)
 		return lost_in_txn("rollback to savepoint");
 	known_clear(s); /* the writes undone may have made keys known */
+	locks_clear(s); /* and the server may have let go of locks taken since */
 	if (s->nsp) {
 		spent *sp = &s->sp[--s->nsp];
 		if (sp->round_trips == s->stats.round_trips && sp->q < s->nq) {
@@ -884,6 +1040,7 @@ static void pg_free(void *ctx)
 	free(s->sp);
 	free(s->known);
 	free(s->kbuf);
+	free(s->locks);
 	free(s);
 }
 
@@ -1013,8 +1170,9 @@ static int pg_open(autolic_storage *out, const char *conninfo, const autolic_pg_
 		}
 		o = *opts;
 	}
-	if (o.flags) {
-		autolic_storage_set_error("postgresql open: unknown flags 0x%x", o.flags);
+	if (o.flags & ~AUTOLIC_PG_KEY_LOCKS) {
+		autolic_storage_set_error("postgresql open: unknown flags 0x%x",
+		                          o.flags & ~AUTOLIC_PG_KEY_LOCKS);
 		return AUTOLIC_EINVAL;
 	}
 
@@ -1077,6 +1235,7 @@ static int pg_open(autolic_storage *out, const char *conninfo, const autolic_pg_
 		return AUTOLIC_ENOMEM;
 	}
 	s->statement_timeout_ms = o.statement_timeout_ms;
+	s->key_locks = (o.flags & AUTOLIC_PG_KEY_LOCKS) != 0;
 	s->lock_timeout_ms = o.lock_timeout_ms;
 	s->conn = PQconnectdbParams(kw, val, 1);
 	int code = 0;
