@@ -19,7 +19,10 @@
  * with tests/pg_server.sh (initdb on this machine); without either the
  * PostgreSQL rows are skipped. SQLite: a WAL file in --dir.
  *
- * Usage: bench_w6_scale [--quick] [--secs S] [--procs 1,2,4] [--only pg|sqlite]
+ * PostgreSQL runs twice: SERIALIZABLE (the default) and AUTOLIC_PG_KEY_LOCKS,
+ * each in a fresh schema al_w6 of its own (dropped and made again).
+ *
+ * Usage: bench_w6_scale [--quick] [--secs S] [--procs 1,2,4] [--only pg|locks|sqlite]
  *                       [--work flex/own,...] [--dir DIR]
  * Nothing here asserts a time; the figures are printed as a Markdown table.
  */
@@ -30,6 +33,7 @@
 #ifdef W6_HAVE_PG
 #include "autolic/sys/pg.h"
 #include "backends/pg/pg_stats.h"
+#include <libpq-fe.h>
 /* weak: a backend without the counters (an older libautolic-pg) leaves it NULL */
 extern void al_pg_stats_get(const void *ctx, al_pg_stats *out) __attribute__((weak));
 #endif
@@ -49,7 +53,8 @@ extern void al_pg_stats_get(const void *ctx, al_pg_stats *out) __attribute__((we
 #define RATE     1
 #define RETRIES  64
 
-enum { B_PG, B_SQLITE };
+enum { B_PG, B_PG_LOCKS, B_SQLITE, B_N };
+static const char *const bname[B_N] = {"PostgreSQL", "PostgreSQL key locks", "SQLite"};
 enum { W_FLEX_OWN, W_FLEX_SHARED, W_SEAT_OWN, W_SEAT_SHARED, W_N };
 static const char *const wname[W_N] = {"flex/own", "flex/shared", "seat/own", "seat/shared"};
 
@@ -167,8 +172,11 @@ static autolic_time clock_fn(void *ctx)
 static int open_storage(autolic_storage *st)
 {
 #ifdef W6_HAVE_PG
-	if (backend == B_PG)
-		return autolic_store_pg_open(st, pg_conninfo, NULL);
+	if (backend == B_PG || backend == B_PG_LOCKS) {
+		autolic_pg_options o = AUTOLIC_PG_OPTIONS_INIT;
+		o.flags = backend == B_PG_LOCKS ? AUTOLIC_PG_KEY_LOCKS : 0;
+		return autolic_store_pg_open(st, pg_conninfo, &o);
+	}
 #endif
 #ifdef W6_HAVE_SQLITE
 	if (backend == B_SQLITE)
@@ -213,7 +221,7 @@ static autolic_db *open_db(void)
 static unsigned long round_trips(void)
 {
 #ifdef W6_HAVE_PG
-	if (backend == B_PG && al_pg_stats_get) {
+	if (backend != B_SQLITE && al_pg_stats_get) {
 		al_pg_stats ps;
 		al_pg_stats_get(cnt.in.ctx, &ps);
 		return ps.round_trips;
@@ -452,10 +460,10 @@ static int point(int work, int nproc, double secs)
 	free(all);
 	double c = calls ? (double)calls : 1;
 	char rt[32] = "—";
-	if (backend == B_PG && rts)
+	if (backend != B_SQLITE && rts)
 		snprintf(rt, sizeof rt, "%.1f", (double)rts / c);
 	printf("| W6 %s | %s | %d | %.0f | %.3f | %ld | %.1f | %.1f | %.1f | %.1f | %s |%s%s\n",
-	       wname[work], backend == B_PG ? "PostgreSQL" : "SQLite", nproc, (double)calls / el,
+	       wname[work], bname[backend], nproc, (double)calls / el,
 	       (double)conflicts / c, errors, p50 * 1e3, p99 * 1e3, mx * 1e3, (double)ops / c, rt,
 	       ok ? "" : " (a process failed)", msg ? msg : "");
 	fflush(stdout);
@@ -501,6 +509,21 @@ static const char *pg_start(void)
 	atexit(pg_stop);
 	return pg_info;
 }
+
+/* A schema of the bench's own, emptied: the connection string for it. */
+static const char *pg_fresh(const char *base)
+{
+	static char info[1200];
+	PGconn *c = PQconnectdb(base);
+	PGresult *r = PQexec(c, "DROP SCHEMA IF EXISTS al_w6 CASCADE; CREATE SCHEMA al_w6");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "W6: %s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	snprintf(info, sizeof info, "%s options='-csearch_path=al_w6'", base);
+	return ok ? info : NULL;
+}
 #endif
 
 int main(int argc, char **argv)
@@ -517,7 +540,7 @@ int main(int argc, char **argv)
 			dir = argv[++i];
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			i++;
-			only = !strcmp(argv[i], "pg") ? B_PG : B_SQLITE;
+			only = !strcmp(argv[i], "pg") ? B_PG : !strcmp(argv[i], "locks") ? B_PG_LOCKS : B_SQLITE;
 		} else if (!strcmp(argv[i], "--procs") && i + 1 < argc) {
 			nprocs = 0;
 			for (char *t = strtok(argv[++i], ","); t && nprocs < 8; t = strtok(NULL, ","))
@@ -541,14 +564,21 @@ int main(int argc, char **argv)
 	       "p99 ms | max ms | Storage ops/call | Round trips/call |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
 	int status = 0;
-	for (int b = B_PG; b <= B_SQLITE; b++) {
-		if (only >= 0 && b != only)
+	const char *pg_base = NULL;
+#ifdef W6_HAVE_PG
+	if (only != B_SQLITE)
+		pg_base = pg_start();
+#endif
+	for (int b = 0; b < B_N; b++) {
+		if (only >= 0 && b != only && !(only == B_PG && b == B_PG_LOCKS))
 			continue;
 		backend = b;
 		char path[1024];
-		if (b == B_PG) {
+		if (b != B_SQLITE) {
+			pg_conninfo = NULL;
 #ifdef W6_HAVE_PG
-			pg_conninfo = pg_start();
+			if (pg_base)
+				pg_conninfo = pg_fresh(pg_base);
 #endif
 			if (!pg_conninfo) {
 				printf("| W6 | PostgreSQL | | | | | | | | | (skipped: no server: set "
@@ -559,6 +589,8 @@ int main(int argc, char **argv)
 #ifndef W6_HAVE_SQLITE
 			printf("| W6 | SQLite | | | | | | | | | (skipped: not built) |\n");
 			continue;
+#else
+			(void)pg_base;
 #endif
 			snprintf(path, sizeof path, "%s/w6.sqlite", dir);
 			unlink(path);

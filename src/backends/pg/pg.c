@@ -20,6 +20,7 @@
 #define OID_BYTEA 17
 #define OID_INT4  23
 #define OID_INT8  20
+#define OID_TEXT  25
 
 /* Scans read the range in chunks: the first is small (most scans of the
  * library stop early or cover few keys), later ones double up to CHUNK_MAX
@@ -36,7 +37,7 @@
 static const char empty[1];
 
 enum {
-	S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_LOCK_S, S_LOCK_X,
+	S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_LOCK_S, S_LOCK_X, S_LOCK_UP,
 	S_NSTMT
 };
 
@@ -62,10 +63,17 @@ static const struct {
 	 3, {OID_BYTEA, OID_BYTEA, OID_INT4}},
 	{"al_lock_s", "SELECT pg_advisory_xact_lock_shared($1)", 1, {OID_INT8}},
 	{"al_lock_x", "SELECT pg_advisory_xact_lock($1)", 1, {OID_INT8}},
+	/* an upgrade from shared to exclusive waits 1 ms at most (55P03, retried):
+	 * two calls that both hold a lock shared and both want it exclusive
+	 * would otherwise wait for the deadlock detector */
+	{"al_lock_up",
+	 "SELECT set_config('lock_timeout', '1ms', true), pg_advisory_xact_lock($1), "
+	 "set_config('lock_timeout', $2, true)",
+	 2, {OID_INT8, OID_TEXT}},
 };
 
 /* The queue of statements not sent yet: writes and savepoints. */
-enum { Q_PUT, Q_DEL, Q_SAVEPOINT, Q_LOCK_S, Q_LOCK_X };
+enum { Q_PUT, Q_DEL, Q_SAVEPOINT, Q_LOCK_S, Q_LOCK_X, Q_LOCK_UP };
 #define QUEUE_MAX   1024      /* statements queued at most: then they are sent */
 #define QUEUE_BYTES (1u << 20) /* bytes of keys and values queued at most */
 #define KNOWN_MAX   4096      /* keys remembered as existing, per transaction */
@@ -102,6 +110,7 @@ typedef struct pgb {
 	int lost;                /* the connection was lost: reconnect at the next begin */
 	unsigned int statement_timeout_ms, lock_timeout_ms;
 	char notice[256];        /* the server's last notice or warning */
+	char lock_timeout_text[32]; /* the session's lock_timeout */
 	qent *q;                 /* statements waiting for the next round trip */
 	size_t nq, qcap;
 	unsigned char *qbuf;
@@ -277,6 +286,11 @@ static int session_setup(pgb *s, const char *what)
 		if (rc)
 			return rc;
 	}
+	PGresult *lt = PQexec(s->conn, "SHOW lock_timeout");
+	if (!lt || PQresultStatus(lt) != PGRES_TUPLES_OK || PQntuples(lt) != 1)
+		return pg_fail(s, lt, what);
+	snprintf(s->lock_timeout_text, sizeof s->lock_timeout_text, "%s", PQgetvalue(lt, 0, 0));
+	PQclear(lt);
 	for (int i = 0; i < S_NSTMT; i++) {
 		PGresult *r = PQprepare(s->conn, stmts[i].name, stmts[i].sql, stmts[i].nparams,
 		                        stmts[i].types);
@@ -487,7 +501,9 @@ static int lock_take(pgb *s, uint64_t id, int mode)
 	unsigned char b[8];
 	for (int i = 0; i < 8; i++)
 		b[i] = (unsigned char)(id >> (56 - 8 * i));
-	if (q_add(s, mode == L_X ? Q_LOCK_X : Q_LOCK_S, b, 8, NULL, 0))
+	int kind = mode == L_S ? Q_LOCK_S : before ? Q_LOCK_UP : Q_LOCK_X;
+	const char *lt = s->lock_timeout_text; /* a text parameter: with its 0 byte */
+	if (q_add(s, kind, b, 8, kind == Q_LOCK_UP ? lt : NULL, kind == Q_LOCK_UP ? strlen(lt) + 1 : 0))
 		return -1;
 	if (!before)
 		s->nlocks++;
@@ -565,7 +581,7 @@ typedef struct last_stmt {
 	const int *pf;
 } last_stmt;
 
-static const char *const q_what[] = {"put", "del", "savepoint", "lock", "lock"};
+static const char *const q_what[] = {"put", "del", "savepoint", "lock", "lock", "lock"};
 
 /* Send statement `i` of the round trip: the pending BEGIN (i == -1), queue
  * entry i, or `last` (i == nq). */
@@ -590,6 +606,8 @@ static int send_one(pgb *s, long i, const last_stmt *last)
 		return PQsendQueryPrepared(s->conn, stmts[S_PUT].name, 2, pv, pl, pf, 1);
 	case Q_DEL:
 		return PQsendQueryPrepared(s->conn, stmts[S_DEL].name, 1, pv, pl, pf, 1);
+	case Q_LOCK_UP:
+		return PQsendQueryPrepared(s->conn, stmts[S_LOCK_UP].name, 2, pv, pl, (int[]){1, 0}, 1);
 	case Q_LOCK_S:
 	case Q_LOCK_X:
 		return PQsendQueryPrepared(s->conn, stmts[e->kind == Q_LOCK_S ? S_LOCK_S : S_LOCK_X].name,
