@@ -515,7 +515,8 @@ static const char *pg_fresh(const char *base)
 {
 	static char info[1200];
 	PGconn *c = PQconnectdb(base);
-	PGresult *r = PQexec(c, "DROP SCHEMA IF EXISTS al_w6 CASCADE; CREATE SCHEMA al_w6");
+	PGresult *r = PQexec(c, "SET client_min_messages = warning; "
+	                        "DROP SCHEMA IF EXISTS al_w6 CASCADE; CREATE SCHEMA al_w6");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		fprintf(stderr, "W6: %s", PQerrorMessage(c));
