@@ -21,6 +21,7 @@
 #define OID_INT4  23
 #define OID_INT8  20
 #define OID_TEXT  25
+#define OID_INT8_ARRAY 1016
 
 /* Scans read the range in chunks: the first is small (most scans of the
  * library stop early or cover few keys), later ones double up to CHUNK_MAX
@@ -37,7 +38,7 @@
 static const char empty[1];
 
 enum {
-	S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_LOCK_S, S_LOCK_X, S_LOCK_UP,
+	S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_LOCKS, S_LOCK_UP,
 	S_NSTMT
 };
 
@@ -61,8 +62,11 @@ static const struct {
 	 {OID_BYTEA, OID_BYTEA, OID_INT4}},
 	{"al_range_gt", "SELECT k, v FROM autolic_kv WHERE k > $1 AND k < $2 ORDER BY k LIMIT $3",
 	 3, {OID_BYTEA, OID_BYTEA, OID_INT4}},
-	{"al_lock_s", "SELECT pg_advisory_xact_lock_shared($1)", 1, {OID_INT8}},
-	{"al_lock_x", "SELECT pg_advisory_xact_lock($1)", 1, {OID_INT8}},
+	/* the locks queued one after the other, in one statement: shared, then exclusive */
+	{"al_locks",
+	 "SELECT (SELECT count(pg_advisory_xact_lock_shared(a)) FROM unnest($1::int8[]) a), "
+	 "(SELECT count(pg_advisory_xact_lock(a)) FROM unnest($2::int8[]) a)",
+	 2, {OID_INT8_ARRAY, OID_INT8_ARRAY}},
 	/* an upgrade from shared to exclusive waits 1 ms at most (55P03, retried):
 	 * two calls that both hold a lock shared and both want it exclusive
 	 * would otherwise wait for the deadlock detector */
@@ -73,7 +77,7 @@ static const struct {
 };
 
 /* The queue of statements not sent yet: writes and savepoints. */
-enum { Q_PUT, Q_DEL, Q_SAVEPOINT, Q_LOCK_S, Q_LOCK_X, Q_LOCK_UP };
+enum { Q_PUT, Q_DEL, Q_SAVEPOINT, Q_LOCKS, Q_LOCK_UP };
 #define QUEUE_MAX   1024      /* statements queued at most: then they are sent */
 #define QUEUE_BYTES (1u << 20) /* bytes of keys and values queued at most */
 #define KNOWN_MAX   4096      /* keys remembered as existing, per transaction */
@@ -498,13 +502,27 @@ static int lock_take(pgb *s, uint64_t id, int mode)
 	int before = e->mode;
 	if (before >= mode)
 		return before;
-	unsigned char b[8];
+	unsigned char b[9];
+	b[0] = (unsigned char)mode;
 	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)(id >> (56 - 8 * i));
-	int kind = mode == L_S ? Q_LOCK_S : before ? Q_LOCK_UP : Q_LOCK_X;
-	const char *lt = s->lock_timeout_text; /* a text parameter: with its 0 byte */
-	if (q_add(s, kind, b, 8, kind == Q_LOCK_UP ? lt : NULL, kind == Q_LOCK_UP ? strlen(lt) + 1 : 0))
+		b[1 + i] = (unsigned char)(id >> (56 - 8 * i));
+	qent *last = s->nq ? &s->q[s->nq - 1] : NULL;
+	if (before) {
+		/* an upgrade: a statement of its own (text parameter: with its 0 byte) */
+		const char *lt = s->lock_timeout_text;
+		if (q_add(s, Q_LOCK_UP, b + 1, 8, lt, strlen(lt) + 1))
+			return -1;
+	} else if (last && last->kind == Q_LOCKS && last->koff + last->klen == s->qlen) {
+		/* joins the lock statement at the end of the queue */
+		if (grow((void **)&s->qbuf, &s->qbufcap, s->qlen + sizeof b, 1))
+			return -1;
+		memcpy(s->qbuf + s->qlen, b, sizeof b);
+		s->qlen += sizeof b;
+		last->klen += sizeof b;
+		last->voff = s->qlen;
+	} else if (q_add(s, Q_LOCKS, b, sizeof b, NULL, 0)) {
 		return -1;
+	}
 	if (!before)
 		s->nlocks++;
 	e->id = id;
@@ -581,7 +599,36 @@ typedef struct last_stmt {
 	const int *pf;
 } last_stmt;
 
-static const char *const q_what[] = {"put", "del", "savepoint", "lock", "lock", "lock"};
+static const char *const q_what[] = {"put", "del", "savepoint", "lock", "lock"};
+
+/* The lock statement of queue entry `e`: its ids as two text arrays. */
+static int send_locks(pgb *s, const qent *e)
+{
+	size_t n = e->klen / 9;
+	char *buf = malloc(2 * (n * 21 + 3));
+	if (!buf)
+		return 0;
+	char *arr[2] = {buf, buf + n * 21 + 3};
+	for (int m = 0; m < 2; m++) {
+		char *o = arr[m];
+		*o++ = '{';
+		for (size_t i = 0; i < n; i++) {
+			const unsigned char *r = s->qbuf + e->koff + i * 9;
+			if (r[0] != (m ? L_X : L_S))
+				continue;
+			uint64_t id = 0;
+			for (int j = 0; j < 8; j++)
+				id = id << 8 | r[1 + j];
+			o += sprintf(o, "%s%lld", o[-1] == '{' ? "" : ",", (long long)id);
+		}
+		*o++ = '}';
+		*o = 0;
+	}
+	const char *pv[2] = {arr[0], arr[1]};
+	int ok = PQsendQueryPrepared(s->conn, stmts[S_LOCKS].name, 2, pv, NULL, NULL, 1);
+	free(buf);
+	return ok;
+}
 
 /* Send statement `i` of the round trip: the pending BEGIN (i == -1), queue
  * entry i, or `last` (i == nq). */
@@ -608,10 +655,8 @@ static int send_one(pgb *s, long i, const last_stmt *last)
 		return PQsendQueryPrepared(s->conn, stmts[S_DEL].name, 1, pv, pl, pf, 1);
 	case Q_LOCK_UP:
 		return PQsendQueryPrepared(s->conn, stmts[S_LOCK_UP].name, 2, pv, pl, (int[]){1, 0}, 1);
-	case Q_LOCK_S:
-	case Q_LOCK_X:
-		return PQsendQueryPrepared(s->conn, stmts[e->kind == Q_LOCK_S ? S_LOCK_S : S_LOCK_X].name,
-		                           1, pv, pl, pf, 1);
+	case Q_LOCKS:
+		return send_locks(s, e);
 	default:
 		return PQsendQueryParams(s->conn, "SAVEPOINT al_sp", 0, NULL, NULL, NULL, NULL, 1);
 	}
