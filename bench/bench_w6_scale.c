@@ -376,8 +376,8 @@ static void child(int work, int p, int ready_fd, int go_fd)
 		} else {
 			rc = autolic_seat_grant(db, w->admin, ctr, "revit", w->users[p]);
 			record(o, t0, rc, db);
-			if (rc)
-				continue;
+			if (rc && rc != AUTOLIC_EEXISTS)
+				continue; /* EEXISTS: an earlier revoke failed; revoke again */
 			t0 = bench_now();
 			rc = autolic_seat_revoke(db, w->admin, ctr, "revit", w->users[p]);
 			record(o, t0, rc, db);
