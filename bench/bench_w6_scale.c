@@ -77,7 +77,7 @@ typedef struct proc_out {
 } proc_out;
 
 typedef struct shm {
-	world w;
+	world w[3]; /* one per backend */
 	double deadline;
 	proc_out out[MAXP];
 } shm;
@@ -332,7 +332,7 @@ static void record(proc_out *o, double t0, int rc, autolic_db *db)
 
 static void child(int work, int p, int ready_fd, int go_fd)
 {
-	world *w = &S->w;
+	world *w = &S->w[backend];
 	proc_out *o = &S->out[p];
 	autolic_db *db = open_db();
 	char c = 1;
@@ -511,18 +511,22 @@ static const char *pg_start(void)
 }
 
 /* A schema of the bench's own, emptied: the connection string for it. */
-static const char *pg_fresh(const char *base)
+static const char *pg_fresh(const char *base, int b)
 {
-	static char info[1200];
+	static char infos[2][1200];
+	char *info = infos[b == B_PG_LOCKS];
+	const char *schema = b == B_PG_LOCKS ? "al_w6_locks" : "al_w6";
+	char sql[200];
+	snprintf(sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s "
+	         "CASCADE; CREATE SCHEMA %s", schema, schema);
 	PGconn *c = PQconnectdb(base);
-	PGresult *r = PQexec(c, "SET client_min_messages = warning; "
-	                        "DROP SCHEMA IF EXISTS al_w6 CASCADE; CREATE SCHEMA al_w6");
+	PGresult *r = PQexec(c, sql);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		fprintf(stderr, "W6: %s", PQerrorMessage(c));
 	PQclear(r);
 	PQfinish(c);
-	snprintf(info, sizeof info, "%s options='-csearch_path=al_w6'", base);
+	snprintf(info, sizeof infos[0], "%s options='-csearch_path=%s'", base, schema);
 	return ok ? info : NULL;
 }
 #endif
@@ -570,22 +574,28 @@ int main(int argc, char **argv)
 	if (only != B_SQLITE)
 		pg_base = pg_start();
 #endif
+	/* Each backend gets its world first; then every point runs on the three
+	 * backends one after the other, so that they meet the same load of the
+	 * machine (its disk's flush time varies by several times over minutes). */
+	char path[1024];
+	const char *infos[B_N] = {NULL, NULL, NULL};
+	int ready[B_N] = {0, 0, 0};
 	for (int b = 0; b < B_N; b++) {
 		if (only >= 0 && b != only && !(only == B_PG && b == B_PG_LOCKS))
 			continue;
 		backend = b;
-		char path[1024];
 		if (b != B_SQLITE) {
 			pg_conninfo = NULL;
 #ifdef W6_HAVE_PG
 			if (pg_base)
-				pg_conninfo = pg_fresh(pg_base);
+				pg_conninfo = pg_fresh(pg_base, b);
 #endif
 			if (!pg_conninfo) {
-				printf("| W6 | PostgreSQL | | | | | | | | | (skipped: no server: set "
-				       "AUTOLIC_PG_CONNINFO) |\n");
+				printf("| W6 | %s | | | | | | | | | (skipped: no server: set "
+				       "AUTOLIC_PG_CONNINFO) |\n", bname[b]);
 				continue;
 			}
+			infos[b] = pg_conninfo;
 		} else {
 #ifndef W6_HAVE_SQLITE
 			printf("| W6 | SQLite | | | | | | | | | (skipped: not built) |\n");
@@ -602,14 +612,21 @@ int main(int argc, char **argv)
 			unlink(wal);
 			sqlite_path = path;
 		}
-		if (setup_world(&S->w)) {
+		if (setup_world(&S->w[b])) {
 			status = 1;
 			continue;
 		}
-		for (int w = 0; w < W_N; w++)
-			for (int i = 0; (works >> w & 1) && i < nprocs; i++)
+		ready[b] = 1;
+	}
+	for (int w = 0; w < W_N; w++)
+		for (int i = 0; (works >> w & 1) && i < nprocs; i++)
+			for (int b = 0; b < B_N; b++) {
+				if (!ready[b])
+					continue;
+				backend = b;
+				pg_conninfo = infos[b];
 				if (point(w, procs[i], secs))
 					status = 1;
-	}
+			}
 	return status;
 }
