@@ -494,7 +494,7 @@ int al_flex_ledger_add(al_txn *t, autolic_id team, int type, autolic_time when, 
                        const char *subscription)
 {
 	autolic_id seq;
-	int rc = al_txn_seq_next(t, "flex.ledger", &seq);
+	int rc = al_txn_seq_next_in(t, "flex.ledger", team, NULL, &seq); /* the team's order */
 	if (rc)
 		return rc;
 	al_key k;

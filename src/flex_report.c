@@ -99,7 +99,7 @@ static int due_entries(al_txn *t, const al_flex_team *tf, autolic_flex_entry **o
 	autolic_id seq;
 	al_flex_lotrec *v;
 	size_t nv;
-	int rc = al_txn_seq_peek(t, "flex.ledger", &seq);
+	int rc = al_txn_seq_peek_in(t, "flex.ledger", tf->id, NULL, &seq);
 	if (!rc)
 		rc = al_flex_lots_of(t, tf->id, 0, &v, &nv);
 	if (rc)

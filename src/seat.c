@@ -296,7 +296,8 @@ static int seat_add(al_txn *t, autolic_id contract, const char *product, autolic
                     autolic_id actor, int origin, uint64_t count)
 {
 	autolic_id gid;
-	int rc = al_txn_seq_next(t, "seat", &gid);
+	/* the contract's order of grants (quantity reduction) */
+	int rc = al_txn_seq_next_in(t, "seat", contract, NULL, &gid);
 	if (rc)
 		return rc;
 	al_seat_row g = {contract, user, actor, "", gid, t->now, origin};

@@ -260,6 +260,8 @@ autolic_db *t_open(t_faulty *f, t_clock *c, t_events *e, const autolic_allocator
 		assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
 		t_faulty_wrap(f, &mem, &wrapped);
 		o.storage = &wrapped;
+		/* injected conflicts never end by themselves: give up soon */
+		o.retry_budget_ms = T_RETRY_BUDGET_MS;
 	}
 	if (c) {
 		o.clock = t_clock_fn;

@@ -56,6 +56,9 @@ typedef struct t_alloc {
 } t_alloc;
 autolic_allocator t_alloc_make(t_alloc *a);
 
+/* The retry budget of the handles t_open() makes over a faulty store. */
+#define T_RETRY_BUDGET_MS 200u
+
 /* Whole content of a store (committed state), as one comparable byte string. */
 typedef struct t_dump {
 	unsigned char *p;

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void test_version(void **state)
@@ -46,6 +47,17 @@ static void test_options(void **state)
 	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION), 0);
 	assert_int_equal(o.version, AUTOLIC_DB_OPTIONS_VERSION);
 	assert_null(o.storage);
+	/* a version 1 struct ends before retry_budget_ms: not written */
+	memset(&o, 0xaa, sizeof o);
+	assert_int_equal(autolic_db_options_init(&o, 1), 0);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.max_retries, 0);
+	assert_int_equal(o.retry_budget_ms, 0xaaaaaaaau);
+	/* and opens with the default budget, whatever lies past its end */
+	autolic_db *v1 = NULL;
+	assert_int_equal(autolic_db_open(&v1, &o), 0);
+	autolic_db_close(v1);
+	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION), 0);
 
 	autolic_db *db = (autolic_db *)&o;
 	assert_int_equal(autolic_db_open(NULL, NULL), AUTOLIC_EINVAL);
@@ -175,12 +187,32 @@ static void test_runner_retries_conflicts(void **state)
 	assert_int_equal(ev.n, 1); /* exactly once, not once per attempt */
 	assert_int_equal(count_report_keys(db, &f), 2);
 
-	f.conflicts = 1000;
+	/* no attempt bound by default: the time budget ends the retries, and
+	 * the message counts every attempt */
+	f.conflicts = 1000000;
+	ra.calls = 0;
+	assert_int_equal(al_run(db, 1, write_two, &ra), AUTOLIC_ECONFLICT);
+	assert_true(ra.calls > 1);
+	char want[64];
+	snprintf(want, sizeof want, "gave up after %d attempts in ", ra.calls);
+	assert_non_null(strstr(autolic_errmsg(), want));
+	assert_int_equal(ev.n, 1);
+	f.conflicts = 0;
+	autolic_db_close(db);
+
+	/* a bound set by the host ends them first */
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	autolic_storage mem, wrapped;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	t_faulty_wrap(&f, &mem, &wrapped);
+	o.storage = &wrapped;
+	o.max_retries = 16;
+	assert_int_equal(autolic_db_open(&db, &o), 0);
+	f.conflicts = 1000000;
 	ra.calls = 0;
 	assert_int_equal(al_run(db, 1, write_two, &ra), AUTOLIC_ECONFLICT);
 	assert_int_equal(ra.calls, 16);
-	assert_non_null(strstr(autolic_errmsg(), "16 attempts"));
-	assert_int_equal(ev.n, 1);
+	assert_non_null(strstr(autolic_errmsg(), "gave up after 16 attempts in "));
 	f.conflicts = 0;
 	autolic_db_close(db);
 }
@@ -452,6 +484,109 @@ static void test_snapshot_rows(void **state)
 	assert_int_equal(al_version_check(1, 1, "x"), 0);
 }
 
+/* ---- ids (docs/scaling.md, "Ids") ---- */
+
+/* Counts the writes of the store-wide account id record. */
+typedef struct id_writes {
+	autolic_storage in;
+	int n;
+} id_writes;
+
+static int iw_put(void *ctx, const void *k, size_t kl, const void *v, size_t vl)
+{
+	id_writes *w = ctx;
+	static const char key[] = "\x01" "account"; /* with its 0 byte */
+	if (kl == sizeof key && memcmp(k, key, kl) == 0)
+		w->n++;
+	return w->in.put(w->in.ctx, k, kl, v, vl);
+}
+static int iw_begin(void *c, int wr) { return ((id_writes *)c)->in.begin(((id_writes *)c)->in.ctx, wr); }
+static int iw_get(void *c, const void *k, size_t kl, const void **v, size_t *vl)
+{
+	return ((id_writes *)c)->in.get(((id_writes *)c)->in.ctx, k, kl, v, vl);
+}
+static int iw_del(void *c, const void *k, size_t kl) { return ((id_writes *)c)->in.del(((id_writes *)c)->in.ctx, k, kl); }
+static int iw_scan(void *c, const void *s, size_t sl, const void *e, size_t el,
+                   autolic_storage_scan_cb cb, void *arg)
+{
+	return ((id_writes *)c)->in.scan(((id_writes *)c)->in.ctx, s, sl, e, el, cb, arg);
+}
+static int iw_commit(void *c) { return ((id_writes *)c)->in.commit(((id_writes *)c)->in.ctx); }
+static int iw_rollback(void *c) { return ((id_writes *)c)->in.rollback(((id_writes *)c)->in.ctx); }
+
+static autolic_db *iw_open(id_writes *w, const autolic_storage *shared)
+{
+	memset(w, 0, sizeof *w);
+	w->in = *shared;
+	autolic_storage st = {0};
+	st.version = AUTOLIC_STORAGE_VERSION;
+	st.ctx = w;
+	st.begin = iw_begin;
+	st.get = iw_get;
+	st.put = iw_put;
+	st.del = iw_del;
+	st.scan = iw_scan;
+	st.commit = iw_commit;
+	st.rollback = iw_rollback;
+	autolic_db_options o = AUTOLIC_DB_OPTIONS_INIT;
+	o.storage = &st;
+	autolic_db *db = NULL;
+	assert_int_equal(autolic_db_open(&db, &o), 0);
+	return db;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	autolic_id x = *(const autolic_id *)a, y = *(const autolic_id *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Two handles on one store, registering in turn, then a third after a
+ * batch rolled back: every id is unique, each handle's ids increase, and
+ * few calls write the store-wide id record (one per block, blocks of 1,
+ * 2, 4 ... 64, 64 ids): 200 registrations on a handle write it 9 times, not
+ * 200. */
+static void test_ids_from_blocks(void **state)
+{
+	(void)state;
+	autolic_storage mem;
+	assert_int_equal(autolic_store_memory_new(&mem, NULL), 0);
+	autolic_storage shared = mem;
+	shared.free = NULL;
+	id_writes wa, wb, wc;
+	autolic_db *a = iw_open(&wa, &shared), *b = iw_open(&wb, &shared);
+	enum { N = 200 };
+	autolic_id ids[2 * N + 2], last_a = 0, last_b = 0;
+	size_t n = 0;
+	for (int i = 0; i < N; i++) {
+		char email[64];
+		snprintf(email, sizeof email, "a%d@example.com", i);
+		ids[n] = t_register(a, email, "A", "A");
+		assert_true(ids[n] > last_a);
+		last_a = ids[n++];
+		snprintf(email, sizeof email, "b%d@example.com", i);
+		ids[n] = t_register(b, email, "B", "B");
+		assert_true(ids[n] > last_b);
+		last_b = ids[n++];
+	}
+	assert_int_equal(wa.n, 9);
+	assert_int_equal(wb.n, 9);
+	/* a batch that takes an id and rolls back: the id is not kept by anyone */
+	autolic_db *c = iw_open(&wc, &shared);
+	assert_int_equal(autolic_db_begin(c), 0);
+	t_register(c, "gone@example.com", "C", "C");
+	assert_int_equal(autolic_db_rollback(c), 0);
+	ids[n++] = t_register(c, "c@example.com", "C", "C");
+	ids[n++] = t_register(a, "a-last@example.com", "A", "A");
+	qsort(ids, n, sizeof *ids, id_cmp);
+	for (size_t i = 1; i < n; i++)
+		assert_true(ids[i] > ids[i - 1]);
+	autolic_db_close(a);
+	autolic_db_close(b);
+	autolic_db_close(c);
+	mem.free(mem.ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_errmsg_cleared_on_success),
 		cmocka_unit_test(test_runner_atomic_and_events),
 		cmocka_unit_test(test_runner_retries_conflicts),
+		cmocka_unit_test(test_ids_from_blocks),
 		cmocka_unit_test(test_storage_error_message),
 		cmocka_unit_test(test_storage_result),
 		cmocka_unit_test(test_batch_commit_and_rollback),

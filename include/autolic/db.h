@@ -69,9 +69,11 @@ typedef void (*autolic_event_fn)(const autolic_event *event, void *ctx);
 typedef autolic_time (*autolic_clock_fn)(void *ctx);
 
 /** Current version of ::autolic_db_options. */
-#define AUTOLIC_DB_OPTIONS_VERSION 1
+#define AUTOLIC_DB_OPTIONS_VERSION 2
 /** Static initialiser for ::autolic_db_options. */
-#define AUTOLIC_DB_OPTIONS_INIT { AUTOLIC_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+#define AUTOLIC_DB_OPTIONS_INIT { AUTOLIC_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+/** Default of autolic_db_options.retry_budget_ms: 5 seconds. */
+#define AUTOLIC_DEFAULT_RETRY_BUDGET_MS 5000u
 
 /** @brief Options for autolic_db_open(). Initialise with ::AUTOLIC_DB_OPTIONS_INIT or autolic_db_options_init(). */
 typedef struct autolic_db_options {
@@ -82,7 +84,15 @@ typedef struct autolic_db_options {
 	const autolic_allocator *allocator;/**< Allocator; NULL for libc. Copied. */
 	autolic_event_fn on_event;         /**< Event handler, or NULL. */
 	void *event_ctx;                   /**< Passed to `on_event`. */
-	unsigned int max_retries;          /**< Retries of a call on ::AUTOLIC_ECONFLICT; 0 for the default (16). */
+	unsigned int max_retries;          /**< At most this many attempts of a call that keeps losing
+	                                        races (::AUTOLIC_ECONFLICT); 0 (the default): as many as
+	                                        `retry_budget_ms` allows. */
+	/** Since version 2: how long a call may keep re-running after lost races
+	 *  (serialisation failures, a busy file lock, a failed begin), in
+	 *  milliseconds, back-off pauses included; 0 for
+	 *  ::AUTOLIC_DEFAULT_RETRY_BUDGET_MS. A version 1 struct has no such
+	 *  field: its calls get the default. */
+	unsigned int retry_budget_ms;
 } autolic_db_options;
 
 /**

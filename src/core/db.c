@@ -8,10 +8,9 @@
 #include "seat.h"
 #include "team.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
-
-#define DEFAULT_RETRIES 16
 
 static autolic_time system_clock(void *ctx)
 {
@@ -33,7 +32,10 @@ int autolic_db_options_init(autolic_db_options *opts, unsigned int version)
 		return al_err(AUTOLIC_EVERSION, "autolic_db_options version %u is not supported (1..%u)",
 		              version, AUTOLIC_DB_OPTIONS_VERSION);
 	autolic_db_options def = AUTOLIC_DB_OPTIONS_INIT;
-	*opts = def;
+	def.version = version;
+	/* a version 1 struct ends before retry_budget_ms */
+	memcpy(opts, &def,
+	       version >= 2 ? sizeof def : offsetof(autolic_db_options, retry_budget_ms));
 	return 0;
 }
 
@@ -93,7 +95,14 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 	}
 	db->on_event = opts->on_event;
 	db->event_ctx = opts->event_ctx;
-	db->max_retries = opts->max_retries ? opts->max_retries : DEFAULT_RETRIES;
+	db->max_retries = opts->max_retries;
+	db->retry_budget_ms = opts->version >= 2 && opts->retry_budget_ms
+	                          ? opts->retry_budget_ms
+	                          : AUTOLIC_DEFAULT_RETRY_BUDGET_MS;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	db->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ (uintptr_t)db ^
+	          0x9e3779b97f4a7c15u;
 	/* a store written by an older library is brought up to date first
 	 * (SEAM-1); it needs no time, and the host's clock is not called before
 	 * the handle is returned. The memory store just made is empty: nothing

@@ -6,6 +6,21 @@
 
 #include <pthread.h>
 
+/* A block of ids of one store-wide sequence that the handle reserved
+ * (src/core/seq.c): next..end-1 are its to give. */
+#define AL_SEQ_SLOTS 16
+typedef struct al_seq_block {
+	const char *name;
+	uint64_t next, end;
+	uint32_t grow; /* size of the next block */
+} al_seq_block;
+
+/* The retry budget of one call. */
+typedef struct al_retry {
+	uint64_t start, budget; /* monotonic ns */
+	unsigned int attempts;  /* lost races so far */
+} al_retry;
+
 struct autolic_db {
 	al_alloc alloc;
 	autolic_storage st;
@@ -13,13 +28,22 @@ struct autolic_db {
 	void *clock_ctx;
 	autolic_event_fn on_event;
 	void *event_ctx;
-	unsigned int max_retries;
+	unsigned int max_retries; /* 0: bounded by the time budget alone */
+	unsigned int retry_budget_ms;
+	uint64_t rng; /* back-off jitter */
+	al_seq_block seq[AL_SEQ_SLOTS];
 	pthread_mutex_t mu;
 	int batch;            /* a host batch is open (owned by batch_owner) */
 	pthread_t batch_owner;
 	int batch_aborted;
 	al_evq batch_events;
 };
+
+/* Start the budget of one call. */
+void al_retry_start(autolic_db *db, al_retry *rt);
+/* The attempts of al_run() with the handle locked and rt started; events
+ * are left in tp->events for the caller to deliver. */
+int al_run_locked(autolic_db *db, al_txn *tp, al_txn_fn fn, void *arg, al_retry *rt);
 
 void al_deliver(autolic_db *db, al_evq *q);
 /* 1 when the calling thread has a host batch open on db. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int al_storage_err(int rc, const char *op)
 {
@@ -244,89 +245,93 @@ int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb 
 	return al_txn_scan(t, prefix, &end, cb, arg);
 }
 
-static int seq_read(al_txn *t, const al_key *k, al_buf *b, uint64_t *last)
-{
-	*last = 0;
-	int rc = al_txn_get(t, k, b);
-	if (rc == 0) {
-		al_rd r;
-		rc = al_rec_open(&r, b->p, b->len, AL_K_SEQ);
-		if (!rc) {
-			*last = al_dec_u64(&r);
-			rc = al_rd_done(&r);
-		}
-	} else if (rc == AUTOLIC_ENOTFOUND) {
-		rc = 0;
-	}
-	return rc;
-}
-
-int al_txn_seq_peek(al_txn *t, const char *name, autolic_id *last)
-{
-	al_key k;
-	al_key_init(&k, AL_K_SEQ);
-	al_key_str(&k, name);
-	al_buf b;
-	al_buf_init(&b, t->a);
-	int rc = seq_read(t, &k, &b, last);
-	al_buf_free(&b);
-	return rc;
-}
-
-int al_txn_seq_next(al_txn *t, const char *name, autolic_id *out)
-{
-	al_key k;
-	al_key_init(&k, AL_K_SEQ);
-	al_key_str(&k, name);
-	al_buf b;
-	al_buf_init(&b, t->a);
-	uint64_t last = 0;
-	int rc = seq_read(t, &k, &b, &last);
-	if (!rc) {
-		al_rec_begin(&b, AL_K_SEQ);
-		al_enc_u64(&b, last + 1);
-		rc = al_txn_put(t, &k, &b);
-	}
-	al_buf_free(&b);
-	if (!rc)
-		*out = last + 1;
-	return rc;
-}
-
 /* ---- the runner ---- */
-
-static void backoff(unsigned int attempt)
-{
-	struct timespec ts = {0, (long)(1000L << (attempt < 10 ? attempt : 10))};
-	nanosleep(&ts, NULL);
-}
 
 static int has_savepoints(const autolic_storage *st) { return st->savepoint != NULL; }
 
-int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
+static uint64_t mono_ns(void)
 {
-	al_err_clear();
-	int in_batch = al_db_owns_batch(db);
-	if (in_batch && db->batch_aborted)
-		return al_err(AUTOLIC_EABORTED,
-		              "the batch was aborted by an earlier failed call; roll it back");
-	if (!in_batch)
-		pthread_mutex_lock(&db->mu);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Sleep before the next attempt: a random time between half and all of a
+ * bound that doubles from 100 us to 25 ms, so that handles that lost the
+ * same race do not meet again, and never past the budget. */
+static void backoff(autolic_db *db, const al_retry *rt)
+{
+	unsigned int n = rt->attempts > 9 ? 8 : rt->attempts - 1; /* attempts >= 1 here */
+	uint64_t bound = 100000u << n; /* 100 us .. 25.6 ms */
+	uint64_t x = db->rng ^ (uint64_t)getpid(); /* xorshift64; forked copies differ */
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	db->rng = x;
+	uint64_t ns = bound / 2 + x % (bound / 2 + 1);
+	uint64_t now = mono_ns(), end = rt->start + rt->budget;
+	if (now + ns > end)
+		ns = end > now ? end - now : 0;
+	struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+	nanosleep(&ts, NULL);
+}
+
+/* Whether a lost race may be run again: within the attempt bound (when the
+ * host set one) and the time budget. */
+static int may_retry(const autolic_db *db, const al_retry *rt)
+{
+	if (db->max_retries && rt->attempts >= db->max_retries)
+		return 0;
+	return mono_ns() - rt->start < rt->budget;
+}
+
+/* After a failed attempt, rolled back: 1 (after the pause) to run the call
+ * again, 0 when rc is no lost race or the budget is spent. */
+static int again(autolic_db *db, al_retry *rt, int rc)
+{
+	if (rc != AUTOLIC_ECONFLICT)
+		return 0;
+	rt->attempts++;
+	if (!may_retry(db, rt))
+		return 0;
+	backoff(db, rt);
+	return 1;
+}
+
+void al_retry_start(autolic_db *db, al_retry *rt)
+{
+	rt->start = mono_ns();
+	rt->budget = (uint64_t)db->retry_budget_ms * 1000000u;
+	rt->attempts = 0;
+}
+
+int al_run_locked(autolic_db *db, al_txn *tp, al_txn_fn fn, void *arg, al_retry *rt)
+{
+	al_txn t = *tp;
 	autolic_storage *st = &db->st;
-	al_txn t = {db, &db->alloc, 0, write, {NULL, 0, 0}};
+	int in_batch = al_db_owns_batch(db);
 	int rc = 0;
-	for (unsigned int attempt = 0;; attempt++) {
+	for (;;) {
+		al_seq_block saved[AL_SEQ_SLOTS];
+		memcpy(saved, db->seq, sizeof saved);
 		t.now = db->clock(db->clock_ctx);
 		al_err_storage_reset();
 		if (in_batch)
 			rc = has_savepoints(st) ? st->savepoint(st->ctx) : 0;
 		else
-			rc = st->begin(st->ctx, write);
+			rc = st->begin(st->ctx, t.write);
 		if (rc) {
 			rc = al_storage_err(rc, in_batch ? "savepoint" : "begin");
-			if (in_batch)
+			if (in_batch) {
 				db->batch_aborted = 1;
-			break;
+				break;
+			}
+			/* a busy file lock or a failed BEGIN is a lost race too */
+			st->rollback(st->ctx);
+			al_err_take_storage();
+			if (!again(db, rt, rc))
+				break;
+			continue;
 		}
 		rc = fn(&t, arg);
 		if (!rc) {
@@ -346,7 +351,11 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 			if (!rc)
 				break;
 		}
-		/* failure: undo the attempt */
+		/* failure: undo the attempt, ids it took included */
+		for (size_t i = 0; i < AL_SEQ_SLOTS; i++) {
+			db->seq[i].next = saved[i].next;
+			db->seq[i].end = saved[i].end;
+		}
 		al_evq_clear(&t.events, &db->alloc);
 		if (in_batch) {
 			if (has_savepoints(st) && rc != AUTOLIC_ECONFLICT)
@@ -357,14 +366,31 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
 		}
 		st->rollback(st->ctx);
 		al_err_take_storage();
-		if (rc != AUTOLIC_ECONFLICT || attempt + 1 >= db->max_retries)
+		if (!again(db, rt, rc))
 			break;
-		backoff(attempt);
 	}
+	tp->events = t.events;
+	return rc;
+}
+
+int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg)
+{
+	al_err_clear();
+	int in_batch = al_db_owns_batch(db);
+	if (in_batch && db->batch_aborted)
+		return al_err(AUTOLIC_EABORTED,
+		              "the batch was aborted by an earlier failed call; roll it back");
+	if (!in_batch)
+		pthread_mutex_lock(&db->mu);
+	al_txn t = {db, &db->alloc, 0, write, {NULL, 0, 0}};
+	al_retry rt;
+	al_retry_start(db, &rt);
+	int rc = al_run_locked(db, &t, fn, arg, &rt);
 	if (!rc)
 		al_err_clear(); /* lookups that missed on the way leave no message */
 	if (rc == AUTOLIC_ECONFLICT && !in_batch)
-		al_err_prefix("gave up after %u attempts", db->max_retries);
+		al_err_prefix("gave up after %u attempts in %llu ms", rt.attempts,
+		              (unsigned long long)((mono_ns() - rt.start) / 1000000u));
 	if (!in_batch)
 		pthread_mutex_unlock(&db->mu);
 	al_deliver(db, &t.events);

@@ -63,11 +63,20 @@ int al_txn_scan(al_txn *t, const al_key *start, const al_key *end,
 /* Every key starting with `prefix`. */
 int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb, void *arg);
 
-/* Next id of the named sequence (1, 2, ...). */
+/* A new id of the named store-wide sequence (src/core/seq.c): unique and
+ * never reused, increasing on one handle, with gaps; taken from a block the
+ * handle reserved, so that few calls write the record every call shares. */
 int al_txn_seq_next(al_txn *t, const char *name, autolic_id *out);
-/* The last id the named sequence gave (0 when none), without taking one: a
- * read call uses it to number what a write would record next. */
-int al_txn_seq_peek(al_txn *t, const char *name, autolic_id *last);
+/* The next number of the named sequence in one scope (a team, a contract:
+ * `scope`, and `sub`, which may be NULL): strictly increasing in the
+ * order of recording within the scope, above every id the store-wide
+ * sequence of that name gave. */
+int al_txn_seq_next_in(al_txn *t, const char *name, uint64_t scope, const char *sub,
+                       autolic_id *out);
+/* The last number of a scoped sequence, without taking one: a read call
+ * uses it to number what a write would record next. */
+int al_txn_seq_peek_in(al_txn *t, const char *name, uint64_t scope, const char *sub,
+                       autolic_id *last);
 
 /* Queue an event for delivery after commit. Strings may be NULL. */
 int al_txn_event(al_txn *t, int type, autolic_id recipient, autolic_id team, autolic_id object,

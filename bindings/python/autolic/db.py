@@ -98,7 +98,11 @@ class Database(Handle):
         on_event: a callable receiving each :class:`Event` after commit. Kept
             referenced while open. Exceptions it raises go to
             ``sys.unraisablehook`` (they cannot cross the C boundary).
-        max_retries: retries of a call on a storage conflict (0: default).
+        max_retries: at most this many attempts of a call that keeps losing
+            races on the storage (0, the default: as many as
+            `retry_budget_ms` allows).
+        retry_budget_ms: how long a call may keep re-running after lost
+            races, in milliseconds (0: the default, 5000).
 
     Raises:
         TypeError: `clock` or `on_event` is not callable.
@@ -113,10 +117,11 @@ class Database(Handle):
     def __init__(self, storage: "Optional[StorageLike]" = None,
                  clock: Optional[Callable[[], TimeLike]] = None,
                  on_event: Optional[Callable[["Event"], Any]] = None,
-                 max_retries: int = 0) -> None:
+                 max_retries: int = 0, retry_budget_ms: int = 0) -> None:
         opts = _c.autolic_db_options()
         C.autolic_db_options_init(ctypes.byref(opts), _c.DB_OPTIONS_VERSION)
         opts.max_retries = max_retries
+        opts.retry_budget_ms = retry_budget_ms
         keep = []
         self._clock = clock
         self._on_event = on_event

@@ -323,6 +323,18 @@ class TestPythonBackendFailures(unittest.TestCase):
             with self.assertRaises(autolic.NotFound):
                 account.find(db, "d@example.com")
 
+    def test_conflicts_end_with_the_budget(self):
+        b = Recorder()
+        with autolic.Database(storage=b, retry_budget_ms=50) as db:
+            b.conflicts = 1000000
+            with self.assertRaises(autolic.Conflict) as cm:
+                account.register(db, "e@example.com")
+            self.assertIn("gave up after", cm.exception.message)
+            self.assertGreater(1000000 - b.conflicts, 1)  # retried, then ended by time
+            b.conflicts = 0
+            with self.assertRaises(autolic.NotFound):
+                account.find(db, "e@example.com")
+
 
 class TestTime(unittest.TestCase):
     def test_to_from_time(self):

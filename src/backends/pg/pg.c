@@ -81,8 +81,8 @@ enum { Q_PUT, Q_DEL, Q_SAVEPOINT, Q_LOCKS, Q_LOCK_UP };
 #define QUEUE_MAX   1024      /* statements queued at most: then they are sent */
 #define QUEUE_BYTES (1u << 20) /* bytes of keys and values queued at most */
 #define KNOWN_MAX   4096      /* keys remembered as existing, per transaction */
-#define HEADS_MAX   256       /* key locks (AUTOLIC_PG_KEY_LOCKS) per prefix before one for the
-                                 whole prefix */
+#define HEADS_MAX   256       /* key locks (AUTOLIC_PG_KEY_LOCKS) per record type before one
+                                 for the whole type */
 
 typedef struct qent {
 	int kind;
@@ -125,7 +125,7 @@ typedef struct pgb {
 	int write;               /* the transaction may write */
 	lent *locks;             /* advisory locks taken (or queued) by the transaction */
 	size_t nlocks, lcap;
-	unsigned int heads[257]; /* key locks per prefix byte (256: the empty key) */
+	unsigned int heads[257]; /* key locks per record type (256: the empty key) */
 	unsigned char for_update[257]; /* prefixes whose reads lock for writing (learnt) */
 	kent *known;             /* keys whose existence the transaction knows */
 	size_t kn, kcap;
@@ -443,16 +443,23 @@ static int known_present(pgb *s, const void *k, size_t kl)
 
 /* ---- key locks (AUTOLIC_PG_KEY_LOCKS) ----
  *
- * Two-phase locking over advisory locks, in three levels: the store, a key's
- * prefix byte (its record type) and its head, the prefix byte and the next
- * 8 bytes (the record's owner: a team, a contract, an account, a session).
- * A write transaction takes the store and the prefix shared for every
- * operation, and the head shared for a read, exclusive for a write; a scan
- * takes the head its range lies in, or the whole prefix (or the store)
- * exclusive when its range is wider than one head. The locks are queued
- * before the statement they guard and held to the end of the transaction;
- * READ COMMITTED gives each statement a snapshot taken after its locks were
- * granted, so every read sees the latest committed state of what it locked. */
+ * Two-phase locking over advisory locks on four levels: the store, a key's
+ * first byte (its record type), its head (the first byte and the next 8: the
+ * record's owner, a team, a contract, an account, a session) and the key.
+ *
+ *   read a key        type S, key S (X once learnt)
+ *   write a key       store S, type S, head S, key X
+ *   scan in one head  type S, head X
+ *   wider scan        store S, type X      scan of the whole store: store X
+ *
+ * so that a read meets the writes of its key, a scan the writes into its
+ * range (their head or type, held shared by every writer), and writes of
+ * different keys of one head do not meet at all. Past HEADS_MAX keys of one
+ * type a transaction takes the type exclusively instead. The locks are
+ * queued before the statement they guard and held to the end of the
+ * transaction; READ COMMITTED gives each statement a snapshot taken after
+ * its locks were granted, so every read sees the latest committed state of
+ * what it locked. */
 
 #define HEAD_LEN 9
 enum { L_NONE, L_S, L_X };
@@ -531,28 +538,34 @@ static int lock_take(pgb *s, uint64_t id, int mode)
 }
 
 /* The locks an operation on key `k` needs (a scan: on the keys that start
- * with k[0..kl), its range). A head first read and then written teaches the
- * backend to lock that prefix's heads for writing at the read, so that two
- * calls do not both read and then wait for each other (a deadlock). */
+ * with k[0..kl), its range). A key first read and then written teaches the
+ * backend to lock that record type's keys for writing at the read, so that
+ * two calls do not both read and then wait for each other (a deadlock). */
 static int lock_for(pgb *s, const unsigned char *k, size_t kl, int write, int scan)
 {
 	if (!s->key_locks || !s->write)
 		return 0;
+	uint64_t store = lock_id('G', NULL, 0);
 	if (scan && !kl)
-		return lock_take(s, lock_id('G', NULL, 0), L_X) < 0 ? -1 : 0;
+		return lock_take(s, store, L_X) < 0 ? -1 : 0;
 	int pi = kl ? k[0] : 256;
-	uint64_t prefix = lock_id('P', k, kl ? 1 : 0);
-	if (lock_take(s, lock_id('G', NULL, 0), L_S) < 0)
+	uint64_t type = lock_id('P', k, kl ? 1 : 0);
+	if ((write || (scan && kl < HEAD_LEN)) && lock_take(s, store, L_S) < 0)
 		return -1;
 	if ((scan && kl < HEAD_LEN) || s->heads[pi] >= HEADS_MAX)
-		return lock_take(s, prefix, L_X) < 0 ? -1 : 0;
-	int held = lock_take(s, prefix, L_S);
+		return lock_take(s, type, L_X) < 0 ? -1 : 0;
+	int held = lock_take(s, type, L_S);
 	if (held < 0)
 		return -1;
 	if (held == L_X)
-		return 0; /* the whole prefix is ours */
+		return 0; /* the whole record type is ours */
+	uint64_t head = lock_id('H', k, kl < HEAD_LEN ? kl : HEAD_LEN);
+	if (scan)
+		return lock_take(s, head, L_X) < 0 ? -1 : 0;
+	if (write && lock_take(s, head, L_S) < 0)
+		return -1;
 	int mode = write || s->for_update[pi] ? L_X : L_S;
-	int before = lock_take(s, lock_id('H', k, kl < HEAD_LEN ? kl : HEAD_LEN), mode);
+	int before = lock_take(s, lock_id('K', k, kl), mode);
 	if (before < 0)
 		return -1;
 	if (!before)

@@ -99,7 +99,7 @@ class autolic_storage(Structure):
 
 # ---- db.h ----
 EVENT_VERSION = 1
-DB_OPTIONS_VERSION = 1
+DB_OPTIONS_VERSION = 2
 
 
 class autolic_event(Structure):
@@ -130,6 +130,7 @@ class autolic_db_options(Structure):
         ("on_event", event_fn),
         ("event_ctx", c_void_p),
         ("max_retries", c_uint),
+        ("retry_budget_ms", c_uint),
     ]
 
 
