@@ -72,10 +72,10 @@ extern "C" {
  * @brief Flag for autolic_pg_options::flags: key locks instead of SERIALIZABLE.
  *
  * Write transactions run at READ COMMITTED and take advisory locks on what
- * they touch, in three levels (the store, a record type, a record's owner:
- * the key's first byte and the 8 bytes after it), shared for reads and
- * exclusive for writes, held until the end of the transaction (two-phase
- * locking); read-only transactions read one REPEATABLE READ snapshot. Calls
+ * they touch (the key, and for writes and scans the record's owner — the
+ * key's first byte and the 8 bytes after it —, its record type and the
+ * store), shared for reads and exclusive for writes, held until the end of
+ * the transaction (two-phase locking); read-only transactions read one REPEATABLE READ snapshot. Calls
  * on different owners (teams, contracts, accounts) never wait for nor abort
  * each other; calls on one owner queue instead of failing and retrying.
  * Every handle of a database must use the same mode (see
