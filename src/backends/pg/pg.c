@@ -1,8 +1,10 @@
 /*
  * PostgreSQL storage backend: one ordered key/value table, SERIALIZABLE
- * transactions, prepared statements with binary parameters, chunked scans.
- * Built as the separate library libautolic-pg; see include/autolic/sys/pg.h
- * and docs/pg-backend.md.
+ * transactions (or, with AUTOLIC_PG_KEY_LOCKS, READ COMMITTED under
+ * two-phase advisory locks), prepared statements with binary parameters,
+ * chunked scans, writes queued and sent in one pipeline with the next read
+ * or the COMMIT. Built as the separate library libautolic-pg; see
+ * include/autolic/sys/pg.h, docs/pg-backend.md and docs/scaling.md.
  */
 #include "autolic/sys/pg.h"
 #include "pg_stats.h"
