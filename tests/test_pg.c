@@ -1175,7 +1175,8 @@ static autolic_id buy_revit(autolic_db *db, autolic_id manager, uint32_t qty)
  * the same interleaving aborts the first call: its predicate locks cover
  * the index and heap pages it read, which hold the other contract's rows
  * too.) Then on one contract: the second of two concurrent revokes waits
- * for the first and finds the seat gone (SEAT-5: the count stays exact). */
+ * for the first and finds the seat gone (SEAT-5: the count stays exact).
+ * Afterwards a handle without the flag is refused. */
 static void t_key_locks_owners_apart(void **state)
 {
 	(void)state;
@@ -1226,6 +1227,17 @@ static void t_key_locks_owners_apart(void **state)
 	assert_int_equal(sum.granted, 0);
 	autolic_db_close(b);
 	autolic_db_close(a);
+
+	/* the database remembers the mode: a handle without the flag, which
+	 * would take none of the locks, is refused until the mark is gone */
+	autolic_storage st;
+	assert_int_equal(autolic_store_pg_open(&st, t_pg_conninfo(), NULL), AUTOLIC_EINVAL);
+	assert_non_null(strstr(autolic_errmsg(), "AUTOLIC_PG_KEY_LOCKS"));
+	PGconn *c = t_pg_raw(NULL);
+	t_pg_exec(c, "DELETE FROM autolic_meta WHERE name = 'key_locks'");
+	PQfinish(c);
+	st = raw_open(NULL, NULL);
+	st.free(st.ctx);
 }
 
 /* ---- host batches ---- */

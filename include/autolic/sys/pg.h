@@ -79,7 +79,9 @@ extern "C" {
  * on different owners (teams, contracts, accounts) never wait for nor abort
  * each other; calls on one owner queue instead of failing and retrying.
  * Every handle of a database must use the same mode (see
- * @ref scaling "When one machine is not enough").
+ * @ref scaling "When one machine is not enough"): the first open with the
+ * flag records it in `autolic_meta` (row `key_locks`), and an open without
+ * it is then refused with ::AUTOLIC_EINVAL.
  */
 #define AUTOLIC_PG_KEY_LOCKS 0x1u
 
@@ -142,7 +144,8 @@ AUTOLIC_EXTERN int autolic_pg_options_init(autolic_pg_options *opts, unsigned in
  *             into a message (it may hold a password).
  * @param opts options, or NULL for the defaults.
  * @return 0; ::AUTOLIC_EINVAL (`out` or `conninfo` NULL, a malformed
- *         connection string, unknown flags); ::AUTOLIC_EVERSION (options
+ *         connection string, unknown flags, no ::AUTOLIC_PG_KEY_LOCKS on a
+ *         database used with it); ::AUTOLIC_EVERSION (options
  *         version unknown, or the database holds a newer schema);
  *         ::AUTOLIC_ENOMEM; ::AUTOLIC_EREADONLY (the tables are missing and the
  *         session is read-only); ::AUTOLIC_ESTORAGE (cannot connect, refused

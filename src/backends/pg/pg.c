@@ -1227,6 +1227,27 @@ static int schema_setup(pgb *s)
 		                          "schema_version");
 		return AUTOLIC_ESTORAGE;
 	}
+	/* Key locks protect only against handles that take them too: a database
+	 * once opened with AUTOLIC_PG_KEY_LOCKS says so, and a handle without
+	 * the flag is refused. */
+	r = PQexec(s->conn, "SELECT value FROM autolic_meta WHERE name = 'key_locks'");
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
+		return pg_fail(s, r, "open (reading the locking mode)");
+	int marked = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "0") != 0;
+	PQclear(r);
+	if (marked && !s->key_locks) {
+		autolic_storage_set_error(
+			"postgresql open: this database is used with AUTOLIC_PG_KEY_LOCKS (autolic_meta "
+			"key_locks = 1), and a handle without that flag would not take the others' "
+			"locks: open it with the flag (or, once no handle uses it, delete that row)");
+		return AUTOLIC_EINVAL;
+	}
+	if (!marked && s->key_locks &&
+	    (rc = pg_cmd(s,
+	                 "INSERT INTO autolic_meta (name, value) VALUES ('key_locks', 1) "
+	                 "ON CONFLICT (name) DO UPDATE SET value = 1",
+	                 "open (recording the locking mode)")) != 0)
+		return rc;
 	rc = pg_cmd(s, "COMMIT", "open (committing the set-up)");
 	if (!rc)
 		s->in_txn = 0;
