@@ -128,7 +128,8 @@ typedef struct pgb {
 	lent *locks;             /* advisory locks taken (or queued) by the transaction */
 	size_t nlocks, lcap;
 	unsigned int heads[257]; /* key locks per record type (256: the empty key) */
-	unsigned char for_update[257]; /* prefixes whose reads lock for writing (learnt) */
+	unsigned char for_update[257]; /* record types whose reads lock for writing (learnt) */
+	unsigned char scan_for_update[257]; /* record types whose scans lock for writing (learnt) */
 	kent *known;             /* keys whose existence the transaction knows */
 	size_t kn, kcap;
 	unsigned char *kbuf;
@@ -450,13 +451,14 @@ static int known_present(pgb *s, const void *k, size_t kl)
  * record's owner, a team, a contract, an account, a session) and the key.
  *
  *   read a key        type S, key S (X once learnt)
- *   write a key       store S, type S, head S, key X
- *   scan in one head  type S, head X
+ *   write a key       store S, type S, one stripe of the head X, key X
+ *   scan in one head  type S, every stripe of the head S (X once learnt)
  *   wider scan        store S, type X      scan of the whole store: store X
  *
  * so that a read meets the writes of its key, a scan the writes into its
- * range (their head or type, held shared by every writer), and writes of
- * different keys of one head do not meet at all. Past HEADS_MAX keys of one
+ * range (a stripe of their head, or their type, or the store), scans do not
+ * meet each other, and writes of different keys of one head meet only when
+ * the keys fall on one of its STRIPES stripes. Past HEADS_MAX keys of one
  * type a transaction takes the type exclusively instead. The locks are
  * queued before the statement they guard and held to the end of the
  * transaction; READ COMMITTED gives each statement a snapshot taken after
@@ -464,6 +466,7 @@ static int known_present(pgb *s, const void *k, size_t kl)
  * what it locked. */
 
 #define HEAD_LEN 9
+#define STRIPES  8 /* a head's locks: a scan takes them all, a write one */
 enum { L_NONE, L_S, L_X };
 
 static uint64_t lock_id(int tag, const void *k, size_t kl)
@@ -541,8 +544,10 @@ static int lock_take(pgb *s, uint64_t id, int mode)
 
 /* The locks an operation on key `k` needs (a scan: on the keys that start
  * with k[0..kl), its range). A key first read and then written teaches the
- * backend to lock that record type's keys for writing at the read, so that
- * two calls do not both read and then wait for each other (a deadlock). */
+ * backend to lock that record type's keys for writing at the read, and a
+ * head first scanned and then written into to lock the heads of that type
+ * for writing at the scan, so that two calls do not both read and then wait
+ * for each other (a deadlock). */
 static int lock_for(pgb *s, const unsigned char *k, size_t kl, int write, int scan)
 {
 	if (!s->key_locks || !s->write)
@@ -561,11 +566,31 @@ static int lock_for(pgb *s, const unsigned char *k, size_t kl, int write, int sc
 		return -1;
 	if (held == L_X)
 		return 0; /* the whole record type is ours */
-	uint64_t head = lock_id('H', k, kl < HEAD_LEN ? kl : HEAD_LEN);
-	if (scan)
-		return lock_take(s, head, L_X) < 0 ? -1 : 0;
-	if (write && lock_take(s, head, L_S) < 0)
-		return -1;
+	size_t hl = kl < HEAD_LEN ? kl : HEAD_LEN;
+	if (scan) {
+		/* every stripe of the head: no write into it can pass */
+		int mode = s->scan_for_update[pi] ? L_X : L_S;
+		for (int i = 0; i < STRIPES; i++) {
+			unsigned char h[HEAD_LEN + 1];
+			memcpy(h, k, hl);
+			h[hl] = (unsigned char)i;
+			if (lock_take(s, lock_id('H', h, hl + 1), mode) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (write) {
+		/* one stripe of the head, chosen by the key: writes of different
+		 * keys of one head rarely meet, scans of it always */
+		unsigned char h[HEAD_LEN + 1];
+		memcpy(h, k, hl);
+		h[hl] = (unsigned char)(key_hash(k, kl) % STRIPES);
+		int before = lock_take(s, lock_id('H', h, hl + 1), L_X);
+		if (before < 0)
+			return -1;
+		if (before == L_S)
+			s->scan_for_update[pi] = 1;
+	}
 	int mode = write || s->for_update[pi] ? L_X : L_S;
 	int before = lock_take(s, lock_id('K', k, kl), mode);
 	if (before < 0)
