@@ -2,7 +2,7 @@
 # Builds the release preset and runs every benchmark of docs/performance.md, printing
 # one Markdown table. Usage: scripts/bench.sh [--scale F | --full] [--dir DIR]
 #   --scale F  workload sizes as a fraction of docs/performance.md's (default 0.1: about a minute)
-#   --full     docs/performance.md's sizes (--scale 1)
+#   --full     docs/performance.md's sizes (--scale 1); W6 at 3 s per point instead of 1 s
 #   --dir DIR  where W4/W5 write their files (default: build/release/bench-files);
 #              W5 compares file systems only when all of them use the same DIR.
 # Exits non-zero when a benchmark fails, including a differential check
@@ -34,4 +34,16 @@ for b in bench_w1_flex bench_w2_seats bench_w3_ops bench_w45_journal bench_mem; 
   fi
   "$exe" "${args[@]}" --dir "$dir" || { echo "| $b | FAILED | | | see stderr |"; status=1; }
 done
+# W6: 1 to 16 processes over one PostgreSQL database (a throw-away server of
+# tests/pg_server.sh, or AUTOLIC_PG_CONNINFO) and one SQLite file; a table of
+# its own. --full runs 3 s per point, otherwise 1 s (--quick).
+w6=$build/bench/bench_w6_scale
+if [ -x "$w6" ]; then
+  echo
+  if [ "${args[*]}" = "--full" ] || [ "${args[*]}" = "--scale 1" ]; then
+    "$w6" --dir "$dir" || status=1
+  else
+    "$w6" --quick --dir "$dir" || status=1
+  fi
+fi
 exit $status

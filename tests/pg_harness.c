@@ -163,6 +163,7 @@ void t_pg_truncate(void)
 {
 	PGconn *c = t_pg_raw(NULL);
 	t_pg_exec(c, "DO $$ BEGIN IF to_regclass('autolic_kv') IS NOT NULL THEN "
-	             "TRUNCATE autolic_kv; END IF; END $$");
+	             "TRUNCATE autolic_kv; END IF; IF to_regclass('autolic_meta') IS NOT NULL "
+	             "THEN DELETE FROM autolic_meta WHERE name = 'key_locks'; END IF; END $$");
 	PQfinish(c);
 }

@@ -21,7 +21,10 @@
  * @par Transactions and concurrency
  * A write transaction is `BEGIN ISOLATION LEVEL SERIALIZABLE`; a read-only
  * one is `BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY` (not DEFERRABLE: a
- * read never waits for writers). A serialisation failure (SQLSTATE 40001), a
+ * read never waits for writers); with ::AUTOLIC_PG_KEY_LOCKS, READ COMMITTED
+ * with key locks and REPEATABLE READ, READ ONLY. Writes are sent with the
+ * next read or with the COMMIT, in one pipeline: a call costs one round trip
+ * per read that reaches the server plus one. A serialisation failure (SQLSTATE 40001), a
  * deadlock (40P01) or a lock time-out (55P03) is answered with
  * ::AUTOLIC_ECONFLICT, upon which the library rolls back and retries the
  * whole call. Savepoints map to `SAVEPOINT` / `RELEASE` / `ROLLBACK TO`. All
@@ -65,6 +68,23 @@ extern "C" {
 /** Default of autolic_pg_options::connect_timeout_s when the connection string sets none. */
 #define AUTOLIC_PG_DEFAULT_CONNECT_TIMEOUT_S 10u
 
+/**
+ * @brief Flag for autolic_pg_options::flags: key locks instead of SERIALIZABLE.
+ *
+ * Write transactions run at READ COMMITTED and take advisory locks on what
+ * they touch (the key, and for writes and scans the record's owner — the
+ * key's first byte and the 8 bytes after it —, its record type and the
+ * store), shared for reads and exclusive for writes, held until the end of
+ * the transaction (two-phase locking); read-only transactions read one REPEATABLE READ snapshot. Calls
+ * on different owners (teams, contracts, accounts) never wait for nor abort
+ * each other; calls on one owner queue instead of failing and retrying.
+ * Every handle of a database must use the same mode (see
+ * @ref scaling "When one machine is not enough"): the first open with the
+ * flag records it in `autolic_meta` (row `key_locks`), and an open without
+ * it is then refused with ::AUTOLIC_EINVAL.
+ */
+#define AUTOLIC_PG_KEY_LOCKS 0x1u
+
 /** Static initialiser for ::autolic_pg_options: all defaults. */
 #define AUTOLIC_PG_OPTIONS_INIT                                                                    \
 	{                                                                                          \
@@ -79,7 +99,8 @@ extern "C" {
  */
 typedef struct autolic_pg_options {
 	unsigned int version;              /**< ::AUTOLIC_PG_OPTIONS_VERSION. */
-	unsigned int flags;                /**< Reserved: must be 0 (other values are refused). */
+	unsigned int flags;                /**< 0, or ::AUTOLIC_PG_KEY_LOCKS (other bits are
+	                                        refused). */
 	unsigned int connect_timeout_s;    /**< Seconds to wait for a connection (at open and
 	                                        at each reconnect); 0 means the connection
 	                                        string's `connect_timeout`, or
@@ -123,7 +144,8 @@ AUTOLIC_EXTERN int autolic_pg_options_init(autolic_pg_options *opts, unsigned in
  *             into a message (it may hold a password).
  * @param opts options, or NULL for the defaults.
  * @return 0; ::AUTOLIC_EINVAL (`out` or `conninfo` NULL, a malformed
- *         connection string, unknown flags); ::AUTOLIC_EVERSION (options
+ *         connection string, unknown flags, no ::AUTOLIC_PG_KEY_LOCKS on a
+ *         database used with it); ::AUTOLIC_EVERSION (options
  *         version unknown, or the database holds a newer schema);
  *         ::AUTOLIC_ENOMEM; ::AUTOLIC_EREADONLY (the tables are missing and the
  *         session is read-only); ::AUTOLIC_ESTORAGE (cannot connect, refused
