@@ -18,7 +18,10 @@
 
 #include <malloc.h>
 
-static autolic_time fixed_clock(void *ctx) { return *(autolic_time *)ctx; }
+static autolic_time fixed_clock(void *ctx)
+{
+	return *(autolic_time *)ctx;
+}
 
 #define MUST(call, what)                                                                           \
 	do {                                                                                       \
@@ -115,7 +118,8 @@ int main(int argc, char **argv)
 	per req, blk;
 	measure(n, &cnt, &req);
 	if (cnt.bytes || cnt.blocks)
-		BENCH_FAIL("memory: %zu bytes in %zu blocks left after close", cnt.bytes, cnt.blocks);
+		BENCH_FAIL("memory: %zu bytes in %zu blocks left after close", cnt.bytes,
+		           cnt.blocks);
 	measure(n, NULL, &blk);
 
 	char size[64], res[96];

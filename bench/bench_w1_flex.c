@@ -37,8 +37,8 @@
 #define NPRE     20 /* lots bought before the year */
 #define NRATE    5  /* rate changes at mid-year */
 #define REFUND_S 300
-#define NSTEPS   4096 /* most changes of one lot after a window's start */
-#define HORIZON  172800 /* SEAM-4: the default late-report horizon */
+#define NSTEPS   4096         /* most changes of one lot after a window's start */
+#define HORIZON  172800       /* SEAM-4: the default late-report horizon */
 #define T0       1767225600LL /* 2026-01-01T00:00:00Z */
 
 /* ------------------------------------------------------------------ */
@@ -160,7 +160,8 @@ static void workload_make(workload *w, size_t users, size_t events)
 			               (int64_t)(bench_rand(&seed) % DAY);
 			double m = 0.5 + (double)(bench_rand(&seed) % 1000) / 1000.0;
 			l->quantity = (int64_t)(daily * 365.0 * 0.65 / (NLOTS - NPRE) * m);
-			if (j % 4 == 1) /* two lots with the same expiry: smallest remaining first */
+			if (j % 4 ==
+			    1) /* two lots with the same expiry: smallest remaining first */
 				l->purchased = l[-1].purchased;
 			if (j % 8 == 1) /* ... and the same size: lower lot id first (FLEX-2) */
 				l->quantity = l[-1].quantity;
@@ -258,7 +259,10 @@ static void key_of(char *buf, char kind, uint32_t idx)
 /* libautolic                                                           */
 /* ------------------------------------------------------------------ */
 
-static autolic_time lib_clock(void *ctx) { return *(autolic_time *)ctx; }
+static autolic_time lib_clock(void *ctx)
+{
+	return *(autolic_time *)ctx;
+}
 
 static void lib_event(const autolic_event *ev, void *ctx)
 {
@@ -342,7 +346,8 @@ static double lib_run(const workload *w, outcome *out, totals *tot)
 		}
 		if (e->kind == EV_RATE) {
 			const rate_plan *r = &w->rch[e->idx];
-			LIB(autolic_flex_product_set(db, w->code[r->product], NULL, r->rate), "rate");
+			LIB(autolic_flex_product_set(db, w->code[r->product], NULL, r->rate),
+			    "rate");
 			continue;
 		}
 		const sess_plan *s = &w->sess[e->idx];
@@ -405,7 +410,8 @@ static double lib_run(const workload *w, outcome *out, totals *tot)
 		if (en.type == AUTOLIC_FLEX_CONSUME || en.type == AUTOLIC_FLEX_REFUND) {
 			size_t u = (size_t)(en.account - uid[0]); /* ids are dense, in order */
 			if (u >= w->users || uid[u] != en.account)
-				BENCH_FAIL("W1 libautolic: ledger names account %" PRIu64, en.account);
+				BENCH_FAIL("W1 libautolic: ledger names account %" PRIu64,
+				           en.account);
 			tot->user_net[u] -= en.amount;
 			int k = 0;
 			while (k < NLOTS && lot[k] != en.lot)
@@ -438,17 +444,54 @@ static double lib_run(const workload *w, outcome *out, totals *tot)
 /* ------------------------------------------------------------------ */
 
 enum {
-	S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_IDEM_GET, S_IDEM_PUT,
-	S_TEAM_GET, S_TEAM_LOW, S_ADMIN, S_ACCOUNT, S_PRODUCT, S_PRODUCT_SET, S_RATE_PUT, S_USER,
-	S_RATE_AT, S_RATE_FIRST, S_SEAT, S_TRIAL,
-	S_DUE, S_LOT_EXPIRE, S_LOT_PUT, S_LOT_GET, S_LOT_SET, S_USABLE, S_RECLAIM, S_FORFEIT,
-	S_LOT_CREDIT, S_LOT_STEPS,
-	S_POSITION, S_SUMS,
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_IDEM_GET,
+	S_IDEM_PUT,
+	S_TEAM_GET,
+	S_TEAM_LOW,
+	S_ADMIN,
+	S_ACCOUNT,
+	S_PRODUCT,
+	S_PRODUCT_SET,
+	S_RATE_PUT,
+	S_USER,
+	S_RATE_AT,
+	S_RATE_FIRST,
+	S_SEAT,
+	S_TRIAL,
+	S_DUE,
+	S_LOT_EXPIRE,
+	S_LOT_PUT,
+	S_LOT_GET,
+	S_LOT_SET,
+	S_USABLE,
+	S_RECLAIM,
+	S_FORFEIT,
+	S_LOT_CREDIT,
+	S_LOT_STEPS,
+	S_POSITION,
+	S_SUMS,
 	S_LEDGER,
-	S_WIN_CUR, S_WIN_LATER, S_WIN_NEXT, S_WIN_AT, S_WIN_LAST, S_WIN_PUT, S_WIN_DEL,
-	S_DRAW_PUT, S_DRAW_GET, S_DRAW_DEL, S_USAGE_PUT, S_USAGE_REFUND,
-	S_SESS_PUT, S_SESS_GET, S_SESS_SET, S_OPEN_PUT, S_OPEN_DEL, S_OPEN_OTHERS,
+	S_WIN_CUR,
+	S_WIN_LATER,
+	S_WIN_NEXT,
+	S_WIN_AT,
+	S_WIN_LAST,
+	S_WIN_PUT,
+	S_WIN_DEL,
+	S_DRAW_PUT,
+	S_DRAW_GET,
+	S_DRAW_DEL,
+	S_USAGE_PUT,
+	S_USAGE_REFUND,
+	S_SESS_PUT,
+	S_SESS_GET,
+	S_SESS_SET,
+	S_OPEN_PUT,
+	S_OPEN_DEL,
+	S_OPEN_OTHERS,
 	S_COUNT
 };
 
@@ -591,7 +634,10 @@ static sqlite3_stmt *q(ref *r, int i)
 	return s;
 }
 
-static void bi(sqlite3_stmt *s, int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+static void bi(sqlite3_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(s, i, v);
+}
 static void bt(sqlite3_stmt *s, int i, const char *v)
 {
 	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
@@ -852,7 +898,7 @@ static void ref_draw(ref *r, sqlite3_stmt *s, int64_t start, int reclaim, int64_
 	}
 	sqlite3_reset(s);
 	qsort(c, (size_t)m, sizeof *c, cand_cmp);
-	for (int i = 0; i < m && *need > 0; i++) {
+	for (int i = 0; i<m && * need> 0; i++) {
 		if (c[i].cap <= 0)
 			continue;
 		lot[*n] = c[i].id;
@@ -868,8 +914,8 @@ static void ref_draw(ref *r, sqlite3_stmt *s, int64_t start, int reclaim, int64_
  * `start` (FLEX-3), drawn in FLEX-2 order from the lots usable at `start`.
  * AUTOLIC_ENOTOKENS, nothing written, when they do not cover it. `*end_out`
  * (may be NULL) is the window's end. */
-static int ref_window(ref *r, int64_t account, const char *product, int64_t start,
-                      int64_t limit, int64_t opener, int64_t *tokens, int64_t *end_out)
+static int ref_window(ref *r, int64_t account, const char *product, int64_t start, int64_t limit,
+                      int64_t opener, int64_t *tokens, int64_t *end_out)
 {
 	sqlite3_stmt *s = q(r, S_RATE_AT);
 	bt(s, 1, product);
@@ -1012,8 +1058,7 @@ static void ref_idem_put(ref *r, const char *key, int kind, int64_t session, con
 }
 
 /* LAUNCH (FLEX-3, FLEX-5, FLEX-7): returns the session id, or 0 when refused. */
-static int64_t ref_launch(ref *r, const char *key, int64_t account, const char *product,
-                          outcome *o)
+static int64_t ref_launch(ref *r, const char *key, int64_t account, const char *product, outcome *o)
 {
 	int64_t at = r->now;
 	ref_begin(r);
@@ -1088,8 +1133,7 @@ static int64_t ref_launch(ref *r, const char *key, int64_t account, const char *
 }
 
 /* FLEX-4: give the window's charge back to the lots it came from. */
-static void ref_refund(ref *r, const ref_win *own, int64_t account, const char *product,
-                       outcome *o)
+static void ref_refund(ref *r, const ref_win *own, int64_t account, const char *product, outcome *o)
 {
 	int64_t lot[NLOTS], amount[NLOTS];
 	int n = 0;
@@ -1123,8 +1167,8 @@ static void ref_refund(ref *r, const ref_win *own, int64_t account, const char *
 			 * refund, after the expiry: no part of what the lot held before
 			 * it (SEAM-4) */
 			left -= give;
-			ledger(r, L_EXPIRE, r->now > expires ? r->now : expires, lot[i], -give, 0, 0,
-			       NULL, sub);
+			ledger(r, L_EXPIRE, r->now > expires ? r->now : expires, lot[i], -give, 0,
+			       0, NULL, sub);
 		} else {
 			ref_sums(r, give, 0);
 		}
@@ -1219,7 +1263,8 @@ static void ref_close(ref *r, const char *key, int64_t sess, outcome *o)
 				next = sqlite3_column_int64(s, 0);
 			sqlite3_reset(s);
 			if (ref_window(r, account, product, start, next, 0, &tokens, &end)) {
-				o->ended = 1; /* FLEX-5: the session ends where the unpaid window starts */
+				o->ended =
+				    1; /* FLEX-5: the session ends where the unpaid window starts */
 				ended_at = start;
 				break;
 			}
@@ -1350,7 +1395,8 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 		memset(&o, 0, sizeof o);
 		if (e->kind == EV_LAUNCH) {
 			key_of(key, 'L', e->idx);
-			sid[e->idx] = ref_launch(&r, key, (int64_t)sp->user + 1, w->code[sp->product], &o);
+			sid[e->idx] =
+			    ref_launch(&r, key, (int64_t)sp->user + 1, w->code[sp->product], &o);
 		} else if (!sid[e->idx]) {
 			o.rc = 1;
 		} else {
@@ -1360,13 +1406,14 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 		const outcome *l = &lib[i];
 		if (o.rc != l->rc || o.charged != l->charged || o.refunded != l->refunded ||
 		    o.windows != l->windows || o.ended != l->ended)
-			BENCH_FAIL("W1: report %zu (%s of session %u at %" PRId64 ") differs: libautolic rc %d"
+			BENCH_FAIL("W1: report %zu (%s of session %u at %" PRId64
+			           ") differs: libautolic rc %d"
 			           " charged %" PRId64 " refunded %" PRId64 " windows %u ended %d;"
 			           " reference rc %d charged %" PRId64 " refunded %" PRId64
 			           " windows %u ended %d",
-			           i, e->kind == EV_LAUNCH ? "launch" : "close", e->idx, e->t, l->rc,
-			           l->charged, l->refunded, l->windows, l->ended, o.rc, o.charged,
-			           o.refunded, o.windows, o.ended);
+			           i, e->kind == EV_LAUNCH ? "launch" : "close", e->idx, e->t,
+			           l->rc, l->charged, l->refunded, l->windows, l->ended, o.rc,
+			           o.charged, o.refunded, o.windows, o.ended);
 		if (o.rc != 1)
 			totals_count(tot, &o);
 	}
@@ -1385,7 +1432,8 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 	snprintf(sql, sizeof sql,
 	         "SELECT (SELECT lots_left FROM team) = total(remaining) AND"
 	         " (SELECT lots_bought FROM team) = total(quantity)"
-	         " FROM lot WHERE expired=0 AND expires>%" PRId64, r.now);
+	         " FROM lot WHERE expired=0 AND expires>%" PRId64,
+	         r.now);
 	if (one_int(&r, sql) != 1)
 		BENCH_FAIL("W1 reference: the team's sums differ from its unexpired lots");
 	for (int k = 0; k < NLOTS; k++) {
@@ -1395,8 +1443,8 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 		tot->lot_remaining[k] = one_int(&r, sql);
 	}
 	sqlite3_stmt *s;
-	sqlite3_prepare_v2(r.db, "SELECT type, count(*), total(amount) FROM ledger GROUP BY type", -1,
-	                   &s, NULL);
+	sqlite3_prepare_v2(r.db, "SELECT type, count(*), total(amount) FROM ledger GROUP BY type",
+	                   -1, &s, NULL);
 	while (row(&r, s)) {
 		int t = sqlite3_column_int(s, 0);
 		tot->ledger_n[t] = sqlite3_column_int64(s, 1);
@@ -1408,10 +1456,11 @@ static double ref_run(const workload *w, const outcome *lib, totals *tot)
 	                   " GROUP BY account",
 	                   -1, &s, NULL);
 	while (row(&r, s))
-		tot->user_net[sqlite3_column_int64(s, 0) - 1] = -(int64_t)sqlite3_column_double(s, 1);
+		tot->user_net[sqlite3_column_int64(s, 0) - 1] =
+		    -(int64_t)sqlite3_column_double(s, 1);
 	sqlite3_finalize(s);
-	sqlite3_prepare_v2(r.db, "SELECT lot, time, amount FROM ledger WHERE type IN (2, 3)", -1, &s,
-	                   NULL);
+	sqlite3_prepare_v2(r.db, "SELECT lot, time, amount FROM ledger WHERE type IN (2, 3)", -1,
+	                   &s, NULL);
 	while (row(&r, s))
 		paid_by(tot, (int)sqlite3_column_int64(s, 0) - 1, sqlite3_column_int64(s, 1),
 		        sqlite3_column_int64(s, 2));
@@ -1495,10 +1544,11 @@ int main(int argc, char **argv)
 		double l = lib_run(&w, out, &lt);
 		lib_s = round == 0 || l < lib_s ? l : lib_s;
 		if (lib_only) {
-			printf("W1 libautolic: %ld reports, %.3f s, %.0f events/s; CPU %.3f s, %.0f "
-			       "events per CPU second\n",
-			       lt.reports, lib_s, (double)lt.reports / lib_s, lt.cpu,
-			       (double)lt.reports / lt.cpu);
+			printf(
+			    "W1 libautolic: %ld reports, %.3f s, %.0f events/s; CPU %.3f s, %.0f "
+			    "events per CPU second\n",
+			    lt.reports, lib_s, (double)lt.reports / lib_s, lt.cpu,
+			    (double)lt.reports / lt.cpu);
 			return 0;
 		}
 		double r = ref_run(&w, out, &rt);
@@ -1518,7 +1568,8 @@ int main(int argc, char **argv)
 	snprintf(res, sizeof res, "%.0f events/s", (double)lt.reports / lib_s);
 	snprintf(note, sizeof note,
 	         "%.1fx the reference; %ld windows charged, %ld launches refused (ENOTOKENS), %ld"
-	         " refunds, %" PRId64 " EXPIRE entries, %ld sessions ended unpaid; balance, %d lots,"
+	         " refunds, %" PRId64
+	         " EXPIRE entries, %ld sessions ended unpaid; balance, %d lots,"
 	         " ledger totals and %zu per-user charges equal",
 	         ref_s / lib_s, lt.charged_windows, lt.refused, lt.refunds, lt.ledger_n[L_EXPIRE],
 	         lt.ended, NLOTS, users);

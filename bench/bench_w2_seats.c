@@ -14,7 +14,10 @@
 
 #include <sqlite3.h>
 
-static autolic_time fixed_clock(void *ctx) { return *(autolic_time *)ctx; }
+static autolic_time fixed_clock(void *ctx)
+{
+	return *(autolic_time *)ctx;
+}
 
 static void sq(sqlite3 *db, const char *sql)
 {
@@ -62,7 +65,8 @@ static int ref_op(ref *r, int64_t user)
 	step_row(r->db, r->product);
 	int64_t quantity = sqlite3_column_int64(r->product, 0);
 	int64_t used = sqlite3_column_int64(r->product, 1);
-	if (r->now < sqlite3_column_int64(r->product, 2) || r->now >= sqlite3_column_int64(r->product, 3))
+	if (r->now < sqlite3_column_int64(r->product, 2) ||
+	    r->now >= sqlite3_column_int64(r->product, 3))
 		BENCH_FAIL("reference: contract not active");
 	sqlite3_reset(r->product);
 	sqlite3_bind_int64(r->has, 1, user);
@@ -144,7 +148,8 @@ int main(int argc, char **argv)
 	sq(r.db, "CREATE TABLE members(contract INTEGER, account INTEGER, role INTEGER,"
 	         " PRIMARY KEY(contract, account)) WITHOUT ROWID");
 	sq(r.db, "CREATE TABLE products(contract INTEGER, product TEXT, quantity INTEGER,"
-	         " used INTEGER, start INTEGER, end INTEGER, PRIMARY KEY(contract, product)) WITHOUT ROWID");
+	         " used INTEGER, start INTEGER, end INTEGER, PRIMARY KEY(contract, product)) "
+	         "WITHOUT ROWID");
 	sq(r.db, "CREATE TABLE grants(contract INTEGER, product TEXT, user INTEGER,"
 	         " PRIMARY KEY(contract, product, user)) WITHOUT ROWID");
 	sq(r.db, "BEGIN");
@@ -158,21 +163,27 @@ int main(int argc, char **argv)
 	char sql[256];
 	snprintf(sql, sizeof sql, "INSERT INTO members VALUES(1, %zu, 1)", users);
 	sq(r.db, sql);
-	snprintf(sql, sizeof sql, "INSERT INTO products VALUES(1, 'acad', %u, 0, %lld, %lld)", quantity,
-	         (long long)cs.start, (long long)cs.end);
+	snprintf(sql, sizeof sql, "INSERT INTO products VALUES(1, 'acad', %u, 0, %lld, %lld)",
+	         quantity, (long long)cs.start, (long long)cs.end);
 	sq(r.db, sql);
 	sq(r.db, "COMMIT");
 	ref_prepare(r.db, "BEGIN IMMEDIATE", &r.begin);
 	ref_prepare(r.db, "COMMIT", &r.commit);
 	ref_prepare(r.db, "SELECT role FROM members WHERE contract=1 AND account=?", &r.role);
-	ref_prepare(r.db, "SELECT quantity, used, start, end FROM products WHERE contract=1 AND product='acad'",
-	            &r.product);
+	ref_prepare(
+	    r.db,
+	    "SELECT quantity, used, start, end FROM products WHERE contract=1 AND product='acad'",
+	    &r.product);
 	ref_prepare(r.db, "SELECT active FROM accounts WHERE id=?", &r.account);
-	ref_prepare(r.db, "SELECT 1 FROM grants WHERE contract=1 AND product='acad' AND user=?", &r.has);
+	ref_prepare(r.db, "SELECT 1 FROM grants WHERE contract=1 AND product='acad' AND user=?",
+	            &r.has);
 	ref_prepare(r.db, "INSERT INTO grants VALUES(1,'acad',?)", &r.ins);
-	ref_prepare(r.db, "DELETE FROM grants WHERE contract=1 AND product='acad' AND user=?", &r.del);
-	ref_prepare(r.db, "UPDATE products SET used=used+1 WHERE contract=1 AND product='acad'", &r.inc);
-	ref_prepare(r.db, "UPDATE products SET used=used-1 WHERE contract=1 AND product='acad'", &r.dec);
+	ref_prepare(r.db, "DELETE FROM grants WHERE contract=1 AND product='acad' AND user=?",
+	            &r.del);
+	ref_prepare(r.db, "UPDATE products SET used=used+1 WHERE contract=1 AND product='acad'",
+	            &r.inc);
+	ref_prepare(r.db, "UPDATE products SET used=used-1 WHERE contract=1 AND product='acad'",
+	            &r.dec);
 
 	/* fill to the limit */
 	for (uint32_t i = 0; i < quantity; i++) {
@@ -244,11 +255,13 @@ int main(int argc, char **argv)
 	char size[96], res[64], note[128];
 	snprintf(size, sizeof size, "%zu users, %zu ops, %u seats", users, ops, quantity);
 	snprintf(res, sizeof res, "%.0f ops/s", (double)ops / lib_s);
-	snprintf(note, sizeof note, "%.1fx the reference; %zu final grants equal", ref_s / lib_s, ln);
+	snprintf(note, sizeof note, "%.1fx the reference; %zu final grants equal", ref_s / lib_s,
+	         ln);
 	bench_row("W2 seat churn", "libautolic memory store", size, res, note);
 	snprintf(res, sizeof res, "%.0f ops/s", (double)ops / ref_s);
 	bench_row("W2 seat churn", "SQLite :memory:, txn per op", size, res,
-	          "same checks (ROLE admin, contract active, account active, SEAT-1/SEAT-2), count kept in the product row, same sequence, the two sides taking turns every tenth");
+	          "same checks (ROLE admin, contract active, account active, SEAT-1/SEAT-2), count "
+	          "kept in the product row, same sequence, the two sides taking turns every tenth");
 
 	autolic_db_close(db);
 	sqlite3_stmt *all_st[] = {r.begin, r.commit, r.role, r.product, r.account,
@@ -256,6 +269,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof all_st / sizeof all_st[0]; i++)
 		sqlite3_finalize(all_st[i]);
 	sqlite3_close(r.db);
-	free(uid); free(held); free(rheld); free(lheld); free(seq); free(out);
+	free(uid);
+	free(held);
+	free(rheld);
+	free(lheld);
+	free(seq);
+	free(out);
 	return 0;
 }

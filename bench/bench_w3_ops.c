@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 		c[i].created = t0 - (autolic_time)(bench_rand(&seed) % 1000) * 86400;
 		c[i].has_production = bench_rand(&seed) % 10 != 0;
 		c[i].last_production =
-			c[i].has_production ? t0 - (autolic_time)(bench_rand(&seed) % 365) * 86400 : 0;
+		    c[i].has_production ? t0 - (autolic_time)(bench_rand(&seed) % 365) * 86400 : 0;
 	}
 	/* shuffle so the input is not in id order */
 	for (size_t i = n - 1; i > 0; i--) {
@@ -89,12 +89,14 @@ int main(int argc, char **argv)
 			           (unsigned long long)c[i].id, (unsigned long long)ref[i]);
 
 	char size[64], r[64], note[96];
-	snprintf(size, sizeof size, "%zu operators, %llu licences", n, (unsigned long long)licences);
+	snprintf(size, sizeof size, "%zu operators, %llu licences", n,
+	         (unsigned long long)licences);
 	snprintf(r, sizeof r, "%.3f s", lib_s);
 	snprintf(note, sizeof note, "selects %zu; equal to the reference", k);
 	bench_row("W3 deactivation (OPS-5)", "libautolic al_ops_select_excess", size, r, note);
 	snprintf(r, sizeof r, "%.3f s", ref_s);
-	bench_row("W3 deactivation (OPS-5)", "SQLite :memory: ORDER BY", size, r, "query only, rows loaded before");
+	bench_row("W3 deactivation (OPS-5)", "SQLite :memory: ORDER BY", size, r,
+	          "query only, rows loaded before");
 	free(ref);
 	free(c);
 	sqlite3_close(db);

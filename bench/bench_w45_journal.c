@@ -98,8 +98,8 @@ static int reopen_sqlite(const char *path, const char *nrec, int all)
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		BENCH_FAIL("W4 sqlite open %s", path);
 	sqlite3_stmt *q;
-	const char *sql = all ? "SELECT count(*), sum(length(v)) FROM kv"
-	                      : "SELECT length(v) FROM kv WHERE k=?1";
+	const char *sql =
+	    all ? "SELECT count(*), sum(length(v)) FROM kv" : "SELECT length(v) FROM kv WHERE k=?1";
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
 		BENCH_FAIL("W4 sqlite: %s", sqlite3_errmsg(db));
 	unsigned char key[16];
@@ -123,8 +123,9 @@ static int reopen_sqlite(const char *path, const char *nrec, int all)
 	         all ? "reads every row, as the journal's open reads every record (SQLite keeps"
 	               " only its page cache, not the records)"
 	             : "reads the pages of one lookup: SQLite loads on demand");
-	bench_row("W4 reopen", all ? "SQLite WAL file, open + read every row"
-	                           : "SQLite WAL file, open + one lookup",
+	bench_row("W4 reopen",
+	          all ? "SQLite WAL file, open + read every row"
+	              : "SQLite WAL file, open + one lookup",
 	          size, res, note);
 	return 0;
 }
@@ -158,7 +159,9 @@ static void w4(const bench_opts *o, const char *self)
 	sqlite3 *db;
 	if (sqlite3_open(spath, &db) != SQLITE_OK)
 		BENCH_FAIL("W4 sqlite create %s", spath);
-	sq_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID");
+	sq_exec(
+	    db,
+	    "PRAGMA journal_mode=WAL; CREATE TABLE kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID");
 	sqlite3_stmt *ins;
 	sqlite3_prepare_v2(db, "INSERT INTO kv VALUES(?1, ?2)", -1, &ins, NULL);
 	unsigned char key[16], val[48];
@@ -194,7 +197,10 @@ static void w4(const bench_opts *o, const char *self)
 	rm_sqlite(spath);
 }
 
-static autolic_time fixed_clock(void *ctx) { return *(autolic_time *)ctx; }
+static autolic_time fixed_clock(void *ctx)
+{
+	return *(autolic_time *)ctx;
+}
 
 static double w5_lib(const char *dir, size_t calls, size_t batch)
 {
@@ -244,12 +250,14 @@ static double w5_sqlite(const char *dir, size_t calls)
 	sqlite3 *db;
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		BENCH_FAIL("sqlite open %s", path);
-	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	                 "CREATE TABLE account(id INTEGER PRIMARY KEY, email TEXT UNIQUE,"
-	                 " first TEXT, last TEXT, created INTEGER)",
+	sqlite3_exec(db,
+	             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	             "CREATE TABLE account(id INTEGER PRIMARY KEY, email TEXT UNIQUE,"
+	             " first TEXT, last TEXT, created INTEGER)",
 	             NULL, NULL, NULL);
 	sqlite3_stmt *ins;
-	sqlite3_prepare_v2(db, "INSERT INTO account(email, first, last, created) VALUES(?,'U','B',?)",
+	sqlite3_prepare_v2(db,
+	                   "INSERT INTO account(email, first, last, created) VALUES(?,'U','B',?)",
 	                   -1, &ins, NULL);
 	char email[64];
 	double a = bench_now();

@@ -47,11 +47,11 @@ extern void al_pg_stats_get(const void *ctx, al_pg_stats *out) __attribute__((we
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAXP     16
-#define LAT_MAX  (1 << 17) /* latencies kept per process and point */
-#define T0       1772701200LL /* 2026-03-05 09:00 UTC */
-#define RATE     1
-#define RETRIES  64
+#define MAXP    16
+#define LAT_MAX (1 << 17)    /* latencies kept per process and point */
+#define T0      1772701200LL /* 2026-03-05 09:00 UTC */
+#define RATE    1
+#define RETRIES 64
 
 enum { B_PG, B_PG_LOCKS, B_SQLITE, B_N };
 static const char *const bname[B_N] = {"PostgreSQL", "PostgreSQL key locks", "SQLite"};
@@ -102,7 +102,8 @@ static void trace(const char *op, const void *k, size_t kl)
 		return;
 	fprintf(stderr, "%s", op);
 	for (size_t i = 0; i < kl && i < 24; i++)
-		fprintf(stderr, "%s%02x", i == 1 || i == 9 ? " " : "", ((const unsigned char *)k)[i]);
+		fprintf(stderr, "%s%02x", i == 1 || i == 9 ? " " : "",
+		        ((const unsigned char *)k)[i]);
 	fprintf(stderr, "\n");
 }
 
@@ -303,7 +304,8 @@ static int setup_world(world *w)
 		SETUP("user", autolic_account_register(db, &a, &w->users[p]));
 		ts.name = "Own";
 		SETUP("team", autolic_team_create(db, w->admin, &ts, &w->teams[p]));
-		if (buy(db, w->admin, w->teams[p]) || assign(db, w->admin, w->teams[p], w->users[p]) ||
+		if (buy(db, w->admin, w->teams[p]) ||
+		    assign(db, w->admin, w->teams[p], w->users[p]) ||
 		    assign(db, w->admin, w->shared_team, w->users[p]) ||
 		    contract(db, w->admin, w->teams[p], 1, &w->contracts[p]))
 			return -1;
@@ -455,16 +457,15 @@ static int point(int work, int nproc, double secs)
 		at += S->out[p].nlat;
 	}
 	qsort(all, (size_t)n, sizeof(float), cmp_float);
-	double p50 = n ? all[n / 2] : 0, p99 = n ? all[(n * 99) / 100] : 0,
-	       mx = n ? all[n - 1] : 0;
+	double p50 = n ? all[n / 2] : 0, p99 = n ? all[(n * 99) / 100] : 0, mx = n ? all[n - 1] : 0;
 	free(all);
 	double c = calls ? (double)calls : 1;
 	char rt[32] = "—";
 	if (backend != B_SQLITE && rts)
 		snprintf(rt, sizeof rt, "%.1f", (double)rts / c);
 	printf("| W6 %s | %s | %d | %.0f | %.3f | %ld | %.1f | %.1f | %.1f | %.1f | %s |%s%s\n",
-	       wname[work], bname[backend], nproc, (double)calls / el,
-	       (double)conflicts / c, errors, p50 * 1e3, p99 * 1e3, mx * 1e3, (double)ops / c, rt,
+	       wname[work], bname[backend], nproc, (double)calls / el, (double)conflicts / c,
+	       errors, p50 * 1e3, p99 * 1e3, mx * 1e3, (double)ops / c, rt,
 	       ok ? "" : " (a process failed)", msg ? msg : "");
 	fflush(stdout);
 	return ok ? 0 : -1;
@@ -517,8 +518,10 @@ static const char *pg_fresh(const char *base, int b)
 	char *info = infos[b == B_PG_LOCKS];
 	const char *schema = b == B_PG_LOCKS ? "al_w6_locks" : "al_w6";
 	char sql[200];
-	snprintf(sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s "
-	         "CASCADE; CREATE SCHEMA %s", schema, schema);
+	snprintf(sql, sizeof sql,
+	         "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s "
+	         "CASCADE; CREATE SCHEMA %s",
+	         schema, schema);
 	PGconn *c = PQconnectdb(base);
 	PGresult *r = PQexec(c, sql);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -545,10 +548,13 @@ int main(int argc, char **argv)
 			dir = argv[++i];
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			i++;
-			only = !strcmp(argv[i], "pg") ? B_PG : !strcmp(argv[i], "locks") ? B_PG_LOCKS : B_SQLITE;
+			only = !strcmp(argv[i], "pg")      ? B_PG
+			       : !strcmp(argv[i], "locks") ? B_PG_LOCKS
+			                                   : B_SQLITE;
 		} else if (!strcmp(argv[i], "--procs") && i + 1 < argc) {
 			nprocs = 0;
-			for (char *t = strtok(argv[++i], ","); t && nprocs < 8; t = strtok(NULL, ","))
+			for (char *t = strtok(argv[++i], ","); t && nprocs < 8;
+			     t = strtok(NULL, ","))
 				if (atoi(t) >= 1 && atoi(t) <= MAXP)
 					procs[nprocs++] = atoi(t);
 		} else if (!strcmp(argv[i], "--work") && i + 1 < argc) {
@@ -592,7 +598,8 @@ int main(int argc, char **argv)
 #endif
 			if (!pg_conninfo) {
 				printf("| W6 | %s | | | | | | | | | (skipped: no server: set "
-				       "AUTOLIC_PG_CONNINFO) |\n", bname[b]);
+				       "AUTOLIC_PG_CONNINFO) |\n",
+				       bname[b]);
 				continue;
 			}
 			infos[b] = pg_conninfo;

@@ -22,62 +22,65 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: autolic_admin [--store PATH] [--json] [--as EMAIL] <command> [args]\n"
-	"\n"
-	"Administration: accounts, contracts and roles, seats, imports.\n"
-	"A contract is named by its number (as printed by `contract buy`); a team by\n"
-	"--team ID or by one of its contracts with --contract NUMBER.\n"
-	"\n"
-	"Accounts (ACCT-1..ACCT-5)\n"
-	"  register PERSON [--language TAG]    a person signs in: \"First Last <email>\" or an email\n"
-	"  account show EMAIL\n"
-	"  account list [--team ID | --contract NUMBER]\n"
-	"  account edit [--first NAME] [--last NAME] [--email EMAIL] [--language TAG]\n"
-	"                                      edit your own details (the --as account)\n"
-	"  account accept                      the --as account accepts its invitation\n"
-	"  account resend EMAIL                send an invitation again (7 more days)\n"
-	"  account remove EMAIL                remove a user; frees every seat they held (SEAT-4)\n"
-	"  invite PERSON... (--team ID | --contract NUMBER)\n"
-	"                                      add people one by one; new people are invited\n"
-	"  import FILE [--format csv|list] (--team ID | --contract NUMBER)\n"
-	"                                      add people in bulk, all or nothing (\"-\" reads stdin)\n"
-	"Contracts and roles (ROLE-1..ROLE-9)\n"
-	"  contract buy PRODUCT=SEATS... [--from TIME] [--until TIME] [--auto-renew] [--team ID]\n"
-	"                                      the buyer becomes contract manager (default term: 1 year)\n"
-	"  contract show NUMBER                roles, term, products, serials and seats\n"
-	"  contract list [--team ID]\n"
-	"  contract members NUMBER\n"
-	"  contract coordinator SERIAL CURRENT-EMAIL NEW-PERSON\n"
-	"                                      assign the software coordinator (ROLE-4)\n"
-	"  contract manager NUMBER EMAIL       hand the contract, and the team, over (ROLE-3, SEAM-2)\n"
-	"  contract auto-renew NUMBER on|off\n"
-	"  contract renew NUMBER UNTIL         extend the term\n"
-	"Seats (SEAT-1..SEAT-5)\n"
-	"  seat grant NUMBER PRODUCT EMAIL...  one by one, each user notified; stops at a refusal\n"
-	"  seat revoke NUMBER PRODUCT EMAIL\n"
-	"  seat list NUMBER [PRODUCT]          seats bought, granted, available (and who holds them)\n"
-	"  seat user EMAIL                     the seats a user holds\n"
-	"  seat import NUMBER FILE             lines \"email,product\": all or nothing, no notification\n"
-	"\n"
-	"Store\n"
-	"  check                               check the whole store against the library's invariants:\n"
-	"                                      prints ok, or the first problem and its rule (exit 6)\n"
-	NOTIFICATIONS_USAGE
-	"\n"
-	"Options\n"
-	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
-	"  --json          print the result as one JSON object\n"
-	"  --as EMAIL      the acting account; required by every command that changes state\n"
-	"  --help          this text\n"
-	"TIME is epoch seconds or ISO 8601 UTC (2025-03-03, 2025-03-03T09:30, 2025-03-03T09:30:00Z).\n"
-	"Environment: AUTOLIC_NOW=TIME replaces the system clock (reproducible scripts).\n"
-	"\n"
-	"Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found or invalid, 4 permission denied,\n"
-	"5 refused by a rule (all seats in use, invitation expired), 6 storage.\n";
+    "usage: autolic_admin [--store PATH] [--json] [--as EMAIL] <command> [args]\n"
+    "\n"
+    "Administration: accounts, contracts and roles, seats, imports.\n"
+    "A contract is named by its number (as printed by `contract buy`); a team by\n"
+    "--team ID or by one of its contracts with --contract NUMBER.\n"
+    "\n"
+    "Accounts (ACCT-1..ACCT-5)\n"
+    "  register PERSON [--language TAG]    a person signs in: \"First Last <email>\" or an email\n"
+    "  account show EMAIL\n"
+    "  account list [--team ID | --contract NUMBER]\n"
+    "  account edit [--first NAME] [--last NAME] [--email EMAIL] [--language TAG]\n"
+    "                                      edit your own details (the --as account)\n"
+    "  account accept                      the --as account accepts its invitation\n"
+    "  account resend EMAIL                send an invitation again (7 more days)\n"
+    "  account remove EMAIL                remove a user; frees every seat they held (SEAT-4)\n"
+    "  invite PERSON... (--team ID | --contract NUMBER)\n"
+    "                                      add people one by one; new people are invited\n"
+    "  import FILE [--format csv|list] (--team ID | --contract NUMBER)\n"
+    "                                      add people in bulk, all or nothing (\"-\" reads stdin)\n"
+    "Contracts and roles (ROLE-1..ROLE-9)\n"
+    "  contract buy PRODUCT=SEATS... [--from TIME] [--until TIME] [--auto-renew] [--team ID]\n"
+    "                                      the buyer becomes contract manager (default term: 1 "
+    "year)\n"
+    "  contract show NUMBER                roles, term, products, serials and seats\n"
+    "  contract list [--team ID]\n"
+    "  contract members NUMBER\n"
+    "  contract coordinator SERIAL CURRENT-EMAIL NEW-PERSON\n"
+    "                                      assign the software coordinator (ROLE-4)\n"
+    "  contract manager NUMBER EMAIL       hand the contract, and the team, over (ROLE-3, SEAM-2)\n"
+    "  contract auto-renew NUMBER on|off\n"
+    "  contract renew NUMBER UNTIL         extend the term\n"
+    "Seats (SEAT-1..SEAT-5)\n"
+    "  seat grant NUMBER PRODUCT EMAIL...  one by one, each user notified; stops at a refusal\n"
+    "  seat revoke NUMBER PRODUCT EMAIL\n"
+    "  seat list NUMBER [PRODUCT]          seats bought, granted, available (and who holds them)\n"
+    "  seat user EMAIL                     the seats a user holds\n"
+    "  seat import NUMBER FILE             lines \"email,product\": all or nothing, no "
+    "notification\n"
+    "\n"
+    "Store\n"
+    "  check                               check the whole store against the library's "
+    "invariants:\n"
+    "                                      prints ok, or the first problem and its rule (exit "
+    "6)\n" NOTIFICATIONS_USAGE "\n"
+    "Options\n"
+    "  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
+    "  --json          print the result as one JSON object\n"
+    "  --as EMAIL      the acting account; required by every command that changes state\n"
+    "  --help          this text\n"
+    "TIME is epoch seconds or ISO 8601 UTC (2025-03-03, 2025-03-03T09:30, 2025-03-03T09:30:00Z).\n"
+    "Environment: AUTOLIC_NOW=TIME replaces the system clock (reproducible scripts).\n"
+    "\n"
+    "Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found or invalid, 4 permission denied,\n"
+    "5 refused by a rule (all seats in use, invitation expired), 6 storage.\n";
 
 /* The options of this program (--store and --as are common). */
 struct cli_opts {
-	const char *team_text, *contract_text, *from, *until, *language, *auto_renew, *format, *first, *last, *email;
+	const char *team_text, *contract_text, *from, *until, *language, *auto_renew, *format,
+	    *first, *last, *email;
 };
 
 /* ---------------------------------------------------------------- lookups */
@@ -91,11 +94,16 @@ static int the_team(cli *c, autolic_id *team, int required)
 static const char *state_name(int state)
 {
 	switch (state) {
-	case AUTOLIC_ACCOUNT_INVITED: return "invited";
-	case AUTOLIC_ACCOUNT_ACTIVE: return "active";
-	case AUTOLIC_ACCOUNT_EXPIRED: return "invitation expired";
-	case AUTOLIC_ACCOUNT_REMOVED: return "removed";
-	default: return "?";
+	case AUTOLIC_ACCOUNT_INVITED:
+		return "invited";
+	case AUTOLIC_ACCOUNT_ACTIVE:
+		return "active";
+	case AUTOLIC_ACCOUNT_EXPIRED:
+		return "invitation expired";
+	case AUTOLIC_ACCOUNT_REMOVED:
+		return "removed";
+	default:
+		return "?";
 	}
 }
 
@@ -117,16 +125,17 @@ static const char *email_of(cli *c, autolic_id id, char *buf, size_t len)
 static void print_account(const autolic_account_info *a, int brief)
 {
 	char t[32], name[2 * AUTOLIC_NAME_MAX + 2];
-	snprintf(name, sizeof name, "%s%s%s", a->first_name, a->first_name[0] && a->last_name[0] ? " " : "",
-	         a->last_name);
+	snprintf(name, sizeof name, "%s%s%s", a->first_name,
+	         a->first_name[0] && a->last_name[0] ? " " : "", a->last_name);
 	if (!O.json) {
 		emit("%-36s %-24s %s", a->email, name, state_name(a->state));
 		if (a->state == AUTOLIC_ACCOUNT_INVITED || a->state == AUTOLIC_ACCOUNT_EXPIRED)
-			emit(" (invitation %s %s)", a->state == AUTOLIC_ACCOUNT_INVITED ? "valid until" : "expired",
+			emit(" (invitation %s %s)",
+			     a->state == AUTOLIC_ACCOUNT_INVITED ? "valid until" : "expired",
 			     fmt_time(a->invitation_expires, t));
 		if (!brief)
-			emit("; id %llu, language %s, since %s", (unsigned long long)a->id, a->language,
-			     fmt_time(a->created, t));
+			emit("; id %llu, language %s, since %s", (unsigned long long)a->id,
+			     a->language, fmt_time(a->created, t));
 		emit("\n");
 		return;
 	}
@@ -186,7 +195,8 @@ static int cmd_account(cli *c, const char *verb)
 			return usage_error("account show EMAIL...");
 		arr_begin("accounts");
 		for (int i = 0; i < c->narg; i++)
-			if ((rc = account_id(c, c->arg[i], &id)) || (rc = print_account_id(c, id, 0)))
+			if ((rc = account_id(c, c->arg[i], &id)) ||
+			    (rc = print_account_id(c, id, 0)))
 				return rc;
 		arr_end();
 		return 0;
@@ -216,15 +226,18 @@ static int cmd_account(cli *c, const char *verb)
 		spec.first_name = c->o->first;
 		spec.last_name = c->o->last;
 		spec.language = c->o->language;
-		if (c->narg != 0 || (!c->o->email && !c->o->first && !c->o->last && !c->o->language))
-			return usage_error("account edit [--first NAME] [--last NAME] [--email EMAIL] [--language TAG]");
+		if (c->narg != 0 ||
+		    (!c->o->email && !c->o->first && !c->o->last && !c->o->language))
+			return usage_error("account edit [--first NAME] [--last NAME] [--email "
+			                   "EMAIL] [--language TAG]");
 		if ((rc = autolic_account_update(c->db, c->actor, c->actor, &spec)))
 			return fail(rc, "account edit");
 		say("details updated");
 		id = c->actor;
 	} else if (!strcmp(verb, "accept")) {
 		if (c->narg != 0)
-			return usage_error("account accept: the --as account accepts its own invitation");
+			return usage_error(
+			    "account accept: the --as account accepts its own invitation");
 		if ((rc = autolic_account_accept(c->db, c->actor)))
 			return fail(rc, "account accept");
 		say("invitation accepted");
@@ -239,9 +252,11 @@ static int cmd_account(cli *c, const char *verb)
 		            : autolic_account_remove(c->db, c->actor, id);
 		if (rc)
 			return fail(rc, resend ? "account resend" : "account remove");
-		say(resend ? "invitation sent again" : "account removed; every seat it held is free (SEAT-4)");
+		say(resend ? "invitation sent again"
+		           : "account removed; every seat it held is free (SEAT-4)");
 	} else {
-		return usage_error("account %s: unknown (show, list, edit, accept, resend, remove)", verb);
+		return usage_error("account %s: unknown (show, list, edit, accept, resend, remove)",
+		                   verb);
 	}
 	arr_begin("accounts");
 	rc = print_account_id(c, id, 1);
@@ -345,13 +360,16 @@ static int cmd_import(cli *c)
 	int rc;
 	autolic_id team = 0;
 	if (c->narg != 1)
-		return usage_error("import FILE [--format csv|list] (--team ID | --contract NUMBER)");
+		return usage_error(
+		    "import FILE [--format csv|list] (--team ID | --contract NUMBER)");
 	const char *fmt = c->o->format;
 	if (!fmt) {
 		size_t n = strlen(c->arg[0]);
 		fmt = n > 4 && !strcmp(c->arg[0] + n - 4, ".csv") ? "csv" : "list";
 	}
-	int format = !strcmp(fmt, "csv") ? AUTOLIC_IMPORT_CSV : !strcmp(fmt, "list") ? AUTOLIC_IMPORT_LIST : 0;
+	int format = !strcmp(fmt, "csv")    ? AUTOLIC_IMPORT_CSV
+	             : !strcmp(fmt, "list") ? AUTOLIC_IMPORT_LIST
+	                                    : 0;
 	if (!format)
 		return usage_error("--format %s: csv or list", fmt);
 	if ((rc = need_actor(c)) || (rc = the_team(c, &team, 1)))
@@ -389,10 +407,14 @@ static int cmd_import(cli *c)
 static const char *status_name(int status)
 {
 	switch (status) {
-	case AUTOLIC_CONTRACT_PENDING: return "not started";
-	case AUTOLIC_CONTRACT_ACTIVE: return "active";
-	case AUTOLIC_CONTRACT_EXPIRED: return "ended";
-	default: return "?";
+	case AUTOLIC_CONTRACT_PENDING:
+		return "not started";
+	case AUTOLIC_CONTRACT_ACTIVE:
+		return "active";
+	case AUTOLIC_CONTRACT_EXPIRED:
+		return "ended";
+	default:
+		return "?";
 	}
 }
 
@@ -419,9 +441,9 @@ static int print_contract(cli *c, autolic_id contract, int products)
 		f_bool("auto_renew", ci.auto_renew);
 		f_str("status", status_name(ci.status));
 	} else {
-		emit("contract %s (team %llu): %s, %s to %s%s\n", ci.number, (unsigned long long)ci.team,
-		     status_name(ci.status), fmt_time(ci.start, a), fmt_time(ci.end, b),
-		     ci.auto_renew ? ", automatic renewal on" : "");
+		emit("contract %s (team %llu): %s, %s to %s%s\n", ci.number,
+		     (unsigned long long)ci.team, status_name(ci.status), fmt_time(ci.start, a),
+		     fmt_time(ci.end, b), ci.auto_renew ? ", automatic renewal on" : "");
 		emit("  contract manager      %s\n  software coordinator  %s\n", m, s);
 	}
 	if (products) {
@@ -431,9 +453,11 @@ static int print_contract(cli *c, autolic_id contract, int products)
 			return fail(rc, "seats");
 		arr_begin("products");
 		while ((rc = autolic_seat_summary_iter_next(it, &sm)) == 0) {
-			autolic_contract_product_info pi = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+			autolic_contract_product_info pi = {
+			    .version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
 			const char *serial = "(hidden: ROLE-6)";
-			if (c->actor && autolic_contract_product_get(c->db, c->actor, contract, sm.product, &pi) == 0)
+			if (c->actor && autolic_contract_product_get(c->db, c->actor, contract,
+			                                             sm.product, &pi) == 0)
 				serial = pi.serial;
 			if (O.json) {
 				obj_begin(NULL, NULL);
@@ -444,8 +468,8 @@ static int print_contract(cli *c, autolic_id contract, int products)
 				f_int("available", sm.available);
 				obj_end();
 			} else {
-				emit("  %-16s serial %-16s seats %u, granted %u, available %u\n", sm.product,
-				     serial, sm.quantity, sm.granted, sm.available);
+				emit("  %-16s serial %-16s seats %u, granted %u, available %u\n",
+				     sm.product, serial, sm.quantity, sm.granted, sm.available);
 			}
 		}
 		arr_end();
@@ -470,7 +494,8 @@ static int contract_buy(cli *c)
 		uint64_t q;
 		if (!eq || eq == c->arg[i] || (size_t)(eq - c->arg[i]) > AUTOLIC_PRODUCT_MAX ||
 		    parse_u64(eq + 1, &q) || q > UINT32_MAX)
-			return usage_error("'%s': write PRODUCT=SEATS, for example autocad=5", c->arg[i]);
+			return usage_error("'%s': write PRODUCT=SEATS, for example autocad=5",
+			                   c->arg[i]);
 		snprintf(codes[i], sizeof codes[i], "%.*s", (int)(eq - c->arg[i]), c->arg[i]);
 		autolic_contract_product_spec p = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
 		p.product = codes[i];
@@ -565,11 +590,12 @@ static int cmd_contract(cli *c, const char *verb)
 		if ((rc = need_actor(c)))
 			return rc;
 		join_args(c, 2, person, sizeof person);
-		rc = autolic_contract_assign_coordinator(c->db, c->actor, c->arg[0], c->arg[1], person);
+		rc = autolic_contract_assign_coordinator(c->db, c->actor, c->arg[0], c->arg[1],
+		                                         person);
 		if (rc)
 			return fail(rc, "contract coordinator");
-		say("software coordinator of the contract with serial %s is now %s (ROLE-4)", c->arg[0],
-		    person);
+		say("software coordinator of the contract with serial %s is now %s (ROLE-4)",
+		    c->arg[0], person);
 		return 0;
 	}
 	if (c->narg < 1)
@@ -600,7 +626,8 @@ static int cmd_contract(cli *c, const char *verb)
 	} else if (!strcmp(verb, "auto-renew")) {
 		if (c->narg != 2 || (strcmp(c->arg[1], "on") && strcmp(c->arg[1], "off")))
 			return usage_error("contract auto-renew NUMBER on|off");
-		rc = autolic_contract_set_auto_renew(c->db, c->actor, contract, !strcmp(c->arg[1], "on"));
+		rc = autolic_contract_set_auto_renew(c->db, c->actor, contract,
+		                                     !strcmp(c->arg[1], "on"));
 		if (rc)
 			return fail(rc, "contract auto-renew");
 		say("automatic renewal %s", c->arg[1]);
@@ -612,7 +639,8 @@ static int cmd_contract(cli *c, const char *verb)
 			return fail(rc, "contract renew");
 		say("term extended");
 	} else {
-		return usage_error("contract %s: unknown (buy, show, list, members, coordinator, manager, auto-renew, renew)",
+		return usage_error("contract %s: unknown (buy, show, list, members, coordinator, "
+		                   "manager, auto-renew, renew)",
 		                   verb);
 	}
 	arr_begin("contracts");
@@ -638,8 +666,8 @@ static int print_seat_summary(cli *c, autolic_id contract, const char *product)
 		f_bool("active", sm.active);
 		obj_end();
 	} else {
-		emit("%s: %u of %u seats granted, %u available\n", sm.product, sm.granted, sm.quantity,
-		     sm.available);
+		emit("%s: %u of %u seats granted, %u available\n", sm.product, sm.granted,
+		     sm.quantity, sm.available);
 	}
 	return 0;
 }
@@ -664,7 +692,8 @@ static void print_seat(cli *c, const autolic_seat_entry *e, int by_user)
 	} else if (by_user) {
 		autolic_contract_info ci = {.version = AUTOLIC_CONTRACT_INFO_VERSION};
 		if (autolic_contract_get(c->db, e->contract, &ci))
-			snprintf(ci.number, sizeof ci.number, "#%llu", (unsigned long long)e->contract);
+			snprintf(ci.number, sizeof ci.number, "#%llu",
+			         (unsigned long long)e->contract);
 		emit("  %-16s on %-16s %s %s%s\n", e->product, ci.number, origin,
 		     fmt_time(e->granted_at, t), e->active ? "" : " (contract not active)");
 	} else {
@@ -709,7 +738,8 @@ static int seat_import(cli *c, autolic_id contract)
 			continue;
 		char *comma = strchr(line, ',');
 		if (!comma) {
-			fprintf(stderr, "%s: %s line %zu: write email,product\n", prog, c->arg[1], lineno);
+			fprintf(stderr, "%s: %s line %zu: write email,product\n", prog, c->arg[1],
+			        lineno);
 			rc = EXIT_INVALID;
 			break;
 		}
@@ -752,7 +782,9 @@ static int seat_import(cli *c, autolic_id contract)
 			if (autolic_seat_report_get(rep, i, &r))
 				continue;
 			email_of(c, r.user, who, sizeof who);
-			const char *a = r.status ? "refused" : act[r.action >= 1 && r.action <= 3 ? r.action : 0];
+			const char *a = r.status
+			                    ? "refused"
+			                    : act[r.action >= 1 && r.action <= 3 ? r.action : 0];
 			if (O.json) {
 				obj_begin(NULL, NULL);
 				f_int("line", (long long)i + 1);
@@ -764,8 +796,8 @@ static int seat_import(cli *c, autolic_id contract)
 				obj_end();
 			} else {
 				if (lrc)
-					fprintf(stderr, "  line %zu: %s %s: %s%s%s\n", i + 1, who, r.product, a,
-					        r.status ? ": " : "", r.message);
+					fprintf(stderr, "  line %zu: %s %s: %s%s%s\n", i + 1, who,
+					        r.product, a, r.status ? ": " : "", r.message);
 				else
 					emit("  line %zu: %s %s: %s\n", i + 1, who, r.product, a);
 			}
@@ -832,7 +864,8 @@ static int cmd_seat(cli *c, const char *verb)
 				if (!O.json)
 					flush_out();
 				char what[300];
-				snprintf(what, sizeof what, "seat grant %s to %s", c->arg[1], c->arg[i]);
+				snprintf(what, sizeof what, "seat grant %s to %s", c->arg[1],
+				         c->arg[i]);
 				return fail(rc, what);
 			}
 			say("%s granted to %s", c->arg[1], c->arg[i]);
@@ -854,34 +887,34 @@ static int cmd_seat(cli *c, const char *verb)
 /* ---------------------------------------------------------------- main */
 
 static const cli_command commands[] = {
-	{"check", 0, NULL, cmd_check, "*"},
-	{"notifications", 1, cmd_notifications, NULL, "list"},
-	{"register", 0, NULL, cmd_register, ""},
-	{"account", 1, cmd_account, NULL, "show list"},
-	{"invite", 0, NULL, cmd_invite, ""},
-	{"import", 0, NULL, cmd_import, ""},
-	{"contract", 1, cmd_contract, NULL, "show list members"},
-	{"seat", 1, cmd_seat, NULL, "list user"},
+    {"check", 0, NULL, cmd_check, "*"},
+    {"notifications", 1, cmd_notifications, NULL, "list"},
+    {"register", 0, NULL, cmd_register, ""},
+    {"account", 1, cmd_account, NULL, "show list"},
+    {"invite", 0, NULL, cmd_invite, ""},
+    {"import", 0, NULL, cmd_import, ""},
+    {"contract", 1, cmd_contract, NULL, "show list members"},
+    {"seat", 1, cmd_seat, NULL, "list user"},
 };
 
 /* Options; those without a value (flags) receive "1". */
 static const cli_option options[] = {
-	{"--team", offsetof(struct cli_opts, team_text), 1},
-	{"--contract", offsetof(struct cli_opts, contract_text), 1},
-	{"--from", offsetof(struct cli_opts, from), 1},
-	{"--until", offsetof(struct cli_opts, until), 1},
-	{"--language", offsetof(struct cli_opts, language), 1},
-	{"--auto-renew", offsetof(struct cli_opts, auto_renew), 0},
-	{"--format", offsetof(struct cli_opts, format), 1},
-	{"--first", offsetof(struct cli_opts, first), 1},
-	{"--last", offsetof(struct cli_opts, last), 1},
-	{"--email", offsetof(struct cli_opts, email), 1},
+    {"--team", offsetof(struct cli_opts, team_text), 1},
+    {"--contract", offsetof(struct cli_opts, contract_text), 1},
+    {"--from", offsetof(struct cli_opts, from), 1},
+    {"--until", offsetof(struct cli_opts, until), 1},
+    {"--language", offsetof(struct cli_opts, language), 1},
+    {"--auto-renew", offsetof(struct cli_opts, auto_renew), 0},
+    {"--format", offsetof(struct cli_opts, format), 1},
+    {"--first", offsetof(struct cli_opts, first), 1},
+    {"--last", offsetof(struct cli_opts, last), 1},
+    {"--email", offsetof(struct cli_opts, email), 1},
 };
 
 int main(int argc, char **argv)
 {
 	static struct cli_opts o;
-	static const cli_program p = {"autolic_admin", usage_text, commands, CLI_COUNT(commands),
-	                              options, CLI_COUNT(options)};
+	static const cli_program p = {"autolic_admin",     usage_text, commands,
+	                              CLI_COUNT(commands), options,    CLI_COUNT(options)};
 	return cli_main(&p, &o, argc, argv);
 }

@@ -22,52 +22,53 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: autolic_flex [--store PATH] [--json] [--as EMAIL] [--contract NUMBER | --team ID]\n"
-	"                    <command> [args]\n"
-	"\n"
-	"Flex tokens. The team is named by --team ID or by one of its contracts\n"
-	"(--contract NUMBER).\n"
-	"\n"
-	"Catalogue (data the host supplies)\n"
-	"  product set CODE RATE [NAME...]     a Flex product and its daily rate in tokens (FLEX-3)\n"
-	"  product show CODE\n"
-	"Tokens (FLEX-1, FLEX-2, FLEX-10)\n"
-	"  lot buy SUBSCRIPTION-ID QUANTITY [--at TIME]   buy a lot, valid 365 days from purchase\n"
-	"  lot show LOT-ID\n"
-	"  balance [--at TIME]                 the team's balance now (or at a past instant)\n"
-	"  ledger [--from TIME] [--until TIME] [--events]  ledger entries (--events: purchases,\n"
-	"                                      expiries and moves only)\n"
-	"  expire                              record the expiries that are due\n"
-	"Flex users (FLEX-7)\n"
-	"  user assign PERSON (--all | --products CODE,CODE...)\n"
-	"  user remove EMAIL\n"
-	"Usage reports from the host; the --as account is the user (FLEX-3..FLEX-6, FLEX-13)\n"
-	"  launch PRODUCT [--at TIME] [--key KEY]         a session starts\n"
-	"  activity|idle|close SESSION [--at TIME] [--key KEY]\n"
-	"                                      (the key defaults to one made of the report's fields)\n"
-	"Reports (FLEX-11)\n"
-	"  usage [--from TIME] [--until TIME] [--csv]     days used per user and product\n"
-	"\n"
-	"Store\n"
-	"  check                               check the whole store against the library's invariants:\n"
-	"                                      prints ok, or the first problem and its rule (exit 6)\n"
-	NOTIFICATIONS_USAGE
-	"\n"
-	"Options\n"
-	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
-	"  --json          print the result as one JSON object\n"
-	"  --as EMAIL      the acting account; required by every command that changes state\n"
-	"  --at TIME       when the host observed the event (default: now)\n"
-	"  --help          this text\n"
-	"TIME is epoch seconds or ISO 8601 UTC (2025-03-03, 2025-03-03T09:30, 2025-03-03T09:30:00Z).\n"
-	"Environment: AUTOLIC_NOW=TIME replaces the system clock (reproducible scripts).\n"
-	"\n"
-	"Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found or invalid, 4 permission denied,\n"
-	"5 refused by a rule (not enough tokens, lot expired), 6 storage.\n";
+    "usage: autolic_flex [--store PATH] [--json] [--as EMAIL] [--contract NUMBER | --team ID]\n"
+    "                    <command> [args]\n"
+    "\n"
+    "Flex tokens. The team is named by --team ID or by one of its contracts\n"
+    "(--contract NUMBER).\n"
+    "\n"
+    "Catalogue (data the host supplies)\n"
+    "  product set CODE RATE [NAME...]     a Flex product and its daily rate in tokens (FLEX-3)\n"
+    "  product show CODE\n"
+    "Tokens (FLEX-1, FLEX-2, FLEX-10)\n"
+    "  lot buy SUBSCRIPTION-ID QUANTITY [--at TIME]   buy a lot, valid 365 days from purchase\n"
+    "  lot show LOT-ID\n"
+    "  balance [--at TIME]                 the team's balance now (or at a past instant)\n"
+    "  ledger [--from TIME] [--until TIME] [--events]  ledger entries (--events: purchases,\n"
+    "                                      expiries and moves only)\n"
+    "  expire                              record the expiries that are due\n"
+    "Flex users (FLEX-7)\n"
+    "  user assign PERSON (--all | --products CODE,CODE...)\n"
+    "  user remove EMAIL\n"
+    "Usage reports from the host; the --as account is the user (FLEX-3..FLEX-6, FLEX-13)\n"
+    "  launch PRODUCT [--at TIME] [--key KEY]         a session starts\n"
+    "  activity|idle|close SESSION [--at TIME] [--key KEY]\n"
+    "                                      (the key defaults to one made of the report's fields)\n"
+    "Reports (FLEX-11)\n"
+    "  usage [--from TIME] [--until TIME] [--csv]     days used per user and product\n"
+    "\n"
+    "Store\n"
+    "  check                               check the whole store against the library's "
+    "invariants:\n"
+    "                                      prints ok, or the first problem and its rule (exit "
+    "6)\n" NOTIFICATIONS_USAGE "\n"
+    "Options\n"
+    "  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
+    "  --json          print the result as one JSON object\n"
+    "  --as EMAIL      the acting account; required by every command that changes state\n"
+    "  --at TIME       when the host observed the event (default: now)\n"
+    "  --help          this text\n"
+    "TIME is epoch seconds or ISO 8601 UTC (2025-03-03, 2025-03-03T09:30, 2025-03-03T09:30:00Z).\n"
+    "Environment: AUTOLIC_NOW=TIME replaces the system clock (reproducible scripts).\n"
+    "\n"
+    "Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found or invalid, 4 permission denied,\n"
+    "5 refused by a rule (not enough tokens, lot expired), 6 storage.\n";
 
 /* The options of this program (--store and --as are common). */
 struct cli_opts {
-	const char *team_text, *contract_text, *at_text, *from, *until, *key, *all, *products, *events, *csv;
+	const char *team_text, *contract_text, *at_text, *from, *until, *key, *all, *products,
+	    *events, *csv;
 };
 
 /* ---------------------------------------------------------------- lookups */
@@ -90,13 +91,20 @@ static int the_time(cli *c, autolic_time *t)
 static const char *reason_name(int reason)
 {
 	switch (reason) {
-	case AUTOLIC_FLEX_REASON_NONE: return "no window";
-	case AUTOLIC_FLEX_REASON_CHARGED: return "charged";
-	case AUTOLIC_FLEX_REASON_IN_WINDOW: return "inside an open window";
-	case AUTOLIC_FLEX_REASON_SEAT: return "seat";
-	case AUTOLIC_FLEX_REASON_TRIAL: return "trial";
-	case AUTOLIC_FLEX_REASON_REFUNDED: return "refunded";
-	default: return "?";
+	case AUTOLIC_FLEX_REASON_NONE:
+		return "no window";
+	case AUTOLIC_FLEX_REASON_CHARGED:
+		return "charged";
+	case AUTOLIC_FLEX_REASON_IN_WINDOW:
+		return "inside an open window";
+	case AUTOLIC_FLEX_REASON_SEAT:
+		return "seat";
+	case AUTOLIC_FLEX_REASON_TRIAL:
+		return "trial";
+	case AUTOLIC_FLEX_REASON_REFUNDED:
+		return "refunded";
+	default:
+		return "?";
 	}
 }
 
@@ -163,7 +171,8 @@ static int print_balance(cli *c, autolic_id team)
 		f_bool("low", ti.low);
 		obj_end();
 	} else {
-		emit("team %llu balance: %lld tokens (%lld available) of %lld bought in unexpired lots%s\n",
+		emit("team %llu balance: %lld tokens (%lld available) of %lld bought in unexpired "
+		     "lots%s\n",
 		     (unsigned long long)team, (long long)ti.balance, (long long)ti.available,
 		     (long long)ti.unexpired_tokens, ti.low ? "; LOW (FLEX-12)" : "");
 	}
@@ -191,8 +200,8 @@ static int print_lot(cli *c, autolic_id lot)
 	} else {
 		emit("lot %llu (%s): %lld of %lld tokens left, bought %s, %s %s\n",
 		     (unsigned long long)l.id, l.subscription, (long long)l.remaining,
-		     (long long)l.quantity, fmt_time(l.purchased, a), l.expired ? "expired" : "expires",
-		     fmt_time(l.expires, b));
+		     (long long)l.quantity, fmt_time(l.purchased, a),
+		     l.expired ? "expired" : "expires", fmt_time(l.expires, b));
 	}
 	return 0;
 }
@@ -212,7 +221,8 @@ static int cmd_lot(cli *c, const char *verb)
 		return usage_error("lot buy SUBSCRIPTION-ID QUANTITY");
 	autolic_id team, lot;
 	autolic_flex_lot_spec spec = AUTOLIC_FLEX_LOT_SPEC_INIT;
-	if ((rc = need_actor(c)) || (rc = the_team(c, &team, 1)) || (rc = the_time(c, &spec.purchased)))
+	if ((rc = need_actor(c)) || (rc = the_team(c, &team, 1)) ||
+	    (rc = the_time(c, &spec.purchased)))
 		return rc;
 	spec.subscription = c->arg[0];
 	spec.quantity = (int64_t)v;
@@ -245,8 +255,8 @@ static int cmd_balance(cli *c)
 		f_time("at", at);
 		f_int("balance", balance);
 	} else {
-		emit("team %llu balance at %s: %lld tokens\n", (unsigned long long)team, fmt_time(at, a),
-		     (long long)balance);
+		emit("team %llu balance at %s: %lld tokens\n", (unsigned long long)team,
+		     fmt_time(at, a), (long long)balance);
 	}
 	return 0;
 }
@@ -282,7 +292,8 @@ static int cmd_ledger(cli *c)
 	while ((rc = autolic_flex_ledger_next(it, &e)) == 0) {
 		autolic_account_info ai = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
 		snprintf(who, sizeof who, "%s",
-		         e.account && autolic_account_get(c->db, e.account, &ai) == 0 ? ai.email : "");
+		         e.account && autolic_account_get(c->db, e.account, &ai) == 0 ? ai.email
+		                                                                      : "");
 		if (O.json) {
 			obj_begin(NULL, NULL);
 			f_int("seq", (long long)e.seq);
@@ -295,8 +306,9 @@ static int cmd_ledger(cli *c)
 			f_str("subscription", e.subscription);
 			obj_end();
 		} else {
-			emit("%s  %-8s %+6lld  lot %llu (%s)  %s %s\n", fmt_time(e.time, a), entry_name(e.type),
-			     (long long)e.amount, (unsigned long long)e.lot, e.subscription, who, e.product);
+			emit("%s  %-8s %+6lld  lot %llu (%s)  %s %s\n", fmt_time(e.time, a),
+			     entry_name(e.type), (long long)e.amount, (unsigned long long)e.lot,
+			     e.subscription, who, e.product);
 		}
 	}
 	arr_end();
@@ -402,7 +414,9 @@ static int cmd_report(cli *c, int kind, const char *name)
 	if (rc && rc != AUTOLIC_EDUPLICATE)
 		return fail(rc, name);
 	if (rc == AUTOLIC_EDUPLICATE)
-		say("report %s was applied before (FLEX-13): its first result, nothing charged again", key);
+		say("report %s was applied before (FLEX-13): its first result, nothing charged "
+		    "again",
+		    key);
 	if (O.json) {
 		f_int("session", (long long)r.session);
 		f_bool("duplicate", rc == AUTOLIC_EDUPLICATE);
@@ -420,7 +434,8 @@ static int cmd_report(cli *c, int kind, const char *name)
 		emit("session %llu %s at %s: ", (unsigned long long)r.session, done[kind],
 		     fmt_time(spec.time, a));
 		if (r.refunded)
-			emit("%lld tokens refunded (FLEX-4: closed within 5 minutes)", (long long)r.refunded);
+			emit("%lld tokens refunded (FLEX-4: closed within 5 minutes)",
+			     (long long)r.refunded);
 		else if (r.charged)
 			emit("%lld tokens charged", (long long)r.charged);
 		else if (kind == AUTOLIC_FLEX_LAUNCH)
@@ -428,7 +443,8 @@ static int cmd_report(cli *c, int kind, const char *name)
 		else
 			emit("nothing charged");
 		if (r.window_start && !r.refunded)
-			emit("; window %s to %s", fmt_time(r.window_start, a), fmt_time(r.window_end, b));
+			emit("; window %s to %s", fmt_time(r.window_start, a),
+			     fmt_time(r.window_end, b));
 		if (r.ended)
 			emit("; the session ENDED: %s", autolic_strerror(r.end_code));
 		emit("\n");
@@ -438,13 +454,25 @@ static int cmd_report(cli *c, int kind, const char *name)
 	return 0;
 }
 
-static int cmd_launch(cli *c) { return cmd_report(c, AUTOLIC_FLEX_LAUNCH, "launch"); }
+static int cmd_launch(cli *c)
+{
+	return cmd_report(c, AUTOLIC_FLEX_LAUNCH, "launch");
+}
 
-static int cmd_activity(cli *c) { return cmd_report(c, AUTOLIC_FLEX_ACTIVITY, "activity"); }
+static int cmd_activity(cli *c)
+{
+	return cmd_report(c, AUTOLIC_FLEX_ACTIVITY, "activity");
+}
 
-static int cmd_idle(cli *c) { return cmd_report(c, AUTOLIC_FLEX_IDLE, "idle"); }
+static int cmd_idle(cli *c)
+{
+	return cmd_report(c, AUTOLIC_FLEX_IDLE, "idle");
+}
 
-static int cmd_close(cli *c) { return cmd_report(c, AUTOLIC_FLEX_CLOSE, "close"); }
+static int cmd_close(cli *c)
+{
+	return cmd_report(c, AUTOLIC_FLEX_CLOSE, "close");
+}
 
 /* ---------------------------------------------------------------- usage report */
 
@@ -481,8 +509,8 @@ static int cmd_usage(cli *c)
 	long long total = 0;
 	char a[32];
 	if (!O.json)
-		emit("%-20s %-36s %-18s %-10s %6s  %-10s %s\n", "day used", "user", "name", "product",
-		     "tokens", "reason", "lots");
+		emit("%-20s %-36s %-18s %-10s %6s  %-10s %s\n", "day used", "user", "name",
+		     "product", "tokens", "reason", "lots");
 	arr_begin("rows");
 	while ((rc = autolic_flex_usage_next(it, &row)) == 0) {
 		char name[2 * 101 + 1], lots[256] = "";
@@ -490,7 +518,8 @@ static int cmd_usage(cli *c)
 		for (size_t i = 0; i < row.n_lots; i++) {
 			size_t used = strlen(lots);
 			snprintf(lots + used, sizeof lots - used, "%s%llu:%lld", i ? ";" : "",
-			         (unsigned long long)row.lots[i].lot, (long long)row.lots[i].amount);
+			         (unsigned long long)row.lots[i].lot,
+			         (long long)row.lots[i].amount);
 		}
 		total += row.tokens;
 		if (O.json) {
@@ -514,8 +543,9 @@ static int cmd_usage(cli *c)
 			arr_end();
 			obj_end();
 		} else {
-			emit("%-20s %-36s %-18s %-10s %6lld  %-10s %s\n", fmt_time(row.day, a), row.email, name,
-			     row.product, (long long)row.tokens, reason_name(row.reason), lots);
+			emit("%-20s %-36s %-18s %-10s %6lld  %-10s %s\n", fmt_time(row.day, a),
+			     row.email, name, row.product, (long long)row.tokens,
+			     reason_name(row.reason), lots);
 		}
 	}
 	arr_end();
@@ -532,39 +562,39 @@ static int cmd_usage(cli *c)
 /* ---------------------------------------------------------------- main */
 
 static const cli_command commands[] = {
-	{"check", 0, NULL, cmd_check, "*"},
-	{"notifications", 1, cmd_notifications, NULL, "list"},
-	{"product", 1, cmd_product, NULL, "show"},
-	{"lot", 1, cmd_lot, NULL, "show"},
-	{"balance", 0, NULL, cmd_balance, "*"},
-	{"ledger", 0, NULL, cmd_ledger, "*"},
-	{"expire", 0, NULL, cmd_expire, ""},
-	{"user", 1, cmd_user, NULL, ""},
-	{"launch", 0, NULL, cmd_launch, ""},
-	{"activity", 0, NULL, cmd_activity, ""},
-	{"idle", 0, NULL, cmd_idle, ""},
-	{"close", 0, NULL, cmd_close, ""},
-	{"usage", 0, NULL, cmd_usage, "*"},
+    {"check", 0, NULL, cmd_check, "*"},
+    {"notifications", 1, cmd_notifications, NULL, "list"},
+    {"product", 1, cmd_product, NULL, "show"},
+    {"lot", 1, cmd_lot, NULL, "show"},
+    {"balance", 0, NULL, cmd_balance, "*"},
+    {"ledger", 0, NULL, cmd_ledger, "*"},
+    {"expire", 0, NULL, cmd_expire, ""},
+    {"user", 1, cmd_user, NULL, ""},
+    {"launch", 0, NULL, cmd_launch, ""},
+    {"activity", 0, NULL, cmd_activity, ""},
+    {"idle", 0, NULL, cmd_idle, ""},
+    {"close", 0, NULL, cmd_close, ""},
+    {"usage", 0, NULL, cmd_usage, "*"},
 };
 
 /* Options; those without a value (flags) receive "1". */
 static const cli_option options[] = {
-	{"--team", offsetof(struct cli_opts, team_text), 1},
-	{"--contract", offsetof(struct cli_opts, contract_text), 1},
-	{"--at", offsetof(struct cli_opts, at_text), 1},
-	{"--from", offsetof(struct cli_opts, from), 1},
-	{"--until", offsetof(struct cli_opts, until), 1},
-	{"--key", offsetof(struct cli_opts, key), 1},
-	{"--all", offsetof(struct cli_opts, all), 0},
-	{"--products", offsetof(struct cli_opts, products), 1},
-	{"--events", offsetof(struct cli_opts, events), 0},
-	{"--csv", offsetof(struct cli_opts, csv), 0},
+    {"--team", offsetof(struct cli_opts, team_text), 1},
+    {"--contract", offsetof(struct cli_opts, contract_text), 1},
+    {"--at", offsetof(struct cli_opts, at_text), 1},
+    {"--from", offsetof(struct cli_opts, from), 1},
+    {"--until", offsetof(struct cli_opts, until), 1},
+    {"--key", offsetof(struct cli_opts, key), 1},
+    {"--all", offsetof(struct cli_opts, all), 0},
+    {"--products", offsetof(struct cli_opts, products), 1},
+    {"--events", offsetof(struct cli_opts, events), 0},
+    {"--csv", offsetof(struct cli_opts, csv), 0},
 };
 
 int main(int argc, char **argv)
 {
 	static struct cli_opts o;
-	static const cli_program p = {"autolic_flex", usage_text, commands, CLI_COUNT(commands),
-	                              options, CLI_COUNT(options)};
+	static const cli_program p = {"autolic_flex",      usage_text, commands,
+	                              CLI_COUNT(commands), options,    CLI_COUNT(options)};
 	return cli_main(&p, &o, argc, argv);
 }

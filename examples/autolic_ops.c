@@ -23,59 +23,60 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: autolic_ops [--store PATH] [--json] [--as EMAIL] [--tenant EMAIL] <command> [args]\n"
-	"\n"
-	"Fusion Operations: licences, operators, production records, provisioning.\n"
-	"The hub is named by its tenant's email (--tenant; by default the --as account).\n"
-	"\n"
-	"Accounts\n"
-	"  register PERSON [--language TAG]     add an account: \"First Last <email>\" or an email\n"
-	"Subscriptions (OPS-2; each purchase is a new subscription, ROLE-9)\n"
-	"  subscription buy user|shop-floor QUANTITY [--from TIME] [--until TIME]\n"
-	"                                       (default term: one year from now)\n"
-	"  subscription show NUMBER\n"
-	"  subscription set-quantity NUMBER QUANTITY\n"
-	"  subscription end NUMBER\n"
-	"Hub (OPS-1)\n"
-	"  hub create NAME [--trial-days N] [--trial-operators N]\n"
-	"                                       without --tenant the tenant is chosen automatically\n"
-	"  hub show\n"
-	"  hub provision                        end the trial; excess operators are deactivated (OPS-5)\n"
-	"  hub reconcile                        apply the deactivations that time made due\n"
-	"  licences                             user and shop-floor licences: total, used, free\n"
-	"  admin add|remove EMAIL               name or withdraw an admin of the tenant\n"
-	"Users (OPS-2, OPS-7)\n"
-	"  user add|deactivate|reactivate EMAIL\n"
-	"  access EMAIL                         may this account use the hub now? (exit 5 if not)\n"
-	"Operators (OPS-2..OPS-5)\n"
-	"  operator add NUMBER NAME...          takes a shop-floor licence (OPS-4)\n"
-	"  operator from-user EMAIL NUMBER      takes no licence (OPS-3)\n"
-	"  operator list                        every operator of the hub, active or not\n"
-	"  operator show NUMBER...\n"
-	"  operator deactivate|reactivate NUMBER\n"
-	"  operator transfer NUMBER NAME...\n"
-	"  production NUMBER [--at TIME]        record a production by the operator (default: now)\n"
-	"Payment (OPS-6)\n"
-	"  payment late DUE                     a payment due at DUE is late\n"
-	"  payment record                       the payment arrived\n"
-	"\n"
-	"Store\n"
-	"  check                               check the whole store against the library's invariants:\n"
-	"                                      prints ok, or the first problem and its rule (exit 6)\n"
-	NOTIFICATIONS_USAGE
-	"\n"
-	"Options\n"
-	"  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
-	"  --json          print the result as one JSON object\n"
-	"  --as EMAIL      the acting account; required by every command that changes state\n"
-	"  --tenant EMAIL  the tenant whose hub is meant (default: the --as account)\n"
-	"  --at TIME       when the host observed the event (production records)\n"
-	"  --help          this text\n"
-	"TIME is epoch seconds or ISO 8601 UTC (2025-03-03, 2025-03-03T09:30, 2025-03-03T09:30:00Z).\n"
-	"Environment: AUTOLIC_NOW=TIME replaces the system clock (reproducible scripts).\n"
-	"\n"
-	"Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found or invalid, 4 permission denied,\n"
-	"5 refused by a rule (no licence, all operator licences in use, expired), 6 storage.\n";
+    "usage: autolic_ops [--store PATH] [--json] [--as EMAIL] [--tenant EMAIL] <command> [args]\n"
+    "\n"
+    "Fusion Operations: licences, operators, production records, provisioning.\n"
+    "The hub is named by its tenant's email (--tenant; by default the --as account).\n"
+    "\n"
+    "Accounts\n"
+    "  register PERSON [--language TAG]     add an account: \"First Last <email>\" or an email\n"
+    "Subscriptions (OPS-2; each purchase is a new subscription, ROLE-9)\n"
+    "  subscription buy user|shop-floor QUANTITY [--from TIME] [--until TIME]\n"
+    "                                       (default term: one year from now)\n"
+    "  subscription show NUMBER\n"
+    "  subscription set-quantity NUMBER QUANTITY\n"
+    "  subscription end NUMBER\n"
+    "Hub (OPS-1)\n"
+    "  hub create NAME [--trial-days N] [--trial-operators N]\n"
+    "                                       without --tenant the tenant is chosen automatically\n"
+    "  hub show\n"
+    "  hub provision                        end the trial; excess operators are deactivated "
+    "(OPS-5)\n"
+    "  hub reconcile                        apply the deactivations that time made due\n"
+    "  licences                             user and shop-floor licences: total, used, free\n"
+    "  admin add|remove EMAIL               name or withdraw an admin of the tenant\n"
+    "Users (OPS-2, OPS-7)\n"
+    "  user add|deactivate|reactivate EMAIL\n"
+    "  access EMAIL                         may this account use the hub now? (exit 5 if not)\n"
+    "Operators (OPS-2..OPS-5)\n"
+    "  operator add NUMBER NAME...          takes a shop-floor licence (OPS-4)\n"
+    "  operator from-user EMAIL NUMBER      takes no licence (OPS-3)\n"
+    "  operator list                        every operator of the hub, active or not\n"
+    "  operator show NUMBER...\n"
+    "  operator deactivate|reactivate NUMBER\n"
+    "  operator transfer NUMBER NAME...\n"
+    "  production NUMBER [--at TIME]        record a production by the operator (default: now)\n"
+    "Payment (OPS-6)\n"
+    "  payment late DUE                     a payment due at DUE is late\n"
+    "  payment record                       the payment arrived\n"
+    "\n"
+    "Store\n"
+    "  check                               check the whole store against the library's "
+    "invariants:\n"
+    "                                      prints ok, or the first problem and its rule (exit "
+    "6)\n" NOTIFICATIONS_USAGE "\n"
+    "Options\n"
+    "  --store PATH    journal store (default: $AUTOLIC_STORE, else ./autolic.journal)\n"
+    "  --json          print the result as one JSON object\n"
+    "  --as EMAIL      the acting account; required by every command that changes state\n"
+    "  --tenant EMAIL  the tenant whose hub is meant (default: the --as account)\n"
+    "  --at TIME       when the host observed the event (production records)\n"
+    "  --help          this text\n"
+    "TIME is epoch seconds or ISO 8601 UTC (2025-03-03, 2025-03-03T09:30, 2025-03-03T09:30:00Z).\n"
+    "Environment: AUTOLIC_NOW=TIME replaces the system clock (reproducible scripts).\n"
+    "\n"
+    "Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found or invalid, 4 permission denied,\n"
+    "5 refused by a rule (no licence, all operator licences in use, expired), 6 storage.\n";
 
 /* The options of this program (--store and --as are common). */
 struct cli_opts {
@@ -87,7 +88,8 @@ static int the_hub(cli *c, autolic_id *hub, autolic_id *tenant_out)
 {
 	const char *email = c->o->tenant_email ? c->o->tenant_email : c->as;
 	if (!email)
-		return usage_error("name the hub's tenant with --tenant EMAIL (or act as it with --as)");
+		return usage_error(
+		    "name the hub's tenant with --tenant EMAIL (or act as it with --as)");
 	autolic_id tenant;
 	int rc = account_id(c, email, &tenant);
 	if (rc)
@@ -116,18 +118,24 @@ static int the_operator(cli *c, autolic_id hub, const char *number, autolic_id *
 
 static const char *kind_name(int kind)
 {
-	return kind == AUTOLIC_OPS_USER ? "user" : kind == AUTOLIC_OPS_SHOP_FLOOR ? "shop-floor" : "?";
+	return kind == AUTOLIC_OPS_USER         ? "user"
+	       : kind == AUTOLIC_OPS_SHOP_FLOOR ? "shop-floor"
+	                                        : "?";
 }
 
 static const char *reason_text(int reason)
 {
 	switch (reason) {
-	case AUTOLIC_OPS_REASON_NONE: return "active";
-	case AUTOLIC_OPS_REASON_MANUAL: return "deactivated by an administrator";
-	case AUTOLIC_OPS_REASON_USER: return "OPS-3: the user it was created from is deactivated";
+	case AUTOLIC_OPS_REASON_NONE:
+		return "active";
+	case AUTOLIC_OPS_REASON_MANUAL:
+		return "deactivated by an administrator";
+	case AUTOLIC_OPS_REASON_USER:
+		return "OPS-3: the user it was created from is deactivated";
 	case AUTOLIC_OPS_REASON_LICENCES:
 		return "OPS-5: fewer shop-floor licences than active operators";
-	default: return "?";
+	default:
+		return "?";
 	}
 }
 
@@ -162,7 +170,8 @@ static void show_subscription(const autolic_ops_subscription_info *s)
 	if (!O.json) {
 		emit("subscription %llu: %u %s licences, %s to %s, %s\n",
 		     (unsigned long long)s->number, s->quantity, kind_name(s->kind),
-		     fmt_time(s->start, a), fmt_time(s->end, b), s->active ? "active" : "not active");
+		     fmt_time(s->start, a), fmt_time(s->end, b),
+		     s->active ? "active" : "not active");
 		return;
 	}
 	obj_begin("subscription", NULL);
@@ -187,11 +196,13 @@ static int cmd_subscription(cli *c, const char *verb)
 		           : !strcmp(c->arg[0], "shop-floor") ? AUTOLIC_OPS_SHOP_FLOOR
 		                                              : 0;
 		if (!kind)
-			return usage_error("subscription kind '%s': say user or shop-floor", c->arg[0]);
+			return usage_error("subscription kind '%s': say user or shop-floor",
+			                   c->arg[0]);
 		if ((rc = need_actor(c)))
 			return rc;
 		autolic_ops_subscription_spec spec = AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT;
-		if ((rc = account_id(c, c->o->tenant_email ? c->o->tenant_email : c->as, &spec.tenant)))
+		if ((rc = account_id(c, c->o->tenant_email ? c->o->tenant_email : c->as,
+		                     &spec.tenant)))
 			return rc;
 		spec.kind = kind;
 		spec.quantity = (uint32_t)quantity;
@@ -209,12 +220,13 @@ static int cmd_subscription(cli *c, const char *verb)
 		if (c->narg < 1 || parse_u64(c->arg[0], &number))
 			return usage_error("subscription %s NUMBER", verb);
 		if (!strcmp(verb, "set-quantity")) {
-			if (c->narg != 2 || parse_u64(c->arg[1], &quantity) || quantity > UINT32_MAX)
+			if (c->narg != 2 || parse_u64(c->arg[1], &quantity) ||
+			    quantity > UINT32_MAX)
 				return usage_error("subscription set-quantity NUMBER QUANTITY");
 			if ((rc = need_actor(c)))
 				return rc;
-			rc = autolic_ops_subscription_set_quantity(c->db, c->actor, number,
-			                                           (uint32_t)quantity, &deactivated);
+			rc = autolic_ops_subscription_set_quantity(
+			    c->db, c->actor, number, (uint32_t)quantity, &deactivated);
 			if (rc)
 				return fail(rc, "subscription set-quantity");
 			say("subscription %llu now has %llu licences; %llu operators deactivated",
@@ -231,7 +243,8 @@ static int cmd_subscription(cli *c, const char *verb)
 			    (unsigned long long)number, (unsigned long long)deactivated);
 			j_int("deactivated", (long long)deactivated);
 		} else if (strcmp(verb, "show")) {
-			return usage_error("subscription %s: unknown (buy, show, set-quantity, end)", verb);
+			return usage_error(
+			    "subscription %s: unknown (buy, show, set-quantity, end)", verb);
 		}
 	}
 	autolic_ops_subscription_info s = {.version = AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION};
@@ -247,16 +260,18 @@ static void show_hub(const autolic_ops_hub_info *h)
 	static const char *const states[] = {"?", "trial", "trial ended", "provisioned"};
 	static const char *const pay[] = {"ok", "late: warning", "late: access blocked"};
 	const char *state = states[h->state >= 1 && h->state <= 3 ? h->state : 0];
-	const char *payment = pay[h->payment_state >= 0 && h->payment_state <= 2 ? h->payment_state : 0];
+	const char *payment =
+	    pay[h->payment_state >= 0 && h->payment_state <= 2 ? h->payment_state : 0];
 	char a[32], b[32];
 	if (!O.json) {
 		emit("hub %llu '%s': ", (unsigned long long)h->id, h->name);
 		if (h->state == AUTOLIC_OPS_HUB_PROVISIONED)
 			emit("provisioned since %s", fmt_time(h->provisioned, a));
 		else
-			emit("%s until %s (%lld days left), up to %llu licensed operators meanwhile",
-			     state, fmt_time(h->trial_end, a), (long long)h->trial_days_left,
-			     (unsigned long long)h->trial_operators);
+			emit(
+			    "%s until %s (%lld days left), up to %llu licensed operators meanwhile",
+			    state, fmt_time(h->trial_end, a), (long long)h->trial_days_left,
+			    (unsigned long long)h->trial_operators);
 		if (h->payment_state != AUTOLIC_OPS_PAYMENT_OK)
 			emit("; payment due %s is %s (blocked from %s, %lld days left)",
 			     fmt_time(h->payment_due, a), payment, fmt_time(h->payment_block, b),
@@ -337,12 +352,14 @@ static int cmd_hub(cli *c, const char *verb)
 		uint64_t v;
 		if (c->o->trial_days) {
 			if (parse_u64(c->o->trial_days, &v) || v > 366)
-				return usage_error("--trial-days %s: a number of days", c->o->trial_days);
+				return usage_error("--trial-days %s: a number of days",
+				                   c->o->trial_days);
 			spec.trial_period = (int64_t)v * 86400;
 		}
 		if (c->o->trial_operators) {
 			if (parse_u64(c->o->trial_operators, &v))
-				return usage_error("--trial-operators %s: a number", c->o->trial_operators);
+				return usage_error("--trial-operators %s: a number",
+				                   c->o->trial_operators);
 			spec.trial_operators = v;
 		}
 		rc = autolic_ops_hub_create(c->db, c->actor, &spec, &hub);
@@ -360,11 +377,12 @@ static int cmd_hub(cli *c, const char *verb)
 			          : autolic_ops_hub_reconcile(c->db, c->actor, hub, &deactivated);
 			if (rc)
 				return fail(rc, prov ? "hub provision" : "hub reconcile");
-			say("hub %s: %llu operator(s) deactivated", prov ? "provisioned" : "reconciled",
-			    (unsigned long long)deactivated);
+			say("hub %s: %llu operator(s) deactivated",
+			    prov ? "provisioned" : "reconciled", (unsigned long long)deactivated);
 			j_int("deactivated", (long long)deactivated);
 		} else if (strcmp(verb, "show")) {
-			return usage_error("hub %s: unknown (create, show, provision, reconcile)", verb);
+			return usage_error("hub %s: unknown (create, show, provision, reconcile)",
+			                   verb);
 		}
 	}
 	autolic_ops_hub_info h = {.version = AUTOLIC_OPS_HUB_INFO_VERSION};
@@ -373,7 +391,6 @@ static int cmd_hub(cli *c, const char *verb)
 	show_hub(&h);
 	return print_licences(c, hub);
 }
-
 
 static int cmd_licences(cli *c)
 {
@@ -453,7 +470,8 @@ static void print_operator(const autolic_ops_operator_info *op)
 		emit("%-8s %-20s %-12s", o.number, o.name, o.active ? "active" : "DEACTIVATED");
 		if (o.has_production)
 			emit(" last production %s (%llu record%s)", fmt_time(o.last_production, a),
-			     (unsigned long long)o.production_count, o.production_count == 1 ? "" : "s");
+			     (unsigned long long)o.production_count,
+			     o.production_count == 1 ? "" : "s");
 		else
 			emit(" no production record");
 		if (o.user)
@@ -518,13 +536,15 @@ static int cmd_operator(cli *c, const char *verb)
 	if ((rc = the_hub(c, &hub, NULL)))
 		return rc;
 	if (!strcmp(verb, "list"))
-		return c->narg ? usage_error("operator list (no arguments)") : list_operators(c, hub);
+		return c->narg ? usage_error("operator list (no arguments)")
+		               : list_operators(c, hub);
 	if (!strcmp(verb, "show")) {
 		if (c->narg < 1)
 			return usage_error("operator show NUMBER...");
 		arr_begin("operators");
 		for (int i = 0; i < c->narg; i++) {
-			if ((rc = the_operator(c, hub, c->arg[i], &op)) || (rc = show_operator(c, op)))
+			if ((rc = the_operator(c, hub, c->arg[i], &op)) ||
+			    (rc = show_operator(c, op)))
 				return rc;
 		}
 		arr_end();
@@ -548,7 +568,8 @@ static int cmd_operator(cli *c, const char *verb)
 		rc = autolic_ops_operator_from_user(c->db, c->actor, hub, account, c->arg[1], &op);
 		if (rc)
 			return fail(rc, "operator from-user");
-		say("operator created from user %s; it takes no shop-floor licence (OPS-3)", c->arg[0]);
+		say("operator created from user %s; it takes no shop-floor licence (OPS-3)",
+		    c->arg[0]);
 	} else if (!strcmp(verb, "deactivate") || !strcmp(verb, "reactivate")) {
 		if (c->narg != 1)
 			return usage_error("operator %s NUMBER", verb);
@@ -557,19 +578,22 @@ static int cmd_operator(cli *c, const char *verb)
 		rc = verb[0] == 'd' ? autolic_ops_operator_deactivate(c->db, c->actor, op)
 		                    : autolic_ops_operator_reactivate(c->db, c->actor, op);
 		if (rc)
-			return fail(rc, verb[0] == 'd' ? "operator deactivate" : "operator reactivate");
+			return fail(rc,
+			            verb[0] == 'd' ? "operator deactivate" : "operator reactivate");
 		say("operator %s %sd", c->arg[0], verb);
 	} else if (!strcmp(verb, "transfer")) {
 		if (c->narg < 2)
 			return usage_error("operator transfer NUMBER NAME...");
 		if ((rc = the_operator(c, hub, c->arg[0], &op)))
 			return rc;
-		rc = autolic_ops_operator_transfer(c->db, c->actor, op, join_args(c, 1, name, sizeof name));
+		rc = autolic_ops_operator_transfer(c->db, c->actor, op,
+		                                   join_args(c, 1, name, sizeof name));
 		if (rc)
 			return fail(rc, "operator transfer");
 		say("operator %s transferred to '%s'", c->arg[0], name);
 	} else {
-		return usage_error("operator %s: unknown (add, from-user, list, show, deactivate, reactivate, transfer)",
+		return usage_error("operator %s: unknown (add, from-user, list, show, deactivate, "
+		                   "reactivate, transfer)",
 		                   verb);
 	}
 	arr_begin("operators");
@@ -632,35 +656,35 @@ static int cmd_payment(cli *c, const char *verb)
 /* ---------------------------------------------------------------- main */
 
 static const cli_command commands[] = {
-	{"check", 0, NULL, cmd_check, "*"},
-	{"notifications", 1, cmd_notifications, NULL, "list"},
-	{"register", 0, NULL, cmd_register, ""},
-	{"subscription", 1, cmd_subscription, NULL, "show"},
-	{"hub", 1, cmd_hub, NULL, "show"},
-	{"licences", 0, NULL, cmd_licences, "*"},
-	{"admin", 1, cmd_admin, NULL, ""},
-	{"user", 1, cmd_user, NULL, ""},
-	{"access", 0, NULL, cmd_access, "*"},
-	{"operator", 1, cmd_operator, NULL, "show"},
-	{"production", 0, NULL, cmd_production, ""},
-	{"payment", 1, cmd_payment, NULL, ""},
+    {"check", 0, NULL, cmd_check, "*"},
+    {"notifications", 1, cmd_notifications, NULL, "list"},
+    {"register", 0, NULL, cmd_register, ""},
+    {"subscription", 1, cmd_subscription, NULL, "show"},
+    {"hub", 1, cmd_hub, NULL, "show"},
+    {"licences", 0, NULL, cmd_licences, "*"},
+    {"admin", 1, cmd_admin, NULL, ""},
+    {"user", 1, cmd_user, NULL, ""},
+    {"access", 0, NULL, cmd_access, "*"},
+    {"operator", 1, cmd_operator, NULL, "show"},
+    {"production", 0, NULL, cmd_production, ""},
+    {"payment", 1, cmd_payment, NULL, ""},
 };
 
 /* Options; those without a value (flags) receive "1". */
 static const cli_option options[] = {
-	{"--tenant", offsetof(struct cli_opts, tenant_email), 1},
-	{"--at", offsetof(struct cli_opts, at_text), 1},
-	{"--from", offsetof(struct cli_opts, from), 1},
-	{"--until", offsetof(struct cli_opts, until), 1},
-	{"--language", offsetof(struct cli_opts, language), 1},
-	{"--trial-days", offsetof(struct cli_opts, trial_days), 1},
-	{"--trial-operators", offsetof(struct cli_opts, trial_operators), 1},
+    {"--tenant", offsetof(struct cli_opts, tenant_email), 1},
+    {"--at", offsetof(struct cli_opts, at_text), 1},
+    {"--from", offsetof(struct cli_opts, from), 1},
+    {"--until", offsetof(struct cli_opts, until), 1},
+    {"--language", offsetof(struct cli_opts, language), 1},
+    {"--trial-days", offsetof(struct cli_opts, trial_days), 1},
+    {"--trial-operators", offsetof(struct cli_opts, trial_operators), 1},
 };
 
 int main(int argc, char **argv)
 {
 	static struct cli_opts o;
-	static const cli_program p = {"autolic_ops", usage_text, commands, CLI_COUNT(commands),
-	                              options, CLI_COUNT(options)};
+	static const cli_program p = {"autolic_ops",       usage_text, commands,
+	                              CLI_COUNT(commands), options,    CLI_COUNT(options)};
 	return cli_main(&p, &o, argc, argv);
 }

@@ -179,11 +179,13 @@ int cmd_check(cli *c);
  * with NOTIFICATIONS_USAGE in its usage text. */
 int cmd_notifications(cli *c, const char *verb);
 #define NOTIFICATIONS_USAGE                                                                        \
-	"  notifications add|remove NAME       a consumer of the recorded notifications (NOTE-2)\n" \
-	"  notifications list NAME [MAX]       what NAME has not acknowledged, in commit order\n"    \
-	"  notifications ack NAME [MAX] [--follow]\n"                                             \
+	"  notifications add|remove NAME       a consumer of the recorded notifications "          \
+	"(NOTE-2)\n"                                                                               \
+	"  notifications list NAME [MAX]       what NAME has not acknowledged, in commit order\n"  \
+	"  notifications ack NAME [MAX] [--follow]\n"                                              \
 	"                                      print them, then acknowledge them: never shown\n"   \
-	"                                      again; --follow keeps polling (JSON: one per line)\n" \
+	"                                      again; --follow keeps polling (JSON: one per "      \
+	"line)\n"                                                                                  \
 	"  notifications trim [SECONDS]        remove what every consumer acknowledged\n"
 
 #endif

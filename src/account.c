@@ -472,7 +472,10 @@ int autolic_account_iter_next(autolic_account_iter *it, autolic_account_info *in
 	return al_snap_next(it->s.v, it->s.n, &it->s.pos, AL_ACCOUNT_INFO, info);
 }
 
-void autolic_account_iter_free(autolic_account_iter *it) { al_snap_free(it ? &it->s : NULL); }
+void autolic_account_iter_free(autolic_account_iter *it)
+{
+	al_snap_free(it ? &it->s : NULL);
+}
 
 /* ---- bulk import (ACCT-5) ---- */
 

@@ -114,8 +114,7 @@ int al_authz_actor(al_txn *t, autolic_id actor, autolic_account_info *out)
 	return 0;
 }
 
-int al_authz_actor_over(al_txn *t, autolic_id actor, autolic_id account,
-                        autolic_account_info *info)
+int al_authz_actor_over(al_txn *t, autolic_id actor, autolic_id account, autolic_account_info *info)
 {
 	int rc = al_account_load(t, account, info);
 	return rc ? rc : al_authz_actor(t, actor, NULL);

@@ -328,9 +328,8 @@ int autolic_contract_product_get(autolic_db *db, autolic_id actor, autolic_id co
 	rc = al_run(db, 0, pget_fn, &pa);
 	if (rc)
 		return rc;
-	autolic_contract_product_info full = {.contract = contract,
-	                                      .quantity = pa.p.quantity,
-	                                      .bought = pa.p.bought};
+	autolic_contract_product_info full = {
+	    .contract = contract, .quantity = pa.p.quantity, .bought = pa.p.bought};
 	memcpy(full.product, pa.p.product, sizeof full.product);
 	memcpy(full.serial, pa.p.serial, sizeof full.serial);
 	return al_copy_out(info, &full, AL_CONTRACT_PRODUCT_INFO);
@@ -440,10 +439,11 @@ static int coord_fn(al_txn *t, void *arg)
 		al_account_brief who;
 		rc = al_account_brief_load(t, nid, &who);
 		if (!rc && who.state == AUTOLIC_ACCOUNT_REMOVED)
-			return al_err(AUTOLIC_ESTATE,
-			              "ROLE-4: the account of %s was removed; invite the person "
-			              "again before making them software coordinator of contract %s",
-			              ca->email, r.number);
+			return al_err(
+			    AUTOLIC_ESTATE,
+			    "ROLE-4: the account of %s was removed; invite the person "
+			    "again before making them software coordinator of contract %s",
+			    ca->email, r.number);
 	}
 	if (rc && rc != AUTOLIC_ENOTFOUND)
 		return rc;
@@ -743,7 +743,8 @@ int autolic_contract_iter_new(autolic_db *db, autolic_id team, autolic_contract_
 		*out = NULL;
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
-	return al_snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter), (void **)out);
+	return al_snap_new(db, team, contracts_snap_fn, sizeof(autolic_contract_iter),
+	                   (void **)out);
 }
 
 AL_SNAP_ITER_FNS(autolic_contract_iter, autolic_contract_iter, autolic_contract_info,
@@ -757,7 +758,7 @@ int autolic_contract_member_iter_new(autolic_db *db, autolic_id contract,
 	if (!db || !out)
 		return al_err(AUTOLIC_EINVAL, "db and out are required");
 	return al_snap_new(db, contract, members_snap_fn, sizeof(autolic_contract_member_iter),
-	                (void **)out);
+	                   (void **)out);
 }
 
 AL_SNAP_ITER_FNS(autolic_contract_member_iter, autolic_contract_member_iter,

@@ -12,10 +12,10 @@
 typedef struct al_contract_product {
 	autolic_id contract;
 	autolic_id team;
-	char product[64];     /* product code, normalised (SEAM-1) */
-	uint32_t quantity;    /* seats bought */
+	char product[64];  /* product code, normalised (SEAM-1) */
+	uint32_t quantity; /* seats bought */
 	autolic_time start, end;
-	int active;           /* the contract's term covers t->now */
+	int active; /* the contract's term covers t->now */
 } al_contract_product;
 
 /* AUTOLIC_ENOTFOUND (naming contract and product) when the contract or the

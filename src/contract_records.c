@@ -194,8 +194,8 @@ int al_contract_by_serial(al_txn *t, const char *serial, autolic_id *contract, c
 	al_key_init(&k, AL_K_SERIAL);
 	al_key_str(&k, serial);
 	al_buf_init(&b, t->a);
-	int rc = al_txn_get_rec(t, &k, AL_K_SERIAL, &b, &d,
-	                        "no product has the serial number '%s'", serial);
+	int rc = al_txn_get_rec(t, &k, AL_K_SERIAL, &b, &d, "no product has the serial number '%s'",
+	                        serial);
 	if (!rc) {
 		*contract = al_dec_u64(&d);
 		al_dec_str(&d, product, cap);

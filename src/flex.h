@@ -96,7 +96,8 @@ typedef struct al_flex_plan {
 /* Given the window state and one report, decide what happens (pure). */
 void al_flex_step(const al_flex_input *in, al_flex_plan *out);
 
-/* ---- for the other nouns (storage; implemented in src/flex_records.c and the Flex call files) ---- */
+/* ---- for the other nouns (storage; implemented in src/flex_records.c and the Flex call files)
+ * ---- */
 
 struct al_txn;
 /* SEAT-4, SEAM-3: drop the account's Flex assignment in the team, if it has

@@ -49,7 +49,8 @@ int autolic_flex_product_set(autolic_db *db, const char *code, const char *name,
 		              "FLEX-3: the daily rate of '%s' must be at least 1 token, not %lld",
 		              a.p.code, (long long)rate);
 	if (name) {
-		rc = al_text_check(name, AUTOLIC_FLEX_NAME_MAX, 0, "FLEX-3", "product display name");
+		rc =
+		    al_text_check(name, AUTOLIC_FLEX_NAME_MAX, 0, "FLEX-3", "product display name");
 		if (rc)
 			return rc;
 		memcpy(a.p.name, name, strlen(name) + 1);
@@ -210,7 +211,6 @@ int autolic_flex_horizon_get(autolic_db *db, autolic_id team, int64_t *seconds)
 		*seconds = tf.horizon;
 	return rc;
 }
-
 
 /* ================================================================== */
 /* Users, defaults, trials                                              */

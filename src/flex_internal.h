@@ -115,7 +115,6 @@ int al_flex_dec_draws(al_rd *r, const al_alloc *a, al_flex_draw **out, size_t *n
 int al_flex_check_all(al_txn *t);
 int al_flex_idem_check_all(al_txn *t);
 
-
 /* Shared by the Flex files (records, catalogue, lots, metering). */
 int al_flex_check_subscription(const char *s);
 /* A Flex call's entry: clears the thread's message, then checks db and team. */

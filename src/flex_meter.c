@@ -974,8 +974,8 @@ static int launch(al_txn *t, report_args *a)
  * may find one there: the use before it is charged, the use after it joins
  * it; nothing is charged twice). `*w` is the window entered, `*opened`
  * whether this call opened it. */
-static int window_enter(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time x,
-                        win_rec *w, int *opened)
+static int window_enter(al_txn *t, al_flex_team *tf, const sess_rec *s, autolic_time x, win_rec *w,
+                        int *opened)
 {
 	*opened = 0;
 	win_query q = {s->account, s->product, x - WINDOW + 1, x, NULL, 0, 0, 0};

@@ -244,8 +244,7 @@ int al_flex_team_load(al_txn *t, autolic_id team, al_flex_team *tf)
 		    (tf->overage_limit < 0 || tf->overage_limit > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->low_threshold < -1 || tf->low_threshold > AUTOLIC_FLEX_LOT_QUANTITY_MAX ||
 		     tf->owed < 0 || tf->owed > AUTOLIC_FLEX_LOT_QUANTITY_MAX || tf->left < 0 ||
-		     tf->bought < 0 || tf->horizon < 0 ||
-		     tf->horizon > AUTOLIC_FLEX_HORIZON_MAX))
+		     tf->bought < 0 || tf->horizon < 0 || tf->horizon > AUTOLIC_FLEX_HORIZON_MAX))
 			rc = al_err(AUTOLIC_ECORRUPT,
 			            "FLEX-5: team %llu Flex record is out of range",
 			            (unsigned long long)team);

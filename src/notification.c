@@ -115,7 +115,7 @@ typedef struct {
 	stream_pos *v;
 	size_t n, cap;
 	const al_alloc *a;
-	size_t at;  /* byte offset of the stream in the key */
+	size_t at; /* byte offset of the stream in the key */
 	uint8_t tag;
 } pos_vec;
 
@@ -124,8 +124,8 @@ static int pos_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
 	pos_vec *pv = arg;
 	if (klen != pv->at + 8)
 		return al_err(AUTOLIC_ECORRUPT, "%s key of %zu bytes", al_rec_name(pv->tag), klen);
-	int rc = room(pv->a, (void **)&pv->v, &pv->cap, pv->n, sizeof(*pv->v),
-	              "listing notice streams");
+	int rc =
+	    room(pv->a, (void **)&pv->v, &pv->cap, pv->n, sizeof(*pv->v), "listing notice streams");
 	if (rc)
 		return rc;
 	stream_pos *s = &pv->v[pv->n];
@@ -254,8 +254,8 @@ static int note_cb(const void *key, size_t klen, const void *val, size_t vlen, v
 		return al_err(AUTOLIC_ECORRUPT, "notice key of %zu bytes", klen);
 	int rc = room(ra->a, (void **)&ra->v, &ra->cap, ra->n, sizeof(*ra->v), "reading notices");
 	if (!rc)
-		rc = al_note_decode(val, vlen, al_key_get_u64(key, 1), al_key_get_u64(key, 9), ra->a,
-	                        &ra->v[ra->n]);
+		rc = al_note_decode(val, vlen, al_key_get_u64(key, 1), al_key_get_u64(key, 9),
+		                    ra->a, &ra->v[ra->n]);
 	if (rc)
 		return rc;
 	ra->n++;
@@ -347,8 +347,7 @@ static int merge(const al_alloc *a, al_note *v, size_t n, size_t max, al_note **
 	return 0;
 }
 
-int autolic_note_iter_new(autolic_db *db, const char *consumer, size_t max,
-                          autolic_note_iter **out)
+int autolic_note_iter_new(autolic_db *db, const char *consumer, size_t max, autolic_note_iter **out)
 {
 	if (out)
 		*out = NULL;

@@ -128,9 +128,9 @@ static int hub_create_fn(al_txn *t, void *arg)
 	rc = al_account_brief_load(t, tenant, &acc);
 	if (rc)
 		return rc == AUTOLIC_ENOTFOUND
-		               ? al_err(AUTOLIC_ENOTFOUND, "OPS-1: tenant account %llu does not exist",
-		                        (unsigned long long)tenant)
-		               : rc;
+		           ? al_err(AUTOLIC_ENOTFOUND, "OPS-1: tenant account %llu does not exist",
+		                    (unsigned long long)tenant)
+		           : rc;
 	rc = al_ops_require_admin(t, tenant, a->actor, "create a hub");
 	if (rc)
 		return rc;
@@ -189,7 +189,8 @@ int autolic_ops_hub_create(autolic_db *db, autolic_id actor, const autolic_ops_h
 	if ((rc = al_ops_check_text(spec->name, AUTOLIC_OPS_HUB_NAME_MAX, "OPS-1", "hub name")))
 		return rc;
 	if (spec->trial_period <= 0 || spec->trial_period > 366 * (int64_t)DAY)
-		return al_err(AUTOLIC_EINVAL, "OPS-1: trial period must be 1 s to 366 days, not %lld s",
+		return al_err(AUTOLIC_EINVAL,
+		              "OPS-1: trial period must be 1 s to 366 days, not %lld s",
 		              (long long)spec->trial_period);
 	hub_create_args a = {actor, spec, 0, 0};
 	rc = al_run(db, 1, hub_create_fn, &a);
@@ -246,7 +247,8 @@ static int hub_find_fn(al_txn *t, void *arg)
 	al_ops_find_args *a = arg;
 	int rc = tenant_hub(t, a->key, &a->out);
 	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "OPS-1: tenant %llu has no hub", (unsigned long long)a->key);
+		rc = al_err(AUTOLIC_ENOTFOUND, "OPS-1: tenant %llu has no hub",
+		            (unsigned long long)a->key);
 	return rc;
 }
 
@@ -323,7 +325,8 @@ static int reconcile_op(al_txn *t, hub_op_args *a, al_ops_hub_rec *h)
 		rc = al_ops_user_active(t, h->id, all[i].user, &active);
 		if (!rc && !active) {
 			char why[120];
-			snprintf(why, sizeof why, "OPS-3: user account %llu it was created from is deactivated",
+			snprintf(why, sizeof why,
+			         "OPS-3: user account %llu it was created from is deactivated",
 			         (unsigned long long)all[i].user);
 			rc = al_ops_op_deactivate(t, h, &all[i], AUTOLIC_OPS_REASON_USER, why);
 			a->count++;
@@ -391,7 +394,8 @@ static int admin_call(autolic_db *db, autolic_id actor, autolic_id tenant, autol
 	if (!tenant || !account)
 		return al_err(AUTOLIC_EINVAL, "tenant and account are required");
 	if (tenant == account)
-		return al_err(AUTOLIC_EINVAL, "the tenant administers its hub already; it is not named admin");
+		return al_err(AUTOLIC_EINVAL,
+		              "the tenant administers its hub already; it is not named admin");
 	admin_args a = {actor, tenant, account, add};
 	return al_run(db, 1, admin_fn, &a);
 }
@@ -449,7 +453,8 @@ static int sub_buy_fn(al_txn *t, void *arg)
 		return rc;
 	s->start = a->start ? a->start : t->now;
 	if (s->end <= s->start || s->end <= t->now)
-		return al_err(AUTOLIC_EINVAL, "OPS-2: the term must end after its start and after now");
+		return al_err(AUTOLIC_EINVAL,
+		              "OPS-2: the term must end after its start and after now");
 	/* ROLE-9: always a new subscription with a new number */
 	rc = al_txn_seq_next(t, "ops_subscription", &s->number);
 	if (!rc)
@@ -476,7 +481,8 @@ int autolic_ops_subscription_buy(autolic_db *db, autolic_id actor,
 	if (!spec->tenant)
 		return al_err(AUTOLIC_EINVAL, "OPS-2: tenant is required");
 	if (spec->kind != AUTOLIC_OPS_USER && spec->kind != AUTOLIC_OPS_SHOP_FLOOR)
-		return al_err(AUTOLIC_EINVAL, "OPS-2: kind %d is neither user nor shop-floor", spec->kind);
+		return al_err(AUTOLIC_EINVAL, "OPS-2: kind %d is neither user nor shop-floor",
+		              spec->kind);
 	if (spec->quantity == 0)
 		return al_err(AUTOLIC_EINVAL, "OPS-2: quantity must be at least 1");
 	if (spec->start < 0)
@@ -500,7 +506,8 @@ static int sub_get_fn(al_txn *t, uint64_t number, void *s)
 	return al_ops_sub_load(t, number, s);
 }
 
-int autolic_ops_subscription_get(autolic_db *db, uint64_t number, autolic_ops_subscription_info *info)
+int autolic_ops_subscription_get(autolic_db *db, uint64_t number,
+                                 autolic_ops_subscription_info *info)
 {
 	if (!db || !info)
 		return al_err(AUTOLIC_EINVAL, "db and info are required");
@@ -538,7 +545,8 @@ static int sub_change_fn(al_txn *t, void *arg)
 	int rc = al_ops_sub_load(t, a->number, &s);
 	if (!rc)
 		rc = al_ops_require_admin(t, s.tenant, a->actor,
-		                          a->quantity ? "change a subscription" : "end a subscription");
+		                          a->quantity ? "change a subscription"
+		                                      : "end a subscription");
 	if (rc)
 		return rc;
 	if (s.end <= t->now) {
@@ -578,7 +586,8 @@ int autolic_ops_subscription_set_quantity(autolic_db *db, autolic_id actor, uint
                                           uint32_t quantity, uint64_t *deactivated)
 {
 	if (quantity == 0)
-		return al_err(AUTOLIC_EINVAL, "OPS-2: quantity must be at least 1; end the subscription instead");
+		return al_err(AUTOLIC_EINVAL,
+		              "OPS-2: quantity must be at least 1; end the subscription instead");
 	return sub_change(db, actor, number, quantity, deactivated);
 }
 
@@ -608,7 +617,7 @@ static int lic_fn(al_txn *t, uint64_t hub, void *info)
 	i->shop_floor_total = al_ops_shop_limit(&h, &c);
 	i->shop_floor_used = h.active_licensed;
 	i->shop_floor_available =
-		i->shop_floor_total > h.active_licensed ? i->shop_floor_total - h.active_licensed : 0;
+	    i->shop_floor_total > h.active_licensed ? i->shop_floor_total - h.active_licensed : 0;
 	return 0;
 }
 
@@ -634,10 +643,11 @@ int autolic_ops_shop_floor_available(autolic_db *db, autolic_id hub, uint64_t *a
 	if (rc)
 		return rc;
 	if (!lic.shop_floor_subscribed)
-		return al_err(AUTOLIC_ENOTFOUND,
-		              "OPS-2: the tenant of hub %llu has no shop-floor subscription; no operator "
-		              "licence information is shown",
-		              (unsigned long long)hub);
+		return al_err(
+		    AUTOLIC_ENOTFOUND,
+		    "OPS-2: the tenant of hub %llu has no shop-floor subscription; no operator "
+		    "licence information is shown",
+		    (unsigned long long)hub);
 	*available = lic.shop_floor_available;
 	return 0;
 }
@@ -687,7 +697,8 @@ static int user_fn(al_txn *t, void *arg)
 		al_account_brief acc; /* only its state is read */
 		rc = al_account_brief_load(t, a->account, &acc);
 		if (rc == AUTOLIC_ENOTFOUND)
-			return al_err(AUTOLIC_ENOTFOUND, "OPS-2: unknown user: account %llu does not exist",
+			return al_err(AUTOLIC_ENOTFOUND,
+			              "OPS-2: unknown user: account %llu does not exist",
 			              (unsigned long long)a->account);
 		if (rc)
 			return rc;
@@ -712,7 +723,8 @@ static int user_fn(al_txn *t, void *arg)
 			u.active = 0;
 			h.active_users--;
 			char why[120];
-			snprintf(why, sizeof why, "OPS-3: user account %llu it was created from was deactivated",
+			snprintf(why, sizeof why,
+			         "OPS-3: user account %llu it was created from was deactivated",
 			         (unsigned long long)a->account);
 			rc = al_ops_deactivate_user_ops(t, &h, a->account, why, NULL);
 		} else {
@@ -737,7 +749,8 @@ static int user_fn(al_txn *t, void *arg)
 	return rc ? rc : al_ops_hub_store(t, &h);
 }
 
-static int user_call(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account, int action)
+static int user_call(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account,
+                     int action)
 {
 	int rc = al_ops_check_db_actor(db, actor);
 	if (rc)
@@ -753,12 +766,14 @@ int autolic_ops_user_add(autolic_db *db, autolic_id actor, autolic_id hub, autol
 	return user_call(db, actor, hub, account, 0);
 }
 
-int autolic_ops_user_deactivate(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account)
+int autolic_ops_user_deactivate(autolic_db *db, autolic_id actor, autolic_id hub,
+                                autolic_id account)
 {
 	return user_call(db, actor, hub, account, 1);
 }
 
-int autolic_ops_user_reactivate(autolic_db *db, autolic_id actor, autolic_id hub, autolic_id account)
+int autolic_ops_user_reactivate(autolic_db *db, autolic_id actor, autolic_id hub,
+                                autolic_id account)
 {
 	return user_call(db, actor, hub, account, 2);
 }

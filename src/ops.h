@@ -12,7 +12,7 @@
 
 /* One active licensed operator, as OPS-5 sees it. */
 typedef struct al_ops_cand {
-	autolic_id id;               /* unique among the candidates */
+	autolic_id id; /* unique among the candidates */
 	autolic_time created;
 	autolic_time last_production; /* ignored when !has_production */
 	int has_production;

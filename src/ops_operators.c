@@ -158,7 +158,8 @@ static int op_from_user_fn(al_txn *t, void *arg)
 	al_ops_user_rec u;
 	rc = al_ops_user_load(t, h.id, a->account, &u);
 	if (rc == AUTOLIC_ENOTFOUND)
-		return al_err(AUTOLIC_ENOTFOUND, "OPS-3: unknown user: account %llu is not a user of hub %llu",
+		return al_err(AUTOLIC_ENOTFOUND,
+		              "OPS-3: unknown user: account %llu is not a user of hub %llu",
 		              (unsigned long long)a->account, (unsigned long long)h.id);
 	if (rc)
 		return rc;
@@ -240,7 +241,8 @@ static int op_fn(al_txn *t, void *arg)
 			return op_refusal(t, AUTOLIC_ESTATE, "", &o, &h, "is already deactivated",
 			                  0, "");
 		char why[80];
-		snprintf(why, sizeof why, "deactivated by account %llu", (unsigned long long)a->actor);
+		snprintf(why, sizeof why, "deactivated by account %llu",
+		         (unsigned long long)a->actor);
 		rc = al_ops_op_deactivate(t, &h, &o, AUTOLIC_OPS_REASON_MANUAL, why);
 		if (!o.user)
 			h.active_licensed--;
@@ -315,7 +317,8 @@ static int op_call(autolic_db *db, autolic_id actor, autolic_id op, int action, 
 	    (rc = al_ops_check_text(name, AUTOLIC_OPS_OPERATOR_NAME_MAX, NULL, "operator name")))
 		return rc;
 	if (action == 3 && at < 0)
-		return al_err(AUTOLIC_EINVAL, "production record time %lld is negative", (long long)at);
+		return al_err(AUTOLIC_EINVAL, "production record time %lld is negative",
+		              (long long)at);
 	op_args a = {actor, op, action, name, at};
 	return al_run(db, 1, op_fn, &a);
 }
@@ -359,8 +362,8 @@ static int op_info_fill(al_txn *t, const al_ops_op_rec *o, autolic_ops_operator_
 	memcpy(info->name, o->name, sizeof info->name);
 	info->user = o->user;
 	info->active = o->active && user_ok;
-	info->reason = o->active ? (user_ok ? AUTOLIC_OPS_REASON_NONE : AUTOLIC_OPS_REASON_USER)
-	                         : o->reason;
+	info->reason =
+	    o->active ? (user_ok ? AUTOLIC_OPS_REASON_NONE : AUTOLIC_OPS_REASON_USER) : o->reason;
 	info->created = o->created;
 	info->deactivated = o->active ? 0 : o->deactivated;
 	info->has_production = o->has_production;
@@ -407,7 +410,8 @@ static int ops_snap_fn(al_txn *t, void *arg)
 	rc = al_ops_collect_ops(t, h.id, &ops);
 	autolic_ops_operator_info *v = NULL;
 	if (!rc && ops.n && !(v = al_calloc(sa->a, ops.n, sizeof(*v))))
-		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu operators", ops.n);
+		rc = al_err(AUTOLIC_ENOMEM, "out of memory taking a snapshot of %zu operators",
+		            ops.n);
 	const al_ops_op_rec *all = ops.v;
 	for (size_t i = 0; !rc && i < ops.n; i++)
 		rc = op_info_fill(t, &all[i], &v[i]);
@@ -469,8 +473,8 @@ static int pay_fn(al_txn *t, void *arg)
 {
 	pay_args *a = arg;
 	al_ops_hub_rec h;
-	int rc = al_ops_hub_for_admin(t, a->hub, a->actor,
-	                              &h, a->late ? "record a late payment" : "record a payment");
+	int rc = al_ops_hub_for_admin(t, a->hub, a->actor, &h,
+	                              a->late ? "record a late payment" : "record a payment");
 	if (!rc)
 		rc = al_ops_enforce_licences(t, &h, NULL);
 	if (rc)
@@ -493,11 +497,12 @@ static int pay_fn(al_txn *t, void *arg)
 		}
 		h.late = 1;
 		h.due = a->due;
-		rc = al_txn_event(t, AUTOLIC_EVENT_PAYMENT_LATE, h.tenant, 0, h.id, NULL, "OPS-6",
-		                  "the payment of hub %llu due at %lld is late: a warning shows for 30 "
-		                  "days, then users' access is blocked from %lld",
-		                  (unsigned long long)h.id, (long long)a->due,
-		                  (long long)al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE));
+		rc = al_txn_event(
+		    t, AUTOLIC_EVENT_PAYMENT_LATE, h.tenant, 0, h.id, NULL, "OPS-6",
+		    "the payment of hub %llu due at %lld is late: a warning shows for 30 "
+		    "days, then users' access is blocked from %lld",
+		    (unsigned long long)h.id, (long long)a->due,
+		    (long long)al_time_add_sat(a->due, AUTOLIC_OPS_PAYMENT_GRACE));
 	} else {
 		if (!h.late) {
 			al_err(AUTOLIC_ESTATE, "OPS-6: hub '%s' has no late payment", h.name);

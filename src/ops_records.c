@@ -219,7 +219,10 @@ int al_ops_op_load(al_txn *t, autolic_id id, al_ops_op_rec *o)
 	return rc;
 }
 
-static int scan_nomem(void) { return al_err(AUTOLIC_ENOMEM, "out of memory reading Fusion Operations records"); }
+static int scan_nomem(void)
+{
+	return al_err(AUTOLIC_ENOMEM, "out of memory reading Fusion Operations records");
+}
 
 static int collect_ops_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
@@ -245,7 +248,6 @@ int al_ops_collect_users(al_txn *t, autolic_id hub, al_ops_users *users)
 }
 
 /* ---- licences (OPS-2) ---- */
-
 
 static int sum_subs_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
@@ -378,9 +380,12 @@ int al_ops_user_active(al_txn *t, autolic_id hub, autolic_id account, int *activ
 static const char *reason_rule(int reason)
 {
 	switch (reason) {
-	case AUTOLIC_OPS_REASON_USER: return "OPS-3";
-	case AUTOLIC_OPS_REASON_LICENCES: return "OPS-5";
-	default: return "OPS-2";
+	case AUTOLIC_OPS_REASON_USER:
+		return "OPS-3";
+	case AUTOLIC_OPS_REASON_LICENCES:
+		return "OPS-5";
+	default:
+		return "OPS-2";
 	}
 }
 
@@ -426,7 +431,8 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 	if (!rc) {
 		cand = al_malloc(t->a, (ops.n ? ops.n : 1) * sizeof(*cand));
 		if (!cand)
-			rc = al_err(AUTOLIC_ENOMEM, "out of memory selecting operators to deactivate");
+			rc = al_err(AUTOLIC_ENOMEM,
+			            "out of memory selecting operators to deactivate");
 	}
 	al_ops_op_rec *all = ops.v;
 	for (size_t i = 0; !rc && i < ops.n; i++) {
@@ -439,7 +445,8 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 		n++;
 	}
 	if (!rc && n != h->active_licensed)
-		rc = al_err(AUTOLIC_ECORRUPT, "hub %llu counts %llu active licensed operators, %zu stored",
+		rc = al_err(AUTOLIC_ECORRUPT,
+		            "hub %llu counts %llu active licensed operators, %zu stored",
 		            (unsigned long long)h->id, (unsigned long long)h->active_licensed, n);
 	size_t k = rc ? 0 : al_ops_select_excess(cand, n, limit);
 	for (size_t i = 0; !rc && i < k; i++) {
@@ -455,15 +462,17 @@ int al_ops_enforce_licences(al_txn *t, al_ops_hub_rec *h, uint64_t *count)
 		al_ops_op_rec *o = &all[lo];
 		char why[200];
 		if (o->has_production)
-			snprintf(why, sizeof why,
-			         "OPS-5: %llu shop-floor licences for %zu active operators; its last "
-			         "production record (%lld) is among the oldest",
-			         (unsigned long long)limit, n, (long long)o->last_production);
+			snprintf(
+			    why, sizeof why,
+			    "OPS-5: %llu shop-floor licences for %zu active operators; its last "
+			    "production record (%lld) is among the oldest",
+			    (unsigned long long)limit, n, (long long)o->last_production);
 		else
-			snprintf(why, sizeof why,
-			         "OPS-5: %llu shop-floor licences for %zu active operators; it has no "
-			         "production record",
-			         (unsigned long long)limit, n);
+			snprintf(
+			    why, sizeof why,
+			    "OPS-5: %llu shop-floor licences for %zu active operators; it has no "
+			    "production record",
+			    (unsigned long long)limit, n);
 		rc = al_ops_op_deactivate(t, h, o, AUTOLIC_OPS_REASON_LICENCES, why);
 	}
 	if (!rc) {
@@ -517,8 +526,9 @@ int al_ops_check_number(const char *s)
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      c == '-' || c == '_' || c == '.'))
-			return al_err(AUTOLIC_EINVAL,
-			              "operator number may hold only letters, digits, '-', '_' and '.'");
+			return al_err(
+			    AUTOLIC_EINVAL,
+			    "operator number may hold only letters, digits, '-', '_' and '.'");
 	}
 	return 0;
 }
@@ -528,6 +538,7 @@ int al_ops_check_db_actor(autolic_db *db, autolic_id actor)
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is NULL");
 	if (!actor)
-		return al_err(AUTOLIC_EINVAL, "ROLE-7: actor is 0; every change names the acting account");
+		return al_err(AUTOLIC_EINVAL,
+		              "ROLE-7: actor is 0; every change names the acting account");
 	return 0;
 }

@@ -26,7 +26,10 @@ int al_ops_cand_cmp(const al_ops_cand *a, const al_ops_cand *b)
 	return 0;
 }
 
-static int cand_qsort_cmp(const void *a, const void *b) { return al_ops_cand_cmp(a, b); }
+static int cand_qsort_cmp(const void *a, const void *b)
+{
+	return al_ops_cand_cmp(a, b);
+}
 
 size_t al_ops_select_excess(al_ops_cand *c, size_t n, uint64_t licences)
 {
@@ -50,5 +53,5 @@ int al_ops_payment_state(int late, autolic_time due, autolic_time now)
 	if (!late)
 		return AUTOLIC_OPS_PAYMENT_OK;
 	return now < al_time_add_sat(due, AUTOLIC_OPS_PAYMENT_GRACE) ? AUTOLIC_OPS_PAYMENT_WARNING
-	                                             : AUTOLIC_OPS_PAYMENT_BLOCKED;
+	                                                             : AUTOLIC_OPS_PAYMENT_BLOCKED;
 }

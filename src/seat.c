@@ -186,7 +186,10 @@ static int by_gid_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static int by_gid_asc(const void *a, const void *b) { return -by_gid_desc(a, b); }
+static int by_gid_asc(const void *a, const void *b)
+{
+	return -by_gid_desc(a, b);
+}
 
 /* ---- records ---- */
 
@@ -211,8 +214,7 @@ int al_seat_get(al_txn *t, autolic_id contract, const char *product, autolic_id 
 }
 
 /* *n = seats granted; *exists = whether the count record is there. */
-static int count_get(al_txn *t, autolic_id contract, const char *product, uint64_t *n,
-                     int *exists)
+static int count_get(al_txn *t, autolic_id contract, const char *product, uint64_t *n, int *exists)
 {
 	al_key k;
 	al_buf b;
@@ -311,8 +313,9 @@ static int seat_remove(al_txn *t, autolic_id contract, const char *product, auto
 	if (!rc)
 		rc = count_get(t, contract, product, &n, NULL);
 	if (!rc && n == 0)
-		return al_err(AUTOLIC_ECORRUPT, "seat count of '%s' on contract %llu is inconsistent",
-		              product, (unsigned long long)contract);
+		return al_err(AUTOLIC_ECORRUPT,
+		              "seat count of '%s' on contract %llu is inconsistent", product,
+		              (unsigned long long)contract);
 	return rc ? rc : al_seat_count_put(t, contract, product, n - 1);
 }
 
@@ -423,9 +426,10 @@ static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id t
 		return rc;
 	if (rs.n != n) {
 		al_seat_rows_free(&rs);
-		return al_err(AUTOLIC_ECORRUPT, "seat count of '%s' on contract %llu is %llu but %zu "
-		              "grants are stored", product, (unsigned long long)contract,
-		              (unsigned long long)n, rs.n);
+		return al_err(AUTOLIC_ECORRUPT,
+		              "seat count of '%s' on contract %llu is %llu but %zu "
+		              "grants are stored",
+		              product, (unsigned long long)contract, (unsigned long long)n, rs.n);
 	}
 	qsort(rs.v, rs.n, sizeof(*rs.v), by_gid_desc);
 	uint64_t excess = n - quantity;
@@ -433,8 +437,9 @@ static int fit(al_txn *t, autolic_id contract, const char *product, autolic_id t
 		al_seat_row *r = &rs.v[i];
 		rc = seat_remove(t, contract, product, r->user);
 		if (!rc)
-			rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_REVOKED, r->user, team, contract, product,
-			                  "SEAT-2", "the seat of '%s' on contract %llu was withdrawn: "
+			rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_REVOKED, r->user, team, contract,
+			                  product, "SEAT-2",
+			                  "the seat of '%s' on contract %llu was withdrawn: "
 			                  "only %llu seats remain",
 			                  product, (unsigned long long)contract,
 			                  (unsigned long long)quantity);
@@ -528,7 +533,8 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 			       "SEAT-2: all seats in use for product '%s' on contract "
 			       "%s (%llu of %u)",
 			       cp->product, c.s, (unsigned long long)n, cp->quantity);
-		al_err_obj(AUTOLIC_OBJECT_CONTRACT, cp->contract, c.s); /* its number, written once */
+		al_err_obj(AUTOLIC_OBJECT_CONTRACT, cp->contract,
+		           c.s); /* its number, written once */
 		al_err_product(cp->product);
 		al_err_num("used", (int64_t)n);
 		return al_err_num("limit", cp->quantity);
@@ -540,8 +546,9 @@ static int grant_one(al_txn *t, autolic_id actor, const al_contract_product *cp,
 		rc = al_team_join(t, cp->team, user);
 	if (!rc && notify)
 		rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_GRANTED, user, cp->team, cp->contract,
-		                  cp->product, "SEAT-3", "you were granted access to '%s' on contract %llu",
-		                  cp->product, (unsigned long long)cp->contract);
+		                  cp->product, "SEAT-3",
+		                  "you were granted access to '%s' on contract %llu", cp->product,
+		                  (unsigned long long)cp->contract);
 	return rc;
 }
 
@@ -550,8 +557,9 @@ static int revoke_one(al_txn *t, const al_contract_product *cp, autolic_id user,
 	int rc = seat_remove(t, cp->contract, cp->product, user);
 	if (!rc && notify)
 		rc = al_txn_event(t, AUTOLIC_EVENT_SEAT_REVOKED, user, cp->team, cp->contract,
-		                  cp->product, "SEAT-3", "your access to '%s' on contract %llu was revoked",
-		                  cp->product, (unsigned long long)cp->contract);
+		                  cp->product, "SEAT-3",
+		                  "your access to '%s' on contract %llu was revoked", cp->product,
+		                  (unsigned long long)cp->contract);
 	return rc;
 }
 
@@ -589,8 +597,8 @@ int al_seat_held(al_txn *t, autolic_id account, const char *code, autolic_time a
 			continue;
 		}
 		if (!rc)
-			*held = al_contract_status_at(cp.start, cp.end, at) ==
-			        AUTOLIC_CONTRACT_ACTIVE;
+			*held =
+			    al_contract_status_at(cp.start, cp.end, at) == AUTOLIC_CONTRACT_ACTIVE;
 	}
 	al_seat_rows_free(&rs);
 	return rc;
@@ -834,7 +842,7 @@ typedef struct set_args {
 	char (*products)[AL_PRODUCT_CAP]; /* normalised (SEAM-1) */
 	size_t n;
 	autolic_seat_report *report;
-	int evaluated;  /* the items were reached: the report is meaningful */
+	int evaluated; /* the items were reached: the report is meaningful */
 	first_error fe;
 } set_args;
 
@@ -852,8 +860,8 @@ static int try_grant(al_txn *t, autolic_id actor, autolic_id contract, const cha
 	if (!rc)
 		rc = contract_may_grant(&cp, t->now);
 	if (!rc)
-		rc = grant_one(t, actor, &cp, u->id, origin, notify, origin == AUTOLIC_SEAT_ORIGIN_IMPORT
-		               ? &kept : NULL);
+		rc = grant_one(t, actor, &cp, u->id, origin, notify,
+		               origin == AUTOLIC_SEAT_ORIGIN_IMPORT ? &kept : NULL);
 	if (!rc && kept)
 		*action = AUTOLIC_SEAT_KEEP;
 	return rc;
@@ -880,7 +888,8 @@ static int set_access_fn(al_txn *t, void *arg)
 	for (size_t i = 0; !rc && i < s->n; i++) {
 		int has = 0;
 		for (size_t j = 0; j < held.n && !has; j++)
-			has = held.v[j].contract == s->contract && !strcmp(held.v[j].product, s->products[i]);
+			has = held.v[j].contract == s->contract &&
+			      !strcmp(held.v[j].product, s->products[i]);
 		int action = AUTOLIC_SEAT_KEEP, status = 0;
 		if (!has) {
 			status = try_grant(t, s->actor, s->contract, s->products[i], &u,
@@ -914,7 +923,8 @@ static int set_access_fn(al_txn *t, void *arg)
 		if (!rc)
 			rc = revoke_one(t, &cp, s->user, 1);
 		if (!rc)
-			rc = report_add(s->report, s->user, held.v[j].product, AUTOLIC_SEAT_REVOKE, 0);
+			rc = report_add(s->report, s->user, held.v[j].product, AUTOLIC_SEAT_REVOKE,
+			                0);
 	}
 	al_seat_rows_free(&held);
 	return rc ? rc : first_error_return(&s->fe);
@@ -966,9 +976,8 @@ static int run_with_report(autolic_db *db, al_txn_fn fn, set_args *s, autolic_se
 	return rc;
 }
 
-int autolic_seat_set_access(autolic_db *db, autolic_id actor, autolic_id contract,
-                            autolic_id user, const char *const *products, size_t n,
-                            autolic_seat_report **report)
+int autolic_seat_set_access(autolic_db *db, autolic_id actor, autolic_id contract, autolic_id user,
+                            const char *const *products, size_t n, autolic_seat_report **report)
 {
 	if (report)
 		*report = NULL;
@@ -978,7 +987,8 @@ int autolic_seat_set_access(autolic_db *db, autolic_id actor, autolic_id contrac
 	if (n && !products)
 		return al_err(AUTOLIC_EINVAL, "products is NULL");
 	if (n > SET_ACCESS_MAX)
-		return al_err(AUTOLIC_EINVAL, "at most %d products per call, not %zu", SET_ACCESS_MAX, n);
+		return al_err(AUTOLIC_EINVAL, "at most %d products per call, not %zu",
+		              SET_ACCESS_MAX, n);
 	set_args s = {.actor = actor, .contract = contract, .user = user, .n = n};
 	rc = codes_norm(db, products, n, "SEAT-1", 0, &s.products);
 	for (size_t i = 0; !rc && i < n; i++)
@@ -1042,7 +1052,8 @@ int autolic_seat_import(autolic_db *db, autolic_id actor, autolic_id contract,
 	if (rc)
 		return rc;
 	if (!n || !users || !products)
-		return al_err(AUTOLIC_EINVAL, "ACCT-5: an import needs 1 or more lines of users and "
+		return al_err(AUTOLIC_EINVAL,
+		              "ACCT-5: an import needs 1 or more lines of users and "
 		              "products");
 	for (size_t i = 0; i < n; i++)
 		if (!users[i])

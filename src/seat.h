@@ -24,8 +24,8 @@ int al_seat_release_all(al_txn *t, autolic_id account);
  * docs/seats.md), each user being notified (AUTOLIC_EVENT_SEAT_REVOKED,
  * rule SEAT-2). `quantity` < 0 is AUTOLIC_EINVAL. *revoked (may be NULL)
  * receives the number of grants revoked. */
-int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product,
-                             int64_t quantity, uint32_t *revoked);
+int al_seat_quantity_changed(al_txn *t, autolic_id contract, const char *product, int64_t quantity,
+                             uint32_t *revoked);
 
 /* Stores written before SEAM-1: re-key every grant, account index and
  * count under the normalised product code. A user who held a seat of two

@@ -13,7 +13,7 @@
 typedef struct al_seat_row {
 	autolic_id contract, user, by;
 	char product[AL_PRODUCT_CAP];
-	uint64_t gid;   /* grant order (a store-wide sequence); the count for count rows */
+	uint64_t gid; /* grant order (a store-wide sequence); the count for count rows */
 	autolic_time at;
 	int origin;
 } al_seat_row;

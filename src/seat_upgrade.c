@@ -104,7 +104,7 @@ int al_seat_upgrade_members(al_txn *t, int apply, autolic_id *contract, autolic_
 		if (!rc)
 			rc = al_team_role(t, cp.team, g->user, &role);
 		if (rc || role != AL_ROLE_NONE)
-			continue; /* a member already (or the error ends the loop) */
+			continue;   /* a member already (or the error ends the loop) */
 		al_account_brief b; /* only its state is read */
 		rc = al_account_brief_load(t, g->user, &b);
 		if (rc || b.state == AUTOLIC_ACCOUNT_REMOVED)

@@ -146,7 +146,7 @@ static void t_order_and_ranges(void **state)
 	const char *want[] = {"\x01", "a", "a\x01", "ab", "abc", "b", "c", "\x7f"};
 	for (int i = 0; i < 8; i++)
 		assert_string_equal(c.keys[i], want[i]);
-	assert_int_equal((unsigned char)c.keys[8][0], 0xff);   /* "\xff" before "\xff\x00" */
+	assert_int_equal((unsigned char)c.keys[8][0], 0xff); /* "\xff" before "\xff\x00" */
 	assert_int_equal(strlen(c.keys[8]), 1);
 
 	memset(&c, 0, sizeof c); /* [a, b) */
@@ -261,7 +261,10 @@ static unsigned rnd(unsigned *s)
 	return *s >> 8;
 }
 
-static void mkkey(char *b, int i) { snprintf(b, 16, "r%04d", i); }
+static void mkkey(char *b, int i)
+{
+	snprintf(b, 16, "r%04d", i);
+}
 
 static void check_model(autolic_storage *st, const model *m)
 {
@@ -343,14 +346,14 @@ int t_conformance_run(const t_backend *b)
 {
 	current = b;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(t_get_put_del, conf_setup, conf_teardown),
-		cmocka_unit_test_setup_teardown(t_rollback, conf_setup, conf_teardown),
-		cmocka_unit_test_setup_teardown(t_order_and_ranges, conf_setup, conf_teardown),
-		cmocka_unit_test_setup_teardown(t_own_writes_visible, conf_setup, conf_teardown),
-		cmocka_unit_test_setup_teardown(t_binary_and_large, conf_setup, conf_teardown),
-		cmocka_unit_test_setup_teardown(t_savepoints, conf_setup, conf_teardown),
-		cmocka_unit_test_setup_teardown(t_random_against_model, conf_setup, conf_teardown),
-		cmocka_unit_test_setup_teardown(t_durable_reopen, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_get_put_del, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_rollback, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_order_and_ranges, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_own_writes_visible, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_binary_and_large, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_savepoints, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_random_against_model, conf_setup, conf_teardown),
+	    cmocka_unit_test_setup_teardown(t_durable_reopen, conf_setup, conf_teardown),
 	};
 	return t_run_group(b->name, tests, NULL, NULL);
 }

@@ -251,7 +251,8 @@ void notes_race(const procs_backend *b)
 				if (r->stream != sh.team[t])
 					continue;
 				if (r->position != next[c])
-					fail_msg("%s, team %d: shown position %llu, expected %llu (a notice "
+					fail_msg("%s, team %d: shown position %llu, expected %llu "
+					         "(a notice "
 					         "skipped or shown twice)",
 					         names[c], t, (unsigned long long)r->position,
 					         (unsigned long long)next[c]);

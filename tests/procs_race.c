@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NPROC    8 /* at most */
+#define NPROC    8  /* at most */
 #define USERS    16 /* per process */
 #define QUANTITY 10
 #define RATE     7
@@ -44,11 +44,11 @@ typedef struct tally {
 	int reads, negative, read_errors;
 	int first_other; /* the first unexpected code, for the report */
 	int churn_ok, churn_full, churn_over, churn_other, churn_calls;
-	int exhausted;   /* calls that returned ECONFLICT: the runner gave up */
-	long attempts;   /* transactions begun */
-	long conflicts;  /* ECONFLICT answers of the backend (each one retried or final) */
-	long calls;      /* calls made */
-	double slowest;  /* the longest call, in seconds */
+	int exhausted;  /* calls that returned ECONFLICT: the runner gave up */
+	long attempts;  /* transactions begun */
+	long conflicts; /* ECONFLICT answers of the backend (each one retried or final) */
+	long calls;     /* calls made */
+	double slowest; /* the longest call, in seconds */
 } tally;
 
 /* ---- a counting wrapper around each process's backend ---- */
@@ -280,7 +280,8 @@ static void churn(autolic_db *db, const shared *sh, int p, tally *t)
 				t->churn_other++;
 				note_other(t, rc);
 			}
-		} else if (sum.granted > sum.quantity || sum.granted + sum.available != sum.quantity) {
+		} else if (sum.granted > sum.quantity ||
+		           sum.granted + sum.available != sum.quantity) {
 			t->churn_over++;
 		}
 		/* the revoke must go through, however long it takes: each
@@ -288,7 +289,8 @@ static void churn(autolic_db *db, const shared *sh, int p, tally *t)
 		for (int tries = 0; g == 0 && tries < 8; tries++) {
 			t->churn_calls++;
 			b0 = now_s();
-			rc = timed(t, autolic_seat_revoke(db, sh->cm, sh->contract, "revit", user), b0);
+			rc = timed(t, autolic_seat_revoke(db, sh->cm, sh->contract, "revit", user),
+			           b0);
 			if (rc == 0)
 				break;
 			if (!exhausted(t, rc)) {
@@ -446,8 +448,8 @@ void procs_race(const procs_backend *b)
 	printf("%s multi-process: %d processes, %d seat grants (%d ok, %d full), %d Flex "
 	       "launches (%d ok, %d refused), %d balance reads (%d negative), %d unexpected "
 	       "(first %d)\n",
-	       b->name, np, np * USERS, sum.seat_ok, sum.seat_full, np * USERS,
-	       sum.flex_ok, sum.flex_refused, sum.reads, sum.negative,
+	       b->name, np, np * USERS, sum.seat_ok, sum.seat_full, np * USERS, sum.flex_ok,
+	       sum.flex_refused, sum.reads, sum.negative,
 	       sum.seat_other + sum.flex_other + sum.read_errors, sum.first_other);
 	printf("%s multi-process churn: %d calls (grant/read/revoke), %d grants ok, %d "
 	       "refused, %d over-grants seen, %d unexpected; both phases: %d calls, %d committed "

@@ -13,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-autolic_time t_clock_fn(void *ctx) { return ((t_clock *)ctx)->now; }
+autolic_time t_clock_fn(void *ctx)
+{
+	return ((t_clock *)ctx)->now;
+}
 
 static void copy(char *dst, size_t cap, const char *s)
 {
@@ -145,19 +148,19 @@ void t_faulty_wrap(t_faulty *f, const autolic_storage *inner, autolic_storage *o
 	memset(f, 0, sizeof(*f));
 	f->inner = *inner;
 	autolic_storage st = {
-		.version = AUTOLIC_STORAGE_VERSION,
-		.ctx = f,
-		.begin = fy_begin,
-		.get = fy_get,
-		.put = fy_put,
-		.del = fy_del,
-		.scan = fy_scan,
-		.commit = fy_commit,
-		.rollback = fy_rollback,
-		.free = fy_free,
-		.savepoint = inner->savepoint ? fy_savepoint : NULL,
-		.release = inner->release ? fy_release : NULL,
-		.rollback_to = inner->rollback_to ? fy_rollback_to : NULL,
+	    .version = AUTOLIC_STORAGE_VERSION,
+	    .ctx = f,
+	    .begin = fy_begin,
+	    .get = fy_get,
+	    .put = fy_put,
+	    .del = fy_del,
+	    .scan = fy_scan,
+	    .commit = fy_commit,
+	    .rollback = fy_rollback,
+	    .free = fy_free,
+	    .savepoint = inner->savepoint ? fy_savepoint : NULL,
+	    .release = inner->release ? fy_release : NULL,
+	    .rollback_to = inner->rollback_to ? fy_rollback_to : NULL,
 	};
 	*out = st;
 }
@@ -330,7 +333,8 @@ static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, lon
 	t_dump before, after;
 	t_dump_store(&f.inner, &before);
 	switch (mode) {
-	case 0: case 1:
+	case 0:
+	case 1:
 		f.fail_at = f.ops + n;
 		f.persistent = mode == 1;
 		break;
@@ -348,13 +352,13 @@ static long fault_run(t_setup_fn setup, t_step_fn step, void *ctx, int mode, lon
 			fail_msg("step failed without a fault: %d %s", rc, autolic_errmsg());
 		t_dump_store(&f.inner, &after);
 		if (!t_dump_equal(&before, &after))
-			fail_msg("mode %d N=%ld: failed call (%d: %s) changed the store", mode, n, rc,
-			         autolic_errmsg());
+			fail_msg("mode %d N=%ld: failed call (%d: %s) changed the store", mode, n,
+			         rc, autolic_errmsg());
 		t_dump_free(&after);
 		int rc2 = step(db, &clock, ctx);
 		if (rc2)
-			fail_msg("mode %d N=%ld: handle unusable after a fault: %d %s", mode, n, rc2,
-			         autolic_errmsg());
+			fail_msg("mode %d N=%ld: handle unusable after a fault: %d %s", mode, n,
+			         rc2, autolic_errmsg());
 		check_store(db, "after the retried step", mode, n);
 	}
 	t_dump_free(&before);
@@ -441,7 +445,7 @@ static const t_fd *fd_find(const t_fdset *s, int fd)
 }
 
 static void fd_say(char *msg, size_t cap, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void fd_say(char *msg, size_t cap, size_t *used, const char *fmt, ...)
 {
 	if (*used >= cap)

@@ -35,12 +35,12 @@ size_t t_events_count(const t_events *e, int type);
  * on, or answers AUTOLIC_ECONFLICT for the next `conflicts` commits. */
 typedef struct t_faulty {
 	autolic_storage inner;
-	long ops;          /* operations counted so far */
-	long fail_at;      /* 0: off */
+	long ops;     /* operations counted so far */
+	long fail_at; /* 0: off */
 	int persistent;
-	int fail_code;     /* default AUTOLIC_ESTORAGE */
+	int fail_code; /* default AUTOLIC_ESTORAGE */
 	long fired;
-	int conflicts;     /* commits still to answer with ECONFLICT */
+	int conflicts; /* commits still to answer with ECONFLICT */
 	long commits, rollbacks;
 } t_faulty;
 /* Wrap `inner` (taken over) into `out`; `f` must outlive the store. */

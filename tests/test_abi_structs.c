@@ -22,16 +22,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#define T0 1767225600 /* 2026-01-01T00:00:00Z */
-#define DAY 86400
-#define CANARY 0xA5
+#define T0                1767225600 /* 2026-01-01T00:00:00Z */
+#define DAY               86400
+#define CANARY            0xA5
 #define UPTO(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
 #define OK(call)                                                                                   \
 	do {                                                                                       \
 		int rc_ = (call);                                                                  \
 		if (rc_)                                                                           \
-			fail_msg("%s: %d %s", #call, rc_, autolic_errmsg());                        \
+			fail_msg("%s: %d %s", #call, rc_, autolic_errmsg());                       \
 	} while (0)
 
 /* Everything the calls read: one of each noun. */
@@ -190,24 +190,33 @@ typedef int (*fill_fn)(void *buf);
 			n_++;                                                                      \
 		free_(it_);                                                                        \
 		if (rc_ != AUTOLIC_ITEROVER)                                                       \
-			fail_msg("%s: %d %s", #next, rc_, autolic_errmsg());                        \
+			fail_msg("%s: %d %s", #next, rc_, autolic_errmsg());                       \
 		assert_true(n_ > 0);                                                               \
 		return n_;                                                                         \
 	} while (0)
 
-static int f_account_get(void *buf) { ONE(autolic_account_get(W.db, W.user, buf)); }
+static int f_account_get(void *buf)
+{
+	ONE(autolic_account_get(W.db, W.user, buf));
+}
 static int f_account_iter(void *buf)
 {
 	DRAIN(autolic_account_iter, autolic_account_iter_new(W.db, W.team, &it_),
 	      autolic_account_iter_next, autolic_account_iter_free);
 }
-static int f_team_get(void *buf) { ONE(autolic_team_get(W.db, W.team, buf)); }
+static int f_team_get(void *buf)
+{
+	ONE(autolic_team_get(W.db, W.team, buf));
+}
 static int f_team_iter(void *buf)
 {
 	DRAIN(autolic_team_iter, autolic_team_iter_new(W.db, W.user, &it_), autolic_team_iter_next,
 	      autolic_team_iter_free);
 }
-static int f_contract_get(void *buf) { ONE(autolic_contract_get(W.db, W.contract, buf)); }
+static int f_contract_get(void *buf)
+{
+	ONE(autolic_contract_get(W.db, W.contract, buf));
+}
 static int f_contract_iter(void *buf)
 {
 	DRAIN(autolic_contract_iter, autolic_contract_iter_new(W.db, W.team, &it_),
@@ -219,7 +228,8 @@ static int f_contract_product_get(void *buf)
 }
 static int f_contract_members(void *buf)
 {
-	DRAIN(autolic_contract_member_iter, autolic_contract_member_iter_new(W.db, W.contract, &it_),
+	DRAIN(autolic_contract_member_iter,
+	      autolic_contract_member_iter_new(W.db, W.contract, &it_),
 	      autolic_contract_member_iter_next, autolic_contract_member_iter_free);
 }
 static int f_seat_summary_get(void *buf)
@@ -241,13 +251,34 @@ static int f_seat_product_users(void *buf)
 	DRAIN(autolic_seat_iter, autolic_seat_product_users(W.db, W.contract, "cad", &it_),
 	      autolic_seat_iter_next, autolic_seat_iter_free);
 }
-static int f_seat_report_get(void *buf) { ONE(autolic_seat_report_get(W.report, 0, buf)); }
-static int f_hub_get(void *buf) { ONE(autolic_hub_get(W.db, W.hub, buf)); }
-static int f_app_get(void *buf) { ONE(autolic_hub_app_get(W.db, W.app, buf)); }
-static int f_flex_product_get(void *buf) { ONE(autolic_flex_product_get(W.db, "flexcad", buf)); }
-static int f_flex_policy_get(void *buf) { ONE(autolic_flex_policy_get(W.db, W.team, buf)); }
-static int f_flex_team_get(void *buf) { ONE(autolic_flex_team_get(W.db, W.team, buf)); }
-static int f_flex_lot_get(void *buf) { ONE(autolic_flex_lot_get(W.db, W.lot, buf)); }
+static int f_seat_report_get(void *buf)
+{
+	ONE(autolic_seat_report_get(W.report, 0, buf));
+}
+static int f_hub_get(void *buf)
+{
+	ONE(autolic_hub_get(W.db, W.hub, buf));
+}
+static int f_app_get(void *buf)
+{
+	ONE(autolic_hub_app_get(W.db, W.app, buf));
+}
+static int f_flex_product_get(void *buf)
+{
+	ONE(autolic_flex_product_get(W.db, "flexcad", buf));
+}
+static int f_flex_policy_get(void *buf)
+{
+	ONE(autolic_flex_policy_get(W.db, W.team, buf));
+}
+static int f_flex_team_get(void *buf)
+{
+	ONE(autolic_flex_team_get(W.db, W.team, buf));
+}
+static int f_flex_lot_get(void *buf)
+{
+	ONE(autolic_flex_lot_get(W.db, W.lot, buf));
+}
 static int f_error_last(void *buf)
 {
 	/* a refusal (SEAT-2: no seats of an unknown product), then its fields */
@@ -277,13 +308,22 @@ static int f_flex_usage(void *buf)
 	DRAIN(autolic_flex_usage_iter, autolic_flex_usage_open(W.db, W.team, 0, T0 + DAY, &it_),
 	      autolic_flex_usage_next, autolic_flex_usage_free);
 }
-static int f_ops_hub_get(void *buf) { ONE(autolic_ops_hub_get(W.db, W.ops_hub, buf)); }
+static int f_ops_hub_get(void *buf)
+{
+	ONE(autolic_ops_hub_get(W.db, W.ops_hub, buf));
+}
 static int f_ops_subscription_get(void *buf)
 {
 	ONE(autolic_ops_subscription_get(W.db, W.sub, buf));
 }
-static int f_ops_licences_get(void *buf) { ONE(autolic_ops_licences_get(W.db, W.ops_hub, buf)); }
-static int f_ops_operator_get(void *buf) { ONE(autolic_ops_operator_get(W.db, W.op, buf)); }
+static int f_ops_licences_get(void *buf)
+{
+	ONE(autolic_ops_licences_get(W.db, W.ops_hub, buf));
+}
+static int f_ops_operator_get(void *buf)
+{
+	ONE(autolic_ops_operator_get(W.db, W.op, buf));
+}
 static int f_ops_operators(void *buf)
 {
 	DRAIN(autolic_ops_operator_iter, autolic_ops_operator_iter_new(W.db, W.ops_hub, &it_),
@@ -299,7 +339,10 @@ typedef struct filler {
 	const char *call;
 } filler;
 
-#define FILL(kind, type, before_last, fn) {kind, UPTO(type, before_last), fn, #fn}
+#define FILL(kind, type, before_last, fn)                                                          \
+	{                                                                                          \
+		kind, UPTO(type, before_last), fn, #fn                                             \
+	}
 
 static const filler fillers[] = {
     FILL(AL_ACCOUNT_INFO, autolic_account_info, invitation_expires, f_account_get),
@@ -338,15 +381,29 @@ static const filler fillers[] = {
 static void test_every_filled_struct_is_covered(void **state)
 {
 	(void)state;
-	static const al_struct filled[] = {
-	    AL_ACCOUNT_INFO,      AL_TEAM_INFO,          AL_TEAM_MEMBERSHIP,
-	    AL_CONTRACT_INFO,     AL_CONTRACT_PRODUCT_INFO, AL_CONTRACT_MEMBER,
-	    AL_SEAT_SUMMARY,      AL_SEAT_ENTRY,         AL_SEAT_RESULT,
-	    AL_HUB_INFO,          AL_APP_INFO,           AL_FLEX_PRODUCT_INFO,
-	    AL_FLEX_POLICY,       AL_FLEX_TEAM_INFO,     AL_FLEX_LOT_INFO,
-	    AL_FLEX_RESULT,       AL_FLEX_ENTRY,         AL_FLEX_USAGE_ROW,
-	    AL_OPS_HUB_INFO,      AL_OPS_SUBSCRIPTION_INFO, AL_OPS_LICENCE_INFO,
-	    AL_OPS_OPERATOR_INFO, AL_ERROR_INFO};
+	static const al_struct filled[] = {AL_ACCOUNT_INFO,
+	                                   AL_TEAM_INFO,
+	                                   AL_TEAM_MEMBERSHIP,
+	                                   AL_CONTRACT_INFO,
+	                                   AL_CONTRACT_PRODUCT_INFO,
+	                                   AL_CONTRACT_MEMBER,
+	                                   AL_SEAT_SUMMARY,
+	                                   AL_SEAT_ENTRY,
+	                                   AL_SEAT_RESULT,
+	                                   AL_HUB_INFO,
+	                                   AL_APP_INFO,
+	                                   AL_FLEX_PRODUCT_INFO,
+	                                   AL_FLEX_POLICY,
+	                                   AL_FLEX_TEAM_INFO,
+	                                   AL_FLEX_LOT_INFO,
+	                                   AL_FLEX_RESULT,
+	                                   AL_FLEX_ENTRY,
+	                                   AL_FLEX_USAGE_ROW,
+	                                   AL_OPS_HUB_INFO,
+	                                   AL_OPS_SUBSCRIPTION_INFO,
+	                                   AL_OPS_LICENCE_INFO,
+	                                   AL_OPS_OPERATOR_INFO,
+	                                   AL_ERROR_INFO};
 	for (size_t k = 0; k < sizeof filled / sizeof filled[0]; k++) {
 		int seen = 0;
 		for (size_t i = 0; i < NFILLERS; i++)
@@ -453,7 +510,8 @@ static void test_grown_structs_read_only_the_callers_version(void **state)
 	as.last_name = "New";
 	autolic_id cy = 0;
 	OK(autolic_account_register(
-	    W.db, spec_v1(&c, AL_ACCOUNT_SPEC, UPTO(autolic_account_spec, last_name), &as, &g), &cy));
+	    W.db, spec_v1(&c, AL_ACCOUNT_SPEC, UPTO(autolic_account_spec, last_name), &as, &g),
+	    &cy));
 	al_struct_override(AL_ACCOUNT_SPEC, NULL);
 	autolic_account_info ai = {.version = AUTOLIC_ACCOUNT_INFO_VERSION};
 	OK(autolic_account_get(W.db, cy, &ai));
@@ -531,8 +589,8 @@ static void test_grown_structs_read_only_the_callers_version(void **state)
 	cs.auto_renew = 1;
 	autolic_id k = 0;
 	OK(autolic_contract_buy(
-	    W.db, W.admin,
-	    spec_v1(&c, AL_CONTRACT_SPEC, UPTO(autolic_contract_spec, end), &cs, &g), &k));
+	    W.db, W.admin, spec_v1(&c, AL_CONTRACT_SPEC, UPTO(autolic_contract_spec, end), &cs, &g),
+	    &k));
 	al_struct_override(AL_CONTRACT_SPEC, NULL);
 	al_struct_override(AL_CONTRACT_PRODUCT_SPEC, NULL);
 	autolic_contract_info ki = {.version = AUTOLIC_CONTRACT_INFO_VERSION};
@@ -540,7 +598,8 @@ static void test_grown_structs_read_only_the_callers_version(void **state)
 	assert_int_equal(ki.auto_renew, 0);
 	assert_int_equal(ki.nproducts, 2);
 	for (int i = 0; i < 2; i++) {
-		autolic_contract_product_info pi = {.version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+		autolic_contract_product_info pi = {.version =
+		                                        AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
 		OK(autolic_contract_product_get(W.db, W.admin, k, codes[i], &pi));
 		assert_int_equal(pi.quantity, 2 + i);
 		assert_true(pi.serial[0] != 0);
@@ -577,7 +636,9 @@ typedef struct initer {
 } initer;
 
 #define INIT_OF(kind, type, before_last, fn, macro)                                                \
-	{kind, UPTO(type, before_last), (init_fn)(void (*)(void))fn, &(const type)macro}
+	{                                                                                          \
+		kind, UPTO(type, before_last), (init_fn)(void (*)(void))fn, &(const type)macro     \
+	}
 
 static const autolic_storage storage_zero = {.version = AUTOLIC_STORAGE_VERSION};
 /* At file scope: the macros' values have static storage, their padding zero
@@ -595,16 +656,16 @@ static const initer inits[] = {
             AUTOLIC_FLEX_POLICY_INIT),
     INIT_OF(AL_FLEX_LOT_SPEC, autolic_flex_lot_spec, quantity, autolic_flex_lot_spec_init,
             AUTOLIC_FLEX_LOT_SPEC_INIT),
-    INIT_OF(AL_FLEX_USER_SPEC, autolic_flex_user_spec, n_products,
-            autolic_flex_user_spec_init, AUTOLIC_FLEX_USER_SPEC_INIT),
-    INIT_OF(AL_FLEX_REPORT_SPEC, autolic_flex_report_spec, team,
-            autolic_flex_report_spec_init, AUTOLIC_FLEX_REPORT_SPEC_INIT),
+    INIT_OF(AL_FLEX_USER_SPEC, autolic_flex_user_spec, n_products, autolic_flex_user_spec_init,
+            AUTOLIC_FLEX_USER_SPEC_INIT),
+    INIT_OF(AL_FLEX_REPORT_SPEC, autolic_flex_report_spec, team, autolic_flex_report_spec_init,
+            AUTOLIC_FLEX_REPORT_SPEC_INIT),
     INIT_OF(AL_OPS_HUB_SPEC, autolic_ops_hub_spec, trial_period, autolic_ops_hub_spec_init,
             AUTOLIC_OPS_HUB_SPEC_INIT),
     INIT_OF(AL_OPS_SUBSCRIPTION_SPEC, autolic_ops_subscription_spec, start,
             autolic_ops_subscription_spec_init, AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT),
-    INIT_OF(AL_OPS_OPERATOR_SPEC, autolic_ops_operator_spec, number,
-            autolic_ops_operator_spec_init, AUTOLIC_OPS_OPERATOR_SPEC_INIT),
+    INIT_OF(AL_OPS_OPERATOR_SPEC, autolic_ops_operator_spec, number, autolic_ops_operator_spec_init,
+            AUTOLIC_OPS_OPERATOR_SPEC_INIT),
     INIT_OF(AL_DB_OPTIONS, autolic_db_options, event_ctx, autolic_db_options_init,
             AUTOLIC_DB_OPTIONS_INIT),
     INIT_OF(AL_JOURNAL_OPTIONS, autolic_journal_options, compact_min_bytes,
@@ -640,7 +701,8 @@ static void test_init_functions(void **state)
 			assert_int_equal(t->init(c.b, cur), 0);
 			cbuf_check(&c, t->kind, name);
 			if (memcmp(c.b, t->macro, c.n))
-				fail_msg("%s_init(version %u) differs from its _INIT macro", name, cur);
+				fail_msg("%s_init(version %u) differs from its _INIT macro", name,
+				         cur);
 		}
 		/* 0 and newer versions: refused, nothing written */
 		memset(c.b, CANARY, sizeof c.b);
@@ -663,9 +725,8 @@ static void test_init_functions(void **state)
 		unsigned int v;
 		memcpy(&v, c.b, sizeof v);
 		assert_int_equal(v, 2);
-		assert_int_equal(memcmp(c.b + sizeof v, (const char *)t->macro + sizeof v,
-		                        c.n - sizeof v),
-		                 0);
+		assert_int_equal(
+		    memcmp(c.b + sizeof v, (const char *)t->macro + sizeof v, c.n - sizeof v), 0);
 		al_struct_override(t->kind, NULL);
 	}
 }
@@ -698,8 +759,8 @@ static void test_table_describes_the_headers(void **state)
 /* The helpers on a struct of the test's own, with two versions. */
 typedef struct two {
 	unsigned int version;
-	int32_t a;  /* version 1 */
-	int64_t b;  /* version 2 */
+	int32_t a; /* version 1 */
+	int64_t b; /* version 2 */
 } two;
 
 static void test_copy_helpers_on_a_two_version_struct(void **state)

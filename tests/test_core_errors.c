@@ -106,8 +106,9 @@ static void t_open_out_of_memory(void **state)
 	(void)state;
 	/* The handle, then the default memory store and its map (the map and its
 	 * first, empty leaf). */
-	const char *want[] = {"out of memory allocating the handle", "cannot create the memory store",
-	                      "cannot create the memory store", "cannot create the memory store"};
+	const char *want[] = {"out of memory allocating the handle",
+	                      "cannot create the memory store", "cannot create the memory store",
+	                      "cannot create the memory store"};
 	long n;
 	for (n = 1;; n++) {
 		t_alloc ta = {0};
@@ -629,7 +630,7 @@ static void t_buffer_growth_out_of_memory(void **state)
 		al_buf_put(&b, chunk, AL_BUF_INLINE); /* fills the inline bytes */
 		assert_int_equal(al_buf_check(&b), 0);
 		assert_int_equal(ta.count, 0);
-		al_buf_put(&b, chunk, 1); /* allocation 1: off the inline bytes */
+		al_buf_put(&b, chunk, 1);            /* allocation 1: off the inline bytes */
 		al_buf_put(&b, chunk, sizeof chunk); /* allocation 2: grows */
 		assert_int_equal(ta.fired, 1);
 		assert_int_equal(al_buf_check(&b), AUTOLIC_ENOMEM);
@@ -719,7 +720,8 @@ static void t_codec_limits(void **state)
 	/* the version byte: 0 was never written (damage), above ours is newer */
 	unsigned char rec[3] = {0, 0x0f, 1};
 	assert_int_equal(al_rec_open(&r, rec, sizeof rec, 0x0f), AUTOLIC_ECORRUPT);
-	assert_string_equal(autolic_errmsg(), "record (tag 0x0f) has format 0, which does not exist");
+	assert_string_equal(autolic_errmsg(),
+	                    "record (tag 0x0f) has format 0, which does not exist");
 	rec[0] = AL_REC_VERSION + 1;
 	assert_int_equal(al_rec_open(&r, rec, sizeof rec, 0x0f), AUTOLIC_EVERSION);
 	assert_non_null(strstr(autolic_errmsg(), "is not supported"));

@@ -45,8 +45,8 @@ static void same_as_printf(const char *fmt, ...)
 		al_vfmt(got, cap, fmt, aq);
 		va_end(aq);
 		if (memcmp(want, got, sizeof want) != 0)
-			fail_msg("format \"%s\", %zu bytes: \"%s\" instead of \"%s\"", fmt, cap, got,
-			         want);
+			fail_msg("format \"%s\", %zu bytes: \"%s\" instead of \"%s\"", fmt, cap,
+			         got, want);
 	}
 	va_end(ap);
 	g_cases++;
@@ -101,9 +101,9 @@ static void t_other_formats_go_to_printf(void **state)
 static void t_messages_use_it(void **state)
 {
 	(void)state;
-	assert_int_equal(al_err(AUTOLIC_ENOSEAT, "SEAT-2: %s %llu (%llu of %u)", "acad", 7ULL, 3ULL,
-	                        3u),
-	                 AUTOLIC_ENOSEAT);
+	assert_int_equal(
+	    al_err(AUTOLIC_ENOSEAT, "SEAT-2: %s %llu (%llu of %u)", "acad", 7ULL, 3ULL, 3u),
+	    AUTOLIC_ENOSEAT);
 	assert_string_equal(autolic_errmsg(), "SEAT-2: acad 7 (3 of 3)");
 	autolic_storage_set_error("backend: %s failed at %zu", "put", (size_t)12);
 	assert_string_equal(al_err_take_storage(), "backend: put failed at 12");

@@ -34,7 +34,8 @@ static void test_strerror_every_code(void **state)
 	}
 	assert_string_equal(autolic_strerror(-9999), "unknown error");
 	assert_string_equal(autolic_strerror(AUTOLIC_ENOSEAT), "all seats in use");
-	assert_string_equal(autolic_strerror(AUTOLIC_ENOOPLICENCE), "all licences for operators are in use");
+	assert_string_equal(autolic_strerror(AUTOLIC_ENOOPLICENCE),
+	                    "all licences for operators are in use");
 }
 
 static void test_options(void **state)
@@ -42,7 +43,8 @@ static void test_options(void **state)
 	(void)state;
 	autolic_db_options o;
 	assert_int_equal(autolic_db_options_init(&o, 0), AUTOLIC_EVERSION);
-	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION + 1), AUTOLIC_EVERSION);
+	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION + 1),
+	                 AUTOLIC_EVERSION);
 	assert_int_equal(autolic_db_options_init(NULL, 1), AUTOLIC_EINVAL);
 	assert_int_equal(autolic_db_options_init(&o, AUTOLIC_DB_OPTIONS_VERSION), 0);
 	assert_int_equal(o.version, AUTOLIC_DB_OPTIONS_VERSION);
@@ -497,7 +499,8 @@ typedef struct id_writes {
 static int iw_put(void *ctx, const void *k, size_t kl, const void *v, size_t vl)
 {
 	id_writes *w = ctx;
-	static const char key[] = "\x01" "account"; /* with its 0 byte */
+	static const char key[] = "\x01"
+	                          "account"; /* with its 0 byte */
 	if (kl == sizeof key && memcmp(k, key, kl) == 0)
 		w->n++;
 	return w->in.put(w->in.ctx, k, kl, v, vl);
@@ -517,14 +520,23 @@ static int iw_get(void *c, const void *k, size_t kl, const void **v, size_t *vl)
 {
 	return ((id_writes *)c)->in.get(((id_writes *)c)->in.ctx, k, kl, v, vl);
 }
-static int iw_del(void *c, const void *k, size_t kl) { return ((id_writes *)c)->in.del(((id_writes *)c)->in.ctx, k, kl); }
+static int iw_del(void *c, const void *k, size_t kl)
+{
+	return ((id_writes *)c)->in.del(((id_writes *)c)->in.ctx, k, kl);
+}
 static int iw_scan(void *c, const void *s, size_t sl, const void *e, size_t el,
                    autolic_storage_scan_cb cb, void *arg)
 {
 	return ((id_writes *)c)->in.scan(((id_writes *)c)->in.ctx, s, sl, e, el, cb, arg);
 }
-static int iw_commit(void *c) { return ((id_writes *)c)->in.commit(((id_writes *)c)->in.ctx); }
-static int iw_rollback(void *c) { return ((id_writes *)c)->in.rollback(((id_writes *)c)->in.ctx); }
+static int iw_commit(void *c)
+{
+	return ((id_writes *)c)->in.commit(((id_writes *)c)->in.ctx);
+}
+static int iw_rollback(void *c)
+{
+	return ((id_writes *)c)->in.rollback(((id_writes *)c)->in.ctx);
+}
 
 static autolic_db *iw_open(id_writes *w, const autolic_storage *shared, unsigned budget_ms)
 {
@@ -701,24 +713,24 @@ static void test_scoped_sequences(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version),
-		cmocka_unit_test(test_strerror_every_code),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_errmsg_cleared_on_success),
-		cmocka_unit_test(test_runner_atomic_and_events),
-		cmocka_unit_test(test_runner_retries_conflicts),
-		cmocka_unit_test(test_ids_from_blocks),
-		cmocka_unit_test(test_runner_retries_a_busy_begin),
-		cmocka_unit_test(test_scoped_sequences),
-		cmocka_unit_test(test_storage_error_message),
-		cmocka_unit_test(test_storage_result),
-		cmocka_unit_test(test_batch_commit_and_rollback),
-		cmocka_unit_test(test_batch_aborts_without_savepoints),
-		cmocka_unit_test(test_close_rolls_back_open_batch),
-		cmocka_unit_test(test_threads_share_a_handle),
-		cmocka_unit_test(test_record_versions),
-		cmocka_unit_test(test_snapshot_rows),
-		cmocka_unit_test(test_newer_record_in_store_is_clear_error),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_strerror_every_code),
+	    cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_errmsg_cleared_on_success),
+	    cmocka_unit_test(test_runner_atomic_and_events),
+	    cmocka_unit_test(test_runner_retries_conflicts),
+	    cmocka_unit_test(test_ids_from_blocks),
+	    cmocka_unit_test(test_runner_retries_a_busy_begin),
+	    cmocka_unit_test(test_scoped_sequences),
+	    cmocka_unit_test(test_storage_error_message),
+	    cmocka_unit_test(test_storage_result),
+	    cmocka_unit_test(test_batch_commit_and_rollback),
+	    cmocka_unit_test(test_batch_aborts_without_savepoints),
+	    cmocka_unit_test(test_close_rolls_back_open_batch),
+	    cmocka_unit_test(test_threads_share_a_handle),
+	    cmocka_unit_test(test_record_versions),
+	    cmocka_unit_test(test_snapshot_rows),
+	    cmocka_unit_test(test_newer_record_in_store_is_clear_error),
 	};
 	return t_run_group("db", tests, NULL, NULL);
 }

@@ -476,8 +476,8 @@ static int tags_fn(al_txn *t, void *arg)
  * holds an invalid ..."). The world above, with a developer hub, an
  * application and an appointed hub administrator, an update offer, a Fusion
  * Operations admin, user and operator made from that user, a Flex trial and
- * an expired lot, a notification consumer's acknowledgement, stores records of every tag the library has: each tag
- * stored has a name, no other tag has a name ("unknown"), and no two tags
+ * an expired lot, a notification consumer's acknowledgement, stores records of every tag the
+ * library has: each tag stored has a name, no other tag has a name ("unknown"), and no two tags
  * share one. */
 static void test_record_names(void **state)
 {

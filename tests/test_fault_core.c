@@ -92,9 +92,9 @@ static void test_fault_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fault_register),
-		cmocka_unit_test(test_fault_batch),
-		cmocka_unit_test(test_fault_read),
+	    cmocka_unit_test(test_fault_register),
+	    cmocka_unit_test(test_fault_batch),
+	    cmocka_unit_test(test_fault_read),
 	};
 	return t_run_group("fault/core", tests, NULL, NULL);
 }

@@ -5,8 +5,7 @@
 /* 2026-03-05 09:00 UTC */
 #define T0 (fx_date(2026, 3, 5) + 9 * HOUR)
 
-static void ok_report(fx *x, int kind, autolic_id session, autolic_time at,
-                      autolic_flex_result *r)
+static void ok_report(fx *x, int kind, autolic_id session, autolic_time at, autolic_flex_result *r)
 {
 	fx_check("report", fx_report(x, kind, session, at, r), 0);
 }
@@ -126,8 +125,8 @@ static void t_ended_session_closes_once(void **state)
 	ok_report(&x, AUTOLIC_FLEX_ACTIVITY, s1, T0 + DAY + 10, &r);
 	assert_int_equal(r.ended, 1);
 	assert_int_equal(r.ended_at, T0 + DAY);
-	fx_check("close before the last report", fx_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + DAY + 5, &r),
-	         AUTOLIC_ESTATE);
+	fx_check("close before the last report",
+	         fx_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + DAY + 5, &r), AUTOLIC_ESTATE);
 	ok_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + DAY + 10, &r);
 	fx_check("second close", fx_report(&x, AUTOLIC_FLEX_CLOSE, s1, T0 + DAY + 20, &r),
 	         AUTOLIC_ESTATE);
@@ -145,7 +144,6 @@ static void t_ended_session_closes_once(void **state)
 	fx_invariants(&x, x.team);
 	fx_close(&x);
 }
-
 
 /* FLEX-4: a refund gives back every token drawn, also when an adjustment
  * raised the lot meanwhile: the lot may then hold more than it was bought
@@ -198,7 +196,6 @@ static void t_refund_after_expiry_pays_no_earlier_window(void **state)
 	fx_invariants(&x, x.team);
 	fx_close(&x);
 }
-
 
 static autolic_id user_in(fx *x, const char *email)
 {
@@ -262,9 +259,11 @@ static void t_lot_away_pays_no_window_before_it_came_back(void **state)
 	autolic_id u2 = user_in(&x, "u2@example.com");
 	autolic_id u3 = user_in(&x, "u3@example.com");
 	fx_check("late launch while team 2 held the lot",
-	         fx_launch_in(&x, x.team, u3, "autocad", T0 + 90 * 60, NULL, &r), AUTOLIC_ENOTOKENS);
+	         fx_launch_in(&x, x.team, u3, "autocad", T0 + 90 * 60, NULL, &r),
+	         AUTOLIC_ENOTOKENS);
 	fx_check("late launch before the lot left",
-	         fx_launch_in(&x, x.team, u2, "autocad", T0 + 30 * 60, NULL, &r), AUTOLIC_ENOTOKENS);
+	         fx_launch_in(&x, x.team, u2, "autocad", T0 + 30 * 60, NULL, &r),
+	         AUTOLIC_ENOTOKENS);
 	fx_check("launch now", fx_launch_in(&x, x.team, u2, "autocad", T0 + 2 * HOUR, NULL, &r), 0);
 	assert_int_equal(fx_remaining(&x, a), 20 - 14);
 	int64_t b;

@@ -648,7 +648,7 @@ static void t_open_errors(void **state)
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
 	assert_non_null(strstr(storage_msg(), "not a libautolic journal"));
 	assert_int_equal(file_size(p), (off_t)strlen(text)); /* untouched */
-	t_write_file(p, (const unsigned char *)"PK\3\4", 4);  /* shorter than a header */
+	t_write_file(p, (const unsigned char *)"PK\3\4", 4); /* shorter than a header */
 	assert_int_equal(autolic_store_journal_open(&st, p, NULL), AUTOLIC_ECORRUPT);
 
 	/* a journal of a newer format version */
@@ -1049,15 +1049,16 @@ static void flip_range(built *b, size_t from, size_t to, size_t tail_from, const
 				                                    "flip", &cs, &cres);
 				if (crc != rc || memcmp(&cres, &res, sizeof res) != 0 ||
 				    c->n != d->n || c->dig != d->dig)
-					fail_msg("flip at %zu bit %d: read in chunks of %zu, another "
-					         "result: rc %d/%d, commits %llu/%llu, valid length "
-					         "%llu/%llu, damage at %llu/%llu",
-					         i, bit, 1 + i % 97, crc, rc, (unsigned long long)c->n,
-					         (unsigned long long)d->n,
-					         (unsigned long long)cres.good_end,
-					         (unsigned long long)res.good_end,
-					         (unsigned long long)cres.damage_off,
-					         (unsigned long long)res.damage_off);
+					fail_msg(
+					    "flip at %zu bit %d: read in chunks of %zu, another "
+					    "result: rc %d/%d, commits %llu/%llu, valid length "
+					    "%llu/%llu, damage at %llu/%llu",
+					    i, bit, 1 + i % 97, crc, rc, (unsigned long long)c->n,
+					    (unsigned long long)d->n,
+					    (unsigned long long)cres.good_end,
+					    (unsigned long long)res.good_end,
+					    (unsigned long long)cres.damage_off,
+					    (unsigned long long)res.damage_off);
 				free(c);
 			}
 			/* now and then the full state, through a real map */

@@ -1230,7 +1230,10 @@ static void t_open_existing_out_of_memory(void **state)
 	unlink(p);
 }
 
-static void big_check(autolic_storage *st) { expect_big(st, "big", 5000, 7); }
+static void big_check(autolic_storage *st)
+{
+	expect_big(st, "big", 5000, 7);
+}
 
 /* The open reads the file a chunk at a time (al_journal_read_chunk): a read
  * that fails, is interrupted or finds the file shorter than its size, after

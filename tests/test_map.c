@@ -46,8 +46,8 @@ static const char *check_node(const al_map *m, const node *x, const ent *lo, con
 		if (x->c[i]->parent != x)
 			return "child's parent pointer is wrong";
 		size_t d;
-		const char *why = check_node(m, x->c[i], i ? x->e[i - 1] : lo, i < x->n ? x->e[i] : hi,
-		                             count, payload, &d);
+		const char *why = check_node(m, x->c[i], i ? x->e[i - 1] : lo,
+		                             i < x->n ? x->e[i] : hi, count, payload, &d);
 		if (why)
 			return why;
 		if (i && d != d0)
@@ -161,7 +161,10 @@ static uint64_t next(void)
 	return rng;
 }
 
-static unsigned below(unsigned n) { return (unsigned)(next() % n); }
+static unsigned below(unsigned n)
+{
+	return (unsigned)(next() % n);
+}
 
 static uint64_t seqno;
 
@@ -252,8 +255,8 @@ static void same(al_map *map, const model *m, long step)
 	scan_cmp s = {m, 0, m->n, NULL};
 	int rc = al_map_scan(map, NULL, 0, NULL, 0, scan_cb, &s);
 	if (rc || s.why || s.i != m->n)
-		fail_msg("step %ld: full scan: %s (%zu of %zu)", step, s.why ? s.why : "short",
-		         s.i, m->n);
+		fail_msg("step %ld: full scan: %s (%zu of %zu)", step, s.why ? s.why : "short", s.i,
+		         m->n);
 }
 
 static void check_get(al_map *map, const model *m, const pair *p, long step)

@@ -76,9 +76,9 @@ static void test_every_event_recorded(void **state)
 	must(autolic_note_consumer_add(x.db, "audit"), "consumer");
 	x.ev.n = 0;
 	autolic_id inv;
-	must(autolic_account_invite_text(x.db, x.admin, x.team, "Nina New <nina@example.com>",
-	                                 &inv),
-	     "invite");
+	must(
+	    autolic_account_invite_text(x.db, x.admin, x.team, "Nina New <nina@example.com>", &inv),
+	    "invite");
 	autolic_id c = fx_seat(x.db, x.admin, x.user, "inventor");
 	must(autolic_seat_revoke(x.db, x.admin, c, "inventor", x.user), "revoke");
 	must(autolic_team_add_admin(x.db, x.admin, x.team, x.user), "add admin");
@@ -110,7 +110,8 @@ static void test_every_event_recorded(void **state)
 			    !strcmp(s.v[j].rule, e->rule) && !strcmp(s.v[j].text, e->text))
 				break;
 		if (j == s.n)
-			fail_msg("event %zu (%d, %s: %s) has no notice", i, e->type, e->rule, e->text);
+			fail_msg("event %zu (%d, %s: %s) has no notice", i, e->type, e->rule,
+			         e->text);
 		used[j] = 1;
 	}
 	/* the numbers that matter: FLEX-12 gives the team, the balance, the threshold */
@@ -254,9 +255,9 @@ static void test_order_across_streams(void **state)
 	must(autolic_seat_grant(x.db, x.admin, c, "cad", x.user), "grant");
 	x.clock.now = T0 + 20;
 	autolic_id inv;
-	must(autolic_account_invite_text(x.db, x.admin, x.team, "Nina New <nina@example.com>",
-	                                 &inv),
-	     "invite");
+	must(
+	    autolic_account_invite_text(x.db, x.admin, x.team, "Nina New <nina@example.com>", &inv),
+	    "invite");
 	x.clock.now = T0 + 30;
 	must(autolic_seat_revoke(x.db, x.admin, c, "cad", x.user), "revoke");
 	must(read_notes(x.db, "mailer", 0, &s), "read");
@@ -392,7 +393,8 @@ static void test_check_damage(void **state)
 			assert_int_equal(read_notes(x.db, "mailer", 0, &s), AUTOLIC_ECORRUPT);
 		} else {
 			assert_non_null(strstr(autolic_errmsg(), "NOTE-2"));
-			assert_non_null(strstr(autolic_errmsg(), kind == 1 ? "beyond" : "no consumer"));
+			assert_non_null(
+			    strstr(autolic_errmsg(), kind == 1 ? "beyond" : "no consumer"));
 		}
 		fx_close(&x);
 	}
@@ -618,7 +620,8 @@ static void kchild(const char *path, int fd, autolic_id admin, autolic_id user, 
 				last = n;
 			autolic_note_iter_free(it);
 			if (last.position) {
-				if (autolic_note_ack(db, kconsumers[who], last.stream, last.position))
+				if (autolic_note_ack(db, kconsumers[who], last.stream,
+				                     last.position))
 					_exit(9);
 				kwrite(fd, 2, who, last.position);
 			}
@@ -699,7 +702,8 @@ static void test_sigkill_journal(void **state)
 		int ws;
 		assert_int_equal(waitpid(pid, &ws, 0), pid);
 		if (!WIFSIGNALED(ws))
-			fail_msg("writer exited by itself (status %d) at kill %d", WEXITSTATUS(ws), it);
+			fail_msg("writer exited by itself (status %d) at kill %d", WEXITSTATUS(ws),
+			         it);
 		uint64_t reported = 0;
 		kmsg m;
 		while (read(pp[0], &m, sizeof m) == (ssize_t)sizeof m) {
@@ -718,21 +722,21 @@ static void test_sigkill_journal(void **state)
 		/* every committed toggle has its notice; at most one more committed
 		 * than the writer lived to report */
 		if (head < base || n < known + reported || n > known + reported + 1)
-			fail_msg("kill %d: %llu notices after %llu known and %llu reported toggles", it,
-			         (unsigned long long)n, (unsigned long long)known,
+			fail_msg("kill %d: %llu notices after %llu known and %llu reported toggles",
+			         it, (unsigned long long)n, (unsigned long long)known,
 			         (unsigned long long)reported);
 		known = n;
 		autolic_seat_summary sum = {.version = AUTOLIC_SEAT_SUMMARY_VERSION};
 		must(autolic_seat_summary_get(db, c, "cad", &sum), "summary");
 		if (sum.granted != (n % 2))
-			fail_msg("kill %d: %llu notices but %u seats granted", it, (unsigned long long)n,
-			         sum.granted);
+			fail_msg("kill %d: %llu notices but %u seats granted", it,
+			         (unsigned long long)n, sum.granted);
 		for (int w = 0; w < 2; w++) {
 			uint64_t pos = kraw(db, kconsumers[w], team);
 			if (pos < acked[w] || pos > head)
-				fail_msg("kill %d: %s at %llu, told %llu, head %llu", it, kconsumers[w],
-				         (unsigned long long)pos, (unsigned long long)acked[w],
-				         (unsigned long long)head);
+				fail_msg("kill %d: %s at %llu, told %llu, head %llu", it,
+				         kconsumers[w], (unsigned long long)pos,
+				         (unsigned long long)acked[w], (unsigned long long)head);
 			autolic_note_iter *ni;
 			must(autolic_note_iter_new(db, kconsumers[w], 0, &ni), "read");
 			autolic_notice nb = {.version = AUTOLIC_NOTICE_VERSION}, *x = &nb;
@@ -741,8 +745,8 @@ static void test_sigkill_journal(void **state)
 				if (x->stream != team)
 					continue;
 				if (x->position != next)
-					fail_msg("kill %d: %s shown %llu, expected %llu", it, kconsumers[w],
-					         (unsigned long long)x->position,
+					fail_msg("kill %d: %s shown %llu, expected %llu", it,
+					         kconsumers[w], (unsigned long long)x->position,
 					         (unsigned long long)next);
 				int want = x->position > base && (x->position - base) % 2
 				               ? AUTOLIC_EVENT_SEAT_GRANTED
@@ -775,19 +779,19 @@ static void test_sigkill_journal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_event_recorded),
-		cmocka_unit_test(test_rolled_back_leaves_none),
-		cmocka_unit_test(test_consumers_and_ack),
-		cmocka_unit_test(test_order_across_streams),
-		cmocka_unit_test(test_trim),
-		cmocka_unit_test(test_trim_without_consumers),
-		cmocka_unit_test(test_check_damage),
-		cmocka_unit_test(test_fault_write),
-		cmocka_unit_test(test_fault_read),
-		cmocka_unit_test(test_fault_ack),
-		cmocka_unit_test(test_fault_trim),
-		cmocka_unit_test(test_fault_consumers),
-		cmocka_unit_test(test_sigkill_journal),
+	    cmocka_unit_test(test_every_event_recorded),
+	    cmocka_unit_test(test_rolled_back_leaves_none),
+	    cmocka_unit_test(test_consumers_and_ack),
+	    cmocka_unit_test(test_order_across_streams),
+	    cmocka_unit_test(test_trim),
+	    cmocka_unit_test(test_trim_without_consumers),
+	    cmocka_unit_test(test_check_damage),
+	    cmocka_unit_test(test_fault_write),
+	    cmocka_unit_test(test_fault_read),
+	    cmocka_unit_test(test_fault_ack),
+	    cmocka_unit_test(test_fault_trim),
+	    cmocka_unit_test(test_fault_consumers),
+	    cmocka_unit_test(test_sigkill_journal),
 	};
 	return t_run_group("notification", tests, NULL, NULL);
 }

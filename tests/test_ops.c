@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define DAY 86400
-#define T0 1767225600 /* 2026-01-01T00:00:00Z */
+#define T0  1767225600 /* 2026-01-01T00:00:00Z */
 
 typedef struct fx {
 	t_faulty f;
@@ -41,29 +41,30 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define OK(call)                                                                    \
-	do {                                                                            \
-		int rc_ = (call);                                                           \
-		if (rc_)                                                                    \
-			fail_msg("%s: %d %s", #call, rc_, autolic_errmsg());                     \
+#define OK(call)                                                                                   \
+	do {                                                                                       \
+		int rc_ = (call);                                                                  \
+		if (rc_)                                                                           \
+			fail_msg("%s: %d %s", #call, rc_, autolic_errmsg());                       \
 	} while (0)
 
 /* The call fails with `code`, its message contains `text`, and the store is unchanged. */
-#define REFUSED(code, text, call)                                                   \
-	do {                                                                            \
-		t_dump b_, a_;                                                              \
-		t_dump_store(&X.f.inner, &b_);                                              \
-		size_t ne_ = X.ev.n;                                                        \
-		int rc_ = (call);                                                           \
-		if (rc_ != (code))                                                          \
-			fail_msg("%s: expected %d, got %d %s", #call, (code), rc_, autolic_errmsg()); \
-		if (!strstr(autolic_errmsg(), (text)))                                      \
-			fail_msg("%s: message '%s' lacks '%s'", #call, autolic_errmsg(), (text)); \
-		t_dump_store(&X.f.inner, &a_);                                              \
-		assert_true(t_dump_equal(&b_, &a_));                                        \
-		assert_int_equal(X.ev.n, ne_);                                              \
-		t_dump_free(&b_);                                                           \
-		t_dump_free(&a_);                                                           \
+#define REFUSED(code, text, call)                                                                  \
+	do {                                                                                       \
+		t_dump b_, a_;                                                                     \
+		t_dump_store(&X.f.inner, &b_);                                                     \
+		size_t ne_ = X.ev.n;                                                               \
+		int rc_ = (call);                                                                  \
+		if (rc_ != (code))                                                                 \
+			fail_msg("%s: expected %d, got %d %s", #call, (code), rc_,                 \
+			         autolic_errmsg());                                                \
+		if (!strstr(autolic_errmsg(), (text)))                                             \
+			fail_msg("%s: message '%s' lacks '%s'", #call, autolic_errmsg(), (text));  \
+		t_dump_store(&X.f.inner, &a_);                                                     \
+		assert_true(t_dump_equal(&b_, &a_));                                               \
+		assert_int_equal(X.ev.n, ne_);                                                     \
+		t_dump_free(&b_);                                                                  \
+		t_dump_free(&a_);                                                                  \
 	} while (0)
 
 static uint64_t buy(autolic_id actor, autolic_id tenant, int kind, uint32_t q, autolic_time end)
@@ -149,7 +150,8 @@ static void test_ops1_hub_after_purchase(void **state)
 	autolic_id found = 0;
 	OK(autolic_ops_hub_find(X.db, X.tenant, &found));
 	assert_int_equal(found, h);
-	REFUSED(AUTOLIC_EEXISTS, "already has hub", autolic_ops_hub_create(X.db, X.tenant, &s, NULL));
+	REFUSED(AUTOLIC_EEXISTS, "already has hub",
+	        autolic_ops_hub_create(X.db, X.tenant, &s, NULL));
 	assert_int_equal(autolic_ops_hub_find(X.db, X.stranger, &found), AUTOLIC_ENOTFOUND);
 	s.name = "";
 	assert_int_equal(autolic_ops_hub_create(X.db, X.tenant, &s, NULL), AUTOLIC_EINVAL);
@@ -220,7 +222,8 @@ static void test_ops1_trial_days_left(void **state)
 	assert_int_equal(i.provisioned, T0 + 30 * DAY);
 	assert_int_equal(i.trial_days_left, 0);
 	OK(autolic_ops_access_check(X.db, h, X.u1));
-	REFUSED(AUTOLIC_ESTATE, "already provisioned", autolic_ops_hub_provision(X.db, X.tenant, h, NULL));
+	REFUSED(AUTOLIC_ESTATE, "already provisioned",
+	        autolic_ops_hub_provision(X.db, X.tenant, h, NULL));
 }
 
 /* ROLE-7: every state-changing call is refused to anyone but the tenant or an
@@ -240,12 +243,14 @@ static void test_role7_permissions(void **state)
 	ss.quantity = 1;
 	ss.end = T0 + DAY;
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_subscription_buy(X.db, s, &ss, NULL));
-	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_subscription_set_quantity(X.db, s, sub, 1, NULL));
+	REFUSED(AUTOLIC_EPERM, "ROLE-7",
+	        autolic_ops_subscription_set_quantity(X.db, s, sub, 1, NULL));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_subscription_end(X.db, s, sub, NULL));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_hub_provision(X.db, s, h, NULL));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_hub_reconcile(X.db, s, h, NULL));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", op_add_rc(s, h, "A2"));
-	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_operator_from_user(X.db, s, h, X.u1, "U1", NULL));
+	REFUSED(AUTOLIC_EPERM, "ROLE-7",
+	        autolic_ops_operator_from_user(X.db, s, h, X.u1, "U1", NULL));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_operator_deactivate(X.db, s, op));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_operator_reactivate(X.db, s, op));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", autolic_ops_operator_transfer(X.db, s, op, "Bob"));
@@ -260,13 +265,16 @@ static void test_role7_permissions(void **state)
 	REFUSED(AUTOLIC_EINVAL, "ROLE-7", autolic_ops_operator_deactivate(X.db, 0, op));
 	/* a named admin may act, but may not name admins */
 	OK(autolic_ops_admin_add(X.db, X.tenant, X.tenant, X.admin));
-	REFUSED(AUTOLIC_EEXISTS, "already an admin", autolic_ops_admin_add(X.db, X.tenant, X.tenant, X.admin));
+	REFUSED(AUTOLIC_EEXISTS, "already an admin",
+	        autolic_ops_admin_add(X.db, X.tenant, X.tenant, X.admin));
 	OK(autolic_ops_operator_record_production(X.db, X.admin, op, T0));
 	OK(op_add_rc(X.admin, h, "A2"));
-	REFUSED(AUTOLIC_EPERM, "only the tenant", autolic_ops_admin_add(X.db, X.admin, X.tenant, X.u2));
+	REFUSED(AUTOLIC_EPERM, "only the tenant",
+	        autolic_ops_admin_add(X.db, X.admin, X.tenant, X.u2));
 	/* withdrawn: refused again */
 	OK(autolic_ops_admin_remove(X.db, X.tenant, X.tenant, X.admin));
-	REFUSED(AUTOLIC_ENOTFOUND, "not an admin", autolic_ops_admin_remove(X.db, X.tenant, X.tenant, X.admin));
+	REFUSED(AUTOLIC_ENOTFOUND, "not an admin",
+	        autolic_ops_admin_remove(X.db, X.tenant, X.tenant, X.admin));
 	REFUSED(AUTOLIC_EPERM, "ROLE-7", op_add_rc(X.admin, h, "A3"));
 }
 
@@ -306,7 +314,8 @@ static void test_ops2_subscriptions_and_licences(void **state)
 	/* user licences: two, then ENOSEAT */
 	OK(autolic_ops_user_add(X.db, X.tenant, h, X.u1));
 	OK(autolic_ops_user_add(X.db, X.tenant, h, X.u2));
-	REFUSED(AUTOLIC_ENOSEAT, "OPS-2: all 2 user licences", autolic_ops_user_add(X.db, X.tenant, h, X.u3));
+	REFUSED(AUTOLIC_ENOSEAT, "OPS-2: all 2 user licences",
+	        autolic_ops_user_add(X.db, X.tenant, h, X.u3));
 	REFUSED(AUTOLIC_EEXISTS, "already a user", autolic_ops_user_add(X.db, X.tenant, h, X.u1));
 	li = lic_get(h);
 	assert_int_equal(li.user_used, 2);
@@ -334,7 +343,8 @@ static void test_ops2_subscriptions_and_licences(void **state)
 	REFUSED(AUTOLIC_EINVAL, "term", autolic_ops_subscription_buy(X.db, X.tenant, &ss, NULL));
 	ss.end = T0 + 400 * DAY;
 	ss.tenant = 9999;
-	REFUSED(AUTOLIC_ENOTFOUND, "tenant account 9999", autolic_ops_subscription_buy(X.db, X.tenant, &ss, NULL));
+	REFUSED(AUTOLIC_ENOTFOUND, "tenant account 9999",
+	        autolic_ops_subscription_buy(X.db, X.tenant, &ss, NULL));
 	assert_int_equal(autolic_ops_subscription_get(X.db, 424242, &si), AUTOLIC_ENOTFOUND);
 }
 
@@ -349,7 +359,8 @@ static void test_ops4_no_free_licence(void **state)
 	OK(autolic_ops_hub_provision(X.db, X.tenant, h, NULL));
 	autolic_id a = op_add(h, "A1", "Alice");
 	op_add(h, "A2", "Bob");
-	REFUSED(AUTOLIC_ENOOPLICENCE, "all licences for operators are in use", op_add_rc(X.tenant, h, "A3"));
+	REFUSED(AUTOLIC_ENOOPLICENCE, "all licences for operators are in use",
+	        op_add_rc(X.tenant, h, "A3"));
 	X.ev.n = 0;
 	OK(autolic_ops_operator_deactivate(X.db, X.tenant, a));
 	assert_int_equal(t_events_count(&X.ev, AUTOLIC_EVENT_OPERATOR_DEACTIVATED), 1);
@@ -358,7 +369,8 @@ static void test_ops4_no_free_licence(void **state)
 	autolic_ops_operator_info i = op_get(a);
 	assert_int_equal(i.active, 0);
 	assert_int_equal(i.reason, AUTOLIC_OPS_REASON_MANUAL);
-	REFUSED(AUTOLIC_ESTATE, "already deactivated", autolic_ops_operator_deactivate(X.db, X.tenant, a));
+	REFUSED(AUTOLIC_ESTATE, "already deactivated",
+	        autolic_ops_operator_deactivate(X.db, X.tenant, a));
 	autolic_id c = op_add(h, "A3", "Carol");
 	/* reactivation beyond licences */
 	REFUSED(AUTOLIC_ENOOPLICENCE, "all licences for operators are in use",
@@ -367,7 +379,8 @@ static void test_ops4_no_free_licence(void **state)
 	OK(autolic_ops_operator_reactivate(X.db, X.tenant, a));
 	assert_int_equal(op_get(a).active, 1);
 	assert_int_equal(op_get(a).reason, AUTOLIC_OPS_REASON_NONE);
-	REFUSED(AUTOLIC_ESTATE, "already active", autolic_ops_operator_reactivate(X.db, X.tenant, a));
+	REFUSED(AUTOLIC_ESTATE, "already active",
+	        autolic_ops_operator_reactivate(X.db, X.tenant, a));
 	/* during the trial the allowance is the limit */
 	buy(X.u1, X.u1, AUTOLIC_OPS_SHOP_FLOOR, 100, T0 + 365 * DAY);
 	autolic_id h2 = hub_make(X.u1, 1);
@@ -444,7 +457,8 @@ static void test_ops5_when_licences_shrink(void **state)
 	autolic_id id[5];
 	five_in_trial(h, id);
 	for (int i = 0; i < 5; i++)
-		OK(autolic_ops_operator_record_production(X.db, X.tenant, id[i], X.clock.now - 100 + i));
+		OK(autolic_ops_operator_record_production(X.db, X.tenant, id[i],
+		                                          X.clock.now - 100 + i));
 	uint64_t n = 0;
 	/* 5 -> 4 licences: the oldest producer goes */
 	OK(autolic_ops_subscription_set_quantity(X.db, X.tenant, s1, 2, &n));
@@ -458,7 +472,8 @@ static void test_ops5_when_licences_shrink(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(op_get(id[1]).active, 0);
 	REFUSED(AUTOLIC_ESTATE, "ended", autolic_ops_subscription_end(X.db, X.tenant, s2, NULL));
-	REFUSED(AUTOLIC_ESTATE, "ended", autolic_ops_subscription_set_quantity(X.db, X.tenant, s2, 5, NULL));
+	REFUSED(AUTOLIC_ESTATE, "ended",
+	        autolic_ops_subscription_set_quantity(X.db, X.tenant, s2, 5, NULL));
 	/* term over: the next call on the hub (or reconcile) applies OPS-5 */
 	X.clock.now = T0 + 365 * DAY;
 	OK(autolic_ops_hub_reconcile(X.db, X.tenant, h, &n));
@@ -493,7 +508,8 @@ static void test_ops3_operator_from_user(void **state)
 	assert_string_equal(op_get(uop3).name, "u3@example.com");
 	assert_int_equal(lic_get(h).shop_floor_used, 1);
 	/* not transferable; a licensed operator is */
-	REFUSED(AUTOLIC_ESTATE, "OPS-3", autolic_ops_operator_transfer(X.db, X.tenant, uop, "Someone Else"));
+	REFUSED(AUTOLIC_ESTATE, "OPS-3",
+	        autolic_ops_operator_transfer(X.db, X.tenant, uop, "Someone Else"));
 	OK(autolic_ops_operator_transfer(X.db, X.tenant, lic, "New Person"));
 	assert_string_equal(op_get(lic).name, "New Person");
 	assert_string_equal(op_get(lic).number, "L1");
@@ -506,20 +522,25 @@ static void test_ops3_operator_from_user(void **state)
 	assert_int_equal(t_events_count(&X.ev, AUTOLIC_EVENT_OPERATOR_DEACTIVATED), 1);
 	assert_string_equal(X.ev.v[0].rule, "OPS-3");
 	assert_int_equal(X.ev.v[0].object, uop);
-	REFUSED(AUTOLIC_ESTATE, "already deactivated", autolic_ops_user_deactivate(X.db, X.tenant, h, X.u1));
+	REFUSED(AUTOLIC_ESTATE, "already deactivated",
+	        autolic_ops_user_deactivate(X.db, X.tenant, h, X.u1));
 	/* reactivated only while the user is active */
 	REFUSED(AUTOLIC_ESTATE, "OPS-3", autolic_ops_operator_reactivate(X.db, X.tenant, uop));
-	REFUSED(AUTOLIC_ESTATE, "OPS-3", autolic_ops_operator_from_user(X.db, X.tenant, h, X.u1, "U-9", NULL));
+	REFUSED(AUTOLIC_ESTATE, "OPS-3",
+	        autolic_ops_operator_from_user(X.db, X.tenant, h, X.u1, "U-9", NULL));
 	OK(autolic_ops_user_reactivate(X.db, X.tenant, h, X.u1));
 	assert_int_equal(op_get(uop).active, 0); /* not automatically */
 	OK(autolic_ops_operator_reactivate(X.db, X.tenant, uop));
 	assert_int_equal(op_get(uop).active, 1);
 	assert_int_equal(lic_get(h).shop_floor_used, 1);
-	REFUSED(AUTOLIC_ESTATE, "already active", autolic_ops_user_reactivate(X.db, X.tenant, h, X.u1));
+	REFUSED(AUTOLIC_ESTATE, "already active",
+	        autolic_ops_user_reactivate(X.db, X.tenant, h, X.u1));
 	/* unknown users */
-	REFUSED(AUTOLIC_ENOTFOUND, "unknown user", autolic_ops_operator_from_user(X.db, X.tenant, h, X.u2, "U-2", NULL));
+	REFUSED(AUTOLIC_ENOTFOUND, "unknown user",
+	        autolic_ops_operator_from_user(X.db, X.tenant, h, X.u2, "U-2", NULL));
 	REFUSED(AUTOLIC_ENOTFOUND, "unknown user", autolic_ops_user_add(X.db, X.tenant, h, 9999));
-	REFUSED(AUTOLIC_ENOTFOUND, "unknown user", autolic_ops_user_deactivate(X.db, X.tenant, h, X.u2));
+	REFUSED(AUTOLIC_ENOTFOUND, "unknown user",
+	        autolic_ops_user_deactivate(X.db, X.tenant, h, X.u2));
 }
 
 /* OPS-2, OPS-3, OPS-5: a hub's operators listed as autolic_ops_operator_get reads
@@ -610,14 +631,16 @@ static void test_ops6_late_payment(void **state)
 	autolic_id h = hub_make(X.tenant, 10);
 	OK(autolic_ops_hub_provision(X.db, X.tenant, h, NULL));
 	OK(autolic_ops_user_add(X.db, X.tenant, h, X.u1));
-	REFUSED(AUTOLIC_EINVAL, "not late yet", autolic_ops_payment_late(X.db, X.tenant, h, T0 + 1));
+	REFUSED(AUTOLIC_EINVAL, "not late yet",
+	        autolic_ops_payment_late(X.db, X.tenant, h, T0 + 1));
 	REFUSED(AUTOLIC_ESTATE, "no late payment", autolic_ops_payment_record(X.db, X.tenant, h));
 	X.ev.n = 0;
 	OK(autolic_ops_payment_late(X.db, X.tenant, h, T0));
 	assert_int_equal(t_events_count(&X.ev, AUTOLIC_EVENT_PAYMENT_LATE), 1);
 	assert_string_equal(X.ev.v[0].rule, "OPS-6");
 	assert_int_equal(X.ev.v[0].recipient, X.tenant);
-	REFUSED(AUTOLIC_ESTATE, "already has a payment late", autolic_ops_payment_late(X.db, X.tenant, h, T0));
+	REFUSED(AUTOLIC_ESTATE, "already has a payment late",
+	        autolic_ops_payment_late(X.db, X.tenant, h, T0));
 	autolic_ops_hub_info i = hub_get(h);
 	assert_int_equal(i.payment_state, AUTOLIC_OPS_PAYMENT_WARNING);
 	assert_int_equal(i.payment_days_left, 30);
@@ -644,7 +667,8 @@ static void test_ops7_access_without_licence(void **state)
 	uint64_t s = buy(X.tenant, X.tenant, AUTOLIC_OPS_USER, 2, T0 + 365 * DAY);
 	autolic_id h = hub_make(X.tenant, 10);
 	OK(autolic_ops_hub_provision(X.db, X.tenant, h, NULL));
-	REFUSED(AUTOLIC_ENOLICENCE, "OPS-7: no valid licence", autolic_ops_access_check(X.db, h, X.u1));
+	REFUSED(AUTOLIC_ENOLICENCE, "OPS-7: no valid licence",
+	        autolic_ops_access_check(X.db, h, X.u1));
 	/* the tenant itself needs a user licence to use the interface */
 	REFUSED(AUTOLIC_ENOLICENCE, "OPS-7", autolic_ops_access_check(X.db, h, X.tenant));
 	OK(autolic_ops_user_add(X.db, X.tenant, h, X.u1));
@@ -655,7 +679,8 @@ static void test_ops7_access_without_licence(void **state)
 	/* licences shrink below the users: the last assigned is uncovered */
 	OK(autolic_ops_subscription_set_quantity(X.db, X.tenant, s, 1, NULL));
 	OK(autolic_ops_access_check(X.db, h, X.u1));
-	REFUSED(AUTOLIC_ENOLICENCE, "OPS-7: no valid licence", autolic_ops_access_check(X.db, h, X.u2));
+	REFUSED(AUTOLIC_ENOLICENCE, "OPS-7: no valid licence",
+	        autolic_ops_access_check(X.db, h, X.u2));
 	/* deactivated users have no valid licence */
 	OK(autolic_ops_user_deactivate(X.db, X.tenant, h, X.u1));
 	REFUSED(AUTOLIC_ENOLICENCE, "deactivated", autolic_ops_access_check(X.db, h, X.u1));
@@ -678,25 +703,31 @@ static void test_ops_bad_input(void **state)
 	        autolic_ops_operator_from_user(X.db, X.tenant, h, X.u1, "A1", NULL));
 	REFUSED(AUTOLIC_EINVAL, "operator number", op_add_rc(X.tenant, h, "A 1"));
 	REFUSED(AUTOLIC_EINVAL, "operator number", op_add_rc(X.tenant, h, ""));
-	REFUSED(AUTOLIC_EINVAL, "longer than", op_add_rc(X.tenant, h, "012345678901234567890123456789012"));
+	REFUSED(AUTOLIC_EINVAL, "longer than",
+	        op_add_rc(X.tenant, h, "012345678901234567890123456789012"));
 	autolic_ops_operator_spec s = AUTOLIC_OPS_OPERATOR_SPEC_INIT;
 	s.number = "B1";
 	s.name = "Bad\nName";
-	REFUSED(AUTOLIC_EINVAL, "control character", autolic_ops_operator_add(X.db, X.tenant, h, &s, NULL));
+	REFUSED(AUTOLIC_EINVAL, "control character",
+	        autolic_ops_operator_add(X.db, X.tenant, h, &s, NULL));
 	s.name = NULL;
-	REFUSED(AUTOLIC_EINVAL, "operator name", autolic_ops_operator_add(X.db, X.tenant, h, &s, NULL));
+	REFUSED(AUTOLIC_EINVAL, "operator name",
+	        autolic_ops_operator_add(X.db, X.tenant, h, &s, NULL));
 	REFUSED(AUTOLIC_ENOTFOUND, "hub 9999", op_add_rc(X.tenant, 9999, "C1"));
-	REFUSED(AUTOLIC_ENOTFOUND, "operator 9999", autolic_ops_operator_deactivate(X.db, X.tenant, 9999));
+	REFUSED(AUTOLIC_ENOTFOUND, "operator 9999",
+	        autolic_ops_operator_deactivate(X.db, X.tenant, 9999));
 	/* production dates: up to the tolerance accepted, beyond refused */
 	REFUSED(AUTOLIC_EINVAL, "beyond the tolerance of 300 s",
 	        autolic_ops_operator_record_production(X.db, X.tenant, a, T0 + 301));
-	REFUSED(AUTOLIC_EINVAL, "negative", autolic_ops_operator_record_production(X.db, X.tenant, a, -1));
+	REFUSED(AUTOLIC_EINVAL, "negative",
+	        autolic_ops_operator_record_production(X.db, X.tenant, a, -1));
 	OK(autolic_ops_operator_record_production(X.db, X.tenant, a, T0 + 300));
 	autolic_ops_operator_info i = op_get(a);
 	assert_int_equal(i.has_production, 1);
 	assert_int_equal(i.last_production, T0 + 300);
 	OK(autolic_ops_operator_deactivate(X.db, X.tenant, a));
-	REFUSED(AUTOLIC_ESTATE, "deactivated", autolic_ops_operator_record_production(X.db, X.tenant, a, T0));
+	REFUSED(AUTOLIC_ESTATE, "deactivated",
+	        autolic_ops_operator_record_production(X.db, X.tenant, a, T0));
 	autolic_id found = 0;
 	OK(autolic_ops_operator_find(X.db, h, "A1", &found));
 	assert_int_equal(found, a);
@@ -705,7 +736,8 @@ static void test_ops_bad_input(void **state)
 	bad.version = 0;
 	assert_int_equal(autolic_ops_operator_get(X.db, a, &bad), AUTOLIC_EVERSION);
 	assert_int_equal(autolic_ops_operator_get(X.db, 9999, &i), AUTOLIC_ENOTFOUND);
-	assert_int_equal(autolic_ops_hub_get(X.db, 9999, &(autolic_ops_hub_info){.version = 1}), AUTOLIC_ENOTFOUND);
+	assert_int_equal(autolic_ops_hub_get(X.db, 9999, &(autolic_ops_hub_info){.version = 1}),
+	                 AUTOLIC_ENOTFOUND);
 }
 
 /* Account removal belongs to the accounts noun; mark one removed directly. */
@@ -735,7 +767,8 @@ static void test_ops3_removed_account(void **state)
 	assert_int_equal(i.reason, AUTOLIC_OPS_REASON_USER);
 	REFUSED(AUTOLIC_ENOLICENCE, "deactivated", autolic_ops_access_check(X.db, h, X.u1));
 	REFUSED(AUTOLIC_ESTATE, "OPS-3", autolic_ops_operator_reactivate(X.db, X.tenant, uop));
-	REFUSED(AUTOLIC_ESTATE, "OPS-3", autolic_ops_operator_record_production(X.db, X.tenant, uop, T0));
+	REFUSED(AUTOLIC_ESTATE, "OPS-3",
+	        autolic_ops_operator_record_production(X.db, X.tenant, uop, T0));
 	X.ev.n = 0;
 	uint64_t n = 0;
 	OK(autolic_ops_hub_reconcile(X.db, X.tenant, h, &n));
@@ -760,11 +793,11 @@ typedef struct fl {
 	uint64_t shop, user;
 } fl;
 
-#define FL_CHECK(call)                    \
-	do {                                  \
-		int rc_ = (call);                 \
-		if (rc_)                          \
-			return rc_;                   \
+#define FL_CHECK(call)                                                                             \
+	do {                                                                                       \
+		int rc_ = (call);                                                                  \
+		if (rc_)                                                                           \
+			return rc_;                                                                \
 	} while (0)
 
 static int fl_accounts(autolic_db *db, fl *x)
@@ -1006,25 +1039,25 @@ static void test_ops_fault_loop(void **state)
 {
 	(void)state;
 	static const fl_case cases[] = {
-		{"hub_create", setup_purchase, step_hub_create},
-		{"buy", setup_purchase, step_buy},
-		{"provision (OPS-5)", setup_trial, step_provision},
-		{"operator_add", setup_trial, step_op_add},
-		{"from_user", setup_trial, step_from_user},
-		{"transfer", setup_trial, step_transfer},
-		{"production", setup_trial, step_production},
-		{"user_deactivate (OPS-3)", setup_trial, step_user_deactivate},
-		{"user_add", setup_trial, step_user_add},
-		{"admin_add", setup_trial, step_admin},
-		{"admin_remove", setup_trial, step_admin_remove},
-		{"reactivate", setup_provisioned, step_reactivate},
-		{"deactivate", setup_provisioned, step_deactivate},
-		{"shrink (OPS-5)", setup_provisioned, step_shrink},
-		{"subscription_end", setup_provisioned, step_sub_end},
-		{"reconcile", setup_provisioned, step_reconcile},
-		{"payment_record", setup_late, step_payment},
-		{"payment late", setup_provisioned, step_payment_late},
-		{"reads", setup_provisioned, step_reads},
+	    {"hub_create", setup_purchase, step_hub_create},
+	    {"buy", setup_purchase, step_buy},
+	    {"provision (OPS-5)", setup_trial, step_provision},
+	    {"operator_add", setup_trial, step_op_add},
+	    {"from_user", setup_trial, step_from_user},
+	    {"transfer", setup_trial, step_transfer},
+	    {"production", setup_trial, step_production},
+	    {"user_deactivate (OPS-3)", setup_trial, step_user_deactivate},
+	    {"user_add", setup_trial, step_user_add},
+	    {"admin_add", setup_trial, step_admin},
+	    {"admin_remove", setup_trial, step_admin_remove},
+	    {"reactivate", setup_provisioned, step_reactivate},
+	    {"deactivate", setup_provisioned, step_deactivate},
+	    {"shrink (OPS-5)", setup_provisioned, step_shrink},
+	    {"subscription_end", setup_provisioned, step_sub_end},
+	    {"reconcile", setup_provisioned, step_reconcile},
+	    {"payment_record", setup_late, step_payment},
+	    {"payment late", setup_provisioned, step_payment_late},
+	    {"reads", setup_provisioned, step_reads},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		fl x;
@@ -1039,22 +1072,23 @@ static void test_ops_fault_loop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ops1_hub_after_purchase, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops1_tenant_chosen_automatically, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops1_trial_days_left, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_role7_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops2_subscriptions_and_licences, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops4_no_free_licence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops5_at_provisioning, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops5_when_licences_shrink, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops3_operator_from_user, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops3_user_reactivation_needs_licence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops6_late_payment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops7_access_without_licence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops_bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops3_removed_account, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_operator_iter, setup, teardown),
-		cmocka_unit_test(test_ops_fault_loop),
+	    cmocka_unit_test_setup_teardown(test_ops1_hub_after_purchase, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops1_tenant_chosen_automatically, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops1_trial_days_left, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_role7_permissions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops2_subscriptions_and_licences, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops4_no_free_licence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops5_at_provisioning, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops5_when_licences_shrink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops3_operator_from_user, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops3_user_reactivation_needs_licence, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_ops6_late_payment, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops7_access_without_licence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops_bad_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ops3_removed_account, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_operator_iter, setup, teardown),
+	    cmocka_unit_test(test_ops_fault_loop),
 	};
 	return t_run_group("ops", tests, NULL, NULL);
 }

@@ -20,8 +20,8 @@ static void test_ops5_example(void **state)
 {
 	(void)state;
 	al_ops_cand c[5] = {
-		cand(1, 100, 1, 5000), cand(2, 100, 1, 1000), cand(3, 100, 0, 0),
-		cand(4, 100, 1, 9000), cand(5, 100, 1, 3000),
+	    cand(1, 100, 1, 5000), cand(2, 100, 1, 1000), cand(3, 100, 0, 0),
+	    cand(4, 100, 1, 9000), cand(5, 100, 1, 3000),
 	};
 	size_t k = al_ops_select_excess(c, 5, 3);
 	assert_int_equal(k, 2);
@@ -47,8 +47,8 @@ static void test_ops5_tie_break(void **state)
 {
 	(void)state;
 	al_ops_cand c[6] = {
-		cand(10, 50, 0, 0),  cand(4, 50, 0, 0),  cand(7, 20, 0, 0),
-		cand(9, 10, 1, 300), cand(2, 30, 1, 300), cand(1, 30, 1, 300),
+	    cand(10, 50, 0, 0),  cand(4, 50, 0, 0),   cand(7, 20, 0, 0),
+	    cand(9, 10, 1, 300), cand(2, 30, 1, 300), cand(1, 30, 1, 300),
 	};
 	size_t k = al_ops_select_excess(c, 6, 0);
 	assert_int_equal(k, 6);
@@ -78,8 +78,10 @@ static void test_ops6_payment_state(void **state)
 	(void)state;
 	assert_int_equal(al_ops_payment_state(0, 0, 1000), AUTOLIC_OPS_PAYMENT_OK);
 	assert_int_equal(al_ops_payment_state(1, 1000, 1000), AUTOLIC_OPS_PAYMENT_WARNING);
-	assert_int_equal(al_ops_payment_state(1, 1000, 1000 + 2592000 - 1), AUTOLIC_OPS_PAYMENT_WARNING);
-	assert_int_equal(al_ops_payment_state(1, 1000, 1000 + 2592000), AUTOLIC_OPS_PAYMENT_BLOCKED);
+	assert_int_equal(al_ops_payment_state(1, 1000, 1000 + 2592000 - 1),
+	                 AUTOLIC_OPS_PAYMENT_WARNING);
+	assert_int_equal(al_ops_payment_state(1, 1000, 1000 + 2592000),
+	                 AUTOLIC_OPS_PAYMENT_BLOCKED);
 }
 
 /* ---- property test ---- */
@@ -95,7 +97,10 @@ static uint64_t rnd(void)
 	return rng_state = x;
 }
 
-static uint64_t below(uint64_t n) { return rnd() % n; }
+static uint64_t below(uint64_t n)
+{
+	return rnd() % n;
+}
 
 /* The rule as docs/rules.md words it, written independently of al_ops_cand_cmp:
  * 1 when `a` must be deactivated before `b`. */
@@ -224,12 +229,9 @@ static void test_ops5_property(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ops5_example),
-		cmocka_unit_test(test_ops5_no_excess),
-		cmocka_unit_test(test_ops5_tie_break),
-		cmocka_unit_test(test_days_left),
-		cmocka_unit_test(test_ops6_payment_state),
-		cmocka_unit_test(test_ops5_property),
+	    cmocka_unit_test(test_ops5_example),       cmocka_unit_test(test_ops5_no_excess),
+	    cmocka_unit_test(test_ops5_tie_break),     cmocka_unit_test(test_days_left),
+	    cmocka_unit_test(test_ops6_payment_state), cmocka_unit_test(test_ops5_property),
 	};
 	return t_run_group("ops/select", tests, NULL, NULL);
 }

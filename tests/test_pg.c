@@ -135,9 +135,9 @@ static void t_options_and_bad_input(void **state)
 	assert_non_null(strstr(autolic_errmsg(), "127.0.0.1"));
 	assert_null(strstr(autolic_errmsg(), "sekrit123"));
 	/* the database does not exist */
-	assert_int_equal(autolic_store_pg_open(&st, t_pg_conninfo_with("dbname=al_no_such_db"),
-	                                       NULL),
-	                 AUTOLIC_ESTORAGE);
+	assert_int_equal(
+	    autolic_store_pg_open(&st, t_pg_conninfo_with("dbname=al_no_such_db"), NULL),
+	    AUTOLIC_ESTORAGE);
 	assert_non_null(strstr(autolic_errmsg(), "al_no_such_db"));
 	assert_non_null(strstr(autolic_errmsg(), "does not exist"));
 
@@ -167,9 +167,10 @@ static void t_schema_version(void **state)
 	autolic_storage st = raw_open(NULL, NULL);
 	st.free(st.ctx);
 	assert_string_equal(
-		t_pg_exec(c, "SELECT value FROM autolic_meta WHERE name = 'schema_version'"), "1");
-	assert_string_equal(t_pg_exec(c, "SELECT format_type(atttypid, NULL) FROM pg_attribute "
-	                                 "WHERE attrelid = 'autolic_kv'::regclass AND attname = 'k'"),
+	    t_pg_exec(c, "SELECT value FROM autolic_meta WHERE name = 'schema_version'"), "1");
+	assert_string_equal(t_pg_exec(c,
+	                              "SELECT format_type(atttypid, NULL) FROM pg_attribute "
+	                              "WHERE attrelid = 'autolic_kv'::regclass AND attname = 'k'"),
 	                    "bytea");
 	/* a newer schema is refused, not misread */
 	t_pg_exec(c, "UPDATE autolic_meta SET value = 2 WHERE name = 'schema_version'");
@@ -290,8 +291,8 @@ static void t_key_order_binary(void **state)
 	                           kff[] = {0xff}, kff00[] = {0xff, 0x00}, kffff[] = {0xff, 0xff},
 	                           k7f[] = {0x7f}, k80[] = {0x80}, k1ff[] = {0x01, 0xff},
 	                           k2[] = {0x02};
-	const unsigned char *want[] = {(const unsigned char *)"", k0, k00, k01, k1ff, k2,
-	                               k7f, k80, kff, kff00, kffff};
+	const unsigned char *want[] = {
+	    (const unsigned char *)"", k0, k00, k01, k1ff, k2, k7f, k80, kff, kff00, kffff};
 	const size_t wlen[] = {0, 1, 2, 2, 2, 1, 1, 1, 1, 2, 2};
 	const int order[] = {8, 3, 10, 0, 5, 1, 9, 2, 7, 4, 6}; /* insertion order */
 	autolic_storage st = raw_open(NULL, NULL);
@@ -637,8 +638,9 @@ static void locker_wait(locker *l)
 	pthread_mutex_unlock(&l->mu);
 	PGconn *c = t_pg_raw(NULL);
 	for (int i = 0; i < 3000; i++) {
-		if (strcmp(t_pg_exec(c, "SELECT count(*) FROM pg_stat_activity WHERE "
-		                        "application_name = 'al_locker' AND wait_event_type = 'Lock'"),
+		if (strcmp(t_pg_exec(c,
+		                     "SELECT count(*) FROM pg_stat_activity WHERE "
+		                     "application_name = 'al_locker' AND wait_event_type = 'Lock'"),
 		           "1") == 0)
 			break;
 		usleep(10000);
@@ -717,7 +719,7 @@ static void t_deadlock_raw(void **state)
 	size_t vl;
 	assert_int_equal(a.get(a.ctx, ka, 2, &v, &vl), 0); /* sends the put: holds ka */
 	assert_int_equal(pthread_create(&l.th, NULL, locker_main, &l), 0);
-	locker_wait(&l);                                 /* the other holds kb, waits for ka */
+	locker_wait(&l);                                  /* the other holds kb, waits for ka */
 	assert_int_equal(a.put(a.ctx, kb, 2, "A", 1), 0); /* queued */
 	int rc = a.commit(a.ctx);                         /* waits for kb: a cycle */
 	char msg[512];
@@ -921,10 +923,11 @@ static void t_read_only_session(void **state)
 	t_pg_exec(c, "DROP DATABASE IF EXISTS al_ro");
 	t_pg_exec(c, "CREATE DATABASE al_ro");
 	PQfinish(c);
-	assert_int_equal(autolic_store_pg_open(&st, t_pg_conninfo_with("dbname=al_ro "
-	                                                                 "options='-c "
-	                                                                 "default_transaction_read_"
-	                                                                 "only=on'"),
+	assert_int_equal(autolic_store_pg_open(&st,
+	                                       t_pg_conninfo_with("dbname=al_ro "
+	                                                          "options='-c "
+	                                                          "default_transaction_read_"
+	                                                          "only=on'"),
 	                                       NULL),
 	                 AUTOLIC_EREADONLY);
 	assert_non_null(strstr(autolic_errmsg(), "read-only"));
@@ -937,9 +940,10 @@ static void t_read_only_session(void **state)
 static void kill_victim(void)
 {
 	PGconn *c = t_pg_raw(NULL);
-	const char *r = t_pg_exec(c, "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000)) "
-	                             "FROM pg_stat_activity WHERE application_name = 'al_victim' "
-	                             "AND pid <> pg_backend_pid()");
+	const char *r =
+	    t_pg_exec(c, "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000)) "
+	                 "FROM pg_stat_activity WHERE application_name = 'al_victim' "
+	                 "AND pid <> pg_backend_pid()");
 	assert_string_equal(r, "1");
 	PQfinish(c);
 }
@@ -1038,10 +1042,11 @@ static void *kill_when_waiting_for_standby(void *arg)
 	waiter *w = arg;
 	PGconn *c = t_pg_raw(NULL);
 	for (int i = 0; i < 3000 && !w->killed; i++) {
-		const char *r = t_pg_exec(c, "SELECT count(*) FILTER (WHERE "
-		                             "pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
-		                             "WHERE application_name = 'al_victim' AND "
-		                             "wait_event = 'SyncRep'");
+		const char *r =
+		    t_pg_exec(c, "SELECT count(*) FILTER (WHERE "
+		                 "pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
+		                 "WHERE application_name = 'al_victim' AND "
+		                 "wait_event = 'SyncRep'");
 		if (strcmp(r, "1") == 0)
 			w->killed = 1;
 		else
@@ -1278,22 +1283,22 @@ int main(void)
 	if (!t_pg_conninfo())
 		return 1; /* no server: a failure, never a skip */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(t_options_and_bad_input, fresh),
-		cmocka_unit_test_setup(t_schema_version, fresh),
-		cmocka_unit_test_setup(t_foreign_schema_and_uri, fresh),
-		cmocka_unit_test_setup(t_vtable_misuse, fresh),
-		cmocka_unit_test_setup(t_key_order_binary, fresh),
-		cmocka_unit_test_setup(t_serialization_failure_raw, fresh),
-		cmocka_unit_test_setup(t_serialization_failure_runner, fresh),
-		cmocka_unit_test_setup(t_deadlock_raw, fresh),
-		cmocka_unit_test_setup(t_deadlock_runner, fresh),
-		cmocka_unit_test_setup(t_timeouts_and_failed_commit, fresh),
-		cmocka_unit_test_setup(t_read_only_session, fresh),
-		cmocka_unit_test_setup(t_connection_loss_every_step, fresh),
-		cmocka_unit_test_setup(t_commit_outcome_unknown, fresh),
-		cmocka_unit_test_setup(t_server_stopped, fresh),
-		cmocka_unit_test_setup(t_batch_savepoints, fresh),
-		cmocka_unit_test_setup(t_key_locks_owners_apart, fresh),
+	    cmocka_unit_test_setup(t_options_and_bad_input, fresh),
+	    cmocka_unit_test_setup(t_schema_version, fresh),
+	    cmocka_unit_test_setup(t_foreign_schema_and_uri, fresh),
+	    cmocka_unit_test_setup(t_vtable_misuse, fresh),
+	    cmocka_unit_test_setup(t_key_order_binary, fresh),
+	    cmocka_unit_test_setup(t_serialization_failure_raw, fresh),
+	    cmocka_unit_test_setup(t_serialization_failure_runner, fresh),
+	    cmocka_unit_test_setup(t_deadlock_raw, fresh),
+	    cmocka_unit_test_setup(t_deadlock_runner, fresh),
+	    cmocka_unit_test_setup(t_timeouts_and_failed_commit, fresh),
+	    cmocka_unit_test_setup(t_read_only_session, fresh),
+	    cmocka_unit_test_setup(t_connection_loss_every_step, fresh),
+	    cmocka_unit_test_setup(t_commit_outcome_unknown, fresh),
+	    cmocka_unit_test_setup(t_server_stopped, fresh),
+	    cmocka_unit_test_setup(t_batch_savepoints, fresh),
+	    cmocka_unit_test_setup(t_key_locks_owners_apart, fresh),
 	};
 	return t_run_group("pg", tests, NULL, NULL);
 }

@@ -616,8 +616,8 @@ typedef struct legacy_case {
 	legacy_ids ids;
 } legacy_case;
 
-static autolic_db *legacy_open_fn(void *ctx, const autolic_storage *st,
-                                  const autolic_allocator *al, int *rc)
+static autolic_db *legacy_open_fn(void *ctx, const autolic_storage *st, const autolic_allocator *al,
+                                  int *rc)
 {
 	return legacy_open(&((legacy_case *)ctx)->l, st, al, rc);
 }
@@ -642,8 +642,8 @@ static void test_legacy_upgrade_atomic(void **state)
 	(void)state;
 	legacy_case lc;
 	legacy_build(&lc.l, &lc.ids);
-	t_open_faults c = {&lc.l.mem, &lc.l.shared, legacy_open_fn, legacy_upgraded,
-	                   legacy_rebuild, &lc};
+	t_open_faults c = {&lc.l.mem,       &lc.l.shared,   legacy_open_fn,
+	                   legacy_upgraded, legacy_rebuild, &lc};
 	assert_true(t_open_fault_loop(&c) > 10);
 	lc.l.mem.free(lc.l.mem.ctx);
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define T0 1700000000
+#define T0  1700000000
 #define DAY 86400
 
 typedef struct fx {
@@ -53,30 +53,33 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void dump(fx *x, t_dump *d) { t_dump_store(&x->f.inner, d); }
+static void dump(fx *x, t_dump *d)
+{
+	t_dump_store(&x->f.inner, d);
+}
 
 /* Run `call`, expect `code`, and check the store and the events did not move. */
-#define EXPECT_REFUSED(x, code, call)                                       \
-	do {                                                                    \
-		t_dump before_, after_;                                             \
-		size_t ev_ = (x)->e.n;                                              \
-		dump((x), &before_);                                                \
-		int rc_ = (call);                                                   \
-		if (rc_ != (code))                                                  \
-			fail_msg("%s: got %d (%s), expected %d", #call, rc_,            \
-			         autolic_errmsg(), (code));                             \
-		dump((x), &after_);                                                 \
-		assert_true(t_dump_equal(&before_, &after_));                       \
-		assert_int_equal((x)->e.n, ev_);                                    \
-		t_dump_free(&before_);                                              \
-		t_dump_free(&after_);                                               \
+#define EXPECT_REFUSED(x, code, call)                                                              \
+	do {                                                                                       \
+		t_dump before_, after_;                                                            \
+		size_t ev_ = (x)->e.n;                                                             \
+		dump((x), &before_);                                                               \
+		int rc_ = (call);                                                                  \
+		if (rc_ != (code))                                                                 \
+			fail_msg("%s: got %d (%s), expected %d", #call, rc_, autolic_errmsg(),     \
+			         (code));                                                          \
+		dump((x), &after_);                                                                \
+		assert_true(t_dump_equal(&before_, &after_));                                      \
+		assert_int_equal((x)->e.n, ev_);                                                   \
+		t_dump_free(&before_);                                                             \
+		t_dump_free(&after_);                                                              \
 	} while (0)
 
-#define OK(call)                                                             \
-	do {                                                                     \
-		int rc_ = (call);                                                    \
-		if (rc_)                                                             \
-			fail_msg("%s: %d %s", #call, rc_, autolic_errmsg());             \
+#define OK(call)                                                                                   \
+	do {                                                                                       \
+		int rc_ = (call);                                                                  \
+		if (rc_)                                                                           \
+			fail_msg("%s: %d %s", #call, rc_, autolic_errmsg());                       \
 	} while (0)
 
 static autolic_seat_summary summary(fx *x, autolic_id contract, const char *product)
@@ -101,8 +104,8 @@ static void holdings(fx *x, autolic_id user, char *out, size_t cap)
 	int rc;
 	while ((rc = autolic_seat_iter_next(it, &e)) == 0) {
 		size_t l = strlen(out);
-		snprintf(out + l, cap - l, "%s%llu:%s", l ? "," : "", (unsigned long long)e.contract,
-		         e.product);
+		snprintf(out + l, cap - l, "%s%llu:%s", l ? "," : "",
+		         (unsigned long long)e.contract, e.product);
 	}
 	assert_int_equal(rc, AUTOLIC_ITEROVER);
 	autolic_seat_iter_free(it);
@@ -174,7 +177,10 @@ static int held(fx *x, autolic_id account, const char *product)
 	return held_at(x, account, product, 0);
 }
 
-static int release_fn(al_txn *t, void *arg) { return al_seat_release_all(t, *(autolic_id *)arg); }
+static int release_fn(al_txn *t, void *arg)
+{
+	return al_seat_release_all(t, *(autolic_id *)arg);
+}
 
 /* ---- SEAT-1 ---- */
 
@@ -210,7 +216,8 @@ static void seat1_one_seat_per_user_per_product(void **state)
 {
 	fx *x = *state;
 	OK(autolic_seat_grant(x->db, x->cm, x->k, "revit", x->u[0]));
-	EXPECT_REFUSED(x, AUTOLIC_EEXISTS, autolic_seat_grant(x->db, x->cm, x->k, "revit", x->u[0]));
+	EXPECT_REFUSED(x, AUTOLIC_EEXISTS,
+	               autolic_seat_grant(x->db, x->cm, x->k, "revit", x->u[0]));
 	assert_non_null(strstr(autolic_errmsg(), "SEAT-1"));
 	assert_int_equal(granted(x, x->k, "revit"), 1);
 	/* another product is another seat */
@@ -372,11 +379,13 @@ static void seat4_release_all(void **state)
 	fx *x = *state;
 	const char *p[] = {"revit"};
 	const int64_t q[] = {1};
-	autolic_id k2 = seat_contract(x->db, x->cm, 0, p, q, 1, T0 - 10 * DAY, T0 - DAY); /* ended */
+	autolic_id k2 =
+	    seat_contract(x->db, x->cm, 0, p, q, 1, T0 - 10 * DAY, T0 - DAY); /* ended */
 	OK(autolic_seat_grant(x->db, x->cm, x->k, "acad", x->u[0]));
 	OK(autolic_seat_grant(x->db, x->cm, x->k, "maya", x->u[0]));
 	OK(autolic_seat_grant(x->db, x->cm, x->k, "acad", x->u[1]));
-	EXPECT_REFUSED(x, AUTOLIC_EEXPIRED, autolic_seat_import(x->db, x->cm, k2, &x->u[0], p, 1, NULL));
+	EXPECT_REFUSED(x, AUTOLIC_EEXPIRED,
+	               autolic_seat_import(x->db, x->cm, k2, &x->u[0], p, 1, NULL));
 	x->c.now = T0 - 5 * DAY; /* k2 active: the grant there is made in its term */
 	OK(autolic_seat_grant(x->db, x->cm, k2, "revit", x->u[0]));
 	x->c.now = T0;
@@ -735,7 +744,8 @@ static void quantity_reduction_newest_first(void **state)
 	assert_int_equal(revoked, 0);
 	OK(autolic_seat_grant(x->db, x->cm, k, "revit", x->u[1]));
 	/* bad input: a negative quantity changes nothing */
-	EXPECT_REFUSED(x, AUTOLIC_EINVAL, seat_quantity(x->db, k, x->cm, 0, "revit", -1, s, e, NULL));
+	EXPECT_REFUSED(x, AUTOLIC_EINVAL,
+	               seat_quantity(x->db, k, x->cm, 0, "revit", -1, s, e, NULL));
 	assert_int_equal(granted(x, k, "revit"), 3);
 	/* down to 0: every grant goes, and a grant is refused naming the 0 quantity */
 	OK(seat_quantity(x->db, k, x->cm, 0, "revit", 0, s, e, &revoked));
@@ -775,7 +785,8 @@ static void contract_end_rule(void **state)
 	assert_int_equal(held(x, x->u[0], "revit"), 1);
 	/* a contract not started yet takes no grant */
 	autolic_id later = seat_contract(x->db, x->cm, 0, p, q, 1, e + 10 * DAY, e + 20 * DAY);
-	EXPECT_REFUSED(x, AUTOLIC_ESTATE, autolic_seat_grant(x->db, x->cm, later, "revit", x->u[3]));
+	EXPECT_REFUSED(x, AUTOLIC_ESTATE,
+	               autolic_seat_grant(x->db, x->cm, later, "revit", x->u[3]));
 }
 
 /* FLEX-6 reads al_seat_held: same account, same product, active contract only. */
@@ -805,11 +816,13 @@ static void role6_only_admins(void **state)
 {
 	fx *x = *state;
 	OK(autolic_seat_grant(x->db, x->cm, x->k, "revit", x->u[0]));
-	EXPECT_REFUSED(x, AUTOLIC_EPERM, autolic_seat_grant(x->db, x->u[0], x->k, "revit", x->u[1]));
+	EXPECT_REFUSED(x, AUTOLIC_EPERM,
+	               autolic_seat_grant(x->db, x->u[0], x->k, "revit", x->u[1]));
 	assert_non_null(strstr(autolic_errmsg(), "ROLE-6"));
-	EXPECT_REFUSED(x, AUTOLIC_EPERM, autolic_seat_grant(x->db, x->outsider, x->k, "revit",
-	                                                    x->outsider));
-	EXPECT_REFUSED(x, AUTOLIC_EPERM, autolic_seat_revoke(x->db, x->u[0], x->k, "revit", x->u[0]));
+	EXPECT_REFUSED(x, AUTOLIC_EPERM,
+	               autolic_seat_grant(x->db, x->outsider, x->k, "revit", x->outsider));
+	EXPECT_REFUSED(x, AUTOLIC_EPERM,
+	               autolic_seat_revoke(x->db, x->u[0], x->k, "revit", x->u[0]));
 	const char *set[] = {"acad"};
 	autolic_seat_report *r = (autolic_seat_report *)1;
 	EXPECT_REFUSED(x, AUTOLIC_EPERM,
@@ -829,22 +842,29 @@ static void bad_input(void **state)
 	fx *x = *state;
 	OK(autolic_seat_grant(x->db, x->cm, x->k, "revit", x->u[0]));
 	/* unknown contract, product, user */
-	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_grant(x->db, x->cm, 77777, "revit", x->u[1]));
+	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND,
+	               autolic_seat_grant(x->db, x->cm, 77777, "revit", x->u[1]));
 	assert_non_null(strstr(autolic_errmsg(), "77777"));
-	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_grant(x->db, x->cm, x->k, "inventor", x->u[1]));
+	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND,
+	               autolic_seat_grant(x->db, x->cm, x->k, "inventor", x->u[1]));
 	assert_non_null(strstr(autolic_errmsg(), "inventor"));
-	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_grant(x->db, x->cm, x->k, "revit", 88888));
+	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND,
+	               autolic_seat_grant(x->db, x->cm, x->k, "revit", 88888));
 	assert_non_null(strstr(autolic_errmsg(), "88888"));
-	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_revoke(x->db, x->cm, 77777, "revit", x->u[0]));
-	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_revoke(x->db, x->cm, x->k, "inventor", x->u[0]));
-	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_revoke(x->db, x->cm, x->k, "revit", 88888));
+	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND,
+	               autolic_seat_revoke(x->db, x->cm, 77777, "revit", x->u[0]));
+	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND,
+	               autolic_seat_revoke(x->db, x->cm, x->k, "inventor", x->u[0]));
+	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND,
+	               autolic_seat_revoke(x->db, x->cm, x->k, "revit", 88888));
 	assert_non_null(strstr(autolic_errmsg(), "88888"));
 	/* revoke of a seat not held */
 	char want[300];
 	snprintf(want, sizeof want,
 	         "SEAT-1: user1@example.com holds no seat of 'revit' on contract %s",
 	         t_contract_number(x->db, x->k));
-	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND, autolic_seat_revoke(x->db, x->cm, x->k, "revit", x->u[1]));
+	EXPECT_REFUSED(x, AUTOLIC_ENOTFOUND,
+	               autolic_seat_revoke(x->db, x->cm, x->k, "revit", x->u[1]));
 	assert_string_equal(autolic_errmsg(), want);
 	/* an invited account may be granted; an expired invitation may not (ACCT-4) */
 	autolic_id inv = account_in_state(x, "inv@example.com", AUTOLIC_ACCOUNT_INVITED, T0 + 10);
@@ -863,32 +883,40 @@ static void bad_input(void **state)
 	                    "SEAT-4: rem@example.com was removed and may hold no seat");
 	const char *one[] = {"maya"};
 	autolic_seat_report *r;
-	EXPECT_REFUSED(x, AUTOLIC_EEXPIRED, autolic_seat_set_access(x->db, x->cm, x->k, exp, one, 1, &r));
+	EXPECT_REFUSED(x, AUTOLIC_EEXPIRED,
+	               autolic_seat_set_access(x->db, x->cm, x->k, exp, one, 1, &r));
 	assert_int_equal(item(r, 0).status, AUTOLIC_EEXPIRED);
 	autolic_seat_report_free(r);
-	EXPECT_REFUSED(x, AUTOLIC_ESTATE, autolic_seat_import(x->db, x->cm, x->k, &rem, one, 1, NULL));
+	EXPECT_REFUSED(x, AUTOLIC_ESTATE,
+	               autolic_seat_import(x->db, x->cm, x->k, &rem, one, 1, NULL));
 	/* arguments */
 	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_grant(NULL, x->cm, x->k, "revit", x->u[1]));
 	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_grant(x->db, x->cm, 0, "revit", x->u[1]));
 	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_grant(x->db, x->cm, x->k, "revit", 0));
 	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_grant(x->db, x->cm, x->k, NULL, x->u[1]));
 	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_grant(x->db, x->cm, x->k, "", x->u[1]));
-	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_grant(x->db, x->cm, x->k, "re vit", x->u[1]));
+	EXPECT_REFUSED(x, AUTOLIC_EINVAL,
+	               autolic_seat_grant(x->db, x->cm, x->k, "re vit", x->u[1]));
 	char longp[80];
 	memset(longp, 'a', sizeof longp - 1);
 	longp[sizeof longp - 1] = 0;
 	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_grant(x->db, x->cm, x->k, longp, x->u[1]));
 	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_revoke(x->db, x->cm, x->k, NULL, x->u[0]));
 	const char *dup[] = {"revit", "revit"};
-	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_set_access(x->db, x->cm, x->k, x->u[1], dup, 2, &r));
+	EXPECT_REFUSED(x, AUTOLIC_EINVAL,
+	               autolic_seat_set_access(x->db, x->cm, x->k, x->u[1], dup, 2, &r));
 	assert_null(r);
 	assert_non_null(strstr(autolic_errmsg(), "twice"));
-	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_set_access(x->db, x->cm, x->k, x->u[1], NULL, 1, NULL));
-	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_import(x->db, x->cm, x->k, &x->u[1], one, 0, NULL));
+	EXPECT_REFUSED(x, AUTOLIC_EINVAL,
+	               autolic_seat_set_access(x->db, x->cm, x->k, x->u[1], NULL, 1, NULL));
+	EXPECT_REFUSED(x, AUTOLIC_EINVAL,
+	               autolic_seat_import(x->db, x->cm, x->k, &x->u[1], one, 0, NULL));
 	autolic_id zero = 0;
-	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_import(x->db, x->cm, x->k, &zero, one, 1, NULL));
+	EXPECT_REFUSED(x, AUTOLIC_EINVAL,
+	               autolic_seat_import(x->db, x->cm, x->k, &zero, one, 1, NULL));
 	const char *badp[] = {"bad\tcode"};
-	EXPECT_REFUSED(x, AUTOLIC_EINVAL, autolic_seat_import(x->db, x->cm, x->k, &x->u[1], badp, 1, NULL));
+	EXPECT_REFUSED(x, AUTOLIC_EINVAL,
+	               autolic_seat_import(x->db, x->cm, x->k, &x->u[1], badp, 1, NULL));
 	assert_non_null(strstr(autolic_errmsg(), "line 1"));
 	/* reads */
 	autolic_seat_summary s = {0};
@@ -903,7 +931,8 @@ static void bad_input(void **state)
 	assert_int_equal(autolic_seat_user_products(x->db, 88888, &it), AUTOLIC_ENOTFOUND);
 	assert_null(it);
 	assert_int_equal(autolic_seat_user_products(x->db, 0, &it), AUTOLIC_EINVAL);
-	assert_int_equal(autolic_seat_product_users(x->db, x->k, "inventor", &it), AUTOLIC_ENOTFOUND);
+	assert_int_equal(autolic_seat_product_users(x->db, x->k, "inventor", &it),
+	                 AUTOLIC_ENOTFOUND);
 	assert_int_equal(autolic_seat_product_users(x->db, 77777, "revit", &it), AUTOLIC_ENOTFOUND);
 	autolic_seat_summary_iter *si;
 	assert_int_equal(autolic_seat_contract_summary(x->db, 77777, &si), AUTOLIC_ENOTFOUND);
@@ -939,7 +968,8 @@ static void seat5_conflict_retry(void **state)
 	x->f.conflicts = 2;
 	EXPECT_REFUSED(x, AUTOLIC_ENOSEAT, autolic_seat_grant(x->db, x->cm, x->k, "acad", x->u[2]));
 	x->f.conflicts = 100; /* past the retry limit */
-	EXPECT_REFUSED(x, AUTOLIC_ECONFLICT, autolic_seat_grant(x->db, x->cm, x->k, "revit", x->u[2]));
+	EXPECT_REFUSED(x, AUTOLIC_ECONFLICT,
+	               autolic_seat_grant(x->db, x->cm, x->k, "revit", x->u[2]));
 	x->f.conflicts = 0;
 	assert_int_equal(granted(x, x->k, "acad"), 2);
 	assert_int_equal(granted(x, x->k, "maya"), 1);
@@ -979,7 +1009,8 @@ static int op_import(fx *x, void **out)
 {
 	autolic_id users[] = {x->u[3], x->u[4], x->u[1]};
 	const char *prods[] = {"revit", "maya", "acad"}; /* the last one is kept */
-	return autolic_seat_import(x->db, x->cm, x->k, users, prods, 3, (autolic_seat_report **)out);
+	return autolic_seat_import(x->db, x->cm, x->k, users, prods, 3,
+	                           (autolic_seat_report **)out);
 }
 
 static int op_reduce(fx *x, void **out)
@@ -1070,7 +1101,8 @@ static long fault_loop(op_fn op, int mode, int expected)
 			         autolic_errmsg());
 		if (!fired) {
 			if (rc != expected)
-				fail_msg("fault loop: no fault at %ld, got %d (%s)", n, rc, autolic_errmsg());
+				fail_msg("fault loop: no fault at %ld, got %d (%s)", n, rc,
+				         autolic_errmsg());
 			free_out(op, out);
 			t_dump_free(&before);
 			teardown((void **)&x);
@@ -1110,48 +1142,49 @@ static void fault_loops(void **state)
 		op_fn op;
 		int expected;
 	} ops[] = {
-		{"grant", op_grant, 0},
-		{"revoke", op_revoke, 0},
-		{"set_access", op_set_access, 0},
-		{"set_access refused", op_set_access_refused, AUTOLIC_ENOSEAT},
-		{"import", op_import, 0},
-		{"quantity reduction", op_reduce, 0},
-		{"release_all", op_release, 0},
-		{"user_products", op_user_products, 0},
-		{"product_users", op_product_users, 0},
-		{"contract_summary", op_summary, 0},
-		{"summary_get", op_summary_get, 0},
+	    {"grant", op_grant, 0},
+	    {"revoke", op_revoke, 0},
+	    {"set_access", op_set_access, 0},
+	    {"set_access refused", op_set_access_refused, AUTOLIC_ENOSEAT},
+	    {"import", op_import, 0},
+	    {"quantity reduction", op_reduce, 0},
+	    {"release_all", op_release, 0},
+	    {"user_products", op_user_products, 0},
+	    {"product_users", op_product_users, 0},
+	    {"contract_summary", op_summary, 0},
+	    {"summary_get", op_summary_get, 0},
 	};
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
 		for (int mode = 0; mode < 4; mode++) {
 			long n = fault_loop(ops[i].op, mode, ops[i].expected);
 			if (getenv("SEAT_FAULT_VERBOSE"))
-				printf("fault loop %-20s mode %d: %ld faults\n", ops[i].name, mode, n - 1);
+				printf("fault loop %-20s mode %d: %ld faults\n", ops[i].name, mode,
+				       n - 1);
 		}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(seat1_grant_takes_revoke_frees, setup, teardown),
-		cmocka_unit_test_setup_teardown(seat1_one_seat_per_user_per_product, setup, teardown),
-		cmocka_unit_test_setup_teardown(seat2_beyond_quantity_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(seat2_contract_summary, setup, teardown),
-		cmocka_unit_test_setup_teardown(seat3_notifications, setup, teardown),
-		cmocka_unit_test_setup_teardown(seat4_release_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(set_access_all_or_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(import_all_or_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(seam3_grant_makes_member, setup, teardown),
-		cmocka_unit_test_setup_teardown(seam3_every_grant_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(seam3_refused_grant_adds_no_member, setup, teardown),
-		cmocka_unit_test_setup_teardown(seam3_store_of_1_0, setup, teardown),
-		cmocka_unit_test_setup_teardown(quantity_reduction_newest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(contract_end_rule, setup, teardown),
-		cmocka_unit_test_setup_teardown(flex6_seat_held, setup, teardown),
-		cmocka_unit_test_setup_teardown(role6_only_admins, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(seat5_conflict_retry, setup, teardown),
-		cmocka_unit_test(fault_loops),
+	    cmocka_unit_test_setup_teardown(seat1_grant_takes_revoke_frees, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seat1_one_seat_per_user_per_product, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seat2_beyond_quantity_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seat2_contract_summary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seat3_notifications, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seat4_release_all, setup, teardown),
+	    cmocka_unit_test_setup_teardown(set_access_all_or_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(import_all_or_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seam3_grant_makes_member, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seam3_every_grant_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seam3_refused_grant_adds_no_member, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seam3_store_of_1_0, setup, teardown),
+	    cmocka_unit_test_setup_teardown(quantity_reduction_newest_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(contract_end_rule, setup, teardown),
+	    cmocka_unit_test_setup_teardown(flex6_seat_held, setup, teardown),
+	    cmocka_unit_test_setup_teardown(role6_only_admins, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bad_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(seat5_conflict_retry, setup, teardown),
+	    cmocka_unit_test(fault_loops),
 	};
 	return t_run_group("seat", tests, NULL, NULL);
 }

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define T0 1700000000
+#define T0       1700000000
 #define NTHREADS 24
 #define QUANTITY 5
-#define ROUNDS 40
+#define ROUNDS   40
 
 typedef struct race {
 	autolic_db *db;
@@ -211,10 +211,10 @@ static void seat5_churn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seat5_exactly_quantity_succeed),
-		cmocka_unit_test(seat5_with_conflicts),
-		cmocka_unit_test(seat5_same_user_once),
-		cmocka_unit_test(seat5_churn),
+	    cmocka_unit_test(seat5_exactly_quantity_succeed),
+	    cmocka_unit_test(seat5_with_conflicts),
+	    cmocka_unit_test(seat5_same_user_once),
+	    cmocka_unit_test(seat5_churn),
 	};
 	return t_run_group("seat_threads", tests, NULL, NULL);
 }

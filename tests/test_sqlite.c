@@ -257,12 +257,12 @@ int main(void)
 	}
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(t_options_and_bad_input, fresh),
-		cmocka_unit_test_setup(t_wal_and_schema, fresh),
-		cmocka_unit_test_setup(t_not_a_database, fresh),
-		cmocka_unit_test_setup(t_lock_timeout_is_conflict, fresh),
-		cmocka_unit_test_setup(t_batch_savepoints, fresh),
-		cmocka_unit_test_setup(t_backend_misuse, fresh),
+	    cmocka_unit_test_setup(t_options_and_bad_input, fresh),
+	    cmocka_unit_test_setup(t_wal_and_schema, fresh),
+	    cmocka_unit_test_setup(t_not_a_database, fresh),
+	    cmocka_unit_test_setup(t_lock_timeout_is_conflict, fresh),
+	    cmocka_unit_test_setup(t_batch_savepoints, fresh),
+	    cmocka_unit_test_setup(t_backend_misuse, fresh),
 	};
 	int failed = t_run_group("sqlite", tests, NULL, NULL);
 	remove_db();

@@ -51,11 +51,13 @@ AUTOLIC_EXTERN const char *autolic_account_state_name(int state);
 
 /** @brief A person to add: email plus personal details (ACCT-2). */
 typedef struct autolic_account_spec {
-	unsigned int version;   /**< ::AUTOLIC_ACCOUNT_SPEC_VERSION. */
-	const char *email;      /**< Required; compared case-insensitively, stored lower-case. */
-	const char *first_name; /**< UTF-8 without control characters (IN-1), may be NULL or empty. */
-	const char *last_name;  /**< UTF-8 without control characters (IN-1), may be NULL or empty. */
-	const char *language;   /**< Language tag such as "en" or "fr-CH"; NULL for "en". */
+	unsigned int version; /**< ::AUTOLIC_ACCOUNT_SPEC_VERSION. */
+	const char *email;    /**< Required; compared case-insensitively, stored lower-case. */
+	const char
+	    *first_name; /**< UTF-8 without control characters (IN-1), may be NULL or empty. */
+	const char
+	    *last_name;       /**< UTF-8 without control characters (IN-1), may be NULL or empty. */
+	const char *language; /**< Language tag such as "en" or "fr-CH"; NULL for "en". */
 } autolic_account_spec;
 
 /**
@@ -300,8 +302,8 @@ typedef void (*autolic_import_error_fn)(size_t line, const char *reason, void *c
  * `on_error` hears about every rejected line (with its number and reason)
  * after the call's transaction ended. Blank lines are skipped. A person
  * listed twice, or already a member of the team, is rejected. New people are
- * invited (::AUTOLIC_EVENT_INVITATION_SENT). See @ref accounts_and_roles "Accounts, teams, contracts and roles"
- * for the CSV dialect (RFC 4180 quoting, UTF-8, optional BOM).
+ * invited (::AUTOLIC_EVENT_INVITATION_SENT). See @ref accounts_and_roles "Accounts, teams,
+ * contracts and roles" for the CSV dialect (RFC 4180 quoting, UTF-8, optional BOM).
  * @param db the database.
  * @param actor an administrator of the team (ROLE-6, ROLE-7).
  * @param team the team.

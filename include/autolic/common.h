@@ -30,7 +30,7 @@ extern "C" {
 /** Patch version: fixes only. */
 #define AUTOLIC_VERSION_PATCH 0
 /** The version as one comparable number: major*10000 + minor*100 + patch. */
-#define AUTOLIC_VERSION_NUMBER \
+#define AUTOLIC_VERSION_NUMBER                                                                     \
 	(AUTOLIC_VERSION_MAJOR * 10000 + AUTOLIC_VERSION_MINOR * 100 + AUTOLIC_VERSION_PATCH)
 
 /**
@@ -40,29 +40,34 @@ extern "C" {
  * the last one. A host must treat an unknown negative code as a generic error.
  */
 typedef enum autolic_error {
-	AUTOLIC_OK = 0,            /**< Success. */
-	AUTOLIC_ERROR = -1,        /**< Generic failure (see the message). */
-	AUTOLIC_EINVAL = -2,       /**< An argument is invalid (NULL, empty, too long, malformed, out of range). */
-	AUTOLIC_ENOMEM = -3,       /**< An allocation failed; nothing was changed. */
-	AUTOLIC_ENOTFOUND = -4,    /**< The named object does not exist. */
-	AUTOLIC_EEXISTS = -5,      /**< The object already exists (duplicate add). */
-	AUTOLIC_EPERM = -6,        /**< Permission denied to the acting account (ROLE-6, ROLE-7). */
-	AUTOLIC_ENOSEAT = -7,      /**< All seats in use (SEAT-2). */
-	AUTOLIC_ENOTOKENS = -8,    /**< Not enough tokens (FLEX-5). */
-	AUTOLIC_ENOLICENCE = -9,   /**< No valid licence (OPS-6, OPS-7). */
-	AUTOLIC_ENOOPLICENCE = -10,/**< All licences for operators are in use (OPS-4). */
-	AUTOLIC_EEXPIRED = -11,    /**< The object has expired (invitation, lot, contract). */
-	AUTOLIC_ECONFLICT = -12,   /**< A storage serialisation conflict persisted past the retry limit. */
-	AUTOLIC_ELOCKED = -13,     /**< The store is locked by another process. */
-	AUTOLIC_ECORRUPT = -14,    /**< Stored data is damaged. */
-	AUTOLIC_ESTORAGE = -15,    /**< The storage backend failed (I/O, connection). */
-	AUTOLIC_EABORTED = -16,    /**< A host callback asked to stop, or the batch was aborted. */
-	AUTOLIC_EVERSION = -17,    /**< A struct or stored record has a version this library does not know. */
-	AUTOLIC_ESTATE = -18,      /**< The call is not valid in the object's current state. */
-	AUTOLIC_EREADONLY = -19,   /**< The store or handle is read-only. */
-	AUTOLIC_EBUSY = -20,       /**< The handle is busy (a batch is open on another thread, or handles are still open). */
-	AUTOLIC_ITEROVER = -21,    /**< An iterator has no more items (not a failure). */
-	AUTOLIC_EDUPLICATE = -22   /**< A report with this idempotency key was already applied (FLEX-13); the first result is returned. */
+	AUTOLIC_OK = 0,     /**< Success. */
+	AUTOLIC_ERROR = -1, /**< Generic failure (see the message). */
+	AUTOLIC_EINVAL =
+	    -2, /**< An argument is invalid (NULL, empty, too long, malformed, out of range). */
+	AUTOLIC_ENOMEM = -3,     /**< An allocation failed; nothing was changed. */
+	AUTOLIC_ENOTFOUND = -4,  /**< The named object does not exist. */
+	AUTOLIC_EEXISTS = -5,    /**< The object already exists (duplicate add). */
+	AUTOLIC_EPERM = -6,      /**< Permission denied to the acting account (ROLE-6, ROLE-7). */
+	AUTOLIC_ENOSEAT = -7,    /**< All seats in use (SEAT-2). */
+	AUTOLIC_ENOTOKENS = -8,  /**< Not enough tokens (FLEX-5). */
+	AUTOLIC_ENOLICENCE = -9, /**< No valid licence (OPS-6, OPS-7). */
+	AUTOLIC_ENOOPLICENCE = -10, /**< All licences for operators are in use (OPS-4). */
+	AUTOLIC_EEXPIRED = -11,     /**< The object has expired (invitation, lot, contract). */
+	AUTOLIC_ECONFLICT =
+	    -12, /**< A storage serialisation conflict persisted past the retry limit. */
+	AUTOLIC_ELOCKED = -13,  /**< The store is locked by another process. */
+	AUTOLIC_ECORRUPT = -14, /**< Stored data is damaged. */
+	AUTOLIC_ESTORAGE = -15, /**< The storage backend failed (I/O, connection). */
+	AUTOLIC_EABORTED = -16, /**< A host callback asked to stop, or the batch was aborted. */
+	AUTOLIC_EVERSION =
+	    -17, /**< A struct or stored record has a version this library does not know. */
+	AUTOLIC_ESTATE = -18,    /**< The call is not valid in the object's current state. */
+	AUTOLIC_EREADONLY = -19, /**< The store or handle is read-only. */
+	AUTOLIC_EBUSY = -20, /**< The handle is busy (a batch is open on another thread, or handles
+	                        are still open). */
+	AUTOLIC_ITEROVER = -21,  /**< An iterator has no more items (not a failure). */
+	AUTOLIC_EDUPLICATE = -22 /**< A report with this idempotency key was already applied
+	                            (FLEX-13); the first result is returned. */
 } autolic_error;
 
 /**
@@ -90,10 +95,10 @@ typedef int64_t autolic_time;
  * The library never frees with one allocator memory obtained from another.
  */
 typedef struct autolic_allocator {
-	void *(*malloc_fn)(size_t size, void *ctx);               /**< Like malloc(3). */
-	void *(*realloc_fn)(void *ptr, size_t size, void *ctx);   /**< Like realloc(3). */
-	void (*free_fn)(void *ptr, void *ctx);                    /**< Like free(3); accepts NULL. */
-	void *ctx;                                                /**< Passed to each function. */
+	void *(*malloc_fn)(size_t size, void *ctx);             /**< Like malloc(3). */
+	void *(*realloc_fn)(void *ptr, size_t size, void *ctx); /**< Like realloc(3). */
+	void (*free_fn)(void *ptr, void *ctx);                  /**< Like free(3); accepts NULL. */
+	void *ctx;                                              /**< Passed to each function. */
 } autolic_allocator;
 
 /**

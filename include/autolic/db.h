@@ -29,16 +29,21 @@ typedef enum autolic_event_type {
 	AUTOLIC_EVENT_INVITATION_SENT = 1,   /**< ACCT-3: an invitation was sent to `recipient`. */
 	AUTOLIC_EVENT_INVITATION_RESENT = 2, /**< ACCT-4: an invitation was sent again. */
 	AUTOLIC_EVENT_ROLE_CHANGED = 3,      /**< ROLE-3/ROLE-4: `recipient`'s rights changed. */
-	AUTOLIC_EVENT_ORDER_CONFIRMED = 4,   /**< ROLE-6: order confirmation to the contract manager. */
-	AUTOLIC_EVENT_SEAT_GRANTED = 5,      /**< SEAT-3: `recipient` was granted `product`. */
-	AUTOLIC_EVENT_SEAT_REVOKED = 6,      /**< SEAT-3: `recipient` lost `product`. */
-	AUTOLIC_EVENT_FLEX_ASSIGNED = 7,     /**< FLEX-7: `recipient` may now use Flex products. */
-	AUTOLIC_EVENT_FLEX_LOW_BALANCE = 8,  /**< FLEX-12: the team's balance fell below its threshold; one event per administrator of the team (`recipient`). */
-	AUTOLIC_EVENT_FLEX_SESSION_ENDED = 9,/**< FLEX-3/5: a session ended because a window could not be paid. */
-	AUTOLIC_EVENT_OPERATOR_DEACTIVATED = 10, /**< OPS-3/OPS-5: an operator was deactivated (see `text`). */
-	AUTOLIC_EVENT_DOWNLOAD_AVAILABLE = 11,   /**< ROLE-6/8: a new download is offered. */
-	AUTOLIC_EVENT_PAYMENT_LATE = 12,     /**< OPS-6: a payment is late. */
-	AUTOLIC_EVENT_FLEX_LOT_EXPIRED = 13  /**< FLEX-1: what was left of a lot was forfeited. */
+	AUTOLIC_EVENT_ORDER_CONFIRMED =
+	    4,                           /**< ROLE-6: order confirmation to the contract manager. */
+	AUTOLIC_EVENT_SEAT_GRANTED = 5,  /**< SEAT-3: `recipient` was granted `product`. */
+	AUTOLIC_EVENT_SEAT_REVOKED = 6,  /**< SEAT-3: `recipient` lost `product`. */
+	AUTOLIC_EVENT_FLEX_ASSIGNED = 7, /**< FLEX-7: `recipient` may now use Flex products. */
+	AUTOLIC_EVENT_FLEX_LOW_BALANCE =
+	    8, /**< FLEX-12: the team's balance fell below its threshold; one event per
+	          administrator of the team (`recipient`). */
+	AUTOLIC_EVENT_FLEX_SESSION_ENDED =
+	    9, /**< FLEX-3/5: a session ended because a window could not be paid. */
+	AUTOLIC_EVENT_OPERATOR_DEACTIVATED =
+	    10, /**< OPS-3/OPS-5: an operator was deactivated (see `text`). */
+	AUTOLIC_EVENT_DOWNLOAD_AVAILABLE = 11, /**< ROLE-6/8: a new download is offered. */
+	AUTOLIC_EVENT_PAYMENT_LATE = 12,       /**< OPS-6: a payment is late. */
+	AUTOLIC_EVENT_FLEX_LOT_EXPIRED = 13    /**< FLEX-1: what was left of a lot was forfeited. */
 } autolic_event_type;
 
 /**
@@ -70,18 +75,19 @@ AUTOLIC_EXTERN const char *autolic_event_type_name(int type);
  * the handler call.
  */
 typedef struct autolic_event {
-	unsigned int version;   /**< ::AUTOLIC_EVENT_VERSION. */
-	int type;               /**< An ::autolic_event_type (tolerate unknown values). */
-	autolic_time time;      /**< When it happened. */
-	autolic_id recipient;   /**< Account to notify; 0 when none in particular. */
-	autolic_id team;        /**< Team concerned, or 0. */
-	autolic_id object;      /**< Object concerned (contract, lot, operator...), or 0. */
-	const char *product;    /**< Product code concerned, or NULL. */
-	const char *rule;       /**< The rule behind it (@ref rules), e.g. "SEAT-3". */
-	const char *text;       /**< English description. */
+	unsigned int version; /**< ::AUTOLIC_EVENT_VERSION. */
+	int type;             /**< An ::autolic_event_type (tolerate unknown values). */
+	autolic_time time;    /**< When it happened. */
+	autolic_id recipient; /**< Account to notify; 0 when none in particular. */
+	autolic_id team;      /**< Team concerned, or 0. */
+	autolic_id object;    /**< Object concerned (contract, lot, operator...), or 0. */
+	const char *product;  /**< Product code concerned, or NULL. */
+	const char *rule;     /**< The rule behind it (@ref rules), e.g. "SEAT-3". */
+	const char *text;     /**< English description. */
 } autolic_event;
 
-/** Event handler. Runs on the thread that made the call, after commit, outside the handle's lock. */
+/** Event handler. Runs on the thread that made the call, after commit, outside the handle's lock.
+ */
 typedef void (*autolic_event_fn)(const autolic_event *event, void *ctx);
 
 /** Clock: the current UTC time in seconds. */
@@ -92,22 +98,26 @@ typedef autolic_time (*autolic_clock_fn)(void *ctx);
  * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_DB_OPTIONS_VERSION 2
 /** Static initialiser for ::autolic_db_options. */
-#define AUTOLIC_DB_OPTIONS_INIT { AUTOLIC_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+#define AUTOLIC_DB_OPTIONS_INIT                                                                    \
+	{                                                                                          \
+		AUTOLIC_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0               \
+	}
 /** Default of autolic_db_options.retry_budget_ms: 5 seconds. */
 #define AUTOLIC_DEFAULT_RETRY_BUDGET_MS 5000u
 
-/** @brief Options for autolic_db_open(). Initialise with ::AUTOLIC_DB_OPTIONS_INIT or autolic_db_options_init(). */
+/** @brief Options for autolic_db_open(). Initialise with ::AUTOLIC_DB_OPTIONS_INIT or
+ * autolic_db_options_init(). */
 typedef struct autolic_db_options {
-	unsigned int version;              /**< ::AUTOLIC_DB_OPTIONS_VERSION. */
-	const autolic_storage *storage;    /**< Backend; NULL for a new memory store. */
-	autolic_clock_fn clock;            /**< Clock; NULL for the system clock. */
-	void *clock_ctx;                   /**< Passed to `clock`. */
-	const autolic_allocator *allocator;/**< Allocator; NULL for libc. Copied. */
-	autolic_event_fn on_event;         /**< Event handler, or NULL. */
-	void *event_ctx;                   /**< Passed to `on_event`. */
-	unsigned int max_retries;          /**< At most this many attempts of a call that keeps losing
-	                                        races (::AUTOLIC_ECONFLICT); 0 (the default): as many as
-	                                        `retry_budget_ms` allows. */
+	unsigned int version;               /**< ::AUTOLIC_DB_OPTIONS_VERSION. */
+	const autolic_storage *storage;     /**< Backend; NULL for a new memory store. */
+	autolic_clock_fn clock;             /**< Clock; NULL for the system clock. */
+	void *clock_ctx;                    /**< Passed to `clock`. */
+	const autolic_allocator *allocator; /**< Allocator; NULL for libc. Copied. */
+	autolic_event_fn on_event;          /**< Event handler, or NULL. */
+	void *event_ctx;                    /**< Passed to `on_event`. */
+	unsigned int max_retries; /**< At most this many attempts of a call that keeps losing
+	                               races (::AUTOLIC_ECONFLICT); 0 (the default): as many as
+	                               `retry_budget_ms` allows. */
 	/** Since version 2: how long a call may keep re-running after lost races
 	 *  (serialisation failures, a busy file lock, a failed begin), in
 	 *  milliseconds, back-off pauses included; 0 for
@@ -130,10 +140,10 @@ AUTOLIC_EXTERN int autolic_db_options_init(autolic_db_options *opts, unsigned in
  * lower case, this call upgrades it in one write transaction before it
  * returns (re-keying contract products, offers and seats under the lower-case
  * codes and merging codes of one contract that differ only in case; see
- * @ref record_format_level "Store level" in the record format guide). In the same transaction it makes
- * every seat holder and every Flex user who is not a member of the team a
- * user of it, and drops the Flex assignments of removed accounts (SEAM-3).
- * It runs once; a store that needs nothing is only read.
+ * @ref record_format_level "Store level" in the record format guide). In the same transaction it
+ * makes every seat holder and every Flex user who is not a member of the team a user of it, and
+ * drops the Flex assignments of removed accounts (SEAM-3). It runs once; a store that needs nothing
+ * is only read.
  * @param[out] out the new handle; set to NULL on failure.
  * @param opts options, or NULL for all defaults (memory store, system clock, libc).
  * @return 0; ::AUTOLIC_EINVAL (out NULL, incomplete storage vtable);
@@ -218,9 +228,9 @@ AUTOLIC_EXTERN autolic_time autolic_db_now(autolic_db *db);
  *   a consumer and stands at or before it (NOTE-2).
  *
  * One state a store written by 1.0 may hold is not reported, because the
- * library realigns it lazily (@ref accounts_and_roles "Accounts, teams, contracts and roles"): a contract
- * manager who is not the team's primary administrator (SEAM-2; the team's
- * next hand-over aligns them).
+ * library realigns it lazily (@ref accounts_and_roles "Accounts, teams, contracts and roles"): a
+ * contract manager who is not the team's primary administrator (SEAM-2; the team's next hand-over
+ * aligns them).
  *
  * The check stops at the first problem: the message names the broken
  * invariant's rule ID and the record ("SEAT-1: product 'cad' on contract 3

@@ -197,8 +197,9 @@ typedef struct autolic_flex_policy {
 	unsigned int version;  /**< ::AUTOLIC_FLEX_POLICY_VERSION. */
 	int64_t overage_limit; /**< FLEX-5: tokens the team may owe; 0 (the default) allows no
 	                          overage; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
-	int64_t low_threshold; /**< FLEX-12: notify below this many tokens; -1 for 20% of the
-	                          unexpired lots' tokens; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
+	int64_t
+	    low_threshold; /**< FLEX-12: notify below this many tokens; -1 for 20% of the
+	                      unexpired lots' tokens; at most ::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 } autolic_flex_policy;
 
 /**
@@ -225,7 +226,8 @@ AUTOLIC_EXTERN int autolic_flex_policy_init(autolic_flex_policy *s, unsigned int
  * @param actor the acting account: an administrator of the team (ROLE-7).
  * @param team the team.
  * @param policy the new policy.
- * @return 0; ::AUTOLIC_EINVAL (NULL, negative limit, threshold below -1, either above ::AUTOLIC_FLEX_LOT_QUANTITY_MAX);
+ * @return 0; ::AUTOLIC_EINVAL (NULL, negative limit, threshold below -1, either above
+ * ::AUTOLIC_FLEX_LOT_QUANTITY_MAX);
  *         ::AUTOLIC_EVERSION; ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM (not an
  *         administrator); ::AUTOLIC_ESTATE (the limit is below what the team owes now);
  *         ::AUTOLIC_ENOMEM; a storage error. Nothing changes on failure.
@@ -348,11 +350,10 @@ AUTOLIC_EXTERN int autolic_flex_balance_at(autolic_db *db, autolic_id team, auto
 
 /** @brief A purchase of tokens (FLEX-1). */
 typedef struct autolic_flex_lot_spec {
-	unsigned int version; /**< ::AUTOLIC_FLEX_LOT_SPEC_VERSION. */
-	const char
-	    *subscription; /**< Token subscription ID: 1..::AUTOLIC_FLEX_SUBSCRIPTION_MAX bytes of UTF-8
-	                       without spaces or control characters (IN-1). */
-	int64_t quantity;  /**< Tokens bought; 1..::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
+	unsigned int version;     /**< ::AUTOLIC_FLEX_LOT_SPEC_VERSION. */
+	const char *subscription; /**< Token subscription ID: 1..::AUTOLIC_FLEX_SUBSCRIPTION_MAX
+	                             bytes of UTF-8 without spaces or control characters (IN-1). */
+	int64_t quantity;         /**< Tokens bought; 1..::AUTOLIC_FLEX_LOT_QUANTITY_MAX. */
 	autolic_time
 	    purchased; /**< Purchase time; 0 for the handle's clock time. Not in the future. */
 } autolic_flex_lot_spec;
@@ -403,8 +404,9 @@ typedef struct autolic_flex_lot_info {
  * @param team the team.
  * @param spec the purchase.
  * @param[out] lot the new lot's id (may be NULL).
- * @return 0; ::AUTOLIC_EINVAL (NULL, quantity below 1 or above ::AUTOLIC_FLEX_LOT_QUANTITY_MAX, bad subscription ID, purchase in
- *         the future); ::AUTOLIC_EVERSION; ::AUTOLIC_EEXPIRED (bought 365 days ago or more);
+ * @return 0; ::AUTOLIC_EINVAL (NULL, quantity below 1 or above ::AUTOLIC_FLEX_LOT_QUANTITY_MAX, bad
+ * subscription ID, purchase in the future); ::AUTOLIC_EVERSION; ::AUTOLIC_EEXPIRED (bought 365 days
+ * ago or more);
  *         ::AUTOLIC_ENOTFOUND (team); ::AUTOLIC_EPERM; ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe.
  */
@@ -499,10 +501,12 @@ typedef struct autolic_flex_user_spec {
 	autolic_id account;   /**< An existing account, or 0 to name the person in `person`. */
 	const char
 	    *person; /**< `First Last <email>` or an email (ACCT-3); used when `account` is 0. */
-	int all_products;            /**< 1: every Flex product, including products added later. */
-	const char *const *products; /**< Explicit product codes (when `all_products` is 0), each compared case-insensitively, stored in lower case (SEAM-1). */
-	size_t n_products;           /**< Number of `products`; at most ::AUTOLIC_FLEX_LIST_MAX. */
-	int by_import;               /**< 1: assignment by import: nobody is notified (FLEX-7). */
+	int all_products; /**< 1: every Flex product, including products added later. */
+	const char *const
+	    *products;     /**< Explicit product codes (when `all_products` is 0), each compared
+	                      case-insensitively, stored in lower case (SEAM-1). */
+	size_t n_products; /**< Number of `products`; at most ::AUTOLIC_FLEX_LIST_MAX. */
+	int by_import;     /**< 1: assignment by import: nobody is notified (FLEX-7). */
 } autolic_flex_user_spec;
 
 /**
@@ -591,8 +595,9 @@ AUTOLIC_EXTERN int autolic_flex_user_allowed(autolic_db *db, autolic_id team, au
  * @param db the database.
  * @param actor an administrator of the team (ROLE-7).
  * @param team the team.
- * @param products product codes, each compared case-insensitively, stored in lower case (SEAM-1); two that differ only in case
- *        are one product listed twice (::AUTOLIC_EINVAL); may be NULL when n is 0.
+ * @param products product codes, each compared case-insensitively, stored in lower case (SEAM-1);
+ * two that differ only in case are one product listed twice (::AUTOLIC_EINVAL); may be NULL when n
+ * is 0.
  * @param n number of products; at most ::AUTOLIC_FLEX_LIST_MAX.
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (team or product); ::AUTOLIC_EPERM;
  *         ::AUTOLIC_ENOMEM; a storage error.
@@ -609,7 +614,8 @@ AUTOLIC_EXTERN int autolic_flex_defaults_set(autolic_db *db, autolic_id actor, a
  * @param db the database.
  * @param actor the account starting the trial (it must be `account`, ROLE-7).
  * @param account the account.
- * @param product the product code (in the catalogue), compared case-insensitively, stored in lower case (SEAM-1).
+ * @param product the product code (in the catalogue), compared case-insensitively, stored in lower
+ * case (SEAM-1).
  * @param start start of the trial.
  * @param end end of the trial (after start).
  * @return 0; ::AUTOLIC_EINVAL; ::AUTOLIC_ENOTFOUND (account, product); ::AUTOLIC_EPERM;
@@ -639,13 +645,14 @@ AUTOLIC_EXTERN int autolic_flex_trial_add(autolic_db *db, autolic_id actor, auto
 typedef struct autolic_flex_report_spec {
 	unsigned int version; /**< ::AUTOLIC_FLEX_REPORT_SPEC_VERSION. */
 	int kind;             /**< An ::autolic_flex_report_kind. */
-	const char *key;   /**< FLEX-13 idempotency key: 1..::AUTOLIC_FLEX_KEY_MAX bytes of UTF-8
-	                      without control characters (IN-1), unique per report. */
-	autolic_time time; /**< When the host observed it; not after the handle's clock. */
-	autolic_id session;  /**< The session (ACTIVITY, IDLE, CLOSE); 0 for LAUNCH. */
-	const char *product; /**< LAUNCH: the product code, compared case-insensitively, stored in lower case (SEAM-1). */
-	autolic_id team;     /**< LAUNCH: the team whose tokens pay. */
-	autolic_id account;  /**< LAUNCH: the user (the acting account, ROLE-7). */
+	const char *key;      /**< FLEX-13 idempotency key: 1..::AUTOLIC_FLEX_KEY_MAX bytes of UTF-8
+	                         without control characters (IN-1), unique per report. */
+	autolic_time time;    /**< When the host observed it; not after the handle's clock. */
+	autolic_id session;   /**< The session (ACTIVITY, IDLE, CLOSE); 0 for LAUNCH. */
+	const char *product;  /**< LAUNCH: the product code, compared case-insensitively, stored in
+	                         lower case (SEAM-1). */
+	autolic_id team;      /**< LAUNCH: the team whose tokens pay. */
+	autolic_id account;   /**< LAUNCH: the user (the acting account, ROLE-7). */
 } autolic_flex_report_spec;
 
 /**
@@ -674,9 +681,9 @@ typedef struct autolic_flex_result {
 	int reason; /**< ::autolic_flex_reason of the last window opened or joined (a rollover or
 	               a resume that joins another session's window: IN_WINDOW); NONE when the
 	               report entered no window. */
-	int64_t charged;      /**< Tokens charged by this report. */
-	int64_t refunded;     /**< Tokens refunded by this report (FLEX-4). */
-	unsigned int windows; /**< Windows this report opened. */
+	int64_t charged;           /**< Tokens charged by this report. */
+	int64_t refunded;          /**< Tokens refunded by this report (FLEX-4). */
+	unsigned int windows;      /**< Windows this report opened. */
 	autolic_time window_start; /**< The session's current window: the one its use is in at
 	                              `time` (or was last in, while idle); 0 when the report
 	                              refunded it or the session ended. */
@@ -767,7 +774,8 @@ typedef struct autolic_flex_entry {
 	autolic_id account;    /**< The user (CONSUME, REFUND) or acting account, or 0. */
 	autolic_id window;     /**< The window (CONSUME, REFUND, and an EXPIRE that gives back
 	                          part of a forfeiture to pay it, SEAM-4), or 0. */
-	char product[AUTOLIC_FLEX_PRODUCT_MAX + 1]; /**< Product (CONSUME, REFUND), in lower case (SEAM-1), or "". */
+	char product[AUTOLIC_FLEX_PRODUCT_MAX +
+	             1]; /**< Product (CONSUME, REFUND), in lower case (SEAM-1), or "". */
 	char subscription[AUTOLIC_FLEX_SUBSCRIPTION_MAX +
 	                  1]; /**< The lot's token subscription ID, or "". */
 } autolic_flex_entry;

@@ -37,19 +37,20 @@ extern "C" {
  * that gave the notice is freed.
  */
 typedef struct autolic_notice {
-	unsigned int version;   /**< ::AUTOLIC_NOTICE_VERSION. */
-	int type;               /**< An ::autolic_event_type (tolerate unknown values). */
-	autolic_time time;      /**< When the change was made. */
-	uint64_t stream;        /**< Its stream (opaque; pass it to autolic_note_ack()). */
-	uint64_t position;      /**< Its position in the stream, from 1. */
-	autolic_id recipient;   /**< Account to notify; 0 when none in particular. */
-	autolic_id team;        /**< Team concerned, or 0. */
-	autolic_id object;      /**< Object concerned (contract, lot, operator...), or 0. */
-	const char *product;    /**< Product code concerned, or NULL. */
-	const char *rule;       /**< The rule behind it, e.g. "FLEX-12". */
-	const char *text;       /**< English description, rendered when read. */
-	const int64_t *numbers; /**< The numbers the text names, in its order (ids, tokens, times). */
-	size_t nnumbers;        /**< How many `numbers` there are. */
+	unsigned int version; /**< ::AUTOLIC_NOTICE_VERSION. */
+	int type;             /**< An ::autolic_event_type (tolerate unknown values). */
+	autolic_time time;    /**< When the change was made. */
+	uint64_t stream;      /**< Its stream (opaque; pass it to autolic_note_ack()). */
+	uint64_t position;    /**< Its position in the stream, from 1. */
+	autolic_id recipient; /**< Account to notify; 0 when none in particular. */
+	autolic_id team;      /**< Team concerned, or 0. */
+	autolic_id object;    /**< Object concerned (contract, lot, operator...), or 0. */
+	const char *product;  /**< Product code concerned, or NULL. */
+	const char *rule;     /**< The rule behind it, e.g. "FLEX-12". */
+	const char *text;     /**< English description, rendered when read. */
+	const int64_t
+	    *numbers;    /**< The numbers the text names, in its order (ids, tokens, times). */
+	size_t nnumbers; /**< How many `numbers` there are. */
 } autolic_notice;
 
 /**

@@ -96,10 +96,11 @@ AUTOLIC_EXTERN const char *autolic_ops_payment_state_name(int state);
 
 /** Why an operator is deactivated. */
 typedef enum autolic_ops_reason {
-	AUTOLIC_OPS_REASON_NONE = 0,     /**< The operator is active. */
-	AUTOLIC_OPS_REASON_MANUAL = 1,   /**< An administrator deactivated it. */
-	AUTOLIC_OPS_REASON_USER = 2,     /**< OPS-3: the user it was created from is deactivated. */
-	AUTOLIC_OPS_REASON_LICENCES = 3  /**< OPS-5: fewer shop-floor licences than active operators. */
+	AUTOLIC_OPS_REASON_NONE = 0,   /**< The operator is active. */
+	AUTOLIC_OPS_REASON_MANUAL = 1, /**< An administrator deactivated it. */
+	AUTOLIC_OPS_REASON_USER = 2,   /**< OPS-3: the user it was created from is deactivated. */
+	AUTOLIC_OPS_REASON_LICENCES =
+	    3 /**< OPS-5: fewer shop-floor licences than active operators. */
 } autolic_ops_reason;
 
 /**
@@ -119,16 +120,20 @@ AUTOLIC_EXTERN const char *autolic_ops_reason_name(int reason);
  * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_HUB_SPEC_VERSION 1
 /** Static initialiser for ::autolic_ops_hub_spec. */
-#define AUTOLIC_OPS_HUB_SPEC_INIT \
-	{ AUTOLIC_OPS_HUB_SPEC_VERSION, NULL, 0, AUTOLIC_OPS_TRIAL_PERIOD, AUTOLIC_OPS_TRIAL_OPERATORS }
+#define AUTOLIC_OPS_HUB_SPEC_INIT                                                                  \
+	{                                                                                          \
+		AUTOLIC_OPS_HUB_SPEC_VERSION, NULL, 0, AUTOLIC_OPS_TRIAL_PERIOD,                   \
+		    AUTOLIC_OPS_TRIAL_OPERATORS                                                    \
+	}
 
 /** @brief A hub to create (OPS-1). */
 typedef struct autolic_ops_hub_spec {
-	unsigned int version;        /**< ::AUTOLIC_OPS_HUB_SPEC_VERSION. */
-	const char *name;            /**< Required, 1..::AUTOLIC_OPS_HUB_NAME_MAX bytes of UTF-8, no control characters (IN-1). */
-	autolic_id tenant;           /**< The tenant account; 0 to choose automatically (OPS-1). */
-	int64_t trial_period;        /**< Trial length in seconds, 1..366 days. */
-	uint64_t trial_operators;    /**< Licensed operators allowed active during the trial. */
+	unsigned int version; /**< ::AUTOLIC_OPS_HUB_SPEC_VERSION. */
+	const char *name;  /**< Required, 1..::AUTOLIC_OPS_HUB_NAME_MAX bytes of UTF-8, no control
+	                      characters (IN-1). */
+	autolic_id tenant; /**< The tenant account; 0 to choose automatically (OPS-1). */
+	int64_t trial_period;     /**< Trial length in seconds, 1..366 days. */
+	uint64_t trial_operators; /**< Licensed operators allowed active during the trial. */
 } autolic_ops_hub_spec;
 
 /**
@@ -152,20 +157,22 @@ AUTOLIC_EXTERN int autolic_ops_hub_spec_init(autolic_ops_hub_spec *s, unsigned i
 
 /** @brief What is known of a hub. Filled by the library; set `version` first. */
 typedef struct autolic_ops_hub_info {
-	unsigned int version;                      /**< ::AUTOLIC_OPS_HUB_INFO_VERSION. */
-	autolic_id id;                             /**< The hub. */
-	autolic_id tenant;                         /**< Its tenant account. */
-	char name[AUTOLIC_OPS_HUB_NAME_MAX + 1];   /**< Its name. */
-	autolic_time created;                      /**< When it was created. */
-	int state;                                 /**< An ::autolic_ops_hub_state, as of now. */
-	autolic_time trial_end;                    /**< End of the trial period. */
-	int64_t trial_days_left;                   /**< Days left in the trial (rounded up); 0 when provisioned or over. */
-	uint64_t trial_operators;                  /**< Licensed operators allowed active during the trial. */
-	autolic_time provisioned;                  /**< When it was provisioned (valid when state is PROVISIONED). */
-	int payment_state;                         /**< An ::autolic_ops_payment_state, as of now. */
-	autolic_time payment_due;                  /**< Due date of the late payment (valid when not OK). */
-	autolic_time payment_block;                /**< When access is (or was) blocked: due + 30 days. */
-	int64_t payment_days_left;                 /**< Days left of the warning (rounded up); 0 when OK or blocked. */
+	unsigned int version;                    /**< ::AUTOLIC_OPS_HUB_INFO_VERSION. */
+	autolic_id id;                           /**< The hub. */
+	autolic_id tenant;                       /**< Its tenant account. */
+	char name[AUTOLIC_OPS_HUB_NAME_MAX + 1]; /**< Its name. */
+	autolic_time created;                    /**< When it was created. */
+	int state;                               /**< An ::autolic_ops_hub_state, as of now. */
+	autolic_time trial_end;                  /**< End of the trial period. */
+	int64_t trial_days_left;  /**< Days left in the trial (rounded up); 0 when provisioned or
+	                             over. */
+	uint64_t trial_operators; /**< Licensed operators allowed active during the trial. */
+	autolic_time provisioned; /**< When it was provisioned (valid when state is PROVISIONED). */
+	int payment_state;        /**< An ::autolic_ops_payment_state, as of now. */
+	autolic_time payment_due; /**< Due date of the late payment (valid when not OK). */
+	autolic_time payment_block; /**< When access is (or was) blocked: due + 30 days. */
+	int64_t
+	    payment_days_left; /**< Days left of the warning (rounded up); 0 when OK or blocked. */
 } autolic_ops_hub_info;
 
 /** Current version of ::autolic_ops_subscription_spec.
@@ -173,16 +180,19 @@ typedef struct autolic_ops_hub_info {
  * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION 1
 /** Static initialiser for ::autolic_ops_subscription_spec. */
-#define AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT { AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION, 0, 0, 0, 0, 0 }
+#define AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT                                                         \
+	{                                                                                          \
+		AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION, 0, 0, 0, 0, 0                               \
+	}
 
 /** @brief A subscription to buy (OPS-2, ROLE-9). */
 typedef struct autolic_ops_subscription_spec {
-	unsigned int version;  /**< ::AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION. */
-	autolic_id tenant;     /**< The tenant account it is bought for. */
-	int kind;              /**< An ::autolic_ops_kind. */
-	uint32_t quantity;     /**< Licences bought, at least 1. */
-	autolic_time start;    /**< Term start; 0 for now. */
-	autolic_time end;      /**< Term end, after `start` and after now. */
+	unsigned int version; /**< ::AUTOLIC_OPS_SUBSCRIPTION_SPEC_VERSION. */
+	autolic_id tenant;    /**< The tenant account it is bought for. */
+	int kind;             /**< An ::autolic_ops_kind. */
+	uint32_t quantity;    /**< Licences bought, at least 1. */
+	autolic_time start;   /**< Term start; 0 for now. */
+	autolic_time end;     /**< Term end, after `start` and after now. */
 } autolic_ops_subscription_spec;
 
 /**
@@ -197,7 +207,8 @@ typedef struct autolic_ops_subscription_spec {
  * @par Thread-safety: safe.
  * @since 1.1
  */
-AUTOLIC_EXTERN int autolic_ops_subscription_spec_init(autolic_ops_subscription_spec *s, unsigned int version);
+AUTOLIC_EXTERN int autolic_ops_subscription_spec_init(autolic_ops_subscription_spec *s,
+                                                      unsigned int version);
 
 /** Current version of ::autolic_ops_subscription_info.
  * The library reads and fills only the fields of the version the caller
@@ -206,14 +217,14 @@ AUTOLIC_EXTERN int autolic_ops_subscription_spec_init(autolic_ops_subscription_s
 
 /** @brief A subscription as stored. Filled by the library; set `version` first. */
 typedef struct autolic_ops_subscription_info {
-	unsigned int version;  /**< ::AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION. */
-	uint64_t number;       /**< Its subscription number (generated, unique). */
-	autolic_id tenant;     /**< The tenant account. */
-	int kind;              /**< An ::autolic_ops_kind. */
-	uint32_t quantity;     /**< Licences. */
-	autolic_time start;    /**< Term start. */
-	autolic_time end;      /**< Term end (exclusive). */
-	int active;            /**< 1 when the term covers now. */
+	unsigned int version; /**< ::AUTOLIC_OPS_SUBSCRIPTION_INFO_VERSION. */
+	uint64_t number;      /**< Its subscription number (generated, unique). */
+	autolic_id tenant;    /**< The tenant account. */
+	int kind;             /**< An ::autolic_ops_kind. */
+	uint32_t quantity;    /**< Licences. */
+	autolic_time start;   /**< Term start. */
+	autolic_time end;     /**< Term end (exclusive). */
+	int active;           /**< 1 when the term covers now. */
 } autolic_ops_subscription_info;
 
 /** Current version of ::autolic_ops_licence_info.
@@ -223,13 +234,15 @@ typedef struct autolic_ops_subscription_info {
 
 /** @brief Licence counts of a hub as of now (OPS-2). Filled by the library; set `version` first. */
 typedef struct autolic_ops_licence_info {
-	unsigned int version;        /**< ::AUTOLIC_OPS_LICENCE_INFO_VERSION. */
-	uint64_t user_total;         /**< User licences of the subscriptions active now. */
-	uint64_t user_used;          /**< Active users of the hub. */
-	uint64_t user_available;     /**< user_total - user_used, or 0. */
-	int shop_floor_subscribed;   /**< 1 when a shop-floor subscription is active now. */
-	uint64_t shop_floor_total;   /**< Licensed operators allowed: the trial allowance during the trial, else the active shop-floor licences. */
-	uint64_t shop_floor_used;    /**< Active licensed operators (operators made from users excluded, OPS-3). */
+	unsigned int version;      /**< ::AUTOLIC_OPS_LICENCE_INFO_VERSION. */
+	uint64_t user_total;       /**< User licences of the subscriptions active now. */
+	uint64_t user_used;        /**< Active users of the hub. */
+	uint64_t user_available;   /**< user_total - user_used, or 0. */
+	int shop_floor_subscribed; /**< 1 when a shop-floor subscription is active now. */
+	uint64_t shop_floor_total; /**< Licensed operators allowed: the trial allowance during the
+	                              trial, else the active shop-floor licences. */
+	uint64_t shop_floor_used;  /**< Active licensed operators (operators made from users
+	                              excluded, OPS-3). */
 	uint64_t shop_floor_available; /**< shop_floor_total - shop_floor_used, or 0. */
 } autolic_ops_licence_info;
 
@@ -238,13 +251,18 @@ typedef struct autolic_ops_licence_info {
  * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_OPS_OPERATOR_SPEC_VERSION 1
 /** Static initialiser for ::autolic_ops_operator_spec. */
-#define AUTOLIC_OPS_OPERATOR_SPEC_INIT { AUTOLIC_OPS_OPERATOR_SPEC_VERSION, NULL, NULL }
+#define AUTOLIC_OPS_OPERATOR_SPEC_INIT                                                             \
+	{                                                                                          \
+		AUTOLIC_OPS_OPERATOR_SPEC_VERSION, NULL, NULL                                      \
+	}
 
 /** @brief A licensed operator to add. */
 typedef struct autolic_ops_operator_spec {
 	unsigned int version; /**< ::AUTOLIC_OPS_OPERATOR_SPEC_VERSION. */
-	const char *number;   /**< Required, unique within the tenant; 1..::AUTOLIC_OPS_NUMBER_MAX of [A-Za-z0-9._-]. */
-	const char *name;     /**< Required, 1..::AUTOLIC_OPS_OPERATOR_NAME_MAX bytes of UTF-8, no control characters (IN-1). */
+	const char *number; /**< Required, unique within the tenant; 1..::AUTOLIC_OPS_NUMBER_MAX of
+	                       [A-Za-z0-9._-]. */
+	const char *name;   /**< Required, 1..::AUTOLIC_OPS_OPERATOR_NAME_MAX bytes of UTF-8, no
+	                       control characters (IN-1). */
 } autolic_ops_operator_spec;
 
 /**
@@ -259,7 +277,8 @@ typedef struct autolic_ops_operator_spec {
  * @par Thread-safety: safe.
  * @since 1.1
  */
-AUTOLIC_EXTERN int autolic_ops_operator_spec_init(autolic_ops_operator_spec *s, unsigned int version);
+AUTOLIC_EXTERN int autolic_ops_operator_spec_init(autolic_ops_operator_spec *s,
+                                                  unsigned int version);
 
 /** Current version of ::autolic_ops_operator_info.
  * The library reads and fills only the fields of the version the caller
@@ -268,19 +287,20 @@ AUTOLIC_EXTERN int autolic_ops_operator_spec_init(autolic_ops_operator_spec *s, 
 
 /** @brief An operator as of now. Filled by the library; set `version` first. */
 typedef struct autolic_ops_operator_info {
-	unsigned int version;                          /**< ::AUTOLIC_OPS_OPERATOR_INFO_VERSION. */
-	autolic_id id;                                 /**< The operator. */
-	autolic_id hub;                                /**< Its hub. */
-	char number[AUTOLIC_OPS_NUMBER_MAX + 1];       /**< Its number. */
-	char name[AUTOLIC_OPS_OPERATOR_NAME_MAX + 1];  /**< Its name. */
-	autolic_id user;                               /**< The user it was created from (OPS-3), or 0 for a licensed operator. */
-	int active;                                    /**< 1 when active (for OPS-3 operators: also their user is active). */
-	int reason;                                    /**< An ::autolic_ops_reason; NONE when active. */
-	autolic_time created;                          /**< When it was created. */
-	autolic_time deactivated;                      /**< When it was last deactivated, valid when reason is not NONE. */
-	int has_production;                            /**< 1 when production was ever recorded. */
-	autolic_time last_production;                  /**< Latest production record (valid when has_production). */
-	uint64_t production_count;                     /**< Production records kept. */
+	unsigned int version;                         /**< ::AUTOLIC_OPS_OPERATOR_INFO_VERSION. */
+	autolic_id id;                                /**< The operator. */
+	autolic_id hub;                               /**< Its hub. */
+	char number[AUTOLIC_OPS_NUMBER_MAX + 1];      /**< Its number. */
+	char name[AUTOLIC_OPS_OPERATOR_NAME_MAX + 1]; /**< Its name. */
+	autolic_id user; /**< The user it was created from (OPS-3), or 0 for a licensed operator. */
+	int active;      /**< 1 when active (for OPS-3 operators: also their user is active). */
+	int reason;      /**< An ::autolic_ops_reason; NONE when active. */
+	autolic_time created; /**< When it was created. */
+	autolic_time
+	    deactivated;    /**< When it was last deactivated, valid when reason is not NONE. */
+	int has_production; /**< 1 when production was ever recorded. */
+	autolic_time last_production; /**< Latest production record (valid when has_production). */
+	uint64_t production_count;    /**< Production records kept. */
 } autolic_ops_operator_info;
 
 /**

@@ -33,9 +33,11 @@ extern "C" {
 
 /** How a seat was granted (see ::autolic_seat_entry). */
 typedef enum autolic_seat_origin {
-	AUTOLIC_SEAT_ORIGIN_GRANT = 1,  /**< autolic_seat_grant(): one by one, the user was notified. */
-	AUTOLIC_SEAT_ORIGIN_ACCESS = 2, /**< autolic_seat_set_access(): the "edit access" dialog, notified. */
-	AUTOLIC_SEAT_ORIGIN_IMPORT = 3  /**< autolic_seat_import(): bulk, not notified (SEAT-3). */
+	AUTOLIC_SEAT_ORIGIN_GRANT =
+	    1, /**< autolic_seat_grant(): one by one, the user was notified. */
+	AUTOLIC_SEAT_ORIGIN_ACCESS =
+	    2, /**< autolic_seat_set_access(): the "edit access" dialog, notified. */
+	AUTOLIC_SEAT_ORIGIN_IMPORT = 3 /**< autolic_seat_import(): bulk, not notified (SEAT-3). */
 } autolic_seat_origin;
 
 /**
@@ -52,9 +54,9 @@ AUTOLIC_EXTERN const char *autolic_seat_origin_name(int origin);
 
 /** What a set call did, or would have done, for one product (see ::autolic_seat_result). */
 typedef enum autolic_seat_action {
-	AUTOLIC_SEAT_KEEP = 1,   /**< The user already held the seat; nothing to do. */
-	AUTOLIC_SEAT_GRANT = 2,  /**< A seat is granted. */
-	AUTOLIC_SEAT_REVOKE = 3  /**< The seat is revoked. */
+	AUTOLIC_SEAT_KEEP = 1,  /**< The user already held the seat; nothing to do. */
+	AUTOLIC_SEAT_GRANT = 2, /**< A seat is granted. */
+	AUTOLIC_SEAT_REVOKE = 3 /**< The seat is revoked. */
 } autolic_seat_action;
 
 /**
@@ -74,18 +76,20 @@ AUTOLIC_EXTERN const char *autolic_seat_action_name(int action);
  * sets in `version`; it refuses 0 and newer versions with ::AUTOLIC_EVERSION (@ref abi). */
 #define AUTOLIC_SEAT_SUMMARY_VERSION 1
 
-/** @brief Seats of one product of one contract (SEAT-2). Filled by the library; set `version` first. */
+/** @brief Seats of one product of one contract (SEAT-2). Filled by the library; set `version`
+ * first. */
 typedef struct autolic_seat_summary {
-	unsigned int version;                          /**< ::AUTOLIC_SEAT_SUMMARY_VERSION. */
-	autolic_id contract;                           /**< The contract. */
-	autolic_id team;                               /**< The contract's team. */
-	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code, in lower case (SEAM-1). */
-	uint32_t quantity;                             /**< Seats bought. */
-	uint32_t granted;                              /**< Seats granted (never more than `quantity`). */
-	uint32_t available;                            /**< `quantity - granted`. */
-	autolic_time start;                            /**< Start of the contract's term. */
-	autolic_time end;                              /**< End of the contract's term. */
-	int active;                                    /**< 1 when the term covers now; seats of an inactive contract grant nothing. */
+	unsigned int version; /**< ::AUTOLIC_SEAT_SUMMARY_VERSION. */
+	autolic_id contract;  /**< The contract. */
+	autolic_id team;      /**< The contract's team. */
+	char
+	    product[AUTOLIC_SEAT_PRODUCT_MAX + 1]; /**< The product code, in lower case (SEAM-1). */
+	uint32_t quantity;                         /**< Seats bought. */
+	uint32_t granted;   /**< Seats granted (never more than `quantity`). */
+	uint32_t available; /**< `quantity - granted`. */
+	autolic_time start; /**< Start of the contract's term. */
+	autolic_time end;   /**< End of the contract's term. */
+	int active; /**< 1 when the term covers now; seats of an inactive contract grant nothing. */
 } autolic_seat_summary;
 
 /** Current version of ::autolic_seat_entry.
@@ -95,14 +99,15 @@ typedef struct autolic_seat_summary {
 
 /** @brief One granted seat. Filled by the library; set `version` first. */
 typedef struct autolic_seat_entry {
-	unsigned int version;                          /**< ::AUTOLIC_SEAT_ENTRY_VERSION. */
-	autolic_id contract;                           /**< The contract the seat belongs to. */
-	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code, in lower case (SEAM-1). */
-	autolic_id user;                               /**< The account holding the seat. */
-	autolic_time granted_at;                       /**< When it was granted. */
-	autolic_id granted_by;                         /**< The administrator who granted it. */
-	int origin;                                    /**< An ::autolic_seat_origin. */
-	int active;                                    /**< 1 when the contract's term covers now. */
+	unsigned int version; /**< ::AUTOLIC_SEAT_ENTRY_VERSION. */
+	autolic_id contract;  /**< The contract the seat belongs to. */
+	char
+	    product[AUTOLIC_SEAT_PRODUCT_MAX + 1]; /**< The product code, in lower case (SEAM-1). */
+	autolic_id user;                           /**< The account holding the seat. */
+	autolic_time granted_at;                   /**< When it was granted. */
+	autolic_id granted_by;                     /**< The administrator who granted it. */
+	int origin;                                /**< An ::autolic_seat_origin. */
+	int active;                                /**< 1 when the contract's term covers now. */
 } autolic_seat_entry;
 
 /** Current version of ::autolic_seat_result.
@@ -112,12 +117,13 @@ typedef struct autolic_seat_entry {
 
 /** @brief The outcome for one product (or one import line) of a set call. Set `version` first. */
 typedef struct autolic_seat_result {
-	unsigned int version;                          /**< ::AUTOLIC_SEAT_RESULT_VERSION. */
-	autolic_id user;                               /**< The account concerned. */
-	char product[AUTOLIC_SEAT_PRODUCT_MAX + 1];    /**< The product code, in lower case (SEAM-1). */
-	int action;                                    /**< An ::autolic_seat_action. */
-	int status;                                    /**< 0, or the error that refuses this item. */
-	char message[256];                             /**< Why it was refused (naming the rule); "" when `status` is 0. */
+	unsigned int version; /**< ::AUTOLIC_SEAT_RESULT_VERSION. */
+	autolic_id user;      /**< The account concerned. */
+	char
+	    product[AUTOLIC_SEAT_PRODUCT_MAX + 1]; /**< The product code, in lower case (SEAM-1). */
+	int action;                                /**< An ::autolic_seat_action. */
+	int status;                                /**< 0, or the error that refuses this item. */
+	char message[256]; /**< Why it was refused (naming the rule); "" when `status` is 0. */
 } autolic_seat_result;
 
 /** @brief Per-item outcome of autolic_seat_set_access() or autolic_seat_import(). Opaque. */
@@ -139,8 +145,8 @@ typedef struct autolic_seat_summary_iter autolic_seat_summary_iter;
  *         on it); ::AUTOLIC_ENOMEM; a storage error.
  * @par Thread-safety: safe on a shared handle.
  */
-AUTOLIC_EXTERN int autolic_seat_summary_get(autolic_db *db, autolic_id contract, const char *product,
-                                            autolic_seat_summary *out);
+AUTOLIC_EXTERN int autolic_seat_summary_get(autolic_db *db, autolic_id contract,
+                                            const char *product, autolic_seat_summary *out);
 
 /**
  * @brief Grant `user` a seat of `product` on `contract`, and notify the user.
@@ -165,7 +171,8 @@ AUTOLIC_EXTERN int autolic_seat_summary_get(autolic_db *db, autolic_id contract,
  *         started, or the user was removed); ::AUTOLIC_EEXISTS (SEAT-1);
  *         ::AUTOLIC_ENOSEAT (SEAT-2, all seats in use); ::AUTOLIC_ENOMEM;
  *         ::AUTOLIC_ECONFLICT; a storage error. Nothing changes on failure.
- * @par Thread-safety: safe on a shared handle; concurrent grants never exceed the quantity (SEAT-5).
+ * @par Thread-safety: safe on a shared handle; concurrent grants never exceed the quantity
+ * (SEAT-5).
  */
 AUTOLIC_EXTERN int autolic_seat_grant(autolic_db *db, autolic_id actor, autolic_id contract,
                                       const char *product, autolic_id user);
@@ -204,9 +211,9 @@ AUTOLIC_EXTERN int autolic_seat_revoke(autolic_db *db, autolic_id actor, autolic
  * @param actor the administrator making the change.
  * @param contract the contract.
  * @param user the account whose access is edited (active or invited).
- * @param products the product codes to hold, each compared case-insensitively, stored in lower case (SEAM-1); two that differ
- *        only in case are one product listed twice (::AUTOLIC_EINVAL); may be NULL
- *        when `n` is 0 (revoke all).
+ * @param products the product codes to hold, each compared case-insensitively, stored in lower case
+ * (SEAM-1); two that differ only in case are one product listed twice (::AUTOLIC_EINVAL); may be
+ * NULL when `n` is 0 (revoke all).
  * @param n number of codes; the same code may not appear twice.
  * @param[out] report may be NULL; receives the per-product outcome once the
  *        products were checked, that is when the call returns 0 or a product's
@@ -242,7 +249,8 @@ AUTOLIC_EXTERN int autolic_seat_set_access(autolic_db *db, autolic_id actor, aut
  * @param actor the administrator making the change.
  * @param contract the contract.
  * @param users the accounts, `n` of them.
- * @param products the product codes, `n` of them, each compared case-insensitively, stored in lower case (SEAM-1).
+ * @param products the product codes, `n` of them, each compared case-insensitively, stored in lower
+ * case (SEAM-1).
  * @param n number of lines (1 or more).
  * @param[out] report may be NULL; as for autolic_seat_set_access(), one result per line in order.
  * @return 0; ::AUTOLIC_EINVAL (NULL, n 0, a user id 0 or a malformed code,

@@ -49,7 +49,8 @@ AUTOLIC_EXTERN const char *autolic_team_role_name(int role);
 /** @brief A team to create. */
 typedef struct autolic_team_spec {
 	unsigned int version; /**< ::AUTOLIC_TEAM_SPEC_VERSION. */
-	const char *name; /**< UTF-8, 1..::AUTOLIC_TEAM_NAME_MAX bytes, no control characters (IN-1). */
+	const char
+	    *name; /**< UTF-8, 1..::AUTOLIC_TEAM_NAME_MAX bytes, no control characters (IN-1). */
 } autolic_team_spec;
 
 /**

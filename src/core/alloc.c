@@ -3,9 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *libc_malloc(size_t n, void *ctx) { (void)ctx; return malloc(n); }
-static void *libc_realloc(void *p, size_t n, void *ctx) { (void)ctx; return realloc(p, n); }
-static void libc_free(void *p, void *ctx) { (void)ctx; free(p); }
+static void *libc_malloc(size_t n, void *ctx)
+{
+	(void)ctx;
+	return malloc(n);
+}
+static void *libc_realloc(void *p, size_t n, void *ctx)
+{
+	(void)ctx;
+	return realloc(p, n);
+}
+static void libc_free(void *p, void *ctx)
+{
+	(void)ctx;
+	free(p);
+}
 
 void al_alloc_init(al_alloc *a, const autolic_allocator *src)
 {

@@ -37,8 +37,7 @@ int al_array_grow_to(const al_alloc *a, void *vp, size_t *cap, size_t need, size
 
 /* al_array_grow_to() with room for 4 elements first. Inline: most calls find
  * room and return at once, on paths as hot as a store's every write. */
-static inline int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need,
-                                size_t size)
+static inline int al_array_grow(const al_alloc *a, void *vp, size_t *cap, size_t need, size_t size)
 {
 	return need <= *cap ? 0 : al_array_grow_to(a, vp, cap, need, size, 4);
 }

@@ -93,8 +93,8 @@ int al_rec_open(al_rd *r, const void *p, size_t len, uint8_t tag)
 	if (len < 2)
 		return al_err(AUTOLIC_ECORRUPT, "record of %zu bytes is too short", len);
 	if (r->p[0] == 0) /* no format 0 was ever written: the byte is damaged */
-		return al_err(AUTOLIC_ECORRUPT, "record (tag 0x%02x) has format 0, which does not exist",
-		              r->p[1]);
+		return al_err(AUTOLIC_ECORRUPT,
+		              "record (tag 0x%02x) has format 0, which does not exist", r->p[1]);
 	if (r->p[0] > AL_REC_VERSION)
 		return al_err(AUTOLIC_EVERSION,
 		              "record format %u is not supported (this library reads format %u)",

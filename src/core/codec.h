@@ -16,8 +16,8 @@
  * the oldest version that has its layout, so a store stays readable by
  * older libraries except where a layout changed; a reader accepts every
  * version up to AL_REC_VERSION and decodes by the version it finds. */
-#define AL_REC_V1      1 /* libautolic 1.0.0 */
-#define AL_REC_V2      2 /* the Flex team record carries its lots' sums (after 1.0.0) */
+#define AL_REC_V1 1 /* libautolic 1.0.0 */
+#define AL_REC_V2 2 /* the Flex team record carries its lots' sums (after 1.0.0) */
 #define AL_REC_V3                                                                                  \
 	3 /* the Flex team record carries its late-report horizon and latest recorded expiry, a    \
 	     Flex lot record what its expiry forfeited (1.1) */
@@ -89,7 +89,7 @@ typedef struct al_rd {
 	const unsigned char *p;
 	size_t len, pos;
 	int bad;
-	uint8_t version; /* the record's format version, set by al_rec_open */
+	uint8_t version;   /* the record's format version, set by al_rec_open */
 	const char *field; /* the first field found out of its range (al_rd_check) */
 	uint64_t value;    /* and the value it held */
 } al_rd;

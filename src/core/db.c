@@ -37,7 +37,8 @@ static int check_storage(const autolic_storage *given, autolic_storage *st)
 	int rc = al_copy_in(st, given, AL_STORAGE);
 	if (rc)
 		return rc;
-	if (!st->begin || !st->get || !st->put || !st->del || !st->scan || !st->commit || !st->rollback)
+	if (!st->begin || !st->get || !st->put || !st->del || !st->scan || !st->commit ||
+	    !st->rollback)
 		return al_err(AUTOLIC_EINVAL, "storage vtable is missing a required slot "
 		                              "(begin, get, put, del, scan, commit, rollback)");
 	int sp = !!st->savepoint + !!st->release + !!st->rollback_to;
@@ -61,7 +62,8 @@ int autolic_db_open(autolic_db **out, const autolic_db_options *opts)
 	}
 	opts = &def;
 	if (opts->allocator && !al_alloc_valid(opts->allocator))
-		return al_err(AUTOLIC_EINVAL, "allocator must set malloc_fn, realloc_fn and free_fn");
+		return al_err(AUTOLIC_EINVAL,
+		              "allocator must set malloc_fn, realloc_fn and free_fn");
 	autolic_storage st;
 	if (opts->storage) {
 		int rc = check_storage(opts->storage, &st);
@@ -139,7 +141,10 @@ autolic_time autolic_db_now(autolic_db *db)
 	return db ? db->clock(db->clock_ctx) : 0;
 }
 
-const al_alloc *al_db_alloc(const autolic_db *db) { return &db->alloc; }
+const al_alloc *al_db_alloc(const autolic_db *db)
+{
+	return &db->alloc;
+}
 
 int al_db_owns_batch(autolic_db *db)
 {

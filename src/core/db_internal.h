@@ -27,12 +27,11 @@ struct autolic_db {
 	uint64_t rng; /* back-off jitter */
 	al_seq_block seq[AL_SEQ_SLOTS];
 	pthread_mutex_t mu;
-	int batch;            /* a host batch is open (owned by batch_owner) */
+	int batch; /* a host batch is open (owned by batch_owner) */
 	pthread_t batch_owner;
 	int batch_aborted;
 	al_evq batch_events;
 };
-
 
 void al_deliver(autolic_db *db, al_evq *q);
 /* 1 when the calling thread has a host batch open on db. */

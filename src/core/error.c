@@ -17,30 +17,54 @@ static _Thread_local char storage_msg[MSG_MAX];
 const char *autolic_strerror(int code)
 {
 	switch (code) {
-	case AUTOLIC_OK: return "success";
-	case AUTOLIC_ERROR: return "error";
-	case AUTOLIC_EINVAL: return "invalid argument";
-	case AUTOLIC_ENOMEM: return "out of memory";
-	case AUTOLIC_ENOTFOUND: return "not found";
-	case AUTOLIC_EEXISTS: return "already exists";
-	case AUTOLIC_EPERM: return "permission denied";
-	case AUTOLIC_ENOSEAT: return "all seats in use";
-	case AUTOLIC_ENOTOKENS: return "not enough tokens";
-	case AUTOLIC_ENOLICENCE: return "no valid licence";
-	case AUTOLIC_ENOOPLICENCE: return "all licences for operators are in use";
-	case AUTOLIC_EEXPIRED: return "expired";
-	case AUTOLIC_ECONFLICT: return "storage conflict persisted past the retry limit";
-	case AUTOLIC_ELOCKED: return "store is locked by another process";
-	case AUTOLIC_ECORRUPT: return "stored data is corrupt";
-	case AUTOLIC_ESTORAGE: return "storage failure";
-	case AUTOLIC_EABORTED: return "aborted";
-	case AUTOLIC_EVERSION: return "unsupported version";
-	case AUTOLIC_ESTATE: return "not valid in the current state";
-	case AUTOLIC_EREADONLY: return "read-only";
-	case AUTOLIC_EBUSY: return "busy";
-	case AUTOLIC_ITEROVER: return "no more items";
-	case AUTOLIC_EDUPLICATE: return "duplicate report";
-	default: return "unknown error";
+	case AUTOLIC_OK:
+		return "success";
+	case AUTOLIC_ERROR:
+		return "error";
+	case AUTOLIC_EINVAL:
+		return "invalid argument";
+	case AUTOLIC_ENOMEM:
+		return "out of memory";
+	case AUTOLIC_ENOTFOUND:
+		return "not found";
+	case AUTOLIC_EEXISTS:
+		return "already exists";
+	case AUTOLIC_EPERM:
+		return "permission denied";
+	case AUTOLIC_ENOSEAT:
+		return "all seats in use";
+	case AUTOLIC_ENOTOKENS:
+		return "not enough tokens";
+	case AUTOLIC_ENOLICENCE:
+		return "no valid licence";
+	case AUTOLIC_ENOOPLICENCE:
+		return "all licences for operators are in use";
+	case AUTOLIC_EEXPIRED:
+		return "expired";
+	case AUTOLIC_ECONFLICT:
+		return "storage conflict persisted past the retry limit";
+	case AUTOLIC_ELOCKED:
+		return "store is locked by another process";
+	case AUTOLIC_ECORRUPT:
+		return "stored data is corrupt";
+	case AUTOLIC_ESTORAGE:
+		return "storage failure";
+	case AUTOLIC_EABORTED:
+		return "aborted";
+	case AUTOLIC_EVERSION:
+		return "unsupported version";
+	case AUTOLIC_ESTATE:
+		return "not valid in the current state";
+	case AUTOLIC_EREADONLY:
+		return "read-only";
+	case AUTOLIC_EBUSY:
+		return "busy";
+	case AUTOLIC_ITEROVER:
+		return "no more items";
+	case AUTOLIC_EDUPLICATE:
+		return "duplicate report";
+	default:
+		return "unknown error";
 	}
 }
 
@@ -157,10 +181,11 @@ void al_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
 			        0);
 			break;
 		default: { /* 'd' */
-			long long v = mod == MOD_LL ? va_arg(ap, long long)
+			long long v = mod == MOD_LL  ? va_arg(ap, long long)
 			              : mod == MOD_L ? (long long)va_arg(ap, long)
 			                             : (long long)va_arg(ap, int);
-			out_num(&o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+			out_num(&o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v,
+			        v < 0);
 			break;
 		}
 		}
@@ -368,7 +393,10 @@ void autolic_storage_set_error(const char *fmt, ...)
 	va_end(ap);
 }
 
-void al_err_storage_reset(void) { storage_msg[0] = 0; }
+void al_err_storage_reset(void)
+{
+	storage_msg[0] = 0;
+}
 
 const char *al_err_take_storage(void)
 {

@@ -27,7 +27,10 @@ void al_key_u64(al_key *k, uint64_t v)
 	put(k, x, 8);
 }
 
-void al_key_i64(al_key *k, int64_t v) { al_key_u64(k, (uint64_t)v ^ (1ULL << 63)); }
+void al_key_i64(al_key *k, int64_t v)
+{
+	al_key_u64(k, (uint64_t)v ^ (1ULL << 63));
+}
 
 void al_key_str(al_key *k, const char *s)
 {

@@ -14,35 +14,36 @@
 
 enum al_prefix {
 	/* 0x01-0x0f core */
-	AL_K_SEQ = 0x01,           /* name -> u64 last id issued */
-	AL_K_SCHEMA = 0x02,        /* -> schema record (format of the whole store) */
+	AL_K_SEQ = 0x01,    /* name -> u64 last id issued */
+	AL_K_SCHEMA = 0x02, /* -> schema record (format of the whole store) */
 	/* 0x10 accounts */
 	AL_K_ACCOUNT = 0x10,       /* id -> account */
 	AL_K_ACCOUNT_EMAIL = 0x11, /* normalised email -> id */
 	/* 0x20 teams */
-	AL_K_TEAM = 0x20,          /* id -> team */
-	AL_K_TEAM_MEMBER = 0x21,   /* team, account -> member record (role) */
-	AL_K_MEMBER_TEAM = 0x22,   /* account, team -> (empty) */
+	AL_K_TEAM = 0x20,        /* id -> team */
+	AL_K_TEAM_MEMBER = 0x21, /* team, account -> member record (role) */
+	AL_K_MEMBER_TEAM = 0x22, /* account, team -> (empty) */
 	/* 0x30 contracts and roles */
-	AL_K_CONTRACT = 0x30,      /* id -> contract */
-	AL_K_CONTRACT_NUMBER = 0x31, /* number -> id */
-	AL_K_TEAM_CONTRACT = 0x32, /* team, contract -> (empty) */
-	AL_K_SERIAL = 0x33,        /* serial number -> contract id, product code */
+	AL_K_CONTRACT = 0x30,         /* id -> contract */
+	AL_K_CONTRACT_NUMBER = 0x31,  /* number -> id */
+	AL_K_TEAM_CONTRACT = 0x32,    /* team, contract -> (empty) */
+	AL_K_SERIAL = 0x33,           /* serial number -> contract id, product code */
 	AL_K_CONTRACT_PRODUCT = 0x34, /* contract, product code -> quantity, serial */
 	AL_K_CONTRACT_OFFER = 0x35,   /* contract, product, update code -> (empty): ROLE-8 offers */
-	AL_K_ACCOUNT_CONTRACT = 0x36, /* account, contract -> role bits (1 manager, 2 coordinator) */
+	AL_K_ACCOUNT_CONTRACT =
+	    0x36, /* account, contract -> role bits (1 manager, 2 coordinator) */
 	/* 0x40 seats */
-	AL_K_SEAT = 0x40,          /* contract, product, account -> grant */
-	AL_K_ACCOUNT_SEAT = 0x41,  /* account, contract, product -> (empty) */
-	AL_K_SEAT_COUNT = 0x42,    /* contract, product -> u64 granted */
+	AL_K_SEAT = 0x40,         /* contract, product, account -> grant */
+	AL_K_ACCOUNT_SEAT = 0x41, /* account, contract, product -> (empty) */
+	AL_K_SEAT_COUNT = 0x42,   /* contract, product -> u64 granted */
 	/* 0x50 Flex (src/flex_*.c) */
 	AL_K_FLEX_FIRST = 0x50,
-	AL_K_FLEX_PRODUCT = 0x50,  /* code -> catalogue product (name, added, current rate) */
-	AL_K_FLEX_RATE = 0x51,     /* code, i64 effective -> rate (FLEX-3 rate history) */
-	AL_K_FLEX_TEAM = 0x52,     /* team -> policy, overage owed, low flag, defaults (FLEX-5/8/12),
-	                              sums of its lots (format 2, docs/record-format.md) */
-	AL_K_FLEX_LOT = 0x53,      /* lot -> lot; lot, team, i64 time, seq -> amount: the lot's
-	                              ledger entries by team and time (SEAM-4, format 3) */
+	AL_K_FLEX_PRODUCT = 0x50, /* code -> catalogue product (name, added, current rate) */
+	AL_K_FLEX_RATE = 0x51,    /* code, i64 effective -> rate (FLEX-3 rate history) */
+	AL_K_FLEX_TEAM = 0x52,    /* team -> policy, overage owed, low flag, defaults (FLEX-5/8/12),
+	                             sums of its lots (format 2, docs/record-format.md) */
+	AL_K_FLEX_LOT = 0x53,     /* lot -> lot; lot, team, i64 time, seq -> amount: the lot's
+	                             ledger entries by team and time (SEAM-4, format 3) */
 	AL_K_FLEX_TEAM_LOT = 0x54, /* team, i64 expires, lot -> (empty): unexpired lots by expiry */
 	AL_K_FLEX_TEAM_OLD = 0x55, /* team, lot -> (empty): lots whose expiry was recorded */
 	AL_K_FLEX_LEDGER = 0x56,   /* team, u64 seq -> ledger entry (FLEX-10) */
@@ -72,12 +73,12 @@ enum al_prefix {
 	AL_K_OPS_LAST = 0x6f,
 	/* 0x70 developer hubs (APS-2..APS-4) */
 	AL_K_HUB_FIRST = 0x70,
-	AL_K_HUB = 0x70,           /* id -> hub (team, name, created) */
-	AL_K_TEAM_HUB = 0x71,      /* team -> hub id (APS-2: at most one) */
-	AL_K_HUB_APP = 0x72,       /* application id -> (hub, name) */
-	AL_K_HUB_APPS = 0x73,      /* hub, application -> (empty) */
-	AL_K_HUB_ADMIN = 0x74,     /* hub, account -> (empty): appointed hub admins */
-	AL_K_ACCOUNT_HUB = 0x75,   /* account, hub -> (empty): reverse of AL_K_HUB_ADMIN */
+	AL_K_HUB = 0x70,         /* id -> hub (team, name, created) */
+	AL_K_TEAM_HUB = 0x71,    /* team -> hub id (APS-2: at most one) */
+	AL_K_HUB_APP = 0x72,     /* application id -> (hub, name) */
+	AL_K_HUB_APPS = 0x73,    /* hub, application -> (empty) */
+	AL_K_HUB_ADMIN = 0x74,   /* hub, account -> (empty): appointed hub admins */
+	AL_K_ACCOUNT_HUB = 0x75, /* account, hub -> (empty): reverse of AL_K_HUB_ADMIN */
 	AL_K_HUB_LAST = 0x7f,
 	/* 0x80 reports and idempotency */
 	AL_K_REPORT_FIRST = 0x80,

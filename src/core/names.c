@@ -41,8 +41,8 @@ const char *autolic_contract_status_name(int status)
 const char *autolic_event_type_name(int type)
 {
 	static const char *const n[] = {
-	    "invitation_sent", "invitation_resent",  "role_changed",         "order_confirmed",
-	    "seat_granted",    "seat_revoked",       "flex_assigned",        "flex_low_balance",
+	    "invitation_sent",    "invitation_resent",    "role_changed",       "order_confirmed",
+	    "seat_granted",       "seat_revoked",         "flex_assigned",      "flex_low_balance",
 	    "flex_session_ended", "operator_deactivated", "download_available", "payment_late",
 	    "flex_lot_expired"};
 	return pick(n, N(n), AUTOLIC_EVENT_INVITATION_SENT, type);
@@ -62,7 +62,7 @@ const char *autolic_seat_action_name(int action)
 
 const char *autolic_flex_entry_type_name(int type)
 {
-	static const char *const n[] = {"purchase", "consume",  "refund", "expire",
+	static const char *const n[] = {"purchase", "consume", "refund", "expire",
 	                                "move_out", "move_in", "adjust"};
 	return pick(n, N(n), AUTOLIC_FLEX_PURCHASE, type);
 }
@@ -75,7 +75,8 @@ const char *autolic_flex_report_kind_name(int kind)
 
 const char *autolic_flex_reason_name(int reason)
 {
-	static const char *const n[] = {"none", "charged", "in_window", "seat", "trial", "refunded"};
+	static const char *const n[] = {"none", "charged", "in_window",
+	                                "seat", "trial",   "refunded"};
 	return pick(n, N(n), AUTOLIC_FLEX_REASON_NONE, reason);
 }
 

@@ -101,20 +101,28 @@ static int template_convs(const char *fmt, char *conv, int *lng)
 static int64_t arg_signed(va_list *ap, int lng)
 {
 	switch (lng) {
-	case 0: return va_arg(*ap, int);
-	case 1: return va_arg(*ap, long);
-	case 3: return (int64_t)va_arg(*ap, size_t);
-	default: return va_arg(*ap, long long);
+	case 0:
+		return va_arg(*ap, int);
+	case 1:
+		return va_arg(*ap, long);
+	case 3:
+		return (int64_t)va_arg(*ap, size_t);
+	default:
+		return va_arg(*ap, long long);
 	}
 }
 
 static uint64_t arg_unsigned(va_list *ap, int lng)
 {
 	switch (lng) {
-	case 0: return va_arg(*ap, unsigned int);
-	case 1: return va_arg(*ap, unsigned long);
-	case 3: return va_arg(*ap, size_t);
-	default: return va_arg(*ap, unsigned long long);
+	case 0:
+		return va_arg(*ap, unsigned int);
+	case 1:
+		return va_arg(*ap, unsigned long);
+	case 3:
+		return va_arg(*ap, size_t);
+	default:
+		return va_arg(*ap, unsigned long long);
 	}
 }
 
@@ -331,8 +339,9 @@ int al_note_decode(const void *p, size_t len, uint64_t stream, uint64_t pos, con
 	size_t size = nnum * sizeof(int64_t) + lp + 1 + lr + 1 + ltext + 1;
 	unsigned char *blk = al_malloc(a, size);
 	if (!blk)
-		return al_err(AUTOLIC_ENOMEM, "out of memory reading notice %" PRIu64 " of stream %" PRIu64,
-		              pos, stream);
+		return al_err(AUTOLIC_ENOMEM,
+		              "out of memory reading notice %" PRIu64 " of stream %" PRIu64, pos,
+		              stream);
 	int64_t *nums = (int64_t *)(void *)blk;
 	size_t j = 0;
 	for (int i = 0; i < nargs; i++)

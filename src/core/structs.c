@@ -72,8 +72,12 @@ static const autolic_journal_options journal_options_init = AUTOLIC_JOURNAL_OPTI
 #define NSIZES(v) (sizeof(v) / sizeof((v)[0]))
 /* One row: the header's newest version must be the number of sizes. */
 #define ROW(kind, type, newest, v, def)                                                            \
-	[kind] = {#type, v, NSIZES(v) + 0 * sizeof(char[NSIZES(v) == (newest) ? 1 : -1]),         \
-	          sizeof(type), alignof(type), def}
+	[kind] = {#type,                                                                           \
+	          v,                                                                               \
+	          NSIZES(v) + 0 * sizeof(char[NSIZES(v) == (newest) ? 1 : -1]),                    \
+	          sizeof(type),                                                                    \
+	          alignof(type),                                                                   \
+	          def}
 
 static const al_struct_row rows[AL_STRUCT_COUNT] = {
     ROW(AL_ACCOUNT_SPEC, autolic_account_spec, AUTOLIC_ACCOUNT_SPEC_VERSION, account_spec,
@@ -102,20 +106,20 @@ static const al_struct_row rows[AL_STRUCT_COUNT] = {
         flex_product_info, NULL),
     ROW(AL_FLEX_POLICY, autolic_flex_policy, AUTOLIC_FLEX_POLICY_VERSION, flex_policy,
         &flex_policy_init),
-    ROW(AL_FLEX_TEAM_INFO, autolic_flex_team_info, AUTOLIC_FLEX_TEAM_INFO_VERSION,
-        flex_team_info, NULL),
+    ROW(AL_FLEX_TEAM_INFO, autolic_flex_team_info, AUTOLIC_FLEX_TEAM_INFO_VERSION, flex_team_info,
+        NULL),
     ROW(AL_FLEX_LOT_SPEC, autolic_flex_lot_spec, AUTOLIC_FLEX_LOT_SPEC_VERSION, flex_lot_spec,
         &flex_lot_spec_init),
     ROW(AL_FLEX_LOT_INFO, autolic_flex_lot_info, AUTOLIC_FLEX_LOT_INFO_VERSION, flex_lot_info,
         NULL),
-    ROW(AL_FLEX_USER_SPEC, autolic_flex_user_spec, AUTOLIC_FLEX_USER_SPEC_VERSION,
-        flex_user_spec, &flex_user_spec_init),
+    ROW(AL_FLEX_USER_SPEC, autolic_flex_user_spec, AUTOLIC_FLEX_USER_SPEC_VERSION, flex_user_spec,
+        &flex_user_spec_init),
     ROW(AL_FLEX_REPORT_SPEC, autolic_flex_report_spec, AUTOLIC_FLEX_REPORT_SPEC_VERSION,
         flex_report_spec, &flex_report_spec_init),
     ROW(AL_FLEX_RESULT, autolic_flex_result, AUTOLIC_FLEX_RESULT_VERSION, flex_result, NULL),
     ROW(AL_FLEX_ENTRY, autolic_flex_entry, AUTOLIC_FLEX_ENTRY_VERSION, flex_entry, NULL),
-    ROW(AL_FLEX_USAGE_ROW, autolic_flex_usage_row, AUTOLIC_FLEX_USAGE_ROW_VERSION,
-        flex_usage_row, NULL),
+    ROW(AL_FLEX_USAGE_ROW, autolic_flex_usage_row, AUTOLIC_FLEX_USAGE_ROW_VERSION, flex_usage_row,
+        NULL),
     ROW(AL_OPS_HUB_SPEC, autolic_ops_hub_spec, AUTOLIC_OPS_HUB_SPEC_VERSION, ops_hub_spec,
         &ops_hub_spec_init),
     ROW(AL_OPS_HUB_INFO, autolic_ops_hub_info, AUTOLIC_OPS_HUB_INFO_VERSION, ops_hub_info, NULL),

@@ -221,8 +221,8 @@ int al_txn_del(al_txn *t, const al_key *k)
 	return rc ? al_storage_err(rc, "delete") : 0;
 }
 
-int al_txn_scan(al_txn *t, const al_key *start, const al_key *end,
-                autolic_storage_scan_cb cb, void *arg)
+int al_txn_scan(al_txn *t, const al_key *start, const al_key *end, autolic_storage_scan_cb cb,
+                void *arg)
 {
 	int rc = key_ok(start);
 	if (!rc && end)
@@ -247,7 +247,10 @@ int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb 
 
 /* ---- the runner ---- */
 
-static int has_savepoints(const autolic_storage *st) { return st->savepoint != NULL; }
+static int has_savepoints(const autolic_storage *st)
+{
+	return st->savepoint != NULL;
+}
 
 /* The retry budget of one call. */
 typedef struct al_retry {
@@ -268,7 +271,7 @@ static uint64_t mono_ns(void)
 static void backoff(autolic_db *db, const al_retry *rt)
 {
 	unsigned int n = rt->attempts > 9 ? 8 : rt->attempts - 1; /* attempts >= 1 here */
-	uint64_t bound = 100000u << n; /* 100 us .. 25.6 ms */
+	uint64_t bound = 100000u << n;                            /* 100 us .. 25.6 ms */
 	uint64_t x = db->rng ^ (uint64_t)getpid(); /* xorshift64; forked copies differ */
 	x ^= x << 13;
 	x ^= x >> 7;
@@ -349,7 +352,8 @@ static int attempts(autolic_db *db, al_txn *tp, al_txn_fn fn, void *arg, al_retr
 				/* Room for the events before the savepoint goes: once it
 				 * is released the call can no longer be undone alone. */
 				if (evq_reserve(&db->batch_events, t.events.n, &db->alloc) != 0)
-					rc = al_err(AUTOLIC_ENOMEM, "out of memory keeping the batch's events");
+					rc = al_err(AUTOLIC_ENOMEM,
+					            "out of memory keeping the batch's events");
 				else if (has_savepoints(st) && (rc = st->release(st->ctx)) != 0)
 					rc = al_storage_err(rc, "release");
 				else

@@ -45,21 +45,21 @@ int al_run(autolic_db *db, int write, al_txn_fn fn, void *arg);
 const al_alloc *al_db_alloc(const autolic_db *db);
 
 /* Storage access. Errors carry a message naming the operation. */
-int al_txn_get(al_txn *t, const al_key *k, al_buf *out);  /* AUTOLIC_ENOTFOUND when absent */
+int al_txn_get(al_txn *t, const al_key *k, al_buf *out); /* AUTOLIC_ENOTFOUND when absent */
 /* Read the record at `k` into `b` (initialised by the caller, who frees it)
  * and open it as a record of `tag` in `r`: 0; AUTOLIC_ENOTFOUND when absent,
  * with the message `missing` (printf-style) when given, none when NULL;
  * AUTOLIC_EVERSION / AUTOLIC_ECORRUPT from al_rec_open; a storage error. */
 int al_txn_get_rec(al_txn *t, const al_key *k, uint8_t tag, al_buf *b, al_rd *r,
                    const char *missing, ...) __attribute__((format(printf, 6, 7)));
-int al_txn_exists(al_txn *t, const al_key *k);            /* 1, 0 or an error */
+int al_txn_exists(al_txn *t, const al_key *k); /* 1, 0 or an error */
 int al_txn_put(al_txn *t, const al_key *k, const al_buf *val);
 int al_txn_put_raw(al_txn *t, const al_key *k, const void *val, size_t vlen);
-int al_txn_del(al_txn *t, const al_key *k);               /* AUTOLIC_ENOTFOUND when absent */
+int al_txn_del(al_txn *t, const al_key *k); /* AUTOLIC_ENOTFOUND when absent */
 /* Ascending over start <= key < end (end NULL: no bound). The callback may
  * not touch storage; it returns 0 to go on. */
-int al_txn_scan(al_txn *t, const al_key *start, const al_key *end,
-                autolic_storage_scan_cb cb, void *arg);
+int al_txn_scan(al_txn *t, const al_key *start, const al_key *end, autolic_storage_scan_cb cb,
+                void *arg);
 /* Every key starting with `prefix`. */
 int al_txn_scan_prefix(al_txn *t, const al_key *prefix, autolic_storage_scan_cb cb, void *arg);
 
@@ -82,7 +82,7 @@ int al_txn_seq_peek_in(al_txn *t, const char *name, uint64_t scope, const char *
  * same transaction (NOTE-1, src/core/note.h). Strings may be NULL. */
 int al_txn_event(al_txn *t, int type, autolic_id recipient, autolic_id team, autolic_id object,
                  const char *product, const char *rule, const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
+    __attribute__((format(printf, 8, 9)));
 
 void al_evq_clear(al_evq *q, const al_alloc *a);
 

@@ -99,9 +99,8 @@ static inline void header_encode(unsigned char h[HDR_SIZE], uint64_t generation,
 /* Frame a record whose payload is the concatenation of up to three pieces.
  * One CRC covers the frame from its length field on and the payload, which
  * follow each other, so checking a record costs one pass. */
-static inline void frame_encode(unsigned char *dst, int type, const al_gen_keys *k,
-                                const void *a, size_t an, const void *b, size_t bn,
-                                const void *c, size_t cn)
+static inline void frame_encode(unsigned char *dst, int type, const al_gen_keys *k, const void *a,
+                                size_t an, const void *b, size_t bn, const void *c, size_t cn)
 {
 	unsigned char *pl = dst + FRAME;
 	size_t n = 0;
@@ -124,7 +123,6 @@ static inline size_t put_size(size_t klen, size_t vlen)
 {
 	return FRAME + 4 + klen + vlen;
 }
-
 
 /* ---- replay ------------------------------------------------------------ */
 

@@ -81,9 +81,9 @@ static int64_t win_need(al_rwin *w, uint64_t keep, uint64_t pos, uint64_t n,
 			uint64_t c = (uint64_t)w->cap * 2 > span ? (uint64_t)w->cap * 2 : span;
 			if (c > w->size - keep)
 				c = w->size - keep;
-			unsigned char *b = c > SIZE_MAX ? NULL
-			                                : w->alloc->realloc_fn(w->buf, (size_t)c,
-			                                                       w->alloc->ctx);
+			unsigned char *b =
+			    c > SIZE_MAX ? NULL
+			                 : w->alloc->realloc_fn(w->buf, (size_t)c, w->alloc->ctx);
 			if (!b) {
 				autolic_storage_set_error("journal '%s': out of memory reading a "
 				                          "transaction of %llu bytes",
@@ -353,7 +353,8 @@ static int replay_records(al_rwin *w, const al_gen_keys *k, const al_journal_sin
 					break;
 				}
 				/* the transaction's records lie in the window before this one */
-				rc = deliver(f - (pos - txn_start), (size_t)(pos - txn_start), sink);
+				rc =
+				    deliver(f - (pos - txn_start), (size_t)(pos - txn_start), sink);
 				if (!rc && sink->commit)
 					rc = sink->commit(sink->arg, seq);
 				if (rc) {
@@ -481,10 +482,8 @@ static ssize_t mem_pread(int fd, void *buf, size_t n, off_t off, void *ctx)
 	return (ssize_t)k;
 }
 
-
 int al_journal_replay_chunked(const unsigned char *buf, size_t len, size_t chunk, int salvage,
-                              const char *name, const al_journal_sink *sink,
-                              al_journal_replay *res)
+                              const char *name, const al_journal_sink *sink, al_journal_replay *res)
 {
 	mem_file m = {buf, len};
 	al_journal_io io = *al_journal_default_io();

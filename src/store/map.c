@@ -84,7 +84,10 @@ static ent *ent_new(al_map *m, const void *key, size_t klen, const void *val, si
 	return e;
 }
 
-static void ent_free(al_map *m, ent *e) { al_free(&m->alloc, e); }
+static void ent_free(al_map *m, ent *e)
+{
+	al_free(&m->alloc, e);
+}
 
 static node *node_new(al_map *m, int leaf)
 {
@@ -100,7 +103,10 @@ static node *node_new(al_map *m, int leaf)
 	return x;
 }
 
-static void node_free(al_map *m, node *x) { al_free(&m->alloc, x); }
+static void node_free(al_map *m, node *x)
+{
+	al_free(&m->alloc, x);
+}
 
 /* Live entries: count and payload. */
 static void account_in(al_map *m, const ent *e, int sign)
@@ -293,8 +299,14 @@ int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end
 	}
 }
 
-size_t al_map_count(const al_map *m) { return m->count; }
-size_t al_map_payload(const al_map *m) { return m->payload; }
+size_t al_map_count(const al_map *m)
+{
+	return m->count;
+}
+size_t al_map_payload(const al_map *m)
+{
+	return m->payload;
+}
 
 /* ---- changing ---- */
 
@@ -341,8 +353,8 @@ static void slot_remove(node *x, unsigned i)
 typedef struct split_plan {
 	node *nodes[64]; /* one per level that splits, the leaf's first */
 	size_t n, used;
-	node *root;      /* a new root when the old one splits */
-	ent *sep;        /* copy of the first key of the new leaf */
+	node *root; /* a new root when the old one splits */
+	ent *sep;   /* copy of the first key of the new leaf */
 } split_plan;
 
 static void plan_free(al_map *m, split_plan *s)

@@ -32,8 +32,8 @@ int al_map_del(al_map *m, const void *key, size_t klen);
 int al_map_scan(const al_map *m, const void *start, size_t slen, const void *end, size_t elen,
                 autolic_storage_scan_cb cb, void *arg);
 
-size_t al_map_count(const al_map *m);       /* live keys */
-size_t al_map_payload(const al_map *m);     /* bytes of live keys and values */
+size_t al_map_count(const al_map *m);   /* live keys */
+size_t al_map_payload(const al_map *m); /* bytes of live keys and values */
 
 /* Transactions: between txn_begin and txn_commit/txn_rollback every change is
  * logged. Savepoints nest inside a transaction. Outside a transaction changes
@@ -41,8 +41,8 @@ size_t al_map_payload(const al_map *m);     /* bytes of live keys and values */
 void al_map_txn_begin(al_map *m);
 void al_map_txn_commit(al_map *m);
 void al_map_txn_rollback(al_map *m);
-int al_map_savepoint(al_map *m);    /* 0, AUTOLIC_ESTATE (no transaction) or AUTOLIC_ENOMEM */
-int al_map_release(al_map *m);      /* 0 or AUTOLIC_ESTATE (no savepoint) */
-int al_map_rollback_to(al_map *m);  /* 0 or AUTOLIC_ESTATE (no savepoint) */
+int al_map_savepoint(al_map *m);   /* 0, AUTOLIC_ESTATE (no transaction) or AUTOLIC_ENOMEM */
+int al_map_release(al_map *m);     /* 0 or AUTOLIC_ESTATE (no savepoint) */
+int al_map_rollback_to(al_map *m); /* 0 or AUTOLIC_ESTATE (no savepoint) */
 
 #endif

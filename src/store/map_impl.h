@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#define FAN 32 /* slots of a node; one spare for the entry that splits it */
+#define FAN     32 /* slots of a node; one spare for the entry that splits it */
 #define NO_SLOT 0xff
 
 typedef struct ent {
@@ -26,14 +26,14 @@ typedef struct pfx {
 typedef struct node node;
 struct node {
 	node *parent;
-	uint16_t n;         /* entries (leaf) or separators (inner: n + 1 children) */
+	uint16_t n; /* entries (leaf) or separators (inner: n + 1 children) */
 	uint8_t leaf;
-	uint8_t queued;     /* on the list of leaves to free if still empty */
-	uint8_t last;       /* leaf: slot of the latest insert, or NO_SLOT */
+	uint8_t queued; /* on the list of leaves to free if still empty */
+	uint8_t last;   /* leaf: slot of the latest insert, or NO_SLOT */
 	node *next_empty;
 	pfx p[FAN];
-	ent *e[FAN];        /* leaf: entries; inner: separator keys */
-	node *c[];          /* inner only: FAN + 1 children */
+	ent *e[FAN]; /* leaf: entries; inner: separator keys */
+	node *c[];   /* inner only: FAN + 1 children */
 };
 
 #define LEAF_SIZE  (sizeof(node))
@@ -46,9 +46,9 @@ struct node {
 #define INPLACE_MAX 64
 
 typedef struct undo {
-	ent *old;      /* entry replaced or deleted, or NULL */
-	ent *new;      /* entry inserted (or overwritten in place), or NULL for a delete */
-	int inplace;   /* new's value was overwritten; its old bytes are in `bytes` */
+	ent *old;    /* entry replaced or deleted, or NULL */
+	ent *new;    /* entry inserted (or overwritten in place), or NULL for a delete */
+	int inplace; /* new's value was overwritten; its old bytes are in `bytes` */
 	unsigned char bytes[INPLACE_MAX];
 } undo;
 

@@ -107,7 +107,8 @@ int autolic_store_memory_new(autolic_storage *out, const autolic_allocator *allo
 	if (!out)
 		return al_err(AUTOLIC_EINVAL, "out is NULL");
 	if (alloc && !al_alloc_valid(alloc))
-		return al_err(AUTOLIC_EINVAL, "allocator must set malloc_fn, realloc_fn and free_fn");
+		return al_err(AUTOLIC_EINVAL,
+		              "allocator must set malloc_fn, realloc_fn and free_fn");
 	al_alloc a;
 	al_alloc_init(&a, alloc);
 	mem_store *s = al_calloc(&a, 1, sizeof(*s));
@@ -124,19 +125,19 @@ int autolic_store_memory_new(autolic_storage *out, const autolic_allocator *allo
 		return al_err(AUTOLIC_ENOMEM, "cannot create the memory store's mutex");
 	}
 	autolic_storage st = {
-		.version = AUTOLIC_STORAGE_VERSION,
-		.ctx = s,
-		.begin = mem_begin,
-		.get = mem_get,
-		.put = mem_put,
-		.del = mem_del,
-		.scan = mem_scan,
-		.commit = mem_commit,
-		.rollback = mem_rollback,
-		.free = mem_free,
-		.savepoint = mem_savepoint,
-		.release = mem_release,
-		.rollback_to = mem_rollback_to,
+	    .version = AUTOLIC_STORAGE_VERSION,
+	    .ctx = s,
+	    .begin = mem_begin,
+	    .get = mem_get,
+	    .put = mem_put,
+	    .del = mem_del,
+	    .scan = mem_scan,
+	    .commit = mem_commit,
+	    .rollback = mem_rollback,
+	    .free = mem_free,
+	    .savepoint = mem_savepoint,
+	    .release = mem_release,
+	    .rollback_to = mem_rollback_to,
 	};
 	*out = st;
 	return 0;

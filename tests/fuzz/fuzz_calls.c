@@ -134,7 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int n = 0;
 			for (int k = 0; k < FZ_USERS; k++)
 				n += m.held[p][k];
-			rc = autolic_seat_grant(w.db, w.admin, w.contract, fz_products[p], w.users[u]);
+			rc = autolic_seat_grant(w.db, w.admin, w.contract, fz_products[p],
+			                        w.users[u]);
 			if (!rc) {
 				if (m.held[p][u])
 					fail("SEAT-1: second seat of a product granted", step);
@@ -147,7 +148,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 1: /* revoke */
-			rc = autolic_seat_revoke(w.db, w.admin, w.contract, fz_products[p], w.users[u]);
+			rc = autolic_seat_revoke(w.db, w.admin, w.contract, fz_products[p],
+			                         w.users[u]);
 			if ((rc == 0) != m.held[p][u])
 				fail("revoke disagrees with the model", step);
 			m.held[p][u] = 0;
@@ -155,8 +157,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 2: { /* change the quantity: revoked seats are re-read */
 			uint32_t revoked = 0;
 			int64_t q = (arg >> 3) % 4;
-			rc = autolic_contract_set_quantity(w.db, w.admin, w.contract, fz_products[p], q,
-			                                   &revoked);
+			rc = autolic_contract_set_quantity(w.db, w.admin, w.contract,
+			                                   fz_products[p], q, &revoked);
 			if (!rc) {
 				m.qty[p] = q;
 				int n = 0;
@@ -165,7 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					int has = 0;
 					if (autolic_seat_user_products(w.db, w.users[k], &it))
 						fail("user products", step);
-					autolic_seat_entry e = {.version = AUTOLIC_SEAT_ENTRY_VERSION};
+					autolic_seat_entry e = {.version =
+					                            AUTOLIC_SEAT_ENTRY_VERSION};
 					while (autolic_seat_iter_next(it, &e) == 0)
 						has |= e.contract == w.contract &&
 						       !strcmp(e.product, fz_products[p]);
@@ -201,11 +204,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ls.quantity = arg % 50;
 			ls.purchased = w.now;
 			rc = autolic_flex_lot_buy(w.db, w.admin, w.team, &ls, NULL);
-			if (rc && ls.quantity > 0 && rc != AUTOLIC_EEXISTS && rc != AUTOLIC_EDUPLICATE)
+			if (rc && ls.quantity > 0 && rc != AUTOLIC_EEXISTS &&
+			    rc != AUTOLIC_EDUPLICATE)
 				fail("lot purchase", step);
 			break;
 		}
-		case 5: case 6: { /* Flex launch, or a report on an open session */
+		case 5:
+		case 6: { /* Flex launch, or a report on an open session */
 			char key[24];
 			snprintf(key, sizeof key, "k%u", ++keyn);
 			autolic_flex_report_spec rs = AUTOLIC_FLEX_REPORT_SPEC_INIT;
@@ -227,8 +232,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				rs.account = w.users[1];
 				rc = autolic_flex_report(w.db, &rs, &res);
 			}
-			if (rc && rc != AUTOLIC_ENOTOKENS && rc != AUTOLIC_EPERM && rc != AUTOLIC_ESTATE &&
-			    rc != AUTOLIC_ENOTFOUND && rc != AUTOLIC_EINVAL)
+			if (rc && rc != AUTOLIC_ENOTOKENS && rc != AUTOLIC_EPERM &&
+			    rc != AUTOLIC_ESTATE && rc != AUTOLIC_ENOTFOUND && rc != AUTOLIC_EINVAL)
 				fail("flex report", step);
 			break;
 		}

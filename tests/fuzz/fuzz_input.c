@@ -62,21 +62,45 @@ static void add_id(ids *l, autolic_id id)
 
 /* ---- values ---- */
 
-#define V_NOW 0x7fffffffffff0001LL /* markers, replaced relative to the clock */
+#define V_NOW    0x7fffffffffff0001LL /* markers, replaced relative to the clock */
 #define V_NOW_M1 0x7fffffffffff0002LL
 #define V_NOW_P1 0x7fffffffffff0003LL
 #define V_NOW_PY 0x7fffffffffff0004LL
 #define V_NOW_MY 0x7fffffffffff0005LL
 
 static const int64_t values[32] = {
-    INT64_MIN, INT64_MIN + 1, INT64_MIN / 2, -AUTOLIC_FLEX_LOT_QUANTITY_MAX,
-    -31622400, -86400, -1, 0,
-    1, 2, 5, 7,
-    100, 86400, 2592000, 31622400,
-    UINT32_MAX, (int64_t)UINT32_MAX + 1, AUTOLIC_SEATS_MAX, AUTOLIC_SEATS_MAX + 1,
-    AUTOLIC_FLEX_LOT_QUANTITY_MAX, AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1, INT64_MAX / 2, INT32_MAX,
-    INT64_MAX - 86400, INT64_MAX - 1, INT64_MAX, V_NOW,
-    V_NOW_M1, V_NOW_P1, V_NOW_PY, V_NOW_MY,
+    INT64_MIN,
+    INT64_MIN + 1,
+    INT64_MIN / 2,
+    -AUTOLIC_FLEX_LOT_QUANTITY_MAX,
+    -31622400,
+    -86400,
+    -1,
+    0,
+    1,
+    2,
+    5,
+    7,
+    100,
+    86400,
+    2592000,
+    31622400,
+    UINT32_MAX,
+    (int64_t)UINT32_MAX + 1,
+    AUTOLIC_SEATS_MAX,
+    AUTOLIC_SEATS_MAX + 1,
+    AUTOLIC_FLEX_LOT_QUANTITY_MAX,
+    AUTOLIC_FLEX_LOT_QUANTITY_MAX + 1,
+    INT64_MAX / 2,
+    INT32_MAX,
+    INT64_MAX - 86400,
+    INT64_MAX - 1,
+    INT64_MAX,
+    V_NOW,
+    V_NOW_M1,
+    V_NOW_P1,
+    V_NOW_PY,
+    V_NOW_MY,
 };
 
 static int64_t sat_add(int64_t a, int64_t b)
@@ -91,18 +115,24 @@ static int64_t value(const fz_input *x, uint8_t i)
 {
 	int64_t v = values[i % 32];
 	switch (v) {
-	case V_NOW: return x->w.now;
-	case V_NOW_M1: return sat_add(x->w.now, -1);
-	case V_NOW_P1: return sat_add(x->w.now, 1);
-	case V_NOW_PY: return sat_add(x->w.now, 31622400);
-	case V_NOW_MY: return sat_add(x->w.now, -31622400);
-	default: return v;
+	case V_NOW:
+		return x->w.now;
+	case V_NOW_M1:
+		return sat_add(x->w.now, -1);
+	case V_NOW_P1:
+		return sat_add(x->w.now, 1);
+	case V_NOW_PY:
+		return sat_add(x->w.now, 31622400);
+	case V_NOW_MY:
+		return sat_add(x->w.now, -31622400);
+	default:
+		return v;
 	}
 }
 
-static const size_t pads[32] = {0,  0,  0,   0,   0,   0,   0,   0,   1,   31,  32,
-                                35, 36, 63,  64,  100, 101, 127, 128, 129, 254, 255,
-                                256, 0, 0,   0,   0,   0,   0,   0,   0,   1000};
+static const size_t pads[32] = {0,   0,  0,  0,  0,   0,   0,   0,   1,   31,  32,
+                                35,  36, 63, 64, 100, 101, 127, 128, 129, 254, 255,
+                                256, 0,  0,  0,  0,   0,   0,   0,   0,   1000};
 
 /* ---- the store digest: every key and value through the vtable ---- */
 
@@ -238,7 +268,8 @@ static void check_texts(fz_input *x)
 			TEXT(x, h.name, "ops hub name");
 		autolic_ops_operator_iter *it = NULL;
 		if (autolic_ops_operator_iter_new(db, x->ophubs.v[i], &it) == 0) {
-			autolic_ops_operator_info o = {.version = AUTOLIC_OPS_OPERATOR_INFO_VERSION};
+			autolic_ops_operator_info o = {.version =
+			                                   AUTOLIC_OPS_OPERATOR_INFO_VERSION};
 			while (autolic_ops_operator_iter_next(it, &o) == 0) {
 				TEXT(x, o.number, "operator number");
 				TEXT(x, o.name, "operator name");
@@ -351,7 +382,8 @@ static void check_csv(fz_input *x, autolic_id team)
 				while (i < c.len && c.buf[i] != ',' && c.buf[i] != '\r' &&
 				       c.buf[i] != '\n') {
 					if (c.buf[i] == '"')
-						fail(x, "IN-2: CSV: a quote inside an unquoted cell");
+						fail(x,
+						     "IN-2: CSV: a quote inside an unquoted cell");
 					if (got < 2)
 						cell[got++] = c.buf[i];
 					i++;
@@ -359,7 +391,8 @@ static void check_csv(fz_input *x, autolic_id team)
 			}
 			if (row > 0 && user_column(col) && got &&
 			    strchr("=+-@\t\r", cell[0]) != NULL)
-				fail(x, "IN-2: a CSV cell of user text begins with = + - @ tab or CR");
+				fail(x,
+				     "IN-2: a CSV cell of user text begins with = + - @ tab or CR");
 			col++;
 			if (i < c.len && c.buf[i] == ',') {
 				i++;
@@ -618,19 +651,20 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		case 0:
 			*reads = true;
 			return autolic_contract_find(db, t, &id);
-		case 1: return autolic_contract_assign_coordinator(db, w->admin, t, "admin@example.com",
-			                                           "user0@example.com");
+		case 1:
+			return autolic_contract_assign_coordinator(
+			    db, w->admin, t, "admin@example.com", "user0@example.com");
 		case 2: {
-			autolic_contract_product_info p = {.version =
-			                                       AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+			autolic_contract_product_info p = {
+			    .version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
 			fz_ok("product", autolic_contract_product_get(db, w->admin, w->contract,
 			                                              "autocad", &p));
 			return autolic_contract_assign_coordinator(db, w->admin, p.serial, t,
 			                                           "user0@example.com");
 		}
 		default: {
-			autolic_contract_product_info p = {.version =
-			                                       AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
+			autolic_contract_product_info p = {
+			    .version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION};
 			fz_ok("product", autolic_contract_product_get(db, w->admin, w->contract,
 			                                              "autocad", &p));
 			return autolic_contract_assign_coordinator(db, w->admin, p.serial,
@@ -643,8 +677,8 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 			return autolic_contract_update_check(db, w->admin, w->contract,
 			                                     f & 1 ? t : "autocad", t);
 		}
-		return autolic_contract_update_offer(db, w->admin, w->contract, f & 1 ? t : "autocad",
-		                                     t, (int)(f >> 2));
+		return autolic_contract_update_offer(db, w->admin, w->contract,
+		                                     f & 1 ? t : "autocad", t, (int)(f >> 2));
 	case 20: /* the clock reads anything */
 		*reads = true;
 		w->now = va;
@@ -655,7 +689,8 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		return 0;
 	case 22: {
 		uint32_t revoked = 0;
-		return autolic_contract_set_quantity(db, w->admin, x->contracts.v[x->contracts.n - 1],
+		return autolic_contract_set_quantity(db, w->admin,
+		                                     x->contracts.v[x->contracts.n - 1],
 		                                     f & 1 ? "revit" : "autocad", va, &revoked);
 	}
 	case 23:
@@ -664,21 +699,25 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		return autolic_contract_renew(db, w->admin, x->contracts.v[x->contracts.n - 1], va);
 	case 24:
 		switch (f % 3) {
-		case 0: return autolic_flex_adjust(db, w->admin, w->team, w->lot, va);
-		case 1: return autolic_flex_horizon_set(db, w->admin, w->team, va);
+		case 0:
+			return autolic_flex_adjust(db, w->admin, w->team, w->lot, va);
+		case 1:
+			return autolic_flex_horizon_set(db, w->admin, w->team, va);
 		default: {
 			size_t n = 0;
 			return autolic_flex_expire(db, w->team, &n);
 		}
 		}
 	case 25:
-		return autolic_flex_trial_add(db, x->flex_user, x->flex_user, f & 1 ? t : x->product,
-		                              va, vb);
+		return autolic_flex_trial_add(db, x->flex_user, x->flex_user,
+		                              f & 1 ? t : x->product, va, vb);
 	case 26: {
 		uint64_t n = 0;
 		switch (f % 6) {
-		case 0: return autolic_ops_payment_late(db, w->admin, x->ops_hub, va);
-		case 1: return autolic_ops_operator_record_production(db, w->admin, x->op, va);
+		case 0:
+			return autolic_ops_payment_late(db, w->admin, x->ops_hub, va);
+		case 1:
+			return autolic_ops_operator_record_production(db, w->admin, x->op, va);
 		case 2: {
 			autolic_ops_subscription_spec s = AUTOLIC_OPS_SUBSCRIPTION_SPEC_INIT;
 			s.tenant = w->admin;
@@ -691,8 +730,10 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		case 3:
 			return autolic_ops_subscription_set_quantity(db, w->admin, x->ops_sub,
 			                                             (uint32_t)va, &n);
-		case 4: return autolic_ops_payment_record(db, w->admin, x->ops_hub);
-		default: return autolic_ops_hub_provision(db, w->admin, x->ops_hub, &n);
+		case 4:
+			return autolic_ops_payment_record(db, w->admin, x->ops_hub);
+		default:
+			return autolic_ops_hub_provision(db, w->admin, x->ops_hub, &n);
 		}
 	}
 	case 27: /* reads with times and text */
@@ -704,7 +745,8 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		}
 		case 1: {
 			autolic_flex_ledger_iter *it = NULL;
-			rc = autolic_flex_ledger_open(db, w->team, va, vb, AUTOLIC_FLEX_MASK_ALL, &it);
+			rc = autolic_flex_ledger_open(db, w->team, va, vb, AUTOLIC_FLEX_MASK_ALL,
+			                              &it);
 			if (!rc) {
 				autolic_flex_entry e = {.version = AUTOLIC_FLEX_ENTRY_VERSION};
 				while (autolic_flex_ledger_next(it, &e) == 0)
@@ -717,7 +759,8 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 			autolic_flex_usage_iter *it = NULL;
 			rc = autolic_flex_usage_open(db, w->team, va, vb, &it);
 			if (!rc) {
-				autolic_flex_usage_row r = {.version = AUTOLIC_FLEX_USAGE_ROW_VERSION};
+				autolic_flex_usage_row r = {.version =
+				                                AUTOLIC_FLEX_USAGE_ROW_VERSION};
 				while (autolic_flex_usage_next(it, &r) == 0) {
 					TEXT(x, r.email, "usage email");
 					TEXT(x, r.first_name, "usage first name");
@@ -728,10 +771,13 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 			}
 			return rc;
 		}
-		case 3: return autolic_account_find(db, t, &id);
-		case 4: return autolic_ops_operator_find(db, x->ops_hub, t, &id);
+		case 3:
+			return autolic_account_find(db, t, &id);
+		case 4:
+			return autolic_ops_operator_find(db, x->ops_hub, t, &id);
 		case 5: {
-			autolic_flex_product_info p = {.version = AUTOLIC_FLEX_PRODUCT_INFO_VERSION};
+			autolic_flex_product_info p = {.version =
+			                                   AUTOLIC_FLEX_PRODUCT_INFO_VERSION};
 			return autolic_flex_product_get(db, t, &p);
 		}
 		case 6: {
@@ -764,8 +810,8 @@ static int call(fz_input *x, uint8_t op, uint8_t field, int64_t va, int64_t vb, 
 		if (f & 1) {
 			const char *products[1] = {t};
 			autolic_seat_report *rep = NULL;
-			rc = autolic_seat_set_access(db, w->admin, w->contract, w->users[2], products, 1,
-			                             &rep);
+			rc = autolic_seat_set_access(db, w->admin, w->contract, w->users[2],
+			                             products, 1, &rep);
 			autolic_seat_report_free(rep);
 			return rc;
 		}

@@ -75,8 +75,8 @@ static void replay(const uint8_t *data, size_t size, int salvage)
 	al_journal_sink csink = {s_put, s_del, s_commit, &c};
 	al_journal_replay cres;
 	memset(&cres, 0, sizeof cres);
-	int crc = al_journal_replay_chunked(data, size, chunk, salvage, "fuzz.journal", &csink,
-	                                    &cres);
+	int crc =
+	    al_journal_replay_chunked(data, size, chunk, salvage, "fuzz.journal", &csink, &cres);
 	if (crc != rc || memcmp(&cres, &res, sizeof res) != 0 || c.ops != s.ops ||
 	    c.commits != s.commits || c.digest != s.digest ||
 	    strcmp(al_err_take_storage(), msg) != 0)

@@ -54,11 +54,21 @@ static void codec_only(const uint8_t *data, size_t size)
 	al_alloc_init(&a, NULL); /* libc */
 	for (size_t i = 0; i < nops; i++) {
 		switch (ops[i] % 6) {
-		case 0: (void)al_dec_u8(&r); break;
-		case 1: (void)al_dec_u32(&r); break;
-		case 2: (void)al_dec_u64(&r); break;
-		case 3: (void)al_dec_i64(&r); break;
-		case 4: al_dec_str(&r, s, sizeof s); break;
+		case 0:
+			(void)al_dec_u8(&r);
+			break;
+		case 1:
+			(void)al_dec_u32(&r);
+			break;
+		case 2:
+			(void)al_dec_u64(&r);
+			break;
+		case 3:
+			(void)al_dec_i64(&r);
+			break;
+		case 4:
+			al_dec_str(&r, s, sizeof s);
+			break;
 		default: {
 			char *d = al_dec_strdup(&r, &a);
 			if (d)

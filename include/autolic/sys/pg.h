@@ -75,10 +75,10 @@ extern "C" {
  * they touch (the key, and for writes and scans the record's owner — the
  * key's first byte and the 8 bytes after it —, its record type and the
  * store), shared for reads and exclusive for writes, held until the end of
- * the transaction (two-phase locking); read-only transactions read one REPEATABLE READ snapshot. Calls
- * on different owners (teams, contracts, accounts) never wait for nor abort
- * each other; calls on one owner queue instead of failing and retrying.
- * Every handle of a database must use the same mode (see
+ * the transaction (two-phase locking); read-only transactions read one REPEATABLE READ snapshot.
+ * Calls on different owners (teams, contracts, accounts) never wait for nor abort each other; calls
+ * on one owner queue instead of failing and retrying. Every handle of a database must use the same
+ * mode (see
  * @ref scaling "When one machine is not enough"): the first open with the
  * flag records it in `autolic_meta` (row `key_locks`), and an open without
  * it is then refused with ::AUTOLIC_EINVAL.

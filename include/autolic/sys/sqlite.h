@@ -98,8 +98,7 @@ typedef struct autolic_sqlite_options {
  *         `version` is 0 or newer than this library knows.
  * @par Thread-safety: safe.
  */
-AUTOLIC_EXTERN int autolic_sqlite_options_init(autolic_sqlite_options *opts,
-                                               unsigned int version);
+AUTOLIC_EXTERN int autolic_sqlite_options_init(autolic_sqlite_options *opts, unsigned int version);
 
 /**
  * @brief Open (creating it when absent) an SQLite database file as a storage backend.
@@ -126,7 +125,6 @@ AUTOLIC_EXTERN int autolic_sqlite_options_init(autolic_sqlite_options *opts,
  */
 AUTOLIC_EXTERN int autolic_store_sqlite_open(autolic_storage *out, const char *path,
                                              const autolic_sqlite_options *opts);
-
 
 #ifdef __cplusplus
 }

@@ -52,8 +52,8 @@ extern "C" {
  * @brief Scan callback: one key/value pair, in key order.
  * @return 0 to continue, any other value to stop (the scan then returns it).
  */
-typedef int (*autolic_storage_scan_cb)(const void *key, size_t klen,
-                                       const void *val, size_t vlen, void *arg);
+typedef int (*autolic_storage_scan_cb)(const void *key, size_t klen, const void *val, size_t vlen,
+                                       void *arg);
 
 /** @brief The storage vtable. Fill it, then pass it in ::autolic_db_options. */
 typedef struct autolic_storage {
@@ -114,9 +114,9 @@ AUTOLIC_EXTERN int autolic_storage_init(autolic_storage *s, unsigned int version
  */
 AUTOLIC_EXTERN void autolic_storage_set_error(const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
+    __attribute__((format(printf, 1, 2)))
 #endif
-	;
+    ;
 
 /**
  * @brief For backends' own public functions (open, maintenance): publish the

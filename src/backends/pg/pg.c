@@ -19,10 +19,10 @@
 #define PG_SCHEMA 1
 
 /* pg_type OIDs of the parameters (fixed in PostgreSQL's catalogue). */
-#define OID_BYTEA 17
-#define OID_INT4  23
-#define OID_INT8  20
-#define OID_TEXT  25
+#define OID_BYTEA      17
+#define OID_INT4       23
+#define OID_INT8       20
+#define OID_TEXT       25
 #define OID_INT8_ARRAY 1016
 
 /* Scans read the range in chunks: the first is small (most scans of the
@@ -40,7 +40,15 @@
 static const char empty[1];
 
 enum {
-	S_GET, S_PUT, S_DEL, S_SCAN_GE, S_SCAN_GT, S_RANGE_GE, S_RANGE_GT, S_LOCKS, S_LOCK_UP,
+	S_GET,
+	S_PUT,
+	S_DEL,
+	S_SCAN_GE,
+	S_SCAN_GT,
+	S_RANGE_GE,
+	S_RANGE_GT,
+	S_LOCKS,
+	S_LOCK_UP,
 	S_NSTMT
 };
 
@@ -49,42 +57,53 @@ static const struct {
 	int nparams;
 	Oid types[3];
 } stmts[S_NSTMT] = {
-	{"al_get", "SELECT v FROM autolic_kv WHERE k = $1", 1, {OID_BYTEA}},
-	{"al_put",
-	 "INSERT INTO autolic_kv (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = "
-	 "EXCLUDED.v",
-	 2, {OID_BYTEA, OID_BYTEA}},
-	{"al_del", "DELETE FROM autolic_kv WHERE k = $1", 1, {OID_BYTEA}},
-	{"al_scan_ge", "SELECT k, v FROM autolic_kv WHERE k >= $1 ORDER BY k LIMIT $2", 2,
-	 {OID_BYTEA, OID_INT4}},
-	{"al_scan_gt", "SELECT k, v FROM autolic_kv WHERE k > $1 ORDER BY k LIMIT $2", 2,
-	 {OID_BYTEA, OID_INT4}},
-	{"al_range_ge",
-	 "SELECT k, v FROM autolic_kv WHERE k >= $1 AND k < $2 ORDER BY k LIMIT $3", 3,
-	 {OID_BYTEA, OID_BYTEA, OID_INT4}},
-	{"al_range_gt", "SELECT k, v FROM autolic_kv WHERE k > $1 AND k < $2 ORDER BY k LIMIT $3",
-	 3, {OID_BYTEA, OID_BYTEA, OID_INT4}},
-	/* the locks queued one after the other, in one statement: shared, then exclusive */
-	{"al_locks",
-	 "SELECT (SELECT count(pg_advisory_xact_lock_shared(a)) FROM unnest($1::int8[]) a), "
-	 "(SELECT count(pg_advisory_xact_lock(a)) FROM unnest($2::int8[]) a)",
-	 2, {OID_INT8_ARRAY, OID_INT8_ARRAY}},
-	/* an upgrade from shared to exclusive waits 1 ms at most (55P03, retried):
-	 * two calls that both hold a lock shared and both want it exclusive
-	 * would otherwise wait for the deadlock detector */
-	{"al_lock_up",
-	 "SELECT set_config('lock_timeout', '1ms', true), pg_advisory_xact_lock($1), "
-	 "set_config('lock_timeout', $2, true)",
-	 2, {OID_INT8, OID_TEXT}},
+    {"al_get", "SELECT v FROM autolic_kv WHERE k = $1", 1, {OID_BYTEA}},
+    {"al_put",
+     "INSERT INTO autolic_kv (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = "
+     "EXCLUDED.v",
+     2,
+     {OID_BYTEA, OID_BYTEA}},
+    {"al_del", "DELETE FROM autolic_kv WHERE k = $1", 1, {OID_BYTEA}},
+    {"al_scan_ge",
+     "SELECT k, v FROM autolic_kv WHERE k >= $1 ORDER BY k LIMIT $2",
+     2,
+     {OID_BYTEA, OID_INT4}},
+    {"al_scan_gt",
+     "SELECT k, v FROM autolic_kv WHERE k > $1 ORDER BY k LIMIT $2",
+     2,
+     {OID_BYTEA, OID_INT4}},
+    {"al_range_ge",
+     "SELECT k, v FROM autolic_kv WHERE k >= $1 AND k < $2 ORDER BY k LIMIT $3",
+     3,
+     {OID_BYTEA, OID_BYTEA, OID_INT4}},
+    {"al_range_gt",
+     "SELECT k, v FROM autolic_kv WHERE k > $1 AND k < $2 ORDER BY k LIMIT $3",
+     3,
+     {OID_BYTEA, OID_BYTEA, OID_INT4}},
+    /* the locks queued one after the other, in one statement: shared, then exclusive */
+    {"al_locks",
+     "SELECT (SELECT count(pg_advisory_xact_lock_shared(a)) FROM unnest($1::int8[]) a), "
+     "(SELECT count(pg_advisory_xact_lock(a)) FROM unnest($2::int8[]) a)",
+     2,
+     {OID_INT8_ARRAY, OID_INT8_ARRAY}},
+    /* an upgrade from shared to exclusive waits 1 ms at most (55P03, retried):
+     * two calls that both hold a lock shared and both want it exclusive
+     * would otherwise wait for the deadlock detector */
+    {"al_lock_up",
+     "SELECT set_config('lock_timeout', '1ms', true), pg_advisory_xact_lock($1), "
+     "set_config('lock_timeout', $2, true)",
+     2,
+     {OID_INT8, OID_TEXT}},
 };
 
 /* The queue of statements not sent yet: writes and savepoints. */
 enum { Q_PUT, Q_DEL, Q_SAVEPOINT, Q_LOCKS, Q_LOCK_UP };
-#define QUEUE_MAX   1024      /* statements queued at most: then they are sent */
+#define QUEUE_MAX   1024       /* statements queued at most: then they are sent */
 #define QUEUE_BYTES (1u << 20) /* bytes of keys and values queued at most */
-#define KNOWN_MAX   4096      /* keys remembered as existing, per transaction */
-#define HEADS_MAX   256       /* key locks (AUTOLIC_PG_KEY_LOCKS) per record type before one
-                                 for the whole type */
+#define KNOWN_MAX   4096       /* keys remembered as existing, per transaction */
+#define HEADS_MAX                                                                                  \
+	256 /* key locks (AUTOLIC_PG_KEY_LOCKS) per record type before one                         \
+	       for the whole type */
 
 typedef struct qent {
 	int kind;
@@ -109,28 +128,28 @@ typedef struct spent {
 
 typedef struct pgb {
 	PGconn *conn;
-	PGresult *held;          /* result whose buffers get handed out (valid until next call) */
-	int in_txn;              /* the library has a transaction open */
-	int sent;                /* something of it has reached the server */
-	const char *begin_sql;   /* its BEGIN, until sent */
-	int lost;                /* the connection was lost: reconnect at the next begin */
+	PGresult *held;        /* result whose buffers get handed out (valid until next call) */
+	int in_txn;            /* the library has a transaction open */
+	int sent;              /* something of it has reached the server */
+	const char *begin_sql; /* its BEGIN, until sent */
+	int lost;              /* the connection was lost: reconnect at the next begin */
 	unsigned int statement_timeout_ms, lock_timeout_ms;
-	char notice[256];        /* the server's last notice or warning */
+	char notice[256];           /* the server's last notice or warning */
 	char lock_timeout_text[32]; /* the session's lock_timeout */
-	qent *q;                 /* statements waiting for the next round trip */
+	qent *q;                    /* statements waiting for the next round trip */
 	size_t nq, qcap;
 	unsigned char *qbuf;
 	size_t qlen, qbufcap;
-	spent *sp;               /* savepoints, innermost last */
+	spent *sp; /* savepoints, innermost last */
 	size_t nsp, spcap;
-	int key_locks;           /* AUTOLIC_PG_KEY_LOCKS: READ COMMITTED and advisory locks */
-	int write;               /* the transaction may write */
-	lent *locks;             /* advisory locks taken (or queued) by the transaction */
+	int key_locks; /* AUTOLIC_PG_KEY_LOCKS: READ COMMITTED and advisory locks */
+	int write;     /* the transaction may write */
+	lent *locks;   /* advisory locks taken (or queued) by the transaction */
 	size_t nlocks, lcap;
-	unsigned int heads[257]; /* key locks per record type (256: the empty key) */
-	unsigned char for_update[257]; /* record types whose reads lock for writing (learnt) */
+	unsigned int heads[257];            /* key locks per record type (256: the empty key) */
+	unsigned char for_update[257];      /* record types whose reads lock for writing (learnt) */
 	unsigned char scan_for_update[257]; /* record types whose scans lock for writing (learnt) */
-	kent *known;             /* keys whose existence the transaction knows */
+	kent *known;                        /* keys whose existence the transaction knows */
 	size_t kn, kcap;
 	unsigned char *kbuf;
 	size_t kblen, kbufcap;
@@ -201,7 +220,10 @@ static int state_code(const char *st)
 	return AUTOLIC_ESTORAGE;
 }
 
-static int conn_bad(const pgb *s) { return PQstatus(s->conn) == CONNECTION_BAD; }
+static int conn_bad(const pgb *s)
+{
+	return PQstatus(s->conn) == CONNECTION_BAD;
+}
 
 /* Report the failure of `what` (result `r`, NULL when libpq returned none;
  * cleared here) through the storage message and return its code. A lost
@@ -217,14 +239,16 @@ static int pg_fail(pgb *s, PGresult *r, const char *what)
 		code = AUTOLIC_ESTORAGE;
 		if (s->in_txn)
 			autolic_storage_set_error(
-				"postgresql %s: connection to the server lost inside a transaction; the "
-				"server discards it, nothing of it was applied (the next call "
-				"reconnects): %s",
-				what, text);
+			    "postgresql %s: connection to the server lost inside a transaction; "
+			    "the "
+			    "server discards it, nothing of it was applied (the next call "
+			    "reconnects): %s",
+			    what, text);
 		else
-			autolic_storage_set_error("postgresql %s: connection to the server lost (the "
-			                          "next call reconnects): %s",
-			                          what, text);
+			autolic_storage_set_error(
+			    "postgresql %s: connection to the server lost (the "
+			    "next call reconnects): %s",
+			    what, text);
 	} else if (!r) {
 		code = AUTOLIC_ENOMEM;
 		autolic_storage_set_error("postgresql %s: no result from libpq (out of memory): %s",
@@ -630,9 +654,9 @@ static void txn_reset(pgb *s)
 
 /* The statement that ends a round trip (its answer is awaited). */
 typedef struct last_stmt {
-	const char *what;  /* for messages: "get", "scan", "commit", ... */
-	const char *name;  /* prepared statement, or NULL for `sql` */
-	const char *sql;   /* a statement without parameters */
+	const char *what; /* for messages: "get", "scan", "commit", ... */
+	const char *name; /* prepared statement, or NULL for `sql` */
+	const char *sql;  /* a statement without parameters */
 	int n;
 	const char *const *pv;
 	const int *pl;
@@ -680,8 +704,8 @@ static int send_one(pgb *s, long i, const last_stmt *last)
 	if ((size_t)i == s->nq) {
 		if (!last->name)
 			return PQsendQueryParams(s->conn, last->sql, 0, NULL, NULL, NULL, NULL, 1);
-		return PQsendQueryPrepared(s->conn, last->name, last->n, last->pv, last->pl, last->pf,
-		                           1);
+		return PQsendQueryPrepared(s->conn, last->name, last->n, last->pv, last->pl,
+		                           last->pf, 1);
 	}
 	const qent *e = &s->q[i];
 	const char *k = e->klen ? (const char *)s->qbuf + e->koff : empty;
@@ -694,7 +718,8 @@ static int send_one(pgb *s, long i, const last_stmt *last)
 	case Q_DEL:
 		return PQsendQueryPrepared(s->conn, stmts[S_DEL].name, 1, pv, pl, pf, 1);
 	case Q_LOCK_UP:
-		return PQsendQueryPrepared(s->conn, stmts[S_LOCK_UP].name, 2, pv, pl, (int[]){1, 0}, 1);
+		return PQsendQueryPrepared(s->conn, stmts[S_LOCK_UP].name, 2, pv, pl, (int[]){1, 0},
+		                           1);
 	case Q_LOCKS:
 		return send_locks(s, e);
 	default:
@@ -751,7 +776,8 @@ static int round_trip(pgb *s, const last_stmt *last, PGresult **out)
 					r = NULL;
 				}
 				PQclear(r);
-				for (int guard = 0; guard < 4 && (r = PQgetResult(s->conn)) != NULL; guard++)
+				for (int guard = 0; guard < 4 && (r = PQgetResult(s->conn)) != NULL;
+				     guard++)
 					PQclear(r); /* up to the end of this statement */
 			}
 			for (int guard = 0; guard < 4 && !conn_bad(s); guard++) {
@@ -804,9 +830,10 @@ static int round_trip(pgb *s, const last_stmt *last, PGresult **out)
 			PQclear(err);
 			s->in_txn = 0;
 			autolic_storage_set_error(
-				"postgresql commit: outcome unknown: the connection was lost during COMMIT, "
-				"the call may or may not have been applied%s%s (%s)",
-				s->notice[0] ? "; server warning: " : "", s->notice, text);
+			    "postgresql commit: outcome unknown: the connection was lost during "
+			    "COMMIT, "
+			    "the call may or may not have been applied%s%s (%s)",
+			    s->notice[0] ? "; server warning: " : "", s->notice, text);
 			return AUTOLIC_ESTORAGE;
 		}
 		return pg_fail(s, err, stmt_what(s, bad == end ? end - 1 : bad, last));
@@ -1212,9 +1239,9 @@ static void scrub(char *text, const char *secret)
 static int schema_setup(pgb *s)
 {
 	static const char *const create =
-		"CREATE TABLE IF NOT EXISTS autolic_kv (k bytea PRIMARY KEY, v bytea NOT NULL);"
-		"CREATE TABLE autolic_meta (name text PRIMARY KEY, value integer NOT NULL);"
-		"INSERT INTO autolic_meta (name, value) VALUES ('schema_version', 1)";
+	    "CREATE TABLE IF NOT EXISTS autolic_kv (k bytea PRIMARY KEY, v bytea NOT NULL);"
+	    "CREATE TABLE autolic_meta (name text PRIMARY KEY, value integer NOT NULL);"
+	    "INSERT INTO autolic_meta (name, value) VALUES ('schema_version', 1)";
 	const char *what = "open (creating the tables)";
 	int rc = pg_cmd(s, "BEGIN", what);
 	if (rc)
@@ -1262,9 +1289,10 @@ static int schema_setup(pgb *s)
 	PQclear(r);
 	if (marked && !s->key_locks) {
 		autolic_storage_set_error(
-			"postgresql open: this database is used with AUTOLIC_PG_KEY_LOCKS (autolic_meta "
-			"key_locks = 1), and a handle without that flag would not take the others' "
-			"locks: open it with the flag (or, once no handle uses it, delete that row)");
+		    "postgresql open: this database is used with AUTOLIC_PG_KEY_LOCKS "
+		    "(autolic_meta "
+		    "key_locks = 1), and a handle without that flag would not take the others' "
+		    "locks: open it with the flag (or, once no handle uses it, delete that row)");
 		return AUTOLIC_EINVAL;
 	}
 	if (!marked && s->key_locks &&
@@ -1311,14 +1339,15 @@ static int pg_open(autolic_storage *out, const char *conninfo, const autolic_pg_
 		if (!parsed) {
 			char text[320];
 			if (!err) {
-				autolic_storage_set_error("postgresql open: out of memory parsing the "
-				                          "connection string");
+				autolic_storage_set_error(
+				    "postgresql open: out of memory parsing the "
+				    "connection string");
 				return AUTOLIC_ENOMEM;
 			}
 			redact_quotes(text, sizeof text, err);
 			PQfreemem(err);
-			autolic_storage_set_error("postgresql open: malformed connection string: %s",
-			                          text);
+			autolic_storage_set_error(
+			    "postgresql open: malformed connection string: %s", text);
 			return AUTOLIC_EINVAL;
 		}
 		for (PQconninfoOption *p = parsed; p->keyword; p++) {

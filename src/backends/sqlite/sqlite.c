@@ -15,18 +15,17 @@
 
 #define SQ_SCHEMA 1
 
-
 /* A non-NULL pointer for empty blobs: sqlite3_bind_blob(NULL) would bind NULL. */
 static const unsigned char empty[1];
 
 enum { S_GET, S_PUT, S_DEL, S_SCAN_FROM, S_SCAN_RANGE, S_NSTMT };
 
 static const char *const stmt_sql[S_NSTMT] = {
-	"SELECT v FROM autolic_kv WHERE k = ?1",
-	"INSERT OR REPLACE INTO autolic_kv (k, v) VALUES (?1, ?2)",
-	"DELETE FROM autolic_kv WHERE k = ?1",
-	"SELECT k, v FROM autolic_kv WHERE k >= ?1 ORDER BY k",
-	"SELECT k, v FROM autolic_kv WHERE k >= ?1 AND k < ?2 ORDER BY k",
+    "SELECT v FROM autolic_kv WHERE k = ?1",
+    "INSERT OR REPLACE INTO autolic_kv (k, v) VALUES (?1, ?2)",
+    "DELETE FROM autolic_kv WHERE k = ?1",
+    "SELECT k, v FROM autolic_kv WHERE k >= ?1 ORDER BY k",
+    "SELECT k, v FROM autolic_kv WHERE k >= ?1 AND k < ?2 ORDER BY k",
 };
 
 typedef struct sq {
@@ -59,7 +58,7 @@ static int sq_busy(void *ctx, int count)
 	long long waited_ms = (long long)(now.tv_sec - s->waiting.tv_sec) * 1000 +
 	                      (now.tv_nsec - s->waiting.tv_nsec) / 1000000;
 	if (waited_ms >= (long long)s->timeout_ms)
-		return 0; /* SQLITE_BUSY: the runner retries the call */
+		return 0;                         /* SQLITE_BUSY: the runner retries the call */
 	uint64_t x = s->rng ^ (uint64_t)getpid(); /* xorshift64 */
 	x ^= x << 13;
 	x ^= x >> 7;
@@ -78,14 +77,20 @@ static int sq_code(int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
-	case SQLITE_ROW: return 0;
+	case SQLITE_ROW:
+		return 0;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: return AUTOLIC_ECONFLICT;
-	case SQLITE_NOMEM: return AUTOLIC_ENOMEM;
-	case SQLITE_READONLY: return AUTOLIC_EREADONLY;
+	case SQLITE_LOCKED:
+		return AUTOLIC_ECONFLICT;
+	case SQLITE_NOMEM:
+		return AUTOLIC_ENOMEM;
+	case SQLITE_READONLY:
+		return AUTOLIC_EREADONLY;
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB: return AUTOLIC_ECORRUPT;
-	default: return AUTOLIC_ESTORAGE;
+	case SQLITE_NOTADB:
+		return AUTOLIC_ECORRUPT;
+	default:
+		return AUTOLIC_ESTORAGE;
 	}
 }
 
@@ -94,9 +99,10 @@ static int sq_fail(sq *s, int rc, const char *what)
 {
 	int code = sq_code(rc);
 	if (code == AUTOLIC_ECONFLICT)
-		autolic_storage_set_error("sqlite %s: database locked by another connection past the "
-		                          "busy timeout (%s)",
-		                          what, sqlite3_errstr(rc));
+		autolic_storage_set_error(
+		    "sqlite %s: database locked by another connection past the "
+		    "busy timeout (%s)",
+		    what, sqlite3_errstr(rc));
 	else /* the connection's message when it is about this failure */
 		autolic_storage_set_error("sqlite %s: %s", what,
 		                          sqlite3_extended_errcode(s->db) == rc
@@ -147,7 +153,8 @@ static int sq_get(void *ctx, const void *key, size_t klen, const void **val, siz
 			if (!b) {
 				sqlite3_reset(st);
 				sqlite3_clear_bindings(st);
-				autolic_storage_set_error("sqlite get: out of memory copying %zu bytes", n);
+				autolic_storage_set_error(
+				    "sqlite get: out of memory copying %zu bytes", n);
 				return AUTOLIC_ENOMEM;
 			}
 			s->buf = b;
@@ -247,9 +254,15 @@ static int sq_rollback(void *ctx)
 	return sq_exec(s, "ROLLBACK", "rollback");
 }
 
-static int sq_savepoint(void *ctx) { return sq_exec(ctx, "SAVEPOINT al_sp", "savepoint"); }
+static int sq_savepoint(void *ctx)
+{
+	return sq_exec(ctx, "SAVEPOINT al_sp", "savepoint");
+}
 
-static int sq_release(void *ctx) { return sq_exec(ctx, "RELEASE al_sp", "release"); }
+static int sq_release(void *ctx)
+{
+	return sq_exec(ctx, "RELEASE al_sp", "release");
+}
 
 static int sq_rollback_to(void *ctx)
 {
@@ -301,9 +314,8 @@ static int open_err(int code, const char *fmt, ...)
 /* Set up one connection: timeout, WAL, synchronous level, schema. */
 static int sq_setup(sq *s, const char *path, unsigned int timeout, int sync)
 {
-	static const char *const sync_sql[] = {"PRAGMA synchronous=NORMAL",
-	                                       "PRAGMA synchronous=FULL",
-	                                       "PRAGMA synchronous=EXTRA"};
+	static const char *const sync_sql[] = {
+	    "PRAGMA synchronous=NORMAL", "PRAGMA synchronous=FULL", "PRAGMA synchronous=EXTRA"};
 	s->timeout_ms = timeout;
 	s->rng = (uint64_t)(uintptr_t)s ^ 0x9e3779b97f4a7c15u;
 	int rc = sqlite3_busy_handler(s->db, sq_busy, s);
@@ -327,8 +339,9 @@ static int sq_setup(sq *s, const char *path, unsigned int timeout, int sync)
 	int wal = mode && strcmp(mode, "wal") == 0;
 	sqlite3_finalize(st);
 	if (!wal)
-		return open_err(AUTOLIC_ESTORAGE, "sqlite %s: the file refused WAL mode (journal mode %s)",
-		                path, mode ? mode : "unknown");
+		return open_err(AUTOLIC_ESTORAGE,
+		                "sqlite %s: the file refused WAL mode (journal mode %s)", path,
+		                mode ? mode : "unknown");
 
 	rc = sqlite3_exec(s->db, sync_sql[sync - 1], NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
@@ -352,14 +365,16 @@ static int sq_setup(sq *s, const char *path, unsigned int timeout, int sync)
 		code = open_err(sq_code(rc), "sqlite %s: reading the schema version: %s", path,
 		                sqlite3_errmsg(s->db));
 	} else if (version > SQ_SCHEMA || version < 0) {
-		code = open_err(AUTOLIC_EVERSION,
-		                "sqlite %s: schema version %d is newer than this library knows (%d)",
-		                path, version, SQ_SCHEMA);
+		code =
+		    open_err(AUTOLIC_EVERSION,
+		             "sqlite %s: schema version %d is newer than this library knows (%d)",
+		             path, version, SQ_SCHEMA);
 	} else if (version == 0) {
-		rc = sqlite3_exec(s->db,
-		                  "CREATE TABLE IF NOT EXISTS autolic_kv (k BLOB PRIMARY KEY NOT NULL,"
-		                  " v BLOB NOT NULL) WITHOUT ROWID; PRAGMA user_version=1",
-		                  NULL, NULL, NULL);
+		rc = sqlite3_exec(
+		    s->db,
+		    "CREATE TABLE IF NOT EXISTS autolic_kv (k BLOB PRIMARY KEY NOT NULL,"
+		    " v BLOB NOT NULL) WITHOUT ROWID; PRAGMA user_version=1",
+		    NULL, NULL, NULL);
 		if (rc != SQLITE_OK)
 			code = open_err(sq_code(rc), "sqlite %s: creating the table: %s", path,
 			                sqlite3_errmsg(s->db));
@@ -375,8 +390,8 @@ static int sq_setup(sq *s, const char *path, unsigned int timeout, int sync)
 		return code;
 	}
 	for (int i = 0; i < S_NSTMT; i++) {
-		rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-		                        NULL);
+		rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                        &s->st[i], NULL);
 		if (rc != SQLITE_OK)
 			return open_err(sq_code(rc), "sqlite %s: preparing statements: %s", path,
 			                sqlite3_errmsg(s->db));
@@ -391,7 +406,8 @@ static int sq_open(autolic_storage *out, const char *path, const autolic_sqlite_
 		return open_err(AUTOLIC_EINVAL, "sqlite open: %s is NULL", out ? "path" : "out");
 	if (!*path || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
 		return open_err(AUTOLIC_EINVAL,
-		                "sqlite open: path must name a file (WAL needs one), got \"%s\"", path);
+		                "sqlite open: path must name a file (WAL needs one), got \"%s\"",
+		                path);
 	if (opts) {
 		if (opts->version == 0 || opts->version > AUTOLIC_SQLITE_OPTIONS_VERSION)
 			return open_err(AUTOLIC_EVERSION, "sqlite open: options version %u unknown",
@@ -400,19 +416,19 @@ static int sq_open(autolic_storage *out, const char *path, const autolic_sqlite_
 	}
 	if (o.flags)
 		return open_err(AUTOLIC_EINVAL, "sqlite open: unknown flags 0x%x", o.flags);
-	if (o.synchronous < AUTOLIC_SQLITE_SYNC_DEFAULT || o.synchronous > AUTOLIC_SQLITE_SYNC_EXTRA)
+	if (o.synchronous < AUTOLIC_SQLITE_SYNC_DEFAULT ||
+	    o.synchronous > AUTOLIC_SQLITE_SYNC_EXTRA)
 		return open_err(AUTOLIC_EINVAL, "sqlite open: unknown synchronous level %d",
 		                o.synchronous);
 	int sync = o.synchronous ? o.synchronous : AUTOLIC_SQLITE_SYNC_FULL;
-	unsigned int timeout = o.busy_timeout_ms ? o.busy_timeout_ms
-	                                         : AUTOLIC_SQLITE_DEFAULT_BUSY_TIMEOUT_MS;
+	unsigned int timeout =
+	    o.busy_timeout_ms ? o.busy_timeout_ms : AUTOLIC_SQLITE_DEFAULT_BUSY_TIMEOUT_MS;
 
 	sq *s = calloc(1, sizeof(*s));
 	if (!s)
 		return open_err(AUTOLIC_ENOMEM, "sqlite open: out of memory");
-	int rc = sqlite3_open_v2(path, &s->db,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-	                         NULL);
+	int rc = sqlite3_open_v2(
+	    path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
 	int code;
 	if (rc != SQLITE_OK) {
 		code = s->db ? sq_code(rc) : AUTOLIC_ENOMEM;
