@@ -113,7 +113,12 @@ static void consumer(const char *name, const char *log, const char *done)
 		uint64_t st[64], pos[64];
 		size_t ns = 0, shown = 0;
 		while (autolic_note_iter_next(it, &n) == 0) {
-			logrec r = {n.stream, n.position, n.type, n.recipient};
+			logrec r;
+			memset(&r, 0, sizeof r); /* the padding too: the record is written whole */
+			r.stream = n.stream;
+			r.position = n.position;
+			r.type = n.type;
+			r.recipient = n.recipient;
 			if (fwrite(&r, sizeof r, 1, f) != 1)
 				_exit(4);
 			size_t k;

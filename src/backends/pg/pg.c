@@ -802,12 +802,14 @@ static int round_trip(pgb *s, const last_stmt *last, PGresult **out)
 		const char *st = err ? PQresultErrorField(err, PG_DIAG_SQLSTATE) : NULL;
 		int lost = conn_bad(s) || is_conn_state(st) || !sent || (!err && bad == end);
 		if (!lost) {
+			/* named while the queue still says which statement it was */
+			const char *what = stmt_what(s, bad < 0 ? -1 : bad, last);
 			if (with_begin)
 				s->begin_sql = NULL;
 			s->nq = 0;
 			s->qlen = 0;
 			s->sent = 1;
-			int code = pg_fail(s, err, stmt_what(s, bad < 0 ? -1 : bad, last));
+			int code = pg_fail(s, err, what);
 			if (code == AUTOLIC_ECONFLICT)
 				s->stats.conflicts++;
 			return code;
