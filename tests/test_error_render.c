@@ -1,6 +1,6 @@
 /*
  * A translating host: for refusals of every rule family (ACCT, ROLE, SEAT,
- * FLEX, OPS, APS, SEAM, IN), 27 in all, this suite triggers each refusal
+ * FLEX, OPS, APS, SEAM, IN, NOTE), 31 in all, this suite triggers each refusal
  * through the public API, reads it with autolic_error_last(), writes its own message
  * from the fields alone, with its own template table (in French, as a host
  * would) and its own time formatting. It then checks that the rendered text
@@ -40,6 +40,15 @@ static const struct {
      "{rule} : [seul l'administrateur principal de l'equipe {team} ({account2}) peut le "
      "faire, pas {account}][seul le gestionnaire du contrat {contract} ({account}) peut le "
      "ceder]"},
+    {"ROLE-4", AUTOLIC_EEXISTS,
+     "{rule} : {account} est deja coordinateur logiciel du contrat {contract}"},
+    {"ROLE-8", 0,
+     "{rule} : la mise a jour de {product} n'est pas offerte aux utilisateurs du contrat "
+     "{contract}"},
+    {"ROLE-9", 0,
+     "{rule} : le contrat {contract} a ete achete avec {n:bought} places {product}, pas "
+     "{n:asked}"},
+    {"NOTE-2", 0, "{rule} : {argument} doit etre positif ou nul, pas {n:keep}"},
     {"ROLE-6", 0,
      "{rule} : {account} n'a pas ce droit[ dans l'equipe {team}][ sur le contrat {contract}]"},
     {"ROLE-7", 0, "{rule} : le compte {account} n'a pas accepte son invitation"},
@@ -506,6 +515,41 @@ static int r_aps4(world *w)
 	return autolic_hub_add_admin(w->x.db, w->x.admin, hub, w->bob);
 }
 
+static const char *serial_of(world *w, autolic_id c, const char *product,
+                             autolic_contract_product_info *pi)
+{
+	pi->version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION;
+	fx_check("product", autolic_contract_product_get(w->x.db, w->x.admin, c, product, pi), 0);
+	return pi->serial;
+}
+
+static int r_role4(world *w)
+{
+	autolic_contract_product_info pi;
+	autolic_id c = contract_of(w, "revit", 3);
+	return autolic_contract_assign_coordinator(w->x.db, w->x.admin,
+	                                           serial_of(w, c, "revit", &pi),
+	                                           "admin@example.com", "admin@example.com");
+}
+
+static int r_role8(world *w)
+{
+	autolic_id c = contract_of(w, "revit", 3);
+	fx_check("grant", autolic_seat_grant(w->x.db, w->x.admin, c, "revit", w->x.user), 0);
+	return autolic_contract_update_check(w->x.db, w->x.user, c, "Revit", "2027.1");
+}
+
+static int r_role9(world *w)
+{
+	autolic_id c = contract_of(w, "revit", 3);
+	return autolic_contract_set_quantity(w->x.db, w->x.admin, c, "Revit", 5, NULL);
+}
+
+static int r_note2(world *w)
+{
+	return autolic_note_trim(w->x.db, -5, NULL);
+}
+
 static const struct refusal {
 	const char *rule;
 	int code;
@@ -539,6 +583,10 @@ static const struct refusal {
     {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},
     {"IN-1", AUTOLIC_EINVAL, r_in1, 1},
     {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
+    {"ROLE-4", AUTOLIC_EEXISTS, r_role4, 2},
+    {"ROLE-8", AUTOLIC_EPERM, r_role8, 2},
+    {"ROLE-9", AUTOLIC_EINVAL, r_role9, 2},
+    {"NOTE-2", AUTOLIC_EINVAL, r_note2, 1},
 };
 
 static void t_render_every_refusal(void **state)
