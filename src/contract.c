@@ -12,6 +12,7 @@
 #include "autolic/contract.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "core/timecalc.h"
 #include "core/product.h"
 #include "core/snap.h"
 
@@ -117,8 +118,13 @@ int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRO
 	if (sp->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: at most %d products per contract, not %zu",
 		              AUTOLIC_CONTRACT_PRODUCTS_MAX, sp->nproducts);
-	if (sp->end <= sp->start)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts");
+	if (sp->end <= sp->start) {
+		char a[AL_TIME_TEXT_CAP], b[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts, not %s to %s",
+		       al_time_text(a, sp->start), al_time_text(b, sp->end));
+		al_err_time("start", sp->start);
+		return al_err_time("end", sp->end);
+	}
 	for (size_t i = 0; i < sp->nproducts; i++) {
 		const autolic_contract_product_spec *p = &sp->products[i];
 		char field[48];
@@ -126,10 +132,14 @@ int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRO
 		rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
 		if (rc)
 			return rc;
-		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
-			return al_err(AUTOLIC_EINVAL,
-			              "ROLE-1: seat quantity of '%s' must be 1 to %u, not %u",
-			              p->product, AUTOLIC_SEATS_MAX, p->quantity);
+		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX) {
+			al_err(AUTOLIC_EINVAL,
+			       "ROLE-1: seat quantity of '%s' must be 1 to %u, not %u", codes[i],
+			       AUTOLIC_SEATS_MAX, p->quantity);
+			al_err_product(codes[i]);
+			al_err_num("quantity", p->quantity);
+			return al_err_num("limit", AUTOLIC_SEATS_MAX);
+		}
 		if (p->serial && (rc = serial_check(p->serial)) != 0)
 			return rc;
 		for (size_t j = 0; j < i; j++) {
