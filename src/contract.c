@@ -12,6 +12,7 @@
 #include "autolic/contract.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "core/timecalc.h"
 #include "core/product.h"
 #include "core/snap.h"
 
@@ -117,8 +118,13 @@ int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRO
 	if (sp->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: at most %d products per contract, not %zu",
 		              AUTOLIC_CONTRACT_PRODUCTS_MAX, sp->nproducts);
-	if (sp->end <= sp->start)
-		return al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts");
+	if (sp->end <= sp->start) {
+		char a[AL_TIME_TEXT_CAP], b[AL_TIME_TEXT_CAP];
+		al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts, not %s to %s",
+		       al_time_text(a, sp->start), al_time_text(b, sp->end));
+		al_err_time("start", sp->start);
+		return al_err_time("end", sp->end);
+	}
 	for (size_t i = 0; i < sp->nproducts; i++) {
 		const autolic_contract_product_spec *p = &sp->products[i];
 		char field[48];
@@ -126,10 +132,14 @@ int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRO
 		rc = al_product_norm(p->product, codes[i], "ROLE-1", field);
 		if (rc)
 			return rc;
-		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX)
-			return al_err(AUTOLIC_EINVAL,
-			              "ROLE-1: seat quantity of '%s' must be 1 to %u, not %u",
-			              p->product, AUTOLIC_SEATS_MAX, p->quantity);
+		if (p->quantity == 0 || p->quantity > AUTOLIC_SEATS_MAX) {
+			al_err(AUTOLIC_EINVAL,
+			       "ROLE-1: seat quantity of '%s' must be 1 to %u, not %u", codes[i],
+			       AUTOLIC_SEATS_MAX, p->quantity);
+			al_err_product(codes[i]);
+			al_err_num("quantity", p->quantity);
+			return al_err_num("limit", AUTOLIC_SEATS_MAX);
+		}
 		if (p->serial && (rc = serial_check(p->serial)) != 0)
 			return rc;
 		for (size_t j = 0; j < i; j++) {
@@ -341,11 +351,13 @@ static int status_require_active(const al_contract_rec *r, autolic_time now, con
 {
 	int st = al_contract_status_at(r->start, r->end, now);
 	if (st == AUTOLIC_CONTRACT_PENDING)
-		return al_err(AUTOLIC_ESTATE, "%s: the term of contract %s has not started", rule,
-		              r->number);
-	if (st == AUTOLIC_CONTRACT_EXPIRED)
-		return al_err(AUTOLIC_EEXPIRED, "%s: contract %s has ended", rule, r->number);
-	return 0;
+		al_err(AUTOLIC_ESTATE, "%s: the term of contract %s has not started", rule,
+		       r->number);
+	else if (st == AUTOLIC_CONTRACT_EXPIRED)
+		al_err(AUTOLIC_EEXPIRED, "%s: contract %s has ended", rule, r->number);
+	else
+		return 0;
+	return al_err_contract(r->id);
 }
 
 typedef struct {
@@ -376,11 +388,13 @@ int al_contract_transfer_check(al_txn *t, autolic_id actor, autolic_id contract,
 		al_err_contract(r.id);
 		return al_err_account(r.manager, &who);
 	}
-	if (al_contract_renewal_holds_manager(&r, t->now))
-		return al_err(AUTOLIC_ESTATE,
-		              "ROLE-3: contract %s is on automatic renewal; it must run to its end "
-		              "and a new contract be taken out",
-		              r.number);
+	if (al_contract_renewal_holds_manager(&r, t->now)) {
+		al_err(AUTOLIC_ESTATE,
+		       "ROLE-3: contract %s is on automatic renewal; it must run to its end and a "
+		       "new contract be taken out",
+		       r.number);
+		return al_err_contract(r.id);
+	}
 	al_account_brief nm; /* only that it exists */
 	rc = al_account_brief_load(t, new_manager, &nm);
 	if (rc)
@@ -426,10 +440,12 @@ static int coord_fn(al_txn *t, void *arg)
 	rc = al_account_load(t, r.coordinator, &cur);
 	if (rc)
 		return rc;
-	if (strcmp(cur.email, ca->current) != 0)
-		return al_err(AUTOLIC_EINVAL,
-		              "ROLE-4: '%s' is not the current software coordinator of contract %s",
-		              ca->current, r.number);
+	if (strcmp(cur.email, ca->current) != 0) {
+		al_err(AUTOLIC_EINVAL,
+		       "ROLE-4: '%s' is not the current software coordinator of contract %s",
+		       ca->current, r.number);
+		return al_err_contract(r.id);
+	}
 	autolic_id nid;
 	int invited;
 	/* A removed account is not brought back by a coordinator change: the
@@ -438,12 +454,14 @@ static int coord_fn(al_txn *t, void *arg)
 	if (!rc) {
 		al_account_brief who;
 		rc = al_account_brief_load(t, nid, &who);
-		if (!rc && who.state == AUTOLIC_ACCOUNT_REMOVED)
-			return al_err(
-			    AUTOLIC_ESTATE,
-			    "ROLE-4: the account of %s was removed; invite the person "
-			    "again before making them software coordinator of contract %s",
-			    ca->email, r.number);
+		if (!rc && who.state == AUTOLIC_ACCOUNT_REMOVED) {
+			al_err(AUTOLIC_ESTATE,
+			       "ROLE-4: the account of %s was removed; invite the person again "
+			       "before making them software coordinator of contract %s",
+			       ca->email, r.number);
+			al_err_obj(AUTOLIC_OBJECT_ACCOUNT, nid, ca->email);
+			return al_err_contract(r.id);
+		}
 	}
 	if (rc && rc != AUTOLIC_ENOTFOUND)
 		return rc;
@@ -452,10 +470,13 @@ static int coord_fn(al_txn *t, void *arg)
 	                       &invited);
 	if (rc)
 		return rc;
-	if (nid == r.coordinator)
-		return al_err(AUTOLIC_EEXISTS,
-		              "ROLE-4: %s is already the software coordinator of contract %s",
-		              ca->email, r.number);
+	if (nid == r.coordinator) {
+		al_err(AUTOLIC_EEXISTS,
+		       "ROLE-4: %s is already the software coordinator of contract %s", ca->email,
+		       r.number);
+		al_err_obj(AUTOLIC_OBJECT_ACCOUNT, nid, ca->email);
+		return al_err_contract(r.id);
+	}
 	autolic_id former = r.coordinator;
 	r.coordinator = nid;
 	rc = al_contract_store(t, &r);
@@ -511,17 +532,20 @@ static int renew_flag_fn(al_txn *t, void *arg)
 	if (rc)
 		return rc;
 	if (oa->when) {
-		if (oa->when <= r.end)
-			return al_err(
-			    AUTOLIC_EINVAL,
-			    "ROLE-6: the new end must be after the current end of contract %s",
-			    r.number);
+		if (oa->when <= r.end) {
+			al_err(AUTOLIC_EINVAL,
+			       "ROLE-6: the new end must be after the current end of contract %s",
+			       r.number);
+			return al_err_contract(r.id);
+		}
 		r.end = oa->when;
 	} else {
-		if (al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_EXPIRED)
-			return al_err(AUTOLIC_EEXPIRED,
-			              "ROLE-6: contract %s has ended; its renewal cannot change",
-			              r.number);
+		if (al_contract_status_at(r.start, r.end, t->now) == AUTOLIC_CONTRACT_EXPIRED) {
+			al_err(AUTOLIC_EEXPIRED,
+			       "ROLE-6: contract %s has ended; its renewal cannot change",
+			       r.number);
+			return al_err_contract(r.id);
+		}
 		r.auto_renew = oa->flag != 0;
 	}
 	return al_contract_store(t, &r);
@@ -585,11 +609,14 @@ static int access_fn(al_txn *t, void *arg)
 	al_key k;
 	al_contract_offer_key(&k, r.id, p.product, oa->update);
 	rc = al_txn_exists(t, &k);
-	if (rc == 0)
-		return al_err(AUTOLIC_EPERM,
-		              "ROLE-8: permission denied: update '%s' of '%s' is not offered to "
-		              "the users of contract %s",
-		              oa->update, p.product, r.number);
+	if (rc == 0) {
+		al_err(AUTOLIC_EPERM,
+		       "ROLE-8: permission denied: update '%s' of '%s' is not offered to the users "
+		       "of contract %s",
+		       oa->update, p.product, r.number);
+		al_err_contract(r.id);
+		return al_err_product(p.product);
+	}
 	return rc < 0 ? rc : 0;
 }
 
@@ -778,11 +805,17 @@ int al_contract_quantity_set(al_txn *t, autolic_id actor, autolic_id contract, c
 		rc = require(t, &r, actor, NULL, AL_FN_MANAGE_CONTRACT);
 	if (rc)
 		return rc;
-	if (quantity > (int64_t)p.bought)
-		return al_err(AUTOLIC_EINVAL,
-		              "ROLE-9: contract %s was bought with %u seats of '%s'; more seats "
-		              "need a new contract, not %lld here",
-		              r.number, p.bought, p.product, (long long)quantity);
+	if (quantity > (int64_t)p.bought) {
+		al_err(
+		    AUTOLIC_EINVAL,
+		    "ROLE-9: contract %s was bought with %u seats of '%s'; more seats need a new "
+		    "contract, not %lld here",
+		    r.number, p.bought, p.product, (long long)quantity);
+		al_err_contract(r.id);
+		al_err_product(p.product);
+		al_err_num("bought", p.bought);
+		return al_err_num("asked", quantity);
+	}
 	p.quantity = (uint32_t)quantity;
 	return al_contract_product_rec_store(t, r.id, &p);
 }

@@ -126,9 +126,11 @@ int al_contract_load_rec(al_txn *t, autolic_id id, al_contract_rec *r)
 	al_key k;
 	contract_key(&k, id);
 	int rc = al_record_get(t, &k, contract_decode, r);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu does not exist",
-		            (unsigned long long)id);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_name c;
+		al_err(AUTOLIC_ENOTFOUND, "contract %s does not exist", al_name_contract(id, &c));
+		rc = al_err_obj(AUTOLIC_OBJECT_CONTRACT, id, c.s);
+	}
 	return rc;
 }
 
@@ -178,9 +180,13 @@ int al_contract_product_rec_load(al_txn *t, autolic_id contract, const char *pro
 	al_key k;
 	al_contract_product_key(&k, contract, product);
 	int rc = al_record_get(t, &k, product_decode, p);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "contract %llu has no product '%s'",
-		            (unsigned long long)contract, product);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_name c;
+		al_err(AUTOLIC_ENOTFOUND, "contract %s has no product '%s'",
+		       al_name_contract(contract, &c), product);
+		al_err_obj(AUTOLIC_OBJECT_CONTRACT, contract, c.s);
+		rc = al_err_product(product);
+	}
 	return rc;
 }
 

@@ -182,13 +182,21 @@ static int create_fn(al_txn *t, void *arg)
 	al_key_id(&k, AL_K_TEAM_HUB, ha->a);
 	rc = al_index_get(t, &k, AL_K_TEAM_HUB, &existing);
 	if (!rc) {
-		al_name team;
-		if (!(rc = al_name_team(t, ha->a, &team))) {
-			al_err(AUTOLIC_EEXISTS,
-			       "APS-2: team %s already has a developer hub (#%llu)", team.s,
-			       (unsigned long long)existing);
+		al_name team, hub;
+		hub_rec h;
+		rc = al_name_team(t, ha->a, &team);
+		if (!rc) {
+			hub.s[0] = 0;
+			rc = hub_load(t, existing, &h);
+			if (!rc)
+				snprintf(hub.s, sizeof hub.s, "%s", h.name);
+			rc = al_name_fallback(rc, existing, &hub);
+		}
+		if (!rc) {
+			al_err(AUTOLIC_EEXISTS, "APS-2: team %s already has a developer hub, '%s'",
+			       team.s, hub.s);
 			al_err_team(ha->a, &team);
-			rc = al_err_obj(AUTOLIC_OBJECT_HUB, existing, "");
+			rc = al_err_obj(AUTOLIC_OBJECT_HUB, existing, hub.s);
 		}
 	} else if (rc == AUTOLIC_ENOTFOUND) {
 		hub_rec h;
@@ -256,9 +264,13 @@ static int hfind_fn(al_txn *t, uint64_t team, void *hub)
 	al_key k;
 	al_key_id(&k, AL_K_TEAM_HUB, team);
 	rc = al_index_get(t, &k, AL_K_TEAM_HUB, hub);
-	if (rc == AUTOLIC_ENOTFOUND)
-		rc = al_err(AUTOLIC_ENOTFOUND, "team %llu has no developer hub",
-		            (unsigned long long)team);
+	if (rc == AUTOLIC_ENOTFOUND) {
+		al_name n;
+		if ((rc = al_name_team(t, team, &n)) != 0)
+			return rc;
+		al_err(AUTOLIC_ENOTFOUND, "team %s has no developer hub", n.s);
+		rc = al_err_team(team, &n);
+	}
 	return rc;
 }
 

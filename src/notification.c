@@ -419,11 +419,14 @@ static int ack_fn(al_txn *t, void *arg)
 		return rc;
 	if (!last)
 		return al_err(AUTOLIC_ENOTFOUND, "NOTE-2: no notice stream %" PRIu64, aa->stream);
-	if (aa->position > last)
-		return al_err(AUTOLIC_EINVAL,
-		              "NOTE-2: position %" PRIu64 " is beyond the last notice (%" PRIu64
-		              ") of stream %" PRIu64,
-		              aa->position, last, aa->stream);
+	if (aa->position > last) {
+		al_err(AUTOLIC_EINVAL,
+		       "NOTE-2: position %" PRIu64 " is beyond the last notice (%" PRIu64
+		       ") of stream %" PRIu64,
+		       aa->position, last, aa->stream);
+		al_err_num("position", (int64_t)aa->position);
+		return al_err_num("last", (int64_t)last);
+	}
 	rc = al_note_position(t, aa->consumer, aa->stream, &cur);
 	if (rc || aa->position <= cur)
 		return rc; /* already acknowledged: nothing shown again, nothing to write */
@@ -562,9 +565,12 @@ int autolic_note_trim(autolic_db *db, autolic_time keep, size_t *removed)
 		*removed = 0;
 	if (!db)
 		return al_err(AUTOLIC_EINVAL, "db is required");
-	if (keep < 0)
-		return al_err(AUTOLIC_EINVAL, "NOTE-2: keep must be 0 or more seconds, not %lld",
-		              (long long)keep);
+	if (keep < 0) {
+		al_err(AUTOLIC_EINVAL, "NOTE-2: keep must be 0 or more seconds, not %lld",
+		       (long long)keep);
+		al_err_arg("keep", NULL, 0);
+		return al_err_seconds("keep", keep);
+	}
 	trim_args ta = {keep, 0};
 	int rc = al_run(db, 1, trim_fn, &ta);
 	if (!rc && removed)

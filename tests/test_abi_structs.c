@@ -839,6 +839,8 @@ static void test_names_of_every_value(void **state)
 	     AUTOLIC_OPS_PAYMENT_BLOCKED},
 	    {"ops reason", autolic_ops_reason_name, AUTOLIC_OPS_REASON_NONE,
 	     AUTOLIC_OPS_REASON_LICENCES},
+	    {"object kind", autolic_object_kind_name, AUTOLIC_OBJECT_NONE, AUTOLIC_OBJECT_ARGUMENT},
+	    {"error unit", autolic_error_unit_name, AUTOLIC_UNIT_COUNT, AUTOLIC_UNIT_SECONDS},
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		const named *e = &all[i];
@@ -859,6 +861,8 @@ static void test_names_of_every_value(void **state)
 	assert_string_equal(autolic_flex_reason_name(AUTOLIC_FLEX_REASON_IN_WINDOW), "in_window");
 	assert_string_equal(autolic_ops_hub_state_name(AUTOLIC_OPS_HUB_TRIAL_ENDED), "trial_ended");
 	assert_string_equal(autolic_team_role_name(AUTOLIC_TEAM_SECONDARY), "secondary");
+	assert_string_equal(autolic_object_kind_name(AUTOLIC_OBJECT_OPS_HUB), "ops_hub");
+	assert_string_equal(autolic_error_unit_name(AUTOLIC_UNIT_SECONDS), "seconds");
 }
 
 int main(void)

@@ -261,7 +261,7 @@ static void test_buy_bad_input(void **state)
 	t_dump_free(&before);
 	t_dump_free(&after);
 	autolic_contract_info info = {.version = AUTOLIC_CONTRACT_INFO_VERSION};
-	T_FAILS(AUTOLIC_ENOTFOUND, "contract 5", autolic_contract_get(x->db, 5, &info));
+	T_FAILS(AUTOLIC_ENOTFOUND, "contract AL-00000005-9", autolic_contract_get(x->db, 5, &info));
 	info.version = 0;
 	T_FAILS(AUTOLIC_EVERSION, NULL, autolic_contract_get(x->db, 5, &info));
 	autolic_id id;
@@ -379,11 +379,12 @@ static void test_product_for_admin(void **state)
 	assert_int_equal(for_admin(x, c, x->ann, "autocad", NULL), 0);
 	assert_int_equal(for_admin(x, c, x->ann, "revit", NULL), 0);
 	/* each check alone, then two at once: the earlier check's error wins */
-	assert_int_equal(for_admin(x, 999, x->ann, "autocad", "contract 999"), AUTOLIC_ENOTFOUND);
+	assert_int_equal(for_admin(x, 999, x->ann, "autocad", "contract AL-00000999"),
+	                 AUTOLIC_ENOTFOUND);
 	assert_int_equal(for_admin(x, c, 999, "autocad", "ROLE-7"), AUTOLIC_EPERM);
 	assert_int_equal(for_admin(x, c, x->cat, "autocad", "ROLE-6"), AUTOLIC_EPERM);
 	assert_int_equal(for_admin(x, c, x->ann, "maya", "maya"), AUTOLIC_ENOTFOUND);
-	assert_int_equal(for_admin(x, 999, 999, "maya", "contract 999"), AUTOLIC_ENOTFOUND);
+	assert_int_equal(for_admin(x, 999, 999, "maya", "contract AL-00000999"), AUTOLIC_ENOTFOUND);
 	assert_int_equal(for_admin(x, c, 999, "maya", "ROLE-7"), AUTOLIC_EPERM);
 	assert_int_equal(for_admin(x, c, x->cat, "maya", "grant seats"), AUTOLIC_EPERM);
 	/* an ended contract still loads; whether it grants is the caller's rule */
@@ -404,7 +405,7 @@ static void test_serial_visibility(void **state)
 	T_FAILS(AUTOLIC_EINVAL, "ROLE-7", autolic_contract_product_get(x->db, 0, c, "autocad", &p));
 	T_FAILS(AUTOLIC_EINVAL, "product",
 	        autolic_contract_product_get(x->db, x->ann, c, NULL, &p));
-	T_FAILS(AUTOLIC_ENOTFOUND, "contract 77",
+	T_FAILS(AUTOLIC_ENOTFOUND, "contract AL-00000077-8",
 	        autolic_contract_product_get(x->db, x->ann, 77, "autocad", &p));
 }
 

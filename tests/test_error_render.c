@@ -1,6 +1,6 @@
 /*
  * A translating host: for refusals of every rule family (ACCT, ROLE, SEAT,
- * FLEX, OPS, APS, SEAM, IN), 27 in all, this suite triggers each refusal
+ * FLEX, OPS, APS, SEAM, IN, NOTE), 34 in all, this suite triggers each refusal
  * through the public API, reads it with autolic_error_last(), writes its own message
  * from the fields alone, with its own template table (in French, as a host
  * would) and its own time formatting. It then checks that the rendered text
@@ -40,6 +40,19 @@ static const struct {
      "{rule} : [seul l'administrateur principal de l'equipe {team} ({account2}) peut le "
      "faire, pas {account}][seul le gestionnaire du contrat {contract} ({account}) peut le "
      "ceder]"},
+    {"ROLE-4", AUTOLIC_EEXISTS,
+     "{rule} : {account} est deja coordinateur logiciel du contrat {contract}"},
+    {"ROLE-8", 0,
+     "{rule} : la mise a jour de {product} n'est pas offerte aux utilisateurs du contrat "
+     "{contract}"},
+    {"ROLE-9", 0,
+     "{rule} : le contrat {contract} a ete achete avec {n:bought} places {product}, pas "
+     "{n:asked}"},
+    {"ROLE-1", 0,
+     "{rule} : [le terme du {t:start} au {t:end} est vide][{n:quantity} places {product} : "
+     "hors de 1 a {n:limit}]"},
+    {"FLEX-11", 0, "{rule} : la periode du {t:from} au {t:to} est vide"},
+    {"NOTE-2", 0, "{rule} : {argument} doit etre positif ou nul, pas {n:keep}"},
     {"ROLE-6", 0,
      "{rule} : {account} n'a pas ce droit[ dans l'equipe {team}][ sur le contrat {contract}]"},
     {"ROLE-7", 0, "{rule} : le compte {account} n'a pas accepte son invitation"},
@@ -506,39 +519,111 @@ static int r_aps4(world *w)
 	return autolic_hub_add_admin(w->x.db, w->x.admin, hub, w->bob);
 }
 
+static const char *serial_of(world *w, autolic_id c, const char *product,
+                             autolic_contract_product_info *pi)
+{
+	pi->version = AUTOLIC_CONTRACT_PRODUCT_INFO_VERSION;
+	fx_check("product", autolic_contract_product_get(w->x.db, w->x.admin, c, product, pi), 0);
+	return pi->serial;
+}
+
+static int r_role4(world *w)
+{
+	autolic_contract_product_info pi;
+	autolic_id c = contract_of(w, "revit", 3);
+	return autolic_contract_assign_coordinator(w->x.db, w->x.admin,
+	                                           serial_of(w, c, "revit", &pi),
+	                                           "admin@example.com", "admin@example.com");
+}
+
+static int r_role8(world *w)
+{
+	autolic_id c = contract_of(w, "revit", 3);
+	fx_check("grant", autolic_seat_grant(w->x.db, w->x.admin, c, "revit", w->x.user), 0);
+	return autolic_contract_update_check(w->x.db, w->x.user, c, "Revit", "2027.1");
+}
+
+static int r_role9(world *w)
+{
+	autolic_id c = contract_of(w, "revit", 3);
+	return autolic_contract_set_quantity(w->x.db, w->x.admin, c, "Revit", 5, NULL);
+}
+
+static int r_role1(world *w, autolic_time end, uint32_t quantity)
+{
+	autolic_contract_product_spec p = AUTOLIC_CONTRACT_PRODUCT_SPEC_INIT;
+	p.product = "AutoCAD";
+	p.quantity = quantity;
+	autolic_contract_spec s = AUTOLIC_CONTRACT_SPEC_INIT;
+	s.products = &p;
+	s.nproducts = 1;
+	s.start = T0;
+	s.end = end;
+	return autolic_contract_buy(w->x.db, w->x.admin, &s, NULL);
+}
+
+static int r_role1_term(world *w)
+{
+	return r_role1(w, T0 - DAY, 3);
+}
+
+static int r_role1_quantity(world *w)
+{
+	return r_role1(w, T0 + DAY, 0);
+}
+
+static int r_flex11(world *w)
+{
+	autolic_flex_usage_iter *it = NULL;
+	return autolic_flex_usage_open(w->x.db, w->x.team, T0 + DAY, T0, &it);
+}
+
+static int r_note2(world *w)
+{
+	return autolic_note_trim(w->x.db, -5, NULL);
+}
+
 static const struct refusal {
 	const char *rule;
 	int code;
 	int (*call)(world *w);
 	unsigned objects; /* at least this many objects named */
+	unsigned numbers; /* at least this many numbers carried */
 } refusals[] = {
-    {"ACCT-1", AUTOLIC_EEXISTS, r_acct1, 1},
-    {"ACCT-3", AUTOLIC_EEXISTS, r_acct3, 2},
-    {"ACCT-4", AUTOLIC_ESTATE, r_acct4_state, 1},
-    {"ROLE-6", AUTOLIC_EPERM, r_role6_contract, 2},
-    {"ROLE-3", AUTOLIC_EPERM, r_role3_contract, 2},
-    {"APS-2", AUTOLIC_EEXISTS, r_aps2, 2},
-    {"APS-4", AUTOLIC_ESTATE, r_aps4, 2},
-    {"SEAT-2", AUTOLIC_ENOSEAT, r_seat2, 2},
-    {"SEAT-1", AUTOLIC_EEXISTS, r_seat1, 3},
-    {"SEAT-4", AUTOLIC_ESTATE, r_seat4, 1},
-    {"ACCT-4", AUTOLIC_EEXPIRED, r_acct4, 1},
-    {"ROLE-3", AUTOLIC_EPERM, r_role3, 3},
-    {"ROLE-6", AUTOLIC_EPERM, r_role6, 2},
-    {"ROLE-7", AUTOLIC_EPERM, r_role7, 1},
-    {"FLEX-1", AUTOLIC_EINVAL, r_flex1, 0},
-    {"FLEX-5", AUTOLIC_ENOTOKENS, r_flex5, 2},
-    {"FLEX-7", AUTOLIC_EPERM, r_flex7, 3},
-    {"FLEX-9", AUTOLIC_ENOTFOUND, r_flex9, 2},
-    {"FLEX-10", AUTOLIC_EINVAL, r_flex10, 1},
-    {"OPS-1", AUTOLIC_ENOLICENCE, r_ops1, 1},
-    {"OPS-2", AUTOLIC_ENOSEAT, r_ops2, 1},
-    {"OPS-4", AUTOLIC_ENOOPLICENCE, r_ops4, 1},
-    {"OPS-7", AUTOLIC_ENOLICENCE, r_ops7, 2},
-    {"APS-3", AUTOLIC_EPERM, r_aps3, 2},
-    {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1},
-    {"IN-1", AUTOLIC_EINVAL, r_in1, 1},
-    {"IN-3", AUTOLIC_EINVAL, r_in3, 0},
+    {"ACCT-1", AUTOLIC_EEXISTS, r_acct1, 1, 0},
+    {"ACCT-3", AUTOLIC_EEXISTS, r_acct3, 2, 0},
+    {"ACCT-4", AUTOLIC_ESTATE, r_acct4_state, 1, 0},
+    {"ROLE-6", AUTOLIC_EPERM, r_role6_contract, 2, 0},
+    {"ROLE-3", AUTOLIC_EPERM, r_role3_contract, 2, 0},
+    {"APS-2", AUTOLIC_EEXISTS, r_aps2, 2, 0},
+    {"APS-4", AUTOLIC_ESTATE, r_aps4, 2, 0},
+    {"SEAT-2", AUTOLIC_ENOSEAT, r_seat2, 2, 0},
+    {"SEAT-1", AUTOLIC_EEXISTS, r_seat1, 3, 0},
+    {"SEAT-4", AUTOLIC_ESTATE, r_seat4, 1, 0},
+    {"ACCT-4", AUTOLIC_EEXPIRED, r_acct4, 1, 0},
+    {"ROLE-3", AUTOLIC_EPERM, r_role3, 3, 0},
+    {"ROLE-6", AUTOLIC_EPERM, r_role6, 2, 0},
+    {"ROLE-7", AUTOLIC_EPERM, r_role7, 1, 0},
+    {"FLEX-1", AUTOLIC_EINVAL, r_flex1, 0, 0},
+    {"FLEX-5", AUTOLIC_ENOTOKENS, r_flex5, 2, 0},
+    {"FLEX-7", AUTOLIC_EPERM, r_flex7, 3, 0},
+    {"FLEX-9", AUTOLIC_ENOTFOUND, r_flex9, 2, 0},
+    {"FLEX-10", AUTOLIC_EINVAL, r_flex10, 1, 0},
+    {"OPS-1", AUTOLIC_ENOLICENCE, r_ops1, 1, 0},
+    {"OPS-2", AUTOLIC_ENOSEAT, r_ops2, 1, 0},
+    {"OPS-4", AUTOLIC_ENOOPLICENCE, r_ops4, 1, 0},
+    {"OPS-7", AUTOLIC_ENOLICENCE, r_ops7, 2, 0},
+    {"APS-3", AUTOLIC_EPERM, r_aps3, 2, 0},
+    {"SEAM-4", AUTOLIC_ESTATE, r_seam4, 1, 0},
+    {"IN-1", AUTOLIC_EINVAL, r_in1, 1, 0},
+    {"IN-3", AUTOLIC_EINVAL, r_in3, 0, 0},
+    {"ROLE-4", AUTOLIC_EEXISTS, r_role4, 2, 0},
+    {"ROLE-8", AUTOLIC_EPERM, r_role8, 2, 0},
+    {"ROLE-9", AUTOLIC_EINVAL, r_role9, 2, 2},
+    {"NOTE-2", AUTOLIC_EINVAL, r_note2, 1, 1},
+    {"ROLE-1", AUTOLIC_EINVAL, r_role1_term, 0, 2},
+    {"ROLE-1", AUTOLIC_EINVAL, r_role1_quantity, 1, 2},
+    {"FLEX-11", AUTOLIC_EINVAL, r_flex11, 0, 2},
 };
 
 static void t_render_every_refusal(void **state)
@@ -563,6 +648,9 @@ static void t_render_every_refusal(void **state)
 		if (e.object_count < r->objects)
 			fail_msg("%s: %u objects named, wanted %u: %s", r->rule, e.object_count,
 			         r->objects, e.message);
+		if (e.number_count < r->numbers)
+			fail_msg("%s: %u numbers carried, wanted %u: %s", r->rule, e.number_count,
+			         r->numbers, e.message);
 		char rendered[1024];
 		render(&e, rendered, sizeof rendered);
 		same_content(&e, rendered);

@@ -172,6 +172,20 @@ typedef enum autolic_object_kind {
 	AUTOLIC_OBJECT_ARGUMENT = 12
 } autolic_object_kind;
 
+/**
+ * @brief The name of an ::autolic_object_kind value, for logs and bindings.
+ *
+ * The names, in the order of the values: "none", "account", "team",
+ * "contract", "product", "lot", "session", "ops_hub", "subscription",
+ * "operator", "hub", "app", "argument".
+ * @param kind a value of ::autolic_object_kind.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_object_kind_name(int kind);
+
 /** @brief One object an error names. */
 typedef struct autolic_error_object {
 	/** An ::autolic_object_kind. */
@@ -191,6 +205,18 @@ typedef enum autolic_error_unit {
 	/** A duration in seconds. */
 	AUTOLIC_UNIT_SECONDS = 2
 } autolic_error_unit;
+
+/**
+ * @brief The name of an ::autolic_error_unit value, for logs and bindings.
+ *
+ * The names, in the order of the values: "count", "time", "seconds".
+ * @param unit a value of ::autolic_error_unit.
+ * @return a static lower-case string, the constant's name without its
+ *         prefix; "unknown" for a value this library does not know (never NULL).
+ * @par Thread-safety: safe.
+ * @since 1.1
+ */
+AUTOLIC_EXTERN const char *autolic_error_unit_name(int unit);
 
 /** @brief One number that decided an error, e.g. "used" 3 and "limit" 3. */
 typedef struct autolic_error_number {

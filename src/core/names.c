@@ -103,3 +103,17 @@ const char *autolic_ops_reason_name(int reason)
 	static const char *const n[] = {"none", "manual", "user", "licences"};
 	return pick(n, N(n), AUTOLIC_OPS_REASON_NONE, reason);
 }
+
+const char *autolic_object_kind_name(int kind)
+{
+	static const char *const n[] = {"none", "account", "team",    "contract",     "product",
+	                                "lot",  "session", "ops_hub", "subscription", "operator",
+	                                "hub",  "app",     "argument"};
+	return pick(n, N(n), AUTOLIC_OBJECT_NONE, kind);
+}
+
+const char *autolic_error_unit_name(int unit)
+{
+	static const char *const n[] = {"count", "time", "seconds"};
+	return pick(n, N(n), AUTOLIC_UNIT_COUNT, unit);
+}

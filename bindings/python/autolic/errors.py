@@ -3,6 +3,7 @@ import enum
 from typing import Any, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
 from ._api import core as _c
+from ._check import api
 
 
 class Code(enum.IntEnum):
@@ -72,6 +73,11 @@ class ErrorObject(NamedTuple):
     id: int
     name: str
 
+    @property
+    def kind_name(self) -> str:
+        """The library's name of :attr:`kind` (:func:`object_kind_name`)."""
+        return object_kind_name(int(self.kind))
+
 
 class ErrorNumber(NamedTuple):
     """One number that decided an error (``autolic_error_number``).
@@ -84,6 +90,11 @@ class ErrorNumber(NamedTuple):
     name: str
     value: int
     unit: "Union[Unit, int]"
+
+    @property
+    def unit_name(self) -> str:
+        """The library's name of :attr:`unit` (:func:`unit_name`)."""
+        return unit_name(int(self.unit))
 
 
 def _enum_or_int(cls: Any, value: int) -> Any:
@@ -121,6 +132,36 @@ def unit(value: int) -> "Union[Unit, int]":
         Nothing.
     """
     return _enum_or_int(Unit, value)  # type: ignore[no-any-return]
+
+
+@api
+def object_kind_name(kind: int) -> str:
+    """The name of an object kind `kind` (``autolic_object_kind_name``): ``"ops_hub"`` for
+    ``ObjectKind.OPS_HUB``, as the members of :class:`ObjectKind` are named.
+
+    Args:
+        kind: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `kind` is not an int (OverflowError: beyond a C int).
+    """
+    from ._lib import C, name_of  # _lib imports this module
+    return name_of(C.autolic_object_kind_name, kind)
+
+
+@api
+def unit_name(unit: int) -> str:
+    """The name of a unit `unit` (``autolic_error_unit_name``): ``"seconds"`` for
+    ``Unit.SECONDS``, as the members of :class:`Unit` are named.
+
+    Args:
+        unit: any int; a value the library does not know is ``"unknown"``.
+
+    Raises:
+        TypeError: `unit` is not an int (OverflowError: beyond a C int).
+    """
+    from ._lib import C, name_of  # _lib imports this module
+    return name_of(C.autolic_error_unit_name, unit)
 
 
 def code(value: int) -> "Union[Code, int]":

@@ -4,7 +4,7 @@ import unittest
 
 import helpers  # noqa: F401
 import autolic
-from autolic import account, contract, db, flex, ops, seat, storage, team
+from autolic import account, contract, db, errors, flex, ops, seat, storage, team
 from autolic._api import flex as _f
 from autolic._api import ops as _o
 
@@ -73,6 +73,8 @@ class TestNames(unittest.TestCase):
         (ops.HubState, ops.hub_state_name),
         (ops.PaymentState, ops.payment_state_name),
         (ops.Reason, ops.reason_name),
+        (errors.ObjectKind, errors.object_kind_name),
+        (errors.Unit, errors.unit_name),
     ]
 
     def test_members_are_named_after_the_library(self):
@@ -86,6 +88,13 @@ class TestNames(unittest.TestCase):
             top = max(int(m) for m in enum_cls)
             self.assertEqual(name(top + 1), "unknown", enum_cls.__name__)
             self.assertEqual(name(-1000), "unknown", enum_cls.__name__)
+
+    def test_error_fields_name_their_kind_and_unit(self):
+        o = errors.ErrorObject(errors.ObjectKind.CONTRACT, 7, "AL-00001001-7")
+        self.assertEqual(o.kind_name, "contract")
+        self.assertEqual(errors.ErrorObject(99, 0, "").kind_name, "unknown")
+        n = errors.ErrorNumber("ended", 0, errors.Unit.TIME)
+        self.assertEqual(n.unit_name, "time")
 
     def test_arguments_checked(self):
         with self.assertRaises(TypeError):

@@ -48,6 +48,8 @@ EXPLICIT = {
     "autolic_strerror": "strerror",
     "autolic_errmsg": "_lib",
     "autolic_error_last": "_lib",  # every error's .rule, .objects, .numbers
+    "autolic_object_kind_name": "errors.object_kind_name",
+    "autolic_error_unit_name": "errors.unit_name",
     # the database handle
     "autolic_db_options_init": "db.Database",
     "autolic_db_open": "db.Database",

@@ -214,6 +214,8 @@ DECLS = [
     # 1.1: _init() of the versioned structs, names of the enums' values
     ("autolic_storage_init", [POINTER(autolic_storage), c_uint], c_int),
     ("autolic_event_type_name", [c_int], c_char_p),
+    ("autolic_object_kind_name", [c_int], c_char_p),
+    ("autolic_error_unit_name", [c_int], c_char_p),
 ]
 
 #: The header's parameter names of each declared function, in order (checked
@@ -222,6 +224,8 @@ PARAMS = {
     "autolic_strerror": ("code",),
     "autolic_errmsg": (),
     "autolic_error_last": ("out",),
+    "autolic_object_kind_name": ("kind",),
+    "autolic_error_unit_name": ("unit",),
     "autolic_version": ("major", "minor", "patch"),
     "autolic_storage_set_error": ("fmt",),
     "autolic_storage_result": ("rc",),
