@@ -229,8 +229,7 @@ typedef struct {
 
 /* Render the template with its arguments into dst (cap bytes; NULL to
  * measure). The length of the text, without its NUL. */
-static size_t render(char *dst, size_t cap, const char *tpl, size_t tn, const note_arg *args,
-                     int nargs)
+static size_t render(char *dst, size_t cap, const char *tpl, size_t tn, const note_arg *args)
 {
 	size_t out = 0;
 	int ai = 0;
@@ -252,12 +251,11 @@ static size_t render(char *dst, size_t cap, const char *tpl, size_t tn, const no
 		}
 		size_t len;
 		int lng;
-		char c = conv_at(tpl + i, &len, &lng);
-		if (!c || ai >= nargs || args[ai].conv != c) {
-			EMIT(tpl + i, 1); /* checked at decode: not reached */
-			continue;
-		}
+		(void)conv_at(tpl + i, &len, &lng);
+		/* al_note_decode() checked that the template names exactly these
+		 * arguments, in order: the next one is this conversion's */
 		const note_arg *a = &args[ai++];
+		char c = a->conv;
 		char num[32];
 		int k = 0;
 		if (c == 's') {
@@ -335,7 +333,7 @@ int al_note_decode(const void *p, size_t len, uint64_t stream, uint64_t pos, con
 	rc = al_rd_done(&r);
 	if (rc)
 		return rc;
-	size_t ltext = render(NULL, 0, tpl, lt, args, nargs);
+	size_t ltext = render(NULL, 0, tpl, lt, args);
 	size_t size = nnum * sizeof(int64_t) + lp + 1 + lr + 1 + ltext + 1;
 	unsigned char *blk = al_malloc(a, size);
 	if (!blk)
@@ -356,7 +354,7 @@ int al_note_decode(const void *p, size_t len, uint64_t stream, uint64_t pos, con
 	s[lr] = 0;
 	n->rule = s;
 	s += lr + 1;
-	render(s, ltext + 1, tpl, lt, args, nargs);
+	render(s, ltext + 1, tpl, lt, args);
 	n->text = s;
 	n->numbers = nnum ? nums : NULL;
 	n->nnumbers = nnum;
