@@ -88,9 +88,11 @@ static int template_convs(const char *fmt, char *conv, int *lng)
 			p++;
 			continue;
 		}
+		if (n == NOTE_ARGS_MAX)
+			return -1;
 		size_t len;
 		char c = conv_at(p, &len, &lng[n]);
-		if (!c || n == NOTE_ARGS_MAX)
+		if (!c)
 			return -1;
 		conv[n++] = c;
 		p += len - 1;
