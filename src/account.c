@@ -66,17 +66,20 @@ static int spec_to_info(const autolic_account_spec *spec, autolic_account_info *
 		return rc;
 	const char *lang = spec->language ? spec->language : "en";
 	size_t ll = strlen(lang);
-	if (ll < 2 || ll > AUTOLIC_LANGUAGE_MAX)
-		return al_err(AUTOLIC_EINVAL, "ACCT-2: language tag must be 2 to %d bytes",
-		              AUTOLIC_LANGUAGE_MAX);
+	if (ll < 2 || ll > AUTOLIC_LANGUAGE_MAX) {
+		al_err(AUTOLIC_EINVAL, "ACCT-2: language tag must be 2 to %d bytes",
+		       AUTOLIC_LANGUAGE_MAX);
+		return al_err_arg("language", "max", AUTOLIC_LANGUAGE_MAX);
+	}
 	for (size_t i = 0; i < ll; i++) {
 		char c = lang[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-'))
-			return al_err(
-			    AUTOLIC_EINVAL,
-			    "ACCT-2: language tag '%s' may hold only letters, digits and '-'",
-			    lang);
+		      c == '-')) {
+			al_err(AUTOLIC_EINVAL,
+			       "ACCT-2: language tag '%s' may hold only letters, digits and '-'",
+			       lang);
+			return al_err_arg("language", "byte", (int64_t)i + 1);
+		}
 	}
 	memcpy(info->language, lang, ll + 1);
 	return 0;
@@ -831,10 +834,17 @@ static int import_fn(al_txn *t, void *arg)
 			ia->rejected++;
 		}
 	}
-	if (ia->rejected)
-		return al_err(AUTOLIC_EINVAL,
-		              "ACCT-5: %zu of %zu records rejected; nothing was added",
-		              ia->rejected, set->n);
+	if (ia->rejected) {
+		al_name tn;
+		if ((rc = al_name_team(t, ia->team, &tn)) != 0)
+			return rc;
+		al_err(AUTOLIC_EINVAL,
+		       "ACCT-5: %zu of %zu records rejected; nothing was added to team '%s'",
+		       ia->rejected, set->n, tn.s);
+		al_err_team(ia->team, &tn);
+		al_err_num("rejected", (int64_t)ia->rejected);
+		return al_err_num("records", (int64_t)set->n);
+	}
 	for (size_t i = 0; !rc && i < set->n; i++) {
 		import_rec *r = &set->v[i];
 		autolic_id id;
@@ -876,9 +886,9 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 	if (!rc)
 		rc = al_run(db, 1, import_fn, &ia);
 	if (rc && ia.rejected && on_error) {
-		/* keep the summary message across the callbacks */
-		char msg[160];
-		snprintf(msg, sizeof msg, "%s", autolic_errmsg());
+		/* keep the summary failure (message and fields) across the callbacks */
+		autolic_error_info summary;
+		al_err_save(&summary);
 		for (size_t i = 0; i < set.n; i++) {
 			const import_rec *r = &set.v[i];
 			if (r->bad)
@@ -893,7 +903,7 @@ int autolic_account_import(autolic_db *db, autolic_id actor, autolic_id team, co
 				         "ACCT-5: this person is already a member of the team",
 				         ctx);
 		}
-		al_err(rc, "%s", msg);
+		al_err_restore(&summary);
 	}
 	if (!rc && added)
 		*added = ia.added;

@@ -118,13 +118,9 @@ int al_contract_spec_check(const autolic_contract_spec *sp, char (*codes)[AL_PRO
 	if (sp->nproducts > AUTOLIC_CONTRACT_PRODUCTS_MAX)
 		return al_err(AUTOLIC_EINVAL, "ROLE-1: at most %d products per contract, not %zu",
 		              AUTOLIC_CONTRACT_PRODUCTS_MAX, sp->nproducts);
-	if (sp->end <= sp->start) {
-		char a[AL_TIME_TEXT_CAP], b[AL_TIME_TEXT_CAP];
-		al_err(AUTOLIC_EINVAL, "ROLE-1: the term must end after it starts, not %s to %s",
-		       al_time_text(a, sp->start), al_time_text(b, sp->end));
-		al_err_time("start", sp->start);
-		return al_err_time("end", sp->end);
-	}
+	rc = al_time_span_check("ROLE-1", "term", "start", "end", sp->start, sp->end);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < sp->nproducts; i++) {
 		const autolic_contract_product_spec *p = &sp->products[i];
 		char field[48];

@@ -597,10 +597,11 @@ int autolic_flex_trial_add(autolic_db *db, autolic_id actor, autolic_id account,
 		    AUTOLIC_EPERM,
 		    "ROLE-7: a trial is started by the account itself (FLEX-6 applies only to "
 		    "the same account)");
-	if (end <= start)
-		return al_err(AUTOLIC_EINVAL, "FLEX-6: a trial must end after it starts");
+	int rc = al_time_span_check("FLEX-6", "trial", "start", "end", start, end);
+	if (rc)
+		return rc;
 	trial_args a = {actor, account, {0}, start, end};
-	int rc = al_product_norm(product, a.product, "FLEX-6", "product code");
+	rc = al_product_norm(product, a.product, "FLEX-6", "product code");
 	return rc ? rc : al_run(db, 1, trial_fn, &a);
 }
 

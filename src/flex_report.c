@@ -220,14 +220,7 @@ static int period_check(autolic_db *db, autolic_id team, autolic_time from, auto
 		*out = NULL;
 	if (!db || !team || !out)
 		return al_err(AUTOLIC_EINVAL, "db, team and out are required");
-	if (to <= from) {
-		char a[AL_TIME_TEXT_CAP], b[AL_TIME_TEXT_CAP];
-		al_err(AUTOLIC_EINVAL, "FLEX-11: the period must end after it starts, not %s to %s",
-		       al_time_text(a, from), al_time_text(b, to));
-		al_err_time("from", from);
-		return al_err_time("to", to);
-	}
-	return 0;
+	return al_time_span_check("FLEX-11", "period", "from", "to", from, to);
 }
 
 int autolic_flex_ledger_open(autolic_db *db, autolic_id team, autolic_time from, autolic_time to,

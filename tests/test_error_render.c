@@ -1,6 +1,6 @@
 /*
  * A translating host: for refusals of every rule family (ACCT, ROLE, SEAT,
- * FLEX, OPS, APS, SEAM, IN, NOTE), 34 in all, this suite triggers each refusal
+ * FLEX, OPS, APS, SEAM, IN, NOTE), 39 in all, this suite triggers each refusal
  * through the public API, reads it with autolic_error_last(), writes its own message
  * from the fields alone, with its own template table (in French, as a host
  * would) and its own time formatting. It then checks that the rendered text
@@ -33,6 +33,14 @@ static const struct {
 	const char *text;
 } templates[] = {
     {"ACCT-1", AUTOLIC_EEXISTS, "{rule} : l'adresse {account} a deja un compte"},
+    {"ACCT-2", 0, "{rule} : la balise de langue ({argument}) doit avoir de 2 a {n:max} octets"},
+    {"ACCT-5", 0,
+     "{rule} : {n:rejected} fiches sur {n:records} refusees ; rien n'a ete ajoute a l'equipe "
+     "{team}"},
+    {"FLEX-6", 0, "{rule} : l'essai du {t:start} au {t:end} est vide"},
+    {"OPS-3", 0, "{rule} : {account} est supprime ou son invitation a expire"},
+    {"OPS-6", AUTOLIC_EINVAL,
+     "{rule} : le paiement du {t:due} n'est pas encore en retard (il est {t:now})"},
     {"ACCT-3", 0, "{rule} : {account} est deja membre de l'equipe {team}"},
     {"ACCT-4", AUTOLIC_EEXPIRED, "{rule} : l'invitation de {account} a expire le {t:expired}"},
     {"ACCT-4", AUTOLIC_ESTATE, "{rule} : {account} n'a pas d'invitation en attente"},
@@ -583,6 +591,52 @@ static int r_note2(world *w)
 	return autolic_note_trim(w->x.db, -5, NULL);
 }
 
+static int r_acct2(world *w)
+{
+	autolic_account_spec s = AUTOLIC_ACCOUNT_SPEC_INIT;
+	s.email = "new.comer@example.com";
+	s.language = "x";
+	return autolic_account_register(w->x.db, &s, NULL);
+}
+
+/* The host hears of each rejected line; the call's failure, fields and all,
+ * is the summary afterwards. */
+static void rejected_line(size_t line, const char *reason, void *ctx)
+{
+	(void)reason;
+	*(size_t *)ctx = line;
+}
+
+static int r_acct5(world *w)
+{
+	size_t line = 0;
+	int rc = autolic_account_import(w->x.db, w->x.admin, w->x.team,
+	                                "bob@example.com\njean.dupont@example.com\n",
+	                                AUTOLIC_IMPORT_LIST, rejected_line, &line, NULL);
+	assert_int_equal(line, 2);
+	return rc;
+}
+
+static int r_flex6(world *w)
+{
+	return autolic_flex_trial_add(w->x.db, w->x.user, w->x.user, "maya", T0 + DAY, T0);
+}
+
+static int r_ops3(world *w)
+{
+	autolic_id hub = ops_hub(w, 5, 0, 2);
+	fx_check("user add", autolic_ops_user_add(w->x.db, w->x.admin, hub, w->x.user), 0);
+	fx_check("deactivate", autolic_ops_user_deactivate(w->x.db, w->x.admin, hub, w->x.user), 0);
+	fx_check("remove", autolic_account_remove(w->x.db, w->x.admin, w->x.user), 0);
+	return autolic_ops_user_reactivate(w->x.db, w->x.admin, hub, w->x.user);
+}
+
+static int r_ops6(world *w)
+{
+	autolic_id hub = ops_hub(w, 5, 0, 1);
+	return autolic_ops_payment_late(w->x.db, w->x.admin, hub, w->x.clock.now + DAY);
+}
+
 static const struct refusal {
 	const char *rule;
 	int code;
@@ -624,6 +678,11 @@ static const struct refusal {
     {"ROLE-1", AUTOLIC_EINVAL, r_role1_term, 0, 2},
     {"ROLE-1", AUTOLIC_EINVAL, r_role1_quantity, 1, 2},
     {"FLEX-11", AUTOLIC_EINVAL, r_flex11, 0, 2},
+    {"ACCT-2", AUTOLIC_EINVAL, r_acct2, 1, 1},
+    {"ACCT-5", AUTOLIC_EINVAL, r_acct5, 1, 2},
+    {"FLEX-6", AUTOLIC_EINVAL, r_flex6, 0, 2},
+    {"OPS-3", AUTOLIC_ESTATE, r_ops3, 1, 0},
+    {"OPS-6", AUTOLIC_EINVAL, r_ops6, 0, 2},
 };
 
 static void t_render_every_refusal(void **state)

@@ -77,3 +77,15 @@ const char *al_time_text(char buf[AL_TIME_TEXT_CAP], autolic_time t)
 	*p = 0;
 	return buf;
 }
+
+int al_time_span_check(const char *rule, const char *what, const char *from_name,
+                       const char *to_name, autolic_time from, autolic_time to)
+{
+	if (to > from)
+		return 0;
+	char a[AL_TIME_TEXT_CAP], b[AL_TIME_TEXT_CAP];
+	al_err(AUTOLIC_EINVAL, "%s: the %s must end after it starts, not %s to %s", rule, what,
+	       al_time_text(a, from), al_time_text(b, to));
+	al_err_time(from_name, from);
+	return al_err_time(to_name, to);
+}

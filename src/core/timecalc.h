@@ -29,4 +29,10 @@ int64_t al_time_sub_sat(autolic_time a, autolic_time b);
 #define AL_TIME_TEXT_CAP 32
 const char *al_time_text(char buf[AL_TIME_TEXT_CAP], autolic_time t);
 
+/* 0 when `to` is after `from`; else AUTOLIC_EINVAL "<rule>: the <what> must
+ * end after it starts, not <from> to <to>" carrying both times as numbers
+ * named `from_name` and `to_name` (string literals). */
+int al_time_span_check(const char *rule, const char *what, const char *from_name,
+                       const char *to_name, autolic_time from, autolic_time to);
+
 #endif
