@@ -405,12 +405,7 @@ static const char *reason_name(int reason)
 static void csv_row(al_buf *b, const autolic_flex_usage_row *r, const char *team_name)
 {
 	char tmp[64];
-	struct tm tm;
-	time_t tt = (time_t)r->day;
-	if (gmtime_r(&tt, &tm))
-		strftime(tmp, sizeof tmp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		snprintf(tmp, sizeof tmp, "%lld", (long long)r->day);
+	al_time_text(tmp, r->day); /* the one ISO-8601 writer of the library */
 	al_buf_put(b, tmp, strlen(tmp));
 	const char *text[] = {r->email, r->first_name, r->last_name, r->product};
 	for (size_t i = 0; i < 4; i++) {
